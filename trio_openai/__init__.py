@@ -1,0 +1,85 @@
+"""trio_openai: a Trio-native client for the OpenAI API."""
+
+from ._client import AsyncOpenAI as AsyncOpenAI
+from ._client import ClientStatistics as ClientStatistics
+from ._core._errors import APIConnectionError as APIConnectionError
+from ._core._errors import APIError as APIError
+from ._core._errors import APIResponseValidationError as APIResponseValidationError
+from ._core._errors import APIStatusError as APIStatusError
+from ._core._errors import APITimeoutError as APITimeoutError
+from ._core._errors import AuthenticationError as AuthenticationError
+from ._core._errors import BadRequestError as BadRequestError
+from ._core._errors import ConflictError as ConflictError
+from ._core._errors import InternalServerError as InternalServerError
+from ._core._errors import NotFoundError as NotFoundError
+from ._core._errors import OpenAIError as OpenAIError
+from ._core._errors import PermissionDeniedError as PermissionDeniedError
+from ._core._errors import RateLimitError as RateLimitError
+from ._core._errors import StreamAlreadyConsumed as StreamAlreadyConsumed
+from ._core._errors import UnprocessableEntityError as UnprocessableEntityError
+from ._core._options import NOT_GIVEN as NOT_GIVEN
+from ._core._options import NotGiven as NotGiven
+from ._core._options import Omit as Omit
+from ._core._options import RequestOptions as RequestOptions
+from ._core._options import Timeout as Timeout
+from ._core._options import not_given as not_given
+from ._core._options import omit as omit
+from ._core._pagination import AsyncConversationCursorPage as AsyncConversationCursorPage
+from ._core._pagination import AsyncCursorPage as AsyncCursorPage
+from ._core._pagination import AsyncNextCursorPage as AsyncNextCursorPage
+from ._core._pagination import AsyncPage as AsyncPage
+from ._core._pagination import AsyncPaginator as AsyncPaginator
+from ._core._pagination import AsyncTokenPage as AsyncTokenPage
+from ._core._ratelimits import RateLimits as RateLimits
+from ._core._response import APIResponse as APIResponse
+from ._core._response import AsyncAPIResponse as AsyncAPIResponse
+from ._core._response import BinaryContent as BinaryContent
+from ._core._retry import RetryPolicy as RetryPolicy
+from ._core._transport import AsyncTransport as AsyncTransport
+from ._core._transport import HTTPTransport as HTTPTransport
+from ._core._transport import PoolStatistics as PoolStatistics
+from ._version import __version__ as __version__
+from .types._base import BaseModel as BaseModel
+
+__all__ = [
+    "APIConnectionError",
+    "APIError",
+    "APIResponse",
+    "APIResponseValidationError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AsyncAPIResponse",
+    "AsyncConversationCursorPage",
+    "AsyncCursorPage",
+    "AsyncNextCursorPage",
+    "AsyncOpenAI",
+    "AsyncPage",
+    "AsyncPaginator",
+    "AsyncTokenPage",
+    "AsyncTransport",
+    "AuthenticationError",
+    "BadRequestError",
+    "BaseModel",
+    "BinaryContent",
+    "ClientStatistics",
+    "ConflictError",
+    "HTTPTransport",
+    "InternalServerError",
+    "NOT_GIVEN",
+    "NotFoundError",
+    "NotGiven",
+    "Omit",
+    "OpenAIError",
+    "PermissionDeniedError",
+    "PoolStatistics",
+    "RateLimitError",
+    "RateLimits",
+    "RequestOptions",
+    "RetryPolicy",
+    "StreamAlreadyConsumed",
+    "Timeout",
+    "UnprocessableEntityError",
+    "__version__",
+    "not_given",
+    "omit",
+]

@@ -1,0 +1,506 @@
+"""AsyncOpenAI: configuration, resource wiring, with_options() and lifetime."""
+
+from __future__ import annotations
+
+import os
+import platform
+import ssl
+import sys
+import warnings
+from collections.abc import AsyncIterable, Awaitable, Callable, Mapping
+from typing import Any, TypeVar
+
+import msgspec
+import trio
+
+from ._core._errors import OpenAIError
+from ._core._logs import setup_from_env
+from ._core._options import (
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT,
+    NOT_GIVEN,
+    NotGiven,
+    Omit,
+    RequestOptions,
+    Timeout,
+    to_timeout,
+    validate_max_retries,
+)
+from ._core._pagination import AsyncPaginator, BasePage
+from ._core._pipeline import ApiKey, BaseURL, Call, ClientConfig, Sent, send
+from ._core._resource import ResponseMode, response_mode
+from ._core._response import APIResponse, AsyncAPIResponse, ResponseMeta, parse_content
+from ._core._retry import RetryPolicy
+from ._core._transport import AsyncTransport, HTTPTransport, PoolStatistics
+from ._version import __version__
+from .resources._tree import AsyncResourceTree
+
+__all__ = ["AsyncOpenAI", "ClientStatistics"]
+
+T = TypeVar("T")
+PageT = TypeVar("PageT", bound=BasePage[Any])
+ItemT = TypeVar("ItemT")
+
+DEFAULT_BASE_URL = "https://api.openai.com/v1"
+
+
+class ClientStatistics(msgspec.Struct, frozen=True, kw_only=True):
+    """``client.statistics()``: calls in flight and the connection pool's state."""
+
+    in_flight: int
+    pool: PoolStatistics | None
+    closed: bool
+
+
+class _Lifetime:
+    """Shared by a client and its ``with_options`` copies: the transport and whether it is closed."""
+
+    __slots__ = ("closed", "in_flight", "owns_transport", "transport")
+
+    def __init__(self, transport: AsyncTransport, owns_transport: bool) -> None:
+        self.transport = transport
+        self.owns_transport = owns_transport
+        self.closed = False
+        self.in_flight = 0
+
+
+def _user_agent() -> str:
+    return (
+        f"trio-openai/{__version__} ({platform.python_implementation()} "
+        f"{platform.python_version()}; trio {trio.__version__}; {sys.platform})"
+    )
+
+
+def _custom_headers_from_env() -> dict[str, str]:
+    out: dict[str, str] = {}
+    for line in os.environ.get("OPENAI_CUSTOM_HEADERS", "").splitlines():
+        name, sep, value = line.partition(":")
+        if sep and name.strip():
+            out[name.strip()] = value.strip()
+    return out
+
+
+class AsyncOpenAI(AsyncResourceTree):
+    """The OpenAI API client for trio.
+
+    Use it as ``async with AsyncOpenAI() as client:`` (or call ``await client.aclose()``). Options not
+    given come from the environment as in the official SDK (``OPENAI_API_KEY``, ``OPENAI_BASE_URL``,
+    ``OPENAI_ORG_ID``, ``OPENAI_PROJECT_ID``, ``OPENAI_WEBHOOK_SECRET``, ``OPENAI_CUSTOM_HEADERS``).
+
+    ``api_key`` may be a callable (sync or async) returning the key; it is asked again on every attempt.
+    ``timeout`` is seconds, a :class:`Timeout` or ``None`` (no timeout); default ``Timeout(600, connect=5)``.
+    ``retry_policy`` replaces the whole :class:`RetryPolicy`; ``max_retries`` adjusts just its budget.
+    ``transport`` swaps the HTTP layer (``trio_openai.testing.MockTransport`` in tests); otherwise an
+    httpcore2 pool is built with ``max_connections``, ``max_keepalive_connections``, ``http2``, ``proxy``
+    and ``verify`` (TLS verification is on by default; pass an ``ssl.SSLContext`` to customise it).
+    """
+
+    def __init__(
+        self,
+        *,
+        api_key: str | Callable[[], str | Awaitable[str]] | None = None,
+        organization: str | None = None,
+        project: str | None = None,
+        webhook_secret: str | None = None,
+        base_url: str | None = None,
+        websocket_base_url: str | None = None,
+        timeout: float | Timeout | NotGiven | None = NOT_GIVEN,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        retry_policy: RetryPolicy | None = None,
+        default_headers: Mapping[str, str | Omit] | None = None,
+        default_query: Mapping[str, object] | None = None,
+        transport: AsyncTransport | None = None,
+        http2: bool = False,
+        proxy: str | None = None,
+        verify: bool | ssl.SSLContext = True,
+        max_connections: int | None = 1000,
+        max_keepalive_connections: int | None = 100,
+    ) -> None:
+        setup_from_env()
+        if api_key is None:
+            api_key = os.environ.get("OPENAI_API_KEY")
+        if api_key is None or api_key == "":
+            raise OpenAIError(
+                "Missing credentials: pass api_key=... to the client or set the OPENAI_API_KEY "
+                "environment variable."
+            )
+        if not isinstance(api_key, str) and not callable(api_key):
+            raise TypeError("api_key must be a str or a callable returning one")
+        if organization is None:
+            organization = os.environ.get("OPENAI_ORG_ID") or None
+        if project is None:
+            project = os.environ.get("OPENAI_PROJECT_ID") or None
+        if webhook_secret is None:
+            webhook_secret = os.environ.get("OPENAI_WEBHOOK_SECRET") or None
+        if base_url is None:
+            base_url = os.environ.get("OPENAI_BASE_URL") or DEFAULT_BASE_URL
+        policy = retry_policy or RetryPolicy()
+        if retry_policy is None or max_retries != DEFAULT_MAX_RETRIES:
+            policy = policy.replace(max_retries=validate_max_retries(max_retries))
+        headers: dict[str, str | Omit] = {**_custom_headers_from_env(), **(default_headers or {})}
+        owns = transport is None
+        if transport is None:
+            transport = HTTPTransport(
+                max_connections=max_connections,
+                max_keepalive_connections=max_keepalive_connections,
+                http2=http2,
+                verify=verify,
+                proxy=proxy,
+            )
+        self._config = ClientConfig(
+            api_key=api_key,
+            organization=organization,
+            project=project,
+            base=BaseURL(base_url),
+            default_headers=headers,
+            default_query=default_query or {},
+            timeout=DEFAULT_TIMEOUT if isinstance(timeout, NotGiven) else to_timeout(timeout),
+            retry=policy,
+            transport=transport,
+            user_agent=_user_agent(),
+        )
+        self._default_headers: dict[str, str | Omit] = headers
+        self._webhook_secret = webhook_secret
+        self._websocket_base_url = websocket_base_url
+        self._lifetime = _Lifetime(transport, owns)
+        self._closed = False
+        self._is_copy = False
+
+    # --- options --------------------------------------------------------------------------------
+
+    @property
+    def api_key(self) -> str:
+        key = self._config.api_key
+        return key if isinstance(key, str) else ""
+
+    @property
+    def organization(self) -> str | None:
+        return self._config.organization
+
+    @property
+    def project(self) -> str | None:
+        return self._config.project
+
+    @property
+    def webhook_secret(self) -> str | None:
+        return self._webhook_secret
+
+    @property
+    def base_url(self) -> str:
+        return self._config.base.url
+
+    @property
+    def websocket_base_url(self) -> str | None:
+        return self._websocket_base_url
+
+    @property
+    def timeout(self) -> Timeout:
+        return self._config.timeout
+
+    @property
+    def max_retries(self) -> int:
+        return self._config.retry.max_retries
+
+    @property
+    def retry_policy(self) -> RetryPolicy:
+        return self._config.retry
+
+    @property
+    def default_headers(self) -> dict[str, str]:
+        return {k: v for k, v in self._default_headers.items() if isinstance(v, str)}
+
+    @property
+    def default_query(self) -> dict[str, object]:
+        return dict(self._config.default_query)
+
+    def with_options(
+        self,
+        *,
+        api_key: ApiKey | None = None,
+        organization: str | None = None,
+        project: str | None = None,
+        webhook_secret: str | None = None,
+        base_url: str | None = None,
+        websocket_base_url: str | None = None,
+        timeout: float | Timeout | NotGiven | None = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        retry_policy: RetryPolicy | None = None,
+        default_headers: Mapping[str, str | Omit] | None = None,
+        set_default_headers: Mapping[str, str | Omit] | None = None,
+        default_query: Mapping[str, object] | None = None,
+        set_default_query: Mapping[str, object] | None = None,
+    ) -> AsyncOpenAI:
+        """A client with some options changed that shares this one's connection pool.
+
+        ``default_headers`` / ``default_query`` merge into the current ones; ``set_default_headers`` /
+        ``set_default_query`` replace them. Closing the copy leaves the shared pool open.
+        """
+        if default_headers is not None and set_default_headers is not None:
+            raise ValueError("pass default_headers or set_default_headers, not both")
+        if default_query is not None and set_default_query is not None:
+            raise ValueError("pass default_query or set_default_query, not both")
+        cfg = self._config
+        headers = (
+            dict(set_default_headers) if set_default_headers is not None else dict(self._default_headers)
+        )
+        if default_headers:
+            headers.update(default_headers)
+        query = dict(set_default_query) if set_default_query is not None else dict(cfg.default_query)
+        if default_query:
+            query.update(default_query)
+        policy = retry_policy or cfg.retry
+        if not isinstance(max_retries, NotGiven):
+            policy = policy.replace(max_retries=validate_max_retries(max_retries))
+        new = object.__new__(type(self))
+        new._config = ClientConfig(
+            api_key=api_key if api_key is not None else cfg.api_key,
+            organization=organization if organization is not None else cfg.organization,
+            project=project if project is not None else cfg.project,
+            base=BaseURL(base_url) if base_url is not None else cfg.base,
+            default_headers=headers,
+            default_query=query,
+            timeout=cfg.timeout if isinstance(timeout, NotGiven) else to_timeout(timeout),
+            retry=policy,
+            transport=cfg.transport,
+            user_agent=cfg.user_agent,
+        )
+        new._default_headers = headers
+        new._webhook_secret = webhook_secret if webhook_secret is not None else self._webhook_secret
+        new._websocket_base_url = websocket_base_url or self._websocket_base_url
+        new._lifetime = self._lifetime
+        new._closed = False
+        new._is_copy = True
+        return new
+
+    copy = with_options
+
+    # --- lifetime -------------------------------------------------------------------------------
+
+    @property
+    def is_closed(self) -> bool:
+        return self._closed or self._lifetime.closed
+
+    async def aclose(self) -> None:
+        """Close the connection pool (if this client made it). Idempotent. A ``with_options`` copy
+        only marks itself closed."""
+        if self._closed:
+            return
+        self._closed = True
+        if self._lifetime.owns_transport and not self._is_copy:
+            self._lifetime.closed = True
+            with trio.CancelScope(shield=True) as scope:
+                scope.relative_deadline = 5.0
+                await self._lifetime.transport.aclose()
+
+    close = aclose
+
+    async def __aenter__(self: T) -> T:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    def __del__(self) -> None:
+        try:
+            lifetime = self._lifetime
+            transport = lifetime.transport
+        except AttributeError:
+            return
+        if (
+            lifetime.owns_transport
+            and not lifetime.closed
+            and isinstance(transport, HTTPTransport)
+            and transport.has_connections
+            and not self._is_copy
+        ):
+            warnings.warn(
+                f"unclosed {type(self).__name__} with open connections; use `async with` or `await aclose()`",
+                ResourceWarning,
+                stacklevel=2,
+                source=self,
+            )
+
+    def statistics(self) -> ClientStatistics:
+        transport = self._lifetime.transport
+        pool = transport.statistics() if isinstance(transport, HTTPTransport) else None
+        return ClientStatistics(in_flight=self._lifetime.in_flight, pool=pool, closed=self.is_closed)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} base_url={self.base_url!r}{' closed' if self.is_closed else ''}>"
+
+    # --- the request entry points used by resources -------------------------------------------------
+
+    def _ensure_open(self) -> None:
+        if self._closed or self._lifetime.closed:
+            raise RuntimeError(
+                "This client has been closed; create a new AsyncOpenAI (or keep requests inside its "
+                "`async with` block)."
+            )
+
+    def _parser(
+        self, call: Call[Any], post_parser: Callable[[Any], Any] | None
+    ) -> Callable[[ResponseMeta, bytes], Any]:
+        cast_to = call.cast_to
+        if (isinstance(cast_to, type) and issubclass(cast_to, BasePage)) or _is_page_alias(cast_to):
+
+            def parse_page(meta: ResponseMeta, content: bytes) -> Any:
+                page = parse_content(meta, content, cast_to)
+                page.__dict__["_fetch"] = lambda query: self._execute(call.with_query(query))
+                return page
+
+            return parse_page
+        if post_parser is None:
+            return lambda meta, content: parse_content(meta, content, cast_to)
+        return lambda meta, content: post_parser(parse_content(meta, content, cast_to))
+
+    async def _execute(
+        self,
+        call: Call[Any],
+        *,
+        post_parser: Callable[[Any], Any] | None = None,
+        stream_cls: Callable[[AsyncAPIResponse[Any]], Any] | None = None,
+    ) -> Any:
+        self._ensure_open()
+        mode = response_mode.get()
+        parser = self._parser(call, post_parser)
+        lifetime = self._lifetime
+        lifetime.in_flight += 1
+        try:
+            if mode is ResponseMode.PARSED and stream_cls is None:
+                sent = await send(self._config, call, read_body=True)
+                assert sent.content is not None
+                return parser(_Meta(sent), sent.content)
+            if mode is ResponseMode.RAW and stream_cls is None:
+                sent = await send(self._config, call, read_body=True)
+                assert sent.content is not None
+                return APIResponse[Any](
+                    sent.raw,
+                    sent.content,
+                    request_info=sent.request_info,
+                    retries_taken=sent.retries_taken,
+                    elapsed=sent.elapsed,
+                    parser=parser,
+                    call=call,
+                )
+            sent = await send(self._config, call, read_body=False)
+        finally:
+            lifetime.in_flight -= 1
+        response = AsyncAPIResponse[Any](
+            sent.raw,
+            request_info=sent.request_info,
+            retries_taken=sent.retries_taken,
+            elapsed=sent.elapsed,
+            parser=parser,
+            stream_parser=stream_cls,
+            call=call,
+        )
+        if mode is ResponseMode.PARSED and stream_cls is not None:
+            return stream_cls(response)
+        return response
+
+    async def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        cast_to: Any,
+        body: Mapping[str, object] | None = None,
+        query: Mapping[str, object] | None = None,
+        multipart: bool = False,
+        content: bytes | AsyncIterable[bytes] | None = None,
+        content_type: str | None = None,
+        headers: Mapping[str, str | Omit] | None = None,
+        options: RequestOptions | None = None,
+        post_parser: Callable[[Any], Any] | None = None,
+        stream_cls: Callable[[AsyncAPIResponse[Any]], Any] | None = None,
+    ) -> Any:
+        """Send one API call and return its result in the mode the caller asked for (parsed, raw or
+        streamed). ``stream_cls`` builds the result from the unread response for SSE calls."""
+        call = Call[Any](
+            method,
+            path,
+            cast_to=cast_to,
+            body=body,
+            query=query,
+            multipart=multipart,
+            content=content,
+            content_type=content_type,
+            headers=headers,
+            options=options,
+        )
+        return await self._execute(call, post_parser=post_parser, stream_cls=stream_cls)
+
+    def _get_api_list(
+        self,
+        path: str,
+        *,
+        page: type[PageT],
+        query: Mapping[str, object] | None = None,
+        body: Mapping[str, object] | None = None,
+        method: str = "get",
+        headers: Mapping[str, str | Omit] | None = None,
+        options: RequestOptions | None = None,
+    ) -> AsyncPaginator[Any, PageT]:
+        call = Call[Any](method, path, cast_to=page, query=query, body=body, headers=headers, options=options)
+        return AsyncPaginator(call, self._execute)
+
+    # --- low-level verbs, for endpoints newer than this library ----------------------------------------
+
+    async def get(
+        self,
+        path: str,
+        *,
+        cast_to: type[T],
+        options: RequestOptions | None = None,
+        query: Mapping[str, object] | None = None,
+    ) -> T:
+        return await self._request("get", path, cast_to=cast_to, query=query, options=options)
+
+    async def post(
+        self,
+        path: str,
+        *,
+        cast_to: type[T],
+        body: Mapping[str, object] | None = None,
+        options: RequestOptions | None = None,
+    ) -> T:
+        return await self._request("post", path, cast_to=cast_to, body=body, options=options)
+
+    async def patch(
+        self,
+        path: str,
+        *,
+        cast_to: type[T],
+        body: Mapping[str, object] | None = None,
+        options: RequestOptions | None = None,
+    ) -> T:
+        return await self._request("patch", path, cast_to=cast_to, body=body, options=options)
+
+    async def put(
+        self,
+        path: str,
+        *,
+        cast_to: type[T],
+        body: Mapping[str, object] | None = None,
+        options: RequestOptions | None = None,
+    ) -> T:
+        return await self._request("put", path, cast_to=cast_to, body=body, options=options)
+
+    async def delete(self, path: str, *, cast_to: type[T], options: RequestOptions | None = None) -> T:
+        return await self._request("delete", path, cast_to=cast_to, options=options)
+
+
+def _is_page_alias(tp: object) -> bool:
+    origin = getattr(tp, "__origin__", None)
+    return isinstance(origin, type) and issubclass(origin, BasePage)
+
+
+class _Meta(ResponseMeta):
+    """Response facts for the parsed path (no body kept beyond the parse)."""
+
+    __slots__ = ()
+
+    def __init__(self, sent: Sent) -> None:
+        super().__init__(
+            sent.raw, request_info=sent.request_info, retries_taken=sent.retries_taken, elapsed=sent.elapsed
+        )

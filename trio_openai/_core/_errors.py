@@ -1,0 +1,210 @@
+"""The exception hierarchy, with the official SDK's names and attributes."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from ._response import APIResponse, Headers
+
+__all__ = [
+    "APIConnectionError",
+    "APIError",
+    "APIResponseValidationError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConflictError",
+    "InternalServerError",
+    "NotFoundError",
+    "OpenAIError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "RequestInfo",
+    "StreamAlreadyConsumed",
+    "UnprocessableEntityError",
+    "status_error",
+]
+
+
+class OpenAIError(Exception):
+    """Base class of every error this library raises on purpose."""
+
+
+class RequestInfo:
+    """What an error needs to say about the request it came from: method and URL, never headers."""
+
+    __slots__ = ("method", "url")
+
+    def __init__(self, method: str, url: str) -> None:
+        self.method = method
+        self.url = url
+
+    def __repr__(self) -> str:
+        return f"<Request {self.method} {self.url}>"
+
+
+class APIError(OpenAIError):
+    """An error about one API request. ``body`` is the decoded error object (or raw text)."""
+
+    message: str
+    request: RequestInfo | None
+    body: object | None
+    code: str | None
+    param: str | None
+    type: str | None
+
+    def __init__(self, message: str, request: RequestInfo | None = None, *, body: object | None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.request = request
+        self.body = body
+        if isinstance(body, dict):
+            fields: dict[str, Any] = body  # type: ignore[assignment]
+            code = fields.get("code")
+            self.code = None if code is None else str(code)
+            param = fields.get("param")
+            self.param = None if param is None else str(param)
+            typ = fields.get("type")
+            self.type = None if typ is None else str(typ)
+        else:
+            self.code = self.param = self.type = None
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class APIResponseValidationError(APIError):
+    """The server answered, but the body does not match the declared type."""
+
+    def __init__(
+        self, response: APIResponse[Any], body: object | None, *, message: str | None = None
+    ) -> None:
+        super().__init__(
+            message or "Data returned by the API is invalid for the expected schema.",
+            response.request_info,
+            body=body,
+        )
+        self.response = response
+        self.status_code = response.status_code
+
+
+class APIStatusError(APIError):
+    """The server answered with a 4xx or 5xx status."""
+
+    status_code: int
+
+    def __init__(self, message: str, *, response: APIResponse[Any], body: object | None) -> None:
+        super().__init__(message, response.request_info, body=body)
+        self.response = response
+        self.status_code = response.status_code
+
+    @property
+    def headers(self) -> Headers:
+        return self.response.headers
+
+    @property
+    def request_id(self) -> str | None:
+        return self.response.request_id
+
+
+class BadRequestError(APIStatusError):
+    status_code: Literal[400] = 400  # type: ignore[assignment]
+
+
+class AuthenticationError(APIStatusError):
+    status_code: Literal[401] = 401  # type: ignore[assignment]
+
+
+class PermissionDeniedError(APIStatusError):
+    status_code: Literal[403] = 403  # type: ignore[assignment]
+
+
+class NotFoundError(APIStatusError):
+    status_code: Literal[404] = 404  # type: ignore[assignment]
+
+
+class ConflictError(APIStatusError):
+    status_code: Literal[409] = 409  # type: ignore[assignment]
+
+
+class UnprocessableEntityError(APIStatusError):
+    status_code: Literal[422] = 422  # type: ignore[assignment]
+
+
+class RateLimitError(APIStatusError):
+    status_code: Literal[429] = 429  # type: ignore[assignment]
+
+
+class InternalServerError(APIStatusError):
+    pass
+
+
+class APIConnectionError(APIError):
+    """The request never got a complete answer: connect failure, reset, protocol error."""
+
+    def __init__(self, *, message: str = "Connection error.", request: RequestInfo | None = None) -> None:
+        super().__init__(message, request, body=None)
+
+
+class APITimeoutError(APIConnectionError):
+    """A connect, read, write, pool or total timeout expired."""
+
+    def __init__(self, request: RequestInfo | None = None, *, message: str = "Request timed out.") -> None:
+        super().__init__(message=message, request=request)
+
+
+class StreamAlreadyConsumed(OpenAIError):
+    """A streamed body was read (or closed) already and cannot be read again."""
+
+
+_BY_STATUS: dict[int, type[APIStatusError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    422: UnprocessableEntityError,
+    429: RateLimitError,
+}
+
+
+def status_error(response: APIResponse[Any], content: bytes) -> APIStatusError:
+    """Build the right error class for an error response whose body has been read."""
+    import msgspec
+
+    body: object
+    try:
+        decoded: object = msgspec.json.decode(content) if content else None
+    except msgspec.DecodeError:
+        decoded = None
+        body = content.decode("utf-8", "replace").strip() or None
+    else:
+        body = decoded
+        if isinstance(decoded, dict) and "error" in decoded:
+            body = decoded["error"]  # pyright: ignore[reportUnknownVariableType]
+    message = f"Error code: {response.status_code}"
+    detail: object = None
+    if isinstance(body, dict):
+        detail = body.get("message")  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType]
+    elif isinstance(body, str):
+        detail = _text_snippet(body)
+    if isinstance(detail, str) and detail:
+        message = f"{message} - {detail}"
+    cls = _BY_STATUS.get(response.status_code)
+    if cls is None:
+        cls = InternalServerError if response.status_code >= 500 else APIStatusError
+    return cls(message, response=response, body=body)
+
+
+def _text_snippet(text: str, limit: int = 200) -> str:
+    """A readable one-line excerpt of a non-JSON error body (an HTML 502 page, say)."""
+    import re
+
+    title = re.search(r"<title>(.*?)</title>", text, re.IGNORECASE | re.DOTALL)
+    if title:
+        text = title.group(1)
+    text = re.sub(r"<[^>]+>", " ", text)
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

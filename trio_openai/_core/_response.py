@@ -1,0 +1,351 @@
+"""Response objects: metadata every response has, an eagerly read one and a streamed one."""
+
+from __future__ import annotations
+
+import datetime
+import os
+from collections.abc import AsyncIterator, Callable
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
+
+import httpcore2
+import msgspec
+import trio
+
+from ._decoding import decoder_for
+from ._errors import APIResponseValidationError, RequestInfo, StreamAlreadyConsumed
+from ._headers import Headers
+from ._ratelimits import RateLimits, parse_rate_limits
+
+if TYPE_CHECKING:
+    from ._pipeline import Call
+
+__all__ = ["APIResponse", "AsyncAPIResponse", "BinaryContent", "ResponseMeta", "parse_content"]
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+class ResponseMeta:
+    """Status, headers, timing and retry facts shared by every kind of response."""
+
+    __slots__ = (
+        "_call",
+        "_elapsed",
+        "_rate_limits",
+        "headers",
+        "http_version",
+        "request_info",
+        "retries_taken",
+        "status_code",
+    )
+
+    def __init__(
+        self,
+        raw: httpcore2.Response,
+        *,
+        request_info: RequestInfo,
+        retries_taken: int,
+        elapsed: float,
+        call: Call[Any] | None = None,
+    ) -> None:
+        self.status_code: int = raw.status
+        self.headers = Headers(raw.headers)
+        self.http_version: str = raw.extensions.get("http_version", b"HTTP/1.1").decode("ascii", "replace")
+        self.request_info = request_info
+        self.retries_taken = retries_taken
+        self._elapsed = elapsed
+        self._rate_limits: RateLimits | None = None
+        self._call = call
+
+    @property
+    def request_id(self) -> str | None:
+        """The ``x-request-id`` header: quote it when you contact OpenAI support."""
+        return self.headers.get("x-request-id")
+
+    @property
+    def rate_limits(self) -> RateLimits:
+        """The ``x-ratelimit-*`` headers, parsed."""
+        if self._rate_limits is None:
+            self._rate_limits = parse_rate_limits(self.headers)
+        return self._rate_limits
+
+    @property
+    def elapsed(self) -> datetime.timedelta:
+        """Time from sending the request to receiving the response headers (of the last attempt)."""
+        return datetime.timedelta(seconds=self._elapsed)
+
+    @property
+    def url(self) -> str:
+        return self.request_info.url
+
+    @property
+    def method(self) -> str:
+        return self.request_info.method
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("content-type", "")
+
+    def __repr__(self) -> str:
+        return (
+            f"<{type(self).__name__} [{self.status_code}] {self.request_info.method} {self.request_info.url}>"
+        )
+
+
+def parse_content(meta: ResponseMeta, content: bytes, to: Any) -> Any:
+    """Turn a complete body into ``to``: a Struct (or any msgspec type), ``str``, ``bytes`` or ``None``."""
+    if to is bytes:
+        return content
+    if to is str:
+        return content.decode("utf-8", "replace")
+    if to is None or to is type(None):
+        return None
+    if to is BinaryContent:
+        return BinaryContent(content, meta)
+    try:
+        value = decoder_for(to).decode(content)
+    except msgspec.ValidationError as exc:
+        raise APIResponseValidationError(
+            cast("APIResponse[Any]", meta),
+            _lenient_body(content),
+            message=f"Data returned by the API does not match {_type_name(to)}: {exc}",
+        ) from exc
+    except msgspec.DecodeError as exc:
+        kind = meta.content_type or "no content type"
+        raise APIResponseValidationError(
+            cast("APIResponse[Any]", meta),
+            _lenient_body(content),
+            message=f"Expected JSON for {_type_name(to)} but received {kind}: {_excerpt(content)}",
+        ) from exc
+    extra: dict[str, Any] | None = getattr(value, "__dict__", None)
+    if extra is not None and isinstance(value, msgspec.Struct):  # our models keep request id and raw body
+        extra["_request_id"] = meta.request_id
+        extra["_raw"] = content
+    return value
+
+
+def _type_name(tp: Any) -> str:
+    return getattr(tp, "__name__", None) or repr(tp)
+
+
+def _lenient_body(content: bytes) -> object:
+    try:
+        return msgspec.json.decode(content)
+    except msgspec.DecodeError:
+        return content.decode("utf-8", "replace")
+
+
+def _excerpt(content: bytes, limit: int = 120) -> str:
+    text = content[: limit + 1].decode("utf-8", "replace")
+    return repr(text if len(text) <= limit else text[:limit] + "…")
+
+
+class APIResponse(ResponseMeta, Generic[T]):
+    """A response whose body has been read: what ``with_raw_response`` methods return.
+
+    ``parse()`` gives what the plain method would have returned (cached); ``content``, ``text`` and
+    ``json()`` give the body itself.
+    """
+
+    __slots__ = ("_parsed", "_parser", "content")
+
+    def __init__(
+        self,
+        raw: httpcore2.Response,
+        content: bytes,
+        *,
+        request_info: RequestInfo,
+        retries_taken: int,
+        elapsed: float,
+        parser: Callable[[ResponseMeta, bytes], T],
+        call: Call[Any] | None = None,
+    ) -> None:
+        super().__init__(
+            raw, request_info=request_info, retries_taken=retries_taken, elapsed=elapsed, call=call
+        )
+        self.content = content
+        self._parser = parser
+        self._parsed: dict[Any, Any] = {}
+
+    @property
+    def is_closed(self) -> bool:
+        return True
+
+    @property
+    def text(self) -> str:
+        return self.content.decode("utf-8", "replace")
+
+    def json(self) -> Any:
+        return msgspec.json.decode(self.content)
+
+    def parse(self, *, to: type[R] | None = None) -> T | R:
+        """Decode the body into the method's return type, or into ``to`` if given."""
+        key = to
+        try:
+            return self._parsed[key]
+        except KeyError:
+            pass
+        value = self._parser(self, self.content) if to is None else parse_content(self, self.content, to)
+        self._parsed[key] = value
+        return value
+
+
+class AsyncAPIResponse(ResponseMeta, Generic[T]):
+    """A response whose body is still on the wire: what ``with_streaming_response`` yields.
+
+    Read it once (``read``, ``parse``, ``iter_bytes``, ``stream_to_file`` ...); leaving the ``async with``
+    closes it, releasing the connection (a body not read to the end closes the connection).
+    """
+
+    __slots__ = ("_closed", "_consumed", "_content", "_parser", "_raw", "_stream_parser")
+
+    def __init__(
+        self,
+        raw: httpcore2.Response,
+        *,
+        request_info: RequestInfo,
+        retries_taken: int,
+        elapsed: float,
+        parser: Callable[[ResponseMeta, bytes], T],
+        stream_parser: Callable[[AsyncAPIResponse[Any]], T] | None = None,
+        call: Call[Any] | None = None,
+    ) -> None:
+        super().__init__(
+            raw, request_info=request_info, retries_taken=retries_taken, elapsed=elapsed, call=call
+        )
+        self._raw = raw
+        self._content: bytes | None = None
+        self._consumed = False
+        self._closed = False
+        self._parser = parser
+        self._stream_parser = stream_parser
+
+    @property
+    def is_closed(self) -> bool:
+        return self._closed
+
+    async def aclose(self) -> None:
+        """Release the connection; idempotent. Safe to call from a cancelled scope."""
+        if self._closed:
+            return
+        self._closed = True
+        with trio.CancelScope(shield=True) as scope:
+            scope.relative_deadline = 5.0
+            await self._raw.aclose()
+
+    async def __aenter__(self) -> AsyncAPIResponse[T]:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    async def iter_bytes(self) -> AsyncIterator[bytes]:
+        """The body as it arrives, in the chunks the network gives."""
+        if self._content is not None:
+            yield self._content
+            return
+        if self._consumed:
+            raise StreamAlreadyConsumed("the body of this response was already read")
+        self._consumed = True
+        from ._pipeline import map_transport_errors
+
+        try:
+            with map_transport_errors(self.request_info):
+                async for chunk in cast(Any, self._raw.stream):
+                    yield cast(bytes, chunk)
+        finally:
+            await self.aclose()
+
+    async def iter_text(self) -> AsyncIterator[str]:
+        import codecs
+
+        decoder = codecs.getincrementaldecoder("utf-8")("replace")
+        async for chunk in self.iter_bytes():
+            text = decoder.decode(chunk)
+            if text:
+                yield text
+        tail = decoder.decode(b"", final=True)
+        if tail:
+            yield tail
+
+    async def iter_lines(self) -> AsyncIterator[str]:
+        pending = ""
+        async for text in self.iter_text():
+            pending += text
+            lines = pending.splitlines(keepends=True)
+            pending = lines.pop() if lines and not lines[-1].endswith(("\n", "\r")) else ""
+            for line in lines:
+                yield line.rstrip("\r\n")
+        if pending:
+            yield pending
+
+    async def read(self) -> bytes:
+        if self._content is None:
+            self._content = b"".join([chunk async for chunk in self.iter_bytes()])
+        return self._content
+
+    async def text(self) -> str:
+        return (await self.read()).decode("utf-8", "replace")
+
+    async def json(self) -> Any:
+        return msgspec.json.decode(await self.read())
+
+    async def parse(self, *, to: type[R] | None = None) -> T | R:
+        if to is None and self._stream_parser is not None:
+            return self._stream_parser(self)
+        content = await self.read()
+        return self._parser(self, content) if to is None else parse_content(self, content, to)
+
+    async def stream_to_file(self, file: str | os.PathLike[str], *, chunk_size: int | None = None) -> None:
+        """Write the body to ``file`` as it arrives, never holding it all in memory."""
+        async with await trio.open_file(file, "wb") as f:
+            async for chunk in self.iter_bytes():
+                await f.write(chunk)
+
+    write_to_file = stream_to_file
+
+
+class BinaryContent:
+    """A binary body that has been read (file content, speech audio, video, ...).
+
+    For large bodies use ``with_streaming_response`` and ``stream_to_file`` instead, which never hold
+    the body in memory.
+    """
+
+    __slots__ = ("_meta", "content")
+
+    def __init__(self, content: bytes, meta: ResponseMeta) -> None:
+        self.content = content
+        self._meta = meta
+
+    @property
+    def response(self) -> ResponseMeta:
+        return self._meta
+
+    @property
+    def text(self) -> str:
+        return self.content.decode("utf-8", "replace")
+
+    def json(self) -> Any:
+        return msgspec.json.decode(self.content)
+
+    def read(self) -> bytes:
+        return self.content
+
+    async def aread(self) -> bytes:
+        return self.content
+
+    async def aiter_bytes(self, chunk_size: int = 65536) -> AsyncIterator[bytes]:
+        for i in range(0, len(self.content), chunk_size):
+            yield self.content[i : i + chunk_size]
+
+    def iter_bytes(self, chunk_size: int = 65536) -> list[bytes]:
+        return [self.content[i : i + chunk_size] for i in range(0, len(self.content), chunk_size)]
+
+    async def write_to_file(self, file: str | os.PathLike[str]) -> None:
+        await trio.Path(file).write_bytes(self.content)
+
+    stream_to_file = write_to_file
+
+    def __repr__(self) -> str:
+        return f"<BinaryContent {len(self.content)} bytes, {self._meta.content_type or 'no content type'}>"

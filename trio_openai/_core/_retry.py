@@ -1,0 +1,106 @@
+"""The retry policy: which failures to retry and how long to wait before the next attempt."""
+
+from __future__ import annotations
+
+import email.utils
+import math
+import random
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+
+from ._ratelimits import parse_rate_limits
+
+__all__ = ["RetryPolicy", "parse_retry_after"]
+
+
+def _number(text: str) -> float | None:
+    """A float, ``inf`` for a number too long for a float, ``None`` for junk (``"inf"``, ``"nan"``)."""
+    text = text.strip()
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    if math.isnan(value):
+        return None
+    if math.isinf(value):
+        return math.inf if text.lstrip("+").replace(".", "", 1).isdigit() else None
+    return value
+
+
+def parse_retry_after(headers: Mapping[str, str], *, now: Callable[[], float] = time.time) -> float | None:
+    """The server's requested delay in seconds: ``retry-after-ms``, then ``retry-after`` (seconds or an
+    HTTP date). ``None`` when absent or unreadable; an overflowing number is ``inf``."""
+    ms = headers.get("retry-after-ms")
+    if ms is not None:
+        value = _number(ms)
+        if value is not None:
+            return value / 1000.0
+    ra = headers.get("retry-after")
+    if ra is None:
+        return None
+    value = _number(ra)
+    if value is not None:
+        return value
+    parsed = email.utils.parsedate_tz(ra.strip())
+    if parsed is None:
+        return None
+    try:
+        return email.utils.mktime_tz(parsed) - now()
+    except (OverflowError, ValueError):
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """When and how a failed attempt is retried. One immutable object; ``replace()`` to adjust.
+
+    The defaults are the official SDK's: retry 408, 409, 429 and every 5xx plus connection errors and
+    timeouts, at most ``max_retries`` times; honour ``x-should-retry``; wait what ``retry-after-ms`` /
+    ``retry-after`` asks when it is in (0, ``max_retry_after``], refuse to retry when it asks for more;
+    else back off exponentially from ``initial_delay`` doubling up to ``max_delay`` with up to
+    ``jitter`` (a fraction) taken off. Beyond the SDK: on a 429 without ``retry-after``, when an
+    ``x-ratelimit-remaining-*`` header says the budget is spent, wait for its reset (capped at
+    ``max_retry_after``) instead of hammering.
+    """
+
+    max_retries: int = 2
+    initial_delay: float = 0.5
+    max_delay: float = 8.0
+    max_retry_after: float = 120.0
+    jitter: float = 0.25
+    retry_statuses: frozenset[int] = field(default_factory=lambda: frozenset({408, 409, 429}))
+    retry_server_errors: bool = True
+    respect_rate_limit_headers: bool = True
+
+    def replace(self, **changes: object) -> RetryPolicy:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+    def should_retry_status(self, status: int, headers: Mapping[str, str]) -> bool:
+        """Whether a response with this status and headers is worth another attempt."""
+        after = parse_retry_after(headers)
+        if after is not None and after > self.max_retry_after:
+            return False
+        should = headers.get("x-should-retry")
+        if should == "true":
+            return True
+        if should == "false":
+            return False
+        return status in self.retry_statuses or (self.retry_server_errors and status >= 500)
+
+    def backoff(self, retries_taken: int) -> float:
+        """The exponential delay before attempt ``retries_taken + 1``, with jitter."""
+        base = min(self.initial_delay * 2.0 ** min(retries_taken, 1000), self.max_delay)
+        return base * (1.0 - self.jitter * random.random())
+
+    def delay(self, retries_taken: int, status: int | None, headers: Mapping[str, str] | None) -> float:
+        """Seconds to sleep before the next attempt."""
+        if headers is not None:
+            after = parse_retry_after(headers)
+            if after is not None and 0 < after <= self.max_retry_after:
+                return after
+            if status == 429 and self.respect_rate_limit_headers and after is None:
+                wait = parse_rate_limits(headers).seconds_until_available()
+                if wait is not None and wait > 0:
+                    return min(wait, self.max_retry_after)
+        return self.backoff(retries_taken)

@@ -1,0 +1,5 @@
+"""``client.chat``."""
+
+from ._chat import AsyncChat
+
+__all__ = ["AsyncChat"]

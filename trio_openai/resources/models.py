@@ -1,0 +1,60 @@
+"""``client.models``: list, retrieve and delete models."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Unpack
+
+from .._core._options import RequestOptions
+from .._core._pagination import AsyncPage, AsyncPaginator
+from .._core._request import path_param
+from .._core._resource import (
+    AsyncAPIResource,
+    RawResponseWrapper,
+    StreamedResponseWrapper,
+    to_raw_response,
+    to_streamed_response,
+)
+from ..types.model import Model, ModelDeleted
+
+__all__ = ["AsyncModels"]
+
+
+class AsyncModels(AsyncAPIResource):
+    __slots__ = ("__dict__",)
+
+    @cached_property
+    def with_raw_response(self) -> AsyncModelsWithRawResponse:
+        return AsyncModelsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncModelsWithStreamingResponse:
+        return AsyncModelsWithStreamingResponse(self)
+
+    async def retrieve(self, model: str, **options: Unpack[RequestOptions]) -> Model:
+        """Get a model's basic information."""
+        return await self._client._request(
+            "get", f"/models/{path_param(model, 'model')}", cast_to=Model, options=options
+        )
+
+    def list(self, **options: Unpack[RequestOptions]) -> AsyncPaginator[Model, AsyncPage[Model]]:
+        """The models available to you."""
+        return self._client._get_api_list("/models", page=AsyncPage[Model], options=options)
+
+    async def delete(self, model: str, **options: Unpack[RequestOptions]) -> ModelDeleted:
+        """Delete a fine-tuned model you own."""
+        return await self._client._request(
+            "delete", f"/models/{path_param(model, 'model')}", cast_to=ModelDeleted, options=options
+        )
+
+
+class AsyncModelsWithRawResponse(RawResponseWrapper):
+    retrieve = to_raw_response(AsyncModels.retrieve)
+    list = to_raw_response(AsyncModels.list)
+    delete = to_raw_response(AsyncModels.delete)
+
+
+class AsyncModelsWithStreamingResponse(StreamedResponseWrapper):
+    retrieve = to_streamed_response(AsyncModels.retrieve)
+    list = to_streamed_response(AsyncModels.list)
+    delete = to_streamed_response(AsyncModels.delete)

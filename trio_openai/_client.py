@@ -281,12 +281,12 @@ class AsyncOpenAI(AsyncResourceTree):
         return self._closed or self._lifetime.closed
 
     async def aclose(self) -> None:
-        """Close the connection pool (if this client made it). Idempotent. A ``with_options`` copy
-        only marks itself closed."""
+        """Close the transport (the connection pool). Idempotent. A ``with_options`` copy only marks
+        itself closed: the pool stays open for the client it was copied from."""
         if self._closed:
             return
         self._closed = True
-        if self._lifetime.owns_transport and not self._is_copy:
+        if not self._is_copy:
             self._lifetime.closed = True
             with trio.CancelScope(shield=True) as scope:
                 scope.relative_deadline = 5.0
@@ -340,12 +340,16 @@ class AsyncOpenAI(AsyncResourceTree):
     def _parser(
         self, call: Call[Any], post_parser: Callable[[Any], Any] | None
     ) -> Callable[[ResponseMeta, bytes], Any]:
-        cast_to = call.cast_to
-        if (isinstance(cast_to, type) and issubclass(cast_to, BasePage)) or _is_page_alias(cast_to):
+        cast_to: Any = call.cast_to
+        if _is_page_type(cast_to):
 
             def parse_page(meta: ResponseMeta, content: bytes) -> Any:
                 page = parse_content(meta, content, cast_to)
-                page.__dict__["_fetch"] = lambda query: self._execute(call.with_query(query))
+
+                def fetch(query: dict[str, object]) -> Awaitable[Any]:
+                    return self._execute(call.with_query(query))
+
+                page.__dict__["_fetch"] = fetch
                 return page
 
             return parse_page
@@ -490,8 +494,8 @@ class AsyncOpenAI(AsyncResourceTree):
         return await self._request("delete", path, cast_to=cast_to, options=options)
 
 
-def _is_page_alias(tp: object) -> bool:
-    origin = getattr(tp, "__origin__", None)
+def _is_page_type(tp: object) -> bool:
+    origin: object = getattr(tp, "__origin__", tp)
     return isinstance(origin, type) and issubclass(origin, BasePage)
 
 

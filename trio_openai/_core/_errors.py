@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 if TYPE_CHECKING:
     from ._response import APIResponse, Headers
@@ -175,19 +175,19 @@ def status_error(response: APIResponse[Any], content: bytes) -> APIStatusError:
     import msgspec
 
     body: object
+    decoded: object
     try:
-        decoded: object = msgspec.json.decode(content) if content else None
+        decoded = msgspec.json.decode(content) if content else None
     except msgspec.DecodeError:
-        decoded = None
         body = content.decode("utf-8", "replace").strip() or None
     else:
         body = decoded
         if isinstance(decoded, dict) and "error" in decoded:
-            body = decoded["error"]  # pyright: ignore[reportUnknownVariableType]
+            body = cast("dict[str, object]", decoded)["error"]
     message = f"Error code: {response.status_code}"
     detail: object = None
     if isinstance(body, dict):
-        detail = body.get("message")  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType]
+        detail = cast("dict[str, object]", body).get("message")
     elif isinstance(body, str):
         detail = _text_snippet(body)
     if isinstance(detail, str) and detail:
@@ -195,7 +195,7 @@ def status_error(response: APIResponse[Any], content: bytes) -> APIStatusError:
     cls = _BY_STATUS.get(response.status_code)
     if cls is None:
         cls = InternalServerError if response.status_code >= 500 else APIStatusError
-    return cls(message, response=response, body=body)
+    return cls(message, response=response, body=cast(object, body))
 
 
 def _text_snippet(text: str, limit: int = 200) -> str:

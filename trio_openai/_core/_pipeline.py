@@ -9,7 +9,7 @@ import inspect
 import logging
 import ssl
 import uuid
-from collections.abc import AsyncIterable, Awaitable, Callable, Iterator, Mapping
+from collections.abc import AsyncIterable, Awaitable, Callable, Generator, Mapping
 from contextlib import contextmanager
 from typing import Any, Generic, TypeVar
 from urllib.parse import urlsplit
@@ -200,7 +200,7 @@ class Sent:
 
 
 @contextmanager
-def map_transport_errors(info: RequestInfo) -> Iterator[None]:
+def map_transport_errors(info: RequestInfo) -> Generator[None, None, None]:
     """Turn httpcore2's exceptions into this library's, keeping the original as ``__cause__``."""
     try:
         yield
@@ -254,7 +254,7 @@ async def _api_key(config: ClientConfig) -> str:
     value = key()
     if inspect.isawaitable(value):
         value = await value
-    if not isinstance(value, str) or not value:
+    if not value:
         raise TypeError("the api_key provider must return a non-empty str")
     return value
 

@@ -8,7 +8,7 @@ import mimetypes
 import os
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
-from typing import IO, Any, TypeAlias
+from typing import IO, Any, TypeAlias, cast
 from urllib.parse import quote
 
 import msgspec
@@ -27,10 +27,12 @@ __all__ = [
     "strip_not_given",
 ]
 
-FileContent: TypeAlias = "bytes | bytearray | IO[bytes] | os.PathLike[str]"
+FileContent: TypeAlias = bytes | bytearray | IO[bytes] | os.PathLike[str]
 FileTypes: TypeAlias = (
-    "FileContent | tuple[str | None, FileContent] | tuple[str | None, FileContent, str | None]"
-    " | tuple[str | None, FileContent, str | None, Mapping[str, str]]"
+    FileContent
+    | tuple[str | None, FileContent]
+    | tuple[str | None, FileContent, str | None]
+    | tuple[str | None, FileContent, str | None, Mapping[str, str]]
 )
 
 
@@ -59,8 +61,12 @@ def strip_not_given(params: Mapping[str, object]) -> dict[str, object]:
 def _enc_hook(obj: Any) -> Any:
     if isinstance(obj, Omit | NotGiven):
         raise TypeError("omit / NOT_GIVEN can only be used as a top-level parameter value")
-    if isinstance(obj, Iterable) and not isinstance(obj, str | bytes | Mapping):
-        return list(obj)  # generators, dict views and other iterables the SDK's types accept
+    if isinstance(obj, str | bytes | Mapping):
+        raise NotImplementedError(
+            f"Objects of type {type(cast(object, obj)).__name__} are not JSON serializable"
+        )
+    if isinstance(obj, Iterable):  # generators, dict views and other iterables the SDK's types accept
+        return list(cast("Iterable[Any]", obj))
     raise NotImplementedError(f"Objects of type {type(obj).__name__} are not JSON serializable")
 
 
@@ -97,10 +103,10 @@ def _flatten(key: str, value: object) -> Iterator[tuple[str, str]]:
     if value is None or isinstance(value, Omit | NotGiven):
         return
     if isinstance(value, Mapping):
-        for sub, item in value.items():  # pyright: ignore[reportUnknownVariableType]
+        for sub, item in cast("Mapping[str, object]", value).items():
             yield from _flatten(f"{key}[{sub}]", item)
     elif isinstance(value, list | tuple | set | frozenset):
-        for item in value:  # pyright: ignore[reportUnknownVariableType]
+        for item in cast("Iterable[object]", value):
             yield from _flatten(f"{key}[]", item)
     else:
         yield key, _scalar(value)
@@ -121,9 +127,9 @@ def is_file(value: object) -> bool:
     """Whether ``value`` is one of the upload forms (bytes, a binary file, a path, a tuple)."""
     if isinstance(value, bytes | bytearray | memoryview | os.PathLike | io.IOBase):
         return True
-    if isinstance(value, tuple) and 2 <= len(value) <= 4:  # pyright: ignore[reportUnknownArgumentType]
-        first: object = value[0]
-        return first is None or isinstance(first, str)
+    if isinstance(value, tuple):
+        parts = cast("tuple[object, ...]", value)
+        return 2 <= len(parts) <= 4 and (parts[0] is None or isinstance(parts[0], str))
     return hasattr(value, "read") and callable(value.read)  # pyright: ignore[reportAttributeAccessIssue, reportUnknownMemberType, reportUnknownArgumentType]
 
 
@@ -141,11 +147,13 @@ async def _read_file(value: object) -> tuple[str, bytes, str | None, Mapping[str
         if len(parts) > 3:
             extra = parts[3]
     if isinstance(content, os.PathLike):
-        path = os.fspath(content)  # pyright: ignore[reportUnknownArgumentType, reportUnknownVariableType]
+        path = str(os.fspath(cast("os.PathLike[str]", content)))
         data = await trio.Path(path).read_bytes()  # read in a worker thread, never blocking trio
-        filename = filename or os.path.basename(str(path))  # pyright: ignore[reportUnknownArgumentType]
-    elif isinstance(content, bytes | bytearray | memoryview):
+        filename = filename or os.path.basename(path)
+    elif isinstance(content, bytes | bytearray):
         data = bytes(content)
+    elif isinstance(content, memoryview):
+        data = cast("memoryview[int]", content).tobytes()
     elif hasattr(content, "read"):
         raw: object = content.read()  # pyright: ignore[reportAttributeAccessIssue, reportUnknownMemberType, reportUnknownVariableType]
         if isinstance(raw, str):
@@ -168,10 +176,10 @@ def _form_fields(key: str, value: object) -> Iterator[tuple[str, object]]:
     if is_file(value):
         yield key, value
     elif isinstance(value, Mapping):
-        for sub, item in value.items():  # pyright: ignore[reportUnknownVariableType]
+        for sub, item in cast("Mapping[str, object]", value).items():
             yield from _form_fields(f"{key}[{sub}]", item)
     elif isinstance(value, list | tuple):
-        for item in value:  # pyright: ignore[reportUnknownVariableType]
+        for item in cast("Iterable[object]", value):
             yield from _form_fields(f"{key}[]", item)
     else:
         yield key, value

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextvars
 import enum
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from functools import wraps
 from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar, cast
@@ -81,7 +81,7 @@ def to_streamed_response(
     @asynccontextmanager
     async def wrapper(
         self: _Wrapper, *args: P.args, **kwargs: P.kwargs
-    ) -> AsyncIterator[AsyncAPIResponse[T]]:
+    ) -> AsyncGenerator[AsyncAPIResponse[T]]:
         token = response_mode.set(ResponseMode.STREAMED)
         try:
             result = cast("AsyncAPIResponse[T]", await method(self._resource, *args, **kwargs))

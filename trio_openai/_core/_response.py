@@ -50,7 +50,9 @@ class ResponseMeta:
     ) -> None:
         self.status_code: int = raw.status
         self.headers = Headers(raw.headers)
-        self.http_version: str = raw.extensions.get("http_version", b"HTTP/1.1").decode("ascii", "replace")
+        extensions = cast("dict[str, Any]", raw.extensions)  # pyright: ignore[reportUnknownMemberType]
+        version: bytes = extensions.get("http_version", b"HTTP/1.1")
+        self.http_version = version.decode("ascii", "replace")
         self.request_info = request_info
         self.retries_taken = retries_taken
         self._elapsed = elapsed

@@ -8,7 +8,7 @@ client that never sends costs nothing, and TLS setup happens only for https). Te
 from __future__ import annotations
 
 import ssl
-from typing import Protocol, runtime_checkable
+from typing import Protocol, cast, runtime_checkable
 
 import httpcore2
 import msgspec
@@ -50,10 +50,10 @@ class HTTPTransport:
         retries: int = 0,
     ) -> None:
         if http2:
-            try:
-                import h2  # noqa: F401  # pyright: ignore[reportUnusedImport]
-            except ImportError:  # pragma: no cover - depends on the environment
-                raise ImportError("HTTP/2 needs the h2 package: pip install 'trio-openai[http2]'") from None
+            import importlib.util
+
+            if importlib.util.find_spec("h2") is None:  # pragma: no cover - depends on the environment
+                raise ImportError("HTTP/2 needs the h2 package: pip install 'trio-openai[http2]'")
         self._max_connections = max_connections
         self._max_keepalive = max_keepalive_connections
         self._keepalive_expiry = keepalive_expiry
@@ -85,7 +85,7 @@ class HTTPTransport:
             http1=True,
             http2=self._http2,
             retries=self._retries,
-            network_backend=httpcore2.TrioBackend(),
+            network_backend=cast(httpcore2.AsyncNetworkBackend, httpcore2.TrioBackend()),
             **kwargs,  # type: ignore[arg-type]
         )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable, Mapping
-from typing import Any
+from typing import Any, cast
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import httpcore2
@@ -105,7 +105,7 @@ class MockTransport:
     async def handle_async_request(self, request: httpcore2.Request) -> httpcore2.Response:
         stream: Any = request.stream
         if isinstance(stream, AsyncIterable):
-            body = b"".join([chunk async for chunk in stream])  # pyright: ignore[reportUnknownVariableType]
+            body = b"".join([bytes(chunk) async for chunk in cast("AsyncIterable[bytes]", stream)])
         else:
             body = b"".join(stream)
         url = request.url

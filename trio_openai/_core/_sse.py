@@ -186,7 +186,7 @@ class SSEDecoder:
                     dpos = pos
                     if startswith(b"event: ", pos):
                         dpos = find(b"\n", pos)
-                        if dpos < 0 or dpos > cr:
+                        if dpos < 0:
                             break
                         name = chunk[pos + 7 : dpos]
                         etype = self._type_cache.get(name) or self._event_type(name)
@@ -194,6 +194,7 @@ class SSEDecoder:
                     if not startswith(b"data: ", dpos):
                         break
                     dend = find(b"\n", dpos)
+                    # no CR anywhere in the frame, and a blank line right after the data line
                     if dend < 0 or dend > cr or not startswith(b"\n", dend + 1):
                         break
                     append(ServerSentEvent(etype, chunk[dpos + 6 : dend], id_))

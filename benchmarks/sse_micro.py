@@ -88,6 +88,7 @@ def cases() -> Iterator[tuple[str, bytes]]:
     yield "chat (LF)", chat_stream()
     yield "responses (event+data)", responses_stream()
     yield "chat (CRLF, general path)", chat_stream(eol=b"\r\n")
+    yield "chat (CR, general path)", chat_stream(eol=b"\r")
 
 
 def main() -> None:

@@ -6,6 +6,7 @@ import itertools
 import json
 import random
 import re
+import time
 from collections.abc import Iterable, Sequence
 
 import pytest
@@ -510,3 +511,13 @@ def test_end_discards_partial_state() -> None:
     decoder.feed(b"event: e\ndata: a\ndata: b")
     assert decoder.end() == []
     assert summarize(decoder.feed(b"data: c\n\n")) == [ev("c")]
+
+
+@pytest.mark.parametrize("eol", [b"\r", b"\r\n", b"\n"])
+def test_decoding_time_is_linear_in_one_big_chunk(eol: bytes) -> None:
+    # A search that ran to the end of the chunk for every frame would take seconds here, not milliseconds.
+    stream = (b"event: e" + eol + b"data: " + b"x" * 100 + eol + eol) * 100_000
+    start = time.perf_counter()
+    events = SSEDecoder().feed(stream)
+    assert time.perf_counter() - start < 3.0
+    assert len(events) == 100_000

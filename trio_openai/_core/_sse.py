@@ -185,7 +185,7 @@ class SSEDecoder:
                     etype = "message"
                     dpos = pos
                     if startswith(b"event: ", pos):
-                        dpos = find(b"\n", pos)
+                        dpos = find(b"\n", pos, cr)  # searches stop at the next CR: linear on CR-only streams
                         if dpos < 0:
                             break
                         name = chunk[pos + 7 : dpos]
@@ -193,9 +193,9 @@ class SSEDecoder:
                         dpos += 1
                     if not startswith(b"data: ", dpos):
                         break
-                    dend = find(b"\n", dpos)
+                    dend = find(b"\n", dpos, cr)
                     # no CR anywhere in the frame, and a blank line right after the data line
-                    if dend < 0 or dend > cr or not startswith(b"\n", dend + 1):
+                    if dend < 0 or not startswith(b"\n", dend + 1):
                         break
                     append(ServerSentEvent(etype, chunk[dpos + 6 : dend], id_))
                     pos = dend + 2

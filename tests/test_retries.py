@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email.utils
+import itertools
 import math
 import time
 from collections.abc import Callable, Iterator
@@ -50,7 +51,7 @@ def scripted(*steps: Any) -> tuple[Callable[[MockRequest], MockResponse], list[f
 
 
 def gaps(times: list[float]) -> list[float]:
-    return [round(b - a, 6) for a, b in zip(times, times[1:], strict=False)]
+    return [round(b - a, 6) for a, b in itertools.pairwise(times)]
 
 
 @pytest.mark.parametrize("status", [408, 409, 429, 500, 502, 503, 504, 599])
@@ -302,5 +303,5 @@ async def test_non_json_error_bodies_are_readable() -> None:
 
     client, _ = make_client(lambda r: MockResponse(500), max_retries=0)
     async with client:
-        with trio.fail_after(5), pytest.raises(trio_openai.InternalServerError, match="^Error code: 500$"):
+        with trio.fail_after(5), pytest.raises(trio_openai.InternalServerError, match=r"^Error code: 500$"):
             await client.models.retrieve("m")

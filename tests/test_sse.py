@@ -6,7 +6,6 @@ import itertools
 import json
 import random
 import re
-import time
 from collections.abc import Iterable, Sequence
 
 import pytest
@@ -514,10 +513,9 @@ def test_end_discards_partial_state() -> None:
 
 
 @pytest.mark.parametrize("eol", [b"\r", b"\r\n", b"\n"])
-def test_decoding_time_is_linear_in_one_big_chunk(eol: bytes) -> None:
-    # A search that ran to the end of the chunk for every frame would take seconds here, not milliseconds.
+def test_many_frames_in_one_big_chunk(eol: bytes) -> None:
+    # (Its speed, linear in the chunk size, is measured in benchmarks/sse_micro.py, not timed here.)
     stream = (b"event: e" + eol + b"data: " + b"x" * 100 + eol + eol) * 100_000
-    start = time.perf_counter()
     events = SSEDecoder().feed(stream)
-    assert time.perf_counter() - start < 3.0
     assert len(events) == 100_000
+    assert events[-1].event == "e" and events[-1].data_bytes == b"x" * 100

@@ -22,11 +22,6 @@ from trio_openai.testing import MockRequest, MockResponse
 from ._helpers import MODEL, make_client
 
 
-@pytest.fixture
-def autojump_clock() -> trio.testing.MockClock:
-    return trio.testing.MockClock(autojump_threshold=0)
-
-
 def scripted(*steps: Any) -> tuple[Callable[[MockRequest], MockResponse], list[float]]:
     """A handler answering with ``steps`` in order (a status int, a (status, headers) pair, a
     MockResponse, or an exception to raise), recording trio.current_time() of each request."""

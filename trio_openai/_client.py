@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import platform
 import ssl
 import sys
 import warnings
@@ -65,10 +64,9 @@ class _Lifetime:
 
 
 def _user_agent() -> str:
-    return (
-        f"trio-openai/{__version__} ({platform.python_implementation()} "
-        f"{platform.python_version()}; trio {trio.__version__}; {sys.platform})"
-    )
+    impl = sys.implementation.name
+    version = ".".join(map(str, sys.version_info[:3]))
+    return f"trio-openai/{__version__} ({impl} {version}; trio {trio.__version__}; {sys.platform})"
 
 
 def _custom_headers_from_env() -> dict[str, str]:

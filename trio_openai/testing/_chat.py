@@ -15,6 +15,7 @@ from ._streams import count_tokens, split_text, stream_reply
 __all__ = ["create_chat_completion", "last_user_text", "message_text", "sample_arguments"]
 
 _FINGERPRINT = "fp_fake"
+_ARGUMENT_PIECE = 8  # streamed tool-call arguments come in fragments of about this many characters
 
 
 def create_chat_completion(request: RecordedRequest, params: dict[str, str], state: ServerState) -> Reply:
@@ -96,7 +97,9 @@ def _stream(
             "function": {"name": function["name"], "arguments": ""},
         }
         frames.extend(chunk(index, {"tool_calls": [opening]}) for index in range(n))
-        for piece in split_text(function["arguments"], knobs.chunks):
+        arguments: str = function["arguments"]
+        pieces = knobs.chunks or max(1, -(-len(arguments) // _ARGUMENT_PIECE))
+        for piece in split_text(arguments, pieces):
             delta = {"tool_calls": [{"index": position, "function": {"arguments": piece}}]}
             frames.extend(chunk(index, delta) for index in range(n))
     frames.extend(chunk(index, {}, finish_reason) for index in range(n))
@@ -146,8 +149,9 @@ def _tool_calls(tools: object, prompt: str, state: ServerState) -> list[dict[str
 
 
 def sample_arguments(schema: object) -> str:
-    """Deterministic JSON arguments that fit a (simple) JSON schema for an object."""
-    return msgspec.json.encode(_sample(as_dict(schema))).decode()
+    """Deterministic JSON arguments that fit a (simple) JSON schema for an object; ``{}`` without one."""
+    sample = _sample(as_dict(schema))
+    return msgspec.json.encode(sample if isinstance(sample, dict) else {}).decode()
 
 
 _SAMPLES: dict[str, object] = {

@@ -12,7 +12,7 @@ the shapes of the real API. Unknown paths get a 404 in the OpenAI error shape.
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Callable
 from contextlib import asynccontextmanager
 from typing import Unpack
 from urllib.parse import parse_qs, urlsplit
@@ -80,6 +80,7 @@ class FakeServer:
         self._connections_opened = 0
         self._connections_open = 0
         self._client_disconnects = 0
+        self._changed = trio.Event()
 
     def __repr__(self) -> str:
         stats = self.stats
@@ -111,6 +112,20 @@ class FakeServer:
     def pending_scripts(self) -> int:
         """Scripted replies not yet consumed by a request."""
         return self._router.pending()
+
+    async def wait_for_stats(self, predicate: Callable[[ServerStats], bool]) -> ServerStats:
+        """Wait until ``predicate(server.stats)`` holds, e.g. ``lambda s: s.connections_open == 0``.
+
+        It rechecks whenever a counter changes. It waits as long as it takes: put it under
+        ``trio.fail_after``.
+        """
+        while not predicate(stats := self.stats):
+            await self._changed.wait()
+        return stats
+
+    def _stats_changed(self) -> None:
+        self._changed.set()
+        self._changed = trio.Event()
 
     def script(self, method: str, path: str, *replies: Reply) -> None:
         """Queue replies for the next requests to ``method path``, first in, first out.
@@ -155,11 +170,13 @@ class FakeServer:
             request_id=f"req_{number}",
         )
         self.requests.append(request)
+        self._stats_changed()
         reply = self._router.dispatch(request)
         return reply, self._headers(reply, request, number)
 
     def client_gone(self) -> None:
         self._client_disconnects += 1
+        self._stats_changed()
 
     def _headers(self, reply: Reply, request: RecordedRequest, number: int) -> list[tuple[str, str]]:
         config = self.config
@@ -188,7 +205,9 @@ class FakeServer:
     async def _serve_connection(self, stream: trio.SocketStream) -> None:
         self._connections_opened += 1
         self._connections_open += 1
+        self._stats_changed()
         try:
             await serve_connection(stream, self._connections_opened, self)
         finally:
             self._connections_open -= 1
+            self._stats_changed()

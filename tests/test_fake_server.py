@@ -805,6 +805,8 @@ def test_reply_validation() -> None:
         Reply(delay=-1)
     with pytest.raises(ValueError, match="status"):
         Reply(status=42)
+    with pytest.raises(ValueError, match="status"):
+        Reply(status=101)
     assert Reply.error(500, "x").json["error"]["type"] == "server_error"
     assert Reply.error(400, "x", type="custom", code="c", param="p").json == {
         "error": {"message": "x", "type": "custom", "param": "p", "code": "c"}
@@ -977,6 +979,24 @@ async def test_connection_close_and_expect_continue() -> None:
             await client.stream.send_all(b'{"model": "m", "input": "x"}')
             assert (await client.stream.receive_some(100_000)).startswith(b"HTTP/1.1 200 ")
             await client.aclose()
+
+
+async def test_head_requests_and_unsendable_replies() -> None:
+    with trio.fail_after(5):
+        async with open_fake_server() as server:
+            client = await RawClient.connect(server)
+            head = await client.request("HEAD", "/v1/models")
+            assert head.status == 200 and head.body == b"" and int(head.headers["content-length"]) > 100
+            assert (await client.request("GET", "/v1/models")).status == 200
+            await client.aclose()
+
+            server.script("GET", "/models", Reply(json={}, headers={"x-bad": "line\nbreak"}))
+            client = await RawClient.connect(server)
+            await client.send("GET", "/v1/models")
+            with pytest.raises(Dropped):
+                await client.head()
+            await client.aclose()
+            assert (await fetch(server, "GET", "/v1/models")).status == 200
 
 
 async def test_malformed_request_gets_a_400_and_a_close() -> None:

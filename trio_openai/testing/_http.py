@@ -65,7 +65,7 @@ async def serve_connection(stream: trio.abc.Stream, connection_id: int, app: App
             if incoming is None:
                 return
             reply, headers = app.answer(incoming, connection_id)
-            if await _act_out(wire, reply, headers) is _Outcome.DROPPED:
+            if await _act_out(wire, reply, headers, with_body=incoming.method != "HEAD") is _Outcome.DROPPED:
                 return
             if wire.conn.our_state is not h11.DONE or wire.conn.their_state is not h11.DONE:
                 return
@@ -74,11 +74,13 @@ async def serve_connection(stream: trio.abc.Stream, connection_id: int, app: App
         app.client_gone()
     except h11.RemoteProtocolError as problem:
         await wire.send_protocol_error(problem)
+    except h11.LocalProtocolError:
+        pass  # a reply HTTP/1.1 cannot carry (say, a header value that is not latin-1): just hang up
     finally:
         await trio.aclose_forcefully(stream)
 
 
-async def _act_out(wire: _Wire, reply: Reply, headers: list[tuple[str, str]]) -> _Outcome:
+async def _act_out(wire: _Wire, reply: Reply, headers: list[tuple[str, str]], *, with_body: bool) -> _Outcome:
     await wire.pause(reply.delay)
     if reply.drop == "before_headers":
         return _Outcome.DROPPED
@@ -93,7 +95,9 @@ async def _act_out(wire: _Wire, reply: Reply, headers: list[tuple[str, str]]) ->
     await wire.send(h11.Response(status_code=reply.status, headers=framed, reason=_reason(reply.status)))
     if reply.drop == "after_headers":
         return _Outcome.DROPPED
-    if reply.chunks is not None:
+    if not with_body:
+        pass
+    elif reply.chunks is not None:
         for index, piece in enumerate(reply.chunks):
             if index:
                 await wire.pause(reply.chunk_delay)

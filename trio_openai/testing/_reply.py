@@ -50,8 +50,8 @@ class Reply:
             raise ValueError(f"drop must be one of {_DROP_POINTS} or None, not {self.drop!r}")
         if self.delay < 0 or self.chunk_delay < 0:
             raise ValueError("delays cannot be negative")
-        if not 100 <= self.status <= 599:
-            raise ValueError(f"not an HTTP status: {self.status}")
+        if not 200 <= self.status <= 599:
+            raise ValueError(f"not a final HTTP status: {self.status}")
 
     def payload(self) -> bytes:
         """The complete body of a non-chunked reply."""

@@ -105,7 +105,7 @@ class Router:
     def _default(self, request: RecordedRequest) -> Reply:
         for method, pattern, handler in _DEFAULT_ROUTES:
             found = pattern.fullmatch(request.path)
-            if found and method == request.method:
+            if found and method == ("GET" if request.method == "HEAD" else request.method):
                 params = {name: unquote(value) for name, value in found.groupdict().items()}
                 reply = handler(request, params, self._state)
                 latency = self._state.config.latency

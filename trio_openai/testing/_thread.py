@@ -62,9 +62,9 @@ class FakeServerThread:
     def stop(self) -> None:
         """Stop the server (closing its connections) and join its thread, both bounded."""
         thread, token, stop = self._thread, self._token, self._stop
-        if thread is None or not thread.is_alive():
+        if thread is None:
             return
-        if token is not None and stop is not None:
+        if token is not None and stop is not None and thread.is_alive():
             try:
                 token.run_sync_soon(stop.set)
             except trio.RunFinishedError:
@@ -72,7 +72,7 @@ class FakeServerThread:
         thread.join(self._stop_timeout)
         if thread.is_alive():
             raise RuntimeError(f"the fake server thread did not stop within {self._stop_timeout} s")
-        if self._failure is not None:
+        if self._failure is not None and self._server is not None:
             raise RuntimeError("the fake server thread crashed") from self._failure
 
     def _run(self) -> None:

@@ -210,6 +210,9 @@ async def test_every_response_carries_request_id_and_rate_limit_headers() -> Non
                 )
                 assert answer.headers["x-ratelimit-reset-tokens"]
             assert [request.request_id for request in server.requests] == ["req_1", "req_2", "req_3"]
+            server.requests.clear()
+            assert (await fetch(server, "GET", "/v1/models")).headers["x-request-id"] == "req_4"
+            assert server.stats.requests_served == 4 and len(server.requests) == 1
 
 
 async def test_unknown_paths_and_methods_get_openai_404() -> None:
@@ -1053,10 +1056,16 @@ async def test_leaving_the_block_closes_listener_and_every_connection() -> None:
 
 async def test_exceptions_in_the_block_are_not_wrapped() -> None:
     with trio.fail_after(5):
-        with pytest.raises(KeyError):
+        with pytest.raises(KeyError) as caught:
             async with open_fake_server() as server:
                 await fetch(server, "GET", "/v1/models")
-                raise KeyError("mine")
+                try:
+                    {}["missing"]
+                except KeyError as original:
+                    raise KeyError("mine") from original
+        assert caught.value.args == ("mine",)
+        assert isinstance(caught.value.__cause__, KeyError)
+        assert not isinstance(caught.value.__context__, BaseExceptionGroup)
 
 
 async def test_cancelling_around_the_server_is_clean() -> None:

@@ -51,7 +51,14 @@ async def open_fake_server(**options: Unpack[FakeServerOptions]) -> AsyncGenerat
             finally:
                 nursery.cancel_scope.cancel()
     except BaseExceptionGroup as group:
-        raise _single(group) from None
+        leaf = _single(group)
+        if leaf is group:
+            raise
+        context = leaf.__context__
+        try:
+            raise leaf
+        finally:
+            leaf.__context__ = context  # as if the group had never been there
 
 
 def _single(group: BaseExceptionGroup[BaseException]) -> BaseException | BaseExceptionGroup[BaseException]:
@@ -74,12 +81,13 @@ class FakeServer:
         self.config = config
         self.port = port
         self.requests: list[RecordedRequest] = []
-        """Every request received, in arrival order."""
+        """Every request received, in arrival order (a test may clear it between phases)."""
         self._state = ServerState(config)
         self._router = Router(self._state)
         self._connections_opened = 0
         self._connections_open = 0
         self._client_disconnects = 0
+        self._requests_served = 0
         self._changed = trio.Event()
 
     def __repr__(self) -> str:
@@ -99,7 +107,7 @@ class FakeServer:
         return ServerStats(
             connections_opened=self._connections_opened,
             connections_open=self._connections_open,
-            requests_served=len(self.requests),
+            requests_served=self._requests_served,
             client_disconnects=self._client_disconnects,
         )
 
@@ -158,7 +166,8 @@ class FakeServer:
         return self.config.idle_timeout
 
     def answer(self, incoming: Incoming, connection_id: int) -> tuple[Reply, list[tuple[str, str]]]:
-        number = len(self.requests) + 1
+        self._requests_served += 1
+        number = self._requests_served
         parts = urlsplit(incoming.target)
         request = RecordedRequest(
             method=incoming.method.upper(),

@@ -85,32 +85,35 @@ async def _act_out(wire: _Wire, reply: Reply, headers: list[tuple[str, str]], *,
     if reply.drop == "before_headers":
         return _Outcome.DROPPED
     framed = [(name, value) for name, value in headers if name.lower() not in _FRAMING]
-    body = b""
+    body = reply.payload() if reply.chunks is None else b""
     if reply.chunks is not None:
         framed.append(("transfer-encoding", "chunked"))
-    else:
-        body = reply.payload()
-        if reply.status >= 200 and reply.status not in (204, 304):
-            framed.append(("content-length", str(len(body))))
+    elif reply.status not in (204, 304):
+        framed.append(("content-length", str(len(body))))
     await wire.send(h11.Response(status_code=reply.status, headers=framed, reason=_reason(reply.status)))
     if reply.drop == "after_headers":
         return _Outcome.DROPPED
-    if not with_body:
-        pass
-    elif reply.chunks is not None:
+    if with_body:
+        await _send_body(wire, reply, body)
+    if reply.drop == "mid_body":
+        return _Outcome.DROPPED
+    await wire.send(h11.EndOfMessage())
+    return _Outcome.COMPLETE
+
+
+async def _send_body(wire: _Wire, reply: Reply, body: bytes) -> None:
+    """The body, piece by piece for ``chunks``; only the first half of it for a ``mid_body`` drop."""
+    if reply.chunks is not None:
         for index, piece in enumerate(reply.chunks):
             if index:
                 await wire.pause(reply.chunk_delay)
             if piece:
                 await wire.send(h11.Data(data=piece))
-    elif reply.drop == "mid_body":
-        await wire.send(h11.Data(data=body[: len(body) // 2]))
-    elif body:
-        await wire.send(h11.Data(data=body))
+        return
     if reply.drop == "mid_body":
-        return _Outcome.DROPPED
-    await wire.send(h11.EndOfMessage())
-    return _Outcome.COMPLETE
+        body = body[: len(body) // 2]
+    if body:
+        await wire.send(h11.Data(data=body))
 
 
 def _reason(status: int) -> bytes:

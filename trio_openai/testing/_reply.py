@@ -8,11 +8,12 @@ from typing import Any, Literal
 
 import msgspec
 
-__all__ = ["DropPoint", "Reply", "error_body", "sse_frame"]
+__all__ = ["DONE_FRAME", "SSE_HEADERS", "DropPoint", "Reply", "error_body", "sse_frame"]
 
 DropPoint = Literal["before_headers", "after_headers", "mid_body"]
 _DROP_POINTS = ("before_headers", "after_headers", "mid_body")
-_DONE_FRAME = b"data: [DONE]\n\n"
+DONE_FRAME = b"data: [DONE]\n\n"
+SSE_HEADERS = {"content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache"}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -20,7 +21,7 @@ class Reply:
     """A scripted (or default) response.
 
     * ``json``: an object to encode as the body (``content-type: application/json``);
-      otherwise ``body`` is sent as is.
+      otherwise ``body`` is sent as is (so a JSON ``null`` body is ``body=b"null"``).
     * ``headers`` override the server's own ones (rate limit headers, ``x-request-id``), case-insensitively.
     * ``delay``: seconds (trio time) to wait before answering, so a test can cancel a slow call.
       The server watches the socket meanwhile and notices a client that goes away.
@@ -108,9 +109,8 @@ class Reply:
         """
         frames = [_frame_for(event) for event in events]
         if done:
-            frames.append(_DONE_FRAME)
-        merged = {"content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache"}
-        merged.update(headers or {})
+            frames.append(DONE_FRAME)
+        merged = {**SSE_HEADERS, **(headers or {})}
         return cls(
             status=status, chunks=frames, headers=merged, delay=delay, chunk_delay=chunk_delay, drop=drop
         )
@@ -141,6 +141,3 @@ def _frame_for(event: object) -> bytes:
         name, data = event  # pyright: ignore[reportUnknownVariableType]
         return sse_frame(data, event=str(name))  # pyright: ignore[reportUnknownArgumentType]
     return sse_frame(event)
-
-
-DONE_FRAME = _DONE_FRAME

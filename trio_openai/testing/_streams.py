@@ -5,11 +5,10 @@ from __future__ import annotations
 import re
 
 from ._config import StreamKnobs
-from ._reply import DONE_FRAME, Reply
+from ._reply import DONE_FRAME, SSE_HEADERS, Reply
 
-__all__ = ["SSE_HEADERS", "count_tokens", "split_text", "stream_reply"]
+__all__ = ["count_tokens", "split_text", "stream_reply"]
 
-SSE_HEADERS = {"content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache"}
 _WORDS = re.compile(r"\s*\S+|\s+")
 
 

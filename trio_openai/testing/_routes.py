@@ -1,0 +1,113 @@
+"""Which reply a request gets: scripted replies first, then route overrides, then the default routes."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections import deque
+from collections.abc import Callable
+from urllib.parse import unquote
+
+from ._catalog import (
+    delete_model,
+    list_files,
+    list_models,
+    list_vector_store_files,
+    retrieve_batch,
+    retrieve_model,
+)
+from ._chat import create_chat_completion
+from ._embeddings import create_embeddings
+from ._records import RecordedRequest
+from ._reply import Reply
+from ._responses import create_response, retrieve_response
+from ._state import BadRequest, ServerState
+
+__all__ = ["Handler", "Router", "normalize_path"]
+
+Handler = Callable[[RecordedRequest], Reply]
+_Default = Callable[[RecordedRequest, dict[str, str], ServerState], Reply]
+
+
+def _route(method: str, template: str, handler: _Default) -> tuple[str, re.Pattern[str], _Default]:
+    pattern = re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", template)
+    return method, re.compile(f"/v1{pattern}"), handler
+
+
+_DEFAULT_ROUTES = (
+    _route("GET", "/models", list_models),
+    _route("GET", "/models/{id}", retrieve_model),
+    _route("DELETE", "/models/{id}", delete_model),
+    _route("POST", "/chat/completions", create_chat_completion),
+    _route("POST", "/responses", create_response),
+    _route("GET", "/responses/{id}", retrieve_response),
+    _route("POST", "/embeddings", create_embeddings),
+    _route("GET", "/files", list_files),
+    _route("GET", "/vector_stores/{id}/files", list_vector_store_files),
+    _route("GET", "/batches/{id}", retrieve_batch),
+)
+
+
+def normalize_path(path: str) -> str:
+    """The form scripts and overrides are keyed by: ``/v1`` prefix added when missing, no query, no trailing /.
+
+    ``"chat/completions"``, ``"/chat/completions"`` and ``"/v1/chat/completions/"`` all become
+    ``"/v1/chat/completions"``.
+    """
+    path = "/" + path.partition("?")[0].strip("/")
+    if path != "/v1" and not path.startswith("/v1/"):
+        path = "/v1" + path.rstrip("/")
+    return path
+
+
+class Router:
+    """Picks the reply for each request and keeps the scripted queues."""
+
+    def __init__(self, state: ServerState) -> None:
+        self._state = state
+        self._scripts: dict[tuple[str, str], deque[Reply]] = {}
+        self._overrides: dict[tuple[str, str], Handler] = {}
+        self.errors: list[Exception] = []
+
+    def script(self, method: str, path: str, *replies: Reply) -> None:
+        for reply in replies:
+            if not isinstance(reply, Reply):  # pyright: ignore[reportUnnecessaryIsInstance]
+                raise TypeError(f"script() takes Reply objects, not {type(reply).__name__}")
+        self._scripts.setdefault((method.upper(), normalize_path(path)), deque()).extend(replies)
+
+    def override(self, method: str, path: str, handler: Handler | None) -> None:
+        key = (method.upper(), normalize_path(path))
+        if handler is None:
+            self._overrides.pop(key, None)
+        else:
+            self._overrides[key] = handler
+
+    def pending(self) -> int:
+        """How many scripted replies are still waiting for their request."""
+        return sum(len(queue) for queue in self._scripts.values())
+
+    def dispatch(self, request: RecordedRequest) -> Reply:
+        key = (request.method, normalize_path(request.path))
+        queue = self._scripts.get(key)
+        if queue:
+            return queue.popleft()
+        override = self._overrides.get(key)
+        try:
+            if override is not None:
+                return override(request)
+            return self._default(request)
+        except BadRequest as problem:
+            return Reply.error(problem.status, problem.message, param=problem.param, code=problem.code)
+        except Exception as bug:
+            self.errors.append(bug)
+            return Reply.error(500, f"The fake server failed: {bug!r}")
+
+    def _default(self, request: RecordedRequest) -> Reply:
+        for method, pattern, handler in _DEFAULT_ROUTES:
+            found = pattern.fullmatch(request.path)
+            if found and method == ("GET" if request.method == "HEAD" else request.method):
+                params = {name: unquote(value) for name, value in found.groupdict().items()}
+                reply = handler(request, params, self._state)
+                latency = self._state.config.latency
+                return dataclasses.replace(reply, delay=reply.delay + latency) if latency else reply
+        raise BadRequest(f"Invalid URL ({request.method} {request.path})", status=404)

@@ -1,0 +1,108 @@
+"""trio_openai end to end, offline: a real client against the built-in fake OpenAI server.
+
+Run it with ``.venv/bin/python examples/demo.py``. Every step prints what it did.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import trio
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import trio_openai
+from trio_openai import AsyncOpenAI
+from trio_openai.testing import Reply, open_fake_server
+
+
+def step(title: str) -> None:
+    print(f"\n== {title}")
+
+
+async def main() -> None:
+    async with open_fake_server(files=250) as server:
+        print(f"fake OpenAI server listening at {server.base_url}")
+        async with AsyncOpenAI(api_key="sk-demo", base_url=server.base_url) as client:
+            step("models: list, retrieve")
+            page = await client.models.list()
+            print(f"{len(page.data)} models, first: {page.data[0].id}")
+            model = await client.models.retrieve(page.data[0].id)
+            print(f"retrieved {model.id!r} owned by {model.owned_by!r} (request id {model._request_id})")
+
+            step("chat.completions.create")
+            completion = await client.chat.completions.create(
+                model="gpt-4o-mini",
+                messages=[{"role": "user", "content": "Hello from trio"}],
+            )
+            usage = completion.usage
+            print(f"assistant says: {completion.choices[0].message.content!r}")
+            if usage is not None:
+                print(f"usage: {usage.prompt_tokens} prompt + {usage.completion_tokens} completion tokens")
+
+            step("with_raw_response: headers, request id, rate limits")
+            raw = await client.chat.completions.with_raw_response.create(
+                model="gpt-4o-mini", messages=[{"role": "user", "content": "raw please"}]
+            )
+            limits = raw.rate_limits
+            print(
+                f"HTTP {raw.status_code}, request id {raw.request_id}, {limits.remaining_requests}/"
+                f"{limits.limit_requests} requests left, resets in {limits.reset_requests} s"
+            )
+
+            step("retries: the server answers 503 twice, then succeeds")
+            server.script(
+                "GET",
+                "/models/gpt-4o-mini",
+                Reply.error(503, "overloaded", type="server_error"),
+                Reply.error(503, "overloaded", type="server_error"),
+            )
+            started = time.perf_counter()
+            raw_model = await client.models.with_raw_response.retrieve("gpt-4o-mini")
+            print(
+                f"succeeded after {raw_model.retries_taken} retries in "
+                f"{time.perf_counter() - started:.2f} s (exponential backoff with jitter)"
+            )
+
+            step("typed errors")
+            try:
+                await client.models.retrieve("no-such-model")
+            except trio_openai.NotFoundError as exc:
+                print(f"{type(exc).__name__}: status {exc.status_code}, code {exc.code!r}: {exc.message}")
+
+            step("cancellation: move_on_after around a slow call, then the client carries on")
+            server.script("GET", "/models/gpt-4o-mini", Reply(json={}, delay=30))
+            with trio.move_on_after(0.2) as scope:
+                await client.models.retrieve("gpt-4o-mini")
+            print(f"slow call cancelled: {scope.cancelled_caught}")
+            again = await client.models.retrieve("gpt-4o-mini")
+            pool = client.statistics().pool
+            print(f"next call fine: {again.id}; pool: {pool}")
+
+            step("concurrency: 50 chat completions at once over a pool of 10 connections")
+            results: list[str] = []
+            opened_before = server.stats.connections_opened
+            limited = AsyncOpenAI(api_key="sk-demo", base_url=server.base_url, max_connections=10)
+
+            async def ask(i: int) -> None:
+                c = await limited.chat.completions.create(
+                    model="gpt-4o-mini", messages=[{"role": "user", "content": f"question {i}"}]
+                )
+                results.append(c.choices[0].message.content or "")
+
+            started = time.perf_counter()
+            async with limited, trio.open_nursery() as nursery:
+                for i in range(50):
+                    nursery.start_soon(ask, i)
+            print(
+                f"{len(results)} answers in {time.perf_counter() - started:.3f} s over "
+                f"{server.stats.connections_opened - opened_before} connections"
+            )
+
+        print(f"\nclient closed: {client.is_closed}; server served {server.stats.requests_served} requests")
+
+
+if __name__ == "__main__":
+    trio.run(main)

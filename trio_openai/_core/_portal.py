@@ -157,7 +157,10 @@ class Portal:
         fork). Returns a function that unregisters the callback (call it when the resource is
         closed earlier by its owner, so the portal does not keep it alive).
         """
-        return self._runner_for_call().add_close_callback(callback)
+        runner = self._runner
+        if runner is None or not runner.alive:  # registering is quick; only starting may block
+            runner = self._runner_for_call()
+        return runner.add_close_callback(callback)
 
     # -- lifetime --------------------------------------------------------------------------------------------
 

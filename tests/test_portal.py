@@ -530,7 +530,35 @@ try:
 except KeyboardInterrupt:
     cm_outcome = "KeyboardInterrupt"
 cm = {"outcome": cm_outcome, "total": time.monotonic() - start, "log": list(log), "after": portal.call(add, 1, 1)}
-print(json.dumps({"rounds": rounds, "cm": cm}))
+log.clear()
+
+# Interrupting a blocking iteration while it waits for the next item.
+class Source:
+    async def _items(self):
+        try:
+            yield 1
+            await trio.sleep(30)
+            yield 2
+        finally:
+            log.append("generator finally")
+
+    def __aiter__(self):
+        return self._items()
+
+    async def aclose(self):
+        log.append(f"aclose cancelled={trio.current_effective_deadline() == float('-inf')}")
+
+threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT)).start()
+start = time.monotonic()
+items = []
+try:
+    for item in portal.iterate(Source()):
+        items.append(item)
+    it_outcome = "finished"
+except KeyboardInterrupt:
+    it_outcome = "KeyboardInterrupt"
+iteration = {"outcome": it_outcome, "total": time.monotonic() - start, "items": items, "log": list(log)}
+print(json.dumps({"rounds": rounds, "cm": cm, "iterate": iteration}))
 """
 
 
@@ -546,6 +574,11 @@ async def test_ctrl_c_cancels_the_call_and_the_portal_survives(tmp_path: Path) -
     assert cm["total"] < 2.3
     assert cm["log"] == ["cancelled", "finally"]
     assert cm["after"] == 2
+    iteration = result["iterate"]
+    assert iteration["outcome"] == "KeyboardInterrupt"
+    assert iteration["total"] < 2.3
+    assert iteration["items"] == [1]
+    assert iteration["log"] == ["generator finally", "aclose cancelled=True"]  # forceful close
 
 
 _MAIN_THREAD_SCRIPT = """

@@ -35,8 +35,9 @@ class BlockingIterator(Generic[T]):
     Each `next()` runs one `__anext__` as a portal call (so Ctrl-C cancels it cleanly). The
     iterator owns its source: `close()` acloses the async iterator and the source (those that
     have an `aclose`) inside the portal, once. It is called on exhaustion, on an error from the
-    source, and by `__exit__`; call it yourself (or use `with`) when you stop early. Not for use
-    by several threads at once.
+    source, and by `__exit__`; call it yourself (or use `with`) when you stop early. After
+    Ctrl-C (or any non-`Exception`), the close is forceful: the acloses run already cancelled,
+    as with `trio.aclose_forcefully`. Not for use by several threads at once.
     """
 
     def __init__(self, portal: Portal, source: AsyncIterable[T]) -> None:
@@ -53,8 +54,11 @@ class BlockingIterator(Generic[T]):
             raise StopIteration
         try:
             item = self._portal.call(self._anext)
-        except BaseException:
-            self._close_quietly()
+        except Exception:
+            self._close_after_error(forceful=False)
+            raise
+        except BaseException:  # Ctrl-C and friends: close, but without waiting on I/O
+            self._close_after_error(forceful=True)
             raise
         if isinstance(item, _End):
             self.close()
@@ -67,7 +71,10 @@ class BlockingIterator(Generic[T]):
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        self.close()
+        if exc is None or isinstance(exc, Exception):
+            self.close()
+        else:
+            self._close_after_error(forceful=True)
 
     @property
     def closed(self) -> bool:
@@ -75,15 +82,18 @@ class BlockingIterator(Generic[T]):
 
     def close(self) -> None:
         """Close the async side inside the portal. Idempotent."""
+        self._close(forceful=False)
+
+    def _close(self, *, forceful: bool) -> None:
         if self._closed:
             return
         self._closed = True
-        self._portal.call(self._aclose)
+        self._portal.call(self._aclose, forceful)
 
-    def _close_quietly(self) -> None:
-        # After a failed step: the error that ended the iteration matters more than one at closing.
+    def _close_after_error(self, *, forceful: bool) -> None:
+        # The error that ended the iteration matters more than one from closing.
         try:
-            self.close()
+            self._close(forceful=forceful)
         except Exception:
             pass
 
@@ -95,13 +105,18 @@ class BlockingIterator(Generic[T]):
         except StopAsyncIteration:
             return _END
 
-    async def _aclose(self) -> None:
+    async def _aclose(self, forceful: bool) -> None:
+        # Forceful: like trio.aclose_forcefully, each aclose runs already cancelled, so it
+        # releases what it holds without waiting on the network.
         seen: list[object] = []
         for obj in (self._iterator, self._source):
             aclose = getattr(obj, "aclose", None)
             if aclose is not None and not any(obj is other for other in seen):
                 seen.append(obj)
-                await aclose()
+                with trio.CancelScope() as scope:
+                    if forceful:
+                        scope.cancel()
+                    await aclose()
 
 
 class _Hold(Generic[T]):

@@ -1,78 +1,92 @@
 """Round trips per second through the portal: `portal.call` of a trivial coroutine.
 
-Also times `trio.from_thread.run` against the same portal's trio run, for comparison.
-Run: python benchmarks/portal_micro.py [seconds-per-measure]
+For comparison it also times `trio.from_thread.run` into the same trio thread (no Ctrl-C
+cancellation, no misuse checks), and calls made from a worker thread and from 8 threads at once.
+Each figure is the best and the median of several rounds (shared machines are noisy).
+
+Run from the repository root: python benchmarks/portal_micro.py [calls-per-round] [rounds]
 """
 
 from __future__ import annotations
 
+import statistics
 import sys
 import threading
 import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import trio
 
 from trio_openai._core._portal import Portal
 
 
-async def _trivial(x: int) -> int:
+async def trivial(x: int) -> int:
     return x + 1
 
 
-def _measure(label: str, fn: object, seconds: float) -> float:
-    assert callable(fn)
-    fn()  # warm up
-    count = 0
+async def current_token() -> trio.lowlevel.TrioToken:
+    return trio.lowlevel.current_trio_token()
+
+
+def rate(fn: Callable[[], object], calls: int) -> float:
     start = time.perf_counter()
-    deadline = start + seconds
-    while True:
-        for _ in range(200):
-            fn()
-        count += 200
-        now = time.perf_counter()
-        if now >= deadline:
-            break
-    rate = count / (now - start)
-    print(f"{label:<44} {rate:>10,.0f} calls/s  ({1e6 / rate:6.1f} us/call)")
-    return rate
+    for _ in range(calls):
+        fn()
+    return calls / (time.perf_counter() - start)
 
 
-def _threads(portal: Portal, n_threads: int, seconds: float) -> None:
-    counts = [0] * n_threads
-    stop = time.perf_counter() + seconds
+def in_worker(fn: Callable[[], float]) -> float:
+    box: list[float] = []
+    thread = threading.Thread(target=lambda: box.append(fn()))
+    thread.start()
+    thread.join()
+    return box[0]
 
-    def worker(i: int) -> None:
-        while time.perf_counter() < stop:
-            portal.call(_trivial, i)
-            counts[i] += 1
 
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(n_threads)]
+def threads_rate(portal: Portal, n_threads: int, calls: int) -> float:
+    per_thread = max(calls // n_threads, 1)
+    barrier = threading.Barrier(n_threads + 1)
+
+    def worker() -> None:
+        barrier.wait()
+        for _ in range(per_thread):
+            portal.call(trivial, 1)
+
+    threads = [threading.Thread(target=worker) for _ in range(n_threads)]
+    for thread in threads:
+        thread.start()
+    barrier.wait()
     start = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    rate = sum(counts) / (time.perf_counter() - start)
-    print(f"{f'portal.call, {n_threads} threads (total)':<44} {rate:>10,.0f} calls/s")
+    for thread in threads:
+        thread.join()
+    return per_thread * n_threads / (time.perf_counter() - start)
 
 
 def main() -> None:
-    seconds = float(sys.argv[1]) if len(sys.argv) > 1 else 2.0
+    calls = int(sys.argv[1]) if len(sys.argv) > 1 else 3000
+    rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 7
     portal = Portal(name="bench-portal")
-    portal.call(_trivial, 0)
-    token = portal.call(_current_token)
-    _measure("portal.call (trivial coroutine)", lambda: portal.call(_trivial, 1), seconds)
-    _measure(
-        "trio.from_thread.run, same trio thread",
-        lambda: trio.from_thread.run(_trivial, 1, trio_token=token),
-        seconds,
-    )
-    _threads(portal, 8, seconds)
+    token = portal.call(current_token)
+    measures: dict[str, Callable[[], float]] = {
+        "portal.call, main thread": lambda: rate(lambda: portal.call(trivial, 1), calls),
+        "trio.from_thread.run, main thread": lambda: rate(
+            lambda: trio.from_thread.run(trivial, 1, trio_token=token), calls
+        ),
+        "portal.call, worker thread": lambda: in_worker(lambda: rate(lambda: portal.call(trivial, 1), calls)),
+        "portal.call, 8 threads (total)": lambda: threads_rate(portal, 8, calls),
+    }
+    results: dict[str, list[float]] = {label: [] for label in measures}
+    for _ in range(rounds):
+        for label, measure in measures.items():
+            results[label].append(measure())
+    print(f"{'':<36} {'best':>12} {'median':>12}   us/call (best)")
+    for label, rates in results.items():
+        best = max(rates)
+        print(f"{label:<36} {best:>10,.0f}/s {statistics.median(rates):>10,.0f}/s   {1e6 / best:6.1f}")
     portal.close()
-
-
-async def _current_token() -> trio.lowlevel.TrioToken:
-    return trio.lowlevel.current_trio_token()
 
 
 if __name__ == "__main__":

@@ -47,11 +47,22 @@ from typing import Any, ParamSpec, TypeVar
 import trio
 
 from ._portal_bridges import BlockingContextManager, BlockingIterator
-from ._portal_errors import BlockingCallInTrioError
+from ._portal_errors import BlockingCallInTrioError, CallInterruptedError, PortalClosedError, PortalError
 from ._portal_job import Job, acquire
 from ._portal_runner import CloseCallback, Runner
 
-__all__ = ["DEFAULT_MISUSE_HINT", "Portal", "get_portal"]
+__all__ = [
+    "DEFAULT_MISUSE_HINT",
+    "BlockingCallInTrioError",
+    "BlockingContextManager",
+    "BlockingIterator",
+    "CallInterruptedError",
+    "CloseCallback",
+    "Portal",
+    "PortalClosedError",
+    "PortalError",
+    "get_portal",
+]
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -72,7 +83,7 @@ class Portal:
     Args:
         name: the thread's name (shows up in debuggers and thread dumps).
         misuse_hint: the message of the `BlockingCallInTrioError` raised when a blocking method is
-            called from a thread running trio; say what to use instead ("use AsyncOpenAI").
+            called from a thread running trio; say what to use instead ("use the async client").
             A plain attribute, so an owner may set it later.
         interrupt_grace: after Ctrl-C, how long (seconds) the caller waits for the cancelled call
             to unwind before raising `KeyboardInterrupt`.

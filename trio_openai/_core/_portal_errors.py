@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["BlockingCallInTrioError", "PortalClosedError", "PortalError"]
+__all__ = ["BlockingCallInTrioError", "CallInterruptedError", "PortalClosedError", "PortalError"]
 
 
 class PortalError(RuntimeError):
@@ -18,4 +18,12 @@ class BlockingCallInTrioError(PortalError):
 
     Blocking there would freeze that event loop (or, in the portal's own thread, deadlock), so the
     portal refuses at once. The message tells the user what to use instead.
+    """
+
+
+class CallInterruptedError(PortalError):
+    """The call was cancelled because its caller was interrupted.
+
+    The interrupted caller itself sees the interruption (KeyboardInterrupt), not this; it only
+    shows up where a cancelled job's outcome is observed later.
     """

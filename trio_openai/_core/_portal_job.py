@@ -16,19 +16,15 @@ from typing import Any, Generic, TypeVar
 import outcome
 import trio
 
-from ._portal_errors import PortalClosedError, PortalError
+from ._portal_errors import CallInterruptedError, PortalClosedError, PortalError
 
-__all__ = ["CallInterruptedError", "Job", "acquire", "is_cancellation"]
+__all__ = ["Job", "acquire", "is_cancellation"]
 
 T = TypeVar("T")
 
 # How long the main thread sleeps between checks for pending signals. A process-directed SIGINT
 # may be delivered to any thread; the main thread only notices it at its next wake-up.
 _SIGNAL_POLL_INTERVAL = 0.05
-
-
-class CallInterruptedError(PortalError):
-    """The call was cancelled because its caller was interrupted (the caller sees KeyboardInterrupt)."""
 
 
 def is_cancellation(exc: BaseException) -> bool:

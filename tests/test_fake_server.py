@@ -1101,6 +1101,6 @@ def test_thread_flavour_serves_sync_code() -> None:
 
 
 def test_thread_flavour_reports_startup_failure() -> None:
-    with FakeServerThread() as first, pytest.raises(OSError):  # noqa: SIM117
+    with FakeServerThread() as first, pytest.raises(OSError):
         with FakeServerThread(port=first.port):
             pass

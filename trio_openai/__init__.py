@@ -30,14 +30,25 @@ from ._core._pagination import AsyncNextCursorPage as AsyncNextCursorPage
 from ._core._pagination import AsyncPage as AsyncPage
 from ._core._pagination import AsyncPaginator as AsyncPaginator
 from ._core._pagination import AsyncTokenPage as AsyncTokenPage
+from ._core._portal_errors import BlockingCallInTrioError as BlockingCallInTrioError
+from ._core._portal_errors import PortalClosedError as PortalClosedError
 from ._core._ratelimits import RateLimits as RateLimits
 from ._core._response import APIResponse as APIResponse
 from ._core._response import AsyncAPIResponse as AsyncAPIResponse
 from ._core._response import BinaryContent as BinaryContent
 from ._core._retry import RetryPolicy as RetryPolicy
+from ._core._sync_page import SyncBasePage as SyncBasePage
+from ._core._sync_page import SyncConversationCursorPage as SyncConversationCursorPage
+from ._core._sync_page import SyncCursorPage as SyncCursorPage
+from ._core._sync_page import SyncNextCursorPage as SyncNextCursorPage
+from ._core._sync_page import SyncPage as SyncPage
+from ._core._sync_page import SyncTokenPage as SyncTokenPage
+from ._core._sync_response import SyncAPIResponse as SyncAPIResponse
+from ._core._sync_stream import Stream as Stream
 from ._core._transport import AsyncTransport as AsyncTransport
 from ._core._transport import HTTPTransport as HTTPTransport
 from ._core._transport import PoolStatistics as PoolStatistics
+from ._sync import OpenAI as OpenAI
 from ._version import __version__ as __version__
 from .types._base import BaseModel as BaseModel
 
@@ -61,6 +72,7 @@ __all__ = [
     "BadRequestError",
     "BaseModel",
     "BinaryContent",
+    "BlockingCallInTrioError",
     "ClientStatistics",
     "ConflictError",
     "HTTPTransport",
@@ -69,14 +81,24 @@ __all__ = [
     "NotFoundError",
     "NotGiven",
     "Omit",
+    "OpenAI",
     "OpenAIError",
     "PermissionDeniedError",
     "PoolStatistics",
+    "PortalClosedError",
     "RateLimitError",
     "RateLimits",
     "RequestOptions",
     "RetryPolicy",
+    "Stream",
     "StreamAlreadyConsumed",
+    "SyncAPIResponse",
+    "SyncBasePage",
+    "SyncConversationCursorPage",
+    "SyncCursorPage",
+    "SyncNextCursorPage",
+    "SyncPage",
+    "SyncTokenPage",
     "Timeout",
     "UnprocessableEntityError",
     "__version__",

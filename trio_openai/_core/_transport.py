@@ -100,6 +100,15 @@ class HTTPTransport:
         if pool is not None:
             await pool.aclose()
 
+    def forget_pool(self) -> None:
+        """Drop the pool without closing it: no I/O, safe from any thread.
+
+        For a pool made in a trio run that is over (the blocking client's portal restarted, or
+        this is a forked child): its sockets cannot be used or closed politely from another run.
+        The next request builds a fresh pool; the old connections close when garbage collected.
+        """
+        self._pool = None
+
     @property
     def has_connections(self) -> bool:
         return self._pool is not None and bool(self._pool.connections)

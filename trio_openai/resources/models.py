@@ -15,9 +15,19 @@ from .._core._resource import (
     to_raw_response,
     to_streamed_response,
 )
+from .._core._sync_bridge import (
+    SyncAPIResource,
+    SyncResponseWrapper,
+    to_sync,
+    to_sync_list,
+    to_sync_raw,
+    to_sync_raw_list,
+    to_sync_streamed,
+    to_sync_streamed_list,
+)
 from ..types.model import Model, ModelDeleted
 
-__all__ = ["AsyncModels"]
+__all__ = ["AsyncModels", "Models"]
 
 
 class AsyncModels(AsyncAPIResource):
@@ -58,3 +68,33 @@ class AsyncModelsWithStreamingResponse(StreamedResponseWrapper):
     retrieve = to_streamed_response(AsyncModels.retrieve)
     list = to_streamed_response(AsyncModels.list)
     delete = to_streamed_response(AsyncModels.delete)
+
+
+# --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
+# One line per method: each runs the async method above in the portal (see _core/_sync_bridge.py).
+
+
+class Models(SyncAPIResource[AsyncModels]):
+    @cached_property
+    def with_raw_response(self) -> ModelsWithRawResponse:
+        return ModelsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> ModelsWithStreamingResponse:
+        return ModelsWithStreamingResponse(self)
+
+    retrieve = to_sync(AsyncModels.retrieve)
+    list = to_sync_list(AsyncModels.list)
+    delete = to_sync(AsyncModels.delete)
+
+
+class ModelsWithRawResponse(SyncResponseWrapper):
+    retrieve = to_sync_raw(AsyncModels.retrieve)
+    list = to_sync_raw_list(AsyncModels.list)
+    delete = to_sync_raw(AsyncModels.delete)
+
+
+class ModelsWithStreamingResponse(SyncResponseWrapper):
+    retrieve = to_sync_streamed(AsyncModels.retrieve)
+    list = to_sync_streamed_list(AsyncModels.list)
+    delete = to_sync_streamed(AsyncModels.delete)

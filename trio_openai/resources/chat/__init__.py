@@ -1,5 +1,5 @@
 """``client.chat``."""
 
-from ._chat import AsyncChat
+from ._chat import AsyncChat, Chat
 
-__all__ = ["AsyncChat"]
+__all__ = ["AsyncChat", "Chat"]

@@ -15,9 +15,10 @@ from ..._core._resource import (
     to_raw_response,
     to_streamed_response,
 )
+from ..._core._sync_bridge import SyncAPIResource, SyncResponseWrapper, to_sync, to_sync_raw, to_sync_streamed
 from ...types.chat_completion import ChatCompletion
 
-__all__ = ["AsyncCompletions"]
+__all__ = ["AsyncCompletions", "Completions"]
 
 
 class AsyncCompletions(AsyncAPIResource):
@@ -112,3 +113,26 @@ class AsyncCompletionsWithRawResponse(RawResponseWrapper):
 
 class AsyncCompletionsWithStreamingResponse(StreamedResponseWrapper):
     create = to_streamed_response(AsyncCompletions.create)
+
+
+# --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
+
+
+class Completions(SyncAPIResource[AsyncCompletions]):
+    @cached_property
+    def with_raw_response(self) -> CompletionsWithRawResponse:
+        return CompletionsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> CompletionsWithStreamingResponse:
+        return CompletionsWithStreamingResponse(self)
+
+    create = to_sync(AsyncCompletions.create)
+
+
+class CompletionsWithRawResponse(SyncResponseWrapper):
+    create = to_sync_raw(AsyncCompletions.create)
+
+
+class CompletionsWithStreamingResponse(SyncResponseWrapper):
+    create = to_sync_streamed(AsyncCompletions.create)

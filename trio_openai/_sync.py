@@ -1,0 +1,290 @@
+"""OpenAI: the blocking client, a facade over AsyncOpenAI run in the portal thread."""
+
+from __future__ import annotations
+
+import ssl
+import warnings
+from collections.abc import Awaitable, Callable, Mapping
+from types import TracebackType
+from typing import ParamSpec, TypeVar
+
+import trio
+
+from ._client import AsyncOpenAI, ClientStatistics
+from ._core._options import DEFAULT_MAX_RETRIES, NOT_GIVEN, NotGiven, Omit, Timeout
+from ._core._portal import Portal, get_portal
+from ._core._retry import RetryPolicy
+from ._core._sync_binding import PoolBinding
+from ._core._sync_bridge import to_sync
+from ._core._transport import AsyncTransport, HTTPTransport
+from .resources._tree import ResourceTree
+
+__all__ = ["OpenAI"]
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+MISUSE_HINT = (
+    "trio_openai.OpenAI is the blocking client: it cannot be called from a thread running trio "
+    "(it would block the event loop). Inside trio, use trio_openai.AsyncOpenAI and await its methods."
+)
+
+SyncApiKey = str | Callable[[], str]
+
+
+def _async_api_key(api_key: SyncApiKey | None) -> str | Callable[[], Awaitable[str]] | None:
+    """A key provider is plain blocking code: ask it in a worker thread, never in the portal's."""
+    if api_key is None or isinstance(api_key, str) or not callable(api_key):
+        return api_key
+    provider = api_key
+
+    async def ask() -> str:
+        return await trio.to_thread.run_sync(provider)
+
+    return ask
+
+
+class OpenAI(ResourceTree):
+    """The OpenAI API client for blocking code (scripts, threads, notebooks).
+
+    Same options, resources and return types as :class:`AsyncOpenAI`; every method blocks until its
+    result is in. Each call runs the async client's method in a shared background thread running
+    trio (the portal), so there is one implementation of every behaviour. Safe to share between
+    threads. Ctrl-C cancels the call in flight and releases its connection.
+
+    Use it as ``with OpenAI() as client:`` or call ``client.close()``; a client left open has its
+    connections closed when the portal stops (at interpreter exit at the latest).
+    ``api_key`` may be a callable returning the key: it is asked (in a worker thread) on every attempt.
+    """
+
+    _async: AsyncOpenAI
+    _binding: PoolBinding
+    _portal: Portal
+    _closed: bool
+    _is_copy: bool
+
+    def __init__(
+        self,
+        *,
+        api_key: SyncApiKey | None = None,
+        organization: str | None = None,
+        project: str | None = None,
+        webhook_secret: str | None = None,
+        base_url: str | None = None,
+        websocket_base_url: str | None = None,
+        timeout: float | Timeout | NotGiven | None = NOT_GIVEN,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        retry_policy: RetryPolicy | None = None,
+        default_headers: Mapping[str, str | Omit] | None = None,
+        default_query: Mapping[str, object] | None = None,
+        transport: AsyncTransport | None = None,
+        http2: bool = False,
+        proxy: str | None = None,
+        verify: bool | ssl.SSLContext = True,
+        max_connections: int | None = 1000,
+        max_keepalive_connections: int | None = 100,
+    ) -> None:
+        # Built now, so bad options and a missing key fail here; its pool is made lazily, inside
+        # the portal's trio run, on the first request.
+        inner = AsyncOpenAI(
+            api_key=_async_api_key(api_key),
+            organization=organization,
+            project=project,
+            webhook_secret=webhook_secret,
+            base_url=base_url,
+            websocket_base_url=websocket_base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            retry_policy=retry_policy,
+            default_headers=default_headers,
+            default_query=default_query,
+            transport=transport,
+            http2=http2,
+            proxy=proxy,
+            verify=verify,
+            max_connections=max_connections,
+            max_keepalive_connections=max_keepalive_connections,
+        )
+        portal = get_portal()
+        portal.misuse_hint = MISUSE_HINT
+        owns = inner._lifetime.owns_transport
+        inner._lifetime.owns_transport = False  # this facade warns if left open, not the inner client
+        self._async = inner
+        self._portal = portal
+        self._binding = PoolBinding(portal, inner._lifetime.transport)
+        self._owns_transport = owns
+        self._closed = False
+        self._is_copy = False
+
+    # --- options (the async client's) ---------------------------------------------------------------
+
+    @property
+    def api_key(self) -> str:
+        return self._async.api_key
+
+    @property
+    def organization(self) -> str | None:
+        return self._async.organization
+
+    @property
+    def project(self) -> str | None:
+        return self._async.project
+
+    @property
+    def webhook_secret(self) -> str | None:
+        return self._async.webhook_secret
+
+    @property
+    def base_url(self) -> str:
+        return self._async.base_url
+
+    @property
+    def websocket_base_url(self) -> str | None:
+        return self._async.websocket_base_url
+
+    @property
+    def timeout(self) -> Timeout:
+        return self._async.timeout
+
+    @property
+    def max_retries(self) -> int:
+        return self._async.max_retries
+
+    @property
+    def retry_policy(self) -> RetryPolicy:
+        return self._async.retry_policy
+
+    @property
+    def default_headers(self) -> dict[str, str]:
+        return self._async.default_headers
+
+    @property
+    def default_query(self) -> dict[str, object]:
+        return self._async.default_query
+
+    def with_options(
+        self,
+        *,
+        api_key: SyncApiKey | None = None,
+        organization: str | None = None,
+        project: str | None = None,
+        webhook_secret: str | None = None,
+        base_url: str | None = None,
+        websocket_base_url: str | None = None,
+        timeout: float | Timeout | NotGiven | None = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        retry_policy: RetryPolicy | None = None,
+        default_headers: Mapping[str, str | Omit] | None = None,
+        set_default_headers: Mapping[str, str | Omit] | None = None,
+        default_query: Mapping[str, object] | None = None,
+        set_default_query: Mapping[str, object] | None = None,
+    ) -> OpenAI:
+        """A client with some options changed that shares this one's connection pool.
+
+        ``default_headers`` / ``default_query`` merge into the current ones; ``set_default_headers`` /
+        ``set_default_query`` replace them. Closing the copy leaves the shared pool open.
+        """
+        inner = self._async.with_options(
+            api_key=_async_api_key(api_key),
+            organization=organization,
+            project=project,
+            webhook_secret=webhook_secret,
+            base_url=base_url,
+            websocket_base_url=websocket_base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            retry_policy=retry_policy,
+            default_headers=default_headers,
+            set_default_headers=set_default_headers,
+            default_query=default_query,
+            set_default_query=set_default_query,
+        )
+        new = object.__new__(type(self))
+        new._async = inner
+        new._portal = self._portal
+        new._binding = self._binding
+        new._owns_transport = False
+        new._closed = False
+        new._is_copy = True
+        return new
+
+    copy = with_options
+
+    # --- lifetime ------------------------------------------------------------------------------------
+
+    @property
+    def is_closed(self) -> bool:
+        return self._closed or self._async.is_closed
+
+    def close(self) -> None:
+        """Close the connection pool. Idempotent. A ``with_options`` copy only marks itself closed:
+        the pool stays open for the client it was copied from."""
+        if self._closed:
+            return
+        self._closed = True
+        if self._is_copy:
+            return
+        if self._binding.bound_to_live_run:
+            self._portal.call(self._binding.aclose, self._async.aclose)
+        else:  # the pool, if any, belongs to a run that is over: nothing to close politely
+            self._binding.forget()
+            self._async._closed = self._async._lifetime.closed = True
+
+    def __enter__(self) -> OpenAI:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        # No I/O here: only a warning, as for an unclosed AsyncOpenAI. The pool is closed when the
+        # portal stops, or collected with this client.
+        try:
+            owns, closed, transport = self._owns_transport, self._closed, self._async._lifetime.transport
+        except AttributeError:
+            return
+        if owns and not closed and isinstance(transport, HTTPTransport) and transport.has_connections:
+            warnings.warn(
+                "unclosed OpenAI client with open connections; use `with OpenAI() as client:` or close()",
+                ResourceWarning,
+                stacklevel=2,
+                source=self,
+            )
+
+    def statistics(self) -> ClientStatistics:
+        """Calls in flight and the connection pool's state (read inside the portal when it runs)."""
+        if self._binding.bound_to_live_run:
+            stats = self._portal.call(self._async_statistics)
+        else:
+            stats = self._async.statistics()
+        return ClientStatistics(in_flight=stats.in_flight, pool=stats.pool, closed=self.is_closed)
+
+    async def _async_statistics(self) -> ClientStatistics:
+        return self._async.statistics()
+
+    def __repr__(self) -> str:
+        return f"<OpenAI base_url={self.base_url!r}{' closed' if self.is_closed else ''}>"
+
+    # --- the one way into the portal -------------------------------------------------------------------
+
+    def _call(self, fn: Callable[P, Awaitable[T]], /, *args: P.args, **kwargs: P.kwargs) -> T:
+        """Run ``await fn(*args, **kwargs)`` in the portal, with the pool bound to its current run."""
+        if self._closed:
+            raise RuntimeError(
+                "This client has been closed; create a new OpenAI (or keep requests inside its `with` block)."
+            )
+        return self._portal.call(self._binding.run, fn, *args, **kwargs)
+
+    @property
+    def _client(self) -> OpenAI:  # lets `to_sync` adapt the client's own async methods
+        return self
+
+    # --- low-level verbs, for endpoints newer than this library ------------------------------------------
+
+    get = to_sync(AsyncOpenAI.get)
+    post = to_sync(AsyncOpenAI.post)
+    patch = to_sync(AsyncOpenAI.patch)
+    put = to_sync(AsyncOpenAI.put)
+    delete = to_sync(AsyncOpenAI.delete)

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable, Mapping
+from contextlib import aclosing
 from functools import cached_property
 from typing import Any, Generic, Literal, TypeVar, Unpack, overload
 
@@ -76,11 +77,12 @@ class StandInStream(Generic[T]):
     async def __aiter__(self) -> AsyncIterator[T]:
         sse = SSEDecoder()
         try:
-            async for chunk in self.response.iter_bytes():
-                for event in sse.feed(chunk):
-                    if event.data.startswith("[DONE]"):
-                        return
-                    yield self._decoder.decode(event.data_bytes)
+            async with aclosing(self.response.iter_bytes()) as chunks:
+                async for chunk in chunks:
+                    for event in sse.feed(chunk):
+                        if event.data.startswith("[DONE]"):
+                            return
+                        yield self._decoder.decode(event.data_bytes)
         finally:
             await self.aclose()
 

@@ -251,11 +251,19 @@ class AsyncAPIResponse(ResponseMeta, Generic[T]):
         self._consumed = True
         from ._pipeline import map_transport_errors
 
+        chunks = aiter(cast(Any, self._raw.stream))
         try:
             with map_transport_errors(self.request_info):
-                async for chunk in cast(Any, self._raw.stream):
+                async for chunk in chunks:
                     yield cast(bytes, chunk)
         finally:
+            # Close the transport's own async generator too, or trio warns when it is collected
+            # unfinished (a consumer that stops at an SSE [DONE] before the body's end).
+            close_chunks = getattr(chunks, "aclose", None)
+            if close_chunks is not None:
+                with trio.CancelScope(shield=True) as scope:
+                    scope.relative_deadline = 5.0
+                    await close_chunks()
             await self.aclose()
 
     async def iter_text(self) -> AsyncIterator[str]:

@@ -596,3 +596,20 @@ async def test_sync_signatures_are_exact_for_pyright() -> None:
     out = proc.stdout.decode() + proc.stderr.decode()
     assert proc.returncode == 0, out
     assert "0 errors" in out
+
+
+async def test_dropped_open_client_warns_without_io(server: FakeServer) -> None:
+    import gc
+    import warnings
+
+    client = OpenAI(base_url=server.base_url, api_key=KEY)
+    await blocking(client.models.retrieve, "gpt-4o")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        del client
+        gc.collect()
+    messages = [str(w.message) for w in caught if issubclass(w.category, ResourceWarning)]
+    assert any("unclosed OpenAI" in m for m in messages), messages
+    # Its pool was collected with it: the server sees the connection go.
+    with trio.fail_after(5):
+        await server.wait_for_stats(lambda s: s.connections_open == 0)

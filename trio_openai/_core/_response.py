@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import os
 from collections.abc import AsyncIterator, Callable
-from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast, overload
 
 import httpcore2
 import msgspec
@@ -180,6 +180,10 @@ class APIResponse(ResponseMeta, Generic[T]):
     def json(self) -> Any:
         return msgspec.json.decode(self.content)
 
+    @overload
+    def parse(self) -> T: ...
+    @overload
+    def parse(self, *, to: type[R]) -> R: ...
     def parse(self, *, to: type[R] | None = None) -> T | R:
         """Decode the body into the method's return type, or into ``to`` if given."""
         key = to
@@ -300,6 +304,10 @@ class AsyncAPIResponse(ResponseMeta, Generic[T]):
     async def json(self) -> Any:
         return msgspec.json.decode(await self.read())
 
+    @overload
+    async def parse(self) -> T: ...
+    @overload
+    async def parse(self, *, to: type[R]) -> R: ...
     async def parse(self, *, to: type[R] | None = None) -> T | R:
         if to is None and self._stream_parser is not None:
             return self._stream_parser(self)

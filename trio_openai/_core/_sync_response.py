@@ -140,7 +140,8 @@ class SyncAPIResponse(Generic[T]):
     def parse(self, *, to: type[R]) -> R: ...
     def parse(self, *, to: type[Any] | None = None) -> Any:
         """Decode the body into the method's return type, or into ``to`` if given."""
-        return to_sync_value(self._portal_call(self._response.parse, to=to), self._client)
+        parse: Callable[..., Awaitable[Any]] = self._response.parse
+        return to_sync_value(self._portal_call(parse, to=to), self._client)
 
     def iter_bytes(self) -> Iterator[bytes]:
         """The body as it arrives, in the chunks the network gives."""

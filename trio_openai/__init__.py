@@ -35,6 +35,8 @@ from ._core._response import APIResponse as APIResponse
 from ._core._response import AsyncAPIResponse as AsyncAPIResponse
 from ._core._response import BinaryContent as BinaryContent
 from ._core._retry import RetryPolicy as RetryPolicy
+from ._core._streaming import AsyncStream as AsyncStream
+from ._core._streaming import NamedEvent as NamedEvent
 from ._core._transport import AsyncTransport as AsyncTransport
 from ._core._transport import HTTPTransport as HTTPTransport
 from ._core._transport import PoolStatistics as PoolStatistics
@@ -55,6 +57,7 @@ __all__ = [
     "AsyncOpenAI",
     "AsyncPage",
     "AsyncPaginator",
+    "AsyncStream",
     "AsyncTokenPage",
     "AsyncTransport",
     "AuthenticationError",
@@ -62,6 +65,7 @@ __all__ = [
     "BaseModel",
     "BinaryContent",
     "ClientStatistics",
+    "NamedEvent",
     "ConflictError",
     "HTTPTransport",
     "InternalServerError",

@@ -124,6 +124,12 @@ class SSEDecoder:
             self._scan(chunk, pos, events)
         return events
 
+    @property
+    def in_event(self) -> bool:
+        """Whether the bytes fed so far stop inside an event: an unfinished line or data lines not yet
+        closed by a blank line. A stream that ends here was cut (WHATWG drops that event)."""
+        return bool(self._data) or (bool(self._partial) and not self._at_start)
+
     def end(self) -> list[ServerSentEvent]:
         """Signal the end of the stream. An unterminated event is dropped (WHATWG), so this returns ``[]``."""
         self._partial.clear()

@@ -234,6 +234,21 @@ async def test_the_word_error_inside_content_is_not_an_error() -> None:
     assert [c.choices[0].delta.content for c in items] == ['"error"', "error"]
 
 
+async def test_error_key_raises_for_item_types_that_would_accept_it() -> None:
+    # dict would decode an error payload happily: the stream looks for the key before decoding
+    body = b'data: {"type": "x"}\n\ndata: {"error": {"message": "boom", "code": 42}}\n\n'
+    client, _ = mock_client(streaming(pieces(body, [4096])))
+    seen: list[Any] = []
+    async with client:
+        stream = await client._request("post", "/x", cast_to=object, stream_cls=AsyncStream.factory(dict))
+        with trio.fail_after(5), pytest.raises(APIError, match="boom") as info:
+            async with stream:
+                async for item in stream:
+                    seen.append(item)
+    assert seen == [{"type": "x"}]
+    assert info.value.code == "42"
+
+
 async def test_error_null_is_not_an_error() -> None:
     body = b'data: {"type": "x", "error": null}\n\n'
     client, _ = mock_client(streaming(body))

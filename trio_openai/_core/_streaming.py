@@ -71,11 +71,37 @@ _SKIP: Any = object()
 _END: Any = object()
 
 
+_strictness: dict[Any, bool] = {}
+_SAMPLE_ERROR = b'{"error":{"message":"m","type":"t","code":"c","param":null}}'
+
+
+def _rejects_error_payloads(item_type: Any) -> bool:
+    """Whether an ``{"error": ...}`` payload fails to decode as ``item_type`` (true of Structs with
+    required fields and of tagged unions). For such types the stream looks for an error key only in
+    data that failed to decode, which keeps the check off the hot path."""
+    try:
+        return _strictness[item_type]
+    except KeyError:
+        pass
+    except TypeError:
+        return False
+    try:
+        decoder_for(item_type).decode(_SAMPLE_ERROR)
+    except msgspec.MsgspecError:
+        strict = True
+    except Exception:
+        strict = False
+    else:
+        strict = False
+    _strictness[item_type] = strict
+    return strict
+
+
 class _State(Generic[T]):
     """What the iterating generator needs. Deliberately holds no reference to the AsyncStream, so a
     stream dropped without closing is freed at once (and its generator finalized by trio)."""
 
-    __slots__ = ("decode", "done", "envelope", "idle_timeout", "item_type", "response", "sse")
+    __slots__ = ("decode", "done", "envelope", "idle_timeout", "item_type", "response", "sse", "strict")
 
     def __init__(
         self, response: AsyncAPIResponse[Any], item_type: Any, envelope: bool | None, idle: float | None
@@ -83,6 +109,7 @@ class _State(Generic[T]):
         self.response = response
         self.item_type = item_type
         self.decode: Callable[[bytes], T] = decoder_for(item_type).decode
+        self.strict = _rejects_error_payloads(item_type)
         self.sse = SSEDecoder()
         self.envelope = envelope
         self.idle_timeout = idle
@@ -176,17 +203,28 @@ async def _drain(read: Callable[[], Any]) -> None:
             pass
 
 
+def _general(sse: SSEDecoder) -> Callable[[bytes], tuple[list[bytes] | None, list[ServerSentEvent]]]:
+    """A ``feed_payloads`` that never takes the fast path (every event goes through ``special``)."""
+    feed = sse.feed
+
+    def feed_events(chunk: bytes) -> tuple[list[bytes] | None, list[ServerSentEvent]]:
+        return None, feed(chunk)
+
+    return feed_events
+
+
 async def _iterate(state: _State[T]) -> AsyncIterator[T]:
     """The hot loop. ``read()`` gets the next network chunk; events are decoded inline."""
     response = state.response
     response._consumed = True
     raw_iterator = cast(Any, response._raw.stream).__aiter__()  # pyright: ignore[reportUnknownMemberType]
     read = raw_iterator.__anext__
-    feed = state.sse.feed
+    sse = state.sse
+    feed = sse.feed_payloads if not state.envelope else _general(sse)
     decode = state.decode
     special = state.special
+    strict = state.strict
     idle = state.idle_timeout
-    plain = "message" if not state.envelope else None  # events taking the fast path
     deadline = trio.current_time() + idle if idle is not None else 0.0
     try:
         with map_transport_errors(response.request_info):
@@ -206,22 +244,32 @@ async def _iterate(state: _State[T]) -> AsyncIterator[T]:
                             )
                 except StopAsyncIteration:
                     break
-                events = feed(chunk)
+                payloads, events = feed(chunk)
+                if payloads is not None:
+                    # The common case: whole `data: ...` frames. Anything unusual in one of them
+                    # ([DONE], an error, empty data, a decode failure) goes through `special`.
+                    if idle is not None:
+                        deadline = trio.current_time() + idle
+                    for data in payloads:
+                        if data != _DONE and (strict or _ERROR_KEY not in data):
+                            try:
+                                item = decode(data)
+                            except msgspec.MsgspecError:
+                                item = special(ServerSentEvent("message", data))
+                        else:
+                            item = special(ServerSentEvent("message", data))
+                        if item is _END:
+                            state.done = True
+                            await _drain(read)
+                            return
+                        if item is not _SKIP:
+                            yield item
+                    continue
                 if not events:
                     continue
                 if idle is not None:
                     deadline = trio.current_time() + idle
                 for ev in events:
-                    data = ev.data_bytes
-                    if ev.event == plain and _ERROR_KEY not in data and data != _DONE:
-                        try:
-                            item = decode(data)
-                        except msgspec.MsgspecError:
-                            item = special(ev)  # empty data is skipped, anything else raises
-                            if item is _SKIP:
-                                continue
-                        yield item
-                        continue
                     item = special(ev)
                     if item is _END:
                         state.done = True

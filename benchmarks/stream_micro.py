@@ -168,11 +168,15 @@ async def main(n: int, repeat: int) -> None:
 
     floor = results[0][1]
     chunk_size = len(body) // (n + 1)
-    print(f"{n} chunks of ~{chunk_size} bytes ({len(body) / 1e6:.1f} MB), best of {repeat}; python {sys.version.split()[0]}")
+    print(
+        f"{n} chunks of ~{chunk_size} bytes ({len(body) / 1e6:.1f} MB), best of {repeat}; python {sys.version.split()[0]}"
+    )
     print(f"{'client':12} {'chunks':>7} {'ms':>9} {'chunks/s':>12} {'vs floor':>9}")
     for name, seconds, count in results:
         assert count == n, (name, count)
-        print(f"{name:12} {count:>7} {seconds * 1e3:>9.1f} {count / seconds:>12,.0f} {seconds / floor:>8.2f}x")
+        print(
+            f"{name:12} {count:>7} {seconds * 1e3:>9.1f} {count / seconds:>12,.0f} {seconds / floor:>8.2f}x"
+        )
 
 
 if __name__ == "__main__":

@@ -15,6 +15,10 @@ from ._chat_events import RefusalDoneEvent as RefusalDoneEvent
 from ._chat_state import ChatCompletionStreamState as ChatCompletionStreamState
 from .chat import ChatCompletionStream as ChatCompletionStream
 from .chat import ChatCompletionStreamManager as ChatCompletionStreamManager
+from .responses import ResponseStream as ResponseStream
+from .responses import ResponseStreamManager as ResponseStreamManager
+from .responses import ResponseStreamState as ResponseStreamState
+from .responses import open_response_stream as open_response_stream
 
 __all__ = [
     "ChatCompletionStream",
@@ -32,4 +36,8 @@ __all__ = [
     "LogprobsRefusalDoneEvent",
     "RefusalDeltaEvent",
     "RefusalDoneEvent",
+    "ResponseStream",
+    "ResponseStreamManager",
+    "ResponseStreamState",
+    "open_response_stream",
 ]

@@ -244,7 +244,9 @@ def _decode_event(obj: object) -> Any:
     kind: object = data.get("type")
     cls = _BY_TYPE.get(kind) if isinstance(kind, str) else None
     if cls is None:
-        return ResponseUnknownEvent(type=str(kind), data=data)
+        seq = data.get("sequence_number")
+        number = seq if isinstance(seq, int) and not isinstance(seq, bool) else None
+        return ResponseUnknownEvent(type=str(kind), data=data, sequence_number=number)
     return convert(data, cls)
 
 

@@ -37,6 +37,8 @@ from ._core._response import APIResponse as APIResponse
 from ._core._response import AsyncAPIResponse as AsyncAPIResponse
 from ._core._response import BinaryContent as BinaryContent
 from ._core._retry import RetryPolicy as RetryPolicy
+from ._core._streaming import AsyncStream as AsyncStream
+from ._core._streaming import NamedEvent as NamedEvent
 from ._core._sync_page import SyncBasePage as SyncBasePage
 from ._core._sync_page import SyncConversationCursorPage as SyncConversationCursorPage
 from ._core._sync_page import SyncCursorPage as SyncCursorPage
@@ -66,6 +68,7 @@ __all__ = [
     "AsyncOpenAI",
     "AsyncPage",
     "AsyncPaginator",
+    "AsyncStream",
     "AsyncTokenPage",
     "AsyncTransport",
     "AuthenticationError",
@@ -78,6 +81,7 @@ __all__ = [
     "HTTPTransport",
     "InternalServerError",
     "NOT_GIVEN",
+    "NamedEvent",
     "NotFoundError",
     "NotGiven",
     "Omit",

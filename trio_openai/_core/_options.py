@@ -199,6 +199,8 @@ class RequestOptions(TypedDict, total=False):
     """Overrides the client's retry budget for this call."""
     idempotency_key: str
     """The ``Idempotency-Key`` to send (by default one is generated per call and kept across retries)."""
+    stream_idle_timeout: float | None
+    """For streamed calls: raise ``APITimeoutError`` when no event arrives for this many seconds."""
 
 
 def merged_options(a: Mapping[str, Any], b: Mapping[str, Any]) -> dict[str, Any]:

@@ -124,6 +124,40 @@ class SSEDecoder:
             self._scan(chunk, pos, events)
         return events
 
+    def feed_payloads(self, chunk: bytes) -> tuple[list[bytes] | None, list[ServerSentEvent]]:
+        """:meth:`feed`, with a faster answer for the commonest shape of stream.
+
+        When the chunk (after any unfinished line carried over) is a run of whole ``data: ...\\n\\n``
+        frames with no CR, and no block is in progress, returns ``(payloads, [])``: the data of each of
+        those events (type ``"message"``, id :attr:`last_event_id`) as bytes, found with a few C-level
+        passes instead of a loop per frame; a trailing unfinished frame is kept for the next call as
+        usual. Otherwise returns ``(None, feed(chunk))``. Mixing calls to both methods is allowed.
+        """
+        if self._data or self._event is not None or self._block_retry is not None or self._pending_cr:
+            return None, self.feed(chunk)
+        buf = bytes(self._partial) + chunk if self._partial else chunk
+        if self._at_start or not buf.startswith(b"data: ") or b"\r" in buf:
+            return None, self.feed(chunk)
+        end = buf.rfind(b"\n\n") + 2
+        if end < 8:
+            return None, self.feed(chunk)
+        region = buf[6 : end - 2]
+        payloads = region.split(b"\n\ndata: ")
+        # Each separator holds two LFs; any other LF means a frame of another shape.
+        if region.count(b"\n") != 2 * len(payloads) - 2:
+            return None, self.feed(chunk)
+        self._partial.clear()
+        self.last_event_id = self._id_buffer
+        if end < len(buf):
+            self._scan(buf[end:], 0, [])  # no blank line in there: it only carries state over
+        return payloads, []
+
+    @property
+    def in_event(self) -> bool:
+        """Whether the bytes fed so far stop inside an event: an unfinished line or data lines not yet
+        closed by a blank line. A stream that ends here was cut (WHATWG drops that event)."""
+        return bool(self._data) or (bool(self._partial) and not self._at_start)
+
     def end(self) -> list[ServerSentEvent]:
         """Signal the end of the stream. An unterminated event is dropped (WHATWG), so this returns ``[]``."""
         self._partial.clear()

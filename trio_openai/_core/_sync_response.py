@@ -12,7 +12,7 @@ import datetime
 import os
 from collections.abc import Awaitable, Callable, Iterator
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Generic, ParamSpec, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Generic, ParamSpec, TypeVar, cast, overload
 
 from ._errors import RequestInfo
 from ._headers import Headers
@@ -140,7 +140,7 @@ class SyncAPIResponse(Generic[T]):
     def parse(self, *, to: type[R]) -> R: ...
     def parse(self, *, to: type[Any] | None = None) -> Any:
         """Decode the body into the method's return type, or into ``to`` if given."""
-        parse: Callable[..., Awaitable[Any]] = self._response.parse
+        parse = cast("Callable[..., Awaitable[Any]]", self._response.parse)
         return to_sync_value(self._portal_call(parse, to=to), self._client)
 
     def iter_bytes(self) -> Iterator[bytes]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from functools import cached_property
-from typing import Any, Unpack
+from typing import Any, Literal, Unpack, overload
 
 from ..._core._options import Omit, RequestOptions, omit
 from ..._core._request import strip_not_given
@@ -15,10 +15,15 @@ from ..._core._resource import (
     to_raw_response,
     to_streamed_response,
 )
+from ..._core._streaming import AsyncStream
 from ..._core._sync_bridge import SyncAPIResource, SyncResponseWrapper, to_sync, to_sync_raw, to_sync_streamed
+from ...lib.streaming.chat import chat_completion_stream
 from ...types.chat_completion import ChatCompletion
+from ...types.chat_completion_chunk import ChatCompletionChunk
 
 __all__ = ["AsyncCompletions", "Completions"]
+
+_CHUNK_STREAM = AsyncStream.factory(ChatCompletionChunk)
 
 
 class AsyncCompletions(AsyncAPIResource):
@@ -31,6 +36,123 @@ class AsyncCompletions(AsyncAPIResource):
     @cached_property
     def with_streaming_response(self) -> AsyncCompletionsWithStreamingResponse:
         return AsyncCompletionsWithStreamingResponse(self)
+
+    @overload
+    async def create(
+        self,
+        *,
+        messages: Iterable[Mapping[str, Any]],
+        model: str,
+        audio: Mapping[str, Any] | Omit | None = omit,
+        frequency_penalty: float | Omit | None = omit,
+        logit_bias: Mapping[str, int] | Omit | None = omit,
+        logprobs: bool | Omit | None = omit,
+        max_completion_tokens: int | Omit | None = omit,
+        max_tokens: int | Omit | None = omit,
+        metadata: Mapping[str, str] | Omit | None = omit,
+        modalities: list[str] | Omit | None = omit,
+        n: int | Omit | None = omit,
+        parallel_tool_calls: bool | Omit = omit,
+        prediction: Mapping[str, Any] | Omit | None = omit,
+        presence_penalty: float | Omit | None = omit,
+        prompt_cache_key: str | Omit = omit,
+        reasoning_effort: str | Omit | None = omit,
+        response_format: Mapping[str, Any] | Omit = omit,
+        safety_identifier: str | Omit = omit,
+        seed: int | Omit | None = omit,
+        service_tier: str | Omit | None = omit,
+        stop: str | list[str] | Omit | None = omit,
+        store: bool | Omit | None = omit,
+        stream: Literal[False] | Omit | None = omit,
+        stream_options: Mapping[str, Any] | Omit | None = omit,
+        temperature: float | Omit | None = omit,
+        tool_choice: str | Mapping[str, Any] | Omit = omit,
+        tools: Iterable[Mapping[str, Any]] | Omit = omit,
+        top_logprobs: int | Omit | None = omit,
+        top_p: float | Omit | None = omit,
+        user: str | Omit = omit,
+        verbosity: str | Omit | None = omit,
+        web_search_options: Mapping[str, Any] | Omit = omit,
+        **options: Unpack[RequestOptions],
+    ) -> ChatCompletion: ...
+
+    @overload
+    async def create(
+        self,
+        *,
+        messages: Iterable[Mapping[str, Any]],
+        model: str,
+        audio: Mapping[str, Any] | Omit | None = omit,
+        frequency_penalty: float | Omit | None = omit,
+        logit_bias: Mapping[str, int] | Omit | None = omit,
+        logprobs: bool | Omit | None = omit,
+        max_completion_tokens: int | Omit | None = omit,
+        max_tokens: int | Omit | None = omit,
+        metadata: Mapping[str, str] | Omit | None = omit,
+        modalities: list[str] | Omit | None = omit,
+        n: int | Omit | None = omit,
+        parallel_tool_calls: bool | Omit = omit,
+        prediction: Mapping[str, Any] | Omit | None = omit,
+        presence_penalty: float | Omit | None = omit,
+        prompt_cache_key: str | Omit = omit,
+        reasoning_effort: str | Omit | None = omit,
+        response_format: Mapping[str, Any] | Omit = omit,
+        safety_identifier: str | Omit = omit,
+        seed: int | Omit | None = omit,
+        service_tier: str | Omit | None = omit,
+        stop: str | list[str] | Omit | None = omit,
+        store: bool | Omit | None = omit,
+        stream: Literal[True],
+        stream_options: Mapping[str, Any] | Omit | None = omit,
+        temperature: float | Omit | None = omit,
+        tool_choice: str | Mapping[str, Any] | Omit = omit,
+        tools: Iterable[Mapping[str, Any]] | Omit = omit,
+        top_logprobs: int | Omit | None = omit,
+        top_p: float | Omit | None = omit,
+        user: str | Omit = omit,
+        verbosity: str | Omit | None = omit,
+        web_search_options: Mapping[str, Any] | Omit = omit,
+        **options: Unpack[RequestOptions],
+    ) -> AsyncStream[ChatCompletionChunk]: ...
+
+    @overload
+    async def create(
+        self,
+        *,
+        messages: Iterable[Mapping[str, Any]],
+        model: str,
+        audio: Mapping[str, Any] | Omit | None = omit,
+        frequency_penalty: float | Omit | None = omit,
+        logit_bias: Mapping[str, int] | Omit | None = omit,
+        logprobs: bool | Omit | None = omit,
+        max_completion_tokens: int | Omit | None = omit,
+        max_tokens: int | Omit | None = omit,
+        metadata: Mapping[str, str] | Omit | None = omit,
+        modalities: list[str] | Omit | None = omit,
+        n: int | Omit | None = omit,
+        parallel_tool_calls: bool | Omit = omit,
+        prediction: Mapping[str, Any] | Omit | None = omit,
+        presence_penalty: float | Omit | None = omit,
+        prompt_cache_key: str | Omit = omit,
+        reasoning_effort: str | Omit | None = omit,
+        response_format: Mapping[str, Any] | Omit = omit,
+        safety_identifier: str | Omit = omit,
+        seed: int | Omit | None = omit,
+        service_tier: str | Omit | None = omit,
+        stop: str | list[str] | Omit | None = omit,
+        store: bool | Omit | None = omit,
+        stream: bool,
+        stream_options: Mapping[str, Any] | Omit | None = omit,
+        temperature: float | Omit | None = omit,
+        tool_choice: str | Mapping[str, Any] | Omit = omit,
+        tools: Iterable[Mapping[str, Any]] | Omit = omit,
+        top_logprobs: int | Omit | None = omit,
+        top_p: float | Omit | None = omit,
+        user: str | Omit = omit,
+        verbosity: str | Omit | None = omit,
+        web_search_options: Mapping[str, Any] | Omit = omit,
+        **options: Unpack[RequestOptions],
+    ) -> ChatCompletion | AsyncStream[ChatCompletionChunk]: ...
 
     async def create(
         self,
@@ -57,6 +179,8 @@ class AsyncCompletions(AsyncAPIResource):
         service_tier: str | Omit | None = omit,
         stop: str | list[str] | Omit | None = omit,
         store: bool | Omit | None = omit,
+        stream: bool | Omit | None = omit,
+        stream_options: Mapping[str, Any] | Omit | None = omit,
         temperature: float | Omit | None = omit,
         tool_choice: str | Mapping[str, Any] | Omit = omit,
         tools: Iterable[Mapping[str, Any]] | Omit = omit,
@@ -66,7 +190,7 @@ class AsyncCompletions(AsyncAPIResource):
         verbosity: str | Omit | None = omit,
         web_search_options: Mapping[str, Any] | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> ChatCompletion:
+    ) -> ChatCompletion | AsyncStream[ChatCompletionChunk]:
         """Create a model response for the given chat conversation."""
         body = strip_not_given(
             {
@@ -92,6 +216,8 @@ class AsyncCompletions(AsyncAPIResource):
                 "service_tier": service_tier,
                 "stop": stop,
                 "store": store,
+                "stream": stream,
+                "stream_options": stream_options,
                 "temperature": temperature,
                 "tool_choice": tool_choice,
                 "tools": tools,
@@ -103,8 +229,15 @@ class AsyncCompletions(AsyncAPIResource):
             }
         )
         return await self._client._request(
-            "post", "/chat/completions", cast_to=ChatCompletion, body=body, options=options
+            "post",
+            "/chat/completions",
+            cast_to=ChatCompletion,
+            body=body,
+            options=options,
+            stream_cls=_CHUNK_STREAM if stream else None,
         )
+
+    stream = chat_completion_stream  # client.chat.completions.stream(...): lib/streaming/chat.py
 
 
 class AsyncCompletionsWithRawResponse(RawResponseWrapper):

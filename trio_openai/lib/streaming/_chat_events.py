@@ -1,0 +1,129 @@
+"""The typed events of ``client.chat.completions.stream(...)``.
+
+Every event is a frozen msgspec Struct whose ``type`` field names it, so ``match event.type`` (or
+``if event.type == "content.delta"``) narrows the union for a type checker. ``choice_index`` says which
+choice (of ``n``) an event is about.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, TypeAlias
+
+import msgspec
+
+from ...types.chat_completion import ChatCompletion
+from ...types.chat_completion_chunk import ChatCompletionChunk, ChatCompletionTokenLogprob
+
+__all__ = [
+    "ChatCompletionStreamEvent",
+    "ChunkEvent",
+    "ContentDeltaEvent",
+    "ContentDoneEvent",
+    "FunctionToolCallArgumentsDeltaEvent",
+    "FunctionToolCallArgumentsDoneEvent",
+    "LogprobsContentDeltaEvent",
+    "LogprobsContentDoneEvent",
+    "LogprobsRefusalDeltaEvent",
+    "LogprobsRefusalDoneEvent",
+    "RefusalDeltaEvent",
+    "RefusalDoneEvent",
+]
+
+
+class _Event(msgspec.Struct, frozen=True, kw_only=True):
+    pass
+
+
+class ChunkEvent(_Event, frozen=True, kw_only=True):
+    """Every chunk, first: the chunk as received and the completion accumulated so far."""
+
+    type: Literal["chunk"] = "chunk"
+    chunk: ChatCompletionChunk
+    snapshot: ChatCompletion
+
+
+class ContentDeltaEvent(_Event, frozen=True, kw_only=True):
+    type: Literal["content.delta"] = "content.delta"
+    choice_index: int = 0
+    delta: str
+    snapshot: str
+    """The content so far, this delta included."""
+
+
+class ContentDoneEvent(_Event, frozen=True, kw_only=True):
+    type: Literal["content.done"] = "content.done"
+    choice_index: int = 0
+    content: str
+
+
+class RefusalDeltaEvent(_Event, frozen=True, kw_only=True):
+    type: Literal["refusal.delta"] = "refusal.delta"
+    choice_index: int = 0
+    delta: str
+    snapshot: str
+
+
+class RefusalDoneEvent(_Event, frozen=True, kw_only=True):
+    type: Literal["refusal.done"] = "refusal.done"
+    choice_index: int = 0
+    refusal: str
+
+
+class FunctionToolCallArgumentsDeltaEvent(_Event, frozen=True, kw_only=True):
+    type: Literal["tool_calls.function.arguments.delta"] = "tool_calls.function.arguments.delta"
+    choice_index: int = 0
+    name: str
+    index: int
+    """The tool call's index within the message."""
+    arguments: str
+    """The arguments so far (JSON text, usually incomplete)."""
+    arguments_delta: str
+
+
+class FunctionToolCallArgumentsDoneEvent(_Event, frozen=True, kw_only=True):
+    type: Literal["tool_calls.function.arguments.done"] = "tool_calls.function.arguments.done"
+    choice_index: int = 0
+    name: str
+    index: int
+    arguments: str
+
+
+class LogprobsContentDeltaEvent(_Event, frozen=True, kw_only=True):
+    type: Literal["logprobs.content.delta"] = "logprobs.content.delta"
+    choice_index: int = 0
+    content: list[ChatCompletionTokenLogprob]
+    snapshot: list[ChatCompletionTokenLogprob]
+
+
+class LogprobsContentDoneEvent(_Event, frozen=True, kw_only=True):
+    type: Literal["logprobs.content.done"] = "logprobs.content.done"
+    choice_index: int = 0
+    content: list[ChatCompletionTokenLogprob]
+
+
+class LogprobsRefusalDeltaEvent(_Event, frozen=True, kw_only=True):
+    type: Literal["logprobs.refusal.delta"] = "logprobs.refusal.delta"
+    choice_index: int = 0
+    refusal: list[ChatCompletionTokenLogprob]
+    snapshot: list[ChatCompletionTokenLogprob]
+
+
+class LogprobsRefusalDoneEvent(_Event, frozen=True, kw_only=True):
+    type: Literal["logprobs.refusal.done"] = "logprobs.refusal.done"
+    choice_index: int = 0
+    refusal: list[ChatCompletionTokenLogprob]
+
+
+ChatCompletionStreamEvent: TypeAlias = (
+    ChunkEvent
+    | ContentDeltaEvent
+    | ContentDoneEvent
+    | RefusalDeltaEvent
+    | RefusalDoneEvent
+    | FunctionToolCallArgumentsDeltaEvent
+    | FunctionToolCallArgumentsDoneEvent
+    | LogprobsContentDeltaEvent
+    | LogprobsContentDoneEvent
+    | LogprobsRefusalDeltaEvent
+    | LogprobsRefusalDoneEvent
+)

@@ -1,0 +1,218 @@
+"""``client.chat.completions.stream(...)``: a streamed chat completion as typed events.
+
+::
+
+    async with client.chat.completions.stream(model="gpt-4o", messages=[...]) as stream:
+        async for event in stream:
+            if event.type == "content.delta":
+                print(event.delta, end="")
+        completion = await stream.get_final_completion()
+
+The request is sent when the ``async with`` block is entered and the connection is released when it is
+left. The events are listed in :mod:`._chat_events`; the accumulation rules in :mod:`._chat_state`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Unpack
+
+from ..._core._options import RequestOptions
+from ..._core._streaming import AsyncStream
+from ...types.chat_completion import ChatCompletion
+from ...types.chat_completion_chunk import ChatCompletionChunk
+from ._chat_events import ChatCompletionStreamEvent
+from ._chat_state import ChatCompletionStreamState
+
+if TYPE_CHECKING:
+    from ..._core._resource import AsyncAPIResource
+    from ..._core._response import AsyncAPIResponse
+
+__all__ = [
+    "ChatCompletionStream",
+    "ChatCompletionStreamManager",
+    "ChatCompletionStreamParams",
+    "chat_completion_stream",
+]
+
+_OPTION_KEYS = frozenset(RequestOptions.__optional_keys__) | frozenset(("stream_idle_timeout",))
+
+
+class ChatCompletionStreamParams(RequestOptions, total=False):
+    """The parameters of ``chat.completions.create`` besides ``messages``, ``model`` and ``stream``,
+    and the per-call request options."""
+
+    audio: Mapping[str, Any] | None
+    frequency_penalty: float | None
+    logit_bias: Mapping[str, int] | None
+    logprobs: bool | None
+    max_completion_tokens: int | None
+    max_tokens: int | None
+    metadata: Mapping[str, str] | None
+    modalities: list[str] | None
+    n: int | None
+    parallel_tool_calls: bool
+    prediction: Mapping[str, Any] | None
+    presence_penalty: float | None
+    prompt_cache_key: str
+    reasoning_effort: str | None
+    response_format: Mapping[str, Any]
+    safety_identifier: str
+    seed: int | None
+    service_tier: str | None
+    stop: str | list[str] | None
+    store: bool | None
+    stream_options: Mapping[str, Any] | None
+    temperature: float | None
+    tool_choice: str | Mapping[str, Any]
+    tools: Iterable[Mapping[str, Any]]
+    top_logprobs: int | None
+    top_p: float | None
+    user: str
+    verbosity: str | None
+    web_search_options: Mapping[str, Any]
+
+
+class ChatCompletionStream:
+    """The events of one streamed chat completion, and the completion they add up to.
+
+    Iterate it for :data:`ChatCompletionStreamEvent` values (once), or call :meth:`until_done` /
+    :meth:`get_final_completion` to read it to the end.
+    """
+
+    __slots__ = ("_iterator", "_raw", "_state")
+
+    def __init__(self, raw: AsyncStream[ChatCompletionChunk], state: ChatCompletionStreamState | None = None):
+        self._raw = raw
+        self._state = state if state is not None else ChatCompletionStreamState()
+        self._iterator: AsyncIterator[ChatCompletionStreamEvent] | None = None
+
+    @property
+    def response(self) -> AsyncAPIResponse[Any]:
+        return self._raw.response
+
+    @property
+    def request_id(self) -> str | None:
+        return self._raw.request_id
+
+    @property
+    def chunks(self) -> AsyncStream[ChatCompletionChunk]:
+        """The underlying chunk stream (iterate either it or this, not both)."""
+        return self._raw
+
+    @property
+    def current_completion_snapshot(self) -> ChatCompletion:
+        return self._state.current_completion_snapshot
+
+    def __aiter__(self) -> AsyncIterator[ChatCompletionStreamEvent]:
+        if self._iterator is None:
+            self._iterator = _events(self._raw, self._state)
+        return self._iterator
+
+    async def __anext__(self) -> ChatCompletionStreamEvent:
+        return await self.__aiter__().__anext__()
+
+    async def until_done(self) -> ChatCompletionStream:
+        """Read the stream to its end (the events are accumulated, not returned)."""
+        async for _ in self:
+            pass
+        return self
+
+    async def get_final_completion(self) -> ChatCompletion:
+        """Read the stream to its end and return the accumulated completion."""
+        await self.until_done()
+        completion = self._state.get_final_completion()
+        extra: dict[str, Any] = getattr(completion, "__dict__")  # noqa: B009  (BaseModel keeps the request id there)
+        extra["_request_id"] = self._raw.request_id
+        return completion
+
+    async def aclose(self) -> None:
+        """Close the connection; idempotent."""
+        try:
+            iterator = self._iterator
+            if iterator is not None:
+                aclose: Callable[[], Awaitable[None]] = getattr(iterator, "aclose")  # noqa: B009
+                await aclose()
+        finally:
+            await self._raw.aclose()
+
+    close = aclose
+
+    async def __aenter__(self) -> ChatCompletionStream:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.aclose()
+
+
+async def _events(
+    raw: AsyncStream[ChatCompletionChunk], state: ChatCompletionStreamState
+) -> AsyncIterator[ChatCompletionStreamEvent]:
+    handle = state.handle_chunk
+    async for chunk in raw:
+        for event in handle(chunk):
+            yield event
+
+
+class ChatCompletionStreamManager:
+    """``async with`` sends the request and gives a :class:`ChatCompletionStream`; leaving closes it."""
+
+    __slots__ = ("_open", "_stream")
+
+    def __init__(self, open_stream: Callable[[], Awaitable[AsyncStream[ChatCompletionChunk]]]) -> None:
+        self._open = open_stream
+        self._stream: ChatCompletionStream | None = None
+
+    async def __aenter__(self) -> ChatCompletionStream:
+        if self._stream is not None:
+            raise RuntimeError("this stream manager was entered already; call .stream(...) again")
+        self._stream = ChatCompletionStream(await self._open())
+        return self._stream
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if self._stream is not None:
+            await self._stream.aclose()
+
+
+_CHUNKS = AsyncStream.factory(ChatCompletionChunk)
+
+
+def chat_completion_stream(
+    self: AsyncAPIResource,
+    *,
+    messages: Iterable[Mapping[str, Any]],
+    model: str,
+    **params: Unpack[ChatCompletionStreamParams],
+) -> ChatCompletionStreamManager:
+    """Stream a chat completion as typed events (``content.delta``, ``tool_calls.function.arguments.done``
+    ...): ``async with client.chat.completions.stream(model=..., messages=[...]) as stream``.
+
+    Takes the parameters of ``chat.completions.create`` (``stream`` is implied).
+    """
+    options: dict[str, Any] = {}
+    body: dict[str, object] = {"messages": messages, "model": model}
+    for key, value in params.items():
+        if key in _OPTION_KEYS:
+            options[key] = value
+        else:
+            body[key] = value
+    body["stream"] = True
+    client = self._client
+
+    async def open_stream() -> AsyncStream[ChatCompletionChunk]:
+        stream: AsyncStream[ChatCompletionChunk] = await client._request(
+            "post",
+            "/chat/completions",
+            cast_to=ChatCompletion,
+            body=body,
+            options=RequestOptions(**options),
+            stream_cls=_CHUNKS,
+        )
+        return stream
+
+    return ChatCompletionStreamManager(open_stream)

@@ -1,0 +1,310 @@
+"""The Responses API stream helper: typed events and the final :class:`Response`.
+
+::
+
+    async with open_response_stream(client, model="gpt-4o", input="Say hi") as stream:
+        async for event in stream:
+            if event.type == "response.output_text.delta":
+                print(event.delta, end="")
+        response = await stream.get_final_response()
+
+    # resume a background response after the last event seen:
+    async with open_response_stream(client, response_id="resp_123", starting_after=41) as stream:
+        ...
+
+Creating sends ``POST /responses`` with ``stream: true``; resuming sends
+``GET /responses/{id}?stream=true&starting_after=N``. The two are exclusive. The Responses API ends its
+streams without ``[DONE]``: a clean end of the body after the last event is the normal end.
+
+Text and function-call argument deltas get ``snapshot`` (everything so far). :class:`ResponseStreamState`
+accumulates the response from the events (``current_snapshot``); :meth:`ResponseStream.get_final_response`
+returns the response of the terminal event (``response.completed``, ``.failed`` or ``.incomplete``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+import msgspec
+
+from ..._core._options import RequestOptions
+from ..._core._request import path_param
+from ..._core._streaming import AsyncStream
+from ._responses_types import (
+    Response,
+    ResponseCompletedEvent,
+    ResponseContentPartAddedEvent,
+    ResponseContentPartDoneEvent,
+    ResponseCreatedEvent,
+    ResponseFailedEvent,
+    ResponseFunctionCallArgumentsDeltaEvent,
+    ResponseFunctionCallArgumentsDoneEvent,
+    ResponseIncompleteEvent,
+    ResponseInProgressEvent,
+    ResponseOutputItem,
+    ResponseOutputItemAddedEvent,
+    ResponseOutputItemDoneEvent,
+    ResponseRefusalDeltaEvent,
+    ResponseStreamEvent,
+    ResponseTextDeltaEvent,
+    ResponseTextDoneEvent,
+)
+
+if TYPE_CHECKING:
+    from ..._client import AsyncOpenAI
+    from ..._core._resource import AsyncAPIResource
+    from ..._core._response import AsyncAPIResponse
+
+__all__ = [
+    "ResponseStream",
+    "ResponseStreamManager",
+    "ResponseStreamState",
+    "open_response_stream",
+    "response_stream_method",
+]
+
+_OPTION_KEYS = frozenset(RequestOptions.__optional_keys__)
+_EVENTS: Any = AsyncStream.factory(ResponseStreamEvent)
+_TERMINAL = (ResponseCompletedEvent, ResponseFailedEvent, ResponseIncompleteEvent)
+
+
+class ResponseStreamState:
+    """Accumulates a :class:`Response` from its stream events; :meth:`handle_event` returns the event
+    to hand to the user (deltas with their ``snapshot`` filled in)."""
+
+    __slots__ = ("_final", "_snapshot")
+
+    def __init__(self) -> None:
+        self._snapshot: Response | None = None
+        self._final: Response | None = None
+
+    @property
+    def current_snapshot(self) -> Response | None:
+        """The response so far (``None`` before the first event that carries one)."""
+        return self._snapshot
+
+    @property
+    def final_response(self) -> Response | None:
+        """The response of the terminal event, once it arrived."""
+        return self._final
+
+    def handle_event(self, event: ResponseStreamEvent) -> ResponseStreamEvent:
+        if isinstance(event, ResponseCreatedEvent | ResponseInProgressEvent):
+            self._snapshot = event.response
+        elif isinstance(event, _TERMINAL):
+            self._snapshot = self._final = event.response
+        elif isinstance(event, ResponseOutputItemAddedEvent | ResponseOutputItemDoneEvent):
+            self._set_item(event.output_index, event.item)
+        elif isinstance(event, ResponseContentPartAddedEvent | ResponseContentPartDoneEvent):
+            item = self._item(event.output_index)
+            if item is not None:
+                parts = item.content if item.content is not None else []
+                item.content = parts
+                while len(parts) <= event.content_index:
+                    parts.append(event.part)
+                parts[event.content_index] = event.part
+        elif isinstance(event, ResponseTextDeltaEvent):
+            part = self._part(event.output_index, event.content_index)
+            snapshot = event.delta
+            if part is not None:
+                part.text = snapshot = (part.text or "") + event.delta
+            return msgspec.structs.replace(event, snapshot=snapshot)
+        elif isinstance(event, ResponseRefusalDeltaEvent):
+            part = self._part(event.output_index, event.content_index)
+            snapshot = event.delta
+            if part is not None:
+                part.refusal = snapshot = (part.refusal or "") + event.delta
+            return msgspec.structs.replace(event, snapshot=snapshot)
+        elif isinstance(event, ResponseTextDoneEvent):
+            part = self._part(event.output_index, event.content_index)
+            if part is not None:
+                part.text = event.text
+        elif isinstance(event, ResponseFunctionCallArgumentsDeltaEvent):
+            item = self._item(event.output_index)
+            snapshot = event.delta
+            if item is not None:
+                item.arguments = snapshot = (item.arguments or "") + event.delta
+            return msgspec.structs.replace(event, snapshot=snapshot)
+        elif isinstance(event, ResponseFunctionCallArgumentsDoneEvent):
+            item = self._item(event.output_index)
+            if item is not None:
+                item.arguments = event.arguments
+        return event
+
+    def _item(self, index: int) -> ResponseOutputItem | None:
+        snapshot = self._snapshot
+        if snapshot is None or index >= len(snapshot.output):
+            return None
+        return snapshot.output[index]
+
+    def _part(self, output_index: int, content_index: int) -> Any:
+        item = self._item(output_index)
+        if item is None or item.content is None or content_index >= len(item.content):
+            return None
+        return item.content[content_index]
+
+    def _set_item(self, index: int, item: ResponseOutputItem) -> None:
+        snapshot = self._snapshot
+        if snapshot is None:
+            return
+        output = snapshot.output = list(snapshot.output)
+        while len(output) <= index:
+            output.append(item)
+        output[index] = item
+
+
+class ResponseStream:
+    """The events of one streamed response. Iterate it once, or call :meth:`until_done` /
+    :meth:`get_final_response`."""
+
+    __slots__ = ("_iterator", "_raw", "_state")
+
+    def __init__(self, raw: AsyncStream[ResponseStreamEvent], state: ResponseStreamState | None = None):
+        self._raw = raw
+        self._state = state if state is not None else ResponseStreamState()
+        self._iterator: AsyncIterator[ResponseStreamEvent] | None = None
+
+    @property
+    def response(self) -> AsyncAPIResponse[Any]:
+        """The HTTP response (status, headers)."""
+        return self._raw.response
+
+    @property
+    def request_id(self) -> str | None:
+        return self._raw.request_id
+
+    @property
+    def current_snapshot(self) -> Response | None:
+        return self._state.current_snapshot
+
+    def __aiter__(self) -> AsyncIterator[ResponseStreamEvent]:
+        if self._iterator is None:
+            self._iterator = _events(self._raw, self._state)
+        return self._iterator
+
+    async def __anext__(self) -> ResponseStreamEvent:
+        return await self.__aiter__().__anext__()
+
+    async def until_done(self) -> ResponseStream:
+        async for _ in self:
+            pass
+        return self
+
+    async def get_final_response(self) -> Response:
+        """Read to the end and return the response of the terminal event (completed, failed or
+        incomplete: check ``status``)."""
+        await self.until_done()
+        final = self._state.final_response
+        if final is None:
+            raise RuntimeError("the stream ended without a response.completed/failed/incomplete event")
+        return final
+
+    async def aclose(self) -> None:
+        try:
+            iterator = self._iterator
+            if iterator is not None:
+                aclose: Callable[[], Awaitable[None]] = getattr(iterator, "aclose")  # noqa: B009
+                await aclose()
+        finally:
+            await self._raw.aclose()
+
+    close = aclose
+
+    async def __aenter__(self) -> ResponseStream:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.aclose()
+
+
+async def _events(
+    raw: AsyncStream[ResponseStreamEvent], state: ResponseStreamState
+) -> AsyncIterator[ResponseStreamEvent]:
+    handle = state.handle_event
+    async for event in raw:
+        yield handle(event)
+
+
+class ResponseStreamManager:
+    """``async with`` sends the request and gives a :class:`ResponseStream`; leaving closes it."""
+
+    __slots__ = ("_open", "_stream")
+
+    def __init__(self, open_stream: Callable[[], Awaitable[AsyncStream[ResponseStreamEvent]]]) -> None:
+        self._open = open_stream
+        self._stream: ResponseStream | None = None
+
+    async def __aenter__(self) -> ResponseStream:
+        if self._stream is not None:
+            raise RuntimeError("this stream manager was entered already; open a new stream")
+        self._stream = ResponseStream(await self._open())
+        return self._stream
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if self._stream is not None:
+            await self._stream.aclose()
+
+
+def open_response_stream(
+    client: AsyncOpenAI,
+    *,
+    response_id: str | None = None,
+    starting_after: int | None = None,
+    **params: Any,
+) -> ResponseStreamManager:
+    """Stream a new response (``model=``, ``input=`` and the other ``responses.create`` parameters, plus
+    request options such as ``timeout=`` or ``extra_headers=``) or resume an existing one
+    (``response_id=``, optionally ``starting_after=`` the last sequence number seen, and ``include=``)."""
+    options: dict[str, Any] = {k: v for k, v in params.items() if k in _OPTION_KEYS}
+    fields = {k: v for k, v in params.items() if k not in _OPTION_KEYS}
+    if response_id is not None:
+        extra = set(fields) - {"include"}
+        if extra:
+            raise TypeError(f"resuming a response (response_id=...) takes no {', '.join(sorted(extra))}")
+        path = f"/responses/{path_param(response_id, 'response_id')}"
+        query: dict[str, object] | None = {"stream": True}
+        if starting_after is not None:
+            query["starting_after"] = starting_after
+        if "include" in fields:
+            query["include"] = fields["include"]
+        method: str = "get"
+        body: dict[str, object] | None = None
+    else:
+        if starting_after is not None:
+            raise TypeError("starting_after is only for resuming a response (response_id=...)")
+        path, query, method = "/responses", None, "post"
+        body = {**fields, "stream": True}
+
+    async def open_stream() -> AsyncStream[ResponseStreamEvent]:
+        stream: AsyncStream[ResponseStreamEvent] = await client._request(
+            method,
+            path,
+            cast_to=Response,
+            body=body,
+            query=query,
+            options=RequestOptions(**options),
+            stream_cls=_EVENTS,
+        )
+        return stream
+
+    return ResponseStreamManager(open_stream)
+
+
+def response_stream_method(
+    self: AsyncAPIResource,
+    *,
+    response_id: str | None = None,
+    starting_after: int | None = None,
+    **params: Any,
+) -> ResponseStreamManager:
+    """The same as :func:`open_response_stream`, as a method: ``stream = response_stream_method`` in the
+    ``responses`` resource class makes ``client.responses.stream(...)``."""
+    return open_response_stream(
+        self._client, response_id=response_id, starting_after=starting_after, **params
+    )

@@ -1,0 +1,1 @@
+"""Hand-written helpers built on the client (``trio_openai.lib.concurrent``, ...)."""

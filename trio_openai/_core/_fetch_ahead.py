@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import AsyncGenerator, Awaitable, Callable, Iterator
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any, Generic, TypeVar
 
@@ -20,17 +20,12 @@ import outcome
 import trio
 
 from ._groups import unwrap_single
+from ._walk import FirstPage, ItemStream, NextPage
 
-__all__ = ["ItemStream", "PageStream", "open_item_stream", "open_page_stream"]
+__all__ = ["PageStream", "open_item_stream", "open_page_stream"]
 
 T = TypeVar("T")
 PageT = TypeVar("PageT")
-ItemT = TypeVar("ItemT")
-
-#: Fetch the first page.
-FirstPage = Callable[[], Awaitable[PageT]]
-#: Fetch the page after the given one, or ``None`` when it was the last.
-NextPage = Callable[[PageT], Awaitable[PageT | None]]
 
 
 class PageStream(Generic[PageT]):
@@ -67,31 +62,6 @@ class PageStream(Generic[PageT]):
         """Stop early: no further page is requested (the block's end cancels one in flight)."""
         self._receive.close()
         await trio.lowlevel.checkpoint()
-
-
-class ItemStream(Generic[ItemT]):
-    """The items of a listing across its pages, while its ``open_items`` block is active."""
-
-    __slots__ = ("_items", "_pages")
-
-    def __init__(self, pages: PageStream[Any]) -> None:
-        self._pages = pages
-        self._items: Iterator[ItemT] = iter(())
-
-    def __aiter__(self) -> ItemStream[ItemT]:
-        return self
-
-    async def __anext__(self) -> ItemT:
-        for item in self._items:
-            return item
-        while True:
-            page = await self._pages.__anext__()
-            self._items = iter(page.data)
-            for item in self._items:
-                return item
-
-    async def aclose(self) -> None:
-        await self._pages.aclose()
 
 
 async def _produce(

@@ -8,13 +8,16 @@ when there is no next cursor, whatever ``has_more`` says.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Generator
+from collections.abc import Awaitable, Callable, Generator
 from contextlib import AbstractAsyncContextManager
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+import trio
+
 from ..types._base import BaseModel
-from ._fetch_ahead import ItemStream, PageStream, open_item_stream, open_page_stream
+from ._fetch_ahead import PageStream, open_item_stream, open_page_stream
 from ._resource import ResponseMode, response_mode
+from ._walk import ItemStream, PageWalk
 
 if TYPE_CHECKING:
     from ._pipeline import Call
@@ -29,6 +32,7 @@ __all__ = [
     "BasePage",
     "ItemStream",
     "PageStream",
+    "PageWalk",
 ]
 
 ItemT = TypeVar("ItemT")
@@ -55,18 +59,21 @@ class BasePage(BaseModel, Generic[ItemT], kw_only=True):
             raise RuntimeError("No next page: check has_next_page() first.")
         return await fetch(query)
 
-    async def iter_pages(self: PageT) -> AsyncIterator[PageT]:
-        page = self
-        while True:
-            yield page
-            if not page.has_next_page():
-                return
-            page = await page.get_next_page()
+    def iter_pages(self: PageT) -> PageWalk[PageT]:
+        """This page, then each following one as the caller asks for it."""
 
-    async def __aiter__(self) -> AsyncIterator[ItemT]:
-        async for page in self.iter_pages():
-            for item in page.data:
-                yield item
+        async def first() -> PageT:
+            await trio.lowlevel.checkpoint()
+            return self
+
+        async def after(page: PageT) -> PageT | None:
+            return await page.get_next_page() if page.has_next_page() else None
+
+        return PageWalk(first, after)
+
+    def __aiter__(self) -> ItemStream[ItemT]:
+        """Every item from this page on, across the following pages."""
+        return ItemStream(self.iter_pages())
 
 
 class AsyncPage(BasePage[ItemT], Generic[ItemT], kw_only=True):
@@ -162,17 +169,12 @@ class AsyncPaginator(Generic[ItemT, PageT]):
         finally:
             response_mode.reset(token)
 
-    async def pages(self) -> AsyncIterator[PageT]:
+    def pages(self) -> PageWalk[PageT]:
         """Every page in order, each fetched when the caller asks for it."""
-        page: PageT | None = await self._first()
-        while page is not None:
-            yield page
-            page = await self._after(page)
+        return PageWalk(self._first, self._after)
 
-    async def __aiter__(self) -> AsyncIterator[ItemT]:
-        async for page in self.pages():
-            for item in page.data:
-                yield item
+    def __aiter__(self) -> ItemStream[ItemT]:
+        return ItemStream(self.pages())
 
     def open_pages(self, *, prefetch: int = 1) -> AbstractAsyncContextManager[PageStream[PageT]]:
         """``async with`` it for the pages with up to ``prefetch`` of them fetched ahead."""

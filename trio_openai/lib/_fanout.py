@@ -10,8 +10,17 @@ caller through a channel; nothing raises inside the nursery except on purpose.
 
 from __future__ import annotations
 
+import enum
 import math
-from collections.abc import AsyncGenerator, AsyncIterable, Awaitable, Callable, Iterable
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterable,
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Iterable,
+    Iterator,
+)
 from contextlib import asynccontextmanager
 from typing import Generic, Literal, TypeVar, cast, overload
 
@@ -126,16 +135,23 @@ class _Run(Generic[In, Out]):
         self._stop = trio.CancelScope()
 
     async def feed(self, inputs: Iterable[In] | AsyncIterable[In]) -> None:
+        source = _Inputs(inputs)
         with self._send:  # closed when every worker is done: the caller's iteration then ends
-            with self._stop:
-                async with trio.open_nursery() as workers:
-                    index = 0
-                    async for item in _each(inputs):
-                        await self._window.acquire()
-                        await self._slots.acquire()
-                        await self._gate.wait()
-                        workers.start_soon(self._work, index, item)
-                        index += 1
+            try:
+                with self._stop:
+                    async with trio.open_nursery() as workers:
+                        index = 0
+                        while True:
+                            await self._window.acquire()  # before reading: inputs are read lazily
+                            await self._slots.acquire()
+                            item = await source.next()
+                            if item is _END:
+                                break
+                            await self._gate.wait()
+                            workers.start_soon(self._work, index, item)
+                            index += 1
+            finally:
+                await source.aclose()
 
     async def _work(self, index: int, item: In) -> None:
         try:
@@ -153,13 +169,37 @@ class _Run(Generic[In, Out]):
             pass  # the caller left the block
 
 
-async def _each(inputs: Iterable[In] | AsyncIterable[In]) -> AsyncGenerator[In]:
-    if isinstance(inputs, AsyncIterable):
-        async for item in inputs:
-            yield item
-    else:
-        for item in inputs:
-            yield item
+class _End(enum.Enum):
+    END = enum.auto()
+
+
+_END = _End.END
+
+
+class _Inputs(Generic[In]):
+    """Reads a sync or async iterable one item at a time, and closes it (an async generator given by
+    the caller, say) when the run ends early."""
+
+    __slots__ = ("_async", "_sync")
+
+    def __init__(self, inputs: Iterable[In] | AsyncIterable[In]) -> None:
+        self._async: AsyncIterator[In] | None = None
+        self._sync: Iterator[In] | None = None
+        if isinstance(inputs, AsyncIterable):
+            self._async = aiter(inputs)
+        else:
+            self._sync = iter(inputs)
+
+    async def next(self) -> In | _End:
+        if self._async is not None:
+            return await anext(self._async, _END)
+        assert self._sync is not None
+        return next(self._sync, _END)
+
+    async def aclose(self) -> None:
+        close = getattr(self._async, "aclose", None)
+        if close is not None:
+            await close()
 
 
 @asynccontextmanager

@@ -352,6 +352,7 @@ def test_public_names_match_all() -> None:
         "types",
         "resources",
         "testing",
+        "lib",
     }
     assert set(trio_openai.__all__) | {"__version__"} >= exported - {"annotations"}
     for name in trio_openai.__all__:

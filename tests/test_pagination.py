@@ -115,6 +115,15 @@ async def walk_first_page(p: AsyncPaginator[Item, Any]) -> list[str]:
     return out
 
 
+async def walk_from_first_page(p: AsyncPaginator[Item, Any]) -> list[str]:
+    page = await p
+    return [item.id async for later in page.iter_pages() for item in later.data]
+
+
+async def walk_items_of_first_page(p: AsyncPaginator[Item, Any]) -> list[str]:
+    return [item.id async for item in await p]
+
+
 def walk_items(depth: int) -> Callable[[AsyncPaginator[Item, Any]], Awaitable[list[str]]]:
     async def walk(p: AsyncPaginator[Item, Any]) -> list[str]:
         async with p.open_items(prefetch=depth) as items:
@@ -139,6 +148,8 @@ WALKS = {
     "async-for": walk_direct,
     "pages": walk_pages,
     "await+get_next_page": walk_first_page,
+    "page.iter_pages": walk_from_first_page,
+    "async-for-page": walk_items_of_first_page,
     "open_items-0": walk_items(0),
     "open_items-1": walk_items(1),
     "open_items-3": walk_items(3),

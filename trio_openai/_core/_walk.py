@@ -33,7 +33,10 @@ class PageSource(Protocol[PageT_co]):
 
 
 class PageWalk(Generic[PageT]):
-    """The pages of a listing, each fetched when the caller asks for it."""
+    """The pages of a listing, each fetched when the caller asks for it.
+
+    A page that fails raises from ``__anext__``; asking again retries that same page.
+    """
 
     __slots__ = ("_after", "_done", "_first", "_page")
 

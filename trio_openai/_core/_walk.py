@@ -79,6 +79,7 @@ class ItemStream(Generic[ItemT]):
 
     async def __anext__(self) -> ItemT:
         for item in self._items:
+            await trio.lowlevel.checkpoint_if_cancelled()  # a cancelled caller stops at once
             return item
         while True:
             page = await self._pages.__anext__()

@@ -8,10 +8,16 @@ when there is no next cursor, whatever ``has_more`` says.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Generator
+from collections.abc import Awaitable, Callable, Generator
+from contextlib import AbstractAsyncContextManager
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+import trio
+
 from ..types._base import BaseModel
+from ._fetch_ahead import PageStream, open_item_stream, open_page_stream
+from ._resource import ResponseMode, response_mode
+from ._walk import ItemStream, PageWalk
 
 if TYPE_CHECKING:
     from ._pipeline import Call
@@ -24,6 +30,9 @@ __all__ = [
     "AsyncPaginator",
     "AsyncTokenPage",
     "BasePage",
+    "ItemStream",
+    "PageStream",
+    "PageWalk",
 ]
 
 ItemT = TypeVar("ItemT")
@@ -50,18 +59,21 @@ class BasePage(BaseModel, Generic[ItemT], kw_only=True):
             raise RuntimeError("No next page: check has_next_page() first.")
         return await fetch(query)
 
-    async def iter_pages(self: PageT) -> AsyncIterator[PageT]:
-        page = self
-        while True:
-            yield page
-            if not page.has_next_page():
-                return
-            page = await page.get_next_page()
+    def iter_pages(self: PageT) -> PageWalk[PageT]:
+        """This page, then each following one as the caller asks for it."""
 
-    async def __aiter__(self) -> AsyncIterator[ItemT]:
-        async for page in self.iter_pages():
-            for item in page.data:
-                yield item
+        async def first() -> PageT:
+            await trio.lowlevel.checkpoint()
+            return self
+
+        async def after(page: PageT) -> PageT | None:
+            return await page.get_next_page() if page.has_next_page() else None
+
+        return PageWalk(first, after)
+
+    def __aiter__(self) -> ItemStream[ItemT]:
+        """Every item from this page on, across the following pages."""
+        return ItemStream(self.iter_pages())
 
 
 class AsyncPage(BasePage[ItemT], Generic[ItemT], kw_only=True):
@@ -111,36 +123,76 @@ class AsyncTokenPage(BasePage[ItemT], Generic[ItemT], kw_only=True):
 
 
 class AsyncPaginator(Generic[ItemT, PageT]):
-    """What a list method returns. ``await`` it for the first page; ``async for`` it for every item
-    across pages."""
+    """What a list method returns; nothing is requested until it is used.
 
-    __slots__ = ("_call", "_fetch_first")
+    * ``page = await paginator``: the first page (``.data``, ``.has_next_page()``,
+      ``await page.get_next_page()``).
+    * ``async for item in paginator`` / ``async for page in paginator.pages()``: every item / page,
+      each page fetched when the previous one is used up. No background task, so it is safe
+      anywhere, and breaking out leaves nothing behind.
+    * ``async with paginator.open_items(prefetch=1) as items: async for item in items``: the same
+      items with up to ``prefetch`` pages fetched ahead while the caller works, by a task that the
+      block bounds (``open_pages`` for pages). Leaving the block, by ``break``, an error or a
+      cancellation, cancels the page in flight; no page beyond those already requested is asked for.
+    * ``await paginator.collect(max_items=...)``: a list of the items, fetched ahead.
+
+    Every page repeats the original query with the next page's cursor added. A failed page raises
+    its own error class when the iteration reaches it, after every page before it.
+    """
+
+    __slots__ = ("_call", "_fetch")
 
     def __init__(self, call: Call[Any], fetch: Callable[[Call[Any]], Awaitable[PageT]]) -> None:
         self._call = call
-        self._fetch_first = fetch
+        self._fetch = fetch
+
+    def __repr__(self) -> str:
+        return f"<AsyncPaginator {self._call.method} {self._call.path}>"
 
     def __await__(self) -> Generator[Any, None, PageT]:
-        return self._fetch_first(self._call).__await__()
+        return self._fetch(self._call).__await__()
 
-    async def pages(self) -> AsyncIterator[PageT]:
-        page = await self._fetch_first(self._call)
-        async for p in page.iter_pages():
-            yield p
+    async def _first(self) -> PageT:
+        token = response_mode.set(ResponseMode.PARSED)
+        try:
+            return await self._fetch(self._call)
+        finally:
+            response_mode.reset(token)
 
-    async def __aiter__(self) -> AsyncIterator[ItemT]:
-        async for page in self.pages():
-            for item in page.data:
-                yield item
+    async def _after(self, page: PageT) -> PageT | None:
+        query = page.next_page_query() if page.data else None
+        if query is None:
+            return None
+        token = response_mode.set(ResponseMode.PARSED)
+        try:
+            return await self._fetch(self._call.with_query(query))
+        finally:
+            response_mode.reset(token)
 
-    async def collect(self, *, max_items: int | None = None) -> list[ItemT]:
-        """Every item (or the first ``max_items``) in a list."""
+    def pages(self) -> PageWalk[PageT]:
+        """Every page in order, each fetched when the caller asks for it."""
+        return PageWalk(self._first, self._after)
+
+    def __aiter__(self) -> ItemStream[ItemT]:
+        return ItemStream(self.pages())
+
+    def open_pages(self, *, prefetch: int = 1) -> AbstractAsyncContextManager[PageStream[PageT]]:
+        """``async with`` it for the pages with up to ``prefetch`` of them fetched ahead."""
+        return open_page_stream(self._first, self._after, depth=prefetch)
+
+    def open_items(self, *, prefetch: int = 1) -> AbstractAsyncContextManager[ItemStream[ItemT]]:
+        """``async with`` it for the items with up to ``prefetch`` pages fetched ahead."""
+        return open_item_stream(self._first, self._after, depth=prefetch)
+
+    async def collect(self, *, max_items: int | None = None, prefetch: int = 1) -> list[ItemT]:
+        """Every item (or the first ``max_items``) in a list, pages fetched ahead as it goes."""
         out: list[ItemT] = []
         if max_items is not None and max_items <= 0:
             return out
-        async for page in self.pages():
-            for item in page.data:
-                out.append(item)
+        async with self.open_pages(prefetch=prefetch) as pages:
+            async for page in pages:
+                out.extend(page.data)
                 if max_items is not None and len(out) >= max_items:
-                    return out
+                    del out[max_items:]
+                    break
         return out

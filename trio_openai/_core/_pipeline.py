@@ -21,6 +21,7 @@ from ._errors import APIConnectionError, APITimeoutError, RequestInfo, status_er
 from ._headers import Headers
 from ._logs import logger
 from ._options import NotGiven, Omit, RequestOptions, Timeout, to_timeout, validate_max_retries
+from ._rategate import current_gate
 from ._request import build_multipart, encode_json, encode_query
 from ._retry import RetryPolicy
 from ._transport import AsyncTransport
@@ -314,6 +315,7 @@ async def send(config: ClientConfig, call: Call[Any], *, read_body: bool) -> Sen
 
     ext = {"timeout": timeout.as_extension()}
     debug = logger.isEnabledFor(logging.DEBUG)
+    gate = current_gate()  # a fleet's shared rate limit gate, when the caller set one
 
     async def attempts() -> Sent:
         retries_taken = 0
@@ -328,6 +330,8 @@ async def send(config: ClientConfig, call: Call[Any], *, read_body: bool) -> Sen
                         "x-stainless-retry-count",
                         str(retries_taken),
                     )
+            if gate is not None:
+                await gate.wait()
             request = httpcore2.Request(
                 call.method.encode(),
                 url,
@@ -367,6 +371,8 @@ async def send(config: ClientConfig, call: Call[Any], *, read_body: bool) -> Sen
                 )
             else:
                 status = raw.status
+                if gate is not None:
+                    gate.observe(status, Headers(raw.headers))
                 if debug:
                     logger.debug(
                         'HTTP Request: %s %s "%d" request_id=%s',

@@ -1,2 +1,2 @@
-"""Hand-written helpers over the generated API: stream accumulators (and later structured outputs,
-webhooks, polling)."""
+"""Hand-written helpers built on the client: stream accumulators (``lib.streaming``) and fetching
+many listings or calls at once (``lib.concurrent``)."""

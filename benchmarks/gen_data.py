@@ -40,10 +40,11 @@ EMB_DIMS = 1536
 STREAMS = {"s10": 10, "s1k": 1_000, "s20k": 20_000}
 PREFIXES = ("", "b64", "emb1", *STREAMS)
 
-_WORDS = tuple(
+_TEXT = (
     "the quick brown fox jumps over a lazy dog while trio schedules tasks and msgspec decodes "
-    "structs so that every request returns quickly enough for careful measurement".split(" ")
+    "structs so that every request returns quickly enough for careful measurement"
 )
+_WORDS = _TEXT.split()
 
 
 def _dumps(obj: Any) -> bytes:

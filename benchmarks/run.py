@@ -26,7 +26,7 @@ sys.path.insert(0, str(_HERE))
 
 import report  # noqa: E402
 from nginx_server import running_nginx  # noqa: E402
-from scenarios import CLIENTS, PAGE_DELAY, SCENARIOS, Client, Scenario  # noqa: E402
+from scenarios import CLIENTS, PAGE_DELAY, PASSES, SCENARIOS, Client, Scenario  # noqa: E402
 from servers import running_delay_server, wrk_ceiling  # noqa: E402
 
 _REPO = _HERE.parent
@@ -141,6 +141,46 @@ def _run_mem(client: Client, scen: Scenario, repeats: int, common: dict[str, Any
     return out
 
 
+def _measure(
+    scen: Scenario,
+    clients: list[Client],
+    quick: bool,
+    common: dict[str, Any],
+    results: dict[str, dict[str, dict[str, Any]]],
+) -> None:
+    """Runs one scenario for every client and stores the summaries in `results`.
+
+    Timed loops run in PASSES rounds over the clients (one fresh process each), so a burst of other
+    work on the machine is spread over all clients instead of landing on one.
+    """
+    repeats = scen.quick_repeats if quick else scen.repeats
+    if scen.mode == "loop":
+        values: dict[str, list[float]] = {c.key: [] for c in clients}
+        for _ in range(1 if quick else PASSES):
+            for client in clients:
+                if "error" in results[scen.key].get(client.key, {}):
+                    continue
+                raw = _run_child(_loop_job(client, scen, quick, common))
+                if "error" in raw:
+                    results[scen.key][client.key] = raw
+                else:
+                    values[client.key] += raw["values"]
+        for key, vals in values.items():
+            if vals and "error" not in results[scen.key].get(key, {}):
+                results[scen.key][key] = _summarise(vals)
+    for client in clients:
+        if scen.mode == "cold":
+            imp, first = _run_cold(client, repeats, common)
+            results[scen.key][client.key] = imp if scen.key == "import" else first
+            if scen.key == "import" and "first" in results:
+                results["first"][client.key] = first
+        elif scen.mode == "mem":
+            results[scen.key][client.key] = _run_mem(client, scen, repeats, common)
+        print(f"{scen.key:14} {client.key:17} {_fmt(results[scen.key][client.key], scen.unit)}", flush=True)
+        if scen.key == "import" and "first" in results:
+            print(f"{'first':14} {client.key:17} {_fmt(results['first'][client.key], 'ms')}", flush=True)
+
+
 def _fmt(result: dict[str, Any], unit: str) -> str:
     if "error" in result:
         return f"n/a ({result['error'][:120]})"
@@ -184,26 +224,8 @@ def main() -> None:
             common = {"base": base, "delay_base": delay_base, "meta": str(data / "meta.json")}
             for scen in scenarios:
                 if scen.key == "first" and "import" in results:
-                    continue  # filled in with "import": same processes
-                repeats = scen.quick_repeats if args.quick else scen.repeats
-                for client in clients:
-                    if scen.mode == "cold":
-                        imp, first = _run_cold(client, repeats, common)
-                        results[scen.key][client.key] = imp if scen.key == "import" else first
-                        if scen.key == "import" and "first" in results:
-                            results["first"][client.key] = first
-                    elif scen.mode == "mem":
-                        results[scen.key][client.key] = _run_mem(client, scen, repeats, common)
-                    else:
-                        raw = _run_child(_loop_job(client, scen, args.quick, common))
-                        results[scen.key][client.key] = raw if "error" in raw else _summarise(raw["values"])
-                    print(
-                        f"{scen.key:14} {client.key:17} {_fmt(results[scen.key][client.key], scen.unit)}",
-                        flush=True,
-                    )
-                    if scen.key == "import" and "first" in results:
-                        r = results["first"][client.key]
-                        print(f"{'first':14} {client.key:17} {_fmt(r, 'ms')}", flush=True)
+                    continue  # filled in with "import": the same processes give both
+                _measure(scen, clients, args.quick, common, results)
     finally:
         shutil.rmtree(data, ignore_errors=True)
 

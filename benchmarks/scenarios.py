@@ -29,7 +29,8 @@ REFERENCE = "trio_openai"
 FLOOR = "floor"
 
 # How a scenario is run:
-#   loop  - one warmed-up process, `repeats` timed rounds of `count` operations, median of the rounds
+#   loop  - a warmed-up process per client and pass, `repeats` timed rounds of `count` operations each;
+#           the figure is the median of all rounds of all passes
 #   cold  - `repeats` fresh processes, each timing its imports and first request
 #   mem   - `repeats` fresh processes, each measuring peak RSS growth over one operation
 Mode = Literal["loop", "cold", "mem"]
@@ -51,14 +52,38 @@ class Scenario:
 
 
 SCENARIOS: tuple[Scenario, ...] = (
-    Scenario("seq", "Sequential small requests", "req/s", True, "loop", "chat", count=1000, quick_count=150),
-    Scenario("conc64", "64 requests in flight", "req/s", True, "loop", "chat64", count=3200, quick_count=640),
-    Scenario("stream20k", "Stream of 20,000 chunks", "chunks/s", True, "loop", "stream", "s20k"),
-    Scenario("stream1k", "Streams of 1,000 chunks", "chunks/s", True, "loop", "stream", "s1k", 10, 2),
-    Scenario("pages", "Every item of 50 pages", "ms", False, "loop", "files", repeats=7, quick_repeats=2),
-    Scenario("models", "List of 100 models", "req/s", True, "loop", "models", count=300, quick_count=50),
-    Scenario("emb_float", "Embeddings 100x1536, float JSON", "ms", False, "loop", "emb_float", repeats=9),
-    Scenario("emb_b64", "Embeddings 100x1536, base64", "ms", False, "loop", "emb_b64", "b64", repeats=9),
+    Scenario(
+        "seq",
+        "Sequential small requests",
+        "req/s",
+        True,
+        "loop",
+        "chat",
+        count=600,
+        quick_count=150,
+        repeats=3,
+    ),
+    Scenario(
+        "conc64",
+        "64 requests in flight",
+        "req/s",
+        True,
+        "loop",
+        "chat64",
+        count=1920,
+        quick_count=640,
+        repeats=3,
+    ),
+    Scenario("stream20k", "Stream of 20,000 chunks", "chunks/s", True, "loop", "stream", "s20k", repeats=3),
+    Scenario(
+        "stream1k", "Streams of 1,000 chunks", "chunks/s", True, "loop", "stream", "s1k", 10, 2, repeats=3
+    ),
+    Scenario("pages", "Every item of 50 pages", "ms", False, "loop", "files", repeats=4, quick_repeats=2),
+    Scenario(
+        "models", "List of 100 models", "req/s", True, "loop", "models", count=300, quick_count=50, repeats=3
+    ),
+    Scenario("emb_float", "Embeddings 100x1536, float JSON", "ms", False, "loop", "emb_float", repeats=5),
+    Scenario("emb_b64", "Embeddings 100x1536, base64", "ms", False, "loop", "emb_b64", "b64", repeats=5),
     Scenario(
         "pages_latency",
         "50 pages, 20 ms server + 20 ms caller work per page",
@@ -66,7 +91,7 @@ SCENARIOS: tuple[Scenario, ...] = (
         False,
         "loop",
         "files_work",
-        repeats=3,
+        repeats=2,
         quick_repeats=1,
     ),
     Scenario("import", "Import (cold process)", "ms", False, "cold", "cold", repeats=7, quick_repeats=2),
@@ -102,6 +127,7 @@ SCENARIOS: tuple[Scenario, ...] = (
     ),
 )
 SCENARIOS_BY_KEY = {s.key: s for s in SCENARIOS}
+PASSES = 2  # loop scenarios: rounds over all clients (1 with --quick)
 
 PAGE_DELAY = 0.020  # seconds the delay server waits per page
 CALLER_WORK = 0.020  # seconds the caller spends per page (an awaited/blocking sleep: I/O-like work)

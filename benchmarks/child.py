@@ -152,9 +152,12 @@ class _AsyncRuntime:
                     group.create_task(job())  # type: ignore[arg-type]
 
 
-async def _async_round(adapter: Any, scen: Scenario, count: int, rt: _AsyncRuntime, check: Check) -> float:
+async def _async_round(
+    adapter: Any, scen: Scenario, count: int, rt: _AsyncRuntime, check: Check
+) -> tuple[float, float]:
+    """One timed round: (wall seconds, CPU seconds of this process)."""
     op = scen.op
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     if op == "chat":
         for _ in range(count):
             check.chat(await adapter.chat())
@@ -183,12 +186,12 @@ async def _async_round(adapter: Any, scen: Scenario, count: int, rt: _AsyncRunti
             check.embeddings(await adapter.embeddings(b64=op == "emb_b64"))
     else:
         raise ValueError(op)
-    return time.perf_counter() - start
+    return time.perf_counter() - start, time.process_time() - cpu
 
 
-def _sync_round(adapter: Any, scen: Scenario, count: int, check: Check) -> float:
+def _sync_round(adapter: Any, scen: Scenario, count: int, check: Check) -> tuple[float, float]:
     op = scen.op
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     if op == "chat":
         for _ in range(count):
             check.chat(adapter.chat())
@@ -216,7 +219,7 @@ def _sync_round(adapter: Any, scen: Scenario, count: int, check: Check) -> float
             check.embeddings(adapter.embeddings(b64=op == "emb_b64"))
     else:
         raise ValueError(op)
-    return time.perf_counter() - start
+    return time.perf_counter() - start, time.process_time() - cpu
 
 
 def _value(scen: Scenario, count: int, seconds: float, meta: dict[str, Any]) -> float:
@@ -245,15 +248,18 @@ def run_loop(job: dict[str, Any], client: Client, scen: Scenario, check: Check) 
     else:
         rt = _AsyncRuntime(client.kind)
 
-        async def main() -> list[float]:
+        async def main() -> list[tuple[float, float]]:
             async with mod.open_adapter(url) as adapter:
                 if job.get("warmup", True):
                     await _async_round(adapter, scen, count, rt, check)
                 return [await _async_round(adapter, scen, count, rt, check) for _ in range(repeats)]
 
         secs = rt.run(main)
-    values = [_value(scen, count, s, meta) for s in secs]
-    return {"values": values, "median": statistics.median(values)}
+    values = [_value(scen, count, wall, meta) for wall, _ in secs]
+    # Client CPU per request, chunk or operation (µs): this process only, so it does not count the server or other programs.
+    per_round = count * (meta["streams"][scen.prefix] if scen.unit == "chunks/s" else 1)
+    cpu_us = [cpu * 1e6 / per_round for _, cpu in secs]
+    return {"values": values, "median": statistics.median(values), "cpu_us": cpu_us}
 
 
 def run_cold(job: dict[str, Any], client: Client, check: Check) -> dict[str, Any]:

@@ -30,8 +30,22 @@ def _num(value: float) -> str:
     return f"{value:.2f}"
 
 
+def _cpu(res: dict[str, Any], unit: str) -> str:
+    if "cpu_us" not in res:
+        return ""
+    us = res["cpu_us"]
+    return f"{us / 1000:.1f} ms" if unit == "ms" else f"{us:.1f} us"
+
+
+def cpu_relative(doc: dict[str, Any], scen_key: str, client: str, ref: str) -> float | None:
+    """Like `relative`, on the client's CPU time per operation (ref / client)."""
+    res = doc["results"].get(scen_key, {})
+    a, b = res.get(client, {}).get("cpu_us"), res.get(ref, {}).get("cpu_us")
+    return None if not a or not b else b / a
+
+
 def _ratio(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.2f}x"
+    return "n/a" if value is None else f"{value:.3g}x"
 
 
 def headline(doc: dict[str, Any]) -> str:
@@ -78,11 +92,14 @@ def markdown(doc: dict[str, Any], *, png_name: str) -> str:
         "The ratio columns give how many times better a client does than the reference: for req/s and",
         "chunks/s it is client / reference, for ms and MiB reference / client. Above 1 is better than the",
         "reference. `n/a`: the client failed to import or run that scenario (reasons below).",
+        "The CPU column is the client process's own CPU time (`time.process_time`) per request, per chunk",
+        "or (for ms rows) per operation: it leaves out the server and anything else running on the machine,",
+        "so it is the steadier figure when the machine is busy.",
         "",
         f"![ratios]({png_name})",
         "",
-        "| Scenario | Client | Median | Range | vs trio_openai | vs floor |",
-        "|---|---|---:|---:|---:|---:|",
+        "| Scenario | Client | Median | Range | CPU | vs trio_openai | vs floor |",
+        "|---|---|---:|---:|---:|---:|---:|",
     ]
     failures: list[str] = []
     for scen in doc["scenarios"]:
@@ -95,14 +112,14 @@ def markdown(doc: dict[str, Any], *, png_name: str) -> str:
             title = f"{scen['title']} ({scen['unit']})" if first else ""
             first = False
             if "error" in res:
-                out.append(f"| {title} | {labels[key]} | n/a | | n/a | n/a |")
+                out.append(f"| {title} | {labels[key]} | n/a | | | n/a | n/a |")
                 failures.append(f"- {labels[key]}, {scen['title']}: `{res['error']}`")
                 continue
             ref = relative(doc, scen["key"], key, REFERENCE)
             floor = relative(doc, scen["key"], key, FLOOR)
             out.append(
                 f"| {title} | {labels[key]} | {_num(res['median'])} | {_num(res['min'])} - {_num(res['max'])}"
-                f" | {_ratio(ref)} | {_ratio(floor)} |"
+                f" | {_cpu(res, scen['unit'])} | {_ratio(ref)} | {_ratio(floor)} |"
             )
     out += ["", "## Floor vs the official async client under trio", "", "```", headline(doc), "```", ""]
     if failures:
@@ -117,35 +134,42 @@ def chart(doc: dict[str, Any], path: Path) -> None:
     import matplotlib.pyplot as plt
 
     scens = doc["scenarios"]
+    colours = dict(zip([c["key"] for c in doc["clients"]], plt.get_cmap("tab10").colors, strict=False))
     refs = [(FLOOR, "the bare floor"), (REFERENCE, "trio_openai AsyncOpenAI")]
-    fig, axes = plt.subplots(1, 2, figsize=(15, 0.55 * len(scens) * 2 + 2), sharey=True)
+    fig, axes = plt.subplots(1, 2, figsize=(15, 0.5 * len(scens) + 2.5), sharey=True)
     labels = [f"{s['title']} ({s['unit']})" for s in scens]
     for ax, (ref, ref_label) in zip(axes, refs, strict=True):
         others = [c for c in doc["clients"] if c["key"] != ref]
         height = 0.8 / max(1, len(others))
         plotted = False
         for i, client in enumerate(others):
-            ys, xs = [], []
+            ys: list[float] = []
+            xs: list[float] = []
             for j, scen in enumerate(scens):
                 r = relative(doc, scen["key"], client["key"], ref)
                 if r is not None:
                     ys.append(j + (i - (len(others) - 1) / 2) * height)
                     xs.append(r)
             if xs:
-                ax.barh(ys, xs, height=height, label=client["label"])
+                ax.barh(ys, xs, height=height, label=client["label"], color=colours[client["key"]])
                 plotted = True
         ax.axvline(1.0, color="black", linewidth=0.8)
         ax.set_xscale("log")
-        ax.set_title(f"times better than {ref_label} (log scale)")
-        ax.set_yticks(range(len(scens)), labels)
-        ax.invert_yaxis()
+        ax.set_title(f"times better than {ref_label}\n(log scale; right of the line: better)", fontsize=10)
         ax.grid(axis="x", which="both", alpha=0.3)
-        if plotted:
-            ax.legend(fontsize=8, loc="lower right")
-        else:
+        if not plotted:
             ax.text(0.5, 0.5, f"{ref_label}: n/a", transform=ax.transAxes, ha="center", va="center")
-    fig.suptitle(f"trio_openai benchmarks, {doc['date']}, {doc['machine']['cpu']}")
-    fig.tight_layout()
+    axes[0].set_yticks(range(len(scens)), labels)
+    axes[0].set_ylim(len(scens) - 0.5, -0.5)  # first scenario on top (the axis is shared)
+    fig.suptitle(
+        f"trio_openai benchmarks, {doc['date']}, {doc['machine']['cpu']} ({doc['machine']['cores']} cores)"
+    )
+    handles = {}
+    for ax in axes:
+        for handle, label in zip(*ax.get_legend_handles_labels(), strict=True):
+            handles.setdefault(label, handle)
+    fig.legend(list(handles.values()), list(handles), loc="lower center", ncol=3, fontsize=9, frameon=False)
+    fig.tight_layout(rect=(0, 0.06, 1, 1))
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=90)
     plt.close(fig)

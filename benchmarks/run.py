@@ -156,6 +156,7 @@ def _measure(
     repeats = scen.quick_repeats if quick else scen.repeats
     if scen.mode == "loop":
         values: dict[str, list[float]] = {c.key: [] for c in clients}
+        cpu: dict[str, list[float]] = {c.key: [] for c in clients}
         for _ in range(1 if quick else PASSES):
             for client in clients:
                 if "error" in results[scen.key].get(client.key, {}):
@@ -165,9 +166,11 @@ def _measure(
                     results[scen.key][client.key] = raw
                 else:
                     values[client.key] += raw["values"]
+                    cpu[client.key] += raw["cpu_us"]
         for key, vals in values.items():
             if vals and "error" not in results[scen.key].get(key, {}):
                 results[scen.key][key] = _summarise(vals)
+                results[scen.key][key]["cpu_us"] = statistics.median(cpu[key])
     for client in clients:
         if scen.mode == "cold":
             imp, first = _run_cold(client, repeats, common)
@@ -184,7 +187,10 @@ def _measure(
 def _fmt(result: dict[str, Any], unit: str) -> str:
     if "error" in result:
         return f"n/a ({result['error'][:120]})"
-    return f"{result['median']:.4g} {unit}  [{result['min']:.4g} .. {result['max']:.4g}]"
+    text = f"{result['median']:.4g} {unit}  [{result['min']:.4g} .. {result['max']:.4g}]"
+    if "cpu_us" in result:
+        text += f"  cpu {result['cpu_us']:.4g} us/op"
+    return text
 
 
 def main() -> None:

@@ -59,7 +59,7 @@ SCENARIOS: tuple[Scenario, ...] = (
         True,
         "loop",
         "chat",
-        count=600,
+        count=500,
         quick_count=150,
         repeats=3,
     ),
@@ -70,11 +70,11 @@ SCENARIOS: tuple[Scenario, ...] = (
         True,
         "loop",
         "chat64",
-        count=1920,
+        count=1280,
         quick_count=640,
         repeats=3,
     ),
-    Scenario("stream20k", "Stream of 20,000 chunks", "chunks/s", True, "loop", "stream", "s20k", repeats=3),
+    Scenario("stream20k", "Stream of 20,000 chunks", "chunks/s", True, "loop", "stream", "s20k", repeats=2),
     Scenario(
         "stream1k", "Streams of 1,000 chunks", "chunks/s", True, "loop", "stream", "s1k", 10, 2, repeats=3
     ),
@@ -94,7 +94,7 @@ SCENARIOS: tuple[Scenario, ...] = (
         repeats=2,
         quick_repeats=1,
     ),
-    Scenario("import", "Import (cold process)", "ms", False, "cold", "cold", repeats=7, quick_repeats=2),
+    Scenario("import", "Import (cold process)", "ms", False, "cold", "cold", repeats=5, quick_repeats=2),
     Scenario(
         "first",
         "Import + first request (cold process)",
@@ -102,7 +102,7 @@ SCENARIOS: tuple[Scenario, ...] = (
         False,
         "cold",
         "cold",
-        repeats=7,
+        repeats=5,
         quick_repeats=2,
     ),
     Scenario(

@@ -6,6 +6,7 @@ how the client is built differs (see the per-client modules).
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
 from ._contract import (
@@ -53,7 +54,9 @@ class SdkAsyncAdapter:
 
     async def stream(self) -> tuple[int, int]:
         chunks = chars = 0
-        stream = await self._client.chat.completions.create(model=CHAT_MODEL, messages=MESSAGES, stream=True)
+        stream = self._client.chat.completions.create(model=CHAT_MODEL, messages=MESSAGES, stream=True)
+        if inspect.isawaitable(stream):  # the official SDK: a coroutine that gives the stream
+            stream = await stream
         async for chunk in stream:
             chunks += 1
             if chunk.choices and (text := chunk.choices[0].delta.content):

@@ -1,7 +1,8 @@
 """A throwaway nginx serving the canned tree on 127.0.0.1, pinned to its own core.
 
 `running_nginx(root)` writes a config into a fresh temporary prefix, picks a free port, starts nginx in
-the foreground (`daemon off`) and stops it on exit from the `with`, whatever happens inside.
+the foreground (`daemon off`) and stops it on exit from the `with`, whatever happens inside. Should the
+runner be killed outright, the kernel sends nginx SIGTERM (PR_SET_PDEATHSIG), so no daemon is left.
 
 POST requests: nginx's static handler answers POST with 405. `error_page 405 =200 $uri` turns that into an
 internal redirect to the same URI (nginx switches the method to GET for it) answered with status 200, so a
@@ -70,6 +71,16 @@ http {{
 """
 
 
+def die_with_parent() -> None:
+    """preexec_fn: the kernel sends SIGTERM to the child if the runner dies without cleaning up (Linux)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -112,7 +123,9 @@ def running_nginx(root: Path, *, cpu: int | None = 1) -> Iterator[str]:
             cmd = [nginx, "-p", str(prefix), "-c", str(conf), "-e", str(prefix / "error.log")]
             if cpu is not None and shutil.which("taskset"):
                 cmd = ["taskset", "-c", str(cpu), *cmd]
-            proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, start_new_session=True)
+            proc = subprocess.Popen(
+                cmd, stdin=subprocess.DEVNULL, start_new_session=True, preexec_fn=die_with_parent
+            )
             try:
                 _wait_listening(port, proc, prefix / "error.log", time.monotonic() + 10)
             except RuntimeError:

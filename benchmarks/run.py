@@ -13,6 +13,7 @@ import json
 import os
 import platform
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -204,6 +205,8 @@ def main() -> None:
     parser.add_argument("--png", default=str(_REPO / "docs" / "benchmarks.png"))
     parser.add_argument("--json", default=str(_HERE / ".out" / "results.json"))
     args = parser.parse_args()
+    # A SIGTERM (a CI time limit, say) unwinds like Ctrl-C, so the servers are stopped on the way out.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
 
     clients = [c for c in CLIENTS if not args.clients or c.key in args.clients.split(",")]
     scenarios = [s for s in SCENARIOS if not args.scenarios or s.key in args.scenarios.split(",")]

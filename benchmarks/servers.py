@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from adapters._contract import CHAT_MODEL, MESSAGES
+from nginx_server import die_with_parent
 
 _HERE = Path(__file__).resolve().parent
 
@@ -23,7 +24,12 @@ def running_delay_server(root: Path, delay: float, *, cpu: int | None = 1) -> It
     if cpu is not None and shutil.which("taskset"):
         cmd = ["taskset", "-c", str(cpu), *cmd]
     proc = subprocess.Popen(
-        cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, start_new_session=True
+        cmd,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        preexec_fn=die_with_parent,
     )
     try:
         assert proc.stdout is not None

@@ -1,7 +1,12 @@
-"""Turns the results document written by run.py into markdown and a bar chart of the ratios."""
+"""Turns the results document written by run.py into markdown and a bar chart of the ratios.
+
+Re-render without measuring again: python benchmarks/report.py benchmarks/.out/results.json
+"""
 
 from __future__ import annotations
 
+import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +39,7 @@ def _cpu(res: dict[str, Any], unit: str) -> str:
     if "cpu_us" not in res:
         return ""
     us = res["cpu_us"]
-    return f"{us / 1000:.1f} ms" if unit == "ms" else f"{us:.1f} us"
+    return f"{_num(us / 1000)} ms" if unit == "ms" else f"{_num(us)} us"
 
 
 def cpu_relative(doc: dict[str, Any], scen_key: str, client: str, ref: str) -> float | None:
@@ -180,3 +185,11 @@ def chart(doc: dict[str, Any], path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=90)
     plt.close(fig)
+
+
+if __name__ == "__main__":
+    _doc = json.loads(Path(sys.argv[1]).read_text())
+    _docs = Path(__file__).resolve().parent.parent / "docs"
+    (_docs / "benchmarks.md").write_text(markdown(_doc, png_name="benchmarks.png"))
+    chart(_doc, _docs / "benchmarks.png")
+    print(headline(_doc))

@@ -146,7 +146,8 @@ def chart(doc: dict[str, Any], path: Path) -> None:
     import matplotlib.pyplot as plt
 
     scens = doc["scenarios"]
-    colours = dict(zip([c["key"] for c in doc["clients"]], plt.get_cmap("tab10").colors, strict=False))
+    palette = plt.get_cmap("tab10")
+    colours = {c["key"]: palette(i) for i, c in enumerate(doc["clients"])}
     refs = [(FLOOR, "the bare floor"), (REFERENCE, "trio_openai AsyncOpenAI")]
     fig, axes = plt.subplots(1, 2, figsize=(15, 0.5 * len(scens) + 2.5), sharey=True)
     labels = [f"{s['title']} ({s['unit']})" for s in scens]

@@ -41,6 +41,8 @@ class SyncAdapter(Protocol):
 
 
 def floats_from_base64(text: str) -> list[float]:
+    """Little-endian float32 values, as the API packs them (this suite runs on little-endian machines)."""
+    import array
     import base64
 
-    return memoryview(base64.b64decode(text)).cast("f").tolist()
+    return array.array("f", base64.b64decode(text)).tolist()

@@ -344,17 +344,22 @@ async def send(config: ClientConfig, call: Call[Any], *, read_body: bool) -> Sen
             raw: httpcore2.Response | None = None
             content: bytes | None = None
             try:
-                with map_transport_errors(info):
-                    raw = await config.transport.handle_async_request(request)
-                    if read_body or raw.status >= 400:
-                        try:
-                            content = await raw.aread()
-                        finally:
-                            await _close(raw)
-            except APIConnectionError as exc:
-                if isinstance(exc.__cause__, httpcore2.UnsupportedProtocol | httpcore2.LocalProtocolError):
-                    raise
-                error = exc
+                raw = await config.transport.handle_async_request(request)
+                if read_body or raw.status >= 400:
+                    try:
+                        content = await raw.aread()
+                    except BaseException:
+                        await _close(raw)  # shielded: a cancelled read still releases the connection
+                        raise
+                    await raw.aclose()  # the body is complete: this returns the connection to the pool
+            except httpcore2.TimeoutException as exc:
+                error = APITimeoutError(info)
+                error.__cause__ = exc
+            except _RETRYABLE_TRANSPORT as exc:
+                error = APIConnectionError(request=info)
+                error.__cause__ = exc
+            except (httpcore2.LocalProtocolError, httpcore2.UnsupportedProtocol) as exc:
+                raise APIConnectionError(request=info) from exc
             elapsed = trio.current_time() - started
             if error is not None or raw is None:
                 assert error is not None

@@ -14,7 +14,9 @@ from urllib.parse import quote
 import msgspec
 import trio
 
+from ._options import NOT_GIVEN as _NOT_GIVEN
 from ._options import NotGiven, Omit
+from ._options import omit as _OMIT
 
 __all__ = [
     "FileContent",
@@ -52,7 +54,7 @@ def path_param(value: object, name: str) -> str:
 
 def strip_not_given(params: Mapping[str, object]) -> dict[str, object]:
     """The parameters the caller actually passed (``omit`` / ``NOT_GIVEN`` dropped, ``None`` kept)."""
-    return {k: v for k, v in params.items() if not isinstance(v, Omit | NotGiven)}
+    return {k: v for k, v in params.items() if v is not _OMIT and v is not _NOT_GIVEN}
 
 
 # --- JSON -------------------------------------------------------------------------------------------

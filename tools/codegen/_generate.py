@@ -1,0 +1,90 @@
+"""The whole run: spec -> places -> types and methods -> files, formatted, written in place."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections import Counter
+from pathlib import Path
+
+from ._emit_resources import render_resources
+from ._emit_types import HEADER, render_types
+from ._models import ModelBuilder
+from ._naming import OfficialSurface, place_operations
+from ._params import ParamBuilder
+from ._resources import build_methods, build_tree, sort_methods
+from ._spec import load_spec
+
+__all__ = ["GENERATED_DIRS", "KEEP", "generate", "render"]
+
+GENERATED_DIRS = ("types", "resources")
+#: Hand-written files inside the generated folders.
+KEEP = frozenset({"types/_base.py", "types/_union.py"})
+PYPROJECT = Path(__file__).resolve().parents[2] / "pyproject.toml"
+
+
+def render(spec_path: Path) -> tuple[dict[str, str], str]:
+    """Every generated file (path relative to the package -> unformatted source) and a summary."""
+    spec = load_spec(spec_path)
+    ops = spec.operations()
+    surface = OfficialSurface.load()
+    places = place_operations(ops, surface)
+    models = ModelBuilder(spec)
+    params = ParamBuilder(spec)
+    methods = build_methods(spec, ops, places, models, params)
+    root = build_tree(methods)
+    sort_methods(root)
+    files: dict[str, str] = {}
+    for rel, text in render_types(models.decls, params.decls).items():
+        files[f"types/{rel}"] = text
+    for rel, text in render_resources(root, methods).items():
+        files[f"resources/{rel}"] = text
+    sources = Counter(p.source for p in places.values())
+    summary = (
+        f"{len(ops)} operations ({dict(sources)}), {len(models.decls)} response types, "
+        f"{len(params.decls)} request types, {len(files)} files"
+    )
+    return files, summary
+
+
+def _format(root: Path) -> None:
+    ruff = [sys.executable, "-m", "ruff"]
+    config = ["--config", str(PYPROJECT)] if PYPROJECT.exists() else []
+    subprocess.run(
+        [*ruff, "check", "--quiet", "--fix", "--select", "I,F401", *config, str(root)],
+        check=False,
+        capture_output=True,
+    )
+    subprocess.run([*ruff, "format", "--quiet", *config, str(root)], check=True)
+
+
+def generate(spec_path: Path, out: Path) -> str:
+    """Write the generated folders of the package at ``out`` (stale generated files are removed)."""
+    files, summary = render(spec_path)
+    with tempfile.TemporaryDirectory() as tmp:
+        stage = Path(tmp) / "pkg"
+        for rel, text in files.items():
+            path = stage / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text)
+        _format(stage)
+        for folder in GENERATED_DIRS:
+            target = out / folder
+            if target.exists():
+                for old in sorted(target.rglob("*")):
+                    rel = old.relative_to(out).as_posix()
+                    if old.is_file() and rel not in KEEP and rel not in files:
+                        old.unlink()
+                for d in sorted((p for p in target.rglob("*") if p.is_dir()), reverse=True):
+                    if not any(d.iterdir()) or d.name == "__pycache__":
+                        shutil.rmtree(d)
+        for rel in files:
+            dest = out / rel
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            new = (stage / rel).read_text()
+            if not dest.exists() or dest.read_text() != new:
+                dest.write_text(new)
+    assert all(text.startswith(HEADER) for text in files.values())
+    return summary

@@ -96,7 +96,7 @@ def _model_module(decls: list[Decl], module_of: dict[str, str], this: str) -> st
     lines.append("")
     if "BaseModel" in used:
         lines.append("from ._base import BaseModel")
-    union_names = [n for n in ("OpenEnum", "tagged_union") if n in used]
+    union_names = [n for n in ("REQUIRED", "OpenEnum", "tagged_union") if n in used]
     if union_names:
         lines.append(f"from ._union import {', '.join(union_names)}")
     imports: dict[str, set[str]] = {}

@@ -7,17 +7,18 @@ import subprocess
 import sys
 import tempfile
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 from ._emit_resources import render_resources
 from ._emit_types import HEADER, render_types
 from ._models import ModelBuilder
-from ._naming import OfficialSurface, place_operations
+from ._naming import MethodPlace, OfficialSurface, place_operations
 from ._params import ParamBuilder
-from ._resources import build_methods, build_tree, sort_methods
-from ._spec import load_spec
+from ._resources import Method, ResourceNode, build_methods, build_tree, sort_methods
+from ._spec import Operation, Spec, load_spec
 
-__all__ = ["GENERATED_DIRS", "KEEP", "generate", "render"]
+__all__ = ["GENERATED_DIRS", "KEEP", "Plan", "generate", "plan", "render"]
 
 GENERATED_DIRS = ("types", "resources")
 #: Hand-written files inside the generated folders.
@@ -25,17 +26,35 @@ KEEP = frozenset({"types/_base.py", "types/_union.py"})
 PYPROJECT = Path(__file__).resolve().parents[2] / "pyproject.toml"
 
 
-def render(spec_path: Path) -> tuple[dict[str, str], str]:
-    """Every generated file (path relative to the package -> unformatted source) and a summary."""
+@dataclass
+class Plan:
+    """Everything the generator decided, before any text is written (tests use it too)."""
+
+    spec: Spec
+    ops: list[Operation]
+    places: dict[tuple[str, str], MethodPlace]
+    models: ModelBuilder
+    params: ParamBuilder
+    methods: list[Method]
+    root: ResourceNode
+
+
+def plan(spec_path: Path) -> Plan:
     spec = load_spec(spec_path)
     ops = spec.operations()
-    surface = OfficialSurface.load()
-    places = place_operations(ops, surface)
+    places = place_operations(ops, OfficialSurface.load())
     models = ModelBuilder(spec)
     params = ParamBuilder(spec)
     methods = build_methods(spec, ops, places, models, params)
     root = build_tree(methods)
     sort_methods(root)
+    return Plan(spec, ops, places, models, params, methods, root)
+
+
+def render(spec_path: Path) -> tuple[dict[str, str], str]:
+    """Every generated file (path relative to the package -> unformatted source) and a summary."""
+    p = plan(spec_path)
+    ops, places, models, params, methods, root = p.ops, p.places, p.models, p.params, p.methods, p.root
     files: dict[str, str] = {}
     for rel, text in render_types(models.decls, params.decls).items():
         files[f"types/{rel}"] = text

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ._naming import pascal, safe_ident, snake
-from ._schema import doc_text, merged_object, non_null_variants, schema_nullable, tag_value
+from ._schema import doc_text, merged_object, non_null_variants, schema_nullable, single_allof, tag_value
 from ._spec import Schema, Spec
 
 __all__ = ["Ann", "Decl", "ModelBuilder"]
@@ -80,9 +80,14 @@ class ModelBuilder:
     # --- dispatch ---------------------------------------------------------------------------------
 
     def _ann(self, s: Schema, hint: str, home: str) -> Ann:
+        inner = single_allof(s)
+        if inner is not None:
+            return self._ann(inner, hint, home)
         ref = self.spec.ref_name(s)
         if ref is not None:
             target = self.spec.resolve(s)
+            if single_allof(target) is not None:
+                return self._ann(target, pascal(ref), snake(ref))
             if self._is_declared(target):
                 return self._declare(target, pascal(ref), snake(ref), component=True)
             a = self._ann(target, pascal(ref), snake(ref))
@@ -127,6 +132,9 @@ class ModelBuilder:
 
     def _is_declared(self, s: Schema) -> bool:
         """Whether the schema becomes a class (an object with properties, or a union marker)."""
+        inner = single_allof(s)
+        if inner is not None:
+            return self._is_declared(self.spec.resolve(inner))
         if s.get("properties") or ("allOf" in s and len(s["allOf"]) > 1):
             return True
         variants = non_null_variants(s)
@@ -137,6 +145,9 @@ class ModelBuilder:
     def _peek(self, s: Schema) -> str:
         """The msgspec kind of a schema without declaring anything."""
         target = self.spec.resolve(s)
+        inner = single_allof(target)
+        if inner is not None:
+            return self._peek(inner)
         if target.get("properties") or ("allOf" in target and len(target["allOf"]) > 1):
             return "object"
         variants = non_null_variants(target)
@@ -223,14 +234,15 @@ class ModelBuilder:
             optional = wire not in required or expr.endswith("| None")
             if optional and not expr.endswith("| None") and expr != "Any":
                 expr += " | None"
-            if ident != wire:
-                default = (
-                    f' = msgspec.field(name="{wire}", default=None)'
-                    if optional
-                    else (f' = msgspec.field(name="{wire}")')
-                )
+            # A required field the server leaves out must not fail the whole response (the official SDK
+            # never validates either): it decodes as None. A constant tag defaults to its value.
+            if optional:
+                value = "None"
+            elif a.kind == "str" and not a.open and len(a.literals) == 1:
+                value = repr(a.literals[0])
             else:
-                default = " = None" if optional else ""
+                value = "REQUIRED"
+            default = f' = msgspec.field(name="{wire}", default={value})' if ident != wire else f" = {value}"
             lines.append(f"    {ident}: {expr}{default}")
             pdoc = doc_text(resolved, deprecated=bool(isinstance(prop, dict) and prop.get("deprecated")))
             if pdoc:

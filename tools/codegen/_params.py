@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ._naming import pascal, snake
-from ._schema import doc_text, merged_object, non_null_variants, schema_nullable
+from ._schema import doc_text, merged_object, non_null_variants, schema_nullable, single_allof
 from ._spec import Schema, Spec
 
 __all__ = ["PAnn", "ParamBuilder", "ParamDecl"]
@@ -56,9 +56,14 @@ class ParamBuilder:
         return a
 
     def _ann(self, s: Schema, hint: str, home: str) -> PAnn:
+        inner = single_allof(s)
+        if inner is not None:
+            return self._ann(inner, hint, home)
         ref = self.spec.ref_name(s)
         if ref is not None:
             target = self.spec.resolve(s)
+            if single_allof(target) is not None:
+                return self._ann(target, pascal(ref), f"{snake(ref)}_param")
             name = pascal(ref)
             if target.get("properties") or ("allOf" in target and len(target["allOf"]) > 1):
                 return self._declare(target, name, f"{snake(ref)}_param", component=True)
@@ -114,7 +119,9 @@ class ParamBuilder:
         known = self._by_schema.get(id(s))
         if known is None:
             name = hint if hint.endswith("Param") else f"{hint}Param"
-            own = home == f"{snake(name.removesuffix('Param'))}_param"  # a component behind a nullable wrapper
+            own = (
+                home == f"{snake(name.removesuffix('Param'))}_param"
+            )  # a component behind a nullable wrapper
             known = self._claim(name, component=component or own)
             self._by_schema[id(s)] = known
             self._keep.append(s)

@@ -12,7 +12,7 @@ from ._params import ParamBuilder
 from ._schema import doc_text, merged_object, non_null_variants, schema_nullable
 from ._spec import Operation, Schema, Spec
 
-__all__ = ["Arg", "Method", "ResourceNode", "build_methods", "build_tree"]
+__all__ = ["Arg", "Method", "ResourceNode", "body_schema", "build_methods", "build_tree"]
 
 _OPTION_NAMES = frozenset(
     {"options", "extra_headers", "extra_query", "extra_body", "timeout", "max_retries", "idempotency_key"}
@@ -69,7 +69,7 @@ class ResourceNode:
         return f"Async{pascal(self.name)}"
 
 
-def _body_schema(spec: Spec, op: Operation) -> Schema:
+def body_schema(spec: Spec, op: Operation) -> Schema:
     if op.body is None:
         return {}
     body = spec.resolve(op.body)
@@ -154,7 +154,7 @@ def _method(
         arg = Arg(ident_for(p.name), p.name, p.location, a.expr, p.required, a.refs)
         (keyword if p.required else optional).append(arg)
 
-    body = _body_schema(spec, op)
+    body = body_schema(spec, op)
     required = set(body.get("required", []))
     for wire, prop in body.get("properties", {}).items():
         if wire == "stream" and op.stream_event is not None:

@@ -12,6 +12,7 @@ __all__ = [
     "merged_object",
     "non_null_variants",
     "schema_nullable",
+    "single_allof",
     "tag_value",
 ]
 
@@ -20,8 +21,22 @@ def is_null(s: Any) -> bool:
     return isinstance(s, dict) and (s.get("type") == "null" or s.get("type") == ["null"])
 
 
+_STRUCTURAL = ("$ref", "type", "properties", "anyOf", "oneOf", "allOf", "enum", "items", "const")
+
+
+def single_allof(s: Schema) -> Schema | None:
+    """``allOf: [X, {nullable: true}]`` and similar: the one part that says what the value is."""
+    parts = s.get("allOf")
+    if not parts or s.get("properties"):
+        return None
+    structural = [p for p in parts if isinstance(p, dict) and any(k in p for k in _STRUCTURAL)]
+    return structural[0] if len(structural) == 1 else None
+
+
 def schema_nullable(s: Schema) -> bool:
     if s.get("nullable") is True:
+        return True
+    if any(isinstance(p, dict) and p.get("nullable") is True for p in s.get("allOf", ())):
         return True
     t = s.get("type")
     if isinstance(t, list) and "null" in t:

@@ -103,6 +103,19 @@ if TYPE_CHECKING:
     from .assistants_api_response_format_option_param import (
         AssistantsApiResponseFormatOptionParam as AssistantsApiResponseFormatOptionParam,
     )
+    from .assistants_api_tool_choice_option_param import (
+        AssistantsApiToolChoiceOptionParam as AssistantsApiToolChoiceOptionParam,
+    )
+    from .assistants_named_tool_choice import AssistantsNamedToolChoice as AssistantsNamedToolChoice
+    from .assistants_named_tool_choice import (
+        AssistantsNamedToolChoiceFunction as AssistantsNamedToolChoiceFunction,
+    )
+    from .assistants_named_tool_choice_param import (
+        AssistantsNamedToolChoiceFunctionParam as AssistantsNamedToolChoiceFunctionParam,
+    )
+    from .assistants_named_tool_choice_param import (
+        AssistantsNamedToolChoiceParam as AssistantsNamedToolChoiceParam,
+    )
     from .attachment import Attachment as Attachment
     from .attachment_type import AttachmentType as AttachmentType
     from .audio_transcription_param import AudioTranscriptionParam as AudioTranscriptionParam
@@ -991,9 +1004,6 @@ if TYPE_CHECKING:
         BetaTextResponseFormatJsonSchemaParam as BetaTextResponseFormatJsonSchemaParam,
     )
     from .beta_threads_create_and_run_params import (
-        CreateThreadAndRunToolChoiceParam as CreateThreadAndRunToolChoiceParam,
-    )
-    from .beta_threads_create_and_run_params import (
         CreateThreadAndRunToolResourcesCodeInterpreterParam as CreateThreadAndRunToolResourcesCodeInterpreterParam,
     )
     from .beta_threads_create_and_run_params import (
@@ -1001,9 +1011,6 @@ if TYPE_CHECKING:
     )
     from .beta_threads_create_and_run_params import (
         CreateThreadAndRunToolResourcesParam as CreateThreadAndRunToolResourcesParam,
-    )
-    from .beta_threads_create_and_run_params import (
-        CreateThreadAndRunTruncationStrategyParam as CreateThreadAndRunTruncationStrategyParam,
     )
     from .beta_threads_create_params import (
         CreateThreadToolResourcesVariant1CodeInterpreterParam as CreateThreadToolResourcesVariant1CodeInterpreterParam,
@@ -1025,10 +1032,6 @@ if TYPE_CHECKING:
     )
     from .beta_threads_create_params import (
         CreateThreadToolResourcesVariant1Param as CreateThreadToolResourcesVariant1Param,
-    )
-    from .beta_threads_runs_create_params import CreateRunToolChoiceParam as CreateRunToolChoiceParam
-    from .beta_threads_runs_create_params import (
-        CreateRunTruncationStrategyParam as CreateRunTruncationStrategyParam,
     )
     from .beta_threads_runs_submit_tool_outputs_params import (
         SubmitToolOuputsToRunToolOutputsItemParam as SubmitToolOuputsToRunToolOutputsItemParam,
@@ -2566,9 +2569,7 @@ if TYPE_CHECKING:
     from .run_object import (
         RunObjectRequiredActionSubmitToolOutputs as RunObjectRequiredActionSubmitToolOutputs,
     )
-    from .run_object import RunObjectToolChoice as RunObjectToolChoice
     from .run_object import RunObjectToolsItem as RunObjectToolsItem
-    from .run_object import RunObjectTruncationStrategy as RunObjectTruncationStrategy
     from .run_step_completion_usage import RunStepCompletionUsage as RunStepCompletionUsage
     from .run_step_details_message_creation_object import (
         RunStepDetailsMessageCreationObject as RunStepDetailsMessageCreationObject,
@@ -2736,9 +2737,10 @@ if TYPE_CHECKING:
     from .transcription_language import TranscriptionLanguage as TranscriptionLanguage
     from .transcription_segment import TranscriptionSegment as TranscriptionSegment
     from .transcription_word import TranscriptionWord as TranscriptionWord
+    from .truncation_object import TruncationObject as TruncationObject
+    from .truncation_object_param import TruncationObjectParam as TruncationObjectParam
     from .type_param_param import TypeParam as TypeParam
     from .upload import Upload as Upload
-    from .upload import UploadFile as UploadFile
     from .upload_part import UploadPart as UploadPart
     from .url_annotation import UrlAnnotation as UrlAnnotation
     from .url_annotation_source import UrlAnnotationSource as UrlAnnotationSource
@@ -2798,9 +2800,6 @@ if TYPE_CHECKING:
     )
     from .vector_stores_search_params import (
         SearchVectorStoreRankingOptionsParam as SearchVectorStoreRankingOptionsParam,
-    )
-    from .vector_stores_update_params import (
-        ModifyVectorStoreExpiresAfterParam as ModifyVectorStoreExpiresAfterParam,
     )
     from .verbosity import Verbosity as Verbosity
     from .video_character_resource import VideoCharacterResource as VideoCharacterResource
@@ -2899,6 +2898,11 @@ _MODULES: dict[str, str] = {
     "AssistantToolsFunctionParam": "assistant_tools_function_param",
     "AssistantsApiResponseFormatOption": "assistants_api_response_format_option",
     "AssistantsApiResponseFormatOptionParam": "assistants_api_response_format_option_param",
+    "AssistantsApiToolChoiceOptionParam": "assistants_api_tool_choice_option_param",
+    "AssistantsNamedToolChoice": "assistants_named_tool_choice",
+    "AssistantsNamedToolChoiceFunction": "assistants_named_tool_choice",
+    "AssistantsNamedToolChoiceFunctionParam": "assistants_named_tool_choice_param",
+    "AssistantsNamedToolChoiceParam": "assistants_named_tool_choice_param",
     "Attachment": "attachment",
     "AttachmentType": "attachment_type",
     "AudioTranscriptionParam": "audio_transcription_param",
@@ -3670,14 +3674,10 @@ _MODULES: dict[str, str] = {
     "CreateRealtimeTranscriptionSessionInputAudioNoiseReductionParam": "beta_realtime_transcription_sessions_create_params",
     "CreateRealtimeTranscriptionSessionTurnDetectionParam": "beta_realtime_transcription_sessions_create_params",
     "CreateRealtimeTranslationClientSecretExpiresAfterParam": "realtime_translations_client_secrets_create_params",
-    "CreateRunToolChoiceParam": "beta_threads_runs_create_params",
-    "CreateRunTruncationStrategyParam": "beta_threads_runs_create_params",
     "CreateSpeechResponseStreamEvent": "create_speech_response_stream_event",
-    "CreateThreadAndRunToolChoiceParam": "beta_threads_create_and_run_params",
     "CreateThreadAndRunToolResourcesCodeInterpreterParam": "beta_threads_create_and_run_params",
     "CreateThreadAndRunToolResourcesFileSearchParam": "beta_threads_create_and_run_params",
     "CreateThreadAndRunToolResourcesParam": "beta_threads_create_and_run_params",
-    "CreateThreadAndRunTruncationStrategyParam": "beta_threads_create_and_run_params",
     "CreateThreadRequestParam": "create_thread_request_param",
     "CreateThreadToolResourcesVariant1CodeInterpreterParam": "beta_threads_create_params",
     "CreateThreadToolResourcesVariant1FileSearchParam": "beta_threads_create_params",
@@ -4048,7 +4048,6 @@ _MODULES: dict[str, str] = {
     "ModifyThreadToolResourcesVariant1CodeInterpreterParam": "beta_threads_update_params",
     "ModifyThreadToolResourcesVariant1FileSearchParam": "beta_threads_update_params",
     "ModifyThreadToolResourcesVariant1Param": "beta_threads_update_params",
-    "ModifyVectorStoreExpiresAfterParam": "vector_stores_update_params",
     "MoveParam": "move_param_param",
     "NamespaceToolParam": "namespace_tool_param_param",
     "NamespaceToolParamToolsItem": "namespace_tool_param",
@@ -4303,9 +4302,7 @@ _MODULES: dict[str, str] = {
     "RunObjectLastError": "run_object",
     "RunObjectRequiredAction": "run_object",
     "RunObjectRequiredActionSubmitToolOutputs": "run_object",
-    "RunObjectToolChoice": "run_object",
     "RunObjectToolsItem": "run_object",
-    "RunObjectTruncationStrategy": "run_object",
     "RunStepCompletionUsage": "run_step_completion_usage",
     "RunStepDetailsMessageCreationObject": "run_step_details_message_creation_object",
     "RunStepDetailsMessageCreationObjectMessageCreation": "run_step_details_message_creation_object",
@@ -4417,9 +4414,10 @@ _MODULES: dict[str, str] = {
     "TranscriptionLanguage": "transcription_language",
     "TranscriptionSegment": "transcription_segment",
     "TranscriptionWord": "transcription_word",
+    "TruncationObject": "truncation_object",
+    "TruncationObjectParam": "truncation_object_param",
     "TypeParam": "type_param_param",
     "Upload": "upload",
-    "UploadFile": "upload",
     "UploadPart": "upload_part",
     "UrlAnnotation": "url_annotation",
     "UrlAnnotationSource": "url_annotation_source",

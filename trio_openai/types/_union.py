@@ -20,7 +20,11 @@ import msgspec
 from .._core._decoding import DECODE_HOOK_ATTR, convert
 from ._base import BaseModel
 
-__all__ = ["OpenEnum", "UnknownVariant", "tagged_union"]
+__all__ = ["REQUIRED", "OpenEnum", "UnknownVariant", "tagged_union"]
+
+#: The default of a field the spec marks required. A response that leaves it out still decodes (the
+#: attribute is then ``None``); the annotation keeps saying what the API promises.
+REQUIRED: Any = None
 
 _T = TypeVar("_T")
 
@@ -54,32 +58,45 @@ class _TaggedUnion(abc.ABC):
     _resolved: ClassVar[tuple[Mapping[str, Any], tuple[Any, ...]] | None] = None
 
     @classmethod
-    def _decode(cls, obj: Any) -> Any:
+    def _decode(cls, obj: object) -> object:
         if cls._resolved is None:
             cls._resolved = (cls._lookup[0](), cls._lookup[1]())
         tagged, others = cls._resolved
-        tag: object = None
-        if isinstance(obj, dict) and cls._tag is not None:
-            fields: dict[str, Any] = obj  # pyright: ignore[reportUnknownVariableType]
-            tag = fields.get(cls._tag)
-            variant = tagged.get(tag) if isinstance(tag, str) else None
-            if variant is not None:
-                return cls._accept(convert(obj, variant))
-        for variant in others:
+        fields: dict[str, Any] | None = obj if isinstance(obj, dict) else None  # pyright: ignore[reportUnknownVariableType]
+        tag = fields.get(cls._tag) if fields is not None and cls._tag is not None else None
+        variant = tagged.get(tag) if isinstance(tag, str) else None
+        if variant is not None:
+            return cls._accept(convert(obj, variant))
+        for variant in _by_fit(fields, others):
             try:
                 return cls._accept(convert(obj, variant))
             except msgspec.ValidationError:
                 continue
-        if isinstance(obj, dict):
-            raw: dict[str, Any] = obj  # pyright: ignore[reportUnknownVariableType]
-            return cls._accept(UnknownVariant(type=tag if isinstance(tag, str) else None, raw=raw))
-        raise ValueError(f"Expected a {cls._name}, got {type(obj).__name__}")
+        if fields is not None:
+            return cls._accept(UnknownVariant(type=tag if isinstance(tag, str) else None, raw=fields))
+        raise ValueError(f"Expected a {cls._name}")
 
     @classmethod
     def _accept(cls, value: object) -> object:
         if not isinstance(value, cls):
             cls.register(value.__class__)  # msgspec checks that a hook returns an instance of the type
         return value
+
+
+def _by_fit(fields: dict[str, Any] | None, variants: tuple[Any, ...]) -> list[Any]:
+    """For an object, the Struct variants that share the most keys with it come first."""
+    if fields is None:
+        return list(variants)
+    keys = set(fields)
+
+    def misfit(variant: Any) -> int:
+        names: tuple[str, ...] | None = getattr(variant, "__struct_encode_fields__", None)
+        if names is None:
+            return 0
+        known = set(names)
+        return len(keys - known) - len(keys & known)
+
+    return sorted(variants, key=misfit)
 
 
 def tagged_union(

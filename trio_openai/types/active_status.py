@@ -12,5 +12,5 @@ __all__ = ["ActiveStatus"]
 class ActiveStatus(BaseModel, kw_only=True):
     """Indicates that a thread is active."""
 
-    type: Literal["active"]
+    type: Literal["active"] = "active"
     """Status discriminator that is always `active`."""

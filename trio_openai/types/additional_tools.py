@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .message_role import MessageRole
 from .tool import Tool
 
@@ -12,12 +13,12 @@ __all__ = ["AdditionalTools"]
 
 
 class AdditionalTools(BaseModel, kw_only=True):
-    type: Literal["additional_tools"]
+    type: Literal["additional_tools"] = "additional_tools"
     """The type of the item. Always `additional_tools`."""
 
-    id: str
+    id: str = REQUIRED
     """The unique ID of the additional tools item."""
 
-    role: MessageRole
-    tools: list[Tool]
+    role: MessageRole = REQUIRED
+    tools: list[Tool] = REQUIRED
     """The additional tool definitions made available at this item."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .tool import Tool
 
 __all__ = ["AdditionalToolsItemParam"]
@@ -12,11 +13,11 @@ __all__ = ["AdditionalToolsItemParam"]
 
 class AdditionalToolsItemParam(BaseModel, kw_only=True):
     id: str | None = None
-    type: Literal["additional_tools"]
+    type: Literal["additional_tools"] = "additional_tools"
     """The item type. Always `additional_tools`."""
 
-    role: Literal["developer"]
+    role: Literal["developer"] = "developer"
     """The role that provided the additional tools. Only `developer` is supported."""
 
-    tools: list[Tool]
+    tools: list[Tool] = REQUIRED
     """A list of additional tools made available at this item."""

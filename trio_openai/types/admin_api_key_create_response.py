@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .admin_api_key import AdminApiKeyOwner
 
 __all__ = ["AdminApiKeyCreateResponse"]
@@ -13,23 +14,23 @@ __all__ = ["AdminApiKeyCreateResponse"]
 class AdminApiKeyCreateResponse(BaseModel, kw_only=True):
     """Represents an individual Admin API key in an org."""
 
-    object: Literal["organization.admin_api_key"]
+    object: Literal["organization.admin_api_key"] = "organization.admin_api_key"
     """The object type, which is always `organization.admin_api_key`"""
 
-    id: str
+    id: str = REQUIRED
     """The identifier, which can be referenced in API endpoints"""
 
     name: str | None = None
     """The name of the API key"""
 
-    redacted_value: str
+    redacted_value: str = REQUIRED
     """The redacted value of the API key"""
 
-    created_at: int
+    created_at: int = REQUIRED
     """The Unix timestamp (in seconds) of when the API key was created"""
 
     expires_at: int | None = None
     last_used_at: int | None = None
-    owner: AdminApiKeyOwner
-    value: str
+    owner: AdminApiKeyOwner = REQUIRED
+    value: str = REQUIRED
     """The value of the API key. Only shown on create."""

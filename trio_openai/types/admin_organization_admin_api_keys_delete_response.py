@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["AdminApiKeysDeleteResponse"]
 
 
 class AdminApiKeysDeleteResponse(BaseModel, kw_only=True):
-    id: str
-    object: Literal["organization.admin_api_key.deleted"]
-    deleted: bool
+    id: str = REQUIRED
+    object: Literal["organization.admin_api_key.deleted"] = "organization.admin_api_key.deleted"
+    deleted: bool = REQUIRED

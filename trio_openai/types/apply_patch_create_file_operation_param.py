@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["ApplyPatchCreateFileOperationParam"]
 
@@ -12,11 +13,11 @@ __all__ = ["ApplyPatchCreateFileOperationParam"]
 class ApplyPatchCreateFileOperationParam(BaseModel, kw_only=True):
     """Instruction for creating a new file via the apply_patch tool."""
 
-    type: Literal["create_file"]
+    type: Literal["create_file"] = "create_file"
     """The operation type. Always `create_file`."""
 
-    path: str
+    path: str = REQUIRED
     """Path of the file to create relative to the workspace root."""
 
-    diff: str
+    diff: str = REQUIRED
     """Unified diff content to apply when creating the file."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["ApplyPatchDeleteFileOperation"]
 
@@ -12,8 +13,8 @@ __all__ = ["ApplyPatchDeleteFileOperation"]
 class ApplyPatchDeleteFileOperation(BaseModel, kw_only=True):
     """Instruction describing how to delete a file via the apply_patch tool."""
 
-    type: Literal["delete_file"]
+    type: Literal["delete_file"] = "delete_file"
     """Delete the specified file."""
 
-    path: str
+    path: str = REQUIRED
     """Path of the file to delete."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["ApplyPatchDeleteFileOperationParam"]
 
@@ -12,8 +13,8 @@ __all__ = ["ApplyPatchDeleteFileOperationParam"]
 class ApplyPatchDeleteFileOperationParam(BaseModel, kw_only=True):
     """Instruction for deleting an existing file via the apply_patch tool."""
 
-    type: Literal["delete_file"]
+    type: Literal["delete_file"] = "delete_file"
     """The operation type. Always `delete_file`."""
 
-    path: str
+    path: str = REQUIRED
     """Path of the file to delete relative to the workspace root."""

@@ -13,7 +13,7 @@ __all__ = ["ApplyPatchToolParam"]
 class ApplyPatchToolParam(BaseModel, kw_only=True):
     """Allows the assistant to create, delete, or update files using unified diffs."""
 
-    type: Literal["apply_patch"]
+    type: Literal["apply_patch"] = "apply_patch"
     """The type of the tool. Always `apply_patch`."""
 
     allowed_callers: list[CallableToolAllowedCaller] | None = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["ApplyPatchUpdateFileOperation"]
 
@@ -12,11 +13,11 @@ __all__ = ["ApplyPatchUpdateFileOperation"]
 class ApplyPatchUpdateFileOperation(BaseModel, kw_only=True):
     """Instruction describing how to update a file via the apply_patch tool."""
 
-    type: Literal["update_file"]
+    type: Literal["update_file"] = "update_file"
     """Update an existing file with the provided diff."""
 
-    path: str
+    path: str = REQUIRED
     """Path of the file to update."""
 
-    diff: str
+    diff: str = REQUIRED
     """Diff to apply."""

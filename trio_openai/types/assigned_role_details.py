@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["AssignedRoleDetails", "AssignedRoleDetailsAssignmentSourcesItem"]
 
@@ -12,19 +13,19 @@ __all__ = ["AssignedRoleDetails", "AssignedRoleDetailsAssignmentSourcesItem"]
 class AssignedRoleDetails(BaseModel, kw_only=True):
     """Detailed information about a role assignment entry returned when listing assignments."""
 
-    id: str
+    id: str = REQUIRED
     """Identifier for the role."""
 
-    name: str
+    name: str = REQUIRED
     """Name of the role."""
 
-    permissions: list[str]
+    permissions: list[str] = REQUIRED
     """Permissions associated with the role."""
 
-    resource_type: str
+    resource_type: str = REQUIRED
     """Resource type the role applies to."""
 
-    predefined_role: bool
+    predefined_role: bool = REQUIRED
     """Whether the role is predefined by OpenAI."""
 
     description: str | None = None
@@ -50,5 +51,5 @@ class AssignedRoleDetails(BaseModel, kw_only=True):
 
 
 class AssignedRoleDetailsAssignmentSourcesItem(BaseModel, kw_only=True):
-    principal_id: str
-    principal_type: str
+    principal_id: str = REQUIRED
+    principal_type: str = REQUIRED

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .response_output_text import ResponseOutputText
 
 __all__ = ["AssistantMessageItem"]
@@ -13,20 +14,20 @@ __all__ = ["AssistantMessageItem"]
 class AssistantMessageItem(BaseModel, kw_only=True):
     """Assistant-authored message within a thread."""
 
-    id: str
+    id: str = REQUIRED
     """Identifier of the thread item."""
 
-    object: Literal["chatkit.thread_item"]
+    object: Literal["chatkit.thread_item"] = "chatkit.thread_item"
     """Type discriminator that is always `chatkit.thread_item`."""
 
-    created_at: int
+    created_at: int = REQUIRED
     """Unix timestamp (in seconds) for when the item was created."""
 
-    thread_id: str
+    thread_id: str = REQUIRED
     """Identifier of the parent thread."""
 
-    type: Literal["chatkit.assistant_message"]
+    type: Literal["chatkit.assistant_message"] = "chatkit.assistant_message"
     """Type discriminator that is always `chatkit.assistant_message`."""
 
-    content: list[ResponseOutputText]
+    content: list[ResponseOutputText] = REQUIRED
     """Ordered assistant response segments."""

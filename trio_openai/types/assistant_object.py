@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from ._base import BaseModel
-from ._union import tagged_union
+from ._union import REQUIRED, tagged_union
 from .assistant_tools_code import AssistantToolsCode
 from .assistant_tools_file_search import AssistantToolsFileSearch
 from .assistant_tools_function import AssistantToolsFunction
@@ -23,22 +23,22 @@ __all__ = [
 class AssistantObject(BaseModel, kw_only=True):
     """Deprecated. Represents an `assistant` that can call the model and use tools."""
 
-    id: str
+    id: str = REQUIRED
     """The identifier, which can be referenced in API endpoints."""
 
-    object: Literal["assistant"]
+    object: Literal["assistant"] = "assistant"
     """The object type, which is always `assistant`."""
 
-    created_at: int
+    created_at: int = REQUIRED
     """The Unix timestamp (in seconds) for when the assistant was created."""
 
     name: str | None = None
     description: str | None = None
-    model: str
+    model: str = REQUIRED
     """ID of the model to use. You can use the [List models](/docs/api-reference/models/list) API to see all of your available models, or see our [Model overview](/docs/models) for descriptions of them."""
 
     instructions: str | None = None
-    tools: list[AssistantObjectToolsItem]
+    tools: list[AssistantObjectToolsItem] = REQUIRED
     """A list of tool enabled on the assistant. There can be a maximum of 128 tools per assistant. Tools can be of types `code_interpreter`, `file_search`, or `function`."""
 
     tool_resources: AssistantObjectToolResources | None = None

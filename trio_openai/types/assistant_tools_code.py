@@ -12,5 +12,5 @@ __all__ = ["AssistantToolsCode"]
 class AssistantToolsCode(BaseModel, kw_only=True):
     """Code interpreter tool"""
 
-    type: Literal["code_interpreter"]
+    type: Literal["code_interpreter"] = "code_interpreter"
     """The type of tool being defined: `code_interpreter`"""

@@ -13,7 +13,7 @@ __all__ = ["AssistantToolsFileSearch", "AssistantToolsFileSearchFileSearch"]
 class AssistantToolsFileSearch(BaseModel, kw_only=True):
     """FileSearch tool"""
 
-    type: Literal["file_search"]
+    type: Literal["file_search"] = "file_search"
     """The type of tool being defined: `file_search`"""
 
     file_search: AssistantToolsFileSearchFileSearch | None = None

@@ -12,5 +12,5 @@ __all__ = ["AssistantToolsFileSearchTypeOnly"]
 class AssistantToolsFileSearchTypeOnly(BaseModel, kw_only=True):
     """FileSearch tool"""
 
-    type: Literal["file_search"]
+    type: Literal["file_search"] = "file_search"
     """The type of tool being defined: `file_search`"""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .function_object import FunctionObject
 
 __all__ = ["AssistantToolsFunction"]
@@ -13,7 +14,7 @@ __all__ = ["AssistantToolsFunction"]
 class AssistantToolsFunction(BaseModel, kw_only=True):
     """Function tool"""
 
-    type: Literal["function"]
+    type: Literal["function"] = "function"
     """The type of tool being defined: `function`"""
 
-    function: FunctionObject
+    function: FunctionObject = REQUIRED

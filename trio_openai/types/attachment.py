@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .attachment_type import AttachmentType
 
 __all__ = ["Attachment"]
@@ -11,14 +12,14 @@ __all__ = ["Attachment"]
 class Attachment(BaseModel, kw_only=True):
     """Attachment metadata included on thread items."""
 
-    type: AttachmentType
-    id: str
+    type: AttachmentType = REQUIRED
+    id: str = REQUIRED
     """Identifier for the attachment."""
 
-    name: str
+    name: str = REQUIRED
     """Original display name for the attachment."""
 
-    mime_type: str
+    mime_type: str = REQUIRED
     """MIME type of the attachment."""
 
     preview_url: str | None = None

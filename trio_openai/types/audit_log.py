@@ -7,7 +7,7 @@ from typing import Any, Literal
 import msgspec
 
 from ._base import BaseModel
-from ._union import OpenEnum
+from ._union import REQUIRED, OpenEnum
 from .audit_log_actor import AuditLogActor
 from .audit_log_event_type import AuditLogEventType
 
@@ -92,13 +92,13 @@ __all__ = [
 class AuditLog(BaseModel, kw_only=True):
     """A log of a user action or configuration change within this organization."""
 
-    id: str
+    id: str = REQUIRED
     """The ID of this log."""
 
-    type: AuditLogEventType
+    type: AuditLogEventType = REQUIRED
     """The event type."""
 
-    effective_at: int
+    effective_at: int = REQUIRED
     """The Unix timestamp (in seconds) of the event."""
 
     project: AuditLogProject | None = None

@@ -16,7 +16,7 @@ __all__ = ["AutoCodeInterpreterToolParam", "AutoCodeInterpreterToolParamNetworkP
 class AutoCodeInterpreterToolParam(BaseModel, kw_only=True):
     """Configuration for a code interpreter container. Optionally specify the IDs of the files to run the code on."""
 
-    type: Literal["auto"]
+    type: Literal["auto"] = "auto"
     """Always `auto`."""
 
     file_ids: list[str] | None = None

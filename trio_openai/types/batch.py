@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
-from ._union import OpenEnum
+from ._union import REQUIRED, OpenEnum
 from .batch_error import BatchError
 from .batch_request_counts import BatchRequestCounts
 
@@ -19,21 +19,21 @@ __all__ = [
 
 
 class Batch(BaseModel, kw_only=True):
-    id: str
-    object: Literal["batch"]
+    id: str = REQUIRED
+    object: Literal["batch"] = "batch"
     """The object type, which is always `batch`."""
 
-    endpoint: str
+    endpoint: str = REQUIRED
     """The OpenAI API endpoint used by the batch."""
 
     model: str | None = None
     """Model ID used to process the batch, like `gpt-5-2025-08-07`. OpenAI offers a wide range of models with different capabilities, performance characteristics, and price points. Refer to the [model guide](/docs/models) to browse and compare available models."""
 
     errors: BatchErrors | None = None
-    input_file_id: str
+    input_file_id: str = REQUIRED
     """The ID of the input file for the batch."""
 
-    completion_window: str
+    completion_window: str = REQUIRED
     """The time frame within which the batch should be processed."""
 
     status: OpenEnum[
@@ -47,7 +47,7 @@ class Batch(BaseModel, kw_only=True):
             "cancelling",
             "cancelled",
         ]
-    ]
+    ] = REQUIRED
     """The current status of the batch."""
 
     output_file_id: str | None = None
@@ -56,7 +56,7 @@ class Batch(BaseModel, kw_only=True):
     error_file_id: str | None = None
     """The ID of the file containing the outputs of requests with errors."""
 
-    created_at: int
+    created_at: int = REQUIRED
     """The Unix timestamp (in seconds) for when the batch was created."""
 
     in_progress_at: int | None = None
@@ -102,31 +102,31 @@ class BatchErrors(BaseModel, kw_only=True):
 class BatchUsage(BaseModel, kw_only=True):
     """Represents token usage details including input tokens, output tokens, a breakdown of output tokens, and the total tokens used. Only populated on batches created after September 7, 2025."""
 
-    input_tokens: int
+    input_tokens: int = REQUIRED
     """The number of input tokens."""
 
-    input_tokens_details: BatchUsageInputTokensDetails
+    input_tokens_details: BatchUsageInputTokensDetails = REQUIRED
     """A detailed breakdown of the input tokens."""
 
-    output_tokens: int
+    output_tokens: int = REQUIRED
     """The number of output tokens."""
 
-    output_tokens_details: BatchUsageOutputTokensDetails
+    output_tokens_details: BatchUsageOutputTokensDetails = REQUIRED
     """A detailed breakdown of the output tokens."""
 
-    total_tokens: int
+    total_tokens: int = REQUIRED
     """The total number of tokens used."""
 
 
 class BatchUsageInputTokensDetails(BaseModel, kw_only=True):
     """A detailed breakdown of the input tokens."""
 
-    cached_tokens: int
+    cached_tokens: int = REQUIRED
     """The number of tokens that were retrieved from the cache. [More on prompt caching](/docs/guides/prompt-caching)."""
 
 
 class BatchUsageOutputTokensDetails(BaseModel, kw_only=True):
     """A detailed breakdown of the output tokens."""
 
-    reasoning_tokens: int
+    reasoning_tokens: int = REQUIRED
     """The number of reasoning tokens."""

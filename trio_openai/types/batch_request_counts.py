@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["BatchRequestCounts"]
 
@@ -10,11 +11,11 @@ __all__ = ["BatchRequestCounts"]
 class BatchRequestCounts(BaseModel, kw_only=True):
     """The request counts for different statuses within the batch."""
 
-    total: int
+    total: int = REQUIRED
     """Total number of requests in the batch."""
 
-    completed: int
+    completed: int = REQUIRED
     """Number of requests that have been completed successfully."""
 
-    failed: int
+    failed: int = REQUIRED
     """Number of requests that have failed."""

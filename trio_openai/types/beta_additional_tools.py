@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .beta_agent_tag import BetaAgentTag
 from .beta_message_role import BetaMessageRole
 from .beta_tool import BetaTool
@@ -14,12 +15,12 @@ __all__ = ["BetaAdditionalTools"]
 
 class BetaAdditionalTools(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
-    type: Literal["additional_tools"]
+    type: Literal["additional_tools"] = "additional_tools"
     """The type of the item. Always `additional_tools`."""
 
-    id: str
+    id: str = REQUIRED
     """The unique ID of the additional tools item."""
 
-    role: BetaMessageRole
-    tools: list[BetaTool]
+    role: BetaMessageRole = REQUIRED
+    tools: list[BetaTool] = REQUIRED
     """The additional tool definitions made available at this item."""

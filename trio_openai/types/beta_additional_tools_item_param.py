@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .beta_agent_tag_param import BetaAgentTagParam
 from .beta_tool import BetaTool
 
@@ -14,11 +15,11 @@ __all__ = ["BetaAdditionalToolsItemParam"]
 class BetaAdditionalToolsItemParam(BaseModel, kw_only=True):
     agent: BetaAgentTagParam | None = None
     id: str | None = None
-    type: Literal["additional_tools"]
+    type: Literal["additional_tools"] = "additional_tools"
     """The item type. Always `additional_tools`."""
 
-    role: Literal["developer"]
+    role: Literal["developer"] = "developer"
     """The role that provided the additional tools. Only `developer` is supported."""
 
-    tools: list[BetaTool]
+    tools: list[BetaTool] = REQUIRED
     """A list of additional tools made available at this item."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from ._base import BaseModel
-from ._union import tagged_union
+from ._union import REQUIRED, tagged_union
 from .beta_agent_tag import BetaAgentTag
 from .beta_computer_screenshot_content import BetaComputerScreenshotContent
 from .beta_encrypted_content import BetaEncryptedContent
@@ -23,19 +23,19 @@ __all__ = ["BetaAgentMessage", "BetaAgentMessageContentItem"]
 
 class BetaAgentMessage(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
-    type: Literal["agent_message"]
+    type: Literal["agent_message"] = "agent_message"
     """The type of the item. Always `agent_message`."""
 
-    id: str
+    id: str = REQUIRED
     """The unique ID of the agent message."""
 
-    author: str
+    author: str = REQUIRED
     """The sending agent identity."""
 
-    recipient: str
+    recipient: str = REQUIRED
     """The destination agent identity."""
 
-    content: list[BetaAgentMessageContentItem]
+    content: list[BetaAgentMessageContentItem] = REQUIRED
     """Encrypted content sent between agents."""
 
 

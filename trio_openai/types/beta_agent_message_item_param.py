@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from ._base import BaseModel
-from ._union import tagged_union
+from ._union import REQUIRED, tagged_union
 from .beta_agent_tag_param import BetaAgentTagParam
 from .beta_encrypted_content_param import BetaEncryptedContentParam
 from .beta_input_image_content_param_auto_param import BetaInputImageContentParamAutoParam
@@ -19,16 +19,16 @@ class BetaAgentMessageItemParam(BaseModel, kw_only=True):
 
     agent: BetaAgentTagParam | None = None
     id: str | None = None
-    type: Literal["agent_message"]
+    type: Literal["agent_message"] = "agent_message"
     """The item type. Always `agent_message`."""
 
-    author: str
+    author: str = REQUIRED
     """The sending agent identity."""
 
-    recipient: str
+    recipient: str = REQUIRED
     """The destination agent identity."""
 
-    content: list[BetaAgentMessageItemParamContentItem]
+    content: list[BetaAgentMessageItemParamContentItem] = REQUIRED
     """Plaintext, image, or encrypted content sent between agents."""
 
 

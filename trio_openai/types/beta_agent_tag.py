@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["BetaAgentTag"]
 
 
 class BetaAgentTag(BaseModel, kw_only=True):
-    agent_name: str
+    agent_name: str = REQUIRED
     """The canonical name of the agent that produced this item."""

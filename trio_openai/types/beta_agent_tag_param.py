@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["BetaAgentTagParam"]
 
@@ -10,5 +11,5 @@ __all__ = ["BetaAgentTagParam"]
 class BetaAgentTagParam(BaseModel, kw_only=True):
     """The agent that produced this item."""
 
-    agent_name: str
+    agent_name: str = REQUIRED
     """The canonical name of the agent that produced this item."""

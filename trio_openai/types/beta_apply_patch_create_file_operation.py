@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["BetaApplyPatchCreateFileOperation"]
 
@@ -12,11 +13,11 @@ __all__ = ["BetaApplyPatchCreateFileOperation"]
 class BetaApplyPatchCreateFileOperation(BaseModel, kw_only=True):
     """Instruction describing how to create a file via the apply_patch tool."""
 
-    type: Literal["create_file"]
+    type: Literal["create_file"] = "create_file"
     """Create a new file with the provided diff."""
 
-    path: str
+    path: str = REQUIRED
     """Path of the file to create."""
 
-    diff: str
+    diff: str = REQUIRED
     """Diff to apply."""

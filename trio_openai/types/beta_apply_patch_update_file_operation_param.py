@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["BetaApplyPatchUpdateFileOperationParam"]
 
@@ -12,11 +13,11 @@ __all__ = ["BetaApplyPatchUpdateFileOperationParam"]
 class BetaApplyPatchUpdateFileOperationParam(BaseModel, kw_only=True):
     """Instruction for updating an existing file via the apply_patch tool."""
 
-    type: Literal["update_file"]
+    type: Literal["update_file"] = "update_file"
     """The operation type. Always `update_file`."""
 
-    path: str
+    path: str = REQUIRED
     """Path of the file to update relative to the workspace root."""
 
-    diff: str
+    diff: str = REQUIRED
     """Unified diff content to apply to the existing file."""

@@ -10,7 +10,7 @@ __all__ = ["BetaApproximateLocation"]
 
 
 class BetaApproximateLocation(BaseModel, kw_only=True):
-    type: Literal["approximate"]
+    type: Literal["approximate"] = "approximate"
     """The type of location approximation. Always `approximate`."""
 
     country: str | None = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .beta_click_button_type import BetaClickButtonType
 
 __all__ = ["BetaClickParam"]
@@ -13,14 +14,14 @@ __all__ = ["BetaClickParam"]
 class BetaClickParam(BaseModel, kw_only=True):
     """A click action."""
 
-    type: Literal["click"]
+    type: Literal["click"] = "click"
     """Specifies the event type. For a click action, this property is always `click`."""
 
-    button: BetaClickButtonType
-    x: int
+    button: BetaClickButtonType = REQUIRED
+    x: int = REQUIRED
     """The x-coordinate where the click occurred."""
 
-    y: int
+    y: int = REQUIRED
     """The y-coordinate where the click occurred."""
 
     keys: list[str] | None = None

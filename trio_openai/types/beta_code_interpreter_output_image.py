@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["BetaCodeInterpreterOutputImage"]
 
@@ -12,8 +13,8 @@ __all__ = ["BetaCodeInterpreterOutputImage"]
 class BetaCodeInterpreterOutputImage(BaseModel, kw_only=True):
     """The image output from the code interpreter."""
 
-    type: Literal["image"]
+    type: Literal["image"] = "image"
     """The type of the output. Always `image`."""
 
-    url: str
+    url: str = REQUIRED
     """The URL of the image output from the code interpreter."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .beta_item_field import BetaItemField
 from .beta_response_usage import BetaResponseUsage
 
@@ -14,17 +15,17 @@ __all__ = ["BetaCompactResource"]
 class BetaCompactResource(BaseModel, kw_only=True):
     """The compacted response object"""
 
-    id: str
+    id: str = REQUIRED
     """The unique identifier for the compacted response."""
 
-    object: Literal["response.compaction"]
+    object: Literal["response.compaction"] = "response.compaction"
     """The object type. Always `response.compaction`."""
 
-    output: list[BetaItemField]
+    output: list[BetaItemField] = REQUIRED
     """The compacted list of output items."""
 
-    created_at: int
+    created_at: int = REQUIRED
     """Unix timestamp (in seconds) when the compacted conversation was created."""
 
-    usage: BetaResponseUsage
+    usage: BetaResponseUsage = REQUIRED
     """Represents token usage details including input tokens, output tokens, a breakdown of output tokens, and the total tokens used."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .beta_agent_tag_param import BetaAgentTagParam
 
 __all__ = ["BetaCompactionSummaryItemParam"]
@@ -15,8 +16,8 @@ class BetaCompactionSummaryItemParam(BaseModel, kw_only=True):
 
     agent: BetaAgentTagParam | None = None
     id: str | None = None
-    type: Literal["compaction"]
+    type: Literal["compaction"] = "compaction"
     """The type of the item. Always `compaction`."""
 
-    encrypted_content: str
+    encrypted_content: str = REQUIRED
     """The encrypted content of the compaction summary."""

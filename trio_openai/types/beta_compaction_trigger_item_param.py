@@ -14,5 +14,5 @@ class BetaCompactionTriggerItemParam(BaseModel, kw_only=True):
     """Compacts the current context. Must be the final input item."""
 
     agent: BetaAgentTagParam | None = None
-    type: Literal["compaction_trigger"]
+    type: Literal["compaction_trigger"] = "compaction_trigger"
     """The type of the item. Always `compaction_trigger`."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 from ._base import BaseModel
-from ._union import OpenEnum, tagged_union
+from ._union import REQUIRED, OpenEnum, tagged_union
 from .beta_comparison_filter import BetaComparisonFilter
 
 __all__ = ["BetaCompoundFilter", "BetaCompoundFilterFiltersItem"]
@@ -14,10 +14,10 @@ __all__ = ["BetaCompoundFilter", "BetaCompoundFilterFiltersItem"]
 class BetaCompoundFilter(BaseModel, kw_only=True):
     """Combine multiple filters using `and` or `or`."""
 
-    type: OpenEnum[Literal["and", "or"]]
+    type: OpenEnum[Literal["and", "or"]] = REQUIRED
     """Type of operation: `and` or `or`."""
 
-    filters: list[BetaCompoundFilterFiltersItem]
+    filters: list[BetaCompoundFilterFiltersItem] = REQUIRED
     """Array of filters to combine. Items can be `ComparisonFilter` or `CompoundFilter`."""
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .beta_agent_tag_param import BetaAgentTagParam
 from .beta_computer_call_safety_check_param import BetaComputerCallSafetyCheckParam
 from .beta_computer_screenshot_image import BetaComputerScreenshotImage
@@ -18,13 +19,13 @@ class BetaComputerCallOutputItemParam(BaseModel, kw_only=True):
 
     agent: BetaAgentTagParam | None = None
     id: str | None = None
-    call_id: str
+    call_id: str = REQUIRED
     """The ID of the computer tool call that produced the output."""
 
-    type: Literal["computer_call_output"]
+    type: Literal["computer_call_output"] = "computer_call_output"
     """The type of the computer tool call output. Always `computer_call_output`."""
 
-    output: BetaComputerScreenshotImage
+    output: BetaComputerScreenshotImage = REQUIRED
     """A computer screenshot image used with the computer use tool."""
 
     acknowledged_safety_checks: list[BetaComputerCallSafetyCheckParam] | None = None

@@ -12,7 +12,7 @@ __all__ = ["BetaComputerScreenshotImage"]
 class BetaComputerScreenshotImage(BaseModel, kw_only=True):
     """A computer screenshot image used with the computer use tool."""
 
-    type: Literal["computer_screenshot"]
+    type: Literal["computer_screenshot"] = "computer_screenshot"
     """Specifies the event type. For a computer screenshot, this property is always set to `computer_screenshot`."""
 
     image_url: str | None = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
-from ._union import OpenEnum
+from ._union import REQUIRED, OpenEnum
 from .beta_agent_tag import BetaAgentTag
 from .beta_computer_action import BetaComputerAction
 from .beta_computer_call_safety_check_param import BetaComputerCallSafetyCheckParam
@@ -19,21 +19,21 @@ class BetaComputerToolCall(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
     """The agent that produced this item."""
 
-    type: Literal["computer_call"]
+    type: Literal["computer_call"] = "computer_call"
     """The type of the computer call. Always `computer_call`."""
 
-    id: str
+    id: str = REQUIRED
     """The unique ID of the computer call."""
 
-    call_id: str
+    call_id: str = REQUIRED
     """An identifier used when responding to the tool call with output."""
 
     action: BetaComputerAction | None = None
     actions: list[BetaComputerAction] | None = None
     """Flattened batched actions for `computer_use`. Each action includes an `type` discriminator and action-specific fields."""
 
-    pending_safety_checks: list[BetaComputerCallSafetyCheckParam]
+    pending_safety_checks: list[BetaComputerCallSafetyCheckParam] = REQUIRED
     """The pending safety checks for the computer call."""
 
-    status: OpenEnum[Literal["in_progress", "completed", "incomplete"]]
+    status: OpenEnum[Literal["in_progress", "completed", "incomplete"]] = REQUIRED
     """The status of the item. One of `in_progress`, `completed`, or `incomplete`. Populated when items are returned via API."""

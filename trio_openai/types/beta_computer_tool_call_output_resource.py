@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .beta_agent_tag import BetaAgentTag
 from .beta_computer_call_output_status import BetaComputerCallOutputStatus
 from .beta_computer_call_safety_check_param import BetaComputerCallSafetyCheckParam
@@ -19,21 +20,21 @@ class BetaComputerToolCallOutputResource(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
     """The agent that produced this item."""
 
-    type: Literal["computer_call_output"]
+    type: Literal["computer_call_output"] = "computer_call_output"
     """The type of the computer tool call output. Always `computer_call_output`."""
 
-    id: str
+    id: str = REQUIRED
     """The unique ID of the computer call tool output."""
 
-    call_id: str
+    call_id: str = REQUIRED
     """The ID of the computer tool call that produced the output."""
 
     acknowledged_safety_checks: list[BetaComputerCallSafetyCheckParam] | None = None
     """The safety checks reported by the API that have been acknowledged by the developer."""
 
-    output: BetaComputerScreenshotImage
+    output: BetaComputerScreenshotImage = REQUIRED
     """A computer screenshot image used with the computer use tool."""
 
-    status: BetaComputerCallOutputStatus
+    status: BetaComputerCallOutputStatus = REQUIRED
     created_by: str | None = None
     """The identifier of the actor that created the item."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .beta_computer_environment import BetaComputerEnvironment
 
 __all__ = ["BetaComputerUsePreviewTool"]
@@ -13,12 +14,12 @@ __all__ = ["BetaComputerUsePreviewTool"]
 class BetaComputerUsePreviewTool(BaseModel, kw_only=True):
     """A tool that controls a virtual computer. Learn more about the [computer tool](https://platform.openai.com/docs/guides/tools-computer-use)."""
 
-    type: Literal["computer_use_preview"]
+    type: Literal["computer_use_preview"] = "computer_use_preview"
     """The type of the computer use tool. Always `computer_use_preview`."""
 
-    environment: BetaComputerEnvironment
-    display_width: int
+    environment: BetaComputerEnvironment = REQUIRED
+    display_width: int = REQUIRED
     """The width of the computer display."""
 
-    display_height: int
+    display_height: int = REQUIRED
     """The height of the computer display."""

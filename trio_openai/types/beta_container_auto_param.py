@@ -20,7 +20,7 @@ __all__ = [
 
 
 class BetaContainerAutoParam(BaseModel, kw_only=True):
-    type: Literal["container_auto"]
+    type: Literal["container_auto"] = "container_auto"
     """Automatically creates a container for this request"""
 
     file_ids: list[str] | None = None

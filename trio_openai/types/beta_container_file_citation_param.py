@@ -5,25 +5,26 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["BetaContainerFileCitationParam"]
 
 
 class BetaContainerFileCitationParam(BaseModel, kw_only=True):
-    type: Literal["container_file_citation"]
+    type: Literal["container_file_citation"] = "container_file_citation"
     """The citation type. Always `container_file_citation`."""
 
-    start_index: int
+    start_index: int = REQUIRED
     """The index of the first character of the citation in the message."""
 
-    end_index: int
+    end_index: int = REQUIRED
     """The index of the last character of the citation in the message."""
 
-    container_id: str
+    container_id: str = REQUIRED
     """The ID of the container."""
 
-    file_id: str
+    file_id: str = REQUIRED
     """The ID of the container file."""
 
-    filename: str
+    filename: str = REQUIRED
     """The filename of the container file cited."""

@@ -5,16 +5,17 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .beta_container_network_policy_domain_secret_param import BetaContainerNetworkPolicyDomainSecretParam
 
 __all__ = ["BetaContainerNetworkPolicyAllowlistParam"]
 
 
 class BetaContainerNetworkPolicyAllowlistParam(BaseModel, kw_only=True):
-    type: Literal["allowlist"]
+    type: Literal["allowlist"] = "allowlist"
     """Allow outbound network access only to specified domains. Always `allowlist`."""
 
-    allowed_domains: list[str]
+    allowed_domains: list[str] = REQUIRED
     """A list of allowed domains when type is `allowlist`."""
 
     domain_secrets: list[BetaContainerNetworkPolicyDomainSecretParam] | None = None

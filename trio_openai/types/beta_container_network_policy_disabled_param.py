@@ -10,5 +10,5 @@ __all__ = ["BetaContainerNetworkPolicyDisabledParam"]
 
 
 class BetaContainerNetworkPolicyDisabledParam(BaseModel, kw_only=True):
-    type: Literal["disabled"]
+    type: Literal["disabled"] = "disabled"
     """Disable outbound network access. Always `disabled`."""

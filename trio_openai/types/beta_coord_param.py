@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["BetaCoordParam"]
 
@@ -10,8 +11,8 @@ __all__ = ["BetaCoordParam"]
 class BetaCoordParam(BaseModel, kw_only=True):
     """An x/y coordinate pair, e.g. `{ x: 100, y: 200 }`."""
 
-    x: int
+    x: int = REQUIRED
     """The x-coordinate."""
 
-    y: int
+    y: int = REQUIRED
     """The y-coordinate."""

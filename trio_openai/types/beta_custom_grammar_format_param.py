@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .beta_grammar_syntax1 import BetaGrammarSyntax1
 
 __all__ = ["BetaCustomGrammarFormatParam"]
@@ -13,9 +14,9 @@ __all__ = ["BetaCustomGrammarFormatParam"]
 class BetaCustomGrammarFormatParam(BaseModel, kw_only=True):
     """A grammar defined by the user."""
 
-    type: Literal["grammar"]
+    type: Literal["grammar"] = "grammar"
     """Grammar format. Always `grammar`."""
 
-    syntax: BetaGrammarSyntax1
-    definition: str
+    syntax: BetaGrammarSyntax1 = REQUIRED
+    definition: str = REQUIRED
     """The grammar definition."""

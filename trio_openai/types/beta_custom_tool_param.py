@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from ._base import BaseModel
-from ._union import tagged_union
+from ._union import REQUIRED, tagged_union
 from .beta_callable_tool_allowed_caller import BetaCallableToolAllowedCaller
 from .beta_custom_grammar_format_param import BetaCustomGrammarFormatParam
 from .beta_custom_text_format_param import BetaCustomTextFormatParam
@@ -16,10 +16,10 @@ __all__ = ["BetaCustomToolParam", "BetaCustomToolParamFormat"]
 class BetaCustomToolParam(BaseModel, kw_only=True):
     """A custom tool that processes input using a specified format. Learn more about   [custom tools](/docs/guides/function-calling#custom-tools)"""
 
-    type: Literal["custom"]
+    type: Literal["custom"] = "custom"
     """The type of the custom tool. Always `custom`."""
 
-    name: str
+    name: str = REQUIRED
     """The name of the custom tool, used to identify it in tool calls."""
 
     description: str | None = None

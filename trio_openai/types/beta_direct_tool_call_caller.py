@@ -10,4 +10,4 @@ __all__ = ["BetaDirectToolCallCaller"]
 
 
 class BetaDirectToolCallCaller(BaseModel, kw_only=True):
-    type: Literal["direct"]
+    type: Literal["direct"] = "direct"

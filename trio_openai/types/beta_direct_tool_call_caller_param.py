@@ -10,5 +10,5 @@ __all__ = ["BetaDirectToolCallCallerParam"]
 
 
 class BetaDirectToolCallCallerParam(BaseModel, kw_only=True):
-    type: Literal["direct"]
+    type: Literal["direct"] = "direct"
     """The caller type. Always `direct`."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["BetaDoubleClickAction"]
 
@@ -12,13 +13,13 @@ __all__ = ["BetaDoubleClickAction"]
 class BetaDoubleClickAction(BaseModel, kw_only=True):
     """A double click action."""
 
-    type: Literal["double_click"]
+    type: Literal["double_click"] = "double_click"
     """Specifies the event type. For a double click action, this property is always set to `double_click`."""
 
-    x: int
+    x: int = REQUIRED
     """The x-coordinate where the double click occurred."""
 
-    y: int
+    y: int = REQUIRED
     """The y-coordinate where the double click occurred."""
 
     keys: list[str] | None = None

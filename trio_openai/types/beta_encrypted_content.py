@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["BetaEncryptedContent"]
 
@@ -12,8 +13,8 @@ __all__ = ["BetaEncryptedContent"]
 class BetaEncryptedContent(BaseModel, kw_only=True):
     """Opaque encrypted content that Responses API decrypts inside trusted model execution."""
 
-    type: Literal["encrypted_content"]
+    type: Literal["encrypted_content"] = "encrypted_content"
     """The type of the input item. Always `encrypted_content`."""
 
-    encrypted_content: str
+    encrypted_content: str = REQUIRED
     """Opaque encrypted content."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["BetaFileCitationBody"]
 
@@ -12,14 +13,14 @@ __all__ = ["BetaFileCitationBody"]
 class BetaFileCitationBody(BaseModel, kw_only=True):
     """A citation to a file."""
 
-    type: Literal["file_citation"]
+    type: Literal["file_citation"] = "file_citation"
     """The type of the file citation. Always `file_citation`."""
 
-    file_id: str
+    file_id: str = REQUIRED
     """The ID of the file."""
 
-    index: int
+    index: int = REQUIRED
     """The index of the file in the list of files."""
 
-    filename: str
+    filename: str = REQUIRED
     """The filename of the file cited."""

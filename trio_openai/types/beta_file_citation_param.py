@@ -5,19 +5,20 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["BetaFileCitationParam"]
 
 
 class BetaFileCitationParam(BaseModel, kw_only=True):
-    type: Literal["file_citation"]
+    type: Literal["file_citation"] = "file_citation"
     """The citation type. Always `file_citation`."""
 
-    index: int
+    index: int = REQUIRED
     """The index of the file in the list of files."""
 
-    file_id: str
+    file_id: str = REQUIRED
     """The ID of the file."""
 
-    filename: str
+    filename: str = REQUIRED
     """The filename of the file cited."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["BetaFilePath"]
 
@@ -12,11 +13,11 @@ __all__ = ["BetaFilePath"]
 class BetaFilePath(BaseModel, kw_only=True):
     """A path to a file."""
 
-    type: Literal["file_path"]
+    type: Literal["file_path"] = "file_path"
     """The type of the file path. Always `file_path`."""
 
-    file_id: str
+    file_id: str = REQUIRED
     """The ID of the file."""
 
-    index: int
+    index: int = REQUIRED
     """The index of the file in the list of files."""

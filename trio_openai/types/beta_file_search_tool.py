@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .beta_filters import BetaFilters
 from .beta_ranking_options import BetaRankingOptions
 
@@ -14,10 +15,10 @@ __all__ = ["BetaFileSearchTool"]
 class BetaFileSearchTool(BaseModel, kw_only=True):
     """A tool that searches for relevant content from uploaded files. Learn more about the [file search tool](https://platform.openai.com/docs/guides/tools-file-search)."""
 
-    type: Literal["file_search"]
+    type: Literal["file_search"] = "file_search"
     """The type of the file search tool. Always `file_search`."""
 
-    vector_store_ids: list[str]
+    vector_store_ids: list[str] = REQUIRED
     """The IDs of the vector stores to search."""
 
     max_num_results: int | None = None

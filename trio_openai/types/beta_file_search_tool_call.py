@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
-from ._union import OpenEnum
+from ._union import REQUIRED, OpenEnum
 from .beta_agent_tag import BetaAgentTag
 
 __all__ = ["BetaFileSearchToolCall", "BetaFileSearchToolCallResultsItem"]
@@ -17,16 +17,16 @@ class BetaFileSearchToolCall(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
     """The agent that produced this item."""
 
-    id: str
+    id: str = REQUIRED
     """The unique ID of the file search tool call."""
 
-    type: Literal["file_search_call"]
+    type: Literal["file_search_call"] = "file_search_call"
     """The type of the file search tool call. Always `file_search_call`."""
 
-    status: OpenEnum[Literal["in_progress", "searching", "completed", "incomplete", "failed"]]
+    status: OpenEnum[Literal["in_progress", "searching", "completed", "incomplete", "failed"]] = REQUIRED
     """The status of the file search tool call. One of `in_progress`, `searching`, `incomplete` or `failed`,"""
 
-    queries: list[str]
+    queries: list[str] = REQUIRED
     """The queries used to search for files."""
 
     results: list[BetaFileSearchToolCallResultsItem] | None = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from ._base import BaseModel
-from ._union import tagged_union
+from ._union import REQUIRED, tagged_union
 from .beta_agent_tag_param import BetaAgentTagParam
 from .beta_function_call_item_status import BetaFunctionCallItemStatus
 from .beta_input_file_content_param import BetaInputFileContentParam
@@ -22,10 +22,10 @@ class BetaFunctionCallOutputItemParam(BaseModel, kw_only=True):
     agent: BetaAgentTagParam | None = None
     id: str | None = None
     call_id: str | None = None
-    type: Literal["function_call_output"]
+    type: Literal["function_call_output"] = "function_call_output"
     """The type of the function tool call output. Always `function_call_output`."""
 
-    output: str | list[BetaFunctionCallOutputItemParamOutputVariant2Item]
+    output: str | list[BetaFunctionCallOutputItemParamOutputVariant2Item] = REQUIRED
     """Text, image, or file output of the function tool call."""
 
     name: str | None = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TypeAlias
 
 from ._base import BaseModel
-from ._union import tagged_union
+from ._union import REQUIRED, tagged_union
 from .beta_function_shell_call_output_exit_outcome import BetaFunctionShellCallOutputExitOutcome
 from .beta_function_shell_call_output_timeout_outcome import BetaFunctionShellCallOutputTimeoutOutcome
 
@@ -15,13 +15,13 @@ __all__ = ["BetaFunctionShellCallOutputContent", "BetaFunctionShellCallOutputCon
 class BetaFunctionShellCallOutputContent(BaseModel, kw_only=True):
     """The content of a shell tool call output that was emitted."""
 
-    stdout: str
+    stdout: str = REQUIRED
     """The standard output that was captured."""
 
-    stderr: str
+    stderr: str = REQUIRED
     """The standard error output that was captured."""
 
-    outcome: BetaFunctionShellCallOutputContentOutcome
+    outcome: BetaFunctionShellCallOutputContentOutcome = REQUIRED
     """Represents either an exit outcome (with an exit code) or a timeout outcome for a shell call output chunk."""
 
     created_by: str | None = None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .beta_function_shell_call_output_outcome_param import BetaFunctionShellCallOutputOutcomeParam
 
 __all__ = ["BetaFunctionShellCallOutputContentParam"]
@@ -11,11 +12,11 @@ __all__ = ["BetaFunctionShellCallOutputContentParam"]
 class BetaFunctionShellCallOutputContentParam(BaseModel, kw_only=True):
     """Captured stdout and stderr for a portion of a shell tool call output."""
 
-    stdout: str
+    stdout: str = REQUIRED
     """Captured stdout output for the shell call."""
 
-    stderr: str
+    stderr: str = REQUIRED
     """Captured stderr output for the shell call."""
 
-    outcome: BetaFunctionShellCallOutputOutcomeParam
+    outcome: BetaFunctionShellCallOutputOutcomeParam = REQUIRED
     """The exit or timeout outcome associated with this shell call."""

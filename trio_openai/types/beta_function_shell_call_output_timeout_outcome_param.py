@@ -12,5 +12,5 @@ __all__ = ["BetaFunctionShellCallOutputTimeoutOutcomeParam"]
 class BetaFunctionShellCallOutputTimeoutOutcomeParam(BaseModel, kw_only=True):
     """Indicates that the shell call exceeded its configured time limit."""
 
-    type: Literal["timeout"]
+    type: Literal["timeout"] = "timeout"
     """The outcome type. Always `timeout`."""

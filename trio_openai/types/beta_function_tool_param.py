@@ -5,17 +5,18 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .beta_callable_tool_allowed_caller import BetaCallableToolAllowedCaller
 
 __all__ = ["BetaFunctionToolParam"]
 
 
 class BetaFunctionToolParam(BaseModel, kw_only=True):
-    name: str
+    name: str = REQUIRED
     description: str | None = None
     parameters: dict[str, Any] | None = None
     strict: bool | None = None
-    type: Literal["function"]
+    type: Literal["function"] = "function"
     output_schema: dict[str, Any] | None = None
     defer_loading: bool | None = None
     """Whether this function should be deferred and discovered via tool search."""

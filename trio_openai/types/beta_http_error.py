@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["BetaHTTPError"]
 
 
 class BetaHTTPError(BaseModel, kw_only=True):
-    type: Literal["http_error"]
-    code: int
-    message: str
+    type: Literal["http_error"] = "http_error"
+    code: int = REQUIRED
+    message: str = REQUIRED

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["BetaHybridSearchOptions"]
 
 
 class BetaHybridSearchOptions(BaseModel, kw_only=True):
-    embedding_weight: float
+    embedding_weight: float = REQUIRED
     """The weight of the embedding in the reciprocal ranking fusion."""
 
-    text_weight: float
+    text_weight: float = REQUIRED
     """The weight of the text in the reciprocal ranking fusion."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
-from ._union import OpenEnum
+from ._union import REQUIRED, OpenEnum
 from .beta_agent_tag import BetaAgentTag
 
 __all__ = ["BetaImageGenToolCall"]
@@ -17,13 +17,13 @@ class BetaImageGenToolCall(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
     """The agent that produced this item."""
 
-    type: Literal["image_generation_call"]
+    type: Literal["image_generation_call"] = "image_generation_call"
     """The type of the image generation call. Always `image_generation_call`."""
 
-    id: str
+    id: str = REQUIRED
     """The unique ID of the image generation call."""
 
-    status: OpenEnum[Literal["in_progress", "completed", "generating", "failed"]]
+    status: OpenEnum[Literal["in_progress", "completed", "generating", "failed"]] = REQUIRED
     """The status of the image generation call."""
 
     result: str | None = None

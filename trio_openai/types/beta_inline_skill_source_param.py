@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["BetaInlineSkillSourceParam"]
 
@@ -12,11 +13,11 @@ __all__ = ["BetaInlineSkillSourceParam"]
 class BetaInlineSkillSourceParam(BaseModel, kw_only=True):
     """Inline skill payload"""
 
-    type: Literal["base64"]
+    type: Literal["base64"] = "base64"
     """The type of the inline skill source. Must be `base64`."""
 
-    media_type: Literal["application/zip"]
+    media_type: Literal["application/zip"] = "application/zip"
     """The media type of the inline skill payload. Must be `application/zip`."""
 
-    data: str
+    data: str = REQUIRED
     """Base64-encoded skill zip bundle."""

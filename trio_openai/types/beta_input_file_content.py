@@ -14,7 +14,7 @@ __all__ = ["BetaInputFileContent"]
 class BetaInputFileContent(BaseModel, kw_only=True):
     """A file input to the model."""
 
-    type: Literal["input_file"]
+    type: Literal["input_file"] = "input_file"
     """The type of the input item. Always `input_file`."""
 
     file_id: str | None = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .beta_image_detail import BetaImageDetail
 from .beta_prompt_cache_breakpoint_config import BetaPromptCacheBreakpointConfig
 
@@ -14,11 +15,11 @@ __all__ = ["BetaInputImageContent"]
 class BetaInputImageContent(BaseModel, kw_only=True):
     """An image input to the model. Learn about [image inputs](/docs/guides/vision)."""
 
-    type: Literal["input_image"]
+    type: Literal["input_image"] = "input_image"
     """The type of the input item. Always `input_image`."""
 
     image_url: str | None = None
     file_id: str | None = None
-    detail: BetaImageDetail
+    detail: BetaImageDetail = REQUIRED
     prompt_cache_breakpoint: BetaPromptCacheBreakpointConfig | None = None
     """Marks the exact end of a reusable prompt prefix. The breakpoint inherits its TTL from the request's `prompt_cache_options.ttl`; the boundary is not rounded to a token block."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
-from ._union import OpenEnum
+from ._union import REQUIRED, OpenEnum
 from .beta_agent_tag import BetaAgentTag
 from .beta_input_content import BetaInputContent
 
@@ -21,11 +21,11 @@ class BetaInputMessage(BaseModel, kw_only=True):
     type: Literal["message"] | None = None
     """The type of the message input. Always set to `message`."""
 
-    role: OpenEnum[Literal["user", "system", "developer"]]
+    role: OpenEnum[Literal["user", "system", "developer"]] = REQUIRED
     """The role of the message input. One of `user`, `system`, or `developer`."""
 
     status: OpenEnum[Literal["in_progress", "completed", "incomplete"]] | None = None
     """The status of item. One of `in_progress`, `completed`, or `incomplete`. Populated when items are returned via API."""
 
-    content: list[BetaInputContent]
+    content: list[BetaInputContent] = REQUIRED
     """A list of one or many input items to the model, containing different content types."""

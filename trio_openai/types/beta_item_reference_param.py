@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .beta_agent_tag_param import BetaAgentTagParam
 
 __all__ = ["BetaItemReferenceParam"]
@@ -15,5 +16,5 @@ class BetaItemReferenceParam(BaseModel, kw_only=True):
 
     agent: BetaAgentTagParam | None = None
     type: Literal["item_reference"] | None = None
-    id: str
+    id: str = REQUIRED
     """The ID of the item to reference."""

@@ -11,7 +11,7 @@ __all__ = ["BetaLocalEnvironmentParam"]
 
 
 class BetaLocalEnvironmentParam(BaseModel, kw_only=True):
-    type: Literal["local"]
+    type: Literal["local"] = "local"
     """Use a local computer environment."""
 
     skills: list[BetaLocalSkillParam] | None = None

@@ -12,5 +12,5 @@ __all__ = ["BetaLocalEnvironmentResource"]
 class BetaLocalEnvironmentResource(BaseModel, kw_only=True):
     """Represents the use of a local environment to perform shell actions."""
 
-    type: Literal["local"]
+    type: Literal["local"] = "local"
     """The environment type. Always `local`."""

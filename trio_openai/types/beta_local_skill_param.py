@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["BetaLocalSkillParam"]
 
 
 class BetaLocalSkillParam(BaseModel, kw_only=True):
-    name: str
+    name: str = REQUIRED
     """The name of the skill."""
 
-    description: str
+    description: str = REQUIRED
     """The description of the skill."""
 
-    path: str
+    path: str = REQUIRED
     """The path to the directory containing the skill."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import msgspec
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .beta_top_log_prob import BetaTopLogProb
 
 __all__ = ["BetaLogProb"]
@@ -13,7 +14,7 @@ __all__ = ["BetaLogProb"]
 class BetaLogProb(BaseModel, kw_only=True):
     """The log probability of a token."""
 
-    token: str
-    logprob: float
-    bytes_: list[int] = msgspec.field(name="bytes")
-    top_logprobs: list[BetaTopLogProb]
+    token: str = REQUIRED
+    logprob: float = REQUIRED
+    bytes_: list[int] = msgspec.field(name="bytes", default=REQUIRED)
+    top_logprobs: list[BetaTopLogProb] = REQUIRED

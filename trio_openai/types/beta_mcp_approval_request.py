@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .beta_agent_tag import BetaAgentTag
 
 __all__ = ["BetaMCPApprovalRequest"]
@@ -16,17 +17,17 @@ class BetaMCPApprovalRequest(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
     """The agent that produced this item."""
 
-    type: Literal["mcp_approval_request"]
+    type: Literal["mcp_approval_request"] = "mcp_approval_request"
     """The type of the item. Always `mcp_approval_request`."""
 
-    id: str
+    id: str = REQUIRED
     """The unique ID of the approval request."""
 
-    server_label: str
+    server_label: str = REQUIRED
     """The label of the MCP server making the request."""
 
-    name: str
+    name: str = REQUIRED
     """The name of the tool to run."""
 
-    arguments: str
+    arguments: str = REQUIRED
     """A JSON string of arguments for the tool."""

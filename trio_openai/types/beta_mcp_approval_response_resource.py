@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .beta_agent_tag import BetaAgentTag
 
 __all__ = ["BetaMCPApprovalResponseResource"]
@@ -16,16 +17,16 @@ class BetaMCPApprovalResponseResource(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
     """The agent that produced this item."""
 
-    type: Literal["mcp_approval_response"]
+    type: Literal["mcp_approval_response"] = "mcp_approval_response"
     """The type of the item. Always `mcp_approval_response`."""
 
-    id: str
+    id: str = REQUIRED
     """The unique ID of the approval response"""
 
-    approval_request_id: str
+    approval_request_id: str = REQUIRED
     """The ID of the approval request being answered."""
 
-    approve: bool
+    approve: bool = REQUIRED
     """Whether the request was approved."""
 
     reason: str | None = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .beta_agent_tag import BetaAgentTag
 from .beta_mcp_list_tools_tool import BetaMCPListToolsTool
 
@@ -17,16 +18,16 @@ class BetaMCPListTools(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
     """The agent that produced this item."""
 
-    type: Literal["mcp_list_tools"]
+    type: Literal["mcp_list_tools"] = "mcp_list_tools"
     """The type of the item. Always `mcp_list_tools`."""
 
-    id: str
+    id: str = REQUIRED
     """The unique ID of the list."""
 
-    server_label: str
+    server_label: str = REQUIRED
     """The label of the MCP server."""
 
-    tools: list[BetaMCPListToolsTool]
+    tools: list[BetaMCPListToolsTool] = REQUIRED
     """The tools available on the server."""
 
     error: str | None = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["BetaMCPListToolsTool"]
 
@@ -12,11 +13,11 @@ __all__ = ["BetaMCPListToolsTool"]
 class BetaMCPListToolsTool(BaseModel, kw_only=True):
     """A tool available on an MCP server."""
 
-    name: str
+    name: str = REQUIRED
     """The name of the tool."""
 
     description: str | None = None
-    input_schema: dict[str, Any]
+    input_schema: dict[str, Any] = REQUIRED
     """The JSON schema describing the tool's input."""
 
     annotations: dict[str, Any] | None = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
-from ._union import OpenEnum
+from ._union import REQUIRED, OpenEnum
 from .beta_callable_tool_allowed_caller import BetaCallableToolAllowedCaller
 from .beta_mcp_tool_filter import BetaMCPToolFilter
 
@@ -15,10 +15,10 @@ __all__ = ["BetaMCPTool", "BetaMCPToolRequireApprovalVariant1"]
 class BetaMCPTool(BaseModel, kw_only=True):
     """Give the model access to additional tools via remote Model Context Protocol (MCP) servers. [Learn more about MCP](/docs/guides/tools-remote-mcp)."""
 
-    type: Literal["mcp"]
+    type: Literal["mcp"] = "mcp"
     """The type of the MCP tool. Always `mcp`."""
 
-    server_label: str
+    server_label: str = REQUIRED
     """A label for this MCP server, used to identify it in tool calls."""
 
     server_url: str | None = None

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["BetaMCPToolExecutionError"]
 
 
 class BetaMCPToolExecutionError(BaseModel, kw_only=True):
-    type: Literal["mcp_tool_execution_error"]
-    content: Any
+    type: Literal["mcp_tool_execution_error"] = "mcp_tool_execution_error"
+    content: Any = REQUIRED

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from ._base import BaseModel
-from ._union import tagged_union
+from ._union import REQUIRED, tagged_union
 from .beta_agent_tag import BetaAgentTag
 from .beta_computer_screenshot_content import BetaComputerScreenshotContent
 from .beta_encrypted_content import BetaEncryptedContent
@@ -28,15 +28,15 @@ class BetaMessage(BaseModel, kw_only=True):
     """A message to or from the model."""
 
     agent: BetaAgentTag | None = None
-    type: Literal["message"]
+    type: Literal["message"] = "message"
     """The type of the message. Always set to `message`."""
 
-    id: str
+    id: str = REQUIRED
     """The unique ID of the message."""
 
-    status: BetaMessageStatus
-    role: BetaMessageRole
-    content: list[BetaMessageContentItem]
+    status: BetaMessageStatus = REQUIRED
+    role: BetaMessageRole = REQUIRED
+    content: list[BetaMessageContentItem] = REQUIRED
     """The content of the message"""
 
     phase: BetaMessagePhase2 | None = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TypeAlias
 
 from ._base import BaseModel
-from ._union import tagged_union
+from ._union import REQUIRED, tagged_union
 from .beta_moderation_error_body import BetaModerationErrorBody
 from .beta_moderation_result_body import BetaModerationResultBody
 
@@ -15,10 +15,10 @@ __all__ = ["BetaModeration", "BetaModerationInput", "BetaModerationOutput"]
 class BetaModeration(BaseModel, kw_only=True):
     """Moderation results or errors for the response input and output."""
 
-    input: BetaModerationInput
+    input: BetaModerationInput = REQUIRED
     """Moderation for the response input."""
 
-    output: BetaModerationOutput
+    output: BetaModerationOutput = REQUIRED
     """Moderation for the response output."""
 
 

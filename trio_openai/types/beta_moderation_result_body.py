@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .beta_moderation_input_type import BetaModerationInputType
 
 __all__ = ["BetaModerationResultBody"]
@@ -13,20 +14,20 @@ __all__ = ["BetaModerationResultBody"]
 class BetaModerationResultBody(BaseModel, kw_only=True):
     """A moderation result produced for the response input or output."""
 
-    type: Literal["moderation_result"]
+    type: Literal["moderation_result"] = "moderation_result"
     """The object type, which was always `moderation_result` for successful moderation results."""
 
-    model: str
+    model: str = REQUIRED
     """The moderation model that produced this result."""
 
-    flagged: bool
+    flagged: bool = REQUIRED
     """A boolean indicating whether the content was flagged by any category."""
 
-    categories: dict[str, bool]
+    categories: dict[str, bool] = REQUIRED
     """A dictionary of moderation categories to booleans, True if the input is flagged under this category."""
 
-    category_scores: dict[str, float]
+    category_scores: dict[str, float] = REQUIRED
     """A dictionary of moderation categories to scores."""
 
-    category_applied_input_types: dict[str, list[BetaModerationInputType]]
+    category_applied_input_types: dict[str, list[BetaModerationInputType]] = REQUIRED
     """Which modalities of input are reflected by the score for each category."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .beta_agent_tag import BetaAgentTag
 from .beta_multi_agent_action import BetaMultiAgentAction
 
@@ -13,15 +14,15 @@ __all__ = ["BetaMultiAgentCall"]
 
 class BetaMultiAgentCall(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
-    type: Literal["multi_agent_call"]
+    type: Literal["multi_agent_call"] = "multi_agent_call"
     """The type of the multi-agent call. Always `multi_agent_call`."""
 
-    id: str
+    id: str = REQUIRED
     """The unique ID of the multi-agent call item."""
 
-    call_id: str
+    call_id: str = REQUIRED
     """The unique ID linking this call to its output."""
 
-    action: BetaMultiAgentAction
-    arguments: str
+    action: BetaMultiAgentAction = REQUIRED
+    arguments: str = REQUIRED
     """The JSON string of arguments generated for the action."""

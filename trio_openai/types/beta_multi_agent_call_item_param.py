@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .beta_agent_tag_param import BetaAgentTagParam
 from .beta_multi_agent_action1 import BetaMultiAgentAction1
 
@@ -14,12 +15,12 @@ __all__ = ["BetaMultiAgentCallItemParam"]
 class BetaMultiAgentCallItemParam(BaseModel, kw_only=True):
     agent: BetaAgentTagParam | None = None
     id: str | None = None
-    call_id: str
+    call_id: str = REQUIRED
     """The unique ID linking this call to its output."""
 
-    type: Literal["multi_agent_call"]
+    type: Literal["multi_agent_call"] = "multi_agent_call"
     """The item type. Always `multi_agent_call`."""
 
-    action: BetaMultiAgentAction1
-    arguments: str
+    action: BetaMultiAgentAction1 = REQUIRED
+    arguments: str = REQUIRED
     """The action arguments as a JSON string."""

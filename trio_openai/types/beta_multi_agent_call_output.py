@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .beta_agent_tag import BetaAgentTag
 from .beta_multi_agent_action import BetaMultiAgentAction
 from .beta_output_text_content import BetaOutputTextContent
@@ -14,15 +15,15 @@ __all__ = ["BetaMultiAgentCallOutput"]
 
 class BetaMultiAgentCallOutput(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
-    type: Literal["multi_agent_call_output"]
+    type: Literal["multi_agent_call_output"] = "multi_agent_call_output"
     """The type of the multi-agent result. Always `multi_agent_call_output`."""
 
-    id: str
+    id: str = REQUIRED
     """The unique ID of the multi-agent call output item."""
 
-    call_id: str
+    call_id: str = REQUIRED
     """The unique ID of the multi-agent call."""
 
-    action: BetaMultiAgentAction
-    output: list[BetaOutputTextContent]
+    action: BetaMultiAgentAction = REQUIRED
+    output: list[BetaOutputTextContent] = REQUIRED
     """Text output returned by the multi-agent action."""

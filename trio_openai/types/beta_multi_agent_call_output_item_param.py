@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .beta_agent_tag_param import BetaAgentTagParam
 from .beta_multi_agent_action1 import BetaMultiAgentAction1
 from .beta_output_text_content_param import BetaOutputTextContentParam
@@ -15,12 +16,12 @@ __all__ = ["BetaMultiAgentCallOutputItemParam"]
 class BetaMultiAgentCallOutputItemParam(BaseModel, kw_only=True):
     agent: BetaAgentTagParam | None = None
     id: str | None = None
-    call_id: str
+    call_id: str = REQUIRED
     """The unique ID of the multi-agent call."""
 
-    type: Literal["multi_agent_call_output"]
+    type: Literal["multi_agent_call_output"] = "multi_agent_call_output"
     """The item type. Always `multi_agent_call_output`."""
 
-    action: BetaMultiAgentAction1
-    output: list[BetaOutputTextContentParam]
+    action: BetaMultiAgentAction1 = REQUIRED
+    output: list[BetaOutputTextContentParam] = REQUIRED
     """Text output returned by the multi-agent action."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
-from ._union import OpenEnum
+from ._union import REQUIRED, OpenEnum
 from .beta_agent_tag import BetaAgentTag
 from .beta_message_phase import BetaMessagePhase
 from .beta_output_message_content import BetaOutputMessageContent
@@ -19,18 +19,18 @@ class BetaOutputMessage(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
     """The agent that produced this item."""
 
-    id: str
+    id: str = REQUIRED
     """The unique ID of the output message."""
 
-    type: Literal["message"]
+    type: Literal["message"] = "message"
     """The type of the output message. Always `message`."""
 
-    role: Literal["assistant"]
+    role: Literal["assistant"] = "assistant"
     """The role of the output message. Always `assistant`."""
 
-    content: list[BetaOutputMessageContent]
+    content: list[BetaOutputMessageContent] = REQUIRED
     """The content of the output message."""
 
     phase: BetaMessagePhase | None = None
-    status: OpenEnum[Literal["in_progress", "completed", "incomplete"]]
+    status: OpenEnum[Literal["in_progress", "completed", "incomplete"]] = REQUIRED
     """The status of the message input. One of `in_progress`, `completed`, or `incomplete`. Populated when input items are returned via API."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .beta_annotation import BetaAnnotation
 from .beta_log_prob import BetaLogProb
 
@@ -14,13 +15,13 @@ __all__ = ["BetaOutputTextContent"]
 class BetaOutputTextContent(BaseModel, kw_only=True):
     """A text output from the model."""
 
-    type: Literal["output_text"]
+    type: Literal["output_text"] = "output_text"
     """The type of the output text. Always `output_text`."""
 
-    text: str
+    text: str = REQUIRED
     """The text output from the model."""
 
-    annotations: list[BetaAnnotation]
+    annotations: list[BetaAnnotation] = REQUIRED
     """The annotations of the text output."""
 
-    logprobs: list[BetaLogProb]
+    logprobs: list[BetaLogProb] = REQUIRED

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from ._base import BaseModel
-from ._union import tagged_union
+from ._union import REQUIRED, tagged_union
 from .beta_container_file_citation_param import BetaContainerFileCitationParam
 from .beta_file_citation_param import BetaFileCitationParam
 from .beta_url_citation_param import BetaUrlCitationParam
@@ -14,10 +14,10 @@ __all__ = ["BetaOutputTextContentParam", "BetaOutputTextContentParamAnnotationsI
 
 
 class BetaOutputTextContentParam(BaseModel, kw_only=True):
-    type: Literal["output_text"]
+    type: Literal["output_text"] = "output_text"
     """The content type. Always `output_text`."""
 
-    text: str
+    text: str = REQUIRED
     """The text content."""
 
     annotations: list[BetaOutputTextContentParamAnnotationsItem] | None = None

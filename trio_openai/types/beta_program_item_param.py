@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .beta_agent_tag_param import BetaAgentTagParam
 
 __all__ = ["BetaProgramItemParam"]
@@ -12,17 +13,17 @@ __all__ = ["BetaProgramItemParam"]
 
 class BetaProgramItemParam(BaseModel, kw_only=True):
     agent: BetaAgentTagParam | None = None
-    id: str
+    id: str = REQUIRED
     """The unique ID of this program item."""
 
-    type: Literal["program"]
+    type: Literal["program"] = "program"
     """The item type. Always `program`."""
 
-    call_id: str
+    call_id: str = REQUIRED
     """The stable call ID of the program item."""
 
-    code: str
+    code: str = REQUIRED
     """The JavaScript source executed by programmatic tool calling."""
 
-    fingerprint: str
+    fingerprint: str = REQUIRED
     """Opaque program replay fingerprint that must be round-tripped."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .beta_agent_tag import BetaAgentTag
 from .beta_program_output_status import BetaProgramOutputStatus
 
@@ -13,16 +14,16 @@ __all__ = ["BetaProgramOutput"]
 
 class BetaProgramOutput(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
-    type: Literal["program_output"]
+    type: Literal["program_output"] = "program_output"
     """The type of the item. Always `program_output`."""
 
-    id: str
+    id: str = REQUIRED
     """The unique ID of the program output item."""
 
-    call_id: str
+    call_id: str = REQUIRED
     """The call ID of the program item."""
 
-    result: str
+    result: str = REQUIRED
     """The result produced by the program item."""
 
-    status: BetaProgramOutputStatus
+    status: BetaProgramOutputStatus = REQUIRED

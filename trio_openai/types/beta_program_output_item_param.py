@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .beta_agent_tag_param import BetaAgentTagParam
 from .beta_program_output_item_status import BetaProgramOutputItemStatus
 
@@ -13,16 +14,16 @@ __all__ = ["BetaProgramOutputItemParam"]
 
 class BetaProgramOutputItemParam(BaseModel, kw_only=True):
     agent: BetaAgentTagParam | None = None
-    id: str
+    id: str = REQUIRED
     """The unique ID of this program output item."""
 
-    type: Literal["program_output"]
+    type: Literal["program_output"] = "program_output"
     """The item type. Always `program_output`."""
 
-    call_id: str
+    call_id: str = REQUIRED
     """The call ID of the program item."""
 
-    result: str
+    result: str = REQUIRED
     """The result produced by the program item."""
 
-    status: BetaProgramOutputItemStatus
+    status: BetaProgramOutputItemStatus = REQUIRED

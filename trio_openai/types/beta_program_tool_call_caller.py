@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["BetaProgramToolCallCaller"]
 
 
 class BetaProgramToolCallCaller(BaseModel, kw_only=True):
-    type: Literal["program"]
-    caller_id: str
+    type: Literal["program"] = "program"
+    caller_id: str = REQUIRED
     """The call ID of the program item that produced this tool call."""

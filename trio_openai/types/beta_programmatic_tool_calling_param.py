@@ -10,5 +10,5 @@ __all__ = ["BetaProgrammaticToolCallingParam"]
 
 
 class BetaProgrammaticToolCallingParam(BaseModel, kw_only=True):
-    type: Literal["programmatic_tool_calling"]
+    type: Literal["programmatic_tool_calling"] = "programmatic_tool_calling"
     """The type of the tool. Always `programmatic_tool_calling`."""

@@ -12,5 +12,5 @@ __all__ = ["BetaPromptCacheBreakpointConfig"]
 class BetaPromptCacheBreakpointConfig(BaseModel, kw_only=True):
     """Marks the exact end of a reusable prompt prefix. The breakpoint inherits its TTL from the request's `prompt_cache_options.ttl`; the boundary is not rounded to a token block."""
 
-    mode: Literal["explicit"]
+    mode: Literal["explicit"] = "explicit"
     """The breakpoint mode. Always `explicit`."""

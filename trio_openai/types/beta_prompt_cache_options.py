@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .beta_prompt_cache_mode_enum import BetaPromptCacheModeEnum
 from .beta_prompt_cache_ttl_enum import BetaPromptCacheTTLEnum
 
@@ -12,5 +13,5 @@ __all__ = ["BetaPromptCacheOptions"]
 class BetaPromptCacheOptions(BaseModel, kw_only=True):
     """The prompt-caching options that were applied to the response. Supported for `gpt-5.6` and later models."""
 
-    ttl: BetaPromptCacheTTLEnum
-    mode: BetaPromptCacheModeEnum
+    ttl: BetaPromptCacheTTLEnum = REQUIRED
+    mode: BetaPromptCacheModeEnum = REQUIRED

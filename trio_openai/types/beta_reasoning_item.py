@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
-from ._union import OpenEnum
+from ._union import REQUIRED, OpenEnum
 from .beta_agent_tag import BetaAgentTag
 from .beta_reasoning_text_content import BetaReasoningTextContent
 from .beta_summary_text_content import BetaSummaryTextContent
@@ -19,14 +19,14 @@ class BetaReasoningItem(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
     """The agent that produced this item."""
 
-    type: Literal["reasoning"]
+    type: Literal["reasoning"] = "reasoning"
     """The type of the object. Always `reasoning`."""
 
-    id: str
+    id: str = REQUIRED
     """The unique identifier of the reasoning content."""
 
     encrypted_content: str | None = None
-    summary: list[BetaSummaryTextContent]
+    summary: list[BetaSummaryTextContent] = REQUIRED
     """Reasoning summary content."""
 
     content: list[BetaReasoningTextContent] | None = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["BetaReasoningTextContent"]
 
@@ -12,8 +13,8 @@ __all__ = ["BetaReasoningTextContent"]
 class BetaReasoningTextContent(BaseModel, kw_only=True):
     """Reasoning text from the model."""
 
-    type: Literal["reasoning_text"]
+    type: Literal["reasoning_text"] = "reasoning_text"
     """The type of the reasoning text. Always `reasoning_text`."""
 
-    text: str
+    text: str = REQUIRED
     """The reasoning text from the model."""

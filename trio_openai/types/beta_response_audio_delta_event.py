@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .beta_agent_tag import BetaAgentTag
 
 __all__ = ["BetaResponseAudioDeltaEvent"]
@@ -16,11 +17,11 @@ class BetaResponseAudioDeltaEvent(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
     """The agent that owns this multi-agent streaming event."""
 
-    type: Literal["response.audio.delta"]
+    type: Literal["response.audio.delta"] = "response.audio.delta"
     """The type of the event. Always `response.audio.delta`."""
 
-    sequence_number: int
+    sequence_number: int = REQUIRED
     """A sequence number for this chunk of the stream response."""
 
-    delta: str
+    delta: str = REQUIRED
     """A chunk of Base64 encoded response audio bytes."""

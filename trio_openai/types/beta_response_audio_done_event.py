@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .beta_agent_tag import BetaAgentTag
 
 __all__ = ["BetaResponseAudioDoneEvent"]
@@ -16,8 +17,8 @@ class BetaResponseAudioDoneEvent(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
     """The agent that owns this multi-agent streaming event."""
 
-    type: Literal["response.audio.done"]
+    type: Literal["response.audio.done"] = "response.audio.done"
     """The type of the event. Always `response.audio.done`."""
 
-    sequence_number: int
+    sequence_number: int = REQUIRED
     """The sequence number of the delta."""

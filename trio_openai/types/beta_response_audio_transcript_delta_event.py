@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .beta_agent_tag import BetaAgentTag
 
 __all__ = ["BetaResponseAudioTranscriptDeltaEvent"]
@@ -16,11 +17,11 @@ class BetaResponseAudioTranscriptDeltaEvent(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
     """The agent that owns this multi-agent streaming event."""
 
-    type: Literal["response.audio.transcript.delta"]
+    type: Literal["response.audio.transcript.delta"] = "response.audio.transcript.delta"
     """The type of the event. Always `response.audio.transcript.delta`."""
 
-    delta: str
+    delta: str = REQUIRED
     """The partial transcript of the audio response."""
 
-    sequence_number: int
+    sequence_number: int = REQUIRED
     """The sequence number of this event."""

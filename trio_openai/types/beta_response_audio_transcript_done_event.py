@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .beta_agent_tag import BetaAgentTag
 
 __all__ = ["BetaResponseAudioTranscriptDoneEvent"]
@@ -16,8 +17,8 @@ class BetaResponseAudioTranscriptDoneEvent(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
     """The agent that owns this multi-agent streaming event."""
 
-    type: Literal["response.audio.transcript.done"]
+    type: Literal["response.audio.transcript.done"] = "response.audio.transcript.done"
     """The type of the event. Always `response.audio.transcript.done`."""
 
-    sequence_number: int
+    sequence_number: int = REQUIRED
     """The sequence number of this event."""

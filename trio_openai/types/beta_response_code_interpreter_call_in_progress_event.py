@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .beta_agent_tag import BetaAgentTag
 
 __all__ = ["BetaResponseCodeInterpreterCallInProgressEvent"]
@@ -16,14 +17,14 @@ class BetaResponseCodeInterpreterCallInProgressEvent(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
     """The agent that owns this multi-agent streaming event."""
 
-    type: Literal["response.code_interpreter_call.in_progress"]
+    type: Literal["response.code_interpreter_call.in_progress"] = "response.code_interpreter_call.in_progress"
     """The type of the event. Always `response.code_interpreter_call.in_progress`."""
 
-    output_index: int
+    output_index: int = REQUIRED
     """The index of the output item in the response for which the code interpreter call is in progress."""
 
-    item_id: str
+    item_id: str = REQUIRED
     """The unique identifier of the code interpreter tool call item."""
 
-    sequence_number: int
+    sequence_number: int = REQUIRED
     """The sequence number of this event, used to order streaming events."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["BetaResponseConversation"]
 
@@ -10,5 +11,5 @@ __all__ = ["BetaResponseConversation"]
 class BetaResponseConversation(BaseModel, kw_only=True):
     """The conversation that this response belonged to. Input items and output items from this response were automatically added to this conversation."""
 
-    id: str
+    id: str = REQUIRED
     """The unique ID of the conversation that this response was associated with."""

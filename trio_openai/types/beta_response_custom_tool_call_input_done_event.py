@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .beta_agent_tag import BetaAgentTag
 
 __all__ = ["BetaResponseCustomToolCallInputDoneEvent"]
@@ -16,17 +17,17 @@ class BetaResponseCustomToolCallInputDoneEvent(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
     """The agent that owns this multi-agent streaming event."""
 
-    type: Literal["response.custom_tool_call_input.done"]
+    type: Literal["response.custom_tool_call_input.done"] = "response.custom_tool_call_input.done"
     """The event type identifier."""
 
-    sequence_number: int
+    sequence_number: int = REQUIRED
     """The sequence number of this event."""
 
-    output_index: int
+    output_index: int = REQUIRED
     """The index of the output this event applies to."""
 
-    item_id: str
+    item_id: str = REQUIRED
     """Unique identifier for the API item associated with this event."""
 
-    input: str
+    input: str = REQUIRED
     """The complete input data for the custom tool call."""

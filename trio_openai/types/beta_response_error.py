@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .beta_response_error_code import BetaResponseErrorCode
 
 __all__ = ["BetaResponseError"]
@@ -11,8 +12,8 @@ __all__ = ["BetaResponseError"]
 class BetaResponseError(BaseModel, kw_only=True):
     """An error object returned when the model fails to generate a Response."""
 
-    code: BetaResponseErrorCode
+    code: BetaResponseErrorCode = REQUIRED
     """The error code for the response."""
 
-    message: str
+    message: str = REQUIRED
     """A human-readable description of the error."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .beta_agent_tag import BetaAgentTag
 
 __all__ = ["BetaResponseErrorEvent"]
@@ -16,13 +17,13 @@ class BetaResponseErrorEvent(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
     """The agent that owns this multi-agent streaming event."""
 
-    type: Literal["error"]
+    type: Literal["error"] = "error"
     """The type of the event. Always `error`."""
 
     code: str | None = None
-    message: str
+    message: str = REQUIRED
     """The error message."""
 
     param: str | None = None
-    sequence_number: int
+    sequence_number: int = REQUIRED
     """The sequence number of this event."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .beta_agent_tag import BetaAgentTag
 
 __all__ = ["BetaResponseFileSearchCallCompletedEvent"]
@@ -16,14 +17,14 @@ class BetaResponseFileSearchCallCompletedEvent(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
     """The agent that owns this multi-agent streaming event."""
 
-    type: Literal["response.file_search_call.completed"]
+    type: Literal["response.file_search_call.completed"] = "response.file_search_call.completed"
     """The type of the event. Always `response.file_search_call.completed`."""
 
-    output_index: int
+    output_index: int = REQUIRED
     """The index of the output item that the file search call is initiated."""
 
-    item_id: str
+    item_id: str = REQUIRED
     """The ID of the output item that the file search call is initiated."""
 
-    sequence_number: int
+    sequence_number: int = REQUIRED
     """The sequence number of this event."""

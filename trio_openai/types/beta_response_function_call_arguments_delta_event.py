@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .beta_agent_tag import BetaAgentTag
 
 __all__ = ["BetaResponseFunctionCallArgumentsDeltaEvent"]
@@ -16,17 +17,17 @@ class BetaResponseFunctionCallArgumentsDeltaEvent(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
     """The agent that owns this multi-agent streaming event."""
 
-    type: Literal["response.function_call_arguments.delta"]
+    type: Literal["response.function_call_arguments.delta"] = "response.function_call_arguments.delta"
     """The type of the event. Always `response.function_call_arguments.delta`."""
 
-    item_id: str
+    item_id: str = REQUIRED
     """The ID of the output item that the function-call arguments delta is added to."""
 
-    output_index: int
+    output_index: int = REQUIRED
     """The index of the output item that the function-call arguments delta is added to."""
 
-    sequence_number: int
+    sequence_number: int = REQUIRED
     """The sequence number of this event."""
 
-    delta: str
+    delta: str = REQUIRED
     """The function-call arguments delta that is added."""

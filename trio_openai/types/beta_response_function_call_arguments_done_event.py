@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .beta_agent_tag import BetaAgentTag
 
 __all__ = ["BetaResponseFunctionCallArgumentsDoneEvent"]
@@ -16,18 +17,18 @@ class BetaResponseFunctionCallArgumentsDoneEvent(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
     """The agent that owns this multi-agent streaming event."""
 
-    type: Literal["response.function_call_arguments.done"]
-    item_id: str
+    type: Literal["response.function_call_arguments.done"] = "response.function_call_arguments.done"
+    item_id: str = REQUIRED
     """The ID of the item."""
 
-    name: str
+    name: str = REQUIRED
     """The name of the function that was called."""
 
-    output_index: int
+    output_index: int = REQUIRED
     """The index of the output item."""
 
-    sequence_number: int
+    sequence_number: int = REQUIRED
     """The sequence number of this event."""
 
-    arguments: str
+    arguments: str = REQUIRED
     """The function-call arguments."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .beta_agent_tag import BetaAgentTag
 
 __all__ = ["BetaResponseImageGenCallCompletedEvent"]
@@ -16,14 +17,14 @@ class BetaResponseImageGenCallCompletedEvent(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
     """The agent that owns this multi-agent streaming event."""
 
-    type: Literal["response.image_generation_call.completed"]
+    type: Literal["response.image_generation_call.completed"] = "response.image_generation_call.completed"
     """The type of the event. Always 'response.image_generation_call.completed'."""
 
-    output_index: int
+    output_index: int = REQUIRED
     """The index of the output item in the response's output array."""
 
-    sequence_number: int
+    sequence_number: int = REQUIRED
     """The sequence number of this event."""
 
-    item_id: str
+    item_id: str = REQUIRED
     """The unique identifier of the image generation item being processed."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .beta_agent_tag import BetaAgentTag
 
 __all__ = ["BetaResponseImageGenCallPartialImageEvent"]
@@ -16,22 +17,24 @@ class BetaResponseImageGenCallPartialImageEvent(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
     """The agent that owns this multi-agent streaming event."""
 
-    type: Literal["response.image_generation_call.partial_image"]
+    type: Literal["response.image_generation_call.partial_image"] = (
+        "response.image_generation_call.partial_image"
+    )
     """The type of the event. Always 'response.image_generation_call.partial_image'."""
 
-    output_index: int
+    output_index: int = REQUIRED
     """The index of the output item in the response's output array."""
 
-    item_id: str
+    item_id: str = REQUIRED
     """The unique identifier of the image generation item being processed."""
 
-    sequence_number: int
+    sequence_number: int = REQUIRED
     """The sequence number of the image generation item being processed."""
 
-    partial_image_index: int
+    partial_image_index: int = REQUIRED
     """0-based index for the partial image (backend is 1-based, but this is 0-based for the user)."""
 
-    partial_image_b64: str
+    partial_image_b64: str = REQUIRED
     """Base64-encoded partial image data, suitable for rendering as an image."""
 
     size: str | None = None

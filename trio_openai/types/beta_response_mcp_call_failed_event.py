@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .beta_agent_tag import BetaAgentTag
 
 __all__ = ["BetaResponseMCPCallFailedEvent"]
@@ -16,14 +17,14 @@ class BetaResponseMCPCallFailedEvent(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
     """The agent that owns this multi-agent streaming event."""
 
-    type: Literal["response.mcp_call.failed"]
+    type: Literal["response.mcp_call.failed"] = "response.mcp_call.failed"
     """The type of the event. Always 'response.mcp_call.failed'."""
 
-    item_id: str
+    item_id: str = REQUIRED
     """The ID of the MCP tool call item that failed."""
 
-    output_index: int
+    output_index: int = REQUIRED
     """The index of the output item that failed."""
 
-    sequence_number: int
+    sequence_number: int = REQUIRED
     """The sequence number of this event."""

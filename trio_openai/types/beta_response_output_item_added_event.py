@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .beta_agent_tag import BetaAgentTag
 from .beta_output_item import BetaOutputItem
 
@@ -17,13 +18,13 @@ class BetaResponseOutputItemAddedEvent(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
     """The agent that owns this multi-agent streaming event."""
 
-    type: Literal["response.output_item.added"]
+    type: Literal["response.output_item.added"] = "response.output_item.added"
     """The type of the event. Always `response.output_item.added`."""
 
-    output_index: int
+    output_index: int = REQUIRED
     """The index of the output item that was added."""
 
-    sequence_number: int
+    sequence_number: int = REQUIRED
     """The sequence number of this event."""
 
-    item: BetaOutputItem
+    item: BetaOutputItem = REQUIRED

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .beta_agent_tag import BetaAgentTag
 from .beta_annotation import BetaAnnotation
 
@@ -17,22 +18,22 @@ class BetaResponseOutputTextAnnotationAddedEvent(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
     """The agent that owns this multi-agent streaming event."""
 
-    type: Literal["response.output_text.annotation.added"]
+    type: Literal["response.output_text.annotation.added"] = "response.output_text.annotation.added"
     """The type of the event. Always 'response.output_text.annotation.added'."""
 
-    item_id: str
+    item_id: str = REQUIRED
     """The unique identifier of the item to which the annotation is being added."""
 
-    output_index: int
+    output_index: int = REQUIRED
     """The index of the output item in the response's output array."""
 
-    content_index: int
+    content_index: int = REQUIRED
     """The index of the content part within the output item."""
 
-    annotation_index: int
+    annotation_index: int = REQUIRED
     """The index of the annotation within the content part."""
 
-    sequence_number: int
+    sequence_number: int = REQUIRED
     """The sequence number of this event."""
 
     annotation: BetaAnnotation | None = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .beta_agent_tag import BetaAgentTag
 from .beta_response import BetaResponse
 
@@ -17,11 +18,11 @@ class BetaResponseQueuedEvent(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
     """The agent that owns this multi-agent streaming event."""
 
-    type: Literal["response.queued"]
+    type: Literal["response.queued"] = "response.queued"
     """The type of the event. Always 'response.queued'."""
 
-    response: BetaResponse
+    response: BetaResponse = REQUIRED
     """The response object"""
 
-    sequence_number: int
+    sequence_number: int = REQUIRED
     """The sequence number for this event."""

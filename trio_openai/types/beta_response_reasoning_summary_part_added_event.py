@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .beta_agent_tag import BetaAgentTag
 
 __all__ = ["BetaResponseReasoningSummaryPartAddedEvent", "BetaResponseReasoningSummaryPartAddedEventPart"]
@@ -16,30 +17,30 @@ class BetaResponseReasoningSummaryPartAddedEvent(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
     """The agent that owns this multi-agent streaming event."""
 
-    type: Literal["response.reasoning_summary_part.added"]
+    type: Literal["response.reasoning_summary_part.added"] = "response.reasoning_summary_part.added"
     """The type of the event. Always `response.reasoning_summary_part.added`."""
 
-    item_id: str
+    item_id: str = REQUIRED
     """The ID of the item this summary part is associated with."""
 
-    output_index: int
+    output_index: int = REQUIRED
     """The index of the output item this summary part is associated with."""
 
-    summary_index: int
+    summary_index: int = REQUIRED
     """The index of the summary part within the reasoning summary."""
 
-    sequence_number: int
+    sequence_number: int = REQUIRED
     """The sequence number of this event."""
 
-    part: BetaResponseReasoningSummaryPartAddedEventPart
+    part: BetaResponseReasoningSummaryPartAddedEventPart = REQUIRED
     """The summary part that was added."""
 
 
 class BetaResponseReasoningSummaryPartAddedEventPart(BaseModel, kw_only=True):
     """The summary part that was added."""
 
-    type: Literal["summary_text"]
+    type: Literal["summary_text"] = "summary_text"
     """The type of the summary part. Always `summary_text`."""
 
-    text: str
+    text: str = REQUIRED
     """The text of the summary part."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
-from ._union import OpenEnum
+from ._union import REQUIRED, OpenEnum
 from .beta_agent_tag import BetaAgentTag
 
 __all__ = ["BetaResponseReasoningSummaryPartDoneEvent", "BetaResponseReasoningSummaryPartDoneEventPart"]
@@ -17,33 +17,33 @@ class BetaResponseReasoningSummaryPartDoneEvent(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
     """The agent that owns this multi-agent streaming event."""
 
-    type: Literal["response.reasoning_summary_part.done"]
+    type: Literal["response.reasoning_summary_part.done"] = "response.reasoning_summary_part.done"
     """The type of the event. Always `response.reasoning_summary_part.done`."""
 
-    item_id: str
+    item_id: str = REQUIRED
     """The ID of the item this summary part is associated with."""
 
-    output_index: int
+    output_index: int = REQUIRED
     """The index of the output item this summary part is associated with."""
 
-    summary_index: int
+    summary_index: int = REQUIRED
     """The index of the summary part within the reasoning summary."""
 
     status: OpenEnum[Literal["incomplete"]] | None = None
     """The completion status of the summary part. Omitted when the part completed normally and set to `incomplete` when generation was interrupted."""
 
-    sequence_number: int
+    sequence_number: int = REQUIRED
     """The sequence number of this event."""
 
-    part: BetaResponseReasoningSummaryPartDoneEventPart
+    part: BetaResponseReasoningSummaryPartDoneEventPart = REQUIRED
     """The completed summary part."""
 
 
 class BetaResponseReasoningSummaryPartDoneEventPart(BaseModel, kw_only=True):
     """The completed summary part."""
 
-    type: Literal["summary_text"]
+    type: Literal["summary_text"] = "summary_text"
     """The type of the summary part. Always `summary_text`."""
 
-    text: str
+    text: str = REQUIRED
     """The text of the summary part."""

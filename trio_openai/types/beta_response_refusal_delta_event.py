@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .beta_agent_tag import BetaAgentTag
 
 __all__ = ["BetaResponseRefusalDeltaEvent"]
@@ -16,20 +17,20 @@ class BetaResponseRefusalDeltaEvent(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
     """The agent that owns this multi-agent streaming event."""
 
-    type: Literal["response.refusal.delta"]
+    type: Literal["response.refusal.delta"] = "response.refusal.delta"
     """The type of the event. Always `response.refusal.delta`."""
 
-    item_id: str
+    item_id: str = REQUIRED
     """The ID of the output item that the refusal text is added to."""
 
-    output_index: int
+    output_index: int = REQUIRED
     """The index of the output item that the refusal text is added to."""
 
-    content_index: int
+    content_index: int = REQUIRED
     """The index of the content part that the refusal text is added to."""
 
-    delta: str
+    delta: str = REQUIRED
     """The refusal text that is added."""
 
-    sequence_number: int
+    sequence_number: int = REQUIRED
     """The sequence number of this event."""

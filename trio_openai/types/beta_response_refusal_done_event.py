@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .beta_agent_tag import BetaAgentTag
 
 __all__ = ["BetaResponseRefusalDoneEvent"]
@@ -16,20 +17,20 @@ class BetaResponseRefusalDoneEvent(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
     """The agent that owns this multi-agent streaming event."""
 
-    type: Literal["response.refusal.done"]
+    type: Literal["response.refusal.done"] = "response.refusal.done"
     """The type of the event. Always `response.refusal.done`."""
 
-    item_id: str
+    item_id: str = REQUIRED
     """The ID of the output item that the refusal text is finalized."""
 
-    output_index: int
+    output_index: int = REQUIRED
     """The index of the output item that the refusal text is finalized."""
 
-    content_index: int
+    content_index: int = REQUIRED
     """The index of the content part that the refusal text is finalized."""
 
-    refusal: str
+    refusal: str = REQUIRED
     """The refusal text that is finalized."""
 
-    sequence_number: int
+    sequence_number: int = REQUIRED
     """The sequence number of this event."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .beta_agent_tag import BetaAgentTag
 
 __all__ = ["BetaResponseShellCallCommandDeltaStreamingEvent"]
@@ -13,20 +14,20 @@ __all__ = ["BetaResponseShellCallCommandDeltaStreamingEvent"]
 class BetaResponseShellCallCommandDeltaStreamingEvent(BaseModel, kw_only=True):
     """A streaming event that indicated a shell command was incrementally updated."""
 
-    type: Literal["response.shell_call_command.delta"]
+    type: Literal["response.shell_call_command.delta"] = "response.shell_call_command.delta"
     """The type of the event, always `response.shell_call_command.delta`."""
 
-    sequence_number: int
+    sequence_number: int = REQUIRED
     """The sequence number of the event that was emitted."""
 
     agent: BetaAgentTag | None = None
-    output_index: int
+    output_index: int = REQUIRED
     """The index of the output item that was updated."""
 
-    command_index: int
+    command_index: int = REQUIRED
     """The index of the shell command that was updated."""
 
-    delta: str
+    delta: str = REQUIRED
     """The shell command delta that was appended."""
 
     obfuscation: str | None = None

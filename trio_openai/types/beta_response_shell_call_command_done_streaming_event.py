@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .beta_agent_tag import BetaAgentTag
 
 __all__ = ["BetaResponseShellCallCommandDoneStreamingEvent"]
@@ -13,18 +14,18 @@ __all__ = ["BetaResponseShellCallCommandDoneStreamingEvent"]
 class BetaResponseShellCallCommandDoneStreamingEvent(BaseModel, kw_only=True):
     """A streaming event that indicated a shell command was completed."""
 
-    type: Literal["response.shell_call_command.done"]
+    type: Literal["response.shell_call_command.done"] = "response.shell_call_command.done"
     """The type of the event, always `response.shell_call_command.done`."""
 
-    sequence_number: int
+    sequence_number: int = REQUIRED
     """The sequence number of the event that was emitted."""
 
     agent: BetaAgentTag | None = None
-    output_index: int
+    output_index: int = REQUIRED
     """The index of the output item that was updated."""
 
-    command_index: int
+    command_index: int = REQUIRED
     """The index of the shell command that was completed."""
 
-    command: str
+    command: str = REQUIRED
     """The final shell command that was emitted."""

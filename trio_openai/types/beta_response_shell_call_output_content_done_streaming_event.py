@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .beta_agent_tag import BetaAgentTag
 from .beta_function_shell_call_output_content import BetaFunctionShellCallOutputContent
 
@@ -14,21 +15,21 @@ __all__ = ["BetaResponseShellCallOutputContentDoneStreamingEvent"]
 class BetaResponseShellCallOutputContentDoneStreamingEvent(BaseModel, kw_only=True):
     """A streaming event that indicated shell call output was completed."""
 
-    type: Literal["response.shell_call_output_content.done"]
+    type: Literal["response.shell_call_output_content.done"] = "response.shell_call_output_content.done"
     """The type of the event, always `response.shell_call_output_content.done`."""
 
-    sequence_number: int
+    sequence_number: int = REQUIRED
     """The sequence number of the event that was emitted."""
 
     agent: BetaAgentTag | None = None
-    item_id: str
+    item_id: str = REQUIRED
     """The ID of the output item that was updated."""
 
-    output_index: int
+    output_index: int = REQUIRED
     """The index of the output item that was updated."""
 
-    command_index: int
+    command_index: int = REQUIRED
     """The index of the shell command that produced output."""
 
-    output: list[BetaFunctionShellCallOutputContent]
+    output: list[BetaFunctionShellCallOutputContent] = REQUIRED
     """The output contents emitted for the shell command."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .beta_agent_tag import BetaAgentTag
 from .beta_response_log_prob import BetaResponseLogProb
 
@@ -17,23 +18,23 @@ class BetaResponseTextDeltaEvent(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
     """The agent that owns this multi-agent streaming event."""
 
-    type: Literal["response.output_text.delta"]
+    type: Literal["response.output_text.delta"] = "response.output_text.delta"
     """The type of the event. Always `response.output_text.delta`."""
 
-    item_id: str
+    item_id: str = REQUIRED
     """The ID of the output item that the text delta was added to."""
 
-    output_index: int
+    output_index: int = REQUIRED
     """The index of the output item that the text delta was added to."""
 
-    content_index: int
+    content_index: int = REQUIRED
     """The index of the content part that the text delta was added to."""
 
-    delta: str
+    delta: str = REQUIRED
     """The text delta that was added."""
 
-    sequence_number: int
+    sequence_number: int = REQUIRED
     """The sequence number for this event."""
 
-    logprobs: list[BetaResponseLogProb]
+    logprobs: list[BetaResponseLogProb] = REQUIRED
     """The log probabilities of the tokens in the delta."""

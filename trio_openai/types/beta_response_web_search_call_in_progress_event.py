@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .beta_agent_tag import BetaAgentTag
 
 __all__ = ["BetaResponseWebSearchCallInProgressEvent"]
@@ -16,14 +17,14 @@ class BetaResponseWebSearchCallInProgressEvent(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
     """The agent that owns this multi-agent streaming event."""
 
-    type: Literal["response.web_search_call.in_progress"]
+    type: Literal["response.web_search_call.in_progress"] = "response.web_search_call.in_progress"
     """The type of the event. Always `response.web_search_call.in_progress`."""
 
-    output_index: int
+    output_index: int = REQUIRED
     """The index of the output item that the web search call is associated with."""
 
-    item_id: str
+    item_id: str = REQUIRED
     """Unique ID for the output item associated with the web search call."""
 
-    sequence_number: int
+    sequence_number: int = REQUIRED
     """The sequence number of the web search call being processed."""

@@ -12,5 +12,5 @@ __all__ = ["BetaScreenshotParam"]
 class BetaScreenshotParam(BaseModel, kw_only=True):
     """A screenshot action."""
 
-    type: Literal["screenshot"]
+    type: Literal["screenshot"] = "screenshot"
     """Specifies the event type. For a screenshot action, this property is always set to `screenshot`."""

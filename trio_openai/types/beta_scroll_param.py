@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["BetaScrollParam"]
 
@@ -12,19 +13,19 @@ __all__ = ["BetaScrollParam"]
 class BetaScrollParam(BaseModel, kw_only=True):
     """A scroll action."""
 
-    type: Literal["scroll"]
+    type: Literal["scroll"] = "scroll"
     """Specifies the event type. For a scroll action, this property is always set to `scroll`."""
 
-    x: int
+    x: int = REQUIRED
     """The x-coordinate where the scroll occurred."""
 
-    y: int
+    y: int = REQUIRED
     """The y-coordinate where the scroll occurred."""
 
-    scroll_x: int
+    scroll_x: int = REQUIRED
     """The horizontal scroll distance."""
 
-    scroll_y: int
+    scroll_y: int = REQUIRED
     """The vertical scroll distance."""
 
     keys: list[str] | None = None

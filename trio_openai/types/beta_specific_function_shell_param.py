@@ -12,5 +12,5 @@ __all__ = ["BetaSpecificFunctionShellParam"]
 class BetaSpecificFunctionShellParam(BaseModel, kw_only=True):
     """Forces the model to call the shell tool when a tool call is required."""
 
-    type: Literal["shell"]
+    type: Literal["shell"] = "shell"
     """The tool to call. Always `shell`."""

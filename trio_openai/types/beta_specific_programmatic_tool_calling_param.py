@@ -10,5 +10,5 @@ __all__ = ["BetaSpecificProgrammaticToolCallingParam"]
 
 
 class BetaSpecificProgrammaticToolCallingParam(BaseModel, kw_only=True):
-    type: Literal["programmatic_tool_calling"]
+    type: Literal["programmatic_tool_calling"] = "programmatic_tool_calling"
     """The tool to call. Always `programmatic_tool_calling`."""

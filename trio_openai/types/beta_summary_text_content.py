@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["BetaSummaryTextContent"]
 
@@ -12,8 +13,8 @@ __all__ = ["BetaSummaryTextContent"]
 class BetaSummaryTextContent(BaseModel, kw_only=True):
     """A summary text from the model."""
 
-    type: Literal["summary_text"]
+    type: Literal["summary_text"] = "summary_text"
     """The type of the object. Always `summary_text`."""
 
-    text: str
+    text: str = REQUIRED
     """A summary of the reasoning output from the model so far."""

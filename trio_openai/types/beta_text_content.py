@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["BetaTextContent"]
 
@@ -12,5 +13,5 @@ __all__ = ["BetaTextContent"]
 class BetaTextContent(BaseModel, kw_only=True):
     """A text content."""
 
-    type: Literal["text"]
-    text: str
+    type: Literal["text"] = "text"
+    text: str = REQUIRED

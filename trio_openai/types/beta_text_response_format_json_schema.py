@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["BetaTextResponseFormatJsonSchema"]
 
@@ -12,16 +13,16 @@ __all__ = ["BetaTextResponseFormatJsonSchema"]
 class BetaTextResponseFormatJsonSchema(BaseModel, kw_only=True):
     """JSON Schema response format. Used to generate structured JSON responses. Learn more about [Structured Outputs](/docs/guides/structured-outputs)."""
 
-    type: Literal["json_schema"]
+    type: Literal["json_schema"] = "json_schema"
     """The type of response format being defined. Always `json_schema`."""
 
     description: str | None = None
     """A description of what the response format is for, used by the model to determine how to respond in the format."""
 
-    name: str
+    name: str = REQUIRED
     """The name of the response format. Must be a-z, A-Z, 0-9, or contain underscores and dashes, with a maximum length of 64."""
 
-    schema: dict[str, Any]
+    schema: dict[str, Any] = REQUIRED
     """The schema for the response format, described as a JSON Schema object. Learn how to build JSON schemas [here](https://json-schema.org/)."""
 
     strict: bool | None = None

@@ -3,19 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Literal, Required, TypedDict
+from typing import TypedDict
 
 __all__ = [
-    "CreateThreadAndRunToolChoiceParam",
     "CreateThreadAndRunToolResourcesCodeInterpreterParam",
     "CreateThreadAndRunToolResourcesFileSearchParam",
     "CreateThreadAndRunToolResourcesParam",
-    "CreateThreadAndRunTruncationStrategyParam",
 ]
-
-
-class CreateThreadAndRunToolChoiceParam(TypedDict, total=False):
-    """Controls which (if any) tool is called by the model. `none` means the model will not call any tools and instead generates a message. `auto` is the default value and means the model can pick between generating a message or calling one or more tools. `required` means the model must call one or more tools before responding to the user. Specifying a particular tool like `{"type": "file_search"}` or `{"type": "function", "function": {"name": "my_function"}}` forces the model to call that tool."""
 
 
 class CreateThreadAndRunToolResourcesCodeInterpreterParam(TypedDict, total=False):
@@ -33,12 +27,3 @@ class CreateThreadAndRunToolResourcesParam(TypedDict, total=False):
 
     code_interpreter: CreateThreadAndRunToolResourcesCodeInterpreterParam
     file_search: CreateThreadAndRunToolResourcesFileSearchParam
-
-
-class CreateThreadAndRunTruncationStrategyParam(TypedDict, total=False):
-    """Controls for how a thread will be truncated prior to the run. Use this to control the initial context window of the run."""
-
-    type: Required[Literal["auto", "last_messages"]]
-    """The truncation strategy to use for the thread. The default is `auto`. If set to `last_messages`, the thread will be truncated to the n most recent messages in the thread. When set to `auto`, messages in the middle of the thread will be dropped to fit the context length of the model, `max_prompt_tokens`."""
-
-    last_messages: int | None

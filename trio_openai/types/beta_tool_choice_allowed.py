@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from ._base import BaseModel
-from ._union import OpenEnum
+from ._union import REQUIRED, OpenEnum
 
 __all__ = ["BetaToolChoiceAllowed"]
 
@@ -13,11 +13,11 @@ __all__ = ["BetaToolChoiceAllowed"]
 class BetaToolChoiceAllowed(BaseModel, kw_only=True):
     """Constrains the tools available to the model to a pre-defined set."""
 
-    type: Literal["allowed_tools"]
+    type: Literal["allowed_tools"] = "allowed_tools"
     """Allowed tool configuration type. Always `allowed_tools`."""
 
-    mode: OpenEnum[Literal["auto", "required"]]
+    mode: OpenEnum[Literal["auto", "required"]] = REQUIRED
     """Constrains the tools available to the model to a pre-defined set."""
 
-    tools: list[dict[str, Any]]
+    tools: list[dict[str, Any]] = REQUIRED
     """A list of tool definitions that the model should be allowed to call."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["BetaToolChoiceCustom"]
 
@@ -12,8 +13,8 @@ __all__ = ["BetaToolChoiceCustom"]
 class BetaToolChoiceCustom(BaseModel, kw_only=True):
     """Use this option to force the model to call a specific custom tool."""
 
-    type: Literal["custom"]
+    type: Literal["custom"] = "custom"
     """For custom tool calling, the type is always `custom`."""
 
-    name: str
+    name: str = REQUIRED
     """The name of the custom tool to call."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["BetaToolChoiceFunction"]
 
@@ -12,8 +13,8 @@ __all__ = ["BetaToolChoiceFunction"]
 class BetaToolChoiceFunction(BaseModel, kw_only=True):
     """Use this option to force the model to call a specific function."""
 
-    type: Literal["function"]
+    type: Literal["function"] = "function"
     """For function calling, the type is always `function`."""
 
-    name: str
+    name: str = REQUIRED
     """The name of the function to call."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["BetaToolChoiceMCP"]
 
@@ -12,10 +13,10 @@ __all__ = ["BetaToolChoiceMCP"]
 class BetaToolChoiceMCP(BaseModel, kw_only=True):
     """Use this option to force the model to call a specific tool on a remote MCP server."""
 
-    type: Literal["mcp"]
+    type: Literal["mcp"] = "mcp"
     """For MCP tools, the type is always `mcp`."""
 
-    server_label: str
+    server_label: str = REQUIRED
     """The label of the MCP server to use."""
 
     name: str | None = None

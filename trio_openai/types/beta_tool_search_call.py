@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .beta_agent_tag import BetaAgentTag
 from .beta_function_call_status import BetaFunctionCallStatus
 from .beta_tool_search_execution_type import BetaToolSearchExecutionType
@@ -14,17 +15,17 @@ __all__ = ["BetaToolSearchCall"]
 
 class BetaToolSearchCall(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
-    type: Literal["tool_search_call"]
+    type: Literal["tool_search_call"] = "tool_search_call"
     """The type of the item. Always `tool_search_call`."""
 
-    id: str
+    id: str = REQUIRED
     """The unique ID of the tool search call item."""
 
     call_id: str | None = None
-    execution: BetaToolSearchExecutionType
-    arguments: Any
+    execution: BetaToolSearchExecutionType = REQUIRED
+    arguments: Any = REQUIRED
     """Arguments used for the tool search call."""
 
-    status: BetaFunctionCallStatus
+    status: BetaFunctionCallStatus = REQUIRED
     created_by: str | None = None
     """The identifier of the actor that created the item."""

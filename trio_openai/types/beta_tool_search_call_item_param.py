@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .beta_agent_tag_param import BetaAgentTagParam
 from .beta_function_call_item_status import BetaFunctionCallItemStatus
 from .beta_tool_search_execution_type import BetaToolSearchExecutionType
@@ -16,9 +17,9 @@ class BetaToolSearchCallItemParam(BaseModel, kw_only=True):
     agent: BetaAgentTagParam | None = None
     id: str | None = None
     call_id: str | None = None
-    type: Literal["tool_search_call"]
+    type: Literal["tool_search_call"] = "tool_search_call"
     """The item type. Always `tool_search_call`."""
 
     execution: BetaToolSearchExecutionType | None = None
-    arguments: dict[str, Any]
+    arguments: dict[str, Any] = REQUIRED
     status: BetaFunctionCallItemStatus | None = None

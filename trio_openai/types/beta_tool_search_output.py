@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .beta_agent_tag import BetaAgentTag
 from .beta_function_call_output_status_enum import BetaFunctionCallOutputStatusEnum
 from .beta_tool import BetaTool
@@ -15,17 +16,17 @@ __all__ = ["BetaToolSearchOutput"]
 
 class BetaToolSearchOutput(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
-    type: Literal["tool_search_output"]
+    type: Literal["tool_search_output"] = "tool_search_output"
     """The type of the item. Always `tool_search_output`."""
 
-    id: str
+    id: str = REQUIRED
     """The unique ID of the tool search output item."""
 
     call_id: str | None = None
-    execution: BetaToolSearchExecutionType
-    tools: list[BetaTool]
+    execution: BetaToolSearchExecutionType = REQUIRED
+    tools: list[BetaTool] = REQUIRED
     """The loaded tool definitions returned by tool search."""
 
-    status: BetaFunctionCallOutputStatusEnum
+    status: BetaFunctionCallOutputStatusEnum = REQUIRED
     created_by: str | None = None
     """The identifier of the actor that created the item."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .beta_agent_tag_param import BetaAgentTagParam
 from .beta_function_call_item_status import BetaFunctionCallItemStatus
 from .beta_tool import BetaTool
@@ -17,11 +18,11 @@ class BetaToolSearchOutputItemParam(BaseModel, kw_only=True):
     agent: BetaAgentTagParam | None = None
     id: str | None = None
     call_id: str | None = None
-    type: Literal["tool_search_output"]
+    type: Literal["tool_search_output"] = "tool_search_output"
     """The item type. Always `tool_search_output`."""
 
     execution: BetaToolSearchExecutionType | None = None
-    tools: list[BetaTool]
+    tools: list[BetaTool] = REQUIRED
     """The loaded tool definitions returned by the tool search output."""
 
     status: BetaFunctionCallItemStatus | None = None

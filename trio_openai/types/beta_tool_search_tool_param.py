@@ -13,7 +13,7 @@ __all__ = ["BetaToolSearchToolParam"]
 class BetaToolSearchToolParam(BaseModel, kw_only=True):
     """Hosted or BYOT tool search configuration for deferred tools."""
 
-    type: Literal["tool_search"]
+    type: Literal["tool_search"] = "tool_search"
     """The type of the tool. Always `tool_search`."""
 
     execution: BetaToolSearchExecutionType | None = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import msgspec
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["BetaTopLogProb"]
 
@@ -12,6 +13,6 @@ __all__ = ["BetaTopLogProb"]
 class BetaTopLogProb(BaseModel, kw_only=True):
     """The top log probability of a token."""
 
-    token: str
-    logprob: float
-    bytes_: list[int] = msgspec.field(name="bytes")
+    token: str = REQUIRED
+    logprob: float = REQUIRED
+    bytes_: list[int] = msgspec.field(name="bytes", default=REQUIRED)

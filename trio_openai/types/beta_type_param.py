@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["BetaTypeParam"]
 
@@ -12,8 +13,8 @@ __all__ = ["BetaTypeParam"]
 class BetaTypeParam(BaseModel, kw_only=True):
     """An action to type in text."""
 
-    type: Literal["type"]
+    type: Literal["type"] = "type"
     """Specifies the event type. For a type action, this property is always set to `type`."""
 
-    text: str
+    text: str = REQUIRED
     """The text to type."""

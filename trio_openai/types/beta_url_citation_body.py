@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["BetaUrlCitationBody"]
 
@@ -12,17 +13,17 @@ __all__ = ["BetaUrlCitationBody"]
 class BetaUrlCitationBody(BaseModel, kw_only=True):
     """A citation for a web resource used to generate a model response."""
 
-    type: Literal["url_citation"]
+    type: Literal["url_citation"] = "url_citation"
     """The type of the URL citation. Always `url_citation`."""
 
-    url: str
+    url: str = REQUIRED
     """The URL of the web resource."""
 
-    start_index: int
+    start_index: int = REQUIRED
     """The index of the first character of the URL citation in the message."""
 
-    end_index: int
+    end_index: int = REQUIRED
     """The index of the last character of the URL citation in the message."""
 
-    title: str
+    title: str = REQUIRED
     """The title of the web resource."""

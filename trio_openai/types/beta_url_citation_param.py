@@ -5,22 +5,23 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["BetaUrlCitationParam"]
 
 
 class BetaUrlCitationParam(BaseModel, kw_only=True):
-    type: Literal["url_citation"]
+    type: Literal["url_citation"] = "url_citation"
     """The citation type. Always `url_citation`."""
 
-    start_index: int
+    start_index: int = REQUIRED
     """The index of the first character of the citation in the message."""
 
-    end_index: int
+    end_index: int = REQUIRED
     """The index of the last character of the citation in the message."""
 
-    url: str
+    url: str = REQUIRED
     """The URL of the cited resource."""
 
-    title: str
+    title: str = REQUIRED
     """The title of the cited resource."""

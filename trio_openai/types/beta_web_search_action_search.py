@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["BetaWebSearchActionSearch", "BetaWebSearchActionSearchSourcesItem"]
 
@@ -12,7 +13,7 @@ __all__ = ["BetaWebSearchActionSearch", "BetaWebSearchActionSearchSourcesItem"]
 class BetaWebSearchActionSearch(BaseModel, kw_only=True):
     """Action type "search" - Performs a web search query."""
 
-    type: Literal["search"]
+    type: Literal["search"] = "search"
     """The action type."""
 
     query: str | None = None
@@ -28,8 +29,8 @@ class BetaWebSearchActionSearch(BaseModel, kw_only=True):
 class BetaWebSearchActionSearchSourcesItem(BaseModel, kw_only=True):
     """A source used in the search."""
 
-    type: Literal["url"]
+    type: Literal["url"] = "url"
     """The type of source. Always `url`."""
 
-    url: str
+    url: str = REQUIRED
     """The URL of the source."""

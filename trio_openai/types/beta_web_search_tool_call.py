@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from ._base import BaseModel
-from ._union import OpenEnum, tagged_union
+from ._union import REQUIRED, OpenEnum, tagged_union
 from .beta_agent_tag import BetaAgentTag
 from .beta_web_search_action_find import BetaWebSearchActionFind
 from .beta_web_search_action_open_page import BetaWebSearchActionOpenPage
@@ -20,16 +20,16 @@ class BetaWebSearchToolCall(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
     """The agent that produced this item."""
 
-    id: str
+    id: str = REQUIRED
     """The unique ID of the web search tool call."""
 
-    type: Literal["web_search_call"]
+    type: Literal["web_search_call"] = "web_search_call"
     """The type of the web search tool call. Always `web_search_call`."""
 
-    status: OpenEnum[Literal["in_progress", "searching", "completed", "failed"]]
+    status: OpenEnum[Literal["in_progress", "searching", "completed", "failed"]] = REQUIRED
     """The status of the web search tool call."""
 
-    action: BetaWebSearchToolCallAction
+    action: BetaWebSearchToolCallAction = REQUIRED
     """An object describing the specific action taken in this web search call. Includes details on how the model used the web (search, open_page, find_in_page)."""
 
 

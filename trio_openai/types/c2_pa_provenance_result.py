@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .c2_pa_validation_state_api import C2PAValidationStateApi
 from .provenance_detection_result_api import ProvenanceDetectionResultApi
 
@@ -12,11 +13,11 @@ __all__ = ["C2PAProvenanceResult"]
 
 
 class C2PAProvenanceResult(BaseModel, kw_only=True):
-    type: Literal["c2pa"]
+    type: Literal["c2pa"] = "c2pa"
     """The provenance signal type. Always `c2pa`."""
 
-    outcome: ProvenanceDetectionResultApi
-    validation_state: C2PAValidationStateApi
+    outcome: ProvenanceDetectionResultApi = REQUIRED
+    validation_state: C2PAValidationStateApi = REQUIRED
     issuer: str | None = None
     model: str | None = None
     generated_at: str | None = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
-from ._union import OpenEnum
+from ._union import REQUIRED, OpenEnum
 
 __all__ = ["Certificate", "CertificateCertificateDetails"]
 
@@ -13,19 +13,21 @@ __all__ = ["Certificate", "CertificateCertificateDetails"]
 class Certificate(BaseModel, kw_only=True):
     """Represents an individual `certificate` uploaded to the organization."""
 
-    object: OpenEnum[Literal["certificate", "organization.certificate", "organization.project.certificate"]]
+    object: OpenEnum[
+        Literal["certificate", "organization.certificate", "organization.project.certificate"]
+    ] = REQUIRED
     """The object type."""
 
-    id: str
+    id: str = REQUIRED
     """The identifier, which can be referenced in API endpoints"""
 
     name: str | None = None
     """The name of the certificate."""
 
-    created_at: int
+    created_at: int = REQUIRED
     """The Unix timestamp (in seconds) of when the certificate was uploaded."""
 
-    certificate_details: CertificateCertificateDetails
+    certificate_details: CertificateCertificateDetails = REQUIRED
     active: bool | None = None
     """Whether the certificate is currently active at the specified scope. Not returned when getting details for a specific certificate."""
 

@@ -5,16 +5,17 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["ChatCompletionDeleted"]
 
 
 class ChatCompletionDeleted(BaseModel, kw_only=True):
-    object: Literal["chat.completion.deleted"]
+    object: Literal["chat.completion.deleted"] = "chat.completion.deleted"
     """The type of object being deleted."""
 
-    id: str
+    id: str = REQUIRED
     """The ID of the chat completion that was deleted."""
 
-    deleted: bool
+    deleted: bool = REQUIRED
     """Whether the chat completion was deleted."""

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["ChatCompletionMessageToolCallChunk", "ChatCompletionMessageToolCallChunkFunction"]
 
 
 class ChatCompletionMessageToolCallChunk(BaseModel, kw_only=True):
-    index: int
+    index: int = REQUIRED
     id: str | None = None
     """The ID of the tool call."""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TypeAlias
 
 from ._base import BaseModel
-from ._union import tagged_union
+from ._union import REQUIRED, tagged_union
 from .chat_completion_moderation_error import ChatCompletionModerationError
 from .chat_completion_moderation_results import ChatCompletionModerationResults
 
@@ -15,10 +15,10 @@ __all__ = ["ChatCompletionModeration", "ChatCompletionModerationInput", "ChatCom
 class ChatCompletionModeration(BaseModel, kw_only=True):
     """Moderation results or errors for the request input and generated output."""
 
-    input: ChatCompletionModerationInput
+    input: ChatCompletionModerationInput = REQUIRED
     """Moderation for the request input."""
 
-    output: ChatCompletionModerationOutput
+    output: ChatCompletionModerationOutput = REQUIRED
     """Moderation for the generated output."""
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["ChatCompletionModerationError"]
 
@@ -12,11 +13,11 @@ __all__ = ["ChatCompletionModerationError"]
 class ChatCompletionModerationError(BaseModel, kw_only=True):
     """An error produced while attempting moderation."""
 
-    type: Literal["error"]
+    type: Literal["error"] = "error"
     """The object type, which is always `error`."""
 
-    code: str
+    code: str = REQUIRED
     """The error code."""
 
-    message: str
+    message: str = REQUIRED
     """The error message."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .moderation_result_body import ModerationResultBody
 
 __all__ = ["ChatCompletionModerationResults"]
@@ -13,11 +14,11 @@ __all__ = ["ChatCompletionModerationResults"]
 class ChatCompletionModerationResults(BaseModel, kw_only=True):
     """Successful moderation results for the request input or generated output."""
 
-    type: Literal["moderation_results"]
+    type: Literal["moderation_results"] = "moderation_results"
     """The object type, which is always `moderation_results`."""
 
-    model: str
+    model: str = REQUIRED
     """The moderation model used to generate the results."""
 
-    results: list[ModerationResultBody]
+    results: list[ModerationResultBody] = REQUIRED
     """A list of moderation results."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
-from ._union import OpenEnum
+from ._union import REQUIRED, OpenEnum
 from .prompt_cache_breakpoint_param import PromptCacheBreakpointParam
 
 __all__ = [
@@ -17,16 +17,16 @@ __all__ = [
 class ChatCompletionRequestMessageContentPartImage(BaseModel, kw_only=True):
     """Learn about [image inputs](/docs/guides/vision)."""
 
-    type: Literal["image_url"]
+    type: Literal["image_url"] = "image_url"
     """The type of the content part."""
 
-    image_url: ChatCompletionRequestMessageContentPartImageImageUrl
+    image_url: ChatCompletionRequestMessageContentPartImageImageUrl = REQUIRED
     prompt_cache_breakpoint: PromptCacheBreakpointParam | None = None
     """Marks the exact end of a reusable prompt prefix. The breakpoint inherits its TTL from the request's `prompt_cache_options.ttl`; the boundary is not rounded to a token block."""
 
 
 class ChatCompletionRequestMessageContentPartImageImageUrl(BaseModel, kw_only=True):
-    url: str
+    url: str = REQUIRED
     """Either a URL of the image or the base64 encoded image data."""
 
     detail: OpenEnum[Literal["auto", "low", "high"]] | None = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .prompt_cache_breakpoint_param import PromptCacheBreakpointParam
 
 __all__ = ["ChatCompletionRequestMessageContentPartText"]
@@ -13,10 +14,10 @@ __all__ = ["ChatCompletionRequestMessageContentPartText"]
 class ChatCompletionRequestMessageContentPartText(BaseModel, kw_only=True):
     """Learn about [text inputs](/docs/guides/text-generation)."""
 
-    type: Literal["text"]
+    type: Literal["text"] = "text"
     """The type of the content part."""
 
-    text: str
+    text: str = REQUIRED
     """The text content."""
 
     prompt_cache_breakpoint: PromptCacheBreakpointParam | None = None

@@ -5,27 +5,28 @@ from __future__ import annotations
 import msgspec
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["ChatCompletionTokenLogprob", "ChatCompletionTokenLogprobTopLogprobsItem"]
 
 
 class ChatCompletionTokenLogprob(BaseModel, kw_only=True):
-    token: str
+    token: str = REQUIRED
     """The token."""
 
-    logprob: float
+    logprob: float = REQUIRED
     """The log probability of this token, if it is within the top 20 most likely tokens. Otherwise, the value `-9999.0` is used to signify that the token is very unlikely."""
 
     bytes_: list[int] | None = msgspec.field(name="bytes", default=None)
-    top_logprobs: list[ChatCompletionTokenLogprobTopLogprobsItem]
+    top_logprobs: list[ChatCompletionTokenLogprobTopLogprobsItem] = REQUIRED
     """List of the most likely tokens and their log probability, at this token position. The number of entries may be fewer than the requested `top_logprobs`."""
 
 
 class ChatCompletionTokenLogprobTopLogprobsItem(BaseModel, kw_only=True):
-    token: str
+    token: str = REQUIRED
     """The token."""
 
-    logprob: float
+    logprob: float = REQUIRED
     """The log probability of this token, if it is within the top 20 most likely tokens. Otherwise, the value `-9999.0` is used to signify that the token is very unlikely."""
 
     bytes_: list[int] | None = msgspec.field(name="bytes", default=None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .function_object import FunctionObject
 
 __all__ = ["ChatCompletionTool"]
@@ -13,7 +14,7 @@ __all__ = ["ChatCompletionTool"]
 class ChatCompletionTool(BaseModel, kw_only=True):
     """A function tool that can be used to generate a response."""
 
-    type: Literal["function"]
+    type: Literal["function"] = "function"
     """The type of the tool. Currently, only `function` is supported."""
 
-    function: FunctionObject
+    function: FunctionObject = REQUIRED

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["ChatSessionAutomaticThreadTitling"]
 
@@ -10,5 +11,5 @@ __all__ = ["ChatSessionAutomaticThreadTitling"]
 class ChatSessionAutomaticThreadTitling(BaseModel, kw_only=True):
     """Automatic thread title preferences for the session."""
 
-    enabled: bool
+    enabled: bool = REQUIRED
     """Whether automatic thread titling is enabled."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .chat_session_automatic_thread_titling import ChatSessionAutomaticThreadTitling
 from .chat_session_file_upload import ChatSessionFileUpload
 from .chat_session_history import ChatSessionHistory
@@ -13,11 +14,11 @@ __all__ = ["ChatSessionChatkitConfiguration"]
 class ChatSessionChatkitConfiguration(BaseModel, kw_only=True):
     """ChatKit configuration for the session."""
 
-    automatic_thread_titling: ChatSessionAutomaticThreadTitling
+    automatic_thread_titling: ChatSessionAutomaticThreadTitling = REQUIRED
     """Automatic thread title preferences for the session."""
 
-    file_upload: ChatSessionFileUpload
+    file_upload: ChatSessionFileUpload = REQUIRED
     """Upload permissions and limits applied to the session."""
 
-    history: ChatSessionHistory
+    history: ChatSessionHistory = REQUIRED
     """History retention preferences returned for the session."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["ChatSessionFileUpload"]
 
@@ -10,7 +11,7 @@ __all__ = ["ChatSessionFileUpload"]
 class ChatSessionFileUpload(BaseModel, kw_only=True):
     """Upload permissions and limits applied to the session."""
 
-    enabled: bool
+    enabled: bool = REQUIRED
     """Indicates if uploads are enabled for the session."""
 
     max_file_size: int | None = None

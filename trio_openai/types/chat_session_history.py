@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["ChatSessionHistory"]
 
@@ -10,7 +11,7 @@ __all__ = ["ChatSessionHistory"]
 class ChatSessionHistory(BaseModel, kw_only=True):
     """History retention preferences returned for the session."""
 
-    enabled: bool
+    enabled: bool = REQUIRED
     """Indicates if chat history is persisted for the session."""
 
     recent_threads: int | None = None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["ChatSessionRateLimits"]
 
@@ -10,5 +11,5 @@ __all__ = ["ChatSessionRateLimits"]
 class ChatSessionRateLimits(BaseModel, kw_only=True):
     """Active per-minute request limit for the session."""
 
-    max_requests_per_1_minute: int
+    max_requests_per_1_minute: int = REQUIRED
     """Maximum allowed requests per one-minute window."""

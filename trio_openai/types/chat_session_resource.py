@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .chat_session_chatkit_configuration import ChatSessionChatkitConfiguration
 from .chat_session_rate_limits import ChatSessionRateLimits
 from .chat_session_status import ChatSessionStatus
@@ -16,30 +17,30 @@ __all__ = ["ChatSessionResource"]
 class ChatSessionResource(BaseModel, kw_only=True):
     """Represents a ChatKit session and its resolved configuration."""
 
-    id: str
+    id: str = REQUIRED
     """Identifier for the ChatKit session."""
 
-    object: Literal["chatkit.session"]
+    object: Literal["chatkit.session"] = "chatkit.session"
     """Type discriminator that is always `chatkit.session`."""
 
-    expires_at: int
+    expires_at: int = REQUIRED
     """Unix timestamp (in seconds) for when the session expires."""
 
-    client_secret: str
+    client_secret: str = REQUIRED
     """Ephemeral client secret that authenticates session requests."""
 
-    workflow: ChatkitWorkflow
+    workflow: ChatkitWorkflow = REQUIRED
     """Workflow metadata and state returned for the session."""
 
-    user: str
+    user: str = REQUIRED
     """User identifier associated with the session."""
 
-    rate_limits: ChatSessionRateLimits
+    rate_limits: ChatSessionRateLimits = REQUIRED
     """Active per-minute request limit for the session."""
 
-    max_requests_per_1_minute: int
+    max_requests_per_1_minute: int = REQUIRED
     """Convenience copy of the per-minute request limit."""
 
-    status: ChatSessionStatus
-    chatkit_configuration: ChatSessionChatkitConfiguration
+    status: ChatSessionStatus = REQUIRED
+    chatkit_configuration: ChatSessionChatkitConfiguration = REQUIRED
     """ChatKit configuration for the session."""

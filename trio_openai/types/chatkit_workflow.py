@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .chatkit_workflow_tracing import ChatkitWorkflowTracing
 
 __all__ = ["ChatkitWorkflow"]
@@ -11,10 +12,10 @@ __all__ = ["ChatkitWorkflow"]
 class ChatkitWorkflow(BaseModel, kw_only=True):
     """Workflow metadata and state returned for the session."""
 
-    id: str
+    id: str = REQUIRED
     """Identifier of the workflow backing the session."""
 
     version: str | None = None
     state_variables: dict[str, str | int | bool | float] | None = None
-    tracing: ChatkitWorkflowTracing
+    tracing: ChatkitWorkflowTracing = REQUIRED
     """Controls diagnostic tracing during the session."""

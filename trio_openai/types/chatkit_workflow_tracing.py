@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["ChatkitWorkflowTracing"]
 
@@ -10,5 +11,5 @@ __all__ = ["ChatkitWorkflowTracing"]
 class ChatkitWorkflowTracing(BaseModel, kw_only=True):
     """Controls diagnostic tracing during the session."""
 
-    enabled: bool
+    enabled: bool = REQUIRED
     """Indicates whether tracing is enabled."""

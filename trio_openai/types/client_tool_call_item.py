@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .client_tool_call_status import ClientToolCallStatus
 
 __all__ = ["ClientToolCallItem"]
@@ -13,29 +14,29 @@ __all__ = ["ClientToolCallItem"]
 class ClientToolCallItem(BaseModel, kw_only=True):
     """Record of a client side tool invocation initiated by the assistant."""
 
-    id: str
+    id: str = REQUIRED
     """Identifier of the thread item."""
 
-    object: Literal["chatkit.thread_item"]
+    object: Literal["chatkit.thread_item"] = "chatkit.thread_item"
     """Type discriminator that is always `chatkit.thread_item`."""
 
-    created_at: int
+    created_at: int = REQUIRED
     """Unix timestamp (in seconds) for when the item was created."""
 
-    thread_id: str
+    thread_id: str = REQUIRED
     """Identifier of the parent thread."""
 
-    type: Literal["chatkit.client_tool_call"]
+    type: Literal["chatkit.client_tool_call"] = "chatkit.client_tool_call"
     """Type discriminator that is always `chatkit.client_tool_call`."""
 
-    status: ClientToolCallStatus
-    call_id: str
+    status: ClientToolCallStatus = REQUIRED
+    call_id: str = REQUIRED
     """Identifier for the client tool call."""
 
-    name: str
+    name: str = REQUIRED
     """Tool name that was invoked."""
 
-    arguments: str
+    arguments: str = REQUIRED
     """JSON-encoded arguments that were sent to the tool."""
 
     output: str | None = None

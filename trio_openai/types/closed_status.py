@@ -12,7 +12,7 @@ __all__ = ["ClosedStatus"]
 class ClosedStatus(BaseModel, kw_only=True):
     """Indicates that a thread has been closed."""
 
-    type: Literal["closed"]
+    type: Literal["closed"] = "closed"
     """Status discriminator that is always `closed`."""
 
     reason: str | None = None

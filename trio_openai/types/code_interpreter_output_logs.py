@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["CodeInterpreterOutputLogs"]
 
@@ -12,8 +13,8 @@ __all__ = ["CodeInterpreterOutputLogs"]
 class CodeInterpreterOutputLogs(BaseModel, kw_only=True):
     """The logs output from the code interpreter."""
 
-    type: Literal["logs"]
+    type: Literal["logs"] = "logs"
     """The type of the output. Always `logs`."""
 
-    logs: str
+    logs: str = REQUIRED
     """The logs output from the code interpreter."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from ._base import BaseModel
-from ._union import OpenEnum, tagged_union
+from ._union import REQUIRED, OpenEnum, tagged_union
 from .code_interpreter_output_image import CodeInterpreterOutputImage
 from .code_interpreter_output_logs import CodeInterpreterOutputLogs
 
@@ -15,16 +15,16 @@ __all__ = ["CodeInterpreterToolCall", "CodeInterpreterToolCallOutputsItem"]
 class CodeInterpreterToolCall(BaseModel, kw_only=True):
     """A tool call to run code."""
 
-    type: Literal["code_interpreter_call"]
+    type: Literal["code_interpreter_call"] = "code_interpreter_call"
     """The type of the code interpreter tool call. Always `code_interpreter_call`."""
 
-    id: str
+    id: str = REQUIRED
     """The unique ID of the code interpreter tool call."""
 
-    status: OpenEnum[Literal["in_progress", "completed", "incomplete", "interpreting", "failed"]]
+    status: OpenEnum[Literal["in_progress", "completed", "incomplete", "interpreting", "failed"]] = REQUIRED
     """The status of the code interpreter tool call. Valid values are `in_progress`, `completed`, `incomplete`, `interpreting`, and `failed`."""
 
-    container_id: str
+    container_id: str = REQUIRED
     """The ID of the container used to run the code."""
 
     code: str | None = None

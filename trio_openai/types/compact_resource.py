@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .item_field import ItemField
 from .response_usage import ResponseUsage
 
@@ -14,17 +15,17 @@ __all__ = ["CompactResource"]
 class CompactResource(BaseModel, kw_only=True):
     """The compacted response object"""
 
-    id: str
+    id: str = REQUIRED
     """The unique identifier for the compacted response."""
 
-    object: Literal["response.compaction"]
+    object: Literal["response.compaction"] = "response.compaction"
     """The object type. Always `response.compaction`."""
 
-    output: list[ItemField]
+    output: list[ItemField] = REQUIRED
     """The compacted list of output items."""
 
-    created_at: int
+    created_at: int = REQUIRED
     """Unix timestamp (in seconds) when the compacted conversation was created."""
 
-    usage: ResponseUsage
+    usage: ResponseUsage = REQUIRED
     """Represents token usage details including input tokens, output tokens, a breakdown of output tokens, and the total tokens used."""

@@ -12,5 +12,5 @@ __all__ = ["CompactionTriggerItemParam"]
 class CompactionTriggerItemParam(BaseModel, kw_only=True):
     """Compacts the current context. Must be the final input item."""
 
-    type: Literal["compaction_trigger"]
+    type: Literal["compaction_trigger"] = "compaction_trigger"
     """The type of the item. Always `compaction_trigger`."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
-from ._union import OpenEnum
+from ._union import REQUIRED, OpenEnum
 
 __all__ = ["ComparisonFilter"]
 
@@ -13,11 +13,11 @@ __all__ = ["ComparisonFilter"]
 class ComparisonFilter(BaseModel, kw_only=True):
     """A filter used to compare a specified attribute key to a given value using a defined comparison operation."""
 
-    type: OpenEnum[Literal["eq", "ne", "gt", "gte", "lt", "lte", "in", "nin"]]
+    type: OpenEnum[Literal["eq", "ne", "gt", "gte", "lt", "lte", "in", "nin"]] = REQUIRED
     """Specifies the comparison operator: `eq`, `ne`, `gt`, `gte`, `lt`, `lte`, `in`, `nin`. - `eq`: equals - `ne`: not equal - `gt`: greater than - `gte`: greater than or equal - `lt`: less than - `lte`: less than or equal - `in`: in - `nin`: not in"""
 
-    key: str
+    key: str = REQUIRED
     """The key to compare against the value."""
 
-    value: str | float | bool | list[str | float]
+    value: str | float | bool | list[str | float] = REQUIRED
     """The value to compare against the attribute key; supports string, number, or boolean types."""

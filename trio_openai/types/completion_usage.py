@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["CompletionUsage", "CompletionUsageCompletionTokensDetails", "CompletionUsagePromptTokensDetails"]
 
@@ -10,13 +11,13 @@ __all__ = ["CompletionUsage", "CompletionUsageCompletionTokensDetails", "Complet
 class CompletionUsage(BaseModel, kw_only=True):
     """Usage statistics for the completion request."""
 
-    completion_tokens: int
+    completion_tokens: int = REQUIRED
     """Number of tokens in the generated completion."""
 
-    prompt_tokens: int
+    prompt_tokens: int = REQUIRED
     """Number of tokens in the prompt."""
 
-    total_tokens: int
+    total_tokens: int = REQUIRED
     """Total number of tokens used in the request (prompt + completion)."""
 
     completion_tokens_details: CompletionUsageCompletionTokensDetails | None = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .computer_call_safety_check_param import ComputerCallSafetyCheckParam
 from .computer_screenshot_image import ComputerScreenshotImage
 from .function_call_item_status import FunctionCallItemStatus
@@ -16,13 +17,13 @@ class ComputerCallOutputItemParam(BaseModel, kw_only=True):
     """The output of a computer tool call."""
 
     id: str | None = None
-    call_id: str
+    call_id: str = REQUIRED
     """The ID of the computer tool call that produced the output."""
 
-    type: Literal["computer_call_output"]
+    type: Literal["computer_call_output"] = "computer_call_output"
     """The type of the computer tool call output. Always `computer_call_output`."""
 
-    output: ComputerScreenshotImage
+    output: ComputerScreenshotImage = REQUIRED
     """A computer screenshot image used with the computer use tool."""
 
     acknowledged_safety_checks: list[ComputerCallSafetyCheckParam] | None = None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["ComputerCallSafetyCheckParam"]
 
@@ -10,7 +11,7 @@ __all__ = ["ComputerCallSafetyCheckParam"]
 class ComputerCallSafetyCheckParam(BaseModel, kw_only=True):
     """A pending safety check for the computer call."""
 
-    id: str
+    id: str = REQUIRED
     """The ID of the pending safety check."""
 
     code: str | None = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .image_detail import ImageDetail
 from .prompt_cache_breakpoint_config import PromptCacheBreakpointConfig
 
@@ -14,11 +15,11 @@ __all__ = ["ComputerScreenshotContent"]
 class ComputerScreenshotContent(BaseModel, kw_only=True):
     """A screenshot of a computer."""
 
-    type: Literal["computer_screenshot"]
+    type: Literal["computer_screenshot"] = "computer_screenshot"
     """Specifies the event type. For a computer screenshot, this property is always set to `computer_screenshot`."""
 
     image_url: str | None = None
     file_id: str | None = None
-    detail: ImageDetail
+    detail: ImageDetail = REQUIRED
     prompt_cache_breakpoint: PromptCacheBreakpointConfig | None = None
     """Marks the exact end of a reusable prompt prefix. The breakpoint inherits its TTL from the request's `prompt_cache_options.ttl`; the boundary is not rounded to a token block."""

@@ -12,5 +12,5 @@ __all__ = ["ComputerTool"]
 class ComputerTool(BaseModel, kw_only=True):
     """A tool that controls a virtual computer. Learn more about the [computer tool](https://platform.openai.com/docs/guides/tools-computer-use)."""
 
-    type: Literal["computer"]
+    type: Literal["computer"] = "computer"
     """The type of the computer tool. Always `computer`."""

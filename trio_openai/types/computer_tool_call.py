@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
-from ._union import OpenEnum
+from ._union import REQUIRED, OpenEnum
 from .computer_action import ComputerAction
 from .computer_call_safety_check_param import ComputerCallSafetyCheckParam
 
@@ -15,21 +15,21 @@ __all__ = ["ComputerToolCall"]
 class ComputerToolCall(BaseModel, kw_only=True):
     """A tool call to a computer use tool. See the [computer use guide](/docs/guides/tools-computer-use) for more information."""
 
-    type: Literal["computer_call"]
+    type: Literal["computer_call"] = "computer_call"
     """The type of the computer call. Always `computer_call`."""
 
-    id: str
+    id: str = REQUIRED
     """The unique ID of the computer call."""
 
-    call_id: str
+    call_id: str = REQUIRED
     """An identifier used when responding to the tool call with output."""
 
     action: ComputerAction | None = None
     actions: list[ComputerAction] | None = None
     """Flattened batched actions for `computer_use`. Each action includes an `type` discriminator and action-specific fields."""
 
-    pending_safety_checks: list[ComputerCallSafetyCheckParam]
+    pending_safety_checks: list[ComputerCallSafetyCheckParam] = REQUIRED
     """The pending safety checks for the computer call."""
 
-    status: OpenEnum[Literal["in_progress", "completed", "incomplete"]]
+    status: OpenEnum[Literal["in_progress", "completed", "incomplete"]] = REQUIRED
     """The status of the item. One of `in_progress`, `completed`, or `incomplete`. Populated when items are returned via API."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .computer_call_output_status import ComputerCallOutputStatus
 from .computer_call_safety_check_param import ComputerCallSafetyCheckParam
 from .computer_screenshot_image import ComputerScreenshotImage
@@ -15,21 +16,21 @@ __all__ = ["ComputerToolCallOutputResource"]
 class ComputerToolCallOutputResource(BaseModel, kw_only=True):
     """The output of a computer tool call."""
 
-    type: Literal["computer_call_output"]
+    type: Literal["computer_call_output"] = "computer_call_output"
     """The type of the computer tool call output. Always `computer_call_output`."""
 
-    id: str
+    id: str = REQUIRED
     """The unique ID of the computer call tool output."""
 
-    call_id: str
+    call_id: str = REQUIRED
     """The ID of the computer tool call that produced the output."""
 
     acknowledged_safety_checks: list[ComputerCallSafetyCheckParam] | None = None
     """The safety checks reported by the API that have been acknowledged by the developer."""
 
-    output: ComputerScreenshotImage
+    output: ComputerScreenshotImage = REQUIRED
     """A computer screenshot image used with the computer use tool."""
 
-    status: ComputerCallOutputStatus
+    status: ComputerCallOutputStatus = REQUIRED
     created_by: str | None = None
     """The identifier of the actor that created the item."""

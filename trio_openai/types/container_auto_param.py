@@ -16,7 +16,7 @@ __all__ = ["ContainerAutoParam", "ContainerAutoParamNetworkPolicy", "ContainerAu
 
 
 class ContainerAutoParam(BaseModel, kw_only=True):
-    type: Literal["container_auto"]
+    type: Literal["container_auto"] = "container_auto"
     """Automatically creates a container for this request"""
 
     file_ids: list[str] | None = None

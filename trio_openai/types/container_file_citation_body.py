@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["ContainerFileCitationBody"]
 
@@ -12,20 +13,20 @@ __all__ = ["ContainerFileCitationBody"]
 class ContainerFileCitationBody(BaseModel, kw_only=True):
     """A citation for a container file used to generate a model response."""
 
-    type: Literal["container_file_citation"]
+    type: Literal["container_file_citation"] = "container_file_citation"
     """The type of the container file citation. Always `container_file_citation`."""
 
-    container_id: str
+    container_id: str = REQUIRED
     """The ID of the container file."""
 
-    file_id: str
+    file_id: str = REQUIRED
     """The ID of the file."""
 
-    start_index: int
+    start_index: int = REQUIRED
     """The index of the first character of the container file citation in the message."""
 
-    end_index: int
+    end_index: int = REQUIRED
     """The index of the last character of the container file citation in the message."""
 
-    filename: str
+    filename: str = REQUIRED
     """The filename of the container file cited."""

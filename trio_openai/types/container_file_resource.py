@@ -5,6 +5,7 @@ from __future__ import annotations
 import msgspec
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["ContainerFileResource"]
 
@@ -12,23 +13,23 @@ __all__ = ["ContainerFileResource"]
 class ContainerFileResource(BaseModel, kw_only=True):
     """The container file object"""
 
-    id: str
+    id: str = REQUIRED
     """Unique identifier for the file."""
 
-    object: str
+    object: str = REQUIRED
     """The type of this object (`container.file`)."""
 
-    container_id: str
+    container_id: str = REQUIRED
     """The container this file belongs to."""
 
-    created_at: int
+    created_at: int = REQUIRED
     """Unix timestamp (in seconds) when the file was created."""
 
-    bytes_: int = msgspec.field(name="bytes")
+    bytes_: int = msgspec.field(name="bytes", default=REQUIRED)
     """Size of the file in bytes."""
 
-    path: str
+    path: str = REQUIRED
     """Path of the file in the container."""
 
-    source: str
+    source: str = REQUIRED
     """Source of the file (e.g., `user`, `assistant`)."""

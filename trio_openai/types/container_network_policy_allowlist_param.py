@@ -5,16 +5,17 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .container_network_policy_domain_secret_param import ContainerNetworkPolicyDomainSecretParam
 
 __all__ = ["ContainerNetworkPolicyAllowlistParam"]
 
 
 class ContainerNetworkPolicyAllowlistParam(BaseModel, kw_only=True):
-    type: Literal["allowlist"]
+    type: Literal["allowlist"] = "allowlist"
     """Allow outbound network access only to specified domains. Always `allowlist`."""
 
-    allowed_domains: list[str]
+    allowed_domains: list[str] = REQUIRED
     """A list of allowed domains when type is `allowlist`."""
 
     domain_secrets: list[ContainerNetworkPolicyDomainSecretParam] | None = None

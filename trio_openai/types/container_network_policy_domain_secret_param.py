@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["ContainerNetworkPolicyDomainSecretParam"]
 
 
 class ContainerNetworkPolicyDomainSecretParam(BaseModel, kw_only=True):
-    domain: str
+    domain: str = REQUIRED
     """The domain associated with the secret."""
 
-    name: str
+    name: str = REQUIRED
     """The name of the secret to inject for the domain."""
 
-    value: str
+    value: str = REQUIRED
     """The secret value to inject for the domain."""

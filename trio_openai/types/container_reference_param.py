@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["ContainerReferenceParam"]
 
 
 class ContainerReferenceParam(BaseModel, kw_only=True):
-    type: Literal["container_reference"]
+    type: Literal["container_reference"] = "container_reference"
     """References a container created with the /v1/containers endpoint"""
 
-    container_id: str
+    container_id: str = REQUIRED
     """The ID of the referenced container."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["ContainerReferenceResource"]
 
@@ -12,7 +13,7 @@ __all__ = ["ContainerReferenceResource"]
 class ContainerReferenceResource(BaseModel, kw_only=True):
     """Represents a container created with /v1/containers."""
 
-    type: Literal["container_reference"]
+    type: Literal["container_reference"] = "container_reference"
     """The environment type. Always `container_reference`."""
 
-    container_id: str
+    container_id: str = REQUIRED

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
-from ._union import OpenEnum
+from ._union import REQUIRED, OpenEnum
 
 __all__ = ["ContainerResource", "ContainerResourceExpiresAfter", "ContainerResourceNetworkPolicy"]
 
@@ -13,19 +13,19 @@ __all__ = ["ContainerResource", "ContainerResourceExpiresAfter", "ContainerResou
 class ContainerResource(BaseModel, kw_only=True):
     """The container object"""
 
-    id: str
+    id: str = REQUIRED
     """Unique identifier for the container."""
 
-    object: str
+    object: str = REQUIRED
     """The type of this object."""
 
-    name: str
+    name: str = REQUIRED
     """Name of the container."""
 
-    created_at: int
+    created_at: int = REQUIRED
     """Unix timestamp (in seconds) when the container was created."""
 
-    status: str
+    status: str = REQUIRED
     """Status of the container (e.g., active, deleted)."""
 
     last_active_at: int | None = None
@@ -54,7 +54,7 @@ class ContainerResourceExpiresAfter(BaseModel, kw_only=True):
 class ContainerResourceNetworkPolicy(BaseModel, kw_only=True):
     """Network access policy for the container."""
 
-    type: OpenEnum[Literal["allowlist", "disabled"]]
+    type: OpenEnum[Literal["allowlist", "disabled"]] = REQUIRED
     """The network policy mode."""
 
     allowed_domains: list[str] | None = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .conversation_item import ConversationItem
 
 __all__ = ["ConversationItemList"]
@@ -13,17 +14,17 @@ __all__ = ["ConversationItemList"]
 class ConversationItemList(BaseModel, kw_only=True):
     """A list of Conversation items."""
 
-    object: Literal["list"]
+    object: Literal["list"] = "list"
     """The type of object returned, must be `list`."""
 
-    data: list[ConversationItem]
+    data: list[ConversationItem] = REQUIRED
     """A list of conversation items."""
 
-    has_more: bool
+    has_more: bool = REQUIRED
     """Whether there are more items available."""
 
-    first_id: str
+    first_id: str = REQUIRED
     """The ID of the first item in the list."""
 
-    last_id: str
+    last_id: str = REQUIRED
     """The ID of the last item in the list."""

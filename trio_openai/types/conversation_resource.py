@@ -5,19 +5,20 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["ConversationResource"]
 
 
 class ConversationResource(BaseModel, kw_only=True):
-    id: str
+    id: str = REQUIRED
     """The unique ID of the conversation."""
 
-    object: Literal["conversation"]
+    object: Literal["conversation"] = "conversation"
     """The object type, which is always `conversation`."""
 
-    metadata: Any
+    metadata: Any = REQUIRED
     """Set of 16 key-value pairs that can be attached to an object. This can be         useful for storing additional information about the object in a structured         format, and querying for objects via API or the dashboard. Keys are strings with a maximum length of 64 characters. Values are strings         with a maximum length of 512 characters."""
 
-    created_at: int
+    created_at: int = REQUIRED
     """The time at which the conversation was created, measured in seconds since the Unix epoch."""

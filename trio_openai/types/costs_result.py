@@ -13,7 +13,7 @@ __all__ = ["CostsResult", "CostsResultAmount"]
 class CostsResult(BaseModel, kw_only=True):
     """The aggregated costs details of the specific time bucket."""
 
-    object: Literal["organization.costs.result"]
+    object: Literal["organization.costs.result"] = "organization.costs.result"
     amount: CostsResultAmount | None = None
     """The monetary value in its associated currency."""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
-from ._union import OpenEnum
+from ._union import REQUIRED, OpenEnum
 from .completion_usage import CompletionUsage
 
 __all__ = [
@@ -18,22 +18,22 @@ __all__ = [
 class CreateCompletionResponse(BaseModel, kw_only=True):
     """Represents a completion response from the API. Note: both the streamed and non-streamed response objects share the same shape (unlike the chat endpoint)."""
 
-    id: str
+    id: str = REQUIRED
     """A unique identifier for the completion."""
 
-    choices: list[CreateCompletionResponseChoicesItem]
+    choices: list[CreateCompletionResponseChoicesItem] = REQUIRED
     """The list of completion choices the model generated for the input prompt."""
 
-    created: int
+    created: int = REQUIRED
     """The Unix timestamp (in seconds) of when the completion was created."""
 
-    model: str
+    model: str = REQUIRED
     """The model used for completion."""
 
     system_fingerprint: str | None = None
     """This fingerprint represents the backend configuration that the model runs with."""
 
-    object: Literal["text_completion"]
+    object: Literal["text_completion"] = "text_completion"
     """The object type, which is always "text_completion" """
 
     usage: CompletionUsage | None = None
@@ -41,12 +41,12 @@ class CreateCompletionResponse(BaseModel, kw_only=True):
 
 
 class CreateCompletionResponseChoicesItem(BaseModel, kw_only=True):
-    finish_reason: OpenEnum[Literal["stop", "length", "content_filter"]]
+    finish_reason: OpenEnum[Literal["stop", "length", "content_filter"]] = REQUIRED
     """The reason the model stopped generating tokens. This will be `stop` if the model hit a natural stop point or a provided stop sequence, `length` if the maximum number of tokens specified in the request was reached, or `content_filter` if content was omitted due to a flag from our content filters."""
 
-    index: int
+    index: int = REQUIRED
     logprobs: CreateCompletionResponseChoicesItemLogprobs | None = None
-    text: str
+    text: str = REQUIRED
 
 
 class CreateCompletionResponseChoicesItemLogprobs(BaseModel, kw_only=True):

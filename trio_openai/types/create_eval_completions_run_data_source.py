@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from ._base import BaseModel
-from ._union import tagged_union
+from ._union import REQUIRED, tagged_union
 from .chat_completion_tool import ChatCompletionTool
 from .easy_input_message import EasyInputMessage
 from .eval_item import EvalItem
@@ -32,7 +32,7 @@ __all__ = [
 class CreateEvalCompletionsRunDataSource(BaseModel, kw_only=True):
     """A CompletionsRunDataSource object describing a model sampling configuration."""
 
-    type: Literal["completions"]
+    type: Literal["completions"] = "completions"
     """The type of run data source. Always `completions`."""
 
     input_messages: CreateEvalCompletionsRunDataSourceInputMessages | None = None
@@ -42,27 +42,27 @@ class CreateEvalCompletionsRunDataSource(BaseModel, kw_only=True):
     model: str | None = None
     """The name of the model to use for generating completions (e.g. "o3-mini")."""
 
-    source: CreateEvalCompletionsRunDataSourceSource
+    source: CreateEvalCompletionsRunDataSourceSource = REQUIRED
     """Determines what populates the `item` namespace in this run's data source."""
 
 
 class CreateEvalCompletionsRunDataSourceInputMessagesItemReference(BaseModel, kw_only=True):
     """ItemReferenceInputMessages"""
 
-    type: Literal["item_reference"]
+    type: Literal["item_reference"] = "item_reference"
     """The type of input messages. Always `item_reference`."""
 
-    item_reference: str
+    item_reference: str = REQUIRED
     """A reference to a variable in the `item` namespace. Ie, "item.input_trajectory" """
 
 
 class CreateEvalCompletionsRunDataSourceInputMessagesTemplate(BaseModel, kw_only=True):
     """TemplateInputMessages"""
 
-    type: Literal["template"]
+    type: Literal["template"] = "template"
     """The type of input messages. Always `template`."""
 
-    template: list[CreateEvalCompletionsRunDataSourceInputMessagesTemplateTemplateItem]
+    template: list[CreateEvalCompletionsRunDataSourceInputMessagesTemplateTemplateItem] = REQUIRED
     """A list of chat messages forming the prompt or context. May include variable references to the `item` namespace, ie {{item.name}}."""
 
 

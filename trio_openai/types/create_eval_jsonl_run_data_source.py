@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from ._base import BaseModel
-from ._union import tagged_union
+from ._union import REQUIRED, tagged_union
 from .eval_jsonl_file_content_source import EvalJsonlFileContentSource
 from .eval_jsonl_file_id_source import EvalJsonlFileIdSource
 
@@ -15,10 +15,10 @@ __all__ = ["CreateEvalJsonlRunDataSource", "CreateEvalJsonlRunDataSourceSource"]
 class CreateEvalJsonlRunDataSource(BaseModel, kw_only=True):
     """A JsonlRunDataSource object with that specifies a JSONL file that matches the eval"""
 
-    type: Literal["jsonl"]
+    type: Literal["jsonl"] = "jsonl"
     """The type of data source. Always `jsonl`."""
 
-    source: CreateEvalJsonlRunDataSourceSource
+    source: CreateEvalJsonlRunDataSourceSource = REQUIRED
     """Determines what populates the `item` namespace in the data source."""
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from ._base import BaseModel
-from ._union import tagged_union
+from ._union import REQUIRED, tagged_union
 from .eval_item import EvalItem
 from .eval_jsonl_file_content_source import EvalJsonlFileContentSource
 from .eval_jsonl_file_id_source import EvalJsonlFileIdSource
@@ -30,7 +30,7 @@ __all__ = [
 class CreateEvalResponsesRunDataSource(BaseModel, kw_only=True):
     """A ResponsesRunDataSource object describing a model sampling configuration."""
 
-    type: Literal["responses"]
+    type: Literal["responses"] = "responses"
     """The type of run data source. Always `responses`."""
 
     input_messages: CreateEvalResponsesRunDataSourceInputMessages | None = None
@@ -40,37 +40,37 @@ class CreateEvalResponsesRunDataSource(BaseModel, kw_only=True):
     model: str | None = None
     """The name of the model to use for generating completions (e.g. "o3-mini")."""
 
-    source: CreateEvalResponsesRunDataSourceSource
+    source: CreateEvalResponsesRunDataSourceSource = REQUIRED
     """Determines what populates the `item` namespace in this run's data source."""
 
 
 class CreateEvalResponsesRunDataSourceInputMessagesItemReference(BaseModel, kw_only=True):
     """InputMessagesItemReference"""
 
-    type: Literal["item_reference"]
+    type: Literal["item_reference"] = "item_reference"
     """The type of input messages. Always `item_reference`."""
 
-    item_reference: str
+    item_reference: str = REQUIRED
     """A reference to a variable in the `item` namespace. Ie, "item.name" """
 
 
 class CreateEvalResponsesRunDataSourceInputMessagesTemplate(BaseModel, kw_only=True):
     """InputMessagesTemplate"""
 
-    type: Literal["template"]
+    type: Literal["template"] = "template"
     """The type of input messages. Always `template`."""
 
-    template: list[CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplateItem]
+    template: list[CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplateItem] = REQUIRED
     """A list of chat messages forming the prompt or context. May include variable references to the `item` namespace, ie {{item.name}}."""
 
 
 class CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplateItemChatMessage(BaseModel, kw_only=True):
     """ChatMessage"""
 
-    role: str
+    role: str = REQUIRED
     """The role of the message (e.g. "system", "assistant", "user")."""
 
-    content: str
+    content: str = REQUIRED
     """The content of the message."""
 
 

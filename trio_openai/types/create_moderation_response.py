@@ -7,7 +7,7 @@ from typing import Literal
 import msgspec
 
 from ._base import BaseModel
-from ._union import OpenEnum
+from ._union import REQUIRED, OpenEnum
 
 __all__ = [
     "CreateModerationResponse",
@@ -21,152 +21,158 @@ __all__ = [
 class CreateModerationResponse(BaseModel, kw_only=True):
     """Represents if a given text input is potentially harmful."""
 
-    id: str
+    id: str = REQUIRED
     """The unique identifier for the moderation request."""
 
-    model: str
+    model: str = REQUIRED
     """The model used to generate the moderation results."""
 
-    results: list[CreateModerationResponseResultsItem]
+    results: list[CreateModerationResponseResultsItem] = REQUIRED
     """A list of moderation objects."""
 
 
 class CreateModerationResponseResultsItem(BaseModel, kw_only=True):
-    flagged: bool
+    flagged: bool = REQUIRED
     """Whether any of the below categories are flagged."""
 
-    categories: CreateModerationResponseResultsItemCategories
+    categories: CreateModerationResponseResultsItemCategories = REQUIRED
     """A list of the categories, and whether they are flagged or not."""
 
-    category_scores: CreateModerationResponseResultsItemCategoryScores
+    category_scores: CreateModerationResponseResultsItemCategoryScores = REQUIRED
     """A list of the categories along with their scores as predicted by model."""
 
-    category_applied_input_types: CreateModerationResponseResultsItemCategoryAppliedInputTypes
+    category_applied_input_types: CreateModerationResponseResultsItemCategoryAppliedInputTypes = REQUIRED
     """A list of the categories along with the input type(s) that the score applies to."""
 
 
 class CreateModerationResponseResultsItemCategories(BaseModel, kw_only=True):
     """A list of the categories, and whether they are flagged or not."""
 
-    hate: bool
+    hate: bool = REQUIRED
     """Content that expresses, incites, or promotes hate based on race, gender, ethnicity, religion, nationality, sexual orientation, disability status, or caste. Hateful content aimed at non-protected groups (e.g., chess players) is harassment."""
 
-    hate_threatening: bool = msgspec.field(name="hate/threatening")
+    hate_threatening: bool = msgspec.field(name="hate/threatening", default=REQUIRED)
     """Hateful content that also includes violence or serious harm towards the targeted group based on race, gender, ethnicity, religion, nationality, sexual orientation, disability status, or caste."""
 
-    harassment: bool
+    harassment: bool = REQUIRED
     """Content that expresses, incites, or promotes harassing language towards any target."""
 
-    harassment_threatening: bool = msgspec.field(name="harassment/threatening")
+    harassment_threatening: bool = msgspec.field(name="harassment/threatening", default=REQUIRED)
     """Harassment content that also includes violence or serious harm towards any target."""
 
     illicit: bool | None = None
     illicit_violent: bool | None = msgspec.field(name="illicit/violent", default=None)
-    self_harm: bool = msgspec.field(name="self-harm")
+    self_harm: bool = msgspec.field(name="self-harm", default=REQUIRED)
     """Content that promotes, encourages, or depicts acts of self-harm, such as suicide, cutting, and eating disorders."""
 
-    self_harm_intent: bool = msgspec.field(name="self-harm/intent")
+    self_harm_intent: bool = msgspec.field(name="self-harm/intent", default=REQUIRED)
     """Content where the speaker expresses that they are engaging or intend to engage in acts of self-harm, such as suicide, cutting, and eating disorders."""
 
-    self_harm_instructions: bool = msgspec.field(name="self-harm/instructions")
+    self_harm_instructions: bool = msgspec.field(name="self-harm/instructions", default=REQUIRED)
     """Content that encourages performing acts of self-harm, such as suicide, cutting, and eating disorders, or that gives instructions or advice on how to commit such acts."""
 
-    sexual: bool
+    sexual: bool = REQUIRED
     """Content meant to arouse sexual excitement, such as the description of sexual activity, or that promotes sexual services (excluding sex education and wellness)."""
 
-    sexual_minors: bool = msgspec.field(name="sexual/minors")
+    sexual_minors: bool = msgspec.field(name="sexual/minors", default=REQUIRED)
     """Sexual content that includes an individual who is under 18 years old."""
 
-    violence: bool
+    violence: bool = REQUIRED
     """Content that depicts death, violence, or physical injury."""
 
-    violence_graphic: bool = msgspec.field(name="violence/graphic")
+    violence_graphic: bool = msgspec.field(name="violence/graphic", default=REQUIRED)
     """Content that depicts death, violence, or physical injury in graphic detail."""
 
 
 class CreateModerationResponseResultsItemCategoryAppliedInputTypes(BaseModel, kw_only=True):
     """A list of the categories along with the input type(s) that the score applies to."""
 
-    hate: list[Literal["text"]]
+    hate: list[Literal["text"]] = REQUIRED
     """The applied input type(s) for the category 'hate'."""
 
-    hate_threatening: list[Literal["text"]] = msgspec.field(name="hate/threatening")
+    hate_threatening: list[Literal["text"]] = msgspec.field(name="hate/threatening", default=REQUIRED)
     """The applied input type(s) for the category 'hate/threatening'."""
 
-    harassment: list[Literal["text"]]
+    harassment: list[Literal["text"]] = REQUIRED
     """The applied input type(s) for the category 'harassment'."""
 
-    harassment_threatening: list[Literal["text"]] = msgspec.field(name="harassment/threatening")
+    harassment_threatening: list[Literal["text"]] = msgspec.field(
+        name="harassment/threatening", default=REQUIRED
+    )
     """The applied input type(s) for the category 'harassment/threatening'."""
 
-    illicit: list[Literal["text"]]
+    illicit: list[Literal["text"]] = REQUIRED
     """The applied input type(s) for the category 'illicit'."""
 
-    illicit_violent: list[Literal["text"]] = msgspec.field(name="illicit/violent")
+    illicit_violent: list[Literal["text"]] = msgspec.field(name="illicit/violent", default=REQUIRED)
     """The applied input type(s) for the category 'illicit/violent'."""
 
-    self_harm: list[OpenEnum[Literal["text", "image"]]] = msgspec.field(name="self-harm")
+    self_harm: list[OpenEnum[Literal["text", "image"]]] = msgspec.field(name="self-harm", default=REQUIRED)
     """The applied input type(s) for the category 'self-harm'."""
 
-    self_harm_intent: list[OpenEnum[Literal["text", "image"]]] = msgspec.field(name="self-harm/intent")
+    self_harm_intent: list[OpenEnum[Literal["text", "image"]]] = msgspec.field(
+        name="self-harm/intent", default=REQUIRED
+    )
     """The applied input type(s) for the category 'self-harm/intent'."""
 
     self_harm_instructions: list[OpenEnum[Literal["text", "image"]]] = msgspec.field(
-        name="self-harm/instructions"
+        name="self-harm/instructions", default=REQUIRED
     )
     """The applied input type(s) for the category 'self-harm/instructions'."""
 
-    sexual: list[OpenEnum[Literal["text", "image"]]]
+    sexual: list[OpenEnum[Literal["text", "image"]]] = REQUIRED
     """The applied input type(s) for the category 'sexual'."""
 
-    sexual_minors: list[Literal["text"]] = msgspec.field(name="sexual/minors")
+    sexual_minors: list[Literal["text"]] = msgspec.field(name="sexual/minors", default=REQUIRED)
     """The applied input type(s) for the category 'sexual/minors'."""
 
-    violence: list[OpenEnum[Literal["text", "image"]]]
+    violence: list[OpenEnum[Literal["text", "image"]]] = REQUIRED
     """The applied input type(s) for the category 'violence'."""
 
-    violence_graphic: list[OpenEnum[Literal["text", "image"]]] = msgspec.field(name="violence/graphic")
+    violence_graphic: list[OpenEnum[Literal["text", "image"]]] = msgspec.field(
+        name="violence/graphic", default=REQUIRED
+    )
     """The applied input type(s) for the category 'violence/graphic'."""
 
 
 class CreateModerationResponseResultsItemCategoryScores(BaseModel, kw_only=True):
     """A list of the categories along with their scores as predicted by model."""
 
-    hate: float
+    hate: float = REQUIRED
     """The score for the category 'hate'."""
 
-    hate_threatening: float = msgspec.field(name="hate/threatening")
+    hate_threatening: float = msgspec.field(name="hate/threatening", default=REQUIRED)
     """The score for the category 'hate/threatening'."""
 
-    harassment: float
+    harassment: float = REQUIRED
     """The score for the category 'harassment'."""
 
-    harassment_threatening: float = msgspec.field(name="harassment/threatening")
+    harassment_threatening: float = msgspec.field(name="harassment/threatening", default=REQUIRED)
     """The score for the category 'harassment/threatening'."""
 
-    illicit: float
+    illicit: float = REQUIRED
     """The score for the category 'illicit'."""
 
-    illicit_violent: float = msgspec.field(name="illicit/violent")
+    illicit_violent: float = msgspec.field(name="illicit/violent", default=REQUIRED)
     """The score for the category 'illicit/violent'."""
 
-    self_harm: float = msgspec.field(name="self-harm")
+    self_harm: float = msgspec.field(name="self-harm", default=REQUIRED)
     """The score for the category 'self-harm'."""
 
-    self_harm_intent: float = msgspec.field(name="self-harm/intent")
+    self_harm_intent: float = msgspec.field(name="self-harm/intent", default=REQUIRED)
     """The score for the category 'self-harm/intent'."""
 
-    self_harm_instructions: float = msgspec.field(name="self-harm/instructions")
+    self_harm_instructions: float = msgspec.field(name="self-harm/instructions", default=REQUIRED)
     """The score for the category 'self-harm/instructions'."""
 
-    sexual: float
+    sexual: float = REQUIRED
     """The score for the category 'sexual'."""
 
-    sexual_minors: float = msgspec.field(name="sexual/minors")
+    sexual_minors: float = msgspec.field(name="sexual/minors", default=REQUIRED)
     """The score for the category 'sexual/minors'."""
 
-    violence: float
+    violence: float = REQUIRED
     """The score for the category 'violence'."""
 
-    violence_graphic: float = msgspec.field(name="violence/graphic")
+    violence_graphic: float = msgspec.field(name="violence/graphic", default=REQUIRED)
     """The score for the category 'violence/graphic'."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from ._base import BaseModel
-from ._union import tagged_union
+from ._union import REQUIRED, tagged_union
 from .transcript_text_usage_duration import TranscriptTextUsageDuration
 from .transcript_text_usage_tokens import TranscriptTextUsageTokens
 from .transcription_diarized_segment import TranscriptionDiarizedSegment
@@ -16,16 +16,16 @@ __all__ = ["CreateTranscriptionResponseDiarizedJson", "CreateTranscriptionRespon
 class CreateTranscriptionResponseDiarizedJson(BaseModel, kw_only=True):
     """Represents a diarized transcription response returned by the model, including the combined transcript and speaker-segment annotations."""
 
-    task: Literal["transcribe"]
+    task: Literal["transcribe"] = "transcribe"
     """The type of task that was run. Always `transcribe`."""
 
-    duration: float
+    duration: float = REQUIRED
     """Duration of the input audio in seconds."""
 
-    text: str
+    text: str = REQUIRED
     """The concatenated transcript text for the entire audio input."""
 
-    segments: list[TranscriptionDiarizedSegment]
+    segments: list[TranscriptionDiarizedSegment] = REQUIRED
     """Segments of the transcript annotated with timestamps and speaker labels."""
 
     usage: CreateTranscriptionResponseDiarizedJsonUsage | None = None

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, TypeAlias
 import msgspec
 
 from ._base import BaseModel
-from ._union import tagged_union
+from ._union import REQUIRED, tagged_union
 from .transcript_text_usage_duration import TranscriptTextUsageDuration
 from .transcript_text_usage_tokens import TranscriptTextUsageTokens
 from .transcription_language import TranscriptionLanguage
@@ -22,7 +22,7 @@ __all__ = [
 class CreateTranscriptionResponseJson(BaseModel, kw_only=True):
     """Represents a transcription response returned by model, based on the provided input."""
 
-    text: str
+    text: str = REQUIRED
     """The transcribed text."""
 
     languages: list[TranscriptionLanguage] | None = None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .transcript_text_usage_duration import TranscriptTextUsageDuration
 from .transcription_segment import TranscriptionSegment
 from .transcription_word import TranscriptionWord
@@ -13,13 +14,13 @@ __all__ = ["CreateTranscriptionResponseVerboseJson"]
 class CreateTranscriptionResponseVerboseJson(BaseModel, kw_only=True):
     """Represents a verbose json transcription response returned by model, based on the provided input."""
 
-    language: str
+    language: str = REQUIRED
     """The language of the input audio."""
 
-    duration: float
+    duration: float = REQUIRED
     """The duration of the input audio."""
 
-    text: str
+    text: str = REQUIRED
     """The transcribed text."""
 
     words: list[TranscriptionWord] | None = None

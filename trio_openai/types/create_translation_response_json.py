@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["CreateTranslationResponseJson"]
 
 
 class CreateTranslationResponseJson(BaseModel, kw_only=True):
-    text: str
+    text: str = REQUIRED

@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .transcription_segment import TranscriptionSegment
 
 __all__ = ["CreateTranslationResponseVerboseJson"]
 
 
 class CreateTranslationResponseVerboseJson(BaseModel, kw_only=True):
-    language: str
+    language: str = REQUIRED
     """The language of the output translation (always `english`)."""
 
-    duration: float
+    duration: float = REQUIRED
     """The duration of the input audio."""
 
-    text: str
+    text: str = REQUIRED
     """The translated text."""
 
     segments: list[TranscriptionSegment] | None = None

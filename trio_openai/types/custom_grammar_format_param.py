@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .grammar_syntax1 import GrammarSyntax1
 
 __all__ = ["CustomGrammarFormatParam"]
@@ -13,9 +14,9 @@ __all__ = ["CustomGrammarFormatParam"]
 class CustomGrammarFormatParam(BaseModel, kw_only=True):
     """A grammar defined by the user."""
 
-    type: Literal["grammar"]
+    type: Literal["grammar"] = "grammar"
     """Grammar format. Always `grammar`."""
 
-    syntax: GrammarSyntax1
-    definition: str
+    syntax: GrammarSyntax1 = REQUIRED
+    definition: str = REQUIRED
     """The grammar definition."""

@@ -12,5 +12,5 @@ __all__ = ["CustomTextFormatParam"]
 class CustomTextFormatParam(BaseModel, kw_only=True):
     """Unconstrained free-form text."""
 
-    type: Literal["text"]
+    type: Literal["text"] = "text"
     """Unconstrained text format. Always `text`."""

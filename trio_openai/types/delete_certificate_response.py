@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["DeleteCertificateResponse"]
 
 
 class DeleteCertificateResponse(BaseModel, kw_only=True):
-    object: Literal["certificate.deleted"]
+    object: Literal["certificate.deleted"] = "certificate.deleted"
     """The object type, must be `certificate.deleted`."""
 
-    id: str
+    id: str = REQUIRED
     """The ID of the certificate that was deleted."""

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["DeleteFileResponse"]
 
 
 class DeleteFileResponse(BaseModel, kw_only=True):
-    id: str
-    object: Literal["file"]
-    deleted: bool
+    id: str = REQUIRED
+    object: Literal["file"] = "file"
+    deleted: bool = REQUIRED

@@ -5,16 +5,17 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["DeleteFineTuningCheckpointPermissionResponse"]
 
 
 class DeleteFineTuningCheckpointPermissionResponse(BaseModel, kw_only=True):
-    id: str
+    id: str = REQUIRED
     """The ID of the fine-tuned model checkpoint permission that was deleted."""
 
-    object: Literal["checkpoint.permission"]
+    object: Literal["checkpoint.permission"] = "checkpoint.permission"
     """The object type, which is always "checkpoint.permission"."""
 
-    deleted: bool
+    deleted: bool = REQUIRED
     """Whether the fine-tuned model checkpoint permission was successfully deleted."""

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["DeleteModelResponse"]
 
 
 class DeleteModelResponse(BaseModel, kw_only=True):
-    id: str
-    deleted: bool
-    object: str
+    id: str = REQUIRED
+    deleted: bool = REQUIRED
+    object: str = REQUIRED

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["DeleteThreadResponse"]
 
 
 class DeleteThreadResponse(BaseModel, kw_only=True):
-    id: str
-    deleted: bool
-    object: Literal["thread.deleted"]
+    id: str = REQUIRED
+    deleted: bool = REQUIRED
+    object: Literal["thread.deleted"] = "thread.deleted"

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["DeletedConversationResource"]
 
 
 class DeletedConversationResource(BaseModel, kw_only=True):
-    object: Literal["conversation.deleted"]
-    deleted: bool
-    id: str
+    object: Literal["conversation.deleted"] = "conversation.deleted"
+    deleted: bool = REQUIRED
+    id: str = REQUIRED

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["DeletedRoleAssignmentResource"]
 
@@ -10,8 +11,8 @@ __all__ = ["DeletedRoleAssignmentResource"]
 class DeletedRoleAssignmentResource(BaseModel, kw_only=True):
     """Confirmation payload returned after unassigning a role."""
 
-    object: str
+    object: str = REQUIRED
     """Identifier for the deleted assignment, such as `group.role.deleted` or `user.role.deleted`."""
 
-    deleted: bool
+    deleted: bool = REQUIRED
     """Whether the assignment was removed."""

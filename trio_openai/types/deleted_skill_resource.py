@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["DeletedSkillResource"]
 
 
 class DeletedSkillResource(BaseModel, kw_only=True):
-    object: Literal["skill.deleted"]
-    deleted: bool
-    id: str
+    object: Literal["skill.deleted"] = "skill.deleted"
+    deleted: bool = REQUIRED
+    id: str = REQUIRED

@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["DeletedSkillVersionResource"]
 
 
 class DeletedSkillVersionResource(BaseModel, kw_only=True):
-    object: Literal["skill.version.deleted"]
-    deleted: bool
-    id: str
-    version: str
+    object: Literal["skill.version.deleted"] = "skill.version.deleted"
+    deleted: bool = REQUIRED
+    id: str = REQUIRED
+    version: str = REQUIRED
     """The deleted skill version."""

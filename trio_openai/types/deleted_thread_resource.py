@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["DeletedThreadResource"]
 
@@ -12,11 +13,11 @@ __all__ = ["DeletedThreadResource"]
 class DeletedThreadResource(BaseModel, kw_only=True):
     """Confirmation payload returned after deleting a thread."""
 
-    id: str
+    id: str = REQUIRED
     """Identifier of the deleted thread."""
 
-    object: Literal["chatkit.thread.deleted"]
+    object: Literal["chatkit.thread.deleted"] = "chatkit.thread.deleted"
     """Type discriminator that is always `chatkit.thread.deleted`."""
 
-    deleted: bool
+    deleted: bool = REQUIRED
     """Indicates that the thread has been deleted."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["DeletedVideoResource"]
 
@@ -12,11 +13,11 @@ __all__ = ["DeletedVideoResource"]
 class DeletedVideoResource(BaseModel, kw_only=True):
     """Confirmation payload returned after deleting a video."""
 
-    object: Literal["video.deleted"]
+    object: Literal["video.deleted"] = "video.deleted"
     """The object type that signals the deletion response."""
 
-    deleted: bool
+    deleted: bool = REQUIRED
     """Indicates that the video resource was deleted."""
 
-    id: str
+    id: str = REQUIRED
     """Identifier of the deleted video."""

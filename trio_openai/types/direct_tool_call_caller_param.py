@@ -10,5 +10,5 @@ __all__ = ["DirectToolCallCallerParam"]
 
 
 class DirectToolCallCallerParam(BaseModel, kw_only=True):
-    type: Literal["direct"]
+    type: Literal["direct"] = "direct"
     """The caller type. Always `direct`."""

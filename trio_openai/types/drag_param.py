@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .coord_param import CoordParam
 
 __all__ = ["DragParam"]
@@ -13,10 +14,10 @@ __all__ = ["DragParam"]
 class DragParam(BaseModel, kw_only=True):
     """A drag action."""
 
-    type: Literal["drag"]
+    type: Literal["drag"] = "drag"
     """Specifies the event type. For a drag action, this property is always set to `drag`."""
 
-    path: list[CoordParam]
+    path: list[CoordParam] = REQUIRED
     """An array of coordinates representing the path of the drag action. Coordinates will appear as an array of objects, eg ``` [ { x: 100, y: 200 }, { x: 200, y: 300 } ] ```"""
 
     keys: list[str] | None = None

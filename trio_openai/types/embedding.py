@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["Embedding"]
 
@@ -12,11 +13,11 @@ __all__ = ["Embedding"]
 class Embedding(BaseModel, kw_only=True):
     """Represents an embedding vector returned by embedding endpoint."""
 
-    index: int
+    index: int = REQUIRED
     """The index of the embedding in the list of embeddings."""
 
-    embedding: list[float]
+    embedding: list[float] = REQUIRED
     """The embedding vector, which is a list of floats. The length of vector depends on the model as listed in the [embedding guide](/docs/guides/embeddings)."""
 
-    object: Literal["embedding"]
+    object: Literal["embedding"] = "embedding"
     """The object type, which is always "embedding"."""

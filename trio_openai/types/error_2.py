@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["Error2"]
 
@@ -10,8 +11,8 @@ __all__ = ["Error2"]
 class Error2(BaseModel, kw_only=True):
     """An error that occurred while generating the response."""
 
-    code: str
+    code: str = REQUIRED
     """A machine-readable error code that was returned."""
 
-    message: str
+    message: str = REQUIRED
     """A human-readable description of the error that was returned."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from ._base import BaseModel
-from ._union import tagged_union
+from ._union import REQUIRED, tagged_union
 from .eval_custom_data_source_config import EvalCustomDataSourceConfig
 from .eval_grader_python import EvalGraderPython
 from .eval_grader_score_model import EvalGraderScoreModel
@@ -21,22 +21,22 @@ __all__ = ["Eval", "EvalDataSourceConfig", "EvalTestingCriteriaItem"]
 class Eval(BaseModel, kw_only=True):
     """An Eval object with a data source config and testing criteria. An Eval represents a task to be done for your LLM integration. Like: - Improve the quality of my chatbot - See how well my chatbot handles customer support - Check if o4-mini is better at my usecase than gpt-4o"""
 
-    object: Literal["eval"]
+    object: Literal["eval"] = "eval"
     """The object type."""
 
-    id: str
+    id: str = REQUIRED
     """Unique identifier for the evaluation."""
 
-    name: str
+    name: str = REQUIRED
     """The name of the evaluation."""
 
-    data_source_config: EvalDataSourceConfig
+    data_source_config: EvalDataSourceConfig = REQUIRED
     """Configuration of data sources used in runs of the evaluation."""
 
-    testing_criteria: list[EvalTestingCriteriaItem]
+    testing_criteria: list[EvalTestingCriteriaItem] = REQUIRED
     """A list of testing criteria."""
 
-    created_at: int
+    created_at: int = REQUIRED
     """The Unix timestamp (in seconds) for when the eval was created."""
 
     metadata: dict[str, str] | None = None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["EvalApiError"]
 
@@ -10,8 +11,8 @@ __all__ = ["EvalApiError"]
 class EvalApiError(BaseModel, kw_only=True):
     """An object representing an error response from the Eval API."""
 
-    code: str
+    code: str = REQUIRED
     """The error code."""
 
-    message: str
+    message: str = REQUIRED
     """The error message."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["EvalCustomDataSourceConfig"]
 
@@ -12,8 +13,8 @@ __all__ = ["EvalCustomDataSourceConfig"]
 class EvalCustomDataSourceConfig(BaseModel, kw_only=True):
     """A CustomDataSourceConfig which specifies the schema of your `item` and optionally `sample` namespaces. The response schema defines the shape of the data that will be: - Used to define your testing criteria and - What data is required when creating a run"""
 
-    type: Literal["custom"]
+    type: Literal["custom"] = "custom"
     """The type of data source. Always `custom`."""
 
-    schema: dict[str, Any]
+    schema: dict[str, Any] = REQUIRED
     """The json schema for the run data source items. Learn how to build JSON schemas [here](https://json-schema.org/)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["EvalGraderPython"]
 
@@ -12,13 +13,13 @@ __all__ = ["EvalGraderPython"]
 class EvalGraderPython(BaseModel, kw_only=True):
     """A PythonGrader object that runs a python script on the input."""
 
-    type: Literal["python"]
+    type: Literal["python"] = "python"
     """The object type, which is always `python`."""
 
-    name: str
+    name: str = REQUIRED
     """The name of the grader."""
 
-    source: str
+    source: str = REQUIRED
     """The source code of the python script."""
 
     image_tag: str | None = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
-from ._union import OpenEnum
+from ._union import REQUIRED, OpenEnum
 
 __all__ = ["EvalGraderTextSimilarity"]
 
@@ -13,16 +13,16 @@ __all__ = ["EvalGraderTextSimilarity"]
 class EvalGraderTextSimilarity(BaseModel, kw_only=True):
     """A TextSimilarityGrader object which grades text based on similarity metrics."""
 
-    type: Literal["text_similarity"]
+    type: Literal["text_similarity"] = "text_similarity"
     """The type of grader."""
 
-    name: str
+    name: str = REQUIRED
     """The name of the grader."""
 
-    input: str
+    input: str = REQUIRED
     """The text being graded."""
 
-    reference: str
+    reference: str = REQUIRED
     """The text being graded against."""
 
     evaluation_metric: OpenEnum[
@@ -39,8 +39,8 @@ class EvalGraderTextSimilarity(BaseModel, kw_only=True):
             "rouge_5",
             "rouge_l",
         ]
-    ]
+    ] = REQUIRED
     """The evaluation metric to use. One of `cosine`, `fuzzy_match`, `bleu`, `gleu`, `meteor`, `rouge_1`, `rouge_2`, `rouge_3`, `rouge_4`, `rouge_5`, or `rouge_l`."""
 
-    pass_threshold: float
+    pass_threshold: float = REQUIRED
     """The threshold for the score."""

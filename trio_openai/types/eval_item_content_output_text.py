@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["EvalItemContentOutputText"]
 
@@ -12,8 +13,8 @@ __all__ = ["EvalItemContentOutputText"]
 class EvalItemContentOutputText(BaseModel, kw_only=True):
     """A text output from the model."""
 
-    type: Literal["output_text"]
+    type: Literal["output_text"] = "output_text"
     """The type of the output text. Always `output_text`."""
 
-    text: str
+    text: str = REQUIRED
     """The text output from the model."""

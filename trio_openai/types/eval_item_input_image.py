@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["EvalItemInputImage"]
 
@@ -12,10 +13,10 @@ __all__ = ["EvalItemInputImage"]
 class EvalItemInputImage(BaseModel, kw_only=True):
     """An image input block used within EvalItem content arrays."""
 
-    type: Literal["input_image"]
+    type: Literal["input_image"] = "input_image"
     """The type of the image input. Always `input_image`."""
 
-    image_url: str
+    image_url: str = REQUIRED
     """The URL of the image input."""
 
     detail: str | None = None

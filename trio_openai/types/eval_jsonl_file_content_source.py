@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["EvalJsonlFileContentSource", "EvalJsonlFileContentSourceContentItem"]
 
@@ -12,13 +13,13 @@ __all__ = ["EvalJsonlFileContentSource", "EvalJsonlFileContentSourceContentItem"
 class EvalJsonlFileContentSource(BaseModel, kw_only=True):
     """EvalJsonlFileContentSource"""
 
-    type: Literal["file_content"]
+    type: Literal["file_content"] = "file_content"
     """The type of jsonl source. Always `file_content`."""
 
-    content: list[EvalJsonlFileContentSourceContentItem]
+    content: list[EvalJsonlFileContentSourceContentItem] = REQUIRED
     """The content of the jsonl file."""
 
 
 class EvalJsonlFileContentSourceContentItem(BaseModel, kw_only=True):
-    item: dict[str, Any]
+    item: dict[str, Any] = REQUIRED
     sample: dict[str, Any] | None = None

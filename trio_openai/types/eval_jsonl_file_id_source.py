@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["EvalJsonlFileIdSource"]
 
@@ -12,8 +13,8 @@ __all__ = ["EvalJsonlFileIdSource"]
 class EvalJsonlFileIdSource(BaseModel, kw_only=True):
     """EvalJsonlFileIdSource"""
 
-    type: Literal["file_id"]
+    type: Literal["file_id"] = "file_id"
     """The type of jsonl source. Always `file_id`."""
 
-    id: str
+    id: str = REQUIRED
     """The identifier of the file."""

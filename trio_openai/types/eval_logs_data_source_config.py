@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["EvalLogsDataSourceConfig"]
 
@@ -12,9 +13,9 @@ __all__ = ["EvalLogsDataSourceConfig"]
 class EvalLogsDataSourceConfig(BaseModel, kw_only=True):
     """A LogsDataSourceConfig which specifies the metadata property of your logs query. This is usually metadata like `usecase=chatbot` or `prompt-version=v2`, etc. The schema returned by this data source config is used to defined what variables are available in your evals. `item` and `sample` are both defined when using this data source config."""
 
-    type: Literal["logs"]
+    type: Literal["logs"] = "logs"
     """The type of data source. Always `logs`."""
 
     metadata: dict[str, str] | None = None
-    schema: dict[str, Any]
+    schema: dict[str, Any] = REQUIRED
     """The json schema for the run data source items. Learn how to build JSON schemas [here](https://json-schema.org/)."""

@@ -13,7 +13,7 @@ __all__ = ["EvalResponsesSource"]
 class EvalResponsesSource(BaseModel, kw_only=True):
     """A EvalResponsesSource object describing a run data source configuration."""
 
-    type: Literal["responses"]
+    type: Literal["responses"] = "responses"
     """The type of run data source. Always `responses`."""
 
     metadata: dict[str, Any] | None = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from ._base import BaseModel
-from ._union import tagged_union
+from ._union import REQUIRED, tagged_union
 from .create_eval_completions_run_data_source import CreateEvalCompletionsRunDataSource
 from .create_eval_jsonl_run_data_source import CreateEvalJsonlRunDataSource
 from .create_eval_responses_run_data_source import CreateEvalResponsesRunDataSource
@@ -23,91 +23,91 @@ __all__ = [
 class EvalRun(BaseModel, kw_only=True):
     """A schema representing an evaluation run."""
 
-    object: Literal["eval.run"]
+    object: Literal["eval.run"] = "eval.run"
     """The type of the object. Always "eval.run"."""
 
-    id: str
+    id: str = REQUIRED
     """Unique identifier for the evaluation run."""
 
-    eval_id: str
+    eval_id: str = REQUIRED
     """The identifier of the associated evaluation."""
 
-    status: str
+    status: str = REQUIRED
     """The status of the evaluation run."""
 
-    model: str
+    model: str = REQUIRED
     """The model that is evaluated, if applicable."""
 
-    name: str
+    name: str = REQUIRED
     """The name of the evaluation run."""
 
-    created_at: int
+    created_at: int = REQUIRED
     """Unix timestamp (in seconds) when the evaluation run was created."""
 
-    report_url: str
+    report_url: str = REQUIRED
     """The URL to the rendered evaluation run report on the UI dashboard."""
 
-    result_counts: EvalRunResultCounts
+    result_counts: EvalRunResultCounts = REQUIRED
     """Counters summarizing the outcomes of the evaluation run."""
 
-    per_model_usage: list[EvalRunPerModelUsageItem]
+    per_model_usage: list[EvalRunPerModelUsageItem] = REQUIRED
     """Usage statistics for each model during the evaluation run."""
 
-    per_testing_criteria_results: list[EvalRunPerTestingCriteriaResultsItem]
+    per_testing_criteria_results: list[EvalRunPerTestingCriteriaResultsItem] = REQUIRED
     """Results per testing criteria applied during the evaluation run."""
 
-    data_source: EvalRunDataSource
+    data_source: EvalRunDataSource = REQUIRED
     """Information about the run's data source."""
 
     metadata: dict[str, str] | None = None
-    error: EvalApiError
+    error: EvalApiError = REQUIRED
     """An object representing an error response from the Eval API."""
 
 
 class EvalRunPerModelUsageItem(BaseModel, kw_only=True):
-    model_name: str
+    model_name: str = REQUIRED
     """The name of the model."""
 
-    invocation_count: int
+    invocation_count: int = REQUIRED
     """The number of invocations."""
 
-    prompt_tokens: int
+    prompt_tokens: int = REQUIRED
     """The number of prompt tokens used."""
 
-    completion_tokens: int
+    completion_tokens: int = REQUIRED
     """The number of completion tokens generated."""
 
-    total_tokens: int
+    total_tokens: int = REQUIRED
     """The total number of tokens used."""
 
-    cached_tokens: int
+    cached_tokens: int = REQUIRED
     """The number of tokens retrieved from cache."""
 
 
 class EvalRunPerTestingCriteriaResultsItem(BaseModel, kw_only=True):
-    testing_criteria: str
+    testing_criteria: str = REQUIRED
     """A description of the testing criteria."""
 
-    passed: int
+    passed: int = REQUIRED
     """Number of tests passed for this criteria."""
 
-    failed: int
+    failed: int = REQUIRED
     """Number of tests failed for this criteria."""
 
 
 class EvalRunResultCounts(BaseModel, kw_only=True):
     """Counters summarizing the outcomes of the evaluation run."""
 
-    total: int
+    total: int = REQUIRED
     """Total number of executed output items."""
 
-    errored: int
+    errored: int = REQUIRED
     """Number of output items that resulted in an error."""
 
-    failed: int
+    failed: int = REQUIRED
     """Number of output items that failed to pass the evaluation."""
 
-    passed: int
+    passed: int = REQUIRED
     """Number of output items that passed the evaluation."""
 
 

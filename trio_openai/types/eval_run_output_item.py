@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .eval_api_error import EvalApiError
 from .eval_run_output_item_result import EvalRunOutputItemResult
 
@@ -20,78 +21,78 @@ __all__ = [
 class EvalRunOutputItem(BaseModel, kw_only=True):
     """A schema representing an evaluation run output item."""
 
-    object: Literal["eval.run.output_item"]
+    object: Literal["eval.run.output_item"] = "eval.run.output_item"
     """The type of the object. Always "eval.run.output_item"."""
 
-    id: str
+    id: str = REQUIRED
     """Unique identifier for the evaluation run output item."""
 
-    run_id: str
+    run_id: str = REQUIRED
     """The identifier of the evaluation run associated with this output item."""
 
-    eval_id: str
+    eval_id: str = REQUIRED
     """The identifier of the evaluation group."""
 
-    created_at: int
+    created_at: int = REQUIRED
     """Unix timestamp (in seconds) when the evaluation run was created."""
 
-    status: str
+    status: str = REQUIRED
     """The status of the evaluation run."""
 
-    datasource_item_id: int
+    datasource_item_id: int = REQUIRED
     """The identifier for the data source item."""
 
-    datasource_item: dict[str, Any]
+    datasource_item: dict[str, Any] = REQUIRED
     """Details of the input data source item."""
 
-    results: list[EvalRunOutputItemResult]
+    results: list[EvalRunOutputItemResult] = REQUIRED
     """A list of grader results for this output item."""
 
-    sample: EvalRunOutputItemSample
+    sample: EvalRunOutputItemSample = REQUIRED
     """A sample containing the input and output of the evaluation run."""
 
 
 class EvalRunOutputItemSample(BaseModel, kw_only=True):
     """A sample containing the input and output of the evaluation run."""
 
-    input: list[EvalRunOutputItemSampleInputItem]
+    input: list[EvalRunOutputItemSampleInputItem] = REQUIRED
     """An array of input messages."""
 
-    output: list[EvalRunOutputItemSampleOutputItem]
+    output: list[EvalRunOutputItemSampleOutputItem] = REQUIRED
     """An array of output messages."""
 
-    finish_reason: str
+    finish_reason: str = REQUIRED
     """The reason why the sample generation was finished."""
 
-    model: str
+    model: str = REQUIRED
     """The model used for generating the sample."""
 
-    usage: EvalRunOutputItemSampleUsage
+    usage: EvalRunOutputItemSampleUsage = REQUIRED
     """Token usage details for the sample."""
 
-    error: EvalApiError
+    error: EvalApiError = REQUIRED
     """An object representing an error response from the Eval API."""
 
-    temperature: float
+    temperature: float = REQUIRED
     """The sampling temperature used."""
 
-    max_completion_tokens: int
+    max_completion_tokens: int = REQUIRED
     """The maximum number of tokens allowed for completion."""
 
-    top_p: float
+    top_p: float = REQUIRED
     """The top_p value used for sampling."""
 
-    seed: int
+    seed: int = REQUIRED
     """The seed used for generating the sample."""
 
 
 class EvalRunOutputItemSampleInputItem(BaseModel, kw_only=True):
     """An input message."""
 
-    role: str
+    role: str = REQUIRED
     """The role of the message sender (e.g., system, user, developer)."""
 
-    content: str
+    content: str = REQUIRED
     """The content of the message."""
 
 
@@ -106,14 +107,14 @@ class EvalRunOutputItemSampleOutputItem(BaseModel, kw_only=True):
 class EvalRunOutputItemSampleUsage(BaseModel, kw_only=True):
     """Token usage details for the sample."""
 
-    total_tokens: int
+    total_tokens: int = REQUIRED
     """The total number of tokens used."""
 
-    completion_tokens: int
+    completion_tokens: int = REQUIRED
     """The number of completion tokens generated."""
 
-    prompt_tokens: int
+    prompt_tokens: int = REQUIRED
     """The number of prompt tokens used."""
 
-    cached_tokens: int
+    cached_tokens: int = REQUIRED
     """The number of tokens retrieved from cache."""

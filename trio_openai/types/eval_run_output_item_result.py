@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["EvalRunOutputItemResult"]
 
@@ -12,16 +13,16 @@ __all__ = ["EvalRunOutputItemResult"]
 class EvalRunOutputItemResult(BaseModel, kw_only=True):
     """A single grader result for an evaluation run output item."""
 
-    name: str
+    name: str = REQUIRED
     """The name of the grader."""
 
     type: str | None = None
     """The grader type (for example, "string-check-grader")."""
 
-    score: float
+    score: float = REQUIRED
     """The numeric score produced by the grader."""
 
-    passed: bool
+    passed: bool = REQUIRED
     """Whether the grader considered the output a pass."""
 
     sample: dict[str, Any] | None = None

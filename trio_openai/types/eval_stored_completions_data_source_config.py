@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["EvalStoredCompletionsDataSourceConfig"]
 
@@ -12,9 +13,9 @@ __all__ = ["EvalStoredCompletionsDataSourceConfig"]
 class EvalStoredCompletionsDataSourceConfig(BaseModel, kw_only=True):
     """Deprecated. Deprecated in favor of LogsDataSourceConfig."""
 
-    type: Literal["stored_completions"]
+    type: Literal["stored_completions"] = "stored_completions"
     """The type of data source. Always `stored_completions`."""
 
     metadata: dict[str, str] | None = None
-    schema: dict[str, Any]
+    schema: dict[str, Any] = REQUIRED
     """The json schema for the run data source items. Learn how to build JSON schemas [here](https://json-schema.org/)."""

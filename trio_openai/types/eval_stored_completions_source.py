@@ -12,7 +12,7 @@ __all__ = ["EvalStoredCompletionsSource"]
 class EvalStoredCompletionsSource(BaseModel, kw_only=True):
     """A StoredCompletionsRunDataSource configuration describing a set of filters"""
 
-    type: Literal["stored_completions"]
+    type: Literal["stored_completions"] = "stored_completions"
     """The type of source. Always `stored_completions`."""
 
     metadata: dict[str, str] | None = None

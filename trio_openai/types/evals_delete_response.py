@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["DeleteEvalResponse"]
 
 
 class DeleteEvalResponse(BaseModel, kw_only=True):
-    object: str
-    deleted: bool
-    eval_id: str
+    object: str = REQUIRED
+    deleted: bool = REQUIRED
+    eval_id: str = REQUIRED

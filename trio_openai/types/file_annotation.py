@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .file_annotation_source import FileAnnotationSource
 
 __all__ = ["FileAnnotation"]
@@ -13,8 +14,8 @@ __all__ = ["FileAnnotation"]
 class FileAnnotation(BaseModel, kw_only=True):
     """Annotation that references an uploaded file."""
 
-    type: Literal["file"]
+    type: Literal["file"] = "file"
     """Type discriminator that is always `file` for this annotation."""
 
-    source: FileAnnotationSource
+    source: FileAnnotationSource = REQUIRED
     """Attachment source referenced by an annotation."""

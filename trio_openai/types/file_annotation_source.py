@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["FileAnnotationSource"]
 
@@ -12,8 +13,8 @@ __all__ = ["FileAnnotationSource"]
 class FileAnnotationSource(BaseModel, kw_only=True):
     """Attachment source referenced by an annotation."""
 
-    type: Literal["file"]
+    type: Literal["file"] = "file"
     """Type discriminator that is always `file`."""
 
-    filename: str
+    filename: str = REQUIRED
     """Filename referenced by the annotation."""

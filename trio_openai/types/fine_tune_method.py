@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
-from ._union import OpenEnum
+from ._union import REQUIRED, OpenEnum
 from .fine_tune_dpo_method import FineTuneDPOMethod
 from .fine_tune_reinforcement_method import FineTuneReinforcementMethod
 from .fine_tune_supervised_method import FineTuneSupervisedMethod
@@ -16,7 +16,7 @@ __all__ = ["FineTuneMethod"]
 class FineTuneMethod(BaseModel, kw_only=True):
     """The method used for fine-tuning."""
 
-    type: OpenEnum[Literal["supervised", "dpo", "reinforcement"]]
+    type: OpenEnum[Literal["supervised", "dpo", "reinforcement"]] = REQUIRED
     """The type of method. Is either `supervised`, `dpo`, or `reinforcement`."""
 
     supervised: FineTuneSupervisedMethod | None = None

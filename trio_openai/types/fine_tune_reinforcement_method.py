@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TypeAlias
 
 from ._base import BaseModel
-from ._union import tagged_union
+from ._union import REQUIRED, tagged_union
 from .fine_tune_reinforcement_hyperparameters import FineTuneReinforcementHyperparameters
 from .grader_multi import GraderMulti
 from .grader_python import GraderPython
@@ -19,7 +19,7 @@ __all__ = ["FineTuneReinforcementMethod", "FineTuneReinforcementMethodGrader"]
 class FineTuneReinforcementMethod(BaseModel, kw_only=True):
     """Configuration for the reinforcement fine-tuning method."""
 
-    grader: FineTuneReinforcementMethodGrader
+    grader: FineTuneReinforcementMethodGrader = REQUIRED
     """The grader used for the fine-tuning job."""
 
     hyperparameters: FineTuneReinforcementHyperparameters | None = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["FineTuningCheckpointPermission"]
 
@@ -12,14 +13,14 @@ __all__ = ["FineTuningCheckpointPermission"]
 class FineTuningCheckpointPermission(BaseModel, kw_only=True):
     """The `checkpoint.permission` object represents a permission for a fine-tuned model checkpoint."""
 
-    id: str
+    id: str = REQUIRED
     """The permission identifier, which can be referenced in the API endpoints."""
 
-    created_at: int
+    created_at: int = REQUIRED
     """The Unix timestamp (in seconds) for when the permission was created."""
 
-    project_id: str
+    project_id: str = REQUIRED
     """The project identifier that the permission is for."""
 
-    object: Literal["checkpoint.permission"]
+    object: Literal["checkpoint.permission"] = "checkpoint.permission"
     """The object type, which is always "checkpoint.permission"."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["FineTuningIntegration", "FineTuningIntegrationWandb"]
 
@@ -12,17 +13,17 @@ __all__ = ["FineTuningIntegration", "FineTuningIntegrationWandb"]
 class FineTuningIntegration(BaseModel, kw_only=True):
     """Fine-Tuning Job Integration"""
 
-    type: Literal["wandb"]
+    type: Literal["wandb"] = "wandb"
     """The type of the integration being enabled for the fine-tuning job"""
 
-    wandb: FineTuningIntegrationWandb
+    wandb: FineTuningIntegrationWandb = REQUIRED
     """The settings for your integration with Weights and Biases. This payload specifies the project that metrics will be sent to. Optionally, you can set an explicit display name for your run, add tags to your run, and set a default entity (team, username, etc) to be associated with your run."""
 
 
 class FineTuningIntegrationWandb(BaseModel, kw_only=True):
     """The settings for your integration with Weights and Biases. This payload specifies the project that metrics will be sent to. Optionally, you can set an explicit display name for your run, add tags to your run, and set a default entity (team, username, etc) to be associated with your run."""
 
-    project: str
+    project: str = REQUIRED
     """The name of the project that the new run will be created under."""
 
     name: str | None = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
-from ._union import OpenEnum
+from ._union import REQUIRED, OpenEnum
 from .fine_tune_method import FineTuneMethod
 from .fine_tuning_integration import FineTuningIntegration
 
@@ -15,40 +15,42 @@ __all__ = ["FineTuningJob", "FineTuningJobError", "FineTuningJobHyperparameters"
 class FineTuningJob(BaseModel, kw_only=True):
     """The `fine_tuning.job` object represents a fine-tuning job that has been created through the API."""
 
-    id: str
+    id: str = REQUIRED
     """The object identifier, which can be referenced in the API endpoints."""
 
-    created_at: int
+    created_at: int = REQUIRED
     """The Unix timestamp (in seconds) for when the fine-tuning job was created."""
 
     error: FineTuningJobError | None = None
     fine_tuned_model: str | None = None
     finished_at: int | None = None
-    hyperparameters: FineTuningJobHyperparameters
+    hyperparameters: FineTuningJobHyperparameters = REQUIRED
     """The hyperparameters used for the fine-tuning job. This value will only be returned when running `supervised` jobs."""
 
-    model: str
+    model: str = REQUIRED
     """The base model that is being fine-tuned."""
 
-    object: Literal["fine_tuning.job"]
+    object: Literal["fine_tuning.job"] = "fine_tuning.job"
     """The object type, which is always "fine_tuning.job"."""
 
-    organization_id: str
+    organization_id: str = REQUIRED
     """The organization that owns the fine-tuning job."""
 
-    result_files: list[str]
+    result_files: list[str] = REQUIRED
     """The compiled results file ID(s) for the fine-tuning job. You can retrieve the results with the [Files API](/docs/api-reference/files/retrieve-contents)."""
 
-    status: OpenEnum[Literal["validating_files", "queued", "running", "succeeded", "failed", "cancelled"]]
+    status: OpenEnum[Literal["validating_files", "queued", "running", "succeeded", "failed", "cancelled"]] = (
+        REQUIRED
+    )
     """The current status of the fine-tuning job, which can be either `validating_files`, `queued`, `running`, `succeeded`, `failed`, or `cancelled`."""
 
     trained_tokens: int | None = None
-    training_file: str
+    training_file: str = REQUIRED
     """The file ID used for training. You can retrieve the training data with the [Files API](/docs/api-reference/files/retrieve-contents)."""
 
     validation_file: str | None = None
     integrations: list[FineTuningIntegration] | None = None
-    seed: int
+    seed: int = REQUIRED
     """The seed used for the fine-tuning job."""
 
     estimated_finish: int | None = None
@@ -61,10 +63,10 @@ class FineTuningJob(BaseModel, kw_only=True):
 class FineTuningJobError(BaseModel, kw_only=True):
     """For fine-tuning jobs that have `failed`, this will contain more information on the cause of the failure."""
 
-    code: str
+    code: str = REQUIRED
     """A machine-readable error code."""
 
-    message: str
+    message: str = REQUIRED
     """A human-readable error message."""
 
     param: str | None = None

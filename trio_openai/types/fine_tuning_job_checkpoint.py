@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["FineTuningJobCheckpoint", "FineTuningJobCheckpointMetrics"]
 
@@ -12,25 +13,25 @@ __all__ = ["FineTuningJobCheckpoint", "FineTuningJobCheckpointMetrics"]
 class FineTuningJobCheckpoint(BaseModel, kw_only=True):
     """The `fine_tuning.job.checkpoint` object represents a model checkpoint for a fine-tuning job that is ready to use."""
 
-    id: str
+    id: str = REQUIRED
     """The checkpoint identifier, which can be referenced in the API endpoints."""
 
-    created_at: int
+    created_at: int = REQUIRED
     """The Unix timestamp (in seconds) for when the checkpoint was created."""
 
-    fine_tuned_model_checkpoint: str
+    fine_tuned_model_checkpoint: str = REQUIRED
     """The name of the fine-tuned checkpoint model that is created."""
 
-    step_number: int
+    step_number: int = REQUIRED
     """The step number that the checkpoint was created at."""
 
-    metrics: FineTuningJobCheckpointMetrics
+    metrics: FineTuningJobCheckpointMetrics = REQUIRED
     """Metrics at the step number during the fine-tuning job."""
 
-    fine_tuning_job_id: str
+    fine_tuning_job_id: str = REQUIRED
     """The name of the fine-tuning job that this checkpoint was created from."""
 
-    object: Literal["fine_tuning.job.checkpoint"]
+    object: Literal["fine_tuning.job.checkpoint"] = "fine_tuning.job.checkpoint"
     """The object type, which is always "fine_tuning.job.checkpoint"."""
 
 

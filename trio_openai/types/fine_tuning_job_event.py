@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from ._base import BaseModel
-from ._union import OpenEnum
+from ._union import REQUIRED, OpenEnum
 
 __all__ = ["FineTuningJobEvent"]
 
@@ -13,19 +13,19 @@ __all__ = ["FineTuningJobEvent"]
 class FineTuningJobEvent(BaseModel, kw_only=True):
     """Fine-tuning job event object"""
 
-    object: Literal["fine_tuning.job.event"]
+    object: Literal["fine_tuning.job.event"] = "fine_tuning.job.event"
     """The object type, which is always "fine_tuning.job.event"."""
 
-    id: str
+    id: str = REQUIRED
     """The object identifier."""
 
-    created_at: int
+    created_at: int = REQUIRED
     """The Unix timestamp (in seconds) for when the fine-tuning job was created."""
 
-    level: OpenEnum[Literal["info", "warn", "error"]]
+    level: OpenEnum[Literal["info", "warn", "error"]] = REQUIRED
     """The log level of the event."""
 
-    message: str
+    message: str = REQUIRED
     """The message of the event."""
 
     type: OpenEnum[Literal["message", "metrics"]] | None = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from ._base import BaseModel
-from ._union import tagged_union
+from ._union import REQUIRED, tagged_union
 from .function_call_item_status import FunctionCallItemStatus
 from .input_file_content_param import InputFileContentParam
 from .input_image_content_param_auto_param import InputImageContentParamAutoParam
@@ -20,10 +20,10 @@ class FunctionCallOutputItemParam(BaseModel, kw_only=True):
 
     id: str | None = None
     call_id: str | None = None
-    type: Literal["function_call_output"]
+    type: Literal["function_call_output"] = "function_call_output"
     """The type of the function tool call output. Always `function_call_output`."""
 
-    output: str | list[FunctionCallOutputItemParamOutputVariant2Item]
+    output: str | list[FunctionCallOutputItemParamOutputVariant2Item] = REQUIRED
     """Text, image, or file output of the function tool call."""
 
     name: str | None = None

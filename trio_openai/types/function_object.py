@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["FunctionObject"]
 
@@ -13,7 +14,7 @@ class FunctionObject(BaseModel, kw_only=True):
     description: str | None = None
     """A description of what the function does, used by the model to choose when and how to call the function."""
 
-    name: str
+    name: str = REQUIRED
     """The name of the function to be called. Must be a-z, A-Z, 0-9, or contain underscores and dashes, with a maximum length of 64."""
 
     parameters: dict[str, Any] | None = None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["FunctionShellAction"]
 
@@ -10,6 +11,6 @@ __all__ = ["FunctionShellAction"]
 class FunctionShellAction(BaseModel, kw_only=True):
     """Execute a shell command."""
 
-    commands: list[str]
+    commands: list[str] = REQUIRED
     timeout_ms: int | None = None
     max_output_length: int | None = None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["FunctionShellActionParam"]
 
@@ -10,7 +11,7 @@ __all__ = ["FunctionShellActionParam"]
 class FunctionShellActionParam(BaseModel, kw_only=True):
     """Commands and limits describing how to run the shell tool call."""
 
-    commands: list[str]
+    commands: list[str] = REQUIRED
     """Ordered shell commands for the execution environment to run."""
 
     timeout_ms: int | None = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TypeAlias
 
 from ._base import BaseModel
-from ._union import tagged_union
+from ._union import REQUIRED, tagged_union
 from .function_shell_call_output_exit_outcome import FunctionShellCallOutputExitOutcome
 from .function_shell_call_output_timeout_outcome import FunctionShellCallOutputTimeoutOutcome
 
@@ -15,13 +15,13 @@ __all__ = ["FunctionShellCallOutputContent", "FunctionShellCallOutputContentOutc
 class FunctionShellCallOutputContent(BaseModel, kw_only=True):
     """The content of a shell tool call output that was emitted."""
 
-    stdout: str
+    stdout: str = REQUIRED
     """The standard output that was captured."""
 
-    stderr: str
+    stderr: str = REQUIRED
     """The standard error output that was captured."""
 
-    outcome: FunctionShellCallOutputContentOutcome
+    outcome: FunctionShellCallOutputContentOutcome = REQUIRED
     """Represents either an exit outcome (with an exit code) or a timeout outcome for a shell call output chunk."""
 
     created_by: str | None = None

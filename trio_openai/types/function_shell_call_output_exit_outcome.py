@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["FunctionShellCallOutputExitOutcome"]
 
@@ -12,8 +13,8 @@ __all__ = ["FunctionShellCallOutputExitOutcome"]
 class FunctionShellCallOutputExitOutcome(BaseModel, kw_only=True):
     """Indicates that the shell commands finished and returned an exit code."""
 
-    type: Literal["exit"]
+    type: Literal["exit"] = "exit"
     """The outcome type. Always `exit`."""
 
-    exit_code: int
+    exit_code: int = REQUIRED
     """Exit code from the shell process."""

@@ -17,7 +17,7 @@ __all__ = ["FunctionShellToolParam", "FunctionShellToolParamEnvironment"]
 class FunctionShellToolParam(BaseModel, kw_only=True):
     """A tool that allows the model to execute shell commands."""
 
-    type: Literal["shell"]
+    type: Literal["shell"] = "shell"
     """The type of the shell tool. Always `shell`."""
 
     environment: FunctionShellToolParamEnvironment | None = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .callable_tool_allowed_caller import CallableToolAllowedCaller
 
 __all__ = ["FunctionTool"]
@@ -13,10 +14,10 @@ __all__ = ["FunctionTool"]
 class FunctionTool(BaseModel, kw_only=True):
     """Defines a function in your own code the model can choose to call. Learn more about [function calling](https://platform.openai.com/docs/guides/function-calling)."""
 
-    type: Literal["function"]
+    type: Literal["function"] = "function"
     """The type of the function tool. Always `function`."""
 
-    name: str
+    name: str = REQUIRED
     """The name of the function to call."""
 
     description: str | None = None

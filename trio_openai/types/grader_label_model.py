@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .eval_item import EvalItem
 
 __all__ = ["GraderLabelModel"]
@@ -13,18 +14,18 @@ __all__ = ["GraderLabelModel"]
 class GraderLabelModel(BaseModel, kw_only=True):
     """A LabelModelGrader object which uses a model to assign labels to each item in the evaluation."""
 
-    type: Literal["label_model"]
+    type: Literal["label_model"] = "label_model"
     """The object type, which is always `label_model`."""
 
-    name: str
+    name: str = REQUIRED
     """The name of the grader."""
 
-    model: str
+    model: str = REQUIRED
     """The model to use for the evaluation. Must support structured outputs."""
 
-    input: list[EvalItem]
-    labels: list[str]
+    input: list[EvalItem] = REQUIRED
+    labels: list[str] = REQUIRED
     """The labels to assign to each item in the evaluation."""
 
-    passing_labels: list[str]
+    passing_labels: list[str] = REQUIRED
     """The labels that indicate a passing result. Must be a subset of labels."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from ._base import BaseModel
-from ._union import tagged_union
+from ._union import REQUIRED, tagged_union
 from .grader_label_model import GraderLabelModel
 from .grader_python import GraderPython
 from .grader_score_model import GraderScoreModel
@@ -18,14 +18,14 @@ __all__ = ["GraderMulti", "GraderMultiGraders"]
 class GraderMulti(BaseModel, kw_only=True):
     """A MultiGrader object combines the output of multiple graders to produce a single score."""
 
-    type: Literal["multi"]
+    type: Literal["multi"] = "multi"
     """The object type, which is always `multi`."""
 
-    name: str
+    name: str = REQUIRED
     """The name of the grader."""
 
-    graders: GraderMultiGraders
-    calculate_output: str
+    graders: GraderMultiGraders = REQUIRED
+    calculate_output: str = REQUIRED
     """A formula to calculate the output based on grader results."""
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .eval_grader_score_model import EvalGraderScoreModelSamplingParams
 from .eval_item import EvalItem
 
@@ -14,19 +15,19 @@ __all__ = ["GraderScoreModel"]
 class GraderScoreModel(BaseModel, kw_only=True):
     """A ScoreModelGrader object that uses a model to assign a score to the input."""
 
-    type: Literal["score_model"]
+    type: Literal["score_model"] = "score_model"
     """The object type, which is always `score_model`."""
 
-    name: str
+    name: str = REQUIRED
     """The name of the grader."""
 
-    model: str
+    model: str = REQUIRED
     """The model to use for the evaluation."""
 
     sampling_params: EvalGraderScoreModelSamplingParams | None = None
     """The sampling parameters for the model."""
 
-    input: list[EvalItem]
+    input: list[EvalItem] = REQUIRED
     """The input messages evaluated by the grader. Supports text, output text, input image, and input audio content blocks, and may include template strings."""
 
     range: list[float] | None = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
-from ._union import OpenEnum
+from ._union import REQUIRED, OpenEnum
 
 __all__ = ["GraderStringCheck"]
 
@@ -13,17 +13,17 @@ __all__ = ["GraderStringCheck"]
 class GraderStringCheck(BaseModel, kw_only=True):
     """A StringCheckGrader object that performs a string comparison between input and reference using a specified operation."""
 
-    type: Literal["string_check"]
+    type: Literal["string_check"] = "string_check"
     """The object type, which is always `string_check`."""
 
-    name: str
+    name: str = REQUIRED
     """The name of the grader."""
 
-    input: str
+    input: str = REQUIRED
     """The input text. This may include template strings."""
 
-    reference: str
+    reference: str = REQUIRED
     """The reference text. This may include template strings."""
 
-    operation: OpenEnum[Literal["eq", "ne", "like", "ilike"]]
+    operation: OpenEnum[Literal["eq", "ne", "like", "ilike"]] = REQUIRED
     """The string check operation to perform. One of `eq`, `ne`, `like`, or `ilike`."""

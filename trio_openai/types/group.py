@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["Group"]
 
@@ -12,17 +13,17 @@ __all__ = ["Group"]
 class Group(BaseModel, kw_only=True):
     """Summary information about a group returned in role assignment responses."""
 
-    object: Literal["group"]
+    object: Literal["group"] = "group"
     """Always `group`."""
 
-    id: str
+    id: str = REQUIRED
     """Identifier for the group."""
 
-    name: str
+    name: str = REQUIRED
     """Display name of the group."""
 
-    created_at: int
+    created_at: int = REQUIRED
     """Unix timestamp (in seconds) when the group was created."""
 
-    scim_managed: bool
+    scim_managed: bool = REQUIRED
     """Whether the group is managed through SCIM."""

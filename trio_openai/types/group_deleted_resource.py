@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["GroupDeletedResource"]
 
@@ -12,11 +13,11 @@ __all__ = ["GroupDeletedResource"]
 class GroupDeletedResource(BaseModel, kw_only=True):
     """Confirmation payload returned after deleting a group."""
 
-    object: Literal["group.deleted"]
+    object: Literal["group.deleted"] = "group.deleted"
     """Always `group.deleted`."""
 
-    id: str
+    id: str = REQUIRED
     """Identifier of the deleted group."""
 
-    deleted: bool
+    deleted: bool = REQUIRED
     """Whether the group was deleted."""

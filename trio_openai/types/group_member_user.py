@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
-from ._union import OpenEnum
+from ._union import REQUIRED, OpenEnum
 
 __all__ = ["GroupMemberUser"]
 
@@ -13,10 +13,10 @@ __all__ = ["GroupMemberUser"]
 class GroupMemberUser(BaseModel, kw_only=True):
     """Details about a user returned from an organization group membership lookup."""
 
-    id: str
+    id: str = REQUIRED
     """Identifier for the user."""
 
-    name: str
+    name: str = REQUIRED
     """Display name of the user."""
 
     email: str | None = None
@@ -28,5 +28,5 @@ class GroupMemberUser(BaseModel, kw_only=True):
     is_service_account: bool | None = None
     """Whether the user is a service account."""
 
-    user_type: OpenEnum[Literal["user", "tenant_user"]]
+    user_type: OpenEnum[Literal["user", "tenant_user"]] = REQUIRED
     """The type of user."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["GroupResourceWithSuccess"]
 
@@ -10,14 +11,14 @@ __all__ = ["GroupResourceWithSuccess"]
 class GroupResourceWithSuccess(BaseModel, kw_only=True):
     """Response returned after updating a group."""
 
-    id: str
+    id: str = REQUIRED
     """Identifier for the group."""
 
-    name: str
+    name: str = REQUIRED
     """Updated display name for the group."""
 
-    created_at: int
+    created_at: int = REQUIRED
     """Unix timestamp (in seconds) when the group was created."""
 
-    is_scim_managed: bool
+    is_scim_managed: bool = REQUIRED
     """Whether the group is managed through SCIM and controlled by your identity provider."""

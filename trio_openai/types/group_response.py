@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
-from ._union import OpenEnum
+from ._union import REQUIRED, OpenEnum
 
 __all__ = ["GroupResponse"]
 
@@ -13,17 +13,17 @@ __all__ = ["GroupResponse"]
 class GroupResponse(BaseModel, kw_only=True):
     """Details about an organization group."""
 
-    id: str
+    id: str = REQUIRED
     """Identifier for the group."""
 
-    name: str
+    name: str = REQUIRED
     """Display name of the group."""
 
-    created_at: int
+    created_at: int = REQUIRED
     """Unix timestamp (in seconds) when the group was created."""
 
-    is_scim_managed: bool
+    is_scim_managed: bool = REQUIRED
     """Whether the group is managed through SCIM and controlled by your identity provider."""
 
-    group_type: OpenEnum[Literal["group", "tenant_group"]]
+    group_type: OpenEnum[Literal["group", "tenant_group"]] = REQUIRED
     """The type of the group."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .group import Group
 from .role import Role
 
@@ -14,11 +15,11 @@ __all__ = ["GroupRoleAssignment"]
 class GroupRoleAssignment(BaseModel, kw_only=True):
     """Role assignment linking a group to a role."""
 
-    object: Literal["group.role"]
+    object: Literal["group.role"] = "group.role"
     """Always `group.role`."""
 
-    group: Group
+    group: Group = REQUIRED
     """Summary information about a group returned in role assignment responses."""
 
-    role: Role
+    role: Role = REQUIRED
     """Details about a role that can be assigned through the public Roles API."""

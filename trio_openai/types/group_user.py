@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["GroupUser"]
 
@@ -10,10 +11,10 @@ __all__ = ["GroupUser"]
 class GroupUser(BaseModel, kw_only=True):
     """Represents an individual user returned when inspecting group membership."""
 
-    id: str
+    id: str = REQUIRED
     """The identifier, which can be referenced in API endpoints"""
 
-    name: str
+    name: str = REQUIRED
     """The name of the user."""
 
     email: str | None = None

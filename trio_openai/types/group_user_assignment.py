@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["GroupUserAssignment"]
 
@@ -12,11 +13,11 @@ __all__ = ["GroupUserAssignment"]
 class GroupUserAssignment(BaseModel, kw_only=True):
     """Confirmation payload returned after adding a user to a group."""
 
-    object: Literal["group.user"]
+    object: Literal["group.user"] = "group.user"
     """Always `group.user`."""
 
-    user_id: str
+    user_id: str = REQUIRED
     """Identifier of the user that was added."""
 
-    group_id: str
+    group_id: str = REQUIRED
     """Identifier of the group the user was added to."""

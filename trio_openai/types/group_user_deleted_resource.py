@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["GroupUserDeletedResource"]
 
@@ -12,8 +13,8 @@ __all__ = ["GroupUserDeletedResource"]
 class GroupUserDeletedResource(BaseModel, kw_only=True):
     """Confirmation payload returned after removing a user from a group."""
 
-    object: Literal["group.user.deleted"]
+    object: Literal["group.user.deleted"] = "group.user.deleted"
     """Always `group.user.deleted`."""
 
-    deleted: bool
+    deleted: bool = REQUIRED
     """Whether the group membership was removed."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["HostedToolPermission"]
 
@@ -10,5 +11,5 @@ __all__ = ["HostedToolPermission"]
 class HostedToolPermission(BaseModel, kw_only=True):
     """Permission state for a single hosted tool on a project."""
 
-    enabled: bool
+    enabled: bool = REQUIRED
     """Whether the hosted tool is enabled for the project."""

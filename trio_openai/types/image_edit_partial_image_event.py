@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
-from ._union import OpenEnum
+from ._union import REQUIRED, OpenEnum
 
 __all__ = ["ImageEditPartialImageEvent"]
 
@@ -13,26 +13,26 @@ __all__ = ["ImageEditPartialImageEvent"]
 class ImageEditPartialImageEvent(BaseModel, kw_only=True):
     """Emitted when a partial image is available during image editing streaming."""
 
-    type: Literal["image_edit.partial_image"]
+    type: Literal["image_edit.partial_image"] = "image_edit.partial_image"
     """The type of the event. Always `image_edit.partial_image`."""
 
-    b64_json: str
+    b64_json: str = REQUIRED
     """Base64-encoded partial image data, suitable for rendering as an image."""
 
-    created_at: int
+    created_at: int = REQUIRED
     """The Unix timestamp when the event was created."""
 
-    size: OpenEnum[Literal["1024x1024", "1024x1536", "1536x1024", "auto"]]
+    size: OpenEnum[Literal["1024x1024", "1024x1536", "1536x1024", "auto"]] = REQUIRED
     """The size of the requested edited image."""
 
-    quality: OpenEnum[Literal["low", "medium", "high", "auto"]]
+    quality: OpenEnum[Literal["low", "medium", "high", "auto"]] = REQUIRED
     """The quality setting for the requested edited image."""
 
-    background: OpenEnum[Literal["transparent", "opaque", "auto"]]
+    background: OpenEnum[Literal["transparent", "opaque", "auto"]] = REQUIRED
     """The background setting for the requested edited image."""
 
-    output_format: OpenEnum[Literal["png", "webp", "jpeg"]]
+    output_format: OpenEnum[Literal["png", "webp", "jpeg"]] = REQUIRED
     """The output format for the requested edited image."""
 
-    partial_image_index: int
+    partial_image_index: int = REQUIRED
     """0-based index for the partial image (streaming)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
-from ._union import OpenEnum
+from ._union import REQUIRED, OpenEnum
 from .images_usage import ImagesUsage
 
 __all__ = ["ImageGenCompletedEvent"]
@@ -14,26 +14,26 @@ __all__ = ["ImageGenCompletedEvent"]
 class ImageGenCompletedEvent(BaseModel, kw_only=True):
     """Emitted when image generation has completed and the final image is available."""
 
-    type: Literal["image_generation.completed"]
+    type: Literal["image_generation.completed"] = "image_generation.completed"
     """The type of the event. Always `image_generation.completed`."""
 
-    b64_json: str
+    b64_json: str = REQUIRED
     """Base64-encoded image data, suitable for rendering as an image."""
 
-    created_at: int
+    created_at: int = REQUIRED
     """The Unix timestamp when the event was created."""
 
-    size: OpenEnum[Literal["1024x1024", "1024x1536", "1536x1024", "auto"]]
+    size: OpenEnum[Literal["1024x1024", "1024x1536", "1536x1024", "auto"]] = REQUIRED
     """The size of the generated image."""
 
-    quality: OpenEnum[Literal["low", "medium", "high", "auto"]]
+    quality: OpenEnum[Literal["low", "medium", "high", "auto"]] = REQUIRED
     """The quality setting for the generated image."""
 
-    background: OpenEnum[Literal["transparent", "opaque", "auto"]]
+    background: OpenEnum[Literal["transparent", "opaque", "auto"]] = REQUIRED
     """The background setting for the generated image."""
 
-    output_format: OpenEnum[Literal["png", "webp", "jpeg"]]
+    output_format: OpenEnum[Literal["png", "webp", "jpeg"]] = REQUIRED
     """The output format for the generated image."""
 
-    usage: ImagesUsage
+    usage: ImagesUsage = REQUIRED
     """For the GPT image models only, the token usage information for the image generation."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["ImageGenInputUsageDetails"]
 
@@ -10,8 +11,8 @@ __all__ = ["ImageGenInputUsageDetails"]
 class ImageGenInputUsageDetails(BaseModel, kw_only=True):
     """The input tokens detailed information for the image generation."""
 
-    text_tokens: int
+    text_tokens: int = REQUIRED
     """The number of text tokens in the input prompt."""
 
-    image_tokens: int
+    image_tokens: int = REQUIRED
     """The number of image tokens in the input prompt."""

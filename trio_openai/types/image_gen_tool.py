@@ -15,7 +15,7 @@ __all__ = ["ImageGenTool", "ImageGenToolInputImageMask"]
 class ImageGenTool(BaseModel, kw_only=True):
     """A tool that generates images using the GPT image models."""
 
-    type: Literal["image_generation"]
+    type: Literal["image_generation"] = "image_generation"
     """The type of the image generation tool. Always `image_generation`."""
 
     model: (

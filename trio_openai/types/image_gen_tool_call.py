@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
-from ._union import OpenEnum
+from ._union import REQUIRED, OpenEnum
 
 __all__ = ["ImageGenToolCall"]
 
@@ -13,13 +13,13 @@ __all__ = ["ImageGenToolCall"]
 class ImageGenToolCall(BaseModel, kw_only=True):
     """An image generation request made by the model."""
 
-    type: Literal["image_generation_call"]
+    type: Literal["image_generation_call"] = "image_generation_call"
     """The type of the image generation call. Always `image_generation_call`."""
 
-    id: str
+    id: str = REQUIRED
     """The unique ID of the image generation call."""
 
-    status: OpenEnum[Literal["in_progress", "completed", "generating", "failed"]]
+    status: OpenEnum[Literal["in_progress", "completed", "generating", "failed"]] = REQUIRED
     """The status of the image generation call."""
 
     result: str | None = None

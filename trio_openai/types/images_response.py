@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
-from ._union import OpenEnum
+from ._union import REQUIRED, OpenEnum
 from .image import Image
 from .image_gen_usage import ImageGenUsage
 
@@ -15,7 +15,7 @@ __all__ = ["ImagesResponse"]
 class ImagesResponse(BaseModel, kw_only=True):
     """The response from the image generation endpoint."""
 
-    created: int
+    created: int = REQUIRED
     """The Unix timestamp (in seconds) of when the image was created."""
 
     data: list[Image] | None = None

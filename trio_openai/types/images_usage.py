@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["ImagesUsage", "ImagesUsageInputTokensDetails"]
 
@@ -10,24 +11,24 @@ __all__ = ["ImagesUsage", "ImagesUsageInputTokensDetails"]
 class ImagesUsage(BaseModel, kw_only=True):
     """For the GPT image models only, the token usage information for the image generation."""
 
-    total_tokens: int
+    total_tokens: int = REQUIRED
     """The total number of tokens (images and text) used for the image generation."""
 
-    input_tokens: int
+    input_tokens: int = REQUIRED
     """The number of tokens (images and text) in the input prompt."""
 
-    output_tokens: int
+    output_tokens: int = REQUIRED
     """The number of image tokens in the output image."""
 
-    input_tokens_details: ImagesUsageInputTokensDetails
+    input_tokens_details: ImagesUsageInputTokensDetails = REQUIRED
     """The input tokens detailed information for the image generation."""
 
 
 class ImagesUsageInputTokensDetails(BaseModel, kw_only=True):
     """The input tokens detailed information for the image generation."""
 
-    text_tokens: int
+    text_tokens: int = REQUIRED
     """The number of text tokens in the input prompt."""
 
-    image_tokens: int
+    image_tokens: int = REQUIRED
     """The number of image tokens in the input prompt."""

@@ -5,20 +5,21 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .inline_skill_source_param import InlineSkillSourceParam
 
 __all__ = ["InlineSkillParam"]
 
 
 class InlineSkillParam(BaseModel, kw_only=True):
-    type: Literal["inline"]
+    type: Literal["inline"] = "inline"
     """Defines an inline skill for this request."""
 
-    name: str
+    name: str = REQUIRED
     """The name of the skill."""
 
-    description: str
+    description: str = REQUIRED
     """The description of the skill."""
 
-    source: InlineSkillSourceParam
+    source: InlineSkillSourceParam = REQUIRED
     """Inline skill payload"""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
-from ._union import OpenEnum
+from ._union import REQUIRED, OpenEnum
 
 __all__ = ["InputAudio", "InputAudioInputAudio"]
 
@@ -13,15 +13,15 @@ __all__ = ["InputAudio", "InputAudioInputAudio"]
 class InputAudio(BaseModel, kw_only=True):
     """An audio input to the model."""
 
-    type: Literal["input_audio"]
+    type: Literal["input_audio"] = "input_audio"
     """The type of the input item. Always `input_audio`."""
 
-    input_audio: InputAudioInputAudio
+    input_audio: InputAudioInputAudio = REQUIRED
 
 
 class InputAudioInputAudio(BaseModel, kw_only=True):
-    data: str
+    data: str = REQUIRED
     """Base64-encoded audio data."""
 
-    format: OpenEnum[Literal["mp3", "wav"]]
+    format: OpenEnum[Literal["mp3", "wav"]] = REQUIRED
     """The format of the audio data. Currently supported formats are `mp3` and `wav`."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .prompt_cache_breakpoint_config import PromptCacheBreakpointConfig
 
 __all__ = ["InputTextContent"]
@@ -13,10 +14,10 @@ __all__ = ["InputTextContent"]
 class InputTextContent(BaseModel, kw_only=True):
     """A text input to the model."""
 
-    type: Literal["input_text"]
+    type: Literal["input_text"] = "input_text"
     """The type of the input item. Always `input_text`."""
 
-    text: str
+    text: str = REQUIRED
     """The text input to the model."""
 
     prompt_cache_breakpoint: PromptCacheBreakpointConfig | None = None

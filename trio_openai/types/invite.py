@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
-from ._union import OpenEnum
+from ._union import REQUIRED, OpenEnum
 
 __all__ = ["Invite", "InviteProjectsItem"]
 
@@ -13,22 +13,22 @@ __all__ = ["Invite", "InviteProjectsItem"]
 class Invite(BaseModel, kw_only=True):
     """Represents an individual `invite` to the organization."""
 
-    object: Literal["organization.invite"]
+    object: Literal["organization.invite"] = "organization.invite"
     """The object type, which is always `organization.invite`"""
 
-    id: str
+    id: str = REQUIRED
     """The identifier, which can be referenced in API endpoints"""
 
-    email: str
+    email: str = REQUIRED
     """The email address of the individual to whom the invite was sent"""
 
-    role: OpenEnum[Literal["owner", "reader"]]
+    role: OpenEnum[Literal["owner", "reader"]] = REQUIRED
     """`owner` or `reader`"""
 
-    status: OpenEnum[Literal["accepted", "expired", "pending"]]
+    status: OpenEnum[Literal["accepted", "expired", "pending"]] = REQUIRED
     """`accepted`,`expired`, or `pending`"""
 
-    created_at: int
+    created_at: int = REQUIRED
     """The Unix timestamp (in seconds) of when the invite was sent."""
 
     expires_at: int | None = None
@@ -37,13 +37,13 @@ class Invite(BaseModel, kw_only=True):
     accepted_at: int | None = None
     """The Unix timestamp (in seconds) of when the invite was accepted."""
 
-    projects: list[InviteProjectsItem]
+    projects: list[InviteProjectsItem] = REQUIRED
     """The projects that were granted membership upon acceptance of the invite."""
 
 
 class InviteProjectsItem(BaseModel, kw_only=True):
-    id: str
+    id: str = REQUIRED
     """Project's public ID"""
 
-    role: OpenEnum[Literal["member", "owner"]]
+    role: OpenEnum[Literal["member", "owner"]] = REQUIRED
     """Project membership role"""

@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["InviteDeleteResponse"]
 
 
 class InviteDeleteResponse(BaseModel, kw_only=True):
-    object: Literal["organization.invite.deleted"]
+    object: Literal["organization.invite.deleted"] = "organization.invite.deleted"
     """The object type, which is always `organization.invite.deleted`"""
 
-    id: str
-    deleted: bool
+    id: str = REQUIRED
+    deleted: bool = REQUIRED

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["ItemReferenceParam"]
 
@@ -13,5 +14,5 @@ class ItemReferenceParam(BaseModel, kw_only=True):
     """An internal identifier for an item to reference."""
 
     type: Literal["item_reference"] | None = None
-    id: str
+    id: str = REQUIRED
     """The ID of the item to reference."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["KeyPressAction"]
 
@@ -12,8 +13,8 @@ __all__ = ["KeyPressAction"]
 class KeyPressAction(BaseModel, kw_only=True):
     """A collection of keypresses the model would like to perform."""
 
-    type: Literal["keypress"]
+    type: Literal["keypress"] = "keypress"
     """Specifies the event type. For a keypress action, this property is always set to `keypress`."""
 
-    keys: list[str]
+    keys: list[str] = REQUIRED
     """The combination of keys the model is requesting to be pressed. This is an array of strings, each representing a key."""

@@ -11,7 +11,7 @@ __all__ = ["LocalEnvironmentParam"]
 
 
 class LocalEnvironmentParam(BaseModel, kw_only=True):
-    type: Literal["local"]
+    type: Literal["local"] = "local"
     """Use a local computer environment."""
 
     skills: list[LocalSkillParam] | None = None

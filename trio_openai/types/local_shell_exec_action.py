@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["LocalShellExecAction"]
 
@@ -12,15 +13,15 @@ __all__ = ["LocalShellExecAction"]
 class LocalShellExecAction(BaseModel, kw_only=True):
     """Execute a shell command on the server."""
 
-    type: Literal["exec"]
+    type: Literal["exec"] = "exec"
     """The type of the local shell action. Always `exec`."""
 
-    command: list[str]
+    command: list[str] = REQUIRED
     """The command to run."""
 
     timeout_ms: int | None = None
     working_directory: str | None = None
-    env: dict[str, str]
+    env: dict[str, str] = REQUIRED
     """Environment variables to set for the command."""
 
     user: str | None = None

@@ -12,5 +12,5 @@ __all__ = ["LocalShellToolParam"]
 class LocalShellToolParam(BaseModel, kw_only=True):
     """A tool that allows the model to execute shell commands in a local environment."""
 
-    type: Literal["local_shell"]
+    type: Literal["local_shell"] = "local_shell"
     """The type of the local shell tool. Always `local_shell`."""

@@ -12,7 +12,7 @@ __all__ = ["LockedStatus"]
 class LockedStatus(BaseModel, kw_only=True):
     """Indicates that a thread is locked and cannot accept new input."""
 
-    type: Literal["locked"]
+    type: Literal["locked"] = "locked"
     """Status discriminator that is always `locked`."""
 
     reason: str | None = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import msgspec
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .top_log_prob import TopLogProb
 
 __all__ = ["LogProb"]
@@ -13,7 +14,7 @@ __all__ = ["LogProb"]
 class LogProb(BaseModel, kw_only=True):
     """The log probability of a token."""
 
-    token: str
-    logprob: float
-    bytes_: list[int] = msgspec.field(name="bytes")
-    top_logprobs: list[TopLogProb]
+    token: str = REQUIRED
+    logprob: float = REQUIRED
+    bytes_: list[int] = msgspec.field(name="bytes", default=REQUIRED)
+    top_logprobs: list[TopLogProb] = REQUIRED

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["MCPApprovalRequest"]
 
@@ -12,17 +13,17 @@ __all__ = ["MCPApprovalRequest"]
 class MCPApprovalRequest(BaseModel, kw_only=True):
     """A request for human approval of a tool invocation."""
 
-    type: Literal["mcp_approval_request"]
+    type: Literal["mcp_approval_request"] = "mcp_approval_request"
     """The type of the item. Always `mcp_approval_request`."""
 
-    id: str
+    id: str = REQUIRED
     """The unique ID of the approval request."""
 
-    server_label: str
+    server_label: str = REQUIRED
     """The label of the MCP server making the request."""
 
-    name: str
+    name: str = REQUIRED
     """The name of the tool to run."""
 
-    arguments: str
+    arguments: str = REQUIRED
     """A JSON string of arguments for the tool."""

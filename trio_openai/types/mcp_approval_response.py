@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["MCPApprovalResponse"]
 
@@ -12,14 +13,14 @@ __all__ = ["MCPApprovalResponse"]
 class MCPApprovalResponse(BaseModel, kw_only=True):
     """A response to an MCP approval request."""
 
-    type: Literal["mcp_approval_response"]
+    type: Literal["mcp_approval_response"] = "mcp_approval_response"
     """The type of the item. Always `mcp_approval_response`."""
 
     id: str | None = None
-    approval_request_id: str
+    approval_request_id: str = REQUIRED
     """The ID of the approval request being answered."""
 
-    approve: bool
+    approve: bool = REQUIRED
     """Whether the request was approved."""
 
     reason: str | None = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["MCPApprovalResponseResource"]
 
@@ -12,16 +13,16 @@ __all__ = ["MCPApprovalResponseResource"]
 class MCPApprovalResponseResource(BaseModel, kw_only=True):
     """A response to an MCP approval request."""
 
-    type: Literal["mcp_approval_response"]
+    type: Literal["mcp_approval_response"] = "mcp_approval_response"
     """The type of the item. Always `mcp_approval_response`."""
 
-    id: str
+    id: str = REQUIRED
     """The unique ID of the approval response"""
 
-    approval_request_id: str
+    approval_request_id: str = REQUIRED
     """The ID of the approval request being answered."""
 
-    approve: bool
+    approve: bool = REQUIRED
     """Whether the request was approved."""
 
     reason: str | None = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .mcp_list_tools_tool import MCPListToolsTool
 
 __all__ = ["MCPListTools"]
@@ -13,16 +14,16 @@ __all__ = ["MCPListTools"]
 class MCPListTools(BaseModel, kw_only=True):
     """A list of tools available on an MCP server."""
 
-    type: Literal["mcp_list_tools"]
+    type: Literal["mcp_list_tools"] = "mcp_list_tools"
     """The type of the item. Always `mcp_list_tools`."""
 
-    id: str
+    id: str = REQUIRED
     """The unique ID of the list."""
 
-    server_label: str
+    server_label: str = REQUIRED
     """The label of the MCP server."""
 
-    tools: list[MCPListToolsTool]
+    tools: list[MCPListToolsTool] = REQUIRED
     """The tools available on the server."""
 
     error: str | None = None

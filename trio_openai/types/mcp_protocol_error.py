@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["MCPProtocolError"]
 
 
 class MCPProtocolError(BaseModel, kw_only=True):
-    type: Literal["mcp_protocol_error"]
-    code: int
-    message: str
+    type: Literal["mcp_protocol_error"] = "mcp_protocol_error"
+    code: int = REQUIRED
+    message: str = REQUIRED

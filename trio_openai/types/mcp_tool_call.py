@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .mcp_tool_call_error import MCPToolCallError
 from .mcp_tool_call_status import MCPToolCallStatus
 
@@ -14,19 +15,19 @@ __all__ = ["MCPToolCall"]
 class MCPToolCall(BaseModel, kw_only=True):
     """An invocation of a tool on an MCP server."""
 
-    type: Literal["mcp_call"]
+    type: Literal["mcp_call"] = "mcp_call"
     """The type of the item. Always `mcp_call`."""
 
-    id: str
+    id: str = REQUIRED
     """The unique ID of the tool call."""
 
-    server_label: str
+    server_label: str = REQUIRED
     """The label of the MCP server running the tool."""
 
-    name: str
+    name: str = REQUIRED
     """The name of the tool that was run."""
 
-    arguments: str
+    arguments: str = REQUIRED
     """A JSON string of the arguments passed to the tool."""
 
     output: str | None = None

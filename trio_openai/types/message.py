@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from ._base import BaseModel
-from ._union import tagged_union
+from ._union import REQUIRED, tagged_union
 from .computer_screenshot_content import ComputerScreenshotContent
 from .input_file_content import InputFileContent
 from .input_image_content import InputImageContent
@@ -25,15 +25,15 @@ __all__ = ["Message", "MessageContentItem"]
 class Message(BaseModel, kw_only=True):
     """A message to or from the model."""
 
-    type: Literal["message"]
+    type: Literal["message"] = "message"
     """The type of the message. Always set to `message`."""
 
-    id: str
+    id: str = REQUIRED
     """The unique ID of the message."""
 
-    status: MessageStatus
-    role: MessageRole
-    content: list[MessageContentItem]
+    status: MessageStatus = REQUIRED
+    role: MessageRole = REQUIRED
+    content: list[MessageContentItem] = REQUIRED
     """The content of the message"""
 
     phase: MessagePhase2 | None = None

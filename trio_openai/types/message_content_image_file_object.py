@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
-from ._union import OpenEnum
+from ._union import REQUIRED, OpenEnum
 
 __all__ = ["MessageContentImageFileObject", "MessageContentImageFileObjectImageFile"]
 
@@ -13,14 +13,14 @@ __all__ = ["MessageContentImageFileObject", "MessageContentImageFileObjectImageF
 class MessageContentImageFileObject(BaseModel, kw_only=True):
     """References an image [File](/docs/api-reference/files) in the content of a message."""
 
-    type: Literal["image_file"]
+    type: Literal["image_file"] = "image_file"
     """Always `image_file`."""
 
-    image_file: MessageContentImageFileObjectImageFile
+    image_file: MessageContentImageFileObjectImageFile = REQUIRED
 
 
 class MessageContentImageFileObjectImageFile(BaseModel, kw_only=True):
-    file_id: str
+    file_id: str = REQUIRED
     """The [File](/docs/api-reference/files) ID of the image in the message content. Set `purpose="vision"` when uploading the File if you need to later display the file content."""
 
     detail: OpenEnum[Literal["auto", "low", "high"]] | None = None

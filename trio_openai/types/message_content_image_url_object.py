@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
-from ._union import OpenEnum
+from ._union import REQUIRED, OpenEnum
 
 __all__ = ["MessageContentImageUrlObject", "MessageContentImageUrlObjectImageUrl"]
 
@@ -13,14 +13,14 @@ __all__ = ["MessageContentImageUrlObject", "MessageContentImageUrlObjectImageUrl
 class MessageContentImageUrlObject(BaseModel, kw_only=True):
     """References an image URL in the content of a message."""
 
-    type: Literal["image_url"]
+    type: Literal["image_url"] = "image_url"
     """The type of the content part."""
 
-    image_url: MessageContentImageUrlObjectImageUrl
+    image_url: MessageContentImageUrlObjectImageUrl = REQUIRED
 
 
 class MessageContentImageUrlObjectImageUrl(BaseModel, kw_only=True):
-    url: str
+    url: str = REQUIRED
     """The external URL of the image, must be a supported image types: jpeg, jpg, png, gif, webp."""
 
     detail: OpenEnum[Literal["auto", "low", "high"]] | None = None

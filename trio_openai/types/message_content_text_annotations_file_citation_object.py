@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = [
     "MessageContentTextAnnotationsFileCitationObject",
@@ -15,17 +16,17 @@ __all__ = [
 class MessageContentTextAnnotationsFileCitationObject(BaseModel, kw_only=True):
     """A citation within the message that points to a specific quote from a specific File associated with the assistant or the message. Generated when the assistant uses the "file_search" tool to search files."""
 
-    type: Literal["file_citation"]
+    type: Literal["file_citation"] = "file_citation"
     """Always `file_citation`."""
 
-    text: str
+    text: str = REQUIRED
     """The text in the message content that needs to be replaced."""
 
-    file_citation: MessageContentTextAnnotationsFileCitationObjectFileCitation
-    start_index: int
-    end_index: int
+    file_citation: MessageContentTextAnnotationsFileCitationObjectFileCitation = REQUIRED
+    start_index: int = REQUIRED
+    end_index: int = REQUIRED
 
 
 class MessageContentTextAnnotationsFileCitationObjectFileCitation(BaseModel, kw_only=True):
-    file_id: str
+    file_id: str = REQUIRED
     """The ID of the specific File the citation is from."""

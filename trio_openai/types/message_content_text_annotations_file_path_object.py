@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = [
     "MessageContentTextAnnotationsFilePathObject",
@@ -15,17 +16,17 @@ __all__ = [
 class MessageContentTextAnnotationsFilePathObject(BaseModel, kw_only=True):
     """A URL for the file that's generated when the assistant used the `code_interpreter` tool to generate a file."""
 
-    type: Literal["file_path"]
+    type: Literal["file_path"] = "file_path"
     """Always `file_path`."""
 
-    text: str
+    text: str = REQUIRED
     """The text in the message content that needs to be replaced."""
 
-    file_path: MessageContentTextAnnotationsFilePathObjectFilePath
-    start_index: int
-    end_index: int
+    file_path: MessageContentTextAnnotationsFilePathObjectFilePath = REQUIRED
+    start_index: int = REQUIRED
+    end_index: int = REQUIRED
 
 
 class MessageContentTextAnnotationsFilePathObjectFilePath(BaseModel, kw_only=True):
-    file_id: str
+    file_id: str = REQUIRED
     """The ID of the file that was generated."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from ._base import BaseModel
-from ._union import tagged_union
+from ._union import REQUIRED, tagged_union
 from .message_content_text_annotations_file_citation_object import (
     MessageContentTextAnnotationsFileCitationObject,
 )
@@ -21,17 +21,17 @@ __all__ = [
 class MessageContentTextObject(BaseModel, kw_only=True):
     """The text content that is part of a message."""
 
-    type: Literal["text"]
+    type: Literal["text"] = "text"
     """Always `text`."""
 
-    text: MessageContentTextObjectText
+    text: MessageContentTextObjectText = REQUIRED
 
 
 class MessageContentTextObjectText(BaseModel, kw_only=True):
-    value: str
+    value: str = REQUIRED
     """The data that makes up the text."""
 
-    annotations: list[MessageContentTextObjectTextAnnotationsItem]
+    annotations: list[MessageContentTextObjectTextAnnotationsItem] = REQUIRED
 
 
 if TYPE_CHECKING:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from ._base import BaseModel
-from ._union import OpenEnum, tagged_union
+from ._union import REQUIRED, OpenEnum, tagged_union
 from .assistant_tools_code import AssistantToolsCode
 from .assistant_tools_file_search_type_only import AssistantToolsFileSearchTypeOnly
 from .message_content_image_file_object import MessageContentImageFileObject
@@ -25,28 +25,28 @@ __all__ = [
 class MessageObject(BaseModel, kw_only=True):
     """Represents a message within a [thread](/docs/api-reference/threads)."""
 
-    id: str
+    id: str = REQUIRED
     """The identifier, which can be referenced in API endpoints."""
 
-    object: Literal["thread.message"]
+    object: Literal["thread.message"] = "thread.message"
     """The object type, which is always `thread.message`."""
 
-    created_at: int
+    created_at: int = REQUIRED
     """The Unix timestamp (in seconds) for when the message was created."""
 
-    thread_id: str
+    thread_id: str = REQUIRED
     """The [thread](/docs/api-reference/threads) ID that this message belongs to."""
 
-    status: OpenEnum[Literal["in_progress", "incomplete", "completed"]]
+    status: OpenEnum[Literal["in_progress", "incomplete", "completed"]] = REQUIRED
     """The status of the message, which can be either `in_progress`, `incomplete`, or `completed`."""
 
     incomplete_details: MessageObjectIncompleteDetails | None = None
     completed_at: int | None = None
     incomplete_at: int | None = None
-    role: OpenEnum[Literal["user", "assistant"]]
+    role: OpenEnum[Literal["user", "assistant"]] = REQUIRED
     """The entity that produced the message. One of `user` or `assistant`."""
 
-    content: list[MessageObjectContentItem]
+    content: list[MessageObjectContentItem] = REQUIRED
     """The content of the message in array of text and/or images."""
 
     assistant_id: str | None = None
@@ -66,7 +66,9 @@ class MessageObjectAttachmentsItem(BaseModel, kw_only=True):
 class MessageObjectIncompleteDetails(BaseModel, kw_only=True):
     """On an incomplete message, details about why the message is incomplete."""
 
-    reason: OpenEnum[Literal["content_filter", "max_tokens", "run_cancelled", "run_expired", "run_failed"]]
+    reason: OpenEnum[
+        Literal["content_filter", "max_tokens", "run_cancelled", "run_expired", "run_failed"]
+    ] = REQUIRED
     """The reason the message is incomplete."""
 
 

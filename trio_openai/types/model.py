@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["Model"]
 
@@ -12,16 +13,16 @@ __all__ = ["Model"]
 class Model(BaseModel, kw_only=True):
     """Describes an OpenAI model offering that can be used with the API."""
 
-    id: str
+    id: str = REQUIRED
     """The model identifier, which can be referenced in the API endpoints."""
 
-    created: int
+    created: int = REQUIRED
     """The Unix timestamp (in seconds) when the model was created."""
 
-    object: Literal["model"]
+    object: Literal["model"] = "model"
     """The object type, which is always "model"."""
 
-    owned_by: str
+    owned_by: str = REQUIRED
     """The organization that owns the model."""
 
     shutdown_date: str | None = None

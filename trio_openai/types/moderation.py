@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TypeAlias
 
 from ._base import BaseModel
-from ._union import tagged_union
+from ._union import REQUIRED, tagged_union
 from .moderation_error_body import ModerationErrorBody
 from .moderation_result_body import ModerationResultBody
 
@@ -15,10 +15,10 @@ __all__ = ["Moderation", "ModerationInput", "ModerationOutput"]
 class Moderation(BaseModel, kw_only=True):
     """Moderation results or errors for the response input and output."""
 
-    input: ModerationInput
+    input: ModerationInput = REQUIRED
     """Moderation for the response input."""
 
-    output: ModerationOutput
+    output: ModerationOutput = REQUIRED
     """Moderation for the response output."""
 
 

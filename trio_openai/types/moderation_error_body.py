@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["ModerationErrorBody"]
 
@@ -12,11 +13,11 @@ __all__ = ["ModerationErrorBody"]
 class ModerationErrorBody(BaseModel, kw_only=True):
     """An error produced while attempting moderation for the response input or output."""
 
-    type: Literal["error"]
+    type: Literal["error"] = "error"
     """The object type, which was always `error` for moderation failures."""
 
-    code: str
+    code: str = REQUIRED
     """The error code."""
 
-    message: str
+    message: str = REQUIRED
     """The error message."""

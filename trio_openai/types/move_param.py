@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["MoveParam"]
 
@@ -12,13 +13,13 @@ __all__ = ["MoveParam"]
 class MoveParam(BaseModel, kw_only=True):
     """A mouse move action."""
 
-    type: Literal["move"]
+    type: Literal["move"] = "move"
     """Specifies the event type. For a move action, this property is always set to `move`."""
 
-    x: int
+    x: int = REQUIRED
     """The x-coordinate to move to."""
 
-    y: int
+    y: int = REQUIRED
     """The y-coordinate to move to."""
 
     keys: list[str] | None = None

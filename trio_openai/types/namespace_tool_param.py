@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from ._base import BaseModel
-from ._union import tagged_union
+from ._union import REQUIRED, tagged_union
 from .custom_tool_param import CustomToolParam
 from .function_tool_param import FunctionToolParam
 
@@ -15,16 +15,16 @@ __all__ = ["NamespaceToolParam", "NamespaceToolParamToolsItem"]
 class NamespaceToolParam(BaseModel, kw_only=True):
     """Groups function/custom tools under a shared namespace."""
 
-    type: Literal["namespace"]
+    type: Literal["namespace"] = "namespace"
     """The type of the tool. Always `namespace`."""
 
-    name: str
+    name: str = REQUIRED
     """The namespace name used in tool calls (for example, `crm`)."""
 
-    description: str
+    description: str = REQUIRED
     """A description of the namespace shown to the model."""
 
-    tools: list[NamespaceToolParamToolsItem]
+    tools: list[NamespaceToolParamToolsItem] = REQUIRED
     """The function/custom tools available inside this namespace."""
 
 

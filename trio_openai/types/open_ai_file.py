@@ -7,7 +7,7 @@ from typing import Literal
 import msgspec
 
 from ._base import BaseModel
-from ._union import OpenEnum
+from ._union import REQUIRED, OpenEnum
 
 __all__ = ["OpenAIFile"]
 
@@ -15,22 +15,22 @@ __all__ = ["OpenAIFile"]
 class OpenAIFile(BaseModel, kw_only=True):
     """The `File` object represents a document that has been uploaded to OpenAI."""
 
-    id: str
+    id: str = REQUIRED
     """The file identifier, which can be referenced in the API endpoints."""
 
-    bytes_: int = msgspec.field(name="bytes")
+    bytes_: int = msgspec.field(name="bytes", default=REQUIRED)
     """The size of the file, in bytes."""
 
-    created_at: int
+    created_at: int = REQUIRED
     """The Unix timestamp (in seconds) for when the file was created."""
 
     expires_at: int | None = None
     """The Unix timestamp (in seconds) for when the file will expire."""
 
-    filename: str
+    filename: str = REQUIRED
     """The name of the file."""
 
-    object: Literal["file"]
+    object: Literal["file"] = "file"
     """The object type, which is always `file`."""
 
     purpose: OpenEnum[
@@ -44,10 +44,10 @@ class OpenAIFile(BaseModel, kw_only=True):
             "vision",
             "user_data",
         ]
-    ]
+    ] = REQUIRED
     """The intended purpose of the file. Supported values are `assistants`, `assistants_output`, `batch`, `batch_output`, `fine-tune`, `fine-tune-results`, `vision`, and `user_data`."""
 
-    status: OpenEnum[Literal["uploaded", "processed", "error"]]
+    status: OpenEnum[Literal["uploaded", "processed", "error"]] = REQUIRED
     """Deprecated. Deprecated. The current status of the file, which can be either `uploaded`, `processed`, or `error`."""
 
     status_details: str | None = None

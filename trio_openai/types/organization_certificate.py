@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["OrganizationCertificate", "OrganizationCertificateCertificateDetails"]
 
@@ -12,20 +13,20 @@ __all__ = ["OrganizationCertificate", "OrganizationCertificateCertificateDetails
 class OrganizationCertificate(BaseModel, kw_only=True):
     """Represents an individual certificate configured at the organization level."""
 
-    object: Literal["organization.certificate"]
+    object: Literal["organization.certificate"] = "organization.certificate"
     """The object type, which is always `organization.certificate`."""
 
-    id: str
+    id: str = REQUIRED
     """The identifier, which can be referenced in API endpoints"""
 
     name: str | None = None
     """The name of the certificate."""
 
-    created_at: int
+    created_at: int = REQUIRED
     """The Unix timestamp (in seconds) of when the certificate was uploaded."""
 
-    certificate_details: OrganizationCertificateCertificateDetails
-    active: bool
+    certificate_details: OrganizationCertificateCertificateDetails = REQUIRED
+    active: bool = REQUIRED
     """Whether the certificate is currently active at the organization level."""
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
-from ._union import OpenEnum
+from ._union import REQUIRED, OpenEnum
 
 __all__ = ["OrganizationDataRetention"]
 
@@ -13,7 +13,7 @@ __all__ = ["OrganizationDataRetention"]
 class OrganizationDataRetention(BaseModel, kw_only=True):
     """Represents the organization's data retention control setting."""
 
-    object: Literal["organization.data_retention"]
+    object: Literal["organization.data_retention"] = "organization.data_retention"
     """The object type, which is always `organization.data_retention`."""
 
     type: OpenEnum[
@@ -23,5 +23,5 @@ class OrganizationDataRetention(BaseModel, kw_only=True):
             "enhanced_zero_data_retention",
             "enhanced_modified_abuse_monitoring",
         ]
-    ]
+    ] = REQUIRED
     """The configured organization data retention type."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["OrganizationProjectCertificate", "OrganizationProjectCertificateCertificateDetails"]
 
@@ -12,20 +13,20 @@ __all__ = ["OrganizationProjectCertificate", "OrganizationProjectCertificateCert
 class OrganizationProjectCertificate(BaseModel, kw_only=True):
     """Represents an individual certificate configured at the project level."""
 
-    object: Literal["organization.project.certificate"]
+    object: Literal["organization.project.certificate"] = "organization.project.certificate"
     """The object type, which is always `organization.project.certificate`."""
 
-    id: str
+    id: str = REQUIRED
     """The identifier, which can be referenced in API endpoints"""
 
     name: str | None = None
     """The name of the certificate."""
 
-    created_at: int
+    created_at: int = REQUIRED
     """The Unix timestamp (in seconds) of when the certificate was uploaded."""
 
-    certificate_details: OrganizationProjectCertificateCertificateDetails
-    active: bool
+    certificate_details: OrganizationProjectCertificateCertificateDetails = REQUIRED
+    active: bool = REQUIRED
     """Whether the certificate is currently active at the project level."""
 
 

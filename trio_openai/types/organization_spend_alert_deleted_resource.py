@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["OrganizationSpendAlertDeletedResource"]
 
@@ -12,11 +13,11 @@ __all__ = ["OrganizationSpendAlertDeletedResource"]
 class OrganizationSpendAlertDeletedResource(BaseModel, kw_only=True):
     """Confirmation payload returned after deleting an organization spend alert."""
 
-    id: str
+    id: str = REQUIRED
     """The deleted spend alert ID."""
 
-    object: Literal["organization.spend_alert.deleted"]
+    object: Literal["organization.spend_alert.deleted"] = "organization.spend_alert.deleted"
     """Always `organization.spend_alert.deleted`."""
 
-    deleted: bool
+    deleted: bool = REQUIRED
     """Whether the spend alert was deleted."""

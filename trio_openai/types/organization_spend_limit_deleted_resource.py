@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["OrganizationSpendLimitDeletedResource"]
 
@@ -12,8 +13,8 @@ __all__ = ["OrganizationSpendLimitDeletedResource"]
 class OrganizationSpendLimitDeletedResource(BaseModel, kw_only=True):
     """Confirmation payload returned after deleting an organization hard spend limit."""
 
-    object: Literal["organization.spend_limit.deleted"]
+    object: Literal["organization.spend_limit.deleted"] = "organization.spend_limit.deleted"
     """The object type, which is always `organization.spend_limit.deleted`."""
 
-    deleted: bool
+    deleted: bool = REQUIRED
     """Whether the hard spend limit was deleted."""

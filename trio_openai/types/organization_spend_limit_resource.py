@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .spend_limit_currency import SpendLimitCurrency
 from .spend_limit_enforcement import SpendLimitEnforcement
 from .spend_limit_interval import SpendLimitInterval
@@ -15,13 +16,13 @@ __all__ = ["OrganizationSpendLimitResource"]
 class OrganizationSpendLimitResource(BaseModel, kw_only=True):
     """Represents a hard spend limit configured at the organization level."""
 
-    object: Literal["organization.spend_limit"]
+    object: Literal["organization.spend_limit"] = "organization.spend_limit"
     """The object type, which is always `organization.spend_limit`."""
 
-    threshold_amount: int
+    threshold_amount: int = REQUIRED
     """The hard spend limit amount, in cents."""
 
-    currency: SpendLimitCurrency
-    interval: SpendLimitInterval
-    enforcement: SpendLimitEnforcement
+    currency: SpendLimitCurrency = REQUIRED
+    interval: SpendLimitInterval = REQUIRED
+    enforcement: SpendLimitEnforcement = REQUIRED
     """The current enforcement state of a hard spend limit."""

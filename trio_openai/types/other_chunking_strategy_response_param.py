@@ -12,5 +12,5 @@ __all__ = ["OtherChunkingStrategyResponseParam"]
 class OtherChunkingStrategyResponseParam(BaseModel, kw_only=True):
     """This is returned when the chunking strategy is unknown. Typically, this is because the file was indexed before the `chunking_strategy` concept was introduced in the API."""
 
-    type: Literal["other"]
+    type: Literal["other"] = "other"
     """Always `other`."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
-from ._union import OpenEnum
+from ._union import REQUIRED, OpenEnum
 from .message_phase import MessagePhase
 from .output_message_content import OutputMessageContent
 
@@ -15,18 +15,18 @@ __all__ = ["OutputMessage"]
 class OutputMessage(BaseModel, kw_only=True):
     """An output message from the model."""
 
-    id: str
+    id: str = REQUIRED
     """The unique ID of the output message."""
 
-    type: Literal["message"]
+    type: Literal["message"] = "message"
     """The type of the output message. Always `message`."""
 
-    role: Literal["assistant"]
+    role: Literal["assistant"] = "assistant"
     """The role of the output message. Always `assistant`."""
 
-    content: list[OutputMessageContent]
+    content: list[OutputMessageContent] = REQUIRED
     """The content of the output message."""
 
     phase: MessagePhase | None = None
-    status: OpenEnum[Literal["in_progress", "completed", "incomplete"]]
+    status: OpenEnum[Literal["in_progress", "completed", "incomplete"]] = REQUIRED
     """The status of the message input. One of `in_progress`, `completed`, or `incomplete`. Populated when input items are returned via API."""

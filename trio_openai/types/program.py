@@ -5,22 +5,23 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["Program"]
 
 
 class Program(BaseModel, kw_only=True):
-    type: Literal["program"]
+    type: Literal["program"] = "program"
     """The type of the item. Always `program`."""
 
-    id: str
+    id: str = REQUIRED
     """The unique ID of the program item."""
 
-    call_id: str
+    call_id: str = REQUIRED
     """The stable call ID of the program item."""
 
-    code: str
+    code: str = REQUIRED
     """The JavaScript source executed by programmatic tool calling."""
 
-    fingerprint: str
+    fingerprint: str = REQUIRED
     """Opaque program replay fingerprint that must be round-tripped."""

@@ -5,22 +5,23 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .program_output_status import ProgramOutputStatus
 
 __all__ = ["ProgramOutput"]
 
 
 class ProgramOutput(BaseModel, kw_only=True):
-    type: Literal["program_output"]
+    type: Literal["program_output"] = "program_output"
     """The type of the item. Always `program_output`."""
 
-    id: str
+    id: str = REQUIRED
     """The unique ID of the program output item."""
 
-    call_id: str
+    call_id: str = REQUIRED
     """The call ID of the program item."""
 
-    result: str
+    result: str = REQUIRED
     """The result produced by the program item."""
 
-    status: ProgramOutputStatus
+    status: ProgramOutputStatus = REQUIRED

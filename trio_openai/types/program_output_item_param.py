@@ -5,22 +5,23 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .program_output_item_status import ProgramOutputItemStatus
 
 __all__ = ["ProgramOutputItemParam"]
 
 
 class ProgramOutputItemParam(BaseModel, kw_only=True):
-    id: str
+    id: str = REQUIRED
     """The unique ID of this program output item."""
 
-    type: Literal["program_output"]
+    type: Literal["program_output"] = "program_output"
     """The item type. Always `program_output`."""
 
-    call_id: str
+    call_id: str = REQUIRED
     """The call ID of the program item."""
 
-    result: str
+    result: str = REQUIRED
     """The result produced by the program item."""
 
-    status: ProgramOutputItemStatus
+    status: ProgramOutputItemStatus = REQUIRED

@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["ProgramToolCallCallerParam"]
 
 
 class ProgramToolCallCallerParam(BaseModel, kw_only=True):
-    type: Literal["program"]
+    type: Literal["program"] = "program"
     """The caller type. Always `program`."""
 
-    caller_id: str
+    caller_id: str = REQUIRED
     """The call ID of the program item that produced this tool call."""

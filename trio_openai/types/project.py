@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .public_project_residency import PublicProjectResidency
 
 __all__ = ["Project"]
@@ -13,16 +14,16 @@ __all__ = ["Project"]
 class Project(BaseModel, kw_only=True):
     """Represents an individual project."""
 
-    id: str
+    id: str = REQUIRED
     """The identifier, which can be referenced in API endpoints"""
 
-    object: Literal["organization.project"]
+    object: Literal["organization.project"] = "organization.project"
     """The object type, which is always `organization.project`"""
 
     name: str | None = None
     """The name of the project. This appears in reporting."""
 
-    created_at: int
+    created_at: int = REQUIRED
     """The Unix timestamp (in seconds) of when the project was created."""
 
     archived_at: int | None = None

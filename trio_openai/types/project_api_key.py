@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
-from ._union import OpenEnum
+from ._union import REQUIRED, OpenEnum
 from .project_api_key_owner_service_account import ProjectApiKeyOwnerServiceAccount
 from .project_api_key_owner_user import ProjectApiKeyOwnerUser
 
@@ -15,28 +15,28 @@ __all__ = ["ProjectApiKey", "ProjectApiKeyOwner"]
 class ProjectApiKey(BaseModel, kw_only=True):
     """Represents an individual API key in a project."""
 
-    object: Literal["organization.project.api_key"]
+    object: Literal["organization.project.api_key"] = "organization.project.api_key"
     """The object type, which is always `organization.project.api_key`"""
 
-    redacted_value: str
+    redacted_value: str = REQUIRED
     """The redacted value of the API key"""
 
-    name: str
+    name: str = REQUIRED
     """The name of the API key"""
 
-    created_at: int
+    created_at: int = REQUIRED
     """The Unix timestamp (in seconds) of when the API key was created"""
 
     last_used_at: int | None = None
     """The Unix timestamp (in seconds) of when the API key was last used."""
 
-    id: str
+    id: str = REQUIRED
     """The identifier, which can be referenced in API endpoints"""
 
-    owner_project_access: OpenEnum[Literal["active", "inactive"]]
+    owner_project_access: OpenEnum[Literal["active", "inactive"]] = REQUIRED
     """Whether the API key's owner currently has effective access to the project."""
 
-    owner: ProjectApiKeyOwner
+    owner: ProjectApiKeyOwner = REQUIRED
 
 
 class ProjectApiKeyOwner(BaseModel, kw_only=True):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["ProjectApiKeyOwnerServiceAccount"]
 
@@ -10,14 +11,14 @@ __all__ = ["ProjectApiKeyOwnerServiceAccount"]
 class ProjectApiKeyOwnerServiceAccount(BaseModel, kw_only=True):
     """The service account that owns a project API key."""
 
-    id: str
+    id: str = REQUIRED
     """The identifier, which can be referenced in API endpoints"""
 
-    name: str
+    name: str = REQUIRED
     """The name of the service account."""
 
-    created_at: int
+    created_at: int = REQUIRED
     """The Unix timestamp (in seconds) of when the service account was created."""
 
-    role: str
+    role: str = REQUIRED
     """The service account's project role."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["ProjectApiKeyOwnerUser"]
 
@@ -10,17 +11,17 @@ __all__ = ["ProjectApiKeyOwnerUser"]
 class ProjectApiKeyOwnerUser(BaseModel, kw_only=True):
     """The user that owns a project API key."""
 
-    id: str
+    id: str = REQUIRED
     """The identifier, which can be referenced in API endpoints"""
 
-    email: str
+    email: str = REQUIRED
     """The email address of the user."""
 
-    name: str
+    name: str = REQUIRED
     """The name of the user."""
 
-    created_at: int
+    created_at: int = REQUIRED
     """The Unix timestamp (in seconds) of when the user was created."""
 
-    role: str
+    role: str = REQUIRED
     """The user's project role."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
-from ._union import OpenEnum
+from ._union import REQUIRED, OpenEnum
 
 __all__ = ["ProjectDataRetention"]
 
@@ -13,7 +13,7 @@ __all__ = ["ProjectDataRetention"]
 class ProjectDataRetention(BaseModel, kw_only=True):
     """Represents a project's data retention control setting."""
 
-    object: Literal["project.data_retention"]
+    object: Literal["project.data_retention"] = "project.data_retention"
     """The object type, which is always `project.data_retention`."""
 
     type: OpenEnum[
@@ -25,5 +25,5 @@ class ProjectDataRetention(BaseModel, kw_only=True):
             "enhanced_zero_data_retention",
             "enhanced_modified_abuse_monitoring",
         ]
-    ]
+    ] = REQUIRED
     """The configured project data retention type."""

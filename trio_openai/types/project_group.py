@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
-from ._union import OpenEnum
+from ._union import REQUIRED, OpenEnum
 
 __all__ = ["ProjectGroup"]
 
@@ -13,20 +13,20 @@ __all__ = ["ProjectGroup"]
 class ProjectGroup(BaseModel, kw_only=True):
     """Details about a group's membership in a project."""
 
-    object: Literal["project.group"]
+    object: Literal["project.group"] = "project.group"
     """Always `project.group`."""
 
-    project_id: str
+    project_id: str = REQUIRED
     """Identifier of the project."""
 
-    group_id: str
+    group_id: str = REQUIRED
     """Identifier of the group that has access to the project."""
 
-    group_name: str
+    group_name: str = REQUIRED
     """Display name of the group."""
 
-    group_type: OpenEnum[Literal["group", "tenant_group"]]
+    group_type: OpenEnum[Literal["group", "tenant_group"]] = REQUIRED
     """The type of the group."""
 
-    created_at: int
+    created_at: int = REQUIRED
     """Unix timestamp (in seconds) when the group was granted project access."""

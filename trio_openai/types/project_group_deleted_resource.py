@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["ProjectGroupDeletedResource"]
 
@@ -12,8 +13,8 @@ __all__ = ["ProjectGroupDeletedResource"]
 class ProjectGroupDeletedResource(BaseModel, kw_only=True):
     """Confirmation payload returned after removing a group from a project."""
 
-    object: Literal["project.group.deleted"]
+    object: Literal["project.group.deleted"] = "project.group.deleted"
     """Always `project.group.deleted`."""
 
-    deleted: bool
+    deleted: bool = REQUIRED
     """Whether the group membership in the project was removed."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .hosted_tool_permission import HostedToolPermission
 
 __all__ = ["ProjectHostedToolPermissions"]
@@ -11,17 +12,17 @@ __all__ = ["ProjectHostedToolPermissions"]
 class ProjectHostedToolPermissions(BaseModel, kw_only=True):
     """Represents hosted tool permissions for a project."""
 
-    file_search: HostedToolPermission
+    file_search: HostedToolPermission = REQUIRED
     """Permission state for a single hosted tool on a project."""
 
-    web_search: HostedToolPermission
+    web_search: HostedToolPermission = REQUIRED
     """Permission state for a single hosted tool on a project."""
 
-    image_generation: HostedToolPermission
+    image_generation: HostedToolPermission = REQUIRED
     """Permission state for a single hosted tool on a project."""
 
-    mcp: HostedToolPermission
+    mcp: HostedToolPermission = REQUIRED
     """Permission state for a single hosted tool on a project."""
 
-    code_interpreter: HostedToolPermission
+    code_interpreter: HostedToolPermission = REQUIRED
     """Permission state for a single hosted tool on a project."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
-from ._union import OpenEnum
+from ._union import REQUIRED, OpenEnum
 
 __all__ = ["ProjectModelPermissions"]
 
@@ -13,11 +13,11 @@ __all__ = ["ProjectModelPermissions"]
 class ProjectModelPermissions(BaseModel, kw_only=True):
     """Represents the model allowlist or denylist policy for a project."""
 
-    object: Literal["project.model_permissions"]
+    object: Literal["project.model_permissions"] = "project.model_permissions"
     """The object type, which is always `project.model_permissions`."""
 
-    mode: OpenEnum[Literal["allow_list", "deny_list"]]
+    mode: OpenEnum[Literal["allow_list", "deny_list"]] = REQUIRED
     """Whether the project uses an allowlist or a denylist."""
 
-    model_ids: list[str]
+    model_ids: list[str] = REQUIRED
     """The model IDs included in the model permissions policy."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["ProjectModelPermissionsDeleteResponse"]
 
@@ -12,8 +13,8 @@ __all__ = ["ProjectModelPermissionsDeleteResponse"]
 class ProjectModelPermissionsDeleteResponse(BaseModel, kw_only=True):
     """Confirmation payload returned after deleting project model permissions."""
 
-    object: Literal["project.model_permissions.deleted"]
+    object: Literal["project.model_permissions.deleted"] = "project.model_permissions.deleted"
     """The object type, which is always `project.model_permissions.deleted`."""
 
-    deleted: bool
+    deleted: bool = REQUIRED
     """Whether the project model permissions were deleted."""

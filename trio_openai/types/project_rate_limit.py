@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["ProjectRateLimit"]
 
@@ -12,19 +13,19 @@ __all__ = ["ProjectRateLimit"]
 class ProjectRateLimit(BaseModel, kw_only=True):
     """Represents a project rate limit config."""
 
-    object: Literal["project.rate_limit"]
+    object: Literal["project.rate_limit"] = "project.rate_limit"
     """The object type, which is always `project.rate_limit`"""
 
-    id: str
+    id: str = REQUIRED
     """The identifier, which can be referenced in API endpoints."""
 
-    model: str
+    model: str = REQUIRED
     """The model this rate limit applies to."""
 
-    max_requests_per_1_minute: int
+    max_requests_per_1_minute: int = REQUIRED
     """The maximum requests per minute."""
 
-    max_tokens_per_1_minute: int
+    max_tokens_per_1_minute: int = REQUIRED
     """The maximum tokens per minute."""
 
     max_images_per_1_minute: int | None = None

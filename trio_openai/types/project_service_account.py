@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
-from ._union import OpenEnum
+from ._union import REQUIRED, OpenEnum
 
 __all__ = ["ProjectServiceAccount"]
 
@@ -13,17 +13,17 @@ __all__ = ["ProjectServiceAccount"]
 class ProjectServiceAccount(BaseModel, kw_only=True):
     """Represents an individual service account in a project."""
 
-    object: Literal["organization.project.service_account"]
+    object: Literal["organization.project.service_account"] = "organization.project.service_account"
     """The object type, which is always `organization.project.service_account`"""
 
-    id: str
+    id: str = REQUIRED
     """The identifier, which can be referenced in API endpoints"""
 
-    name: str
+    name: str = REQUIRED
     """The name of the service account"""
 
-    role: OpenEnum[Literal["owner", "member", "none"]]
+    role: OpenEnum[Literal["owner", "member", "none"]] = REQUIRED
     """`owner`, `member`, or `none`"""
 
-    created_at: int
+    created_at: int = REQUIRED
     """The Unix timestamp (in seconds) of when the service account was created"""

@@ -5,15 +5,18 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["ProjectServiceAccountApiKey"]
 
 
 class ProjectServiceAccountApiKey(BaseModel, kw_only=True):
-    object: Literal["organization.project.service_account.api_key"]
+    object: Literal["organization.project.service_account.api_key"] = (
+        "organization.project.service_account.api_key"
+    )
     """The object type, which is always `organization.project.service_account.api_key`"""
 
-    value: str
-    name: str
-    created_at: int
-    id: str
+    value: str = REQUIRED
+    name: str = REQUIRED
+    created_at: int = REQUIRED
+    id: str = REQUIRED

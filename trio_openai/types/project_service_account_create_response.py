@@ -5,18 +5,18 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
-from ._union import OpenEnum
+from ._union import REQUIRED, OpenEnum
 from .project_service_account_api_key import ProjectServiceAccountApiKey
 
 __all__ = ["ProjectServiceAccountCreateResponse"]
 
 
 class ProjectServiceAccountCreateResponse(BaseModel, kw_only=True):
-    object: Literal["organization.project.service_account"]
-    id: str
-    name: str
-    role: OpenEnum[Literal["member", "none"]]
+    object: Literal["organization.project.service_account"] = "organization.project.service_account"
+    id: str = REQUIRED
+    name: str = REQUIRED
+    role: OpenEnum[Literal["member", "none"]] = REQUIRED
     """Service accounts created with default project membership have role `member`. Accounts created with `create_service_account_only` have role `none`."""
 
-    created_at: int
+    created_at: int = REQUIRED
     api_key: ProjectServiceAccountApiKey | None = None

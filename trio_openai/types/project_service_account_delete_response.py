@@ -5,11 +5,14 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["ProjectServiceAccountDeleteResponse"]
 
 
 class ProjectServiceAccountDeleteResponse(BaseModel, kw_only=True):
-    object: Literal["organization.project.service_account.deleted"]
-    id: str
-    deleted: bool
+    object: Literal["organization.project.service_account.deleted"] = (
+        "organization.project.service_account.deleted"
+    )
+    id: str = REQUIRED
+    deleted: bool = REQUIRED

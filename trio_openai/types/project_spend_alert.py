@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
-from ._union import OpenEnum
+from ._union import REQUIRED, OpenEnum
 from .spend_alert_notification_channel import SpendAlertNotificationChannel
 
 __all__ = ["ProjectSpendAlert"]
@@ -14,20 +14,20 @@ __all__ = ["ProjectSpendAlert"]
 class ProjectSpendAlert(BaseModel, kw_only=True):
     """Represents a spend alert configured at the project level."""
 
-    id: str
+    id: str = REQUIRED
     """The identifier, which can be referenced in API endpoints."""
 
-    object: Literal["project.spend_alert"]
+    object: Literal["project.spend_alert"] = "project.spend_alert"
     """The object type, which is always `project.spend_alert`."""
 
-    threshold_amount: int
+    threshold_amount: int = REQUIRED
     """The alert threshold amount, in cents."""
 
-    currency: OpenEnum[Literal["USD"]]
+    currency: OpenEnum[Literal["USD"]] = REQUIRED
     """The currency for the threshold amount."""
 
-    interval: OpenEnum[Literal["month"]]
+    interval: OpenEnum[Literal["month"]] = REQUIRED
     """The time interval for evaluating spend against the threshold."""
 
-    notification_channel: SpendAlertNotificationChannel
+    notification_channel: SpendAlertNotificationChannel = REQUIRED
     """Email notification settings for a spend alert."""

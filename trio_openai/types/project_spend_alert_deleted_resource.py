@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["ProjectSpendAlertDeletedResource"]
 
@@ -12,11 +13,11 @@ __all__ = ["ProjectSpendAlertDeletedResource"]
 class ProjectSpendAlertDeletedResource(BaseModel, kw_only=True):
     """Confirmation payload returned after deleting a project spend alert."""
 
-    id: str
+    id: str = REQUIRED
     """The deleted spend alert ID."""
 
-    object: Literal["project.spend_alert.deleted"]
+    object: Literal["project.spend_alert.deleted"] = "project.spend_alert.deleted"
     """Always `project.spend_alert.deleted`."""
 
-    deleted: bool
+    deleted: bool = REQUIRED
     """Whether the spend alert was deleted."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["ProjectSpendLimitDeletedResource"]
 
@@ -12,8 +13,8 @@ __all__ = ["ProjectSpendLimitDeletedResource"]
 class ProjectSpendLimitDeletedResource(BaseModel, kw_only=True):
     """Confirmation payload returned after deleting a project hard spend limit."""
 
-    object: Literal["project.spend_limit.deleted"]
+    object: Literal["project.spend_limit.deleted"] = "project.spend_limit.deleted"
     """The object type, which is always `project.spend_limit.deleted`."""
 
-    deleted: bool
+    deleted: bool = REQUIRED
     """Whether the hard spend limit was deleted."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["ProjectUser"]
 
@@ -12,10 +13,10 @@ __all__ = ["ProjectUser"]
 class ProjectUser(BaseModel, kw_only=True):
     """Represents an individual user in a project."""
 
-    object: Literal["organization.project.user"]
+    object: Literal["organization.project.user"] = "organization.project.user"
     """The object type, which is always `organization.project.user`"""
 
-    id: str
+    id: str = REQUIRED
     """The identifier, which can be referenced in API endpoints"""
 
     name: str | None = None
@@ -24,8 +25,8 @@ class ProjectUser(BaseModel, kw_only=True):
     email: str | None = None
     """The email address of the user"""
 
-    role: str
+    role: str = REQUIRED
     """`owner` or `member`"""
 
-    added_at: int
+    added_at: int = REQUIRED
     """The Unix timestamp (in seconds) of when the project was added."""

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["ProjectUserDeleteResponse"]
 
 
 class ProjectUserDeleteResponse(BaseModel, kw_only=True):
-    object: Literal["organization.project.user.deleted"]
-    id: str
-    deleted: bool
+    object: Literal["organization.project.user.deleted"] = "organization.project.user.deleted"
+    id: str = REQUIRED
+    deleted: bool = REQUIRED

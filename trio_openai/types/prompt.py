@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .response_prompt_variables import ResponsePromptVariablesValue
 
 __all__ = ["Prompt"]
@@ -11,7 +12,7 @@ __all__ = ["Prompt"]
 class Prompt(BaseModel, kw_only=True):
     """Reference to a prompt template and its variables. [Learn more](/docs/guides/text?api-mode=responses#reusable-prompts)."""
 
-    id: str
+    id: str = REQUIRED
     """The unique identifier of the prompt template to use."""
 
     version: str | None = None

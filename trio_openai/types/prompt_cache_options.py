@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .prompt_cache_mode_enum import PromptCacheModeEnum
 from .prompt_cache_ttl_enum import PromptCacheTTLEnum
 
@@ -12,5 +13,5 @@ __all__ = ["PromptCacheOptions"]
 class PromptCacheOptions(BaseModel, kw_only=True):
     """The prompt-caching options that were applied to the response. Supported for `gpt-5.6` and later models."""
 
-    ttl: PromptCacheTTLEnum
-    mode: PromptCacheModeEnum
+    ttl: PromptCacheTTLEnum = REQUIRED
+    mode: PromptCacheModeEnum = REQUIRED

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from ._base import BaseModel
-from ._union import tagged_union
+from ._union import REQUIRED, tagged_union
 from .c2_pa_provenance_result import C2PAProvenanceResult
 from .synth_id_provenance_result import SynthIDProvenanceResult
 
@@ -13,11 +13,11 @@ __all__ = ["ProvenanceResource", "ProvenanceResourceResultsItem"]
 
 
 class ProvenanceResource(BaseModel, kw_only=True):
-    object: Literal["content_provenance_check"]
-    created_at: int
+    object: Literal["content_provenance_check"] = "content_provenance_check"
+    created_at: int = REQUIRED
     """The Unix timestamp, in seconds, when the provenance check was created."""
 
-    results: list[ProvenanceResourceResultsItem]
+    results: list[ProvenanceResourceResultsItem] = REQUIRED
     """The provenance results that apply to the uploaded file. Image results include C2PA and SynthID; audio results include SynthID."""
 
 

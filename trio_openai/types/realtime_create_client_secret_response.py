@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TypeAlias
 
 from ._base import BaseModel
-from ._union import tagged_union
+from ._union import REQUIRED, tagged_union
 from .realtime_session_create_response_ga import RealtimeSessionCreateResponseGA
 from .realtime_transcription_session_create_response_ga import RealtimeTranscriptionSessionCreateResponseGA
 
@@ -15,13 +15,13 @@ __all__ = ["RealtimeCreateClientSecretResponse", "RealtimeCreateClientSecretResp
 class RealtimeCreateClientSecretResponse(BaseModel, kw_only=True):
     """Response from creating a session and client secret for the Realtime API."""
 
-    value: str
+    value: str = REQUIRED
     """The generated client secret value."""
 
-    expires_at: int
+    expires_at: int = REQUIRED
     """Expiration timestamp for the client secret, in seconds since epoch."""
 
-    session: RealtimeCreateClientSecretResponseSession
+    session: RealtimeCreateClientSecretResponseSession = REQUIRED
     """The session configuration for either a realtime or transcription session."""
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 from ._base import BaseModel
-from ._union import OpenEnum, tagged_union
+from ._union import REQUIRED, OpenEnum, tagged_union
 from .audio_transcription_response import AudioTranscriptionResponse
 from .mcp_tool import MCPTool
 from .noise_reduction_type import NoiseReductionType
@@ -35,13 +35,13 @@ __all__ = [
 class RealtimeSessionCreateResponseGA(BaseModel, kw_only=True):
     """A Realtime session configuration object."""
 
-    type: Literal["realtime"]
+    type: Literal["realtime"] = "realtime"
     """The type of session to create. Always `realtime` for the Realtime API."""
 
-    id: str
+    id: str = REQUIRED
     """Unique identifier for the session that looks like `sess_1234567890abcdef`."""
 
-    object: Literal["realtime.session"]
+    object: Literal["realtime.session"] = "realtime.session"
     """The object type. Always `realtime.session`."""
 
     expires_at: int | None = None

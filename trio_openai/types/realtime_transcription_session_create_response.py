@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .audio_transcription_response import AudioTranscriptionResponse
 
 __all__ = [
@@ -17,7 +18,7 @@ __all__ = [
 class RealtimeTranscriptionSessionCreateResponse(BaseModel, kw_only=True):
     """A new Realtime transcription session configuration."""
 
-    client_secret: RealtimeTranscriptionSessionCreateResponseClientSecret
+    client_secret: RealtimeTranscriptionSessionCreateResponseClientSecret = REQUIRED
     """Ephemeral key returned by the API. Only present when the session is created on the server via REST API."""
 
     modalities: Any = None
@@ -34,10 +35,10 @@ class RealtimeTranscriptionSessionCreateResponse(BaseModel, kw_only=True):
 class RealtimeTranscriptionSessionCreateResponseClientSecret(BaseModel, kw_only=True):
     """Ephemeral key returned by the API. Only present when the session is created on the server via REST API."""
 
-    value: str
+    value: str = REQUIRED
     """Ephemeral key usable in client environments to authenticate connections to the Realtime API. Use this in client-side environments rather than a standard API token, which should only be used server-side."""
 
-    expires_at: int
+    expires_at: int = REQUIRED
     """Timestamp for when the token expires. Currently, all tokens expire after one minute."""
 
 

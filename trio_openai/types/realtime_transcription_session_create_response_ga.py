@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
-from ._union import OpenEnum
+from ._union import REQUIRED, OpenEnum
 from .audio_transcription_response import AudioTranscriptionResponse
 from .noise_reduction_type import NoiseReductionType
 from .realtime_audio_formats import RealtimeAudioFormats
@@ -22,13 +22,13 @@ __all__ = [
 class RealtimeTranscriptionSessionCreateResponseGA(BaseModel, kw_only=True):
     """A Realtime transcription session configuration object."""
 
-    type: Literal["transcription"]
+    type: Literal["transcription"] = "transcription"
     """The type of session. Always `transcription` for transcription sessions."""
 
-    id: str
+    id: str = REQUIRED
     """Unique identifier for the session that looks like `sess_1234567890abcdef`."""
 
-    object: str
+    object: str = REQUIRED
     """The object type. Always `realtime.transcription_session`."""
 
     expires_at: int | None = None

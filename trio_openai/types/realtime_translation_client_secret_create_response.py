@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .realtime_translation_session import RealtimeTranslationSession
 
 __all__ = ["RealtimeTranslationClientSecretCreateResponse"]
@@ -11,11 +12,11 @@ __all__ = ["RealtimeTranslationClientSecretCreateResponse"]
 class RealtimeTranslationClientSecretCreateResponse(BaseModel, kw_only=True):
     """Response from creating a translation session and client secret for the Realtime API."""
 
-    value: str
+    value: str = REQUIRED
     """The generated client secret value."""
 
-    expires_at: int
+    expires_at: int = REQUIRED
     """Expiration timestamp for the client secret, in seconds since epoch."""
 
-    session: RealtimeTranslationSession
+    session: RealtimeTranslationSession = REQUIRED
     """A Realtime translation session. Translation sessions continuously translate input audio into the configured output language."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .noise_reduction_type import NoiseReductionType
 
 __all__ = [
@@ -20,19 +21,19 @@ __all__ = [
 class RealtimeTranslationSession(BaseModel, kw_only=True):
     """A Realtime translation session. Translation sessions continuously translate input audio into the configured output language."""
 
-    id: str
+    id: str = REQUIRED
     """Unique identifier for the session that looks like `sess_1234567890abcdef`."""
 
-    type: Literal["translation"]
+    type: Literal["translation"] = "translation"
     """The session type. Always `translation` for Realtime translation sessions."""
 
-    expires_at: int
+    expires_at: int = REQUIRED
     """Expiration timestamp for the session, in seconds since epoch."""
 
-    model: str
+    model: str = REQUIRED
     """The Realtime translation model used for this session. This field is set at session creation and cannot be changed with `session.update`."""
 
-    audio: RealtimeTranslationSessionAudio
+    audio: RealtimeTranslationSessionAudio = REQUIRED
     """Configuration for translation input and output audio."""
 
 
@@ -51,14 +52,14 @@ class RealtimeTranslationSessionAudioInput(BaseModel, kw_only=True):
 class RealtimeTranslationSessionAudioInputNoiseReduction(BaseModel, kw_only=True):
     """Optional input noise reduction."""
 
-    type: NoiseReductionType
+    type: NoiseReductionType = REQUIRED
     """Type of noise reduction. `near_field` is for close-talking microphones such as headphones, `far_field` is for far-field microphones such as laptop or conference room microphones."""
 
 
 class RealtimeTranslationSessionAudioInputTranscription(BaseModel, kw_only=True):
     """Optional source-language transcription. When configured, the server emits `session.input_transcript.delta` events. Translation itself still runs from the input audio stream."""
 
-    model: str
+    model: str = REQUIRED
     """The transcription model used for source transcript deltas."""
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["RealtimeTruncationVariant2", "RealtimeTruncationVariant2TokenLimits"]
 
@@ -12,10 +13,10 @@ __all__ = ["RealtimeTruncationVariant2", "RealtimeTruncationVariant2TokenLimits"
 class RealtimeTruncationVariant2(BaseModel, kw_only=True):
     """Retain a fraction of the conversation tokens when the conversation exceeds the input token limit. This allows you to amortize truncations across multiple turns, which can help improve cached token usage."""
 
-    type: Literal["retention_ratio"]
+    type: Literal["retention_ratio"] = "retention_ratio"
     """Use retention ratio truncation."""
 
-    retention_ratio: float
+    retention_ratio: float = REQUIRED
     """Fraction of post-instruction conversation tokens to retain (`0.0` - `1.0`) when the conversation exceeds the input token limit. Setting this to `0.8` means that messages will be dropped until 80% of the maximum allowed tokens are used. This helps reduce the frequency of truncations and improve cache rates."""
 
     token_limits: RealtimeTruncationVariant2TokenLimits | None = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
-from ._union import OpenEnum
+from ._union import REQUIRED, OpenEnum
 from .reasoning_text_content import ReasoningTextContent
 from .summary_text_content import SummaryTextContent
 
@@ -15,14 +15,14 @@ __all__ = ["ReasoningItem"]
 class ReasoningItem(BaseModel, kw_only=True):
     """A description of the chain of thought used by a reasoning model while generating a response. Be sure to include these items in your `input` to the Responses API for subsequent turns of a conversation if you are manually [managing context](/docs/guides/conversation-state)."""
 
-    type: Literal["reasoning"]
+    type: Literal["reasoning"] = "reasoning"
     """The type of the object. Always `reasoning`."""
 
-    id: str
+    id: str = REQUIRED
     """The unique identifier of the reasoning content."""
 
     encrypted_content: str | None = None
-    summary: list[SummaryTextContent]
+    summary: list[SummaryTextContent] = REQUIRED
     """Reasoning summary content."""
 
     content: list[ReasoningTextContent] | None = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["RefusalContent"]
 
@@ -12,8 +13,8 @@ __all__ = ["RefusalContent"]
 class RefusalContent(BaseModel, kw_only=True):
     """A refusal from the model."""
 
-    type: Literal["refusal"]
+    type: Literal["refusal"] = "refusal"
     """The type of the refusal. Always `refusal`."""
 
-    refusal: str
+    refusal: str = REQUIRED
     """The refusal explanation from the model."""

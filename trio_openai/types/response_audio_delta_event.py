@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["ResponseAudioDeltaEvent"]
 
@@ -12,11 +13,11 @@ __all__ = ["ResponseAudioDeltaEvent"]
 class ResponseAudioDeltaEvent(BaseModel, kw_only=True):
     """Emitted when there is a partial audio response."""
 
-    type: Literal["response.audio.delta"]
+    type: Literal["response.audio.delta"] = "response.audio.delta"
     """The type of the event. Always `response.audio.delta`."""
 
-    sequence_number: int
+    sequence_number: int = REQUIRED
     """A sequence number for this chunk of the stream response."""
 
-    delta: str
+    delta: str = REQUIRED
     """A chunk of Base64 encoded response audio bytes."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["ResponseAudioDoneEvent"]
 
@@ -12,8 +13,8 @@ __all__ = ["ResponseAudioDoneEvent"]
 class ResponseAudioDoneEvent(BaseModel, kw_only=True):
     """Emitted when the audio response is complete."""
 
-    type: Literal["response.audio.done"]
+    type: Literal["response.audio.done"] = "response.audio.done"
     """The type of the event. Always `response.audio.done`."""
 
-    sequence_number: int
+    sequence_number: int = REQUIRED
     """The sequence number of the delta."""

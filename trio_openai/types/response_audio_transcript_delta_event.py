@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["ResponseAudioTranscriptDeltaEvent"]
 
@@ -12,11 +13,11 @@ __all__ = ["ResponseAudioTranscriptDeltaEvent"]
 class ResponseAudioTranscriptDeltaEvent(BaseModel, kw_only=True):
     """Emitted when there is a partial transcript of audio."""
 
-    type: Literal["response.audio.transcript.delta"]
+    type: Literal["response.audio.transcript.delta"] = "response.audio.transcript.delta"
     """The type of the event. Always `response.audio.transcript.delta`."""
 
-    delta: str
+    delta: str = REQUIRED
     """The partial transcript of the audio response."""
 
-    sequence_number: int
+    sequence_number: int = REQUIRED
     """The sequence number of this event."""

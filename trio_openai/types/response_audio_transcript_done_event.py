@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["ResponseAudioTranscriptDoneEvent"]
 
@@ -12,8 +13,8 @@ __all__ = ["ResponseAudioTranscriptDoneEvent"]
 class ResponseAudioTranscriptDoneEvent(BaseModel, kw_only=True):
     """Emitted when the full audio transcript is completed."""
 
-    type: Literal["response.audio.transcript.done"]
+    type: Literal["response.audio.transcript.done"] = "response.audio.transcript.done"
     """The type of the event. Always `response.audio.transcript.done`."""
 
-    sequence_number: int
+    sequence_number: int = REQUIRED
     """The sequence number of this event."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["ResponseCodeInterpreterCallCodeDeltaEvent"]
 
@@ -12,17 +13,17 @@ __all__ = ["ResponseCodeInterpreterCallCodeDeltaEvent"]
 class ResponseCodeInterpreterCallCodeDeltaEvent(BaseModel, kw_only=True):
     """Emitted when a partial code snippet is streamed by the code interpreter."""
 
-    type: Literal["response.code_interpreter_call_code.delta"]
+    type: Literal["response.code_interpreter_call_code.delta"] = "response.code_interpreter_call_code.delta"
     """The type of the event. Always `response.code_interpreter_call_code.delta`."""
 
-    output_index: int
+    output_index: int = REQUIRED
     """The index of the output item in the response for which the code is being streamed."""
 
-    item_id: str
+    item_id: str = REQUIRED
     """The unique identifier of the code interpreter tool call item."""
 
-    delta: str
+    delta: str = REQUIRED
     """The partial code snippet being streamed by the code interpreter."""
 
-    sequence_number: int
+    sequence_number: int = REQUIRED
     """The sequence number of this event, used to order streaming events."""

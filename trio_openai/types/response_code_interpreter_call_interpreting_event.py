@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["ResponseCodeInterpreterCallInterpretingEvent"]
 
@@ -12,14 +13,16 @@ __all__ = ["ResponseCodeInterpreterCallInterpretingEvent"]
 class ResponseCodeInterpreterCallInterpretingEvent(BaseModel, kw_only=True):
     """Emitted when the code interpreter is actively interpreting the code snippet."""
 
-    type: Literal["response.code_interpreter_call.interpreting"]
+    type: Literal["response.code_interpreter_call.interpreting"] = (
+        "response.code_interpreter_call.interpreting"
+    )
     """The type of the event. Always `response.code_interpreter_call.interpreting`."""
 
-    output_index: int
+    output_index: int = REQUIRED
     """The index of the output item in the response for which the code interpreter is interpreting code."""
 
-    item_id: str
+    item_id: str = REQUIRED
     """The unique identifier of the code interpreter tool call item."""
 
-    sequence_number: int
+    sequence_number: int = REQUIRED
     """The sequence number of this event, used to order streaming events."""

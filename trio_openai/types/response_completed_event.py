@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .response import Response
 
 __all__ = ["ResponseCompletedEvent"]
@@ -13,11 +14,11 @@ __all__ = ["ResponseCompletedEvent"]
 class ResponseCompletedEvent(BaseModel, kw_only=True):
     """Emitted when the model response is complete."""
 
-    type: Literal["response.completed"]
+    type: Literal["response.completed"] = "response.completed"
     """The type of the event. Always `response.completed`."""
 
-    response: Response
+    response: Response = REQUIRED
     """The response object"""
 
-    sequence_number: int
+    sequence_number: int = REQUIRED
     """The sequence number for this event."""

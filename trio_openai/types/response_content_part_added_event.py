@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .output_content import OutputContent
 
 __all__ = ["ResponseContentPartAddedEvent"]
@@ -13,18 +14,18 @@ __all__ = ["ResponseContentPartAddedEvent"]
 class ResponseContentPartAddedEvent(BaseModel, kw_only=True):
     """Emitted when a new content part is added."""
 
-    type: Literal["response.content_part.added"]
+    type: Literal["response.content_part.added"] = "response.content_part.added"
     """The type of the event. Always `response.content_part.added`."""
 
-    item_id: str
+    item_id: str = REQUIRED
     """The ID of the output item that the content part was added to."""
 
-    output_index: int
+    output_index: int = REQUIRED
     """The index of the output item that the content part was added to."""
 
-    content_index: int
+    content_index: int = REQUIRED
     """The index of the content part that was added."""
 
-    part: OutputContent
-    sequence_number: int
+    part: OutputContent = REQUIRED
+    sequence_number: int = REQUIRED
     """The sequence number of this event."""

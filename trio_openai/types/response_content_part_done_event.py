@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .output_content import OutputContent
 
 __all__ = ["ResponseContentPartDoneEvent"]
@@ -13,19 +14,19 @@ __all__ = ["ResponseContentPartDoneEvent"]
 class ResponseContentPartDoneEvent(BaseModel, kw_only=True):
     """Emitted when a content part is done."""
 
-    type: Literal["response.content_part.done"]
+    type: Literal["response.content_part.done"] = "response.content_part.done"
     """The type of the event. Always `response.content_part.done`."""
 
-    item_id: str
+    item_id: str = REQUIRED
     """The ID of the output item that the content part was added to."""
 
-    output_index: int
+    output_index: int = REQUIRED
     """The index of the output item that the content part was added to."""
 
-    content_index: int
+    content_index: int = REQUIRED
     """The index of the content part that is done."""
 
-    sequence_number: int
+    sequence_number: int = REQUIRED
     """The sequence number of this event."""
 
-    part: OutputContent
+    part: OutputContent = REQUIRED

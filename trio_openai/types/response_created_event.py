@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .response import Response
 
 __all__ = ["ResponseCreatedEvent"]
@@ -13,11 +14,11 @@ __all__ = ["ResponseCreatedEvent"]
 class ResponseCreatedEvent(BaseModel, kw_only=True):
     """An event that is emitted when a response is created."""
 
-    type: Literal["response.created"]
+    type: Literal["response.created"] = "response.created"
     """The type of the event. Always `response.created`."""
 
-    response: Response
+    response: Response = REQUIRED
     """The response object"""
 
-    sequence_number: int
+    sequence_number: int = REQUIRED
     """The sequence number for this event."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["ResponseCustomToolCallInputDeltaEvent"]
 
@@ -12,17 +13,17 @@ __all__ = ["ResponseCustomToolCallInputDeltaEvent"]
 class ResponseCustomToolCallInputDeltaEvent(BaseModel, kw_only=True):
     """Event representing a delta (partial update) to the input of a custom tool call."""
 
-    type: Literal["response.custom_tool_call_input.delta"]
+    type: Literal["response.custom_tool_call_input.delta"] = "response.custom_tool_call_input.delta"
     """The event type identifier."""
 
-    sequence_number: int
+    sequence_number: int = REQUIRED
     """The sequence number of this event."""
 
-    output_index: int
+    output_index: int = REQUIRED
     """The index of the output this delta applies to."""
 
-    item_id: str
+    item_id: str = REQUIRED
     """Unique identifier for the API item associated with this event."""
 
-    delta: str
+    delta: str = REQUIRED
     """The incremental input data (delta) for the custom tool call."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["ResponseCustomToolCallInputDoneEvent"]
 
@@ -12,17 +13,17 @@ __all__ = ["ResponseCustomToolCallInputDoneEvent"]
 class ResponseCustomToolCallInputDoneEvent(BaseModel, kw_only=True):
     """Event indicating that input for a custom tool call is complete."""
 
-    type: Literal["response.custom_tool_call_input.done"]
+    type: Literal["response.custom_tool_call_input.done"] = "response.custom_tool_call_input.done"
     """The event type identifier."""
 
-    sequence_number: int
+    sequence_number: int = REQUIRED
     """The sequence number of this event."""
 
-    output_index: int
+    output_index: int = REQUIRED
     """The index of the output this event applies to."""
 
-    item_id: str
+    item_id: str = REQUIRED
     """Unique identifier for the API item associated with this event."""
 
-    input: str
+    input: str = REQUIRED
     """The complete input data for the custom tool call."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .response_error_code import ResponseErrorCode
 
 __all__ = ["ResponseError"]
@@ -11,8 +12,8 @@ __all__ = ["ResponseError"]
 class ResponseError(BaseModel, kw_only=True):
     """An error object returned when the model fails to generate a Response."""
 
-    code: ResponseErrorCode
+    code: ResponseErrorCode = REQUIRED
     """The error code for the response."""
 
-    message: str
+    message: str = REQUIRED
     """A human-readable description of the error."""

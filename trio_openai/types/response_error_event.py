@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["ResponseErrorEvent"]
 
@@ -12,13 +13,13 @@ __all__ = ["ResponseErrorEvent"]
 class ResponseErrorEvent(BaseModel, kw_only=True):
     """Emitted when an error occurs."""
 
-    type: Literal["error"]
+    type: Literal["error"] = "error"
     """The type of the event. Always `error`."""
 
     code: str | None = None
-    message: str
+    message: str = REQUIRED
     """The error message."""
 
     param: str | None = None
-    sequence_number: int
+    sequence_number: int = REQUIRED
     """The sequence number of this event."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .response import Response
 
 __all__ = ["ResponseFailedEvent"]
@@ -13,11 +14,11 @@ __all__ = ["ResponseFailedEvent"]
 class ResponseFailedEvent(BaseModel, kw_only=True):
     """An event that is emitted when a response fails."""
 
-    type: Literal["response.failed"]
+    type: Literal["response.failed"] = "response.failed"
     """The type of the event. Always `response.failed`."""
 
-    sequence_number: int
+    sequence_number: int = REQUIRED
     """The sequence number of this event."""
 
-    response: Response
+    response: Response = REQUIRED
     """The response object"""

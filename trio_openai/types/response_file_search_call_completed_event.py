@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["ResponseFileSearchCallCompletedEvent"]
 
@@ -12,14 +13,14 @@ __all__ = ["ResponseFileSearchCallCompletedEvent"]
 class ResponseFileSearchCallCompletedEvent(BaseModel, kw_only=True):
     """Emitted when a file search call is completed (results found)."""
 
-    type: Literal["response.file_search_call.completed"]
+    type: Literal["response.file_search_call.completed"] = "response.file_search_call.completed"
     """The type of the event. Always `response.file_search_call.completed`."""
 
-    output_index: int
+    output_index: int = REQUIRED
     """The index of the output item that the file search call is initiated."""
 
-    item_id: str
+    item_id: str = REQUIRED
     """The ID of the output item that the file search call is initiated."""
 
-    sequence_number: int
+    sequence_number: int = REQUIRED
     """The sequence number of this event."""

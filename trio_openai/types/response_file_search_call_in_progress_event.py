@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["ResponseFileSearchCallInProgressEvent"]
 
@@ -12,14 +13,14 @@ __all__ = ["ResponseFileSearchCallInProgressEvent"]
 class ResponseFileSearchCallInProgressEvent(BaseModel, kw_only=True):
     """Emitted when a file search call is initiated."""
 
-    type: Literal["response.file_search_call.in_progress"]
+    type: Literal["response.file_search_call.in_progress"] = "response.file_search_call.in_progress"
     """The type of the event. Always `response.file_search_call.in_progress`."""
 
-    output_index: int
+    output_index: int = REQUIRED
     """The index of the output item that the file search call is initiated."""
 
-    item_id: str
+    item_id: str = REQUIRED
     """The ID of the output item that the file search call is initiated."""
 
-    sequence_number: int
+    sequence_number: int = REQUIRED
     """The sequence number of this event."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["ResponseFormatJsonSchema", "ResponseFormatJsonSchemaJsonSchema"]
 
@@ -12,10 +13,10 @@ __all__ = ["ResponseFormatJsonSchema", "ResponseFormatJsonSchemaJsonSchema"]
 class ResponseFormatJsonSchema(BaseModel, kw_only=True):
     """JSON Schema response format. Used to generate structured JSON responses. Learn more about [Structured Outputs](/docs/guides/structured-outputs)."""
 
-    type: Literal["json_schema"]
+    type: Literal["json_schema"] = "json_schema"
     """The type of response format being defined. Always `json_schema`."""
 
-    json_schema: ResponseFormatJsonSchemaJsonSchema
+    json_schema: ResponseFormatJsonSchemaJsonSchema = REQUIRED
     """Structured Outputs configuration options, including a JSON Schema."""
 
 
@@ -25,7 +26,7 @@ class ResponseFormatJsonSchemaJsonSchema(BaseModel, kw_only=True):
     description: str | None = None
     """A description of what the response format is for, used by the model to determine how to respond in the format."""
 
-    name: str
+    name: str = REQUIRED
     """The name of the response format. Must be a-z, A-Z, 0-9, or contain underscores and dashes, with a maximum length of 64."""
 
     schema: dict[str, Any] | None = None

@@ -12,5 +12,5 @@ __all__ = ["ResponseFormatText"]
 class ResponseFormatText(BaseModel, kw_only=True):
     """Default response format. Used to generate text responses."""
 
-    type: Literal["text"]
+    type: Literal["text"] = "text"
     """The type of response format being defined. Always `text`."""

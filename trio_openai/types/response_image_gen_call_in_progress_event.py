@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["ResponseImageGenCallInProgressEvent"]
 
@@ -12,14 +13,14 @@ __all__ = ["ResponseImageGenCallInProgressEvent"]
 class ResponseImageGenCallInProgressEvent(BaseModel, kw_only=True):
     """Emitted when an image generation tool call is in progress."""
 
-    type: Literal["response.image_generation_call.in_progress"]
+    type: Literal["response.image_generation_call.in_progress"] = "response.image_generation_call.in_progress"
     """The type of the event. Always 'response.image_generation_call.in_progress'."""
 
-    output_index: int
+    output_index: int = REQUIRED
     """The index of the output item in the response's output array."""
 
-    item_id: str
+    item_id: str = REQUIRED
     """The unique identifier of the image generation item being processed."""
 
-    sequence_number: int
+    sequence_number: int = REQUIRED
     """The sequence number of the image generation item being processed."""

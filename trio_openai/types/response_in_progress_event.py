@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .response import Response
 
 __all__ = ["ResponseInProgressEvent"]
@@ -13,11 +14,11 @@ __all__ = ["ResponseInProgressEvent"]
 class ResponseInProgressEvent(BaseModel, kw_only=True):
     """Emitted when the response is in progress."""
 
-    type: Literal["response.in_progress"]
+    type: Literal["response.in_progress"] = "response.in_progress"
     """The type of the event. Always `response.in_progress`."""
 
-    response: Response
+    response: Response = REQUIRED
     """The response object"""
 
-    sequence_number: int
+    sequence_number: int = REQUIRED
     """The sequence number of this event."""

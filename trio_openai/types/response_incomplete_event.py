@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .response import Response
 
 __all__ = ["ResponseIncompleteEvent"]
@@ -13,11 +14,11 @@ __all__ = ["ResponseIncompleteEvent"]
 class ResponseIncompleteEvent(BaseModel, kw_only=True):
     """An event that is emitted when a response finishes as incomplete."""
 
-    type: Literal["response.incomplete"]
+    type: Literal["response.incomplete"] = "response.incomplete"
     """The type of the event. Always `response.incomplete`."""
 
-    response: Response
+    response: Response = REQUIRED
     """The response object"""
 
-    sequence_number: int
+    sequence_number: int = REQUIRED
     """The sequence number of this event."""

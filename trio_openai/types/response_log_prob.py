@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["ResponseLogProb", "ResponseLogProbTopLogprobsItem"]
 
@@ -10,10 +11,10 @@ __all__ = ["ResponseLogProb", "ResponseLogProbTopLogprobsItem"]
 class ResponseLogProb(BaseModel, kw_only=True):
     """A logprob is the logarithmic probability that the model assigns to producing a particular token at a given position in the sequence. Less-negative (higher) logprob values indicate greater model confidence in that token choice."""
 
-    token: str
+    token: str = REQUIRED
     """A possible text token."""
 
-    logprob: float
+    logprob: float = REQUIRED
     """The log probability of this token."""
 
     top_logprobs: list[ResponseLogProbTopLogprobsItem] | None = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["ResponseMCPCallArgumentsDeltaEvent"]
 
@@ -12,17 +13,17 @@ __all__ = ["ResponseMCPCallArgumentsDeltaEvent"]
 class ResponseMCPCallArgumentsDeltaEvent(BaseModel, kw_only=True):
     """Emitted when there is a delta (partial update) to the arguments of an MCP tool call."""
 
-    type: Literal["response.mcp_call_arguments.delta"]
+    type: Literal["response.mcp_call_arguments.delta"] = "response.mcp_call_arguments.delta"
     """The type of the event. Always 'response.mcp_call_arguments.delta'."""
 
-    output_index: int
+    output_index: int = REQUIRED
     """The index of the output item in the response's output array."""
 
-    item_id: str
+    item_id: str = REQUIRED
     """The unique identifier of the MCP tool call item being processed."""
 
-    delta: str
+    delta: str = REQUIRED
     """A JSON string containing the partial update to the arguments for the MCP tool call."""
 
-    sequence_number: int
+    sequence_number: int = REQUIRED
     """The sequence number of this event."""

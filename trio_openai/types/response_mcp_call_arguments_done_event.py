@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["ResponseMCPCallArgumentsDoneEvent"]
 
@@ -12,17 +13,17 @@ __all__ = ["ResponseMCPCallArgumentsDoneEvent"]
 class ResponseMCPCallArgumentsDoneEvent(BaseModel, kw_only=True):
     """Emitted when the arguments for an MCP tool call are finalized."""
 
-    type: Literal["response.mcp_call_arguments.done"]
+    type: Literal["response.mcp_call_arguments.done"] = "response.mcp_call_arguments.done"
     """The type of the event. Always 'response.mcp_call_arguments.done'."""
 
-    output_index: int
+    output_index: int = REQUIRED
     """The index of the output item in the response's output array."""
 
-    item_id: str
+    item_id: str = REQUIRED
     """The unique identifier of the MCP tool call item being processed."""
 
-    arguments: str
+    arguments: str = REQUIRED
     """A JSON string containing the finalized arguments for the MCP tool call."""
 
-    sequence_number: int
+    sequence_number: int = REQUIRED
     """The sequence number of this event."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["ResponseMCPCallFailedEvent"]
 
@@ -12,14 +13,14 @@ __all__ = ["ResponseMCPCallFailedEvent"]
 class ResponseMCPCallFailedEvent(BaseModel, kw_only=True):
     """Emitted when an MCP  tool call has failed."""
 
-    type: Literal["response.mcp_call.failed"]
+    type: Literal["response.mcp_call.failed"] = "response.mcp_call.failed"
     """The type of the event. Always 'response.mcp_call.failed'."""
 
-    item_id: str
+    item_id: str = REQUIRED
     """The ID of the MCP tool call item that failed."""
 
-    output_index: int
+    output_index: int = REQUIRED
     """The index of the output item that failed."""
 
-    sequence_number: int
+    sequence_number: int = REQUIRED
     """The sequence number of this event."""

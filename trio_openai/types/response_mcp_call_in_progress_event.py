@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["ResponseMCPCallInProgressEvent"]
 
@@ -12,14 +13,14 @@ __all__ = ["ResponseMCPCallInProgressEvent"]
 class ResponseMCPCallInProgressEvent(BaseModel, kw_only=True):
     """Emitted when an MCP  tool call is in progress."""
 
-    type: Literal["response.mcp_call.in_progress"]
+    type: Literal["response.mcp_call.in_progress"] = "response.mcp_call.in_progress"
     """The type of the event. Always 'response.mcp_call.in_progress'."""
 
-    sequence_number: int
+    sequence_number: int = REQUIRED
     """The sequence number of this event."""
 
-    output_index: int
+    output_index: int = REQUIRED
     """The index of the output item in the response's output array."""
 
-    item_id: str
+    item_id: str = REQUIRED
     """The unique identifier of the MCP tool call item being processed."""

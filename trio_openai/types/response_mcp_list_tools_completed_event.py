@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["ResponseMCPListToolsCompletedEvent"]
 
@@ -12,14 +13,14 @@ __all__ = ["ResponseMCPListToolsCompletedEvent"]
 class ResponseMCPListToolsCompletedEvent(BaseModel, kw_only=True):
     """Emitted when the list of available MCP tools has been successfully retrieved."""
 
-    type: Literal["response.mcp_list_tools.completed"]
+    type: Literal["response.mcp_list_tools.completed"] = "response.mcp_list_tools.completed"
     """The type of the event. Always 'response.mcp_list_tools.completed'."""
 
-    item_id: str
+    item_id: str = REQUIRED
     """The ID of the MCP tool call item that produced this output."""
 
-    output_index: int
+    output_index: int = REQUIRED
     """The index of the output item that was processed."""
 
-    sequence_number: int
+    sequence_number: int = REQUIRED
     """The sequence number of this event."""

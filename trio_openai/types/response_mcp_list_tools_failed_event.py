@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["ResponseMCPListToolsFailedEvent"]
 
@@ -12,14 +13,14 @@ __all__ = ["ResponseMCPListToolsFailedEvent"]
 class ResponseMCPListToolsFailedEvent(BaseModel, kw_only=True):
     """Emitted when the attempt to list available MCP tools has failed."""
 
-    type: Literal["response.mcp_list_tools.failed"]
+    type: Literal["response.mcp_list_tools.failed"] = "response.mcp_list_tools.failed"
     """The type of the event. Always 'response.mcp_list_tools.failed'."""
 
-    item_id: str
+    item_id: str = REQUIRED
     """The ID of the MCP tool call item that failed."""
 
-    output_index: int
+    output_index: int = REQUIRED
     """The index of the output item that failed."""
 
-    sequence_number: int
+    sequence_number: int = REQUIRED
     """The sequence number of this event."""

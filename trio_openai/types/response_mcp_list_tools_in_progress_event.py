@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["ResponseMCPListToolsInProgressEvent"]
 
@@ -12,14 +13,14 @@ __all__ = ["ResponseMCPListToolsInProgressEvent"]
 class ResponseMCPListToolsInProgressEvent(BaseModel, kw_only=True):
     """Emitted when the system is in the process of retrieving the list of available MCP tools."""
 
-    type: Literal["response.mcp_list_tools.in_progress"]
+    type: Literal["response.mcp_list_tools.in_progress"] = "response.mcp_list_tools.in_progress"
     """The type of the event. Always 'response.mcp_list_tools.in_progress'."""
 
-    item_id: str
+    item_id: str = REQUIRED
     """The ID of the MCP tool call item that is being processed."""
 
-    output_index: int
+    output_index: int = REQUIRED
     """The index of the output item that is being processed."""
 
-    sequence_number: int
+    sequence_number: int = REQUIRED
     """The sequence number of this event."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .output_item import OutputItem
 
 __all__ = ["ResponseOutputItemAddedEvent"]
@@ -13,13 +14,13 @@ __all__ = ["ResponseOutputItemAddedEvent"]
 class ResponseOutputItemAddedEvent(BaseModel, kw_only=True):
     """Emitted when a new output item is added."""
 
-    type: Literal["response.output_item.added"]
+    type: Literal["response.output_item.added"] = "response.output_item.added"
     """The type of the event. Always `response.output_item.added`."""
 
-    output_index: int
+    output_index: int = REQUIRED
     """The index of the output item that was added."""
 
-    sequence_number: int
+    sequence_number: int = REQUIRED
     """The sequence number of this event."""
 
-    item: OutputItem
+    item: OutputItem = REQUIRED

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .output_item import OutputItem
 
 __all__ = ["ResponseOutputItemDoneEvent"]
@@ -13,13 +14,13 @@ __all__ = ["ResponseOutputItemDoneEvent"]
 class ResponseOutputItemDoneEvent(BaseModel, kw_only=True):
     """Emitted when an output item is marked done."""
 
-    type: Literal["response.output_item.done"]
+    type: Literal["response.output_item.done"] = "response.output_item.done"
     """The type of the event. Always `response.output_item.done`."""
 
-    output_index: int
+    output_index: int = REQUIRED
     """The index of the output item that was marked done."""
 
-    sequence_number: int
+    sequence_number: int = REQUIRED
     """The sequence number of this event."""
 
-    item: OutputItem
+    item: OutputItem = REQUIRED

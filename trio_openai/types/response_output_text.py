@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from ._base import BaseModel
-from ._union import tagged_union
+from ._union import REQUIRED, tagged_union
 from .file_annotation import FileAnnotation
 from .url_annotation import UrlAnnotation
 
@@ -15,13 +15,13 @@ __all__ = ["ResponseOutputText", "ResponseOutputTextAnnotationsItem"]
 class ResponseOutputText(BaseModel, kw_only=True):
     """Assistant response text accompanied by optional annotations."""
 
-    type: Literal["output_text"]
+    type: Literal["output_text"] = "output_text"
     """Type discriminator that is always `output_text`."""
 
-    text: str
+    text: str = REQUIRED
     """Assistant generated text."""
 
-    annotations: list[ResponseOutputTextAnnotationsItem]
+    annotations: list[ResponseOutputTextAnnotationsItem] = REQUIRED
     """Ordered list of annotations attached to the response text."""
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .annotation import Annotation
 
 __all__ = ["ResponseOutputTextAnnotationAddedEvent"]
@@ -13,22 +14,22 @@ __all__ = ["ResponseOutputTextAnnotationAddedEvent"]
 class ResponseOutputTextAnnotationAddedEvent(BaseModel, kw_only=True):
     """Emitted when an annotation is added to output text content."""
 
-    type: Literal["response.output_text.annotation.added"]
+    type: Literal["response.output_text.annotation.added"] = "response.output_text.annotation.added"
     """The type of the event. Always 'response.output_text.annotation.added'."""
 
-    item_id: str
+    item_id: str = REQUIRED
     """The unique identifier of the item to which the annotation is being added."""
 
-    output_index: int
+    output_index: int = REQUIRED
     """The index of the output item in the response's output array."""
 
-    content_index: int
+    content_index: int = REQUIRED
     """The index of the content part within the output item."""
 
-    annotation_index: int
+    annotation_index: int = REQUIRED
     """The index of the annotation within the content part."""
 
-    sequence_number: int
+    sequence_number: int = REQUIRED
     """The sequence number of this event."""
 
     annotation: Annotation | None = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .response import Response
 
 __all__ = ["ResponseQueuedEvent"]
@@ -13,11 +14,11 @@ __all__ = ["ResponseQueuedEvent"]
 class ResponseQueuedEvent(BaseModel, kw_only=True):
     """Emitted when a response is queued and waiting to be processed."""
 
-    type: Literal["response.queued"]
+    type: Literal["response.queued"] = "response.queued"
     """The type of the event. Always 'response.queued'."""
 
-    response: Response
+    response: Response = REQUIRED
     """The response object"""
 
-    sequence_number: int
+    sequence_number: int = REQUIRED
     """The sequence number for this event."""

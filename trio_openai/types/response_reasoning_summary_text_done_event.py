@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["ResponseReasoningSummaryTextDoneEvent"]
 
@@ -12,20 +13,20 @@ __all__ = ["ResponseReasoningSummaryTextDoneEvent"]
 class ResponseReasoningSummaryTextDoneEvent(BaseModel, kw_only=True):
     """Emitted when a reasoning summary text is completed."""
 
-    type: Literal["response.reasoning_summary_text.done"]
+    type: Literal["response.reasoning_summary_text.done"] = "response.reasoning_summary_text.done"
     """The type of the event. Always `response.reasoning_summary_text.done`."""
 
-    item_id: str
+    item_id: str = REQUIRED
     """The ID of the item this summary text is associated with."""
 
-    output_index: int
+    output_index: int = REQUIRED
     """The index of the output item this summary text is associated with."""
 
-    summary_index: int
+    summary_index: int = REQUIRED
     """The index of the summary part within the reasoning summary."""
 
-    text: str
+    text: str = REQUIRED
     """The full text of the completed reasoning summary."""
 
-    sequence_number: int
+    sequence_number: int = REQUIRED
     """The sequence number of this event."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["ResponseReasoningTextDeltaEvent"]
 
@@ -12,20 +13,20 @@ __all__ = ["ResponseReasoningTextDeltaEvent"]
 class ResponseReasoningTextDeltaEvent(BaseModel, kw_only=True):
     """Emitted when a delta is added to a reasoning text."""
 
-    type: Literal["response.reasoning_text.delta"]
+    type: Literal["response.reasoning_text.delta"] = "response.reasoning_text.delta"
     """The type of the event. Always `response.reasoning_text.delta`."""
 
-    item_id: str
+    item_id: str = REQUIRED
     """The ID of the item this reasoning text delta is associated with."""
 
-    output_index: int
+    output_index: int = REQUIRED
     """The index of the output item this reasoning text delta is associated with."""
 
-    content_index: int
+    content_index: int = REQUIRED
     """The index of the reasoning content part this delta is associated with."""
 
-    delta: str
+    delta: str = REQUIRED
     """The text delta that was added to the reasoning content."""
 
-    sequence_number: int
+    sequence_number: int = REQUIRED
     """The sequence number of this event."""

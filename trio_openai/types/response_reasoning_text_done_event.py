@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["ResponseReasoningTextDoneEvent"]
 
@@ -12,20 +13,20 @@ __all__ = ["ResponseReasoningTextDoneEvent"]
 class ResponseReasoningTextDoneEvent(BaseModel, kw_only=True):
     """Emitted when a reasoning text is completed."""
 
-    type: Literal["response.reasoning_text.done"]
+    type: Literal["response.reasoning_text.done"] = "response.reasoning_text.done"
     """The type of the event. Always `response.reasoning_text.done`."""
 
-    item_id: str
+    item_id: str = REQUIRED
     """The ID of the item this reasoning text is associated with."""
 
-    output_index: int
+    output_index: int = REQUIRED
     """The index of the output item this reasoning text is associated with."""
 
-    content_index: int
+    content_index: int = REQUIRED
     """The index of the reasoning content part."""
 
-    text: str
+    text: str = REQUIRED
     """The full text of the completed reasoning content."""
 
-    sequence_number: int
+    sequence_number: int = REQUIRED
     """The sequence number of this event."""

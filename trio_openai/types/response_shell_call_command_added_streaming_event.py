@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["ResponseShellCallCommandAddedStreamingEvent"]
 
@@ -12,17 +13,17 @@ __all__ = ["ResponseShellCallCommandAddedStreamingEvent"]
 class ResponseShellCallCommandAddedStreamingEvent(BaseModel, kw_only=True):
     """A streaming event that indicated a shell command was added to a tool call."""
 
-    type: Literal["response.shell_call_command.added"]
+    type: Literal["response.shell_call_command.added"] = "response.shell_call_command.added"
     """The type of the event, always `response.shell_call_command.added`."""
 
-    sequence_number: int
+    sequence_number: int = REQUIRED
     """The sequence number of the event that was emitted."""
 
-    output_index: int
+    output_index: int = REQUIRED
     """The index of the output item that was updated."""
 
-    command_index: int
+    command_index: int = REQUIRED
     """The index of the shell command that was added."""
 
-    command: str
+    command: str = REQUIRED
     """The shell command that was added."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["ResponseShellCallCommandDoneStreamingEvent"]
 
@@ -12,17 +13,17 @@ __all__ = ["ResponseShellCallCommandDoneStreamingEvent"]
 class ResponseShellCallCommandDoneStreamingEvent(BaseModel, kw_only=True):
     """A streaming event that indicated a shell command was completed."""
 
-    type: Literal["response.shell_call_command.done"]
+    type: Literal["response.shell_call_command.done"] = "response.shell_call_command.done"
     """The type of the event, always `response.shell_call_command.done`."""
 
-    sequence_number: int
+    sequence_number: int = REQUIRED
     """The sequence number of the event that was emitted."""
 
-    output_index: int
+    output_index: int = REQUIRED
     """The index of the output item that was updated."""
 
-    command_index: int
+    command_index: int = REQUIRED
     """The index of the shell command that was completed."""
 
-    command: str
+    command: str = REQUIRED
     """The final shell command that was emitted."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .shell_call_output_delta import ShellCallOutputDelta
 
 __all__ = ["ResponseShellCallOutputContentDeltaStreamingEvent"]
@@ -13,20 +14,20 @@ __all__ = ["ResponseShellCallOutputContentDeltaStreamingEvent"]
 class ResponseShellCallOutputContentDeltaStreamingEvent(BaseModel, kw_only=True):
     """A streaming event that indicated shell call output was incrementally added."""
 
-    type: Literal["response.shell_call_output_content.delta"]
+    type: Literal["response.shell_call_output_content.delta"] = "response.shell_call_output_content.delta"
     """The type of the event, always `response.shell_call_output_content.delta`."""
 
-    sequence_number: int
+    sequence_number: int = REQUIRED
     """The sequence number of the event that was emitted."""
 
-    item_id: str
+    item_id: str = REQUIRED
     """The ID of the output item that was updated."""
 
-    output_index: int
+    output_index: int = REQUIRED
     """The index of the output item that was updated."""
 
-    command_index: int
+    command_index: int = REQUIRED
     """The index of the shell command that produced output."""
 
-    delta: ShellCallOutputDelta
+    delta: ShellCallOutputDelta = REQUIRED
     """A delta of stdout/stderr emitted while a shell call was running."""

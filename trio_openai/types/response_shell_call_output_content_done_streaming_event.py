@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .function_shell_call_output_content import FunctionShellCallOutputContent
 
 __all__ = ["ResponseShellCallOutputContentDoneStreamingEvent"]
@@ -13,20 +14,20 @@ __all__ = ["ResponseShellCallOutputContentDoneStreamingEvent"]
 class ResponseShellCallOutputContentDoneStreamingEvent(BaseModel, kw_only=True):
     """A streaming event that indicated shell call output was completed."""
 
-    type: Literal["response.shell_call_output_content.done"]
+    type: Literal["response.shell_call_output_content.done"] = "response.shell_call_output_content.done"
     """The type of the event, always `response.shell_call_output_content.done`."""
 
-    sequence_number: int
+    sequence_number: int = REQUIRED
     """The sequence number of the event that was emitted."""
 
-    item_id: str
+    item_id: str = REQUIRED
     """The ID of the output item that was updated."""
 
-    output_index: int
+    output_index: int = REQUIRED
     """The index of the output item that was updated."""
 
-    command_index: int
+    command_index: int = REQUIRED
     """The index of the shell command that produced output."""
 
-    output: list[FunctionShellCallOutputContent]
+    output: list[FunctionShellCallOutputContent] = REQUIRED
     """The output contents emitted for the shell command."""

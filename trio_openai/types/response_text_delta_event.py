@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .response_log_prob import ResponseLogProb
 
 __all__ = ["ResponseTextDeltaEvent"]
@@ -13,23 +14,23 @@ __all__ = ["ResponseTextDeltaEvent"]
 class ResponseTextDeltaEvent(BaseModel, kw_only=True):
     """Emitted when there is an additional text delta."""
 
-    type: Literal["response.output_text.delta"]
+    type: Literal["response.output_text.delta"] = "response.output_text.delta"
     """The type of the event. Always `response.output_text.delta`."""
 
-    item_id: str
+    item_id: str = REQUIRED
     """The ID of the output item that the text delta was added to."""
 
-    output_index: int
+    output_index: int = REQUIRED
     """The index of the output item that the text delta was added to."""
 
-    content_index: int
+    content_index: int = REQUIRED
     """The index of the content part that the text delta was added to."""
 
-    delta: str
+    delta: str = REQUIRED
     """The text delta that was added."""
 
-    sequence_number: int
+    sequence_number: int = REQUIRED
     """The sequence number for this event."""
 
-    logprobs: list[ResponseLogProb]
+    logprobs: list[ResponseLogProb] = REQUIRED
     """The log probabilities of the tokens in the delta."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .response_log_prob import ResponseLogProb
 
 __all__ = ["ResponseTextDoneEvent"]
@@ -13,23 +14,23 @@ __all__ = ["ResponseTextDoneEvent"]
 class ResponseTextDoneEvent(BaseModel, kw_only=True):
     """Emitted when text content is finalized."""
 
-    type: Literal["response.output_text.done"]
+    type: Literal["response.output_text.done"] = "response.output_text.done"
     """The type of the event. Always `response.output_text.done`."""
 
-    item_id: str
+    item_id: str = REQUIRED
     """The ID of the output item that the text content is finalized."""
 
-    output_index: int
+    output_index: int = REQUIRED
     """The index of the output item that the text content is finalized."""
 
-    content_index: int
+    content_index: int = REQUIRED
     """The index of the content part that the text content is finalized."""
 
-    text: str
+    text: str = REQUIRED
     """The text content that is finalized."""
 
-    sequence_number: int
+    sequence_number: int = REQUIRED
     """The sequence number for this event."""
 
-    logprobs: list[ResponseLogProb]
+    logprobs: list[ResponseLogProb] = REQUIRED
     """The log probabilities of the tokens in the delta."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["ResponseUsage", "ResponseUsageInputTokensDetails", "ResponseUsageOutputTokensDetails"]
 
@@ -10,34 +11,34 @@ __all__ = ["ResponseUsage", "ResponseUsageInputTokensDetails", "ResponseUsageOut
 class ResponseUsage(BaseModel, kw_only=True):
     """Represents token usage details including input tokens, output tokens, a breakdown of output tokens, and the total tokens used."""
 
-    input_tokens: int
+    input_tokens: int = REQUIRED
     """The number of input tokens."""
 
-    input_tokens_details: ResponseUsageInputTokensDetails
+    input_tokens_details: ResponseUsageInputTokensDetails = REQUIRED
     """A detailed breakdown of the input tokens."""
 
-    output_tokens: int
+    output_tokens: int = REQUIRED
     """The number of output tokens."""
 
-    output_tokens_details: ResponseUsageOutputTokensDetails
+    output_tokens_details: ResponseUsageOutputTokensDetails = REQUIRED
     """A detailed breakdown of the output tokens."""
 
-    total_tokens: int
+    total_tokens: int = REQUIRED
     """The total number of tokens used."""
 
 
 class ResponseUsageInputTokensDetails(BaseModel, kw_only=True):
     """A detailed breakdown of the input tokens."""
 
-    cached_tokens: int
+    cached_tokens: int = REQUIRED
     """The number of tokens that were retrieved from the cache. [More on prompt caching](/docs/guides/prompt-caching)."""
 
-    cache_write_tokens: int
+    cache_write_tokens: int = REQUIRED
     """The number of input tokens that were written to the cache."""
 
 
 class ResponseUsageOutputTokensDetails(BaseModel, kw_only=True):
     """A detailed breakdown of the output tokens."""
 
-    reasoning_tokens: int
+    reasoning_tokens: int = REQUIRED
     """The number of reasoning tokens."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["ResponseWebSearchCallCompletedEvent"]
 
@@ -12,14 +13,14 @@ __all__ = ["ResponseWebSearchCallCompletedEvent"]
 class ResponseWebSearchCallCompletedEvent(BaseModel, kw_only=True):
     """Emitted when a web search call is completed."""
 
-    type: Literal["response.web_search_call.completed"]
+    type: Literal["response.web_search_call.completed"] = "response.web_search_call.completed"
     """The type of the event. Always `response.web_search_call.completed`."""
 
-    output_index: int
+    output_index: int = REQUIRED
     """The index of the output item that the web search call is associated with."""
 
-    item_id: str
+    item_id: str = REQUIRED
     """Unique ID for the output item associated with the web search call."""
 
-    sequence_number: int
+    sequence_number: int = REQUIRED
     """The sequence number of the web search call being processed."""

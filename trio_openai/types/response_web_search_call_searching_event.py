@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["ResponseWebSearchCallSearchingEvent"]
 
@@ -12,14 +13,14 @@ __all__ = ["ResponseWebSearchCallSearchingEvent"]
 class ResponseWebSearchCallSearchingEvent(BaseModel, kw_only=True):
     """Emitted when a web search call is executing."""
 
-    type: Literal["response.web_search_call.searching"]
+    type: Literal["response.web_search_call.searching"] = "response.web_search_call.searching"
     """The type of the event. Always `response.web_search_call.searching`."""
 
-    output_index: int
+    output_index: int = REQUIRED
     """The index of the output item that the web search call is associated with."""
 
-    item_id: str
+    item_id: str = REQUIRED
     """Unique ID for the output item associated with the web search call."""
 
-    sequence_number: int
+    sequence_number: int = REQUIRED
     """The sequence number of the web search call being processed."""

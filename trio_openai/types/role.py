@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["Role"]
 
@@ -12,23 +13,23 @@ __all__ = ["Role"]
 class Role(BaseModel, kw_only=True):
     """Details about a role that can be assigned through the public Roles API."""
 
-    object: Literal["role"]
+    object: Literal["role"] = "role"
     """Always `role`."""
 
-    id: str
+    id: str = REQUIRED
     """Identifier for the role."""
 
-    name: str
+    name: str = REQUIRED
     """Unique name for the role."""
 
     description: str | None = None
     """Optional description of the role."""
 
-    permissions: list[str]
+    permissions: list[str] = REQUIRED
     """Permissions granted by the role."""
 
-    resource_type: str
+    resource_type: str = REQUIRED
     """Resource type the role is bound to (for example `api.organization` or `api.project`)."""
 
-    predefined_role: bool
+    predefined_role: bool = REQUIRED
     """Whether the role is predefined and managed by OpenAI."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["RoleDeletedResource"]
 
@@ -12,11 +13,11 @@ __all__ = ["RoleDeletedResource"]
 class RoleDeletedResource(BaseModel, kw_only=True):
     """Confirmation payload returned after deleting a role."""
 
-    object: Literal["role.deleted"]
+    object: Literal["role.deleted"] = "role.deleted"
     """Always `role.deleted`."""
 
-    id: str
+    id: str = REQUIRED
     """Identifier of the deleted role."""
 
-    deleted: bool
+    deleted: bool = REQUIRED
     """Whether the role was deleted."""

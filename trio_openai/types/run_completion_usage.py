@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["RunCompletionUsage"]
 
@@ -10,11 +11,11 @@ __all__ = ["RunCompletionUsage"]
 class RunCompletionUsage(BaseModel, kw_only=True):
     """Usage statistics related to the run. This value will be `null` if the run is not in a terminal state (i.e. `in_progress`, `queued`, etc.)."""
 
-    completion_tokens: int
+    completion_tokens: int = REQUIRED
     """Number of completion tokens used over the course of the run."""
 
-    prompt_tokens: int
+    prompt_tokens: int = REQUIRED
     """Number of prompt tokens used over the course of the run."""
 
-    total_tokens: int
+    total_tokens: int = REQUIRED
     """Total number of tokens used (prompt + completion)."""

@@ -5,39 +5,40 @@ from __future__ import annotations
 from typing import Any
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["RunGraderResponse", "RunGraderResponseMetadata", "RunGraderResponseMetadataErrors"]
 
 
 class RunGraderResponse(BaseModel, kw_only=True):
-    reward: float
-    metadata: RunGraderResponseMetadata
-    sub_rewards: dict[str, Any]
-    model_grader_token_usage_per_model: dict[str, Any]
+    reward: float = REQUIRED
+    metadata: RunGraderResponseMetadata = REQUIRED
+    sub_rewards: dict[str, Any] = REQUIRED
+    model_grader_token_usage_per_model: dict[str, Any] = REQUIRED
 
 
 class RunGraderResponseMetadata(BaseModel, kw_only=True):
-    name: str
-    type: str
-    errors: RunGraderResponseMetadataErrors
-    execution_time: float
-    scores: dict[str, Any]
+    name: str = REQUIRED
+    type: str = REQUIRED
+    errors: RunGraderResponseMetadataErrors = REQUIRED
+    execution_time: float = REQUIRED
+    scores: dict[str, Any] = REQUIRED
     token_usage: int | None = None
     sampled_model_name: str | None = None
 
 
 class RunGraderResponseMetadataErrors(BaseModel, kw_only=True):
-    formula_parse_error: bool
-    sample_parse_error: bool
-    truncated_observation_error: bool
-    unresponsive_reward_error: bool
-    invalid_variable_error: bool
-    other_error: bool
-    python_grader_server_error: bool
+    formula_parse_error: bool = REQUIRED
+    sample_parse_error: bool = REQUIRED
+    truncated_observation_error: bool = REQUIRED
+    unresponsive_reward_error: bool = REQUIRED
+    invalid_variable_error: bool = REQUIRED
+    other_error: bool = REQUIRED
+    python_grader_server_error: bool = REQUIRED
     python_grader_server_error_type: str | None = None
-    python_grader_runtime_error: bool
+    python_grader_runtime_error: bool = REQUIRED
     python_grader_runtime_error_details: str | None = None
-    model_grader_server_error: bool
-    model_grader_refusal_error: bool
-    model_grader_parse_error: bool
+    model_grader_server_error: bool = REQUIRED
+    model_grader_refusal_error: bool = REQUIRED
+    model_grader_parse_error: bool = REQUIRED
     model_grader_server_error_details: str | None = None

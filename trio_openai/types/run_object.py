@@ -5,13 +5,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from ._base import BaseModel
-from ._union import OpenEnum, tagged_union
+from ._union import REQUIRED, OpenEnum, tagged_union
 from .assistant_tools_code import AssistantToolsCode
 from .assistant_tools_file_search import AssistantToolsFileSearch
 from .assistant_tools_function import AssistantToolsFunction
 from .assistants_api_response_format_option import AssistantsApiResponseFormatOption
+from .assistants_named_tool_choice import AssistantsNamedToolChoice
 from .run_completion_usage import RunCompletionUsage
 from .run_tool_call_object import RunToolCallObject
+from .truncation_object import TruncationObject
 
 __all__ = [
     "RunObject",
@@ -19,28 +21,26 @@ __all__ = [
     "RunObjectLastError",
     "RunObjectRequiredAction",
     "RunObjectRequiredActionSubmitToolOutputs",
-    "RunObjectToolChoice",
     "RunObjectToolsItem",
-    "RunObjectTruncationStrategy",
 ]
 
 
 class RunObject(BaseModel, kw_only=True):
     """Represents an execution run on a [thread](/docs/api-reference/threads)."""
 
-    id: str
+    id: str = REQUIRED
     """The identifier, which can be referenced in API endpoints."""
 
-    object: Literal["thread.run"]
+    object: Literal["thread.run"] = "thread.run"
     """The object type, which is always `thread.run`."""
 
-    created_at: int
+    created_at: int = REQUIRED
     """The Unix timestamp (in seconds) for when the run was created."""
 
-    thread_id: str
+    thread_id: str = REQUIRED
     """The ID of the [thread](/docs/api-reference/threads) that was executed on as a part of this run."""
 
-    assistant_id: str
+    assistant_id: str = REQUIRED
     """The ID of the [assistant](/docs/api-reference/assistants) used for execution of this run."""
 
     status: OpenEnum[
@@ -55,7 +55,7 @@ class RunObject(BaseModel, kw_only=True):
             "incomplete",
             "expired",
         ]
-    ]
+    ] = REQUIRED
     """The status of the run, which can be either `queued`, `in_progress`, `requires_action`, `cancelling`, `cancelled`, `failed`, `completed`, `incomplete`, or `expired`."""
 
     required_action: RunObjectRequiredAction | None = None
@@ -82,13 +82,13 @@ class RunObject(BaseModel, kw_only=True):
     incomplete_details: RunObjectIncompleteDetails | None = None
     """Details on why the run is incomplete. Will be `null` if the run is not incomplete."""
 
-    model: str
+    model: str = REQUIRED
     """The model that the [assistant](/docs/api-reference/assistants) used for this run."""
 
-    instructions: str
+    instructions: str = REQUIRED
     """The instructions that the [assistant](/docs/api-reference/assistants) used for this run."""
 
-    tools: list[RunObjectToolsItem]
+    tools: list[RunObjectToolsItem] = REQUIRED
     """The list of tools that the [assistant](/docs/api-reference/assistants) used for this run."""
 
     metadata: dict[str, str] | None = None
@@ -105,12 +105,12 @@ class RunObject(BaseModel, kw_only=True):
     max_completion_tokens: int | None = None
     """The maximum number of completion tokens specified to have been used over the course of the run."""
 
-    truncation_strategy: RunObjectTruncationStrategy
-    tool_choice: RunObjectToolChoice
-    parallel_tool_calls: bool
+    truncation_strategy: TruncationObject | None = None
+    tool_choice: OpenEnum[Literal["none", "auto", "required"]] | AssistantsNamedToolChoice | None = None
+    parallel_tool_calls: bool = REQUIRED
     """Whether to enable [parallel function calling](/docs/guides/function-calling#configuring-parallel-function-calling) during tool use."""
 
-    response_format: AssistantsApiResponseFormatOption
+    response_format: AssistantsApiResponseFormatOption = REQUIRED
     """Specifies the format that the model must output. Compatible with [GPT-4o](/docs/models#gpt-4o), [GPT-4 Turbo](/docs/models#gpt-4-turbo-and-gpt-4), and all GPT-3.5 Turbo models since `gpt-3.5-turbo-1106`."""
 
 
@@ -124,41 +124,28 @@ class RunObjectIncompleteDetails(BaseModel, kw_only=True):
 class RunObjectLastError(BaseModel, kw_only=True):
     """The last error associated with this run. Will be `null` if there are no errors."""
 
-    code: OpenEnum[Literal["server_error", "rate_limit_exceeded", "invalid_prompt"]]
+    code: OpenEnum[Literal["server_error", "rate_limit_exceeded", "invalid_prompt"]] = REQUIRED
     """One of `server_error`, `rate_limit_exceeded`, or `invalid_prompt`."""
 
-    message: str
+    message: str = REQUIRED
     """A human-readable description of the error."""
 
 
 class RunObjectRequiredAction(BaseModel, kw_only=True):
     """Details on the action required to continue the run. Will be `null` if no action is required."""
 
-    type: Literal["submit_tool_outputs"]
+    type: Literal["submit_tool_outputs"] = "submit_tool_outputs"
     """For now, this is always `submit_tool_outputs`."""
 
-    submit_tool_outputs: RunObjectRequiredActionSubmitToolOutputs
+    submit_tool_outputs: RunObjectRequiredActionSubmitToolOutputs = REQUIRED
     """Details on the tool outputs needed for this run to continue."""
 
 
 class RunObjectRequiredActionSubmitToolOutputs(BaseModel, kw_only=True):
     """Details on the tool outputs needed for this run to continue."""
 
-    tool_calls: list[RunToolCallObject]
+    tool_calls: list[RunToolCallObject] = REQUIRED
     """A list of the relevant tool calls."""
-
-
-class RunObjectToolChoice(BaseModel, kw_only=True):
-    """Controls which (if any) tool is called by the model. `none` means the model will not call any tools and instead generates a message. `auto` is the default value and means the model can pick between generating a message or calling one or more tools. `required` means the model must call one or more tools before responding to the user. Specifying a particular tool like `{"type": "file_search"}` or `{"type": "function", "function": {"name": "my_function"}}` forces the model to call that tool."""
-
-
-class RunObjectTruncationStrategy(BaseModel, kw_only=True):
-    """Controls for how a thread will be truncated prior to the run. Use this to control the initial context window of the run."""
-
-    type: OpenEnum[Literal["auto", "last_messages"]]
-    """The truncation strategy to use for the thread. The default is `auto`. If set to `last_messages`, the thread will be truncated to the n most recent messages in the thread. When set to `auto`, messages in the middle of the thread will be dropped to fit the context length of the model, `max_prompt_tokens`."""
-
-    last_messages: int | None = None
 
 
 if TYPE_CHECKING:

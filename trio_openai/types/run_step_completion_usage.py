@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["RunStepCompletionUsage"]
 
@@ -10,11 +11,11 @@ __all__ = ["RunStepCompletionUsage"]
 class RunStepCompletionUsage(BaseModel, kw_only=True):
     """Usage statistics related to the run step. This value will be `null` while the run step's status is `in_progress`."""
 
-    completion_tokens: int
+    completion_tokens: int = REQUIRED
     """Number of completion tokens used over the course of the run step."""
 
-    prompt_tokens: int
+    prompt_tokens: int = REQUIRED
     """Number of prompt tokens used over the course of the run step."""
 
-    total_tokens: int
+    total_tokens: int = REQUIRED
     """Total number of tokens used (prompt + completion)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["RunStepDetailsMessageCreationObject", "RunStepDetailsMessageCreationObjectMessageCreation"]
 
@@ -12,12 +13,12 @@ __all__ = ["RunStepDetailsMessageCreationObject", "RunStepDetailsMessageCreation
 class RunStepDetailsMessageCreationObject(BaseModel, kw_only=True):
     """Details of the message creation by the run step."""
 
-    type: Literal["message_creation"]
+    type: Literal["message_creation"] = "message_creation"
     """Always `message_creation`."""
 
-    message_creation: RunStepDetailsMessageCreationObjectMessageCreation
+    message_creation: RunStepDetailsMessageCreationObjectMessageCreation = REQUIRED
 
 
 class RunStepDetailsMessageCreationObjectMessageCreation(BaseModel, kw_only=True):
-    message_id: str
+    message_id: str = REQUIRED
     """The ID of the message that was created by this run step."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from ._base import BaseModel
-from ._union import tagged_union
+from ._union import REQUIRED, tagged_union
 from .run_step_details_tool_calls_code_output_image_object import RunStepDetailsToolCallsCodeOutputImageObject
 from .run_step_details_tool_calls_code_output_logs_object import RunStepDetailsToolCallsCodeOutputLogsObject
 
@@ -19,23 +19,23 @@ __all__ = [
 class RunStepDetailsToolCallsCodeObject(BaseModel, kw_only=True):
     """Details of the Code Interpreter tool call the run step was involved in."""
 
-    id: str
+    id: str = REQUIRED
     """The ID of the tool call."""
 
-    type: Literal["code_interpreter"]
+    type: Literal["code_interpreter"] = "code_interpreter"
     """The type of tool call. This is always going to be `code_interpreter` for this type of tool call."""
 
-    code_interpreter: RunStepDetailsToolCallsCodeObjectCodeInterpreter
+    code_interpreter: RunStepDetailsToolCallsCodeObjectCodeInterpreter = REQUIRED
     """The Code Interpreter tool call definition."""
 
 
 class RunStepDetailsToolCallsCodeObjectCodeInterpreter(BaseModel, kw_only=True):
     """The Code Interpreter tool call definition."""
 
-    input: str
+    input: str = REQUIRED
     """The input to the Code Interpreter tool call."""
 
-    outputs: list[RunStepDetailsToolCallsCodeObjectCodeInterpreterOutputsItem]
+    outputs: list[RunStepDetailsToolCallsCodeObjectCodeInterpreterOutputsItem] = REQUIRED
     """The outputs from the Code Interpreter tool call. Code Interpreter can output one or more items, including text (`logs`) or images (`image`). Each of these are represented by a different object type."""
 
 

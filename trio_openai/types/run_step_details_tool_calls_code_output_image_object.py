@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = [
     "RunStepDetailsToolCallsCodeOutputImageObject",
@@ -15,12 +16,12 @@ __all__ = [
 class RunStepDetailsToolCallsCodeOutputImageObject(BaseModel, kw_only=True):
     """Code Interpreter image output"""
 
-    type: Literal["image"]
+    type: Literal["image"] = "image"
     """Always `image`."""
 
-    image: RunStepDetailsToolCallsCodeOutputImageObjectImage
+    image: RunStepDetailsToolCallsCodeOutputImageObjectImage = REQUIRED
 
 
 class RunStepDetailsToolCallsCodeOutputImageObjectImage(BaseModel, kw_only=True):
-    file_id: str
+    file_id: str = REQUIRED
     """The [file](/docs/api-reference/files) ID of the image."""

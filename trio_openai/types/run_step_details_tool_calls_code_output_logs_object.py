@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["RunStepDetailsToolCallsCodeOutputLogsObject"]
 
@@ -12,8 +13,8 @@ __all__ = ["RunStepDetailsToolCallsCodeOutputLogsObject"]
 class RunStepDetailsToolCallsCodeOutputLogsObject(BaseModel, kw_only=True):
     """Text output from the Code Interpreter tool call as part of a run step."""
 
-    type: Literal["logs"]
+    type: Literal["logs"] = "logs"
     """Always `logs`."""
 
-    logs: str
+    logs: str = REQUIRED
     """The text output from the Code Interpreter tool call."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .run_step_details_tool_calls_file_search_ranking_options_object import (
     RunStepDetailsToolCallsFileSearchRankingOptionsObject,
 )
@@ -18,13 +19,13 @@ __all__ = ["RunStepDetailsToolCallsFileSearchObject", "RunStepDetailsToolCallsFi
 class RunStepDetailsToolCallsFileSearchObject(BaseModel, kw_only=True):
     """File search tool call"""
 
-    id: str
+    id: str = REQUIRED
     """The ID of the tool call object."""
 
-    type: Literal["file_search"]
+    type: Literal["file_search"] = "file_search"
     """The type of tool call. This is always going to be `file_search` for this type of tool call."""
 
-    file_search: RunStepDetailsToolCallsFileSearchObjectFileSearch
+    file_search: RunStepDetailsToolCallsFileSearchObjectFileSearch = REQUIRED
     """For now, this is always going to be an empty object."""
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .file_search_ranker import FileSearchRanker
 
 __all__ = ["RunStepDetailsToolCallsFileSearchRankingOptionsObject"]
@@ -11,8 +12,8 @@ __all__ = ["RunStepDetailsToolCallsFileSearchRankingOptionsObject"]
 class RunStepDetailsToolCallsFileSearchRankingOptionsObject(BaseModel, kw_only=True):
     """The ranking options for the file search."""
 
-    ranker: FileSearchRanker
+    ranker: FileSearchRanker = REQUIRED
     """The ranker to use for the file search. If not specified will use the `auto` ranker."""
 
-    score_threshold: float
+    score_threshold: float = REQUIRED
     """The score threshold for the file search. All values must be a floating point number between 0 and 1."""

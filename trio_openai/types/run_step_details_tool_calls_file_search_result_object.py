@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = [
     "RunStepDetailsToolCallsFileSearchResultObject",
@@ -15,13 +16,13 @@ __all__ = [
 class RunStepDetailsToolCallsFileSearchResultObject(BaseModel, kw_only=True):
     """A result instance of the file search."""
 
-    file_id: str
+    file_id: str = REQUIRED
     """The ID of the file that result was found in."""
 
-    file_name: str
+    file_name: str = REQUIRED
     """The name of the file that result was found in."""
 
-    score: float
+    score: float = REQUIRED
     """The score of the result. All values must be a floating point number between 0 and 1."""
 
     content: list[RunStepDetailsToolCallsFileSearchResultObjectContentItem] | None = None

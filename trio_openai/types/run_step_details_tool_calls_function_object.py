@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["RunStepDetailsToolCallsFunctionObject", "RunStepDetailsToolCallsFunctionObjectFunction"]
 
@@ -12,23 +13,23 @@ __all__ = ["RunStepDetailsToolCallsFunctionObject", "RunStepDetailsToolCallsFunc
 class RunStepDetailsToolCallsFunctionObject(BaseModel, kw_only=True):
     """Function tool call"""
 
-    id: str
+    id: str = REQUIRED
     """The ID of the tool call object."""
 
-    type: Literal["function"]
+    type: Literal["function"] = "function"
     """The type of tool call. This is always going to be `function` for this type of tool call."""
 
-    function: RunStepDetailsToolCallsFunctionObjectFunction
+    function: RunStepDetailsToolCallsFunctionObjectFunction = REQUIRED
     """The definition of the function that was called."""
 
 
 class RunStepDetailsToolCallsFunctionObjectFunction(BaseModel, kw_only=True):
     """The definition of the function that was called."""
 
-    name: str
+    name: str = REQUIRED
     """The name of the function."""
 
-    arguments: str
+    arguments: str = REQUIRED
     """The arguments passed to the function."""
 
     output: str | None = None

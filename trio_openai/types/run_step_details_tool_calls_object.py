@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from ._base import BaseModel
-from ._union import tagged_union
+from ._union import REQUIRED, tagged_union
 from .run_step_details_tool_calls_code_object import RunStepDetailsToolCallsCodeObject
 from .run_step_details_tool_calls_file_search_object import RunStepDetailsToolCallsFileSearchObject
 from .run_step_details_tool_calls_function_object import RunStepDetailsToolCallsFunctionObject
@@ -16,10 +16,10 @@ __all__ = ["RunStepDetailsToolCallsObject", "RunStepDetailsToolCallsObjectToolCa
 class RunStepDetailsToolCallsObject(BaseModel, kw_only=True):
     """Details of the tool call."""
 
-    type: Literal["tool_calls"]
+    type: Literal["tool_calls"] = "tool_calls"
     """Always `tool_calls`."""
 
-    tool_calls: list[RunStepDetailsToolCallsObjectToolCallsItem]
+    tool_calls: list[RunStepDetailsToolCallsObjectToolCallsItem] = REQUIRED
     """An array of tool calls the run step was involved in. These can be associated with one of three types of tools: `code_interpreter`, `file_search`, or `function`."""
 
 

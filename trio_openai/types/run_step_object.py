@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from ._base import BaseModel
-from ._union import OpenEnum, tagged_union
+from ._union import REQUIRED, OpenEnum, tagged_union
 from .run_step_completion_usage import RunStepCompletionUsage
 from .run_step_details_message_creation_object import RunStepDetailsMessageCreationObject
 from .run_step_details_tool_calls_object import RunStepDetailsToolCallsObject
@@ -16,31 +16,31 @@ __all__ = ["RunStepObject", "RunStepObjectLastError", "RunStepObjectStepDetails"
 class RunStepObject(BaseModel, kw_only=True):
     """Represents a step in execution of a run."""
 
-    id: str
+    id: str = REQUIRED
     """The identifier of the run step, which can be referenced in API endpoints."""
 
-    object: Literal["thread.run.step"]
+    object: Literal["thread.run.step"] = "thread.run.step"
     """The object type, which is always `thread.run.step`."""
 
-    created_at: int
+    created_at: int = REQUIRED
     """The Unix timestamp (in seconds) for when the run step was created."""
 
-    assistant_id: str
+    assistant_id: str = REQUIRED
     """The ID of the [assistant](/docs/api-reference/assistants) associated with the run step."""
 
-    thread_id: str
+    thread_id: str = REQUIRED
     """The ID of the [thread](/docs/api-reference/threads) that was run."""
 
-    run_id: str
+    run_id: str = REQUIRED
     """The ID of the [run](/docs/api-reference/runs) that this run step is a part of."""
 
-    type: OpenEnum[Literal["message_creation", "tool_calls"]]
+    type: OpenEnum[Literal["message_creation", "tool_calls"]] = REQUIRED
     """The type of run step, which can be either `message_creation` or `tool_calls`."""
 
-    status: OpenEnum[Literal["in_progress", "cancelled", "failed", "completed", "expired"]]
+    status: OpenEnum[Literal["in_progress", "cancelled", "failed", "completed", "expired"]] = REQUIRED
     """The status of the run step, which can be either `in_progress`, `cancelled`, `failed`, `completed`, or `expired`."""
 
-    step_details: RunStepObjectStepDetails
+    step_details: RunStepObjectStepDetails = REQUIRED
     """The details of the run step."""
 
     last_error: RunStepObjectLastError | None = None
@@ -55,10 +55,10 @@ class RunStepObject(BaseModel, kw_only=True):
 class RunStepObjectLastError(BaseModel, kw_only=True):
     """The last error associated with this run step. Will be `null` if there are no errors."""
 
-    code: OpenEnum[Literal["server_error", "rate_limit_exceeded"]]
+    code: OpenEnum[Literal["server_error", "rate_limit_exceeded"]] = REQUIRED
     """One of `server_error` or `rate_limit_exceeded`."""
 
-    message: str
+    message: str = REQUIRED
     """A human-readable description of the error."""
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["RunToolCallObject", "RunToolCallObjectFunction"]
 
@@ -12,21 +13,21 @@ __all__ = ["RunToolCallObject", "RunToolCallObjectFunction"]
 class RunToolCallObject(BaseModel, kw_only=True):
     """Tool call objects"""
 
-    id: str
+    id: str = REQUIRED
     """The ID of the tool call. This ID must be referenced when you submit the tool outputs in using the [Submit tool outputs to run](/docs/api-reference/runs/submitToolOutputs) endpoint."""
 
-    type: Literal["function"]
+    type: Literal["function"] = "function"
     """The type of tool call the output is required for. For now, this is always `function`."""
 
-    function: RunToolCallObjectFunction
+    function: RunToolCallObjectFunction = REQUIRED
     """The function definition."""
 
 
 class RunToolCallObjectFunction(BaseModel, kw_only=True):
     """The function definition."""
 
-    name: str
+    name: str = REQUIRED
     """The name of the function."""
 
-    arguments: str
+    arguments: str = REQUIRED
     """The arguments that the model expects you to pass to the function."""

@@ -5,22 +5,25 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["ServiceAccountApiKeyBody"]
 
 
 class ServiceAccountApiKeyBody(BaseModel, kw_only=True):
-    object: Literal["organization.project.service_account.api_key"]
+    object: Literal["organization.project.service_account.api_key"] = (
+        "organization.project.service_account.api_key"
+    )
     """The object type, which is always `organization.project.service_account.api_key`"""
 
-    value: str
+    value: str = REQUIRED
     """The unredacted API key value."""
 
-    name: str
+    name: str = REQUIRED
     """The name of the API key."""
 
-    created_at: int
+    created_at: int = REQUIRED
     """The Unix timestamp (in seconds) when the API key was created."""
 
-    id: str
+    id: str = REQUIRED
     """The identifier of the API key."""

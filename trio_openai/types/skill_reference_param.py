@@ -5,15 +5,16 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["SkillReferenceParam"]
 
 
 class SkillReferenceParam(BaseModel, kw_only=True):
-    type: Literal["skill_reference"]
+    type: Literal["skill_reference"] = "skill_reference"
     """References a skill created with the /v1/skills endpoint."""
 
-    skill_id: str
+    skill_id: str = REQUIRED
     """The ID of the referenced skill."""
 
     version: str | None = None

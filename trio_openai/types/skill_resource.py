@@ -5,28 +5,29 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["SkillResource"]
 
 
 class SkillResource(BaseModel, kw_only=True):
-    id: str
+    id: str = REQUIRED
     """Unique identifier for the skill."""
 
-    object: Literal["skill"]
+    object: Literal["skill"] = "skill"
     """The object type, which is `skill`."""
 
-    name: str
+    name: str = REQUIRED
     """Name of the skill."""
 
-    description: str
+    description: str = REQUIRED
     """Description of the skill."""
 
-    created_at: int
+    created_at: int = REQUIRED
     """Unix timestamp (seconds) for when the skill was created."""
 
-    default_version: str
+    default_version: str = REQUIRED
     """Default version for the skill."""
 
-    latest_version: str
+    latest_version: str = REQUIRED
     """Latest version for the skill."""

@@ -5,28 +5,29 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["SkillVersionResource"]
 
 
 class SkillVersionResource(BaseModel, kw_only=True):
-    object: Literal["skill.version"]
+    object: Literal["skill.version"] = "skill.version"
     """The object type, which is `skill.version`."""
 
-    id: str
+    id: str = REQUIRED
     """Unique identifier for the skill version."""
 
-    skill_id: str
+    skill_id: str = REQUIRED
     """Identifier of the skill for this version."""
 
-    version: str
+    version: str = REQUIRED
     """Version number for this skill."""
 
-    created_at: int
+    created_at: int = REQUIRED
     """Unix timestamp (seconds) for when the version was created."""
 
-    name: str
+    name: str = REQUIRED
     """Name of the skill version."""
 
-    description: str
+    description: str = REQUIRED
     """Description of the skill version."""

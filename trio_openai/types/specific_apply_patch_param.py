@@ -12,5 +12,5 @@ __all__ = ["SpecificApplyPatchParam"]
 class SpecificApplyPatchParam(BaseModel, kw_only=True):
     """Forces the model to call the apply_patch tool when executing a tool call."""
 
-    type: Literal["apply_patch"]
+    type: Literal["apply_patch"] = "apply_patch"
     """The tool to call. Always `apply_patch`."""

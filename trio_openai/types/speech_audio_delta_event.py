@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["SpeechAudioDeltaEvent"]
 
@@ -12,8 +13,8 @@ __all__ = ["SpeechAudioDeltaEvent"]
 class SpeechAudioDeltaEvent(BaseModel, kw_only=True):
     """Emitted for each chunk of audio data generated during speech synthesis."""
 
-    type: Literal["speech.audio.delta"]
+    type: Literal["speech.audio.delta"] = "speech.audio.delta"
     """The type of the event. Always `speech.audio.delta`."""
 
-    audio: str
+    audio: str = REQUIRED
     """A chunk of Base64-encoded audio data."""

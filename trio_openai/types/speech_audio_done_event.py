@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["SpeechAudioDoneEvent", "SpeechAudioDoneEventUsage"]
 
@@ -12,21 +13,21 @@ __all__ = ["SpeechAudioDoneEvent", "SpeechAudioDoneEventUsage"]
 class SpeechAudioDoneEvent(BaseModel, kw_only=True):
     """Emitted when the speech synthesis is complete and all audio has been streamed."""
 
-    type: Literal["speech.audio.done"]
+    type: Literal["speech.audio.done"] = "speech.audio.done"
     """The type of the event. Always `speech.audio.done`."""
 
-    usage: SpeechAudioDoneEventUsage
+    usage: SpeechAudioDoneEventUsage = REQUIRED
     """Token usage statistics for the request."""
 
 
 class SpeechAudioDoneEventUsage(BaseModel, kw_only=True):
     """Token usage statistics for the request."""
 
-    input_tokens: int
+    input_tokens: int = REQUIRED
     """Number of input tokens in the prompt."""
 
-    output_tokens: int
+    output_tokens: int = REQUIRED
     """Number of output tokens generated."""
 
-    total_tokens: int
+    total_tokens: int = REQUIRED
     """Total number of tokens used (input + output)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["SpendAlertNotificationChannel"]
 
@@ -12,10 +13,10 @@ __all__ = ["SpendAlertNotificationChannel"]
 class SpendAlertNotificationChannel(BaseModel, kw_only=True):
     """Email notification settings for a spend alert."""
 
-    type: Literal["email"]
+    type: Literal["email"] = "email"
     """The notification channel type. Currently only `email` is supported."""
 
-    recipients: list[str]
+    recipients: list[str] = REQUIRED
     """Email addresses that receive the spend alert notification."""
 
     subject_prefix: str | None = None

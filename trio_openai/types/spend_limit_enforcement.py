@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .spend_limit_enforcement_status import SpendLimitEnforcementStatus
 
 __all__ = ["SpendLimitEnforcement"]
@@ -11,4 +12,4 @@ __all__ = ["SpendLimitEnforcement"]
 class SpendLimitEnforcement(BaseModel, kw_only=True):
     """The current enforcement state of a hard spend limit."""
 
-    status: SpendLimitEnforcementStatus
+    status: SpendLimitEnforcementStatus = REQUIRED

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .static_chunking_strategy import StaticChunkingStrategy
 
 __all__ = ["StaticChunkingStrategyResponseParam"]
@@ -13,7 +14,7 @@ __all__ = ["StaticChunkingStrategyResponseParam"]
 class StaticChunkingStrategyResponseParam(BaseModel, kw_only=True):
     """Static Chunking Strategy"""
 
-    type: Literal["static"]
+    type: Literal["static"] = "static"
     """Always `static`."""
 
-    static: StaticChunkingStrategy
+    static: StaticChunkingStrategy = REQUIRED

@@ -5,15 +5,16 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .provenance_detection_result_api import ProvenanceDetectionResultApi
 
 __all__ = ["SynthIDProvenanceResult"]
 
 
 class SynthIDProvenanceResult(BaseModel, kw_only=True):
-    type: Literal["synthid"]
+    type: Literal["synthid"] = "synthid"
     """The provenance signal type. Always `synthid`."""
 
-    outcome: ProvenanceDetectionResultApi
+    outcome: ProvenanceDetectionResultApi = REQUIRED
     model: str | None = None
     generated_at: str | None = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .task_group_task import TaskGroupTask
 
 __all__ = ["TaskGroupItem"]
@@ -13,20 +14,20 @@ __all__ = ["TaskGroupItem"]
 class TaskGroupItem(BaseModel, kw_only=True):
     """Collection of workflow tasks grouped together in the thread."""
 
-    id: str
+    id: str = REQUIRED
     """Identifier of the thread item."""
 
-    object: Literal["chatkit.thread_item"]
+    object: Literal["chatkit.thread_item"] = "chatkit.thread_item"
     """Type discriminator that is always `chatkit.thread_item`."""
 
-    created_at: int
+    created_at: int = REQUIRED
     """Unix timestamp (in seconds) for when the item was created."""
 
-    thread_id: str
+    thread_id: str = REQUIRED
     """Identifier of the parent thread."""
 
-    type: Literal["chatkit.task_group"]
+    type: Literal["chatkit.task_group"] = "chatkit.task_group"
     """Type discriminator that is always `chatkit.task_group`."""
 
-    tasks: list[TaskGroupTask]
+    tasks: list[TaskGroupTask] = REQUIRED
     """Tasks included in the group."""

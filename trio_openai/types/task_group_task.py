@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .task_type import TaskType
 
 __all__ = ["TaskGroupTask"]
@@ -11,6 +12,6 @@ __all__ = ["TaskGroupTask"]
 class TaskGroupTask(BaseModel, kw_only=True):
     """Task entry that appears within a TaskGroup."""
 
-    type: TaskType
+    type: TaskType = REQUIRED
     heading: str | None = None
     summary: str | None = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .task_type import TaskType
 
 __all__ = ["TaskItem"]
@@ -13,21 +14,21 @@ __all__ = ["TaskItem"]
 class TaskItem(BaseModel, kw_only=True):
     """Task emitted by the workflow to show progress and status updates."""
 
-    id: str
+    id: str = REQUIRED
     """Identifier of the thread item."""
 
-    object: Literal["chatkit.thread_item"]
+    object: Literal["chatkit.thread_item"] = "chatkit.thread_item"
     """Type discriminator that is always `chatkit.thread_item`."""
 
-    created_at: int
+    created_at: int = REQUIRED
     """Unix timestamp (in seconds) for when the item was created."""
 
-    thread_id: str
+    thread_id: str = REQUIRED
     """Identifier of the parent thread."""
 
-    type: Literal["chatkit.task"]
+    type: Literal["chatkit.task"] = "chatkit.task"
     """Type discriminator that is always `chatkit.task`."""
 
-    task_type: TaskType
+    task_type: TaskType = REQUIRED
     heading: str | None = None
     summary: str | None = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = [
     "ThreadObject",
@@ -17,13 +18,13 @@ __all__ = [
 class ThreadObject(BaseModel, kw_only=True):
     """Represents a thread that contains [messages](/docs/api-reference/messages)."""
 
-    id: str
+    id: str = REQUIRED
     """The identifier, which can be referenced in API endpoints."""
 
-    object: Literal["thread"]
+    object: Literal["thread"] = "thread"
     """The object type, which is always `thread`."""
 
-    created_at: int
+    created_at: int = REQUIRED
     """The Unix timestamp (in seconds) for when the thread was created."""
 
     tool_resources: ThreadObjectToolResources | None = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from ._base import BaseModel
-from ._union import tagged_union
+from ._union import REQUIRED, tagged_union
 from .active_status import ActiveStatus
 from .closed_status import ClosedStatus
 from .locked_status import LockedStatus
@@ -16,20 +16,20 @@ __all__ = ["ThreadResource", "ThreadResourceStatus"]
 class ThreadResource(BaseModel, kw_only=True):
     """Represents a ChatKit thread and its current status."""
 
-    id: str
+    id: str = REQUIRED
     """Identifier of the thread."""
 
-    object: Literal["chatkit.thread"]
+    object: Literal["chatkit.thread"] = "chatkit.thread"
     """Type discriminator that is always `chatkit.thread`."""
 
-    created_at: int
+    created_at: int = REQUIRED
     """Unix timestamp (in seconds) for when the thread was created."""
 
     title: str | None = None
-    status: ThreadResourceStatus
+    status: ThreadResourceStatus = REQUIRED
     """Current status for the thread. Defaults to `active` for newly created threads."""
 
-    user: str
+    user: str = REQUIRED
     """Free-form string that identifies your end user who owns the thread."""
 
 

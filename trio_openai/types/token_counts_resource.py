@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["TokenCountsResource"]
 
@@ -12,5 +13,5 @@ __all__ = ["TokenCountsResource"]
 class TokenCountsResource(BaseModel, kw_only=True):
     """Token counts"""
 
-    object: Literal["response.input_tokens"]
-    input_tokens: int
+    object: Literal["response.input_tokens"] = "response.input_tokens"
+    input_tokens: int = REQUIRED

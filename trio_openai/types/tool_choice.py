@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["ToolChoice"]
 
@@ -10,5 +11,5 @@ __all__ = ["ToolChoice"]
 class ToolChoice(BaseModel, kw_only=True):
     """Tool selection that the assistant should honor when executing the item."""
 
-    id: str
+    id: str = REQUIRED
     """Identifier of the requested tool."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
-from ._union import OpenEnum
+from ._union import REQUIRED, OpenEnum
 
 __all__ = ["ToolChoiceTypes"]
 
@@ -24,5 +24,5 @@ class ToolChoiceTypes(BaseModel, kw_only=True):
             "image_generation",
             "code_interpreter",
         ]
-    ]
+    ] = REQUIRED
     """The type of hosted tool the model should to use. Learn more about [built-in tools](/docs/guides/tools)."""

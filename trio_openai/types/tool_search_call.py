@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .function_call_status import FunctionCallStatus
 from .tool_search_execution_type import ToolSearchExecutionType
 
@@ -12,17 +13,17 @@ __all__ = ["ToolSearchCall"]
 
 
 class ToolSearchCall(BaseModel, kw_only=True):
-    type: Literal["tool_search_call"]
+    type: Literal["tool_search_call"] = "tool_search_call"
     """The type of the item. Always `tool_search_call`."""
 
-    id: str
+    id: str = REQUIRED
     """The unique ID of the tool search call item."""
 
     call_id: str | None = None
-    execution: ToolSearchExecutionType
-    arguments: Any
+    execution: ToolSearchExecutionType = REQUIRED
+    arguments: Any = REQUIRED
     """Arguments used for the tool search call."""
 
-    status: FunctionCallStatus
+    status: FunctionCallStatus = REQUIRED
     created_by: str | None = None
     """The identifier of the actor that created the item."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .function_call_item_status import FunctionCallItemStatus
 from .tool_search_execution_type import ToolSearchExecutionType
 
@@ -14,9 +15,9 @@ __all__ = ["ToolSearchCallItemParam"]
 class ToolSearchCallItemParam(BaseModel, kw_only=True):
     id: str | None = None
     call_id: str | None = None
-    type: Literal["tool_search_call"]
+    type: Literal["tool_search_call"] = "tool_search_call"
     """The item type. Always `tool_search_call`."""
 
     execution: ToolSearchExecutionType | None = None
-    arguments: dict[str, Any]
+    arguments: dict[str, Any] = REQUIRED
     status: FunctionCallItemStatus | None = None

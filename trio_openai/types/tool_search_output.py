@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .function_call_output_status_enum import FunctionCallOutputStatusEnum
 from .tool import Tool
 from .tool_search_execution_type import ToolSearchExecutionType
@@ -13,17 +14,17 @@ __all__ = ["ToolSearchOutput"]
 
 
 class ToolSearchOutput(BaseModel, kw_only=True):
-    type: Literal["tool_search_output"]
+    type: Literal["tool_search_output"] = "tool_search_output"
     """The type of the item. Always `tool_search_output`."""
 
-    id: str
+    id: str = REQUIRED
     """The unique ID of the tool search output item."""
 
     call_id: str | None = None
-    execution: ToolSearchExecutionType
-    tools: list[Tool]
+    execution: ToolSearchExecutionType = REQUIRED
+    tools: list[Tool] = REQUIRED
     """The loaded tool definitions returned by tool search."""
 
-    status: FunctionCallOutputStatusEnum
+    status: FunctionCallOutputStatusEnum = REQUIRED
     created_by: str | None = None
     """The identifier of the actor that created the item."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .function_call_item_status import FunctionCallItemStatus
 from .tool import Tool
 from .tool_search_execution_type import ToolSearchExecutionType
@@ -15,11 +16,11 @@ __all__ = ["ToolSearchOutputItemParam"]
 class ToolSearchOutputItemParam(BaseModel, kw_only=True):
     id: str | None = None
     call_id: str | None = None
-    type: Literal["tool_search_output"]
+    type: Literal["tool_search_output"] = "tool_search_output"
     """The item type. Always `tool_search_output`."""
 
     execution: ToolSearchExecutionType | None = None
-    tools: list[Tool]
+    tools: list[Tool] = REQUIRED
     """The loaded tool definitions returned by the tool search output."""
 
     status: FunctionCallItemStatus | None = None

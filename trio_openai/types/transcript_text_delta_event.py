@@ -7,6 +7,7 @@ from typing import Literal
 import msgspec
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["TranscriptTextDeltaEvent", "TranscriptTextDeltaEventLogprobsItem"]
 
@@ -14,10 +15,10 @@ __all__ = ["TranscriptTextDeltaEvent", "TranscriptTextDeltaEventLogprobsItem"]
 class TranscriptTextDeltaEvent(BaseModel, kw_only=True):
     """Emitted when there is an additional text delta. This is also the first event emitted when the transcription starts. Only emitted when you [create a transcription](/docs/api-reference/audio/create-transcription) with the `Stream` parameter set to `true`."""
 
-    type: Literal["transcript.text.delta"]
+    type: Literal["transcript.text.delta"] = "transcript.text.delta"
     """The type of the event. Always `transcript.text.delta`."""
 
-    delta: str
+    delta: str = REQUIRED
     """The text delta that was additionally transcribed."""
 
     logprobs: list[TranscriptTextDeltaEventLogprobsItem] | None = None

@@ -7,6 +7,7 @@ from typing import Literal
 import msgspec
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .transcript_text_usage_tokens import TranscriptTextUsageTokens
 from .transcription_language import TranscriptionLanguage
 
@@ -16,10 +17,10 @@ __all__ = ["TranscriptTextDoneEvent", "TranscriptTextDoneEventLogprobsItem"]
 class TranscriptTextDoneEvent(BaseModel, kw_only=True):
     """Emitted when the transcription is complete. Contains the complete transcription text. Only emitted when you [create a transcription](/docs/api-reference/audio/create-transcription) with the `Stream` parameter set to `true`."""
 
-    type: Literal["transcript.text.done"]
+    type: Literal["transcript.text.done"] = "transcript.text.done"
     """The type of the event. Always `transcript.text.done`."""
 
-    text: str
+    text: str = REQUIRED
     """The text that was transcribed."""
 
     languages: list[TranscriptionLanguage] | None = None

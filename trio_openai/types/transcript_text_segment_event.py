@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["TranscriptTextSegmentEvent"]
 
@@ -12,20 +13,20 @@ __all__ = ["TranscriptTextSegmentEvent"]
 class TranscriptTextSegmentEvent(BaseModel, kw_only=True):
     """Emitted when a diarized transcription returns a completed segment with speaker information. Only emitted when you [create a transcription](/docs/api-reference/audio/create-transcription) with `stream` set to `true` and `response_format` set to `diarized_json`."""
 
-    type: Literal["transcript.text.segment"]
+    type: Literal["transcript.text.segment"] = "transcript.text.segment"
     """The type of the event. Always `transcript.text.segment`."""
 
-    id: str
+    id: str = REQUIRED
     """Unique identifier for the segment."""
 
-    start: float
+    start: float = REQUIRED
     """Start timestamp of the segment in seconds."""
 
-    end: float
+    end: float = REQUIRED
     """End timestamp of the segment in seconds."""
 
-    text: str
+    text: str = REQUIRED
     """Transcript text for this segment."""
 
-    speaker: str
+    speaker: str = REQUIRED
     """Speaker label for this segment."""

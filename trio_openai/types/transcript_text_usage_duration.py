@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["TranscriptTextUsageDuration"]
 
@@ -12,8 +13,8 @@ __all__ = ["TranscriptTextUsageDuration"]
 class TranscriptTextUsageDuration(BaseModel, kw_only=True):
     """Usage statistics for models billed by audio input duration."""
 
-    type: Literal["duration"]
+    type: Literal["duration"] = "duration"
     """The type of the usage object. Always `duration` for this variant."""
 
-    seconds: float
+    seconds: float = REQUIRED
     """Duration of the input audio in seconds."""

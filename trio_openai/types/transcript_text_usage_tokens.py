@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["TranscriptTextUsageTokens", "TranscriptTextUsageTokensInputTokenDetails"]
 
@@ -12,19 +13,19 @@ __all__ = ["TranscriptTextUsageTokens", "TranscriptTextUsageTokensInputTokenDeta
 class TranscriptTextUsageTokens(BaseModel, kw_only=True):
     """Usage statistics for models billed by token usage."""
 
-    type: Literal["tokens"]
+    type: Literal["tokens"] = "tokens"
     """The type of the usage object. Always `tokens` for this variant."""
 
-    input_tokens: int
+    input_tokens: int = REQUIRED
     """Number of input tokens billed for this request."""
 
     input_token_details: TranscriptTextUsageTokensInputTokenDetails | None = None
     """Details about the input tokens billed for this request."""
 
-    output_tokens: int
+    output_tokens: int = REQUIRED
     """Number of output tokens generated."""
 
-    total_tokens: int
+    total_tokens: int = REQUIRED
     """Total number of tokens used (input + output)."""
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["TranscriptionDiarizedSegment"]
 
@@ -12,20 +13,20 @@ __all__ = ["TranscriptionDiarizedSegment"]
 class TranscriptionDiarizedSegment(BaseModel, kw_only=True):
     """A segment of diarized transcript text with speaker metadata."""
 
-    type: Literal["transcript.text.segment"]
+    type: Literal["transcript.text.segment"] = "transcript.text.segment"
     """The type of the segment. Always `transcript.text.segment`."""
 
-    id: str
+    id: str = REQUIRED
     """Unique identifier for the segment."""
 
-    start: float
+    start: float = REQUIRED
     """Start timestamp of the segment in seconds."""
 
-    end: float
+    end: float = REQUIRED
     """End timestamp of the segment in seconds."""
 
-    text: str
+    text: str = REQUIRED
     """Transcript text for this segment."""
 
-    speaker: str
+    speaker: str = REQUIRED
     """Speaker label for this segment. When known speakers are provided, the label matches `known_speaker_names[]`. Otherwise speakers are labeled sequentially using capital letters (`A`, `B`, ...)."""

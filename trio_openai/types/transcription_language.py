@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["TranscriptionLanguage"]
 
@@ -10,5 +11,5 @@ __all__ = ["TranscriptionLanguage"]
 class TranscriptionLanguage(BaseModel, kw_only=True):
     """A language detected in transcribed audio."""
 
-    code: str
+    code: str = REQUIRED
     """The code of a language detected in the audio."""

@@ -3,37 +3,38 @@
 from __future__ import annotations
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["TranscriptionSegment"]
 
 
 class TranscriptionSegment(BaseModel, kw_only=True):
-    id: int
+    id: int = REQUIRED
     """Unique identifier of the segment."""
 
-    seek: int
+    seek: int = REQUIRED
     """Seek offset of the segment."""
 
-    start: float
+    start: float = REQUIRED
     """Start time of the segment in seconds."""
 
-    end: float
+    end: float = REQUIRED
     """End time of the segment in seconds."""
 
-    text: str
+    text: str = REQUIRED
     """Text content of the segment."""
 
-    tokens: list[int]
+    tokens: list[int] = REQUIRED
     """Array of token IDs for the text content."""
 
-    temperature: float
+    temperature: float = REQUIRED
     """Temperature parameter used for generating the segment."""
 
-    avg_logprob: float
+    avg_logprob: float = REQUIRED
     """Average logprob of the segment. If the value is lower than -1, consider the logprobs failed."""
 
-    compression_ratio: float
+    compression_ratio: float = REQUIRED
     """Compression ratio of the segment. If the value is greater than 2.4, consider the compression failed."""
 
-    no_speech_prob: float
+    no_speech_prob: float = REQUIRED
     """Probability of no speech in the segment. If the value is higher than 1.0 and the `avg_logprob` is below -1, consider this segment silent."""

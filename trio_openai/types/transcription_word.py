@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["TranscriptionWord"]
 
 
 class TranscriptionWord(BaseModel, kw_only=True):
-    word: str
+    word: str = REQUIRED
     """The text content of the word."""
 
-    start: float
+    start: float = REQUIRED
     """Start time of the word in seconds."""
 
-    end: float
+    end: float = REQUIRED
     """End time of the word in seconds."""

@@ -7,78 +7,37 @@ from typing import Literal
 import msgspec
 
 from ._base import BaseModel
-from ._union import OpenEnum
+from ._union import REQUIRED, OpenEnum
+from .open_ai_file import OpenAIFile
 
-__all__ = ["Upload", "UploadFile"]
+__all__ = ["Upload"]
 
 
 class Upload(BaseModel, kw_only=True):
     """The Upload object can accept byte chunks in the form of Parts."""
 
-    id: str
+    id: str = REQUIRED
     """The Upload unique identifier, which can be referenced in API endpoints."""
 
-    created_at: int
+    created_at: int = REQUIRED
     """The Unix timestamp (in seconds) for when the Upload was created."""
 
-    filename: str
+    filename: str = REQUIRED
     """The name of the file to be uploaded."""
 
-    bytes_: int = msgspec.field(name="bytes")
+    bytes_: int = msgspec.field(name="bytes", default=REQUIRED)
     """The intended number of bytes to be uploaded."""
 
-    purpose: str
+    purpose: str = REQUIRED
     """The intended purpose of the file. [Please refer here](/docs/api-reference/files/object#files/object-purpose) for acceptable values."""
 
-    status: OpenEnum[Literal["pending", "completed", "cancelled", "expired"]]
+    status: OpenEnum[Literal["pending", "completed", "cancelled", "expired"]] = REQUIRED
     """The status of the Upload."""
 
-    expires_at: int
+    expires_at: int = REQUIRED
     """The Unix timestamp (in seconds) for when the Upload will expire."""
 
     object: Literal["upload"] | None = None
     """The object type, which is always "upload"."""
 
-    file: UploadFile | None = None
-
-
-class UploadFile(BaseModel, kw_only=True):
-    """The `File` object represents a document that has been uploaded to OpenAI."""
-
-    id: str
-    """The file identifier, which can be referenced in the API endpoints."""
-
-    bytes_: int = msgspec.field(name="bytes")
-    """The size of the file, in bytes."""
-
-    created_at: int
-    """The Unix timestamp (in seconds) for when the file was created."""
-
-    expires_at: int | None = None
-    """The Unix timestamp (in seconds) for when the file will expire."""
-
-    filename: str
-    """The name of the file."""
-
-    object: Literal["file"]
-    """The object type, which is always `file`."""
-
-    purpose: OpenEnum[
-        Literal[
-            "assistants",
-            "assistants_output",
-            "batch",
-            "batch_output",
-            "fine-tune",
-            "fine-tune-results",
-            "vision",
-            "user_data",
-        ]
-    ]
-    """The intended purpose of the file. Supported values are `assistants`, `assistants_output`, `batch`, `batch_output`, `fine-tune`, `fine-tune-results`, `vision`, and `user_data`."""
-
-    status: OpenEnum[Literal["uploaded", "processed", "error"]]
-    """Deprecated. Deprecated. The current status of the file, which can be either `uploaded`, `processed`, or `error`."""
-
-    status_details: str | None = None
-    """Deprecated. Deprecated. For details on why a fine-tuning training file failed validation, see the `error` field on `fine_tuning.job`."""
+    file: OpenAIFile | None = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["UploadPart"]
 
@@ -12,14 +13,14 @@ __all__ = ["UploadPart"]
 class UploadPart(BaseModel, kw_only=True):
     """The upload Part represents a chunk of bytes we can add to an Upload object."""
 
-    id: str
+    id: str = REQUIRED
     """The upload Part unique identifier, which can be referenced in API endpoints."""
 
-    created_at: int
+    created_at: int = REQUIRED
     """The Unix timestamp (in seconds) for when the Part was created."""
 
-    upload_id: str
+    upload_id: str = REQUIRED
     """The ID of the Upload object that this Part was added to."""
 
-    object: Literal["upload.part"]
+    object: Literal["upload.part"] = "upload.part"
     """The object type, which is always `upload.part`."""

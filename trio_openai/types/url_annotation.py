@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .url_annotation_source import UrlAnnotationSource
 
 __all__ = ["UrlAnnotation"]
@@ -13,8 +14,8 @@ __all__ = ["UrlAnnotation"]
 class UrlAnnotation(BaseModel, kw_only=True):
     """Annotation that references a URL."""
 
-    type: Literal["url"]
+    type: Literal["url"] = "url"
     """Type discriminator that is always `url` for this annotation."""
 
-    source: UrlAnnotationSource
+    source: UrlAnnotationSource = REQUIRED
     """URL backing an annotation entry."""

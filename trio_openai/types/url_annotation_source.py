@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["UrlAnnotationSource"]
 
@@ -12,8 +13,8 @@ __all__ = ["UrlAnnotationSource"]
 class UrlAnnotationSource(BaseModel, kw_only=True):
     """URL backing an annotation entry."""
 
-    type: Literal["url"]
+    type: Literal["url"] = "url"
     """Type discriminator that is always `url`."""
 
-    url: str
+    url: str = REQUIRED
     """URL referenced by the annotation."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["UsageAudioSpeechesResult"]
 
@@ -12,11 +13,11 @@ __all__ = ["UsageAudioSpeechesResult"]
 class UsageAudioSpeechesResult(BaseModel, kw_only=True):
     """The aggregated audio speeches usage details of the specific time bucket."""
 
-    object: Literal["organization.usage.audio_speeches.result"]
-    characters: int
+    object: Literal["organization.usage.audio_speeches.result"] = "organization.usage.audio_speeches.result"
+    characters: int = REQUIRED
     """The number of characters processed."""
 
-    num_model_requests: int
+    num_model_requests: int = REQUIRED
     """The count of requests made to the model."""
 
     project_id: str | None = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["UsageAudioTranscriptionsResult"]
 
@@ -12,11 +13,13 @@ __all__ = ["UsageAudioTranscriptionsResult"]
 class UsageAudioTranscriptionsResult(BaseModel, kw_only=True):
     """The aggregated audio transcriptions usage details of the specific time bucket."""
 
-    object: Literal["organization.usage.audio_transcriptions.result"]
-    seconds: int
+    object: Literal["organization.usage.audio_transcriptions.result"] = (
+        "organization.usage.audio_transcriptions.result"
+    )
+    seconds: int = REQUIRED
     """The number of seconds processed."""
 
-    num_model_requests: int
+    num_model_requests: int = REQUIRED
     """The count of requests made to the model."""
 
     project_id: str | None = None

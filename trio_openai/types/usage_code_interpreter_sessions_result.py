@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["UsageCodeInterpreterSessionsResult"]
 
@@ -12,8 +13,10 @@ __all__ = ["UsageCodeInterpreterSessionsResult"]
 class UsageCodeInterpreterSessionsResult(BaseModel, kw_only=True):
     """The aggregated code interpreter sessions usage details of the specific time bucket."""
 
-    object: Literal["organization.usage.code_interpreter_sessions.result"]
-    num_sessions: int
+    object: Literal["organization.usage.code_interpreter_sessions.result"] = (
+        "organization.usage.code_interpreter_sessions.result"
+    )
+    num_sessions: int = REQUIRED
     """The number of code interpreter sessions."""
 
     project_id: str | None = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["UsageCompletionsResult"]
 
@@ -12,8 +13,8 @@ __all__ = ["UsageCompletionsResult"]
 class UsageCompletionsResult(BaseModel, kw_only=True):
     """The aggregated completions usage details of the specific time bucket."""
 
-    object: Literal["organization.usage.completions.result"]
-    input_tokens: int
+    object: Literal["organization.usage.completions.result"] = "organization.usage.completions.result"
+    input_tokens: int = REQUIRED
     """The aggregated number of input tokens used, including cached and cache-write tokens. This includes text, audio, and image tokens. For customers subscribed to Scale Tier, this includes Scale Tier tokens."""
 
     input_cached_tokens: int | None = None
@@ -25,7 +26,7 @@ class UsageCompletionsResult(BaseModel, kw_only=True):
     input_uncached_tokens: int | None = None
     """The aggregated number of uncached input tokens used across text, audio, and image inputs, excluding cache-write tokens."""
 
-    output_tokens: int
+    output_tokens: int = REQUIRED
     """The aggregated number of output tokens used across text, audio, and image outputs. For customers subscribed to Scale Tier, this includes Scale Tier tokens."""
 
     input_text_tokens: int | None = None
@@ -55,7 +56,7 @@ class UsageCompletionsResult(BaseModel, kw_only=True):
     output_image_tokens: int | None = None
     """The aggregated number of image output tokens used."""
 
-    num_model_requests: int
+    num_model_requests: int = REQUIRED
     """The count of requests made to the model."""
 
     project_id: str | None = None

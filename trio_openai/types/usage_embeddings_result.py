@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["UsageEmbeddingsResult"]
 
@@ -12,11 +13,11 @@ __all__ = ["UsageEmbeddingsResult"]
 class UsageEmbeddingsResult(BaseModel, kw_only=True):
     """The aggregated embeddings usage details of the specific time bucket."""
 
-    object: Literal["organization.usage.embeddings.result"]
-    input_tokens: int
+    object: Literal["organization.usage.embeddings.result"] = "organization.usage.embeddings.result"
+    input_tokens: int = REQUIRED
     """The aggregated number of input tokens used."""
 
-    num_model_requests: int
+    num_model_requests: int = REQUIRED
     """The count of requests made to the model."""
 
     project_id: str | None = None

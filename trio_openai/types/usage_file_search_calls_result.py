@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["UsageFileSearchCallsResult"]
 
@@ -12,8 +13,8 @@ __all__ = ["UsageFileSearchCallsResult"]
 class UsageFileSearchCallsResult(BaseModel, kw_only=True):
     """The aggregated file search calls usage details of the specific time bucket."""
 
-    object: Literal["organization.usage.file_searches.result"]
-    num_requests: int
+    object: Literal["organization.usage.file_searches.result"] = "organization.usage.file_searches.result"
+    num_requests: int = REQUIRED
     """The count of file search calls."""
 
     project_id: str | None = None

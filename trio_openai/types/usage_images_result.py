@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["UsageImagesResult"]
 
@@ -12,11 +13,11 @@ __all__ = ["UsageImagesResult"]
 class UsageImagesResult(BaseModel, kw_only=True):
     """The aggregated images usage details of the specific time bucket."""
 
-    object: Literal["organization.usage.images.result"]
-    images: int
+    object: Literal["organization.usage.images.result"] = "organization.usage.images.result"
+    images: int = REQUIRED
     """The number of images processed."""
 
-    num_model_requests: int
+    num_model_requests: int = REQUIRED
     """The count of requests made to the model."""
 
     source: str | None = None

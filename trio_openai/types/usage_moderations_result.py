@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["UsageModerationsResult"]
 
@@ -12,11 +13,11 @@ __all__ = ["UsageModerationsResult"]
 class UsageModerationsResult(BaseModel, kw_only=True):
     """The aggregated moderations usage details of the specific time bucket."""
 
-    object: Literal["organization.usage.moderations.result"]
-    input_tokens: int
+    object: Literal["organization.usage.moderations.result"] = "organization.usage.moderations.result"
+    input_tokens: int = REQUIRED
     """The aggregated number of input tokens used."""
 
-    num_model_requests: int
+    num_model_requests: int = REQUIRED
     """The count of requests made to the model."""
 
     project_id: str | None = None

@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .usage_time_bucket import UsageTimeBucket
 
 __all__ = ["UsageResponse"]
 
 
 class UsageResponse(BaseModel, kw_only=True):
-    object: Literal["page"]
-    data: list[UsageTimeBucket]
-    has_more: bool
+    object: Literal["page"] = "page"
+    data: list[UsageTimeBucket] = REQUIRED
+    has_more: bool = REQUIRED
     next_page: str | None = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from ._base import BaseModel
-from ._union import tagged_union
+from ._union import REQUIRED, tagged_union
 from .costs_result import CostsResult
 from .usage_audio_speeches_result import UsageAudioSpeechesResult
 from .usage_audio_transcriptions_result import UsageAudioTranscriptionsResult
@@ -22,10 +22,10 @@ __all__ = ["UsageTimeBucket", "UsageTimeBucketResultsItem"]
 
 
 class UsageTimeBucket(BaseModel, kw_only=True):
-    object: Literal["bucket"]
-    start_time: int
-    end_time: int
-    results: list[UsageTimeBucketResultsItem]
+    object: Literal["bucket"] = "bucket"
+    start_time: int = REQUIRED
+    end_time: int = REQUIRED
+    results: list[UsageTimeBucketResultsItem] = REQUIRED
 
 
 if TYPE_CHECKING:

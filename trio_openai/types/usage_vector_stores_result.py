@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["UsageVectorStoresResult"]
 
@@ -12,8 +13,8 @@ __all__ = ["UsageVectorStoresResult"]
 class UsageVectorStoresResult(BaseModel, kw_only=True):
     """The aggregated vector stores usage details of the specific time bucket."""
 
-    object: Literal["organization.usage.vector_stores.result"]
-    usage_bytes: int
+    object: Literal["organization.usage.vector_stores.result"] = "organization.usage.vector_stores.result"
+    usage_bytes: int = REQUIRED
     """The vector stores usage in bytes."""
 
     project_id: str | None = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["UsageWebSearchCallsResult"]
 
@@ -12,11 +13,11 @@ __all__ = ["UsageWebSearchCallsResult"]
 class UsageWebSearchCallsResult(BaseModel, kw_only=True):
     """The aggregated web search calls usage details of the specific time bucket."""
 
-    object: Literal["organization.usage.web_searches.result"]
-    num_model_requests: int
+    object: Literal["organization.usage.web_searches.result"] = "organization.usage.web_searches.result"
+    num_model_requests: int = REQUIRED
     """The count of model requests."""
 
-    num_requests: int
+    num_requests: int = REQUIRED
     """The count of web search calls."""
 
     project_id: str | None = None

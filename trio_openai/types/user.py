@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["User", "UserProjects", "UserProjectsDataItem", "UserUser"]
 
@@ -12,10 +13,10 @@ __all__ = ["User", "UserProjects", "UserProjectsDataItem", "UserUser"]
 class User(BaseModel, kw_only=True):
     """Represents an individual `user` within an organization."""
 
-    object: Literal["organization.user"]
+    object: Literal["organization.user"] = "organization.user"
     """The object type, which is always `organization.user`"""
 
-    id: str
+    id: str = REQUIRED
     """The identifier, which can be referenced in API endpoints"""
 
     name: str | None = None
@@ -27,7 +28,7 @@ class User(BaseModel, kw_only=True):
     role: str | None = None
     """`owner` or `reader`"""
 
-    added_at: int
+    added_at: int = REQUIRED
     """The Unix timestamp (in seconds) of when the user was added."""
 
     is_default: bool | None = None
@@ -62,8 +63,8 @@ class User(BaseModel, kw_only=True):
 
 
 class UserProjects(BaseModel, kw_only=True):
-    object: Literal["list"]
-    data: list[UserProjectsDataItem]
+    object: Literal["list"] = "list"
+    data: list[UserProjectsDataItem] = REQUIRED
 
 
 class UserProjectsDataItem(BaseModel, kw_only=True):
@@ -75,8 +76,8 @@ class UserProjectsDataItem(BaseModel, kw_only=True):
 class UserUser(BaseModel, kw_only=True):
     """Nested user details."""
 
-    object: Literal["user"]
-    id: str
+    object: Literal["user"] = "user"
+    id: str = REQUIRED
     email: str | None = None
     name: str | None = None
     picture: str | None = None

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["UserDeleteResponse"]
 
 
 class UserDeleteResponse(BaseModel, kw_only=True):
-    object: Literal["organization.user.deleted"]
-    id: str
-    deleted: bool
+    object: Literal["organization.user.deleted"] = "organization.user.deleted"
+    id: str = REQUIRED
+    deleted: bool = REQUIRED

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["UserMessageInputText"]
 
@@ -12,8 +13,8 @@ __all__ = ["UserMessageInputText"]
 class UserMessageInputText(BaseModel, kw_only=True):
     """Text block that a user contributed to the thread."""
 
-    type: Literal["input_text"]
+    type: Literal["input_text"] = "input_text"
     """Type discriminator that is always `input_text`."""
 
-    text: str
+    text: str = REQUIRED
     """Plain-text content supplied by the user."""

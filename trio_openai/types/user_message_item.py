@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from ._base import BaseModel
-from ._union import tagged_union
+from ._union import REQUIRED, tagged_union
 from .attachment import Attachment
 from .inference_options import InferenceOptions
 from .user_message_input_text import UserMessageInputText
@@ -17,23 +17,23 @@ __all__ = ["UserMessageItem", "UserMessageItemContentItem"]
 class UserMessageItem(BaseModel, kw_only=True):
     """User-authored messages within a thread."""
 
-    id: str
+    id: str = REQUIRED
     """Identifier of the thread item."""
 
-    object: Literal["chatkit.thread_item"]
+    object: Literal["chatkit.thread_item"] = "chatkit.thread_item"
     """Type discriminator that is always `chatkit.thread_item`."""
 
-    created_at: int
+    created_at: int = REQUIRED
     """Unix timestamp (in seconds) for when the item was created."""
 
-    thread_id: str
+    thread_id: str = REQUIRED
     """Identifier of the parent thread."""
 
-    type: Literal["chatkit.user_message"]
-    content: list[UserMessageItemContentItem]
+    type: Literal["chatkit.user_message"] = "chatkit.user_message"
+    content: list[UserMessageItemContentItem] = REQUIRED
     """Ordered content elements supplied by the user."""
 
-    attachments: list[Attachment]
+    attachments: list[Attachment] = REQUIRED
     """Attachments associated with the user message. Defaults to an empty list."""
 
     inference_options: InferenceOptions | None = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["UserMessageQuotedText"]
 
@@ -12,8 +13,8 @@ __all__ = ["UserMessageQuotedText"]
 class UserMessageQuotedText(BaseModel, kw_only=True):
     """Quoted snippet that the user referenced in their message."""
 
-    type: Literal["quoted_text"]
+    type: Literal["quoted_text"] = "quoted_text"
     """Type discriminator that is always `quoted_text`."""
 
-    text: str
+    text: str = REQUIRED
     """Quoted text content."""

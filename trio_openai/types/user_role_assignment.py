@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .role import Role
 from .user import User
 
@@ -14,11 +15,11 @@ __all__ = ["UserRoleAssignment"]
 class UserRoleAssignment(BaseModel, kw_only=True):
     """Role assignment linking a user to a role."""
 
-    object: Literal["user.role"]
+    object: Literal["user.role"] = "user.role"
     """Always `user.role`."""
 
-    user: User
+    user: User = REQUIRED
     """Represents an individual `user` within an organization."""
 
-    role: Role
+    role: Role = REQUIRED
     """Details about a role that can be assigned through the public Roles API."""

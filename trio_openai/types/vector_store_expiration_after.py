@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["VectorStoreExpirationAfter"]
 
@@ -12,8 +13,8 @@ __all__ = ["VectorStoreExpirationAfter"]
 class VectorStoreExpirationAfter(BaseModel, kw_only=True):
     """The expiration policy for a vector store."""
 
-    anchor: Literal["last_active_at"]
+    anchor: Literal["last_active_at"] = "last_active_at"
     """Anchor timestamp after which the expiration policy applies. Supported anchors: `last_active_at`."""
 
-    days: int
+    days: int = REQUIRED
     """The number of days after the anchor time that the vector store will expire."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
-from ._union import OpenEnum
+from ._union import REQUIRED, OpenEnum
 
 __all__ = ["VectorStoreFileBatchObject", "VectorStoreFileBatchObjectFileCounts"]
 
@@ -13,36 +13,36 @@ __all__ = ["VectorStoreFileBatchObject", "VectorStoreFileBatchObjectFileCounts"]
 class VectorStoreFileBatchObject(BaseModel, kw_only=True):
     """A batch of files attached to a vector store."""
 
-    id: str
+    id: str = REQUIRED
     """The identifier, which can be referenced in API endpoints."""
 
-    object: Literal["vector_store.files_batch"]
+    object: Literal["vector_store.files_batch"] = "vector_store.files_batch"
     """The object type, which is always `vector_store.file_batch`."""
 
-    created_at: int
+    created_at: int = REQUIRED
     """The Unix timestamp (in seconds) for when the vector store files batch was created."""
 
-    vector_store_id: str
+    vector_store_id: str = REQUIRED
     """The ID of the [vector store](/docs/api-reference/vector-stores/object) that the [File](/docs/api-reference/files) is attached to."""
 
-    status: OpenEnum[Literal["in_progress", "completed", "cancelled", "failed"]]
+    status: OpenEnum[Literal["in_progress", "completed", "cancelled", "failed"]] = REQUIRED
     """The status of the vector store files batch, which can be either `in_progress`, `completed`, `cancelled` or `failed`."""
 
-    file_counts: VectorStoreFileBatchObjectFileCounts
+    file_counts: VectorStoreFileBatchObjectFileCounts = REQUIRED
 
 
 class VectorStoreFileBatchObjectFileCounts(BaseModel, kw_only=True):
-    in_progress: int
+    in_progress: int = REQUIRED
     """The number of files that are currently being processed."""
 
-    completed: int
+    completed: int = REQUIRED
     """The number of files that have been processed."""
 
-    failed: int
+    failed: int = REQUIRED
     """The number of files that have failed to process."""
 
-    cancelled: int
+    cancelled: int = REQUIRED
     """The number of files that where cancelled."""
 
-    total: int
+    total: int = REQUIRED
     """The total number of files."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from ._base import BaseModel
-from ._union import OpenEnum, tagged_union
+from ._union import REQUIRED, OpenEnum, tagged_union
 from .other_chunking_strategy_response_param import OtherChunkingStrategyResponseParam
 from .static_chunking_strategy_response_param import StaticChunkingStrategyResponseParam
 
@@ -15,22 +15,22 @@ __all__ = ["VectorStoreFileObject", "VectorStoreFileObjectChunkingStrategy", "Ve
 class VectorStoreFileObject(BaseModel, kw_only=True):
     """A list of files attached to a vector store."""
 
-    id: str
+    id: str = REQUIRED
     """The identifier, which can be referenced in API endpoints."""
 
-    object: Literal["vector_store.file"]
+    object: Literal["vector_store.file"] = "vector_store.file"
     """The object type, which is always `vector_store.file`."""
 
-    usage_bytes: int
+    usage_bytes: int = REQUIRED
     """The total vector store usage in bytes. Note that this may be different from the original file size."""
 
-    created_at: int
+    created_at: int = REQUIRED
     """The Unix timestamp (in seconds) for when the vector store file was created."""
 
-    vector_store_id: str
+    vector_store_id: str = REQUIRED
     """The ID of the [vector store](/docs/api-reference/vector-stores/object) that the [File](/docs/api-reference/files) is attached to."""
 
-    status: OpenEnum[Literal["in_progress", "completed", "cancelled", "failed"]]
+    status: OpenEnum[Literal["in_progress", "completed", "cancelled", "failed"]] = REQUIRED
     """The status of the vector store file, which can be either `in_progress`, `completed`, `cancelled`, or `failed`. The status `completed` indicates that the vector store file is ready for use."""
 
     last_error: VectorStoreFileObjectLastError | None = None
@@ -43,10 +43,10 @@ class VectorStoreFileObject(BaseModel, kw_only=True):
 class VectorStoreFileObjectLastError(BaseModel, kw_only=True):
     """The last error associated with this vector store file. Will be `null` if there are no errors."""
 
-    code: OpenEnum[Literal["server_error", "unsupported_file", "invalid_file"]]
+    code: OpenEnum[Literal["server_error", "unsupported_file", "invalid_file"]] = REQUIRED
     """One of `server_error`, `unsupported_file`, or `invalid_file`."""
 
-    message: str
+    message: str = REQUIRED
     """A human-readable description of the error."""
 
 

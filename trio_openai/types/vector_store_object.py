@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
-from ._union import OpenEnum
+from ._union import REQUIRED, OpenEnum
 from .vector_store_expiration_after import VectorStoreExpirationAfter
 
 __all__ = ["VectorStoreObject", "VectorStoreObjectFileCounts"]
@@ -14,23 +14,23 @@ __all__ = ["VectorStoreObject", "VectorStoreObjectFileCounts"]
 class VectorStoreObject(BaseModel, kw_only=True):
     """A vector store is a collection of processed files can be used by the `file_search` tool."""
 
-    id: str
+    id: str = REQUIRED
     """The identifier, which can be referenced in API endpoints."""
 
-    object: Literal["vector_store"]
+    object: Literal["vector_store"] = "vector_store"
     """The object type, which is always `vector_store`."""
 
-    created_at: int
+    created_at: int = REQUIRED
     """The Unix timestamp (in seconds) for when the vector store was created."""
 
-    name: str
+    name: str = REQUIRED
     """The name of the vector store."""
 
-    usage_bytes: int
+    usage_bytes: int = REQUIRED
     """The total number of bytes used by the files in the vector store."""
 
-    file_counts: VectorStoreObjectFileCounts
-    status: OpenEnum[Literal["expired", "in_progress", "completed"]]
+    file_counts: VectorStoreObjectFileCounts = REQUIRED
+    status: OpenEnum[Literal["expired", "in_progress", "completed"]] = REQUIRED
     """The status of the vector store, which can be either `expired`, `in_progress`, or `completed`. A status of `completed` indicates that the vector store is ready for use."""
 
     expires_after: VectorStoreExpirationAfter | None = None
@@ -42,17 +42,17 @@ class VectorStoreObject(BaseModel, kw_only=True):
 
 
 class VectorStoreObjectFileCounts(BaseModel, kw_only=True):
-    in_progress: int
+    in_progress: int = REQUIRED
     """The number of files that are currently being processed."""
 
-    completed: int
+    completed: int = REQUIRED
     """The number of files that have been successfully processed."""
 
-    failed: int
+    failed: int = REQUIRED
     """The number of files that have failed to process."""
 
-    cancelled: int
+    cancelled: int = REQUIRED
     """The number of files that were cancelled."""
 
-    total: int
+    total: int = REQUIRED
     """The total number of files."""

@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["VectorStoreSearchResultContentObject"]
 
 
 class VectorStoreSearchResultContentObject(BaseModel, kw_only=True):
-    type: Literal["text"]
+    type: Literal["text"] = "text"
     """The type of content."""
 
-    text: str
+    text: str = REQUIRED
     """The text content returned from search."""

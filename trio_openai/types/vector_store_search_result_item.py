@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .vector_store_search_result_content_object import VectorStoreSearchResultContentObject
 
 __all__ = ["VectorStoreSearchResultItem"]
 
 
 class VectorStoreSearchResultItem(BaseModel, kw_only=True):
-    file_id: str
+    file_id: str = REQUIRED
     """The ID of the vector store file."""
 
-    filename: str
+    filename: str = REQUIRED
     """The name of the vector store file."""
 
-    score: float
+    score: float = REQUIRED
     """The similarity score for the result."""
 
     attributes: dict[str, str | float | bool] | None = None
-    content: list[VectorStoreSearchResultContentObject]
+    content: list[VectorStoreSearchResultContentObject] = REQUIRED
     """Content chunks from the file."""

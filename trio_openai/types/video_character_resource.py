@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["VideoCharacterResource"]
 
@@ -10,5 +11,5 @@ __all__ = ["VideoCharacterResource"]
 class VideoCharacterResource(BaseModel, kw_only=True):
     id: str | None = None
     name: str | None = None
-    created_at: int
+    created_at: int = REQUIRED
     """Unix timestamp (in seconds) when the character was created."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .error_2 import Error2
 from .video_model import VideoModel
 from .video_size import VideoSize
@@ -16,25 +17,25 @@ __all__ = ["VideoResource"]
 class VideoResource(BaseModel, kw_only=True):
     """Structured information describing a generated video job."""
 
-    id: str
+    id: str = REQUIRED
     """Unique identifier for the video job."""
 
-    object: Literal["video"]
+    object: Literal["video"] = "video"
     """The object type, which is always `video`."""
 
-    model: VideoModel
-    status: VideoStatus
-    progress: int
+    model: VideoModel = REQUIRED
+    status: VideoStatus = REQUIRED
+    progress: int = REQUIRED
     """Approximate completion percentage for the generation task."""
 
-    created_at: int
+    created_at: int = REQUIRED
     """Unix timestamp (seconds) for when the job was created."""
 
     completed_at: int | None = None
     expires_at: int | None = None
     prompt: str | None = None
-    size: VideoSize
-    seconds: str
+    size: VideoSize = REQUIRED
+    seconds: str = REQUIRED
     """Duration of the generated clip in seconds. For extensions, this is the stitched total duration."""
 
     remixed_from_video_id: str | None = None

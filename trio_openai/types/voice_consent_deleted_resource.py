@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["VoiceConsentDeletedResource"]
 
 
 class VoiceConsentDeletedResource(BaseModel, kw_only=True):
-    id: str
+    id: str = REQUIRED
     """The consent recording identifier."""
 
-    object: Literal["audio.voice_consent"]
-    deleted: bool
+    object: Literal["audio.voice_consent"] = "audio.voice_consent"
+    deleted: bool = REQUIRED

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["VoiceConsentResource"]
 
@@ -12,17 +13,17 @@ __all__ = ["VoiceConsentResource"]
 class VoiceConsentResource(BaseModel, kw_only=True):
     """A consent recording used to authorize creation of a custom voice."""
 
-    object: Literal["audio.voice_consent"]
+    object: Literal["audio.voice_consent"] = "audio.voice_consent"
     """The object type, which is always `audio.voice_consent`."""
 
-    id: str
+    id: str = REQUIRED
     """The consent recording identifier."""
 
-    name: str
+    name: str = REQUIRED
     """The label provided when the consent recording was uploaded."""
 
-    language: str
+    language: str = REQUIRED
     """The BCP 47 language tag for the consent phrase (for example, `en-US`)."""
 
-    created_at: int
+    created_at: int = REQUIRED
     """The Unix timestamp (in seconds) for when the consent recording was created."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["VoiceResource"]
 
@@ -12,14 +13,14 @@ __all__ = ["VoiceResource"]
 class VoiceResource(BaseModel, kw_only=True):
     """A custom voice that can be used for audio output."""
 
-    object: Literal["audio.voice"]
+    object: Literal["audio.voice"] = "audio.voice"
     """The object type, which is always `audio.voice`."""
 
-    id: str
+    id: str = REQUIRED
     """The voice identifier, which can be referenced in API endpoints."""
 
-    name: str
+    name: str = REQUIRED
     """The name of the voice."""
 
-    created_at: int
+    created_at: int = REQUIRED
     """The Unix timestamp (in seconds) for when the voice was created."""

@@ -12,5 +12,5 @@ __all__ = ["WaitParam"]
 class WaitParam(BaseModel, kw_only=True):
     """A wait action."""
 
-    type: Literal["wait"]
+    type: Literal["wait"] = "wait"
     """Specifies the event type. For a wait action, this property is always set to `wait`."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["WebSearchActionFind"]
 
@@ -12,11 +13,11 @@ __all__ = ["WebSearchActionFind"]
 class WebSearchActionFind(BaseModel, kw_only=True):
     """Action type "find_in_page": Searches for a pattern within a loaded page."""
 
-    type: Literal["find_in_page"]
+    type: Literal["find_in_page"] = "find_in_page"
     """The action type."""
 
-    url: str
+    url: str = REQUIRED
     """The URL of the page searched for the pattern."""
 
-    pattern: str
+    pattern: str = REQUIRED
     """The pattern or text to search for within the page."""

@@ -12,7 +12,7 @@ __all__ = ["WebSearchActionOpenPage"]
 class WebSearchActionOpenPage(BaseModel, kw_only=True):
     """Action type "open_page" - Opens a specific URL from search results."""
 
-    type: Literal["open_page"]
+    type: Literal["open_page"] = "open_page"
     """The action type."""
 
     url: str | None = None

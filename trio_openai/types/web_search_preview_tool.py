@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
-from ._union import OpenEnum
+from ._union import REQUIRED, OpenEnum
 from .approximate_location import ApproximateLocation
 from .search_content_type import SearchContentType
 from .search_context_size import SearchContextSize
@@ -16,7 +16,7 @@ __all__ = ["WebSearchPreviewTool"]
 class WebSearchPreviewTool(BaseModel, kw_only=True):
     """This tool searches the web for relevant results to use in a response. Learn more about the [web search tool](https://platform.openai.com/docs/guides/tools-web-search)."""
 
-    type: OpenEnum[Literal["web_search_preview", "web_search_preview_2025_03_11"]]
+    type: OpenEnum[Literal["web_search_preview", "web_search_preview_2025_03_11"]] = REQUIRED
     """The type of the web search tool. One of `web_search_preview` or `web_search_preview_2025_03_11`."""
 
     user_location: ApproximateLocation | None = None

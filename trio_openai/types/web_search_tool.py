@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
-from ._union import OpenEnum
+from ._union import REQUIRED, OpenEnum
 from .web_search_approximate_location import WebSearchApproximateLocation
 
 __all__ = ["WebSearchTool", "WebSearchToolFilters"]
@@ -14,7 +14,7 @@ __all__ = ["WebSearchTool", "WebSearchToolFilters"]
 class WebSearchTool(BaseModel, kw_only=True):
     """Search the Internet for sources related to the prompt. Learn more about the [web search tool](/docs/guides/tools-web-search)."""
 
-    type: OpenEnum[Literal["web_search", "web_search_2025_08_26"]]
+    type: OpenEnum[Literal["web_search", "web_search_2025_08_26"]] = REQUIRED
     """The type of the web search tool. One of `web_search` or `web_search_2025_08_26`."""
 
     external_web_access: bool | None = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from ._base import BaseModel
-from ._union import OpenEnum, tagged_union
+from ._union import REQUIRED, OpenEnum, tagged_union
 from .web_search_action_find import WebSearchActionFind
 from .web_search_action_open_page import WebSearchActionOpenPage
 from .web_search_action_search import WebSearchActionSearch
@@ -16,16 +16,16 @@ __all__ = ["WebSearchToolCall", "WebSearchToolCallAction"]
 class WebSearchToolCall(BaseModel, kw_only=True):
     """The results of a web search tool call. See the [web search guide](/docs/guides/tools-web-search) for more information."""
 
-    id: str
+    id: str = REQUIRED
     """The unique ID of the web search tool call."""
 
-    type: Literal["web_search_call"]
+    type: Literal["web_search_call"] = "web_search_call"
     """The type of the web search tool call. Always `web_search_call`."""
 
-    status: OpenEnum[Literal["in_progress", "searching", "completed", "failed"]]
+    status: OpenEnum[Literal["in_progress", "searching", "completed", "failed"]] = REQUIRED
     """The status of the web search tool call."""
 
-    action: WebSearchToolCallAction
+    action: WebSearchToolCallAction = REQUIRED
     """An object describing the specific action taken in this web search call. Includes details on how the model used the web (search, open_page, find_in_page)."""
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["WidgetMessageItem"]
 
@@ -12,20 +13,20 @@ __all__ = ["WidgetMessageItem"]
 class WidgetMessageItem(BaseModel, kw_only=True):
     """Thread item that renders a widget payload."""
 
-    id: str
+    id: str = REQUIRED
     """Identifier of the thread item."""
 
-    object: Literal["chatkit.thread_item"]
+    object: Literal["chatkit.thread_item"] = "chatkit.thread_item"
     """Type discriminator that is always `chatkit.thread_item`."""
 
-    created_at: int
+    created_at: int = REQUIRED
     """Unix timestamp (in seconds) for when the item was created."""
 
-    thread_id: str
+    thread_id: str = REQUIRED
     """Identifier of the parent thread."""
 
-    type: Literal["chatkit.widget"]
+    type: Literal["chatkit.widget"] = "chatkit.widget"
     """Type discriminator that is always `chatkit.widget`."""
 
-    widget: str
+    widget: str = REQUIRED
     """Serialized widget payload rendered in the UI."""

@@ -25,7 +25,6 @@ if TYPE_CHECKING:
         AutoChunkingStrategyRequestParam,
         ComparisonFilterParam,
         CompoundFilterParam,
-        ModifyVectorStoreExpiresAfterParam,
         SearchVectorStoreRankingOptionsParam,
         StaticChunkingStrategyRequestParam,
         VectorStoreExpirationAfterParam,
@@ -111,7 +110,7 @@ class AsyncVectorStores(AsyncAPIResource):
         vector_store_id: str,
         *,
         name: str | Omit | None = omit,
-        expires_after: ModifyVectorStoreExpiresAfterParam | Omit = omit,
+        expires_after: VectorStoreExpirationAfterParam | Omit | None = omit,
         metadata: dict[str, str] | Omit | None = omit,
         **options: Unpack[RequestOptions],
     ) -> VectorStoreObject:

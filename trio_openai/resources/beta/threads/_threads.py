@@ -22,16 +22,16 @@ from ....types import DeleteThreadResponse, RunObject, ThreadObject
 if TYPE_CHECKING:
     from ....types import (
         AssistantsApiResponseFormatOptionParam,
+        AssistantsApiToolChoiceOptionParam,
         AssistantToolsCodeParam,
         AssistantToolsFileSearchParam,
         AssistantToolsFunctionParam,
         CreateMessageRequestParam,
-        CreateThreadAndRunToolChoiceParam,
         CreateThreadAndRunToolResourcesParam,
-        CreateThreadAndRunTruncationStrategyParam,
         CreateThreadRequestParam,
         CreateThreadToolResourcesVariant1Param,
         ModifyThreadToolResourcesVariant1Param,
+        TruncationObjectParam,
     )
     from .messages import AsyncMessages, AsyncMessagesWithRawResponse, AsyncMessagesWithStreamingResponse
     from .runs import AsyncRuns, AsyncRunsWithRawResponse, AsyncRunsWithStreamingResponse
@@ -179,8 +179,8 @@ class AsyncThreads(AsyncAPIResource):
         stream: bool | Omit | None = omit,
         max_prompt_tokens: int | Omit | None = omit,
         max_completion_tokens: int | Omit | None = omit,
-        truncation_strategy: CreateThreadAndRunTruncationStrategyParam | Omit = omit,
-        tool_choice: CreateThreadAndRunToolChoiceParam | Omit = omit,
+        truncation_strategy: TruncationObjectParam | Omit | None = omit,
+        tool_choice: AssistantsApiToolChoiceOptionParam | Omit | None = omit,
         parallel_tool_calls: bool | Omit = omit,
         response_format: AssistantsApiResponseFormatOptionParam | Omit = omit,
         **options: Unpack[RequestOptions],

@@ -23,13 +23,13 @@ from .....types import RunObject
 if TYPE_CHECKING:
     from .....types import (
         AssistantsApiResponseFormatOptionParam,
+        AssistantsApiToolChoiceOptionParam,
         AssistantToolsCodeParam,
         AssistantToolsFileSearchParam,
         AssistantToolsFunctionParam,
         CreateMessageRequestParam,
-        CreateRunToolChoiceParam,
-        CreateRunTruncationStrategyParam,
         SubmitToolOuputsToRunToolOutputsItemParam,
+        TruncationObjectParam,
     )
     from .steps import AsyncSteps, AsyncStepsWithRawResponse, AsyncStepsWithStreamingResponse
 
@@ -122,8 +122,8 @@ class AsyncRuns(AsyncAPIResource):
         stream: bool | Omit | None = omit,
         max_prompt_tokens: int | Omit | None = omit,
         max_completion_tokens: int | Omit | None = omit,
-        truncation_strategy: CreateRunTruncationStrategyParam | Omit = omit,
-        tool_choice: CreateRunToolChoiceParam | Omit = omit,
+        truncation_strategy: TruncationObjectParam | Omit | None = omit,
+        tool_choice: AssistantsApiToolChoiceOptionParam | Omit | None = omit,
         parallel_tool_calls: bool | Omit = omit,
         response_format: AssistantsApiResponseFormatOptionParam | Omit = omit,
         **options: Unpack[RequestOptions],

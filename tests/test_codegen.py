@@ -146,7 +146,7 @@ def test_tagged_union_emission() -> None:
     code = b.decls["Animal"].code
     assert "if TYPE_CHECKING:\n    Animal: TypeAlias = Cat | Dog" in code
     assert "tagged_union(" in code and "'type'" in code and "'cat': Cat" in code
-    assert "type: Literal['cat'] = 'cat'" in b.decls["Cat"].code
+    assert "type: Literal['cat'] = REQUIRED" in b.decls["Cat"].code
 
 
 def test_request_typeddicts() -> None:

@@ -235,13 +235,9 @@ class ModelBuilder:
             if optional and not expr.endswith("| None") and expr != "Any":
                 expr += " | None"
             # A required field the server leaves out must not fail the whole response (the official SDK
-            # never validates either): it decodes as None. A constant tag defaults to its value.
-            if optional:
-                value = "None"
-            elif a.kind == "str" and not a.open and len(a.literals) == 1:
-                value = repr(a.literals[0])
-            else:
-                value = "REQUIRED"
+            # never validates either): it decodes as None. Constant tags get no default of their own,
+            # since `to_dict()` leaves out values equal to the default and a tag must survive it.
+            value = "None" if optional else "REQUIRED"
             default = f' = msgspec.field(name="{wire}", default={value})' if ident != wire else f" = {value}"
             lines.append(f"    {ident}: {expr}{default}")
             pdoc = doc_text(resolved, deprecated=bool(isinstance(prop, dict) and prop.get("deprecated")))

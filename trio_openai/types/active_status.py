@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["ActiveStatus"]
 
@@ -12,5 +13,5 @@ __all__ = ["ActiveStatus"]
 class ActiveStatus(BaseModel, kw_only=True):
     """Indicates that a thread is active."""
 
-    type: Literal["active"] = "active"
+    type: Literal["active"] = REQUIRED
     """Status discriminator that is always `active`."""

@@ -13,7 +13,7 @@ __all__ = ["AdditionalTools"]
 
 
 class AdditionalTools(BaseModel, kw_only=True):
-    type: Literal["additional_tools"] = "additional_tools"
+    type: Literal["additional_tools"] = REQUIRED
     """The type of the item. Always `additional_tools`."""
 
     id: str = REQUIRED

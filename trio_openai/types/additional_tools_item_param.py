@@ -13,10 +13,10 @@ __all__ = ["AdditionalToolsItemParam"]
 
 class AdditionalToolsItemParam(BaseModel, kw_only=True):
     id: str | None = None
-    type: Literal["additional_tools"] = "additional_tools"
+    type: Literal["additional_tools"] = REQUIRED
     """The item type. Always `additional_tools`."""
 
-    role: Literal["developer"] = "developer"
+    role: Literal["developer"] = REQUIRED
     """The role that provided the additional tools. Only `developer` is supported."""
 
     tools: list[Tool] = REQUIRED

@@ -13,7 +13,7 @@ __all__ = ["AdminApiKey", "AdminApiKeyOwner"]
 class AdminApiKey(BaseModel, kw_only=True):
     """Represents an individual Admin API key in an org."""
 
-    object: Literal["organization.admin_api_key"] = "organization.admin_api_key"
+    object: Literal["organization.admin_api_key"] = REQUIRED
     """The object type, which is always `organization.admin_api_key`"""
 
     id: str = REQUIRED

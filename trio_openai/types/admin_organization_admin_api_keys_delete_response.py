@@ -12,5 +12,5 @@ __all__ = ["AdminApiKeysDeleteResponse"]
 
 class AdminApiKeysDeleteResponse(BaseModel, kw_only=True):
     id: str = REQUIRED
-    object: Literal["organization.admin_api_key.deleted"] = "organization.admin_api_key.deleted"
+    object: Literal["organization.admin_api_key.deleted"] = REQUIRED
     deleted: bool = REQUIRED

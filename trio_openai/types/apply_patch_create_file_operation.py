@@ -13,7 +13,7 @@ __all__ = ["ApplyPatchCreateFileOperation"]
 class ApplyPatchCreateFileOperation(BaseModel, kw_only=True):
     """Instruction describing how to create a file via the apply_patch tool."""
 
-    type: Literal["create_file"] = "create_file"
+    type: Literal["create_file"] = REQUIRED
     """Create a new file with the provided diff."""
 
     path: str = REQUIRED

@@ -13,7 +13,7 @@ __all__ = ["ApplyPatchCreateFileOperationParam"]
 class ApplyPatchCreateFileOperationParam(BaseModel, kw_only=True):
     """Instruction for creating a new file via the apply_patch tool."""
 
-    type: Literal["create_file"] = "create_file"
+    type: Literal["create_file"] = REQUIRED
     """The operation type. Always `create_file`."""
 
     path: str = REQUIRED

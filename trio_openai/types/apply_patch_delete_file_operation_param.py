@@ -13,7 +13,7 @@ __all__ = ["ApplyPatchDeleteFileOperationParam"]
 class ApplyPatchDeleteFileOperationParam(BaseModel, kw_only=True):
     """Instruction for deleting an existing file via the apply_patch tool."""
 
-    type: Literal["delete_file"] = "delete_file"
+    type: Literal["delete_file"] = REQUIRED
     """The operation type. Always `delete_file`."""
 
     path: str = REQUIRED

@@ -18,7 +18,7 @@ __all__ = ["ApplyPatchToolCall", "ApplyPatchToolCallOperation"]
 class ApplyPatchToolCall(BaseModel, kw_only=True):
     """A tool call that applies file diffs by creating, deleting, or updating files."""
 
-    type: Literal["apply_patch_call"] = "apply_patch_call"
+    type: Literal["apply_patch_call"] = REQUIRED
     """The type of the item. Always `apply_patch_call`."""
 
     id: str = REQUIRED

@@ -16,7 +16,7 @@ __all__ = ["ApplyPatchToolCallItemParam"]
 class ApplyPatchToolCallItemParam(BaseModel, kw_only=True):
     """A tool call representing a request to create, delete, or update files using diff patches."""
 
-    type: Literal["apply_patch_call"] = "apply_patch_call"
+    type: Literal["apply_patch_call"] = REQUIRED
     """The type of the item. Always `apply_patch_call`."""
 
     id: str | None = None

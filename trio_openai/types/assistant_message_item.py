@@ -17,7 +17,7 @@ class AssistantMessageItem(BaseModel, kw_only=True):
     id: str = REQUIRED
     """Identifier of the thread item."""
 
-    object: Literal["chatkit.thread_item"] = "chatkit.thread_item"
+    object: Literal["chatkit.thread_item"] = REQUIRED
     """Type discriminator that is always `chatkit.thread_item`."""
 
     created_at: int = REQUIRED
@@ -26,7 +26,7 @@ class AssistantMessageItem(BaseModel, kw_only=True):
     thread_id: str = REQUIRED
     """Identifier of the parent thread."""
 
-    type: Literal["chatkit.assistant_message"] = "chatkit.assistant_message"
+    type: Literal["chatkit.assistant_message"] = REQUIRED
     """Type discriminator that is always `chatkit.assistant_message`."""
 
     content: list[ResponseOutputText] = REQUIRED

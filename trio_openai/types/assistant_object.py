@@ -26,7 +26,7 @@ class AssistantObject(BaseModel, kw_only=True):
     id: str = REQUIRED
     """The identifier, which can be referenced in API endpoints."""
 
-    object: Literal["assistant"] = "assistant"
+    object: Literal["assistant"] = REQUIRED
     """The object type, which is always `assistant`."""
 
     created_at: int = REQUIRED

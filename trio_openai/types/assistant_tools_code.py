@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["AssistantToolsCode"]
 
@@ -12,5 +13,5 @@ __all__ = ["AssistantToolsCode"]
 class AssistantToolsCode(BaseModel, kw_only=True):
     """Code interpreter tool"""
 
-    type: Literal["code_interpreter"] = "code_interpreter"
+    type: Literal["code_interpreter"] = REQUIRED
     """The type of tool being defined: `code_interpreter`"""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .file_search_ranking_options import FileSearchRankingOptions
 
 __all__ = ["AssistantToolsFileSearch", "AssistantToolsFileSearchFileSearch"]
@@ -13,7 +14,7 @@ __all__ = ["AssistantToolsFileSearch", "AssistantToolsFileSearchFileSearch"]
 class AssistantToolsFileSearch(BaseModel, kw_only=True):
     """FileSearch tool"""
 
-    type: Literal["file_search"] = "file_search"
+    type: Literal["file_search"] = REQUIRED
     """The type of tool being defined: `file_search`"""
 
     file_search: AssistantToolsFileSearchFileSearch | None = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["AssistantToolsFileSearchTypeOnly"]
 
@@ -12,5 +13,5 @@ __all__ = ["AssistantToolsFileSearchTypeOnly"]
 class AssistantToolsFileSearchTypeOnly(BaseModel, kw_only=True):
     """FileSearch tool"""
 
-    type: Literal["file_search"] = "file_search"
+    type: Literal["file_search"] = REQUIRED
     """The type of tool being defined: `file_search`"""

@@ -14,7 +14,7 @@ __all__ = ["AssistantToolsFunction"]
 class AssistantToolsFunction(BaseModel, kw_only=True):
     """Function tool"""
 
-    type: Literal["function"] = "function"
+    type: Literal["function"] = REQUIRED
     """The type of tool being defined: `function`"""
 
     function: FunctionObject = REQUIRED

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from ._base import BaseModel
-from ._union import tagged_union
+from ._union import REQUIRED, tagged_union
 from .container_memory_limit import ContainerMemoryLimit
 from .container_network_policy_allowlist_param import ContainerNetworkPolicyAllowlistParam
 from .container_network_policy_disabled_param import ContainerNetworkPolicyDisabledParam
@@ -16,7 +16,7 @@ __all__ = ["AutoCodeInterpreterToolParam", "AutoCodeInterpreterToolParamNetworkP
 class AutoCodeInterpreterToolParam(BaseModel, kw_only=True):
     """Configuration for a code interpreter container. Optionally specify the IDs of the files to run the code on."""
 
-    type: Literal["auto"] = "auto"
+    type: Literal["auto"] = REQUIRED
     """Always `auto`."""
 
     file_ids: list[str] | None = None

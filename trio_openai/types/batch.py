@@ -20,7 +20,7 @@ __all__ = [
 
 class Batch(BaseModel, kw_only=True):
     id: str = REQUIRED
-    object: Literal["batch"] = "batch"
+    object: Literal["batch"] = REQUIRED
     """The object type, which is always `batch`."""
 
     endpoint: str = REQUIRED

@@ -15,7 +15,7 @@ __all__ = ["BetaAdditionalTools"]
 
 class BetaAdditionalTools(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
-    type: Literal["additional_tools"] = "additional_tools"
+    type: Literal["additional_tools"] = REQUIRED
     """The type of the item. Always `additional_tools`."""
 
     id: str = REQUIRED

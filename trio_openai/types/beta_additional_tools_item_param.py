@@ -15,10 +15,10 @@ __all__ = ["BetaAdditionalToolsItemParam"]
 class BetaAdditionalToolsItemParam(BaseModel, kw_only=True):
     agent: BetaAgentTagParam | None = None
     id: str | None = None
-    type: Literal["additional_tools"] = "additional_tools"
+    type: Literal["additional_tools"] = REQUIRED
     """The item type. Always `additional_tools`."""
 
-    role: Literal["developer"] = "developer"
+    role: Literal["developer"] = REQUIRED
     """The role that provided the additional tools. Only `developer` is supported."""
 
     tools: list[BetaTool] = REQUIRED

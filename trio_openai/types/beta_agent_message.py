@@ -23,7 +23,7 @@ __all__ = ["BetaAgentMessage", "BetaAgentMessageContentItem"]
 
 class BetaAgentMessage(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
-    type: Literal["agent_message"] = "agent_message"
+    type: Literal["agent_message"] = REQUIRED
     """The type of the item. Always `agent_message`."""
 
     id: str = REQUIRED

@@ -19,7 +19,7 @@ class BetaAgentMessageItemParam(BaseModel, kw_only=True):
 
     agent: BetaAgentTagParam | None = None
     id: str | None = None
-    type: Literal["agent_message"] = "agent_message"
+    type: Literal["agent_message"] = REQUIRED
     """The item type. Always `agent_message`."""
 
     author: str = REQUIRED

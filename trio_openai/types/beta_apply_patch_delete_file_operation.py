@@ -13,7 +13,7 @@ __all__ = ["BetaApplyPatchDeleteFileOperation"]
 class BetaApplyPatchDeleteFileOperation(BaseModel, kw_only=True):
     """Instruction describing how to delete a file via the apply_patch tool."""
 
-    type: Literal["delete_file"] = "delete_file"
+    type: Literal["delete_file"] = REQUIRED
     """Delete the specified file."""
 
     path: str = REQUIRED

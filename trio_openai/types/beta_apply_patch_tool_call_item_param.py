@@ -18,7 +18,7 @@ class BetaApplyPatchToolCallItemParam(BaseModel, kw_only=True):
     """A tool call representing a request to create, delete, or update files using diff patches."""
 
     agent: BetaAgentTagParam | None = None
-    type: Literal["apply_patch_call"] = "apply_patch_call"
+    type: Literal["apply_patch_call"] = REQUIRED
     """The type of the item. Always `apply_patch_call`."""
 
     id: str | None = None

@@ -17,7 +17,7 @@ class BetaApplyPatchToolCallOutput(BaseModel, kw_only=True):
     """The output emitted by an apply patch tool call."""
 
     agent: BetaAgentTag | None = None
-    type: Literal["apply_patch_call_output"] = "apply_patch_call_output"
+    type: Literal["apply_patch_call_output"] = REQUIRED
     """The type of the item. Always `apply_patch_call_output`."""
 
     id: str = REQUIRED

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .beta_callable_tool_allowed_caller import BetaCallableToolAllowedCaller
 
 __all__ = ["BetaApplyPatchToolParam"]
@@ -13,7 +14,7 @@ __all__ = ["BetaApplyPatchToolParam"]
 class BetaApplyPatchToolParam(BaseModel, kw_only=True):
     """Allows the assistant to create, delete, or update files using unified diffs."""
 
-    type: Literal["apply_patch"] = "apply_patch"
+    type: Literal["apply_patch"] = REQUIRED
     """The type of the tool. Always `apply_patch`."""
 
     allowed_callers: list[BetaCallableToolAllowedCaller] | None = None

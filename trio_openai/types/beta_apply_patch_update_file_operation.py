@@ -13,7 +13,7 @@ __all__ = ["BetaApplyPatchUpdateFileOperation"]
 class BetaApplyPatchUpdateFileOperation(BaseModel, kw_only=True):
     """Instruction describing how to update a file via the apply_patch tool."""
 
-    type: Literal["update_file"] = "update_file"
+    type: Literal["update_file"] = REQUIRED
     """Update an existing file with the provided diff."""
 
     path: str = REQUIRED

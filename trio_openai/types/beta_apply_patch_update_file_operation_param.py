@@ -13,7 +13,7 @@ __all__ = ["BetaApplyPatchUpdateFileOperationParam"]
 class BetaApplyPatchUpdateFileOperationParam(BaseModel, kw_only=True):
     """Instruction for updating an existing file via the apply_patch tool."""
 
-    type: Literal["update_file"] = "update_file"
+    type: Literal["update_file"] = REQUIRED
     """The operation type. Always `update_file`."""
 
     path: str = REQUIRED

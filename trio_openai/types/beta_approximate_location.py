@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["BetaApproximateLocation"]
 
 
 class BetaApproximateLocation(BaseModel, kw_only=True):
-    type: Literal["approximate"] = "approximate"
+    type: Literal["approximate"] = REQUIRED
     """The type of location approximation. Always `approximate`."""
 
     country: str | None = None

@@ -15,7 +15,7 @@ __all__ = ["BetaCodeInterpreterTool"]
 class BetaCodeInterpreterTool(BaseModel, kw_only=True):
     """A tool that runs Python code to help generate a response to a prompt."""
 
-    type: Literal["code_interpreter"] = "code_interpreter"
+    type: Literal["code_interpreter"] = REQUIRED
     """The type of the code interpreter tool. Always `code_interpreter`."""
 
     container: str | BetaAutoCodeInterpreterToolParam = REQUIRED

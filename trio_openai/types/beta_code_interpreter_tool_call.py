@@ -19,7 +19,7 @@ class BetaCodeInterpreterToolCall(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
     """The agent that produced this item."""
 
-    type: Literal["code_interpreter_call"] = "code_interpreter_call"
+    type: Literal["code_interpreter_call"] = REQUIRED
     """The type of the code interpreter tool call. Always `code_interpreter_call`."""
 
     id: str = REQUIRED

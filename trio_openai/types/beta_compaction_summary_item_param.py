@@ -16,7 +16,7 @@ class BetaCompactionSummaryItemParam(BaseModel, kw_only=True):
 
     agent: BetaAgentTagParam | None = None
     id: str | None = None
-    type: Literal["compaction"] = "compaction"
+    type: Literal["compaction"] = REQUIRED
     """The type of the item. Always `compaction`."""
 
     encrypted_content: str = REQUIRED

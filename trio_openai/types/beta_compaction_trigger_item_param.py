@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .beta_agent_tag_param import BetaAgentTagParam
 
 __all__ = ["BetaCompactionTriggerItemParam"]
@@ -14,5 +15,5 @@ class BetaCompactionTriggerItemParam(BaseModel, kw_only=True):
     """Compacts the current context. Must be the final input item."""
 
     agent: BetaAgentTagParam | None = None
-    type: Literal["compaction_trigger"] = "compaction_trigger"
+    type: Literal["compaction_trigger"] = REQUIRED
     """The type of the item. Always `compaction_trigger`."""

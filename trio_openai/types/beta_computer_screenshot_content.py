@@ -15,7 +15,7 @@ __all__ = ["BetaComputerScreenshotContent"]
 class BetaComputerScreenshotContent(BaseModel, kw_only=True):
     """A screenshot of a computer."""
 
-    type: Literal["computer_screenshot"] = "computer_screenshot"
+    type: Literal["computer_screenshot"] = REQUIRED
     """Specifies the event type. For a computer screenshot, this property is always set to `computer_screenshot`."""
 
     image_url: str | None = None

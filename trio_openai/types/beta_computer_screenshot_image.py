@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["BetaComputerScreenshotImage"]
 
@@ -12,7 +13,7 @@ __all__ = ["BetaComputerScreenshotImage"]
 class BetaComputerScreenshotImage(BaseModel, kw_only=True):
     """A computer screenshot image used with the computer use tool."""
 
-    type: Literal["computer_screenshot"] = "computer_screenshot"
+    type: Literal["computer_screenshot"] = REQUIRED
     """Specifies the event type. For a computer screenshot, this property is always set to `computer_screenshot`."""
 
     image_url: str | None = None

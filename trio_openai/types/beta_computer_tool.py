@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["BetaComputerTool"]
 
@@ -12,5 +13,5 @@ __all__ = ["BetaComputerTool"]
 class BetaComputerTool(BaseModel, kw_only=True):
     """A tool that controls a virtual computer. Learn more about the [computer tool](https://platform.openai.com/docs/guides/tools-computer-use)."""
 
-    type: Literal["computer"] = "computer"
+    type: Literal["computer"] = REQUIRED
     """The type of the computer tool. Always `computer`."""

@@ -19,7 +19,7 @@ class BetaComputerToolCall(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
     """The agent that produced this item."""
 
-    type: Literal["computer_call"] = "computer_call"
+    type: Literal["computer_call"] = REQUIRED
     """The type of the computer call. Always `computer_call`."""
 
     id: str = REQUIRED

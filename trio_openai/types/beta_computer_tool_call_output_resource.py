@@ -20,7 +20,7 @@ class BetaComputerToolCallOutputResource(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
     """The agent that produced this item."""
 
-    type: Literal["computer_call_output"] = "computer_call_output"
+    type: Literal["computer_call_output"] = REQUIRED
     """The type of the computer tool call output. Always `computer_call_output`."""
 
     id: str = REQUIRED

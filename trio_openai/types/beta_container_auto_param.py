@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from ._base import BaseModel
-from ._union import tagged_union
+from ._union import REQUIRED, tagged_union
 from .beta_container_memory_limit import BetaContainerMemoryLimit
 from .beta_container_network_policy_allowlist_param import BetaContainerNetworkPolicyAllowlistParam
 from .beta_container_network_policy_disabled_param import BetaContainerNetworkPolicyDisabledParam
@@ -20,7 +20,7 @@ __all__ = [
 
 
 class BetaContainerAutoParam(BaseModel, kw_only=True):
-    type: Literal["container_auto"] = "container_auto"
+    type: Literal["container_auto"] = REQUIRED
     """Automatically creates a container for this request"""
 
     file_ids: list[str] | None = None

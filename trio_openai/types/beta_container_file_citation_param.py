@@ -11,7 +11,7 @@ __all__ = ["BetaContainerFileCitationParam"]
 
 
 class BetaContainerFileCitationParam(BaseModel, kw_only=True):
-    type: Literal["container_file_citation"] = "container_file_citation"
+    type: Literal["container_file_citation"] = REQUIRED
     """The citation type. Always `container_file_citation`."""
 
     start_index: int = REQUIRED

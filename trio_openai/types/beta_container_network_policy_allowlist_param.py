@@ -12,7 +12,7 @@ __all__ = ["BetaContainerNetworkPolicyAllowlistParam"]
 
 
 class BetaContainerNetworkPolicyAllowlistParam(BaseModel, kw_only=True):
-    type: Literal["allowlist"] = "allowlist"
+    type: Literal["allowlist"] = REQUIRED
     """Allow outbound network access only to specified domains. Always `allowlist`."""
 
     allowed_domains: list[str] = REQUIRED

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["BetaContainerNetworkPolicyDisabledParam"]
 
 
 class BetaContainerNetworkPolicyDisabledParam(BaseModel, kw_only=True):
-    type: Literal["disabled"] = "disabled"
+    type: Literal["disabled"] = REQUIRED
     """Disable outbound network access. Always `disabled`."""

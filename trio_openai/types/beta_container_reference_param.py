@@ -11,7 +11,7 @@ __all__ = ["BetaContainerReferenceParam"]
 
 
 class BetaContainerReferenceParam(BaseModel, kw_only=True):
-    type: Literal["container_reference"] = "container_reference"
+    type: Literal["container_reference"] = REQUIRED
     """References a container created with the /v1/containers endpoint"""
 
     container_id: str = REQUIRED

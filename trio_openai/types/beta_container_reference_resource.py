@@ -13,7 +13,7 @@ __all__ = ["BetaContainerReferenceResource"]
 class BetaContainerReferenceResource(BaseModel, kw_only=True):
     """Represents a container created with /v1/containers."""
 
-    type: Literal["container_reference"] = "container_reference"
+    type: Literal["container_reference"] = REQUIRED
     """The environment type. Always `container_reference`."""
 
     container_id: str = REQUIRED

@@ -14,7 +14,7 @@ __all__ = ["BetaCustomGrammarFormatParam"]
 class BetaCustomGrammarFormatParam(BaseModel, kw_only=True):
     """A grammar defined by the user."""
 
-    type: Literal["grammar"] = "grammar"
+    type: Literal["grammar"] = REQUIRED
     """Grammar format. Always `grammar`."""
 
     syntax: BetaGrammarSyntax1 = REQUIRED

@@ -20,7 +20,7 @@ class BetaCustomToolCallOutputResource(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
     """The agent that produced this item."""
 
-    type: Literal["custom_tool_call_output"] = "custom_tool_call_output"
+    type: Literal["custom_tool_call_output"] = REQUIRED
     """The type of the custom tool call output. Always `custom_tool_call_output`."""
 
     id: str = REQUIRED

@@ -19,7 +19,7 @@ class BetaCustomToolCallResource(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
     """The agent that produced this item."""
 
-    type: Literal["custom_tool_call"] = "custom_tool_call"
+    type: Literal["custom_tool_call"] = REQUIRED
     """The type of the custom tool call. Always `custom_tool_call`."""
 
     id: str = REQUIRED

@@ -13,7 +13,7 @@ __all__ = ["BetaDoubleClickAction"]
 class BetaDoubleClickAction(BaseModel, kw_only=True):
     """A double click action."""
 
-    type: Literal["double_click"] = "double_click"
+    type: Literal["double_click"] = REQUIRED
     """Specifies the event type. For a double click action, this property is always set to `double_click`."""
 
     x: int = REQUIRED

@@ -13,7 +13,7 @@ __all__ = ["BetaEncryptedContentParam"]
 class BetaEncryptedContentParam(BaseModel, kw_only=True):
     """Opaque encrypted content that Responses API decrypts inside trusted model execution."""
 
-    type: Literal["encrypted_content"] = "encrypted_content"
+    type: Literal["encrypted_content"] = REQUIRED
     """The type of the input item. Always `encrypted_content`."""
 
     encrypted_content: str = REQUIRED

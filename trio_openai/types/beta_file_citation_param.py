@@ -11,7 +11,7 @@ __all__ = ["BetaFileCitationParam"]
 
 
 class BetaFileCitationParam(BaseModel, kw_only=True):
-    type: Literal["file_citation"] = "file_citation"
+    type: Literal["file_citation"] = REQUIRED
     """The citation type. Always `file_citation`."""
 
     index: int = REQUIRED

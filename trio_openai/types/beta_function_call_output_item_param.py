@@ -22,7 +22,7 @@ class BetaFunctionCallOutputItemParam(BaseModel, kw_only=True):
     agent: BetaAgentTagParam | None = None
     id: str | None = None
     call_id: str | None = None
-    type: Literal["function_call_output"] = "function_call_output"
+    type: Literal["function_call_output"] = REQUIRED
     """The type of the function tool call output. Always `function_call_output`."""
 
     output: str | list[BetaFunctionCallOutputItemParamOutputVariant2Item] = REQUIRED

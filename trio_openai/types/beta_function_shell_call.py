@@ -20,7 +20,7 @@ class BetaFunctionShellCall(BaseModel, kw_only=True):
     """A tool call that executes one or more shell commands in a managed environment."""
 
     agent: BetaAgentTag | None = None
-    type: Literal["shell_call"] = "shell_call"
+    type: Literal["shell_call"] = REQUIRED
     """The type of the item. Always `shell_call`."""
 
     id: str = REQUIRED

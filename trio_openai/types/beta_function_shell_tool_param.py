@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from ._base import BaseModel
-from ._union import tagged_union
+from ._union import REQUIRED, tagged_union
 from .beta_callable_tool_allowed_caller import BetaCallableToolAllowedCaller
 from .beta_container_auto_param import BetaContainerAutoParam
 from .beta_container_reference_param import BetaContainerReferenceParam
@@ -17,7 +17,7 @@ __all__ = ["BetaFunctionShellToolParam", "BetaFunctionShellToolParamEnvironment"
 class BetaFunctionShellToolParam(BaseModel, kw_only=True):
     """A tool that allows the model to execute shell commands."""
 
-    type: Literal["shell"] = "shell"
+    type: Literal["shell"] = REQUIRED
     """The type of the shell tool. Always `shell`."""
 
     environment: BetaFunctionShellToolParamEnvironment | None = None

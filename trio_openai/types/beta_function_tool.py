@@ -14,7 +14,7 @@ __all__ = ["BetaFunctionTool"]
 class BetaFunctionTool(BaseModel, kw_only=True):
     """Defines a function in your own code the model can choose to call. Learn more about [function calling](https://platform.openai.com/docs/guides/function-calling)."""
 
-    type: Literal["function"] = "function"
+    type: Literal["function"] = REQUIRED
     """The type of the function tool. Always `function`."""
 
     name: str = REQUIRED

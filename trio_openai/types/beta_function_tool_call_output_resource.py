@@ -23,7 +23,7 @@ class BetaFunctionToolCallOutputResource(BaseModel, kw_only=True):
     id: str = REQUIRED
     """The unique ID of the function call tool output."""
 
-    type: Literal["function_call_output"] = "function_call_output"
+    type: Literal["function_call_output"] = REQUIRED
     """The type of the function tool call output. Always `function_call_output`."""
 
     call_id: str | None = None

@@ -11,6 +11,6 @@ __all__ = ["BetaHTTPError"]
 
 
 class BetaHTTPError(BaseModel, kw_only=True):
-    type: Literal["http_error"] = "http_error"
+    type: Literal["http_error"] = REQUIRED
     code: int = REQUIRED
     message: str = REQUIRED

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
-from ._union import OpenEnum
+from ._union import REQUIRED, OpenEnum
 from .beta_image_gen_action_enum import BetaImageGenActionEnum
 from .beta_input_fidelity import BetaInputFidelity
 
@@ -15,7 +15,7 @@ __all__ = ["BetaImageGenTool", "BetaImageGenToolInputImageMask"]
 class BetaImageGenTool(BaseModel, kw_only=True):
     """A tool that generates images using the GPT image models."""
 
-    type: Literal["image_generation"] = "image_generation"
+    type: Literal["image_generation"] = REQUIRED
     """The type of the image generation tool. Always `image_generation`."""
 
     model: (

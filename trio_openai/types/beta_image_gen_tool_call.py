@@ -17,7 +17,7 @@ class BetaImageGenToolCall(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
     """The agent that produced this item."""
 
-    type: Literal["image_generation_call"] = "image_generation_call"
+    type: Literal["image_generation_call"] = REQUIRED
     """The type of the image generation call. Always `image_generation_call`."""
 
     id: str = REQUIRED

@@ -13,10 +13,10 @@ __all__ = ["BetaInlineSkillSourceParam"]
 class BetaInlineSkillSourceParam(BaseModel, kw_only=True):
     """Inline skill payload"""
 
-    type: Literal["base64"] = "base64"
+    type: Literal["base64"] = REQUIRED
     """The type of the inline skill source. Must be `base64`."""
 
-    media_type: Literal["application/zip"] = "application/zip"
+    media_type: Literal["application/zip"] = REQUIRED
     """The media type of the inline skill payload. Must be `application/zip`."""
 
     data: str = REQUIRED

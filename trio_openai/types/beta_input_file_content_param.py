@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .beta_file_detail_enum import BetaFileDetailEnum
 from .beta_prompt_cache_breakpoint_param import BetaPromptCacheBreakpointParam
 
@@ -14,7 +15,7 @@ __all__ = ["BetaInputFileContentParam"]
 class BetaInputFileContentParam(BaseModel, kw_only=True):
     """A file input to the model."""
 
-    type: Literal["input_file"] = "input_file"
+    type: Literal["input_file"] = REQUIRED
     """The type of the input item. Always `input_file`."""
 
     file_id: str | None = None

@@ -18,7 +18,7 @@ class BetaInputMessageResource(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
     """The agent that produced this item."""
 
-    type: Literal["message"] = "message"
+    type: Literal["message"] = REQUIRED
     """The type of the message input. Always set to `message`."""
 
     role: OpenEnum[Literal["user", "system", "developer"]] = REQUIRED

@@ -14,7 +14,7 @@ __all__ = ["BetaInputTextContentParam"]
 class BetaInputTextContentParam(BaseModel, kw_only=True):
     """A text input to the model."""
 
-    type: Literal["input_text"] = "input_text"
+    type: Literal["input_text"] = REQUIRED
     """The type of the input item. Always `input_text`."""
 
     text: str = REQUIRED

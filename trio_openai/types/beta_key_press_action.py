@@ -13,7 +13,7 @@ __all__ = ["BetaKeyPressAction"]
 class BetaKeyPressAction(BaseModel, kw_only=True):
     """A collection of keypresses the model would like to perform."""
 
-    type: Literal["keypress"] = "keypress"
+    type: Literal["keypress"] = REQUIRED
     """Specifies the event type. For a keypress action, this property is always set to `keypress`."""
 
     keys: list[str] = REQUIRED

@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .beta_local_skill_param import BetaLocalSkillParam
 
 __all__ = ["BetaLocalEnvironmentParam"]
 
 
 class BetaLocalEnvironmentParam(BaseModel, kw_only=True):
-    type: Literal["local"] = "local"
+    type: Literal["local"] = REQUIRED
     """Use a local computer environment."""
 
     skills: list[BetaLocalSkillParam] | None = None

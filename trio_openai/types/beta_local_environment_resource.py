@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["BetaLocalEnvironmentResource"]
 
@@ -12,5 +13,5 @@ __all__ = ["BetaLocalEnvironmentResource"]
 class BetaLocalEnvironmentResource(BaseModel, kw_only=True):
     """Represents the use of a local environment to perform shell actions."""
 
-    type: Literal["local"] = "local"
+    type: Literal["local"] = REQUIRED
     """The environment type. Always `local`."""

@@ -18,7 +18,7 @@ class BetaLocalShellToolCall(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
     """The agent that produced this item."""
 
-    type: Literal["local_shell_call"] = "local_shell_call"
+    type: Literal["local_shell_call"] = REQUIRED
     """The type of the local shell call. Always `local_shell_call`."""
 
     id: str = REQUIRED

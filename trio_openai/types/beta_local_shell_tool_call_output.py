@@ -17,7 +17,7 @@ class BetaLocalShellToolCallOutput(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
     """The agent that produced this item."""
 
-    type: Literal["local_shell_call_output"] = "local_shell_call_output"
+    type: Literal["local_shell_call_output"] = REQUIRED
     """The type of the local shell tool call output. Always `local_shell_call_output`."""
 
     id: str = REQUIRED

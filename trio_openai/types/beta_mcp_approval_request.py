@@ -17,7 +17,7 @@ class BetaMCPApprovalRequest(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
     """The agent that produced this item."""
 
-    type: Literal["mcp_approval_request"] = "mcp_approval_request"
+    type: Literal["mcp_approval_request"] = REQUIRED
     """The type of the item. Always `mcp_approval_request`."""
 
     id: str = REQUIRED

@@ -17,7 +17,7 @@ class BetaMCPApprovalResponseResource(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
     """The agent that produced this item."""
 
-    type: Literal["mcp_approval_response"] = "mcp_approval_response"
+    type: Literal["mcp_approval_response"] = REQUIRED
     """The type of the item. Always `mcp_approval_response`."""
 
     id: str = REQUIRED

@@ -18,7 +18,7 @@ class BetaMCPListTools(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
     """The agent that produced this item."""
 
-    type: Literal["mcp_list_tools"] = "mcp_list_tools"
+    type: Literal["mcp_list_tools"] = REQUIRED
     """The type of the item. Always `mcp_list_tools`."""
 
     id: str = REQUIRED

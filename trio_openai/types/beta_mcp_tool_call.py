@@ -19,7 +19,7 @@ class BetaMCPToolCall(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
     """The agent that produced this item."""
 
-    type: Literal["mcp_call"] = "mcp_call"
+    type: Literal["mcp_call"] = REQUIRED
     """The type of the item. Always `mcp_call`."""
 
     id: str = REQUIRED

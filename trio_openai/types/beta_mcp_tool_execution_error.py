@@ -11,5 +11,5 @@ __all__ = ["BetaMCPToolExecutionError"]
 
 
 class BetaMCPToolExecutionError(BaseModel, kw_only=True):
-    type: Literal["mcp_tool_execution_error"] = "mcp_tool_execution_error"
+    type: Literal["mcp_tool_execution_error"] = REQUIRED
     content: Any = REQUIRED

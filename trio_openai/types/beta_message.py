@@ -28,7 +28,7 @@ class BetaMessage(BaseModel, kw_only=True):
     """A message to or from the model."""
 
     agent: BetaAgentTag | None = None
-    type: Literal["message"] = "message"
+    type: Literal["message"] = REQUIRED
     """The type of the message. Always set to `message`."""
 
     id: str = REQUIRED

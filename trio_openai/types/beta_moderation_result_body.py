@@ -14,7 +14,7 @@ __all__ = ["BetaModerationResultBody"]
 class BetaModerationResultBody(BaseModel, kw_only=True):
     """A moderation result produced for the response input or output."""
 
-    type: Literal["moderation_result"] = "moderation_result"
+    type: Literal["moderation_result"] = REQUIRED
     """The object type, which was always `moderation_result` for successful moderation results."""
 
     model: str = REQUIRED

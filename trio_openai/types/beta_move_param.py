@@ -13,7 +13,7 @@ __all__ = ["BetaMoveParam"]
 class BetaMoveParam(BaseModel, kw_only=True):
     """A mouse move action."""
 
-    type: Literal["move"] = "move"
+    type: Literal["move"] = REQUIRED
     """Specifies the event type. For a move action, this property is always set to `move`."""
 
     x: int = REQUIRED

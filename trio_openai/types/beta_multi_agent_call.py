@@ -14,7 +14,7 @@ __all__ = ["BetaMultiAgentCall"]
 
 class BetaMultiAgentCall(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
-    type: Literal["multi_agent_call"] = "multi_agent_call"
+    type: Literal["multi_agent_call"] = REQUIRED
     """The type of the multi-agent call. Always `multi_agent_call`."""
 
     id: str = REQUIRED

@@ -18,7 +18,7 @@ class BetaMultiAgentCallItemParam(BaseModel, kw_only=True):
     call_id: str = REQUIRED
     """The unique ID linking this call to its output."""
 
-    type: Literal["multi_agent_call"] = "multi_agent_call"
+    type: Literal["multi_agent_call"] = REQUIRED
     """The item type. Always `multi_agent_call`."""
 
     action: BetaMultiAgentAction1 = REQUIRED

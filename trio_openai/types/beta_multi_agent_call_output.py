@@ -15,7 +15,7 @@ __all__ = ["BetaMultiAgentCallOutput"]
 
 class BetaMultiAgentCallOutput(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
-    type: Literal["multi_agent_call_output"] = "multi_agent_call_output"
+    type: Literal["multi_agent_call_output"] = REQUIRED
     """The type of the multi-agent result. Always `multi_agent_call_output`."""
 
     id: str = REQUIRED

@@ -19,7 +19,7 @@ class BetaMultiAgentCallOutputItemParam(BaseModel, kw_only=True):
     call_id: str = REQUIRED
     """The unique ID of the multi-agent call."""
 
-    type: Literal["multi_agent_call_output"] = "multi_agent_call_output"
+    type: Literal["multi_agent_call_output"] = REQUIRED
     """The item type. Always `multi_agent_call_output`."""
 
     action: BetaMultiAgentAction1 = REQUIRED

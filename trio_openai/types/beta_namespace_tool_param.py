@@ -15,7 +15,7 @@ __all__ = ["BetaNamespaceToolParam", "BetaNamespaceToolParamToolsItem"]
 class BetaNamespaceToolParam(BaseModel, kw_only=True):
     """Groups function/custom tools under a shared namespace."""
 
-    type: Literal["namespace"] = "namespace"
+    type: Literal["namespace"] = REQUIRED
     """The type of the tool. Always `namespace`."""
 
     name: str = REQUIRED

@@ -22,10 +22,10 @@ class BetaOutputMessage(BaseModel, kw_only=True):
     id: str = REQUIRED
     """The unique ID of the output message."""
 
-    type: Literal["message"] = "message"
+    type: Literal["message"] = REQUIRED
     """The type of the output message. Always `message`."""
 
-    role: Literal["assistant"] = "assistant"
+    role: Literal["assistant"] = REQUIRED
     """The role of the output message. Always `assistant`."""
 
     content: list[BetaOutputMessageContent] = REQUIRED

@@ -14,7 +14,7 @@ __all__ = ["BetaOutputTextContentParam", "BetaOutputTextContentParamAnnotationsI
 
 
 class BetaOutputTextContentParam(BaseModel, kw_only=True):
-    type: Literal["output_text"] = "output_text"
+    type: Literal["output_text"] = REQUIRED
     """The content type. Always `output_text`."""
 
     text: str = REQUIRED

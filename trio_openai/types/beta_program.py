@@ -13,7 +13,7 @@ __all__ = ["BetaProgram"]
 
 class BetaProgram(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
-    type: Literal["program"] = "program"
+    type: Literal["program"] = REQUIRED
     """The type of the item. Always `program`."""
 
     id: str = REQUIRED

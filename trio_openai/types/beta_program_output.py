@@ -14,7 +14,7 @@ __all__ = ["BetaProgramOutput"]
 
 class BetaProgramOutput(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
-    type: Literal["program_output"] = "program_output"
+    type: Literal["program_output"] = REQUIRED
     """The type of the item. Always `program_output`."""
 
     id: str = REQUIRED

@@ -11,6 +11,6 @@ __all__ = ["BetaProgramToolCallCaller"]
 
 
 class BetaProgramToolCallCaller(BaseModel, kw_only=True):
-    type: Literal["program"] = "program"
+    type: Literal["program"] = REQUIRED
     caller_id: str = REQUIRED
     """The call ID of the program item that produced this tool call."""

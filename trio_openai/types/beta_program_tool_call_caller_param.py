@@ -11,7 +11,7 @@ __all__ = ["BetaProgramToolCallCallerParam"]
 
 
 class BetaProgramToolCallCallerParam(BaseModel, kw_only=True):
-    type: Literal["program"] = "program"
+    type: Literal["program"] = REQUIRED
     """The caller type. Always `program`."""
 
     caller_id: str = REQUIRED

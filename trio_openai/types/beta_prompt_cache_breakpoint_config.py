@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["BetaPromptCacheBreakpointConfig"]
 
@@ -12,5 +13,5 @@ __all__ = ["BetaPromptCacheBreakpointConfig"]
 class BetaPromptCacheBreakpointConfig(BaseModel, kw_only=True):
     """Marks the exact end of a reusable prompt prefix. The breakpoint inherits its TTL from the request's `prompt_cache_options.ttl`; the boundary is not rounded to a token block."""
 
-    mode: Literal["explicit"] = "explicit"
+    mode: Literal["explicit"] = REQUIRED
     """The breakpoint mode. Always `explicit`."""

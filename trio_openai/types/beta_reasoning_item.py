@@ -19,7 +19,7 @@ class BetaReasoningItem(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
     """The agent that produced this item."""
 
-    type: Literal["reasoning"] = "reasoning"
+    type: Literal["reasoning"] = REQUIRED
     """The type of the object. Always `reasoning`."""
 
     id: str = REQUIRED

@@ -13,7 +13,7 @@ __all__ = ["BetaReasoningTextContent"]
 class BetaReasoningTextContent(BaseModel, kw_only=True):
     """Reasoning text from the model."""
 
-    type: Literal["reasoning_text"] = "reasoning_text"
+    type: Literal["reasoning_text"] = REQUIRED
     """The type of the reasoning text. Always `reasoning_text`."""
 
     text: str = REQUIRED

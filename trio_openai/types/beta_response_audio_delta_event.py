@@ -17,7 +17,7 @@ class BetaResponseAudioDeltaEvent(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
     """The agent that owns this multi-agent streaming event."""
 
-    type: Literal["response.audio.delta"] = "response.audio.delta"
+    type: Literal["response.audio.delta"] = REQUIRED
     """The type of the event. Always `response.audio.delta`."""
 
     sequence_number: int = REQUIRED

@@ -17,7 +17,7 @@ class BetaResponseAudioDoneEvent(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
     """The agent that owns this multi-agent streaming event."""
 
-    type: Literal["response.audio.done"] = "response.audio.done"
+    type: Literal["response.audio.done"] = REQUIRED
     """The type of the event. Always `response.audio.done`."""
 
     sequence_number: int = REQUIRED

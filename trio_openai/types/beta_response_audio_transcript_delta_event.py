@@ -17,7 +17,7 @@ class BetaResponseAudioTranscriptDeltaEvent(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
     """The agent that owns this multi-agent streaming event."""
 
-    type: Literal["response.audio.transcript.delta"] = "response.audio.transcript.delta"
+    type: Literal["response.audio.transcript.delta"] = REQUIRED
     """The type of the event. Always `response.audio.transcript.delta`."""
 
     delta: str = REQUIRED

@@ -17,7 +17,7 @@ class BetaResponseAudioTranscriptDoneEvent(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
     """The agent that owns this multi-agent streaming event."""
 
-    type: Literal["response.audio.transcript.done"] = "response.audio.transcript.done"
+    type: Literal["response.audio.transcript.done"] = REQUIRED
     """The type of the event. Always `response.audio.transcript.done`."""
 
     sequence_number: int = REQUIRED

@@ -17,7 +17,7 @@ class BetaResponseCodeInterpreterCallCodeDeltaEvent(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
     """The agent that owns this multi-agent streaming event."""
 
-    type: Literal["response.code_interpreter_call_code.delta"] = "response.code_interpreter_call_code.delta"
+    type: Literal["response.code_interpreter_call_code.delta"] = REQUIRED
     """The type of the event. Always `response.code_interpreter_call_code.delta`."""
 
     output_index: int = REQUIRED

@@ -17,7 +17,7 @@ class BetaResponseCodeInterpreterCallCodeDoneEvent(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
     """The agent that owns this multi-agent streaming event."""
 
-    type: Literal["response.code_interpreter_call_code.done"] = "response.code_interpreter_call_code.done"
+    type: Literal["response.code_interpreter_call_code.done"] = REQUIRED
     """The type of the event. Always `response.code_interpreter_call_code.done`."""
 
     output_index: int = REQUIRED

@@ -17,7 +17,7 @@ class BetaResponseCodeInterpreterCallCompletedEvent(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
     """The agent that owns this multi-agent streaming event."""
 
-    type: Literal["response.code_interpreter_call.completed"] = "response.code_interpreter_call.completed"
+    type: Literal["response.code_interpreter_call.completed"] = REQUIRED
     """The type of the event. Always `response.code_interpreter_call.completed`."""
 
     output_index: int = REQUIRED

@@ -17,7 +17,7 @@ class BetaResponseCodeInterpreterCallInProgressEvent(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
     """The agent that owns this multi-agent streaming event."""
 
-    type: Literal["response.code_interpreter_call.in_progress"] = "response.code_interpreter_call.in_progress"
+    type: Literal["response.code_interpreter_call.in_progress"] = REQUIRED
     """The type of the event. Always `response.code_interpreter_call.in_progress`."""
 
     output_index: int = REQUIRED

@@ -17,9 +17,7 @@ class BetaResponseCodeInterpreterCallInterpretingEvent(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
     """The agent that owns this multi-agent streaming event."""
 
-    type: Literal["response.code_interpreter_call.interpreting"] = (
-        "response.code_interpreter_call.interpreting"
-    )
+    type: Literal["response.code_interpreter_call.interpreting"] = REQUIRED
     """The type of the event. Always `response.code_interpreter_call.interpreting`."""
 
     output_index: int = REQUIRED

@@ -18,7 +18,7 @@ class BetaResponseCompletedEvent(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
     """The agent that owns this multi-agent streaming event."""
 
-    type: Literal["response.completed"] = "response.completed"
+    type: Literal["response.completed"] = REQUIRED
     """The type of the event. Always `response.completed`."""
 
     response: BetaResponse = REQUIRED

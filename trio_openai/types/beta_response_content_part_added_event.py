@@ -18,7 +18,7 @@ class BetaResponseContentPartAddedEvent(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
     """The agent that owns this multi-agent streaming event."""
 
-    type: Literal["response.content_part.added"] = "response.content_part.added"
+    type: Literal["response.content_part.added"] = REQUIRED
     """The type of the event. Always `response.content_part.added`."""
 
     item_id: str = REQUIRED

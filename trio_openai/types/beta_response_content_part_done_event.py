@@ -18,7 +18,7 @@ class BetaResponseContentPartDoneEvent(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
     """The agent that owns this multi-agent streaming event."""
 
-    type: Literal["response.content_part.done"] = "response.content_part.done"
+    type: Literal["response.content_part.done"] = REQUIRED
     """The type of the event. Always `response.content_part.done`."""
 
     item_id: str = REQUIRED

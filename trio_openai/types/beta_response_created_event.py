@@ -18,7 +18,7 @@ class BetaResponseCreatedEvent(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
     """The agent that owns this multi-agent streaming event."""
 
-    type: Literal["response.created"] = "response.created"
+    type: Literal["response.created"] = REQUIRED
     """The type of the event. Always `response.created`."""
 
     response: BetaResponse = REQUIRED

@@ -17,7 +17,7 @@ class BetaResponseCustomToolCallInputDeltaEvent(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
     """The agent that owns this multi-agent streaming event."""
 
-    type: Literal["response.custom_tool_call_input.delta"] = "response.custom_tool_call_input.delta"
+    type: Literal["response.custom_tool_call_input.delta"] = REQUIRED
     """The event type identifier."""
 
     sequence_number: int = REQUIRED

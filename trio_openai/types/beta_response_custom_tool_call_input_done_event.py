@@ -17,7 +17,7 @@ class BetaResponseCustomToolCallInputDoneEvent(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
     """The agent that owns this multi-agent streaming event."""
 
-    type: Literal["response.custom_tool_call_input.done"] = "response.custom_tool_call_input.done"
+    type: Literal["response.custom_tool_call_input.done"] = REQUIRED
     """The event type identifier."""
 
     sequence_number: int = REQUIRED

@@ -17,7 +17,7 @@ class BetaResponseErrorEvent(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
     """The agent that owns this multi-agent streaming event."""
 
-    type: Literal["error"] = "error"
+    type: Literal["error"] = REQUIRED
     """The type of the event. Always `error`."""
 
     code: str | None = None

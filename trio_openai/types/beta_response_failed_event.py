@@ -18,7 +18,7 @@ class BetaResponseFailedEvent(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
     """The agent that owns this multi-agent streaming event."""
 
-    type: Literal["response.failed"] = "response.failed"
+    type: Literal["response.failed"] = REQUIRED
     """The type of the event. Always `response.failed`."""
 
     sequence_number: int = REQUIRED

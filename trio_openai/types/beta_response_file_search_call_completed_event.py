@@ -17,7 +17,7 @@ class BetaResponseFileSearchCallCompletedEvent(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
     """The agent that owns this multi-agent streaming event."""
 
-    type: Literal["response.file_search_call.completed"] = "response.file_search_call.completed"
+    type: Literal["response.file_search_call.completed"] = REQUIRED
     """The type of the event. Always `response.file_search_call.completed`."""
 
     output_index: int = REQUIRED

@@ -17,7 +17,7 @@ class BetaResponseFileSearchCallInProgressEvent(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
     """The agent that owns this multi-agent streaming event."""
 
-    type: Literal["response.file_search_call.in_progress"] = "response.file_search_call.in_progress"
+    type: Literal["response.file_search_call.in_progress"] = REQUIRED
     """The type of the event. Always `response.file_search_call.in_progress`."""
 
     output_index: int = REQUIRED

@@ -17,7 +17,7 @@ class BetaResponseFileSearchCallSearchingEvent(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
     """The agent that owns this multi-agent streaming event."""
 
-    type: Literal["response.file_search_call.searching"] = "response.file_search_call.searching"
+    type: Literal["response.file_search_call.searching"] = REQUIRED
     """The type of the event. Always `response.file_search_call.searching`."""
 
     output_index: int = REQUIRED

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["BetaResponseFormatText"]
 
@@ -12,5 +13,5 @@ __all__ = ["BetaResponseFormatText"]
 class BetaResponseFormatText(BaseModel, kw_only=True):
     """Default response format. Used to generate text responses."""
 
-    type: Literal["text"] = "text"
+    type: Literal["text"] = REQUIRED
     """The type of response format being defined. Always `text`."""

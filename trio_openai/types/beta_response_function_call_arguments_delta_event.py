@@ -17,7 +17,7 @@ class BetaResponseFunctionCallArgumentsDeltaEvent(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
     """The agent that owns this multi-agent streaming event."""
 
-    type: Literal["response.function_call_arguments.delta"] = "response.function_call_arguments.delta"
+    type: Literal["response.function_call_arguments.delta"] = REQUIRED
     """The type of the event. Always `response.function_call_arguments.delta`."""
 
     item_id: str = REQUIRED

@@ -17,7 +17,7 @@ class BetaResponseFunctionCallArgumentsDoneEvent(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
     """The agent that owns this multi-agent streaming event."""
 
-    type: Literal["response.function_call_arguments.done"] = "response.function_call_arguments.done"
+    type: Literal["response.function_call_arguments.done"] = REQUIRED
     item_id: str = REQUIRED
     """The ID of the item."""
 

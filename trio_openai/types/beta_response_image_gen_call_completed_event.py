@@ -17,7 +17,7 @@ class BetaResponseImageGenCallCompletedEvent(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
     """The agent that owns this multi-agent streaming event."""
 
-    type: Literal["response.image_generation_call.completed"] = "response.image_generation_call.completed"
+    type: Literal["response.image_generation_call.completed"] = REQUIRED
     """The type of the event. Always 'response.image_generation_call.completed'."""
 
     output_index: int = REQUIRED

@@ -17,7 +17,7 @@ class BetaResponseImageGenCallGeneratingEvent(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
     """The agent that owns this multi-agent streaming event."""
 
-    type: Literal["response.image_generation_call.generating"] = "response.image_generation_call.generating"
+    type: Literal["response.image_generation_call.generating"] = REQUIRED
     """The type of the event. Always 'response.image_generation_call.generating'."""
 
     output_index: int = REQUIRED

@@ -17,7 +17,7 @@ class BetaResponseImageGenCallInProgressEvent(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
     """The agent that owns this multi-agent streaming event."""
 
-    type: Literal["response.image_generation_call.in_progress"] = "response.image_generation_call.in_progress"
+    type: Literal["response.image_generation_call.in_progress"] = REQUIRED
     """The type of the event. Always 'response.image_generation_call.in_progress'."""
 
     output_index: int = REQUIRED

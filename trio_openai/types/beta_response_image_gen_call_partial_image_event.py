@@ -17,9 +17,7 @@ class BetaResponseImageGenCallPartialImageEvent(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
     """The agent that owns this multi-agent streaming event."""
 
-    type: Literal["response.image_generation_call.partial_image"] = (
-        "response.image_generation_call.partial_image"
-    )
+    type: Literal["response.image_generation_call.partial_image"] = REQUIRED
     """The type of the event. Always 'response.image_generation_call.partial_image'."""
 
     output_index: int = REQUIRED

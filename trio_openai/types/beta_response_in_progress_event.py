@@ -18,7 +18,7 @@ class BetaResponseInProgressEvent(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
     """The agent that owns this multi-agent streaming event."""
 
-    type: Literal["response.in_progress"] = "response.in_progress"
+    type: Literal["response.in_progress"] = REQUIRED
     """The type of the event. Always `response.in_progress`."""
 
     response: BetaResponse = REQUIRED

@@ -18,7 +18,7 @@ class BetaResponseIncompleteEvent(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
     """The agent that owns this multi-agent streaming event."""
 
-    type: Literal["response.incomplete"] = "response.incomplete"
+    type: Literal["response.incomplete"] = REQUIRED
     """The type of the event. Always `response.incomplete`."""
 
     response: BetaResponse = REQUIRED

@@ -17,7 +17,7 @@ class BetaResponseMCPCallArgumentsDeltaEvent(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
     """The agent that owns this multi-agent streaming event."""
 
-    type: Literal["response.mcp_call_arguments.delta"] = "response.mcp_call_arguments.delta"
+    type: Literal["response.mcp_call_arguments.delta"] = REQUIRED
     """The type of the event. Always 'response.mcp_call_arguments.delta'."""
 
     output_index: int = REQUIRED

@@ -17,7 +17,7 @@ class BetaResponseMCPCallArgumentsDoneEvent(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
     """The agent that owns this multi-agent streaming event."""
 
-    type: Literal["response.mcp_call_arguments.done"] = "response.mcp_call_arguments.done"
+    type: Literal["response.mcp_call_arguments.done"] = REQUIRED
     """The type of the event. Always 'response.mcp_call_arguments.done'."""
 
     output_index: int = REQUIRED

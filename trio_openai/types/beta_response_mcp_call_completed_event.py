@@ -17,7 +17,7 @@ class BetaResponseMCPCallCompletedEvent(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
     """The agent that owns this multi-agent streaming event."""
 
-    type: Literal["response.mcp_call.completed"] = "response.mcp_call.completed"
+    type: Literal["response.mcp_call.completed"] = REQUIRED
     """The type of the event. Always 'response.mcp_call.completed'."""
 
     item_id: str = REQUIRED

@@ -17,7 +17,7 @@ class BetaResponseMCPCallFailedEvent(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
     """The agent that owns this multi-agent streaming event."""
 
-    type: Literal["response.mcp_call.failed"] = "response.mcp_call.failed"
+    type: Literal["response.mcp_call.failed"] = REQUIRED
     """The type of the event. Always 'response.mcp_call.failed'."""
 
     item_id: str = REQUIRED

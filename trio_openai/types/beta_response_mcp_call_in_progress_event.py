@@ -17,7 +17,7 @@ class BetaResponseMCPCallInProgressEvent(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
     """The agent that owns this multi-agent streaming event."""
 
-    type: Literal["response.mcp_call.in_progress"] = "response.mcp_call.in_progress"
+    type: Literal["response.mcp_call.in_progress"] = REQUIRED
     """The type of the event. Always 'response.mcp_call.in_progress'."""
 
     sequence_number: int = REQUIRED

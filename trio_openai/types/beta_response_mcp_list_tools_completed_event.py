@@ -17,7 +17,7 @@ class BetaResponseMCPListToolsCompletedEvent(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
     """The agent that owns this multi-agent streaming event."""
 
-    type: Literal["response.mcp_list_tools.completed"] = "response.mcp_list_tools.completed"
+    type: Literal["response.mcp_list_tools.completed"] = REQUIRED
     """The type of the event. Always 'response.mcp_list_tools.completed'."""
 
     item_id: str = REQUIRED

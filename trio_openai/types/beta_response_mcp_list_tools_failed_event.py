@@ -17,7 +17,7 @@ class BetaResponseMCPListToolsFailedEvent(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
     """The agent that owns this multi-agent streaming event."""
 
-    type: Literal["response.mcp_list_tools.failed"] = "response.mcp_list_tools.failed"
+    type: Literal["response.mcp_list_tools.failed"] = REQUIRED
     """The type of the event. Always 'response.mcp_list_tools.failed'."""
 
     item_id: str = REQUIRED

@@ -17,7 +17,7 @@ class BetaResponseMCPListToolsInProgressEvent(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
     """The agent that owns this multi-agent streaming event."""
 
-    type: Literal["response.mcp_list_tools.in_progress"] = "response.mcp_list_tools.in_progress"
+    type: Literal["response.mcp_list_tools.in_progress"] = REQUIRED
     """The type of the event. Always 'response.mcp_list_tools.in_progress'."""
 
     item_id: str = REQUIRED

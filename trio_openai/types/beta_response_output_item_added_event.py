@@ -18,7 +18,7 @@ class BetaResponseOutputItemAddedEvent(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
     """The agent that owns this multi-agent streaming event."""
 
-    type: Literal["response.output_item.added"] = "response.output_item.added"
+    type: Literal["response.output_item.added"] = REQUIRED
     """The type of the event. Always `response.output_item.added`."""
 
     output_index: int = REQUIRED

@@ -18,7 +18,7 @@ class BetaResponseOutputItemDoneEvent(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
     """The agent that owns this multi-agent streaming event."""
 
-    type: Literal["response.output_item.done"] = "response.output_item.done"
+    type: Literal["response.output_item.done"] = REQUIRED
     """The type of the event. Always `response.output_item.done`."""
 
     output_index: int = REQUIRED

@@ -18,7 +18,7 @@ class BetaResponseOutputTextAnnotationAddedEvent(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
     """The agent that owns this multi-agent streaming event."""
 
-    type: Literal["response.output_text.annotation.added"] = "response.output_text.annotation.added"
+    type: Literal["response.output_text.annotation.added"] = REQUIRED
     """The type of the event. Always 'response.output_text.annotation.added'."""
 
     item_id: str = REQUIRED

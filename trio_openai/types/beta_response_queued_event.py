@@ -18,7 +18,7 @@ class BetaResponseQueuedEvent(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
     """The agent that owns this multi-agent streaming event."""
 
-    type: Literal["response.queued"] = "response.queued"
+    type: Literal["response.queued"] = REQUIRED
     """The type of the event. Always 'response.queued'."""
 
     response: BetaResponse = REQUIRED

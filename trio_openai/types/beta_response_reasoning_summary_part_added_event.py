@@ -17,7 +17,7 @@ class BetaResponseReasoningSummaryPartAddedEvent(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
     """The agent that owns this multi-agent streaming event."""
 
-    type: Literal["response.reasoning_summary_part.added"] = "response.reasoning_summary_part.added"
+    type: Literal["response.reasoning_summary_part.added"] = REQUIRED
     """The type of the event. Always `response.reasoning_summary_part.added`."""
 
     item_id: str = REQUIRED
@@ -39,7 +39,7 @@ class BetaResponseReasoningSummaryPartAddedEvent(BaseModel, kw_only=True):
 class BetaResponseReasoningSummaryPartAddedEventPart(BaseModel, kw_only=True):
     """The summary part that was added."""
 
-    type: Literal["summary_text"] = "summary_text"
+    type: Literal["summary_text"] = REQUIRED
     """The type of the summary part. Always `summary_text`."""
 
     text: str = REQUIRED

@@ -17,7 +17,7 @@ class BetaResponseReasoningSummaryPartDoneEvent(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
     """The agent that owns this multi-agent streaming event."""
 
-    type: Literal["response.reasoning_summary_part.done"] = "response.reasoning_summary_part.done"
+    type: Literal["response.reasoning_summary_part.done"] = REQUIRED
     """The type of the event. Always `response.reasoning_summary_part.done`."""
 
     item_id: str = REQUIRED
@@ -42,7 +42,7 @@ class BetaResponseReasoningSummaryPartDoneEvent(BaseModel, kw_only=True):
 class BetaResponseReasoningSummaryPartDoneEventPart(BaseModel, kw_only=True):
     """The completed summary part."""
 
-    type: Literal["summary_text"] = "summary_text"
+    type: Literal["summary_text"] = REQUIRED
     """The type of the summary part. Always `summary_text`."""
 
     text: str = REQUIRED

@@ -17,7 +17,7 @@ class BetaResponseReasoningSummaryTextDeltaEvent(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
     """The agent that owns this multi-agent streaming event."""
 
-    type: Literal["response.reasoning_summary_text.delta"] = "response.reasoning_summary_text.delta"
+    type: Literal["response.reasoning_summary_text.delta"] = REQUIRED
     """The type of the event. Always `response.reasoning_summary_text.delta`."""
 
     item_id: str = REQUIRED

@@ -17,7 +17,7 @@ class BetaResponseReasoningSummaryTextDoneEvent(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
     """The agent that owns this multi-agent streaming event."""
 
-    type: Literal["response.reasoning_summary_text.done"] = "response.reasoning_summary_text.done"
+    type: Literal["response.reasoning_summary_text.done"] = REQUIRED
     """The type of the event. Always `response.reasoning_summary_text.done`."""
 
     item_id: str = REQUIRED

@@ -17,7 +17,7 @@ class BetaResponseReasoningTextDeltaEvent(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
     """The agent that owns this multi-agent streaming event."""
 
-    type: Literal["response.reasoning_text.delta"] = "response.reasoning_text.delta"
+    type: Literal["response.reasoning_text.delta"] = REQUIRED
     """The type of the event. Always `response.reasoning_text.delta`."""
 
     item_id: str = REQUIRED

@@ -17,7 +17,7 @@ class BetaResponseRefusalDeltaEvent(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
     """The agent that owns this multi-agent streaming event."""
 
-    type: Literal["response.refusal.delta"] = "response.refusal.delta"
+    type: Literal["response.refusal.delta"] = REQUIRED
     """The type of the event. Always `response.refusal.delta`."""
 
     item_id: str = REQUIRED

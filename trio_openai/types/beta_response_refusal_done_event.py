@@ -17,7 +17,7 @@ class BetaResponseRefusalDoneEvent(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
     """The agent that owns this multi-agent streaming event."""
 
-    type: Literal["response.refusal.done"] = "response.refusal.done"
+    type: Literal["response.refusal.done"] = REQUIRED
     """The type of the event. Always `response.refusal.done`."""
 
     item_id: str = REQUIRED

@@ -14,7 +14,7 @@ __all__ = ["BetaResponseShellCallCommandAddedStreamingEvent"]
 class BetaResponseShellCallCommandAddedStreamingEvent(BaseModel, kw_only=True):
     """A streaming event that indicated a shell command was added to a tool call."""
 
-    type: Literal["response.shell_call_command.added"] = "response.shell_call_command.added"
+    type: Literal["response.shell_call_command.added"] = REQUIRED
     """The type of the event, always `response.shell_call_command.added`."""
 
     sequence_number: int = REQUIRED

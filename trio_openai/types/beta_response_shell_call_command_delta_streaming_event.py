@@ -14,7 +14,7 @@ __all__ = ["BetaResponseShellCallCommandDeltaStreamingEvent"]
 class BetaResponseShellCallCommandDeltaStreamingEvent(BaseModel, kw_only=True):
     """A streaming event that indicated a shell command was incrementally updated."""
 
-    type: Literal["response.shell_call_command.delta"] = "response.shell_call_command.delta"
+    type: Literal["response.shell_call_command.delta"] = REQUIRED
     """The type of the event, always `response.shell_call_command.delta`."""
 
     sequence_number: int = REQUIRED

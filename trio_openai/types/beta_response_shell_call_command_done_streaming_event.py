@@ -14,7 +14,7 @@ __all__ = ["BetaResponseShellCallCommandDoneStreamingEvent"]
 class BetaResponseShellCallCommandDoneStreamingEvent(BaseModel, kw_only=True):
     """A streaming event that indicated a shell command was completed."""
 
-    type: Literal["response.shell_call_command.done"] = "response.shell_call_command.done"
+    type: Literal["response.shell_call_command.done"] = REQUIRED
     """The type of the event, always `response.shell_call_command.done`."""
 
     sequence_number: int = REQUIRED

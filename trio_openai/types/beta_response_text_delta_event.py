@@ -18,7 +18,7 @@ class BetaResponseTextDeltaEvent(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
     """The agent that owns this multi-agent streaming event."""
 
-    type: Literal["response.output_text.delta"] = "response.output_text.delta"
+    type: Literal["response.output_text.delta"] = REQUIRED
     """The type of the event. Always `response.output_text.delta`."""
 
     item_id: str = REQUIRED

@@ -18,7 +18,7 @@ class BetaResponseTextDoneEvent(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
     """The agent that owns this multi-agent streaming event."""
 
-    type: Literal["response.output_text.done"] = "response.output_text.done"
+    type: Literal["response.output_text.done"] = REQUIRED
     """The type of the event. Always `response.output_text.done`."""
 
     item_id: str = REQUIRED

@@ -17,7 +17,7 @@ class BetaResponseWebSearchCallCompletedEvent(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
     """The agent that owns this multi-agent streaming event."""
 
-    type: Literal["response.web_search_call.completed"] = "response.web_search_call.completed"
+    type: Literal["response.web_search_call.completed"] = REQUIRED
     """The type of the event. Always `response.web_search_call.completed`."""
 
     output_index: int = REQUIRED

@@ -17,7 +17,7 @@ class BetaResponseWebSearchCallInProgressEvent(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
     """The agent that owns this multi-agent streaming event."""
 
-    type: Literal["response.web_search_call.in_progress"] = "response.web_search_call.in_progress"
+    type: Literal["response.web_search_call.in_progress"] = REQUIRED
     """The type of the event. Always `response.web_search_call.in_progress`."""
 
     output_index: int = REQUIRED

@@ -17,7 +17,7 @@ class BetaResponseWebSearchCallSearchingEvent(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
     """The agent that owns this multi-agent streaming event."""
 
-    type: Literal["response.web_search_call.searching"] = "response.web_search_call.searching"
+    type: Literal["response.web_search_call.searching"] = REQUIRED
     """The type of the event. Always `response.web_search_call.searching`."""
 
     output_index: int = REQUIRED

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["BetaScreenshotParam"]
 
@@ -12,5 +13,5 @@ __all__ = ["BetaScreenshotParam"]
 class BetaScreenshotParam(BaseModel, kw_only=True):
     """A screenshot action."""
 
-    type: Literal["screenshot"] = "screenshot"
+    type: Literal["screenshot"] = REQUIRED
     """Specifies the event type. For a screenshot action, this property is always set to `screenshot`."""

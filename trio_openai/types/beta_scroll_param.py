@@ -13,7 +13,7 @@ __all__ = ["BetaScrollParam"]
 class BetaScrollParam(BaseModel, kw_only=True):
     """A scroll action."""
 
-    type: Literal["scroll"] = "scroll"
+    type: Literal["scroll"] = REQUIRED
     """Specifies the event type. For a scroll action, this property is always set to `scroll`."""
 
     x: int = REQUIRED

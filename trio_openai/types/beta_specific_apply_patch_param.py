@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["BetaSpecificApplyPatchParam"]
 
@@ -12,5 +13,5 @@ __all__ = ["BetaSpecificApplyPatchParam"]
 class BetaSpecificApplyPatchParam(BaseModel, kw_only=True):
     """Forces the model to call the apply_patch tool when executing a tool call."""
 
-    type: Literal["apply_patch"] = "apply_patch"
+    type: Literal["apply_patch"] = REQUIRED
     """The tool to call. Always `apply_patch`."""

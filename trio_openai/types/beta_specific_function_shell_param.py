@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["BetaSpecificFunctionShellParam"]
 
@@ -12,5 +13,5 @@ __all__ = ["BetaSpecificFunctionShellParam"]
 class BetaSpecificFunctionShellParam(BaseModel, kw_only=True):
     """Forces the model to call the shell tool when a tool call is required."""
 
-    type: Literal["shell"] = "shell"
+    type: Literal["shell"] = REQUIRED
     """The tool to call. Always `shell`."""

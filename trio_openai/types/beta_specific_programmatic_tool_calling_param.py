@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["BetaSpecificProgrammaticToolCallingParam"]
 
 
 class BetaSpecificProgrammaticToolCallingParam(BaseModel, kw_only=True):
-    type: Literal["programmatic_tool_calling"] = "programmatic_tool_calling"
+    type: Literal["programmatic_tool_calling"] = REQUIRED
     """The tool to call. Always `programmatic_tool_calling`."""

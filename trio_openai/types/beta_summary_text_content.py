@@ -13,7 +13,7 @@ __all__ = ["BetaSummaryTextContent"]
 class BetaSummaryTextContent(BaseModel, kw_only=True):
     """A summary text from the model."""
 
-    type: Literal["summary_text"] = "summary_text"
+    type: Literal["summary_text"] = REQUIRED
     """The type of the object. Always `summary_text`."""
 
     text: str = REQUIRED

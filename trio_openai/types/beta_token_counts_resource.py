@@ -13,5 +13,5 @@ __all__ = ["BetaTokenCountsResource"]
 class BetaTokenCountsResource(BaseModel, kw_only=True):
     """Token counts"""
 
-    object: Literal["response.input_tokens"] = "response.input_tokens"
+    object: Literal["response.input_tokens"] = REQUIRED
     input_tokens: int = REQUIRED

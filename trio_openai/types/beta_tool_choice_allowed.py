@@ -13,7 +13,7 @@ __all__ = ["BetaToolChoiceAllowed"]
 class BetaToolChoiceAllowed(BaseModel, kw_only=True):
     """Constrains the tools available to the model to a pre-defined set."""
 
-    type: Literal["allowed_tools"] = "allowed_tools"
+    type: Literal["allowed_tools"] = REQUIRED
     """Allowed tool configuration type. Always `allowed_tools`."""
 
     mode: OpenEnum[Literal["auto", "required"]] = REQUIRED

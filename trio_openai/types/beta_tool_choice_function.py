@@ -13,7 +13,7 @@ __all__ = ["BetaToolChoiceFunction"]
 class BetaToolChoiceFunction(BaseModel, kw_only=True):
     """Use this option to force the model to call a specific function."""
 
-    type: Literal["function"] = "function"
+    type: Literal["function"] = REQUIRED
     """For function calling, the type is always `function`."""
 
     name: str = REQUIRED

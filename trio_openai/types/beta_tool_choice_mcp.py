@@ -13,7 +13,7 @@ __all__ = ["BetaToolChoiceMCP"]
 class BetaToolChoiceMCP(BaseModel, kw_only=True):
     """Use this option to force the model to call a specific tool on a remote MCP server."""
 
-    type: Literal["mcp"] = "mcp"
+    type: Literal["mcp"] = REQUIRED
     """For MCP tools, the type is always `mcp`."""
 
     server_label: str = REQUIRED

@@ -15,7 +15,7 @@ __all__ = ["BetaToolSearchCall"]
 
 class BetaToolSearchCall(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
-    type: Literal["tool_search_call"] = "tool_search_call"
+    type: Literal["tool_search_call"] = REQUIRED
     """The type of the item. Always `tool_search_call`."""
 
     id: str = REQUIRED

@@ -17,7 +17,7 @@ class BetaToolSearchCallItemParam(BaseModel, kw_only=True):
     agent: BetaAgentTagParam | None = None
     id: str | None = None
     call_id: str | None = None
-    type: Literal["tool_search_call"] = "tool_search_call"
+    type: Literal["tool_search_call"] = REQUIRED
     """The item type. Always `tool_search_call`."""
 
     execution: BetaToolSearchExecutionType | None = None

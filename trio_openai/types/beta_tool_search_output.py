@@ -16,7 +16,7 @@ __all__ = ["BetaToolSearchOutput"]
 
 class BetaToolSearchOutput(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
-    type: Literal["tool_search_output"] = "tool_search_output"
+    type: Literal["tool_search_output"] = REQUIRED
     """The type of the item. Always `tool_search_output`."""
 
     id: str = REQUIRED

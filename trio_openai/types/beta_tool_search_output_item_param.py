@@ -18,7 +18,7 @@ class BetaToolSearchOutputItemParam(BaseModel, kw_only=True):
     agent: BetaAgentTagParam | None = None
     id: str | None = None
     call_id: str | None = None
-    type: Literal["tool_search_output"] = "tool_search_output"
+    type: Literal["tool_search_output"] = REQUIRED
     """The item type. Always `tool_search_output`."""
 
     execution: BetaToolSearchExecutionType | None = None

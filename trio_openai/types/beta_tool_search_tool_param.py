@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .beta_tool_search_execution_type import BetaToolSearchExecutionType
 
 __all__ = ["BetaToolSearchToolParam"]
@@ -13,7 +14,7 @@ __all__ = ["BetaToolSearchToolParam"]
 class BetaToolSearchToolParam(BaseModel, kw_only=True):
     """Hosted or BYOT tool search configuration for deferred tools."""
 
-    type: Literal["tool_search"] = "tool_search"
+    type: Literal["tool_search"] = REQUIRED
     """The type of the tool. Always `tool_search`."""
 
     execution: BetaToolSearchExecutionType | None = None

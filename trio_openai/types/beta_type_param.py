@@ -13,7 +13,7 @@ __all__ = ["BetaTypeParam"]
 class BetaTypeParam(BaseModel, kw_only=True):
     """An action to type in text."""
 
-    type: Literal["type"] = "type"
+    type: Literal["type"] = REQUIRED
     """Specifies the event type. For a type action, this property is always set to `type`."""
 
     text: str = REQUIRED

@@ -13,7 +13,7 @@ __all__ = ["BetaUrlCitationBody"]
 class BetaUrlCitationBody(BaseModel, kw_only=True):
     """A citation for a web resource used to generate a model response."""
 
-    type: Literal["url_citation"] = "url_citation"
+    type: Literal["url_citation"] = REQUIRED
     """The type of the URL citation. Always `url_citation`."""
 
     url: str = REQUIRED

@@ -11,7 +11,7 @@ __all__ = ["BetaUrlCitationParam"]
 
 
 class BetaUrlCitationParam(BaseModel, kw_only=True):
-    type: Literal["url_citation"] = "url_citation"
+    type: Literal["url_citation"] = REQUIRED
     """The citation type. Always `url_citation`."""
 
     start_index: int = REQUIRED

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["BetaWebSearchActionOpenPage"]
 
@@ -12,7 +13,7 @@ __all__ = ["BetaWebSearchActionOpenPage"]
 class BetaWebSearchActionOpenPage(BaseModel, kw_only=True):
     """Action type "open_page" - Opens a specific URL from search results."""
 
-    type: Literal["open_page"] = "open_page"
+    type: Literal["open_page"] = REQUIRED
     """The action type."""
 
     url: str | None = None

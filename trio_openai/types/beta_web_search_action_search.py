@@ -13,7 +13,7 @@ __all__ = ["BetaWebSearchActionSearch", "BetaWebSearchActionSearchSourcesItem"]
 class BetaWebSearchActionSearch(BaseModel, kw_only=True):
     """Action type "search" - Performs a web search query."""
 
-    type: Literal["search"] = "search"
+    type: Literal["search"] = REQUIRED
     """The action type."""
 
     query: str | None = None
@@ -29,7 +29,7 @@ class BetaWebSearchActionSearch(BaseModel, kw_only=True):
 class BetaWebSearchActionSearchSourcesItem(BaseModel, kw_only=True):
     """A source used in the search."""
 
-    type: Literal["url"] = "url"
+    type: Literal["url"] = REQUIRED
     """The type of source. Always `url`."""
 
     url: str = REQUIRED

@@ -23,7 +23,7 @@ class BetaWebSearchToolCall(BaseModel, kw_only=True):
     id: str = REQUIRED
     """The unique ID of the web search tool call."""
 
-    type: Literal["web_search_call"] = "web_search_call"
+    type: Literal["web_search_call"] = REQUIRED
     """The type of the web search tool call. Always `web_search_call`."""
 
     status: OpenEnum[Literal["in_progress", "searching", "completed", "failed"]] = REQUIRED

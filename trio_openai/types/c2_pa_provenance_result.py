@@ -13,7 +13,7 @@ __all__ = ["C2PAProvenanceResult"]
 
 
 class C2PAProvenanceResult(BaseModel, kw_only=True):
-    type: Literal["c2pa"] = "c2pa"
+    type: Literal["c2pa"] = REQUIRED
     """The provenance signal type. Always `c2pa`."""
 
     outcome: ProvenanceDetectionResultApi = REQUIRED

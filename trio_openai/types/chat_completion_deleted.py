@@ -11,7 +11,7 @@ __all__ = ["ChatCompletionDeleted"]
 
 
 class ChatCompletionDeleted(BaseModel, kw_only=True):
-    object: Literal["chat.completion.deleted"] = "chat.completion.deleted"
+    object: Literal["chat.completion.deleted"] = REQUIRED
     """The type of object being deleted."""
 
     id: str = REQUIRED

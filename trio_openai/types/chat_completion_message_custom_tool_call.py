@@ -16,7 +16,7 @@ class ChatCompletionMessageCustomToolCall(BaseModel, kw_only=True):
     id: str = REQUIRED
     """The ID of the tool call."""
 
-    type: Literal["custom"] = "custom"
+    type: Literal["custom"] = REQUIRED
     """The type of the tool. Always `custom`."""
 
     custom: ChatCompletionMessageCustomToolCallCustom = REQUIRED

@@ -16,7 +16,7 @@ class ChatCompletionMessageToolCall(BaseModel, kw_only=True):
     id: str = REQUIRED
     """The ID of the tool call."""
 
-    type: Literal["function"] = "function"
+    type: Literal["function"] = REQUIRED
     """The type of the tool. Currently, only `function` is supported."""
 
     function: ChatCompletionMessageToolCallFunction = REQUIRED

@@ -13,7 +13,7 @@ __all__ = ["ChatCompletionModerationError"]
 class ChatCompletionModerationError(BaseModel, kw_only=True):
     """An error produced while attempting moderation."""
 
-    type: Literal["error"] = "error"
+    type: Literal["error"] = REQUIRED
     """The object type, which is always `error`."""
 
     code: str = REQUIRED

@@ -14,7 +14,7 @@ __all__ = ["ChatCompletionModerationResults"]
 class ChatCompletionModerationResults(BaseModel, kw_only=True):
     """Successful moderation results for the request input or generated output."""
 
-    type: Literal["moderation_results"] = "moderation_results"
+    type: Literal["moderation_results"] = REQUIRED
     """The object type, which is always `moderation_results`."""
 
     model: str = REQUIRED

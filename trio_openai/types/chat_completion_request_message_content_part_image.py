@@ -17,7 +17,7 @@ __all__ = [
 class ChatCompletionRequestMessageContentPartImage(BaseModel, kw_only=True):
     """Learn about [image inputs](/docs/guides/vision)."""
 
-    type: Literal["image_url"] = "image_url"
+    type: Literal["image_url"] = REQUIRED
     """The type of the content part."""
 
     image_url: ChatCompletionRequestMessageContentPartImageImageUrl = REQUIRED

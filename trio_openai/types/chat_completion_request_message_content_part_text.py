@@ -14,7 +14,7 @@ __all__ = ["ChatCompletionRequestMessageContentPartText"]
 class ChatCompletionRequestMessageContentPartText(BaseModel, kw_only=True):
     """Learn about [text inputs](/docs/guides/text-generation)."""
 
-    type: Literal["text"] = "text"
+    type: Literal["text"] = REQUIRED
     """The type of the content part."""
 
     text: str = REQUIRED

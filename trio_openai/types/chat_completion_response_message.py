@@ -28,7 +28,7 @@ class ChatCompletionResponseMessage(BaseModel, kw_only=True):
     annotations: list[ChatCompletionResponseMessageAnnotationsItem] | None = None
     """Annotations for the message, when applicable, as when using the [web search tool](/docs/guides/tools-web-search?api-mode=chat)."""
 
-    role: Literal["assistant"] = "assistant"
+    role: Literal["assistant"] = REQUIRED
     """The role of the author of this message."""
 
     function_call: ChatCompletionResponseMessageFunctionCall | None = None
@@ -40,7 +40,7 @@ class ChatCompletionResponseMessage(BaseModel, kw_only=True):
 class ChatCompletionResponseMessageAnnotationsItem(BaseModel, kw_only=True):
     """A URL citation when using web search."""
 
-    type: Literal["url_citation"] = "url_citation"
+    type: Literal["url_citation"] = REQUIRED
     """The type of the URL citation. Always `url_citation`."""
 
     url_citation: ChatCompletionResponseMessageAnnotationsItemUrlCitation = REQUIRED

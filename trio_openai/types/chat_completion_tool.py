@@ -14,7 +14,7 @@ __all__ = ["ChatCompletionTool"]
 class ChatCompletionTool(BaseModel, kw_only=True):
     """A function tool that can be used to generate a response."""
 
-    type: Literal["function"] = "function"
+    type: Literal["function"] = REQUIRED
     """The type of the tool. Currently, only `function` is supported."""
 
     function: FunctionObject = REQUIRED

@@ -29,7 +29,7 @@ class GetChatCompletionMessagesItem(BaseModel, kw_only=True):
     annotations: list[ChatCompletionResponseMessageAnnotationsItem] | None = None
     """Annotations for the message, when applicable, as when using the [web search tool](/docs/guides/tools-web-search?api-mode=chat)."""
 
-    role: Literal["assistant"] = "assistant"
+    role: Literal["assistant"] = REQUIRED
     """The role of the author of this message."""
 
     function_call: ChatCompletionResponseMessageFunctionCall | None = None

@@ -20,7 +20,7 @@ class ChatSessionResource(BaseModel, kw_only=True):
     id: str = REQUIRED
     """Identifier for the ChatKit session."""
 
-    object: Literal["chatkit.session"] = "chatkit.session"
+    object: Literal["chatkit.session"] = REQUIRED
     """Type discriminator that is always `chatkit.session`."""
 
     expires_at: int = REQUIRED

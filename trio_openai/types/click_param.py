@@ -14,7 +14,7 @@ __all__ = ["ClickParam"]
 class ClickParam(BaseModel, kw_only=True):
     """A click action."""
 
-    type: Literal["click"] = "click"
+    type: Literal["click"] = REQUIRED
     """Specifies the event type. For a click action, this property is always `click`."""
 
     button: ClickButtonType = REQUIRED

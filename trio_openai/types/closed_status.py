@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["ClosedStatus"]
 
@@ -12,7 +13,7 @@ __all__ = ["ClosedStatus"]
 class ClosedStatus(BaseModel, kw_only=True):
     """Indicates that a thread has been closed."""
 
-    type: Literal["closed"] = "closed"
+    type: Literal["closed"] = REQUIRED
     """Status discriminator that is always `closed`."""
 
     reason: str | None = None

@@ -13,7 +13,7 @@ __all__ = ["CodeInterpreterOutputImage"]
 class CodeInterpreterOutputImage(BaseModel, kw_only=True):
     """The image output from the code interpreter."""
 
-    type: Literal["image"] = "image"
+    type: Literal["image"] = REQUIRED
     """The type of the output. Always `image`."""
 
     url: str = REQUIRED

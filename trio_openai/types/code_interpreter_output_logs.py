@@ -13,7 +13,7 @@ __all__ = ["CodeInterpreterOutputLogs"]
 class CodeInterpreterOutputLogs(BaseModel, kw_only=True):
     """The logs output from the code interpreter."""
 
-    type: Literal["logs"] = "logs"
+    type: Literal["logs"] = REQUIRED
     """The type of the output. Always `logs`."""
 
     logs: str = REQUIRED

@@ -15,7 +15,7 @@ __all__ = ["CodeInterpreterToolCall", "CodeInterpreterToolCallOutputsItem"]
 class CodeInterpreterToolCall(BaseModel, kw_only=True):
     """A tool call to run code."""
 
-    type: Literal["code_interpreter_call"] = "code_interpreter_call"
+    type: Literal["code_interpreter_call"] = REQUIRED
     """The type of the code interpreter tool call. Always `code_interpreter_call`."""
 
     id: str = REQUIRED

@@ -18,7 +18,7 @@ class CompactResource(BaseModel, kw_only=True):
     id: str = REQUIRED
     """The unique identifier for the compacted response."""
 
-    object: Literal["response.compaction"] = "response.compaction"
+    object: Literal["response.compaction"] = REQUIRED
     """The object type. Always `response.compaction`."""
 
     output: list[ItemField] = REQUIRED

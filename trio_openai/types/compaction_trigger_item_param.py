@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["CompactionTriggerItemParam"]
 
@@ -12,5 +13,5 @@ __all__ = ["CompactionTriggerItemParam"]
 class CompactionTriggerItemParam(BaseModel, kw_only=True):
     """Compacts the current context. Must be the final input item."""
 
-    type: Literal["compaction_trigger"] = "compaction_trigger"
+    type: Literal["compaction_trigger"] = REQUIRED
     """The type of the item. Always `compaction_trigger`."""

@@ -20,7 +20,7 @@ class ComputerCallOutputItemParam(BaseModel, kw_only=True):
     call_id: str = REQUIRED
     """The ID of the computer tool call that produced the output."""
 
-    type: Literal["computer_call_output"] = "computer_call_output"
+    type: Literal["computer_call_output"] = REQUIRED
     """The type of the computer tool call output. Always `computer_call_output`."""
 
     output: ComputerScreenshotImage = REQUIRED

@@ -15,7 +15,7 @@ __all__ = ["ComputerToolCall"]
 class ComputerToolCall(BaseModel, kw_only=True):
     """A tool call to a computer use tool. See the [computer use guide](/docs/guides/tools-computer-use) for more information."""
 
-    type: Literal["computer_call"] = "computer_call"
+    type: Literal["computer_call"] = REQUIRED
     """The type of the computer call. Always `computer_call`."""
 
     id: str = REQUIRED

@@ -16,7 +16,7 @@ __all__ = ["ComputerToolCallOutputResource"]
 class ComputerToolCallOutputResource(BaseModel, kw_only=True):
     """The output of a computer tool call."""
 
-    type: Literal["computer_call_output"] = "computer_call_output"
+    type: Literal["computer_call_output"] = REQUIRED
     """The type of the computer tool call output. Always `computer_call_output`."""
 
     id: str = REQUIRED

@@ -14,7 +14,7 @@ __all__ = ["ComputerUsePreviewTool"]
 class ComputerUsePreviewTool(BaseModel, kw_only=True):
     """A tool that controls a virtual computer. Learn more about the [computer tool](https://platform.openai.com/docs/guides/tools-computer-use)."""
 
-    type: Literal["computer_use_preview"] = "computer_use_preview"
+    type: Literal["computer_use_preview"] = REQUIRED
     """The type of the computer use tool. Always `computer_use_preview`."""
 
     environment: ComputerEnvironment = REQUIRED

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from ._base import BaseModel
-from ._union import tagged_union
+from ._union import REQUIRED, tagged_union
 from .container_memory_limit import ContainerMemoryLimit
 from .container_network_policy_allowlist_param import ContainerNetworkPolicyAllowlistParam
 from .container_network_policy_disabled_param import ContainerNetworkPolicyDisabledParam
@@ -16,7 +16,7 @@ __all__ = ["ContainerAutoParam", "ContainerAutoParamNetworkPolicy", "ContainerAu
 
 
 class ContainerAutoParam(BaseModel, kw_only=True):
-    type: Literal["container_auto"] = "container_auto"
+    type: Literal["container_auto"] = REQUIRED
     """Automatically creates a container for this request"""
 
     file_ids: list[str] | None = None

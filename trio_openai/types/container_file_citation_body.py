@@ -13,7 +13,7 @@ __all__ = ["ContainerFileCitationBody"]
 class ContainerFileCitationBody(BaseModel, kw_only=True):
     """A citation for a container file used to generate a model response."""
 
-    type: Literal["container_file_citation"] = "container_file_citation"
+    type: Literal["container_file_citation"] = REQUIRED
     """The type of the container file citation. Always `container_file_citation`."""
 
     container_id: str = REQUIRED

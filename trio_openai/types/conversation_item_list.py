@@ -14,7 +14,7 @@ __all__ = ["ConversationItemList"]
 class ConversationItemList(BaseModel, kw_only=True):
     """A list of Conversation items."""
 
-    object: Literal["list"] = "list"
+    object: Literal["list"] = REQUIRED
     """The type of object returned, must be `list`."""
 
     data: list[ConversationItem] = REQUIRED

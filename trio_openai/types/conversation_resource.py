@@ -14,7 +14,7 @@ class ConversationResource(BaseModel, kw_only=True):
     id: str = REQUIRED
     """The unique ID of the conversation."""
 
-    object: Literal["conversation"] = "conversation"
+    object: Literal["conversation"] = REQUIRED
     """The object type, which is always `conversation`."""
 
     metadata: Any = REQUIRED

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
-from ._union import OpenEnum
+from ._union import REQUIRED, OpenEnum
 
 __all__ = ["CostsResult", "CostsResultAmount"]
 
@@ -13,7 +13,7 @@ __all__ = ["CostsResult", "CostsResultAmount"]
 class CostsResult(BaseModel, kw_only=True):
     """The aggregated costs details of the specific time bucket."""
 
-    object: Literal["organization.costs.result"] = "organization.costs.result"
+    object: Literal["organization.costs.result"] = REQUIRED
     amount: CostsResultAmount | None = None
     """The monetary value in its associated currency."""
 

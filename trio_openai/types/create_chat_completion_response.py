@@ -39,7 +39,7 @@ class CreateChatCompletionResponse(BaseModel, kw_only=True):
     system_fingerprint: str | None = None
     """Deprecated. This fingerprint represents the backend configuration that the model runs with."""
 
-    object: Literal["chat.completion"] = "chat.completion"
+    object: Literal["chat.completion"] = REQUIRED
     """The object type, which is always `chat.completion`."""
 
     usage: CompletionUsage | None = None

@@ -41,7 +41,7 @@ class CreateChatCompletionStreamResponse(BaseModel, kw_only=True):
     system_fingerprint: str | None = None
     """Deprecated. This fingerprint represents the backend configuration that the model runs with. Can be used in conjunction with the `seed` request parameter to understand when backend changes have been made that might impact determinism."""
 
-    object: Literal["chat.completion.chunk"] = "chat.completion.chunk"
+    object: Literal["chat.completion.chunk"] = REQUIRED
     """The object type, which is always `chat.completion.chunk`."""
 
     usage: CompletionUsage | None = None

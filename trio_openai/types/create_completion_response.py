@@ -33,7 +33,7 @@ class CreateCompletionResponse(BaseModel, kw_only=True):
     system_fingerprint: str | None = None
     """This fingerprint represents the backend configuration that the model runs with."""
 
-    object: Literal["text_completion"] = "text_completion"
+    object: Literal["text_completion"] = REQUIRED
     """The object type, which is always "text_completion" """
 
     usage: CompletionUsage | None = None

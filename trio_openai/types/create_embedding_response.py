@@ -18,7 +18,7 @@ class CreateEmbeddingResponse(BaseModel, kw_only=True):
     model: str = REQUIRED
     """The name of the model used to generate the embedding."""
 
-    object: Literal["list"] = "list"
+    object: Literal["list"] = REQUIRED
     """The object type, which is always "list"."""
 
     usage: CreateEmbeddingResponseUsage = REQUIRED

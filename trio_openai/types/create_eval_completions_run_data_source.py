@@ -32,7 +32,7 @@ __all__ = [
 class CreateEvalCompletionsRunDataSource(BaseModel, kw_only=True):
     """A CompletionsRunDataSource object describing a model sampling configuration."""
 
-    type: Literal["completions"] = "completions"
+    type: Literal["completions"] = REQUIRED
     """The type of run data source. Always `completions`."""
 
     input_messages: CreateEvalCompletionsRunDataSourceInputMessages | None = None
@@ -49,7 +49,7 @@ class CreateEvalCompletionsRunDataSource(BaseModel, kw_only=True):
 class CreateEvalCompletionsRunDataSourceInputMessagesItemReference(BaseModel, kw_only=True):
     """ItemReferenceInputMessages"""
 
-    type: Literal["item_reference"] = "item_reference"
+    type: Literal["item_reference"] = REQUIRED
     """The type of input messages. Always `item_reference`."""
 
     item_reference: str = REQUIRED
@@ -59,7 +59,7 @@ class CreateEvalCompletionsRunDataSourceInputMessagesItemReference(BaseModel, kw
 class CreateEvalCompletionsRunDataSourceInputMessagesTemplate(BaseModel, kw_only=True):
     """TemplateInputMessages"""
 
-    type: Literal["template"] = "template"
+    type: Literal["template"] = REQUIRED
     """The type of input messages. Always `template`."""
 
     template: list[CreateEvalCompletionsRunDataSourceInputMessagesTemplateTemplateItem] = REQUIRED

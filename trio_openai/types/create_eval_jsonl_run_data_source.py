@@ -15,7 +15,7 @@ __all__ = ["CreateEvalJsonlRunDataSource", "CreateEvalJsonlRunDataSourceSource"]
 class CreateEvalJsonlRunDataSource(BaseModel, kw_only=True):
     """A JsonlRunDataSource object with that specifies a JSONL file that matches the eval"""
 
-    type: Literal["jsonl"] = "jsonl"
+    type: Literal["jsonl"] = REQUIRED
     """The type of data source. Always `jsonl`."""
 
     source: CreateEvalJsonlRunDataSourceSource = REQUIRED

@@ -30,7 +30,7 @@ __all__ = [
 class CreateEvalResponsesRunDataSource(BaseModel, kw_only=True):
     """A ResponsesRunDataSource object describing a model sampling configuration."""
 
-    type: Literal["responses"] = "responses"
+    type: Literal["responses"] = REQUIRED
     """The type of run data source. Always `responses`."""
 
     input_messages: CreateEvalResponsesRunDataSourceInputMessages | None = None
@@ -47,7 +47,7 @@ class CreateEvalResponsesRunDataSource(BaseModel, kw_only=True):
 class CreateEvalResponsesRunDataSourceInputMessagesItemReference(BaseModel, kw_only=True):
     """InputMessagesItemReference"""
 
-    type: Literal["item_reference"] = "item_reference"
+    type: Literal["item_reference"] = REQUIRED
     """The type of input messages. Always `item_reference`."""
 
     item_reference: str = REQUIRED
@@ -57,7 +57,7 @@ class CreateEvalResponsesRunDataSourceInputMessagesItemReference(BaseModel, kw_o
 class CreateEvalResponsesRunDataSourceInputMessagesTemplate(BaseModel, kw_only=True):
     """InputMessagesTemplate"""
 
-    type: Literal["template"] = "template"
+    type: Literal["template"] = REQUIRED
     """The type of input messages. Always `template`."""
 
     template: list[CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplateItem] = REQUIRED

@@ -16,7 +16,7 @@ __all__ = ["CreateTranscriptionResponseDiarizedJson", "CreateTranscriptionRespon
 class CreateTranscriptionResponseDiarizedJson(BaseModel, kw_only=True):
     """Represents a diarized transcription response returned by the model, including the combined transcript and speaker-segment annotations."""
 
-    task: Literal["transcribe"] = "transcribe"
+    task: Literal["transcribe"] = REQUIRED
     """The type of task that was run. Always `transcribe`."""
 
     duration: float = REQUIRED

@@ -14,7 +14,7 @@ __all__ = ["CustomGrammarFormatParam"]
 class CustomGrammarFormatParam(BaseModel, kw_only=True):
     """A grammar defined by the user."""
 
-    type: Literal["grammar"] = "grammar"
+    type: Literal["grammar"] = REQUIRED
     """Grammar format. Always `grammar`."""
 
     syntax: GrammarSyntax1 = REQUIRED

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["CustomTextFormatParam"]
 
@@ -12,5 +13,5 @@ __all__ = ["CustomTextFormatParam"]
 class CustomTextFormatParam(BaseModel, kw_only=True):
     """Unconstrained free-form text."""
 
-    type: Literal["text"] = "text"
+    type: Literal["text"] = REQUIRED
     """Unconstrained text format. Always `text`."""

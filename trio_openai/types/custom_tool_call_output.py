@@ -15,7 +15,7 @@ __all__ = ["CustomToolCallOutput"]
 class CustomToolCallOutput(BaseModel, kw_only=True):
     """The output of a custom tool call from your code, being sent back to the model."""
 
-    type: Literal["custom_tool_call_output"] = "custom_tool_call_output"
+    type: Literal["custom_tool_call_output"] = REQUIRED
     """The type of the custom tool call output. Always `custom_tool_call_output`."""
 
     id: str | None = None

@@ -15,7 +15,7 @@ __all__ = ["CustomToolCallResource"]
 class CustomToolCallResource(BaseModel, kw_only=True):
     """A call to a custom tool created by the model."""
 
-    type: Literal["custom_tool_call"] = "custom_tool_call"
+    type: Literal["custom_tool_call"] = REQUIRED
     """The type of the custom tool call. Always `custom_tool_call`."""
 
     id: str = REQUIRED

@@ -16,7 +16,7 @@ __all__ = ["CustomToolParam", "CustomToolParamFormat"]
 class CustomToolParam(BaseModel, kw_only=True):
     """A custom tool that processes input using a specified format. Learn more about   [custom tools](/docs/guides/function-calling#custom-tools)"""
 
-    type: Literal["custom"] = "custom"
+    type: Literal["custom"] = REQUIRED
     """The type of the custom tool. Always `custom`."""
 
     name: str = REQUIRED

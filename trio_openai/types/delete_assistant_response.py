@@ -13,4 +13,4 @@ __all__ = ["DeleteAssistantResponse"]
 class DeleteAssistantResponse(BaseModel, kw_only=True):
     id: str = REQUIRED
     deleted: bool = REQUIRED
-    object: Literal["assistant.deleted"] = "assistant.deleted"
+    object: Literal["assistant.deleted"] = REQUIRED

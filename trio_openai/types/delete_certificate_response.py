@@ -11,7 +11,7 @@ __all__ = ["DeleteCertificateResponse"]
 
 
 class DeleteCertificateResponse(BaseModel, kw_only=True):
-    object: Literal["certificate.deleted"] = "certificate.deleted"
+    object: Literal["certificate.deleted"] = REQUIRED
     """The object type, must be `certificate.deleted`."""
 
     id: str = REQUIRED

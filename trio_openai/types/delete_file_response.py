@@ -12,5 +12,5 @@ __all__ = ["DeleteFileResponse"]
 
 class DeleteFileResponse(BaseModel, kw_only=True):
     id: str = REQUIRED
-    object: Literal["file"] = "file"
+    object: Literal["file"] = REQUIRED
     deleted: bool = REQUIRED

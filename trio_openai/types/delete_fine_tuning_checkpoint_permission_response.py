@@ -14,7 +14,7 @@ class DeleteFineTuningCheckpointPermissionResponse(BaseModel, kw_only=True):
     id: str = REQUIRED
     """The ID of the fine-tuned model checkpoint permission that was deleted."""
 
-    object: Literal["checkpoint.permission"] = "checkpoint.permission"
+    object: Literal["checkpoint.permission"] = REQUIRED
     """The object type, which is always "checkpoint.permission"."""
 
     deleted: bool = REQUIRED

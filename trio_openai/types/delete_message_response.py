@@ -13,4 +13,4 @@ __all__ = ["DeleteMessageResponse"]
 class DeleteMessageResponse(BaseModel, kw_only=True):
     id: str = REQUIRED
     deleted: bool = REQUIRED
-    object: Literal["thread.message.deleted"] = "thread.message.deleted"
+    object: Literal["thread.message.deleted"] = REQUIRED

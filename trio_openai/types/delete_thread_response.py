@@ -13,4 +13,4 @@ __all__ = ["DeleteThreadResponse"]
 class DeleteThreadResponse(BaseModel, kw_only=True):
     id: str = REQUIRED
     deleted: bool = REQUIRED
-    object: Literal["thread.deleted"] = "thread.deleted"
+    object: Literal["thread.deleted"] = REQUIRED

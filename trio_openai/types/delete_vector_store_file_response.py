@@ -13,4 +13,4 @@ __all__ = ["DeleteVectorStoreFileResponse"]
 class DeleteVectorStoreFileResponse(BaseModel, kw_only=True):
     id: str = REQUIRED
     deleted: bool = REQUIRED
-    object: Literal["vector_store.file.deleted"] = "vector_store.file.deleted"
+    object: Literal["vector_store.file.deleted"] = REQUIRED

@@ -13,4 +13,4 @@ __all__ = ["DeleteVectorStoreResponse"]
 class DeleteVectorStoreResponse(BaseModel, kw_only=True):
     id: str = REQUIRED
     deleted: bool = REQUIRED
-    object: Literal["vector_store.deleted"] = "vector_store.deleted"
+    object: Literal["vector_store.deleted"] = REQUIRED

@@ -11,6 +11,6 @@ __all__ = ["DeletedConversationResource"]
 
 
 class DeletedConversationResource(BaseModel, kw_only=True):
-    object: Literal["conversation.deleted"] = "conversation.deleted"
+    object: Literal["conversation.deleted"] = REQUIRED
     deleted: bool = REQUIRED
     id: str = REQUIRED

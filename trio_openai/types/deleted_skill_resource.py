@@ -11,6 +11,6 @@ __all__ = ["DeletedSkillResource"]
 
 
 class DeletedSkillResource(BaseModel, kw_only=True):
-    object: Literal["skill.deleted"] = "skill.deleted"
+    object: Literal["skill.deleted"] = REQUIRED
     deleted: bool = REQUIRED
     id: str = REQUIRED

@@ -11,7 +11,7 @@ __all__ = ["DeletedSkillVersionResource"]
 
 
 class DeletedSkillVersionResource(BaseModel, kw_only=True):
-    object: Literal["skill.version.deleted"] = "skill.version.deleted"
+    object: Literal["skill.version.deleted"] = REQUIRED
     deleted: bool = REQUIRED
     id: str = REQUIRED
     version: str = REQUIRED

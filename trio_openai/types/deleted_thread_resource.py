@@ -16,7 +16,7 @@ class DeletedThreadResource(BaseModel, kw_only=True):
     id: str = REQUIRED
     """Identifier of the deleted thread."""
 
-    object: Literal["chatkit.thread.deleted"] = "chatkit.thread.deleted"
+    object: Literal["chatkit.thread.deleted"] = REQUIRED
     """Type discriminator that is always `chatkit.thread.deleted`."""
 
     deleted: bool = REQUIRED

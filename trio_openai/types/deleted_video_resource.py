@@ -13,7 +13,7 @@ __all__ = ["DeletedVideoResource"]
 class DeletedVideoResource(BaseModel, kw_only=True):
     """Confirmation payload returned after deleting a video."""
 
-    object: Literal["video.deleted"] = "video.deleted"
+    object: Literal["video.deleted"] = REQUIRED
     """The object type that signals the deletion response."""
 
     deleted: bool = REQUIRED

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["DirectToolCallCaller"]
 
 
 class DirectToolCallCaller(BaseModel, kw_only=True):
-    type: Literal["direct"] = "direct"
+    type: Literal["direct"] = REQUIRED

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["DirectToolCallCallerParam"]
 
 
 class DirectToolCallCallerParam(BaseModel, kw_only=True):
-    type: Literal["direct"] = "direct"
+    type: Literal["direct"] = REQUIRED
     """The caller type. Always `direct`."""

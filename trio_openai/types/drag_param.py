@@ -14,7 +14,7 @@ __all__ = ["DragParam"]
 class DragParam(BaseModel, kw_only=True):
     """A drag action."""
 
-    type: Literal["drag"] = "drag"
+    type: Literal["drag"] = REQUIRED
     """Specifies the event type. For a drag action, this property is always set to `drag`."""
 
     path: list[CoordParam] = REQUIRED

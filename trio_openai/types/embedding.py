@@ -19,5 +19,5 @@ class Embedding(BaseModel, kw_only=True):
     embedding: list[float] = REQUIRED
     """The embedding vector, which is a list of floats. The length of vector depends on the model as listed in the [embedding guide](/docs/guides/embeddings)."""
 
-    object: Literal["embedding"] = "embedding"
+    object: Literal["embedding"] = REQUIRED
     """The object type, which is always "embedding"."""

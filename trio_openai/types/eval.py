@@ -21,7 +21,7 @@ __all__ = ["Eval", "EvalDataSourceConfig", "EvalTestingCriteriaItem"]
 class Eval(BaseModel, kw_only=True):
     """An Eval object with a data source config and testing criteria. An Eval represents a task to be done for your LLM integration. Like: - Improve the quality of my chatbot - See how well my chatbot handles customer support - Check if o4-mini is better at my usecase than gpt-4o"""
 
-    object: Literal["eval"] = "eval"
+    object: Literal["eval"] = REQUIRED
     """The object type."""
 
     id: str = REQUIRED

@@ -13,7 +13,7 @@ __all__ = ["EvalCustomDataSourceConfig"]
 class EvalCustomDataSourceConfig(BaseModel, kw_only=True):
     """A CustomDataSourceConfig which specifies the schema of your `item` and optionally `sample` namespaces. The response schema defines the shape of the data that will be: - Used to define your testing criteria and - What data is required when creating a run"""
 
-    type: Literal["custom"] = "custom"
+    type: Literal["custom"] = REQUIRED
     """The type of data source. Always `custom`."""
 
     schema: dict[str, Any] = REQUIRED

@@ -13,7 +13,7 @@ __all__ = ["EvalGraderPython"]
 class EvalGraderPython(BaseModel, kw_only=True):
     """A PythonGrader object that runs a python script on the input."""
 
-    type: Literal["python"] = "python"
+    type: Literal["python"] = REQUIRED
     """The object type, which is always `python`."""
 
     name: str = REQUIRED

@@ -13,7 +13,7 @@ __all__ = ["EvalItemContentOutputText"]
 class EvalItemContentOutputText(BaseModel, kw_only=True):
     """A text output from the model."""
 
-    type: Literal["output_text"] = "output_text"
+    type: Literal["output_text"] = REQUIRED
     """The type of the output text. Always `output_text`."""
 
     text: str = REQUIRED

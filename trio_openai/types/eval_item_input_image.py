@@ -13,7 +13,7 @@ __all__ = ["EvalItemInputImage"]
 class EvalItemInputImage(BaseModel, kw_only=True):
     """An image input block used within EvalItem content arrays."""
 
-    type: Literal["input_image"] = "input_image"
+    type: Literal["input_image"] = REQUIRED
     """The type of the image input. Always `input_image`."""
 
     image_url: str = REQUIRED

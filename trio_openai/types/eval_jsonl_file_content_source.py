@@ -13,7 +13,7 @@ __all__ = ["EvalJsonlFileContentSource", "EvalJsonlFileContentSourceContentItem"
 class EvalJsonlFileContentSource(BaseModel, kw_only=True):
     """EvalJsonlFileContentSource"""
 
-    type: Literal["file_content"] = "file_content"
+    type: Literal["file_content"] = REQUIRED
     """The type of jsonl source. Always `file_content`."""
 
     content: list[EvalJsonlFileContentSourceContentItem] = REQUIRED

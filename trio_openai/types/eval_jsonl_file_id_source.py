@@ -13,7 +13,7 @@ __all__ = ["EvalJsonlFileIdSource"]
 class EvalJsonlFileIdSource(BaseModel, kw_only=True):
     """EvalJsonlFileIdSource"""
 
-    type: Literal["file_id"] = "file_id"
+    type: Literal["file_id"] = REQUIRED
     """The type of jsonl source. Always `file_id`."""
 
     id: str = REQUIRED

@@ -13,7 +13,7 @@ __all__ = ["EvalLogsDataSourceConfig"]
 class EvalLogsDataSourceConfig(BaseModel, kw_only=True):
     """A LogsDataSourceConfig which specifies the metadata property of your logs query. This is usually metadata like `usecase=chatbot` or `prompt-version=v2`, etc. The schema returned by this data source config is used to defined what variables are available in your evals. `item` and `sample` are both defined when using this data source config."""
 
-    type: Literal["logs"] = "logs"
+    type: Literal["logs"] = REQUIRED
     """The type of data source. Always `logs`."""
 
     metadata: dict[str, str] | None = None

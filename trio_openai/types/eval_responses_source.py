@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .reasoning_effort import ReasoningEffort
 
 __all__ = ["EvalResponsesSource"]
@@ -13,7 +14,7 @@ __all__ = ["EvalResponsesSource"]
 class EvalResponsesSource(BaseModel, kw_only=True):
     """A EvalResponsesSource object describing a run data source configuration."""
 
-    type: Literal["responses"] = "responses"
+    type: Literal["responses"] = REQUIRED
     """The type of run data source. Always `responses`."""
 
     metadata: dict[str, Any] | None = None

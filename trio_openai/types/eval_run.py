@@ -23,7 +23,7 @@ __all__ = [
 class EvalRun(BaseModel, kw_only=True):
     """A schema representing an evaluation run."""
 
-    object: Literal["eval.run"] = "eval.run"
+    object: Literal["eval.run"] = REQUIRED
     """The type of the object. Always "eval.run"."""
 
     id: str = REQUIRED

@@ -21,7 +21,7 @@ __all__ = [
 class EvalRunOutputItem(BaseModel, kw_only=True):
     """A schema representing an evaluation run output item."""
 
-    object: Literal["eval.run.output_item"] = "eval.run.output_item"
+    object: Literal["eval.run.output_item"] = REQUIRED
     """The type of the object. Always "eval.run.output_item"."""
 
     id: str = REQUIRED

@@ -13,7 +13,7 @@ __all__ = ["EvalStoredCompletionsDataSourceConfig"]
 class EvalStoredCompletionsDataSourceConfig(BaseModel, kw_only=True):
     """Deprecated. Deprecated in favor of LogsDataSourceConfig."""
 
-    type: Literal["stored_completions"] = "stored_completions"
+    type: Literal["stored_completions"] = REQUIRED
     """The type of data source. Always `stored_completions`."""
 
     metadata: dict[str, str] | None = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["EvalStoredCompletionsSource"]
 
@@ -12,7 +13,7 @@ __all__ = ["EvalStoredCompletionsSource"]
 class EvalStoredCompletionsSource(BaseModel, kw_only=True):
     """A StoredCompletionsRunDataSource configuration describing a set of filters"""
 
-    type: Literal["stored_completions"] = "stored_completions"
+    type: Literal["stored_completions"] = REQUIRED
     """The type of source. Always `stored_completions`."""
 
     metadata: dict[str, str] | None = None

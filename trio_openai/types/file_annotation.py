@@ -14,7 +14,7 @@ __all__ = ["FileAnnotation"]
 class FileAnnotation(BaseModel, kw_only=True):
     """Annotation that references an uploaded file."""
 
-    type: Literal["file"] = "file"
+    type: Literal["file"] = REQUIRED
     """Type discriminator that is always `file` for this annotation."""
 
     source: FileAnnotationSource = REQUIRED

@@ -13,7 +13,7 @@ __all__ = ["FileAnnotationSource"]
 class FileAnnotationSource(BaseModel, kw_only=True):
     """Attachment source referenced by an annotation."""
 
-    type: Literal["file"] = "file"
+    type: Literal["file"] = REQUIRED
     """Type discriminator that is always `file`."""
 
     filename: str = REQUIRED

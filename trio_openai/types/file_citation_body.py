@@ -13,7 +13,7 @@ __all__ = ["FileCitationBody"]
 class FileCitationBody(BaseModel, kw_only=True):
     """A citation to a file."""
 
-    type: Literal["file_citation"] = "file_citation"
+    type: Literal["file_citation"] = REQUIRED
     """The type of the file citation. Always `file_citation`."""
 
     file_id: str = REQUIRED

@@ -13,7 +13,7 @@ __all__ = ["FilePath"]
 class FilePath(BaseModel, kw_only=True):
     """A path to a file."""
 
-    type: Literal["file_path"] = "file_path"
+    type: Literal["file_path"] = REQUIRED
     """The type of the file path. Always `file_path`."""
 
     file_id: str = REQUIRED

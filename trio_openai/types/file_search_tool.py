@@ -15,7 +15,7 @@ __all__ = ["FileSearchTool"]
 class FileSearchTool(BaseModel, kw_only=True):
     """A tool that searches for relevant content from uploaded files. Learn more about the [file search tool](https://platform.openai.com/docs/guides/tools-file-search)."""
 
-    type: Literal["file_search"] = "file_search"
+    type: Literal["file_search"] = REQUIRED
     """The type of the file search tool. Always `file_search`."""
 
     vector_store_ids: list[str] = REQUIRED

@@ -16,7 +16,7 @@ class FileSearchToolCall(BaseModel, kw_only=True):
     id: str = REQUIRED
     """The unique ID of the file search tool call."""
 
-    type: Literal["file_search_call"] = "file_search_call"
+    type: Literal["file_search_call"] = REQUIRED
     """The type of the file search tool call. Always `file_search_call`."""
 
     status: OpenEnum[Literal["in_progress", "searching", "completed", "incomplete", "failed"]] = REQUIRED

@@ -22,5 +22,5 @@ class FineTuningCheckpointPermission(BaseModel, kw_only=True):
     project_id: str = REQUIRED
     """The project identifier that the permission is for."""
 
-    object: Literal["checkpoint.permission"] = "checkpoint.permission"
+    object: Literal["checkpoint.permission"] = REQUIRED
     """The object type, which is always "checkpoint.permission"."""

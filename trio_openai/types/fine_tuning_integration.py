@@ -13,7 +13,7 @@ __all__ = ["FineTuningIntegration", "FineTuningIntegrationWandb"]
 class FineTuningIntegration(BaseModel, kw_only=True):
     """Fine-Tuning Job Integration"""
 
-    type: Literal["wandb"] = "wandb"
+    type: Literal["wandb"] = REQUIRED
     """The type of the integration being enabled for the fine-tuning job"""
 
     wandb: FineTuningIntegrationWandb = REQUIRED

@@ -30,7 +30,7 @@ class FineTuningJob(BaseModel, kw_only=True):
     model: str = REQUIRED
     """The base model that is being fine-tuned."""
 
-    object: Literal["fine_tuning.job"] = "fine_tuning.job"
+    object: Literal["fine_tuning.job"] = REQUIRED
     """The object type, which is always "fine_tuning.job"."""
 
     organization_id: str = REQUIRED

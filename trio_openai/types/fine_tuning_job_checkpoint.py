@@ -31,7 +31,7 @@ class FineTuningJobCheckpoint(BaseModel, kw_only=True):
     fine_tuning_job_id: str = REQUIRED
     """The name of the fine-tuning job that this checkpoint was created from."""
 
-    object: Literal["fine_tuning.job.checkpoint"] = "fine_tuning.job.checkpoint"
+    object: Literal["fine_tuning.job.checkpoint"] = REQUIRED
     """The object type, which is always "fine_tuning.job.checkpoint"."""
 
 

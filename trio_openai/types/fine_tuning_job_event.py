@@ -13,7 +13,7 @@ __all__ = ["FineTuningJobEvent"]
 class FineTuningJobEvent(BaseModel, kw_only=True):
     """Fine-tuning job event object"""
 
-    object: Literal["fine_tuning.job.event"] = "fine_tuning.job.event"
+    object: Literal["fine_tuning.job.event"] = REQUIRED
     """The object type, which is always "fine_tuning.job.event"."""
 
     id: str = REQUIRED

@@ -20,7 +20,7 @@ class FunctionCallOutputItemParam(BaseModel, kw_only=True):
 
     id: str | None = None
     call_id: str | None = None
-    type: Literal["function_call_output"] = "function_call_output"
+    type: Literal["function_call_output"] = REQUIRED
     """The type of the function tool call output. Always `function_call_output`."""
 
     output: str | list[FunctionCallOutputItemParamOutputVariant2Item] = REQUIRED

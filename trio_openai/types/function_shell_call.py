@@ -18,7 +18,7 @@ __all__ = ["FunctionShellCall", "FunctionShellCallEnvironment"]
 class FunctionShellCall(BaseModel, kw_only=True):
     """A tool call that executes one or more shell commands in a managed environment."""
 
-    type: Literal["shell_call"] = "shell_call"
+    type: Literal["shell_call"] = REQUIRED
     """The type of the item. Always `shell_call`."""
 
     id: str = REQUIRED

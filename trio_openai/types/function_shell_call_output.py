@@ -16,7 +16,7 @@ __all__ = ["FunctionShellCallOutput"]
 class FunctionShellCallOutput(BaseModel, kw_only=True):
     """The output of a shell tool call that was emitted."""
 
-    type: Literal["shell_call_output"] = "shell_call_output"
+    type: Literal["shell_call_output"] = REQUIRED
     """The type of the shell call output. Always `shell_call_output`."""
 
     id: str = REQUIRED

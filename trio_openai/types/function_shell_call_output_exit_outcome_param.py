@@ -13,7 +13,7 @@ __all__ = ["FunctionShellCallOutputExitOutcomeParam"]
 class FunctionShellCallOutputExitOutcomeParam(BaseModel, kw_only=True):
     """Indicates that the shell commands finished and returned an exit code."""
 
-    type: Literal["exit"] = "exit"
+    type: Literal["exit"] = REQUIRED
     """The outcome type. Always `exit`."""
 
     exit_code: int = REQUIRED

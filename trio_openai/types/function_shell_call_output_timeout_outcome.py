@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["FunctionShellCallOutputTimeoutOutcome"]
 
@@ -12,5 +13,5 @@ __all__ = ["FunctionShellCallOutputTimeoutOutcome"]
 class FunctionShellCallOutputTimeoutOutcome(BaseModel, kw_only=True):
     """Indicates that the shell call exceeded its configured time limit."""
 
-    type: Literal["timeout"] = "timeout"
+    type: Literal["timeout"] = REQUIRED
     """The outcome type. Always `timeout`."""

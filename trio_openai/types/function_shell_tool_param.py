@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from ._base import BaseModel
-from ._union import tagged_union
+from ._union import REQUIRED, tagged_union
 from .callable_tool_allowed_caller import CallableToolAllowedCaller
 from .container_auto_param import ContainerAutoParam
 from .container_reference_param import ContainerReferenceParam
@@ -17,7 +17,7 @@ __all__ = ["FunctionShellToolParam", "FunctionShellToolParamEnvironment"]
 class FunctionShellToolParam(BaseModel, kw_only=True):
     """A tool that allows the model to execute shell commands."""
 
-    type: Literal["shell"] = "shell"
+    type: Literal["shell"] = REQUIRED
     """The type of the shell tool. Always `shell`."""
 
     environment: FunctionShellToolParamEnvironment | None = None

@@ -18,7 +18,7 @@ class FunctionToolCallOutput(BaseModel, kw_only=True):
     id: str | None = None
     """The unique ID of the function tool call output. Populated when this item is returned via API."""
 
-    type: Literal["function_call_output"] = "function_call_output"
+    type: Literal["function_call_output"] = REQUIRED
     """The type of the function tool call output. Always `function_call_output`."""
 
     call_id: str | None = None

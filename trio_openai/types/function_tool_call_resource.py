@@ -18,7 +18,7 @@ class FunctionToolCallResource(BaseModel, kw_only=True):
     id: str = REQUIRED
     """The unique ID of the function tool call."""
 
-    type: Literal["function_call"] = "function_call"
+    type: Literal["function_call"] = REQUIRED
     """The type of the function tool call. Always `function_call`."""
 
     call_id: str = REQUIRED

@@ -16,7 +16,7 @@ class FunctionToolParam(BaseModel, kw_only=True):
     description: str | None = None
     parameters: dict[str, Any] | None = None
     strict: bool | None = None
-    type: Literal["function"] = "function"
+    type: Literal["function"] = REQUIRED
     output_schema: dict[str, Any] | None = None
     defer_loading: bool | None = None
     """Whether this function should be deferred and discovered via tool search."""

@@ -14,7 +14,7 @@ __all__ = ["GraderLabelModel"]
 class GraderLabelModel(BaseModel, kw_only=True):
     """A LabelModelGrader object which uses a model to assign labels to each item in the evaluation."""
 
-    type: Literal["label_model"] = "label_model"
+    type: Literal["label_model"] = REQUIRED
     """The object type, which is always `label_model`."""
 
     name: str = REQUIRED

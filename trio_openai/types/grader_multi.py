@@ -18,7 +18,7 @@ __all__ = ["GraderMulti", "GraderMultiGraders"]
 class GraderMulti(BaseModel, kw_only=True):
     """A MultiGrader object combines the output of multiple graders to produce a single score."""
 
-    type: Literal["multi"] = "multi"
+    type: Literal["multi"] = REQUIRED
     """The object type, which is always `multi`."""
 
     name: str = REQUIRED

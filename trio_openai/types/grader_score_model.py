@@ -15,7 +15,7 @@ __all__ = ["GraderScoreModel"]
 class GraderScoreModel(BaseModel, kw_only=True):
     """A ScoreModelGrader object that uses a model to assign a score to the input."""
 
-    type: Literal["score_model"] = "score_model"
+    type: Literal["score_model"] = REQUIRED
     """The object type, which is always `score_model`."""
 
     name: str = REQUIRED

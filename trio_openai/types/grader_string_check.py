@@ -13,7 +13,7 @@ __all__ = ["GraderStringCheck"]
 class GraderStringCheck(BaseModel, kw_only=True):
     """A StringCheckGrader object that performs a string comparison between input and reference using a specified operation."""
 
-    type: Literal["string_check"] = "string_check"
+    type: Literal["string_check"] = REQUIRED
     """The object type, which is always `string_check`."""
 
     name: str = REQUIRED

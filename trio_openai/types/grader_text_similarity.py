@@ -13,7 +13,7 @@ __all__ = ["GraderTextSimilarity"]
 class GraderTextSimilarity(BaseModel, kw_only=True):
     """A TextSimilarityGrader object which grades text based on similarity metrics."""
 
-    type: Literal["text_similarity"] = "text_similarity"
+    type: Literal["text_similarity"] = REQUIRED
     """The type of grader."""
 
     name: str = REQUIRED

@@ -13,7 +13,7 @@ __all__ = ["Group"]
 class Group(BaseModel, kw_only=True):
     """Summary information about a group returned in role assignment responses."""
 
-    object: Literal["group"] = "group"
+    object: Literal["group"] = REQUIRED
     """Always `group`."""
 
     id: str = REQUIRED

@@ -13,7 +13,7 @@ __all__ = ["GroupDeletedResource"]
 class GroupDeletedResource(BaseModel, kw_only=True):
     """Confirmation payload returned after deleting a group."""
 
-    object: Literal["group.deleted"] = "group.deleted"
+    object: Literal["group.deleted"] = REQUIRED
     """Always `group.deleted`."""
 
     id: str = REQUIRED

@@ -15,7 +15,7 @@ __all__ = ["GroupRoleAssignment"]
 class GroupRoleAssignment(BaseModel, kw_only=True):
     """Role assignment linking a group to a role."""
 
-    object: Literal["group.role"] = "group.role"
+    object: Literal["group.role"] = REQUIRED
     """Always `group.role`."""
 
     group: Group = REQUIRED

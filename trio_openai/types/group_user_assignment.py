@@ -13,7 +13,7 @@ __all__ = ["GroupUserAssignment"]
 class GroupUserAssignment(BaseModel, kw_only=True):
     """Confirmation payload returned after adding a user to a group."""
 
-    object: Literal["group.user"] = "group.user"
+    object: Literal["group.user"] = REQUIRED
     """Always `group.user`."""
 
     user_id: str = REQUIRED

@@ -13,7 +13,7 @@ __all__ = ["GroupUserDeletedResource"]
 class GroupUserDeletedResource(BaseModel, kw_only=True):
     """Confirmation payload returned after removing a user from a group."""
 
-    object: Literal["group.user.deleted"] = "group.user.deleted"
+    object: Literal["group.user.deleted"] = REQUIRED
     """Always `group.user.deleted`."""
 
     deleted: bool = REQUIRED

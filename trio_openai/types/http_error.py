@@ -11,6 +11,6 @@ __all__ = ["HTTPError"]
 
 
 class HTTPError(BaseModel, kw_only=True):
-    type: Literal["http_error"] = "http_error"
+    type: Literal["http_error"] = REQUIRED
     code: int = REQUIRED
     message: str = REQUIRED

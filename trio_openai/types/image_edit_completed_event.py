@@ -14,7 +14,7 @@ __all__ = ["ImageEditCompletedEvent"]
 class ImageEditCompletedEvent(BaseModel, kw_only=True):
     """Emitted when image editing has completed and the final image is available."""
 
-    type: Literal["image_edit.completed"] = "image_edit.completed"
+    type: Literal["image_edit.completed"] = REQUIRED
     """The type of the event. Always `image_edit.completed`."""
 
     b64_json: str = REQUIRED

@@ -13,7 +13,7 @@ __all__ = ["ImageEditPartialImageEvent"]
 class ImageEditPartialImageEvent(BaseModel, kw_only=True):
     """Emitted when a partial image is available during image editing streaming."""
 
-    type: Literal["image_edit.partial_image"] = "image_edit.partial_image"
+    type: Literal["image_edit.partial_image"] = REQUIRED
     """The type of the event. Always `image_edit.partial_image`."""
 
     b64_json: str = REQUIRED

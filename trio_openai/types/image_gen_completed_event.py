@@ -14,7 +14,7 @@ __all__ = ["ImageGenCompletedEvent"]
 class ImageGenCompletedEvent(BaseModel, kw_only=True):
     """Emitted when image generation has completed and the final image is available."""
 
-    type: Literal["image_generation.completed"] = "image_generation.completed"
+    type: Literal["image_generation.completed"] = REQUIRED
     """The type of the event. Always `image_generation.completed`."""
 
     b64_json: str = REQUIRED

@@ -13,7 +13,7 @@ __all__ = ["ImageGenPartialImageEvent"]
 class ImageGenPartialImageEvent(BaseModel, kw_only=True):
     """Emitted when a partial image is available during image generation streaming."""
 
-    type: Literal["image_generation.partial_image"] = "image_generation.partial_image"
+    type: Literal["image_generation.partial_image"] = REQUIRED
     """The type of the event. Always `image_generation.partial_image`."""
 
     b64_json: str = REQUIRED

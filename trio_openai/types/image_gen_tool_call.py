@@ -13,7 +13,7 @@ __all__ = ["ImageGenToolCall"]
 class ImageGenToolCall(BaseModel, kw_only=True):
     """An image generation request made by the model."""
 
-    type: Literal["image_generation_call"] = "image_generation_call"
+    type: Literal["image_generation_call"] = REQUIRED
     """The type of the image generation call. Always `image_generation_call`."""
 
     id: str = REQUIRED

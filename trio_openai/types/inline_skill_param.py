@@ -12,7 +12,7 @@ __all__ = ["InlineSkillParam"]
 
 
 class InlineSkillParam(BaseModel, kw_only=True):
-    type: Literal["inline"] = "inline"
+    type: Literal["inline"] = REQUIRED
     """Defines an inline skill for this request."""
 
     name: str = REQUIRED

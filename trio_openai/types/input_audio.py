@@ -13,7 +13,7 @@ __all__ = ["InputAudio", "InputAudioInputAudio"]
 class InputAudio(BaseModel, kw_only=True):
     """An audio input to the model."""
 
-    type: Literal["input_audio"] = "input_audio"
+    type: Literal["input_audio"] = REQUIRED
     """The type of the input item. Always `input_audio`."""
 
     input_audio: InputAudioInputAudio = REQUIRED

@@ -15,7 +15,7 @@ __all__ = ["InputImageContent"]
 class InputImageContent(BaseModel, kw_only=True):
     """An image input to the model. Learn about [image inputs](/docs/guides/vision)."""
 
-    type: Literal["input_image"] = "input_image"
+    type: Literal["input_image"] = REQUIRED
     """The type of the input item. Always `input_image`."""
 
     image_url: str | None = None

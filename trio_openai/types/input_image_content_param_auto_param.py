@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .detail_enum import DetailEnum
 from .prompt_cache_breakpoint_param import PromptCacheBreakpointParam
 
@@ -14,7 +15,7 @@ __all__ = ["InputImageContentParamAutoParam"]
 class InputImageContentParamAutoParam(BaseModel, kw_only=True):
     """An image input to the model. Learn about [image inputs](/docs/guides/vision)"""
 
-    type: Literal["input_image"] = "input_image"
+    type: Literal["input_image"] = REQUIRED
     """The type of the input item. Always `input_image`."""
 
     image_url: str | None = None

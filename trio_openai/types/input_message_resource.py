@@ -14,7 +14,7 @@ __all__ = ["InputMessageResource"]
 class InputMessageResource(BaseModel, kw_only=True):
     """A message input to the model with a role indicating instruction following hierarchy. Instructions given with the `developer` or `system` role take precedence over instructions given with the `user` role."""
 
-    type: Literal["message"] = "message"
+    type: Literal["message"] = REQUIRED
     """The type of the message input. Always set to `message`."""
 
     role: OpenEnum[Literal["user", "system", "developer"]] = REQUIRED

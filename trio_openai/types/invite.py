@@ -13,7 +13,7 @@ __all__ = ["Invite", "InviteProjectsItem"]
 class Invite(BaseModel, kw_only=True):
     """Represents an individual `invite` to the organization."""
 
-    object: Literal["organization.invite"] = "organization.invite"
+    object: Literal["organization.invite"] = REQUIRED
     """The object type, which is always `organization.invite`"""
 
     id: str = REQUIRED

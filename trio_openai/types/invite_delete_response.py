@@ -11,7 +11,7 @@ __all__ = ["InviteDeleteResponse"]
 
 
 class InviteDeleteResponse(BaseModel, kw_only=True):
-    object: Literal["organization.invite.deleted"] = "organization.invite.deleted"
+    object: Literal["organization.invite.deleted"] = REQUIRED
     """The object type, which is always `organization.invite.deleted`"""
 
     id: str = REQUIRED

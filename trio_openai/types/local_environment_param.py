@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .local_skill_param import LocalSkillParam
 
 __all__ = ["LocalEnvironmentParam"]
 
 
 class LocalEnvironmentParam(BaseModel, kw_only=True):
-    type: Literal["local"] = "local"
+    type: Literal["local"] = REQUIRED
     """Use a local computer environment."""
 
     skills: list[LocalSkillParam] | None = None

@@ -13,7 +13,7 @@ __all__ = ["LocalShellExecAction"]
 class LocalShellExecAction(BaseModel, kw_only=True):
     """Execute a shell command on the server."""
 
-    type: Literal["exec"] = "exec"
+    type: Literal["exec"] = REQUIRED
     """The type of the local shell action. Always `exec`."""
 
     command: list[str] = REQUIRED

@@ -14,7 +14,7 @@ __all__ = ["LocalShellToolCall"]
 class LocalShellToolCall(BaseModel, kw_only=True):
     """A tool call to run a command on the local shell."""
 
-    type: Literal["local_shell_call"] = "local_shell_call"
+    type: Literal["local_shell_call"] = REQUIRED
     """The type of the local shell call. Always `local_shell_call`."""
 
     id: str = REQUIRED

@@ -13,7 +13,7 @@ __all__ = ["LocalShellToolCallOutput"]
 class LocalShellToolCallOutput(BaseModel, kw_only=True):
     """The output of a local shell tool call."""
 
-    type: Literal["local_shell_call_output"] = "local_shell_call_output"
+    type: Literal["local_shell_call_output"] = REQUIRED
     """The type of the local shell tool call output. Always `local_shell_call_output`."""
 
     id: str = REQUIRED

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["LocalShellToolParam"]
 
@@ -12,5 +13,5 @@ __all__ = ["LocalShellToolParam"]
 class LocalShellToolParam(BaseModel, kw_only=True):
     """A tool that allows the model to execute shell commands in a local environment."""
 
-    type: Literal["local_shell"] = "local_shell"
+    type: Literal["local_shell"] = REQUIRED
     """The type of the local shell tool. Always `local_shell`."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["LockedStatus"]
 
@@ -12,7 +13,7 @@ __all__ = ["LockedStatus"]
 class LockedStatus(BaseModel, kw_only=True):
     """Indicates that a thread is locked and cannot accept new input."""
 
-    type: Literal["locked"] = "locked"
+    type: Literal["locked"] = REQUIRED
     """Status discriminator that is always `locked`."""
 
     reason: str | None = None

@@ -13,7 +13,7 @@ __all__ = ["MCPApprovalRequest"]
 class MCPApprovalRequest(BaseModel, kw_only=True):
     """A request for human approval of a tool invocation."""
 
-    type: Literal["mcp_approval_request"] = "mcp_approval_request"
+    type: Literal["mcp_approval_request"] = REQUIRED
     """The type of the item. Always `mcp_approval_request`."""
 
     id: str = REQUIRED

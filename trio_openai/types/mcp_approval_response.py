@@ -13,7 +13,7 @@ __all__ = ["MCPApprovalResponse"]
 class MCPApprovalResponse(BaseModel, kw_only=True):
     """A response to an MCP approval request."""
 
-    type: Literal["mcp_approval_response"] = "mcp_approval_response"
+    type: Literal["mcp_approval_response"] = REQUIRED
     """The type of the item. Always `mcp_approval_response`."""
 
     id: str | None = None

@@ -14,7 +14,7 @@ __all__ = ["MCPListTools"]
 class MCPListTools(BaseModel, kw_only=True):
     """A list of tools available on an MCP server."""
 
-    type: Literal["mcp_list_tools"] = "mcp_list_tools"
+    type: Literal["mcp_list_tools"] = REQUIRED
     """The type of the item. Always `mcp_list_tools`."""
 
     id: str = REQUIRED

@@ -11,6 +11,6 @@ __all__ = ["MCPProtocolError"]
 
 
 class MCPProtocolError(BaseModel, kw_only=True):
-    type: Literal["mcp_protocol_error"] = "mcp_protocol_error"
+    type: Literal["mcp_protocol_error"] = REQUIRED
     code: int = REQUIRED
     message: str = REQUIRED

@@ -15,7 +15,7 @@ __all__ = ["MCPTool", "MCPToolRequireApprovalVariant1"]
 class MCPTool(BaseModel, kw_only=True):
     """Give the model access to additional tools via remote Model Context Protocol (MCP) servers. [Learn more about MCP](/docs/guides/tools-remote-mcp)."""
 
-    type: Literal["mcp"] = "mcp"
+    type: Literal["mcp"] = REQUIRED
     """The type of the MCP tool. Always `mcp`."""
 
     server_label: str = REQUIRED

@@ -15,7 +15,7 @@ __all__ = ["MCPToolCall"]
 class MCPToolCall(BaseModel, kw_only=True):
     """An invocation of a tool on an MCP server."""
 
-    type: Literal["mcp_call"] = "mcp_call"
+    type: Literal["mcp_call"] = REQUIRED
     """The type of the item. Always `mcp_call`."""
 
     id: str = REQUIRED

@@ -25,7 +25,7 @@ __all__ = ["Message", "MessageContentItem"]
 class Message(BaseModel, kw_only=True):
     """A message to or from the model."""
 
-    type: Literal["message"] = "message"
+    type: Literal["message"] = REQUIRED
     """The type of the message. Always set to `message`."""
 
     id: str = REQUIRED

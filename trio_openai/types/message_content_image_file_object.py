@@ -13,7 +13,7 @@ __all__ = ["MessageContentImageFileObject", "MessageContentImageFileObjectImageF
 class MessageContentImageFileObject(BaseModel, kw_only=True):
     """References an image [File](/docs/api-reference/files) in the content of a message."""
 
-    type: Literal["image_file"] = "image_file"
+    type: Literal["image_file"] = REQUIRED
     """Always `image_file`."""
 
     image_file: MessageContentImageFileObjectImageFile = REQUIRED

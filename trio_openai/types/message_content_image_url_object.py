@@ -13,7 +13,7 @@ __all__ = ["MessageContentImageUrlObject", "MessageContentImageUrlObjectImageUrl
 class MessageContentImageUrlObject(BaseModel, kw_only=True):
     """References an image URL in the content of a message."""
 
-    type: Literal["image_url"] = "image_url"
+    type: Literal["image_url"] = REQUIRED
     """The type of the content part."""
 
     image_url: MessageContentImageUrlObjectImageUrl = REQUIRED

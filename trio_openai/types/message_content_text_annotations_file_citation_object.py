@@ -16,7 +16,7 @@ __all__ = [
 class MessageContentTextAnnotationsFileCitationObject(BaseModel, kw_only=True):
     """A citation within the message that points to a specific quote from a specific File associated with the assistant or the message. Generated when the assistant uses the "file_search" tool to search files."""
 
-    type: Literal["file_citation"] = "file_citation"
+    type: Literal["file_citation"] = REQUIRED
     """Always `file_citation`."""
 
     text: str = REQUIRED

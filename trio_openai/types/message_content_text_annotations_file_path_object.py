@@ -16,7 +16,7 @@ __all__ = [
 class MessageContentTextAnnotationsFilePathObject(BaseModel, kw_only=True):
     """A URL for the file that's generated when the assistant used the `code_interpreter` tool to generate a file."""
 
-    type: Literal["file_path"] = "file_path"
+    type: Literal["file_path"] = REQUIRED
     """Always `file_path`."""
 
     text: str = REQUIRED

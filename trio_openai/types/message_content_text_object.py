@@ -21,7 +21,7 @@ __all__ = [
 class MessageContentTextObject(BaseModel, kw_only=True):
     """The text content that is part of a message."""
 
-    type: Literal["text"] = "text"
+    type: Literal["text"] = REQUIRED
     """Always `text`."""
 
     text: MessageContentTextObjectText = REQUIRED

@@ -28,7 +28,7 @@ class MessageObject(BaseModel, kw_only=True):
     id: str = REQUIRED
     """The identifier, which can be referenced in API endpoints."""
 
-    object: Literal["thread.message"] = "thread.message"
+    object: Literal["thread.message"] = REQUIRED
     """The object type, which is always `thread.message`."""
 
     created_at: int = REQUIRED

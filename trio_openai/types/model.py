@@ -19,7 +19,7 @@ class Model(BaseModel, kw_only=True):
     created: int = REQUIRED
     """The Unix timestamp (in seconds) when the model was created."""
 
-    object: Literal["model"] = "model"
+    object: Literal["model"] = REQUIRED
     """The object type, which is always "model"."""
 
     owned_by: str = REQUIRED

@@ -13,7 +13,7 @@ __all__ = ["ModerationErrorBody"]
 class ModerationErrorBody(BaseModel, kw_only=True):
     """An error produced while attempting moderation for the response input or output."""
 
-    type: Literal["error"] = "error"
+    type: Literal["error"] = REQUIRED
     """The object type, which was always `error` for moderation failures."""
 
     code: str = REQUIRED

@@ -30,7 +30,7 @@ class OpenAIFile(BaseModel, kw_only=True):
     filename: str = REQUIRED
     """The name of the file."""
 
-    object: Literal["file"] = "file"
+    object: Literal["file"] = REQUIRED
     """The object type, which is always `file`."""
 
     purpose: OpenEnum[

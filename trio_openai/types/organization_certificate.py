@@ -13,7 +13,7 @@ __all__ = ["OrganizationCertificate", "OrganizationCertificateCertificateDetails
 class OrganizationCertificate(BaseModel, kw_only=True):
     """Represents an individual certificate configured at the organization level."""
 
-    object: Literal["organization.certificate"] = "organization.certificate"
+    object: Literal["organization.certificate"] = REQUIRED
     """The object type, which is always `organization.certificate`."""
 
     id: str = REQUIRED

@@ -13,7 +13,7 @@ __all__ = ["OrganizationDataRetention"]
 class OrganizationDataRetention(BaseModel, kw_only=True):
     """Represents the organization's data retention control setting."""
 
-    object: Literal["organization.data_retention"] = "organization.data_retention"
+    object: Literal["organization.data_retention"] = REQUIRED
     """The object type, which is always `organization.data_retention`."""
 
     type: OpenEnum[

@@ -13,7 +13,7 @@ __all__ = ["OrganizationProjectCertificate", "OrganizationProjectCertificateCert
 class OrganizationProjectCertificate(BaseModel, kw_only=True):
     """Represents an individual certificate configured at the project level."""
 
-    object: Literal["organization.project.certificate"] = "organization.project.certificate"
+    object: Literal["organization.project.certificate"] = REQUIRED
     """The object type, which is always `organization.project.certificate`."""
 
     id: str = REQUIRED

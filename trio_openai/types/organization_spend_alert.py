@@ -17,7 +17,7 @@ class OrganizationSpendAlert(BaseModel, kw_only=True):
     id: str = REQUIRED
     """The identifier, which can be referenced in API endpoints."""
 
-    object: Literal["organization.spend_alert"] = "organization.spend_alert"
+    object: Literal["organization.spend_alert"] = REQUIRED
     """The object type, which is always `organization.spend_alert`."""
 
     threshold_amount: int = REQUIRED

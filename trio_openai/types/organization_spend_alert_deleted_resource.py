@@ -16,7 +16,7 @@ class OrganizationSpendAlertDeletedResource(BaseModel, kw_only=True):
     id: str = REQUIRED
     """The deleted spend alert ID."""
 
-    object: Literal["organization.spend_alert.deleted"] = "organization.spend_alert.deleted"
+    object: Literal["organization.spend_alert.deleted"] = REQUIRED
     """Always `organization.spend_alert.deleted`."""
 
     deleted: bool = REQUIRED

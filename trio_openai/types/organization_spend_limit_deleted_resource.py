@@ -13,7 +13,7 @@ __all__ = ["OrganizationSpendLimitDeletedResource"]
 class OrganizationSpendLimitDeletedResource(BaseModel, kw_only=True):
     """Confirmation payload returned after deleting an organization hard spend limit."""
 
-    object: Literal["organization.spend_limit.deleted"] = "organization.spend_limit.deleted"
+    object: Literal["organization.spend_limit.deleted"] = REQUIRED
     """The object type, which is always `organization.spend_limit.deleted`."""
 
     deleted: bool = REQUIRED

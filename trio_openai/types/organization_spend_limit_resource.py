@@ -16,7 +16,7 @@ __all__ = ["OrganizationSpendLimitResource"]
 class OrganizationSpendLimitResource(BaseModel, kw_only=True):
     """Represents a hard spend limit configured at the organization level."""
 
-    object: Literal["organization.spend_limit"] = "organization.spend_limit"
+    object: Literal["organization.spend_limit"] = REQUIRED
     """The object type, which is always `organization.spend_limit`."""
 
     threshold_amount: int = REQUIRED

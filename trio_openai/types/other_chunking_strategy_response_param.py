@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["OtherChunkingStrategyResponseParam"]
 
@@ -12,5 +13,5 @@ __all__ = ["OtherChunkingStrategyResponseParam"]
 class OtherChunkingStrategyResponseParam(BaseModel, kw_only=True):
     """This is returned when the chunking strategy is unknown. Typically, this is because the file was indexed before the `chunking_strategy` concept was introduced in the API."""
 
-    type: Literal["other"] = "other"
+    type: Literal["other"] = REQUIRED
     """Always `other`."""

@@ -18,10 +18,10 @@ class OutputMessage(BaseModel, kw_only=True):
     id: str = REQUIRED
     """The unique ID of the output message."""
 
-    type: Literal["message"] = "message"
+    type: Literal["message"] = REQUIRED
     """The type of the output message. Always `message`."""
 
-    role: Literal["assistant"] = "assistant"
+    role: Literal["assistant"] = REQUIRED
     """The role of the output message. Always `assistant`."""
 
     content: list[OutputMessageContent] = REQUIRED

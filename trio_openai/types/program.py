@@ -11,7 +11,7 @@ __all__ = ["Program"]
 
 
 class Program(BaseModel, kw_only=True):
-    type: Literal["program"] = "program"
+    type: Literal["program"] = REQUIRED
     """The type of the item. Always `program`."""
 
     id: str = REQUIRED

@@ -14,7 +14,7 @@ class ProgramItemParam(BaseModel, kw_only=True):
     id: str = REQUIRED
     """The unique ID of this program item."""
 
-    type: Literal["program"] = "program"
+    type: Literal["program"] = REQUIRED
     """The item type. Always `program`."""
 
     call_id: str = REQUIRED

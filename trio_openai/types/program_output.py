@@ -12,7 +12,7 @@ __all__ = ["ProgramOutput"]
 
 
 class ProgramOutput(BaseModel, kw_only=True):
-    type: Literal["program_output"] = "program_output"
+    type: Literal["program_output"] = REQUIRED
     """The type of the item. Always `program_output`."""
 
     id: str = REQUIRED

@@ -15,7 +15,7 @@ class ProgramOutputItemParam(BaseModel, kw_only=True):
     id: str = REQUIRED
     """The unique ID of this program output item."""
 
-    type: Literal["program_output"] = "program_output"
+    type: Literal["program_output"] = REQUIRED
     """The item type. Always `program_output`."""
 
     call_id: str = REQUIRED

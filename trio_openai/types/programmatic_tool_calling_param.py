@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["ProgrammaticToolCallingParam"]
 
 
 class ProgrammaticToolCallingParam(BaseModel, kw_only=True):
-    type: Literal["programmatic_tool_calling"] = "programmatic_tool_calling"
+    type: Literal["programmatic_tool_calling"] = REQUIRED
     """The type of the tool. Always `programmatic_tool_calling`."""

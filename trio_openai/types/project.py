@@ -17,7 +17,7 @@ class Project(BaseModel, kw_only=True):
     id: str = REQUIRED
     """The identifier, which can be referenced in API endpoints"""
 
-    object: Literal["organization.project"] = "organization.project"
+    object: Literal["organization.project"] = REQUIRED
     """The object type, which is always `organization.project`"""
 
     name: str | None = None

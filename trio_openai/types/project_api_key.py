@@ -15,7 +15,7 @@ __all__ = ["ProjectApiKey", "ProjectApiKeyOwner"]
 class ProjectApiKey(BaseModel, kw_only=True):
     """Represents an individual API key in a project."""
 
-    object: Literal["organization.project.api_key"] = "organization.project.api_key"
+    object: Literal["organization.project.api_key"] = REQUIRED
     """The object type, which is always `organization.project.api_key`"""
 
     redacted_value: str = REQUIRED

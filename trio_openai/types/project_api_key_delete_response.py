@@ -11,6 +11,6 @@ __all__ = ["ProjectApiKeyDeleteResponse"]
 
 
 class ProjectApiKeyDeleteResponse(BaseModel, kw_only=True):
-    object: Literal["organization.project.api_key.deleted"] = "organization.project.api_key.deleted"
+    object: Literal["organization.project.api_key.deleted"] = REQUIRED
     id: str = REQUIRED
     deleted: bool = REQUIRED

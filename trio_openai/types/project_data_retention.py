@@ -13,7 +13,7 @@ __all__ = ["ProjectDataRetention"]
 class ProjectDataRetention(BaseModel, kw_only=True):
     """Represents a project's data retention control setting."""
 
-    object: Literal["project.data_retention"] = "project.data_retention"
+    object: Literal["project.data_retention"] = REQUIRED
     """The object type, which is always `project.data_retention`."""
 
     type: OpenEnum[

@@ -13,7 +13,7 @@ __all__ = ["ProjectGroup"]
 class ProjectGroup(BaseModel, kw_only=True):
     """Details about a group's membership in a project."""
 
-    object: Literal["project.group"] = "project.group"
+    object: Literal["project.group"] = REQUIRED
     """Always `project.group`."""
 
     project_id: str = REQUIRED

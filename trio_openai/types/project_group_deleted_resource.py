@@ -13,7 +13,7 @@ __all__ = ["ProjectGroupDeletedResource"]
 class ProjectGroupDeletedResource(BaseModel, kw_only=True):
     """Confirmation payload returned after removing a group from a project."""
 
-    object: Literal["project.group.deleted"] = "project.group.deleted"
+    object: Literal["project.group.deleted"] = REQUIRED
     """Always `project.group.deleted`."""
 
     deleted: bool = REQUIRED

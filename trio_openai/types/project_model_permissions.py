@@ -13,7 +13,7 @@ __all__ = ["ProjectModelPermissions"]
 class ProjectModelPermissions(BaseModel, kw_only=True):
     """Represents the model allowlist or denylist policy for a project."""
 
-    object: Literal["project.model_permissions"] = "project.model_permissions"
+    object: Literal["project.model_permissions"] = REQUIRED
     """The object type, which is always `project.model_permissions`."""
 
     mode: OpenEnum[Literal["allow_list", "deny_list"]] = REQUIRED

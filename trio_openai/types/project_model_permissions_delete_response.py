@@ -13,7 +13,7 @@ __all__ = ["ProjectModelPermissionsDeleteResponse"]
 class ProjectModelPermissionsDeleteResponse(BaseModel, kw_only=True):
     """Confirmation payload returned after deleting project model permissions."""
 
-    object: Literal["project.model_permissions.deleted"] = "project.model_permissions.deleted"
+    object: Literal["project.model_permissions.deleted"] = REQUIRED
     """The object type, which is always `project.model_permissions.deleted`."""
 
     deleted: bool = REQUIRED

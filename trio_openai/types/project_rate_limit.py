@@ -13,7 +13,7 @@ __all__ = ["ProjectRateLimit"]
 class ProjectRateLimit(BaseModel, kw_only=True):
     """Represents a project rate limit config."""
 
-    object: Literal["project.rate_limit"] = "project.rate_limit"
+    object: Literal["project.rate_limit"] = REQUIRED
     """The object type, which is always `project.rate_limit`"""
 
     id: str = REQUIRED

@@ -13,7 +13,7 @@ __all__ = ["ProjectServiceAccount"]
 class ProjectServiceAccount(BaseModel, kw_only=True):
     """Represents an individual service account in a project."""
 
-    object: Literal["organization.project.service_account"] = "organization.project.service_account"
+    object: Literal["organization.project.service_account"] = REQUIRED
     """The object type, which is always `organization.project.service_account`"""
 
     id: str = REQUIRED

@@ -12,7 +12,7 @@ __all__ = ["ProjectServiceAccountCreateResponse"]
 
 
 class ProjectServiceAccountCreateResponse(BaseModel, kw_only=True):
-    object: Literal["organization.project.service_account"] = "organization.project.service_account"
+    object: Literal["organization.project.service_account"] = REQUIRED
     id: str = REQUIRED
     name: str = REQUIRED
     role: OpenEnum[Literal["member", "none"]] = REQUIRED

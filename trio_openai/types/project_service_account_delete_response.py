@@ -11,8 +11,6 @@ __all__ = ["ProjectServiceAccountDeleteResponse"]
 
 
 class ProjectServiceAccountDeleteResponse(BaseModel, kw_only=True):
-    object: Literal["organization.project.service_account.deleted"] = (
-        "organization.project.service_account.deleted"
-    )
+    object: Literal["organization.project.service_account.deleted"] = REQUIRED
     id: str = REQUIRED
     deleted: bool = REQUIRED

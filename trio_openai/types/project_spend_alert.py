@@ -17,7 +17,7 @@ class ProjectSpendAlert(BaseModel, kw_only=True):
     id: str = REQUIRED
     """The identifier, which can be referenced in API endpoints."""
 
-    object: Literal["project.spend_alert"] = "project.spend_alert"
+    object: Literal["project.spend_alert"] = REQUIRED
     """The object type, which is always `project.spend_alert`."""
 
     threshold_amount: int = REQUIRED

@@ -16,7 +16,7 @@ class ProjectSpendAlertDeletedResource(BaseModel, kw_only=True):
     id: str = REQUIRED
     """The deleted spend alert ID."""
 
-    object: Literal["project.spend_alert.deleted"] = "project.spend_alert.deleted"
+    object: Literal["project.spend_alert.deleted"] = REQUIRED
     """Always `project.spend_alert.deleted`."""
 
     deleted: bool = REQUIRED

@@ -13,7 +13,7 @@ __all__ = ["ProjectSpendLimitDeletedResource"]
 class ProjectSpendLimitDeletedResource(BaseModel, kw_only=True):
     """Confirmation payload returned after deleting a project hard spend limit."""
 
-    object: Literal["project.spend_limit.deleted"] = "project.spend_limit.deleted"
+    object: Literal["project.spend_limit.deleted"] = REQUIRED
     """The object type, which is always `project.spend_limit.deleted`."""
 
     deleted: bool = REQUIRED

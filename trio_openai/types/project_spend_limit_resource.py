@@ -16,7 +16,7 @@ __all__ = ["ProjectSpendLimitResource"]
 class ProjectSpendLimitResource(BaseModel, kw_only=True):
     """Represents a hard spend limit configured at the project level."""
 
-    object: Literal["project.spend_limit"] = "project.spend_limit"
+    object: Literal["project.spend_limit"] = REQUIRED
     """The object type, which is always `project.spend_limit`."""
 
     threshold_amount: int = REQUIRED

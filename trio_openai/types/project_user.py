@@ -13,7 +13,7 @@ __all__ = ["ProjectUser"]
 class ProjectUser(BaseModel, kw_only=True):
     """Represents an individual user in a project."""
 
-    object: Literal["organization.project.user"] = "organization.project.user"
+    object: Literal["organization.project.user"] = REQUIRED
     """The object type, which is always `organization.project.user`"""
 
     id: str = REQUIRED

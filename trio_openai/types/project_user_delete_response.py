@@ -11,6 +11,6 @@ __all__ = ["ProjectUserDeleteResponse"]
 
 
 class ProjectUserDeleteResponse(BaseModel, kw_only=True):
-    object: Literal["organization.project.user.deleted"] = "organization.project.user.deleted"
+    object: Literal["organization.project.user.deleted"] = REQUIRED
     id: str = REQUIRED
     deleted: bool = REQUIRED

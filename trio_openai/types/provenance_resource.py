@@ -13,7 +13,7 @@ __all__ = ["ProvenanceResource", "ProvenanceResourceResultsItem"]
 
 
 class ProvenanceResource(BaseModel, kw_only=True):
-    object: Literal["content_provenance_check"] = "content_provenance_check"
+    object: Literal["content_provenance_check"] = REQUIRED
     created_at: int = REQUIRED
     """The Unix timestamp, in seconds, when the provenance check was created."""
 

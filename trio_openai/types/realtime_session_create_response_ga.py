@@ -35,13 +35,13 @@ __all__ = [
 class RealtimeSessionCreateResponseGA(BaseModel, kw_only=True):
     """A Realtime session configuration object."""
 
-    type: Literal["realtime"] = "realtime"
+    type: Literal["realtime"] = REQUIRED
     """The type of session to create. Always `realtime` for the Realtime API."""
 
     id: str = REQUIRED
     """Unique identifier for the session that looks like `sess_1234567890abcdef`."""
 
-    object: Literal["realtime.session"] = "realtime.session"
+    object: Literal["realtime.session"] = REQUIRED
     """The object type. Always `realtime.session`."""
 
     expires_at: int | None = None

@@ -22,7 +22,7 @@ __all__ = [
 class RealtimeTranscriptionSessionCreateResponseGA(BaseModel, kw_only=True):
     """A Realtime transcription session configuration object."""
 
-    type: Literal["transcription"] = "transcription"
+    type: Literal["transcription"] = REQUIRED
     """The type of session. Always `transcription` for transcription sessions."""
 
     id: str = REQUIRED

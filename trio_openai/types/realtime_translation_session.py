@@ -24,7 +24,7 @@ class RealtimeTranslationSession(BaseModel, kw_only=True):
     id: str = REQUIRED
     """Unique identifier for the session that looks like `sess_1234567890abcdef`."""
 
-    type: Literal["translation"] = "translation"
+    type: Literal["translation"] = REQUIRED
     """The session type. Always `translation` for Realtime translation sessions."""
 
     expires_at: int = REQUIRED

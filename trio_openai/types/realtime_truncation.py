@@ -13,7 +13,7 @@ __all__ = ["RealtimeTruncationVariant2", "RealtimeTruncationVariant2TokenLimits"
 class RealtimeTruncationVariant2(BaseModel, kw_only=True):
     """Retain a fraction of the conversation tokens when the conversation exceeds the input token limit. This allows you to amortize truncations across multiple turns, which can help improve cached token usage."""
 
-    type: Literal["retention_ratio"] = "retention_ratio"
+    type: Literal["retention_ratio"] = REQUIRED
     """Use retention ratio truncation."""
 
     retention_ratio: float = REQUIRED

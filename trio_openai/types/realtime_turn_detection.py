@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from ._base import BaseModel
-from ._union import OpenEnum, tagged_union
+from ._union import REQUIRED, OpenEnum, tagged_union
 
 __all__ = ["RealtimeTurnDetection", "RealtimeTurnDetectionSemanticVad", "RealtimeTurnDetectionServerVad"]
 
@@ -13,7 +13,7 @@ __all__ = ["RealtimeTurnDetection", "RealtimeTurnDetectionSemanticVad", "Realtim
 class RealtimeTurnDetectionSemanticVad(BaseModel, kw_only=True):
     """Server-side semantic turn detection which uses a model to determine when the user has finished speaking."""
 
-    type: Literal["semantic_vad"] = "semantic_vad"
+    type: Literal["semantic_vad"] = REQUIRED
     """Type of turn detection, `semantic_vad` to turn on Semantic VAD."""
 
     eagerness: OpenEnum[Literal["low", "medium", "high", "auto"]] | None = None
@@ -29,7 +29,7 @@ class RealtimeTurnDetectionSemanticVad(BaseModel, kw_only=True):
 class RealtimeTurnDetectionServerVad(BaseModel, kw_only=True):
     """Server-side voice activity detection (VAD) which flips on when user speech is detected and off after a period of silence."""
 
-    type: Literal["server_vad"] = "server_vad"
+    type: Literal["server_vad"] = REQUIRED
     """Type of turn detection, `server_vad` to turn on simple Server VAD."""
 
     threshold: float | None = None

@@ -15,7 +15,7 @@ __all__ = ["ReasoningItem"]
 class ReasoningItem(BaseModel, kw_only=True):
     """A description of the chain of thought used by a reasoning model while generating a response. Be sure to include these items in your `input` to the Responses API for subsequent turns of a conversation if you are manually [managing context](/docs/guides/conversation-state)."""
 
-    type: Literal["reasoning"] = "reasoning"
+    type: Literal["reasoning"] = REQUIRED
     """The type of the object. Always `reasoning`."""
 
     id: str = REQUIRED

@@ -13,7 +13,7 @@ __all__ = ["RefusalContent"]
 class RefusalContent(BaseModel, kw_only=True):
     """A refusal from the model."""
 
-    type: Literal["refusal"] = "refusal"
+    type: Literal["refusal"] = REQUIRED
     """The type of the refusal. Always `refusal`."""
 
     refusal: str = REQUIRED

@@ -58,7 +58,7 @@ class Response(BaseModel, kw_only=True):
     id: str = REQUIRED
     """Unique identifier for this Response."""
 
-    object: Literal["response"] = "response"
+    object: Literal["response"] = REQUIRED
     """The object type of this resource - always set to `response`."""
 
     status: (

@@ -13,7 +13,7 @@ __all__ = ["ResponseAudioDeltaEvent"]
 class ResponseAudioDeltaEvent(BaseModel, kw_only=True):
     """Emitted when there is a partial audio response."""
 
-    type: Literal["response.audio.delta"] = "response.audio.delta"
+    type: Literal["response.audio.delta"] = REQUIRED
     """The type of the event. Always `response.audio.delta`."""
 
     sequence_number: int = REQUIRED

@@ -13,7 +13,7 @@ __all__ = ["ResponseAudioDoneEvent"]
 class ResponseAudioDoneEvent(BaseModel, kw_only=True):
     """Emitted when the audio response is complete."""
 
-    type: Literal["response.audio.done"] = "response.audio.done"
+    type: Literal["response.audio.done"] = REQUIRED
     """The type of the event. Always `response.audio.done`."""
 
     sequence_number: int = REQUIRED

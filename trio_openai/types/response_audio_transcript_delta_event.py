@@ -13,7 +13,7 @@ __all__ = ["ResponseAudioTranscriptDeltaEvent"]
 class ResponseAudioTranscriptDeltaEvent(BaseModel, kw_only=True):
     """Emitted when there is a partial transcript of audio."""
 
-    type: Literal["response.audio.transcript.delta"] = "response.audio.transcript.delta"
+    type: Literal["response.audio.transcript.delta"] = REQUIRED
     """The type of the event. Always `response.audio.transcript.delta`."""
 
     delta: str = REQUIRED

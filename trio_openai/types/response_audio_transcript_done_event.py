@@ -13,7 +13,7 @@ __all__ = ["ResponseAudioTranscriptDoneEvent"]
 class ResponseAudioTranscriptDoneEvent(BaseModel, kw_only=True):
     """Emitted when the full audio transcript is completed."""
 
-    type: Literal["response.audio.transcript.done"] = "response.audio.transcript.done"
+    type: Literal["response.audio.transcript.done"] = REQUIRED
     """The type of the event. Always `response.audio.transcript.done`."""
 
     sequence_number: int = REQUIRED

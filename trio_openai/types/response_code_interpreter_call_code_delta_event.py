@@ -13,7 +13,7 @@ __all__ = ["ResponseCodeInterpreterCallCodeDeltaEvent"]
 class ResponseCodeInterpreterCallCodeDeltaEvent(BaseModel, kw_only=True):
     """Emitted when a partial code snippet is streamed by the code interpreter."""
 
-    type: Literal["response.code_interpreter_call_code.delta"] = "response.code_interpreter_call_code.delta"
+    type: Literal["response.code_interpreter_call_code.delta"] = REQUIRED
     """The type of the event. Always `response.code_interpreter_call_code.delta`."""
 
     output_index: int = REQUIRED

@@ -13,7 +13,7 @@ __all__ = ["ResponseCodeInterpreterCallCodeDoneEvent"]
 class ResponseCodeInterpreterCallCodeDoneEvent(BaseModel, kw_only=True):
     """Emitted when the code snippet is finalized by the code interpreter."""
 
-    type: Literal["response.code_interpreter_call_code.done"] = "response.code_interpreter_call_code.done"
+    type: Literal["response.code_interpreter_call_code.done"] = REQUIRED
     """The type of the event. Always `response.code_interpreter_call_code.done`."""
 
     output_index: int = REQUIRED

@@ -13,7 +13,7 @@ __all__ = ["ResponseCodeInterpreterCallCompletedEvent"]
 class ResponseCodeInterpreterCallCompletedEvent(BaseModel, kw_only=True):
     """Emitted when the code interpreter call is completed."""
 
-    type: Literal["response.code_interpreter_call.completed"] = "response.code_interpreter_call.completed"
+    type: Literal["response.code_interpreter_call.completed"] = REQUIRED
     """The type of the event. Always `response.code_interpreter_call.completed`."""
 
     output_index: int = REQUIRED

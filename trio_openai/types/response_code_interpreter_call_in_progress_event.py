@@ -13,7 +13,7 @@ __all__ = ["ResponseCodeInterpreterCallInProgressEvent"]
 class ResponseCodeInterpreterCallInProgressEvent(BaseModel, kw_only=True):
     """Emitted when a code interpreter call is in progress."""
 
-    type: Literal["response.code_interpreter_call.in_progress"] = "response.code_interpreter_call.in_progress"
+    type: Literal["response.code_interpreter_call.in_progress"] = REQUIRED
     """The type of the event. Always `response.code_interpreter_call.in_progress`."""
 
     output_index: int = REQUIRED

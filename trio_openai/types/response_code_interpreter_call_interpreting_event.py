@@ -13,9 +13,7 @@ __all__ = ["ResponseCodeInterpreterCallInterpretingEvent"]
 class ResponseCodeInterpreterCallInterpretingEvent(BaseModel, kw_only=True):
     """Emitted when the code interpreter is actively interpreting the code snippet."""
 
-    type: Literal["response.code_interpreter_call.interpreting"] = (
-        "response.code_interpreter_call.interpreting"
-    )
+    type: Literal["response.code_interpreter_call.interpreting"] = REQUIRED
     """The type of the event. Always `response.code_interpreter_call.interpreting`."""
 
     output_index: int = REQUIRED

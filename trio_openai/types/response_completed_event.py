@@ -14,7 +14,7 @@ __all__ = ["ResponseCompletedEvent"]
 class ResponseCompletedEvent(BaseModel, kw_only=True):
     """Emitted when the model response is complete."""
 
-    type: Literal["response.completed"] = "response.completed"
+    type: Literal["response.completed"] = REQUIRED
     """The type of the event. Always `response.completed`."""
 
     response: Response = REQUIRED

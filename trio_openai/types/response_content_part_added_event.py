@@ -14,7 +14,7 @@ __all__ = ["ResponseContentPartAddedEvent"]
 class ResponseContentPartAddedEvent(BaseModel, kw_only=True):
     """Emitted when a new content part is added."""
 
-    type: Literal["response.content_part.added"] = "response.content_part.added"
+    type: Literal["response.content_part.added"] = REQUIRED
     """The type of the event. Always `response.content_part.added`."""
 
     item_id: str = REQUIRED

@@ -14,7 +14,7 @@ __all__ = ["ResponseContentPartDoneEvent"]
 class ResponseContentPartDoneEvent(BaseModel, kw_only=True):
     """Emitted when a content part is done."""
 
-    type: Literal["response.content_part.done"] = "response.content_part.done"
+    type: Literal["response.content_part.done"] = REQUIRED
     """The type of the event. Always `response.content_part.done`."""
 
     item_id: str = REQUIRED

@@ -14,7 +14,7 @@ __all__ = ["ResponseCreatedEvent"]
 class ResponseCreatedEvent(BaseModel, kw_only=True):
     """An event that is emitted when a response is created."""
 
-    type: Literal["response.created"] = "response.created"
+    type: Literal["response.created"] = REQUIRED
     """The type of the event. Always `response.created`."""
 
     response: Response = REQUIRED

@@ -13,7 +13,7 @@ __all__ = ["ResponseCustomToolCallInputDeltaEvent"]
 class ResponseCustomToolCallInputDeltaEvent(BaseModel, kw_only=True):
     """Event representing a delta (partial update) to the input of a custom tool call."""
 
-    type: Literal["response.custom_tool_call_input.delta"] = "response.custom_tool_call_input.delta"
+    type: Literal["response.custom_tool_call_input.delta"] = REQUIRED
     """The event type identifier."""
 
     sequence_number: int = REQUIRED

@@ -13,7 +13,7 @@ __all__ = ["ResponseCustomToolCallInputDoneEvent"]
 class ResponseCustomToolCallInputDoneEvent(BaseModel, kw_only=True):
     """Event indicating that input for a custom tool call is complete."""
 
-    type: Literal["response.custom_tool_call_input.done"] = "response.custom_tool_call_input.done"
+    type: Literal["response.custom_tool_call_input.done"] = REQUIRED
     """The event type identifier."""
 
     sequence_number: int = REQUIRED

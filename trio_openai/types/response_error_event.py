@@ -13,7 +13,7 @@ __all__ = ["ResponseErrorEvent"]
 class ResponseErrorEvent(BaseModel, kw_only=True):
     """Emitted when an error occurs."""
 
-    type: Literal["error"] = "error"
+    type: Literal["error"] = REQUIRED
     """The type of the event. Always `error`."""
 
     code: str | None = None

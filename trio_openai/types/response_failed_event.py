@@ -14,7 +14,7 @@ __all__ = ["ResponseFailedEvent"]
 class ResponseFailedEvent(BaseModel, kw_only=True):
     """An event that is emitted when a response fails."""
 
-    type: Literal["response.failed"] = "response.failed"
+    type: Literal["response.failed"] = REQUIRED
     """The type of the event. Always `response.failed`."""
 
     sequence_number: int = REQUIRED

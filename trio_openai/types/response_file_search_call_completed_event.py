@@ -13,7 +13,7 @@ __all__ = ["ResponseFileSearchCallCompletedEvent"]
 class ResponseFileSearchCallCompletedEvent(BaseModel, kw_only=True):
     """Emitted when a file search call is completed (results found)."""
 
-    type: Literal["response.file_search_call.completed"] = "response.file_search_call.completed"
+    type: Literal["response.file_search_call.completed"] = REQUIRED
     """The type of the event. Always `response.file_search_call.completed`."""
 
     output_index: int = REQUIRED

@@ -13,7 +13,7 @@ __all__ = ["ResponseFileSearchCallInProgressEvent"]
 class ResponseFileSearchCallInProgressEvent(BaseModel, kw_only=True):
     """Emitted when a file search call is initiated."""
 
-    type: Literal["response.file_search_call.in_progress"] = "response.file_search_call.in_progress"
+    type: Literal["response.file_search_call.in_progress"] = REQUIRED
     """The type of the event. Always `response.file_search_call.in_progress`."""
 
     output_index: int = REQUIRED

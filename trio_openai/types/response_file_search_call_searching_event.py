@@ -13,7 +13,7 @@ __all__ = ["ResponseFileSearchCallSearchingEvent"]
 class ResponseFileSearchCallSearchingEvent(BaseModel, kw_only=True):
     """Emitted when a file search is currently searching."""
 
-    type: Literal["response.file_search_call.searching"] = "response.file_search_call.searching"
+    type: Literal["response.file_search_call.searching"] = REQUIRED
     """The type of the event. Always `response.file_search_call.searching`."""
 
     output_index: int = REQUIRED

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["ResponseFormatJsonObject"]
 
@@ -12,5 +13,5 @@ __all__ = ["ResponseFormatJsonObject"]
 class ResponseFormatJsonObject(BaseModel, kw_only=True):
     """JSON object response format. An older method of generating JSON responses. Using `json_schema` is recommended for models that support it. Note that the model will not generate JSON without a system or user message instructing it to do so."""
 
-    type: Literal["json_object"] = "json_object"
+    type: Literal["json_object"] = REQUIRED
     """The type of response format being defined. Always `json_object`."""

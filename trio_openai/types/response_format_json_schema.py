@@ -13,7 +13,7 @@ __all__ = ["ResponseFormatJsonSchema", "ResponseFormatJsonSchemaJsonSchema"]
 class ResponseFormatJsonSchema(BaseModel, kw_only=True):
     """JSON Schema response format. Used to generate structured JSON responses. Learn more about [Structured Outputs](/docs/guides/structured-outputs)."""
 
-    type: Literal["json_schema"] = "json_schema"
+    type: Literal["json_schema"] = REQUIRED
     """The type of response format being defined. Always `json_schema`."""
 
     json_schema: ResponseFormatJsonSchemaJsonSchema = REQUIRED

@@ -13,7 +13,7 @@ __all__ = ["ResponseFunctionCallArgumentsDeltaEvent"]
 class ResponseFunctionCallArgumentsDeltaEvent(BaseModel, kw_only=True):
     """Emitted when there is a partial function-call arguments delta."""
 
-    type: Literal["response.function_call_arguments.delta"] = "response.function_call_arguments.delta"
+    type: Literal["response.function_call_arguments.delta"] = REQUIRED
     """The type of the event. Always `response.function_call_arguments.delta`."""
 
     item_id: str = REQUIRED

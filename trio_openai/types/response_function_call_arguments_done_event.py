@@ -13,7 +13,7 @@ __all__ = ["ResponseFunctionCallArgumentsDoneEvent"]
 class ResponseFunctionCallArgumentsDoneEvent(BaseModel, kw_only=True):
     """Emitted when function-call arguments are finalized."""
 
-    type: Literal["response.function_call_arguments.done"] = "response.function_call_arguments.done"
+    type: Literal["response.function_call_arguments.done"] = REQUIRED
     item_id: str = REQUIRED
     """The ID of the item."""
 

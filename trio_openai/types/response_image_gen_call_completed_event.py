@@ -13,7 +13,7 @@ __all__ = ["ResponseImageGenCallCompletedEvent"]
 class ResponseImageGenCallCompletedEvent(BaseModel, kw_only=True):
     """Emitted when an image generation tool call has completed and the final image is available."""
 
-    type: Literal["response.image_generation_call.completed"] = "response.image_generation_call.completed"
+    type: Literal["response.image_generation_call.completed"] = REQUIRED
     """The type of the event. Always 'response.image_generation_call.completed'."""
 
     output_index: int = REQUIRED

@@ -13,7 +13,7 @@ __all__ = ["ResponseImageGenCallGeneratingEvent"]
 class ResponseImageGenCallGeneratingEvent(BaseModel, kw_only=True):
     """Emitted when an image generation tool call is actively generating an image (intermediate state)."""
 
-    type: Literal["response.image_generation_call.generating"] = "response.image_generation_call.generating"
+    type: Literal["response.image_generation_call.generating"] = REQUIRED
     """The type of the event. Always 'response.image_generation_call.generating'."""
 
     output_index: int = REQUIRED

@@ -13,7 +13,7 @@ __all__ = ["ResponseImageGenCallInProgressEvent"]
 class ResponseImageGenCallInProgressEvent(BaseModel, kw_only=True):
     """Emitted when an image generation tool call is in progress."""
 
-    type: Literal["response.image_generation_call.in_progress"] = "response.image_generation_call.in_progress"
+    type: Literal["response.image_generation_call.in_progress"] = REQUIRED
     """The type of the event. Always 'response.image_generation_call.in_progress'."""
 
     output_index: int = REQUIRED

@@ -13,9 +13,7 @@ __all__ = ["ResponseImageGenCallPartialImageEvent"]
 class ResponseImageGenCallPartialImageEvent(BaseModel, kw_only=True):
     """Emitted when a partial image is available during image generation streaming."""
 
-    type: Literal["response.image_generation_call.partial_image"] = (
-        "response.image_generation_call.partial_image"
-    )
+    type: Literal["response.image_generation_call.partial_image"] = REQUIRED
     """The type of the event. Always 'response.image_generation_call.partial_image'."""
 
     output_index: int = REQUIRED

@@ -14,7 +14,7 @@ __all__ = ["ResponseInProgressEvent"]
 class ResponseInProgressEvent(BaseModel, kw_only=True):
     """Emitted when the response is in progress."""
 
-    type: Literal["response.in_progress"] = "response.in_progress"
+    type: Literal["response.in_progress"] = REQUIRED
     """The type of the event. Always `response.in_progress`."""
 
     response: Response = REQUIRED

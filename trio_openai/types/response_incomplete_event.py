@@ -14,7 +14,7 @@ __all__ = ["ResponseIncompleteEvent"]
 class ResponseIncompleteEvent(BaseModel, kw_only=True):
     """An event that is emitted when a response finishes as incomplete."""
 
-    type: Literal["response.incomplete"] = "response.incomplete"
+    type: Literal["response.incomplete"] = REQUIRED
     """The type of the event. Always `response.incomplete`."""
 
     response: Response = REQUIRED

@@ -13,7 +13,7 @@ __all__ = ["ResponseMCPCallArgumentsDeltaEvent"]
 class ResponseMCPCallArgumentsDeltaEvent(BaseModel, kw_only=True):
     """Emitted when there is a delta (partial update) to the arguments of an MCP tool call."""
 
-    type: Literal["response.mcp_call_arguments.delta"] = "response.mcp_call_arguments.delta"
+    type: Literal["response.mcp_call_arguments.delta"] = REQUIRED
     """The type of the event. Always 'response.mcp_call_arguments.delta'."""
 
     output_index: int = REQUIRED

@@ -13,7 +13,7 @@ __all__ = ["ResponseMCPCallArgumentsDoneEvent"]
 class ResponseMCPCallArgumentsDoneEvent(BaseModel, kw_only=True):
     """Emitted when the arguments for an MCP tool call are finalized."""
 
-    type: Literal["response.mcp_call_arguments.done"] = "response.mcp_call_arguments.done"
+    type: Literal["response.mcp_call_arguments.done"] = REQUIRED
     """The type of the event. Always 'response.mcp_call_arguments.done'."""
 
     output_index: int = REQUIRED

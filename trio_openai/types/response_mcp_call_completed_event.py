@@ -13,7 +13,7 @@ __all__ = ["ResponseMCPCallCompletedEvent"]
 class ResponseMCPCallCompletedEvent(BaseModel, kw_only=True):
     """Emitted when an MCP  tool call has completed successfully."""
 
-    type: Literal["response.mcp_call.completed"] = "response.mcp_call.completed"
+    type: Literal["response.mcp_call.completed"] = REQUIRED
     """The type of the event. Always 'response.mcp_call.completed'."""
 
     item_id: str = REQUIRED

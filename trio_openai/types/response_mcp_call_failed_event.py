@@ -13,7 +13,7 @@ __all__ = ["ResponseMCPCallFailedEvent"]
 class ResponseMCPCallFailedEvent(BaseModel, kw_only=True):
     """Emitted when an MCP  tool call has failed."""
 
-    type: Literal["response.mcp_call.failed"] = "response.mcp_call.failed"
+    type: Literal["response.mcp_call.failed"] = REQUIRED
     """The type of the event. Always 'response.mcp_call.failed'."""
 
     item_id: str = REQUIRED

@@ -13,7 +13,7 @@ __all__ = ["ResponseMCPCallInProgressEvent"]
 class ResponseMCPCallInProgressEvent(BaseModel, kw_only=True):
     """Emitted when an MCP  tool call is in progress."""
 
-    type: Literal["response.mcp_call.in_progress"] = "response.mcp_call.in_progress"
+    type: Literal["response.mcp_call.in_progress"] = REQUIRED
     """The type of the event. Always 'response.mcp_call.in_progress'."""
 
     sequence_number: int = REQUIRED

@@ -13,7 +13,7 @@ __all__ = ["ResponseMCPListToolsCompletedEvent"]
 class ResponseMCPListToolsCompletedEvent(BaseModel, kw_only=True):
     """Emitted when the list of available MCP tools has been successfully retrieved."""
 
-    type: Literal["response.mcp_list_tools.completed"] = "response.mcp_list_tools.completed"
+    type: Literal["response.mcp_list_tools.completed"] = REQUIRED
     """The type of the event. Always 'response.mcp_list_tools.completed'."""
 
     item_id: str = REQUIRED

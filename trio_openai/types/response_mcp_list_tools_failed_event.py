@@ -13,7 +13,7 @@ __all__ = ["ResponseMCPListToolsFailedEvent"]
 class ResponseMCPListToolsFailedEvent(BaseModel, kw_only=True):
     """Emitted when the attempt to list available MCP tools has failed."""
 
-    type: Literal["response.mcp_list_tools.failed"] = "response.mcp_list_tools.failed"
+    type: Literal["response.mcp_list_tools.failed"] = REQUIRED
     """The type of the event. Always 'response.mcp_list_tools.failed'."""
 
     item_id: str = REQUIRED

@@ -13,7 +13,7 @@ __all__ = ["ResponseMCPListToolsInProgressEvent"]
 class ResponseMCPListToolsInProgressEvent(BaseModel, kw_only=True):
     """Emitted when the system is in the process of retrieving the list of available MCP tools."""
 
-    type: Literal["response.mcp_list_tools.in_progress"] = "response.mcp_list_tools.in_progress"
+    type: Literal["response.mcp_list_tools.in_progress"] = REQUIRED
     """The type of the event. Always 'response.mcp_list_tools.in_progress'."""
 
     item_id: str = REQUIRED

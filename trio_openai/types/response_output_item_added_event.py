@@ -14,7 +14,7 @@ __all__ = ["ResponseOutputItemAddedEvent"]
 class ResponseOutputItemAddedEvent(BaseModel, kw_only=True):
     """Emitted when a new output item is added."""
 
-    type: Literal["response.output_item.added"] = "response.output_item.added"
+    type: Literal["response.output_item.added"] = REQUIRED
     """The type of the event. Always `response.output_item.added`."""
 
     output_index: int = REQUIRED

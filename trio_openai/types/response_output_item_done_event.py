@@ -14,7 +14,7 @@ __all__ = ["ResponseOutputItemDoneEvent"]
 class ResponseOutputItemDoneEvent(BaseModel, kw_only=True):
     """Emitted when an output item is marked done."""
 
-    type: Literal["response.output_item.done"] = "response.output_item.done"
+    type: Literal["response.output_item.done"] = REQUIRED
     """The type of the event. Always `response.output_item.done`."""
 
     output_index: int = REQUIRED

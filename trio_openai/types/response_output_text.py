@@ -15,7 +15,7 @@ __all__ = ["ResponseOutputText", "ResponseOutputTextAnnotationsItem"]
 class ResponseOutputText(BaseModel, kw_only=True):
     """Assistant response text accompanied by optional annotations."""
 
-    type: Literal["output_text"] = "output_text"
+    type: Literal["output_text"] = REQUIRED
     """Type discriminator that is always `output_text`."""
 
     text: str = REQUIRED

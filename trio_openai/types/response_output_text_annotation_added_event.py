@@ -14,7 +14,7 @@ __all__ = ["ResponseOutputTextAnnotationAddedEvent"]
 class ResponseOutputTextAnnotationAddedEvent(BaseModel, kw_only=True):
     """Emitted when an annotation is added to output text content."""
 
-    type: Literal["response.output_text.annotation.added"] = "response.output_text.annotation.added"
+    type: Literal["response.output_text.annotation.added"] = REQUIRED
     """The type of the event. Always 'response.output_text.annotation.added'."""
 
     item_id: str = REQUIRED

@@ -14,7 +14,7 @@ __all__ = ["ResponseQueuedEvent"]
 class ResponseQueuedEvent(BaseModel, kw_only=True):
     """Emitted when a response is queued and waiting to be processed."""
 
-    type: Literal["response.queued"] = "response.queued"
+    type: Literal["response.queued"] = REQUIRED
     """The type of the event. Always 'response.queued'."""
 
     response: Response = REQUIRED

@@ -13,7 +13,7 @@ __all__ = ["ResponseReasoningSummaryPartAddedEvent", "ResponseReasoningSummaryPa
 class ResponseReasoningSummaryPartAddedEvent(BaseModel, kw_only=True):
     """Emitted when a new reasoning summary part is added."""
 
-    type: Literal["response.reasoning_summary_part.added"] = "response.reasoning_summary_part.added"
+    type: Literal["response.reasoning_summary_part.added"] = REQUIRED
     """The type of the event. Always `response.reasoning_summary_part.added`."""
 
     item_id: str = REQUIRED
@@ -35,7 +35,7 @@ class ResponseReasoningSummaryPartAddedEvent(BaseModel, kw_only=True):
 class ResponseReasoningSummaryPartAddedEventPart(BaseModel, kw_only=True):
     """The summary part that was added."""
 
-    type: Literal["summary_text"] = "summary_text"
+    type: Literal["summary_text"] = REQUIRED
     """The type of the summary part. Always `summary_text`."""
 
     text: str = REQUIRED

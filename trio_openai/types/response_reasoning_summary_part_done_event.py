@@ -13,7 +13,7 @@ __all__ = ["ResponseReasoningSummaryPartDoneEvent", "ResponseReasoningSummaryPar
 class ResponseReasoningSummaryPartDoneEvent(BaseModel, kw_only=True):
     """Emitted when a reasoning summary part is completed."""
 
-    type: Literal["response.reasoning_summary_part.done"] = "response.reasoning_summary_part.done"
+    type: Literal["response.reasoning_summary_part.done"] = REQUIRED
     """The type of the event. Always `response.reasoning_summary_part.done`."""
 
     item_id: str = REQUIRED
@@ -38,7 +38,7 @@ class ResponseReasoningSummaryPartDoneEvent(BaseModel, kw_only=True):
 class ResponseReasoningSummaryPartDoneEventPart(BaseModel, kw_only=True):
     """The completed summary part."""
 
-    type: Literal["summary_text"] = "summary_text"
+    type: Literal["summary_text"] = REQUIRED
     """The type of the summary part. Always `summary_text`."""
 
     text: str = REQUIRED

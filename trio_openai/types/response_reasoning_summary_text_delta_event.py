@@ -13,7 +13,7 @@ __all__ = ["ResponseReasoningSummaryTextDeltaEvent"]
 class ResponseReasoningSummaryTextDeltaEvent(BaseModel, kw_only=True):
     """Emitted when a delta is added to a reasoning summary text."""
 
-    type: Literal["response.reasoning_summary_text.delta"] = "response.reasoning_summary_text.delta"
+    type: Literal["response.reasoning_summary_text.delta"] = REQUIRED
     """The type of the event. Always `response.reasoning_summary_text.delta`."""
 
     item_id: str = REQUIRED

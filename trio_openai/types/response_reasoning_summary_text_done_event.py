@@ -13,7 +13,7 @@ __all__ = ["ResponseReasoningSummaryTextDoneEvent"]
 class ResponseReasoningSummaryTextDoneEvent(BaseModel, kw_only=True):
     """Emitted when a reasoning summary text is completed."""
 
-    type: Literal["response.reasoning_summary_text.done"] = "response.reasoning_summary_text.done"
+    type: Literal["response.reasoning_summary_text.done"] = REQUIRED
     """The type of the event. Always `response.reasoning_summary_text.done`."""
 
     item_id: str = REQUIRED

@@ -13,7 +13,7 @@ __all__ = ["ResponseReasoningTextDeltaEvent"]
 class ResponseReasoningTextDeltaEvent(BaseModel, kw_only=True):
     """Emitted when a delta is added to a reasoning text."""
 
-    type: Literal["response.reasoning_text.delta"] = "response.reasoning_text.delta"
+    type: Literal["response.reasoning_text.delta"] = REQUIRED
     """The type of the event. Always `response.reasoning_text.delta`."""
 
     item_id: str = REQUIRED

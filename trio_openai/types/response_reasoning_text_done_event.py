@@ -13,7 +13,7 @@ __all__ = ["ResponseReasoningTextDoneEvent"]
 class ResponseReasoningTextDoneEvent(BaseModel, kw_only=True):
     """Emitted when a reasoning text is completed."""
 
-    type: Literal["response.reasoning_text.done"] = "response.reasoning_text.done"
+    type: Literal["response.reasoning_text.done"] = REQUIRED
     """The type of the event. Always `response.reasoning_text.done`."""
 
     item_id: str = REQUIRED

@@ -13,7 +13,7 @@ __all__ = ["ResponseRefusalDeltaEvent"]
 class ResponseRefusalDeltaEvent(BaseModel, kw_only=True):
     """Emitted when there is a partial refusal text."""
 
-    type: Literal["response.refusal.delta"] = "response.refusal.delta"
+    type: Literal["response.refusal.delta"] = REQUIRED
     """The type of the event. Always `response.refusal.delta`."""
 
     item_id: str = REQUIRED

@@ -13,7 +13,7 @@ __all__ = ["ResponseRefusalDoneEvent"]
 class ResponseRefusalDoneEvent(BaseModel, kw_only=True):
     """Emitted when refusal text is finalized."""
 
-    type: Literal["response.refusal.done"] = "response.refusal.done"
+    type: Literal["response.refusal.done"] = REQUIRED
     """The type of the event. Always `response.refusal.done`."""
 
     item_id: str = REQUIRED

@@ -13,7 +13,7 @@ __all__ = ["ResponseShellCallCommandDoneStreamingEvent"]
 class ResponseShellCallCommandDoneStreamingEvent(BaseModel, kw_only=True):
     """A streaming event that indicated a shell command was completed."""
 
-    type: Literal["response.shell_call_command.done"] = "response.shell_call_command.done"
+    type: Literal["response.shell_call_command.done"] = REQUIRED
     """The type of the event, always `response.shell_call_command.done`."""
 
     sequence_number: int = REQUIRED

@@ -14,7 +14,7 @@ __all__ = ["ResponseShellCallOutputContentDeltaStreamingEvent"]
 class ResponseShellCallOutputContentDeltaStreamingEvent(BaseModel, kw_only=True):
     """A streaming event that indicated shell call output was incrementally added."""
 
-    type: Literal["response.shell_call_output_content.delta"] = "response.shell_call_output_content.delta"
+    type: Literal["response.shell_call_output_content.delta"] = REQUIRED
     """The type of the event, always `response.shell_call_output_content.delta`."""
 
     sequence_number: int = REQUIRED

@@ -14,7 +14,7 @@ __all__ = ["ResponseShellCallOutputContentDoneStreamingEvent"]
 class ResponseShellCallOutputContentDoneStreamingEvent(BaseModel, kw_only=True):
     """A streaming event that indicated shell call output was completed."""
 
-    type: Literal["response.shell_call_output_content.done"] = "response.shell_call_output_content.done"
+    type: Literal["response.shell_call_output_content.done"] = REQUIRED
     """The type of the event, always `response.shell_call_output_content.done`."""
 
     sequence_number: int = REQUIRED

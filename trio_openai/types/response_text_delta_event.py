@@ -14,7 +14,7 @@ __all__ = ["ResponseTextDeltaEvent"]
 class ResponseTextDeltaEvent(BaseModel, kw_only=True):
     """Emitted when there is an additional text delta."""
 
-    type: Literal["response.output_text.delta"] = "response.output_text.delta"
+    type: Literal["response.output_text.delta"] = REQUIRED
     """The type of the event. Always `response.output_text.delta`."""
 
     item_id: str = REQUIRED

@@ -14,7 +14,7 @@ __all__ = ["ResponseTextDoneEvent"]
 class ResponseTextDoneEvent(BaseModel, kw_only=True):
     """Emitted when text content is finalized."""
 
-    type: Literal["response.output_text.done"] = "response.output_text.done"
+    type: Literal["response.output_text.done"] = REQUIRED
     """The type of the event. Always `response.output_text.done`."""
 
     item_id: str = REQUIRED

@@ -13,7 +13,7 @@ __all__ = ["ResponseWebSearchCallCompletedEvent"]
 class ResponseWebSearchCallCompletedEvent(BaseModel, kw_only=True):
     """Emitted when a web search call is completed."""
 
-    type: Literal["response.web_search_call.completed"] = "response.web_search_call.completed"
+    type: Literal["response.web_search_call.completed"] = REQUIRED
     """The type of the event. Always `response.web_search_call.completed`."""
 
     output_index: int = REQUIRED

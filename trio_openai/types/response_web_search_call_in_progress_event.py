@@ -13,7 +13,7 @@ __all__ = ["ResponseWebSearchCallInProgressEvent"]
 class ResponseWebSearchCallInProgressEvent(BaseModel, kw_only=True):
     """Emitted when a web search call is initiated."""
 
-    type: Literal["response.web_search_call.in_progress"] = "response.web_search_call.in_progress"
+    type: Literal["response.web_search_call.in_progress"] = REQUIRED
     """The type of the event. Always `response.web_search_call.in_progress`."""
 
     output_index: int = REQUIRED

@@ -13,7 +13,7 @@ __all__ = ["ResponseWebSearchCallSearchingEvent"]
 class ResponseWebSearchCallSearchingEvent(BaseModel, kw_only=True):
     """Emitted when a web search call is executing."""
 
-    type: Literal["response.web_search_call.searching"] = "response.web_search_call.searching"
+    type: Literal["response.web_search_call.searching"] = REQUIRED
     """The type of the event. Always `response.web_search_call.searching`."""
 
     output_index: int = REQUIRED

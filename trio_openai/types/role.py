@@ -13,7 +13,7 @@ __all__ = ["Role"]
 class Role(BaseModel, kw_only=True):
     """Details about a role that can be assigned through the public Roles API."""
 
-    object: Literal["role"] = "role"
+    object: Literal["role"] = REQUIRED
     """Always `role`."""
 
     id: str = REQUIRED

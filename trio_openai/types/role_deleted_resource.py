@@ -13,7 +13,7 @@ __all__ = ["RoleDeletedResource"]
 class RoleDeletedResource(BaseModel, kw_only=True):
     """Confirmation payload returned after deleting a role."""
 
-    object: Literal["role.deleted"] = "role.deleted"
+    object: Literal["role.deleted"] = REQUIRED
     """Always `role.deleted`."""
 
     id: str = REQUIRED

@@ -31,7 +31,7 @@ class RunObject(BaseModel, kw_only=True):
     id: str = REQUIRED
     """The identifier, which can be referenced in API endpoints."""
 
-    object: Literal["thread.run"] = "thread.run"
+    object: Literal["thread.run"] = REQUIRED
     """The object type, which is always `thread.run`."""
 
     created_at: int = REQUIRED
@@ -134,7 +134,7 @@ class RunObjectLastError(BaseModel, kw_only=True):
 class RunObjectRequiredAction(BaseModel, kw_only=True):
     """Details on the action required to continue the run. Will be `null` if no action is required."""
 
-    type: Literal["submit_tool_outputs"] = "submit_tool_outputs"
+    type: Literal["submit_tool_outputs"] = REQUIRED
     """For now, this is always `submit_tool_outputs`."""
 
     submit_tool_outputs: RunObjectRequiredActionSubmitToolOutputs = REQUIRED

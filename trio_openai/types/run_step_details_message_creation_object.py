@@ -13,7 +13,7 @@ __all__ = ["RunStepDetailsMessageCreationObject", "RunStepDetailsMessageCreation
 class RunStepDetailsMessageCreationObject(BaseModel, kw_only=True):
     """Details of the message creation by the run step."""
 
-    type: Literal["message_creation"] = "message_creation"
+    type: Literal["message_creation"] = REQUIRED
     """Always `message_creation`."""
 
     message_creation: RunStepDetailsMessageCreationObjectMessageCreation = REQUIRED

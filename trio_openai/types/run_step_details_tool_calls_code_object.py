@@ -22,7 +22,7 @@ class RunStepDetailsToolCallsCodeObject(BaseModel, kw_only=True):
     id: str = REQUIRED
     """The ID of the tool call."""
 
-    type: Literal["code_interpreter"] = "code_interpreter"
+    type: Literal["code_interpreter"] = REQUIRED
     """The type of tool call. This is always going to be `code_interpreter` for this type of tool call."""
 
     code_interpreter: RunStepDetailsToolCallsCodeObjectCodeInterpreter = REQUIRED

@@ -16,7 +16,7 @@ __all__ = [
 class RunStepDetailsToolCallsCodeOutputImageObject(BaseModel, kw_only=True):
     """Code Interpreter image output"""
 
-    type: Literal["image"] = "image"
+    type: Literal["image"] = REQUIRED
     """Always `image`."""
 
     image: RunStepDetailsToolCallsCodeOutputImageObjectImage = REQUIRED

@@ -13,7 +13,7 @@ __all__ = ["RunStepDetailsToolCallsCodeOutputLogsObject"]
 class RunStepDetailsToolCallsCodeOutputLogsObject(BaseModel, kw_only=True):
     """Text output from the Code Interpreter tool call as part of a run step."""
 
-    type: Literal["logs"] = "logs"
+    type: Literal["logs"] = REQUIRED
     """Always `logs`."""
 
     logs: str = REQUIRED

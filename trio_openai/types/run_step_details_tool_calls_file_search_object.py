@@ -22,7 +22,7 @@ class RunStepDetailsToolCallsFileSearchObject(BaseModel, kw_only=True):
     id: str = REQUIRED
     """The ID of the tool call object."""
 
-    type: Literal["file_search"] = "file_search"
+    type: Literal["file_search"] = REQUIRED
     """The type of tool call. This is always going to be `file_search` for this type of tool call."""
 
     file_search: RunStepDetailsToolCallsFileSearchObjectFileSearch = REQUIRED

@@ -16,7 +16,7 @@ class RunStepDetailsToolCallsFunctionObject(BaseModel, kw_only=True):
     id: str = REQUIRED
     """The ID of the tool call object."""
 
-    type: Literal["function"] = "function"
+    type: Literal["function"] = REQUIRED
     """The type of tool call. This is always going to be `function` for this type of tool call."""
 
     function: RunStepDetailsToolCallsFunctionObjectFunction = REQUIRED

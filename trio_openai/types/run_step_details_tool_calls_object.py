@@ -16,7 +16,7 @@ __all__ = ["RunStepDetailsToolCallsObject", "RunStepDetailsToolCallsObjectToolCa
 class RunStepDetailsToolCallsObject(BaseModel, kw_only=True):
     """Details of the tool call."""
 
-    type: Literal["tool_calls"] = "tool_calls"
+    type: Literal["tool_calls"] = REQUIRED
     """Always `tool_calls`."""
 
     tool_calls: list[RunStepDetailsToolCallsObjectToolCallsItem] = REQUIRED

@@ -19,7 +19,7 @@ class RunStepObject(BaseModel, kw_only=True):
     id: str = REQUIRED
     """The identifier of the run step, which can be referenced in API endpoints."""
 
-    object: Literal["thread.run.step"] = "thread.run.step"
+    object: Literal["thread.run.step"] = REQUIRED
     """The object type, which is always `thread.run.step`."""
 
     created_at: int = REQUIRED

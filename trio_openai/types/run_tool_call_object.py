@@ -16,7 +16,7 @@ class RunToolCallObject(BaseModel, kw_only=True):
     id: str = REQUIRED
     """The ID of the tool call. This ID must be referenced when you submit the tool outputs in using the [Submit tool outputs to run](/docs/api-reference/runs/submitToolOutputs) endpoint."""
 
-    type: Literal["function"] = "function"
+    type: Literal["function"] = REQUIRED
     """The type of tool call the output is required for. For now, this is always `function`."""
 
     function: RunToolCallObjectFunction = REQUIRED

@@ -11,9 +11,7 @@ __all__ = ["ServiceAccountApiKeyBody"]
 
 
 class ServiceAccountApiKeyBody(BaseModel, kw_only=True):
-    object: Literal["organization.project.service_account.api_key"] = (
-        "organization.project.service_account.api_key"
-    )
+    object: Literal["organization.project.service_account.api_key"] = REQUIRED
     """The object type, which is always `organization.project.service_account.api_key`"""
 
     value: str = REQUIRED

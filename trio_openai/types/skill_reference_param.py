@@ -11,7 +11,7 @@ __all__ = ["SkillReferenceParam"]
 
 
 class SkillReferenceParam(BaseModel, kw_only=True):
-    type: Literal["skill_reference"] = "skill_reference"
+    type: Literal["skill_reference"] = REQUIRED
     """References a skill created with the /v1/skills endpoint."""
 
     skill_id: str = REQUIRED

@@ -14,7 +14,7 @@ class SkillResource(BaseModel, kw_only=True):
     id: str = REQUIRED
     """Unique identifier for the skill."""
 
-    object: Literal["skill"] = "skill"
+    object: Literal["skill"] = REQUIRED
     """The object type, which is `skill`."""
 
     name: str = REQUIRED

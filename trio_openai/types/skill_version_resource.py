@@ -11,7 +11,7 @@ __all__ = ["SkillVersionResource"]
 
 
 class SkillVersionResource(BaseModel, kw_only=True):
-    object: Literal["skill.version"] = "skill.version"
+    object: Literal["skill.version"] = REQUIRED
     """The object type, which is `skill.version`."""
 
     id: str = REQUIRED

@@ -13,7 +13,7 @@ __all__ = ["SpeechAudioDeltaEvent"]
 class SpeechAudioDeltaEvent(BaseModel, kw_only=True):
     """Emitted for each chunk of audio data generated during speech synthesis."""
 
-    type: Literal["speech.audio.delta"] = "speech.audio.delta"
+    type: Literal["speech.audio.delta"] = REQUIRED
     """The type of the event. Always `speech.audio.delta`."""
 
     audio: str = REQUIRED

@@ -13,7 +13,7 @@ __all__ = ["SpeechAudioDoneEvent", "SpeechAudioDoneEventUsage"]
 class SpeechAudioDoneEvent(BaseModel, kw_only=True):
     """Emitted when the speech synthesis is complete and all audio has been streamed."""
 
-    type: Literal["speech.audio.done"] = "speech.audio.done"
+    type: Literal["speech.audio.done"] = REQUIRED
     """The type of the event. Always `speech.audio.done`."""
 
     usage: SpeechAudioDoneEventUsage = REQUIRED

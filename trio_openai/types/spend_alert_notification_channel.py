@@ -13,7 +13,7 @@ __all__ = ["SpendAlertNotificationChannel"]
 class SpendAlertNotificationChannel(BaseModel, kw_only=True):
     """Email notification settings for a spend alert."""
 
-    type: Literal["email"] = "email"
+    type: Literal["email"] = REQUIRED
     """The notification channel type. Currently only `email` is supported."""
 
     recipients: list[str] = REQUIRED

@@ -14,7 +14,7 @@ __all__ = ["StaticChunkingStrategyResponseParam"]
 class StaticChunkingStrategyResponseParam(BaseModel, kw_only=True):
     """Static Chunking Strategy"""
 
-    type: Literal["static"] = "static"
+    type: Literal["static"] = REQUIRED
     """Always `static`."""
 
     static: StaticChunkingStrategy = REQUIRED

@@ -12,7 +12,7 @@ __all__ = ["SynthIDProvenanceResult"]
 
 
 class SynthIDProvenanceResult(BaseModel, kw_only=True):
-    type: Literal["synthid"] = "synthid"
+    type: Literal["synthid"] = REQUIRED
     """The provenance signal type. Always `synthid`."""
 
     outcome: ProvenanceDetectionResultApi = REQUIRED

@@ -17,7 +17,7 @@ class TaskItem(BaseModel, kw_only=True):
     id: str = REQUIRED
     """Identifier of the thread item."""
 
-    object: Literal["chatkit.thread_item"] = "chatkit.thread_item"
+    object: Literal["chatkit.thread_item"] = REQUIRED
     """Type discriminator that is always `chatkit.thread_item`."""
 
     created_at: int = REQUIRED
@@ -26,7 +26,7 @@ class TaskItem(BaseModel, kw_only=True):
     thread_id: str = REQUIRED
     """Identifier of the parent thread."""
 
-    type: Literal["chatkit.task"] = "chatkit.task"
+    type: Literal["chatkit.task"] = REQUIRED
     """Type discriminator that is always `chatkit.task`."""
 
     task_type: TaskType = REQUIRED

@@ -13,5 +13,5 @@ __all__ = ["TextContent"]
 class TextContent(BaseModel, kw_only=True):
     """A text content."""
 
-    type: Literal["text"] = "text"
+    type: Literal["text"] = REQUIRED
     text: str = REQUIRED

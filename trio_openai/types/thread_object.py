@@ -21,7 +21,7 @@ class ThreadObject(BaseModel, kw_only=True):
     id: str = REQUIRED
     """The identifier, which can be referenced in API endpoints."""
 
-    object: Literal["thread"] = "thread"
+    object: Literal["thread"] = REQUIRED
     """The object type, which is always `thread`."""
 
     created_at: int = REQUIRED

@@ -19,7 +19,7 @@ class ThreadResource(BaseModel, kw_only=True):
     id: str = REQUIRED
     """Identifier of the thread."""
 
-    object: Literal["chatkit.thread"] = "chatkit.thread"
+    object: Literal["chatkit.thread"] = REQUIRED
     """Type discriminator that is always `chatkit.thread`."""
 
     created_at: int = REQUIRED

@@ -13,7 +13,7 @@ __all__ = ["ToolChoiceCustom"]
 class ToolChoiceCustom(BaseModel, kw_only=True):
     """Use this option to force the model to call a specific custom tool."""
 
-    type: Literal["custom"] = "custom"
+    type: Literal["custom"] = REQUIRED
     """For custom tool calling, the type is always `custom`."""
 
     name: str = REQUIRED

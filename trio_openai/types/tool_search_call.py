@@ -13,7 +13,7 @@ __all__ = ["ToolSearchCall"]
 
 
 class ToolSearchCall(BaseModel, kw_only=True):
-    type: Literal["tool_search_call"] = "tool_search_call"
+    type: Literal["tool_search_call"] = REQUIRED
     """The type of the item. Always `tool_search_call`."""
 
     id: str = REQUIRED

@@ -15,7 +15,7 @@ __all__ = ["ToolSearchCallItemParam"]
 class ToolSearchCallItemParam(BaseModel, kw_only=True):
     id: str | None = None
     call_id: str | None = None
-    type: Literal["tool_search_call"] = "tool_search_call"
+    type: Literal["tool_search_call"] = REQUIRED
     """The item type. Always `tool_search_call`."""
 
     execution: ToolSearchExecutionType | None = None

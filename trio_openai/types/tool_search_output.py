@@ -14,7 +14,7 @@ __all__ = ["ToolSearchOutput"]
 
 
 class ToolSearchOutput(BaseModel, kw_only=True):
-    type: Literal["tool_search_output"] = "tool_search_output"
+    type: Literal["tool_search_output"] = REQUIRED
     """The type of the item. Always `tool_search_output`."""
 
     id: str = REQUIRED

@@ -16,7 +16,7 @@ __all__ = ["ToolSearchOutputItemParam"]
 class ToolSearchOutputItemParam(BaseModel, kw_only=True):
     id: str | None = None
     call_id: str | None = None
-    type: Literal["tool_search_output"] = "tool_search_output"
+    type: Literal["tool_search_output"] = REQUIRED
     """The item type. Always `tool_search_output`."""
 
     execution: ToolSearchExecutionType | None = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 from .tool_search_execution_type import ToolSearchExecutionType
 
 __all__ = ["ToolSearchToolParam"]
@@ -13,7 +14,7 @@ __all__ = ["ToolSearchToolParam"]
 class ToolSearchToolParam(BaseModel, kw_only=True):
     """Hosted or BYOT tool search configuration for deferred tools."""
 
-    type: Literal["tool_search"] = "tool_search"
+    type: Literal["tool_search"] = REQUIRED
     """The type of the tool. Always `tool_search`."""
 
     execution: ToolSearchExecutionType | None = None

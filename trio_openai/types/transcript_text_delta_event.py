@@ -15,7 +15,7 @@ __all__ = ["TranscriptTextDeltaEvent", "TranscriptTextDeltaEventLogprobsItem"]
 class TranscriptTextDeltaEvent(BaseModel, kw_only=True):
     """Emitted when there is an additional text delta. This is also the first event emitted when the transcription starts. Only emitted when you [create a transcription](/docs/api-reference/audio/create-transcription) with the `Stream` parameter set to `true`."""
 
-    type: Literal["transcript.text.delta"] = "transcript.text.delta"
+    type: Literal["transcript.text.delta"] = REQUIRED
     """The type of the event. Always `transcript.text.delta`."""
 
     delta: str = REQUIRED

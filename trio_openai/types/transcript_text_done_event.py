@@ -17,7 +17,7 @@ __all__ = ["TranscriptTextDoneEvent", "TranscriptTextDoneEventLogprobsItem"]
 class TranscriptTextDoneEvent(BaseModel, kw_only=True):
     """Emitted when the transcription is complete. Contains the complete transcription text. Only emitted when you [create a transcription](/docs/api-reference/audio/create-transcription) with the `Stream` parameter set to `true`."""
 
-    type: Literal["transcript.text.done"] = "transcript.text.done"
+    type: Literal["transcript.text.done"] = REQUIRED
     """The type of the event. Always `transcript.text.done`."""
 
     text: str = REQUIRED

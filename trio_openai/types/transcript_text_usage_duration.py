@@ -13,7 +13,7 @@ __all__ = ["TranscriptTextUsageDuration"]
 class TranscriptTextUsageDuration(BaseModel, kw_only=True):
     """Usage statistics for models billed by audio input duration."""
 
-    type: Literal["duration"] = "duration"
+    type: Literal["duration"] = REQUIRED
     """The type of the usage object. Always `duration` for this variant."""
 
     seconds: float = REQUIRED

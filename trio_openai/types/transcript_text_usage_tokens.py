@@ -13,7 +13,7 @@ __all__ = ["TranscriptTextUsageTokens", "TranscriptTextUsageTokensInputTokenDeta
 class TranscriptTextUsageTokens(BaseModel, kw_only=True):
     """Usage statistics for models billed by token usage."""
 
-    type: Literal["tokens"] = "tokens"
+    type: Literal["tokens"] = REQUIRED
     """The type of the usage object. Always `tokens` for this variant."""
 
     input_tokens: int = REQUIRED

@@ -13,7 +13,7 @@ __all__ = ["TranscriptionDiarizedSegment"]
 class TranscriptionDiarizedSegment(BaseModel, kw_only=True):
     """A segment of diarized transcript text with speaker metadata."""
 
-    type: Literal["transcript.text.segment"] = "transcript.text.segment"
+    type: Literal["transcript.text.segment"] = REQUIRED
     """The type of the segment. Always `transcript.text.segment`."""
 
     id: str = REQUIRED

@@ -22,5 +22,5 @@ class UploadPart(BaseModel, kw_only=True):
     upload_id: str = REQUIRED
     """The ID of the Upload object that this Part was added to."""
 
-    object: Literal["upload.part"] = "upload.part"
+    object: Literal["upload.part"] = REQUIRED
     """The object type, which is always `upload.part`."""

@@ -14,7 +14,7 @@ __all__ = ["UrlAnnotation"]
 class UrlAnnotation(BaseModel, kw_only=True):
     """Annotation that references a URL."""
 
-    type: Literal["url"] = "url"
+    type: Literal["url"] = REQUIRED
     """Type discriminator that is always `url` for this annotation."""
 
     source: UrlAnnotationSource = REQUIRED

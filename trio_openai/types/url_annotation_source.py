@@ -13,7 +13,7 @@ __all__ = ["UrlAnnotationSource"]
 class UrlAnnotationSource(BaseModel, kw_only=True):
     """URL backing an annotation entry."""
 
-    type: Literal["url"] = "url"
+    type: Literal["url"] = REQUIRED
     """Type discriminator that is always `url`."""
 
     url: str = REQUIRED

@@ -13,7 +13,7 @@ __all__ = ["UsageAudioSpeechesResult"]
 class UsageAudioSpeechesResult(BaseModel, kw_only=True):
     """The aggregated audio speeches usage details of the specific time bucket."""
 
-    object: Literal["organization.usage.audio_speeches.result"] = "organization.usage.audio_speeches.result"
+    object: Literal["organization.usage.audio_speeches.result"] = REQUIRED
     characters: int = REQUIRED
     """The number of characters processed."""
 

@@ -13,9 +13,7 @@ __all__ = ["UsageAudioTranscriptionsResult"]
 class UsageAudioTranscriptionsResult(BaseModel, kw_only=True):
     """The aggregated audio transcriptions usage details of the specific time bucket."""
 
-    object: Literal["organization.usage.audio_transcriptions.result"] = (
-        "organization.usage.audio_transcriptions.result"
-    )
+    object: Literal["organization.usage.audio_transcriptions.result"] = REQUIRED
     seconds: int = REQUIRED
     """The number of seconds processed."""
 

@@ -13,9 +13,7 @@ __all__ = ["UsageCodeInterpreterSessionsResult"]
 class UsageCodeInterpreterSessionsResult(BaseModel, kw_only=True):
     """The aggregated code interpreter sessions usage details of the specific time bucket."""
 
-    object: Literal["organization.usage.code_interpreter_sessions.result"] = (
-        "organization.usage.code_interpreter_sessions.result"
-    )
+    object: Literal["organization.usage.code_interpreter_sessions.result"] = REQUIRED
     num_sessions: int = REQUIRED
     """The number of code interpreter sessions."""
 

@@ -13,7 +13,7 @@ __all__ = ["UsageCompletionsResult"]
 class UsageCompletionsResult(BaseModel, kw_only=True):
     """The aggregated completions usage details of the specific time bucket."""
 
-    object: Literal["organization.usage.completions.result"] = "organization.usage.completions.result"
+    object: Literal["organization.usage.completions.result"] = REQUIRED
     input_tokens: int = REQUIRED
     """The aggregated number of input tokens used, including cached and cache-write tokens. This includes text, audio, and image tokens. For customers subscribed to Scale Tier, this includes Scale Tier tokens."""
 

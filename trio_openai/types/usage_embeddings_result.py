@@ -13,7 +13,7 @@ __all__ = ["UsageEmbeddingsResult"]
 class UsageEmbeddingsResult(BaseModel, kw_only=True):
     """The aggregated embeddings usage details of the specific time bucket."""
 
-    object: Literal["organization.usage.embeddings.result"] = "organization.usage.embeddings.result"
+    object: Literal["organization.usage.embeddings.result"] = REQUIRED
     input_tokens: int = REQUIRED
     """The aggregated number of input tokens used."""
 

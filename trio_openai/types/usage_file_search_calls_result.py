@@ -13,7 +13,7 @@ __all__ = ["UsageFileSearchCallsResult"]
 class UsageFileSearchCallsResult(BaseModel, kw_only=True):
     """The aggregated file search calls usage details of the specific time bucket."""
 
-    object: Literal["organization.usage.file_searches.result"] = "organization.usage.file_searches.result"
+    object: Literal["organization.usage.file_searches.result"] = REQUIRED
     num_requests: int = REQUIRED
     """The count of file search calls."""
 

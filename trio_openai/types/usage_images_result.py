@@ -13,7 +13,7 @@ __all__ = ["UsageImagesResult"]
 class UsageImagesResult(BaseModel, kw_only=True):
     """The aggregated images usage details of the specific time bucket."""
 
-    object: Literal["organization.usage.images.result"] = "organization.usage.images.result"
+    object: Literal["organization.usage.images.result"] = REQUIRED
     images: int = REQUIRED
     """The number of images processed."""
 

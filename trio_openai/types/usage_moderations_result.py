@@ -13,7 +13,7 @@ __all__ = ["UsageModerationsResult"]
 class UsageModerationsResult(BaseModel, kw_only=True):
     """The aggregated moderations usage details of the specific time bucket."""
 
-    object: Literal["organization.usage.moderations.result"] = "organization.usage.moderations.result"
+    object: Literal["organization.usage.moderations.result"] = REQUIRED
     input_tokens: int = REQUIRED
     """The aggregated number of input tokens used."""
 

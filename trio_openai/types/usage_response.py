@@ -12,7 +12,7 @@ __all__ = ["UsageResponse"]
 
 
 class UsageResponse(BaseModel, kw_only=True):
-    object: Literal["page"] = "page"
+    object: Literal["page"] = REQUIRED
     data: list[UsageTimeBucket] = REQUIRED
     has_more: bool = REQUIRED
     next_page: str | None = None

@@ -22,7 +22,7 @@ __all__ = ["UsageTimeBucket", "UsageTimeBucketResultsItem"]
 
 
 class UsageTimeBucket(BaseModel, kw_only=True):
-    object: Literal["bucket"] = "bucket"
+    object: Literal["bucket"] = REQUIRED
     start_time: int = REQUIRED
     end_time: int = REQUIRED
     results: list[UsageTimeBucketResultsItem] = REQUIRED

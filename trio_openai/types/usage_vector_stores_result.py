@@ -13,7 +13,7 @@ __all__ = ["UsageVectorStoresResult"]
 class UsageVectorStoresResult(BaseModel, kw_only=True):
     """The aggregated vector stores usage details of the specific time bucket."""
 
-    object: Literal["organization.usage.vector_stores.result"] = "organization.usage.vector_stores.result"
+    object: Literal["organization.usage.vector_stores.result"] = REQUIRED
     usage_bytes: int = REQUIRED
     """The vector stores usage in bytes."""
 

@@ -13,7 +13,7 @@ __all__ = ["UsageWebSearchCallsResult"]
 class UsageWebSearchCallsResult(BaseModel, kw_only=True):
     """The aggregated web search calls usage details of the specific time bucket."""
 
-    object: Literal["organization.usage.web_searches.result"] = "organization.usage.web_searches.result"
+    object: Literal["organization.usage.web_searches.result"] = REQUIRED
     num_model_requests: int = REQUIRED
     """The count of model requests."""
 

@@ -13,7 +13,7 @@ __all__ = ["User", "UserProjects", "UserProjectsDataItem", "UserUser"]
 class User(BaseModel, kw_only=True):
     """Represents an individual `user` within an organization."""
 
-    object: Literal["organization.user"] = "organization.user"
+    object: Literal["organization.user"] = REQUIRED
     """The object type, which is always `organization.user`"""
 
     id: str = REQUIRED
@@ -63,7 +63,7 @@ class User(BaseModel, kw_only=True):
 
 
 class UserProjects(BaseModel, kw_only=True):
-    object: Literal["list"] = "list"
+    object: Literal["list"] = REQUIRED
     data: list[UserProjectsDataItem] = REQUIRED
 
 
@@ -76,7 +76,7 @@ class UserProjectsDataItem(BaseModel, kw_only=True):
 class UserUser(BaseModel, kw_only=True):
     """Nested user details."""
 
-    object: Literal["user"] = "user"
+    object: Literal["user"] = REQUIRED
     id: str = REQUIRED
     email: str | None = None
     name: str | None = None

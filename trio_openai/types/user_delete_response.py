@@ -11,6 +11,6 @@ __all__ = ["UserDeleteResponse"]
 
 
 class UserDeleteResponse(BaseModel, kw_only=True):
-    object: Literal["organization.user.deleted"] = "organization.user.deleted"
+    object: Literal["organization.user.deleted"] = REQUIRED
     id: str = REQUIRED
     deleted: bool = REQUIRED

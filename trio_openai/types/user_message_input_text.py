@@ -13,7 +13,7 @@ __all__ = ["UserMessageInputText"]
 class UserMessageInputText(BaseModel, kw_only=True):
     """Text block that a user contributed to the thread."""
 
-    type: Literal["input_text"] = "input_text"
+    type: Literal["input_text"] = REQUIRED
     """Type discriminator that is always `input_text`."""
 
     text: str = REQUIRED

@@ -20,7 +20,7 @@ class UserMessageItem(BaseModel, kw_only=True):
     id: str = REQUIRED
     """Identifier of the thread item."""
 
-    object: Literal["chatkit.thread_item"] = "chatkit.thread_item"
+    object: Literal["chatkit.thread_item"] = REQUIRED
     """Type discriminator that is always `chatkit.thread_item`."""
 
     created_at: int = REQUIRED
@@ -29,7 +29,7 @@ class UserMessageItem(BaseModel, kw_only=True):
     thread_id: str = REQUIRED
     """Identifier of the parent thread."""
 
-    type: Literal["chatkit.user_message"] = "chatkit.user_message"
+    type: Literal["chatkit.user_message"] = REQUIRED
     content: list[UserMessageItemContentItem] = REQUIRED
     """Ordered content elements supplied by the user."""
 

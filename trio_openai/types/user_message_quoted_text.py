@@ -13,7 +13,7 @@ __all__ = ["UserMessageQuotedText"]
 class UserMessageQuotedText(BaseModel, kw_only=True):
     """Quoted snippet that the user referenced in their message."""
 
-    type: Literal["quoted_text"] = "quoted_text"
+    type: Literal["quoted_text"] = REQUIRED
     """Type discriminator that is always `quoted_text`."""
 
     text: str = REQUIRED

@@ -15,7 +15,7 @@ __all__ = ["UserRoleAssignment"]
 class UserRoleAssignment(BaseModel, kw_only=True):
     """Role assignment linking a user to a role."""
 
-    object: Literal["user.role"] = "user.role"
+    object: Literal["user.role"] = REQUIRED
     """Always `user.role`."""
 
     user: User = REQUIRED

@@ -13,7 +13,7 @@ __all__ = ["VectorStoreExpirationAfter"]
 class VectorStoreExpirationAfter(BaseModel, kw_only=True):
     """The expiration policy for a vector store."""
 
-    anchor: Literal["last_active_at"] = "last_active_at"
+    anchor: Literal["last_active_at"] = REQUIRED
     """Anchor timestamp after which the expiration policy applies. Supported anchors: `last_active_at`."""
 
     days: int = REQUIRED

@@ -16,7 +16,7 @@ class VectorStoreFileBatchObject(BaseModel, kw_only=True):
     id: str = REQUIRED
     """The identifier, which can be referenced in API endpoints."""
 
-    object: Literal["vector_store.files_batch"] = "vector_store.files_batch"
+    object: Literal["vector_store.files_batch"] = REQUIRED
     """The object type, which is always `vector_store.file_batch`."""
 
     created_at: int = REQUIRED

@@ -18,7 +18,7 @@ class VectorStoreFileObject(BaseModel, kw_only=True):
     id: str = REQUIRED
     """The identifier, which can be referenced in API endpoints."""
 
-    object: Literal["vector_store.file"] = "vector_store.file"
+    object: Literal["vector_store.file"] = REQUIRED
     """The object type, which is always `vector_store.file`."""
 
     usage_bytes: int = REQUIRED

@@ -17,7 +17,7 @@ class VectorStoreObject(BaseModel, kw_only=True):
     id: str = REQUIRED
     """The identifier, which can be referenced in API endpoints."""
 
-    object: Literal["vector_store"] = "vector_store"
+    object: Literal["vector_store"] = REQUIRED
     """The object type, which is always `vector_store`."""
 
     created_at: int = REQUIRED

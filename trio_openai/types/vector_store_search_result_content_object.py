@@ -11,7 +11,7 @@ __all__ = ["VectorStoreSearchResultContentObject"]
 
 
 class VectorStoreSearchResultContentObject(BaseModel, kw_only=True):
-    type: Literal["text"] = "text"
+    type: Literal["text"] = REQUIRED
     """The type of content."""
 
     text: str = REQUIRED

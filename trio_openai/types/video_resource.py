@@ -20,7 +20,7 @@ class VideoResource(BaseModel, kw_only=True):
     id: str = REQUIRED
     """Unique identifier for the video job."""
 
-    object: Literal["video"] = "video"
+    object: Literal["video"] = REQUIRED
     """The object type, which is always `video`."""
 
     model: VideoModel = REQUIRED

@@ -14,5 +14,5 @@ class VoiceConsentDeletedResource(BaseModel, kw_only=True):
     id: str = REQUIRED
     """The consent recording identifier."""
 
-    object: Literal["audio.voice_consent"] = "audio.voice_consent"
+    object: Literal["audio.voice_consent"] = REQUIRED
     deleted: bool = REQUIRED

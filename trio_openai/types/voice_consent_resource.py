@@ -13,7 +13,7 @@ __all__ = ["VoiceConsentResource"]
 class VoiceConsentResource(BaseModel, kw_only=True):
     """A consent recording used to authorize creation of a custom voice."""
 
-    object: Literal["audio.voice_consent"] = "audio.voice_consent"
+    object: Literal["audio.voice_consent"] = REQUIRED
     """The object type, which is always `audio.voice_consent`."""
 
     id: str = REQUIRED

@@ -13,7 +13,7 @@ __all__ = ["VoiceResource"]
 class VoiceResource(BaseModel, kw_only=True):
     """A custom voice that can be used for audio output."""
 
-    object: Literal["audio.voice"] = "audio.voice"
+    object: Literal["audio.voice"] = REQUIRED
     """The object type, which is always `audio.voice`."""
 
     id: str = REQUIRED

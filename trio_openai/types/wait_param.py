@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ._base import BaseModel
+from ._union import REQUIRED
 
 __all__ = ["WaitParam"]
 
@@ -12,5 +13,5 @@ __all__ = ["WaitParam"]
 class WaitParam(BaseModel, kw_only=True):
     """A wait action."""
 
-    type: Literal["wait"] = "wait"
+    type: Literal["wait"] = REQUIRED
     """Specifies the event type. For a wait action, this property is always set to `wait`."""

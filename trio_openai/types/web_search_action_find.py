@@ -13,7 +13,7 @@ __all__ = ["WebSearchActionFind"]
 class WebSearchActionFind(BaseModel, kw_only=True):
     """Action type "find_in_page": Searches for a pattern within a loaded page."""
 
-    type: Literal["find_in_page"] = "find_in_page"
+    type: Literal["find_in_page"] = REQUIRED
     """The action type."""
 
     url: str = REQUIRED

@@ -16,7 +16,7 @@ class WidgetMessageItem(BaseModel, kw_only=True):
     id: str = REQUIRED
     """Identifier of the thread item."""
 
-    object: Literal["chatkit.thread_item"] = "chatkit.thread_item"
+    object: Literal["chatkit.thread_item"] = REQUIRED
     """Type discriminator that is always `chatkit.thread_item`."""
 
     created_at: int = REQUIRED
@@ -25,7 +25,7 @@ class WidgetMessageItem(BaseModel, kw_only=True):
     thread_id: str = REQUIRED
     """Identifier of the parent thread."""
 
-    type: Literal["chatkit.widget"] = "chatkit.widget"
+    type: Literal["chatkit.widget"] = REQUIRED
     """Type discriminator that is always `chatkit.widget`."""
 
     widget: str = REQUIRED

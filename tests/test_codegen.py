@@ -208,7 +208,7 @@ def test_types_load_lazily() -> None:
 
 def test_every_generated_file_has_the_header() -> None:
     for folder in GENERATED_DIRS:
-        for path in (PACKAGE / folder).rglob("*.py"):
+        for path in (p for p in (PACKAGE / folder).rglob("*.py*") if p.suffix in (".py", ".pyi")):
             rel = path.relative_to(PACKAGE).as_posix()
             if rel not in KEEP:
                 assert path.read_text().startswith(HEADER), rel
@@ -217,12 +217,16 @@ def test_every_generated_file_has_the_header() -> None:
 def test_rerunning_the_generator_changes_nothing(tmp_path: Path) -> None:
     out = tmp_path / "trio_openai"
     generate(DEFAULT_SPEC, out)
-    fresh = {p.relative_to(out).as_posix(): p.read_text() for p in out.rglob("*.py")}
+    fresh = {
+        p.relative_to(out).as_posix(): p.read_text()
+        for p in out.rglob("*.py*")
+        if p.suffix in (".py", ".pyi")
+    }
     committed = {
         p.relative_to(PACKAGE).as_posix(): p.read_text()
         for folder in GENERATED_DIRS
-        for p in (PACKAGE / folder).rglob("*.py")
-        if p.relative_to(PACKAGE).as_posix() not in KEEP
+        for p in (PACKAGE / folder).rglob("*.py*")
+        if p.relative_to(PACKAGE).as_posix() not in KEEP and p.suffix in (".py", ".pyi")
     }
     assert sorted(fresh) == sorted(committed)
     changed = [name for name in fresh if fresh[name] != committed[name]]

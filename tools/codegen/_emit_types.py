@@ -145,7 +145,9 @@ def _param_module(decls: list[ParamDecl], module_of: dict[str, str], this: str) 
     return "\n".join(lines)
 
 
-def render_types(models: dict[str, Decl], params: dict[str, ParamDecl]) -> dict[str, str]:
+def render_types(
+    models: dict[str, Decl], params: dict[str, ParamDecl], aliases: dict[str, str] | None = None
+) -> dict[str, str]:
     """Relative file path (under ``types/``) -> source."""
     files: dict[str, str] = {}
     model_mods = _model_modules(models)
@@ -164,12 +166,20 @@ def render_types(models: dict[str, Decl], params: dict[str, ParamDecl]) -> dict[
         module_of[d.name] = home
     for mod, pds in param_mods.items():
         files[f"{mod}.py"] = _param_module(pds, module_of, mod)
-    files["__init__.py"] = _init(module_of)
+    kept = {a: t for a, t in (aliases or {}).items() if a not in module_of}
+    files["__init__.py"] = _init(module_of, kept)
+    files["__init__.pyi"] = _init_stub(module_of, kept)
     return files
 
 
-def _init(module_of: dict[str, str]) -> str:
+def _init(module_of: dict[str, str], aliases: dict[str, str]) -> str:
+    """The package's ``__init__``: names for the type checker, and for runtime a compact index
+    (one string constant, parsed on the first lookup) so ``import trio_openai`` stays cheap. The names
+    themselves are in ``__init__.pyi`` for type checkers."""
     names = sorted(module_of)
+    index = [f"{n}={module_of[n]}" for n in names] + [
+        f"{a}={module_of[t]}:{t}" for a, t in sorted(aliases.items())
+    ]
     lines = [
         HEADER,
         '"""Every API type. Names load on first use (``from trio_openai.types import ChatCompletion``)."""',
@@ -177,30 +187,44 @@ def _init(module_of: dict[str, str]) -> str:
         "from __future__ import annotations",
         "",
         "import importlib",
-        "from typing import TYPE_CHECKING, Any",
-        "",
-        "if TYPE_CHECKING:",
+        "from typing import Any",
     ]
-    lines += [f"    from .{module_of[n]} import {n} as {n}" for n in names]
-    lines.append("    from ._union import UnknownVariant as UnknownVariant")
-    lines += ["", "_MODULES: dict[str, str] = {"]
-    lines += [f"    {n!r}: {module_of[n]!r}," for n in names]
+    lines += ["", "#: name=module, or alias=module:name, separated by spaces.", "_INDEX = ("]
+    lines += [f'    "{entry} "' for entry in index]
     lines += [
-        "    'UnknownVariant': '_union',",
-        "}",
+        '    "UnknownVariant=_union"',
+        ")",
+        "_modules: dict[str, str] = {}",
+        "",
+        "",
+        "def _index() -> dict[str, str]:",
+        "    if not _modules:",
+        "        for entry in _INDEX.split():",
+        '            name, _, where = entry.partition("=")',
+        "            _modules[name] = where",
+        "    return _modules",
         "",
         "",
         "def __getattr__(name: str) -> Any:",
-        "    module = _MODULES.get(name)",
-        "    if module is None:",
+        "    where = _index().get(name)",
+        "    if where is None:",
         '        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")',
-        '    value = getattr(importlib.import_module(f".{module}", __name__), name)',
+        '    module, _, target = where.partition(":")',
+        '    value = getattr(importlib.import_module(f".{module}", __name__), target or name)',
         "    globals()[name] = value",
         "    return value",
         "",
         "",
         "def __dir__() -> list[str]:",
-        "    return sorted(_MODULES)",
+        "    return sorted(_index())",
         "",
     ]
     return "\n".join(lines)
+
+
+def _init_stub(module_of: dict[str, str], aliases: dict[str, str]) -> str:
+    lines = [HEADER, "from ._union import UnknownVariant as UnknownVariant"]
+    lines += [f"from .{module_of[n]} import {n} as {n}" for n in sorted(module_of)]
+    lines += ["", "# the official SDK's names for types the spec names differently"]
+    lines += [f"{a} = {t}" for a, t in sorted(aliases.items())]
+    return "\n".join(lines) + "\n"

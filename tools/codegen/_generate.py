@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -51,12 +52,35 @@ def plan(spec_path: Path) -> Plan:
     return Plan(spec, ops, places, models, params, methods, root)
 
 
+def official_aliases(methods: list[Method], models: ModelBuilder) -> dict[str, str]:
+    """The official SDK's names for result types where the spec names them differently
+    (``ChatCompletion`` for ``CreateChatCompletionResponse``), so imports written for it work."""
+    found: dict[str, set[str]] = {}
+    for m in methods:
+        if m.place.official is None:
+            continue
+        first = m.place.official.returns.split(" | ")[0].strip()
+        page = re.fullmatch(r"Sync\w*Page\[(\w+)\]", first)
+        official, ours = (page.group(1), m.item) if page else (first, m.returns)
+        if official.isidentifier() and ours is not None and ours in models.decls and official != ours:
+            found.setdefault(official, set()).add(ours)
+    return {
+        name: next(iter(targets))
+        for name, targets in sorted(found.items())
+        if len(targets) == 1 and name not in models.decls and name not in _TOO_GENERIC
+    }
+
+
+#: Official names that only make sense inside the official SDK's sub-namespaces.
+_TOO_GENERIC = frozenset({"Data"})
+
+
 def render(spec_path: Path) -> tuple[dict[str, str], str]:
     """Every generated file (path relative to the package -> unformatted source) and a summary."""
     p = plan(spec_path)
     ops, places, models, params, methods, root = p.ops, p.places, p.models, p.params, p.methods, p.root
     files: dict[str, str] = {}
-    for rel, text in render_types(models.decls, params.decls).items():
+    for rel, text in render_types(models.decls, params.decls, official_aliases(methods, models)).items():
         files[f"types/{rel}"] = text
     for rel, text in render_resources(root, methods).items():
         files[f"resources/{rel}"] = text

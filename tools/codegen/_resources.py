@@ -44,6 +44,7 @@ class Method:
     headers: dict[str, str]
     stream_event: str | None  # the event type name when the operation can stream
     doc: str
+    streams: bool = False  # whether the operation takes `stream` (or answers with SSE)
 
     @property
     def name(self) -> str:
@@ -103,6 +104,13 @@ def _page_kind(method: MethodPlace, response: Schema) -> str | None:
     return "AsyncPage"
 
 
+#: Event types of streaming operations whose spec names none, by resource.
+_STREAM_EVENTS = {
+    ("beta", "threads"): "AssistantStreamEvent",
+    ("beta", "threads", "runs"): "AssistantStreamEvent",
+}
+
+
 def build_methods(
     spec: Spec,
     ops: list[Operation],
@@ -110,7 +118,16 @@ def build_methods(
     models: ModelBuilder,
     params: ParamBuilder,
 ) -> list[Method]:
-    return [_method(spec, op, places[op.key], models, params) for op in ops]
+    methods = [_method(spec, op, places[op.key], models, params) for op in ops]
+    events = {m.place.resource: m.stream_event for m in methods if m.stream_event and m.name == "create"}
+    for m in methods:
+        if m.streams and m.stream_event is None:
+            named = _STREAM_EVENTS.get(m.place.resource)
+            if named is not None:
+                m.stream_event = models.named(named).expr
+            else:  # `retrieve(stream=True)` replays what `create` streams; else chunks of the result
+                m.stream_event = events.get(m.place.resource) or m.returns
+    return methods
 
 
 def _method(
@@ -147,7 +164,7 @@ def _method(
 
     optional: list[Arg] = []
     for p in op.params:
-        if p.location not in ("query", "header"):
+        if p.location not in ("query", "header") or (p.name == "stream" and p.location == "query"):
             continue
         a = params.ann(p.schema, f"{hint}{pascal(p.name)}", home)
         param_refs |= a.refs
@@ -156,8 +173,9 @@ def _method(
 
     body = body_schema(spec, op)
     required = set(body.get("required", []))
+    streams = op.stream_event is not None or "stream" in body.get("properties", {})
     for wire, prop in body.get("properties", {}).items():
-        if wire == "stream" and op.stream_event is not None:
+        if wire == "stream" and streams:
             continue  # the streaming overloads come with the streaming work
         resolved = spec.resolve(prop) if isinstance(prop, dict) else {}
         if resolved.get("readOnly"):
@@ -217,6 +235,7 @@ def _method(
         param_refs=param_refs,
         headers={k.title() if k != "openai-beta" else "OpenAI-Beta": v for k, v in headers.items()},
         stream_event=stream_event,
+        streams=streams or any(p.name == "stream" for p in op.params),
         doc=doc,
     )
 

@@ -5,4512 +5,1847 @@
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from ._union import UnknownVariant as UnknownVariant
-    from .active_status import ActiveStatus as ActiveStatus
-    from .additional_tools import AdditionalTools as AdditionalTools
-    from .additional_tools_item_param_param import AdditionalToolsItemParam as AdditionalToolsItemParam
-    from .admin_api_key import AdminApiKey as AdminApiKey
-    from .admin_api_key import AdminApiKeyOwner as AdminApiKeyOwner
-    from .admin_api_key_create_response import AdminApiKeyCreateResponse as AdminApiKeyCreateResponse
-    from .admin_organization_admin_api_keys_delete_response import (
-        AdminApiKeysDeleteResponse as AdminApiKeysDeleteResponse,
-    )
-    from .admin_organization_audit_logs_list_params import (
-        ListAuditLogsEffectiveAtParam as ListAuditLogsEffectiveAtParam,
-    )
-    from .admin_organization_invites_create_params import (
-        InviteUserProjectsItemParam as InviteUserProjectsItemParam,
-    )
-    from .annotation import Annotation as Annotation
-    from .annotation_param import AnnotationParam as AnnotationParam
-    from .apply_patch_call_output_status import ApplyPatchCallOutputStatus as ApplyPatchCallOutputStatus
-    from .apply_patch_call_output_status_param import (
-        ApplyPatchCallOutputStatusParam as ApplyPatchCallOutputStatusParam,
-    )
-    from .apply_patch_call_status import ApplyPatchCallStatus as ApplyPatchCallStatus
-    from .apply_patch_call_status_param import ApplyPatchCallStatusParam as ApplyPatchCallStatusParam
-    from .apply_patch_create_file_operation import (
-        ApplyPatchCreateFileOperation as ApplyPatchCreateFileOperation,
-    )
-    from .apply_patch_create_file_operation_param_param import (
-        ApplyPatchCreateFileOperationParam as ApplyPatchCreateFileOperationParam,
-    )
-    from .apply_patch_delete_file_operation import (
-        ApplyPatchDeleteFileOperation as ApplyPatchDeleteFileOperation,
-    )
-    from .apply_patch_delete_file_operation_param_param import (
-        ApplyPatchDeleteFileOperationParam as ApplyPatchDeleteFileOperationParam,
-    )
-    from .apply_patch_operation_param_param import ApplyPatchOperationParam as ApplyPatchOperationParam
-    from .apply_patch_tool_call import ApplyPatchToolCall as ApplyPatchToolCall
-    from .apply_patch_tool_call import ApplyPatchToolCallOperation as ApplyPatchToolCallOperation
-    from .apply_patch_tool_call_item_param_param import (
-        ApplyPatchToolCallItemParam as ApplyPatchToolCallItemParam,
-    )
-    from .apply_patch_tool_call_output import ApplyPatchToolCallOutput as ApplyPatchToolCallOutput
-    from .apply_patch_tool_call_output_item_param_param import (
-        ApplyPatchToolCallOutputItemParam as ApplyPatchToolCallOutputItemParam,
-    )
-    from .apply_patch_tool_param_param import ApplyPatchToolParam as ApplyPatchToolParam
-    from .apply_patch_update_file_operation import (
-        ApplyPatchUpdateFileOperation as ApplyPatchUpdateFileOperation,
-    )
-    from .apply_patch_update_file_operation_param_param import (
-        ApplyPatchUpdateFileOperationParam as ApplyPatchUpdateFileOperationParam,
-    )
-    from .approximate_location import ApproximateLocation as ApproximateLocation
-    from .approximate_location_param import ApproximateLocationParam as ApproximateLocationParam
-    from .assigned_role_details import AssignedRoleDetails as AssignedRoleDetails
-    from .assigned_role_details import (
-        AssignedRoleDetailsAssignmentSourcesItem as AssignedRoleDetailsAssignmentSourcesItem,
-    )
-    from .assistant_message_item import AssistantMessageItem as AssistantMessageItem
-    from .assistant_object import AssistantObject as AssistantObject
-    from .assistant_object import AssistantObjectToolResources as AssistantObjectToolResources
-    from .assistant_object import (
-        AssistantObjectToolResourcesCodeInterpreter as AssistantObjectToolResourcesCodeInterpreter,
-    )
-    from .assistant_object import (
-        AssistantObjectToolResourcesFileSearch as AssistantObjectToolResourcesFileSearch,
-    )
-    from .assistant_object import AssistantObjectToolsItem as AssistantObjectToolsItem
-    from .assistant_tools_code import AssistantToolsCode as AssistantToolsCode
-    from .assistant_tools_code_param import AssistantToolsCodeParam as AssistantToolsCodeParam
-    from .assistant_tools_file_search import AssistantToolsFileSearch as AssistantToolsFileSearch
-    from .assistant_tools_file_search import (
-        AssistantToolsFileSearchFileSearch as AssistantToolsFileSearchFileSearch,
-    )
-    from .assistant_tools_file_search_param import (
-        AssistantToolsFileSearchFileSearchParam as AssistantToolsFileSearchFileSearchParam,
-    )
-    from .assistant_tools_file_search_param import (
-        AssistantToolsFileSearchParam as AssistantToolsFileSearchParam,
-    )
-    from .assistant_tools_file_search_type_only import (
-        AssistantToolsFileSearchTypeOnly as AssistantToolsFileSearchTypeOnly,
-    )
-    from .assistant_tools_file_search_type_only_param import (
-        AssistantToolsFileSearchTypeOnlyParam as AssistantToolsFileSearchTypeOnlyParam,
-    )
-    from .assistant_tools_function import AssistantToolsFunction as AssistantToolsFunction
-    from .assistant_tools_function_param import AssistantToolsFunctionParam as AssistantToolsFunctionParam
-    from .assistants_api_response_format_option import (
-        AssistantsApiResponseFormatOption as AssistantsApiResponseFormatOption,
-    )
-    from .assistants_api_response_format_option_param import (
-        AssistantsApiResponseFormatOptionParam as AssistantsApiResponseFormatOptionParam,
-    )
-    from .assistants_api_tool_choice_option_param import (
-        AssistantsApiToolChoiceOptionParam as AssistantsApiToolChoiceOptionParam,
-    )
-    from .assistants_named_tool_choice import AssistantsNamedToolChoice as AssistantsNamedToolChoice
-    from .assistants_named_tool_choice import (
-        AssistantsNamedToolChoiceFunction as AssistantsNamedToolChoiceFunction,
-    )
-    from .assistants_named_tool_choice_param import (
-        AssistantsNamedToolChoiceFunctionParam as AssistantsNamedToolChoiceFunctionParam,
-    )
-    from .assistants_named_tool_choice_param import (
-        AssistantsNamedToolChoiceParam as AssistantsNamedToolChoiceParam,
-    )
-    from .attachment import Attachment as Attachment
-    from .attachment_type import AttachmentType as AttachmentType
-    from .audio_transcription_param import AudioTranscriptionParam as AudioTranscriptionParam
-    from .audio_transcription_response import AudioTranscriptionResponse as AudioTranscriptionResponse
-    from .audio_transcriptions_create_response import (
-        CreateTranscriptionResponse as CreateTranscriptionResponse,
-    )
-    from .audio_translations_create_response import CreateTranslationResponse as CreateTranslationResponse
-    from .audit_log import AuditLog as AuditLog
-    from .audit_log import AuditLogApiKeyCreated as AuditLogApiKeyCreated
-    from .audit_log import AuditLogApiKeyCreatedData as AuditLogApiKeyCreatedData
-    from .audit_log import AuditLogApiKeyDeleted as AuditLogApiKeyDeleted
-    from .audit_log import AuditLogApiKeyUpdated as AuditLogApiKeyUpdated
-    from .audit_log import AuditLogApiKeyUpdatedChangesRequested as AuditLogApiKeyUpdatedChangesRequested
-    from .audit_log import AuditLogCertificateCreated as AuditLogCertificateCreated
-    from .audit_log import AuditLogCertificateDeleted as AuditLogCertificateDeleted
-    from .audit_log import AuditLogCertificatesActivated as AuditLogCertificatesActivated
-    from .audit_log import (
-        AuditLogCertificatesActivatedCertificatesItem as AuditLogCertificatesActivatedCertificatesItem,
-    )
-    from .audit_log import AuditLogCertificatesDeactivated as AuditLogCertificatesDeactivated
-    from .audit_log import (
-        AuditLogCertificatesDeactivatedCertificatesItem as AuditLogCertificatesDeactivatedCertificatesItem,
-    )
-    from .audit_log import AuditLogCertificateUpdated as AuditLogCertificateUpdated
-    from .audit_log import AuditLogCheckpointPermissionCreated as AuditLogCheckpointPermissionCreated
-    from .audit_log import AuditLogCheckpointPermissionCreatedData as AuditLogCheckpointPermissionCreatedData
-    from .audit_log import AuditLogCheckpointPermissionDeleted as AuditLogCheckpointPermissionDeleted
-    from .audit_log import AuditLogExternalKeyRegistered as AuditLogExternalKeyRegistered
-    from .audit_log import AuditLogExternalKeyRemoved as AuditLogExternalKeyRemoved
-    from .audit_log import AuditLogGroupCreated as AuditLogGroupCreated
-    from .audit_log import AuditLogGroupCreatedData as AuditLogGroupCreatedData
-    from .audit_log import AuditLogGroupDeleted as AuditLogGroupDeleted
-    from .audit_log import AuditLogGroupUpdated as AuditLogGroupUpdated
-    from .audit_log import AuditLogGroupUpdatedChangesRequested as AuditLogGroupUpdatedChangesRequested
-    from .audit_log import AuditLogInviteAccepted as AuditLogInviteAccepted
-    from .audit_log import AuditLogInviteDeleted as AuditLogInviteDeleted
-    from .audit_log import AuditLogInviteSent as AuditLogInviteSent
-    from .audit_log import AuditLogInviteSentData as AuditLogInviteSentData
-    from .audit_log import AuditLogIpAllowlistConfigActivated as AuditLogIpAllowlistConfigActivated
-    from .audit_log import (
-        AuditLogIpAllowlistConfigActivatedConfigsItem as AuditLogIpAllowlistConfigActivatedConfigsItem,
-    )
-    from .audit_log import AuditLogIpAllowlistConfigDeactivated as AuditLogIpAllowlistConfigDeactivated
-    from .audit_log import (
-        AuditLogIpAllowlistConfigDeactivatedConfigsItem as AuditLogIpAllowlistConfigDeactivatedConfigsItem,
-    )
-    from .audit_log import AuditLogIpAllowlistCreated as AuditLogIpAllowlistCreated
-    from .audit_log import AuditLogIpAllowlistDeleted as AuditLogIpAllowlistDeleted
-    from .audit_log import AuditLogIpAllowlistUpdated as AuditLogIpAllowlistUpdated
-    from .audit_log import AuditLogLoginFailed as AuditLogLoginFailed
-    from .audit_log import AuditLogLogoutFailed as AuditLogLogoutFailed
-    from .audit_log import AuditLogOrganizationUpdated as AuditLogOrganizationUpdated
-    from .audit_log import (
-        AuditLogOrganizationUpdatedChangesRequested as AuditLogOrganizationUpdatedChangesRequested,
-    )
-    from .audit_log import AuditLogProject as AuditLogProject
-    from .audit_log import AuditLogProjectArchived as AuditLogProjectArchived
-    from .audit_log import AuditLogProjectCreated as AuditLogProjectCreated
-    from .audit_log import AuditLogProjectCreatedData as AuditLogProjectCreatedData
-    from .audit_log import AuditLogProjectDeleted as AuditLogProjectDeleted
-    from .audit_log import AuditLogProjectUpdated as AuditLogProjectUpdated
-    from .audit_log import AuditLogProjectUpdatedChangesRequested as AuditLogProjectUpdatedChangesRequested
-    from .audit_log import AuditLogRateLimitDeleted as AuditLogRateLimitDeleted
-    from .audit_log import AuditLogRateLimitUpdated as AuditLogRateLimitUpdated
-    from .audit_log import (
-        AuditLogRateLimitUpdatedChangesRequested as AuditLogRateLimitUpdatedChangesRequested,
-    )
-    from .audit_log import AuditLogRoleAssignmentCreated as AuditLogRoleAssignmentCreated
-    from .audit_log import AuditLogRoleAssignmentDeleted as AuditLogRoleAssignmentDeleted
-    from .audit_log import AuditLogRoleBoundToResource as AuditLogRoleBoundToResource
-    from .audit_log import AuditLogRoleCreated as AuditLogRoleCreated
-    from .audit_log import AuditLogRoleDeleted as AuditLogRoleDeleted
-    from .audit_log import AuditLogRoleUnboundFromResource as AuditLogRoleUnboundFromResource
-    from .audit_log import AuditLogRoleUpdated as AuditLogRoleUpdated
-    from .audit_log import AuditLogRoleUpdatedChangesRequested as AuditLogRoleUpdatedChangesRequested
-    from .audit_log import AuditLogScimDisabled as AuditLogScimDisabled
-    from .audit_log import AuditLogScimEnabled as AuditLogScimEnabled
-    from .audit_log import AuditLogServiceAccountCreated as AuditLogServiceAccountCreated
-    from .audit_log import AuditLogServiceAccountCreatedData as AuditLogServiceAccountCreatedData
-    from .audit_log import AuditLogServiceAccountDeleted as AuditLogServiceAccountDeleted
-    from .audit_log import AuditLogServiceAccountUpdated as AuditLogServiceAccountUpdated
-    from .audit_log import (
-        AuditLogServiceAccountUpdatedChangesRequested as AuditLogServiceAccountUpdatedChangesRequested,
-    )
-    from .audit_log import AuditLogUserAdded as AuditLogUserAdded
-    from .audit_log import AuditLogUserAddedData as AuditLogUserAddedData
-    from .audit_log import AuditLogUserDeleted as AuditLogUserDeleted
-    from .audit_log import AuditLogUserUpdated as AuditLogUserUpdated
-    from .audit_log import AuditLogUserUpdatedChangesRequested as AuditLogUserUpdatedChangesRequested
-    from .audit_log import AuditLogWorkloadIdentityProviderCreated as AuditLogWorkloadIdentityProviderCreated
-    from .audit_log import AuditLogWorkloadIdentityProviderDeleted as AuditLogWorkloadIdentityProviderDeleted
-    from .audit_log import (
-        AuditLogWorkloadIdentityProviderMappingCreated as AuditLogWorkloadIdentityProviderMappingCreated,
-    )
-    from .audit_log import (
-        AuditLogWorkloadIdentityProviderMappingDeleted as AuditLogWorkloadIdentityProviderMappingDeleted,
-    )
-    from .audit_log import (
-        AuditLogWorkloadIdentityProviderMappingUpdated as AuditLogWorkloadIdentityProviderMappingUpdated,
-    )
-    from .audit_log import AuditLogWorkloadIdentityProviderUpdated as AuditLogWorkloadIdentityProviderUpdated
-    from .audit_log_actor import AuditLogActor as AuditLogActor
-    from .audit_log_actor_api_key import AuditLogActorApiKey as AuditLogActorApiKey
-    from .audit_log_actor_service_account import AuditLogActorServiceAccount as AuditLogActorServiceAccount
-    from .audit_log_actor_session import AuditLogActorSession as AuditLogActorSession
-    from .audit_log_actor_user import AuditLogActorUser as AuditLogActorUser
-    from .audit_log_event_type import AuditLogEventType as AuditLogEventType
-    from .auto_chunking_strategy_request_param_param import (
-        AutoChunkingStrategyRequestParam as AutoChunkingStrategyRequestParam,
-    )
-    from .auto_code_interpreter_tool_param import (
-        AutoCodeInterpreterToolParamNetworkPolicy as AutoCodeInterpreterToolParamNetworkPolicy,
-    )
-    from .auto_code_interpreter_tool_param_param import (
-        AutoCodeInterpreterToolParam as AutoCodeInterpreterToolParam,
-    )
-    from .automatic_thread_titling_param_param import (
-        AutomaticThreadTitlingParam as AutomaticThreadTitlingParam,
-    )
-    from .batch import Batch as Batch
-    from .batch import BatchErrors as BatchErrors
-    from .batch import BatchUsage as BatchUsage
-    from .batch import BatchUsageInputTokensDetails as BatchUsageInputTokensDetails
-    from .batch import BatchUsageOutputTokensDetails as BatchUsageOutputTokensDetails
-    from .batch_error import BatchError as BatchError
-    from .batch_file_expiration_after_param import (
-        BatchFileExpirationAfterParam as BatchFileExpirationAfterParam,
-    )
-    from .batch_request_counts import BatchRequestCounts as BatchRequestCounts
-    from .beta_additional_tools import BetaAdditionalTools as BetaAdditionalTools
-    from .beta_additional_tools_item_param_param import (
-        BetaAdditionalToolsItemParam as BetaAdditionalToolsItemParam,
-    )
-    from .beta_agent_message import BetaAgentMessage as BetaAgentMessage
-    from .beta_agent_message import BetaAgentMessageContentItem as BetaAgentMessageContentItem
-    from .beta_agent_message_item_param import (
-        BetaAgentMessageItemParamContentItem as BetaAgentMessageItemParamContentItem,
-    )
-    from .beta_agent_message_item_param_param import BetaAgentMessageItemParam as BetaAgentMessageItemParam
-    from .beta_agent_tag import BetaAgentTag as BetaAgentTag
-    from .beta_agent_tag_param_param import BetaAgentTagParam2 as BetaAgentTagParam2
-    from .beta_agent_tag_params import BetaAgentTagParam as BetaAgentTagParam
-    from .beta_annotation import BetaAnnotation as BetaAnnotation
-    from .beta_annotation_param import BetaAnnotationParam as BetaAnnotationParam
-    from .beta_apply_patch_call_output_status import (
-        BetaApplyPatchCallOutputStatus as BetaApplyPatchCallOutputStatus,
-    )
-    from .beta_apply_patch_call_output_status_param import (
-        BetaApplyPatchCallOutputStatusParam as BetaApplyPatchCallOutputStatusParam,
-    )
-    from .beta_apply_patch_call_status import BetaApplyPatchCallStatus as BetaApplyPatchCallStatus
-    from .beta_apply_patch_call_status_param import (
-        BetaApplyPatchCallStatusParam as BetaApplyPatchCallStatusParam,
-    )
-    from .beta_apply_patch_create_file_operation import (
-        BetaApplyPatchCreateFileOperation as BetaApplyPatchCreateFileOperation,
-    )
-    from .beta_apply_patch_create_file_operation_param_param import (
-        BetaApplyPatchCreateFileOperationParam as BetaApplyPatchCreateFileOperationParam,
-    )
-    from .beta_apply_patch_delete_file_operation import (
-        BetaApplyPatchDeleteFileOperation as BetaApplyPatchDeleteFileOperation,
-    )
-    from .beta_apply_patch_delete_file_operation_param_param import (
-        BetaApplyPatchDeleteFileOperationParam as BetaApplyPatchDeleteFileOperationParam,
-    )
-    from .beta_apply_patch_operation_param_param import (
-        BetaApplyPatchOperationParam as BetaApplyPatchOperationParam,
-    )
-    from .beta_apply_patch_tool_call import BetaApplyPatchToolCall as BetaApplyPatchToolCall
-    from .beta_apply_patch_tool_call import BetaApplyPatchToolCallOperation as BetaApplyPatchToolCallOperation
-    from .beta_apply_patch_tool_call_item_param_param import (
-        BetaApplyPatchToolCallItemParam as BetaApplyPatchToolCallItemParam,
-    )
-    from .beta_apply_patch_tool_call_output import (
-        BetaApplyPatchToolCallOutput as BetaApplyPatchToolCallOutput,
-    )
-    from .beta_apply_patch_tool_call_output_item_param_param import (
-        BetaApplyPatchToolCallOutputItemParam as BetaApplyPatchToolCallOutputItemParam,
-    )
-    from .beta_apply_patch_tool_param_param import BetaApplyPatchToolParam as BetaApplyPatchToolParam
-    from .beta_apply_patch_update_file_operation import (
-        BetaApplyPatchUpdateFileOperation as BetaApplyPatchUpdateFileOperation,
-    )
-    from .beta_apply_patch_update_file_operation_param_param import (
-        BetaApplyPatchUpdateFileOperationParam as BetaApplyPatchUpdateFileOperationParam,
-    )
-    from .beta_approximate_location import BetaApproximateLocation as BetaApproximateLocation
-    from .beta_approximate_location_param import BetaApproximateLocationParam as BetaApproximateLocationParam
-    from .beta_assistants_create_params import (
-        CreateAssistantToolResourcesVariant1CodeInterpreterParam as CreateAssistantToolResourcesVariant1CodeInterpreterParam,
-    )
-    from .beta_assistants_create_params import (
-        CreateAssistantToolResourcesVariant1FileSearchParam as CreateAssistantToolResourcesVariant1FileSearchParam,
-    )
-    from .beta_assistants_create_params import (
-        CreateAssistantToolResourcesVariant1FileSearchVectorStoresItemChunkingStrategyVariant1Param as CreateAssistantToolResourcesVariant1FileSearchVectorStoresItemChunkingStrategyVariant1Param,
-    )
-    from .beta_assistants_create_params import (
-        CreateAssistantToolResourcesVariant1FileSearchVectorStoresItemChunkingStrategyVariant2Param as CreateAssistantToolResourcesVariant1FileSearchVectorStoresItemChunkingStrategyVariant2Param,
-    )
-    from .beta_assistants_create_params import (
-        CreateAssistantToolResourcesVariant1FileSearchVectorStoresItemChunkingStrategyVariant2StaticParam as CreateAssistantToolResourcesVariant1FileSearchVectorStoresItemChunkingStrategyVariant2StaticParam,
-    )
-    from .beta_assistants_create_params import (
-        CreateAssistantToolResourcesVariant1FileSearchVectorStoresItemParam as CreateAssistantToolResourcesVariant1FileSearchVectorStoresItemParam,
-    )
-    from .beta_assistants_create_params import (
-        CreateAssistantToolResourcesVariant1Param as CreateAssistantToolResourcesVariant1Param,
-    )
-    from .beta_assistants_update_params import (
-        ModifyAssistantToolResourcesVariant1CodeInterpreterParam as ModifyAssistantToolResourcesVariant1CodeInterpreterParam,
-    )
-    from .beta_assistants_update_params import (
-        ModifyAssistantToolResourcesVariant1FileSearchParam as ModifyAssistantToolResourcesVariant1FileSearchParam,
-    )
-    from .beta_assistants_update_params import (
-        ModifyAssistantToolResourcesVariant1Param as ModifyAssistantToolResourcesVariant1Param,
-    )
-    from .beta_auto_code_interpreter_tool_param import (
-        BetaAutoCodeInterpreterToolParamNetworkPolicy as BetaAutoCodeInterpreterToolParamNetworkPolicy,
-    )
-    from .beta_auto_code_interpreter_tool_param_param import (
-        BetaAutoCodeInterpreterToolParam as BetaAutoCodeInterpreterToolParam,
-    )
-    from .beta_callable_tool_allowed_caller import (
-        BetaCallableToolAllowedCaller as BetaCallableToolAllowedCaller,
-    )
-    from .beta_click_button_type import BetaClickButtonType as BetaClickButtonType
-    from .beta_click_param_param import BetaClickParam as BetaClickParam
-    from .beta_code_interpreter_output_image import (
-        BetaCodeInterpreterOutputImage as BetaCodeInterpreterOutputImage,
-    )
-    from .beta_code_interpreter_output_image_param import (
-        BetaCodeInterpreterOutputImageParam as BetaCodeInterpreterOutputImageParam,
-    )
-    from .beta_code_interpreter_output_logs import (
-        BetaCodeInterpreterOutputLogs as BetaCodeInterpreterOutputLogs,
-    )
-    from .beta_code_interpreter_output_logs_param import (
-        BetaCodeInterpreterOutputLogsParam as BetaCodeInterpreterOutputLogsParam,
-    )
-    from .beta_code_interpreter_tool import BetaCodeInterpreterTool as BetaCodeInterpreterTool
-    from .beta_code_interpreter_tool_call import BetaCodeInterpreterToolCall as BetaCodeInterpreterToolCall
-    from .beta_code_interpreter_tool_call import (
-        BetaCodeInterpreterToolCallOutputsItem as BetaCodeInterpreterToolCallOutputsItem,
-    )
-    from .beta_code_interpreter_tool_call_param import (
-        BetaCodeInterpreterToolCallParam as BetaCodeInterpreterToolCallParam,
-    )
-    from .beta_code_interpreter_tool_param import BetaCodeInterpreterToolParam as BetaCodeInterpreterToolParam
-    from .beta_compact_resource import BetaCompactResource as BetaCompactResource
-    from .beta_compaction_body import BetaCompactionBody as BetaCompactionBody
-    from .beta_compaction_summary_item_param_param import (
-        BetaCompactionSummaryItemParam as BetaCompactionSummaryItemParam,
-    )
-    from .beta_compaction_trigger_item_param_param import (
-        BetaCompactionTriggerItemParam as BetaCompactionTriggerItemParam,
-    )
-    from .beta_comparison_filter import BetaComparisonFilter as BetaComparisonFilter
-    from .beta_comparison_filter_param import BetaComparisonFilterParam as BetaComparisonFilterParam
-    from .beta_compound_filter import BetaCompoundFilter as BetaCompoundFilter
-    from .beta_compound_filter import BetaCompoundFilterFiltersItem as BetaCompoundFilterFiltersItem
-    from .beta_compound_filter_param import BetaCompoundFilterParam as BetaCompoundFilterParam
-    from .beta_computer_action import BetaComputerAction as BetaComputerAction
-    from .beta_computer_action_param import BetaComputerActionParam as BetaComputerActionParam
-    from .beta_computer_call_output_item_param_param import (
-        BetaComputerCallOutputItemParam as BetaComputerCallOutputItemParam,
-    )
-    from .beta_computer_call_output_status import BetaComputerCallOutputStatus as BetaComputerCallOutputStatus
-    from .beta_computer_call_safety_check_param_param import (
-        BetaComputerCallSafetyCheckParam as BetaComputerCallSafetyCheckParam,
-    )
-    from .beta_computer_environment import BetaComputerEnvironment as BetaComputerEnvironment
-    from .beta_computer_screenshot_content import (
-        BetaComputerScreenshotContent as BetaComputerScreenshotContent,
-    )
-    from .beta_computer_screenshot_image import BetaComputerScreenshotImage as BetaComputerScreenshotImage
-    from .beta_computer_screenshot_image_param import (
-        BetaComputerScreenshotImageParam as BetaComputerScreenshotImageParam,
-    )
-    from .beta_computer_tool import BetaComputerTool as BetaComputerTool
-    from .beta_computer_tool_call import BetaComputerToolCall as BetaComputerToolCall
-    from .beta_computer_tool_call_output_resource import (
-        BetaComputerToolCallOutputResource as BetaComputerToolCallOutputResource,
-    )
-    from .beta_computer_tool_call_param import BetaComputerToolCallParam as BetaComputerToolCallParam
-    from .beta_computer_tool_param import BetaComputerToolParam as BetaComputerToolParam
-    from .beta_computer_use_preview_tool import BetaComputerUsePreviewTool as BetaComputerUsePreviewTool
-    from .beta_computer_use_preview_tool_param import (
-        BetaComputerUsePreviewToolParam as BetaComputerUsePreviewToolParam,
-    )
-    from .beta_container_auto_param import (
-        BetaContainerAutoParamNetworkPolicy as BetaContainerAutoParamNetworkPolicy,
-    )
-    from .beta_container_auto_param import (
-        BetaContainerAutoParamSkillsItem as BetaContainerAutoParamSkillsItem,
-    )
-    from .beta_container_auto_param_param import BetaContainerAutoParam as BetaContainerAutoParam
-    from .beta_container_file_citation_body import (
-        BetaContainerFileCitationBody as BetaContainerFileCitationBody,
-    )
-    from .beta_container_file_citation_body_param import (
-        BetaContainerFileCitationBodyParam as BetaContainerFileCitationBodyParam,
-    )
-    from .beta_container_file_citation_param_param import (
-        BetaContainerFileCitationParam as BetaContainerFileCitationParam,
-    )
-    from .beta_container_memory_limit import BetaContainerMemoryLimit as BetaContainerMemoryLimit
-    from .beta_container_network_policy_allowlist_param_param import (
-        BetaContainerNetworkPolicyAllowlistParam as BetaContainerNetworkPolicyAllowlistParam,
-    )
-    from .beta_container_network_policy_disabled_param_param import (
-        BetaContainerNetworkPolicyDisabledParam as BetaContainerNetworkPolicyDisabledParam,
-    )
-    from .beta_container_network_policy_domain_secret_param_param import (
-        BetaContainerNetworkPolicyDomainSecretParam as BetaContainerNetworkPolicyDomainSecretParam,
-    )
-    from .beta_container_reference_param_param import (
-        BetaContainerReferenceParam as BetaContainerReferenceParam,
-    )
-    from .beta_container_reference_resource import (
-        BetaContainerReferenceResource as BetaContainerReferenceResource,
-    )
-    from .beta_context_management_param_param import BetaContextManagementParam as BetaContextManagementParam
-    from .beta_conversation_param_2_param import BetaConversationParam2Param as BetaConversationParam2Param
-    from .beta_conversation_param_param import BetaConversationParam as BetaConversationParam
-    from .beta_coord_param_param import BetaCoordParam as BetaCoordParam
-    from .beta_custom_grammar_format_param_param import (
-        BetaCustomGrammarFormatParam as BetaCustomGrammarFormatParam,
-    )
-    from .beta_custom_text_format_param_param import BetaCustomTextFormatParam as BetaCustomTextFormatParam
-    from .beta_custom_tool_call import BetaCustomToolCall as BetaCustomToolCall
-    from .beta_custom_tool_call_output import BetaCustomToolCallOutput as BetaCustomToolCallOutput
-    from .beta_custom_tool_call_output_param import (
-        BetaCustomToolCallOutputParam as BetaCustomToolCallOutputParam,
-    )
-    from .beta_custom_tool_call_output_resource import (
-        BetaCustomToolCallOutputResource as BetaCustomToolCallOutputResource,
-    )
-    from .beta_custom_tool_call_param import BetaCustomToolCallParam as BetaCustomToolCallParam
-    from .beta_custom_tool_call_resource import BetaCustomToolCallResource as BetaCustomToolCallResource
-    from .beta_custom_tool_param import BetaCustomToolParamFormat as BetaCustomToolParamFormat
-    from .beta_custom_tool_param_param import BetaCustomToolParam as BetaCustomToolParam
-    from .beta_detail_enum import BetaDetailEnum as BetaDetailEnum
-    from .beta_direct_tool_call_caller import BetaDirectToolCallCaller as BetaDirectToolCallCaller
-    from .beta_direct_tool_call_caller_param_param import (
-        BetaDirectToolCallCallerParam2 as BetaDirectToolCallCallerParam2,
-    )
-    from .beta_direct_tool_call_caller_params import (
-        BetaDirectToolCallCallerParam as BetaDirectToolCallCallerParam,
-    )
-    from .beta_double_click_action import BetaDoubleClickAction as BetaDoubleClickAction
-    from .beta_double_click_action_param import BetaDoubleClickActionParam as BetaDoubleClickActionParam
-    from .beta_drag_param_param import BetaDragParam as BetaDragParam
-    from .beta_easy_input_message import BetaEasyInputMessage as BetaEasyInputMessage
-    from .beta_easy_input_message_param import BetaEasyInputMessageParam as BetaEasyInputMessageParam
-    from .beta_encrypted_content import BetaEncryptedContent as BetaEncryptedContent
-    from .beta_encrypted_content_param_param import BetaEncryptedContentParam as BetaEncryptedContentParam
-    from .beta_file_citation_body import BetaFileCitationBody as BetaFileCitationBody
-    from .beta_file_citation_body_param import BetaFileCitationBodyParam as BetaFileCitationBodyParam
-    from .beta_file_citation_param_param import BetaFileCitationParam as BetaFileCitationParam
-    from .beta_file_detail_enum import BetaFileDetailEnum as BetaFileDetailEnum
-    from .beta_file_input_detail import BetaFileInputDetail as BetaFileInputDetail
-    from .beta_file_path import BetaFilePath as BetaFilePath
-    from .beta_file_path_param import BetaFilePathParam as BetaFilePathParam
-    from .beta_file_search_tool import BetaFileSearchTool as BetaFileSearchTool
-    from .beta_file_search_tool_call import BetaFileSearchToolCall as BetaFileSearchToolCall
-    from .beta_file_search_tool_call import (
-        BetaFileSearchToolCallResultsItem as BetaFileSearchToolCallResultsItem,
-    )
-    from .beta_file_search_tool_call_param import BetaFileSearchToolCallParam as BetaFileSearchToolCallParam
-    from .beta_file_search_tool_call_param import (
-        BetaFileSearchToolCallResultsVariant1ItemParam as BetaFileSearchToolCallResultsVariant1ItemParam,
-    )
-    from .beta_file_search_tool_param import BetaFileSearchToolParam as BetaFileSearchToolParam
-    from .beta_filters import BetaFilters as BetaFilters
-    from .beta_filters_param import BetaFiltersParam as BetaFiltersParam
-    from .beta_function_and_custom_tool_call_output import (
-        BetaFunctionAndCustomToolCallOutput as BetaFunctionAndCustomToolCallOutput,
-    )
-    from .beta_function_and_custom_tool_call_output_param import (
-        BetaFunctionAndCustomToolCallOutputParam as BetaFunctionAndCustomToolCallOutputParam,
-    )
-    from .beta_function_call_item_status import BetaFunctionCallItemStatus as BetaFunctionCallItemStatus
-    from .beta_function_call_output_item_param import (
-        BetaFunctionCallOutputItemParamOutputVariant2Item as BetaFunctionCallOutputItemParamOutputVariant2Item,
-    )
-    from .beta_function_call_output_item_param_param import (
-        BetaFunctionCallOutputItemParam as BetaFunctionCallOutputItemParam,
-    )
-    from .beta_function_call_output_status_enum import (
-        BetaFunctionCallOutputStatusEnum as BetaFunctionCallOutputStatusEnum,
-    )
-    from .beta_function_call_status import BetaFunctionCallStatus as BetaFunctionCallStatus
-    from .beta_function_shell_action import BetaFunctionShellAction as BetaFunctionShellAction
-    from .beta_function_shell_action_param_param import (
-        BetaFunctionShellActionParam as BetaFunctionShellActionParam,
-    )
-    from .beta_function_shell_call import BetaFunctionShellCall as BetaFunctionShellCall
-    from .beta_function_shell_call import BetaFunctionShellCallEnvironment as BetaFunctionShellCallEnvironment
-    from .beta_function_shell_call_item_param import (
-        BetaFunctionShellCallItemParamEnvironment as BetaFunctionShellCallItemParamEnvironment,
-    )
-    from .beta_function_shell_call_item_param_param import (
-        BetaFunctionShellCallItemParam as BetaFunctionShellCallItemParam,
-    )
-    from .beta_function_shell_call_item_status import (
-        BetaFunctionShellCallItemStatus as BetaFunctionShellCallItemStatus,
-    )
-    from .beta_function_shell_call_output import BetaFunctionShellCallOutput as BetaFunctionShellCallOutput
-    from .beta_function_shell_call_output_content import (
-        BetaFunctionShellCallOutputContent as BetaFunctionShellCallOutputContent,
-    )
-    from .beta_function_shell_call_output_content import (
-        BetaFunctionShellCallOutputContentOutcome as BetaFunctionShellCallOutputContentOutcome,
-    )
-    from .beta_function_shell_call_output_content_param_param import (
-        BetaFunctionShellCallOutputContentParam as BetaFunctionShellCallOutputContentParam,
-    )
-    from .beta_function_shell_call_output_exit_outcome import (
-        BetaFunctionShellCallOutputExitOutcome as BetaFunctionShellCallOutputExitOutcome,
-    )
-    from .beta_function_shell_call_output_exit_outcome_param_param import (
-        BetaFunctionShellCallOutputExitOutcomeParam as BetaFunctionShellCallOutputExitOutcomeParam,
-    )
-    from .beta_function_shell_call_output_item_param_param import (
-        BetaFunctionShellCallOutputItemParam as BetaFunctionShellCallOutputItemParam,
-    )
-    from .beta_function_shell_call_output_outcome_param_param import (
-        BetaFunctionShellCallOutputOutcomeParam as BetaFunctionShellCallOutputOutcomeParam,
-    )
-    from .beta_function_shell_call_output_status_enum import (
-        BetaFunctionShellCallOutputStatusEnum as BetaFunctionShellCallOutputStatusEnum,
-    )
-    from .beta_function_shell_call_output_timeout_outcome import (
-        BetaFunctionShellCallOutputTimeoutOutcome as BetaFunctionShellCallOutputTimeoutOutcome,
-    )
-    from .beta_function_shell_call_output_timeout_outcome_param_param import (
-        BetaFunctionShellCallOutputTimeoutOutcomeParam as BetaFunctionShellCallOutputTimeoutOutcomeParam,
-    )
-    from .beta_function_shell_call_status import BetaFunctionShellCallStatus as BetaFunctionShellCallStatus
-    from .beta_function_shell_tool_param import (
-        BetaFunctionShellToolParamEnvironment as BetaFunctionShellToolParamEnvironment,
-    )
-    from .beta_function_shell_tool_param_param import BetaFunctionShellToolParam as BetaFunctionShellToolParam
-    from .beta_function_tool import BetaFunctionTool as BetaFunctionTool
-    from .beta_function_tool_call import BetaFunctionToolCall as BetaFunctionToolCall
-    from .beta_function_tool_call_output import BetaFunctionToolCallOutput as BetaFunctionToolCallOutput
-    from .beta_function_tool_call_output_resource import (
-        BetaFunctionToolCallOutputResource as BetaFunctionToolCallOutputResource,
-    )
-    from .beta_function_tool_call_param import BetaFunctionToolCallParam as BetaFunctionToolCallParam
-    from .beta_function_tool_call_resource import BetaFunctionToolCallResource as BetaFunctionToolCallResource
-    from .beta_function_tool_param_param import BetaFunctionToolParam2 as BetaFunctionToolParam2
-    from .beta_function_tool_params import BetaFunctionToolParam as BetaFunctionToolParam
-    from .beta_grammar_syntax1 import BetaGrammarSyntax1 as BetaGrammarSyntax1
-    from .beta_http_error import BetaHTTPError as BetaHTTPError
-    from .beta_http_error_param import BetaHTTPErrorParam as BetaHTTPErrorParam
-    from .beta_hybrid_search_options import BetaHybridSearchOptions as BetaHybridSearchOptions
-    from .beta_hybrid_search_options_param import BetaHybridSearchOptionsParam as BetaHybridSearchOptionsParam
-    from .beta_image_detail import BetaImageDetail as BetaImageDetail
-    from .beta_image_gen_action_enum import BetaImageGenActionEnum as BetaImageGenActionEnum
-    from .beta_image_gen_tool import BetaImageGenTool as BetaImageGenTool
-    from .beta_image_gen_tool import BetaImageGenToolInputImageMask as BetaImageGenToolInputImageMask
-    from .beta_image_gen_tool_call import BetaImageGenToolCall as BetaImageGenToolCall
-    from .beta_image_gen_tool_call_param import BetaImageGenToolCallParam as BetaImageGenToolCallParam
-    from .beta_image_gen_tool_param import (
-        BetaImageGenToolInputImageMaskParam as BetaImageGenToolInputImageMaskParam,
-    )
-    from .beta_image_gen_tool_param import BetaImageGenToolParam as BetaImageGenToolParam
-    from .beta_inline_skill_param_param import BetaInlineSkillParam as BetaInlineSkillParam
-    from .beta_inline_skill_source_param_param import BetaInlineSkillSourceParam as BetaInlineSkillSourceParam
-    from .beta_input_content import BetaInputContent as BetaInputContent
-    from .beta_input_content_param import BetaInputContentParam as BetaInputContentParam
-    from .beta_input_fidelity import BetaInputFidelity as BetaInputFidelity
-    from .beta_input_file_content import BetaInputFileContent as BetaInputFileContent
-    from .beta_input_file_content_param_param import BetaInputFileContentParam2 as BetaInputFileContentParam2
-    from .beta_input_file_content_params import BetaInputFileContentParam as BetaInputFileContentParam
-    from .beta_input_image_content import BetaInputImageContent as BetaInputImageContent
-    from .beta_input_image_content_param import BetaInputImageContentParam as BetaInputImageContentParam
-    from .beta_input_image_content_param_auto_param_param import (
-        BetaInputImageContentParamAutoParam as BetaInputImageContentParamAutoParam,
-    )
-    from .beta_input_item import BetaInputItem as BetaInputItem
-    from .beta_input_item_param import BetaInputItemParam as BetaInputItemParam
-    from .beta_input_message import BetaInputMessage as BetaInputMessage
-    from .beta_input_message_param import BetaInputMessageParam as BetaInputMessageParam
-    from .beta_input_message_resource import BetaInputMessageResource as BetaInputMessageResource
-    from .beta_input_param_param import BetaInputParam as BetaInputParam
-    from .beta_input_text_content import BetaInputTextContent as BetaInputTextContent
-    from .beta_input_text_content_param_param import BetaInputTextContentParam2 as BetaInputTextContentParam2
-    from .beta_input_text_content_params import BetaInputTextContentParam as BetaInputTextContentParam
-    from .beta_item import BetaItem as BetaItem
-    from .beta_item_field import BetaItemField as BetaItemField
-    from .beta_item_param import BetaItemParam as BetaItemParam
-    from .beta_item_reference_param_param import BetaItemReferenceParam as BetaItemReferenceParam
-    from .beta_item_resource import BetaItemResource as BetaItemResource
-    from .beta_key_press_action import BetaKeyPressAction as BetaKeyPressAction
-    from .beta_key_press_action_param import BetaKeyPressActionParam as BetaKeyPressActionParam
-    from .beta_local_environment_param_param import BetaLocalEnvironmentParam as BetaLocalEnvironmentParam
-    from .beta_local_environment_resource import BetaLocalEnvironmentResource as BetaLocalEnvironmentResource
-    from .beta_local_shell_exec_action import BetaLocalShellExecAction as BetaLocalShellExecAction
-    from .beta_local_shell_exec_action_param import (
-        BetaLocalShellExecActionParam as BetaLocalShellExecActionParam,
-    )
-    from .beta_local_shell_tool_call import BetaLocalShellToolCall as BetaLocalShellToolCall
-    from .beta_local_shell_tool_call_output import (
-        BetaLocalShellToolCallOutput as BetaLocalShellToolCallOutput,
-    )
-    from .beta_local_shell_tool_call_output_param import (
-        BetaLocalShellToolCallOutputParam as BetaLocalShellToolCallOutputParam,
-    )
-    from .beta_local_shell_tool_call_param import BetaLocalShellToolCallParam as BetaLocalShellToolCallParam
-    from .beta_local_shell_tool_param_param import BetaLocalShellToolParam as BetaLocalShellToolParam
-    from .beta_local_skill_param_param import BetaLocalSkillParam as BetaLocalSkillParam
-    from .beta_log_prob import BetaLogProb as BetaLogProb
-    from .beta_log_prob_param import BetaLogProbParam as BetaLogProbParam
-    from .beta_mcp_approval_request import BetaMCPApprovalRequest as BetaMCPApprovalRequest
-    from .beta_mcp_approval_request_param import BetaMCPApprovalRequestParam as BetaMCPApprovalRequestParam
-    from .beta_mcp_approval_response import BetaMCPApprovalResponse as BetaMCPApprovalResponse
-    from .beta_mcp_approval_response_param import BetaMCPApprovalResponseParam as BetaMCPApprovalResponseParam
-    from .beta_mcp_approval_response_resource import (
-        BetaMCPApprovalResponseResource as BetaMCPApprovalResponseResource,
-    )
-    from .beta_mcp_list_tools import BetaMCPListTools as BetaMCPListTools
-    from .beta_mcp_list_tools_param import BetaMCPListToolsParam as BetaMCPListToolsParam
-    from .beta_mcp_list_tools_tool import BetaMCPListToolsTool as BetaMCPListToolsTool
-    from .beta_mcp_list_tools_tool_param import BetaMCPListToolsToolParam as BetaMCPListToolsToolParam
-    from .beta_mcp_protocol_error import BetaMCPProtocolError as BetaMCPProtocolError
-    from .beta_mcp_protocol_error_param import BetaMCPProtocolErrorParam as BetaMCPProtocolErrorParam
-    from .beta_mcp_tool import BetaMCPTool as BetaMCPTool
-    from .beta_mcp_tool import BetaMCPToolRequireApprovalVariant1 as BetaMCPToolRequireApprovalVariant1
-    from .beta_mcp_tool_call import BetaMCPToolCall as BetaMCPToolCall
-    from .beta_mcp_tool_call_error import BetaMCPToolCallError as BetaMCPToolCallError
-    from .beta_mcp_tool_call_error_param import BetaMCPToolCallErrorParam as BetaMCPToolCallErrorParam
-    from .beta_mcp_tool_call_param import BetaMCPToolCallParam as BetaMCPToolCallParam
-    from .beta_mcp_tool_call_status import BetaMCPToolCallStatus as BetaMCPToolCallStatus
-    from .beta_mcp_tool_execution_error import BetaMCPToolExecutionError as BetaMCPToolExecutionError
-    from .beta_mcp_tool_execution_error_param import (
-        BetaMCPToolExecutionErrorParam as BetaMCPToolExecutionErrorParam,
-    )
-    from .beta_mcp_tool_filter import BetaMCPToolFilter as BetaMCPToolFilter
-    from .beta_mcp_tool_filter_param import BetaMCPToolFilterParam as BetaMCPToolFilterParam
-    from .beta_mcp_tool_param import BetaMCPToolParam as BetaMCPToolParam
-    from .beta_mcp_tool_param import (
-        BetaMCPToolRequireApprovalVariant1Variant1Param as BetaMCPToolRequireApprovalVariant1Variant1Param,
-    )
-    from .beta_message import BetaMessage as BetaMessage
-    from .beta_message import BetaMessageContentItem as BetaMessageContentItem
-    from .beta_message_phase import BetaMessagePhase as BetaMessagePhase
-    from .beta_message_phase_2 import BetaMessagePhase2 as BetaMessagePhase2
-    from .beta_message_role import BetaMessageRole as BetaMessageRole
-    from .beta_message_status import BetaMessageStatus as BetaMessageStatus
-    from .beta_model_ids_compaction_param import BetaModelIdsCompactionParam as BetaModelIdsCompactionParam
-    from .beta_model_ids_responses import BetaModelIdsResponses as BetaModelIdsResponses
-    from .beta_model_ids_responses_param import BetaModelIdsResponsesParam as BetaModelIdsResponsesParam
-    from .beta_model_ids_shared import BetaModelIdsShared as BetaModelIdsShared
-    from .beta_model_ids_shared_param import BetaModelIdsSharedParam as BetaModelIdsSharedParam
-    from .beta_moderation import BetaModeration as BetaModeration
-    from .beta_moderation import BetaModerationInput as BetaModerationInput
-    from .beta_moderation import BetaModerationOutput as BetaModerationOutput
-    from .beta_moderation_config_param_param import BetaModerationConfigParam as BetaModerationConfigParam
-    from .beta_moderation_error_body import BetaModerationErrorBody as BetaModerationErrorBody
-    from .beta_moderation_input_type import BetaModerationInputType as BetaModerationInputType
-    from .beta_moderation_param_param import BetaModerationParam as BetaModerationParam
-    from .beta_moderation_policy_param_param import BetaModerationPolicyParam as BetaModerationPolicyParam
-    from .beta_moderation_result_body import BetaModerationResultBody as BetaModerationResultBody
-    from .beta_move_param_param import BetaMoveParam as BetaMoveParam
-    from .beta_multi_agent_action import BetaMultiAgentAction as BetaMultiAgentAction
-    from .beta_multi_agent_action1 import BetaMultiAgentAction1 as BetaMultiAgentAction1
-    from .beta_multi_agent_call import BetaMultiAgentCall as BetaMultiAgentCall
-    from .beta_multi_agent_call_item_param_param import (
-        BetaMultiAgentCallItemParam as BetaMultiAgentCallItemParam,
-    )
-    from .beta_multi_agent_call_output import BetaMultiAgentCallOutput as BetaMultiAgentCallOutput
-    from .beta_multi_agent_call_output_item_param_param import (
-        BetaMultiAgentCallOutputItemParam as BetaMultiAgentCallOutputItemParam,
-    )
-    from .beta_multi_agent_param_param import BetaMultiAgentParam as BetaMultiAgentParam
-    from .beta_namespace_tool_param import BetaNamespaceToolParamToolsItem as BetaNamespaceToolParamToolsItem
-    from .beta_namespace_tool_param_param import BetaNamespaceToolParam as BetaNamespaceToolParam
-    from .beta_output_content import BetaOutputContent as BetaOutputContent
-    from .beta_output_item import BetaOutputItem as BetaOutputItem
-    from .beta_output_message import BetaOutputMessage as BetaOutputMessage
-    from .beta_output_message_content import BetaOutputMessageContent as BetaOutputMessageContent
-    from .beta_output_message_content_param import (
-        BetaOutputMessageContentParam as BetaOutputMessageContentParam,
-    )
-    from .beta_output_message_param import BetaOutputMessageParam as BetaOutputMessageParam
-    from .beta_output_text_content import BetaOutputTextContent as BetaOutputTextContent
-    from .beta_output_text_content_param import (
-        BetaOutputTextContentParamAnnotationsItem as BetaOutputTextContentParamAnnotationsItem,
-    )
-    from .beta_output_text_content_param_param import (
-        BetaOutputTextContentParam2 as BetaOutputTextContentParam2,
-    )
-    from .beta_output_text_content_params import BetaOutputTextContentParam as BetaOutputTextContentParam
-    from .beta_personality_enum_param import BetaPersonalityEnumParam as BetaPersonalityEnumParam
-    from .beta_program import BetaProgram as BetaProgram
-    from .beta_program_item_param_param import BetaProgramItemParam as BetaProgramItemParam
-    from .beta_program_output import BetaProgramOutput as BetaProgramOutput
-    from .beta_program_output_item_param_param import BetaProgramOutputItemParam as BetaProgramOutputItemParam
-    from .beta_program_output_item_status import BetaProgramOutputItemStatus as BetaProgramOutputItemStatus
-    from .beta_program_output_status import BetaProgramOutputStatus as BetaProgramOutputStatus
-    from .beta_program_tool_call_caller import BetaProgramToolCallCaller as BetaProgramToolCallCaller
-    from .beta_program_tool_call_caller_param_param import (
-        BetaProgramToolCallCallerParam2 as BetaProgramToolCallCallerParam2,
-    )
-    from .beta_program_tool_call_caller_params import (
-        BetaProgramToolCallCallerParam as BetaProgramToolCallCallerParam,
-    )
-    from .beta_programmatic_tool_calling_param_param import (
-        BetaProgrammaticToolCallingParam as BetaProgrammaticToolCallingParam,
-    )
-    from .beta_prompt import BetaPrompt as BetaPrompt
-    from .beta_prompt_cache_breakpoint_config import (
-        BetaPromptCacheBreakpointConfig as BetaPromptCacheBreakpointConfig,
-    )
-    from .beta_prompt_cache_breakpoint_config_param import (
-        BetaPromptCacheBreakpointConfigParam as BetaPromptCacheBreakpointConfigParam,
-    )
-    from .beta_prompt_cache_breakpoint_param_param import (
-        BetaPromptCacheBreakpointParam as BetaPromptCacheBreakpointParam,
-    )
-    from .beta_prompt_cache_mode_enum import BetaPromptCacheModeEnum as BetaPromptCacheModeEnum
-    from .beta_prompt_cache_options import BetaPromptCacheOptions as BetaPromptCacheOptions
-    from .beta_prompt_cache_options_param_param import (
-        BetaPromptCacheOptionsParam as BetaPromptCacheOptionsParam,
-    )
-    from .beta_prompt_cache_ttl_enum import BetaPromptCacheTTLEnum as BetaPromptCacheTTLEnum
-    from .beta_prompt_param import BetaPromptVariant1Param as BetaPromptVariant1Param
-    from .beta_ranker_version_type import BetaRankerVersionType as BetaRankerVersionType
-    from .beta_ranking_options import BetaRankingOptions as BetaRankingOptions
-    from .beta_ranking_options_param import BetaRankingOptionsParam as BetaRankingOptionsParam
-    from .beta_realtime_sessions_create_params import (
-        CreateRealtimeSessionClientSecretParam as CreateRealtimeSessionClientSecretParam,
-    )
-    from .beta_realtime_sessions_create_params import (
-        CreateRealtimeSessionInputAudioTranscriptionParam as CreateRealtimeSessionInputAudioTranscriptionParam,
-    )
-    from .beta_realtime_sessions_create_params import (
-        CreateRealtimeSessionToolsItemParam as CreateRealtimeSessionToolsItemParam,
-    )
-    from .beta_realtime_sessions_create_params import (
-        CreateRealtimeSessionTracingVariant2Param as CreateRealtimeSessionTracingVariant2Param,
-    )
-    from .beta_realtime_sessions_create_params import (
-        CreateRealtimeSessionTurnDetectionParam as CreateRealtimeSessionTurnDetectionParam,
-    )
-    from .beta_realtime_transcription_sessions_create_params import (
-        CreateRealtimeTranscriptionSessionInputAudioNoiseReductionParam as CreateRealtimeTranscriptionSessionInputAudioNoiseReductionParam,
-    )
-    from .beta_realtime_transcription_sessions_create_params import (
-        CreateRealtimeTranscriptionSessionTurnDetectionParam as CreateRealtimeTranscriptionSessionTurnDetectionParam,
-    )
-    from .beta_reasoning import BetaReasoning as BetaReasoning
-    from .beta_reasoning_effort import BetaReasoningEffort as BetaReasoningEffort
-    from .beta_reasoning_item import BetaReasoningItem as BetaReasoningItem
-    from .beta_reasoning_item_param import BetaReasoningItemParam as BetaReasoningItemParam
-    from .beta_reasoning_mode_enum import BetaReasoningModeEnum as BetaReasoningModeEnum
-    from .beta_reasoning_mode_enum_param import BetaReasoningModeEnumParam as BetaReasoningModeEnumParam
-    from .beta_reasoning_param import BetaReasoningParam as BetaReasoningParam
-    from .beta_reasoning_text_content import BetaReasoningTextContent as BetaReasoningTextContent
-    from .beta_reasoning_text_content_param import (
-        BetaReasoningTextContentParam as BetaReasoningTextContentParam,
-    )
-    from .beta_refusal_content import BetaRefusalContent as BetaRefusalContent
-    from .beta_refusal_content_param import BetaRefusalContentParam as BetaRefusalContentParam
-    from .beta_response import BetaResponse as BetaResponse
-    from .beta_response import BetaResponseIncompleteDetails as BetaResponseIncompleteDetails
-    from .beta_response_audio_delta_event import BetaResponseAudioDeltaEvent as BetaResponseAudioDeltaEvent
-    from .beta_response_audio_done_event import BetaResponseAudioDoneEvent as BetaResponseAudioDoneEvent
-    from .beta_response_audio_transcript_delta_event import (
-        BetaResponseAudioTranscriptDeltaEvent as BetaResponseAudioTranscriptDeltaEvent,
-    )
-    from .beta_response_audio_transcript_done_event import (
-        BetaResponseAudioTranscriptDoneEvent as BetaResponseAudioTranscriptDoneEvent,
-    )
-    from .beta_response_code_interpreter_call_code_delta_event import (
-        BetaResponseCodeInterpreterCallCodeDeltaEvent as BetaResponseCodeInterpreterCallCodeDeltaEvent,
-    )
-    from .beta_response_code_interpreter_call_code_done_event import (
-        BetaResponseCodeInterpreterCallCodeDoneEvent as BetaResponseCodeInterpreterCallCodeDoneEvent,
-    )
-    from .beta_response_code_interpreter_call_completed_event import (
-        BetaResponseCodeInterpreterCallCompletedEvent as BetaResponseCodeInterpreterCallCompletedEvent,
-    )
-    from .beta_response_code_interpreter_call_in_progress_event import (
-        BetaResponseCodeInterpreterCallInProgressEvent as BetaResponseCodeInterpreterCallInProgressEvent,
-    )
-    from .beta_response_code_interpreter_call_interpreting_event import (
-        BetaResponseCodeInterpreterCallInterpretingEvent as BetaResponseCodeInterpreterCallInterpretingEvent,
-    )
-    from .beta_response_completed_event import BetaResponseCompletedEvent as BetaResponseCompletedEvent
-    from .beta_response_content_part_added_event import (
-        BetaResponseContentPartAddedEvent as BetaResponseContentPartAddedEvent,
-    )
-    from .beta_response_content_part_done_event import (
-        BetaResponseContentPartDoneEvent as BetaResponseContentPartDoneEvent,
-    )
-    from .beta_response_conversation import BetaResponseConversation as BetaResponseConversation
-    from .beta_response_created_event import BetaResponseCreatedEvent as BetaResponseCreatedEvent
-    from .beta_response_custom_tool_call_input_delta_event import (
-        BetaResponseCustomToolCallInputDeltaEvent as BetaResponseCustomToolCallInputDeltaEvent,
-    )
-    from .beta_response_custom_tool_call_input_done_event import (
-        BetaResponseCustomToolCallInputDoneEvent as BetaResponseCustomToolCallInputDoneEvent,
-    )
-    from .beta_response_error import BetaResponseError as BetaResponseError
-    from .beta_response_error_code import BetaResponseErrorCode as BetaResponseErrorCode
-    from .beta_response_error_event import BetaResponseErrorEvent as BetaResponseErrorEvent
-    from .beta_response_failed_event import BetaResponseFailedEvent as BetaResponseFailedEvent
-    from .beta_response_file_search_call_completed_event import (
-        BetaResponseFileSearchCallCompletedEvent as BetaResponseFileSearchCallCompletedEvent,
-    )
-    from .beta_response_file_search_call_in_progress_event import (
-        BetaResponseFileSearchCallInProgressEvent as BetaResponseFileSearchCallInProgressEvent,
-    )
-    from .beta_response_file_search_call_searching_event import (
-        BetaResponseFileSearchCallSearchingEvent as BetaResponseFileSearchCallSearchingEvent,
-    )
-    from .beta_response_format_json_object import BetaResponseFormatJsonObject as BetaResponseFormatJsonObject
-    from .beta_response_format_json_object_param import (
-        BetaResponseFormatJsonObjectParam as BetaResponseFormatJsonObjectParam,
-    )
-    from .beta_response_format_text import BetaResponseFormatText as BetaResponseFormatText
-    from .beta_response_format_text_param import BetaResponseFormatTextParam as BetaResponseFormatTextParam
-    from .beta_response_function_call_arguments_delta_event import (
-        BetaResponseFunctionCallArgumentsDeltaEvent as BetaResponseFunctionCallArgumentsDeltaEvent,
-    )
-    from .beta_response_function_call_arguments_done_event import (
-        BetaResponseFunctionCallArgumentsDoneEvent as BetaResponseFunctionCallArgumentsDoneEvent,
-    )
-    from .beta_response_image_gen_call_completed_event import (
-        BetaResponseImageGenCallCompletedEvent as BetaResponseImageGenCallCompletedEvent,
-    )
-    from .beta_response_image_gen_call_generating_event import (
-        BetaResponseImageGenCallGeneratingEvent as BetaResponseImageGenCallGeneratingEvent,
-    )
-    from .beta_response_image_gen_call_in_progress_event import (
-        BetaResponseImageGenCallInProgressEvent as BetaResponseImageGenCallInProgressEvent,
-    )
-    from .beta_response_image_gen_call_partial_image_event import (
-        BetaResponseImageGenCallPartialImageEvent as BetaResponseImageGenCallPartialImageEvent,
-    )
-    from .beta_response_in_progress_event import BetaResponseInProgressEvent as BetaResponseInProgressEvent
-    from .beta_response_incomplete_event import BetaResponseIncompleteEvent as BetaResponseIncompleteEvent
-    from .beta_response_log_prob import BetaResponseLogProb as BetaResponseLogProb
-    from .beta_response_log_prob import (
-        BetaResponseLogProbTopLogprobsItem as BetaResponseLogProbTopLogprobsItem,
-    )
-    from .beta_response_mcp_call_arguments_delta_event import (
-        BetaResponseMCPCallArgumentsDeltaEvent as BetaResponseMCPCallArgumentsDeltaEvent,
-    )
-    from .beta_response_mcp_call_arguments_done_event import (
-        BetaResponseMCPCallArgumentsDoneEvent as BetaResponseMCPCallArgumentsDoneEvent,
-    )
-    from .beta_response_mcp_call_completed_event import (
-        BetaResponseMCPCallCompletedEvent as BetaResponseMCPCallCompletedEvent,
-    )
-    from .beta_response_mcp_call_failed_event import (
-        BetaResponseMCPCallFailedEvent as BetaResponseMCPCallFailedEvent,
-    )
-    from .beta_response_mcp_call_in_progress_event import (
-        BetaResponseMCPCallInProgressEvent as BetaResponseMCPCallInProgressEvent,
-    )
-    from .beta_response_mcp_list_tools_completed_event import (
-        BetaResponseMCPListToolsCompletedEvent as BetaResponseMCPListToolsCompletedEvent,
-    )
-    from .beta_response_mcp_list_tools_failed_event import (
-        BetaResponseMCPListToolsFailedEvent as BetaResponseMCPListToolsFailedEvent,
-    )
-    from .beta_response_mcp_list_tools_in_progress_event import (
-        BetaResponseMCPListToolsInProgressEvent as BetaResponseMCPListToolsInProgressEvent,
-    )
-    from .beta_response_output_item_added_event import (
-        BetaResponseOutputItemAddedEvent as BetaResponseOutputItemAddedEvent,
-    )
-    from .beta_response_output_item_done_event import (
-        BetaResponseOutputItemDoneEvent as BetaResponseOutputItemDoneEvent,
-    )
-    from .beta_response_output_text_annotation_added_event import (
-        BetaResponseOutputTextAnnotationAddedEvent as BetaResponseOutputTextAnnotationAddedEvent,
-    )
-    from .beta_response_prompt_variables import (
-        BetaResponsePromptVariablesValue as BetaResponsePromptVariablesValue,
-    )
-    from .beta_response_queued_event import BetaResponseQueuedEvent as BetaResponseQueuedEvent
-    from .beta_response_reasoning_summary_part_added_event import (
-        BetaResponseReasoningSummaryPartAddedEvent as BetaResponseReasoningSummaryPartAddedEvent,
-    )
-    from .beta_response_reasoning_summary_part_added_event import (
-        BetaResponseReasoningSummaryPartAddedEventPart as BetaResponseReasoningSummaryPartAddedEventPart,
-    )
-    from .beta_response_reasoning_summary_part_done_event import (
-        BetaResponseReasoningSummaryPartDoneEvent as BetaResponseReasoningSummaryPartDoneEvent,
-    )
-    from .beta_response_reasoning_summary_part_done_event import (
-        BetaResponseReasoningSummaryPartDoneEventPart as BetaResponseReasoningSummaryPartDoneEventPart,
-    )
-    from .beta_response_reasoning_summary_text_delta_event import (
-        BetaResponseReasoningSummaryTextDeltaEvent as BetaResponseReasoningSummaryTextDeltaEvent,
-    )
-    from .beta_response_reasoning_summary_text_done_event import (
-        BetaResponseReasoningSummaryTextDoneEvent as BetaResponseReasoningSummaryTextDoneEvent,
-    )
-    from .beta_response_reasoning_text_delta_event import (
-        BetaResponseReasoningTextDeltaEvent as BetaResponseReasoningTextDeltaEvent,
-    )
-    from .beta_response_reasoning_text_done_event import (
-        BetaResponseReasoningTextDoneEvent as BetaResponseReasoningTextDoneEvent,
-    )
-    from .beta_response_refusal_delta_event import (
-        BetaResponseRefusalDeltaEvent as BetaResponseRefusalDeltaEvent,
-    )
-    from .beta_response_refusal_done_event import BetaResponseRefusalDoneEvent as BetaResponseRefusalDoneEvent
-    from .beta_response_shell_call_command_added_streaming_event import (
-        BetaResponseShellCallCommandAddedStreamingEvent as BetaResponseShellCallCommandAddedStreamingEvent,
-    )
-    from .beta_response_shell_call_command_delta_streaming_event import (
-        BetaResponseShellCallCommandDeltaStreamingEvent as BetaResponseShellCallCommandDeltaStreamingEvent,
-    )
-    from .beta_response_shell_call_command_done_streaming_event import (
-        BetaResponseShellCallCommandDoneStreamingEvent as BetaResponseShellCallCommandDoneStreamingEvent,
-    )
-    from .beta_response_shell_call_output_content_delta_streaming_event import (
-        BetaResponseShellCallOutputContentDeltaStreamingEvent as BetaResponseShellCallOutputContentDeltaStreamingEvent,
-    )
-    from .beta_response_shell_call_output_content_done_streaming_event import (
-        BetaResponseShellCallOutputContentDoneStreamingEvent as BetaResponseShellCallOutputContentDoneStreamingEvent,
-    )
-    from .beta_response_stream_event import BetaResponseStreamEvent as BetaResponseStreamEvent
-    from .beta_response_stream_options_param import (
-        BetaResponseStreamOptionsVariant1Param as BetaResponseStreamOptionsVariant1Param,
-    )
-    from .beta_response_text_delta_event import BetaResponseTextDeltaEvent as BetaResponseTextDeltaEvent
-    from .beta_response_text_done_event import BetaResponseTextDoneEvent as BetaResponseTextDoneEvent
-    from .beta_response_text_param_param import BetaResponseTextParam as BetaResponseTextParam
-    from .beta_response_usage import BetaResponseUsage as BetaResponseUsage
-    from .beta_response_usage import (
-        BetaResponseUsageInputTokensDetails as BetaResponseUsageInputTokensDetails,
-    )
-    from .beta_response_usage import (
-        BetaResponseUsageOutputTokensDetails as BetaResponseUsageOutputTokensDetails,
-    )
-    from .beta_response_web_search_call_completed_event import (
-        BetaResponseWebSearchCallCompletedEvent as BetaResponseWebSearchCallCompletedEvent,
-    )
-    from .beta_response_web_search_call_in_progress_event import (
-        BetaResponseWebSearchCallInProgressEvent as BetaResponseWebSearchCallInProgressEvent,
-    )
-    from .beta_response_web_search_call_searching_event import (
-        BetaResponseWebSearchCallSearchingEvent as BetaResponseWebSearchCallSearchingEvent,
-    )
-    from .beta_screenshot_param_param import BetaScreenshotParam as BetaScreenshotParam
-    from .beta_scroll_param_param import BetaScrollParam as BetaScrollParam
-    from .beta_search_content_type import BetaSearchContentType as BetaSearchContentType
-    from .beta_search_context_size import BetaSearchContextSize as BetaSearchContextSize
-    from .beta_service_tier_responses import BetaServiceTierResponses as BetaServiceTierResponses
-    from .beta_shell_call_output_delta import BetaShellCallOutputDelta as BetaShellCallOutputDelta
-    from .beta_skill_reference_param_param import BetaSkillReferenceParam as BetaSkillReferenceParam
-    from .beta_specific_apply_patch_param_param import (
-        BetaSpecificApplyPatchParam as BetaSpecificApplyPatchParam,
-    )
-    from .beta_specific_function_shell_param_param import (
-        BetaSpecificFunctionShellParam as BetaSpecificFunctionShellParam,
-    )
-    from .beta_specific_programmatic_tool_calling_param_param import (
-        BetaSpecificProgrammaticToolCallingParam as BetaSpecificProgrammaticToolCallingParam,
-    )
-    from .beta_summary_text_content import BetaSummaryTextContent as BetaSummaryTextContent
-    from .beta_summary_text_content_param import BetaSummaryTextContentParam as BetaSummaryTextContentParam
-    from .beta_text_content import BetaTextContent as BetaTextContent
-    from .beta_text_response_format_configuration import (
-        BetaTextResponseFormatConfiguration as BetaTextResponseFormatConfiguration,
-    )
-    from .beta_text_response_format_configuration_param import (
-        BetaTextResponseFormatConfigurationParam as BetaTextResponseFormatConfigurationParam,
-    )
-    from .beta_text_response_format_json_schema import (
-        BetaTextResponseFormatJsonSchema as BetaTextResponseFormatJsonSchema,
-    )
-    from .beta_text_response_format_json_schema_param import (
-        BetaTextResponseFormatJsonSchemaParam as BetaTextResponseFormatJsonSchemaParam,
-    )
-    from .beta_threads_create_and_run_params import (
-        CreateThreadAndRunToolResourcesCodeInterpreterParam as CreateThreadAndRunToolResourcesCodeInterpreterParam,
-    )
-    from .beta_threads_create_and_run_params import (
-        CreateThreadAndRunToolResourcesFileSearchParam as CreateThreadAndRunToolResourcesFileSearchParam,
-    )
-    from .beta_threads_create_and_run_params import (
-        CreateThreadAndRunToolResourcesParam as CreateThreadAndRunToolResourcesParam,
-    )
-    from .beta_threads_create_params import (
-        CreateThreadToolResourcesVariant1CodeInterpreterParam as CreateThreadToolResourcesVariant1CodeInterpreterParam,
-    )
-    from .beta_threads_create_params import (
-        CreateThreadToolResourcesVariant1FileSearchParam as CreateThreadToolResourcesVariant1FileSearchParam,
-    )
-    from .beta_threads_create_params import (
-        CreateThreadToolResourcesVariant1FileSearchVectorStoresItemChunkingStrategyVariant1Param as CreateThreadToolResourcesVariant1FileSearchVectorStoresItemChunkingStrategyVariant1Param,
-    )
-    from .beta_threads_create_params import (
-        CreateThreadToolResourcesVariant1FileSearchVectorStoresItemChunkingStrategyVariant2Param as CreateThreadToolResourcesVariant1FileSearchVectorStoresItemChunkingStrategyVariant2Param,
-    )
-    from .beta_threads_create_params import (
-        CreateThreadToolResourcesVariant1FileSearchVectorStoresItemChunkingStrategyVariant2StaticParam as CreateThreadToolResourcesVariant1FileSearchVectorStoresItemChunkingStrategyVariant2StaticParam,
-    )
-    from .beta_threads_create_params import (
-        CreateThreadToolResourcesVariant1FileSearchVectorStoresItemParam as CreateThreadToolResourcesVariant1FileSearchVectorStoresItemParam,
-    )
-    from .beta_threads_create_params import (
-        CreateThreadToolResourcesVariant1Param as CreateThreadToolResourcesVariant1Param,
-    )
-    from .beta_threads_runs_submit_tool_outputs_params import (
-        SubmitToolOuputsToRunToolOutputsItemParam as SubmitToolOuputsToRunToolOutputsItemParam,
-    )
-    from .beta_threads_update_params import (
-        ModifyThreadToolResourcesVariant1CodeInterpreterParam as ModifyThreadToolResourcesVariant1CodeInterpreterParam,
-    )
-    from .beta_threads_update_params import (
-        ModifyThreadToolResourcesVariant1FileSearchParam as ModifyThreadToolResourcesVariant1FileSearchParam,
-    )
-    from .beta_threads_update_params import (
-        ModifyThreadToolResourcesVariant1Param as ModifyThreadToolResourcesVariant1Param,
-    )
-    from .beta_token_counts_resource import BetaTokenCountsResource as BetaTokenCountsResource
-    from .beta_tool import BetaTool as BetaTool
-    from .beta_tool_call_caller import BetaToolCallCaller as BetaToolCallCaller
-    from .beta_tool_call_caller_param_param import BetaToolCallCallerParam2 as BetaToolCallCallerParam2
-    from .beta_tool_call_caller_params import BetaToolCallCallerParam as BetaToolCallCallerParam
-    from .beta_tool_choice_allowed import BetaToolChoiceAllowed as BetaToolChoiceAllowed
-    from .beta_tool_choice_allowed_param import BetaToolChoiceAllowedParam as BetaToolChoiceAllowedParam
-    from .beta_tool_choice_custom import BetaToolChoiceCustom as BetaToolChoiceCustom
-    from .beta_tool_choice_custom_param import BetaToolChoiceCustomParam as BetaToolChoiceCustomParam
-    from .beta_tool_choice_function import BetaToolChoiceFunction as BetaToolChoiceFunction
-    from .beta_tool_choice_function_param import BetaToolChoiceFunctionParam as BetaToolChoiceFunctionParam
-    from .beta_tool_choice_mcp import BetaToolChoiceMCP as BetaToolChoiceMCP
-    from .beta_tool_choice_mcp_param import BetaToolChoiceMCPParam as BetaToolChoiceMCPParam
-    from .beta_tool_choice_options import BetaToolChoiceOptions as BetaToolChoiceOptions
-    from .beta_tool_choice_param_param import BetaToolChoiceParam as BetaToolChoiceParam
-    from .beta_tool_choice_types import BetaToolChoiceTypes as BetaToolChoiceTypes
-    from .beta_tool_choice_types_param import BetaToolChoiceTypesParam as BetaToolChoiceTypesParam
-    from .beta_tool_param import BetaToolParam as BetaToolParam
-    from .beta_tool_search_call import BetaToolSearchCall as BetaToolSearchCall
-    from .beta_tool_search_call_item_param_param import (
-        BetaToolSearchCallItemParam as BetaToolSearchCallItemParam,
-    )
-    from .beta_tool_search_execution_type import BetaToolSearchExecutionType as BetaToolSearchExecutionType
-    from .beta_tool_search_output import BetaToolSearchOutput as BetaToolSearchOutput
-    from .beta_tool_search_output_item_param_param import (
-        BetaToolSearchOutputItemParam as BetaToolSearchOutputItemParam,
-    )
-    from .beta_tool_search_tool_param_param import BetaToolSearchToolParam as BetaToolSearchToolParam
-    from .beta_top_log_prob import BetaTopLogProb as BetaTopLogProb
-    from .beta_top_log_prob_param import BetaTopLogProbParam as BetaTopLogProbParam
-    from .beta_type_param_param import BetaTypeParam as BetaTypeParam
-    from .beta_url_citation_body import BetaUrlCitationBody as BetaUrlCitationBody
-    from .beta_url_citation_body_param import BetaUrlCitationBodyParam as BetaUrlCitationBodyParam
-    from .beta_url_citation_param_param import BetaUrlCitationParam as BetaUrlCitationParam
-    from .beta_verbosity import BetaVerbosity as BetaVerbosity
-    from .beta_wait_param_param import BetaWaitParam as BetaWaitParam
-    from .beta_web_search_action_find import BetaWebSearchActionFind as BetaWebSearchActionFind
-    from .beta_web_search_action_find_param import (
-        BetaWebSearchActionFindParam as BetaWebSearchActionFindParam,
-    )
-    from .beta_web_search_action_open_page import BetaWebSearchActionOpenPage as BetaWebSearchActionOpenPage
-    from .beta_web_search_action_open_page_param import (
-        BetaWebSearchActionOpenPageParam as BetaWebSearchActionOpenPageParam,
-    )
-    from .beta_web_search_action_search import BetaWebSearchActionSearch as BetaWebSearchActionSearch
-    from .beta_web_search_action_search import (
-        BetaWebSearchActionSearchSourcesItem as BetaWebSearchActionSearchSourcesItem,
-    )
-    from .beta_web_search_action_search_param import (
-        BetaWebSearchActionSearchParam as BetaWebSearchActionSearchParam,
-    )
-    from .beta_web_search_action_search_param import (
-        BetaWebSearchActionSearchSourcesItemParam as BetaWebSearchActionSearchSourcesItemParam,
-    )
-    from .beta_web_search_approximate_location import (
-        BetaWebSearchApproximateLocation as BetaWebSearchApproximateLocation,
-    )
-    from .beta_web_search_approximate_location_param import (
-        BetaWebSearchApproximateLocationVariant1Param as BetaWebSearchApproximateLocationVariant1Param,
-    )
-    from .beta_web_search_preview_tool import BetaWebSearchPreviewTool as BetaWebSearchPreviewTool
-    from .beta_web_search_preview_tool_param import (
-        BetaWebSearchPreviewToolParam as BetaWebSearchPreviewToolParam,
-    )
-    from .beta_web_search_tool import BetaWebSearchTool as BetaWebSearchTool
-    from .beta_web_search_tool import BetaWebSearchToolFilters as BetaWebSearchToolFilters
-    from .beta_web_search_tool_call import BetaWebSearchToolCall as BetaWebSearchToolCall
-    from .beta_web_search_tool_call import BetaWebSearchToolCallAction as BetaWebSearchToolCallAction
-    from .beta_web_search_tool_call_param import BetaWebSearchToolCallParam as BetaWebSearchToolCallParam
-    from .beta_web_search_tool_param import (
-        BetaWebSearchToolFiltersVariant1Param as BetaWebSearchToolFiltersVariant1Param,
-    )
-    from .beta_web_search_tool_param import BetaWebSearchToolParam as BetaWebSearchToolParam
-    from .c2_pa_provenance_result import C2PAProvenanceResult as C2PAProvenanceResult
-    from .c2_pa_validation_state_api import C2PAValidationStateApi as C2PAValidationStateApi
-    from .callable_tool_allowed_caller import CallableToolAllowedCaller as CallableToolAllowedCaller
-    from .certificate import Certificate as Certificate
-    from .certificate import CertificateCertificateDetails as CertificateCertificateDetails
-    from .chat_completion_allowed_tools_choice_param import (
-        ChatCompletionAllowedToolsChoiceParam as ChatCompletionAllowedToolsChoiceParam,
-    )
-    from .chat_completion_allowed_tools_param import (
-        ChatCompletionAllowedToolsParam as ChatCompletionAllowedToolsParam,
-    )
-    from .chat_completion_deleted import ChatCompletionDeleted as ChatCompletionDeleted
-    from .chat_completion_function_call_option_param import (
-        ChatCompletionFunctionCallOptionParam as ChatCompletionFunctionCallOptionParam,
-    )
-    from .chat_completion_functions_param import ChatCompletionFunctionsParam as ChatCompletionFunctionsParam
-    from .chat_completion_message_custom_tool_call import (
-        ChatCompletionMessageCustomToolCall as ChatCompletionMessageCustomToolCall,
-    )
-    from .chat_completion_message_custom_tool_call import (
-        ChatCompletionMessageCustomToolCallCustom as ChatCompletionMessageCustomToolCallCustom,
-    )
-    from .chat_completion_message_custom_tool_call_param import (
-        ChatCompletionMessageCustomToolCallCustomParam as ChatCompletionMessageCustomToolCallCustomParam,
-    )
-    from .chat_completion_message_custom_tool_call_param import (
-        ChatCompletionMessageCustomToolCallParam as ChatCompletionMessageCustomToolCallParam,
-    )
-    from .chat_completion_message_tool_call import (
-        ChatCompletionMessageToolCall as ChatCompletionMessageToolCall,
-    )
-    from .chat_completion_message_tool_call import (
-        ChatCompletionMessageToolCallFunction as ChatCompletionMessageToolCallFunction,
-    )
-    from .chat_completion_message_tool_call_chunk import (
-        ChatCompletionMessageToolCallChunk as ChatCompletionMessageToolCallChunk,
-    )
-    from .chat_completion_message_tool_call_chunk import (
-        ChatCompletionMessageToolCallChunkFunction as ChatCompletionMessageToolCallChunkFunction,
-    )
-    from .chat_completion_message_tool_call_param import (
-        ChatCompletionMessageToolCallFunctionParam as ChatCompletionMessageToolCallFunctionParam,
-    )
-    from .chat_completion_message_tool_call_param import (
-        ChatCompletionMessageToolCallParam as ChatCompletionMessageToolCallParam,
-    )
-    from .chat_completion_message_tool_calls import (
-        ChatCompletionMessageToolCallsItem as ChatCompletionMessageToolCallsItem,
-    )
-    from .chat_completion_moderation import ChatCompletionModeration as ChatCompletionModeration
-    from .chat_completion_moderation import ChatCompletionModerationInput as ChatCompletionModerationInput
-    from .chat_completion_moderation import ChatCompletionModerationOutput as ChatCompletionModerationOutput
-    from .chat_completion_moderation_error import (
-        ChatCompletionModerationError as ChatCompletionModerationError,
-    )
-    from .chat_completion_moderation_results import (
-        ChatCompletionModerationResults as ChatCompletionModerationResults,
-    )
-    from .chat_completion_named_tool_choice_custom_param import (
-        ChatCompletionNamedToolChoiceCustomCustomParam as ChatCompletionNamedToolChoiceCustomCustomParam,
-    )
-    from .chat_completion_named_tool_choice_custom_param import (
-        ChatCompletionNamedToolChoiceCustomParam as ChatCompletionNamedToolChoiceCustomParam,
-    )
-    from .chat_completion_named_tool_choice_param import (
-        ChatCompletionNamedToolChoiceFunctionParam as ChatCompletionNamedToolChoiceFunctionParam,
-    )
-    from .chat_completion_named_tool_choice_param import (
-        ChatCompletionNamedToolChoiceParam as ChatCompletionNamedToolChoiceParam,
-    )
-    from .chat_completion_request_assistant_message_content_part_param import (
-        ChatCompletionRequestAssistantMessageContentPartParam as ChatCompletionRequestAssistantMessageContentPartParam,
-    )
-    from .chat_completion_request_assistant_message_param import (
-        ChatCompletionRequestAssistantMessageAudioVariant1Param as ChatCompletionRequestAssistantMessageAudioVariant1Param,
-    )
-    from .chat_completion_request_assistant_message_param import (
-        ChatCompletionRequestAssistantMessageFunctionCallVariant1Param as ChatCompletionRequestAssistantMessageFunctionCallVariant1Param,
-    )
-    from .chat_completion_request_assistant_message_param import (
-        ChatCompletionRequestAssistantMessageParam as ChatCompletionRequestAssistantMessageParam,
-    )
-    from .chat_completion_request_developer_message_param import (
-        ChatCompletionRequestDeveloperMessageParam as ChatCompletionRequestDeveloperMessageParam,
-    )
-    from .chat_completion_request_function_message_param import (
-        ChatCompletionRequestFunctionMessageParam as ChatCompletionRequestFunctionMessageParam,
-    )
-    from .chat_completion_request_message_content_part_audio_param import (
-        ChatCompletionRequestMessageContentPartAudioInputAudioParam as ChatCompletionRequestMessageContentPartAudioInputAudioParam,
-    )
-    from .chat_completion_request_message_content_part_audio_param import (
-        ChatCompletionRequestMessageContentPartAudioParam as ChatCompletionRequestMessageContentPartAudioParam,
-    )
-    from .chat_completion_request_message_content_part_file_param import (
-        ChatCompletionRequestMessageContentPartFileFileParam as ChatCompletionRequestMessageContentPartFileFileParam,
-    )
-    from .chat_completion_request_message_content_part_file_param import (
-        ChatCompletionRequestMessageContentPartFileParam as ChatCompletionRequestMessageContentPartFileParam,
-    )
-    from .chat_completion_request_message_content_part_image import (
-        ChatCompletionRequestMessageContentPartImage as ChatCompletionRequestMessageContentPartImage,
-    )
-    from .chat_completion_request_message_content_part_image import (
-        ChatCompletionRequestMessageContentPartImageImageUrl as ChatCompletionRequestMessageContentPartImageImageUrl,
-    )
-    from .chat_completion_request_message_content_part_image_param import (
-        ChatCompletionRequestMessageContentPartImageImageUrlParam as ChatCompletionRequestMessageContentPartImageImageUrlParam,
-    )
-    from .chat_completion_request_message_content_part_image_param import (
-        ChatCompletionRequestMessageContentPartImageParam as ChatCompletionRequestMessageContentPartImageParam,
-    )
-    from .chat_completion_request_message_content_part_refusal_param import (
-        ChatCompletionRequestMessageContentPartRefusalParam as ChatCompletionRequestMessageContentPartRefusalParam,
-    )
-    from .chat_completion_request_message_content_part_text import (
-        ChatCompletionRequestMessageContentPartText as ChatCompletionRequestMessageContentPartText,
-    )
-    from .chat_completion_request_message_content_part_text_param import (
-        ChatCompletionRequestMessageContentPartTextParam as ChatCompletionRequestMessageContentPartTextParam,
-    )
-    from .chat_completion_request_message_param import (
-        ChatCompletionRequestMessageParam as ChatCompletionRequestMessageParam,
-    )
-    from .chat_completion_request_system_message_param import (
-        ChatCompletionRequestSystemMessageParam as ChatCompletionRequestSystemMessageParam,
-    )
-    from .chat_completion_request_tool_message_param import (
-        ChatCompletionRequestToolMessageParam as ChatCompletionRequestToolMessageParam,
-    )
-    from .chat_completion_request_user_message_content_part_param import (
-        ChatCompletionRequestUserMessageContentPartParam as ChatCompletionRequestUserMessageContentPartParam,
-    )
-    from .chat_completion_request_user_message_param import (
-        ChatCompletionRequestUserMessageParam as ChatCompletionRequestUserMessageParam,
-    )
-    from .chat_completion_response_message import (
-        ChatCompletionResponseMessage as ChatCompletionResponseMessage,
-    )
-    from .chat_completion_response_message import (
-        ChatCompletionResponseMessageAnnotationsItem as ChatCompletionResponseMessageAnnotationsItem,
-    )
-    from .chat_completion_response_message import (
-        ChatCompletionResponseMessageAnnotationsItemUrlCitation as ChatCompletionResponseMessageAnnotationsItemUrlCitation,
-    )
-    from .chat_completion_response_message import (
-        ChatCompletionResponseMessageAudio as ChatCompletionResponseMessageAudio,
-    )
-    from .chat_completion_response_message import (
-        ChatCompletionResponseMessageFunctionCall as ChatCompletionResponseMessageFunctionCall,
-    )
-    from .chat_completion_stream_options_param import (
-        ChatCompletionStreamOptionsVariant1Param as ChatCompletionStreamOptionsVariant1Param,
-    )
-    from .chat_completion_stream_response_delta import (
-        ChatCompletionStreamResponseDelta as ChatCompletionStreamResponseDelta,
-    )
-    from .chat_completion_stream_response_delta import (
-        ChatCompletionStreamResponseDeltaFunctionCall as ChatCompletionStreamResponseDeltaFunctionCall,
-    )
-    from .chat_completion_token_logprob import ChatCompletionTokenLogprob as ChatCompletionTokenLogprob
-    from .chat_completion_token_logprob import (
-        ChatCompletionTokenLogprobTopLogprobsItem as ChatCompletionTokenLogprobTopLogprobsItem,
-    )
-    from .chat_completion_tool import ChatCompletionTool as ChatCompletionTool
-    from .chat_completion_tool_choice_option_param import (
-        ChatCompletionToolChoiceOptionParam as ChatCompletionToolChoiceOptionParam,
-    )
-    from .chat_completion_tool_param import ChatCompletionToolParam as ChatCompletionToolParam
-    from .chat_completions_create_params import (
-        CreateChatCompletionAudioParam as CreateChatCompletionAudioParam,
-    )
-    from .chat_completions_create_params import (
-        CreateChatCompletionWebSearchOptionsParam as CreateChatCompletionWebSearchOptionsParam,
-    )
-    from .chat_completions_create_params import (
-        CreateChatCompletionWebSearchOptionsUserLocationParam as CreateChatCompletionWebSearchOptionsUserLocationParam,
-    )
-    from .chat_completions_messages_list_response import (
-        GetChatCompletionMessagesItem as GetChatCompletionMessagesItem,
-    )
-    from .chat_completions_messages_list_response import (
-        GetChatCompletionMessagesItemContentPartsItem as GetChatCompletionMessagesItemContentPartsItem,
-    )
-    from .chat_session_automatic_thread_titling import (
-        ChatSessionAutomaticThreadTitling as ChatSessionAutomaticThreadTitling,
-    )
-    from .chat_session_chatkit_configuration import (
-        ChatSessionChatkitConfiguration as ChatSessionChatkitConfiguration,
-    )
-    from .chat_session_file_upload import ChatSessionFileUpload as ChatSessionFileUpload
-    from .chat_session_history import ChatSessionHistory as ChatSessionHistory
-    from .chat_session_rate_limits import ChatSessionRateLimits as ChatSessionRateLimits
-    from .chat_session_resource import ChatSessionResource as ChatSessionResource
-    from .chat_session_status import ChatSessionStatus as ChatSessionStatus
-    from .chatkit_configuration_param_param import ChatkitConfigurationParam as ChatkitConfigurationParam
-    from .chatkit_workflow import ChatkitWorkflow as ChatkitWorkflow
-    from .chatkit_workflow_tracing import ChatkitWorkflowTracing as ChatkitWorkflowTracing
-    from .chunking_strategy_request_param_param import (
-        ChunkingStrategyRequestParam as ChunkingStrategyRequestParam,
-    )
-    from .click_button_type import ClickButtonType as ClickButtonType
-    from .click_param_param import ClickParam as ClickParam
-    from .client_tool_call_item import ClientToolCallItem as ClientToolCallItem
-    from .client_tool_call_status import ClientToolCallStatus as ClientToolCallStatus
-    from .closed_status import ClosedStatus as ClosedStatus
-    from .code_interpreter_output_image import CodeInterpreterOutputImage as CodeInterpreterOutputImage
-    from .code_interpreter_output_image_param import (
-        CodeInterpreterOutputImageParam as CodeInterpreterOutputImageParam,
-    )
-    from .code_interpreter_output_logs import CodeInterpreterOutputLogs as CodeInterpreterOutputLogs
-    from .code_interpreter_output_logs_param import (
-        CodeInterpreterOutputLogsParam as CodeInterpreterOutputLogsParam,
-    )
-    from .code_interpreter_tool import CodeInterpreterTool as CodeInterpreterTool
-    from .code_interpreter_tool_call import CodeInterpreterToolCall as CodeInterpreterToolCall
-    from .code_interpreter_tool_call import (
-        CodeInterpreterToolCallOutputsItem as CodeInterpreterToolCallOutputsItem,
-    )
-    from .code_interpreter_tool_call_param import CodeInterpreterToolCallParam as CodeInterpreterToolCallParam
-    from .code_interpreter_tool_param import CodeInterpreterToolParam as CodeInterpreterToolParam
-    from .compact_resource import CompactResource as CompactResource
-    from .compaction_body import CompactionBody as CompactionBody
-    from .compaction_summary_item_param_param import CompactionSummaryItemParam as CompactionSummaryItemParam
-    from .compaction_trigger_item_param_param import CompactionTriggerItemParam as CompactionTriggerItemParam
-    from .comparison_filter import ComparisonFilter as ComparisonFilter
-    from .comparison_filter_param import ComparisonFilterParam as ComparisonFilterParam
-    from .completion_usage import CompletionUsage as CompletionUsage
-    from .completion_usage import (
-        CompletionUsageCompletionTokensDetails as CompletionUsageCompletionTokensDetails,
-    )
-    from .completion_usage import CompletionUsagePromptTokensDetails as CompletionUsagePromptTokensDetails
-    from .compound_filter import CompoundFilter as CompoundFilter
-    from .compound_filter import CompoundFilterFiltersItem as CompoundFilterFiltersItem
-    from .compound_filter_param import CompoundFilterParam as CompoundFilterParam
-    from .computer_action import ComputerAction as ComputerAction
-    from .computer_action_param import ComputerActionParam as ComputerActionParam
-    from .computer_call_output_item_param_param import (
-        ComputerCallOutputItemParam as ComputerCallOutputItemParam,
-    )
-    from .computer_call_output_status import ComputerCallOutputStatus as ComputerCallOutputStatus
-    from .computer_call_safety_check_param_param import (
-        ComputerCallSafetyCheckParam as ComputerCallSafetyCheckParam,
-    )
-    from .computer_environment import ComputerEnvironment as ComputerEnvironment
-    from .computer_screenshot_content import ComputerScreenshotContent as ComputerScreenshotContent
-    from .computer_screenshot_image import ComputerScreenshotImage as ComputerScreenshotImage
-    from .computer_screenshot_image_param import ComputerScreenshotImageParam as ComputerScreenshotImageParam
-    from .computer_tool import ComputerTool as ComputerTool
-    from .computer_tool_call import ComputerToolCall as ComputerToolCall
-    from .computer_tool_call_output_resource import (
-        ComputerToolCallOutputResource as ComputerToolCallOutputResource,
-    )
-    from .computer_tool_call_param import ComputerToolCallParam as ComputerToolCallParam
-    from .computer_tool_param import ComputerToolParam as ComputerToolParam
-    from .computer_use_preview_tool import ComputerUsePreviewTool as ComputerUsePreviewTool
-    from .computer_use_preview_tool_param import ComputerUsePreviewToolParam as ComputerUsePreviewToolParam
-    from .container_auto_param import ContainerAutoParamNetworkPolicy as ContainerAutoParamNetworkPolicy
-    from .container_auto_param import ContainerAutoParamSkillsItem as ContainerAutoParamSkillsItem
-    from .container_auto_param_param import ContainerAutoParam as ContainerAutoParam
-    from .container_file_citation_body import ContainerFileCitationBody as ContainerFileCitationBody
-    from .container_file_citation_body_param import (
-        ContainerFileCitationBodyParam as ContainerFileCitationBodyParam,
-    )
-    from .container_file_resource import ContainerFileResource as ContainerFileResource
-    from .container_memory_limit import ContainerMemoryLimit as ContainerMemoryLimit
-    from .container_network_policy_allowlist_param_param import (
-        ContainerNetworkPolicyAllowlistParam as ContainerNetworkPolicyAllowlistParam,
-    )
-    from .container_network_policy_disabled_param_param import (
-        ContainerNetworkPolicyDisabledParam as ContainerNetworkPolicyDisabledParam,
-    )
-    from .container_network_policy_domain_secret_param_param import (
-        ContainerNetworkPolicyDomainSecretParam as ContainerNetworkPolicyDomainSecretParam,
-    )
-    from .container_reference_param_param import ContainerReferenceParam as ContainerReferenceParam
-    from .container_reference_resource import ContainerReferenceResource as ContainerReferenceResource
-    from .container_resource import ContainerResource as ContainerResource
-    from .container_resource import ContainerResourceExpiresAfter as ContainerResourceExpiresAfter
-    from .container_resource import ContainerResourceNetworkPolicy as ContainerResourceNetworkPolicy
-    from .containers_create_params import CreateContainerExpiresAfterParam as CreateContainerExpiresAfterParam
-    from .context_management_param_param import ContextManagementParam as ContextManagementParam
-    from .conversation_item import ConversationItem as ConversationItem
-    from .conversation_item_list import ConversationItemList as ConversationItemList
-    from .conversation_param_2_param import ConversationParam2Param as ConversationParam2Param
-    from .conversation_param_param import ConversationParam as ConversationParam
-    from .conversation_resource import ConversationResource as ConversationResource
-    from .coord_param_param import CoordParam as CoordParam
-    from .costs_result import CostsResult as CostsResult
-    from .costs_result import CostsResultAmount as CostsResultAmount
-    from .create_chat_completion_response import CreateChatCompletionResponse as CreateChatCompletionResponse
-    from .create_chat_completion_response import (
-        CreateChatCompletionResponseChoicesItem as CreateChatCompletionResponseChoicesItem,
-    )
-    from .create_chat_completion_response import (
-        CreateChatCompletionResponseChoicesItemLogprobs as CreateChatCompletionResponseChoicesItemLogprobs,
-    )
-    from .create_chat_completion_stream_response import (
-        CreateChatCompletionStreamResponse as CreateChatCompletionStreamResponse,
-    )
-    from .create_chat_completion_stream_response import (
-        CreateChatCompletionStreamResponseChoicesItem as CreateChatCompletionStreamResponseChoicesItem,
-    )
-    from .create_chat_completion_stream_response import (
-        CreateChatCompletionStreamResponseChoicesItemLogprobs as CreateChatCompletionStreamResponseChoicesItemLogprobs,
-    )
-    from .create_completion_response import CreateCompletionResponse as CreateCompletionResponse
-    from .create_completion_response import (
-        CreateCompletionResponseChoicesItem as CreateCompletionResponseChoicesItem,
-    )
-    from .create_completion_response import (
-        CreateCompletionResponseChoicesItemLogprobs as CreateCompletionResponseChoicesItemLogprobs,
-    )
-    from .create_embedding_response import CreateEmbeddingResponse as CreateEmbeddingResponse
-    from .create_embedding_response import CreateEmbeddingResponseUsage as CreateEmbeddingResponseUsage
-    from .create_eval_completions_run_data_source import (
-        CreateEvalCompletionsRunDataSource as CreateEvalCompletionsRunDataSource,
-    )
-    from .create_eval_completions_run_data_source import (
-        CreateEvalCompletionsRunDataSourceInputMessages as CreateEvalCompletionsRunDataSourceInputMessages,
-    )
-    from .create_eval_completions_run_data_source import (
-        CreateEvalCompletionsRunDataSourceInputMessagesItemReference as CreateEvalCompletionsRunDataSourceInputMessagesItemReference,
-    )
-    from .create_eval_completions_run_data_source import (
-        CreateEvalCompletionsRunDataSourceInputMessagesTemplate as CreateEvalCompletionsRunDataSourceInputMessagesTemplate,
-    )
-    from .create_eval_completions_run_data_source import (
-        CreateEvalCompletionsRunDataSourceInputMessagesTemplateTemplateItem as CreateEvalCompletionsRunDataSourceInputMessagesTemplateTemplateItem,
-    )
-    from .create_eval_completions_run_data_source import (
-        CreateEvalCompletionsRunDataSourceSamplingParams as CreateEvalCompletionsRunDataSourceSamplingParams,
-    )
-    from .create_eval_completions_run_data_source import (
-        CreateEvalCompletionsRunDataSourceSamplingParamsResponseFormat as CreateEvalCompletionsRunDataSourceSamplingParamsResponseFormat,
-    )
-    from .create_eval_completions_run_data_source import (
-        CreateEvalCompletionsRunDataSourceSource as CreateEvalCompletionsRunDataSourceSource,
-    )
-    from .create_eval_completions_run_data_source_param import (
-        CreateEvalCompletionsRunDataSourceInputMessagesVariant1Param as CreateEvalCompletionsRunDataSourceInputMessagesVariant1Param,
-    )
-    from .create_eval_completions_run_data_source_param import (
-        CreateEvalCompletionsRunDataSourceInputMessagesVariant2Param as CreateEvalCompletionsRunDataSourceInputMessagesVariant2Param,
-    )
-    from .create_eval_completions_run_data_source_param import (
-        CreateEvalCompletionsRunDataSourceParam as CreateEvalCompletionsRunDataSourceParam,
-    )
-    from .create_eval_completions_run_data_source_param import (
-        CreateEvalCompletionsRunDataSourceSamplingParamsParam as CreateEvalCompletionsRunDataSourceSamplingParamsParam,
-    )
-    from .create_eval_custom_data_source_config_param import (
-        CreateEvalCustomDataSourceConfigParam as CreateEvalCustomDataSourceConfigParam,
-    )
-    from .create_eval_item_param import CreateEvalItemParam as CreateEvalItemParam
-    from .create_eval_item_param import CreateEvalItemVariant1Param as CreateEvalItemVariant1Param
-    from .create_eval_jsonl_run_data_source import (
-        CreateEvalJsonlRunDataSource as CreateEvalJsonlRunDataSource,
-    )
-    from .create_eval_jsonl_run_data_source import (
-        CreateEvalJsonlRunDataSourceSource as CreateEvalJsonlRunDataSourceSource,
-    )
-    from .create_eval_jsonl_run_data_source_param import (
-        CreateEvalJsonlRunDataSourceParam as CreateEvalJsonlRunDataSourceParam,
-    )
-    from .create_eval_label_model_grader_param import (
-        CreateEvalLabelModelGraderParam as CreateEvalLabelModelGraderParam,
-    )
-    from .create_eval_logs_data_source_config_param import (
-        CreateEvalLogsDataSourceConfigParam as CreateEvalLogsDataSourceConfigParam,
-    )
-    from .create_eval_responses_run_data_source import (
-        CreateEvalResponsesRunDataSource as CreateEvalResponsesRunDataSource,
-    )
-    from .create_eval_responses_run_data_source import (
-        CreateEvalResponsesRunDataSourceInputMessages as CreateEvalResponsesRunDataSourceInputMessages,
-    )
-    from .create_eval_responses_run_data_source import (
-        CreateEvalResponsesRunDataSourceInputMessagesItemReference as CreateEvalResponsesRunDataSourceInputMessagesItemReference,
-    )
-    from .create_eval_responses_run_data_source import (
-        CreateEvalResponsesRunDataSourceInputMessagesTemplate as CreateEvalResponsesRunDataSourceInputMessagesTemplate,
-    )
-    from .create_eval_responses_run_data_source import (
-        CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplateItem as CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplateItem,
-    )
-    from .create_eval_responses_run_data_source import (
-        CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplateItemChatMessage as CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplateItemChatMessage,
-    )
-    from .create_eval_responses_run_data_source import (
-        CreateEvalResponsesRunDataSourceSamplingParams as CreateEvalResponsesRunDataSourceSamplingParams,
-    )
-    from .create_eval_responses_run_data_source import (
-        CreateEvalResponsesRunDataSourceSamplingParamsText as CreateEvalResponsesRunDataSourceSamplingParamsText,
-    )
-    from .create_eval_responses_run_data_source import (
-        CreateEvalResponsesRunDataSourceSource as CreateEvalResponsesRunDataSourceSource,
-    )
-    from .create_eval_responses_run_data_source_param import (
-        CreateEvalResponsesRunDataSourceInputMessagesVariant1Param as CreateEvalResponsesRunDataSourceInputMessagesVariant1Param,
-    )
-    from .create_eval_responses_run_data_source_param import (
-        CreateEvalResponsesRunDataSourceInputMessagesVariant1TemplateItemVariant1Param as CreateEvalResponsesRunDataSourceInputMessagesVariant1TemplateItemVariant1Param,
-    )
-    from .create_eval_responses_run_data_source_param import (
-        CreateEvalResponsesRunDataSourceInputMessagesVariant2Param as CreateEvalResponsesRunDataSourceInputMessagesVariant2Param,
-    )
-    from .create_eval_responses_run_data_source_param import (
-        CreateEvalResponsesRunDataSourceParam as CreateEvalResponsesRunDataSourceParam,
-    )
-    from .create_eval_responses_run_data_source_param import (
-        CreateEvalResponsesRunDataSourceSamplingParamsParam as CreateEvalResponsesRunDataSourceSamplingParamsParam,
-    )
-    from .create_eval_responses_run_data_source_param import (
-        CreateEvalResponsesRunDataSourceSamplingParamsTextParam as CreateEvalResponsesRunDataSourceSamplingParamsTextParam,
-    )
-    from .create_eval_stored_completions_data_source_config_param import (
-        CreateEvalStoredCompletionsDataSourceConfigParam as CreateEvalStoredCompletionsDataSourceConfigParam,
-    )
-    from .create_message_request_param import (
-        CreateMessageRequestAttachmentsVariant1ItemParam as CreateMessageRequestAttachmentsVariant1ItemParam,
-    )
-    from .create_message_request_param import CreateMessageRequestParam as CreateMessageRequestParam
-    from .create_moderation_response import CreateModerationResponse as CreateModerationResponse
-    from .create_moderation_response import (
-        CreateModerationResponseResultsItem as CreateModerationResponseResultsItem,
-    )
-    from .create_moderation_response import (
-        CreateModerationResponseResultsItemCategories as CreateModerationResponseResultsItemCategories,
-    )
-    from .create_moderation_response import (
-        CreateModerationResponseResultsItemCategoryAppliedInputTypes as CreateModerationResponseResultsItemCategoryAppliedInputTypes,
-    )
-    from .create_moderation_response import (
-        CreateModerationResponseResultsItemCategoryScores as CreateModerationResponseResultsItemCategoryScores,
-    )
-    from .create_speech_response_stream_event import (
-        CreateSpeechResponseStreamEvent as CreateSpeechResponseStreamEvent,
-    )
-    from .create_thread_request_param import CreateThreadRequestParam as CreateThreadRequestParam
-    from .create_transcription_response_diarized_json import (
-        CreateTranscriptionResponseDiarizedJson as CreateTranscriptionResponseDiarizedJson,
-    )
-    from .create_transcription_response_diarized_json import (
-        CreateTranscriptionResponseDiarizedJsonUsage as CreateTranscriptionResponseDiarizedJsonUsage,
-    )
-    from .create_transcription_response_json import (
-        CreateTranscriptionResponseJson as CreateTranscriptionResponseJson,
-    )
-    from .create_transcription_response_json import (
-        CreateTranscriptionResponseJsonLogprobsItem as CreateTranscriptionResponseJsonLogprobsItem,
-    )
-    from .create_transcription_response_json import (
-        CreateTranscriptionResponseJsonUsage as CreateTranscriptionResponseJsonUsage,
-    )
-    from .create_transcription_response_stream_event import (
-        CreateTranscriptionResponseStreamEvent as CreateTranscriptionResponseStreamEvent,
-    )
-    from .create_transcription_response_verbose_json import (
-        CreateTranscriptionResponseVerboseJson as CreateTranscriptionResponseVerboseJson,
-    )
-    from .create_translation_response_json import (
-        CreateTranslationResponseJson as CreateTranslationResponseJson,
-    )
-    from .create_translation_response_verbose_json import (
-        CreateTranslationResponseVerboseJson as CreateTranslationResponseVerboseJson,
-    )
-    from .create_vector_store_file_request_param import (
-        CreateVectorStoreFileRequestParam as CreateVectorStoreFileRequestParam,
-    )
-    from .custom_grammar_format_param_param import CustomGrammarFormatParam as CustomGrammarFormatParam
-    from .custom_text_format_param_param import CustomTextFormatParam as CustomTextFormatParam
-    from .custom_tool_call import CustomToolCall as CustomToolCall
-    from .custom_tool_call_output import CustomToolCallOutput as CustomToolCallOutput
-    from .custom_tool_call_output_param import CustomToolCallOutputParam as CustomToolCallOutputParam
-    from .custom_tool_call_output_resource import CustomToolCallOutputResource as CustomToolCallOutputResource
-    from .custom_tool_call_param import CustomToolCallParam as CustomToolCallParam
-    from .custom_tool_call_resource import CustomToolCallResource as CustomToolCallResource
-    from .custom_tool_chat_completions_param import (
-        CustomToolChatCompletionsCustomFormatVariant1Param as CustomToolChatCompletionsCustomFormatVariant1Param,
-    )
-    from .custom_tool_chat_completions_param import (
-        CustomToolChatCompletionsCustomFormatVariant2GrammarParam as CustomToolChatCompletionsCustomFormatVariant2GrammarParam,
-    )
-    from .custom_tool_chat_completions_param import (
-        CustomToolChatCompletionsCustomFormatVariant2Param as CustomToolChatCompletionsCustomFormatVariant2Param,
-    )
-    from .custom_tool_chat_completions_param import (
-        CustomToolChatCompletionsCustomParam as CustomToolChatCompletionsCustomParam,
-    )
-    from .custom_tool_chat_completions_param import (
-        CustomToolChatCompletionsParam as CustomToolChatCompletionsParam,
-    )
-    from .custom_tool_param import CustomToolParamFormat as CustomToolParamFormat
-    from .custom_tool_param_param import CustomToolParam as CustomToolParam
-    from .delete_assistant_response import DeleteAssistantResponse as DeleteAssistantResponse
-    from .delete_certificate_response import DeleteCertificateResponse as DeleteCertificateResponse
-    from .delete_file_response import DeleteFileResponse as DeleteFileResponse
-    from .delete_fine_tuning_checkpoint_permission_response import (
-        DeleteFineTuningCheckpointPermissionResponse as DeleteFineTuningCheckpointPermissionResponse,
-    )
-    from .delete_message_response import DeleteMessageResponse as DeleteMessageResponse
-    from .delete_model_response import DeleteModelResponse as DeleteModelResponse
-    from .delete_thread_response import DeleteThreadResponse as DeleteThreadResponse
-    from .delete_vector_store_file_response import (
-        DeleteVectorStoreFileResponse as DeleteVectorStoreFileResponse,
-    )
-    from .delete_vector_store_response import DeleteVectorStoreResponse as DeleteVectorStoreResponse
-    from .deleted_conversation_resource import DeletedConversationResource as DeletedConversationResource
-    from .deleted_role_assignment_resource import (
-        DeletedRoleAssignmentResource as DeletedRoleAssignmentResource,
-    )
-    from .deleted_skill_resource import DeletedSkillResource as DeletedSkillResource
-    from .deleted_skill_version_resource import DeletedSkillVersionResource as DeletedSkillVersionResource
-    from .deleted_thread_resource import DeletedThreadResource as DeletedThreadResource
-    from .deleted_video_resource import DeletedVideoResource as DeletedVideoResource
-    from .detail_enum import DetailEnum as DetailEnum
-    from .direct_tool_call_caller import DirectToolCallCaller as DirectToolCallCaller
-    from .direct_tool_call_caller_param_param import DirectToolCallCallerParam2 as DirectToolCallCallerParam2
-    from .direct_tool_call_caller_params import DirectToolCallCallerParam as DirectToolCallCallerParam
-    from .double_click_action import DoubleClickAction as DoubleClickAction
-    from .double_click_action_param import DoubleClickActionParam as DoubleClickActionParam
-    from .drag_param_param import DragParam as DragParam
-    from .easy_input_message import EasyInputMessage as EasyInputMessage
-    from .easy_input_message_param import EasyInputMessageParam as EasyInputMessageParam
-    from .embedding import Embedding as Embedding
-    from .error_2 import Error2 as Error2
-    from .eval import Eval as Eval
-    from .eval import EvalDataSourceConfig as EvalDataSourceConfig
-    from .eval import EvalTestingCriteriaItem as EvalTestingCriteriaItem
-    from .eval_api_error import EvalApiError as EvalApiError
-    from .eval_custom_data_source_config import EvalCustomDataSourceConfig as EvalCustomDataSourceConfig
-    from .eval_grader_python import EvalGraderPython as EvalGraderPython
-    from .eval_grader_python_param import EvalGraderPythonParam as EvalGraderPythonParam
-    from .eval_grader_score_model import EvalGraderScoreModel as EvalGraderScoreModel
-    from .eval_grader_score_model import (
-        EvalGraderScoreModelSamplingParams as EvalGraderScoreModelSamplingParams,
-    )
-    from .eval_grader_score_model_param import EvalGraderScoreModelParam as EvalGraderScoreModelParam
-    from .eval_grader_score_model_param import (
-        EvalGraderScoreModelSamplingParamsParam as EvalGraderScoreModelSamplingParamsParam,
-    )
-    from .eval_grader_text_similarity import EvalGraderTextSimilarity as EvalGraderTextSimilarity
-    from .eval_grader_text_similarity_param import (
-        EvalGraderTextSimilarityParam as EvalGraderTextSimilarityParam,
-    )
-    from .eval_item import EvalItem as EvalItem
-    from .eval_item_content import EvalItemContent as EvalItemContent
-    from .eval_item_content_item import EvalItemContentItem as EvalItemContentItem
-    from .eval_item_content_item_param import EvalItemContentItemParam as EvalItemContentItemParam
-    from .eval_item_content_output_text import EvalItemContentOutputText as EvalItemContentOutputText
-    from .eval_item_content_output_text_param import (
-        EvalItemContentOutputTextParam as EvalItemContentOutputTextParam,
-    )
-    from .eval_item_content_param import EvalItemContentParam as EvalItemContentParam
-    from .eval_item_input_image import EvalItemInputImage as EvalItemInputImage
-    from .eval_item_input_image_param import EvalItemInputImageParam as EvalItemInputImageParam
-    from .eval_item_param import EvalItemParam as EvalItemParam
-    from .eval_jsonl_file_content_source import EvalJsonlFileContentSource as EvalJsonlFileContentSource
-    from .eval_jsonl_file_content_source import (
-        EvalJsonlFileContentSourceContentItem as EvalJsonlFileContentSourceContentItem,
-    )
-    from .eval_jsonl_file_content_source_param import (
-        EvalJsonlFileContentSourceContentItemParam as EvalJsonlFileContentSourceContentItemParam,
-    )
-    from .eval_jsonl_file_content_source_param import (
-        EvalJsonlFileContentSourceParam as EvalJsonlFileContentSourceParam,
-    )
-    from .eval_jsonl_file_id_source import EvalJsonlFileIdSource as EvalJsonlFileIdSource
-    from .eval_jsonl_file_id_source_param import EvalJsonlFileIdSourceParam as EvalJsonlFileIdSourceParam
-    from .eval_logs_data_source_config import EvalLogsDataSourceConfig as EvalLogsDataSourceConfig
-    from .eval_responses_source import EvalResponsesSource as EvalResponsesSource
-    from .eval_responses_source_param import EvalResponsesSourceParam as EvalResponsesSourceParam
-    from .eval_run import EvalRun as EvalRun
-    from .eval_run import EvalRunDataSource as EvalRunDataSource
-    from .eval_run import EvalRunPerModelUsageItem as EvalRunPerModelUsageItem
-    from .eval_run import EvalRunPerTestingCriteriaResultsItem as EvalRunPerTestingCriteriaResultsItem
-    from .eval_run import EvalRunResultCounts as EvalRunResultCounts
-    from .eval_run_output_item import EvalRunOutputItem as EvalRunOutputItem
-    from .eval_run_output_item import EvalRunOutputItemSample as EvalRunOutputItemSample
-    from .eval_run_output_item import EvalRunOutputItemSampleInputItem as EvalRunOutputItemSampleInputItem
-    from .eval_run_output_item import EvalRunOutputItemSampleOutputItem as EvalRunOutputItemSampleOutputItem
-    from .eval_run_output_item import EvalRunOutputItemSampleUsage as EvalRunOutputItemSampleUsage
-    from .eval_run_output_item_result import EvalRunOutputItemResult as EvalRunOutputItemResult
-    from .eval_stored_completions_data_source_config import (
-        EvalStoredCompletionsDataSourceConfig as EvalStoredCompletionsDataSourceConfig,
-    )
-    from .eval_stored_completions_source import EvalStoredCompletionsSource as EvalStoredCompletionsSource
-    from .eval_stored_completions_source_param import (
-        EvalStoredCompletionsSourceParam as EvalStoredCompletionsSourceParam,
-    )
-    from .evals_delete_response import DeleteEvalResponse as DeleteEvalResponse
-    from .evals_runs_delete_response import DeleteEvalRunResponse as DeleteEvalRunResponse
-    from .expires_after_param_param import ExpiresAfterParam as ExpiresAfterParam
-    from .file_annotation import FileAnnotation as FileAnnotation
-    from .file_annotation_source import FileAnnotationSource as FileAnnotationSource
-    from .file_citation_body import FileCitationBody as FileCitationBody
-    from .file_citation_body_param import FileCitationBodyParam as FileCitationBodyParam
-    from .file_detail_enum import FileDetailEnum as FileDetailEnum
-    from .file_expiration_after_param import FileExpirationAfterParam as FileExpirationAfterParam
-    from .file_input_detail import FileInputDetail as FileInputDetail
-    from .file_path import FilePath as FilePath
-    from .file_path_param import FilePathParam as FilePathParam
-    from .file_search_ranker import FileSearchRanker as FileSearchRanker
-    from .file_search_ranking_options import FileSearchRankingOptions as FileSearchRankingOptions
-    from .file_search_ranking_options_param import (
-        FileSearchRankingOptionsParam as FileSearchRankingOptionsParam,
-    )
-    from .file_search_tool import FileSearchTool as FileSearchTool
-    from .file_search_tool_call import FileSearchToolCall as FileSearchToolCall
-    from .file_search_tool_call import FileSearchToolCallResultsItem as FileSearchToolCallResultsItem
-    from .file_search_tool_call_param import FileSearchToolCallParam as FileSearchToolCallParam
-    from .file_search_tool_call_param import (
-        FileSearchToolCallResultsVariant1ItemParam as FileSearchToolCallResultsVariant1ItemParam,
-    )
-    from .file_search_tool_param import FileSearchToolParam as FileSearchToolParam
-    from .file_upload_param_param import FileUploadParam as FileUploadParam
-    from .filters import Filters as Filters
-    from .filters_param import FiltersParam as FiltersParam
-    from .fine_tune_dpo_hyperparameters import FineTuneDPOHyperparameters as FineTuneDPOHyperparameters
-    from .fine_tune_dpo_hyperparameters_param import (
-        FineTuneDPOHyperparametersParam as FineTuneDPOHyperparametersParam,
-    )
-    from .fine_tune_dpo_method import FineTuneDPOMethod as FineTuneDPOMethod
-    from .fine_tune_dpo_method_param import FineTuneDPOMethodParam as FineTuneDPOMethodParam
-    from .fine_tune_method import FineTuneMethod as FineTuneMethod
-    from .fine_tune_method_param import FineTuneMethodParam as FineTuneMethodParam
-    from .fine_tune_reinforcement_hyperparameters import (
-        FineTuneReinforcementHyperparameters as FineTuneReinforcementHyperparameters,
-    )
-    from .fine_tune_reinforcement_hyperparameters_param import (
-        FineTuneReinforcementHyperparametersParam as FineTuneReinforcementHyperparametersParam,
-    )
-    from .fine_tune_reinforcement_method import FineTuneReinforcementMethod as FineTuneReinforcementMethod
-    from .fine_tune_reinforcement_method import (
-        FineTuneReinforcementMethodGrader as FineTuneReinforcementMethodGrader,
-    )
-    from .fine_tune_reinforcement_method_param import (
-        FineTuneReinforcementMethodParam as FineTuneReinforcementMethodParam,
-    )
-    from .fine_tune_supervised_hyperparameters import (
-        FineTuneSupervisedHyperparameters as FineTuneSupervisedHyperparameters,
-    )
-    from .fine_tune_supervised_hyperparameters_param import (
-        FineTuneSupervisedHyperparametersParam as FineTuneSupervisedHyperparametersParam,
-    )
-    from .fine_tune_supervised_method import FineTuneSupervisedMethod as FineTuneSupervisedMethod
-    from .fine_tune_supervised_method_param import (
-        FineTuneSupervisedMethodParam as FineTuneSupervisedMethodParam,
-    )
-    from .fine_tuning_checkpoint_permission import (
-        FineTuningCheckpointPermission as FineTuningCheckpointPermission,
-    )
-    from .fine_tuning_integration import FineTuningIntegration as FineTuningIntegration
-    from .fine_tuning_integration import FineTuningIntegrationWandb as FineTuningIntegrationWandb
-    from .fine_tuning_job import FineTuningJob as FineTuningJob
-    from .fine_tuning_job import FineTuningJobError as FineTuningJobError
-    from .fine_tuning_job import FineTuningJobHyperparameters as FineTuningJobHyperparameters
-    from .fine_tuning_job_checkpoint import FineTuningJobCheckpoint as FineTuningJobCheckpoint
-    from .fine_tuning_job_checkpoint import FineTuningJobCheckpointMetrics as FineTuningJobCheckpointMetrics
-    from .fine_tuning_job_event import FineTuningJobEvent as FineTuningJobEvent
-    from .fine_tuning_jobs_create_params import (
-        CreateFineTuningJobHyperparametersParam as CreateFineTuningJobHyperparametersParam,
-    )
-    from .fine_tuning_jobs_create_params import (
-        CreateFineTuningJobIntegrationsItemParam as CreateFineTuningJobIntegrationsItemParam,
-    )
-    from .fine_tuning_jobs_create_params import (
-        CreateFineTuningJobIntegrationsItemWandbParam as CreateFineTuningJobIntegrationsItemWandbParam,
-    )
-    from .function_and_custom_tool_call_output import (
-        FunctionAndCustomToolCallOutput as FunctionAndCustomToolCallOutput,
-    )
-    from .function_and_custom_tool_call_output_param import (
-        FunctionAndCustomToolCallOutputParam as FunctionAndCustomToolCallOutputParam,
-    )
-    from .function_call_item_status import FunctionCallItemStatus as FunctionCallItemStatus
-    from .function_call_output_item_param import (
-        FunctionCallOutputItemParamOutputVariant2Item as FunctionCallOutputItemParamOutputVariant2Item,
-    )
-    from .function_call_output_item_param_param import (
-        FunctionCallOutputItemParam as FunctionCallOutputItemParam,
-    )
-    from .function_call_output_status_enum import FunctionCallOutputStatusEnum as FunctionCallOutputStatusEnum
-    from .function_call_status import FunctionCallStatus as FunctionCallStatus
-    from .function_object import FunctionObject as FunctionObject
-    from .function_object_param import FunctionObjectParam as FunctionObjectParam
-    from .function_shell_action import FunctionShellAction as FunctionShellAction
-    from .function_shell_action_param_param import FunctionShellActionParam as FunctionShellActionParam
-    from .function_shell_call import FunctionShellCall as FunctionShellCall
-    from .function_shell_call import FunctionShellCallEnvironment as FunctionShellCallEnvironment
-    from .function_shell_call_item_param import (
-        FunctionShellCallItemParamEnvironment as FunctionShellCallItemParamEnvironment,
-    )
-    from .function_shell_call_item_param_param import FunctionShellCallItemParam as FunctionShellCallItemParam
-    from .function_shell_call_item_status import FunctionShellCallItemStatus as FunctionShellCallItemStatus
-    from .function_shell_call_output import FunctionShellCallOutput as FunctionShellCallOutput
-    from .function_shell_call_output_content import (
-        FunctionShellCallOutputContent as FunctionShellCallOutputContent,
-    )
-    from .function_shell_call_output_content import (
-        FunctionShellCallOutputContentOutcome as FunctionShellCallOutputContentOutcome,
-    )
-    from .function_shell_call_output_content_param_param import (
-        FunctionShellCallOutputContentParam as FunctionShellCallOutputContentParam,
-    )
-    from .function_shell_call_output_exit_outcome import (
-        FunctionShellCallOutputExitOutcome as FunctionShellCallOutputExitOutcome,
-    )
-    from .function_shell_call_output_exit_outcome_param_param import (
-        FunctionShellCallOutputExitOutcomeParam as FunctionShellCallOutputExitOutcomeParam,
-    )
-    from .function_shell_call_output_item_param_param import (
-        FunctionShellCallOutputItemParam as FunctionShellCallOutputItemParam,
-    )
-    from .function_shell_call_output_outcome_param_param import (
-        FunctionShellCallOutputOutcomeParam as FunctionShellCallOutputOutcomeParam,
-    )
-    from .function_shell_call_output_status_enum import (
-        FunctionShellCallOutputStatusEnum as FunctionShellCallOutputStatusEnum,
-    )
-    from .function_shell_call_output_timeout_outcome import (
-        FunctionShellCallOutputTimeoutOutcome as FunctionShellCallOutputTimeoutOutcome,
-    )
-    from .function_shell_call_output_timeout_outcome_param_param import (
-        FunctionShellCallOutputTimeoutOutcomeParam as FunctionShellCallOutputTimeoutOutcomeParam,
-    )
-    from .function_shell_call_status import FunctionShellCallStatus as FunctionShellCallStatus
-    from .function_shell_tool_param import (
-        FunctionShellToolParamEnvironment as FunctionShellToolParamEnvironment,
-    )
-    from .function_shell_tool_param_param import FunctionShellToolParam as FunctionShellToolParam
-    from .function_tool import FunctionTool as FunctionTool
-    from .function_tool_call import FunctionToolCall as FunctionToolCall
-    from .function_tool_call_output import FunctionToolCallOutput as FunctionToolCallOutput
-    from .function_tool_call_output_resource import (
-        FunctionToolCallOutputResource as FunctionToolCallOutputResource,
-    )
-    from .function_tool_call_param import FunctionToolCallParam as FunctionToolCallParam
-    from .function_tool_call_resource import FunctionToolCallResource as FunctionToolCallResource
-    from .function_tool_param_param import FunctionToolParam2 as FunctionToolParam2
-    from .function_tool_params import FunctionToolParam as FunctionToolParam
-    from .grader_label_model import GraderLabelModel as GraderLabelModel
-    from .grader_label_model_param import GraderLabelModelParam as GraderLabelModelParam
-    from .grader_multi import GraderMulti as GraderMulti
-    from .grader_multi import GraderMultiGraders as GraderMultiGraders
-    from .grader_multi_param import GraderMultiParam as GraderMultiParam
-    from .grader_python import GraderPython as GraderPython
-    from .grader_python_param import GraderPythonParam as GraderPythonParam
-    from .grader_score_model import GraderScoreModel as GraderScoreModel
-    from .grader_score_model_param import GraderScoreModelParam as GraderScoreModelParam
-    from .grader_string_check import GraderStringCheck as GraderStringCheck
-    from .grader_string_check_param import GraderStringCheckParam as GraderStringCheckParam
-    from .grader_text_similarity import GraderTextSimilarity as GraderTextSimilarity
-    from .grader_text_similarity_param import GraderTextSimilarityParam as GraderTextSimilarityParam
-    from .grammar_syntax1 import GrammarSyntax1 as GrammarSyntax1
-    from .group import Group as Group
-    from .group_deleted_resource import GroupDeletedResource as GroupDeletedResource
-    from .group_member_user import GroupMemberUser as GroupMemberUser
-    from .group_resource_with_success import GroupResourceWithSuccess as GroupResourceWithSuccess
-    from .group_response import GroupResponse as GroupResponse
-    from .group_role_assignment import GroupRoleAssignment as GroupRoleAssignment
-    from .group_user import GroupUser as GroupUser
-    from .group_user_assignment import GroupUserAssignment as GroupUserAssignment
-    from .group_user_deleted_resource import GroupUserDeletedResource as GroupUserDeletedResource
-    from .history_param_param import HistoryParam as HistoryParam
-    from .hosted_tool_permission import HostedToolPermission as HostedToolPermission
-    from .hosted_tool_permission_update_param import (
-        HostedToolPermissionUpdateParam as HostedToolPermissionUpdateParam,
-    )
-    from .http_error import HTTPError as HTTPError
-    from .http_error_param import HTTPErrorParam as HTTPErrorParam
-    from .hybrid_search_options import HybridSearchOptions as HybridSearchOptions
-    from .hybrid_search_options_param import HybridSearchOptionsParam as HybridSearchOptionsParam
-    from .image import Image as Image
-    from .image_detail import ImageDetail as ImageDetail
-    from .image_edit_completed_event import ImageEditCompletedEvent as ImageEditCompletedEvent
-    from .image_edit_partial_image_event import ImageEditPartialImageEvent as ImageEditPartialImageEvent
-    from .image_edit_stream_event import ImageEditStreamEvent as ImageEditStreamEvent
-    from .image_gen_action_enum import ImageGenActionEnum as ImageGenActionEnum
-    from .image_gen_completed_event import ImageGenCompletedEvent as ImageGenCompletedEvent
-    from .image_gen_input_usage_details import ImageGenInputUsageDetails as ImageGenInputUsageDetails
-    from .image_gen_output_tokens_details import ImageGenOutputTokensDetails as ImageGenOutputTokensDetails
-    from .image_gen_partial_image_event import ImageGenPartialImageEvent as ImageGenPartialImageEvent
-    from .image_gen_stream_event import ImageGenStreamEvent as ImageGenStreamEvent
-    from .image_gen_tool import ImageGenTool as ImageGenTool
-    from .image_gen_tool import ImageGenToolInputImageMask as ImageGenToolInputImageMask
-    from .image_gen_tool_call import ImageGenToolCall as ImageGenToolCall
-    from .image_gen_tool_call_param import ImageGenToolCallParam as ImageGenToolCallParam
-    from .image_gen_tool_param import ImageGenToolInputImageMaskParam as ImageGenToolInputImageMaskParam
-    from .image_gen_tool_param import ImageGenToolParam as ImageGenToolParam
-    from .image_gen_usage import ImageGenUsage as ImageGenUsage
-    from .image_ref_param_2_param import ImageRefParam2Param as ImageRefParam2Param
-    from .images_response import ImagesResponse as ImagesResponse
-    from .images_usage import ImagesUsage as ImagesUsage
-    from .images_usage import ImagesUsageInputTokensDetails as ImagesUsageInputTokensDetails
-    from .inference_options import InferenceOptions as InferenceOptions
-    from .inline_skill_param_param import InlineSkillParam as InlineSkillParam
-    from .inline_skill_source_param_param import InlineSkillSourceParam as InlineSkillSourceParam
-    from .input_audio import InputAudio as InputAudio
-    from .input_audio import InputAudioInputAudio as InputAudioInputAudio
-    from .input_audio_param import InputAudioInputAudioParam as InputAudioInputAudioParam
-    from .input_audio_param import InputAudioParam as InputAudioParam
-    from .input_content import InputContent as InputContent
-    from .input_content_param import InputContentParam as InputContentParam
-    from .input_fidelity import InputFidelity as InputFidelity
-    from .input_file_content import InputFileContent as InputFileContent
-    from .input_file_content_param_param import InputFileContentParam2 as InputFileContentParam2
-    from .input_file_content_params import InputFileContentParam as InputFileContentParam
-    from .input_image_content import InputImageContent as InputImageContent
-    from .input_image_content_param import InputImageContentParam as InputImageContentParam
-    from .input_image_content_param_auto_param_param import (
-        InputImageContentParamAutoParam as InputImageContentParamAutoParam,
-    )
-    from .input_item import InputItem as InputItem
-    from .input_item_param import InputItemParam as InputItemParam
-    from .input_message import InputMessage as InputMessage
-    from .input_message_param import InputMessageParam as InputMessageParam
-    from .input_message_resource import InputMessageResource as InputMessageResource
-    from .input_param_param import InputParam as InputParam
-    from .input_text_content import InputTextContent as InputTextContent
-    from .input_text_content_param_param import InputTextContentParam2 as InputTextContentParam2
-    from .input_text_content_params import InputTextContentParam as InputTextContentParam
-    from .invite import Invite as Invite
-    from .invite import InviteProjectsItem as InviteProjectsItem
-    from .invite_delete_response import InviteDeleteResponse as InviteDeleteResponse
-    from .item import Item as Item
-    from .item_field import ItemField as ItemField
-    from .item_param import ItemParam as ItemParam
-    from .item_reference_param_param import ItemReferenceParam as ItemReferenceParam
-    from .item_resource import ItemResource as ItemResource
-    from .key_press_action import KeyPressAction as KeyPressAction
-    from .key_press_action_param import KeyPressActionParam as KeyPressActionParam
-    from .local_environment_param_param import LocalEnvironmentParam as LocalEnvironmentParam
-    from .local_environment_resource import LocalEnvironmentResource as LocalEnvironmentResource
-    from .local_shell_exec_action import LocalShellExecAction as LocalShellExecAction
-    from .local_shell_exec_action_param import LocalShellExecActionParam as LocalShellExecActionParam
-    from .local_shell_tool_call import LocalShellToolCall as LocalShellToolCall
-    from .local_shell_tool_call_output import LocalShellToolCallOutput as LocalShellToolCallOutput
-    from .local_shell_tool_call_output_param import (
-        LocalShellToolCallOutputParam as LocalShellToolCallOutputParam,
-    )
-    from .local_shell_tool_call_param import LocalShellToolCallParam as LocalShellToolCallParam
-    from .local_shell_tool_param_param import LocalShellToolParam as LocalShellToolParam
-    from .local_skill_param_param import LocalSkillParam as LocalSkillParam
-    from .locked_status import LockedStatus as LockedStatus
-    from .log_prob import LogProb as LogProb
-    from .log_prob_param import LogProbParam as LogProbParam
-    from .mcp_approval_request import MCPApprovalRequest as MCPApprovalRequest
-    from .mcp_approval_request_param import MCPApprovalRequestParam as MCPApprovalRequestParam
-    from .mcp_approval_response import MCPApprovalResponse as MCPApprovalResponse
-    from .mcp_approval_response_param import MCPApprovalResponseParam as MCPApprovalResponseParam
-    from .mcp_approval_response_resource import MCPApprovalResponseResource as MCPApprovalResponseResource
-    from .mcp_list_tools import MCPListTools as MCPListTools
-    from .mcp_list_tools_param import MCPListToolsParam as MCPListToolsParam
-    from .mcp_list_tools_tool import MCPListToolsTool as MCPListToolsTool
-    from .mcp_list_tools_tool_param import MCPListToolsToolParam as MCPListToolsToolParam
-    from .mcp_protocol_error import MCPProtocolError as MCPProtocolError
-    from .mcp_protocol_error_param import MCPProtocolErrorParam as MCPProtocolErrorParam
-    from .mcp_tool import MCPTool as MCPTool
-    from .mcp_tool import MCPToolRequireApprovalVariant1 as MCPToolRequireApprovalVariant1
-    from .mcp_tool_call import MCPToolCall as MCPToolCall
-    from .mcp_tool_call_error import MCPToolCallError as MCPToolCallError
-    from .mcp_tool_call_error_param import MCPToolCallErrorParam as MCPToolCallErrorParam
-    from .mcp_tool_call_param import MCPToolCallParam as MCPToolCallParam
-    from .mcp_tool_call_status import MCPToolCallStatus as MCPToolCallStatus
-    from .mcp_tool_execution_error import MCPToolExecutionError as MCPToolExecutionError
-    from .mcp_tool_execution_error_param import MCPToolExecutionErrorParam as MCPToolExecutionErrorParam
-    from .mcp_tool_filter import MCPToolFilter as MCPToolFilter
-    from .mcp_tool_filter_param import MCPToolFilterParam as MCPToolFilterParam
-    from .mcp_tool_param import MCPToolParam as MCPToolParam
-    from .mcp_tool_param import (
-        MCPToolRequireApprovalVariant1Variant1Param as MCPToolRequireApprovalVariant1Variant1Param,
-    )
-    from .message import Message as Message
-    from .message import MessageContentItem as MessageContentItem
-    from .message_content_image_file_object import (
-        MessageContentImageFileObject as MessageContentImageFileObject,
-    )
-    from .message_content_image_file_object import (
-        MessageContentImageFileObjectImageFile as MessageContentImageFileObjectImageFile,
-    )
-    from .message_content_image_file_object_param import (
-        MessageContentImageFileObjectImageFileParam as MessageContentImageFileObjectImageFileParam,
-    )
-    from .message_content_image_file_object_param import (
-        MessageContentImageFileObjectParam as MessageContentImageFileObjectParam,
-    )
-    from .message_content_image_url_object import MessageContentImageUrlObject as MessageContentImageUrlObject
-    from .message_content_image_url_object import (
-        MessageContentImageUrlObjectImageUrl as MessageContentImageUrlObjectImageUrl,
-    )
-    from .message_content_image_url_object_param import (
-        MessageContentImageUrlObjectImageUrlParam as MessageContentImageUrlObjectImageUrlParam,
-    )
-    from .message_content_image_url_object_param import (
-        MessageContentImageUrlObjectParam as MessageContentImageUrlObjectParam,
-    )
-    from .message_content_refusal_object import MessageContentRefusalObject as MessageContentRefusalObject
-    from .message_content_text_annotations_file_citation_object import (
-        MessageContentTextAnnotationsFileCitationObject as MessageContentTextAnnotationsFileCitationObject,
-    )
-    from .message_content_text_annotations_file_citation_object import (
-        MessageContentTextAnnotationsFileCitationObjectFileCitation as MessageContentTextAnnotationsFileCitationObjectFileCitation,
-    )
-    from .message_content_text_annotations_file_path_object import (
-        MessageContentTextAnnotationsFilePathObject as MessageContentTextAnnotationsFilePathObject,
-    )
-    from .message_content_text_annotations_file_path_object import (
-        MessageContentTextAnnotationsFilePathObjectFilePath as MessageContentTextAnnotationsFilePathObjectFilePath,
-    )
-    from .message_content_text_object import MessageContentTextObject as MessageContentTextObject
-    from .message_content_text_object import MessageContentTextObjectText as MessageContentTextObjectText
-    from .message_content_text_object import (
-        MessageContentTextObjectTextAnnotationsItem as MessageContentTextObjectTextAnnotationsItem,
-    )
-    from .message_object import MessageObject as MessageObject
-    from .message_object import MessageObjectAttachmentsItem as MessageObjectAttachmentsItem
-    from .message_object import MessageObjectAttachmentsItemToolsItem as MessageObjectAttachmentsItemToolsItem
-    from .message_object import MessageObjectContentItem as MessageObjectContentItem
-    from .message_object import MessageObjectIncompleteDetails as MessageObjectIncompleteDetails
-    from .message_phase import MessagePhase as MessagePhase
-    from .message_phase_2 import MessagePhase2 as MessagePhase2
-    from .message_request_content_text_object_param import (
-        MessageRequestContentTextObjectParam as MessageRequestContentTextObjectParam,
-    )
-    from .message_role import MessageRole as MessageRole
-    from .message_status import MessageStatus as MessageStatus
-    from .model import Model as Model
-    from .model_ids_compaction_param import ModelIdsCompactionParam as ModelIdsCompactionParam
-    from .model_ids_responses import ModelIdsResponses as ModelIdsResponses
-    from .model_ids_responses_param import ModelIdsResponsesParam as ModelIdsResponsesParam
-    from .model_ids_shared import ModelIdsShared as ModelIdsShared
-    from .model_ids_shared_param import ModelIdsSharedParam as ModelIdsSharedParam
-    from .moderation import Moderation as Moderation
-    from .moderation import ModerationInput as ModerationInput
-    from .moderation import ModerationOutput as ModerationOutput
-    from .moderation_config_param_param import ModerationConfigParam as ModerationConfigParam
-    from .moderation_error_body import ModerationErrorBody as ModerationErrorBody
-    from .moderation_input_type import ModerationInputType as ModerationInputType
-    from .moderation_param_param import ModerationParam as ModerationParam
-    from .moderation_policy_param_param import ModerationPolicyParam as ModerationPolicyParam
-    from .moderation_result_body import ModerationResultBody as ModerationResultBody
-    from .moderations_create_params import (
-        CreateModerationInputVariant3ItemVariant1ImageUrlParam as CreateModerationInputVariant3ItemVariant1ImageUrlParam,
-    )
-    from .moderations_create_params import (
-        CreateModerationInputVariant3ItemVariant1Param as CreateModerationInputVariant3ItemVariant1Param,
-    )
-    from .moderations_create_params import (
-        CreateModerationInputVariant3ItemVariant2Param as CreateModerationInputVariant3ItemVariant2Param,
-    )
-    from .move_param_param import MoveParam as MoveParam
-    from .namespace_tool_param import NamespaceToolParamToolsItem as NamespaceToolParamToolsItem
-    from .namespace_tool_param_param import NamespaceToolParam as NamespaceToolParam
-    from .noise_reduction_type import NoiseReductionType as NoiseReductionType
-    from .open_ai_file import OpenAIFile as OpenAIFile
-    from .organization_certificate import OrganizationCertificate as OrganizationCertificate
-    from .organization_certificate import (
-        OrganizationCertificateCertificateDetails as OrganizationCertificateCertificateDetails,
-    )
-    from .organization_data_retention import OrganizationDataRetention as OrganizationDataRetention
-    from .organization_project_certificate import (
-        OrganizationProjectCertificate as OrganizationProjectCertificate,
-    )
-    from .organization_project_certificate import (
-        OrganizationProjectCertificateCertificateDetails as OrganizationProjectCertificateCertificateDetails,
-    )
-    from .organization_spend_alert import OrganizationSpendAlert as OrganizationSpendAlert
-    from .organization_spend_alert_deleted_resource import (
-        OrganizationSpendAlertDeletedResource as OrganizationSpendAlertDeletedResource,
-    )
-    from .organization_spend_limit_deleted_resource import (
-        OrganizationSpendLimitDeletedResource as OrganizationSpendLimitDeletedResource,
-    )
-    from .organization_spend_limit_resource import (
-        OrganizationSpendLimitResource as OrganizationSpendLimitResource,
-    )
-    from .other_chunking_strategy_response_param import (
-        OtherChunkingStrategyResponseParam as OtherChunkingStrategyResponseParam,
-    )
-    from .output_content import OutputContent as OutputContent
-    from .output_item import OutputItem as OutputItem
-    from .output_message import OutputMessage as OutputMessage
-    from .output_message_content import OutputMessageContent as OutputMessageContent
-    from .output_message_content_param import OutputMessageContentParam as OutputMessageContentParam
-    from .output_message_param import OutputMessageParam as OutputMessageParam
-    from .output_text_content import OutputTextContent as OutputTextContent
-    from .output_text_content_param import OutputTextContentParam as OutputTextContentParam
-    from .personality_enum_param import PersonalityEnumParam as PersonalityEnumParam
-    from .prediction_content_param import PredictionContentParam as PredictionContentParam
-    from .program import Program as Program
-    from .program_item_param_param import ProgramItemParam as ProgramItemParam
-    from .program_output import ProgramOutput as ProgramOutput
-    from .program_output_item_param_param import ProgramOutputItemParam as ProgramOutputItemParam
-    from .program_output_item_status import ProgramOutputItemStatus as ProgramOutputItemStatus
-    from .program_output_status import ProgramOutputStatus as ProgramOutputStatus
-    from .program_tool_call_caller import ProgramToolCallCaller as ProgramToolCallCaller
-    from .program_tool_call_caller_param_param import (
-        ProgramToolCallCallerParam2 as ProgramToolCallCallerParam2,
-    )
-    from .program_tool_call_caller_params import ProgramToolCallCallerParam as ProgramToolCallCallerParam
-    from .programmatic_tool_calling_param_param import (
-        ProgrammaticToolCallingParam as ProgrammaticToolCallingParam,
-    )
-    from .project import Project as Project
-    from .project_api_key import ProjectApiKey as ProjectApiKey
-    from .project_api_key import ProjectApiKeyOwner as ProjectApiKeyOwner
-    from .project_api_key_delete_response import ProjectApiKeyDeleteResponse as ProjectApiKeyDeleteResponse
-    from .project_api_key_owner_service_account import (
-        ProjectApiKeyOwnerServiceAccount as ProjectApiKeyOwnerServiceAccount,
-    )
-    from .project_api_key_owner_user import ProjectApiKeyOwnerUser as ProjectApiKeyOwnerUser
-    from .project_data_retention import ProjectDataRetention as ProjectDataRetention
-    from .project_group import ProjectGroup as ProjectGroup
-    from .project_group_deleted_resource import ProjectGroupDeletedResource as ProjectGroupDeletedResource
-    from .project_hosted_tool_permissions import ProjectHostedToolPermissions as ProjectHostedToolPermissions
-    from .project_model_permissions import ProjectModelPermissions as ProjectModelPermissions
-    from .project_model_permissions_delete_response import (
-        ProjectModelPermissionsDeleteResponse as ProjectModelPermissionsDeleteResponse,
-    )
-    from .project_rate_limit import ProjectRateLimit as ProjectRateLimit
-    from .project_service_account import ProjectServiceAccount as ProjectServiceAccount
-    from .project_service_account_api_key import ProjectServiceAccountApiKey as ProjectServiceAccountApiKey
-    from .project_service_account_create_response import (
-        ProjectServiceAccountCreateResponse as ProjectServiceAccountCreateResponse,
-    )
-    from .project_service_account_delete_response import (
-        ProjectServiceAccountDeleteResponse as ProjectServiceAccountDeleteResponse,
-    )
-    from .project_spend_alert import ProjectSpendAlert as ProjectSpendAlert
-    from .project_spend_alert_deleted_resource import (
-        ProjectSpendAlertDeletedResource as ProjectSpendAlertDeletedResource,
-    )
-    from .project_spend_limit_deleted_resource import (
-        ProjectSpendLimitDeletedResource as ProjectSpendLimitDeletedResource,
-    )
-    from .project_spend_limit_resource import ProjectSpendLimitResource as ProjectSpendLimitResource
-    from .project_user import ProjectUser as ProjectUser
-    from .project_user_delete_response import ProjectUserDeleteResponse as ProjectUserDeleteResponse
-    from .prompt import Prompt as Prompt
-    from .prompt_cache_breakpoint_config import PromptCacheBreakpointConfig as PromptCacheBreakpointConfig
-    from .prompt_cache_breakpoint_config_param import (
-        PromptCacheBreakpointConfigParam as PromptCacheBreakpointConfigParam,
-    )
-    from .prompt_cache_breakpoint_param_param import PromptCacheBreakpointParam as PromptCacheBreakpointParam
-    from .prompt_cache_mode_enum import PromptCacheModeEnum as PromptCacheModeEnum
-    from .prompt_cache_options import PromptCacheOptions as PromptCacheOptions
-    from .prompt_cache_options_param_param import PromptCacheOptionsParam as PromptCacheOptionsParam
-    from .prompt_cache_ttl_enum import PromptCacheTTLEnum as PromptCacheTTLEnum
-    from .prompt_param import PromptVariant1Param as PromptVariant1Param
-    from .provenance_detection_result_api import ProvenanceDetectionResultApi as ProvenanceDetectionResultApi
-    from .provenance_resource import ProvenanceResource as ProvenanceResource
-    from .provenance_resource import ProvenanceResourceResultsItem as ProvenanceResourceResultsItem
-    from .public_project_residency import PublicProjectResidency as PublicProjectResidency
-    from .ranker_version_type import RankerVersionType as RankerVersionType
-    from .ranking_options import RankingOptions as RankingOptions
-    from .ranking_options_param import RankingOptionsParam as RankingOptionsParam
-    from .rate_limits_param_param import RateLimitsParam as RateLimitsParam
-    from .realtime_audio_formats import RealtimeAudioFormats as RealtimeAudioFormats
-    from .realtime_audio_formats import RealtimeAudioFormatsAudioPcm as RealtimeAudioFormatsAudioPcm
-    from .realtime_audio_formats import RealtimeAudioFormatsAudioPcma as RealtimeAudioFormatsAudioPcma
-    from .realtime_audio_formats import RealtimeAudioFormatsAudioPcmu as RealtimeAudioFormatsAudioPcmu
-    from .realtime_audio_formats_param import RealtimeAudioFormatsParam as RealtimeAudioFormatsParam
-    from .realtime_audio_formats_param import (
-        RealtimeAudioFormatsVariant1Param as RealtimeAudioFormatsVariant1Param,
-    )
-    from .realtime_audio_formats_param import (
-        RealtimeAudioFormatsVariant2Param as RealtimeAudioFormatsVariant2Param,
-    )
-    from .realtime_audio_formats_param import (
-        RealtimeAudioFormatsVariant3Param as RealtimeAudioFormatsVariant3Param,
-    )
-    from .realtime_client_secrets_create_params import (
-        CreateRealtimeClientSecretExpiresAfterParam as CreateRealtimeClientSecretExpiresAfterParam,
-    )
-    from .realtime_create_client_secret_response import (
-        RealtimeCreateClientSecretResponse as RealtimeCreateClientSecretResponse,
-    )
-    from .realtime_create_client_secret_response import (
-        RealtimeCreateClientSecretResponseSession as RealtimeCreateClientSecretResponseSession,
-    )
-    from .realtime_function_tool import RealtimeFunctionTool as RealtimeFunctionTool
-    from .realtime_function_tool_param import RealtimeFunctionToolParam as RealtimeFunctionToolParam
-    from .realtime_reasoning import RealtimeReasoning as RealtimeReasoning
-    from .realtime_reasoning_effort import RealtimeReasoningEffort as RealtimeReasoningEffort
-    from .realtime_reasoning_param import RealtimeReasoningParam as RealtimeReasoningParam
-    from .realtime_session_create_request_ga_param import (
-        RealtimeSessionCreateRequestGAAudioInputNoiseReductionParam as RealtimeSessionCreateRequestGAAudioInputNoiseReductionParam,
-    )
-    from .realtime_session_create_request_ga_param import (
-        RealtimeSessionCreateRequestGAAudioInputParam as RealtimeSessionCreateRequestGAAudioInputParam,
-    )
-    from .realtime_session_create_request_ga_param import (
-        RealtimeSessionCreateRequestGAAudioOutputParam as RealtimeSessionCreateRequestGAAudioOutputParam,
-    )
-    from .realtime_session_create_request_ga_param import (
-        RealtimeSessionCreateRequestGAAudioParam as RealtimeSessionCreateRequestGAAudioParam,
-    )
-    from .realtime_session_create_request_ga_param import (
-        RealtimeSessionCreateRequestGAParam as RealtimeSessionCreateRequestGAParam,
-    )
-    from .realtime_session_create_request_ga_param import (
-        RealtimeSessionCreateRequestGATracingVariant2Param as RealtimeSessionCreateRequestGATracingVariant2Param,
-    )
-    from .realtime_session_create_response import (
-        RealtimeSessionCreateResponse as RealtimeSessionCreateResponse,
-    )
-    from .realtime_session_create_response import (
-        RealtimeSessionCreateResponseAudio as RealtimeSessionCreateResponseAudio,
-    )
-    from .realtime_session_create_response import (
-        RealtimeSessionCreateResponseAudioInput as RealtimeSessionCreateResponseAudioInput,
-    )
-    from .realtime_session_create_response import (
-        RealtimeSessionCreateResponseAudioInputNoiseReduction as RealtimeSessionCreateResponseAudioInputNoiseReduction,
-    )
-    from .realtime_session_create_response import (
-        RealtimeSessionCreateResponseAudioInputTurnDetection as RealtimeSessionCreateResponseAudioInputTurnDetection,
-    )
-    from .realtime_session_create_response import (
-        RealtimeSessionCreateResponseAudioOutput as RealtimeSessionCreateResponseAudioOutput,
-    )
-    from .realtime_session_create_response import (
-        RealtimeSessionCreateResponseTracingVariant2 as RealtimeSessionCreateResponseTracingVariant2,
-    )
-    from .realtime_session_create_response import (
-        RealtimeSessionCreateResponseTurnDetection as RealtimeSessionCreateResponseTurnDetection,
-    )
-    from .realtime_session_create_response_ga import (
-        RealtimeSessionCreateResponseGA as RealtimeSessionCreateResponseGA,
-    )
-    from .realtime_session_create_response_ga import (
-        RealtimeSessionCreateResponseGAAudio as RealtimeSessionCreateResponseGAAudio,
-    )
-    from .realtime_session_create_response_ga import (
-        RealtimeSessionCreateResponseGAAudioInput as RealtimeSessionCreateResponseGAAudioInput,
-    )
-    from .realtime_session_create_response_ga import (
-        RealtimeSessionCreateResponseGAAudioInputNoiseReduction as RealtimeSessionCreateResponseGAAudioInputNoiseReduction,
-    )
-    from .realtime_session_create_response_ga import (
-        RealtimeSessionCreateResponseGAAudioOutput as RealtimeSessionCreateResponseGAAudioOutput,
-    )
-    from .realtime_session_create_response_ga import (
-        RealtimeSessionCreateResponseGAToolChoice as RealtimeSessionCreateResponseGAToolChoice,
-    )
-    from .realtime_session_create_response_ga import (
-        RealtimeSessionCreateResponseGAToolsItem as RealtimeSessionCreateResponseGAToolsItem,
-    )
-    from .realtime_session_create_response_ga import (
-        RealtimeSessionCreateResponseGATracingVariant2 as RealtimeSessionCreateResponseGATracingVariant2,
-    )
-    from .realtime_transcription_session_create_request_ga_param import (
-        RealtimeTranscriptionSessionCreateRequestGAAudioInputNoiseReductionParam as RealtimeTranscriptionSessionCreateRequestGAAudioInputNoiseReductionParam,
-    )
-    from .realtime_transcription_session_create_request_ga_param import (
-        RealtimeTranscriptionSessionCreateRequestGAAudioInputParam as RealtimeTranscriptionSessionCreateRequestGAAudioInputParam,
-    )
-    from .realtime_transcription_session_create_request_ga_param import (
-        RealtimeTranscriptionSessionCreateRequestGAAudioParam as RealtimeTranscriptionSessionCreateRequestGAAudioParam,
-    )
-    from .realtime_transcription_session_create_request_ga_param import (
-        RealtimeTranscriptionSessionCreateRequestGAParam as RealtimeTranscriptionSessionCreateRequestGAParam,
-    )
-    from .realtime_transcription_session_create_response import (
-        RealtimeTranscriptionSessionCreateResponse as RealtimeTranscriptionSessionCreateResponse,
-    )
-    from .realtime_transcription_session_create_response import (
-        RealtimeTranscriptionSessionCreateResponseClientSecret as RealtimeTranscriptionSessionCreateResponseClientSecret,
-    )
-    from .realtime_transcription_session_create_response import (
-        RealtimeTranscriptionSessionCreateResponseTurnDetection as RealtimeTranscriptionSessionCreateResponseTurnDetection,
-    )
-    from .realtime_transcription_session_create_response_ga import (
-        RealtimeTranscriptionSessionCreateResponseGA as RealtimeTranscriptionSessionCreateResponseGA,
-    )
-    from .realtime_transcription_session_create_response_ga import (
-        RealtimeTranscriptionSessionCreateResponseGAAudio as RealtimeTranscriptionSessionCreateResponseGAAudio,
-    )
-    from .realtime_transcription_session_create_response_ga import (
-        RealtimeTranscriptionSessionCreateResponseGAAudioInput as RealtimeTranscriptionSessionCreateResponseGAAudioInput,
-    )
-    from .realtime_transcription_session_create_response_ga import (
-        RealtimeTranscriptionSessionCreateResponseGAAudioInputNoiseReduction as RealtimeTranscriptionSessionCreateResponseGAAudioInputNoiseReduction,
-    )
-    from .realtime_transcription_session_create_response_ga import (
-        RealtimeTranscriptionSessionCreateResponseGAAudioInputTurnDetection as RealtimeTranscriptionSessionCreateResponseGAAudioInputTurnDetection,
-    )
-    from .realtime_translation_client_secret_create_response import (
-        RealtimeTranslationClientSecretCreateResponse as RealtimeTranslationClientSecretCreateResponse,
-    )
-    from .realtime_translation_session import RealtimeTranslationSession as RealtimeTranslationSession
-    from .realtime_translation_session import (
-        RealtimeTranslationSessionAudio as RealtimeTranslationSessionAudio,
-    )
-    from .realtime_translation_session import (
-        RealtimeTranslationSessionAudioInput as RealtimeTranslationSessionAudioInput,
-    )
-    from .realtime_translation_session import (
-        RealtimeTranslationSessionAudioInputNoiseReduction as RealtimeTranslationSessionAudioInputNoiseReduction,
-    )
-    from .realtime_translation_session import (
-        RealtimeTranslationSessionAudioInputTranscription as RealtimeTranslationSessionAudioInputTranscription,
-    )
-    from .realtime_translation_session import (
-        RealtimeTranslationSessionAudioOutput as RealtimeTranslationSessionAudioOutput,
-    )
-    from .realtime_translation_session_create_request_param import (
-        RealtimeTranslationSessionCreateRequestAudioInputNoiseReductionVariant1Param as RealtimeTranslationSessionCreateRequestAudioInputNoiseReductionVariant1Param,
-    )
-    from .realtime_translation_session_create_request_param import (
-        RealtimeTranslationSessionCreateRequestAudioInputParam as RealtimeTranslationSessionCreateRequestAudioInputParam,
-    )
-    from .realtime_translation_session_create_request_param import (
-        RealtimeTranslationSessionCreateRequestAudioInputTranscriptionVariant1Param as RealtimeTranslationSessionCreateRequestAudioInputTranscriptionVariant1Param,
-    )
-    from .realtime_translation_session_create_request_param import (
-        RealtimeTranslationSessionCreateRequestAudioOutputParam as RealtimeTranslationSessionCreateRequestAudioOutputParam,
-    )
-    from .realtime_translation_session_create_request_param import (
-        RealtimeTranslationSessionCreateRequestAudioParam as RealtimeTranslationSessionCreateRequestAudioParam,
-    )
-    from .realtime_translation_session_create_request_param import (
-        RealtimeTranslationSessionCreateRequestParam as RealtimeTranslationSessionCreateRequestParam,
-    )
-    from .realtime_translations_client_secrets_create_params import (
-        CreateRealtimeTranslationClientSecretExpiresAfterParam as CreateRealtimeTranslationClientSecretExpiresAfterParam,
-    )
-    from .realtime_truncation import RealtimeTruncationVariant2 as RealtimeTruncationVariant2
-    from .realtime_truncation import (
-        RealtimeTruncationVariant2TokenLimits as RealtimeTruncationVariant2TokenLimits,
-    )
-    from .realtime_truncation_param import RealtimeTruncationParam as RealtimeTruncationParam
-    from .realtime_truncation_param import RealtimeTruncationVariant2Param as RealtimeTruncationVariant2Param
-    from .realtime_truncation_param import (
-        RealtimeTruncationVariant2TokenLimitsParam as RealtimeTruncationVariant2TokenLimitsParam,
-    )
-    from .realtime_turn_detection import RealtimeTurnDetection as RealtimeTurnDetection
-    from .realtime_turn_detection import RealtimeTurnDetectionSemanticVad as RealtimeTurnDetectionSemanticVad
-    from .realtime_turn_detection import RealtimeTurnDetectionServerVad as RealtimeTurnDetectionServerVad
-    from .realtime_turn_detection_param import (
-        RealtimeTurnDetectionVariant1Variant1Param as RealtimeTurnDetectionVariant1Variant1Param,
-    )
-    from .realtime_turn_detection_param import (
-        RealtimeTurnDetectionVariant1Variant2Param as RealtimeTurnDetectionVariant1Variant2Param,
-    )
-    from .reasoning import Reasoning as Reasoning
-    from .reasoning_effort import ReasoningEffort as ReasoningEffort
-    from .reasoning_item import ReasoningItem as ReasoningItem
-    from .reasoning_item_param import ReasoningItemParam as ReasoningItemParam
-    from .reasoning_mode_enum import ReasoningModeEnum as ReasoningModeEnum
-    from .reasoning_mode_enum_param import ReasoningModeEnumParam as ReasoningModeEnumParam
-    from .reasoning_param import ReasoningParam as ReasoningParam
-    from .reasoning_text_content import ReasoningTextContent as ReasoningTextContent
-    from .reasoning_text_content_param import ReasoningTextContentParam as ReasoningTextContentParam
-    from .refusal_content import RefusalContent as RefusalContent
-    from .refusal_content_param import RefusalContentParam as RefusalContentParam
-    from .response import Response as Response
-    from .response import ResponseIncompleteDetails as ResponseIncompleteDetails
-    from .response_audio_delta_event import ResponseAudioDeltaEvent as ResponseAudioDeltaEvent
-    from .response_audio_done_event import ResponseAudioDoneEvent as ResponseAudioDoneEvent
-    from .response_audio_transcript_delta_event import (
-        ResponseAudioTranscriptDeltaEvent as ResponseAudioTranscriptDeltaEvent,
-    )
-    from .response_audio_transcript_done_event import (
-        ResponseAudioTranscriptDoneEvent as ResponseAudioTranscriptDoneEvent,
-    )
-    from .response_code_interpreter_call_code_delta_event import (
-        ResponseCodeInterpreterCallCodeDeltaEvent as ResponseCodeInterpreterCallCodeDeltaEvent,
-    )
-    from .response_code_interpreter_call_code_done_event import (
-        ResponseCodeInterpreterCallCodeDoneEvent as ResponseCodeInterpreterCallCodeDoneEvent,
-    )
-    from .response_code_interpreter_call_completed_event import (
-        ResponseCodeInterpreterCallCompletedEvent as ResponseCodeInterpreterCallCompletedEvent,
-    )
-    from .response_code_interpreter_call_in_progress_event import (
-        ResponseCodeInterpreterCallInProgressEvent as ResponseCodeInterpreterCallInProgressEvent,
-    )
-    from .response_code_interpreter_call_interpreting_event import (
-        ResponseCodeInterpreterCallInterpretingEvent as ResponseCodeInterpreterCallInterpretingEvent,
-    )
-    from .response_completed_event import ResponseCompletedEvent as ResponseCompletedEvent
-    from .response_content_part_added_event import (
-        ResponseContentPartAddedEvent as ResponseContentPartAddedEvent,
-    )
-    from .response_content_part_done_event import ResponseContentPartDoneEvent as ResponseContentPartDoneEvent
-    from .response_conversation import ResponseConversation as ResponseConversation
-    from .response_created_event import ResponseCreatedEvent as ResponseCreatedEvent
-    from .response_custom_tool_call_input_delta_event import (
-        ResponseCustomToolCallInputDeltaEvent as ResponseCustomToolCallInputDeltaEvent,
-    )
-    from .response_custom_tool_call_input_done_event import (
-        ResponseCustomToolCallInputDoneEvent as ResponseCustomToolCallInputDoneEvent,
-    )
-    from .response_error import ResponseError as ResponseError
-    from .response_error_code import ResponseErrorCode as ResponseErrorCode
-    from .response_error_event import ResponseErrorEvent as ResponseErrorEvent
-    from .response_failed_event import ResponseFailedEvent as ResponseFailedEvent
-    from .response_file_search_call_completed_event import (
-        ResponseFileSearchCallCompletedEvent as ResponseFileSearchCallCompletedEvent,
-    )
-    from .response_file_search_call_in_progress_event import (
-        ResponseFileSearchCallInProgressEvent as ResponseFileSearchCallInProgressEvent,
-    )
-    from .response_file_search_call_searching_event import (
-        ResponseFileSearchCallSearchingEvent as ResponseFileSearchCallSearchingEvent,
-    )
-    from .response_format_json_object import ResponseFormatJsonObject as ResponseFormatJsonObject
-    from .response_format_json_object_param import (
-        ResponseFormatJsonObjectParam as ResponseFormatJsonObjectParam,
-    )
-    from .response_format_json_schema import ResponseFormatJsonSchema as ResponseFormatJsonSchema
-    from .response_format_json_schema import (
-        ResponseFormatJsonSchemaJsonSchema as ResponseFormatJsonSchemaJsonSchema,
-    )
-    from .response_format_json_schema_param import (
-        ResponseFormatJsonSchemaJsonSchemaParam as ResponseFormatJsonSchemaJsonSchemaParam,
-    )
-    from .response_format_json_schema_param import (
-        ResponseFormatJsonSchemaParam as ResponseFormatJsonSchemaParam,
-    )
-    from .response_format_text import ResponseFormatText as ResponseFormatText
-    from .response_format_text_param import ResponseFormatTextParam as ResponseFormatTextParam
-    from .response_function_call_arguments_delta_event import (
-        ResponseFunctionCallArgumentsDeltaEvent as ResponseFunctionCallArgumentsDeltaEvent,
-    )
-    from .response_function_call_arguments_done_event import (
-        ResponseFunctionCallArgumentsDoneEvent as ResponseFunctionCallArgumentsDoneEvent,
-    )
-    from .response_image_gen_call_completed_event import (
-        ResponseImageGenCallCompletedEvent as ResponseImageGenCallCompletedEvent,
-    )
-    from .response_image_gen_call_generating_event import (
-        ResponseImageGenCallGeneratingEvent as ResponseImageGenCallGeneratingEvent,
-    )
-    from .response_image_gen_call_in_progress_event import (
-        ResponseImageGenCallInProgressEvent as ResponseImageGenCallInProgressEvent,
-    )
-    from .response_image_gen_call_partial_image_event import (
-        ResponseImageGenCallPartialImageEvent as ResponseImageGenCallPartialImageEvent,
-    )
-    from .response_in_progress_event import ResponseInProgressEvent as ResponseInProgressEvent
-    from .response_incomplete_event import ResponseIncompleteEvent as ResponseIncompleteEvent
-    from .response_log_prob import ResponseLogProb as ResponseLogProb
-    from .response_log_prob import ResponseLogProbTopLogprobsItem as ResponseLogProbTopLogprobsItem
-    from .response_mcp_call_arguments_delta_event import (
-        ResponseMCPCallArgumentsDeltaEvent as ResponseMCPCallArgumentsDeltaEvent,
-    )
-    from .response_mcp_call_arguments_done_event import (
-        ResponseMCPCallArgumentsDoneEvent as ResponseMCPCallArgumentsDoneEvent,
-    )
-    from .response_mcp_call_completed_event import (
-        ResponseMCPCallCompletedEvent as ResponseMCPCallCompletedEvent,
-    )
-    from .response_mcp_call_failed_event import ResponseMCPCallFailedEvent as ResponseMCPCallFailedEvent
-    from .response_mcp_call_in_progress_event import (
-        ResponseMCPCallInProgressEvent as ResponseMCPCallInProgressEvent,
-    )
-    from .response_mcp_list_tools_completed_event import (
-        ResponseMCPListToolsCompletedEvent as ResponseMCPListToolsCompletedEvent,
-    )
-    from .response_mcp_list_tools_failed_event import (
-        ResponseMCPListToolsFailedEvent as ResponseMCPListToolsFailedEvent,
-    )
-    from .response_mcp_list_tools_in_progress_event import (
-        ResponseMCPListToolsInProgressEvent as ResponseMCPListToolsInProgressEvent,
-    )
-    from .response_output_item_added_event import ResponseOutputItemAddedEvent as ResponseOutputItemAddedEvent
-    from .response_output_item_done_event import ResponseOutputItemDoneEvent as ResponseOutputItemDoneEvent
-    from .response_output_text import ResponseOutputText as ResponseOutputText
-    from .response_output_text import ResponseOutputTextAnnotationsItem as ResponseOutputTextAnnotationsItem
-    from .response_output_text_annotation_added_event import (
-        ResponseOutputTextAnnotationAddedEvent as ResponseOutputTextAnnotationAddedEvent,
-    )
-    from .response_prompt_variables import ResponsePromptVariablesValue as ResponsePromptVariablesValue
-    from .response_queued_event import ResponseQueuedEvent as ResponseQueuedEvent
-    from .response_reasoning_summary_part_added_event import (
-        ResponseReasoningSummaryPartAddedEvent as ResponseReasoningSummaryPartAddedEvent,
-    )
-    from .response_reasoning_summary_part_added_event import (
-        ResponseReasoningSummaryPartAddedEventPart as ResponseReasoningSummaryPartAddedEventPart,
-    )
-    from .response_reasoning_summary_part_done_event import (
-        ResponseReasoningSummaryPartDoneEvent as ResponseReasoningSummaryPartDoneEvent,
-    )
-    from .response_reasoning_summary_part_done_event import (
-        ResponseReasoningSummaryPartDoneEventPart as ResponseReasoningSummaryPartDoneEventPart,
-    )
-    from .response_reasoning_summary_text_delta_event import (
-        ResponseReasoningSummaryTextDeltaEvent as ResponseReasoningSummaryTextDeltaEvent,
-    )
-    from .response_reasoning_summary_text_done_event import (
-        ResponseReasoningSummaryTextDoneEvent as ResponseReasoningSummaryTextDoneEvent,
-    )
-    from .response_reasoning_text_delta_event import (
-        ResponseReasoningTextDeltaEvent as ResponseReasoningTextDeltaEvent,
-    )
-    from .response_reasoning_text_done_event import (
-        ResponseReasoningTextDoneEvent as ResponseReasoningTextDoneEvent,
-    )
-    from .response_refusal_delta_event import ResponseRefusalDeltaEvent as ResponseRefusalDeltaEvent
-    from .response_refusal_done_event import ResponseRefusalDoneEvent as ResponseRefusalDoneEvent
-    from .response_shell_call_command_added_streaming_event import (
-        ResponseShellCallCommandAddedStreamingEvent as ResponseShellCallCommandAddedStreamingEvent,
-    )
-    from .response_shell_call_command_delta_streaming_event import (
-        ResponseShellCallCommandDeltaStreamingEvent as ResponseShellCallCommandDeltaStreamingEvent,
-    )
-    from .response_shell_call_command_done_streaming_event import (
-        ResponseShellCallCommandDoneStreamingEvent as ResponseShellCallCommandDoneStreamingEvent,
-    )
-    from .response_shell_call_output_content_delta_streaming_event import (
-        ResponseShellCallOutputContentDeltaStreamingEvent as ResponseShellCallOutputContentDeltaStreamingEvent,
-    )
-    from .response_shell_call_output_content_done_streaming_event import (
-        ResponseShellCallOutputContentDoneStreamingEvent as ResponseShellCallOutputContentDoneStreamingEvent,
-    )
-    from .response_stream_event import ResponseStreamEvent as ResponseStreamEvent
-    from .response_stream_options_param import (
-        ResponseStreamOptionsVariant1Param as ResponseStreamOptionsVariant1Param,
-    )
-    from .response_text_delta_event import ResponseTextDeltaEvent as ResponseTextDeltaEvent
-    from .response_text_done_event import ResponseTextDoneEvent as ResponseTextDoneEvent
-    from .response_text_param_param import ResponseTextParam as ResponseTextParam
-    from .response_usage import ResponseUsage as ResponseUsage
-    from .response_usage import ResponseUsageInputTokensDetails as ResponseUsageInputTokensDetails
-    from .response_usage import ResponseUsageOutputTokensDetails as ResponseUsageOutputTokensDetails
-    from .response_web_search_call_completed_event import (
-        ResponseWebSearchCallCompletedEvent as ResponseWebSearchCallCompletedEvent,
-    )
-    from .response_web_search_call_in_progress_event import (
-        ResponseWebSearchCallInProgressEvent as ResponseWebSearchCallInProgressEvent,
-    )
-    from .response_web_search_call_searching_event import (
-        ResponseWebSearchCallSearchingEvent as ResponseWebSearchCallSearchingEvent,
-    )
-    from .role import Role as Role
-    from .role_deleted_resource import RoleDeletedResource as RoleDeletedResource
-    from .run_completion_usage import RunCompletionUsage as RunCompletionUsage
-    from .run_grader_response import RunGraderResponse as RunGraderResponse
-    from .run_grader_response import RunGraderResponseMetadata as RunGraderResponseMetadata
-    from .run_grader_response import RunGraderResponseMetadataErrors as RunGraderResponseMetadataErrors
-    from .run_object import RunObject as RunObject
-    from .run_object import RunObjectIncompleteDetails as RunObjectIncompleteDetails
-    from .run_object import RunObjectLastError as RunObjectLastError
-    from .run_object import RunObjectRequiredAction as RunObjectRequiredAction
-    from .run_object import (
-        RunObjectRequiredActionSubmitToolOutputs as RunObjectRequiredActionSubmitToolOutputs,
-    )
-    from .run_object import RunObjectToolsItem as RunObjectToolsItem
-    from .run_step_completion_usage import RunStepCompletionUsage as RunStepCompletionUsage
-    from .run_step_details_message_creation_object import (
-        RunStepDetailsMessageCreationObject as RunStepDetailsMessageCreationObject,
-    )
-    from .run_step_details_message_creation_object import (
-        RunStepDetailsMessageCreationObjectMessageCreation as RunStepDetailsMessageCreationObjectMessageCreation,
-    )
-    from .run_step_details_tool_calls_code_object import (
-        RunStepDetailsToolCallsCodeObject as RunStepDetailsToolCallsCodeObject,
-    )
-    from .run_step_details_tool_calls_code_object import (
-        RunStepDetailsToolCallsCodeObjectCodeInterpreter as RunStepDetailsToolCallsCodeObjectCodeInterpreter,
-    )
-    from .run_step_details_tool_calls_code_object import (
-        RunStepDetailsToolCallsCodeObjectCodeInterpreterOutputsItem as RunStepDetailsToolCallsCodeObjectCodeInterpreterOutputsItem,
-    )
-    from .run_step_details_tool_calls_code_output_image_object import (
-        RunStepDetailsToolCallsCodeOutputImageObject as RunStepDetailsToolCallsCodeOutputImageObject,
-    )
-    from .run_step_details_tool_calls_code_output_image_object import (
-        RunStepDetailsToolCallsCodeOutputImageObjectImage as RunStepDetailsToolCallsCodeOutputImageObjectImage,
-    )
-    from .run_step_details_tool_calls_code_output_logs_object import (
-        RunStepDetailsToolCallsCodeOutputLogsObject as RunStepDetailsToolCallsCodeOutputLogsObject,
-    )
-    from .run_step_details_tool_calls_file_search_object import (
-        RunStepDetailsToolCallsFileSearchObject as RunStepDetailsToolCallsFileSearchObject,
-    )
-    from .run_step_details_tool_calls_file_search_object import (
-        RunStepDetailsToolCallsFileSearchObjectFileSearch as RunStepDetailsToolCallsFileSearchObjectFileSearch,
-    )
-    from .run_step_details_tool_calls_file_search_ranking_options_object import (
-        RunStepDetailsToolCallsFileSearchRankingOptionsObject as RunStepDetailsToolCallsFileSearchRankingOptionsObject,
-    )
-    from .run_step_details_tool_calls_file_search_result_object import (
-        RunStepDetailsToolCallsFileSearchResultObject as RunStepDetailsToolCallsFileSearchResultObject,
-    )
-    from .run_step_details_tool_calls_file_search_result_object import (
-        RunStepDetailsToolCallsFileSearchResultObjectContentItem as RunStepDetailsToolCallsFileSearchResultObjectContentItem,
-    )
-    from .run_step_details_tool_calls_function_object import (
-        RunStepDetailsToolCallsFunctionObject as RunStepDetailsToolCallsFunctionObject,
-    )
-    from .run_step_details_tool_calls_function_object import (
-        RunStepDetailsToolCallsFunctionObjectFunction as RunStepDetailsToolCallsFunctionObjectFunction,
-    )
-    from .run_step_details_tool_calls_object import (
-        RunStepDetailsToolCallsObject as RunStepDetailsToolCallsObject,
-    )
-    from .run_step_details_tool_calls_object import (
-        RunStepDetailsToolCallsObjectToolCallsItem as RunStepDetailsToolCallsObjectToolCallsItem,
-    )
-    from .run_step_object import RunStepObject as RunStepObject
-    from .run_step_object import RunStepObjectLastError as RunStepObjectLastError
-    from .run_step_object import RunStepObjectStepDetails as RunStepObjectStepDetails
-    from .run_tool_call_object import RunToolCallObject as RunToolCallObject
-    from .run_tool_call_object import RunToolCallObjectFunction as RunToolCallObjectFunction
-    from .screenshot_param_param import ScreenshotParam as ScreenshotParam
-    from .scroll_param_param import ScrollParam as ScrollParam
-    from .search_content_type import SearchContentType as SearchContentType
-    from .search_context_size import SearchContextSize as SearchContextSize
-    from .service_account_api_key_body import ServiceAccountApiKeyBody as ServiceAccountApiKeyBody
-    from .service_tier import ServiceTier as ServiceTier
-    from .service_tier_responses import ServiceTierResponses as ServiceTierResponses
-    from .shell_call_output_delta import ShellCallOutputDelta as ShellCallOutputDelta
-    from .skill_reference_param_param import SkillReferenceParam as SkillReferenceParam
-    from .skill_resource import SkillResource as SkillResource
-    from .skill_version_resource import SkillVersionResource as SkillVersionResource
-    from .specific_apply_patch_param_param import SpecificApplyPatchParam as SpecificApplyPatchParam
-    from .specific_function_shell_param_param import SpecificFunctionShellParam as SpecificFunctionShellParam
-    from .specific_programmatic_tool_calling_param_param import (
-        SpecificProgrammaticToolCallingParam as SpecificProgrammaticToolCallingParam,
-    )
-    from .speech_audio_delta_event import SpeechAudioDeltaEvent as SpeechAudioDeltaEvent
-    from .speech_audio_done_event import SpeechAudioDoneEvent as SpeechAudioDoneEvent
-    from .speech_audio_done_event import SpeechAudioDoneEventUsage as SpeechAudioDoneEventUsage
-    from .spend_alert_notification_channel import (
-        SpendAlertNotificationChannel as SpendAlertNotificationChannel,
-    )
-    from .spend_alert_notification_channel_param import (
-        SpendAlertNotificationChannelParam as SpendAlertNotificationChannelParam,
-    )
-    from .spend_limit_currency import SpendLimitCurrency as SpendLimitCurrency
-    from .spend_limit_enforcement import SpendLimitEnforcement as SpendLimitEnforcement
-    from .spend_limit_enforcement_status import SpendLimitEnforcementStatus as SpendLimitEnforcementStatus
-    from .spend_limit_interval import SpendLimitInterval as SpendLimitInterval
-    from .static_chunking_strategy import StaticChunkingStrategy as StaticChunkingStrategy
-    from .static_chunking_strategy_param import StaticChunkingStrategyParam as StaticChunkingStrategyParam
-    from .static_chunking_strategy_request_param_param import (
-        StaticChunkingStrategyRequestParam as StaticChunkingStrategyRequestParam,
-    )
-    from .static_chunking_strategy_response_param import (
-        StaticChunkingStrategyResponseParam as StaticChunkingStrategyResponseParam,
-    )
-    from .stop_configuration_param import StopConfigurationParam as StopConfigurationParam
-    from .summary_text_content import SummaryTextContent as SummaryTextContent
-    from .summary_text_content_param import SummaryTextContentParam as SummaryTextContentParam
-    from .synth_id_provenance_result import SynthIDProvenanceResult as SynthIDProvenanceResult
-    from .task_group_item import TaskGroupItem as TaskGroupItem
-    from .task_group_task import TaskGroupTask as TaskGroupTask
-    from .task_item import TaskItem as TaskItem
-    from .task_type import TaskType as TaskType
-    from .text_content import TextContent as TextContent
-    from .text_response_format_configuration import (
-        TextResponseFormatConfiguration as TextResponseFormatConfiguration,
-    )
-    from .text_response_format_configuration_param import (
-        TextResponseFormatConfigurationParam as TextResponseFormatConfigurationParam,
-    )
-    from .text_response_format_json_schema import TextResponseFormatJsonSchema as TextResponseFormatJsonSchema
-    from .text_response_format_json_schema_param import (
-        TextResponseFormatJsonSchemaParam as TextResponseFormatJsonSchemaParam,
-    )
-    from .thread_item import ThreadItem as ThreadItem
-    from .thread_object import ThreadObject as ThreadObject
-    from .thread_object import ThreadObjectToolResources as ThreadObjectToolResources
-    from .thread_object import (
-        ThreadObjectToolResourcesCodeInterpreter as ThreadObjectToolResourcesCodeInterpreter,
-    )
-    from .thread_object import ThreadObjectToolResourcesFileSearch as ThreadObjectToolResourcesFileSearch
-    from .thread_resource import ThreadResource as ThreadResource
-    from .thread_resource import ThreadResourceStatus as ThreadResourceStatus
-    from .token_counts_resource import TokenCountsResource as TokenCountsResource
-    from .tool import Tool as Tool
-    from .tool_call_caller import ToolCallCaller as ToolCallCaller
-    from .tool_call_caller_param_param import ToolCallCallerParam2 as ToolCallCallerParam2
-    from .tool_call_caller_params import ToolCallCallerParam as ToolCallCallerParam
-    from .tool_choice import ToolChoice as ToolChoice
-    from .tool_choice_allowed import ToolChoiceAllowed as ToolChoiceAllowed
-    from .tool_choice_allowed_param import ToolChoiceAllowedParam as ToolChoiceAllowedParam
-    from .tool_choice_custom import ToolChoiceCustom as ToolChoiceCustom
-    from .tool_choice_custom_param import ToolChoiceCustomParam as ToolChoiceCustomParam
-    from .tool_choice_function import ToolChoiceFunction as ToolChoiceFunction
-    from .tool_choice_function_param import ToolChoiceFunctionParam as ToolChoiceFunctionParam
-    from .tool_choice_mcp import ToolChoiceMCP as ToolChoiceMCP
-    from .tool_choice_mcp_param import ToolChoiceMCPParam as ToolChoiceMCPParam
-    from .tool_choice_options import ToolChoiceOptions as ToolChoiceOptions
-    from .tool_choice_param_param import ToolChoiceParam as ToolChoiceParam
-    from .tool_choice_types import ToolChoiceTypes as ToolChoiceTypes
-    from .tool_choice_types_param import ToolChoiceTypesParam as ToolChoiceTypesParam
-    from .tool_param import ToolParam as ToolParam
-    from .tool_search_call import ToolSearchCall as ToolSearchCall
-    from .tool_search_call_item_param_param import ToolSearchCallItemParam as ToolSearchCallItemParam
-    from .tool_search_execution_type import ToolSearchExecutionType as ToolSearchExecutionType
-    from .tool_search_output import ToolSearchOutput as ToolSearchOutput
-    from .tool_search_output_item_param_param import ToolSearchOutputItemParam as ToolSearchOutputItemParam
-    from .tool_search_tool_param_param import ToolSearchToolParam as ToolSearchToolParam
-    from .top_log_prob import TopLogProb as TopLogProb
-    from .top_log_prob_param import TopLogProbParam as TopLogProbParam
-    from .transcript_text_delta_event import TranscriptTextDeltaEvent as TranscriptTextDeltaEvent
-    from .transcript_text_delta_event import (
-        TranscriptTextDeltaEventLogprobsItem as TranscriptTextDeltaEventLogprobsItem,
-    )
-    from .transcript_text_done_event import TranscriptTextDoneEvent as TranscriptTextDoneEvent
-    from .transcript_text_done_event import (
-        TranscriptTextDoneEventLogprobsItem as TranscriptTextDoneEventLogprobsItem,
-    )
-    from .transcript_text_segment_event import TranscriptTextSegmentEvent as TranscriptTextSegmentEvent
-    from .transcript_text_usage_duration import TranscriptTextUsageDuration as TranscriptTextUsageDuration
-    from .transcript_text_usage_tokens import TranscriptTextUsageTokens as TranscriptTextUsageTokens
-    from .transcript_text_usage_tokens import (
-        TranscriptTextUsageTokensInputTokenDetails as TranscriptTextUsageTokensInputTokenDetails,
-    )
-    from .transcription_diarized_segment import TranscriptionDiarizedSegment as TranscriptionDiarizedSegment
-    from .transcription_language import TranscriptionLanguage as TranscriptionLanguage
-    from .transcription_segment import TranscriptionSegment as TranscriptionSegment
-    from .transcription_word import TranscriptionWord as TranscriptionWord
-    from .truncation_object import TruncationObject as TruncationObject
-    from .truncation_object_param import TruncationObjectParam as TruncationObjectParam
-    from .type_param_param import TypeParam as TypeParam
-    from .upload import Upload as Upload
-    from .upload_part import UploadPart as UploadPart
-    from .url_annotation import UrlAnnotation as UrlAnnotation
-    from .url_annotation_source import UrlAnnotationSource as UrlAnnotationSource
-    from .url_citation_body import UrlCitationBody as UrlCitationBody
-    from .url_citation_body_param import UrlCitationBodyParam as UrlCitationBodyParam
-    from .usage_audio_speeches_result import UsageAudioSpeechesResult as UsageAudioSpeechesResult
-    from .usage_audio_transcriptions_result import (
-        UsageAudioTranscriptionsResult as UsageAudioTranscriptionsResult,
-    )
-    from .usage_code_interpreter_sessions_result import (
-        UsageCodeInterpreterSessionsResult as UsageCodeInterpreterSessionsResult,
-    )
-    from .usage_completions_result import UsageCompletionsResult as UsageCompletionsResult
-    from .usage_embeddings_result import UsageEmbeddingsResult as UsageEmbeddingsResult
-    from .usage_file_search_calls_result import UsageFileSearchCallsResult as UsageFileSearchCallsResult
-    from .usage_images_result import UsageImagesResult as UsageImagesResult
-    from .usage_moderations_result import UsageModerationsResult as UsageModerationsResult
-    from .usage_response import UsageResponse as UsageResponse
-    from .usage_time_bucket import UsageTimeBucket as UsageTimeBucket
-    from .usage_time_bucket import UsageTimeBucketResultsItem as UsageTimeBucketResultsItem
-    from .usage_vector_stores_result import UsageVectorStoresResult as UsageVectorStoresResult
-    from .usage_web_search_calls_result import UsageWebSearchCallsResult as UsageWebSearchCallsResult
-    from .user import User as User
-    from .user import UserProjects as UserProjects
-    from .user import UserProjectsDataItem as UserProjectsDataItem
-    from .user import UserUser as UserUser
-    from .user_delete_response import UserDeleteResponse as UserDeleteResponse
-    from .user_message_input_text import UserMessageInputText as UserMessageInputText
-    from .user_message_item import UserMessageItem as UserMessageItem
-    from .user_message_item import UserMessageItemContentItem as UserMessageItemContentItem
-    from .user_message_quoted_text import UserMessageQuotedText as UserMessageQuotedText
-    from .user_role_assignment import UserRoleAssignment as UserRoleAssignment
-    from .vad_config_param import VadConfigParam as VadConfigParam
-    from .validate_grader_response import ValidateGraderResponse as ValidateGraderResponse
-    from .validate_grader_response import ValidateGraderResponseGrader as ValidateGraderResponseGrader
-    from .vector_store_expiration_after import VectorStoreExpirationAfter as VectorStoreExpirationAfter
-    from .vector_store_expiration_after_param import (
-        VectorStoreExpirationAfterParam as VectorStoreExpirationAfterParam,
-    )
-    from .vector_store_file_batch_object import VectorStoreFileBatchObject as VectorStoreFileBatchObject
-    from .vector_store_file_batch_object import (
-        VectorStoreFileBatchObjectFileCounts as VectorStoreFileBatchObjectFileCounts,
-    )
-    from .vector_store_file_object import VectorStoreFileObject as VectorStoreFileObject
-    from .vector_store_file_object import (
-        VectorStoreFileObjectChunkingStrategy as VectorStoreFileObjectChunkingStrategy,
-    )
-    from .vector_store_file_object import VectorStoreFileObjectLastError as VectorStoreFileObjectLastError
-    from .vector_store_object import VectorStoreObject as VectorStoreObject
-    from .vector_store_object import VectorStoreObjectFileCounts as VectorStoreObjectFileCounts
-    from .vector_store_search_result_content_object import (
-        VectorStoreSearchResultContentObject as VectorStoreSearchResultContentObject,
-    )
-    from .vector_store_search_result_item import VectorStoreSearchResultItem as VectorStoreSearchResultItem
-    from .vector_stores_files_content_response import (
-        RetrieveVectorStoreFileContentItem as RetrieveVectorStoreFileContentItem,
-    )
-    from .vector_stores_search_params import (
-        SearchVectorStoreRankingOptionsParam as SearchVectorStoreRankingOptionsParam,
-    )
-    from .verbosity import Verbosity as Verbosity
-    from .video_character_resource import VideoCharacterResource as VideoCharacterResource
-    from .video_model import VideoModel as VideoModel
-    from .video_model_param import VideoModelParam as VideoModelParam
-    from .video_reference_input_param_param import VideoReferenceInputParam as VideoReferenceInputParam
-    from .video_resource import VideoResource as VideoResource
-    from .video_size import VideoSize as VideoSize
-    from .video_status import VideoStatus as VideoStatus
-    from .voice_consent_deleted_resource import VoiceConsentDeletedResource as VoiceConsentDeletedResource
-    from .voice_consent_resource import VoiceConsentResource as VoiceConsentResource
-    from .voice_ids_or_custom_voice_param import VoiceIdsOrCustomVoiceParam as VoiceIdsOrCustomVoiceParam
-    from .voice_ids_or_custom_voice_param import (
-        VoiceIdsOrCustomVoiceVariant2Param as VoiceIdsOrCustomVoiceVariant2Param,
-    )
-    from .voice_ids_shared import VoiceIdsShared as VoiceIdsShared
-    from .voice_ids_shared_param import VoiceIdsSharedParam as VoiceIdsSharedParam
-    from .voice_resource import VoiceResource as VoiceResource
-    from .wait_param_param import WaitParam as WaitParam
-    from .web_search_action_find import WebSearchActionFind as WebSearchActionFind
-    from .web_search_action_find_param import WebSearchActionFindParam as WebSearchActionFindParam
-    from .web_search_action_open_page import WebSearchActionOpenPage as WebSearchActionOpenPage
-    from .web_search_action_open_page_param import (
-        WebSearchActionOpenPageParam as WebSearchActionOpenPageParam,
-    )
-    from .web_search_action_search import WebSearchActionSearch as WebSearchActionSearch
-    from .web_search_action_search import WebSearchActionSearchSourcesItem as WebSearchActionSearchSourcesItem
-    from .web_search_action_search_param import WebSearchActionSearchParam as WebSearchActionSearchParam
-    from .web_search_action_search_param import (
-        WebSearchActionSearchSourcesItemParam as WebSearchActionSearchSourcesItemParam,
-    )
-    from .web_search_approximate_location import WebSearchApproximateLocation as WebSearchApproximateLocation
-    from .web_search_approximate_location_param import (
-        WebSearchApproximateLocationVariant1Param as WebSearchApproximateLocationVariant1Param,
-    )
-    from .web_search_location_param import WebSearchLocationParam as WebSearchLocationParam
-    from .web_search_preview_tool import WebSearchPreviewTool as WebSearchPreviewTool
-    from .web_search_preview_tool_param import WebSearchPreviewToolParam as WebSearchPreviewToolParam
-    from .web_search_tool import WebSearchTool as WebSearchTool
-    from .web_search_tool import WebSearchToolFilters as WebSearchToolFilters
-    from .web_search_tool_call import WebSearchToolCall as WebSearchToolCall
-    from .web_search_tool_call import WebSearchToolCallAction as WebSearchToolCallAction
-    from .web_search_tool_call_param import WebSearchToolCallParam as WebSearchToolCallParam
-    from .web_search_tool_param import WebSearchToolFiltersVariant1Param as WebSearchToolFiltersVariant1Param
-    from .web_search_tool_param import WebSearchToolParam as WebSearchToolParam
-    from .widget_message_item import WidgetMessageItem as WidgetMessageItem
-    from .workflow_param_param import WorkflowParam as WorkflowParam
-    from .workflow_tracing_param_param import WorkflowTracingParam as WorkflowTracingParam
+#: name=module, or alias=module:name, separated by spaces.
+_INDEX = (
+    "ActiveStatus=active_status "
+    "AdditionalTools=additional_tools "
+    "AdditionalToolsItemParam=additional_tools_item_param_param "
+    "AdminApiKey=admin_api_key "
+    "AdminApiKeyCreateResponse=admin_api_key_create_response "
+    "AdminApiKeyOwner=admin_api_key "
+    "AdminApiKeysDeleteResponse=admin_organization_admin_api_keys_delete_response "
+    "Annotation=annotation "
+    "AnnotationParam=annotation_param "
+    "ApplyPatchCallOutputStatus=apply_patch_call_output_status "
+    "ApplyPatchCallOutputStatusParam=apply_patch_call_output_status_param "
+    "ApplyPatchCallStatus=apply_patch_call_status "
+    "ApplyPatchCallStatusParam=apply_patch_call_status_param "
+    "ApplyPatchCreateFileOperation=apply_patch_create_file_operation "
+    "ApplyPatchCreateFileOperationParam=apply_patch_create_file_operation_param_param "
+    "ApplyPatchDeleteFileOperation=apply_patch_delete_file_operation "
+    "ApplyPatchDeleteFileOperationParam=apply_patch_delete_file_operation_param_param "
+    "ApplyPatchOperationParam=apply_patch_operation_param_param "
+    "ApplyPatchToolCall=apply_patch_tool_call "
+    "ApplyPatchToolCallItemParam=apply_patch_tool_call_item_param_param "
+    "ApplyPatchToolCallOperation=apply_patch_tool_call "
+    "ApplyPatchToolCallOutput=apply_patch_tool_call_output "
+    "ApplyPatchToolCallOutputItemParam=apply_patch_tool_call_output_item_param_param "
+    "ApplyPatchToolParam=apply_patch_tool_param_param "
+    "ApplyPatchUpdateFileOperation=apply_patch_update_file_operation "
+    "ApplyPatchUpdateFileOperationParam=apply_patch_update_file_operation_param_param "
+    "ApproximateLocation=approximate_location "
+    "ApproximateLocationParam=approximate_location_param "
+    "AssignedRoleDetails=assigned_role_details "
+    "AssignedRoleDetailsAssignmentSourcesItem=assigned_role_details "
+    "AssistantMessageItem=assistant_message_item "
+    "AssistantObject=assistant_object "
+    "AssistantObjectToolResources=assistant_object "
+    "AssistantObjectToolResourcesCodeInterpreter=assistant_object "
+    "AssistantObjectToolResourcesFileSearch=assistant_object "
+    "AssistantObjectToolsItem=assistant_object "
+    "AssistantStreamEvent=assistant_stream_event "
+    "AssistantToolsCode=assistant_tools_code "
+    "AssistantToolsCodeParam=assistant_tools_code_param "
+    "AssistantToolsFileSearch=assistant_tools_file_search "
+    "AssistantToolsFileSearchFileSearch=assistant_tools_file_search "
+    "AssistantToolsFileSearchFileSearchParam=assistant_tools_file_search_param "
+    "AssistantToolsFileSearchParam=assistant_tools_file_search_param "
+    "AssistantToolsFileSearchTypeOnly=assistant_tools_file_search_type_only "
+    "AssistantToolsFileSearchTypeOnlyParam=assistant_tools_file_search_type_only_param "
+    "AssistantToolsFunction=assistant_tools_function "
+    "AssistantToolsFunctionParam=assistant_tools_function_param "
+    "AssistantsApiResponseFormatOption=assistants_api_response_format_option "
+    "AssistantsApiResponseFormatOptionParam=assistants_api_response_format_option_param "
+    "AssistantsApiToolChoiceOptionParam=assistants_api_tool_choice_option_param "
+    "AssistantsNamedToolChoice=assistants_named_tool_choice "
+    "AssistantsNamedToolChoiceFunction=assistants_named_tool_choice "
+    "AssistantsNamedToolChoiceFunctionParam=assistants_named_tool_choice_param "
+    "AssistantsNamedToolChoiceParam=assistants_named_tool_choice_param "
+    "Attachment=attachment "
+    "AttachmentType=attachment_type "
+    "AudioTranscriptionParam=audio_transcription_param "
+    "AudioTranscriptionResponse=audio_transcription_response "
+    "AuditLog=audit_log "
+    "AuditLogActor=audit_log_actor "
+    "AuditLogActorApiKey=audit_log_actor_api_key "
+    "AuditLogActorServiceAccount=audit_log_actor_service_account "
+    "AuditLogActorSession=audit_log_actor_session "
+    "AuditLogActorUser=audit_log_actor_user "
+    "AuditLogApiKeyCreated=audit_log "
+    "AuditLogApiKeyCreatedData=audit_log "
+    "AuditLogApiKeyDeleted=audit_log "
+    "AuditLogApiKeyUpdated=audit_log "
+    "AuditLogApiKeyUpdatedChangesRequested=audit_log "
+    "AuditLogCertificateCreated=audit_log "
+    "AuditLogCertificateDeleted=audit_log "
+    "AuditLogCertificateUpdated=audit_log "
+    "AuditLogCertificatesActivated=audit_log "
+    "AuditLogCertificatesActivatedCertificatesItem=audit_log "
+    "AuditLogCertificatesDeactivated=audit_log "
+    "AuditLogCertificatesDeactivatedCertificatesItem=audit_log "
+    "AuditLogCheckpointPermissionCreated=audit_log "
+    "AuditLogCheckpointPermissionCreatedData=audit_log "
+    "AuditLogCheckpointPermissionDeleted=audit_log "
+    "AuditLogEventType=audit_log_event_type "
+    "AuditLogExternalKeyRegistered=audit_log "
+    "AuditLogExternalKeyRemoved=audit_log "
+    "AuditLogGroupCreated=audit_log "
+    "AuditLogGroupCreatedData=audit_log "
+    "AuditLogGroupDeleted=audit_log "
+    "AuditLogGroupUpdated=audit_log "
+    "AuditLogGroupUpdatedChangesRequested=audit_log "
+    "AuditLogInviteAccepted=audit_log "
+    "AuditLogInviteDeleted=audit_log "
+    "AuditLogInviteSent=audit_log "
+    "AuditLogInviteSentData=audit_log "
+    "AuditLogIpAllowlistConfigActivated=audit_log "
+    "AuditLogIpAllowlistConfigActivatedConfigsItem=audit_log "
+    "AuditLogIpAllowlistConfigDeactivated=audit_log "
+    "AuditLogIpAllowlistConfigDeactivatedConfigsItem=audit_log "
+    "AuditLogIpAllowlistCreated=audit_log "
+    "AuditLogIpAllowlistDeleted=audit_log "
+    "AuditLogIpAllowlistUpdated=audit_log "
+    "AuditLogLoginFailed=audit_log "
+    "AuditLogLogoutFailed=audit_log "
+    "AuditLogOrganizationUpdated=audit_log "
+    "AuditLogOrganizationUpdatedChangesRequested=audit_log "
+    "AuditLogProject=audit_log "
+    "AuditLogProjectArchived=audit_log "
+    "AuditLogProjectCreated=audit_log "
+    "AuditLogProjectCreatedData=audit_log "
+    "AuditLogProjectDeleted=audit_log "
+    "AuditLogProjectUpdated=audit_log "
+    "AuditLogProjectUpdatedChangesRequested=audit_log "
+    "AuditLogRateLimitDeleted=audit_log "
+    "AuditLogRateLimitUpdated=audit_log "
+    "AuditLogRateLimitUpdatedChangesRequested=audit_log "
+    "AuditLogRoleAssignmentCreated=audit_log "
+    "AuditLogRoleAssignmentDeleted=audit_log "
+    "AuditLogRoleBoundToResource=audit_log "
+    "AuditLogRoleCreated=audit_log "
+    "AuditLogRoleDeleted=audit_log "
+    "AuditLogRoleUnboundFromResource=audit_log "
+    "AuditLogRoleUpdated=audit_log "
+    "AuditLogRoleUpdatedChangesRequested=audit_log "
+    "AuditLogScimDisabled=audit_log "
+    "AuditLogScimEnabled=audit_log "
+    "AuditLogServiceAccountCreated=audit_log "
+    "AuditLogServiceAccountCreatedData=audit_log "
+    "AuditLogServiceAccountDeleted=audit_log "
+    "AuditLogServiceAccountUpdated=audit_log "
+    "AuditLogServiceAccountUpdatedChangesRequested=audit_log "
+    "AuditLogUserAdded=audit_log "
+    "AuditLogUserAddedData=audit_log "
+    "AuditLogUserDeleted=audit_log "
+    "AuditLogUserUpdated=audit_log "
+    "AuditLogUserUpdatedChangesRequested=audit_log "
+    "AuditLogWorkloadIdentityProviderCreated=audit_log "
+    "AuditLogWorkloadIdentityProviderDeleted=audit_log "
+    "AuditLogWorkloadIdentityProviderMappingCreated=audit_log "
+    "AuditLogWorkloadIdentityProviderMappingDeleted=audit_log "
+    "AuditLogWorkloadIdentityProviderMappingUpdated=audit_log "
+    "AuditLogWorkloadIdentityProviderUpdated=audit_log "
+    "AutoChunkingStrategyRequestParam=auto_chunking_strategy_request_param_param "
+    "AutoCodeInterpreterToolParam=auto_code_interpreter_tool_param_param "
+    "AutoCodeInterpreterToolParamNetworkPolicy=auto_code_interpreter_tool_param "
+    "AutomaticThreadTitlingParam=automatic_thread_titling_param_param "
+    "Batch=batch "
+    "BatchError=batch_error "
+    "BatchErrors=batch "
+    "BatchFileExpirationAfterParam=batch_file_expiration_after_param "
+    "BatchRequestCounts=batch_request_counts "
+    "BatchUsage=batch "
+    "BatchUsageInputTokensDetails=batch "
+    "BatchUsageOutputTokensDetails=batch "
+    "BetaAdditionalTools=beta_additional_tools "
+    "BetaAdditionalToolsItemParam=beta_additional_tools_item_param_param "
+    "BetaAgentMessage=beta_agent_message "
+    "BetaAgentMessageContentItem=beta_agent_message "
+    "BetaAgentMessageItemParam=beta_agent_message_item_param_param "
+    "BetaAgentMessageItemParamContentItem=beta_agent_message_item_param "
+    "BetaAgentTag=beta_agent_tag "
+    "BetaAgentTagParam=beta_agent_tag_params "
+    "BetaAgentTagParam2=beta_agent_tag_param_param "
+    "BetaAnnotation=beta_annotation "
+    "BetaAnnotationParam=beta_annotation_param "
+    "BetaApplyPatchCallOutputStatus=beta_apply_patch_call_output_status "
+    "BetaApplyPatchCallOutputStatusParam=beta_apply_patch_call_output_status_param "
+    "BetaApplyPatchCallStatus=beta_apply_patch_call_status "
+    "BetaApplyPatchCallStatusParam=beta_apply_patch_call_status_param "
+    "BetaApplyPatchCreateFileOperation=beta_apply_patch_create_file_operation "
+    "BetaApplyPatchCreateFileOperationParam=beta_apply_patch_create_file_operation_param_param "
+    "BetaApplyPatchDeleteFileOperation=beta_apply_patch_delete_file_operation "
+    "BetaApplyPatchDeleteFileOperationParam=beta_apply_patch_delete_file_operation_param_param "
+    "BetaApplyPatchOperationParam=beta_apply_patch_operation_param_param "
+    "BetaApplyPatchToolCall=beta_apply_patch_tool_call "
+    "BetaApplyPatchToolCallItemParam=beta_apply_patch_tool_call_item_param_param "
+    "BetaApplyPatchToolCallOperation=beta_apply_patch_tool_call "
+    "BetaApplyPatchToolCallOutput=beta_apply_patch_tool_call_output "
+    "BetaApplyPatchToolCallOutputItemParam=beta_apply_patch_tool_call_output_item_param_param "
+    "BetaApplyPatchToolParam=beta_apply_patch_tool_param_param "
+    "BetaApplyPatchUpdateFileOperation=beta_apply_patch_update_file_operation "
+    "BetaApplyPatchUpdateFileOperationParam=beta_apply_patch_update_file_operation_param_param "
+    "BetaApproximateLocation=beta_approximate_location "
+    "BetaApproximateLocationParam=beta_approximate_location_param "
+    "BetaAutoCodeInterpreterToolParam=beta_auto_code_interpreter_tool_param_param "
+    "BetaAutoCodeInterpreterToolParamNetworkPolicy=beta_auto_code_interpreter_tool_param "
+    "BetaCallableToolAllowedCaller=beta_callable_tool_allowed_caller "
+    "BetaClickButtonType=beta_click_button_type "
+    "BetaClickParam=beta_click_param_param "
+    "BetaCodeInterpreterOutputImage=beta_code_interpreter_output_image "
+    "BetaCodeInterpreterOutputImageParam=beta_code_interpreter_output_image_param "
+    "BetaCodeInterpreterOutputLogs=beta_code_interpreter_output_logs "
+    "BetaCodeInterpreterOutputLogsParam=beta_code_interpreter_output_logs_param "
+    "BetaCodeInterpreterTool=beta_code_interpreter_tool "
+    "BetaCodeInterpreterToolCall=beta_code_interpreter_tool_call "
+    "BetaCodeInterpreterToolCallOutputsItem=beta_code_interpreter_tool_call "
+    "BetaCodeInterpreterToolCallParam=beta_code_interpreter_tool_call_param "
+    "BetaCodeInterpreterToolParam=beta_code_interpreter_tool_param "
+    "BetaCompactResource=beta_compact_resource "
+    "BetaCompactionBody=beta_compaction_body "
+    "BetaCompactionSummaryItemParam=beta_compaction_summary_item_param_param "
+    "BetaCompactionTriggerItemParam=beta_compaction_trigger_item_param_param "
+    "BetaComparisonFilter=beta_comparison_filter "
+    "BetaComparisonFilterParam=beta_comparison_filter_param "
+    "BetaCompoundFilter=beta_compound_filter "
+    "BetaCompoundFilterFiltersItem=beta_compound_filter "
+    "BetaCompoundFilterParam=beta_compound_filter_param "
+    "BetaComputerAction=beta_computer_action "
+    "BetaComputerActionParam=beta_computer_action_param "
+    "BetaComputerCallOutputItemParam=beta_computer_call_output_item_param_param "
+    "BetaComputerCallOutputStatus=beta_computer_call_output_status "
+    "BetaComputerCallSafetyCheckParam=beta_computer_call_safety_check_param_param "
+    "BetaComputerEnvironment=beta_computer_environment "
+    "BetaComputerScreenshotContent=beta_computer_screenshot_content "
+    "BetaComputerScreenshotImage=beta_computer_screenshot_image "
+    "BetaComputerScreenshotImageParam=beta_computer_screenshot_image_param "
+    "BetaComputerTool=beta_computer_tool "
+    "BetaComputerToolCall=beta_computer_tool_call "
+    "BetaComputerToolCallOutputResource=beta_computer_tool_call_output_resource "
+    "BetaComputerToolCallParam=beta_computer_tool_call_param "
+    "BetaComputerToolParam=beta_computer_tool_param "
+    "BetaComputerUsePreviewTool=beta_computer_use_preview_tool "
+    "BetaComputerUsePreviewToolParam=beta_computer_use_preview_tool_param "
+    "BetaContainerAutoParam=beta_container_auto_param_param "
+    "BetaContainerAutoParamNetworkPolicy=beta_container_auto_param "
+    "BetaContainerAutoParamSkillsItem=beta_container_auto_param "
+    "BetaContainerFileCitationBody=beta_container_file_citation_body "
+    "BetaContainerFileCitationBodyParam=beta_container_file_citation_body_param "
+    "BetaContainerFileCitationParam=beta_container_file_citation_param_param "
+    "BetaContainerMemoryLimit=beta_container_memory_limit "
+    "BetaContainerNetworkPolicyAllowlistParam=beta_container_network_policy_allowlist_param_param "
+    "BetaContainerNetworkPolicyDisabledParam=beta_container_network_policy_disabled_param_param "
+    "BetaContainerNetworkPolicyDomainSecretParam=beta_container_network_policy_domain_secret_param_param "
+    "BetaContainerReferenceParam=beta_container_reference_param_param "
+    "BetaContainerReferenceResource=beta_container_reference_resource "
+    "BetaContextManagementParam=beta_context_management_param_param "
+    "BetaConversationParam=beta_conversation_param_param "
+    "BetaConversationParam2Param=beta_conversation_param_2_param "
+    "BetaCoordParam=beta_coord_param_param "
+    "BetaCustomGrammarFormatParam=beta_custom_grammar_format_param_param "
+    "BetaCustomTextFormatParam=beta_custom_text_format_param_param "
+    "BetaCustomToolCall=beta_custom_tool_call "
+    "BetaCustomToolCallOutput=beta_custom_tool_call_output "
+    "BetaCustomToolCallOutputParam=beta_custom_tool_call_output_param "
+    "BetaCustomToolCallOutputResource=beta_custom_tool_call_output_resource "
+    "BetaCustomToolCallParam=beta_custom_tool_call_param "
+    "BetaCustomToolCallResource=beta_custom_tool_call_resource "
+    "BetaCustomToolParam=beta_custom_tool_param_param "
+    "BetaCustomToolParamFormat=beta_custom_tool_param "
+    "BetaDetailEnum=beta_detail_enum "
+    "BetaDirectToolCallCaller=beta_direct_tool_call_caller "
+    "BetaDirectToolCallCallerParam=beta_direct_tool_call_caller_params "
+    "BetaDirectToolCallCallerParam2=beta_direct_tool_call_caller_param_param "
+    "BetaDoubleClickAction=beta_double_click_action "
+    "BetaDoubleClickActionParam=beta_double_click_action_param "
+    "BetaDragParam=beta_drag_param_param "
+    "BetaEasyInputMessage=beta_easy_input_message "
+    "BetaEasyInputMessageParam=beta_easy_input_message_param "
+    "BetaEncryptedContent=beta_encrypted_content "
+    "BetaEncryptedContentParam=beta_encrypted_content_param_param "
+    "BetaFileCitationBody=beta_file_citation_body "
+    "BetaFileCitationBodyParam=beta_file_citation_body_param "
+    "BetaFileCitationParam=beta_file_citation_param_param "
+    "BetaFileDetailEnum=beta_file_detail_enum "
+    "BetaFileInputDetail=beta_file_input_detail "
+    "BetaFilePath=beta_file_path "
+    "BetaFilePathParam=beta_file_path_param "
+    "BetaFileSearchTool=beta_file_search_tool "
+    "BetaFileSearchToolCall=beta_file_search_tool_call "
+    "BetaFileSearchToolCallParam=beta_file_search_tool_call_param "
+    "BetaFileSearchToolCallResultsItem=beta_file_search_tool_call "
+    "BetaFileSearchToolCallResultsVariant1ItemParam=beta_file_search_tool_call_param "
+    "BetaFileSearchToolParam=beta_file_search_tool_param "
+    "BetaFilters=beta_filters "
+    "BetaFiltersParam=beta_filters_param "
+    "BetaFunctionAndCustomToolCallOutput=beta_function_and_custom_tool_call_output "
+    "BetaFunctionAndCustomToolCallOutputParam=beta_function_and_custom_tool_call_output_param "
+    "BetaFunctionCallItemStatus=beta_function_call_item_status "
+    "BetaFunctionCallOutputItemParam=beta_function_call_output_item_param_param "
+    "BetaFunctionCallOutputItemParamOutputVariant2Item=beta_function_call_output_item_param "
+    "BetaFunctionCallOutputStatusEnum=beta_function_call_output_status_enum "
+    "BetaFunctionCallStatus=beta_function_call_status "
+    "BetaFunctionShellAction=beta_function_shell_action "
+    "BetaFunctionShellActionParam=beta_function_shell_action_param_param "
+    "BetaFunctionShellCall=beta_function_shell_call "
+    "BetaFunctionShellCallEnvironment=beta_function_shell_call "
+    "BetaFunctionShellCallItemParam=beta_function_shell_call_item_param_param "
+    "BetaFunctionShellCallItemParamEnvironment=beta_function_shell_call_item_param "
+    "BetaFunctionShellCallItemStatus=beta_function_shell_call_item_status "
+    "BetaFunctionShellCallOutput=beta_function_shell_call_output "
+    "BetaFunctionShellCallOutputContent=beta_function_shell_call_output_content "
+    "BetaFunctionShellCallOutputContentOutcome=beta_function_shell_call_output_content "
+    "BetaFunctionShellCallOutputContentParam=beta_function_shell_call_output_content_param_param "
+    "BetaFunctionShellCallOutputExitOutcome=beta_function_shell_call_output_exit_outcome "
+    "BetaFunctionShellCallOutputExitOutcomeParam=beta_function_shell_call_output_exit_outcome_param_param "
+    "BetaFunctionShellCallOutputItemParam=beta_function_shell_call_output_item_param_param "
+    "BetaFunctionShellCallOutputOutcomeParam=beta_function_shell_call_output_outcome_param_param "
+    "BetaFunctionShellCallOutputStatusEnum=beta_function_shell_call_output_status_enum "
+    "BetaFunctionShellCallOutputTimeoutOutcome=beta_function_shell_call_output_timeout_outcome "
+    "BetaFunctionShellCallOutputTimeoutOutcomeParam=beta_function_shell_call_output_timeout_outcome_param_param "
+    "BetaFunctionShellCallStatus=beta_function_shell_call_status "
+    "BetaFunctionShellToolParam=beta_function_shell_tool_param_param "
+    "BetaFunctionShellToolParamEnvironment=beta_function_shell_tool_param "
+    "BetaFunctionTool=beta_function_tool "
+    "BetaFunctionToolCall=beta_function_tool_call "
+    "BetaFunctionToolCallOutput=beta_function_tool_call_output "
+    "BetaFunctionToolCallOutputResource=beta_function_tool_call_output_resource "
+    "BetaFunctionToolCallParam=beta_function_tool_call_param "
+    "BetaFunctionToolCallResource=beta_function_tool_call_resource "
+    "BetaFunctionToolParam=beta_function_tool_params "
+    "BetaFunctionToolParam2=beta_function_tool_param_param "
+    "BetaGrammarSyntax1=beta_grammar_syntax1 "
+    "BetaHTTPError=beta_http_error "
+    "BetaHTTPErrorParam=beta_http_error_param "
+    "BetaHybridSearchOptions=beta_hybrid_search_options "
+    "BetaHybridSearchOptionsParam=beta_hybrid_search_options_param "
+    "BetaImageDetail=beta_image_detail "
+    "BetaImageGenActionEnum=beta_image_gen_action_enum "
+    "BetaImageGenTool=beta_image_gen_tool "
+    "BetaImageGenToolCall=beta_image_gen_tool_call "
+    "BetaImageGenToolCallParam=beta_image_gen_tool_call_param "
+    "BetaImageGenToolInputImageMask=beta_image_gen_tool "
+    "BetaImageGenToolInputImageMaskParam=beta_image_gen_tool_param "
+    "BetaImageGenToolParam=beta_image_gen_tool_param "
+    "BetaInlineSkillParam=beta_inline_skill_param_param "
+    "BetaInlineSkillSourceParam=beta_inline_skill_source_param_param "
+    "BetaInputContent=beta_input_content "
+    "BetaInputContentParam=beta_input_content_param "
+    "BetaInputFidelity=beta_input_fidelity "
+    "BetaInputFileContent=beta_input_file_content "
+    "BetaInputFileContentParam=beta_input_file_content_params "
+    "BetaInputFileContentParam2=beta_input_file_content_param_param "
+    "BetaInputImageContent=beta_input_image_content "
+    "BetaInputImageContentParam=beta_input_image_content_param "
+    "BetaInputImageContentParamAutoParam=beta_input_image_content_param_auto_param_param "
+    "BetaInputItem=beta_input_item "
+    "BetaInputItemParam=beta_input_item_param "
+    "BetaInputMessage=beta_input_message "
+    "BetaInputMessageParam=beta_input_message_param "
+    "BetaInputMessageResource=beta_input_message_resource "
+    "BetaInputParam=beta_input_param_param "
+    "BetaInputTextContent=beta_input_text_content "
+    "BetaInputTextContentParam=beta_input_text_content_params "
+    "BetaInputTextContentParam2=beta_input_text_content_param_param "
+    "BetaItem=beta_item "
+    "BetaItemField=beta_item_field "
+    "BetaItemParam=beta_item_param "
+    "BetaItemReferenceParam=beta_item_reference_param_param "
+    "BetaItemResource=beta_item_resource "
+    "BetaKeyPressAction=beta_key_press_action "
+    "BetaKeyPressActionParam=beta_key_press_action_param "
+    "BetaLocalEnvironmentParam=beta_local_environment_param_param "
+    "BetaLocalEnvironmentResource=beta_local_environment_resource "
+    "BetaLocalShellExecAction=beta_local_shell_exec_action "
+    "BetaLocalShellExecActionParam=beta_local_shell_exec_action_param "
+    "BetaLocalShellToolCall=beta_local_shell_tool_call "
+    "BetaLocalShellToolCallOutput=beta_local_shell_tool_call_output "
+    "BetaLocalShellToolCallOutputParam=beta_local_shell_tool_call_output_param "
+    "BetaLocalShellToolCallParam=beta_local_shell_tool_call_param "
+    "BetaLocalShellToolParam=beta_local_shell_tool_param_param "
+    "BetaLocalSkillParam=beta_local_skill_param_param "
+    "BetaLogProb=beta_log_prob "
+    "BetaLogProbParam=beta_log_prob_param "
+    "BetaMCPApprovalRequest=beta_mcp_approval_request "
+    "BetaMCPApprovalRequestParam=beta_mcp_approval_request_param "
+    "BetaMCPApprovalResponse=beta_mcp_approval_response "
+    "BetaMCPApprovalResponseParam=beta_mcp_approval_response_param "
+    "BetaMCPApprovalResponseResource=beta_mcp_approval_response_resource "
+    "BetaMCPListTools=beta_mcp_list_tools "
+    "BetaMCPListToolsParam=beta_mcp_list_tools_param "
+    "BetaMCPListToolsTool=beta_mcp_list_tools_tool "
+    "BetaMCPListToolsToolParam=beta_mcp_list_tools_tool_param "
+    "BetaMCPProtocolError=beta_mcp_protocol_error "
+    "BetaMCPProtocolErrorParam=beta_mcp_protocol_error_param "
+    "BetaMCPTool=beta_mcp_tool "
+    "BetaMCPToolCall=beta_mcp_tool_call "
+    "BetaMCPToolCallError=beta_mcp_tool_call_error "
+    "BetaMCPToolCallErrorParam=beta_mcp_tool_call_error_param "
+    "BetaMCPToolCallParam=beta_mcp_tool_call_param "
+    "BetaMCPToolCallStatus=beta_mcp_tool_call_status "
+    "BetaMCPToolExecutionError=beta_mcp_tool_execution_error "
+    "BetaMCPToolExecutionErrorParam=beta_mcp_tool_execution_error_param "
+    "BetaMCPToolFilter=beta_mcp_tool_filter "
+    "BetaMCPToolFilterParam=beta_mcp_tool_filter_param "
+    "BetaMCPToolParam=beta_mcp_tool_param "
+    "BetaMCPToolRequireApprovalVariant1=beta_mcp_tool "
+    "BetaMCPToolRequireApprovalVariant1Variant1Param=beta_mcp_tool_param "
+    "BetaMessage=beta_message "
+    "BetaMessageContentItem=beta_message "
+    "BetaMessagePhase=beta_message_phase "
+    "BetaMessagePhase2=beta_message_phase_2 "
+    "BetaMessageRole=beta_message_role "
+    "BetaMessageStatus=beta_message_status "
+    "BetaModelIdsCompactionParam=beta_model_ids_compaction_param "
+    "BetaModelIdsResponses=beta_model_ids_responses "
+    "BetaModelIdsResponsesParam=beta_model_ids_responses_param "
+    "BetaModelIdsShared=beta_model_ids_shared "
+    "BetaModelIdsSharedParam=beta_model_ids_shared_param "
+    "BetaModeration=beta_moderation "
+    "BetaModerationConfigParam=beta_moderation_config_param_param "
+    "BetaModerationErrorBody=beta_moderation_error_body "
+    "BetaModerationInput=beta_moderation "
+    "BetaModerationInputType=beta_moderation_input_type "
+    "BetaModerationOutput=beta_moderation "
+    "BetaModerationParam=beta_moderation_param_param "
+    "BetaModerationPolicyParam=beta_moderation_policy_param_param "
+    "BetaModerationResultBody=beta_moderation_result_body "
+    "BetaMoveParam=beta_move_param_param "
+    "BetaMultiAgentAction=beta_multi_agent_action "
+    "BetaMultiAgentAction1=beta_multi_agent_action1 "
+    "BetaMultiAgentCall=beta_multi_agent_call "
+    "BetaMultiAgentCallItemParam=beta_multi_agent_call_item_param_param "
+    "BetaMultiAgentCallOutput=beta_multi_agent_call_output "
+    "BetaMultiAgentCallOutputItemParam=beta_multi_agent_call_output_item_param_param "
+    "BetaMultiAgentParam=beta_multi_agent_param_param "
+    "BetaNamespaceToolParam=beta_namespace_tool_param_param "
+    "BetaNamespaceToolParamToolsItem=beta_namespace_tool_param "
+    "BetaOutputContent=beta_output_content "
+    "BetaOutputItem=beta_output_item "
+    "BetaOutputMessage=beta_output_message "
+    "BetaOutputMessageContent=beta_output_message_content "
+    "BetaOutputMessageContentParam=beta_output_message_content_param "
+    "BetaOutputMessageParam=beta_output_message_param "
+    "BetaOutputTextContent=beta_output_text_content "
+    "BetaOutputTextContentParam=beta_output_text_content_params "
+    "BetaOutputTextContentParam2=beta_output_text_content_param_param "
+    "BetaOutputTextContentParamAnnotationsItem=beta_output_text_content_param "
+    "BetaPersonalityEnumParam=beta_personality_enum_param "
+    "BetaProgram=beta_program "
+    "BetaProgramItemParam=beta_program_item_param_param "
+    "BetaProgramOutput=beta_program_output "
+    "BetaProgramOutputItemParam=beta_program_output_item_param_param "
+    "BetaProgramOutputItemStatus=beta_program_output_item_status "
+    "BetaProgramOutputStatus=beta_program_output_status "
+    "BetaProgramToolCallCaller=beta_program_tool_call_caller "
+    "BetaProgramToolCallCallerParam=beta_program_tool_call_caller_params "
+    "BetaProgramToolCallCallerParam2=beta_program_tool_call_caller_param_param "
+    "BetaProgrammaticToolCallingParam=beta_programmatic_tool_calling_param_param "
+    "BetaPrompt=beta_prompt "
+    "BetaPromptCacheBreakpointConfig=beta_prompt_cache_breakpoint_config "
+    "BetaPromptCacheBreakpointConfigParam=beta_prompt_cache_breakpoint_config_param "
+    "BetaPromptCacheBreakpointParam=beta_prompt_cache_breakpoint_param_param "
+    "BetaPromptCacheModeEnum=beta_prompt_cache_mode_enum "
+    "BetaPromptCacheOptions=beta_prompt_cache_options "
+    "BetaPromptCacheOptionsParam=beta_prompt_cache_options_param_param "
+    "BetaPromptCacheTTLEnum=beta_prompt_cache_ttl_enum "
+    "BetaPromptVariant1Param=beta_prompt_param "
+    "BetaRankerVersionType=beta_ranker_version_type "
+    "BetaRankingOptions=beta_ranking_options "
+    "BetaRankingOptionsParam=beta_ranking_options_param "
+    "BetaReasoning=beta_reasoning "
+    "BetaReasoningEffort=beta_reasoning_effort "
+    "BetaReasoningItem=beta_reasoning_item "
+    "BetaReasoningItemParam=beta_reasoning_item_param "
+    "BetaReasoningModeEnum=beta_reasoning_mode_enum "
+    "BetaReasoningModeEnumParam=beta_reasoning_mode_enum_param "
+    "BetaReasoningParam=beta_reasoning_param "
+    "BetaReasoningTextContent=beta_reasoning_text_content "
+    "BetaReasoningTextContentParam=beta_reasoning_text_content_param "
+    "BetaRefusalContent=beta_refusal_content "
+    "BetaRefusalContentParam=beta_refusal_content_param "
+    "BetaResponse=beta_response "
+    "BetaResponseAudioDeltaEvent=beta_response_audio_delta_event "
+    "BetaResponseAudioDoneEvent=beta_response_audio_done_event "
+    "BetaResponseAudioTranscriptDeltaEvent=beta_response_audio_transcript_delta_event "
+    "BetaResponseAudioTranscriptDoneEvent=beta_response_audio_transcript_done_event "
+    "BetaResponseCodeInterpreterCallCodeDeltaEvent=beta_response_code_interpreter_call_code_delta_event "
+    "BetaResponseCodeInterpreterCallCodeDoneEvent=beta_response_code_interpreter_call_code_done_event "
+    "BetaResponseCodeInterpreterCallCompletedEvent=beta_response_code_interpreter_call_completed_event "
+    "BetaResponseCodeInterpreterCallInProgressEvent=beta_response_code_interpreter_call_in_progress_event "
+    "BetaResponseCodeInterpreterCallInterpretingEvent=beta_response_code_interpreter_call_interpreting_event "
+    "BetaResponseCompletedEvent=beta_response_completed_event "
+    "BetaResponseContentPartAddedEvent=beta_response_content_part_added_event "
+    "BetaResponseContentPartDoneEvent=beta_response_content_part_done_event "
+    "BetaResponseConversation=beta_response_conversation "
+    "BetaResponseCreatedEvent=beta_response_created_event "
+    "BetaResponseCustomToolCallInputDeltaEvent=beta_response_custom_tool_call_input_delta_event "
+    "BetaResponseCustomToolCallInputDoneEvent=beta_response_custom_tool_call_input_done_event "
+    "BetaResponseError=beta_response_error "
+    "BetaResponseErrorCode=beta_response_error_code "
+    "BetaResponseErrorEvent=beta_response_error_event "
+    "BetaResponseFailedEvent=beta_response_failed_event "
+    "BetaResponseFileSearchCallCompletedEvent=beta_response_file_search_call_completed_event "
+    "BetaResponseFileSearchCallInProgressEvent=beta_response_file_search_call_in_progress_event "
+    "BetaResponseFileSearchCallSearchingEvent=beta_response_file_search_call_searching_event "
+    "BetaResponseFormatJsonObject=beta_response_format_json_object "
+    "BetaResponseFormatJsonObjectParam=beta_response_format_json_object_param "
+    "BetaResponseFormatText=beta_response_format_text "
+    "BetaResponseFormatTextParam=beta_response_format_text_param "
+    "BetaResponseFunctionCallArgumentsDeltaEvent=beta_response_function_call_arguments_delta_event "
+    "BetaResponseFunctionCallArgumentsDoneEvent=beta_response_function_call_arguments_done_event "
+    "BetaResponseImageGenCallCompletedEvent=beta_response_image_gen_call_completed_event "
+    "BetaResponseImageGenCallGeneratingEvent=beta_response_image_gen_call_generating_event "
+    "BetaResponseImageGenCallInProgressEvent=beta_response_image_gen_call_in_progress_event "
+    "BetaResponseImageGenCallPartialImageEvent=beta_response_image_gen_call_partial_image_event "
+    "BetaResponseInProgressEvent=beta_response_in_progress_event "
+    "BetaResponseIncompleteDetails=beta_response "
+    "BetaResponseIncompleteEvent=beta_response_incomplete_event "
+    "BetaResponseLogProb=beta_response_log_prob "
+    "BetaResponseLogProbTopLogprobsItem=beta_response_log_prob "
+    "BetaResponseMCPCallArgumentsDeltaEvent=beta_response_mcp_call_arguments_delta_event "
+    "BetaResponseMCPCallArgumentsDoneEvent=beta_response_mcp_call_arguments_done_event "
+    "BetaResponseMCPCallCompletedEvent=beta_response_mcp_call_completed_event "
+    "BetaResponseMCPCallFailedEvent=beta_response_mcp_call_failed_event "
+    "BetaResponseMCPCallInProgressEvent=beta_response_mcp_call_in_progress_event "
+    "BetaResponseMCPListToolsCompletedEvent=beta_response_mcp_list_tools_completed_event "
+    "BetaResponseMCPListToolsFailedEvent=beta_response_mcp_list_tools_failed_event "
+    "BetaResponseMCPListToolsInProgressEvent=beta_response_mcp_list_tools_in_progress_event "
+    "BetaResponseOutputItemAddedEvent=beta_response_output_item_added_event "
+    "BetaResponseOutputItemDoneEvent=beta_response_output_item_done_event "
+    "BetaResponseOutputTextAnnotationAddedEvent=beta_response_output_text_annotation_added_event "
+    "BetaResponsePromptVariablesValue=beta_response_prompt_variables "
+    "BetaResponseQueuedEvent=beta_response_queued_event "
+    "BetaResponseReasoningSummaryPartAddedEvent=beta_response_reasoning_summary_part_added_event "
+    "BetaResponseReasoningSummaryPartAddedEventPart=beta_response_reasoning_summary_part_added_event "
+    "BetaResponseReasoningSummaryPartDoneEvent=beta_response_reasoning_summary_part_done_event "
+    "BetaResponseReasoningSummaryPartDoneEventPart=beta_response_reasoning_summary_part_done_event "
+    "BetaResponseReasoningSummaryTextDeltaEvent=beta_response_reasoning_summary_text_delta_event "
+    "BetaResponseReasoningSummaryTextDoneEvent=beta_response_reasoning_summary_text_done_event "
+    "BetaResponseReasoningTextDeltaEvent=beta_response_reasoning_text_delta_event "
+    "BetaResponseReasoningTextDoneEvent=beta_response_reasoning_text_done_event "
+    "BetaResponseRefusalDeltaEvent=beta_response_refusal_delta_event "
+    "BetaResponseRefusalDoneEvent=beta_response_refusal_done_event "
+    "BetaResponseShellCallCommandAddedStreamingEvent=beta_response_shell_call_command_added_streaming_event "
+    "BetaResponseShellCallCommandDeltaStreamingEvent=beta_response_shell_call_command_delta_streaming_event "
+    "BetaResponseShellCallCommandDoneStreamingEvent=beta_response_shell_call_command_done_streaming_event "
+    "BetaResponseShellCallOutputContentDeltaStreamingEvent=beta_response_shell_call_output_content_delta_streaming_event "
+    "BetaResponseShellCallOutputContentDoneStreamingEvent=beta_response_shell_call_output_content_done_streaming_event "
+    "BetaResponseStreamEvent=beta_response_stream_event "
+    "BetaResponseStreamOptionsVariant1Param=beta_response_stream_options_param "
+    "BetaResponseTextDeltaEvent=beta_response_text_delta_event "
+    "BetaResponseTextDoneEvent=beta_response_text_done_event "
+    "BetaResponseTextParam=beta_response_text_param_param "
+    "BetaResponseUsage=beta_response_usage "
+    "BetaResponseUsageInputTokensDetails=beta_response_usage "
+    "BetaResponseUsageOutputTokensDetails=beta_response_usage "
+    "BetaResponseWebSearchCallCompletedEvent=beta_response_web_search_call_completed_event "
+    "BetaResponseWebSearchCallInProgressEvent=beta_response_web_search_call_in_progress_event "
+    "BetaResponseWebSearchCallSearchingEvent=beta_response_web_search_call_searching_event "
+    "BetaScreenshotParam=beta_screenshot_param_param "
+    "BetaScrollParam=beta_scroll_param_param "
+    "BetaSearchContentType=beta_search_content_type "
+    "BetaSearchContextSize=beta_search_context_size "
+    "BetaServiceTierResponses=beta_service_tier_responses "
+    "BetaShellCallOutputDelta=beta_shell_call_output_delta "
+    "BetaSkillReferenceParam=beta_skill_reference_param_param "
+    "BetaSpecificApplyPatchParam=beta_specific_apply_patch_param_param "
+    "BetaSpecificFunctionShellParam=beta_specific_function_shell_param_param "
+    "BetaSpecificProgrammaticToolCallingParam=beta_specific_programmatic_tool_calling_param_param "
+    "BetaSummaryTextContent=beta_summary_text_content "
+    "BetaSummaryTextContentParam=beta_summary_text_content_param "
+    "BetaTextContent=beta_text_content "
+    "BetaTextResponseFormatConfiguration=beta_text_response_format_configuration "
+    "BetaTextResponseFormatConfigurationParam=beta_text_response_format_configuration_param "
+    "BetaTextResponseFormatJsonSchema=beta_text_response_format_json_schema "
+    "BetaTextResponseFormatJsonSchemaParam=beta_text_response_format_json_schema_param "
+    "BetaTokenCountsResource=beta_token_counts_resource "
+    "BetaTool=beta_tool "
+    "BetaToolCallCaller=beta_tool_call_caller "
+    "BetaToolCallCallerParam=beta_tool_call_caller_params "
+    "BetaToolCallCallerParam2=beta_tool_call_caller_param_param "
+    "BetaToolChoiceAllowed=beta_tool_choice_allowed "
+    "BetaToolChoiceAllowedParam=beta_tool_choice_allowed_param "
+    "BetaToolChoiceCustom=beta_tool_choice_custom "
+    "BetaToolChoiceCustomParam=beta_tool_choice_custom_param "
+    "BetaToolChoiceFunction=beta_tool_choice_function "
+    "BetaToolChoiceFunctionParam=beta_tool_choice_function_param "
+    "BetaToolChoiceMCP=beta_tool_choice_mcp "
+    "BetaToolChoiceMCPParam=beta_tool_choice_mcp_param "
+    "BetaToolChoiceOptions=beta_tool_choice_options "
+    "BetaToolChoiceParam=beta_tool_choice_param_param "
+    "BetaToolChoiceTypes=beta_tool_choice_types "
+    "BetaToolChoiceTypesParam=beta_tool_choice_types_param "
+    "BetaToolParam=beta_tool_param "
+    "BetaToolSearchCall=beta_tool_search_call "
+    "BetaToolSearchCallItemParam=beta_tool_search_call_item_param_param "
+    "BetaToolSearchExecutionType=beta_tool_search_execution_type "
+    "BetaToolSearchOutput=beta_tool_search_output "
+    "BetaToolSearchOutputItemParam=beta_tool_search_output_item_param_param "
+    "BetaToolSearchToolParam=beta_tool_search_tool_param_param "
+    "BetaTopLogProb=beta_top_log_prob "
+    "BetaTopLogProbParam=beta_top_log_prob_param "
+    "BetaTypeParam=beta_type_param_param "
+    "BetaUrlCitationBody=beta_url_citation_body "
+    "BetaUrlCitationBodyParam=beta_url_citation_body_param "
+    "BetaUrlCitationParam=beta_url_citation_param_param "
+    "BetaVerbosity=beta_verbosity "
+    "BetaWaitParam=beta_wait_param_param "
+    "BetaWebSearchActionFind=beta_web_search_action_find "
+    "BetaWebSearchActionFindParam=beta_web_search_action_find_param "
+    "BetaWebSearchActionOpenPage=beta_web_search_action_open_page "
+    "BetaWebSearchActionOpenPageParam=beta_web_search_action_open_page_param "
+    "BetaWebSearchActionSearch=beta_web_search_action_search "
+    "BetaWebSearchActionSearchParam=beta_web_search_action_search_param "
+    "BetaWebSearchActionSearchSourcesItem=beta_web_search_action_search "
+    "BetaWebSearchActionSearchSourcesItemParam=beta_web_search_action_search_param "
+    "BetaWebSearchApproximateLocation=beta_web_search_approximate_location "
+    "BetaWebSearchApproximateLocationVariant1Param=beta_web_search_approximate_location_param "
+    "BetaWebSearchPreviewTool=beta_web_search_preview_tool "
+    "BetaWebSearchPreviewToolParam=beta_web_search_preview_tool_param "
+    "BetaWebSearchTool=beta_web_search_tool "
+    "BetaWebSearchToolCall=beta_web_search_tool_call "
+    "BetaWebSearchToolCallAction=beta_web_search_tool_call "
+    "BetaWebSearchToolCallParam=beta_web_search_tool_call_param "
+    "BetaWebSearchToolFilters=beta_web_search_tool "
+    "BetaWebSearchToolFiltersVariant1Param=beta_web_search_tool_param "
+    "BetaWebSearchToolParam=beta_web_search_tool_param "
+    "C2PAProvenanceResult=c2_pa_provenance_result "
+    "C2PAValidationStateApi=c2_pa_validation_state_api "
+    "CallableToolAllowedCaller=callable_tool_allowed_caller "
+    "Certificate=certificate "
+    "CertificateCertificateDetails=certificate "
+    "ChatCompletionAllowedToolsChoiceParam=chat_completion_allowed_tools_choice_param "
+    "ChatCompletionAllowedToolsParam=chat_completion_allowed_tools_param "
+    "ChatCompletionDeleted=chat_completion_deleted "
+    "ChatCompletionFunctionCallOptionParam=chat_completion_function_call_option_param "
+    "ChatCompletionFunctionsParam=chat_completion_functions_param "
+    "ChatCompletionMessageCustomToolCall=chat_completion_message_custom_tool_call "
+    "ChatCompletionMessageCustomToolCallCustom=chat_completion_message_custom_tool_call "
+    "ChatCompletionMessageCustomToolCallCustomParam=chat_completion_message_custom_tool_call_param "
+    "ChatCompletionMessageCustomToolCallParam=chat_completion_message_custom_tool_call_param "
+    "ChatCompletionMessageToolCall=chat_completion_message_tool_call "
+    "ChatCompletionMessageToolCallChunk=chat_completion_message_tool_call_chunk "
+    "ChatCompletionMessageToolCallChunkFunction=chat_completion_message_tool_call_chunk "
+    "ChatCompletionMessageToolCallFunction=chat_completion_message_tool_call "
+    "ChatCompletionMessageToolCallFunctionParam=chat_completion_message_tool_call_param "
+    "ChatCompletionMessageToolCallParam=chat_completion_message_tool_call_param "
+    "ChatCompletionMessageToolCallsItem=chat_completion_message_tool_calls "
+    "ChatCompletionModeration=chat_completion_moderation "
+    "ChatCompletionModerationError=chat_completion_moderation_error "
+    "ChatCompletionModerationInput=chat_completion_moderation "
+    "ChatCompletionModerationOutput=chat_completion_moderation "
+    "ChatCompletionModerationResults=chat_completion_moderation_results "
+    "ChatCompletionNamedToolChoiceCustomCustomParam=chat_completion_named_tool_choice_custom_param "
+    "ChatCompletionNamedToolChoiceCustomParam=chat_completion_named_tool_choice_custom_param "
+    "ChatCompletionNamedToolChoiceFunctionParam=chat_completion_named_tool_choice_param "
+    "ChatCompletionNamedToolChoiceParam=chat_completion_named_tool_choice_param "
+    "ChatCompletionRequestAssistantMessageAudioVariant1Param=chat_completion_request_assistant_message_param "
+    "ChatCompletionRequestAssistantMessageContentPartParam=chat_completion_request_assistant_message_content_part_param "
+    "ChatCompletionRequestAssistantMessageFunctionCallVariant1Param=chat_completion_request_assistant_message_param "
+    "ChatCompletionRequestAssistantMessageParam=chat_completion_request_assistant_message_param "
+    "ChatCompletionRequestDeveloperMessageParam=chat_completion_request_developer_message_param "
+    "ChatCompletionRequestFunctionMessageParam=chat_completion_request_function_message_param "
+    "ChatCompletionRequestMessageContentPartAudioInputAudioParam=chat_completion_request_message_content_part_audio_param "
+    "ChatCompletionRequestMessageContentPartAudioParam=chat_completion_request_message_content_part_audio_param "
+    "ChatCompletionRequestMessageContentPartFileFileParam=chat_completion_request_message_content_part_file_param "
+    "ChatCompletionRequestMessageContentPartFileParam=chat_completion_request_message_content_part_file_param "
+    "ChatCompletionRequestMessageContentPartImage=chat_completion_request_message_content_part_image "
+    "ChatCompletionRequestMessageContentPartImageImageUrl=chat_completion_request_message_content_part_image "
+    "ChatCompletionRequestMessageContentPartImageImageUrlParam=chat_completion_request_message_content_part_image_param "
+    "ChatCompletionRequestMessageContentPartImageParam=chat_completion_request_message_content_part_image_param "
+    "ChatCompletionRequestMessageContentPartRefusalParam=chat_completion_request_message_content_part_refusal_param "
+    "ChatCompletionRequestMessageContentPartText=chat_completion_request_message_content_part_text "
+    "ChatCompletionRequestMessageContentPartTextParam=chat_completion_request_message_content_part_text_param "
+    "ChatCompletionRequestMessageParam=chat_completion_request_message_param "
+    "ChatCompletionRequestSystemMessageParam=chat_completion_request_system_message_param "
+    "ChatCompletionRequestToolMessageParam=chat_completion_request_tool_message_param "
+    "ChatCompletionRequestUserMessageContentPartParam=chat_completion_request_user_message_content_part_param "
+    "ChatCompletionRequestUserMessageParam=chat_completion_request_user_message_param "
+    "ChatCompletionResponseMessage=chat_completion_response_message "
+    "ChatCompletionResponseMessageAnnotationsItem=chat_completion_response_message "
+    "ChatCompletionResponseMessageAnnotationsItemUrlCitation=chat_completion_response_message "
+    "ChatCompletionResponseMessageAudio=chat_completion_response_message "
+    "ChatCompletionResponseMessageFunctionCall=chat_completion_response_message "
+    "ChatCompletionStreamOptionsVariant1Param=chat_completion_stream_options_param "
+    "ChatCompletionStreamResponseDelta=chat_completion_stream_response_delta "
+    "ChatCompletionStreamResponseDeltaFunctionCall=chat_completion_stream_response_delta "
+    "ChatCompletionTokenLogprob=chat_completion_token_logprob "
+    "ChatCompletionTokenLogprobTopLogprobsItem=chat_completion_token_logprob "
+    "ChatCompletionTool=chat_completion_tool "
+    "ChatCompletionToolChoiceOptionParam=chat_completion_tool_choice_option_param "
+    "ChatCompletionToolParam=chat_completion_tool_param "
+    "ChatSessionAutomaticThreadTitling=chat_session_automatic_thread_titling "
+    "ChatSessionChatkitConfiguration=chat_session_chatkit_configuration "
+    "ChatSessionFileUpload=chat_session_file_upload "
+    "ChatSessionHistory=chat_session_history "
+    "ChatSessionRateLimits=chat_session_rate_limits "
+    "ChatSessionResource=chat_session_resource "
+    "ChatSessionStatus=chat_session_status "
+    "ChatkitConfigurationParam=chatkit_configuration_param_param "
+    "ChatkitWorkflow=chatkit_workflow "
+    "ChatkitWorkflowTracing=chatkit_workflow_tracing "
+    "ChunkingStrategyRequestParam=chunking_strategy_request_param_param "
+    "ClickButtonType=click_button_type "
+    "ClickParam=click_param_param "
+    "ClientToolCallItem=client_tool_call_item "
+    "ClientToolCallStatus=client_tool_call_status "
+    "ClosedStatus=closed_status "
+    "CodeInterpreterOutputImage=code_interpreter_output_image "
+    "CodeInterpreterOutputImageParam=code_interpreter_output_image_param "
+    "CodeInterpreterOutputLogs=code_interpreter_output_logs "
+    "CodeInterpreterOutputLogsParam=code_interpreter_output_logs_param "
+    "CodeInterpreterTool=code_interpreter_tool "
+    "CodeInterpreterToolCall=code_interpreter_tool_call "
+    "CodeInterpreterToolCallOutputsItem=code_interpreter_tool_call "
+    "CodeInterpreterToolCallParam=code_interpreter_tool_call_param "
+    "CodeInterpreterToolParam=code_interpreter_tool_param "
+    "CompactResource=compact_resource "
+    "CompactionBody=compaction_body "
+    "CompactionSummaryItemParam=compaction_summary_item_param_param "
+    "CompactionTriggerItemParam=compaction_trigger_item_param_param "
+    "ComparisonFilter=comparison_filter "
+    "ComparisonFilterParam=comparison_filter_param "
+    "CompletionUsage=completion_usage "
+    "CompletionUsageCompletionTokensDetails=completion_usage "
+    "CompletionUsagePromptTokensDetails=completion_usage "
+    "CompoundFilter=compound_filter "
+    "CompoundFilterFiltersItem=compound_filter "
+    "CompoundFilterParam=compound_filter_param "
+    "ComputerAction=computer_action "
+    "ComputerActionParam=computer_action_param "
+    "ComputerCallOutputItemParam=computer_call_output_item_param_param "
+    "ComputerCallOutputStatus=computer_call_output_status "
+    "ComputerCallSafetyCheckParam=computer_call_safety_check_param_param "
+    "ComputerEnvironment=computer_environment "
+    "ComputerScreenshotContent=computer_screenshot_content "
+    "ComputerScreenshotImage=computer_screenshot_image "
+    "ComputerScreenshotImageParam=computer_screenshot_image_param "
+    "ComputerTool=computer_tool "
+    "ComputerToolCall=computer_tool_call "
+    "ComputerToolCallOutputResource=computer_tool_call_output_resource "
+    "ComputerToolCallParam=computer_tool_call_param "
+    "ComputerToolParam=computer_tool_param "
+    "ComputerUsePreviewTool=computer_use_preview_tool "
+    "ComputerUsePreviewToolParam=computer_use_preview_tool_param "
+    "ContainerAutoParam=container_auto_param_param "
+    "ContainerAutoParamNetworkPolicy=container_auto_param "
+    "ContainerAutoParamSkillsItem=container_auto_param "
+    "ContainerFileCitationBody=container_file_citation_body "
+    "ContainerFileCitationBodyParam=container_file_citation_body_param "
+    "ContainerFileResource=container_file_resource "
+    "ContainerMemoryLimit=container_memory_limit "
+    "ContainerNetworkPolicyAllowlistParam=container_network_policy_allowlist_param_param "
+    "ContainerNetworkPolicyDisabledParam=container_network_policy_disabled_param_param "
+    "ContainerNetworkPolicyDomainSecretParam=container_network_policy_domain_secret_param_param "
+    "ContainerReferenceParam=container_reference_param_param "
+    "ContainerReferenceResource=container_reference_resource "
+    "ContainerResource=container_resource "
+    "ContainerResourceExpiresAfter=container_resource "
+    "ContainerResourceNetworkPolicy=container_resource "
+    "ContextManagementParam=context_management_param_param "
+    "ConversationItem=conversation_item "
+    "ConversationItemList=conversation_item_list "
+    "ConversationParam=conversation_param_param "
+    "ConversationParam2Param=conversation_param_2_param "
+    "ConversationResource=conversation_resource "
+    "CoordParam=coord_param_param "
+    "CostsResult=costs_result "
+    "CostsResultAmount=costs_result "
+    "CreateAssistantToolResourcesVariant1CodeInterpreterParam=beta_assistants_create_params "
+    "CreateAssistantToolResourcesVariant1FileSearchParam=beta_assistants_create_params "
+    "CreateAssistantToolResourcesVariant1FileSearchVectorStoresItemChunkingStrategyVariant1Param=beta_assistants_create_params "
+    "CreateAssistantToolResourcesVariant1FileSearchVectorStoresItemChunkingStrategyVariant2Param=beta_assistants_create_params "
+    "CreateAssistantToolResourcesVariant1FileSearchVectorStoresItemChunkingStrategyVariant2StaticParam=beta_assistants_create_params "
+    "CreateAssistantToolResourcesVariant1FileSearchVectorStoresItemParam=beta_assistants_create_params "
+    "CreateAssistantToolResourcesVariant1Param=beta_assistants_create_params "
+    "CreateChatCompletionAudioParam=chat_completions_create_params "
+    "CreateChatCompletionResponse=create_chat_completion_response "
+    "CreateChatCompletionResponseChoicesItem=create_chat_completion_response "
+    "CreateChatCompletionResponseChoicesItemLogprobs=create_chat_completion_response "
+    "CreateChatCompletionStreamResponse=create_chat_completion_stream_response "
+    "CreateChatCompletionStreamResponseChoicesItem=create_chat_completion_stream_response "
+    "CreateChatCompletionStreamResponseChoicesItemLogprobs=create_chat_completion_stream_response "
+    "CreateChatCompletionWebSearchOptionsParam=chat_completions_create_params "
+    "CreateChatCompletionWebSearchOptionsUserLocationParam=chat_completions_create_params "
+    "CreateCompletionResponse=create_completion_response "
+    "CreateCompletionResponseChoicesItem=create_completion_response "
+    "CreateCompletionResponseChoicesItemLogprobs=create_completion_response "
+    "CreateContainerExpiresAfterParam=containers_create_params "
+    "CreateEmbeddingResponse=create_embedding_response "
+    "CreateEmbeddingResponseUsage=create_embedding_response "
+    "CreateEvalCompletionsRunDataSource=create_eval_completions_run_data_source "
+    "CreateEvalCompletionsRunDataSourceInputMessages=create_eval_completions_run_data_source "
+    "CreateEvalCompletionsRunDataSourceInputMessagesItemReference=create_eval_completions_run_data_source "
+    "CreateEvalCompletionsRunDataSourceInputMessagesTemplate=create_eval_completions_run_data_source "
+    "CreateEvalCompletionsRunDataSourceInputMessagesTemplateTemplateItem=create_eval_completions_run_data_source "
+    "CreateEvalCompletionsRunDataSourceInputMessagesVariant1Param=create_eval_completions_run_data_source_param "
+    "CreateEvalCompletionsRunDataSourceInputMessagesVariant2Param=create_eval_completions_run_data_source_param "
+    "CreateEvalCompletionsRunDataSourceParam=create_eval_completions_run_data_source_param "
+    "CreateEvalCompletionsRunDataSourceSamplingParams=create_eval_completions_run_data_source "
+    "CreateEvalCompletionsRunDataSourceSamplingParamsParam=create_eval_completions_run_data_source_param "
+    "CreateEvalCompletionsRunDataSourceSamplingParamsResponseFormat=create_eval_completions_run_data_source "
+    "CreateEvalCompletionsRunDataSourceSource=create_eval_completions_run_data_source "
+    "CreateEvalCustomDataSourceConfigParam=create_eval_custom_data_source_config_param "
+    "CreateEvalItemParam=create_eval_item_param "
+    "CreateEvalItemVariant1Param=create_eval_item_param "
+    "CreateEvalJsonlRunDataSource=create_eval_jsonl_run_data_source "
+    "CreateEvalJsonlRunDataSourceParam=create_eval_jsonl_run_data_source_param "
+    "CreateEvalJsonlRunDataSourceSource=create_eval_jsonl_run_data_source "
+    "CreateEvalLabelModelGraderParam=create_eval_label_model_grader_param "
+    "CreateEvalLogsDataSourceConfigParam=create_eval_logs_data_source_config_param "
+    "CreateEvalResponsesRunDataSource=create_eval_responses_run_data_source "
+    "CreateEvalResponsesRunDataSourceInputMessages=create_eval_responses_run_data_source "
+    "CreateEvalResponsesRunDataSourceInputMessagesItemReference=create_eval_responses_run_data_source "
+    "CreateEvalResponsesRunDataSourceInputMessagesTemplate=create_eval_responses_run_data_source "
+    "CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplateItem=create_eval_responses_run_data_source "
+    "CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplateItemChatMessage=create_eval_responses_run_data_source "
+    "CreateEvalResponsesRunDataSourceInputMessagesVariant1Param=create_eval_responses_run_data_source_param "
+    "CreateEvalResponsesRunDataSourceInputMessagesVariant1TemplateItemVariant1Param=create_eval_responses_run_data_source_param "
+    "CreateEvalResponsesRunDataSourceInputMessagesVariant2Param=create_eval_responses_run_data_source_param "
+    "CreateEvalResponsesRunDataSourceParam=create_eval_responses_run_data_source_param "
+    "CreateEvalResponsesRunDataSourceSamplingParams=create_eval_responses_run_data_source "
+    "CreateEvalResponsesRunDataSourceSamplingParamsParam=create_eval_responses_run_data_source_param "
+    "CreateEvalResponsesRunDataSourceSamplingParamsText=create_eval_responses_run_data_source "
+    "CreateEvalResponsesRunDataSourceSamplingParamsTextParam=create_eval_responses_run_data_source_param "
+    "CreateEvalResponsesRunDataSourceSource=create_eval_responses_run_data_source "
+    "CreateEvalStoredCompletionsDataSourceConfigParam=create_eval_stored_completions_data_source_config_param "
+    "CreateFineTuningJobHyperparametersParam=fine_tuning_jobs_create_params "
+    "CreateFineTuningJobIntegrationsItemParam=fine_tuning_jobs_create_params "
+    "CreateFineTuningJobIntegrationsItemWandbParam=fine_tuning_jobs_create_params "
+    "CreateMessageRequestAttachmentsVariant1ItemParam=create_message_request_param "
+    "CreateMessageRequestParam=create_message_request_param "
+    "CreateModerationInputVariant3ItemVariant1ImageUrlParam=moderations_create_params "
+    "CreateModerationInputVariant3ItemVariant1Param=moderations_create_params "
+    "CreateModerationInputVariant3ItemVariant2Param=moderations_create_params "
+    "CreateModerationResponse=create_moderation_response "
+    "CreateModerationResponseResultsItem=create_moderation_response "
+    "CreateModerationResponseResultsItemCategories=create_moderation_response "
+    "CreateModerationResponseResultsItemCategoryAppliedInputTypes=create_moderation_response "
+    "CreateModerationResponseResultsItemCategoryScores=create_moderation_response "
+    "CreateRealtimeClientSecretExpiresAfterParam=realtime_client_secrets_create_params "
+    "CreateRealtimeSessionClientSecretParam=beta_realtime_sessions_create_params "
+    "CreateRealtimeSessionInputAudioTranscriptionParam=beta_realtime_sessions_create_params "
+    "CreateRealtimeSessionToolsItemParam=beta_realtime_sessions_create_params "
+    "CreateRealtimeSessionTracingVariant2Param=beta_realtime_sessions_create_params "
+    "CreateRealtimeSessionTurnDetectionParam=beta_realtime_sessions_create_params "
+    "CreateRealtimeTranscriptionSessionInputAudioNoiseReductionParam=beta_realtime_transcription_sessions_create_params "
+    "CreateRealtimeTranscriptionSessionTurnDetectionParam=beta_realtime_transcription_sessions_create_params "
+    "CreateRealtimeTranslationClientSecretExpiresAfterParam=realtime_translations_client_secrets_create_params "
+    "CreateSpeechResponseStreamEvent=create_speech_response_stream_event "
+    "CreateThreadAndRunToolResourcesCodeInterpreterParam=beta_threads_create_and_run_params "
+    "CreateThreadAndRunToolResourcesFileSearchParam=beta_threads_create_and_run_params "
+    "CreateThreadAndRunToolResourcesParam=beta_threads_create_and_run_params "
+    "CreateThreadRequestParam=create_thread_request_param "
+    "CreateThreadToolResourcesVariant1CodeInterpreterParam=beta_threads_create_params "
+    "CreateThreadToolResourcesVariant1FileSearchParam=beta_threads_create_params "
+    "CreateThreadToolResourcesVariant1FileSearchVectorStoresItemChunkingStrategyVariant1Param=beta_threads_create_params "
+    "CreateThreadToolResourcesVariant1FileSearchVectorStoresItemChunkingStrategyVariant2Param=beta_threads_create_params "
+    "CreateThreadToolResourcesVariant1FileSearchVectorStoresItemChunkingStrategyVariant2StaticParam=beta_threads_create_params "
+    "CreateThreadToolResourcesVariant1FileSearchVectorStoresItemParam=beta_threads_create_params "
+    "CreateThreadToolResourcesVariant1Param=beta_threads_create_params "
+    "CreateTranscriptionResponse=audio_transcriptions_create_response "
+    "CreateTranscriptionResponseDiarizedJson=create_transcription_response_diarized_json "
+    "CreateTranscriptionResponseDiarizedJsonUsage=create_transcription_response_diarized_json "
+    "CreateTranscriptionResponseJson=create_transcription_response_json "
+    "CreateTranscriptionResponseJsonLogprobsItem=create_transcription_response_json "
+    "CreateTranscriptionResponseJsonUsage=create_transcription_response_json "
+    "CreateTranscriptionResponseStreamEvent=create_transcription_response_stream_event "
+    "CreateTranscriptionResponseVerboseJson=create_transcription_response_verbose_json "
+    "CreateTranslationResponse=audio_translations_create_response "
+    "CreateTranslationResponseJson=create_translation_response_json "
+    "CreateTranslationResponseVerboseJson=create_translation_response_verbose_json "
+    "CreateVectorStoreFileRequestParam=create_vector_store_file_request_param "
+    "CustomGrammarFormatParam=custom_grammar_format_param_param "
+    "CustomTextFormatParam=custom_text_format_param_param "
+    "CustomToolCall=custom_tool_call "
+    "CustomToolCallOutput=custom_tool_call_output "
+    "CustomToolCallOutputParam=custom_tool_call_output_param "
+    "CustomToolCallOutputResource=custom_tool_call_output_resource "
+    "CustomToolCallParam=custom_tool_call_param "
+    "CustomToolCallResource=custom_tool_call_resource "
+    "CustomToolChatCompletionsCustomFormatVariant1Param=custom_tool_chat_completions_param "
+    "CustomToolChatCompletionsCustomFormatVariant2GrammarParam=custom_tool_chat_completions_param "
+    "CustomToolChatCompletionsCustomFormatVariant2Param=custom_tool_chat_completions_param "
+    "CustomToolChatCompletionsCustomParam=custom_tool_chat_completions_param "
+    "CustomToolChatCompletionsParam=custom_tool_chat_completions_param "
+    "CustomToolParam=custom_tool_param_param "
+    "CustomToolParamFormat=custom_tool_param "
+    "DeleteAssistantResponse=delete_assistant_response "
+    "DeleteCertificateResponse=delete_certificate_response "
+    "DeleteEvalResponse=evals_delete_response "
+    "DeleteEvalRunResponse=evals_runs_delete_response "
+    "DeleteFileResponse=delete_file_response "
+    "DeleteFineTuningCheckpointPermissionResponse=delete_fine_tuning_checkpoint_permission_response "
+    "DeleteMessageResponse=delete_message_response "
+    "DeleteModelResponse=delete_model_response "
+    "DeleteThreadResponse=delete_thread_response "
+    "DeleteVectorStoreFileResponse=delete_vector_store_file_response "
+    "DeleteVectorStoreResponse=delete_vector_store_response "
+    "DeletedConversationResource=deleted_conversation_resource "
+    "DeletedRoleAssignmentResource=deleted_role_assignment_resource "
+    "DeletedSkillResource=deleted_skill_resource "
+    "DeletedSkillVersionResource=deleted_skill_version_resource "
+    "DeletedThreadResource=deleted_thread_resource "
+    "DeletedVideoResource=deleted_video_resource "
+    "DetailEnum=detail_enum "
+    "DirectToolCallCaller=direct_tool_call_caller "
+    "DirectToolCallCallerParam=direct_tool_call_caller_params "
+    "DirectToolCallCallerParam2=direct_tool_call_caller_param_param "
+    "DoneEvent=done_event "
+    "DoubleClickAction=double_click_action "
+    "DoubleClickActionParam=double_click_action_param "
+    "DragParam=drag_param_param "
+    "EasyInputMessage=easy_input_message "
+    "EasyInputMessageParam=easy_input_message_param "
+    "Embedding=embedding "
+    "Error=error "
+    "Error2=error_2 "
+    "ErrorEvent=error_event "
+    "Eval=eval "
+    "EvalApiError=eval_api_error "
+    "EvalCustomDataSourceConfig=eval_custom_data_source_config "
+    "EvalDataSourceConfig=eval "
+    "EvalGraderPython=eval_grader_python "
+    "EvalGraderPythonParam=eval_grader_python_param "
+    "EvalGraderScoreModel=eval_grader_score_model "
+    "EvalGraderScoreModelParam=eval_grader_score_model_param "
+    "EvalGraderScoreModelSamplingParams=eval_grader_score_model "
+    "EvalGraderScoreModelSamplingParamsParam=eval_grader_score_model_param "
+    "EvalGraderTextSimilarity=eval_grader_text_similarity "
+    "EvalGraderTextSimilarityParam=eval_grader_text_similarity_param "
+    "EvalItem=eval_item "
+    "EvalItemContent=eval_item_content "
+    "EvalItemContentItem=eval_item_content_item "
+    "EvalItemContentItemParam=eval_item_content_item_param "
+    "EvalItemContentOutputText=eval_item_content_output_text "
+    "EvalItemContentOutputTextParam=eval_item_content_output_text_param "
+    "EvalItemContentParam=eval_item_content_param "
+    "EvalItemInputImage=eval_item_input_image "
+    "EvalItemInputImageParam=eval_item_input_image_param "
+    "EvalItemParam=eval_item_param "
+    "EvalJsonlFileContentSource=eval_jsonl_file_content_source "
+    "EvalJsonlFileContentSourceContentItem=eval_jsonl_file_content_source "
+    "EvalJsonlFileContentSourceContentItemParam=eval_jsonl_file_content_source_param "
+    "EvalJsonlFileContentSourceParam=eval_jsonl_file_content_source_param "
+    "EvalJsonlFileIdSource=eval_jsonl_file_id_source "
+    "EvalJsonlFileIdSourceParam=eval_jsonl_file_id_source_param "
+    "EvalLogsDataSourceConfig=eval_logs_data_source_config "
+    "EvalResponsesSource=eval_responses_source "
+    "EvalResponsesSourceParam=eval_responses_source_param "
+    "EvalRun=eval_run "
+    "EvalRunDataSource=eval_run "
+    "EvalRunOutputItem=eval_run_output_item "
+    "EvalRunOutputItemResult=eval_run_output_item_result "
+    "EvalRunOutputItemSample=eval_run_output_item "
+    "EvalRunOutputItemSampleInputItem=eval_run_output_item "
+    "EvalRunOutputItemSampleOutputItem=eval_run_output_item "
+    "EvalRunOutputItemSampleUsage=eval_run_output_item "
+    "EvalRunPerModelUsageItem=eval_run "
+    "EvalRunPerTestingCriteriaResultsItem=eval_run "
+    "EvalRunResultCounts=eval_run "
+    "EvalStoredCompletionsDataSourceConfig=eval_stored_completions_data_source_config "
+    "EvalStoredCompletionsSource=eval_stored_completions_source "
+    "EvalStoredCompletionsSourceParam=eval_stored_completions_source_param "
+    "EvalTestingCriteriaItem=eval "
+    "ExpiresAfterParam=expires_after_param_param "
+    "FileAnnotation=file_annotation "
+    "FileAnnotationSource=file_annotation_source "
+    "FileCitationBody=file_citation_body "
+    "FileCitationBodyParam=file_citation_body_param "
+    "FileDetailEnum=file_detail_enum "
+    "FileExpirationAfterParam=file_expiration_after_param "
+    "FileInputDetail=file_input_detail "
+    "FilePath=file_path "
+    "FilePathParam=file_path_param "
+    "FileSearchRanker=file_search_ranker "
+    "FileSearchRankingOptions=file_search_ranking_options "
+    "FileSearchRankingOptionsParam=file_search_ranking_options_param "
+    "FileSearchTool=file_search_tool "
+    "FileSearchToolCall=file_search_tool_call "
+    "FileSearchToolCallParam=file_search_tool_call_param "
+    "FileSearchToolCallResultsItem=file_search_tool_call "
+    "FileSearchToolCallResultsVariant1ItemParam=file_search_tool_call_param "
+    "FileSearchToolParam=file_search_tool_param "
+    "FileUploadParam=file_upload_param_param "
+    "Filters=filters "
+    "FiltersParam=filters_param "
+    "FineTuneDPOHyperparameters=fine_tune_dpo_hyperparameters "
+    "FineTuneDPOHyperparametersParam=fine_tune_dpo_hyperparameters_param "
+    "FineTuneDPOMethod=fine_tune_dpo_method "
+    "FineTuneDPOMethodParam=fine_tune_dpo_method_param "
+    "FineTuneMethod=fine_tune_method "
+    "FineTuneMethodParam=fine_tune_method_param "
+    "FineTuneReinforcementHyperparameters=fine_tune_reinforcement_hyperparameters "
+    "FineTuneReinforcementHyperparametersParam=fine_tune_reinforcement_hyperparameters_param "
+    "FineTuneReinforcementMethod=fine_tune_reinforcement_method "
+    "FineTuneReinforcementMethodGrader=fine_tune_reinforcement_method "
+    "FineTuneReinforcementMethodParam=fine_tune_reinforcement_method_param "
+    "FineTuneSupervisedHyperparameters=fine_tune_supervised_hyperparameters "
+    "FineTuneSupervisedHyperparametersParam=fine_tune_supervised_hyperparameters_param "
+    "FineTuneSupervisedMethod=fine_tune_supervised_method "
+    "FineTuneSupervisedMethodParam=fine_tune_supervised_method_param "
+    "FineTuningCheckpointPermission=fine_tuning_checkpoint_permission "
+    "FineTuningIntegration=fine_tuning_integration "
+    "FineTuningIntegrationWandb=fine_tuning_integration "
+    "FineTuningJob=fine_tuning_job "
+    "FineTuningJobCheckpoint=fine_tuning_job_checkpoint "
+    "FineTuningJobCheckpointMetrics=fine_tuning_job_checkpoint "
+    "FineTuningJobError=fine_tuning_job "
+    "FineTuningJobEvent=fine_tuning_job_event "
+    "FineTuningJobHyperparameters=fine_tuning_job "
+    "FunctionAndCustomToolCallOutput=function_and_custom_tool_call_output "
+    "FunctionAndCustomToolCallOutputParam=function_and_custom_tool_call_output_param "
+    "FunctionCallItemStatus=function_call_item_status "
+    "FunctionCallOutputItemParam=function_call_output_item_param_param "
+    "FunctionCallOutputItemParamOutputVariant2Item=function_call_output_item_param "
+    "FunctionCallOutputStatusEnum=function_call_output_status_enum "
+    "FunctionCallStatus=function_call_status "
+    "FunctionObject=function_object "
+    "FunctionObjectParam=function_object_param "
+    "FunctionShellAction=function_shell_action "
+    "FunctionShellActionParam=function_shell_action_param_param "
+    "FunctionShellCall=function_shell_call "
+    "FunctionShellCallEnvironment=function_shell_call "
+    "FunctionShellCallItemParam=function_shell_call_item_param_param "
+    "FunctionShellCallItemParamEnvironment=function_shell_call_item_param "
+    "FunctionShellCallItemStatus=function_shell_call_item_status "
+    "FunctionShellCallOutput=function_shell_call_output "
+    "FunctionShellCallOutputContent=function_shell_call_output_content "
+    "FunctionShellCallOutputContentOutcome=function_shell_call_output_content "
+    "FunctionShellCallOutputContentParam=function_shell_call_output_content_param_param "
+    "FunctionShellCallOutputExitOutcome=function_shell_call_output_exit_outcome "
+    "FunctionShellCallOutputExitOutcomeParam=function_shell_call_output_exit_outcome_param_param "
+    "FunctionShellCallOutputItemParam=function_shell_call_output_item_param_param "
+    "FunctionShellCallOutputOutcomeParam=function_shell_call_output_outcome_param_param "
+    "FunctionShellCallOutputStatusEnum=function_shell_call_output_status_enum "
+    "FunctionShellCallOutputTimeoutOutcome=function_shell_call_output_timeout_outcome "
+    "FunctionShellCallOutputTimeoutOutcomeParam=function_shell_call_output_timeout_outcome_param_param "
+    "FunctionShellCallStatus=function_shell_call_status "
+    "FunctionShellToolParam=function_shell_tool_param_param "
+    "FunctionShellToolParamEnvironment=function_shell_tool_param "
+    "FunctionTool=function_tool "
+    "FunctionToolCall=function_tool_call "
+    "FunctionToolCallOutput=function_tool_call_output "
+    "FunctionToolCallOutputResource=function_tool_call_output_resource "
+    "FunctionToolCallParam=function_tool_call_param "
+    "FunctionToolCallResource=function_tool_call_resource "
+    "FunctionToolParam=function_tool_params "
+    "FunctionToolParam2=function_tool_param_param "
+    "GetChatCompletionMessagesItem=chat_completions_messages_list_response "
+    "GetChatCompletionMessagesItemContentPartsItem=chat_completions_messages_list_response "
+    "GraderLabelModel=grader_label_model "
+    "GraderLabelModelParam=grader_label_model_param "
+    "GraderMulti=grader_multi "
+    "GraderMultiGraders=grader_multi "
+    "GraderMultiParam=grader_multi_param "
+    "GraderPython=grader_python "
+    "GraderPythonParam=grader_python_param "
+    "GraderScoreModel=grader_score_model "
+    "GraderScoreModelParam=grader_score_model_param "
+    "GraderStringCheck=grader_string_check "
+    "GraderStringCheckParam=grader_string_check_param "
+    "GraderTextSimilarity=grader_text_similarity "
+    "GraderTextSimilarityParam=grader_text_similarity_param "
+    "GrammarSyntax1=grammar_syntax1 "
+    "Group=group "
+    "GroupDeletedResource=group_deleted_resource "
+    "GroupMemberUser=group_member_user "
+    "GroupResourceWithSuccess=group_resource_with_success "
+    "GroupResponse=group_response "
+    "GroupRoleAssignment=group_role_assignment "
+    "GroupUser=group_user "
+    "GroupUserAssignment=group_user_assignment "
+    "GroupUserDeletedResource=group_user_deleted_resource "
+    "HTTPError=http_error "
+    "HTTPErrorParam=http_error_param "
+    "HistoryParam=history_param_param "
+    "HostedToolPermission=hosted_tool_permission "
+    "HostedToolPermissionUpdateParam=hosted_tool_permission_update_param "
+    "HybridSearchOptions=hybrid_search_options "
+    "HybridSearchOptionsParam=hybrid_search_options_param "
+    "Image=image "
+    "ImageDetail=image_detail "
+    "ImageEditCompletedEvent=image_edit_completed_event "
+    "ImageEditPartialImageEvent=image_edit_partial_image_event "
+    "ImageEditStreamEvent=image_edit_stream_event "
+    "ImageGenActionEnum=image_gen_action_enum "
+    "ImageGenCompletedEvent=image_gen_completed_event "
+    "ImageGenInputUsageDetails=image_gen_input_usage_details "
+    "ImageGenOutputTokensDetails=image_gen_output_tokens_details "
+    "ImageGenPartialImageEvent=image_gen_partial_image_event "
+    "ImageGenStreamEvent=image_gen_stream_event "
+    "ImageGenTool=image_gen_tool "
+    "ImageGenToolCall=image_gen_tool_call "
+    "ImageGenToolCallParam=image_gen_tool_call_param "
+    "ImageGenToolInputImageMask=image_gen_tool "
+    "ImageGenToolInputImageMaskParam=image_gen_tool_param "
+    "ImageGenToolParam=image_gen_tool_param "
+    "ImageGenUsage=image_gen_usage "
+    "ImageRefParam2Param=image_ref_param_2_param "
+    "ImagesResponse=images_response "
+    "ImagesUsage=images_usage "
+    "ImagesUsageInputTokensDetails=images_usage "
+    "InferenceOptions=inference_options "
+    "InlineSkillParam=inline_skill_param_param "
+    "InlineSkillSourceParam=inline_skill_source_param_param "
+    "InputAudio=input_audio "
+    "InputAudioInputAudio=input_audio "
+    "InputAudioInputAudioParam=input_audio_param "
+    "InputAudioParam=input_audio_param "
+    "InputContent=input_content "
+    "InputContentParam=input_content_param "
+    "InputFidelity=input_fidelity "
+    "InputFileContent=input_file_content "
+    "InputFileContentParam=input_file_content_params "
+    "InputFileContentParam2=input_file_content_param_param "
+    "InputImageContent=input_image_content "
+    "InputImageContentParam=input_image_content_param "
+    "InputImageContentParamAutoParam=input_image_content_param_auto_param_param "
+    "InputItem=input_item "
+    "InputItemParam=input_item_param "
+    "InputMessage=input_message "
+    "InputMessageParam=input_message_param "
+    "InputMessageResource=input_message_resource "
+    "InputParam=input_param_param "
+    "InputTextContent=input_text_content "
+    "InputTextContentParam=input_text_content_params "
+    "InputTextContentParam2=input_text_content_param_param "
+    "Invite=invite "
+    "InviteDeleteResponse=invite_delete_response "
+    "InviteProjectsItem=invite "
+    "InviteUserProjectsItemParam=admin_organization_invites_create_params "
+    "Item=item "
+    "ItemField=item_field "
+    "ItemParam=item_param "
+    "ItemReferenceParam=item_reference_param_param "
+    "ItemResource=item_resource "
+    "KeyPressAction=key_press_action "
+    "KeyPressActionParam=key_press_action_param "
+    "ListAuditLogsEffectiveAtParam=admin_organization_audit_logs_list_params "
+    "LocalEnvironmentParam=local_environment_param_param "
+    "LocalEnvironmentResource=local_environment_resource "
+    "LocalShellExecAction=local_shell_exec_action "
+    "LocalShellExecActionParam=local_shell_exec_action_param "
+    "LocalShellToolCall=local_shell_tool_call "
+    "LocalShellToolCallOutput=local_shell_tool_call_output "
+    "LocalShellToolCallOutputParam=local_shell_tool_call_output_param "
+    "LocalShellToolCallParam=local_shell_tool_call_param "
+    "LocalShellToolParam=local_shell_tool_param_param "
+    "LocalSkillParam=local_skill_param_param "
+    "LockedStatus=locked_status "
+    "LogProb=log_prob "
+    "LogProbParam=log_prob_param "
+    "MCPApprovalRequest=mcp_approval_request "
+    "MCPApprovalRequestParam=mcp_approval_request_param "
+    "MCPApprovalResponse=mcp_approval_response "
+    "MCPApprovalResponseParam=mcp_approval_response_param "
+    "MCPApprovalResponseResource=mcp_approval_response_resource "
+    "MCPListTools=mcp_list_tools "
+    "MCPListToolsParam=mcp_list_tools_param "
+    "MCPListToolsTool=mcp_list_tools_tool "
+    "MCPListToolsToolParam=mcp_list_tools_tool_param "
+    "MCPProtocolError=mcp_protocol_error "
+    "MCPProtocolErrorParam=mcp_protocol_error_param "
+    "MCPTool=mcp_tool "
+    "MCPToolCall=mcp_tool_call "
+    "MCPToolCallError=mcp_tool_call_error "
+    "MCPToolCallErrorParam=mcp_tool_call_error_param "
+    "MCPToolCallParam=mcp_tool_call_param "
+    "MCPToolCallStatus=mcp_tool_call_status "
+    "MCPToolExecutionError=mcp_tool_execution_error "
+    "MCPToolExecutionErrorParam=mcp_tool_execution_error_param "
+    "MCPToolFilter=mcp_tool_filter "
+    "MCPToolFilterParam=mcp_tool_filter_param "
+    "MCPToolParam=mcp_tool_param "
+    "MCPToolRequireApprovalVariant1=mcp_tool "
+    "MCPToolRequireApprovalVariant1Variant1Param=mcp_tool_param "
+    "Message=message "
+    "MessageContentImageFileObject=message_content_image_file_object "
+    "MessageContentImageFileObjectImageFile=message_content_image_file_object "
+    "MessageContentImageFileObjectImageFileParam=message_content_image_file_object_param "
+    "MessageContentImageFileObjectParam=message_content_image_file_object_param "
+    "MessageContentImageUrlObject=message_content_image_url_object "
+    "MessageContentImageUrlObjectImageUrl=message_content_image_url_object "
+    "MessageContentImageUrlObjectImageUrlParam=message_content_image_url_object_param "
+    "MessageContentImageUrlObjectParam=message_content_image_url_object_param "
+    "MessageContentItem=message "
+    "MessageContentRefusalObject=message_content_refusal_object "
+    "MessageContentTextAnnotationsFileCitationObject=message_content_text_annotations_file_citation_object "
+    "MessageContentTextAnnotationsFileCitationObjectFileCitation=message_content_text_annotations_file_citation_object "
+    "MessageContentTextAnnotationsFilePathObject=message_content_text_annotations_file_path_object "
+    "MessageContentTextAnnotationsFilePathObjectFilePath=message_content_text_annotations_file_path_object "
+    "MessageContentTextObject=message_content_text_object "
+    "MessageContentTextObjectText=message_content_text_object "
+    "MessageContentTextObjectTextAnnotationsItem=message_content_text_object "
+    "MessageDeltaContentImageFileObject=message_delta_content_image_file_object "
+    "MessageDeltaContentImageFileObjectImageFile=message_delta_content_image_file_object "
+    "MessageDeltaContentImageUrlObject=message_delta_content_image_url_object "
+    "MessageDeltaContentImageUrlObjectImageUrl=message_delta_content_image_url_object "
+    "MessageDeltaContentRefusalObject=message_delta_content_refusal_object "
+    "MessageDeltaContentTextAnnotationsFileCitationObject=message_delta_content_text_annotations_file_citation_object "
+    "MessageDeltaContentTextAnnotationsFileCitationObjectFileCitation=message_delta_content_text_annotations_file_citation_object "
+    "MessageDeltaContentTextAnnotationsFilePathObject=message_delta_content_text_annotations_file_path_object "
+    "MessageDeltaContentTextAnnotationsFilePathObjectFilePath=message_delta_content_text_annotations_file_path_object "
+    "MessageDeltaContentTextObject=message_delta_content_text_object "
+    "MessageDeltaContentTextObjectText=message_delta_content_text_object "
+    "MessageDeltaContentTextObjectTextAnnotationsItem=message_delta_content_text_object "
+    "MessageDeltaObject=message_delta_object "
+    "MessageDeltaObjectDelta=message_delta_object "
+    "MessageDeltaObjectDeltaContentItem=message_delta_object "
+    "MessageObject=message_object "
+    "MessageObjectAttachmentsItem=message_object "
+    "MessageObjectAttachmentsItemToolsItem=message_object "
+    "MessageObjectContentItem=message_object "
+    "MessageObjectIncompleteDetails=message_object "
+    "MessagePhase=message_phase "
+    "MessagePhase2=message_phase_2 "
+    "MessageRequestContentTextObjectParam=message_request_content_text_object_param "
+    "MessageRole=message_role "
+    "MessageStatus=message_status "
+    "MessageStreamEvent=message_stream_event "
+    "MessageStreamEventThreadMessageCompleted=message_stream_event "
+    "MessageStreamEventThreadMessageCreated=message_stream_event "
+    "MessageStreamEventThreadMessageDelta=message_stream_event "
+    "MessageStreamEventThreadMessageInProgress=message_stream_event "
+    "MessageStreamEventThreadMessageIncomplete=message_stream_event "
+    "Model=model "
+    "ModelIdsCompactionParam=model_ids_compaction_param "
+    "ModelIdsResponses=model_ids_responses "
+    "ModelIdsResponsesParam=model_ids_responses_param "
+    "ModelIdsShared=model_ids_shared "
+    "ModelIdsSharedParam=model_ids_shared_param "
+    "Moderation=moderation "
+    "ModerationConfigParam=moderation_config_param_param "
+    "ModerationErrorBody=moderation_error_body "
+    "ModerationInput=moderation "
+    "ModerationInputType=moderation_input_type "
+    "ModerationOutput=moderation "
+    "ModerationParam=moderation_param_param "
+    "ModerationPolicyParam=moderation_policy_param_param "
+    "ModerationResultBody=moderation_result_body "
+    "ModifyAssistantToolResourcesVariant1CodeInterpreterParam=beta_assistants_update_params "
+    "ModifyAssistantToolResourcesVariant1FileSearchParam=beta_assistants_update_params "
+    "ModifyAssistantToolResourcesVariant1Param=beta_assistants_update_params "
+    "ModifyThreadToolResourcesVariant1CodeInterpreterParam=beta_threads_update_params "
+    "ModifyThreadToolResourcesVariant1FileSearchParam=beta_threads_update_params "
+    "ModifyThreadToolResourcesVariant1Param=beta_threads_update_params "
+    "MoveParam=move_param_param "
+    "NamespaceToolParam=namespace_tool_param_param "
+    "NamespaceToolParamToolsItem=namespace_tool_param "
+    "NoiseReductionType=noise_reduction_type "
+    "OpenAIFile=open_ai_file "
+    "OrganizationCertificate=organization_certificate "
+    "OrganizationCertificateCertificateDetails=organization_certificate "
+    "OrganizationDataRetention=organization_data_retention "
+    "OrganizationProjectCertificate=organization_project_certificate "
+    "OrganizationProjectCertificateCertificateDetails=organization_project_certificate "
+    "OrganizationSpendAlert=organization_spend_alert "
+    "OrganizationSpendAlertDeletedResource=organization_spend_alert_deleted_resource "
+    "OrganizationSpendLimitDeletedResource=organization_spend_limit_deleted_resource "
+    "OrganizationSpendLimitResource=organization_spend_limit_resource "
+    "OtherChunkingStrategyResponseParam=other_chunking_strategy_response_param "
+    "OutputContent=output_content "
+    "OutputItem=output_item "
+    "OutputMessage=output_message "
+    "OutputMessageContent=output_message_content "
+    "OutputMessageContentParam=output_message_content_param "
+    "OutputMessageParam=output_message_param "
+    "OutputTextContent=output_text_content "
+    "OutputTextContentParam=output_text_content_param "
+    "PersonalityEnumParam=personality_enum_param "
+    "PredictionContentParam=prediction_content_param "
+    "Program=program "
+    "ProgramItemParam=program_item_param_param "
+    "ProgramOutput=program_output "
+    "ProgramOutputItemParam=program_output_item_param_param "
+    "ProgramOutputItemStatus=program_output_item_status "
+    "ProgramOutputStatus=program_output_status "
+    "ProgramToolCallCaller=program_tool_call_caller "
+    "ProgramToolCallCallerParam=program_tool_call_caller_params "
+    "ProgramToolCallCallerParam2=program_tool_call_caller_param_param "
+    "ProgrammaticToolCallingParam=programmatic_tool_calling_param_param "
+    "Project=project "
+    "ProjectApiKey=project_api_key "
+    "ProjectApiKeyDeleteResponse=project_api_key_delete_response "
+    "ProjectApiKeyOwner=project_api_key "
+    "ProjectApiKeyOwnerServiceAccount=project_api_key_owner_service_account "
+    "ProjectApiKeyOwnerUser=project_api_key_owner_user "
+    "ProjectDataRetention=project_data_retention "
+    "ProjectGroup=project_group "
+    "ProjectGroupDeletedResource=project_group_deleted_resource "
+    "ProjectHostedToolPermissions=project_hosted_tool_permissions "
+    "ProjectModelPermissions=project_model_permissions "
+    "ProjectModelPermissionsDeleteResponse=project_model_permissions_delete_response "
+    "ProjectRateLimit=project_rate_limit "
+    "ProjectServiceAccount=project_service_account "
+    "ProjectServiceAccountApiKey=project_service_account_api_key "
+    "ProjectServiceAccountCreateResponse=project_service_account_create_response "
+    "ProjectServiceAccountDeleteResponse=project_service_account_delete_response "
+    "ProjectSpendAlert=project_spend_alert "
+    "ProjectSpendAlertDeletedResource=project_spend_alert_deleted_resource "
+    "ProjectSpendLimitDeletedResource=project_spend_limit_deleted_resource "
+    "ProjectSpendLimitResource=project_spend_limit_resource "
+    "ProjectUser=project_user "
+    "ProjectUserDeleteResponse=project_user_delete_response "
+    "Prompt=prompt "
+    "PromptCacheBreakpointConfig=prompt_cache_breakpoint_config "
+    "PromptCacheBreakpointConfigParam=prompt_cache_breakpoint_config_param "
+    "PromptCacheBreakpointParam=prompt_cache_breakpoint_param_param "
+    "PromptCacheModeEnum=prompt_cache_mode_enum "
+    "PromptCacheOptions=prompt_cache_options "
+    "PromptCacheOptionsParam=prompt_cache_options_param_param "
+    "PromptCacheTTLEnum=prompt_cache_ttl_enum "
+    "PromptVariant1Param=prompt_param "
+    "ProvenanceDetectionResultApi=provenance_detection_result_api "
+    "ProvenanceResource=provenance_resource "
+    "ProvenanceResourceResultsItem=provenance_resource "
+    "PublicProjectResidency=public_project_residency "
+    "RankerVersionType=ranker_version_type "
+    "RankingOptions=ranking_options "
+    "RankingOptionsParam=ranking_options_param "
+    "RateLimitsParam=rate_limits_param_param "
+    "RealtimeAudioFormats=realtime_audio_formats "
+    "RealtimeAudioFormatsAudioPcm=realtime_audio_formats "
+    "RealtimeAudioFormatsAudioPcma=realtime_audio_formats "
+    "RealtimeAudioFormatsAudioPcmu=realtime_audio_formats "
+    "RealtimeAudioFormatsParam=realtime_audio_formats_param "
+    "RealtimeAudioFormatsVariant1Param=realtime_audio_formats_param "
+    "RealtimeAudioFormatsVariant2Param=realtime_audio_formats_param "
+    "RealtimeAudioFormatsVariant3Param=realtime_audio_formats_param "
+    "RealtimeCreateClientSecretResponse=realtime_create_client_secret_response "
+    "RealtimeCreateClientSecretResponseSession=realtime_create_client_secret_response "
+    "RealtimeFunctionTool=realtime_function_tool "
+    "RealtimeFunctionToolParam=realtime_function_tool_param "
+    "RealtimeReasoning=realtime_reasoning "
+    "RealtimeReasoningEffort=realtime_reasoning_effort "
+    "RealtimeReasoningParam=realtime_reasoning_param "
+    "RealtimeSessionCreateRequestGAAudioInputNoiseReductionParam=realtime_session_create_request_ga_param "
+    "RealtimeSessionCreateRequestGAAudioInputParam=realtime_session_create_request_ga_param "
+    "RealtimeSessionCreateRequestGAAudioOutputParam=realtime_session_create_request_ga_param "
+    "RealtimeSessionCreateRequestGAAudioParam=realtime_session_create_request_ga_param "
+    "RealtimeSessionCreateRequestGAParam=realtime_session_create_request_ga_param "
+    "RealtimeSessionCreateRequestGATracingVariant2Param=realtime_session_create_request_ga_param "
+    "RealtimeSessionCreateResponse=realtime_session_create_response "
+    "RealtimeSessionCreateResponseAudio=realtime_session_create_response "
+    "RealtimeSessionCreateResponseAudioInput=realtime_session_create_response "
+    "RealtimeSessionCreateResponseAudioInputNoiseReduction=realtime_session_create_response "
+    "RealtimeSessionCreateResponseAudioInputTurnDetection=realtime_session_create_response "
+    "RealtimeSessionCreateResponseAudioOutput=realtime_session_create_response "
+    "RealtimeSessionCreateResponseGA=realtime_session_create_response_ga "
+    "RealtimeSessionCreateResponseGAAudio=realtime_session_create_response_ga "
+    "RealtimeSessionCreateResponseGAAudioInput=realtime_session_create_response_ga "
+    "RealtimeSessionCreateResponseGAAudioInputNoiseReduction=realtime_session_create_response_ga "
+    "RealtimeSessionCreateResponseGAAudioOutput=realtime_session_create_response_ga "
+    "RealtimeSessionCreateResponseGAToolChoice=realtime_session_create_response_ga "
+    "RealtimeSessionCreateResponseGAToolsItem=realtime_session_create_response_ga "
+    "RealtimeSessionCreateResponseGATracingVariant2=realtime_session_create_response_ga "
+    "RealtimeSessionCreateResponseTracingVariant2=realtime_session_create_response "
+    "RealtimeSessionCreateResponseTurnDetection=realtime_session_create_response "
+    "RealtimeTranscriptionSessionCreateRequestGAAudioInputNoiseReductionParam=realtime_transcription_session_create_request_ga_param "
+    "RealtimeTranscriptionSessionCreateRequestGAAudioInputParam=realtime_transcription_session_create_request_ga_param "
+    "RealtimeTranscriptionSessionCreateRequestGAAudioParam=realtime_transcription_session_create_request_ga_param "
+    "RealtimeTranscriptionSessionCreateRequestGAParam=realtime_transcription_session_create_request_ga_param "
+    "RealtimeTranscriptionSessionCreateResponse=realtime_transcription_session_create_response "
+    "RealtimeTranscriptionSessionCreateResponseClientSecret=realtime_transcription_session_create_response "
+    "RealtimeTranscriptionSessionCreateResponseGA=realtime_transcription_session_create_response_ga "
+    "RealtimeTranscriptionSessionCreateResponseGAAudio=realtime_transcription_session_create_response_ga "
+    "RealtimeTranscriptionSessionCreateResponseGAAudioInput=realtime_transcription_session_create_response_ga "
+    "RealtimeTranscriptionSessionCreateResponseGAAudioInputNoiseReduction=realtime_transcription_session_create_response_ga "
+    "RealtimeTranscriptionSessionCreateResponseGAAudioInputTurnDetection=realtime_transcription_session_create_response_ga "
+    "RealtimeTranscriptionSessionCreateResponseTurnDetection=realtime_transcription_session_create_response "
+    "RealtimeTranslationClientSecretCreateResponse=realtime_translation_client_secret_create_response "
+    "RealtimeTranslationSession=realtime_translation_session "
+    "RealtimeTranslationSessionAudio=realtime_translation_session "
+    "RealtimeTranslationSessionAudioInput=realtime_translation_session "
+    "RealtimeTranslationSessionAudioInputNoiseReduction=realtime_translation_session "
+    "RealtimeTranslationSessionAudioInputTranscription=realtime_translation_session "
+    "RealtimeTranslationSessionAudioOutput=realtime_translation_session "
+    "RealtimeTranslationSessionCreateRequestAudioInputNoiseReductionVariant1Param=realtime_translation_session_create_request_param "
+    "RealtimeTranslationSessionCreateRequestAudioInputParam=realtime_translation_session_create_request_param "
+    "RealtimeTranslationSessionCreateRequestAudioInputTranscriptionVariant1Param=realtime_translation_session_create_request_param "
+    "RealtimeTranslationSessionCreateRequestAudioOutputParam=realtime_translation_session_create_request_param "
+    "RealtimeTranslationSessionCreateRequestAudioParam=realtime_translation_session_create_request_param "
+    "RealtimeTranslationSessionCreateRequestParam=realtime_translation_session_create_request_param "
+    "RealtimeTruncationParam=realtime_truncation_param "
+    "RealtimeTruncationVariant2=realtime_truncation "
+    "RealtimeTruncationVariant2Param=realtime_truncation_param "
+    "RealtimeTruncationVariant2TokenLimits=realtime_truncation "
+    "RealtimeTruncationVariant2TokenLimitsParam=realtime_truncation_param "
+    "RealtimeTurnDetection=realtime_turn_detection "
+    "RealtimeTurnDetectionSemanticVad=realtime_turn_detection "
+    "RealtimeTurnDetectionServerVad=realtime_turn_detection "
+    "RealtimeTurnDetectionVariant1Variant1Param=realtime_turn_detection_param "
+    "RealtimeTurnDetectionVariant1Variant2Param=realtime_turn_detection_param "
+    "Reasoning=reasoning "
+    "ReasoningEffort=reasoning_effort "
+    "ReasoningItem=reasoning_item "
+    "ReasoningItemParam=reasoning_item_param "
+    "ReasoningModeEnum=reasoning_mode_enum "
+    "ReasoningModeEnumParam=reasoning_mode_enum_param "
+    "ReasoningParam=reasoning_param "
+    "ReasoningTextContent=reasoning_text_content "
+    "ReasoningTextContentParam=reasoning_text_content_param "
+    "RefusalContent=refusal_content "
+    "RefusalContentParam=refusal_content_param "
+    "Response=response "
+    "ResponseAudioDeltaEvent=response_audio_delta_event "
+    "ResponseAudioDoneEvent=response_audio_done_event "
+    "ResponseAudioTranscriptDeltaEvent=response_audio_transcript_delta_event "
+    "ResponseAudioTranscriptDoneEvent=response_audio_transcript_done_event "
+    "ResponseCodeInterpreterCallCodeDeltaEvent=response_code_interpreter_call_code_delta_event "
+    "ResponseCodeInterpreterCallCodeDoneEvent=response_code_interpreter_call_code_done_event "
+    "ResponseCodeInterpreterCallCompletedEvent=response_code_interpreter_call_completed_event "
+    "ResponseCodeInterpreterCallInProgressEvent=response_code_interpreter_call_in_progress_event "
+    "ResponseCodeInterpreterCallInterpretingEvent=response_code_interpreter_call_interpreting_event "
+    "ResponseCompletedEvent=response_completed_event "
+    "ResponseContentPartAddedEvent=response_content_part_added_event "
+    "ResponseContentPartDoneEvent=response_content_part_done_event "
+    "ResponseConversation=response_conversation "
+    "ResponseCreatedEvent=response_created_event "
+    "ResponseCustomToolCallInputDeltaEvent=response_custom_tool_call_input_delta_event "
+    "ResponseCustomToolCallInputDoneEvent=response_custom_tool_call_input_done_event "
+    "ResponseError=response_error "
+    "ResponseErrorCode=response_error_code "
+    "ResponseErrorEvent=response_error_event "
+    "ResponseFailedEvent=response_failed_event "
+    "ResponseFileSearchCallCompletedEvent=response_file_search_call_completed_event "
+    "ResponseFileSearchCallInProgressEvent=response_file_search_call_in_progress_event "
+    "ResponseFileSearchCallSearchingEvent=response_file_search_call_searching_event "
+    "ResponseFormatJsonObject=response_format_json_object "
+    "ResponseFormatJsonObjectParam=response_format_json_object_param "
+    "ResponseFormatJsonSchema=response_format_json_schema "
+    "ResponseFormatJsonSchemaJsonSchema=response_format_json_schema "
+    "ResponseFormatJsonSchemaJsonSchemaParam=response_format_json_schema_param "
+    "ResponseFormatJsonSchemaParam=response_format_json_schema_param "
+    "ResponseFormatText=response_format_text "
+    "ResponseFormatTextParam=response_format_text_param "
+    "ResponseFunctionCallArgumentsDeltaEvent=response_function_call_arguments_delta_event "
+    "ResponseFunctionCallArgumentsDoneEvent=response_function_call_arguments_done_event "
+    "ResponseImageGenCallCompletedEvent=response_image_gen_call_completed_event "
+    "ResponseImageGenCallGeneratingEvent=response_image_gen_call_generating_event "
+    "ResponseImageGenCallInProgressEvent=response_image_gen_call_in_progress_event "
+    "ResponseImageGenCallPartialImageEvent=response_image_gen_call_partial_image_event "
+    "ResponseInProgressEvent=response_in_progress_event "
+    "ResponseIncompleteDetails=response "
+    "ResponseIncompleteEvent=response_incomplete_event "
+    "ResponseLogProb=response_log_prob "
+    "ResponseLogProbTopLogprobsItem=response_log_prob "
+    "ResponseMCPCallArgumentsDeltaEvent=response_mcp_call_arguments_delta_event "
+    "ResponseMCPCallArgumentsDoneEvent=response_mcp_call_arguments_done_event "
+    "ResponseMCPCallCompletedEvent=response_mcp_call_completed_event "
+    "ResponseMCPCallFailedEvent=response_mcp_call_failed_event "
+    "ResponseMCPCallInProgressEvent=response_mcp_call_in_progress_event "
+    "ResponseMCPListToolsCompletedEvent=response_mcp_list_tools_completed_event "
+    "ResponseMCPListToolsFailedEvent=response_mcp_list_tools_failed_event "
+    "ResponseMCPListToolsInProgressEvent=response_mcp_list_tools_in_progress_event "
+    "ResponseOutputItemAddedEvent=response_output_item_added_event "
+    "ResponseOutputItemDoneEvent=response_output_item_done_event "
+    "ResponseOutputText=response_output_text "
+    "ResponseOutputTextAnnotationAddedEvent=response_output_text_annotation_added_event "
+    "ResponseOutputTextAnnotationsItem=response_output_text "
+    "ResponsePromptVariablesValue=response_prompt_variables "
+    "ResponseQueuedEvent=response_queued_event "
+    "ResponseReasoningSummaryPartAddedEvent=response_reasoning_summary_part_added_event "
+    "ResponseReasoningSummaryPartAddedEventPart=response_reasoning_summary_part_added_event "
+    "ResponseReasoningSummaryPartDoneEvent=response_reasoning_summary_part_done_event "
+    "ResponseReasoningSummaryPartDoneEventPart=response_reasoning_summary_part_done_event "
+    "ResponseReasoningSummaryTextDeltaEvent=response_reasoning_summary_text_delta_event "
+    "ResponseReasoningSummaryTextDoneEvent=response_reasoning_summary_text_done_event "
+    "ResponseReasoningTextDeltaEvent=response_reasoning_text_delta_event "
+    "ResponseReasoningTextDoneEvent=response_reasoning_text_done_event "
+    "ResponseRefusalDeltaEvent=response_refusal_delta_event "
+    "ResponseRefusalDoneEvent=response_refusal_done_event "
+    "ResponseShellCallCommandAddedStreamingEvent=response_shell_call_command_added_streaming_event "
+    "ResponseShellCallCommandDeltaStreamingEvent=response_shell_call_command_delta_streaming_event "
+    "ResponseShellCallCommandDoneStreamingEvent=response_shell_call_command_done_streaming_event "
+    "ResponseShellCallOutputContentDeltaStreamingEvent=response_shell_call_output_content_delta_streaming_event "
+    "ResponseShellCallOutputContentDoneStreamingEvent=response_shell_call_output_content_done_streaming_event "
+    "ResponseStreamEvent=response_stream_event "
+    "ResponseStreamOptionsVariant1Param=response_stream_options_param "
+    "ResponseTextDeltaEvent=response_text_delta_event "
+    "ResponseTextDoneEvent=response_text_done_event "
+    "ResponseTextParam=response_text_param_param "
+    "ResponseUsage=response_usage "
+    "ResponseUsageInputTokensDetails=response_usage "
+    "ResponseUsageOutputTokensDetails=response_usage "
+    "ResponseWebSearchCallCompletedEvent=response_web_search_call_completed_event "
+    "ResponseWebSearchCallInProgressEvent=response_web_search_call_in_progress_event "
+    "ResponseWebSearchCallSearchingEvent=response_web_search_call_searching_event "
+    "RetrieveVectorStoreFileContentItem=vector_stores_files_content_response "
+    "Role=role "
+    "RoleDeletedResource=role_deleted_resource "
+    "RunCompletionUsage=run_completion_usage "
+    "RunGraderResponse=run_grader_response "
+    "RunGraderResponseMetadata=run_grader_response "
+    "RunGraderResponseMetadataErrors=run_grader_response "
+    "RunObject=run_object "
+    "RunObjectIncompleteDetails=run_object "
+    "RunObjectLastError=run_object "
+    "RunObjectRequiredAction=run_object "
+    "RunObjectRequiredActionSubmitToolOutputs=run_object "
+    "RunObjectToolsItem=run_object "
+    "RunStepCompletionUsage=run_step_completion_usage "
+    "RunStepDeltaObject=run_step_delta_object "
+    "RunStepDeltaObjectDelta=run_step_delta_object "
+    "RunStepDeltaObjectDeltaStepDetails=run_step_delta_object "
+    "RunStepDeltaStepDetailsMessageCreationObject=run_step_delta_step_details_message_creation_object "
+    "RunStepDeltaStepDetailsMessageCreationObjectMessageCreation=run_step_delta_step_details_message_creation_object "
+    "RunStepDeltaStepDetailsToolCallsCodeObject=run_step_delta_step_details_tool_calls_code_object "
+    "RunStepDeltaStepDetailsToolCallsCodeObjectCodeInterpreter=run_step_delta_step_details_tool_calls_code_object "
+    "RunStepDeltaStepDetailsToolCallsCodeObjectCodeInterpreterOutputsItem=run_step_delta_step_details_tool_calls_code_object "
+    "RunStepDeltaStepDetailsToolCallsCodeOutputImageObject=run_step_delta_step_details_tool_calls_code_output_image_object "
+    "RunStepDeltaStepDetailsToolCallsCodeOutputImageObjectImage=run_step_delta_step_details_tool_calls_code_output_image_object "
+    "RunStepDeltaStepDetailsToolCallsCodeOutputLogsObject=run_step_delta_step_details_tool_calls_code_output_logs_object "
+    "RunStepDeltaStepDetailsToolCallsFileSearchObject=run_step_delta_step_details_tool_calls_file_search_object "
+    "RunStepDeltaStepDetailsToolCallsFunctionObject=run_step_delta_step_details_tool_calls_function_object "
+    "RunStepDeltaStepDetailsToolCallsFunctionObjectFunction=run_step_delta_step_details_tool_calls_function_object "
+    "RunStepDeltaStepDetailsToolCallsObject=run_step_delta_step_details_tool_calls_object "
+    "RunStepDeltaStepDetailsToolCallsObjectToolCallsItem=run_step_delta_step_details_tool_calls_object "
+    "RunStepDetailsMessageCreationObject=run_step_details_message_creation_object "
+    "RunStepDetailsMessageCreationObjectMessageCreation=run_step_details_message_creation_object "
+    "RunStepDetailsToolCallsCodeObject=run_step_details_tool_calls_code_object "
+    "RunStepDetailsToolCallsCodeObjectCodeInterpreter=run_step_details_tool_calls_code_object "
+    "RunStepDetailsToolCallsCodeObjectCodeInterpreterOutputsItem=run_step_details_tool_calls_code_object "
+    "RunStepDetailsToolCallsCodeOutputImageObject=run_step_details_tool_calls_code_output_image_object "
+    "RunStepDetailsToolCallsCodeOutputImageObjectImage=run_step_details_tool_calls_code_output_image_object "
+    "RunStepDetailsToolCallsCodeOutputLogsObject=run_step_details_tool_calls_code_output_logs_object "
+    "RunStepDetailsToolCallsFileSearchObject=run_step_details_tool_calls_file_search_object "
+    "RunStepDetailsToolCallsFileSearchObjectFileSearch=run_step_details_tool_calls_file_search_object "
+    "RunStepDetailsToolCallsFileSearchRankingOptionsObject=run_step_details_tool_calls_file_search_ranking_options_object "
+    "RunStepDetailsToolCallsFileSearchResultObject=run_step_details_tool_calls_file_search_result_object "
+    "RunStepDetailsToolCallsFileSearchResultObjectContentItem=run_step_details_tool_calls_file_search_result_object "
+    "RunStepDetailsToolCallsFunctionObject=run_step_details_tool_calls_function_object "
+    "RunStepDetailsToolCallsFunctionObjectFunction=run_step_details_tool_calls_function_object "
+    "RunStepDetailsToolCallsObject=run_step_details_tool_calls_object "
+    "RunStepDetailsToolCallsObjectToolCallsItem=run_step_details_tool_calls_object "
+    "RunStepObject=run_step_object "
+    "RunStepObjectLastError=run_step_object "
+    "RunStepObjectStepDetails=run_step_object "
+    "RunStepStreamEvent=run_step_stream_event "
+    "RunStepStreamEventThreadRunStepCancelled=run_step_stream_event "
+    "RunStepStreamEventThreadRunStepCompleted=run_step_stream_event "
+    "RunStepStreamEventThreadRunStepCreated=run_step_stream_event "
+    "RunStepStreamEventThreadRunStepDelta=run_step_stream_event "
+    "RunStepStreamEventThreadRunStepExpired=run_step_stream_event "
+    "RunStepStreamEventThreadRunStepFailed=run_step_stream_event "
+    "RunStepStreamEventThreadRunStepInProgress=run_step_stream_event "
+    "RunStreamEvent=run_stream_event "
+    "RunStreamEventThreadRunCancelled=run_stream_event "
+    "RunStreamEventThreadRunCancelling=run_stream_event "
+    "RunStreamEventThreadRunCompleted=run_stream_event "
+    "RunStreamEventThreadRunCreated=run_stream_event "
+    "RunStreamEventThreadRunExpired=run_stream_event "
+    "RunStreamEventThreadRunFailed=run_stream_event "
+    "RunStreamEventThreadRunInProgress=run_stream_event "
+    "RunStreamEventThreadRunIncomplete=run_stream_event "
+    "RunStreamEventThreadRunQueued=run_stream_event "
+    "RunStreamEventThreadRunRequiresAction=run_stream_event "
+    "RunToolCallObject=run_tool_call_object "
+    "RunToolCallObjectFunction=run_tool_call_object "
+    "ScreenshotParam=screenshot_param_param "
+    "ScrollParam=scroll_param_param "
+    "SearchContentType=search_content_type "
+    "SearchContextSize=search_context_size "
+    "SearchVectorStoreRankingOptionsParam=vector_stores_search_params "
+    "ServiceAccountApiKeyBody=service_account_api_key_body "
+    "ServiceTier=service_tier "
+    "ServiceTierResponses=service_tier_responses "
+    "ShellCallOutputDelta=shell_call_output_delta "
+    "SkillReferenceParam=skill_reference_param_param "
+    "SkillResource=skill_resource "
+    "SkillVersionResource=skill_version_resource "
+    "SpecificApplyPatchParam=specific_apply_patch_param_param "
+    "SpecificFunctionShellParam=specific_function_shell_param_param "
+    "SpecificProgrammaticToolCallingParam=specific_programmatic_tool_calling_param_param "
+    "SpeechAudioDeltaEvent=speech_audio_delta_event "
+    "SpeechAudioDoneEvent=speech_audio_done_event "
+    "SpeechAudioDoneEventUsage=speech_audio_done_event "
+    "SpendAlertNotificationChannel=spend_alert_notification_channel "
+    "SpendAlertNotificationChannelParam=spend_alert_notification_channel_param "
+    "SpendLimitCurrency=spend_limit_currency "
+    "SpendLimitEnforcement=spend_limit_enforcement "
+    "SpendLimitEnforcementStatus=spend_limit_enforcement_status "
+    "SpendLimitInterval=spend_limit_interval "
+    "StaticChunkingStrategy=static_chunking_strategy "
+    "StaticChunkingStrategyParam=static_chunking_strategy_param "
+    "StaticChunkingStrategyRequestParam=static_chunking_strategy_request_param_param "
+    "StaticChunkingStrategyResponseParam=static_chunking_strategy_response_param "
+    "StopConfigurationParam=stop_configuration_param "
+    "SubmitToolOuputsToRunToolOutputsItemParam=beta_threads_runs_submit_tool_outputs_params "
+    "SummaryTextContent=summary_text_content "
+    "SummaryTextContentParam=summary_text_content_param "
+    "SynthIDProvenanceResult=synth_id_provenance_result "
+    "TaskGroupItem=task_group_item "
+    "TaskGroupTask=task_group_task "
+    "TaskItem=task_item "
+    "TaskType=task_type "
+    "TextContent=text_content "
+    "TextResponseFormatConfiguration=text_response_format_configuration "
+    "TextResponseFormatConfigurationParam=text_response_format_configuration_param "
+    "TextResponseFormatJsonSchema=text_response_format_json_schema "
+    "TextResponseFormatJsonSchemaParam=text_response_format_json_schema_param "
+    "ThreadItem=thread_item "
+    "ThreadObject=thread_object "
+    "ThreadObjectToolResources=thread_object "
+    "ThreadObjectToolResourcesCodeInterpreter=thread_object "
+    "ThreadObjectToolResourcesFileSearch=thread_object "
+    "ThreadResource=thread_resource "
+    "ThreadResourceStatus=thread_resource "
+    "ThreadStreamEvent=thread_stream_event "
+    "TokenCountsResource=token_counts_resource "
+    "Tool=tool "
+    "ToolCallCaller=tool_call_caller "
+    "ToolCallCallerParam=tool_call_caller_params "
+    "ToolCallCallerParam2=tool_call_caller_param_param "
+    "ToolChoice=tool_choice "
+    "ToolChoiceAllowed=tool_choice_allowed "
+    "ToolChoiceAllowedParam=tool_choice_allowed_param "
+    "ToolChoiceCustom=tool_choice_custom "
+    "ToolChoiceCustomParam=tool_choice_custom_param "
+    "ToolChoiceFunction=tool_choice_function "
+    "ToolChoiceFunctionParam=tool_choice_function_param "
+    "ToolChoiceMCP=tool_choice_mcp "
+    "ToolChoiceMCPParam=tool_choice_mcp_param "
+    "ToolChoiceOptions=tool_choice_options "
+    "ToolChoiceParam=tool_choice_param_param "
+    "ToolChoiceTypes=tool_choice_types "
+    "ToolChoiceTypesParam=tool_choice_types_param "
+    "ToolParam=tool_param "
+    "ToolSearchCall=tool_search_call "
+    "ToolSearchCallItemParam=tool_search_call_item_param_param "
+    "ToolSearchExecutionType=tool_search_execution_type "
+    "ToolSearchOutput=tool_search_output "
+    "ToolSearchOutputItemParam=tool_search_output_item_param_param "
+    "ToolSearchToolParam=tool_search_tool_param_param "
+    "TopLogProb=top_log_prob "
+    "TopLogProbParam=top_log_prob_param "
+    "TranscriptTextDeltaEvent=transcript_text_delta_event "
+    "TranscriptTextDeltaEventLogprobsItem=transcript_text_delta_event "
+    "TranscriptTextDoneEvent=transcript_text_done_event "
+    "TranscriptTextDoneEventLogprobsItem=transcript_text_done_event "
+    "TranscriptTextSegmentEvent=transcript_text_segment_event "
+    "TranscriptTextUsageDuration=transcript_text_usage_duration "
+    "TranscriptTextUsageTokens=transcript_text_usage_tokens "
+    "TranscriptTextUsageTokensInputTokenDetails=transcript_text_usage_tokens "
+    "TranscriptionDiarizedSegment=transcription_diarized_segment "
+    "TranscriptionLanguage=transcription_language "
+    "TranscriptionSegment=transcription_segment "
+    "TranscriptionWord=transcription_word "
+    "TruncationObject=truncation_object "
+    "TruncationObjectParam=truncation_object_param "
+    "TypeParam=type_param_param "
+    "Upload=upload "
+    "UploadPart=upload_part "
+    "UrlAnnotation=url_annotation "
+    "UrlAnnotationSource=url_annotation_source "
+    "UrlCitationBody=url_citation_body "
+    "UrlCitationBodyParam=url_citation_body_param "
+    "UsageAudioSpeechesResult=usage_audio_speeches_result "
+    "UsageAudioTranscriptionsResult=usage_audio_transcriptions_result "
+    "UsageCodeInterpreterSessionsResult=usage_code_interpreter_sessions_result "
+    "UsageCompletionsResult=usage_completions_result "
+    "UsageEmbeddingsResult=usage_embeddings_result "
+    "UsageFileSearchCallsResult=usage_file_search_calls_result "
+    "UsageImagesResult=usage_images_result "
+    "UsageModerationsResult=usage_moderations_result "
+    "UsageResponse=usage_response "
+    "UsageTimeBucket=usage_time_bucket "
+    "UsageTimeBucketResultsItem=usage_time_bucket "
+    "UsageVectorStoresResult=usage_vector_stores_result "
+    "UsageWebSearchCallsResult=usage_web_search_calls_result "
+    "User=user "
+    "UserDeleteResponse=user_delete_response "
+    "UserMessageInputText=user_message_input_text "
+    "UserMessageItem=user_message_item "
+    "UserMessageItemContentItem=user_message_item "
+    "UserMessageQuotedText=user_message_quoted_text "
+    "UserProjects=user "
+    "UserProjectsDataItem=user "
+    "UserRoleAssignment=user_role_assignment "
+    "UserUser=user "
+    "VadConfigParam=vad_config_param "
+    "ValidateGraderResponse=validate_grader_response "
+    "ValidateGraderResponseGrader=validate_grader_response "
+    "VectorStoreExpirationAfter=vector_store_expiration_after "
+    "VectorStoreExpirationAfterParam=vector_store_expiration_after_param "
+    "VectorStoreFileBatchObject=vector_store_file_batch_object "
+    "VectorStoreFileBatchObjectFileCounts=vector_store_file_batch_object "
+    "VectorStoreFileObject=vector_store_file_object "
+    "VectorStoreFileObjectChunkingStrategy=vector_store_file_object "
+    "VectorStoreFileObjectLastError=vector_store_file_object "
+    "VectorStoreObject=vector_store_object "
+    "VectorStoreObjectFileCounts=vector_store_object "
+    "VectorStoreSearchResultContentObject=vector_store_search_result_content_object "
+    "VectorStoreSearchResultItem=vector_store_search_result_item "
+    "Verbosity=verbosity "
+    "VideoCharacterResource=video_character_resource "
+    "VideoModel=video_model "
+    "VideoModelParam=video_model_param "
+    "VideoReferenceInputParam=video_reference_input_param_param "
+    "VideoResource=video_resource "
+    "VideoSize=video_size "
+    "VideoStatus=video_status "
+    "VoiceConsentDeletedResource=voice_consent_deleted_resource "
+    "VoiceConsentResource=voice_consent_resource "
+    "VoiceIdsOrCustomVoiceParam=voice_ids_or_custom_voice_param "
+    "VoiceIdsOrCustomVoiceVariant2Param=voice_ids_or_custom_voice_param "
+    "VoiceIdsShared=voice_ids_shared "
+    "VoiceIdsSharedParam=voice_ids_shared_param "
+    "VoiceResource=voice_resource "
+    "WaitParam=wait_param_param "
+    "WebSearchActionFind=web_search_action_find "
+    "WebSearchActionFindParam=web_search_action_find_param "
+    "WebSearchActionOpenPage=web_search_action_open_page "
+    "WebSearchActionOpenPageParam=web_search_action_open_page_param "
+    "WebSearchActionSearch=web_search_action_search "
+    "WebSearchActionSearchParam=web_search_action_search_param "
+    "WebSearchActionSearchSourcesItem=web_search_action_search "
+    "WebSearchActionSearchSourcesItemParam=web_search_action_search_param "
+    "WebSearchApproximateLocation=web_search_approximate_location "
+    "WebSearchApproximateLocationVariant1Param=web_search_approximate_location_param "
+    "WebSearchLocationParam=web_search_location_param "
+    "WebSearchPreviewTool=web_search_preview_tool "
+    "WebSearchPreviewToolParam=web_search_preview_tool_param "
+    "WebSearchTool=web_search_tool "
+    "WebSearchToolCall=web_search_tool_call "
+    "WebSearchToolCallAction=web_search_tool_call "
+    "WebSearchToolCallParam=web_search_tool_call_param "
+    "WebSearchToolFilters=web_search_tool "
+    "WebSearchToolFiltersVariant1Param=web_search_tool_param "
+    "WebSearchToolParam=web_search_tool_param "
+    "WidgetMessageItem=widget_message_item "
+    "WorkflowParam=workflow_param_param "
+    "WorkflowTracingParam=workflow_tracing_param_param "
+    "APIKeyCreateResponse=service_account_api_key_body:ServiceAccountApiKeyBody "
+    "APIKeyDeleteResponse=project_api_key_delete_response:ProjectApiKeyDeleteResponse "
+    "AdminAPIKey=admin_api_key:AdminApiKey "
+    "AdminAPIKeyCreateResponse=admin_api_key_create_response:AdminApiKeyCreateResponse "
+    "AdminAPIKeyDeleteResponse=admin_organization_admin_api_keys_delete_response:AdminApiKeysDeleteResponse "
+    "Assistant=assistant_object:AssistantObject "
+    "AssistantDeleted=delete_assistant_response:DeleteAssistantResponse "
+    "AuditLogListResponse=audit_log:AuditLog "
+    "BetaCompactedResponse=beta_compact_resource:BetaCompactResource "
+    "BetaResponseItem=beta_item_resource:BetaItemResource "
+    "CertificateDeleteResponse=delete_certificate_response:DeleteCertificateResponse "
+    "ChatCompletion=create_chat_completion_response:CreateChatCompletionResponse "
+    "ChatCompletionStoreMessage=chat_completions_messages_list_response:GetChatCompletionMessagesItem "
+    "ChatKitThread=thread_resource:ThreadResource "
+    "ChatSession=chat_session_resource:ChatSessionResource "
+    "ClientSecretCreateResponse=realtime_create_client_secret_response:RealtimeCreateClientSecretResponse "
+    "CompactedResponse=compact_resource:CompactResource "
+    "Completion=create_completion_response:CreateCompletionResponse "
+    "ContainerCreateResponse=container_resource:ContainerResource "
+    "ContainerListResponse=container_resource:ContainerResource "
+    "ContainerRetrieveResponse=container_resource:ContainerResource "
+    "ContentProvenanceCheck=provenance_resource:ProvenanceResource "
+    "Conversation=conversation_resource:ConversationResource "
+    "ConversationDeletedResource=deleted_conversation_resource:DeletedConversationResource "
+    "DeletedSkill=deleted_skill_resource:DeletedSkillResource "
+    "DeletedSkillVersion=deleted_skill_version_resource:DeletedSkillVersionResource "
+    "EvalCreateResponse=eval:Eval "
+    "EvalDeleteResponse=evals_delete_response:DeleteEvalResponse "
+    "EvalListResponse=eval:Eval "
+    "EvalRetrieveResponse=eval:Eval "
+    "EvalUpdateResponse=eval:Eval "
+    "FileContentResponse=vector_stores_files_content_response:RetrieveVectorStoreFileContentItem "
+    "FileCreateResponse=container_file_resource:ContainerFileResource "
+    "FileDeleted=delete_file_response:DeleteFileResponse "
+    "FileListResponse=container_file_resource:ContainerFileResource "
+    "FileObject=open_ai_file:OpenAIFile "
+    "FileRetrieveResponse=container_file_resource:ContainerFileResource "
+    "GraderRunResponse=run_grader_response:RunGraderResponse "
+    "GraderValidateResponse=validate_grader_response:ValidateGraderResponse "
+    "GroupUpdateResponse=group_resource_with_success:GroupResourceWithSuccess "
+    "MessageDeleted=delete_message_response:DeleteMessageResponse "
+    "ModelDeleted=delete_model_response:DeleteModelResponse "
+    "ModerationCreateResponse=create_moderation_response:CreateModerationResponse "
+    "OrganizationGroupUser=group_user:GroupUser "
+    "OrganizationSpendAlertDeleted=organization_spend_alert_deleted_resource:OrganizationSpendAlertDeletedResource "
+    "OrganizationSpendLimit=organization_spend_limit_resource:OrganizationSpendLimitResource "
+    "OrganizationSpendLimitDeleted=organization_spend_limit_deleted_resource:OrganizationSpendLimitDeletedResource "
+    "OrganizationUser=user:User "
+    "OutputItemListResponse=eval_run_output_item:EvalRunOutputItem "
+    "OutputItemRetrieveResponse=eval_run_output_item:EvalRunOutputItem "
+    "PermissionCreateResponse=fine_tuning_checkpoint_permission:FineTuningCheckpointPermission "
+    "PermissionDeleteResponse=delete_fine_tuning_checkpoint_permission_response:DeleteFineTuningCheckpointPermissionResponse "
+    "PermissionListResponse=fine_tuning_checkpoint_permission:FineTuningCheckpointPermission "
+    "ProjectAPIKey=project_api_key:ProjectApiKey "
+    "ProjectModelPermissionsDeleted=project_model_permissions_delete_response:ProjectModelPermissionsDeleteResponse "
+    "ProjectSpendAlertDeleted=project_spend_alert_deleted_resource:ProjectSpendAlertDeletedResource "
+    "ProjectSpendLimit=project_spend_limit_resource:ProjectSpendLimitResource "
+    "ProjectSpendLimitDeleted=project_spend_limit_deleted_resource:ProjectSpendLimitDeletedResource "
+    "ResponseItem=item_resource:ItemResource "
+    "RoleListResponse=assigned_role_details:AssignedRoleDetails "
+    "RoleRetrieveResponse=assigned_role_details:AssignedRoleDetails "
+    "Run=run_object:RunObject "
+    "RunCancelResponse=eval_run:EvalRun "
+    "RunCreateResponse=eval_run:EvalRun "
+    "RunDeleteResponse=evals_runs_delete_response:DeleteEvalRunResponse "
+    "RunListResponse=eval_run:EvalRun "
+    "RunRetrieveResponse=eval_run:EvalRun "
+    "RunStep=run_step_object:RunStepObject "
+    "ServiceAccountCreateResponse=project_service_account_create_response:ProjectServiceAccountCreateResponse "
+    "ServiceAccountDeleteResponse=project_service_account_delete_response:ProjectServiceAccountDeleteResponse "
+    "SessionCreateResponse=realtime_session_create_response:RealtimeSessionCreateResponse "
+    "Skill=skill_resource:SkillResource "
+    "SkillVersion=skill_version_resource:SkillVersionResource "
+    "Thread=thread_object:ThreadObject "
+    "ThreadDeleteResponse=deleted_thread_resource:DeletedThreadResource "
+    "ThreadDeleted=delete_thread_response:DeleteThreadResponse "
+    "Transcription=audio_transcriptions_create_response:CreateTranscriptionResponse "
+    "TranscriptionSession=realtime_transcription_session_create_response:RealtimeTranscriptionSessionCreateResponse "
+    "Translation=audio_translations_create_response:CreateTranslationResponse "
+    "UsageAudioSpeechesResponse=usage_response:UsageResponse "
+    "UsageAudioTranscriptionsResponse=usage_response:UsageResponse "
+    "UsageCodeInterpreterSessionsResponse=usage_response:UsageResponse "
+    "UsageCompletionsResponse=usage_response:UsageResponse "
+    "UsageCostsResponse=usage_response:UsageResponse "
+    "UsageEmbeddingsResponse=usage_response:UsageResponse "
+    "UsageFileSearchCallsResponse=usage_response:UsageResponse "
+    "UsageImagesResponse=usage_response:UsageResponse "
+    "UsageModerationsResponse=usage_response:UsageResponse "
+    "UsageVectorStoresResponse=usage_response:UsageResponse "
+    "UsageWebSearchCallsResponse=usage_response:UsageResponse "
+    "UserCreateResponse=group_user_assignment:GroupUserAssignment "
+    "UserRetrieveResponse=group_member_user:GroupMemberUser "
+    "VectorStore=vector_store_object:VectorStoreObject "
+    "VectorStoreDeleted=delete_vector_store_response:DeleteVectorStoreResponse "
+    "VectorStoreFile=vector_store_file_object:VectorStoreFileObject "
+    "VectorStoreFileBatch=vector_store_file_batch_object:VectorStoreFileBatchObject "
+    "VectorStoreFileDeleted=delete_vector_store_file_response:DeleteVectorStoreFileResponse "
+    "VectorStoreSearchResponse=vector_store_search_result_item:VectorStoreSearchResultItem "
+    "Video=video_resource:VideoResource "
+    "VideoCreateCharacterResponse=video_character_resource:VideoCharacterResource "
+    "VideoDeleteResponse=deleted_video_resource:DeletedVideoResource "
+    "VideoGetCharacterResponse=video_character_resource:VideoCharacterResource "
+    "Voice=voice_resource:VoiceResource "
+    "VoiceConsent=voice_consent_resource:VoiceConsentResource "
+    "VoiceConsentDeleted=voice_consent_deleted_resource:VoiceConsentDeletedResource "
+    "UnknownVariant=_union"
+)
+_modules: dict[str, str] = {}
 
-_MODULES: dict[str, str] = {
-    "ActiveStatus": "active_status",
-    "AdditionalTools": "additional_tools",
-    "AdditionalToolsItemParam": "additional_tools_item_param_param",
-    "AdminApiKey": "admin_api_key",
-    "AdminApiKeyCreateResponse": "admin_api_key_create_response",
-    "AdminApiKeyOwner": "admin_api_key",
-    "AdminApiKeysDeleteResponse": "admin_organization_admin_api_keys_delete_response",
-    "Annotation": "annotation",
-    "AnnotationParam": "annotation_param",
-    "ApplyPatchCallOutputStatus": "apply_patch_call_output_status",
-    "ApplyPatchCallOutputStatusParam": "apply_patch_call_output_status_param",
-    "ApplyPatchCallStatus": "apply_patch_call_status",
-    "ApplyPatchCallStatusParam": "apply_patch_call_status_param",
-    "ApplyPatchCreateFileOperation": "apply_patch_create_file_operation",
-    "ApplyPatchCreateFileOperationParam": "apply_patch_create_file_operation_param_param",
-    "ApplyPatchDeleteFileOperation": "apply_patch_delete_file_operation",
-    "ApplyPatchDeleteFileOperationParam": "apply_patch_delete_file_operation_param_param",
-    "ApplyPatchOperationParam": "apply_patch_operation_param_param",
-    "ApplyPatchToolCall": "apply_patch_tool_call",
-    "ApplyPatchToolCallItemParam": "apply_patch_tool_call_item_param_param",
-    "ApplyPatchToolCallOperation": "apply_patch_tool_call",
-    "ApplyPatchToolCallOutput": "apply_patch_tool_call_output",
-    "ApplyPatchToolCallOutputItemParam": "apply_patch_tool_call_output_item_param_param",
-    "ApplyPatchToolParam": "apply_patch_tool_param_param",
-    "ApplyPatchUpdateFileOperation": "apply_patch_update_file_operation",
-    "ApplyPatchUpdateFileOperationParam": "apply_patch_update_file_operation_param_param",
-    "ApproximateLocation": "approximate_location",
-    "ApproximateLocationParam": "approximate_location_param",
-    "AssignedRoleDetails": "assigned_role_details",
-    "AssignedRoleDetailsAssignmentSourcesItem": "assigned_role_details",
-    "AssistantMessageItem": "assistant_message_item",
-    "AssistantObject": "assistant_object",
-    "AssistantObjectToolResources": "assistant_object",
-    "AssistantObjectToolResourcesCodeInterpreter": "assistant_object",
-    "AssistantObjectToolResourcesFileSearch": "assistant_object",
-    "AssistantObjectToolsItem": "assistant_object",
-    "AssistantToolsCode": "assistant_tools_code",
-    "AssistantToolsCodeParam": "assistant_tools_code_param",
-    "AssistantToolsFileSearch": "assistant_tools_file_search",
-    "AssistantToolsFileSearchFileSearch": "assistant_tools_file_search",
-    "AssistantToolsFileSearchFileSearchParam": "assistant_tools_file_search_param",
-    "AssistantToolsFileSearchParam": "assistant_tools_file_search_param",
-    "AssistantToolsFileSearchTypeOnly": "assistant_tools_file_search_type_only",
-    "AssistantToolsFileSearchTypeOnlyParam": "assistant_tools_file_search_type_only_param",
-    "AssistantToolsFunction": "assistant_tools_function",
-    "AssistantToolsFunctionParam": "assistant_tools_function_param",
-    "AssistantsApiResponseFormatOption": "assistants_api_response_format_option",
-    "AssistantsApiResponseFormatOptionParam": "assistants_api_response_format_option_param",
-    "AssistantsApiToolChoiceOptionParam": "assistants_api_tool_choice_option_param",
-    "AssistantsNamedToolChoice": "assistants_named_tool_choice",
-    "AssistantsNamedToolChoiceFunction": "assistants_named_tool_choice",
-    "AssistantsNamedToolChoiceFunctionParam": "assistants_named_tool_choice_param",
-    "AssistantsNamedToolChoiceParam": "assistants_named_tool_choice_param",
-    "Attachment": "attachment",
-    "AttachmentType": "attachment_type",
-    "AudioTranscriptionParam": "audio_transcription_param",
-    "AudioTranscriptionResponse": "audio_transcription_response",
-    "AuditLog": "audit_log",
-    "AuditLogActor": "audit_log_actor",
-    "AuditLogActorApiKey": "audit_log_actor_api_key",
-    "AuditLogActorServiceAccount": "audit_log_actor_service_account",
-    "AuditLogActorSession": "audit_log_actor_session",
-    "AuditLogActorUser": "audit_log_actor_user",
-    "AuditLogApiKeyCreated": "audit_log",
-    "AuditLogApiKeyCreatedData": "audit_log",
-    "AuditLogApiKeyDeleted": "audit_log",
-    "AuditLogApiKeyUpdated": "audit_log",
-    "AuditLogApiKeyUpdatedChangesRequested": "audit_log",
-    "AuditLogCertificateCreated": "audit_log",
-    "AuditLogCertificateDeleted": "audit_log",
-    "AuditLogCertificateUpdated": "audit_log",
-    "AuditLogCertificatesActivated": "audit_log",
-    "AuditLogCertificatesActivatedCertificatesItem": "audit_log",
-    "AuditLogCertificatesDeactivated": "audit_log",
-    "AuditLogCertificatesDeactivatedCertificatesItem": "audit_log",
-    "AuditLogCheckpointPermissionCreated": "audit_log",
-    "AuditLogCheckpointPermissionCreatedData": "audit_log",
-    "AuditLogCheckpointPermissionDeleted": "audit_log",
-    "AuditLogEventType": "audit_log_event_type",
-    "AuditLogExternalKeyRegistered": "audit_log",
-    "AuditLogExternalKeyRemoved": "audit_log",
-    "AuditLogGroupCreated": "audit_log",
-    "AuditLogGroupCreatedData": "audit_log",
-    "AuditLogGroupDeleted": "audit_log",
-    "AuditLogGroupUpdated": "audit_log",
-    "AuditLogGroupUpdatedChangesRequested": "audit_log",
-    "AuditLogInviteAccepted": "audit_log",
-    "AuditLogInviteDeleted": "audit_log",
-    "AuditLogInviteSent": "audit_log",
-    "AuditLogInviteSentData": "audit_log",
-    "AuditLogIpAllowlistConfigActivated": "audit_log",
-    "AuditLogIpAllowlistConfigActivatedConfigsItem": "audit_log",
-    "AuditLogIpAllowlistConfigDeactivated": "audit_log",
-    "AuditLogIpAllowlistConfigDeactivatedConfigsItem": "audit_log",
-    "AuditLogIpAllowlistCreated": "audit_log",
-    "AuditLogIpAllowlistDeleted": "audit_log",
-    "AuditLogIpAllowlistUpdated": "audit_log",
-    "AuditLogLoginFailed": "audit_log",
-    "AuditLogLogoutFailed": "audit_log",
-    "AuditLogOrganizationUpdated": "audit_log",
-    "AuditLogOrganizationUpdatedChangesRequested": "audit_log",
-    "AuditLogProject": "audit_log",
-    "AuditLogProjectArchived": "audit_log",
-    "AuditLogProjectCreated": "audit_log",
-    "AuditLogProjectCreatedData": "audit_log",
-    "AuditLogProjectDeleted": "audit_log",
-    "AuditLogProjectUpdated": "audit_log",
-    "AuditLogProjectUpdatedChangesRequested": "audit_log",
-    "AuditLogRateLimitDeleted": "audit_log",
-    "AuditLogRateLimitUpdated": "audit_log",
-    "AuditLogRateLimitUpdatedChangesRequested": "audit_log",
-    "AuditLogRoleAssignmentCreated": "audit_log",
-    "AuditLogRoleAssignmentDeleted": "audit_log",
-    "AuditLogRoleBoundToResource": "audit_log",
-    "AuditLogRoleCreated": "audit_log",
-    "AuditLogRoleDeleted": "audit_log",
-    "AuditLogRoleUnboundFromResource": "audit_log",
-    "AuditLogRoleUpdated": "audit_log",
-    "AuditLogRoleUpdatedChangesRequested": "audit_log",
-    "AuditLogScimDisabled": "audit_log",
-    "AuditLogScimEnabled": "audit_log",
-    "AuditLogServiceAccountCreated": "audit_log",
-    "AuditLogServiceAccountCreatedData": "audit_log",
-    "AuditLogServiceAccountDeleted": "audit_log",
-    "AuditLogServiceAccountUpdated": "audit_log",
-    "AuditLogServiceAccountUpdatedChangesRequested": "audit_log",
-    "AuditLogUserAdded": "audit_log",
-    "AuditLogUserAddedData": "audit_log",
-    "AuditLogUserDeleted": "audit_log",
-    "AuditLogUserUpdated": "audit_log",
-    "AuditLogUserUpdatedChangesRequested": "audit_log",
-    "AuditLogWorkloadIdentityProviderCreated": "audit_log",
-    "AuditLogWorkloadIdentityProviderDeleted": "audit_log",
-    "AuditLogWorkloadIdentityProviderMappingCreated": "audit_log",
-    "AuditLogWorkloadIdentityProviderMappingDeleted": "audit_log",
-    "AuditLogWorkloadIdentityProviderMappingUpdated": "audit_log",
-    "AuditLogWorkloadIdentityProviderUpdated": "audit_log",
-    "AutoChunkingStrategyRequestParam": "auto_chunking_strategy_request_param_param",
-    "AutoCodeInterpreterToolParam": "auto_code_interpreter_tool_param_param",
-    "AutoCodeInterpreterToolParamNetworkPolicy": "auto_code_interpreter_tool_param",
-    "AutomaticThreadTitlingParam": "automatic_thread_titling_param_param",
-    "Batch": "batch",
-    "BatchError": "batch_error",
-    "BatchErrors": "batch",
-    "BatchFileExpirationAfterParam": "batch_file_expiration_after_param",
-    "BatchRequestCounts": "batch_request_counts",
-    "BatchUsage": "batch",
-    "BatchUsageInputTokensDetails": "batch",
-    "BatchUsageOutputTokensDetails": "batch",
-    "BetaAdditionalTools": "beta_additional_tools",
-    "BetaAdditionalToolsItemParam": "beta_additional_tools_item_param_param",
-    "BetaAgentMessage": "beta_agent_message",
-    "BetaAgentMessageContentItem": "beta_agent_message",
-    "BetaAgentMessageItemParam": "beta_agent_message_item_param_param",
-    "BetaAgentMessageItemParamContentItem": "beta_agent_message_item_param",
-    "BetaAgentTag": "beta_agent_tag",
-    "BetaAgentTagParam": "beta_agent_tag_params",
-    "BetaAgentTagParam2": "beta_agent_tag_param_param",
-    "BetaAnnotation": "beta_annotation",
-    "BetaAnnotationParam": "beta_annotation_param",
-    "BetaApplyPatchCallOutputStatus": "beta_apply_patch_call_output_status",
-    "BetaApplyPatchCallOutputStatusParam": "beta_apply_patch_call_output_status_param",
-    "BetaApplyPatchCallStatus": "beta_apply_patch_call_status",
-    "BetaApplyPatchCallStatusParam": "beta_apply_patch_call_status_param",
-    "BetaApplyPatchCreateFileOperation": "beta_apply_patch_create_file_operation",
-    "BetaApplyPatchCreateFileOperationParam": "beta_apply_patch_create_file_operation_param_param",
-    "BetaApplyPatchDeleteFileOperation": "beta_apply_patch_delete_file_operation",
-    "BetaApplyPatchDeleteFileOperationParam": "beta_apply_patch_delete_file_operation_param_param",
-    "BetaApplyPatchOperationParam": "beta_apply_patch_operation_param_param",
-    "BetaApplyPatchToolCall": "beta_apply_patch_tool_call",
-    "BetaApplyPatchToolCallItemParam": "beta_apply_patch_tool_call_item_param_param",
-    "BetaApplyPatchToolCallOperation": "beta_apply_patch_tool_call",
-    "BetaApplyPatchToolCallOutput": "beta_apply_patch_tool_call_output",
-    "BetaApplyPatchToolCallOutputItemParam": "beta_apply_patch_tool_call_output_item_param_param",
-    "BetaApplyPatchToolParam": "beta_apply_patch_tool_param_param",
-    "BetaApplyPatchUpdateFileOperation": "beta_apply_patch_update_file_operation",
-    "BetaApplyPatchUpdateFileOperationParam": "beta_apply_patch_update_file_operation_param_param",
-    "BetaApproximateLocation": "beta_approximate_location",
-    "BetaApproximateLocationParam": "beta_approximate_location_param",
-    "BetaAutoCodeInterpreterToolParam": "beta_auto_code_interpreter_tool_param_param",
-    "BetaAutoCodeInterpreterToolParamNetworkPolicy": "beta_auto_code_interpreter_tool_param",
-    "BetaCallableToolAllowedCaller": "beta_callable_tool_allowed_caller",
-    "BetaClickButtonType": "beta_click_button_type",
-    "BetaClickParam": "beta_click_param_param",
-    "BetaCodeInterpreterOutputImage": "beta_code_interpreter_output_image",
-    "BetaCodeInterpreterOutputImageParam": "beta_code_interpreter_output_image_param",
-    "BetaCodeInterpreterOutputLogs": "beta_code_interpreter_output_logs",
-    "BetaCodeInterpreterOutputLogsParam": "beta_code_interpreter_output_logs_param",
-    "BetaCodeInterpreterTool": "beta_code_interpreter_tool",
-    "BetaCodeInterpreterToolCall": "beta_code_interpreter_tool_call",
-    "BetaCodeInterpreterToolCallOutputsItem": "beta_code_interpreter_tool_call",
-    "BetaCodeInterpreterToolCallParam": "beta_code_interpreter_tool_call_param",
-    "BetaCodeInterpreterToolParam": "beta_code_interpreter_tool_param",
-    "BetaCompactResource": "beta_compact_resource",
-    "BetaCompactionBody": "beta_compaction_body",
-    "BetaCompactionSummaryItemParam": "beta_compaction_summary_item_param_param",
-    "BetaCompactionTriggerItemParam": "beta_compaction_trigger_item_param_param",
-    "BetaComparisonFilter": "beta_comparison_filter",
-    "BetaComparisonFilterParam": "beta_comparison_filter_param",
-    "BetaCompoundFilter": "beta_compound_filter",
-    "BetaCompoundFilterFiltersItem": "beta_compound_filter",
-    "BetaCompoundFilterParam": "beta_compound_filter_param",
-    "BetaComputerAction": "beta_computer_action",
-    "BetaComputerActionParam": "beta_computer_action_param",
-    "BetaComputerCallOutputItemParam": "beta_computer_call_output_item_param_param",
-    "BetaComputerCallOutputStatus": "beta_computer_call_output_status",
-    "BetaComputerCallSafetyCheckParam": "beta_computer_call_safety_check_param_param",
-    "BetaComputerEnvironment": "beta_computer_environment",
-    "BetaComputerScreenshotContent": "beta_computer_screenshot_content",
-    "BetaComputerScreenshotImage": "beta_computer_screenshot_image",
-    "BetaComputerScreenshotImageParam": "beta_computer_screenshot_image_param",
-    "BetaComputerTool": "beta_computer_tool",
-    "BetaComputerToolCall": "beta_computer_tool_call",
-    "BetaComputerToolCallOutputResource": "beta_computer_tool_call_output_resource",
-    "BetaComputerToolCallParam": "beta_computer_tool_call_param",
-    "BetaComputerToolParam": "beta_computer_tool_param",
-    "BetaComputerUsePreviewTool": "beta_computer_use_preview_tool",
-    "BetaComputerUsePreviewToolParam": "beta_computer_use_preview_tool_param",
-    "BetaContainerAutoParam": "beta_container_auto_param_param",
-    "BetaContainerAutoParamNetworkPolicy": "beta_container_auto_param",
-    "BetaContainerAutoParamSkillsItem": "beta_container_auto_param",
-    "BetaContainerFileCitationBody": "beta_container_file_citation_body",
-    "BetaContainerFileCitationBodyParam": "beta_container_file_citation_body_param",
-    "BetaContainerFileCitationParam": "beta_container_file_citation_param_param",
-    "BetaContainerMemoryLimit": "beta_container_memory_limit",
-    "BetaContainerNetworkPolicyAllowlistParam": "beta_container_network_policy_allowlist_param_param",
-    "BetaContainerNetworkPolicyDisabledParam": "beta_container_network_policy_disabled_param_param",
-    "BetaContainerNetworkPolicyDomainSecretParam": "beta_container_network_policy_domain_secret_param_param",
-    "BetaContainerReferenceParam": "beta_container_reference_param_param",
-    "BetaContainerReferenceResource": "beta_container_reference_resource",
-    "BetaContextManagementParam": "beta_context_management_param_param",
-    "BetaConversationParam": "beta_conversation_param_param",
-    "BetaConversationParam2Param": "beta_conversation_param_2_param",
-    "BetaCoordParam": "beta_coord_param_param",
-    "BetaCustomGrammarFormatParam": "beta_custom_grammar_format_param_param",
-    "BetaCustomTextFormatParam": "beta_custom_text_format_param_param",
-    "BetaCustomToolCall": "beta_custom_tool_call",
-    "BetaCustomToolCallOutput": "beta_custom_tool_call_output",
-    "BetaCustomToolCallOutputParam": "beta_custom_tool_call_output_param",
-    "BetaCustomToolCallOutputResource": "beta_custom_tool_call_output_resource",
-    "BetaCustomToolCallParam": "beta_custom_tool_call_param",
-    "BetaCustomToolCallResource": "beta_custom_tool_call_resource",
-    "BetaCustomToolParam": "beta_custom_tool_param_param",
-    "BetaCustomToolParamFormat": "beta_custom_tool_param",
-    "BetaDetailEnum": "beta_detail_enum",
-    "BetaDirectToolCallCaller": "beta_direct_tool_call_caller",
-    "BetaDirectToolCallCallerParam": "beta_direct_tool_call_caller_params",
-    "BetaDirectToolCallCallerParam2": "beta_direct_tool_call_caller_param_param",
-    "BetaDoubleClickAction": "beta_double_click_action",
-    "BetaDoubleClickActionParam": "beta_double_click_action_param",
-    "BetaDragParam": "beta_drag_param_param",
-    "BetaEasyInputMessage": "beta_easy_input_message",
-    "BetaEasyInputMessageParam": "beta_easy_input_message_param",
-    "BetaEncryptedContent": "beta_encrypted_content",
-    "BetaEncryptedContentParam": "beta_encrypted_content_param_param",
-    "BetaFileCitationBody": "beta_file_citation_body",
-    "BetaFileCitationBodyParam": "beta_file_citation_body_param",
-    "BetaFileCitationParam": "beta_file_citation_param_param",
-    "BetaFileDetailEnum": "beta_file_detail_enum",
-    "BetaFileInputDetail": "beta_file_input_detail",
-    "BetaFilePath": "beta_file_path",
-    "BetaFilePathParam": "beta_file_path_param",
-    "BetaFileSearchTool": "beta_file_search_tool",
-    "BetaFileSearchToolCall": "beta_file_search_tool_call",
-    "BetaFileSearchToolCallParam": "beta_file_search_tool_call_param",
-    "BetaFileSearchToolCallResultsItem": "beta_file_search_tool_call",
-    "BetaFileSearchToolCallResultsVariant1ItemParam": "beta_file_search_tool_call_param",
-    "BetaFileSearchToolParam": "beta_file_search_tool_param",
-    "BetaFilters": "beta_filters",
-    "BetaFiltersParam": "beta_filters_param",
-    "BetaFunctionAndCustomToolCallOutput": "beta_function_and_custom_tool_call_output",
-    "BetaFunctionAndCustomToolCallOutputParam": "beta_function_and_custom_tool_call_output_param",
-    "BetaFunctionCallItemStatus": "beta_function_call_item_status",
-    "BetaFunctionCallOutputItemParam": "beta_function_call_output_item_param_param",
-    "BetaFunctionCallOutputItemParamOutputVariant2Item": "beta_function_call_output_item_param",
-    "BetaFunctionCallOutputStatusEnum": "beta_function_call_output_status_enum",
-    "BetaFunctionCallStatus": "beta_function_call_status",
-    "BetaFunctionShellAction": "beta_function_shell_action",
-    "BetaFunctionShellActionParam": "beta_function_shell_action_param_param",
-    "BetaFunctionShellCall": "beta_function_shell_call",
-    "BetaFunctionShellCallEnvironment": "beta_function_shell_call",
-    "BetaFunctionShellCallItemParam": "beta_function_shell_call_item_param_param",
-    "BetaFunctionShellCallItemParamEnvironment": "beta_function_shell_call_item_param",
-    "BetaFunctionShellCallItemStatus": "beta_function_shell_call_item_status",
-    "BetaFunctionShellCallOutput": "beta_function_shell_call_output",
-    "BetaFunctionShellCallOutputContent": "beta_function_shell_call_output_content",
-    "BetaFunctionShellCallOutputContentOutcome": "beta_function_shell_call_output_content",
-    "BetaFunctionShellCallOutputContentParam": "beta_function_shell_call_output_content_param_param",
-    "BetaFunctionShellCallOutputExitOutcome": "beta_function_shell_call_output_exit_outcome",
-    "BetaFunctionShellCallOutputExitOutcomeParam": "beta_function_shell_call_output_exit_outcome_param_param",
-    "BetaFunctionShellCallOutputItemParam": "beta_function_shell_call_output_item_param_param",
-    "BetaFunctionShellCallOutputOutcomeParam": "beta_function_shell_call_output_outcome_param_param",
-    "BetaFunctionShellCallOutputStatusEnum": "beta_function_shell_call_output_status_enum",
-    "BetaFunctionShellCallOutputTimeoutOutcome": "beta_function_shell_call_output_timeout_outcome",
-    "BetaFunctionShellCallOutputTimeoutOutcomeParam": "beta_function_shell_call_output_timeout_outcome_param_param",
-    "BetaFunctionShellCallStatus": "beta_function_shell_call_status",
-    "BetaFunctionShellToolParam": "beta_function_shell_tool_param_param",
-    "BetaFunctionShellToolParamEnvironment": "beta_function_shell_tool_param",
-    "BetaFunctionTool": "beta_function_tool",
-    "BetaFunctionToolCall": "beta_function_tool_call",
-    "BetaFunctionToolCallOutput": "beta_function_tool_call_output",
-    "BetaFunctionToolCallOutputResource": "beta_function_tool_call_output_resource",
-    "BetaFunctionToolCallParam": "beta_function_tool_call_param",
-    "BetaFunctionToolCallResource": "beta_function_tool_call_resource",
-    "BetaFunctionToolParam": "beta_function_tool_params",
-    "BetaFunctionToolParam2": "beta_function_tool_param_param",
-    "BetaGrammarSyntax1": "beta_grammar_syntax1",
-    "BetaHTTPError": "beta_http_error",
-    "BetaHTTPErrorParam": "beta_http_error_param",
-    "BetaHybridSearchOptions": "beta_hybrid_search_options",
-    "BetaHybridSearchOptionsParam": "beta_hybrid_search_options_param",
-    "BetaImageDetail": "beta_image_detail",
-    "BetaImageGenActionEnum": "beta_image_gen_action_enum",
-    "BetaImageGenTool": "beta_image_gen_tool",
-    "BetaImageGenToolCall": "beta_image_gen_tool_call",
-    "BetaImageGenToolCallParam": "beta_image_gen_tool_call_param",
-    "BetaImageGenToolInputImageMask": "beta_image_gen_tool",
-    "BetaImageGenToolInputImageMaskParam": "beta_image_gen_tool_param",
-    "BetaImageGenToolParam": "beta_image_gen_tool_param",
-    "BetaInlineSkillParam": "beta_inline_skill_param_param",
-    "BetaInlineSkillSourceParam": "beta_inline_skill_source_param_param",
-    "BetaInputContent": "beta_input_content",
-    "BetaInputContentParam": "beta_input_content_param",
-    "BetaInputFidelity": "beta_input_fidelity",
-    "BetaInputFileContent": "beta_input_file_content",
-    "BetaInputFileContentParam": "beta_input_file_content_params",
-    "BetaInputFileContentParam2": "beta_input_file_content_param_param",
-    "BetaInputImageContent": "beta_input_image_content",
-    "BetaInputImageContentParam": "beta_input_image_content_param",
-    "BetaInputImageContentParamAutoParam": "beta_input_image_content_param_auto_param_param",
-    "BetaInputItem": "beta_input_item",
-    "BetaInputItemParam": "beta_input_item_param",
-    "BetaInputMessage": "beta_input_message",
-    "BetaInputMessageParam": "beta_input_message_param",
-    "BetaInputMessageResource": "beta_input_message_resource",
-    "BetaInputParam": "beta_input_param_param",
-    "BetaInputTextContent": "beta_input_text_content",
-    "BetaInputTextContentParam": "beta_input_text_content_params",
-    "BetaInputTextContentParam2": "beta_input_text_content_param_param",
-    "BetaItem": "beta_item",
-    "BetaItemField": "beta_item_field",
-    "BetaItemParam": "beta_item_param",
-    "BetaItemReferenceParam": "beta_item_reference_param_param",
-    "BetaItemResource": "beta_item_resource",
-    "BetaKeyPressAction": "beta_key_press_action",
-    "BetaKeyPressActionParam": "beta_key_press_action_param",
-    "BetaLocalEnvironmentParam": "beta_local_environment_param_param",
-    "BetaLocalEnvironmentResource": "beta_local_environment_resource",
-    "BetaLocalShellExecAction": "beta_local_shell_exec_action",
-    "BetaLocalShellExecActionParam": "beta_local_shell_exec_action_param",
-    "BetaLocalShellToolCall": "beta_local_shell_tool_call",
-    "BetaLocalShellToolCallOutput": "beta_local_shell_tool_call_output",
-    "BetaLocalShellToolCallOutputParam": "beta_local_shell_tool_call_output_param",
-    "BetaLocalShellToolCallParam": "beta_local_shell_tool_call_param",
-    "BetaLocalShellToolParam": "beta_local_shell_tool_param_param",
-    "BetaLocalSkillParam": "beta_local_skill_param_param",
-    "BetaLogProb": "beta_log_prob",
-    "BetaLogProbParam": "beta_log_prob_param",
-    "BetaMCPApprovalRequest": "beta_mcp_approval_request",
-    "BetaMCPApprovalRequestParam": "beta_mcp_approval_request_param",
-    "BetaMCPApprovalResponse": "beta_mcp_approval_response",
-    "BetaMCPApprovalResponseParam": "beta_mcp_approval_response_param",
-    "BetaMCPApprovalResponseResource": "beta_mcp_approval_response_resource",
-    "BetaMCPListTools": "beta_mcp_list_tools",
-    "BetaMCPListToolsParam": "beta_mcp_list_tools_param",
-    "BetaMCPListToolsTool": "beta_mcp_list_tools_tool",
-    "BetaMCPListToolsToolParam": "beta_mcp_list_tools_tool_param",
-    "BetaMCPProtocolError": "beta_mcp_protocol_error",
-    "BetaMCPProtocolErrorParam": "beta_mcp_protocol_error_param",
-    "BetaMCPTool": "beta_mcp_tool",
-    "BetaMCPToolCall": "beta_mcp_tool_call",
-    "BetaMCPToolCallError": "beta_mcp_tool_call_error",
-    "BetaMCPToolCallErrorParam": "beta_mcp_tool_call_error_param",
-    "BetaMCPToolCallParam": "beta_mcp_tool_call_param",
-    "BetaMCPToolCallStatus": "beta_mcp_tool_call_status",
-    "BetaMCPToolExecutionError": "beta_mcp_tool_execution_error",
-    "BetaMCPToolExecutionErrorParam": "beta_mcp_tool_execution_error_param",
-    "BetaMCPToolFilter": "beta_mcp_tool_filter",
-    "BetaMCPToolFilterParam": "beta_mcp_tool_filter_param",
-    "BetaMCPToolParam": "beta_mcp_tool_param",
-    "BetaMCPToolRequireApprovalVariant1": "beta_mcp_tool",
-    "BetaMCPToolRequireApprovalVariant1Variant1Param": "beta_mcp_tool_param",
-    "BetaMessage": "beta_message",
-    "BetaMessageContentItem": "beta_message",
-    "BetaMessagePhase": "beta_message_phase",
-    "BetaMessagePhase2": "beta_message_phase_2",
-    "BetaMessageRole": "beta_message_role",
-    "BetaMessageStatus": "beta_message_status",
-    "BetaModelIdsCompactionParam": "beta_model_ids_compaction_param",
-    "BetaModelIdsResponses": "beta_model_ids_responses",
-    "BetaModelIdsResponsesParam": "beta_model_ids_responses_param",
-    "BetaModelIdsShared": "beta_model_ids_shared",
-    "BetaModelIdsSharedParam": "beta_model_ids_shared_param",
-    "BetaModeration": "beta_moderation",
-    "BetaModerationConfigParam": "beta_moderation_config_param_param",
-    "BetaModerationErrorBody": "beta_moderation_error_body",
-    "BetaModerationInput": "beta_moderation",
-    "BetaModerationInputType": "beta_moderation_input_type",
-    "BetaModerationOutput": "beta_moderation",
-    "BetaModerationParam": "beta_moderation_param_param",
-    "BetaModerationPolicyParam": "beta_moderation_policy_param_param",
-    "BetaModerationResultBody": "beta_moderation_result_body",
-    "BetaMoveParam": "beta_move_param_param",
-    "BetaMultiAgentAction": "beta_multi_agent_action",
-    "BetaMultiAgentAction1": "beta_multi_agent_action1",
-    "BetaMultiAgentCall": "beta_multi_agent_call",
-    "BetaMultiAgentCallItemParam": "beta_multi_agent_call_item_param_param",
-    "BetaMultiAgentCallOutput": "beta_multi_agent_call_output",
-    "BetaMultiAgentCallOutputItemParam": "beta_multi_agent_call_output_item_param_param",
-    "BetaMultiAgentParam": "beta_multi_agent_param_param",
-    "BetaNamespaceToolParam": "beta_namespace_tool_param_param",
-    "BetaNamespaceToolParamToolsItem": "beta_namespace_tool_param",
-    "BetaOutputContent": "beta_output_content",
-    "BetaOutputItem": "beta_output_item",
-    "BetaOutputMessage": "beta_output_message",
-    "BetaOutputMessageContent": "beta_output_message_content",
-    "BetaOutputMessageContentParam": "beta_output_message_content_param",
-    "BetaOutputMessageParam": "beta_output_message_param",
-    "BetaOutputTextContent": "beta_output_text_content",
-    "BetaOutputTextContentParam": "beta_output_text_content_params",
-    "BetaOutputTextContentParam2": "beta_output_text_content_param_param",
-    "BetaOutputTextContentParamAnnotationsItem": "beta_output_text_content_param",
-    "BetaPersonalityEnumParam": "beta_personality_enum_param",
-    "BetaProgram": "beta_program",
-    "BetaProgramItemParam": "beta_program_item_param_param",
-    "BetaProgramOutput": "beta_program_output",
-    "BetaProgramOutputItemParam": "beta_program_output_item_param_param",
-    "BetaProgramOutputItemStatus": "beta_program_output_item_status",
-    "BetaProgramOutputStatus": "beta_program_output_status",
-    "BetaProgramToolCallCaller": "beta_program_tool_call_caller",
-    "BetaProgramToolCallCallerParam": "beta_program_tool_call_caller_params",
-    "BetaProgramToolCallCallerParam2": "beta_program_tool_call_caller_param_param",
-    "BetaProgrammaticToolCallingParam": "beta_programmatic_tool_calling_param_param",
-    "BetaPrompt": "beta_prompt",
-    "BetaPromptCacheBreakpointConfig": "beta_prompt_cache_breakpoint_config",
-    "BetaPromptCacheBreakpointConfigParam": "beta_prompt_cache_breakpoint_config_param",
-    "BetaPromptCacheBreakpointParam": "beta_prompt_cache_breakpoint_param_param",
-    "BetaPromptCacheModeEnum": "beta_prompt_cache_mode_enum",
-    "BetaPromptCacheOptions": "beta_prompt_cache_options",
-    "BetaPromptCacheOptionsParam": "beta_prompt_cache_options_param_param",
-    "BetaPromptCacheTTLEnum": "beta_prompt_cache_ttl_enum",
-    "BetaPromptVariant1Param": "beta_prompt_param",
-    "BetaRankerVersionType": "beta_ranker_version_type",
-    "BetaRankingOptions": "beta_ranking_options",
-    "BetaRankingOptionsParam": "beta_ranking_options_param",
-    "BetaReasoning": "beta_reasoning",
-    "BetaReasoningEffort": "beta_reasoning_effort",
-    "BetaReasoningItem": "beta_reasoning_item",
-    "BetaReasoningItemParam": "beta_reasoning_item_param",
-    "BetaReasoningModeEnum": "beta_reasoning_mode_enum",
-    "BetaReasoningModeEnumParam": "beta_reasoning_mode_enum_param",
-    "BetaReasoningParam": "beta_reasoning_param",
-    "BetaReasoningTextContent": "beta_reasoning_text_content",
-    "BetaReasoningTextContentParam": "beta_reasoning_text_content_param",
-    "BetaRefusalContent": "beta_refusal_content",
-    "BetaRefusalContentParam": "beta_refusal_content_param",
-    "BetaResponse": "beta_response",
-    "BetaResponseAudioDeltaEvent": "beta_response_audio_delta_event",
-    "BetaResponseAudioDoneEvent": "beta_response_audio_done_event",
-    "BetaResponseAudioTranscriptDeltaEvent": "beta_response_audio_transcript_delta_event",
-    "BetaResponseAudioTranscriptDoneEvent": "beta_response_audio_transcript_done_event",
-    "BetaResponseCodeInterpreterCallCodeDeltaEvent": "beta_response_code_interpreter_call_code_delta_event",
-    "BetaResponseCodeInterpreterCallCodeDoneEvent": "beta_response_code_interpreter_call_code_done_event",
-    "BetaResponseCodeInterpreterCallCompletedEvent": "beta_response_code_interpreter_call_completed_event",
-    "BetaResponseCodeInterpreterCallInProgressEvent": "beta_response_code_interpreter_call_in_progress_event",
-    "BetaResponseCodeInterpreterCallInterpretingEvent": "beta_response_code_interpreter_call_interpreting_event",
-    "BetaResponseCompletedEvent": "beta_response_completed_event",
-    "BetaResponseContentPartAddedEvent": "beta_response_content_part_added_event",
-    "BetaResponseContentPartDoneEvent": "beta_response_content_part_done_event",
-    "BetaResponseConversation": "beta_response_conversation",
-    "BetaResponseCreatedEvent": "beta_response_created_event",
-    "BetaResponseCustomToolCallInputDeltaEvent": "beta_response_custom_tool_call_input_delta_event",
-    "BetaResponseCustomToolCallInputDoneEvent": "beta_response_custom_tool_call_input_done_event",
-    "BetaResponseError": "beta_response_error",
-    "BetaResponseErrorCode": "beta_response_error_code",
-    "BetaResponseErrorEvent": "beta_response_error_event",
-    "BetaResponseFailedEvent": "beta_response_failed_event",
-    "BetaResponseFileSearchCallCompletedEvent": "beta_response_file_search_call_completed_event",
-    "BetaResponseFileSearchCallInProgressEvent": "beta_response_file_search_call_in_progress_event",
-    "BetaResponseFileSearchCallSearchingEvent": "beta_response_file_search_call_searching_event",
-    "BetaResponseFormatJsonObject": "beta_response_format_json_object",
-    "BetaResponseFormatJsonObjectParam": "beta_response_format_json_object_param",
-    "BetaResponseFormatText": "beta_response_format_text",
-    "BetaResponseFormatTextParam": "beta_response_format_text_param",
-    "BetaResponseFunctionCallArgumentsDeltaEvent": "beta_response_function_call_arguments_delta_event",
-    "BetaResponseFunctionCallArgumentsDoneEvent": "beta_response_function_call_arguments_done_event",
-    "BetaResponseImageGenCallCompletedEvent": "beta_response_image_gen_call_completed_event",
-    "BetaResponseImageGenCallGeneratingEvent": "beta_response_image_gen_call_generating_event",
-    "BetaResponseImageGenCallInProgressEvent": "beta_response_image_gen_call_in_progress_event",
-    "BetaResponseImageGenCallPartialImageEvent": "beta_response_image_gen_call_partial_image_event",
-    "BetaResponseInProgressEvent": "beta_response_in_progress_event",
-    "BetaResponseIncompleteDetails": "beta_response",
-    "BetaResponseIncompleteEvent": "beta_response_incomplete_event",
-    "BetaResponseLogProb": "beta_response_log_prob",
-    "BetaResponseLogProbTopLogprobsItem": "beta_response_log_prob",
-    "BetaResponseMCPCallArgumentsDeltaEvent": "beta_response_mcp_call_arguments_delta_event",
-    "BetaResponseMCPCallArgumentsDoneEvent": "beta_response_mcp_call_arguments_done_event",
-    "BetaResponseMCPCallCompletedEvent": "beta_response_mcp_call_completed_event",
-    "BetaResponseMCPCallFailedEvent": "beta_response_mcp_call_failed_event",
-    "BetaResponseMCPCallInProgressEvent": "beta_response_mcp_call_in_progress_event",
-    "BetaResponseMCPListToolsCompletedEvent": "beta_response_mcp_list_tools_completed_event",
-    "BetaResponseMCPListToolsFailedEvent": "beta_response_mcp_list_tools_failed_event",
-    "BetaResponseMCPListToolsInProgressEvent": "beta_response_mcp_list_tools_in_progress_event",
-    "BetaResponseOutputItemAddedEvent": "beta_response_output_item_added_event",
-    "BetaResponseOutputItemDoneEvent": "beta_response_output_item_done_event",
-    "BetaResponseOutputTextAnnotationAddedEvent": "beta_response_output_text_annotation_added_event",
-    "BetaResponsePromptVariablesValue": "beta_response_prompt_variables",
-    "BetaResponseQueuedEvent": "beta_response_queued_event",
-    "BetaResponseReasoningSummaryPartAddedEvent": "beta_response_reasoning_summary_part_added_event",
-    "BetaResponseReasoningSummaryPartAddedEventPart": "beta_response_reasoning_summary_part_added_event",
-    "BetaResponseReasoningSummaryPartDoneEvent": "beta_response_reasoning_summary_part_done_event",
-    "BetaResponseReasoningSummaryPartDoneEventPart": "beta_response_reasoning_summary_part_done_event",
-    "BetaResponseReasoningSummaryTextDeltaEvent": "beta_response_reasoning_summary_text_delta_event",
-    "BetaResponseReasoningSummaryTextDoneEvent": "beta_response_reasoning_summary_text_done_event",
-    "BetaResponseReasoningTextDeltaEvent": "beta_response_reasoning_text_delta_event",
-    "BetaResponseReasoningTextDoneEvent": "beta_response_reasoning_text_done_event",
-    "BetaResponseRefusalDeltaEvent": "beta_response_refusal_delta_event",
-    "BetaResponseRefusalDoneEvent": "beta_response_refusal_done_event",
-    "BetaResponseShellCallCommandAddedStreamingEvent": "beta_response_shell_call_command_added_streaming_event",
-    "BetaResponseShellCallCommandDeltaStreamingEvent": "beta_response_shell_call_command_delta_streaming_event",
-    "BetaResponseShellCallCommandDoneStreamingEvent": "beta_response_shell_call_command_done_streaming_event",
-    "BetaResponseShellCallOutputContentDeltaStreamingEvent": "beta_response_shell_call_output_content_delta_streaming_event",
-    "BetaResponseShellCallOutputContentDoneStreamingEvent": "beta_response_shell_call_output_content_done_streaming_event",
-    "BetaResponseStreamEvent": "beta_response_stream_event",
-    "BetaResponseStreamOptionsVariant1Param": "beta_response_stream_options_param",
-    "BetaResponseTextDeltaEvent": "beta_response_text_delta_event",
-    "BetaResponseTextDoneEvent": "beta_response_text_done_event",
-    "BetaResponseTextParam": "beta_response_text_param_param",
-    "BetaResponseUsage": "beta_response_usage",
-    "BetaResponseUsageInputTokensDetails": "beta_response_usage",
-    "BetaResponseUsageOutputTokensDetails": "beta_response_usage",
-    "BetaResponseWebSearchCallCompletedEvent": "beta_response_web_search_call_completed_event",
-    "BetaResponseWebSearchCallInProgressEvent": "beta_response_web_search_call_in_progress_event",
-    "BetaResponseWebSearchCallSearchingEvent": "beta_response_web_search_call_searching_event",
-    "BetaScreenshotParam": "beta_screenshot_param_param",
-    "BetaScrollParam": "beta_scroll_param_param",
-    "BetaSearchContentType": "beta_search_content_type",
-    "BetaSearchContextSize": "beta_search_context_size",
-    "BetaServiceTierResponses": "beta_service_tier_responses",
-    "BetaShellCallOutputDelta": "beta_shell_call_output_delta",
-    "BetaSkillReferenceParam": "beta_skill_reference_param_param",
-    "BetaSpecificApplyPatchParam": "beta_specific_apply_patch_param_param",
-    "BetaSpecificFunctionShellParam": "beta_specific_function_shell_param_param",
-    "BetaSpecificProgrammaticToolCallingParam": "beta_specific_programmatic_tool_calling_param_param",
-    "BetaSummaryTextContent": "beta_summary_text_content",
-    "BetaSummaryTextContentParam": "beta_summary_text_content_param",
-    "BetaTextContent": "beta_text_content",
-    "BetaTextResponseFormatConfiguration": "beta_text_response_format_configuration",
-    "BetaTextResponseFormatConfigurationParam": "beta_text_response_format_configuration_param",
-    "BetaTextResponseFormatJsonSchema": "beta_text_response_format_json_schema",
-    "BetaTextResponseFormatJsonSchemaParam": "beta_text_response_format_json_schema_param",
-    "BetaTokenCountsResource": "beta_token_counts_resource",
-    "BetaTool": "beta_tool",
-    "BetaToolCallCaller": "beta_tool_call_caller",
-    "BetaToolCallCallerParam": "beta_tool_call_caller_params",
-    "BetaToolCallCallerParam2": "beta_tool_call_caller_param_param",
-    "BetaToolChoiceAllowed": "beta_tool_choice_allowed",
-    "BetaToolChoiceAllowedParam": "beta_tool_choice_allowed_param",
-    "BetaToolChoiceCustom": "beta_tool_choice_custom",
-    "BetaToolChoiceCustomParam": "beta_tool_choice_custom_param",
-    "BetaToolChoiceFunction": "beta_tool_choice_function",
-    "BetaToolChoiceFunctionParam": "beta_tool_choice_function_param",
-    "BetaToolChoiceMCP": "beta_tool_choice_mcp",
-    "BetaToolChoiceMCPParam": "beta_tool_choice_mcp_param",
-    "BetaToolChoiceOptions": "beta_tool_choice_options",
-    "BetaToolChoiceParam": "beta_tool_choice_param_param",
-    "BetaToolChoiceTypes": "beta_tool_choice_types",
-    "BetaToolChoiceTypesParam": "beta_tool_choice_types_param",
-    "BetaToolParam": "beta_tool_param",
-    "BetaToolSearchCall": "beta_tool_search_call",
-    "BetaToolSearchCallItemParam": "beta_tool_search_call_item_param_param",
-    "BetaToolSearchExecutionType": "beta_tool_search_execution_type",
-    "BetaToolSearchOutput": "beta_tool_search_output",
-    "BetaToolSearchOutputItemParam": "beta_tool_search_output_item_param_param",
-    "BetaToolSearchToolParam": "beta_tool_search_tool_param_param",
-    "BetaTopLogProb": "beta_top_log_prob",
-    "BetaTopLogProbParam": "beta_top_log_prob_param",
-    "BetaTypeParam": "beta_type_param_param",
-    "BetaUrlCitationBody": "beta_url_citation_body",
-    "BetaUrlCitationBodyParam": "beta_url_citation_body_param",
-    "BetaUrlCitationParam": "beta_url_citation_param_param",
-    "BetaVerbosity": "beta_verbosity",
-    "BetaWaitParam": "beta_wait_param_param",
-    "BetaWebSearchActionFind": "beta_web_search_action_find",
-    "BetaWebSearchActionFindParam": "beta_web_search_action_find_param",
-    "BetaWebSearchActionOpenPage": "beta_web_search_action_open_page",
-    "BetaWebSearchActionOpenPageParam": "beta_web_search_action_open_page_param",
-    "BetaWebSearchActionSearch": "beta_web_search_action_search",
-    "BetaWebSearchActionSearchParam": "beta_web_search_action_search_param",
-    "BetaWebSearchActionSearchSourcesItem": "beta_web_search_action_search",
-    "BetaWebSearchActionSearchSourcesItemParam": "beta_web_search_action_search_param",
-    "BetaWebSearchApproximateLocation": "beta_web_search_approximate_location",
-    "BetaWebSearchApproximateLocationVariant1Param": "beta_web_search_approximate_location_param",
-    "BetaWebSearchPreviewTool": "beta_web_search_preview_tool",
-    "BetaWebSearchPreviewToolParam": "beta_web_search_preview_tool_param",
-    "BetaWebSearchTool": "beta_web_search_tool",
-    "BetaWebSearchToolCall": "beta_web_search_tool_call",
-    "BetaWebSearchToolCallAction": "beta_web_search_tool_call",
-    "BetaWebSearchToolCallParam": "beta_web_search_tool_call_param",
-    "BetaWebSearchToolFilters": "beta_web_search_tool",
-    "BetaWebSearchToolFiltersVariant1Param": "beta_web_search_tool_param",
-    "BetaWebSearchToolParam": "beta_web_search_tool_param",
-    "C2PAProvenanceResult": "c2_pa_provenance_result",
-    "C2PAValidationStateApi": "c2_pa_validation_state_api",
-    "CallableToolAllowedCaller": "callable_tool_allowed_caller",
-    "Certificate": "certificate",
-    "CertificateCertificateDetails": "certificate",
-    "ChatCompletionAllowedToolsChoiceParam": "chat_completion_allowed_tools_choice_param",
-    "ChatCompletionAllowedToolsParam": "chat_completion_allowed_tools_param",
-    "ChatCompletionDeleted": "chat_completion_deleted",
-    "ChatCompletionFunctionCallOptionParam": "chat_completion_function_call_option_param",
-    "ChatCompletionFunctionsParam": "chat_completion_functions_param",
-    "ChatCompletionMessageCustomToolCall": "chat_completion_message_custom_tool_call",
-    "ChatCompletionMessageCustomToolCallCustom": "chat_completion_message_custom_tool_call",
-    "ChatCompletionMessageCustomToolCallCustomParam": "chat_completion_message_custom_tool_call_param",
-    "ChatCompletionMessageCustomToolCallParam": "chat_completion_message_custom_tool_call_param",
-    "ChatCompletionMessageToolCall": "chat_completion_message_tool_call",
-    "ChatCompletionMessageToolCallChunk": "chat_completion_message_tool_call_chunk",
-    "ChatCompletionMessageToolCallChunkFunction": "chat_completion_message_tool_call_chunk",
-    "ChatCompletionMessageToolCallFunction": "chat_completion_message_tool_call",
-    "ChatCompletionMessageToolCallFunctionParam": "chat_completion_message_tool_call_param",
-    "ChatCompletionMessageToolCallParam": "chat_completion_message_tool_call_param",
-    "ChatCompletionMessageToolCallsItem": "chat_completion_message_tool_calls",
-    "ChatCompletionModeration": "chat_completion_moderation",
-    "ChatCompletionModerationError": "chat_completion_moderation_error",
-    "ChatCompletionModerationInput": "chat_completion_moderation",
-    "ChatCompletionModerationOutput": "chat_completion_moderation",
-    "ChatCompletionModerationResults": "chat_completion_moderation_results",
-    "ChatCompletionNamedToolChoiceCustomCustomParam": "chat_completion_named_tool_choice_custom_param",
-    "ChatCompletionNamedToolChoiceCustomParam": "chat_completion_named_tool_choice_custom_param",
-    "ChatCompletionNamedToolChoiceFunctionParam": "chat_completion_named_tool_choice_param",
-    "ChatCompletionNamedToolChoiceParam": "chat_completion_named_tool_choice_param",
-    "ChatCompletionRequestAssistantMessageAudioVariant1Param": "chat_completion_request_assistant_message_param",
-    "ChatCompletionRequestAssistantMessageContentPartParam": "chat_completion_request_assistant_message_content_part_param",
-    "ChatCompletionRequestAssistantMessageFunctionCallVariant1Param": "chat_completion_request_assistant_message_param",
-    "ChatCompletionRequestAssistantMessageParam": "chat_completion_request_assistant_message_param",
-    "ChatCompletionRequestDeveloperMessageParam": "chat_completion_request_developer_message_param",
-    "ChatCompletionRequestFunctionMessageParam": "chat_completion_request_function_message_param",
-    "ChatCompletionRequestMessageContentPartAudioInputAudioParam": "chat_completion_request_message_content_part_audio_param",
-    "ChatCompletionRequestMessageContentPartAudioParam": "chat_completion_request_message_content_part_audio_param",
-    "ChatCompletionRequestMessageContentPartFileFileParam": "chat_completion_request_message_content_part_file_param",
-    "ChatCompletionRequestMessageContentPartFileParam": "chat_completion_request_message_content_part_file_param",
-    "ChatCompletionRequestMessageContentPartImage": "chat_completion_request_message_content_part_image",
-    "ChatCompletionRequestMessageContentPartImageImageUrl": "chat_completion_request_message_content_part_image",
-    "ChatCompletionRequestMessageContentPartImageImageUrlParam": "chat_completion_request_message_content_part_image_param",
-    "ChatCompletionRequestMessageContentPartImageParam": "chat_completion_request_message_content_part_image_param",
-    "ChatCompletionRequestMessageContentPartRefusalParam": "chat_completion_request_message_content_part_refusal_param",
-    "ChatCompletionRequestMessageContentPartText": "chat_completion_request_message_content_part_text",
-    "ChatCompletionRequestMessageContentPartTextParam": "chat_completion_request_message_content_part_text_param",
-    "ChatCompletionRequestMessageParam": "chat_completion_request_message_param",
-    "ChatCompletionRequestSystemMessageParam": "chat_completion_request_system_message_param",
-    "ChatCompletionRequestToolMessageParam": "chat_completion_request_tool_message_param",
-    "ChatCompletionRequestUserMessageContentPartParam": "chat_completion_request_user_message_content_part_param",
-    "ChatCompletionRequestUserMessageParam": "chat_completion_request_user_message_param",
-    "ChatCompletionResponseMessage": "chat_completion_response_message",
-    "ChatCompletionResponseMessageAnnotationsItem": "chat_completion_response_message",
-    "ChatCompletionResponseMessageAnnotationsItemUrlCitation": "chat_completion_response_message",
-    "ChatCompletionResponseMessageAudio": "chat_completion_response_message",
-    "ChatCompletionResponseMessageFunctionCall": "chat_completion_response_message",
-    "ChatCompletionStreamOptionsVariant1Param": "chat_completion_stream_options_param",
-    "ChatCompletionStreamResponseDelta": "chat_completion_stream_response_delta",
-    "ChatCompletionStreamResponseDeltaFunctionCall": "chat_completion_stream_response_delta",
-    "ChatCompletionTokenLogprob": "chat_completion_token_logprob",
-    "ChatCompletionTokenLogprobTopLogprobsItem": "chat_completion_token_logprob",
-    "ChatCompletionTool": "chat_completion_tool",
-    "ChatCompletionToolChoiceOptionParam": "chat_completion_tool_choice_option_param",
-    "ChatCompletionToolParam": "chat_completion_tool_param",
-    "ChatSessionAutomaticThreadTitling": "chat_session_automatic_thread_titling",
-    "ChatSessionChatkitConfiguration": "chat_session_chatkit_configuration",
-    "ChatSessionFileUpload": "chat_session_file_upload",
-    "ChatSessionHistory": "chat_session_history",
-    "ChatSessionRateLimits": "chat_session_rate_limits",
-    "ChatSessionResource": "chat_session_resource",
-    "ChatSessionStatus": "chat_session_status",
-    "ChatkitConfigurationParam": "chatkit_configuration_param_param",
-    "ChatkitWorkflow": "chatkit_workflow",
-    "ChatkitWorkflowTracing": "chatkit_workflow_tracing",
-    "ChunkingStrategyRequestParam": "chunking_strategy_request_param_param",
-    "ClickButtonType": "click_button_type",
-    "ClickParam": "click_param_param",
-    "ClientToolCallItem": "client_tool_call_item",
-    "ClientToolCallStatus": "client_tool_call_status",
-    "ClosedStatus": "closed_status",
-    "CodeInterpreterOutputImage": "code_interpreter_output_image",
-    "CodeInterpreterOutputImageParam": "code_interpreter_output_image_param",
-    "CodeInterpreterOutputLogs": "code_interpreter_output_logs",
-    "CodeInterpreterOutputLogsParam": "code_interpreter_output_logs_param",
-    "CodeInterpreterTool": "code_interpreter_tool",
-    "CodeInterpreterToolCall": "code_interpreter_tool_call",
-    "CodeInterpreterToolCallOutputsItem": "code_interpreter_tool_call",
-    "CodeInterpreterToolCallParam": "code_interpreter_tool_call_param",
-    "CodeInterpreterToolParam": "code_interpreter_tool_param",
-    "CompactResource": "compact_resource",
-    "CompactionBody": "compaction_body",
-    "CompactionSummaryItemParam": "compaction_summary_item_param_param",
-    "CompactionTriggerItemParam": "compaction_trigger_item_param_param",
-    "ComparisonFilter": "comparison_filter",
-    "ComparisonFilterParam": "comparison_filter_param",
-    "CompletionUsage": "completion_usage",
-    "CompletionUsageCompletionTokensDetails": "completion_usage",
-    "CompletionUsagePromptTokensDetails": "completion_usage",
-    "CompoundFilter": "compound_filter",
-    "CompoundFilterFiltersItem": "compound_filter",
-    "CompoundFilterParam": "compound_filter_param",
-    "ComputerAction": "computer_action",
-    "ComputerActionParam": "computer_action_param",
-    "ComputerCallOutputItemParam": "computer_call_output_item_param_param",
-    "ComputerCallOutputStatus": "computer_call_output_status",
-    "ComputerCallSafetyCheckParam": "computer_call_safety_check_param_param",
-    "ComputerEnvironment": "computer_environment",
-    "ComputerScreenshotContent": "computer_screenshot_content",
-    "ComputerScreenshotImage": "computer_screenshot_image",
-    "ComputerScreenshotImageParam": "computer_screenshot_image_param",
-    "ComputerTool": "computer_tool",
-    "ComputerToolCall": "computer_tool_call",
-    "ComputerToolCallOutputResource": "computer_tool_call_output_resource",
-    "ComputerToolCallParam": "computer_tool_call_param",
-    "ComputerToolParam": "computer_tool_param",
-    "ComputerUsePreviewTool": "computer_use_preview_tool",
-    "ComputerUsePreviewToolParam": "computer_use_preview_tool_param",
-    "ContainerAutoParam": "container_auto_param_param",
-    "ContainerAutoParamNetworkPolicy": "container_auto_param",
-    "ContainerAutoParamSkillsItem": "container_auto_param",
-    "ContainerFileCitationBody": "container_file_citation_body",
-    "ContainerFileCitationBodyParam": "container_file_citation_body_param",
-    "ContainerFileResource": "container_file_resource",
-    "ContainerMemoryLimit": "container_memory_limit",
-    "ContainerNetworkPolicyAllowlistParam": "container_network_policy_allowlist_param_param",
-    "ContainerNetworkPolicyDisabledParam": "container_network_policy_disabled_param_param",
-    "ContainerNetworkPolicyDomainSecretParam": "container_network_policy_domain_secret_param_param",
-    "ContainerReferenceParam": "container_reference_param_param",
-    "ContainerReferenceResource": "container_reference_resource",
-    "ContainerResource": "container_resource",
-    "ContainerResourceExpiresAfter": "container_resource",
-    "ContainerResourceNetworkPolicy": "container_resource",
-    "ContextManagementParam": "context_management_param_param",
-    "ConversationItem": "conversation_item",
-    "ConversationItemList": "conversation_item_list",
-    "ConversationParam": "conversation_param_param",
-    "ConversationParam2Param": "conversation_param_2_param",
-    "ConversationResource": "conversation_resource",
-    "CoordParam": "coord_param_param",
-    "CostsResult": "costs_result",
-    "CostsResultAmount": "costs_result",
-    "CreateAssistantToolResourcesVariant1CodeInterpreterParam": "beta_assistants_create_params",
-    "CreateAssistantToolResourcesVariant1FileSearchParam": "beta_assistants_create_params",
-    "CreateAssistantToolResourcesVariant1FileSearchVectorStoresItemChunkingStrategyVariant1Param": "beta_assistants_create_params",
-    "CreateAssistantToolResourcesVariant1FileSearchVectorStoresItemChunkingStrategyVariant2Param": "beta_assistants_create_params",
-    "CreateAssistantToolResourcesVariant1FileSearchVectorStoresItemChunkingStrategyVariant2StaticParam": "beta_assistants_create_params",
-    "CreateAssistantToolResourcesVariant1FileSearchVectorStoresItemParam": "beta_assistants_create_params",
-    "CreateAssistantToolResourcesVariant1Param": "beta_assistants_create_params",
-    "CreateChatCompletionAudioParam": "chat_completions_create_params",
-    "CreateChatCompletionResponse": "create_chat_completion_response",
-    "CreateChatCompletionResponseChoicesItem": "create_chat_completion_response",
-    "CreateChatCompletionResponseChoicesItemLogprobs": "create_chat_completion_response",
-    "CreateChatCompletionStreamResponse": "create_chat_completion_stream_response",
-    "CreateChatCompletionStreamResponseChoicesItem": "create_chat_completion_stream_response",
-    "CreateChatCompletionStreamResponseChoicesItemLogprobs": "create_chat_completion_stream_response",
-    "CreateChatCompletionWebSearchOptionsParam": "chat_completions_create_params",
-    "CreateChatCompletionWebSearchOptionsUserLocationParam": "chat_completions_create_params",
-    "CreateCompletionResponse": "create_completion_response",
-    "CreateCompletionResponseChoicesItem": "create_completion_response",
-    "CreateCompletionResponseChoicesItemLogprobs": "create_completion_response",
-    "CreateContainerExpiresAfterParam": "containers_create_params",
-    "CreateEmbeddingResponse": "create_embedding_response",
-    "CreateEmbeddingResponseUsage": "create_embedding_response",
-    "CreateEvalCompletionsRunDataSource": "create_eval_completions_run_data_source",
-    "CreateEvalCompletionsRunDataSourceInputMessages": "create_eval_completions_run_data_source",
-    "CreateEvalCompletionsRunDataSourceInputMessagesItemReference": "create_eval_completions_run_data_source",
-    "CreateEvalCompletionsRunDataSourceInputMessagesTemplate": "create_eval_completions_run_data_source",
-    "CreateEvalCompletionsRunDataSourceInputMessagesTemplateTemplateItem": "create_eval_completions_run_data_source",
-    "CreateEvalCompletionsRunDataSourceInputMessagesVariant1Param": "create_eval_completions_run_data_source_param",
-    "CreateEvalCompletionsRunDataSourceInputMessagesVariant2Param": "create_eval_completions_run_data_source_param",
-    "CreateEvalCompletionsRunDataSourceParam": "create_eval_completions_run_data_source_param",
-    "CreateEvalCompletionsRunDataSourceSamplingParams": "create_eval_completions_run_data_source",
-    "CreateEvalCompletionsRunDataSourceSamplingParamsParam": "create_eval_completions_run_data_source_param",
-    "CreateEvalCompletionsRunDataSourceSamplingParamsResponseFormat": "create_eval_completions_run_data_source",
-    "CreateEvalCompletionsRunDataSourceSource": "create_eval_completions_run_data_source",
-    "CreateEvalCustomDataSourceConfigParam": "create_eval_custom_data_source_config_param",
-    "CreateEvalItemParam": "create_eval_item_param",
-    "CreateEvalItemVariant1Param": "create_eval_item_param",
-    "CreateEvalJsonlRunDataSource": "create_eval_jsonl_run_data_source",
-    "CreateEvalJsonlRunDataSourceParam": "create_eval_jsonl_run_data_source_param",
-    "CreateEvalJsonlRunDataSourceSource": "create_eval_jsonl_run_data_source",
-    "CreateEvalLabelModelGraderParam": "create_eval_label_model_grader_param",
-    "CreateEvalLogsDataSourceConfigParam": "create_eval_logs_data_source_config_param",
-    "CreateEvalResponsesRunDataSource": "create_eval_responses_run_data_source",
-    "CreateEvalResponsesRunDataSourceInputMessages": "create_eval_responses_run_data_source",
-    "CreateEvalResponsesRunDataSourceInputMessagesItemReference": "create_eval_responses_run_data_source",
-    "CreateEvalResponsesRunDataSourceInputMessagesTemplate": "create_eval_responses_run_data_source",
-    "CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplateItem": "create_eval_responses_run_data_source",
-    "CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplateItemChatMessage": "create_eval_responses_run_data_source",
-    "CreateEvalResponsesRunDataSourceInputMessagesVariant1Param": "create_eval_responses_run_data_source_param",
-    "CreateEvalResponsesRunDataSourceInputMessagesVariant1TemplateItemVariant1Param": "create_eval_responses_run_data_source_param",
-    "CreateEvalResponsesRunDataSourceInputMessagesVariant2Param": "create_eval_responses_run_data_source_param",
-    "CreateEvalResponsesRunDataSourceParam": "create_eval_responses_run_data_source_param",
-    "CreateEvalResponsesRunDataSourceSamplingParams": "create_eval_responses_run_data_source",
-    "CreateEvalResponsesRunDataSourceSamplingParamsParam": "create_eval_responses_run_data_source_param",
-    "CreateEvalResponsesRunDataSourceSamplingParamsText": "create_eval_responses_run_data_source",
-    "CreateEvalResponsesRunDataSourceSamplingParamsTextParam": "create_eval_responses_run_data_source_param",
-    "CreateEvalResponsesRunDataSourceSource": "create_eval_responses_run_data_source",
-    "CreateEvalStoredCompletionsDataSourceConfigParam": "create_eval_stored_completions_data_source_config_param",
-    "CreateFineTuningJobHyperparametersParam": "fine_tuning_jobs_create_params",
-    "CreateFineTuningJobIntegrationsItemParam": "fine_tuning_jobs_create_params",
-    "CreateFineTuningJobIntegrationsItemWandbParam": "fine_tuning_jobs_create_params",
-    "CreateMessageRequestAttachmentsVariant1ItemParam": "create_message_request_param",
-    "CreateMessageRequestParam": "create_message_request_param",
-    "CreateModerationInputVariant3ItemVariant1ImageUrlParam": "moderations_create_params",
-    "CreateModerationInputVariant3ItemVariant1Param": "moderations_create_params",
-    "CreateModerationInputVariant3ItemVariant2Param": "moderations_create_params",
-    "CreateModerationResponse": "create_moderation_response",
-    "CreateModerationResponseResultsItem": "create_moderation_response",
-    "CreateModerationResponseResultsItemCategories": "create_moderation_response",
-    "CreateModerationResponseResultsItemCategoryAppliedInputTypes": "create_moderation_response",
-    "CreateModerationResponseResultsItemCategoryScores": "create_moderation_response",
-    "CreateRealtimeClientSecretExpiresAfterParam": "realtime_client_secrets_create_params",
-    "CreateRealtimeSessionClientSecretParam": "beta_realtime_sessions_create_params",
-    "CreateRealtimeSessionInputAudioTranscriptionParam": "beta_realtime_sessions_create_params",
-    "CreateRealtimeSessionToolsItemParam": "beta_realtime_sessions_create_params",
-    "CreateRealtimeSessionTracingVariant2Param": "beta_realtime_sessions_create_params",
-    "CreateRealtimeSessionTurnDetectionParam": "beta_realtime_sessions_create_params",
-    "CreateRealtimeTranscriptionSessionInputAudioNoiseReductionParam": "beta_realtime_transcription_sessions_create_params",
-    "CreateRealtimeTranscriptionSessionTurnDetectionParam": "beta_realtime_transcription_sessions_create_params",
-    "CreateRealtimeTranslationClientSecretExpiresAfterParam": "realtime_translations_client_secrets_create_params",
-    "CreateSpeechResponseStreamEvent": "create_speech_response_stream_event",
-    "CreateThreadAndRunToolResourcesCodeInterpreterParam": "beta_threads_create_and_run_params",
-    "CreateThreadAndRunToolResourcesFileSearchParam": "beta_threads_create_and_run_params",
-    "CreateThreadAndRunToolResourcesParam": "beta_threads_create_and_run_params",
-    "CreateThreadRequestParam": "create_thread_request_param",
-    "CreateThreadToolResourcesVariant1CodeInterpreterParam": "beta_threads_create_params",
-    "CreateThreadToolResourcesVariant1FileSearchParam": "beta_threads_create_params",
-    "CreateThreadToolResourcesVariant1FileSearchVectorStoresItemChunkingStrategyVariant1Param": "beta_threads_create_params",
-    "CreateThreadToolResourcesVariant1FileSearchVectorStoresItemChunkingStrategyVariant2Param": "beta_threads_create_params",
-    "CreateThreadToolResourcesVariant1FileSearchVectorStoresItemChunkingStrategyVariant2StaticParam": "beta_threads_create_params",
-    "CreateThreadToolResourcesVariant1FileSearchVectorStoresItemParam": "beta_threads_create_params",
-    "CreateThreadToolResourcesVariant1Param": "beta_threads_create_params",
-    "CreateTranscriptionResponse": "audio_transcriptions_create_response",
-    "CreateTranscriptionResponseDiarizedJson": "create_transcription_response_diarized_json",
-    "CreateTranscriptionResponseDiarizedJsonUsage": "create_transcription_response_diarized_json",
-    "CreateTranscriptionResponseJson": "create_transcription_response_json",
-    "CreateTranscriptionResponseJsonLogprobsItem": "create_transcription_response_json",
-    "CreateTranscriptionResponseJsonUsage": "create_transcription_response_json",
-    "CreateTranscriptionResponseStreamEvent": "create_transcription_response_stream_event",
-    "CreateTranscriptionResponseVerboseJson": "create_transcription_response_verbose_json",
-    "CreateTranslationResponse": "audio_translations_create_response",
-    "CreateTranslationResponseJson": "create_translation_response_json",
-    "CreateTranslationResponseVerboseJson": "create_translation_response_verbose_json",
-    "CreateVectorStoreFileRequestParam": "create_vector_store_file_request_param",
-    "CustomGrammarFormatParam": "custom_grammar_format_param_param",
-    "CustomTextFormatParam": "custom_text_format_param_param",
-    "CustomToolCall": "custom_tool_call",
-    "CustomToolCallOutput": "custom_tool_call_output",
-    "CustomToolCallOutputParam": "custom_tool_call_output_param",
-    "CustomToolCallOutputResource": "custom_tool_call_output_resource",
-    "CustomToolCallParam": "custom_tool_call_param",
-    "CustomToolCallResource": "custom_tool_call_resource",
-    "CustomToolChatCompletionsCustomFormatVariant1Param": "custom_tool_chat_completions_param",
-    "CustomToolChatCompletionsCustomFormatVariant2GrammarParam": "custom_tool_chat_completions_param",
-    "CustomToolChatCompletionsCustomFormatVariant2Param": "custom_tool_chat_completions_param",
-    "CustomToolChatCompletionsCustomParam": "custom_tool_chat_completions_param",
-    "CustomToolChatCompletionsParam": "custom_tool_chat_completions_param",
-    "CustomToolParam": "custom_tool_param_param",
-    "CustomToolParamFormat": "custom_tool_param",
-    "DeleteAssistantResponse": "delete_assistant_response",
-    "DeleteCertificateResponse": "delete_certificate_response",
-    "DeleteEvalResponse": "evals_delete_response",
-    "DeleteEvalRunResponse": "evals_runs_delete_response",
-    "DeleteFileResponse": "delete_file_response",
-    "DeleteFineTuningCheckpointPermissionResponse": "delete_fine_tuning_checkpoint_permission_response",
-    "DeleteMessageResponse": "delete_message_response",
-    "DeleteModelResponse": "delete_model_response",
-    "DeleteThreadResponse": "delete_thread_response",
-    "DeleteVectorStoreFileResponse": "delete_vector_store_file_response",
-    "DeleteVectorStoreResponse": "delete_vector_store_response",
-    "DeletedConversationResource": "deleted_conversation_resource",
-    "DeletedRoleAssignmentResource": "deleted_role_assignment_resource",
-    "DeletedSkillResource": "deleted_skill_resource",
-    "DeletedSkillVersionResource": "deleted_skill_version_resource",
-    "DeletedThreadResource": "deleted_thread_resource",
-    "DeletedVideoResource": "deleted_video_resource",
-    "DetailEnum": "detail_enum",
-    "DirectToolCallCaller": "direct_tool_call_caller",
-    "DirectToolCallCallerParam": "direct_tool_call_caller_params",
-    "DirectToolCallCallerParam2": "direct_tool_call_caller_param_param",
-    "DoubleClickAction": "double_click_action",
-    "DoubleClickActionParam": "double_click_action_param",
-    "DragParam": "drag_param_param",
-    "EasyInputMessage": "easy_input_message",
-    "EasyInputMessageParam": "easy_input_message_param",
-    "Embedding": "embedding",
-    "Error2": "error_2",
-    "Eval": "eval",
-    "EvalApiError": "eval_api_error",
-    "EvalCustomDataSourceConfig": "eval_custom_data_source_config",
-    "EvalDataSourceConfig": "eval",
-    "EvalGraderPython": "eval_grader_python",
-    "EvalGraderPythonParam": "eval_grader_python_param",
-    "EvalGraderScoreModel": "eval_grader_score_model",
-    "EvalGraderScoreModelParam": "eval_grader_score_model_param",
-    "EvalGraderScoreModelSamplingParams": "eval_grader_score_model",
-    "EvalGraderScoreModelSamplingParamsParam": "eval_grader_score_model_param",
-    "EvalGraderTextSimilarity": "eval_grader_text_similarity",
-    "EvalGraderTextSimilarityParam": "eval_grader_text_similarity_param",
-    "EvalItem": "eval_item",
-    "EvalItemContent": "eval_item_content",
-    "EvalItemContentItem": "eval_item_content_item",
-    "EvalItemContentItemParam": "eval_item_content_item_param",
-    "EvalItemContentOutputText": "eval_item_content_output_text",
-    "EvalItemContentOutputTextParam": "eval_item_content_output_text_param",
-    "EvalItemContentParam": "eval_item_content_param",
-    "EvalItemInputImage": "eval_item_input_image",
-    "EvalItemInputImageParam": "eval_item_input_image_param",
-    "EvalItemParam": "eval_item_param",
-    "EvalJsonlFileContentSource": "eval_jsonl_file_content_source",
-    "EvalJsonlFileContentSourceContentItem": "eval_jsonl_file_content_source",
-    "EvalJsonlFileContentSourceContentItemParam": "eval_jsonl_file_content_source_param",
-    "EvalJsonlFileContentSourceParam": "eval_jsonl_file_content_source_param",
-    "EvalJsonlFileIdSource": "eval_jsonl_file_id_source",
-    "EvalJsonlFileIdSourceParam": "eval_jsonl_file_id_source_param",
-    "EvalLogsDataSourceConfig": "eval_logs_data_source_config",
-    "EvalResponsesSource": "eval_responses_source",
-    "EvalResponsesSourceParam": "eval_responses_source_param",
-    "EvalRun": "eval_run",
-    "EvalRunDataSource": "eval_run",
-    "EvalRunOutputItem": "eval_run_output_item",
-    "EvalRunOutputItemResult": "eval_run_output_item_result",
-    "EvalRunOutputItemSample": "eval_run_output_item",
-    "EvalRunOutputItemSampleInputItem": "eval_run_output_item",
-    "EvalRunOutputItemSampleOutputItem": "eval_run_output_item",
-    "EvalRunOutputItemSampleUsage": "eval_run_output_item",
-    "EvalRunPerModelUsageItem": "eval_run",
-    "EvalRunPerTestingCriteriaResultsItem": "eval_run",
-    "EvalRunResultCounts": "eval_run",
-    "EvalStoredCompletionsDataSourceConfig": "eval_stored_completions_data_source_config",
-    "EvalStoredCompletionsSource": "eval_stored_completions_source",
-    "EvalStoredCompletionsSourceParam": "eval_stored_completions_source_param",
-    "EvalTestingCriteriaItem": "eval",
-    "ExpiresAfterParam": "expires_after_param_param",
-    "FileAnnotation": "file_annotation",
-    "FileAnnotationSource": "file_annotation_source",
-    "FileCitationBody": "file_citation_body",
-    "FileCitationBodyParam": "file_citation_body_param",
-    "FileDetailEnum": "file_detail_enum",
-    "FileExpirationAfterParam": "file_expiration_after_param",
-    "FileInputDetail": "file_input_detail",
-    "FilePath": "file_path",
-    "FilePathParam": "file_path_param",
-    "FileSearchRanker": "file_search_ranker",
-    "FileSearchRankingOptions": "file_search_ranking_options",
-    "FileSearchRankingOptionsParam": "file_search_ranking_options_param",
-    "FileSearchTool": "file_search_tool",
-    "FileSearchToolCall": "file_search_tool_call",
-    "FileSearchToolCallParam": "file_search_tool_call_param",
-    "FileSearchToolCallResultsItem": "file_search_tool_call",
-    "FileSearchToolCallResultsVariant1ItemParam": "file_search_tool_call_param",
-    "FileSearchToolParam": "file_search_tool_param",
-    "FileUploadParam": "file_upload_param_param",
-    "Filters": "filters",
-    "FiltersParam": "filters_param",
-    "FineTuneDPOHyperparameters": "fine_tune_dpo_hyperparameters",
-    "FineTuneDPOHyperparametersParam": "fine_tune_dpo_hyperparameters_param",
-    "FineTuneDPOMethod": "fine_tune_dpo_method",
-    "FineTuneDPOMethodParam": "fine_tune_dpo_method_param",
-    "FineTuneMethod": "fine_tune_method",
-    "FineTuneMethodParam": "fine_tune_method_param",
-    "FineTuneReinforcementHyperparameters": "fine_tune_reinforcement_hyperparameters",
-    "FineTuneReinforcementHyperparametersParam": "fine_tune_reinforcement_hyperparameters_param",
-    "FineTuneReinforcementMethod": "fine_tune_reinforcement_method",
-    "FineTuneReinforcementMethodGrader": "fine_tune_reinforcement_method",
-    "FineTuneReinforcementMethodParam": "fine_tune_reinforcement_method_param",
-    "FineTuneSupervisedHyperparameters": "fine_tune_supervised_hyperparameters",
-    "FineTuneSupervisedHyperparametersParam": "fine_tune_supervised_hyperparameters_param",
-    "FineTuneSupervisedMethod": "fine_tune_supervised_method",
-    "FineTuneSupervisedMethodParam": "fine_tune_supervised_method_param",
-    "FineTuningCheckpointPermission": "fine_tuning_checkpoint_permission",
-    "FineTuningIntegration": "fine_tuning_integration",
-    "FineTuningIntegrationWandb": "fine_tuning_integration",
-    "FineTuningJob": "fine_tuning_job",
-    "FineTuningJobCheckpoint": "fine_tuning_job_checkpoint",
-    "FineTuningJobCheckpointMetrics": "fine_tuning_job_checkpoint",
-    "FineTuningJobError": "fine_tuning_job",
-    "FineTuningJobEvent": "fine_tuning_job_event",
-    "FineTuningJobHyperparameters": "fine_tuning_job",
-    "FunctionAndCustomToolCallOutput": "function_and_custom_tool_call_output",
-    "FunctionAndCustomToolCallOutputParam": "function_and_custom_tool_call_output_param",
-    "FunctionCallItemStatus": "function_call_item_status",
-    "FunctionCallOutputItemParam": "function_call_output_item_param_param",
-    "FunctionCallOutputItemParamOutputVariant2Item": "function_call_output_item_param",
-    "FunctionCallOutputStatusEnum": "function_call_output_status_enum",
-    "FunctionCallStatus": "function_call_status",
-    "FunctionObject": "function_object",
-    "FunctionObjectParam": "function_object_param",
-    "FunctionShellAction": "function_shell_action",
-    "FunctionShellActionParam": "function_shell_action_param_param",
-    "FunctionShellCall": "function_shell_call",
-    "FunctionShellCallEnvironment": "function_shell_call",
-    "FunctionShellCallItemParam": "function_shell_call_item_param_param",
-    "FunctionShellCallItemParamEnvironment": "function_shell_call_item_param",
-    "FunctionShellCallItemStatus": "function_shell_call_item_status",
-    "FunctionShellCallOutput": "function_shell_call_output",
-    "FunctionShellCallOutputContent": "function_shell_call_output_content",
-    "FunctionShellCallOutputContentOutcome": "function_shell_call_output_content",
-    "FunctionShellCallOutputContentParam": "function_shell_call_output_content_param_param",
-    "FunctionShellCallOutputExitOutcome": "function_shell_call_output_exit_outcome",
-    "FunctionShellCallOutputExitOutcomeParam": "function_shell_call_output_exit_outcome_param_param",
-    "FunctionShellCallOutputItemParam": "function_shell_call_output_item_param_param",
-    "FunctionShellCallOutputOutcomeParam": "function_shell_call_output_outcome_param_param",
-    "FunctionShellCallOutputStatusEnum": "function_shell_call_output_status_enum",
-    "FunctionShellCallOutputTimeoutOutcome": "function_shell_call_output_timeout_outcome",
-    "FunctionShellCallOutputTimeoutOutcomeParam": "function_shell_call_output_timeout_outcome_param_param",
-    "FunctionShellCallStatus": "function_shell_call_status",
-    "FunctionShellToolParam": "function_shell_tool_param_param",
-    "FunctionShellToolParamEnvironment": "function_shell_tool_param",
-    "FunctionTool": "function_tool",
-    "FunctionToolCall": "function_tool_call",
-    "FunctionToolCallOutput": "function_tool_call_output",
-    "FunctionToolCallOutputResource": "function_tool_call_output_resource",
-    "FunctionToolCallParam": "function_tool_call_param",
-    "FunctionToolCallResource": "function_tool_call_resource",
-    "FunctionToolParam": "function_tool_params",
-    "FunctionToolParam2": "function_tool_param_param",
-    "GetChatCompletionMessagesItem": "chat_completions_messages_list_response",
-    "GetChatCompletionMessagesItemContentPartsItem": "chat_completions_messages_list_response",
-    "GraderLabelModel": "grader_label_model",
-    "GraderLabelModelParam": "grader_label_model_param",
-    "GraderMulti": "grader_multi",
-    "GraderMultiGraders": "grader_multi",
-    "GraderMultiParam": "grader_multi_param",
-    "GraderPython": "grader_python",
-    "GraderPythonParam": "grader_python_param",
-    "GraderScoreModel": "grader_score_model",
-    "GraderScoreModelParam": "grader_score_model_param",
-    "GraderStringCheck": "grader_string_check",
-    "GraderStringCheckParam": "grader_string_check_param",
-    "GraderTextSimilarity": "grader_text_similarity",
-    "GraderTextSimilarityParam": "grader_text_similarity_param",
-    "GrammarSyntax1": "grammar_syntax1",
-    "Group": "group",
-    "GroupDeletedResource": "group_deleted_resource",
-    "GroupMemberUser": "group_member_user",
-    "GroupResourceWithSuccess": "group_resource_with_success",
-    "GroupResponse": "group_response",
-    "GroupRoleAssignment": "group_role_assignment",
-    "GroupUser": "group_user",
-    "GroupUserAssignment": "group_user_assignment",
-    "GroupUserDeletedResource": "group_user_deleted_resource",
-    "HTTPError": "http_error",
-    "HTTPErrorParam": "http_error_param",
-    "HistoryParam": "history_param_param",
-    "HostedToolPermission": "hosted_tool_permission",
-    "HostedToolPermissionUpdateParam": "hosted_tool_permission_update_param",
-    "HybridSearchOptions": "hybrid_search_options",
-    "HybridSearchOptionsParam": "hybrid_search_options_param",
-    "Image": "image",
-    "ImageDetail": "image_detail",
-    "ImageEditCompletedEvent": "image_edit_completed_event",
-    "ImageEditPartialImageEvent": "image_edit_partial_image_event",
-    "ImageEditStreamEvent": "image_edit_stream_event",
-    "ImageGenActionEnum": "image_gen_action_enum",
-    "ImageGenCompletedEvent": "image_gen_completed_event",
-    "ImageGenInputUsageDetails": "image_gen_input_usage_details",
-    "ImageGenOutputTokensDetails": "image_gen_output_tokens_details",
-    "ImageGenPartialImageEvent": "image_gen_partial_image_event",
-    "ImageGenStreamEvent": "image_gen_stream_event",
-    "ImageGenTool": "image_gen_tool",
-    "ImageGenToolCall": "image_gen_tool_call",
-    "ImageGenToolCallParam": "image_gen_tool_call_param",
-    "ImageGenToolInputImageMask": "image_gen_tool",
-    "ImageGenToolInputImageMaskParam": "image_gen_tool_param",
-    "ImageGenToolParam": "image_gen_tool_param",
-    "ImageGenUsage": "image_gen_usage",
-    "ImageRefParam2Param": "image_ref_param_2_param",
-    "ImagesResponse": "images_response",
-    "ImagesUsage": "images_usage",
-    "ImagesUsageInputTokensDetails": "images_usage",
-    "InferenceOptions": "inference_options",
-    "InlineSkillParam": "inline_skill_param_param",
-    "InlineSkillSourceParam": "inline_skill_source_param_param",
-    "InputAudio": "input_audio",
-    "InputAudioInputAudio": "input_audio",
-    "InputAudioInputAudioParam": "input_audio_param",
-    "InputAudioParam": "input_audio_param",
-    "InputContent": "input_content",
-    "InputContentParam": "input_content_param",
-    "InputFidelity": "input_fidelity",
-    "InputFileContent": "input_file_content",
-    "InputFileContentParam": "input_file_content_params",
-    "InputFileContentParam2": "input_file_content_param_param",
-    "InputImageContent": "input_image_content",
-    "InputImageContentParam": "input_image_content_param",
-    "InputImageContentParamAutoParam": "input_image_content_param_auto_param_param",
-    "InputItem": "input_item",
-    "InputItemParam": "input_item_param",
-    "InputMessage": "input_message",
-    "InputMessageParam": "input_message_param",
-    "InputMessageResource": "input_message_resource",
-    "InputParam": "input_param_param",
-    "InputTextContent": "input_text_content",
-    "InputTextContentParam": "input_text_content_params",
-    "InputTextContentParam2": "input_text_content_param_param",
-    "Invite": "invite",
-    "InviteDeleteResponse": "invite_delete_response",
-    "InviteProjectsItem": "invite",
-    "InviteUserProjectsItemParam": "admin_organization_invites_create_params",
-    "Item": "item",
-    "ItemField": "item_field",
-    "ItemParam": "item_param",
-    "ItemReferenceParam": "item_reference_param_param",
-    "ItemResource": "item_resource",
-    "KeyPressAction": "key_press_action",
-    "KeyPressActionParam": "key_press_action_param",
-    "ListAuditLogsEffectiveAtParam": "admin_organization_audit_logs_list_params",
-    "LocalEnvironmentParam": "local_environment_param_param",
-    "LocalEnvironmentResource": "local_environment_resource",
-    "LocalShellExecAction": "local_shell_exec_action",
-    "LocalShellExecActionParam": "local_shell_exec_action_param",
-    "LocalShellToolCall": "local_shell_tool_call",
-    "LocalShellToolCallOutput": "local_shell_tool_call_output",
-    "LocalShellToolCallOutputParam": "local_shell_tool_call_output_param",
-    "LocalShellToolCallParam": "local_shell_tool_call_param",
-    "LocalShellToolParam": "local_shell_tool_param_param",
-    "LocalSkillParam": "local_skill_param_param",
-    "LockedStatus": "locked_status",
-    "LogProb": "log_prob",
-    "LogProbParam": "log_prob_param",
-    "MCPApprovalRequest": "mcp_approval_request",
-    "MCPApprovalRequestParam": "mcp_approval_request_param",
-    "MCPApprovalResponse": "mcp_approval_response",
-    "MCPApprovalResponseParam": "mcp_approval_response_param",
-    "MCPApprovalResponseResource": "mcp_approval_response_resource",
-    "MCPListTools": "mcp_list_tools",
-    "MCPListToolsParam": "mcp_list_tools_param",
-    "MCPListToolsTool": "mcp_list_tools_tool",
-    "MCPListToolsToolParam": "mcp_list_tools_tool_param",
-    "MCPProtocolError": "mcp_protocol_error",
-    "MCPProtocolErrorParam": "mcp_protocol_error_param",
-    "MCPTool": "mcp_tool",
-    "MCPToolCall": "mcp_tool_call",
-    "MCPToolCallError": "mcp_tool_call_error",
-    "MCPToolCallErrorParam": "mcp_tool_call_error_param",
-    "MCPToolCallParam": "mcp_tool_call_param",
-    "MCPToolCallStatus": "mcp_tool_call_status",
-    "MCPToolExecutionError": "mcp_tool_execution_error",
-    "MCPToolExecutionErrorParam": "mcp_tool_execution_error_param",
-    "MCPToolFilter": "mcp_tool_filter",
-    "MCPToolFilterParam": "mcp_tool_filter_param",
-    "MCPToolParam": "mcp_tool_param",
-    "MCPToolRequireApprovalVariant1": "mcp_tool",
-    "MCPToolRequireApprovalVariant1Variant1Param": "mcp_tool_param",
-    "Message": "message",
-    "MessageContentImageFileObject": "message_content_image_file_object",
-    "MessageContentImageFileObjectImageFile": "message_content_image_file_object",
-    "MessageContentImageFileObjectImageFileParam": "message_content_image_file_object_param",
-    "MessageContentImageFileObjectParam": "message_content_image_file_object_param",
-    "MessageContentImageUrlObject": "message_content_image_url_object",
-    "MessageContentImageUrlObjectImageUrl": "message_content_image_url_object",
-    "MessageContentImageUrlObjectImageUrlParam": "message_content_image_url_object_param",
-    "MessageContentImageUrlObjectParam": "message_content_image_url_object_param",
-    "MessageContentItem": "message",
-    "MessageContentRefusalObject": "message_content_refusal_object",
-    "MessageContentTextAnnotationsFileCitationObject": "message_content_text_annotations_file_citation_object",
-    "MessageContentTextAnnotationsFileCitationObjectFileCitation": "message_content_text_annotations_file_citation_object",
-    "MessageContentTextAnnotationsFilePathObject": "message_content_text_annotations_file_path_object",
-    "MessageContentTextAnnotationsFilePathObjectFilePath": "message_content_text_annotations_file_path_object",
-    "MessageContentTextObject": "message_content_text_object",
-    "MessageContentTextObjectText": "message_content_text_object",
-    "MessageContentTextObjectTextAnnotationsItem": "message_content_text_object",
-    "MessageObject": "message_object",
-    "MessageObjectAttachmentsItem": "message_object",
-    "MessageObjectAttachmentsItemToolsItem": "message_object",
-    "MessageObjectContentItem": "message_object",
-    "MessageObjectIncompleteDetails": "message_object",
-    "MessagePhase": "message_phase",
-    "MessagePhase2": "message_phase_2",
-    "MessageRequestContentTextObjectParam": "message_request_content_text_object_param",
-    "MessageRole": "message_role",
-    "MessageStatus": "message_status",
-    "Model": "model",
-    "ModelIdsCompactionParam": "model_ids_compaction_param",
-    "ModelIdsResponses": "model_ids_responses",
-    "ModelIdsResponsesParam": "model_ids_responses_param",
-    "ModelIdsShared": "model_ids_shared",
-    "ModelIdsSharedParam": "model_ids_shared_param",
-    "Moderation": "moderation",
-    "ModerationConfigParam": "moderation_config_param_param",
-    "ModerationErrorBody": "moderation_error_body",
-    "ModerationInput": "moderation",
-    "ModerationInputType": "moderation_input_type",
-    "ModerationOutput": "moderation",
-    "ModerationParam": "moderation_param_param",
-    "ModerationPolicyParam": "moderation_policy_param_param",
-    "ModerationResultBody": "moderation_result_body",
-    "ModifyAssistantToolResourcesVariant1CodeInterpreterParam": "beta_assistants_update_params",
-    "ModifyAssistantToolResourcesVariant1FileSearchParam": "beta_assistants_update_params",
-    "ModifyAssistantToolResourcesVariant1Param": "beta_assistants_update_params",
-    "ModifyThreadToolResourcesVariant1CodeInterpreterParam": "beta_threads_update_params",
-    "ModifyThreadToolResourcesVariant1FileSearchParam": "beta_threads_update_params",
-    "ModifyThreadToolResourcesVariant1Param": "beta_threads_update_params",
-    "MoveParam": "move_param_param",
-    "NamespaceToolParam": "namespace_tool_param_param",
-    "NamespaceToolParamToolsItem": "namespace_tool_param",
-    "NoiseReductionType": "noise_reduction_type",
-    "OpenAIFile": "open_ai_file",
-    "OrganizationCertificate": "organization_certificate",
-    "OrganizationCertificateCertificateDetails": "organization_certificate",
-    "OrganizationDataRetention": "organization_data_retention",
-    "OrganizationProjectCertificate": "organization_project_certificate",
-    "OrganizationProjectCertificateCertificateDetails": "organization_project_certificate",
-    "OrganizationSpendAlert": "organization_spend_alert",
-    "OrganizationSpendAlertDeletedResource": "organization_spend_alert_deleted_resource",
-    "OrganizationSpendLimitDeletedResource": "organization_spend_limit_deleted_resource",
-    "OrganizationSpendLimitResource": "organization_spend_limit_resource",
-    "OtherChunkingStrategyResponseParam": "other_chunking_strategy_response_param",
-    "OutputContent": "output_content",
-    "OutputItem": "output_item",
-    "OutputMessage": "output_message",
-    "OutputMessageContent": "output_message_content",
-    "OutputMessageContentParam": "output_message_content_param",
-    "OutputMessageParam": "output_message_param",
-    "OutputTextContent": "output_text_content",
-    "OutputTextContentParam": "output_text_content_param",
-    "PersonalityEnumParam": "personality_enum_param",
-    "PredictionContentParam": "prediction_content_param",
-    "Program": "program",
-    "ProgramItemParam": "program_item_param_param",
-    "ProgramOutput": "program_output",
-    "ProgramOutputItemParam": "program_output_item_param_param",
-    "ProgramOutputItemStatus": "program_output_item_status",
-    "ProgramOutputStatus": "program_output_status",
-    "ProgramToolCallCaller": "program_tool_call_caller",
-    "ProgramToolCallCallerParam": "program_tool_call_caller_params",
-    "ProgramToolCallCallerParam2": "program_tool_call_caller_param_param",
-    "ProgrammaticToolCallingParam": "programmatic_tool_calling_param_param",
-    "Project": "project",
-    "ProjectApiKey": "project_api_key",
-    "ProjectApiKeyDeleteResponse": "project_api_key_delete_response",
-    "ProjectApiKeyOwner": "project_api_key",
-    "ProjectApiKeyOwnerServiceAccount": "project_api_key_owner_service_account",
-    "ProjectApiKeyOwnerUser": "project_api_key_owner_user",
-    "ProjectDataRetention": "project_data_retention",
-    "ProjectGroup": "project_group",
-    "ProjectGroupDeletedResource": "project_group_deleted_resource",
-    "ProjectHostedToolPermissions": "project_hosted_tool_permissions",
-    "ProjectModelPermissions": "project_model_permissions",
-    "ProjectModelPermissionsDeleteResponse": "project_model_permissions_delete_response",
-    "ProjectRateLimit": "project_rate_limit",
-    "ProjectServiceAccount": "project_service_account",
-    "ProjectServiceAccountApiKey": "project_service_account_api_key",
-    "ProjectServiceAccountCreateResponse": "project_service_account_create_response",
-    "ProjectServiceAccountDeleteResponse": "project_service_account_delete_response",
-    "ProjectSpendAlert": "project_spend_alert",
-    "ProjectSpendAlertDeletedResource": "project_spend_alert_deleted_resource",
-    "ProjectSpendLimitDeletedResource": "project_spend_limit_deleted_resource",
-    "ProjectSpendLimitResource": "project_spend_limit_resource",
-    "ProjectUser": "project_user",
-    "ProjectUserDeleteResponse": "project_user_delete_response",
-    "Prompt": "prompt",
-    "PromptCacheBreakpointConfig": "prompt_cache_breakpoint_config",
-    "PromptCacheBreakpointConfigParam": "prompt_cache_breakpoint_config_param",
-    "PromptCacheBreakpointParam": "prompt_cache_breakpoint_param_param",
-    "PromptCacheModeEnum": "prompt_cache_mode_enum",
-    "PromptCacheOptions": "prompt_cache_options",
-    "PromptCacheOptionsParam": "prompt_cache_options_param_param",
-    "PromptCacheTTLEnum": "prompt_cache_ttl_enum",
-    "PromptVariant1Param": "prompt_param",
-    "ProvenanceDetectionResultApi": "provenance_detection_result_api",
-    "ProvenanceResource": "provenance_resource",
-    "ProvenanceResourceResultsItem": "provenance_resource",
-    "PublicProjectResidency": "public_project_residency",
-    "RankerVersionType": "ranker_version_type",
-    "RankingOptions": "ranking_options",
-    "RankingOptionsParam": "ranking_options_param",
-    "RateLimitsParam": "rate_limits_param_param",
-    "RealtimeAudioFormats": "realtime_audio_formats",
-    "RealtimeAudioFormatsAudioPcm": "realtime_audio_formats",
-    "RealtimeAudioFormatsAudioPcma": "realtime_audio_formats",
-    "RealtimeAudioFormatsAudioPcmu": "realtime_audio_formats",
-    "RealtimeAudioFormatsParam": "realtime_audio_formats_param",
-    "RealtimeAudioFormatsVariant1Param": "realtime_audio_formats_param",
-    "RealtimeAudioFormatsVariant2Param": "realtime_audio_formats_param",
-    "RealtimeAudioFormatsVariant3Param": "realtime_audio_formats_param",
-    "RealtimeCreateClientSecretResponse": "realtime_create_client_secret_response",
-    "RealtimeCreateClientSecretResponseSession": "realtime_create_client_secret_response",
-    "RealtimeFunctionTool": "realtime_function_tool",
-    "RealtimeFunctionToolParam": "realtime_function_tool_param",
-    "RealtimeReasoning": "realtime_reasoning",
-    "RealtimeReasoningEffort": "realtime_reasoning_effort",
-    "RealtimeReasoningParam": "realtime_reasoning_param",
-    "RealtimeSessionCreateRequestGAAudioInputNoiseReductionParam": "realtime_session_create_request_ga_param",
-    "RealtimeSessionCreateRequestGAAudioInputParam": "realtime_session_create_request_ga_param",
-    "RealtimeSessionCreateRequestGAAudioOutputParam": "realtime_session_create_request_ga_param",
-    "RealtimeSessionCreateRequestGAAudioParam": "realtime_session_create_request_ga_param",
-    "RealtimeSessionCreateRequestGAParam": "realtime_session_create_request_ga_param",
-    "RealtimeSessionCreateRequestGATracingVariant2Param": "realtime_session_create_request_ga_param",
-    "RealtimeSessionCreateResponse": "realtime_session_create_response",
-    "RealtimeSessionCreateResponseAudio": "realtime_session_create_response",
-    "RealtimeSessionCreateResponseAudioInput": "realtime_session_create_response",
-    "RealtimeSessionCreateResponseAudioInputNoiseReduction": "realtime_session_create_response",
-    "RealtimeSessionCreateResponseAudioInputTurnDetection": "realtime_session_create_response",
-    "RealtimeSessionCreateResponseAudioOutput": "realtime_session_create_response",
-    "RealtimeSessionCreateResponseGA": "realtime_session_create_response_ga",
-    "RealtimeSessionCreateResponseGAAudio": "realtime_session_create_response_ga",
-    "RealtimeSessionCreateResponseGAAudioInput": "realtime_session_create_response_ga",
-    "RealtimeSessionCreateResponseGAAudioInputNoiseReduction": "realtime_session_create_response_ga",
-    "RealtimeSessionCreateResponseGAAudioOutput": "realtime_session_create_response_ga",
-    "RealtimeSessionCreateResponseGAToolChoice": "realtime_session_create_response_ga",
-    "RealtimeSessionCreateResponseGAToolsItem": "realtime_session_create_response_ga",
-    "RealtimeSessionCreateResponseGATracingVariant2": "realtime_session_create_response_ga",
-    "RealtimeSessionCreateResponseTracingVariant2": "realtime_session_create_response",
-    "RealtimeSessionCreateResponseTurnDetection": "realtime_session_create_response",
-    "RealtimeTranscriptionSessionCreateRequestGAAudioInputNoiseReductionParam": "realtime_transcription_session_create_request_ga_param",
-    "RealtimeTranscriptionSessionCreateRequestGAAudioInputParam": "realtime_transcription_session_create_request_ga_param",
-    "RealtimeTranscriptionSessionCreateRequestGAAudioParam": "realtime_transcription_session_create_request_ga_param",
-    "RealtimeTranscriptionSessionCreateRequestGAParam": "realtime_transcription_session_create_request_ga_param",
-    "RealtimeTranscriptionSessionCreateResponse": "realtime_transcription_session_create_response",
-    "RealtimeTranscriptionSessionCreateResponseClientSecret": "realtime_transcription_session_create_response",
-    "RealtimeTranscriptionSessionCreateResponseGA": "realtime_transcription_session_create_response_ga",
-    "RealtimeTranscriptionSessionCreateResponseGAAudio": "realtime_transcription_session_create_response_ga",
-    "RealtimeTranscriptionSessionCreateResponseGAAudioInput": "realtime_transcription_session_create_response_ga",
-    "RealtimeTranscriptionSessionCreateResponseGAAudioInputNoiseReduction": "realtime_transcription_session_create_response_ga",
-    "RealtimeTranscriptionSessionCreateResponseGAAudioInputTurnDetection": "realtime_transcription_session_create_response_ga",
-    "RealtimeTranscriptionSessionCreateResponseTurnDetection": "realtime_transcription_session_create_response",
-    "RealtimeTranslationClientSecretCreateResponse": "realtime_translation_client_secret_create_response",
-    "RealtimeTranslationSession": "realtime_translation_session",
-    "RealtimeTranslationSessionAudio": "realtime_translation_session",
-    "RealtimeTranslationSessionAudioInput": "realtime_translation_session",
-    "RealtimeTranslationSessionAudioInputNoiseReduction": "realtime_translation_session",
-    "RealtimeTranslationSessionAudioInputTranscription": "realtime_translation_session",
-    "RealtimeTranslationSessionAudioOutput": "realtime_translation_session",
-    "RealtimeTranslationSessionCreateRequestAudioInputNoiseReductionVariant1Param": "realtime_translation_session_create_request_param",
-    "RealtimeTranslationSessionCreateRequestAudioInputParam": "realtime_translation_session_create_request_param",
-    "RealtimeTranslationSessionCreateRequestAudioInputTranscriptionVariant1Param": "realtime_translation_session_create_request_param",
-    "RealtimeTranslationSessionCreateRequestAudioOutputParam": "realtime_translation_session_create_request_param",
-    "RealtimeTranslationSessionCreateRequestAudioParam": "realtime_translation_session_create_request_param",
-    "RealtimeTranslationSessionCreateRequestParam": "realtime_translation_session_create_request_param",
-    "RealtimeTruncationParam": "realtime_truncation_param",
-    "RealtimeTruncationVariant2": "realtime_truncation",
-    "RealtimeTruncationVariant2Param": "realtime_truncation_param",
-    "RealtimeTruncationVariant2TokenLimits": "realtime_truncation",
-    "RealtimeTruncationVariant2TokenLimitsParam": "realtime_truncation_param",
-    "RealtimeTurnDetection": "realtime_turn_detection",
-    "RealtimeTurnDetectionSemanticVad": "realtime_turn_detection",
-    "RealtimeTurnDetectionServerVad": "realtime_turn_detection",
-    "RealtimeTurnDetectionVariant1Variant1Param": "realtime_turn_detection_param",
-    "RealtimeTurnDetectionVariant1Variant2Param": "realtime_turn_detection_param",
-    "Reasoning": "reasoning",
-    "ReasoningEffort": "reasoning_effort",
-    "ReasoningItem": "reasoning_item",
-    "ReasoningItemParam": "reasoning_item_param",
-    "ReasoningModeEnum": "reasoning_mode_enum",
-    "ReasoningModeEnumParam": "reasoning_mode_enum_param",
-    "ReasoningParam": "reasoning_param",
-    "ReasoningTextContent": "reasoning_text_content",
-    "ReasoningTextContentParam": "reasoning_text_content_param",
-    "RefusalContent": "refusal_content",
-    "RefusalContentParam": "refusal_content_param",
-    "Response": "response",
-    "ResponseAudioDeltaEvent": "response_audio_delta_event",
-    "ResponseAudioDoneEvent": "response_audio_done_event",
-    "ResponseAudioTranscriptDeltaEvent": "response_audio_transcript_delta_event",
-    "ResponseAudioTranscriptDoneEvent": "response_audio_transcript_done_event",
-    "ResponseCodeInterpreterCallCodeDeltaEvent": "response_code_interpreter_call_code_delta_event",
-    "ResponseCodeInterpreterCallCodeDoneEvent": "response_code_interpreter_call_code_done_event",
-    "ResponseCodeInterpreterCallCompletedEvent": "response_code_interpreter_call_completed_event",
-    "ResponseCodeInterpreterCallInProgressEvent": "response_code_interpreter_call_in_progress_event",
-    "ResponseCodeInterpreterCallInterpretingEvent": "response_code_interpreter_call_interpreting_event",
-    "ResponseCompletedEvent": "response_completed_event",
-    "ResponseContentPartAddedEvent": "response_content_part_added_event",
-    "ResponseContentPartDoneEvent": "response_content_part_done_event",
-    "ResponseConversation": "response_conversation",
-    "ResponseCreatedEvent": "response_created_event",
-    "ResponseCustomToolCallInputDeltaEvent": "response_custom_tool_call_input_delta_event",
-    "ResponseCustomToolCallInputDoneEvent": "response_custom_tool_call_input_done_event",
-    "ResponseError": "response_error",
-    "ResponseErrorCode": "response_error_code",
-    "ResponseErrorEvent": "response_error_event",
-    "ResponseFailedEvent": "response_failed_event",
-    "ResponseFileSearchCallCompletedEvent": "response_file_search_call_completed_event",
-    "ResponseFileSearchCallInProgressEvent": "response_file_search_call_in_progress_event",
-    "ResponseFileSearchCallSearchingEvent": "response_file_search_call_searching_event",
-    "ResponseFormatJsonObject": "response_format_json_object",
-    "ResponseFormatJsonObjectParam": "response_format_json_object_param",
-    "ResponseFormatJsonSchema": "response_format_json_schema",
-    "ResponseFormatJsonSchemaJsonSchema": "response_format_json_schema",
-    "ResponseFormatJsonSchemaJsonSchemaParam": "response_format_json_schema_param",
-    "ResponseFormatJsonSchemaParam": "response_format_json_schema_param",
-    "ResponseFormatText": "response_format_text",
-    "ResponseFormatTextParam": "response_format_text_param",
-    "ResponseFunctionCallArgumentsDeltaEvent": "response_function_call_arguments_delta_event",
-    "ResponseFunctionCallArgumentsDoneEvent": "response_function_call_arguments_done_event",
-    "ResponseImageGenCallCompletedEvent": "response_image_gen_call_completed_event",
-    "ResponseImageGenCallGeneratingEvent": "response_image_gen_call_generating_event",
-    "ResponseImageGenCallInProgressEvent": "response_image_gen_call_in_progress_event",
-    "ResponseImageGenCallPartialImageEvent": "response_image_gen_call_partial_image_event",
-    "ResponseInProgressEvent": "response_in_progress_event",
-    "ResponseIncompleteDetails": "response",
-    "ResponseIncompleteEvent": "response_incomplete_event",
-    "ResponseLogProb": "response_log_prob",
-    "ResponseLogProbTopLogprobsItem": "response_log_prob",
-    "ResponseMCPCallArgumentsDeltaEvent": "response_mcp_call_arguments_delta_event",
-    "ResponseMCPCallArgumentsDoneEvent": "response_mcp_call_arguments_done_event",
-    "ResponseMCPCallCompletedEvent": "response_mcp_call_completed_event",
-    "ResponseMCPCallFailedEvent": "response_mcp_call_failed_event",
-    "ResponseMCPCallInProgressEvent": "response_mcp_call_in_progress_event",
-    "ResponseMCPListToolsCompletedEvent": "response_mcp_list_tools_completed_event",
-    "ResponseMCPListToolsFailedEvent": "response_mcp_list_tools_failed_event",
-    "ResponseMCPListToolsInProgressEvent": "response_mcp_list_tools_in_progress_event",
-    "ResponseOutputItemAddedEvent": "response_output_item_added_event",
-    "ResponseOutputItemDoneEvent": "response_output_item_done_event",
-    "ResponseOutputText": "response_output_text",
-    "ResponseOutputTextAnnotationAddedEvent": "response_output_text_annotation_added_event",
-    "ResponseOutputTextAnnotationsItem": "response_output_text",
-    "ResponsePromptVariablesValue": "response_prompt_variables",
-    "ResponseQueuedEvent": "response_queued_event",
-    "ResponseReasoningSummaryPartAddedEvent": "response_reasoning_summary_part_added_event",
-    "ResponseReasoningSummaryPartAddedEventPart": "response_reasoning_summary_part_added_event",
-    "ResponseReasoningSummaryPartDoneEvent": "response_reasoning_summary_part_done_event",
-    "ResponseReasoningSummaryPartDoneEventPart": "response_reasoning_summary_part_done_event",
-    "ResponseReasoningSummaryTextDeltaEvent": "response_reasoning_summary_text_delta_event",
-    "ResponseReasoningSummaryTextDoneEvent": "response_reasoning_summary_text_done_event",
-    "ResponseReasoningTextDeltaEvent": "response_reasoning_text_delta_event",
-    "ResponseReasoningTextDoneEvent": "response_reasoning_text_done_event",
-    "ResponseRefusalDeltaEvent": "response_refusal_delta_event",
-    "ResponseRefusalDoneEvent": "response_refusal_done_event",
-    "ResponseShellCallCommandAddedStreamingEvent": "response_shell_call_command_added_streaming_event",
-    "ResponseShellCallCommandDeltaStreamingEvent": "response_shell_call_command_delta_streaming_event",
-    "ResponseShellCallCommandDoneStreamingEvent": "response_shell_call_command_done_streaming_event",
-    "ResponseShellCallOutputContentDeltaStreamingEvent": "response_shell_call_output_content_delta_streaming_event",
-    "ResponseShellCallOutputContentDoneStreamingEvent": "response_shell_call_output_content_done_streaming_event",
-    "ResponseStreamEvent": "response_stream_event",
-    "ResponseStreamOptionsVariant1Param": "response_stream_options_param",
-    "ResponseTextDeltaEvent": "response_text_delta_event",
-    "ResponseTextDoneEvent": "response_text_done_event",
-    "ResponseTextParam": "response_text_param_param",
-    "ResponseUsage": "response_usage",
-    "ResponseUsageInputTokensDetails": "response_usage",
-    "ResponseUsageOutputTokensDetails": "response_usage",
-    "ResponseWebSearchCallCompletedEvent": "response_web_search_call_completed_event",
-    "ResponseWebSearchCallInProgressEvent": "response_web_search_call_in_progress_event",
-    "ResponseWebSearchCallSearchingEvent": "response_web_search_call_searching_event",
-    "RetrieveVectorStoreFileContentItem": "vector_stores_files_content_response",
-    "Role": "role",
-    "RoleDeletedResource": "role_deleted_resource",
-    "RunCompletionUsage": "run_completion_usage",
-    "RunGraderResponse": "run_grader_response",
-    "RunGraderResponseMetadata": "run_grader_response",
-    "RunGraderResponseMetadataErrors": "run_grader_response",
-    "RunObject": "run_object",
-    "RunObjectIncompleteDetails": "run_object",
-    "RunObjectLastError": "run_object",
-    "RunObjectRequiredAction": "run_object",
-    "RunObjectRequiredActionSubmitToolOutputs": "run_object",
-    "RunObjectToolsItem": "run_object",
-    "RunStepCompletionUsage": "run_step_completion_usage",
-    "RunStepDetailsMessageCreationObject": "run_step_details_message_creation_object",
-    "RunStepDetailsMessageCreationObjectMessageCreation": "run_step_details_message_creation_object",
-    "RunStepDetailsToolCallsCodeObject": "run_step_details_tool_calls_code_object",
-    "RunStepDetailsToolCallsCodeObjectCodeInterpreter": "run_step_details_tool_calls_code_object",
-    "RunStepDetailsToolCallsCodeObjectCodeInterpreterOutputsItem": "run_step_details_tool_calls_code_object",
-    "RunStepDetailsToolCallsCodeOutputImageObject": "run_step_details_tool_calls_code_output_image_object",
-    "RunStepDetailsToolCallsCodeOutputImageObjectImage": "run_step_details_tool_calls_code_output_image_object",
-    "RunStepDetailsToolCallsCodeOutputLogsObject": "run_step_details_tool_calls_code_output_logs_object",
-    "RunStepDetailsToolCallsFileSearchObject": "run_step_details_tool_calls_file_search_object",
-    "RunStepDetailsToolCallsFileSearchObjectFileSearch": "run_step_details_tool_calls_file_search_object",
-    "RunStepDetailsToolCallsFileSearchRankingOptionsObject": "run_step_details_tool_calls_file_search_ranking_options_object",
-    "RunStepDetailsToolCallsFileSearchResultObject": "run_step_details_tool_calls_file_search_result_object",
-    "RunStepDetailsToolCallsFileSearchResultObjectContentItem": "run_step_details_tool_calls_file_search_result_object",
-    "RunStepDetailsToolCallsFunctionObject": "run_step_details_tool_calls_function_object",
-    "RunStepDetailsToolCallsFunctionObjectFunction": "run_step_details_tool_calls_function_object",
-    "RunStepDetailsToolCallsObject": "run_step_details_tool_calls_object",
-    "RunStepDetailsToolCallsObjectToolCallsItem": "run_step_details_tool_calls_object",
-    "RunStepObject": "run_step_object",
-    "RunStepObjectLastError": "run_step_object",
-    "RunStepObjectStepDetails": "run_step_object",
-    "RunToolCallObject": "run_tool_call_object",
-    "RunToolCallObjectFunction": "run_tool_call_object",
-    "ScreenshotParam": "screenshot_param_param",
-    "ScrollParam": "scroll_param_param",
-    "SearchContentType": "search_content_type",
-    "SearchContextSize": "search_context_size",
-    "SearchVectorStoreRankingOptionsParam": "vector_stores_search_params",
-    "ServiceAccountApiKeyBody": "service_account_api_key_body",
-    "ServiceTier": "service_tier",
-    "ServiceTierResponses": "service_tier_responses",
-    "ShellCallOutputDelta": "shell_call_output_delta",
-    "SkillReferenceParam": "skill_reference_param_param",
-    "SkillResource": "skill_resource",
-    "SkillVersionResource": "skill_version_resource",
-    "SpecificApplyPatchParam": "specific_apply_patch_param_param",
-    "SpecificFunctionShellParam": "specific_function_shell_param_param",
-    "SpecificProgrammaticToolCallingParam": "specific_programmatic_tool_calling_param_param",
-    "SpeechAudioDeltaEvent": "speech_audio_delta_event",
-    "SpeechAudioDoneEvent": "speech_audio_done_event",
-    "SpeechAudioDoneEventUsage": "speech_audio_done_event",
-    "SpendAlertNotificationChannel": "spend_alert_notification_channel",
-    "SpendAlertNotificationChannelParam": "spend_alert_notification_channel_param",
-    "SpendLimitCurrency": "spend_limit_currency",
-    "SpendLimitEnforcement": "spend_limit_enforcement",
-    "SpendLimitEnforcementStatus": "spend_limit_enforcement_status",
-    "SpendLimitInterval": "spend_limit_interval",
-    "StaticChunkingStrategy": "static_chunking_strategy",
-    "StaticChunkingStrategyParam": "static_chunking_strategy_param",
-    "StaticChunkingStrategyRequestParam": "static_chunking_strategy_request_param_param",
-    "StaticChunkingStrategyResponseParam": "static_chunking_strategy_response_param",
-    "StopConfigurationParam": "stop_configuration_param",
-    "SubmitToolOuputsToRunToolOutputsItemParam": "beta_threads_runs_submit_tool_outputs_params",
-    "SummaryTextContent": "summary_text_content",
-    "SummaryTextContentParam": "summary_text_content_param",
-    "SynthIDProvenanceResult": "synth_id_provenance_result",
-    "TaskGroupItem": "task_group_item",
-    "TaskGroupTask": "task_group_task",
-    "TaskItem": "task_item",
-    "TaskType": "task_type",
-    "TextContent": "text_content",
-    "TextResponseFormatConfiguration": "text_response_format_configuration",
-    "TextResponseFormatConfigurationParam": "text_response_format_configuration_param",
-    "TextResponseFormatJsonSchema": "text_response_format_json_schema",
-    "TextResponseFormatJsonSchemaParam": "text_response_format_json_schema_param",
-    "ThreadItem": "thread_item",
-    "ThreadObject": "thread_object",
-    "ThreadObjectToolResources": "thread_object",
-    "ThreadObjectToolResourcesCodeInterpreter": "thread_object",
-    "ThreadObjectToolResourcesFileSearch": "thread_object",
-    "ThreadResource": "thread_resource",
-    "ThreadResourceStatus": "thread_resource",
-    "TokenCountsResource": "token_counts_resource",
-    "Tool": "tool",
-    "ToolCallCaller": "tool_call_caller",
-    "ToolCallCallerParam": "tool_call_caller_params",
-    "ToolCallCallerParam2": "tool_call_caller_param_param",
-    "ToolChoice": "tool_choice",
-    "ToolChoiceAllowed": "tool_choice_allowed",
-    "ToolChoiceAllowedParam": "tool_choice_allowed_param",
-    "ToolChoiceCustom": "tool_choice_custom",
-    "ToolChoiceCustomParam": "tool_choice_custom_param",
-    "ToolChoiceFunction": "tool_choice_function",
-    "ToolChoiceFunctionParam": "tool_choice_function_param",
-    "ToolChoiceMCP": "tool_choice_mcp",
-    "ToolChoiceMCPParam": "tool_choice_mcp_param",
-    "ToolChoiceOptions": "tool_choice_options",
-    "ToolChoiceParam": "tool_choice_param_param",
-    "ToolChoiceTypes": "tool_choice_types",
-    "ToolChoiceTypesParam": "tool_choice_types_param",
-    "ToolParam": "tool_param",
-    "ToolSearchCall": "tool_search_call",
-    "ToolSearchCallItemParam": "tool_search_call_item_param_param",
-    "ToolSearchExecutionType": "tool_search_execution_type",
-    "ToolSearchOutput": "tool_search_output",
-    "ToolSearchOutputItemParam": "tool_search_output_item_param_param",
-    "ToolSearchToolParam": "tool_search_tool_param_param",
-    "TopLogProb": "top_log_prob",
-    "TopLogProbParam": "top_log_prob_param",
-    "TranscriptTextDeltaEvent": "transcript_text_delta_event",
-    "TranscriptTextDeltaEventLogprobsItem": "transcript_text_delta_event",
-    "TranscriptTextDoneEvent": "transcript_text_done_event",
-    "TranscriptTextDoneEventLogprobsItem": "transcript_text_done_event",
-    "TranscriptTextSegmentEvent": "transcript_text_segment_event",
-    "TranscriptTextUsageDuration": "transcript_text_usage_duration",
-    "TranscriptTextUsageTokens": "transcript_text_usage_tokens",
-    "TranscriptTextUsageTokensInputTokenDetails": "transcript_text_usage_tokens",
-    "TranscriptionDiarizedSegment": "transcription_diarized_segment",
-    "TranscriptionLanguage": "transcription_language",
-    "TranscriptionSegment": "transcription_segment",
-    "TranscriptionWord": "transcription_word",
-    "TruncationObject": "truncation_object",
-    "TruncationObjectParam": "truncation_object_param",
-    "TypeParam": "type_param_param",
-    "Upload": "upload",
-    "UploadPart": "upload_part",
-    "UrlAnnotation": "url_annotation",
-    "UrlAnnotationSource": "url_annotation_source",
-    "UrlCitationBody": "url_citation_body",
-    "UrlCitationBodyParam": "url_citation_body_param",
-    "UsageAudioSpeechesResult": "usage_audio_speeches_result",
-    "UsageAudioTranscriptionsResult": "usage_audio_transcriptions_result",
-    "UsageCodeInterpreterSessionsResult": "usage_code_interpreter_sessions_result",
-    "UsageCompletionsResult": "usage_completions_result",
-    "UsageEmbeddingsResult": "usage_embeddings_result",
-    "UsageFileSearchCallsResult": "usage_file_search_calls_result",
-    "UsageImagesResult": "usage_images_result",
-    "UsageModerationsResult": "usage_moderations_result",
-    "UsageResponse": "usage_response",
-    "UsageTimeBucket": "usage_time_bucket",
-    "UsageTimeBucketResultsItem": "usage_time_bucket",
-    "UsageVectorStoresResult": "usage_vector_stores_result",
-    "UsageWebSearchCallsResult": "usage_web_search_calls_result",
-    "User": "user",
-    "UserDeleteResponse": "user_delete_response",
-    "UserMessageInputText": "user_message_input_text",
-    "UserMessageItem": "user_message_item",
-    "UserMessageItemContentItem": "user_message_item",
-    "UserMessageQuotedText": "user_message_quoted_text",
-    "UserProjects": "user",
-    "UserProjectsDataItem": "user",
-    "UserRoleAssignment": "user_role_assignment",
-    "UserUser": "user",
-    "VadConfigParam": "vad_config_param",
-    "ValidateGraderResponse": "validate_grader_response",
-    "ValidateGraderResponseGrader": "validate_grader_response",
-    "VectorStoreExpirationAfter": "vector_store_expiration_after",
-    "VectorStoreExpirationAfterParam": "vector_store_expiration_after_param",
-    "VectorStoreFileBatchObject": "vector_store_file_batch_object",
-    "VectorStoreFileBatchObjectFileCounts": "vector_store_file_batch_object",
-    "VectorStoreFileObject": "vector_store_file_object",
-    "VectorStoreFileObjectChunkingStrategy": "vector_store_file_object",
-    "VectorStoreFileObjectLastError": "vector_store_file_object",
-    "VectorStoreObject": "vector_store_object",
-    "VectorStoreObjectFileCounts": "vector_store_object",
-    "VectorStoreSearchResultContentObject": "vector_store_search_result_content_object",
-    "VectorStoreSearchResultItem": "vector_store_search_result_item",
-    "Verbosity": "verbosity",
-    "VideoCharacterResource": "video_character_resource",
-    "VideoModel": "video_model",
-    "VideoModelParam": "video_model_param",
-    "VideoReferenceInputParam": "video_reference_input_param_param",
-    "VideoResource": "video_resource",
-    "VideoSize": "video_size",
-    "VideoStatus": "video_status",
-    "VoiceConsentDeletedResource": "voice_consent_deleted_resource",
-    "VoiceConsentResource": "voice_consent_resource",
-    "VoiceIdsOrCustomVoiceParam": "voice_ids_or_custom_voice_param",
-    "VoiceIdsOrCustomVoiceVariant2Param": "voice_ids_or_custom_voice_param",
-    "VoiceIdsShared": "voice_ids_shared",
-    "VoiceIdsSharedParam": "voice_ids_shared_param",
-    "VoiceResource": "voice_resource",
-    "WaitParam": "wait_param_param",
-    "WebSearchActionFind": "web_search_action_find",
-    "WebSearchActionFindParam": "web_search_action_find_param",
-    "WebSearchActionOpenPage": "web_search_action_open_page",
-    "WebSearchActionOpenPageParam": "web_search_action_open_page_param",
-    "WebSearchActionSearch": "web_search_action_search",
-    "WebSearchActionSearchParam": "web_search_action_search_param",
-    "WebSearchActionSearchSourcesItem": "web_search_action_search",
-    "WebSearchActionSearchSourcesItemParam": "web_search_action_search_param",
-    "WebSearchApproximateLocation": "web_search_approximate_location",
-    "WebSearchApproximateLocationVariant1Param": "web_search_approximate_location_param",
-    "WebSearchLocationParam": "web_search_location_param",
-    "WebSearchPreviewTool": "web_search_preview_tool",
-    "WebSearchPreviewToolParam": "web_search_preview_tool_param",
-    "WebSearchTool": "web_search_tool",
-    "WebSearchToolCall": "web_search_tool_call",
-    "WebSearchToolCallAction": "web_search_tool_call",
-    "WebSearchToolCallParam": "web_search_tool_call_param",
-    "WebSearchToolFilters": "web_search_tool",
-    "WebSearchToolFiltersVariant1Param": "web_search_tool_param",
-    "WebSearchToolParam": "web_search_tool_param",
-    "WidgetMessageItem": "widget_message_item",
-    "WorkflowParam": "workflow_param_param",
-    "WorkflowTracingParam": "workflow_tracing_param_param",
-    "UnknownVariant": "_union",
-}
+
+def _index() -> dict[str, str]:
+    if not _modules:
+        for entry in _INDEX.split():
+            name, _, where = entry.partition("=")
+            _modules[name] = where
+    return _modules
 
 
 def __getattr__(name: str) -> Any:
-    module = _MODULES.get(name)
-    if module is None:
+    where = _index().get(name)
+    if where is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    module, _, target = where.partition(":")
+    value = getattr(importlib.import_module(f".{module}", __name__), target or name)
     globals()[name] = value
     return value
 
 
 def __dir__() -> list[str]:
-    return sorted(_MODULES)
+    return sorted(_index())

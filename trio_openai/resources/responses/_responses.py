@@ -177,7 +177,6 @@ class AsyncResponses(AsyncAPIResource):
             ]
         ]
         | Omit = omit,
-        stream: bool | Omit = omit,
         starting_after: int | Omit = omit,
         include_obfuscation: bool | Omit = omit,
         **options: Unpack[RequestOptions],
@@ -190,7 +189,6 @@ class AsyncResponses(AsyncAPIResource):
             query=strip_not_given(
                 {
                     "include": include,
-                    "stream": stream,
                     "starting_after": starting_after,
                     "include_obfuscation": include_obfuscation,
                 }

@@ -189,7 +189,6 @@ class AsyncResponses(AsyncAPIResource):
             ]
         ]
         | Omit = omit,
-        stream: bool | Omit = omit,
         starting_after: int | Omit = omit,
         include_obfuscation: bool | Omit = omit,
         openai_beta: Iterable[Literal["responses_multi_agent=v1"]] | Omit = omit,
@@ -204,7 +203,6 @@ class AsyncResponses(AsyncAPIResource):
                 {
                     "beta": "true",
                     "include": include,
-                    "stream": stream,
                     "starting_after": starting_after,
                     "include_obfuscation": include_obfuscation,
                 }

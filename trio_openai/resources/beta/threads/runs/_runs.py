@@ -119,7 +119,6 @@ class AsyncRuns(AsyncAPIResource):
         metadata: dict[str, str] | Omit | None = omit,
         temperature: float | Omit | None = omit,
         top_p: float | Omit | None = omit,
-        stream: bool | Omit | None = omit,
         max_prompt_tokens: int | Omit | None = omit,
         max_completion_tokens: int | Omit | None = omit,
         truncation_strategy: TruncationObjectParam | Omit | None = omit,
@@ -141,7 +140,6 @@ class AsyncRuns(AsyncAPIResource):
                 "metadata": metadata,
                 "temperature": temperature,
                 "top_p": top_p,
-                "stream": stream,
                 "max_prompt_tokens": max_prompt_tokens,
                 "max_completion_tokens": max_completion_tokens,
                 "truncation_strategy": truncation_strategy,
@@ -224,11 +222,10 @@ class AsyncRuns(AsyncAPIResource):
         *,
         thread_id: str,
         tool_outputs: Iterable[SubmitToolOuputsToRunToolOutputsItemParam],
-        stream: bool | Omit | None = omit,
         **options: Unpack[RequestOptions],
     ) -> RunObject:
         """When a run has the `status: "requires_action"` and `required_action.type` is `submit_tool_outputs`, this endpoint can be used to submit the outputs from the tool calls once they're all completed. All outputs must be submitted in a single request."""
-        body = strip_not_given({"tool_outputs": tool_outputs, "stream": stream})
+        body = strip_not_given({"tool_outputs": tool_outputs})
         return await self._client._request(
             "post",
             f"/threads/{path_param(thread_id, 'thread_id')}/runs/{path_param(run_id, 'run_id')}/submit_tool_outputs",

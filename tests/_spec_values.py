@@ -75,7 +75,7 @@ def _simplest(spec: Spec, variants: list[Any]) -> Any:
 
 def call_arguments(spec: Spec, method: Method) -> tuple[list[object], dict[str, object]]:
     """Positional and keyword arguments for a call with every required parameter filled in."""
-    params = {p.name: p for p in method.op.params}
+    params = {p.name.removesuffix("[]"): p for p in method.op.params}
     body: dict[str, Any] = {}
     if method.op.body is not None:
         body = body_schema(spec, method.op).get("properties", {})

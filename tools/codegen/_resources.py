@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from keyword import iskeyword
 from typing import Any
 
 from ._models import ModelBuilder
@@ -140,7 +141,11 @@ def _method(
     used: set[str] = set(_OPTION_NAMES)
 
     def ident_for(wire: str) -> str:
-        ident = safe_ident(wire)
+        # a parameter may be called `bytes` or `type` (the official SDK's names); only keywords and
+        # characters Python refuses need changing
+        ident = re.sub(r"\W", "_", wire)
+        if iskeyword(ident) or not ident.isidentifier():
+            ident = safe_ident(ident)
         while ident in used:
             ident += "_"
         used.add(ident)
@@ -168,7 +173,8 @@ def _method(
             continue
         a = params.ann(p.schema, f"{hint}{pascal(p.name)}", home)
         param_refs |= a.refs
-        arg = Arg(ident_for(p.name), p.name, p.location, a.expr, p.required, a.refs)
+        wire = p.name.removesuffix("[]") if p.location == "query" else p.name  # the encoder adds `[]`
+        arg = Arg(ident_for(wire), wire, p.location, a.expr, p.required, a.refs)
         (keyword if p.required else optional).append(arg)
 
     body = body_schema(spec, op)

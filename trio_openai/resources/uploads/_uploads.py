@@ -48,7 +48,7 @@ class AsyncUploads(AsyncAPIResource):
         *,
         filename: str,
         purpose: Literal["assistants", "batch", "fine-tune", "vision"],
-        bytes_: int,
+        bytes: int,
         mime_type: str,
         expires_after: FileExpirationAfterParam | Omit = omit,
         **options: Unpack[RequestOptions],
@@ -58,7 +58,7 @@ class AsyncUploads(AsyncAPIResource):
             {
                 "filename": filename,
                 "purpose": purpose,
-                "bytes": bytes_,
+                "bytes": bytes,
                 "mime_type": mime_type,
                 "expires_after": expires_after,
             }

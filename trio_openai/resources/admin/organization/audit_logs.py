@@ -41,8 +41,8 @@ class AsyncAuditLogs(AsyncAPIResource):
         self,
         *,
         effective_at: ListAuditLogsEffectiveAtParam | Omit = omit,
-        project_ids__: Iterable[str] | Omit = omit,
-        event_types__: Iterable[
+        project_ids: Iterable[str] | Omit = omit,
+        event_types: Iterable[
             Literal[
                 "api_key.created",
                 "api_key.updated",
@@ -192,9 +192,9 @@ class AsyncAuditLogs(AsyncAPIResource):
             ]
         ]
         | Omit = omit,
-        actor_ids__: Iterable[str] | Omit = omit,
-        actor_emails__: Iterable[str] | Omit = omit,
-        resource_ids__: Iterable[str] | Omit = omit,
+        actor_ids: Iterable[str] | Omit = omit,
+        actor_emails: Iterable[str] | Omit = omit,
+        resource_ids: Iterable[str] | Omit = omit,
         tenant_only: bool | Omit = omit,
         limit: int | Omit = omit,
         after: str | Omit = omit,
@@ -208,11 +208,11 @@ class AsyncAuditLogs(AsyncAPIResource):
             query=strip_not_given(
                 {
                     "effective_at": effective_at,
-                    "project_ids[]": project_ids__,
-                    "event_types[]": event_types__,
-                    "actor_ids[]": actor_ids__,
-                    "actor_emails[]": actor_emails__,
-                    "resource_ids[]": resource_ids__,
+                    "project_ids": project_ids,
+                    "event_types": event_types,
+                    "actor_ids": actor_ids,
+                    "actor_emails": actor_emails,
+                    "resource_ids": resource_ids,
                     "tenant_only": tenant_only,
                     "limit": limit,
                     "after": after,

@@ -58,8 +58,7 @@ class AsyncRuns(AsyncAPIResource):
         thread_id: str,
         *,
         assistant_id: str,
-        include__: Iterable[Literal["step_details.tool_calls[*].file_search.results[*].content"]]
-        | Omit = omit,
+        include: Iterable[Literal["step_details.tool_calls[*].file_search.results[*].content"]] | Omit = omit,
         model: str
         | Literal[
             "gpt-5",
@@ -152,7 +151,7 @@ class AsyncRuns(AsyncAPIResource):
             "post",
             f"/threads/{path_param(thread_id, 'thread_id')}/runs",
             cast_to=RunObject,
-            query=strip_not_given({"include[]": include__}),
+            query=strip_not_given({"include": include}),
             body=body,
             headers={"OpenAI-Beta": "assistants=v2"},
             options=options,

@@ -40,8 +40,7 @@ class AsyncSteps(AsyncAPIResource):
         *,
         thread_id: str,
         run_id: str,
-        include__: Iterable[Literal["step_details.tool_calls[*].file_search.results[*].content"]]
-        | Omit = omit,
+        include: Iterable[Literal["step_details.tool_calls[*].file_search.results[*].content"]] | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> RunStepObject:
         """Retrieves a run step."""
@@ -49,7 +48,7 @@ class AsyncSteps(AsyncAPIResource):
             "get",
             f"/threads/{path_param(thread_id, 'thread_id')}/runs/{path_param(run_id, 'run_id')}/steps/{path_param(step_id, 'step_id')}",
             cast_to=RunStepObject,
-            query=strip_not_given({"include[]": include__}),
+            query=strip_not_given({"include": include}),
             headers={"OpenAI-Beta": "assistants=v2"},
             options=options,
         )
@@ -63,8 +62,7 @@ class AsyncSteps(AsyncAPIResource):
         order: Literal["asc", "desc"] | Omit = omit,
         after: str | Omit = omit,
         before: str | Omit = omit,
-        include__: Iterable[Literal["step_details.tool_calls[*].file_search.results[*].content"]]
-        | Omit = omit,
+        include: Iterable[Literal["step_details.tool_calls[*].file_search.results[*].content"]] | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[RunStepObject, AsyncCursorPage[RunStepObject]]:
         """Returns a list of run steps belonging to a run."""
@@ -72,7 +70,7 @@ class AsyncSteps(AsyncAPIResource):
             f"/threads/{path_param(thread_id, 'thread_id')}/runs/{path_param(run_id, 'run_id')}/steps",
             page=AsyncCursorPage[RunStepObject],
             query=strip_not_given(
-                {"limit": limit, "order": order, "after": after, "before": before, "include[]": include__}
+                {"limit": limit, "order": order, "after": after, "before": before, "include": include}
             ),
             headers={"OpenAI-Beta": "assistants=v2"},
             options=options,

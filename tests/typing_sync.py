@@ -11,8 +11,7 @@ from typing import Any, assert_type
 from trio_openai import APIResponse, OpenAI, Stream, SyncAPIResponse, SyncCursorPage, SyncPage
 from trio_openai._core._pagination import AsyncCursorPage, AsyncPage
 from trio_openai._core._sync_response import ResponseContextManager
-from trio_openai.types.chat_completion import ChatCompletion
-from trio_openai.types.model import Model, ModelDeleted
+from trio_openai.types import ChatCompletion, Model, ModelDeleted
 
 from ._sync_example import ChatChunk, FileObject, demo
 

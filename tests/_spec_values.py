@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
+from tools.codegen.__main__ import DEFAULT_SPEC
+from tools.codegen._generate import Plan, plan
 from tools.codegen._resources import Method, body_schema
 from tools.codegen._schema import merged_object, non_null_variants
 from tools.codegen._spec import Spec
+
+
+@functools.cache
+def spec_plan() -> Plan:
+    """What the generator decided for the spec (parsed once per test session)."""
+    return plan(DEFAULT_SPEC)
+
 
 FILE = ("sample.bin", b"\x00\x01 sample bytes", "application/octet-stream")
 

@@ -1,6 +1,6 @@
 """Every generated operation against Steady, an OpenAPI mock server nobody here wrote.
 
-Steady (npm ``@stdy/cli``) validates each request against the spec and answers with schema-shaped data.
+Steady (npm ``@stdy/cli``, started by tests/_steady.py) validates each request against the spec and answers with schema-shaped data.
 Each operation is called with arguments made from the spec's required fields; a 400 from Steady means
 the request breaks the spec, a decoding error means the types do not match what the spec promises.
 A second pass compares each decoded response with its raw JSON and counts the fields the types lack.
@@ -8,105 +8,26 @@ A second pass compares each decoded response with its raw JSON and counts the fi
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
-from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
+from collections.abc import AsyncIterator
 from typing import Any
 
 import msgspec
 import pytest
 import trio
 
-from tests._spec_values import FILE, call_arguments
-from tools.codegen.__main__ import DEFAULT_SPEC
-from tools.codegen._generate import Plan, plan
+from tests._spec_values import FILE, call_arguments, spec_plan
+from tools.codegen._generate import Plan
 from tools.codegen._resources import Method
 from trio_openai import AsyncOpenAI, BadRequestError, BinaryContent
 from trio_openai.types import UnknownVariant
 
-STEADY_VERSION = "0.22.1"
-STEADY_DIR = Path(os.environ.get("MOCK_OPENAI_DIR") or Path.home() / ".cache" / "mock-openai")
-VALIDATOR_FLAGS = [
-    "--validator-query-array-format=brackets",
-    "--validator-query-object-format=brackets",
-    "--validator-form-array-format=brackets",
-    "--validator-form-object-format=brackets",
-]
-
-PLAN: Plan = plan(DEFAULT_SPEC)
+PLAN: Plan = spec_plan()
 METHODS: dict[str, Method] = {m.place.dotted: m for m in PLAN.methods}
 
 #: Filled by the per-operation tests, reported by the summary test at the end of the module.
 RESULTS: dict[str, str] = {}
 HOLES: dict[str, int] = {}
-
-
-def _steady_binary() -> Path:
-    exe = STEADY_DIR / "node_modules" / ".bin" / "steady"
-    if not exe.exists():
-        npm = shutil.which("npm")
-        assert npm is not None, "npm is needed to install Steady"
-        STEADY_DIR.mkdir(parents=True, exist_ok=True)
-        subprocess.run(
-            [
-                npm,
-                "install",
-                "--silent",
-                "--no-audit",
-                "--no-fund",
-                "--prefix",
-                str(STEADY_DIR),
-                f"@stdy/cli@{STEADY_VERSION}",
-            ],
-            check=True,
-            timeout=300,
-        )
-    return exe
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@pytest.fixture(scope="session")
-def steady_url() -> Iterator[str]:
-    exe = _steady_binary()
-    port = _free_port()
-    proc = subprocess.Popen(
-        [str(exe), "--host", "127.0.0.1", "-p", str(port), *VALIDATOR_FLAGS, str(DEFAULT_SPEC)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_x-steady/health", timeout=1):
-                    break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    err = proc.stderr.read().decode() if proc.stderr else ""
-                    raise RuntimeError(f"Steady did not start: {err}") from None
-                time.sleep(0.05)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        if proc.stderr is not None:
-            proc.stderr.close()
 
 
 @pytest.fixture

@@ -11,9 +11,8 @@ payload instead of failing the whole response. The type checker sees the plain u
 
 from __future__ import annotations
 
-import abc
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias, TypeVar, cast
 
 import msgspec
 
@@ -49,8 +48,18 @@ class UnknownVariant(BaseModel, kw_only=True):
     raw: dict[str, Any] = {}
 
 
-class _TaggedUnion(abc.ABC):
-    """A marker: instances are the registered variants."""
+class _UnionMeta(type):
+    """msgspec checks that a decode hook returns an instance of the type it was asked for: for a union
+    marker, every variant it handed out counts as one (and nothing else does)."""
+
+    _members: set[type]
+
+    def __instancecheck__(cls, obj: object) -> bool:
+        return type(obj) in cls._members
+
+
+class _TaggedUnion(metaclass=_UnionMeta):
+    """A marker: instances are the variants it decoded."""
 
     _name: ClassVar[str]
     _tag: ClassVar[str | None]
@@ -59,28 +68,49 @@ class _TaggedUnion(abc.ABC):
 
     @classmethod
     def _decode(cls, obj: object) -> object:
+        value = cls._match(obj)
+        if value is not None:
+            return value
+        if isinstance(obj, dict):
+            fields = cast("dict[str, Any]", obj)
+            tag = next(
+                (fields[k] for k in (cls._tag, "type", "event") if k and isinstance(fields.get(k), str)), None
+            )
+            return cls._accept(UnknownVariant(type=tag, raw=fields))
+        raise ValueError(f"Expected a {cls._name}")
+
+    @classmethod
+    def _match(cls, obj: object) -> object | None:
+        """The variant ``obj`` decodes as, or ``None`` when it is none of them (a union nested in
+        another one must say so rather than fall back, so the outer union can try its other variants)."""
         if cls._resolved is None:
             cls._resolved = (cls._lookup[0](), cls._lookup[1]())
         tagged, others = cls._resolved
-        fields: dict[str, Any] | None = obj if isinstance(obj, dict) else None  # pyright: ignore[reportUnknownVariableType]
+        fields = _fields(obj)
         tag = fields.get(cls._tag) if fields is not None and cls._tag is not None else None
         variant = tagged.get(tag) if isinstance(tag, str) else None
         if variant is not None:
             return cls._accept(convert(obj, variant))
         for variant in _by_fit(fields, others):
+            if isinstance(variant, _UnionMeta):
+                inner = cast("type[_TaggedUnion]", variant)._match(obj)
+                if inner is not None:
+                    return cls._accept(inner)
+                continue
             try:
                 return cls._accept(convert(obj, variant))
             except msgspec.ValidationError:
                 continue
-        if fields is not None:
-            return cls._accept(UnknownVariant(type=tag if isinstance(tag, str) else None, raw=fields))
-        raise ValueError(f"Expected a {cls._name}")
+        return None
 
     @classmethod
     def _accept(cls, value: object) -> object:
-        if not isinstance(value, cls):
-            cls.register(value.__class__)  # msgspec checks that a hook returns an instance of the type
+        cls._members.add(type(value))
         return value
+
+
+def _fields(obj: object) -> dict[str, Any] | None:
+    return cast("dict[str, Any]", obj) if isinstance(obj, dict) else None
 
 
 def _by_fit(fields: dict[str, Any] | None, variants: tuple[Any, ...]) -> list[Any]:
@@ -107,10 +137,10 @@ def tagged_union(
 ) -> type:
     """The runtime class standing for a generated union (its variants are looked up lazily, so
     modules can refer to each other freely)."""
-    cls = type(
+    cls = _UnionMeta(
         name,
         (_TaggedUnion,),
-        {"_name": name, "_tag": tag, "_lookup": (tagged, others)},
+        {"_name": name, "_tag": tag, "_lookup": (tagged, others), "_members": set[type]()},
     )
     setattr(cls, DECODE_HOOK_ATTR, cls._decode)  # pyright: ignore[reportAttributeAccessIssue]
     return cls

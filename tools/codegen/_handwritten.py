@@ -8,7 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["HELPERS", "REQUEST_HOOKS", "RUNTIME_WIDENED_FIELDS", "Attachment", "RequestHook"]
+__all__ = [
+    "HELPERS",
+    "REQUEST_HOOKS",
+    "RUNTIME_WIDENED_FIELDS",
+    "TYPE_PROPERTIES",
+    "Attachment",
+    "RequestHook",
+    "TypeProperty",
+]
 
 
 @dataclass(frozen=True)
@@ -47,4 +55,33 @@ REQUEST_HOOKS: dict[str, RequestHook] = {
 #: ``encoding_format="base64"``; by default the client asks for base64 and decodes it to floats.
 RUNTIME_WIDENED_FIELDS: dict[tuple[str, str], str] = {
     ("Embedding", "embedding"): "list[float] | str",
+}
+
+
+@dataclass(frozen=True)
+class TypeProperty:
+    """A read-only property of a generated response type, computed by a hand-written function of the
+    object (imported from ``module``, relative to the ``trio_openai`` package)."""
+
+    name: str
+    returns: str
+    module: str
+    function: str
+    doc: str
+
+
+#: Generated class -> its computed properties (``Response.output_text``, as the official SDK has).
+_OUTPUT_TEXT = TypeProperty(
+    "output_text",
+    "str",
+    "lib._output_text",
+    "response_output_text",
+    "The text of every ``output_text`` part of every output message, joined (computed, not sent).",
+)
+
+#: Generated class -> its computed properties; a spec field of the same name (the spec marks
+#: ``output_text`` as an "SDK-only convenience property") gives way to the property.
+TYPE_PROPERTIES: dict[str, tuple[TypeProperty, ...]] = {
+    "Response": (_OUTPUT_TEXT,),
+    "BetaResponse": (_OUTPUT_TEXT,),
 }

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ._handwritten import RUNTIME_WIDENED_FIELDS
+from ._handwritten import RUNTIME_WIDENED_FIELDS, TYPE_PROPERTIES
 from ._naming import pascal, safe_ident, snake
 from ._schema import doc_text, merged_object, non_null_variants, schema_nullable, single_allof, tag_value
 from ._spec import Schema, Spec
@@ -226,7 +226,10 @@ class ModelBuilder:
         props: dict[str, Any] = obj.get("properties", {})
         if not props and not doc:
             lines.append("    pass")
+        computed = {p.name for p in TYPE_PROPERTIES.get(decl.name, ())}
         for wire, prop in props.items():
+            if wire in computed:  # "SDK-only convenience property": computed, not sent
+                continue
             ident = safe_ident(wire)
             a = self.ann(prop, decl.name + pascal(wire), decl.home)
             decl.refs |= a.refs
@@ -254,6 +257,16 @@ class ModelBuilder:
             if pdoc:
                 lines.append(f'    """{pdoc}"""')
                 lines.append("")
+        for prop in TYPE_PROPERTIES.get(decl.name, ()):
+            lines += [
+                "",
+                "    @property",
+                f"    def {prop.name}(self) -> {prop.returns}:",
+                f'        """{prop.doc}"""',
+                f"        from ..{prop.module} import {prop.function}  # hand-written",
+                "",
+                f"        return {prop.function}(self)",
+            ]
         decl.code = "\n".join(lines).rstrip() + "\n"
 
     def _union_variants(self, s: Schema, decl: Decl) -> tuple[str | None, dict[str, Ann], list[Ann]]:

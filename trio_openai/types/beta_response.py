@@ -77,7 +77,6 @@ class BetaResponse(BaseModel, kw_only=True):
 
     reasoning: BetaReasoning | None = None
     instructions: str | list[BetaInputItem] | None = None
-    output_text: str | None = None
     usage: BetaResponseUsage | None = None
     """Represents token usage details including input tokens, output tokens, a breakdown of output tokens, and the total tokens used."""
 
@@ -90,6 +89,13 @@ class BetaResponse(BaseModel, kw_only=True):
 
     conversation: BetaResponseConversation | None = None
     max_output_tokens: int | None = None
+
+    @property
+    def output_text(self) -> str:
+        """The text of every ``output_text`` part of every output message, joined (computed, not sent)."""
+        from ..lib._output_text import response_output_text  # hand-written
+
+        return response_output_text(self)
 
 
 class BetaResponseIncompleteDetails(BaseModel, kw_only=True):

@@ -231,3 +231,90 @@ def test_rerunning_the_generator_changes_nothing(tmp_path: Path) -> None:
     assert sorted(fresh) == sorted(committed)
     changed = [name for name in fresh if fresh[name] != committed[name]]
     assert not changed, f"rerun `python -m tools.codegen`: {changed[:10]}"
+
+
+# --- resources: stream overloads, blocking twins, hand-written attachments ------------------------------
+
+_STREAM_PATHS = {
+    "/things": {
+        "post": {
+            "operationId": "createThing",
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "required": ["name"],
+                            "properties": {"name": {"type": "string"}, "stream": {"type": "boolean"}},
+                        }
+                    }
+                },
+            },
+            "responses": {
+                "200": {
+                    "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/Thing"}},
+                        "text/event-stream": {"schema": {"$ref": "#/components/schemas/ThingEvent"}},
+                    }
+                }
+            },
+        },
+        "get": {
+            "operationId": "listThings",
+            "responses": {
+                "200": {
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "properties": {
+                                    "data": {
+                                        "type": "array",
+                                        "items": {"$ref": "#/components/schemas/Thing"},
+                                    },
+                                    "has_more": {"type": "boolean"},
+                                },
+                            }
+                        }
+                    }
+                }
+            },
+        },
+    }
+}
+_STREAM_SCHEMAS = {
+    "Thing": {"type": "object", "properties": {"id": {"type": "string"}}},
+    "ThingEvent": {"type": "object", "properties": {"type": {"type": "string"}}},
+}
+
+
+def test_stream_overloads_and_blocking_twins() -> None:
+    from tools.codegen._emit_resources import render_resources
+    from tools.codegen._resources import build_methods, build_tree, sort_methods
+
+    spec = _spec(_STREAM_SCHEMAS, _STREAM_PATHS)
+    ops = spec.operations()
+    places = place_operations(ops, OfficialSurface(version="0"))
+    methods = build_methods(spec, ops, places, ModelBuilder(spec), ParamBuilder(spec))
+    root = build_tree(methods)
+    sort_methods(root)
+    create = next(m for m in methods if m.name == "create")
+    assert create.overloaded and create.stream_event == "ThingEvent"
+    files = render_resources(root, methods)
+    text = files["things.py"]
+    assert text.count("@overload") == 6  # three async, three blocking
+    assert "stream: Literal[False] | Omit | None = omit" in text
+    assert ") -> AsyncStream[ThingEvent]: ..." in text
+    assert ") -> Thing | Stream[ThingEvent]: ..." in text
+    assert "_THING_EVENT_STREAM = AsyncStream.factory(ThingEvent)" in text
+    assert "stream_cls=_THING_EVENT_STREAM if stream else None" in text
+    assert "return sync_call(self, AsyncThings.create, *args, **kwargs)" in text
+    assert "list = to_sync_list(AsyncThings.list)" in text
+    assert "list = to_sync_raw_list(AsyncThings.list)" in text
+    assert "class Things(SyncAPIResource[AsyncThings]):" in text
+    assert '__all__ = ["AsyncThings", "Things"]' in text
+    tree = files["_tree.py"]
+    assert "class ResourceTree:" in tree and "return Things(self._sync_client(), self._async.things)" in tree
+    stream_table = files["_streaming_ops.py"]
+    assert '"things.create": "ThingEvent"' in stream_table

@@ -32,7 +32,7 @@ import msgspec
 import trio
 
 from trio_openai import AsyncOpenAI
-from trio_openai.types.chat_completion_chunk import ChatCompletionChunk
+from trio_openai.types import ChatCompletionChunk
 
 WRITE_SIZE = 16 * 1024  # the server writes the body in pieces of this size, as chunked-encoding chunks
 

@@ -38,8 +38,8 @@ from trio_openai._core._sync_bridge import (
     to_sync_streamed,
     to_sync_streamed_list,
 )
+from trio_openai.types import ChatCompletion
 from trio_openai.types._base import BaseModel
-from trio_openai.types.chat_completion import ChatCompletion
 
 T = TypeVar("T")
 

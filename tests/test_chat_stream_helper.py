@@ -13,7 +13,7 @@ from trio_openai import APIError, AsyncOpenAI
 from trio_openai.lib.streaming import ChatCompletionStreamState
 from trio_openai.lib.streaming._chat_state import accumulate_delta
 from trio_openai.testing import MockRequest, MockResponse, MockTransport
-from trio_openai.types.chat_completion_chunk import ChatCompletionChunk
+from trio_openai.types import ChatCompletionChunk
 
 from ._loopback import ServerRequest, open_loopback_server, sse_reply
 
@@ -197,7 +197,9 @@ async def test_refusal_and_logprobs_events() -> None:
     lp_done = [e for e in events if e.type == "logprobs.refusal.done"]
     assert [t.token for t in lp_done[0].refusal] == ["I can", "not."]
     assert final.choices[0].message.refusal == "I cannot."
-    assert [t["token"] for t in final.choices[0].logprobs["refusal"]] == ["I can", "not."]
+    final_logprobs = final.choices[0].logprobs
+    assert final_logprobs is not None and final_logprobs.refusal is not None
+    assert [t.token for t in final_logprobs.refusal] == ["I can", "not."]
 
     data = body(
         chunk(choice(role="assistant", content="a", logprobs={"content": [lp("a")]})),

@@ -147,7 +147,8 @@ async def test_events_snapshots_and_final_response() -> None:
     assert final.status == "completed"
     assert final.output_text == "Hi there"
     assert final.usage is not None and final.usage.total_tokens == 8
-    assert snapshot is final
+    assert snapshot is not None and snapshot.output_text == final.output_text  # the same, as its own type
+    assert type(final).__module__ == "trio_openai.types.response"  # the generated Response
     sent = transport.requests[0]
     assert (sent.method, sent.path) == ("POST", "/v1/responses")
     assert sent.json() == {"model": "gpt-test", "input": "hello", "temperature": 0.2, "stream": True}
@@ -223,7 +224,8 @@ async def test_failed_response_is_returned_not_raised() -> None:
             async with open_response_stream(client, model="m", input="x") as stream:
                 final = await stream.get_final_response()
     assert final.status == "failed"
-    assert final.error == {"code": "server_error", "message": "nope"}
+    assert final.error is not None
+    assert (final.error.code, final.error.message) == ("server_error", "nope")
 
 
 async def test_loopback_cut_then_resume() -> None:

@@ -26,7 +26,7 @@ from trio_openai import (
     RateLimitError,
 )
 from trio_openai.testing import MockRequest, MockResponse, MockTransport
-from trio_openai.types.chat_completion_chunk import ChatCompletionChunk
+from trio_openai.types import ChatCompletionChunk
 
 from ._loopback import CUT, LoopbackServer, ServerRequest, open_loopback_server, sse_reply
 
@@ -189,14 +189,14 @@ async def test_transport_error_mid_stream_is_a_connection_error() -> None:
 
 
 async def test_payload_that_does_not_match_the_type_is_a_validation_error() -> None:
-    client, _ = mock_client(streaming(b'data: {"unexpected": true}\n\n'))
+    client, _ = mock_client(streaming(b'data: {"choices": "unexpected"}\n\n'))
     async with client:
         with (
             trio.fail_after(5),
-            pytest.raises(APIResponseValidationError, match="ChatCompletionChunk") as info,
+            pytest.raises(APIResponseValidationError, match="CreateChatCompletionStreamResponse") as info,
         ):
             await collect(await create_stream(client))
-    assert info.value.body == {"unexpected": True}
+    assert info.value.body == {"choices": "unexpected"}
 
 
 # --- errors inside the stream -----------------------------------------------------------------------------
@@ -378,7 +378,7 @@ async def test_attributes_factory_cache_and_repr() -> None:
             stream = await create_stream(client)
             assert stream.request_id == "req_stream"
             assert stream.response.status_code == 200
-            assert "AsyncStream[ChatCompletionChunk] open POST" in repr(stream)
+            assert "AsyncStream[CreateChatCompletionStreamResponse] open POST" in repr(stream)
             await collect(stream)
             assert "closed" in repr(stream)
     assert AsyncStream.factory(ChatCompletionChunk) is AsyncStream.factory(ChatCompletionChunk)

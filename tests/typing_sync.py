@@ -11,8 +11,15 @@ from typing import Any, assert_type
 from trio_openai import APIResponse, OpenAI, Stream, SyncAPIResponse, SyncCursorPage, SyncPage
 from trio_openai._core._pagination import AsyncCursorPage, AsyncPage
 from trio_openai._core._sync_response import ResponseContextManager
-from trio_openai.types.chat_completion import ChatCompletion
-from trio_openai.types.model import Model, ModelDeleted
+from trio_openai.types import (
+    ChatCompletion,
+    ChatCompletionChunk,
+    CreateEmbeddingResponse,
+    Model,
+    ModelDeleted,
+    Response,
+    ResponseStreamEvent,
+)
 
 from ._sync_example import ChatChunk, FileObject, demo
 
@@ -23,6 +30,22 @@ def check(client: OpenAI, flag: bool) -> None:
     assert_type(client.models.delete("ft:x"), ModelDeleted)
     completion = client.chat.completions.create(model="m", messages=[{"role": "user", "content": "hi"}])
     assert_type(completion, ChatCompletion)
+
+    # the generated stream overloads, blocking side
+    chunks = client.chat.completions.create(model="m", messages=[], stream=True)
+    assert_type(chunks, Stream[ChatCompletionChunk])
+    with chunks:
+        for each_chunk in chunks:
+            assert_type(each_chunk, ChatCompletionChunk)
+    assert_type(
+        client.chat.completions.create(model="m", messages=[], stream=flag),
+        ChatCompletion | Stream[ChatCompletionChunk],
+    )
+    assert_type(client.responses.create(model="m", input="hi"), Response)
+    assert_type(client.responses.create(model="m", input="hi", stream=True), Stream[ResponseStreamEvent])
+    assert_type(client.responses.retrieve("resp_1", stream=True), Stream[ResponseStreamEvent])
+    assert_type(client.embeddings.create(model="m", input="hi"), CreateEmbeddingResponse)
+    assert_type(client.embeddings.create(model="m", input="hi").data[0].embedding, list[float])
 
     page = client.models.list()
     assert_type(page, SyncPage[Model])

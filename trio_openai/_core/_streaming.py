@@ -5,9 +5,11 @@
 
 How a stream ends:
 
-- ``data: [DONE]`` (the whole data, exactly) ends it. The rest of the body, normally just the end of the
-  chunked message, is then read (at most 64 KiB, for at most a quarter of a second, shielded from
-  cancellation) so the connection goes back to the pool clean and the next request reuses it.
+- ``data: [DONE]`` (the whole data, exactly) ends it, and so does an event named ``done`` whatever its
+  data (Assistants send ``event: done`` with ``data: [DONE]``; some servers send ``data: {}``). The
+  rest of the body, normally just the end of the chunked message, is then read (at most 64 KiB, for at
+  most a quarter of a second, shielded from cancellation) so the connection goes back to the pool clean
+  and the next request reuses it.
 - The body ending cleanly after whole events is a normal end too: the Responses API sends no
   ``[DONE]``; :attr:`AsyncStream.done` tells which of the two happened. A body that ends inside an event
   (an unfinished line, or data lines without the closing blank line) raises :class:`APIConnectionError`,
@@ -118,11 +120,11 @@ class _State(Generic[T]):
     def special(self, ev: ServerSentEvent) -> T:
         """Everything off the fast path: [DONE], empty data, errors, named events."""
         data = ev.data_bytes
-        if data == _DONE:
+        name = ev.event
+        if data == _DONE or name == "done":
             return _END
         if not data.strip():
             return _SKIP
-        name = ev.event
         if name == "error":
             raise self.error_event(data, named=True)
         if _ERROR_KEY in data:

@@ -11,8 +11,7 @@ from typing import Literal, TypeAlias
 
 import msgspec
 
-from ...types.chat_completion import ChatCompletion
-from ...types.chat_completion_chunk import ChatCompletionChunk, ChatCompletionTokenLogprob
+from ...types import ChatCompletion, ChatCompletionChunk, ChatCompletionTokenLogprob
 
 __all__ = [
     "ChatCompletionStreamEvent",

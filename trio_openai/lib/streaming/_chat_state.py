@@ -20,8 +20,8 @@ from typing import Any, cast
 import msgspec
 
 from ..._core._decoding import convert
-from ...types.chat_completion import ChatCompletion
-from ...types.chat_completion_chunk import ChatCompletionChunk, ChatCompletionTokenLogprob, ChunkChoice
+from ...types import ChatCompletion, ChatCompletionChunk, ChatCompletionTokenLogprob
+from ...types import CreateChatCompletionStreamResponseChoicesItem as ChunkChoice
 from ._chat_events import (
     ChatCompletionStreamEvent,
     ChunkEvent,
@@ -146,7 +146,8 @@ class ChatCompletionStreamState:
             delta: Obj = choice.get("delta", {})
             entry: Obj | None = self._choices.get(index)
             if entry is None:
-                entry = {"index": index, "finish_reason": None, "logprobs": None, "message": {}}
+                # no `finish_reason` until one arrives: the type says it is a string (left out, it is None)
+                entry = {"index": index, "message": {}}
                 self._choices[index] = entry
                 self._progress[index] = _ChoiceProgress()
             message: Obj = entry["message"]
@@ -157,7 +158,7 @@ class ChatCompletionStreamState:
                 entry["finish_reason"] = choice["finish_reason"]
             logprobs: Obj | None = choice.get("logprobs")
             if logprobs:
-                acc: Obj | None = entry["logprobs"]
+                acc: Obj | None = entry.get("logprobs")
                 if acc is None:
                     acc = entry["logprobs"] = {}
                 accumulate_delta(acc, logprobs)

@@ -1,8 +1,10 @@
-"""Minimal hand-written Responses API types for the stream helper, until the generated ones land.
+"""Minimal hand-written Responses API types for the stream helper's events and snapshots.
 
-To swap in the generated types: replace the imports in ``responses.py`` (``Response``,
-``ResponseStreamEvent`` and the event classes used there) with the generated names; the helper only
-relies on the fields declared here, which carry the API's names. ``ResponseStreamEvent`` follows the
+The helper adds ``snapshot`` to delta events and edits its snapshot in place, so its events and the
+snapshot keep these small types; the terminal events (``response.completed``, ``.failed``,
+``.incomplete``) carry the whole generated :class:`trio_openai.types.Response`, which is what
+``get_final_response()`` returns. The helper only relies on the fields declared here, which carry the
+API's names. ``ResponseStreamEvent`` follows the
 generated convention for unions: a type alias for type checkers, and at runtime a class whose
 ``__trio_openai_decode__`` hook picks the variant by ``type``, falling back to
 :class:`ResponseUnknownEvent` (never an error) for types this library does not know.
@@ -15,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeAlias, cast
 import msgspec
 
 from ..._core._decoding import DECODE_HOOK_ATTR, convert
+from ...types import Response as FullResponse
 from ...types._base import BaseModel
 
 __all__ = [
@@ -117,17 +120,20 @@ class ResponseInProgressEvent(_Event, kw_only=True):
 
 class ResponseCompletedEvent(_Event, kw_only=True):
     type: Literal["response.completed"] = "response.completed"
-    response: Response
+    response: FullResponse
+    """The whole response, as the generated type."""
 
 
 class ResponseFailedEvent(_Event, kw_only=True):
     type: Literal["response.failed"] = "response.failed"
-    response: Response
+    response: FullResponse
+    """The whole response, as the generated type."""
 
 
 class ResponseIncompleteEvent(_Event, kw_only=True):
     type: Literal["response.incomplete"] = "response.incomplete"
-    response: Response
+    response: FullResponse
+    """The whole response, as the generated type."""
 
 
 class ResponseOutputItemAddedEvent(_Event, kw_only=True):

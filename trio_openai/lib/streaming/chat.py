@@ -20,8 +20,7 @@ from typing import TYPE_CHECKING, Any, Unpack
 
 from ..._core._options import RequestOptions
 from ..._core._streaming import AsyncStream
-from ...types.chat_completion import ChatCompletion
-from ...types.chat_completion_chunk import ChatCompletionChunk
+from ...types import ChatCompletion, ChatCompletionChunk
 from ._chat_events import ChatCompletionStreamEvent
 from ._chat_state import ChatCompletionStreamState
 

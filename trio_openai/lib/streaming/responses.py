@@ -29,9 +29,11 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
+from ..._core._decoding import convert
 from ..._core._options import RequestOptions
 from ..._core._request import path_param
 from ..._core._streaming import AsyncStream
+from ...types import Response as FullResponse
 from ._responses_types import (
     Response,
     ResponseCompletedEvent,
@@ -78,7 +80,7 @@ class ResponseStreamState:
 
     def __init__(self) -> None:
         self._snapshot: Response | None = None
-        self._final: Response | None = None
+        self._final: FullResponse | None = None
 
     @property
     def current_snapshot(self) -> Response | None:
@@ -86,15 +88,16 @@ class ResponseStreamState:
         return self._snapshot
 
     @property
-    def final_response(self) -> Response | None:
-        """The response of the terminal event, once it arrived."""
+    def final_response(self) -> FullResponse | None:
+        """The response of the terminal event (the generated type), once it arrived."""
         return self._final
 
     def handle_event(self, event: ResponseStreamEvent) -> ResponseStreamEvent:
         if isinstance(event, ResponseCreatedEvent | ResponseInProgressEvent):
             self._snapshot = event.response
         elif isinstance(event, _TERMINAL):
-            self._snapshot = self._final = event.response
+            self._final = event.response
+            self._snapshot = convert(msgspec.to_builtins(event.response), Response)
         elif isinstance(event, ResponseOutputItemAddedEvent | ResponseOutputItemDoneEvent):
             self._set_item(event.output_index, event.item)
         elif isinstance(event, ResponseContentPartAddedEvent | ResponseContentPartDoneEvent):
@@ -192,7 +195,7 @@ class ResponseStream:
             pass
         return self
 
-    async def get_final_response(self) -> Response:
+    async def get_final_response(self) -> FullResponse:
         """Read to the end and return the response of the terminal event (completed, failed or
         incomplete: check ``status``)."""
         await self.until_done()
@@ -285,7 +288,7 @@ def open_response_stream(
         stream: AsyncStream[ResponseStreamEvent] = await client._request(
             method,
             path,
-            cast_to=Response,
+            cast_to=FullResponse,
             body=body,
             query=query,
             options=RequestOptions(**options),

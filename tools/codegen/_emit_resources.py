@@ -1,0 +1,483 @@
+"""Writing ``trio_openai/resources/``: a module per resource (a package when it has sub-resources),
+the raw / streaming wrappers, the client's resource tree and the table of streaming operations."""
+
+from __future__ import annotations
+
+import re
+
+from ._emit_types import HEADER
+from ._handwritten import HELPERS, REQUEST_HOOKS
+from ._naming import snake
+from ._resources import Arg, Method, ResourceNode
+
+__all__ = ["render_resources"]
+
+_TOKENS = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _module_path(node: ResourceNode) -> str:
+    """File path under ``resources/`` of the module defining the node's class."""
+    if node.children:
+        return "/".join((*node.path, f"_{node.name}.py"))
+    return "/".join(node.path) + ".py"
+
+
+def _package_depth(node: ResourceNode) -> int:
+    """How many packages below ``trio_openai`` the node's module sits in."""
+    return len(node.path) + (1 if node.children else 0)  # resources/ + parents (+ own package)
+
+
+#: How the ``stream`` parameter reads in each form of a method overloaded on it.
+_STREAM_PARAM = {
+    "false": "{}: Literal[False] | Omit | None = omit",
+    "true": "{}: Literal[True]",
+    "bool": "{}: bool",
+    "impl": "{}: bool | Omit | None = omit",
+}
+
+
+def _signature(m: Method, stream: str | None = None) -> str:
+    """The parameters; ``stream`` names the overload form (see ``_STREAM_PARAM``) of a streaming method."""
+    parts = ["self"]
+    parts += [f"{a.ident}: {a.ann}" for a in m.positional]
+    if m.keyword:
+        parts.append("*")
+    for a in m.keyword:
+        if a is m.stream_arg and stream is not None:
+            parts.append(_STREAM_PARAM[stream].format(a.ident))
+        elif a.required:
+            parts.append(f"{a.ident}: {a.ann}")
+        elif a.ann.endswith(" | None"):
+            parts.append(f"{a.ident}: {a.ann.removesuffix(' | None')} | Omit | None = omit")
+        else:
+            parts.append(f"{a.ident}: {a.ann} | Omit = omit")
+    parts.append("**options: Unpack[RequestOptions]")
+    return ", ".join(parts)
+
+
+def _stream_returns(m: Method, stream_type: str) -> dict[str, str]:
+    """The return annotation of each overload form (``stream_type`` is ``AsyncStream`` or ``Stream``)."""
+    events = f"{stream_type}[{m.stream_event}]"
+    return {
+        "false": m.returns,
+        "true": events,
+        "bool": f"{m.returns} | {events}",
+        "impl": f"{m.returns} | {events}",
+    }
+
+
+def _overloads(m: Method, prefix: str, stream_type: str) -> list[str]:
+    """The three ``@overload`` stubs of a method overloaded on ``stream``."""
+    returns = _stream_returns(m, stream_type)
+    lines: list[str] = []
+    for form in ("false", "true", "bool"):
+        lines += [
+            "    @overload",
+            f"    {prefix} {m.name}({_signature(m, form)}) -> {returns[form]}: ...",
+            "",
+        ]
+    return lines
+
+
+def _stream_factory(event: str) -> str:
+    """The module constant holding ``AsyncStream.factory(event)``."""
+    return f"_{snake(event).upper()}_STREAM"
+
+
+def _dict_literal(args: list[Arg]) -> str:
+    return "{" + ", ".join(f'"{a.wire}": {a.ident}' for a in args) + "}"
+
+
+def _path_expr(m: Method) -> str:
+    path = m.op.path
+    by_wire = {a.wire: a for a in m.all_args if a.location == "path"}
+    if not by_wire:
+        return f'"{path}"'
+
+    def sub(match: re.Match[str]) -> str:
+        a = by_wire[match.group(1)]
+        return f"{{path_param({a.ident}, '{a.ident}')}}"
+
+    return 'f"' + re.sub(r"\{([^}]*)\}", sub, path) + '"'
+
+
+def _method_code(m: Method) -> str:
+    if m.stream_event is not None and not m.stream_event.isidentifier():
+        raise ValueError(f"{m.place.dotted}: stream event type {m.stream_event!r} is not a name")
+    query = [a for a in m.all_args if a.location == "query"]
+    body = [a for a in m.all_args if a.location == "body"]
+    header_args = [a for a in m.all_args if a.location == "header"]
+    fixed = dict(m.op.fixed_query)
+    lines: list[str] = []
+    is_list = m.page is not None
+    prefix = "def" if is_list else "async def"
+    if m.overloaded:
+        lines += _overloads(m, prefix, "AsyncStream")
+        returns = _stream_returns(m, "AsyncStream")["impl"]
+        lines.append(f"    {prefix} {m.name}({_signature(m, 'impl')}) -> {returns}:")
+    else:
+        lines.append(f"    {prefix} {m.name}({_signature(m)}) -> {m.returns}:")
+    if m.doc:
+        lines.append(f'        """{m.doc}"""')
+    call_kw: list[str] = []
+    if query or fixed:
+        items = [f'"{k}": {v!r}' for k, v in fixed.items()] + [f'"{a.wire}": {a.ident}' for a in query]
+        if query:
+            call_kw.append(f"query=strip_not_given({{{', '.join(items)}}})")
+        else:
+            call_kw.append(f"query={{{', '.join(items)}}}")
+    if body:
+        lines.append(f"        body = strip_not_given({_dict_literal(body)})")
+        call_kw.append("body=body")
+        hook = REQUEST_HOOKS.get(m.place.dotted)
+        if hook is not None:
+            lines.append(f"        post_parser = {hook.name}(body)")
+            call_kw.append("post_parser=post_parser")
+    elif m.op.method in ("post", "put", "patch") and m.op.body is not None:
+        call_kw.append("body={}")
+    if m.op.multipart:
+        call_kw.append("multipart=True")
+    if m.headers or header_args:
+        items = [f'"{k}": {v!r}' for k, v in sorted(m.headers.items())]
+        items += [f'"{a.wire}": {a.ident}' for a in header_args]
+        expr = f"{{{', '.join(items)}}}"
+        if header_args:
+            expr = f"cast('dict[str, str]', strip_not_given({expr}))"
+        call_kw.append(f"headers={expr}")
+    call_kw.append("options=options")
+    if m.overloaded:
+        assert m.stream_event is not None and m.stream_arg is not None
+        call_kw.append(f"stream_cls={_stream_factory(m.stream_event)} if {m.stream_arg.ident} else None")
+    elif m.place.dotted in REQUEST_HOOKS and not body:
+        raise ValueError(f"{m.place.dotted}: a request hook needs a request body")
+    path = _path_expr(m)
+    if is_list:
+        method_kw = [] if m.op.method == "get" else [f'method="{m.op.method}"']
+        args = ", ".join([path, f"page={m.cast_to}", *method_kw, *call_kw])
+        lines.append(f"        return self._client._get_api_list({args})")
+    else:
+        args = ", ".join([f'"{m.op.method}"', path, f"cast_to={m.cast_to}", *call_kw])
+        lines.append(f"        return await self._client._request({args})")
+    return "\n".join(lines)
+
+
+def _sync_name(node: ResourceNode) -> str:
+    """The blocking twin of ``AsyncX``: ``X``."""
+    return node.class_name.removeprefix("Async")
+
+
+def _async_classes(node: ResourceNode) -> list[str]:
+    cls = node.class_name
+    methods = node.methods
+    body: list[str] = [f"class {cls}(AsyncAPIResource):", '    __slots__ = ("__dict__",)', ""]
+    for child in node.children.values():
+        body += [
+            "    @cached_property",
+            f"    def {child.name}(self) -> {child.class_name}:",
+            f"        from .{child.name} import {child.class_name}",
+            "",
+            f"        return {child.class_name}(self._client)",
+            "",
+        ]
+    body += [
+        "    @cached_property",
+        f"    def with_raw_response(self) -> {cls}WithRawResponse:",
+        f"        return {cls}WithRawResponse(self)",
+        "",
+        "    @cached_property",
+        f"    def with_streaming_response(self) -> {cls}WithStreamingResponse:",
+        f"        return {cls}WithStreamingResponse(self)",
+        "",
+    ]
+    for m in methods:
+        body += [_method_code(m), ""]
+    for helper in HELPERS.get(node.path, ()):
+        body += [
+            f"    {helper.attribute} = {helper.name}  # hand-written: trio_openai/{helper.module.replace('.', '/')}.py",
+            "",
+        ]
+    for kind, base, wrap in (
+        ("WithRawResponse", "RawResponseWrapper", "to_raw_response"),
+        ("WithStreamingResponse", "StreamedResponseWrapper", "to_streamed_response"),
+    ):
+        body += ["", f"class {cls}{kind}({base}):"]
+        if not methods and not node.children:
+            body.append("    pass")
+        for m in methods:
+            body.append(f"    {m.name} = {wrap}({cls}.{m.name})")
+        for child in node.children.values():
+            body += [
+                "",
+                "    @cached_property",
+                f"    def {child.name}(self) -> {child.class_name}{kind}:",
+                f"        from .{child.name} import {child.class_name}{kind}",
+                "",
+                f"        return {child.class_name}{kind}(self._resource.{child.name})",
+            ]
+    return body
+
+
+def _sync_method(m: Method, async_cls: str) -> list[str]:
+    if m.overloaded:
+        returns = _stream_returns(m, "Stream")["impl"]
+        lines = _overloads(m, "def", "Stream")
+        lines.append(f"    def {m.name}(self, *args: Any, **kwargs: Any) -> {returns}:")
+        if m.doc:
+            lines.append(f'        """{m.doc}"""')
+        lines += [f"        return sync_call(self, {async_cls}.{m.name}, *args, **kwargs)", ""]
+        return lines
+    adapter = "to_sync_list" if m.page is not None else "to_sync"
+    return [f"    {m.name} = {adapter}({async_cls}.{m.name})"]
+
+
+def _sync_classes(node: ResourceNode) -> list[str]:
+    """The blocking client's classes: every method is the async one run in the portal
+    (``_core/_sync_bridge.py``)."""
+    acls = node.class_name
+    cls = _sync_name(node)
+    body: list[str] = [
+        "",
+        "# --- blocking client (trio_openai.OpenAI) " + "-" * 61,
+        "# Each method runs the async method above in the portal (see _core/_sync_bridge.py).",
+        "",
+        "",
+        f"class {cls}(SyncAPIResource[{acls}]):",
+    ]
+    for child in node.children.values():
+        sub = _sync_name(child)
+        body += [
+            "    @cached_property",
+            f"    def {child.name}(self) -> {sub}:",
+            f"        from .{child.name} import {sub}",
+            "",
+            f"        return {sub}(self._client, self._async.{child.name})",
+            "",
+        ]
+    body += [
+        "    @cached_property",
+        f"    def with_raw_response(self) -> {cls}WithRawResponse:",
+        f"        return {cls}WithRawResponse(self)",
+        "",
+        "    @cached_property",
+        f"    def with_streaming_response(self) -> {cls}WithStreamingResponse:",
+        f"        return {cls}WithStreamingResponse(self)",
+        "",
+    ]
+    for m in node.methods:
+        body += _sync_method(m, acls)
+    for kind, raw, listed in (
+        ("WithRawResponse", "to_sync_raw", "to_sync_raw_list"),
+        ("WithStreamingResponse", "to_sync_streamed", "to_sync_streamed_list"),
+    ):
+        body += ["", "", f"class {cls}{kind}(SyncResponseWrapper):"]
+        if not node.methods and not node.children:
+            body.append("    pass")
+        for m in node.methods:
+            body.append(f"    {m.name} = {listed if m.page is not None else raw}({acls}.{m.name})")
+        for child in node.children.values():
+            sub = _sync_name(child)
+            body += [
+                "",
+                "    @cached_property",
+                f"    def {child.name}(self) -> {sub}{kind}:",
+                f"        from .{child.name} import {sub}{kind}",
+                "",
+                f"        return {sub}{kind}(self._resource.{child.name})",
+            ]
+    return body
+
+
+def _class_names(node: ResourceNode) -> list[str]:
+    """Every class a resource module defines or names from its children's modules."""
+    out: list[str] = []
+    for n in (node, *node.children.values()):
+        for base in (n.class_name, _sync_name(n)):
+            out += [base, f"{base}WithRawResponse", f"{base}WithStreamingResponse"]
+    return out
+
+
+def _resource_module(node: ResourceNode) -> str:
+    depth = _package_depth(node)
+    up = "." * (depth + 1)
+    cls = node.class_name
+    methods = node.methods
+    names = set(node.children) | {m.name for m in methods}
+    for helper in HELPERS.get(node.path, ()):
+        if helper.attribute in names:
+            raise ValueError(f"helper {helper.attribute!r} clashes in {'.'.join(node.path)}")
+    body = _async_classes(node) + _sync_classes(node)
+    text = "\n".join(body) + "\n"
+    used = set(_TOKENS.findall(text))
+
+    events = sorted({m.stream_event for m in methods if m.overloaded and m.stream_event is not None})
+    model_refs = sorted({r for m in methods for r in m.model_refs} | set(events))
+    param_refs = sorted({r for m in methods for r in m.param_refs})
+    clash = set(_class_names(node)) & (set(model_refs) | set(param_refs))
+    if clash:
+        raise ValueError(f"class names clash with type names in {'.'.join(node.path)}: {sorted(clash)}")
+    head = [HEADER, f'"""``client.{".".join(node.path)}``."""', "", "from __future__ import annotations", ""]
+    abc_names = [n for n in ("Iterable",) if n in used]
+    if abc_names:
+        head.append(f"from collections.abc import {', '.join(abc_names)}")
+    head.append("from functools import cached_property")
+    typing_names = [n for n in ("TYPE_CHECKING", "Any", "Literal", "Unpack", "cast", "overload") if n in used]
+    if node.children or param_refs or "FileTypes" in used:
+        typing_names = sorted({*typing_names, "TYPE_CHECKING"}, key=str.lower)
+    if typing_names:
+        head.append(f"from typing import {', '.join(typing_names)}")
+    head.append("")
+    opt = [n for n in ("Omit", "RequestOptions", "omit") if n in used]
+    if opt:
+        head.append(f"from {up}_core._options import {', '.join(opt)}")
+    pag = sorted(
+        {n for n in used if n.startswith("Async") and n.endswith("Page")}
+        | ({"AsyncPaginator"} if "AsyncPaginator" in used else set())
+    )
+    if pag:
+        head.append(f"from {up}_core._pagination import {', '.join(pag)}")
+    req = [n for n in ("path_param", "strip_not_given") if n in used]
+    if req:
+        head.append(f"from {up}_core._request import {', '.join(req)}")
+    head.append(
+        f"from {up}_core._resource import (AsyncAPIResource, RawResponseWrapper, StreamedResponseWrapper,"
+        " to_raw_response, to_streamed_response)"
+    )
+    if "BinaryContent" in used:
+        head.append(f"from {up}_core._response import BinaryContent")
+    if "AsyncStream" in used:
+        head.append(f"from {up}_core._streaming import AsyncStream")
+    bridge = [
+        n
+        for n in (
+            "SyncAPIResource",
+            "SyncResponseWrapper",
+            "sync_call",
+            "to_sync",
+            "to_sync_list",
+            "to_sync_raw",
+            "to_sync_raw_list",
+            "to_sync_streamed",
+            "to_sync_streamed_list",
+        )
+        if n in used
+    ]
+    head.append(f"from {up}_core._sync_bridge import ({', '.join(bridge)},)")
+    if "Stream" in used:
+        head.append(f"from {up}_core._sync_stream import Stream")
+    for hook in {REQUEST_HOOKS[m.place.dotted] for m in methods if m.place.dotted in REQUEST_HOOKS}:
+        head.append(f"from {up}{hook.module} import {hook.name}")
+    for helper in HELPERS.get(node.path, ()):
+        head.append(f"from {up}{helper.module} import {helper.name}")
+    if "OpenEnum" in used:
+        head.append(f"from {up}types._union import OpenEnum")
+    for r in model_refs:
+        head.append(f"from {up}types import {r}")
+    if node.children or param_refs or "FileTypes" in used:
+        head += ["", "if TYPE_CHECKING:"]
+        if "FileTypes" in used:
+            head.append(f"    from {up}_core._request import FileTypes")
+        for r in param_refs:
+            head.append(f"    from {up}types import {r}")
+        for child in node.children.values():
+            children = [f"{b}{k}" for b in (child.class_name, _sync_name(child)) for k in _WRAPPER_KINDS]
+            head.append(f"    from .{child.name} import {', '.join(children)}")
+    head += ["", f'__all__ = ["{cls}", "{_sync_name(node)}"]', ""]
+    head += [f"{_stream_factory(e)} = AsyncStream.factory({e})" for e in events]
+    head += ["", ""]
+    return "\n".join(head) + text
+
+
+_WRAPPER_KINDS = ("", "WithRawResponse", "WithStreamingResponse")
+
+
+def _tree_module(root: ResourceNode) -> str:
+    lines = [
+        HEADER,
+        '"""The top-level resources of a client, each built on first access."""',
+        "",
+        "from __future__ import annotations",
+        "",
+        "from functools import cached_property",
+        "from typing import TYPE_CHECKING, Any, cast",
+        "",
+        "if TYPE_CHECKING:",
+        "    from .._client import AsyncOpenAI",
+        "    from .._sync import OpenAI",
+    ]
+    for child in root.children.values():
+        lines.append(f"    from .{child.name} import {child.class_name}, {_sync_name(child)}")
+    lines += ["", '__all__ = ["AsyncResourceTree", "ResourceTree"]', "", "", "class AsyncResourceTree:"]
+    for child in root.children.values():
+        lines += [
+            "    @cached_property",
+            f"    def {child.name}(self) -> {child.class_name}:",
+            f"        from .{child.name} import {child.class_name}",
+            "",
+            f"        return {child.class_name}(self)  # type: ignore[arg-type]",
+            "",
+        ]
+    lines += [
+        "",
+        "# --- blocking client (trio_openai.OpenAI) " + "-" * 61,
+        "# Each property pairs the blocking resource with the async client's resource of the same name.",
+        "",
+        "",
+        "class ResourceTree:",
+        "    _async: AsyncOpenAI",
+        "",
+        "    def _sync_client(self) -> OpenAI:",
+        '        return cast("OpenAI", cast(Any, self))',
+        "",
+    ]
+    for child in root.children.values():
+        sub = _sync_name(child)
+        lines += [
+            "    @cached_property",
+            f"    def {child.name}(self) -> {sub}:",
+            f"        from .{child.name} import {sub}",
+            "",
+            f"        return {sub}(self._sync_client(), self._async.{child.name})",
+            "",
+        ]
+    return "\n".join(lines)
+
+
+def _streaming_table(methods: list[Method]) -> str:
+    rows = sorted((m.place.dotted, m.stream_event) for m in methods if m.stream_event is not None)
+    lines = [
+        HEADER,
+        '"""Operations that can answer with server-sent events, and the type of their events.',
+        "",
+        "The methods taking a ``stream`` flag are overloaded on it: ``stream=True`` gives an ``AsyncStream`` of",
+        "these events (the blocking client: a ``Stream``).",
+        '"""',
+        "",
+        "STREAMING_OPERATIONS: dict[str, str] = {",
+    ]
+    lines += [f'    "{path}": "{event}",' for path, event in rows]
+    lines += ["}", ""]
+    return "\n".join(lines)
+
+
+def _walk(node: ResourceNode) -> list[ResourceNode]:
+    out = [node]
+    for child in node.children.values():
+        out += _walk(child)
+    return out
+
+
+def render_resources(root: ResourceNode, methods: list[Method]) -> dict[str, str]:
+    files: dict[str, str] = {
+        "__init__.py": f'{HEADER}"""API resources (``client.models``, ``client.chat.completions`` ...)."""\n',
+        "_tree.py": _tree_module(root),
+        "_streaming_ops.py": _streaming_table(methods),
+    }
+    for node in _walk(root)[1:]:
+        files[_module_path(node)] = _resource_module(node)
+        if node.children:
+            init = "/".join((*node.path, "__init__.py"))
+            exported = [f"{b}{k}" for b in (node.class_name, _sync_name(node)) for k in _WRAPPER_KINDS]
+            files[init] = f'{HEADER}"""``client.{".".join(node.path)}``."""\n\n' + "".join(
+                f"from ._{node.name} import {n} as {n}\n" for n in exported
+            )
+    return files

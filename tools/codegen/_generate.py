@@ -1,0 +1,139 @@
+"""The whole run: spec -> places -> types and methods -> files, formatted, written in place."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from ._emit_resources import render_resources
+from ._emit_types import HEADER, render_types
+from ._models import ModelBuilder
+from ._naming import MethodPlace, OfficialSurface, place_operations
+from ._params import ParamBuilder
+from ._resources import Method, ResourceNode, build_methods, build_tree, sort_methods
+from ._spec import Operation, Spec, load_spec
+
+__all__ = ["GENERATED_DIRS", "KEEP", "Plan", "generate", "plan", "render"]
+
+GENERATED_DIRS = ("types", "resources")
+#: Hand-written files inside the generated folders.
+KEEP = frozenset({"types/_base.py", "types/_union.py"})
+PYPROJECT = Path(__file__).resolve().parents[2] / "pyproject.toml"
+
+
+@dataclass
+class Plan:
+    """Everything the generator decided, before any text is written (tests use it too)."""
+
+    spec: Spec
+    ops: list[Operation]
+    places: dict[tuple[str, str], MethodPlace]
+    models: ModelBuilder
+    params: ParamBuilder
+    methods: list[Method]
+    root: ResourceNode
+
+
+def plan(spec_path: Path) -> Plan:
+    spec = load_spec(spec_path)
+    ops = spec.operations()
+    places = place_operations(ops, OfficialSurface.load())
+    models = ModelBuilder(spec)
+    params = ParamBuilder(spec)
+    methods = build_methods(spec, ops, places, models, params)
+    root = build_tree(methods)
+    sort_methods(root)
+    return Plan(spec, ops, places, models, params, methods, root)
+
+
+def official_aliases(methods: list[Method], models: ModelBuilder) -> dict[str, str]:
+    """The official SDK's names for result types where the spec names them differently
+    (``ChatCompletion`` for ``CreateChatCompletionResponse``), so imports written for it work."""
+    found: dict[str, set[str]] = {}
+    for m in methods:
+        if m.place.official is None:
+            continue
+        returned = [part.strip() for part in m.place.official.returns.split(" | ")]
+        first = returned[0]
+        page = re.fullmatch(r"Sync\w*Page\[(\w+)\]", first)
+        pairs = [(page.group(1), m.item) if page else (first, m.returns)]
+        for part in returned[1:]:  # `ChatCompletion | Stream[ChatCompletionChunk]`: the event type too
+            events = re.fullmatch(r"Stream\[(\w+)\]", part)
+            if events is not None:
+                pairs.append((events.group(1), m.stream_event))
+        for official, ours in pairs:
+            if official.isidentifier() and ours is not None and ours in models.decls and official != ours:
+                found.setdefault(official, set()).add(ours)
+    return {
+        name: next(iter(targets))
+        for name, targets in sorted(found.items())
+        if len(targets) == 1 and name not in models.decls and name not in _TOO_GENERIC
+    }
+
+
+#: Official names that only make sense inside the official SDK's sub-namespaces.
+_TOO_GENERIC = frozenset({"Data"})
+
+
+def render(spec_path: Path) -> tuple[dict[str, str], str]:
+    """Every generated file (path relative to the package -> unformatted source) and a summary."""
+    p = plan(spec_path)
+    ops, places, models, params, methods, root = p.ops, p.places, p.models, p.params, p.methods, p.root
+    files: dict[str, str] = {}
+    for rel, text in render_types(models.decls, params.decls, official_aliases(methods, models)).items():
+        files[f"types/{rel}"] = text
+    for rel, text in render_resources(root, methods).items():
+        files[f"resources/{rel}"] = text
+    sources = Counter(p.source for p in places.values())
+    summary = (
+        f"{len(ops)} operations ({dict(sources)}), {len(models.decls)} response types, "
+        f"{len(params.decls)} request types, {len(files)} files"
+    )
+    return files, summary
+
+
+def _format(root: Path) -> None:
+    ruff = [sys.executable, "-m", "ruff"]
+    config = ["--config", str(PYPROJECT)] if PYPROJECT.exists() else []
+    subprocess.run(
+        [*ruff, "check", "--quiet", "--fix", "--select", "I,F401", *config, str(root)],
+        check=False,
+        capture_output=True,
+    )
+    subprocess.run([*ruff, "format", "--quiet", *config, str(root)], check=True)
+
+
+def generate(spec_path: Path, out: Path) -> str:
+    """Write the generated folders of the package at ``out`` (stale generated files are removed)."""
+    files, summary = render(spec_path)
+    with tempfile.TemporaryDirectory() as tmp:
+        stage = Path(tmp) / "pkg"
+        for rel, text in files.items():
+            path = stage / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text)
+        _format(stage)
+        for folder in GENERATED_DIRS:
+            target = out / folder
+            if target.exists():
+                for old in sorted(target.rglob("*")):
+                    rel = old.relative_to(out).as_posix()
+                    if old.is_file() and rel not in KEEP and rel not in files:
+                        old.unlink()
+                for d in sorted((p for p in target.rglob("*") if p.is_dir()), reverse=True):
+                    if not any(d.iterdir()) or d.name == "__pycache__":
+                        shutil.rmtree(d)
+        for rel in files:
+            dest = out / rel
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            new = (stage / rel).read_text()
+            if not dest.exists() or dest.read_text() != new:
+                dest.write_text(new)
+    assert all(text.startswith(HEADER) for text in files.values())
+    return summary

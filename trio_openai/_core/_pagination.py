@@ -80,10 +80,16 @@ class AsyncPage(BasePage[ItemT], Generic[ItemT], kw_only=True):
     """A list that is never paginated (``{"object": "list", "data": [...]}``)."""
 
     object: str = "list"
+    has_more: bool | None = None
+    next_page: str | None = None
+    search_query: list[str] | str | None = None
 
 
 class AsyncCursorPage(BasePage[ItemT], Generic[ItemT], kw_only=True):
     has_more: bool | None = None
+    object: str | None = None
+    first_id: str | None = None
+    last_id: str | None = None
 
     def next_page_query(self) -> dict[str, object] | None:
         if self.has_more is False or not self.data:
@@ -95,6 +101,8 @@ class AsyncCursorPage(BasePage[ItemT], Generic[ItemT], kw_only=True):
 class AsyncConversationCursorPage(BasePage[ItemT], Generic[ItemT], kw_only=True):
     has_more: bool | None = None
     last_id: str | None = None
+    first_id: str | None = None
+    object: str | None = None
 
     def next_page_query(self) -> dict[str, object] | None:
         if self.has_more is False or not self.last_id:
@@ -105,6 +113,7 @@ class AsyncConversationCursorPage(BasePage[ItemT], Generic[ItemT], kw_only=True)
 class AsyncNextCursorPage(BasePage[ItemT], Generic[ItemT], kw_only=True):
     has_more: bool | None = None
     next: str | None = None
+    object: str | None = None
 
     def next_page_query(self) -> dict[str, object] | None:
         if self.has_more is False or not self.next:

@@ -223,6 +223,27 @@ async def test_error_key_in_data_raises_api_error() -> None:
     assert exc.request is not None and exc.request.url.endswith("/chat/completions")
 
 
+async def test_error_key_is_found_wherever_the_network_cuts_the_stream() -> None:
+    # The stream looks for the error key once per network chunk, not per payload: a key cut in two by
+    # a chunk boundary, or sitting in a frame that only completes chunks later, must still be found.
+    # dict accepts an error payload as data, so only that search can raise here.
+    body = b'data: {"a": 1}\n\ndata: {"a": 2}\n\ndata: {"error": {"message": "boom"}}\n\ndata: {"a": 3}\n\n'
+    for first in range(1, len(body)):
+        for second in (first + 1, first + 7, len(body)):
+            chunks = [body[:first], body[first:second], body[second:]]
+            client, _ = mock_client(streaming([c for c in chunks if c]))
+            seen: list[Any] = []
+            async with client:
+                stream = await client._request(
+                    "post", "/x", cast_to=object, stream_cls=AsyncStream.factory(dict)
+                )
+                with trio.fail_after(5), pytest.raises(APIError, match="boom"):
+                    async with stream:
+                        async for item in stream:
+                            seen.append(item)
+            assert seen == [{"a": 1}, {"a": 2}], (first, second)
+
+
 async def test_the_word_error_inside_content_is_not_an_error() -> None:
     body = (
         frame(chunk_json(0, content='"error"')) + frame(chunk_json(1, content="error")) + b"data: [DONE]\n\n"

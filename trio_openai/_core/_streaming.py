@@ -218,8 +218,11 @@ def _general(sse: SSEDecoder) -> Callable[[bytes], tuple[list[bytes] | None, lis
 _KEY_SEAM = len(_ERROR_KEY) - 1
 
 
-async def _iterate(state: _State[T]) -> AsyncIterator[T]:
-    """The hot loop. ``read()`` gets the next network chunk; events are decoded inline."""
+async def _batches(state: _State[T]) -> AsyncIterator[list[T]]:
+    """The hot loop: the items of each network chunk, decoded inline, as one non-empty list.
+
+    Items before a failure (an error event, a bad payload) are delivered before it is raised. Batches
+    let the blocking client cross threads once per network read instead of once per item."""
     response = state.response
     response._consumed = True
     raw_iterator = cast(Any, response._raw.stream).__aiter__()  # pyright: ignore[reportUnknownMemberType]
@@ -265,35 +268,54 @@ async def _iterate(state: _State[T]) -> AsyncIterator[T]:
                     # ([DONE], an error, empty data, a decode failure) goes through `special`.
                     if idle is not None:
                         deadline = trio.current_time() + idle
+                    batch: list[T] = []
+                    append = batch.append
                     for data in payloads:
                         if data != _DONE and not (suspicious and _ERROR_KEY in data):
                             try:
-                                item = decode(data)
+                                append(decode(data))
+                                continue
                             except msgspec.MsgspecError:
                                 pass
-                            else:
-                                yield item
-                                continue
-                        item = special(ServerSentEvent("message", data))
+                        try:
+                            item = special(ServerSentEvent("message", data))
+                        except Exception:
+                            if batch:
+                                yield batch
+                            raise
                         if item is _END:
+                            if batch:
+                                yield batch
                             state.done = True
                             await _drain(read)
                             return
                         if item is not _SKIP:
-                            yield item
+                            append(item)
+                    if batch:
+                        yield batch
                     continue
                 if not events:
                     continue
                 if idle is not None:
                     deadline = trio.current_time() + idle
+                batch = []
                 for ev in events:
-                    item = special(ev)
+                    try:
+                        item = special(ev)
+                    except Exception:
+                        if batch:
+                            yield batch
+                        raise
                     if item is _END:
+                        if batch:
+                            yield batch
                         state.done = True
                         await _drain(read)
                         return
                     if item is not _SKIP:
-                        yield item
+                        batch.append(item)
+                if batch:
+                    yield batch
         if state.sse.in_event:
             raise state.cut()
     finally:
@@ -303,6 +325,16 @@ async def _iterate(state: _State[T]) -> AsyncIterator[T]:
                 await _aclose_iterator(raw_iterator)
             finally:
                 await response.aclose()
+
+
+async def _iterate(batches: AsyncIterator[list[T]]) -> AsyncIterator[T]:
+    """One item at a time, over :func:`_batches`."""
+    try:
+        async for batch in batches:
+            for item in batch:
+                yield item
+    finally:
+        await _aclose_iterator(batches)
 
 
 _factories: dict[Any, Callable[[AsyncAPIResponse[Any]], Any]] = {}
@@ -421,8 +453,19 @@ class AsyncStream(Generic[T]):
         if iterator is None:
             if self._closed:
                 return _empty()
-            iterator = self._iterator = _iterate(self._state)
+            iterator = self._iterator = _iterate(_batches(self._state))
         return iterator
+
+    def iter_batches(self) -> AsyncIterator[list[T]]:
+        """The items in lists, one per network read (never empty), instead of one at a time. The
+        blocking client uses this to cross threads once per read. Like iteration, only once."""
+        if self._iterator is not None:
+            raise RuntimeError("this stream is already being iterated")
+        if self._closed:
+            return _empty()
+        batches = _batches(self._state)
+        self._iterator = cast("AsyncIterator[T]", batches)
+        return batches
 
     async def __anext__(self) -> T:
         return await self.__aiter__().__anext__()

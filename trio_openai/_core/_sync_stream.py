@@ -7,6 +7,7 @@ from types import TracebackType
 from typing import Any, Generic, Protocol, TypeVar
 
 from ._portal import Portal
+from ._portal_bridges import BlockingIterator
 
 __all__ = ["AsyncStreamLike", "Stream", "is_async_stream"]
 
@@ -20,6 +21,21 @@ class AsyncStreamLike(Protocol[T_co]):
     def __aiter__(self) -> AsyncIterator[T_co]: ...
 
     async def aclose(self) -> None: ...
+
+
+async def _single(source: AsyncStreamLike[T]) -> AsyncIterator[list[T]]:
+    """One-item batches over a source that has no ``iter_batches``; closing it closes the source."""
+    iterator = source.__aiter__()
+    try:
+        async for item in iterator:
+            yield [item]
+    finally:
+        try:
+            aclose = getattr(iterator, "aclose", None)
+            if aclose is not None:
+                await aclose()
+        finally:
+            await source.aclose()
 
 
 def is_async_stream(value: object) -> bool:
@@ -36,11 +52,18 @@ class Stream(Generic[T]):
     idempotent. Not for use by several threads at once.
     """
 
-    __slots__ = ("_iterator", "_source")
+    __slots__ = ("_batch", "_index", "_iterator", "_source")
 
     def __init__(self, source: AsyncStreamLike[T], portal: Portal) -> None:
         self._source = source
-        self._iterator = portal.iterate(source)
+        # Cross into the portal once per network read when the source can hand over whole batches
+        # (AsyncStream.iter_batches), else once per item.
+        iter_batches = getattr(source, "iter_batches", None)
+        self._iterator: BlockingIterator[Any] = portal.iterate(
+            iter_batches() if iter_batches is not None else _single(source)
+        )
+        self._batch: list[T] = []
+        self._index = 0
 
     @property
     def response(self) -> Any:
@@ -55,7 +78,13 @@ class Stream(Generic[T]):
         return self
 
     def __next__(self) -> T:
-        return next(self._iterator)
+        index = self._index
+        batch = self._batch
+        if index >= len(batch):
+            batch = self._batch = next(self._iterator)
+            index = 0
+        self._index = index + 1
+        return batch[index]
 
     def close(self) -> None:
         """Close the async stream inside the portal, releasing the connection. Idempotent."""

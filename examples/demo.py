@@ -101,8 +101,88 @@ async def main() -> None:
                 f"{server.stats.connections_opened - opened_before} connections"
             )
 
+            step("streaming: chat.completions.create(stream=True)")
+            stream = await client.chat.completions.create(
+                model="gpt-4o-mini",
+                messages=[{"role": "user", "content": "stream a greeting to me please"}],
+                stream=True,
+            )
+            pieces: list[str] = []
+            async with stream:
+                async for chunk in stream:
+                    if chunk.choices and chunk.choices[0].delta.content:
+                        pieces.append(chunk.choices[0].delta.content)
+            print(f"{len(pieces)} content chunks: {''.join(pieces)!r}")
+
+            step("streaming helper: chat.completions.stream accumulates the final completion")
+            async with client.chat.completions.stream(
+                model="gpt-4o-mini", messages=[{"role": "user", "content": "one more time"}]
+            ) as events:
+                kinds: dict[str, int] = {}
+                async for event in events:
+                    kinds[event.type] = kinds.get(event.type, 0) + 1
+                final = await events.get_final_completion()
+            print(f"events: {kinds}")
+            print(f"final message: {final.choices[0].message.content!r}")
+
+            step("cancelling a stream half-way: the connection is closed, the pool stays healthy")
+            with trio.move_on_after(0.05):
+                slow = await client.chat.completions.create(
+                    model="gpt-4o-mini",
+                    messages=[{"role": "user", "content": "a long story"}],
+                    stream=True,
+                    extra_headers={"X-Fake-Chunks": "200", "X-Fake-Chunk-Delay-Ms": "5"},
+                )
+                async with slow:
+                    async for _chunk in slow:
+                        pass
+            print(f"pool after the cancel: {client.statistics().pool}")
+
+            step("pagination: every file across pages, the next page fetched while we work")
+            seen = 0
+            started = time.perf_counter()
+            async with client.files.list(limit=50).open_items(prefetch=1) as items:
+                async for f in items:
+                    seen += bool(f.id)
+                    if seen % 50 == 0:
+                        await trio.sleep(0.01)  # pretend to work on each page
+            print(f"{seen} files in {time.perf_counter() - started:.2f} s")
+
+            step("many calls at once: 300 batches retrieved, at most 16 in flight")
+            from trio_openai.lib.concurrent import gather
+
+            started = time.perf_counter()
+            batches = await gather(client.batches.retrieve, [f"batch_{i:04d}" for i in range(300)], limit=16)
+            print(f"{len(batches)} batches in {time.perf_counter() - started:.2f} s, first: {batches[0].id}")
+
+            step("embeddings: asked as base64 on the wire, handed back as floats")
+            emb = await client.embeddings.create(model="text-embedding-3-small", input=["hello", "world"])
+            vector = emb.data[0].embedding
+            print(f"{len(emb.data)} vectors of {len(vector)} floats; first values {list(vector[:3])}")
+
         print(f"\nclient closed: {client.is_closed}; server served {server.stats.requests_served} requests")
+
+
+def blocking_part() -> None:
+    """The same client, blocking: trio runs in a background portal thread."""
+    from trio_openai import OpenAI
+    from trio_openai.testing import FakeServerThread
+
+    step("the blocking client (trio_openai.OpenAI) from plain synchronous code")
+    with FakeServerThread(files=120) as server, OpenAI(api_key="sk-demo", base_url=server.base_url) as client:
+        completion = client.chat.completions.create(
+            model="gpt-4o-mini", messages=[{"role": "user", "content": "hello from a thread"}]
+        )
+        print(f"assistant says: {completion.choices[0].message.content!r}")
+        files = sum(1 for _ in client.files.list(limit=50))
+        print(f"{files} files over 3 pages with a plain for loop")
+        with client.chat.completions.create(
+            model="gpt-4o-mini", messages=[{"role": "user", "content": "stream it"}], stream=True
+        ) as stream:
+            text = "".join(c.choices[0].delta.content or "" for c in stream if c.choices)
+        print(f"streamed: {text!r}")
 
 
 if __name__ == "__main__":
     trio.run(main)
+    blocking_part()

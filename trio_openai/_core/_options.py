@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from typing import Any, Final, Literal, TypedDict, final
+from typing import Final, Literal, TypedDict, final
 
 __all__ = [
     "DEFAULT_MAX_RETRIES",
@@ -201,9 +201,3 @@ class RequestOptions(TypedDict, total=False):
     """The ``Idempotency-Key`` to send (by default one is generated per call and kept across retries)."""
     stream_idle_timeout: float | None
     """For streamed calls: raise ``APITimeoutError`` when no event arrives for this many seconds."""
-
-
-def merged_options(a: Mapping[str, Any], b: Mapping[str, Any]) -> dict[str, Any]:
-    out = dict(a)
-    out.update(b)
-    return out

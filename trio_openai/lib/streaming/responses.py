@@ -34,6 +34,7 @@ from ..._core._options import RequestOptions
 from ..._core._request import path_param
 from ..._core._streaming import AsyncStream
 from ...types import Response as FullResponse
+from ._iteration import aclose_all, flatten
 from ._responses_types import (
     Response,
     ResponseCompletedEvent,
@@ -162,11 +163,12 @@ class ResponseStream:
     """The events of one streamed response. Iterate it once, or call :meth:`until_done` /
     :meth:`get_final_response`."""
 
-    __slots__ = ("_iterator", "_raw", "_state")
+    __slots__ = ("_batches", "_iterator", "_raw", "_state")
 
     def __init__(self, raw: AsyncStream[ResponseStreamEvent], state: ResponseStreamState | None = None):
         self._raw = raw
         self._state = state if state is not None else ResponseStreamState()
+        self._batches: AsyncIterator[list[ResponseStreamEvent]] | None = None
         self._iterator: AsyncIterator[ResponseStreamEvent] | None = None
 
     @property
@@ -184,8 +186,21 @@ class ResponseStream:
 
     def __aiter__(self) -> AsyncIterator[ResponseStreamEvent]:
         if self._iterator is None:
-            self._iterator = _events(self._raw, self._state)
+            self._iterator = flatten(self._event_batches())
         return self._iterator
+
+    def iter_batches(self) -> AsyncIterator[list[ResponseStreamEvent]]:
+        """The events in lists, one list per network read, instead of one at a time: the blocking
+        client's stream crosses threads once per list. Use it instead of iterating, not after (the
+        methods that read to the end, such as :meth:`until_done`, go on where it stopped)."""
+        if self._iterator is not None:
+            raise RuntimeError("this stream is already being iterated")
+        return self._event_batches()
+
+    def _event_batches(self) -> AsyncIterator[list[ResponseStreamEvent]]:
+        if self._batches is None:
+            self._batches = _event_batches(self._raw, self._state)
+        return self._batches
 
     async def __anext__(self) -> ResponseStreamEvent:
         return await self.__aiter__().__anext__()
@@ -206,10 +221,7 @@ class ResponseStream:
 
     async def aclose(self) -> None:
         try:
-            iterator = self._iterator
-            if iterator is not None:
-                aclose: Callable[[], Awaitable[None]] = getattr(iterator, "aclose")  # noqa: B009
-                await aclose()
+            await aclose_all(self._iterator, self._batches)
         finally:
             await self._raw.aclose()
 
@@ -224,12 +236,16 @@ class ResponseStream:
         await self.aclose()
 
 
-async def _events(
+async def _event_batches(
     raw: AsyncStream[ResponseStreamEvent], state: ResponseStreamState
-) -> AsyncIterator[ResponseStreamEvent]:
+) -> AsyncIterator[list[ResponseStreamEvent]]:
     handle = state.handle_event
-    async for event in raw:
-        yield handle(event)
+    events = raw.iter_batches()
+    try:
+        async for batch in events:
+            yield [handle(event) for event in batch]
+    finally:
+        await aclose_all(events)
 
 
 class ResponseStreamManager:

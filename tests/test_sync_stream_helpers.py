@@ -18,6 +18,7 @@ import trio
 from trio_openai import APIError, AsyncOpenAI, OpenAI
 from trio_openai._core._portal import Portal
 from trio_openai.lib.streaming._chat_sync import SyncChatCompletionStream
+from trio_openai.lib.streaming._iteration import MAX_BATCH
 from trio_openai.lib.streaming._responses_sync import SyncResponseStream
 from trio_openai.testing import (
     FakeServer,
@@ -230,7 +231,25 @@ async def test_events_cross_the_thread_once_per_read(monkeypatch: pytest.MonkeyP
     finally:
         await blocking(client.close)
     assert events == 400  # a chunk event and a content.delta per chunk
-    assert crossings.count("_anext") <= 3  # the batch, the end (and never one per event)
+    # one read of 200 chunks crosses in slices of at most MAX_BATCH chunks (4), then the end
+    assert crossings.count("_anext") == -(-200 // MAX_BATCH) + 1
+
+
+async def test_batches_then_the_rest_of_the_stream() -> None:
+    """What the blocking stream relies on: after some lists from iter_batches(), reading to the end goes
+    on from where they stopped, so the final completion has everything."""
+    async with AsyncOpenAI(
+        api_key=KEY, base_url="http://api.test/v1", transport=_one_read_transport(150)
+    ) as client:
+        with trio.fail_after(10):
+            async with client.chat.completions.stream(model="m", messages=HELLO) as stream:
+                batches = stream.iter_batches()
+                first = await anext(batches)
+                assert len(first) == 2 * MAX_BATCH  # one slice of the read: 2 events per chunk
+                completion = await stream.get_final_completion()
+                with pytest.raises(RuntimeError, match="already being iterated"):
+                    stream.iter_batches()
+    assert completion.choices[0].message.content == "".join(f"w{i} " for i in range(150))
 
 
 # --- responses -------------------------------------------------------------------------------------------

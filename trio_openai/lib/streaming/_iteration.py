@@ -5,9 +5,14 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import TypeVar
 
-__all__ = ["aclose_all", "flatten"]
+__all__ = ["MAX_BATCH", "aclose_all", "flatten", "sliced"]
 
 T = TypeVar("T")
+
+#: The most items of one network read handled at once when a helper hands out events in lists. Each
+#: chat event carries its own snapshot of the completion so far, so a list of events from a whole
+#: large read would hold that many snapshots at once; slices keep that bounded.
+MAX_BATCH = 64
 
 
 async def flatten(batches: AsyncIterator[list[T]]) -> AsyncIterator[T]:
@@ -15,6 +20,19 @@ async def flatten(batches: AsyncIterator[list[T]]) -> AsyncIterator[T]:
     async for batch in batches:
         for item in batch:
             yield item
+
+
+async def sliced(batches: AsyncIterator[list[T]], size: int = MAX_BATCH) -> AsyncIterator[list[T]]:
+    """``batches`` cut into lists of at most ``size`` items; closing this closes ``batches``."""
+    try:
+        async for batch in batches:
+            if len(batch) <= size:
+                yield batch
+            else:
+                for start in range(0, len(batch), size):
+                    yield batch[start : start + size]
+    finally:
+        await aclose_all(batches)
 
 
 async def aclose_all(*iterators: object) -> None:

@@ -23,7 +23,7 @@ from ..._core._streaming import AsyncStream
 from ...types import ChatCompletion, ChatCompletionChunk
 from ._chat_events import ChatCompletionStreamEvent
 from ._chat_state import ChatCompletionStreamState
-from ._iteration import aclose_all, flatten
+from ._iteration import aclose_all, flatten, sliced
 
 if TYPE_CHECKING:
     from ..._core._resource import AsyncAPIResource
@@ -108,7 +108,10 @@ class ChatCompletionStream:
 
     def __aiter__(self) -> AsyncIterator[ChatCompletionStreamEvent]:
         if self._iterator is None:
-            self._iterator = flatten(self._event_batches())
+            if self._batches is not None:  # iter_batches() was used: go on from where it stopped
+                self._iterator = flatten(self._batches)
+            else:
+                self._iterator = _events(self._raw, self._state)
         return self._iterator
 
     def iter_batches(self) -> AsyncIterator[list[ChatCompletionStreamEvent]]:
@@ -117,9 +120,6 @@ class ChatCompletionStream:
         methods that read to the end, such as :meth:`until_done`, go on where it stopped)."""
         if self._iterator is not None:
             raise RuntimeError("this stream is already being iterated")
-        return self._event_batches()
-
-    def _event_batches(self) -> AsyncIterator[list[ChatCompletionStreamEvent]]:
         if self._batches is None:
             self._batches = _event_batches(self._raw, self._state)
         return self._batches
@@ -159,19 +159,25 @@ class ChatCompletionStream:
         await self.aclose()
 
 
+async def _events(
+    raw: AsyncStream[ChatCompletionChunk], state: ChatCompletionStreamState
+) -> AsyncIterator[ChatCompletionStreamEvent]:
+    handle = state.handle_chunk
+    async for chunk in raw:
+        for event in handle(chunk):
+            yield event
+
+
 async def _event_batches(
     raw: AsyncStream[ChatCompletionChunk], state: ChatCompletionStreamState
 ) -> AsyncIterator[list[ChatCompletionStreamEvent]]:
     handle = state.handle_chunk
-    chunks = raw.iter_batches()
+    slices = sliced(raw.iter_batches())
     try:
-        async for batch in chunks:
-            if len(batch) == 1:
-                yield handle(batch[0])
-            else:
-                yield [event for chunk in batch for event in handle(chunk)]
+        async for chunks in slices:
+            yield [event for chunk in chunks for event in handle(chunk)]
     finally:
-        await aclose_all(chunks)
+        await aclose_all(slices)
 
 
 class ChatCompletionStreamManager:

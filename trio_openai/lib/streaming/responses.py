@@ -34,7 +34,7 @@ from ..._core._options import RequestOptions
 from ..._core._request import path_param
 from ..._core._streaming import AsyncStream
 from ...types import Response as FullResponse
-from ._iteration import aclose_all, flatten
+from ._iteration import aclose_all, flatten, sliced
 from ._responses_types import (
     Response,
     ResponseCompletedEvent,
@@ -186,7 +186,10 @@ class ResponseStream:
 
     def __aiter__(self) -> AsyncIterator[ResponseStreamEvent]:
         if self._iterator is None:
-            self._iterator = flatten(self._event_batches())
+            if self._batches is not None:  # iter_batches() was used: go on from where it stopped
+                self._iterator = flatten(self._batches)
+            else:
+                self._iterator = _events(self._raw, self._state)
         return self._iterator
 
     def iter_batches(self) -> AsyncIterator[list[ResponseStreamEvent]]:
@@ -195,9 +198,6 @@ class ResponseStream:
         methods that read to the end, such as :meth:`until_done`, go on where it stopped)."""
         if self._iterator is not None:
             raise RuntimeError("this stream is already being iterated")
-        return self._event_batches()
-
-    def _event_batches(self) -> AsyncIterator[list[ResponseStreamEvent]]:
         if self._batches is None:
             self._batches = _event_batches(self._raw, self._state)
         return self._batches
@@ -236,16 +236,24 @@ class ResponseStream:
         await self.aclose()
 
 
+async def _events(
+    raw: AsyncStream[ResponseStreamEvent], state: ResponseStreamState
+) -> AsyncIterator[ResponseStreamEvent]:
+    handle = state.handle_event
+    async for event in raw:
+        yield handle(event)
+
+
 async def _event_batches(
     raw: AsyncStream[ResponseStreamEvent], state: ResponseStreamState
 ) -> AsyncIterator[list[ResponseStreamEvent]]:
     handle = state.handle_event
-    events = raw.iter_batches()
+    slices = sliced(raw.iter_batches())
     try:
-        async for batch in events:
-            yield [handle(event) for event in batch]
+        async for events in slices:
+            yield [handle(event) for event in events]
     finally:
-        await aclose_all(events)
+        await aclose_all(slices)
 
 
 class ResponseStreamManager:

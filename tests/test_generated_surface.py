@@ -11,7 +11,7 @@ from typing import Any
 import msgspec
 
 from tests._spec_values import spec_plan
-from tools.codegen._handwritten import HELPERS
+from tools.codegen._handwritten import HELPERS, ROOT_RESOURCES
 from trio_openai import AsyncOpenAI, OpenAI
 from trio_openai._core._decoding import decode_json
 from trio_openai._core._sync_bridge import SyncAPIResource
@@ -43,16 +43,20 @@ def test_every_async_method_has_a_blocking_twin() -> None:
                 assert callable(getattr(_node(sync_res, (wrapper,)), m.name)), (m.place.dotted, wrapper)
     top = {name for name in dir(AsyncResourceTree) if not name.startswith("_")}
     assert top == {name for name in dir(ResourceTree) if not name.startswith("_")}
-    assert len(top) == len({m.place.resource[0] for m in PLAN.methods})
+    assert top == {m.place.resource[0] for m in PLAN.methods} | {r.name for r in ROOT_RESOURCES}
 
 
 def test_helper_attachments() -> None:
     client = AsyncOpenAI(api_key="sk", base_url="http://api.test/v1")
     assert type(client.chat.completions).stream is chat_completion_stream  # pyright: ignore[reportUnknownMemberType]
     assert type(client.responses).stream is response_stream_method  # pyright: ignore[reportUnknownMemberType]
-    for path, attachments in HELPERS.items():
-        for attachment in attachments:
-            assert callable(getattr(_node(client, path), attachment.attribute))
+    with OpenAI(api_key="sk", base_url="http://api.test/v1") as sync_client:
+        for path, attachments in HELPERS.items():
+            for attachment in attachments:
+                assert callable(getattr(_node(client, path), attachment.attribute))
+                blocking = getattr(_node(sync_client, path), attachment.attribute)
+                assert callable(blocking)
+                assert not inspect.iscoroutinefunction(blocking), (path, attachment.attribute)
 
 
 def test_response_output_text_is_computed() -> None:

@@ -11,14 +11,22 @@ from typing import Any, assert_type
 from trio_openai import APIResponse, OpenAI, Stream, SyncAPIResponse, SyncCursorPage, SyncPage
 from trio_openai._core._pagination import AsyncCursorPage, AsyncPage
 from trio_openai._core._sync_response import ResponseContextManager
+from trio_openai.lib.streaming import ChatCompletionStreamEvent, SyncChatCompletionStream
+from trio_openai.lib.streaming._responses_types import ResponseStreamEvent as HelperResponseStreamEvent
 from trio_openai.types import (
     ChatCompletion,
     ChatCompletionChunk,
     CreateEmbeddingResponse,
     Model,
     ModelDeleted,
+    OpenAIFile,
     Response,
     ResponseStreamEvent,
+    RunObject,
+    UnwrapWebhookEvent,
+    VectorStoreFileBatchObject,
+    VectorStoreFileObject,
+    VideoResource,
 )
 
 from ._sync_example import ChatChunk, FileObject, demo
@@ -71,6 +79,24 @@ def check(client: OpenAI, flag: bool) -> None:
         client.chat.with_streaming_response.completions.create(model="m", messages=[]),
         ResponseContextManager[ChatCompletion],
     )
+
+    # hand-written helpers attached by the generator
+    assert_type(client.beta.threads.runs.poll("run_1", thread_id="t", poll_interval_ms=5), RunObject)
+    assert_type(client.beta.threads.runs.create_and_poll(thread_id="t", assistant_id="a"), RunObject)
+    assert_type(client.vector_stores.files.create_and_poll("f", vector_store_id="vs"), VectorStoreFileObject)
+    assert_type(client.vector_stores.file_batches.poll("b", vector_store_id="vs"), VectorStoreFileBatchObject)
+    assert_type(client.videos.create_and_poll(prompt="p"), VideoResource)
+    assert_type(client.files.wait_for_processing("f", poll_interval=1.0), OpenAIFile)
+    assert_type(client.webhooks.unwrap("{}", {"webhook-id": "x"}), UnwrapWebhookEvent)
+    with client.chat.completions.stream(model="m", messages=[]) as chat_stream:
+        assert_type(chat_stream, SyncChatCompletionStream)
+        for event in chat_stream:
+            assert_type(event, ChatCompletionStreamEvent)
+        assert_type(chat_stream.get_final_completion(), ChatCompletion)
+    with client.responses.stream(model="m", input="hi") as response_stream:
+        for response_event in response_stream:
+            assert_type(response_event, HelperResponseStreamEvent)
+        assert_type(response_stream.until_done().get_final_response(), Response)
 
     assert_type(client.get("/models/x", cast_to=Model), Model)
     assert_type(client.with_options(max_retries=0), OpenAI)

@@ -11,6 +11,7 @@ from ._core._errors import AuthenticationError as AuthenticationError
 from ._core._errors import BadRequestError as BadRequestError
 from ._core._errors import ConflictError as ConflictError
 from ._core._errors import InternalServerError as InternalServerError
+from ._core._errors import InvalidWebhookSignatureError as InvalidWebhookSignatureError
 from ._core._errors import NotFoundError as NotFoundError
 from ._core._errors import OpenAIError as OpenAIError
 from ._core._errors import PermissionDeniedError as PermissionDeniedError
@@ -80,6 +81,7 @@ __all__ = [
     "ConflictError",
     "HTTPTransport",
     "InternalServerError",
+    "InvalidWebhookSignatureError",
     "NOT_GIVEN",
     "NamedEvent",
     "NotFoundError",

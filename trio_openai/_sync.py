@@ -5,6 +5,7 @@ from __future__ import annotations
 import ssl
 import warnings
 from collections.abc import Awaitable, Callable, Mapping
+from contextlib import AbstractAsyncContextManager
 from types import TracebackType
 from typing import ParamSpec, TypeVar
 
@@ -12,7 +13,7 @@ import trio
 
 from ._client import AsyncOpenAI, ClientStatistics
 from ._core._options import DEFAULT_MAX_RETRIES, NOT_GIVEN, NotGiven, Omit, Timeout
-from ._core._portal import Portal, get_portal
+from ._core._portal import BlockingContextManager, Portal, get_portal
 from ._core._retry import RetryPolicy
 from ._core._sync_binding import PoolBinding
 from ._core._sync_bridge import to_sync
@@ -271,11 +272,20 @@ class OpenAI(ResourceTree):
 
     def _call(self, fn: Callable[P, Awaitable[T]], /, *args: P.args, **kwargs: P.kwargs) -> T:
         """Run ``await fn(*args, **kwargs)`` in the portal, with the pool bound to its current run."""
+        self._check_open()
+        return self._portal.call(self._binding.run, fn, *args, **kwargs)
+
+    def _wrap_async_cm(self, cm: AbstractAsyncContextManager[T], /) -> BlockingContextManager[T]:
+        """A blocking ``with`` around the async context manager `cm`, entered and exited in one portal
+        task (`Portal.wrap_async_cm`) with the pool bound to the portal's run, as `_call` does."""
+        self._check_open()
+        return self._portal.wrap_async_cm(self._binding.wrap_cm(cm))
+
+    def _check_open(self) -> None:
         if self._closed:
             raise RuntimeError(
                 "This client has been closed; create a new OpenAI (or keep requests inside its `with` block)."
             )
-        return self._portal.call(self._binding.run, fn, *args, **kwargs)
 
     @property
     def _client(self) -> OpenAI:  # lets `to_sync` adapt the client's own async methods

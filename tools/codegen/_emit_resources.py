@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from ._emit_types import HEADER
-from ._handwritten import HELPERS, REQUEST_HOOKS
+from ._handwritten import HELPERS, REQUEST_HOOKS, ROOT_RESOURCES
 from ._naming import snake
 from ._resources import Arg, Method, ResourceNode
 
@@ -265,6 +265,14 @@ def _sync_classes(node: ResourceNode) -> list[str]:
     ]
     for m in node.methods:
         body += _sync_method(m, acls)
+    for helper in HELPERS.get(node.path, ()):
+        if helper.sync_name is None:  # a coroutine function: run in the portal like the methods
+            body.append(f"    {helper.attribute} = to_sync({acls}.{helper.attribute})  # hand-written helper")
+        else:
+            where = (helper.sync_module or helper.module).replace(".", "/")
+            body.append(
+                f"    {helper.attribute} = {helper.sync_name}  # hand-written: trio_openai/{where}.py"
+            )
     for kind, raw, listed in (
         ("WithRawResponse", "to_sync_raw", "to_sync_raw_list"),
         ("WithStreamingResponse", "to_sync_streamed", "to_sync_streamed_list"),
@@ -368,6 +376,8 @@ def _resource_module(node: ResourceNode) -> str:
         head.append(f"from {up}{hook.module} import {hook.name}")
     for helper in HELPERS.get(node.path, ()):
         head.append(f"from {up}{helper.module} import {helper.name}")
+        if helper.sync_name is not None:
+            head.append(f"from {up}{helper.sync_module or helper.module} import {helper.sync_name}")
     if "OpenEnum" in used:
         head.append(f"from {up}types._union import OpenEnum")
     for r in model_refs:
@@ -406,6 +416,8 @@ def _tree_module(root: ResourceNode) -> str:
     ]
     for child in root.children.values():
         lines.append(f"    from .{child.name} import {child.class_name}, {_sync_name(child)}")
+    for extra in ROOT_RESOURCES:
+        lines.append(f"    from ..{extra.module} import {extra.async_class}, {extra.sync_class}")
     lines += ["", '__all__ = ["AsyncResourceTree", "ResourceTree"]', "", "", "class AsyncResourceTree:"]
     for child in root.children.values():
         lines += [
@@ -414,6 +426,15 @@ def _tree_module(root: ResourceNode) -> str:
             f"        from .{child.name} import {child.class_name}",
             "",
             f"        return {child.class_name}(self)  # type: ignore[arg-type]",
+            "",
+        ]
+    for extra in ROOT_RESOURCES:
+        lines += [
+            "    @cached_property",
+            f"    def {extra.name}(self) -> {extra.async_class}:",
+            f"        from ..{extra.module} import {extra.async_class}  # hand-written",
+            "",
+            f"        return {extra.async_class}(self)  # type: ignore[arg-type]",
             "",
         ]
     lines += [
@@ -437,6 +458,15 @@ def _tree_module(root: ResourceNode) -> str:
             f"        from .{child.name} import {sub}",
             "",
             f"        return {sub}(self._sync_client(), self._async.{child.name})",
+            "",
+        ]
+    for extra in ROOT_RESOURCES:
+        lines += [
+            "    @cached_property",
+            f"    def {extra.name}(self) -> {extra.sync_class}:",
+            f"        from ..{extra.module} import {extra.sync_class}  # hand-written",
+            "",
+            f"        return {extra.sync_class}(self._sync_client(), self._async.{extra.name})",
             "",
         ]
     return "\n".join(lines)
@@ -467,6 +497,9 @@ def _walk(node: ResourceNode) -> list[ResourceNode]:
 
 
 def render_resources(root: ResourceNode, methods: list[Method]) -> dict[str, str]:
+    for extra in ROOT_RESOURCES:
+        if extra.name in root.children:
+            raise ValueError(f"hand-written resource {extra.name!r} clashes with a generated one")
     files: dict[str, str] = {
         "__init__.py": f'{HEADER}"""API resources (``client.models``, ``client.chat.completions`` ...)."""\n',
         "_tree.py": _tree_module(root),

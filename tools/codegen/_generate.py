@@ -13,8 +13,9 @@ from pathlib import Path
 
 from ._emit_resources import render_resources
 from ._emit_types import HEADER, render_types
+from ._handwritten import WEBHOOK_EVENTS
 from ._models import ModelBuilder
-from ._naming import MethodPlace, OfficialSurface, place_operations
+from ._naming import MethodPlace, OfficialSurface, place_operations, snake
 from ._params import ParamBuilder
 from ._resources import Method, ResourceNode, build_methods, build_tree, sort_methods
 from ._spec import Operation, Spec, load_spec
@@ -38,6 +39,7 @@ class Plan:
     params: ParamBuilder
     methods: list[Method]
     root: ResourceNode
+    webhook_events: list[str]
 
 
 def plan(spec_path: Path) -> Plan:
@@ -49,7 +51,34 @@ def plan(spec_path: Path) -> Plan:
     methods = build_methods(spec, ops, places, models, params)
     root = build_tree(methods)
     sort_methods(root)
-    return Plan(spec, ops, places, models, params, methods, root)
+    webhook_events = declare_webhook_events(spec, models)
+    return Plan(spec, ops, places, models, params, methods, root, webhook_events)
+
+
+def declare_webhook_events(spec: Spec, models: ModelBuilder) -> list[str]:
+    """Declare the payload schemas of the spec's ``webhooks`` and their union (``WEBHOOK_EVENTS``,
+    tagged by ``type``); returns the event schemas' names (none when the spec has no webhooks)."""
+    names: list[str] = []
+    for hook in (spec.doc.get("webhooks") or {}).values():
+        for operation in hook.values():
+            content = ((operation.get("requestBody") or {}).get("content") or {}).get("application/json")
+            name = Spec.ref_name((content or {}).get("schema"))
+            if name is not None and name not in names:
+                names.append(name)
+    if names:
+        union = {
+            "description": "Any webhook event, told apart by ``type``.",
+            "oneOf": [{"$ref": f"#/components/schemas/{n}"} for n in names],
+            "discriminator": {"propertyName": "type"},
+        }
+        models.ann(union, WEBHOOK_EVENTS, snake(WEBHOOK_EVENTS))
+    return names
+
+
+def webhook_aliases(events: list[str]) -> dict[str, str]:
+    """The official SDK's names of the webhook events: ``BatchCancelledWebhookEvent`` for the spec's
+    ``WebhookBatchCancelled``."""
+    return {f"{n.removeprefix('Webhook')}WebhookEvent": n for n in events if n.startswith("Webhook")}
 
 
 def official_aliases(methods: list[Method], models: ModelBuilder) -> dict[str, str]:
@@ -86,14 +115,15 @@ def render(spec_path: Path) -> tuple[dict[str, str], str]:
     p = plan(spec_path)
     ops, places, models, params, methods, root = p.ops, p.places, p.models, p.params, p.methods, p.root
     files: dict[str, str] = {}
-    for rel, text in render_types(models.decls, params.decls, official_aliases(methods, models)).items():
+    aliases = {**official_aliases(methods, models), **webhook_aliases(p.webhook_events)}
+    for rel, text in render_types(models.decls, params.decls, aliases).items():
         files[f"types/{rel}"] = text
     for rel, text in render_resources(root, methods).items():
         files[f"resources/{rel}"] = text
     sources = Counter(p.source for p in places.values())
     summary = (
         f"{len(ops)} operations ({dict(sources)}), {len(models.decls)} response types, "
-        f"{len(params.decls)} request types, {len(files)} files"
+        f"{len(params.decls)} request types, {len(p.webhook_events)} webhook events, {len(files)} files"
     )
     return files, summary
 

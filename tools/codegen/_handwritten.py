@@ -11,10 +11,13 @@ from dataclasses import dataclass
 __all__ = [
     "HELPERS",
     "REQUEST_HOOKS",
+    "ROOT_RESOURCES",
     "RUNTIME_WIDENED_FIELDS",
     "TYPE_PROPERTIES",
+    "WEBHOOK_EVENTS",
     "Attachment",
     "RequestHook",
+    "RootResource",
     "TypeProperty",
 ]
 
@@ -22,18 +25,82 @@ __all__ = [
 @dataclass(frozen=True)
 class Attachment:
     """``attribute = name`` in the async resource class, ``name`` imported from ``module`` (relative to
-    the ``trio_openai`` package)."""
+    the ``trio_openai`` package).
+
+    The blocking class gets ``attribute = sync_name`` (imported from ``sync_module``, default
+    ``module``) when the helper has a hand-written blocking twin; without one (``sync_name=None``) it
+    gets ``attribute = to_sync(AsyncX.attribute)``: the async helper run in the portal, which suits any
+    helper that is a coroutine function.
+    """
 
     attribute: str
     module: str
     name: str
+    sync_name: str | None = None
+    sync_module: str | None = None
 
 
-#: Resource path -> the helpers its async class carries (``client.chat.completions.stream(...)``).
+#: Resource path -> the helpers its classes carry (``client.chat.completions.stream(...)``,
+#: ``client.beta.threads.runs.create_and_poll(...)``).
 HELPERS: dict[tuple[str, ...], tuple[Attachment, ...]] = {
-    ("chat", "completions"): (Attachment("stream", "lib.streaming.chat", "chat_completion_stream"),),
-    ("responses",): (Attachment("stream", "lib.streaming.responses", "response_stream_method"),),
+    ("chat", "completions"): (
+        Attachment(
+            "stream",
+            "lib.streaming.chat",
+            "chat_completion_stream",
+            sync_name="sync_chat_completion_stream",
+            sync_module="lib.streaming._chat_sync",
+        ),
+    ),
+    ("responses",): (
+        Attachment(
+            "stream",
+            "lib.streaming.responses",
+            "response_stream_method",
+            sync_name="sync_response_stream_method",
+            sync_module="lib.streaming._responses_sync",
+        ),
+    ),
+    ("beta", "threads", "runs"): (
+        Attachment("poll", "lib._polling", "runs_poll"),
+        Attachment("create_and_poll", "lib._polling", "runs_create_and_poll"),
+        Attachment("submit_tool_outputs_and_poll", "lib._polling", "runs_submit_tool_outputs_and_poll"),
+    ),
+    ("vector_stores", "files"): (
+        Attachment("poll", "lib._polling", "vector_store_file_poll"),
+        Attachment("create_and_poll", "lib._polling", "vector_store_file_create_and_poll"),
+    ),
+    ("vector_stores", "file_batches"): (
+        Attachment("poll", "lib._polling", "file_batch_poll"),
+        Attachment("create_and_poll", "lib._polling", "file_batch_create_and_poll"),
+    ),
+    ("videos",): (
+        Attachment("poll", "lib._polling", "video_poll"),
+        Attachment("create_and_poll", "lib._polling", "video_create_and_poll"),
+    ),
+    ("files",): (Attachment("wait_for_processing", "lib._polling", "file_wait_for_processing"),),
 }
+
+
+@dataclass(frozen=True)
+class RootResource:
+    """A hand-written top-level resource (``client.webhooks``): ``async_class(client)`` on
+    ``AsyncOpenAI`` and ``sync_class(client, client._async.<name>)`` on ``OpenAI``, both imported from
+    ``module`` on first access."""
+
+    name: str
+    module: str
+    async_class: str
+    sync_class: str
+
+
+ROOT_RESOURCES: tuple[RootResource, ...] = (
+    RootResource("webhooks", "lib._webhooks", "AsyncWebhooks", "Webhooks"),
+)
+
+#: The union of the spec's webhook event payloads (the schemas under its top-level ``webhooks``), with
+#: the official SDK's name; ``client.webhooks.unwrap(...)`` decodes into it.
+WEBHOOK_EVENTS = "UnwrapWebhookEvent"
 
 
 @dataclass(frozen=True)

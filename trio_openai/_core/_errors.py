@@ -17,6 +17,7 @@ __all__ = [
     "BadRequestError",
     "ConflictError",
     "InternalServerError",
+    "InvalidWebhookSignatureError",
     "NotFoundError",
     "OpenAIError",
     "PermissionDeniedError",
@@ -157,6 +158,14 @@ class APITimeoutError(APIConnectionError):
 
 class StreamAlreadyConsumed(OpenAIError):
     """A streamed body was read (or closed) already and cannot be read again."""
+
+
+class InvalidWebhookSignatureError(ValueError):
+    """A webhook request whose signature or timestamp does not check out (``client.webhooks``).
+
+    A ``ValueError``, not an :class:`OpenAIError`, as in the official SDK: it is about a request your
+    server received, not one this client sent.
+    """
 
 
 _BY_STATUS: dict[int, type[APIStatusError]] = {

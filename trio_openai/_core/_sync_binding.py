@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Awaitable, Callable
-from typing import Any, ParamSpec, TypeVar
+from contextlib import AbstractAsyncContextManager
+from types import TracebackType
+from typing import Any, Generic, ParamSpec, TypeVar
 
 import trio
 
@@ -23,6 +25,24 @@ __all__ = ["PoolBinding"]
 
 P = ParamSpec("P")
 T = TypeVar("T")
+
+
+class _BoundContextManager(Generic[T]):
+    """An async context manager entered through `PoolBinding.run` (see `PoolBinding.wrap_cm`)."""
+
+    __slots__ = ("_binding", "_cm")
+
+    def __init__(self, binding: PoolBinding, cm: AbstractAsyncContextManager[T]) -> None:
+        self._binding = binding
+        self._cm = cm
+
+    async def __aenter__(self) -> T:
+        return await self._binding.run(self._cm.__aenter__)
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> bool | None:
+        return await self._cm.__aexit__(exc_type, exc, tb)
 
 
 class PoolBinding:
@@ -48,6 +68,10 @@ class PoolBinding:
         if self._token is not trio.lowlevel.current_trio_token():
             self._rebind()
         return await fn(*args, **kwargs)
+
+    def wrap_cm(self, cm: AbstractAsyncContextManager[T]) -> AbstractAsyncContextManager[T]:
+        """`cm`, entered (in the portal) with the pool bound to the current run, as `run` does."""
+        return _BoundContextManager(self, cm)
 
     async def aclose(self, close: Callable[[], Awaitable[Any]]) -> None:
         """Portal side of the client's `close()`: `await close()` if the pool is this run's."""

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, cast
 if TYPE_CHECKING:
     from .._client import AsyncOpenAI
     from .._sync import OpenAI
+    from ..lib._webhooks import AsyncWebhooks, Webhooks
     from .admin import Admin, AsyncAdmin
     from .audio import AsyncAudio, Audio
     from .batches import AsyncBatches, Batches
@@ -169,6 +170,12 @@ class AsyncResourceTree:
 
         return AsyncSkills(self)  # type: ignore[arg-type]
 
+    @cached_property
+    def webhooks(self) -> AsyncWebhooks:
+        from ..lib._webhooks import AsyncWebhooks  # hand-written
+
+        return AsyncWebhooks(self)  # type: ignore[arg-type]
+
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
 # Each property pairs the blocking resource with the async client's resource of the same name.
@@ -311,3 +318,9 @@ class ResourceTree:
         from .skills import Skills
 
         return Skills(self._sync_client(), self._async.skills)
+
+    @cached_property
+    def webhooks(self) -> Webhooks:
+        from ..lib._webhooks import Webhooks  # hand-written
+
+        return Webhooks(self._sync_client(), self._async.webhooks)

@@ -28,6 +28,7 @@ from .._core._sync_bridge import (
     to_sync_streamed,
     to_sync_streamed_list,
 )
+from ..lib._polling import file_wait_for_processing
 from ..types import DeleteFileResponse, OpenAIFile
 
 if TYPE_CHECKING:
@@ -97,6 +98,8 @@ class AsyncFiles(AsyncAPIResource):
             "get", f"/files/{path_param(file_id, 'file_id')}/content", cast_to=BinaryContent, options=options
         )
 
+    wait_for_processing = file_wait_for_processing  # hand-written: trio_openai/lib/_polling.py
+
 
 class AsyncFilesWithRawResponse(RawResponseWrapper):
     create = to_raw_response(AsyncFiles.create)
@@ -132,6 +135,7 @@ class Files(SyncAPIResource[AsyncFiles]):
     list = to_sync_list(AsyncFiles.list)
     delete = to_sync(AsyncFiles.delete)
     content = to_sync(AsyncFiles.content)
+    wait_for_processing = to_sync(AsyncFiles.wait_for_processing)  # hand-written helper
 
 
 class FilesWithRawResponse(SyncResponseWrapper):

@@ -28,6 +28,7 @@ from .._core._sync_bridge import (
     to_sync_streamed,
     to_sync_streamed_list,
 )
+from ..lib._polling import video_create_and_poll, video_poll
 from ..types import DeletedVideoResource, VideoCharacterResource, VideoResource
 
 if TYPE_CHECKING:
@@ -179,6 +180,10 @@ class AsyncVideos(AsyncAPIResource):
             options=options,
         )
 
+    poll = video_poll  # hand-written: trio_openai/lib/_polling.py
+
+    create_and_poll = video_create_and_poll  # hand-written: trio_openai/lib/_polling.py
+
 
 class AsyncVideosWithRawResponse(RawResponseWrapper):
     create = to_raw_response(AsyncVideos.create)
@@ -229,6 +234,8 @@ class Videos(SyncAPIResource[AsyncVideos]):
     extend = to_sync(AsyncVideos.extend)
     download_content = to_sync(AsyncVideos.download_content)
     remix = to_sync(AsyncVideos.remix)
+    poll = to_sync(AsyncVideos.poll)  # hand-written helper
+    create_and_poll = to_sync(AsyncVideos.create_and_poll)  # hand-written helper
 
 
 class VideosWithRawResponse(SyncResponseWrapper):

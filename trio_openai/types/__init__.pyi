@@ -2735,6 +2735,7 @@ from .transcription_word import TranscriptionWord as TranscriptionWord
 from .truncation_object import TruncationObject as TruncationObject
 from .truncation_object_param import TruncationObjectParam as TruncationObjectParam
 from .type_param_param import TypeParam as TypeParam
+from .unwrap_webhook_event import UnwrapWebhookEvent as UnwrapWebhookEvent
 from .upload import Upload as Upload
 from .upload_part import UploadPart as UploadPart
 from .url_annotation import UrlAnnotation as UrlAnnotation
@@ -2838,6 +2839,48 @@ from .web_search_tool_call import WebSearchToolCallAction as WebSearchToolCallAc
 from .web_search_tool_call_param import WebSearchToolCallParam as WebSearchToolCallParam
 from .web_search_tool_param import WebSearchToolFiltersVariant1Param as WebSearchToolFiltersVariant1Param
 from .web_search_tool_param import WebSearchToolParam as WebSearchToolParam
+from .webhook_batch_cancelled import WebhookBatchCancelled as WebhookBatchCancelled
+from .webhook_batch_cancelled import WebhookBatchCancelledData as WebhookBatchCancelledData
+from .webhook_batch_completed import WebhookBatchCompleted as WebhookBatchCompleted
+from .webhook_batch_completed import WebhookBatchCompletedData as WebhookBatchCompletedData
+from .webhook_batch_expired import WebhookBatchExpired as WebhookBatchExpired
+from .webhook_batch_expired import WebhookBatchExpiredData as WebhookBatchExpiredData
+from .webhook_batch_failed import WebhookBatchFailed as WebhookBatchFailed
+from .webhook_batch_failed import WebhookBatchFailedData as WebhookBatchFailedData
+from .webhook_eval_run_canceled import WebhookEvalRunCanceled as WebhookEvalRunCanceled
+from .webhook_eval_run_canceled import WebhookEvalRunCanceledData as WebhookEvalRunCanceledData
+from .webhook_eval_run_failed import WebhookEvalRunFailed as WebhookEvalRunFailed
+from .webhook_eval_run_failed import WebhookEvalRunFailedData as WebhookEvalRunFailedData
+from .webhook_eval_run_succeeded import WebhookEvalRunSucceeded as WebhookEvalRunSucceeded
+from .webhook_eval_run_succeeded import WebhookEvalRunSucceededData as WebhookEvalRunSucceededData
+from .webhook_fine_tuning_job_cancelled import WebhookFineTuningJobCancelled as WebhookFineTuningJobCancelled
+from .webhook_fine_tuning_job_cancelled import (
+    WebhookFineTuningJobCancelledData as WebhookFineTuningJobCancelledData,
+)
+from .webhook_fine_tuning_job_failed import WebhookFineTuningJobFailed as WebhookFineTuningJobFailed
+from .webhook_fine_tuning_job_failed import WebhookFineTuningJobFailedData as WebhookFineTuningJobFailedData
+from .webhook_fine_tuning_job_succeeded import WebhookFineTuningJobSucceeded as WebhookFineTuningJobSucceeded
+from .webhook_fine_tuning_job_succeeded import (
+    WebhookFineTuningJobSucceededData as WebhookFineTuningJobSucceededData,
+)
+from .webhook_live_call_incoming import WebhookLiveCallIncoming as WebhookLiveCallIncoming
+from .webhook_live_call_incoming import WebhookLiveCallIncomingData as WebhookLiveCallIncomingData
+from .webhook_live_call_incoming import (
+    WebhookLiveCallIncomingDataSipHeadersItem as WebhookLiveCallIncomingDataSipHeadersItem,
+)
+from .webhook_realtime_call_incoming import WebhookRealtimeCallIncoming as WebhookRealtimeCallIncoming
+from .webhook_realtime_call_incoming import WebhookRealtimeCallIncomingData as WebhookRealtimeCallIncomingData
+from .webhook_realtime_call_incoming import (
+    WebhookRealtimeCallIncomingDataSipHeadersItem as WebhookRealtimeCallIncomingDataSipHeadersItem,
+)
+from .webhook_response_cancelled import WebhookResponseCancelled as WebhookResponseCancelled
+from .webhook_response_cancelled import WebhookResponseCancelledData as WebhookResponseCancelledData
+from .webhook_response_completed import WebhookResponseCompleted as WebhookResponseCompleted
+from .webhook_response_completed import WebhookResponseCompletedData as WebhookResponseCompletedData
+from .webhook_response_failed import WebhookResponseFailed as WebhookResponseFailed
+from .webhook_response_failed import WebhookResponseFailedData as WebhookResponseFailedData
+from .webhook_response_incomplete import WebhookResponseIncomplete as WebhookResponseIncomplete
+from .webhook_response_incomplete import WebhookResponseIncompleteData as WebhookResponseIncompleteData
 from .widget_message_item import WidgetMessageItem as WidgetMessageItem
 from .workflow_param_param import WorkflowParam as WorkflowParam
 from .workflow_tracing_param_param import WorkflowTracingParam as WorkflowTracingParam
@@ -2851,6 +2894,10 @@ AdminAPIKeyDeleteResponse = AdminApiKeysDeleteResponse
 Assistant = AssistantObject
 AssistantDeleted = DeleteAssistantResponse
 AuditLogListResponse = AuditLog
+BatchCancelledWebhookEvent = WebhookBatchCancelled
+BatchCompletedWebhookEvent = WebhookBatchCompleted
+BatchExpiredWebhookEvent = WebhookBatchExpired
+BatchFailedWebhookEvent = WebhookBatchFailed
 BetaCompactedResponse = BetaCompactResource
 BetaResponseItem = BetaItemResource
 CertificateDeleteResponse = DeleteCertificateResponse
@@ -2874,6 +2921,9 @@ EvalCreateResponse = Eval
 EvalDeleteResponse = DeleteEvalResponse
 EvalListResponse = Eval
 EvalRetrieveResponse = Eval
+EvalRunCanceledWebhookEvent = WebhookEvalRunCanceled
+EvalRunFailedWebhookEvent = WebhookEvalRunFailed
+EvalRunSucceededWebhookEvent = WebhookEvalRunSucceeded
 EvalUpdateResponse = Eval
 FileContentResponse = RetrieveVectorStoreFileContentItem
 FileCreateResponse = ContainerFileResource
@@ -2881,9 +2931,13 @@ FileDeleted = DeleteFileResponse
 FileListResponse = ContainerFileResource
 FileObject = OpenAIFile
 FileRetrieveResponse = ContainerFileResource
+FineTuningJobCancelledWebhookEvent = WebhookFineTuningJobCancelled
+FineTuningJobFailedWebhookEvent = WebhookFineTuningJobFailed
+FineTuningJobSucceededWebhookEvent = WebhookFineTuningJobSucceeded
 GraderRunResponse = RunGraderResponse
 GraderValidateResponse = ValidateGraderResponse
 GroupUpdateResponse = GroupResourceWithSuccess
+LiveCallIncomingWebhookEvent = WebhookLiveCallIncoming
 MessageDeleted = DeleteMessageResponse
 ModelDeleted = DeleteModelResponse
 ModerationCreateResponse = CreateModerationResponse
@@ -2902,6 +2956,11 @@ ProjectModelPermissionsDeleted = ProjectModelPermissionsDeleteResponse
 ProjectSpendAlertDeleted = ProjectSpendAlertDeletedResource
 ProjectSpendLimit = ProjectSpendLimitResource
 ProjectSpendLimitDeleted = ProjectSpendLimitDeletedResource
+RealtimeCallIncomingWebhookEvent = WebhookRealtimeCallIncoming
+ResponseCancelledWebhookEvent = WebhookResponseCancelled
+ResponseCompletedWebhookEvent = WebhookResponseCompleted
+ResponseFailedWebhookEvent = WebhookResponseFailed
+ResponseIncompleteWebhookEvent = WebhookResponseIncomplete
 ResponseItem = ItemResource
 RoleListResponse = AssignedRoleDetails
 RoleRetrieveResponse = AssignedRoleDetails

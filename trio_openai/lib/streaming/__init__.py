@@ -22,6 +22,10 @@ if TYPE_CHECKING:
     from ._chat_events import RefusalDeltaEvent as RefusalDeltaEvent
     from ._chat_events import RefusalDoneEvent as RefusalDoneEvent
     from ._chat_state import ChatCompletionStreamState as ChatCompletionStreamState
+    from ._chat_sync import SyncChatCompletionStream as SyncChatCompletionStream
+    from ._chat_sync import SyncChatCompletionStreamManager as SyncChatCompletionStreamManager
+    from ._responses_sync import SyncResponseStream as SyncResponseStream
+    from ._responses_sync import SyncResponseStreamManager as SyncResponseStreamManager
     from .chat import ChatCompletionStream as ChatCompletionStream
     from .chat import ChatCompletionStreamManager as ChatCompletionStreamManager
     from .responses import ResponseStream as ResponseStream
@@ -49,6 +53,10 @@ _MODULES = {
     "ResponseStreamManager": ".responses",
     "ResponseStreamState": ".responses",
     "open_response_stream": ".responses",
+    "SyncChatCompletionStream": "._chat_sync",
+    "SyncChatCompletionStreamManager": "._chat_sync",
+    "SyncResponseStream": "._responses_sync",
+    "SyncResponseStreamManager": "._responses_sync",
 }
 
 __all__ = [
@@ -70,6 +78,10 @@ __all__ = [
     "ResponseStream",
     "ResponseStreamManager",
     "ResponseStreamState",
+    "SyncChatCompletionStream",
+    "SyncChatCompletionStreamManager",
+    "SyncResponseStream",
+    "SyncResponseStreamManager",
     "open_response_stream",
 ]
 

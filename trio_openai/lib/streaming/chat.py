@@ -23,6 +23,7 @@ from ..._core._streaming import AsyncStream
 from ...types import ChatCompletion, ChatCompletionChunk
 from ._chat_events import ChatCompletionStreamEvent
 from ._chat_state import ChatCompletionStreamState
+from ._iteration import aclose_all, flatten, sliced
 
 if TYPE_CHECKING:
     from ..._core._resource import AsyncAPIResource
@@ -80,11 +81,12 @@ class ChatCompletionStream:
     :meth:`get_final_completion` to read it to the end.
     """
 
-    __slots__ = ("_iterator", "_raw", "_state")
+    __slots__ = ("_batches", "_iterator", "_raw", "_state")
 
     def __init__(self, raw: AsyncStream[ChatCompletionChunk], state: ChatCompletionStreamState | None = None):
         self._raw = raw
         self._state = state if state is not None else ChatCompletionStreamState()
+        self._batches: AsyncIterator[list[ChatCompletionStreamEvent]] | None = None
         self._iterator: AsyncIterator[ChatCompletionStreamEvent] | None = None
 
     @property
@@ -106,8 +108,21 @@ class ChatCompletionStream:
 
     def __aiter__(self) -> AsyncIterator[ChatCompletionStreamEvent]:
         if self._iterator is None:
-            self._iterator = _events(self._raw, self._state)
+            if self._batches is not None:  # iter_batches() was used: go on from where it stopped
+                self._iterator = flatten(self._batches)
+            else:
+                self._iterator = _events(self._raw, self._state)
         return self._iterator
+
+    def iter_batches(self) -> AsyncIterator[list[ChatCompletionStreamEvent]]:
+        """The events in lists, one list per network read, instead of one at a time: the blocking
+        client's stream crosses threads once per list. Use it instead of iterating, not after (the
+        methods that read to the end, such as :meth:`until_done`, go on where it stopped)."""
+        if self._iterator is not None:
+            raise RuntimeError("this stream is already being iterated")
+        if self._batches is None:
+            self._batches = _event_batches(self._raw, self._state)
+        return self._batches
 
     async def __anext__(self) -> ChatCompletionStreamEvent:
         return await self.__aiter__().__anext__()
@@ -129,10 +144,7 @@ class ChatCompletionStream:
     async def aclose(self) -> None:
         """Close the connection; idempotent."""
         try:
-            iterator = self._iterator
-            if iterator is not None:
-                aclose: Callable[[], Awaitable[None]] = getattr(iterator, "aclose")  # noqa: B009
-                await aclose()
+            await aclose_all(self._iterator, self._batches)
         finally:
             await self._raw.aclose()
 
@@ -154,6 +166,18 @@ async def _events(
     async for chunk in raw:
         for event in handle(chunk):
             yield event
+
+
+async def _event_batches(
+    raw: AsyncStream[ChatCompletionChunk], state: ChatCompletionStreamState
+) -> AsyncIterator[list[ChatCompletionStreamEvent]]:
+    handle = state.handle_chunk
+    slices = sliced(raw.iter_batches())
+    try:
+        async for chunks in slices:
+            yield [event for chunk in chunks for event in handle(chunk)]
+    finally:
+        await aclose_all(slices)
 
 
 class ChatCompletionStreamManager:

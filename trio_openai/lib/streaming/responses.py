@@ -34,6 +34,7 @@ from ..._core._options import RequestOptions
 from ..._core._request import path_param
 from ..._core._streaming import AsyncStream
 from ...types import Response as FullResponse
+from ._iteration import aclose_all, flatten, sliced
 from ._responses_types import (
     Response,
     ResponseCompletedEvent,
@@ -162,11 +163,12 @@ class ResponseStream:
     """The events of one streamed response. Iterate it once, or call :meth:`until_done` /
     :meth:`get_final_response`."""
 
-    __slots__ = ("_iterator", "_raw", "_state")
+    __slots__ = ("_batches", "_iterator", "_raw", "_state")
 
     def __init__(self, raw: AsyncStream[ResponseStreamEvent], state: ResponseStreamState | None = None):
         self._raw = raw
         self._state = state if state is not None else ResponseStreamState()
+        self._batches: AsyncIterator[list[ResponseStreamEvent]] | None = None
         self._iterator: AsyncIterator[ResponseStreamEvent] | None = None
 
     @property
@@ -184,8 +186,21 @@ class ResponseStream:
 
     def __aiter__(self) -> AsyncIterator[ResponseStreamEvent]:
         if self._iterator is None:
-            self._iterator = _events(self._raw, self._state)
+            if self._batches is not None:  # iter_batches() was used: go on from where it stopped
+                self._iterator = flatten(self._batches)
+            else:
+                self._iterator = _events(self._raw, self._state)
         return self._iterator
+
+    def iter_batches(self) -> AsyncIterator[list[ResponseStreamEvent]]:
+        """The events in lists, one list per network read, instead of one at a time: the blocking
+        client's stream crosses threads once per list. Use it instead of iterating, not after (the
+        methods that read to the end, such as :meth:`until_done`, go on where it stopped)."""
+        if self._iterator is not None:
+            raise RuntimeError("this stream is already being iterated")
+        if self._batches is None:
+            self._batches = _event_batches(self._raw, self._state)
+        return self._batches
 
     async def __anext__(self) -> ResponseStreamEvent:
         return await self.__aiter__().__anext__()
@@ -206,10 +221,7 @@ class ResponseStream:
 
     async def aclose(self) -> None:
         try:
-            iterator = self._iterator
-            if iterator is not None:
-                aclose: Callable[[], Awaitable[None]] = getattr(iterator, "aclose")  # noqa: B009
-                await aclose()
+            await aclose_all(self._iterator, self._batches)
         finally:
             await self._raw.aclose()
 
@@ -230,6 +242,18 @@ async def _events(
     handle = state.handle_event
     async for event in raw:
         yield handle(event)
+
+
+async def _event_batches(
+    raw: AsyncStream[ResponseStreamEvent], state: ResponseStreamState
+) -> AsyncIterator[list[ResponseStreamEvent]]:
+    handle = state.handle_event
+    slices = sliced(raw.iter_batches())
+    try:
+        async for events in slices:
+            yield [handle(event) for event in events]
+    finally:
+        await aclose_all(slices)
 
 
 class ResponseStreamManager:

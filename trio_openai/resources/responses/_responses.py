@@ -27,6 +27,7 @@ from ..._core._sync_bridge import (
     to_sync_streamed,
 )
 from ..._core._sync_stream import Stream
+from ...lib.streaming._responses_sync import sync_response_stream_method
 from ...lib.streaming.responses import response_stream_method
 from ...types import CompactResource, Response, ResponseStreamEvent
 
@@ -813,6 +814,7 @@ class Responses(SyncAPIResource[AsyncResponses]):
     delete = to_sync(AsyncResponses.delete)
     cancel = to_sync(AsyncResponses.cancel)
     compact = to_sync(AsyncResponses.compact)
+    stream = sync_response_stream_method  # hand-written: trio_openai/lib/streaming/_responses_sync.py
 
 
 class ResponsesWithRawResponse(SyncResponseWrapper):

@@ -28,6 +28,7 @@ from ..._core._sync_bridge import (
     to_sync_streamed,
     to_sync_streamed_list,
 )
+from ...lib._polling import file_batch_create_and_poll, file_batch_poll
 from ...types import VectorStoreFileBatchObject, VectorStoreFileObject
 
 if TYPE_CHECKING:
@@ -122,6 +123,10 @@ class AsyncFileBatches(AsyncAPIResource):
             options=options,
         )
 
+    poll = file_batch_poll  # hand-written: trio_openai/lib/_polling.py
+
+    create_and_poll = file_batch_create_and_poll  # hand-written: trio_openai/lib/_polling.py
+
 
 class AsyncFileBatchesWithRawResponse(RawResponseWrapper):
     create = to_raw_response(AsyncFileBatches.create)
@@ -154,6 +159,8 @@ class FileBatches(SyncAPIResource[AsyncFileBatches]):
     retrieve = to_sync(AsyncFileBatches.retrieve)
     cancel = to_sync(AsyncFileBatches.cancel)
     list_files = to_sync_list(AsyncFileBatches.list_files)
+    poll = to_sync(AsyncFileBatches.poll)  # hand-written helper
+    create_and_poll = to_sync(AsyncFileBatches.create_and_poll)  # hand-written helper
 
 
 class FileBatchesWithRawResponse(SyncResponseWrapper):

@@ -27,6 +27,7 @@ from ..._core._sync_bridge import (
     to_sync_streamed,
     to_sync_streamed_list,
 )
+from ...lib._polling import vector_store_file_create_and_poll, vector_store_file_poll
 from ...types import DeleteVectorStoreFileResponse, RetrieveVectorStoreFileContentItem, VectorStoreFileObject
 
 if TYPE_CHECKING:
@@ -144,6 +145,10 @@ class AsyncFiles(AsyncAPIResource):
             options=options,
         )
 
+    poll = vector_store_file_poll  # hand-written: trio_openai/lib/_polling.py
+
+    create_and_poll = vector_store_file_create_and_poll  # hand-written: trio_openai/lib/_polling.py
+
 
 class AsyncFilesWithRawResponse(RawResponseWrapper):
     create = to_raw_response(AsyncFiles.create)
@@ -182,6 +187,8 @@ class Files(SyncAPIResource[AsyncFiles]):
     list = to_sync_list(AsyncFiles.list)
     delete = to_sync(AsyncFiles.delete)
     content = to_sync_list(AsyncFiles.content)
+    poll = to_sync(AsyncFiles.poll)  # hand-written helper
+    create_and_poll = to_sync(AsyncFiles.create_and_poll)  # hand-written helper
 
 
 class FilesWithRawResponse(SyncResponseWrapper):

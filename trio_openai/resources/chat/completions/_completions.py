@@ -31,6 +31,7 @@ from ...._core._sync_bridge import (
     to_sync_streamed_list,
 )
 from ...._core._sync_stream import Stream
+from ....lib.streaming._chat_sync import sync_chat_completion_stream
 from ....lib.streaming.chat import chat_completion_stream
 from ....types import ChatCompletionDeleted, CreateChatCompletionResponse, CreateChatCompletionStreamResponse
 
@@ -590,6 +591,7 @@ class Completions(SyncAPIResource[AsyncCompletions]):
     update = to_sync(AsyncCompletions.update)
     list = to_sync_list(AsyncCompletions.list)
     delete = to_sync(AsyncCompletions.delete)
+    stream = sync_chat_completion_stream  # hand-written: trio_openai/lib/streaming/_chat_sync.py
 
 
 class CompletionsWithRawResponse(SyncResponseWrapper):

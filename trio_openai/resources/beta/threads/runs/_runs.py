@@ -31,6 +31,7 @@ from ....._core._sync_bridge import (
     to_sync_streamed_list,
 )
 from ....._core._sync_stream import Stream
+from .....lib._polling import runs_create_and_poll, runs_poll, runs_submit_tool_outputs_and_poll
 from .....types import AssistantStreamEvent, RunObject
 
 if TYPE_CHECKING:
@@ -522,6 +523,14 @@ class AsyncRuns(AsyncAPIResource):
             stream_cls=_ASSISTANT_STREAM_EVENT_STREAM if stream else None,
         )
 
+    poll = runs_poll  # hand-written: trio_openai/lib/_polling.py
+
+    create_and_poll = runs_create_and_poll  # hand-written: trio_openai/lib/_polling.py
+
+    submit_tool_outputs_and_poll = (
+        runs_submit_tool_outputs_and_poll  # hand-written: trio_openai/lib/_polling.py
+    )
+
 
 class AsyncRunsWithRawResponse(RawResponseWrapper):
     create = to_raw_response(AsyncRuns.create)
@@ -845,6 +854,10 @@ class Runs(SyncAPIResource[AsyncRuns]):
     def submit_tool_outputs(self, *args: Any, **kwargs: Any) -> RunObject | Stream[AssistantStreamEvent]:
         """When a run has the `status: "requires_action"` and `required_action.type` is `submit_tool_outputs`, this endpoint can be used to submit the outputs from the tool calls once they're all completed. All outputs must be submitted in a single request."""
         return sync_call(self, AsyncRuns.submit_tool_outputs, *args, **kwargs)
+
+    poll = to_sync(AsyncRuns.poll)  # hand-written helper
+    create_and_poll = to_sync(AsyncRuns.create_and_poll)  # hand-written helper
+    submit_tool_outputs_and_poll = to_sync(AsyncRuns.submit_tool_outputs_and_poll)  # hand-written helper
 
 
 class RunsWithRawResponse(SyncResponseWrapper):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from ._emit_types import HEADER
-from ._handwritten import HELPERS, REQUEST_HOOKS
+from ._handwritten import HELPERS, REQUEST_HOOKS, SYNC_HELPERS
 from ._naming import snake
 from ._resources import Arg, Method, ResourceNode
 
@@ -265,6 +265,10 @@ def _sync_classes(node: ResourceNode) -> list[str]:
     ]
     for m in node.methods:
         body += _sync_method(m, acls)
+    for helper in SYNC_HELPERS.get(node.path, ()):
+        body += [
+            f"    {helper.attribute} = {helper.name}  # hand-written: trio_openai/{helper.module.replace('.', '/')}.py",
+        ]
     for kind, raw, listed in (
         ("WithRawResponse", "to_sync_raw", "to_sync_raw_list"),
         ("WithStreamingResponse", "to_sync_streamed", "to_sync_streamed_list"),
@@ -302,7 +306,7 @@ def _resource_module(node: ResourceNode) -> str:
     cls = node.class_name
     methods = node.methods
     names = set(node.children) | {m.name for m in methods}
-    for helper in HELPERS.get(node.path, ()):
+    for helper in (*HELPERS.get(node.path, ()), *SYNC_HELPERS.get(node.path, ())):
         if helper.attribute in names:
             raise ValueError(f"helper {helper.attribute!r} clashes in {'.'.join(node.path)}")
     body = _async_classes(node) + _sync_classes(node)
@@ -366,7 +370,7 @@ def _resource_module(node: ResourceNode) -> str:
         head.append(f"from {up}_core._sync_stream import Stream")
     for hook in {REQUEST_HOOKS[m.place.dotted] for m in methods if m.place.dotted in REQUEST_HOOKS}:
         head.append(f"from {up}{hook.module} import {hook.name}")
-    for helper in HELPERS.get(node.path, ()):
+    for helper in (*HELPERS.get(node.path, ()), *SYNC_HELPERS.get(node.path, ())):
         head.append(f"from {up}{helper.module} import {helper.name}")
     if "OpenEnum" in used:
         head.append(f"from {up}types._union import OpenEnum")

@@ -13,8 +13,9 @@ from pathlib import Path
 
 from ._emit_resources import render_resources
 from ._emit_types import HEADER, render_types
+from ._handwritten import EXTRA_REQUEST_TYPES, EXTRA_RESPONSE_TYPES
 from ._models import ModelBuilder
-from ._naming import MethodPlace, OfficialSurface, place_operations
+from ._naming import MethodPlace, OfficialSurface, pascal, place_operations, snake
 from ._params import ParamBuilder
 from ._resources import Method, ResourceNode, build_methods, build_tree, sort_methods
 from ._spec import Operation, Spec, load_spec
@@ -47,9 +48,19 @@ def plan(spec_path: Path) -> Plan:
     models = ModelBuilder(spec)
     params = ParamBuilder(spec)
     methods = build_methods(spec, ops, places, models, params)
+    _extra_types(models, params)
     root = build_tree(methods)
     sort_methods(root)
     return Plan(spec, ops, places, models, params, methods, root)
+
+
+def _extra_types(models: ModelBuilder, params: ParamBuilder) -> None:
+    """Declare the schemas no operation reaches but hand-written code needs (after the operations',
+    so the names those got stay the same)."""
+    for name in EXTRA_RESPONSE_TYPES:
+        models.named(name)
+    for name in EXTRA_REQUEST_TYPES:
+        params.ann({"$ref": f"#/components/schemas/{name}"}, pascal(name), f"{snake(name)}_param")
 
 
 def official_aliases(methods: list[Method], models: ModelBuilder) -> dict[str, str]:

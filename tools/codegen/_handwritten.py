@@ -9,9 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 __all__ = [
+    "EXTRA_REQUEST_TYPES",
+    "EXTRA_RESPONSE_TYPES",
     "HELPERS",
     "REQUEST_HOOKS",
     "RUNTIME_WIDENED_FIELDS",
+    "SYNC_HELPERS",
     "TYPE_PROPERTIES",
     "Attachment",
     "RequestHook",
@@ -85,3 +88,19 @@ TYPE_PROPERTIES: dict[str, tuple[TypeProperty, ...]] = {
     "Response": (_OUTPUT_TEXT,),
     "BetaResponse": (_OUTPUT_TEXT,),
 }
+
+
+# --- Realtime (WebSocket sessions: trio_openai/realtime/) ------------------------------------------------
+# Kept in its own block: other helpers extend the tables above.
+
+#: Resource path -> the hand-written helpers its *blocking* class carries (``OpenAI().realtime.connect``).
+SYNC_HELPERS: dict[tuple[str, ...], tuple[Attachment, ...]] = {
+    ("realtime",): (Attachment("connect", "realtime._sync", "realtime_connect_blocking"),),
+}
+HELPERS[("realtime",)] = (Attachment("connect", "realtime._connect", "realtime_connect"),)
+
+#: Schemas no operation reaches that the generator emits anyway: WebSocket events travel outside any
+#: HTTP operation. Response types (msgspec Structs, the server's events) and request types (TypedDicts,
+#: the client's events).
+EXTRA_RESPONSE_TYPES: tuple[str, ...] = ("RealtimeServerEvent",)
+EXTRA_REQUEST_TYPES: tuple[str, ...] = ("RealtimeClientEvent",)

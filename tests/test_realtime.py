@@ -9,6 +9,7 @@ import ssl
 import subprocess
 import sys
 from collections.abc import AsyncIterator, Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import msgspec
@@ -17,7 +18,7 @@ import trio
 from trio_websocket import WebSocketConnection
 
 from tests._realtime_server import RealtimeServer, event, open_realtime_server
-from trio_openai import APIConnectionError, AsyncOpenAI, OpenAI, omit
+from trio_openai import APIConnectionError, APITimeoutError, AsyncOpenAI, OpenAI, Timeout, omit
 from trio_openai.realtime import (
     AsyncRealtimeConnection,
     WebSocketConnectionClosedError,
@@ -33,6 +34,7 @@ from trio_openai.types.realtime_server_event_session_created import RealtimeServ
 
 T = TypeVar("T")
 TIMEOUT = 10
+_EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "realtime_echo.py"
 
 
 @pytest.fixture
@@ -157,6 +159,40 @@ async def test_nothing_listening_is_a_connection_error() -> None:
     with trio.fail_after(TIMEOUT), pytest.raises(APIConnectionError):
         async with client.realtime.connect(model="m"):
             pass  # pragma: no cover
+
+
+async def test_a_silent_server_times_out_the_handshake() -> None:
+    async def mute(stream: trio.SocketStream) -> None:
+        async with stream:
+            await trio.sleep_forever()  # accepts TCP, never answers the upgrade
+
+    async with trio.open_nursery() as nursery:
+        listeners = await nursery.start(trio.serve_tcp, mute, 0)
+        port = listeners[0].socket.getsockname()[1]
+        client = AsyncOpenAI(
+            api_key="sk", base_url=f"http://127.0.0.1:{port}/v1", timeout=Timeout(5, connect=0.1)
+        )
+        with trio.fail_after(TIMEOUT), pytest.raises(APITimeoutError):
+            async with client.realtime.connect(model="m"):
+                pass  # pragma: no cover
+        nursery.cancel_scope.cancel()
+    gc.collect()  # the socket of the abandoned handshake was closed
+
+
+async def test_a_server_hanging_up_mid_handshake_is_a_connection_error() -> None:
+    async def hang_up(stream: trio.SocketStream) -> None:
+        async with stream:
+            await stream.receive_some(65536)  # reads the upgrade request, then closes
+
+    async with trio.open_nursery() as nursery:
+        listeners = await nursery.start(trio.serve_tcp, hang_up, 0)
+        port = listeners[0].socket.getsockname()[1]
+        client = AsyncOpenAI(api_key="sk", base_url=f"http://127.0.0.1:{port}/v1")
+        with trio.fail_after(TIMEOUT), pytest.raises(APIConnectionError, match="during the handshake"):
+            async with client.realtime.connect(model="m"):
+                pass  # pragma: no cover
+        nursery.cancel_scope.cancel()
+    gc.collect()
 
 
 # --- events -----------------------------------------------------------------------------------------------
@@ -460,3 +496,10 @@ def test_importing_the_package_does_not_import_trio_websocket() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+async def test_the_echo_example_runs() -> None:
+    example = _EXAMPLE
+    with trio.fail_after(TIMEOUT):
+        done = await trio.run_process([sys.executable, "-W", "error", str(example)], capture_stdout=True)
+    assert "Hello from trio over a WebSocket" in done.stdout.decode()

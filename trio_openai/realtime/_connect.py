@@ -11,8 +11,6 @@ from contextlib import AbstractAsyncContextManager
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-import trio
-
 from .._core._errors import APIConnectionError, APITimeoutError, RequestInfo
 from .._core._options import Omit, omit
 from ._errors import WebSocketConnectionRejectedError
@@ -85,9 +83,10 @@ class AsyncRealtimeConnectionManager:
         if self._cm is not None:
             raise RuntimeError("this connection manager was already entered; call connect() again")
         self._client._ensure_open()
-        from trio_websocket import ConnectionRejected, ConnectionTimeout, HandshakeError, open_websocket_url
+        from trio_websocket import ConnectionRejected, HandshakeError
 
         from ._connection import AsyncRealtimeConnection
+        from ._opener import HandshakeTimeout, open_websocket
 
         shake = await build_handshake(
             self._client,
@@ -97,25 +96,22 @@ class AsyncRealtimeConnectionManager:
             extra_headers=self._extra_headers,
         )
         info = RequestInfo("GET", shake.url)
-        cm = self._cm = open_websocket_url(
-            shake.url,
-            shake.ssl_context,
-            extra_headers=shake.headers,
+        cm = self._cm = open_websocket(
+            shake,
             message_queue_size=self._message_queue_size,
             max_message_size=self._max_message_size,
             connect_timeout=_seconds(self._connect_timeout),
-            disconnect_timeout=_seconds(self._close_timeout),
+            close_timeout=_seconds(self._close_timeout),
         )
         try:
             websocket = await cm.__aenter__()
         except ConnectionRejected as exc:
-            await _close_rejected(exc)
             headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in exc.headers}
             raise WebSocketConnectionRejectedError(exc.status_code, headers, exc.body) from None
-        except ConnectionTimeout as exc:
+        except HandshakeTimeout as exc:
             raise APITimeoutError(info) from exc
         except HandshakeError as exc:
-            raise APIConnectionError(request=info) from exc
+            raise APIConnectionError(message=f"Connection error: {exc}", request=info) from exc
         self._connection = AsyncRealtimeConnection(websocket, write_timeout=self._write_timeout)
         return self._connection
 
@@ -128,27 +124,7 @@ class AsyncRealtimeConnectionManager:
         connection = self._connection
         if connection is not None and connection._local_close is None and not connection.closed:
             connection._local_close = (1000, "")
-        try:
-            return await cm.__aexit__(exc_type, exc, tb)
-        finally:
-            if connection is not None:
-                # trio-websocket 0.12 leaves the socket open when the server closed first (its aclose()
-                # returns early): close it, so nothing waits for the garbage collector.
-                await trio.aclose_forcefully(connection.websocket._stream)
-
-
-async def _close_rejected(exc: BaseException) -> None:
-    """Close the socket of a rejected handshake. trio-websocket 0.12 leaves it open (the garbage collector
-    closes it, with a ResourceWarning); the connection never reaches us, so it is found in the traceback."""
-    from trio_websocket import WebSocketConnection
-
-    tb = exc.__traceback__
-    while tb is not None:
-        candidate = tb.tb_frame.f_locals.get("self")
-        if isinstance(candidate, WebSocketConnection):
-            await trio.aclose_forcefully(candidate._stream)
-            return
-        tb = tb.tb_next
+        return await cm.__aexit__(exc_type, exc, tb)
 
 
 def _seconds(value: float | None) -> float:

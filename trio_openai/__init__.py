@@ -53,6 +53,8 @@ from ._core._transport import HTTPTransport as HTTPTransport
 from ._core._transport import PoolStatistics as PoolStatistics
 from ._sync import OpenAI as OpenAI
 from ._version import __version__ as __version__
+from .realtime._errors import WebSocketConnectionClosedError as WebSocketConnectionClosedError
+from .realtime._errors import WebSocketConnectionRejectedError as WebSocketConnectionRejectedError
 from .types._base import BaseModel as BaseModel
 
 __all__ = [
@@ -107,6 +109,8 @@ __all__ = [
     "SyncTokenPage",
     "Timeout",
     "UnprocessableEntityError",
+    "WebSocketConnectionClosedError",
+    "WebSocketConnectionRejectedError",
     "__version__",
     "not_given",
     "omit",

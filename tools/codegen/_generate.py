@@ -13,9 +13,9 @@ from pathlib import Path
 
 from ._emit_resources import render_resources
 from ._emit_types import HEADER, render_types
-from ._handwritten import WEBHOOK_EVENTS
+from ._handwritten import EXTRA_REQUEST_TYPES, EXTRA_RESPONSE_TYPES, WEBHOOK_EVENTS
 from ._models import ModelBuilder
-from ._naming import MethodPlace, OfficialSurface, place_operations, snake
+from ._naming import MethodPlace, OfficialSurface, pascal, place_operations, snake
 from ._params import ParamBuilder
 from ._resources import Method, ResourceNode, build_methods, build_tree, sort_methods
 from ._spec import Operation, Spec, load_spec
@@ -49,6 +49,7 @@ def plan(spec_path: Path) -> Plan:
     models = ModelBuilder(spec)
     params = ParamBuilder(spec)
     methods = build_methods(spec, ops, places, models, params)
+    _extra_types(models, params)
     root = build_tree(methods)
     sort_methods(root)
     webhook_events = declare_webhook_events(spec, models)
@@ -79,6 +80,15 @@ def webhook_aliases(events: list[str]) -> dict[str, str]:
     """The official SDK's names of the webhook events: ``BatchCancelledWebhookEvent`` for the spec's
     ``WebhookBatchCancelled``."""
     return {f"{n.removeprefix('Webhook')}WebhookEvent": n for n in events if n.startswith("Webhook")}
+
+
+def _extra_types(models: ModelBuilder, params: ParamBuilder) -> None:
+    """Declare the schemas no operation reaches but hand-written code needs (after the operations',
+    so the names those got stay the same)."""
+    for name in EXTRA_RESPONSE_TYPES:
+        models.named(name)
+    for name in EXTRA_REQUEST_TYPES:
+        params.ann({"$ref": f"#/components/schemas/{name}"}, pascal(name), f"{snake(name)}_param")
 
 
 def official_aliases(methods: list[Method], models: ModelBuilder) -> dict[str, str]:

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 __all__ = [
+    "EXTRA_REQUEST_TYPES",
+    "EXTRA_RESPONSE_TYPES",
     "HELPERS",
     "REQUEST_HOOKS",
     "ROOT_RESOURCES",
@@ -152,3 +154,23 @@ TYPE_PROPERTIES: dict[str, tuple[TypeProperty, ...]] = {
     "Response": (_OUTPUT_TEXT,),
     "BetaResponse": (_OUTPUT_TEXT,),
 }
+
+
+# --- Realtime (WebSocket sessions: trio_openai/realtime/) ------------------------------------------------
+# Kept in its own block: other helpers extend the tables above.
+
+HELPERS[("realtime",)] = (
+    Attachment(
+        "connect",
+        "realtime._connect",
+        "realtime_connect",
+        sync_name="realtime_connect_blocking",
+        sync_module="realtime._sync",
+    ),
+)
+
+#: Schemas no operation reaches that the generator emits anyway: WebSocket events travel outside any
+#: HTTP operation. Response types (msgspec Structs, the server's events) and request types (TypedDicts,
+#: the client's events).
+EXTRA_RESPONSE_TYPES: tuple[str, ...] = ("RealtimeServerEvent",)
+EXTRA_REQUEST_TYPES: tuple[str, ...] = ("RealtimeClientEvent",)

@@ -87,12 +87,16 @@ def tag_value(spec: Spec, variant: Schema, prop: str) -> str | None:
     return None
 
 
+_PLAIN = str.maketrans({"\u2018": "'", "\u2019": "'", "\u2013": "-"})
+
+
 def doc_text(s: Schema, *, deprecated: bool = False) -> str:
     """The first paragraph of a description, trimmed, safe inside a triple-quoted string."""
     text = str(s.get("description") or s.get("title") or "").strip()
     para = text.split("\n\n", 1)[0].strip()
     para = " ".join(line.strip() for line in para.splitlines())
     para = para.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+    para = para.translate(_PLAIN)  # typographic quotes and dashes look like code characters (RUF002)
     if para.endswith('"'):
         para += " "
     if deprecated or s.get("deprecated"):

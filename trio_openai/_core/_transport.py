@@ -63,6 +63,11 @@ class HTTPTransport:
         self._retries = retries
         self._pool: httpcore2.AsyncConnectionPool | None = None
 
+    def ssl_context(self) -> ssl.SSLContext:
+        """The TLS context of this transport's ``verify`` setting (a fresh one unless the caller gave their
+        own); WebSocket sessions use it too."""
+        return self._ssl_context()
+
     def _ssl_context(self) -> ssl.SSLContext:
         if isinstance(self._verify, ssl.SSLContext):
             return self._verify

@@ -1858,6 +1858,7 @@ from .local_skill_param_param import LocalSkillParam as LocalSkillParam
 from .locked_status import LockedStatus as LockedStatus
 from .log_prob import LogProb as LogProb
 from .log_prob_param import LogProbParam as LogProbParam
+from .log_prob_properties import LogProbProperties as LogProbProperties
 from .mcp_approval_request import MCPApprovalRequest as MCPApprovalRequest
 from .mcp_approval_request_param import MCPApprovalRequestParam as MCPApprovalRequestParam
 from .mcp_approval_response import MCPApprovalResponse as MCPApprovalResponse
@@ -2128,9 +2129,93 @@ from .realtime_audio_formats_param import (
 from .realtime_audio_formats_param import (
     RealtimeAudioFormatsVariant3Param as RealtimeAudioFormatsVariant3Param,
 )
+from .realtime_client_event_conversation_item_create_param import (
+    RealtimeClientEventConversationItemCreateParam as RealtimeClientEventConversationItemCreateParam,
+)
+from .realtime_client_event_conversation_item_delete_param import (
+    RealtimeClientEventConversationItemDeleteParam as RealtimeClientEventConversationItemDeleteParam,
+)
+from .realtime_client_event_conversation_item_retrieve_param import (
+    RealtimeClientEventConversationItemRetrieveParam as RealtimeClientEventConversationItemRetrieveParam,
+)
+from .realtime_client_event_conversation_item_truncate_param import (
+    RealtimeClientEventConversationItemTruncateParam as RealtimeClientEventConversationItemTruncateParam,
+)
+from .realtime_client_event_input_audio_buffer_append_param import (
+    RealtimeClientEventInputAudioBufferAppendParam as RealtimeClientEventInputAudioBufferAppendParam,
+)
+from .realtime_client_event_input_audio_buffer_clear_param import (
+    RealtimeClientEventInputAudioBufferClearParam as RealtimeClientEventInputAudioBufferClearParam,
+)
+from .realtime_client_event_input_audio_buffer_commit_param import (
+    RealtimeClientEventInputAudioBufferCommitParam as RealtimeClientEventInputAudioBufferCommitParam,
+)
+from .realtime_client_event_output_audio_buffer_clear_param import (
+    RealtimeClientEventOutputAudioBufferClearParam as RealtimeClientEventOutputAudioBufferClearParam,
+)
+from .realtime_client_event_param import RealtimeClientEventParam as RealtimeClientEventParam
+from .realtime_client_event_response_cancel_param import (
+    RealtimeClientEventResponseCancelParam as RealtimeClientEventResponseCancelParam,
+)
+from .realtime_client_event_response_create_param import (
+    RealtimeClientEventResponseCreateParam as RealtimeClientEventResponseCreateParam,
+)
+from .realtime_client_event_session_update_param import (
+    RealtimeClientEventSessionUpdateParam as RealtimeClientEventSessionUpdateParam,
+)
 from .realtime_client_secrets_create_params import (
     CreateRealtimeClientSecretExpiresAfterParam as CreateRealtimeClientSecretExpiresAfterParam,
 )
+from .realtime_conversation_item import RealtimeConversationItem as RealtimeConversationItem
+from .realtime_conversation_item_function_call import (
+    RealtimeConversationItemFunctionCall as RealtimeConversationItemFunctionCall,
+)
+from .realtime_conversation_item_function_call_output import (
+    RealtimeConversationItemFunctionCallOutput as RealtimeConversationItemFunctionCallOutput,
+)
+from .realtime_conversation_item_function_call_output_param import (
+    RealtimeConversationItemFunctionCallOutputParam as RealtimeConversationItemFunctionCallOutputParam,
+)
+from .realtime_conversation_item_function_call_param import (
+    RealtimeConversationItemFunctionCallParam as RealtimeConversationItemFunctionCallParam,
+)
+from .realtime_conversation_item_message_assistant import (
+    RealtimeConversationItemMessageAssistant as RealtimeConversationItemMessageAssistant,
+)
+from .realtime_conversation_item_message_assistant import (
+    RealtimeConversationItemMessageAssistantContentItem as RealtimeConversationItemMessageAssistantContentItem,
+)
+from .realtime_conversation_item_message_assistant_param import (
+    RealtimeConversationItemMessageAssistantContentItemParam as RealtimeConversationItemMessageAssistantContentItemParam,
+)
+from .realtime_conversation_item_message_assistant_param import (
+    RealtimeConversationItemMessageAssistantParam as RealtimeConversationItemMessageAssistantParam,
+)
+from .realtime_conversation_item_message_system import (
+    RealtimeConversationItemMessageSystem as RealtimeConversationItemMessageSystem,
+)
+from .realtime_conversation_item_message_system import (
+    RealtimeConversationItemMessageSystemContentItem as RealtimeConversationItemMessageSystemContentItem,
+)
+from .realtime_conversation_item_message_system_param import (
+    RealtimeConversationItemMessageSystemContentItemParam as RealtimeConversationItemMessageSystemContentItemParam,
+)
+from .realtime_conversation_item_message_system_param import (
+    RealtimeConversationItemMessageSystemParam as RealtimeConversationItemMessageSystemParam,
+)
+from .realtime_conversation_item_message_user import (
+    RealtimeConversationItemMessageUser as RealtimeConversationItemMessageUser,
+)
+from .realtime_conversation_item_message_user import (
+    RealtimeConversationItemMessageUserContentItem as RealtimeConversationItemMessageUserContentItem,
+)
+from .realtime_conversation_item_message_user_param import (
+    RealtimeConversationItemMessageUserContentItemParam as RealtimeConversationItemMessageUserContentItemParam,
+)
+from .realtime_conversation_item_message_user_param import (
+    RealtimeConversationItemMessageUserParam as RealtimeConversationItemMessageUserParam,
+)
+from .realtime_conversation_item_param import RealtimeConversationItemParam as RealtimeConversationItemParam
 from .realtime_create_client_secret_response import (
     RealtimeCreateClientSecretResponse as RealtimeCreateClientSecretResponse,
 )
@@ -2139,9 +2224,216 @@ from .realtime_create_client_secret_response import (
 )
 from .realtime_function_tool import RealtimeFunctionTool as RealtimeFunctionTool
 from .realtime_function_tool_param import RealtimeFunctionToolParam as RealtimeFunctionToolParam
+from .realtime_mcp_approval_request import RealtimeMCPApprovalRequest as RealtimeMCPApprovalRequest
+from .realtime_mcp_approval_request_param import (
+    RealtimeMCPApprovalRequestParam as RealtimeMCPApprovalRequestParam,
+)
+from .realtime_mcp_approval_response import RealtimeMCPApprovalResponse as RealtimeMCPApprovalResponse
+from .realtime_mcp_approval_response_param import (
+    RealtimeMCPApprovalResponseParam as RealtimeMCPApprovalResponseParam,
+)
+from .realtime_mcp_list_tools import RealtimeMCPListTools as RealtimeMCPListTools
+from .realtime_mcp_list_tools_param import RealtimeMCPListToolsParam as RealtimeMCPListToolsParam
+from .realtime_mcp_protocol_error import RealtimeMCPProtocolError as RealtimeMCPProtocolError
+from .realtime_mcp_protocol_error_param import RealtimeMCPProtocolErrorParam as RealtimeMCPProtocolErrorParam
+from .realtime_mcp_tool_call import RealtimeMCPToolCall as RealtimeMCPToolCall
+from .realtime_mcp_tool_call import RealtimeMCPToolCallError as RealtimeMCPToolCallError
+from .realtime_mcp_tool_call_param import RealtimeMCPToolCallParam as RealtimeMCPToolCallParam
+from .realtime_mcp_tool_execution_error import RealtimeMCPToolExecutionError as RealtimeMCPToolExecutionError
+from .realtime_mcp_tool_execution_error_param import (
+    RealtimeMCPToolExecutionErrorParam as RealtimeMCPToolExecutionErrorParam,
+)
+from .realtime_mcphttp_error import RealtimeMCPHTTPError as RealtimeMCPHTTPError
+from .realtime_mcphttp_error_param import RealtimeMCPHTTPErrorParam as RealtimeMCPHTTPErrorParam
 from .realtime_reasoning import RealtimeReasoning as RealtimeReasoning
 from .realtime_reasoning_effort import RealtimeReasoningEffort as RealtimeReasoningEffort
 from .realtime_reasoning_param import RealtimeReasoningParam as RealtimeReasoningParam
+from .realtime_response import RealtimeResponse as RealtimeResponse
+from .realtime_response import RealtimeResponseAudio as RealtimeResponseAudio
+from .realtime_response import RealtimeResponseAudioOutput as RealtimeResponseAudioOutput
+from .realtime_response import RealtimeResponseStatusDetails as RealtimeResponseStatusDetails
+from .realtime_response import RealtimeResponseStatusDetailsError as RealtimeResponseStatusDetailsError
+from .realtime_response import RealtimeResponseUsage as RealtimeResponseUsage
+from .realtime_response import (
+    RealtimeResponseUsageInputTokenDetails as RealtimeResponseUsageInputTokenDetails,
+)
+from .realtime_response import (
+    RealtimeResponseUsageInputTokenDetailsCachedTokensDetails as RealtimeResponseUsageInputTokenDetailsCachedTokensDetails,
+)
+from .realtime_response import (
+    RealtimeResponseUsageOutputTokenDetails as RealtimeResponseUsageOutputTokenDetails,
+)
+from .realtime_response_create_params_param import (
+    RealtimeResponseCreateParamsAudioOutputParam as RealtimeResponseCreateParamsAudioOutputParam,
+)
+from .realtime_response_create_params_param import (
+    RealtimeResponseCreateParamsAudioParam as RealtimeResponseCreateParamsAudioParam,
+)
+from .realtime_response_create_params_param import (
+    RealtimeResponseCreateParamsParam as RealtimeResponseCreateParamsParam,
+)
+from .realtime_server_event import RealtimeServerEvent as RealtimeServerEvent
+from .realtime_server_event_conversation_created import (
+    RealtimeServerEventConversationCreated as RealtimeServerEventConversationCreated,
+)
+from .realtime_server_event_conversation_created import (
+    RealtimeServerEventConversationCreatedConversation as RealtimeServerEventConversationCreatedConversation,
+)
+from .realtime_server_event_conversation_item_added import (
+    RealtimeServerEventConversationItemAdded as RealtimeServerEventConversationItemAdded,
+)
+from .realtime_server_event_conversation_item_created import (
+    RealtimeServerEventConversationItemCreated as RealtimeServerEventConversationItemCreated,
+)
+from .realtime_server_event_conversation_item_deleted import (
+    RealtimeServerEventConversationItemDeleted as RealtimeServerEventConversationItemDeleted,
+)
+from .realtime_server_event_conversation_item_done import (
+    RealtimeServerEventConversationItemDone as RealtimeServerEventConversationItemDone,
+)
+from .realtime_server_event_conversation_item_input_audio_transcription_completed import (
+    RealtimeServerEventConversationItemInputAudioTranscriptionCompleted as RealtimeServerEventConversationItemInputAudioTranscriptionCompleted,
+)
+from .realtime_server_event_conversation_item_input_audio_transcription_completed import (
+    RealtimeServerEventConversationItemInputAudioTranscriptionCompletedUsage as RealtimeServerEventConversationItemInputAudioTranscriptionCompletedUsage,
+)
+from .realtime_server_event_conversation_item_input_audio_transcription_delta import (
+    RealtimeServerEventConversationItemInputAudioTranscriptionDelta as RealtimeServerEventConversationItemInputAudioTranscriptionDelta,
+)
+from .realtime_server_event_conversation_item_input_audio_transcription_failed import (
+    RealtimeServerEventConversationItemInputAudioTranscriptionFailed as RealtimeServerEventConversationItemInputAudioTranscriptionFailed,
+)
+from .realtime_server_event_conversation_item_input_audio_transcription_failed import (
+    RealtimeServerEventConversationItemInputAudioTranscriptionFailedError as RealtimeServerEventConversationItemInputAudioTranscriptionFailedError,
+)
+from .realtime_server_event_conversation_item_input_audio_transcription_segment import (
+    RealtimeServerEventConversationItemInputAudioTranscriptionSegment as RealtimeServerEventConversationItemInputAudioTranscriptionSegment,
+)
+from .realtime_server_event_conversation_item_retrieved import (
+    RealtimeServerEventConversationItemRetrieved as RealtimeServerEventConversationItemRetrieved,
+)
+from .realtime_server_event_conversation_item_truncated import (
+    RealtimeServerEventConversationItemTruncated as RealtimeServerEventConversationItemTruncated,
+)
+from .realtime_server_event_error import RealtimeServerEventError as RealtimeServerEventError
+from .realtime_server_event_error import RealtimeServerEventErrorError as RealtimeServerEventErrorError
+from .realtime_server_event_input_audio_buffer_cleared import (
+    RealtimeServerEventInputAudioBufferCleared as RealtimeServerEventInputAudioBufferCleared,
+)
+from .realtime_server_event_input_audio_buffer_committed import (
+    RealtimeServerEventInputAudioBufferCommitted as RealtimeServerEventInputAudioBufferCommitted,
+)
+from .realtime_server_event_input_audio_buffer_dtmf_event_received import (
+    RealtimeServerEventInputAudioBufferDtmfEventReceived as RealtimeServerEventInputAudioBufferDtmfEventReceived,
+)
+from .realtime_server_event_input_audio_buffer_speech_started import (
+    RealtimeServerEventInputAudioBufferSpeechStarted as RealtimeServerEventInputAudioBufferSpeechStarted,
+)
+from .realtime_server_event_input_audio_buffer_speech_stopped import (
+    RealtimeServerEventInputAudioBufferSpeechStopped as RealtimeServerEventInputAudioBufferSpeechStopped,
+)
+from .realtime_server_event_input_audio_buffer_timeout_triggered import (
+    RealtimeServerEventInputAudioBufferTimeoutTriggered as RealtimeServerEventInputAudioBufferTimeoutTriggered,
+)
+from .realtime_server_event_mcp_list_tools_completed import (
+    RealtimeServerEventMCPListToolsCompleted as RealtimeServerEventMCPListToolsCompleted,
+)
+from .realtime_server_event_mcp_list_tools_failed import (
+    RealtimeServerEventMCPListToolsFailed as RealtimeServerEventMCPListToolsFailed,
+)
+from .realtime_server_event_mcp_list_tools_in_progress import (
+    RealtimeServerEventMCPListToolsInProgress as RealtimeServerEventMCPListToolsInProgress,
+)
+from .realtime_server_event_output_audio_buffer_cleared import (
+    RealtimeServerEventOutputAudioBufferCleared as RealtimeServerEventOutputAudioBufferCleared,
+)
+from .realtime_server_event_output_audio_buffer_started import (
+    RealtimeServerEventOutputAudioBufferStarted as RealtimeServerEventOutputAudioBufferStarted,
+)
+from .realtime_server_event_output_audio_buffer_stopped import (
+    RealtimeServerEventOutputAudioBufferStopped as RealtimeServerEventOutputAudioBufferStopped,
+)
+from .realtime_server_event_rate_limits_updated import (
+    RealtimeServerEventRateLimitsUpdated as RealtimeServerEventRateLimitsUpdated,
+)
+from .realtime_server_event_rate_limits_updated import (
+    RealtimeServerEventRateLimitsUpdatedRateLimitsItem as RealtimeServerEventRateLimitsUpdatedRateLimitsItem,
+)
+from .realtime_server_event_response_audio_delta import (
+    RealtimeServerEventResponseAudioDelta as RealtimeServerEventResponseAudioDelta,
+)
+from .realtime_server_event_response_audio_done import (
+    RealtimeServerEventResponseAudioDone as RealtimeServerEventResponseAudioDone,
+)
+from .realtime_server_event_response_audio_transcript_delta import (
+    RealtimeServerEventResponseAudioTranscriptDelta as RealtimeServerEventResponseAudioTranscriptDelta,
+)
+from .realtime_server_event_response_audio_transcript_done import (
+    RealtimeServerEventResponseAudioTranscriptDone as RealtimeServerEventResponseAudioTranscriptDone,
+)
+from .realtime_server_event_response_content_part_added import (
+    RealtimeServerEventResponseContentPartAdded as RealtimeServerEventResponseContentPartAdded,
+)
+from .realtime_server_event_response_content_part_added import (
+    RealtimeServerEventResponseContentPartAddedPart as RealtimeServerEventResponseContentPartAddedPart,
+)
+from .realtime_server_event_response_content_part_done import (
+    RealtimeServerEventResponseContentPartDone as RealtimeServerEventResponseContentPartDone,
+)
+from .realtime_server_event_response_content_part_done import (
+    RealtimeServerEventResponseContentPartDonePart as RealtimeServerEventResponseContentPartDonePart,
+)
+from .realtime_server_event_response_created import (
+    RealtimeServerEventResponseCreated as RealtimeServerEventResponseCreated,
+)
+from .realtime_server_event_response_done import (
+    RealtimeServerEventResponseDone as RealtimeServerEventResponseDone,
+)
+from .realtime_server_event_response_function_call_arguments_delta import (
+    RealtimeServerEventResponseFunctionCallArgumentsDelta as RealtimeServerEventResponseFunctionCallArgumentsDelta,
+)
+from .realtime_server_event_response_function_call_arguments_done import (
+    RealtimeServerEventResponseFunctionCallArgumentsDone as RealtimeServerEventResponseFunctionCallArgumentsDone,
+)
+from .realtime_server_event_response_mcp_call_arguments_delta import (
+    RealtimeServerEventResponseMCPCallArgumentsDelta as RealtimeServerEventResponseMCPCallArgumentsDelta,
+)
+from .realtime_server_event_response_mcp_call_arguments_done import (
+    RealtimeServerEventResponseMCPCallArgumentsDone as RealtimeServerEventResponseMCPCallArgumentsDone,
+)
+from .realtime_server_event_response_mcp_call_completed import (
+    RealtimeServerEventResponseMCPCallCompleted as RealtimeServerEventResponseMCPCallCompleted,
+)
+from .realtime_server_event_response_mcp_call_failed import (
+    RealtimeServerEventResponseMCPCallFailed as RealtimeServerEventResponseMCPCallFailed,
+)
+from .realtime_server_event_response_mcp_call_in_progress import (
+    RealtimeServerEventResponseMCPCallInProgress as RealtimeServerEventResponseMCPCallInProgress,
+)
+from .realtime_server_event_response_output_item_added import (
+    RealtimeServerEventResponseOutputItemAdded as RealtimeServerEventResponseOutputItemAdded,
+)
+from .realtime_server_event_response_output_item_done import (
+    RealtimeServerEventResponseOutputItemDone as RealtimeServerEventResponseOutputItemDone,
+)
+from .realtime_server_event_response_text_delta import (
+    RealtimeServerEventResponseTextDelta as RealtimeServerEventResponseTextDelta,
+)
+from .realtime_server_event_response_text_done import (
+    RealtimeServerEventResponseTextDone as RealtimeServerEventResponseTextDone,
+)
+from .realtime_server_event_session_created import (
+    RealtimeServerEventSessionCreated as RealtimeServerEventSessionCreated,
+)
+from .realtime_server_event_session_created import (
+    RealtimeServerEventSessionCreatedSession as RealtimeServerEventSessionCreatedSession,
+)
+from .realtime_server_event_session_updated import (
+    RealtimeServerEventSessionUpdated as RealtimeServerEventSessionUpdated,
+)
+from .realtime_server_event_session_updated import (
+    RealtimeServerEventSessionUpdatedSession as RealtimeServerEventSessionUpdatedSession,
+)
 from .realtime_session_create_request_ga_param import (
     RealtimeSessionCreateRequestGAAudioInputNoiseReductionParam as RealtimeSessionCreateRequestGAAudioInputNoiseReductionParam,
 )

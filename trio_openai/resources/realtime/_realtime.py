@@ -16,6 +16,8 @@ from ..._core._sync_bridge import (
     SyncAPIResource,
     SyncResponseWrapper,
 )
+from ...realtime._connect import realtime_connect
+from ...realtime._sync import realtime_connect_blocking
 
 if TYPE_CHECKING:
     from .calls import (
@@ -74,6 +76,8 @@ class AsyncRealtime(AsyncAPIResource):
     @cached_property
     def with_streaming_response(self) -> AsyncRealtimeWithStreamingResponse:
         return AsyncRealtimeWithStreamingResponse(self)
+
+    connect = realtime_connect  # hand-written: trio_openai/realtime/_connect.py
 
 
 class AsyncRealtimeWithRawResponse(RawResponseWrapper):
@@ -146,6 +150,8 @@ class Realtime(SyncAPIResource[AsyncRealtime]):
     @cached_property
     def with_streaming_response(self) -> RealtimeWithStreamingResponse:
         return RealtimeWithStreamingResponse(self)
+
+    connect = realtime_connect_blocking  # hand-written: trio_openai/realtime/_sync.py
 
 
 class RealtimeWithRawResponse(SyncResponseWrapper):

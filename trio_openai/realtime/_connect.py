@@ -1,0 +1,175 @@
+"""``client.realtime.connect(...)``: open a Realtime session as an async context manager.
+
+Light at import: trio-websocket and the event types load when a session opens.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from contextlib import AbstractAsyncContextManager
+from types import TracebackType
+from typing import TYPE_CHECKING
+
+from .._core._errors import APIConnectionError, APITimeoutError, RequestInfo
+from .._core._options import Omit, omit
+from ._errors import WebSocketConnectionRejectedError
+from ._handshake import build_handshake
+
+if TYPE_CHECKING:
+    from trio_websocket import WebSocketConnection
+
+    from .._client import AsyncOpenAI
+    from .._core._resource import AsyncAPIResource
+    from ._connection import AsyncRealtimeConnection
+
+__all__ = [
+    "DEFAULT_MAX_MESSAGE_SIZE",
+    "DEFAULT_MESSAGE_QUEUE_SIZE",
+    "AsyncRealtimeConnectionManager",
+    "realtime_connect",
+]
+
+#: Messages received but not yet read before the connection stops reading from the network (and the
+#: server, in turn, from sending): the backpressure bound.
+DEFAULT_MESSAGE_QUEUE_SIZE = 64
+#: The largest message accepted (a larger one closes the connection with 1009). Audio is big.
+DEFAULT_MAX_MESSAGE_SIZE = 64 * 1024 * 1024
+#: How long leaving the ``async with`` waits for the server to acknowledge the close.
+DEFAULT_CLOSE_TIMEOUT = 10.0
+
+
+class AsyncRealtimeConnectionManager:
+    """What ``client.realtime.connect(...)`` returns: ``async with`` it to get an
+    :class:`AsyncRealtimeConnection`. Nothing is sent before the ``async with``.
+
+    The connection's background reader runs in a nursery owned by the ``async with`` block, so it never
+    outlives it; leaving the block closes the connection (code 1000). Errors come out as plain exceptions,
+    not exception groups. Single use.
+    """
+
+    def __init__(
+        self,
+        client: AsyncOpenAI,
+        *,
+        query: Mapping[str, object],
+        extra_query: Mapping[str, object] | None,
+        extra_headers: Mapping[str, str | Omit] | None,
+        message_queue_size: int,
+        max_message_size: int,
+        connect_timeout: float | None,
+        write_timeout: float | None,
+        close_timeout: float | None,
+        path: str = "/realtime",
+    ) -> None:
+        if message_queue_size < 0:
+            raise ValueError("message_queue_size must be >= 0")
+        if max_message_size <= 0:
+            raise ValueError("max_message_size must be > 0")
+        self._client = client
+        self._path = path
+        self._query = dict(query)
+        self._extra_query = extra_query
+        self._extra_headers = extra_headers
+        self._message_queue_size = message_queue_size
+        self._max_message_size = max_message_size
+        self._connect_timeout = connect_timeout
+        self._write_timeout = write_timeout
+        self._close_timeout = close_timeout
+        self._cm: AbstractAsyncContextManager[WebSocketConnection] | None = None
+        self._connection: AsyncRealtimeConnection | None = None
+
+    async def __aenter__(self) -> AsyncRealtimeConnection:
+        if self._cm is not None:
+            raise RuntimeError("this connection manager was already entered; call connect() again")
+        self._client._ensure_open()
+        from trio_websocket import ConnectionRejected, HandshakeError
+
+        from ._connection import AsyncRealtimeConnection
+        from ._opener import HandshakeTimeout, open_websocket
+
+        shake = await build_handshake(
+            self._client,
+            self._path,
+            self._query,
+            extra_query=self._extra_query,
+            extra_headers=self._extra_headers,
+        )
+        info = RequestInfo("GET", shake.url)
+        cm = self._cm = open_websocket(
+            shake,
+            message_queue_size=self._message_queue_size,
+            max_message_size=self._max_message_size,
+            connect_timeout=_seconds(self._connect_timeout),
+            close_timeout=_seconds(self._close_timeout),
+        )
+        try:
+            websocket = await cm.__aenter__()
+        except ConnectionRejected as exc:
+            headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in exc.headers}
+            raise WebSocketConnectionRejectedError(exc.status_code, headers, exc.body) from None
+        except HandshakeTimeout as exc:
+            raise APITimeoutError(info) from exc
+        except HandshakeError as exc:
+            raise APIConnectionError(message=f"Connection error: {exc}", request=info) from exc
+        self._connection = AsyncRealtimeConnection(websocket, write_timeout=self._write_timeout)
+        return self._connection
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> bool | None:
+        cm = self._cm
+        if cm is None:
+            raise RuntimeError("this connection manager was not entered")
+        connection = self._connection
+        if connection is not None and connection._local_close is None and not connection.closed:
+            connection._local_close = (1000, "")
+        return await cm.__aexit__(exc_type, exc, tb)
+
+
+def _seconds(value: float | None) -> float:
+    return math.inf if value is None else value
+
+
+def realtime_connect(
+    self: AsyncAPIResource,
+    *,
+    model: str | Omit = omit,
+    call_id: str | Omit = omit,
+    extra_query: Mapping[str, object] | None = None,
+    extra_headers: Mapping[str, str | Omit] | None = None,
+    message_queue_size: int = DEFAULT_MESSAGE_QUEUE_SIZE,
+    max_message_size: int = DEFAULT_MAX_MESSAGE_SIZE,
+    close_timeout: float | None = DEFAULT_CLOSE_TIMEOUT,
+) -> AsyncRealtimeConnectionManager:
+    """Open a Realtime session over a WebSocket: ``async with client.realtime.connect(model="gpt-realtime")
+    as conn:`` (or ``call_id=`` to join a SIP / WebRTC call).
+
+    The URL is ``websocket_base_url`` if the client has one, else ``base_url`` with ``ws(s)://``, plus
+    ``/realtime``; the query carries the client's ``default_query``, ``model`` / ``call_id`` and
+    ``extra_query``. The handshake sends the client's headers (``Authorization``, organization, project,
+    default headers) and ``extra_headers`` (where ``omit`` removes one). TLS is verified as for HTTP.
+
+    ``message_queue_size`` bounds the events received but not yet read (then reading from the network
+    pauses: backpressure); ``max_message_size`` is the largest message accepted. The client's connect
+    timeout bounds the handshake and its write timeout each ``send``; ``close_timeout`` bounds the
+    closing handshake when the block ends.
+    """
+    client = self._client
+    query: dict[str, object] = {}
+    if not isinstance(model, Omit):
+        query["model"] = model
+    if not isinstance(call_id, Omit):
+        query["call_id"] = call_id
+    timeout = client.timeout
+    return AsyncRealtimeConnectionManager(
+        client,
+        query=query,
+        extra_query=extra_query,
+        extra_headers=extra_headers,
+        message_queue_size=message_queue_size,
+        max_message_size=max_message_size,
+        connect_timeout=timeout.connect,
+        write_timeout=timeout.write,
+        close_timeout=close_timeout,
+    )

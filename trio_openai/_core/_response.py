@@ -315,7 +315,9 @@ class AsyncAPIResponse(ResponseMeta, Generic[T]):
         return self._parser(self, content) if to is None else parse_content(self, content, to)
 
     async def stream_to_file(self, file: str | os.PathLike[str], *, chunk_size: int | None = None) -> None:
-        """Write the body to ``file`` as it arrives, never holding it all in memory."""
+        """Write the body to ``file`` as it arrives, never holding it all in memory. ``chunk_size`` is
+        accepted for compatibility with the official SDK; pieces are written as the network gives them."""
+        del chunk_size
         async with await trio.open_file(file, "wb") as f:
             async for chunk in self.iter_bytes():
                 await f.write(chunk)

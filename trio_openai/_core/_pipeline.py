@@ -7,10 +7,8 @@ from __future__ import annotations
 
 import inspect
 import logging
-import ssl
 import uuid
-from collections.abc import AsyncIterable, Awaitable, Callable, Generator, Mapping
-from contextlib import contextmanager
+from collections.abc import AsyncIterable, Awaitable, Callable, Mapping
 from typing import Any, Generic, TypeVar
 from urllib.parse import urlsplit
 
@@ -24,20 +22,13 @@ from ._options import NotGiven, Omit, RequestOptions, Timeout, to_timeout, valid
 from ._rategate import current_gate
 from ._request import build_multipart, encode_json, encode_query
 from ._retry import RetryPolicy
-from ._transport import AsyncTransport
+from ._transport import TRANSPORT_ERRORS, AsyncTransport, is_transient, map_transport_errors, transport_error
 
 __all__ = ["BaseURL", "Call", "ClientConfig", "Sent", "map_transport_errors", "send"]
 
 T = TypeVar("T")
 
 ApiKey = str | Callable[[], str | Awaitable[str]]
-
-_RETRYABLE_TRANSPORT = (
-    httpcore2.NetworkError,
-    httpcore2.RemoteProtocolError,
-    httpcore2.ProxyError,
-    ssl.SSLError,
-)
 
 
 class BaseURL:
@@ -200,17 +191,6 @@ class Sent:
         self.elapsed = elapsed
 
 
-@contextmanager
-def map_transport_errors(info: RequestInfo) -> Generator[None, None, None]:
-    """Turn httpcore2's exceptions into this library's, keeping the original as ``__cause__``."""
-    try:
-        yield
-    except httpcore2.TimeoutException as exc:
-        raise APITimeoutError(info) from exc
-    except (*_RETRYABLE_TRANSPORT, httpcore2.LocalProtocolError, httpcore2.UnsupportedProtocol) as exc:
-        raise APIConnectionError(request=info) from exc
-
-
 async def _close(raw: httpcore2.Response) -> None:
     with trio.CancelScope(shield=True) as scope:
         scope.relative_deadline = 5.0
@@ -352,14 +332,10 @@ async def send(config: ClientConfig, call: Call[Any], *, read_body: bool) -> Sen
                         await _close(raw)  # shielded: a cancelled read still releases the connection
                         raise
                     await raw.aclose()  # the body is complete: this returns the connection to the pool
-            except httpcore2.TimeoutException as exc:
-                error = APITimeoutError(info)
-                error.__cause__ = exc
-            except _RETRYABLE_TRANSPORT as exc:
-                error = APIConnectionError(request=info)
-                error.__cause__ = exc
-            except (httpcore2.LocalProtocolError, httpcore2.UnsupportedProtocol) as exc:
-                raise APIConnectionError(request=info) from exc
+            except TRANSPORT_ERRORS as exc:
+                error = transport_error(exc, info)
+                if not is_transient(error):
+                    raise error from exc
             elapsed = trio.current_time() - started
             if error is not None or raw is None:
                 assert error is not None

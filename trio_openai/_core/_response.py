@@ -15,6 +15,7 @@ from ._decoding import decoder_for
 from ._errors import APIResponseValidationError, RequestInfo, StreamAlreadyConsumed
 from ._headers import Headers
 from ._ratelimits import RateLimits, parse_rate_limits
+from ._transport import map_transport_errors
 
 if TYPE_CHECKING:
     from ._pipeline import Call
@@ -253,8 +254,6 @@ class AsyncAPIResponse(ResponseMeta, Generic[T]):
         if self._consumed:
             raise StreamAlreadyConsumed("the body of this response was already read")
         self._consumed = True
-        from ._pipeline import map_transport_errors
-
         chunks = aiter(cast(Any, self._raw.stream))
         try:
             with map_transport_errors(self.request_info):

@@ -18,9 +18,9 @@ from ._ratelimits import RateLimits, parse_rate_limits
 from ._transport import map_transport_errors
 
 if TYPE_CHECKING:
-    from ._pipeline import Call
+    from ._request import Call
 
-__all__ = ["APIResponse", "AsyncAPIResponse", "BinaryContent", "ResponseMeta", "parse_content"]
+__all__ = ["APIResponse", "AsyncAPIResponse", "BinaryContent", "ResponseMeta", "no_value", "parse_content"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -125,6 +125,11 @@ def parse_content(meta: ResponseMeta, content: bytes, to: Any) -> Any:
         extra["_request_id"] = meta.request_id
         extra["_raw"] = content
     return value
+
+
+def no_value(_meta: ResponseMeta, _content: bytes) -> None:
+    """The parser of an error response (``APIStatusError.response``): there is no value to parse into."""
+    return None
 
 
 def _type_name(tp: Any) -> str:

@@ -70,10 +70,8 @@ def map_transport_errors(info: RequestInfo) -> Generator[None, None, None]:
 def is_transient(error: APIConnectionError) -> bool:
     """Whether another attempt may succeed after ``error`` (a `transport_error`)."""
     cause = error.__cause__
-    if cause is None:
-        return True
-    if isinstance(cause, _PERMANENT):
-        return False
+    if not isinstance(cause, TRANSPORT_ERRORS) or isinstance(cause, _PERMANENT):
+        return False  # not a transport failure (raised by other code), or a request we built wrong
     return not _certificate_failure(cause)
 
 

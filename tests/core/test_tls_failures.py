@@ -25,12 +25,13 @@ async def _tls_server(listener: trio.SocketListener, context: ssl.SSLContext, ac
         stream = await listener.accept()
         accepted.append(1)
         tls = trio.SSLStream(stream, context, server_side=True)
-        with trio.move_on_after(5):
-            try:
+        try:
+            with trio.move_on_after(5):
                 await tls.do_handshake()
-            except trio.BrokenResourceError:
-                pass  # the client refused our certificate: that is the point
-        await trio.aclose_forcefully(tls)
+        except trio.BrokenResourceError:
+            pass  # the client refused our certificate: that is the point
+        finally:
+            await trio.aclose_forcefully(tls)
 
 
 async def test_an_untrusted_certificate_is_not_retried() -> None:

@@ -25,6 +25,7 @@ import msgspec
 import trio
 
 from ._errors import RequestInfo
+from ._headers import check_header, check_header_value
 from ._options import NOT_GIVEN as _NOT_GIVEN
 from ._options import NotGiven, Omit, RequestOptions, Timeout, to_timeout, validate_max_retries
 from ._options import omit as _OMIT
@@ -120,6 +121,8 @@ class ClientConfig:
         transport: AsyncTransport,
         user_agent: str,
     ) -> None:
+        if isinstance(api_key, str):
+            check_header_value(api_key, "the api_key")
         self.api_key = api_key
         self.organization = organization
         self.project = project
@@ -133,24 +136,30 @@ class ClientConfig:
             "accept": ("Accept", "application/json"),
             "user-agent": ("User-Agent", user_agent),
         }
+        check_header_value(user_agent, "the User-Agent header")
         if organization:
+            check_header_value(organization, "the organization (OpenAI-Organization header)")
             static["openai-organization"] = ("OpenAI-Organization", organization)
         if project:
+            check_header_value(project, "the project (OpenAI-Project header)")
             static["openai-project"] = ("OpenAI-Project", project)
-        apply_headers(static, default_headers)
+        apply_headers(static, default_headers)  # checks each header: once per configuration
         self.static_headers = static
 
 
 def apply_headers(into: dict[str, tuple[str, str]], extra: Mapping[str, str | Omit] | None) -> None:
-    """Add ``extra`` to ``into`` (keyed by lower-case name); an ``omit`` value removes the header."""
+    """Add ``extra`` to ``into`` (keyed by lower-case name), each checked by `check_header`; an ``omit``
+    value removes the header."""
     if not extra:
         return
     for name, value in extra.items():
-        key = name.lower()
         if isinstance(value, Omit):
-            into.pop(key, None)
+            if not isinstance(name, str):  # pyright: ignore[reportUnnecessaryIsInstance]
+                raise TypeError(f"header names must be str, not {type(name).__name__}")
+            into.pop(name.lower(), None)
         else:
-            into[key] = (name, value)
+            check_header(name, value)
+            into[name.lower()] = (name, value)
 
 
 async def resolve_api_key(config: ClientConfig) -> str:
@@ -163,6 +172,7 @@ async def resolve_api_key(config: ClientConfig) -> str:
         value = await value
     if not value:
         raise TypeError("the api_key provider must return a non-empty str")
+    check_header_value(value, "the key the api_key provider returned")
     return value
 
 
@@ -347,7 +357,11 @@ async def prepare(config: ClientConfig, call: Call[Any]) -> Prepared:
     elif body is not None:
         headers["transfer-encoding"] = ("Transfer-Encoding", "chunked")
     if call.method != "GET":
-        key = options.get("idempotency_key") or f"trio-openai-retry-{uuid.uuid4().hex}"
+        key = options.get("idempotency_key")
+        if key:
+            check_header_value(key, "the idempotency_key")
+        else:
+            key = f"trio-openai-retry-{uuid.uuid4().hex}"
         headers["idempotency-key"] = ("Idempotency-Key", key)
     apply_headers(headers, call.headers)
     apply_headers(headers, options.get("extra_headers"))

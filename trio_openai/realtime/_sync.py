@@ -11,7 +11,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from .._core._options import Omit, omit
-from .._core._portal_bridges import BlockingContextManager
+from .._core._portal._bridges import BlockingContextManager
 from ._connect import (
     DEFAULT_CLOSE_TIMEOUT,
     DEFAULT_MAX_MESSAGE_SIZE,
@@ -31,8 +31,8 @@ from ._resources import (
 if TYPE_CHECKING:
     from trio_websocket import WebSocketConnection
 
+    from .._blocking._bridge import SyncAPIResource
     from .._core._portal import Portal
-    from .._core._sync_bridge import SyncAPIResource
     from .._sync import OpenAI
     from ..types.realtime_server_event import RealtimeServerEvent
     from ._connect import AsyncRealtimeConnectionManager

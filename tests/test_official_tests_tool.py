@@ -89,4 +89,4 @@ def test_failures_are_classified_by_cause() -> None:
     assert cause_of(kw, official, {("post", "/agents")}) == "missing parameter"
     bad = o(type="BadRequestError", module="trio_openai._core._errors", status=400, message="400")
     assert cause_of(bad, official, {("post", "/agents")}) == "Steady rejection"
-    assert cause_of(o(type="AssertionError", message="x"), official, served) == "wrong type"
+    assert cause_of(o(type="AssertionError", message="x", when="call"), official, served) == "wrong type"

@@ -28,6 +28,23 @@ def _names_call(module: str, aliases: list[ast.alias]) -> ast.stmt:
 
 
 class _Rewrite(ast.NodeTransformer):
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> ast.stmt:
+        # a plain test that asks for the async client (to inspect it) runs as a trio test
+        if node.name.startswith("test_") and any(a.arg == "async_client" for a in node.args.args):
+            return ast.copy_location(
+                ast.AsyncFunctionDef(
+                    node.name,
+                    node.args,
+                    node.body,
+                    node.decorator_list,
+                    node.returns,
+                    node.type_comment,
+                    type_params=[],
+                ),
+                node,
+            )
+        return self.generic_visit(node)
+
     def visit_ImportFrom(self, node: ast.ImportFrom) -> ast.stmt | list[ast.stmt]:
         module = node.module or ""
         if module == "openai" or module.startswith("openai."):

@@ -17,6 +17,7 @@ CAUSES = (
     "missing wrapper attribute",
     "missing parameter",
     "wrong type",
+    "missing deprecation warning",
     "Steady rejection",
     "other",
 )
@@ -91,8 +92,10 @@ def cause_of(o: Outcome, official: dict[str, Any], served: set[tuple[str, str]])
         return "missing method"
     if typ == "TypeError" and ("unexpected keyword" in msg or "required" in msg or "positional" in msg):
         return "missing parameter"
-    if typ == "AssertionError":
+    if typ == "AssertionError" and rec.get("when") == "call":
         return "wrong type"
+    if typ == "Failed" and "DID NOT WARN" in msg:
+        return "missing deprecation warning"
     if rec.get("status") is not None and rec.get("module", "").startswith("trio_openai"):
         return "Steady rejection"
     return "other"

@@ -7,7 +7,7 @@ import warnings
 from collections.abc import Awaitable, Callable, Mapping
 from contextlib import AbstractAsyncContextManager
 from types import TracebackType
-from typing import ParamSpec, TypeVar
+from typing import Final, ParamSpec, TypeVar
 
 import trio
 
@@ -293,8 +293,8 @@ class OpenAI(ResourceTree):
 
     # --- low-level verbs, for endpoints newer than this library ------------------------------------------
 
-    get = to_sync(AsyncOpenAI.get)
-    post = to_sync(AsyncOpenAI.post)
-    patch = to_sync(AsyncOpenAI.patch)
-    put = to_sync(AsyncOpenAI.put)
-    delete = to_sync(AsyncOpenAI.delete)
+    get: Final = to_sync(AsyncOpenAI.get)
+    post: Final = to_sync(AsyncOpenAI.post)
+    patch: Final = to_sync(AsyncOpenAI.patch)
+    put: Final = to_sync(AsyncOpenAI.put)
+    delete: Final = to_sync(AsyncOpenAI.delete)

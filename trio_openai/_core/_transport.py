@@ -13,6 +13,8 @@ from typing import Protocol, cast, runtime_checkable
 import httpcore2
 import msgspec
 
+from ._transport_pool import Pool
+
 __all__ = ["AsyncTransport", "HTTPTransport", "PoolStatistics"]
 
 
@@ -31,6 +33,8 @@ class PoolStatistics(msgspec.Struct, frozen=True, kw_only=True):
     idle_connections: int = 0
     queued_requests: int = 0
     max_connections: int | None = None
+    discarded_connections: int = 0
+    """Connections closed after a response because the server sent more bytes than it declared."""
 
 
 class HTTPTransport:
@@ -61,7 +65,7 @@ class HTTPTransport:
         self._verify = verify
         self._proxy = proxy
         self._retries = retries
-        self._pool: httpcore2.AsyncConnectionPool | None = None
+        self._pool: Pool | None = None
 
     def ssl_context(self) -> ssl.SSLContext:
         """The TLS context of this transport's ``verify`` setting (a fresh one unless the caller gave their
@@ -77,12 +81,12 @@ class HTTPTransport:
             ctx.verify_mode = ssl.CERT_NONE
         return ctx
 
-    def _build_pool(self, scheme: bytes) -> httpcore2.AsyncConnectionPool:
+    def _build_pool(self, scheme: bytes) -> Pool:
         needs_tls = scheme == b"https" or bool(self._proxy and self._proxy.startswith("https"))
         kwargs: dict[str, object] = {}
         if self._proxy:
             kwargs["proxy"] = httpcore2.Proxy(self._proxy)
-        return httpcore2.AsyncConnectionPool(
+        return Pool(
             ssl_context=self._ssl_context() if needs_tls or not self._verify else None,
             max_connections=self._max_connections,
             max_keepalive_connections=self._max_keepalive,
@@ -91,7 +95,7 @@ class HTTPTransport:
             http2=self._http2,
             retries=self._retries,
             network_backend=cast(httpcore2.AsyncNetworkBackend, httpcore2.TrioBackend()),
-            **kwargs,  # type: ignore[arg-type]
+            **kwargs,
         )
 
     async def handle_async_request(self, request: httpcore2.Request) -> httpcore2.Response:
@@ -131,6 +135,7 @@ class HTTPTransport:
             idle_connections=idle,
             queued_requests=queued,
             max_connections=self._max_connections,
+            discarded_connections=pool.guard.poisoned,
         )
 
     def __repr__(self) -> str:

@@ -8,6 +8,7 @@ send GETs). The server counts connections and requests, and stops when the block
 
 from __future__ import annotations
 
+import ssl
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from functools import partial
@@ -32,12 +33,14 @@ class RawServer:
         self.connections = 0
         self.requests = 0
         self.targets: list[str] = []
+        self.heads: list[bytes] = []  # every request head as received
+        self.scheme = "http"
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/v1"
+        return f"{self.scheme}://127.0.0.1:{self.port}/v1"
 
-    async def serve(self, stream: trio.SocketStream) -> None:
+    async def serve(self, stream: trio.abc.Stream) -> None:
         self.connections += 1
         buffer = b""
         try:
@@ -49,6 +52,7 @@ class RawServer:
                             return
                         buffer += data
                     head, _, buffer = buffer.partition(b"\r\n\r\n")
+                    self.heads.append(head)
                     self.targets.append(head.split(b" ", 2)[1].decode())
                     n = self.requests
                     self.requests += 1
@@ -57,7 +61,7 @@ class RawServer:
                             await stream.send_all(part)
                         else:
                             await trio.sleep(part)
-        except (trio.BrokenResourceError, trio.ClosedResourceError):
+        except (trio.BrokenResourceError, trio.ClosedResourceError, ssl.SSLError):
             pass
         finally:
             with trio.CancelScope(shield=True):
@@ -65,13 +69,21 @@ class RawServer:
 
 
 @asynccontextmanager
-async def open_raw_server(answer: Answer) -> AsyncIterator[RawServer]:
+async def open_raw_server(answer: Answer, *, tls: ssl.SSLContext | None = None) -> AsyncIterator[RawServer]:
+    """Serve on 127.0.0.1 (over TLS with ``tls``, a server-side context) until the block ends."""
     server = RawServer(answer)
     async with trio.open_nursery() as nursery:
-        listeners: list[trio.SocketListener] = await nursery.start(
-            partial(trio.serve_tcp, server.serve, 0, host="127.0.0.1")
-        )
-        server.port = listeners[0].socket.getsockname()[1]
+        if tls is None:
+            listeners: list[trio.SocketListener] = await nursery.start(
+                partial(trio.serve_tcp, server.serve, 0, host="127.0.0.1")
+            )
+            server.port = listeners[0].socket.getsockname()[1]
+        else:
+            server.scheme = "https"
+            tls_listeners: list[trio.SSLListener[trio.SocketStream]] = await nursery.start(
+                partial(trio.serve_ssl_over_tcp, server.serve, 0, tls, host="127.0.0.1")
+            )
+            server.port = tls_listeners[0].transport_listener.socket.getsockname()[1]
         try:
             yield server
         finally:

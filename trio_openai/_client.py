@@ -91,7 +91,10 @@ class AsyncOpenAI(AsyncResourceTree):
     ``retry_policy`` replaces the whole :class:`RetryPolicy`; ``max_retries`` adjusts just its budget.
     ``transport`` swaps the HTTP layer (``trio_openai.testing.MockTransport`` in tests); otherwise an
     httpcore2 pool is built with ``max_connections``, ``max_keepalive_connections``, ``http2``, ``proxy``
-    and ``verify`` (TLS verification is on by default; pass an ``ssl.SSLContext`` to customise it).
+    and ``verify`` (TLS verification is on by default; pass an ``ssl.SSLContext`` to customise it);
+    ``trust_env=False`` stops it reading ``*_PROXY`` / ``NO_PROXY`` / ``SSL_CERT_FILE`` / ``SSL_CERT_DIR``
+    (build an :class:`HTTPTransport` for the other options). ``http_client`` takes an
+    ``httpx2.AsyncClient`` of your own (hooks, auth, mounts), closed with this client.
     """
 
     def __init__(
@@ -114,6 +117,8 @@ class AsyncOpenAI(AsyncResourceTree):
         verify: bool | ssl.SSLContext = True,
         max_connections: int | None = 1000,
         max_keepalive_connections: int | None = 100,
+        http_client: object | None = None,
+        trust_env: bool = True,
     ) -> None:
         setup_from_env()
         if api_key is None:
@@ -138,6 +143,15 @@ class AsyncOpenAI(AsyncResourceTree):
             policy = policy.replace(max_retries=validate_max_retries(max_retries))
         headers: dict[str, str | Omit] = {**_custom_headers_from_env(), **(default_headers or {})}
         owns = transport is None
+        if http_client is not None:  # the user's httpx client, through an adapter (closed with this client)
+            if transport is not None:
+                raise ValueError("pass transport= or http_client=, not both")
+            from ._core._transport_httpx import http_client_transport, inherited_timeout
+
+            adapter = http_client_transport(http_client, blocking=False)
+            inherited = inherited_timeout(adapter.client) if isinstance(timeout, NotGiven) else None
+            timeout = inherited if inherited is not None else timeout
+            transport = adapter
         if transport is None:
             transport = HTTPTransport(
                 max_connections=max_connections,
@@ -145,6 +159,7 @@ class AsyncOpenAI(AsyncResourceTree):
                 http2=http2,
                 verify=verify,
                 proxy=proxy,
+                trust_env=trust_env,
             )
         self._config = ClientConfig(
             api_key=api_key,

@@ -84,7 +84,13 @@ class OpenAI(ResourceTree):
         verify: bool | ssl.SSLContext = True,
         max_connections: int | None = 1000,
         max_keepalive_connections: int | None = 100,
+        http_client: object | None = None,
+        trust_env: bool = True,
     ) -> None:
+        if http_client is not None:  # a blocking httpx client: its calls run in worker threads
+            from ._core._transport_httpx import http_client_transport
+
+            http_client = http_client_transport(http_client, blocking=True)
         # Built now, so bad options and a missing key fail here; its pool is made lazily, inside
         # the portal's trio run, on the first request.
         inner = AsyncOpenAI(
@@ -105,6 +111,8 @@ class OpenAI(ResourceTree):
             verify=verify,
             max_connections=max_connections,
             max_keepalive_connections=max_keepalive_connections,
+            http_client=http_client,
+            trust_env=trust_env,
         )
         portal = get_portal()
         portal.misuse_hint = MISUSE_HINT

@@ -16,11 +16,12 @@ from ._decoding import decoder_for
 from ._errors import APIResponseValidationError, RequestInfo, StreamAlreadyConsumed
 from ._headers import Headers
 from ._ratelimits import RateLimits, parse_rate_limits
+from ._transport import map_transport_errors
 
 if TYPE_CHECKING:
-    from ._pipeline import Call
+    from ._request import Call
 
-__all__ = ["APIResponse", "AsyncAPIResponse", "BinaryContent", "ResponseMeta", "parse_content"]
+__all__ = ["APIResponse", "AsyncAPIResponse", "BinaryContent", "ResponseMeta", "no_value", "parse_content"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -148,6 +149,11 @@ def look_for_extras(value: Any, content: bytes, *, always: bool = False) -> None
         return
     if note_extras(value, data):
         _looks[kind] = -1
+
+
+def no_value(_meta: ResponseMeta, _content: bytes) -> None:
+    """The parser of an error response (``APIStatusError.response``): there is no value to parse into."""
+    return None
 
 
 def _type_name(tp: Any) -> str:
@@ -279,8 +285,6 @@ class AsyncAPIResponse(ResponseMeta, Generic[T]):
         if self._consumed:
             raise StreamAlreadyConsumed("the body of this response was already read")
         self._consumed = True
-        from ._pipeline import map_transport_errors
-
         chunks = aiter(cast(Any, self._raw.stream))
         try:
             with map_transport_errors(self.request_info):

@@ -7,7 +7,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING, Unpack
 
-from .._core._options import RequestOptions
+from .._core._options import RequestOptions, reject_unknown_options
 from .._core._request import strip_not_given
 from .._core._resource import (
     AsyncAPIResource,
@@ -44,6 +44,8 @@ class AsyncContentProvenanceChecks(AsyncAPIResource):
 
     async def create(self, *, file: FileTypes, **options: Unpack[RequestOptions]) -> ProvenanceResource:
         """Check whether an image or audio file contains known OpenAI provenance signals. [Learn more about content provenance](/api/docs/guides/content-provenance)."""
+        if options:
+            reject_unknown_options(options, "AsyncContentProvenanceChecks.create")
         body = strip_not_given({"file": file})
         return await self._client._request(
             "post",

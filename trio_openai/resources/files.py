@@ -7,7 +7,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal, Unpack
 
-from .._core._options import Omit, RequestOptions, omit
+from .._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from .._core._pagination import AsyncCursorPage, AsyncPaginator
 from .._core._request import path_param, strip_not_given
 from .._core._resource import (
@@ -58,6 +58,8 @@ class AsyncFiles(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> OpenAIFile:
         """Upload a file that can be used across various endpoints. Individual files can be up to 512 MB, and each project can store up to 2.5 TB of files in total. There is no organization-wide storage limit. Uploads to this endpoint are rate-limited to 1,000 requests per minute per authenticated user."""
+        if options:
+            reject_unknown_options(options, "AsyncFiles.create")
         body = strip_not_given({"file": file, "purpose": purpose, "expires_after": expires_after})
         return await self._client._request(
             "post", "/files", cast_to=OpenAIFile, body=body, multipart=True, options=options
@@ -65,6 +67,8 @@ class AsyncFiles(AsyncAPIResource):
 
     async def retrieve(self, file_id: str, **options: Unpack[RequestOptions]) -> OpenAIFile:
         """Returns information about a specific file."""
+        if options:
+            reject_unknown_options(options, "AsyncFiles.retrieve")
         return await self._client._request(
             "get", f"/files/{path_param(file_id, 'file_id')}", cast_to=OpenAIFile, options=options
         )
@@ -79,6 +83,8 @@ class AsyncFiles(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[OpenAIFile, AsyncCursorPage[OpenAIFile]]:
         """Returns a list of files."""
+        if options:
+            reject_unknown_options(options, "AsyncFiles.list")
         return self._client._get_api_list(
             "/files",
             page=AsyncCursorPage[OpenAIFile],
@@ -88,12 +94,16 @@ class AsyncFiles(AsyncAPIResource):
 
     async def delete(self, file_id: str, **options: Unpack[RequestOptions]) -> DeleteFileResponse:
         """Delete a file and remove it from all vector stores."""
+        if options:
+            reject_unknown_options(options, "AsyncFiles.delete")
         return await self._client._request(
             "delete", f"/files/{path_param(file_id, 'file_id')}", cast_to=DeleteFileResponse, options=options
         )
 
     async def content(self, file_id: str, **options: Unpack[RequestOptions]) -> BinaryContent:
         """Returns a response containing the contents of the specified file."""
+        if options:
+            reject_unknown_options(options, "AsyncFiles.content")
         return await self._client._request(
             "get", f"/files/{path_param(file_id, 'file_id')}/content", cast_to=BinaryContent, options=options
         )

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal, Unpack
 
-from .._core._options import Omit, RequestOptions, omit
+from .._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from .._core._request import strip_not_given
 from .._core._resource import (
     AsyncAPIResource,
@@ -65,6 +65,8 @@ class AsyncModerations(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> CreateModerationResponse:
         """Classifies if text and/or image inputs are potentially harmful. Learn more in the [moderation guide](/docs/guides/moderation)."""
+        if options:
+            reject_unknown_options(options, "AsyncModerations.create")
         body = strip_not_given({"input": input, "model": model})
         return await self._client._request(
             "post", "/moderations", cast_to=CreateModerationResponse, body=body, options=options

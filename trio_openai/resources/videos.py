@@ -7,7 +7,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal, Unpack
 
-from .._core._options import Omit, RequestOptions, omit
+from .._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from .._core._pagination import AsyncConversationCursorPage, AsyncPaginator
 from .._core._request import path_param, strip_not_given
 from .._core._resource import (
@@ -60,6 +60,8 @@ class AsyncVideos(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> VideoResource:
         """Deprecated. Create a new video generation job from a prompt and optional reference assets."""
+        if options:
+            reject_unknown_options(options, "AsyncVideos.create")
         body = strip_not_given(
             {
                 "prompt": prompt,
@@ -75,6 +77,8 @@ class AsyncVideos(AsyncAPIResource):
 
     async def retrieve(self, video_id: str, **options: Unpack[RequestOptions]) -> VideoResource:
         """Deprecated. Fetch the latest metadata for a generated video."""
+        if options:
+            reject_unknown_options(options, "AsyncVideos.retrieve")
         return await self._client._request(
             "get", f"/videos/{path_param(video_id, 'video_id')}", cast_to=VideoResource, options=options
         )
@@ -88,6 +92,8 @@ class AsyncVideos(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[VideoResource, AsyncConversationCursorPage[VideoResource]]:
         """Deprecated. List recently generated videos for the current project."""
+        if options:
+            reject_unknown_options(options, "AsyncVideos.list")
         return self._client._get_api_list(
             "/videos",
             page=AsyncConversationCursorPage[VideoResource],
@@ -97,6 +103,8 @@ class AsyncVideos(AsyncAPIResource):
 
     async def delete(self, video_id: str, **options: Unpack[RequestOptions]) -> DeletedVideoResource:
         """Deprecated. Permanently delete a completed or failed video and its stored assets."""
+        if options:
+            reject_unknown_options(options, "AsyncVideos.delete")
         return await self._client._request(
             "delete",
             f"/videos/{path_param(video_id, 'video_id')}",
@@ -108,6 +116,8 @@ class AsyncVideos(AsyncAPIResource):
         self, *, video: FileTypes, name: str, **options: Unpack[RequestOptions]
     ) -> VideoCharacterResource:
         """Deprecated. Create a character from an uploaded video."""
+        if options:
+            reject_unknown_options(options, "AsyncVideos.create_character")
         body = strip_not_given({"video": video, "name": name})
         return await self._client._request(
             "post",
@@ -122,6 +132,8 @@ class AsyncVideos(AsyncAPIResource):
         self, character_id: str, **options: Unpack[RequestOptions]
     ) -> VideoCharacterResource:
         """Deprecated. Fetch a character."""
+        if options:
+            reject_unknown_options(options, "AsyncVideos.get_character")
         return await self._client._request(
             "get",
             f"/videos/characters/{path_param(character_id, 'character_id')}",
@@ -133,6 +145,8 @@ class AsyncVideos(AsyncAPIResource):
         self, *, video: FileTypes | VideoReferenceInputParam, prompt: str, **options: Unpack[RequestOptions]
     ) -> VideoResource:
         """Deprecated. Create a new video generation job by editing a source video or existing generated video."""
+        if options:
+            reject_unknown_options(options, "AsyncVideos.edit")
         body = strip_not_given({"video": video, "prompt": prompt})
         return await self._client._request(
             "post", "/videos/edits", cast_to=VideoResource, body=body, multipart=True, options=options
@@ -147,6 +161,8 @@ class AsyncVideos(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> VideoResource:
         """Deprecated. Create an extension of a completed video."""
+        if options:
+            reject_unknown_options(options, "AsyncVideos.extend")
         body = strip_not_given({"video": video, "prompt": prompt, "seconds": seconds})
         return await self._client._request(
             "post", "/videos/extensions", cast_to=VideoResource, body=body, multipart=True, options=options
@@ -160,6 +176,8 @@ class AsyncVideos(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> BinaryContent:
         """Deprecated. Download the generated video bytes or a derived preview asset."""
+        if options:
+            reject_unknown_options(options, "AsyncVideos.download_content")
         return await self._client._request(
             "get",
             f"/videos/{path_param(video_id, 'video_id')}/content",
@@ -170,6 +188,8 @@ class AsyncVideos(AsyncAPIResource):
 
     async def remix(self, video_id: str, *, prompt: str, **options: Unpack[RequestOptions]) -> VideoResource:
         """Deprecated. Create a remix of a completed video using a refreshed prompt."""
+        if options:
+            reject_unknown_options(options, "AsyncVideos.remix")
         body = strip_not_given({"prompt": prompt})
         return await self._client._request(
             "post",

@@ -7,7 +7,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal, Unpack
 
-from ..._core._options import Omit, RequestOptions, omit
+from ..._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ..._core._request import strip_not_given
 from ..._core._resource import (
     AsyncAPIResource,
@@ -55,6 +55,8 @@ class AsyncSpeech(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> BinaryContent:
         """Generates audio from the input text."""
+        if options:
+            reject_unknown_options(options, "AsyncSpeech.create")
         body = strip_not_given(
             {
                 "model": model,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING, Unpack
 
-from ..._core._options import Omit, RequestOptions, omit
+from ..._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ..._core._pagination import AsyncCursorPage, AsyncPaginator
 from ..._core._request import path_param, strip_not_given
 from ..._core._resource import (
@@ -50,6 +50,8 @@ class AsyncVoiceConsents(AsyncAPIResource):
         self, *, name: str, recording: FileTypes, language: str, **options: Unpack[RequestOptions]
     ) -> VoiceConsentResource:
         """Upload a voice consent recording."""
+        if options:
+            reject_unknown_options(options, "AsyncVoiceConsents.create")
         body = strip_not_given({"name": name, "recording": recording, "language": language})
         return await self._client._request(
             "post",
@@ -62,6 +64,8 @@ class AsyncVoiceConsents(AsyncAPIResource):
 
     async def retrieve(self, consent_id: str, **options: Unpack[RequestOptions]) -> VoiceConsentResource:
         """Retrieves a voice consent recording."""
+        if options:
+            reject_unknown_options(options, "AsyncVoiceConsents.retrieve")
         return await self._client._request(
             "get",
             f"/audio/voice_consents/{path_param(consent_id, 'consent_id')}",
@@ -73,6 +77,8 @@ class AsyncVoiceConsents(AsyncAPIResource):
         self, consent_id: str, *, name: str, **options: Unpack[RequestOptions]
     ) -> VoiceConsentResource:
         """Updates a voice consent recording (metadata only)."""
+        if options:
+            reject_unknown_options(options, "AsyncVoiceConsents.update")
         body = strip_not_given({"name": name})
         return await self._client._request(
             "post",
@@ -86,6 +92,8 @@ class AsyncVoiceConsents(AsyncAPIResource):
         self, *, after: str | Omit = omit, limit: int | Omit = omit, **options: Unpack[RequestOptions]
     ) -> AsyncPaginator[VoiceConsentResource, AsyncCursorPage[VoiceConsentResource]]:
         """Returns a list of voice consent recordings."""
+        if options:
+            reject_unknown_options(options, "AsyncVoiceConsents.list")
         return self._client._get_api_list(
             "/audio/voice_consents",
             page=AsyncCursorPage[VoiceConsentResource],
@@ -95,6 +103,8 @@ class AsyncVoiceConsents(AsyncAPIResource):
 
     async def delete(self, consent_id: str, **options: Unpack[RequestOptions]) -> VoiceConsentDeletedResource:
         """Deletes a voice consent recording."""
+        if options:
+            reject_unknown_options(options, "AsyncVoiceConsents.delete")
         return await self._client._request(
             "delete",
             f"/audio/voice_consents/{path_param(consent_id, 'consent_id')}",

@@ -7,7 +7,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING, Unpack
 
-from ..._core._options import RequestOptions
+from ..._core._options import RequestOptions, reject_unknown_options
 from ..._core._request import strip_not_given
 from ..._core._resource import (
     AsyncAPIResource,
@@ -46,6 +46,8 @@ class AsyncVoices(AsyncAPIResource):
         self, *, name: str, audio_sample: FileTypes, consent: str, **options: Unpack[RequestOptions]
     ) -> VoiceResource:
         """Creates a custom voice."""
+        if options:
+            reject_unknown_options(options, "AsyncVoices.create")
         body = strip_not_given({"name": name, "audio_sample": audio_sample, "consent": consent})
         return await self._client._request(
             "post", "/audio/voices", cast_to=VoiceResource, body=body, multipart=True, options=options

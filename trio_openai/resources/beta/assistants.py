@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal, Unpack
 
-from ..._core._options import Omit, RequestOptions, omit
+from ..._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ..._core._pagination import AsyncCursorPage, AsyncPaginator
 from ..._core._request import path_param, strip_not_given
 from ..._core._resource import (
@@ -118,6 +118,8 @@ class AsyncAssistants(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> AssistantObject:
         """Deprecated. Create an assistant with a model and instructions."""
+        if options:
+            reject_unknown_options(options, "AsyncAssistants.create")
         body = strip_not_given(
             {
                 "model": model,
@@ -144,6 +146,8 @@ class AsyncAssistants(AsyncAPIResource):
 
     async def retrieve(self, assistant_id: str, **options: Unpack[RequestOptions]) -> AssistantObject:
         """Deprecated. Retrieves an assistant."""
+        if options:
+            reject_unknown_options(options, "AsyncAssistants.retrieve")
         return await self._client._request(
             "get",
             f"/assistants/{path_param(assistant_id, 'assistant_id')}",
@@ -218,6 +222,8 @@ class AsyncAssistants(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> AssistantObject:
         """Deprecated. Modifies an assistant."""
+        if options:
+            reject_unknown_options(options, "AsyncAssistants.update")
         body = strip_not_given(
             {
                 "model": model,
@@ -252,6 +258,8 @@ class AsyncAssistants(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[AssistantObject, AsyncCursorPage[AssistantObject]]:
         """Deprecated. Returns a list of assistants."""
+        if options:
+            reject_unknown_options(options, "AsyncAssistants.list")
         return self._client._get_api_list(
             "/assistants",
             page=AsyncCursorPage[AssistantObject],
@@ -262,6 +270,8 @@ class AsyncAssistants(AsyncAPIResource):
 
     async def delete(self, assistant_id: str, **options: Unpack[RequestOptions]) -> DeleteAssistantResponse:
         """Deprecated. Delete an assistant."""
+        if options:
+            reject_unknown_options(options, "AsyncAssistants.delete")
         return await self._client._request(
             "delete",
             f"/assistants/{path_param(assistant_id, 'assistant_id')}",

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal, Unpack
 
-from ..._core._options import Omit, RequestOptions, omit
+from ..._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ..._core._pagination import AsyncCursorPage, AsyncPaginator
 from ..._core._request import path_param, strip_not_given
 from ..._core._resource import (
@@ -81,6 +81,8 @@ class AsyncContainers(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> ContainerResource:
         """Create Container"""
+        if options:
+            reject_unknown_options(options, "AsyncContainers.create")
         body = strip_not_given(
             {
                 "name": name,
@@ -97,6 +99,8 @@ class AsyncContainers(AsyncAPIResource):
 
     async def retrieve(self, container_id: str, **options: Unpack[RequestOptions]) -> ContainerResource:
         """Retrieve Container"""
+        if options:
+            reject_unknown_options(options, "AsyncContainers.retrieve")
         return await self._client._request(
             "get",
             f"/containers/{path_param(container_id, 'container_id')}",
@@ -114,6 +118,8 @@ class AsyncContainers(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[ContainerResource, AsyncCursorPage[ContainerResource]]:
         """List Containers"""
+        if options:
+            reject_unknown_options(options, "AsyncContainers.list")
         return self._client._get_api_list(
             "/containers",
             page=AsyncCursorPage[ContainerResource],
@@ -123,6 +129,8 @@ class AsyncContainers(AsyncAPIResource):
 
     async def delete(self, container_id: str, **options: Unpack[RequestOptions]) -> None:
         """Delete Container"""
+        if options:
+            reject_unknown_options(options, "AsyncContainers.delete")
         return await self._client._request(
             "delete", f"/containers/{path_param(container_id, 'container_id')}", cast_to=None, options=options
         )

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from functools import cached_property
 from typing import TYPE_CHECKING, Unpack
 
-from ..._core._options import Omit, RequestOptions, omit
+from ..._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ..._core._request import path_param, strip_not_given
 from ..._core._resource import (
     AsyncAPIResource,
@@ -65,6 +65,8 @@ class AsyncConversations(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> ConversationResource:
         """Create a conversation."""
+        if options:
+            reject_unknown_options(options, "AsyncConversations.create")
         body = strip_not_given({"metadata": metadata, "items": items})
         return await self._client._request(
             "post", "/conversations", cast_to=ConversationResource, body=body, options=options
@@ -72,6 +74,8 @@ class AsyncConversations(AsyncAPIResource):
 
     async def retrieve(self, conversation_id: str, **options: Unpack[RequestOptions]) -> ConversationResource:
         """Get a conversation"""
+        if options:
+            reject_unknown_options(options, "AsyncConversations.retrieve")
         return await self._client._request(
             "get",
             f"/conversations/{path_param(conversation_id, 'conversation_id')}",
@@ -83,6 +87,8 @@ class AsyncConversations(AsyncAPIResource):
         self, conversation_id: str, *, metadata: dict[str, str] | None, **options: Unpack[RequestOptions]
     ) -> ConversationResource:
         """Update a conversation"""
+        if options:
+            reject_unknown_options(options, "AsyncConversations.update")
         body = strip_not_given({"metadata": metadata})
         return await self._client._request(
             "post",
@@ -96,6 +102,8 @@ class AsyncConversations(AsyncAPIResource):
         self, conversation_id: str, **options: Unpack[RequestOptions]
     ) -> DeletedConversationResource:
         """Delete a conversation. Items in the conversation will not be deleted."""
+        if options:
+            reject_unknown_options(options, "AsyncConversations.delete")
         return await self._client._request(
             "delete",
             f"/conversations/{path_param(conversation_id, 'conversation_id')}",

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal, Unpack
 
-from ..._core._options import Omit, RequestOptions, omit
+from ..._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ..._core._pagination import AsyncConversationCursorPage, AsyncPaginator
 from ..._core._request import path_param, strip_not_given
 from ..._core._resource import (
@@ -68,6 +68,8 @@ class AsyncItems(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> ConversationItemList:
         """Create items in a conversation with the given ID."""
+        if options:
+            reject_unknown_options(options, "AsyncItems.create")
         body = strip_not_given({"items": items})
         return await self._client._request(
             "post",
@@ -99,6 +101,8 @@ class AsyncItems(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> ConversationItem:
         """Get a single item from a conversation with the given IDs."""
+        if options:
+            reject_unknown_options(options, "AsyncItems.retrieve")
         return await self._client._request(
             "get",
             f"/conversations/{path_param(conversation_id, 'conversation_id')}/items/{path_param(item_id, 'item_id')}",
@@ -130,6 +134,8 @@ class AsyncItems(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[ConversationItem, AsyncConversationCursorPage[ConversationItem]]:
         """List all items for a conversation with the given ID."""
+        if options:
+            reject_unknown_options(options, "AsyncItems.list")
         return self._client._get_api_list(
             f"/conversations/{path_param(conversation_id, 'conversation_id')}/items",
             page=AsyncConversationCursorPage[ConversationItem],
@@ -141,6 +147,8 @@ class AsyncItems(AsyncAPIResource):
         self, item_id: str, *, conversation_id: str, **options: Unpack[RequestOptions]
     ) -> ConversationResource:
         """Delete an item from a conversation with the given IDs."""
+        if options:
+            reject_unknown_options(options, "AsyncItems.delete")
         return await self._client._request(
             "delete",
             f"/conversations/{path_param(conversation_id, 'conversation_id')}/items/{path_param(item_id, 'item_id')}",

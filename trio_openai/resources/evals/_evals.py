@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal, Unpack
 
-from ..._core._options import Omit, RequestOptions, omit
+from ..._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ..._core._pagination import AsyncCursorPage, AsyncPaginator
 from ..._core._request import path_param, strip_not_given
 from ..._core._resource import (
@@ -88,6 +88,8 @@ class AsyncEvals(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> Eval:
         """Create the structure of an evaluation that can be used to test a model's performance. An evaluation is a set of testing criteria and the config for a data source, which dictates the schema of the data used in the evaluation. After creating an evaluation, you can run it on different models and model parameters. We support several types of graders and datasources. For more information, see the [Evals guide](/docs/guides/evals)."""
+        if options:
+            reject_unknown_options(options, "AsyncEvals.create")
         body = strip_not_given(
             {
                 "data_source_config": data_source_config,
@@ -100,6 +102,8 @@ class AsyncEvals(AsyncAPIResource):
 
     async def retrieve(self, eval_id: str, **options: Unpack[RequestOptions]) -> Eval:
         """Get an evaluation by ID."""
+        if options:
+            reject_unknown_options(options, "AsyncEvals.retrieve")
         return await self._client._request(
             "get", f"/evals/{path_param(eval_id, 'eval_id')}", cast_to=Eval, options=options
         )
@@ -113,6 +117,8 @@ class AsyncEvals(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> Eval:
         """Update certain properties of an evaluation."""
+        if options:
+            reject_unknown_options(options, "AsyncEvals.update")
         body = strip_not_given({"name": name, "metadata": metadata})
         return await self._client._request(
             "post", f"/evals/{path_param(eval_id, 'eval_id')}", cast_to=Eval, body=body, options=options
@@ -128,6 +134,8 @@ class AsyncEvals(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[Eval, AsyncCursorPage[Eval]]:
         """List evaluations for a project."""
+        if options:
+            reject_unknown_options(options, "AsyncEvals.list")
         return self._client._get_api_list(
             "/evals",
             page=AsyncCursorPage[Eval],
@@ -137,6 +145,8 @@ class AsyncEvals(AsyncAPIResource):
 
     async def delete(self, eval_id: str, **options: Unpack[RequestOptions]) -> DeleteEvalResponse:
         """Delete an evaluation."""
+        if options:
+            reject_unknown_options(options, "AsyncEvals.delete")
         return await self._client._request(
             "delete", f"/evals/{path_param(eval_id, 'eval_id')}", cast_to=DeleteEvalResponse, options=options
         )

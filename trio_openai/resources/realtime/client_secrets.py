@@ -7,7 +7,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING, Unpack
 
-from ..._core._options import Omit, RequestOptions, omit
+from ..._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ..._core._request import strip_not_given
 from ..._core._resource import (
     AsyncAPIResource,
@@ -56,6 +56,8 @@ class AsyncClientSecrets(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> RealtimeCreateClientSecretResponse:
         """Create a Realtime client secret with an associated session configuration."""
+        if options:
+            reject_unknown_options(options, "AsyncClientSecrets.create")
         body = strip_not_given({"expires_after": expires_after, "session": session})
         return await self._client._request(
             "post",

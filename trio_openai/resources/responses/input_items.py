@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from functools import cached_property
 from typing import Literal, Unpack
 
-from ..._core._options import Omit, RequestOptions, omit
+from ..._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ..._core._pagination import AsyncCursorPage, AsyncPaginator
 from ..._core._request import path_param, strip_not_given
 from ..._core._resource import (
@@ -64,6 +64,8 @@ class AsyncInputItems(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[ItemResource, AsyncCursorPage[ItemResource]]:
         """Returns a list of input items for a given response."""
+        if options:
+            reject_unknown_options(options, "AsyncInputItems.list")
         return self._client._get_api_list(
             f"/responses/{path_param(response_id, 'response_id')}/input_items",
             page=AsyncCursorPage[ItemResource],

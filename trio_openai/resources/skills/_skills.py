@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal, Unpack
 
-from ..._core._options import Omit, RequestOptions, omit
+from ..._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ..._core._pagination import AsyncCursorPage, AsyncPaginator
 from ..._core._request import path_param, strip_not_given
 from ..._core._resource import (
@@ -79,6 +79,8 @@ class AsyncSkills(AsyncAPIResource):
         self, *, files: Iterable[FileTypes] | FileTypes, **options: Unpack[RequestOptions]
     ) -> SkillResource:
         """Create a new skill."""
+        if options:
+            reject_unknown_options(options, "AsyncSkills.create")
         body = strip_not_given({"files": files})
         return await self._client._request(
             "post", "/skills", cast_to=SkillResource, body=body, multipart=True, options=options
@@ -86,6 +88,8 @@ class AsyncSkills(AsyncAPIResource):
 
     async def retrieve(self, skill_id: str, **options: Unpack[RequestOptions]) -> SkillResource:
         """Get a skill by its ID."""
+        if options:
+            reject_unknown_options(options, "AsyncSkills.retrieve")
         return await self._client._request(
             "get", f"/skills/{path_param(skill_id, 'skill_id')}", cast_to=SkillResource, options=options
         )
@@ -94,6 +98,8 @@ class AsyncSkills(AsyncAPIResource):
         self, skill_id: str, *, default_version: str, **options: Unpack[RequestOptions]
     ) -> SkillResource:
         """Update the default version pointer for a skill."""
+        if options:
+            reject_unknown_options(options, "AsyncSkills.update")
         body = strip_not_given({"default_version": default_version})
         return await self._client._request(
             "post",
@@ -112,6 +118,8 @@ class AsyncSkills(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[SkillResource, AsyncCursorPage[SkillResource]]:
         """List all skills for the current project."""
+        if options:
+            reject_unknown_options(options, "AsyncSkills.list")
         return self._client._get_api_list(
             "/skills",
             page=AsyncCursorPage[SkillResource],
@@ -121,6 +129,8 @@ class AsyncSkills(AsyncAPIResource):
 
     async def delete(self, skill_id: str, **options: Unpack[RequestOptions]) -> DeletedSkillResource:
         """Delete a skill by its ID."""
+        if options:
+            reject_unknown_options(options, "AsyncSkills.delete")
         return await self._client._request(
             "delete",
             f"/skills/{path_param(skill_id, 'skill_id')}",

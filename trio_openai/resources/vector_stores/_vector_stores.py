@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal, Unpack
 
-from ..._core._options import Omit, RequestOptions, omit
+from ..._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ..._core._pagination import AsyncCursorPage, AsyncPage, AsyncPaginator
 from ..._core._request import path_param, strip_not_given
 from ..._core._resource import (
@@ -96,6 +96,8 @@ class AsyncVectorStores(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> VectorStoreObject:
         """Create a vector store."""
+        if options:
+            reject_unknown_options(options, "AsyncVectorStores.create")
         body = strip_not_given(
             {
                 "file_ids": file_ids,
@@ -117,6 +119,8 @@ class AsyncVectorStores(AsyncAPIResource):
 
     async def retrieve(self, vector_store_id: str, **options: Unpack[RequestOptions]) -> VectorStoreObject:
         """Retrieves a vector store."""
+        if options:
+            reject_unknown_options(options, "AsyncVectorStores.retrieve")
         return await self._client._request(
             "get",
             f"/vector_stores/{path_param(vector_store_id, 'vector_store_id')}",
@@ -135,6 +139,8 @@ class AsyncVectorStores(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> VectorStoreObject:
         """Modifies a vector store."""
+        if options:
+            reject_unknown_options(options, "AsyncVectorStores.update")
         body = strip_not_given({"name": name, "expires_after": expires_after, "metadata": metadata})
         return await self._client._request(
             "post",
@@ -155,6 +161,8 @@ class AsyncVectorStores(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[VectorStoreObject, AsyncCursorPage[VectorStoreObject]]:
         """Returns a list of vector stores."""
+        if options:
+            reject_unknown_options(options, "AsyncVectorStores.list")
         return self._client._get_api_list(
             "/vector_stores",
             page=AsyncCursorPage[VectorStoreObject],
@@ -167,6 +175,8 @@ class AsyncVectorStores(AsyncAPIResource):
         self, vector_store_id: str, **options: Unpack[RequestOptions]
     ) -> DeleteVectorStoreResponse:
         """Delete a vector store."""
+        if options:
+            reject_unknown_options(options, "AsyncVectorStores.delete")
         return await self._client._request(
             "delete",
             f"/vector_stores/{path_param(vector_store_id, 'vector_store_id')}",
@@ -187,6 +197,8 @@ class AsyncVectorStores(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[VectorStoreSearchResultItem, AsyncPage[VectorStoreSearchResultItem]]:
         """Search a vector store for relevant chunks based on a query and file attributes filter."""
+        if options:
+            reject_unknown_options(options, "AsyncVectorStores.search")
         body = strip_not_given(
             {
                 "query": query,

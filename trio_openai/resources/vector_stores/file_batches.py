@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal, Unpack
 
-from ..._core._options import Omit, RequestOptions, omit
+from ..._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ..._core._pagination import AsyncCursorPage, AsyncPaginator
 from ..._core._request import path_param, strip_not_given
 from ..._core._resource import (
@@ -59,6 +59,8 @@ class AsyncFileBatches(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> VectorStoreFileBatchObject:
         """Create a vector store file batch."""
+        if options:
+            reject_unknown_options(options, "AsyncFileBatches.create")
         body = strip_not_given(
             {
                 "file_ids": file_ids,
@@ -80,6 +82,8 @@ class AsyncFileBatches(AsyncAPIResource):
         self, batch_id: str, *, vector_store_id: str, **options: Unpack[RequestOptions]
     ) -> VectorStoreFileBatchObject:
         """Retrieves a vector store file batch."""
+        if options:
+            reject_unknown_options(options, "AsyncFileBatches.retrieve")
         return await self._client._request(
             "get",
             f"/vector_stores/{path_param(vector_store_id, 'vector_store_id')}/file_batches/{path_param(batch_id, 'batch_id')}",
@@ -92,6 +96,8 @@ class AsyncFileBatches(AsyncAPIResource):
         self, batch_id: str, *, vector_store_id: str, **options: Unpack[RequestOptions]
     ) -> VectorStoreFileBatchObject:
         """Cancel a vector store file batch. This attempts to cancel the processing of files in this batch as soon as possible."""
+        if options:
+            reject_unknown_options(options, "AsyncFileBatches.cancel")
         return await self._client._request(
             "post",
             f"/vector_stores/{path_param(vector_store_id, 'vector_store_id')}/file_batches/{path_param(batch_id, 'batch_id')}/cancel",
@@ -113,6 +119,8 @@ class AsyncFileBatches(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[VectorStoreFileObject, AsyncCursorPage[VectorStoreFileObject]]:
         """Returns a list of vector store files in a batch."""
+        if options:
+            reject_unknown_options(options, "AsyncFileBatches.list_files")
         return self._client._get_api_list(
             f"/vector_stores/{path_param(vector_store_id, 'vector_store_id')}/file_batches/{path_param(batch_id, 'batch_id')}/files",
             page=AsyncCursorPage[VectorStoreFileObject],

@@ -7,7 +7,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal, Unpack
 
-from ..._core._options import Omit, RequestOptions, omit
+from ..._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ..._core._pagination import AsyncCursorPage, AsyncPage, AsyncPaginator
 from ..._core._request import path_param, strip_not_given
 from ..._core._resource import (
@@ -57,6 +57,8 @@ class AsyncFiles(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> VectorStoreFileObject:
         """Create a vector store file by attaching a [File](/docs/api-reference/files) to a [vector store](/docs/api-reference/vector-stores/object)."""
+        if options:
+            reject_unknown_options(options, "AsyncFiles.create")
         body = strip_not_given(
             {"file_id": file_id, "chunking_strategy": chunking_strategy, "attributes": attributes}
         )
@@ -73,6 +75,8 @@ class AsyncFiles(AsyncAPIResource):
         self, file_id: str, *, vector_store_id: str, **options: Unpack[RequestOptions]
     ) -> VectorStoreFileObject:
         """Retrieves a vector store file."""
+        if options:
+            reject_unknown_options(options, "AsyncFiles.retrieve")
         return await self._client._request(
             "get",
             f"/vector_stores/{path_param(vector_store_id, 'vector_store_id')}/files/{path_param(file_id, 'file_id')}",
@@ -90,6 +94,8 @@ class AsyncFiles(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> VectorStoreFileObject:
         """Update attributes on a vector store file."""
+        if options:
+            reject_unknown_options(options, "AsyncFiles.update")
         body = strip_not_given({"attributes": attributes})
         return await self._client._request(
             "post",
@@ -112,6 +118,8 @@ class AsyncFiles(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[VectorStoreFileObject, AsyncCursorPage[VectorStoreFileObject]]:
         """Returns a list of vector store files."""
+        if options:
+            reject_unknown_options(options, "AsyncFiles.list")
         return self._client._get_api_list(
             f"/vector_stores/{path_param(vector_store_id, 'vector_store_id')}/files",
             page=AsyncCursorPage[VectorStoreFileObject],
@@ -126,6 +134,8 @@ class AsyncFiles(AsyncAPIResource):
         self, file_id: str, *, vector_store_id: str, **options: Unpack[RequestOptions]
     ) -> DeleteVectorStoreFileResponse:
         """Delete a vector store file. This will remove the file from the vector store but the file itself will not be deleted. To delete the file, use the [delete file](/docs/api-reference/files/delete) endpoint."""
+        if options:
+            reject_unknown_options(options, "AsyncFiles.delete")
         return await self._client._request(
             "delete",
             f"/vector_stores/{path_param(vector_store_id, 'vector_store_id')}/files/{path_param(file_id, 'file_id')}",
@@ -138,6 +148,8 @@ class AsyncFiles(AsyncAPIResource):
         self, file_id: str, *, vector_store_id: str, **options: Unpack[RequestOptions]
     ) -> AsyncPaginator[RetrieveVectorStoreFileContentItem, AsyncPage[RetrieveVectorStoreFileContentItem]]:
         """Retrieve the parsed contents of a vector store file."""
+        if options:
+            reject_unknown_options(options, "AsyncFiles.content")
         return self._client._get_api_list(
             f"/vector_stores/{path_param(vector_store_id, 'vector_store_id')}/files/{path_param(file_id, 'file_id')}/content",
             page=AsyncPage[RetrieveVectorStoreFileContentItem],

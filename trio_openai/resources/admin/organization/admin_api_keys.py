@@ -7,7 +7,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Literal, Unpack
 
-from ...._core._options import Omit, RequestOptions, omit
+from ...._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ...._core._pagination import AsyncCursorPage, AsyncPaginator
 from ...._core._request import path_param, strip_not_given
 from ...._core._resource import (
@@ -47,6 +47,8 @@ class AsyncAdminApiKeys(AsyncAPIResource):
         self, *, name: str, expires_in_seconds: int | Omit = omit, **options: Unpack[RequestOptions]
     ) -> AdminApiKeyCreateResponse:
         """Create an organization admin API key"""
+        if options:
+            reject_unknown_options(options, "AsyncAdminApiKeys.create")
         body = strip_not_given({"name": name, "expires_in_seconds": expires_in_seconds})
         return await self._client._request(
             "post",
@@ -58,6 +60,8 @@ class AsyncAdminApiKeys(AsyncAPIResource):
 
     async def retrieve(self, key_id: str, **options: Unpack[RequestOptions]) -> AdminApiKey:
         """Retrieve a single organization API key"""
+        if options:
+            reject_unknown_options(options, "AsyncAdminApiKeys.retrieve")
         return await self._client._request(
             "get",
             f"/organization/admin_api_keys/{path_param(key_id, 'key_id')}",
@@ -74,6 +78,8 @@ class AsyncAdminApiKeys(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[AdminApiKey, AsyncCursorPage[AdminApiKey]]:
         """List organization API keys"""
+        if options:
+            reject_unknown_options(options, "AsyncAdminApiKeys.list")
         return self._client._get_api_list(
             "/organization/admin_api_keys",
             page=AsyncCursorPage[AdminApiKey],
@@ -83,6 +89,8 @@ class AsyncAdminApiKeys(AsyncAPIResource):
 
     async def delete(self, key_id: str, **options: Unpack[RequestOptions]) -> AdminApiKeysDeleteResponse:
         """Delete an organization admin API key"""
+        if options:
+            reject_unknown_options(options, "AsyncAdminApiKeys.delete")
         return await self._client._request(
             "delete",
             f"/organization/admin_api_keys/{path_param(key_id, 'key_id')}",

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal, Unpack
 
-from ...._core._options import Omit, RequestOptions, omit
+from ...._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ...._core._pagination import AsyncConversationCursorPage, AsyncPaginator
 from ...._core._request import strip_not_given
 from ...._core._resource import (
@@ -209,6 +209,8 @@ class AsyncAuditLogs(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[AuditLog, AsyncConversationCursorPage[AuditLog]]:
         """List user actions and configuration changes within this organization."""
+        if options:
+            reject_unknown_options(options, "AsyncAuditLogs.list")
         return self._client._get_api_list(
             "/organization/audit_logs",
             page=AsyncConversationCursorPage[AuditLog],

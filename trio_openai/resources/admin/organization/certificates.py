@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from functools import cached_property
 from typing import Literal, Unpack
 
-from ...._core._options import Omit, RequestOptions, omit
+from ...._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ...._core._pagination import AsyncConversationCursorPage, AsyncPage, AsyncPaginator
 from ...._core._request import path_param, strip_not_given
 from ...._core._resource import (
@@ -48,6 +48,8 @@ class AsyncCertificates(AsyncAPIResource):
         self, *, certificate: str, name: str | Omit = omit, **options: Unpack[RequestOptions]
     ) -> Certificate:
         """Upload a certificate to the organization. This does **not** automatically activate the certificate."""
+        if options:
+            reject_unknown_options(options, "AsyncCertificates.create")
         body = strip_not_given({"certificate": certificate, "name": name})
         return await self._client._request(
             "post", "/organization/certificates", cast_to=Certificate, body=body, options=options
@@ -61,6 +63,8 @@ class AsyncCertificates(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> Certificate:
         """Get a certificate that has been uploaded to the organization."""
+        if options:
+            reject_unknown_options(options, "AsyncCertificates.retrieve")
         return await self._client._request(
             "get",
             f"/organization/certificates/{path_param(certificate_id, 'certificate_id')}",
@@ -73,6 +77,8 @@ class AsyncCertificates(AsyncAPIResource):
         self, certificate_id: str, *, name: str | Omit = omit, **options: Unpack[RequestOptions]
     ) -> Certificate:
         """Modify a certificate. Note that only the name can be modified."""
+        if options:
+            reject_unknown_options(options, "AsyncCertificates.update")
         body = strip_not_given({"name": name})
         return await self._client._request(
             "post",
@@ -91,6 +97,8 @@ class AsyncCertificates(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[OrganizationCertificate, AsyncConversationCursorPage[OrganizationCertificate]]:
         """List uploaded certificates for this organization."""
+        if options:
+            reject_unknown_options(options, "AsyncCertificates.list")
         return self._client._get_api_list(
             "/organization/certificates",
             page=AsyncConversationCursorPage[OrganizationCertificate],
@@ -102,6 +110,8 @@ class AsyncCertificates(AsyncAPIResource):
         self, certificate_id: str, **options: Unpack[RequestOptions]
     ) -> DeleteCertificateResponse:
         """Delete a certificate from the organization."""
+        if options:
+            reject_unknown_options(options, "AsyncCertificates.delete")
         return await self._client._request(
             "delete",
             f"/organization/certificates/{path_param(certificate_id, 'certificate_id')}",
@@ -113,6 +123,8 @@ class AsyncCertificates(AsyncAPIResource):
         self, *, certificate_ids: Iterable[str], **options: Unpack[RequestOptions]
     ) -> AsyncPaginator[OrganizationCertificate, AsyncPage[OrganizationCertificate]]:
         """Activate certificates at the organization level."""
+        if options:
+            reject_unknown_options(options, "AsyncCertificates.activate")
         body = strip_not_given({"certificate_ids": certificate_ids})
         return self._client._get_api_list(
             "/organization/certificates/activate",
@@ -126,6 +138,8 @@ class AsyncCertificates(AsyncAPIResource):
         self, *, certificate_ids: Iterable[str], **options: Unpack[RequestOptions]
     ) -> AsyncPaginator[OrganizationCertificate, AsyncPage[OrganizationCertificate]]:
         """Deactivate certificates at the organization level."""
+        if options:
+            reject_unknown_options(options, "AsyncCertificates.deactivate")
         body = strip_not_given({"certificate_ids": certificate_ids})
         return self._client._get_api_list(
             "/organization/certificates/deactivate",

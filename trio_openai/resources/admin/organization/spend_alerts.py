@@ -7,7 +7,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal, Unpack
 
-from ...._core._options import Omit, RequestOptions, omit
+from ...._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ...._core._pagination import AsyncConversationCursorPage, AsyncPaginator
 from ...._core._request import path_param, strip_not_given
 from ...._core._resource import (
@@ -56,6 +56,8 @@ class AsyncSpendAlerts(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> OrganizationSpendAlert:
         """Creates an organization spend alert."""
+        if options:
+            reject_unknown_options(options, "AsyncSpendAlerts.create")
         body = strip_not_given(
             {
                 "threshold_amount": threshold_amount,
@@ -70,6 +72,8 @@ class AsyncSpendAlerts(AsyncAPIResource):
 
     async def retrieve(self, alert_id: str, **options: Unpack[RequestOptions]) -> OrganizationSpendAlert:
         """Retrieves an organization spend alert."""
+        if options:
+            reject_unknown_options(options, "AsyncSpendAlerts.retrieve")
         return await self._client._request(
             "get",
             f"/organization/spend_alerts/{path_param(alert_id, 'alert_id')}",
@@ -88,6 +92,8 @@ class AsyncSpendAlerts(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> OrganizationSpendAlert:
         """Updates an organization spend alert."""
+        if options:
+            reject_unknown_options(options, "AsyncSpendAlerts.update")
         body = strip_not_given(
             {
                 "threshold_amount": threshold_amount,
@@ -114,6 +120,8 @@ class AsyncSpendAlerts(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[OrganizationSpendAlert, AsyncConversationCursorPage[OrganizationSpendAlert]]:
         """Lists organization spend alerts."""
+        if options:
+            reject_unknown_options(options, "AsyncSpendAlerts.list")
         return self._client._get_api_list(
             "/organization/spend_alerts",
             page=AsyncConversationCursorPage[OrganizationSpendAlert],
@@ -125,6 +133,8 @@ class AsyncSpendAlerts(AsyncAPIResource):
         self, alert_id: str, **options: Unpack[RequestOptions]
     ) -> OrganizationSpendAlertDeletedResource:
         """Deletes an organization spend alert."""
+        if options:
+            reject_unknown_options(options, "AsyncSpendAlerts.delete")
         return await self._client._request(
             "delete",
             f"/organization/spend_alerts/{path_param(alert_id, 'alert_id')}",

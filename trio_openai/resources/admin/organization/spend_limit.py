@@ -7,7 +7,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Literal, Unpack
 
-from ...._core._options import RequestOptions
+from ...._core._options import RequestOptions, reject_unknown_options
 from ...._core._request import strip_not_given
 from ...._core._resource import (
     AsyncAPIResource,
@@ -41,6 +41,8 @@ class AsyncSpendLimit(AsyncAPIResource):
 
     async def retrieve(self, **options: Unpack[RequestOptions]) -> OrganizationSpendLimitResource:
         """Get the organization's hard spend limit."""
+        if options:
+            reject_unknown_options(options, "AsyncSpendLimit.retrieve")
         return await self._client._request(
             "get", "/organization/spend_limit", cast_to=OrganizationSpendLimitResource, options=options
         )
@@ -54,6 +56,8 @@ class AsyncSpendLimit(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> OrganizationSpendLimitResource:
         """Create or replace the organization's hard spend limit."""
+        if options:
+            reject_unknown_options(options, "AsyncSpendLimit.update")
         body = strip_not_given(
             {"threshold_amount": threshold_amount, "currency": currency, "interval": interval}
         )
@@ -67,6 +71,8 @@ class AsyncSpendLimit(AsyncAPIResource):
 
     async def delete(self, **options: Unpack[RequestOptions]) -> OrganizationSpendLimitDeletedResource:
         """Delete the organization's hard spend limit."""
+        if options:
+            reject_unknown_options(options, "AsyncSpendLimit.delete")
         return await self._client._request(
             "delete",
             "/organization/spend_limit",

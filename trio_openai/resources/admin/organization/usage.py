@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from functools import cached_property
 from typing import Literal, Unpack
 
-from ...._core._options import Omit, RequestOptions, omit
+from ...._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ...._core._request import strip_not_given
 from ...._core._resource import (
     AsyncAPIResource,
@@ -54,6 +54,8 @@ class AsyncUsage(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> UsageResponse:
         """Get costs details for the organization."""
+        if options:
+            reject_unknown_options(options, "AsyncUsage.costs")
         return await self._client._request(
             "get",
             "/organization/costs",
@@ -89,6 +91,8 @@ class AsyncUsage(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> UsageResponse:
         """Get audio speeches usage details for the organization."""
+        if options:
+            reject_unknown_options(options, "AsyncUsage.audio_speeches")
         return await self._client._request(
             "get",
             "/organization/usage/audio_speeches",
@@ -126,6 +130,8 @@ class AsyncUsage(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> UsageResponse:
         """Get audio transcriptions usage details for the organization."""
+        if options:
+            reject_unknown_options(options, "AsyncUsage.audio_transcriptions")
         return await self._client._request(
             "get",
             "/organization/usage/audio_transcriptions",
@@ -160,6 +166,8 @@ class AsyncUsage(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> UsageResponse:
         """Get code interpreter sessions usage details for the organization."""
+        if options:
+            reject_unknown_options(options, "AsyncUsage.code_interpreter_sessions")
         return await self._client._request(
             "get",
             "/organization/usage/code_interpreter_sessions",
@@ -196,6 +204,8 @@ class AsyncUsage(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> UsageResponse:
         """Get completions usage details for the organization."""
+        if options:
+            reject_unknown_options(options, "AsyncUsage.completions")
         return await self._client._request(
             "get",
             "/organization/usage/completions",
@@ -234,6 +244,8 @@ class AsyncUsage(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> UsageResponse:
         """Get embeddings usage details for the organization."""
+        if options:
+            reject_unknown_options(options, "AsyncUsage.embeddings")
         return await self._client._request(
             "get",
             "/organization/usage/embeddings",
@@ -271,6 +283,8 @@ class AsyncUsage(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> UsageResponse:
         """Get file search calls usage details for the organization."""
+        if options:
+            reject_unknown_options(options, "AsyncUsage.file_search_calls")
         return await self._client._request(
             "get",
             "/organization/usage/file_search_calls",
@@ -311,6 +325,8 @@ class AsyncUsage(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> UsageResponse:
         """Get images usage details for the organization."""
+        if options:
+            reject_unknown_options(options, "AsyncUsage.images")
         return await self._client._request(
             "get",
             "/organization/usage/images",
@@ -350,6 +366,8 @@ class AsyncUsage(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> UsageResponse:
         """Get moderations usage details for the organization."""
+        if options:
+            reject_unknown_options(options, "AsyncUsage.moderations")
         return await self._client._request(
             "get",
             "/organization/usage/moderations",
@@ -384,6 +402,8 @@ class AsyncUsage(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> UsageResponse:
         """Get vector stores usage details for the organization."""
+        if options:
+            reject_unknown_options(options, "AsyncUsage.vector_stores")
         return await self._client._request(
             "get",
             "/organization/usage/vector_stores",
@@ -420,6 +440,8 @@ class AsyncUsage(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> UsageResponse:
         """Get web search calls usage details for the organization."""
+        if options:
+            reject_unknown_options(options, "AsyncUsage.web_search_calls")
         return await self._client._request(
             "get",
             "/organization/usage/web_search_calls",

@@ -7,7 +7,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING, Unpack
 
-from ...._core._options import Omit, RequestOptions, omit
+from ...._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ...._core._request import path_param, strip_not_given
 from ...._core._resource import (
     AsyncAPIResource,
@@ -53,6 +53,8 @@ class AsyncSessions(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> ChatSessionResource:
         """Create a ChatKit session."""
+        if options:
+            reject_unknown_options(options, "AsyncSessions.create")
         body = strip_not_given(
             {
                 "workflow": workflow,
@@ -73,6 +75,8 @@ class AsyncSessions(AsyncAPIResource):
 
     async def cancel(self, session_id: str, **options: Unpack[RequestOptions]) -> ChatSessionResource:
         """Cancel an active ChatKit session and return its most recent metadata."""
+        if options:
+            reject_unknown_options(options, "AsyncSessions.cancel")
         return await self._client._request(
             "post",
             f"/chatkit/sessions/{path_param(session_id, 'session_id')}/cancel",

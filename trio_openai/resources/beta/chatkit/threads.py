@@ -7,7 +7,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Literal, Unpack
 
-from ...._core._options import Omit, RequestOptions, omit
+from ...._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ...._core._pagination import AsyncConversationCursorPage, AsyncPaginator
 from ...._core._request import path_param, strip_not_given
 from ...._core._resource import (
@@ -45,6 +45,8 @@ class AsyncThreads(AsyncAPIResource):
 
     async def retrieve(self, thread_id: str, **options: Unpack[RequestOptions]) -> ThreadResource:
         """Retrieve a ChatKit thread by its identifier."""
+        if options:
+            reject_unknown_options(options, "AsyncThreads.retrieve")
         return await self._client._request(
             "get",
             f"/chatkit/threads/{path_param(thread_id, 'thread_id')}",
@@ -64,6 +66,8 @@ class AsyncThreads(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[ThreadResource, AsyncConversationCursorPage[ThreadResource]]:
         """List ChatKit threads with optional pagination and user filters."""
+        if options:
+            reject_unknown_options(options, "AsyncThreads.list")
         return self._client._get_api_list(
             "/chatkit/threads",
             page=AsyncConversationCursorPage[ThreadResource],
@@ -76,6 +80,8 @@ class AsyncThreads(AsyncAPIResource):
 
     async def delete(self, thread_id: str, **options: Unpack[RequestOptions]) -> DeletedThreadResource:
         """Delete a ChatKit thread along with its items and stored attachments."""
+        if options:
+            reject_unknown_options(options, "AsyncThreads.delete")
         return await self._client._request(
             "delete",
             f"/chatkit/threads/{path_param(thread_id, 'thread_id')}",
@@ -95,6 +101,8 @@ class AsyncThreads(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[ThreadItem, AsyncConversationCursorPage[ThreadItem]]:
         """List items that belong to a ChatKit thread."""
+        if options:
+            reject_unknown_options(options, "AsyncThreads.list_items")
         return self._client._get_api_list(
             f"/chatkit/threads/{path_param(thread_id, 'thread_id')}/items",
             page=AsyncConversationCursorPage[ThreadItem],

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal, Unpack
 
-from ...._core._options import Omit, RequestOptions, omit
+from ...._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ...._core._request import strip_not_given
 from ...._core._resource import (
     AsyncAPIResource,
@@ -74,6 +74,8 @@ class AsyncSessions(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> RealtimeSessionCreateResponse:
         """Create an ephemeral API token for use in client-side applications with the Realtime API. Can be configured with the same session parameters as the `session.update` client event."""
+        if options:
+            reject_unknown_options(options, "AsyncSessions.create")
         body = strip_not_given(
             {
                 "client_secret": client_secret,

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal, Unpack
 
-from ...._core._options import Omit, RequestOptions, omit
+from ...._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ...._core._request import strip_not_given
 from ...._core._resource import (
     AsyncAPIResource,
@@ -59,6 +59,8 @@ class AsyncTranscriptionSessions(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> RealtimeTranscriptionSessionCreateResponse:
         """Create an ephemeral API token for use in client-side applications with the Realtime API specifically for realtime transcriptions. Can be configured with the same session parameters as the `transcription_session.update` client event."""
+        if options:
+            reject_unknown_options(options, "AsyncTranscriptionSessions.create")
         body = strip_not_given(
             {
                 "turn_detection": turn_detection,

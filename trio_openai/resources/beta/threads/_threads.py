@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Literal, Unpack, overload
+from typing import TYPE_CHECKING, Literal, Unpack, overload
 
-from ...._core._options import Omit, RequestOptions, omit
+from ...._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ...._core._request import path_param, strip_not_given
 from ...._core._resource import (
     AsyncAPIResource,
@@ -97,6 +97,8 @@ class AsyncThreads(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> ThreadObject:
         """Create a thread."""
+        if options:
+            reject_unknown_options(options, "AsyncThreads.create")
         body = strip_not_given({"messages": messages, "tool_resources": tool_resources, "metadata": metadata})
         return await self._client._request(
             "post",
@@ -109,6 +111,8 @@ class AsyncThreads(AsyncAPIResource):
 
     async def retrieve(self, thread_id: str, **options: Unpack[RequestOptions]) -> ThreadObject:
         """Retrieves a thread."""
+        if options:
+            reject_unknown_options(options, "AsyncThreads.retrieve")
         return await self._client._request(
             "get",
             f"/threads/{path_param(thread_id, 'thread_id')}",
@@ -126,6 +130,8 @@ class AsyncThreads(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> ThreadObject:
         """Modifies a thread."""
+        if options:
+            reject_unknown_options(options, "AsyncThreads.update")
         body = strip_not_given({"tool_resources": tool_resources, "metadata": metadata})
         return await self._client._request(
             "post",
@@ -138,6 +144,8 @@ class AsyncThreads(AsyncAPIResource):
 
     async def delete(self, thread_id: str, **options: Unpack[RequestOptions]) -> DeleteThreadResponse:
         """Delete a thread."""
+        if options:
+            reject_unknown_options(options, "AsyncThreads.delete")
         return await self._client._request(
             "delete",
             f"/threads/{path_param(thread_id, 'thread_id')}",
@@ -413,6 +421,8 @@ class AsyncThreads(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> RunObject | AsyncStream[AssistantStreamEvent]:
         """Create a thread and run it in one request."""
+        if options:
+            reject_unknown_options(options, "AsyncThreads.create_and_run")
         body = strip_not_given(
             {
                 "assistant_id": assistant_id,
@@ -715,9 +725,93 @@ class Threads(SyncAPIResource[AsyncThreads]):
         **options: Unpack[RequestOptions],
     ) -> RunObject | Stream[AssistantStreamEvent]: ...
 
-    def create_and_run(self, *args: Any, **kwargs: Any) -> RunObject | Stream[AssistantStreamEvent]:
+    def create_and_run(
+        self,
+        *,
+        assistant_id: str,
+        thread: CreateThreadRequestParam | Omit = omit,
+        model: str
+        | Literal[
+            "gpt-5",
+            "gpt-5-mini",
+            "gpt-5-nano",
+            "gpt-5-2025-08-07",
+            "gpt-5-mini-2025-08-07",
+            "gpt-5-nano-2025-08-07",
+            "gpt-4.1",
+            "gpt-4.1-mini",
+            "gpt-4.1-nano",
+            "gpt-4.1-2025-04-14",
+            "gpt-4.1-mini-2025-04-14",
+            "gpt-4.1-nano-2025-04-14",
+            "gpt-4o",
+            "gpt-4o-2024-11-20",
+            "gpt-4o-2024-08-06",
+            "gpt-4o-2024-05-13",
+            "gpt-4o-mini",
+            "gpt-4o-mini-2024-07-18",
+            "gpt-4.5-preview",
+            "gpt-4.5-preview-2025-02-27",
+            "gpt-4-turbo",
+            "gpt-4-turbo-2024-04-09",
+            "gpt-4-0125-preview",
+            "gpt-4-turbo-preview",
+            "gpt-4-1106-preview",
+            "gpt-4-vision-preview",
+            "gpt-4",
+            "gpt-4-0314",
+            "gpt-4-0613",
+            "gpt-4-32k",
+            "gpt-4-32k-0314",
+            "gpt-4-32k-0613",
+            "gpt-3.5-turbo",
+            "gpt-3.5-turbo-16k",
+            "gpt-3.5-turbo-0613",
+            "gpt-3.5-turbo-1106",
+            "gpt-3.5-turbo-0125",
+            "gpt-3.5-turbo-16k-0613",
+        ]
+        | Omit
+        | None = omit,
+        instructions: str | Omit | None = omit,
+        tools: Iterable[AssistantToolsCodeParam | AssistantToolsFileSearchParam | AssistantToolsFunctionParam]
+        | Omit
+        | None = omit,
+        tool_resources: CreateThreadAndRunToolResourcesParam | Omit | None = omit,
+        metadata: dict[str, str] | Omit | None = omit,
+        temperature: float | Omit | None = omit,
+        top_p: float | Omit | None = omit,
+        stream: bool | Omit | None = omit,
+        max_prompt_tokens: int | Omit | None = omit,
+        max_completion_tokens: int | Omit | None = omit,
+        truncation_strategy: TruncationObjectParam | Omit | None = omit,
+        tool_choice: AssistantsApiToolChoiceOptionParam | Omit | None = omit,
+        parallel_tool_calls: bool | Omit = omit,
+        response_format: AssistantsApiResponseFormatOptionParam | Omit = omit,
+        **options: Unpack[RequestOptions],
+    ) -> RunObject | Stream[AssistantStreamEvent]:
         """Create a thread and run it in one request."""
-        return sync_call(self, AsyncThreads.create_and_run, *args, **kwargs)
+        return sync_call(
+            self,
+            AsyncThreads.create_and_run,
+            assistant_id=assistant_id,
+            thread=thread,
+            model=model,
+            instructions=instructions,
+            tools=tools,
+            tool_resources=tool_resources,
+            metadata=metadata,
+            temperature=temperature,
+            top_p=top_p,
+            stream=stream,
+            max_prompt_tokens=max_prompt_tokens,
+            max_completion_tokens=max_completion_tokens,
+            truncation_strategy=truncation_strategy,
+            tool_choice=tool_choice,
+            parallel_tool_calls=parallel_tool_calls,
+            response_format=response_format,
+            **options,
+        )
 
 
 class ThreadsWithRawResponse(SyncResponseWrapper):

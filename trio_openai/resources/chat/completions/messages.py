@@ -7,7 +7,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Literal, Unpack
 
-from ...._core._options import Omit, RequestOptions, omit
+from ...._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ...._core._pagination import AsyncCursorPage, AsyncPaginator
 from ...._core._request import path_param, strip_not_given
 from ...._core._resource import (
@@ -50,6 +50,8 @@ class AsyncMessages(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[GetChatCompletionMessagesItem, AsyncCursorPage[GetChatCompletionMessagesItem]]:
         """Get the messages in a stored chat completion. Only Chat Completions that have been created with the `store` parameter set to `true` will be returned."""
+        if options:
+            reject_unknown_options(options, "AsyncMessages.list")
         return self._client._get_api_list(
             f"/chat/completions/{path_param(completion_id, 'completion_id')}/messages",
             page=AsyncCursorPage[GetChatCompletionMessagesItem],

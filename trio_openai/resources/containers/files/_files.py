@@ -7,7 +7,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal, Unpack
 
-from ...._core._options import Omit, RequestOptions, omit
+from ...._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ...._core._pagination import AsyncCursorPage, AsyncPaginator
 from ...._core._request import path_param, strip_not_given
 from ...._core._resource import (
@@ -69,6 +69,8 @@ class AsyncFiles(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> ContainerFileResource:
         """Create a Container File"""
+        if options:
+            reject_unknown_options(options, "AsyncFiles.create")
         body = strip_not_given({"file_id": file_id, "file": file})
         return await self._client._request(
             "post",
@@ -83,6 +85,8 @@ class AsyncFiles(AsyncAPIResource):
         self, file_id: str, *, container_id: str, **options: Unpack[RequestOptions]
     ) -> ContainerFileResource:
         """Retrieve Container File"""
+        if options:
+            reject_unknown_options(options, "AsyncFiles.retrieve")
         return await self._client._request(
             "get",
             f"/containers/{path_param(container_id, 'container_id')}/files/{path_param(file_id, 'file_id')}",
@@ -100,6 +104,8 @@ class AsyncFiles(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[ContainerFileResource, AsyncCursorPage[ContainerFileResource]]:
         """List Container files"""
+        if options:
+            reject_unknown_options(options, "AsyncFiles.list")
         return self._client._get_api_list(
             f"/containers/{path_param(container_id, 'container_id')}/files",
             page=AsyncCursorPage[ContainerFileResource],
@@ -109,6 +115,8 @@ class AsyncFiles(AsyncAPIResource):
 
     async def delete(self, file_id: str, *, container_id: str, **options: Unpack[RequestOptions]) -> None:
         """Delete Container File"""
+        if options:
+            reject_unknown_options(options, "AsyncFiles.delete")
         return await self._client._request(
             "delete",
             f"/containers/{path_param(container_id, 'container_id')}/files/{path_param(file_id, 'file_id')}",

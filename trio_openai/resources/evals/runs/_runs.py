@@ -7,7 +7,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal, Unpack
 
-from ...._core._options import Omit, RequestOptions, omit
+from ...._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ...._core._pagination import AsyncCursorPage, AsyncPaginator
 from ...._core._request import path_param, strip_not_given
 from ...._core._resource import (
@@ -76,6 +76,8 @@ class AsyncRuns(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> EvalRun:
         """Kicks off a new run for a given evaluation, specifying the data source, and what model configuration to use to test. The datasource will be validated against the schema specified in the config of the evaluation."""
+        if options:
+            reject_unknown_options(options, "AsyncRuns.create")
         body = strip_not_given({"data_source": data_source, "name": name, "metadata": metadata})
         return await self._client._request(
             "post",
@@ -87,6 +89,8 @@ class AsyncRuns(AsyncAPIResource):
 
     async def retrieve(self, run_id: str, *, eval_id: str, **options: Unpack[RequestOptions]) -> EvalRun:
         """Get an evaluation run by ID."""
+        if options:
+            reject_unknown_options(options, "AsyncRuns.retrieve")
         return await self._client._request(
             "get",
             f"/evals/{path_param(eval_id, 'eval_id')}/runs/{path_param(run_id, 'run_id')}",
@@ -105,6 +109,8 @@ class AsyncRuns(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[EvalRun, AsyncCursorPage[EvalRun]]:
         """Get a list of runs for an evaluation."""
+        if options:
+            reject_unknown_options(options, "AsyncRuns.list")
         return self._client._get_api_list(
             f"/evals/{path_param(eval_id, 'eval_id')}/runs",
             page=AsyncCursorPage[EvalRun],
@@ -116,6 +122,8 @@ class AsyncRuns(AsyncAPIResource):
         self, run_id: str, *, eval_id: str, **options: Unpack[RequestOptions]
     ) -> DeleteEvalRunResponse:
         """Delete an eval run."""
+        if options:
+            reject_unknown_options(options, "AsyncRuns.delete")
         return await self._client._request(
             "delete",
             f"/evals/{path_param(eval_id, 'eval_id')}/runs/{path_param(run_id, 'run_id')}",
@@ -125,6 +133,8 @@ class AsyncRuns(AsyncAPIResource):
 
     async def cancel(self, run_id: str, *, eval_id: str, **options: Unpack[RequestOptions]) -> EvalRun:
         """Cancel an ongoing evaluation run."""
+        if options:
+            reject_unknown_options(options, "AsyncRuns.cancel")
         return await self._client._request(
             "post",
             f"/evals/{path_param(eval_id, 'eval_id')}/runs/{path_param(run_id, 'run_id')}",

@@ -7,7 +7,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Literal, Unpack
 
-from ...._core._options import Omit, RequestOptions, omit
+from ...._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ...._core._pagination import AsyncCursorPage, AsyncPaginator
 from ...._core._request import path_param, strip_not_given
 from ...._core._resource import (
@@ -47,6 +47,8 @@ class AsyncOutputItems(AsyncAPIResource):
         self, output_item_id: str, *, eval_id: str, run_id: str, **options: Unpack[RequestOptions]
     ) -> EvalRunOutputItem:
         """Get an evaluation run output item by ID."""
+        if options:
+            reject_unknown_options(options, "AsyncOutputItems.retrieve")
         return await self._client._request(
             "get",
             f"/evals/{path_param(eval_id, 'eval_id')}/runs/{path_param(run_id, 'run_id')}/output_items/{path_param(output_item_id, 'output_item_id')}",
@@ -66,6 +68,8 @@ class AsyncOutputItems(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[EvalRunOutputItem, AsyncCursorPage[EvalRunOutputItem]]:
         """Get a list of output items for an evaluation run."""
+        if options:
+            reject_unknown_options(options, "AsyncOutputItems.list")
         return self._client._get_api_list(
             f"/evals/{path_param(eval_id, 'eval_id')}/runs/{path_param(run_id, 'run_id')}/output_items",
             page=AsyncCursorPage[EvalRunOutputItem],

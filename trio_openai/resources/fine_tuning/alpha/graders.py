@@ -7,7 +7,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING, Unpack
 
-from ...._core._options import Omit, RequestOptions, omit
+from ...._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ...._core._request import strip_not_given
 from ...._core._resource import (
     AsyncAPIResource,
@@ -61,6 +61,8 @@ class AsyncGraders(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> RunGraderResponse:
         """Run a grader."""
+        if options:
+            reject_unknown_options(options, "AsyncGraders.run")
         body = strip_not_given({"grader": grader, "model_sample": model_sample, "item": item})
         return await self._client._request(
             "post", "/fine_tuning/alpha/graders/run", cast_to=RunGraderResponse, body=body, options=options
@@ -77,6 +79,8 @@ class AsyncGraders(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> ValidateGraderResponse:
         """Validate a grader."""
+        if options:
+            reject_unknown_options(options, "AsyncGraders.validate")
         body = strip_not_given({"grader": grader})
         return await self._client._request(
             "post",

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from functools import cached_property
 from typing import Literal, Unpack
 
-from ...._core._options import Omit, RequestOptions, omit
+from ...._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ...._core._pagination import AsyncConversationCursorPage, AsyncPage, AsyncPaginator
 from ...._core._request import path_param, strip_not_given
 from ...._core._resource import (
@@ -52,6 +52,8 @@ class AsyncPermissions(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[FineTuningCheckpointPermission, AsyncPage[FineTuningCheckpointPermission]]:
         """**NOTE:** Calling this endpoint requires an [admin API key](../admin-api-keys)."""
+        if options:
+            reject_unknown_options(options, "AsyncPermissions.create")
         body = strip_not_given({"project_ids": project_ids})
         return self._client._get_api_list(
             f"/fine_tuning/checkpoints/{path_param(fine_tuned_model_checkpoint, 'fine_tuned_model_checkpoint')}/permissions",
@@ -74,6 +76,8 @@ class AsyncPermissions(AsyncAPIResource):
         FineTuningCheckpointPermission, AsyncConversationCursorPage[FineTuningCheckpointPermission]
     ]:
         """**NOTE:** This endpoint requires an [admin API key](../admin-api-keys)."""
+        if options:
+            reject_unknown_options(options, "AsyncPermissions.list")
         return self._client._get_api_list(
             f"/fine_tuning/checkpoints/{path_param(fine_tuned_model_checkpoint, 'fine_tuned_model_checkpoint')}/permissions",
             page=AsyncConversationCursorPage[FineTuningCheckpointPermission],
@@ -85,6 +89,8 @@ class AsyncPermissions(AsyncAPIResource):
         self, permission_id: str, *, fine_tuned_model_checkpoint: str, **options: Unpack[RequestOptions]
     ) -> DeleteFineTuningCheckpointPermissionResponse:
         """**NOTE:** This endpoint requires an [admin API key](../admin-api-keys)."""
+        if options:
+            reject_unknown_options(options, "AsyncPermissions.delete")
         return await self._client._request(
             "delete",
             f"/fine_tuning/checkpoints/{path_param(fine_tuned_model_checkpoint, 'fine_tuned_model_checkpoint')}/permissions/{path_param(permission_id, 'permission_id')}",

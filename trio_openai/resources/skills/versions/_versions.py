@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal, Unpack
 
-from ...._core._options import Omit, RequestOptions, omit
+from ...._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ...._core._pagination import AsyncCursorPage, AsyncPaginator
 from ...._core._request import path_param, strip_not_given
 from ...._core._resource import (
@@ -70,6 +70,8 @@ class AsyncVersions(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> SkillVersionResource:
         """Create a new immutable skill version."""
+        if options:
+            reject_unknown_options(options, "AsyncVersions.create")
         body = strip_not_given({"files": files, "default": default})
         return await self._client._request(
             "post",
@@ -84,6 +86,8 @@ class AsyncVersions(AsyncAPIResource):
         self, version: str, *, skill_id: str, **options: Unpack[RequestOptions]
     ) -> SkillVersionResource:
         """Get a specific skill version."""
+        if options:
+            reject_unknown_options(options, "AsyncVersions.retrieve")
         return await self._client._request(
             "get",
             f"/skills/{path_param(skill_id, 'skill_id')}/versions/{path_param(version, 'version')}",
@@ -101,6 +105,8 @@ class AsyncVersions(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[SkillVersionResource, AsyncCursorPage[SkillVersionResource]]:
         """List skill versions for a skill."""
+        if options:
+            reject_unknown_options(options, "AsyncVersions.list")
         return self._client._get_api_list(
             f"/skills/{path_param(skill_id, 'skill_id')}/versions",
             page=AsyncCursorPage[SkillVersionResource],
@@ -112,6 +118,8 @@ class AsyncVersions(AsyncAPIResource):
         self, version: str, *, skill_id: str, **options: Unpack[RequestOptions]
     ) -> DeletedSkillVersionResource:
         """Delete a skill version."""
+        if options:
+            reject_unknown_options(options, "AsyncVersions.delete")
         return await self._client._request(
             "delete",
             f"/skills/{path_param(skill_id, 'skill_id')}/versions/{path_param(version, 'version')}",

@@ -7,7 +7,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal, Unpack
 
-from ....._core._options import Omit, RequestOptions, omit
+from ....._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ....._core._pagination import AsyncNextCursorPage, AsyncPaginator
 from ....._core._request import path_param, strip_not_given
 from ....._core._resource import (
@@ -75,6 +75,8 @@ class AsyncGroups(AsyncAPIResource):
 
     async def create(self, *, name: str, **options: Unpack[RequestOptions]) -> GroupResponse:
         """Creates a new group in the organization."""
+        if options:
+            reject_unknown_options(options, "AsyncGroups.create")
         body = strip_not_given({"name": name})
         return await self._client._request(
             "post", "/organization/groups", cast_to=GroupResponse, body=body, options=options
@@ -82,6 +84,8 @@ class AsyncGroups(AsyncAPIResource):
 
     async def retrieve(self, group_id: str, **options: Unpack[RequestOptions]) -> GroupResponse:
         """Retrieves a group."""
+        if options:
+            reject_unknown_options(options, "AsyncGroups.retrieve")
         return await self._client._request(
             "get",
             f"/organization/groups/{path_param(group_id, 'group_id')}",
@@ -93,6 +97,8 @@ class AsyncGroups(AsyncAPIResource):
         self, group_id: str, *, name: str, **options: Unpack[RequestOptions]
     ) -> GroupResourceWithSuccess:
         """Updates a group's information."""
+        if options:
+            reject_unknown_options(options, "AsyncGroups.update")
         body = strip_not_given({"name": name})
         return await self._client._request(
             "post",
@@ -111,6 +117,8 @@ class AsyncGroups(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[GroupResponse, AsyncNextCursorPage[GroupResponse]]:
         """Lists all groups in the organization."""
+        if options:
+            reject_unknown_options(options, "AsyncGroups.list")
         return self._client._get_api_list(
             "/organization/groups",
             page=AsyncNextCursorPage[GroupResponse],
@@ -120,6 +128,8 @@ class AsyncGroups(AsyncAPIResource):
 
     async def delete(self, group_id: str, **options: Unpack[RequestOptions]) -> GroupDeletedResource:
         """Deletes a group from the organization."""
+        if options:
+            reject_unknown_options(options, "AsyncGroups.delete")
         return await self._client._request(
             "delete",
             f"/organization/groups/{path_param(group_id, 'group_id')}",

@@ -7,7 +7,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Literal, Unpack
 
-from ....._core._options import Omit, RequestOptions, omit
+from ....._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ....._core._pagination import AsyncNextCursorPage, AsyncPaginator
 from ....._core._request import path_param, strip_not_given
 from ....._core._resource import (
@@ -47,6 +47,8 @@ class AsyncUsers(AsyncAPIResource):
         self, group_id: str, *, user_id: str, **options: Unpack[RequestOptions]
     ) -> GroupUserAssignment:
         """Adds a user to a group."""
+        if options:
+            reject_unknown_options(options, "AsyncUsers.create")
         body = strip_not_given({"user_id": user_id})
         return await self._client._request(
             "post",
@@ -60,6 +62,8 @@ class AsyncUsers(AsyncAPIResource):
         self, user_id: str, *, group_id: str, **options: Unpack[RequestOptions]
     ) -> GroupMemberUser:
         """Retrieves a user in a group."""
+        if options:
+            reject_unknown_options(options, "AsyncUsers.retrieve")
         return await self._client._request(
             "get",
             f"/organization/groups/{path_param(group_id, 'group_id')}/users/{path_param(user_id, 'user_id')}",
@@ -77,6 +81,8 @@ class AsyncUsers(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[GroupUser, AsyncNextCursorPage[GroupUser]]:
         """Lists the users assigned to a group."""
+        if options:
+            reject_unknown_options(options, "AsyncUsers.list")
         return self._client._get_api_list(
             f"/organization/groups/{path_param(group_id, 'group_id')}/users",
             page=AsyncNextCursorPage[GroupUser],
@@ -88,6 +94,8 @@ class AsyncUsers(AsyncAPIResource):
         self, user_id: str, *, group_id: str, **options: Unpack[RequestOptions]
     ) -> GroupUserDeletedResource:
         """Removes a user from a group."""
+        if options:
+            reject_unknown_options(options, "AsyncUsers.delete")
         return await self._client._request(
             "delete",
             f"/organization/groups/{path_param(group_id, 'group_id')}/users/{path_param(user_id, 'user_id')}",

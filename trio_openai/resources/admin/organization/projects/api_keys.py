@@ -7,7 +7,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Literal, Unpack
 
-from ....._core._options import Omit, RequestOptions, omit
+from ....._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ....._core._pagination import AsyncConversationCursorPage, AsyncPaginator
 from ....._core._request import path_param, strip_not_given
 from ....._core._resource import (
@@ -47,6 +47,8 @@ class AsyncApiKeys(AsyncAPIResource):
         self, api_key_id: str, *, project_id: str, **options: Unpack[RequestOptions]
     ) -> ProjectApiKey:
         """Retrieves an API key in the project."""
+        if options:
+            reject_unknown_options(options, "AsyncApiKeys.retrieve")
         return await self._client._request(
             "get",
             f"/organization/projects/{path_param(project_id, 'project_id')}/api_keys/{path_param(api_key_id, 'api_key_id')}",
@@ -64,6 +66,8 @@ class AsyncApiKeys(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[ProjectApiKey, AsyncConversationCursorPage[ProjectApiKey]]:
         """Returns a list of API keys in the project."""
+        if options:
+            reject_unknown_options(options, "AsyncApiKeys.list")
         return self._client._get_api_list(
             f"/organization/projects/{path_param(project_id, 'project_id')}/api_keys",
             page=AsyncConversationCursorPage[ProjectApiKey],
@@ -77,6 +81,8 @@ class AsyncApiKeys(AsyncAPIResource):
         self, api_key_id: str, *, project_id: str, **options: Unpack[RequestOptions]
     ) -> ProjectApiKeyDeleteResponse:
         """Deletes an API key from the project."""
+        if options:
+            reject_unknown_options(options, "AsyncApiKeys.delete")
         return await self._client._request(
             "delete",
             f"/organization/projects/{path_param(project_id, 'project_id')}/api_keys/{path_param(api_key_id, 'api_key_id')}",

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from functools import cached_property
 from typing import Literal, Unpack
 
-from ....._core._options import Omit, RequestOptions, omit
+from ....._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ....._core._pagination import AsyncConversationCursorPage, AsyncPage, AsyncPaginator
 from ....._core._request import path_param, strip_not_given
 from ....._core._resource import (
@@ -53,6 +53,8 @@ class AsyncCertificates(AsyncAPIResource):
         OrganizationProjectCertificate, AsyncConversationCursorPage[OrganizationProjectCertificate]
     ]:
         """List certificates for this project."""
+        if options:
+            reject_unknown_options(options, "AsyncCertificates.list")
         return self._client._get_api_list(
             f"/organization/projects/{path_param(project_id, 'project_id')}/certificates",
             page=AsyncConversationCursorPage[OrganizationProjectCertificate],
@@ -64,6 +66,8 @@ class AsyncCertificates(AsyncAPIResource):
         self, project_id: str, *, certificate_ids: Iterable[str], **options: Unpack[RequestOptions]
     ) -> AsyncPaginator[OrganizationProjectCertificate, AsyncPage[OrganizationProjectCertificate]]:
         """Activate certificates at the project level."""
+        if options:
+            reject_unknown_options(options, "AsyncCertificates.activate")
         body = strip_not_given({"certificate_ids": certificate_ids})
         return self._client._get_api_list(
             f"/organization/projects/{path_param(project_id, 'project_id')}/certificates/activate",
@@ -77,6 +81,8 @@ class AsyncCertificates(AsyncAPIResource):
         self, project_id: str, *, certificate_ids: Iterable[str], **options: Unpack[RequestOptions]
     ) -> AsyncPaginator[OrganizationProjectCertificate, AsyncPage[OrganizationProjectCertificate]]:
         """Deactivate certificates at the project level. You can atomically and idempotently deactivate up to 10 certificates at a time."""
+        if options:
+            reject_unknown_options(options, "AsyncCertificates.deactivate")
         body = strip_not_given({"certificate_ids": certificate_ids})
         return self._client._get_api_list(
             f"/organization/projects/{path_param(project_id, 'project_id')}/certificates/deactivate",

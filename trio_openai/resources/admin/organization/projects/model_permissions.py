@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from functools import cached_property
 from typing import Literal, Unpack
 
-from ....._core._options import RequestOptions
+from ....._core._options import RequestOptions, reject_unknown_options
 from ....._core._request import path_param, strip_not_given
 from ....._core._resource import (
     AsyncAPIResource,
@@ -42,6 +42,8 @@ class AsyncModelPermissions(AsyncAPIResource):
 
     async def retrieve(self, project_id: str, **options: Unpack[RequestOptions]) -> ProjectModelPermissions:
         """Returns model permissions for a project."""
+        if options:
+            reject_unknown_options(options, "AsyncModelPermissions.retrieve")
         return await self._client._request(
             "get",
             f"/organization/projects/{path_param(project_id, 'project_id')}/model_permissions",
@@ -58,6 +60,8 @@ class AsyncModelPermissions(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> ProjectModelPermissions:
         """Updates model permissions for a project."""
+        if options:
+            reject_unknown_options(options, "AsyncModelPermissions.update")
         body = strip_not_given({"mode": mode, "model_ids": model_ids})
         return await self._client._request(
             "post",
@@ -71,6 +75,8 @@ class AsyncModelPermissions(AsyncAPIResource):
         self, project_id: str, **options: Unpack[RequestOptions]
     ) -> ProjectModelPermissionsDeleteResponse:
         """Deletes model permissions for a project."""
+        if options:
+            reject_unknown_options(options, "AsyncModelPermissions.delete")
         return await self._client._request(
             "delete",
             f"/organization/projects/{path_param(project_id, 'project_id')}/model_permissions",

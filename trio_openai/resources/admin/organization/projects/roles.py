@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from functools import cached_property
 from typing import Literal, Unpack
 
-from ....._core._options import Omit, RequestOptions, omit
+from ....._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ....._core._pagination import AsyncNextCursorPage, AsyncPaginator
 from ....._core._request import path_param, strip_not_given
 from ....._core._resource import (
@@ -54,6 +54,8 @@ class AsyncRoles(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> Role:
         """Creates a custom role for a project."""
+        if options:
+            reject_unknown_options(options, "AsyncRoles.create")
         body = strip_not_given(
             {"role_name": role_name, "permissions": permissions, "description": description}
         )
@@ -67,6 +69,8 @@ class AsyncRoles(AsyncAPIResource):
 
     async def retrieve(self, role_id: str, *, project_id: str, **options: Unpack[RequestOptions]) -> Role:
         """Retrieves a project role."""
+        if options:
+            reject_unknown_options(options, "AsyncRoles.retrieve")
         return await self._client._request(
             "get",
             f"/projects/{path_param(project_id, 'project_id')}/roles/{path_param(role_id, 'role_id')}",
@@ -85,6 +89,8 @@ class AsyncRoles(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> Role:
         """Updates an existing project role."""
+        if options:
+            reject_unknown_options(options, "AsyncRoles.update")
         body = strip_not_given(
             {"permissions": permissions, "description": description, "role_name": role_name}
         )
@@ -106,6 +112,8 @@ class AsyncRoles(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[Role, AsyncNextCursorPage[Role]]:
         """Lists the roles configured for a project."""
+        if options:
+            reject_unknown_options(options, "AsyncRoles.list")
         return self._client._get_api_list(
             f"/projects/{path_param(project_id, 'project_id')}/roles",
             page=AsyncNextCursorPage[Role],
@@ -117,6 +125,8 @@ class AsyncRoles(AsyncAPIResource):
         self, role_id: str, *, project_id: str, **options: Unpack[RequestOptions]
     ) -> RoleDeletedResource:
         """Deletes a custom role from a project."""
+        if options:
+            reject_unknown_options(options, "AsyncRoles.delete")
         return await self._client._request(
             "delete",
             f"/projects/{path_param(project_id, 'project_id')}/roles/{path_param(role_id, 'role_id')}",

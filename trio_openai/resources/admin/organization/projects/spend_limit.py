@@ -7,7 +7,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Literal, Unpack
 
-from ....._core._options import RequestOptions
+from ....._core._options import RequestOptions, reject_unknown_options
 from ....._core._request import path_param, strip_not_given
 from ....._core._resource import (
     AsyncAPIResource,
@@ -41,6 +41,8 @@ class AsyncSpendLimit(AsyncAPIResource):
 
     async def retrieve(self, project_id: str, **options: Unpack[RequestOptions]) -> ProjectSpendLimitResource:
         """Get a project's hard spend limit."""
+        if options:
+            reject_unknown_options(options, "AsyncSpendLimit.retrieve")
         return await self._client._request(
             "get",
             f"/organization/projects/{path_param(project_id, 'project_id')}/spend_limit",
@@ -58,6 +60,8 @@ class AsyncSpendLimit(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> ProjectSpendLimitResource:
         """Create or replace a project's hard spend limit."""
+        if options:
+            reject_unknown_options(options, "AsyncSpendLimit.update")
         body = strip_not_given(
             {"threshold_amount": threshold_amount, "currency": currency, "interval": interval}
         )
@@ -73,6 +77,8 @@ class AsyncSpendLimit(AsyncAPIResource):
         self, project_id: str, **options: Unpack[RequestOptions]
     ) -> ProjectSpendLimitDeletedResource:
         """Delete a project's hard spend limit."""
+        if options:
+            reject_unknown_options(options, "AsyncSpendLimit.delete")
         return await self._client._request(
             "delete",
             f"/organization/projects/{path_param(project_id, 'project_id')}/spend_limit",

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from functools import cached_property
 from typing import TYPE_CHECKING, Unpack
 
-from ....._core._options import Omit, RequestOptions, omit
+from ....._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ....._core._pagination import AsyncConversationCursorPage, AsyncPaginator
 from ....._core._request import path_param, strip_not_given
 from ....._core._resource import (
@@ -62,6 +62,8 @@ class AsyncUsers(AsyncAPIResource):
 
     async def retrieve(self, user_id: str, **options: Unpack[RequestOptions]) -> User:
         """Retrieves a user by their identifier."""
+        if options:
+            reject_unknown_options(options, "AsyncUsers.retrieve")
         return await self._client._request(
             "get", f"/organization/users/{path_param(user_id, 'user_id')}", cast_to=User, options=options
         )
@@ -77,6 +79,8 @@ class AsyncUsers(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> User:
         """Modifies a user's role in the organization."""
+        if options:
+            reject_unknown_options(options, "AsyncUsers.update")
         body = strip_not_given(
             {
                 "role": role,
@@ -102,6 +106,8 @@ class AsyncUsers(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[User, AsyncConversationCursorPage[User]]:
         """Lists all of the users in the organization."""
+        if options:
+            reject_unknown_options(options, "AsyncUsers.list")
         return self._client._get_api_list(
             "/organization/users",
             page=AsyncConversationCursorPage[User],
@@ -111,6 +117,8 @@ class AsyncUsers(AsyncAPIResource):
 
     async def delete(self, user_id: str, **options: Unpack[RequestOptions]) -> UserDeleteResponse:
         """Deletes a user from the organization."""
+        if options:
+            reject_unknown_options(options, "AsyncUsers.delete")
         return await self._client._request(
             "delete",
             f"/organization/users/{path_param(user_id, 'user_id')}",

@@ -7,7 +7,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Literal, Unpack
 
-from ....._core._options import Omit, RequestOptions, omit
+from ....._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ....._core._pagination import AsyncNextCursorPage, AsyncPaginator
 from ....._core._request import path_param, strip_not_given
 from ....._core._resource import (
@@ -47,6 +47,8 @@ class AsyncRoles(AsyncAPIResource):
         self, user_id: str, *, role_id: str, **options: Unpack[RequestOptions]
     ) -> UserRoleAssignment:
         """Assigns an organization role to a user within the organization."""
+        if options:
+            reject_unknown_options(options, "AsyncRoles.create")
         body = strip_not_given({"role_id": role_id})
         return await self._client._request(
             "post",
@@ -60,6 +62,8 @@ class AsyncRoles(AsyncAPIResource):
         self, role_id: str, *, user_id: str, **options: Unpack[RequestOptions]
     ) -> AssignedRoleDetails:
         """Retrieves an organization role assigned to a user."""
+        if options:
+            reject_unknown_options(options, "AsyncRoles.retrieve")
         return await self._client._request(
             "get",
             f"/organization/users/{path_param(user_id, 'user_id')}/roles/{path_param(role_id, 'role_id')}",
@@ -77,6 +81,8 @@ class AsyncRoles(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[AssignedRoleDetails, AsyncNextCursorPage[AssignedRoleDetails]]:
         """Lists the organization roles assigned to a user within the organization."""
+        if options:
+            reject_unknown_options(options, "AsyncRoles.list")
         return self._client._get_api_list(
             f"/organization/users/{path_param(user_id, 'user_id')}/roles",
             page=AsyncNextCursorPage[AssignedRoleDetails],
@@ -88,6 +94,8 @@ class AsyncRoles(AsyncAPIResource):
         self, role_id: str, *, user_id: str, **options: Unpack[RequestOptions]
     ) -> DeletedRoleAssignmentResource:
         """Unassigns an organization role from a user within the organization."""
+        if options:
+            reject_unknown_options(options, "AsyncRoles.delete")
         return await self._client._request(
             "delete",
             f"/organization/users/{path_param(user_id, 'user_id')}/roles/{path_param(role_id, 'role_id')}",

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Literal, Unpack, overload
+from typing import TYPE_CHECKING, Literal, Unpack, overload
 
-from ....._core._options import Omit, RequestOptions, omit
+from ....._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ....._core._pagination import AsyncCursorPage, AsyncPaginator
 from ....._core._request import path_param, strip_not_given
 from ....._core._resource import (
@@ -379,6 +379,8 @@ class AsyncRuns(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> RunObject | AsyncStream[AssistantStreamEvent]:
         """Create a run."""
+        if options:
+            reject_unknown_options(options, "AsyncRuns.create")
         body = strip_not_given(
             {
                 "assistant_id": assistant_id,
@@ -413,6 +415,8 @@ class AsyncRuns(AsyncAPIResource):
 
     async def retrieve(self, run_id: str, *, thread_id: str, **options: Unpack[RequestOptions]) -> RunObject:
         """Retrieves a run."""
+        if options:
+            reject_unknown_options(options, "AsyncRuns.retrieve")
         return await self._client._request(
             "get",
             f"/threads/{path_param(thread_id, 'thread_id')}/runs/{path_param(run_id, 'run_id')}",
@@ -430,6 +434,8 @@ class AsyncRuns(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> RunObject:
         """Modifies a run."""
+        if options:
+            reject_unknown_options(options, "AsyncRuns.update")
         body = strip_not_given({"metadata": metadata})
         return await self._client._request(
             "post",
@@ -451,6 +457,8 @@ class AsyncRuns(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[RunObject, AsyncCursorPage[RunObject]]:
         """Returns a list of runs belonging to a thread."""
+        if options:
+            reject_unknown_options(options, "AsyncRuns.list")
         return self._client._get_api_list(
             f"/threads/{path_param(thread_id, 'thread_id')}/runs",
             page=AsyncCursorPage[RunObject],
@@ -461,6 +469,8 @@ class AsyncRuns(AsyncAPIResource):
 
     async def cancel(self, run_id: str, *, thread_id: str, **options: Unpack[RequestOptions]) -> RunObject:
         """Cancels a run that is `in_progress`."""
+        if options:
+            reject_unknown_options(options, "AsyncRuns.cancel")
         return await self._client._request(
             "post",
             f"/threads/{path_param(thread_id, 'thread_id')}/runs/{path_param(run_id, 'run_id')}/cancel",
@@ -512,6 +522,8 @@ class AsyncRuns(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> RunObject | AsyncStream[AssistantStreamEvent]:
         """When a run has the `status: "requires_action"` and `required_action.type` is `submit_tool_outputs`, this endpoint can be used to submit the outputs from the tool calls once they're all completed. All outputs must be submitted in a single request."""
+        if options:
+            reject_unknown_options(options, "AsyncRuns.submit_tool_outputs")
         body = strip_not_given({"tool_outputs": tool_outputs, "stream": stream})
         return await self._client._request(
             "post",
@@ -809,9 +821,105 @@ class Runs(SyncAPIResource[AsyncRuns]):
         **options: Unpack[RequestOptions],
     ) -> RunObject | Stream[AssistantStreamEvent]: ...
 
-    def create(self, *args: Any, **kwargs: Any) -> RunObject | Stream[AssistantStreamEvent]:
+    def create(
+        self,
+        thread_id: str,
+        *,
+        assistant_id: str,
+        include: Iterable[Literal["step_details.tool_calls[*].file_search.results[*].content"]] | Omit = omit,
+        model: str
+        | Literal[
+            "gpt-5",
+            "gpt-5-mini",
+            "gpt-5-nano",
+            "gpt-5-2025-08-07",
+            "gpt-5-mini-2025-08-07",
+            "gpt-5-nano-2025-08-07",
+            "gpt-4.1",
+            "gpt-4.1-mini",
+            "gpt-4.1-nano",
+            "gpt-4.1-2025-04-14",
+            "gpt-4.1-mini-2025-04-14",
+            "gpt-4.1-nano-2025-04-14",
+            "o3-mini",
+            "o3-mini-2025-01-31",
+            "o1",
+            "o1-2024-12-17",
+            "gpt-4o",
+            "gpt-4o-2024-11-20",
+            "gpt-4o-2024-08-06",
+            "gpt-4o-2024-05-13",
+            "gpt-4o-mini",
+            "gpt-4o-mini-2024-07-18",
+            "gpt-4.5-preview",
+            "gpt-4.5-preview-2025-02-27",
+            "gpt-4-turbo",
+            "gpt-4-turbo-2024-04-09",
+            "gpt-4-0125-preview",
+            "gpt-4-turbo-preview",
+            "gpt-4-1106-preview",
+            "gpt-4-vision-preview",
+            "gpt-4",
+            "gpt-4-0314",
+            "gpt-4-0613",
+            "gpt-4-32k",
+            "gpt-4-32k-0314",
+            "gpt-4-32k-0613",
+            "gpt-3.5-turbo",
+            "gpt-3.5-turbo-16k",
+            "gpt-3.5-turbo-0613",
+            "gpt-3.5-turbo-1106",
+            "gpt-3.5-turbo-0125",
+            "gpt-3.5-turbo-16k-0613",
+        ]
+        | Omit
+        | None = omit,
+        reasoning_effort: Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"]
+        | Omit
+        | None = omit,
+        instructions: str | Omit | None = omit,
+        additional_instructions: str | Omit | None = omit,
+        additional_messages: Iterable[CreateMessageRequestParam] | Omit | None = omit,
+        tools: Iterable[AssistantToolsCodeParam | AssistantToolsFileSearchParam | AssistantToolsFunctionParam]
+        | Omit
+        | None = omit,
+        metadata: dict[str, str] | Omit | None = omit,
+        temperature: float | Omit | None = omit,
+        top_p: float | Omit | None = omit,
+        stream: bool | Omit | None = omit,
+        max_prompt_tokens: int | Omit | None = omit,
+        max_completion_tokens: int | Omit | None = omit,
+        truncation_strategy: TruncationObjectParam | Omit | None = omit,
+        tool_choice: AssistantsApiToolChoiceOptionParam | Omit | None = omit,
+        parallel_tool_calls: bool | Omit = omit,
+        response_format: AssistantsApiResponseFormatOptionParam | Omit = omit,
+        **options: Unpack[RequestOptions],
+    ) -> RunObject | Stream[AssistantStreamEvent]:
         """Create a run."""
-        return sync_call(self, AsyncRuns.create, *args, **kwargs)
+        return sync_call(
+            self,
+            AsyncRuns.create,
+            thread_id,
+            assistant_id=assistant_id,
+            include=include,
+            model=model,
+            reasoning_effort=reasoning_effort,
+            instructions=instructions,
+            additional_instructions=additional_instructions,
+            additional_messages=additional_messages,
+            tools=tools,
+            metadata=metadata,
+            temperature=temperature,
+            top_p=top_p,
+            stream=stream,
+            max_prompt_tokens=max_prompt_tokens,
+            max_completion_tokens=max_completion_tokens,
+            truncation_strategy=truncation_strategy,
+            tool_choice=tool_choice,
+            parallel_tool_calls=parallel_tool_calls,
+            response_format=response_format,
+            **options,
+        )
 
     retrieve = to_sync(AsyncRuns.retrieve)
     update = to_sync(AsyncRuns.update)
@@ -851,9 +959,25 @@ class Runs(SyncAPIResource[AsyncRuns]):
         **options: Unpack[RequestOptions],
     ) -> RunObject | Stream[AssistantStreamEvent]: ...
 
-    def submit_tool_outputs(self, *args: Any, **kwargs: Any) -> RunObject | Stream[AssistantStreamEvent]:
+    def submit_tool_outputs(
+        self,
+        run_id: str,
+        *,
+        thread_id: str,
+        tool_outputs: Iterable[SubmitToolOuputsToRunToolOutputsItemParam],
+        stream: bool | Omit | None = omit,
+        **options: Unpack[RequestOptions],
+    ) -> RunObject | Stream[AssistantStreamEvent]:
         """When a run has the `status: "requires_action"` and `required_action.type` is `submit_tool_outputs`, this endpoint can be used to submit the outputs from the tool calls once they're all completed. All outputs must be submitted in a single request."""
-        return sync_call(self, AsyncRuns.submit_tool_outputs, *args, **kwargs)
+        return sync_call(
+            self,
+            AsyncRuns.submit_tool_outputs,
+            run_id,
+            thread_id=thread_id,
+            tool_outputs=tool_outputs,
+            stream=stream,
+            **options,
+        )
 
     poll = to_sync(AsyncRuns.poll)  # hand-written helper
     create_and_poll = to_sync(AsyncRuns.create_and_poll)  # hand-written helper

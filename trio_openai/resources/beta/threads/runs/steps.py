@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from functools import cached_property
 from typing import Literal, Unpack
 
-from ....._core._options import Omit, RequestOptions, omit
+from ....._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ....._core._pagination import AsyncCursorPage, AsyncPaginator
 from ....._core._request import path_param, strip_not_given
 from ....._core._resource import (
@@ -54,6 +54,8 @@ class AsyncSteps(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> RunStepObject:
         """Retrieves a run step."""
+        if options:
+            reject_unknown_options(options, "AsyncSteps.retrieve")
         return await self._client._request(
             "get",
             f"/threads/{path_param(thread_id, 'thread_id')}/runs/{path_param(run_id, 'run_id')}/steps/{path_param(step_id, 'step_id')}",
@@ -76,6 +78,8 @@ class AsyncSteps(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[RunStepObject, AsyncCursorPage[RunStepObject]]:
         """Returns a list of run steps belonging to a run."""
+        if options:
+            reject_unknown_options(options, "AsyncSteps.list")
         return self._client._get_api_list(
             f"/threads/{path_param(thread_id, 'thread_id')}/runs/{path_param(run_id, 'run_id')}/steps",
             page=AsyncCursorPage[RunStepObject],

@@ -7,7 +7,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Literal, Unpack
 
-from ......_core._options import Omit, RequestOptions, omit
+from ......_core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ......_core._pagination import AsyncNextCursorPage, AsyncPaginator
 from ......_core._request import path_param, strip_not_given
 from ......_core._resource import (
@@ -47,6 +47,8 @@ class AsyncRoles(AsyncAPIResource):
         self, group_id: str, *, project_id: str, role_id: str, **options: Unpack[RequestOptions]
     ) -> GroupRoleAssignment:
         """Assigns a project role to a group within a project."""
+        if options:
+            reject_unknown_options(options, "AsyncRoles.create")
         body = strip_not_given({"role_id": role_id})
         return await self._client._request(
             "post",
@@ -60,6 +62,8 @@ class AsyncRoles(AsyncAPIResource):
         self, role_id: str, *, project_id: str, group_id: str, **options: Unpack[RequestOptions]
     ) -> AssignedRoleDetails:
         """Retrieves a project role assigned to a group."""
+        if options:
+            reject_unknown_options(options, "AsyncRoles.retrieve")
         return await self._client._request(
             "get",
             f"/projects/{path_param(project_id, 'project_id')}/groups/{path_param(group_id, 'group_id')}/roles/{path_param(role_id, 'role_id')}",
@@ -78,6 +82,8 @@ class AsyncRoles(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[AssignedRoleDetails, AsyncNextCursorPage[AssignedRoleDetails]]:
         """Lists the project roles assigned to a group within a project."""
+        if options:
+            reject_unknown_options(options, "AsyncRoles.list")
         return self._client._get_api_list(
             f"/projects/{path_param(project_id, 'project_id')}/groups/{path_param(group_id, 'group_id')}/roles",
             page=AsyncNextCursorPage[AssignedRoleDetails],
@@ -89,6 +95,8 @@ class AsyncRoles(AsyncAPIResource):
         self, role_id: str, *, project_id: str, group_id: str, **options: Unpack[RequestOptions]
     ) -> DeletedRoleAssignmentResource:
         """Unassigns a project role from a group within a project."""
+        if options:
+            reject_unknown_options(options, "AsyncRoles.delete")
         return await self._client._request(
             "delete",
             f"/projects/{path_param(project_id, 'project_id')}/groups/{path_param(group_id, 'group_id')}/roles/{path_param(role_id, 'role_id')}",

@@ -7,7 +7,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal, Unpack
 
-from ......_core._options import Omit, RequestOptions, omit
+from ......_core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ......_core._pagination import AsyncConversationCursorPage, AsyncPaginator
 from ......_core._request import path_param, strip_not_given
 from ......_core._resource import (
@@ -72,6 +72,8 @@ class AsyncServiceAccounts(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> ProjectServiceAccountCreateResponse:
         """Creates a new service account in the project. By default, this also returns an unredacted API key for the service account."""
+        if options:
+            reject_unknown_options(options, "AsyncServiceAccounts.create")
         body = strip_not_given({"name": name, "create_service_account_only": create_service_account_only})
         return await self._client._request(
             "post",
@@ -85,6 +87,8 @@ class AsyncServiceAccounts(AsyncAPIResource):
         self, service_account_id: str, *, project_id: str, **options: Unpack[RequestOptions]
     ) -> ProjectServiceAccount:
         """Retrieves a service account in the project."""
+        if options:
+            reject_unknown_options(options, "AsyncServiceAccounts.retrieve")
         return await self._client._request(
             "get",
             f"/organization/projects/{path_param(project_id, 'project_id')}/service_accounts/{path_param(service_account_id, 'service_account_id')}",
@@ -102,6 +106,8 @@ class AsyncServiceAccounts(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> ProjectServiceAccount:
         """Updates a service account in the project."""
+        if options:
+            reject_unknown_options(options, "AsyncServiceAccounts.update")
         body = strip_not_given({"name": name, "role": role})
         return await self._client._request(
             "post",
@@ -120,6 +126,8 @@ class AsyncServiceAccounts(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[ProjectServiceAccount, AsyncConversationCursorPage[ProjectServiceAccount]]:
         """Returns a list of service accounts in the project."""
+        if options:
+            reject_unknown_options(options, "AsyncServiceAccounts.list")
         return self._client._get_api_list(
             f"/organization/projects/{path_param(project_id, 'project_id')}/service_accounts",
             page=AsyncConversationCursorPage[ProjectServiceAccount],
@@ -131,6 +139,8 @@ class AsyncServiceAccounts(AsyncAPIResource):
         self, service_account_id: str, *, project_id: str, **options: Unpack[RequestOptions]
     ) -> ProjectServiceAccountDeleteResponse:
         """Deletes a service account from the project."""
+        if options:
+            reject_unknown_options(options, "AsyncServiceAccounts.delete")
         return await self._client._request(
             "delete",
             f"/organization/projects/{path_param(project_id, 'project_id')}/service_accounts/{path_param(service_account_id, 'service_account_id')}",

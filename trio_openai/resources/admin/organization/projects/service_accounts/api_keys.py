@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from functools import cached_property
 from typing import Unpack
 
-from ......_core._options import Omit, RequestOptions, omit
+from ......_core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ......_core._request import path_param, strip_not_given
 from ......_core._resource import (
     AsyncAPIResource,
@@ -50,6 +50,8 @@ class AsyncApiKeys(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> ServiceAccountApiKeyBody:
         """Creates an API key for a service account in the project."""
+        if options:
+            reject_unknown_options(options, "AsyncApiKeys.create")
         body = strip_not_given({"name": name, "scopes": scopes})
         return await self._client._request(
             "post",

@@ -181,7 +181,7 @@ def test_generated_unions_keep_unknown_variants() -> None:
     }
     r = decode_json(msgspec.json.encode(body), Response)
     assert r.status == "some_new_status"  # open enum
-    assert type(r.output[0]).__name__ == "OutputMessage"
+    assert type(r.output[0]).__name__ == "ResponseOutputMessage"  # the official name
     unknown = r.output[1]
     assert isinstance(unknown, UnknownVariant)
     assert unknown.type == "teleport_call" and unknown.raw["where"] == "mars"

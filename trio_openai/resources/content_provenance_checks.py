@@ -23,7 +23,7 @@ from .._core._sync_bridge import (
     to_sync_raw,
     to_sync_streamed,
 )
-from ..types import ProvenanceResource
+from ..types import ContentProvenanceCheck
 
 if TYPE_CHECKING:
     from .._core._request import FileTypes
@@ -42,7 +42,7 @@ class AsyncContentProvenanceChecks(AsyncAPIResource):
     def with_streaming_response(self) -> AsyncContentProvenanceChecksWithStreamingResponse:
         return AsyncContentProvenanceChecksWithStreamingResponse(self)
 
-    async def create(self, *, file: FileTypes, **options: Unpack[RequestOptions]) -> ProvenanceResource:
+    async def create(self, *, file: FileTypes, **options: Unpack[RequestOptions]) -> ContentProvenanceCheck:
         """Check whether an image or audio file contains known OpenAI provenance signals. [Learn more about content provenance](/api/docs/guides/content-provenance)."""
         if options:
             reject_unknown_options(options, "AsyncContentProvenanceChecks.create")
@@ -50,7 +50,7 @@ class AsyncContentProvenanceChecks(AsyncAPIResource):
         return await self._client._request(
             "post",
             "/content_provenance_checks",
-            cast_to=ProvenanceResource,
+            cast_to=ContentProvenanceCheck,
             body=body,
             multipart=True,
             options=options,

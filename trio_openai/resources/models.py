@@ -27,7 +27,7 @@ from .._core._sync_bridge import (
     to_sync_streamed,
     to_sync_streamed_list,
 )
-from ..types import DeleteModelResponse, Model
+from ..types import Model, ModelDeleted
 
 __all__ = ["AsyncModels", "Models"]
 
@@ -57,12 +57,12 @@ class AsyncModels(AsyncAPIResource):
             reject_unknown_options(options, "AsyncModels.list")
         return self._client._get_api_list("/models", page=AsyncPage[Model], options=options)
 
-    async def delete(self, model: str, **options: Unpack[RequestOptions]) -> DeleteModelResponse:
+    async def delete(self, model: str, **options: Unpack[RequestOptions]) -> ModelDeleted:
         """Delete a fine-tuned model. You must have the Owner role in your organization to delete a model."""
         if options:
             reject_unknown_options(options, "AsyncModels.delete")
         return await self._client._request(
-            "delete", f"/models/{path_param(model, 'model')}", cast_to=DeleteModelResponse, options=options
+            "delete", f"/models/{path_param(model, 'model')}", cast_to=ModelDeleted, options=options
         )
 
 

@@ -23,7 +23,7 @@ from ..._core._sync_bridge import (
     to_sync_raw,
     to_sync_streamed,
 )
-from ...types import VoiceResource
+from ...types import Voice
 
 if TYPE_CHECKING:
     from ..._core._request import FileTypes
@@ -44,13 +44,13 @@ class AsyncVoices(AsyncAPIResource):
 
     async def create(
         self, *, name: str, audio_sample: FileTypes, consent: str, **options: Unpack[RequestOptions]
-    ) -> VoiceResource:
+    ) -> Voice:
         """Creates a custom voice."""
         if options:
             reject_unknown_options(options, "AsyncVoices.create")
         body = strip_not_given({"name": name, "audio_sample": audio_sample, "consent": consent})
         return await self._client._request(
-            "post", "/audio/voices", cast_to=VoiceResource, body=body, multipart=True, options=options
+            "post", "/audio/voices", cast_to=Voice, body=body, multipart=True, options=options
         )
 
 

@@ -28,7 +28,7 @@ from ..._core._sync_bridge import (
     to_sync_streamed,
     to_sync_streamed_list,
 )
-from ...types import ConversationItem, ConversationItemList, ConversationResource
+from ...types import Conversation, ConversationItem, ConversationItemList
 
 if TYPE_CHECKING:
     from ...types import InputItemParam
@@ -145,14 +145,14 @@ class AsyncItems(AsyncAPIResource):
 
     async def delete(
         self, item_id: str, *, conversation_id: str, **options: Unpack[RequestOptions]
-    ) -> ConversationResource:
+    ) -> Conversation:
         """Delete an item from a conversation with the given IDs."""
         if options:
             reject_unknown_options(options, "AsyncItems.delete")
         return await self._client._request(
             "delete",
             f"/conversations/{path_param(conversation_id, 'conversation_id')}/items/{path_param(item_id, 'item_id')}",
-            cast_to=ConversationResource,
+            cast_to=Conversation,
             options=options,
         )
 

@@ -23,7 +23,7 @@ from ..._core._sync_bridge import (
     to_sync_raw,
     to_sync_streamed,
 )
-from ...types import RealtimeCreateClientSecretResponse
+from ...types import ClientSecretCreateResponse
 
 if TYPE_CHECKING:
     from ...types import (
@@ -54,17 +54,13 @@ class AsyncClientSecrets(AsyncAPIResource):
         | RealtimeTranscriptionSessionCreateRequestGAParam
         | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> RealtimeCreateClientSecretResponse:
+    ) -> ClientSecretCreateResponse:
         """Create a Realtime client secret with an associated session configuration."""
         if options:
             reject_unknown_options(options, "AsyncClientSecrets.create")
         body = strip_not_given({"expires_after": expires_after, "session": session})
         return await self._client._request(
-            "post",
-            "/realtime/client_secrets",
-            cast_to=RealtimeCreateClientSecretResponse,
-            body=body,
-            options=options,
+            "post", "/realtime/client_secrets", cast_to=ClientSecretCreateResponse, body=body, options=options
         )
 
 

@@ -29,7 +29,7 @@ from ..._core._sync_bridge import (
 from ..._core._sync_stream import Stream
 from ...lib.streaming._responses_sync import sync_response_stream_method
 from ...lib.streaming.responses import response_stream_method
-from ...types import CompactResource, Response, ResponseStreamEvent
+from ...types import CompactedResponse, ResponseCustomToolCallOutput, ResponseStreamEvent
 
 if TYPE_CHECKING:
     from ...types import (
@@ -144,7 +144,7 @@ class AsyncResponses(AsyncAPIResource):
         context_management: Iterable[ContextManagementParam] | Omit | None = omit,
         max_output_tokens: int | Omit | None = omit,
         **options: Unpack[RequestOptions],
-    ) -> Response: ...
+    ) -> ResponseCustomToolCallOutput: ...
 
     @overload
     async def create(
@@ -250,7 +250,7 @@ class AsyncResponses(AsyncAPIResource):
         context_management: Iterable[ContextManagementParam] | Omit | None = omit,
         max_output_tokens: int | Omit | None = omit,
         **options: Unpack[RequestOptions],
-    ) -> Response | AsyncStream[ResponseStreamEvent]: ...
+    ) -> ResponseCustomToolCallOutput | AsyncStream[ResponseStreamEvent]: ...
 
     async def create(
         self,
@@ -302,7 +302,7 @@ class AsyncResponses(AsyncAPIResource):
         context_management: Iterable[ContextManagementParam] | Omit | None = omit,
         max_output_tokens: int | Omit | None = omit,
         **options: Unpack[RequestOptions],
-    ) -> Response | AsyncStream[ResponseStreamEvent]:
+    ) -> ResponseCustomToolCallOutput | AsyncStream[ResponseStreamEvent]:
         """Creates a model response. Provide [text](/docs/guides/text) or [image](/docs/guides/images) inputs to generate [text](/docs/guides/text) or [JSON](/docs/guides/structured-outputs) outputs. Have the model call your own [custom code](/docs/guides/function-calling) or use built-in [tools](/docs/guides/tools) like [web search](/docs/guides/tools-web-search) or [file search](/docs/guides/tools-file-search) to use your own data as input for the model's response."""
         if options:
             reject_unknown_options(options, "AsyncResponses.create")
@@ -344,7 +344,7 @@ class AsyncResponses(AsyncAPIResource):
         return await self._client._request(
             "post",
             "/responses",
-            cast_to=Response,
+            cast_to=ResponseCustomToolCallOutput,
             body=body,
             options=options,
             stream_cls=_RESPONSE_STREAM_EVENT_STREAM if stream else None,
@@ -372,7 +372,7 @@ class AsyncResponses(AsyncAPIResource):
         starting_after: int | Omit = omit,
         include_obfuscation: bool | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> Response: ...
+    ) -> ResponseCustomToolCallOutput: ...
 
     @overload
     async def retrieve(
@@ -420,7 +420,7 @@ class AsyncResponses(AsyncAPIResource):
         starting_after: int | Omit = omit,
         include_obfuscation: bool | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> Response | AsyncStream[ResponseStreamEvent]: ...
+    ) -> ResponseCustomToolCallOutput | AsyncStream[ResponseStreamEvent]: ...
 
     async def retrieve(
         self,
@@ -443,14 +443,14 @@ class AsyncResponses(AsyncAPIResource):
         starting_after: int | Omit = omit,
         include_obfuscation: bool | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> Response | AsyncStream[ResponseStreamEvent]:
+    ) -> ResponseCustomToolCallOutput | AsyncStream[ResponseStreamEvent]:
         """Retrieves a model response with the given ID."""
         if options:
             reject_unknown_options(options, "AsyncResponses.retrieve")
         return await self._client._request(
             "get",
             f"/responses/{path_param(response_id, 'response_id')}",
-            cast_to=Response,
+            cast_to=ResponseCustomToolCallOutput,
             query=strip_not_given(
                 {
                     "include": include,
@@ -471,14 +471,16 @@ class AsyncResponses(AsyncAPIResource):
             "delete", f"/responses/{path_param(response_id, 'response_id')}", cast_to=None, options=options
         )
 
-    async def cancel(self, response_id: str, **options: Unpack[RequestOptions]) -> Response:
+    async def cancel(
+        self, response_id: str, **options: Unpack[RequestOptions]
+    ) -> ResponseCustomToolCallOutput:
         """Cancels a model response with the given ID. Only responses created with the `background` parameter set to `true` can be cancelled. [Learn more](/docs/guides/background)."""
         if options:
             reject_unknown_options(options, "AsyncResponses.cancel")
         return await self._client._request(
             "post",
             f"/responses/{path_param(response_id, 'response_id')}/cancel",
-            cast_to=Response,
+            cast_to=ResponseCustomToolCallOutput,
             options=options,
         )
 
@@ -494,7 +496,7 @@ class AsyncResponses(AsyncAPIResource):
         prompt_cache_options: PromptCacheOptionsParam | Omit | None = omit,
         service_tier: Literal["auto", "default", "fast", "flex", "priority"] | Omit | None = omit,
         **options: Unpack[RequestOptions],
-    ) -> CompactResource:
+    ) -> CompactedResponse:
         """Compact a conversation. Returns a compacted response object."""
         if options:
             reject_unknown_options(options, "AsyncResponses.compact")
@@ -511,7 +513,7 @@ class AsyncResponses(AsyncAPIResource):
             }
         )
         return await self._client._request(
-            "post", "/responses/compact", cast_to=CompactResource, body=body, options=options
+            "post", "/responses/compact", cast_to=CompactedResponse, body=body, options=options
         )
 
     stream = response_stream_method  # hand-written: trio_openai/lib/streaming/responses.py
@@ -633,7 +635,7 @@ class Responses(SyncAPIResource[AsyncResponses]):
         context_management: Iterable[ContextManagementParam] | Omit | None = omit,
         max_output_tokens: int | Omit | None = omit,
         **options: Unpack[RequestOptions],
-    ) -> Response: ...
+    ) -> ResponseCustomToolCallOutput: ...
 
     @overload
     def create(
@@ -739,7 +741,7 @@ class Responses(SyncAPIResource[AsyncResponses]):
         context_management: Iterable[ContextManagementParam] | Omit | None = omit,
         max_output_tokens: int | Omit | None = omit,
         **options: Unpack[RequestOptions],
-    ) -> Response | Stream[ResponseStreamEvent]: ...
+    ) -> ResponseCustomToolCallOutput | Stream[ResponseStreamEvent]: ...
 
     def create(
         self,
@@ -791,7 +793,7 @@ class Responses(SyncAPIResource[AsyncResponses]):
         context_management: Iterable[ContextManagementParam] | Omit | None = omit,
         max_output_tokens: int | Omit | None = omit,
         **options: Unpack[RequestOptions],
-    ) -> Response | Stream[ResponseStreamEvent]:
+    ) -> ResponseCustomToolCallOutput | Stream[ResponseStreamEvent]:
         """Creates a model response. Provide [text](/docs/guides/text) or [image](/docs/guides/images) inputs to generate [text](/docs/guides/text) or [JSON](/docs/guides/structured-outputs) outputs. Have the model call your own [custom code](/docs/guides/function-calling) or use built-in [tools](/docs/guides/tools) like [web search](/docs/guides/tools-web-search) or [file search](/docs/guides/tools-file-search) to use your own data as input for the model's response."""
         return sync_call(
             self,
@@ -852,7 +854,7 @@ class Responses(SyncAPIResource[AsyncResponses]):
         starting_after: int | Omit = omit,
         include_obfuscation: bool | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> Response: ...
+    ) -> ResponseCustomToolCallOutput: ...
 
     @overload
     def retrieve(
@@ -900,7 +902,7 @@ class Responses(SyncAPIResource[AsyncResponses]):
         starting_after: int | Omit = omit,
         include_obfuscation: bool | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> Response | Stream[ResponseStreamEvent]: ...
+    ) -> ResponseCustomToolCallOutput | Stream[ResponseStreamEvent]: ...
 
     def retrieve(
         self,
@@ -923,7 +925,7 @@ class Responses(SyncAPIResource[AsyncResponses]):
         starting_after: int | Omit = omit,
         include_obfuscation: bool | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> Response | Stream[ResponseStreamEvent]:
+    ) -> ResponseCustomToolCallOutput | Stream[ResponseStreamEvent]:
         """Retrieves a model response with the given ID."""
         return sync_call(
             self,

@@ -28,7 +28,7 @@ from ...._core._sync_bridge import (
     to_sync_streamed,
     to_sync_streamed_list,
 )
-from ....types import Certificate, DeleteCertificateResponse, OrganizationCertificate
+from ....types import Certificate, CertificateActivateResponse, CertificateDeleteResponse
 
 __all__ = ["AsyncCertificates", "Certificates"]
 
@@ -95,40 +95,42 @@ class AsyncCertificates(AsyncAPIResource):
         after: str | Omit = omit,
         order: Literal["asc", "desc"] | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> AsyncPaginator[OrganizationCertificate, AsyncConversationCursorPage[OrganizationCertificate]]:
+    ) -> AsyncPaginator[
+        CertificateActivateResponse, AsyncConversationCursorPage[CertificateActivateResponse]
+    ]:
         """List uploaded certificates for this organization."""
         if options:
             reject_unknown_options(options, "AsyncCertificates.list")
         return self._client._get_api_list(
             "/organization/certificates",
-            page=AsyncConversationCursorPage[OrganizationCertificate],
+            page=AsyncConversationCursorPage[CertificateActivateResponse],
             query=strip_not_given({"limit": limit, "after": after, "order": order}),
             options=options,
         )
 
     async def delete(
         self, certificate_id: str, **options: Unpack[RequestOptions]
-    ) -> DeleteCertificateResponse:
+    ) -> CertificateDeleteResponse:
         """Delete a certificate from the organization."""
         if options:
             reject_unknown_options(options, "AsyncCertificates.delete")
         return await self._client._request(
             "delete",
             f"/organization/certificates/{path_param(certificate_id, 'certificate_id')}",
-            cast_to=DeleteCertificateResponse,
+            cast_to=CertificateDeleteResponse,
             options=options,
         )
 
     def activate(
         self, *, certificate_ids: Iterable[str], **options: Unpack[RequestOptions]
-    ) -> AsyncPaginator[OrganizationCertificate, AsyncPage[OrganizationCertificate]]:
+    ) -> AsyncPaginator[CertificateActivateResponse, AsyncPage[CertificateActivateResponse]]:
         """Activate certificates at the organization level."""
         if options:
             reject_unknown_options(options, "AsyncCertificates.activate")
         body = strip_not_given({"certificate_ids": certificate_ids})
         return self._client._get_api_list(
             "/organization/certificates/activate",
-            page=AsyncPage[OrganizationCertificate],
+            page=AsyncPage[CertificateActivateResponse],
             method="post",
             body=body,
             options=options,
@@ -136,14 +138,14 @@ class AsyncCertificates(AsyncAPIResource):
 
     def deactivate(
         self, *, certificate_ids: Iterable[str], **options: Unpack[RequestOptions]
-    ) -> AsyncPaginator[OrganizationCertificate, AsyncPage[OrganizationCertificate]]:
+    ) -> AsyncPaginator[CertificateActivateResponse, AsyncPage[CertificateActivateResponse]]:
         """Deactivate certificates at the organization level."""
         if options:
             reject_unknown_options(options, "AsyncCertificates.deactivate")
         body = strip_not_given({"certificate_ids": certificate_ids})
         return self._client._get_api_list(
             "/organization/certificates/deactivate",
-            page=AsyncPage[OrganizationCertificate],
+            page=AsyncPage[CertificateActivateResponse],
             method="post",
             body=body,
             options=options,

@@ -27,7 +27,7 @@ from ...._core._sync_bridge import (
     to_sync_streamed,
     to_sync_streamed_list,
 )
-from ....types import OrganizationSpendAlert, OrganizationSpendAlertDeletedResource
+from ....types import OrganizationSpendAlert, OrganizationSpendAlertDeleted
 
 if TYPE_CHECKING:
     from ....types import SpendAlertNotificationChannelParam
@@ -129,16 +129,14 @@ class AsyncSpendAlerts(AsyncAPIResource):
             options=options,
         )
 
-    async def delete(
-        self, alert_id: str, **options: Unpack[RequestOptions]
-    ) -> OrganizationSpendAlertDeletedResource:
+    async def delete(self, alert_id: str, **options: Unpack[RequestOptions]) -> OrganizationSpendAlertDeleted:
         """Deletes an organization spend alert."""
         if options:
             reject_unknown_options(options, "AsyncSpendAlerts.delete")
         return await self._client._request(
             "delete",
             f"/organization/spend_alerts/{path_param(alert_id, 'alert_id')}",
-            cast_to=OrganizationSpendAlertDeletedResource,
+            cast_to=OrganizationSpendAlertDeleted,
             options=options,
         )
 

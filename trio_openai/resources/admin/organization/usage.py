@@ -24,7 +24,7 @@ from ...._core._sync_bridge import (
     to_sync_raw,
     to_sync_streamed,
 )
-from ....types import UsageResponse
+from ....types import UsageAudioSpeechesResponse
 
 __all__ = ["AsyncUsage", "Usage"]
 
@@ -52,14 +52,14 @@ class AsyncUsage(AsyncAPIResource):
         limit: int | Omit = omit,
         page: str | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> UsageResponse:
+    ) -> UsageAudioSpeechesResponse:
         """Get costs details for the organization."""
         if options:
             reject_unknown_options(options, "AsyncUsage.costs")
         return await self._client._request(
             "get",
             "/organization/costs",
-            cast_to=UsageResponse,
+            cast_to=UsageAudioSpeechesResponse,
             query=strip_not_given(
                 {
                     "start_time": start_time,
@@ -89,14 +89,14 @@ class AsyncUsage(AsyncAPIResource):
         limit: int | Omit = omit,
         page: str | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> UsageResponse:
+    ) -> UsageAudioSpeechesResponse:
         """Get audio speeches usage details for the organization."""
         if options:
             reject_unknown_options(options, "AsyncUsage.audio_speeches")
         return await self._client._request(
             "get",
             "/organization/usage/audio_speeches",
-            cast_to=UsageResponse,
+            cast_to=UsageAudioSpeechesResponse,
             query=strip_not_given(
                 {
                     "start_time": start_time,
@@ -128,14 +128,14 @@ class AsyncUsage(AsyncAPIResource):
         limit: int | Omit = omit,
         page: str | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> UsageResponse:
+    ) -> UsageAudioSpeechesResponse:
         """Get audio transcriptions usage details for the organization."""
         if options:
             reject_unknown_options(options, "AsyncUsage.audio_transcriptions")
         return await self._client._request(
             "get",
             "/organization/usage/audio_transcriptions",
-            cast_to=UsageResponse,
+            cast_to=UsageAudioSpeechesResponse,
             query=strip_not_given(
                 {
                     "start_time": start_time,
@@ -164,14 +164,14 @@ class AsyncUsage(AsyncAPIResource):
         limit: int | Omit = omit,
         page: str | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> UsageResponse:
+    ) -> UsageAudioSpeechesResponse:
         """Get code interpreter sessions usage details for the organization."""
         if options:
             reject_unknown_options(options, "AsyncUsage.code_interpreter_sessions")
         return await self._client._request(
             "get",
             "/organization/usage/code_interpreter_sessions",
-            cast_to=UsageResponse,
+            cast_to=UsageAudioSpeechesResponse,
             query=strip_not_given(
                 {
                     "start_time": start_time,
@@ -202,14 +202,14 @@ class AsyncUsage(AsyncAPIResource):
         limit: int | Omit = omit,
         page: str | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> UsageResponse:
+    ) -> UsageAudioSpeechesResponse:
         """Get completions usage details for the organization."""
         if options:
             reject_unknown_options(options, "AsyncUsage.completions")
         return await self._client._request(
             "get",
             "/organization/usage/completions",
-            cast_to=UsageResponse,
+            cast_to=UsageAudioSpeechesResponse,
             query=strip_not_given(
                 {
                     "start_time": start_time,
@@ -242,14 +242,14 @@ class AsyncUsage(AsyncAPIResource):
         limit: int | Omit = omit,
         page: str | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> UsageResponse:
+    ) -> UsageAudioSpeechesResponse:
         """Get embeddings usage details for the organization."""
         if options:
             reject_unknown_options(options, "AsyncUsage.embeddings")
         return await self._client._request(
             "get",
             "/organization/usage/embeddings",
-            cast_to=UsageResponse,
+            cast_to=UsageAudioSpeechesResponse,
             query=strip_not_given(
                 {
                     "start_time": start_time,
@@ -281,14 +281,14 @@ class AsyncUsage(AsyncAPIResource):
         limit: int | Omit = omit,
         page: str | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> UsageResponse:
+    ) -> UsageAudioSpeechesResponse:
         """Get file search calls usage details for the organization."""
         if options:
             reject_unknown_options(options, "AsyncUsage.file_search_calls")
         return await self._client._request(
             "get",
             "/organization/usage/file_search_calls",
-            cast_to=UsageResponse,
+            cast_to=UsageAudioSpeechesResponse,
             query=strip_not_given(
                 {
                     "start_time": start_time,
@@ -323,14 +323,14 @@ class AsyncUsage(AsyncAPIResource):
         limit: int | Omit = omit,
         page: str | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> UsageResponse:
+    ) -> UsageAudioSpeechesResponse:
         """Get images usage details for the organization."""
         if options:
             reject_unknown_options(options, "AsyncUsage.images")
         return await self._client._request(
             "get",
             "/organization/usage/images",
-            cast_to=UsageResponse,
+            cast_to=UsageAudioSpeechesResponse,
             query=strip_not_given(
                 {
                     "start_time": start_time,
@@ -364,14 +364,14 @@ class AsyncUsage(AsyncAPIResource):
         limit: int | Omit = omit,
         page: str | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> UsageResponse:
+    ) -> UsageAudioSpeechesResponse:
         """Get moderations usage details for the organization."""
         if options:
             reject_unknown_options(options, "AsyncUsage.moderations")
         return await self._client._request(
             "get",
             "/organization/usage/moderations",
-            cast_to=UsageResponse,
+            cast_to=UsageAudioSpeechesResponse,
             query=strip_not_given(
                 {
                     "start_time": start_time,
@@ -400,14 +400,14 @@ class AsyncUsage(AsyncAPIResource):
         limit: int | Omit = omit,
         page: str | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> UsageResponse:
+    ) -> UsageAudioSpeechesResponse:
         """Get vector stores usage details for the organization."""
         if options:
             reject_unknown_options(options, "AsyncUsage.vector_stores")
         return await self._client._request(
             "get",
             "/organization/usage/vector_stores",
-            cast_to=UsageResponse,
+            cast_to=UsageAudioSpeechesResponse,
             query=strip_not_given(
                 {
                     "start_time": start_time,
@@ -438,14 +438,14 @@ class AsyncUsage(AsyncAPIResource):
         limit: int | Omit = omit,
         page: str | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> UsageResponse:
+    ) -> UsageAudioSpeechesResponse:
         """Get web search calls usage details for the organization."""
         if options:
             reject_unknown_options(options, "AsyncUsage.web_search_calls")
         return await self._client._request(
             "get",
             "/organization/usage/web_search_calls",
-            cast_to=UsageResponse,
+            cast_to=UsageAudioSpeechesResponse,
             query=strip_not_given(
                 {
                     "start_time": start_time,

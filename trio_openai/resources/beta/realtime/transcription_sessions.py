@@ -24,7 +24,7 @@ from ...._core._sync_bridge import (
     to_sync_raw,
     to_sync_streamed,
 )
-from ....types import RealtimeTranscriptionSessionCreateResponse
+from ....types import TranscriptionSession
 
 if TYPE_CHECKING:
     from ....types import (
@@ -57,7 +57,7 @@ class AsyncTranscriptionSessions(AsyncAPIResource):
         input_audio_transcription: AudioTranscriptionParam | Omit = omit,
         include: Iterable[Literal["item.input_audio_transcription.logprobs"]] | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> RealtimeTranscriptionSessionCreateResponse:
+    ) -> TranscriptionSession:
         """Create an ephemeral API token for use in client-side applications with the Realtime API specifically for realtime transcriptions. Can be configured with the same session parameters as the `transcription_session.update` client event."""
         if options:
             reject_unknown_options(options, "AsyncTranscriptionSessions.create")
@@ -73,7 +73,7 @@ class AsyncTranscriptionSessions(AsyncAPIResource):
         return await self._client._request(
             "post",
             "/realtime/transcription_sessions",
-            cast_to=RealtimeTranscriptionSessionCreateResponse,
+            cast_to=TranscriptionSession,
             body=body,
             headers={"OpenAI-Beta": "assistants=v2"},
             options=options,

@@ -27,7 +27,7 @@ from ...._core._sync_bridge import (
     to_sync_streamed,
 )
 from ...._core._sync_stream import Stream
-from ....types import BetaCompactResource, BetaResponse, BetaResponseStreamEvent
+from ....types import BetaCompactedResponse, BetaResponse, BetaResponseStreamEvent
 
 if TYPE_CHECKING:
     from ....types import (
@@ -530,7 +530,7 @@ class AsyncResponses(AsyncAPIResource):
         prompt_cache_options: BetaPromptCacheOptionsParam | Omit | None = omit,
         service_tier: Literal["auto", "default", "fast", "flex", "priority"] | Omit | None = omit,
         **options: Unpack[RequestOptions],
-    ) -> BetaCompactResource:
+    ) -> BetaCompactedResponse:
         """Compact a conversation. Returns a compacted response object."""
         if options:
             reject_unknown_options(options, "AsyncResponses.compact")
@@ -549,7 +549,7 @@ class AsyncResponses(AsyncAPIResource):
         return await self._client._request(
             "post",
             "/responses/compact",
-            cast_to=BetaCompactResource,
+            cast_to=BetaCompactedResponse,
             query={"beta": "true"},
             body=body,
             headers=cast("dict[str, str]", strip_not_given({"openai-beta": openai_beta})),

@@ -24,7 +24,7 @@ from ...._core._sync_bridge import (
     to_sync_raw,
     to_sync_streamed,
 )
-from ....types import BetaTokenCountsResource
+from ....types import InputTokenCountResponse
 
 if TYPE_CHECKING:
     from ....types import (
@@ -68,7 +68,7 @@ class AsyncInputTokens(AsyncAPIResource):
         tool_choice: BetaToolChoiceParam | Omit | None = omit,
         parallel_tool_calls: bool | Omit | None = omit,
         **options: Unpack[RequestOptions],
-    ) -> BetaTokenCountsResource:
+    ) -> InputTokenCountResponse:
         """Returns input token counts of the request."""
         if options:
             reject_unknown_options(options, "AsyncInputTokens.count")
@@ -91,7 +91,7 @@ class AsyncInputTokens(AsyncAPIResource):
         return await self._client._request(
             "post",
             "/responses/input_tokens",
-            cast_to=BetaTokenCountsResource,
+            cast_to=InputTokenCountResponse,
             query={"beta": "true"},
             body=body,
             headers=cast("dict[str, str]", strip_not_given({"openai-beta": openai_beta})),

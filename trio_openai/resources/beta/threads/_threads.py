@@ -27,7 +27,7 @@ from ...._core._sync_bridge import (
     to_sync_streamed,
 )
 from ...._core._sync_stream import Stream
-from ....types import AssistantStreamEvent, DeleteThreadResponse, RunObject, ThreadObject
+from ....types import AssistantStreamEvent, Run, Thread, ThreadDeleted
 
 if TYPE_CHECKING:
     from ....types import (
@@ -95,7 +95,7 @@ class AsyncThreads(AsyncAPIResource):
         tool_resources: CreateThreadToolResourcesVariant1Param | Omit | None = omit,
         metadata: dict[str, str] | Omit | None = omit,
         **options: Unpack[RequestOptions],
-    ) -> ThreadObject:
+    ) -> Thread:
         """Create a thread."""
         if options:
             reject_unknown_options(options, "AsyncThreads.create")
@@ -103,20 +103,20 @@ class AsyncThreads(AsyncAPIResource):
         return await self._client._request(
             "post",
             "/threads",
-            cast_to=ThreadObject,
+            cast_to=Thread,
             body=body,
             headers={"OpenAI-Beta": "assistants=v2"},
             options=options,
         )
 
-    async def retrieve(self, thread_id: str, **options: Unpack[RequestOptions]) -> ThreadObject:
+    async def retrieve(self, thread_id: str, **options: Unpack[RequestOptions]) -> Thread:
         """Retrieves a thread."""
         if options:
             reject_unknown_options(options, "AsyncThreads.retrieve")
         return await self._client._request(
             "get",
             f"/threads/{path_param(thread_id, 'thread_id')}",
-            cast_to=ThreadObject,
+            cast_to=Thread,
             headers={"OpenAI-Beta": "assistants=v2"},
             options=options,
         )
@@ -128,7 +128,7 @@ class AsyncThreads(AsyncAPIResource):
         tool_resources: ModifyThreadToolResourcesVariant1Param | Omit | None = omit,
         metadata: dict[str, str] | Omit | None = omit,
         **options: Unpack[RequestOptions],
-    ) -> ThreadObject:
+    ) -> Thread:
         """Modifies a thread."""
         if options:
             reject_unknown_options(options, "AsyncThreads.update")
@@ -136,20 +136,20 @@ class AsyncThreads(AsyncAPIResource):
         return await self._client._request(
             "post",
             f"/threads/{path_param(thread_id, 'thread_id')}",
-            cast_to=ThreadObject,
+            cast_to=Thread,
             body=body,
             headers={"OpenAI-Beta": "assistants=v2"},
             options=options,
         )
 
-    async def delete(self, thread_id: str, **options: Unpack[RequestOptions]) -> DeleteThreadResponse:
+    async def delete(self, thread_id: str, **options: Unpack[RequestOptions]) -> ThreadDeleted:
         """Delete a thread."""
         if options:
             reject_unknown_options(options, "AsyncThreads.delete")
         return await self._client._request(
             "delete",
             f"/threads/{path_param(thread_id, 'thread_id')}",
-            cast_to=DeleteThreadResponse,
+            cast_to=ThreadDeleted,
             headers={"OpenAI-Beta": "assistants=v2"},
             options=options,
         )
@@ -219,7 +219,7 @@ class AsyncThreads(AsyncAPIResource):
         parallel_tool_calls: bool | Omit = omit,
         response_format: AssistantsApiResponseFormatOptionParam | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> RunObject: ...
+    ) -> Run: ...
 
     @overload
     async def create_and_run(
@@ -353,7 +353,7 @@ class AsyncThreads(AsyncAPIResource):
         parallel_tool_calls: bool | Omit = omit,
         response_format: AssistantsApiResponseFormatOptionParam | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> RunObject | AsyncStream[AssistantStreamEvent]: ...
+    ) -> Run | AsyncStream[AssistantStreamEvent]: ...
 
     async def create_and_run(
         self,
@@ -419,7 +419,7 @@ class AsyncThreads(AsyncAPIResource):
         parallel_tool_calls: bool | Omit = omit,
         response_format: AssistantsApiResponseFormatOptionParam | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> RunObject | AsyncStream[AssistantStreamEvent]:
+    ) -> Run | AsyncStream[AssistantStreamEvent]:
         """Create a thread and run it in one request."""
         if options:
             reject_unknown_options(options, "AsyncThreads.create_and_run")
@@ -446,7 +446,7 @@ class AsyncThreads(AsyncAPIResource):
         return await self._client._request(
             "post",
             "/threads/runs",
-            cast_to=RunObject,
+            cast_to=Run,
             body=body,
             headers={"OpenAI-Beta": "assistants=v2"},
             options=options,
@@ -589,7 +589,7 @@ class Threads(SyncAPIResource[AsyncThreads]):
         parallel_tool_calls: bool | Omit = omit,
         response_format: AssistantsApiResponseFormatOptionParam | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> RunObject: ...
+    ) -> Run: ...
 
     @overload
     def create_and_run(
@@ -723,7 +723,7 @@ class Threads(SyncAPIResource[AsyncThreads]):
         parallel_tool_calls: bool | Omit = omit,
         response_format: AssistantsApiResponseFormatOptionParam | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> RunObject | Stream[AssistantStreamEvent]: ...
+    ) -> Run | Stream[AssistantStreamEvent]: ...
 
     def create_and_run(
         self,
@@ -789,7 +789,7 @@ class Threads(SyncAPIResource[AsyncThreads]):
         parallel_tool_calls: bool | Omit = omit,
         response_format: AssistantsApiResponseFormatOptionParam | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> RunObject | Stream[AssistantStreamEvent]:
+    ) -> Run | Stream[AssistantStreamEvent]:
         """Create a thread and run it in one request."""
         return sync_call(
             self,

@@ -28,7 +28,7 @@ from ...._core._sync_bridge import (
     to_sync_streamed,
     to_sync_streamed_list,
 )
-from ....types import DeleteMessageResponse, MessageObject
+from ....types import MessageDeleted, MessageObject
 
 if TYPE_CHECKING:
     from ....types import (
@@ -143,14 +143,14 @@ class AsyncMessages(AsyncAPIResource):
 
     async def delete(
         self, message_id: str, *, thread_id: str, **options: Unpack[RequestOptions]
-    ) -> DeleteMessageResponse:
+    ) -> MessageDeleted:
         """Deletes a message."""
         if options:
             reject_unknown_options(options, "AsyncMessages.delete")
         return await self._client._request(
             "delete",
             f"/threads/{path_param(thread_id, 'thread_id')}/messages/{path_param(message_id, 'message_id')}",
-            cast_to=DeleteMessageResponse,
+            cast_to=MessageDeleted,
             headers={"OpenAI-Beta": "assistants=v2"},
             options=options,
         )

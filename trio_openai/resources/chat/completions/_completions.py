@@ -33,7 +33,7 @@ from ...._core._sync_bridge import (
 from ...._core._sync_stream import Stream
 from ....lib.streaming._chat_sync import sync_chat_completion_stream
 from ....lib.streaming.chat import chat_completion_stream
-from ....types import ChatCompletionDeleted, CreateChatCompletionResponse, CreateChatCompletionStreamResponse
+from ....types import ChatCompletion, ChatCompletionChunk, ChatCompletionDeleted
 
 if TYPE_CHECKING:
     from ....types import (
@@ -66,7 +66,7 @@ if TYPE_CHECKING:
 
 __all__ = ["AsyncCompletions", "Completions"]
 
-_CREATE_CHAT_COMPLETION_STREAM_RESPONSE_STREAM = AsyncStream.factory(CreateChatCompletionStreamResponse)
+_CHAT_COMPLETION_CHUNK_STREAM = AsyncStream.factory(ChatCompletionChunk)
 
 
 class AsyncCompletions(AsyncAPIResource):
@@ -133,7 +133,7 @@ class AsyncCompletions(AsyncAPIResource):
         function_call: Literal["none", "auto"] | ChatCompletionFunctionCallOptionParam | Omit = omit,
         functions: Iterable[ChatCompletionFunctionsParam] | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> CreateChatCompletionResponse: ...
+    ) -> ChatCompletion: ...
 
     @overload
     async def create(
@@ -182,7 +182,7 @@ class AsyncCompletions(AsyncAPIResource):
         function_call: Literal["none", "auto"] | ChatCompletionFunctionCallOptionParam | Omit = omit,
         functions: Iterable[ChatCompletionFunctionsParam] | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> AsyncStream[CreateChatCompletionStreamResponse]: ...
+    ) -> AsyncStream[ChatCompletionChunk]: ...
 
     @overload
     async def create(
@@ -231,7 +231,7 @@ class AsyncCompletions(AsyncAPIResource):
         function_call: Literal["none", "auto"] | ChatCompletionFunctionCallOptionParam | Omit = omit,
         functions: Iterable[ChatCompletionFunctionsParam] | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> CreateChatCompletionResponse | AsyncStream[CreateChatCompletionStreamResponse]: ...
+    ) -> ChatCompletion | AsyncStream[ChatCompletionChunk]: ...
 
     async def create(
         self,
@@ -279,7 +279,7 @@ class AsyncCompletions(AsyncAPIResource):
         function_call: Literal["none", "auto"] | ChatCompletionFunctionCallOptionParam | Omit = omit,
         functions: Iterable[ChatCompletionFunctionsParam] | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> CreateChatCompletionResponse | AsyncStream[CreateChatCompletionStreamResponse]:
+    ) -> ChatCompletion | AsyncStream[ChatCompletionChunk]:
         """**Starting a new project?** We recommend trying [Responses](/docs/api-reference/responses) to take advantage of the latest OpenAI platform features. Compare [Chat Completions with Responses](/docs/guides/responses-vs-chat-completions?api-mode=responses)."""
         if options:
             reject_unknown_options(options, "AsyncCompletions.create")
@@ -327,28 +327,26 @@ class AsyncCompletions(AsyncAPIResource):
         return await self._client._request(
             "post",
             "/chat/completions",
-            cast_to=CreateChatCompletionResponse,
+            cast_to=ChatCompletion,
             body=body,
             options=options,
-            stream_cls=_CREATE_CHAT_COMPLETION_STREAM_RESPONSE_STREAM if stream else None,
+            stream_cls=_CHAT_COMPLETION_CHUNK_STREAM if stream else None,
         )
 
-    async def retrieve(
-        self, completion_id: str, **options: Unpack[RequestOptions]
-    ) -> CreateChatCompletionResponse:
+    async def retrieve(self, completion_id: str, **options: Unpack[RequestOptions]) -> ChatCompletion:
         """Get a stored chat completion. Only Chat Completions that have been created with the `store` parameter set to `true` will be returned."""
         if options:
             reject_unknown_options(options, "AsyncCompletions.retrieve")
         return await self._client._request(
             "get",
             f"/chat/completions/{path_param(completion_id, 'completion_id')}",
-            cast_to=CreateChatCompletionResponse,
+            cast_to=ChatCompletion,
             options=options,
         )
 
     async def update(
         self, completion_id: str, *, metadata: dict[str, str] | None, **options: Unpack[RequestOptions]
-    ) -> CreateChatCompletionResponse:
+    ) -> ChatCompletion:
         """Modify a stored chat completion. Only Chat Completions that have been created with the `store` parameter set to `true` can be modified. Currently, the only supported modification is to update the `metadata` field."""
         if options:
             reject_unknown_options(options, "AsyncCompletions.update")
@@ -356,7 +354,7 @@ class AsyncCompletions(AsyncAPIResource):
         return await self._client._request(
             "post",
             f"/chat/completions/{path_param(completion_id, 'completion_id')}",
-            cast_to=CreateChatCompletionResponse,
+            cast_to=ChatCompletion,
             body=body,
             options=options,
         )
@@ -370,13 +368,13 @@ class AsyncCompletions(AsyncAPIResource):
         limit: int | Omit = omit,
         order: Literal["asc", "desc"] | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> AsyncPaginator[CreateChatCompletionResponse, AsyncCursorPage[CreateChatCompletionResponse]]:
+    ) -> AsyncPaginator[ChatCompletion, AsyncCursorPage[ChatCompletion]]:
         """List stored Chat Completions. Only Chat Completions that have been stored with the `store` parameter set to `true` will be returned."""
         if options:
             reject_unknown_options(options, "AsyncCompletions.list")
         return self._client._get_api_list(
             "/chat/completions",
-            page=AsyncCursorPage[CreateChatCompletionResponse],
+            page=AsyncCursorPage[ChatCompletion],
             query=strip_not_given(
                 {"model": model, "metadata": metadata, "after": after, "limit": limit, "order": order}
             ),
@@ -491,7 +489,7 @@ class Completions(SyncAPIResource[AsyncCompletions]):
         function_call: Literal["none", "auto"] | ChatCompletionFunctionCallOptionParam | Omit = omit,
         functions: Iterable[ChatCompletionFunctionsParam] | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> CreateChatCompletionResponse: ...
+    ) -> ChatCompletion: ...
 
     @overload
     def create(
@@ -540,7 +538,7 @@ class Completions(SyncAPIResource[AsyncCompletions]):
         function_call: Literal["none", "auto"] | ChatCompletionFunctionCallOptionParam | Omit = omit,
         functions: Iterable[ChatCompletionFunctionsParam] | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> Stream[CreateChatCompletionStreamResponse]: ...
+    ) -> Stream[ChatCompletionChunk]: ...
 
     @overload
     def create(
@@ -589,7 +587,7 @@ class Completions(SyncAPIResource[AsyncCompletions]):
         function_call: Literal["none", "auto"] | ChatCompletionFunctionCallOptionParam | Omit = omit,
         functions: Iterable[ChatCompletionFunctionsParam] | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> CreateChatCompletionResponse | Stream[CreateChatCompletionStreamResponse]: ...
+    ) -> ChatCompletion | Stream[ChatCompletionChunk]: ...
 
     def create(
         self,
@@ -637,7 +635,7 @@ class Completions(SyncAPIResource[AsyncCompletions]):
         function_call: Literal["none", "auto"] | ChatCompletionFunctionCallOptionParam | Omit = omit,
         functions: Iterable[ChatCompletionFunctionsParam] | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> CreateChatCompletionResponse | Stream[CreateChatCompletionStreamResponse]:
+    ) -> ChatCompletion | Stream[ChatCompletionChunk]:
         """**Starting a new project?** We recommend trying [Responses](/docs/api-reference/responses) to take advantage of the latest OpenAI platform features. Compare [Chat Completions with Responses](/docs/guides/responses-vs-chat-completions?api-mode=responses)."""
         return sync_call(
             self,

@@ -27,7 +27,7 @@ from ...._core._sync_bridge import (
     to_sync_streamed,
     to_sync_streamed_list,
 )
-from ....types import ContainerFileResource
+from ....types import FileCreateResponse
 
 if TYPE_CHECKING:
     from ...._core._request import FileTypes
@@ -67,7 +67,7 @@ class AsyncFiles(AsyncAPIResource):
         file_id: str | Omit = omit,
         file: FileTypes | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> ContainerFileResource:
+    ) -> FileCreateResponse:
         """Create a Container File"""
         if options:
             reject_unknown_options(options, "AsyncFiles.create")
@@ -75,7 +75,7 @@ class AsyncFiles(AsyncAPIResource):
         return await self._client._request(
             "post",
             f"/containers/{path_param(container_id, 'container_id')}/files",
-            cast_to=ContainerFileResource,
+            cast_to=FileCreateResponse,
             body=body,
             multipart=True,
             options=options,
@@ -83,14 +83,14 @@ class AsyncFiles(AsyncAPIResource):
 
     async def retrieve(
         self, file_id: str, *, container_id: str, **options: Unpack[RequestOptions]
-    ) -> ContainerFileResource:
+    ) -> FileCreateResponse:
         """Retrieve Container File"""
         if options:
             reject_unknown_options(options, "AsyncFiles.retrieve")
         return await self._client._request(
             "get",
             f"/containers/{path_param(container_id, 'container_id')}/files/{path_param(file_id, 'file_id')}",
-            cast_to=ContainerFileResource,
+            cast_to=FileCreateResponse,
             options=options,
         )
 
@@ -102,13 +102,13 @@ class AsyncFiles(AsyncAPIResource):
         order: Literal["asc", "desc"] | Omit = omit,
         after: str | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> AsyncPaginator[ContainerFileResource, AsyncCursorPage[ContainerFileResource]]:
+    ) -> AsyncPaginator[FileCreateResponse, AsyncCursorPage[FileCreateResponse]]:
         """List Container files"""
         if options:
             reject_unknown_options(options, "AsyncFiles.list")
         return self._client._get_api_list(
             f"/containers/{path_param(container_id, 'container_id')}/files",
-            page=AsyncCursorPage[ContainerFileResource],
+            page=AsyncCursorPage[FileCreateResponse],
             query=strip_not_given({"limit": limit, "order": order, "after": after}),
             options=options,
         )

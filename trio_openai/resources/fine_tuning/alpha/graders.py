@@ -23,7 +23,7 @@ from ...._core._sync_bridge import (
     to_sync_raw,
     to_sync_streamed,
 )
-from ....types import RunGraderResponse, ValidateGraderResponse
+from ....types import GraderRunResponse, GraderValidateResponse
 
 if TYPE_CHECKING:
     from ....types import (
@@ -59,13 +59,13 @@ class AsyncGraders(AsyncAPIResource):
         model_sample: str,
         item: dict[str, object] | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> RunGraderResponse:
+    ) -> GraderRunResponse:
         """Run a grader."""
         if options:
             reject_unknown_options(options, "AsyncGraders.run")
         body = strip_not_given({"grader": grader, "model_sample": model_sample, "item": item})
         return await self._client._request(
-            "post", "/fine_tuning/alpha/graders/run", cast_to=RunGraderResponse, body=body, options=options
+            "post", "/fine_tuning/alpha/graders/run", cast_to=GraderRunResponse, body=body, options=options
         )
 
     async def validate(
@@ -77,7 +77,7 @@ class AsyncGraders(AsyncAPIResource):
         | GraderScoreModelParam
         | GraderMultiParam,
         **options: Unpack[RequestOptions],
-    ) -> ValidateGraderResponse:
+    ) -> GraderValidateResponse:
         """Validate a grader."""
         if options:
             reject_unknown_options(options, "AsyncGraders.validate")
@@ -85,7 +85,7 @@ class AsyncGraders(AsyncAPIResource):
         return await self._client._request(
             "post",
             "/fine_tuning/alpha/graders/validate",
-            cast_to=ValidateGraderResponse,
+            cast_to=GraderValidateResponse,
             body=body,
             options=options,
         )

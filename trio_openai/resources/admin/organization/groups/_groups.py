@@ -27,7 +27,7 @@ from ....._core._sync_bridge import (
     to_sync_streamed,
     to_sync_streamed_list,
 )
-from .....types import GroupDeletedResource, GroupResourceWithSuccess, GroupResponse
+from .....types import GroupDeleteResponse, GroupResponse, GroupUpdateResponse
 
 if TYPE_CHECKING:
     from .roles import (
@@ -95,7 +95,7 @@ class AsyncGroups(AsyncAPIResource):
 
     async def update(
         self, group_id: str, *, name: str, **options: Unpack[RequestOptions]
-    ) -> GroupResourceWithSuccess:
+    ) -> GroupUpdateResponse:
         """Updates a group's information."""
         if options:
             reject_unknown_options(options, "AsyncGroups.update")
@@ -103,7 +103,7 @@ class AsyncGroups(AsyncAPIResource):
         return await self._client._request(
             "post",
             f"/organization/groups/{path_param(group_id, 'group_id')}",
-            cast_to=GroupResourceWithSuccess,
+            cast_to=GroupUpdateResponse,
             body=body,
             options=options,
         )
@@ -126,14 +126,14 @@ class AsyncGroups(AsyncAPIResource):
             options=options,
         )
 
-    async def delete(self, group_id: str, **options: Unpack[RequestOptions]) -> GroupDeletedResource:
+    async def delete(self, group_id: str, **options: Unpack[RequestOptions]) -> GroupDeleteResponse:
         """Deletes a group from the organization."""
         if options:
             reject_unknown_options(options, "AsyncGroups.delete")
         return await self._client._request(
             "delete",
             f"/organization/groups/{path_param(group_id, 'group_id')}",
-            cast_to=GroupDeletedResource,
+            cast_to=GroupDeleteResponse,
             options=options,
         )
 

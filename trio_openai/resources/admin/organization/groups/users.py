@@ -27,7 +27,12 @@ from ....._core._sync_bridge import (
     to_sync_streamed,
     to_sync_streamed_list,
 )
-from .....types import GroupMemberUser, GroupUser, GroupUserAssignment, GroupUserDeletedResource
+from .....types import (
+    GroupUserDeletedResource,
+    OrganizationGroupUser,
+    UserCreateResponse,
+    UserRetrieveResponse,
+)
 
 __all__ = ["AsyncUsers", "Users"]
 
@@ -45,7 +50,7 @@ class AsyncUsers(AsyncAPIResource):
 
     async def create(
         self, group_id: str, *, user_id: str, **options: Unpack[RequestOptions]
-    ) -> GroupUserAssignment:
+    ) -> UserCreateResponse:
         """Adds a user to a group."""
         if options:
             reject_unknown_options(options, "AsyncUsers.create")
@@ -53,21 +58,21 @@ class AsyncUsers(AsyncAPIResource):
         return await self._client._request(
             "post",
             f"/organization/groups/{path_param(group_id, 'group_id')}/users",
-            cast_to=GroupUserAssignment,
+            cast_to=UserCreateResponse,
             body=body,
             options=options,
         )
 
     async def retrieve(
         self, user_id: str, *, group_id: str, **options: Unpack[RequestOptions]
-    ) -> GroupMemberUser:
+    ) -> UserRetrieveResponse:
         """Retrieves a user in a group."""
         if options:
             reject_unknown_options(options, "AsyncUsers.retrieve")
         return await self._client._request(
             "get",
             f"/organization/groups/{path_param(group_id, 'group_id')}/users/{path_param(user_id, 'user_id')}",
-            cast_to=GroupMemberUser,
+            cast_to=UserRetrieveResponse,
             options=options,
         )
 
@@ -79,13 +84,13 @@ class AsyncUsers(AsyncAPIResource):
         after: str | Omit = omit,
         order: Literal["asc", "desc"] | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> AsyncPaginator[GroupUser, AsyncNextCursorPage[GroupUser]]:
+    ) -> AsyncPaginator[OrganizationGroupUser, AsyncNextCursorPage[OrganizationGroupUser]]:
         """Lists the users assigned to a group."""
         if options:
             reject_unknown_options(options, "AsyncUsers.list")
         return self._client._get_api_list(
             f"/organization/groups/{path_param(group_id, 'group_id')}/users",
-            page=AsyncNextCursorPage[GroupUser],
+            page=AsyncNextCursorPage[OrganizationGroupUser],
             query=strip_not_given({"limit": limit, "after": after, "order": order}),
             options=options,
         )

@@ -24,7 +24,7 @@ from ....._core._sync_bridge import (
     to_sync_raw,
     to_sync_streamed,
 )
-from .....types import ProjectModelPermissions, ProjectModelPermissionsDeleteResponse
+from .....types import ProjectModelPermissions, ProjectModelPermissionsDeleted
 
 __all__ = ["AsyncModelPermissions", "ModelPermissions"]
 
@@ -73,14 +73,14 @@ class AsyncModelPermissions(AsyncAPIResource):
 
     async def delete(
         self, project_id: str, **options: Unpack[RequestOptions]
-    ) -> ProjectModelPermissionsDeleteResponse:
+    ) -> ProjectModelPermissionsDeleted:
         """Deletes model permissions for a project."""
         if options:
             reject_unknown_options(options, "AsyncModelPermissions.delete")
         return await self._client._request(
             "delete",
             f"/organization/projects/{path_param(project_id, 'project_id')}/model_permissions",
-            cast_to=ProjectModelPermissionsDeleteResponse,
+            cast_to=ProjectModelPermissionsDeleted,
             options=options,
         )
 

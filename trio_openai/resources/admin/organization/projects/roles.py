@@ -28,7 +28,7 @@ from ....._core._sync_bridge import (
     to_sync_streamed,
     to_sync_streamed_list,
 )
-from .....types import Role, RoleDeletedResource
+from .....types import Role, RoleDeleteResponse
 
 __all__ = ["AsyncRoles", "Roles"]
 
@@ -123,14 +123,14 @@ class AsyncRoles(AsyncAPIResource):
 
     async def delete(
         self, role_id: str, *, project_id: str, **options: Unpack[RequestOptions]
-    ) -> RoleDeletedResource:
+    ) -> RoleDeleteResponse:
         """Deletes a custom role from a project."""
         if options:
             reject_unknown_options(options, "AsyncRoles.delete")
         return await self._client._request(
             "delete",
             f"/projects/{path_param(project_id, 'project_id')}/roles/{path_param(role_id, 'role_id')}",
-            cast_to=RoleDeletedResource,
+            cast_to=RoleDeleteResponse,
             options=options,
         )
 

@@ -27,7 +27,7 @@ from ....._core._sync_bridge import (
     to_sync_streamed,
     to_sync_streamed_list,
 )
-from .....types import ProjectSpendAlert, ProjectSpendAlertDeletedResource
+from .....types import ProjectSpendAlert, ProjectSpendAlertDeleted
 
 if TYPE_CHECKING:
     from .....types import SpendAlertNotificationChannelParam
@@ -140,14 +140,14 @@ class AsyncSpendAlerts(AsyncAPIResource):
 
     async def delete(
         self, alert_id: str, *, project_id: str, **options: Unpack[RequestOptions]
-    ) -> ProjectSpendAlertDeletedResource:
+    ) -> ProjectSpendAlertDeleted:
         """Deletes a project spend alert."""
         if options:
             reject_unknown_options(options, "AsyncSpendAlerts.delete")
         return await self._client._request(
             "delete",
             f"/organization/projects/{path_param(project_id, 'project_id')}/spend_alerts/{path_param(alert_id, 'alert_id')}",
-            cast_to=ProjectSpendAlertDeletedResource,
+            cast_to=ProjectSpendAlertDeleted,
             options=options,
         )
 

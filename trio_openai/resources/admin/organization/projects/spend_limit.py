@@ -23,7 +23,7 @@ from ....._core._sync_bridge import (
     to_sync_raw,
     to_sync_streamed,
 )
-from .....types import ProjectSpendLimitDeletedResource, ProjectSpendLimitResource
+from .....types import ProjectSpendLimit, ProjectSpendLimitDeleted
 
 __all__ = ["AsyncSpendLimit", "SpendLimit"]
 
@@ -39,14 +39,14 @@ class AsyncSpendLimit(AsyncAPIResource):
     def with_streaming_response(self) -> AsyncSpendLimitWithStreamingResponse:
         return AsyncSpendLimitWithStreamingResponse(self)
 
-    async def retrieve(self, project_id: str, **options: Unpack[RequestOptions]) -> ProjectSpendLimitResource:
+    async def retrieve(self, project_id: str, **options: Unpack[RequestOptions]) -> ProjectSpendLimit:
         """Get a project's hard spend limit."""
         if options:
             reject_unknown_options(options, "AsyncSpendLimit.retrieve")
         return await self._client._request(
             "get",
             f"/organization/projects/{path_param(project_id, 'project_id')}/spend_limit",
-            cast_to=ProjectSpendLimitResource,
+            cast_to=ProjectSpendLimit,
             options=options,
         )
 
@@ -58,7 +58,7 @@ class AsyncSpendLimit(AsyncAPIResource):
         currency: Literal["USD"],
         interval: Literal["month"],
         **options: Unpack[RequestOptions],
-    ) -> ProjectSpendLimitResource:
+    ) -> ProjectSpendLimit:
         """Create or replace a project's hard spend limit."""
         if options:
             reject_unknown_options(options, "AsyncSpendLimit.update")
@@ -68,21 +68,19 @@ class AsyncSpendLimit(AsyncAPIResource):
         return await self._client._request(
             "post",
             f"/organization/projects/{path_param(project_id, 'project_id')}/spend_limit",
-            cast_to=ProjectSpendLimitResource,
+            cast_to=ProjectSpendLimit,
             body=body,
             options=options,
         )
 
-    async def delete(
-        self, project_id: str, **options: Unpack[RequestOptions]
-    ) -> ProjectSpendLimitDeletedResource:
+    async def delete(self, project_id: str, **options: Unpack[RequestOptions]) -> ProjectSpendLimitDeleted:
         """Delete a project's hard spend limit."""
         if options:
             reject_unknown_options(options, "AsyncSpendLimit.delete")
         return await self._client._request(
             "delete",
             f"/organization/projects/{path_param(project_id, 'project_id')}/spend_limit",
-            cast_to=ProjectSpendLimitDeletedResource,
+            cast_to=ProjectSpendLimitDeleted,
             options=options,
         )
 

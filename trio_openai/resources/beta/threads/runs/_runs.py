@@ -32,7 +32,7 @@ from ....._core._sync_bridge import (
 )
 from ....._core._sync_stream import Stream
 from .....lib._polling import runs_create_and_poll, runs_poll, runs_submit_tool_outputs_and_poll
-from .....types import AssistantStreamEvent, RunObject
+from .....types import AssistantStreamEvent, Run
 
 if TYPE_CHECKING:
     from .....types import (
@@ -150,7 +150,7 @@ class AsyncRuns(AsyncAPIResource):
         parallel_tool_calls: bool | Omit = omit,
         response_format: AssistantsApiResponseFormatOptionParam | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> RunObject: ...
+    ) -> Run: ...
 
     @overload
     async def create(
@@ -302,7 +302,7 @@ class AsyncRuns(AsyncAPIResource):
         parallel_tool_calls: bool | Omit = omit,
         response_format: AssistantsApiResponseFormatOptionParam | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> RunObject | AsyncStream[AssistantStreamEvent]: ...
+    ) -> Run | AsyncStream[AssistantStreamEvent]: ...
 
     async def create(
         self,
@@ -377,7 +377,7 @@ class AsyncRuns(AsyncAPIResource):
         parallel_tool_calls: bool | Omit = omit,
         response_format: AssistantsApiResponseFormatOptionParam | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> RunObject | AsyncStream[AssistantStreamEvent]:
+    ) -> Run | AsyncStream[AssistantStreamEvent]:
         """Create a run."""
         if options:
             reject_unknown_options(options, "AsyncRuns.create")
@@ -405,7 +405,7 @@ class AsyncRuns(AsyncAPIResource):
         return await self._client._request(
             "post",
             f"/threads/{path_param(thread_id, 'thread_id')}/runs",
-            cast_to=RunObject,
+            cast_to=Run,
             query=strip_not_given({"include": include}),
             body=body,
             headers={"OpenAI-Beta": "assistants=v2"},
@@ -413,14 +413,14 @@ class AsyncRuns(AsyncAPIResource):
             stream_cls=_ASSISTANT_STREAM_EVENT_STREAM if stream else None,
         )
 
-    async def retrieve(self, run_id: str, *, thread_id: str, **options: Unpack[RequestOptions]) -> RunObject:
+    async def retrieve(self, run_id: str, *, thread_id: str, **options: Unpack[RequestOptions]) -> Run:
         """Retrieves a run."""
         if options:
             reject_unknown_options(options, "AsyncRuns.retrieve")
         return await self._client._request(
             "get",
             f"/threads/{path_param(thread_id, 'thread_id')}/runs/{path_param(run_id, 'run_id')}",
-            cast_to=RunObject,
+            cast_to=Run,
             headers={"OpenAI-Beta": "assistants=v2"},
             options=options,
         )
@@ -432,7 +432,7 @@ class AsyncRuns(AsyncAPIResource):
         thread_id: str,
         metadata: dict[str, str] | Omit | None = omit,
         **options: Unpack[RequestOptions],
-    ) -> RunObject:
+    ) -> Run:
         """Modifies a run."""
         if options:
             reject_unknown_options(options, "AsyncRuns.update")
@@ -440,7 +440,7 @@ class AsyncRuns(AsyncAPIResource):
         return await self._client._request(
             "post",
             f"/threads/{path_param(thread_id, 'thread_id')}/runs/{path_param(run_id, 'run_id')}",
-            cast_to=RunObject,
+            cast_to=Run,
             body=body,
             headers={"OpenAI-Beta": "assistants=v2"},
             options=options,
@@ -455,26 +455,26 @@ class AsyncRuns(AsyncAPIResource):
         after: str | Omit = omit,
         before: str | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> AsyncPaginator[RunObject, AsyncCursorPage[RunObject]]:
+    ) -> AsyncPaginator[Run, AsyncCursorPage[Run]]:
         """Returns a list of runs belonging to a thread."""
         if options:
             reject_unknown_options(options, "AsyncRuns.list")
         return self._client._get_api_list(
             f"/threads/{path_param(thread_id, 'thread_id')}/runs",
-            page=AsyncCursorPage[RunObject],
+            page=AsyncCursorPage[Run],
             query=strip_not_given({"limit": limit, "order": order, "after": after, "before": before}),
             headers={"OpenAI-Beta": "assistants=v2"},
             options=options,
         )
 
-    async def cancel(self, run_id: str, *, thread_id: str, **options: Unpack[RequestOptions]) -> RunObject:
+    async def cancel(self, run_id: str, *, thread_id: str, **options: Unpack[RequestOptions]) -> Run:
         """Cancels a run that is `in_progress`."""
         if options:
             reject_unknown_options(options, "AsyncRuns.cancel")
         return await self._client._request(
             "post",
             f"/threads/{path_param(thread_id, 'thread_id')}/runs/{path_param(run_id, 'run_id')}/cancel",
-            cast_to=RunObject,
+            cast_to=Run,
             headers={"OpenAI-Beta": "assistants=v2"},
             options=options,
         )
@@ -488,7 +488,7 @@ class AsyncRuns(AsyncAPIResource):
         tool_outputs: Iterable[SubmitToolOuputsToRunToolOutputsItemParam],
         stream: Literal[False] | Omit | None = omit,
         **options: Unpack[RequestOptions],
-    ) -> RunObject: ...
+    ) -> Run: ...
 
     @overload
     async def submit_tool_outputs(
@@ -510,7 +510,7 @@ class AsyncRuns(AsyncAPIResource):
         tool_outputs: Iterable[SubmitToolOuputsToRunToolOutputsItemParam],
         stream: bool,
         **options: Unpack[RequestOptions],
-    ) -> RunObject | AsyncStream[AssistantStreamEvent]: ...
+    ) -> Run | AsyncStream[AssistantStreamEvent]: ...
 
     async def submit_tool_outputs(
         self,
@@ -520,7 +520,7 @@ class AsyncRuns(AsyncAPIResource):
         tool_outputs: Iterable[SubmitToolOuputsToRunToolOutputsItemParam],
         stream: bool | Omit | None = omit,
         **options: Unpack[RequestOptions],
-    ) -> RunObject | AsyncStream[AssistantStreamEvent]:
+    ) -> Run | AsyncStream[AssistantStreamEvent]:
         """When a run has the `status: "requires_action"` and `required_action.type` is `submit_tool_outputs`, this endpoint can be used to submit the outputs from the tool calls once they're all completed. All outputs must be submitted in a single request."""
         if options:
             reject_unknown_options(options, "AsyncRuns.submit_tool_outputs")
@@ -528,7 +528,7 @@ class AsyncRuns(AsyncAPIResource):
         return await self._client._request(
             "post",
             f"/threads/{path_param(thread_id, 'thread_id')}/runs/{path_param(run_id, 'run_id')}/submit_tool_outputs",
-            cast_to=RunObject,
+            cast_to=Run,
             body=body,
             headers={"OpenAI-Beta": "assistants=v2"},
             options=options,
@@ -667,7 +667,7 @@ class Runs(SyncAPIResource[AsyncRuns]):
         parallel_tool_calls: bool | Omit = omit,
         response_format: AssistantsApiResponseFormatOptionParam | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> RunObject: ...
+    ) -> Run: ...
 
     @overload
     def create(
@@ -819,7 +819,7 @@ class Runs(SyncAPIResource[AsyncRuns]):
         parallel_tool_calls: bool | Omit = omit,
         response_format: AssistantsApiResponseFormatOptionParam | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> RunObject | Stream[AssistantStreamEvent]: ...
+    ) -> Run | Stream[AssistantStreamEvent]: ...
 
     def create(
         self,
@@ -894,7 +894,7 @@ class Runs(SyncAPIResource[AsyncRuns]):
         parallel_tool_calls: bool | Omit = omit,
         response_format: AssistantsApiResponseFormatOptionParam | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> RunObject | Stream[AssistantStreamEvent]:
+    ) -> Run | Stream[AssistantStreamEvent]:
         """Create a run."""
         return sync_call(
             self,
@@ -935,7 +935,7 @@ class Runs(SyncAPIResource[AsyncRuns]):
         tool_outputs: Iterable[SubmitToolOuputsToRunToolOutputsItemParam],
         stream: Literal[False] | Omit | None = omit,
         **options: Unpack[RequestOptions],
-    ) -> RunObject: ...
+    ) -> Run: ...
 
     @overload
     def submit_tool_outputs(
@@ -957,7 +957,7 @@ class Runs(SyncAPIResource[AsyncRuns]):
         tool_outputs: Iterable[SubmitToolOuputsToRunToolOutputsItemParam],
         stream: bool,
         **options: Unpack[RequestOptions],
-    ) -> RunObject | Stream[AssistantStreamEvent]: ...
+    ) -> Run | Stream[AssistantStreamEvent]: ...
 
     def submit_tool_outputs(
         self,
@@ -967,7 +967,7 @@ class Runs(SyncAPIResource[AsyncRuns]):
         tool_outputs: Iterable[SubmitToolOuputsToRunToolOutputsItemParam],
         stream: bool | Omit | None = omit,
         **options: Unpack[RequestOptions],
-    ) -> RunObject | Stream[AssistantStreamEvent]:
+    ) -> Run | Stream[AssistantStreamEvent]:
         """When a run has the `status: "requires_action"` and `required_action.type` is `submit_tool_outputs`, this endpoint can be used to submit the outputs from the tool calls once they're all completed. All outputs must be submitted in a single request."""
         return sync_call(
             self,

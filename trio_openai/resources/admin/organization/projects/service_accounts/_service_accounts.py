@@ -27,11 +27,7 @@ from ......_core._sync_bridge import (
     to_sync_streamed,
     to_sync_streamed_list,
 )
-from ......types import (
-    ProjectServiceAccount,
-    ProjectServiceAccountCreateResponse,
-    ProjectServiceAccountDeleteResponse,
-)
+from ......types import ProjectServiceAccount, ServiceAccountCreateResponse, ServiceAccountDeleteResponse
 
 if TYPE_CHECKING:
     from .api_keys import (
@@ -70,7 +66,7 @@ class AsyncServiceAccounts(AsyncAPIResource):
         name: str,
         create_service_account_only: bool | Omit | None = omit,
         **options: Unpack[RequestOptions],
-    ) -> ProjectServiceAccountCreateResponse:
+    ) -> ServiceAccountCreateResponse:
         """Creates a new service account in the project. By default, this also returns an unredacted API key for the service account."""
         if options:
             reject_unknown_options(options, "AsyncServiceAccounts.create")
@@ -78,7 +74,7 @@ class AsyncServiceAccounts(AsyncAPIResource):
         return await self._client._request(
             "post",
             f"/organization/projects/{path_param(project_id, 'project_id')}/service_accounts",
-            cast_to=ProjectServiceAccountCreateResponse,
+            cast_to=ServiceAccountCreateResponse,
             body=body,
             options=options,
         )
@@ -137,14 +133,14 @@ class AsyncServiceAccounts(AsyncAPIResource):
 
     async def delete(
         self, service_account_id: str, *, project_id: str, **options: Unpack[RequestOptions]
-    ) -> ProjectServiceAccountDeleteResponse:
+    ) -> ServiceAccountDeleteResponse:
         """Deletes a service account from the project."""
         if options:
             reject_unknown_options(options, "AsyncServiceAccounts.delete")
         return await self._client._request(
             "delete",
             f"/organization/projects/{path_param(project_id, 'project_id')}/service_accounts/{path_param(service_account_id, 'service_account_id')}",
-            cast_to=ProjectServiceAccountDeleteResponse,
+            cast_to=ServiceAccountDeleteResponse,
             options=options,
         )
 

@@ -24,7 +24,7 @@ from ......_core._sync_bridge import (
     to_sync_raw,
     to_sync_streamed,
 )
-from ......types import ServiceAccountApiKeyBody
+from ......types import APIKeyCreateResponse
 
 __all__ = ["AsyncApiKeys", "ApiKeys"]
 
@@ -48,7 +48,7 @@ class AsyncApiKeys(AsyncAPIResource):
         name: str | Omit = omit,
         scopes: Iterable[str] | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> ServiceAccountApiKeyBody:
+    ) -> APIKeyCreateResponse:
         """Creates an API key for a service account in the project."""
         if options:
             reject_unknown_options(options, "AsyncApiKeys.create")
@@ -56,7 +56,7 @@ class AsyncApiKeys(AsyncAPIResource):
         return await self._client._request(
             "post",
             f"/organization/projects/{path_param(project_id, 'project_id')}/service_accounts/{path_param(service_account_id, 'service_account_id')}/api_keys",
-            cast_to=ServiceAccountApiKeyBody,
+            cast_to=APIKeyCreateResponse,
             body=body,
             options=options,
         )

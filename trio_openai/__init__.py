@@ -1,5 +1,8 @@
 """trio_openai: a Trio-native client for the OpenAI API."""
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from ._client import AsyncOpenAI as AsyncOpenAI
 from ._client import ClientStatistics as ClientStatistics
 from ._core._errors import APIConnectionError as APIConnectionError
@@ -57,7 +60,43 @@ from .realtime._errors import WebSocketConnectionClosedError as WebSocketConnect
 from .realtime._errors import WebSocketConnectionRejectedError as WebSocketConnectionRejectedError
 from .types._base import BaseModel as BaseModel
 
+if TYPE_CHECKING:  # structured outputs: loaded on first use (see __getattr__ below)
+    from .lib._parsing._errors import ContentFilterFinishReasonError as ContentFilterFinishReasonError
+    from .lib._parsing._errors import LengthFinishReasonError as LengthFinishReasonError
+    from .lib._parsing._errors import StructuredOutputError as StructuredOutputError
+    from .lib._parsing._tools import function_tool as function_tool
+    from .lib._parsing._tools import pydantic_function_tool as pydantic_function_tool
+    from .lib._parsing._tools import pydantic_responses_function_tool as pydantic_responses_function_tool
+    from .lib._parsing._tools import responses_function_tool as responses_function_tool
+
+_LAZY = {
+    "ContentFilterFinishReasonError": ".lib._parsing._errors",
+    "LengthFinishReasonError": ".lib._parsing._errors",
+    "StructuredOutputError": ".lib._parsing._errors",
+    "function_tool": ".lib._parsing._tools",
+    "pydantic_function_tool": ".lib._parsing._tools",
+    "pydantic_responses_function_tool": ".lib._parsing._tools",
+    "responses_function_tool": ".lib._parsing._tools",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
 __all__ = [
+    "responses_function_tool",
+    "pydantic_responses_function_tool",
+    "pydantic_function_tool",
+    "function_tool",
+    "StructuredOutputError",
+    "LengthFinishReasonError",
+    "ContentFilterFinishReasonError",
     "APIConnectionError",
     "APIError",
     "APIResponse",

@@ -205,6 +205,11 @@ def _async_classes(node: ResourceNode) -> list[str]:
             body.append("    pass")
         for m in methods:
             body.append(f"    {m.name} = {wrap}({cls}.{m.name})")
+        for helper in HELPERS.get(node.path, ()):
+            if helper.wrapped:
+                body.append(
+                    f"    {helper.attribute} = {wrap}({cls}.{helper.attribute})  # hand-written helper"
+                )
         for child in node.children.values():
             body += [
                 "",
@@ -282,6 +287,11 @@ def _sync_classes(node: ResourceNode) -> list[str]:
             body.append("    pass")
         for m in node.methods:
             body.append(f"    {m.name} = {listed if m.page is not None else raw}({acls}.{m.name})")
+        for helper in HELPERS.get(node.path, ()):
+            if helper.wrapped:
+                body.append(
+                    f"    {helper.attribute} = {raw}({acls}.{helper.attribute})  # hand-written helper"
+                )
         for child in node.children.values():
             sub = _sync_name(child)
             body += [

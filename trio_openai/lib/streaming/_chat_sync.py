@@ -16,9 +16,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Unpack
 
+from ..._core._options import Omit, omit
+from .._chat_params import ChatCompletionRequestParams
 from ._chat_events import ChatCompletionStreamEvent
 from ._sync_base import SyncHelperStream, SyncHelperStreamManager
-from .chat import ChatCompletionStream, ChatCompletionStreamParams, chat_completion_stream
+from .chat import ChatCompletionStream, chat_completion_stream
 
 if TYPE_CHECKING:
     from ..._core._sync_bridge import SyncAPIResource
@@ -49,9 +51,13 @@ def sync_chat_completion_stream(
     *,
     messages: Iterable[Mapping[str, Any]],
     model: str,
-    **params: Unpack[ChatCompletionStreamParams],
+    response_format: type[Any] | Mapping[str, Any] | Omit = omit,
+    tools: Iterable[Mapping[str, Any]] | Omit = omit,
+    **params: Unpack[ChatCompletionRequestParams],
 ) -> SyncChatCompletionStreamManager:
     """Stream a chat completion as typed events: ``with client.chat.completions.stream(model=...,
     messages=[...]) as stream``. Takes the parameters of ``chat.completions.create``."""
-    manager = chat_completion_stream(self._async, messages=messages, model=model, **params)
+    manager = chat_completion_stream(
+        self._async, messages=messages, model=model, response_format=response_format, tools=tools, **params
+    )
     return SyncHelperStreamManager(manager, self._client, SyncChatCompletionStream)

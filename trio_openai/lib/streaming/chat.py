@@ -18,9 +18,10 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mappin
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Unpack
 
-from ..._core._options import RequestOptions
+from ..._core._options import Omit, RequestOptions, omit
 from ..._core._streaming import AsyncStream
 from ...types import ChatCompletion, ChatCompletionChunk
+from .._chat_params import ChatCompletionRequestParams, ChatCompletionStreamParams, split_chat_params
 from ._chat_events import ChatCompletionStreamEvent
 from ._chat_state import ChatCompletionStreamState
 from ._iteration import aclose_all, flatten, sliced
@@ -35,43 +36,6 @@ __all__ = [
     "ChatCompletionStreamParams",
     "chat_completion_stream",
 ]
-
-_OPTION_KEYS = frozenset(RequestOptions.__optional_keys__) | frozenset(("stream_idle_timeout",))
-
-
-class ChatCompletionStreamParams(RequestOptions, total=False):
-    """The parameters of ``chat.completions.create`` besides ``messages``, ``model`` and ``stream``,
-    and the per-call request options."""
-
-    audio: Mapping[str, Any] | None
-    frequency_penalty: float | None
-    logit_bias: Mapping[str, int] | None
-    logprobs: bool | None
-    max_completion_tokens: int | None
-    max_tokens: int | None
-    metadata: Mapping[str, str] | None
-    modalities: list[str] | None
-    n: int | None
-    parallel_tool_calls: bool
-    prediction: Mapping[str, Any] | None
-    presence_penalty: float | None
-    prompt_cache_key: str
-    reasoning_effort: str | None
-    response_format: Mapping[str, Any]
-    safety_identifier: str
-    seed: int | None
-    service_tier: str | None
-    stop: str | list[str] | None
-    store: bool | None
-    stream_options: Mapping[str, Any] | None
-    temperature: float | None
-    tool_choice: str | Mapping[str, Any]
-    tools: Iterable[Mapping[str, Any]]
-    top_logprobs: int | None
-    top_p: float | None
-    user: str
-    verbosity: str | None
-    web_search_options: Mapping[str, Any]
 
 
 class ChatCompletionStream:
@@ -210,20 +174,20 @@ def chat_completion_stream(
     *,
     messages: Iterable[Mapping[str, Any]],
     model: str,
-    **params: Unpack[ChatCompletionStreamParams],
+    response_format: type[Any] | Mapping[str, Any] | Omit = omit,
+    tools: Iterable[Mapping[str, Any]] | Omit = omit,
+    **params: Unpack[ChatCompletionRequestParams],
 ) -> ChatCompletionStreamManager:
     """Stream a chat completion as typed events (``content.delta``, ``tool_calls.function.arguments.done``
     ...): ``async with client.chat.completions.stream(model=..., messages=[...]) as stream``.
 
-    Takes the parameters of ``chat.completions.create`` (``stream`` is implied).
+    Takes the parameters of ``chat.completions.create`` (``stream`` is implied). A type as
+    ``response_format`` (or ``function_tool(T)`` tools) is sent as its strict schema.
     """
-    options: dict[str, Any] = {}
-    body: dict[str, object] = {"messages": messages, "model": model}
-    for key, value in params.items():
-        if key in _OPTION_KEYS:
-            options[key] = value
-        else:
-            body[key] = value
+    from .._parsing._chat import plan_chat_parse
+
+    body, options = split_chat_params("stream", messages, model, response_format, tools, params)
+    plan_chat_parse(body, require_strict=False)
     body["stream"] = True
     client = self._client
 

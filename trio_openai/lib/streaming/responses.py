@@ -288,10 +288,13 @@ def open_response_stream(
     """Stream a new response (``model=``, ``input=`` and the other ``responses.create`` parameters, plus
     request options such as ``timeout=`` or ``extra_headers=``) or resume an existing one
     (``response_id=``, optionally ``starting_after=`` the last sequence number seen, and ``include=``)."""
+    text_format = params.pop("text_format", None)
     options: dict[str, Any] = {k: v for k, v in params.items() if k in _OPTION_KEYS}
     fields = {k: v for k, v in params.items() if k not in _OPTION_KEYS}
     if response_id is not None:
         extra = set(fields) - {"include"}
+        if text_format is not None:
+            extra.add("text_format")
         if extra:
             raise TypeError(f"resuming a response (response_id=...) takes no {', '.join(sorted(extra))}")
         path = f"/responses/{path_param(response_id, 'response_id')}"
@@ -307,6 +310,9 @@ def open_response_stream(
             raise TypeError("starting_after is only for resuming a response (response_id=...)")
         path, query, method = "/responses", None, "post"
         body = {**fields, "stream": True}
+        from .._parsing._responses import plan_responses_parse
+
+        plan_responses_parse(body, text_format)  # a type becomes its strict text.format
 
     async def open_stream() -> AsyncStream[ResponseStreamEvent]:
         stream: AsyncStream[ResponseStreamEvent] = await client._request(

@@ -16,6 +16,7 @@ from ..._core._sync_bridge import (
     SyncAPIResource,
     SyncResponseWrapper,
 )
+from ...lib._parsing._beta import beta_chat, sync_beta_chat
 
 if TYPE_CHECKING:
     from .assistants import (
@@ -102,6 +103,8 @@ class AsyncBeta(AsyncAPIResource):
     @cached_property
     def with_streaming_response(self) -> AsyncBetaWithStreamingResponse:
         return AsyncBetaWithStreamingResponse(self)
+
+    chat = beta_chat  # hand-written: trio_openai/lib/_parsing/_beta.py
 
 
 class AsyncBetaWithRawResponse(RawResponseWrapper):
@@ -210,6 +213,8 @@ class Beta(SyncAPIResource[AsyncBeta]):
     @cached_property
     def with_streaming_response(self) -> BetaWithStreamingResponse:
         return BetaWithStreamingResponse(self)
+
+    chat = sync_beta_chat  # hand-written: trio_openai/lib/_parsing/_beta.py
 
 
 class BetaWithRawResponse(SyncResponseWrapper):

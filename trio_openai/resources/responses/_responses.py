@@ -27,6 +27,7 @@ from ..._core._sync_bridge import (
     to_sync_streamed,
 )
 from ..._core._sync_stream import Stream
+from ...lib._parsing._responses import responses_parse
 from ...lib.streaming._responses_sync import sync_response_stream_method
 from ...lib.streaming.responses import response_stream_method
 from ...types import CompactResource, Response, ResponseStreamEvent
@@ -506,6 +507,8 @@ class AsyncResponses(AsyncAPIResource):
 
     stream = response_stream_method  # hand-written: trio_openai/lib/streaming/responses.py
 
+    parse = responses_parse  # hand-written: trio_openai/lib/_parsing/_responses.py
+
 
 class AsyncResponsesWithRawResponse(RawResponseWrapper):
     create = to_raw_response(AsyncResponses.create)
@@ -513,6 +516,7 @@ class AsyncResponsesWithRawResponse(RawResponseWrapper):
     delete = to_raw_response(AsyncResponses.delete)
     cancel = to_raw_response(AsyncResponses.cancel)
     compact = to_raw_response(AsyncResponses.compact)
+    parse = to_raw_response(AsyncResponses.parse)  # hand-written helper
 
     @cached_property
     def input_items(self) -> AsyncInputItemsWithRawResponse:
@@ -533,6 +537,7 @@ class AsyncResponsesWithStreamingResponse(StreamedResponseWrapper):
     delete = to_streamed_response(AsyncResponses.delete)
     cancel = to_streamed_response(AsyncResponses.cancel)
     compact = to_streamed_response(AsyncResponses.compact)
+    parse = to_streamed_response(AsyncResponses.parse)  # hand-written helper
 
     @cached_property
     def input_items(self) -> AsyncInputItemsWithStreamingResponse:
@@ -815,6 +820,7 @@ class Responses(SyncAPIResource[AsyncResponses]):
     cancel = to_sync(AsyncResponses.cancel)
     compact = to_sync(AsyncResponses.compact)
     stream = sync_response_stream_method  # hand-written: trio_openai/lib/streaming/_responses_sync.py
+    parse = to_sync(AsyncResponses.parse)  # hand-written helper
 
 
 class ResponsesWithRawResponse(SyncResponseWrapper):
@@ -823,6 +829,7 @@ class ResponsesWithRawResponse(SyncResponseWrapper):
     delete = to_sync_raw(AsyncResponses.delete)
     cancel = to_sync_raw(AsyncResponses.cancel)
     compact = to_sync_raw(AsyncResponses.compact)
+    parse = to_sync_raw(AsyncResponses.parse)  # hand-written helper
 
     @cached_property
     def input_items(self) -> InputItemsWithRawResponse:
@@ -843,6 +850,7 @@ class ResponsesWithStreamingResponse(SyncResponseWrapper):
     delete = to_sync_streamed(AsyncResponses.delete)
     cancel = to_sync_streamed(AsyncResponses.cancel)
     compact = to_sync_streamed(AsyncResponses.compact)
+    parse = to_sync_streamed(AsyncResponses.parse)  # hand-written helper
 
     @cached_property
     def input_items(self) -> InputItemsWithStreamingResponse:

@@ -31,6 +31,7 @@ from ...._core._sync_bridge import (
     to_sync_streamed_list,
 )
 from ...._core._sync_stream import Stream
+from ....lib._parsing._chat import chat_completions_parse
 from ....lib.streaming._chat_sync import sync_chat_completion_stream
 from ....lib.streaming.chat import chat_completion_stream
 from ....types import ChatCompletionDeleted, CreateChatCompletionResponse, CreateChatCompletionStreamResponse
@@ -386,6 +387,8 @@ class AsyncCompletions(AsyncAPIResource):
 
     stream = chat_completion_stream  # hand-written: trio_openai/lib/streaming/chat.py
 
+    parse = chat_completions_parse  # hand-written: trio_openai/lib/_parsing/_chat.py
+
 
 class AsyncCompletionsWithRawResponse(RawResponseWrapper):
     create = to_raw_response(AsyncCompletions.create)
@@ -393,6 +396,7 @@ class AsyncCompletionsWithRawResponse(RawResponseWrapper):
     update = to_raw_response(AsyncCompletions.update)
     list = to_raw_response(AsyncCompletions.list)
     delete = to_raw_response(AsyncCompletions.delete)
+    parse = to_raw_response(AsyncCompletions.parse)  # hand-written helper
 
     @cached_property
     def messages(self) -> AsyncMessagesWithRawResponse:
@@ -407,6 +411,7 @@ class AsyncCompletionsWithStreamingResponse(StreamedResponseWrapper):
     update = to_streamed_response(AsyncCompletions.update)
     list = to_streamed_response(AsyncCompletions.list)
     delete = to_streamed_response(AsyncCompletions.delete)
+    parse = to_streamed_response(AsyncCompletions.parse)  # hand-written helper
 
     @cached_property
     def messages(self) -> AsyncMessagesWithStreamingResponse:
@@ -592,6 +597,7 @@ class Completions(SyncAPIResource[AsyncCompletions]):
     list = to_sync_list(AsyncCompletions.list)
     delete = to_sync(AsyncCompletions.delete)
     stream = sync_chat_completion_stream  # hand-written: trio_openai/lib/streaming/_chat_sync.py
+    parse = to_sync(AsyncCompletions.parse)  # hand-written helper
 
 
 class CompletionsWithRawResponse(SyncResponseWrapper):
@@ -600,6 +606,7 @@ class CompletionsWithRawResponse(SyncResponseWrapper):
     update = to_sync_raw(AsyncCompletions.update)
     list = to_sync_raw_list(AsyncCompletions.list)
     delete = to_sync_raw(AsyncCompletions.delete)
+    parse = to_sync_raw(AsyncCompletions.parse)  # hand-written helper
 
     @cached_property
     def messages(self) -> MessagesWithRawResponse:
@@ -614,6 +621,7 @@ class CompletionsWithStreamingResponse(SyncResponseWrapper):
     update = to_sync_streamed(AsyncCompletions.update)
     list = to_sync_streamed_list(AsyncCompletions.list)
     delete = to_sync_streamed(AsyncCompletions.delete)
+    parse = to_sync_streamed(AsyncCompletions.parse)  # hand-written helper
 
     @cached_property
     def messages(self) -> MessagesWithStreamingResponse:

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._chat import last_user_text
+import msgspec
+
+from ._chat import last_user_text, structured_schema
 from ._records import RecordedRequest
 from ._reply import Reply, sse_frame
+from ._schema_sample import sample_for_schema
 from ._state import (
     BadRequest,
     ServerState,
     StoredResponse,
+    as_dict,
     as_list,
     json_body,
     require,
@@ -26,7 +30,9 @@ def create_response(request: RecordedRequest, params: dict[str, str], state: Ser
     model = require(document, "model")
     source = require(document, "input")
     prompt = source if isinstance(source, str) else last_user_text(as_list(source))
-    text = f"Echo: {prompt}"
+    text_config = as_dict(document.get("text"))
+    schema = structured_schema(text_config.get("format"))
+    text = f"Echo: {prompt}" if schema is None else msgspec.json.encode(sample_for_schema(schema)).decode()
     pieces = split_text(text, stream_knobs(state, request).chunks)
     response_id = state.next_id("resp_")
     input_tokens = count_tokens(prompt) + count_tokens(str(document.get("instructions") or ""))
@@ -48,7 +54,7 @@ def create_response(request: RecordedRequest, params: dict[str, str], state: Ser
         "reasoning": {"effort": None, "summary": None},
         "store": document.get("store", True),
         "temperature": document.get("temperature", 1.0),
-        "text": {"format": {"type": "text"}},
+        "text": text_config or {"format": {"type": "text"}},
         "tool_choice": "auto",
         "tools": [],
         "top_p": document.get("top_p", 1.0),

@@ -14,7 +14,7 @@ The same events and completion as the async helper (:mod:`.chat`), which does th
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any, Unpack
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, Unpack
 
 from ..._core._options import Omit, omit
 from .._chat_params import ChatCompletionRequestParams
@@ -25,11 +25,17 @@ from .chat import ChatCompletionStream, chat_completion_stream
 if TYPE_CHECKING:
     from ..._blocking._bridge import SyncAPIResource
     from ...types import ChatCompletion
+    from .._parsing._chat_types import ParsedChatCompletion
 
 __all__ = ["SyncChatCompletionStream", "SyncChatCompletionStreamManager", "sync_chat_completion_stream"]
 
 
-class SyncChatCompletionStream(SyncHelperStream[ChatCompletionStreamEvent, ChatCompletionStream]):
+T = TypeVar("T")
+
+
+class SyncChatCompletionStream(
+    SyncHelperStream[ChatCompletionStreamEvent, ChatCompletionStream[Any]], Generic[T]
+):
     """The events of one streamed chat completion (blocking), and the completion they add up to."""
 
     __slots__ = ()
@@ -38,12 +44,14 @@ class SyncChatCompletionStream(SyncHelperStream[ChatCompletionStreamEvent, ChatC
     def current_completion_snapshot(self) -> ChatCompletion:
         return self._async.current_completion_snapshot
 
-    def get_final_completion(self) -> ChatCompletion:
-        """Read the stream to its end and return the accumulated completion."""
+    def get_final_completion(self) -> ParsedChatCompletion[T]:
+        """Read the stream to its end and return the accumulated completion (parsed as asked)."""
         return self._portal.call(self._async.get_final_completion)
 
 
-SyncChatCompletionStreamManager = SyncHelperStreamManager[ChatCompletionStream, SyncChatCompletionStream]
+SyncChatCompletionStreamManager = SyncHelperStreamManager[
+    ChatCompletionStream[Any], SyncChatCompletionStream[Any]
+]
 
 
 def sync_chat_completion_stream(
@@ -51,7 +59,7 @@ def sync_chat_completion_stream(
     *,
     messages: Iterable[Mapping[str, Any]],
     model: str,
-    response_format: type[Any] | Mapping[str, Any] | Omit = omit,
+    response_format: type[T] | Mapping[str, Any] | Omit = omit,
     tools: Iterable[Mapping[str, Any]] | Omit = omit,
     **params: Unpack[ChatCompletionRequestParams],
 ) -> SyncChatCompletionStreamManager:

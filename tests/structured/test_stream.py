@@ -295,3 +295,47 @@ async def test_responses_stream_text_partials_and_done() -> None:
             assert parsed == _expected_partial(snapshot), snapshot
     assert done == [PERSON]
     assert final.output_parsed == PERSON
+
+
+async def test_blocking_client_streams_parsed() -> None:
+    from trio_openai import OpenAI
+    from trio_openai.testing import FakeServerThread
+
+    def run() -> tuple[Any, Any, int]:
+        with FakeServerThread() as server, OpenAI(api_key="sk-test", base_url=server.base_url) as client:
+            with client.chat.completions.stream(
+                model="gpt-4o", messages=HELLO, response_format=Person
+            ) as stream:
+                partials = sum(1 for e in stream if e.type == "content.delta" and e.parsed is not None)
+                chat = stream.get_final_completion().choices[0].message.parsed
+            with client.responses.stream(model="gpt-4o", input="hi", text_format=Person) as responses:
+                response = responses.get_final_response().output_parsed
+        return chat, response, partials
+
+    with trio.fail_after(20):
+        chat, response, partials = await trio.to_thread.run_sync(run, abandon_on_cancel=True)
+    assert isinstance(chat, Person) and chat == response
+    assert partials > 0
+
+
+async def test_fake_server_responses_function_calls_streamed_and_not() -> None:
+    from trio_openai import responses_function_tool
+
+    async with open_fake_server() as server:
+        async with AsyncOpenAI(api_key="sk-test", base_url=server.base_url, max_retries=0) as client:
+            with trio.fail_after(10):
+                tools = [responses_function_tool(Lookup)]
+                plain = await client.responses.parse(model="gpt-4o", input="call Lookup", tools=tools)
+                async with client.responses.stream(
+                    model="gpt-4o", input="call Lookup", tools=tools
+                ) as stream:
+                    partial = [
+                        e
+                        for e in [x async for x in stream]
+                        if e.type == "response.function_call_arguments.delta"
+                    ]
+                    done = await stream.get_final_response()
+    calls = [item for item in plain.output if item.type == "function_call"]
+    assert [c.parsed_arguments for c in calls] == [Lookup("fake")]  # pyright: ignore
+    assert partial and partial[-1].parsed_arguments == {"name": "fake"}  # pyright: ignore
+    assert [i.parsed_arguments for i in done.output if i.type == "function_call"] == [Lookup("fake")]  # pyright: ignore

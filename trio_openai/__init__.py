@@ -1,7 +1,7 @@
 """trio_openai: a Trio-native client for the OpenAI API."""
 
-import importlib
-from typing import TYPE_CHECKING, Any
+import importlib as _importlib
+import typing as _typing
 
 from ._blocking._page import SyncBasePage as SyncBasePage
 from ._blocking._page import SyncConversationCursorPage as SyncConversationCursorPage
@@ -60,7 +60,7 @@ from .realtime._errors import WebSocketConnectionClosedError as WebSocketConnect
 from .realtime._errors import WebSocketConnectionRejectedError as WebSocketConnectionRejectedError
 from .types._base import BaseModel as BaseModel
 
-if TYPE_CHECKING:  # structured outputs: loaded on first use (see __getattr__ below)
+if _typing.TYPE_CHECKING:  # structured outputs: loaded on first use (see __getattr__ below)
     from .lib._parsing._errors import ContentFilterFinishReasonError as ContentFilterFinishReasonError
     from .lib._parsing._errors import LengthFinishReasonError as LengthFinishReasonError
     from .lib._parsing._errors import StructuredOutputError as StructuredOutputError
@@ -80,11 +80,11 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> _typing.Any:
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module, __name__), name)
+    value = getattr(_importlib.import_module(module, __name__), name)
     globals()[name] = value
     return value
 

@@ -3,7 +3,6 @@ invalid output, tool arguments, the raw-response and blocking faces, ``responses
 
 from __future__ import annotations
 
-import copy
 import enum
 import functools
 from collections.abc import Callable
@@ -387,10 +386,3 @@ async def test_blocking_client_parse() -> None:
     assert raw.choices[0].message.parsed == PERSON
     assert beta.choices[0].message.parsed == PERSON
     assert response.output_parsed == PERSON
-
-
-def test_completion_fixture_not_shared() -> None:
-    first = completion()
-    second = copy.deepcopy(first)
-    second["choices"][0]["message"]["content"] = "x"
-    assert first["choices"][0]["message"]["content"] == PERSON_JSON

@@ -23,7 +23,6 @@ import copy
 import re
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, cast
 
 import msgspec
@@ -43,18 +42,27 @@ _UNSUPPORTED = {
 _NAME_OK = re.compile(r"[^a-zA-Z0-9_-]+")
 
 
-@dataclass(frozen=True, slots=True)
 class OutputType:
-    """What the client needs of one output type (built by :func:`output_type`, cached)."""
+    """What the client needs of one output type (built by :func:`output_type`, cached; read-only).
 
-    type: Any
-    name: str
-    """``^[a-zA-Z0-9_-]{1,64}$``: the type's name (``list_Step`` for ``list[Step]``)."""
-    schema: Schema
-    """The strict JSON schema (an object at the root)."""
-    wrapped: bool
-    """The root is ``{"value": ...}`` around the type's own schema."""
-    _decode: Callable[[str | bytes], Any]
+    ``name`` fits ``^[a-zA-Z0-9_-]{1,64}$`` (``list_Step`` for ``list[Step]``); ``schema`` is the strict
+    JSON schema (an object at the root); ``wrapped`` says the root is ``{"value": ...}`` around the
+    type's own schema.
+    """
+
+    __slots__ = ("_decode", "name", "schema", "type", "wrapped")
+
+    def __init__(
+        self, tp: Any, name: str, schema: Schema, wrapped: bool, decode: Callable[[str | bytes], Any]
+    ) -> None:
+        self.type = tp
+        self.name = name
+        self.schema = schema
+        self.wrapped = wrapped
+        self._decode = decode
+
+    def __repr__(self) -> str:
+        return f"<OutputType {self.name}{' (wrapped)' if self.wrapped else ''}>"
 
     def decode(self, text: str | bytes) -> Any:
         """The model's text as a value of :attr:`type`; :class:`StructuredOutputError` if it is not."""

@@ -386,3 +386,19 @@ async def test_blocking_client_parse() -> None:
     assert raw.choices[0].message.parsed == PERSON
     assert beta.choices[0].message.parsed == PERSON
     assert response.output_parsed == PERSON
+
+
+async def test_create_refuses_a_type_and_points_to_parse() -> None:
+    recorder = Recorder(completion())
+    client, _ = make_client(recorder)
+    async with client:
+        with pytest.raises(TypeError, match=r"`Person` class to `chat.completions.create\(\)`.*parse\(\)"):
+            await client.chat.completions.create(model="m", messages=HELLO, response_format=Person)  # type: ignore[arg-type]
+        with pytest.raises(TypeError, match=r"responses.parse\(text_format=...\)"):
+            await client.responses.create(model="m", input="hi", text={"format": Person})  # type: ignore[typeddict-item]
+        with trio.fail_after(5):
+            plain = await client.chat.completions.create(
+                model="m", messages=HELLO, response_format={"type": "json_object"}
+            )
+    assert plain.choices[0].message.content == PERSON_JSON
+    assert len(recorder.requests) == 1

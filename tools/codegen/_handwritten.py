@@ -165,6 +165,8 @@ HELPERS[("chat", "completions")] += (
     Attachment("parse", "lib._parsing._chat", "chat_completions_parse", wrapped=True),
 )
 HELPERS[("responses",)] += (Attachment("parse", "lib._parsing._responses", "responses_parse", wrapped=True),)
+REQUEST_HOOKS["chat.completions.create"] = RequestHook("lib._parsing._hooks", "reject_chat_format_types")
+REQUEST_HOOKS["responses.create"] = RequestHook("lib._parsing._hooks", "reject_text_format_types")
 #: ``client.beta.chat.completions.parse`` / ``.stream``: the official SDK's older path, an alias.
 HELPERS[("beta",)] = (Attachment("chat", "lib._parsing._beta", "beta_chat", sync_name="sync_beta_chat"),)
 

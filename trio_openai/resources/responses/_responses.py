@@ -27,6 +27,7 @@ from ..._core._resource import (
     to_streamed_response,
 )
 from ..._core._streaming import AsyncStream
+from ...lib._parsing._hooks import reject_text_format_types
 from ...lib._parsing._responses import responses_parse
 from ...lib.streaming._responses_sync import sync_response_stream_method
 from ...lib.streaming.responses import response_stream_method
@@ -340,11 +341,13 @@ class AsyncResponses(AsyncAPIResource):
                 "max_output_tokens": max_output_tokens,
             }
         )
+        post_parser = reject_text_format_types(body)
         return await self._client._request(
             "post",
             "/responses",
             cast_to=Response,
             body=body,
+            post_parser=post_parser,
             options=options,
             stream_cls=_RESPONSE_STREAM_EVENT_STREAM if stream else None,
         )

@@ -32,6 +32,7 @@ from ...._core._resource import (
 )
 from ...._core._streaming import AsyncStream
 from ....lib._parsing._chat import chat_completions_parse
+from ....lib._parsing._hooks import reject_chat_format_types
 from ....lib.streaming._chat_sync import sync_chat_completion_stream
 from ....lib.streaming.chat import chat_completion_stream
 from ....types import ChatCompletionDeleted, CreateChatCompletionResponse, CreateChatCompletionStreamResponse
@@ -323,11 +324,13 @@ class AsyncCompletions(AsyncAPIResource):
                 "functions": functions,
             }
         )
+        post_parser = reject_chat_format_types(body)
         return await self._client._request(
             "post",
             "/chat/completions",
             cast_to=CreateChatCompletionResponse,
             body=body,
+            post_parser=post_parser,
             options=options,
             stream_cls=_CREATE_CHAT_COMPLETION_STREAM_RESPONSE_STREAM if stream else None,
         )

@@ -80,14 +80,40 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> _typing.Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(_importlib.import_module(module, __name__), name)
-    globals()[name] = value
-    return value
+# --- httpx interop (transport): names that import httpx2 on first access --------------------------------
+_HTTPX_EXPORTS = (
+    "DefaultAsyncHttpx2Client",
+    "DefaultAsyncHttpxClient",
+    "DefaultHttpx2Client",
+    "DefaultHttpxClient",
+)
 
+if _typing.TYPE_CHECKING:  # they exist at run time, made on first access
+    from collections.abc import Callable
+    from typing import Any
+
+    DefaultAsyncHttpxClient: type[Any]
+    DefaultHttpxClient: type[Any]
+    DefaultAsyncHttpx2Client: Callable[..., Any]
+    DefaultHttpx2Client: Callable[..., Any]
+
+
+def __getattr__(name: str) -> object:
+    module = _LAZY.get(name)
+    if module is not None:
+        value = getattr(_importlib.import_module(module, __name__), name)
+        globals()[name] = value
+        return value
+    if name in _HTTPX_EXPORTS:
+        from ._core._transport_httpx import lazy_export
+
+        value = lazy_export(name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+# --- end httpx interop ------------------------------------------------------------------------------------
 
 __all__ = [
     "responses_function_tool",
@@ -120,6 +146,10 @@ __all__ = [
     "BlockingCallInTrioError",
     "ClientStatistics",
     "ConflictError",
+    "DefaultAsyncHttpx2Client",
+    "DefaultAsyncHttpxClient",
+    "DefaultHttpx2Client",
+    "DefaultHttpxClient",
     "HTTPTransport",
     "InternalServerError",
     "InvalidWebhookSignatureError",

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from ..._blocking._bridge import (
     SyncAPIResource,
@@ -104,7 +104,7 @@ class AsyncBeta(AsyncAPIResource):
     def with_streaming_response(self) -> AsyncBetaWithStreamingResponse:
         return AsyncBetaWithStreamingResponse(self)
 
-    chat = beta_chat  # hand-written: trio_openai/lib/_parsing/_beta.py
+    chat: Final = beta_chat  # hand-written: trio_openai/lib/_parsing/_beta.py
 
 
 class AsyncBetaWithRawResponse(RawResponseWrapper):
@@ -214,7 +214,7 @@ class Beta(SyncAPIResource[AsyncBeta]):
     def with_streaming_response(self) -> BetaWithStreamingResponse:
         return BetaWithStreamingResponse(self)
 
-    chat = sync_beta_chat  # hand-written: trio_openai/lib/_parsing/_beta.py
+    chat: Final = sync_beta_chat  # hand-written: trio_openai/lib/_parsing/_beta.py
 
 
 class BetaWithRawResponse(SyncResponseWrapper):

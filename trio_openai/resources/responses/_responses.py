@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Literal, Unpack, overload
+from typing import TYPE_CHECKING, Any, Final, Literal, Unpack, overload
 
 from ..._blocking._bridge import (
     SyncAPIResource,
@@ -508,18 +508,18 @@ class AsyncResponses(AsyncAPIResource):
             "post", "/responses/compact", cast_to=CompactResource, body=body, options=options
         )
 
-    stream = response_stream_method  # hand-written: trio_openai/lib/streaming/responses.py
+    stream: Final = response_stream_method  # hand-written: trio_openai/lib/streaming/responses.py
 
-    parse = responses_parse  # hand-written: trio_openai/lib/_parsing/_responses.py
+    parse: Final = responses_parse  # hand-written: trio_openai/lib/_parsing/_responses.py
 
 
 class AsyncResponsesWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncResponses.create)
-    retrieve = to_raw_response(AsyncResponses.retrieve)
-    delete = to_raw_response(AsyncResponses.delete)
-    cancel = to_raw_response(AsyncResponses.cancel)
-    compact = to_raw_response(AsyncResponses.compact)
-    parse = to_raw_response(AsyncResponses.parse)  # hand-written helper
+    create: Final = to_raw_response(AsyncResponses.create)
+    retrieve: Final = to_raw_response(AsyncResponses.retrieve)
+    delete: Final = to_raw_response(AsyncResponses.delete)
+    cancel: Final = to_raw_response(AsyncResponses.cancel)
+    compact: Final = to_raw_response(AsyncResponses.compact)
+    parse: Final = to_raw_response(AsyncResponses.parse)  # hand-written helper
 
     @cached_property
     def input_items(self) -> AsyncInputItemsWithRawResponse:
@@ -535,12 +535,12 @@ class AsyncResponsesWithRawResponse(RawResponseWrapper):
 
 
 class AsyncResponsesWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncResponses.create)
-    retrieve = to_streamed_response(AsyncResponses.retrieve)
-    delete = to_streamed_response(AsyncResponses.delete)
-    cancel = to_streamed_response(AsyncResponses.cancel)
-    compact = to_streamed_response(AsyncResponses.compact)
-    parse = to_streamed_response(AsyncResponses.parse)  # hand-written helper
+    create: Final = to_streamed_response(AsyncResponses.create)
+    retrieve: Final = to_streamed_response(AsyncResponses.retrieve)
+    delete: Final = to_streamed_response(AsyncResponses.delete)
+    cancel: Final = to_streamed_response(AsyncResponses.cancel)
+    compact: Final = to_streamed_response(AsyncResponses.compact)
+    parse: Final = to_streamed_response(AsyncResponses.parse)  # hand-written helper
 
     @cached_property
     def input_items(self) -> AsyncInputItemsWithStreamingResponse:
@@ -819,20 +819,20 @@ class Responses(SyncAPIResource[AsyncResponses]):
         """Retrieves a model response with the given ID."""
         return sync_call(self, AsyncResponses.retrieve, *args, **kwargs)
 
-    delete = to_sync(AsyncResponses.delete)
-    cancel = to_sync(AsyncResponses.cancel)
-    compact = to_sync(AsyncResponses.compact)
-    stream = sync_response_stream_method  # hand-written: trio_openai/lib/streaming/_responses_sync.py
-    parse = to_sync(AsyncResponses.parse)  # hand-written helper
+    delete: Final = to_sync(AsyncResponses.delete)
+    cancel: Final = to_sync(AsyncResponses.cancel)
+    compact: Final = to_sync(AsyncResponses.compact)
+    stream: Final = sync_response_stream_method  # hand-written: trio_openai/lib/streaming/_responses_sync.py
+    parse: Final = to_sync(AsyncResponses.parse)  # hand-written helper
 
 
 class ResponsesWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncResponses.create)
-    retrieve = to_sync_raw(AsyncResponses.retrieve)
-    delete = to_sync_raw(AsyncResponses.delete)
-    cancel = to_sync_raw(AsyncResponses.cancel)
-    compact = to_sync_raw(AsyncResponses.compact)
-    parse = to_sync_raw(AsyncResponses.parse)  # hand-written helper
+    create: Final = to_sync_raw(AsyncResponses.create)
+    retrieve: Final = to_sync_raw(AsyncResponses.retrieve)
+    delete: Final = to_sync_raw(AsyncResponses.delete)
+    cancel: Final = to_sync_raw(AsyncResponses.cancel)
+    compact: Final = to_sync_raw(AsyncResponses.compact)
+    parse: Final = to_sync_raw(AsyncResponses.parse)  # hand-written helper
 
     @cached_property
     def input_items(self) -> InputItemsWithRawResponse:
@@ -848,12 +848,12 @@ class ResponsesWithRawResponse(SyncResponseWrapper):
 
 
 class ResponsesWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncResponses.create)
-    retrieve = to_sync_streamed(AsyncResponses.retrieve)
-    delete = to_sync_streamed(AsyncResponses.delete)
-    cancel = to_sync_streamed(AsyncResponses.cancel)
-    compact = to_sync_streamed(AsyncResponses.compact)
-    parse = to_sync_streamed(AsyncResponses.parse)  # hand-written helper
+    create: Final = to_sync_streamed(AsyncResponses.create)
+    retrieve: Final = to_sync_streamed(AsyncResponses.retrieve)
+    delete: Final = to_sync_streamed(AsyncResponses.delete)
+    cancel: Final = to_sync_streamed(AsyncResponses.cancel)
+    compact: Final = to_sync_streamed(AsyncResponses.compact)
+    parse: Final = to_sync_streamed(AsyncResponses.parse)  # hand-written helper
 
     @cached_property
     def input_items(self) -> InputItemsWithStreamingResponse:

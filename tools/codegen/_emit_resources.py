@@ -206,6 +206,11 @@ def _async_classes(node: ResourceNode) -> list[str]:
             body.append("    pass")
         for m in methods:
             body.append(f"    {m.name}: Final = {wrap}({cls}.{m.name})")
+        for helper in HELPERS.get(node.path, ()):
+            if helper.wrapped:
+                body.append(
+                    f"    {helper.attribute}: Final = {wrap}({cls}.{helper.attribute})  # hand-written helper"
+                )
         for child in node.children.values():
             body += [
                 "",
@@ -288,6 +293,11 @@ def _sync_classes(node: ResourceNode) -> list[str]:
             body.append("    pass")
         for m in node.methods:
             body.append(f"    {m.name}: Final = {listed if m.page is not None else raw}({acls}.{m.name})")
+        for helper in HELPERS.get(node.path, ()):
+            if helper.wrapped:
+                body.append(
+                    f"    {helper.attribute}: Final = {raw}({acls}.{helper.attribute})  # hand-written helper"
+                )
         for child in node.children.values():
             sub = _sync_name(child)
             body += [

@@ -27,6 +27,8 @@ from ..._core._resource import (
     to_streamed_response,
 )
 from ..._core._streaming import AsyncStream
+from ...lib._parsing._hooks import reject_text_format_types
+from ...lib._parsing._responses import responses_parse
 from ...lib.streaming._responses_sync import sync_response_stream_method
 from ...lib.streaming.responses import response_stream_method
 from ...types import CompactedResponse, ResponseCustomToolCallOutput, ResponseStreamEvent
@@ -341,11 +343,13 @@ class AsyncResponses(AsyncAPIResource):
                 "max_output_tokens": max_output_tokens,
             }
         )
+        post_parser = reject_text_format_types(body)
         return await self._client._request(
             "post",
             "/responses",
             cast_to=ResponseCustomToolCallOutput,
             body=body,
+            post_parser=post_parser,
             options=options,
             stream_cls=_RESPONSE_STREAM_EVENT_STREAM if stream else None,
         )
@@ -518,6 +522,8 @@ class AsyncResponses(AsyncAPIResource):
 
     stream: Final = response_stream_method  # hand-written: trio_openai/lib/streaming/responses.py
 
+    parse: Final = responses_parse  # hand-written: trio_openai/lib/_parsing/_responses.py
+
 
 class AsyncResponsesWithRawResponse(RawResponseWrapper):
     create: Final = to_raw_response(AsyncResponses.create)
@@ -525,6 +531,7 @@ class AsyncResponsesWithRawResponse(RawResponseWrapper):
     delete: Final = to_raw_response(AsyncResponses.delete)
     cancel: Final = to_raw_response(AsyncResponses.cancel)
     compact: Final = to_raw_response(AsyncResponses.compact)
+    parse: Final = to_raw_response(AsyncResponses.parse)  # hand-written helper
 
     @cached_property
     def input_items(self) -> AsyncInputItemsWithRawResponse:
@@ -545,6 +552,7 @@ class AsyncResponsesWithStreamingResponse(StreamedResponseWrapper):
     delete: Final = to_streamed_response(AsyncResponses.delete)
     cancel: Final = to_streamed_response(AsyncResponses.cancel)
     compact: Final = to_streamed_response(AsyncResponses.compact)
+    parse: Final = to_streamed_response(AsyncResponses.parse)  # hand-written helper
 
     @cached_property
     def input_items(self) -> AsyncInputItemsWithStreamingResponse:
@@ -942,6 +950,7 @@ class Responses(SyncAPIResource[AsyncResponses]):
     cancel: Final = to_sync(AsyncResponses.cancel)
     compact: Final = to_sync(AsyncResponses.compact)
     stream: Final = sync_response_stream_method  # hand-written: trio_openai/lib/streaming/_responses_sync.py
+    parse: Final = to_sync(AsyncResponses.parse)  # hand-written helper
 
 
 class ResponsesWithRawResponse(SyncResponseWrapper):
@@ -950,6 +959,7 @@ class ResponsesWithRawResponse(SyncResponseWrapper):
     delete: Final = to_sync_raw(AsyncResponses.delete)
     cancel: Final = to_sync_raw(AsyncResponses.cancel)
     compact: Final = to_sync_raw(AsyncResponses.compact)
+    parse: Final = to_sync_raw(AsyncResponses.parse)  # hand-written helper
 
     @cached_property
     def input_items(self) -> InputItemsWithRawResponse:
@@ -970,6 +980,7 @@ class ResponsesWithStreamingResponse(SyncResponseWrapper):
     delete: Final = to_sync_streamed(AsyncResponses.delete)
     cancel: Final = to_sync_streamed(AsyncResponses.cancel)
     compact: Final = to_sync_streamed(AsyncResponses.compact)
+    parse: Final = to_sync_streamed(AsyncResponses.parse)  # hand-written helper
 
     @cached_property
     def input_items(self) -> InputItemsWithStreamingResponse:

@@ -31,6 +31,8 @@ from ...._core._resource import (
     to_streamed_response,
 )
 from ...._core._streaming import AsyncStream
+from ....lib._parsing._chat import chat_completions_parse
+from ....lib._parsing._hooks import reject_chat_format_types
 from ....lib.streaming._chat_sync import sync_chat_completion_stream
 from ....lib.streaming.chat import chat_completion_stream
 from ....types import ChatCompletion, ChatCompletionChunk, ChatCompletionDeleted
@@ -324,11 +326,13 @@ class AsyncCompletions(AsyncAPIResource):
                 "functions": functions,
             }
         )
+        post_parser = reject_chat_format_types(body)
         return await self._client._request(
             "post",
             "/chat/completions",
             cast_to=ChatCompletion,
             body=body,
+            post_parser=post_parser,
             options=options,
             stream_cls=_CHAT_COMPLETION_CHUNK_STREAM if stream else None,
         )
@@ -394,6 +398,8 @@ class AsyncCompletions(AsyncAPIResource):
 
     stream: Final = chat_completion_stream  # hand-written: trio_openai/lib/streaming/chat.py
 
+    parse: Final = chat_completions_parse  # hand-written: trio_openai/lib/_parsing/_chat.py
+
 
 class AsyncCompletionsWithRawResponse(RawResponseWrapper):
     create: Final = to_raw_response(AsyncCompletions.create)
@@ -401,6 +407,7 @@ class AsyncCompletionsWithRawResponse(RawResponseWrapper):
     update: Final = to_raw_response(AsyncCompletions.update)
     list: Final = to_raw_response(AsyncCompletions.list)
     delete: Final = to_raw_response(AsyncCompletions.delete)
+    parse: Final = to_raw_response(AsyncCompletions.parse)  # hand-written helper
 
     @cached_property
     def messages(self) -> AsyncMessagesWithRawResponse:
@@ -415,6 +422,7 @@ class AsyncCompletionsWithStreamingResponse(StreamedResponseWrapper):
     update: Final = to_streamed_response(AsyncCompletions.update)
     list: Final = to_streamed_response(AsyncCompletions.list)
     delete: Final = to_streamed_response(AsyncCompletions.delete)
+    parse: Final = to_streamed_response(AsyncCompletions.parse)  # hand-written helper
 
     @cached_property
     def messages(self) -> AsyncMessagesWithStreamingResponse:
@@ -685,6 +693,7 @@ class Completions(SyncAPIResource[AsyncCompletions]):
     list: Final = to_sync_list(AsyncCompletions.list)
     delete: Final = to_sync(AsyncCompletions.delete)
     stream: Final = sync_chat_completion_stream  # hand-written: trio_openai/lib/streaming/_chat_sync.py
+    parse: Final = to_sync(AsyncCompletions.parse)  # hand-written helper
 
 
 class CompletionsWithRawResponse(SyncResponseWrapper):
@@ -693,6 +702,7 @@ class CompletionsWithRawResponse(SyncResponseWrapper):
     update: Final = to_sync_raw(AsyncCompletions.update)
     list: Final = to_sync_raw_list(AsyncCompletions.list)
     delete: Final = to_sync_raw(AsyncCompletions.delete)
+    parse: Final = to_sync_raw(AsyncCompletions.parse)  # hand-written helper
 
     @cached_property
     def messages(self) -> MessagesWithRawResponse:
@@ -707,6 +717,7 @@ class CompletionsWithStreamingResponse(SyncResponseWrapper):
     update: Final = to_sync_streamed(AsyncCompletions.update)
     list: Final = to_sync_streamed_list(AsyncCompletions.list)
     delete: Final = to_sync_streamed(AsyncCompletions.delete)
+    parse: Final = to_sync_streamed(AsyncCompletions.parse)  # hand-written helper
 
     @cached_property
     def messages(self) -> MessagesWithStreamingResponse:

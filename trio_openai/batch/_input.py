@@ -69,7 +69,9 @@ def _parse(raw: bytes, number: int, path: str) -> BatchRequest:
     try:
         line = _line_decoder.decode(raw)
     except msgspec.ValidationError as exc:
-        raise BatchInputError(f"a request line must be a JSON object ({exc})", line=number, path=path) from None
+        raise BatchInputError(
+            f"a request line must be a JSON object ({exc})", line=number, path=path
+        ) from None
     except msgspec.DecodeError as exc:
         raise BatchInputError(f"malformed JSON ({exc})", line=number, path=path) from None
     if line.custom_id is None:

@@ -53,8 +53,10 @@ class TokenBucket:
         async with self._lock:
             started = trio.current_time()
             self._refill()
-            while self._level < need:
-                await trio.sleep((need - self._level) / self.rate)
+            while self._level < need - 1e-9:
+                # at least a millisecond: a wait that rounds to nothing would spin without the
+                # clock ever moving
+                await trio.sleep(max((need - self._level) / self.rate, 0.001))
                 self._refill()
             self._level -= max(amount, 0.0)
             self.waited += trio.current_time() - started

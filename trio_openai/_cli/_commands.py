@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import inspect
 import os
+import pathlib
 import sys
 from typing import Any, cast
 
@@ -103,7 +104,7 @@ async def _files_list(client: Any, args: argparse.Namespace) -> int:
 async def _files_upload(client: Any, args: argparse.Namespace) -> int:
     if not os.path.isfile(args.path):  # noqa: ASYNC240 (one stat before any request)
         raise UsageError(f"no such file: {args.path}")
-    uploaded = await client.files.create(file=open(args.path, "rb"), purpose=args.purpose)  # noqa: ASYNC230, SIM115
+    uploaded = await client.files.create(file=pathlib.Path(args.path), purpose=args.purpose)
     print(uploaded.id)
     return EXIT_OK
 

@@ -9,6 +9,8 @@ import time
 from collections import Counter
 from typing import Any, TextIO
 
+import msgspec
+
 from ..batch import RunProgress
 
 __all__ = ["make_reporter"]
@@ -39,13 +41,16 @@ class PlainReporter:
         self._every = every
         self._last = -float("inf")
         self._started = time.monotonic()
+        self._unshown: RunProgress | None = None
 
     def __call__(self, progress: RunProgress) -> None:
+        self._unshown = progress
         if progress.message is not None:
             print(f"trio-openai: {progress.message}", file=self._stream, flush=True)
         now = time.monotonic()
         if now - self._last >= self._every:
             self._last = now
+            self._unshown = None
             rate = ""
             elapsed = now - self._started
             if elapsed > 0 and progress.done:
@@ -53,7 +58,9 @@ class PlainReporter:
             print(f"trio-openai: {_describe(progress)}{rate}", file=self._stream, flush=True)
 
     def close(self) -> None:
-        pass
+        if self._unshown is not None:  # the last state is always shown
+            self._last = -float("inf")
+            self(msgspec.structs.replace(self._unshown, message=None))
 
 
 class BarReporter:

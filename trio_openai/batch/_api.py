@@ -401,8 +401,8 @@ async def run_file_api(
                 if chunk is None:
                     chunk = chunks[key] = _Chunk(key[0])
                 chunk.add(line, request.custom_id)
-            while chunks:
-                _key, chunk = chunks.popitem()
+            for key in list(chunks):  # in the order the groups first appeared in the input
+                chunk = chunks.pop(key)
                 try:
                     await run.submit(chunk)
                 finally:

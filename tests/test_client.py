@@ -353,6 +353,7 @@ def test_public_names_match_all() -> None:
         "resources",
         "testing",
         "lib",
+        "batch",
         "realtime",
     }
     assert set(trio_openai.__all__) | {"__version__"} >= exported - {"annotations"}

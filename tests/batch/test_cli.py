@@ -177,3 +177,15 @@ def test_api_run_resumes_after_kill_9_at_random_moments(tmp_path: Path) -> None:
             for line in files[request.json()["input_file_id"]].splitlines():
                 submitted[json.loads(line)["custom_id"]] += 1
         assert set(submitted) == set(ids) and set(submitted.values()) == {1}, seed  # never submitted twice
+
+
+def test_import_trio_openai_does_not_load_the_batch_package_or_the_command_line() -> None:
+    code = (
+        "import sys, trio_openai; "
+        "print([m for m in sys.modules if m.split('.')[:2] in (['trio_openai', 'batch'], ['trio_openai', '_cli'])"
+        " or m.split('.')[0] == 'tqdm'])"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert done.stdout.strip() == "[]"

@@ -1,5 +1,15 @@
 """trio_openai: a Trio-native client for the OpenAI API."""
 
+import typing as _typing
+
+from ._blocking._page import SyncBasePage as SyncBasePage
+from ._blocking._page import SyncConversationCursorPage as SyncConversationCursorPage
+from ._blocking._page import SyncCursorPage as SyncCursorPage
+from ._blocking._page import SyncNextCursorPage as SyncNextCursorPage
+from ._blocking._page import SyncPage as SyncPage
+from ._blocking._page import SyncTokenPage as SyncTokenPage
+from ._blocking._response import SyncAPIResponse as SyncAPIResponse
+from ._blocking._stream import Stream as Stream
 from ._client import AsyncOpenAI as AsyncOpenAI
 from ._client import ClientStatistics as ClientStatistics
 from ._core._errors import APIConnectionError as APIConnectionError
@@ -31,8 +41,8 @@ from ._core._pagination import AsyncNextCursorPage as AsyncNextCursorPage
 from ._core._pagination import AsyncPage as AsyncPage
 from ._core._pagination import AsyncPaginator as AsyncPaginator
 from ._core._pagination import AsyncTokenPage as AsyncTokenPage
-from ._core._portal_errors import BlockingCallInTrioError as BlockingCallInTrioError
-from ._core._portal_errors import PortalClosedError as PortalClosedError
+from ._core._portal._errors import BlockingCallInTrioError as BlockingCallInTrioError
+from ._core._portal._errors import PortalClosedError as PortalClosedError
 from ._core._ratelimits import RateLimits as RateLimits
 from ._core._response import APIResponse as APIResponse
 from ._core._response import AsyncAPIResponse as AsyncAPIResponse
@@ -40,14 +50,6 @@ from ._core._response import BinaryContent as BinaryContent
 from ._core._retry import RetryPolicy as RetryPolicy
 from ._core._streaming import AsyncStream as AsyncStream
 from ._core._streaming import NamedEvent as NamedEvent
-from ._core._sync_page import SyncBasePage as SyncBasePage
-from ._core._sync_page import SyncConversationCursorPage as SyncConversationCursorPage
-from ._core._sync_page import SyncCursorPage as SyncCursorPage
-from ._core._sync_page import SyncNextCursorPage as SyncNextCursorPage
-from ._core._sync_page import SyncPage as SyncPage
-from ._core._sync_page import SyncTokenPage as SyncTokenPage
-from ._core._sync_response import SyncAPIResponse as SyncAPIResponse
-from ._core._sync_stream import Stream as Stream
 from ._core._transport import AsyncTransport as AsyncTransport
 from ._core._transport import HTTPTransport as HTTPTransport
 from ._core._transport import PoolStatistics as PoolStatistics
@@ -56,6 +58,36 @@ from ._version import __version__ as __version__
 from .realtime._errors import WebSocketConnectionClosedError as WebSocketConnectionClosedError
 from .realtime._errors import WebSocketConnectionRejectedError as WebSocketConnectionRejectedError
 from .types._base import BaseModel as BaseModel
+
+# --- httpx interop (transport): names that import httpx2 on first access --------------------------------
+_HTTPX_EXPORTS = (
+    "DefaultAsyncHttpx2Client",
+    "DefaultAsyncHttpxClient",
+    "DefaultHttpx2Client",
+    "DefaultHttpxClient",
+)
+
+if _typing.TYPE_CHECKING:  # they exist at run time, made on first access
+    from collections.abc import Callable
+    from typing import Any
+
+    DefaultAsyncHttpxClient: type[Any]
+    DefaultHttpxClient: type[Any]
+    DefaultAsyncHttpx2Client: Callable[..., Any]
+    DefaultHttpx2Client: Callable[..., Any]
+
+
+def __getattr__(name: str) -> object:
+    if name in _HTTPX_EXPORTS:
+        from ._core._transport_httpx import lazy_export
+
+        value = lazy_export(name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+# --- end httpx interop ------------------------------------------------------------------------------------
 
 __all__ = [
     "APIConnectionError",
@@ -81,6 +113,10 @@ __all__ = [
     "BlockingCallInTrioError",
     "ClientStatistics",
     "ConflictError",
+    "DefaultAsyncHttpx2Client",
+    "DefaultAsyncHttpxClient",
+    "DefaultHttpx2Client",
+    "DefaultHttpxClient",
     "HTTPTransport",
     "InternalServerError",
     "InvalidWebhookSignatureError",

@@ -6,8 +6,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Literal, Unpack, overload
+from typing import TYPE_CHECKING, Any, Final, Literal, Unpack, overload
 
+from .._blocking._bridge import (
+    SyncAPIResource,
+    SyncResponseWrapper,
+    sync_call,
+    to_sync_raw,
+    to_sync_streamed,
+)
+from .._blocking._stream import Stream
 from .._core._options import Omit, RequestOptions, omit
 from .._core._request import strip_not_given
 from .._core._resource import (
@@ -18,14 +26,6 @@ from .._core._resource import (
     to_streamed_response,
 )
 from .._core._streaming import AsyncStream
-from .._core._sync_bridge import (
-    SyncAPIResource,
-    SyncResponseWrapper,
-    sync_call,
-    to_sync_raw,
-    to_sync_streamed,
-)
-from .._core._sync_stream import Stream
 from ..types import CreateCompletionResponse
 
 if TYPE_CHECKING:
@@ -179,15 +179,15 @@ class AsyncCompletions(AsyncAPIResource):
 
 
 class AsyncCompletionsWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncCompletions.create)
+    create: Final = to_raw_response(AsyncCompletions.create)
 
 
 class AsyncCompletionsWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncCompletions.create)
+    create: Final = to_streamed_response(AsyncCompletions.create)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
-# Each method runs the async method above in the portal (see _core/_sync_bridge.py).
+# Each method runs the async method above in the portal (see _blocking/_bridge.py).
 
 
 class Completions(SyncAPIResource[AsyncCompletions]):
@@ -282,8 +282,8 @@ class Completions(SyncAPIResource[AsyncCompletions]):
 
 
 class CompletionsWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncCompletions.create)
+    create: Final = to_sync_raw(AsyncCompletions.create)
 
 
 class CompletionsWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncCompletions.create)
+    create: Final = to_sync_streamed(AsyncCompletions.create)

@@ -5,8 +5,15 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Unpack
+from typing import TYPE_CHECKING, Final, Unpack
 
+from .._blocking._bridge import (
+    SyncAPIResource,
+    SyncResponseWrapper,
+    to_sync,
+    to_sync_raw,
+    to_sync_streamed,
+)
 from .._core._options import RequestOptions
 from .._core._request import strip_not_given
 from .._core._resource import (
@@ -15,13 +22,6 @@ from .._core._resource import (
     StreamedResponseWrapper,
     to_raw_response,
     to_streamed_response,
-)
-from .._core._sync_bridge import (
-    SyncAPIResource,
-    SyncResponseWrapper,
-    to_sync,
-    to_sync_raw,
-    to_sync_streamed,
 )
 from ..types import ProvenanceResource
 
@@ -56,15 +56,15 @@ class AsyncContentProvenanceChecks(AsyncAPIResource):
 
 
 class AsyncContentProvenanceChecksWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncContentProvenanceChecks.create)
+    create: Final = to_raw_response(AsyncContentProvenanceChecks.create)
 
 
 class AsyncContentProvenanceChecksWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncContentProvenanceChecks.create)
+    create: Final = to_streamed_response(AsyncContentProvenanceChecks.create)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
-# Each method runs the async method above in the portal (see _core/_sync_bridge.py).
+# Each method runs the async method above in the portal (see _blocking/_bridge.py).
 
 
 class ContentProvenanceChecks(SyncAPIResource[AsyncContentProvenanceChecks]):
@@ -76,12 +76,12 @@ class ContentProvenanceChecks(SyncAPIResource[AsyncContentProvenanceChecks]):
     def with_streaming_response(self) -> ContentProvenanceChecksWithStreamingResponse:
         return ContentProvenanceChecksWithStreamingResponse(self)
 
-    create = to_sync(AsyncContentProvenanceChecks.create)
+    create: Final = to_sync(AsyncContentProvenanceChecks.create)
 
 
 class ContentProvenanceChecksWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncContentProvenanceChecks.create)
+    create: Final = to_sync_raw(AsyncContentProvenanceChecks.create)
 
 
 class ContentProvenanceChecksWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncContentProvenanceChecks.create)
+    create: Final = to_sync_streamed(AsyncContentProvenanceChecks.create)

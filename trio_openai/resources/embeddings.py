@@ -6,8 +6,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
-from typing import Literal, Unpack
+from typing import Final, Literal, Unpack
 
+from .._blocking._bridge import (
+    SyncAPIResource,
+    SyncResponseWrapper,
+    to_sync,
+    to_sync_raw,
+    to_sync_streamed,
+)
 from .._core._options import Omit, RequestOptions, omit
 from .._core._request import strip_not_given
 from .._core._resource import (
@@ -16,13 +23,6 @@ from .._core._resource import (
     StreamedResponseWrapper,
     to_raw_response,
     to_streamed_response,
-)
-from .._core._sync_bridge import (
-    SyncAPIResource,
-    SyncResponseWrapper,
-    to_sync,
-    to_sync_raw,
-    to_sync_streamed,
 )
 from ..lib._embeddings import default_to_base64
 from ..types import CreateEmbeddingResponse
@@ -73,15 +73,15 @@ class AsyncEmbeddings(AsyncAPIResource):
 
 
 class AsyncEmbeddingsWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncEmbeddings.create)
+    create: Final = to_raw_response(AsyncEmbeddings.create)
 
 
 class AsyncEmbeddingsWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncEmbeddings.create)
+    create: Final = to_streamed_response(AsyncEmbeddings.create)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
-# Each method runs the async method above in the portal (see _core/_sync_bridge.py).
+# Each method runs the async method above in the portal (see _blocking/_bridge.py).
 
 
 class Embeddings(SyncAPIResource[AsyncEmbeddings]):
@@ -93,12 +93,12 @@ class Embeddings(SyncAPIResource[AsyncEmbeddings]):
     def with_streaming_response(self) -> EmbeddingsWithStreamingResponse:
         return EmbeddingsWithStreamingResponse(self)
 
-    create = to_sync(AsyncEmbeddings.create)
+    create: Final = to_sync(AsyncEmbeddings.create)
 
 
 class EmbeddingsWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncEmbeddings.create)
+    create: Final = to_sync_raw(AsyncEmbeddings.create)
 
 
 class EmbeddingsWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncEmbeddings.create)
+    create: Final = to_sync_streamed(AsyncEmbeddings.create)

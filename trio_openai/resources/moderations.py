@@ -6,8 +6,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
-from typing import TYPE_CHECKING, Literal, Unpack
+from typing import TYPE_CHECKING, Final, Literal, Unpack
 
+from .._blocking._bridge import (
+    SyncAPIResource,
+    SyncResponseWrapper,
+    to_sync,
+    to_sync_raw,
+    to_sync_streamed,
+)
 from .._core._options import Omit, RequestOptions, omit
 from .._core._request import strip_not_given
 from .._core._resource import (
@@ -16,13 +23,6 @@ from .._core._resource import (
     StreamedResponseWrapper,
     to_raw_response,
     to_streamed_response,
-)
-from .._core._sync_bridge import (
-    SyncAPIResource,
-    SyncResponseWrapper,
-    to_sync,
-    to_sync_raw,
-    to_sync_streamed,
 )
 from ..types import CreateModerationResponse
 
@@ -72,15 +72,15 @@ class AsyncModerations(AsyncAPIResource):
 
 
 class AsyncModerationsWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncModerations.create)
+    create: Final = to_raw_response(AsyncModerations.create)
 
 
 class AsyncModerationsWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncModerations.create)
+    create: Final = to_streamed_response(AsyncModerations.create)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
-# Each method runs the async method above in the portal (see _core/_sync_bridge.py).
+# Each method runs the async method above in the portal (see _blocking/_bridge.py).
 
 
 class Moderations(SyncAPIResource[AsyncModerations]):
@@ -92,12 +92,12 @@ class Moderations(SyncAPIResource[AsyncModerations]):
     def with_streaming_response(self) -> ModerationsWithStreamingResponse:
         return ModerationsWithStreamingResponse(self)
 
-    create = to_sync(AsyncModerations.create)
+    create: Final = to_sync(AsyncModerations.create)
 
 
 class ModerationsWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncModerations.create)
+    create: Final = to_sync_raw(AsyncModerations.create)
 
 
 class ModerationsWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncModerations.create)
+    create: Final = to_sync_streamed(AsyncModerations.create)

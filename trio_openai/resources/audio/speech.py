@@ -5,8 +5,15 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Literal, Unpack
+from typing import TYPE_CHECKING, Final, Literal, Unpack
 
+from ..._blocking._bridge import (
+    SyncAPIResource,
+    SyncResponseWrapper,
+    to_sync,
+    to_sync_raw,
+    to_sync_streamed,
+)
 from ..._core._options import Omit, RequestOptions, omit
 from ..._core._request import strip_not_given
 from ..._core._resource import (
@@ -17,13 +24,6 @@ from ..._core._resource import (
     to_streamed_response,
 )
 from ..._core._response import BinaryContent
-from ..._core._sync_bridge import (
-    SyncAPIResource,
-    SyncResponseWrapper,
-    to_sync,
-    to_sync_raw,
-    to_sync_streamed,
-)
 
 if TYPE_CHECKING:
     from ...types import VoiceIdsOrCustomVoiceParam
@@ -72,15 +72,15 @@ class AsyncSpeech(AsyncAPIResource):
 
 
 class AsyncSpeechWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncSpeech.create)
+    create: Final = to_raw_response(AsyncSpeech.create)
 
 
 class AsyncSpeechWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncSpeech.create)
+    create: Final = to_streamed_response(AsyncSpeech.create)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
-# Each method runs the async method above in the portal (see _core/_sync_bridge.py).
+# Each method runs the async method above in the portal (see _blocking/_bridge.py).
 
 
 class Speech(SyncAPIResource[AsyncSpeech]):
@@ -92,12 +92,12 @@ class Speech(SyncAPIResource[AsyncSpeech]):
     def with_streaming_response(self) -> SpeechWithStreamingResponse:
         return SpeechWithStreamingResponse(self)
 
-    create = to_sync(AsyncSpeech.create)
+    create: Final = to_sync(AsyncSpeech.create)
 
 
 class SpeechWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncSpeech.create)
+    create: Final = to_sync_raw(AsyncSpeech.create)
 
 
 class SpeechWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncSpeech.create)
+    create: Final = to_sync_streamed(AsyncSpeech.create)

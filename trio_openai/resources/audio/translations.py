@@ -5,8 +5,15 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Literal, Unpack
+from typing import TYPE_CHECKING, Final, Literal, Unpack
 
+from ..._blocking._bridge import (
+    SyncAPIResource,
+    SyncResponseWrapper,
+    to_sync,
+    to_sync_raw,
+    to_sync_streamed,
+)
 from ..._core._options import Omit, RequestOptions, omit
 from ..._core._request import strip_not_given
 from ..._core._resource import (
@@ -15,13 +22,6 @@ from ..._core._resource import (
     StreamedResponseWrapper,
     to_raw_response,
     to_streamed_response,
-)
-from ..._core._sync_bridge import (
-    SyncAPIResource,
-    SyncResponseWrapper,
-    to_sync,
-    to_sync_raw,
-    to_sync_streamed,
 )
 from ...types import CreateTranslationResponse
 
@@ -73,15 +73,15 @@ class AsyncTranslations(AsyncAPIResource):
 
 
 class AsyncTranslationsWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncTranslations.create)
+    create: Final = to_raw_response(AsyncTranslations.create)
 
 
 class AsyncTranslationsWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncTranslations.create)
+    create: Final = to_streamed_response(AsyncTranslations.create)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
-# Each method runs the async method above in the portal (see _core/_sync_bridge.py).
+# Each method runs the async method above in the portal (see _blocking/_bridge.py).
 
 
 class Translations(SyncAPIResource[AsyncTranslations]):
@@ -93,12 +93,12 @@ class Translations(SyncAPIResource[AsyncTranslations]):
     def with_streaming_response(self) -> TranslationsWithStreamingResponse:
         return TranslationsWithStreamingResponse(self)
 
-    create = to_sync(AsyncTranslations.create)
+    create: Final = to_sync(AsyncTranslations.create)
 
 
 class TranslationsWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncTranslations.create)
+    create: Final = to_sync_raw(AsyncTranslations.create)
 
 
 class TranslationsWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncTranslations.create)
+    create: Final = to_sync_streamed(AsyncTranslations.create)

@@ -5,8 +5,15 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Unpack
+from typing import TYPE_CHECKING, Final, Unpack
 
+from ..._blocking._bridge import (
+    SyncAPIResource,
+    SyncResponseWrapper,
+    to_sync,
+    to_sync_raw,
+    to_sync_streamed,
+)
 from ..._core._options import RequestOptions
 from ..._core._request import strip_not_given
 from ..._core._resource import (
@@ -15,13 +22,6 @@ from ..._core._resource import (
     StreamedResponseWrapper,
     to_raw_response,
     to_streamed_response,
-)
-from ..._core._sync_bridge import (
-    SyncAPIResource,
-    SyncResponseWrapper,
-    to_sync,
-    to_sync_raw,
-    to_sync_streamed,
 )
 from ...types import VoiceResource
 
@@ -53,15 +53,15 @@ class AsyncVoices(AsyncAPIResource):
 
 
 class AsyncVoicesWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncVoices.create)
+    create: Final = to_raw_response(AsyncVoices.create)
 
 
 class AsyncVoicesWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncVoices.create)
+    create: Final = to_streamed_response(AsyncVoices.create)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
-# Each method runs the async method above in the portal (see _core/_sync_bridge.py).
+# Each method runs the async method above in the portal (see _blocking/_bridge.py).
 
 
 class Voices(SyncAPIResource[AsyncVoices]):
@@ -73,12 +73,12 @@ class Voices(SyncAPIResource[AsyncVoices]):
     def with_streaming_response(self) -> VoicesWithStreamingResponse:
         return VoicesWithStreamingResponse(self)
 
-    create = to_sync(AsyncVoices.create)
+    create: Final = to_sync(AsyncVoices.create)
 
 
 class VoicesWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncVoices.create)
+    create: Final = to_sync_raw(AsyncVoices.create)
 
 
 class VoicesWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncVoices.create)
+    create: Final = to_sync_streamed(AsyncVoices.create)

@@ -6,8 +6,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
-from typing import TYPE_CHECKING, Literal, Unpack
+from typing import TYPE_CHECKING, Final, Literal, Unpack
 
+from ..._blocking._bridge import (
+    SyncAPIResource,
+    SyncResponseWrapper,
+    to_sync,
+    to_sync_list,
+    to_sync_raw,
+    to_sync_raw_list,
+    to_sync_streamed,
+    to_sync_streamed_list,
+)
 from ..._core._options import Omit, RequestOptions, omit
 from ..._core._pagination import AsyncCursorPage, AsyncPaginator
 from ..._core._request import path_param, strip_not_given
@@ -17,16 +27,6 @@ from ..._core._resource import (
     StreamedResponseWrapper,
     to_raw_response,
     to_streamed_response,
-)
-from ..._core._sync_bridge import (
-    SyncAPIResource,
-    SyncResponseWrapper,
-    to_sync,
-    to_sync_list,
-    to_sync_raw,
-    to_sync_raw_list,
-    to_sync_streamed,
-    to_sync_streamed_list,
 )
 from ...types import AssistantObject, DeleteAssistantResponse
 
@@ -272,23 +272,23 @@ class AsyncAssistants(AsyncAPIResource):
 
 
 class AsyncAssistantsWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncAssistants.create)
-    retrieve = to_raw_response(AsyncAssistants.retrieve)
-    update = to_raw_response(AsyncAssistants.update)
-    list = to_raw_response(AsyncAssistants.list)
-    delete = to_raw_response(AsyncAssistants.delete)
+    create: Final = to_raw_response(AsyncAssistants.create)
+    retrieve: Final = to_raw_response(AsyncAssistants.retrieve)
+    update: Final = to_raw_response(AsyncAssistants.update)
+    list: Final = to_raw_response(AsyncAssistants.list)
+    delete: Final = to_raw_response(AsyncAssistants.delete)
 
 
 class AsyncAssistantsWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncAssistants.create)
-    retrieve = to_streamed_response(AsyncAssistants.retrieve)
-    update = to_streamed_response(AsyncAssistants.update)
-    list = to_streamed_response(AsyncAssistants.list)
-    delete = to_streamed_response(AsyncAssistants.delete)
+    create: Final = to_streamed_response(AsyncAssistants.create)
+    retrieve: Final = to_streamed_response(AsyncAssistants.retrieve)
+    update: Final = to_streamed_response(AsyncAssistants.update)
+    list: Final = to_streamed_response(AsyncAssistants.list)
+    delete: Final = to_streamed_response(AsyncAssistants.delete)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
-# Each method runs the async method above in the portal (see _core/_sync_bridge.py).
+# Each method runs the async method above in the portal (see _blocking/_bridge.py).
 
 
 class Assistants(SyncAPIResource[AsyncAssistants]):
@@ -300,24 +300,24 @@ class Assistants(SyncAPIResource[AsyncAssistants]):
     def with_streaming_response(self) -> AssistantsWithStreamingResponse:
         return AssistantsWithStreamingResponse(self)
 
-    create = to_sync(AsyncAssistants.create)
-    retrieve = to_sync(AsyncAssistants.retrieve)
-    update = to_sync(AsyncAssistants.update)
-    list = to_sync_list(AsyncAssistants.list)
-    delete = to_sync(AsyncAssistants.delete)
+    create: Final = to_sync(AsyncAssistants.create)
+    retrieve: Final = to_sync(AsyncAssistants.retrieve)
+    update: Final = to_sync(AsyncAssistants.update)
+    list: Final = to_sync_list(AsyncAssistants.list)
+    delete: Final = to_sync(AsyncAssistants.delete)
 
 
 class AssistantsWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncAssistants.create)
-    retrieve = to_sync_raw(AsyncAssistants.retrieve)
-    update = to_sync_raw(AsyncAssistants.update)
-    list = to_sync_raw_list(AsyncAssistants.list)
-    delete = to_sync_raw(AsyncAssistants.delete)
+    create: Final = to_sync_raw(AsyncAssistants.create)
+    retrieve: Final = to_sync_raw(AsyncAssistants.retrieve)
+    update: Final = to_sync_raw(AsyncAssistants.update)
+    list: Final = to_sync_raw_list(AsyncAssistants.list)
+    delete: Final = to_sync_raw(AsyncAssistants.delete)
 
 
 class AssistantsWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncAssistants.create)
-    retrieve = to_sync_streamed(AsyncAssistants.retrieve)
-    update = to_sync_streamed(AsyncAssistants.update)
-    list = to_sync_streamed_list(AsyncAssistants.list)
-    delete = to_sync_streamed(AsyncAssistants.delete)
+    create: Final = to_sync_streamed(AsyncAssistants.create)
+    retrieve: Final = to_sync_streamed(AsyncAssistants.retrieve)
+    update: Final = to_sync_streamed(AsyncAssistants.update)
+    list: Final = to_sync_streamed_list(AsyncAssistants.list)
+    delete: Final = to_sync_streamed(AsyncAssistants.delete)

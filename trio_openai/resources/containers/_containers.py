@@ -6,8 +6,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
-from typing import TYPE_CHECKING, Literal, Unpack
+from typing import TYPE_CHECKING, Final, Literal, Unpack
 
+from ..._blocking._bridge import (
+    SyncAPIResource,
+    SyncResponseWrapper,
+    to_sync,
+    to_sync_list,
+    to_sync_raw,
+    to_sync_raw_list,
+    to_sync_streamed,
+    to_sync_streamed_list,
+)
 from ..._core._options import Omit, RequestOptions, omit
 from ..._core._pagination import AsyncCursorPage, AsyncPaginator
 from ..._core._request import path_param, strip_not_given
@@ -17,16 +27,6 @@ from ..._core._resource import (
     StreamedResponseWrapper,
     to_raw_response,
     to_streamed_response,
-)
-from ..._core._sync_bridge import (
-    SyncAPIResource,
-    SyncResponseWrapper,
-    to_sync,
-    to_sync_list,
-    to_sync_raw,
-    to_sync_raw_list,
-    to_sync_streamed,
-    to_sync_streamed_list,
 )
 from ...types import ContainerResource
 
@@ -129,10 +129,10 @@ class AsyncContainers(AsyncAPIResource):
 
 
 class AsyncContainersWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncContainers.create)
-    retrieve = to_raw_response(AsyncContainers.retrieve)
-    list = to_raw_response(AsyncContainers.list)
-    delete = to_raw_response(AsyncContainers.delete)
+    create: Final = to_raw_response(AsyncContainers.create)
+    retrieve: Final = to_raw_response(AsyncContainers.retrieve)
+    list: Final = to_raw_response(AsyncContainers.list)
+    delete: Final = to_raw_response(AsyncContainers.delete)
 
     @cached_property
     def files(self) -> AsyncFilesWithRawResponse:
@@ -142,10 +142,10 @@ class AsyncContainersWithRawResponse(RawResponseWrapper):
 
 
 class AsyncContainersWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncContainers.create)
-    retrieve = to_streamed_response(AsyncContainers.retrieve)
-    list = to_streamed_response(AsyncContainers.list)
-    delete = to_streamed_response(AsyncContainers.delete)
+    create: Final = to_streamed_response(AsyncContainers.create)
+    retrieve: Final = to_streamed_response(AsyncContainers.retrieve)
+    list: Final = to_streamed_response(AsyncContainers.list)
+    delete: Final = to_streamed_response(AsyncContainers.delete)
 
     @cached_property
     def files(self) -> AsyncFilesWithStreamingResponse:
@@ -155,7 +155,7 @@ class AsyncContainersWithStreamingResponse(StreamedResponseWrapper):
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
-# Each method runs the async method above in the portal (see _core/_sync_bridge.py).
+# Each method runs the async method above in the portal (see _blocking/_bridge.py).
 
 
 class Containers(SyncAPIResource[AsyncContainers]):
@@ -173,17 +173,17 @@ class Containers(SyncAPIResource[AsyncContainers]):
     def with_streaming_response(self) -> ContainersWithStreamingResponse:
         return ContainersWithStreamingResponse(self)
 
-    create = to_sync(AsyncContainers.create)
-    retrieve = to_sync(AsyncContainers.retrieve)
-    list = to_sync_list(AsyncContainers.list)
-    delete = to_sync(AsyncContainers.delete)
+    create: Final = to_sync(AsyncContainers.create)
+    retrieve: Final = to_sync(AsyncContainers.retrieve)
+    list: Final = to_sync_list(AsyncContainers.list)
+    delete: Final = to_sync(AsyncContainers.delete)
 
 
 class ContainersWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncContainers.create)
-    retrieve = to_sync_raw(AsyncContainers.retrieve)
-    list = to_sync_raw_list(AsyncContainers.list)
-    delete = to_sync_raw(AsyncContainers.delete)
+    create: Final = to_sync_raw(AsyncContainers.create)
+    retrieve: Final = to_sync_raw(AsyncContainers.retrieve)
+    list: Final = to_sync_raw_list(AsyncContainers.list)
+    delete: Final = to_sync_raw(AsyncContainers.delete)
 
     @cached_property
     def files(self) -> FilesWithRawResponse:
@@ -193,10 +193,10 @@ class ContainersWithRawResponse(SyncResponseWrapper):
 
 
 class ContainersWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncContainers.create)
-    retrieve = to_sync_streamed(AsyncContainers.retrieve)
-    list = to_sync_streamed_list(AsyncContainers.list)
-    delete = to_sync_streamed(AsyncContainers.delete)
+    create: Final = to_sync_streamed(AsyncContainers.create)
+    retrieve: Final = to_sync_streamed(AsyncContainers.retrieve)
+    list: Final = to_sync_streamed_list(AsyncContainers.list)
+    delete: Final = to_sync_streamed(AsyncContainers.delete)
 
     @cached_property
     def files(self) -> FilesWithStreamingResponse:

@@ -5,16 +5,16 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
+from ..._blocking._bridge import (
+    SyncAPIResource,
+    SyncResponseWrapper,
+)
 from ..._core._resource import (
     AsyncAPIResource,
     RawResponseWrapper,
     StreamedResponseWrapper,
-)
-from ..._core._sync_bridge import (
-    SyncAPIResource,
-    SyncResponseWrapper,
 )
 from ...realtime._connect import realtime_connect
 from ...realtime._sync import realtime_connect_blocking
@@ -77,7 +77,7 @@ class AsyncRealtime(AsyncAPIResource):
     def with_streaming_response(self) -> AsyncRealtimeWithStreamingResponse:
         return AsyncRealtimeWithStreamingResponse(self)
 
-    connect = realtime_connect  # hand-written: trio_openai/realtime/_connect.py
+    connect: Final = realtime_connect  # hand-written: trio_openai/realtime/_connect.py
 
 
 class AsyncRealtimeWithRawResponse(RawResponseWrapper):
@@ -121,7 +121,7 @@ class AsyncRealtimeWithStreamingResponse(StreamedResponseWrapper):
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
-# Each method runs the async method above in the portal (see _core/_sync_bridge.py).
+# Each method runs the async method above in the portal (see _blocking/_bridge.py).
 
 
 class Realtime(SyncAPIResource[AsyncRealtime]):
@@ -151,7 +151,7 @@ class Realtime(SyncAPIResource[AsyncRealtime]):
     def with_streaming_response(self) -> RealtimeWithStreamingResponse:
         return RealtimeWithStreamingResponse(self)
 
-    connect = realtime_connect_blocking  # hand-written: trio_openai/realtime/_sync.py
+    connect: Final = realtime_connect_blocking  # hand-written: trio_openai/realtime/_sync.py
 
 
 class RealtimeWithRawResponse(SyncResponseWrapper):

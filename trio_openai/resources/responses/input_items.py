@@ -6,8 +6,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
-from typing import Literal, Unpack
+from typing import Final, Literal, Unpack
 
+from ..._blocking._bridge import (
+    SyncAPIResource,
+    SyncResponseWrapper,
+    to_sync_list,
+    to_sync_raw_list,
+    to_sync_streamed_list,
+)
 from ..._core._options import Omit, RequestOptions, omit
 from ..._core._pagination import AsyncCursorPage, AsyncPaginator
 from ..._core._request import path_param, strip_not_given
@@ -17,13 +24,6 @@ from ..._core._resource import (
     StreamedResponseWrapper,
     to_raw_response,
     to_streamed_response,
-)
-from ..._core._sync_bridge import (
-    SyncAPIResource,
-    SyncResponseWrapper,
-    to_sync_list,
-    to_sync_raw_list,
-    to_sync_streamed_list,
 )
 from ...types import ItemResource
 
@@ -73,15 +73,15 @@ class AsyncInputItems(AsyncAPIResource):
 
 
 class AsyncInputItemsWithRawResponse(RawResponseWrapper):
-    list = to_raw_response(AsyncInputItems.list)
+    list: Final = to_raw_response(AsyncInputItems.list)
 
 
 class AsyncInputItemsWithStreamingResponse(StreamedResponseWrapper):
-    list = to_streamed_response(AsyncInputItems.list)
+    list: Final = to_streamed_response(AsyncInputItems.list)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
-# Each method runs the async method above in the portal (see _core/_sync_bridge.py).
+# Each method runs the async method above in the portal (see _blocking/_bridge.py).
 
 
 class InputItems(SyncAPIResource[AsyncInputItems]):
@@ -93,12 +93,12 @@ class InputItems(SyncAPIResource[AsyncInputItems]):
     def with_streaming_response(self) -> InputItemsWithStreamingResponse:
         return InputItemsWithStreamingResponse(self)
 
-    list = to_sync_list(AsyncInputItems.list)
+    list: Final = to_sync_list(AsyncInputItems.list)
 
 
 class InputItemsWithRawResponse(SyncResponseWrapper):
-    list = to_sync_raw_list(AsyncInputItems.list)
+    list: Final = to_sync_raw_list(AsyncInputItems.list)
 
 
 class InputItemsWithStreamingResponse(SyncResponseWrapper):
-    list = to_sync_streamed_list(AsyncInputItems.list)
+    list: Final = to_sync_streamed_list(AsyncInputItems.list)

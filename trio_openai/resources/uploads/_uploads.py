@@ -6,8 +6,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
-from typing import TYPE_CHECKING, Literal, Unpack
+from typing import TYPE_CHECKING, Final, Literal, Unpack
 
+from ..._blocking._bridge import (
+    SyncAPIResource,
+    SyncResponseWrapper,
+    to_sync,
+    to_sync_raw,
+    to_sync_streamed,
+)
 from ..._core._options import Omit, RequestOptions, omit
 from ..._core._request import path_param, strip_not_given
 from ..._core._resource import (
@@ -16,13 +23,6 @@ from ..._core._resource import (
     StreamedResponseWrapper,
     to_raw_response,
     to_streamed_response,
-)
-from ..._core._sync_bridge import (
-    SyncAPIResource,
-    SyncResponseWrapper,
-    to_sync,
-    to_sync_raw,
-    to_sync_streamed,
 )
 from ...types import Upload
 
@@ -105,9 +105,9 @@ class AsyncUploads(AsyncAPIResource):
 
 
 class AsyncUploadsWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncUploads.create)
-    cancel = to_raw_response(AsyncUploads.cancel)
-    complete = to_raw_response(AsyncUploads.complete)
+    create: Final = to_raw_response(AsyncUploads.create)
+    cancel: Final = to_raw_response(AsyncUploads.cancel)
+    complete: Final = to_raw_response(AsyncUploads.complete)
 
     @cached_property
     def parts(self) -> AsyncPartsWithRawResponse:
@@ -117,9 +117,9 @@ class AsyncUploadsWithRawResponse(RawResponseWrapper):
 
 
 class AsyncUploadsWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncUploads.create)
-    cancel = to_streamed_response(AsyncUploads.cancel)
-    complete = to_streamed_response(AsyncUploads.complete)
+    create: Final = to_streamed_response(AsyncUploads.create)
+    cancel: Final = to_streamed_response(AsyncUploads.cancel)
+    complete: Final = to_streamed_response(AsyncUploads.complete)
 
     @cached_property
     def parts(self) -> AsyncPartsWithStreamingResponse:
@@ -129,7 +129,7 @@ class AsyncUploadsWithStreamingResponse(StreamedResponseWrapper):
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
-# Each method runs the async method above in the portal (see _core/_sync_bridge.py).
+# Each method runs the async method above in the portal (see _blocking/_bridge.py).
 
 
 class Uploads(SyncAPIResource[AsyncUploads]):
@@ -147,15 +147,15 @@ class Uploads(SyncAPIResource[AsyncUploads]):
     def with_streaming_response(self) -> UploadsWithStreamingResponse:
         return UploadsWithStreamingResponse(self)
 
-    create = to_sync(AsyncUploads.create)
-    cancel = to_sync(AsyncUploads.cancel)
-    complete = to_sync(AsyncUploads.complete)
+    create: Final = to_sync(AsyncUploads.create)
+    cancel: Final = to_sync(AsyncUploads.cancel)
+    complete: Final = to_sync(AsyncUploads.complete)
 
 
 class UploadsWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncUploads.create)
-    cancel = to_sync_raw(AsyncUploads.cancel)
-    complete = to_sync_raw(AsyncUploads.complete)
+    create: Final = to_sync_raw(AsyncUploads.create)
+    cancel: Final = to_sync_raw(AsyncUploads.cancel)
+    complete: Final = to_sync_raw(AsyncUploads.complete)
 
     @cached_property
     def parts(self) -> PartsWithRawResponse:
@@ -165,9 +165,9 @@ class UploadsWithRawResponse(SyncResponseWrapper):
 
 
 class UploadsWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncUploads.create)
-    cancel = to_sync_streamed(AsyncUploads.cancel)
-    complete = to_sync_streamed(AsyncUploads.complete)
+    create: Final = to_sync_streamed(AsyncUploads.create)
+    cancel: Final = to_sync_streamed(AsyncUploads.cancel)
+    complete: Final = to_sync_streamed(AsyncUploads.complete)
 
     @cached_property
     def parts(self) -> PartsWithStreamingResponse:

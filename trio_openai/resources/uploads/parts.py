@@ -5,8 +5,15 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Unpack
+from typing import TYPE_CHECKING, Final, Unpack
 
+from ..._blocking._bridge import (
+    SyncAPIResource,
+    SyncResponseWrapper,
+    to_sync,
+    to_sync_raw,
+    to_sync_streamed,
+)
 from ..._core._options import RequestOptions
 from ..._core._request import path_param, strip_not_given
 from ..._core._resource import (
@@ -15,13 +22,6 @@ from ..._core._resource import (
     StreamedResponseWrapper,
     to_raw_response,
     to_streamed_response,
-)
-from ..._core._sync_bridge import (
-    SyncAPIResource,
-    SyncResponseWrapper,
-    to_sync,
-    to_sync_raw,
-    to_sync_streamed,
 )
 from ...types import UploadPart
 
@@ -58,15 +58,15 @@ class AsyncParts(AsyncAPIResource):
 
 
 class AsyncPartsWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncParts.create)
+    create: Final = to_raw_response(AsyncParts.create)
 
 
 class AsyncPartsWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncParts.create)
+    create: Final = to_streamed_response(AsyncParts.create)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
-# Each method runs the async method above in the portal (see _core/_sync_bridge.py).
+# Each method runs the async method above in the portal (see _blocking/_bridge.py).
 
 
 class Parts(SyncAPIResource[AsyncParts]):
@@ -78,12 +78,12 @@ class Parts(SyncAPIResource[AsyncParts]):
     def with_streaming_response(self) -> PartsWithStreamingResponse:
         return PartsWithStreamingResponse(self)
 
-    create = to_sync(AsyncParts.create)
+    create: Final = to_sync(AsyncParts.create)
 
 
 class PartsWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncParts.create)
+    create: Final = to_sync_raw(AsyncParts.create)
 
 
 class PartsWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncParts.create)
+    create: Final = to_sync_streamed(AsyncParts.create)

@@ -6,8 +6,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
-from typing import TYPE_CHECKING, Literal, Unpack
+from typing import TYPE_CHECKING, Final, Literal, Unpack
 
+from ...._blocking._bridge import (
+    SyncAPIResource,
+    SyncResponseWrapper,
+    to_sync_list,
+    to_sync_raw_list,
+    to_sync_streamed_list,
+)
 from ...._core._options import Omit, RequestOptions, omit
 from ...._core._pagination import AsyncConversationCursorPage, AsyncPaginator
 from ...._core._request import strip_not_given
@@ -17,13 +24,6 @@ from ...._core._resource import (
     StreamedResponseWrapper,
     to_raw_response,
     to_streamed_response,
-)
-from ...._core._sync_bridge import (
-    SyncAPIResource,
-    SyncResponseWrapper,
-    to_sync_list,
-    to_sync_raw_list,
-    to_sync_streamed_list,
 )
 from ....types import AuditLog
 
@@ -231,15 +231,15 @@ class AsyncAuditLogs(AsyncAPIResource):
 
 
 class AsyncAuditLogsWithRawResponse(RawResponseWrapper):
-    list = to_raw_response(AsyncAuditLogs.list)
+    list: Final = to_raw_response(AsyncAuditLogs.list)
 
 
 class AsyncAuditLogsWithStreamingResponse(StreamedResponseWrapper):
-    list = to_streamed_response(AsyncAuditLogs.list)
+    list: Final = to_streamed_response(AsyncAuditLogs.list)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
-# Each method runs the async method above in the portal (see _core/_sync_bridge.py).
+# Each method runs the async method above in the portal (see _blocking/_bridge.py).
 
 
 class AuditLogs(SyncAPIResource[AsyncAuditLogs]):
@@ -251,12 +251,12 @@ class AuditLogs(SyncAPIResource[AsyncAuditLogs]):
     def with_streaming_response(self) -> AuditLogsWithStreamingResponse:
         return AuditLogsWithStreamingResponse(self)
 
-    list = to_sync_list(AsyncAuditLogs.list)
+    list: Final = to_sync_list(AsyncAuditLogs.list)
 
 
 class AuditLogsWithRawResponse(SyncResponseWrapper):
-    list = to_sync_raw_list(AsyncAuditLogs.list)
+    list: Final = to_sync_raw_list(AsyncAuditLogs.list)
 
 
 class AuditLogsWithStreamingResponse(SyncResponseWrapper):
-    list = to_sync_streamed_list(AsyncAuditLogs.list)
+    list: Final = to_sync_streamed_list(AsyncAuditLogs.list)

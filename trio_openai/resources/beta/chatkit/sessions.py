@@ -5,8 +5,15 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Unpack
+from typing import TYPE_CHECKING, Final, Unpack
 
+from ...._blocking._bridge import (
+    SyncAPIResource,
+    SyncResponseWrapper,
+    to_sync,
+    to_sync_raw,
+    to_sync_streamed,
+)
 from ...._core._options import Omit, RequestOptions, omit
 from ...._core._request import path_param, strip_not_given
 from ...._core._resource import (
@@ -15,13 +22,6 @@ from ...._core._resource import (
     StreamedResponseWrapper,
     to_raw_response,
     to_streamed_response,
-)
-from ...._core._sync_bridge import (
-    SyncAPIResource,
-    SyncResponseWrapper,
-    to_sync,
-    to_sync_raw,
-    to_sync_streamed,
 )
 from ....types import ChatSessionResource
 
@@ -83,17 +83,17 @@ class AsyncSessions(AsyncAPIResource):
 
 
 class AsyncSessionsWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncSessions.create)
-    cancel = to_raw_response(AsyncSessions.cancel)
+    create: Final = to_raw_response(AsyncSessions.create)
+    cancel: Final = to_raw_response(AsyncSessions.cancel)
 
 
 class AsyncSessionsWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncSessions.create)
-    cancel = to_streamed_response(AsyncSessions.cancel)
+    create: Final = to_streamed_response(AsyncSessions.create)
+    cancel: Final = to_streamed_response(AsyncSessions.cancel)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
-# Each method runs the async method above in the portal (see _core/_sync_bridge.py).
+# Each method runs the async method above in the portal (see _blocking/_bridge.py).
 
 
 class Sessions(SyncAPIResource[AsyncSessions]):
@@ -105,15 +105,15 @@ class Sessions(SyncAPIResource[AsyncSessions]):
     def with_streaming_response(self) -> SessionsWithStreamingResponse:
         return SessionsWithStreamingResponse(self)
 
-    create = to_sync(AsyncSessions.create)
-    cancel = to_sync(AsyncSessions.cancel)
+    create: Final = to_sync(AsyncSessions.create)
+    cancel: Final = to_sync(AsyncSessions.cancel)
 
 
 class SessionsWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncSessions.create)
-    cancel = to_sync_raw(AsyncSessions.cancel)
+    create: Final = to_sync_raw(AsyncSessions.create)
+    cancel: Final = to_sync_raw(AsyncSessions.cancel)
 
 
 class SessionsWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncSessions.create)
-    cancel = to_sync_streamed(AsyncSessions.cancel)
+    create: Final = to_sync_streamed(AsyncSessions.create)
+    cancel: Final = to_sync_streamed(AsyncSessions.cancel)

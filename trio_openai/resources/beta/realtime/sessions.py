@@ -6,8 +6,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
-from typing import TYPE_CHECKING, Literal, Unpack
+from typing import TYPE_CHECKING, Final, Literal, Unpack
 
+from ...._blocking._bridge import (
+    SyncAPIResource,
+    SyncResponseWrapper,
+    to_sync,
+    to_sync_raw,
+    to_sync_streamed,
+)
 from ...._core._options import Omit, RequestOptions, omit
 from ...._core._request import strip_not_given
 from ...._core._resource import (
@@ -16,13 +23,6 @@ from ...._core._resource import (
     StreamedResponseWrapper,
     to_raw_response,
     to_streamed_response,
-)
-from ...._core._sync_bridge import (
-    SyncAPIResource,
-    SyncResponseWrapper,
-    to_sync,
-    to_sync_raw,
-    to_sync_streamed,
 )
 from ....types import RealtimeSessionCreateResponse
 
@@ -105,15 +105,15 @@ class AsyncSessions(AsyncAPIResource):
 
 
 class AsyncSessionsWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncSessions.create)
+    create: Final = to_raw_response(AsyncSessions.create)
 
 
 class AsyncSessionsWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncSessions.create)
+    create: Final = to_streamed_response(AsyncSessions.create)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
-# Each method runs the async method above in the portal (see _core/_sync_bridge.py).
+# Each method runs the async method above in the portal (see _blocking/_bridge.py).
 
 
 class Sessions(SyncAPIResource[AsyncSessions]):
@@ -125,12 +125,12 @@ class Sessions(SyncAPIResource[AsyncSessions]):
     def with_streaming_response(self) -> SessionsWithStreamingResponse:
         return SessionsWithStreamingResponse(self)
 
-    create = to_sync(AsyncSessions.create)
+    create: Final = to_sync(AsyncSessions.create)
 
 
 class SessionsWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncSessions.create)
+    create: Final = to_sync_raw(AsyncSessions.create)
 
 
 class SessionsWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncSessions.create)
+    create: Final = to_sync_streamed(AsyncSessions.create)

@@ -6,8 +6,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
-from typing import TYPE_CHECKING, Literal, Unpack
+from typing import TYPE_CHECKING, Final, Literal, Unpack
 
+from ...._blocking._bridge import (
+    SyncAPIResource,
+    SyncResponseWrapper,
+    to_sync,
+    to_sync_raw,
+    to_sync_streamed,
+)
 from ...._core._options import Omit, RequestOptions, omit
 from ...._core._request import strip_not_given
 from ...._core._resource import (
@@ -16,13 +23,6 @@ from ...._core._resource import (
     StreamedResponseWrapper,
     to_raw_response,
     to_streamed_response,
-)
-from ...._core._sync_bridge import (
-    SyncAPIResource,
-    SyncResponseWrapper,
-    to_sync,
-    to_sync_raw,
-    to_sync_streamed,
 )
 from ....types import RealtimeTranscriptionSessionCreateResponse
 
@@ -79,15 +79,15 @@ class AsyncTranscriptionSessions(AsyncAPIResource):
 
 
 class AsyncTranscriptionSessionsWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncTranscriptionSessions.create)
+    create: Final = to_raw_response(AsyncTranscriptionSessions.create)
 
 
 class AsyncTranscriptionSessionsWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncTranscriptionSessions.create)
+    create: Final = to_streamed_response(AsyncTranscriptionSessions.create)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
-# Each method runs the async method above in the portal (see _core/_sync_bridge.py).
+# Each method runs the async method above in the portal (see _blocking/_bridge.py).
 
 
 class TranscriptionSessions(SyncAPIResource[AsyncTranscriptionSessions]):
@@ -99,12 +99,12 @@ class TranscriptionSessions(SyncAPIResource[AsyncTranscriptionSessions]):
     def with_streaming_response(self) -> TranscriptionSessionsWithStreamingResponse:
         return TranscriptionSessionsWithStreamingResponse(self)
 
-    create = to_sync(AsyncTranscriptionSessions.create)
+    create: Final = to_sync(AsyncTranscriptionSessions.create)
 
 
 class TranscriptionSessionsWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncTranscriptionSessions.create)
+    create: Final = to_sync_raw(AsyncTranscriptionSessions.create)
 
 
 class TranscriptionSessionsWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncTranscriptionSessions.create)
+    create: Final = to_sync_streamed(AsyncTranscriptionSessions.create)

@@ -6,8 +6,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Literal, Unpack, cast, overload
+from typing import TYPE_CHECKING, Any, Final, Literal, Unpack, cast, overload
 
+from ...._blocking._bridge import (
+    SyncAPIResource,
+    SyncResponseWrapper,
+    sync_call,
+    to_sync,
+    to_sync_raw,
+    to_sync_streamed,
+)
+from ...._blocking._stream import Stream
 from ...._core._options import Omit, RequestOptions, omit
 from ...._core._request import path_param, strip_not_given
 from ...._core._resource import (
@@ -18,15 +27,6 @@ from ...._core._resource import (
     to_streamed_response,
 )
 from ...._core._streaming import AsyncStream
-from ...._core._sync_bridge import (
-    SyncAPIResource,
-    SyncResponseWrapper,
-    sync_call,
-    to_sync,
-    to_sync_raw,
-    to_sync_streamed,
-)
-from ...._core._sync_stream import Stream
 from ....types import BetaCompactResource, BetaResponse, BetaResponseStreamEvent
 
 if TYPE_CHECKING:
@@ -548,11 +548,11 @@ class AsyncResponses(AsyncAPIResource):
 
 
 class AsyncResponsesWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncResponses.create)
-    retrieve = to_raw_response(AsyncResponses.retrieve)
-    delete = to_raw_response(AsyncResponses.delete)
-    cancel = to_raw_response(AsyncResponses.cancel)
-    compact = to_raw_response(AsyncResponses.compact)
+    create: Final = to_raw_response(AsyncResponses.create)
+    retrieve: Final = to_raw_response(AsyncResponses.retrieve)
+    delete: Final = to_raw_response(AsyncResponses.delete)
+    cancel: Final = to_raw_response(AsyncResponses.cancel)
+    compact: Final = to_raw_response(AsyncResponses.compact)
 
     @cached_property
     def input_items(self) -> AsyncInputItemsWithRawResponse:
@@ -568,11 +568,11 @@ class AsyncResponsesWithRawResponse(RawResponseWrapper):
 
 
 class AsyncResponsesWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncResponses.create)
-    retrieve = to_streamed_response(AsyncResponses.retrieve)
-    delete = to_streamed_response(AsyncResponses.delete)
-    cancel = to_streamed_response(AsyncResponses.cancel)
-    compact = to_streamed_response(AsyncResponses.compact)
+    create: Final = to_streamed_response(AsyncResponses.create)
+    retrieve: Final = to_streamed_response(AsyncResponses.retrieve)
+    delete: Final = to_streamed_response(AsyncResponses.delete)
+    cancel: Final = to_streamed_response(AsyncResponses.cancel)
+    compact: Final = to_streamed_response(AsyncResponses.compact)
 
     @cached_property
     def input_items(self) -> AsyncInputItemsWithStreamingResponse:
@@ -588,7 +588,7 @@ class AsyncResponsesWithStreamingResponse(StreamedResponseWrapper):
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
-# Each method runs the async method above in the portal (see _core/_sync_bridge.py).
+# Each method runs the async method above in the portal (see _blocking/_bridge.py).
 
 
 class Responses(SyncAPIResource[AsyncResponses]):
@@ -860,17 +860,17 @@ class Responses(SyncAPIResource[AsyncResponses]):
         """Retrieves a model response with the given ID."""
         return sync_call(self, AsyncResponses.retrieve, *args, **kwargs)
 
-    delete = to_sync(AsyncResponses.delete)
-    cancel = to_sync(AsyncResponses.cancel)
-    compact = to_sync(AsyncResponses.compact)
+    delete: Final = to_sync(AsyncResponses.delete)
+    cancel: Final = to_sync(AsyncResponses.cancel)
+    compact: Final = to_sync(AsyncResponses.compact)
 
 
 class ResponsesWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncResponses.create)
-    retrieve = to_sync_raw(AsyncResponses.retrieve)
-    delete = to_sync_raw(AsyncResponses.delete)
-    cancel = to_sync_raw(AsyncResponses.cancel)
-    compact = to_sync_raw(AsyncResponses.compact)
+    create: Final = to_sync_raw(AsyncResponses.create)
+    retrieve: Final = to_sync_raw(AsyncResponses.retrieve)
+    delete: Final = to_sync_raw(AsyncResponses.delete)
+    cancel: Final = to_sync_raw(AsyncResponses.cancel)
+    compact: Final = to_sync_raw(AsyncResponses.compact)
 
     @cached_property
     def input_items(self) -> InputItemsWithRawResponse:
@@ -886,11 +886,11 @@ class ResponsesWithRawResponse(SyncResponseWrapper):
 
 
 class ResponsesWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncResponses.create)
-    retrieve = to_sync_streamed(AsyncResponses.retrieve)
-    delete = to_sync_streamed(AsyncResponses.delete)
-    cancel = to_sync_streamed(AsyncResponses.cancel)
-    compact = to_sync_streamed(AsyncResponses.compact)
+    create: Final = to_sync_streamed(AsyncResponses.create)
+    retrieve: Final = to_sync_streamed(AsyncResponses.retrieve)
+    delete: Final = to_sync_streamed(AsyncResponses.delete)
+    cancel: Final = to_sync_streamed(AsyncResponses.cancel)
+    compact: Final = to_sync_streamed(AsyncResponses.compact)
 
     @cached_property
     def input_items(self) -> InputItemsWithStreamingResponse:

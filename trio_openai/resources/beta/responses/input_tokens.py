@@ -6,8 +6,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
-from typing import TYPE_CHECKING, Literal, Unpack, cast
+from typing import TYPE_CHECKING, Final, Literal, Unpack, cast
 
+from ...._blocking._bridge import (
+    SyncAPIResource,
+    SyncResponseWrapper,
+    to_sync,
+    to_sync_raw,
+    to_sync_streamed,
+)
 from ...._core._options import Omit, RequestOptions, omit
 from ...._core._request import strip_not_given
 from ...._core._resource import (
@@ -16,13 +23,6 @@ from ...._core._resource import (
     StreamedResponseWrapper,
     to_raw_response,
     to_streamed_response,
-)
-from ...._core._sync_bridge import (
-    SyncAPIResource,
-    SyncResponseWrapper,
-    to_sync,
-    to_sync_raw,
-    to_sync_streamed,
 )
 from ....types import BetaTokenCountsResource
 
@@ -98,15 +98,15 @@ class AsyncInputTokens(AsyncAPIResource):
 
 
 class AsyncInputTokensWithRawResponse(RawResponseWrapper):
-    count = to_raw_response(AsyncInputTokens.count)
+    count: Final = to_raw_response(AsyncInputTokens.count)
 
 
 class AsyncInputTokensWithStreamingResponse(StreamedResponseWrapper):
-    count = to_streamed_response(AsyncInputTokens.count)
+    count: Final = to_streamed_response(AsyncInputTokens.count)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
-# Each method runs the async method above in the portal (see _core/_sync_bridge.py).
+# Each method runs the async method above in the portal (see _blocking/_bridge.py).
 
 
 class InputTokens(SyncAPIResource[AsyncInputTokens]):
@@ -118,12 +118,12 @@ class InputTokens(SyncAPIResource[AsyncInputTokens]):
     def with_streaming_response(self) -> InputTokensWithStreamingResponse:
         return InputTokensWithStreamingResponse(self)
 
-    count = to_sync(AsyncInputTokens.count)
+    count: Final = to_sync(AsyncInputTokens.count)
 
 
 class InputTokensWithRawResponse(SyncResponseWrapper):
-    count = to_sync_raw(AsyncInputTokens.count)
+    count: Final = to_sync_raw(AsyncInputTokens.count)
 
 
 class InputTokensWithStreamingResponse(SyncResponseWrapper):
-    count = to_sync_streamed(AsyncInputTokens.count)
+    count: Final = to_sync_streamed(AsyncInputTokens.count)

@@ -6,8 +6,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
-from typing import TYPE_CHECKING, Literal, Unpack
+from typing import TYPE_CHECKING, Final, Literal, Unpack
 
+from ...._blocking._bridge import (
+    SyncAPIResource,
+    SyncResponseWrapper,
+    to_sync,
+    to_sync_list,
+    to_sync_raw,
+    to_sync_raw_list,
+    to_sync_streamed,
+    to_sync_streamed_list,
+)
 from ...._core._options import Omit, RequestOptions, omit
 from ...._core._pagination import AsyncCursorPage, AsyncPaginator
 from ...._core._request import path_param, strip_not_given
@@ -17,16 +27,6 @@ from ...._core._resource import (
     StreamedResponseWrapper,
     to_raw_response,
     to_streamed_response,
-)
-from ...._core._sync_bridge import (
-    SyncAPIResource,
-    SyncResponseWrapper,
-    to_sync,
-    to_sync_list,
-    to_sync_raw,
-    to_sync_raw_list,
-    to_sync_streamed,
-    to_sync_streamed_list,
 )
 from ....types import DeleteMessageResponse, MessageObject
 
@@ -147,23 +147,23 @@ class AsyncMessages(AsyncAPIResource):
 
 
 class AsyncMessagesWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncMessages.create)
-    retrieve = to_raw_response(AsyncMessages.retrieve)
-    update = to_raw_response(AsyncMessages.update)
-    list = to_raw_response(AsyncMessages.list)
-    delete = to_raw_response(AsyncMessages.delete)
+    create: Final = to_raw_response(AsyncMessages.create)
+    retrieve: Final = to_raw_response(AsyncMessages.retrieve)
+    update: Final = to_raw_response(AsyncMessages.update)
+    list: Final = to_raw_response(AsyncMessages.list)
+    delete: Final = to_raw_response(AsyncMessages.delete)
 
 
 class AsyncMessagesWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncMessages.create)
-    retrieve = to_streamed_response(AsyncMessages.retrieve)
-    update = to_streamed_response(AsyncMessages.update)
-    list = to_streamed_response(AsyncMessages.list)
-    delete = to_streamed_response(AsyncMessages.delete)
+    create: Final = to_streamed_response(AsyncMessages.create)
+    retrieve: Final = to_streamed_response(AsyncMessages.retrieve)
+    update: Final = to_streamed_response(AsyncMessages.update)
+    list: Final = to_streamed_response(AsyncMessages.list)
+    delete: Final = to_streamed_response(AsyncMessages.delete)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
-# Each method runs the async method above in the portal (see _core/_sync_bridge.py).
+# Each method runs the async method above in the portal (see _blocking/_bridge.py).
 
 
 class Messages(SyncAPIResource[AsyncMessages]):
@@ -175,24 +175,24 @@ class Messages(SyncAPIResource[AsyncMessages]):
     def with_streaming_response(self) -> MessagesWithStreamingResponse:
         return MessagesWithStreamingResponse(self)
 
-    create = to_sync(AsyncMessages.create)
-    retrieve = to_sync(AsyncMessages.retrieve)
-    update = to_sync(AsyncMessages.update)
-    list = to_sync_list(AsyncMessages.list)
-    delete = to_sync(AsyncMessages.delete)
+    create: Final = to_sync(AsyncMessages.create)
+    retrieve: Final = to_sync(AsyncMessages.retrieve)
+    update: Final = to_sync(AsyncMessages.update)
+    list: Final = to_sync_list(AsyncMessages.list)
+    delete: Final = to_sync(AsyncMessages.delete)
 
 
 class MessagesWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncMessages.create)
-    retrieve = to_sync_raw(AsyncMessages.retrieve)
-    update = to_sync_raw(AsyncMessages.update)
-    list = to_sync_raw_list(AsyncMessages.list)
-    delete = to_sync_raw(AsyncMessages.delete)
+    create: Final = to_sync_raw(AsyncMessages.create)
+    retrieve: Final = to_sync_raw(AsyncMessages.retrieve)
+    update: Final = to_sync_raw(AsyncMessages.update)
+    list: Final = to_sync_raw_list(AsyncMessages.list)
+    delete: Final = to_sync_raw(AsyncMessages.delete)
 
 
 class MessagesWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncMessages.create)
-    retrieve = to_sync_streamed(AsyncMessages.retrieve)
-    update = to_sync_streamed(AsyncMessages.update)
-    list = to_sync_streamed_list(AsyncMessages.list)
-    delete = to_sync_streamed(AsyncMessages.delete)
+    create: Final = to_sync_streamed(AsyncMessages.create)
+    retrieve: Final = to_sync_streamed(AsyncMessages.retrieve)
+    update: Final = to_sync_streamed(AsyncMessages.update)
+    list: Final = to_sync_streamed_list(AsyncMessages.list)
+    delete: Final = to_sync_streamed(AsyncMessages.delete)

@@ -5,8 +5,15 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Literal, Unpack
+from typing import Final, Literal, Unpack
 
+from ...._blocking._bridge import (
+    SyncAPIResource,
+    SyncResponseWrapper,
+    to_sync_list,
+    to_sync_raw_list,
+    to_sync_streamed_list,
+)
 from ...._core._options import Omit, RequestOptions, omit
 from ...._core._pagination import AsyncCursorPage, AsyncPaginator
 from ...._core._request import path_param, strip_not_given
@@ -16,13 +23,6 @@ from ...._core._resource import (
     StreamedResponseWrapper,
     to_raw_response,
     to_streamed_response,
-)
-from ...._core._sync_bridge import (
-    SyncAPIResource,
-    SyncResponseWrapper,
-    to_sync_list,
-    to_sync_raw_list,
-    to_sync_streamed_list,
 )
 from ....types import GetChatCompletionMessagesItem
 
@@ -59,15 +59,15 @@ class AsyncMessages(AsyncAPIResource):
 
 
 class AsyncMessagesWithRawResponse(RawResponseWrapper):
-    list = to_raw_response(AsyncMessages.list)
+    list: Final = to_raw_response(AsyncMessages.list)
 
 
 class AsyncMessagesWithStreamingResponse(StreamedResponseWrapper):
-    list = to_streamed_response(AsyncMessages.list)
+    list: Final = to_streamed_response(AsyncMessages.list)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
-# Each method runs the async method above in the portal (see _core/_sync_bridge.py).
+# Each method runs the async method above in the portal (see _blocking/_bridge.py).
 
 
 class Messages(SyncAPIResource[AsyncMessages]):
@@ -79,12 +79,12 @@ class Messages(SyncAPIResource[AsyncMessages]):
     def with_streaming_response(self) -> MessagesWithStreamingResponse:
         return MessagesWithStreamingResponse(self)
 
-    list = to_sync_list(AsyncMessages.list)
+    list: Final = to_sync_list(AsyncMessages.list)
 
 
 class MessagesWithRawResponse(SyncResponseWrapper):
-    list = to_sync_raw_list(AsyncMessages.list)
+    list: Final = to_sync_raw_list(AsyncMessages.list)
 
 
 class MessagesWithStreamingResponse(SyncResponseWrapper):
-    list = to_sync_streamed_list(AsyncMessages.list)
+    list: Final = to_sync_streamed_list(AsyncMessages.list)

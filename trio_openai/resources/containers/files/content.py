@@ -5,8 +5,15 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Unpack
+from typing import Final, Unpack
 
+from ...._blocking._bridge import (
+    SyncAPIResource,
+    SyncResponseWrapper,
+    to_sync,
+    to_sync_raw,
+    to_sync_streamed,
+)
 from ...._core._options import RequestOptions
 from ...._core._request import path_param
 from ...._core._resource import (
@@ -17,13 +24,6 @@ from ...._core._resource import (
     to_streamed_response,
 )
 from ...._core._response import BinaryContent
-from ...._core._sync_bridge import (
-    SyncAPIResource,
-    SyncResponseWrapper,
-    to_sync,
-    to_sync_raw,
-    to_sync_streamed,
-)
 
 __all__ = ["AsyncContent", "Content"]
 
@@ -52,15 +52,15 @@ class AsyncContent(AsyncAPIResource):
 
 
 class AsyncContentWithRawResponse(RawResponseWrapper):
-    retrieve = to_raw_response(AsyncContent.retrieve)
+    retrieve: Final = to_raw_response(AsyncContent.retrieve)
 
 
 class AsyncContentWithStreamingResponse(StreamedResponseWrapper):
-    retrieve = to_streamed_response(AsyncContent.retrieve)
+    retrieve: Final = to_streamed_response(AsyncContent.retrieve)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
-# Each method runs the async method above in the portal (see _core/_sync_bridge.py).
+# Each method runs the async method above in the portal (see _blocking/_bridge.py).
 
 
 class Content(SyncAPIResource[AsyncContent]):
@@ -72,12 +72,12 @@ class Content(SyncAPIResource[AsyncContent]):
     def with_streaming_response(self) -> ContentWithStreamingResponse:
         return ContentWithStreamingResponse(self)
 
-    retrieve = to_sync(AsyncContent.retrieve)
+    retrieve: Final = to_sync(AsyncContent.retrieve)
 
 
 class ContentWithRawResponse(SyncResponseWrapper):
-    retrieve = to_sync_raw(AsyncContent.retrieve)
+    retrieve: Final = to_sync_raw(AsyncContent.retrieve)
 
 
 class ContentWithStreamingResponse(SyncResponseWrapper):
-    retrieve = to_sync_streamed(AsyncContent.retrieve)
+    retrieve: Final = to_sync_streamed(AsyncContent.retrieve)

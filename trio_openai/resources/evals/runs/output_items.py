@@ -5,8 +5,18 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Literal, Unpack
+from typing import Final, Literal, Unpack
 
+from ...._blocking._bridge import (
+    SyncAPIResource,
+    SyncResponseWrapper,
+    to_sync,
+    to_sync_list,
+    to_sync_raw,
+    to_sync_raw_list,
+    to_sync_streamed,
+    to_sync_streamed_list,
+)
 from ...._core._options import Omit, RequestOptions, omit
 from ...._core._pagination import AsyncCursorPage, AsyncPaginator
 from ...._core._request import path_param, strip_not_given
@@ -16,16 +26,6 @@ from ...._core._resource import (
     StreamedResponseWrapper,
     to_raw_response,
     to_streamed_response,
-)
-from ...._core._sync_bridge import (
-    SyncAPIResource,
-    SyncResponseWrapper,
-    to_sync,
-    to_sync_list,
-    to_sync_raw,
-    to_sync_raw_list,
-    to_sync_streamed,
-    to_sync_streamed_list,
 )
 from ....types import EvalRunOutputItem
 
@@ -75,17 +75,17 @@ class AsyncOutputItems(AsyncAPIResource):
 
 
 class AsyncOutputItemsWithRawResponse(RawResponseWrapper):
-    retrieve = to_raw_response(AsyncOutputItems.retrieve)
-    list = to_raw_response(AsyncOutputItems.list)
+    retrieve: Final = to_raw_response(AsyncOutputItems.retrieve)
+    list: Final = to_raw_response(AsyncOutputItems.list)
 
 
 class AsyncOutputItemsWithStreamingResponse(StreamedResponseWrapper):
-    retrieve = to_streamed_response(AsyncOutputItems.retrieve)
-    list = to_streamed_response(AsyncOutputItems.list)
+    retrieve: Final = to_streamed_response(AsyncOutputItems.retrieve)
+    list: Final = to_streamed_response(AsyncOutputItems.list)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
-# Each method runs the async method above in the portal (see _core/_sync_bridge.py).
+# Each method runs the async method above in the portal (see _blocking/_bridge.py).
 
 
 class OutputItems(SyncAPIResource[AsyncOutputItems]):
@@ -97,15 +97,15 @@ class OutputItems(SyncAPIResource[AsyncOutputItems]):
     def with_streaming_response(self) -> OutputItemsWithStreamingResponse:
         return OutputItemsWithStreamingResponse(self)
 
-    retrieve = to_sync(AsyncOutputItems.retrieve)
-    list = to_sync_list(AsyncOutputItems.list)
+    retrieve: Final = to_sync(AsyncOutputItems.retrieve)
+    list: Final = to_sync_list(AsyncOutputItems.list)
 
 
 class OutputItemsWithRawResponse(SyncResponseWrapper):
-    retrieve = to_sync_raw(AsyncOutputItems.retrieve)
-    list = to_sync_raw_list(AsyncOutputItems.list)
+    retrieve: Final = to_sync_raw(AsyncOutputItems.retrieve)
+    list: Final = to_sync_raw_list(AsyncOutputItems.list)
 
 
 class OutputItemsWithStreamingResponse(SyncResponseWrapper):
-    retrieve = to_sync_streamed(AsyncOutputItems.retrieve)
-    list = to_sync_streamed_list(AsyncOutputItems.list)
+    retrieve: Final = to_sync_streamed(AsyncOutputItems.retrieve)
+    list: Final = to_sync_streamed_list(AsyncOutputItems.list)

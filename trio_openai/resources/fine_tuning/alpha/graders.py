@@ -5,8 +5,15 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Unpack
+from typing import TYPE_CHECKING, Final, Unpack
 
+from ...._blocking._bridge import (
+    SyncAPIResource,
+    SyncResponseWrapper,
+    to_sync,
+    to_sync_raw,
+    to_sync_streamed,
+)
 from ...._core._options import Omit, RequestOptions, omit
 from ...._core._request import strip_not_given
 from ...._core._resource import (
@@ -15,13 +22,6 @@ from ...._core._resource import (
     StreamedResponseWrapper,
     to_raw_response,
     to_streamed_response,
-)
-from ...._core._sync_bridge import (
-    SyncAPIResource,
-    SyncResponseWrapper,
-    to_sync,
-    to_sync_raw,
-    to_sync_streamed,
 )
 from ....types import RunGraderResponse, ValidateGraderResponse
 
@@ -88,17 +88,17 @@ class AsyncGraders(AsyncAPIResource):
 
 
 class AsyncGradersWithRawResponse(RawResponseWrapper):
-    run = to_raw_response(AsyncGraders.run)
-    validate = to_raw_response(AsyncGraders.validate)
+    run: Final = to_raw_response(AsyncGraders.run)
+    validate: Final = to_raw_response(AsyncGraders.validate)
 
 
 class AsyncGradersWithStreamingResponse(StreamedResponseWrapper):
-    run = to_streamed_response(AsyncGraders.run)
-    validate = to_streamed_response(AsyncGraders.validate)
+    run: Final = to_streamed_response(AsyncGraders.run)
+    validate: Final = to_streamed_response(AsyncGraders.validate)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
-# Each method runs the async method above in the portal (see _core/_sync_bridge.py).
+# Each method runs the async method above in the portal (see _blocking/_bridge.py).
 
 
 class Graders(SyncAPIResource[AsyncGraders]):
@@ -110,15 +110,15 @@ class Graders(SyncAPIResource[AsyncGraders]):
     def with_streaming_response(self) -> GradersWithStreamingResponse:
         return GradersWithStreamingResponse(self)
 
-    run = to_sync(AsyncGraders.run)
-    validate = to_sync(AsyncGraders.validate)
+    run: Final = to_sync(AsyncGraders.run)
+    validate: Final = to_sync(AsyncGraders.validate)
 
 
 class GradersWithRawResponse(SyncResponseWrapper):
-    run = to_sync_raw(AsyncGraders.run)
-    validate = to_sync_raw(AsyncGraders.validate)
+    run: Final = to_sync_raw(AsyncGraders.run)
+    validate: Final = to_sync_raw(AsyncGraders.validate)
 
 
 class GradersWithStreamingResponse(SyncResponseWrapper):
-    run = to_sync_streamed(AsyncGraders.run)
-    validate = to_sync_streamed(AsyncGraders.validate)
+    run: Final = to_sync_streamed(AsyncGraders.run)
+    validate: Final = to_sync_streamed(AsyncGraders.validate)

@@ -5,8 +5,15 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Unpack
+from typing import Final, Unpack
 
+from ...._blocking._bridge import (
+    SyncAPIResource,
+    SyncResponseWrapper,
+    to_sync_list,
+    to_sync_raw_list,
+    to_sync_streamed_list,
+)
 from ...._core._options import Omit, RequestOptions, omit
 from ...._core._pagination import AsyncCursorPage, AsyncPaginator
 from ...._core._request import path_param, strip_not_given
@@ -16,13 +23,6 @@ from ...._core._resource import (
     StreamedResponseWrapper,
     to_raw_response,
     to_streamed_response,
-)
-from ...._core._sync_bridge import (
-    SyncAPIResource,
-    SyncResponseWrapper,
-    to_sync_list,
-    to_sync_raw_list,
-    to_sync_streamed_list,
 )
 from ....types import FineTuningJobCheckpoint
 
@@ -58,15 +58,15 @@ class AsyncCheckpoints(AsyncAPIResource):
 
 
 class AsyncCheckpointsWithRawResponse(RawResponseWrapper):
-    list = to_raw_response(AsyncCheckpoints.list)
+    list: Final = to_raw_response(AsyncCheckpoints.list)
 
 
 class AsyncCheckpointsWithStreamingResponse(StreamedResponseWrapper):
-    list = to_streamed_response(AsyncCheckpoints.list)
+    list: Final = to_streamed_response(AsyncCheckpoints.list)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
-# Each method runs the async method above in the portal (see _core/_sync_bridge.py).
+# Each method runs the async method above in the portal (see _blocking/_bridge.py).
 
 
 class Checkpoints(SyncAPIResource[AsyncCheckpoints]):
@@ -78,12 +78,12 @@ class Checkpoints(SyncAPIResource[AsyncCheckpoints]):
     def with_streaming_response(self) -> CheckpointsWithStreamingResponse:
         return CheckpointsWithStreamingResponse(self)
 
-    list = to_sync_list(AsyncCheckpoints.list)
+    list: Final = to_sync_list(AsyncCheckpoints.list)
 
 
 class CheckpointsWithRawResponse(SyncResponseWrapper):
-    list = to_sync_raw_list(AsyncCheckpoints.list)
+    list: Final = to_sync_raw_list(AsyncCheckpoints.list)
 
 
 class CheckpointsWithStreamingResponse(SyncResponseWrapper):
-    list = to_sync_streamed_list(AsyncCheckpoints.list)
+    list: Final = to_sync_streamed_list(AsyncCheckpoints.list)

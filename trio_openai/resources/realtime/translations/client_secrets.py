@@ -5,8 +5,15 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Unpack
+from typing import TYPE_CHECKING, Final, Unpack
 
+from ...._blocking._bridge import (
+    SyncAPIResource,
+    SyncResponseWrapper,
+    to_sync,
+    to_sync_raw,
+    to_sync_streamed,
+)
 from ...._core._options import Omit, RequestOptions, omit
 from ...._core._request import strip_not_given
 from ...._core._resource import (
@@ -15,13 +22,6 @@ from ...._core._resource import (
     StreamedResponseWrapper,
     to_raw_response,
     to_streamed_response,
-)
-from ...._core._sync_bridge import (
-    SyncAPIResource,
-    SyncResponseWrapper,
-    to_sync,
-    to_sync_raw,
-    to_sync_streamed,
 )
 from ....types import RealtimeTranslationClientSecretCreateResponse
 
@@ -64,15 +64,15 @@ class AsyncClientSecrets(AsyncAPIResource):
 
 
 class AsyncClientSecretsWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncClientSecrets.create)
+    create: Final = to_raw_response(AsyncClientSecrets.create)
 
 
 class AsyncClientSecretsWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncClientSecrets.create)
+    create: Final = to_streamed_response(AsyncClientSecrets.create)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
-# Each method runs the async method above in the portal (see _core/_sync_bridge.py).
+# Each method runs the async method above in the portal (see _blocking/_bridge.py).
 
 
 class ClientSecrets(SyncAPIResource[AsyncClientSecrets]):
@@ -84,12 +84,12 @@ class ClientSecrets(SyncAPIResource[AsyncClientSecrets]):
     def with_streaming_response(self) -> ClientSecretsWithStreamingResponse:
         return ClientSecretsWithStreamingResponse(self)
 
-    create = to_sync(AsyncClientSecrets.create)
+    create: Final = to_sync(AsyncClientSecrets.create)
 
 
 class ClientSecretsWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncClientSecrets.create)
+    create: Final = to_sync_raw(AsyncClientSecrets.create)
 
 
 class ClientSecretsWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncClientSecrets.create)
+    create: Final = to_sync_streamed(AsyncClientSecrets.create)

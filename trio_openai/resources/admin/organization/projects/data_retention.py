@@ -5,8 +5,15 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Literal, Unpack
+from typing import Final, Literal, Unpack
 
+from ....._blocking._bridge import (
+    SyncAPIResource,
+    SyncResponseWrapper,
+    to_sync,
+    to_sync_raw,
+    to_sync_streamed,
+)
 from ....._core._options import RequestOptions
 from ....._core._request import path_param, strip_not_given
 from ....._core._resource import (
@@ -15,13 +22,6 @@ from ....._core._resource import (
     StreamedResponseWrapper,
     to_raw_response,
     to_streamed_response,
-)
-from ....._core._sync_bridge import (
-    SyncAPIResource,
-    SyncResponseWrapper,
-    to_sync,
-    to_sync_raw,
-    to_sync_streamed,
 )
 from .....types import ProjectDataRetention
 
@@ -74,17 +74,17 @@ class AsyncDataRetention(AsyncAPIResource):
 
 
 class AsyncDataRetentionWithRawResponse(RawResponseWrapper):
-    retrieve = to_raw_response(AsyncDataRetention.retrieve)
-    update = to_raw_response(AsyncDataRetention.update)
+    retrieve: Final = to_raw_response(AsyncDataRetention.retrieve)
+    update: Final = to_raw_response(AsyncDataRetention.update)
 
 
 class AsyncDataRetentionWithStreamingResponse(StreamedResponseWrapper):
-    retrieve = to_streamed_response(AsyncDataRetention.retrieve)
-    update = to_streamed_response(AsyncDataRetention.update)
+    retrieve: Final = to_streamed_response(AsyncDataRetention.retrieve)
+    update: Final = to_streamed_response(AsyncDataRetention.update)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
-# Each method runs the async method above in the portal (see _core/_sync_bridge.py).
+# Each method runs the async method above in the portal (see _blocking/_bridge.py).
 
 
 class DataRetention(SyncAPIResource[AsyncDataRetention]):
@@ -96,15 +96,15 @@ class DataRetention(SyncAPIResource[AsyncDataRetention]):
     def with_streaming_response(self) -> DataRetentionWithStreamingResponse:
         return DataRetentionWithStreamingResponse(self)
 
-    retrieve = to_sync(AsyncDataRetention.retrieve)
-    update = to_sync(AsyncDataRetention.update)
+    retrieve: Final = to_sync(AsyncDataRetention.retrieve)
+    update: Final = to_sync(AsyncDataRetention.update)
 
 
 class DataRetentionWithRawResponse(SyncResponseWrapper):
-    retrieve = to_sync_raw(AsyncDataRetention.retrieve)
-    update = to_sync_raw(AsyncDataRetention.update)
+    retrieve: Final = to_sync_raw(AsyncDataRetention.retrieve)
+    update: Final = to_sync_raw(AsyncDataRetention.update)
 
 
 class DataRetentionWithStreamingResponse(SyncResponseWrapper):
-    retrieve = to_sync_streamed(AsyncDataRetention.retrieve)
-    update = to_sync_streamed(AsyncDataRetention.update)
+    retrieve: Final = to_sync_streamed(AsyncDataRetention.retrieve)
+    update: Final = to_sync_streamed(AsyncDataRetention.update)

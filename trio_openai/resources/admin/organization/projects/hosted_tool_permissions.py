@@ -5,8 +5,15 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Unpack
+from typing import TYPE_CHECKING, Final, Unpack
 
+from ....._blocking._bridge import (
+    SyncAPIResource,
+    SyncResponseWrapper,
+    to_sync,
+    to_sync_raw,
+    to_sync_streamed,
+)
 from ....._core._options import Omit, RequestOptions, omit
 from ....._core._request import path_param, strip_not_given
 from ....._core._resource import (
@@ -15,13 +22,6 @@ from ....._core._resource import (
     StreamedResponseWrapper,
     to_raw_response,
     to_streamed_response,
-)
-from ....._core._sync_bridge import (
-    SyncAPIResource,
-    SyncResponseWrapper,
-    to_sync,
-    to_sync_raw,
-    to_sync_streamed,
 )
 from .....types import ProjectHostedToolPermissions
 
@@ -84,17 +84,17 @@ class AsyncHostedToolPermissions(AsyncAPIResource):
 
 
 class AsyncHostedToolPermissionsWithRawResponse(RawResponseWrapper):
-    retrieve = to_raw_response(AsyncHostedToolPermissions.retrieve)
-    update = to_raw_response(AsyncHostedToolPermissions.update)
+    retrieve: Final = to_raw_response(AsyncHostedToolPermissions.retrieve)
+    update: Final = to_raw_response(AsyncHostedToolPermissions.update)
 
 
 class AsyncHostedToolPermissionsWithStreamingResponse(StreamedResponseWrapper):
-    retrieve = to_streamed_response(AsyncHostedToolPermissions.retrieve)
-    update = to_streamed_response(AsyncHostedToolPermissions.update)
+    retrieve: Final = to_streamed_response(AsyncHostedToolPermissions.retrieve)
+    update: Final = to_streamed_response(AsyncHostedToolPermissions.update)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
-# Each method runs the async method above in the portal (see _core/_sync_bridge.py).
+# Each method runs the async method above in the portal (see _blocking/_bridge.py).
 
 
 class HostedToolPermissions(SyncAPIResource[AsyncHostedToolPermissions]):
@@ -106,15 +106,15 @@ class HostedToolPermissions(SyncAPIResource[AsyncHostedToolPermissions]):
     def with_streaming_response(self) -> HostedToolPermissionsWithStreamingResponse:
         return HostedToolPermissionsWithStreamingResponse(self)
 
-    retrieve = to_sync(AsyncHostedToolPermissions.retrieve)
-    update = to_sync(AsyncHostedToolPermissions.update)
+    retrieve: Final = to_sync(AsyncHostedToolPermissions.retrieve)
+    update: Final = to_sync(AsyncHostedToolPermissions.update)
 
 
 class HostedToolPermissionsWithRawResponse(SyncResponseWrapper):
-    retrieve = to_sync_raw(AsyncHostedToolPermissions.retrieve)
-    update = to_sync_raw(AsyncHostedToolPermissions.update)
+    retrieve: Final = to_sync_raw(AsyncHostedToolPermissions.retrieve)
+    update: Final = to_sync_raw(AsyncHostedToolPermissions.update)
 
 
 class HostedToolPermissionsWithStreamingResponse(SyncResponseWrapper):
-    retrieve = to_sync_streamed(AsyncHostedToolPermissions.retrieve)
-    update = to_sync_streamed(AsyncHostedToolPermissions.update)
+    retrieve: Final = to_sync_streamed(AsyncHostedToolPermissions.retrieve)
+    update: Final = to_sync_streamed(AsyncHostedToolPermissions.update)

@@ -6,8 +6,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
-from typing import Literal, Unpack
+from typing import Final, Literal, Unpack
 
+from ....._blocking._bridge import (
+    SyncAPIResource,
+    SyncResponseWrapper,
+    to_sync,
+    to_sync_raw,
+    to_sync_streamed,
+)
 from ....._core._options import RequestOptions
 from ....._core._request import path_param, strip_not_given
 from ....._core._resource import (
@@ -16,13 +23,6 @@ from ....._core._resource import (
     StreamedResponseWrapper,
     to_raw_response,
     to_streamed_response,
-)
-from ....._core._sync_bridge import (
-    SyncAPIResource,
-    SyncResponseWrapper,
-    to_sync,
-    to_sync_raw,
-    to_sync_streamed,
 )
 from .....types import ProjectModelPermissions, ProjectModelPermissionsDeleteResponse
 
@@ -80,19 +80,19 @@ class AsyncModelPermissions(AsyncAPIResource):
 
 
 class AsyncModelPermissionsWithRawResponse(RawResponseWrapper):
-    retrieve = to_raw_response(AsyncModelPermissions.retrieve)
-    update = to_raw_response(AsyncModelPermissions.update)
-    delete = to_raw_response(AsyncModelPermissions.delete)
+    retrieve: Final = to_raw_response(AsyncModelPermissions.retrieve)
+    update: Final = to_raw_response(AsyncModelPermissions.update)
+    delete: Final = to_raw_response(AsyncModelPermissions.delete)
 
 
 class AsyncModelPermissionsWithStreamingResponse(StreamedResponseWrapper):
-    retrieve = to_streamed_response(AsyncModelPermissions.retrieve)
-    update = to_streamed_response(AsyncModelPermissions.update)
-    delete = to_streamed_response(AsyncModelPermissions.delete)
+    retrieve: Final = to_streamed_response(AsyncModelPermissions.retrieve)
+    update: Final = to_streamed_response(AsyncModelPermissions.update)
+    delete: Final = to_streamed_response(AsyncModelPermissions.delete)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
-# Each method runs the async method above in the portal (see _core/_sync_bridge.py).
+# Each method runs the async method above in the portal (see _blocking/_bridge.py).
 
 
 class ModelPermissions(SyncAPIResource[AsyncModelPermissions]):
@@ -104,18 +104,18 @@ class ModelPermissions(SyncAPIResource[AsyncModelPermissions]):
     def with_streaming_response(self) -> ModelPermissionsWithStreamingResponse:
         return ModelPermissionsWithStreamingResponse(self)
 
-    retrieve = to_sync(AsyncModelPermissions.retrieve)
-    update = to_sync(AsyncModelPermissions.update)
-    delete = to_sync(AsyncModelPermissions.delete)
+    retrieve: Final = to_sync(AsyncModelPermissions.retrieve)
+    update: Final = to_sync(AsyncModelPermissions.update)
+    delete: Final = to_sync(AsyncModelPermissions.delete)
 
 
 class ModelPermissionsWithRawResponse(SyncResponseWrapper):
-    retrieve = to_sync_raw(AsyncModelPermissions.retrieve)
-    update = to_sync_raw(AsyncModelPermissions.update)
-    delete = to_sync_raw(AsyncModelPermissions.delete)
+    retrieve: Final = to_sync_raw(AsyncModelPermissions.retrieve)
+    update: Final = to_sync_raw(AsyncModelPermissions.update)
+    delete: Final = to_sync_raw(AsyncModelPermissions.delete)
 
 
 class ModelPermissionsWithStreamingResponse(SyncResponseWrapper):
-    retrieve = to_sync_streamed(AsyncModelPermissions.retrieve)
-    update = to_sync_streamed(AsyncModelPermissions.update)
-    delete = to_sync_streamed(AsyncModelPermissions.delete)
+    retrieve: Final = to_sync_streamed(AsyncModelPermissions.retrieve)
+    update: Final = to_sync_streamed(AsyncModelPermissions.update)
+    delete: Final = to_sync_streamed(AsyncModelPermissions.delete)

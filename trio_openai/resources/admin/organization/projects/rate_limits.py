@@ -5,8 +5,18 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Unpack
+from typing import Final, Unpack
 
+from ....._blocking._bridge import (
+    SyncAPIResource,
+    SyncResponseWrapper,
+    to_sync,
+    to_sync_list,
+    to_sync_raw,
+    to_sync_raw_list,
+    to_sync_streamed,
+    to_sync_streamed_list,
+)
 from ....._core._options import Omit, RequestOptions, omit
 from ....._core._pagination import AsyncConversationCursorPage, AsyncPaginator
 from ....._core._request import path_param, strip_not_given
@@ -16,16 +26,6 @@ from ....._core._resource import (
     StreamedResponseWrapper,
     to_raw_response,
     to_streamed_response,
-)
-from ....._core._sync_bridge import (
-    SyncAPIResource,
-    SyncResponseWrapper,
-    to_sync,
-    to_sync_list,
-    to_sync_raw,
-    to_sync_raw_list,
-    to_sync_streamed,
-    to_sync_streamed_list,
 )
 from .....types import ProjectRateLimit
 
@@ -94,17 +94,17 @@ class AsyncRateLimits(AsyncAPIResource):
 
 
 class AsyncRateLimitsWithRawResponse(RawResponseWrapper):
-    list_rate_limits = to_raw_response(AsyncRateLimits.list_rate_limits)
-    update_rate_limit = to_raw_response(AsyncRateLimits.update_rate_limit)
+    list_rate_limits: Final = to_raw_response(AsyncRateLimits.list_rate_limits)
+    update_rate_limit: Final = to_raw_response(AsyncRateLimits.update_rate_limit)
 
 
 class AsyncRateLimitsWithStreamingResponse(StreamedResponseWrapper):
-    list_rate_limits = to_streamed_response(AsyncRateLimits.list_rate_limits)
-    update_rate_limit = to_streamed_response(AsyncRateLimits.update_rate_limit)
+    list_rate_limits: Final = to_streamed_response(AsyncRateLimits.list_rate_limits)
+    update_rate_limit: Final = to_streamed_response(AsyncRateLimits.update_rate_limit)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
-# Each method runs the async method above in the portal (see _core/_sync_bridge.py).
+# Each method runs the async method above in the portal (see _blocking/_bridge.py).
 
 
 class RateLimits(SyncAPIResource[AsyncRateLimits]):
@@ -116,15 +116,15 @@ class RateLimits(SyncAPIResource[AsyncRateLimits]):
     def with_streaming_response(self) -> RateLimitsWithStreamingResponse:
         return RateLimitsWithStreamingResponse(self)
 
-    list_rate_limits = to_sync_list(AsyncRateLimits.list_rate_limits)
-    update_rate_limit = to_sync(AsyncRateLimits.update_rate_limit)
+    list_rate_limits: Final = to_sync_list(AsyncRateLimits.list_rate_limits)
+    update_rate_limit: Final = to_sync(AsyncRateLimits.update_rate_limit)
 
 
 class RateLimitsWithRawResponse(SyncResponseWrapper):
-    list_rate_limits = to_sync_raw_list(AsyncRateLimits.list_rate_limits)
-    update_rate_limit = to_sync_raw(AsyncRateLimits.update_rate_limit)
+    list_rate_limits: Final = to_sync_raw_list(AsyncRateLimits.list_rate_limits)
+    update_rate_limit: Final = to_sync_raw(AsyncRateLimits.update_rate_limit)
 
 
 class RateLimitsWithStreamingResponse(SyncResponseWrapper):
-    list_rate_limits = to_sync_streamed_list(AsyncRateLimits.list_rate_limits)
-    update_rate_limit = to_sync_streamed(AsyncRateLimits.update_rate_limit)
+    list_rate_limits: Final = to_sync_streamed_list(AsyncRateLimits.list_rate_limits)
+    update_rate_limit: Final = to_sync_streamed(AsyncRateLimits.update_rate_limit)

@@ -6,8 +6,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
-from typing import Literal, Unpack
+from typing import Final, Literal, Unpack
 
+from ....._blocking._bridge import (
+    SyncAPIResource,
+    SyncResponseWrapper,
+    to_sync,
+    to_sync_list,
+    to_sync_raw,
+    to_sync_raw_list,
+    to_sync_streamed,
+    to_sync_streamed_list,
+)
 from ....._core._options import Omit, RequestOptions, omit
 from ....._core._pagination import AsyncCursorPage, AsyncPaginator
 from ....._core._request import path_param, strip_not_given
@@ -17,16 +27,6 @@ from ....._core._resource import (
     StreamedResponseWrapper,
     to_raw_response,
     to_streamed_response,
-)
-from ....._core._sync_bridge import (
-    SyncAPIResource,
-    SyncResponseWrapper,
-    to_sync,
-    to_sync_list,
-    to_sync_raw,
-    to_sync_raw_list,
-    to_sync_streamed,
-    to_sync_streamed_list,
 )
 from .....types import RunStepObject
 
@@ -88,17 +88,17 @@ class AsyncSteps(AsyncAPIResource):
 
 
 class AsyncStepsWithRawResponse(RawResponseWrapper):
-    retrieve = to_raw_response(AsyncSteps.retrieve)
-    list = to_raw_response(AsyncSteps.list)
+    retrieve: Final = to_raw_response(AsyncSteps.retrieve)
+    list: Final = to_raw_response(AsyncSteps.list)
 
 
 class AsyncStepsWithStreamingResponse(StreamedResponseWrapper):
-    retrieve = to_streamed_response(AsyncSteps.retrieve)
-    list = to_streamed_response(AsyncSteps.list)
+    retrieve: Final = to_streamed_response(AsyncSteps.retrieve)
+    list: Final = to_streamed_response(AsyncSteps.list)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
-# Each method runs the async method above in the portal (see _core/_sync_bridge.py).
+# Each method runs the async method above in the portal (see _blocking/_bridge.py).
 
 
 class Steps(SyncAPIResource[AsyncSteps]):
@@ -110,15 +110,15 @@ class Steps(SyncAPIResource[AsyncSteps]):
     def with_streaming_response(self) -> StepsWithStreamingResponse:
         return StepsWithStreamingResponse(self)
 
-    retrieve = to_sync(AsyncSteps.retrieve)
-    list = to_sync_list(AsyncSteps.list)
+    retrieve: Final = to_sync(AsyncSteps.retrieve)
+    list: Final = to_sync_list(AsyncSteps.list)
 
 
 class StepsWithRawResponse(SyncResponseWrapper):
-    retrieve = to_sync_raw(AsyncSteps.retrieve)
-    list = to_sync_raw_list(AsyncSteps.list)
+    retrieve: Final = to_sync_raw(AsyncSteps.retrieve)
+    list: Final = to_sync_raw_list(AsyncSteps.list)
 
 
 class StepsWithStreamingResponse(SyncResponseWrapper):
-    retrieve = to_sync_streamed(AsyncSteps.retrieve)
-    list = to_sync_streamed_list(AsyncSteps.list)
+    retrieve: Final = to_sync_streamed(AsyncSteps.retrieve)
+    list: Final = to_sync_streamed_list(AsyncSteps.list)

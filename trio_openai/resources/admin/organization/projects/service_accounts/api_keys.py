@@ -6,8 +6,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
-from typing import Unpack
+from typing import Final, Unpack
 
+from ......_blocking._bridge import (
+    SyncAPIResource,
+    SyncResponseWrapper,
+    to_sync,
+    to_sync_raw,
+    to_sync_streamed,
+)
 from ......_core._options import Omit, RequestOptions, omit
 from ......_core._request import path_param, strip_not_given
 from ......_core._resource import (
@@ -16,13 +23,6 @@ from ......_core._resource import (
     StreamedResponseWrapper,
     to_raw_response,
     to_streamed_response,
-)
-from ......_core._sync_bridge import (
-    SyncAPIResource,
-    SyncResponseWrapper,
-    to_sync,
-    to_sync_raw,
-    to_sync_streamed,
 )
 from ......types import ServiceAccountApiKeyBody
 
@@ -61,15 +61,15 @@ class AsyncApiKeys(AsyncAPIResource):
 
 
 class AsyncApiKeysWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncApiKeys.create)
+    create: Final = to_raw_response(AsyncApiKeys.create)
 
 
 class AsyncApiKeysWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncApiKeys.create)
+    create: Final = to_streamed_response(AsyncApiKeys.create)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
-# Each method runs the async method above in the portal (see _core/_sync_bridge.py).
+# Each method runs the async method above in the portal (see _blocking/_bridge.py).
 
 
 class ApiKeys(SyncAPIResource[AsyncApiKeys]):
@@ -81,12 +81,12 @@ class ApiKeys(SyncAPIResource[AsyncApiKeys]):
     def with_streaming_response(self) -> ApiKeysWithStreamingResponse:
         return ApiKeysWithStreamingResponse(self)
 
-    create = to_sync(AsyncApiKeys.create)
+    create: Final = to_sync(AsyncApiKeys.create)
 
 
 class ApiKeysWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncApiKeys.create)
+    create: Final = to_sync_raw(AsyncApiKeys.create)
 
 
 class ApiKeysWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncApiKeys.create)
+    create: Final = to_sync_streamed(AsyncApiKeys.create)

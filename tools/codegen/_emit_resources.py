@@ -101,6 +101,16 @@ def _path_expr(m: Method) -> str:
     return 'f"' + re.sub(r"\{([^}]*)\}", sub, path) + '"'
 
 
+def _docstring(m: Method) -> list[str]:
+    """The method's docstring, indented for a method body."""
+    doc = m.docstring
+    if not doc:
+        return []
+    if len(doc) == 1:
+        return [f'        """{doc[0]}"""']
+    return [f'        """{doc[0]}', *(f"        {line}" if line else "" for line in doc[1:]), '        """']
+
+
 def _method_code(m: Method) -> str:
     if m.stream_event is not None and not m.stream_event.isidentifier():
         raise ValueError(f"{m.place.dotted}: stream event type {m.stream_event!r} is not a name")
@@ -117,8 +127,7 @@ def _method_code(m: Method) -> str:
         lines.append(f"    {prefix} {m.name}({_signature(m, 'impl')}) -> {returns}:")
     else:
         lines.append(f"    {prefix} {m.name}({_signature(m)}) -> {m.returns}:")
-    if m.doc:
-        lines.append(f'        """{m.doc}"""')
+    lines += _docstring(m)
     call_kw: list[str] = []
     if query or fixed:
         items = [f'"{k}": {v!r}' for k, v in fixed.items()] + [f'"{a.wire}": {a.ident}' for a in query]
@@ -222,8 +231,7 @@ def _sync_method(m: Method, async_cls: str) -> list[str]:
         returns = _stream_returns(m, "Stream")["impl"]
         lines = _overloads(m, "def", "Stream")
         lines.append(f"    def {m.name}(self, *args: Any, **kwargs: Any) -> {returns}:")
-        if m.doc:
-            lines.append(f'        """{m.doc}"""')
+        lines += _docstring(m)
         lines += [f"        return sync_call(self, {async_cls}.{m.name}, *args, **kwargs)", ""]
         return lines
     adapter = "to_sync_list" if m.page is not None else "to_sync"

@@ -43,7 +43,10 @@ class AsyncContentProvenanceChecks(AsyncAPIResource):
         return AsyncContentProvenanceChecksWithStreamingResponse(self)
 
     async def create(self, *, file: FileTypes, **options: Unpack[RequestOptions]) -> ProvenanceResource:
-        """Check whether an image or audio file contains known OpenAI provenance signals. [Learn more about content provenance](/api/docs/guides/content-provenance)."""
+        """Check whether an image or audio file contains known OpenAI provenance signals. [Learn more about content provenance](/api/docs/guides/content-provenance).
+
+        :param file: The image or audio file to check for supported OpenAI provenance signals.
+        """
         body = strip_not_given({"file": file})
         return await self._client._request(
             "post",

@@ -44,7 +44,10 @@ class AsyncModels(AsyncAPIResource):
         return AsyncModelsWithStreamingResponse(self)
 
     async def retrieve(self, model: str, **options: Unpack[RequestOptions]) -> Model:
-        """Retrieves a model instance, providing basic information about the model such as the owner and permissioning."""
+        """Retrieves a model instance, providing basic information about the model such as the owner and permissioning.
+
+        :param model: The ID of the model to use for this request
+        """
         return await self._client._request(
             "get", f"/models/{path_param(model, 'model')}", cast_to=Model, options=options
         )
@@ -54,7 +57,10 @@ class AsyncModels(AsyncAPIResource):
         return self._client._get_api_list("/models", page=AsyncPage[Model], options=options)
 
     async def delete(self, model: str, **options: Unpack[RequestOptions]) -> DeleteModelResponse:
-        """Delete a fine-tuned model. You must have the Owner role in your organization to delete a model."""
+        """Delete a fine-tuned model. You must have the Owner role in your organization to delete a model.
+
+        :param model: The model to delete
+        """
         return await self._client._request(
             "delete", f"/models/{path_param(model, 'model')}", cast_to=DeleteModelResponse, options=options
         )

@@ -59,7 +59,13 @@ class AsyncVideos(AsyncAPIResource):
         size: Literal["720x1280", "1280x720", "1024x1792", "1792x1024"] | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> VideoResource:
-        """Deprecated. Create a new video generation job from a prompt and optional reference assets."""
+        """Deprecated. Create a new video generation job from a prompt and optional reference assets.
+
+        :param prompt: Text prompt that describes the video to generate.
+        :param model: The video generation model to use (allowed values: sora-2, sora-2-pro). Defaults to `sora-2`.
+        :param seconds: Clip duration in seconds (allowed values: 4, 8, 12). Defaults to 4 seconds.
+        :param size: Output resolution formatted as width x height (allowed values: 720x1280, 1280x720, 1024x1792, 1792x1024). Defaults to 720x1280.
+        """
         body = strip_not_given(
             {
                 "prompt": prompt,
@@ -74,7 +80,10 @@ class AsyncVideos(AsyncAPIResource):
         )
 
     async def retrieve(self, video_id: str, **options: Unpack[RequestOptions]) -> VideoResource:
-        """Deprecated. Fetch the latest metadata for a generated video."""
+        """Deprecated. Fetch the latest metadata for a generated video.
+
+        :param video_id: The identifier of the video to retrieve.
+        """
         return await self._client._request(
             "get", f"/videos/{path_param(video_id, 'video_id')}", cast_to=VideoResource, options=options
         )
@@ -87,7 +96,12 @@ class AsyncVideos(AsyncAPIResource):
         after: str | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[VideoResource, AsyncConversationCursorPage[VideoResource]]:
-        """Deprecated. List recently generated videos for the current project."""
+        """Deprecated. List recently generated videos for the current project.
+
+        :param limit: Number of items to retrieve
+        :param order: Sort order of results by timestamp. Use `asc` for ascending order or `desc` for descending order.
+        :param after: Identifier for the last item from the previous pagination request
+        """
         return self._client._get_api_list(
             "/videos",
             page=AsyncConversationCursorPage[VideoResource],
@@ -96,7 +110,10 @@ class AsyncVideos(AsyncAPIResource):
         )
 
     async def delete(self, video_id: str, **options: Unpack[RequestOptions]) -> DeletedVideoResource:
-        """Deprecated. Permanently delete a completed or failed video and its stored assets."""
+        """Deprecated. Permanently delete a completed or failed video and its stored assets.
+
+        :param video_id: The identifier of the video to delete.
+        """
         return await self._client._request(
             "delete",
             f"/videos/{path_param(video_id, 'video_id')}",
@@ -107,7 +124,11 @@ class AsyncVideos(AsyncAPIResource):
     async def create_character(
         self, *, video: FileTypes, name: str, **options: Unpack[RequestOptions]
     ) -> VideoCharacterResource:
-        """Deprecated. Create a character from an uploaded video."""
+        """Deprecated. Create a character from an uploaded video.
+
+        :param video: Video file used to create a character.
+        :param name: Display name for this API character.
+        """
         body = strip_not_given({"video": video, "name": name})
         return await self._client._request(
             "post",
@@ -121,7 +142,10 @@ class AsyncVideos(AsyncAPIResource):
     async def get_character(
         self, character_id: str, **options: Unpack[RequestOptions]
     ) -> VideoCharacterResource:
-        """Deprecated. Fetch a character."""
+        """Deprecated. Fetch a character.
+
+        :param character_id: The identifier of the character to retrieve.
+        """
         return await self._client._request(
             "get",
             f"/videos/characters/{path_param(character_id, 'character_id')}",
@@ -132,7 +156,10 @@ class AsyncVideos(AsyncAPIResource):
     async def edit(
         self, *, video: FileTypes | VideoReferenceInputParam, prompt: str, **options: Unpack[RequestOptions]
     ) -> VideoResource:
-        """Deprecated. Create a new video generation job by editing a source video or existing generated video."""
+        """Deprecated. Create a new video generation job by editing a source video or existing generated video.
+
+        :param prompt: Text prompt that describes how to edit the source video.
+        """
         body = strip_not_given({"video": video, "prompt": prompt})
         return await self._client._request(
             "post", "/videos/edits", cast_to=VideoResource, body=body, multipart=True, options=options
@@ -146,7 +173,11 @@ class AsyncVideos(AsyncAPIResource):
         seconds: Literal["4", "8", "12"],
         **options: Unpack[RequestOptions],
     ) -> VideoResource:
-        """Deprecated. Create an extension of a completed video."""
+        """Deprecated. Create an extension of a completed video.
+
+        :param prompt: Updated text prompt that directs the extension generation.
+        :param seconds: Length of the newly generated extension segment in seconds (allowed values: 4, 8, 12, 16, 20).
+        """
         body = strip_not_given({"video": video, "prompt": prompt, "seconds": seconds})
         return await self._client._request(
             "post", "/videos/extensions", cast_to=VideoResource, body=body, multipart=True, options=options
@@ -159,7 +190,11 @@ class AsyncVideos(AsyncAPIResource):
         variant: Literal["video", "thumbnail", "spritesheet"] | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> BinaryContent:
-        """Deprecated. Download the generated video bytes or a derived preview asset."""
+        """Deprecated. Download the generated video bytes or a derived preview asset.
+
+        :param video_id: The identifier of the video whose media to download.
+        :param variant: Which downloadable asset to return. Defaults to the MP4 video.
+        """
         return await self._client._request(
             "get",
             f"/videos/{path_param(video_id, 'video_id')}/content",
@@ -169,7 +204,11 @@ class AsyncVideos(AsyncAPIResource):
         )
 
     async def remix(self, video_id: str, *, prompt: str, **options: Unpack[RequestOptions]) -> VideoResource:
-        """Deprecated. Create a remix of a completed video using a refreshed prompt."""
+        """Deprecated. Create a remix of a completed video using a refreshed prompt.
+
+        :param video_id: The identifier of the completed video to remix.
+        :param prompt: Updated text prompt that directs the remix generation.
+        """
         body = strip_not_given({"prompt": prompt})
         return await self._client._request(
             "post",

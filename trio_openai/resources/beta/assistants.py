@@ -117,7 +117,11 @@ class AsyncAssistants(AsyncAPIResource):
         response_format: AssistantsApiResponseFormatOptionParam | Omit | None = omit,
         **options: Unpack[RequestOptions],
     ) -> AssistantObject:
-        """Deprecated. Create an assistant with a model and instructions."""
+        """Deprecated. Create an assistant with a model and instructions.
+
+        :param model: ID of the model to use. You can use the [List models](/docs/api-reference/models/list) API to see all of your available models, or see our [Model overview](/docs/models) for descriptions of them.
+        :param tools: A list of tool enabled on the assistant. There can be a maximum of 128 tools per assistant. Tools can be of types `code_interpreter`, `file_search`, or `function`.
+        """
         body = strip_not_given(
             {
                 "model": model,
@@ -143,7 +147,10 @@ class AsyncAssistants(AsyncAPIResource):
         )
 
     async def retrieve(self, assistant_id: str, **options: Unpack[RequestOptions]) -> AssistantObject:
-        """Deprecated. Retrieves an assistant."""
+        """Deprecated. Retrieves an assistant.
+
+        :param assistant_id: The ID of the assistant to retrieve.
+        """
         return await self._client._request(
             "get",
             f"/assistants/{path_param(assistant_id, 'assistant_id')}",
@@ -217,7 +224,12 @@ class AsyncAssistants(AsyncAPIResource):
         response_format: AssistantsApiResponseFormatOptionParam | Omit | None = omit,
         **options: Unpack[RequestOptions],
     ) -> AssistantObject:
-        """Deprecated. Modifies an assistant."""
+        """Deprecated. Modifies an assistant.
+
+        :param assistant_id: The ID of the assistant to modify.
+        :param model: ID of the model to use. You can use the [List models](/docs/api-reference/models/list) API to see all of your available models, or see our [Model overview](/docs/models) for descriptions of them.
+        :param tools: A list of tool enabled on the assistant. There can be a maximum of 128 tools per assistant. Tools can be of types `code_interpreter`, `file_search`, or `function`.
+        """
         body = strip_not_given(
             {
                 "model": model,
@@ -251,7 +263,13 @@ class AsyncAssistants(AsyncAPIResource):
         before: str | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[AssistantObject, AsyncCursorPage[AssistantObject]]:
-        """Deprecated. Returns a list of assistants."""
+        """Deprecated. Returns a list of assistants.
+
+        :param limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 20.
+        :param order: Sort order by the `created_at` timestamp of the objects. `asc` for ascending order and `desc` for descending order.
+        :param after: A cursor for use in pagination. `after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with obj_foo, your subsequent call can include after=obj_foo in order to fetch the next page of the list.
+        :param before: A cursor for use in pagination. `before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with obj_foo, your subsequent call can include before=obj_foo in order to fetch the previous page of the list.
+        """
         return self._client._get_api_list(
             "/assistants",
             page=AsyncCursorPage[AssistantObject],
@@ -261,7 +279,10 @@ class AsyncAssistants(AsyncAPIResource):
         )
 
     async def delete(self, assistant_id: str, **options: Unpack[RequestOptions]) -> DeleteAssistantResponse:
-        """Deprecated. Delete an assistant."""
+        """Deprecated. Delete an assistant.
+
+        :param assistant_id: The ID of the assistant to delete.
+        """
         return await self._client._request(
             "delete",
             f"/assistants/{path_param(assistant_id, 'assistant_id')}",

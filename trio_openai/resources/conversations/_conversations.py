@@ -71,7 +71,10 @@ class AsyncConversations(AsyncAPIResource):
         )
 
     async def retrieve(self, conversation_id: str, **options: Unpack[RequestOptions]) -> ConversationResource:
-        """Get a conversation"""
+        """Get a conversation
+
+        :param conversation_id: The ID of the conversation to retrieve.
+        """
         return await self._client._request(
             "get",
             f"/conversations/{path_param(conversation_id, 'conversation_id')}",
@@ -82,7 +85,11 @@ class AsyncConversations(AsyncAPIResource):
     async def update(
         self, conversation_id: str, *, metadata: dict[str, str] | None, **options: Unpack[RequestOptions]
     ) -> ConversationResource:
-        """Update a conversation"""
+        """Update a conversation
+
+        :param conversation_id: The ID of the conversation to update.
+        :param metadata: Set of 16 key-value pairs that can be attached to an object. This can be         useful for storing additional information about the object in a structured         format, and querying for objects via API or the dashboard. Keys are strings with a maximum length of 64 characters. Values are strings         with a maximum length of 512 characters.
+        """
         body = strip_not_given({"metadata": metadata})
         return await self._client._request(
             "post",
@@ -95,7 +102,10 @@ class AsyncConversations(AsyncAPIResource):
     async def delete(
         self, conversation_id: str, **options: Unpack[RequestOptions]
     ) -> DeletedConversationResource:
-        """Delete a conversation. Items in the conversation will not be deleted."""
+        """Delete a conversation. Items in the conversation will not be deleted.
+
+        :param conversation_id: The ID of the conversation to delete.
+        """
         return await self._client._request(
             "delete",
             f"/conversations/{path_param(conversation_id, 'conversation_id')}",

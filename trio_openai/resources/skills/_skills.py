@@ -85,7 +85,10 @@ class AsyncSkills(AsyncAPIResource):
         )
 
     async def retrieve(self, skill_id: str, **options: Unpack[RequestOptions]) -> SkillResource:
-        """Get a skill by its ID."""
+        """Get a skill by its ID.
+
+        :param skill_id: The identifier of the skill to retrieve.
+        """
         return await self._client._request(
             "get", f"/skills/{path_param(skill_id, 'skill_id')}", cast_to=SkillResource, options=options
         )
@@ -93,7 +96,11 @@ class AsyncSkills(AsyncAPIResource):
     async def update(
         self, skill_id: str, *, default_version: str, **options: Unpack[RequestOptions]
     ) -> SkillResource:
-        """Update the default version pointer for a skill."""
+        """Update the default version pointer for a skill.
+
+        :param skill_id: The identifier of the skill.
+        :param default_version: The skill version number to set as default.
+        """
         body = strip_not_given({"default_version": default_version})
         return await self._client._request(
             "post",
@@ -111,7 +118,12 @@ class AsyncSkills(AsyncAPIResource):
         after: str | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[SkillResource, AsyncCursorPage[SkillResource]]:
-        """List all skills for the current project."""
+        """List all skills for the current project.
+
+        :param limit: Number of items to retrieve
+        :param order: Sort order of results by timestamp. Use `asc` for ascending order or `desc` for descending order.
+        :param after: Identifier for the last item from the previous pagination request
+        """
         return self._client._get_api_list(
             "/skills",
             page=AsyncCursorPage[SkillResource],
@@ -120,7 +132,10 @@ class AsyncSkills(AsyncAPIResource):
         )
 
     async def delete(self, skill_id: str, **options: Unpack[RequestOptions]) -> DeletedSkillResource:
-        """Delete a skill by its ID."""
+        """Delete a skill by its ID.
+
+        :param skill_id: The identifier of the skill to delete.
+        """
         return await self._client._request(
             "delete",
             f"/skills/{path_param(skill_id, 'skill_id')}",

@@ -56,7 +56,12 @@ class AsyncFiles(AsyncAPIResource):
         attributes: dict[str, str | float | bool] | Omit | None = omit,
         **options: Unpack[RequestOptions],
     ) -> VectorStoreFileObject:
-        """Create a vector store file by attaching a [File](/docs/api-reference/files) to a [vector store](/docs/api-reference/vector-stores/object)."""
+        """Create a vector store file by attaching a [File](/docs/api-reference/files) to a [vector store](/docs/api-reference/vector-stores/object).
+
+        :param vector_store_id: The ID of the vector store for which to create a File.
+        :param file_id: A [File](/docs/api-reference/files) ID that the vector store should use. Useful for tools like `file_search` that can access files. For multi-file ingestion, we recommend [`file_batches`](/docs/api-reference/vector-stores-file-batches/createBatch) to minimize per-vector-store write requests.
+        :param chunking_strategy: The chunking strategy used to chunk the file(s). If not set, will use the `auto` strategy.
+        """
         body = strip_not_given(
             {"file_id": file_id, "chunking_strategy": chunking_strategy, "attributes": attributes}
         )
@@ -72,7 +77,11 @@ class AsyncFiles(AsyncAPIResource):
     async def retrieve(
         self, file_id: str, *, vector_store_id: str, **options: Unpack[RequestOptions]
     ) -> VectorStoreFileObject:
-        """Retrieves a vector store file."""
+        """Retrieves a vector store file.
+
+        :param file_id: The ID of the file being retrieved.
+        :param vector_store_id: The ID of the vector store that the file belongs to.
+        """
         return await self._client._request(
             "get",
             f"/vector_stores/{path_param(vector_store_id, 'vector_store_id')}/files/{path_param(file_id, 'file_id')}",
@@ -89,7 +98,11 @@ class AsyncFiles(AsyncAPIResource):
         attributes: dict[str, str | float | bool] | None,
         **options: Unpack[RequestOptions],
     ) -> VectorStoreFileObject:
-        """Update attributes on a vector store file."""
+        """Update attributes on a vector store file.
+
+        :param file_id: The ID of the file to update attributes.
+        :param vector_store_id: The ID of the vector store the file belongs to.
+        """
         body = strip_not_given({"attributes": attributes})
         return await self._client._request(
             "post",
@@ -111,7 +124,15 @@ class AsyncFiles(AsyncAPIResource):
         filter: Literal["in_progress", "completed", "failed", "cancelled"] | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[VectorStoreFileObject, AsyncCursorPage[VectorStoreFileObject]]:
-        """Returns a list of vector store files."""
+        """Returns a list of vector store files.
+
+        :param vector_store_id: The ID of the vector store that the files belong to.
+        :param limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 20.
+        :param order: Sort order by the `created_at` timestamp of the objects. `asc` for ascending order and `desc` for descending order.
+        :param after: A cursor for use in pagination. `after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with obj_foo, your subsequent call can include after=obj_foo in order to fetch the next page of the list.
+        :param before: A cursor for use in pagination. `before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with obj_foo, your subsequent call can include before=obj_foo in order to fetch the previous page of the list.
+        :param filter: Filter by file status. One of `in_progress`, `completed`, `failed`, `cancelled`.
+        """
         return self._client._get_api_list(
             f"/vector_stores/{path_param(vector_store_id, 'vector_store_id')}/files",
             page=AsyncCursorPage[VectorStoreFileObject],
@@ -125,7 +146,11 @@ class AsyncFiles(AsyncAPIResource):
     async def delete(
         self, file_id: str, *, vector_store_id: str, **options: Unpack[RequestOptions]
     ) -> DeleteVectorStoreFileResponse:
-        """Delete a vector store file. This will remove the file from the vector store but the file itself will not be deleted. To delete the file, use the [delete file](/docs/api-reference/files/delete) endpoint."""
+        """Delete a vector store file. This will remove the file from the vector store but the file itself will not be deleted. To delete the file, use the [delete file](/docs/api-reference/files/delete) endpoint.
+
+        :param file_id: The ID of the file to delete.
+        :param vector_store_id: The ID of the vector store that the file belongs to.
+        """
         return await self._client._request(
             "delete",
             f"/vector_stores/{path_param(vector_store_id, 'vector_store_id')}/files/{path_param(file_id, 'file_id')}",
@@ -137,7 +162,11 @@ class AsyncFiles(AsyncAPIResource):
     def content(
         self, file_id: str, *, vector_store_id: str, **options: Unpack[RequestOptions]
     ) -> AsyncPaginator[RetrieveVectorStoreFileContentItem, AsyncPage[RetrieveVectorStoreFileContentItem]]:
-        """Retrieve the parsed contents of a vector store file."""
+        """Retrieve the parsed contents of a vector store file.
+
+        :param file_id: The ID of the file within the vector store.
+        :param vector_store_id: The ID of the vector store.
+        """
         return self._client._get_api_list(
             f"/vector_stores/{path_param(vector_store_id, 'vector_store_id')}/files/{path_param(file_id, 'file_id')}/content",
             page=AsyncPage[RetrieveVectorStoreFileContentItem],

@@ -46,7 +46,10 @@ class AsyncAdminApiKeys(AsyncAPIResource):
     async def create(
         self, *, name: str, expires_in_seconds: int | Omit = omit, **options: Unpack[RequestOptions]
     ) -> AdminApiKeyCreateResponse:
-        """Create an organization admin API key"""
+        """Create an organization admin API key
+
+        :param expires_in_seconds: The number of seconds until the API key expires. Omit this field for a key that does not expire.
+        """
         body = strip_not_given({"name": name, "expires_in_seconds": expires_in_seconds})
         return await self._client._request(
             "post",
@@ -57,7 +60,10 @@ class AsyncAdminApiKeys(AsyncAPIResource):
         )
 
     async def retrieve(self, key_id: str, **options: Unpack[RequestOptions]) -> AdminApiKey:
-        """Retrieve a single organization API key"""
+        """Retrieve a single organization API key
+
+        :param key_id: The ID of the API key.
+        """
         return await self._client._request(
             "get",
             f"/organization/admin_api_keys/{path_param(key_id, 'key_id')}",
@@ -73,7 +79,12 @@ class AsyncAdminApiKeys(AsyncAPIResource):
         limit: int | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[AdminApiKey, AsyncCursorPage[AdminApiKey]]:
-        """List organization API keys"""
+        """List organization API keys
+
+        :param after: Return keys with IDs that come after this ID in the pagination order.
+        :param order: Order results by creation time, ascending or descending.
+        :param limit: Maximum number of keys to return.
+        """
         return self._client._get_api_list(
             "/organization/admin_api_keys",
             page=AsyncCursorPage[AdminApiKey],
@@ -82,7 +93,10 @@ class AsyncAdminApiKeys(AsyncAPIResource):
         )
 
     async def delete(self, key_id: str, **options: Unpack[RequestOptions]) -> AdminApiKeysDeleteResponse:
-        """Delete an organization admin API key"""
+        """Delete an organization admin API key
+
+        :param key_id: The ID of the API key to be deleted.
+        """
         return await self._client._request(
             "delete",
             f"/organization/admin_api_keys/{path_param(key_id, 'key_id')}",

@@ -56,7 +56,10 @@ class AsyncDataRetention(AsyncAPIResource):
         ],
         **options: Unpack[RequestOptions],
     ) -> OrganizationDataRetention:
-        """Updates organization data retention controls."""
+        """Updates organization data retention controls.
+
+        :param retention_type: The desired organization data retention type.
+        """
         body = strip_not_given({"retention_type": retention_type})
         return await self._client._request(
             "post",

@@ -52,7 +52,12 @@ class AsyncRoles(AsyncAPIResource):
         description: str | Omit | None = omit,
         **options: Unpack[RequestOptions],
     ) -> Role:
-        """Creates a custom role for the organization."""
+        """Creates a custom role for the organization.
+
+        :param role_name: Unique name for the role.
+        :param permissions: Permissions to grant to the role.
+        :param description: Optional description of the role.
+        """
         body = strip_not_given(
             {"role_name": role_name, "permissions": permissions, "description": description}
         )
@@ -61,7 +66,10 @@ class AsyncRoles(AsyncAPIResource):
         )
 
     async def retrieve(self, role_id: str, **options: Unpack[RequestOptions]) -> Role:
-        """Retrieves an organization role."""
+        """Retrieves an organization role.
+
+        :param role_id: The ID of the role to retrieve.
+        """
         return await self._client._request(
             "get", f"/organization/roles/{path_param(role_id, 'role_id')}", cast_to=Role, options=options
         )
@@ -75,7 +83,13 @@ class AsyncRoles(AsyncAPIResource):
         role_name: str | Omit | None = omit,
         **options: Unpack[RequestOptions],
     ) -> Role:
-        """Updates an existing organization role."""
+        """Updates an existing organization role.
+
+        :param role_id: The ID of the role to update.
+        :param permissions: Updated set of permissions for the role.
+        :param description: New description for the role.
+        :param role_name: New name for the role.
+        """
         body = strip_not_given(
             {"permissions": permissions, "description": description, "role_name": role_name}
         )
@@ -95,7 +109,12 @@ class AsyncRoles(AsyncAPIResource):
         order: Literal["asc", "desc"] | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[Role, AsyncNextCursorPage[Role]]:
-        """Lists the roles configured for the organization."""
+        """Lists the roles configured for the organization.
+
+        :param limit: A limit on the number of roles to return. Defaults to 1000.
+        :param after: Cursor for pagination. Provide the value from the previous response's `next` field to continue listing roles.
+        :param order: Sort order for the returned roles.
+        """
         return self._client._get_api_list(
             "/organization/roles",
             page=AsyncNextCursorPage[Role],
@@ -104,7 +123,10 @@ class AsyncRoles(AsyncAPIResource):
         )
 
     async def delete(self, role_id: str, **options: Unpack[RequestOptions]) -> RoleDeletedResource:
-        """Deletes a custom role from the organization."""
+        """Deletes a custom role from the organization.
+
+        :param role_id: The ID of the role to delete.
+        """
         return await self._client._request(
             "delete",
             f"/organization/roles/{path_param(role_id, 'role_id')}",

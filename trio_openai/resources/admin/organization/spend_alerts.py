@@ -55,7 +55,13 @@ class AsyncSpendAlerts(AsyncAPIResource):
         notification_channel: SpendAlertNotificationChannelParam,
         **options: Unpack[RequestOptions],
     ) -> OrganizationSpendAlert:
-        """Creates an organization spend alert."""
+        """Creates an organization spend alert.
+
+        :param threshold_amount: The alert threshold amount, in cents.
+        :param currency: The currency for the threshold amount.
+        :param interval: The time interval for evaluating spend against the threshold.
+        :param notification_channel: Email notification settings for a spend alert.
+        """
         body = strip_not_given(
             {
                 "threshold_amount": threshold_amount,
@@ -69,7 +75,10 @@ class AsyncSpendAlerts(AsyncAPIResource):
         )
 
     async def retrieve(self, alert_id: str, **options: Unpack[RequestOptions]) -> OrganizationSpendAlert:
-        """Retrieves an organization spend alert."""
+        """Retrieves an organization spend alert.
+
+        :param alert_id: The ID of the spend alert to retrieve.
+        """
         return await self._client._request(
             "get",
             f"/organization/spend_alerts/{path_param(alert_id, 'alert_id')}",
@@ -87,7 +96,14 @@ class AsyncSpendAlerts(AsyncAPIResource):
         notification_channel: SpendAlertNotificationChannelParam,
         **options: Unpack[RequestOptions],
     ) -> OrganizationSpendAlert:
-        """Updates an organization spend alert."""
+        """Updates an organization spend alert.
+
+        :param alert_id: The ID of the spend alert to update.
+        :param threshold_amount: The alert threshold amount, in cents.
+        :param currency: The currency for the threshold amount.
+        :param interval: The time interval for evaluating spend against the threshold.
+        :param notification_channel: Email notification settings for a spend alert.
+        """
         body = strip_not_given(
             {
                 "threshold_amount": threshold_amount,
@@ -113,7 +129,13 @@ class AsyncSpendAlerts(AsyncAPIResource):
         before: str | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[OrganizationSpendAlert, AsyncConversationCursorPage[OrganizationSpendAlert]]:
-        """Lists organization spend alerts."""
+        """Lists organization spend alerts.
+
+        :param limit: A limit on the number of spend alerts to return. Defaults to 20.
+        :param order: Sort order for the returned spend alerts.
+        :param after: Cursor for pagination. Provide the ID of the last spend alert from the previous response to fetch the next page.
+        :param before: Cursor for pagination. Provide the ID of the first spend alert from the previous response to fetch the previous page.
+        """
         return self._client._get_api_list(
             "/organization/spend_alerts",
             page=AsyncConversationCursorPage[OrganizationSpendAlert],
@@ -124,7 +146,10 @@ class AsyncSpendAlerts(AsyncAPIResource):
     async def delete(
         self, alert_id: str, **options: Unpack[RequestOptions]
     ) -> OrganizationSpendAlertDeletedResource:
-        """Deletes an organization spend alert."""
+        """Deletes an organization spend alert.
+
+        :param alert_id: The ID of the spend alert to delete.
+        """
         return await self._client._request(
             "delete",
             f"/organization/spend_alerts/{path_param(alert_id, 'alert_id')}",

@@ -53,7 +53,17 @@ class AsyncUsage(AsyncAPIResource):
         page: str | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> UsageResponse:
-        """Get costs details for the organization."""
+        """Get costs details for the organization.
+
+        :param start_time: Start time (Unix seconds) of the query time range, inclusive.
+        :param end_time: End time (Unix seconds) of the query time range, exclusive.
+        :param bucket_width: Width of each time bucket in response. Currently only `1d` is supported, default to `1d`.
+        :param project_ids: Return only costs for these projects.
+        :param api_key_ids: Return only costs for these API keys.
+        :param group_by: Group the costs by the specified fields. Support fields include `project_id`, `line_item`, `api_key_id` and any combination of them.
+        :param limit: A limit on the number of buckets to be returned. Limit can range between 1 and 180, and the default is 7.
+        :param page: A cursor for use in pagination. Corresponding to the `next_page` field from the previous response.
+        """
         return await self._client._request(
             "get",
             "/organization/costs",
@@ -88,7 +98,19 @@ class AsyncUsage(AsyncAPIResource):
         page: str | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> UsageResponse:
-        """Get audio speeches usage details for the organization."""
+        """Get audio speeches usage details for the organization.
+
+        :param start_time: Start time (Unix seconds) of the query time range, inclusive.
+        :param end_time: End time (Unix seconds) of the query time range, exclusive.
+        :param bucket_width: Width of each time bucket in response. Currently `1m`, `1h` and `1d` are supported, default to `1d`.
+        :param project_ids: Return only usage for these projects.
+        :param user_ids: Return only usage for these users.
+        :param api_key_ids: Return only usage for these API keys.
+        :param models: Return only usage for these models.
+        :param group_by: Group the usage data by the specified fields. Support fields include `project_id`, `user_id`, `api_key_id`, `model` or any combination of them.
+        :param limit: Specifies the number of buckets to return. - `bucket_width=1d`: default: 7, max: 31 - `bucket_width=1h`: default: 24, max: 168 - `bucket_width=1m`: default: 60, max: 1440
+        :param page: A cursor for use in pagination. Corresponding to the `next_page` field from the previous response.
+        """
         return await self._client._request(
             "get",
             "/organization/usage/audio_speeches",
@@ -125,7 +147,19 @@ class AsyncUsage(AsyncAPIResource):
         page: str | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> UsageResponse:
-        """Get audio transcriptions usage details for the organization."""
+        """Get audio transcriptions usage details for the organization.
+
+        :param start_time: Start time (Unix seconds) of the query time range, inclusive.
+        :param end_time: End time (Unix seconds) of the query time range, exclusive.
+        :param bucket_width: Width of each time bucket in response. Currently `1m`, `1h` and `1d` are supported, default to `1d`.
+        :param project_ids: Return only usage for these projects.
+        :param user_ids: Return only usage for these users.
+        :param api_key_ids: Return only usage for these API keys.
+        :param models: Return only usage for these models.
+        :param group_by: Group the usage data by the specified fields. Support fields include `project_id`, `user_id`, `api_key_id`, `model` or any combination of them.
+        :param limit: Specifies the number of buckets to return. - `bucket_width=1d`: default: 7, max: 31 - `bucket_width=1h`: default: 24, max: 168 - `bucket_width=1m`: default: 60, max: 1440
+        :param page: A cursor for use in pagination. Corresponding to the `next_page` field from the previous response.
+        """
         return await self._client._request(
             "get",
             "/organization/usage/audio_transcriptions",
@@ -159,7 +193,16 @@ class AsyncUsage(AsyncAPIResource):
         page: str | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> UsageResponse:
-        """Get code interpreter sessions usage details for the organization."""
+        """Get code interpreter sessions usage details for the organization.
+
+        :param start_time: Start time (Unix seconds) of the query time range, inclusive.
+        :param end_time: End time (Unix seconds) of the query time range, exclusive.
+        :param bucket_width: Width of each time bucket in response. Currently `1m`, `1h` and `1d` are supported, default to `1d`.
+        :param project_ids: Return only usage for these projects.
+        :param group_by: Group the usage data by the specified fields. Support fields include `project_id`.
+        :param limit: Specifies the number of buckets to return. - `bucket_width=1d`: default: 7, max: 31 - `bucket_width=1h`: default: 24, max: 168 - `bucket_width=1m`: default: 60, max: 1440
+        :param page: A cursor for use in pagination. Corresponding to the `next_page` field from the previous response.
+        """
         return await self._client._request(
             "get",
             "/organization/usage/code_interpreter_sessions",
@@ -195,7 +238,20 @@ class AsyncUsage(AsyncAPIResource):
         page: str | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> UsageResponse:
-        """Get completions usage details for the organization."""
+        """Get completions usage details for the organization.
+
+        :param start_time: Start time (Unix seconds) of the query time range, inclusive.
+        :param end_time: End time (Unix seconds) of the query time range, exclusive.
+        :param bucket_width: Width of each time bucket in response. Currently `1m`, `1h` and `1d` are supported, default to `1d`.
+        :param project_ids: Return only usage for these projects.
+        :param user_ids: Return only usage for these users.
+        :param api_key_ids: Return only usage for these API keys.
+        :param models: Return only usage for these models.
+        :param batch: If `true`, return batch jobs only. If `false`, return non-batch jobs only. By default, return both.
+        :param group_by: Group the usage data by the specified fields. Support fields include `project_id`, `user_id`, `api_key_id`, `model`, `batch`, `service_tier` or any combination of them.
+        :param limit: Specifies the number of buckets to return. - `bucket_width=1d`: default: 7, max: 31 - `bucket_width=1h`: default: 24, max: 168 - `bucket_width=1m`: default: 60, max: 1440
+        :param page: A cursor for use in pagination. Corresponding to the `next_page` field from the previous response.
+        """
         return await self._client._request(
             "get",
             "/organization/usage/completions",
@@ -233,7 +289,19 @@ class AsyncUsage(AsyncAPIResource):
         page: str | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> UsageResponse:
-        """Get embeddings usage details for the organization."""
+        """Get embeddings usage details for the organization.
+
+        :param start_time: Start time (Unix seconds) of the query time range, inclusive.
+        :param end_time: End time (Unix seconds) of the query time range, exclusive.
+        :param bucket_width: Width of each time bucket in response. Currently `1m`, `1h` and `1d` are supported, default to `1d`.
+        :param project_ids: Return only usage for these projects.
+        :param user_ids: Return only usage for these users.
+        :param api_key_ids: Return only usage for these API keys.
+        :param models: Return only usage for these models.
+        :param group_by: Group the usage data by the specified fields. Support fields include `project_id`, `user_id`, `api_key_id`, `model` or any combination of them.
+        :param limit: Specifies the number of buckets to return. - `bucket_width=1d`: default: 7, max: 31 - `bucket_width=1h`: default: 24, max: 168 - `bucket_width=1m`: default: 60, max: 1440
+        :param page: A cursor for use in pagination. Corresponding to the `next_page` field from the previous response.
+        """
         return await self._client._request(
             "get",
             "/organization/usage/embeddings",
@@ -270,7 +338,19 @@ class AsyncUsage(AsyncAPIResource):
         page: str | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> UsageResponse:
-        """Get file search calls usage details for the organization."""
+        """Get file search calls usage details for the organization.
+
+        :param start_time: Start time (Unix seconds) of the query time range, inclusive.
+        :param end_time: End time (Unix seconds) of the query time range, exclusive.
+        :param bucket_width: Width of each time bucket in response. Currently `1m`, `1h` and `1d` are supported, default to `1d`.
+        :param project_ids: Return only usage for these projects.
+        :param user_ids: Return only usage for these users.
+        :param api_key_ids: Return only usage for these API keys.
+        :param vector_store_ids: Return only usage for these vector stores.
+        :param group_by: Group the usage data by the specified fields. Support fields include `project_id`, `user_id`, `api_key_id`, `vector_store_id` or any combination of them.
+        :param limit: Specifies the number of buckets to return. - `bucket_width=1d`: default: 7, max: 31 - `bucket_width=1h`: default: 24, max: 168 - `bucket_width=1m`: default: 60, max: 1440
+        :param page: A cursor for use in pagination. Corresponding to the `next_page` field from the previous response.
+        """
         return await self._client._request(
             "get",
             "/organization/usage/file_search_calls",
@@ -310,7 +390,21 @@ class AsyncUsage(AsyncAPIResource):
         page: str | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> UsageResponse:
-        """Get images usage details for the organization."""
+        """Get images usage details for the organization.
+
+        :param start_time: Start time (Unix seconds) of the query time range, inclusive.
+        :param end_time: End time (Unix seconds) of the query time range, exclusive.
+        :param bucket_width: Width of each time bucket in response. Currently `1m`, `1h` and `1d` are supported, default to `1d`.
+        :param sources: Return only usages for these sources. Possible values are `image.generation`, `image.edit`, `image.variation` or any combination of them.
+        :param sizes: Return only usages for these image sizes. Possible values are `256x256`, `512x512`, `1024x1024`, `1792x1792`, `1024x1792` or any combination of them.
+        :param project_ids: Return only usage for these projects.
+        :param user_ids: Return only usage for these users.
+        :param api_key_ids: Return only usage for these API keys.
+        :param models: Return only usage for these models.
+        :param group_by: Group the usage data by the specified fields. Support fields include `project_id`, `user_id`, `api_key_id`, `model`, `size`, `source` or any combination of them.
+        :param limit: Specifies the number of buckets to return. - `bucket_width=1d`: default: 7, max: 31 - `bucket_width=1h`: default: 24, max: 168 - `bucket_width=1m`: default: 60, max: 1440
+        :param page: A cursor for use in pagination. Corresponding to the `next_page` field from the previous response.
+        """
         return await self._client._request(
             "get",
             "/organization/usage/images",
@@ -349,7 +443,19 @@ class AsyncUsage(AsyncAPIResource):
         page: str | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> UsageResponse:
-        """Get moderations usage details for the organization."""
+        """Get moderations usage details for the organization.
+
+        :param start_time: Start time (Unix seconds) of the query time range, inclusive.
+        :param end_time: End time (Unix seconds) of the query time range, exclusive.
+        :param bucket_width: Width of each time bucket in response. Currently `1m`, `1h` and `1d` are supported, default to `1d`.
+        :param project_ids: Return only usage for these projects.
+        :param user_ids: Return only usage for these users.
+        :param api_key_ids: Return only usage for these API keys.
+        :param models: Return only usage for these models.
+        :param group_by: Group the usage data by the specified fields. Support fields include `project_id`, `user_id`, `api_key_id`, `model` or any combination of them.
+        :param limit: Specifies the number of buckets to return. - `bucket_width=1d`: default: 7, max: 31 - `bucket_width=1h`: default: 24, max: 168 - `bucket_width=1m`: default: 60, max: 1440
+        :param page: A cursor for use in pagination. Corresponding to the `next_page` field from the previous response.
+        """
         return await self._client._request(
             "get",
             "/organization/usage/moderations",
@@ -383,7 +489,16 @@ class AsyncUsage(AsyncAPIResource):
         page: str | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> UsageResponse:
-        """Get vector stores usage details for the organization."""
+        """Get vector stores usage details for the organization.
+
+        :param start_time: Start time (Unix seconds) of the query time range, inclusive.
+        :param end_time: End time (Unix seconds) of the query time range, exclusive.
+        :param bucket_width: Width of each time bucket in response. Currently `1m`, `1h` and `1d` are supported, default to `1d`.
+        :param project_ids: Return only usage for these projects.
+        :param group_by: Group the usage data by the specified fields. Support fields include `project_id`.
+        :param limit: Specifies the number of buckets to return. - `bucket_width=1d`: default: 7, max: 31 - `bucket_width=1h`: default: 24, max: 168 - `bucket_width=1m`: default: 60, max: 1440
+        :param page: A cursor for use in pagination. Corresponding to the `next_page` field from the previous response.
+        """
         return await self._client._request(
             "get",
             "/organization/usage/vector_stores",
@@ -419,7 +534,20 @@ class AsyncUsage(AsyncAPIResource):
         page: str | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> UsageResponse:
-        """Get web search calls usage details for the organization."""
+        """Get web search calls usage details for the organization.
+
+        :param start_time: Start time (Unix seconds) of the query time range, inclusive.
+        :param end_time: End time (Unix seconds) of the query time range, exclusive.
+        :param bucket_width: Width of each time bucket in response. Currently `1m`, `1h` and `1d` are supported, default to `1d`.
+        :param project_ids: Return only usage for these projects.
+        :param user_ids: Return only usage for these users.
+        :param api_key_ids: Return only usage for these API keys.
+        :param models: Return only usage for these models.
+        :param context_levels: Return only web search usage for these context levels.
+        :param group_by: Group the usage data by the specified fields. Support fields include `project_id`, `user_id`, `api_key_id`, `model`, `context_level` or any combination of them.
+        :param limit: Specifies the number of buckets to return. - `bucket_width=1d`: default: 7, max: 31 - `bucket_width=1h`: default: 24, max: 168 - `bucket_width=1m`: default: 60, max: 1440
+        :param page: A cursor for use in pagination. Corresponding to the `next_page` field from the previous response.
+        """
         return await self._client._request(
             "get",
             "/organization/usage/web_search_calls",

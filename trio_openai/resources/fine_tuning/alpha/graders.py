@@ -60,7 +60,12 @@ class AsyncGraders(AsyncAPIResource):
         item: dict[str, object] | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> RunGraderResponse:
-        """Run a grader."""
+        """Run a grader.
+
+        :param grader: The grader used for the fine-tuning job.
+        :param model_sample: The model sample to be evaluated. This value will be used to populate the `sample` namespace. See [the guide](/docs/guides/graders) for more details. The `output_json` variable will be populated if the model sample is a valid JSON string.
+        :param item: The dataset item provided to the grader. This will be used to populate the `item` namespace. See [the guide](/docs/guides/graders) for more details.
+        """
         body = strip_not_given({"grader": grader, "model_sample": model_sample, "item": item})
         return await self._client._request(
             "post", "/fine_tuning/alpha/graders/run", cast_to=RunGraderResponse, body=body, options=options
@@ -76,7 +81,10 @@ class AsyncGraders(AsyncAPIResource):
         | GraderMultiParam,
         **options: Unpack[RequestOptions],
     ) -> ValidateGraderResponse:
-        """Validate a grader."""
+        """Validate a grader.
+
+        :param grader: The grader used for the fine-tuning job.
+        """
         body = strip_not_given({"grader": grader})
         return await self._client._request(
             "post",

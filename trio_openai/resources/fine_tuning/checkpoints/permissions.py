@@ -51,7 +51,11 @@ class AsyncPermissions(AsyncAPIResource):
         project_ids: Iterable[str],
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[FineTuningCheckpointPermission, AsyncPage[FineTuningCheckpointPermission]]:
-        """**NOTE:** Calling this endpoint requires an [admin API key](../admin-api-keys)."""
+        """**NOTE:** Calling this endpoint requires an [admin API key](../admin-api-keys).
+
+        :param fine_tuned_model_checkpoint: The ID of the fine-tuned model checkpoint to create a permission for.
+        :param project_ids: The project identifiers to grant access to.
+        """
         body = strip_not_given({"project_ids": project_ids})
         return self._client._get_api_list(
             f"/fine_tuning/checkpoints/{path_param(fine_tuned_model_checkpoint, 'fine_tuned_model_checkpoint')}/permissions",
@@ -73,7 +77,14 @@ class AsyncPermissions(AsyncAPIResource):
     ) -> AsyncPaginator[
         FineTuningCheckpointPermission, AsyncConversationCursorPage[FineTuningCheckpointPermission]
     ]:
-        """**NOTE:** This endpoint requires an [admin API key](../admin-api-keys)."""
+        """**NOTE:** This endpoint requires an [admin API key](../admin-api-keys).
+
+        :param fine_tuned_model_checkpoint: The ID of the fine-tuned model checkpoint to get permissions for.
+        :param project_id: The ID of the project to get permissions for.
+        :param after: Identifier for the last permission ID from the previous pagination request.
+        :param limit: Number of permissions to retrieve.
+        :param order: The order in which to retrieve permissions.
+        """
         return self._client._get_api_list(
             f"/fine_tuning/checkpoints/{path_param(fine_tuned_model_checkpoint, 'fine_tuned_model_checkpoint')}/permissions",
             page=AsyncConversationCursorPage[FineTuningCheckpointPermission],
@@ -84,7 +95,11 @@ class AsyncPermissions(AsyncAPIResource):
     async def delete(
         self, permission_id: str, *, fine_tuned_model_checkpoint: str, **options: Unpack[RequestOptions]
     ) -> DeleteFineTuningCheckpointPermissionResponse:
-        """**NOTE:** This endpoint requires an [admin API key](../admin-api-keys)."""
+        """**NOTE:** This endpoint requires an [admin API key](../admin-api-keys).
+
+        :param permission_id: The ID of the fine-tuned model checkpoint permission to delete.
+        :param fine_tuned_model_checkpoint: The ID of the fine-tuned model checkpoint to delete a permission for.
+        """
         return await self._client._request(
             "delete",
             f"/fine_tuning/checkpoints/{path_param(fine_tuned_model_checkpoint, 'fine_tuned_model_checkpoint')}/permissions/{path_param(permission_id, 'permission_id')}",

@@ -69,7 +69,11 @@ class AsyncVersions(AsyncAPIResource):
         default: bool | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> SkillVersionResource:
-        """Create a new immutable skill version."""
+        """Create a new immutable skill version.
+
+        :param skill_id: The identifier of the skill to version.
+        :param default: Whether to set this version as the default.
+        """
         body = strip_not_given({"files": files, "default": default})
         return await self._client._request(
             "post",
@@ -83,7 +87,11 @@ class AsyncVersions(AsyncAPIResource):
     async def retrieve(
         self, version: str, *, skill_id: str, **options: Unpack[RequestOptions]
     ) -> SkillVersionResource:
-        """Get a specific skill version."""
+        """Get a specific skill version.
+
+        :param version: The version number to retrieve.
+        :param skill_id: The identifier of the skill.
+        """
         return await self._client._request(
             "get",
             f"/skills/{path_param(skill_id, 'skill_id')}/versions/{path_param(version, 'version')}",
@@ -100,7 +108,13 @@ class AsyncVersions(AsyncAPIResource):
         after: str | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[SkillVersionResource, AsyncCursorPage[SkillVersionResource]]:
-        """List skill versions for a skill."""
+        """List skill versions for a skill.
+
+        :param skill_id: The identifier of the skill.
+        :param limit: Number of versions to retrieve.
+        :param order: Sort order of results by version number.
+        :param after: The skill version ID to start after.
+        """
         return self._client._get_api_list(
             f"/skills/{path_param(skill_id, 'skill_id')}/versions",
             page=AsyncCursorPage[SkillVersionResource],
@@ -111,7 +125,11 @@ class AsyncVersions(AsyncAPIResource):
     async def delete(
         self, version: str, *, skill_id: str, **options: Unpack[RequestOptions]
     ) -> DeletedSkillVersionResource:
-        """Delete a skill version."""
+        """Delete a skill version.
+
+        :param version: The skill version number.
+        :param skill_id: The identifier of the skill.
+        """
         return await self._client._request(
             "delete",
             f"/skills/{path_param(skill_id, 'skill_id')}/versions/{path_param(version, 'version')}",

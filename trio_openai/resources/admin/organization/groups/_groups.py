@@ -74,14 +74,20 @@ class AsyncGroups(AsyncAPIResource):
         return AsyncGroupsWithStreamingResponse(self)
 
     async def create(self, *, name: str, **options: Unpack[RequestOptions]) -> GroupResponse:
-        """Creates a new group in the organization."""
+        """Creates a new group in the organization.
+
+        :param name: Human readable name for the group.
+        """
         body = strip_not_given({"name": name})
         return await self._client._request(
             "post", "/organization/groups", cast_to=GroupResponse, body=body, options=options
         )
 
     async def retrieve(self, group_id: str, **options: Unpack[RequestOptions]) -> GroupResponse:
-        """Retrieves a group."""
+        """Retrieves a group.
+
+        :param group_id: The ID of the group to retrieve.
+        """
         return await self._client._request(
             "get",
             f"/organization/groups/{path_param(group_id, 'group_id')}",
@@ -92,7 +98,11 @@ class AsyncGroups(AsyncAPIResource):
     async def update(
         self, group_id: str, *, name: str, **options: Unpack[RequestOptions]
     ) -> GroupResourceWithSuccess:
-        """Updates a group's information."""
+        """Updates a group's information.
+
+        :param group_id: The ID of the group to update.
+        :param name: New display name for the group.
+        """
         body = strip_not_given({"name": name})
         return await self._client._request(
             "post",
@@ -110,7 +120,12 @@ class AsyncGroups(AsyncAPIResource):
         order: Literal["asc", "desc"] | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[GroupResponse, AsyncNextCursorPage[GroupResponse]]:
-        """Lists all groups in the organization."""
+        """Lists all groups in the organization.
+
+        :param limit: A limit on the number of groups to be returned. Limit can range between 0 and 1000, and the default is 100.
+        :param after: A cursor for use in pagination. `after` is a group ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with group_abc, your subsequent call can include `after=group_abc` in order to fetch the next page of the list.
+        :param order: Specifies the sort order of the returned groups.
+        """
         return self._client._get_api_list(
             "/organization/groups",
             page=AsyncNextCursorPage[GroupResponse],
@@ -119,7 +134,10 @@ class AsyncGroups(AsyncAPIResource):
         )
 
     async def delete(self, group_id: str, **options: Unpack[RequestOptions]) -> GroupDeletedResource:
-        """Deletes a group from the organization."""
+        """Deletes a group from the organization.
+
+        :param group_id: The ID of the group to delete.
+        """
         return await self._client._request(
             "delete",
             f"/organization/groups/{path_param(group_id, 'group_id')}",

@@ -46,7 +46,11 @@ class AsyncUsers(AsyncAPIResource):
     async def create(
         self, group_id: str, *, user_id: str, **options: Unpack[RequestOptions]
     ) -> GroupUserAssignment:
-        """Adds a user to a group."""
+        """Adds a user to a group.
+
+        :param group_id: The ID of the group to update.
+        :param user_id: Identifier of the user to add to the group.
+        """
         body = strip_not_given({"user_id": user_id})
         return await self._client._request(
             "post",
@@ -59,7 +63,11 @@ class AsyncUsers(AsyncAPIResource):
     async def retrieve(
         self, user_id: str, *, group_id: str, **options: Unpack[RequestOptions]
     ) -> GroupMemberUser:
-        """Retrieves a user in a group."""
+        """Retrieves a user in a group.
+
+        :param user_id: The ID of the user to retrieve from the group.
+        :param group_id: The ID of the group to inspect.
+        """
         return await self._client._request(
             "get",
             f"/organization/groups/{path_param(group_id, 'group_id')}/users/{path_param(user_id, 'user_id')}",
@@ -76,7 +84,13 @@ class AsyncUsers(AsyncAPIResource):
         order: Literal["asc", "desc"] | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[GroupUser, AsyncNextCursorPage[GroupUser]]:
-        """Lists the users assigned to a group."""
+        """Lists the users assigned to a group.
+
+        :param group_id: The ID of the group to inspect.
+        :param limit: A limit on the number of users to be returned. Limit can range between 0 and 1000, and the default is 100.
+        :param after: A cursor for use in pagination. Provide the ID of the last user from the previous list response to retrieve the next page.
+        :param order: Specifies the sort order of users in the list.
+        """
         return self._client._get_api_list(
             f"/organization/groups/{path_param(group_id, 'group_id')}/users",
             page=AsyncNextCursorPage[GroupUser],
@@ -87,7 +101,11 @@ class AsyncUsers(AsyncAPIResource):
     async def delete(
         self, user_id: str, *, group_id: str, **options: Unpack[RequestOptions]
     ) -> GroupUserDeletedResource:
-        """Removes a user from a group."""
+        """Removes a user from a group.
+
+        :param user_id: The ID of the user to remove from the group.
+        :param group_id: The ID of the group to update.
+        """
         return await self._client._request(
             "delete",
             f"/organization/groups/{path_param(group_id, 'group_id')}/users/{path_param(user_id, 'user_id')}",

@@ -52,7 +52,13 @@ class AsyncCertificates(AsyncAPIResource):
     ) -> AsyncPaginator[
         OrganizationProjectCertificate, AsyncConversationCursorPage[OrganizationProjectCertificate]
     ]:
-        """List certificates for this project."""
+        """List certificates for this project.
+
+        :param project_id: The ID of the project.
+        :param limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 20.
+        :param after: A cursor for use in pagination. `after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with obj_foo, your subsequent call can include after=obj_foo in order to fetch the next page of the list.
+        :param order: Sort order by the `created_at` timestamp of the objects. `asc` for ascending order and `desc` for descending order.
+        """
         return self._client._get_api_list(
             f"/organization/projects/{path_param(project_id, 'project_id')}/certificates",
             page=AsyncConversationCursorPage[OrganizationProjectCertificate],
@@ -63,7 +69,10 @@ class AsyncCertificates(AsyncAPIResource):
     def activate(
         self, project_id: str, *, certificate_ids: Iterable[str], **options: Unpack[RequestOptions]
     ) -> AsyncPaginator[OrganizationProjectCertificate, AsyncPage[OrganizationProjectCertificate]]:
-        """Activate certificates at the project level."""
+        """Activate certificates at the project level.
+
+        :param project_id: The ID of the project.
+        """
         body = strip_not_given({"certificate_ids": certificate_ids})
         return self._client._get_api_list(
             f"/organization/projects/{path_param(project_id, 'project_id')}/certificates/activate",
@@ -76,7 +85,10 @@ class AsyncCertificates(AsyncAPIResource):
     def deactivate(
         self, project_id: str, *, certificate_ids: Iterable[str], **options: Unpack[RequestOptions]
     ) -> AsyncPaginator[OrganizationProjectCertificate, AsyncPage[OrganizationProjectCertificate]]:
-        """Deactivate certificates at the project level. You can atomically and idempotently deactivate up to 10 certificates at a time."""
+        """Deactivate certificates at the project level. You can atomically and idempotently deactivate up to 10 certificates at a time.
+
+        :param project_id: The ID of the project.
+        """
         body = strip_not_given({"certificate_ids": certificate_ids})
         return self._client._get_api_list(
             f"/organization/projects/{path_param(project_id, 'project_id')}/certificates/deactivate",

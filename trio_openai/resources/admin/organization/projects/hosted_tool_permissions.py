@@ -45,7 +45,10 @@ class AsyncHostedToolPermissions(AsyncAPIResource):
     async def retrieve(
         self, project_id: str, **options: Unpack[RequestOptions]
     ) -> ProjectHostedToolPermissions:
-        """Returns hosted tool permissions for a project."""
+        """Returns hosted tool permissions for a project.
+
+        :param project_id: The ID of the project.
+        """
         return await self._client._request(
             "get",
             f"/organization/projects/{path_param(project_id, 'project_id')}/hosted_tool_permissions",
@@ -64,7 +67,15 @@ class AsyncHostedToolPermissions(AsyncAPIResource):
         code_interpreter: HostedToolPermissionUpdateParam | Omit | None = omit,
         **options: Unpack[RequestOptions],
     ) -> ProjectHostedToolPermissions:
-        """Updates hosted tool permissions for a project."""
+        """Updates hosted tool permissions for a project.
+
+        :param project_id: The ID of the project.
+        :param file_search: The file search permission update.
+        :param web_search: The web search permission update.
+        :param image_generation: The image generation permission update.
+        :param mcp: The MCP permission update.
+        :param code_interpreter: The code interpreter permission update.
+        """
         body = strip_not_given(
             {
                 "file_search": file_search,

@@ -41,7 +41,10 @@ class AsyncModelPermissions(AsyncAPIResource):
         return AsyncModelPermissionsWithStreamingResponse(self)
 
     async def retrieve(self, project_id: str, **options: Unpack[RequestOptions]) -> ProjectModelPermissions:
-        """Returns model permissions for a project."""
+        """Returns model permissions for a project.
+
+        :param project_id: The ID of the project.
+        """
         return await self._client._request(
             "get",
             f"/organization/projects/{path_param(project_id, 'project_id')}/model_permissions",
@@ -57,7 +60,12 @@ class AsyncModelPermissions(AsyncAPIResource):
         model_ids: Iterable[str],
         **options: Unpack[RequestOptions],
     ) -> ProjectModelPermissions:
-        """Updates model permissions for a project."""
+        """Updates model permissions for a project.
+
+        :param project_id: The ID of the project.
+        :param mode: The model permissions mode to apply.
+        :param model_ids: The model IDs included in this permissions policy.
+        """
         body = strip_not_given({"mode": mode, "model_ids": model_ids})
         return await self._client._request(
             "post",
@@ -70,7 +78,10 @@ class AsyncModelPermissions(AsyncAPIResource):
     async def delete(
         self, project_id: str, **options: Unpack[RequestOptions]
     ) -> ProjectModelPermissionsDeleteResponse:
-        """Deletes model permissions for a project."""
+        """Deletes model permissions for a project.
+
+        :param project_id: The ID of the project.
+        """
         return await self._client._request(
             "delete",
             f"/organization/projects/{path_param(project_id, 'project_id')}/model_permissions",

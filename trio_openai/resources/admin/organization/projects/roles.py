@@ -53,7 +53,13 @@ class AsyncRoles(AsyncAPIResource):
         description: str | Omit | None = omit,
         **options: Unpack[RequestOptions],
     ) -> Role:
-        """Creates a custom role for a project."""
+        """Creates a custom role for a project.
+
+        :param project_id: The ID of the project to update.
+        :param role_name: Unique name for the role.
+        :param permissions: Permissions to grant to the role.
+        :param description: Optional description of the role.
+        """
         body = strip_not_given(
             {"role_name": role_name, "permissions": permissions, "description": description}
         )
@@ -66,7 +72,11 @@ class AsyncRoles(AsyncAPIResource):
         )
 
     async def retrieve(self, role_id: str, *, project_id: str, **options: Unpack[RequestOptions]) -> Role:
-        """Retrieves a project role."""
+        """Retrieves a project role.
+
+        :param role_id: The ID of the role to retrieve.
+        :param project_id: The ID of the project.
+        """
         return await self._client._request(
             "get",
             f"/projects/{path_param(project_id, 'project_id')}/roles/{path_param(role_id, 'role_id')}",
@@ -84,7 +94,14 @@ class AsyncRoles(AsyncAPIResource):
         role_name: str | Omit | None = omit,
         **options: Unpack[RequestOptions],
     ) -> Role:
-        """Updates an existing project role."""
+        """Updates an existing project role.
+
+        :param role_id: The ID of the role to update.
+        :param project_id: The ID of the project to update.
+        :param permissions: Updated set of permissions for the role.
+        :param description: New description for the role.
+        :param role_name: New name for the role.
+        """
         body = strip_not_given(
             {"permissions": permissions, "description": description, "role_name": role_name}
         )
@@ -105,7 +122,13 @@ class AsyncRoles(AsyncAPIResource):
         order: Literal["asc", "desc"] | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[Role, AsyncNextCursorPage[Role]]:
-        """Lists the roles configured for a project."""
+        """Lists the roles configured for a project.
+
+        :param project_id: The ID of the project to inspect.
+        :param limit: A limit on the number of roles to return. Defaults to 1000.
+        :param after: Cursor for pagination. Provide the value from the previous response's `next` field to continue listing roles.
+        :param order: Sort order for the returned roles.
+        """
         return self._client._get_api_list(
             f"/projects/{path_param(project_id, 'project_id')}/roles",
             page=AsyncNextCursorPage[Role],
@@ -116,7 +139,11 @@ class AsyncRoles(AsyncAPIResource):
     async def delete(
         self, role_id: str, *, project_id: str, **options: Unpack[RequestOptions]
     ) -> RoleDeletedResource:
-        """Deletes a custom role from a project."""
+        """Deletes a custom role from a project.
+
+        :param role_id: The ID of the role to delete.
+        :param project_id: The ID of the project to update.
+        """
         return await self._client._request(
             "delete",
             f"/projects/{path_param(project_id, 'project_id')}/roles/{path_param(role_id, 'role_id')}",

@@ -40,7 +40,10 @@ class AsyncSpendLimit(AsyncAPIResource):
         return AsyncSpendLimitWithStreamingResponse(self)
 
     async def retrieve(self, project_id: str, **options: Unpack[RequestOptions]) -> ProjectSpendLimitResource:
-        """Get a project's hard spend limit."""
+        """Get a project's hard spend limit.
+
+        :param project_id: The ID of the project whose hard spend limit is being managed.
+        """
         return await self._client._request(
             "get",
             f"/organization/projects/{path_param(project_id, 'project_id')}/spend_limit",
@@ -57,7 +60,13 @@ class AsyncSpendLimit(AsyncAPIResource):
         interval: Literal["month"],
         **options: Unpack[RequestOptions],
     ) -> ProjectSpendLimitResource:
-        """Create or replace a project's hard spend limit."""
+        """Create or replace a project's hard spend limit.
+
+        :param project_id: The ID of the project whose hard spend limit is being managed.
+        :param threshold_amount: The hard spend limit amount, in cents.
+        :param currency: The currency for the threshold amount. Currently, only `USD` is supported.
+        :param interval: The time interval for evaluating spend against the threshold. Currently, only `month` is supported.
+        """
         body = strip_not_given(
             {"threshold_amount": threshold_amount, "currency": currency, "interval": interval}
         )
@@ -72,7 +81,10 @@ class AsyncSpendLimit(AsyncAPIResource):
     async def delete(
         self, project_id: str, **options: Unpack[RequestOptions]
     ) -> ProjectSpendLimitDeletedResource:
-        """Delete a project's hard spend limit."""
+        """Delete a project's hard spend limit.
+
+        :param project_id: The ID of the project whose hard spend limit is being managed.
+        """
         return await self._client._request(
             "delete",
             f"/organization/projects/{path_param(project_id, 'project_id')}/spend_limit",

@@ -53,7 +53,13 @@ class AsyncSteps(AsyncAPIResource):
         include: Iterable[Literal["step_details.tool_calls[*].file_search.results[*].content"]] | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> RunStepObject:
-        """Retrieves a run step."""
+        """Retrieves a run step.
+
+        :param step_id: The ID of the run step to retrieve.
+        :param thread_id: The ID of the thread to which the run and run step belongs.
+        :param run_id: The ID of the run to which the run step belongs.
+        :param include: A list of additional fields to include in the response. Currently the only supported value is `step_details.tool_calls[*].file_search.results[*].content` to fetch the file search result content.
+        """
         return await self._client._request(
             "get",
             f"/threads/{path_param(thread_id, 'thread_id')}/runs/{path_param(run_id, 'run_id')}/steps/{path_param(step_id, 'step_id')}",
@@ -75,7 +81,16 @@ class AsyncSteps(AsyncAPIResource):
         include: Iterable[Literal["step_details.tool_calls[*].file_search.results[*].content"]] | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[RunStepObject, AsyncCursorPage[RunStepObject]]:
-        """Returns a list of run steps belonging to a run."""
+        """Returns a list of run steps belonging to a run.
+
+        :param run_id: The ID of the run the run steps belong to.
+        :param thread_id: The ID of the thread the run and run steps belong to.
+        :param limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 20.
+        :param order: Sort order by the `created_at` timestamp of the objects. `asc` for ascending order and `desc` for descending order.
+        :param after: A cursor for use in pagination. `after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with obj_foo, your subsequent call can include after=obj_foo in order to fetch the next page of the list.
+        :param before: A cursor for use in pagination. `before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with obj_foo, your subsequent call can include before=obj_foo in order to fetch the previous page of the list.
+        :param include: A list of additional fields to include in the response. Currently the only supported value is `step_details.tool_calls[*].file_search.results[*].content` to fetch the file search result content.
+        """
         return self._client._get_api_list(
             f"/threads/{path_param(thread_id, 'thread_id')}/runs/{path_param(run_id, 'run_id')}/steps",
             page=AsyncCursorPage[RunStepObject],

@@ -46,7 +46,12 @@ class AsyncRoles(AsyncAPIResource):
     async def create(
         self, group_id: str, *, project_id: str, role_id: str, **options: Unpack[RequestOptions]
     ) -> GroupRoleAssignment:
-        """Assigns a project role to a group within a project."""
+        """Assigns a project role to a group within a project.
+
+        :param group_id: The ID of the group that should receive the project role.
+        :param project_id: The ID of the project to update.
+        :param role_id: Identifier of the role to assign.
+        """
         body = strip_not_given({"role_id": role_id})
         return await self._client._request(
             "post",
@@ -59,7 +64,12 @@ class AsyncRoles(AsyncAPIResource):
     async def retrieve(
         self, role_id: str, *, project_id: str, group_id: str, **options: Unpack[RequestOptions]
     ) -> AssignedRoleDetails:
-        """Retrieves a project role assigned to a group."""
+        """Retrieves a project role assigned to a group.
+
+        :param role_id: The ID of the project role to retrieve for the group.
+        :param project_id: The ID of the project to inspect.
+        :param group_id: The ID of the group to inspect.
+        """
         return await self._client._request(
             "get",
             f"/projects/{path_param(project_id, 'project_id')}/groups/{path_param(group_id, 'group_id')}/roles/{path_param(role_id, 'role_id')}",
@@ -77,7 +87,14 @@ class AsyncRoles(AsyncAPIResource):
         order: Literal["asc", "desc"] | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[AssignedRoleDetails, AsyncNextCursorPage[AssignedRoleDetails]]:
-        """Lists the project roles assigned to a group within a project."""
+        """Lists the project roles assigned to a group within a project.
+
+        :param group_id: The ID of the group to inspect.
+        :param project_id: The ID of the project to inspect.
+        :param limit: A limit on the number of project role assignments to return.
+        :param after: Cursor for pagination. Provide the value from the previous response's `next` field to continue listing project roles.
+        :param order: Sort order for the returned project roles.
+        """
         return self._client._get_api_list(
             f"/projects/{path_param(project_id, 'project_id')}/groups/{path_param(group_id, 'group_id')}/roles",
             page=AsyncNextCursorPage[AssignedRoleDetails],
@@ -88,7 +105,12 @@ class AsyncRoles(AsyncAPIResource):
     async def delete(
         self, role_id: str, *, project_id: str, group_id: str, **options: Unpack[RequestOptions]
     ) -> DeletedRoleAssignmentResource:
-        """Unassigns a project role from a group within a project."""
+        """Unassigns a project role from a group within a project.
+
+        :param role_id: The ID of the project role to remove from the group.
+        :param project_id: The ID of the project to modify.
+        :param group_id: The ID of the group whose project role assignment should be removed.
+        """
         return await self._client._request(
             "delete",
             f"/projects/{path_param(project_id, 'project_id')}/groups/{path_param(group_id, 'group_id')}/roles/{path_param(role_id, 'role_id')}",

@@ -87,6 +87,29 @@ class _Parser(PythonCodeBlockParser):
             yield region
 
 
+def _robust_traceback_filter() -> None:
+    """Sybil's pytest item cuts every traceback of a failure at its own frame, including those of
+    chained exceptions (``raise X from cause``), whose tracebacks do not contain it: that raises an
+    IndexError inside pytest's reporting (INTERNALERROR) instead of showing the failure. Keep the
+    uncut traceback for those."""
+    from sybil.integration import pytest as sybil_pytest
+
+    original = sybil_pytest.SybilItem._traceback_filter
+    if getattr(original, "_robust", False):
+        return
+
+    def traceback_filter(self: Any, excinfo: Any) -> Any:
+        try:
+            return original(self, excinfo)
+        except IndexError:
+            return excinfo.traceback
+
+    traceback_filter._robust = True  # type: ignore[attr-defined]
+    sybil_pytest.SybilItem._traceback_filter = traceback_filter  # type: ignore[method-assign]
+
+
+_robust_traceback_filter()
+
 sybil = Sybil(
     parsers=[_Parser(), SkipParser()],
     # pathlib matching (3.11) has no recursive `**`: the docs are two levels deep at most

@@ -11,7 +11,7 @@ MARKER = "<!-- optional-pages -->"
 
 
 def _source_read(app: Any, docname: str, source: list[str]) -> None:
-    if docname != "index":
+    if docname != "index":  # the root page holds the toctrees
         return
     srcdir = Path(app.srcdir)
     present = [name for name in OPTIONAL if (srcdir / f"{name}.md").exists()]

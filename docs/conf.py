@@ -43,7 +43,11 @@ myst_heading_anchors = 3  # `[text](page.md#a-heading)` links resolve, and a wro
 
 # -- autodoc ------------------------------------------------------------------------------------------
 autodoc_default_options = {"members": True, "undoc-members": True, "show-inheritance": True, "member-order": "bysource"}
-autodoc_typehints = "signature"
+# Types go into the parameter list beside the spec's descriptions; signatures show names and defaults,
+# one parameter per line once they are long (the generated methods take dozens).
+autodoc_typehints = "description"
+autodoc_typehints_description_target = "all"
+python_maximum_signature_line_length = 88
 autodoc_typehints_format = "short"
 autodoc_preserve_defaults = True
 autodoc_class_signature = "separated"

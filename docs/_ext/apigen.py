@@ -246,6 +246,25 @@ def generate_other(srcdir: Path) -> list[str]:
     return missing
 
 
+def _single_signature_for_generated_methods() -> None:
+    """Generated methods overloaded on ``stream`` show one signature (the implementation: its
+    parameter list carries the types and descriptions), not three copies of forty parameters.
+    autodoc takes overloads from the module analyzer, so generated modules report none."""
+    from sphinx.pycode import ModuleAnalyzer
+
+    original = ModuleAnalyzer.analyze
+    if getattr(original, "_generated_overloads_hidden", False):
+        return
+
+    def analyze(self: Any) -> None:
+        original(self)
+        if self.modname.startswith("trio_openai.resources"):
+            self.overloads = {}
+
+    analyze._generated_overloads_hidden = True  # type: ignore[attr-defined]
+    ModuleAnalyzer.analyze = analyze  # type: ignore[method-assign]
+
+
 def _builder_inited(app: Any) -> None:
     generate(Path(app.srcdir))
     generate_other(Path(app.srcdir))
@@ -254,6 +273,7 @@ def _builder_inited(app: Any) -> None:
 def setup(app: Any) -> dict[str, Any]:
     app.connect("builder-inited", _builder_inited)
     app.connect("autodoc-process-docstring", process_docstring)
+    _single_signature_for_generated_methods()
     return {"parallel_read_safe": True, "parallel_write_safe": True}
 
 

@@ -56,7 +56,10 @@ PROJECTS = {
 }
 
 #: Bare names that annotations import from other projects under ``TYPE_CHECKING``.
-ALIASES = {"WebSocketConnection": "trio_websocket.WebSocketConnection"}
+ALIASES = {
+    "WebSocketConnection": "trio_websocket.WebSocketConnection",
+    "AsyncVectorStoreFiles": "trio_openai.resources.vector_stores.files.AsyncFiles",  # _polling.py
+}
 
 _by_path: dict[str, str] = {}
 _by_name: dict[str, str | None] = {}

@@ -42,6 +42,8 @@ class ChunkEvent(_Event, frozen=True, kw_only=True):
 
 
 class ContentDeltaEvent(_Event, frozen=True, kw_only=True):
+    """New text of choice ``choice_index``: ``delta``, and ``snapshot`` (the text so far)."""
+
     type: Literal["content.delta"] = "content.delta"
     choice_index: int = 0
     delta: str
@@ -53,6 +55,8 @@ class ContentDeltaEvent(_Event, frozen=True, kw_only=True):
 
 
 class ContentDoneEvent(_Event, frozen=True, kw_only=True):
+    """The choice's text is complete: ``content``."""
+
     type: Literal["content.done"] = "content.done"
     choice_index: int = 0
     content: str
@@ -61,6 +65,8 @@ class ContentDoneEvent(_Event, frozen=True, kw_only=True):
 
 
 class RefusalDeltaEvent(_Event, frozen=True, kw_only=True):
+    """New refusal text of a choice: ``delta`` and ``snapshot``."""
+
     type: Literal["refusal.delta"] = "refusal.delta"
     choice_index: int = 0
     delta: str
@@ -68,12 +74,16 @@ class RefusalDeltaEvent(_Event, frozen=True, kw_only=True):
 
 
 class RefusalDoneEvent(_Event, frozen=True, kw_only=True):
+    """The choice's refusal is complete: ``refusal``."""
+
     type: Literal["refusal.done"] = "refusal.done"
     choice_index: int = 0
     refusal: str
 
 
 class FunctionToolCallArgumentsDeltaEvent(_Event, frozen=True, kw_only=True):
+    """New argument text of tool call ``index`` (function ``name``): ``arguments_delta``, ``arguments`` so far."""
+
     type: Literal["tool_calls.function.arguments.delta"] = "tool_calls.function.arguments.delta"
     choice_index: int = 0
     name: str
@@ -87,6 +97,8 @@ class FunctionToolCallArgumentsDeltaEvent(_Event, frozen=True, kw_only=True):
 
 
 class FunctionToolCallArgumentsDoneEvent(_Event, frozen=True, kw_only=True):
+    """A tool call's arguments are complete: ``name``, ``arguments`` (JSON text), ``index``."""
+
     type: Literal["tool_calls.function.arguments.done"] = "tool_calls.function.arguments.done"
     choice_index: int = 0
     name: str
@@ -97,6 +109,8 @@ class FunctionToolCallArgumentsDoneEvent(_Event, frozen=True, kw_only=True):
 
 
 class LogprobsContentDeltaEvent(_Event, frozen=True, kw_only=True):
+    """Log probabilities of new content tokens (``content``) and all so far (``snapshot``)."""
+
     type: Literal["logprobs.content.delta"] = "logprobs.content.delta"
     choice_index: int = 0
     content: list[ChatCompletionTokenLogprob]
@@ -104,12 +118,16 @@ class LogprobsContentDeltaEvent(_Event, frozen=True, kw_only=True):
 
 
 class LogprobsContentDoneEvent(_Event, frozen=True, kw_only=True):
+    """The log probabilities of every content token of the choice."""
+
     type: Literal["logprobs.content.done"] = "logprobs.content.done"
     choice_index: int = 0
     content: list[ChatCompletionTokenLogprob]
 
 
 class LogprobsRefusalDeltaEvent(_Event, frozen=True, kw_only=True):
+    """Log probabilities of new refusal tokens (``refusal``) and all so far (``snapshot``)."""
+
     type: Literal["logprobs.refusal.delta"] = "logprobs.refusal.delta"
     choice_index: int = 0
     refusal: list[ChatCompletionTokenLogprob]
@@ -117,6 +135,8 @@ class LogprobsRefusalDeltaEvent(_Event, frozen=True, kw_only=True):
 
 
 class LogprobsRefusalDoneEvent(_Event, frozen=True, kw_only=True):
+    """The log probabilities of every refusal token of the choice."""
+
     type: Literal["logprobs.refusal.done"] = "logprobs.refusal.done"
     choice_index: int = 0
     refusal: list[ChatCompletionTokenLogprob]

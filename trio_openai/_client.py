@@ -7,7 +7,8 @@ import ssl
 import sys
 import warnings
 from collections.abc import AsyncIterable, Awaitable, Callable, Mapping
-from typing import Any, TypeVar
+from contextlib import AbstractAsyncContextManager
+from typing import Any, Self, TypeVar
 
 import msgspec
 import trio
@@ -55,13 +56,15 @@ class ClientStatistics(msgspec.Struct, frozen=True, kw_only=True):
 class _Lifetime:
     """Shared by a client and its ``with_options`` copies: the transport and whether it is closed."""
 
-    __slots__ = ("closed", "in_flight", "owns_transport", "transport")
+    __slots__ = ("closed", "in_flight", "nursery", "owns_transport", "transport")
 
     def __init__(self, transport: AsyncTransport, owns_transport: bool) -> None:
         self.transport = transport
         self.owns_transport = owns_transport
         self.closed = False
         self.in_flight = 0
+        # Open while the client is used as `async with`: plain page iteration fetches ahead in it.
+        self.nursery: trio.Nursery | None = None
 
 
 def _user_agent() -> str:
@@ -177,6 +180,7 @@ class AsyncOpenAI(AsyncResourceTree):
         self._webhook_secret = webhook_secret
         self._websocket_base_url = websocket_base_url
         self._lifetime = _Lifetime(transport, owns)
+        self._nursery_manager: AbstractAsyncContextManager[trio.Nursery] | None = None
         self._closed = False
         self._is_copy = False
 
@@ -284,14 +288,15 @@ class AsyncOpenAI(AsyncResourceTree):
         new._lifetime = self._lifetime
         new._closed = False
         new._is_copy = True
+        new._nursery_manager = None
         return new
 
     copy = with_options
 
     # --- lifetime -------------------------------------------------------------------------------
 
-    @property
     def is_closed(self) -> bool:
+        """Whether the client has been closed (a method, as on the official client)."""
         return self._closed or self._lifetime.closed
 
     async def aclose(self) -> None:
@@ -308,10 +313,24 @@ class AsyncOpenAI(AsyncResourceTree):
 
     close = aclose
 
-    async def __aenter__(self: T) -> T:
+    async def __aenter__(self) -> Self:
+        lifetime = self._lifetime
+        if lifetime.nursery is None and not lifetime.closed:
+            # The client's own nursery, for fetch-ahead of plain page iteration. Its tasks never
+            # raise (errors travel to the caller as outcomes), and leaving the block cancels them.
+            manager = trio.open_nursery()
+            lifetime.nursery = await manager.__aenter__()
+            self._nursery_manager = manager
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
+        manager, self._nursery_manager = self._nursery_manager, None
+        if manager is not None:
+            nursery = self._lifetime.nursery
+            self._lifetime.nursery = None
+            if nursery is not None:
+                nursery.cancel_scope.cancel()
+            await manager.__aexit__(None, None, None)
         await self.aclose()
 
     def __del__(self) -> None:
@@ -337,10 +356,10 @@ class AsyncOpenAI(AsyncResourceTree):
     def statistics(self) -> ClientStatistics:
         transport = self._lifetime.transport
         pool = transport.statistics() if isinstance(transport, HTTPTransport) else None
-        return ClientStatistics(in_flight=self._lifetime.in_flight, pool=pool, closed=self.is_closed)
+        return ClientStatistics(in_flight=self._lifetime.in_flight, pool=pool, closed=self.is_closed())
 
     def __repr__(self) -> str:
-        return f"<{type(self).__name__} base_url={self.base_url!r}{' closed' if self.is_closed else ''}>"
+        return f"<{type(self).__name__} base_url={self.base_url!r}{' closed' if self.is_closed() else ''}>"
 
     # --- the request entry points used by resources -------------------------------------------------
 
@@ -460,7 +479,7 @@ class AsyncOpenAI(AsyncResourceTree):
         options: RequestOptions | None = None,
     ) -> AsyncPaginator[Any, PageT]:
         call = Call[Any](method, path, cast_to=page, query=query, body=body, headers=headers, options=options)
-        return AsyncPaginator(call, self._execute)
+        return AsyncPaginator(call, self._execute, self._lifetime)
 
     # --- low-level verbs, for endpoints newer than this library ----------------------------------------
 

@@ -19,6 +19,7 @@ from ._naming import MethodPlace, OfficialSurface, pascal, place_operations, sna
 from ._params import ParamBuilder
 from ._resources import Method, ResourceNode, build_methods, build_tree, sort_methods
 from ._spec import Operation, Spec, load_spec
+from .supplement import extend_surface, load_supplement, merged_document
 
 __all__ = ["GENERATED_DIRS", "KEEP", "Plan", "generate", "plan", "render"]
 
@@ -44,8 +45,12 @@ class Plan:
 
 def plan(spec_path: Path) -> Plan:
     spec = load_spec(spec_path)
+    sup = load_supplement()
+    spec = Spec(merged_document(spec.doc, sup))  # the supplement adds what the spec lacks; the spec wins
+    surface = OfficialSurface.load()
+    extend_surface(surface, sup)
     ops = spec.operations()
-    places = place_operations(ops, OfficialSurface.load())
+    places = place_operations(ops, surface)
     models = ModelBuilder(spec)
     params = ParamBuilder(spec)
     methods = build_methods(spec, ops, places, models, params)

@@ -8,7 +8,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Unpack
 
 from ..._core._options import RequestOptions
-from ..._core._request import strip_not_given
+from ..._core._request import path_param, strip_not_given
 from ..._core._resource import (
     AsyncAPIResource,
     RawResponseWrapper,
@@ -23,7 +23,7 @@ from ..._core._sync_bridge import (
     to_sync_raw,
     to_sync_streamed,
 )
-from ...types import VoiceResource
+from ...types import VoiceDeleted, VoiceResource
 
 if TYPE_CHECKING:
     from ..._core._request import FileTypes
@@ -51,13 +51,24 @@ class AsyncVoices(AsyncAPIResource):
             "post", "/audio/voices", cast_to=VoiceResource, body=body, multipart=True, options=options
         )
 
+    async def delete(self, voice_id: str, **options: Unpack[RequestOptions]) -> VoiceDeleted:
+        """`audio.voices.delete` of the official SDK"""
+        return await self._client._request(
+            "delete",
+            f"/audio/voices/{path_param(voice_id, 'voice_id')}",
+            cast_to=VoiceDeleted,
+            options=options,
+        )
+
 
 class AsyncVoicesWithRawResponse(RawResponseWrapper):
     create = to_raw_response(AsyncVoices.create)
+    delete = to_raw_response(AsyncVoices.delete)
 
 
 class AsyncVoicesWithStreamingResponse(StreamedResponseWrapper):
     create = to_streamed_response(AsyncVoices.create)
+    delete = to_streamed_response(AsyncVoices.delete)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -74,11 +85,14 @@ class Voices(SyncAPIResource[AsyncVoices]):
         return VoicesWithStreamingResponse(self)
 
     create = to_sync(AsyncVoices.create)
+    delete = to_sync(AsyncVoices.delete)
 
 
 class VoicesWithRawResponse(SyncResponseWrapper):
     create = to_sync_raw(AsyncVoices.create)
+    delete = to_sync_raw(AsyncVoices.delete)
 
 
 class VoicesWithStreamingResponse(SyncResponseWrapper):
     create = to_sync_streamed(AsyncVoices.create)
+    delete = to_sync_streamed(AsyncVoices.delete)

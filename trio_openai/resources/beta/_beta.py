@@ -18,6 +18,14 @@ from ..._core._sync_bridge import (
 )
 
 if TYPE_CHECKING:
+    from .agents import (
+        Agents,
+        AgentsWithRawResponse,
+        AgentsWithStreamingResponse,
+        AsyncAgents,
+        AsyncAgentsWithRawResponse,
+        AsyncAgentsWithStreamingResponse,
+    )
     from .assistants import (
         Assistants,
         AssistantsWithRawResponse,
@@ -96,6 +104,12 @@ class AsyncBeta(AsyncAPIResource):
         return AsyncResponses(self._client)
 
     @cached_property
+    def agents(self) -> AsyncAgents:
+        from .agents import AsyncAgents
+
+        return AsyncAgents(self._client)
+
+    @cached_property
     def with_raw_response(self) -> AsyncBetaWithRawResponse:
         return AsyncBetaWithRawResponse(self)
 
@@ -135,6 +149,12 @@ class AsyncBetaWithRawResponse(RawResponseWrapper):
 
         return AsyncResponsesWithRawResponse(self._resource.responses)
 
+    @cached_property
+    def agents(self) -> AsyncAgentsWithRawResponse:
+        from .agents import AsyncAgentsWithRawResponse
+
+        return AsyncAgentsWithRawResponse(self._resource.agents)
+
 
 class AsyncBetaWithStreamingResponse(StreamedResponseWrapper):
     @cached_property
@@ -166,6 +186,12 @@ class AsyncBetaWithStreamingResponse(StreamedResponseWrapper):
         from .responses import AsyncResponsesWithStreamingResponse
 
         return AsyncResponsesWithStreamingResponse(self._resource.responses)
+
+    @cached_property
+    def agents(self) -> AsyncAgentsWithStreamingResponse:
+        from .agents import AsyncAgentsWithStreamingResponse
+
+        return AsyncAgentsWithStreamingResponse(self._resource.agents)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -202,6 +228,12 @@ class Beta(SyncAPIResource[AsyncBeta]):
         from .responses import Responses
 
         return Responses(self._client, self._async.responses)
+
+    @cached_property
+    def agents(self) -> Agents:
+        from .agents import Agents
+
+        return Agents(self._client, self._async.agents)
 
     @cached_property
     def with_raw_response(self) -> BetaWithRawResponse:
@@ -243,6 +275,12 @@ class BetaWithRawResponse(SyncResponseWrapper):
 
         return ResponsesWithRawResponse(self._resource.responses)
 
+    @cached_property
+    def agents(self) -> AgentsWithRawResponse:
+        from .agents import AgentsWithRawResponse
+
+        return AgentsWithRawResponse(self._resource.agents)
+
 
 class BetaWithStreamingResponse(SyncResponseWrapper):
     @cached_property
@@ -274,3 +312,9 @@ class BetaWithStreamingResponse(SyncResponseWrapper):
         from .responses import ResponsesWithStreamingResponse
 
         return ResponsesWithStreamingResponse(self._resource.responses)
+
+    @cached_property
+    def agents(self) -> AgentsWithStreamingResponse:
+        from .agents import AgentsWithStreamingResponse
+
+        return AgentsWithStreamingResponse(self._resource.agents)

@@ -24,7 +24,7 @@ from ...._core._sync_bridge import (
     to_sync_raw,
     to_sync_streamed,
 )
-from ....types import UsageResponse
+from ....types import UsageDecisionsResponse, UsageResponse
 
 __all__ = ["AsyncUsage", "Usage"]
 
@@ -442,6 +442,49 @@ class AsyncUsage(AsyncAPIResource):
             options=options,
         )
 
+    async def decisions(
+        self,
+        *,
+        start_time: int,
+        api_key_ids: Iterable[str] | Omit | None = omit,
+        batch: bool | Omit | None = omit,
+        bucket_width: Literal["1m", "1h", "1d"] | Omit | None = omit,
+        end_time: int | Omit | None = omit,
+        group_by: Iterable[
+            Literal["project_id", "user_id", "api_key_id", "model", "batch", "service_tier", "api_source"]
+        ]
+        | Omit
+        | None = omit,
+        limit: int | Omit | None = omit,
+        models: Iterable[str] | Omit | None = omit,
+        page: str | Omit | None = omit,
+        project_ids: Iterable[str] | Omit | None = omit,
+        user_ids: Iterable[str] | Omit | None = omit,
+        **options: Unpack[RequestOptions],
+    ) -> UsageDecisionsResponse:
+        """`admin.organization.usage.decisions` of the official SDK"""
+        return await self._client._request(
+            "get",
+            "/organization/usage/decisions",
+            cast_to=UsageDecisionsResponse,
+            query=strip_not_given(
+                {
+                    "start_time": start_time,
+                    "api_key_ids": api_key_ids,
+                    "batch": batch,
+                    "bucket_width": bucket_width,
+                    "end_time": end_time,
+                    "group_by": group_by,
+                    "limit": limit,
+                    "models": models,
+                    "page": page,
+                    "project_ids": project_ids,
+                    "user_ids": user_ids,
+                }
+            ),
+            options=options,
+        )
+
 
 class AsyncUsageWithRawResponse(RawResponseWrapper):
     costs = to_raw_response(AsyncUsage.costs)
@@ -455,6 +498,7 @@ class AsyncUsageWithRawResponse(RawResponseWrapper):
     moderations = to_raw_response(AsyncUsage.moderations)
     vector_stores = to_raw_response(AsyncUsage.vector_stores)
     web_search_calls = to_raw_response(AsyncUsage.web_search_calls)
+    decisions = to_raw_response(AsyncUsage.decisions)
 
 
 class AsyncUsageWithStreamingResponse(StreamedResponseWrapper):
@@ -469,6 +513,7 @@ class AsyncUsageWithStreamingResponse(StreamedResponseWrapper):
     moderations = to_streamed_response(AsyncUsage.moderations)
     vector_stores = to_streamed_response(AsyncUsage.vector_stores)
     web_search_calls = to_streamed_response(AsyncUsage.web_search_calls)
+    decisions = to_streamed_response(AsyncUsage.decisions)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -495,6 +540,7 @@ class Usage(SyncAPIResource[AsyncUsage]):
     moderations = to_sync(AsyncUsage.moderations)
     vector_stores = to_sync(AsyncUsage.vector_stores)
     web_search_calls = to_sync(AsyncUsage.web_search_calls)
+    decisions = to_sync(AsyncUsage.decisions)
 
 
 class UsageWithRawResponse(SyncResponseWrapper):
@@ -509,6 +555,7 @@ class UsageWithRawResponse(SyncResponseWrapper):
     moderations = to_sync_raw(AsyncUsage.moderations)
     vector_stores = to_sync_raw(AsyncUsage.vector_stores)
     web_search_calls = to_sync_raw(AsyncUsage.web_search_calls)
+    decisions = to_sync_raw(AsyncUsage.decisions)
 
 
 class UsageWithStreamingResponse(SyncResponseWrapper):
@@ -523,3 +570,4 @@ class UsageWithStreamingResponse(SyncResponseWrapper):
     moderations = to_sync_streamed(AsyncUsage.moderations)
     vector_stores = to_sync_streamed(AsyncUsage.vector_stores)
     web_search_calls = to_sync_streamed(AsyncUsage.web_search_calls)
+    decisions = to_sync_streamed(AsyncUsage.decisions)

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cached_property
 from typing import Literal, Unpack
 
@@ -27,7 +28,7 @@ from ....._core._sync_bridge import (
     to_sync_streamed,
     to_sync_streamed_list,
 )
-from .....types import ProjectApiKey, ProjectApiKeyDeleteResponse
+from .....types import ProjectAPIKey, ProjectApiKey, ProjectApiKeyDeleteResponse
 
 __all__ = ["AsyncApiKeys", "ApiKeys"]
 
@@ -51,6 +52,25 @@ class AsyncApiKeys(AsyncAPIResource):
             "get",
             f"/organization/projects/{path_param(project_id, 'project_id')}/api_keys/{path_param(api_key_id, 'api_key_id')}",
             cast_to=ProjectApiKey,
+            options=options,
+        )
+
+    async def update(
+        self,
+        api_key_id: str,
+        *,
+        project_id: str,
+        expires_in_seconds: int | Omit = omit,
+        scopes: Iterable[str] | Omit = omit,
+        **options: Unpack[RequestOptions],
+    ) -> ProjectAPIKey:
+        """`admin.organization.projects.api_keys.update` of the official SDK"""
+        body = strip_not_given({"expires_in_seconds": expires_in_seconds, "scopes": scopes})
+        return await self._client._request(
+            "post",
+            f"/organization/projects/{path_param(project_id, 'project_id')}/api_keys/{path_param(api_key_id, 'api_key_id')}",
+            cast_to=ProjectAPIKey,
+            body=body,
             options=options,
         )
 
@@ -87,12 +107,14 @@ class AsyncApiKeys(AsyncAPIResource):
 
 class AsyncApiKeysWithRawResponse(RawResponseWrapper):
     retrieve = to_raw_response(AsyncApiKeys.retrieve)
+    update = to_raw_response(AsyncApiKeys.update)
     list = to_raw_response(AsyncApiKeys.list)
     delete = to_raw_response(AsyncApiKeys.delete)
 
 
 class AsyncApiKeysWithStreamingResponse(StreamedResponseWrapper):
     retrieve = to_streamed_response(AsyncApiKeys.retrieve)
+    update = to_streamed_response(AsyncApiKeys.update)
     list = to_streamed_response(AsyncApiKeys.list)
     delete = to_streamed_response(AsyncApiKeys.delete)
 
@@ -111,17 +133,20 @@ class ApiKeys(SyncAPIResource[AsyncApiKeys]):
         return ApiKeysWithStreamingResponse(self)
 
     retrieve = to_sync(AsyncApiKeys.retrieve)
+    update = to_sync(AsyncApiKeys.update)
     list = to_sync_list(AsyncApiKeys.list)
     delete = to_sync(AsyncApiKeys.delete)
 
 
 class ApiKeysWithRawResponse(SyncResponseWrapper):
     retrieve = to_sync_raw(AsyncApiKeys.retrieve)
+    update = to_sync_raw(AsyncApiKeys.update)
     list = to_sync_raw_list(AsyncApiKeys.list)
     delete = to_sync_raw(AsyncApiKeys.delete)
 
 
 class ApiKeysWithStreamingResponse(SyncResponseWrapper):
     retrieve = to_sync_streamed(AsyncApiKeys.retrieve)
+    update = to_sync_streamed(AsyncApiKeys.update)
     list = to_sync_streamed_list(AsyncApiKeys.list)
     delete = to_sync_streamed(AsyncApiKeys.delete)

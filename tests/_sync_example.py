@@ -17,6 +17,16 @@ from typing import Any, Generic, Literal, TypeVar, Unpack, overload
 import msgspec
 
 from trio_openai import AsyncAPIResponse, AsyncOpenAI, OpenAI, Stream
+from trio_openai._blocking._bridge import (
+    SyncAPIResource,
+    SyncResponseWrapper,
+    sync_call,
+    to_sync_list,
+    to_sync_raw,
+    to_sync_raw_list,
+    to_sync_streamed,
+    to_sync_streamed_list,
+)
 from trio_openai._core._options import Omit, RequestOptions, omit
 from trio_openai._core._pagination import AsyncCursorPage, AsyncPaginator
 from trio_openai._core._request import strip_not_given
@@ -28,16 +38,6 @@ from trio_openai._core._resource import (
     to_streamed_response,
 )
 from trio_openai._core._sse import SSEDecoder
-from trio_openai._core._sync_bridge import (
-    SyncAPIResource,
-    SyncResponseWrapper,
-    sync_call,
-    to_sync_list,
-    to_sync_raw,
-    to_sync_raw_list,
-    to_sync_streamed,
-    to_sync_streamed_list,
-)
 from trio_openai.types import ChatCompletion
 from trio_openai.types._base import BaseModel
 

@@ -1,5 +1,13 @@
 """trio_openai: a Trio-native client for the OpenAI API."""
 
+from ._blocking._page import SyncBasePage as SyncBasePage
+from ._blocking._page import SyncConversationCursorPage as SyncConversationCursorPage
+from ._blocking._page import SyncCursorPage as SyncCursorPage
+from ._blocking._page import SyncNextCursorPage as SyncNextCursorPage
+from ._blocking._page import SyncPage as SyncPage
+from ._blocking._page import SyncTokenPage as SyncTokenPage
+from ._blocking._response import SyncAPIResponse as SyncAPIResponse
+from ._blocking._stream import Stream as Stream
 from ._client import AsyncOpenAI as AsyncOpenAI
 from ._client import ClientStatistics as ClientStatistics
 from ._core._errors import APIConnectionError as APIConnectionError
@@ -31,8 +39,8 @@ from ._core._pagination import AsyncNextCursorPage as AsyncNextCursorPage
 from ._core._pagination import AsyncPage as AsyncPage
 from ._core._pagination import AsyncPaginator as AsyncPaginator
 from ._core._pagination import AsyncTokenPage as AsyncTokenPage
-from ._core._portal_errors import BlockingCallInTrioError as BlockingCallInTrioError
-from ._core._portal_errors import PortalClosedError as PortalClosedError
+from ._core._portal._errors import BlockingCallInTrioError as BlockingCallInTrioError
+from ._core._portal._errors import PortalClosedError as PortalClosedError
 from ._core._ratelimits import RateLimits as RateLimits
 from ._core._response import APIResponse as APIResponse
 from ._core._response import AsyncAPIResponse as AsyncAPIResponse
@@ -40,14 +48,6 @@ from ._core._response import BinaryContent as BinaryContent
 from ._core._retry import RetryPolicy as RetryPolicy
 from ._core._streaming import AsyncStream as AsyncStream
 from ._core._streaming import NamedEvent as NamedEvent
-from ._core._sync_page import SyncBasePage as SyncBasePage
-from ._core._sync_page import SyncConversationCursorPage as SyncConversationCursorPage
-from ._core._sync_page import SyncCursorPage as SyncCursorPage
-from ._core._sync_page import SyncNextCursorPage as SyncNextCursorPage
-from ._core._sync_page import SyncPage as SyncPage
-from ._core._sync_page import SyncTokenPage as SyncTokenPage
-from ._core._sync_response import SyncAPIResponse as SyncAPIResponse
-from ._core._sync_stream import Stream as Stream
 from ._core._transport import AsyncTransport as AsyncTransport
 from ._core._transport import HTTPTransport as HTTPTransport
 from ._core._transport import PoolStatistics as PoolStatistics

@@ -26,7 +26,8 @@ from ._core._options import (
     validate_max_retries,
 )
 from ._core._pagination import AsyncPaginator, BasePage
-from ._core._pipeline import ApiKey, BaseURL, Call, ClientConfig, Sent, send
+from ._core._pipeline import Sent, send
+from ._core._request import ApiKey, BaseURL, Call, ClientConfig
 from ._core._resource import ResponseMode, response_mode
 from ._core._response import APIResponse, AsyncAPIResponse, ResponseMeta, parse_content
 from ._core._retry import RetryPolicy

@@ -11,12 +11,12 @@ from typing import ParamSpec, TypeVar
 
 import trio
 
+from ._blocking._binding import PoolBinding
+from ._blocking._bridge import to_sync
 from ._client import AsyncOpenAI, ClientStatistics
 from ._core._options import DEFAULT_MAX_RETRIES, NOT_GIVEN, NotGiven, Omit, Timeout
 from ._core._portal import BlockingContextManager, Portal, get_portal
 from ._core._retry import RetryPolicy
-from ._core._sync_binding import PoolBinding
-from ._core._sync_bridge import to_sync
 from ._core._transport import AsyncTransport, HTTPTransport
 from .resources._tree import ResourceTree
 

@@ -248,13 +248,13 @@ def _sync_method(m: Method, async_cls: str) -> list[str]:
 
 def _sync_classes(node: ResourceNode) -> list[str]:
     """The blocking client's classes: every method is the async one run in the portal
-    (``_core/_sync_bridge.py``)."""
+    (``_blocking/_bridge.py``)."""
     acls = node.class_name
     cls = _sync_name(node)
     body: list[str] = [
         "",
         "# --- blocking client (trio_openai.OpenAI) " + "-" * 61,
-        "# Each method runs the async method above in the portal (see _core/_sync_bridge.py).",
+        "# Each method runs the async method above in the portal (see _blocking/_bridge.py).",
         "",
         "",
     ]
@@ -400,9 +400,9 @@ def _resource_module(node: ResourceNode) -> str:
         )
         if n in used
     ]
-    head.append(f"from {up}_core._sync_bridge import ({', '.join(bridge)},)")
+    head.append(f"from {up}_blocking._bridge import ({', '.join(bridge)},)")
     if "Stream" in used:
-        head.append(f"from {up}_core._sync_stream import Stream")
+        head.append(f"from {up}_blocking._stream import Stream")
     for hook in {REQUEST_HOOKS[m.place.dotted] for m in methods if m.place.dotted in REQUEST_HOOKS}:
         head.append(f"from {up}{hook.module} import {hook.name}")
     for helper in HELPERS.get(node.path, ()):

@@ -20,7 +20,7 @@ from ._resource import ResponseMode, response_mode
 from ._walk import ItemStream, PageWalk
 
 if TYPE_CHECKING:
-    from ._pipeline import Call
+    from ._request import Call
 
 __all__ = [
     "AsyncConversationCursorPage",

@@ -15,11 +15,12 @@ from ._decoding import decoder_for
 from ._errors import APIResponseValidationError, RequestInfo, StreamAlreadyConsumed
 from ._headers import Headers
 from ._ratelimits import RateLimits, parse_rate_limits
+from ._transport import map_transport_errors
 
 if TYPE_CHECKING:
-    from ._pipeline import Call
+    from ._request import Call
 
-__all__ = ["APIResponse", "AsyncAPIResponse", "BinaryContent", "ResponseMeta", "parse_content"]
+__all__ = ["APIResponse", "AsyncAPIResponse", "BinaryContent", "ResponseMeta", "no_value", "parse_content"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -124,6 +125,11 @@ def parse_content(meta: ResponseMeta, content: bytes, to: Any) -> Any:
         extra["_request_id"] = meta.request_id
         extra["_raw"] = content
     return value
+
+
+def no_value(_meta: ResponseMeta, _content: bytes) -> None:
+    """The parser of an error response (``APIStatusError.response``): there is no value to parse into."""
+    return None
 
 
 def _type_name(tp: Any) -> str:
@@ -253,8 +259,6 @@ class AsyncAPIResponse(ResponseMeta, Generic[T]):
         if self._consumed:
             raise StreamAlreadyConsumed("the body of this response was already read")
         self._consumed = True
-        from ._pipeline import map_transport_errors
-
         chunks = aiter(cast(Any, self._raw.stream))
         try:
             with map_transport_errors(self.request_info):

@@ -39,9 +39,9 @@ import trio
 
 from ._decoding import decoder_for
 from ._errors import APIConnectionError, APIError, APIResponseValidationError, APITimeoutError
-from ._pipeline import map_transport_errors
 from ._response import AsyncAPIResponse
 from ._sse import ServerSentEvent, SSEDecoder
+from ._transport import map_transport_errors
 
 __all__ = ["AsyncStream", "NamedEvent"]
 

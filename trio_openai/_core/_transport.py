@@ -3,17 +3,89 @@
 The default is an ``httpcore2.AsyncConnectionPool`` on the trio backend, built on first use (so a
 client that never sends costs nothing, and TLS setup happens only for https). Tests swap in
 ``trio_openai.testing.MockTransport``.
+
+This is also where httpcore2's exceptions become this library's (as httpx's transport maps httpcore's):
+`transport_error` / `map_transport_errors` turn every failure a transport raises into an
+`APIConnectionError` (`APITimeoutError` for timeouts) whose ``__cause__`` is the original, and
+`is_transient` says whether another attempt may succeed: not after a request we built wrong (a local
+protocol error, an unsupported scheme), and not after a TLS certificate failure (the server presents the
+same certificate next time).
 """
 
 from __future__ import annotations
 
 import ssl
+from collections.abc import Generator
+from contextlib import contextmanager
 from typing import Protocol, cast, runtime_checkable
 
 import httpcore2
 import msgspec
 
-__all__ = ["AsyncTransport", "HTTPTransport", "PoolStatistics"]
+from ._errors import APIConnectionError, APITimeoutError, RequestInfo
+
+__all__ = [
+    "TRANSPORT_ERRORS",
+    "AsyncTransport",
+    "HTTPTransport",
+    "PoolStatistics",
+    "is_transient",
+    "map_transport_errors",
+    "transport_error",
+]
+
+#: What a transport raises when a request got no complete answer.
+TRANSPORT_ERRORS = (
+    httpcore2.TimeoutException,
+    httpcore2.NetworkError,
+    httpcore2.RemoteProtocolError,
+    httpcore2.ProxyError,
+    httpcore2.LocalProtocolError,
+    httpcore2.UnsupportedProtocol,
+    ssl.SSLError,
+)
+#: Failures another attempt cannot fix: the request itself is wrong.
+_PERMANENT = (httpcore2.LocalProtocolError, httpcore2.UnsupportedProtocol)
+
+
+def transport_error(exc: Exception, info: RequestInfo) -> APIConnectionError:
+    """This library's error for a transport failure ``exc``, with ``exc`` as its ``__cause__``."""
+    if isinstance(exc, httpcore2.TimeoutException):
+        error: APIConnectionError = APITimeoutError(info)
+    else:
+        error = APIConnectionError(request=info)
+    error.__cause__ = exc
+    return error
+
+
+@contextmanager
+def map_transport_errors(info: RequestInfo) -> Generator[None, None, None]:
+    """Turn httpcore2's exceptions into this library's, keeping the original as ``__cause__``."""
+    try:
+        yield
+    except TRANSPORT_ERRORS as exc:
+        raise transport_error(exc, info) from exc
+
+
+def is_transient(error: APIConnectionError) -> bool:
+    """Whether another attempt may succeed after ``error`` (a `transport_error`)."""
+    cause = error.__cause__
+    if not isinstance(cause, TRANSPORT_ERRORS) or isinstance(cause, _PERMANENT):
+        return False  # not a transport failure (raised by other code), or a request we built wrong
+    return not _certificate_failure(cause)
+
+
+def _certificate_failure(exc: BaseException) -> bool:
+    """Whether a TLS certificate check failed somewhere in ``exc``'s chain (trio raises
+    ``BrokenResourceError`` from the ``SSLCertVerificationError``; httpcore2 wraps that in ``ConnectError``)."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, ssl.SSLCertVerificationError):
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return False
 
 
 @runtime_checkable

@@ -24,10 +24,10 @@ import time
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, cast
 
+from .._blocking._bridge import SyncAPIResource
 from .._core._decoding import decode_json
 from .._core._errors import InvalidWebhookSignatureError
 from .._core._resource import AsyncAPIResource
-from .._core._sync_bridge import SyncAPIResource
 
 if TYPE_CHECKING:
     from ..types import UnwrapWebhookEvent

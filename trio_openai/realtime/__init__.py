@@ -19,7 +19,10 @@ from typing import TYPE_CHECKING, Any
 
 from ._connect import DEFAULT_MAX_MESSAGE_SIZE as DEFAULT_MAX_MESSAGE_SIZE
 from ._connect import DEFAULT_MESSAGE_QUEUE_SIZE as DEFAULT_MESSAGE_QUEUE_SIZE
+from ._connect import DEFAULT_PING_INTERVAL as DEFAULT_PING_INTERVAL
+from ._connect import DEFAULT_PING_TIMEOUT as DEFAULT_PING_TIMEOUT
 from ._connect import AsyncRealtimeConnectionManager as AsyncRealtimeConnectionManager
+from ._errors import RealtimeEventDecodeError as RealtimeEventDecodeError
 from ._errors import WebSocketConnectionClosedError as WebSocketConnectionClosedError
 from ._errors import WebSocketConnectionRejectedError as WebSocketConnectionRejectedError
 from ._resources import RealtimeConversationItemResource as RealtimeConversationItemResource
@@ -37,12 +40,15 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_MAX_MESSAGE_SIZE",
     "DEFAULT_MESSAGE_QUEUE_SIZE",
+    "DEFAULT_PING_INTERVAL",
+    "DEFAULT_PING_TIMEOUT",
     "AsyncRealtimeConnection",
     "AsyncRealtimeConnectionManager",
     "RealtimeConnection",
     "RealtimeConnectionManager",
     "RealtimeConversationItemResource",
     "RealtimeConversationResource",
+    "RealtimeEventDecodeError",
     "RealtimeInputAudioBufferResource",
     "RealtimeOutputAudioBufferResource",
     "RealtimeResponseResource",

@@ -17,15 +17,16 @@ from ._errors import WebSocketConnectionRejectedError
 from ._handshake import build_handshake
 
 if TYPE_CHECKING:
-    from trio_websocket import WebSocketConnection
-
     from .._client import AsyncOpenAI
     from .._core._resource import AsyncAPIResource
     from ._connection import AsyncRealtimeConnection
+    from ._opener import OpenWebSocket
 
 __all__ = [
     "DEFAULT_MAX_MESSAGE_SIZE",
     "DEFAULT_MESSAGE_QUEUE_SIZE",
+    "DEFAULT_PING_INTERVAL",
+    "DEFAULT_PING_TIMEOUT",
     "AsyncRealtimeConnectionManager",
     "realtime_connect",
 ]
@@ -37,6 +38,10 @@ DEFAULT_MESSAGE_QUEUE_SIZE = 64
 DEFAULT_MAX_MESSAGE_SIZE = 64 * 1024 * 1024
 #: How long leaving the ``async with`` waits for the server to acknowledge the close.
 DEFAULT_CLOSE_TIMEOUT = 10.0
+#: Seconds between keepalive pings, and how long a pong may take before the server is taken as gone
+#: (the official SDK's WebSocket stack uses the same 20 s and 20 s).
+DEFAULT_PING_INTERVAL = 20.0
+DEFAULT_PING_TIMEOUT = 20.0
 
 
 class AsyncRealtimeConnectionManager:
@@ -60,12 +65,18 @@ class AsyncRealtimeConnectionManager:
         connect_timeout: float | None,
         write_timeout: float | None,
         close_timeout: float | None,
+        ping_interval: float | None = DEFAULT_PING_INTERVAL,
+        ping_timeout: float | None = DEFAULT_PING_TIMEOUT,
         path: str = "/realtime",
     ) -> None:
         if message_queue_size < 0:
             raise ValueError("message_queue_size must be >= 0")
         if max_message_size <= 0:
             raise ValueError("max_message_size must be > 0")
+        if ping_interval is not None and not ping_interval > 0:
+            raise ValueError("ping_interval must be > 0 (or None for no keepalive)")
+        if ping_timeout is not None and not ping_timeout > 0:
+            raise ValueError("ping_timeout must be > 0 (or None to wait for pongs without a bound)")
         self._client = client
         self._path = path
         self._query = dict(query)
@@ -76,7 +87,9 @@ class AsyncRealtimeConnectionManager:
         self._connect_timeout = connect_timeout
         self._write_timeout = write_timeout
         self._close_timeout = close_timeout
-        self._cm: AbstractAsyncContextManager[WebSocketConnection] | None = None
+        self._ping_interval = ping_interval
+        self._ping_timeout = ping_timeout
+        self._cm: AbstractAsyncContextManager[OpenWebSocket] | None = None
         self._connection: AsyncRealtimeConnection | None = None
 
     async def __aenter__(self) -> AsyncRealtimeConnection:
@@ -104,7 +117,7 @@ class AsyncRealtimeConnectionManager:
             close_timeout=_seconds(self._close_timeout),
         )
         try:
-            websocket = await cm.__aenter__()
+            websocket, nursery = await cm.__aenter__()
         except ConnectionRejected as exc:
             headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in exc.headers}
             raise WebSocketConnectionRejectedError(exc.status_code, headers, exc.body) from None
@@ -112,8 +125,10 @@ class AsyncRealtimeConnectionManager:
             raise APITimeoutError(info) from exc
         except HandshakeError as exc:
             raise APIConnectionError(message=f"Connection error: {exc}", request=info) from exc
-        self._connection = AsyncRealtimeConnection(websocket, write_timeout=self._write_timeout)
-        return self._connection
+        connection = self._connection = AsyncRealtimeConnection(websocket, write_timeout=self._write_timeout)
+        if self._ping_interval is not None:
+            nursery.start_soon(connection._keepalive, self._ping_interval, _seconds(self._ping_timeout))
+        return connection
 
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
@@ -141,6 +156,8 @@ def realtime_connect(
     message_queue_size: int = DEFAULT_MESSAGE_QUEUE_SIZE,
     max_message_size: int = DEFAULT_MAX_MESSAGE_SIZE,
     close_timeout: float | None = DEFAULT_CLOSE_TIMEOUT,
+    ping_interval: float | None = DEFAULT_PING_INTERVAL,
+    ping_timeout: float | None = DEFAULT_PING_TIMEOUT,
 ) -> AsyncRealtimeConnectionManager:
     """Open a Realtime session over a WebSocket: ``async with client.realtime.connect(model="gpt-realtime")
     as conn:`` (or ``call_id=`` to join a SIP / WebRTC call).
@@ -154,6 +171,10 @@ def realtime_connect(
     pauses: backpressure); ``max_message_size`` is the largest message accepted. The client's connect
     timeout bounds the handshake and its write timeout each ``send``; ``close_timeout`` bounds the
     closing handshake when the block ends.
+
+    Keepalive: a ping goes out every ``ping_interval`` seconds (``None``: never); a server that does not
+    answer one within ``ping_timeout`` seconds is taken as gone, and the connection fails with
+    :class:`WebSocketConnectionClosedError` (code 1011). A quiet server that answers pings is kept.
     """
     client = self._client
     query: dict[str, object] = {}
@@ -172,4 +193,6 @@ def realtime_connect(
         connect_timeout=timeout.connect,
         write_timeout=timeout.write,
         close_timeout=close_timeout,
+        ping_interval=ping_interval,
+        ping_timeout=ping_timeout,
     )

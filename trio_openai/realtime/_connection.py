@@ -12,7 +12,7 @@ import trio
 from .._core._decoding import decoder_for
 from .._core._request import encode_json
 from ..types.realtime_server_event import RealtimeServerEvent
-from ._errors import WebSocketConnectionClosedError
+from ._errors import KEEPALIVE_TIMEOUT_REASON, RealtimeEventDecodeError, WebSocketConnectionClosedError
 from ._resources import (
     RealtimeConversationResource,
     RealtimeInputAudioBufferResource,
@@ -41,8 +41,15 @@ def encode_event(event: ClientEvent) -> str:
 
 def parse_event(data: str | bytes) -> RealtimeServerEvent:
     """Decode one server event (with the cached decoder of the event union). An event type newer than
-    this library decodes as ``trio_openai.types.UnknownVariant`` (``.type`` and ``.raw``), never an error."""
-    return decoder_for(RealtimeServerEvent).decode(data)
+    this library decodes as ``trio_openai.types.UnknownVariant`` (``.type`` and ``.raw``), never an error.
+
+    Raises :class:`RealtimeEventDecodeError` (carrying the raw message) when ``data`` is not JSON or is a
+    known event of the wrong shape."""
+    try:
+        return decoder_for(RealtimeServerEvent).decode(data)
+    except msgspec.DecodeError as exc:  # ValidationError is a DecodeError too
+        kind = "wrong shape" if isinstance(exc, msgspec.ValidationError) else "not JSON"
+        raise RealtimeEventDecodeError(data, f"{kind}: {exc}") from None
 
 
 class AsyncRealtimeConnection:
@@ -57,6 +64,11 @@ class AsyncRealtimeConnection:
       ``event.error``): most errors leave the session usable, so nothing is raised.
     * Once the connection is closed, ``send`` raises :class:`WebSocketConnectionClosedError`, and so does
       ``recv`` after handing out the events that arrived before the close.
+    * A message that is not a valid event makes ``recv`` (and the iteration) raise
+      :class:`RealtimeEventDecodeError` with the raw text; the connection stays usable.
+    * Keepalive: every ``ping_interval`` seconds of the session a ping goes out; a server that does not
+      answer within ``ping_timeout`` is taken as gone: the connection is dropped and ``recv``/``send``
+      raise :class:`WebSocketConnectionClosedError` (code 1011, ``"keepalive ping timeout"``).
 
     Cancellation: a ``trio.move_on_after`` around ``recv`` loses no event and leaves the connection as it
     was. ``send`` finishes writing the frame it started (the frame is never cut in half; the write is
@@ -102,7 +114,7 @@ class AsyncRealtimeConnection:
             except self._connection_closed as exc:
                 raise self._closed_error(exc) from None
         if scope.cancelled_caught:  # the write stalled past write_timeout: the stream is unusable
-            await self._abort()
+            await self._abort(1006, "write timed out")
             raise WebSocketConnectionClosedError(1006, "write timed out", by_client=True)
         await trio.lowlevel.checkpoint_if_cancelled()
 
@@ -147,6 +159,22 @@ class AsyncRealtimeConnection:
         except StopAsyncIteration:
             return None
 
+    # --- keepalive ------------------------------------------------------------------------------------
+
+    async def _keepalive(self, interval: float, pong_timeout: float) -> None:
+        """Ping every ``interval`` seconds; drop the connection if a pong takes over ``pong_timeout``. Runs in
+        the connection's nursery, so it ends with the connection."""
+        while True:
+            await trio.sleep(interval)
+            with trio.move_on_after(pong_timeout) as waited:
+                try:
+                    await self._ws.ping()
+                except self._connection_closed:
+                    return
+            if waited.cancelled_caught:
+                await self._abort(1011, KEEPALIVE_TIMEOUT_REASON)
+                return
+
     # --- closing --------------------------------------------------------------------------------------
 
     async def close(self, *, code: int = 1000, reason: str = "") -> None:
@@ -156,10 +184,11 @@ class AsyncRealtimeConnection:
             self._local_close = (code, reason)
         await self._ws.aclose(code, reason or None)
 
-    async def _abort(self) -> None:
-        """Drop the network connection without a closing handshake."""
+    async def _abort(self, code: int, reason: str) -> None:
+        """Drop the network connection without a closing handshake; ``recv`` and ``send`` then raise
+        :class:`WebSocketConnectionClosedError` with ``code`` and ``reason``."""
         if self._local_close is None:
-            self._local_close = (1006, "write timed out")
+            self._local_close = (code, reason)
         with trio.CancelScope() as scope:
             scope.cancel()
             await self._ws.aclose(1011)  # cancelled at once: closes the stream without waiting

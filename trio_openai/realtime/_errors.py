@@ -8,11 +8,22 @@ import msgspec
 
 from .._core._errors import OpenAIError
 
-__all__ = ["WebSocketConnectionClosedError", "WebSocketConnectionRejectedError", "NORMAL_CLOSE_CODES"]
+__all__ = [
+    "KEEPALIVE_TIMEOUT_REASON",
+    "NORMAL_CLOSE_CODES",
+    "RealtimeEventDecodeError",
+    "WebSocketConnectionClosedError",
+    "WebSocketConnectionRejectedError",
+]
 
 #: Close codes that end ``async for event in conn`` quietly: normal closure, going away, and a close
 #: frame without a code (what the ``websockets`` library calls a clean close).
 NORMAL_CLOSE_CODES = frozenset({1000, 1001, 1005})
+#: Codes of a connection that failed on this side (dropped, keepalive lost, a write that stalled):
+#: never a quiet end, even though the client is the side that closed.
+_FAILURE_CODES = frozenset({1006, 1011})
+#: The reason of the 1011 close when the server stopped answering pings.
+KEEPALIVE_TIMEOUT_REASON = "keepalive ping timeout"
 
 
 class WebSocketConnectionClosedError(OpenAIError):
@@ -20,7 +31,9 @@ class WebSocketConnectionClosedError(OpenAIError):
     events received before the close were all read.
 
     ``code`` and ``reason`` are the close frame's (1006 when the network connection dropped without
-    one); ``by_client`` says whether this side closed it (``conn.close()`` or leaving the ``with``).
+    one); ``by_client`` says whether this side closed it (``conn.close()`` or leaving the ``with``,
+    or a failure seen by this side: code 1011 with reason ``"keepalive ping timeout"`` when the server
+    stopped answering pings, 1006 with ``"write timed out"`` when a send stalled).
     """
 
     code: int
@@ -37,8 +50,28 @@ class WebSocketConnectionClosedError(OpenAIError):
 
     @property
     def normal(self) -> bool:
-        """Whether the close was an orderly one (the client closed, or the server with 1000/1001)."""
-        return self.by_client or self.code in NORMAL_CLOSE_CODES
+        """Whether the close was an orderly one (the client closed, or the server with 1000/1001/1005),
+        not a failure (a dropped connection, a lost keepalive, a stalled write)."""
+        if self.code in NORMAL_CLOSE_CODES:
+            return True
+        return self.by_client and self.code not in _FAILURE_CODES
+
+
+class RealtimeEventDecodeError(OpenAIError, ValueError):
+    """A server message that is not a valid event: not JSON, or a known event type of the wrong shape.
+
+    ``raw`` is the message as it came (text or bytes) and ``reason`` what was wrong with it. The
+    connection stays open and usable: the next ``recv`` reads the next message.
+    """
+
+    raw: str | bytes
+    reason: str
+
+    def __init__(self, raw: str | bytes, reason: str) -> None:
+        self.raw = raw
+        self.reason = reason
+        preview = raw[:200]
+        super().__init__(f"Invalid Realtime server event ({reason}): {preview!r}")
 
 
 class WebSocketConnectionRejectedError(OpenAIError):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 import trio
@@ -22,11 +23,19 @@ from wsproto import ConnectionType, WSConnection
 from .._core._groups import unwrap_single
 from ._handshake import Handshake
 
-__all__ = ["HandshakeTimeout", "open_websocket"]
+__all__ = ["HandshakeTimeout", "OpenWebSocket", "open_websocket"]
 
 
 class HandshakeTimeout(HandshakeError):
     """The handshake did not finish within ``connect_timeout``."""
+
+
+class OpenWebSocket(NamedTuple):
+    """What ``open_websocket`` yields: the connection, and the nursery that runs its reader, where the
+    caller may start tasks that live no longer than the connection (the keepalive)."""
+
+    websocket: WebSocketConnection
+    nursery: trio.Nursery
 
 
 async def _open_stream(host: str, port: int, shake: Handshake) -> trio.abc.Stream:
@@ -45,8 +54,8 @@ async def open_websocket(
     max_message_size: int,
     connect_timeout: float,
     close_timeout: float,
-) -> AsyncGenerator[WebSocketConnection]:
-    """Connect, handshake, yield the open connection; on the way out close it (bounded by
+) -> AsyncGenerator[OpenWebSocket]:
+    """Connect, handshake, yield the open connection (with its nursery); on the way out close it (bounded by
     ``close_timeout``), stop its reader and close the stream. Raises ``HandshakeTimeout``,
     ``trio_websocket.ConnectionRejected`` or ``HandshakeError`` (network errors) while opening."""
     parts = urlsplit(shake.url)
@@ -81,7 +90,7 @@ async def open_websocket(
                 if ws.closed is not None:  # the server hung up before answering
                     raise HandshakeError(f"{host_header} closed the connection during the handshake")
                 try:
-                    yield ws
+                    yield OpenWebSocket(ws, nursery)
                 finally:
                     with trio.move_on_after(close_timeout):
                         await ws.aclose()

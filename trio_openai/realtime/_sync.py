@@ -11,11 +11,13 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from .._core._options import Omit, omit
-from .._core._portal_bridges import BlockingContextManager
+from .._core._portal._bridges import BlockingContextManager
 from ._connect import (
     DEFAULT_CLOSE_TIMEOUT,
     DEFAULT_MAX_MESSAGE_SIZE,
     DEFAULT_MESSAGE_QUEUE_SIZE,
+    DEFAULT_PING_INTERVAL,
+    DEFAULT_PING_TIMEOUT,
     realtime_connect,
 )
 from ._resources import (
@@ -29,8 +31,8 @@ from ._resources import (
 if TYPE_CHECKING:
     from trio_websocket import WebSocketConnection
 
+    from .._blocking._bridge import SyncAPIResource
     from .._core._portal import Portal
-    from .._core._sync_bridge import SyncAPIResource
     from .._sync import OpenAI
     from ..types.realtime_server_event import RealtimeServerEvent
     from ._connect import AsyncRealtimeConnectionManager
@@ -131,6 +133,8 @@ def realtime_connect_blocking(
     message_queue_size: int = DEFAULT_MESSAGE_QUEUE_SIZE,
     max_message_size: int = DEFAULT_MAX_MESSAGE_SIZE,
     close_timeout: float | None = DEFAULT_CLOSE_TIMEOUT,
+    ping_interval: float | None = DEFAULT_PING_INTERVAL,
+    ping_timeout: float | None = DEFAULT_PING_TIMEOUT,
 ) -> RealtimeConnectionManager:
     """Open a Realtime session: ``with client.realtime.connect(model="gpt-realtime") as conn:``. Same
     arguments as the async ``client.realtime.connect``."""
@@ -143,5 +147,7 @@ def realtime_connect_blocking(
         message_queue_size=message_queue_size,
         max_message_size=max_message_size,
         close_timeout=close_timeout,
+        ping_interval=ping_interval,
+        ping_timeout=ping_timeout,
     )
     return RealtimeConnectionManager(self._client, manager)

@@ -8,6 +8,13 @@ from collections.abc import Iterable
 from functools import cached_property
 from typing import TYPE_CHECKING, Unpack
 
+from .._blocking._bridge import (
+    SyncAPIResource,
+    SyncResponseWrapper,
+    to_sync,
+    to_sync_raw,
+    to_sync_streamed,
+)
 from .._core._options import Omit, RequestOptions, omit
 from .._core._request import strip_not_given
 from .._core._resource import (
@@ -16,13 +23,6 @@ from .._core._resource import (
     StreamedResponseWrapper,
     to_raw_response,
     to_streamed_response,
-)
-from .._core._sync_bridge import (
-    SyncAPIResource,
-    SyncResponseWrapper,
-    to_sync,
-    to_sync_raw,
-    to_sync_streamed,
 )
 from ..types import Decision
 
@@ -104,7 +104,7 @@ class AsyncDecisionsWithStreamingResponse(StreamedResponseWrapper):
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
-# Each method runs the async method above in the portal (see _core/_sync_bridge.py).
+# Each method runs the async method above in the portal (see _blocking/_bridge.py).
 
 
 class Decisions(SyncAPIResource[AsyncDecisions]):

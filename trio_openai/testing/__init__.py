@@ -5,11 +5,18 @@
   127.0.0.1 (trio + h11) serving deterministic models, chat completions (streamed too), responses,
   paginated files, batches and embeddings, where a test can script any reply: status, headers,
   body, delay, a dropped connection.
+* :func:`open_fault_proxy`: a TCP proxy on 127.0.0.1 that injects network faults (latency, bandwidth
+  limits, resets and truncations at any byte, injected bytes, connections closed between requests)
+  between any client and any server.
 """
 
 from ._config import DEFAULT_MODELS as DEFAULT_MODELS
 from ._config import FakeServerConfig as FakeServerConfig
 from ._config import FakeServerOptions as FakeServerOptions
+from ._fault_proxy import FaultProxy as FaultProxy
+from ._fault_proxy import FaultProxyStats as FaultProxyStats
+from ._fault_proxy import Faults as Faults
+from ._fault_proxy import open_fault_proxy as open_fault_proxy
 from ._mock import MockRequest as MockRequest
 from ._mock import MockResponse as MockResponse
 from ._mock import MockTransport as MockTransport
@@ -29,6 +36,9 @@ __all__ = [
     "FakeServerConfig",
     "FakeServerOptions",
     "FakeServerThread",
+    "FaultProxy",
+    "FaultProxyStats",
+    "Faults",
     "Handler",
     "MockRequest",
     "MockResponse",
@@ -37,4 +47,5 @@ __all__ = [
     "Reply",
     "ServerStats",
     "open_fake_server",
+    "open_fault_proxy",
 ]

@@ -21,7 +21,7 @@ from ._sync_base import SyncHelperStream, SyncHelperStreamManager
 from .chat import ChatCompletionStream, ChatCompletionStreamParams, chat_completion_stream
 
 if TYPE_CHECKING:
-    from ..._core._sync_bridge import SyncAPIResource
+    from ..._blocking._bridge import SyncAPIResource
     from ...types import ChatCompletion
 
 __all__ = ["SyncChatCompletionStream", "SyncChatCompletionStreamManager", "sync_chat_completion_stream"]

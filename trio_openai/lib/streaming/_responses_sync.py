@@ -21,7 +21,7 @@ from ._sync_base import SyncHelperStream, SyncHelperStreamManager
 from .responses import ResponseStream, open_response_stream
 
 if TYPE_CHECKING:
-    from ..._core._sync_bridge import SyncAPIResource
+    from ..._blocking._bridge import SyncAPIResource
     from ...types import Response as FullResponse
 
 __all__ = ["SyncResponseStream", "SyncResponseStreamManager", "sync_response_stream_method"]

@@ -17,7 +17,7 @@ from contextlib import AbstractAsyncContextManager
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, Protocol, Self, TypeVar
 
-from ..._core._sync_stream import Stream
+from ..._blocking._stream import Stream
 
 if TYPE_CHECKING:
     from ..._core._portal import BlockingContextManager, Portal

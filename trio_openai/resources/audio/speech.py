@@ -7,6 +7,13 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal, Unpack
 
+from ..._blocking._bridge import (
+    SyncAPIResource,
+    SyncResponseWrapper,
+    to_sync,
+    to_sync_raw,
+    to_sync_streamed,
+)
 from ..._core._options import Omit, RequestOptions, omit
 from ..._core._request import strip_not_given
 from ..._core._resource import (
@@ -17,13 +24,6 @@ from ..._core._resource import (
     to_streamed_response,
 )
 from ..._core._response import BinaryContent
-from ..._core._sync_bridge import (
-    SyncAPIResource,
-    SyncResponseWrapper,
-    to_sync,
-    to_sync_raw,
-    to_sync_streamed,
-)
 
 if TYPE_CHECKING:
     from ...types import VoiceIdsOrCustomVoiceParam
@@ -80,7 +80,7 @@ class AsyncSpeechWithStreamingResponse(StreamedResponseWrapper):
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
-# Each method runs the async method above in the portal (see _core/_sync_bridge.py).
+# Each method runs the async method above in the portal (see _blocking/_bridge.py).
 
 
 class Speech(SyncAPIResource[AsyncSpeech]):

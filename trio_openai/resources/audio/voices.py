@@ -7,6 +7,13 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING, Unpack
 
+from ..._blocking._bridge import (
+    SyncAPIResource,
+    SyncResponseWrapper,
+    to_sync,
+    to_sync_raw,
+    to_sync_streamed,
+)
 from ..._core._options import RequestOptions
 from ..._core._request import path_param, strip_not_given
 from ..._core._resource import (
@@ -15,13 +22,6 @@ from ..._core._resource import (
     StreamedResponseWrapper,
     to_raw_response,
     to_streamed_response,
-)
-from ..._core._sync_bridge import (
-    SyncAPIResource,
-    SyncResponseWrapper,
-    to_sync,
-    to_sync_raw,
-    to_sync_streamed,
 )
 from ...types import VoiceDeleted, VoiceResource
 
@@ -72,7 +72,7 @@ class AsyncVoicesWithStreamingResponse(StreamedResponseWrapper):
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
-# Each method runs the async method above in the portal (see _core/_sync_bridge.py).
+# Each method runs the async method above in the portal (see _blocking/_bridge.py).
 
 
 class Voices(SyncAPIResource[AsyncVoices]):

@@ -7,14 +7,14 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from ..._blocking._bridge import (
+    SyncAPIResource,
+    SyncResponseWrapper,
+)
 from ..._core._resource import (
     AsyncAPIResource,
     RawResponseWrapper,
     StreamedResponseWrapper,
-)
-from ..._core._sync_bridge import (
-    SyncAPIResource,
-    SyncResponseWrapper,
 )
 
 if TYPE_CHECKING:
@@ -65,7 +65,7 @@ class AsyncChatWithStreamingResponse(StreamedResponseWrapper):
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
-# Each method runs the async method above in the portal (see _core/_sync_bridge.py).
+# Each method runs the async method above in the portal (see _blocking/_bridge.py).
 
 
 class Chat(SyncAPIResource[AsyncChat]):

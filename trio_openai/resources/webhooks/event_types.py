@@ -7,6 +7,13 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Unpack
 
+from ..._blocking._bridge import (
+    SyncAPIResource,
+    SyncResponseWrapper,
+    to_sync,
+    to_sync_raw,
+    to_sync_streamed,
+)
 from ..._core._options import RequestOptions
 from ..._core._resource import (
     AsyncAPIResource,
@@ -14,13 +21,6 @@ from ..._core._resource import (
     StreamedResponseWrapper,
     to_raw_response,
     to_streamed_response,
-)
-from ..._core._sync_bridge import (
-    SyncAPIResource,
-    SyncResponseWrapper,
-    to_sync,
-    to_sync_raw,
-    to_sync_streamed,
 )
 from ...types import WebhookEventTypeList
 
@@ -54,7 +54,7 @@ class AsyncEventTypesWithStreamingResponse(StreamedResponseWrapper):
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
-# Each method runs the async method above in the portal (see _core/_sync_bridge.py).
+# Each method runs the async method above in the portal (see _blocking/_bridge.py).
 
 
 class EventTypes(SyncAPIResource[AsyncEventTypes]):

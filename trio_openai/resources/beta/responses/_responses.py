@@ -8,6 +8,15 @@ from collections.abc import Iterable
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal, Unpack, cast, overload
 
+from ...._blocking._bridge import (
+    SyncAPIResource,
+    SyncResponseWrapper,
+    sync_call,
+    to_sync,
+    to_sync_raw,
+    to_sync_streamed,
+)
+from ...._blocking._stream import Stream
 from ...._core._options import Omit, RequestOptions, omit
 from ...._core._request import path_param, strip_not_given
 from ...._core._resource import (
@@ -18,15 +27,6 @@ from ...._core._resource import (
     to_streamed_response,
 )
 from ...._core._streaming import AsyncStream
-from ...._core._sync_bridge import (
-    SyncAPIResource,
-    SyncResponseWrapper,
-    sync_call,
-    to_sync,
-    to_sync_raw,
-    to_sync_streamed,
-)
-from ...._core._sync_stream import Stream
 from ....types import BetaCompactResource, BetaResponse, BetaResponseStreamEvent
 
 if TYPE_CHECKING:
@@ -588,7 +588,7 @@ class AsyncResponsesWithStreamingResponse(StreamedResponseWrapper):
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
-# Each method runs the async method above in the portal (see _core/_sync_bridge.py).
+# Each method runs the async method above in the portal (see _blocking/_bridge.py).
 
 
 class Responses(SyncAPIResource[AsyncResponses]):

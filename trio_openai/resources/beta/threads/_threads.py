@@ -8,6 +8,15 @@ from collections.abc import Iterable
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal, Unpack, overload
 
+from ...._blocking._bridge import (
+    SyncAPIResource,
+    SyncResponseWrapper,
+    sync_call,
+    to_sync,
+    to_sync_raw,
+    to_sync_streamed,
+)
+from ...._blocking._stream import Stream
 from ...._core._options import Omit, RequestOptions, omit
 from ...._core._request import path_param, strip_not_given
 from ...._core._resource import (
@@ -18,15 +27,6 @@ from ...._core._resource import (
     to_streamed_response,
 )
 from ...._core._streaming import AsyncStream
-from ...._core._sync_bridge import (
-    SyncAPIResource,
-    SyncResponseWrapper,
-    sync_call,
-    to_sync,
-    to_sync_raw,
-    to_sync_streamed,
-)
-from ...._core._sync_stream import Stream
 from ....types import AssistantStreamEvent, DeleteThreadResponse, RunObject, ThreadObject
 
 if TYPE_CHECKING:
@@ -485,7 +485,7 @@ class AsyncThreadsWithStreamingResponse(StreamedResponseWrapper):
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
-# Each method runs the async method above in the portal (see _core/_sync_bridge.py).
+# Each method runs the async method above in the portal (see _blocking/_bridge.py).
 
 
 class Threads(SyncAPIResource[AsyncThreads]):

@@ -8,6 +8,18 @@ from collections.abc import Iterable
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal, Unpack, overload
 
+from ...._blocking._bridge import (
+    SyncAPIResource,
+    SyncResponseWrapper,
+    sync_call,
+    to_sync,
+    to_sync_list,
+    to_sync_raw,
+    to_sync_raw_list,
+    to_sync_streamed,
+    to_sync_streamed_list,
+)
+from ...._blocking._stream import Stream
 from ...._core._options import Omit, RequestOptions, omit
 from ...._core._pagination import AsyncCursorPage, AsyncPaginator
 from ...._core._request import path_param, strip_not_given
@@ -19,18 +31,6 @@ from ...._core._resource import (
     to_streamed_response,
 )
 from ...._core._streaming import AsyncStream
-from ...._core._sync_bridge import (
-    SyncAPIResource,
-    SyncResponseWrapper,
-    sync_call,
-    to_sync,
-    to_sync_list,
-    to_sync_raw,
-    to_sync_raw_list,
-    to_sync_streamed,
-    to_sync_streamed_list,
-)
-from ...._core._sync_stream import Stream
 from ....lib.streaming._chat_sync import sync_chat_completion_stream
 from ....lib.streaming.chat import chat_completion_stream
 from ....types import ChatCompletionDeleted, CreateChatCompletionResponse, CreateChatCompletionStreamResponse
@@ -416,7 +416,7 @@ class AsyncCompletionsWithStreamingResponse(StreamedResponseWrapper):
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
-# Each method runs the async method above in the portal (see _core/_sync_bridge.py).
+# Each method runs the async method above in the portal (see _blocking/_bridge.py).
 
 
 class Completions(SyncAPIResource[AsyncCompletions]):

@@ -7,6 +7,16 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Literal, Unpack
 
+from ...._blocking._bridge import (
+    SyncAPIResource,
+    SyncResponseWrapper,
+    to_sync,
+    to_sync_list,
+    to_sync_raw,
+    to_sync_raw_list,
+    to_sync_streamed,
+    to_sync_streamed_list,
+)
 from ...._core._options import Omit, RequestOptions, omit
 from ...._core._pagination import AsyncCursorPage, AsyncPaginator
 from ...._core._request import path_param, strip_not_given
@@ -16,16 +26,6 @@ from ...._core._resource import (
     StreamedResponseWrapper,
     to_raw_response,
     to_streamed_response,
-)
-from ...._core._sync_bridge import (
-    SyncAPIResource,
-    SyncResponseWrapper,
-    to_sync,
-    to_sync_list,
-    to_sync_raw,
-    to_sync_raw_list,
-    to_sync_streamed,
-    to_sync_streamed_list,
 )
 from ....types import EvalRunOutputItem
 
@@ -85,7 +85,7 @@ class AsyncOutputItemsWithStreamingResponse(StreamedResponseWrapper):
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
-# Each method runs the async method above in the portal (see _core/_sync_bridge.py).
+# Each method runs the async method above in the portal (see _blocking/_bridge.py).
 
 
 class OutputItems(SyncAPIResource[AsyncOutputItems]):

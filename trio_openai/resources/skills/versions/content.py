@@ -7,6 +7,13 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Unpack
 
+from ...._blocking._bridge import (
+    SyncAPIResource,
+    SyncResponseWrapper,
+    to_sync,
+    to_sync_raw,
+    to_sync_streamed,
+)
 from ...._core._options import RequestOptions
 from ...._core._request import path_param
 from ...._core._resource import (
@@ -17,13 +24,6 @@ from ...._core._resource import (
     to_streamed_response,
 )
 from ...._core._response import BinaryContent
-from ...._core._sync_bridge import (
-    SyncAPIResource,
-    SyncResponseWrapper,
-    to_sync,
-    to_sync_raw,
-    to_sync_streamed,
-)
 
 __all__ = ["AsyncContent", "Content"]
 
@@ -60,7 +60,7 @@ class AsyncContentWithStreamingResponse(StreamedResponseWrapper):
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
-# Each method runs the async method above in the portal (see _core/_sync_bridge.py).
+# Each method runs the async method above in the portal (see _blocking/_bridge.py).
 
 
 class Content(SyncAPIResource[AsyncContent]):

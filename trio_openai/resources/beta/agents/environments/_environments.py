@@ -8,6 +8,16 @@ from collections.abc import Iterable
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal, Unpack, cast
 
+from ....._blocking._bridge import (
+    SyncAPIResource,
+    SyncResponseWrapper,
+    to_sync,
+    to_sync_list,
+    to_sync_raw,
+    to_sync_raw_list,
+    to_sync_streamed,
+    to_sync_streamed_list,
+)
 from ....._core._options import Omit, RequestOptions, omit
 from ....._core._pagination import AsyncCursorPage, AsyncPaginator
 from ....._core._request import path_param, strip_not_given
@@ -17,16 +27,6 @@ from ....._core._resource import (
     StreamedResponseWrapper,
     to_raw_response,
     to_streamed_response,
-)
-from ....._core._sync_bridge import (
-    SyncAPIResource,
-    SyncResponseWrapper,
-    to_sync,
-    to_sync_list,
-    to_sync_raw,
-    to_sync_raw_list,
-    to_sync_streamed,
-    to_sync_streamed_list,
 )
 from .....types import EnvironmentInfo
 
@@ -163,7 +163,7 @@ class AsyncEnvironmentsWithStreamingResponse(StreamedResponseWrapper):
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
-# Each method runs the async method above in the portal (see _core/_sync_bridge.py).
+# Each method runs the async method above in the portal (see _blocking/_bridge.py).
 
 
 class Environments(SyncAPIResource[AsyncEnvironments]):

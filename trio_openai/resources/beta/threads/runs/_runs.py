@@ -8,6 +8,18 @@ from collections.abc import Iterable
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal, Unpack, overload
 
+from ....._blocking._bridge import (
+    SyncAPIResource,
+    SyncResponseWrapper,
+    sync_call,
+    to_sync,
+    to_sync_list,
+    to_sync_raw,
+    to_sync_raw_list,
+    to_sync_streamed,
+    to_sync_streamed_list,
+)
+from ....._blocking._stream import Stream
 from ....._core._options import Omit, RequestOptions, omit
 from ....._core._pagination import AsyncCursorPage, AsyncPaginator
 from ....._core._request import path_param, strip_not_given
@@ -19,18 +31,6 @@ from ....._core._resource import (
     to_streamed_response,
 )
 from ....._core._streaming import AsyncStream
-from ....._core._sync_bridge import (
-    SyncAPIResource,
-    SyncResponseWrapper,
-    sync_call,
-    to_sync,
-    to_sync_list,
-    to_sync_raw,
-    to_sync_raw_list,
-    to_sync_streamed,
-    to_sync_streamed_list,
-)
-from ....._core._sync_stream import Stream
 from .....lib._polling import runs_create_and_poll, runs_poll, runs_submit_tool_outputs_and_poll
 from .....types import AssistantStreamEvent, RunObject
 
@@ -563,7 +563,7 @@ class AsyncRunsWithStreamingResponse(StreamedResponseWrapper):
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
-# Each method runs the async method above in the portal (see _core/_sync_bridge.py).
+# Each method runs the async method above in the portal (see _blocking/_bridge.py).
 
 
 class Runs(SyncAPIResource[AsyncRuns]):

@@ -7,6 +7,13 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Literal, Unpack
 
+from ......._blocking._bridge import (
+    SyncAPIResource,
+    SyncResponseWrapper,
+    to_sync_list,
+    to_sync_raw_list,
+    to_sync_streamed_list,
+)
 from ......._core._options import Omit, RequestOptions, omit
 from ......._core._pagination import AsyncCursorPage, AsyncPaginator
 from ......._core._request import path_param, strip_not_given
@@ -16,13 +23,6 @@ from ......._core._resource import (
     StreamedResponseWrapper,
     to_raw_response,
     to_streamed_response,
-)
-from ......._core._sync_bridge import (
-    SyncAPIResource,
-    SyncResponseWrapper,
-    to_sync_list,
-    to_sync_raw_list,
-    to_sync_streamed_list,
 )
 from .......types import BetaAgentsSessionsSubagentsTurnsItemsListItem
 
@@ -73,7 +73,7 @@ class AsyncItemsWithStreamingResponse(StreamedResponseWrapper):
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
-# Each method runs the async method above in the portal (see _core/_sync_bridge.py).
+# Each method runs the async method above in the portal (see _blocking/_bridge.py).
 
 
 class Items(SyncAPIResource[AsyncItems]):

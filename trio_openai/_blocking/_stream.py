@@ -1,0 +1,101 @@
+"""`Stream[T]`: the blocking face of an async event stream (``create(..., stream=True)``)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from types import TracebackType
+from typing import Any, Generic, Protocol, TypeVar
+
+from .._core._portal import BlockingIterator, Portal
+
+__all__ = ["AsyncStreamLike", "Stream", "is_async_stream"]
+
+T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
+
+
+class AsyncStreamLike(Protocol[T_co]):
+    """What `Stream` wraps: an async iterator of events that can be closed (``AsyncStream``)."""
+
+    def __aiter__(self) -> AsyncIterator[T_co]: ...
+
+    async def aclose(self) -> None: ...
+
+
+async def _single(source: AsyncStreamLike[T]) -> AsyncIterator[list[T]]:
+    """One-item batches over a source that has no ``iter_batches``; closing it closes the source."""
+    iterator = source.__aiter__()
+    try:
+        async for item in iterator:
+            yield [item]
+    finally:
+        try:
+            aclose = getattr(iterator, "aclose", None)
+            if aclose is not None:
+                await aclose()
+        finally:
+            await source.aclose()
+
+
+def is_async_stream(value: object) -> bool:
+    """Whether a result is an async event stream that the blocking client must wrap in `Stream`."""
+    return hasattr(value, "__aiter__") and hasattr(value, "aclose")
+
+
+class Stream(Generic[T]):
+    """Events of a streamed response, one blocking step at a time.
+
+    ``for event in stream`` (each step runs in the portal, so Ctrl-C cancels it cleanly). The
+    response is released when the stream ends or fails, or by ``close()``; stop early inside
+    ``with stream:`` (or call ``close()``) so the connection goes back at once. ``close()`` is
+    idempotent. Not for use by several threads at once.
+    """
+
+    __slots__ = ("_batch", "_index", "_iterator", "_source")
+
+    def __init__(self, source: AsyncStreamLike[T], portal: Portal) -> None:
+        self._source = source
+        # Cross into the portal once per network read when the source can hand over whole batches
+        # (AsyncStream.iter_batches), else once per item.
+        iter_batches = getattr(source, "iter_batches", None)
+        self._iterator: BlockingIterator[Any] = portal.iterate(
+            iter_batches() if iter_batches is not None else _single(source)
+        )
+        self._batch: list[T] = []
+        self._index = 0
+
+    @property
+    def response(self) -> Any:
+        """The underlying stream's HTTP response (status, headers, ``request_id``), if it has one."""
+        return getattr(self._source, "response", None)
+
+    @property
+    def closed(self) -> bool:
+        return self._iterator.closed
+
+    def __iter__(self) -> Stream[T]:
+        return self
+
+    def __next__(self) -> T:
+        index = self._index
+        batch = self._batch
+        if index >= len(batch):
+            batch = self._batch = next(self._iterator)
+            index = 0
+        self._index = index + 1
+        return batch[index]
+
+    def close(self) -> None:
+        """Close the async stream inside the portal, releasing the connection. Idempotent."""
+        self._iterator.close()
+
+    def __enter__(self) -> Stream[T]:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self._iterator.__exit__(exc_type, exc, tb)
+
+    def __repr__(self) -> str:
+        return f"<Stream {'closed' if self.closed else 'open'} over {type(self._source).__name__}>"

@@ -140,7 +140,29 @@ def render(spec_path: Path) -> tuple[dict[str, str], str]:
         f"{len(ops)} operations ({dict(sources)}), {len(models.decls)} response types, "
         f"{len(params.decls)} request types, {len(p.webhook_events)} webhook events, {len(files)} files"
     )
+    differences = spec_sdk_differences(methods)
+    if differences:
+        summary += f"\nspec and official SDK differ ({len(differences)}; the spec's side is generated):\n  "
+        summary += "\n  ".join(differences)
     return files, summary
+
+
+def spec_sdk_differences(methods: list[Method]) -> list[str]:
+    """Official parameters a generated method lacks (the spec does not describe them: the spec wins)."""
+    out: list[str] = []
+    for m in methods:
+        if m.place.official is None:
+            continue
+        ours = {a.ident for a in m.all_args} | {a.wire for a in m.all_args}
+        missing = [n for n in m.place.official.params if n not in ours and n not in _OPTIONS]
+        if missing:
+            out.append(f"{m.place.dotted}: official parameters not in the spec: {', '.join(missing)}")
+    return out
+
+
+_OPTIONS = frozenset(
+    {"extra_headers", "extra_query", "extra_body", "timeout", "betas", "stream", "idempotency_key"}
+)
 
 
 def _format(root: Path) -> None:

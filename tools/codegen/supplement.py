@@ -409,7 +409,7 @@ def record_supplement(spec: dict[str, Any]) -> dict[str, Any]:
         if owner in defs:
             renames[ref] = renames.get(owner, owner)
     schemas = _rename(schemas, renames)
-    defs = {renames.get(k, k): _rename(v, renames) for k, v in defs.items()}
+    defs = {renames.get(k, k): _clean(_rename(v, renames)) for k, v in defs.items()}
 
     paths: dict[str, Any] = {}
     known = json.loads(Path(__file__).with_name("official_surface.json").read_text())["methods"]

@@ -17,6 +17,7 @@ from ._catalog import (
     retrieve_model,
 )
 from ._chat import create_chat_completion
+from ._collections import COLLECTIONS
 from ._embeddings import create_embeddings
 from ._records import RecordedRequest
 from ._reply import Reply
@@ -45,6 +46,17 @@ _DEFAULT_ROUTES = (
     _route("GET", "/files", list_files),
     _route("GET", "/vector_stores/{id}/files", list_vector_store_files),
     _route("GET", "/batches/{id}", retrieve_batch),
+    *(
+        route
+        for c in COLLECTIONS
+        for route in (
+            _route("POST", c.path, c.create),
+            _route("GET", c.path, c.list),
+            _route("GET", c.path + "/{id}", c.retrieve),
+            _route("POST", c.path + "/{id}", c.update),
+            _route("DELETE", c.path + "/{id}", c.delete),
+        )
+    ),
 )
 
 

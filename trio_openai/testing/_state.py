@@ -50,6 +50,10 @@ class ServerState:
     models: list[str] = field(default_factory=list[str])
     responses: dict[str, StoredResponse] = field(default_factory=dict[str, StoredResponse])
     page_failures: dict[tuple[str, int], int] = field(default_factory=dict[tuple[str, int], int])
+    #: Stored objects of the generic collections (``_collections.py``): path -> id -> object.
+    collections: dict[str, dict[str, dict[str, Any]]] = field(
+        default_factory=dict[str, dict[str, dict[str, Any]]]
+    )
     _counters: dict[str, int] = field(default_factory=dict[str, int])
 
     def __post_init__(self) -> None:

@@ -28,44 +28,24 @@ class Agent(BaseModel, kw_only=True):
     """A reusable agent scoped to the caller's project."""
 
     id: str = REQUIRED
-    """Id"""
-
     created_at: int = REQUIRED
-    """Created At"""
-
     instructions: str | None = None
-    """Instructions"""
-
     metadata: dict[str, str] = REQUIRED
-    """Metadata"""
-
     model: str = REQUIRED
-    """Model"""
-
     multi_agent: MultiAgentConfig = REQUIRED
     """The resolved configuration for creating and coordinating subagents."""
 
     name: str | None = None
-    """Name"""
-
     object: Literal["agent"] = REQUIRED
-    """Object"""
-
     reasoning: AgentReasoning = REQUIRED
     """The reasoning configuration used by an agent."""
 
     service_tier: OpenEnum[Literal["auto", "default", "flex", "priority", "fast", "ultrafast"]] = REQUIRED
-    """Service Tier"""
-
     text: AgentText = REQUIRED
     """The text configuration used by an agent."""
 
     tools: list[AgentToolsItem] = REQUIRED
-    """Tools"""
-
     updated_at: int = REQUIRED
-    """Updated At"""
-
     compaction: Compaction | None = None
     experimental: Experimental | None = None
 

@@ -8,10 +8,5 @@ __all__ = ["AgentBrowserAuthenticationCancelParamParam"]
 
 
 class AgentBrowserAuthenticationCancelParamParam(TypedDict, total=False):
-    """AgentBrowserAuthenticationCancelParamParam"""
-
     action: Required[Literal["cancel"]]
-    """Action"""
-
     type: Required[Literal["browser_authentication"]]
-    """Type"""

@@ -12,16 +12,7 @@ __all__ = ["AgentBrowserAuthenticationSubmitParamParam"]
 
 
 class AgentBrowserAuthenticationSubmitParamParam(TypedDict, total=False):
-    """AgentBrowserAuthenticationSubmitParamParam"""
-
     action: Required[Literal["submit"]]
-    """Action"""
-
     fields: Required[Iterable[FieldParam]]
-    """Fields"""
-
     type: Required[Literal["browser_authentication"]]
-    """Type"""
-
     selected_option: str | None
-    """Selected Option"""

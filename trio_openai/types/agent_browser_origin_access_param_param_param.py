@@ -8,10 +8,5 @@ __all__ = ["AgentBrowserOriginAccessParamParam"]
 
 
 class AgentBrowserOriginAccessParamParam(TypedDict, total=False):
-    """AgentBrowserOriginAccessParamParam"""
-
     decision: Required[Literal["approve", "deny", "cancel"]]
-    """Decision"""
-
     type: Required[Literal["browser_origin_access"]]
-    """Type"""

@@ -14,19 +14,8 @@ class AgentCloseSubagentCallItem(BaseModel, kw_only=True):
     """A request to close a subagent."""
 
     id: str = REQUIRED
-    """Id"""
-
     recipient_agent_id: str = REQUIRED
-    """Recipient Agent Id"""
-
     sender_agent_id: str = REQUIRED
-    """Sender Agent Id"""
-
     status: OpenEnum[Literal["in_progress", "completed", "failed", "incomplete"]] = REQUIRED
-    """Status"""
-
     turn_id: str = REQUIRED
-    """Turn Id"""
-
     type: Literal["close_subagent_call"] = REQUIRED
-    """Type"""

@@ -14,28 +14,11 @@ class AgentCommandExecutionItem(BaseModel, kw_only=True):
     """A command execution produced by the agent."""
 
     id: str = REQUIRED
-    """Id"""
-
     command: str = REQUIRED
-    """Command"""
-
     cwd: str | None = None
-    """Cwd"""
-
     duration_ms: int | None = None
-    """Duration Ms"""
-
     exit_code: int | None = None
-    """Exit Code"""
-
     output: str | None = None
-    """Output"""
-
     status: OpenEnum[Literal["in_progress", "completed", "failed", "incomplete"]] = REQUIRED
-    """Status"""
-
     turn_id: str = REQUIRED
-    """Turn Id"""
-
     type: Literal["command_execution"] = REQUIRED
-    """Type"""

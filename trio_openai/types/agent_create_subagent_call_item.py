@@ -16,28 +16,13 @@ class AgentCreateSubagentCallItem(BaseModel, kw_only=True):
     """A request to spawn a subagent."""
 
     id: str = REQUIRED
-    """Id"""
-
     agent_id: str = REQUIRED
-    """Agent Id"""
-
     content: list[AgentCreateSubagentCallItemContentItem] = REQUIRED
-    """Content"""
-
     model: str | None = None
-    """Model"""
-
     reasoning_effort: str | None = None
-    """Reasoning Effort"""
-
     status: OpenEnum[Literal["in_progress", "completed", "failed", "incomplete"]] = REQUIRED
-    """Status"""
-
     turn_id: str = REQUIRED
-    """Turn Id"""
-
     type: Literal["create_subagent_call"] = REQUIRED
-    """Type"""
 
 
 if TYPE_CHECKING:

@@ -14,10 +14,5 @@ class AgentDeleted(BaseModel, kw_only=True):
     """A deleted reusable agent."""
 
     id: str = REQUIRED
-    """Id"""
-
     deleted: bool = REQUIRED
-    """Deleted"""
-
     object: Literal["agent.deleted"] = REQUIRED
-    """Object"""

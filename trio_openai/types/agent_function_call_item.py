@@ -14,22 +14,9 @@ class AgentFunctionCallItem(BaseModel, kw_only=True):
     """A function call produced by the agent."""
 
     id: str = REQUIRED
-    """Id"""
-
     arguments: Any = REQUIRED
-    """Arguments"""
-
     call_id: str = REQUIRED
-    """Call Id"""
-
     name: str = REQUIRED
-    """Name"""
-
     status: OpenEnum[Literal["in_progress", "completed", "failed", "incomplete"]] = REQUIRED
-    """Status"""
-
     turn_id: str = REQUIRED
-    """Turn Id"""
-
     type: Literal["function_call"] = REQUIRED
-    """Type"""

@@ -14,19 +14,8 @@ class AgentInterruptSubagentCallItem(BaseModel, kw_only=True):
     """A request to interrupt a subagent's current turn."""
 
     id: str = REQUIRED
-    """Id"""
-
     recipient_agent_id: str = REQUIRED
-    """Recipient Agent Id"""
-
     sender_agent_id: str = REQUIRED
-    """Sender Agent Id"""
-
     status: OpenEnum[Literal["in_progress", "completed", "failed", "incomplete"]] = REQUIRED
-    """Status"""
-
     turn_id: str = REQUIRED
-    """Turn Id"""
-
     type: Literal["interrupt_subagent_call"] = REQUIRED
-    """Type"""

@@ -14,28 +14,11 @@ class AgentMcpCallItem(BaseModel, kw_only=True):
     """A call to a tool on an MCP server."""
 
     id: str = REQUIRED
-    """Id"""
-
     arguments: Any = REQUIRED
-    """Arguments"""
-
     error: Any = REQUIRED
-    """Error"""
-
     name: str = REQUIRED
-    """Name"""
-
     output: Any = REQUIRED
-    """Output"""
-
     server_label: str = REQUIRED
-    """Server Label"""
-
     status: OpenEnum[Literal["in_progress", "completed", "failed", "incomplete"]] = REQUIRED
-    """Status"""
-
     turn_id: str = REQUIRED
-    """Turn Id"""
-
     type: Literal["mcp_call"] = REQUIRED
-    """Type"""

@@ -16,22 +16,11 @@ class AgentMessageItemResource(BaseModel, kw_only=True):
     """A message exchanged between agent threads."""
 
     id: str = REQUIRED
-    """Id"""
-
     content: list[AgentMessageItemResourceContentItem] = REQUIRED
-    """Content"""
-
     recipient_agent_id: str = REQUIRED
-    """Recipient Agent Id"""
-
     sender_agent_id: str = REQUIRED
-    """Sender Agent Id"""
-
     turn_id: str = REQUIRED
-    """Turn Id"""
-
     type: Literal["agent_message"] = REQUIRED
-    """Type"""
 
 
 if TYPE_CHECKING:

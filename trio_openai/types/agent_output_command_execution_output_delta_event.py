@@ -14,25 +14,10 @@ class AgentOutputCommandExecutionOutputDeltaEvent(BaseModel, kw_only=True):
     """Emitted when command execution produces an output delta."""
 
     delta: str = REQUIRED
-    """Delta"""
-
     event_id: str = REQUIRED
-    """Event Id"""
-
     item_id: str = REQUIRED
-    """Item Id"""
-
     output_index: int = REQUIRED
-    """Output Index"""
-
     session_id: str = REQUIRED
-    """Session Id"""
-
     turn_id: str | None = None
-    """Turn Id"""
-
     type: Literal["agent.output.command_execution_output.delta"] = REQUIRED
-    """Type"""
-
     obfuscation: str | None = None
-    """Obfuscation"""

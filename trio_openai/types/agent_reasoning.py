@@ -14,7 +14,4 @@ class AgentReasoning(BaseModel, kw_only=True):
     """The reasoning configuration used by an agent."""
 
     effort: OpenEnum[Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"]] | None = None
-    """Effort"""
-
     summary: OpenEnum[Literal["concise", "detailed", "auto"]] | None = None
-    """Summary"""

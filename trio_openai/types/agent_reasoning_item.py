@@ -15,16 +15,7 @@ class AgentReasoningItem(BaseModel, kw_only=True):
     """A reasoning item produced by the agent."""
 
     id: str = REQUIRED
-    """Id"""
-
     status: OpenEnum[Literal["in_progress", "completed", "incomplete"]] | None = None
-    """Status"""
-
     summary: list[SummaryText] = REQUIRED
-    """Summary"""
-
     turn_id: str = REQUIRED
-    """Turn Id"""
-
     type: Literal["reasoning"] = REQUIRED
-    """Type"""

@@ -11,7 +11,4 @@ class AgentReasoningParam(TypedDict, total=False):
     """Reasoning configuration for the agent."""
 
     effort: Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"] | None
-    """Effort"""
-
     summary: Literal["concise", "detailed", "auto"] | None
-    """Summary"""

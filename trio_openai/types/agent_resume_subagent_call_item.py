@@ -14,19 +14,8 @@ class AgentResumeSubagentCallItem(BaseModel, kw_only=True):
     """A request to resume a subagent."""
 
     id: str = REQUIRED
-    """Id"""
-
     recipient_agent_id: str = REQUIRED
-    """Recipient Agent Id"""
-
     sender_agent_id: str = REQUIRED
-    """Sender Agent Id"""
-
     status: OpenEnum[Literal["in_progress", "completed", "failed", "incomplete"]] = REQUIRED
-    """Status"""
-
     turn_id: str = REQUIRED
-    """Turn Id"""
-
     type: Literal["resume_subagent_call"] = REQUIRED
-    """Type"""

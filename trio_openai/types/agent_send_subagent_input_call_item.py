@@ -16,25 +16,12 @@ class AgentSendSubagentInputCallItem(BaseModel, kw_only=True):
     """A request to send input to another agent."""
 
     id: str = REQUIRED
-    """Id"""
-
     content: list[AgentSendSubagentInputCallItemContentItem] = REQUIRED
-    """Content"""
-
     recipient_agent_id: str = REQUIRED
-    """Recipient Agent Id"""
-
     sender_agent_id: str = REQUIRED
-    """Sender Agent Id"""
-
     status: OpenEnum[Literal["in_progress", "completed", "failed", "incomplete"]] = REQUIRED
-    """Status"""
-
     turn_id: str = REQUIRED
-    """Turn Id"""
-
     type: Literal["send_subagent_input_call"] = REQUIRED
-    """Type"""
 
 
 if TYPE_CHECKING:

@@ -32,49 +32,27 @@ class AgentSession(BaseModel, kw_only=True):
     """A Managed Agents session."""
 
     id: str = REQUIRED
-    """Id"""
-
     agent: BetaAgentSessionAgent = REQUIRED
     """The agent running in the session."""
 
     created_at: int = REQUIRED
-    """Created At"""
-
     environment: AgentSessionEnvironment = REQUIRED
-    """Environment"""
-
     error: str | None = None
-    """Error"""
-
     last_active_at: int = REQUIRED
-    """Last Active At"""
-
     metadata: dict[str, str] = REQUIRED
-    """Metadata"""
-
     object: Literal["agent.session"] = REQUIRED
-    """Object"""
-
     required_actions: list[AgentSessionRequiredActionsItem] = REQUIRED
-    """Required Actions"""
-
     status: OpenEnum[Literal["idle", "in_progress", "requires_action", "failed"]] = REQUIRED
-    """Status"""
-
     usage: TokenUsage | None = None
     vault_ids: list[str] = REQUIRED
-    """Vault Ids"""
-
     prompt_cache_options: BetaAgentSessionPromptCacheOptions | None = None
     review: OpenEnum[Literal["none", "auto_review"]] | None = None
-    """Review"""
 
 
 if TYPE_CHECKING:
     AgentSessionEnvironment: TypeAlias = (
         EnvironmentResourceNone | EnvironmentResourceOpenAIHosted | EnvironmentResourceSelfHosted
     )
-    """Environment"""
 else:
     AgentSessionEnvironment = tagged_union(
         "AgentSessionEnvironment",

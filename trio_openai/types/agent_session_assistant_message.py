@@ -15,22 +15,9 @@ class AgentSessionAssistantMessage(BaseModel, kw_only=True):
     """An assistant message produced by the agent."""
 
     id: str = REQUIRED
-    """Id"""
-
     content: list[OutputText] = REQUIRED
-    """Content"""
-
     phase: OpenEnum[Literal["commentary", "final_answer"]] | None = None
-    """Phase"""
-
     role: Literal["assistant"] = REQUIRED
-    """Role"""
-
     status: OpenEnum[Literal["in_progress", "completed", "incomplete"]] = REQUIRED
-    """Status"""
-
     turn_id: str = REQUIRED
-    """Turn Id"""
-
     type: Literal["message"] = REQUIRED
-    """Type"""

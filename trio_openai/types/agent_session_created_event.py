@@ -15,13 +15,8 @@ class AgentSessionCreatedEvent(BaseModel, kw_only=True):
     """Emitted when a session is created."""
 
     event_id: str = REQUIRED
-    """Event Id"""
-
     session: AgentSession = REQUIRED
     """A Managed Agents session."""
 
     type: Literal["agent.session.created"] = REQUIRED
-    """Type"""
-
     obfuscation: str | None = None
-    """Obfuscation"""

@@ -14,10 +14,5 @@ class AgentSessionDeleted(BaseModel, kw_only=True):
     """A Managed Agents session removed from the public API."""
 
     id: str = REQUIRED
-    """Id"""
-
     deleted: bool = REQUIRED
-    """Deleted"""
-
     object: Literal["agent.session.deleted"] = REQUIRED
-    """Object"""

@@ -18,16 +18,7 @@ class AgentSessionEnvironmentReadyEvent(BaseModel, kw_only=True):
     """The current state of a session environment."""
 
     event_id: str = REQUIRED
-    """Event Id"""
-
     session_id: str = REQUIRED
-    """Session Id"""
-
     turn_id: str | None = None
-    """Turn Id"""
-
     type: Literal["agent.session.environment.ready"] = REQUIRED
-    """Type"""
-
     obfuscation: str | None = None
-    """Obfuscation"""

@@ -14,22 +14,9 @@ class AgentSessionEnvironmentResetEvent(BaseModel, kw_only=True):
     """Emitted after a hosted sandbox is replaced."""
 
     environment_id: str = REQUIRED
-    """Environment Id"""
-
     event_id: str = REQUIRED
-    """Event Id"""
-
     reset_count: int = REQUIRED
-    """Reset Count"""
-
     session_id: str = REQUIRED
-    """Session Id"""
-
     turn_id: str | None = None
-    """Turn Id"""
-
     type: Literal["agent.session.environment.reset"] = REQUIRED
-    """Type"""
-
     obfuscation: str | None = None
-    """Obfuscation"""

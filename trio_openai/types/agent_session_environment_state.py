@@ -15,13 +15,8 @@ class AgentSessionEnvironmentState(BaseModel, kw_only=True):
     """The current state of a session environment."""
 
     id: str = REQUIRED
-    """Id"""
-
     error: BetaAgentSessionEnvironmentStateError | None = None
     status: OpenEnum[
         Literal["pending", "ready", "connected", "disconnected", "suspended", "expired", "failed"]
     ] = REQUIRED
-    """Status"""
-
     type: str = REQUIRED
-    """Type"""

@@ -18,13 +18,6 @@ class AgentSessionErrorEvent(BaseModel, kw_only=True):
     """An error payload with the same public fields as Responses API streaming errors."""
 
     event_id: str = REQUIRED
-    """Event Id"""
-
     session_id: str = REQUIRED
-    """Session Id"""
-
     type: Literal["error"] = REQUIRED
-    """Type"""
-
     obfuscation: str | None = None
-    """Obfuscation"""

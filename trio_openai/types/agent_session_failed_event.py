@@ -15,13 +15,8 @@ class AgentSessionFailedEvent(BaseModel, kw_only=True):
     """Emitted when a session fails."""
 
     event_id: str = REQUIRED
-    """Event Id"""
-
     session: AgentSession = REQUIRED
     """A Managed Agents session."""
 
     type: Literal["agent.session.failed"] = REQUIRED
-    """Type"""
-
     obfuscation: str | None = None
-    """Obfuscation"""

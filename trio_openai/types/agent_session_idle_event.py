@@ -15,13 +15,8 @@ class AgentSessionIdleEvent(BaseModel, kw_only=True):
     """Emitted when a session becomes idle."""
 
     event_id: str = REQUIRED
-    """Event Id"""
-
     session: AgentSession = REQUIRED
     """A Managed Agents session."""
 
     type: Literal["agent.session.idle"] = REQUIRED
-    """Type"""
-
     obfuscation: str | None = None
-    """Obfuscation"""

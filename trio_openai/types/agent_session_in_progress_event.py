@@ -15,13 +15,8 @@ class AgentSessionInProgressEvent(BaseModel, kw_only=True):
     """Emitted when a session starts processing a turn."""
 
     event_id: str = REQUIRED
-    """Event Id"""
-
     session: AgentSession = REQUIRED
     """A Managed Agents session."""
 
     type: Literal["agent.session.in_progress"] = REQUIRED
-    """Type"""
-
     obfuscation: str | None = None
-    """Obfuscation"""

@@ -16,10 +16,5 @@ class AgentSessionInputMessageParam(TypedDict, total=False):
     """A user message submitted to a session."""
 
     content: Required[Iterable[InputContentParamInputTextParam | InputContentParamInputImageParam]]
-    """Content"""
-
     role: Required[Literal["user"]]
-    """Role"""
-
     type: Literal["message"]
-    """Type"""

@@ -17,25 +17,12 @@ class AgentSessionMessage(BaseModel, kw_only=True):
     """A user or assistant message recorded in a session."""
 
     id: str | None = None
-    """Id"""
-
     content: list[AgentSessionMessageContentItem] = REQUIRED
-    """Content"""
-
     phase: OpenEnum[Literal["commentary", "final_answer"]] | None = None
-    """Phase"""
-
     role: OpenEnum[Literal["user", "assistant"]] = REQUIRED
-    """Role"""
-
     status: OpenEnum[Literal["in_progress", "completed", "incomplete"]] = REQUIRED
-    """Status"""
-
     turn_id: str = REQUIRED
-    """Turn Id"""
-
     type: Literal["message"] = REQUIRED
-    """Type"""
 
 
 if TYPE_CHECKING:

@@ -15,13 +15,8 @@ class AgentSessionRequiresActionEvent(BaseModel, kw_only=True):
     """Emitted when a session is waiting for one or more required actions."""
 
     event_id: str = REQUIRED
-    """Event Id"""
-
     session: AgentSession = REQUIRED
     """A Managed Agents session."""
 
     type: Literal["agent.session.requires_action"] = REQUIRED
-    """Type"""
-
     obfuscation: str | None = None
-    """Obfuscation"""

@@ -15,13 +15,8 @@ class AgentSessionSubagentActiveEvent(BaseModel, kw_only=True):
     """Emitted when a closed subagent successfully resumes."""
 
     event_id: str = REQUIRED
-    """Event Id"""
-
     subagent: Subagent = REQUIRED
     """A subagent created within a session."""
 
     type: Literal["agent.session.subagent.active"] = REQUIRED
-    """Type"""
-
     obfuscation: str | None = None
-    """Obfuscation"""

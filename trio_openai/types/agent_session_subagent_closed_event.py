@@ -15,13 +15,8 @@ class AgentSessionSubagentClosedEvent(BaseModel, kw_only=True):
     """Emitted when a subagent is closed."""
 
     event_id: str = REQUIRED
-    """Event Id"""
-
     subagent: Subagent = REQUIRED
     """A subagent created within a session."""
 
     type: Literal["agent.session.subagent.closed"] = REQUIRED
-    """Type"""
-
     obfuscation: str | None = None
-    """Obfuscation"""

@@ -15,13 +15,8 @@ class AgentSessionSubagentCreatedEvent(BaseModel, kw_only=True):
     """Emitted when a subagent is created."""
 
     event_id: str = REQUIRED
-    """Event Id"""
-
     subagent: Subagent = REQUIRED
     """A subagent created within a session."""
 
     type: Literal["agent.session.subagent.created"] = REQUIRED
-    """Type"""
-
     obfuscation: str | None = None
-    """Obfuscation"""

@@ -15,28 +15,13 @@ class AgentSessionTurnContentPartDoneEvent(BaseModel, kw_only=True):
     """Emitted when an output content part is complete."""
 
     content_index: int = REQUIRED
-    """Content Index"""
-
     event_id: str = REQUIRED
-    """Event Id"""
-
     item_id: str = REQUIRED
-    """Item Id"""
-
     output_index: int = REQUIRED
-    """Output Index"""
-
     part: OutputText = REQUIRED
     """A text content part produced by the agent."""
 
     session_id: str = REQUIRED
-    """Session Id"""
-
     turn_id: str | None = None
-    """Turn Id"""
-
     type: Literal["agent.session.turn.content_part.done"] = REQUIRED
-    """Type"""
-
     obfuscation: str | None = None
-    """Obfuscation"""

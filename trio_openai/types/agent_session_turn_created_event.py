@@ -15,19 +15,10 @@ class AgentSessionTurnCreatedEvent(BaseModel, kw_only=True):
     """Emitted when a turn is created."""
 
     event_id: str = REQUIRED
-    """Event Id"""
-
     session_id: str = REQUIRED
-    """Session Id"""
-
     turn: Turn = REQUIRED
     """The canonical public representation of a session turn."""
 
     turn_id: str = REQUIRED
-    """Turn Id"""
-
     type: Literal["agent.session.turn.created"] = REQUIRED
-    """Type"""
-
     obfuscation: str | None = None
-    """Obfuscation"""

@@ -16,20 +16,11 @@ class AgentSessionTurnFailedEvent(BaseModel, kw_only=True):
     """Emitted when a turn fails."""
 
     event_id: str = REQUIRED
-    """Event Id"""
-
     session_id: str = REQUIRED
-    """Session Id"""
-
     turn: Turn = REQUIRED
     """The canonical public representation of a session turn."""
 
     turn_id: str = REQUIRED
-    """Turn Id"""
-
     type: Literal["agent.session.turn.failed"] = REQUIRED
-    """Type"""
-
     usage: TokenUsage | None = None
     obfuscation: str | None = None
-    """Obfuscation"""

@@ -15,19 +15,10 @@ class AgentSessionTurnInProgressEvent(BaseModel, kw_only=True):
     """Emitted when a turn starts running."""
 
     event_id: str = REQUIRED
-    """Event Id"""
-
     session_id: str = REQUIRED
-    """Session Id"""
-
     turn: Turn = REQUIRED
     """The canonical public representation of a session turn."""
 
     turn_id: str = REQUIRED
-    """Turn Id"""
-
     type: Literal["agent.session.turn.in_progress"] = REQUIRED
-    """Type"""
-
     obfuscation: str | None = None
-    """Obfuscation"""

@@ -31,25 +31,12 @@ class AgentSessionTurnItemAddedEvent(BaseModel, kw_only=True):
     """Emitted when an item is added to a turn."""
 
     event_id: str = REQUIRED
-    """Event Id"""
-
     item: AgentSessionTurnItemAddedEventItem = REQUIRED
-    """Item"""
-
     output_index: int | None = None
-    """Output Index"""
-
     session_id: str = REQUIRED
-    """Session Id"""
-
     turn_id: str | None = None
-    """Turn Id"""
-
     type: Literal["agent.session.turn.item.added"] = REQUIRED
-    """Type"""
-
     obfuscation: str | None = None
-    """Obfuscation"""
 
 
 if TYPE_CHECKING:
@@ -72,7 +59,6 @@ if TYPE_CHECKING:
         | AgentInterruptSubagentCallItem
         | AgentCloseSubagentCallItem
     )
-    """Item"""
 else:
     AgentSessionTurnItemAddedEventItem = tagged_union(
         "AgentSessionTurnItemAddedEventItem",

@@ -28,25 +28,12 @@ class AgentSessionTurnItemDoneEvent(BaseModel, kw_only=True):
     """Emitted when an output item is complete."""
 
     event_id: str = REQUIRED
-    """Event Id"""
-
     item: AgentSessionTurnItemDoneEventItem = REQUIRED
-    """Item"""
-
     output_index: int = REQUIRED
-    """Output Index"""
-
     session_id: str = REQUIRED
-    """Session Id"""
-
     turn_id: str | None = None
-    """Turn Id"""
-
     type: Literal["agent.session.turn.item.done"] = REQUIRED
-    """Type"""
-
     obfuscation: str | None = None
-    """Obfuscation"""
 
 
 if TYPE_CHECKING:
@@ -66,7 +53,6 @@ if TYPE_CHECKING:
         | AgentInterruptSubagentCallItem
         | AgentCloseSubagentCallItem
     )
-    """Item"""
 else:
     AgentSessionTurnItemDoneEventItem = tagged_union(
         "AgentSessionTurnItemDoneEventItem",

@@ -14,28 +14,11 @@ class AgentSessionTurnOutputTextDeltaEvent(BaseModel, kw_only=True):
     """Emitted when text is appended to an output text content part."""
 
     content_index: int = REQUIRED
-    """Content Index"""
-
     delta: str = REQUIRED
-    """Delta"""
-
     event_id: str = REQUIRED
-    """Event Id"""
-
     item_id: str = REQUIRED
-    """Item Id"""
-
     output_index: int = REQUIRED
-    """Output Index"""
-
     session_id: str = REQUIRED
-    """Session Id"""
-
     turn_id: str | None = None
-    """Turn Id"""
-
     type: Literal["agent.session.turn.output_text.delta"] = REQUIRED
-    """Type"""
-
     obfuscation: str | None = None
-    """Obfuscation"""

@@ -14,28 +14,11 @@ class AgentSessionTurnOutputTextDoneEvent(BaseModel, kw_only=True):
     """Emitted when an output text content part is complete."""
 
     content_index: int = REQUIRED
-    """Content Index"""
-
     event_id: str = REQUIRED
-    """Event Id"""
-
     item_id: str = REQUIRED
-    """Item Id"""
-
     output_index: int = REQUIRED
-    """Output Index"""
-
     session_id: str = REQUIRED
-    """Session Id"""
-
     text: str = REQUIRED
-    """Text"""
-
     turn_id: str | None = None
-    """Turn Id"""
-
     type: Literal["agent.session.turn.output_text.done"] = REQUIRED
-    """Type"""
-
     obfuscation: str | None = None
-    """Obfuscation"""

@@ -15,28 +15,13 @@ class AgentSessionTurnReasoningSummaryPartAddedEvent(BaseModel, kw_only=True):
     """Emitted when a reasoning summary content part is added."""
 
     event_id: str = REQUIRED
-    """Event Id"""
-
     item_id: str = REQUIRED
-    """Item Id"""
-
     output_index: int = REQUIRED
-    """Output Index"""
-
     part: SummaryText = REQUIRED
     """A reasoning summary content part."""
 
     session_id: str = REQUIRED
-    """Session Id"""
-
     summary_index: int = REQUIRED
-    """Summary Index"""
-
     turn_id: str | None = None
-    """Turn Id"""
-
     type: Literal["agent.session.turn.reasoning_summary_part.added"] = REQUIRED
-    """Type"""
-
     obfuscation: str | None = None
-    """Obfuscation"""

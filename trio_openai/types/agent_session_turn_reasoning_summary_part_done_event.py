@@ -15,31 +15,14 @@ class AgentSessionTurnReasoningSummaryPartDoneEvent(BaseModel, kw_only=True):
     """Emitted when a reasoning summary part is complete."""
 
     event_id: str = REQUIRED
-    """Event Id"""
-
     item_id: str = REQUIRED
-    """Item Id"""
-
     output_index: int = REQUIRED
-    """Output Index"""
-
     part: SummaryText = REQUIRED
     """A reasoning summary content part."""
 
     session_id: str = REQUIRED
-    """Session Id"""
-
     status: Literal["incomplete"] | None = None
-    """Status"""
-
     summary_index: int = REQUIRED
-    """Summary Index"""
-
     turn_id: str | None = None
-    """Turn Id"""
-
     type: Literal["agent.session.turn.reasoning_summary_part.done"] = REQUIRED
-    """Type"""
-
     obfuscation: str | None = None
-    """Obfuscation"""

@@ -14,28 +14,11 @@ class AgentSessionTurnReasoningSummaryTextDeltaEvent(BaseModel, kw_only=True):
     """Emitted when text is appended to a reasoning summary."""
 
     delta: str = REQUIRED
-    """Delta"""
-
     event_id: str = REQUIRED
-    """Event Id"""
-
     item_id: str = REQUIRED
-    """Item Id"""
-
     output_index: int = REQUIRED
-    """Output Index"""
-
     session_id: str = REQUIRED
-    """Session Id"""
-
     summary_index: int = REQUIRED
-    """Summary Index"""
-
     turn_id: str | None = None
-    """Turn Id"""
-
     type: Literal["agent.session.turn.reasoning_summary_text.delta"] = REQUIRED
-    """Type"""
-
     obfuscation: str | None = None
-    """Obfuscation"""

@@ -14,28 +14,11 @@ class AgentSessionTurnReasoningSummaryTextDoneEvent(BaseModel, kw_only=True):
     """Emitted when a reasoning summary content part is complete."""
 
     event_id: str = REQUIRED
-    """Event Id"""
-
     item_id: str = REQUIRED
-    """Item Id"""
-
     output_index: int = REQUIRED
-    """Output Index"""
-
     session_id: str = REQUIRED
-    """Session Id"""
-
     summary_index: int = REQUIRED
-    """Summary Index"""
-
     text: str = REQUIRED
-    """Text"""
-
     turn_id: str | None = None
-    """Turn Id"""
-
     type: Literal["agent.session.turn.reasoning_summary_text.done"] = REQUIRED
-    """Type"""
-
     obfuscation: str | None = None
-    """Obfuscation"""

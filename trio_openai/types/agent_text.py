@@ -16,15 +16,11 @@ class AgentText(BaseModel, kw_only=True):
     """The text configuration used by an agent."""
 
     format: AgentTextFormat = REQUIRED
-    """Format"""
-
     verbosity: OpenEnum[Literal["low", "medium", "high"]] = REQUIRED
-    """Verbosity"""
 
 
 if TYPE_CHECKING:
     AgentTextFormat: TypeAlias = TextFormatResourceText | TextFormatResourceJSONSchema
-    """Format"""
 else:
     AgentTextFormat = tagged_union(
         "AgentTextFormat",

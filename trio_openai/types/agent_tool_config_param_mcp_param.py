@@ -16,25 +16,10 @@ class AgentToolConfigParamMcpParam(TypedDict, total=False):
     """Tools provided by a remote MCP server."""
 
     server_label: Required[str]
-    """Server Label"""
-
     transport: Required[McpTransportConfigParamHTTPParam | McpTransportConfigParamStdioParam]
-    """Transport"""
-
     type: Required[Literal["mcp"]]
-    """Type"""
-
     allowed_tools: Iterable[str] | None
-    """Allowed Tools"""
-
     connection_origin: Literal["service", "environment"] | None
-    """Connection Origin"""
-
     credential_id: str | None
-    """Credential Id"""
-
     request_metadata: dict[str, object] | None
-    """Request Metadata"""
-
     required: bool
-    """Required"""

@@ -11,7 +11,4 @@ class AgentToolConfigParamProgrammaticToolCallingParam(TypedDict, total=False):
     """Enables calling tools from model-generated code."""
 
     type: Required[Literal["programmatic_tool_calling"]]
-    """Type"""
-
     enabled: bool
-    """Enabled"""

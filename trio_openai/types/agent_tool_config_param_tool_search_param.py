@@ -11,4 +11,3 @@ class AgentToolConfigParamToolSearchParam(TypedDict, total=False):
     """Discovers deferred function tools and loads them into the model context."""
 
     type: Required[Literal["tool_search"]]
-    """Type"""

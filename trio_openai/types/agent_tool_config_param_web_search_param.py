@@ -15,14 +15,7 @@ class AgentToolConfigParamWebSearchParam(TypedDict, total=False):
     """Web search."""
 
     type: Required[Literal["web_search"]]
-    """Type"""
-
     allowed_domains: Iterable[str] | None
-    """Allowed Domains"""
-
     context_size: Literal["low", "medium", "high"] | None
-    """Context Size"""
-
     location: AgentToolConfigParamWebSearchLocationParam | None
     mode: Literal["disabled", "cached", "live"] | None
-    """Mode"""

@@ -14,7 +14,4 @@ class AgentToolResourceComputerUse(BaseModel, kw_only=True):
     """Browser use in an OpenAI-hosted session."""
 
     include_screenshots: bool = REQUIRED
-    """Include Screenshots"""
-
     type: Literal["computer_use"] = REQUIRED
-    """Type"""

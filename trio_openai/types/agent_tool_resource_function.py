@@ -16,19 +16,8 @@ class AgentToolResourceFunction(BaseModel, kw_only=True):
     """A function defined by the application."""
 
     defer_loading: bool = REQUIRED
-    """Defer Loading"""
-
     description: str = REQUIRED
-    """Description"""
-
     name: str = REQUIRED
-    """Name"""
-
     parameters: dict[str, Any] = REQUIRED
-    """Parameters"""
-
     type: Literal["function"] = REQUIRED
-    """Type"""
-
     async_: bool | None = msgspec.field(name="async", default=None)
-    """Async"""

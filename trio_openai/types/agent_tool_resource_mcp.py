@@ -16,33 +16,17 @@ class AgentToolResourceMcp(BaseModel, kw_only=True):
     """Tools provided by a remote MCP server."""
 
     allowed_tools: list[str] | None = None
-    """Allowed Tools"""
-
     connection_origin: OpenEnum[Literal["service", "environment"]] = REQUIRED
-    """Connection Origin"""
-
     credential_id: str | None = None
-    """Credential Id"""
-
     request_metadata: dict[str, Any] = REQUIRED
-    """Request Metadata"""
-
     required: bool = REQUIRED
-    """Required"""
-
     server_label: str = REQUIRED
-    """Server Label"""
-
     transport: AgentToolResourceMcpTransport = REQUIRED
-    """Transport"""
-
     type: Literal["mcp"] = REQUIRED
-    """Type"""
 
 
 if TYPE_CHECKING:
     AgentToolResourceMcpTransport: TypeAlias = McpTransportResourceHTTP | McpTransportResourceStdio
-    """Transport"""
 else:
     AgentToolResourceMcpTransport = tagged_union(
         "AgentToolResourceMcpTransport",

@@ -14,7 +14,4 @@ class AgentToolResourceProgrammaticToolCalling(BaseModel, kw_only=True):
     """Enables calling tools from model-generated code."""
 
     enabled: bool = REQUIRED
-    """Enabled"""
-
     type: Literal["programmatic_tool_calling"] = REQUIRED
-    """Type"""

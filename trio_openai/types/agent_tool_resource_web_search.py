@@ -15,14 +15,7 @@ class AgentToolResourceWebSearch(BaseModel, kw_only=True):
     """Web search."""
 
     allowed_domains: list[str] | None = None
-    """Allowed Domains"""
-
     context_size: OpenEnum[Literal["low", "medium", "high"]] = REQUIRED
-    """Context Size"""
-
     location: AgentToolResourceWebSearchLocation | None = None
     mode: OpenEnum[Literal["disabled", "cached", "live"]] = REQUIRED
-    """Mode"""
-
     type: Literal["web_search"] = REQUIRED
-    """Type"""

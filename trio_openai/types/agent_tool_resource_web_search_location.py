@@ -11,13 +11,6 @@ class AgentToolResourceWebSearchLocation(BaseModel, kw_only=True):
     """Approximate location used to localize search results, if provided."""
 
     city: str | None = None
-    """City"""
-
     country: str | None = None
-    """Country"""
-
     region: str | None = None
-    """Region"""
-
     timezone: str | None = None
-    """Timezone"""

@@ -14,19 +14,8 @@ class AgentWaitForSubagentsCallItem(BaseModel, kw_only=True):
     """A request to wait for one or more subagents."""
 
     id: str = REQUIRED
-    """Id"""
-
     recipient_agent_ids: list[str] = REQUIRED
-    """Recipient Agent Ids"""
-
     sender_agent_id: str = REQUIRED
-    """Sender Agent Id"""
-
     status: OpenEnum[Literal["in_progress", "completed", "failed", "incomplete"]] = REQUIRED
-    """Status"""
-
     turn_id: str = REQUIRED
-    """Turn Id"""
-
     type: Literal["wait_for_subagents_call"] = REQUIRED
-    """Type"""

@@ -18,19 +18,10 @@ class AgentWebSearchCallItem(BaseModel, kw_only=True):
     """A web search call produced by the agent."""
 
     id: str = REQUIRED
-    """Id"""
-
     action: AgentWebSearchCallItemAction | None = None
-    """Action"""
-
     status: OpenEnum[Literal["in_progress", "completed", "incomplete"]] = REQUIRED
-    """Status"""
-
     turn_id: str = REQUIRED
-    """Turn Id"""
-
     type: Literal["web_search_call"] = REQUIRED
-    """Type"""
 
 
 if TYPE_CHECKING:
@@ -40,7 +31,6 @@ if TYPE_CHECKING:
         | WebSearchActionResourceFindInPage
         | WebSearchActionResourceOther
     )
-    """Action"""
 else:
     AgentWebSearchCallItemAction = tagged_union(
         "AgentWebSearchCallItemAction",

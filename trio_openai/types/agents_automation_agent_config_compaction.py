@@ -14,4 +14,3 @@ class AgentsAutomationAgentConfigCompaction(BaseModel, kw_only=True):
     """The effective context compaction settings."""
 
     async_: bool = msgspec.field(name="async", default=REQUIRED)
-    """Async"""

@@ -12,4 +12,3 @@ class AgentsAutomationAgentConfigExperimental(BaseModel, kw_only=True):
     """The effective experimental settings for the agent."""
 
     time_awareness: bool = REQUIRED
-    """Time Awareness"""

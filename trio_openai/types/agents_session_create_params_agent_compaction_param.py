@@ -11,4 +11,3 @@ class AgentsSessionCreateParamsAgentCompactionParam(TypedDict, total=False):
     """Context compaction settings."""
 
     async_: bool | None
-    """Async"""

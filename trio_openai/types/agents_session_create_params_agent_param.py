@@ -36,16 +36,10 @@ class AgentsSessionCreateParamsAgentParam(TypedDict, total=False):
     """Experimental settings to merge by key."""
 
     instructions: str | None
-    """Instructions"""
-
     model: str
-    """Model"""
-
     multi_agent: MultiAgentConfigParam | None
     reasoning: AgentReasoningParam | None
     service_tier: Literal["auto", "default", "flex", "priority", "fast", "ultrafast"] | None
-    """Service Tier"""
-
     text: AgentTextParam | None
     tools: (
         Iterable[
@@ -59,4 +53,3 @@ class AgentsSessionCreateParamsAgentParam(TypedDict, total=False):
         ]
         | None
     )
-    """Tools"""

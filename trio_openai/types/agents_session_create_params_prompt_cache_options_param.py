@@ -11,4 +11,3 @@ class AgentsSessionCreateParamsPromptCacheOptionsParam(TypedDict, total=False):
     """Default prompt cache lifetime for turns in this session."""
 
     ttl: Literal["30m", "12h"]
-    """Ttl"""

@@ -26,14 +26,10 @@ class AgentsSessionUpdateParamsAgentParam(TypedDict, total=False):
     """Agent settings to update on this session. Omitted fields stay unchanged."""
 
     model: str
-    """Model"""
-
     reasoning: AgentsSessionUpdateParamsAgentReasoningParam
     """Reasoning settings to update. Omit to keep the current effort."""
 
     service_tier: Literal["auto", "default", "flex", "priority", "fast", "ultrafast"] | None
-    """Service Tier"""
-
     tools: (
         Iterable[
             AgentToolConfigParamFunctionParam
@@ -46,4 +42,3 @@ class AgentsSessionUpdateParamsAgentParam(TypedDict, total=False):
         ]
         | None
     )
-    """Tools"""

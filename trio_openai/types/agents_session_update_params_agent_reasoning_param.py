@@ -11,4 +11,3 @@ class AgentsSessionUpdateParamsAgentReasoningParam(TypedDict, total=False):
     """Reasoning settings to update. Omit to keep the current effort."""
 
     effort: Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"] | None
-    """Effort"""

@@ -11,4 +11,3 @@ class AgentsSessionUpdateParamsPromptCacheOptionsParam(TypedDict, total=False):
     """Default prompt cache lifetime for future turns."""
 
     ttl: Literal["30m", "12h"]
-    """Ttl"""

@@ -12,19 +12,8 @@ __all__ = ["AnswerAnswerResourceChoice"]
 
 
 class AnswerAnswerResourceChoice(BaseModel, kw_only=True):
-    """AnswerAnswerResourceChoice"""
-
     choice: str | bool = REQUIRED
-    """Choice"""
-
     confidence: float = REQUIRED
-    """Confidence"""
-
     name: str | None = None
-    """Name"""
-
     probabilities: list[AnswerAnswerResourceChoiceProbability] = REQUIRED
-    """Probabilities"""
-
     type: Literal["choice"] = REQUIRED
-    """Type"""

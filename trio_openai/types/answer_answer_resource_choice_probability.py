@@ -9,10 +9,5 @@ __all__ = ["AnswerAnswerResourceChoiceProbability"]
 
 
 class AnswerAnswerResourceChoiceProbability(BaseModel, kw_only=True):
-    """AnswerAnswerResourceChoiceProbability"""
-
     probability: float = REQUIRED
-    """Probability"""
-
     value: str | bool = REQUIRED
-    """Value"""

@@ -11,13 +11,6 @@ __all__ = ["AnswerAnswerResourcePredicate"]
 
 
 class AnswerAnswerResourcePredicate(BaseModel, kw_only=True):
-    """AnswerAnswerResourcePredicate"""
-
     name: str | None = None
-    """Name"""
-
     probability: float = REQUIRED
-    """Probability"""
-
     type: Literal["predicate"] = REQUIRED
-    """Type"""

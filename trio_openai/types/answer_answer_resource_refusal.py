@@ -14,7 +14,4 @@ class AnswerAnswerResourceRefusal(BaseModel, kw_only=True):
     """The model declined to answer this question."""
 
     name: str | None = None
-    """Name"""
-
     type: Literal["refusal"] = REQUIRED
-    """Type"""

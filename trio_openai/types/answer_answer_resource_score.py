@@ -12,19 +12,8 @@ __all__ = ["AnswerAnswerResourceScore"]
 
 
 class AnswerAnswerResourceScore(BaseModel, kw_only=True):
-    """AnswerAnswerResourceScore"""
-
     confidence: float = REQUIRED
-    """Confidence"""
-
     name: str | None = None
-    """Name"""
-
     probabilities: list[AnswerAnswerResourceScoreProbability] = REQUIRED
-    """Probabilities"""
-
     score: float = REQUIRED
-    """Score"""
-
     type: Literal["score"] = REQUIRED
-    """Type"""

@@ -9,13 +9,6 @@ __all__ = ["AnswerAnswerResourceScoreProbability"]
 
 
 class AnswerAnswerResourceScoreProbability(BaseModel, kw_only=True):
-    """AnswerAnswerResourceScoreProbability"""
-
     label: str = REQUIRED
-    """Label"""
-
     probability: float = REQUIRED
-    """Probability"""
-
     value: int = REQUIRED
-    """Value"""

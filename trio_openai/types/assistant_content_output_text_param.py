@@ -11,7 +11,4 @@ class AssistantContentOutputTextParam(TypedDict, total=False):
     """Assistant output text supplied as conversation history when starting a Live session."""
 
     text: Required[str]
-    """Text"""
-
     type: Required[Literal["output_text"]]
-    """Type"""

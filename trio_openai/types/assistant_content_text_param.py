@@ -11,7 +11,4 @@ class AssistantContentTextParam(TypedDict, total=False):
     """Assistant text supplied as conversation history when starting a Live session."""
 
     text: Required[str]
-    """Text"""
-
     type: Literal["text"]
-    """Type"""

@@ -16,16 +16,7 @@ class AssistantParam(TypedDict, total=False):
     """An assistant message included in the initial text history of a Live session."""
 
     content: Required[Iterable[AssistantContentTextParam | AssistantContentOutputTextParam]]
-    """Content"""
-
     role: Required[Literal["assistant"]]
-    """Role"""
-
     id: str | None
-    """Id"""
-
     status: Literal["incomplete", "completed"] | None
-    """Status"""
-
     type: Literal["message"]
-    """Type"""

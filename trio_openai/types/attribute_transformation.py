@@ -9,10 +9,5 @@ __all__ = ["AttributeTransformation"]
 
 
 class AttributeTransformation(BaseModel, kw_only=True):
-    """AttributeTransformation"""
-
     attribute: str = REQUIRED
-    """Attribute"""
-
     expression: str = REQUIRED
-    """Expression"""

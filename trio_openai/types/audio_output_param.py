@@ -42,4 +42,3 @@ class AudioOutputParam(TypedDict, total=False):
         ]
         | CustomVoiceParam
     )
-    """Voice"""

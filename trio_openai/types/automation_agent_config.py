@@ -25,11 +25,7 @@ class AutomationAgentConfig(BaseModel, kw_only=True):
     """Inline agent configuration without a generated session-local identity."""
 
     instructions: str | None = None
-    """Instructions"""
-
     model: str = REQUIRED
-    """Model"""
-
     multi_agent: MultiAgentConfig = REQUIRED
     """The resolved configuration for creating and coordinating subagents."""
 
@@ -37,14 +33,10 @@ class AutomationAgentConfig(BaseModel, kw_only=True):
     """The reasoning configuration used by an agent."""
 
     service_tier: OpenEnum[Literal["auto", "default", "flex", "priority", "fast", "ultrafast"]] = REQUIRED
-    """Service Tier"""
-
     text: AgentText = REQUIRED
     """The text configuration used by an agent."""
 
     tools: list[AutomationAgentConfigToolsItem] = REQUIRED
-    """Tools"""
-
     compaction: AgentsAutomationAgentConfigCompaction | None = None
     experimental: AgentsAutomationAgentConfigExperimental | None = None
 

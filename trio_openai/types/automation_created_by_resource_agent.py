@@ -11,13 +11,6 @@ __all__ = ["AutomationCreatedByResourceAgent"]
 
 
 class AutomationCreatedByResourceAgent(BaseModel, kw_only=True):
-    """AutomationCreatedByResourceAgent"""
-
     session_id: str = REQUIRED
-    """Session Id"""
-
     tool_call_id: str = REQUIRED
-    """Tool Call Id"""
-
     type: Literal["agent"] = REQUIRED
-    """Type"""

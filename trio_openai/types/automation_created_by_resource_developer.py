@@ -11,7 +11,4 @@ __all__ = ["AutomationCreatedByResourceDeveloper"]
 
 
 class AutomationCreatedByResourceDeveloper(BaseModel, kw_only=True):
-    """AutomationCreatedByResourceDeveloper"""
-
     type: Literal["developer"] = REQUIRED
-    """Type"""

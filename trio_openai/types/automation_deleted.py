@@ -11,13 +11,6 @@ __all__ = ["AutomationDeleted"]
 
 
 class AutomationDeleted(BaseModel, kw_only=True):
-    """AutomationDeleted"""
-
     id: str = REQUIRED
-    """Id"""
-
     deleted: bool = REQUIRED
-    """Deleted"""
-
     object: Literal["agent.automation.deleted"] = REQUIRED
-    """Object"""

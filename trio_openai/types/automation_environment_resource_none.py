@@ -11,7 +11,4 @@ __all__ = ["AutomationEnvironmentResourceNone"]
 
 
 class AutomationEnvironmentResourceNone(BaseModel, kw_only=True):
-    """AutomationEnvironmentResourceNone"""
-
     type: Literal["none"] = REQUIRED
-    """Type"""

@@ -40,31 +40,16 @@ class AutomationEnvironmentResourceOpenAIHosted(BaseModel, kw_only=True):
     """Hosted environment selection with confidential setup commands and variables omitted."""
 
     capability_directories: list[str] | None = None
-    """Capability Directories"""
-
     container_size: OpenEnum[Literal["small", "medium", "large"]] | None = None
-    """Container Size"""
-
     desktop: AutomationEnvironmentResourceOpenAIHostedDesktop | None = None
     environment_id: str | None = None
-    """Environment Id"""
-
     environment_template_id: str | None = None
-    """Environment Template Id"""
-
     files: list[AutomationEnvironmentResourceOpenAIHostedFilesItem] | None = None
-    """Files"""
-
     network: AutomationEnvironmentResourceOpenAIHostedNetwork | None = None
     packages: AutomationEnvironmentResourceOpenAIHostedPackages | None = None
     plugins: list[HostedPlugin] | None = None
-    """Plugins"""
-
     skills: list[AutomationEnvironmentResourceOpenAIHostedSkillsItem] | None = None
-    """Skills"""
-
     type: Literal["openai_hosted"] = REQUIRED
-    """Type"""
 
 
 if TYPE_CHECKING:

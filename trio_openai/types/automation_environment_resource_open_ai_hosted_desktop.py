@@ -12,4 +12,3 @@ class AutomationEnvironmentResourceOpenAIHostedDesktop(BaseModel, kw_only=True):
     """Desktop overrides, or null to inherit the template or creation default."""
 
     enabled: bool = REQUIRED
-    """Enabled"""

@@ -14,10 +14,5 @@ class AutomationEnvironmentResourceOpenAIHostedFileHostedTemplateFileResourceInl
     """Metadata for confidential inline file contents."""
 
     path: str = REQUIRED
-    """Path"""
-
     size_bytes: int = REQUIRED
-    """Size Bytes"""
-
     type: Literal["inline"] = REQUIRED
-    """Type"""

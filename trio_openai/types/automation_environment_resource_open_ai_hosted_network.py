@@ -14,7 +14,4 @@ class AutomationEnvironmentResourceOpenAIHostedNetwork(BaseModel, kw_only=True):
     """Network overrides, or null to inherit the template or creation default."""
 
     access: OpenEnum[Literal["enabled", "disabled", "restricted"]] = REQUIRED
-    """Access"""
-
     allowed_domains: list[str] = REQUIRED
-    """Allowed Domains"""

@@ -12,10 +12,5 @@ class AutomationEnvironmentResourceOpenAIHostedPackages(BaseModel, kw_only=True)
     """Package overrides, or null to inherit the template or creation default."""
 
     npm: list[str] = REQUIRED
-    """Npm"""
-
     python: list[str] = REQUIRED
-    """Python"""
-
     system: list[str] = REQUIRED
-    """System"""

@@ -16,10 +16,5 @@ class AutomationEnvironmentResourceOpenAIHostedSkillHostedTemplateSkillResourceI
     """Safe metadata for an inline skill archive."""
 
     description: str = REQUIRED
-    """Description"""
-
     name: str = REQUIRED
-    """Name"""
-
     type: Literal["inline"] = REQUIRED
-    """Type"""

@@ -11,16 +11,7 @@ __all__ = ["AutomationEnvironmentResourceSelfHosted"]
 
 
 class AutomationEnvironmentResourceSelfHosted(BaseModel, kw_only=True):
-    """AutomationEnvironmentResourceSelfHosted"""
-
     capability_directories: list[str] = REQUIRED
-    """Capability Directories"""
-
     environment_id: str | None = None
-    """Environment Id"""
-
     type: Literal["self_hosted"] = REQUIRED
-    """Type"""
-
     workspace_directory: str = REQUIRED
-    """Workspace Directory"""

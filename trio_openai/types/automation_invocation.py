@@ -17,39 +17,21 @@ class AutomationInvocation(BaseModel, kw_only=True):
     """One attempted delivery by an automation."""
 
     id: str = REQUIRED
-    """Id"""
-
     automation_id: str = REQUIRED
-    """Automation Id"""
-
     created_at: int = REQUIRED
-    """Created At"""
-
     error: AutomationsAutomationInvocationError | None = None
     object: Literal["agent.automation.invocation"] = REQUIRED
-    """Object"""
-
     scheduled_at: int | None = None
-    """Scheduled At"""
-
     session_id: str | None = None
-    """Session Id"""
-
     skip_reason: Literal["pending_delivery"] | None = None
-    """Skip Reason"""
-
     source: AutomationInvocationSource = REQUIRED
-    """Source"""
-
     status: OpenEnum[Literal["queued", "completed", "failed", "skipped"]] = REQUIRED
-    """Status"""
 
 
 if TYPE_CHECKING:
     AutomationInvocationSource: TypeAlias = (
         AutomationInvocationSourceResourceManual | AutomationInvocationSourceResourceAutomation
     )
-    """Source"""
 else:
     AutomationInvocationSource = tagged_union(
         "AutomationInvocationSource",

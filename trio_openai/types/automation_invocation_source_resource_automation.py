@@ -16,18 +16,12 @@ __all__ = [
 
 
 class AutomationInvocationSourceResourceAutomation(BaseModel, kw_only=True):
-    """AutomationInvocationSourceResourceAutomation"""
-
     automation: AutomationInvocationSourceResourceAutomationAutomation = REQUIRED
-    """Automation"""
-
     type: Literal["automation"] = REQUIRED
-    """Type"""
 
 
 if TYPE_CHECKING:
     AutomationInvocationSourceResourceAutomationAutomation: TypeAlias = PeriodicAutomation | OneTimeAutomation
-    """Automation"""
 else:
     AutomationInvocationSourceResourceAutomationAutomation = tagged_union(
         "AutomationInvocationSourceResourceAutomationAutomation",

@@ -11,7 +11,4 @@ __all__ = ["AutomationInvocationSourceResourceManual"]
 
 
 class AutomationInvocationSourceResourceManual(BaseModel, kw_only=True):
-    """AutomationInvocationSourceResourceManual"""
-
     type: Literal["manual"] = REQUIRED
-    """Type"""

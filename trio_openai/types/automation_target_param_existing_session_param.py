@@ -11,10 +11,5 @@ class AutomationTargetParamExistingSessionParam(TypedDict, total=False):
     """Deliver instructions to an existing session."""
 
     instructions: Required[str]
-    """Instructions"""
-
     session_id: Required[str]
-    """Session Id"""
-
     type: Required[Literal["existing_session"]]
-    """Type"""

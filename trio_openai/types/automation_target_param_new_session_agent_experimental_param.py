@@ -11,4 +11,3 @@ class AutomationTargetParamNewSessionAgentExperimentalParam(TypedDict, total=Fal
     """Experimental settings to merge by key."""
 
     time_awareness: bool
-    """Time Awareness"""

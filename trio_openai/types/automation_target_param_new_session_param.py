@@ -21,22 +21,11 @@ class AutomationTargetParamNewSessionParam(TypedDict, total=False):
     environment: Required[
         EnvironmentParamNoneParam | EnvironmentParamOpenAIHostedParam | EnvironmentParamSelfHostedParam
     ]
-    """Environment"""
-
     input: Required[Iterable[AgentSessionInputMessageParam]]
-    """Input"""
-
     type: Required[Literal["new_session"]]
-    """Type"""
-
     agent: AutomationTargetParamNewSessionAgentParam
     """Inline agent configuration. Provide exactly one of agent and agent_id."""
 
     agent_id: str
-    """Agent Id"""
-
     metadata: dict[str, str] | None
-    """Metadata"""
-
     vault_ids: Iterable[str] | None
-    """Vault Ids"""

@@ -11,13 +11,6 @@ __all__ = ["AutomationTargetResourceExistingSession"]
 
 
 class AutomationTargetResourceExistingSession(BaseModel, kw_only=True):
-    """AutomationTargetResourceExistingSession"""
-
     instructions: str = REQUIRED
-    """Instructions"""
-
     session_id: str = REQUIRED
-    """Session Id"""
-
     type: Literal["existing_session"] = REQUIRED
-    """Type"""

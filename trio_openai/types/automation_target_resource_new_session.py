@@ -16,26 +16,13 @@ __all__ = ["AutomationTargetResourceNewSession", "AutomationTargetResourceNewSes
 
 
 class AutomationTargetResourceNewSession(BaseModel, kw_only=True):
-    """AutomationTargetResourceNewSession"""
-
     agent: AutomationAgentConfig | None = None
     agent_id: str | None = None
-    """Agent Id"""
-
     environment: AutomationTargetResourceNewSessionEnvironment = REQUIRED
-    """Environment"""
-
     input: list[AutomationTargetResourceNewSessionInput] = REQUIRED
-    """Input"""
-
     metadata: dict[str, str] = REQUIRED
-    """Metadata"""
-
     type: Literal["new_session"] = REQUIRED
-    """Type"""
-
     vault_ids: list[str] = REQUIRED
-    """Vault Ids"""
 
 
 if TYPE_CHECKING:
@@ -44,7 +31,6 @@ if TYPE_CHECKING:
         | AutomationEnvironmentResourceOpenAIHosted
         | AutomationEnvironmentResourceSelfHosted
     )
-    """Environment"""
 else:
     AutomationTargetResourceNewSessionEnvironment = tagged_union(
         "AutomationTargetResourceNewSessionEnvironment",

@@ -16,13 +16,8 @@ class AutomationTargetResourceNewSessionInput(BaseModel, kw_only=True):
     """A user message recorded in a session."""
 
     content: list[AutomationTargetResourceNewSessionInputContentItem] = REQUIRED
-    """Content"""
-
     role: Literal["user"] = REQUIRED
-    """Role"""
-
     type: Literal["message"] = REQUIRED
-    """Type"""
 
 
 if TYPE_CHECKING:

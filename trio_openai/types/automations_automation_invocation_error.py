@@ -12,7 +12,4 @@ class AutomationsAutomationInvocationError(BaseModel, kw_only=True):
     """The permanent delivery failure, or null when no failure occurred."""
 
     code: str = REQUIRED
-    """Code"""
-
     message: str = REQUIRED
-    """Message"""

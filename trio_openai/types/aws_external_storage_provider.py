@@ -11,22 +11,9 @@ __all__ = ["AwsExternalStorageProvider"]
 
 
 class AwsExternalStorageProvider(BaseModel, kw_only=True):
-    """AwsExternalStorageProvider"""
-
     account_id: str = REQUIRED
-    """Account Id"""
-
     bucket: str = REQUIRED
-    """Bucket"""
-
     external_id: str = REQUIRED
-    """External Id"""
-
     region: str = REQUIRED
-    """Region"""
-
     role_arn: str = REQUIRED
-    """Role Arn"""
-
     type: Literal["aws"] = REQUIRED
-    """Type"""

@@ -11,25 +11,10 @@ __all__ = ["AzureExternalStorageProvider"]
 
 
 class AzureExternalStorageProvider(BaseModel, kw_only=True):
-    """AzureExternalStorageProvider"""
-
     account_name: str = REQUIRED
-    """Account Name"""
-
     container: str = REQUIRED
-    """Container"""
-
     region: str = REQUIRED
-    """Region"""
-
     resource_group: str = REQUIRED
-    """Resource Group"""
-
     subscription_id: str = REQUIRED
-    """Subscription Id"""
-
     tenant_id: str = REQUIRED
-    """Tenant Id"""
-
     type: Literal["azure"] = REQUIRED
-    """Type"""

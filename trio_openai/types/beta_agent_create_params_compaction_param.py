@@ -11,4 +11,3 @@ class BetaAgentCreateParamsCompactionParam(TypedDict, total=False):
     """Context compaction settings. Omission or null uses blocking compaction."""
 
     async_: bool | None
-    """Async"""

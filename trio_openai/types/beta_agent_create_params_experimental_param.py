@@ -11,4 +11,3 @@ class BetaAgentCreateParamsExperimentalParam(TypedDict, total=False):
     """Experimental agent settings. All experimental features default to disabled."""
 
     time_awareness: bool
-    """Time Awareness"""

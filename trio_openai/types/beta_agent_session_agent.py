@@ -25,32 +25,20 @@ class BetaAgentSessionAgent(BaseModel, kw_only=True):
     """The agent running in the session."""
 
     id: str = REQUIRED
-    """Id"""
-
     instructions: str | None = None
-    """Instructions"""
-
     model: str = REQUIRED
-    """Model"""
-
     multi_agent: MultiAgentConfig = REQUIRED
     """The resolved configuration for creating and coordinating subagents."""
 
     name: str | None = None
-    """Name"""
-
     reasoning: AgentReasoning = REQUIRED
     """The reasoning configuration used by an agent."""
 
     service_tier: OpenEnum[Literal["auto", "default", "flex", "priority", "fast", "ultrafast"]] = REQUIRED
-    """Service Tier"""
-
     text: AgentText = REQUIRED
     """The text configuration used by an agent."""
 
     tools: list[BetaAgentSessionAgentToolsItem] = REQUIRED
-    """Tools"""
-
     compaction: AgentCompaction | None = None
     experimental: AgentExperimental | None = None
 

@@ -12,10 +12,5 @@ class BetaAgentSessionEnvironmentStateError(BaseModel, kw_only=True):
     """The error reported while preparing the environment, if any."""
 
     code: str = REQUIRED
-    """Code"""
-
     message: str = REQUIRED
-    """Message"""
-
     type: str = REQUIRED
-    """Type"""

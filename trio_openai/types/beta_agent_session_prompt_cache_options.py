@@ -14,4 +14,3 @@ class BetaAgentSessionPromptCacheOptions(BaseModel, kw_only=True):
     """Default prompt cache lifetime for turns in this session, when configured."""
 
     ttl: OpenEnum[Literal["30m", "12h"]] = REQUIRED
-    """Ttl"""

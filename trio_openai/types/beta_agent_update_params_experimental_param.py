@@ -11,4 +11,3 @@ class BetaAgentUpdateParamsExperimentalParam(TypedDict, total=False):
     """Experimental settings to merge by key."""
 
     time_awareness: bool
-    """Time Awareness"""

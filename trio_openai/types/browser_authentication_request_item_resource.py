@@ -17,16 +17,9 @@ class BrowserAuthenticationRequestItemResource(BaseModel, kw_only=True):
     """A credential-free history record of the emitted login request."""
 
     id: str = REQUIRED
-    """Id"""
-
     request: BrowserAuthenticationRequestItemResourceRequest = REQUIRED
     """A registered form awaiting the application's response."""
 
     request_id: str = REQUIRED
-    """Request Id"""
-
     turn_id: str = REQUIRED
-    """Turn Id"""
-
     type: Literal["computer_use_approval_request"] = REQUIRED
-    """Type"""

@@ -20,16 +20,7 @@ class BrowserAuthenticationRequestItemResourceRequest(BaseModel, kw_only=True):
     """A registered form awaiting the application's response."""
 
     credential_origin: str | None = None
-    """Credential Origin"""
-
     fields: list[BrowserAuthenticationRequestItemResourceRequestField] = REQUIRED
-    """Fields"""
-
     options: list[BrowserAuthenticationRequestItemResourceRequestOption] = REQUIRED
-    """Options"""
-
     reason: str | None = None
-    """Reason"""
-
     type: Literal["browser_authentication"] = REQUIRED
-    """Type"""

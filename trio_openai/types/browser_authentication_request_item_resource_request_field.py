@@ -12,13 +12,6 @@ class BrowserAuthenticationRequestItemResourceRequestField(BaseModel, kw_only=Tr
     """A control in a registered browser-login form."""
 
     id: str = REQUIRED
-    """Id"""
-
     label: str = REQUIRED
-    """Label"""
-
     required: bool = REQUIRED
-    """Required"""
-
     type: str = REQUIRED
-    """Type"""

@@ -12,10 +12,5 @@ class BrowserAuthenticationRequestItemResourceRequestOption(BaseModel, kw_only=T
     """A sign-in method and the fields that belong to it."""
 
     id: str = REQUIRED
-    """Id"""
-
     field_ids: list[str] = REQUIRED
-    """Field Ids"""
-
     label: str = REQUIRED
-    """Label"""

@@ -8,13 +8,6 @@ __all__ = ["ChoiceInstructionsPartsInputImageParam"]
 
 
 class ChoiceInstructionsPartsInputImageParam(TypedDict, total=False):
-    """ChoiceInstructionsPartsInputImage"""
-
     image_url: Required[str]
-    """Image Url"""
-
     type: Required[Literal["input_image"]]
-    """Type"""
-
     detail: Literal["low", "high", "auto", "original"] | None
-    """Detail"""

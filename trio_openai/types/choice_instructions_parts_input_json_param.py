@@ -9,10 +9,5 @@ __all__ = ["ChoiceInstructionsPartsInputJSONParam"]
 
 
 class ChoiceInstructionsPartsInputJSONParam(TypedDict, total=False):
-    """ChoiceInstructionsPartsInputJSON"""
-
     data: Required[dict[str, object] | Iterable[dict[str, object]]]
-    """Data"""
-
     type: Required[Literal["input_json"]]
-    """Type"""

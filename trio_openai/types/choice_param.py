@@ -17,11 +17,7 @@ __all__ = ["ChoiceParam"]
 
 
 class ChoiceParam(TypedDict, total=False):
-    """Choice"""
-
     choices: Required[Iterable[DecisionChoiceOptionParam]]
-    """Choices"""
-
     instructions: Required[
         str
         | Iterable[
@@ -30,10 +26,5 @@ class ChoiceParam(TypedDict, total=False):
             | ChoiceInstructionsPartsInputJSONParam
         ]
     ]
-    """Instructions"""
-
     type: Required[Literal["choice"]]
-    """Type"""
-
     name: str
-    """Name"""

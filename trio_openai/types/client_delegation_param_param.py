@@ -11,7 +11,4 @@ class ClientDelegationParam(TypedDict, total=False):
     """Delegate tasks to your application."""
 
     type: Required[Literal["client"]]
-    """Type"""
-
     acknowledgement_delay_ms: int
-    """Acknowledgement Delay Ms"""

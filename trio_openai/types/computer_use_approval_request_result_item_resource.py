@@ -23,19 +23,10 @@ class ComputerUseApprovalRequestResultItemResource(BaseModel, kw_only=True):
     """A credential-free record of an admitted response, not proof of completion."""
 
     id: str = REQUIRED
-    """Id"""
-
     request_id: str = REQUIRED
-    """Request Id"""
-
     response: ComputerUseApprovalRequestResultItemResourceResponse = REQUIRED
-    """Response"""
-
     turn_id: str = REQUIRED
-    """Turn Id"""
-
     type: Literal["computer_use_approval_request_result"] = REQUIRED
-    """Type"""
 
 
 if TYPE_CHECKING:
@@ -43,7 +34,6 @@ if TYPE_CHECKING:
         ComputerUseApprovalRequestResultItemResourceResponseComputerUseApprovalResponseKindResourceBrowserAuthenticationSubmitResource
         | ComputerUseApprovalRequestResultItemResourceResponseComputerUseApprovalResponseKindResourceBrowserAuthenticationCancelResource
     )
-    """Response"""
 else:
     ComputerUseApprovalRequestResultItemResourceResponse = tagged_union(
         "ComputerUseApprovalRequestResultItemResourceResponse",

@@ -15,10 +15,5 @@ __all__ = [
 class ComputerUseApprovalRequestResultItemResourceResponseComputerUseApprovalResponseKindResourceBrowserAuthenticationCancelResource(
     BaseModel, kw_only=True
 ):
-    """ComputerUseApprovalRequestResultItemResourceResponseComputerUseApprovalResponseKindResourceBrowserAuthenticationCancelResource"""
-
     action: Literal["cancel"] = REQUIRED
-    """Action"""
-
     type: Literal["browser_authentication"] = REQUIRED
-    """Type"""

@@ -15,13 +15,6 @@ __all__ = [
 class ComputerUseApprovalRequestResultItemResourceResponseComputerUseApprovalResponseKindResourceBrowserAuthenticationSubmitResource(
     BaseModel, kw_only=True
 ):
-    """ComputerUseApprovalRequestResultItemResourceResponseComputerUseApprovalResponseKindResourceBrowserAuthenticationSubmitResource"""
-
     action: Literal["submit"] = REQUIRED
-    """Action"""
-
     selected_option: str | None = None
-    """Selected Option"""
-
     type: Literal["browser_authentication"] = REQUIRED
-    """Type"""

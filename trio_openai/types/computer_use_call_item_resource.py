@@ -15,17 +15,8 @@ class ComputerUseCallItemResource(BaseModel, kw_only=True):
     """One execution of the platform-provided computer-use capability."""
 
     id: str = REQUIRED
-    """Id"""
-
     output: ComputerUseCallItemResourceOutput | None = None
     status: OpenEnum[Literal["in_progress", "completed", "failed", "incomplete"]] = REQUIRED
-    """Status"""
-
     title: str | None = None
-    """Title"""
-
     turn_id: str = REQUIRED
-    """Turn Id"""
-
     type: Literal["computer_use_call"] = REQUIRED
-    """Type"""

@@ -14,7 +14,4 @@ class ComputerUseCallItemResourceOutput(BaseModel, kw_only=True):
     """The last screenshot emitted by the model."""
 
     image_url: str = REQUIRED
-    """Image Url"""
-
     type: Literal["computer_screenshot"] = REQUIRED
-    """Type"""

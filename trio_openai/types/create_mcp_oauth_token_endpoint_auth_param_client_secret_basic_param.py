@@ -11,7 +11,4 @@ class CreateMcpOauthTokenEndpointAuthParamClientSecretBasicParam(TypedDict, tota
     """Sends the client ID and secret using HTTP Basic authentication."""
 
     client_secret: Required[str]
-    """Client Secret"""
-
     type: Required[Literal["client_secret_basic"]]
-    """Type"""

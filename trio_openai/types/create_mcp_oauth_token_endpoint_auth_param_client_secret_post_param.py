@@ -11,7 +11,4 @@ class CreateMcpOauthTokenEndpointAuthParamClientSecretPostParam(TypedDict, total
     """Sends the client ID and secret in the token request body."""
 
     client_secret: Required[str]
-    """Client Secret"""
-
     type: Required[Literal["client_secret_post"]]
-    """Type"""

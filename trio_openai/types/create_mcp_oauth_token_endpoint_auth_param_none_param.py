@@ -11,4 +11,3 @@ class CreateMcpOauthTokenEndpointAuthParamNoneParam(TypedDict, total=False):
     """Sends the client ID without a client secret."""
 
     type: Required[Literal["none"]]
-    """Type"""

@@ -19,13 +19,6 @@ class CreateVaultCredentialAuthParamEnvironmentVariableParam(TypedDict, total=Fa
     networking: Required[
         VaultCredentialNetworkingParamUnrestrictedParam | VaultCredentialNetworkingParamLimitedParam
     ]
-    """Networking"""
-
     secret_name: Required[str]
-    """Secret Name"""
-
     secret_value: Required[str]
-    """Secret Value"""
-
     type: Required[Literal["environment_variable"]]
-    """Type"""

@@ -16,15 +16,7 @@ class CreateVaultCredentialAuthParamMcpOauthParam(TypedDict, total=False):
     """An OAuth credential for an HTTPS MCP destination."""
 
     access_token: Required[str]
-    """Access Token"""
-
     mcp_server_url: Required[str]
-    """Mcp Server Url"""
-
     type: Required[Literal["mcp_oauth"]]
-    """Type"""
-
     expires_at: str | None
-    """Expires At"""
-
     refresh: CreateVaultCredentialAuthParamMcpOauthRefreshParam | None

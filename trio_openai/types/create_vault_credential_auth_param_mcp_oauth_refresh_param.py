@@ -22,23 +22,12 @@ class CreateVaultCredentialAuthParamMcpOauthRefreshParam(TypedDict, total=False)
     """Optional refresh configuration for an HTTPS OAuth token endpoint."""
 
     client_id: Required[str]
-    """Client Id"""
-
     refresh_token: Required[str]
-    """Refresh Token"""
-
     token_endpoint: Required[str]
-    """Token Endpoint"""
-
     token_endpoint_auth: Required[
         CreateMcpOauthTokenEndpointAuthParamNoneParam
         | CreateMcpOauthTokenEndpointAuthParamClientSecretBasicParam
         | CreateMcpOauthTokenEndpointAuthParamClientSecretPostParam
     ]
-    """Token Endpoint Auth"""
-
     resource: str | None
-    """Resource"""
-
     scope: str | None
-    """Scope"""

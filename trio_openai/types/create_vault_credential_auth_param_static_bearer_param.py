@@ -11,10 +11,5 @@ class CreateVaultCredentialAuthParamStaticBearerParam(TypedDict, total=False):
     """A bearer token for an MCP server, without automatic OAuth refresh."""
 
     token: Required[str]
-    """Token"""
-
     mcp_server_url: Required[str]
-    """Mcp Server Url"""
-
     type: Required[Literal["static_bearer"]]
-    """Type"""

@@ -19,28 +19,13 @@ class Credential(BaseModel, kw_only=True):
     """Metadata for a stored credential. Secret values are never returned."""
 
     id: str = REQUIRED
-    """Id"""
-
     auth: CredentialAuth = REQUIRED
-    """Auth"""
-
     created_at: int = REQUIRED
-    """Created At"""
-
     metadata: dict[str, str] | None = None
-    """Metadata"""
-
     name: str = REQUIRED
-    """Name"""
-
     object: Literal["vault.credential"] = REQUIRED
-    """Object"""
-
     updated_at: int = REQUIRED
-    """Updated At"""
-
     vault_id: str = REQUIRED
-    """Vault Id"""
 
 
 if TYPE_CHECKING:
@@ -49,7 +34,6 @@ if TYPE_CHECKING:
         | VaultCredentialAuthResourceStaticBearer
         | VaultCredentialAuthResourceEnvironmentVariable
     )
-    """Auth"""
 else:
     CredentialAuth = tagged_union(
         "CredentialAuth",

@@ -14,10 +14,5 @@ class CredentialDeleted(BaseModel, kw_only=True):
     """Confirmation that a vault credential was deleted."""
 
     id: str = REQUIRED
-    """Id"""
-
     deleted: bool = REQUIRED
-    """Deleted"""
-
     object: Literal["vault.credential.deleted"] = REQUIRED
-    """Object"""

@@ -8,7 +8,4 @@ __all__ = ["CustomVoiceParam"]
 
 
 class CustomVoiceParam(TypedDict, total=False):
-    """CustomVoiceParam"""
-
     id: Required[str]
-    """Id"""

@@ -12,16 +12,7 @@ __all__ = ["Data"]
 
 
 class Data(BaseModel, kw_only=True):
-    """Data"""
-
     end_time: int = REQUIRED
-    """End Time"""
-
     object: Literal["bucket"] = REQUIRED
-    """Object"""
-
     results: list[DataResult] = REQUIRED
-    """Results"""
-
     start_time: int = REQUIRED
-    """Start Time"""

@@ -15,7 +15,4 @@ class DataChannelConfigParam(TypedDict, total=False):
     """Control which Live events an untrusted WebRTC frontend can send and receive over its data channel. These restrictions do not apply to trusted sideband connections."""
 
     allowed_client_events: Literal["all"] | Iterable[str]
-    """Allowed Client Events"""
-
     allowed_server_events: Literal["all"] | Iterable[ServerEventSelectorParam]
-    """Allowed Server Events"""

@@ -14,76 +14,27 @@ class DataResult(BaseModel, kw_only=True):
     """The aggregated Decisions API usage details of the specific time bucket."""
 
     input_tokens: int = REQUIRED
-    """Input Tokens"""
-
     num_model_requests: int = REQUIRED
-    """Num Model Requests"""
-
     object: Literal["organization.usage.decisions.result"] = REQUIRED
-    """Object"""
-
     output_tokens: int = REQUIRED
-    """Output Tokens"""
-
     api_key_id: str | None = None
-    """Api Key Id"""
-
     api_source: OpenEnum[Literal["agents_api", "unlabeled"]] | None = None
-    """Api Source"""
-
     batch: bool | None = None
-    """Batch"""
-
     input_audio_tokens: int | None = None
-    """Input Audio Tokens"""
-
     input_cache_write_12h_tokens: int | None = None
-    """Input Cache Write 12H Tokens"""
-
     input_cache_write_30m_tokens: int | None = None
-    """Input Cache Write 30M Tokens"""
-
     input_cache_write_tokens: int | None = None
-    """Input Cache Write Tokens"""
-
     input_cached_audio_tokens: int | None = None
-    """Input Cached Audio Tokens"""
-
     input_cached_image_tokens: int | None = None
-    """Input Cached Image Tokens"""
-
     input_cached_text_tokens: int | None = None
-    """Input Cached Text Tokens"""
-
     input_cached_tokens: int | None = None
-    """Input Cached Tokens"""
-
     input_image_tokens: int | None = None
-    """Input Image Tokens"""
-
     input_text_tokens: int | None = None
-    """Input Text Tokens"""
-
     input_uncached_tokens: int | None = None
-    """Input Uncached Tokens"""
-
     model: str | None = None
-    """Model"""
-
     output_audio_tokens: int | None = None
-    """Output Audio Tokens"""
-
     output_image_tokens: int | None = None
-    """Output Image Tokens"""
-
     output_text_tokens: int | None = None
-    """Output Text Tokens"""
-
     project_id: str | None = None
-    """Project Id"""
-
     service_tier: str | None = None
-    """Service Tier"""
-
     user_id: str | None = None
-    """User Id"""

@@ -16,14 +16,8 @@ __all__ = ["Decision", "DecisionAnswersItem"]
 
 
 class Decision(BaseModel, kw_only=True):
-    """Decision"""
-
     answers: list[DecisionAnswersItem] = REQUIRED
-    """Answers"""
-
     model: str = REQUIRED
-    """Model"""
-
     usage: Usage = REQUIRED
     """Token usage for the request."""
 

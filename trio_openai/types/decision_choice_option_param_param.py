@@ -8,10 +8,5 @@ __all__ = ["DecisionChoiceOptionParam"]
 
 
 class DecisionChoiceOptionParam(TypedDict, total=False):
-    """DecisionChoiceOptionParam"""
-
     value: Required[str | bool]
-    """Value"""
-
     description: str
-    """Description"""

@@ -14,12 +14,6 @@ class DecisionInputImageParam(TypedDict, total=False):
     """An image provided as a base64 data URL or a publicly accessible HTTP(S) URL."""
 
     image_url: Required[str]
-    """Image Url"""
-
     type: Required[Literal["input_image"]]
-    """Type"""
-
     detail: Literal["low", "high", "auto", "original"] | None
-    """Detail"""
-
     prompt_cache_breakpoint: DecisionPromptCacheBreakpointParam | None

@@ -12,7 +12,4 @@ class DecisionInputJSONParam(TypedDict, total=False):
     """A JSON object or an array of objects rendered as text."""
 
     data: Required[dict[str, object | None] | Iterable[dict[str, object | None]]]
-    """Data"""
-
     type: Required[Literal["input_json"]]
-    """Type"""

@@ -11,12 +11,6 @@ __all__ = ["DecisionInputTextParam"]
 
 
 class DecisionInputTextParam(TypedDict, total=False):
-    """DecisionInputTextParam"""
-
     text: Required[str]
-    """Text"""
-
     type: Required[Literal["input_text"]]
-    """Type"""
-
     prompt_cache_breakpoint: DecisionPromptCacheBreakpointParam | None

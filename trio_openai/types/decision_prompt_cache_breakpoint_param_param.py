@@ -11,4 +11,3 @@ class DecisionPromptCacheBreakpointParam(TypedDict, total=False):
     """Marks the exact end of a reusable prompt prefix."""
 
     mode: Required[Literal["explicit"]]
-    """Mode"""

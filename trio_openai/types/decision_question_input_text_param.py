@@ -8,10 +8,5 @@ __all__ = ["DecisionQuestionInputTextParam"]
 
 
 class DecisionQuestionInputTextParam(TypedDict, total=False):
-    """DecisionQuestionInputText"""
-
     text: Required[str]
-    """Text"""
-
     type: Required[Literal["input_text"]]
-    """Type"""

@@ -11,13 +11,8 @@ __all__ = ["DecisionTriggerParam"]
 
 
 class DecisionTriggerParam(TypedDict, total=False):
-    """DecisionTriggerParam"""
-
     decisions: Required[DecisionsParam]
     """Questions evaluated using the current transcript and the session's shared Decision items."""
 
     event_type: Required[Literal["session.input_transcript.delta", "session.output_transcript.delta"]]
-    """Event Type"""
-
     type: Required[Literal["decisions"]]
-    """Type"""

@@ -14,10 +14,5 @@ __all__ = ["DecisionsDelegationConfigParam"]
 
 
 class DecisionsDelegationConfigParam(TypedDict, total=False):
-    """DecisionsDelegationConfigParam"""
-
     model: Required[str]
-    """Model"""
-
     questions: Required[Iterable[ChoiceParam | PredicateParam | ScoreParam]]
-    """Questions"""

@@ -17,4 +17,3 @@ class DecisionsParam(TypedDict, total=False):
     """Questions evaluated using the current transcript and the session's shared Decision items."""
 
     questions: Required[Iterable[ChoiceParam | PredicateParam | ScoreParam]]
-    """Questions"""

@@ -11,13 +11,6 @@ __all__ = ["DelegationDecisionsParam"]
 
 
 class DelegationDecisionsParam(TypedDict, total=False):
-    """DelegationDecisions"""
-
     decisions: Required[DecisionsDelegationConfigParam]
-    """DecisionsDelegationConfigParam"""
-
     type: Required[Literal["decisions"]]
-    """Type"""
-
     acknowledgement_delay_ms: int
-    """Acknowledgement Delay Ms"""

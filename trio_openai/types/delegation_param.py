@@ -14,10 +14,6 @@ class DelegationParam(TypedDict, total=False):
     """Update the Responses backend for an existing Live session without changing delegation ownership."""
 
     type: Required[Literal["responses"]]
-    """Type"""
-
     acknowledgement_delay_ms: int
-    """Acknowledgement Delay Ms"""
-
     responses: ResponsesDelegationUpdateConfigParam
     """Updates to the Responses backend of an existing Live session."""

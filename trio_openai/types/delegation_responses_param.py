@@ -17,7 +17,4 @@ class DelegationResponsesParam(TypedDict, total=False):
     """Model, prompt, and tool settings for tasks delegated by the Live session to a Responses backend."""
 
     type: Required[Literal["responses"]]
-    """Type"""
-
     acknowledgement_delay_ms: int
-    """Acknowledgement Delay Ms"""

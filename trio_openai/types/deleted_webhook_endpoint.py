@@ -11,13 +11,6 @@ __all__ = ["DeletedWebhookEndpoint"]
 
 
 class DeletedWebhookEndpoint(BaseModel, kw_only=True):
-    """DeletedWebhookEndpoint"""
-
     id: str = REQUIRED
-    """Id"""
-
     deleted: bool = REQUIRED
-    """Deleted"""
-
     object: Literal["webhook_endpoint.deleted"] = REQUIRED
-    """Object"""

@@ -12,4 +12,3 @@ class Desktop(BaseModel, kw_only=True):
     """Desktop configuration for each OpenAI-hosted environment."""
 
     enabled: bool = REQUIRED
-    """Enabled"""

@@ -15,16 +15,7 @@ class DeveloperParam(TypedDict, total=False):
     """A developer message included in the initial text history of a Live session."""
 
     content: Required[Iterable[DeveloperContentParam]]
-    """Content"""
-
     role: Required[Literal["developer"]]
-    """Role"""
-
     id: str | None
-    """Id"""
-
     status: Literal["incomplete", "completed"] | None
-    """Status"""
-
     type: Literal["message"]
-    """Type"""

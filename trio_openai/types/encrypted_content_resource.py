@@ -14,7 +14,4 @@ class EncryptedContentResource(BaseModel, kw_only=True):
     """Encrypted content exchanged between agents."""
 
     encrypted_content: str = REQUIRED
-    """Encrypted Content"""
-
     type: Literal["encrypted_content"] = REQUIRED
-    """Type"""

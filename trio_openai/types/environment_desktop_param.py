@@ -11,4 +11,3 @@ class EnvironmentDesktopParam(TypedDict, total=False):
     """Desktop provisioning."""
 
     enabled: Required[bool]
-    """Enabled"""

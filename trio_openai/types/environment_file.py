@@ -14,13 +14,6 @@ class EnvironmentFile(BaseModel, kw_only=True):
     """A live file in an execution environment."""
 
     environment_id: str = REQUIRED
-    """Environment Id"""
-
     object: Literal["agent.environment.file"] = REQUIRED
-    """Object"""
-
     path: str = REQUIRED
-    """Path"""
-
     size_bytes: int = REQUIRED
-    """Size Bytes"""

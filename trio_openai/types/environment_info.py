@@ -19,27 +19,14 @@ class EnvironmentInfo(BaseModel, kw_only=True):
     """Safe metadata for a first-class execution environment."""
 
     id: str = REQUIRED
-    """Id"""
-
     files: list[EnvironmentInfoFilesItem] = REQUIRED
-    """Files"""
-
     object: Literal["agent.environment"] = REQUIRED
-    """Object"""
-
     plugins: list[HostedPlugin] = REQUIRED
-    """Plugins"""
-
     skills: list[EnvironmentInfoSkillsItem] = REQUIRED
-    """Skills"""
-
     status: OpenEnum[
         Literal["pending", "ready", "connected", "disconnected", "suspended", "expired", "failed"]
     ] = REQUIRED
-    """Status"""
-
     type: OpenEnum[Literal["openai_hosted", "self_hosted"]] = REQUIRED
-    """Type"""
 
 
 if TYPE_CHECKING:

@@ -12,10 +12,5 @@ class EnvironmentPackagesParam(TypedDict, total=False):
     """Packages to install in the environment. Defaults to empty package lists."""
 
     npm: Iterable[str] | None
-    """Npm"""
-
     python: Iterable[str] | None
-    """Python"""
-
     system: Iterable[str] | None
-    """System"""

@@ -23,28 +23,13 @@ class EnvironmentParam(TypedDict, total=False):
     """The required hosting type and its configuration."""
 
     type: Required[Literal["openai_hosted"]]
-    """Type"""
-
     capability_directories: Iterable[str] | None
-    """Capability Directories"""
-
     desktop: EnvironmentDesktopParam | None
     env: dict[str, str] | None
-    """Env"""
-
     environment_template_id: str
-    """Environment Template Id"""
-
     files: Iterable[HostedEnvironmentFileParamFileIDParam | HostedEnvironmentFileParamInlineParam] | None
-    """Files"""
-
     network: EnvironmentNetworkParam | None
     packages: EnvironmentPackagesParam | None
     plugins: Iterable[HostedPluginParam] | None
-    """Plugins"""
-
     setup_commands: Iterable[SetupCommandParam] | None
-    """Setup Commands"""
-
     skills: Iterable[HostedSkillParamSkillReferenceParam | HostedSkillParamInlineParam] | None
-    """Skills"""

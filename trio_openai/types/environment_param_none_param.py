@@ -11,4 +11,3 @@ class EnvironmentParamNoneParam(TypedDict, total=False):
     """Runs the agent without an execution environment."""
 
     type: Required[Literal["none"]]
-    """Type"""

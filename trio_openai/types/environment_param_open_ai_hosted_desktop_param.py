@@ -11,4 +11,3 @@ class EnvironmentParamOpenAIHostedDesktopParam(TypedDict, total=False):
     """Desktop provisioning."""
 
     enabled: Required[bool]
-    """Enabled"""

@@ -12,10 +12,5 @@ class EnvironmentParamOpenAIHostedNetworkParam(TypedDict, total=False):
     """Network access policy for the environment."""
 
     access: Required[Literal["enabled", "disabled", "restricted"]]
-    """Access"""
-
     allowed_domains: Iterable[str] | None
-    """Allowed Domains"""
-
     blocked_domains: Iterable[str] | None
-    """Blocked Domains"""

@@ -23,34 +23,15 @@ class EnvironmentParamOpenAIHostedParam(TypedDict, total=False):
     """An existing OpenAI-hosted environment or new inline/template-based hosted configuration."""
 
     type: Required[Literal["openai_hosted"]]
-    """Type"""
-
     capability_directories: Iterable[str] | None
-    """Capability Directories"""
-
     container_size: Literal["small", "medium", "large"]
-    """Container Size"""
-
     desktop: EnvironmentParamOpenAIHostedDesktopParam | None
     env: dict[str, str] | None
-    """Env"""
-
     environment_id: str
-    """Environment Id"""
-
     environment_template_id: str
-    """Environment Template Id"""
-
     files: Iterable[HostedEnvironmentFileParamFileIDParam | HostedEnvironmentFileParamInlineParam] | None
-    """Files"""
-
     network: EnvironmentParamOpenAIHostedNetworkParam | None
     packages: EnvironmentParamOpenAIHostedPackagesParam | None
     plugins: Iterable[HostedPluginParam] | None
-    """Plugins"""
-
     setup_commands: Iterable[SetupCommandParam] | None
-    """Setup Commands"""
-
     skills: Iterable[HostedSkillParamSkillReferenceParam | HostedSkillParamInlineParam] | None
-    """Skills"""

@@ -12,10 +12,5 @@ class EnvironmentParamSelfHostedParam(TypedDict, total=False):
     """An application-hosted environment configured inline."""
 
     type: Required[Literal["self_hosted"]]
-    """Type"""
-
     workspace_directory: Required[str]
-    """Workspace Directory"""
-
     capability_directories: Iterable[str] | None
-    """Capability Directories"""

@@ -14,4 +14,3 @@ class EnvironmentResourceNone(BaseModel, kw_only=True):
     """The session talks to CCA without selecting or provisioning an execution environment."""
 
     type: Literal["none"] = REQUIRED
-    """Type"""

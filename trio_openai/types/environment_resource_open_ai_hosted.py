@@ -26,14 +26,8 @@ class EnvironmentResourceOpenAIHosted(BaseModel, kw_only=True):
     """An environment hosted by OpenAI."""
 
     id: str = REQUIRED
-    """Id"""
-
     capability_directories: list[str] = REQUIRED
-    """Capability Directories"""
-
     files: list[EnvironmentResourceOpenAIHostedFilesItem] = REQUIRED
-    """Files"""
-
     network: EnvironmentResourceOpenAIHostedNetwork = REQUIRED
     """The effective network access policy for the environment."""
 
@@ -41,17 +35,9 @@ class EnvironmentResourceOpenAIHosted(BaseModel, kw_only=True):
     """Packages installed in the environment."""
 
     plugins: list[HostedPlugin] = REQUIRED
-    """Plugins"""
-
     skills: list[EnvironmentResourceOpenAIHostedSkillsItem] = REQUIRED
-    """Skills"""
-
     type: Literal["openai_hosted"] = REQUIRED
-    """Type"""
-
     container_size: OpenEnum[Literal["small", "medium", "large"]] | None = None
-    """Container Size"""
-
     desktop: EnvironmentResourceOpenAIHostedDesktop | None = None
 
 

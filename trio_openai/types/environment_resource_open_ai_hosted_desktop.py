@@ -12,4 +12,3 @@ class EnvironmentResourceOpenAIHostedDesktop(BaseModel, kw_only=True):
     """The effective desktop configuration."""
 
     enabled: bool = REQUIRED
-    """Enabled"""

@@ -14,7 +14,4 @@ class EnvironmentResourceOpenAIHostedNetwork(BaseModel, kw_only=True):
     """The effective network access policy for the environment."""
 
     access: OpenEnum[Literal["enabled", "disabled", "restricted"]] = REQUIRED
-    """Access"""
-
     allowed_domains: list[str] = REQUIRED
-    """Allowed Domains"""

@@ -12,10 +12,5 @@ class EnvironmentResourceOpenAIHostedPackages(BaseModel, kw_only=True):
     """Packages installed in the environment."""
 
     npm: list[str] = REQUIRED
-    """Npm"""
-
     python: list[str] = REQUIRED
-    """Python"""
-
     system: list[str] = REQUIRED
-    """System"""

@@ -14,16 +14,7 @@ class EnvironmentResourceSelfHosted(BaseModel, kw_only=True):
     """An environment hosted by the application."""
 
     id: str = REQUIRED
-    """Id"""
-
     capability_directories: list[str] = REQUIRED
-    """Capability Directories"""
-
     remote_url: str = REQUIRED
-    """Remote Url"""
-
     type: Literal["self_hosted"] = REQUIRED
-    """Type"""
-
     workspace_directory: str = REQUIRED
-    """Workspace Directory"""

@@ -24,38 +24,20 @@ class EnvironmentTemplate(BaseModel, kw_only=True):
     """Reusable configuration that provisions a fresh OpenAI-hosted environment for each session."""
 
     id: str = REQUIRED
-    """Id"""
-
     capability_directories: list[str] = REQUIRED
-    """Capability Directories"""
-
     created_at: int = REQUIRED
-    """Created At"""
-
     files: list[EnvironmentTemplateFilesItem] = REQUIRED
-    """Files"""
-
     name: str | None = None
-    """Name"""
-
     network: Network = REQUIRED
     """Runtime network access for each OpenAI-hosted environment."""
 
     object: Literal["agent.environment.template"] = REQUIRED
-    """Object"""
-
     packages: Packages = REQUIRED
     """Packages installed in each fresh OpenAI-hosted environment."""
 
     plugins: list[HostedPlugin] = REQUIRED
-    """Plugins"""
-
     skills: list[EnvironmentTemplateSkillsItem] = REQUIRED
-    """Skills"""
-
     updated_at: int = REQUIRED
-    """Updated At"""
-
     desktop: Desktop | None = None
 
 

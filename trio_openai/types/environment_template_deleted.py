@@ -14,10 +14,5 @@ class EnvironmentTemplateDeleted(BaseModel, kw_only=True):
     """A deleted reusable environment template."""
 
     id: str = REQUIRED
-    """Id"""
-
     deleted: bool = REQUIRED
-    """Deleted"""
-
     object: Literal["agent.environment.template.deleted"] = REQUIRED
-    """Object"""

@@ -11,4 +11,3 @@ class EnvironmentsTemplateCreateParamsDesktopParam(TypedDict, total=False):
     """Desktop provisioning."""
 
     enabled: Required[bool]
-    """Enabled"""

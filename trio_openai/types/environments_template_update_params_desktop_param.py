@@ -11,4 +11,3 @@ class EnvironmentsTemplateUpdateParamsDesktopParam(TypedDict, total=False):
     """Replacement desktop configuration, or null to disable the desktop."""
 
     enabled: Required[bool]
-    """Enabled"""

@@ -12,10 +12,5 @@ class EnvironmentsTemplateUpdateParamsNetworkParam(TypedDict, total=False):
     """Network access available after setup completes."""
 
     access: Required[Literal["enabled", "disabled", "restricted"]]
-    """Access"""
-
     allowed_domains: Iterable[str] | None
-    """Allowed Domains"""
-
     blocked_domains: Iterable[str] | None
-    """Blocked Domains"""

@@ -12,10 +12,5 @@ class EnvironmentsTemplateUpdateParamsPackagesParam(TypedDict, total=False):
     """Packages installed before the runtime network policy applies."""
 
     npm: Iterable[str] | None
-    """Npm"""
-
     python: Iterable[str] | None
-    """Python"""
-
     system: Iterable[str] | None
-    """System"""

@@ -11,88 +11,31 @@ __all__ = ["ExternalKey"]
 
 
 class ExternalKey(BaseModel, kw_only=True):
-    """ExternalKey"""
-
     id: str = REQUIRED
-    """Id"""
-
     api_project_ids: list[str] = REQUIRED
-    """Api Project Ids"""
-
     created_at: int = REQUIRED
-    """Created At"""
-
     name: str = REQUIRED
-    """Name"""
-
     object: str = REQUIRED
-    """Object"""
-
     type: str = REQUIRED
-    """Type"""
-
     workspace_id: str = REQUIRED
-    """Workspace Id"""
-
     audience: str | None = None
-    """Audience"""
-
     external_id: str | None = None
-    """External Id"""
-
     key_name: str | None = None
-    """Key Name"""
-
     key_ocid: str | None = None
-    """Key Ocid"""
-
     key_version: str | None = None
-    """Key Version"""
-
     key_version_ocid: str | None = None
-    """Key Version Ocid"""
-
     kms_arn: str | None = None
-    """Kms Arn"""
-
     kms_key_location: str | None = None
-    """Kms Key Location"""
-
     kms_key_name: str | None = None
-    """Kms Key Name"""
-
     kms_key_ring_name: str | None = None
-    """Kms Key Ring Name"""
-
     kms_key_version: str | None = None
-    """Kms Key Version"""
-
     kms_project_id: str | None = None
-    """Kms Project Id"""
-
     purpose: OpenEnum[Literal["ekm", "psp_decryption"]] | None = None
-    """Purpose"""
-
     region: str | None = None
-    """Region"""
-
     role_arn: str | None = None
-    """Role Arn"""
-
     tenant_id: str | None = None
-    """Tenant Id"""
-
     vault_ocid: str | None = None
-    """Vault Ocid"""
-
     vault_uri: str | None = None
-    """Vault Uri"""
-
     workload_identity_pool_id: str | None = None
-    """Workload Identity Pool Id"""
-
     workload_identity_project_number: str | None = None
-    """Workload Identity Project Number"""
-
     workload_identity_provider_id: str | None = None
-    """Workload Identity Provider Id"""

@@ -9,7 +9,4 @@ __all__ = ["ExternalKeyValidateResponse"]
 
 
 class ExternalKeyValidateResponse(BaseModel, kw_only=True):
-    """ExternalKeyValidateResponse"""
-
     status: str = REQUIRED
-    """Status"""

@@ -15,28 +15,13 @@ __all__ = ["ExternalStorageConfiguration", "ExternalStorageConfigurationProvider
 
 
 class ExternalStorageConfiguration(BaseModel, kw_only=True):
-    """ExternalStorageConfiguration"""
-
     id: str = REQUIRED
-    """Id"""
-
     created_at: int = REQUIRED
-    """Created At"""
-
     geography: str = REQUIRED
-    """Geography"""
-
     object: Literal["organization.external_storage"] = REQUIRED
-    """Object"""
-
     project_id: str = REQUIRED
-    """Project Id"""
-
     provider: ExternalStorageConfigurationProvider = REQUIRED
-    """Provider"""
-
     status: OpenEnum[Literal["pending", "validated", "degraded", "unhealthy"]] = REQUIRED
-    """Status"""
 
 
 if TYPE_CHECKING:
@@ -46,7 +31,6 @@ if TYPE_CHECKING:
         | GcpExternalStorageProvider
         | OciExternalStorageProvider
     )
-    """Provider"""
 else:
     ExternalStorageConfigurationProvider = tagged_union(
         "ExternalStorageConfigurationProvider",

@@ -11,13 +11,6 @@ __all__ = ["ExternalStorageDeleted"]
 
 
 class ExternalStorageDeleted(BaseModel, kw_only=True):
-    """ExternalStorageDeleted"""
-
     id: str = REQUIRED
-    """Id"""
-
     deleted: bool = REQUIRED
-    """Deleted"""
-
     object: Literal["organization.external_storage.deleted"] = REQUIRED
-    """Object"""

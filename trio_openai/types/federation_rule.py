@@ -13,48 +13,22 @@ __all__ = ["FederationRule", "FederationRulePermissions"]
 
 
 class FederationRule(BaseModel, kw_only=True):
-    """FederationRule"""
-
     id: str = REQUIRED
-    """Id"""
-
     attribute_matchers: dict[str, str | bool | int | float] = REQUIRED
-    """Attribute Matchers"""
-
     created_at: int = REQUIRED
-    """Created At"""
-
     description: str | None = None
-    """Description"""
-
     enabled: bool = REQUIRED
-    """Enabled"""
-
     name: str | None = None
-    """Name"""
-
     object: Literal["organization.workload_identity_federation_rule"] = REQUIRED
-    """Object"""
-
     permissions: FederationRulePermissions = REQUIRED
-    """Permissions"""
-
     project_id: str = REQUIRED
-    """Project Id"""
-
     service_account_id: str = REQUIRED
-    """Service Account Id"""
-
     updated_at: int = REQUIRED
-    """Updated At"""
-
     workload_identity_provider_id: str = REQUIRED
-    """Workload Identity Provider Id"""
 
 
 if TYPE_CHECKING:
     FederationRulePermissions: TypeAlias = PermissionsServiceAccountDefault | PermissionsRestricted
-    """Permissions"""
 else:
     FederationRulePermissions = tagged_union(
         "FederationRulePermissions",

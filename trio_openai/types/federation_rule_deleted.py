@@ -11,13 +11,6 @@ __all__ = ["FederationRuleDeleted"]
 
 
 class FederationRuleDeleted(BaseModel, kw_only=True):
-    """FederationRuleDeleted"""
-
     id: str = REQUIRED
-    """Id"""
-
     deleted: bool = REQUIRED
-    """Deleted"""
-
     object: Literal["organization.workload_identity_federation_rule.deleted"] = REQUIRED
-    """Object"""

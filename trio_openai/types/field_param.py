@@ -11,7 +11,4 @@ class FieldParam(TypedDict, total=False):
     """One user-entered value, including non-password fields such as an email address."""
 
     field_id: Required[str]
-    """Field Id"""
-
     value: Required[str]
-    """Value"""

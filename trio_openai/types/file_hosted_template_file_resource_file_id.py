@@ -14,10 +14,5 @@ class FileHostedTemplateFileResourceFileID(BaseModel, kw_only=True):
     """A project-scoped Files API reference resolved separately for each session."""
 
     file_id: str = REQUIRED
-    """File Id"""
-
     path: str = REQUIRED
-    """Path"""
-
     type: Literal["file_id"] = REQUIRED
-    """Type"""

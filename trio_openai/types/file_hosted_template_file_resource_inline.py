@@ -14,10 +14,5 @@ class FileHostedTemplateFileResourceInline(BaseModel, kw_only=True):
     """Metadata for confidential inline file contents."""
 
     path: str = REQUIRED
-    """Path"""
-
     size_bytes: int = REQUIRED
-    """Size Bytes"""
-
     type: Literal["inline"] = REQUIRED
-    """Type"""

@@ -16,25 +16,12 @@ class FunctionCallOutputItemResource(BaseModel, kw_only=True):
     """The result supplied for a function call."""
 
     id: str = REQUIRED
-    """Id"""
-
     call_id: str = REQUIRED
-    """Call Id"""
-
     error: str | None = None
-    """Error"""
-
     output: str | list[FunctionCallOutputItemResourceOutputVariant2Item] | None = None
-    """Output"""
-
     status: OpenEnum[Literal["in_progress", "completed", "failed", "incomplete"]] = REQUIRED
-    """Status"""
-
     turn_id: str = REQUIRED
-    """Turn Id"""
-
     type: Literal["function_call_output"] = REQUIRED
-    """Type"""
 
 
 if TYPE_CHECKING:

@@ -11,25 +11,10 @@ __all__ = ["GcpExternalStorageProvider"]
 
 
 class GcpExternalStorageProvider(BaseModel, kw_only=True):
-    """GcpExternalStorageProvider"""
-
     audience: str = REQUIRED
-    """Audience"""
-
     bucket: str = REQUIRED
-    """Bucket"""
-
     region: str = REQUIRED
-    """Region"""
-
     type: Literal["gcp"] = REQUIRED
-    """Type"""
-
     workload_identity_pool_id: str = REQUIRED
-    """Workload Identity Pool Id"""
-
     workload_identity_project_number: str = REQUIRED
-    """Workload Identity Project Number"""
-
     workload_identity_provider_id: str = REQUIRED
-    """Workload Identity Provider Id"""

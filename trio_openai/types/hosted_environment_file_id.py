@@ -14,16 +14,7 @@ class HostedEnvironmentFileID(BaseModel, kw_only=True):
     """A file copied from the OpenAI Files API."""
 
     id: str = REQUIRED
-    """Id"""
-
     file_id: str = REQUIRED
-    """File Id"""
-
     path: str = REQUIRED
-    """Path"""
-
     size_bytes: int = REQUIRED
-    """Size Bytes"""
-
     type: Literal["file_id"] = REQUIRED
-    """Type"""

@@ -11,10 +11,5 @@ class HostedEnvironmentFileParamFileIDParam(TypedDict, total=False):
     """A file previously uploaded through the OpenAI Files API."""
 
     file_id: Required[str]
-    """File Id"""
-
     path: Required[str]
-    """Path"""
-
     type: Required[Literal["file_id"]]
-    """Type"""

@@ -11,10 +11,5 @@ class HostedEnvironmentFileParamInlineParam(TypedDict, total=False):
     """A file supplied directly as standard-base64 data."""
 
     data: Required[str]
-    """Data"""
-
     path: Required[str]
-    """Path"""
-
     type: Required[Literal["inline"]]
-    """Type"""

@@ -14,13 +14,6 @@ class HostedEnvironmentFileResourceInline(BaseModel, kw_only=True):
     """A file supplied inline when the session was created."""
 
     id: str = REQUIRED
-    """Id"""
-
     path: str = REQUIRED
-    """Path"""
-
     size_bytes: int = REQUIRED
-    """Size Bytes"""
-
     type: Literal["inline"] = REQUIRED
-    """Type"""

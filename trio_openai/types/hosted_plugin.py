@@ -14,10 +14,5 @@ class HostedPlugin(BaseModel, kw_only=True):
     """A plugin installed from an inline ZIP archive."""
 
     description: str = REQUIRED
-    """Description"""
-
     name: str = REQUIRED
-    """Name"""
-
     type: Literal["inline"] = REQUIRED
-    """Type"""

@@ -14,13 +14,8 @@ class HostedPluginParam(TypedDict, total=False):
     """Supplies a plugin ZIP directly in the session request."""
 
     description: Required[str]
-    """Description"""
-
     name: Required[str]
-    """Name"""
-
     source: Required[InlineCapabilitySourceParam]
     """Provides ZIP bytes encoded with standard base64."""
 
     type: Required[Literal["inline"]]
-    """Type"""

@@ -14,13 +14,8 @@ class HostedSkillParamInlineParam(TypedDict, total=False):
     """Supplies a skill ZIP directly in the session request."""
 
     description: Required[str]
-    """Description"""
-
     name: Required[str]
-    """Name"""
-
     source: Required[InlineCapabilitySourceParam]
     """Provides ZIP bytes encoded with standard base64."""
 
     type: Required[Literal["inline"]]
-    """Type"""

@@ -11,10 +11,5 @@ class HostedSkillParamSkillReferenceParam(TypedDict, total=False):
     """References a skill uploaded through the Skills API."""
 
     skill_id: Required[str]
-    """Skill Id"""
-
     type: Required[Literal["skill_reference"]]
-    """Type"""
-
     version: str | None
-    """Version"""

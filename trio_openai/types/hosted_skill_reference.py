@@ -14,16 +14,7 @@ class HostedSkillReference(BaseModel, kw_only=True):
     """A skill installed from the Skills API."""
 
     description: str = REQUIRED
-    """Description"""
-
     name: str = REQUIRED
-    """Name"""
-
     skill_id: str = REQUIRED
-    """Skill Id"""
-
     type: Literal["skill_reference"] = REQUIRED
-    """Type"""
-
     version: str = REQUIRED
-    """Version"""

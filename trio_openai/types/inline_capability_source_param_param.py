@@ -11,10 +11,5 @@ class InlineCapabilitySourceParam(TypedDict, total=False):
     """Provides ZIP bytes encoded with standard base64."""
 
     data: Required[str]
-    """Data"""
-
     media_type: Required[Literal["application/zip"]]
-    """Media Type"""
-
     type: Required[Literal["base64"]]
-    """Type"""

@@ -11,7 +11,4 @@ class InputContentParamInputImageParam(TypedDict, total=False):
     """Image input to the model."""
 
     image_url: Required[str]
-    """Image Url"""
-
     type: Required[Literal["input_image"]]
-    """Type"""

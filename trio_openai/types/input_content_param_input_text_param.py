@@ -11,7 +11,4 @@ class InputContentParamInputTextParam(TypedDict, total=False):
     """Text input to the model."""
 
     text: Required[str]
-    """Text"""
-
     type: Required[Literal["input_text"]]
-    """Type"""

@@ -14,7 +14,4 @@ class InputContentResourceInputImage(BaseModel, kw_only=True):
     """Image input recorded in a session item."""
 
     image_url: str = REQUIRED
-    """Image Url"""
-
     type: Literal["input_image"] = REQUIRED
-    """Type"""

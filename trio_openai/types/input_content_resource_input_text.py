@@ -14,7 +14,4 @@ class InputContentResourceInputText(BaseModel, kw_only=True):
     """Text input recorded in a session item."""
 
     text: str = REQUIRED
-    """Text"""
-
     type: Literal["input_text"] = REQUIRED
-    """Type"""

@@ -12,10 +12,5 @@ __all__ = [
 class InputDecisionInputAssistantMessageContentDecisionInputAssistantContentPartDecisionInputOutputTextParam(
     TypedDict, total=False
 ):
-    """InputDecisionInputAssistantMessageContentDecisionInputAssistantContentPartDecisionInputOutputText"""
-
     text: Required[str]
-    """Text"""
-
     type: Required[Literal["output_text"]]
-    """Type"""

@@ -12,10 +12,5 @@ __all__ = [
 class InputDecisionInputAssistantMessageContentDecisionInputAssistantContentPartDecisionInputRefusalParam(
     TypedDict, total=False
 ):
-    """InputDecisionInputAssistantMessageContentDecisionInputAssistantContentPartDecisionInputRefusal"""
-
     refusal: Required[str]
-    """Refusal"""
-
     type: Required[Literal["refusal"]]
-    """Type"""

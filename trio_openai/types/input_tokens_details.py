@@ -12,4 +12,3 @@ class InputTokensDetails(BaseModel, kw_only=True):
     """A breakdown of the agent's input token usage."""
 
     cached_tokens: int = REQUIRED
-    """Cached Tokens"""

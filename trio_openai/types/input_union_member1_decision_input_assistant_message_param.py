@@ -26,13 +26,6 @@ class InputUnionMember1DecisionInputAssistantMessageParam(TypedDict, total=False
             | InputDecisionInputAssistantMessageContentDecisionInputAssistantContentPartDecisionInputRefusalParam
         ]
     ]
-    """Content"""
-
     role: Required[Literal["assistant"]]
-    """Role"""
-
     phase: Literal["commentary", "final_answer"] | None
-    """Phase"""
-
     type: Literal["message"]
-    """Type"""

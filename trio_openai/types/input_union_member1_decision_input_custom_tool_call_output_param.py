@@ -13,19 +13,8 @@ __all__ = ["InputUnionMember1DecisionInputCustomToolCallOutputParam"]
 
 
 class InputUnionMember1DecisionInputCustomToolCallOutputParam(TypedDict, total=False):
-    """InputUnionMember1DecisionInputCustomToolCallOutput"""
-
     call_id: Required[str]
-    """Call Id"""
-
     output: Required[str | Iterable[DecisionInputTextParam | DecisionInputImageParam]]
-    """Output"""
-
     type: Required[Literal["custom_tool_call_output"]]
-    """Type"""
-
     id: str | None
-    """Id"""
-
     status: Literal["in_progress", "completed", "incomplete"] | None
-    """Status"""

@@ -8,25 +8,10 @@ __all__ = ["InputUnionMember1DecisionInputCustomToolCallParam"]
 
 
 class InputUnionMember1DecisionInputCustomToolCallParam(TypedDict, total=False):
-    """InputUnionMember1DecisionInputCustomToolCall"""
-
     call_id: Required[str]
-    """Call Id"""
-
     input: Required[str]
-    """Input"""
-
     name: Required[str]
-    """Name"""
-
     type: Required[Literal["custom_tool_call"]]
-    """Type"""
-
     id: str | None
-    """Id"""
-
     namespace: str | None
-    """Namespace"""
-
     status: Literal["in_progress", "completed", "incomplete"] | None
-    """Status"""

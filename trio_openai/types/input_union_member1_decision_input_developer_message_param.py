@@ -15,10 +15,5 @@ class InputUnionMember1DecisionInputDeveloperMessageParam(TypedDict, total=False
     """A developer message containing input text."""
 
     content: Required[str | Iterable[DecisionInputTextParam]]
-    """Content"""
-
     role: Required[Literal["developer"]]
-    """Role"""
-
     type: Literal["message"]
-    """Type"""

@@ -13,19 +13,8 @@ __all__ = ["InputUnionMember1DecisionInputFunctionCallOutputParam"]
 
 
 class InputUnionMember1DecisionInputFunctionCallOutputParam(TypedDict, total=False):
-    """InputUnionMember1DecisionInputFunctionCallOutput"""
-
     call_id: Required[str]
-    """Call Id"""
-
     output: Required[str | Iterable[DecisionInputTextParam | DecisionInputImageParam]]
-    """Output"""
-
     type: Required[Literal["function_call_output"]]
-    """Type"""
-
     id: str | None
-    """Id"""
-
     status: Literal["in_progress", "completed", "incomplete"] | None
-    """Status"""

@@ -8,25 +8,10 @@ __all__ = ["InputUnionMember1DecisionInputFunctionCallParam"]
 
 
 class InputUnionMember1DecisionInputFunctionCallParam(TypedDict, total=False):
-    """InputUnionMember1DecisionInputFunctionCall"""
-
     arguments: Required[str]
-    """Arguments"""
-
     call_id: Required[str]
-    """Call Id"""
-
     name: Required[str]
-    """Name"""
-
     type: Required[Literal["function_call"]]
-    """Type"""
-
     id: str | None
-    """Id"""
-
     namespace: str | None
-    """Namespace"""
-
     status: Literal["in_progress", "completed", "incomplete"] | None
-    """Status"""

@@ -15,10 +15,5 @@ class InputUnionMember1DecisionInputSystemMessageParam(TypedDict, total=False):
     """A system message containing input text."""
 
     content: Required[str | Iterable[DecisionInputTextParam]]
-    """Content"""
-
     role: Required[Literal["system"]]
-    """Role"""
-
     type: Literal["message"]
-    """Type"""

@@ -19,10 +19,5 @@ class InputUnionMember1DecisionInputUserMessageParam(TypedDict, total=False):
     content: Required[
         str | Iterable[DecisionInputTextParam | DecisionInputImageParam | DecisionInputJSONParam]
     ]
-    """Content"""
-
     role: Required[Literal["user"]]
-    """Role"""
-
     type: Literal["message"]
-    """Type"""

@@ -8,10 +8,5 @@ __all__ = ["LiveDecisionInputTextParamDecisionInputTextParam"]
 
 
 class LiveDecisionInputTextParamDecisionInputTextParam(TypedDict, total=False):
-    """DecisionInputTextParam"""
-
     text: Required[str]
-    """Text"""
-
     type: Required[Literal["input_text"]]
-    """Type"""

@@ -14,7 +14,4 @@ class LiveLiveCreateResponseTransport(BaseModel, kw_only=True):
     """WebRTC transport with the SDP answer."""
 
     sdp: str = REQUIRED
-    """Sdp"""
-
     type: Literal["webrtc"] = REQUIRED
-    """Type"""

@@ -22,30 +22,15 @@ class LiveSessionAcceptParamsSessionParam(TypedDict, total=False):
     """Model and startup configuration for the Live session that answers the incoming SIP call."""
 
     model: Required[str | Literal["gpt-live-1", "gpt-live-1.1"]]
-    """Model"""
-
     type: Required[Literal["live"]]
-    """Type"""
-
     audio: SessionAudioParam
     """Startup audio output configuration."""
 
     delegation: (
         ClientDelegationParam | SessionDelegationResponsesParam | SessionDelegationDecisionsParam | None
     )
-    """Delegation"""
-
     input: Iterable[DeveloperParam | OfficialUserParam | AssistantParam]
-    """Input"""
-
     instructions: str | None
-    """Instructions"""
-
     safety_identifier: str | None
-    """Safety Identifier"""
-
     store: bool
-    """Store"""
-
     triggers: Iterable[DecisionTriggerParam]
-    """Triggers"""

@@ -11,7 +11,4 @@ class LiveSessionForkParamsTransportParam(TypedDict, total=False):
     """WebRTC transport with an SDP offer for the new connection to the forked session."""
 
     sdp: Required[str]
-    """Sdp"""
-
     type: Required[Literal["webrtc"]]
-    """Type"""

@@ -12,4 +12,3 @@ class LiveSessionForkResponseSession(BaseModel, kw_only=True):
     """The newly created Live session."""
 
     id: str = REQUIRED
-    """Id"""

@@ -14,7 +14,4 @@ class LiveSessionForkResponseTransport(BaseModel, kw_only=True):
     """WebRTC transport with the SDP answer."""
 
     sdp: str = REQUIRED
-    """Sdp"""
-
     type: Literal["webrtc"] = REQUIRED
-    """Type"""

@@ -14,4 +14,3 @@ class McpOauthTokenEndpointAuthResourceClientSecretBasic(BaseModel, kw_only=True
     """Sends the client ID and secret using HTTP Basic authentication."""
 
     type: Literal["client_secret_basic"] = REQUIRED
-    """Type"""

@@ -14,4 +14,3 @@ class McpOauthTokenEndpointAuthResourceClientSecretPost(BaseModel, kw_only=True)
     """Sends the client ID and secret in the token request body."""
 
     type: Literal["client_secret_post"] = REQUIRED
-    """Type"""

@@ -14,4 +14,3 @@ class McpOauthTokenEndpointAuthResourceNone(BaseModel, kw_only=True):
     """Sends the client ID without a client secret."""
 
     type: Literal["none"] = REQUIRED
-    """Type"""

@@ -11,13 +11,6 @@ class McpTransportConfigParamHTTPParam(TypedDict, total=False):
     """Connects to an MCP server over HTTP."""
 
     server_url: Required[str]
-    """Server Url"""
-
     type: Required[Literal["http"]]
-    """Type"""
-
     authorization: str | None
-    """Authorization"""
-
     headers: dict[str, str] | None
-    """Headers"""

@@ -12,19 +12,8 @@ class McpTransportConfigParamStdioParam(TypedDict, total=False):
     """Starts an MCP server as a local process."""
 
     command: Required[str]
-    """Command"""
-
     cwd: Required[str]
-    """Cwd"""
-
     type: Required[Literal["stdio"]]
-    """Type"""
-
     args: Iterable[str] | None
-    """Args"""
-
     env: dict[str, str] | None
-    """Env"""
-
     env_vars: Iterable[str] | None
-    """Env Vars"""

@@ -14,7 +14,4 @@ class McpTransportResourceHTTP(BaseModel, kw_only=True):
     """Connects to an MCP server over HTTP."""
 
     server_url: str = REQUIRED
-    """Server Url"""
-
     type: Literal["http"] = REQUIRED
-    """Type"""

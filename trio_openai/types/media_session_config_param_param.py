@@ -24,8 +24,6 @@ class MediaSessionConfigParam(TypedDict, total=False):
     """Startup configuration for a Live media session."""
 
     model: Required[str | Literal["gpt-live-1", "gpt-live-1.1"]]
-    """Model"""
-
     audio: AudioParam
     """Startup audio configuration."""
 
@@ -33,25 +31,11 @@ class MediaSessionConfigParam(TypedDict, total=False):
     """Startup-only capabilities for an untrusted frontend attached to a unified WebRTC session. Trusted sideband connections are unaffected."""
 
     delegation: ClientDelegationParam | DelegationResponsesParam | DelegationDecisionsParam | None
-    """Delegation"""
-
     idle_timeout_s: int
-    """Idle Timeout S"""
-
     input: Iterable[DeveloperParam | OfficialUserParam | AssistantParam]
-    """Input"""
-
     instructions: str | None
-    """Instructions"""
-
     safety_identifier: str | None
-    """Safety Identifier"""
-
     store: bool
-    """Store"""
-
     triggers: Iterable[DecisionTriggerParam]
-    """Triggers"""
-
     wake_policy: WakePolicyParam
     """Inference starts when the Live WebRTC session connects."""

@@ -21,4 +21,3 @@ class MediaSessionForkConfigParam(TypedDict, total=False):
     """Update the Responses backend for an existing Live session without changing delegation ownership."""
 
     store: bool
-    """Store"""

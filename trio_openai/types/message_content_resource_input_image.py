@@ -14,7 +14,4 @@ class MessageContentResourceInputImage(BaseModel, kw_only=True):
     """An image supplied by the user."""
 
     image_url: str = REQUIRED
-    """Image Url"""
-
     type: Literal["input_image"] = REQUIRED
-    """Type"""

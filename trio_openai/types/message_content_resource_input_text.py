@@ -14,7 +14,4 @@ class MessageContentResourceInputText(BaseModel, kw_only=True):
     """Text supplied by the user."""
 
     text: str = REQUIRED
-    """Text"""
-
     type: Literal["input_text"] = REQUIRED
-    """Type"""

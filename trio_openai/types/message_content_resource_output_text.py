@@ -14,7 +14,4 @@ class MessageContentResourceOutputText(BaseModel, kw_only=True):
     """Text produced by the assistant."""
 
     text: str = REQUIRED
-    """Text"""
-
     type: Literal["output_text"] = REQUIRED
-    """Type"""

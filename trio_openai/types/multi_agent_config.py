@@ -12,7 +12,4 @@ class MultiAgentConfig(BaseModel, kw_only=True):
     """The resolved configuration for creating and coordinating subagents."""
 
     enabled: bool = REQUIRED
-    """Enabled"""
-
     max_concurrent_subagents: int | None = None
-    """Max Concurrent Subagents"""

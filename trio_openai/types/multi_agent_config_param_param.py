@@ -11,7 +11,4 @@ class MultiAgentConfigParam(TypedDict, total=False):
     """Explicit configuration for creating and coordinating subagents."""
 
     enabled: Required[bool]
-    """Enabled"""
-
     max_concurrent_subagents: int
-    """Max Concurrent Subagents"""

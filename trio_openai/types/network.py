@@ -14,7 +14,4 @@ class Network(BaseModel, kw_only=True):
     """Runtime network access for each OpenAI-hosted environment."""
 
     access: OpenEnum[Literal["enabled", "disabled", "restricted"]] = REQUIRED
-    """Access"""
-
     allowed_domains: list[str] = REQUIRED
-    """Allowed Domains"""

@@ -11,7 +11,4 @@ __all__ = ["Notice"]
 
 
 class Notice(BaseModel, kw_only=True):
-    """Notice"""
-
     type: OpenEnum[Literal["warning", "deactivation"]] = REQUIRED
-    """Type"""

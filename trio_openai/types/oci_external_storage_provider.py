@@ -11,16 +11,7 @@ __all__ = ["OciExternalStorageProvider"]
 
 
 class OciExternalStorageProvider(BaseModel, kw_only=True):
-    """OciExternalStorageProvider"""
-
     bucket: str = REQUIRED
-    """Bucket"""
-
     region: str = REQUIRED
-    """Region"""
-
     tenancy_ocid: str = REQUIRED
-    """Tenancy Ocid"""
-
     type: Literal["oci"] = REQUIRED
-    """Type"""

@@ -11,16 +11,7 @@ class OfficialFunctionToolParam(TypedDict, total=False):
     """A function tool available to the Responses backend when the Live model delegates a task."""
 
     name: Required[str]
-    """Name"""
-
     type: Required[Literal["function"]]
-    """Type"""
-
     description: str | None
-    """Description"""
-
     parameters: dict[str, object] | None
-    """Parameters"""
-
     strict: bool | None
-    """Strict"""

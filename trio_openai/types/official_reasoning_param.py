@@ -11,7 +11,4 @@ class OfficialReasoningParam(TypedDict, total=False):
     """Reasoning settings passed to each delegated Responses request."""
 
     effort: Literal["none", "minimal", "low", "medium", "high", "xhigh"] | None
-    """Effort"""
-
     summary: Literal["concise", "detailed", "auto"] | None
-    """Summary"""

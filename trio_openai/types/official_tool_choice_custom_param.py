@@ -8,10 +8,5 @@ __all__ = ["OfficialToolChoiceCustomParam"]
 
 
 class OfficialToolChoiceCustomParam(TypedDict, total=False):
-    """ToolChoiceCustom"""
-
     name: Required[str]
-    """Name"""
-
     type: Required[Literal["custom"]]
-    """Type"""

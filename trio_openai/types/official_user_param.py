@@ -15,16 +15,7 @@ class OfficialUserParam(TypedDict, total=False):
     """A user message included in the initial text history of a Live session."""
 
     content: Required[Iterable[UserContentParam]]
-    """Content"""
-
     role: Required[Literal["user"]]
-    """Role"""
-
     id: str | None
-    """Id"""
-
     status: Literal["incomplete", "completed"] | None
-    """Status"""
-
     type: Literal["message"]
-    """Type"""

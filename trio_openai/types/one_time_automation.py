@@ -18,44 +18,22 @@ class OneTimeAutomation(BaseModel, kw_only=True):
     """Fields shared by periodic and one-time automations."""
 
     id: str = REQUIRED
-    """Id"""
-
     created_at: int = REQUIRED
-    """Created At"""
-
     created_by: OneTimeAutomationCreatedBy = REQUIRED
-    """Created By"""
-
     metadata: dict[str, str] = REQUIRED
-    """Metadata"""
-
     name: str = REQUIRED
-    """Name"""
-
     object: Literal["agent.automation"] = REQUIRED
-    """Object"""
-
     run_at: int = REQUIRED
-    """Run At"""
-
     status: OpenEnum[Literal["active", "paused", "completed"]] = REQUIRED
-    """Status"""
-
     target: OneTimeAutomationTarget = REQUIRED
-    """Target"""
-
     type: Literal["once"] = REQUIRED
-    """Type"""
-
     pause_reason: Literal["target_session_failed"] | None = None
-    """Pause Reason"""
 
 
 if TYPE_CHECKING:
     OneTimeAutomationCreatedBy: TypeAlias = (
         AutomationCreatedByResourceDeveloper | AutomationCreatedByResourceAgent
     )
-    """Created By"""
 else:
     OneTimeAutomationCreatedBy = tagged_union(
         "OneTimeAutomationCreatedBy",
@@ -72,7 +50,6 @@ if TYPE_CHECKING:
     OneTimeAutomationTarget: TypeAlias = (
         AutomationTargetResourceNewSession | AutomationTargetResourceExistingSession
     )
-    """Target"""
 else:
     OneTimeAutomationTarget = tagged_union(
         "OneTimeAutomationTarget",

@@ -8,10 +8,5 @@ __all__ = ["OrganizationWorkloadIdentityProviderCreateParamsAttributeTransformat
 
 
 class OrganizationWorkloadIdentityProviderCreateParamsAttributeTransformationParam(TypedDict, total=False):
-    """AttributeTransformation"""
-
     attribute: Required[str]
-    """Attribute"""
-
     expression: Required[str]
-    """Expression"""

@@ -8,10 +8,5 @@ __all__ = ["OrganizationWorkloadIdentityProviderCreateParamsVerificationDiscover
 
 
 class OrganizationWorkloadIdentityProviderCreateParamsVerificationDiscoveryParam(TypedDict, total=False):
-    """VerificationDiscovery"""
-
     discovery_url: Required[str | None]
-    """Discovery Url"""
-
     type: Required[Literal["discovery"]]
-    """Type"""

@@ -8,10 +8,5 @@ __all__ = ["OrganizationWorkloadIdentityProviderCreateParamsVerificationUploaded
 
 
 class OrganizationWorkloadIdentityProviderCreateParamsVerificationUploadedJwksParam(TypedDict, total=False):
-    """VerificationUploadedJwks"""
-
     jwks: Required[dict[str, object]]
-    """Jwks"""
-
     type: Required[Literal["uploaded_jwks"]]
-    """Type"""

@@ -8,10 +8,5 @@ __all__ = ["OrganizationWorkloadIdentityProviderUpdateParamsAttributeTransformat
 
 
 class OrganizationWorkloadIdentityProviderUpdateParamsAttributeTransformationParam(TypedDict, total=False):
-    """AttributeTransformation"""
-
     attribute: Required[str]
-    """Attribute"""
-
     expression: Required[str]
-    """Expression"""

@@ -14,7 +14,4 @@ class OutputText(BaseModel, kw_only=True):
     """A text content part produced by the agent."""
 
     text: str = REQUIRED
-    """Text"""
-
     type: Literal["output_text"] = REQUIRED
-    """Type"""

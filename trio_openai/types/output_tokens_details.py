@@ -12,4 +12,3 @@ class OutputTokensDetails(BaseModel, kw_only=True):
     """A breakdown of the agent's output token usage."""
 
     reasoning_tokens: int = REQUIRED
-    """Reasoning Tokens"""

@@ -13,10 +13,6 @@ __all__ = ["Owner"]
 
 
 class Owner(BaseModel, kw_only=True):
-    """Owner"""
-
     service_account: OwnerServiceAccount | None = None
     type: OpenEnum[Literal["user", "service_account"]] | None = None
-    """Type"""
-
     user: OwnerUser | None = None

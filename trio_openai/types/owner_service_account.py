@@ -12,13 +12,6 @@ class OwnerServiceAccount(BaseModel, kw_only=True):
     """The service account that owns a project API key."""
 
     id: str = REQUIRED
-    """Id"""
-
     created_at: int = REQUIRED
-    """Created At"""
-
     name: str = REQUIRED
-    """Name"""
-
     role: str = REQUIRED
-    """Role"""

@@ -12,16 +12,7 @@ class OwnerUser(BaseModel, kw_only=True):
     """The user that owns a project API key."""
 
     id: str = REQUIRED
-    """Id"""
-
     created_at: int = REQUIRED
-    """Created At"""
-
     email: str = REQUIRED
-    """Email"""
-
     name: str = REQUIRED
-    """Name"""
-
     role: str = REQUIRED
-    """Role"""

@@ -12,10 +12,5 @@ class Packages(BaseModel, kw_only=True):
     """Packages installed in each fresh OpenAI-hosted environment."""
 
     npm: list[str] = REQUIRED
-    """Npm"""
-
     python: list[str] = REQUIRED
-    """Python"""
-
     system: list[str] = REQUIRED
-    """System"""

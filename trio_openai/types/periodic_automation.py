@@ -18,47 +18,23 @@ class PeriodicAutomation(BaseModel, kw_only=True):
     """Fields shared by periodic and one-time automations."""
 
     id: str = REQUIRED
-    """Id"""
-
     created_at: int = REQUIRED
-    """Created At"""
-
     created_by: PeriodicAutomationCreatedBy = REQUIRED
-    """Created By"""
-
     expression: str = REQUIRED
-    """Expression"""
-
     metadata: dict[str, str] = REQUIRED
-    """Metadata"""
-
     name: str = REQUIRED
-    """Name"""
-
     object: Literal["agent.automation"] = REQUIRED
-    """Object"""
-
     status: OpenEnum[Literal["active", "paused"]] = REQUIRED
-    """Status"""
-
     target: PeriodicAutomationTarget = REQUIRED
-    """Target"""
-
     timezone: str = REQUIRED
-    """Timezone"""
-
     type: Literal["periodic"] = REQUIRED
-    """Type"""
-
     pause_reason: Literal["target_session_failed"] | None = None
-    """Pause Reason"""
 
 
 if TYPE_CHECKING:
     PeriodicAutomationCreatedBy: TypeAlias = (
         AutomationCreatedByResourceDeveloper | AutomationCreatedByResourceAgent
     )
-    """Created By"""
 else:
     PeriodicAutomationCreatedBy = tagged_union(
         "PeriodicAutomationCreatedBy",
@@ -75,7 +51,6 @@ if TYPE_CHECKING:
     PeriodicAutomationTarget: TypeAlias = (
         AutomationTargetResourceNewSession | AutomationTargetResourceExistingSession
     )
-    """Target"""
 else:
     PeriodicAutomationTarget = tagged_union(
         "PeriodicAutomationTarget",

@@ -8,7 +8,4 @@ __all__ = ["PermissionsDefaultPermissionsParam"]
 
 
 class PermissionsDefaultPermissionsParam(TypedDict, total=False):
-    """PermissionsDefaultPermissionsParam"""
-
     type: Required[Literal["service_account_default"]]
-    """Type"""

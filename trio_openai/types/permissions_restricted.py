@@ -11,10 +11,5 @@ __all__ = ["PermissionsRestricted"]
 
 
 class PermissionsRestricted(BaseModel, kw_only=True):
-    """PermissionsRestricted"""
-
     scopes: list[str] = REQUIRED
-    """Scopes"""
-
     type: Literal["restricted"] = REQUIRED
-    """Type"""

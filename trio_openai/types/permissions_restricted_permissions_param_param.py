@@ -9,10 +9,5 @@ __all__ = ["PermissionsRestrictedPermissionsParam"]
 
 
 class PermissionsRestrictedPermissionsParam(TypedDict, total=False):
-    """PermissionsRestrictedPermissionsParam"""
-
     scopes: Required[Iterable[str]]
-    """Scopes"""
-
     type: Required[Literal["restricted"]]
-    """Type"""

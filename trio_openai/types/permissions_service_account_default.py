@@ -11,7 +11,4 @@ __all__ = ["PermissionsServiceAccountDefault"]
 
 
 class PermissionsServiceAccountDefault(BaseModel, kw_only=True):
-    """PermissionsServiceAccountDefault"""
-
     type: Literal["service_account_default"] = REQUIRED
-    """Type"""

@@ -11,4 +11,3 @@ class PersistedAgentToolConfigParamAutomationsParam(TypedDict, total=False):
     """Lets the agent manage its own scheduled wakeups."""
 
     type: Required[Literal["automations"]]
-    """Type"""

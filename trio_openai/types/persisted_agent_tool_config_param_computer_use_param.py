@@ -11,7 +11,4 @@ class PersistedAgentToolConfigParamComputerUseParam(TypedDict, total=False):
     """Browser use in an OpenAI-hosted session."""
 
     type: Required[Literal["computer_use"]]
-    """Type"""
-
     include_screenshots: bool
-    """Include Screenshots"""

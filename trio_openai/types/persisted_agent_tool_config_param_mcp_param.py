@@ -16,27 +16,12 @@ class PersistedAgentToolConfigParamMcpParam(TypedDict, total=False):
     """Tools provided by a remote MCP server without stored credentials."""
 
     server_label: Required[str]
-    """Server Label"""
-
     transport: Required[
         PersistedMcpTransportConfigParamHTTPParam | PersistedMcpTransportConfigParamStdioParam
     ]
-    """Transport"""
-
     type: Required[Literal["mcp"]]
-    """Type"""
-
     allowed_tools: Iterable[str] | None
-    """Allowed Tools"""
-
     connection_origin: Literal["service", "environment"] | None
-    """Connection Origin"""
-
     credential_id: str | None
-    """Credential Id"""
-
     request_metadata: dict[str, object] | None
-    """Request Metadata"""
-
     required: bool
-    """Required"""

@@ -11,7 +11,4 @@ class PersistedAgentToolConfigParamProgrammaticToolCallingParam(TypedDict, total
     """Enables calling tools from model-generated code."""
 
     type: Required[Literal["programmatic_tool_calling"]]
-    """Type"""
-
     enabled: bool
-    """Enabled"""

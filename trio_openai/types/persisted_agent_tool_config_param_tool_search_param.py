@@ -11,4 +11,3 @@ class PersistedAgentToolConfigParamToolSearchParam(TypedDict, total=False):
     """Discovers deferred function tools and loads them into the model context."""
 
     type: Required[Literal["tool_search"]]
-    """Type"""

@@ -11,13 +11,6 @@ class PersistedAgentToolConfigParamWebSearchLocationParam(TypedDict, total=False
     """Approximate location used to localize search results."""
 
     city: str | None
-    """City"""
-
     country: str | None
-    """Country"""
-
     region: str | None
-    """Region"""
-
     timezone: str | None
-    """Timezone"""

@@ -17,14 +17,7 @@ class PersistedAgentToolConfigParamWebSearchParam(TypedDict, total=False):
     """Web search."""
 
     type: Required[Literal["web_search"]]
-    """Type"""
-
     allowed_domains: Iterable[str] | None
-    """Allowed Domains"""
-
     context_size: Literal["low", "medium", "high"] | None
-    """Context Size"""
-
     location: PersistedAgentToolConfigParamWebSearchLocationParam | None
     mode: Literal["disabled", "cached", "live"] | None
-    """Mode"""

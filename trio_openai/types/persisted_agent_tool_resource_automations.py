@@ -14,4 +14,3 @@ class PersistedAgentToolResourceAutomations(BaseModel, kw_only=True):
     """Lets the agent manage its own scheduled wakeups."""
 
     type: Literal["automations"] = REQUIRED
-    """Type"""

@@ -16,35 +16,19 @@ class PersistedAgentToolResourceMcp(BaseModel, kw_only=True):
     """Tools provided by a remote MCP server without stored credentials."""
 
     allowed_tools: list[str] | None = None
-    """Allowed Tools"""
-
     connection_origin: OpenEnum[Literal["service", "environment"]] = REQUIRED
-    """Connection Origin"""
-
     credential_id: str | None = None
-    """Credential Id"""
-
     request_metadata: dict[str, Any] = REQUIRED
-    """Request Metadata"""
-
     required: bool = REQUIRED
-    """Required"""
-
     server_label: str = REQUIRED
-    """Server Label"""
-
     transport: PersistedAgentToolResourceMcpTransport = REQUIRED
-    """Transport"""
-
     type: Literal["mcp"] = REQUIRED
-    """Type"""
 
 
 if TYPE_CHECKING:
     PersistedAgentToolResourceMcpTransport: TypeAlias = (
         PersistedMcpTransportResourceHTTP | PersistedMcpTransportResourceStdio
     )
-    """Transport"""
 else:
     PersistedAgentToolResourceMcpTransport = tagged_union(
         "PersistedAgentToolResourceMcpTransport",

@@ -14,4 +14,3 @@ class PersistedAgentToolResourceToolSearch(BaseModel, kw_only=True):
     """Discovers deferred function tools and loads them into the model context."""
 
     type: Literal["tool_search"] = REQUIRED
-    """Type"""

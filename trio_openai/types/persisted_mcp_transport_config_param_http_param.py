@@ -11,10 +11,5 @@ class PersistedMcpTransportConfigParamHTTPParam(TypedDict, total=False):
     """Connects to an MCP server over HTTP."""
 
     server_url: Required[str]
-    """Server Url"""
-
     type: Required[Literal["http"]]
-    """Type"""
-
     headers: dict[str, str] | None
-    """Headers"""

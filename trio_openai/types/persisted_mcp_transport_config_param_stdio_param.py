@@ -12,16 +12,7 @@ class PersistedMcpTransportConfigParamStdioParam(TypedDict, total=False):
     """Starts an MCP server as a local process."""
 
     command: Required[str]
-    """Command"""
-
     cwd: Required[str]
-    """Cwd"""
-
     type: Required[Literal["stdio"]]
-    """Type"""
-
     args: Iterable[str] | None
-    """Args"""
-
     env_vars: Iterable[str] | None
-    """Env Vars"""

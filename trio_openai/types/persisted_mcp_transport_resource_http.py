@@ -14,10 +14,5 @@ class PersistedMcpTransportResourceHTTP(BaseModel, kw_only=True):
     """Connects to an MCP server over HTTP."""
 
     headers: dict[str, str] = REQUIRED
-    """Headers"""
-
     server_url: str = REQUIRED
-    """Server Url"""
-
     type: Literal["http"] = REQUIRED
-    """Type"""

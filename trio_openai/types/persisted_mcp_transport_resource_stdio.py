@@ -14,16 +14,7 @@ class PersistedMcpTransportResourceStdio(BaseModel, kw_only=True):
     """Starts an MCP server as a local process."""
 
     args: list[str] = REQUIRED
-    """Args"""
-
     command: str = REQUIRED
-    """Command"""
-
     cwd: str = REQUIRED
-    """Cwd"""
-
     env_vars: list[str] = REQUIRED
-    """Env Vars"""
-
     type: Literal["stdio"] = REQUIRED
-    """Type"""

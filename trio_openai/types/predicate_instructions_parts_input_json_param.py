@@ -9,10 +9,5 @@ __all__ = ["PredicateInstructionsPartsInputJSONParam"]
 
 
 class PredicateInstructionsPartsInputJSONParam(TypedDict, total=False):
-    """PredicateInstructionsPartsInputJSON"""
-
     data: Required[dict[str, object] | Iterable[dict[str, object]]]
-    """Data"""
-
     type: Required[Literal["input_json"]]
-    """Type"""

@@ -16,8 +16,6 @@ __all__ = ["PredicateParam"]
 
 
 class PredicateParam(TypedDict, total=False):
-    """Predicate"""
-
     instructions: Required[
         str
         | Iterable[
@@ -26,10 +24,5 @@ class PredicateParam(TypedDict, total=False):
             | PredicateInstructionsPartsInputJSONParam
         ]
     ]
-    """Instructions"""
-
     type: Required[Literal["predicate"]]
-    """Type"""
-
     name: str
-    """Name"""

@@ -17,31 +17,14 @@ class ProjectAPIKey(BaseModel, kw_only=True):
     """Represents an individual API key in a project."""
 
     id: str = REQUIRED
-    """Id"""
-
     created_at: int = REQUIRED
-    """Created At"""
-
     last_used_at: int | None = None
-    """Last Used At"""
-
     name: str = REQUIRED
-    """Name"""
-
     object: Literal["organization.project.api_key"] = REQUIRED
-    """Object"""
-
     owner: Owner = REQUIRED
-    """Owner"""
-
     owner_project_access: OpenEnum[Literal["active", "inactive"]] = REQUIRED
-    """Owner Project Access"""
-
     redacted_value: str = REQUIRED
-    """Redacted Value"""
-
     expires_at: int | None = None
-    """Expires At"""
 
 
 class ProjectApiKey(BaseModel, kw_only=True):

@@ -11,13 +11,6 @@ __all__ = ["ProjectServiceTierSettings"]
 
 
 class ProjectServiceTierSettings(BaseModel, kw_only=True):
-    """ProjectServiceTierSettings"""
-
     default: OpenEnum[Literal["standard", "fast", "scale"]] = REQUIRED
-    """Default"""
-
     enabled_tiers: Literal["all"] | list[OpenEnum[Literal["flex", "fast", "ultrafast"]]] = REQUIRED
-    """Enabled Tiers"""
-
     object: Literal["project.service_tier_settings"] = REQUIRED
-    """Object"""

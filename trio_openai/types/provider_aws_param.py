@@ -8,13 +8,6 @@ __all__ = ["ProviderAwsParam"]
 
 
 class ProviderAwsParam(TypedDict, total=False):
-    """ProviderAws"""
-
     bucket: Required[str]
-    """Bucket"""
-
     role_arn: Required[str]
-    """Role Arn"""
-
     type: Required[Literal["aws"]]
-    """Type"""

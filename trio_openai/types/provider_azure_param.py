@@ -8,22 +8,9 @@ __all__ = ["ProviderAzureParam"]
 
 
 class ProviderAzureParam(TypedDict, total=False):
-    """ProviderAzure"""
-
     account_name: Required[str]
-    """Account Name"""
-
     container: Required[str]
-    """Container"""
-
     resource_group: Required[str]
-    """Resource Group"""
-
     subscription_id: Required[str]
-    """Subscription Id"""
-
     tenant_id: Required[str]
-    """Tenant Id"""
-
     type: Required[Literal["azure"]]
-    """Type"""

@@ -8,19 +8,8 @@ __all__ = ["ProviderGcpParam"]
 
 
 class ProviderGcpParam(TypedDict, total=False):
-    """ProviderGcp"""
-
     bucket: Required[str]
-    """Bucket"""
-
     type: Required[Literal["gcp"]]
-    """Type"""
-
     workload_identity_pool_id: Required[str]
-    """Workload Identity Pool Id"""
-
     workload_identity_project_number: Required[str]
-    """Workload Identity Project Number"""
-
     workload_identity_provider_id: Required[str]
-    """Workload Identity Provider Id"""

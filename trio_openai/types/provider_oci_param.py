@@ -8,16 +8,7 @@ __all__ = ["ProviderOciParam"]
 
 
 class ProviderOciParam(TypedDict, total=False):
-    """ProviderOci"""
-
     bucket: Required[str]
-    """Bucket"""
-
     region: Required[str]
-    """Region"""
-
     tenancy_ocid: Required[str]
-    """Tenancy Ocid"""
-
     type: Required[Literal["oci"]]
-    """Type"""

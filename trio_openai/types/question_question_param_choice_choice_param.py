@@ -8,10 +8,5 @@ __all__ = ["QuestionQuestionParamChoiceChoiceParam"]
 
 
 class QuestionQuestionParamChoiceChoiceParam(TypedDict, total=False):
-    """QuestionQuestionParamChoiceChoice"""
-
     value: Required[str | bool]
-    """Value"""
-
     description: str
-    """Description"""

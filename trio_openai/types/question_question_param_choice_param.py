@@ -18,16 +18,9 @@ class QuestionQuestionParamChoiceParam(TypedDict, total=False):
     """Choose from the supplied options based on the input."""
 
     choices: Required[Iterable[QuestionQuestionParamChoiceChoiceParam]]
-    """Choices"""
-
     instructions: Required[
         str
         | Iterable[DecisionQuestionInputTextParam | DecisionQuestionInputImageParam | DecisionInputJSONParam]
     ]
-    """Instructions"""
-
     type: Required[Literal["choice"]]
-    """Type"""
-
     name: str
-    """Name"""

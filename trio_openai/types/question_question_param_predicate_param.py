@@ -20,10 +20,5 @@ class QuestionQuestionParamPredicateParam(TypedDict, total=False):
         str
         | Iterable[DecisionQuestionInputTextParam | DecisionQuestionInputImageParam | DecisionInputJSONParam]
     ]
-    """Instructions"""
-
     type: Required[Literal["predicate"]]
-    """Type"""
-
     name: str
-    """Name"""

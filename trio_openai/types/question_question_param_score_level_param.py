@@ -8,10 +8,5 @@ __all__ = ["QuestionQuestionParamScoreLevelParam"]
 
 
 class QuestionQuestionParamScoreLevelParam(TypedDict, total=False):
-    """QuestionQuestionParamScoreLevel"""
-
     label: Required[str]
-    """Label"""
-
     description: str
-    """Description"""

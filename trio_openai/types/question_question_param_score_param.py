@@ -21,13 +21,6 @@ class QuestionQuestionParamScoreParam(TypedDict, total=False):
         str
         | Iterable[DecisionQuestionInputTextParam | DecisionQuestionInputImageParam | DecisionInputJSONParam]
     ]
-    """Instructions"""
-
     levels: Required[Iterable[QuestionQuestionParamScoreLevelParam]]
-    """Levels"""
-
     type: Required[Literal["score"]]
-    """Type"""
-
     name: str
-    """Name"""

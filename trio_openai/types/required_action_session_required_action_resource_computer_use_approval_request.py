@@ -23,16 +23,9 @@ class RequiredActionSessionRequiredActionResourceComputerUseApprovalRequest(Base
     """Respond to a computer-use request."""
 
     request: RequiredActionSessionRequiredActionResourceComputerUseApprovalRequestRequest = REQUIRED
-    """Request"""
-
     request_id: str = REQUIRED
-    """Request Id"""
-
     turn_id: str = REQUIRED
-    """Turn Id"""
-
     type: Literal["computer_use_approval_request"] = REQUIRED
-    """Type"""
 
 
 if TYPE_CHECKING:
@@ -40,7 +33,6 @@ if TYPE_CHECKING:
         RequiredActionSessionRequiredActionResourceComputerUseApprovalRequestRequestComputerUseApprovalRequestKindResourceBrowserAuthentication
         | RequiredActionSessionRequiredActionResourceComputerUseApprovalRequestRequestComputerUseApprovalRequestKindResourceBrowserOriginAccess
     )
-    """Request"""
 else:
     RequiredActionSessionRequiredActionResourceComputerUseApprovalRequestRequest = tagged_union(
         "RequiredActionSessionRequiredActionResourceComputerUseApprovalRequestRequest",

@@ -24,20 +24,11 @@ class RequiredActionSessionRequiredActionResourceComputerUseApprovalRequestReque
     """A registered form awaiting the application's response."""
 
     credential_origin: str | None = None
-    """Credential Origin"""
-
     fields: list[
         RequiredActionSessionRequiredActionResourceComputerUseApprovalRequestRequestComputerUseApprovalRequestKindResourceBrowserAuthenticationField
     ] = REQUIRED
-    """Fields"""
-
     options: list[
         RequiredActionSessionRequiredActionResourceComputerUseApprovalRequestRequestComputerUseApprovalRequestKindResourceBrowserAuthenticationOption
     ] = REQUIRED
-    """Options"""
-
     reason: str | None = None
-    """Reason"""
-
     type: Literal["browser_authentication"] = REQUIRED
-    """Type"""

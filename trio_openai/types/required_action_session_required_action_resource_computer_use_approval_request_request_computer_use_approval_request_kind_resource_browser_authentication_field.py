@@ -16,13 +16,6 @@ class RequiredActionSessionRequiredActionResourceComputerUseApprovalRequestReque
     """A control in a registered browser-login form."""
 
     id: str = REQUIRED
-    """Id"""
-
     label: str = REQUIRED
-    """Label"""
-
     required: bool = REQUIRED
-    """Required"""
-
     type: str = REQUIRED
-    """Type"""

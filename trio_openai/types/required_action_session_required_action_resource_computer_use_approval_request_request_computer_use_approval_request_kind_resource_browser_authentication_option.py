@@ -16,10 +16,5 @@ class RequiredActionSessionRequiredActionResourceComputerUseApprovalRequestReque
     """A sign-in method and the fields that belong to it."""
 
     id: str = REQUIRED
-    """Id"""
-
     field_ids: list[str] = REQUIRED
-    """Field Ids"""
-
     label: str = REQUIRED
-    """Label"""

@@ -18,10 +18,5 @@ class RequiredActionSessionRequiredActionResourceComputerUseApprovalRequestReque
     """A browser origin awaiting the application's approval decision."""
 
     origin: str = REQUIRED
-    """Origin"""
-
     reason: str | None = None
-    """Reason"""
-
     type: Literal["browser_origin_access"] = REQUIRED
-    """Type"""

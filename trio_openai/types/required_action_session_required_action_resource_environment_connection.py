@@ -14,7 +14,4 @@ class RequiredActionSessionRequiredActionResourceEnvironmentConnection(BaseModel
     """Reconnect a session environment."""
 
     environment_id: str = REQUIRED
-    """Environment Id"""
-
     type: Literal["environment_connection"] = REQUIRED
-    """Type"""

@@ -14,16 +14,7 @@ class RequiredActionSessionRequiredActionResourceFunctionCall(BaseModel, kw_only
     """Run a function tool and submit its result."""
 
     arguments: Any = REQUIRED
-    """Arguments"""
-
     call_id: str = REQUIRED
-    """Call Id"""
-
     name: str = REQUIRED
-    """Name"""
-
     turn_id: str = REQUIRED
-    """Turn Id"""
-
     type: Literal["function_call"] = REQUIRED
-    """Type"""

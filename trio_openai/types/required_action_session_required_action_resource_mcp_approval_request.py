@@ -20,10 +20,5 @@ class RequiredActionSessionRequiredActionResourceMcpApprovalRequest(BaseModel, k
     """Information for presenting an MCP approval."""
 
     request_id: str = REQUIRED
-    """Request Id"""
-
     turn_id: str = REQUIRED
-    """Turn Id"""
-
     type: Literal["mcp_approval_request"] = REQUIRED
-    """Type"""

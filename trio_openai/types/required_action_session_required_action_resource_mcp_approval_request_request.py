@@ -14,16 +14,7 @@ class RequiredActionSessionRequiredActionResourceMcpApprovalRequestRequest(BaseM
     """Information for presenting an MCP approval."""
 
     arguments: Any = REQUIRED
-    """Arguments"""
-
     message: str = REQUIRED
-    """Message"""
-
     name: str | None = None
-    """Name"""
-
     server_label: str = REQUIRED
-    """Server Label"""
-
     type: Literal["mcp_tool_call"] = REQUIRED
-    """Type"""

@@ -42,21 +42,11 @@ class ResponsesDelegationConfigParam(TypedDict, total=False):
     """Model, prompt, and tool settings for tasks delegated by the Live session to a Responses backend."""
 
     model: Required[str]
-    """Model"""
-
     instructions: str | None
-    """Instructions"""
-
     max_output_tokens: int | None
-    """Max Output Tokens"""
-
     parallel_tool_calls: bool | None
-    """Parallel Tool Calls"""
-
     reasoning: OfficialReasoningParam | None
     service_tier: Literal["auto", "default", "fast_tier_temp_pilot", "flex", "priority", "ultrafast"] | None
-    """Service Tier"""
-
     text: TextParam | None
     tool_choice: (
         Literal["auto", "none", "required"]
@@ -74,8 +64,6 @@ class ResponsesDelegationConfigParam(TypedDict, total=False):
         | ToolChoiceApplyPatchParam
         | ToolChoiceLiveAllowedToolsChoiceParam
     )
-    """Tool Choice"""
-
     tools: Iterable[
         OfficialFunctionToolParam
         | ToolWebSearchParam
@@ -91,4 +79,3 @@ class ResponsesDelegationConfigParam(TypedDict, total=False):
         | ToolComputerParam
         | ToolApplyPatchParam
     ]
-    """Tools"""

@@ -42,21 +42,11 @@ class ResponsesDelegationUpdateConfigParam(TypedDict, total=False):
     """Updates to the Responses backend of an existing Live session."""
 
     instructions: str | None
-    """Instructions"""
-
     max_output_tokens: int | None
-    """Max Output Tokens"""
-
     model: str
-    """Model"""
-
     parallel_tool_calls: bool | None
-    """Parallel Tool Calls"""
-
     reasoning: OfficialReasoningParam | None
     service_tier: Literal["auto", "default", "fast_tier_temp_pilot", "flex", "priority", "ultrafast"] | None
-    """Service Tier"""
-
     text: TextParam | None
     tool_choice: (
         Literal["auto", "none", "required"]
@@ -74,8 +64,6 @@ class ResponsesDelegationUpdateConfigParam(TypedDict, total=False):
         | ToolChoiceApplyPatchParam
         | ToolChoiceLiveAllowedToolsChoiceParam
     )
-    """Tool Choice"""
-
     tools: Iterable[
         OfficialFunctionToolParam
         | ToolWebSearchParam
@@ -91,4 +79,3 @@ class ResponsesDelegationUpdateConfigParam(TypedDict, total=False):
         | ToolComputerParam
         | ToolApplyPatchParam
     ]
-    """Tools"""

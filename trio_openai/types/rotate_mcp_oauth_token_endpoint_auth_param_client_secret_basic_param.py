@@ -11,7 +11,4 @@ class RotateMcpOauthTokenEndpointAuthParamClientSecretBasicParam(TypedDict, tota
     """Updates credentials sent using HTTP Basic authentication."""
 
     type: Required[Literal["client_secret_basic"]]
-    """Type"""
-
     client_secret: str | None
-    """Client Secret"""

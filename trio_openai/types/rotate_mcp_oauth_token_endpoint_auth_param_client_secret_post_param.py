@@ -11,7 +11,4 @@ class RotateMcpOauthTokenEndpointAuthParamClientSecretPostParam(TypedDict, total
     """Updates credentials sent in the token request body."""
 
     type: Required[Literal["client_secret_post"]]
-    """Type"""
-
     client_secret: str | None
-    """Client Secret"""

@@ -11,7 +11,4 @@ class RotateVaultCredentialAuthParamEnvironmentVariableParam(TypedDict, total=Fa
     """Replace the secret for an OpenAI-hosted environment credential."""
 
     secret_value: Required[str]
-    """Secret Value"""
-
     type: Required[Literal["environment_variable"]]
-    """Type"""

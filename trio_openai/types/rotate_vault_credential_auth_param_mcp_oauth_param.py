@@ -16,12 +16,6 @@ class RotateVaultCredentialAuthParamMcpOauthParam(TypedDict, total=False):
     """Rotate an OAuth credential for an HTTPS MCP destination."""
 
     type: Required[Literal["mcp_oauth"]]
-    """Type"""
-
     access_token: str | None
-    """Access Token"""
-
     expires_at: str | None
-    """Expires At"""
-
     refresh: RotateVaultCredentialAuthParamMcpOauthRefreshParam | None

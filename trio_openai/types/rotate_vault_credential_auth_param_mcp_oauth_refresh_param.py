@@ -19,14 +19,9 @@ class RotateVaultCredentialAuthParamMcpOauthRefreshParam(TypedDict, total=False)
     """Optional write-only refresh-token and client-secret updates."""
 
     refresh_token: str | None
-    """Refresh Token"""
-
     scope: str | None
-    """Scope"""
-
     token_endpoint_auth: (
         RotateMcpOauthTokenEndpointAuthParamClientSecretBasicParam
         | RotateMcpOauthTokenEndpointAuthParamClientSecretPostParam
         | None
     )
-    """Token Endpoint Auth"""

@@ -11,7 +11,4 @@ class RotateVaultCredentialAuthParamStaticBearerParam(TypedDict, total=False):
     """Replace the bearer token for the credential's MCP server."""
 
     token: Required[str]
-    """Token"""
-
     type: Required[Literal["static_bearer"]]
-    """Type"""

@@ -11,14 +11,8 @@ __all__ = ["SafetyAlert"]
 
 
 class SafetyAlert(BaseModel, kw_only=True):
-    """SafetyAlert"""
-
     id: str = REQUIRED
-    """Id"""
-
     created_at: int = REQUIRED
-    """Created At"""
-
     error_type: OpenEnum[
         Literal[
             "potentially_unintended_data_transfer",
@@ -27,25 +21,10 @@ class SafetyAlert(BaseModel, kw_only=True):
             "other",
         ]
     ] = REQUIRED
-    """Error Type"""
-
     model: str = REQUIRED
-    """Model"""
-
     object: Literal["safety.alert"] = REQUIRED
-    """Object"""
-
     reason: str | None = None
-    """Reason"""
-
     request_id: str = REQUIRED
-    """Request Id"""
-
     request_paused: bool = REQUIRED
-    """Request Paused"""
-
     response_id: str = REQUIRED
-    """Response Id"""
-
     detailed_explanation: str | None = None
-    """Detailed Explanation"""

@@ -12,22 +12,9 @@ __all__ = ["SafetyCase"]
 
 
 class SafetyCase(BaseModel, kw_only=True):
-    """SafetyCase"""
-
     id: str = REQUIRED
-    """Id"""
-
     created_at: int = REQUIRED
-    """Created At"""
-
     entity_identifier: str = REQUIRED
-    """Entity Identifier"""
-
     notice: Notice = REQUIRED
-    """Notice"""
-
     object: Literal["safety.case"] = REQUIRED
-    """Object"""
-
     reason: str | None = None
-    """Reason"""

@@ -9,10 +9,5 @@ __all__ = ["ScoreInstructionsPartsInputJSONParam"]
 
 
 class ScoreInstructionsPartsInputJSONParam(TypedDict, total=False):
-    """ScoreInstructionsPartsInputJSON"""
-
     data: Required[dict[str, object] | Iterable[dict[str, object]]]
-    """Data"""
-
     type: Required[Literal["input_json"]]
-    """Type"""

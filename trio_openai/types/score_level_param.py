@@ -8,10 +8,5 @@ __all__ = ["ScoreLevelParam"]
 
 
 class ScoreLevelParam(TypedDict, total=False):
-    """ScoreLevel"""
-
     label: Required[str]
-    """Label"""
-
     description: str
-    """Description"""

@@ -17,8 +17,6 @@ __all__ = ["ScoreParam"]
 
 
 class ScoreParam(TypedDict, total=False):
-    """Score"""
-
     instructions: Required[
         str
         | Iterable[
@@ -27,13 +25,6 @@ class ScoreParam(TypedDict, total=False):
             | ScoreInstructionsPartsInputJSONParam
         ]
     ]
-    """Instructions"""
-
     levels: Required[Iterable[ScoreLevelParam]]
-    """Levels"""
-
     type: Required[Literal["score"]]
-    """Type"""
-
     name: str
-    """Name"""

@@ -11,7 +11,4 @@ class ServerEventSelectorParam(TypedDict, total=False):
     """A Live server event selector for the WebRTC frontend data channel."""
 
     type: Required[str]
-    """Type"""
-
     response_event: str
-    """Response Event"""

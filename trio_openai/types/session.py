@@ -12,4 +12,3 @@ class Session(BaseModel, kw_only=True):
     """The newly created Live session."""
 
     id: str = REQUIRED
-    """Id"""

@@ -14,25 +14,10 @@ class SessionArtifact(BaseModel, kw_only=True):
     """An immutable file published by a completed hosted session turn."""
 
     id: str = REQUIRED
-    """Id"""
-
     created_at: int = REQUIRED
-    """Created At"""
-
     environment_id: str = REQUIRED
-    """Environment Id"""
-
     object: Literal["agent.session.artifact"] = REQUIRED
-    """Object"""
-
     path: str = REQUIRED
-    """Path"""
-
     session_id: str = REQUIRED
-    """Session Id"""
-
     size_bytes: int = REQUIRED
-    """Size Bytes"""
-
     turn_id: str = REQUIRED
-    """Turn Id"""

@@ -14,10 +14,5 @@ class SessionArtifactDeleted(BaseModel, kw_only=True):
     """Confirmation that an immutable session artifact was deleted."""
 
     id: str = REQUIRED
-    """Id"""
-
     deleted: bool = REQUIRED
-    """Deleted"""
-
     object: Literal["agent.session.artifact.deleted"] = REQUIRED
-    """Object"""

@@ -42,4 +42,3 @@ class SessionAudioOutputParam(TypedDict, total=False):
         ]
         | CustomVoiceParam
     )
-    """Voice"""

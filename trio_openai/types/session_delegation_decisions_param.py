@@ -11,13 +11,6 @@ __all__ = ["SessionDelegationDecisionsParam"]
 
 
 class SessionDelegationDecisionsParam(TypedDict, total=False):
-    """SessionDelegationDecisions"""
-
     decisions: Required[DecisionsDelegationConfigParam]
-    """DecisionsDelegationConfigParam"""
-
     type: Required[Literal["decisions"]]
-    """Type"""
-
     acknowledgement_delay_ms: int
-    """Acknowledgement Delay Ms"""

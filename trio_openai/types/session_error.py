@@ -12,13 +12,6 @@ class SessionError(BaseModel, kw_only=True):
     """An error payload with the same public fields as Responses API streaming errors."""
 
     code: str | None = None
-    """Code"""
-
     message: str = REQUIRED
-    """Message"""
-
     param: str | None = None
-    """Param"""
-
     type: str = REQUIRED
-    """Type"""

@@ -11,4 +11,3 @@ class SessionInputParamAgentSessionInputCancelParam(TypedDict, total=False):
     """Cancels the session's active turn."""
 
     type: Required[Literal["agent.session.input.cancel"]]
-    """Type"""

@@ -20,14 +20,9 @@ class SessionInputParamAgentSessionInputComputerUseApprovalRequestResultParam(Ty
     """Responds to a pending Computer Use approval request."""
 
     request_id: Required[str]
-    """Request Id"""
-
     response: Required[
         AgentBrowserAuthenticationSubmitParamParam
         | AgentBrowserAuthenticationCancelParamParam
         | AgentBrowserOriginAccessParamParam
     ]
-    """Response"""
-
     type: Required[Literal["agent.session.input.computer_use_approval_request_result"]]
-    """Type"""

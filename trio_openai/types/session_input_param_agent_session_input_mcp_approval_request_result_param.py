@@ -16,10 +16,7 @@ class SessionInputParamAgentSessionInputMcpApprovalRequestResultParam(TypedDict,
     """Responds to a pending MCP tool-call approval request."""
 
     request_id: Required[str]
-    """Request Id"""
-
     response: Required[SessionInputParamAgentSessionInputMcpApprovalRequestResultResponseParam]
     """The user's decision for a pending MCP tool call."""
 
     type: Required[Literal["agent.session.input.mcp_approval_request_result"]]
-    """Type"""

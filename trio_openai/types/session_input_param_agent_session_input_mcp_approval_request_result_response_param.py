@@ -11,7 +11,4 @@ class SessionInputParamAgentSessionInputMcpApprovalRequestResultResponseParam(Ty
     """The user's decision for a pending MCP tool call."""
 
     decision: Required[Literal["approve", "deny", "cancel"]]
-    """Decision"""
-
     type: Required[Literal["mcp_tool_call"]]
-    """Type"""

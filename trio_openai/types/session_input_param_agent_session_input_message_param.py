@@ -15,7 +15,4 @@ class SessionInputParamAgentSessionInputMessageParam(TypedDict, total=False):
     """Adds one or more user messages and starts a turn."""
 
     input: Required[Iterable[AgentSessionInputMessageParam]]
-    """Input"""
-
     type: Required[Literal["agent.session.input.message"]]
-    """Type"""

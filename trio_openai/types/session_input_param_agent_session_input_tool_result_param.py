@@ -16,19 +16,8 @@ class SessionInputParamAgentSessionInputToolResultParam(TypedDict, total=False):
     """Submits the result of a function call."""
 
     call_id: Required[str]
-    """Call Id"""
-
     success: Required[bool]
-    """Success"""
-
     turn_id: Required[str]
-    """Turn Id"""
-
     type: Required[Literal["agent.session.input.tool_result"]]
-    """Type"""
-
     error: str | None
-    """Error"""
-
     output: str | Iterable[InputContentParamInputTextParam | InputContentParamInputImageParam] | None
-    """Output"""

@@ -11,19 +11,8 @@ __all__ = ["SessionTrace"]
 
 
 class SessionTrace(BaseModel, kw_only=True):
-    """SessionTrace"""
-
     id: str = REQUIRED
-    """Id"""
-
     created_at: int = REQUIRED
-    """Created At"""
-
     object: Literal["agent.session.trace"] = REQUIRED
-    """Object"""
-
     otlp: dict[str, Any] = REQUIRED
-    """Otlp"""
-
     session_id: str = REQUIRED
-    """Session Id"""

@@ -40,7 +40,4 @@ class SessionTurnError(BaseModel, kw_only=True):
             "internal_error",
         ]
     ] = REQUIRED
-    """Code"""
-
     message: str = REQUIRED
-    """Message"""

@@ -14,4 +14,3 @@ class SessionsTurnPromptCacheOptions(BaseModel, kw_only=True):
     """Prompt cache lifetime selected when this turn started, including an inherited session TTL. Null when the turn used the model default or no TTL was recorded."""
 
     ttl: OpenEnum[Literal["30m", "12h"]] = REQUIRED
-    """Ttl"""

@@ -11,7 +11,4 @@ class SetupCommandParam(TypedDict, total=False):
     """A confidential setup command executed before the hosted agent starts."""
 
     command: Required[str]
-    """Command"""
-
     cwd: str | None
-    """Cwd"""

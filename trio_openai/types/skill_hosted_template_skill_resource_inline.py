@@ -14,10 +14,5 @@ class SkillHostedTemplateSkillResourceInline(BaseModel, kw_only=True):
     """Safe metadata for an inline skill archive."""
 
     description: str = REQUIRED
-    """Description"""
-
     name: str = REQUIRED
-    """Name"""
-
     type: Literal["inline"] = REQUIRED
-    """Type"""

@@ -14,10 +14,5 @@ class SkillHostedTemplateSkillResourceSkillReference(BaseModel, kw_only=True):
     """A skill resolved afresh from the Skills API whenever a session starts."""
 
     skill_id: str = REQUIRED
-    """Skill Id"""
-
     type: Literal["skill_reference"] = REQUIRED
-    """Type"""
-
     version: str | None = None
-    """Version"""

@@ -11,4 +11,3 @@ class StreamOptionsParam(TypedDict, total=False):
     """Options for the event stream. Only allowed when `stream` is `true`."""
 
     include_obfuscation: bool
-    """Include Obfuscation"""

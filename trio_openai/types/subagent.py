@@ -16,31 +16,14 @@ class Subagent(BaseModel, kw_only=True):
     """A subagent created within a session."""
 
     id: str = REQUIRED
-    """Id"""
-
     closed_at: int | None = None
-    """Closed At"""
-
     instructions: list[SubagentInstructionsItem] | None = None
-    """Instructions"""
-
     name: str | None = None
-    """Name"""
-
     object: Literal["agent.session.subagent"] = REQUIRED
-    """Object"""
-
     opened_at: int = REQUIRED
-    """Opened At"""
-
     parent_agent_id: str = REQUIRED
-    """Parent Agent Id"""
-
     session_id: str = REQUIRED
-    """Session Id"""
-
     status: OpenEnum[Literal["active", "closed"]] = REQUIRED
-    """Status"""
 
 
 if TYPE_CHECKING:

@@ -14,7 +14,4 @@ class SummaryText(BaseModel, kw_only=True):
     """A reasoning summary content part."""
 
     text: str = REQUIRED
-    """Text"""
-
     type: Literal["summary_text"] = REQUIRED
-    """Type"""

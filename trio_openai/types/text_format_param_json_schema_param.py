@@ -11,7 +11,4 @@ class TextFormatParamJSONSchemaParam(TypedDict, total=False):
     """Constrains generated text to a JSON Schema."""
 
     schema: Required[dict[str, object]]
-    """Schema"""
-
     type: Required[Literal["json_schema"]]
-    """Type"""

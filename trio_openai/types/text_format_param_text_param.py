@@ -11,4 +11,3 @@ class TextFormatParamTextParam(TypedDict, total=False):
     """Generates ordinary text without a structured-output constraint."""
 
     type: Required[Literal["text"]]
-    """Type"""

@@ -14,7 +14,4 @@ class TextFormatResourceJSONSchema(BaseModel, kw_only=True):
     """Constrains generated text to a JSON Schema."""
 
     schema: dict[str, Any] = REQUIRED
-    """Schema"""
-
     type: Literal["json_schema"] = REQUIRED
-    """Type"""

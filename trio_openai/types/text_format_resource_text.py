@@ -14,4 +14,3 @@ class TextFormatResourceText(BaseModel, kw_only=True):
     """Generates ordinary text without a structured-output constraint."""
 
     type: Literal["text"] = REQUIRED
-    """Type"""

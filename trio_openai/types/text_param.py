@@ -11,4 +11,3 @@ class TextParam(TypedDict, total=False):
     """Text generation settings passed to each delegated Responses request."""
 
     verbosity: Literal["low", "medium", "high"] | None
-    """Verbosity"""

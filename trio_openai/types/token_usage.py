@@ -14,16 +14,11 @@ class TokenUsage(BaseModel, kw_only=True):
     """Recorded token usage for a session or turn."""
 
     input_tokens: int = REQUIRED
-    """Input Tokens"""
-
     input_tokens_details: InputTokensDetails = REQUIRED
     """A breakdown of the agent's input token usage."""
 
     output_tokens: int = REQUIRED
-    """Output Tokens"""
-
     output_tokens_details: OutputTokensDetails = REQUIRED
     """A breakdown of the agent's output token usage."""
 
     total_tokens: int = REQUIRED
-    """Total Tokens"""

@@ -8,7 +8,4 @@ __all__ = ["ToolApplyPatchParam"]
 
 
 class ToolApplyPatchParam(TypedDict, total=False):
-    """ToolApplyPatch"""
-
     type: Required[Literal["apply_patch"]]
-    """Type"""

@@ -8,7 +8,4 @@ __all__ = ["ToolChoiceCodeInterpreterParam"]
 
 
 class ToolChoiceCodeInterpreterParam(TypedDict, total=False):
-    """ToolChoiceCodeInterpreter"""
-
     type: Required[Literal["code_interpreter"]]
-    """Type"""

@@ -8,7 +8,4 @@ __all__ = ["ToolChoiceComputerParam"]
 
 
 class ToolChoiceComputerParam(TypedDict, total=False):
-    """ToolChoiceComputer"""
-
     type: Required[Literal["computer"]]
-    """Type"""

@@ -8,7 +8,4 @@ __all__ = ["ToolChoiceFileSearchParam"]
 
 
 class ToolChoiceFileSearchParam(TypedDict, total=False):
-    """ToolChoiceFileSearch"""
-
     type: Required[Literal["file_search"]]
-    """Type"""

@@ -8,7 +8,4 @@ __all__ = ["ToolChoiceImageGenerationParam"]
 
 
 class ToolChoiceImageGenerationParam(TypedDict, total=False):
-    """ToolChoiceImageGeneration"""
-
     type: Required[Literal["image_generation"]]
-    """Type"""

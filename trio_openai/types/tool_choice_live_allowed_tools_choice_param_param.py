@@ -47,8 +47,6 @@ __all__ = ["ToolChoiceLiveAllowedToolsChoiceParam"]
 
 
 class ToolChoiceLiveAllowedToolsChoiceParam(TypedDict, total=False):
-    """ToolChoiceLiveAllowedToolsChoiceParam"""
-
     tools: Required[
         Iterable[
             ToolChoiceLiveAllowedToolsChoiceParamToolLiveFunctionToolChoiceParam
@@ -65,10 +63,5 @@ class ToolChoiceLiveAllowedToolsChoiceParam(TypedDict, total=False):
             | ToolChoiceLiveAllowedToolsChoiceParamToolApplyPatchParam
         ]
     ]
-    """Tools"""
-
     type: Required[Literal["allowed_tools"]]
-    """Type"""
-
     mode: Literal["none", "auto", "required"] | None
-    """Mode"""

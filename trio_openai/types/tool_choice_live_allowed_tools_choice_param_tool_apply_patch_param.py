@@ -11,4 +11,3 @@ class ToolChoiceLiveAllowedToolsChoiceParamToolApplyPatchParam(TypedDict, total=
     """Forces the model to call the apply_patch tool when executing a tool call."""
 
     type: Required[Literal["apply_patch"]]
-    """Type"""

@@ -8,7 +8,4 @@ __all__ = ["ToolChoiceLiveAllowedToolsChoiceParamToolCodeInterpreterParam"]
 
 
 class ToolChoiceLiveAllowedToolsChoiceParamToolCodeInterpreterParam(TypedDict, total=False):
-    """ToolChoiceLiveAllowedToolsChoiceParamToolCodeInterpreter"""
-
     type: Required[Literal["code_interpreter"]]
-    """Type"""

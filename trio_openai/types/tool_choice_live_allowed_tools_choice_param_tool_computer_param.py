@@ -8,7 +8,4 @@ __all__ = ["ToolChoiceLiveAllowedToolsChoiceParamToolComputerParam"]
 
 
 class ToolChoiceLiveAllowedToolsChoiceParamToolComputerParam(TypedDict, total=False):
-    """ToolChoiceLiveAllowedToolsChoiceParamToolComputer"""
-
     type: Required[Literal["computer"]]
-    """Type"""

@@ -8,10 +8,5 @@ __all__ = ["ToolChoiceLiveAllowedToolsChoiceParamToolCustomParam"]
 
 
 class ToolChoiceLiveAllowedToolsChoiceParamToolCustomParam(TypedDict, total=False):
-    """ToolChoiceLiveAllowedToolsChoiceParamToolCustom"""
-
     name: Required[str]
-    """Name"""
-
     type: Required[Literal["custom"]]
-    """Type"""

@@ -8,7 +8,4 @@ __all__ = ["ToolChoiceLiveAllowedToolsChoiceParamToolFileSearchParam"]
 
 
 class ToolChoiceLiveAllowedToolsChoiceParamToolFileSearchParam(TypedDict, total=False):
-    """ToolChoiceLiveAllowedToolsChoiceParamToolFileSearch"""
-
     type: Required[Literal["file_search"]]
-    """Type"""

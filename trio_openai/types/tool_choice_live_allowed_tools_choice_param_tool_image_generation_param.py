@@ -8,7 +8,4 @@ __all__ = ["ToolChoiceLiveAllowedToolsChoiceParamToolImageGenerationParam"]
 
 
 class ToolChoiceLiveAllowedToolsChoiceParamToolImageGenerationParam(TypedDict, total=False):
-    """ToolChoiceLiveAllowedToolsChoiceParamToolImageGeneration"""
-
     type: Required[Literal["image_generation"]]
-    """Type"""

@@ -8,10 +8,5 @@ __all__ = ["ToolChoiceLiveAllowedToolsChoiceParamToolLiveFunctionToolChoiceParam
 
 
 class ToolChoiceLiveAllowedToolsChoiceParamToolLiveFunctionToolChoiceParam(TypedDict, total=False):
-    """ToolChoiceLiveAllowedToolsChoiceParamToolLiveFunctionToolChoiceParam"""
-
     name: Required[str]
-    """Name"""
-
     type: Required[Literal["function"]]
-    """Type"""

@@ -8,13 +8,6 @@ __all__ = ["ToolChoiceLiveAllowedToolsChoiceParamToolLiveMCPToolChoiceParam"]
 
 
 class ToolChoiceLiveAllowedToolsChoiceParamToolLiveMCPToolChoiceParam(TypedDict, total=False):
-    """ToolChoiceLiveAllowedToolsChoiceParamToolLiveMCPToolChoiceParam"""
-
     name: Required[str]
-    """Name"""
-
     server_label: Required[str]
-    """Server Label"""
-
     type: Required[Literal["mcp"]]
-    """Type"""

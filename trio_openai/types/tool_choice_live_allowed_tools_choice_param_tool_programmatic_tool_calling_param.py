@@ -8,7 +8,4 @@ __all__ = ["ToolChoiceLiveAllowedToolsChoiceParamToolProgrammaticToolCallingPara
 
 
 class ToolChoiceLiveAllowedToolsChoiceParamToolProgrammaticToolCallingParam(TypedDict, total=False):
-    """ToolChoiceLiveAllowedToolsChoiceParamToolProgrammaticToolCalling"""
-
     type: Required[Literal["programmatic_tool_calling"]]
-    """Type"""

@@ -8,7 +8,4 @@ __all__ = ["ToolChoiceLiveAllowedToolsChoiceParamToolWebSearchParam"]
 
 
 class ToolChoiceLiveAllowedToolsChoiceParamToolWebSearchParam(TypedDict, total=False):
-    """ToolChoiceLiveAllowedToolsChoiceParamToolWebSearch"""
-
     type: Required[Literal["web_search"]]
-    """Type"""

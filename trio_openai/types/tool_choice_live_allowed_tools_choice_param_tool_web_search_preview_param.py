@@ -8,7 +8,4 @@ __all__ = ["ToolChoiceLiveAllowedToolsChoiceParamToolWebSearchPreviewParam"]
 
 
 class ToolChoiceLiveAllowedToolsChoiceParamToolWebSearchPreviewParam(TypedDict, total=False):
-    """ToolChoiceLiveAllowedToolsChoiceParamToolWebSearchPreview"""
-
     type: Required[Literal["web_search_preview"]]
-    """Type"""

@@ -8,10 +8,5 @@ __all__ = ["ToolChoiceLiveFunctionToolChoiceParam"]
 
 
 class ToolChoiceLiveFunctionToolChoiceParam(TypedDict, total=False):
-    """ToolChoiceLiveFunctionToolChoiceParam"""
-
     name: Required[str]
-    """Name"""
-
     type: Required[Literal["function"]]
-    """Type"""

@@ -8,13 +8,6 @@ __all__ = ["ToolChoiceLiveMCPToolChoiceParam"]
 
 
 class ToolChoiceLiveMCPToolChoiceParam(TypedDict, total=False):
-    """ToolChoiceLiveMCPToolChoiceParam"""
-
     name: Required[str]
-    """Name"""
-
     server_label: Required[str]
-    """Server Label"""
-
     type: Required[Literal["mcp"]]
-    """Type"""

@@ -8,7 +8,4 @@ __all__ = ["ToolChoiceProgrammaticToolCallingParam"]
 
 
 class ToolChoiceProgrammaticToolCallingParam(TypedDict, total=False):
-    """ToolChoiceProgrammaticToolCalling"""
-
     type: Required[Literal["programmatic_tool_calling"]]
-    """Type"""

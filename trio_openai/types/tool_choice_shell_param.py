@@ -11,4 +11,3 @@ class ToolChoiceShellParam(TypedDict, total=False):
     """Forces the model to call the shell tool when a tool call is required."""
 
     type: Required[Literal["shell"]]
-    """Type"""

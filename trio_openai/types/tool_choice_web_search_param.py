@@ -8,7 +8,4 @@ __all__ = ["ToolChoiceWebSearchParam"]
 
 
 class ToolChoiceWebSearchParam(TypedDict, total=False):
-    """ToolChoiceWebSearch"""
-
     type: Required[Literal["web_search"]]
-    """Type"""

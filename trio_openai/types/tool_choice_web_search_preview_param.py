@@ -8,7 +8,4 @@ __all__ = ["ToolChoiceWebSearchPreviewParam"]
 
 
 class ToolChoiceWebSearchPreviewParam(TypedDict, total=False):
-    """ToolChoiceWebSearchPreview"""
-
     type: Required[Literal["web_search_preview"]]
-    """Type"""

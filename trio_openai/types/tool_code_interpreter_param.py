@@ -8,7 +8,4 @@ __all__ = ["ToolCodeInterpreterParam"]
 
 
 class ToolCodeInterpreterParam(TypedDict, total=False):
-    """ToolCodeInterpreter"""
-
     type: Required[Literal["code_interpreter"]]
-    """Type"""

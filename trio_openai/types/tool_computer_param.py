@@ -8,7 +8,4 @@ __all__ = ["ToolComputerParam"]
 
 
 class ToolComputerParam(TypedDict, total=False):
-    """ToolComputer"""
-
     type: Required[Literal["computer"]]
-    """Type"""

@@ -8,7 +8,4 @@ __all__ = ["ToolCustomParam"]
 
 
 class ToolCustomParam(TypedDict, total=False):
-    """ToolCustom"""
-
     type: Required[Literal["custom"]]
-    """Type"""

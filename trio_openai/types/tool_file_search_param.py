@@ -8,7 +8,4 @@ __all__ = ["ToolFileSearchParam"]
 
 
 class ToolFileSearchParam(TypedDict, total=False):
-    """ToolFileSearch"""
-
     type: Required[Literal["file_search"]]
-    """Type"""

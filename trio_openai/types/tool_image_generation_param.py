@@ -8,7 +8,4 @@ __all__ = ["ToolImageGenerationParam"]
 
 
 class ToolImageGenerationParam(TypedDict, total=False):
-    """ToolImageGeneration"""
-
     type: Required[Literal["image_generation"]]
-    """Type"""

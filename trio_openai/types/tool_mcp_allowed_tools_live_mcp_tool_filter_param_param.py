@@ -9,10 +9,5 @@ __all__ = ["ToolMcpAllowedToolsLiveMCPToolFilterParam"]
 
 
 class ToolMcpAllowedToolsLiveMCPToolFilterParam(TypedDict, total=False):
-    """ToolMcpAllowedToolsLiveMCPToolFilterParam"""
-
     read_only: bool | None
-    """Read Only"""
-
     tool_names: Iterable[str] | None
-    """Tool Names"""

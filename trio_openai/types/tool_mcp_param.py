@@ -17,42 +17,17 @@ __all__ = ["ToolMcpParam"]
 
 
 class ToolMcpParam(TypedDict, total=False):
-    """ToolMcp"""
-
     type: Required[Literal["mcp"]]
-    """Type"""
-
     allowed_callers: Iterable[Literal["direct", "programmatic"]] | None
-    """Allowed Callers"""
-
     allowed_tools: Iterable[str] | ToolMcpAllowedToolsLiveMCPToolFilterParam | None
-    """Allowed Tools"""
-
     authorization: str | None
-    """Authorization"""
-
     connector_id: str | None
-    """Connector Id"""
-
     defer_loading: bool | None
-    """Defer Loading"""
-
     headers: dict[str, str] | None
-    """Headers"""
-
     require_approval: (
         ToolMcpRequireApprovalLiveMCPRequireApprovalFilterParam | Literal["always", "never"] | None
     )
-    """Require Approval"""
-
     server_description: str | None
-    """Server Description"""
-
     server_label: str
-    """Server Label"""
-
     server_url: str | None
-    """Server Url"""
-
     tunnel_id: str | None
-    """Tunnel Id"""

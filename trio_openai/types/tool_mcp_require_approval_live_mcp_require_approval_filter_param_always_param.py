@@ -12,7 +12,4 @@ class ToolMcpRequireApprovalLiveMCPRequireApprovalFilterParamAlwaysParam(TypedDi
     """A filter that forces approval for matching tools."""
 
     read_only: bool | None
-    """Read Only"""
-
     tool_names: Iterable[str] | None
-    """Tool Names"""

@@ -12,7 +12,4 @@ class ToolMcpRequireApprovalLiveMCPRequireApprovalFilterParamNeverParam(TypedDic
     """A filter that skips approval for matching tools."""
 
     read_only: bool | None
-    """Read Only"""
-
     tool_names: Iterable[str] | None
-    """Tool Names"""

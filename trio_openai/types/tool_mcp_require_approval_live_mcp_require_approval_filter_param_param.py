@@ -16,7 +16,5 @@ __all__ = ["ToolMcpRequireApprovalLiveMCPRequireApprovalFilterParam"]
 
 
 class ToolMcpRequireApprovalLiveMCPRequireApprovalFilterParam(TypedDict, total=False):
-    """ToolMcpRequireApprovalLiveMCPRequireApprovalFilterParam"""
-
     always: ToolMcpRequireApprovalLiveMCPRequireApprovalFilterParamAlwaysParam | None
     never: ToolMcpRequireApprovalLiveMCPRequireApprovalFilterParamNeverParam | None

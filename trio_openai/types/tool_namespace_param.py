@@ -8,7 +8,4 @@ __all__ = ["ToolNamespaceParam"]
 
 
 class ToolNamespaceParam(TypedDict, total=False):
-    """ToolNamespace"""
-
     type: Required[Literal["namespace"]]
-    """Type"""

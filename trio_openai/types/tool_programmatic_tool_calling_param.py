@@ -8,7 +8,4 @@ __all__ = ["ToolProgrammaticToolCallingParam"]
 
 
 class ToolProgrammaticToolCallingParam(TypedDict, total=False):
-    """ToolProgrammaticToolCalling"""
-
     type: Required[Literal["programmatic_tool_calling"]]
-    """Type"""

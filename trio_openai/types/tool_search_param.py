@@ -8,7 +8,4 @@ __all__ = ["ToolSearchParam"]
 
 
 class ToolSearchParam(TypedDict, total=False):
-    """ToolSearch"""
-
     type: Required[Literal["tool_search"]]
-    """Type"""

@@ -9,10 +9,5 @@ __all__ = ["ToolShellEnvironmentContainerAutoNetworkPolicyAllowlistParam"]
 
 
 class ToolShellEnvironmentContainerAutoNetworkPolicyAllowlistParam(TypedDict, total=False):
-    """ToolShellEnvironmentContainerAutoNetworkPolicyAllowlist"""
-
     allowed_domains: Required[Iterable[str]]
-    """Allowed Domains"""
-
     type: Required[Literal["allowlist"]]
-    """Type"""

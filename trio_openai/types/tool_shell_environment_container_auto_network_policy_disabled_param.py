@@ -8,7 +8,4 @@ __all__ = ["ToolShellEnvironmentContainerAutoNetworkPolicyDisabledParam"]
 
 
 class ToolShellEnvironmentContainerAutoNetworkPolicyDisabledParam(TypedDict, total=False):
-    """ToolShellEnvironmentContainerAutoNetworkPolicyDisabled"""
-
     type: Required[Literal["disabled"]]
-    """Type"""

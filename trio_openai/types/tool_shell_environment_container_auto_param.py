@@ -23,24 +23,14 @@ __all__ = ["ToolShellEnvironmentContainerAutoParam"]
 
 
 class ToolShellEnvironmentContainerAutoParam(TypedDict, total=False):
-    """ToolShellEnvironmentContainerAuto"""
-
     type: Required[Literal["container_auto"]]
-    """Type"""
-
     file_ids: Iterable[str] | None
-    """File Ids"""
-
     memory_limit: Literal["1g", "4g", "16g", "64g"] | None
-    """Memory Limit"""
-
     network_policy: (
         ToolShellEnvironmentContainerAutoNetworkPolicyDisabledParam
         | ToolShellEnvironmentContainerAutoNetworkPolicyAllowlistParam
         | None
     )
-    """Network Policy"""
-
     skills: (
         Iterable[
             ToolShellEnvironmentContainerAutoSkillSkillReferenceParam
@@ -48,4 +38,3 @@ class ToolShellEnvironmentContainerAutoParam(TypedDict, total=False):
         ]
         | None
     )
-    """Skills"""

@@ -13,16 +13,9 @@ __all__ = ["ToolShellEnvironmentContainerAutoSkillInlineParam"]
 
 
 class ToolShellEnvironmentContainerAutoSkillInlineParam(TypedDict, total=False):
-    """ToolShellEnvironmentContainerAutoSkillInline"""
-
     description: Required[str]
-    """Description"""
-
     name: Required[str]
-    """Name"""
-
     source: Required[ToolShellEnvironmentContainerAutoSkillInlineSourceParam]
     """Inline skill payload"""
 
     type: Required[Literal["inline"]]
-    """Type"""

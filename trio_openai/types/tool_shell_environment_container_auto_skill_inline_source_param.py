@@ -11,10 +11,5 @@ class ToolShellEnvironmentContainerAutoSkillInlineSourceParam(TypedDict, total=F
     """Inline skill payload"""
 
     data: Required[str]
-    """Data"""
-
     media_type: Required[Literal["application/zip"]]
-    """Media Type"""
-
     type: Required[Literal["base64"]]
-    """Type"""

@@ -8,13 +8,6 @@ __all__ = ["ToolShellEnvironmentContainerAutoSkillSkillReferenceParam"]
 
 
 class ToolShellEnvironmentContainerAutoSkillSkillReferenceParam(TypedDict, total=False):
-    """ToolShellEnvironmentContainerAutoSkillSkillReference"""
-
     skill_id: Required[str]
-    """Skill Id"""
-
     type: Required[Literal["skill_reference"]]
-    """Type"""
-
     version: str | None
-    """Version"""

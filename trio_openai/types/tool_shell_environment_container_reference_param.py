@@ -8,10 +8,5 @@ __all__ = ["ToolShellEnvironmentContainerReferenceParam"]
 
 
 class ToolShellEnvironmentContainerReferenceParam(TypedDict, total=False):
-    """ToolShellEnvironmentContainerReference"""
-
     container_id: Required[str]
-    """Container Id"""
-
     type: Required[Literal["container_reference"]]
-    """Type"""

@@ -12,10 +12,5 @@ __all__ = ["ToolShellEnvironmentLocalParam"]
 
 
 class ToolShellEnvironmentLocalParam(TypedDict, total=False):
-    """ToolShellEnvironmentLocal"""
-
     type: Required[Literal["local"]]
-    """Type"""
-
     skills: Iterable[ToolShellEnvironmentLocalSkillParam] | None
-    """Skills"""

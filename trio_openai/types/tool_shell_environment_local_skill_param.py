@@ -8,13 +8,6 @@ __all__ = ["ToolShellEnvironmentLocalSkillParam"]
 
 
 class ToolShellEnvironmentLocalSkillParam(TypedDict, total=False):
-    """ToolShellEnvironmentLocalSkill"""
-
     description: Required[str]
-    """Description"""
-
     name: Required[str]
-    """Name"""
-
     path: Required[str]
-    """Path"""

@@ -16,12 +16,9 @@ class ToolShellParam(TypedDict, total=False):
     """A Responses shell tool."""
 
     type: Required[Literal["shell"]]
-    """Type"""
-
     environment: (
         ToolShellEnvironmentContainerAutoParam
         | ToolShellEnvironmentContainerReferenceParam
         | ToolShellEnvironmentLocalParam
         | None
     )
-    """Environment"""

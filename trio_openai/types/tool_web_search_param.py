@@ -11,4 +11,3 @@ class ToolWebSearchParam(TypedDict, total=False):
     """A web search tool available to the Live session's Responses backend."""
 
     type: Required[Literal["web_search"]]
-    """Type"""

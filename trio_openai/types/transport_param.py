@@ -11,7 +11,4 @@ class TransportParam(TypedDict, total=False):
     """WebRTC transport with the browser's SDP offer."""
 
     sdp: Required[str]
-    """Sdp"""
-
     type: Required[Literal["webrtc"]]
-    """Type"""

@@ -17,34 +17,16 @@ class Turn(BaseModel, kw_only=True):
     """The canonical public representation of a session turn."""
 
     id: str = REQUIRED
-    """Id"""
-
     agent_id: str = REQUIRED
-    """Agent Id"""
-
     completed_at: int | None = None
-    """Completed At"""
-
     created_at: int = REQUIRED
-    """Created At"""
-
     error: SessionTurnError | None = None
     object: Literal["agent.session.turn"] = REQUIRED
-    """Object"""
-
     session_id: str = REQUIRED
-    """Session Id"""
-
     started_at: int | None = None
-    """Started At"""
-
     status: OpenEnum[Literal["queued", "in_progress", "waiting", "completed", "failed", "cancelled"]] = (
         REQUIRED
     )
-    """Status"""
-
     subagent_id: str | None = None
-    """Subagent Id"""
-
     usage: TokenUsage | None = None
     prompt_cache_options: SessionsTurnPromptCacheOptions | None = None

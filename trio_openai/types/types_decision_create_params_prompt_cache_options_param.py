@@ -11,7 +11,4 @@ class TypesDecisionCreateParamsPromptCacheOptionsParam(TypedDict, total=False):
     """Options for prompt caching."""
 
     mode: Literal["implicit", "explicit"] | None
-    """Mode"""
-
     ttl: Literal["30m"]
-    """Ttl"""

@@ -14,16 +14,7 @@ class Usage(BaseModel, kw_only=True):
     """Token usage for the request."""
 
     input_tokens: int = REQUIRED
-    """Input Tokens"""
-
     input_tokens_details: UsageInputTokensDetails = REQUIRED
-    """UsageInputTokensDetails"""
-
     output_tokens: int = REQUIRED
-    """Output Tokens"""
-
     output_tokens_details: UsageOutputTokensDetails = REQUIRED
-    """UsageOutputTokensDetails"""
-
     total_tokens: int = REQUIRED
-    """Total Tokens"""

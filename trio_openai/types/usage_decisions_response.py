@@ -12,16 +12,7 @@ __all__ = ["UsageDecisionsResponse"]
 
 
 class UsageDecisionsResponse(BaseModel, kw_only=True):
-    """UsageDecisionsResponse"""
-
     data: list[Data] = REQUIRED
-    """Data"""
-
     has_more: bool = REQUIRED
-    """Has More"""
-
     next_page: str | None = None
-    """Next Page"""
-
     object: Literal["page"] = REQUIRED
-    """Object"""

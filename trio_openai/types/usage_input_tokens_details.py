@@ -9,10 +9,5 @@ __all__ = ["UsageInputTokensDetails"]
 
 
 class UsageInputTokensDetails(BaseModel, kw_only=True):
-    """UsageInputTokensDetails"""
-
     cache_write_tokens: int = REQUIRED
-    """Cache Write Tokens"""
-
     cached_tokens: int = REQUIRED
-    """Cached Tokens"""

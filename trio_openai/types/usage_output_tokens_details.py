@@ -9,7 +9,4 @@ __all__ = ["UsageOutputTokensDetails"]
 
 
 class UsageOutputTokensDetails(BaseModel, kw_only=True):
-    """UsageOutputTokensDetails"""
-
     reasoning_tokens: int = REQUIRED
-    """Reasoning Tokens"""

@@ -11,7 +11,4 @@ class UserContentParam(TypedDict, total=False):
     """Text supplied in a developer or user message when starting a Live session."""
 
     text: Required[str]
-    """Text"""
-
     type: Literal["input_text"]
-    """Type"""

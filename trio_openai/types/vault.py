@@ -14,16 +14,7 @@ class Vault(BaseModel, kw_only=True):
     """A collection of credentials for MCP servers and OpenAI-hosted environments."""
 
     id: str = REQUIRED
-    """Id"""
-
     created_at: int = REQUIRED
-    """Created At"""
-
     metadata: dict[str, str] = REQUIRED
-    """Metadata"""
-
     name: str | None = None
-    """Name"""
-
     object: Literal["vault"] = REQUIRED
-    """Object"""

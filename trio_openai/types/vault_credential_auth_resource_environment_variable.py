@@ -19,20 +19,14 @@ class VaultCredentialAuthResourceEnvironmentVariable(BaseModel, kw_only=True):
     """Metadata for an HTTP credential used only in OpenAI-hosted environments."""
 
     networking: VaultCredentialAuthResourceEnvironmentVariableNetworking = REQUIRED
-    """Networking"""
-
     secret_name: str = REQUIRED
-    """Secret Name"""
-
     type: Literal["environment_variable"] = REQUIRED
-    """Type"""
 
 
 if TYPE_CHECKING:
     VaultCredentialAuthResourceEnvironmentVariableNetworking: TypeAlias = (
         VaultCredentialNetworkingResourceUnrestricted | VaultCredentialNetworkingResourceLimited
     )
-    """Networking"""
 else:
     VaultCredentialAuthResourceEnvironmentVariableNetworking = tagged_union(
         "VaultCredentialAuthResourceEnvironmentVariableNetworking",

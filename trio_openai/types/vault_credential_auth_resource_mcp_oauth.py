@@ -15,11 +15,6 @@ class VaultCredentialAuthResourceMcpOauth(BaseModel, kw_only=True):
     """Public metadata for an OAuth credential; tokens and client secrets are never returned."""
 
     expires_at: str | None = None
-    """Expires At"""
-
     mcp_server_url: str = REQUIRED
-    """Mcp Server Url"""
-
     refresh: VaultCredentialAuthResourceMcpOauthRefresh | None = None
     type: Literal["mcp_oauth"] = REQUIRED
-    """Type"""

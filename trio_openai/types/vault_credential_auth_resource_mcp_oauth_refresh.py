@@ -24,19 +24,10 @@ class VaultCredentialAuthResourceMcpOauthRefresh(BaseModel, kw_only=True):
     """Public refresh metadata without refresh tokens or OAuth client secrets."""
 
     client_id: str = REQUIRED
-    """Client Id"""
-
     resource: str | None = None
-    """Resource"""
-
     scope: str | None = None
-    """Scope"""
-
     token_endpoint: str = REQUIRED
-    """Token Endpoint"""
-
     token_endpoint_auth: VaultCredentialAuthResourceMcpOauthRefreshTokenEndpointAuth = REQUIRED
-    """Token Endpoint Auth"""
 
 
 if TYPE_CHECKING:
@@ -45,7 +36,6 @@ if TYPE_CHECKING:
         | McpOauthTokenEndpointAuthResourceClientSecretBasic
         | McpOauthTokenEndpointAuthResourceClientSecretPost
     )
-    """Token Endpoint Auth"""
 else:
     VaultCredentialAuthResourceMcpOauthRefreshTokenEndpointAuth = tagged_union(
         "VaultCredentialAuthResourceMcpOauthRefreshTokenEndpointAuth",

@@ -14,7 +14,4 @@ class VaultCredentialAuthResourceStaticBearer(BaseModel, kw_only=True):
     """Metadata for a bearer-token credential, without automatic OAuth refresh."""
 
     mcp_server_url: str = REQUIRED
-    """Mcp Server Url"""
-
     type: Literal["static_bearer"] = REQUIRED
-    """Type"""

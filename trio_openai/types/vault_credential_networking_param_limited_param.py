@@ -12,7 +12,4 @@ class VaultCredentialNetworkingParamLimitedParam(TypedDict, total=False):
     """Allows substitution only for the listed hosts."""
 
     allowed_hosts: Required[Iterable[str]]
-    """Allowed Hosts"""
-
     type: Required[Literal["limited"]]
-    """Type"""

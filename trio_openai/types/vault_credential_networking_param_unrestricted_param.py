@@ -11,4 +11,3 @@ class VaultCredentialNetworkingParamUnrestrictedParam(TypedDict, total=False):
     """Allows substitution for destinations permitted by the environment network policy."""
 
     type: Required[Literal["unrestricted"]]
-    """Type"""

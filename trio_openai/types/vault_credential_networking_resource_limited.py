@@ -14,7 +14,4 @@ class VaultCredentialNetworkingResourceLimited(BaseModel, kw_only=True):
     """Allows substitution only for the listed hosts."""
 
     allowed_hosts: list[str] = REQUIRED
-    """Allowed Hosts"""
-
     type: Literal["limited"] = REQUIRED
-    """Type"""

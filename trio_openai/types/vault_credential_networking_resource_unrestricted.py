@@ -14,4 +14,3 @@ class VaultCredentialNetworkingResourceUnrestricted(BaseModel, kw_only=True):
     """Allows substitution for destinations permitted by the environment network policy."""
 
     type: Literal["unrestricted"] = REQUIRED
-    """Type"""

@@ -14,10 +14,5 @@ class VaultDeleted(BaseModel, kw_only=True):
     """Confirmation that a vault was deleted."""
 
     id: str = REQUIRED
-    """Id"""
-
     deleted: bool = REQUIRED
-    """Deleted"""
-
     object: Literal["vault.deleted"] = REQUIRED
-    """Object"""

@@ -11,10 +11,5 @@ __all__ = ["VerificationDiscovery"]
 
 
 class VerificationDiscovery(BaseModel, kw_only=True):
-    """VerificationDiscovery"""
-
     discovery_url: str | None = None
-    """Discovery Url"""
-
     type: Literal["discovery"] = REQUIRED
-    """Type"""

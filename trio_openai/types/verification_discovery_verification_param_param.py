@@ -8,10 +8,5 @@ __all__ = ["VerificationDiscoveryVerificationParam"]
 
 
 class VerificationDiscoveryVerificationParam(TypedDict, total=False):
-    """VerificationDiscoveryVerificationParam"""
-
     discovery_url: Required[str | None]
-    """Discovery Url"""
-
     type: Required[Literal["discovery"]]
-    """Type"""

@@ -11,10 +11,5 @@ __all__ = ["VerificationUploadedJwks"]
 
 
 class VerificationUploadedJwks(BaseModel, kw_only=True):
-    """VerificationUploadedJwks"""
-
     jwks: dict[str, Any] = REQUIRED
-    """Jwks"""
-
     type: Literal["uploaded_jwks"] = REQUIRED
-    """Type"""

@@ -8,10 +8,5 @@ __all__ = ["VerificationUploadedJwksVerificationParam"]
 
 
 class VerificationUploadedJwksVerificationParam(TypedDict, total=False):
-    """VerificationUploadedJwksVerificationParam"""
-
     jwks: Required[dict[str, object]]
-    """Jwks"""
-
     type: Required[Literal["uploaded_jwks"]]
-    """Type"""

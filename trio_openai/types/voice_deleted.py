@@ -11,13 +11,6 @@ __all__ = ["VoiceDeleted"]
 
 
 class VoiceDeleted(BaseModel, kw_only=True):
-    """VoiceDeleted"""
-
     id: str = REQUIRED
-    """Id"""
-
     deleted: bool = REQUIRED
-    """Deleted"""
-
     object: Literal["audio.voice.deleted"] = REQUIRED
-    """Object"""

@@ -11,7 +11,4 @@ class WakePolicyParam(TypedDict, total=False):
     """Inference starts when the Live WebRTC session connects."""
 
     type: Required[Literal["speech"]]
-    """Type"""
-
     vad_threshold: float
-    """Vad Threshold"""

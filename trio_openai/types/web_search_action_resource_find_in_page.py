@@ -14,10 +14,5 @@ class WebSearchActionResourceFindInPage(BaseModel, kw_only=True):
     """Finds text within a web page."""
 
     pattern: str | None = None
-    """Pattern"""
-
     type: Literal["find_in_page"] = REQUIRED
-    """Type"""
-
     url: str | None = None
-    """Url"""

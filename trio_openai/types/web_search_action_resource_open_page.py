@@ -14,7 +14,4 @@ class WebSearchActionResourceOpenPage(BaseModel, kw_only=True):
     """Opens a web page."""
 
     type: Literal["open_page"] = REQUIRED
-    """Type"""
-
     url: str | None = None
-    """Url"""

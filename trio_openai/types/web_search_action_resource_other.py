@@ -14,4 +14,3 @@ class WebSearchActionResourceOther(BaseModel, kw_only=True):
     """Another web search action."""
 
     type: Literal["other"] = REQUIRED
-    """Type"""

@@ -14,10 +14,5 @@ class WebSearchActionResourceSearch(BaseModel, kw_only=True):
     """A search query or group of search queries."""
 
     queries: list[str] | None = None
-    """Queries"""
-
     query: str | None = None
-    """Query"""
-
     type: Literal["search"] = REQUIRED
-    """Type"""

@@ -11,28 +11,11 @@ __all__ = ["WebhookEndpoint"]
 
 
 class WebhookEndpoint(BaseModel, kw_only=True):
-    """WebhookEndpoint"""
-
     id: str = REQUIRED
-    """Id"""
-
     created_at: int = REQUIRED
-    """Created At"""
-
     event_types: list[str] = REQUIRED
-    """Event Types"""
-
     name: str = REQUIRED
-    """Name"""
-
     object: Literal["webhook_endpoint"] = REQUIRED
-    """Object"""
-
     signing_secret_hint: str | None = None
-    """Signing Secret Hint"""
-
     url: str = REQUIRED
-    """Url"""
-
     updated_at: int | None = None
-    """Updated At"""

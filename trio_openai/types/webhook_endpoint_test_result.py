@@ -11,19 +11,8 @@ __all__ = ["WebhookEndpointTestResult"]
 
 
 class WebhookEndpointTestResult(BaseModel, kw_only=True):
-    """WebhookEndpointTestResult"""
-
     event_type: str = REQUIRED
-    """Event Type"""
-
     object: Literal["webhook_endpoint.test"] = REQUIRED
-    """Object"""
-
     status_code: int = REQUIRED
-    """Status Code"""
-
     success: bool = REQUIRED
-    """Success"""
-
     webhook_endpoint_id: str = REQUIRED
-    """Webhook Endpoint Id"""

@@ -11,31 +11,12 @@ __all__ = ["WebhookEndpointWithSecret"]
 
 
 class WebhookEndpointWithSecret(BaseModel, kw_only=True):
-    """WebhookEndpointWithSecret"""
-
     id: str = REQUIRED
-    """Id"""
-
     created_at: int = REQUIRED
-    """Created At"""
-
     event_types: list[str] = REQUIRED
-    """Event Types"""
-
     name: str = REQUIRED
-    """Name"""
-
     object: Literal["webhook_endpoint"] = REQUIRED
-    """Object"""
-
     signing_secret: str = REQUIRED
-    """Signing Secret"""
-
     signing_secret_hint: str | None = None
-    """Signing Secret Hint"""
-
     url: str = REQUIRED
-    """Url"""
-
     updated_at: int | None = None
-    """Updated At"""

@@ -11,10 +11,5 @@ __all__ = ["WebhookEventTypeList"]
 
 
 class WebhookEventTypeList(BaseModel, kw_only=True):
-    """WebhookEventTypeList"""
-
     data: list[str] = REQUIRED
-    """Data"""
-
     object: Literal["list"] = REQUIRED
-    """Object"""

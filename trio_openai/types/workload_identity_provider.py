@@ -14,48 +14,22 @@ __all__ = ["WorkloadIdentityProvider", "WorkloadIdentityProviderVerification"]
 
 
 class WorkloadIdentityProvider(BaseModel, kw_only=True):
-    """WorkloadIdentityProvider"""
-
     id: str = REQUIRED
-    """Id"""
-
     attribute_transformations: list[AttributeTransformation] = REQUIRED
-    """Attribute Transformations"""
-
     audience: str = REQUIRED
-    """Audience"""
-
     created_at: int = REQUIRED
-    """Created At"""
-
     description: str | None = None
-    """Description"""
-
     enabled: bool = REQUIRED
-    """Enabled"""
-
     issuer: str = REQUIRED
-    """Issuer"""
-
     name: str = REQUIRED
-    """Name"""
-
     object: Literal["organization.workload_identity_provider"] = REQUIRED
-    """Object"""
-
     type: Literal["oidc"] = REQUIRED
-    """Type"""
-
     updated_at: int = REQUIRED
-    """Updated At"""
-
     verification: WorkloadIdentityProviderVerification = REQUIRED
-    """Verification"""
 
 
 if TYPE_CHECKING:
     WorkloadIdentityProviderVerification: TypeAlias = VerificationDiscovery | VerificationUploadedJwks
-    """Verification"""
 else:
     WorkloadIdentityProviderVerification = tagged_union(
         "WorkloadIdentityProviderVerification",

@@ -11,13 +11,6 @@ __all__ = ["WorkloadIdentityProviderDeleted"]
 
 
 class WorkloadIdentityProviderDeleted(BaseModel, kw_only=True):
-    """WorkloadIdentityProviderDeleted"""
-
     id: str = REQUIRED
-    """Id"""
-
     deleted: bool = REQUIRED
-    """Deleted"""
-
     object: Literal["organization.workload_identity_provider.deleted"] = REQUIRED
-    """Object"""

@@ -9,10 +9,5 @@ __all__ = ["WorkloadIdentityProvidersFederationRuleCreateParamsPermissionsRestri
 
 
 class WorkloadIdentityProvidersFederationRuleCreateParamsPermissionsRestrictedParam(TypedDict, total=False):
-    """PermissionsRestricted"""
-
     scopes: Required[Iterable[str]]
-    """Scopes"""
-
     type: Required[Literal["restricted"]]
-    """Type"""

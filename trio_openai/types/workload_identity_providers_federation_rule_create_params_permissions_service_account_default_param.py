@@ -10,7 +10,4 @@ __all__ = ["WorkloadIdentityProvidersFederationRuleCreateParamsPermissionsServic
 class WorkloadIdentityProvidersFederationRuleCreateParamsPermissionsServiceAccountDefaultParam(
     TypedDict, total=False
 ):
-    """PermissionsServiceAccountDefault"""
-
     type: Required[Literal["service_account_default"]]
-    """Type"""

@@ -1,5 +1,7 @@
 """trio_openai: a Trio-native client for the OpenAI API."""
 
+import typing as _typing
+
 from ._blocking._page import SyncBasePage as SyncBasePage
 from ._blocking._page import SyncConversationCursorPage as SyncConversationCursorPage
 from ._blocking._page import SyncCursorPage as SyncCursorPage
@@ -57,6 +59,36 @@ from .realtime._errors import WebSocketConnectionClosedError as WebSocketConnect
 from .realtime._errors import WebSocketConnectionRejectedError as WebSocketConnectionRejectedError
 from .types._base import BaseModel as BaseModel
 
+# --- httpx interop (transport): names that import httpx2 on first access --------------------------------
+_HTTPX_EXPORTS = (
+    "DefaultAsyncHttpx2Client",
+    "DefaultAsyncHttpxClient",
+    "DefaultHttpx2Client",
+    "DefaultHttpxClient",
+)
+
+if _typing.TYPE_CHECKING:  # they exist at run time, made on first access
+    from collections.abc import Callable
+    from typing import Any
+
+    DefaultAsyncHttpxClient: type[Any]
+    DefaultHttpxClient: type[Any]
+    DefaultAsyncHttpx2Client: Callable[..., Any]
+    DefaultHttpx2Client: Callable[..., Any]
+
+
+def __getattr__(name: str) -> object:
+    if name in _HTTPX_EXPORTS:
+        from ._core._transport_httpx import lazy_export
+
+        value = lazy_export(name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+# --- end httpx interop ------------------------------------------------------------------------------------
+
 __all__ = [
     "APIConnectionError",
     "APIError",
@@ -81,6 +113,10 @@ __all__ = [
     "BlockingCallInTrioError",
     "ClientStatistics",
     "ConflictError",
+    "DefaultAsyncHttpx2Client",
+    "DefaultAsyncHttpxClient",
+    "DefaultHttpx2Client",
+    "DefaultHttpxClient",
     "HTTPTransport",
     "InternalServerError",
     "InvalidWebhookSignatureError",

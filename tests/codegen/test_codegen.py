@@ -310,8 +310,8 @@ def test_stream_overloads_and_blocking_twins() -> None:
     assert "_THING_EVENT_STREAM = AsyncStream.factory(ThingEvent)" in text
     assert "stream_cls=_THING_EVENT_STREAM if stream else None" in text
     assert "return sync_call(self, AsyncThings.create, *args, **kwargs)" in text
-    assert "list = to_sync_list(AsyncThings.list)" in text
-    assert "list = to_sync_raw_list(AsyncThings.list)" in text
+    assert "list: Final = to_sync_list(AsyncThings.list)" in text
+    assert "list: Final = to_sync_raw_list(AsyncThings.list)" in text
     assert "class Things(SyncAPIResource[AsyncThings]):" in text
     assert '__all__ = ["AsyncThings", "Things"]' in text
     tree = files["_tree.py"]

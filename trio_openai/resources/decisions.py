@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
-from typing import TYPE_CHECKING, Unpack
+from typing import TYPE_CHECKING, Final, Unpack
 
 from .._blocking._bridge import (
     SyncAPIResource,
@@ -96,11 +96,11 @@ class AsyncDecisions(AsyncAPIResource):
 
 
 class AsyncDecisionsWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncDecisions.create)
+    create: Final = to_raw_response(AsyncDecisions.create)
 
 
 class AsyncDecisionsWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncDecisions.create)
+    create: Final = to_streamed_response(AsyncDecisions.create)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -116,12 +116,12 @@ class Decisions(SyncAPIResource[AsyncDecisions]):
     def with_streaming_response(self) -> DecisionsWithStreamingResponse:
         return DecisionsWithStreamingResponse(self)
 
-    create = to_sync(AsyncDecisions.create)
+    create: Final = to_sync(AsyncDecisions.create)
 
 
 class DecisionsWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncDecisions.create)
+    create: Final = to_sync_raw(AsyncDecisions.create)
 
 
 class DecisionsWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncDecisions.create)
+    create: Final = to_sync_streamed(AsyncDecisions.create)

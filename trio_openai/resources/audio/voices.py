@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Unpack
+from typing import TYPE_CHECKING, Final, Unpack
 
 from ..._blocking._bridge import (
     SyncAPIResource,
@@ -62,13 +62,13 @@ class AsyncVoices(AsyncAPIResource):
 
 
 class AsyncVoicesWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncVoices.create)
-    delete = to_raw_response(AsyncVoices.delete)
+    create: Final = to_raw_response(AsyncVoices.create)
+    delete: Final = to_raw_response(AsyncVoices.delete)
 
 
 class AsyncVoicesWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncVoices.create)
-    delete = to_streamed_response(AsyncVoices.delete)
+    create: Final = to_streamed_response(AsyncVoices.create)
+    delete: Final = to_streamed_response(AsyncVoices.delete)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -84,15 +84,15 @@ class Voices(SyncAPIResource[AsyncVoices]):
     def with_streaming_response(self) -> VoicesWithStreamingResponse:
         return VoicesWithStreamingResponse(self)
 
-    create = to_sync(AsyncVoices.create)
-    delete = to_sync(AsyncVoices.delete)
+    create: Final = to_sync(AsyncVoices.create)
+    delete: Final = to_sync(AsyncVoices.delete)
 
 
 class VoicesWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncVoices.create)
-    delete = to_sync_raw(AsyncVoices.delete)
+    create: Final = to_sync_raw(AsyncVoices.create)
+    delete: Final = to_sync_raw(AsyncVoices.delete)
 
 
 class VoicesWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncVoices.create)
-    delete = to_sync_streamed(AsyncVoices.delete)
+    create: Final = to_sync_streamed(AsyncVoices.create)
+    delete: Final = to_sync_streamed(AsyncVoices.delete)

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Unpack
+from typing import TYPE_CHECKING, Final, Unpack
 
 from ..._blocking._bridge import (
     SyncAPIResource,
@@ -71,7 +71,7 @@ class AsyncLive(AsyncAPIResource):
 
 
 class AsyncLiveWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncLive.create)
+    create: Final = to_raw_response(AsyncLive.create)
 
     @cached_property
     def sessions(self) -> AsyncSessionsWithRawResponse:
@@ -81,7 +81,7 @@ class AsyncLiveWithRawResponse(RawResponseWrapper):
 
 
 class AsyncLiveWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncLive.create)
+    create: Final = to_streamed_response(AsyncLive.create)
 
     @cached_property
     def sessions(self) -> AsyncSessionsWithStreamingResponse:
@@ -109,11 +109,11 @@ class Live(SyncAPIResource[AsyncLive]):
     def with_streaming_response(self) -> LiveWithStreamingResponse:
         return LiveWithStreamingResponse(self)
 
-    create = to_sync(AsyncLive.create)
+    create: Final = to_sync(AsyncLive.create)
 
 
 class LiveWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncLive.create)
+    create: Final = to_sync_raw(AsyncLive.create)
 
     @cached_property
     def sessions(self) -> SessionsWithRawResponse:
@@ -123,7 +123,7 @@ class LiveWithRawResponse(SyncResponseWrapper):
 
 
 class LiveWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncLive.create)
+    create: Final = to_sync_streamed(AsyncLive.create)
 
     @cached_property
     def sessions(self) -> SessionsWithStreamingResponse:

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Unpack
+from typing import TYPE_CHECKING, Final, Unpack
 
 from ..._blocking._bridge import (
     SyncAPIResource,
@@ -124,21 +124,21 @@ class AsyncSessions(AsyncAPIResource):
 
 
 class AsyncSessionsWithRawResponse(RawResponseWrapper):
-    accept = to_raw_response(AsyncSessions.accept)
-    download_recording = to_raw_response(AsyncSessions.download_recording)
-    fork = to_raw_response(AsyncSessions.fork)
-    hangup = to_raw_response(AsyncSessions.hangup)
-    refer = to_raw_response(AsyncSessions.refer)
-    reject = to_raw_response(AsyncSessions.reject)
+    accept: Final = to_raw_response(AsyncSessions.accept)
+    download_recording: Final = to_raw_response(AsyncSessions.download_recording)
+    fork: Final = to_raw_response(AsyncSessions.fork)
+    hangup: Final = to_raw_response(AsyncSessions.hangup)
+    refer: Final = to_raw_response(AsyncSessions.refer)
+    reject: Final = to_raw_response(AsyncSessions.reject)
 
 
 class AsyncSessionsWithStreamingResponse(StreamedResponseWrapper):
-    accept = to_streamed_response(AsyncSessions.accept)
-    download_recording = to_streamed_response(AsyncSessions.download_recording)
-    fork = to_streamed_response(AsyncSessions.fork)
-    hangup = to_streamed_response(AsyncSessions.hangup)
-    refer = to_streamed_response(AsyncSessions.refer)
-    reject = to_streamed_response(AsyncSessions.reject)
+    accept: Final = to_streamed_response(AsyncSessions.accept)
+    download_recording: Final = to_streamed_response(AsyncSessions.download_recording)
+    fork: Final = to_streamed_response(AsyncSessions.fork)
+    hangup: Final = to_streamed_response(AsyncSessions.hangup)
+    refer: Final = to_streamed_response(AsyncSessions.refer)
+    reject: Final = to_streamed_response(AsyncSessions.reject)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -154,27 +154,27 @@ class Sessions(SyncAPIResource[AsyncSessions]):
     def with_streaming_response(self) -> SessionsWithStreamingResponse:
         return SessionsWithStreamingResponse(self)
 
-    accept = to_sync(AsyncSessions.accept)
-    download_recording = to_sync(AsyncSessions.download_recording)
-    fork = to_sync(AsyncSessions.fork)
-    hangup = to_sync(AsyncSessions.hangup)
-    refer = to_sync(AsyncSessions.refer)
-    reject = to_sync(AsyncSessions.reject)
+    accept: Final = to_sync(AsyncSessions.accept)
+    download_recording: Final = to_sync(AsyncSessions.download_recording)
+    fork: Final = to_sync(AsyncSessions.fork)
+    hangup: Final = to_sync(AsyncSessions.hangup)
+    refer: Final = to_sync(AsyncSessions.refer)
+    reject: Final = to_sync(AsyncSessions.reject)
 
 
 class SessionsWithRawResponse(SyncResponseWrapper):
-    accept = to_sync_raw(AsyncSessions.accept)
-    download_recording = to_sync_raw(AsyncSessions.download_recording)
-    fork = to_sync_raw(AsyncSessions.fork)
-    hangup = to_sync_raw(AsyncSessions.hangup)
-    refer = to_sync_raw(AsyncSessions.refer)
-    reject = to_sync_raw(AsyncSessions.reject)
+    accept: Final = to_sync_raw(AsyncSessions.accept)
+    download_recording: Final = to_sync_raw(AsyncSessions.download_recording)
+    fork: Final = to_sync_raw(AsyncSessions.fork)
+    hangup: Final = to_sync_raw(AsyncSessions.hangup)
+    refer: Final = to_sync_raw(AsyncSessions.refer)
+    reject: Final = to_sync_raw(AsyncSessions.reject)
 
 
 class SessionsWithStreamingResponse(SyncResponseWrapper):
-    accept = to_sync_streamed(AsyncSessions.accept)
-    download_recording = to_sync_streamed(AsyncSessions.download_recording)
-    fork = to_sync_streamed(AsyncSessions.fork)
-    hangup = to_sync_streamed(AsyncSessions.hangup)
-    refer = to_sync_streamed(AsyncSessions.refer)
-    reject = to_sync_streamed(AsyncSessions.reject)
+    accept: Final = to_sync_streamed(AsyncSessions.accept)
+    download_recording: Final = to_sync_streamed(AsyncSessions.download_recording)
+    fork: Final = to_sync_streamed(AsyncSessions.fork)
+    hangup: Final = to_sync_streamed(AsyncSessions.hangup)
+    refer: Final = to_sync_streamed(AsyncSessions.refer)
+    reject: Final = to_sync_streamed(AsyncSessions.reject)

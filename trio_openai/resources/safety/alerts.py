@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Unpack
+from typing import Final, Unpack
 
 from ..._blocking._bridge import (
     SyncAPIResource,
@@ -47,11 +47,11 @@ class AsyncAlerts(AsyncAPIResource):
 
 
 class AsyncAlertsWithRawResponse(RawResponseWrapper):
-    retrieve = to_raw_response(AsyncAlerts.retrieve)
+    retrieve: Final = to_raw_response(AsyncAlerts.retrieve)
 
 
 class AsyncAlertsWithStreamingResponse(StreamedResponseWrapper):
-    retrieve = to_streamed_response(AsyncAlerts.retrieve)
+    retrieve: Final = to_streamed_response(AsyncAlerts.retrieve)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -67,12 +67,12 @@ class Alerts(SyncAPIResource[AsyncAlerts]):
     def with_streaming_response(self) -> AlertsWithStreamingResponse:
         return AlertsWithStreamingResponse(self)
 
-    retrieve = to_sync(AsyncAlerts.retrieve)
+    retrieve: Final = to_sync(AsyncAlerts.retrieve)
 
 
 class AlertsWithRawResponse(SyncResponseWrapper):
-    retrieve = to_sync_raw(AsyncAlerts.retrieve)
+    retrieve: Final = to_sync_raw(AsyncAlerts.retrieve)
 
 
 class AlertsWithStreamingResponse(SyncResponseWrapper):
-    retrieve = to_sync_streamed(AsyncAlerts.retrieve)
+    retrieve: Final = to_sync_streamed(AsyncAlerts.retrieve)

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Unpack
+from typing import Final, Unpack
 
 from ..._blocking._bridge import (
     SyncAPIResource,
@@ -47,11 +47,11 @@ class AsyncCases(AsyncAPIResource):
 
 
 class AsyncCasesWithRawResponse(RawResponseWrapper):
-    retrieve = to_raw_response(AsyncCases.retrieve)
+    retrieve: Final = to_raw_response(AsyncCases.retrieve)
 
 
 class AsyncCasesWithStreamingResponse(StreamedResponseWrapper):
-    retrieve = to_streamed_response(AsyncCases.retrieve)
+    retrieve: Final = to_streamed_response(AsyncCases.retrieve)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -67,12 +67,12 @@ class Cases(SyncAPIResource[AsyncCases]):
     def with_streaming_response(self) -> CasesWithStreamingResponse:
         return CasesWithStreamingResponse(self)
 
-    retrieve = to_sync(AsyncCases.retrieve)
+    retrieve: Final = to_sync(AsyncCases.retrieve)
 
 
 class CasesWithRawResponse(SyncResponseWrapper):
-    retrieve = to_sync_raw(AsyncCases.retrieve)
+    retrieve: Final = to_sync_raw(AsyncCases.retrieve)
 
 
 class CasesWithStreamingResponse(SyncResponseWrapper):
-    retrieve = to_sync_streamed(AsyncCases.retrieve)
+    retrieve: Final = to_sync_streamed(AsyncCases.retrieve)

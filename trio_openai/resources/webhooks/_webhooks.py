@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
-from typing import TYPE_CHECKING, Literal, Unpack
+from typing import TYPE_CHECKING, Final, Literal, Unpack
 
 from ..._blocking._bridge import (
     SyncResponseWrapper,
@@ -254,13 +254,13 @@ class AsyncWebhooks(_HandWrittenAsyncWebhooks):
 
 
 class AsyncWebhooksWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncWebhooks.create)
-    retrieve = to_raw_response(AsyncWebhooks.retrieve)
-    update = to_raw_response(AsyncWebhooks.update)
-    list = to_raw_response(AsyncWebhooks.list)
-    delete = to_raw_response(AsyncWebhooks.delete)
-    rotate_secret = to_raw_response(AsyncWebhooks.rotate_secret)
-    test = to_raw_response(AsyncWebhooks.test)
+    create: Final = to_raw_response(AsyncWebhooks.create)
+    retrieve: Final = to_raw_response(AsyncWebhooks.retrieve)
+    update: Final = to_raw_response(AsyncWebhooks.update)
+    list: Final = to_raw_response(AsyncWebhooks.list)
+    delete: Final = to_raw_response(AsyncWebhooks.delete)
+    rotate_secret: Final = to_raw_response(AsyncWebhooks.rotate_secret)
+    test: Final = to_raw_response(AsyncWebhooks.test)
 
     @cached_property
     def event_types(self) -> AsyncEventTypesWithRawResponse:
@@ -270,13 +270,13 @@ class AsyncWebhooksWithRawResponse(RawResponseWrapper):
 
 
 class AsyncWebhooksWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncWebhooks.create)
-    retrieve = to_streamed_response(AsyncWebhooks.retrieve)
-    update = to_streamed_response(AsyncWebhooks.update)
-    list = to_streamed_response(AsyncWebhooks.list)
-    delete = to_streamed_response(AsyncWebhooks.delete)
-    rotate_secret = to_streamed_response(AsyncWebhooks.rotate_secret)
-    test = to_streamed_response(AsyncWebhooks.test)
+    create: Final = to_streamed_response(AsyncWebhooks.create)
+    retrieve: Final = to_streamed_response(AsyncWebhooks.retrieve)
+    update: Final = to_streamed_response(AsyncWebhooks.update)
+    list: Final = to_streamed_response(AsyncWebhooks.list)
+    delete: Final = to_streamed_response(AsyncWebhooks.delete)
+    rotate_secret: Final = to_streamed_response(AsyncWebhooks.rotate_secret)
+    test: Final = to_streamed_response(AsyncWebhooks.test)
 
     @cached_property
     def event_types(self) -> AsyncEventTypesWithStreamingResponse:
@@ -306,23 +306,23 @@ class Webhooks(_HandWrittenWebhooks):
     def with_streaming_response(self) -> WebhooksWithStreamingResponse:
         return WebhooksWithStreamingResponse(self)
 
-    create = to_sync(AsyncWebhooks.create)
-    retrieve = to_sync(AsyncWebhooks.retrieve)
-    update = to_sync(AsyncWebhooks.update)
-    list = to_sync_list(AsyncWebhooks.list)
-    delete = to_sync(AsyncWebhooks.delete)
-    rotate_secret = to_sync(AsyncWebhooks.rotate_secret)
-    test = to_sync(AsyncWebhooks.test)
+    create: Final = to_sync(AsyncWebhooks.create)
+    retrieve: Final = to_sync(AsyncWebhooks.retrieve)
+    update: Final = to_sync(AsyncWebhooks.update)
+    list: Final = to_sync_list(AsyncWebhooks.list)
+    delete: Final = to_sync(AsyncWebhooks.delete)
+    rotate_secret: Final = to_sync(AsyncWebhooks.rotate_secret)
+    test: Final = to_sync(AsyncWebhooks.test)
 
 
 class WebhooksWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncWebhooks.create)
-    retrieve = to_sync_raw(AsyncWebhooks.retrieve)
-    update = to_sync_raw(AsyncWebhooks.update)
-    list = to_sync_raw_list(AsyncWebhooks.list)
-    delete = to_sync_raw(AsyncWebhooks.delete)
-    rotate_secret = to_sync_raw(AsyncWebhooks.rotate_secret)
-    test = to_sync_raw(AsyncWebhooks.test)
+    create: Final = to_sync_raw(AsyncWebhooks.create)
+    retrieve: Final = to_sync_raw(AsyncWebhooks.retrieve)
+    update: Final = to_sync_raw(AsyncWebhooks.update)
+    list: Final = to_sync_raw_list(AsyncWebhooks.list)
+    delete: Final = to_sync_raw(AsyncWebhooks.delete)
+    rotate_secret: Final = to_sync_raw(AsyncWebhooks.rotate_secret)
+    test: Final = to_sync_raw(AsyncWebhooks.test)
 
     @cached_property
     def event_types(self) -> EventTypesWithRawResponse:
@@ -332,13 +332,13 @@ class WebhooksWithRawResponse(SyncResponseWrapper):
 
 
 class WebhooksWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncWebhooks.create)
-    retrieve = to_sync_streamed(AsyncWebhooks.retrieve)
-    update = to_sync_streamed(AsyncWebhooks.update)
-    list = to_sync_streamed_list(AsyncWebhooks.list)
-    delete = to_sync_streamed(AsyncWebhooks.delete)
-    rotate_secret = to_sync_streamed(AsyncWebhooks.rotate_secret)
-    test = to_sync_streamed(AsyncWebhooks.test)
+    create: Final = to_sync_streamed(AsyncWebhooks.create)
+    retrieve: Final = to_sync_streamed(AsyncWebhooks.retrieve)
+    update: Final = to_sync_streamed(AsyncWebhooks.update)
+    list: Final = to_sync_streamed_list(AsyncWebhooks.list)
+    delete: Final = to_sync_streamed(AsyncWebhooks.delete)
+    rotate_secret: Final = to_sync_streamed(AsyncWebhooks.rotate_secret)
+    test: Final = to_sync_streamed(AsyncWebhooks.test)
 
     @cached_property
     def event_types(self) -> EventTypesWithStreamingResponse:

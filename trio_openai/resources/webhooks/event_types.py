@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Unpack
+from typing import Final, Unpack
 
 from ..._blocking._bridge import (
     SyncAPIResource,
@@ -46,11 +46,11 @@ class AsyncEventTypes(AsyncAPIResource):
 
 
 class AsyncEventTypesWithRawResponse(RawResponseWrapper):
-    list = to_raw_response(AsyncEventTypes.list)
+    list: Final = to_raw_response(AsyncEventTypes.list)
 
 
 class AsyncEventTypesWithStreamingResponse(StreamedResponseWrapper):
-    list = to_streamed_response(AsyncEventTypes.list)
+    list: Final = to_streamed_response(AsyncEventTypes.list)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -66,12 +66,12 @@ class EventTypes(SyncAPIResource[AsyncEventTypes]):
     def with_streaming_response(self) -> EventTypesWithStreamingResponse:
         return EventTypesWithStreamingResponse(self)
 
-    list = to_sync(AsyncEventTypes.list)
+    list: Final = to_sync(AsyncEventTypes.list)
 
 
 class EventTypesWithRawResponse(SyncResponseWrapper):
-    list = to_sync_raw(AsyncEventTypes.list)
+    list: Final = to_sync_raw(AsyncEventTypes.list)
 
 
 class EventTypesWithStreamingResponse(SyncResponseWrapper):
-    list = to_sync_streamed(AsyncEventTypes.list)
+    list: Final = to_sync_streamed(AsyncEventTypes.list)

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Literal, Unpack
+from typing import Final, Literal, Unpack
 
 from ...._blocking._bridge import (
     SyncAPIResource,
@@ -151,19 +151,19 @@ class AsyncExternalKeys(AsyncAPIResource):
 
 
 class AsyncExternalKeysWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncExternalKeys.create)
-    retrieve = to_raw_response(AsyncExternalKeys.retrieve)
-    list = to_raw_response(AsyncExternalKeys.list)
-    delete = to_raw_response(AsyncExternalKeys.delete)
-    validate = to_raw_response(AsyncExternalKeys.validate)
+    create: Final = to_raw_response(AsyncExternalKeys.create)
+    retrieve: Final = to_raw_response(AsyncExternalKeys.retrieve)
+    list: Final = to_raw_response(AsyncExternalKeys.list)
+    delete: Final = to_raw_response(AsyncExternalKeys.delete)
+    validate: Final = to_raw_response(AsyncExternalKeys.validate)
 
 
 class AsyncExternalKeysWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncExternalKeys.create)
-    retrieve = to_streamed_response(AsyncExternalKeys.retrieve)
-    list = to_streamed_response(AsyncExternalKeys.list)
-    delete = to_streamed_response(AsyncExternalKeys.delete)
-    validate = to_streamed_response(AsyncExternalKeys.validate)
+    create: Final = to_streamed_response(AsyncExternalKeys.create)
+    retrieve: Final = to_streamed_response(AsyncExternalKeys.retrieve)
+    list: Final = to_streamed_response(AsyncExternalKeys.list)
+    delete: Final = to_streamed_response(AsyncExternalKeys.delete)
+    validate: Final = to_streamed_response(AsyncExternalKeys.validate)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -179,24 +179,24 @@ class ExternalKeys(SyncAPIResource[AsyncExternalKeys]):
     def with_streaming_response(self) -> ExternalKeysWithStreamingResponse:
         return ExternalKeysWithStreamingResponse(self)
 
-    create = to_sync(AsyncExternalKeys.create)
-    retrieve = to_sync(AsyncExternalKeys.retrieve)
-    list = to_sync_list(AsyncExternalKeys.list)
-    delete = to_sync(AsyncExternalKeys.delete)
-    validate = to_sync(AsyncExternalKeys.validate)
+    create: Final = to_sync(AsyncExternalKeys.create)
+    retrieve: Final = to_sync(AsyncExternalKeys.retrieve)
+    list: Final = to_sync_list(AsyncExternalKeys.list)
+    delete: Final = to_sync(AsyncExternalKeys.delete)
+    validate: Final = to_sync(AsyncExternalKeys.validate)
 
 
 class ExternalKeysWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncExternalKeys.create)
-    retrieve = to_sync_raw(AsyncExternalKeys.retrieve)
-    list = to_sync_raw_list(AsyncExternalKeys.list)
-    delete = to_sync_raw(AsyncExternalKeys.delete)
-    validate = to_sync_raw(AsyncExternalKeys.validate)
+    create: Final = to_sync_raw(AsyncExternalKeys.create)
+    retrieve: Final = to_sync_raw(AsyncExternalKeys.retrieve)
+    list: Final = to_sync_raw_list(AsyncExternalKeys.list)
+    delete: Final = to_sync_raw(AsyncExternalKeys.delete)
+    validate: Final = to_sync_raw(AsyncExternalKeys.validate)
 
 
 class ExternalKeysWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncExternalKeys.create)
-    retrieve = to_sync_streamed(AsyncExternalKeys.retrieve)
-    list = to_sync_streamed_list(AsyncExternalKeys.list)
-    delete = to_sync_streamed(AsyncExternalKeys.delete)
-    validate = to_sync_streamed(AsyncExternalKeys.validate)
+    create: Final = to_sync_streamed(AsyncExternalKeys.create)
+    retrieve: Final = to_sync_streamed(AsyncExternalKeys.retrieve)
+    list: Final = to_sync_streamed_list(AsyncExternalKeys.list)
+    delete: Final = to_sync_streamed(AsyncExternalKeys.delete)
+    validate: Final = to_sync_streamed(AsyncExternalKeys.validate)

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Literal, Unpack
+from typing import TYPE_CHECKING, Final, Literal, Unpack
 
 from ...._blocking._bridge import (
     SyncAPIResource,
@@ -115,19 +115,19 @@ class AsyncExternalStorage(AsyncAPIResource):
 
 
 class AsyncExternalStorageWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncExternalStorage.create)
-    retrieve = to_raw_response(AsyncExternalStorage.retrieve)
-    list = to_raw_response(AsyncExternalStorage.list)
-    delete = to_raw_response(AsyncExternalStorage.delete)
-    validate = to_raw_response(AsyncExternalStorage.validate)
+    create: Final = to_raw_response(AsyncExternalStorage.create)
+    retrieve: Final = to_raw_response(AsyncExternalStorage.retrieve)
+    list: Final = to_raw_response(AsyncExternalStorage.list)
+    delete: Final = to_raw_response(AsyncExternalStorage.delete)
+    validate: Final = to_raw_response(AsyncExternalStorage.validate)
 
 
 class AsyncExternalStorageWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncExternalStorage.create)
-    retrieve = to_streamed_response(AsyncExternalStorage.retrieve)
-    list = to_streamed_response(AsyncExternalStorage.list)
-    delete = to_streamed_response(AsyncExternalStorage.delete)
-    validate = to_streamed_response(AsyncExternalStorage.validate)
+    create: Final = to_streamed_response(AsyncExternalStorage.create)
+    retrieve: Final = to_streamed_response(AsyncExternalStorage.retrieve)
+    list: Final = to_streamed_response(AsyncExternalStorage.list)
+    delete: Final = to_streamed_response(AsyncExternalStorage.delete)
+    validate: Final = to_streamed_response(AsyncExternalStorage.validate)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -143,24 +143,24 @@ class ExternalStorage(SyncAPIResource[AsyncExternalStorage]):
     def with_streaming_response(self) -> ExternalStorageWithStreamingResponse:
         return ExternalStorageWithStreamingResponse(self)
 
-    create = to_sync(AsyncExternalStorage.create)
-    retrieve = to_sync(AsyncExternalStorage.retrieve)
-    list = to_sync_list(AsyncExternalStorage.list)
-    delete = to_sync(AsyncExternalStorage.delete)
-    validate = to_sync(AsyncExternalStorage.validate)
+    create: Final = to_sync(AsyncExternalStorage.create)
+    retrieve: Final = to_sync(AsyncExternalStorage.retrieve)
+    list: Final = to_sync_list(AsyncExternalStorage.list)
+    delete: Final = to_sync(AsyncExternalStorage.delete)
+    validate: Final = to_sync(AsyncExternalStorage.validate)
 
 
 class ExternalStorageWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncExternalStorage.create)
-    retrieve = to_sync_raw(AsyncExternalStorage.retrieve)
-    list = to_sync_raw_list(AsyncExternalStorage.list)
-    delete = to_sync_raw(AsyncExternalStorage.delete)
-    validate = to_sync_raw(AsyncExternalStorage.validate)
+    create: Final = to_sync_raw(AsyncExternalStorage.create)
+    retrieve: Final = to_sync_raw(AsyncExternalStorage.retrieve)
+    list: Final = to_sync_raw_list(AsyncExternalStorage.list)
+    delete: Final = to_sync_raw(AsyncExternalStorage.delete)
+    validate: Final = to_sync_raw(AsyncExternalStorage.validate)
 
 
 class ExternalStorageWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncExternalStorage.create)
-    retrieve = to_sync_streamed(AsyncExternalStorage.retrieve)
-    list = to_sync_streamed_list(AsyncExternalStorage.list)
-    delete = to_sync_streamed(AsyncExternalStorage.delete)
-    validate = to_sync_streamed(AsyncExternalStorage.validate)
+    create: Final = to_sync_streamed(AsyncExternalStorage.create)
+    retrieve: Final = to_sync_streamed(AsyncExternalStorage.retrieve)
+    list: Final = to_sync_streamed_list(AsyncExternalStorage.list)
+    delete: Final = to_sync_streamed(AsyncExternalStorage.delete)
+    validate: Final = to_sync_streamed(AsyncExternalStorage.validate)

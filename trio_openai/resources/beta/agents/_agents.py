@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
-from typing import TYPE_CHECKING, Literal, Unpack
+from typing import TYPE_CHECKING, Final, Literal, Unpack
 
 from ...._blocking._bridge import (
     SyncAPIResource,
@@ -259,11 +259,11 @@ class AsyncAgents(AsyncAPIResource):
 
 
 class AsyncAgentsWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncAgents.create)
-    retrieve = to_raw_response(AsyncAgents.retrieve)
-    update = to_raw_response(AsyncAgents.update)
-    list = to_raw_response(AsyncAgents.list)
-    delete = to_raw_response(AsyncAgents.delete)
+    create: Final = to_raw_response(AsyncAgents.create)
+    retrieve: Final = to_raw_response(AsyncAgents.retrieve)
+    update: Final = to_raw_response(AsyncAgents.update)
+    list: Final = to_raw_response(AsyncAgents.list)
+    delete: Final = to_raw_response(AsyncAgents.delete)
 
     @cached_property
     def automations(self) -> AsyncAutomationsWithRawResponse:
@@ -291,11 +291,11 @@ class AsyncAgentsWithRawResponse(RawResponseWrapper):
 
 
 class AsyncAgentsWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncAgents.create)
-    retrieve = to_streamed_response(AsyncAgents.retrieve)
-    update = to_streamed_response(AsyncAgents.update)
-    list = to_streamed_response(AsyncAgents.list)
-    delete = to_streamed_response(AsyncAgents.delete)
+    create: Final = to_streamed_response(AsyncAgents.create)
+    retrieve: Final = to_streamed_response(AsyncAgents.retrieve)
+    update: Final = to_streamed_response(AsyncAgents.update)
+    list: Final = to_streamed_response(AsyncAgents.list)
+    delete: Final = to_streamed_response(AsyncAgents.delete)
 
     @cached_property
     def automations(self) -> AsyncAutomationsWithStreamingResponse:
@@ -359,19 +359,19 @@ class Agents(SyncAPIResource[AsyncAgents]):
     def with_streaming_response(self) -> AgentsWithStreamingResponse:
         return AgentsWithStreamingResponse(self)
 
-    create = to_sync(AsyncAgents.create)
-    retrieve = to_sync(AsyncAgents.retrieve)
-    update = to_sync(AsyncAgents.update)
-    list = to_sync_list(AsyncAgents.list)
-    delete = to_sync(AsyncAgents.delete)
+    create: Final = to_sync(AsyncAgents.create)
+    retrieve: Final = to_sync(AsyncAgents.retrieve)
+    update: Final = to_sync(AsyncAgents.update)
+    list: Final = to_sync_list(AsyncAgents.list)
+    delete: Final = to_sync(AsyncAgents.delete)
 
 
 class AgentsWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncAgents.create)
-    retrieve = to_sync_raw(AsyncAgents.retrieve)
-    update = to_sync_raw(AsyncAgents.update)
-    list = to_sync_raw_list(AsyncAgents.list)
-    delete = to_sync_raw(AsyncAgents.delete)
+    create: Final = to_sync_raw(AsyncAgents.create)
+    retrieve: Final = to_sync_raw(AsyncAgents.retrieve)
+    update: Final = to_sync_raw(AsyncAgents.update)
+    list: Final = to_sync_raw_list(AsyncAgents.list)
+    delete: Final = to_sync_raw(AsyncAgents.delete)
 
     @cached_property
     def automations(self) -> AutomationsWithRawResponse:
@@ -399,11 +399,11 @@ class AgentsWithRawResponse(SyncResponseWrapper):
 
 
 class AgentsWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncAgents.create)
-    retrieve = to_sync_streamed(AsyncAgents.retrieve)
-    update = to_sync_streamed(AsyncAgents.update)
-    list = to_sync_streamed_list(AsyncAgents.list)
-    delete = to_sync_streamed(AsyncAgents.delete)
+    create: Final = to_sync_streamed(AsyncAgents.create)
+    retrieve: Final = to_sync_streamed(AsyncAgents.retrieve)
+    update: Final = to_sync_streamed(AsyncAgents.update)
+    list: Final = to_sync_streamed_list(AsyncAgents.list)
+    delete: Final = to_sync_streamed(AsyncAgents.delete)
 
     @cached_property
     def automations(self) -> AutomationsWithStreamingResponse:

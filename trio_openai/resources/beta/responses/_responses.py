@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Literal, Unpack, cast, overload
+from typing import TYPE_CHECKING, Any, Final, Literal, Unpack, cast, overload
 
 from ...._blocking._bridge import (
     SyncAPIResource,
@@ -548,11 +548,11 @@ class AsyncResponses(AsyncAPIResource):
 
 
 class AsyncResponsesWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncResponses.create)
-    retrieve = to_raw_response(AsyncResponses.retrieve)
-    delete = to_raw_response(AsyncResponses.delete)
-    cancel = to_raw_response(AsyncResponses.cancel)
-    compact = to_raw_response(AsyncResponses.compact)
+    create: Final = to_raw_response(AsyncResponses.create)
+    retrieve: Final = to_raw_response(AsyncResponses.retrieve)
+    delete: Final = to_raw_response(AsyncResponses.delete)
+    cancel: Final = to_raw_response(AsyncResponses.cancel)
+    compact: Final = to_raw_response(AsyncResponses.compact)
 
     @cached_property
     def input_items(self) -> AsyncInputItemsWithRawResponse:
@@ -568,11 +568,11 @@ class AsyncResponsesWithRawResponse(RawResponseWrapper):
 
 
 class AsyncResponsesWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncResponses.create)
-    retrieve = to_streamed_response(AsyncResponses.retrieve)
-    delete = to_streamed_response(AsyncResponses.delete)
-    cancel = to_streamed_response(AsyncResponses.cancel)
-    compact = to_streamed_response(AsyncResponses.compact)
+    create: Final = to_streamed_response(AsyncResponses.create)
+    retrieve: Final = to_streamed_response(AsyncResponses.retrieve)
+    delete: Final = to_streamed_response(AsyncResponses.delete)
+    cancel: Final = to_streamed_response(AsyncResponses.cancel)
+    compact: Final = to_streamed_response(AsyncResponses.compact)
 
     @cached_property
     def input_items(self) -> AsyncInputItemsWithStreamingResponse:
@@ -860,17 +860,17 @@ class Responses(SyncAPIResource[AsyncResponses]):
         """Retrieves a model response with the given ID."""
         return sync_call(self, AsyncResponses.retrieve, *args, **kwargs)
 
-    delete = to_sync(AsyncResponses.delete)
-    cancel = to_sync(AsyncResponses.cancel)
-    compact = to_sync(AsyncResponses.compact)
+    delete: Final = to_sync(AsyncResponses.delete)
+    cancel: Final = to_sync(AsyncResponses.cancel)
+    compact: Final = to_sync(AsyncResponses.compact)
 
 
 class ResponsesWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncResponses.create)
-    retrieve = to_sync_raw(AsyncResponses.retrieve)
-    delete = to_sync_raw(AsyncResponses.delete)
-    cancel = to_sync_raw(AsyncResponses.cancel)
-    compact = to_sync_raw(AsyncResponses.compact)
+    create: Final = to_sync_raw(AsyncResponses.create)
+    retrieve: Final = to_sync_raw(AsyncResponses.retrieve)
+    delete: Final = to_sync_raw(AsyncResponses.delete)
+    cancel: Final = to_sync_raw(AsyncResponses.cancel)
+    compact: Final = to_sync_raw(AsyncResponses.compact)
 
     @cached_property
     def input_items(self) -> InputItemsWithRawResponse:
@@ -886,11 +886,11 @@ class ResponsesWithRawResponse(SyncResponseWrapper):
 
 
 class ResponsesWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncResponses.create)
-    retrieve = to_sync_streamed(AsyncResponses.retrieve)
-    delete = to_sync_streamed(AsyncResponses.delete)
-    cancel = to_sync_streamed(AsyncResponses.cancel)
-    compact = to_sync_streamed(AsyncResponses.compact)
+    create: Final = to_sync_streamed(AsyncResponses.create)
+    retrieve: Final = to_sync_streamed(AsyncResponses.retrieve)
+    delete: Final = to_sync_streamed(AsyncResponses.delete)
+    cancel: Final = to_sync_streamed(AsyncResponses.cancel)
+    compact: Final = to_sync_streamed(AsyncResponses.compact)
 
     @cached_property
     def input_items(self) -> InputItemsWithStreamingResponse:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
-from typing import Literal, Unpack
+from typing import Final, Literal, Unpack
 
 from ....._blocking._bridge import (
     SyncAPIResource,
@@ -106,17 +106,17 @@ class AsyncApiKeys(AsyncAPIResource):
 
 
 class AsyncApiKeysWithRawResponse(RawResponseWrapper):
-    retrieve = to_raw_response(AsyncApiKeys.retrieve)
-    update = to_raw_response(AsyncApiKeys.update)
-    list = to_raw_response(AsyncApiKeys.list)
-    delete = to_raw_response(AsyncApiKeys.delete)
+    retrieve: Final = to_raw_response(AsyncApiKeys.retrieve)
+    update: Final = to_raw_response(AsyncApiKeys.update)
+    list: Final = to_raw_response(AsyncApiKeys.list)
+    delete: Final = to_raw_response(AsyncApiKeys.delete)
 
 
 class AsyncApiKeysWithStreamingResponse(StreamedResponseWrapper):
-    retrieve = to_streamed_response(AsyncApiKeys.retrieve)
-    update = to_streamed_response(AsyncApiKeys.update)
-    list = to_streamed_response(AsyncApiKeys.list)
-    delete = to_streamed_response(AsyncApiKeys.delete)
+    retrieve: Final = to_streamed_response(AsyncApiKeys.retrieve)
+    update: Final = to_streamed_response(AsyncApiKeys.update)
+    list: Final = to_streamed_response(AsyncApiKeys.list)
+    delete: Final = to_streamed_response(AsyncApiKeys.delete)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -132,21 +132,21 @@ class ApiKeys(SyncAPIResource[AsyncApiKeys]):
     def with_streaming_response(self) -> ApiKeysWithStreamingResponse:
         return ApiKeysWithStreamingResponse(self)
 
-    retrieve = to_sync(AsyncApiKeys.retrieve)
-    update = to_sync(AsyncApiKeys.update)
-    list = to_sync_list(AsyncApiKeys.list)
-    delete = to_sync(AsyncApiKeys.delete)
+    retrieve: Final = to_sync(AsyncApiKeys.retrieve)
+    update: Final = to_sync(AsyncApiKeys.update)
+    list: Final = to_sync_list(AsyncApiKeys.list)
+    delete: Final = to_sync(AsyncApiKeys.delete)
 
 
 class ApiKeysWithRawResponse(SyncResponseWrapper):
-    retrieve = to_sync_raw(AsyncApiKeys.retrieve)
-    update = to_sync_raw(AsyncApiKeys.update)
-    list = to_sync_raw_list(AsyncApiKeys.list)
-    delete = to_sync_raw(AsyncApiKeys.delete)
+    retrieve: Final = to_sync_raw(AsyncApiKeys.retrieve)
+    update: Final = to_sync_raw(AsyncApiKeys.update)
+    list: Final = to_sync_raw_list(AsyncApiKeys.list)
+    delete: Final = to_sync_raw(AsyncApiKeys.delete)
 
 
 class ApiKeysWithStreamingResponse(SyncResponseWrapper):
-    retrieve = to_sync_streamed(AsyncApiKeys.retrieve)
-    update = to_sync_streamed(AsyncApiKeys.update)
-    list = to_sync_streamed_list(AsyncApiKeys.list)
-    delete = to_sync_streamed(AsyncApiKeys.delete)
+    retrieve: Final = to_sync_streamed(AsyncApiKeys.retrieve)
+    update: Final = to_sync_streamed(AsyncApiKeys.update)
+    list: Final = to_sync_streamed_list(AsyncApiKeys.list)
+    delete: Final = to_sync_streamed(AsyncApiKeys.delete)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
-from typing import Literal, Unpack
+from typing import Final, Literal, Unpack
 
 from ....._blocking._bridge import (
     SyncAPIResource,
@@ -71,13 +71,13 @@ class AsyncServiceTierSettings(AsyncAPIResource):
 
 
 class AsyncServiceTierSettingsWithRawResponse(RawResponseWrapper):
-    retrieve = to_raw_response(AsyncServiceTierSettings.retrieve)
-    update = to_raw_response(AsyncServiceTierSettings.update)
+    retrieve: Final = to_raw_response(AsyncServiceTierSettings.retrieve)
+    update: Final = to_raw_response(AsyncServiceTierSettings.update)
 
 
 class AsyncServiceTierSettingsWithStreamingResponse(StreamedResponseWrapper):
-    retrieve = to_streamed_response(AsyncServiceTierSettings.retrieve)
-    update = to_streamed_response(AsyncServiceTierSettings.update)
+    retrieve: Final = to_streamed_response(AsyncServiceTierSettings.retrieve)
+    update: Final = to_streamed_response(AsyncServiceTierSettings.update)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -93,15 +93,15 @@ class ServiceTierSettings(SyncAPIResource[AsyncServiceTierSettings]):
     def with_streaming_response(self) -> ServiceTierSettingsWithStreamingResponse:
         return ServiceTierSettingsWithStreamingResponse(self)
 
-    retrieve = to_sync(AsyncServiceTierSettings.retrieve)
-    update = to_sync(AsyncServiceTierSettings.update)
+    retrieve: Final = to_sync(AsyncServiceTierSettings.retrieve)
+    update: Final = to_sync(AsyncServiceTierSettings.update)
 
 
 class ServiceTierSettingsWithRawResponse(SyncResponseWrapper):
-    retrieve = to_sync_raw(AsyncServiceTierSettings.retrieve)
-    update = to_sync_raw(AsyncServiceTierSettings.update)
+    retrieve: Final = to_sync_raw(AsyncServiceTierSettings.retrieve)
+    update: Final = to_sync_raw(AsyncServiceTierSettings.update)
 
 
 class ServiceTierSettingsWithStreamingResponse(SyncResponseWrapper):
-    retrieve = to_sync_streamed(AsyncServiceTierSettings.retrieve)
-    update = to_sync_streamed(AsyncServiceTierSettings.update)
+    retrieve: Final = to_sync_streamed(AsyncServiceTierSettings.retrieve)
+    update: Final = to_sync_streamed(AsyncServiceTierSettings.update)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
-from typing import TYPE_CHECKING, Literal, Unpack
+from typing import TYPE_CHECKING, Final, Literal, Unpack
 
 from ....._blocking._bridge import (
     SyncAPIResource,
@@ -185,11 +185,11 @@ class AsyncWorkloadIdentityProviders(AsyncAPIResource):
 
 
 class AsyncWorkloadIdentityProvidersWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncWorkloadIdentityProviders.create)
-    retrieve = to_raw_response(AsyncWorkloadIdentityProviders.retrieve)
-    update = to_raw_response(AsyncWorkloadIdentityProviders.update)
-    list = to_raw_response(AsyncWorkloadIdentityProviders.list)
-    delete = to_raw_response(AsyncWorkloadIdentityProviders.delete)
+    create: Final = to_raw_response(AsyncWorkloadIdentityProviders.create)
+    retrieve: Final = to_raw_response(AsyncWorkloadIdentityProviders.retrieve)
+    update: Final = to_raw_response(AsyncWorkloadIdentityProviders.update)
+    list: Final = to_raw_response(AsyncWorkloadIdentityProviders.list)
+    delete: Final = to_raw_response(AsyncWorkloadIdentityProviders.delete)
 
     @cached_property
     def federation_rules(self) -> AsyncFederationRulesWithRawResponse:
@@ -199,11 +199,11 @@ class AsyncWorkloadIdentityProvidersWithRawResponse(RawResponseWrapper):
 
 
 class AsyncWorkloadIdentityProvidersWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncWorkloadIdentityProviders.create)
-    retrieve = to_streamed_response(AsyncWorkloadIdentityProviders.retrieve)
-    update = to_streamed_response(AsyncWorkloadIdentityProviders.update)
-    list = to_streamed_response(AsyncWorkloadIdentityProviders.list)
-    delete = to_streamed_response(AsyncWorkloadIdentityProviders.delete)
+    create: Final = to_streamed_response(AsyncWorkloadIdentityProviders.create)
+    retrieve: Final = to_streamed_response(AsyncWorkloadIdentityProviders.retrieve)
+    update: Final = to_streamed_response(AsyncWorkloadIdentityProviders.update)
+    list: Final = to_streamed_response(AsyncWorkloadIdentityProviders.list)
+    delete: Final = to_streamed_response(AsyncWorkloadIdentityProviders.delete)
 
     @cached_property
     def federation_rules(self) -> AsyncFederationRulesWithStreamingResponse:
@@ -231,19 +231,19 @@ class WorkloadIdentityProviders(SyncAPIResource[AsyncWorkloadIdentityProviders])
     def with_streaming_response(self) -> WorkloadIdentityProvidersWithStreamingResponse:
         return WorkloadIdentityProvidersWithStreamingResponse(self)
 
-    create = to_sync(AsyncWorkloadIdentityProviders.create)
-    retrieve = to_sync(AsyncWorkloadIdentityProviders.retrieve)
-    update = to_sync(AsyncWorkloadIdentityProviders.update)
-    list = to_sync_list(AsyncWorkloadIdentityProviders.list)
-    delete = to_sync(AsyncWorkloadIdentityProviders.delete)
+    create: Final = to_sync(AsyncWorkloadIdentityProviders.create)
+    retrieve: Final = to_sync(AsyncWorkloadIdentityProviders.retrieve)
+    update: Final = to_sync(AsyncWorkloadIdentityProviders.update)
+    list: Final = to_sync_list(AsyncWorkloadIdentityProviders.list)
+    delete: Final = to_sync(AsyncWorkloadIdentityProviders.delete)
 
 
 class WorkloadIdentityProvidersWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncWorkloadIdentityProviders.create)
-    retrieve = to_sync_raw(AsyncWorkloadIdentityProviders.retrieve)
-    update = to_sync_raw(AsyncWorkloadIdentityProviders.update)
-    list = to_sync_raw_list(AsyncWorkloadIdentityProviders.list)
-    delete = to_sync_raw(AsyncWorkloadIdentityProviders.delete)
+    create: Final = to_sync_raw(AsyncWorkloadIdentityProviders.create)
+    retrieve: Final = to_sync_raw(AsyncWorkloadIdentityProviders.retrieve)
+    update: Final = to_sync_raw(AsyncWorkloadIdentityProviders.update)
+    list: Final = to_sync_raw_list(AsyncWorkloadIdentityProviders.list)
+    delete: Final = to_sync_raw(AsyncWorkloadIdentityProviders.delete)
 
     @cached_property
     def federation_rules(self) -> FederationRulesWithRawResponse:
@@ -253,11 +253,11 @@ class WorkloadIdentityProvidersWithRawResponse(SyncResponseWrapper):
 
 
 class WorkloadIdentityProvidersWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncWorkloadIdentityProviders.create)
-    retrieve = to_sync_streamed(AsyncWorkloadIdentityProviders.retrieve)
-    update = to_sync_streamed(AsyncWorkloadIdentityProviders.update)
-    list = to_sync_streamed_list(AsyncWorkloadIdentityProviders.list)
-    delete = to_sync_streamed(AsyncWorkloadIdentityProviders.delete)
+    create: Final = to_sync_streamed(AsyncWorkloadIdentityProviders.create)
+    retrieve: Final = to_sync_streamed(AsyncWorkloadIdentityProviders.retrieve)
+    update: Final = to_sync_streamed(AsyncWorkloadIdentityProviders.update)
+    list: Final = to_sync_streamed_list(AsyncWorkloadIdentityProviders.list)
+    delete: Final = to_sync_streamed(AsyncWorkloadIdentityProviders.delete)
 
     @cached_property
     def federation_rules(self) -> FederationRulesWithStreamingResponse:

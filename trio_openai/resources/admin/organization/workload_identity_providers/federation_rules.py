@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Literal, Unpack
+from typing import TYPE_CHECKING, Final, Literal, Unpack
 
 from ....._blocking._bridge import (
     SyncAPIResource,
@@ -168,19 +168,19 @@ class AsyncFederationRules(AsyncAPIResource):
 
 
 class AsyncFederationRulesWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncFederationRules.create)
-    retrieve = to_raw_response(AsyncFederationRules.retrieve)
-    update = to_raw_response(AsyncFederationRules.update)
-    list = to_raw_response(AsyncFederationRules.list)
-    delete = to_raw_response(AsyncFederationRules.delete)
+    create: Final = to_raw_response(AsyncFederationRules.create)
+    retrieve: Final = to_raw_response(AsyncFederationRules.retrieve)
+    update: Final = to_raw_response(AsyncFederationRules.update)
+    list: Final = to_raw_response(AsyncFederationRules.list)
+    delete: Final = to_raw_response(AsyncFederationRules.delete)
 
 
 class AsyncFederationRulesWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncFederationRules.create)
-    retrieve = to_streamed_response(AsyncFederationRules.retrieve)
-    update = to_streamed_response(AsyncFederationRules.update)
-    list = to_streamed_response(AsyncFederationRules.list)
-    delete = to_streamed_response(AsyncFederationRules.delete)
+    create: Final = to_streamed_response(AsyncFederationRules.create)
+    retrieve: Final = to_streamed_response(AsyncFederationRules.retrieve)
+    update: Final = to_streamed_response(AsyncFederationRules.update)
+    list: Final = to_streamed_response(AsyncFederationRules.list)
+    delete: Final = to_streamed_response(AsyncFederationRules.delete)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -196,24 +196,24 @@ class FederationRules(SyncAPIResource[AsyncFederationRules]):
     def with_streaming_response(self) -> FederationRulesWithStreamingResponse:
         return FederationRulesWithStreamingResponse(self)
 
-    create = to_sync(AsyncFederationRules.create)
-    retrieve = to_sync(AsyncFederationRules.retrieve)
-    update = to_sync(AsyncFederationRules.update)
-    list = to_sync_list(AsyncFederationRules.list)
-    delete = to_sync(AsyncFederationRules.delete)
+    create: Final = to_sync(AsyncFederationRules.create)
+    retrieve: Final = to_sync(AsyncFederationRules.retrieve)
+    update: Final = to_sync(AsyncFederationRules.update)
+    list: Final = to_sync_list(AsyncFederationRules.list)
+    delete: Final = to_sync(AsyncFederationRules.delete)
 
 
 class FederationRulesWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncFederationRules.create)
-    retrieve = to_sync_raw(AsyncFederationRules.retrieve)
-    update = to_sync_raw(AsyncFederationRules.update)
-    list = to_sync_raw_list(AsyncFederationRules.list)
-    delete = to_sync_raw(AsyncFederationRules.delete)
+    create: Final = to_sync_raw(AsyncFederationRules.create)
+    retrieve: Final = to_sync_raw(AsyncFederationRules.retrieve)
+    update: Final = to_sync_raw(AsyncFederationRules.update)
+    list: Final = to_sync_raw_list(AsyncFederationRules.list)
+    delete: Final = to_sync_raw(AsyncFederationRules.delete)
 
 
 class FederationRulesWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncFederationRules.create)
-    retrieve = to_sync_streamed(AsyncFederationRules.retrieve)
-    update = to_sync_streamed(AsyncFederationRules.update)
-    list = to_sync_streamed_list(AsyncFederationRules.list)
-    delete = to_sync_streamed(AsyncFederationRules.delete)
+    create: Final = to_sync_streamed(AsyncFederationRules.create)
+    retrieve: Final = to_sync_streamed(AsyncFederationRules.retrieve)
+    update: Final = to_sync_streamed(AsyncFederationRules.update)
+    list: Final = to_sync_streamed_list(AsyncFederationRules.list)
+    delete: Final = to_sync_streamed(AsyncFederationRules.delete)

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Literal, Unpack
+from typing import TYPE_CHECKING, Final, Literal, Unpack
 
 from ....._blocking._bridge import (
     SyncAPIResource,
@@ -201,13 +201,13 @@ class AsyncAutomations(AsyncAPIResource):
 
 
 class AsyncAutomationsWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncAutomations.create)
-    retrieve = to_raw_response(AsyncAutomations.retrieve)
-    update = to_raw_response(AsyncAutomations.update)
-    list = to_raw_response(AsyncAutomations.list)
-    delete = to_raw_response(AsyncAutomations.delete)
-    pause = to_raw_response(AsyncAutomations.pause)
-    resume = to_raw_response(AsyncAutomations.resume)
+    create: Final = to_raw_response(AsyncAutomations.create)
+    retrieve: Final = to_raw_response(AsyncAutomations.retrieve)
+    update: Final = to_raw_response(AsyncAutomations.update)
+    list: Final = to_raw_response(AsyncAutomations.list)
+    delete: Final = to_raw_response(AsyncAutomations.delete)
+    pause: Final = to_raw_response(AsyncAutomations.pause)
+    resume: Final = to_raw_response(AsyncAutomations.resume)
 
     @cached_property
     def invocations(self) -> AsyncInvocationsWithRawResponse:
@@ -217,13 +217,13 @@ class AsyncAutomationsWithRawResponse(RawResponseWrapper):
 
 
 class AsyncAutomationsWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncAutomations.create)
-    retrieve = to_streamed_response(AsyncAutomations.retrieve)
-    update = to_streamed_response(AsyncAutomations.update)
-    list = to_streamed_response(AsyncAutomations.list)
-    delete = to_streamed_response(AsyncAutomations.delete)
-    pause = to_streamed_response(AsyncAutomations.pause)
-    resume = to_streamed_response(AsyncAutomations.resume)
+    create: Final = to_streamed_response(AsyncAutomations.create)
+    retrieve: Final = to_streamed_response(AsyncAutomations.retrieve)
+    update: Final = to_streamed_response(AsyncAutomations.update)
+    list: Final = to_streamed_response(AsyncAutomations.list)
+    delete: Final = to_streamed_response(AsyncAutomations.delete)
+    pause: Final = to_streamed_response(AsyncAutomations.pause)
+    resume: Final = to_streamed_response(AsyncAutomations.resume)
 
     @cached_property
     def invocations(self) -> AsyncInvocationsWithStreamingResponse:
@@ -251,23 +251,23 @@ class Automations(SyncAPIResource[AsyncAutomations]):
     def with_streaming_response(self) -> AutomationsWithStreamingResponse:
         return AutomationsWithStreamingResponse(self)
 
-    create = to_sync(AsyncAutomations.create)
-    retrieve = to_sync(AsyncAutomations.retrieve)
-    update = to_sync(AsyncAutomations.update)
-    list = to_sync_list(AsyncAutomations.list)
-    delete = to_sync(AsyncAutomations.delete)
-    pause = to_sync(AsyncAutomations.pause)
-    resume = to_sync(AsyncAutomations.resume)
+    create: Final = to_sync(AsyncAutomations.create)
+    retrieve: Final = to_sync(AsyncAutomations.retrieve)
+    update: Final = to_sync(AsyncAutomations.update)
+    list: Final = to_sync_list(AsyncAutomations.list)
+    delete: Final = to_sync(AsyncAutomations.delete)
+    pause: Final = to_sync(AsyncAutomations.pause)
+    resume: Final = to_sync(AsyncAutomations.resume)
 
 
 class AutomationsWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncAutomations.create)
-    retrieve = to_sync_raw(AsyncAutomations.retrieve)
-    update = to_sync_raw(AsyncAutomations.update)
-    list = to_sync_raw_list(AsyncAutomations.list)
-    delete = to_sync_raw(AsyncAutomations.delete)
-    pause = to_sync_raw(AsyncAutomations.pause)
-    resume = to_sync_raw(AsyncAutomations.resume)
+    create: Final = to_sync_raw(AsyncAutomations.create)
+    retrieve: Final = to_sync_raw(AsyncAutomations.retrieve)
+    update: Final = to_sync_raw(AsyncAutomations.update)
+    list: Final = to_sync_raw_list(AsyncAutomations.list)
+    delete: Final = to_sync_raw(AsyncAutomations.delete)
+    pause: Final = to_sync_raw(AsyncAutomations.pause)
+    resume: Final = to_sync_raw(AsyncAutomations.resume)
 
     @cached_property
     def invocations(self) -> InvocationsWithRawResponse:
@@ -277,13 +277,13 @@ class AutomationsWithRawResponse(SyncResponseWrapper):
 
 
 class AutomationsWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncAutomations.create)
-    retrieve = to_sync_streamed(AsyncAutomations.retrieve)
-    update = to_sync_streamed(AsyncAutomations.update)
-    list = to_sync_streamed_list(AsyncAutomations.list)
-    delete = to_sync_streamed(AsyncAutomations.delete)
-    pause = to_sync_streamed(AsyncAutomations.pause)
-    resume = to_sync_streamed(AsyncAutomations.resume)
+    create: Final = to_sync_streamed(AsyncAutomations.create)
+    retrieve: Final = to_sync_streamed(AsyncAutomations.retrieve)
+    update: Final = to_sync_streamed(AsyncAutomations.update)
+    list: Final = to_sync_streamed_list(AsyncAutomations.list)
+    delete: Final = to_sync_streamed(AsyncAutomations.delete)
+    pause: Final = to_sync_streamed(AsyncAutomations.pause)
+    resume: Final = to_sync_streamed(AsyncAutomations.resume)
 
     @cached_property
     def invocations(self) -> InvocationsWithStreamingResponse:

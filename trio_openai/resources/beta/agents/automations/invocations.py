@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Literal, Unpack
+from typing import Final, Literal, Unpack
 
 from ....._blocking._bridge import (
     SyncAPIResource,
@@ -85,15 +85,15 @@ class AsyncInvocations(AsyncAPIResource):
 
 
 class AsyncInvocationsWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncInvocations.create)
-    retrieve = to_raw_response(AsyncInvocations.retrieve)
-    list = to_raw_response(AsyncInvocations.list)
+    create: Final = to_raw_response(AsyncInvocations.create)
+    retrieve: Final = to_raw_response(AsyncInvocations.retrieve)
+    list: Final = to_raw_response(AsyncInvocations.list)
 
 
 class AsyncInvocationsWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncInvocations.create)
-    retrieve = to_streamed_response(AsyncInvocations.retrieve)
-    list = to_streamed_response(AsyncInvocations.list)
+    create: Final = to_streamed_response(AsyncInvocations.create)
+    retrieve: Final = to_streamed_response(AsyncInvocations.retrieve)
+    list: Final = to_streamed_response(AsyncInvocations.list)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -109,18 +109,18 @@ class Invocations(SyncAPIResource[AsyncInvocations]):
     def with_streaming_response(self) -> InvocationsWithStreamingResponse:
         return InvocationsWithStreamingResponse(self)
 
-    create = to_sync(AsyncInvocations.create)
-    retrieve = to_sync(AsyncInvocations.retrieve)
-    list = to_sync_list(AsyncInvocations.list)
+    create: Final = to_sync(AsyncInvocations.create)
+    retrieve: Final = to_sync(AsyncInvocations.retrieve)
+    list: Final = to_sync_list(AsyncInvocations.list)
 
 
 class InvocationsWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncInvocations.create)
-    retrieve = to_sync_raw(AsyncInvocations.retrieve)
-    list = to_sync_raw_list(AsyncInvocations.list)
+    create: Final = to_sync_raw(AsyncInvocations.create)
+    retrieve: Final = to_sync_raw(AsyncInvocations.retrieve)
+    list: Final = to_sync_raw_list(AsyncInvocations.list)
 
 
 class InvocationsWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncInvocations.create)
-    retrieve = to_sync_streamed(AsyncInvocations.retrieve)
-    list = to_sync_streamed_list(AsyncInvocations.list)
+    create: Final = to_sync_streamed(AsyncInvocations.create)
+    retrieve: Final = to_sync_streamed(AsyncInvocations.retrieve)
+    list: Final = to_sync_streamed_list(AsyncInvocations.list)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
-from typing import TYPE_CHECKING, Literal, Unpack, cast
+from typing import TYPE_CHECKING, Final, Literal, Unpack, cast
 
 from ....._blocking._bridge import (
     SyncAPIResource,
@@ -127,9 +127,9 @@ class AsyncEnvironments(AsyncAPIResource):
 
 
 class AsyncEnvironmentsWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncEnvironments.create)
-    retrieve = to_raw_response(AsyncEnvironments.retrieve)
-    list = to_raw_response(AsyncEnvironments.list)
+    create: Final = to_raw_response(AsyncEnvironments.create)
+    retrieve: Final = to_raw_response(AsyncEnvironments.retrieve)
+    list: Final = to_raw_response(AsyncEnvironments.list)
 
     @cached_property
     def templates(self) -> AsyncTemplatesWithRawResponse:
@@ -145,9 +145,9 @@ class AsyncEnvironmentsWithRawResponse(RawResponseWrapper):
 
 
 class AsyncEnvironmentsWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncEnvironments.create)
-    retrieve = to_streamed_response(AsyncEnvironments.retrieve)
-    list = to_streamed_response(AsyncEnvironments.list)
+    create: Final = to_streamed_response(AsyncEnvironments.create)
+    retrieve: Final = to_streamed_response(AsyncEnvironments.retrieve)
+    list: Final = to_streamed_response(AsyncEnvironments.list)
 
     @cached_property
     def templates(self) -> AsyncTemplatesWithStreamingResponse:
@@ -187,15 +187,15 @@ class Environments(SyncAPIResource[AsyncEnvironments]):
     def with_streaming_response(self) -> EnvironmentsWithStreamingResponse:
         return EnvironmentsWithStreamingResponse(self)
 
-    create = to_sync(AsyncEnvironments.create)
-    retrieve = to_sync(AsyncEnvironments.retrieve)
-    list = to_sync_list(AsyncEnvironments.list)
+    create: Final = to_sync(AsyncEnvironments.create)
+    retrieve: Final = to_sync(AsyncEnvironments.retrieve)
+    list: Final = to_sync_list(AsyncEnvironments.list)
 
 
 class EnvironmentsWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncEnvironments.create)
-    retrieve = to_sync_raw(AsyncEnvironments.retrieve)
-    list = to_sync_raw_list(AsyncEnvironments.list)
+    create: Final = to_sync_raw(AsyncEnvironments.create)
+    retrieve: Final = to_sync_raw(AsyncEnvironments.retrieve)
+    list: Final = to_sync_raw_list(AsyncEnvironments.list)
 
     @cached_property
     def templates(self) -> TemplatesWithRawResponse:
@@ -211,9 +211,9 @@ class EnvironmentsWithRawResponse(SyncResponseWrapper):
 
 
 class EnvironmentsWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncEnvironments.create)
-    retrieve = to_sync_streamed(AsyncEnvironments.retrieve)
-    list = to_sync_streamed_list(AsyncEnvironments.list)
+    create: Final = to_sync_streamed(AsyncEnvironments.create)
+    retrieve: Final = to_sync_streamed(AsyncEnvironments.retrieve)
+    list: Final = to_sync_streamed_list(AsyncEnvironments.list)
 
     @cached_property
     def templates(self) -> TemplatesWithStreamingResponse:

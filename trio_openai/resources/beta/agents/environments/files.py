@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Literal, Unpack
+from typing import Final, Literal, Unpack
 
 from ....._blocking._bridge import (
     SyncAPIResource,
@@ -85,13 +85,13 @@ class AsyncFiles(AsyncAPIResource):
 
 
 class AsyncFilesWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncFiles.create)
-    list = to_raw_response(AsyncFiles.list)
+    create: Final = to_raw_response(AsyncFiles.create)
+    list: Final = to_raw_response(AsyncFiles.list)
 
 
 class AsyncFilesWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncFiles.create)
-    list = to_streamed_response(AsyncFiles.list)
+    create: Final = to_streamed_response(AsyncFiles.create)
+    list: Final = to_streamed_response(AsyncFiles.list)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -107,15 +107,15 @@ class Files(SyncAPIResource[AsyncFiles]):
     def with_streaming_response(self) -> FilesWithStreamingResponse:
         return FilesWithStreamingResponse(self)
 
-    create = to_sync(AsyncFiles.create)
-    list = to_sync_list(AsyncFiles.list)
+    create: Final = to_sync(AsyncFiles.create)
+    list: Final = to_sync_list(AsyncFiles.list)
 
 
 class FilesWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncFiles.create)
-    list = to_sync_raw_list(AsyncFiles.list)
+    create: Final = to_sync_raw(AsyncFiles.create)
+    list: Final = to_sync_raw_list(AsyncFiles.list)
 
 
 class FilesWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncFiles.create)
-    list = to_sync_streamed_list(AsyncFiles.list)
+    create: Final = to_sync_streamed(AsyncFiles.create)
+    list: Final = to_sync_streamed_list(AsyncFiles.list)

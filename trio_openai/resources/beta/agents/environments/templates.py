@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
-from typing import TYPE_CHECKING, Literal, Unpack
+from typing import TYPE_CHECKING, Final, Literal, Unpack
 
 from ....._blocking._bridge import (
     SyncAPIResource,
@@ -190,19 +190,19 @@ class AsyncTemplates(AsyncAPIResource):
 
 
 class AsyncTemplatesWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncTemplates.create)
-    retrieve = to_raw_response(AsyncTemplates.retrieve)
-    update = to_raw_response(AsyncTemplates.update)
-    list = to_raw_response(AsyncTemplates.list)
-    delete = to_raw_response(AsyncTemplates.delete)
+    create: Final = to_raw_response(AsyncTemplates.create)
+    retrieve: Final = to_raw_response(AsyncTemplates.retrieve)
+    update: Final = to_raw_response(AsyncTemplates.update)
+    list: Final = to_raw_response(AsyncTemplates.list)
+    delete: Final = to_raw_response(AsyncTemplates.delete)
 
 
 class AsyncTemplatesWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncTemplates.create)
-    retrieve = to_streamed_response(AsyncTemplates.retrieve)
-    update = to_streamed_response(AsyncTemplates.update)
-    list = to_streamed_response(AsyncTemplates.list)
-    delete = to_streamed_response(AsyncTemplates.delete)
+    create: Final = to_streamed_response(AsyncTemplates.create)
+    retrieve: Final = to_streamed_response(AsyncTemplates.retrieve)
+    update: Final = to_streamed_response(AsyncTemplates.update)
+    list: Final = to_streamed_response(AsyncTemplates.list)
+    delete: Final = to_streamed_response(AsyncTemplates.delete)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -218,24 +218,24 @@ class Templates(SyncAPIResource[AsyncTemplates]):
     def with_streaming_response(self) -> TemplatesWithStreamingResponse:
         return TemplatesWithStreamingResponse(self)
 
-    create = to_sync(AsyncTemplates.create)
-    retrieve = to_sync(AsyncTemplates.retrieve)
-    update = to_sync(AsyncTemplates.update)
-    list = to_sync_list(AsyncTemplates.list)
-    delete = to_sync(AsyncTemplates.delete)
+    create: Final = to_sync(AsyncTemplates.create)
+    retrieve: Final = to_sync(AsyncTemplates.retrieve)
+    update: Final = to_sync(AsyncTemplates.update)
+    list: Final = to_sync_list(AsyncTemplates.list)
+    delete: Final = to_sync(AsyncTemplates.delete)
 
 
 class TemplatesWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncTemplates.create)
-    retrieve = to_sync_raw(AsyncTemplates.retrieve)
-    update = to_sync_raw(AsyncTemplates.update)
-    list = to_sync_raw_list(AsyncTemplates.list)
-    delete = to_sync_raw(AsyncTemplates.delete)
+    create: Final = to_sync_raw(AsyncTemplates.create)
+    retrieve: Final = to_sync_raw(AsyncTemplates.retrieve)
+    update: Final = to_sync_raw(AsyncTemplates.update)
+    list: Final = to_sync_raw_list(AsyncTemplates.list)
+    delete: Final = to_sync_raw(AsyncTemplates.delete)
 
 
 class TemplatesWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncTemplates.create)
-    retrieve = to_sync_streamed(AsyncTemplates.retrieve)
-    update = to_sync_streamed(AsyncTemplates.update)
-    list = to_sync_streamed_list(AsyncTemplates.list)
-    delete = to_sync_streamed(AsyncTemplates.delete)
+    create: Final = to_sync_streamed(AsyncTemplates.create)
+    retrieve: Final = to_sync_streamed(AsyncTemplates.retrieve)
+    update: Final = to_sync_streamed(AsyncTemplates.update)
+    list: Final = to_sync_streamed_list(AsyncTemplates.list)
+    delete: Final = to_sync_streamed(AsyncTemplates.delete)

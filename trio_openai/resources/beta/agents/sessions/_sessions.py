@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Literal, Unpack, overload
+from typing import TYPE_CHECKING, Any, Final, Literal, Unpack, overload
 
 from ....._blocking._bridge import (
     SyncAPIResource,
@@ -326,11 +326,11 @@ class AsyncSessions(AsyncAPIResource):
 
 
 class AsyncSessionsWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncSessions.create)
-    retrieve = to_raw_response(AsyncSessions.retrieve)
-    update = to_raw_response(AsyncSessions.update)
-    list = to_raw_response(AsyncSessions.list)
-    delete = to_raw_response(AsyncSessions.delete)
+    create: Final = to_raw_response(AsyncSessions.create)
+    retrieve: Final = to_raw_response(AsyncSessions.retrieve)
+    update: Final = to_raw_response(AsyncSessions.update)
+    list: Final = to_raw_response(AsyncSessions.list)
+    delete: Final = to_raw_response(AsyncSessions.delete)
 
     @cached_property
     def artifacts(self) -> AsyncArtifactsWithRawResponse:
@@ -370,11 +370,11 @@ class AsyncSessionsWithRawResponse(RawResponseWrapper):
 
 
 class AsyncSessionsWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncSessions.create)
-    retrieve = to_streamed_response(AsyncSessions.retrieve)
-    update = to_streamed_response(AsyncSessions.update)
-    list = to_streamed_response(AsyncSessions.list)
-    delete = to_streamed_response(AsyncSessions.delete)
+    create: Final = to_streamed_response(AsyncSessions.create)
+    retrieve: Final = to_streamed_response(AsyncSessions.retrieve)
+    update: Final = to_streamed_response(AsyncSessions.update)
+    list: Final = to_streamed_response(AsyncSessions.list)
+    delete: Final = to_streamed_response(AsyncSessions.delete)
 
     @cached_property
     def artifacts(self) -> AsyncArtifactsWithStreamingResponse:
@@ -529,18 +529,18 @@ class Sessions(SyncAPIResource[AsyncSessions]):
         """`beta.agents.sessions.create` of the official SDK"""
         return sync_call(self, AsyncSessions.create, *args, **kwargs)
 
-    retrieve = to_sync(AsyncSessions.retrieve)
-    update = to_sync(AsyncSessions.update)
-    list = to_sync_list(AsyncSessions.list)
-    delete = to_sync(AsyncSessions.delete)
+    retrieve: Final = to_sync(AsyncSessions.retrieve)
+    update: Final = to_sync(AsyncSessions.update)
+    list: Final = to_sync_list(AsyncSessions.list)
+    delete: Final = to_sync(AsyncSessions.delete)
 
 
 class SessionsWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncSessions.create)
-    retrieve = to_sync_raw(AsyncSessions.retrieve)
-    update = to_sync_raw(AsyncSessions.update)
-    list = to_sync_raw_list(AsyncSessions.list)
-    delete = to_sync_raw(AsyncSessions.delete)
+    create: Final = to_sync_raw(AsyncSessions.create)
+    retrieve: Final = to_sync_raw(AsyncSessions.retrieve)
+    update: Final = to_sync_raw(AsyncSessions.update)
+    list: Final = to_sync_raw_list(AsyncSessions.list)
+    delete: Final = to_sync_raw(AsyncSessions.delete)
 
     @cached_property
     def artifacts(self) -> ArtifactsWithRawResponse:
@@ -580,11 +580,11 @@ class SessionsWithRawResponse(SyncResponseWrapper):
 
 
 class SessionsWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncSessions.create)
-    retrieve = to_sync_streamed(AsyncSessions.retrieve)
-    update = to_sync_streamed(AsyncSessions.update)
-    list = to_sync_streamed_list(AsyncSessions.list)
-    delete = to_sync_streamed(AsyncSessions.delete)
+    create: Final = to_sync_streamed(AsyncSessions.create)
+    retrieve: Final = to_sync_streamed(AsyncSessions.retrieve)
+    update: Final = to_sync_streamed(AsyncSessions.update)
+    list: Final = to_sync_streamed_list(AsyncSessions.list)
+    delete: Final = to_sync_streamed(AsyncSessions.delete)
 
     @cached_property
     def artifacts(self) -> ArtifactsWithStreamingResponse:

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Literal, Unpack
+from typing import Final, Literal, Unpack
 
 from ....._blocking._bridge import (
     SyncAPIResource,
@@ -103,17 +103,17 @@ class AsyncArtifacts(AsyncAPIResource):
 
 
 class AsyncArtifactsWithRawResponse(RawResponseWrapper):
-    retrieve = to_raw_response(AsyncArtifacts.retrieve)
-    list = to_raw_response(AsyncArtifacts.list)
-    delete = to_raw_response(AsyncArtifacts.delete)
-    content = to_raw_response(AsyncArtifacts.content)
+    retrieve: Final = to_raw_response(AsyncArtifacts.retrieve)
+    list: Final = to_raw_response(AsyncArtifacts.list)
+    delete: Final = to_raw_response(AsyncArtifacts.delete)
+    content: Final = to_raw_response(AsyncArtifacts.content)
 
 
 class AsyncArtifactsWithStreamingResponse(StreamedResponseWrapper):
-    retrieve = to_streamed_response(AsyncArtifacts.retrieve)
-    list = to_streamed_response(AsyncArtifacts.list)
-    delete = to_streamed_response(AsyncArtifacts.delete)
-    content = to_streamed_response(AsyncArtifacts.content)
+    retrieve: Final = to_streamed_response(AsyncArtifacts.retrieve)
+    list: Final = to_streamed_response(AsyncArtifacts.list)
+    delete: Final = to_streamed_response(AsyncArtifacts.delete)
+    content: Final = to_streamed_response(AsyncArtifacts.content)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -129,21 +129,21 @@ class Artifacts(SyncAPIResource[AsyncArtifacts]):
     def with_streaming_response(self) -> ArtifactsWithStreamingResponse:
         return ArtifactsWithStreamingResponse(self)
 
-    retrieve = to_sync(AsyncArtifacts.retrieve)
-    list = to_sync_list(AsyncArtifacts.list)
-    delete = to_sync(AsyncArtifacts.delete)
-    content = to_sync(AsyncArtifacts.content)
+    retrieve: Final = to_sync(AsyncArtifacts.retrieve)
+    list: Final = to_sync_list(AsyncArtifacts.list)
+    delete: Final = to_sync(AsyncArtifacts.delete)
+    content: Final = to_sync(AsyncArtifacts.content)
 
 
 class ArtifactsWithRawResponse(SyncResponseWrapper):
-    retrieve = to_sync_raw(AsyncArtifacts.retrieve)
-    list = to_sync_raw_list(AsyncArtifacts.list)
-    delete = to_sync_raw(AsyncArtifacts.delete)
-    content = to_sync_raw(AsyncArtifacts.content)
+    retrieve: Final = to_sync_raw(AsyncArtifacts.retrieve)
+    list: Final = to_sync_raw_list(AsyncArtifacts.list)
+    delete: Final = to_sync_raw(AsyncArtifacts.delete)
+    content: Final = to_sync_raw(AsyncArtifacts.content)
 
 
 class ArtifactsWithStreamingResponse(SyncResponseWrapper):
-    retrieve = to_sync_streamed(AsyncArtifacts.retrieve)
-    list = to_sync_streamed_list(AsyncArtifacts.list)
-    delete = to_sync_streamed(AsyncArtifacts.delete)
-    content = to_sync_streamed(AsyncArtifacts.content)
+    retrieve: Final = to_sync_streamed(AsyncArtifacts.retrieve)
+    list: Final = to_sync_streamed_list(AsyncArtifacts.list)
+    delete: Final = to_sync_streamed(AsyncArtifacts.delete)
+    content: Final = to_sync_streamed(AsyncArtifacts.content)

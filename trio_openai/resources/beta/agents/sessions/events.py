@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Unpack, cast
+from typing import TYPE_CHECKING, Any, Final, Unpack, cast
 
 from ....._blocking._bridge import (
     SyncAPIResource,
@@ -100,13 +100,13 @@ class AsyncEvents(AsyncAPIResource):
 
 
 class AsyncEventsWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncEvents.create)
-    stream = to_raw_response(AsyncEvents.stream)
+    create: Final = to_raw_response(AsyncEvents.create)
+    stream: Final = to_raw_response(AsyncEvents.stream)
 
 
 class AsyncEventsWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncEvents.create)
-    stream = to_streamed_response(AsyncEvents.stream)
+    create: Final = to_streamed_response(AsyncEvents.create)
+    stream: Final = to_streamed_response(AsyncEvents.stream)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -122,7 +122,7 @@ class Events(SyncAPIResource[AsyncEvents]):
     def with_streaming_response(self) -> EventsWithStreamingResponse:
         return EventsWithStreamingResponse(self)
 
-    create = to_sync(AsyncEvents.create)
+    create: Final = to_sync(AsyncEvents.create)
 
     def stream(self, *args: Any, **kwargs: Any) -> Stream[BetaAgentsSessionsEventsStreamStreamEvent]:
         """`beta.agents.sessions.events.stream` of the official SDK"""
@@ -130,10 +130,10 @@ class Events(SyncAPIResource[AsyncEvents]):
 
 
 class EventsWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncEvents.create)
-    stream = to_sync_raw(AsyncEvents.stream)
+    create: Final = to_sync_raw(AsyncEvents.create)
+    stream: Final = to_sync_raw(AsyncEvents.stream)
 
 
 class EventsWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncEvents.create)
-    stream = to_sync_streamed(AsyncEvents.stream)
+    create: Final = to_sync_streamed(AsyncEvents.create)
+    stream: Final = to_sync_streamed(AsyncEvents.stream)

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Literal, Unpack
+from typing import Final, Literal, Unpack
 
 from ....._blocking._bridge import (
     SyncAPIResource,
@@ -60,11 +60,11 @@ class AsyncTraces(AsyncAPIResource):
 
 
 class AsyncTracesWithRawResponse(RawResponseWrapper):
-    list = to_raw_response(AsyncTraces.list)
+    list: Final = to_raw_response(AsyncTraces.list)
 
 
 class AsyncTracesWithStreamingResponse(StreamedResponseWrapper):
-    list = to_streamed_response(AsyncTraces.list)
+    list: Final = to_streamed_response(AsyncTraces.list)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -80,12 +80,12 @@ class Traces(SyncAPIResource[AsyncTraces]):
     def with_streaming_response(self) -> TracesWithStreamingResponse:
         return TracesWithStreamingResponse(self)
 
-    list = to_sync_list(AsyncTraces.list)
+    list: Final = to_sync_list(AsyncTraces.list)
 
 
 class TracesWithRawResponse(SyncResponseWrapper):
-    list = to_sync_raw_list(AsyncTraces.list)
+    list: Final = to_sync_raw_list(AsyncTraces.list)
 
 
 class TracesWithStreamingResponse(SyncResponseWrapper):
-    list = to_sync_streamed_list(AsyncTraces.list)
+    list: Final = to_sync_streamed_list(AsyncTraces.list)

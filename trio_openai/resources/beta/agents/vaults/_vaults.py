@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
-from typing import TYPE_CHECKING, Literal, Unpack
+from typing import TYPE_CHECKING, Final, Literal, Unpack
 
 from ....._blocking._bridge import (
     SyncAPIResource,
@@ -135,11 +135,11 @@ class AsyncVaults(AsyncAPIResource):
 
 
 class AsyncVaultsWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncVaults.create)
-    retrieve = to_raw_response(AsyncVaults.retrieve)
-    update = to_raw_response(AsyncVaults.update)
-    list = to_raw_response(AsyncVaults.list)
-    delete = to_raw_response(AsyncVaults.delete)
+    create: Final = to_raw_response(AsyncVaults.create)
+    retrieve: Final = to_raw_response(AsyncVaults.retrieve)
+    update: Final = to_raw_response(AsyncVaults.update)
+    list: Final = to_raw_response(AsyncVaults.list)
+    delete: Final = to_raw_response(AsyncVaults.delete)
 
     @cached_property
     def credentials(self) -> AsyncCredentialsWithRawResponse:
@@ -149,11 +149,11 @@ class AsyncVaultsWithRawResponse(RawResponseWrapper):
 
 
 class AsyncVaultsWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncVaults.create)
-    retrieve = to_streamed_response(AsyncVaults.retrieve)
-    update = to_streamed_response(AsyncVaults.update)
-    list = to_streamed_response(AsyncVaults.list)
-    delete = to_streamed_response(AsyncVaults.delete)
+    create: Final = to_streamed_response(AsyncVaults.create)
+    retrieve: Final = to_streamed_response(AsyncVaults.retrieve)
+    update: Final = to_streamed_response(AsyncVaults.update)
+    list: Final = to_streamed_response(AsyncVaults.list)
+    delete: Final = to_streamed_response(AsyncVaults.delete)
 
     @cached_property
     def credentials(self) -> AsyncCredentialsWithStreamingResponse:
@@ -181,19 +181,19 @@ class Vaults(SyncAPIResource[AsyncVaults]):
     def with_streaming_response(self) -> VaultsWithStreamingResponse:
         return VaultsWithStreamingResponse(self)
 
-    create = to_sync(AsyncVaults.create)
-    retrieve = to_sync(AsyncVaults.retrieve)
-    update = to_sync(AsyncVaults.update)
-    list = to_sync_list(AsyncVaults.list)
-    delete = to_sync(AsyncVaults.delete)
+    create: Final = to_sync(AsyncVaults.create)
+    retrieve: Final = to_sync(AsyncVaults.retrieve)
+    update: Final = to_sync(AsyncVaults.update)
+    list: Final = to_sync_list(AsyncVaults.list)
+    delete: Final = to_sync(AsyncVaults.delete)
 
 
 class VaultsWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncVaults.create)
-    retrieve = to_sync_raw(AsyncVaults.retrieve)
-    update = to_sync_raw(AsyncVaults.update)
-    list = to_sync_raw_list(AsyncVaults.list)
-    delete = to_sync_raw(AsyncVaults.delete)
+    create: Final = to_sync_raw(AsyncVaults.create)
+    retrieve: Final = to_sync_raw(AsyncVaults.retrieve)
+    update: Final = to_sync_raw(AsyncVaults.update)
+    list: Final = to_sync_raw_list(AsyncVaults.list)
+    delete: Final = to_sync_raw(AsyncVaults.delete)
 
     @cached_property
     def credentials(self) -> CredentialsWithRawResponse:
@@ -203,11 +203,11 @@ class VaultsWithRawResponse(SyncResponseWrapper):
 
 
 class VaultsWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncVaults.create)
-    retrieve = to_sync_streamed(AsyncVaults.retrieve)
-    update = to_sync_streamed(AsyncVaults.update)
-    list = to_sync_streamed_list(AsyncVaults.list)
-    delete = to_sync_streamed(AsyncVaults.delete)
+    create: Final = to_sync_streamed(AsyncVaults.create)
+    retrieve: Final = to_sync_streamed(AsyncVaults.retrieve)
+    update: Final = to_sync_streamed(AsyncVaults.update)
+    list: Final = to_sync_streamed_list(AsyncVaults.list)
+    delete: Final = to_sync_streamed(AsyncVaults.delete)
 
     @cached_property
     def credentials(self) -> CredentialsWithStreamingResponse:

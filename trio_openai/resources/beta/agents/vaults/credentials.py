@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
-from typing import TYPE_CHECKING, Literal, Unpack
+from typing import TYPE_CHECKING, Final, Literal, Unpack
 
 from ....._blocking._bridge import (
     SyncAPIResource,
@@ -147,19 +147,19 @@ class AsyncCredentials(AsyncAPIResource):
 
 
 class AsyncCredentialsWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncCredentials.create)
-    retrieve = to_raw_response(AsyncCredentials.retrieve)
-    update = to_raw_response(AsyncCredentials.update)
-    list = to_raw_response(AsyncCredentials.list)
-    delete = to_raw_response(AsyncCredentials.delete)
+    create: Final = to_raw_response(AsyncCredentials.create)
+    retrieve: Final = to_raw_response(AsyncCredentials.retrieve)
+    update: Final = to_raw_response(AsyncCredentials.update)
+    list: Final = to_raw_response(AsyncCredentials.list)
+    delete: Final = to_raw_response(AsyncCredentials.delete)
 
 
 class AsyncCredentialsWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncCredentials.create)
-    retrieve = to_streamed_response(AsyncCredentials.retrieve)
-    update = to_streamed_response(AsyncCredentials.update)
-    list = to_streamed_response(AsyncCredentials.list)
-    delete = to_streamed_response(AsyncCredentials.delete)
+    create: Final = to_streamed_response(AsyncCredentials.create)
+    retrieve: Final = to_streamed_response(AsyncCredentials.retrieve)
+    update: Final = to_streamed_response(AsyncCredentials.update)
+    list: Final = to_streamed_response(AsyncCredentials.list)
+    delete: Final = to_streamed_response(AsyncCredentials.delete)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -175,24 +175,24 @@ class Credentials(SyncAPIResource[AsyncCredentials]):
     def with_streaming_response(self) -> CredentialsWithStreamingResponse:
         return CredentialsWithStreamingResponse(self)
 
-    create = to_sync(AsyncCredentials.create)
-    retrieve = to_sync(AsyncCredentials.retrieve)
-    update = to_sync(AsyncCredentials.update)
-    list = to_sync_list(AsyncCredentials.list)
-    delete = to_sync(AsyncCredentials.delete)
+    create: Final = to_sync(AsyncCredentials.create)
+    retrieve: Final = to_sync(AsyncCredentials.retrieve)
+    update: Final = to_sync(AsyncCredentials.update)
+    list: Final = to_sync_list(AsyncCredentials.list)
+    delete: Final = to_sync(AsyncCredentials.delete)
 
 
 class CredentialsWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncCredentials.create)
-    retrieve = to_sync_raw(AsyncCredentials.retrieve)
-    update = to_sync_raw(AsyncCredentials.update)
-    list = to_sync_raw_list(AsyncCredentials.list)
-    delete = to_sync_raw(AsyncCredentials.delete)
+    create: Final = to_sync_raw(AsyncCredentials.create)
+    retrieve: Final = to_sync_raw(AsyncCredentials.retrieve)
+    update: Final = to_sync_raw(AsyncCredentials.update)
+    list: Final = to_sync_raw_list(AsyncCredentials.list)
+    delete: Final = to_sync_raw(AsyncCredentials.delete)
 
 
 class CredentialsWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncCredentials.create)
-    retrieve = to_sync_streamed(AsyncCredentials.retrieve)
-    update = to_sync_streamed(AsyncCredentials.update)
-    list = to_sync_streamed_list(AsyncCredentials.list)
-    delete = to_sync_streamed(AsyncCredentials.delete)
+    create: Final = to_sync_streamed(AsyncCredentials.create)
+    retrieve: Final = to_sync_streamed(AsyncCredentials.retrieve)
+    update: Final = to_sync_streamed(AsyncCredentials.update)
+    list: Final = to_sync_streamed_list(AsyncCredentials.list)
+    delete: Final = to_sync_streamed(AsyncCredentials.delete)

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Literal, Unpack
+from typing import TYPE_CHECKING, Final, Literal, Unpack
 
 from ......_blocking._bridge import (
     SyncAPIResource,
@@ -105,8 +105,8 @@ class AsyncSubagents(AsyncAPIResource):
 
 
 class AsyncSubagentsWithRawResponse(RawResponseWrapper):
-    retrieve = to_raw_response(AsyncSubagents.retrieve)
-    list = to_raw_response(AsyncSubagents.list)
+    retrieve: Final = to_raw_response(AsyncSubagents.retrieve)
+    list: Final = to_raw_response(AsyncSubagents.list)
 
     @cached_property
     def items(self) -> AsyncItemsWithRawResponse:
@@ -122,8 +122,8 @@ class AsyncSubagentsWithRawResponse(RawResponseWrapper):
 
 
 class AsyncSubagentsWithStreamingResponse(StreamedResponseWrapper):
-    retrieve = to_streamed_response(AsyncSubagents.retrieve)
-    list = to_streamed_response(AsyncSubagents.list)
+    retrieve: Final = to_streamed_response(AsyncSubagents.retrieve)
+    list: Final = to_streamed_response(AsyncSubagents.list)
 
     @cached_property
     def items(self) -> AsyncItemsWithStreamingResponse:
@@ -163,13 +163,13 @@ class Subagents(SyncAPIResource[AsyncSubagents]):
     def with_streaming_response(self) -> SubagentsWithStreamingResponse:
         return SubagentsWithStreamingResponse(self)
 
-    retrieve = to_sync(AsyncSubagents.retrieve)
-    list = to_sync_list(AsyncSubagents.list)
+    retrieve: Final = to_sync(AsyncSubagents.retrieve)
+    list: Final = to_sync_list(AsyncSubagents.list)
 
 
 class SubagentsWithRawResponse(SyncResponseWrapper):
-    retrieve = to_sync_raw(AsyncSubagents.retrieve)
-    list = to_sync_raw_list(AsyncSubagents.list)
+    retrieve: Final = to_sync_raw(AsyncSubagents.retrieve)
+    list: Final = to_sync_raw_list(AsyncSubagents.list)
 
     @cached_property
     def items(self) -> ItemsWithRawResponse:
@@ -185,8 +185,8 @@ class SubagentsWithRawResponse(SyncResponseWrapper):
 
 
 class SubagentsWithStreamingResponse(SyncResponseWrapper):
-    retrieve = to_sync_streamed(AsyncSubagents.retrieve)
-    list = to_sync_streamed_list(AsyncSubagents.list)
+    retrieve: Final = to_sync_streamed(AsyncSubagents.retrieve)
+    list: Final = to_sync_streamed_list(AsyncSubagents.list)
 
     @cached_property
     def items(self) -> ItemsWithStreamingResponse:

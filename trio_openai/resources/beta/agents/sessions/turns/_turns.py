@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Literal, Unpack
+from typing import TYPE_CHECKING, Final, Literal, Unpack
 
 from ......_blocking._bridge import (
     SyncAPIResource,
@@ -89,8 +89,8 @@ class AsyncTurns(AsyncAPIResource):
 
 
 class AsyncTurnsWithRawResponse(RawResponseWrapper):
-    retrieve = to_raw_response(AsyncTurns.retrieve)
-    list = to_raw_response(AsyncTurns.list)
+    retrieve: Final = to_raw_response(AsyncTurns.retrieve)
+    list: Final = to_raw_response(AsyncTurns.list)
 
     @cached_property
     def items(self) -> AsyncItemsWithRawResponse:
@@ -100,8 +100,8 @@ class AsyncTurnsWithRawResponse(RawResponseWrapper):
 
 
 class AsyncTurnsWithStreamingResponse(StreamedResponseWrapper):
-    retrieve = to_streamed_response(AsyncTurns.retrieve)
-    list = to_streamed_response(AsyncTurns.list)
+    retrieve: Final = to_streamed_response(AsyncTurns.retrieve)
+    list: Final = to_streamed_response(AsyncTurns.list)
 
     @cached_property
     def items(self) -> AsyncItemsWithStreamingResponse:
@@ -129,13 +129,13 @@ class Turns(SyncAPIResource[AsyncTurns]):
     def with_streaming_response(self) -> TurnsWithStreamingResponse:
         return TurnsWithStreamingResponse(self)
 
-    retrieve = to_sync(AsyncTurns.retrieve)
-    list = to_sync_list(AsyncTurns.list)
+    retrieve: Final = to_sync(AsyncTurns.retrieve)
+    list: Final = to_sync_list(AsyncTurns.list)
 
 
 class TurnsWithRawResponse(SyncResponseWrapper):
-    retrieve = to_sync_raw(AsyncTurns.retrieve)
-    list = to_sync_raw_list(AsyncTurns.list)
+    retrieve: Final = to_sync_raw(AsyncTurns.retrieve)
+    list: Final = to_sync_raw_list(AsyncTurns.list)
 
     @cached_property
     def items(self) -> ItemsWithRawResponse:
@@ -145,8 +145,8 @@ class TurnsWithRawResponse(SyncResponseWrapper):
 
 
 class TurnsWithStreamingResponse(SyncResponseWrapper):
-    retrieve = to_sync_streamed(AsyncTurns.retrieve)
-    list = to_sync_streamed_list(AsyncTurns.list)
+    retrieve: Final = to_sync_streamed(AsyncTurns.retrieve)
+    list: Final = to_sync_streamed_list(AsyncTurns.list)
 
     @cached_property
     def items(self) -> ItemsWithStreamingResponse:

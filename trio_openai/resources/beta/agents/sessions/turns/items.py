@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Literal, Unpack
+from typing import Final, Literal, Unpack
 
 from ......_blocking._bridge import (
     SyncAPIResource,
@@ -64,11 +64,11 @@ class AsyncItems(AsyncAPIResource):
 
 
 class AsyncItemsWithRawResponse(RawResponseWrapper):
-    list = to_raw_response(AsyncItems.list)
+    list: Final = to_raw_response(AsyncItems.list)
 
 
 class AsyncItemsWithStreamingResponse(StreamedResponseWrapper):
-    list = to_streamed_response(AsyncItems.list)
+    list: Final = to_streamed_response(AsyncItems.list)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -84,12 +84,12 @@ class Items(SyncAPIResource[AsyncItems]):
     def with_streaming_response(self) -> ItemsWithStreamingResponse:
         return ItemsWithStreamingResponse(self)
 
-    list = to_sync_list(AsyncItems.list)
+    list: Final = to_sync_list(AsyncItems.list)
 
 
 class ItemsWithRawResponse(SyncResponseWrapper):
-    list = to_sync_raw_list(AsyncItems.list)
+    list: Final = to_sync_raw_list(AsyncItems.list)
 
 
 class ItemsWithStreamingResponse(SyncResponseWrapper):
-    list = to_sync_streamed_list(AsyncItems.list)
+    list: Final = to_sync_streamed_list(AsyncItems.list)

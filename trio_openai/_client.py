@@ -295,8 +295,8 @@ class AsyncOpenAI(AsyncResourceTree):
 
     # --- lifetime -------------------------------------------------------------------------------
 
-    @property
     def is_closed(self) -> bool:
+        """Whether the client has been closed (a method, as on the official client)."""
         return self._closed or self._lifetime.closed
 
     async def aclose(self) -> None:
@@ -356,10 +356,10 @@ class AsyncOpenAI(AsyncResourceTree):
     def statistics(self) -> ClientStatistics:
         transport = self._lifetime.transport
         pool = transport.statistics() if isinstance(transport, HTTPTransport) else None
-        return ClientStatistics(in_flight=self._lifetime.in_flight, pool=pool, closed=self.is_closed)
+        return ClientStatistics(in_flight=self._lifetime.in_flight, pool=pool, closed=self.is_closed())
 
     def __repr__(self) -> str:
-        return f"<{type(self).__name__} base_url={self.base_url!r}{' closed' if self.is_closed else ''}>"
+        return f"<{type(self).__name__} base_url={self.base_url!r}{' closed' if self.is_closed() else ''}>"
 
     # --- the request entry points used by resources -------------------------------------------------
 

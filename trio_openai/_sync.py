@@ -221,9 +221,9 @@ class OpenAI(ResourceTree):
 
     # --- lifetime ------------------------------------------------------------------------------------
 
-    @property
     def is_closed(self) -> bool:
-        return self._closed or self._async.is_closed
+        """Whether the client has been closed (a method, as on the official client)."""
+        return self._closed or self._async.is_closed()
 
     def close(self) -> None:
         """Close the connection pool. Idempotent. A ``with_options`` copy only marks itself closed:
@@ -268,13 +268,13 @@ class OpenAI(ResourceTree):
             stats = self._portal.call(self._async_statistics)
         else:
             stats = self._async.statistics()
-        return ClientStatistics(in_flight=stats.in_flight, pool=stats.pool, closed=self.is_closed)
+        return ClientStatistics(in_flight=stats.in_flight, pool=stats.pool, closed=self.is_closed())
 
     async def _async_statistics(self) -> ClientStatistics:
         return self._async.statistics()
 
     def __repr__(self) -> str:
-        return f"<OpenAI base_url={self.base_url!r}{' closed' if self.is_closed else ''}>"
+        return f"<OpenAI base_url={self.base_url!r}{' closed' if self.is_closed() else ''}>"
 
     # --- the one way into the portal -------------------------------------------------------------------
 

@@ -19,11 +19,9 @@ CODEGEN = Path(__file__).resolve().parents[2] / "tools" / "codegen"
 
 #: official "resource.path.method" -> why trio_openai has no such method (yet).
 _WS = "a WebSocket session the official SDK opens itself; trio_openai has none at this path yet"
-_PARSE = "structured-output helper (issue 10: parse() and strict schemas)"
 _DEPRECATED = "deprecated official alias (issue 11 adds it with a DeprecationWarning)"
 _STREAM = "client-side streaming helper over an operation trio_openai has; not generated"
 _UPLOAD = "client-side upload helper composed of generated operations; not written yet"
-_BETA_CHAT = "the official SDK's beta.chat alias of chat.completions; not mirrored yet"
 
 EXCEPTIONS: dict[str, str] = {
     "live.connect": _WS,
@@ -33,16 +31,6 @@ EXCEPTIONS: dict[str, str] = {
     "beta.responses.connect": _WS,
     "responses.connect": _WS,
     "realtime.translations.connect": _WS,
-    "chat.completions.parse": _PARSE,
-    "responses.parse": _PARSE,
-    "beta.chat.completions.parse": _PARSE,
-    "beta.chat.completions.create": _BETA_CHAT,
-    "beta.chat.completions.delete": _BETA_CHAT,
-    "beta.chat.completions.list": _BETA_CHAT,
-    "beta.chat.completions.messages.list": _BETA_CHAT,
-    "beta.chat.completions.retrieve": _BETA_CHAT,
-    "beta.chat.completions.stream": _BETA_CHAT,
-    "beta.chat.completions.update": _BETA_CHAT,
     "files.retrieve_content": _DEPRECATED,
     "fine_tuning.checkpoints.permissions.retrieve": _DEPRECATED,
     "beta.agents.sessions.stream": _STREAM,

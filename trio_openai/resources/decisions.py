@@ -15,7 +15,7 @@ from .._blocking._bridge import (
     to_sync_raw,
     to_sync_streamed,
 )
-from .._core._options import Omit, RequestOptions, omit
+from .._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from .._core._request import strip_not_given
 from .._core._resource import (
     AsyncAPIResource,
@@ -82,6 +82,8 @@ class AsyncDecisions(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> Decision:
         """`decisions.create` of the official SDK"""
+        if options:
+            reject_unknown_options(options, "AsyncDecisions.create")
         body = strip_not_given(
             {
                 "input": input,

@@ -21,7 +21,7 @@ from .persisted_agent_tool_resource_programmatic_tool_calling import (
 from .persisted_agent_tool_resource_tool_search import PersistedAgentToolResourceToolSearch
 from .persisted_agent_tool_resource_web_search import PersistedAgentToolResourceWebSearch
 
-__all__ = ["Agent", "AgentToolsItem"]
+__all__ = ["Agent", "AgentToolsItem", "PersistedAgentTool"]
 
 
 class Agent(BaseModel, kw_only=True):
@@ -44,14 +44,14 @@ class Agent(BaseModel, kw_only=True):
     text: AgentText = REQUIRED
     """The text configuration used by an agent."""
 
-    tools: list[AgentToolsItem] = REQUIRED
+    tools: list[PersistedAgentTool] = REQUIRED
     updated_at: int = REQUIRED
     compaction: Compaction | None = None
     experimental: Experimental | None = None
 
 
 if TYPE_CHECKING:
-    AgentToolsItem: TypeAlias = (
+    PersistedAgentTool: TypeAlias = (
         PersistedAgentToolResourceFunction
         | PersistedAgentToolResourceToolSearch
         | PersistedAgentToolResourceProgrammaticToolCalling
@@ -61,8 +61,8 @@ if TYPE_CHECKING:
         | PersistedAgentToolResourceAutomations
     )
 else:
-    AgentToolsItem = tagged_union(
-        "AgentToolsItem",
+    PersistedAgentTool = tagged_union(
+        "PersistedAgentTool",
         "type",
         lambda: {
             "function": PersistedAgentToolResourceFunction,
@@ -75,3 +75,6 @@ else:
         },
         tuple,
     )
+
+
+AgentToolsItem = PersistedAgentTool

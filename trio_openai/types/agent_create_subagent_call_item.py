@@ -9,7 +9,7 @@ from ._union import REQUIRED, OpenEnum, tagged_union
 from .encrypted_content_resource import EncryptedContentResource
 from .output_text import OutputText
 
-__all__ = ["AgentCreateSubagentCallItem", "AgentCreateSubagentCallItemContentItem"]
+__all__ = ["AgentContent", "AgentCreateSubagentCallItem", "AgentCreateSubagentCallItemContentItem"]
 
 
 class AgentCreateSubagentCallItem(BaseModel, kw_only=True):
@@ -17,7 +17,7 @@ class AgentCreateSubagentCallItem(BaseModel, kw_only=True):
 
     id: str = REQUIRED
     agent_id: str = REQUIRED
-    content: list[AgentCreateSubagentCallItemContentItem] = REQUIRED
+    content: list[AgentContent] = REQUIRED
     model: str | None = None
     reasoning_effort: str | None = None
     status: OpenEnum[Literal["in_progress", "completed", "failed", "incomplete"]] = REQUIRED
@@ -26,11 +26,14 @@ class AgentCreateSubagentCallItem(BaseModel, kw_only=True):
 
 
 if TYPE_CHECKING:
-    AgentCreateSubagentCallItemContentItem: TypeAlias = OutputText | EncryptedContentResource
+    AgentContent: TypeAlias = OutputText | EncryptedContentResource
 else:
-    AgentCreateSubagentCallItemContentItem = tagged_union(
-        "AgentCreateSubagentCallItemContentItem",
+    AgentContent = tagged_union(
+        "AgentContent",
         "type",
         lambda: {"output_text": OutputText, "encrypted_content": EncryptedContentResource},
         tuple,
     )
+
+
+AgentCreateSubagentCallItemContentItem = AgentContent

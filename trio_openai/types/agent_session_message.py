@@ -10,14 +10,14 @@ from .message_content_resource_input_image import MessageContentResourceInputIma
 from .message_content_resource_input_text import MessageContentResourceInputText
 from .message_content_resource_output_text import MessageContentResourceOutputText
 
-__all__ = ["AgentSessionMessage", "AgentSessionMessageContentItem"]
+__all__ = ["AgentSessionMessage", "AgentSessionMessageContent", "AgentSessionMessageContentItem"]
 
 
 class AgentSessionMessage(BaseModel, kw_only=True):
     """A user or assistant message recorded in a session."""
 
     id: str | None = None
-    content: list[AgentSessionMessageContentItem] = REQUIRED
+    content: list[AgentSessionMessageContent] = REQUIRED
     phase: OpenEnum[Literal["commentary", "final_answer"]] | None = None
     role: OpenEnum[Literal["user", "assistant"]] = REQUIRED
     status: OpenEnum[Literal["in_progress", "completed", "incomplete"]] = REQUIRED
@@ -26,12 +26,12 @@ class AgentSessionMessage(BaseModel, kw_only=True):
 
 
 if TYPE_CHECKING:
-    AgentSessionMessageContentItem: TypeAlias = (
+    AgentSessionMessageContent: TypeAlias = (
         MessageContentResourceInputText | MessageContentResourceInputImage | MessageContentResourceOutputText
     )
 else:
-    AgentSessionMessageContentItem = tagged_union(
-        "AgentSessionMessageContentItem",
+    AgentSessionMessageContent = tagged_union(
+        "AgentSessionMessageContent",
         "type",
         lambda: {
             "input_text": MessageContentResourceInputText,
@@ -40,3 +40,6 @@ else:
         },
         tuple,
     )
+
+
+AgentSessionMessageContentItem = AgentSessionMessageContent

@@ -11,29 +11,29 @@ from .web_search_action_resource_open_page import WebSearchActionResourceOpenPag
 from .web_search_action_resource_other import WebSearchActionResourceOther
 from .web_search_action_resource_search import WebSearchActionResourceSearch
 
-__all__ = ["AgentWebSearchCallItem", "AgentWebSearchCallItemAction"]
+__all__ = ["AgentWebSearchCallItem", "AgentWebSearchCallItemAction", "WebSearchAction"]
 
 
 class AgentWebSearchCallItem(BaseModel, kw_only=True):
     """A web search call produced by the agent."""
 
     id: str = REQUIRED
-    action: AgentWebSearchCallItemAction | None = None
+    action: WebSearchAction | None = None
     status: OpenEnum[Literal["in_progress", "completed", "incomplete"]] = REQUIRED
     turn_id: str = REQUIRED
     type: Literal["web_search_call"] = REQUIRED
 
 
 if TYPE_CHECKING:
-    AgentWebSearchCallItemAction: TypeAlias = (
+    WebSearchAction: TypeAlias = (
         WebSearchActionResourceSearch
         | WebSearchActionResourceOpenPage
         | WebSearchActionResourceFindInPage
         | WebSearchActionResourceOther
     )
 else:
-    AgentWebSearchCallItemAction = tagged_union(
-        "AgentWebSearchCallItemAction",
+    WebSearchAction = tagged_union(
+        "WebSearchAction",
         "type",
         lambda: {
             "search": WebSearchActionResourceSearch,
@@ -43,3 +43,6 @@ else:
         },
         tuple,
     )
+
+
+AgentWebSearchCallItemAction = WebSearchAction

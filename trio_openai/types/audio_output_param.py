@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Literal, TypedDict
 
 if TYPE_CHECKING:
-    from .custom_voice_param_param import CustomVoiceParam
+    from .custom_voice_param import CustomVoiceParam
 
 __all__ = ["AudioOutputParam"]
 

@@ -18,7 +18,7 @@ from .agents_automation_agent_config_compaction import AgentsAutomationAgentConf
 from .agents_automation_agent_config_experimental import AgentsAutomationAgentConfigExperimental
 from .multi_agent_config import MultiAgentConfig
 
-__all__ = ["AutomationAgentConfig", "AutomationAgentConfigToolsItem"]
+__all__ = ["AgentTool", "AutomationAgentConfig", "AutomationAgentConfigToolsItem"]
 
 
 class AutomationAgentConfig(BaseModel, kw_only=True):
@@ -36,13 +36,13 @@ class AutomationAgentConfig(BaseModel, kw_only=True):
     text: AgentText = REQUIRED
     """The text configuration used by an agent."""
 
-    tools: list[AutomationAgentConfigToolsItem] = REQUIRED
+    tools: list[AgentTool] = REQUIRED
     compaction: AgentsAutomationAgentConfigCompaction | None = None
     experimental: AgentsAutomationAgentConfigExperimental | None = None
 
 
 if TYPE_CHECKING:
-    AutomationAgentConfigToolsItem: TypeAlias = (
+    AgentTool: TypeAlias = (
         AgentToolResourceFunction
         | AgentToolResourceProgrammaticToolCalling
         | AgentToolResourceMcp
@@ -51,8 +51,8 @@ if TYPE_CHECKING:
         | AgentToolResourceAutomations
     )
 else:
-    AutomationAgentConfigToolsItem = tagged_union(
-        "AutomationAgentConfigToolsItem",
+    AgentTool = tagged_union(
+        "AgentTool",
         "type",
         lambda: {
             "function": AgentToolResourceFunction,
@@ -64,3 +64,6 @@ else:
         },
         tuple,
     )
+
+
+AutomationAgentConfigToolsItem = AgentTool

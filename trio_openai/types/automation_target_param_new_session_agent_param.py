@@ -6,8 +6,8 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Literal, TypedDict
 
 if TYPE_CHECKING:
-    from .agent_reasoning_param_param import AgentReasoningParam
-    from .agent_text_param_param import AgentTextParam
+    from .agent_reasoning_param import AgentReasoningParam
+    from .agent_text_param import AgentTextParam
     from .agent_tool_config_param_automations_param import AgentToolConfigParamAutomationsParam
     from .agent_tool_config_param_computer_use_param import AgentToolConfigParamComputerUseParam
     from .agent_tool_config_param_function_param import AgentToolConfigParamFunctionParam
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from .automation_target_param_new_session_agent_experimental_param import (
         AutomationTargetParamNewSessionAgentExperimentalParam,
     )
-    from .multi_agent_config_param_param import MultiAgentConfigParam
+    from .multi_agent_config_param import MultiAgentConfigParam
 
 __all__ = ["AutomationTargetParamNewSessionAgentParam"]
 

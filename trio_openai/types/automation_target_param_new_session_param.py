@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Literal, Required, TypedDict
 
 if TYPE_CHECKING:
-    from .agent_session_input_message_param_param import AgentSessionInputMessageParam
+    from .agent_session_input_message_param import AgentSessionInputMessageParam
     from .automation_target_param_new_session_agent_param import AutomationTargetParamNewSessionAgentParam
     from .environment_param_none_param import EnvironmentParamNoneParam
     from .environment_param_open_ai_hosted_param import EnvironmentParamOpenAIHostedParam

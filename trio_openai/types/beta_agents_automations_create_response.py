@@ -8,14 +8,17 @@ from ._union import tagged_union
 from .one_time_automation import OneTimeAutomation
 from .periodic_automation import PeriodicAutomation
 
-__all__ = ["BetaAgentsAutomationsCreateResponse"]
+__all__ = ["Automation", "BetaAgentsAutomationsCreateResponse"]
 
 if TYPE_CHECKING:
-    BetaAgentsAutomationsCreateResponse: TypeAlias = PeriodicAutomation | OneTimeAutomation
+    Automation: TypeAlias = PeriodicAutomation | OneTimeAutomation
 else:
-    BetaAgentsAutomationsCreateResponse = tagged_union(
-        "BetaAgentsAutomationsCreateResponse",
+    Automation = tagged_union(
+        "Automation",
         "type",
         lambda: {"periodic": PeriodicAutomation, "once": OneTimeAutomation},
         tuple,
     )
+
+
+BetaAgentsAutomationsCreateResponse = Automation

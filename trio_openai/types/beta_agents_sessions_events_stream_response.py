@@ -47,10 +47,10 @@ from .agent_session_turn_reasoning_summary_text_done_event import (
     AgentSessionTurnReasoningSummaryTextDoneEvent,
 )
 
-__all__ = ["BetaAgentsSessionsEventsStreamStreamEvent"]
+__all__ = ["AgentSessionEvent", "BetaAgentsSessionsEventsStreamStreamEvent"]
 
 if TYPE_CHECKING:
-    BetaAgentsSessionsEventsStreamStreamEvent: TypeAlias = (
+    AgentSessionEvent: TypeAlias = (
         AgentSessionErrorEvent
         | AgentSessionEnvironmentReadyEvent
         | AgentSessionEnvironmentSuspendedEvent
@@ -86,8 +86,8 @@ if TYPE_CHECKING:
         | AgentSessionTurnReasoningSummaryTextDoneEvent
     )
 else:
-    BetaAgentsSessionsEventsStreamStreamEvent = tagged_union(
-        "BetaAgentsSessionsEventsStreamStreamEvent",
+    AgentSessionEvent = tagged_union(
+        "AgentSessionEvent",
         "type",
         lambda: {
             "error": AgentSessionErrorEvent,
@@ -126,3 +126,6 @@ else:
         },
         tuple,
     )
+
+
+BetaAgentsSessionsEventsStreamStreamEvent = AgentSessionEvent

@@ -23,10 +23,10 @@ from .computer_use_approval_request_result_item_resource import ComputerUseAppro
 from .computer_use_call_item_resource import ComputerUseCallItemResource
 from .function_call_output_item_resource import FunctionCallOutputItemResource
 
-__all__ = ["BetaAgentsSessionsItemsListItem"]
+__all__ = ["AgentSessionItem", "BetaAgentsSessionsItemsListItem"]
 
 if TYPE_CHECKING:
-    BetaAgentsSessionsItemsListItem: TypeAlias = (
+    AgentSessionItem: TypeAlias = (
         AgentSessionMessage
         | AgentReasoningItem
         | AgentFunctionCallItem
@@ -46,8 +46,8 @@ if TYPE_CHECKING:
         | AgentCloseSubagentCallItem
     )
 else:
-    BetaAgentsSessionsItemsListItem = tagged_union(
-        "BetaAgentsSessionsItemsListItem",
+    AgentSessionItem = tagged_union(
+        "AgentSessionItem",
         "type",
         lambda: {
             "message": AgentSessionMessage,
@@ -70,3 +70,6 @@ else:
         },
         tuple,
     )
+
+
+BetaAgentsSessionsItemsListItem = AgentSessionItem

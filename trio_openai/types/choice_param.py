@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Literal, Required, TypedDict
 if TYPE_CHECKING:
     from .choice_instructions_parts_input_image_param import ChoiceInstructionsPartsInputImageParam
     from .choice_instructions_parts_input_json_param import ChoiceInstructionsPartsInputJSONParam
-    from .decision_choice_option_param_param import DecisionChoiceOptionParam
-    from .live_decision_input_text_param_decision_input_text_param_param import (
+    from .decision_choice_option_param import DecisionChoiceOptionParam
+    from .live_decision_input_text_param_decision_input_text_param import (
         LiveDecisionInputTextParamDecisionInputTextParam,
     )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Literal, Required, TypedDict
 
 if TYPE_CHECKING:
-    from .responses_delegation_update_config_param_param import ResponsesDelegationUpdateConfigParam
+    from .responses_delegation_update_config_param import ResponsesDelegationUpdateConfigParam
 
 __all__ = ["DelegationParam"]
 

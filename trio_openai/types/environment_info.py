@@ -12,17 +12,23 @@ from .hosted_plugin import HostedPlugin
 from .hosted_skill_reference import HostedSkillReference
 from .hosted_skill_resource_inline import HostedSkillResourceInline
 
-__all__ = ["EnvironmentInfo", "EnvironmentInfoFilesItem", "EnvironmentInfoSkillsItem"]
+__all__ = [
+    "EnvironmentInfo",
+    "EnvironmentInfoFilesItem",
+    "EnvironmentInfoSkillsItem",
+    "HostedEnvironmentFile",
+    "HostedSkill",
+]
 
 
 class EnvironmentInfo(BaseModel, kw_only=True):
     """Safe metadata for a first-class execution environment."""
 
     id: str = REQUIRED
-    files: list[EnvironmentInfoFilesItem] = REQUIRED
+    files: list[HostedEnvironmentFile] = REQUIRED
     object: Literal["agent.environment"] = REQUIRED
     plugins: list[HostedPlugin] = REQUIRED
-    skills: list[EnvironmentInfoSkillsItem] = REQUIRED
+    skills: list[HostedSkill] = REQUIRED
     status: OpenEnum[
         Literal["pending", "ready", "connected", "disconnected", "suspended", "expired", "failed"]
     ] = REQUIRED
@@ -30,10 +36,10 @@ class EnvironmentInfo(BaseModel, kw_only=True):
 
 
 if TYPE_CHECKING:
-    EnvironmentInfoFilesItem: TypeAlias = HostedEnvironmentFileID | HostedEnvironmentFileResourceInline
+    HostedEnvironmentFile: TypeAlias = HostedEnvironmentFileID | HostedEnvironmentFileResourceInline
 else:
-    EnvironmentInfoFilesItem = tagged_union(
-        "EnvironmentInfoFilesItem",
+    HostedEnvironmentFile = tagged_union(
+        "HostedEnvironmentFile",
         "type",
         lambda: {"file_id": HostedEnvironmentFileID, "inline": HostedEnvironmentFileResourceInline},
         tuple,
@@ -41,11 +47,15 @@ else:
 
 
 if TYPE_CHECKING:
-    EnvironmentInfoSkillsItem: TypeAlias = HostedSkillReference | HostedSkillResourceInline
+    HostedSkill: TypeAlias = HostedSkillReference | HostedSkillResourceInline
 else:
-    EnvironmentInfoSkillsItem = tagged_union(
-        "EnvironmentInfoSkillsItem",
+    HostedSkill = tagged_union(
+        "HostedSkill",
         "type",
         lambda: {"skill_reference": HostedSkillReference, "inline": HostedSkillResourceInline},
         tuple,
     )
+
+
+EnvironmentInfoFilesItem = HostedEnvironmentFile
+EnvironmentInfoSkillsItem = HostedSkill

@@ -11,10 +11,10 @@ if TYPE_CHECKING:
     from .environment_packages_param import EnvironmentPackagesParam
     from .hosted_environment_file_param_file_id_param import HostedEnvironmentFileParamFileIDParam
     from .hosted_environment_file_param_inline_param import HostedEnvironmentFileParamInlineParam
-    from .hosted_plugin_param_param import HostedPluginParam
+    from .hosted_plugin_param import HostedPluginParam
     from .hosted_skill_param_inline_param import HostedSkillParamInlineParam
     from .hosted_skill_param_skill_reference_param import HostedSkillParamSkillReferenceParam
-    from .setup_command_param_param import SetupCommandParam
+    from .setup_command_param import SetupCommandParam
 
 __all__ = ["EnvironmentParam"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Literal, Required, TypedDict
 
 if TYPE_CHECKING:
-    from .inline_capability_source_param_param import InlineCapabilitySourceParam
+    from .inline_capability_source_param import InlineCapabilitySourceParam
 
 __all__ = ["HostedSkillParamInlineParam"]
 

@@ -6,8 +6,8 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Literal, Required, TypedDict
 
 if TYPE_CHECKING:
-    from .decision_input_image_param_param import DecisionInputImageParam
-    from .decision_input_text_param_param import DecisionInputTextParam
+    from .decision_input_image_param import DecisionInputImageParam
+    from .decision_input_text_param import DecisionInputTextParam
 
 __all__ = ["InputUnionMember1DecisionInputFunctionCallOutputParam"]
 

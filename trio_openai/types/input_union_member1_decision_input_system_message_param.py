@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Literal, Required, TypedDict
 
 if TYPE_CHECKING:
-    from .decision_input_text_param_param import DecisionInputTextParam
+    from .decision_input_text_param import DecisionInputTextParam
 
 __all__ = ["InputUnionMember1DecisionInputSystemMessageParam"]
 

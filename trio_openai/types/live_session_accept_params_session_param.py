@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Literal, Required, TypedDict
 
 if TYPE_CHECKING:
     from .assistant_param import AssistantParam
-    from .client_delegation_param_param import ClientDelegationParam
-    from .decision_trigger_param_param import DecisionTriggerParam
+    from .client_delegation_param import ClientDelegationParam
+    from .decision_trigger_param import DecisionTriggerParam
     from .developer_param import DeveloperParam
     from .official_user_param import OfficialUserParam
     from .session_audio_param import SessionAudioParam

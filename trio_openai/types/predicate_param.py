@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Literal, Required, TypedDict
 
 if TYPE_CHECKING:
-    from .live_decision_input_text_param_decision_input_text_param_param import (
+    from .live_decision_input_text_param_decision_input_text_param import (
         LiveDecisionInputTextParamDecisionInputTextParam,
     )
     from .predicate_instructions_parts_input_image_param import PredicateInstructionsPartsInputImageParam

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Literal, Required, TypedDict
 
 if TYPE_CHECKING:
-    from .decisions_delegation_config_param_param import DecisionsDelegationConfigParam
+    from .decisions_delegation_config_param import DecisionsDelegationConfigParam
 
 __all__ = ["SessionDelegationDecisionsParam"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Literal, Required, TypedDict
 
 if TYPE_CHECKING:
-    from .responses_delegation_config_param_param import ResponsesDelegationConfigParam
+    from .responses_delegation_config_param import ResponsesDelegationConfigParam
 
 __all__ = ["SessionDelegationResponsesParam"]
 

@@ -5,13 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Literal, Required, TypedDict
 
 if TYPE_CHECKING:
-    from .agent_browser_authentication_cancel_param_param_param import (
-        AgentBrowserAuthenticationCancelParamParam,
-    )
-    from .agent_browser_authentication_submit_param_param_param import (
-        AgentBrowserAuthenticationSubmitParamParam,
-    )
-    from .agent_browser_origin_access_param_param_param import AgentBrowserOriginAccessParamParam
+    from .agent_browser_authentication_cancel_param_param import AgentBrowserAuthenticationCancelParamParam
+    from .agent_browser_authentication_submit_param_param import AgentBrowserAuthenticationSubmitParamParam
+    from .agent_browser_origin_access_param_param import AgentBrowserOriginAccessParamParam
 
 __all__ = ["SessionInputParamAgentSessionInputComputerUseApprovalRequestResultParam"]
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Literal, Required, TypedDict
 
 if TYPE_CHECKING:
-    from .agent_session_input_message_param_param import AgentSessionInputMessageParam
+    from .agent_session_input_message_param import AgentSessionInputMessageParam
 
 __all__ = ["SessionInputParamAgentSessionInputMessageParam"]
 

@@ -6,10 +6,8 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Literal, Required, TypedDict
 
 if TYPE_CHECKING:
-    from .tool_mcp_allowed_tools_live_mcp_tool_filter_param_param import (
-        ToolMcpAllowedToolsLiveMCPToolFilterParam,
-    )
-    from .tool_mcp_require_approval_live_mcp_require_approval_filter_param_param import (
+    from .tool_mcp_allowed_tools_live_mcp_tool_filter_param import ToolMcpAllowedToolsLiveMCPToolFilterParam
+    from .tool_mcp_require_approval_live_mcp_require_approval_filter_param import (
         ToolMcpRequireApprovalLiveMCPRequireApprovalFilterParam,
     )
 

@@ -14,7 +14,7 @@ from ..._blocking._bridge import (
     to_sync_raw,
     to_sync_streamed,
 )
-from ..._core._options import RequestOptions
+from ..._core._options import RequestOptions, reject_unknown_options
 from ..._core._request import path_param, strip_not_given
 from ..._core._resource import (
     AsyncAPIResource,
@@ -23,7 +23,7 @@ from ..._core._resource import (
     to_raw_response,
     to_streamed_response,
 )
-from ...types import VoiceDeleted, VoiceResource
+from ...types import Voice, VoiceDeleted
 
 if TYPE_CHECKING:
     from ..._core._request import FileTypes
@@ -44,15 +44,19 @@ class AsyncVoices(AsyncAPIResource):
 
     async def create(
         self, *, name: str, audio_sample: FileTypes, consent: str, **options: Unpack[RequestOptions]
-    ) -> VoiceResource:
+    ) -> Voice:
         """Creates a custom voice."""
+        if options:
+            reject_unknown_options(options, "AsyncVoices.create")
         body = strip_not_given({"name": name, "audio_sample": audio_sample, "consent": consent})
         return await self._client._request(
-            "post", "/audio/voices", cast_to=VoiceResource, body=body, multipart=True, options=options
+            "post", "/audio/voices", cast_to=Voice, body=body, multipart=True, options=options
         )
 
     async def delete(self, voice_id: str, **options: Unpack[RequestOptions]) -> VoiceDeleted:
         """`audio.voices.delete` of the official SDK"""
+        if options:
+            reject_unknown_options(options, "AsyncVoices.delete")
         return await self._client._request(
             "delete",
             f"/audio/voices/{path_param(voice_id, 'voice_id')}",

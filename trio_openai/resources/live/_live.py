@@ -14,7 +14,7 @@ from ..._blocking._bridge import (
     to_sync_raw,
     to_sync_streamed,
 )
-from ..._core._options import RequestOptions
+from ..._core._options import RequestOptions, reject_unknown_options
 from ..._core._request import strip_not_given
 from ..._core._resource import (
     AsyncAPIResource,
@@ -64,6 +64,8 @@ class AsyncLive(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> LiveCreateResponse:
         """`live.create` of the official SDK"""
+        if options:
+            reject_unknown_options(options, "AsyncLive.create")
         body = strip_not_given({"session": session, "transport": transport})
         return await self._client._request(
             "post", "/live/sessions", cast_to=LiveCreateResponse, body=body, options=options

@@ -14,7 +14,7 @@ from ..._blocking._bridge import (
     to_sync_raw,
     to_sync_streamed,
 )
-from ..._core._options import Omit, RequestOptions, omit
+from ..._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ..._core._request import path_param, strip_not_given
 from ..._core._resource import (
     AsyncAPIResource,
@@ -55,6 +55,8 @@ class AsyncSessions(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> None:
         """`live.sessions.accept` of the official SDK"""
+        if options:
+            reject_unknown_options(options, "AsyncSessions.accept")
         body = strip_not_given({"session": session})
         return await self._client._request(
             "post",
@@ -66,6 +68,8 @@ class AsyncSessions(AsyncAPIResource):
 
     async def download_recording(self, session_id: str, **options: Unpack[RequestOptions]) -> BinaryContent:
         """`live.sessions.download_recording` of the official SDK"""
+        if options:
+            reject_unknown_options(options, "AsyncSessions.download_recording")
         return await self._client._request(
             "get",
             f"/live/sessions/{path_param(session_id, 'session_id')}/content",
@@ -82,6 +86,8 @@ class AsyncSessions(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> SessionForkResponse:
         """`live.sessions.fork` of the official SDK"""
+        if options:
+            reject_unknown_options(options, "AsyncSessions.fork")
         body = strip_not_given({"transport": transport, "session": session})
         return await self._client._request(
             "post",
@@ -93,6 +99,8 @@ class AsyncSessions(AsyncAPIResource):
 
     async def hangup(self, session_id: str, **options: Unpack[RequestOptions]) -> None:
         """`live.sessions.hangup` of the official SDK"""
+        if options:
+            reject_unknown_options(options, "AsyncSessions.hangup")
         return await self._client._request(
             "post",
             f"/live/sessions/{path_param(session_id, 'session_id')}/hangup",
@@ -102,6 +110,8 @@ class AsyncSessions(AsyncAPIResource):
 
     async def refer(self, session_id: str, *, target_uri: str, **options: Unpack[RequestOptions]) -> None:
         """`live.sessions.refer` of the official SDK"""
+        if options:
+            reject_unknown_options(options, "AsyncSessions.refer")
         body = strip_not_given({"target_uri": target_uri})
         return await self._client._request(
             "post",
@@ -113,6 +123,8 @@ class AsyncSessions(AsyncAPIResource):
 
     async def reject(self, session_id: str, *, status_code: int, **options: Unpack[RequestOptions]) -> None:
         """`live.sessions.reject` of the official SDK"""
+        if options:
+            reject_unknown_options(options, "AsyncSessions.reject")
         body = strip_not_given({"status_code": status_code})
         return await self._client._request(
             "post",

@@ -14,7 +14,7 @@ from ..._blocking._bridge import (
     to_sync_raw,
     to_sync_streamed,
 )
-from ..._core._options import RequestOptions
+from ..._core._options import RequestOptions, reject_unknown_options
 from ..._core._request import path_param
 from ..._core._resource import (
     AsyncAPIResource,
@@ -41,6 +41,8 @@ class AsyncAlerts(AsyncAPIResource):
 
     async def retrieve(self, id: str, **options: Unpack[RequestOptions]) -> SafetyAlert:
         """`safety.alerts.retrieve` of the official SDK"""
+        if options:
+            reject_unknown_options(options, "AsyncAlerts.retrieve")
         return await self._client._request(
             "get", f"/safety/alerts/{path_param(id, 'id')}", cast_to=SafetyAlert, options=options
         )

@@ -14,7 +14,7 @@ from ..._blocking._bridge import (
     to_sync_raw,
     to_sync_streamed,
 )
-from ..._core._options import RequestOptions
+from ..._core._options import RequestOptions, reject_unknown_options
 from ..._core._request import path_param
 from ..._core._resource import (
     AsyncAPIResource,
@@ -41,6 +41,8 @@ class AsyncCases(AsyncAPIResource):
 
     async def retrieve(self, id: str, **options: Unpack[RequestOptions]) -> SafetyCase:
         """`safety.cases.retrieve` of the official SDK"""
+        if options:
+            reject_unknown_options(options, "AsyncCases.retrieve")
         return await self._client._request(
             "get", f"/safety/cases/{path_param(id, 'id')}", cast_to=SafetyCase, options=options
         )

@@ -17,7 +17,7 @@ from ..._blocking._bridge import (
     to_sync_streamed,
     to_sync_streamed_list,
 )
-from ..._core._options import Omit, RequestOptions, omit
+from ..._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ..._core._pagination import AsyncCursorPage, AsyncPaginator
 from ..._core._request import path_param, strip_not_given
 from ..._core._resource import (
@@ -104,6 +104,8 @@ class AsyncWebhooks(_HandWrittenAsyncWebhooks):
         **options: Unpack[RequestOptions],
     ) -> WebhookEndpointWithSecret:
         """`webhooks.create` of the official SDK"""
+        if options:
+            reject_unknown_options(options, "AsyncWebhooks.create")
         body = strip_not_given({"event_types": event_types, "name": name, "url": url})
         return await self._client._request(
             "post", "/webhook_endpoints", cast_to=WebhookEndpointWithSecret, body=body, options=options
@@ -111,6 +113,8 @@ class AsyncWebhooks(_HandWrittenAsyncWebhooks):
 
     async def retrieve(self, webhook_endpoint_id: str, **options: Unpack[RequestOptions]) -> WebhookEndpoint:
         """`webhooks.retrieve` of the official SDK"""
+        if options:
+            reject_unknown_options(options, "AsyncWebhooks.retrieve")
         return await self._client._request(
             "get",
             f"/webhook_endpoints/{path_param(webhook_endpoint_id, 'webhook_endpoint_id')}",
@@ -159,6 +163,8 @@ class AsyncWebhooks(_HandWrittenAsyncWebhooks):
         **options: Unpack[RequestOptions],
     ) -> WebhookEndpoint:
         """`webhooks.update` of the official SDK"""
+        if options:
+            reject_unknown_options(options, "AsyncWebhooks.update")
         body = strip_not_given({"event_types": event_types, "name": name, "url": url})
         return await self._client._request(
             "post",
@@ -172,6 +178,8 @@ class AsyncWebhooks(_HandWrittenAsyncWebhooks):
         self, *, after: str | Omit | None = omit, limit: int | Omit = omit, **options: Unpack[RequestOptions]
     ) -> AsyncPaginator[WebhookEndpoint, AsyncCursorPage[WebhookEndpoint]]:
         """`webhooks.list` of the official SDK"""
+        if options:
+            reject_unknown_options(options, "AsyncWebhooks.list")
         return self._client._get_api_list(
             "/webhook_endpoints",
             page=AsyncCursorPage[WebhookEndpoint],
@@ -183,6 +191,8 @@ class AsyncWebhooks(_HandWrittenAsyncWebhooks):
         self, webhook_endpoint_id: str, **options: Unpack[RequestOptions]
     ) -> DeletedWebhookEndpoint:
         """`webhooks.delete` of the official SDK"""
+        if options:
+            reject_unknown_options(options, "AsyncWebhooks.delete")
         return await self._client._request(
             "delete",
             f"/webhook_endpoints/{path_param(webhook_endpoint_id, 'webhook_endpoint_id')}",
@@ -198,6 +208,8 @@ class AsyncWebhooks(_HandWrittenAsyncWebhooks):
         **options: Unpack[RequestOptions],
     ) -> WebhookEndpointWithSecret:
         """`webhooks.rotate_secret` of the official SDK"""
+        if options:
+            reject_unknown_options(options, "AsyncWebhooks.rotate_secret")
         body = strip_not_given({"keep_old_secret_active_for_24_hours": keep_old_secret_active_for_24_hours})
         return await self._client._request(
             "post",
@@ -243,6 +255,8 @@ class AsyncWebhooks(_HandWrittenAsyncWebhooks):
         **options: Unpack[RequestOptions],
     ) -> WebhookEndpointTestResult:
         """`webhooks.test` of the official SDK"""
+        if options:
+            reject_unknown_options(options, "AsyncWebhooks.test")
         body = strip_not_given({"event_type": event_type})
         return await self._client._request(
             "post",

@@ -14,7 +14,7 @@ from ..._blocking._bridge import (
     to_sync_raw,
     to_sync_streamed,
 )
-from ..._core._options import RequestOptions
+from ..._core._options import RequestOptions, reject_unknown_options
 from ..._core._resource import (
     AsyncAPIResource,
     RawResponseWrapper,
@@ -40,6 +40,8 @@ class AsyncEventTypes(AsyncAPIResource):
 
     async def list(self, **options: Unpack[RequestOptions]) -> WebhookEventTypeList:
         """`webhooks.event_types.list` of the official SDK"""
+        if options:
+            reject_unknown_options(options, "AsyncEventTypes.list")
         return await self._client._request(
             "get", "/webhook_event_types", cast_to=WebhookEventTypeList, options=options
         )

@@ -17,7 +17,7 @@ from ...._blocking._bridge import (
     to_sync_streamed,
     to_sync_streamed_list,
 )
-from ...._core._options import Omit, RequestOptions, omit
+from ...._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ...._core._pagination import AsyncCursorPage, AsyncPaginator
 from ...._core._request import path_param, strip_not_given
 from ...._core._resource import (
@@ -72,6 +72,8 @@ class AsyncExternalKeys(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> ExternalKey:
         """`admin.organization.external_keys.create` of the official SDK"""
+        if options:
+            reject_unknown_options(options, "AsyncExternalKeys.create")
         body = strip_not_given(
             {
                 "name": name,
@@ -105,6 +107,8 @@ class AsyncExternalKeys(AsyncAPIResource):
 
     async def retrieve(self, external_key_id: str, **options: Unpack[RequestOptions]) -> ExternalKey:
         """`admin.organization.external_keys.retrieve` of the official SDK"""
+        if options:
+            reject_unknown_options(options, "AsyncExternalKeys.retrieve")
         return await self._client._request(
             "get",
             f"/organization/external_keys/{path_param(external_key_id, 'external_key_id')}",
@@ -122,6 +126,8 @@ class AsyncExternalKeys(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[ExternalKey, AsyncCursorPage[ExternalKey]]:
         """`admin.organization.external_keys.list` of the official SDK"""
+        if options:
+            reject_unknown_options(options, "AsyncExternalKeys.list")
         return self._client._get_api_list(
             "/organization/external_keys",
             page=AsyncCursorPage[ExternalKey],
@@ -131,6 +137,8 @@ class AsyncExternalKeys(AsyncAPIResource):
 
     async def delete(self, external_key_id: str, **options: Unpack[RequestOptions]) -> ExternalKey:
         """`admin.organization.external_keys.delete` of the official SDK"""
+        if options:
+            reject_unknown_options(options, "AsyncExternalKeys.delete")
         return await self._client._request(
             "delete",
             f"/organization/external_keys/{path_param(external_key_id, 'external_key_id')}",
@@ -142,6 +150,8 @@ class AsyncExternalKeys(AsyncAPIResource):
         self, external_key_id: str, **options: Unpack[RequestOptions]
     ) -> ExternalKeyValidateResponse:
         """`admin.organization.external_keys.validate` of the official SDK"""
+        if options:
+            reject_unknown_options(options, "AsyncExternalKeys.validate")
         return await self._client._request(
             "post",
             f"/organization/external_keys/{path_param(external_key_id, 'external_key_id')}/validate",

@@ -17,7 +17,7 @@ from ...._blocking._bridge import (
     to_sync_streamed,
     to_sync_streamed_list,
 )
-from ...._core._options import Omit, RequestOptions, omit
+from ...._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ...._core._pagination import AsyncCursorPage, AsyncPaginator
 from ...._core._request import path_param, strip_not_given
 from ...._core._resource import (
@@ -54,6 +54,8 @@ class AsyncExternalStorage(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> ExternalStorageConfiguration:
         """`admin.organization.external_storage.create` of the official SDK"""
+        if options:
+            reject_unknown_options(options, "AsyncExternalStorage.create")
         body = strip_not_given({"project_id": project_id, "provider": provider})
         return await self._client._request(
             "post",
@@ -67,6 +69,8 @@ class AsyncExternalStorage(AsyncAPIResource):
         self, external_storage_id: str, **options: Unpack[RequestOptions]
     ) -> ExternalStorageConfiguration:
         """`admin.organization.external_storage.retrieve` of the official SDK"""
+        if options:
+            reject_unknown_options(options, "AsyncExternalStorage.retrieve")
         return await self._client._request(
             "get",
             f"/organization/external_storage/{path_param(external_storage_id, 'external_storage_id')}",
@@ -84,6 +88,8 @@ class AsyncExternalStorage(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[ExternalStorageConfiguration, AsyncCursorPage[ExternalStorageConfiguration]]:
         """`admin.organization.external_storage.list` of the official SDK"""
+        if options:
+            reject_unknown_options(options, "AsyncExternalStorage.list")
         return self._client._get_api_list(
             "/organization/external_storage",
             page=AsyncCursorPage[ExternalStorageConfiguration],
@@ -95,6 +101,8 @@ class AsyncExternalStorage(AsyncAPIResource):
         self, external_storage_id: str, **options: Unpack[RequestOptions]
     ) -> ExternalStorageDeleted:
         """`admin.organization.external_storage.delete` of the official SDK"""
+        if options:
+            reject_unknown_options(options, "AsyncExternalStorage.delete")
         return await self._client._request(
             "delete",
             f"/organization/external_storage/{path_param(external_storage_id, 'external_storage_id')}",
@@ -106,6 +114,8 @@ class AsyncExternalStorage(AsyncAPIResource):
         self, external_storage_id: str, **options: Unpack[RequestOptions]
     ) -> ExternalStorageConfiguration:
         """`admin.organization.external_storage.validate` of the official SDK"""
+        if options:
+            reject_unknown_options(options, "AsyncExternalStorage.validate")
         return await self._client._request(
             "post",
             f"/organization/external_storage/{path_param(external_storage_id, 'external_storage_id')}/validate",

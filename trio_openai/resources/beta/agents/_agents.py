@@ -18,7 +18,7 @@ from ...._blocking._bridge import (
     to_sync_streamed,
     to_sync_streamed_list,
 )
-from ...._core._options import Omit, RequestOptions, omit
+from ...._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ...._core._pagination import AsyncCursorPage, AsyncPaginator
 from ...._core._request import path_param, strip_not_given
 from ...._core._resource import (
@@ -147,6 +147,8 @@ class AsyncAgents(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> Agent:
         """`beta.agents.create` of the official SDK"""
+        if options:
+            reject_unknown_options(options, "AsyncAgents.create")
         body = strip_not_given(
             {
                 "model": model,
@@ -168,6 +170,8 @@ class AsyncAgents(AsyncAPIResource):
 
     async def retrieve(self, agent_id: str, **options: Unpack[RequestOptions]) -> Agent:
         """`beta.agents.retrieve` of the official SDK"""
+        if options:
+            reject_unknown_options(options, "AsyncAgents.retrieve")
         return await self._client._request(
             "get",
             f"/agents/{path_param(agent_id, 'agent_id')}",
@@ -206,6 +210,8 @@ class AsyncAgents(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> Agent:
         """`beta.agents.update` of the official SDK"""
+        if options:
+            reject_unknown_options(options, "AsyncAgents.update")
         body = strip_not_given(
             {
                 "compaction": compaction,
@@ -239,6 +245,8 @@ class AsyncAgents(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[Agent, AsyncCursorPage[Agent]]:
         """`beta.agents.list` of the official SDK"""
+        if options:
+            reject_unknown_options(options, "AsyncAgents.list")
         return self._client._get_api_list(
             "/agents",
             page=AsyncCursorPage[Agent],
@@ -249,6 +257,8 @@ class AsyncAgents(AsyncAPIResource):
 
     async def delete(self, agent_id: str, **options: Unpack[RequestOptions]) -> AgentDeleted:
         """`beta.agents.delete` of the official SDK"""
+        if options:
+            reject_unknown_options(options, "AsyncAgents.delete")
         return await self._client._request(
             "delete",
             f"/agents/{path_param(agent_id, 'agent_id')}",

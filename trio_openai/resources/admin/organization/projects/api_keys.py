@@ -18,7 +18,7 @@ from ....._blocking._bridge import (
     to_sync_streamed,
     to_sync_streamed_list,
 )
-from ....._core._options import Omit, RequestOptions, omit
+from ....._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ....._core._pagination import AsyncConversationCursorPage, AsyncPaginator
 from ....._core._request import path_param, strip_not_given
 from ....._core._resource import (
@@ -28,7 +28,7 @@ from ....._core._resource import (
     to_raw_response,
     to_streamed_response,
 )
-from .....types import ProjectAPIKey, ProjectApiKey, ProjectApiKeyDeleteResponse
+from .....types import APIKeyDeleteResponse, ProjectAPIKey, ProjectApiKey
 
 __all__ = ["AsyncApiKeys", "ApiKeys"]
 
@@ -48,6 +48,8 @@ class AsyncApiKeys(AsyncAPIResource):
         self, api_key_id: str, *, project_id: str, **options: Unpack[RequestOptions]
     ) -> ProjectApiKey:
         """Retrieves an API key in the project."""
+        if options:
+            reject_unknown_options(options, "AsyncApiKeys.retrieve")
         return await self._client._request(
             "get",
             f"/organization/projects/{path_param(project_id, 'project_id')}/api_keys/{path_param(api_key_id, 'api_key_id')}",
@@ -65,6 +67,8 @@ class AsyncApiKeys(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> ProjectAPIKey:
         """`admin.organization.projects.api_keys.update` of the official SDK"""
+        if options:
+            reject_unknown_options(options, "AsyncApiKeys.update")
         body = strip_not_given({"expires_in_seconds": expires_in_seconds, "scopes": scopes})
         return await self._client._request(
             "post",
@@ -84,6 +88,8 @@ class AsyncApiKeys(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[ProjectApiKey, AsyncConversationCursorPage[ProjectApiKey]]:
         """Returns a list of API keys in the project."""
+        if options:
+            reject_unknown_options(options, "AsyncApiKeys.list")
         return self._client._get_api_list(
             f"/organization/projects/{path_param(project_id, 'project_id')}/api_keys",
             page=AsyncConversationCursorPage[ProjectApiKey],
@@ -95,12 +101,14 @@ class AsyncApiKeys(AsyncAPIResource):
 
     async def delete(
         self, api_key_id: str, *, project_id: str, **options: Unpack[RequestOptions]
-    ) -> ProjectApiKeyDeleteResponse:
+    ) -> APIKeyDeleteResponse:
         """Deletes an API key from the project."""
+        if options:
+            reject_unknown_options(options, "AsyncApiKeys.delete")
         return await self._client._request(
             "delete",
             f"/organization/projects/{path_param(project_id, 'project_id')}/api_keys/{path_param(api_key_id, 'api_key_id')}",
-            cast_to=ProjectApiKeyDeleteResponse,
+            cast_to=APIKeyDeleteResponse,
             options=options,
         )
 

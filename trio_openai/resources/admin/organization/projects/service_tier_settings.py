@@ -15,7 +15,7 @@ from ....._blocking._bridge import (
     to_sync_raw,
     to_sync_streamed,
 )
-from ....._core._options import Omit, RequestOptions, omit
+from ....._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ....._core._request import path_param, strip_not_given
 from ....._core._resource import (
     AsyncAPIResource,
@@ -44,6 +44,8 @@ class AsyncServiceTierSettings(AsyncAPIResource):
         self, project_id: str, **options: Unpack[RequestOptions]
     ) -> ProjectServiceTierSettings:
         """`admin.organization.projects.service_tier_settings.retrieve` of the official SDK"""
+        if options:
+            reject_unknown_options(options, "AsyncServiceTierSettings.retrieve")
         return await self._client._request(
             "get",
             f"/organization/projects/{path_param(project_id, 'project_id')}/service_tier_settings",
@@ -60,6 +62,8 @@ class AsyncServiceTierSettings(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> ProjectServiceTierSettings:
         """`admin.organization.projects.service_tier_settings.update` of the official SDK"""
+        if options:
+            reject_unknown_options(options, "AsyncServiceTierSettings.update")
         body = strip_not_given({"default": default, "enabled_tiers": enabled_tiers})
         return await self._client._request(
             "post",

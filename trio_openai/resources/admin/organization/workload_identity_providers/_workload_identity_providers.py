@@ -18,7 +18,7 @@ from ....._blocking._bridge import (
     to_sync_streamed,
     to_sync_streamed_list,
 )
-from ....._core._options import Omit, RequestOptions, omit
+from ....._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ....._core._pagination import AsyncCursorPage, AsyncPaginator
 from ....._core._request import path_param, strip_not_given
 from ....._core._resource import (
@@ -87,6 +87,8 @@ class AsyncWorkloadIdentityProviders(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> WorkloadIdentityProvider:
         """`admin.organization.workload_identity_providers.create` of the official SDK"""
+        if options:
+            reject_unknown_options(options, "AsyncWorkloadIdentityProviders.create")
         body = strip_not_given(
             {
                 "audience": audience,
@@ -111,6 +113,8 @@ class AsyncWorkloadIdentityProviders(AsyncAPIResource):
         self, workload_identity_provider_id: str, **options: Unpack[RequestOptions]
     ) -> WorkloadIdentityProvider:
         """`admin.organization.workload_identity_providers.retrieve` of the official SDK"""
+        if options:
+            reject_unknown_options(options, "AsyncWorkloadIdentityProviders.retrieve")
         return await self._client._request(
             "get",
             f"/organization/workload_identity_providers/{path_param(workload_identity_provider_id, 'workload_identity_provider_id')}",
@@ -137,6 +141,8 @@ class AsyncWorkloadIdentityProviders(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> WorkloadIdentityProvider:
         """`admin.organization.workload_identity_providers.update` of the official SDK"""
+        if options:
+            reject_unknown_options(options, "AsyncWorkloadIdentityProviders.update")
         body = strip_not_given(
             {
                 "attribute_transformations": attribute_transformations,
@@ -165,6 +171,8 @@ class AsyncWorkloadIdentityProviders(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[WorkloadIdentityProvider, AsyncCursorPage[WorkloadIdentityProvider]]:
         """`admin.organization.workload_identity_providers.list` of the official SDK"""
+        if options:
+            reject_unknown_options(options, "AsyncWorkloadIdentityProviders.list")
         return self._client._get_api_list(
             "/organization/workload_identity_providers",
             page=AsyncCursorPage[WorkloadIdentityProvider],
@@ -176,6 +184,8 @@ class AsyncWorkloadIdentityProviders(AsyncAPIResource):
         self, workload_identity_provider_id: str, **options: Unpack[RequestOptions]
     ) -> WorkloadIdentityProviderDeleted:
         """`admin.organization.workload_identity_providers.delete` of the official SDK"""
+        if options:
+            reject_unknown_options(options, "AsyncWorkloadIdentityProviders.delete")
         return await self._client._request(
             "delete",
             f"/organization/workload_identity_providers/{path_param(workload_identity_provider_id, 'workload_identity_provider_id')}",

@@ -17,7 +17,7 @@ from ....._blocking._bridge import (
     to_sync_streamed,
     to_sync_streamed_list,
 )
-from ....._core._options import Omit, RequestOptions, omit
+from ....._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ....._core._pagination import AsyncCursorPage, AsyncPaginator
 from ....._core._request import path_param, strip_not_given
 from ....._core._resource import (
@@ -67,6 +67,8 @@ class AsyncFederationRules(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> FederationRule:
         """`admin.organization.workload_identity_providers.federation_rules.create` of the official SDK"""
+        if options:
+            reject_unknown_options(options, "AsyncFederationRules.create")
         body = strip_not_given(
             {
                 "attribute_matchers": attribute_matchers,
@@ -94,6 +96,8 @@ class AsyncFederationRules(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> FederationRule:
         """`admin.organization.workload_identity_providers.federation_rules.retrieve` of the official SDK"""
+        if options:
+            reject_unknown_options(options, "AsyncFederationRules.retrieve")
         return await self._client._request(
             "get",
             f"/organization/workload_identity_providers/{path_param(workload_identity_provider_id, 'workload_identity_provider_id')}/federation_rules/{path_param(workload_identity_federation_rule_id, 'workload_identity_federation_rule_id')}",
@@ -114,6 +118,8 @@ class AsyncFederationRules(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> FederationRule:
         """`admin.organization.workload_identity_providers.federation_rules.update` of the official SDK"""
+        if options:
+            reject_unknown_options(options, "AsyncFederationRules.update")
         body = strip_not_given(
             {
                 "attribute_matchers": attribute_matchers,
@@ -142,6 +148,8 @@ class AsyncFederationRules(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[FederationRule, AsyncCursorPage[FederationRule]]:
         """`admin.organization.workload_identity_providers.federation_rules.list` of the official SDK"""
+        if options:
+            reject_unknown_options(options, "AsyncFederationRules.list")
         return self._client._get_api_list(
             f"/organization/workload_identity_providers/{path_param(workload_identity_provider_id, 'workload_identity_provider_id')}/federation_rules",
             page=AsyncCursorPage[FederationRule],
@@ -159,6 +167,8 @@ class AsyncFederationRules(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> FederationRuleDeleted:
         """`admin.organization.workload_identity_providers.federation_rules.delete` of the official SDK"""
+        if options:
+            reject_unknown_options(options, "AsyncFederationRules.delete")
         return await self._client._request(
             "delete",
             f"/organization/workload_identity_providers/{path_param(workload_identity_provider_id, 'workload_identity_provider_id')}/federation_rules/{path_param(workload_identity_federation_rule_id, 'workload_identity_federation_rule_id')}",

@@ -17,7 +17,7 @@ from ....._blocking._bridge import (
     to_sync_streamed,
     to_sync_streamed_list,
 )
-from ....._core._options import Omit, RequestOptions, omit
+from ....._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ....._core._pagination import AsyncCursorPage, AsyncPaginator
 from ....._core._request import path_param, strip_not_given
 from ....._core._resource import (
@@ -28,8 +28,8 @@ from ....._core._resource import (
     to_streamed_response,
 )
 from .....types import (
+    Automation,
     AutomationDeleted,
-    BetaAgentsAutomationsCreateResponse,
     BetaAgentsAutomationsListItem,
     BetaAgentsAutomationsPauseResponse,
     BetaAgentsAutomationsResumeResponse,
@@ -79,8 +79,10 @@ class AsyncAutomations(AsyncAPIResource):
         metadata: dict[str, str] | Omit = omit,
         run_at: int | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> BetaAgentsAutomationsCreateResponse:
+    ) -> Automation:
         """`beta.agents.automations.create` of the official SDK"""
+        if options:
+            reject_unknown_options(options, "AsyncAutomations.create")
         body = strip_not_given(
             {
                 "name": name,
@@ -95,7 +97,7 @@ class AsyncAutomations(AsyncAPIResource):
         return await self._client._request(
             "post",
             "/agents/automations",
-            cast_to=BetaAgentsAutomationsCreateResponse,
+            cast_to=Automation,
             body=body,
             headers={"OpenAI-Beta": "agents=v1"},
             options=options,
@@ -105,6 +107,8 @@ class AsyncAutomations(AsyncAPIResource):
         self, automation_id: str, **options: Unpack[RequestOptions]
     ) -> BetaAgentsAutomationsRetrieveResponse:
         """`beta.agents.automations.retrieve` of the official SDK"""
+        if options:
+            reject_unknown_options(options, "AsyncAutomations.retrieve")
         return await self._client._request(
             "get",
             f"/agents/automations/{path_param(automation_id, 'automation_id')}",
@@ -128,6 +132,8 @@ class AsyncAutomations(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> BetaAgentsAutomationsUpdateResponse:
         """`beta.agents.automations.update` of the official SDK"""
+        if options:
+            reject_unknown_options(options, "AsyncAutomations.update")
         body = strip_not_given(
             {
                 "expression": expression,
@@ -157,6 +163,8 @@ class AsyncAutomations(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[BetaAgentsAutomationsListItem, AsyncCursorPage[BetaAgentsAutomationsListItem]]:
         """`beta.agents.automations.list` of the official SDK"""
+        if options:
+            reject_unknown_options(options, "AsyncAutomations.list")
         return self._client._get_api_list(
             "/agents/automations",
             page=AsyncCursorPage[BetaAgentsAutomationsListItem],
@@ -167,6 +175,8 @@ class AsyncAutomations(AsyncAPIResource):
 
     async def delete(self, automation_id: str, **options: Unpack[RequestOptions]) -> AutomationDeleted:
         """`beta.agents.automations.delete` of the official SDK"""
+        if options:
+            reject_unknown_options(options, "AsyncAutomations.delete")
         return await self._client._request(
             "delete",
             f"/agents/automations/{path_param(automation_id, 'automation_id')}",
@@ -179,6 +189,8 @@ class AsyncAutomations(AsyncAPIResource):
         self, automation_id: str, **options: Unpack[RequestOptions]
     ) -> BetaAgentsAutomationsPauseResponse:
         """`beta.agents.automations.pause` of the official SDK"""
+        if options:
+            reject_unknown_options(options, "AsyncAutomations.pause")
         return await self._client._request(
             "post",
             f"/agents/automations/{path_param(automation_id, 'automation_id')}/pause",
@@ -191,6 +203,8 @@ class AsyncAutomations(AsyncAPIResource):
         self, automation_id: str, **options: Unpack[RequestOptions]
     ) -> BetaAgentsAutomationsResumeResponse:
         """`beta.agents.automations.resume` of the official SDK"""
+        if options:
+            reject_unknown_options(options, "AsyncAutomations.resume")
         return await self._client._request(
             "post",
             f"/agents/automations/{path_param(automation_id, 'automation_id')}/resume",

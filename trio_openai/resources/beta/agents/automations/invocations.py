@@ -17,7 +17,7 @@ from ....._blocking._bridge import (
     to_sync_streamed,
     to_sync_streamed_list,
 )
-from ....._core._options import Omit, RequestOptions, omit
+from ....._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ....._core._pagination import AsyncCursorPage, AsyncPaginator
 from ....._core._request import path_param, strip_not_given
 from ....._core._resource import (
@@ -45,6 +45,8 @@ class AsyncInvocations(AsyncAPIResource):
 
     async def create(self, automation_id: str, **options: Unpack[RequestOptions]) -> AutomationInvocation:
         """`beta.agents.automations.invocations.create` of the official SDK"""
+        if options:
+            reject_unknown_options(options, "AsyncInvocations.create")
         return await self._client._request(
             "post",
             f"/agents/automations/{path_param(automation_id, 'automation_id')}/invocations",
@@ -57,6 +59,8 @@ class AsyncInvocations(AsyncAPIResource):
         self, invocation_id: str, *, automation_id: str, **options: Unpack[RequestOptions]
     ) -> AutomationInvocation:
         """`beta.agents.automations.invocations.retrieve` of the official SDK"""
+        if options:
+            reject_unknown_options(options, "AsyncInvocations.retrieve")
         return await self._client._request(
             "get",
             f"/agents/automations/{path_param(automation_id, 'automation_id')}/invocations/{path_param(invocation_id, 'invocation_id')}",
@@ -75,6 +79,8 @@ class AsyncInvocations(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[AutomationInvocation, AsyncCursorPage[AutomationInvocation]]:
         """`beta.agents.automations.invocations.list` of the official SDK"""
+        if options:
+            reject_unknown_options(options, "AsyncInvocations.list")
         return self._client._get_api_list(
             f"/agents/automations/{path_param(automation_id, 'automation_id')}/invocations",
             page=AsyncCursorPage[AutomationInvocation],

@@ -18,7 +18,7 @@ from ....._blocking._bridge import (
     to_sync_streamed,
     to_sync_streamed_list,
 )
-from ....._core._options import Omit, RequestOptions, omit
+from ....._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ....._core._pagination import AsyncCursorPage, AsyncPaginator
 from ....._core._request import path_param, strip_not_given
 from ....._core._resource import (
@@ -84,6 +84,8 @@ class AsyncEnvironments(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> EnvironmentInfo:
         """`beta.agents.environments.create` of the official SDK"""
+        if options:
+            reject_unknown_options(options, "AsyncEnvironments.create")
         body = strip_not_given({"environment": environment, "vault_ids": vault_ids})
         return await self._client._request(
             "post",
@@ -99,6 +101,8 @@ class AsyncEnvironments(AsyncAPIResource):
 
     async def retrieve(self, environment_id: str, **options: Unpack[RequestOptions]) -> EnvironmentInfo:
         """`beta.agents.environments.retrieve` of the official SDK"""
+        if options:
+            reject_unknown_options(options, "AsyncEnvironments.retrieve")
         return await self._client._request(
             "get",
             f"/agents/environments/{path_param(environment_id, 'environment_id')}",
@@ -117,6 +121,8 @@ class AsyncEnvironments(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[EnvironmentInfo, AsyncCursorPage[EnvironmentInfo]]:
         """`beta.agents.environments.list` of the official SDK"""
+        if options:
+            reject_unknown_options(options, "AsyncEnvironments.list")
         return self._client._get_api_list(
             "/agents/environments",
             page=AsyncCursorPage[EnvironmentInfo],

@@ -17,7 +17,7 @@ from ....._blocking._bridge import (
     to_sync_streamed,
     to_sync_streamed_list,
 )
-from ....._core._options import Omit, RequestOptions, omit
+from ....._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ....._core._pagination import AsyncPaginator, AsyncTokenPage
 from ....._core._request import path_param, strip_not_given
 from ....._core._resource import (
@@ -54,6 +54,8 @@ class AsyncFiles(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> EnvironmentFile:
         """`beta.agents.environments.files.create` of the official SDK"""
+        if options:
+            reject_unknown_options(options, "AsyncFiles.create")
         body = strip_not_given({"path": path, "type": type, "file_id": file_id, "data": data})
         return await self._client._request(
             "post",
@@ -75,6 +77,8 @@ class AsyncFiles(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[EnvironmentFile, AsyncTokenPage[EnvironmentFile]]:
         """`beta.agents.environments.files.list` of the official SDK"""
+        if options:
+            reject_unknown_options(options, "AsyncFiles.list")
         return self._client._get_api_list(
             f"/agents/environments/{path_param(environment_id, 'environment_id')}/files",
             page=AsyncTokenPage[EnvironmentFile],

@@ -18,7 +18,7 @@ from ....._blocking._bridge import (
     to_sync_streamed,
     to_sync_streamed_list,
 )
-from ....._core._options import Omit, RequestOptions, omit
+from ....._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ....._core._pagination import AsyncCursorPage, AsyncPaginator
 from ....._core._request import path_param, strip_not_given
 from ....._core._resource import (
@@ -80,6 +80,8 @@ class AsyncTemplates(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> EnvironmentTemplate:
         """`beta.agents.environments.templates.create` of the official SDK"""
+        if options:
+            reject_unknown_options(options, "AsyncTemplates.create")
         body = strip_not_given(
             {
                 "capability_directories": capability_directories,
@@ -107,6 +109,8 @@ class AsyncTemplates(AsyncAPIResource):
         self, environment_template_id: str, **options: Unpack[RequestOptions]
     ) -> EnvironmentTemplate:
         """`beta.agents.environments.templates.retrieve` of the official SDK"""
+        if options:
+            reject_unknown_options(options, "AsyncTemplates.retrieve")
         return await self._client._request(
             "get",
             f"/agents/environments/templates/{path_param(environment_template_id, 'environment_template_id')}",
@@ -136,6 +140,8 @@ class AsyncTemplates(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> EnvironmentTemplate:
         """`beta.agents.environments.templates.update` of the official SDK"""
+        if options:
+            reject_unknown_options(options, "AsyncTemplates.update")
         body = strip_not_given(
             {
                 "capability_directories": capability_directories,
@@ -168,6 +174,8 @@ class AsyncTemplates(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[EnvironmentTemplate, AsyncCursorPage[EnvironmentTemplate]]:
         """`beta.agents.environments.templates.list` of the official SDK"""
+        if options:
+            reject_unknown_options(options, "AsyncTemplates.list")
         return self._client._get_api_list(
             "/agents/environments/templates",
             page=AsyncCursorPage[EnvironmentTemplate],
@@ -180,6 +188,8 @@ class AsyncTemplates(AsyncAPIResource):
         self, environment_template_id: str, **options: Unpack[RequestOptions]
     ) -> EnvironmentTemplateDeleted:
         """`beta.agents.environments.templates.delete` of the official SDK"""
+        if options:
+            reject_unknown_options(options, "AsyncTemplates.delete")
         return await self._client._request(
             "delete",
             f"/agents/environments/templates/{path_param(environment_template_id, 'environment_template_id')}",

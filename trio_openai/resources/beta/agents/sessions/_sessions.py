@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Final, Literal, Unpack, overload
+from typing import TYPE_CHECKING, Final, Literal, Unpack, overload
 
 from ....._blocking._bridge import (
     SyncAPIResource,
@@ -20,7 +20,7 @@ from ....._blocking._bridge import (
     to_sync_streamed_list,
 )
 from ....._blocking._stream import Stream
-from ....._core._options import Omit, RequestOptions, omit
+from ....._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ....._core._pagination import AsyncCursorPage, AsyncPaginator
 from ....._core._request import path_param, strip_not_given
 from ....._core._resource import (
@@ -229,6 +229,8 @@ class AsyncSessions(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> AgentSession | AsyncStream[AgentSession]:
         """`beta.agents.sessions.create` of the official SDK"""
+        if options:
+            reject_unknown_options(options, "AsyncSessions.create")
         body = strip_not_given(
             {
                 "environment": environment,
@@ -257,6 +259,8 @@ class AsyncSessions(AsyncAPIResource):
 
     async def retrieve(self, session_id: str, **options: Unpack[RequestOptions]) -> AgentSession:
         """`beta.agents.sessions.retrieve` of the official SDK"""
+        if options:
+            reject_unknown_options(options, "AsyncSessions.retrieve")
         return await self._client._request(
             "get",
             f"/agents/sessions/{path_param(session_id, 'session_id')}",
@@ -276,6 +280,8 @@ class AsyncSessions(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> AgentSession:
         """`beta.agents.sessions.update` of the official SDK"""
+        if options:
+            reject_unknown_options(options, "AsyncSessions.update")
         body = strip_not_given(
             {
                 "agent": agent,
@@ -304,6 +310,8 @@ class AsyncSessions(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[AgentSession, AsyncCursorPage[AgentSession]]:
         """`beta.agents.sessions.list` of the official SDK"""
+        if options:
+            reject_unknown_options(options, "AsyncSessions.list")
         return self._client._get_api_list(
             "/agents/sessions",
             page=AsyncCursorPage[AgentSession],
@@ -316,6 +324,8 @@ class AsyncSessions(AsyncAPIResource):
 
     async def delete(self, session_id: str, **options: Unpack[RequestOptions]) -> AgentSessionDeleted:
         """`beta.agents.sessions.delete` of the official SDK"""
+        if options:
+            reject_unknown_options(options, "AsyncSessions.delete")
         return await self._client._request(
             "delete",
             f"/agents/sessions/{path_param(session_id, 'session_id')}",
@@ -525,9 +535,43 @@ class Sessions(SyncAPIResource[AsyncSessions]):
         **options: Unpack[RequestOptions],
     ) -> AgentSession | Stream[AgentSession]: ...
 
-    def create(self, *args: Any, **kwargs: Any) -> AgentSession | Stream[AgentSession]:
+    def create(
+        self,
+        *,
+        environment: EnvironmentParamNoneParam
+        | EnvironmentParamOpenAIHostedParam
+        | EnvironmentParamSelfHostedParam,
+        output_type: object | Omit = omit,
+        tool_handlers: object | Omit = omit,
+        agent: AgentsSessionCreateParamsAgentParam | Omit = omit,
+        agent_id: str | Omit = omit,
+        input: str | Iterable[AgentSessionInputMessageParam] | Omit | None = omit,
+        metadata: dict[str, str] | Omit | None = omit,
+        prompt_cache_options: AgentsSessionCreateParamsPromptCacheOptionsParam | Omit | None = omit,
+        review: Literal["none", "auto_review"] | Omit = omit,
+        stream: bool | Omit | None = omit,
+        stream_options: StreamOptionsParam | Omit = omit,
+        vault_ids: Iterable[str] | Omit | None = omit,
+        **options: Unpack[RequestOptions],
+    ) -> AgentSession | Stream[AgentSession]:
         """`beta.agents.sessions.create` of the official SDK"""
-        return sync_call(self, AsyncSessions.create, *args, **kwargs)
+        return sync_call(
+            self,
+            AsyncSessions.create,
+            environment=environment,
+            output_type=output_type,
+            tool_handlers=tool_handlers,
+            agent=agent,
+            agent_id=agent_id,
+            input=input,
+            metadata=metadata,
+            prompt_cache_options=prompt_cache_options,
+            review=review,
+            stream=stream,
+            stream_options=stream_options,
+            vault_ids=vault_ids,
+            **options,
+        )
 
     retrieve: Final = to_sync(AsyncSessions.retrieve)
     update: Final = to_sync(AsyncSessions.update)

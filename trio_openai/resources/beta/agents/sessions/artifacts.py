@@ -17,7 +17,7 @@ from ....._blocking._bridge import (
     to_sync_streamed,
     to_sync_streamed_list,
 )
-from ....._core._options import Omit, RequestOptions, omit
+from ....._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ....._core._pagination import AsyncCursorPage, AsyncPaginator
 from ....._core._request import path_param, strip_not_given
 from ....._core._resource import (
@@ -48,6 +48,8 @@ class AsyncArtifacts(AsyncAPIResource):
         self, artifact_id: str, *, session_id: str, **options: Unpack[RequestOptions]
     ) -> SessionArtifact:
         """`beta.agents.sessions.artifacts.retrieve` of the official SDK"""
+        if options:
+            reject_unknown_options(options, "AsyncArtifacts.retrieve")
         return await self._client._request(
             "get",
             f"/agents/sessions/{path_param(session_id, 'session_id')}/artifacts/{path_param(artifact_id, 'artifact_id')}",
@@ -67,6 +69,8 @@ class AsyncArtifacts(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[SessionArtifact, AsyncCursorPage[SessionArtifact]]:
         """`beta.agents.sessions.artifacts.list` of the official SDK"""
+        if options:
+            reject_unknown_options(options, "AsyncArtifacts.list")
         return self._client._get_api_list(
             f"/agents/sessions/{path_param(session_id, 'session_id')}/artifacts",
             page=AsyncCursorPage[SessionArtifact],
@@ -81,6 +85,8 @@ class AsyncArtifacts(AsyncAPIResource):
         self, artifact_id: str, *, session_id: str, **options: Unpack[RequestOptions]
     ) -> SessionArtifactDeleted:
         """`beta.agents.sessions.artifacts.delete` of the official SDK"""
+        if options:
+            reject_unknown_options(options, "AsyncArtifacts.delete")
         return await self._client._request(
             "delete",
             f"/agents/sessions/{path_param(session_id, 'session_id')}/artifacts/{path_param(artifact_id, 'artifact_id')}",
@@ -93,6 +99,8 @@ class AsyncArtifacts(AsyncAPIResource):
         self, artifact_id: str, *, session_id: str, **options: Unpack[RequestOptions]
     ) -> BinaryContent:
         """`beta.agents.sessions.artifacts.content` of the official SDK"""
+        if options:
+            reject_unknown_options(options, "AsyncArtifacts.content")
         return await self._client._request(
             "get",
             f"/agents/sessions/{path_param(session_id, 'session_id')}/artifacts/{path_param(artifact_id, 'artifact_id')}/content",

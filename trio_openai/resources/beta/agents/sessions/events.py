@@ -17,7 +17,7 @@ from ....._blocking._bridge import (
     to_sync_streamed,
 )
 from ....._blocking._stream import Stream
-from ....._core._options import Omit, RequestOptions, omit
+from ....._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ....._core._request import path_param, strip_not_given
 from ....._core._resource import (
     AsyncAPIResource,
@@ -27,7 +27,7 @@ from ....._core._resource import (
     to_streamed_response,
 )
 from ....._core._streaming import AsyncStream
-from .....types import BetaAgentsSessionsEventsStreamStreamEvent
+from .....types import AgentSessionEvent
 
 if TYPE_CHECKING:
     from .....types import (
@@ -40,9 +40,7 @@ if TYPE_CHECKING:
 
 __all__ = ["AsyncEvents", "Events"]
 
-_BETA_AGENTS_SESSIONS_EVENTS_STREAM_STREAM_EVENT_STREAM = AsyncStream.factory(
-    BetaAgentsSessionsEventsStreamStreamEvent
-)
+_AGENT_SESSION_EVENT_STREAM = AsyncStream.factory(AgentSessionEvent)
 
 
 class AsyncEvents(AsyncAPIResource):
@@ -71,6 +69,8 @@ class AsyncEvents(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> None:
         """`beta.agents.sessions.events.create` of the official SDK"""
+        if options:
+            reject_unknown_options(options, "AsyncEvents.create")
         body = strip_not_given({"events": events})
         return await self._client._request(
             "post",
@@ -86,8 +86,10 @@ class AsyncEvents(AsyncAPIResource):
 
     async def stream(
         self, session_id: str, *, include_obfuscation: bool | Omit = omit, **options: Unpack[RequestOptions]
-    ) -> AsyncStream[BetaAgentsSessionsEventsStreamStreamEvent]:
+    ) -> AsyncStream[AgentSessionEvent]:
         """`beta.agents.sessions.events.stream` of the official SDK"""
+        if options:
+            reject_unknown_options(options, "AsyncEvents.stream")
         return await self._client._request(
             "get",
             f"/agents/sessions/{path_param(session_id, 'session_id')}/events",
@@ -95,7 +97,7 @@ class AsyncEvents(AsyncAPIResource):
             query=strip_not_given({"include_obfuscation": include_obfuscation}),
             headers={"OpenAI-Beta": "agents=v1"},
             options=options,
-            stream_cls=_BETA_AGENTS_SESSIONS_EVENTS_STREAM_STREAM_EVENT_STREAM,
+            stream_cls=_AGENT_SESSION_EVENT_STREAM,
         )
 
 
@@ -124,7 +126,7 @@ class Events(SyncAPIResource[AsyncEvents]):
 
     create: Final = to_sync(AsyncEvents.create)
 
-    def stream(self, *args: Any, **kwargs: Any) -> Stream[BetaAgentsSessionsEventsStreamStreamEvent]:
+    def stream(self, *args: Any, **kwargs: Any) -> Stream[AgentSessionEvent]:
         """`beta.agents.sessions.events.stream` of the official SDK"""
         return sync_call(self, AsyncEvents.stream, *args, **kwargs)
 

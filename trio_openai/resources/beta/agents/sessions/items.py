@@ -14,7 +14,7 @@ from ....._blocking._bridge import (
     to_sync_raw_list,
     to_sync_streamed_list,
 )
-from ....._core._options import Omit, RequestOptions, omit
+from ....._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ....._core._pagination import AsyncCursorPage, AsyncPaginator
 from ....._core._request import path_param, strip_not_given
 from ....._core._resource import (
@@ -24,7 +24,7 @@ from ....._core._resource import (
     to_raw_response,
     to_streamed_response,
 )
-from .....types import BetaAgentsSessionsItemsListItem
+from .....types import AgentSessionItem
 
 __all__ = ["AsyncItems", "Items"]
 
@@ -48,11 +48,13 @@ class AsyncItems(AsyncAPIResource):
         limit: int | Omit = omit,
         order: Literal["asc", "desc"] | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> AsyncPaginator[BetaAgentsSessionsItemsListItem, AsyncCursorPage[BetaAgentsSessionsItemsListItem]]:
+    ) -> AsyncPaginator[AgentSessionItem, AsyncCursorPage[AgentSessionItem]]:
         """`beta.agents.sessions.items.list` of the official SDK"""
+        if options:
+            reject_unknown_options(options, "AsyncItems.list")
         return self._client._get_api_list(
             f"/agents/sessions/{path_param(session_id, 'session_id')}/items",
-            page=AsyncCursorPage[BetaAgentsSessionsItemsListItem],
+            page=AsyncCursorPage[AgentSessionItem],
             query=strip_not_given({"after": after, "limit": limit, "order": order}),
             headers={"OpenAI-Beta": "agents=v1"},
             options=options,

@@ -18,7 +18,7 @@ from ....._blocking._bridge import (
     to_sync_streamed,
     to_sync_streamed_list,
 )
-from ....._core._options import Omit, RequestOptions, omit
+from ....._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ....._core._pagination import AsyncCursorPage, AsyncPaginator
 from ....._core._request import path_param, strip_not_given
 from ....._core._resource import (
@@ -68,6 +68,8 @@ class AsyncVaults(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> Vault:
         """`beta.agents.vaults.create` of the official SDK"""
+        if options:
+            reject_unknown_options(options, "AsyncVaults.create")
         body = strip_not_given({"metadata": metadata, "name": name})
         return await self._client._request(
             "post", "/vaults", cast_to=Vault, body=body, headers={"OpenAI-Beta": "agents=v1"}, options=options
@@ -75,6 +77,8 @@ class AsyncVaults(AsyncAPIResource):
 
     async def retrieve(self, vault_id: str, **options: Unpack[RequestOptions]) -> Vault:
         """`beta.agents.vaults.retrieve` of the official SDK"""
+        if options:
+            reject_unknown_options(options, "AsyncVaults.retrieve")
         return await self._client._request(
             "get",
             f"/vaults/{path_param(vault_id, 'vault_id')}",
@@ -92,6 +96,8 @@ class AsyncVaults(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> Vault:
         """`beta.agents.vaults.update` of the official SDK"""
+        if options:
+            reject_unknown_options(options, "AsyncVaults.update")
         body = strip_not_given({"metadata": metadata, "name": name})
         return await self._client._request(
             "post",
@@ -113,6 +119,8 @@ class AsyncVaults(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[Vault, AsyncCursorPage[Vault]]:
         """`beta.agents.vaults.list` of the official SDK"""
+        if options:
+            reject_unknown_options(options, "AsyncVaults.list")
         return self._client._get_api_list(
             "/vaults",
             page=AsyncCursorPage[Vault],
@@ -125,6 +133,8 @@ class AsyncVaults(AsyncAPIResource):
 
     async def delete(self, vault_id: str, **options: Unpack[RequestOptions]) -> VaultDeleted:
         """`beta.agents.vaults.delete` of the official SDK"""
+        if options:
+            reject_unknown_options(options, "AsyncVaults.delete")
         return await self._client._request(
             "delete",
             f"/vaults/{path_param(vault_id, 'vault_id')}",

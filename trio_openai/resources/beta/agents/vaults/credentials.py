@@ -18,7 +18,7 @@ from ....._blocking._bridge import (
     to_sync_streamed,
     to_sync_streamed_list,
 )
-from ....._core._options import Omit, RequestOptions, omit
+from ....._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ....._core._pagination import AsyncCursorPage, AsyncPaginator
 from ....._core._request import path_param, strip_not_given
 from ....._core._resource import (
@@ -66,6 +66,8 @@ class AsyncCredentials(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> Credential:
         """`beta.agents.vaults.credentials.create` of the official SDK"""
+        if options:
+            reject_unknown_options(options, "AsyncCredentials.create")
         body = strip_not_given({"auth": auth, "name": name, "metadata": metadata})
         return await self._client._request(
             "post",
@@ -80,6 +82,8 @@ class AsyncCredentials(AsyncAPIResource):
         self, credential_id: str, *, vault_id: str, **options: Unpack[RequestOptions]
     ) -> Credential:
         """`beta.agents.vaults.credentials.retrieve` of the official SDK"""
+        if options:
+            reject_unknown_options(options, "AsyncCredentials.retrieve")
         return await self._client._request(
             "get",
             f"/vaults/{path_param(vault_id, 'vault_id')}/credentials/{path_param(credential_id, 'credential_id')}",
@@ -101,6 +105,8 @@ class AsyncCredentials(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> Credential:
         """`beta.agents.vaults.credentials.update` of the official SDK"""
+        if options:
+            reject_unknown_options(options, "AsyncCredentials.update")
         body = strip_not_given({"auth": auth, "metadata": metadata})
         return await self._client._request(
             "post",
@@ -123,6 +129,8 @@ class AsyncCredentials(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[Credential, AsyncCursorPage[Credential]]:
         """`beta.agents.vaults.credentials.list` of the official SDK"""
+        if options:
+            reject_unknown_options(options, "AsyncCredentials.list")
         return self._client._get_api_list(
             f"/vaults/{path_param(vault_id, 'vault_id')}/credentials",
             page=AsyncCursorPage[Credential],
@@ -137,6 +145,8 @@ class AsyncCredentials(AsyncAPIResource):
         self, credential_id: str, *, vault_id: str, **options: Unpack[RequestOptions]
     ) -> CredentialDeleted:
         """`beta.agents.vaults.credentials.delete` of the official SDK"""
+        if options:
+            reject_unknown_options(options, "AsyncCredentials.delete")
         return await self._client._request(
             "delete",
             f"/vaults/{path_param(vault_id, 'vault_id')}/credentials/{path_param(credential_id, 'credential_id')}",

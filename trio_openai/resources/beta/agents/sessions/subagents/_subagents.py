@@ -17,7 +17,7 @@ from ......_blocking._bridge import (
     to_sync_streamed,
     to_sync_streamed_list,
 )
-from ......_core._options import Omit, RequestOptions, omit
+from ......_core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ......_core._pagination import AsyncCursorPage, AsyncPaginator
 from ......_core._request import path_param, strip_not_given
 from ......_core._resource import (
@@ -77,6 +77,8 @@ class AsyncSubagents(AsyncAPIResource):
         self, subagent_id: str, *, session_id: str, **options: Unpack[RequestOptions]
     ) -> Subagent:
         """`beta.agents.sessions.subagents.retrieve` of the official SDK"""
+        if options:
+            reject_unknown_options(options, "AsyncSubagents.retrieve")
         return await self._client._request(
             "get",
             f"/agents/sessions/{path_param(session_id, 'session_id')}/subagents/{path_param(subagent_id, 'subagent_id')}",
@@ -95,6 +97,8 @@ class AsyncSubagents(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[Subagent, AsyncCursorPage[Subagent]]:
         """`beta.agents.sessions.subagents.list` of the official SDK"""
+        if options:
+            reject_unknown_options(options, "AsyncSubagents.list")
         return self._client._get_api_list(
             f"/agents/sessions/{path_param(session_id, 'session_id')}/subagents",
             page=AsyncCursorPage[Subagent],

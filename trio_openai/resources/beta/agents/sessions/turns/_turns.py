@@ -17,7 +17,7 @@ from ......_blocking._bridge import (
     to_sync_streamed,
     to_sync_streamed_list,
 )
-from ......_core._options import Omit, RequestOptions, omit
+from ......_core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ......_core._pagination import AsyncCursorPage, AsyncPaginator
 from ......_core._request import path_param, strip_not_given
 from ......_core._resource import (
@@ -61,6 +61,8 @@ class AsyncTurns(AsyncAPIResource):
 
     async def retrieve(self, turn_id: str, *, session_id: str, **options: Unpack[RequestOptions]) -> Turn:
         """`beta.agents.sessions.turns.retrieve` of the official SDK"""
+        if options:
+            reject_unknown_options(options, "AsyncTurns.retrieve")
         return await self._client._request(
             "get",
             f"/agents/sessions/{path_param(session_id, 'session_id')}/turns/{path_param(turn_id, 'turn_id')}",
@@ -79,6 +81,8 @@ class AsyncTurns(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[Turn, AsyncCursorPage[Turn]]:
         """`beta.agents.sessions.turns.list` of the official SDK"""
+        if options:
+            reject_unknown_options(options, "AsyncTurns.list")
         return self._client._get_api_list(
             f"/agents/sessions/{path_param(session_id, 'session_id')}/turns",
             page=AsyncCursorPage[Turn],

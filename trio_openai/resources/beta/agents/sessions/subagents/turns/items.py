@@ -14,7 +14,7 @@ from ......._blocking._bridge import (
     to_sync_raw_list,
     to_sync_streamed_list,
 )
-from ......._core._options import Omit, RequestOptions, omit
+from ......._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ......._core._pagination import AsyncCursorPage, AsyncPaginator
 from ......._core._request import path_param, strip_not_given
 from ......._core._resource import (
@@ -55,6 +55,8 @@ class AsyncItems(AsyncAPIResource):
         AsyncCursorPage[BetaAgentsSessionsSubagentsTurnsItemsListItem],
     ]:
         """`beta.agents.sessions.subagents.turns.items.list` of the official SDK"""
+        if options:
+            reject_unknown_options(options, "AsyncItems.list")
         return self._client._get_api_list(
             f"/agents/sessions/{path_param(session_id, 'session_id')}/subagents/{path_param(subagent_id, 'subagent_id')}/turns/{path_param(turn_id, 'turn_id')}/items",
             page=AsyncCursorPage[BetaAgentsSessionsSubagentsTurnsItemsListItem],

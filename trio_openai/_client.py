@@ -94,7 +94,10 @@ class AsyncOpenAI(AsyncResourceTree):
     ``retry_policy`` replaces the whole :class:`RetryPolicy`; ``max_retries`` adjusts just its budget.
     ``transport`` swaps the HTTP layer (``trio_openai.testing.MockTransport`` in tests); otherwise an
     httpcore2 pool is built with ``max_connections``, ``max_keepalive_connections``, ``http2``, ``proxy``
-    and ``verify`` (TLS verification is on by default; pass an ``ssl.SSLContext`` to customise it).
+    and ``verify`` (TLS verification is on by default; pass an ``ssl.SSLContext`` to customise it);
+    ``trust_env=False`` stops it reading ``*_PROXY`` / ``NO_PROXY`` / ``SSL_CERT_FILE`` / ``SSL_CERT_DIR``
+    (build an :class:`HTTPTransport` for the other options). ``http_client`` takes an
+    ``httpx2.AsyncClient`` of your own (hooks, auth, mounts), closed with this client.
     """
 
     def __init__(
@@ -117,6 +120,8 @@ class AsyncOpenAI(AsyncResourceTree):
         verify: bool | ssl.SSLContext = True,
         max_connections: int | None = 1000,
         max_keepalive_connections: int | None = 100,
+        http_client: object | None = None,
+        trust_env: bool = True,
     ) -> None:
         setup_from_env()
         if api_key is None:
@@ -141,6 +146,15 @@ class AsyncOpenAI(AsyncResourceTree):
             policy = policy.replace(max_retries=validate_max_retries(max_retries))
         headers: dict[str, str | Omit] = {**_custom_headers_from_env(), **(default_headers or {})}
         owns = transport is None
+        if http_client is not None:  # the user's httpx client, through an adapter (closed with this client)
+            if transport is not None:
+                raise ValueError("pass transport= or http_client=, not both")
+            from ._core._transport_httpx import http_client_transport, inherited_timeout
+
+            adapter = http_client_transport(http_client, blocking=False)
+            inherited = inherited_timeout(adapter.client) if isinstance(timeout, NotGiven) else None
+            timeout = inherited if inherited is not None else timeout
+            transport = adapter
         if transport is None:
             transport = HTTPTransport(
                 max_connections=max_connections,
@@ -148,6 +162,7 @@ class AsyncOpenAI(AsyncResourceTree):
                 http2=http2,
                 verify=verify,
                 proxy=proxy,
+                trust_env=trust_env,
             )
         self._config = ClientConfig(
             api_key=api_key,
@@ -280,8 +295,8 @@ class AsyncOpenAI(AsyncResourceTree):
 
     # --- lifetime -------------------------------------------------------------------------------
 
-    @property
     def is_closed(self) -> bool:
+        """Whether the client has been closed (a method, as on the official client)."""
         return self._closed or self._lifetime.closed
 
     async def aclose(self) -> None:
@@ -341,10 +356,10 @@ class AsyncOpenAI(AsyncResourceTree):
     def statistics(self) -> ClientStatistics:
         transport = self._lifetime.transport
         pool = transport.statistics() if isinstance(transport, HTTPTransport) else None
-        return ClientStatistics(in_flight=self._lifetime.in_flight, pool=pool, closed=self.is_closed)
+        return ClientStatistics(in_flight=self._lifetime.in_flight, pool=pool, closed=self.is_closed())
 
     def __repr__(self) -> str:
-        return f"<{type(self).__name__} base_url={self.base_url!r}{' closed' if self.is_closed else ''}>"
+        return f"<{type(self).__name__} base_url={self.base_url!r}{' closed' if self.is_closed() else ''}>"
 
     # --- the request entry points used by resources -------------------------------------------------
 

@@ -101,7 +101,7 @@ def _path_expr(m: Method) -> str:
     return 'f"' + re.sub(r"\{([^}]*)\}", sub, path) + '"'
 
 
-def _method_code(m: Method) -> str:
+def _method_code(m: Method, cls_name: str) -> str:
     if m.stream_event is not None and not m.stream_event.isidentifier():
         raise ValueError(f"{m.place.dotted}: stream event type {m.stream_event!r} is not a name")
     query = [a for a in m.all_args if a.location == "query"]
@@ -119,6 +119,7 @@ def _method_code(m: Method) -> str:
         lines.append(f"    {prefix} {m.name}({_signature(m)}) -> {m.returns}:")
     if m.doc:
         lines.append(f'        """{m.doc}"""')
+    lines.append(f'        if options:\n            reject_unknown_options(options, "{cls_name}.{m.name}")')
     call_kw: list[str] = []
     if query or fixed:
         items = [f'"{k}": {v!r}' for k, v in fixed.items()] + [f'"{a.wire}": {a.ident}' for a in query]
@@ -190,10 +191,10 @@ def _async_classes(node: ResourceNode) -> list[str]:
         "",
     ]
     for m in methods:
-        body += [_method_code(m), ""]
+        body += [_method_code(m, cls), ""]
     for helper in HELPERS.get(node.path, ()):
         body += [
-            f"    {helper.attribute} = {helper.name}  # hand-written: trio_openai/{helper.module.replace('.', '/')}.py",
+            f"    {helper.attribute}: Final = {helper.name}  # hand-written: trio_openai/{helper.module.replace('.', '/')}.py",
             "",
         ]
     for kind, base, wrap in (
@@ -204,7 +205,12 @@ def _async_classes(node: ResourceNode) -> list[str]:
         if not methods and not node.children:
             body.append("    pass")
         for m in methods:
-            body.append(f"    {m.name} = {wrap}({cls}.{m.name})")
+            body.append(f"    {m.name}: Final = {wrap}({cls}.{m.name})")
+        for helper in HELPERS.get(node.path, ()):
+            if helper.wrapped:
+                body.append(
+                    f"    {helper.attribute}: Final = {wrap}({cls}.{helper.attribute})  # hand-written helper"
+                )
         for child in node.children.values():
             body += [
                 "",
@@ -221,18 +227,21 @@ def _sync_method(m: Method, async_cls: str) -> list[str]:
     if m.overloaded:
         returns = _stream_returns(m, "Stream")["impl"]
         lines = _overloads(m, "def", "Stream")
-        lines.append(f"    def {m.name}(self, *args: Any, **kwargs: Any) -> {returns}:")
+        lines.append(f"    def {m.name}({_signature(m, 'impl')}) -> {returns}:")
         if m.doc:
             lines.append(f'        """{m.doc}"""')
-        lines += [f"        return sync_call(self, {async_cls}.{m.name}, *args, **kwargs)", ""]
+        forward = [a.ident for a in m.positional] + [f"{a.ident}={a.ident}" for a in m.keyword]
+        args = ", ".join([f"{async_cls}.{m.name}", *forward, "**options"])
+        lines += [f"        return sync_call(self, {args})", ""]
         return lines
     adapter = "to_sync_list" if m.page is not None else "to_sync"
-    return [f"    {m.name} = {adapter}({async_cls}.{m.name})"]
+    return [f"    {m.name}: Final = {adapter}({async_cls}.{m.name})"]
 
 
 def _sync_classes(node: ResourceNode) -> list[str]:
     """The blocking client's classes: every method is the async one run in the portal
-    (``_blocking/_bridge.py``)."""
+    (``_blocking/_bridge.py``). Attributes made by an adapter are declared ``Final`` so that
+    ``pyright --verifytypes`` counts their (inferred) types as known."""
     acls = node.class_name
     cls = _sync_name(node)
     body: list[str] = [
@@ -267,11 +276,13 @@ def _sync_classes(node: ResourceNode) -> list[str]:
         body += _sync_method(m, acls)
     for helper in HELPERS.get(node.path, ()):
         if helper.sync_name is None:  # a coroutine function: run in the portal like the methods
-            body.append(f"    {helper.attribute} = to_sync({acls}.{helper.attribute})  # hand-written helper")
+            body.append(
+                f"    {helper.attribute}: Final = to_sync({acls}.{helper.attribute})  # hand-written helper"
+            )
         else:
             where = (helper.sync_module or helper.module).replace(".", "/")
             body.append(
-                f"    {helper.attribute} = {helper.sync_name}  # hand-written: trio_openai/{where}.py"
+                f"    {helper.attribute}: Final = {helper.sync_name}  # hand-written: trio_openai/{where}.py"
             )
     for kind, raw, listed in (
         ("WithRawResponse", "to_sync_raw", "to_sync_raw_list"),
@@ -281,7 +292,12 @@ def _sync_classes(node: ResourceNode) -> list[str]:
         if not node.methods and not node.children:
             body.append("    pass")
         for m in node.methods:
-            body.append(f"    {m.name} = {listed if m.page is not None else raw}({acls}.{m.name})")
+            body.append(f"    {m.name}: Final = {listed if m.page is not None else raw}({acls}.{m.name})")
+        for helper in HELPERS.get(node.path, ()):
+            if helper.wrapped:
+                body.append(
+                    f"    {helper.attribute}: Final = {raw}({acls}.{helper.attribute})  # hand-written helper"
+                )
         for child in node.children.values():
             sub = _sync_name(child)
             body += [
@@ -328,13 +344,15 @@ def _resource_module(node: ResourceNode) -> str:
     if abc_names:
         head.append(f"from collections.abc import {', '.join(abc_names)}")
     head.append("from functools import cached_property")
-    typing_names = [n for n in ("TYPE_CHECKING", "Any", "Literal", "Unpack", "cast", "overload") if n in used]
+    typing_names = [
+        n for n in ("TYPE_CHECKING", "Any", "Final", "Literal", "Unpack", "cast", "overload") if n in used
+    ]
     if node.children or param_refs or "FileTypes" in used:
         typing_names = sorted({*typing_names, "TYPE_CHECKING"}, key=str.lower)
     if typing_names:
         head.append(f"from typing import {', '.join(typing_names)}")
     head.append("")
-    opt = [n for n in ("Omit", "RequestOptions", "omit") if n in used]
+    opt = [n for n in ("Omit", "RequestOptions", "omit", "reject_unknown_options") if n in used]
     if opt:
         head.append(f"from {up}_core._options import {', '.join(opt)}")
     pag = sorted(

@@ -39,8 +39,8 @@ class RequestInfo:
     __slots__ = ("method", "url")
 
     def __init__(self, method: str, url: str) -> None:
-        self.method = method
-        self.url = url
+        self.method: str = method
+        self.url: str = url
 
     def __repr__(self) -> str:
         return f"<Request {self.method} {self.url}>"
@@ -88,7 +88,7 @@ class APIResponseValidationError(APIError):
             body=body,
         )
         self.response = response
-        self.status_code = response.status_code
+        self.status_code: int = response.status_code
 
 
 class APIStatusError(APIError):
@@ -99,7 +99,7 @@ class APIStatusError(APIError):
     def __init__(self, message: str, *, response: APIResponse[Any], body: object | None) -> None:
         super().__init__(message, response.request_info, body=body)
         self.response = response
-        self.status_code = response.status_code
+        self.status_code: int = response.status_code
 
     @property
     def headers(self) -> Headers:

@@ -31,6 +31,7 @@ __all__ = [
     "AsyncTokenPage",
     "BasePage",
     "ItemStream",
+    "PageInfo",
     "PageStream",
     "PageWalk",
 ]
@@ -42,8 +43,35 @@ PageT = TypeVar("PageT", bound="BasePage[Any]")
 FetchPage = Callable[[dict[str, object]], Awaitable[Any]]
 
 
+class PageInfo:
+    """What fetches the next page (the official SDK's ``next_page_info()`` result): the query
+    parameters to add to the listing's request. ``url`` and ``json`` are ``None``: every listing of the
+    API pages through its query."""
+
+    __slots__ = ("params",)
+
+    url: None = None
+    json: None = None
+
+    def __init__(self, *, params: dict[str, object]) -> None:
+        self.params = params
+
+    def __repr__(self) -> str:
+        return f"PageInfo(params={self.params!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, PageInfo) and other.params == self.params
+
+    __hash__ = None  # type: ignore[assignment]
+
+
 class BasePage(BaseModel, Generic[ItemT], kw_only=True):
     data: list[ItemT] = []
+
+    def next_page_info(self) -> PageInfo | None:
+        """What fetches the next page, or ``None`` on the last page."""
+        query = self.next_page_query() if self.data else None
+        return None if query is None else PageInfo(params=query)
 
     def next_page_query(self) -> dict[str, object] | None:
         """The query parameters that fetch the next page, or ``None`` on the last page."""

@@ -206,15 +206,15 @@ class Call(Generic[T]):
         headers: Mapping[str, str | Omit] | None = None,
         options: RequestOptions | None = None,
     ) -> None:
-        self.method = method.upper()
-        self.path = path
-        self.cast_to = cast_to
-        self.body = body
-        self.query = query
-        self.multipart = multipart
-        self.content = content
-        self.content_type = content_type
-        self.headers = headers
+        self.method: str = method.upper()
+        self.path: str = path
+        self.cast_to: Any = cast_to
+        self.body: Mapping[str, object] | None = body
+        self.query: Mapping[str, object] | None = query
+        self.multipart: bool = multipart
+        self.content: bytes | AsyncIterable[bytes] | None = content
+        self.content_type: str | None = content_type
+        self.headers: Mapping[str, str | Omit] | None = headers
         self.options: RequestOptions = options if options is not None else {}
 
     def with_query(self, query: Mapping[str, object]) -> Call[T]:

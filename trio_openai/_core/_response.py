@@ -51,12 +51,12 @@ class ResponseMeta:
         call: Call[Any] | None = None,
     ) -> None:
         self.status_code: int = raw.status
-        self.headers = Headers(raw.headers)
+        self.headers: Headers = Headers(raw.headers)
         extensions = cast("dict[str, Any]", raw.extensions)  # pyright: ignore[reportUnknownMemberType]
         version: bytes = extensions.get("http_version", b"HTTP/1.1")
-        self.http_version = version.decode("ascii", "replace")
-        self.request_info = request_info
-        self.retries_taken = retries_taken
+        self.http_version: str = version.decode("ascii", "replace")
+        self.request_info: RequestInfo = request_info
+        self.retries_taken: int = retries_taken
         self._elapsed = elapsed
         self._rate_limits: RateLimits | None = None
         self._call = call
@@ -195,7 +195,7 @@ class APIResponse(ResponseMeta, Generic[T]):
         super().__init__(
             raw, request_info=request_info, retries_taken=retries_taken, elapsed=elapsed, call=call
         )
-        self.content = content
+        self.content: bytes = content
         self._parser = parser
         self._parsed: dict[Any, Any] = {}
 
@@ -365,7 +365,7 @@ class BinaryContent:
     __slots__ = ("_meta", "content")
 
     def __init__(self, content: bytes, meta: ResponseMeta) -> None:
-        self.content = content
+        self.content: bytes = content
         self._meta = meta
 
     @property

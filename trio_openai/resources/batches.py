@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Literal, Unpack
+from typing import TYPE_CHECKING, Final, Literal, Unpack
 
 from .._blocking._bridge import (
     SyncAPIResource,
@@ -17,7 +17,7 @@ from .._blocking._bridge import (
     to_sync_streamed,
     to_sync_streamed_list,
 )
-from .._core._options import Omit, RequestOptions, omit
+from .._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from .._core._pagination import AsyncCursorPage, AsyncPaginator
 from .._core._request import path_param, strip_not_given
 from .._core._resource import (
@@ -66,6 +66,8 @@ class AsyncBatches(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> Batch:
         """Creates and executes a batch from an uploaded file of requests"""
+        if options:
+            reject_unknown_options(options, "AsyncBatches.create")
         body = strip_not_given(
             {
                 "input_file_id": input_file_id,
@@ -79,6 +81,8 @@ class AsyncBatches(AsyncAPIResource):
 
     async def retrieve(self, batch_id: str, **options: Unpack[RequestOptions]) -> Batch:
         """Retrieves a batch."""
+        if options:
+            reject_unknown_options(options, "AsyncBatches.retrieve")
         return await self._client._request(
             "get", f"/batches/{path_param(batch_id, 'batch_id')}", cast_to=Batch, options=options
         )
@@ -87,6 +91,8 @@ class AsyncBatches(AsyncAPIResource):
         self, *, after: str | Omit = omit, limit: int | Omit = omit, **options: Unpack[RequestOptions]
     ) -> AsyncPaginator[Batch, AsyncCursorPage[Batch]]:
         """List your organization's batches."""
+        if options:
+            reject_unknown_options(options, "AsyncBatches.list")
         return self._client._get_api_list(
             "/batches",
             page=AsyncCursorPage[Batch],
@@ -96,23 +102,25 @@ class AsyncBatches(AsyncAPIResource):
 
     async def cancel(self, batch_id: str, **options: Unpack[RequestOptions]) -> Batch:
         """Cancels an in-progress batch. The batch will be in status `cancelling` for up to 10 minutes, before changing to `cancelled`, where it will have partial results (if any) available in the output file."""
+        if options:
+            reject_unknown_options(options, "AsyncBatches.cancel")
         return await self._client._request(
             "post", f"/batches/{path_param(batch_id, 'batch_id')}/cancel", cast_to=Batch, options=options
         )
 
 
 class AsyncBatchesWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncBatches.create)
-    retrieve = to_raw_response(AsyncBatches.retrieve)
-    list = to_raw_response(AsyncBatches.list)
-    cancel = to_raw_response(AsyncBatches.cancel)
+    create: Final = to_raw_response(AsyncBatches.create)
+    retrieve: Final = to_raw_response(AsyncBatches.retrieve)
+    list: Final = to_raw_response(AsyncBatches.list)
+    cancel: Final = to_raw_response(AsyncBatches.cancel)
 
 
 class AsyncBatchesWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncBatches.create)
-    retrieve = to_streamed_response(AsyncBatches.retrieve)
-    list = to_streamed_response(AsyncBatches.list)
-    cancel = to_streamed_response(AsyncBatches.cancel)
+    create: Final = to_streamed_response(AsyncBatches.create)
+    retrieve: Final = to_streamed_response(AsyncBatches.retrieve)
+    list: Final = to_streamed_response(AsyncBatches.list)
+    cancel: Final = to_streamed_response(AsyncBatches.cancel)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -128,21 +136,21 @@ class Batches(SyncAPIResource[AsyncBatches]):
     def with_streaming_response(self) -> BatchesWithStreamingResponse:
         return BatchesWithStreamingResponse(self)
 
-    create = to_sync(AsyncBatches.create)
-    retrieve = to_sync(AsyncBatches.retrieve)
-    list = to_sync_list(AsyncBatches.list)
-    cancel = to_sync(AsyncBatches.cancel)
+    create: Final = to_sync(AsyncBatches.create)
+    retrieve: Final = to_sync(AsyncBatches.retrieve)
+    list: Final = to_sync_list(AsyncBatches.list)
+    cancel: Final = to_sync(AsyncBatches.cancel)
 
 
 class BatchesWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncBatches.create)
-    retrieve = to_sync_raw(AsyncBatches.retrieve)
-    list = to_sync_raw_list(AsyncBatches.list)
-    cancel = to_sync_raw(AsyncBatches.cancel)
+    create: Final = to_sync_raw(AsyncBatches.create)
+    retrieve: Final = to_sync_raw(AsyncBatches.retrieve)
+    list: Final = to_sync_raw_list(AsyncBatches.list)
+    cancel: Final = to_sync_raw(AsyncBatches.cancel)
 
 
 class BatchesWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncBatches.create)
-    retrieve = to_sync_streamed(AsyncBatches.retrieve)
-    list = to_sync_streamed_list(AsyncBatches.list)
-    cancel = to_sync_streamed(AsyncBatches.cancel)
+    create: Final = to_sync_streamed(AsyncBatches.create)
+    retrieve: Final = to_sync_streamed(AsyncBatches.retrieve)
+    list: Final = to_sync_streamed_list(AsyncBatches.list)
+    cancel: Final = to_sync_streamed(AsyncBatches.cancel)

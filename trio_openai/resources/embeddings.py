@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
-from typing import Literal, Unpack
+from typing import Final, Literal, Unpack
 
 from .._blocking._bridge import (
     SyncAPIResource,
@@ -15,7 +15,7 @@ from .._blocking._bridge import (
     to_sync_raw,
     to_sync_streamed,
 )
-from .._core._options import Omit, RequestOptions, omit
+from .._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from .._core._request import strip_not_given
 from .._core._resource import (
     AsyncAPIResource,
@@ -52,6 +52,8 @@ class AsyncEmbeddings(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> CreateEmbeddingResponse:
         """Creates an embedding vector representing the input text."""
+        if options:
+            reject_unknown_options(options, "AsyncEmbeddings.create")
         body = strip_not_given(
             {
                 "input": input,
@@ -73,11 +75,11 @@ class AsyncEmbeddings(AsyncAPIResource):
 
 
 class AsyncEmbeddingsWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncEmbeddings.create)
+    create: Final = to_raw_response(AsyncEmbeddings.create)
 
 
 class AsyncEmbeddingsWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncEmbeddings.create)
+    create: Final = to_streamed_response(AsyncEmbeddings.create)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -93,12 +95,12 @@ class Embeddings(SyncAPIResource[AsyncEmbeddings]):
     def with_streaming_response(self) -> EmbeddingsWithStreamingResponse:
         return EmbeddingsWithStreamingResponse(self)
 
-    create = to_sync(AsyncEmbeddings.create)
+    create: Final = to_sync(AsyncEmbeddings.create)
 
 
 class EmbeddingsWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncEmbeddings.create)
+    create: Final = to_sync_raw(AsyncEmbeddings.create)
 
 
 class EmbeddingsWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncEmbeddings.create)
+    create: Final = to_sync_streamed(AsyncEmbeddings.create)

@@ -9,6 +9,7 @@ from typing import TypeVar, Unpack
 
 import trio
 
+from ._batches import BatchOutcome
 from ._config import FakeServerOptions
 from ._records import RecordedRequest, ServerStats
 from ._reply import Reply
@@ -130,6 +131,13 @@ class FakeServerThread:
 
     def script(self, method: str, path: str, *replies: Reply) -> None:
         self._call(lambda: self.server.script(method, path, *replies))
+
+    def plan_batch(self, outcome: BatchOutcome = "completed", *, finish: int = 0, polls: int = 1) -> None:
+        self._call(lambda: self.server.plan_batch(outcome, finish=finish, polls=polls))
+
+    @property
+    def uploaded_files(self) -> dict[str, bytes]:
+        return self._call(lambda: self.server.uploaded_files)
 
     def route(self, method: str, path: str, handler: Handler | None) -> None:
         self._call(lambda: self.server.route(method, path, handler))

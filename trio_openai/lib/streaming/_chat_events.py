@@ -47,12 +47,17 @@ class ContentDeltaEvent(_Event, frozen=True, kw_only=True):
     delta: str
     snapshot: str
     """The content so far, this delta included."""
+    parsed: object = None
+    """With a ``response_format`` type: the content so far as partial JSON data (dicts, lists, complete
+    scalars), one object updated in place from delta to delta (copy it to keep it); else ``None``."""
 
 
 class ContentDoneEvent(_Event, frozen=True, kw_only=True):
     type: Literal["content.done"] = "content.done"
     choice_index: int = 0
     content: str
+    parsed: object = None
+    """With a ``response_format`` type: the content parsed into it (``None`` after a refusal)."""
 
 
 class RefusalDeltaEvent(_Event, frozen=True, kw_only=True):
@@ -77,6 +82,8 @@ class FunctionToolCallArgumentsDeltaEvent(_Event, frozen=True, kw_only=True):
     arguments: str
     """The arguments so far (JSON text, usually incomplete)."""
     arguments_delta: str
+    parsed_arguments: object = None
+    """For a strict tool: the arguments so far as partial JSON data, one object updated in place."""
 
 
 class FunctionToolCallArgumentsDoneEvent(_Event, frozen=True, kw_only=True):
@@ -85,6 +92,8 @@ class FunctionToolCallArgumentsDoneEvent(_Event, frozen=True, kw_only=True):
     name: str
     index: int
     arguments: str
+    parsed_arguments: object = None
+    """For a ``function_tool(T)``: the arguments as a ``T``; another strict tool: as JSON data."""
 
 
 class LogprobsContentDeltaEvent(_Event, frozen=True, kw_only=True):

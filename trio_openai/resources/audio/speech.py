@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Literal, Unpack
+from typing import TYPE_CHECKING, Final, Literal, Unpack
 
 from ..._blocking._bridge import (
     SyncAPIResource,
@@ -14,7 +14,7 @@ from ..._blocking._bridge import (
     to_sync_raw,
     to_sync_streamed,
 )
-from ..._core._options import Omit, RequestOptions, omit
+from ..._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ..._core._request import strip_not_given
 from ..._core._resource import (
     AsyncAPIResource,
@@ -55,6 +55,8 @@ class AsyncSpeech(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> BinaryContent:
         """Generates audio from the input text."""
+        if options:
+            reject_unknown_options(options, "AsyncSpeech.create")
         body = strip_not_given(
             {
                 "model": model,
@@ -72,11 +74,11 @@ class AsyncSpeech(AsyncAPIResource):
 
 
 class AsyncSpeechWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncSpeech.create)
+    create: Final = to_raw_response(AsyncSpeech.create)
 
 
 class AsyncSpeechWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncSpeech.create)
+    create: Final = to_streamed_response(AsyncSpeech.create)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -92,12 +94,12 @@ class Speech(SyncAPIResource[AsyncSpeech]):
     def with_streaming_response(self) -> SpeechWithStreamingResponse:
         return SpeechWithStreamingResponse(self)
 
-    create = to_sync(AsyncSpeech.create)
+    create: Final = to_sync(AsyncSpeech.create)
 
 
 class SpeechWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncSpeech.create)
+    create: Final = to_sync_raw(AsyncSpeech.create)
 
 
 class SpeechWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncSpeech.create)
+    create: Final = to_sync_streamed(AsyncSpeech.create)

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Literal, Unpack
+from typing import TYPE_CHECKING, Final, Literal, Unpack
 
 from ..._blocking._bridge import (
     SyncAPIResource,
@@ -14,7 +14,7 @@ from ..._blocking._bridge import (
     to_sync_raw,
     to_sync_streamed,
 )
-from ..._core._options import Omit, RequestOptions, omit
+from ..._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ..._core._request import strip_not_given
 from ..._core._resource import (
     AsyncAPIResource,
@@ -53,6 +53,8 @@ class AsyncTranslations(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> CreateTranslationResponse:
         """Translates audio into English."""
+        if options:
+            reject_unknown_options(options, "AsyncTranslations.create")
         body = strip_not_given(
             {
                 "file": file,
@@ -73,11 +75,11 @@ class AsyncTranslations(AsyncAPIResource):
 
 
 class AsyncTranslationsWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncTranslations.create)
+    create: Final = to_raw_response(AsyncTranslations.create)
 
 
 class AsyncTranslationsWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncTranslations.create)
+    create: Final = to_streamed_response(AsyncTranslations.create)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -93,12 +95,12 @@ class Translations(SyncAPIResource[AsyncTranslations]):
     def with_streaming_response(self) -> TranslationsWithStreamingResponse:
         return TranslationsWithStreamingResponse(self)
 
-    create = to_sync(AsyncTranslations.create)
+    create: Final = to_sync(AsyncTranslations.create)
 
 
 class TranslationsWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncTranslations.create)
+    create: Final = to_sync_raw(AsyncTranslations.create)
 
 
 class TranslationsWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncTranslations.create)
+    create: Final = to_sync_streamed(AsyncTranslations.create)

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Unpack
+from typing import TYPE_CHECKING, Final, Unpack
 
 from ..._blocking._bridge import (
     SyncAPIResource,
@@ -14,7 +14,7 @@ from ..._blocking._bridge import (
     to_sync_raw,
     to_sync_streamed,
 )
-from ..._core._options import RequestOptions
+from ..._core._options import RequestOptions, reject_unknown_options
 from ..._core._request import strip_not_given
 from ..._core._resource import (
     AsyncAPIResource,
@@ -23,7 +23,7 @@ from ..._core._resource import (
     to_raw_response,
     to_streamed_response,
 )
-from ...types import VoiceResource
+from ...types import Voice
 
 if TYPE_CHECKING:
     from ..._core._request import FileTypes
@@ -44,20 +44,22 @@ class AsyncVoices(AsyncAPIResource):
 
     async def create(
         self, *, name: str, audio_sample: FileTypes, consent: str, **options: Unpack[RequestOptions]
-    ) -> VoiceResource:
+    ) -> Voice:
         """Creates a custom voice."""
+        if options:
+            reject_unknown_options(options, "AsyncVoices.create")
         body = strip_not_given({"name": name, "audio_sample": audio_sample, "consent": consent})
         return await self._client._request(
-            "post", "/audio/voices", cast_to=VoiceResource, body=body, multipart=True, options=options
+            "post", "/audio/voices", cast_to=Voice, body=body, multipart=True, options=options
         )
 
 
 class AsyncVoicesWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncVoices.create)
+    create: Final = to_raw_response(AsyncVoices.create)
 
 
 class AsyncVoicesWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncVoices.create)
+    create: Final = to_streamed_response(AsyncVoices.create)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -73,12 +75,12 @@ class Voices(SyncAPIResource[AsyncVoices]):
     def with_streaming_response(self) -> VoicesWithStreamingResponse:
         return VoicesWithStreamingResponse(self)
 
-    create = to_sync(AsyncVoices.create)
+    create: Final = to_sync(AsyncVoices.create)
 
 
 class VoicesWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncVoices.create)
+    create: Final = to_sync_raw(AsyncVoices.create)
 
 
 class VoicesWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncVoices.create)
+    create: Final = to_sync_streamed(AsyncVoices.create)

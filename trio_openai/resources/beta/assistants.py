@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
-from typing import TYPE_CHECKING, Literal, Unpack
+from typing import TYPE_CHECKING, Final, Literal, Unpack
 
 from ..._blocking._bridge import (
     SyncAPIResource,
@@ -18,7 +18,7 @@ from ..._blocking._bridge import (
     to_sync_streamed,
     to_sync_streamed_list,
 )
-from ..._core._options import Omit, RequestOptions, omit
+from ..._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ..._core._pagination import AsyncCursorPage, AsyncPaginator
 from ..._core._request import path_param, strip_not_given
 from ..._core._resource import (
@@ -28,7 +28,7 @@ from ..._core._resource import (
     to_raw_response,
     to_streamed_response,
 )
-from ...types import AssistantObject, DeleteAssistantResponse
+from ...types import Assistant, AssistantDeleted
 
 if TYPE_CHECKING:
     from ...types import (
@@ -116,8 +116,10 @@ class AsyncAssistants(AsyncAPIResource):
         top_p: float | Omit | None = omit,
         response_format: AssistantsApiResponseFormatOptionParam | Omit | None = omit,
         **options: Unpack[RequestOptions],
-    ) -> AssistantObject:
+    ) -> Assistant:
         """Deprecated. Create an assistant with a model and instructions."""
+        if options:
+            reject_unknown_options(options, "AsyncAssistants.create")
         body = strip_not_given(
             {
                 "model": model,
@@ -136,18 +138,20 @@ class AsyncAssistants(AsyncAPIResource):
         return await self._client._request(
             "post",
             "/assistants",
-            cast_to=AssistantObject,
+            cast_to=Assistant,
             body=body,
             headers={"OpenAI-Beta": "assistants=v2"},
             options=options,
         )
 
-    async def retrieve(self, assistant_id: str, **options: Unpack[RequestOptions]) -> AssistantObject:
+    async def retrieve(self, assistant_id: str, **options: Unpack[RequestOptions]) -> Assistant:
         """Deprecated. Retrieves an assistant."""
+        if options:
+            reject_unknown_options(options, "AsyncAssistants.retrieve")
         return await self._client._request(
             "get",
             f"/assistants/{path_param(assistant_id, 'assistant_id')}",
-            cast_to=AssistantObject,
+            cast_to=Assistant,
             headers={"OpenAI-Beta": "assistants=v2"},
             options=options,
         )
@@ -216,8 +220,10 @@ class AsyncAssistants(AsyncAPIResource):
         top_p: float | Omit | None = omit,
         response_format: AssistantsApiResponseFormatOptionParam | Omit | None = omit,
         **options: Unpack[RequestOptions],
-    ) -> AssistantObject:
+    ) -> Assistant:
         """Deprecated. Modifies an assistant."""
+        if options:
+            reject_unknown_options(options, "AsyncAssistants.update")
         body = strip_not_given(
             {
                 "model": model,
@@ -236,7 +242,7 @@ class AsyncAssistants(AsyncAPIResource):
         return await self._client._request(
             "post",
             f"/assistants/{path_param(assistant_id, 'assistant_id')}",
-            cast_to=AssistantObject,
+            cast_to=Assistant,
             body=body,
             headers={"OpenAI-Beta": "assistants=v2"},
             options=options,
@@ -250,41 +256,45 @@ class AsyncAssistants(AsyncAPIResource):
         after: str | Omit = omit,
         before: str | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> AsyncPaginator[AssistantObject, AsyncCursorPage[AssistantObject]]:
+    ) -> AsyncPaginator[Assistant, AsyncCursorPage[Assistant]]:
         """Deprecated. Returns a list of assistants."""
+        if options:
+            reject_unknown_options(options, "AsyncAssistants.list")
         return self._client._get_api_list(
             "/assistants",
-            page=AsyncCursorPage[AssistantObject],
+            page=AsyncCursorPage[Assistant],
             query=strip_not_given({"limit": limit, "order": order, "after": after, "before": before}),
             headers={"OpenAI-Beta": "assistants=v2"},
             options=options,
         )
 
-    async def delete(self, assistant_id: str, **options: Unpack[RequestOptions]) -> DeleteAssistantResponse:
+    async def delete(self, assistant_id: str, **options: Unpack[RequestOptions]) -> AssistantDeleted:
         """Deprecated. Delete an assistant."""
+        if options:
+            reject_unknown_options(options, "AsyncAssistants.delete")
         return await self._client._request(
             "delete",
             f"/assistants/{path_param(assistant_id, 'assistant_id')}",
-            cast_to=DeleteAssistantResponse,
+            cast_to=AssistantDeleted,
             headers={"OpenAI-Beta": "assistants=v2"},
             options=options,
         )
 
 
 class AsyncAssistantsWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncAssistants.create)
-    retrieve = to_raw_response(AsyncAssistants.retrieve)
-    update = to_raw_response(AsyncAssistants.update)
-    list = to_raw_response(AsyncAssistants.list)
-    delete = to_raw_response(AsyncAssistants.delete)
+    create: Final = to_raw_response(AsyncAssistants.create)
+    retrieve: Final = to_raw_response(AsyncAssistants.retrieve)
+    update: Final = to_raw_response(AsyncAssistants.update)
+    list: Final = to_raw_response(AsyncAssistants.list)
+    delete: Final = to_raw_response(AsyncAssistants.delete)
 
 
 class AsyncAssistantsWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncAssistants.create)
-    retrieve = to_streamed_response(AsyncAssistants.retrieve)
-    update = to_streamed_response(AsyncAssistants.update)
-    list = to_streamed_response(AsyncAssistants.list)
-    delete = to_streamed_response(AsyncAssistants.delete)
+    create: Final = to_streamed_response(AsyncAssistants.create)
+    retrieve: Final = to_streamed_response(AsyncAssistants.retrieve)
+    update: Final = to_streamed_response(AsyncAssistants.update)
+    list: Final = to_streamed_response(AsyncAssistants.list)
+    delete: Final = to_streamed_response(AsyncAssistants.delete)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -300,24 +310,24 @@ class Assistants(SyncAPIResource[AsyncAssistants]):
     def with_streaming_response(self) -> AssistantsWithStreamingResponse:
         return AssistantsWithStreamingResponse(self)
 
-    create = to_sync(AsyncAssistants.create)
-    retrieve = to_sync(AsyncAssistants.retrieve)
-    update = to_sync(AsyncAssistants.update)
-    list = to_sync_list(AsyncAssistants.list)
-    delete = to_sync(AsyncAssistants.delete)
+    create: Final = to_sync(AsyncAssistants.create)
+    retrieve: Final = to_sync(AsyncAssistants.retrieve)
+    update: Final = to_sync(AsyncAssistants.update)
+    list: Final = to_sync_list(AsyncAssistants.list)
+    delete: Final = to_sync(AsyncAssistants.delete)
 
 
 class AssistantsWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncAssistants.create)
-    retrieve = to_sync_raw(AsyncAssistants.retrieve)
-    update = to_sync_raw(AsyncAssistants.update)
-    list = to_sync_raw_list(AsyncAssistants.list)
-    delete = to_sync_raw(AsyncAssistants.delete)
+    create: Final = to_sync_raw(AsyncAssistants.create)
+    retrieve: Final = to_sync_raw(AsyncAssistants.retrieve)
+    update: Final = to_sync_raw(AsyncAssistants.update)
+    list: Final = to_sync_raw_list(AsyncAssistants.list)
+    delete: Final = to_sync_raw(AsyncAssistants.delete)
 
 
 class AssistantsWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncAssistants.create)
-    retrieve = to_sync_streamed(AsyncAssistants.retrieve)
-    update = to_sync_streamed(AsyncAssistants.update)
-    list = to_sync_streamed_list(AsyncAssistants.list)
-    delete = to_sync_streamed(AsyncAssistants.delete)
+    create: Final = to_sync_streamed(AsyncAssistants.create)
+    retrieve: Final = to_sync_streamed(AsyncAssistants.retrieve)
+    update: Final = to_sync_streamed(AsyncAssistants.update)
+    list: Final = to_sync_streamed_list(AsyncAssistants.list)
+    delete: Final = to_sync_streamed(AsyncAssistants.delete)

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Unpack
+from typing import TYPE_CHECKING, Final, Unpack
 
 from ..._blocking._bridge import (
     SyncAPIResource,
@@ -14,7 +14,7 @@ from ..._blocking._bridge import (
     to_sync_raw,
     to_sync_streamed,
 )
-from ..._core._options import Omit, RequestOptions, omit
+from ..._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ..._core._request import strip_not_given
 from ..._core._resource import (
     AsyncAPIResource,
@@ -23,7 +23,7 @@ from ..._core._resource import (
     to_raw_response,
     to_streamed_response,
 )
-from ...types import RealtimeCreateClientSecretResponse
+from ...types import ClientSecretCreateResponse
 
 if TYPE_CHECKING:
     from ...types import (
@@ -54,24 +54,22 @@ class AsyncClientSecrets(AsyncAPIResource):
         | RealtimeTranscriptionSessionCreateRequestGAParam
         | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> RealtimeCreateClientSecretResponse:
+    ) -> ClientSecretCreateResponse:
         """Create a Realtime client secret with an associated session configuration."""
+        if options:
+            reject_unknown_options(options, "AsyncClientSecrets.create")
         body = strip_not_given({"expires_after": expires_after, "session": session})
         return await self._client._request(
-            "post",
-            "/realtime/client_secrets",
-            cast_to=RealtimeCreateClientSecretResponse,
-            body=body,
-            options=options,
+            "post", "/realtime/client_secrets", cast_to=ClientSecretCreateResponse, body=body, options=options
         )
 
 
 class AsyncClientSecretsWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncClientSecrets.create)
+    create: Final = to_raw_response(AsyncClientSecrets.create)
 
 
 class AsyncClientSecretsWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncClientSecrets.create)
+    create: Final = to_streamed_response(AsyncClientSecrets.create)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -87,12 +85,12 @@ class ClientSecrets(SyncAPIResource[AsyncClientSecrets]):
     def with_streaming_response(self) -> ClientSecretsWithStreamingResponse:
         return ClientSecretsWithStreamingResponse(self)
 
-    create = to_sync(AsyncClientSecrets.create)
+    create: Final = to_sync(AsyncClientSecrets.create)
 
 
 class ClientSecretsWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncClientSecrets.create)
+    create: Final = to_sync_raw(AsyncClientSecrets.create)
 
 
 class ClientSecretsWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncClientSecrets.create)
+    create: Final = to_sync_streamed(AsyncClientSecrets.create)

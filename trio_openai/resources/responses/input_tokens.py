@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
-from typing import TYPE_CHECKING, Literal, Unpack
+from typing import TYPE_CHECKING, Final, Literal, Unpack
 
 from ..._blocking._bridge import (
     SyncAPIResource,
@@ -15,7 +15,7 @@ from ..._blocking._bridge import (
     to_sync_raw,
     to_sync_streamed,
 )
-from ..._core._options import Omit, RequestOptions, omit
+from ..._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ..._core._request import strip_not_given
 from ..._core._resource import (
     AsyncAPIResource,
@@ -69,6 +69,8 @@ class AsyncInputTokens(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> TokenCountsResource:
         """Returns input token counts of the request."""
+        if options:
+            reject_unknown_options(options, "AsyncInputTokens.count")
         body = strip_not_given(
             {
                 "model": model,
@@ -91,11 +93,11 @@ class AsyncInputTokens(AsyncAPIResource):
 
 
 class AsyncInputTokensWithRawResponse(RawResponseWrapper):
-    count = to_raw_response(AsyncInputTokens.count)
+    count: Final = to_raw_response(AsyncInputTokens.count)
 
 
 class AsyncInputTokensWithStreamingResponse(StreamedResponseWrapper):
-    count = to_streamed_response(AsyncInputTokens.count)
+    count: Final = to_streamed_response(AsyncInputTokens.count)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -111,12 +113,12 @@ class InputTokens(SyncAPIResource[AsyncInputTokens]):
     def with_streaming_response(self) -> InputTokensWithStreamingResponse:
         return InputTokensWithStreamingResponse(self)
 
-    count = to_sync(AsyncInputTokens.count)
+    count: Final = to_sync(AsyncInputTokens.count)
 
 
 class InputTokensWithRawResponse(SyncResponseWrapper):
-    count = to_sync_raw(AsyncInputTokens.count)
+    count: Final = to_sync_raw(AsyncInputTokens.count)
 
 
 class InputTokensWithStreamingResponse(SyncResponseWrapper):
-    count = to_sync_streamed(AsyncInputTokens.count)
+    count: Final = to_sync_streamed(AsyncInputTokens.count)

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Unpack
+from typing import Final, Unpack
 
 from ..._blocking._bridge import (
     SyncAPIResource,
@@ -14,7 +14,7 @@ from ..._blocking._bridge import (
     to_sync_raw,
     to_sync_streamed,
 )
-from ..._core._options import RequestOptions
+from ..._core._options import RequestOptions, reject_unknown_options
 from ..._core._request import path_param
 from ..._core._resource import (
     AsyncAPIResource,
@@ -41,6 +41,8 @@ class AsyncContent(AsyncAPIResource):
 
     async def retrieve(self, skill_id: str, **options: Unpack[RequestOptions]) -> BinaryContent:
         """Download a skill zip bundle by its ID."""
+        if options:
+            reject_unknown_options(options, "AsyncContent.retrieve")
         return await self._client._request(
             "get",
             f"/skills/{path_param(skill_id, 'skill_id')}/content",
@@ -50,11 +52,11 @@ class AsyncContent(AsyncAPIResource):
 
 
 class AsyncContentWithRawResponse(RawResponseWrapper):
-    retrieve = to_raw_response(AsyncContent.retrieve)
+    retrieve: Final = to_raw_response(AsyncContent.retrieve)
 
 
 class AsyncContentWithStreamingResponse(StreamedResponseWrapper):
-    retrieve = to_streamed_response(AsyncContent.retrieve)
+    retrieve: Final = to_streamed_response(AsyncContent.retrieve)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -70,12 +72,12 @@ class Content(SyncAPIResource[AsyncContent]):
     def with_streaming_response(self) -> ContentWithStreamingResponse:
         return ContentWithStreamingResponse(self)
 
-    retrieve = to_sync(AsyncContent.retrieve)
+    retrieve: Final = to_sync(AsyncContent.retrieve)
 
 
 class ContentWithRawResponse(SyncResponseWrapper):
-    retrieve = to_sync_raw(AsyncContent.retrieve)
+    retrieve: Final = to_sync_raw(AsyncContent.retrieve)
 
 
 class ContentWithStreamingResponse(SyncResponseWrapper):
-    retrieve = to_sync_streamed(AsyncContent.retrieve)
+    retrieve: Final = to_sync_streamed(AsyncContent.retrieve)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
-from typing import TYPE_CHECKING, Literal, Unpack
+from typing import TYPE_CHECKING, Final, Literal, Unpack
 
 from ..._blocking._bridge import (
     SyncAPIResource,
@@ -15,7 +15,7 @@ from ..._blocking._bridge import (
     to_sync_raw,
     to_sync_streamed,
 )
-from ..._core._options import Omit, RequestOptions, omit
+from ..._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ..._core._request import path_param, strip_not_given
 from ..._core._resource import (
     AsyncAPIResource,
@@ -68,6 +68,8 @@ class AsyncUploads(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> Upload:
         """Creates an intermediate [Upload](/docs/api-reference/uploads/object) object that you can add [Parts](/docs/api-reference/uploads/part-object) to. Currently, an Upload can accept at most 8 GB in total and expires after an hour after you create it."""
+        if options:
+            reject_unknown_options(options, "AsyncUploads.create")
         body = strip_not_given(
             {
                 "filename": filename,
@@ -81,6 +83,8 @@ class AsyncUploads(AsyncAPIResource):
 
     async def cancel(self, upload_id: str, **options: Unpack[RequestOptions]) -> Upload:
         """Cancels the Upload. No Parts may be added after an Upload is cancelled."""
+        if options:
+            reject_unknown_options(options, "AsyncUploads.cancel")
         return await self._client._request(
             "post", f"/uploads/{path_param(upload_id, 'upload_id')}/cancel", cast_to=Upload, options=options
         )
@@ -94,6 +98,8 @@ class AsyncUploads(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> Upload:
         """Completes the [Upload](/docs/api-reference/uploads/object)."""
+        if options:
+            reject_unknown_options(options, "AsyncUploads.complete")
         body = strip_not_given({"part_ids": part_ids, "md5": md5})
         return await self._client._request(
             "post",
@@ -105,9 +111,9 @@ class AsyncUploads(AsyncAPIResource):
 
 
 class AsyncUploadsWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncUploads.create)
-    cancel = to_raw_response(AsyncUploads.cancel)
-    complete = to_raw_response(AsyncUploads.complete)
+    create: Final = to_raw_response(AsyncUploads.create)
+    cancel: Final = to_raw_response(AsyncUploads.cancel)
+    complete: Final = to_raw_response(AsyncUploads.complete)
 
     @cached_property
     def parts(self) -> AsyncPartsWithRawResponse:
@@ -117,9 +123,9 @@ class AsyncUploadsWithRawResponse(RawResponseWrapper):
 
 
 class AsyncUploadsWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncUploads.create)
-    cancel = to_streamed_response(AsyncUploads.cancel)
-    complete = to_streamed_response(AsyncUploads.complete)
+    create: Final = to_streamed_response(AsyncUploads.create)
+    cancel: Final = to_streamed_response(AsyncUploads.cancel)
+    complete: Final = to_streamed_response(AsyncUploads.complete)
 
     @cached_property
     def parts(self) -> AsyncPartsWithStreamingResponse:
@@ -147,15 +153,15 @@ class Uploads(SyncAPIResource[AsyncUploads]):
     def with_streaming_response(self) -> UploadsWithStreamingResponse:
         return UploadsWithStreamingResponse(self)
 
-    create = to_sync(AsyncUploads.create)
-    cancel = to_sync(AsyncUploads.cancel)
-    complete = to_sync(AsyncUploads.complete)
+    create: Final = to_sync(AsyncUploads.create)
+    cancel: Final = to_sync(AsyncUploads.cancel)
+    complete: Final = to_sync(AsyncUploads.complete)
 
 
 class UploadsWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncUploads.create)
-    cancel = to_sync_raw(AsyncUploads.cancel)
-    complete = to_sync_raw(AsyncUploads.complete)
+    create: Final = to_sync_raw(AsyncUploads.create)
+    cancel: Final = to_sync_raw(AsyncUploads.cancel)
+    complete: Final = to_sync_raw(AsyncUploads.complete)
 
     @cached_property
     def parts(self) -> PartsWithRawResponse:
@@ -165,9 +171,9 @@ class UploadsWithRawResponse(SyncResponseWrapper):
 
 
 class UploadsWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncUploads.create)
-    cancel = to_sync_streamed(AsyncUploads.cancel)
-    complete = to_sync_streamed(AsyncUploads.complete)
+    create: Final = to_sync_streamed(AsyncUploads.create)
+    cancel: Final = to_sync_streamed(AsyncUploads.cancel)
+    complete: Final = to_sync_streamed(AsyncUploads.complete)
 
     @cached_property
     def parts(self) -> PartsWithStreamingResponse:

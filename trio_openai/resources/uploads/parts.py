@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Unpack
+from typing import TYPE_CHECKING, Final, Unpack
 
 from ..._blocking._bridge import (
     SyncAPIResource,
@@ -14,7 +14,7 @@ from ..._blocking._bridge import (
     to_sync_raw,
     to_sync_streamed,
 )
-from ..._core._options import RequestOptions
+from ..._core._options import RequestOptions, reject_unknown_options
 from ..._core._request import path_param, strip_not_given
 from ..._core._resource import (
     AsyncAPIResource,
@@ -46,6 +46,8 @@ class AsyncParts(AsyncAPIResource):
         self, upload_id: str, *, data: FileTypes, **options: Unpack[RequestOptions]
     ) -> UploadPart:
         """Adds a [Part](/docs/api-reference/uploads/part-object) to an [Upload](/docs/api-reference/uploads/object) object. A Part represents a chunk of bytes from the file you are trying to upload."""
+        if options:
+            reject_unknown_options(options, "AsyncParts.create")
         body = strip_not_given({"data": data})
         return await self._client._request(
             "post",
@@ -58,11 +60,11 @@ class AsyncParts(AsyncAPIResource):
 
 
 class AsyncPartsWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncParts.create)
+    create: Final = to_raw_response(AsyncParts.create)
 
 
 class AsyncPartsWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncParts.create)
+    create: Final = to_streamed_response(AsyncParts.create)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -78,12 +80,12 @@ class Parts(SyncAPIResource[AsyncParts]):
     def with_streaming_response(self) -> PartsWithStreamingResponse:
         return PartsWithStreamingResponse(self)
 
-    create = to_sync(AsyncParts.create)
+    create: Final = to_sync(AsyncParts.create)
 
 
 class PartsWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncParts.create)
+    create: Final = to_sync_raw(AsyncParts.create)
 
 
 class PartsWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncParts.create)
+    create: Final = to_sync_streamed(AsyncParts.create)

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Literal, Unpack
+from typing import Final, Literal, Unpack
 
 from ...._blocking._bridge import (
     SyncAPIResource,
@@ -14,7 +14,7 @@ from ...._blocking._bridge import (
     to_sync_raw,
     to_sync_streamed,
 )
-from ...._core._options import RequestOptions
+from ...._core._options import RequestOptions, reject_unknown_options
 from ...._core._request import strip_not_given
 from ...._core._resource import (
     AsyncAPIResource,
@@ -23,7 +23,7 @@ from ...._core._resource import (
     to_raw_response,
     to_streamed_response,
 )
-from ....types import OrganizationSpendLimitDeletedResource, OrganizationSpendLimitResource
+from ....types import OrganizationSpendLimit, OrganizationSpendLimitDeleted
 
 __all__ = ["AsyncSpendLimit", "SpendLimit"]
 
@@ -39,10 +39,12 @@ class AsyncSpendLimit(AsyncAPIResource):
     def with_streaming_response(self) -> AsyncSpendLimitWithStreamingResponse:
         return AsyncSpendLimitWithStreamingResponse(self)
 
-    async def retrieve(self, **options: Unpack[RequestOptions]) -> OrganizationSpendLimitResource:
+    async def retrieve(self, **options: Unpack[RequestOptions]) -> OrganizationSpendLimit:
         """Get the organization's hard spend limit."""
+        if options:
+            reject_unknown_options(options, "AsyncSpendLimit.retrieve")
         return await self._client._request(
-            "get", "/organization/spend_limit", cast_to=OrganizationSpendLimitResource, options=options
+            "get", "/organization/spend_limit", cast_to=OrganizationSpendLimit, options=options
         )
 
     async def update(
@@ -52,39 +54,36 @@ class AsyncSpendLimit(AsyncAPIResource):
         currency: Literal["USD"],
         interval: Literal["month"],
         **options: Unpack[RequestOptions],
-    ) -> OrganizationSpendLimitResource:
+    ) -> OrganizationSpendLimit:
         """Create or replace the organization's hard spend limit."""
+        if options:
+            reject_unknown_options(options, "AsyncSpendLimit.update")
         body = strip_not_given(
             {"threshold_amount": threshold_amount, "currency": currency, "interval": interval}
         )
         return await self._client._request(
-            "post",
-            "/organization/spend_limit",
-            cast_to=OrganizationSpendLimitResource,
-            body=body,
-            options=options,
+            "post", "/organization/spend_limit", cast_to=OrganizationSpendLimit, body=body, options=options
         )
 
-    async def delete(self, **options: Unpack[RequestOptions]) -> OrganizationSpendLimitDeletedResource:
+    async def delete(self, **options: Unpack[RequestOptions]) -> OrganizationSpendLimitDeleted:
         """Delete the organization's hard spend limit."""
+        if options:
+            reject_unknown_options(options, "AsyncSpendLimit.delete")
         return await self._client._request(
-            "delete",
-            "/organization/spend_limit",
-            cast_to=OrganizationSpendLimitDeletedResource,
-            options=options,
+            "delete", "/organization/spend_limit", cast_to=OrganizationSpendLimitDeleted, options=options
         )
 
 
 class AsyncSpendLimitWithRawResponse(RawResponseWrapper):
-    retrieve = to_raw_response(AsyncSpendLimit.retrieve)
-    update = to_raw_response(AsyncSpendLimit.update)
-    delete = to_raw_response(AsyncSpendLimit.delete)
+    retrieve: Final = to_raw_response(AsyncSpendLimit.retrieve)
+    update: Final = to_raw_response(AsyncSpendLimit.update)
+    delete: Final = to_raw_response(AsyncSpendLimit.delete)
 
 
 class AsyncSpendLimitWithStreamingResponse(StreamedResponseWrapper):
-    retrieve = to_streamed_response(AsyncSpendLimit.retrieve)
-    update = to_streamed_response(AsyncSpendLimit.update)
-    delete = to_streamed_response(AsyncSpendLimit.delete)
+    retrieve: Final = to_streamed_response(AsyncSpendLimit.retrieve)
+    update: Final = to_streamed_response(AsyncSpendLimit.update)
+    delete: Final = to_streamed_response(AsyncSpendLimit.delete)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -100,18 +99,18 @@ class SpendLimit(SyncAPIResource[AsyncSpendLimit]):
     def with_streaming_response(self) -> SpendLimitWithStreamingResponse:
         return SpendLimitWithStreamingResponse(self)
 
-    retrieve = to_sync(AsyncSpendLimit.retrieve)
-    update = to_sync(AsyncSpendLimit.update)
-    delete = to_sync(AsyncSpendLimit.delete)
+    retrieve: Final = to_sync(AsyncSpendLimit.retrieve)
+    update: Final = to_sync(AsyncSpendLimit.update)
+    delete: Final = to_sync(AsyncSpendLimit.delete)
 
 
 class SpendLimitWithRawResponse(SyncResponseWrapper):
-    retrieve = to_sync_raw(AsyncSpendLimit.retrieve)
-    update = to_sync_raw(AsyncSpendLimit.update)
-    delete = to_sync_raw(AsyncSpendLimit.delete)
+    retrieve: Final = to_sync_raw(AsyncSpendLimit.retrieve)
+    update: Final = to_sync_raw(AsyncSpendLimit.update)
+    delete: Final = to_sync_raw(AsyncSpendLimit.delete)
 
 
 class SpendLimitWithStreamingResponse(SyncResponseWrapper):
-    retrieve = to_sync_streamed(AsyncSpendLimit.retrieve)
-    update = to_sync_streamed(AsyncSpendLimit.update)
-    delete = to_sync_streamed(AsyncSpendLimit.delete)
+    retrieve: Final = to_sync_streamed(AsyncSpendLimit.retrieve)
+    update: Final = to_sync_streamed(AsyncSpendLimit.update)
+    delete: Final = to_sync_streamed(AsyncSpendLimit.delete)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
-from typing import Literal, Unpack
+from typing import Final, Literal, Unpack
 
 from ...._blocking._bridge import (
     SyncAPIResource,
@@ -15,7 +15,7 @@ from ...._blocking._bridge import (
     to_sync_raw,
     to_sync_streamed,
 )
-from ...._core._options import Omit, RequestOptions, omit
+from ...._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ...._core._request import strip_not_given
 from ...._core._resource import (
     AsyncAPIResource,
@@ -24,7 +24,7 @@ from ...._core._resource import (
     to_raw_response,
     to_streamed_response,
 )
-from ....types import UsageResponse
+from ....types import UsageAudioSpeechesResponse
 
 __all__ = ["AsyncUsage", "Usage"]
 
@@ -52,12 +52,14 @@ class AsyncUsage(AsyncAPIResource):
         limit: int | Omit = omit,
         page: str | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> UsageResponse:
+    ) -> UsageAudioSpeechesResponse:
         """Get costs details for the organization."""
+        if options:
+            reject_unknown_options(options, "AsyncUsage.costs")
         return await self._client._request(
             "get",
             "/organization/costs",
-            cast_to=UsageResponse,
+            cast_to=UsageAudioSpeechesResponse,
             query=strip_not_given(
                 {
                     "start_time": start_time,
@@ -87,12 +89,14 @@ class AsyncUsage(AsyncAPIResource):
         limit: int | Omit = omit,
         page: str | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> UsageResponse:
+    ) -> UsageAudioSpeechesResponse:
         """Get audio speeches usage details for the organization."""
+        if options:
+            reject_unknown_options(options, "AsyncUsage.audio_speeches")
         return await self._client._request(
             "get",
             "/organization/usage/audio_speeches",
-            cast_to=UsageResponse,
+            cast_to=UsageAudioSpeechesResponse,
             query=strip_not_given(
                 {
                     "start_time": start_time,
@@ -124,12 +128,14 @@ class AsyncUsage(AsyncAPIResource):
         limit: int | Omit = omit,
         page: str | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> UsageResponse:
+    ) -> UsageAudioSpeechesResponse:
         """Get audio transcriptions usage details for the organization."""
+        if options:
+            reject_unknown_options(options, "AsyncUsage.audio_transcriptions")
         return await self._client._request(
             "get",
             "/organization/usage/audio_transcriptions",
-            cast_to=UsageResponse,
+            cast_to=UsageAudioSpeechesResponse,
             query=strip_not_given(
                 {
                     "start_time": start_time,
@@ -158,12 +164,14 @@ class AsyncUsage(AsyncAPIResource):
         limit: int | Omit = omit,
         page: str | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> UsageResponse:
+    ) -> UsageAudioSpeechesResponse:
         """Get code interpreter sessions usage details for the organization."""
+        if options:
+            reject_unknown_options(options, "AsyncUsage.code_interpreter_sessions")
         return await self._client._request(
             "get",
             "/organization/usage/code_interpreter_sessions",
-            cast_to=UsageResponse,
+            cast_to=UsageAudioSpeechesResponse,
             query=strip_not_given(
                 {
                     "start_time": start_time,
@@ -194,12 +202,14 @@ class AsyncUsage(AsyncAPIResource):
         limit: int | Omit = omit,
         page: str | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> UsageResponse:
+    ) -> UsageAudioSpeechesResponse:
         """Get completions usage details for the organization."""
+        if options:
+            reject_unknown_options(options, "AsyncUsage.completions")
         return await self._client._request(
             "get",
             "/organization/usage/completions",
-            cast_to=UsageResponse,
+            cast_to=UsageAudioSpeechesResponse,
             query=strip_not_given(
                 {
                     "start_time": start_time,
@@ -232,12 +242,14 @@ class AsyncUsage(AsyncAPIResource):
         limit: int | Omit = omit,
         page: str | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> UsageResponse:
+    ) -> UsageAudioSpeechesResponse:
         """Get embeddings usage details for the organization."""
+        if options:
+            reject_unknown_options(options, "AsyncUsage.embeddings")
         return await self._client._request(
             "get",
             "/organization/usage/embeddings",
-            cast_to=UsageResponse,
+            cast_to=UsageAudioSpeechesResponse,
             query=strip_not_given(
                 {
                     "start_time": start_time,
@@ -269,12 +281,14 @@ class AsyncUsage(AsyncAPIResource):
         limit: int | Omit = omit,
         page: str | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> UsageResponse:
+    ) -> UsageAudioSpeechesResponse:
         """Get file search calls usage details for the organization."""
+        if options:
+            reject_unknown_options(options, "AsyncUsage.file_search_calls")
         return await self._client._request(
             "get",
             "/organization/usage/file_search_calls",
-            cast_to=UsageResponse,
+            cast_to=UsageAudioSpeechesResponse,
             query=strip_not_given(
                 {
                     "start_time": start_time,
@@ -309,12 +323,14 @@ class AsyncUsage(AsyncAPIResource):
         limit: int | Omit = omit,
         page: str | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> UsageResponse:
+    ) -> UsageAudioSpeechesResponse:
         """Get images usage details for the organization."""
+        if options:
+            reject_unknown_options(options, "AsyncUsage.images")
         return await self._client._request(
             "get",
             "/organization/usage/images",
-            cast_to=UsageResponse,
+            cast_to=UsageAudioSpeechesResponse,
             query=strip_not_given(
                 {
                     "start_time": start_time,
@@ -348,12 +364,14 @@ class AsyncUsage(AsyncAPIResource):
         limit: int | Omit = omit,
         page: str | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> UsageResponse:
+    ) -> UsageAudioSpeechesResponse:
         """Get moderations usage details for the organization."""
+        if options:
+            reject_unknown_options(options, "AsyncUsage.moderations")
         return await self._client._request(
             "get",
             "/organization/usage/moderations",
-            cast_to=UsageResponse,
+            cast_to=UsageAudioSpeechesResponse,
             query=strip_not_given(
                 {
                     "start_time": start_time,
@@ -382,12 +400,14 @@ class AsyncUsage(AsyncAPIResource):
         limit: int | Omit = omit,
         page: str | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> UsageResponse:
+    ) -> UsageAudioSpeechesResponse:
         """Get vector stores usage details for the organization."""
+        if options:
+            reject_unknown_options(options, "AsyncUsage.vector_stores")
         return await self._client._request(
             "get",
             "/organization/usage/vector_stores",
-            cast_to=UsageResponse,
+            cast_to=UsageAudioSpeechesResponse,
             query=strip_not_given(
                 {
                     "start_time": start_time,
@@ -418,12 +438,14 @@ class AsyncUsage(AsyncAPIResource):
         limit: int | Omit = omit,
         page: str | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> UsageResponse:
+    ) -> UsageAudioSpeechesResponse:
         """Get web search calls usage details for the organization."""
+        if options:
+            reject_unknown_options(options, "AsyncUsage.web_search_calls")
         return await self._client._request(
             "get",
             "/organization/usage/web_search_calls",
-            cast_to=UsageResponse,
+            cast_to=UsageAudioSpeechesResponse,
             query=strip_not_given(
                 {
                     "start_time": start_time,
@@ -444,31 +466,31 @@ class AsyncUsage(AsyncAPIResource):
 
 
 class AsyncUsageWithRawResponse(RawResponseWrapper):
-    costs = to_raw_response(AsyncUsage.costs)
-    audio_speeches = to_raw_response(AsyncUsage.audio_speeches)
-    audio_transcriptions = to_raw_response(AsyncUsage.audio_transcriptions)
-    code_interpreter_sessions = to_raw_response(AsyncUsage.code_interpreter_sessions)
-    completions = to_raw_response(AsyncUsage.completions)
-    embeddings = to_raw_response(AsyncUsage.embeddings)
-    file_search_calls = to_raw_response(AsyncUsage.file_search_calls)
-    images = to_raw_response(AsyncUsage.images)
-    moderations = to_raw_response(AsyncUsage.moderations)
-    vector_stores = to_raw_response(AsyncUsage.vector_stores)
-    web_search_calls = to_raw_response(AsyncUsage.web_search_calls)
+    costs: Final = to_raw_response(AsyncUsage.costs)
+    audio_speeches: Final = to_raw_response(AsyncUsage.audio_speeches)
+    audio_transcriptions: Final = to_raw_response(AsyncUsage.audio_transcriptions)
+    code_interpreter_sessions: Final = to_raw_response(AsyncUsage.code_interpreter_sessions)
+    completions: Final = to_raw_response(AsyncUsage.completions)
+    embeddings: Final = to_raw_response(AsyncUsage.embeddings)
+    file_search_calls: Final = to_raw_response(AsyncUsage.file_search_calls)
+    images: Final = to_raw_response(AsyncUsage.images)
+    moderations: Final = to_raw_response(AsyncUsage.moderations)
+    vector_stores: Final = to_raw_response(AsyncUsage.vector_stores)
+    web_search_calls: Final = to_raw_response(AsyncUsage.web_search_calls)
 
 
 class AsyncUsageWithStreamingResponse(StreamedResponseWrapper):
-    costs = to_streamed_response(AsyncUsage.costs)
-    audio_speeches = to_streamed_response(AsyncUsage.audio_speeches)
-    audio_transcriptions = to_streamed_response(AsyncUsage.audio_transcriptions)
-    code_interpreter_sessions = to_streamed_response(AsyncUsage.code_interpreter_sessions)
-    completions = to_streamed_response(AsyncUsage.completions)
-    embeddings = to_streamed_response(AsyncUsage.embeddings)
-    file_search_calls = to_streamed_response(AsyncUsage.file_search_calls)
-    images = to_streamed_response(AsyncUsage.images)
-    moderations = to_streamed_response(AsyncUsage.moderations)
-    vector_stores = to_streamed_response(AsyncUsage.vector_stores)
-    web_search_calls = to_streamed_response(AsyncUsage.web_search_calls)
+    costs: Final = to_streamed_response(AsyncUsage.costs)
+    audio_speeches: Final = to_streamed_response(AsyncUsage.audio_speeches)
+    audio_transcriptions: Final = to_streamed_response(AsyncUsage.audio_transcriptions)
+    code_interpreter_sessions: Final = to_streamed_response(AsyncUsage.code_interpreter_sessions)
+    completions: Final = to_streamed_response(AsyncUsage.completions)
+    embeddings: Final = to_streamed_response(AsyncUsage.embeddings)
+    file_search_calls: Final = to_streamed_response(AsyncUsage.file_search_calls)
+    images: Final = to_streamed_response(AsyncUsage.images)
+    moderations: Final = to_streamed_response(AsyncUsage.moderations)
+    vector_stores: Final = to_streamed_response(AsyncUsage.vector_stores)
+    web_search_calls: Final = to_streamed_response(AsyncUsage.web_search_calls)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -484,42 +506,42 @@ class Usage(SyncAPIResource[AsyncUsage]):
     def with_streaming_response(self) -> UsageWithStreamingResponse:
         return UsageWithStreamingResponse(self)
 
-    costs = to_sync(AsyncUsage.costs)
-    audio_speeches = to_sync(AsyncUsage.audio_speeches)
-    audio_transcriptions = to_sync(AsyncUsage.audio_transcriptions)
-    code_interpreter_sessions = to_sync(AsyncUsage.code_interpreter_sessions)
-    completions = to_sync(AsyncUsage.completions)
-    embeddings = to_sync(AsyncUsage.embeddings)
-    file_search_calls = to_sync(AsyncUsage.file_search_calls)
-    images = to_sync(AsyncUsage.images)
-    moderations = to_sync(AsyncUsage.moderations)
-    vector_stores = to_sync(AsyncUsage.vector_stores)
-    web_search_calls = to_sync(AsyncUsage.web_search_calls)
+    costs: Final = to_sync(AsyncUsage.costs)
+    audio_speeches: Final = to_sync(AsyncUsage.audio_speeches)
+    audio_transcriptions: Final = to_sync(AsyncUsage.audio_transcriptions)
+    code_interpreter_sessions: Final = to_sync(AsyncUsage.code_interpreter_sessions)
+    completions: Final = to_sync(AsyncUsage.completions)
+    embeddings: Final = to_sync(AsyncUsage.embeddings)
+    file_search_calls: Final = to_sync(AsyncUsage.file_search_calls)
+    images: Final = to_sync(AsyncUsage.images)
+    moderations: Final = to_sync(AsyncUsage.moderations)
+    vector_stores: Final = to_sync(AsyncUsage.vector_stores)
+    web_search_calls: Final = to_sync(AsyncUsage.web_search_calls)
 
 
 class UsageWithRawResponse(SyncResponseWrapper):
-    costs = to_sync_raw(AsyncUsage.costs)
-    audio_speeches = to_sync_raw(AsyncUsage.audio_speeches)
-    audio_transcriptions = to_sync_raw(AsyncUsage.audio_transcriptions)
-    code_interpreter_sessions = to_sync_raw(AsyncUsage.code_interpreter_sessions)
-    completions = to_sync_raw(AsyncUsage.completions)
-    embeddings = to_sync_raw(AsyncUsage.embeddings)
-    file_search_calls = to_sync_raw(AsyncUsage.file_search_calls)
-    images = to_sync_raw(AsyncUsage.images)
-    moderations = to_sync_raw(AsyncUsage.moderations)
-    vector_stores = to_sync_raw(AsyncUsage.vector_stores)
-    web_search_calls = to_sync_raw(AsyncUsage.web_search_calls)
+    costs: Final = to_sync_raw(AsyncUsage.costs)
+    audio_speeches: Final = to_sync_raw(AsyncUsage.audio_speeches)
+    audio_transcriptions: Final = to_sync_raw(AsyncUsage.audio_transcriptions)
+    code_interpreter_sessions: Final = to_sync_raw(AsyncUsage.code_interpreter_sessions)
+    completions: Final = to_sync_raw(AsyncUsage.completions)
+    embeddings: Final = to_sync_raw(AsyncUsage.embeddings)
+    file_search_calls: Final = to_sync_raw(AsyncUsage.file_search_calls)
+    images: Final = to_sync_raw(AsyncUsage.images)
+    moderations: Final = to_sync_raw(AsyncUsage.moderations)
+    vector_stores: Final = to_sync_raw(AsyncUsage.vector_stores)
+    web_search_calls: Final = to_sync_raw(AsyncUsage.web_search_calls)
 
 
 class UsageWithStreamingResponse(SyncResponseWrapper):
-    costs = to_sync_streamed(AsyncUsage.costs)
-    audio_speeches = to_sync_streamed(AsyncUsage.audio_speeches)
-    audio_transcriptions = to_sync_streamed(AsyncUsage.audio_transcriptions)
-    code_interpreter_sessions = to_sync_streamed(AsyncUsage.code_interpreter_sessions)
-    completions = to_sync_streamed(AsyncUsage.completions)
-    embeddings = to_sync_streamed(AsyncUsage.embeddings)
-    file_search_calls = to_sync_streamed(AsyncUsage.file_search_calls)
-    images = to_sync_streamed(AsyncUsage.images)
-    moderations = to_sync_streamed(AsyncUsage.moderations)
-    vector_stores = to_sync_streamed(AsyncUsage.vector_stores)
-    web_search_calls = to_sync_streamed(AsyncUsage.web_search_calls)
+    costs: Final = to_sync_streamed(AsyncUsage.costs)
+    audio_speeches: Final = to_sync_streamed(AsyncUsage.audio_speeches)
+    audio_transcriptions: Final = to_sync_streamed(AsyncUsage.audio_transcriptions)
+    code_interpreter_sessions: Final = to_sync_streamed(AsyncUsage.code_interpreter_sessions)
+    completions: Final = to_sync_streamed(AsyncUsage.completions)
+    embeddings: Final = to_sync_streamed(AsyncUsage.embeddings)
+    file_search_calls: Final = to_sync_streamed(AsyncUsage.file_search_calls)
+    images: Final = to_sync_streamed(AsyncUsage.images)
+    moderations: Final = to_sync_streamed(AsyncUsage.moderations)
+    vector_stores: Final = to_sync_streamed(AsyncUsage.vector_stores)
+    web_search_calls: Final = to_sync_streamed(AsyncUsage.web_search_calls)

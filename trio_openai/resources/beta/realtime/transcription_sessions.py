@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
-from typing import TYPE_CHECKING, Literal, Unpack
+from typing import TYPE_CHECKING, Final, Literal, Unpack
 
 from ...._blocking._bridge import (
     SyncAPIResource,
@@ -15,7 +15,7 @@ from ...._blocking._bridge import (
     to_sync_raw,
     to_sync_streamed,
 )
-from ...._core._options import Omit, RequestOptions, omit
+from ...._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ...._core._request import strip_not_given
 from ...._core._resource import (
     AsyncAPIResource,
@@ -24,7 +24,7 @@ from ...._core._resource import (
     to_raw_response,
     to_streamed_response,
 )
-from ....types import RealtimeTranscriptionSessionCreateResponse
+from ....types import TranscriptionSession
 
 if TYPE_CHECKING:
     from ....types import (
@@ -57,8 +57,10 @@ class AsyncTranscriptionSessions(AsyncAPIResource):
         input_audio_transcription: AudioTranscriptionParam | Omit = omit,
         include: Iterable[Literal["item.input_audio_transcription.logprobs"]] | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> RealtimeTranscriptionSessionCreateResponse:
+    ) -> TranscriptionSession:
         """Create an ephemeral API token for use in client-side applications with the Realtime API specifically for realtime transcriptions. Can be configured with the same session parameters as the `transcription_session.update` client event."""
+        if options:
+            reject_unknown_options(options, "AsyncTranscriptionSessions.create")
         body = strip_not_given(
             {
                 "turn_detection": turn_detection,
@@ -71,7 +73,7 @@ class AsyncTranscriptionSessions(AsyncAPIResource):
         return await self._client._request(
             "post",
             "/realtime/transcription_sessions",
-            cast_to=RealtimeTranscriptionSessionCreateResponse,
+            cast_to=TranscriptionSession,
             body=body,
             headers={"OpenAI-Beta": "assistants=v2"},
             options=options,
@@ -79,11 +81,11 @@ class AsyncTranscriptionSessions(AsyncAPIResource):
 
 
 class AsyncTranscriptionSessionsWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncTranscriptionSessions.create)
+    create: Final = to_raw_response(AsyncTranscriptionSessions.create)
 
 
 class AsyncTranscriptionSessionsWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncTranscriptionSessions.create)
+    create: Final = to_streamed_response(AsyncTranscriptionSessions.create)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -99,12 +101,12 @@ class TranscriptionSessions(SyncAPIResource[AsyncTranscriptionSessions]):
     def with_streaming_response(self) -> TranscriptionSessionsWithStreamingResponse:
         return TranscriptionSessionsWithStreamingResponse(self)
 
-    create = to_sync(AsyncTranscriptionSessions.create)
+    create: Final = to_sync(AsyncTranscriptionSessions.create)
 
 
 class TranscriptionSessionsWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncTranscriptionSessions.create)
+    create: Final = to_sync_raw(AsyncTranscriptionSessions.create)
 
 
 class TranscriptionSessionsWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncTranscriptionSessions.create)
+    create: Final = to_sync_streamed(AsyncTranscriptionSessions.create)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
-from typing import TYPE_CHECKING, Literal, Unpack
+from typing import TYPE_CHECKING, Final, Literal, Unpack
 
 from ...._blocking._bridge import (
     SyncAPIResource,
@@ -18,7 +18,7 @@ from ...._blocking._bridge import (
     to_sync_streamed,
     to_sync_streamed_list,
 )
-from ...._core._options import Omit, RequestOptions, omit
+from ...._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ...._core._pagination import AsyncCursorPage, AsyncPaginator
 from ...._core._request import path_param, strip_not_given
 from ...._core._resource import (
@@ -28,7 +28,7 @@ from ...._core._resource import (
     to_raw_response,
     to_streamed_response,
 )
-from ....types import DeleteMessageResponse, MessageObject
+from ....types import MessageDeleted, MessageObject
 
 if TYPE_CHECKING:
     from ....types import (
@@ -68,6 +68,8 @@ class AsyncMessages(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> MessageObject:
         """Create a message."""
+        if options:
+            reject_unknown_options(options, "AsyncMessages.create")
         body = strip_not_given(
             {"role": role, "content": content, "attachments": attachments, "metadata": metadata}
         )
@@ -84,6 +86,8 @@ class AsyncMessages(AsyncAPIResource):
         self, message_id: str, *, thread_id: str, **options: Unpack[RequestOptions]
     ) -> MessageObject:
         """Retrieve a message."""
+        if options:
+            reject_unknown_options(options, "AsyncMessages.retrieve")
         return await self._client._request(
             "get",
             f"/threads/{path_param(thread_id, 'thread_id')}/messages/{path_param(message_id, 'message_id')}",
@@ -101,6 +105,8 @@ class AsyncMessages(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> MessageObject:
         """Modifies a message."""
+        if options:
+            reject_unknown_options(options, "AsyncMessages.update")
         body = strip_not_given({"metadata": metadata})
         return await self._client._request(
             "post",
@@ -123,6 +129,8 @@ class AsyncMessages(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[MessageObject, AsyncCursorPage[MessageObject]]:
         """Returns a list of messages for a given thread."""
+        if options:
+            reject_unknown_options(options, "AsyncMessages.list")
         return self._client._get_api_list(
             f"/threads/{path_param(thread_id, 'thread_id')}/messages",
             page=AsyncCursorPage[MessageObject],
@@ -135,31 +143,33 @@ class AsyncMessages(AsyncAPIResource):
 
     async def delete(
         self, message_id: str, *, thread_id: str, **options: Unpack[RequestOptions]
-    ) -> DeleteMessageResponse:
+    ) -> MessageDeleted:
         """Deletes a message."""
+        if options:
+            reject_unknown_options(options, "AsyncMessages.delete")
         return await self._client._request(
             "delete",
             f"/threads/{path_param(thread_id, 'thread_id')}/messages/{path_param(message_id, 'message_id')}",
-            cast_to=DeleteMessageResponse,
+            cast_to=MessageDeleted,
             headers={"OpenAI-Beta": "assistants=v2"},
             options=options,
         )
 
 
 class AsyncMessagesWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncMessages.create)
-    retrieve = to_raw_response(AsyncMessages.retrieve)
-    update = to_raw_response(AsyncMessages.update)
-    list = to_raw_response(AsyncMessages.list)
-    delete = to_raw_response(AsyncMessages.delete)
+    create: Final = to_raw_response(AsyncMessages.create)
+    retrieve: Final = to_raw_response(AsyncMessages.retrieve)
+    update: Final = to_raw_response(AsyncMessages.update)
+    list: Final = to_raw_response(AsyncMessages.list)
+    delete: Final = to_raw_response(AsyncMessages.delete)
 
 
 class AsyncMessagesWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncMessages.create)
-    retrieve = to_streamed_response(AsyncMessages.retrieve)
-    update = to_streamed_response(AsyncMessages.update)
-    list = to_streamed_response(AsyncMessages.list)
-    delete = to_streamed_response(AsyncMessages.delete)
+    create: Final = to_streamed_response(AsyncMessages.create)
+    retrieve: Final = to_streamed_response(AsyncMessages.retrieve)
+    update: Final = to_streamed_response(AsyncMessages.update)
+    list: Final = to_streamed_response(AsyncMessages.list)
+    delete: Final = to_streamed_response(AsyncMessages.delete)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -175,24 +185,24 @@ class Messages(SyncAPIResource[AsyncMessages]):
     def with_streaming_response(self) -> MessagesWithStreamingResponse:
         return MessagesWithStreamingResponse(self)
 
-    create = to_sync(AsyncMessages.create)
-    retrieve = to_sync(AsyncMessages.retrieve)
-    update = to_sync(AsyncMessages.update)
-    list = to_sync_list(AsyncMessages.list)
-    delete = to_sync(AsyncMessages.delete)
+    create: Final = to_sync(AsyncMessages.create)
+    retrieve: Final = to_sync(AsyncMessages.retrieve)
+    update: Final = to_sync(AsyncMessages.update)
+    list: Final = to_sync_list(AsyncMessages.list)
+    delete: Final = to_sync(AsyncMessages.delete)
 
 
 class MessagesWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncMessages.create)
-    retrieve = to_sync_raw(AsyncMessages.retrieve)
-    update = to_sync_raw(AsyncMessages.update)
-    list = to_sync_raw_list(AsyncMessages.list)
-    delete = to_sync_raw(AsyncMessages.delete)
+    create: Final = to_sync_raw(AsyncMessages.create)
+    retrieve: Final = to_sync_raw(AsyncMessages.retrieve)
+    update: Final = to_sync_raw(AsyncMessages.update)
+    list: Final = to_sync_raw_list(AsyncMessages.list)
+    delete: Final = to_sync_raw(AsyncMessages.delete)
 
 
 class MessagesWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncMessages.create)
-    retrieve = to_sync_streamed(AsyncMessages.retrieve)
-    update = to_sync_streamed(AsyncMessages.update)
-    list = to_sync_streamed_list(AsyncMessages.list)
-    delete = to_sync_streamed(AsyncMessages.delete)
+    create: Final = to_sync_streamed(AsyncMessages.create)
+    retrieve: Final = to_sync_streamed(AsyncMessages.retrieve)
+    update: Final = to_sync_streamed(AsyncMessages.update)
+    list: Final = to_sync_streamed_list(AsyncMessages.list)
+    delete: Final = to_sync_streamed(AsyncMessages.delete)

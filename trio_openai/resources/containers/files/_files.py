@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Literal, Unpack
+from typing import TYPE_CHECKING, Final, Literal, Unpack
 
 from ...._blocking._bridge import (
     SyncAPIResource,
@@ -17,7 +17,7 @@ from ...._blocking._bridge import (
     to_sync_streamed,
     to_sync_streamed_list,
 )
-from ...._core._options import Omit, RequestOptions, omit
+from ...._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ...._core._pagination import AsyncCursorPage, AsyncPaginator
 from ...._core._request import path_param, strip_not_given
 from ...._core._resource import (
@@ -27,7 +27,7 @@ from ...._core._resource import (
     to_raw_response,
     to_streamed_response,
 )
-from ....types import ContainerFileResource
+from ....types import FileCreateResponse
 
 if TYPE_CHECKING:
     from ...._core._request import FileTypes
@@ -67,13 +67,15 @@ class AsyncFiles(AsyncAPIResource):
         file_id: str | Omit = omit,
         file: FileTypes | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> ContainerFileResource:
+    ) -> FileCreateResponse:
         """Create a Container File"""
+        if options:
+            reject_unknown_options(options, "AsyncFiles.create")
         body = strip_not_given({"file_id": file_id, "file": file})
         return await self._client._request(
             "post",
             f"/containers/{path_param(container_id, 'container_id')}/files",
-            cast_to=ContainerFileResource,
+            cast_to=FileCreateResponse,
             body=body,
             multipart=True,
             options=options,
@@ -81,12 +83,14 @@ class AsyncFiles(AsyncAPIResource):
 
     async def retrieve(
         self, file_id: str, *, container_id: str, **options: Unpack[RequestOptions]
-    ) -> ContainerFileResource:
+    ) -> FileCreateResponse:
         """Retrieve Container File"""
+        if options:
+            reject_unknown_options(options, "AsyncFiles.retrieve")
         return await self._client._request(
             "get",
             f"/containers/{path_param(container_id, 'container_id')}/files/{path_param(file_id, 'file_id')}",
-            cast_to=ContainerFileResource,
+            cast_to=FileCreateResponse,
             options=options,
         )
 
@@ -98,17 +102,21 @@ class AsyncFiles(AsyncAPIResource):
         order: Literal["asc", "desc"] | Omit = omit,
         after: str | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> AsyncPaginator[ContainerFileResource, AsyncCursorPage[ContainerFileResource]]:
+    ) -> AsyncPaginator[FileCreateResponse, AsyncCursorPage[FileCreateResponse]]:
         """List Container files"""
+        if options:
+            reject_unknown_options(options, "AsyncFiles.list")
         return self._client._get_api_list(
             f"/containers/{path_param(container_id, 'container_id')}/files",
-            page=AsyncCursorPage[ContainerFileResource],
+            page=AsyncCursorPage[FileCreateResponse],
             query=strip_not_given({"limit": limit, "order": order, "after": after}),
             options=options,
         )
 
     async def delete(self, file_id: str, *, container_id: str, **options: Unpack[RequestOptions]) -> None:
         """Delete Container File"""
+        if options:
+            reject_unknown_options(options, "AsyncFiles.delete")
         return await self._client._request(
             "delete",
             f"/containers/{path_param(container_id, 'container_id')}/files/{path_param(file_id, 'file_id')}",
@@ -118,10 +126,10 @@ class AsyncFiles(AsyncAPIResource):
 
 
 class AsyncFilesWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncFiles.create)
-    retrieve = to_raw_response(AsyncFiles.retrieve)
-    list = to_raw_response(AsyncFiles.list)
-    delete = to_raw_response(AsyncFiles.delete)
+    create: Final = to_raw_response(AsyncFiles.create)
+    retrieve: Final = to_raw_response(AsyncFiles.retrieve)
+    list: Final = to_raw_response(AsyncFiles.list)
+    delete: Final = to_raw_response(AsyncFiles.delete)
 
     @cached_property
     def content(self) -> AsyncContentWithRawResponse:
@@ -131,10 +139,10 @@ class AsyncFilesWithRawResponse(RawResponseWrapper):
 
 
 class AsyncFilesWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncFiles.create)
-    retrieve = to_streamed_response(AsyncFiles.retrieve)
-    list = to_streamed_response(AsyncFiles.list)
-    delete = to_streamed_response(AsyncFiles.delete)
+    create: Final = to_streamed_response(AsyncFiles.create)
+    retrieve: Final = to_streamed_response(AsyncFiles.retrieve)
+    list: Final = to_streamed_response(AsyncFiles.list)
+    delete: Final = to_streamed_response(AsyncFiles.delete)
 
     @cached_property
     def content(self) -> AsyncContentWithStreamingResponse:
@@ -162,17 +170,17 @@ class Files(SyncAPIResource[AsyncFiles]):
     def with_streaming_response(self) -> FilesWithStreamingResponse:
         return FilesWithStreamingResponse(self)
 
-    create = to_sync(AsyncFiles.create)
-    retrieve = to_sync(AsyncFiles.retrieve)
-    list = to_sync_list(AsyncFiles.list)
-    delete = to_sync(AsyncFiles.delete)
+    create: Final = to_sync(AsyncFiles.create)
+    retrieve: Final = to_sync(AsyncFiles.retrieve)
+    list: Final = to_sync_list(AsyncFiles.list)
+    delete: Final = to_sync(AsyncFiles.delete)
 
 
 class FilesWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncFiles.create)
-    retrieve = to_sync_raw(AsyncFiles.retrieve)
-    list = to_sync_raw_list(AsyncFiles.list)
-    delete = to_sync_raw(AsyncFiles.delete)
+    create: Final = to_sync_raw(AsyncFiles.create)
+    retrieve: Final = to_sync_raw(AsyncFiles.retrieve)
+    list: Final = to_sync_raw_list(AsyncFiles.list)
+    delete: Final = to_sync_raw(AsyncFiles.delete)
 
     @cached_property
     def content(self) -> ContentWithRawResponse:
@@ -182,10 +190,10 @@ class FilesWithRawResponse(SyncResponseWrapper):
 
 
 class FilesWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncFiles.create)
-    retrieve = to_sync_streamed(AsyncFiles.retrieve)
-    list = to_sync_streamed_list(AsyncFiles.list)
-    delete = to_sync_streamed(AsyncFiles.delete)
+    create: Final = to_sync_streamed(AsyncFiles.create)
+    retrieve: Final = to_sync_streamed(AsyncFiles.retrieve)
+    list: Final = to_sync_streamed_list(AsyncFiles.list)
+    delete: Final = to_sync_streamed(AsyncFiles.delete)
 
     @cached_property
     def content(self) -> ContentWithStreamingResponse:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
-from typing import TYPE_CHECKING, Literal, Unpack
+from typing import TYPE_CHECKING, Final, Literal, Unpack
 
 from ...._blocking._bridge import (
     SyncAPIResource,
@@ -18,7 +18,7 @@ from ...._blocking._bridge import (
     to_sync_streamed,
     to_sync_streamed_list,
 )
-from ...._core._options import Omit, RequestOptions, omit
+from ...._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ...._core._pagination import AsyncCursorPage, AsyncPaginator
 from ...._core._request import path_param, strip_not_given
 from ...._core._resource import (
@@ -80,6 +80,8 @@ class AsyncJobs(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> FineTuningJob:
         """Creates a fine-tuning job which begins the process of creating a new model from a given dataset."""
+        if options:
+            reject_unknown_options(options, "AsyncJobs.create")
         body = strip_not_given(
             {
                 "model": model,
@@ -99,6 +101,8 @@ class AsyncJobs(AsyncAPIResource):
 
     async def retrieve(self, fine_tuning_job_id: str, **options: Unpack[RequestOptions]) -> FineTuningJob:
         """Get info about a fine-tuning job."""
+        if options:
+            reject_unknown_options(options, "AsyncJobs.retrieve")
         return await self._client._request(
             "get",
             f"/fine_tuning/jobs/{path_param(fine_tuning_job_id, 'fine_tuning_job_id')}",
@@ -115,6 +119,8 @@ class AsyncJobs(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[FineTuningJob, AsyncCursorPage[FineTuningJob]]:
         """List your organization's fine-tuning jobs"""
+        if options:
+            reject_unknown_options(options, "AsyncJobs.list")
         return self._client._get_api_list(
             "/fine_tuning/jobs",
             page=AsyncCursorPage[FineTuningJob],
@@ -124,6 +130,8 @@ class AsyncJobs(AsyncAPIResource):
 
     async def cancel(self, fine_tuning_job_id: str, **options: Unpack[RequestOptions]) -> FineTuningJob:
         """Immediately cancel a fine-tune job."""
+        if options:
+            reject_unknown_options(options, "AsyncJobs.cancel")
         return await self._client._request(
             "post",
             f"/fine_tuning/jobs/{path_param(fine_tuning_job_id, 'fine_tuning_job_id')}/cancel",
@@ -140,6 +148,8 @@ class AsyncJobs(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[FineTuningJobEvent, AsyncCursorPage[FineTuningJobEvent]]:
         """Get status updates for a fine-tuning job."""
+        if options:
+            reject_unknown_options(options, "AsyncJobs.list_events")
         return self._client._get_api_list(
             f"/fine_tuning/jobs/{path_param(fine_tuning_job_id, 'fine_tuning_job_id')}/events",
             page=AsyncCursorPage[FineTuningJobEvent],
@@ -149,6 +159,8 @@ class AsyncJobs(AsyncAPIResource):
 
     async def pause(self, fine_tuning_job_id: str, **options: Unpack[RequestOptions]) -> FineTuningJob:
         """Pause a fine-tune job."""
+        if options:
+            reject_unknown_options(options, "AsyncJobs.pause")
         return await self._client._request(
             "post",
             f"/fine_tuning/jobs/{path_param(fine_tuning_job_id, 'fine_tuning_job_id')}/pause",
@@ -158,6 +170,8 @@ class AsyncJobs(AsyncAPIResource):
 
     async def resume(self, fine_tuning_job_id: str, **options: Unpack[RequestOptions]) -> FineTuningJob:
         """Resume a fine-tune job."""
+        if options:
+            reject_unknown_options(options, "AsyncJobs.resume")
         return await self._client._request(
             "post",
             f"/fine_tuning/jobs/{path_param(fine_tuning_job_id, 'fine_tuning_job_id')}/resume",
@@ -167,13 +181,13 @@ class AsyncJobs(AsyncAPIResource):
 
 
 class AsyncJobsWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncJobs.create)
-    retrieve = to_raw_response(AsyncJobs.retrieve)
-    list = to_raw_response(AsyncJobs.list)
-    cancel = to_raw_response(AsyncJobs.cancel)
-    list_events = to_raw_response(AsyncJobs.list_events)
-    pause = to_raw_response(AsyncJobs.pause)
-    resume = to_raw_response(AsyncJobs.resume)
+    create: Final = to_raw_response(AsyncJobs.create)
+    retrieve: Final = to_raw_response(AsyncJobs.retrieve)
+    list: Final = to_raw_response(AsyncJobs.list)
+    cancel: Final = to_raw_response(AsyncJobs.cancel)
+    list_events: Final = to_raw_response(AsyncJobs.list_events)
+    pause: Final = to_raw_response(AsyncJobs.pause)
+    resume: Final = to_raw_response(AsyncJobs.resume)
 
     @cached_property
     def checkpoints(self) -> AsyncCheckpointsWithRawResponse:
@@ -183,13 +197,13 @@ class AsyncJobsWithRawResponse(RawResponseWrapper):
 
 
 class AsyncJobsWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncJobs.create)
-    retrieve = to_streamed_response(AsyncJobs.retrieve)
-    list = to_streamed_response(AsyncJobs.list)
-    cancel = to_streamed_response(AsyncJobs.cancel)
-    list_events = to_streamed_response(AsyncJobs.list_events)
-    pause = to_streamed_response(AsyncJobs.pause)
-    resume = to_streamed_response(AsyncJobs.resume)
+    create: Final = to_streamed_response(AsyncJobs.create)
+    retrieve: Final = to_streamed_response(AsyncJobs.retrieve)
+    list: Final = to_streamed_response(AsyncJobs.list)
+    cancel: Final = to_streamed_response(AsyncJobs.cancel)
+    list_events: Final = to_streamed_response(AsyncJobs.list_events)
+    pause: Final = to_streamed_response(AsyncJobs.pause)
+    resume: Final = to_streamed_response(AsyncJobs.resume)
 
     @cached_property
     def checkpoints(self) -> AsyncCheckpointsWithStreamingResponse:
@@ -217,23 +231,23 @@ class Jobs(SyncAPIResource[AsyncJobs]):
     def with_streaming_response(self) -> JobsWithStreamingResponse:
         return JobsWithStreamingResponse(self)
 
-    create = to_sync(AsyncJobs.create)
-    retrieve = to_sync(AsyncJobs.retrieve)
-    list = to_sync_list(AsyncJobs.list)
-    cancel = to_sync(AsyncJobs.cancel)
-    list_events = to_sync_list(AsyncJobs.list_events)
-    pause = to_sync(AsyncJobs.pause)
-    resume = to_sync(AsyncJobs.resume)
+    create: Final = to_sync(AsyncJobs.create)
+    retrieve: Final = to_sync(AsyncJobs.retrieve)
+    list: Final = to_sync_list(AsyncJobs.list)
+    cancel: Final = to_sync(AsyncJobs.cancel)
+    list_events: Final = to_sync_list(AsyncJobs.list_events)
+    pause: Final = to_sync(AsyncJobs.pause)
+    resume: Final = to_sync(AsyncJobs.resume)
 
 
 class JobsWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncJobs.create)
-    retrieve = to_sync_raw(AsyncJobs.retrieve)
-    list = to_sync_raw_list(AsyncJobs.list)
-    cancel = to_sync_raw(AsyncJobs.cancel)
-    list_events = to_sync_raw_list(AsyncJobs.list_events)
-    pause = to_sync_raw(AsyncJobs.pause)
-    resume = to_sync_raw(AsyncJobs.resume)
+    create: Final = to_sync_raw(AsyncJobs.create)
+    retrieve: Final = to_sync_raw(AsyncJobs.retrieve)
+    list: Final = to_sync_raw_list(AsyncJobs.list)
+    cancel: Final = to_sync_raw(AsyncJobs.cancel)
+    list_events: Final = to_sync_raw_list(AsyncJobs.list_events)
+    pause: Final = to_sync_raw(AsyncJobs.pause)
+    resume: Final = to_sync_raw(AsyncJobs.resume)
 
     @cached_property
     def checkpoints(self) -> CheckpointsWithRawResponse:
@@ -243,13 +257,13 @@ class JobsWithRawResponse(SyncResponseWrapper):
 
 
 class JobsWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncJobs.create)
-    retrieve = to_sync_streamed(AsyncJobs.retrieve)
-    list = to_sync_streamed_list(AsyncJobs.list)
-    cancel = to_sync_streamed(AsyncJobs.cancel)
-    list_events = to_sync_streamed_list(AsyncJobs.list_events)
-    pause = to_sync_streamed(AsyncJobs.pause)
-    resume = to_sync_streamed(AsyncJobs.resume)
+    create: Final = to_sync_streamed(AsyncJobs.create)
+    retrieve: Final = to_sync_streamed(AsyncJobs.retrieve)
+    list: Final = to_sync_streamed_list(AsyncJobs.list)
+    cancel: Final = to_sync_streamed(AsyncJobs.cancel)
+    list_events: Final = to_sync_streamed_list(AsyncJobs.list_events)
+    pause: Final = to_sync_streamed(AsyncJobs.pause)
+    resume: Final = to_sync_streamed(AsyncJobs.resume)
 
     @cached_property
     def checkpoints(self) -> CheckpointsWithStreamingResponse:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
-from typing import TYPE_CHECKING, Literal, Unpack
+from typing import TYPE_CHECKING, Final, Literal, Unpack
 
 from ...._blocking._bridge import (
     SyncAPIResource,
@@ -18,7 +18,7 @@ from ...._blocking._bridge import (
     to_sync_streamed,
     to_sync_streamed_list,
 )
-from ...._core._options import Omit, RequestOptions, omit
+from ...._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ...._core._pagination import AsyncCursorPage, AsyncPaginator
 from ...._core._request import path_param, strip_not_given
 from ...._core._resource import (
@@ -28,7 +28,7 @@ from ...._core._resource import (
     to_raw_response,
     to_streamed_response,
 )
-from ....types import DeletedSkillVersionResource, SkillVersionResource
+from ....types import DeletedSkillVersion, SkillVersion
 
 if TYPE_CHECKING:
     from ...._core._request import FileTypes
@@ -68,13 +68,15 @@ class AsyncVersions(AsyncAPIResource):
         files: Iterable[FileTypes] | FileTypes,
         default: bool | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> SkillVersionResource:
+    ) -> SkillVersion:
         """Create a new immutable skill version."""
+        if options:
+            reject_unknown_options(options, "AsyncVersions.create")
         body = strip_not_given({"files": files, "default": default})
         return await self._client._request(
             "post",
             f"/skills/{path_param(skill_id, 'skill_id')}/versions",
-            cast_to=SkillVersionResource,
+            cast_to=SkillVersion,
             body=body,
             multipart=True,
             options=options,
@@ -82,12 +84,14 @@ class AsyncVersions(AsyncAPIResource):
 
     async def retrieve(
         self, version: str, *, skill_id: str, **options: Unpack[RequestOptions]
-    ) -> SkillVersionResource:
+    ) -> SkillVersion:
         """Get a specific skill version."""
+        if options:
+            reject_unknown_options(options, "AsyncVersions.retrieve")
         return await self._client._request(
             "get",
             f"/skills/{path_param(skill_id, 'skill_id')}/versions/{path_param(version, 'version')}",
-            cast_to=SkillVersionResource,
+            cast_to=SkillVersion,
             options=options,
         )
 
@@ -99,32 +103,36 @@ class AsyncVersions(AsyncAPIResource):
         order: Literal["asc", "desc"] | Omit = omit,
         after: str | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> AsyncPaginator[SkillVersionResource, AsyncCursorPage[SkillVersionResource]]:
+    ) -> AsyncPaginator[SkillVersion, AsyncCursorPage[SkillVersion]]:
         """List skill versions for a skill."""
+        if options:
+            reject_unknown_options(options, "AsyncVersions.list")
         return self._client._get_api_list(
             f"/skills/{path_param(skill_id, 'skill_id')}/versions",
-            page=AsyncCursorPage[SkillVersionResource],
+            page=AsyncCursorPage[SkillVersion],
             query=strip_not_given({"limit": limit, "order": order, "after": after}),
             options=options,
         )
 
     async def delete(
         self, version: str, *, skill_id: str, **options: Unpack[RequestOptions]
-    ) -> DeletedSkillVersionResource:
+    ) -> DeletedSkillVersion:
         """Delete a skill version."""
+        if options:
+            reject_unknown_options(options, "AsyncVersions.delete")
         return await self._client._request(
             "delete",
             f"/skills/{path_param(skill_id, 'skill_id')}/versions/{path_param(version, 'version')}",
-            cast_to=DeletedSkillVersionResource,
+            cast_to=DeletedSkillVersion,
             options=options,
         )
 
 
 class AsyncVersionsWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncVersions.create)
-    retrieve = to_raw_response(AsyncVersions.retrieve)
-    list = to_raw_response(AsyncVersions.list)
-    delete = to_raw_response(AsyncVersions.delete)
+    create: Final = to_raw_response(AsyncVersions.create)
+    retrieve: Final = to_raw_response(AsyncVersions.retrieve)
+    list: Final = to_raw_response(AsyncVersions.list)
+    delete: Final = to_raw_response(AsyncVersions.delete)
 
     @cached_property
     def content(self) -> AsyncContentWithRawResponse:
@@ -134,10 +142,10 @@ class AsyncVersionsWithRawResponse(RawResponseWrapper):
 
 
 class AsyncVersionsWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncVersions.create)
-    retrieve = to_streamed_response(AsyncVersions.retrieve)
-    list = to_streamed_response(AsyncVersions.list)
-    delete = to_streamed_response(AsyncVersions.delete)
+    create: Final = to_streamed_response(AsyncVersions.create)
+    retrieve: Final = to_streamed_response(AsyncVersions.retrieve)
+    list: Final = to_streamed_response(AsyncVersions.list)
+    delete: Final = to_streamed_response(AsyncVersions.delete)
 
     @cached_property
     def content(self) -> AsyncContentWithStreamingResponse:
@@ -165,17 +173,17 @@ class Versions(SyncAPIResource[AsyncVersions]):
     def with_streaming_response(self) -> VersionsWithStreamingResponse:
         return VersionsWithStreamingResponse(self)
 
-    create = to_sync(AsyncVersions.create)
-    retrieve = to_sync(AsyncVersions.retrieve)
-    list = to_sync_list(AsyncVersions.list)
-    delete = to_sync(AsyncVersions.delete)
+    create: Final = to_sync(AsyncVersions.create)
+    retrieve: Final = to_sync(AsyncVersions.retrieve)
+    list: Final = to_sync_list(AsyncVersions.list)
+    delete: Final = to_sync(AsyncVersions.delete)
 
 
 class VersionsWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncVersions.create)
-    retrieve = to_sync_raw(AsyncVersions.retrieve)
-    list = to_sync_raw_list(AsyncVersions.list)
-    delete = to_sync_raw(AsyncVersions.delete)
+    create: Final = to_sync_raw(AsyncVersions.create)
+    retrieve: Final = to_sync_raw(AsyncVersions.retrieve)
+    list: Final = to_sync_raw_list(AsyncVersions.list)
+    delete: Final = to_sync_raw(AsyncVersions.delete)
 
     @cached_property
     def content(self) -> ContentWithRawResponse:
@@ -185,10 +193,10 @@ class VersionsWithRawResponse(SyncResponseWrapper):
 
 
 class VersionsWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncVersions.create)
-    retrieve = to_sync_streamed(AsyncVersions.retrieve)
-    list = to_sync_streamed_list(AsyncVersions.list)
-    delete = to_sync_streamed(AsyncVersions.delete)
+    create: Final = to_sync_streamed(AsyncVersions.create)
+    retrieve: Final = to_sync_streamed(AsyncVersions.retrieve)
+    list: Final = to_sync_streamed_list(AsyncVersions.list)
+    delete: Final = to_sync_streamed(AsyncVersions.delete)
 
     @cached_property
     def content(self) -> ContentWithStreamingResponse:

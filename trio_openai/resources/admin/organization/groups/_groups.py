@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Literal, Unpack
+from typing import TYPE_CHECKING, Final, Literal, Unpack
 
 from ....._blocking._bridge import (
     SyncAPIResource,
@@ -17,7 +17,7 @@ from ....._blocking._bridge import (
     to_sync_streamed,
     to_sync_streamed_list,
 )
-from ....._core._options import Omit, RequestOptions, omit
+from ....._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ....._core._pagination import AsyncNextCursorPage, AsyncPaginator
 from ....._core._request import path_param, strip_not_given
 from ....._core._resource import (
@@ -27,7 +27,7 @@ from ....._core._resource import (
     to_raw_response,
     to_streamed_response,
 )
-from .....types import GroupDeletedResource, GroupResourceWithSuccess, GroupResponse
+from .....types import GroupDeleteResponse, GroupResponse, GroupUpdateResponse
 
 if TYPE_CHECKING:
     from .roles import (
@@ -75,6 +75,8 @@ class AsyncGroups(AsyncAPIResource):
 
     async def create(self, *, name: str, **options: Unpack[RequestOptions]) -> GroupResponse:
         """Creates a new group in the organization."""
+        if options:
+            reject_unknown_options(options, "AsyncGroups.create")
         body = strip_not_given({"name": name})
         return await self._client._request(
             "post", "/organization/groups", cast_to=GroupResponse, body=body, options=options
@@ -82,6 +84,8 @@ class AsyncGroups(AsyncAPIResource):
 
     async def retrieve(self, group_id: str, **options: Unpack[RequestOptions]) -> GroupResponse:
         """Retrieves a group."""
+        if options:
+            reject_unknown_options(options, "AsyncGroups.retrieve")
         return await self._client._request(
             "get",
             f"/organization/groups/{path_param(group_id, 'group_id')}",
@@ -91,13 +95,15 @@ class AsyncGroups(AsyncAPIResource):
 
     async def update(
         self, group_id: str, *, name: str, **options: Unpack[RequestOptions]
-    ) -> GroupResourceWithSuccess:
+    ) -> GroupUpdateResponse:
         """Updates a group's information."""
+        if options:
+            reject_unknown_options(options, "AsyncGroups.update")
         body = strip_not_given({"name": name})
         return await self._client._request(
             "post",
             f"/organization/groups/{path_param(group_id, 'group_id')}",
-            cast_to=GroupResourceWithSuccess,
+            cast_to=GroupUpdateResponse,
             body=body,
             options=options,
         )
@@ -111,6 +117,8 @@ class AsyncGroups(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[GroupResponse, AsyncNextCursorPage[GroupResponse]]:
         """Lists all groups in the organization."""
+        if options:
+            reject_unknown_options(options, "AsyncGroups.list")
         return self._client._get_api_list(
             "/organization/groups",
             page=AsyncNextCursorPage[GroupResponse],
@@ -118,22 +126,24 @@ class AsyncGroups(AsyncAPIResource):
             options=options,
         )
 
-    async def delete(self, group_id: str, **options: Unpack[RequestOptions]) -> GroupDeletedResource:
+    async def delete(self, group_id: str, **options: Unpack[RequestOptions]) -> GroupDeleteResponse:
         """Deletes a group from the organization."""
+        if options:
+            reject_unknown_options(options, "AsyncGroups.delete")
         return await self._client._request(
             "delete",
             f"/organization/groups/{path_param(group_id, 'group_id')}",
-            cast_to=GroupDeletedResource,
+            cast_to=GroupDeleteResponse,
             options=options,
         )
 
 
 class AsyncGroupsWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncGroups.create)
-    retrieve = to_raw_response(AsyncGroups.retrieve)
-    update = to_raw_response(AsyncGroups.update)
-    list = to_raw_response(AsyncGroups.list)
-    delete = to_raw_response(AsyncGroups.delete)
+    create: Final = to_raw_response(AsyncGroups.create)
+    retrieve: Final = to_raw_response(AsyncGroups.retrieve)
+    update: Final = to_raw_response(AsyncGroups.update)
+    list: Final = to_raw_response(AsyncGroups.list)
+    delete: Final = to_raw_response(AsyncGroups.delete)
 
     @cached_property
     def roles(self) -> AsyncRolesWithRawResponse:
@@ -149,11 +159,11 @@ class AsyncGroupsWithRawResponse(RawResponseWrapper):
 
 
 class AsyncGroupsWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncGroups.create)
-    retrieve = to_streamed_response(AsyncGroups.retrieve)
-    update = to_streamed_response(AsyncGroups.update)
-    list = to_streamed_response(AsyncGroups.list)
-    delete = to_streamed_response(AsyncGroups.delete)
+    create: Final = to_streamed_response(AsyncGroups.create)
+    retrieve: Final = to_streamed_response(AsyncGroups.retrieve)
+    update: Final = to_streamed_response(AsyncGroups.update)
+    list: Final = to_streamed_response(AsyncGroups.list)
+    delete: Final = to_streamed_response(AsyncGroups.delete)
 
     @cached_property
     def roles(self) -> AsyncRolesWithStreamingResponse:
@@ -193,19 +203,19 @@ class Groups(SyncAPIResource[AsyncGroups]):
     def with_streaming_response(self) -> GroupsWithStreamingResponse:
         return GroupsWithStreamingResponse(self)
 
-    create = to_sync(AsyncGroups.create)
-    retrieve = to_sync(AsyncGroups.retrieve)
-    update = to_sync(AsyncGroups.update)
-    list = to_sync_list(AsyncGroups.list)
-    delete = to_sync(AsyncGroups.delete)
+    create: Final = to_sync(AsyncGroups.create)
+    retrieve: Final = to_sync(AsyncGroups.retrieve)
+    update: Final = to_sync(AsyncGroups.update)
+    list: Final = to_sync_list(AsyncGroups.list)
+    delete: Final = to_sync(AsyncGroups.delete)
 
 
 class GroupsWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncGroups.create)
-    retrieve = to_sync_raw(AsyncGroups.retrieve)
-    update = to_sync_raw(AsyncGroups.update)
-    list = to_sync_raw_list(AsyncGroups.list)
-    delete = to_sync_raw(AsyncGroups.delete)
+    create: Final = to_sync_raw(AsyncGroups.create)
+    retrieve: Final = to_sync_raw(AsyncGroups.retrieve)
+    update: Final = to_sync_raw(AsyncGroups.update)
+    list: Final = to_sync_raw_list(AsyncGroups.list)
+    delete: Final = to_sync_raw(AsyncGroups.delete)
 
     @cached_property
     def roles(self) -> RolesWithRawResponse:
@@ -221,11 +231,11 @@ class GroupsWithRawResponse(SyncResponseWrapper):
 
 
 class GroupsWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncGroups.create)
-    retrieve = to_sync_streamed(AsyncGroups.retrieve)
-    update = to_sync_streamed(AsyncGroups.update)
-    list = to_sync_streamed_list(AsyncGroups.list)
-    delete = to_sync_streamed(AsyncGroups.delete)
+    create: Final = to_sync_streamed(AsyncGroups.create)
+    retrieve: Final = to_sync_streamed(AsyncGroups.retrieve)
+    update: Final = to_sync_streamed(AsyncGroups.update)
+    list: Final = to_sync_streamed_list(AsyncGroups.list)
+    delete: Final = to_sync_streamed(AsyncGroups.delete)
 
     @cached_property
     def roles(self) -> RolesWithStreamingResponse:

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Literal, Unpack
+from typing import TYPE_CHECKING, Final, Literal, Unpack
 
 from ....._blocking._bridge import (
     SyncAPIResource,
@@ -17,7 +17,7 @@ from ....._blocking._bridge import (
     to_sync_streamed,
     to_sync_streamed_list,
 )
-from ....._core._options import Omit, RequestOptions, omit
+from ....._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ....._core._pagination import AsyncConversationCursorPage, AsyncPaginator
 from ....._core._request import path_param, strip_not_given
 from ....._core._resource import (
@@ -237,6 +237,8 @@ class AsyncProjects(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> Project:
         """Create a new project in the organization. Projects can be created and archived, but cannot be deleted."""
+        if options:
+            reject_unknown_options(options, "AsyncProjects.create")
         body = strip_not_given({"name": name, "residency": residency, "external_key_id": external_key_id})
         return await self._client._request(
             "post", "/organization/projects", cast_to=Project, body=body, options=options
@@ -244,6 +246,8 @@ class AsyncProjects(AsyncAPIResource):
 
     async def retrieve(self, project_id: str, **options: Unpack[RequestOptions]) -> Project:
         """Retrieves a project."""
+        if options:
+            reject_unknown_options(options, "AsyncProjects.retrieve")
         return await self._client._request(
             "get",
             f"/organization/projects/{path_param(project_id, 'project_id')}",
@@ -260,6 +264,8 @@ class AsyncProjects(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> Project:
         """Modifies a project in the organization."""
+        if options:
+            reject_unknown_options(options, "AsyncProjects.update")
         body = strip_not_given({"name": name, "external_key_id": external_key_id})
         return await self._client._request(
             "post",
@@ -278,6 +284,8 @@ class AsyncProjects(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[Project, AsyncConversationCursorPage[Project]]:
         """Returns a list of projects."""
+        if options:
+            reject_unknown_options(options, "AsyncProjects.list")
         return self._client._get_api_list(
             "/organization/projects",
             page=AsyncConversationCursorPage[Project],
@@ -287,6 +295,8 @@ class AsyncProjects(AsyncAPIResource):
 
     async def archive(self, project_id: str, **options: Unpack[RequestOptions]) -> Project:
         """Archives a project in the organization. Archived projects cannot be used or updated."""
+        if options:
+            reject_unknown_options(options, "AsyncProjects.archive")
         return await self._client._request(
             "post",
             f"/organization/projects/{path_param(project_id, 'project_id')}/archive",
@@ -296,11 +306,11 @@ class AsyncProjects(AsyncAPIResource):
 
 
 class AsyncProjectsWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncProjects.create)
-    retrieve = to_raw_response(AsyncProjects.retrieve)
-    update = to_raw_response(AsyncProjects.update)
-    list = to_raw_response(AsyncProjects.list)
-    archive = to_raw_response(AsyncProjects.archive)
+    create: Final = to_raw_response(AsyncProjects.create)
+    retrieve: Final = to_raw_response(AsyncProjects.retrieve)
+    update: Final = to_raw_response(AsyncProjects.update)
+    list: Final = to_raw_response(AsyncProjects.list)
+    archive: Final = to_raw_response(AsyncProjects.archive)
 
     @cached_property
     def api_keys(self) -> AsyncApiKeysWithRawResponse:
@@ -376,11 +386,11 @@ class AsyncProjectsWithRawResponse(RawResponseWrapper):
 
 
 class AsyncProjectsWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncProjects.create)
-    retrieve = to_streamed_response(AsyncProjects.retrieve)
-    update = to_streamed_response(AsyncProjects.update)
-    list = to_streamed_response(AsyncProjects.list)
-    archive = to_streamed_response(AsyncProjects.archive)
+    create: Final = to_streamed_response(AsyncProjects.create)
+    retrieve: Final = to_streamed_response(AsyncProjects.retrieve)
+    update: Final = to_streamed_response(AsyncProjects.update)
+    list: Final = to_streamed_response(AsyncProjects.list)
+    archive: Final = to_streamed_response(AsyncProjects.archive)
 
     @cached_property
     def api_keys(self) -> AsyncApiKeysWithStreamingResponse:
@@ -540,19 +550,19 @@ class Projects(SyncAPIResource[AsyncProjects]):
     def with_streaming_response(self) -> ProjectsWithStreamingResponse:
         return ProjectsWithStreamingResponse(self)
 
-    create = to_sync(AsyncProjects.create)
-    retrieve = to_sync(AsyncProjects.retrieve)
-    update = to_sync(AsyncProjects.update)
-    list = to_sync_list(AsyncProjects.list)
-    archive = to_sync(AsyncProjects.archive)
+    create: Final = to_sync(AsyncProjects.create)
+    retrieve: Final = to_sync(AsyncProjects.retrieve)
+    update: Final = to_sync(AsyncProjects.update)
+    list: Final = to_sync_list(AsyncProjects.list)
+    archive: Final = to_sync(AsyncProjects.archive)
 
 
 class ProjectsWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncProjects.create)
-    retrieve = to_sync_raw(AsyncProjects.retrieve)
-    update = to_sync_raw(AsyncProjects.update)
-    list = to_sync_raw_list(AsyncProjects.list)
-    archive = to_sync_raw(AsyncProjects.archive)
+    create: Final = to_sync_raw(AsyncProjects.create)
+    retrieve: Final = to_sync_raw(AsyncProjects.retrieve)
+    update: Final = to_sync_raw(AsyncProjects.update)
+    list: Final = to_sync_raw_list(AsyncProjects.list)
+    archive: Final = to_sync_raw(AsyncProjects.archive)
 
     @cached_property
     def api_keys(self) -> ApiKeysWithRawResponse:
@@ -628,11 +638,11 @@ class ProjectsWithRawResponse(SyncResponseWrapper):
 
 
 class ProjectsWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncProjects.create)
-    retrieve = to_sync_streamed(AsyncProjects.retrieve)
-    update = to_sync_streamed(AsyncProjects.update)
-    list = to_sync_streamed_list(AsyncProjects.list)
-    archive = to_sync_streamed(AsyncProjects.archive)
+    create: Final = to_sync_streamed(AsyncProjects.create)
+    retrieve: Final = to_sync_streamed(AsyncProjects.retrieve)
+    update: Final = to_sync_streamed(AsyncProjects.update)
+    list: Final = to_sync_streamed_list(AsyncProjects.list)
+    archive: Final = to_sync_streamed(AsyncProjects.archive)
 
     @cached_property
     def api_keys(self) -> ApiKeysWithStreamingResponse:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
-from typing import Literal, Unpack
+from typing import Final, Literal, Unpack
 
 from ....._blocking._bridge import (
     SyncAPIResource,
@@ -15,7 +15,7 @@ from ....._blocking._bridge import (
     to_sync_raw_list,
     to_sync_streamed_list,
 )
-from ....._core._options import Omit, RequestOptions, omit
+from ....._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ....._core._pagination import AsyncConversationCursorPage, AsyncPage, AsyncPaginator
 from ....._core._request import path_param, strip_not_given
 from ....._core._resource import (
@@ -25,7 +25,7 @@ from ....._core._resource import (
     to_raw_response,
     to_streamed_response,
 )
-from .....types import OrganizationProjectCertificate
+from .....types import CertificateDeactivateResponse
 
 __all__ = ["AsyncCertificates", "Certificates"]
 
@@ -50,24 +50,28 @@ class AsyncCertificates(AsyncAPIResource):
         order: Literal["asc", "desc"] | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[
-        OrganizationProjectCertificate, AsyncConversationCursorPage[OrganizationProjectCertificate]
+        CertificateDeactivateResponse, AsyncConversationCursorPage[CertificateDeactivateResponse]
     ]:
         """List certificates for this project."""
+        if options:
+            reject_unknown_options(options, "AsyncCertificates.list")
         return self._client._get_api_list(
             f"/organization/projects/{path_param(project_id, 'project_id')}/certificates",
-            page=AsyncConversationCursorPage[OrganizationProjectCertificate],
+            page=AsyncConversationCursorPage[CertificateDeactivateResponse],
             query=strip_not_given({"limit": limit, "after": after, "order": order}),
             options=options,
         )
 
     def activate(
         self, project_id: str, *, certificate_ids: Iterable[str], **options: Unpack[RequestOptions]
-    ) -> AsyncPaginator[OrganizationProjectCertificate, AsyncPage[OrganizationProjectCertificate]]:
+    ) -> AsyncPaginator[CertificateDeactivateResponse, AsyncPage[CertificateDeactivateResponse]]:
         """Activate certificates at the project level."""
+        if options:
+            reject_unknown_options(options, "AsyncCertificates.activate")
         body = strip_not_given({"certificate_ids": certificate_ids})
         return self._client._get_api_list(
             f"/organization/projects/{path_param(project_id, 'project_id')}/certificates/activate",
-            page=AsyncPage[OrganizationProjectCertificate],
+            page=AsyncPage[CertificateDeactivateResponse],
             method="post",
             body=body,
             options=options,
@@ -75,12 +79,14 @@ class AsyncCertificates(AsyncAPIResource):
 
     def deactivate(
         self, project_id: str, *, certificate_ids: Iterable[str], **options: Unpack[RequestOptions]
-    ) -> AsyncPaginator[OrganizationProjectCertificate, AsyncPage[OrganizationProjectCertificate]]:
+    ) -> AsyncPaginator[CertificateDeactivateResponse, AsyncPage[CertificateDeactivateResponse]]:
         """Deactivate certificates at the project level. You can atomically and idempotently deactivate up to 10 certificates at a time."""
+        if options:
+            reject_unknown_options(options, "AsyncCertificates.deactivate")
         body = strip_not_given({"certificate_ids": certificate_ids})
         return self._client._get_api_list(
             f"/organization/projects/{path_param(project_id, 'project_id')}/certificates/deactivate",
-            page=AsyncPage[OrganizationProjectCertificate],
+            page=AsyncPage[CertificateDeactivateResponse],
             method="post",
             body=body,
             options=options,
@@ -88,15 +94,15 @@ class AsyncCertificates(AsyncAPIResource):
 
 
 class AsyncCertificatesWithRawResponse(RawResponseWrapper):
-    list = to_raw_response(AsyncCertificates.list)
-    activate = to_raw_response(AsyncCertificates.activate)
-    deactivate = to_raw_response(AsyncCertificates.deactivate)
+    list: Final = to_raw_response(AsyncCertificates.list)
+    activate: Final = to_raw_response(AsyncCertificates.activate)
+    deactivate: Final = to_raw_response(AsyncCertificates.deactivate)
 
 
 class AsyncCertificatesWithStreamingResponse(StreamedResponseWrapper):
-    list = to_streamed_response(AsyncCertificates.list)
-    activate = to_streamed_response(AsyncCertificates.activate)
-    deactivate = to_streamed_response(AsyncCertificates.deactivate)
+    list: Final = to_streamed_response(AsyncCertificates.list)
+    activate: Final = to_streamed_response(AsyncCertificates.activate)
+    deactivate: Final = to_streamed_response(AsyncCertificates.deactivate)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -112,18 +118,18 @@ class Certificates(SyncAPIResource[AsyncCertificates]):
     def with_streaming_response(self) -> CertificatesWithStreamingResponse:
         return CertificatesWithStreamingResponse(self)
 
-    list = to_sync_list(AsyncCertificates.list)
-    activate = to_sync_list(AsyncCertificates.activate)
-    deactivate = to_sync_list(AsyncCertificates.deactivate)
+    list: Final = to_sync_list(AsyncCertificates.list)
+    activate: Final = to_sync_list(AsyncCertificates.activate)
+    deactivate: Final = to_sync_list(AsyncCertificates.deactivate)
 
 
 class CertificatesWithRawResponse(SyncResponseWrapper):
-    list = to_sync_raw_list(AsyncCertificates.list)
-    activate = to_sync_raw_list(AsyncCertificates.activate)
-    deactivate = to_sync_raw_list(AsyncCertificates.deactivate)
+    list: Final = to_sync_raw_list(AsyncCertificates.list)
+    activate: Final = to_sync_raw_list(AsyncCertificates.activate)
+    deactivate: Final = to_sync_raw_list(AsyncCertificates.deactivate)
 
 
 class CertificatesWithStreamingResponse(SyncResponseWrapper):
-    list = to_sync_streamed_list(AsyncCertificates.list)
-    activate = to_sync_streamed_list(AsyncCertificates.activate)
-    deactivate = to_sync_streamed_list(AsyncCertificates.deactivate)
+    list: Final = to_sync_streamed_list(AsyncCertificates.list)
+    activate: Final = to_sync_streamed_list(AsyncCertificates.activate)
+    deactivate: Final = to_sync_streamed_list(AsyncCertificates.deactivate)

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Literal, Unpack
+from typing import Final, Literal, Unpack
 
 from ....._blocking._bridge import (
     SyncAPIResource,
@@ -14,7 +14,7 @@ from ....._blocking._bridge import (
     to_sync_raw,
     to_sync_streamed,
 )
-from ....._core._options import RequestOptions
+from ....._core._options import RequestOptions, reject_unknown_options
 from ....._core._request import path_param, strip_not_given
 from ....._core._resource import (
     AsyncAPIResource,
@@ -41,6 +41,8 @@ class AsyncDataRetention(AsyncAPIResource):
 
     async def retrieve(self, project_id: str, **options: Unpack[RequestOptions]) -> ProjectDataRetention:
         """Retrieves project data retention controls."""
+        if options:
+            reject_unknown_options(options, "AsyncDataRetention.retrieve")
         return await self._client._request(
             "get",
             f"/organization/projects/{path_param(project_id, 'project_id')}/data_retention",
@@ -63,6 +65,8 @@ class AsyncDataRetention(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> ProjectDataRetention:
         """Updates project data retention controls."""
+        if options:
+            reject_unknown_options(options, "AsyncDataRetention.update")
         body = strip_not_given({"retention_type": retention_type})
         return await self._client._request(
             "post",
@@ -74,13 +78,13 @@ class AsyncDataRetention(AsyncAPIResource):
 
 
 class AsyncDataRetentionWithRawResponse(RawResponseWrapper):
-    retrieve = to_raw_response(AsyncDataRetention.retrieve)
-    update = to_raw_response(AsyncDataRetention.update)
+    retrieve: Final = to_raw_response(AsyncDataRetention.retrieve)
+    update: Final = to_raw_response(AsyncDataRetention.update)
 
 
 class AsyncDataRetentionWithStreamingResponse(StreamedResponseWrapper):
-    retrieve = to_streamed_response(AsyncDataRetention.retrieve)
-    update = to_streamed_response(AsyncDataRetention.update)
+    retrieve: Final = to_streamed_response(AsyncDataRetention.retrieve)
+    update: Final = to_streamed_response(AsyncDataRetention.update)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -96,15 +100,15 @@ class DataRetention(SyncAPIResource[AsyncDataRetention]):
     def with_streaming_response(self) -> DataRetentionWithStreamingResponse:
         return DataRetentionWithStreamingResponse(self)
 
-    retrieve = to_sync(AsyncDataRetention.retrieve)
-    update = to_sync(AsyncDataRetention.update)
+    retrieve: Final = to_sync(AsyncDataRetention.retrieve)
+    update: Final = to_sync(AsyncDataRetention.update)
 
 
 class DataRetentionWithRawResponse(SyncResponseWrapper):
-    retrieve = to_sync_raw(AsyncDataRetention.retrieve)
-    update = to_sync_raw(AsyncDataRetention.update)
+    retrieve: Final = to_sync_raw(AsyncDataRetention.retrieve)
+    update: Final = to_sync_raw(AsyncDataRetention.update)
 
 
 class DataRetentionWithStreamingResponse(SyncResponseWrapper):
-    retrieve = to_sync_streamed(AsyncDataRetention.retrieve)
-    update = to_sync_streamed(AsyncDataRetention.update)
+    retrieve: Final = to_sync_streamed(AsyncDataRetention.retrieve)
+    update: Final = to_sync_streamed(AsyncDataRetention.update)

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Unpack
+from typing import TYPE_CHECKING, Final, Unpack
 
 from ....._blocking._bridge import (
     SyncAPIResource,
@@ -14,7 +14,7 @@ from ....._blocking._bridge import (
     to_sync_raw,
     to_sync_streamed,
 )
-from ....._core._options import Omit, RequestOptions, omit
+from ....._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ....._core._request import path_param, strip_not_given
 from ....._core._resource import (
     AsyncAPIResource,
@@ -46,6 +46,8 @@ class AsyncHostedToolPermissions(AsyncAPIResource):
         self, project_id: str, **options: Unpack[RequestOptions]
     ) -> ProjectHostedToolPermissions:
         """Returns hosted tool permissions for a project."""
+        if options:
+            reject_unknown_options(options, "AsyncHostedToolPermissions.retrieve")
         return await self._client._request(
             "get",
             f"/organization/projects/{path_param(project_id, 'project_id')}/hosted_tool_permissions",
@@ -65,6 +67,8 @@ class AsyncHostedToolPermissions(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> ProjectHostedToolPermissions:
         """Updates hosted tool permissions for a project."""
+        if options:
+            reject_unknown_options(options, "AsyncHostedToolPermissions.update")
         body = strip_not_given(
             {
                 "file_search": file_search,
@@ -84,13 +88,13 @@ class AsyncHostedToolPermissions(AsyncAPIResource):
 
 
 class AsyncHostedToolPermissionsWithRawResponse(RawResponseWrapper):
-    retrieve = to_raw_response(AsyncHostedToolPermissions.retrieve)
-    update = to_raw_response(AsyncHostedToolPermissions.update)
+    retrieve: Final = to_raw_response(AsyncHostedToolPermissions.retrieve)
+    update: Final = to_raw_response(AsyncHostedToolPermissions.update)
 
 
 class AsyncHostedToolPermissionsWithStreamingResponse(StreamedResponseWrapper):
-    retrieve = to_streamed_response(AsyncHostedToolPermissions.retrieve)
-    update = to_streamed_response(AsyncHostedToolPermissions.update)
+    retrieve: Final = to_streamed_response(AsyncHostedToolPermissions.retrieve)
+    update: Final = to_streamed_response(AsyncHostedToolPermissions.update)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -106,15 +110,15 @@ class HostedToolPermissions(SyncAPIResource[AsyncHostedToolPermissions]):
     def with_streaming_response(self) -> HostedToolPermissionsWithStreamingResponse:
         return HostedToolPermissionsWithStreamingResponse(self)
 
-    retrieve = to_sync(AsyncHostedToolPermissions.retrieve)
-    update = to_sync(AsyncHostedToolPermissions.update)
+    retrieve: Final = to_sync(AsyncHostedToolPermissions.retrieve)
+    update: Final = to_sync(AsyncHostedToolPermissions.update)
 
 
 class HostedToolPermissionsWithRawResponse(SyncResponseWrapper):
-    retrieve = to_sync_raw(AsyncHostedToolPermissions.retrieve)
-    update = to_sync_raw(AsyncHostedToolPermissions.update)
+    retrieve: Final = to_sync_raw(AsyncHostedToolPermissions.retrieve)
+    update: Final = to_sync_raw(AsyncHostedToolPermissions.update)
 
 
 class HostedToolPermissionsWithStreamingResponse(SyncResponseWrapper):
-    retrieve = to_sync_streamed(AsyncHostedToolPermissions.retrieve)
-    update = to_sync_streamed(AsyncHostedToolPermissions.update)
+    retrieve: Final = to_sync_streamed(AsyncHostedToolPermissions.retrieve)
+    update: Final = to_sync_streamed(AsyncHostedToolPermissions.update)

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Unpack
+from typing import Final, Unpack
 
 from ....._blocking._bridge import (
     SyncAPIResource,
@@ -17,7 +17,7 @@ from ....._blocking._bridge import (
     to_sync_streamed,
     to_sync_streamed_list,
 )
-from ....._core._options import Omit, RequestOptions, omit
+from ....._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ....._core._pagination import AsyncConversationCursorPage, AsyncPaginator
 from ....._core._request import path_param, strip_not_given
 from ....._core._resource import (
@@ -53,6 +53,8 @@ class AsyncRateLimits(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[ProjectRateLimit, AsyncConversationCursorPage[ProjectRateLimit]]:
         """Returns the rate limits per model for a project."""
+        if options:
+            reject_unknown_options(options, "AsyncRateLimits.list_rate_limits")
         return self._client._get_api_list(
             f"/organization/projects/{path_param(project_id, 'project_id')}/rate_limits",
             page=AsyncConversationCursorPage[ProjectRateLimit],
@@ -74,6 +76,8 @@ class AsyncRateLimits(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> ProjectRateLimit:
         """Updates a project rate limit."""
+        if options:
+            reject_unknown_options(options, "AsyncRateLimits.update_rate_limit")
         body = strip_not_given(
             {
                 "max_requests_per_1_minute": max_requests_per_1_minute,
@@ -94,13 +98,13 @@ class AsyncRateLimits(AsyncAPIResource):
 
 
 class AsyncRateLimitsWithRawResponse(RawResponseWrapper):
-    list_rate_limits = to_raw_response(AsyncRateLimits.list_rate_limits)
-    update_rate_limit = to_raw_response(AsyncRateLimits.update_rate_limit)
+    list_rate_limits: Final = to_raw_response(AsyncRateLimits.list_rate_limits)
+    update_rate_limit: Final = to_raw_response(AsyncRateLimits.update_rate_limit)
 
 
 class AsyncRateLimitsWithStreamingResponse(StreamedResponseWrapper):
-    list_rate_limits = to_streamed_response(AsyncRateLimits.list_rate_limits)
-    update_rate_limit = to_streamed_response(AsyncRateLimits.update_rate_limit)
+    list_rate_limits: Final = to_streamed_response(AsyncRateLimits.list_rate_limits)
+    update_rate_limit: Final = to_streamed_response(AsyncRateLimits.update_rate_limit)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -116,15 +120,15 @@ class RateLimits(SyncAPIResource[AsyncRateLimits]):
     def with_streaming_response(self) -> RateLimitsWithStreamingResponse:
         return RateLimitsWithStreamingResponse(self)
 
-    list_rate_limits = to_sync_list(AsyncRateLimits.list_rate_limits)
-    update_rate_limit = to_sync(AsyncRateLimits.update_rate_limit)
+    list_rate_limits: Final = to_sync_list(AsyncRateLimits.list_rate_limits)
+    update_rate_limit: Final = to_sync(AsyncRateLimits.update_rate_limit)
 
 
 class RateLimitsWithRawResponse(SyncResponseWrapper):
-    list_rate_limits = to_sync_raw_list(AsyncRateLimits.list_rate_limits)
-    update_rate_limit = to_sync_raw(AsyncRateLimits.update_rate_limit)
+    list_rate_limits: Final = to_sync_raw_list(AsyncRateLimits.list_rate_limits)
+    update_rate_limit: Final = to_sync_raw(AsyncRateLimits.update_rate_limit)
 
 
 class RateLimitsWithStreamingResponse(SyncResponseWrapper):
-    list_rate_limits = to_sync_streamed_list(AsyncRateLimits.list_rate_limits)
-    update_rate_limit = to_sync_streamed(AsyncRateLimits.update_rate_limit)
+    list_rate_limits: Final = to_sync_streamed_list(AsyncRateLimits.list_rate_limits)
+    update_rate_limit: Final = to_sync_streamed(AsyncRateLimits.update_rate_limit)

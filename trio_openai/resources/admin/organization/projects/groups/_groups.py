@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Literal, Unpack
+from typing import TYPE_CHECKING, Final, Literal, Unpack
 
 from ......_blocking._bridge import (
     SyncAPIResource,
@@ -17,7 +17,7 @@ from ......_blocking._bridge import (
     to_sync_streamed,
     to_sync_streamed_list,
 )
-from ......_core._options import Omit, RequestOptions, omit
+from ......_core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ......_core._pagination import AsyncNextCursorPage, AsyncPaginator
 from ......_core._request import path_param, strip_not_given
 from ......_core._resource import (
@@ -63,6 +63,8 @@ class AsyncGroups(AsyncAPIResource):
         self, project_id: str, *, group_id: str, role: str, **options: Unpack[RequestOptions]
     ) -> ProjectGroup:
         """Grants a group access to a project."""
+        if options:
+            reject_unknown_options(options, "AsyncGroups.create")
         body = strip_not_given({"group_id": group_id, "role": role})
         return await self._client._request(
             "post",
@@ -81,6 +83,8 @@ class AsyncGroups(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> ProjectGroup:
         """Retrieves a project's group."""
+        if options:
+            reject_unknown_options(options, "AsyncGroups.retrieve")
         return await self._client._request(
             "get",
             f"/organization/projects/{path_param(project_id, 'project_id')}/groups/{path_param(group_id, 'group_id')}",
@@ -99,6 +103,8 @@ class AsyncGroups(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[ProjectGroup, AsyncNextCursorPage[ProjectGroup]]:
         """Lists the groups that have access to a project."""
+        if options:
+            reject_unknown_options(options, "AsyncGroups.list")
         return self._client._get_api_list(
             f"/organization/projects/{path_param(project_id, 'project_id')}/groups",
             page=AsyncNextCursorPage[ProjectGroup],
@@ -110,6 +116,8 @@ class AsyncGroups(AsyncAPIResource):
         self, group_id: str, *, project_id: str, **options: Unpack[RequestOptions]
     ) -> ProjectGroupDeletedResource:
         """Revokes a group's access to a project."""
+        if options:
+            reject_unknown_options(options, "AsyncGroups.delete")
         return await self._client._request(
             "delete",
             f"/organization/projects/{path_param(project_id, 'project_id')}/groups/{path_param(group_id, 'group_id')}",
@@ -119,10 +127,10 @@ class AsyncGroups(AsyncAPIResource):
 
 
 class AsyncGroupsWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncGroups.create)
-    retrieve = to_raw_response(AsyncGroups.retrieve)
-    list = to_raw_response(AsyncGroups.list)
-    delete = to_raw_response(AsyncGroups.delete)
+    create: Final = to_raw_response(AsyncGroups.create)
+    retrieve: Final = to_raw_response(AsyncGroups.retrieve)
+    list: Final = to_raw_response(AsyncGroups.list)
+    delete: Final = to_raw_response(AsyncGroups.delete)
 
     @cached_property
     def roles(self) -> AsyncRolesWithRawResponse:
@@ -132,10 +140,10 @@ class AsyncGroupsWithRawResponse(RawResponseWrapper):
 
 
 class AsyncGroupsWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncGroups.create)
-    retrieve = to_streamed_response(AsyncGroups.retrieve)
-    list = to_streamed_response(AsyncGroups.list)
-    delete = to_streamed_response(AsyncGroups.delete)
+    create: Final = to_streamed_response(AsyncGroups.create)
+    retrieve: Final = to_streamed_response(AsyncGroups.retrieve)
+    list: Final = to_streamed_response(AsyncGroups.list)
+    delete: Final = to_streamed_response(AsyncGroups.delete)
 
     @cached_property
     def roles(self) -> AsyncRolesWithStreamingResponse:
@@ -163,17 +171,17 @@ class Groups(SyncAPIResource[AsyncGroups]):
     def with_streaming_response(self) -> GroupsWithStreamingResponse:
         return GroupsWithStreamingResponse(self)
 
-    create = to_sync(AsyncGroups.create)
-    retrieve = to_sync(AsyncGroups.retrieve)
-    list = to_sync_list(AsyncGroups.list)
-    delete = to_sync(AsyncGroups.delete)
+    create: Final = to_sync(AsyncGroups.create)
+    retrieve: Final = to_sync(AsyncGroups.retrieve)
+    list: Final = to_sync_list(AsyncGroups.list)
+    delete: Final = to_sync(AsyncGroups.delete)
 
 
 class GroupsWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncGroups.create)
-    retrieve = to_sync_raw(AsyncGroups.retrieve)
-    list = to_sync_raw_list(AsyncGroups.list)
-    delete = to_sync_raw(AsyncGroups.delete)
+    create: Final = to_sync_raw(AsyncGroups.create)
+    retrieve: Final = to_sync_raw(AsyncGroups.retrieve)
+    list: Final = to_sync_raw_list(AsyncGroups.list)
+    delete: Final = to_sync_raw(AsyncGroups.delete)
 
     @cached_property
     def roles(self) -> RolesWithRawResponse:
@@ -183,10 +191,10 @@ class GroupsWithRawResponse(SyncResponseWrapper):
 
 
 class GroupsWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncGroups.create)
-    retrieve = to_sync_streamed(AsyncGroups.retrieve)
-    list = to_sync_streamed_list(AsyncGroups.list)
-    delete = to_sync_streamed(AsyncGroups.delete)
+    create: Final = to_sync_streamed(AsyncGroups.create)
+    retrieve: Final = to_sync_streamed(AsyncGroups.retrieve)
+    list: Final = to_sync_streamed_list(AsyncGroups.list)
+    delete: Final = to_sync_streamed(AsyncGroups.delete)
 
     @cached_property
     def roles(self) -> RolesWithStreamingResponse:

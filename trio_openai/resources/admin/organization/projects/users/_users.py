@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Unpack
+from typing import TYPE_CHECKING, Final, Unpack
 
 from ......_blocking._bridge import (
     SyncAPIResource,
@@ -17,7 +17,7 @@ from ......_blocking._bridge import (
     to_sync_streamed,
     to_sync_streamed_list,
 )
-from ......_core._options import Omit, RequestOptions, omit
+from ......_core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ......_core._pagination import AsyncConversationCursorPage, AsyncPaginator
 from ......_core._request import path_param, strip_not_given
 from ......_core._resource import (
@@ -69,6 +69,8 @@ class AsyncUsers(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> ProjectUser:
         """Adds a user to the project. Users must already be members of the organization to be added to a project."""
+        if options:
+            reject_unknown_options(options, "AsyncUsers.create")
         body = strip_not_given({"role": role, "user_id": user_id, "email": email})
         return await self._client._request(
             "post",
@@ -82,6 +84,8 @@ class AsyncUsers(AsyncAPIResource):
         self, user_id: str, *, project_id: str, **options: Unpack[RequestOptions]
     ) -> ProjectUser:
         """Retrieves a user in the project."""
+        if options:
+            reject_unknown_options(options, "AsyncUsers.retrieve")
         return await self._client._request(
             "get",
             f"/organization/projects/{path_param(project_id, 'project_id')}/users/{path_param(user_id, 'user_id')}",
@@ -98,6 +102,8 @@ class AsyncUsers(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> ProjectUser:
         """Modifies a user's role in the project."""
+        if options:
+            reject_unknown_options(options, "AsyncUsers.update")
         body = strip_not_given({"role": role})
         return await self._client._request(
             "post",
@@ -116,6 +122,8 @@ class AsyncUsers(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[ProjectUser, AsyncConversationCursorPage[ProjectUser]]:
         """Returns a list of users in the project."""
+        if options:
+            reject_unknown_options(options, "AsyncUsers.list")
         return self._client._get_api_list(
             f"/organization/projects/{path_param(project_id, 'project_id')}/users",
             page=AsyncConversationCursorPage[ProjectUser],
@@ -127,6 +135,8 @@ class AsyncUsers(AsyncAPIResource):
         self, user_id: str, *, project_id: str, **options: Unpack[RequestOptions]
     ) -> ProjectUserDeleteResponse:
         """Deletes a user from the project."""
+        if options:
+            reject_unknown_options(options, "AsyncUsers.delete")
         return await self._client._request(
             "delete",
             f"/organization/projects/{path_param(project_id, 'project_id')}/users/{path_param(user_id, 'user_id')}",
@@ -136,11 +146,11 @@ class AsyncUsers(AsyncAPIResource):
 
 
 class AsyncUsersWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncUsers.create)
-    retrieve = to_raw_response(AsyncUsers.retrieve)
-    update = to_raw_response(AsyncUsers.update)
-    list = to_raw_response(AsyncUsers.list)
-    delete = to_raw_response(AsyncUsers.delete)
+    create: Final = to_raw_response(AsyncUsers.create)
+    retrieve: Final = to_raw_response(AsyncUsers.retrieve)
+    update: Final = to_raw_response(AsyncUsers.update)
+    list: Final = to_raw_response(AsyncUsers.list)
+    delete: Final = to_raw_response(AsyncUsers.delete)
 
     @cached_property
     def roles(self) -> AsyncRolesWithRawResponse:
@@ -150,11 +160,11 @@ class AsyncUsersWithRawResponse(RawResponseWrapper):
 
 
 class AsyncUsersWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncUsers.create)
-    retrieve = to_streamed_response(AsyncUsers.retrieve)
-    update = to_streamed_response(AsyncUsers.update)
-    list = to_streamed_response(AsyncUsers.list)
-    delete = to_streamed_response(AsyncUsers.delete)
+    create: Final = to_streamed_response(AsyncUsers.create)
+    retrieve: Final = to_streamed_response(AsyncUsers.retrieve)
+    update: Final = to_streamed_response(AsyncUsers.update)
+    list: Final = to_streamed_response(AsyncUsers.list)
+    delete: Final = to_streamed_response(AsyncUsers.delete)
 
     @cached_property
     def roles(self) -> AsyncRolesWithStreamingResponse:
@@ -182,19 +192,19 @@ class Users(SyncAPIResource[AsyncUsers]):
     def with_streaming_response(self) -> UsersWithStreamingResponse:
         return UsersWithStreamingResponse(self)
 
-    create = to_sync(AsyncUsers.create)
-    retrieve = to_sync(AsyncUsers.retrieve)
-    update = to_sync(AsyncUsers.update)
-    list = to_sync_list(AsyncUsers.list)
-    delete = to_sync(AsyncUsers.delete)
+    create: Final = to_sync(AsyncUsers.create)
+    retrieve: Final = to_sync(AsyncUsers.retrieve)
+    update: Final = to_sync(AsyncUsers.update)
+    list: Final = to_sync_list(AsyncUsers.list)
+    delete: Final = to_sync(AsyncUsers.delete)
 
 
 class UsersWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncUsers.create)
-    retrieve = to_sync_raw(AsyncUsers.retrieve)
-    update = to_sync_raw(AsyncUsers.update)
-    list = to_sync_raw_list(AsyncUsers.list)
-    delete = to_sync_raw(AsyncUsers.delete)
+    create: Final = to_sync_raw(AsyncUsers.create)
+    retrieve: Final = to_sync_raw(AsyncUsers.retrieve)
+    update: Final = to_sync_raw(AsyncUsers.update)
+    list: Final = to_sync_raw_list(AsyncUsers.list)
+    delete: Final = to_sync_raw(AsyncUsers.delete)
 
     @cached_property
     def roles(self) -> RolesWithRawResponse:
@@ -204,11 +214,11 @@ class UsersWithRawResponse(SyncResponseWrapper):
 
 
 class UsersWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncUsers.create)
-    retrieve = to_sync_streamed(AsyncUsers.retrieve)
-    update = to_sync_streamed(AsyncUsers.update)
-    list = to_sync_streamed_list(AsyncUsers.list)
-    delete = to_sync_streamed(AsyncUsers.delete)
+    create: Final = to_sync_streamed(AsyncUsers.create)
+    retrieve: Final = to_sync_streamed(AsyncUsers.retrieve)
+    update: Final = to_sync_streamed(AsyncUsers.update)
+    list: Final = to_sync_streamed_list(AsyncUsers.list)
+    delete: Final = to_sync_streamed(AsyncUsers.delete)
 
     @cached_property
     def roles(self) -> RolesWithStreamingResponse:

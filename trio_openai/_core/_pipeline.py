@@ -308,6 +308,7 @@ async def send(config: ClientConfig, call: Call[Any], *, read_body: bool) -> Sen
         headers["idempotency-key"] = ("Idempotency-Key", key)
     _apply_headers(headers, call.headers)
     _apply_headers(headers, options.get("extra_headers"))
+    info.headers = headers  # for a response's http_request (redacted there); not copied
     if not replayable:
         max_retries = 0
     send_auth = "authorization" not in headers

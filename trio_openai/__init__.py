@@ -1,5 +1,7 @@
 """trio_openai: a Trio-native client for the OpenAI API."""
 
+import typing as _typing
+
 from ._blocking._page import SyncBasePage as SyncBasePage
 from ._blocking._page import SyncConversationCursorPage as SyncConversationCursorPage
 from ._blocking._page import SyncCursorPage as SyncCursorPage
@@ -69,6 +71,36 @@ max_retries: int | None = None
 default_headers: dict[str, str] | None = None
 default_query: dict[str, object] | None = None
 
+# --- httpx interop (transport): names that import httpx2 on first access --------------------------------
+_HTTPX_EXPORTS = (
+    "DefaultAsyncHttpx2Client",
+    "DefaultAsyncHttpxClient",
+    "DefaultHttpx2Client",
+    "DefaultHttpxClient",
+)
+
+if _typing.TYPE_CHECKING:  # they exist at run time, made on first access
+    from collections.abc import Callable
+    from typing import Any
+
+    DefaultAsyncHttpxClient: type[Any]
+    DefaultHttpxClient: type[Any]
+    DefaultAsyncHttpx2Client: Callable[..., Any]
+    DefaultHttpx2Client: Callable[..., Any]
+
+
+def __getattr__(name: str) -> object:
+    if name in _HTTPX_EXPORTS:
+        from ._core._transport_httpx import lazy_export
+
+        value = lazy_export(name)
+        globals()[name] = value
+        return value
+    return _module_resource(name)
+
+
+# --- end httpx interop ------------------------------------------------------------------------------------
+
 __all__ = [
     "APIConnectionError",
     "APIError",
@@ -93,6 +125,10 @@ __all__ = [
     "BlockingCallInTrioError",
     "ClientStatistics",
     "ConflictError",
+    "DefaultAsyncHttpx2Client",
+    "DefaultAsyncHttpxClient",
+    "DefaultHttpx2Client",
+    "DefaultHttpxClient",
     "HTTPTransport",
     "InternalServerError",
     "InvalidWebhookSignatureError",
@@ -129,7 +165,7 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> object:
+def _module_resource(name: str) -> object:
     """``trio_openai.chat`` ...: the resources of the module-level client, built on first use."""
     if name.startswith("_"):
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -7,7 +7,7 @@ import warnings
 from collections.abc import Awaitable, Callable, Mapping
 from contextlib import AbstractAsyncContextManager
 from types import TracebackType
-from typing import ParamSpec, TypeVar
+from typing import Final, ParamSpec, TypeVar
 
 import trio
 
@@ -84,7 +84,13 @@ class OpenAI(ResourceTree):
         verify: bool | ssl.SSLContext = True,
         max_connections: int | None = 1000,
         max_keepalive_connections: int | None = 100,
+        http_client: object | None = None,
+        trust_env: bool = True,
     ) -> None:
+        if http_client is not None:  # a blocking httpx client: its calls run in worker threads
+            from ._core._transport_httpx import http_client_transport
+
+            http_client = http_client_transport(http_client, blocking=True)
         # Built now, so bad options and a missing key fail here; its pool is made lazily, inside
         # the portal's trio run, on the first request.
         inner = AsyncOpenAI(
@@ -105,6 +111,8 @@ class OpenAI(ResourceTree):
             verify=verify,
             max_connections=max_connections,
             max_keepalive_connections=max_keepalive_connections,
+            http_client=http_client,
+            trust_env=trust_env,
         )
         portal = get_portal()
         portal.misuse_hint = MISUSE_HINT
@@ -293,8 +301,8 @@ class OpenAI(ResourceTree):
 
     # --- low-level verbs, for endpoints newer than this library ------------------------------------------
 
-    get = to_sync(AsyncOpenAI.get)
-    post = to_sync(AsyncOpenAI.post)
-    patch = to_sync(AsyncOpenAI.patch)
-    put = to_sync(AsyncOpenAI.put)
-    delete = to_sync(AsyncOpenAI.delete)
+    get: Final = to_sync(AsyncOpenAI.get)
+    post: Final = to_sync(AsyncOpenAI.post)
+    patch: Final = to_sync(AsyncOpenAI.patch)
+    put: Final = to_sync(AsyncOpenAI.put)
+    delete: Final = to_sync(AsyncOpenAI.delete)

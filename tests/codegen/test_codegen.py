@@ -312,8 +312,8 @@ def test_stream_overloads_and_blocking_twins() -> None:
     assert "return sync_call(self, AsyncThings.create, " in text and "**options)" in text
     assert "*args" not in text  # the blocking implementation states its parameters (help(), inspect)
     assert 'reject_unknown_options(options, "AsyncThings.create")' in text
-    assert "list = to_sync_list(AsyncThings.list)" in text
-    assert "list = to_sync_raw_list(AsyncThings.list)" in text
+    assert "list: Final = to_sync_list(AsyncThings.list)" in text
+    assert "list: Final = to_sync_raw_list(AsyncThings.list)" in text
     assert "class Things(SyncAPIResource[AsyncThings]):" in text
     assert '__all__ = ["AsyncThings", "Things"]' in text
     tree = files["_tree.py"]

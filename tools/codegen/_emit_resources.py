@@ -194,7 +194,7 @@ def _async_classes(node: ResourceNode) -> list[str]:
         body += [_method_code(m, cls), ""]
     for helper in HELPERS.get(node.path, ()):
         body += [
-            f"    {helper.attribute} = {helper.name}  # hand-written: trio_openai/{helper.module.replace('.', '/')}.py",
+            f"    {helper.attribute}: Final = {helper.name}  # hand-written: trio_openai/{helper.module.replace('.', '/')}.py",
             "",
         ]
     for kind, base, wrap in (
@@ -205,7 +205,7 @@ def _async_classes(node: ResourceNode) -> list[str]:
         if not methods and not node.children:
             body.append("    pass")
         for m in methods:
-            body.append(f"    {m.name} = {wrap}({cls}.{m.name})")
+            body.append(f"    {m.name}: Final = {wrap}({cls}.{m.name})")
         for child in node.children.values():
             body += [
                 "",
@@ -230,12 +230,13 @@ def _sync_method(m: Method, async_cls: str) -> list[str]:
         lines += [f"        return sync_call(self, {args})", ""]
         return lines
     adapter = "to_sync_list" if m.page is not None else "to_sync"
-    return [f"    {m.name} = {adapter}({async_cls}.{m.name})"]
+    return [f"    {m.name}: Final = {adapter}({async_cls}.{m.name})"]
 
 
 def _sync_classes(node: ResourceNode) -> list[str]:
     """The blocking client's classes: every method is the async one run in the portal
-    (``_blocking/_bridge.py``)."""
+    (``_blocking/_bridge.py``). Attributes made by an adapter are declared ``Final`` so that
+    ``pyright --verifytypes`` counts their (inferred) types as known."""
     acls = node.class_name
     cls = _sync_name(node)
     body: list[str] = [
@@ -270,11 +271,13 @@ def _sync_classes(node: ResourceNode) -> list[str]:
         body += _sync_method(m, acls)
     for helper in HELPERS.get(node.path, ()):
         if helper.sync_name is None:  # a coroutine function: run in the portal like the methods
-            body.append(f"    {helper.attribute} = to_sync({acls}.{helper.attribute})  # hand-written helper")
+            body.append(
+                f"    {helper.attribute}: Final = to_sync({acls}.{helper.attribute})  # hand-written helper"
+            )
         else:
             where = (helper.sync_module or helper.module).replace(".", "/")
             body.append(
-                f"    {helper.attribute} = {helper.sync_name}  # hand-written: trio_openai/{where}.py"
+                f"    {helper.attribute}: Final = {helper.sync_name}  # hand-written: trio_openai/{where}.py"
             )
     for kind, raw, listed in (
         ("WithRawResponse", "to_sync_raw", "to_sync_raw_list"),
@@ -284,7 +287,7 @@ def _sync_classes(node: ResourceNode) -> list[str]:
         if not node.methods and not node.children:
             body.append("    pass")
         for m in node.methods:
-            body.append(f"    {m.name} = {listed if m.page is not None else raw}({acls}.{m.name})")
+            body.append(f"    {m.name}: Final = {listed if m.page is not None else raw}({acls}.{m.name})")
         for child in node.children.values():
             sub = _sync_name(child)
             body += [
@@ -331,7 +334,9 @@ def _resource_module(node: ResourceNode) -> str:
     if abc_names:
         head.append(f"from collections.abc import {', '.join(abc_names)}")
     head.append("from functools import cached_property")
-    typing_names = [n for n in ("TYPE_CHECKING", "Any", "Literal", "Unpack", "cast", "overload") if n in used]
+    typing_names = [
+        n for n in ("TYPE_CHECKING", "Any", "Final", "Literal", "Unpack", "cast", "overload") if n in used
+    ]
     if node.children or param_refs or "FileTypes" in used:
         typing_names = sorted({*typing_names, "TYPE_CHECKING"}, key=str.lower)
     if typing_names:

@@ -52,7 +52,7 @@ class SyncBasePage(Generic[ItemT, PageT]):
     __slots__ = ("_client", "page")
 
     def __init__(self, page: PageT, client: OpenAI) -> None:
-        self.page = page
+        self.page: PageT = page
         self._client = client
 
     @property

@@ -42,8 +42,8 @@ class RequestInfo:
     __slots__ = ("headers", "method", "url")
 
     def __init__(self, method: str, url: str) -> None:
-        self.method = method
-        self.url = url
+        self.method: str = method
+        self.url: str = url
         self.headers: dict[str, tuple[str, str]] | None = None
 
     def __repr__(self) -> str:
@@ -92,7 +92,7 @@ class APIResponseValidationError(APIError):
             body=body,
         )
         self.response = response
-        self.status_code = response.status_code
+        self.status_code: int = response.status_code
 
 
 class APIStatusError(APIError):
@@ -103,7 +103,7 @@ class APIStatusError(APIError):
     def __init__(self, message: str, *, response: APIResponse[Any], body: object | None) -> None:
         super().__init__(message, response.request_info, body=body)
         self.response = response
-        self.status_code = response.status_code
+        self.status_code: int = response.status_code
 
     @property
     def headers(self) -> Headers:

@@ -1,10 +1,61 @@
-"""A read-only, case-insensitive view of HTTP headers as httpcore2 gives them (a list of byte pairs)."""
+"""HTTP headers: a read-only, case-insensitive view of what httpcore2 gives (a list of byte pairs), and
+the check every header we send passes before any I/O.
+
+`check_header` raises a ``TypeError`` (not a str) or a ``ValueError`` (a line break, a control
+character, a character outside latin-1, whitespace at either end, a name that is not an HTTP token)
+naming the header but never quoting its value, and with no exception chained: a key read from a file
+with its trailing newline must not end up in a traceback.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping, Sequence
 
-__all__ = ["Headers"]
+__all__ = ["Headers", "check_header", "check_header_value"]
+
+_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+_BAD_VALUE_CHAR = re.compile(r"[^\t\x20-\x7e\x80-\xff]")
+
+
+def _describe(char: str) -> str:
+    if char in "\r\n":
+        return "a line break"
+    if ord(char) > 0xFF:
+        return "a character outside latin-1"
+    return "a control character"
+
+
+def check_header_value(value: object, what: str) -> None:
+    """Check one header value; ``what`` names it in the error (``"the OpenAI-Project header"``)."""
+    if not isinstance(value, str):
+        raise TypeError(f"{what} must be a str, not {type(value).__name__}")
+    bad = _BAD_VALUE_CHAR.search(value)
+    if bad is not None:
+        hint = " (a key read from a file keeps its newline: strip it)" if bad.group() in "\r\n" else ""
+        raise ValueError(
+            f"{what} cannot be sent: it contains {_describe(bad.group())} at position {bad.start()}{hint}"
+        )
+    if value != value.strip(" \t"):
+        raise ValueError(f"{what} cannot be sent: it starts or ends with whitespace")
+
+
+def check_header(name: object, value: object) -> None:
+    """Check a header's name and value before they go on the wire."""
+    if not isinstance(name, str):
+        raise TypeError(f"header names must be str, not {type(name).__name__}")
+    if _TOKEN.fullmatch(name) is None:
+        bad = next((i for i, c in enumerate(name) if _TOKEN.fullmatch(c) is None), 0)
+        char = name[bad] if name else ""
+        kind = (
+            _describe(char)
+            if char and _BAD_VALUE_CHAR.fullmatch(char)
+            else "a character not allowed in a name"
+        )
+        detail = "it is empty" if not name else f"it contains {kind} at position {bad}"
+        raise ValueError(f"a header name is not a valid HTTP token: {detail}")
+    check_header_value(value, f"the {name} header")
+
 
 _SECRET = frozenset({"authorization", "api-key", "proxy-authorization", "cookie", "set-cookie"})
 

@@ -83,7 +83,11 @@ class Timeout:
 
     ``Timeout(600, connect=5.0)`` is the default: 5 s to connect, 600 s for every other phase.
     ``connect``, ``read``, ``write`` and ``pool`` fall back to ``timeout``; ``None`` means no limit for
-    that phase. ``total`` bounds the whole call including retries and backoff sleeps (default: no bound).
+    that phase. ``total`` bounds the whole call including retries and backoff sleeps (default: no bound),
+    up to the moment the response is handed back: for a plain call that includes reading the body; for a
+    streamed one (``stream=True``, ``with_streaming_response``, ``.stream(...)`` helpers) it covers
+    getting the response headers, not reading the stream afterwards, whose reads ``read`` bounds one at a
+    time. To bound a whole stream, wrap its consumption in ``trio.move_on_after`` / ``trio.fail_after``.
     """
 
     __slots__ = ("connect", "pool", "read", "total", "write")

@@ -15,12 +15,12 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 import trio
 
 from ..types._base import BaseModel
-from ._fetch_ahead import PageStream, open_item_stream, open_page_stream
+from ._fetch_ahead import PageStream, Spawner, open_item_stream, open_page_stream, walk_pages
 from ._resource import ResponseMode, response_mode
 from ._walk import ItemStream, PageWalk
 
 if TYPE_CHECKING:
-    from ._pipeline import Call
+    from ._request import Call
 
 __all__ = [
     "AsyncConversationCursorPage",
@@ -164,9 +164,11 @@ class AsyncPaginator(Generic[ItemT, PageT]):
 
     * ``page = await paginator``: the first page (``.data``, ``.has_next_page()``,
       ``await page.get_next_page()``).
-    * ``async for item in paginator`` / ``async for page in paginator.pages()``: every item / page,
-      each page fetched when the previous one is used up. No background task, so it is safe
-      anywhere, and breaking out leaves nothing behind.
+    * ``async for item in paginator`` / ``async for page in paginator.pages()``: every item / page.
+      With the client open as ``async with``, the page after the current one is fetched meanwhile in
+      the client's nursery (at most one ahead; ``break`` cancels it at once; a failed page raises
+      when the iteration reaches it). Without ``async with``, each page is fetched when the previous
+      one is used up, with no background task.
     * ``async with paginator.open_items(prefetch=1) as items: async for item in items``: the same
       items with up to ``prefetch`` pages fetched ahead while the caller works, by a task that the
       block bounds (``open_pages`` for pages). Leaving the block, by ``break``, an error or a
@@ -177,11 +179,17 @@ class AsyncPaginator(Generic[ItemT, PageT]):
     its own error class when the iteration reaches it, after every page before it.
     """
 
-    __slots__ = ("_call", "_fetch")
+    __slots__ = ("_call", "_fetch", "_spawner")
 
-    def __init__(self, call: Call[Any], fetch: Callable[[Call[Any]], Awaitable[PageT]]) -> None:
+    def __init__(
+        self,
+        call: Call[Any],
+        fetch: Callable[[Call[Any]], Awaitable[PageT]],
+        spawner: Spawner | None = None,
+    ) -> None:
         self._call = call
         self._fetch = fetch
+        self._spawner = spawner
 
     def __repr__(self) -> str:
         return f"<AsyncPaginator {self._call.method} {self._call.path}>"
@@ -207,8 +215,10 @@ class AsyncPaginator(Generic[ItemT, PageT]):
             response_mode.reset(token)
 
     def pages(self) -> PageWalk[PageT]:
-        """Every page in order, each fetched when the caller asks for it."""
-        return PageWalk(self._first, self._after)
+        """Every page in order. With the client open as ``async with``, the next page is fetched while
+        the caller works on the current one (one ahead, cancelled when the iteration is dropped);
+        otherwise each page is fetched when the caller asks for it."""
+        return walk_pages(self._first, self._after, self._spawner)
 
     def __aiter__(self) -> ItemStream[ItemT]:
         return ItemStream(self.pages())

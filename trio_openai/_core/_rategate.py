@@ -57,9 +57,9 @@ class RateLimitGate:
     def __init__(self, *, low_water: int = 0, pause_on_429: float = 1.0, max_pause: float = 60.0) -> None:
         if low_water < 0 or pause_on_429 < 0 or max_pause < 0:
             raise ValueError("low_water, pause_on_429 and max_pause cannot be negative")
-        self.low_water = low_water
-        self.pause_on_429 = pause_on_429
-        self.max_pause = max_pause
+        self.low_water: int = low_water
+        self.pause_on_429: float = pause_on_429
+        self.max_pause: float = max_pause
         self._opens_at = -float("inf")
         self._pauses = 0
         self._waits = 0

@@ -1,33 +1,59 @@
-"""Building the parts of a request: path parameters, query strings, JSON and multipart bodies."""
+"""Building a request: the client's configuration, one call, and what goes on the wire for it.
+
+`ClientConfig` is what a client knows that every request needs (`BaseURL` parsed once, the static
+headers, the retry policy, the transport); a `Call` is one API call as a resource method describes it.
+`prepare` turns the two into a `Prepared` request: the URL with its query, the headers and a body built
+once and replayed on every attempt; `Prepared.request` makes one attempt's httpcore2 request (with the
+bearer token and the retry count). Below that: path parameters, query strings, JSON and multipart
+bodies. Nothing here does network I/O (``prepare`` only reads files named in a multipart upload).
+"""
 
 from __future__ import annotations
 
 import datetime
+import inspect
 import io
 import mimetypes
 import os
 import uuid
-from collections.abc import Iterable, Iterator, Mapping
-from typing import IO, Any, TypeAlias, cast
-from urllib.parse import quote
+from collections.abc import AsyncIterable, Awaitable, Callable, Iterable, Iterator, Mapping
+from typing import IO, Any, Generic, TypeAlias, TypeVar, cast
+from urllib.parse import parse_qsl, quote, urlsplit
 
+import httpcore2
 import msgspec
 import trio
 
+from ._errors import RequestInfo
+from ._headers import check_header, check_header_value
 from ._options import NOT_GIVEN as _NOT_GIVEN
-from ._options import NotGiven, Omit
+from ._options import NotGiven, Omit, RequestOptions, Timeout, to_timeout, validate_max_retries
 from ._options import omit as _OMIT
+from ._retry import RetryPolicy
+from ._transport import AsyncTransport
 
 __all__ = [
+    "ApiKey",
+    "BaseURL",
+    "Call",
+    "ClientConfig",
     "FileContent",
     "FileTypes",
+    "Prepared",
+    "apply_headers",
     "build_multipart",
     "encode_json",
     "encode_query",
     "is_file",
     "path_param",
+    "prepare",
+    "resolve_api_key",
     "strip_not_given",
 ]
+
+T = TypeVar("T")
+
+ApiKey: TypeAlias = str | Callable[[], str | Awaitable[str]]
 
 FileContent: TypeAlias = bytes | bytearray | IO[bytes] | os.PathLike[str]
 FileTypes: TypeAlias = (
@@ -36,6 +62,318 @@ FileTypes: TypeAlias = (
     | tuple[str | None, FileContent, str | None]
     | tuple[str | None, FileContent, str | None, Mapping[str, str]]
 )
+
+
+class BaseURL:
+    """``base_url`` parsed once: the origin for httpcore2 plus the path prefix every path goes under."""
+
+    __slots__ = ("host", "host_header", "port", "prefix", "scheme", "url")
+
+    def __init__(self, url: str) -> None:
+        if not url.endswith("/"):
+            url += "/"
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"base_url must be an absolute http(s) URL, got {url!r}")
+        self.url = url
+        self.scheme = parts.scheme.encode()
+        self.host = parts.hostname.encode("idna")
+        self.port = parts.port
+        default_port = 443 if parts.scheme == "https" else 80
+        host = parts.hostname if ":" not in parts.hostname else f"[{parts.hostname}]"
+        netloc = host if self.port in (None, default_port) else f"{host}:{self.port}"
+        self.host_header = netloc.encode("idna")
+        self.prefix = parts.path.rstrip("/")
+        if parts.query:
+            raise ValueError("base_url cannot carry a query string; use default_query")
+
+    def __repr__(self) -> str:
+        return f"BaseURL({self.url!r})"
+
+
+class ClientConfig:
+    """Everything a client knows that a request needs. Immutable once built; ``with_options`` copies."""
+
+    __slots__ = (
+        "api_key",
+        "base",
+        "default_query",
+        "organization",
+        "project",
+        "retry",
+        "static_headers",
+        "timeout",
+        "transport",
+        "user_agent",
+    )
+
+    def __init__(
+        self,
+        *,
+        api_key: ApiKey,
+        organization: str | None,
+        project: str | None,
+        base: BaseURL,
+        default_headers: Mapping[str, str | Omit],
+        default_query: Mapping[str, object],
+        timeout: Timeout,
+        retry: RetryPolicy,
+        transport: AsyncTransport,
+        user_agent: str,
+    ) -> None:
+        if isinstance(api_key, str):
+            check_header_value(api_key, "the api_key")
+        self.api_key = api_key
+        self.organization = organization
+        self.project = project
+        self.base = base
+        self.default_query = dict(default_query)
+        self.timeout = timeout
+        self.retry = retry
+        self.transport = transport
+        self.user_agent = user_agent
+        static: dict[str, tuple[str, str]] = {
+            "accept": ("Accept", "application/json"),
+            "user-agent": ("User-Agent", user_agent),
+        }
+        check_header_value(user_agent, "the User-Agent header")
+        if organization:
+            check_header_value(organization, "the organization (OpenAI-Organization header)")
+            static["openai-organization"] = ("OpenAI-Organization", organization)
+        if project:
+            check_header_value(project, "the project (OpenAI-Project header)")
+            static["openai-project"] = ("OpenAI-Project", project)
+        apply_headers(static, default_headers)  # checks each header: once per configuration
+        self.static_headers = static
+
+
+def apply_headers(into: dict[str, tuple[str, str]], extra: Mapping[str, str | Omit] | None) -> None:
+    """Add ``extra`` to ``into`` (keyed by lower-case name), each checked by `check_header`; an ``omit``
+    value removes the header."""
+    if not extra:
+        return
+    for name, value in extra.items():
+        if isinstance(value, Omit):
+            if not isinstance(name, str):  # pyright: ignore[reportUnnecessaryIsInstance]
+                raise TypeError(f"header names must be str, not {type(name).__name__}")
+            into.pop(name.lower(), None)
+        else:
+            check_header(name, value)
+            into[name.lower()] = (name, value)
+
+
+async def resolve_api_key(config: ClientConfig) -> str:
+    """The key to send now: the configured string, or what the key provider returns."""
+    key = config.api_key
+    if isinstance(key, str):
+        return key
+    value = key()
+    if inspect.isawaitable(value):
+        value = await value
+    if not value:
+        raise TypeError("the api_key provider must return a non-empty str")
+    check_header_value(value, "the key the api_key provider returned")
+    return value
+
+
+class Call(Generic[T]):
+    """One API call as the resource method described it, with the caller's per-call options."""
+
+    __slots__ = (
+        "body",
+        "cast_to",
+        "content",
+        "content_type",
+        "headers",
+        "method",
+        "multipart",
+        "options",
+        "path",
+        "query",
+    )
+
+    def __init__(
+        self,
+        method: str,
+        path: str,
+        *,
+        cast_to: Any,
+        body: Mapping[str, object] | None = None,
+        query: Mapping[str, object] | None = None,
+        multipart: bool = False,
+        content: bytes | AsyncIterable[bytes] | None = None,
+        content_type: str | None = None,
+        headers: Mapping[str, str | Omit] | None = None,
+        options: RequestOptions | None = None,
+    ) -> None:
+        self.method: str = method.upper()
+        self.path: str = path
+        self.cast_to: Any = cast_to
+        self.body: Mapping[str, object] | None = body
+        self.query: Mapping[str, object] | None = query
+        self.multipart: bool = multipart
+        self.content: bytes | AsyncIterable[bytes] | None = content
+        self.content_type: str | None = content_type
+        self.headers: Mapping[str, str | Omit] | None = headers
+        self.options: RequestOptions = options if options is not None else {}
+
+    def with_query(self, query: Mapping[str, object]) -> Call[T]:
+        """The same call with query parameters replaced or added (the next page of a listing)."""
+        merged = dict(self.query or {})
+        merged.update(query)
+        new = Call[T](self.method, self.path, cast_to=self.cast_to, query=merged, options=self.options)
+        new.body, new.multipart, new.content = self.body, self.multipart, self.content
+        new.content_type, new.headers = self.content_type, self.headers
+        return new
+
+
+def build_target(config: ClientConfig, call: Call[Any]) -> tuple[httpcore2.URL, str]:
+    """The URL of ``call`` (base URL, path, default, call and extra query), for httpcore2 and as text."""
+    path = call.path
+    query: dict[str, object] | None = None
+    if "?" in path:
+        path, _, hard = path.partition("?")
+        query = dict(parse_qsl(hard, keep_blank_values=True))
+    if path.startswith(("http://", "https://")):
+        base = BaseURL(path)
+        target = base.prefix
+    else:
+        base = config.base
+        target = base.prefix + (path if path.startswith("/") else "/" + path)
+    if config.default_query or call.query or query or call.options.get("extra_query"):
+        merged = dict(config.default_query)
+        if query:
+            merged.update(query)
+        if call.query:
+            merged.update(call.query)
+        extra = call.options.get("extra_query")
+        if extra:
+            merged.update(extra)
+        qs = encode_query(merged)
+        if qs:
+            target = f"{target}?{qs}"
+    url = httpcore2.URL(scheme=base.scheme, host=base.host, port=base.port, target=target.encode("ascii"))
+    port = "" if base.port is None else f":{base.port}"
+    return url, f"{base.scheme.decode()}://{base.host.decode()}{port}{target}"
+
+
+class Prepared:
+    """One call ready to send: URL, headers and a body built once, replayed on every attempt."""
+
+    __slots__ = (
+        "body",
+        "config",
+        "extensions",
+        "headers",
+        "info",
+        "max_retries",
+        "method",
+        "send_auth",
+        "timeout",
+        "url",
+        "url_text",
+        "user_retry_header",
+        "wire",
+    )
+
+    def __init__(
+        self,
+        config: ClientConfig,
+        method: str,
+        url: httpcore2.URL,
+        url_text: str,
+        headers: dict[str, tuple[str, str]],
+        body: bytes | AsyncIterable[bytes] | None,
+        timeout: Timeout,
+        max_retries: int,
+    ) -> None:
+        self.config = config
+        self.method = method
+        self.url = url
+        self.url_text = url_text
+        self.info = RequestInfo(method, url_text)
+        self.info.headers = headers  # for a response's http_request (redacted there); not copied
+        self.headers = headers
+        self.body = body
+        self.timeout = timeout
+        self.extensions = {"timeout": timeout.as_extension()}
+        self.max_retries = max_retries
+        self.send_auth = "authorization" not in headers
+        self.user_retry_header = "x-stainless-retry-count" in headers
+        # Encoded once, not on every attempt: only the bearer token and the retry count change.
+        self.wire = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in headers.values()]
+
+    async def request(self, retries_taken: int) -> httpcore2.Request:
+        """The httpcore2 request of attempt ``retries_taken + 1``: the bearer token (asked of a key
+        provider on every attempt) and the retry count join the prepared headers."""
+        wire = self.wire
+        if self.send_auth or not self.user_retry_header:
+            wire = wire.copy()
+            if self.send_auth:
+                token = await resolve_api_key(self.config)
+                wire.append((b"Authorization", f"Bearer {token}".encode("latin-1")))
+            if not self.user_retry_header:
+                # The official SDK's name, kept so servers and proxies that read it see the same header.
+                wire.append((b"x-stainless-retry-count", str(retries_taken).encode()))
+        return httpcore2.Request(
+            self.method.encode(),
+            self.url,
+            headers=wire,
+            content=self.body,
+            extensions=self.extensions,
+        )
+
+
+async def prepare(config: ClientConfig, call: Call[Any]) -> Prepared:
+    """Build ``call`` on ``config``: the per-call options merged over the client's, the body encoded
+    once. A body that cannot be replayed (an async iterable) turns retries off."""
+    options = call.options
+    timeout_opt = options.get("timeout", _NOT_GIVEN)
+    timeout = config.timeout if isinstance(timeout_opt, NotGiven) else to_timeout(timeout_opt)
+    max_retries = config.retry.max_retries
+    if "max_retries" in options:
+        max_retries = validate_max_retries(options["max_retries"])
+
+    url, url_text = build_target(config, call)
+    headers = dict(config.static_headers)
+    headers["host"] = ("Host", config.base.host_header.decode())
+    body: bytes | AsyncIterable[bytes] | None = None
+    extra_body = options.get("extra_body")
+    if call.multipart:
+        fields = dict(call.body or {})
+        if extra_body:
+            fields.update(extra_body)
+        body, ctype = await build_multipart(fields)
+        headers["content-type"] = ("Content-Type", ctype)
+    elif call.content is not None:
+        body = call.content
+        if not isinstance(body, bytes | bytearray):
+            max_retries = 0
+        headers["content-type"] = ("Content-Type", call.content_type or "application/octet-stream")
+    elif call.body is not None or extra_body:
+        merged = call.body
+        if extra_body:
+            merged = dict(call.body or {})
+            merged.update(extra_body)
+        body = encode_json(merged)
+        headers["content-type"] = ("Content-Type", "application/json")
+    if isinstance(body, bytes | bytearray):
+        headers["content-length"] = ("Content-Length", str(len(body)))
+    elif body is not None:
+        headers["transfer-encoding"] = ("Transfer-Encoding", "chunked")
+    if call.method != "GET":
+        key = options.get("idempotency_key")
+        if key:
+            check_header_value(key, "the idempotency_key")
+        else:
+            key = f"trio-openai-retry-{os.urandom(16).hex()}"  # as unique as uuid4, 4x cheaper
+        headers["idempotency-key"] = ("Idempotency-Key", key)
+    apply_headers(headers, call.headers)
+    apply_headers(headers, options.get("extra_headers"))
+    return Prepared(config, call.method, url, url_text, headers, body, timeout, max_retries)
+
+
+# --- path parameters ----------------------------------------------------------------------------------
 
 
 def path_param(value: object, name: str) -> str:

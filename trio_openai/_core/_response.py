@@ -11,15 +11,17 @@ import httpcore2
 import msgspec
 import trio
 
+from ..types._base import note_extras
 from ._decoding import decoder_for
 from ._errors import APIResponseValidationError, RequestInfo, StreamAlreadyConsumed
 from ._headers import Headers
 from ._ratelimits import RateLimits, parse_rate_limits
+from ._transport import map_transport_errors
 
 if TYPE_CHECKING:
-    from ._pipeline import Call
+    from ._request import Call
 
-__all__ = ["APIResponse", "AsyncAPIResponse", "BinaryContent", "ResponseMeta", "parse_content"]
+__all__ = ["APIResponse", "AsyncAPIResponse", "BinaryContent", "ResponseMeta", "no_value", "parse_content"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -74,12 +76,12 @@ class ResponseMeta:
         call: Call[Any] | None = None,
     ) -> None:
         self.status_code: int = raw.status
-        self.headers = Headers(raw.headers)
+        self.headers: Headers = Headers(raw.headers)
         extensions = cast("dict[str, Any]", raw.extensions)  # pyright: ignore[reportUnknownMemberType]
         version: bytes = extensions.get("http_version", b"HTTP/1.1")
-        self.http_version = version.decode("ascii", "replace")
-        self.request_info = request_info
-        self.retries_taken = retries_taken
+        self.http_version: str = version.decode("ascii", "replace")
+        self.request_info: RequestInfo = request_info
+        self.retries_taken: int = retries_taken
         self._elapsed = elapsed
         self._rate_limits: RateLimits | None = None
         self._call = call
@@ -149,11 +151,39 @@ def parse_content(meta: ResponseMeta, content: bytes, to: Any) -> Any:
             _lenient_body(content),
             message=f"Expected JSON for {_type_name(to)} but received {kind}: {_excerpt(content)}",
         ) from exc
-    extra: dict[str, Any] | None = getattr(value, "__dict__", None)
-    if extra is not None and isinstance(value, msgspec.Struct):  # our models keep request id and raw body
-        extra["_request_id"] = meta.request_id
-        extra["_raw"] = content
+    own: dict[str, Any] | None = getattr(value, "__dict__", None)
+    if own is not None and isinstance(value, msgspec.Struct):  # our models: request id, unknown fields
+        own["_request_id"] = meta.request_id
+        look_for_extras(value, content)
     return value
+
+
+_LOOK_FIRST = 8  # results of each type always looked at for unknown fields
+_LOOK_EVERY = 64  # then one in this many, unless the type has shown some (then every one)
+_looks: dict[Any, int] = {}
+
+
+def look_for_extras(value: Any, content: bytes, *, always: bool = False) -> None:
+    """Record the fields of ``content`` that ``value``'s types do not know (``model_extra``), for the
+    first results of each type, one in 64 after that, and every result of a type that has shown some
+    (see :mod:`trio_openai.types._base`). Costs a second decode of the body when it looks."""
+    kind: object = type(cast(object, value))
+    seen = _looks.get(kind, 0)
+    if seen >= 0:  # a negative count: the type has shown unknown fields, look at every result
+        _looks[kind] = seen + 1
+        if not always and seen >= _LOOK_FIRST and seen % _LOOK_EVERY:
+            return
+    try:
+        data = msgspec.json.decode(content)
+    except msgspec.DecodeError:
+        return
+    if note_extras(value, data):
+        _looks[kind] = -1
+
+
+def no_value(_meta: ResponseMeta, _content: bytes) -> None:
+    """The parser of an error response (``APIStatusError.response``): there is no value to parse into."""
+    return None
 
 
 def _type_name(tp: Any) -> str:
@@ -195,7 +225,7 @@ class APIResponse(ResponseMeta, Generic[T]):
         super().__init__(
             raw, request_info=request_info, retries_taken=retries_taken, elapsed=elapsed, call=call
         )
-        self.content = content
+        self.content: bytes = content
         self._parser = parser
         self._parsed: dict[Any, Any] = {}
 
@@ -222,6 +252,8 @@ class APIResponse(ResponseMeta, Generic[T]):
         except KeyError:
             pass
         value = self._parser(self, self.content) if to is None else parse_content(self, self.content, to)
+        if isinstance(cast(object, value), msgspec.Struct):  # with_raw_response: always look
+            look_for_extras(value, self.content, always=True)
         self._parsed[key] = value
         return value
 
@@ -283,8 +315,6 @@ class AsyncAPIResponse(ResponseMeta, Generic[T]):
         if self._consumed:
             raise StreamAlreadyConsumed("the body of this response was already read")
         self._consumed = True
-        from ._pipeline import map_transport_errors
-
         chunks = aiter(cast(Any, self._raw.stream))
         try:
             with map_transport_errors(self.request_info):
@@ -376,7 +406,7 @@ class BinaryContent:
     __slots__ = ("_meta", "content")
 
     def __init__(self, content: bytes, meta: ResponseMeta) -> None:
-        self.content = content
+        self.content: bytes = content
         self._meta = meta
 
     @property

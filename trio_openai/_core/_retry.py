@@ -1,4 +1,10 @@
-"""The retry policy: which failures to retry and how long to wait before the next attempt."""
+"""Retries: the policy (which failures to retry, how long to wait) and the loop that applies it.
+
+`retrying` runs one attempt after another until an attempt returns, or raises an error the policy will
+not retry: an `APIStatusError` the policy declines (or any once the budget is spent), an
+`APIConnectionError` that is not transient (see `_transport.is_transient`), or anything else, at once.
+Sleeps go through trio, so they are cancellable and instant under ``MockClock(autojump_threshold=0)``.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +12,20 @@ import email.utils
 import math
 import random
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field, replace
+from typing import TypeVar
 
+import trio
+
+from ._errors import APIConnectionError, APIStatusError
+from ._logs import logger
 from ._ratelimits import parse_rate_limits
+from ._transport import is_transient
 
-__all__ = ["RetryPolicy", "parse_retry_after"]
+__all__ = ["RetryPolicy", "parse_retry_after", "retrying"]
+
+T = TypeVar("T")
 
 
 def _number(text: str) -> float | None:
@@ -104,3 +118,41 @@ class RetryPolicy:
                 if wait is not None and wait > 0:
                     return min(wait, self.max_retry_after)
         return self.backoff(retries_taken)
+
+
+async def retrying(
+    policy: RetryPolicy, max_retries: int, attempt: Callable[[int], Awaitable[T]], *, path: str
+) -> T:
+    """``await attempt(retries_taken)`` until it returns, retrying what ``policy`` allows, at most
+    ``max_retries`` times; the last error is raised as it was."""
+    retries_taken = 0
+    while True:
+        try:
+            return await attempt(retries_taken)
+        except APIStatusError as exc:
+            status, headers = exc.status_code, exc.response.headers
+            if retries_taken >= max_retries or not policy.should_retry_status(status, headers):
+                raise
+            delay = policy.delay(retries_taken, status, headers)
+            logger.info(
+                "Retrying request to %s in %f seconds (retry %i of %i) after HTTP %d",
+                path,
+                delay,
+                retries_taken + 1,
+                max_retries,
+                status,
+            )
+        except APIConnectionError as exc:
+            if retries_taken >= max_retries or not is_transient(exc):
+                raise
+            delay = policy.delay(retries_taken, None, None)
+            logger.info(
+                "Retrying request to %s in %f seconds (retry %i of %i) after %s",
+                path,
+                delay,
+                retries_taken + 1,
+                max_retries,
+                type(exc.__cause__).__name__,
+            )
+        await trio.sleep(delay)
+        retries_taken += 1

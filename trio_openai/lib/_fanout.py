@@ -44,10 +44,10 @@ class Result(Generic[In, Out]):
     __slots__ = ("_value", "error", "index", "input")
 
     def __init__(self, index: int, input: In, value: Out | None, error: Exception | None) -> None:
-        self.index = index
-        self.input = input
+        self.index: int = index
+        self.input: In = input
         self._value = value
-        self.error = error
+        self.error: Exception | None = error
 
     @property
     def ok(self) -> bool:

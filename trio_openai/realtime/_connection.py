@@ -82,11 +82,17 @@ class AsyncRealtimeConnection:
         self._connection_closed = ConnectionClosed
         self._write_timeout = math.inf if write_timeout is None else write_timeout
         self._local_close: tuple[int, str] | None = None
-        self.session = RealtimeSessionResource[_Sent](self.send)
-        self.response = RealtimeResponseResource[_Sent](self.send)
-        self.input_audio_buffer = RealtimeInputAudioBufferResource[_Sent](self.send)
-        self.output_audio_buffer = RealtimeOutputAudioBufferResource[_Sent](self.send)
-        self.conversation = RealtimeConversationResource[_Sent](self.send)
+        self.session: RealtimeSessionResource[_Sent] = RealtimeSessionResource[_Sent](self.send)
+        self.response: RealtimeResponseResource[_Sent] = RealtimeResponseResource[_Sent](self.send)
+        self.input_audio_buffer: RealtimeInputAudioBufferResource[_Sent] = RealtimeInputAudioBufferResource[
+            _Sent
+        ](self.send)
+        self.output_audio_buffer: RealtimeOutputAudioBufferResource[_Sent] = (
+            RealtimeOutputAudioBufferResource[_Sent](self.send)
+        )
+        self.conversation: RealtimeConversationResource[_Sent] = RealtimeConversationResource[_Sent](
+            self.send
+        )
 
     @property
     def websocket(self) -> WebSocketConnection:

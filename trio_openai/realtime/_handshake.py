@@ -14,8 +14,7 @@ from urllib.parse import urlsplit, urlunsplit
 import httpcore2
 
 from .._core._options import Omit
-from .._core._pipeline import _api_key, _apply_headers
-from .._core._request import encode_query
+from .._core._request import apply_headers, encode_query, resolve_api_key
 from .._core._transport import HTTPTransport
 
 if TYPE_CHECKING:
@@ -87,10 +86,10 @@ async def build_handshake(
     for name in _HTTP_ONLY:
         headers.pop(name, None)
     # the client's `default_headers={"Authorization": omit}` removes the bearer token here too
-    _apply_headers(headers, {k: v for k, v in client._default_headers.items() if isinstance(v, Omit)})
-    _apply_headers(headers, extra_headers)
+    apply_headers(headers, {k: v for k, v in client._default_headers.items() if isinstance(v, Omit)})
+    apply_headers(headers, extra_headers)
     auth = headers.get("authorization")
     if auth is not None and auth[1] == _AUTH_PENDING:
-        headers["authorization"] = ("Authorization", f"Bearer {await _api_key(client._config)}")
+        headers["authorization"] = ("Authorization", f"Bearer {await resolve_api_key(client._config)}")
     raw = [(name.encode("latin-1"), value.encode("latin-1")) for name, value in headers.values()]
     return Handshake(url, raw, _ssl_context(client) if parts.scheme == "wss" else None)

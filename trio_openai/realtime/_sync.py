@@ -53,11 +53,15 @@ class RealtimeConnection:
     def __init__(self, connection: AsyncRealtimeConnection, portal: Portal) -> None:
         self._async = connection
         self._portal = portal
-        self.session = RealtimeSessionResource[None](self.send)
-        self.response = RealtimeResponseResource[None](self.send)
-        self.input_audio_buffer = RealtimeInputAudioBufferResource[None](self.send)
-        self.output_audio_buffer = RealtimeOutputAudioBufferResource[None](self.send)
-        self.conversation = RealtimeConversationResource[None](self.send)
+        self.session: RealtimeSessionResource[None] = RealtimeSessionResource[None](self.send)
+        self.response: RealtimeResponseResource[None] = RealtimeResponseResource[None](self.send)
+        self.input_audio_buffer: RealtimeInputAudioBufferResource[None] = RealtimeInputAudioBufferResource[
+            None
+        ](self.send)
+        self.output_audio_buffer: RealtimeOutputAudioBufferResource[None] = RealtimeOutputAudioBufferResource[
+            None
+        ](self.send)
+        self.conversation: RealtimeConversationResource[None] = RealtimeConversationResource[None](self.send)
 
     @property
     def websocket(self) -> WebSocketConnection:

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Literal, Unpack
+from typing import TYPE_CHECKING, Final, Literal, Unpack
 
 from .._blocking._bridge import (
     SyncAPIResource,
@@ -110,17 +110,17 @@ class AsyncBatches(AsyncAPIResource):
 
 
 class AsyncBatchesWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncBatches.create)
-    retrieve = to_raw_response(AsyncBatches.retrieve)
-    list = to_raw_response(AsyncBatches.list)
-    cancel = to_raw_response(AsyncBatches.cancel)
+    create: Final = to_raw_response(AsyncBatches.create)
+    retrieve: Final = to_raw_response(AsyncBatches.retrieve)
+    list: Final = to_raw_response(AsyncBatches.list)
+    cancel: Final = to_raw_response(AsyncBatches.cancel)
 
 
 class AsyncBatchesWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncBatches.create)
-    retrieve = to_streamed_response(AsyncBatches.retrieve)
-    list = to_streamed_response(AsyncBatches.list)
-    cancel = to_streamed_response(AsyncBatches.cancel)
+    create: Final = to_streamed_response(AsyncBatches.create)
+    retrieve: Final = to_streamed_response(AsyncBatches.retrieve)
+    list: Final = to_streamed_response(AsyncBatches.list)
+    cancel: Final = to_streamed_response(AsyncBatches.cancel)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -136,21 +136,21 @@ class Batches(SyncAPIResource[AsyncBatches]):
     def with_streaming_response(self) -> BatchesWithStreamingResponse:
         return BatchesWithStreamingResponse(self)
 
-    create = to_sync(AsyncBatches.create)
-    retrieve = to_sync(AsyncBatches.retrieve)
-    list = to_sync_list(AsyncBatches.list)
-    cancel = to_sync(AsyncBatches.cancel)
+    create: Final = to_sync(AsyncBatches.create)
+    retrieve: Final = to_sync(AsyncBatches.retrieve)
+    list: Final = to_sync_list(AsyncBatches.list)
+    cancel: Final = to_sync(AsyncBatches.cancel)
 
 
 class BatchesWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncBatches.create)
-    retrieve = to_sync_raw(AsyncBatches.retrieve)
-    list = to_sync_raw_list(AsyncBatches.list)
-    cancel = to_sync_raw(AsyncBatches.cancel)
+    create: Final = to_sync_raw(AsyncBatches.create)
+    retrieve: Final = to_sync_raw(AsyncBatches.retrieve)
+    list: Final = to_sync_raw_list(AsyncBatches.list)
+    cancel: Final = to_sync_raw(AsyncBatches.cancel)
 
 
 class BatchesWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncBatches.create)
-    retrieve = to_sync_streamed(AsyncBatches.retrieve)
-    list = to_sync_streamed_list(AsyncBatches.list)
-    cancel = to_sync_streamed(AsyncBatches.cancel)
+    create: Final = to_sync_streamed(AsyncBatches.create)
+    retrieve: Final = to_sync_streamed(AsyncBatches.retrieve)
+    list: Final = to_sync_streamed_list(AsyncBatches.list)
+    cancel: Final = to_sync_streamed(AsyncBatches.cancel)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
-from typing import TYPE_CHECKING, Literal, Unpack, overload
+from typing import TYPE_CHECKING, Final, Literal, Unpack, overload
 
 from .._blocking._bridge import (
     SyncAPIResource,
@@ -181,11 +181,11 @@ class AsyncCompletions(AsyncAPIResource):
 
 
 class AsyncCompletionsWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncCompletions.create)
+    create: Final = to_raw_response(AsyncCompletions.create)
 
 
 class AsyncCompletionsWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncCompletions.create)
+    create: Final = to_streamed_response(AsyncCompletions.create)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -326,8 +326,8 @@ class Completions(SyncAPIResource[AsyncCompletions]):
 
 
 class CompletionsWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncCompletions.create)
+    create: Final = to_sync_raw(AsyncCompletions.create)
 
 
 class CompletionsWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncCompletions.create)
+    create: Final = to_sync_streamed(AsyncCompletions.create)

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Unpack
+from typing import TYPE_CHECKING, Final, Unpack
 
 from .._blocking._bridge import (
     SyncAPIResource,
@@ -58,11 +58,11 @@ class AsyncContentProvenanceChecks(AsyncAPIResource):
 
 
 class AsyncContentProvenanceChecksWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncContentProvenanceChecks.create)
+    create: Final = to_raw_response(AsyncContentProvenanceChecks.create)
 
 
 class AsyncContentProvenanceChecksWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncContentProvenanceChecks.create)
+    create: Final = to_streamed_response(AsyncContentProvenanceChecks.create)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -78,12 +78,12 @@ class ContentProvenanceChecks(SyncAPIResource[AsyncContentProvenanceChecks]):
     def with_streaming_response(self) -> ContentProvenanceChecksWithStreamingResponse:
         return ContentProvenanceChecksWithStreamingResponse(self)
 
-    create = to_sync(AsyncContentProvenanceChecks.create)
+    create: Final = to_sync(AsyncContentProvenanceChecks.create)
 
 
 class ContentProvenanceChecksWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncContentProvenanceChecks.create)
+    create: Final = to_sync_raw(AsyncContentProvenanceChecks.create)
 
 
 class ContentProvenanceChecksWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncContentProvenanceChecks.create)
+    create: Final = to_sync_streamed(AsyncContentProvenanceChecks.create)

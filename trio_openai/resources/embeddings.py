@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
-from typing import Literal, Unpack
+from typing import Final, Literal, Unpack
 
 from .._blocking._bridge import (
     SyncAPIResource,
@@ -75,11 +75,11 @@ class AsyncEmbeddings(AsyncAPIResource):
 
 
 class AsyncEmbeddingsWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncEmbeddings.create)
+    create: Final = to_raw_response(AsyncEmbeddings.create)
 
 
 class AsyncEmbeddingsWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncEmbeddings.create)
+    create: Final = to_streamed_response(AsyncEmbeddings.create)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -95,12 +95,12 @@ class Embeddings(SyncAPIResource[AsyncEmbeddings]):
     def with_streaming_response(self) -> EmbeddingsWithStreamingResponse:
         return EmbeddingsWithStreamingResponse(self)
 
-    create = to_sync(AsyncEmbeddings.create)
+    create: Final = to_sync(AsyncEmbeddings.create)
 
 
 class EmbeddingsWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncEmbeddings.create)
+    create: Final = to_sync_raw(AsyncEmbeddings.create)
 
 
 class EmbeddingsWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncEmbeddings.create)
+    create: Final = to_sync_streamed(AsyncEmbeddings.create)

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Literal, Unpack
+from typing import TYPE_CHECKING, Final, Literal, Unpack
 
 from .._blocking._bridge import (
     SyncAPIResource,
@@ -108,23 +108,23 @@ class AsyncFiles(AsyncAPIResource):
             "get", f"/files/{path_param(file_id, 'file_id')}/content", cast_to=BinaryContent, options=options
         )
 
-    wait_for_processing = file_wait_for_processing  # hand-written: trio_openai/lib/_polling.py
+    wait_for_processing: Final = file_wait_for_processing  # hand-written: trio_openai/lib/_polling.py
 
 
 class AsyncFilesWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncFiles.create)
-    retrieve = to_raw_response(AsyncFiles.retrieve)
-    list = to_raw_response(AsyncFiles.list)
-    delete = to_raw_response(AsyncFiles.delete)
-    content = to_raw_response(AsyncFiles.content)
+    create: Final = to_raw_response(AsyncFiles.create)
+    retrieve: Final = to_raw_response(AsyncFiles.retrieve)
+    list: Final = to_raw_response(AsyncFiles.list)
+    delete: Final = to_raw_response(AsyncFiles.delete)
+    content: Final = to_raw_response(AsyncFiles.content)
 
 
 class AsyncFilesWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncFiles.create)
-    retrieve = to_streamed_response(AsyncFiles.retrieve)
-    list = to_streamed_response(AsyncFiles.list)
-    delete = to_streamed_response(AsyncFiles.delete)
-    content = to_streamed_response(AsyncFiles.content)
+    create: Final = to_streamed_response(AsyncFiles.create)
+    retrieve: Final = to_streamed_response(AsyncFiles.retrieve)
+    list: Final = to_streamed_response(AsyncFiles.list)
+    delete: Final = to_streamed_response(AsyncFiles.delete)
+    content: Final = to_streamed_response(AsyncFiles.content)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -140,25 +140,25 @@ class Files(SyncAPIResource[AsyncFiles]):
     def with_streaming_response(self) -> FilesWithStreamingResponse:
         return FilesWithStreamingResponse(self)
 
-    create = to_sync(AsyncFiles.create)
-    retrieve = to_sync(AsyncFiles.retrieve)
-    list = to_sync_list(AsyncFiles.list)
-    delete = to_sync(AsyncFiles.delete)
-    content = to_sync(AsyncFiles.content)
-    wait_for_processing = to_sync(AsyncFiles.wait_for_processing)  # hand-written helper
+    create: Final = to_sync(AsyncFiles.create)
+    retrieve: Final = to_sync(AsyncFiles.retrieve)
+    list: Final = to_sync_list(AsyncFiles.list)
+    delete: Final = to_sync(AsyncFiles.delete)
+    content: Final = to_sync(AsyncFiles.content)
+    wait_for_processing: Final = to_sync(AsyncFiles.wait_for_processing)  # hand-written helper
 
 
 class FilesWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncFiles.create)
-    retrieve = to_sync_raw(AsyncFiles.retrieve)
-    list = to_sync_raw_list(AsyncFiles.list)
-    delete = to_sync_raw(AsyncFiles.delete)
-    content = to_sync_raw(AsyncFiles.content)
+    create: Final = to_sync_raw(AsyncFiles.create)
+    retrieve: Final = to_sync_raw(AsyncFiles.retrieve)
+    list: Final = to_sync_raw_list(AsyncFiles.list)
+    delete: Final = to_sync_raw(AsyncFiles.delete)
+    content: Final = to_sync_raw(AsyncFiles.content)
 
 
 class FilesWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncFiles.create)
-    retrieve = to_sync_streamed(AsyncFiles.retrieve)
-    list = to_sync_streamed_list(AsyncFiles.list)
-    delete = to_sync_streamed(AsyncFiles.delete)
-    content = to_sync_streamed(AsyncFiles.content)
+    create: Final = to_sync_streamed(AsyncFiles.create)
+    retrieve: Final = to_sync_streamed(AsyncFiles.retrieve)
+    list: Final = to_sync_streamed_list(AsyncFiles.list)
+    delete: Final = to_sync_streamed(AsyncFiles.delete)
+    content: Final = to_sync_streamed(AsyncFiles.content)

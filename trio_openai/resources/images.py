@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
-from typing import TYPE_CHECKING, Literal, Unpack, overload
+from typing import TYPE_CHECKING, Final, Literal, Unpack, overload
 
 from .._blocking._bridge import (
     SyncAPIResource,
@@ -429,15 +429,15 @@ class AsyncImages(AsyncAPIResource):
 
 
 class AsyncImagesWithRawResponse(RawResponseWrapper):
-    edit = to_raw_response(AsyncImages.edit)
-    generate = to_raw_response(AsyncImages.generate)
-    create_variation = to_raw_response(AsyncImages.create_variation)
+    edit: Final = to_raw_response(AsyncImages.edit)
+    generate: Final = to_raw_response(AsyncImages.generate)
+    create_variation: Final = to_raw_response(AsyncImages.create_variation)
 
 
 class AsyncImagesWithStreamingResponse(StreamedResponseWrapper):
-    edit = to_streamed_response(AsyncImages.edit)
-    generate = to_streamed_response(AsyncImages.generate)
-    create_variation = to_streamed_response(AsyncImages.create_variation)
+    edit: Final = to_streamed_response(AsyncImages.edit)
+    generate: Final = to_streamed_response(AsyncImages.generate)
+    create_variation: Final = to_streamed_response(AsyncImages.create_variation)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -784,16 +784,16 @@ class Images(SyncAPIResource[AsyncImages]):
             **options,
         )
 
-    create_variation = to_sync(AsyncImages.create_variation)
+    create_variation: Final = to_sync(AsyncImages.create_variation)
 
 
 class ImagesWithRawResponse(SyncResponseWrapper):
-    edit = to_sync_raw(AsyncImages.edit)
-    generate = to_sync_raw(AsyncImages.generate)
-    create_variation = to_sync_raw(AsyncImages.create_variation)
+    edit: Final = to_sync_raw(AsyncImages.edit)
+    generate: Final = to_sync_raw(AsyncImages.generate)
+    create_variation: Final = to_sync_raw(AsyncImages.create_variation)
 
 
 class ImagesWithStreamingResponse(SyncResponseWrapper):
-    edit = to_sync_streamed(AsyncImages.edit)
-    generate = to_sync_streamed(AsyncImages.generate)
-    create_variation = to_sync_streamed(AsyncImages.create_variation)
+    edit: Final = to_sync_streamed(AsyncImages.edit)
+    generate: Final = to_sync_streamed(AsyncImages.generate)
+    create_variation: Final = to_sync_streamed(AsyncImages.create_variation)

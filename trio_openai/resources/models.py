@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Unpack
+from typing import Final, Unpack
 
 from .._blocking._bridge import (
     SyncAPIResource,
@@ -67,15 +67,15 @@ class AsyncModels(AsyncAPIResource):
 
 
 class AsyncModelsWithRawResponse(RawResponseWrapper):
-    retrieve = to_raw_response(AsyncModels.retrieve)
-    list = to_raw_response(AsyncModels.list)
-    delete = to_raw_response(AsyncModels.delete)
+    retrieve: Final = to_raw_response(AsyncModels.retrieve)
+    list: Final = to_raw_response(AsyncModels.list)
+    delete: Final = to_raw_response(AsyncModels.delete)
 
 
 class AsyncModelsWithStreamingResponse(StreamedResponseWrapper):
-    retrieve = to_streamed_response(AsyncModels.retrieve)
-    list = to_streamed_response(AsyncModels.list)
-    delete = to_streamed_response(AsyncModels.delete)
+    retrieve: Final = to_streamed_response(AsyncModels.retrieve)
+    list: Final = to_streamed_response(AsyncModels.list)
+    delete: Final = to_streamed_response(AsyncModels.delete)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -91,18 +91,18 @@ class Models(SyncAPIResource[AsyncModels]):
     def with_streaming_response(self) -> ModelsWithStreamingResponse:
         return ModelsWithStreamingResponse(self)
 
-    retrieve = to_sync(AsyncModels.retrieve)
-    list = to_sync_list(AsyncModels.list)
-    delete = to_sync(AsyncModels.delete)
+    retrieve: Final = to_sync(AsyncModels.retrieve)
+    list: Final = to_sync_list(AsyncModels.list)
+    delete: Final = to_sync(AsyncModels.delete)
 
 
 class ModelsWithRawResponse(SyncResponseWrapper):
-    retrieve = to_sync_raw(AsyncModels.retrieve)
-    list = to_sync_raw_list(AsyncModels.list)
-    delete = to_sync_raw(AsyncModels.delete)
+    retrieve: Final = to_sync_raw(AsyncModels.retrieve)
+    list: Final = to_sync_raw_list(AsyncModels.list)
+    delete: Final = to_sync_raw(AsyncModels.delete)
 
 
 class ModelsWithStreamingResponse(SyncResponseWrapper):
-    retrieve = to_sync_streamed(AsyncModels.retrieve)
-    list = to_sync_streamed_list(AsyncModels.list)
-    delete = to_sync_streamed(AsyncModels.delete)
+    retrieve: Final = to_sync_streamed(AsyncModels.retrieve)
+    list: Final = to_sync_streamed_list(AsyncModels.list)
+    delete: Final = to_sync_streamed(AsyncModels.delete)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
-from typing import TYPE_CHECKING, Literal, Unpack
+from typing import TYPE_CHECKING, Final, Literal, Unpack
 
 from .._blocking._bridge import (
     SyncAPIResource,
@@ -74,11 +74,11 @@ class AsyncModerations(AsyncAPIResource):
 
 
 class AsyncModerationsWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncModerations.create)
+    create: Final = to_raw_response(AsyncModerations.create)
 
 
 class AsyncModerationsWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncModerations.create)
+    create: Final = to_streamed_response(AsyncModerations.create)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -94,12 +94,12 @@ class Moderations(SyncAPIResource[AsyncModerations]):
     def with_streaming_response(self) -> ModerationsWithStreamingResponse:
         return ModerationsWithStreamingResponse(self)
 
-    create = to_sync(AsyncModerations.create)
+    create: Final = to_sync(AsyncModerations.create)
 
 
 class ModerationsWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncModerations.create)
+    create: Final = to_sync_raw(AsyncModerations.create)
 
 
 class ModerationsWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncModerations.create)
+    create: Final = to_sync_streamed(AsyncModerations.create)

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Literal, Unpack
+from typing import TYPE_CHECKING, Final, Literal, Unpack
 
 from .._blocking._bridge import (
     SyncAPIResource,
@@ -200,35 +200,35 @@ class AsyncVideos(AsyncAPIResource):
             options=options,
         )
 
-    poll = video_poll  # hand-written: trio_openai/lib/_polling.py
+    poll: Final = video_poll  # hand-written: trio_openai/lib/_polling.py
 
-    create_and_poll = video_create_and_poll  # hand-written: trio_openai/lib/_polling.py
+    create_and_poll: Final = video_create_and_poll  # hand-written: trio_openai/lib/_polling.py
 
 
 class AsyncVideosWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncVideos.create)
-    retrieve = to_raw_response(AsyncVideos.retrieve)
-    list = to_raw_response(AsyncVideos.list)
-    delete = to_raw_response(AsyncVideos.delete)
-    create_character = to_raw_response(AsyncVideos.create_character)
-    get_character = to_raw_response(AsyncVideos.get_character)
-    edit = to_raw_response(AsyncVideos.edit)
-    extend = to_raw_response(AsyncVideos.extend)
-    download_content = to_raw_response(AsyncVideos.download_content)
-    remix = to_raw_response(AsyncVideos.remix)
+    create: Final = to_raw_response(AsyncVideos.create)
+    retrieve: Final = to_raw_response(AsyncVideos.retrieve)
+    list: Final = to_raw_response(AsyncVideos.list)
+    delete: Final = to_raw_response(AsyncVideos.delete)
+    create_character: Final = to_raw_response(AsyncVideos.create_character)
+    get_character: Final = to_raw_response(AsyncVideos.get_character)
+    edit: Final = to_raw_response(AsyncVideos.edit)
+    extend: Final = to_raw_response(AsyncVideos.extend)
+    download_content: Final = to_raw_response(AsyncVideos.download_content)
+    remix: Final = to_raw_response(AsyncVideos.remix)
 
 
 class AsyncVideosWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncVideos.create)
-    retrieve = to_streamed_response(AsyncVideos.retrieve)
-    list = to_streamed_response(AsyncVideos.list)
-    delete = to_streamed_response(AsyncVideos.delete)
-    create_character = to_streamed_response(AsyncVideos.create_character)
-    get_character = to_streamed_response(AsyncVideos.get_character)
-    edit = to_streamed_response(AsyncVideos.edit)
-    extend = to_streamed_response(AsyncVideos.extend)
-    download_content = to_streamed_response(AsyncVideos.download_content)
-    remix = to_streamed_response(AsyncVideos.remix)
+    create: Final = to_streamed_response(AsyncVideos.create)
+    retrieve: Final = to_streamed_response(AsyncVideos.retrieve)
+    list: Final = to_streamed_response(AsyncVideos.list)
+    delete: Final = to_streamed_response(AsyncVideos.delete)
+    create_character: Final = to_streamed_response(AsyncVideos.create_character)
+    get_character: Final = to_streamed_response(AsyncVideos.get_character)
+    edit: Final = to_streamed_response(AsyncVideos.edit)
+    extend: Final = to_streamed_response(AsyncVideos.extend)
+    download_content: Final = to_streamed_response(AsyncVideos.download_content)
+    remix: Final = to_streamed_response(AsyncVideos.remix)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -244,41 +244,41 @@ class Videos(SyncAPIResource[AsyncVideos]):
     def with_streaming_response(self) -> VideosWithStreamingResponse:
         return VideosWithStreamingResponse(self)
 
-    create = to_sync(AsyncVideos.create)
-    retrieve = to_sync(AsyncVideos.retrieve)
-    list = to_sync_list(AsyncVideos.list)
-    delete = to_sync(AsyncVideos.delete)
-    create_character = to_sync(AsyncVideos.create_character)
-    get_character = to_sync(AsyncVideos.get_character)
-    edit = to_sync(AsyncVideos.edit)
-    extend = to_sync(AsyncVideos.extend)
-    download_content = to_sync(AsyncVideos.download_content)
-    remix = to_sync(AsyncVideos.remix)
-    poll = to_sync(AsyncVideos.poll)  # hand-written helper
-    create_and_poll = to_sync(AsyncVideos.create_and_poll)  # hand-written helper
+    create: Final = to_sync(AsyncVideos.create)
+    retrieve: Final = to_sync(AsyncVideos.retrieve)
+    list: Final = to_sync_list(AsyncVideos.list)
+    delete: Final = to_sync(AsyncVideos.delete)
+    create_character: Final = to_sync(AsyncVideos.create_character)
+    get_character: Final = to_sync(AsyncVideos.get_character)
+    edit: Final = to_sync(AsyncVideos.edit)
+    extend: Final = to_sync(AsyncVideos.extend)
+    download_content: Final = to_sync(AsyncVideos.download_content)
+    remix: Final = to_sync(AsyncVideos.remix)
+    poll: Final = to_sync(AsyncVideos.poll)  # hand-written helper
+    create_and_poll: Final = to_sync(AsyncVideos.create_and_poll)  # hand-written helper
 
 
 class VideosWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncVideos.create)
-    retrieve = to_sync_raw(AsyncVideos.retrieve)
-    list = to_sync_raw_list(AsyncVideos.list)
-    delete = to_sync_raw(AsyncVideos.delete)
-    create_character = to_sync_raw(AsyncVideos.create_character)
-    get_character = to_sync_raw(AsyncVideos.get_character)
-    edit = to_sync_raw(AsyncVideos.edit)
-    extend = to_sync_raw(AsyncVideos.extend)
-    download_content = to_sync_raw(AsyncVideos.download_content)
-    remix = to_sync_raw(AsyncVideos.remix)
+    create: Final = to_sync_raw(AsyncVideos.create)
+    retrieve: Final = to_sync_raw(AsyncVideos.retrieve)
+    list: Final = to_sync_raw_list(AsyncVideos.list)
+    delete: Final = to_sync_raw(AsyncVideos.delete)
+    create_character: Final = to_sync_raw(AsyncVideos.create_character)
+    get_character: Final = to_sync_raw(AsyncVideos.get_character)
+    edit: Final = to_sync_raw(AsyncVideos.edit)
+    extend: Final = to_sync_raw(AsyncVideos.extend)
+    download_content: Final = to_sync_raw(AsyncVideos.download_content)
+    remix: Final = to_sync_raw(AsyncVideos.remix)
 
 
 class VideosWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncVideos.create)
-    retrieve = to_sync_streamed(AsyncVideos.retrieve)
-    list = to_sync_streamed_list(AsyncVideos.list)
-    delete = to_sync_streamed(AsyncVideos.delete)
-    create_character = to_sync_streamed(AsyncVideos.create_character)
-    get_character = to_sync_streamed(AsyncVideos.get_character)
-    edit = to_sync_streamed(AsyncVideos.edit)
-    extend = to_sync_streamed(AsyncVideos.extend)
-    download_content = to_sync_streamed(AsyncVideos.download_content)
-    remix = to_sync_streamed(AsyncVideos.remix)
+    create: Final = to_sync_streamed(AsyncVideos.create)
+    retrieve: Final = to_sync_streamed(AsyncVideos.retrieve)
+    list: Final = to_sync_streamed_list(AsyncVideos.list)
+    delete: Final = to_sync_streamed(AsyncVideos.delete)
+    create_character: Final = to_sync_streamed(AsyncVideos.create_character)
+    get_character: Final = to_sync_streamed(AsyncVideos.get_character)
+    edit: Final = to_sync_streamed(AsyncVideos.edit)
+    extend: Final = to_sync_streamed(AsyncVideos.extend)
+    download_content: Final = to_sync_streamed(AsyncVideos.download_content)
+    remix: Final = to_sync_streamed(AsyncVideos.remix)

@@ -105,7 +105,7 @@ class FaultProxy:
         self.upstream = upstream
         self.port = port
         #: the faults of every new connection once the ``schedule`` queue is empty
-        self.faults = Faults()
+        self.faults: Faults = Faults()
         self._queue: deque[Faults] = deque()
         self._url = url
         self._stats = FaultProxyStats()

@@ -21,10 +21,10 @@ class MockRequest:
     __slots__ = ("content", "headers", "method", "url")
 
     def __init__(self, method: str, url: str, headers: Headers, content: bytes) -> None:
-        self.method = method
-        self.url = url
-        self.headers = headers
-        self.content = content
+        self.method: str = method
+        self.url: str = url
+        self.headers: Headers = headers
+        self.content: bytes = content
 
     @property
     def path(self) -> str:
@@ -64,10 +64,10 @@ class MockResponse:
         if json is not None:
             content = msgspec.json.encode(json)
             hdrs.setdefault("content-type", "application/json")
-        self.status = status
-        self.content = content
-        self.headers = hdrs
-        self.stream = stream
+        self.status: int = status
+        self.content: bytes = content
+        self.headers: dict[str, str] = hdrs
+        self.stream: Iterable[bytes] | AsyncIterable[bytes] | None = stream
 
 
 class _ChunkStream:
@@ -100,7 +100,7 @@ class MockTransport:
     def __init__(self, handler: Handler) -> None:
         self._handler = handler
         self.requests: list[MockRequest] = []
-        self.closed = False
+        self.closed: bool = False
 
     async def handle_async_request(self, request: httpcore2.Request) -> httpcore2.Response:
         stream: Any = request.stream

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Literal, Unpack
+from typing import TYPE_CHECKING, Final, Literal, Unpack
 
 from ..._blocking._bridge import (
     SyncAPIResource,
@@ -74,11 +74,11 @@ class AsyncSpeech(AsyncAPIResource):
 
 
 class AsyncSpeechWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncSpeech.create)
+    create: Final = to_raw_response(AsyncSpeech.create)
 
 
 class AsyncSpeechWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncSpeech.create)
+    create: Final = to_streamed_response(AsyncSpeech.create)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -94,12 +94,12 @@ class Speech(SyncAPIResource[AsyncSpeech]):
     def with_streaming_response(self) -> SpeechWithStreamingResponse:
         return SpeechWithStreamingResponse(self)
 
-    create = to_sync(AsyncSpeech.create)
+    create: Final = to_sync(AsyncSpeech.create)
 
 
 class SpeechWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncSpeech.create)
+    create: Final = to_sync_raw(AsyncSpeech.create)
 
 
 class SpeechWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncSpeech.create)
+    create: Final = to_sync_streamed(AsyncSpeech.create)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
-from typing import TYPE_CHECKING, Literal, Unpack, overload
+from typing import TYPE_CHECKING, Final, Literal, Unpack, overload
 
 from ..._blocking._bridge import (
     SyncAPIResource,
@@ -197,11 +197,11 @@ class AsyncTranscriptions(AsyncAPIResource):
 
 
 class AsyncTranscriptionsWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncTranscriptions.create)
+    create: Final = to_raw_response(AsyncTranscriptions.create)
 
 
 class AsyncTranscriptionsWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncTranscriptions.create)
+    create: Final = to_streamed_response(AsyncTranscriptions.create)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -354,8 +354,8 @@ class Transcriptions(SyncAPIResource[AsyncTranscriptions]):
 
 
 class TranscriptionsWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncTranscriptions.create)
+    create: Final = to_sync_raw(AsyncTranscriptions.create)
 
 
 class TranscriptionsWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncTranscriptions.create)
+    create: Final = to_sync_streamed(AsyncTranscriptions.create)

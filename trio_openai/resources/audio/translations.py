@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Literal, Unpack
+from typing import TYPE_CHECKING, Final, Literal, Unpack
 
 from ..._blocking._bridge import (
     SyncAPIResource,
@@ -75,11 +75,11 @@ class AsyncTranslations(AsyncAPIResource):
 
 
 class AsyncTranslationsWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncTranslations.create)
+    create: Final = to_raw_response(AsyncTranslations.create)
 
 
 class AsyncTranslationsWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncTranslations.create)
+    create: Final = to_streamed_response(AsyncTranslations.create)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -95,12 +95,12 @@ class Translations(SyncAPIResource[AsyncTranslations]):
     def with_streaming_response(self) -> TranslationsWithStreamingResponse:
         return TranslationsWithStreamingResponse(self)
 
-    create = to_sync(AsyncTranslations.create)
+    create: Final = to_sync(AsyncTranslations.create)
 
 
 class TranslationsWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncTranslations.create)
+    create: Final = to_sync_raw(AsyncTranslations.create)
 
 
 class TranslationsWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncTranslations.create)
+    create: Final = to_sync_streamed(AsyncTranslations.create)

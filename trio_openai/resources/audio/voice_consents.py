@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Unpack
+from typing import TYPE_CHECKING, Final, Unpack
 
 from ..._blocking._bridge import (
     SyncAPIResource,
@@ -107,19 +107,19 @@ class AsyncVoiceConsents(AsyncAPIResource):
 
 
 class AsyncVoiceConsentsWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncVoiceConsents.create)
-    retrieve = to_raw_response(AsyncVoiceConsents.retrieve)
-    update = to_raw_response(AsyncVoiceConsents.update)
-    list = to_raw_response(AsyncVoiceConsents.list)
-    delete = to_raw_response(AsyncVoiceConsents.delete)
+    create: Final = to_raw_response(AsyncVoiceConsents.create)
+    retrieve: Final = to_raw_response(AsyncVoiceConsents.retrieve)
+    update: Final = to_raw_response(AsyncVoiceConsents.update)
+    list: Final = to_raw_response(AsyncVoiceConsents.list)
+    delete: Final = to_raw_response(AsyncVoiceConsents.delete)
 
 
 class AsyncVoiceConsentsWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncVoiceConsents.create)
-    retrieve = to_streamed_response(AsyncVoiceConsents.retrieve)
-    update = to_streamed_response(AsyncVoiceConsents.update)
-    list = to_streamed_response(AsyncVoiceConsents.list)
-    delete = to_streamed_response(AsyncVoiceConsents.delete)
+    create: Final = to_streamed_response(AsyncVoiceConsents.create)
+    retrieve: Final = to_streamed_response(AsyncVoiceConsents.retrieve)
+    update: Final = to_streamed_response(AsyncVoiceConsents.update)
+    list: Final = to_streamed_response(AsyncVoiceConsents.list)
+    delete: Final = to_streamed_response(AsyncVoiceConsents.delete)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -135,24 +135,24 @@ class VoiceConsents(SyncAPIResource[AsyncVoiceConsents]):
     def with_streaming_response(self) -> VoiceConsentsWithStreamingResponse:
         return VoiceConsentsWithStreamingResponse(self)
 
-    create = to_sync(AsyncVoiceConsents.create)
-    retrieve = to_sync(AsyncVoiceConsents.retrieve)
-    update = to_sync(AsyncVoiceConsents.update)
-    list = to_sync_list(AsyncVoiceConsents.list)
-    delete = to_sync(AsyncVoiceConsents.delete)
+    create: Final = to_sync(AsyncVoiceConsents.create)
+    retrieve: Final = to_sync(AsyncVoiceConsents.retrieve)
+    update: Final = to_sync(AsyncVoiceConsents.update)
+    list: Final = to_sync_list(AsyncVoiceConsents.list)
+    delete: Final = to_sync(AsyncVoiceConsents.delete)
 
 
 class VoiceConsentsWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncVoiceConsents.create)
-    retrieve = to_sync_raw(AsyncVoiceConsents.retrieve)
-    update = to_sync_raw(AsyncVoiceConsents.update)
-    list = to_sync_raw_list(AsyncVoiceConsents.list)
-    delete = to_sync_raw(AsyncVoiceConsents.delete)
+    create: Final = to_sync_raw(AsyncVoiceConsents.create)
+    retrieve: Final = to_sync_raw(AsyncVoiceConsents.retrieve)
+    update: Final = to_sync_raw(AsyncVoiceConsents.update)
+    list: Final = to_sync_raw_list(AsyncVoiceConsents.list)
+    delete: Final = to_sync_raw(AsyncVoiceConsents.delete)
 
 
 class VoiceConsentsWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncVoiceConsents.create)
-    retrieve = to_sync_streamed(AsyncVoiceConsents.retrieve)
-    update = to_sync_streamed(AsyncVoiceConsents.update)
-    list = to_sync_streamed_list(AsyncVoiceConsents.list)
-    delete = to_sync_streamed(AsyncVoiceConsents.delete)
+    create: Final = to_sync_streamed(AsyncVoiceConsents.create)
+    retrieve: Final = to_sync_streamed(AsyncVoiceConsents.retrieve)
+    update: Final = to_sync_streamed(AsyncVoiceConsents.update)
+    list: Final = to_sync_streamed_list(AsyncVoiceConsents.list)
+    delete: Final = to_sync_streamed(AsyncVoiceConsents.delete)

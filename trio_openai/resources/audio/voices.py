@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Unpack
+from typing import TYPE_CHECKING, Final, Unpack
 
 from ..._blocking._bridge import (
     SyncAPIResource,
@@ -55,11 +55,11 @@ class AsyncVoices(AsyncAPIResource):
 
 
 class AsyncVoicesWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncVoices.create)
+    create: Final = to_raw_response(AsyncVoices.create)
 
 
 class AsyncVoicesWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncVoices.create)
+    create: Final = to_streamed_response(AsyncVoices.create)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -75,12 +75,12 @@ class Voices(SyncAPIResource[AsyncVoices]):
     def with_streaming_response(self) -> VoicesWithStreamingResponse:
         return VoicesWithStreamingResponse(self)
 
-    create = to_sync(AsyncVoices.create)
+    create: Final = to_sync(AsyncVoices.create)
 
 
 class VoicesWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncVoices.create)
+    create: Final = to_sync_raw(AsyncVoices.create)
 
 
 class VoicesWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncVoices.create)
+    create: Final = to_sync_streamed(AsyncVoices.create)

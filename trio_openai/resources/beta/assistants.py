@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
-from typing import TYPE_CHECKING, Literal, Unpack
+from typing import TYPE_CHECKING, Final, Literal, Unpack
 
 from ..._blocking._bridge import (
     SyncAPIResource,
@@ -282,19 +282,19 @@ class AsyncAssistants(AsyncAPIResource):
 
 
 class AsyncAssistantsWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncAssistants.create)
-    retrieve = to_raw_response(AsyncAssistants.retrieve)
-    update = to_raw_response(AsyncAssistants.update)
-    list = to_raw_response(AsyncAssistants.list)
-    delete = to_raw_response(AsyncAssistants.delete)
+    create: Final = to_raw_response(AsyncAssistants.create)
+    retrieve: Final = to_raw_response(AsyncAssistants.retrieve)
+    update: Final = to_raw_response(AsyncAssistants.update)
+    list: Final = to_raw_response(AsyncAssistants.list)
+    delete: Final = to_raw_response(AsyncAssistants.delete)
 
 
 class AsyncAssistantsWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncAssistants.create)
-    retrieve = to_streamed_response(AsyncAssistants.retrieve)
-    update = to_streamed_response(AsyncAssistants.update)
-    list = to_streamed_response(AsyncAssistants.list)
-    delete = to_streamed_response(AsyncAssistants.delete)
+    create: Final = to_streamed_response(AsyncAssistants.create)
+    retrieve: Final = to_streamed_response(AsyncAssistants.retrieve)
+    update: Final = to_streamed_response(AsyncAssistants.update)
+    list: Final = to_streamed_response(AsyncAssistants.list)
+    delete: Final = to_streamed_response(AsyncAssistants.delete)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -310,24 +310,24 @@ class Assistants(SyncAPIResource[AsyncAssistants]):
     def with_streaming_response(self) -> AssistantsWithStreamingResponse:
         return AssistantsWithStreamingResponse(self)
 
-    create = to_sync(AsyncAssistants.create)
-    retrieve = to_sync(AsyncAssistants.retrieve)
-    update = to_sync(AsyncAssistants.update)
-    list = to_sync_list(AsyncAssistants.list)
-    delete = to_sync(AsyncAssistants.delete)
+    create: Final = to_sync(AsyncAssistants.create)
+    retrieve: Final = to_sync(AsyncAssistants.retrieve)
+    update: Final = to_sync(AsyncAssistants.update)
+    list: Final = to_sync_list(AsyncAssistants.list)
+    delete: Final = to_sync(AsyncAssistants.delete)
 
 
 class AssistantsWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncAssistants.create)
-    retrieve = to_sync_raw(AsyncAssistants.retrieve)
-    update = to_sync_raw(AsyncAssistants.update)
-    list = to_sync_raw_list(AsyncAssistants.list)
-    delete = to_sync_raw(AsyncAssistants.delete)
+    create: Final = to_sync_raw(AsyncAssistants.create)
+    retrieve: Final = to_sync_raw(AsyncAssistants.retrieve)
+    update: Final = to_sync_raw(AsyncAssistants.update)
+    list: Final = to_sync_raw_list(AsyncAssistants.list)
+    delete: Final = to_sync_raw(AsyncAssistants.delete)
 
 
 class AssistantsWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncAssistants.create)
-    retrieve = to_sync_streamed(AsyncAssistants.retrieve)
-    update = to_sync_streamed(AsyncAssistants.update)
-    list = to_sync_streamed_list(AsyncAssistants.list)
-    delete = to_sync_streamed(AsyncAssistants.delete)
+    create: Final = to_sync_streamed(AsyncAssistants.create)
+    retrieve: Final = to_sync_streamed(AsyncAssistants.retrieve)
+    update: Final = to_sync_streamed(AsyncAssistants.update)
+    list: Final = to_sync_streamed_list(AsyncAssistants.list)
+    delete: Final = to_sync_streamed(AsyncAssistants.delete)

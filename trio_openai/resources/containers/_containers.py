@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
-from typing import TYPE_CHECKING, Literal, Unpack
+from typing import TYPE_CHECKING, Final, Literal, Unpack
 
 from ..._blocking._bridge import (
     SyncAPIResource,
@@ -137,10 +137,10 @@ class AsyncContainers(AsyncAPIResource):
 
 
 class AsyncContainersWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncContainers.create)
-    retrieve = to_raw_response(AsyncContainers.retrieve)
-    list = to_raw_response(AsyncContainers.list)
-    delete = to_raw_response(AsyncContainers.delete)
+    create: Final = to_raw_response(AsyncContainers.create)
+    retrieve: Final = to_raw_response(AsyncContainers.retrieve)
+    list: Final = to_raw_response(AsyncContainers.list)
+    delete: Final = to_raw_response(AsyncContainers.delete)
 
     @cached_property
     def files(self) -> AsyncFilesWithRawResponse:
@@ -150,10 +150,10 @@ class AsyncContainersWithRawResponse(RawResponseWrapper):
 
 
 class AsyncContainersWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncContainers.create)
-    retrieve = to_streamed_response(AsyncContainers.retrieve)
-    list = to_streamed_response(AsyncContainers.list)
-    delete = to_streamed_response(AsyncContainers.delete)
+    create: Final = to_streamed_response(AsyncContainers.create)
+    retrieve: Final = to_streamed_response(AsyncContainers.retrieve)
+    list: Final = to_streamed_response(AsyncContainers.list)
+    delete: Final = to_streamed_response(AsyncContainers.delete)
 
     @cached_property
     def files(self) -> AsyncFilesWithStreamingResponse:
@@ -181,17 +181,17 @@ class Containers(SyncAPIResource[AsyncContainers]):
     def with_streaming_response(self) -> ContainersWithStreamingResponse:
         return ContainersWithStreamingResponse(self)
 
-    create = to_sync(AsyncContainers.create)
-    retrieve = to_sync(AsyncContainers.retrieve)
-    list = to_sync_list(AsyncContainers.list)
-    delete = to_sync(AsyncContainers.delete)
+    create: Final = to_sync(AsyncContainers.create)
+    retrieve: Final = to_sync(AsyncContainers.retrieve)
+    list: Final = to_sync_list(AsyncContainers.list)
+    delete: Final = to_sync(AsyncContainers.delete)
 
 
 class ContainersWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncContainers.create)
-    retrieve = to_sync_raw(AsyncContainers.retrieve)
-    list = to_sync_raw_list(AsyncContainers.list)
-    delete = to_sync_raw(AsyncContainers.delete)
+    create: Final = to_sync_raw(AsyncContainers.create)
+    retrieve: Final = to_sync_raw(AsyncContainers.retrieve)
+    list: Final = to_sync_raw_list(AsyncContainers.list)
+    delete: Final = to_sync_raw(AsyncContainers.delete)
 
     @cached_property
     def files(self) -> FilesWithRawResponse:
@@ -201,10 +201,10 @@ class ContainersWithRawResponse(SyncResponseWrapper):
 
 
 class ContainersWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncContainers.create)
-    retrieve = to_sync_streamed(AsyncContainers.retrieve)
-    list = to_sync_streamed_list(AsyncContainers.list)
-    delete = to_sync_streamed(AsyncContainers.delete)
+    create: Final = to_sync_streamed(AsyncContainers.create)
+    retrieve: Final = to_sync_streamed(AsyncContainers.retrieve)
+    list: Final = to_sync_streamed_list(AsyncContainers.list)
+    delete: Final = to_sync_streamed(AsyncContainers.delete)
 
     @cached_property
     def files(self) -> FilesWithStreamingResponse:

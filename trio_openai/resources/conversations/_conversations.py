@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
-from typing import TYPE_CHECKING, Unpack
+from typing import TYPE_CHECKING, Final, Unpack
 
 from ..._blocking._bridge import (
     SyncAPIResource,
@@ -113,10 +113,10 @@ class AsyncConversations(AsyncAPIResource):
 
 
 class AsyncConversationsWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncConversations.create)
-    retrieve = to_raw_response(AsyncConversations.retrieve)
-    update = to_raw_response(AsyncConversations.update)
-    delete = to_raw_response(AsyncConversations.delete)
+    create: Final = to_raw_response(AsyncConversations.create)
+    retrieve: Final = to_raw_response(AsyncConversations.retrieve)
+    update: Final = to_raw_response(AsyncConversations.update)
+    delete: Final = to_raw_response(AsyncConversations.delete)
 
     @cached_property
     def items(self) -> AsyncItemsWithRawResponse:
@@ -126,10 +126,10 @@ class AsyncConversationsWithRawResponse(RawResponseWrapper):
 
 
 class AsyncConversationsWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncConversations.create)
-    retrieve = to_streamed_response(AsyncConversations.retrieve)
-    update = to_streamed_response(AsyncConversations.update)
-    delete = to_streamed_response(AsyncConversations.delete)
+    create: Final = to_streamed_response(AsyncConversations.create)
+    retrieve: Final = to_streamed_response(AsyncConversations.retrieve)
+    update: Final = to_streamed_response(AsyncConversations.update)
+    delete: Final = to_streamed_response(AsyncConversations.delete)
 
     @cached_property
     def items(self) -> AsyncItemsWithStreamingResponse:
@@ -157,17 +157,17 @@ class Conversations(SyncAPIResource[AsyncConversations]):
     def with_streaming_response(self) -> ConversationsWithStreamingResponse:
         return ConversationsWithStreamingResponse(self)
 
-    create = to_sync(AsyncConversations.create)
-    retrieve = to_sync(AsyncConversations.retrieve)
-    update = to_sync(AsyncConversations.update)
-    delete = to_sync(AsyncConversations.delete)
+    create: Final = to_sync(AsyncConversations.create)
+    retrieve: Final = to_sync(AsyncConversations.retrieve)
+    update: Final = to_sync(AsyncConversations.update)
+    delete: Final = to_sync(AsyncConversations.delete)
 
 
 class ConversationsWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncConversations.create)
-    retrieve = to_sync_raw(AsyncConversations.retrieve)
-    update = to_sync_raw(AsyncConversations.update)
-    delete = to_sync_raw(AsyncConversations.delete)
+    create: Final = to_sync_raw(AsyncConversations.create)
+    retrieve: Final = to_sync_raw(AsyncConversations.retrieve)
+    update: Final = to_sync_raw(AsyncConversations.update)
+    delete: Final = to_sync_raw(AsyncConversations.delete)
 
     @cached_property
     def items(self) -> ItemsWithRawResponse:
@@ -177,10 +177,10 @@ class ConversationsWithRawResponse(SyncResponseWrapper):
 
 
 class ConversationsWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncConversations.create)
-    retrieve = to_sync_streamed(AsyncConversations.retrieve)
-    update = to_sync_streamed(AsyncConversations.update)
-    delete = to_sync_streamed(AsyncConversations.delete)
+    create: Final = to_sync_streamed(AsyncConversations.create)
+    retrieve: Final = to_sync_streamed(AsyncConversations.retrieve)
+    update: Final = to_sync_streamed(AsyncConversations.update)
+    delete: Final = to_sync_streamed(AsyncConversations.delete)
 
     @cached_property
     def items(self) -> ItemsWithStreamingResponse:

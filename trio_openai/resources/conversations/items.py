@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
-from typing import TYPE_CHECKING, Literal, Unpack
+from typing import TYPE_CHECKING, Final, Literal, Unpack
 
 from ..._blocking._bridge import (
     SyncAPIResource,
@@ -158,17 +158,17 @@ class AsyncItems(AsyncAPIResource):
 
 
 class AsyncItemsWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncItems.create)
-    retrieve = to_raw_response(AsyncItems.retrieve)
-    list = to_raw_response(AsyncItems.list)
-    delete = to_raw_response(AsyncItems.delete)
+    create: Final = to_raw_response(AsyncItems.create)
+    retrieve: Final = to_raw_response(AsyncItems.retrieve)
+    list: Final = to_raw_response(AsyncItems.list)
+    delete: Final = to_raw_response(AsyncItems.delete)
 
 
 class AsyncItemsWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncItems.create)
-    retrieve = to_streamed_response(AsyncItems.retrieve)
-    list = to_streamed_response(AsyncItems.list)
-    delete = to_streamed_response(AsyncItems.delete)
+    create: Final = to_streamed_response(AsyncItems.create)
+    retrieve: Final = to_streamed_response(AsyncItems.retrieve)
+    list: Final = to_streamed_response(AsyncItems.list)
+    delete: Final = to_streamed_response(AsyncItems.delete)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -184,21 +184,21 @@ class Items(SyncAPIResource[AsyncItems]):
     def with_streaming_response(self) -> ItemsWithStreamingResponse:
         return ItemsWithStreamingResponse(self)
 
-    create = to_sync(AsyncItems.create)
-    retrieve = to_sync(AsyncItems.retrieve)
-    list = to_sync_list(AsyncItems.list)
-    delete = to_sync(AsyncItems.delete)
+    create: Final = to_sync(AsyncItems.create)
+    retrieve: Final = to_sync(AsyncItems.retrieve)
+    list: Final = to_sync_list(AsyncItems.list)
+    delete: Final = to_sync(AsyncItems.delete)
 
 
 class ItemsWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncItems.create)
-    retrieve = to_sync_raw(AsyncItems.retrieve)
-    list = to_sync_raw_list(AsyncItems.list)
-    delete = to_sync_raw(AsyncItems.delete)
+    create: Final = to_sync_raw(AsyncItems.create)
+    retrieve: Final = to_sync_raw(AsyncItems.retrieve)
+    list: Final = to_sync_raw_list(AsyncItems.list)
+    delete: Final = to_sync_raw(AsyncItems.delete)
 
 
 class ItemsWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncItems.create)
-    retrieve = to_sync_streamed(AsyncItems.retrieve)
-    list = to_sync_streamed_list(AsyncItems.list)
-    delete = to_sync_streamed(AsyncItems.delete)
+    create: Final = to_sync_streamed(AsyncItems.create)
+    retrieve: Final = to_sync_streamed(AsyncItems.retrieve)
+    list: Final = to_sync_streamed_list(AsyncItems.list)
+    delete: Final = to_sync_streamed(AsyncItems.delete)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
-from typing import TYPE_CHECKING, Literal, Unpack
+from typing import TYPE_CHECKING, Final, Literal, Unpack
 
 from ..._blocking._bridge import (
     SyncAPIResource,
@@ -159,11 +159,11 @@ class AsyncEvals(AsyncAPIResource):
 
 
 class AsyncEvalsWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncEvals.create)
-    retrieve = to_raw_response(AsyncEvals.retrieve)
-    update = to_raw_response(AsyncEvals.update)
-    list = to_raw_response(AsyncEvals.list)
-    delete = to_raw_response(AsyncEvals.delete)
+    create: Final = to_raw_response(AsyncEvals.create)
+    retrieve: Final = to_raw_response(AsyncEvals.retrieve)
+    update: Final = to_raw_response(AsyncEvals.update)
+    list: Final = to_raw_response(AsyncEvals.list)
+    delete: Final = to_raw_response(AsyncEvals.delete)
 
     @cached_property
     def runs(self) -> AsyncRunsWithRawResponse:
@@ -173,11 +173,11 @@ class AsyncEvalsWithRawResponse(RawResponseWrapper):
 
 
 class AsyncEvalsWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncEvals.create)
-    retrieve = to_streamed_response(AsyncEvals.retrieve)
-    update = to_streamed_response(AsyncEvals.update)
-    list = to_streamed_response(AsyncEvals.list)
-    delete = to_streamed_response(AsyncEvals.delete)
+    create: Final = to_streamed_response(AsyncEvals.create)
+    retrieve: Final = to_streamed_response(AsyncEvals.retrieve)
+    update: Final = to_streamed_response(AsyncEvals.update)
+    list: Final = to_streamed_response(AsyncEvals.list)
+    delete: Final = to_streamed_response(AsyncEvals.delete)
 
     @cached_property
     def runs(self) -> AsyncRunsWithStreamingResponse:
@@ -205,19 +205,19 @@ class Evals(SyncAPIResource[AsyncEvals]):
     def with_streaming_response(self) -> EvalsWithStreamingResponse:
         return EvalsWithStreamingResponse(self)
 
-    create = to_sync(AsyncEvals.create)
-    retrieve = to_sync(AsyncEvals.retrieve)
-    update = to_sync(AsyncEvals.update)
-    list = to_sync_list(AsyncEvals.list)
-    delete = to_sync(AsyncEvals.delete)
+    create: Final = to_sync(AsyncEvals.create)
+    retrieve: Final = to_sync(AsyncEvals.retrieve)
+    update: Final = to_sync(AsyncEvals.update)
+    list: Final = to_sync_list(AsyncEvals.list)
+    delete: Final = to_sync(AsyncEvals.delete)
 
 
 class EvalsWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncEvals.create)
-    retrieve = to_sync_raw(AsyncEvals.retrieve)
-    update = to_sync_raw(AsyncEvals.update)
-    list = to_sync_raw_list(AsyncEvals.list)
-    delete = to_sync_raw(AsyncEvals.delete)
+    create: Final = to_sync_raw(AsyncEvals.create)
+    retrieve: Final = to_sync_raw(AsyncEvals.retrieve)
+    update: Final = to_sync_raw(AsyncEvals.update)
+    list: Final = to_sync_raw_list(AsyncEvals.list)
+    delete: Final = to_sync_raw(AsyncEvals.delete)
 
     @cached_property
     def runs(self) -> RunsWithRawResponse:
@@ -227,11 +227,11 @@ class EvalsWithRawResponse(SyncResponseWrapper):
 
 
 class EvalsWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncEvals.create)
-    retrieve = to_sync_streamed(AsyncEvals.retrieve)
-    update = to_sync_streamed(AsyncEvals.update)
-    list = to_sync_streamed_list(AsyncEvals.list)
-    delete = to_sync_streamed(AsyncEvals.delete)
+    create: Final = to_sync_streamed(AsyncEvals.create)
+    retrieve: Final = to_sync_streamed(AsyncEvals.retrieve)
+    update: Final = to_sync_streamed(AsyncEvals.update)
+    list: Final = to_sync_streamed_list(AsyncEvals.list)
+    delete: Final = to_sync_streamed(AsyncEvals.delete)
 
     @cached_property
     def runs(self) -> RunsWithStreamingResponse:

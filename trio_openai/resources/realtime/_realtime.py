@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from ..._blocking._bridge import (
     SyncAPIResource,
@@ -77,7 +77,7 @@ class AsyncRealtime(AsyncAPIResource):
     def with_streaming_response(self) -> AsyncRealtimeWithStreamingResponse:
         return AsyncRealtimeWithStreamingResponse(self)
 
-    connect = realtime_connect  # hand-written: trio_openai/realtime/_connect.py
+    connect: Final = realtime_connect  # hand-written: trio_openai/realtime/_connect.py
 
 
 class AsyncRealtimeWithRawResponse(RawResponseWrapper):
@@ -151,7 +151,7 @@ class Realtime(SyncAPIResource[AsyncRealtime]):
     def with_streaming_response(self) -> RealtimeWithStreamingResponse:
         return RealtimeWithStreamingResponse(self)
 
-    connect = realtime_connect_blocking  # hand-written: trio_openai/realtime/_sync.py
+    connect: Final = realtime_connect_blocking  # hand-written: trio_openai/realtime/_sync.py
 
 
 class RealtimeWithRawResponse(SyncResponseWrapper):

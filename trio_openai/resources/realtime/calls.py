@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
-from typing import TYPE_CHECKING, Literal, Unpack
+from typing import TYPE_CHECKING, Final, Literal, Unpack
 
 from ..._blocking._bridge import (
     SyncAPIResource,
@@ -181,19 +181,19 @@ class AsyncCalls(AsyncAPIResource):
 
 
 class AsyncCallsWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncCalls.create)
-    accept = to_raw_response(AsyncCalls.accept)
-    hangup = to_raw_response(AsyncCalls.hangup)
-    refer = to_raw_response(AsyncCalls.refer)
-    reject = to_raw_response(AsyncCalls.reject)
+    create: Final = to_raw_response(AsyncCalls.create)
+    accept: Final = to_raw_response(AsyncCalls.accept)
+    hangup: Final = to_raw_response(AsyncCalls.hangup)
+    refer: Final = to_raw_response(AsyncCalls.refer)
+    reject: Final = to_raw_response(AsyncCalls.reject)
 
 
 class AsyncCallsWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncCalls.create)
-    accept = to_streamed_response(AsyncCalls.accept)
-    hangup = to_streamed_response(AsyncCalls.hangup)
-    refer = to_streamed_response(AsyncCalls.refer)
-    reject = to_streamed_response(AsyncCalls.reject)
+    create: Final = to_streamed_response(AsyncCalls.create)
+    accept: Final = to_streamed_response(AsyncCalls.accept)
+    hangup: Final = to_streamed_response(AsyncCalls.hangup)
+    refer: Final = to_streamed_response(AsyncCalls.refer)
+    reject: Final = to_streamed_response(AsyncCalls.reject)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -209,24 +209,24 @@ class Calls(SyncAPIResource[AsyncCalls]):
     def with_streaming_response(self) -> CallsWithStreamingResponse:
         return CallsWithStreamingResponse(self)
 
-    create = to_sync(AsyncCalls.create)
-    accept = to_sync(AsyncCalls.accept)
-    hangup = to_sync(AsyncCalls.hangup)
-    refer = to_sync(AsyncCalls.refer)
-    reject = to_sync(AsyncCalls.reject)
+    create: Final = to_sync(AsyncCalls.create)
+    accept: Final = to_sync(AsyncCalls.accept)
+    hangup: Final = to_sync(AsyncCalls.hangup)
+    refer: Final = to_sync(AsyncCalls.refer)
+    reject: Final = to_sync(AsyncCalls.reject)
 
 
 class CallsWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncCalls.create)
-    accept = to_sync_raw(AsyncCalls.accept)
-    hangup = to_sync_raw(AsyncCalls.hangup)
-    refer = to_sync_raw(AsyncCalls.refer)
-    reject = to_sync_raw(AsyncCalls.reject)
+    create: Final = to_sync_raw(AsyncCalls.create)
+    accept: Final = to_sync_raw(AsyncCalls.accept)
+    hangup: Final = to_sync_raw(AsyncCalls.hangup)
+    refer: Final = to_sync_raw(AsyncCalls.refer)
+    reject: Final = to_sync_raw(AsyncCalls.reject)
 
 
 class CallsWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncCalls.create)
-    accept = to_sync_streamed(AsyncCalls.accept)
-    hangup = to_sync_streamed(AsyncCalls.hangup)
-    refer = to_sync_streamed(AsyncCalls.refer)
-    reject = to_sync_streamed(AsyncCalls.reject)
+    create: Final = to_sync_streamed(AsyncCalls.create)
+    accept: Final = to_sync_streamed(AsyncCalls.accept)
+    hangup: Final = to_sync_streamed(AsyncCalls.hangup)
+    refer: Final = to_sync_streamed(AsyncCalls.refer)
+    reject: Final = to_sync_streamed(AsyncCalls.reject)

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Unpack
+from typing import TYPE_CHECKING, Final, Unpack
 
 from ..._blocking._bridge import (
     SyncAPIResource,
@@ -65,11 +65,11 @@ class AsyncClientSecrets(AsyncAPIResource):
 
 
 class AsyncClientSecretsWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncClientSecrets.create)
+    create: Final = to_raw_response(AsyncClientSecrets.create)
 
 
 class AsyncClientSecretsWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncClientSecrets.create)
+    create: Final = to_streamed_response(AsyncClientSecrets.create)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -85,12 +85,12 @@ class ClientSecrets(SyncAPIResource[AsyncClientSecrets]):
     def with_streaming_response(self) -> ClientSecretsWithStreamingResponse:
         return ClientSecretsWithStreamingResponse(self)
 
-    create = to_sync(AsyncClientSecrets.create)
+    create: Final = to_sync(AsyncClientSecrets.create)
 
 
 class ClientSecretsWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncClientSecrets.create)
+    create: Final = to_sync_raw(AsyncClientSecrets.create)
 
 
 class ClientSecretsWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncClientSecrets.create)
+    create: Final = to_sync_streamed(AsyncClientSecrets.create)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
-from typing import TYPE_CHECKING, Literal, Unpack, overload
+from typing import TYPE_CHECKING, Final, Literal, Unpack, overload
 
 from ..._blocking._bridge import (
     SyncAPIResource,
@@ -516,15 +516,15 @@ class AsyncResponses(AsyncAPIResource):
             "post", "/responses/compact", cast_to=CompactedResponse, body=body, options=options
         )
 
-    stream = response_stream_method  # hand-written: trio_openai/lib/streaming/responses.py
+    stream: Final = response_stream_method  # hand-written: trio_openai/lib/streaming/responses.py
 
 
 class AsyncResponsesWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncResponses.create)
-    retrieve = to_raw_response(AsyncResponses.retrieve)
-    delete = to_raw_response(AsyncResponses.delete)
-    cancel = to_raw_response(AsyncResponses.cancel)
-    compact = to_raw_response(AsyncResponses.compact)
+    create: Final = to_raw_response(AsyncResponses.create)
+    retrieve: Final = to_raw_response(AsyncResponses.retrieve)
+    delete: Final = to_raw_response(AsyncResponses.delete)
+    cancel: Final = to_raw_response(AsyncResponses.cancel)
+    compact: Final = to_raw_response(AsyncResponses.compact)
 
     @cached_property
     def input_items(self) -> AsyncInputItemsWithRawResponse:
@@ -540,11 +540,11 @@ class AsyncResponsesWithRawResponse(RawResponseWrapper):
 
 
 class AsyncResponsesWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncResponses.create)
-    retrieve = to_streamed_response(AsyncResponses.retrieve)
-    delete = to_streamed_response(AsyncResponses.delete)
-    cancel = to_streamed_response(AsyncResponses.cancel)
-    compact = to_streamed_response(AsyncResponses.compact)
+    create: Final = to_streamed_response(AsyncResponses.create)
+    retrieve: Final = to_streamed_response(AsyncResponses.retrieve)
+    delete: Final = to_streamed_response(AsyncResponses.delete)
+    cancel: Final = to_streamed_response(AsyncResponses.cancel)
+    compact: Final = to_streamed_response(AsyncResponses.compact)
 
     @cached_property
     def input_items(self) -> AsyncInputItemsWithStreamingResponse:
@@ -938,18 +938,18 @@ class Responses(SyncAPIResource[AsyncResponses]):
             **options,
         )
 
-    delete = to_sync(AsyncResponses.delete)
-    cancel = to_sync(AsyncResponses.cancel)
-    compact = to_sync(AsyncResponses.compact)
-    stream = sync_response_stream_method  # hand-written: trio_openai/lib/streaming/_responses_sync.py
+    delete: Final = to_sync(AsyncResponses.delete)
+    cancel: Final = to_sync(AsyncResponses.cancel)
+    compact: Final = to_sync(AsyncResponses.compact)
+    stream: Final = sync_response_stream_method  # hand-written: trio_openai/lib/streaming/_responses_sync.py
 
 
 class ResponsesWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncResponses.create)
-    retrieve = to_sync_raw(AsyncResponses.retrieve)
-    delete = to_sync_raw(AsyncResponses.delete)
-    cancel = to_sync_raw(AsyncResponses.cancel)
-    compact = to_sync_raw(AsyncResponses.compact)
+    create: Final = to_sync_raw(AsyncResponses.create)
+    retrieve: Final = to_sync_raw(AsyncResponses.retrieve)
+    delete: Final = to_sync_raw(AsyncResponses.delete)
+    cancel: Final = to_sync_raw(AsyncResponses.cancel)
+    compact: Final = to_sync_raw(AsyncResponses.compact)
 
     @cached_property
     def input_items(self) -> InputItemsWithRawResponse:
@@ -965,11 +965,11 @@ class ResponsesWithRawResponse(SyncResponseWrapper):
 
 
 class ResponsesWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncResponses.create)
-    retrieve = to_sync_streamed(AsyncResponses.retrieve)
-    delete = to_sync_streamed(AsyncResponses.delete)
-    cancel = to_sync_streamed(AsyncResponses.cancel)
-    compact = to_sync_streamed(AsyncResponses.compact)
+    create: Final = to_sync_streamed(AsyncResponses.create)
+    retrieve: Final = to_sync_streamed(AsyncResponses.retrieve)
+    delete: Final = to_sync_streamed(AsyncResponses.delete)
+    cancel: Final = to_sync_streamed(AsyncResponses.cancel)
+    compact: Final = to_sync_streamed(AsyncResponses.compact)
 
     @cached_property
     def input_items(self) -> InputItemsWithStreamingResponse:

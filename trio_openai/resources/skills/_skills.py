@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
-from typing import TYPE_CHECKING, Literal, Unpack
+from typing import TYPE_CHECKING, Final, Literal, Unpack
 
 from ..._blocking._bridge import (
     SyncAPIResource,
@@ -133,11 +133,11 @@ class AsyncSkills(AsyncAPIResource):
 
 
 class AsyncSkillsWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncSkills.create)
-    retrieve = to_raw_response(AsyncSkills.retrieve)
-    update = to_raw_response(AsyncSkills.update)
-    list = to_raw_response(AsyncSkills.list)
-    delete = to_raw_response(AsyncSkills.delete)
+    create: Final = to_raw_response(AsyncSkills.create)
+    retrieve: Final = to_raw_response(AsyncSkills.retrieve)
+    update: Final = to_raw_response(AsyncSkills.update)
+    list: Final = to_raw_response(AsyncSkills.list)
+    delete: Final = to_raw_response(AsyncSkills.delete)
 
     @cached_property
     def content(self) -> AsyncContentWithRawResponse:
@@ -153,11 +153,11 @@ class AsyncSkillsWithRawResponse(RawResponseWrapper):
 
 
 class AsyncSkillsWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncSkills.create)
-    retrieve = to_streamed_response(AsyncSkills.retrieve)
-    update = to_streamed_response(AsyncSkills.update)
-    list = to_streamed_response(AsyncSkills.list)
-    delete = to_streamed_response(AsyncSkills.delete)
+    create: Final = to_streamed_response(AsyncSkills.create)
+    retrieve: Final = to_streamed_response(AsyncSkills.retrieve)
+    update: Final = to_streamed_response(AsyncSkills.update)
+    list: Final = to_streamed_response(AsyncSkills.list)
+    delete: Final = to_streamed_response(AsyncSkills.delete)
 
     @cached_property
     def content(self) -> AsyncContentWithStreamingResponse:
@@ -197,19 +197,19 @@ class Skills(SyncAPIResource[AsyncSkills]):
     def with_streaming_response(self) -> SkillsWithStreamingResponse:
         return SkillsWithStreamingResponse(self)
 
-    create = to_sync(AsyncSkills.create)
-    retrieve = to_sync(AsyncSkills.retrieve)
-    update = to_sync(AsyncSkills.update)
-    list = to_sync_list(AsyncSkills.list)
-    delete = to_sync(AsyncSkills.delete)
+    create: Final = to_sync(AsyncSkills.create)
+    retrieve: Final = to_sync(AsyncSkills.retrieve)
+    update: Final = to_sync(AsyncSkills.update)
+    list: Final = to_sync_list(AsyncSkills.list)
+    delete: Final = to_sync(AsyncSkills.delete)
 
 
 class SkillsWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncSkills.create)
-    retrieve = to_sync_raw(AsyncSkills.retrieve)
-    update = to_sync_raw(AsyncSkills.update)
-    list = to_sync_raw_list(AsyncSkills.list)
-    delete = to_sync_raw(AsyncSkills.delete)
+    create: Final = to_sync_raw(AsyncSkills.create)
+    retrieve: Final = to_sync_raw(AsyncSkills.retrieve)
+    update: Final = to_sync_raw(AsyncSkills.update)
+    list: Final = to_sync_raw_list(AsyncSkills.list)
+    delete: Final = to_sync_raw(AsyncSkills.delete)
 
     @cached_property
     def content(self) -> ContentWithRawResponse:
@@ -225,11 +225,11 @@ class SkillsWithRawResponse(SyncResponseWrapper):
 
 
 class SkillsWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncSkills.create)
-    retrieve = to_sync_streamed(AsyncSkills.retrieve)
-    update = to_sync_streamed(AsyncSkills.update)
-    list = to_sync_streamed_list(AsyncSkills.list)
-    delete = to_sync_streamed(AsyncSkills.delete)
+    create: Final = to_sync_streamed(AsyncSkills.create)
+    retrieve: Final = to_sync_streamed(AsyncSkills.retrieve)
+    update: Final = to_sync_streamed(AsyncSkills.update)
+    list: Final = to_sync_streamed_list(AsyncSkills.list)
+    delete: Final = to_sync_streamed(AsyncSkills.delete)
 
     @cached_property
     def content(self) -> ContentWithStreamingResponse:

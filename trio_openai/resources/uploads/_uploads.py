@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
-from typing import TYPE_CHECKING, Literal, Unpack
+from typing import TYPE_CHECKING, Final, Literal, Unpack
 
 from ..._blocking._bridge import (
     SyncAPIResource,
@@ -111,9 +111,9 @@ class AsyncUploads(AsyncAPIResource):
 
 
 class AsyncUploadsWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncUploads.create)
-    cancel = to_raw_response(AsyncUploads.cancel)
-    complete = to_raw_response(AsyncUploads.complete)
+    create: Final = to_raw_response(AsyncUploads.create)
+    cancel: Final = to_raw_response(AsyncUploads.cancel)
+    complete: Final = to_raw_response(AsyncUploads.complete)
 
     @cached_property
     def parts(self) -> AsyncPartsWithRawResponse:
@@ -123,9 +123,9 @@ class AsyncUploadsWithRawResponse(RawResponseWrapper):
 
 
 class AsyncUploadsWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncUploads.create)
-    cancel = to_streamed_response(AsyncUploads.cancel)
-    complete = to_streamed_response(AsyncUploads.complete)
+    create: Final = to_streamed_response(AsyncUploads.create)
+    cancel: Final = to_streamed_response(AsyncUploads.cancel)
+    complete: Final = to_streamed_response(AsyncUploads.complete)
 
     @cached_property
     def parts(self) -> AsyncPartsWithStreamingResponse:
@@ -153,15 +153,15 @@ class Uploads(SyncAPIResource[AsyncUploads]):
     def with_streaming_response(self) -> UploadsWithStreamingResponse:
         return UploadsWithStreamingResponse(self)
 
-    create = to_sync(AsyncUploads.create)
-    cancel = to_sync(AsyncUploads.cancel)
-    complete = to_sync(AsyncUploads.complete)
+    create: Final = to_sync(AsyncUploads.create)
+    cancel: Final = to_sync(AsyncUploads.cancel)
+    complete: Final = to_sync(AsyncUploads.complete)
 
 
 class UploadsWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncUploads.create)
-    cancel = to_sync_raw(AsyncUploads.cancel)
-    complete = to_sync_raw(AsyncUploads.complete)
+    create: Final = to_sync_raw(AsyncUploads.create)
+    cancel: Final = to_sync_raw(AsyncUploads.cancel)
+    complete: Final = to_sync_raw(AsyncUploads.complete)
 
     @cached_property
     def parts(self) -> PartsWithRawResponse:
@@ -171,9 +171,9 @@ class UploadsWithRawResponse(SyncResponseWrapper):
 
 
 class UploadsWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncUploads.create)
-    cancel = to_sync_streamed(AsyncUploads.cancel)
-    complete = to_sync_streamed(AsyncUploads.complete)
+    create: Final = to_sync_streamed(AsyncUploads.create)
+    cancel: Final = to_sync_streamed(AsyncUploads.cancel)
+    complete: Final = to_sync_streamed(AsyncUploads.complete)
 
     @cached_property
     def parts(self) -> PartsWithStreamingResponse:

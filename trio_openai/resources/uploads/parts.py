@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Unpack
+from typing import TYPE_CHECKING, Final, Unpack
 
 from ..._blocking._bridge import (
     SyncAPIResource,
@@ -60,11 +60,11 @@ class AsyncParts(AsyncAPIResource):
 
 
 class AsyncPartsWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncParts.create)
+    create: Final = to_raw_response(AsyncParts.create)
 
 
 class AsyncPartsWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncParts.create)
+    create: Final = to_streamed_response(AsyncParts.create)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -80,12 +80,12 @@ class Parts(SyncAPIResource[AsyncParts]):
     def with_streaming_response(self) -> PartsWithStreamingResponse:
         return PartsWithStreamingResponse(self)
 
-    create = to_sync(AsyncParts.create)
+    create: Final = to_sync(AsyncParts.create)
 
 
 class PartsWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncParts.create)
+    create: Final = to_sync_raw(AsyncParts.create)
 
 
 class PartsWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncParts.create)
+    create: Final = to_sync_streamed(AsyncParts.create)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
-from typing import TYPE_CHECKING, Literal, Unpack
+from typing import TYPE_CHECKING, Final, Literal, Unpack
 
 from ..._blocking._bridge import (
     SyncAPIResource,
@@ -217,12 +217,12 @@ class AsyncVectorStores(AsyncAPIResource):
 
 
 class AsyncVectorStoresWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncVectorStores.create)
-    retrieve = to_raw_response(AsyncVectorStores.retrieve)
-    update = to_raw_response(AsyncVectorStores.update)
-    list = to_raw_response(AsyncVectorStores.list)
-    delete = to_raw_response(AsyncVectorStores.delete)
-    search = to_raw_response(AsyncVectorStores.search)
+    create: Final = to_raw_response(AsyncVectorStores.create)
+    retrieve: Final = to_raw_response(AsyncVectorStores.retrieve)
+    update: Final = to_raw_response(AsyncVectorStores.update)
+    list: Final = to_raw_response(AsyncVectorStores.list)
+    delete: Final = to_raw_response(AsyncVectorStores.delete)
+    search: Final = to_raw_response(AsyncVectorStores.search)
 
     @cached_property
     def file_batches(self) -> AsyncFileBatchesWithRawResponse:
@@ -238,12 +238,12 @@ class AsyncVectorStoresWithRawResponse(RawResponseWrapper):
 
 
 class AsyncVectorStoresWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncVectorStores.create)
-    retrieve = to_streamed_response(AsyncVectorStores.retrieve)
-    update = to_streamed_response(AsyncVectorStores.update)
-    list = to_streamed_response(AsyncVectorStores.list)
-    delete = to_streamed_response(AsyncVectorStores.delete)
-    search = to_streamed_response(AsyncVectorStores.search)
+    create: Final = to_streamed_response(AsyncVectorStores.create)
+    retrieve: Final = to_streamed_response(AsyncVectorStores.retrieve)
+    update: Final = to_streamed_response(AsyncVectorStores.update)
+    list: Final = to_streamed_response(AsyncVectorStores.list)
+    delete: Final = to_streamed_response(AsyncVectorStores.delete)
+    search: Final = to_streamed_response(AsyncVectorStores.search)
 
     @cached_property
     def file_batches(self) -> AsyncFileBatchesWithStreamingResponse:
@@ -283,21 +283,21 @@ class VectorStores(SyncAPIResource[AsyncVectorStores]):
     def with_streaming_response(self) -> VectorStoresWithStreamingResponse:
         return VectorStoresWithStreamingResponse(self)
 
-    create = to_sync(AsyncVectorStores.create)
-    retrieve = to_sync(AsyncVectorStores.retrieve)
-    update = to_sync(AsyncVectorStores.update)
-    list = to_sync_list(AsyncVectorStores.list)
-    delete = to_sync(AsyncVectorStores.delete)
-    search = to_sync_list(AsyncVectorStores.search)
+    create: Final = to_sync(AsyncVectorStores.create)
+    retrieve: Final = to_sync(AsyncVectorStores.retrieve)
+    update: Final = to_sync(AsyncVectorStores.update)
+    list: Final = to_sync_list(AsyncVectorStores.list)
+    delete: Final = to_sync(AsyncVectorStores.delete)
+    search: Final = to_sync_list(AsyncVectorStores.search)
 
 
 class VectorStoresWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncVectorStores.create)
-    retrieve = to_sync_raw(AsyncVectorStores.retrieve)
-    update = to_sync_raw(AsyncVectorStores.update)
-    list = to_sync_raw_list(AsyncVectorStores.list)
-    delete = to_sync_raw(AsyncVectorStores.delete)
-    search = to_sync_raw_list(AsyncVectorStores.search)
+    create: Final = to_sync_raw(AsyncVectorStores.create)
+    retrieve: Final = to_sync_raw(AsyncVectorStores.retrieve)
+    update: Final = to_sync_raw(AsyncVectorStores.update)
+    list: Final = to_sync_raw_list(AsyncVectorStores.list)
+    delete: Final = to_sync_raw(AsyncVectorStores.delete)
+    search: Final = to_sync_raw_list(AsyncVectorStores.search)
 
     @cached_property
     def file_batches(self) -> FileBatchesWithRawResponse:
@@ -313,12 +313,12 @@ class VectorStoresWithRawResponse(SyncResponseWrapper):
 
 
 class VectorStoresWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncVectorStores.create)
-    retrieve = to_sync_streamed(AsyncVectorStores.retrieve)
-    update = to_sync_streamed(AsyncVectorStores.update)
-    list = to_sync_streamed_list(AsyncVectorStores.list)
-    delete = to_sync_streamed(AsyncVectorStores.delete)
-    search = to_sync_streamed_list(AsyncVectorStores.search)
+    create: Final = to_sync_streamed(AsyncVectorStores.create)
+    retrieve: Final = to_sync_streamed(AsyncVectorStores.retrieve)
+    update: Final = to_sync_streamed(AsyncVectorStores.update)
+    list: Final = to_sync_streamed_list(AsyncVectorStores.list)
+    delete: Final = to_sync_streamed(AsyncVectorStores.delete)
+    search: Final = to_sync_streamed_list(AsyncVectorStores.search)
 
     @cached_property
     def file_batches(self) -> FileBatchesWithStreamingResponse:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
-from typing import TYPE_CHECKING, Literal, Unpack
+from typing import TYPE_CHECKING, Final, Literal, Unpack
 
 from ..._blocking._bridge import (
     SyncAPIResource,
@@ -131,23 +131,23 @@ class AsyncFileBatches(AsyncAPIResource):
             options=options,
         )
 
-    poll = file_batch_poll  # hand-written: trio_openai/lib/_polling.py
+    poll: Final = file_batch_poll  # hand-written: trio_openai/lib/_polling.py
 
-    create_and_poll = file_batch_create_and_poll  # hand-written: trio_openai/lib/_polling.py
+    create_and_poll: Final = file_batch_create_and_poll  # hand-written: trio_openai/lib/_polling.py
 
 
 class AsyncFileBatchesWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncFileBatches.create)
-    retrieve = to_raw_response(AsyncFileBatches.retrieve)
-    cancel = to_raw_response(AsyncFileBatches.cancel)
-    list_files = to_raw_response(AsyncFileBatches.list_files)
+    create: Final = to_raw_response(AsyncFileBatches.create)
+    retrieve: Final = to_raw_response(AsyncFileBatches.retrieve)
+    cancel: Final = to_raw_response(AsyncFileBatches.cancel)
+    list_files: Final = to_raw_response(AsyncFileBatches.list_files)
 
 
 class AsyncFileBatchesWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncFileBatches.create)
-    retrieve = to_streamed_response(AsyncFileBatches.retrieve)
-    cancel = to_streamed_response(AsyncFileBatches.cancel)
-    list_files = to_streamed_response(AsyncFileBatches.list_files)
+    create: Final = to_streamed_response(AsyncFileBatches.create)
+    retrieve: Final = to_streamed_response(AsyncFileBatches.retrieve)
+    cancel: Final = to_streamed_response(AsyncFileBatches.cancel)
+    list_files: Final = to_streamed_response(AsyncFileBatches.list_files)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -163,23 +163,23 @@ class FileBatches(SyncAPIResource[AsyncFileBatches]):
     def with_streaming_response(self) -> FileBatchesWithStreamingResponse:
         return FileBatchesWithStreamingResponse(self)
 
-    create = to_sync(AsyncFileBatches.create)
-    retrieve = to_sync(AsyncFileBatches.retrieve)
-    cancel = to_sync(AsyncFileBatches.cancel)
-    list_files = to_sync_list(AsyncFileBatches.list_files)
-    poll = to_sync(AsyncFileBatches.poll)  # hand-written helper
-    create_and_poll = to_sync(AsyncFileBatches.create_and_poll)  # hand-written helper
+    create: Final = to_sync(AsyncFileBatches.create)
+    retrieve: Final = to_sync(AsyncFileBatches.retrieve)
+    cancel: Final = to_sync(AsyncFileBatches.cancel)
+    list_files: Final = to_sync_list(AsyncFileBatches.list_files)
+    poll: Final = to_sync(AsyncFileBatches.poll)  # hand-written helper
+    create_and_poll: Final = to_sync(AsyncFileBatches.create_and_poll)  # hand-written helper
 
 
 class FileBatchesWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncFileBatches.create)
-    retrieve = to_sync_raw(AsyncFileBatches.retrieve)
-    cancel = to_sync_raw(AsyncFileBatches.cancel)
-    list_files = to_sync_raw_list(AsyncFileBatches.list_files)
+    create: Final = to_sync_raw(AsyncFileBatches.create)
+    retrieve: Final = to_sync_raw(AsyncFileBatches.retrieve)
+    cancel: Final = to_sync_raw(AsyncFileBatches.cancel)
+    list_files: Final = to_sync_raw_list(AsyncFileBatches.list_files)
 
 
 class FileBatchesWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncFileBatches.create)
-    retrieve = to_sync_streamed(AsyncFileBatches.retrieve)
-    cancel = to_sync_streamed(AsyncFileBatches.cancel)
-    list_files = to_sync_streamed_list(AsyncFileBatches.list_files)
+    create: Final = to_sync_streamed(AsyncFileBatches.create)
+    retrieve: Final = to_sync_streamed(AsyncFileBatches.retrieve)
+    cancel: Final = to_sync_streamed(AsyncFileBatches.cancel)
+    list_files: Final = to_sync_streamed_list(AsyncFileBatches.list_files)

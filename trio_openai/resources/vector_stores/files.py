@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Literal, Unpack
+from typing import TYPE_CHECKING, Final, Literal, Unpack
 
 from ..._blocking._bridge import (
     SyncAPIResource,
@@ -157,27 +157,27 @@ class AsyncFiles(AsyncAPIResource):
             options=options,
         )
 
-    poll = vector_store_file_poll  # hand-written: trio_openai/lib/_polling.py
+    poll: Final = vector_store_file_poll  # hand-written: trio_openai/lib/_polling.py
 
-    create_and_poll = vector_store_file_create_and_poll  # hand-written: trio_openai/lib/_polling.py
+    create_and_poll: Final = vector_store_file_create_and_poll  # hand-written: trio_openai/lib/_polling.py
 
 
 class AsyncFilesWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncFiles.create)
-    retrieve = to_raw_response(AsyncFiles.retrieve)
-    update = to_raw_response(AsyncFiles.update)
-    list = to_raw_response(AsyncFiles.list)
-    delete = to_raw_response(AsyncFiles.delete)
-    content = to_raw_response(AsyncFiles.content)
+    create: Final = to_raw_response(AsyncFiles.create)
+    retrieve: Final = to_raw_response(AsyncFiles.retrieve)
+    update: Final = to_raw_response(AsyncFiles.update)
+    list: Final = to_raw_response(AsyncFiles.list)
+    delete: Final = to_raw_response(AsyncFiles.delete)
+    content: Final = to_raw_response(AsyncFiles.content)
 
 
 class AsyncFilesWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncFiles.create)
-    retrieve = to_streamed_response(AsyncFiles.retrieve)
-    update = to_streamed_response(AsyncFiles.update)
-    list = to_streamed_response(AsyncFiles.list)
-    delete = to_streamed_response(AsyncFiles.delete)
-    content = to_streamed_response(AsyncFiles.content)
+    create: Final = to_streamed_response(AsyncFiles.create)
+    retrieve: Final = to_streamed_response(AsyncFiles.retrieve)
+    update: Final = to_streamed_response(AsyncFiles.update)
+    list: Final = to_streamed_response(AsyncFiles.list)
+    delete: Final = to_streamed_response(AsyncFiles.delete)
+    content: Final = to_streamed_response(AsyncFiles.content)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -193,29 +193,29 @@ class Files(SyncAPIResource[AsyncFiles]):
     def with_streaming_response(self) -> FilesWithStreamingResponse:
         return FilesWithStreamingResponse(self)
 
-    create = to_sync(AsyncFiles.create)
-    retrieve = to_sync(AsyncFiles.retrieve)
-    update = to_sync(AsyncFiles.update)
-    list = to_sync_list(AsyncFiles.list)
-    delete = to_sync(AsyncFiles.delete)
-    content = to_sync_list(AsyncFiles.content)
-    poll = to_sync(AsyncFiles.poll)  # hand-written helper
-    create_and_poll = to_sync(AsyncFiles.create_and_poll)  # hand-written helper
+    create: Final = to_sync(AsyncFiles.create)
+    retrieve: Final = to_sync(AsyncFiles.retrieve)
+    update: Final = to_sync(AsyncFiles.update)
+    list: Final = to_sync_list(AsyncFiles.list)
+    delete: Final = to_sync(AsyncFiles.delete)
+    content: Final = to_sync_list(AsyncFiles.content)
+    poll: Final = to_sync(AsyncFiles.poll)  # hand-written helper
+    create_and_poll: Final = to_sync(AsyncFiles.create_and_poll)  # hand-written helper
 
 
 class FilesWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncFiles.create)
-    retrieve = to_sync_raw(AsyncFiles.retrieve)
-    update = to_sync_raw(AsyncFiles.update)
-    list = to_sync_raw_list(AsyncFiles.list)
-    delete = to_sync_raw(AsyncFiles.delete)
-    content = to_sync_raw_list(AsyncFiles.content)
+    create: Final = to_sync_raw(AsyncFiles.create)
+    retrieve: Final = to_sync_raw(AsyncFiles.retrieve)
+    update: Final = to_sync_raw(AsyncFiles.update)
+    list: Final = to_sync_raw_list(AsyncFiles.list)
+    delete: Final = to_sync_raw(AsyncFiles.delete)
+    content: Final = to_sync_raw_list(AsyncFiles.content)
 
 
 class FilesWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncFiles.create)
-    retrieve = to_sync_streamed(AsyncFiles.retrieve)
-    update = to_sync_streamed(AsyncFiles.update)
-    list = to_sync_streamed_list(AsyncFiles.list)
-    delete = to_sync_streamed(AsyncFiles.delete)
-    content = to_sync_streamed_list(AsyncFiles.content)
+    create: Final = to_sync_streamed(AsyncFiles.create)
+    retrieve: Final = to_sync_streamed(AsyncFiles.retrieve)
+    update: Final = to_sync_streamed(AsyncFiles.update)
+    list: Final = to_sync_streamed_list(AsyncFiles.list)
+    delete: Final = to_sync_streamed(AsyncFiles.delete)
+    content: Final = to_sync_streamed_list(AsyncFiles.content)

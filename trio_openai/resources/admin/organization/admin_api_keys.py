@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Literal, Unpack
+from typing import Final, Literal, Unpack
 
 from ...._blocking._bridge import (
     SyncAPIResource,
@@ -100,17 +100,17 @@ class AsyncAdminApiKeys(AsyncAPIResource):
 
 
 class AsyncAdminApiKeysWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncAdminApiKeys.create)
-    retrieve = to_raw_response(AsyncAdminApiKeys.retrieve)
-    list = to_raw_response(AsyncAdminApiKeys.list)
-    delete = to_raw_response(AsyncAdminApiKeys.delete)
+    create: Final = to_raw_response(AsyncAdminApiKeys.create)
+    retrieve: Final = to_raw_response(AsyncAdminApiKeys.retrieve)
+    list: Final = to_raw_response(AsyncAdminApiKeys.list)
+    delete: Final = to_raw_response(AsyncAdminApiKeys.delete)
 
 
 class AsyncAdminApiKeysWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncAdminApiKeys.create)
-    retrieve = to_streamed_response(AsyncAdminApiKeys.retrieve)
-    list = to_streamed_response(AsyncAdminApiKeys.list)
-    delete = to_streamed_response(AsyncAdminApiKeys.delete)
+    create: Final = to_streamed_response(AsyncAdminApiKeys.create)
+    retrieve: Final = to_streamed_response(AsyncAdminApiKeys.retrieve)
+    list: Final = to_streamed_response(AsyncAdminApiKeys.list)
+    delete: Final = to_streamed_response(AsyncAdminApiKeys.delete)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -126,21 +126,21 @@ class AdminApiKeys(SyncAPIResource[AsyncAdminApiKeys]):
     def with_streaming_response(self) -> AdminApiKeysWithStreamingResponse:
         return AdminApiKeysWithStreamingResponse(self)
 
-    create = to_sync(AsyncAdminApiKeys.create)
-    retrieve = to_sync(AsyncAdminApiKeys.retrieve)
-    list = to_sync_list(AsyncAdminApiKeys.list)
-    delete = to_sync(AsyncAdminApiKeys.delete)
+    create: Final = to_sync(AsyncAdminApiKeys.create)
+    retrieve: Final = to_sync(AsyncAdminApiKeys.retrieve)
+    list: Final = to_sync_list(AsyncAdminApiKeys.list)
+    delete: Final = to_sync(AsyncAdminApiKeys.delete)
 
 
 class AdminApiKeysWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncAdminApiKeys.create)
-    retrieve = to_sync_raw(AsyncAdminApiKeys.retrieve)
-    list = to_sync_raw_list(AsyncAdminApiKeys.list)
-    delete = to_sync_raw(AsyncAdminApiKeys.delete)
+    create: Final = to_sync_raw(AsyncAdminApiKeys.create)
+    retrieve: Final = to_sync_raw(AsyncAdminApiKeys.retrieve)
+    list: Final = to_sync_raw_list(AsyncAdminApiKeys.list)
+    delete: Final = to_sync_raw(AsyncAdminApiKeys.delete)
 
 
 class AdminApiKeysWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncAdminApiKeys.create)
-    retrieve = to_sync_streamed(AsyncAdminApiKeys.retrieve)
-    list = to_sync_streamed_list(AsyncAdminApiKeys.list)
-    delete = to_sync_streamed(AsyncAdminApiKeys.delete)
+    create: Final = to_sync_streamed(AsyncAdminApiKeys.create)
+    retrieve: Final = to_sync_streamed(AsyncAdminApiKeys.retrieve)
+    list: Final = to_sync_streamed_list(AsyncAdminApiKeys.list)
+    delete: Final = to_sync_streamed(AsyncAdminApiKeys.delete)

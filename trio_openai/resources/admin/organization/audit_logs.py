@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
-from typing import TYPE_CHECKING, Literal, Unpack
+from typing import TYPE_CHECKING, Final, Literal, Unpack
 
 from ...._blocking._bridge import (
     SyncAPIResource,
@@ -233,11 +233,11 @@ class AsyncAuditLogs(AsyncAPIResource):
 
 
 class AsyncAuditLogsWithRawResponse(RawResponseWrapper):
-    list = to_raw_response(AsyncAuditLogs.list)
+    list: Final = to_raw_response(AsyncAuditLogs.list)
 
 
 class AsyncAuditLogsWithStreamingResponse(StreamedResponseWrapper):
-    list = to_streamed_response(AsyncAuditLogs.list)
+    list: Final = to_streamed_response(AsyncAuditLogs.list)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -253,12 +253,12 @@ class AuditLogs(SyncAPIResource[AsyncAuditLogs]):
     def with_streaming_response(self) -> AuditLogsWithStreamingResponse:
         return AuditLogsWithStreamingResponse(self)
 
-    list = to_sync_list(AsyncAuditLogs.list)
+    list: Final = to_sync_list(AsyncAuditLogs.list)
 
 
 class AuditLogsWithRawResponse(SyncResponseWrapper):
-    list = to_sync_raw_list(AsyncAuditLogs.list)
+    list: Final = to_sync_raw_list(AsyncAuditLogs.list)
 
 
 class AuditLogsWithStreamingResponse(SyncResponseWrapper):
-    list = to_sync_streamed_list(AsyncAuditLogs.list)
+    list: Final = to_sync_streamed_list(AsyncAuditLogs.list)

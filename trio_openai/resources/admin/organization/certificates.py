@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
-from typing import Literal, Unpack
+from typing import Final, Literal, Unpack
 
 from ...._blocking._bridge import (
     SyncAPIResource,
@@ -153,23 +153,23 @@ class AsyncCertificates(AsyncAPIResource):
 
 
 class AsyncCertificatesWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncCertificates.create)
-    retrieve = to_raw_response(AsyncCertificates.retrieve)
-    update = to_raw_response(AsyncCertificates.update)
-    list = to_raw_response(AsyncCertificates.list)
-    delete = to_raw_response(AsyncCertificates.delete)
-    activate = to_raw_response(AsyncCertificates.activate)
-    deactivate = to_raw_response(AsyncCertificates.deactivate)
+    create: Final = to_raw_response(AsyncCertificates.create)
+    retrieve: Final = to_raw_response(AsyncCertificates.retrieve)
+    update: Final = to_raw_response(AsyncCertificates.update)
+    list: Final = to_raw_response(AsyncCertificates.list)
+    delete: Final = to_raw_response(AsyncCertificates.delete)
+    activate: Final = to_raw_response(AsyncCertificates.activate)
+    deactivate: Final = to_raw_response(AsyncCertificates.deactivate)
 
 
 class AsyncCertificatesWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncCertificates.create)
-    retrieve = to_streamed_response(AsyncCertificates.retrieve)
-    update = to_streamed_response(AsyncCertificates.update)
-    list = to_streamed_response(AsyncCertificates.list)
-    delete = to_streamed_response(AsyncCertificates.delete)
-    activate = to_streamed_response(AsyncCertificates.activate)
-    deactivate = to_streamed_response(AsyncCertificates.deactivate)
+    create: Final = to_streamed_response(AsyncCertificates.create)
+    retrieve: Final = to_streamed_response(AsyncCertificates.retrieve)
+    update: Final = to_streamed_response(AsyncCertificates.update)
+    list: Final = to_streamed_response(AsyncCertificates.list)
+    delete: Final = to_streamed_response(AsyncCertificates.delete)
+    activate: Final = to_streamed_response(AsyncCertificates.activate)
+    deactivate: Final = to_streamed_response(AsyncCertificates.deactivate)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -185,30 +185,30 @@ class Certificates(SyncAPIResource[AsyncCertificates]):
     def with_streaming_response(self) -> CertificatesWithStreamingResponse:
         return CertificatesWithStreamingResponse(self)
 
-    create = to_sync(AsyncCertificates.create)
-    retrieve = to_sync(AsyncCertificates.retrieve)
-    update = to_sync(AsyncCertificates.update)
-    list = to_sync_list(AsyncCertificates.list)
-    delete = to_sync(AsyncCertificates.delete)
-    activate = to_sync_list(AsyncCertificates.activate)
-    deactivate = to_sync_list(AsyncCertificates.deactivate)
+    create: Final = to_sync(AsyncCertificates.create)
+    retrieve: Final = to_sync(AsyncCertificates.retrieve)
+    update: Final = to_sync(AsyncCertificates.update)
+    list: Final = to_sync_list(AsyncCertificates.list)
+    delete: Final = to_sync(AsyncCertificates.delete)
+    activate: Final = to_sync_list(AsyncCertificates.activate)
+    deactivate: Final = to_sync_list(AsyncCertificates.deactivate)
 
 
 class CertificatesWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncCertificates.create)
-    retrieve = to_sync_raw(AsyncCertificates.retrieve)
-    update = to_sync_raw(AsyncCertificates.update)
-    list = to_sync_raw_list(AsyncCertificates.list)
-    delete = to_sync_raw(AsyncCertificates.delete)
-    activate = to_sync_raw_list(AsyncCertificates.activate)
-    deactivate = to_sync_raw_list(AsyncCertificates.deactivate)
+    create: Final = to_sync_raw(AsyncCertificates.create)
+    retrieve: Final = to_sync_raw(AsyncCertificates.retrieve)
+    update: Final = to_sync_raw(AsyncCertificates.update)
+    list: Final = to_sync_raw_list(AsyncCertificates.list)
+    delete: Final = to_sync_raw(AsyncCertificates.delete)
+    activate: Final = to_sync_raw_list(AsyncCertificates.activate)
+    deactivate: Final = to_sync_raw_list(AsyncCertificates.deactivate)
 
 
 class CertificatesWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncCertificates.create)
-    retrieve = to_sync_streamed(AsyncCertificates.retrieve)
-    update = to_sync_streamed(AsyncCertificates.update)
-    list = to_sync_streamed_list(AsyncCertificates.list)
-    delete = to_sync_streamed(AsyncCertificates.delete)
-    activate = to_sync_streamed_list(AsyncCertificates.activate)
-    deactivate = to_sync_streamed_list(AsyncCertificates.deactivate)
+    create: Final = to_sync_streamed(AsyncCertificates.create)
+    retrieve: Final = to_sync_streamed(AsyncCertificates.retrieve)
+    update: Final = to_sync_streamed(AsyncCertificates.update)
+    list: Final = to_sync_streamed_list(AsyncCertificates.list)
+    delete: Final = to_sync_streamed(AsyncCertificates.delete)
+    activate: Final = to_sync_streamed_list(AsyncCertificates.activate)
+    deactivate: Final = to_sync_streamed_list(AsyncCertificates.deactivate)

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Literal, Unpack
+from typing import Final, Literal, Unpack
 
 from ...._blocking._bridge import (
     SyncAPIResource,
@@ -72,13 +72,13 @@ class AsyncDataRetention(AsyncAPIResource):
 
 
 class AsyncDataRetentionWithRawResponse(RawResponseWrapper):
-    retrieve = to_raw_response(AsyncDataRetention.retrieve)
-    update = to_raw_response(AsyncDataRetention.update)
+    retrieve: Final = to_raw_response(AsyncDataRetention.retrieve)
+    update: Final = to_raw_response(AsyncDataRetention.update)
 
 
 class AsyncDataRetentionWithStreamingResponse(StreamedResponseWrapper):
-    retrieve = to_streamed_response(AsyncDataRetention.retrieve)
-    update = to_streamed_response(AsyncDataRetention.update)
+    retrieve: Final = to_streamed_response(AsyncDataRetention.retrieve)
+    update: Final = to_streamed_response(AsyncDataRetention.update)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -94,15 +94,15 @@ class DataRetention(SyncAPIResource[AsyncDataRetention]):
     def with_streaming_response(self) -> DataRetentionWithStreamingResponse:
         return DataRetentionWithStreamingResponse(self)
 
-    retrieve = to_sync(AsyncDataRetention.retrieve)
-    update = to_sync(AsyncDataRetention.update)
+    retrieve: Final = to_sync(AsyncDataRetention.retrieve)
+    update: Final = to_sync(AsyncDataRetention.update)
 
 
 class DataRetentionWithRawResponse(SyncResponseWrapper):
-    retrieve = to_sync_raw(AsyncDataRetention.retrieve)
-    update = to_sync_raw(AsyncDataRetention.update)
+    retrieve: Final = to_sync_raw(AsyncDataRetention.retrieve)
+    update: Final = to_sync_raw(AsyncDataRetention.update)
 
 
 class DataRetentionWithStreamingResponse(SyncResponseWrapper):
-    retrieve = to_sync_streamed(AsyncDataRetention.retrieve)
-    update = to_sync_streamed(AsyncDataRetention.update)
+    retrieve: Final = to_sync_streamed(AsyncDataRetention.retrieve)
+    update: Final = to_sync_streamed(AsyncDataRetention.update)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
-from typing import TYPE_CHECKING, Literal, Unpack
+from typing import TYPE_CHECKING, Final, Literal, Unpack
 
 from ...._blocking._bridge import (
     SyncAPIResource,
@@ -100,17 +100,17 @@ class AsyncInvites(AsyncAPIResource):
 
 
 class AsyncInvitesWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncInvites.create)
-    retrieve = to_raw_response(AsyncInvites.retrieve)
-    list = to_raw_response(AsyncInvites.list)
-    delete = to_raw_response(AsyncInvites.delete)
+    create: Final = to_raw_response(AsyncInvites.create)
+    retrieve: Final = to_raw_response(AsyncInvites.retrieve)
+    list: Final = to_raw_response(AsyncInvites.list)
+    delete: Final = to_raw_response(AsyncInvites.delete)
 
 
 class AsyncInvitesWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncInvites.create)
-    retrieve = to_streamed_response(AsyncInvites.retrieve)
-    list = to_streamed_response(AsyncInvites.list)
-    delete = to_streamed_response(AsyncInvites.delete)
+    create: Final = to_streamed_response(AsyncInvites.create)
+    retrieve: Final = to_streamed_response(AsyncInvites.retrieve)
+    list: Final = to_streamed_response(AsyncInvites.list)
+    delete: Final = to_streamed_response(AsyncInvites.delete)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -126,21 +126,21 @@ class Invites(SyncAPIResource[AsyncInvites]):
     def with_streaming_response(self) -> InvitesWithStreamingResponse:
         return InvitesWithStreamingResponse(self)
 
-    create = to_sync(AsyncInvites.create)
-    retrieve = to_sync(AsyncInvites.retrieve)
-    list = to_sync_list(AsyncInvites.list)
-    delete = to_sync(AsyncInvites.delete)
+    create: Final = to_sync(AsyncInvites.create)
+    retrieve: Final = to_sync(AsyncInvites.retrieve)
+    list: Final = to_sync_list(AsyncInvites.list)
+    delete: Final = to_sync(AsyncInvites.delete)
 
 
 class InvitesWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncInvites.create)
-    retrieve = to_sync_raw(AsyncInvites.retrieve)
-    list = to_sync_raw_list(AsyncInvites.list)
-    delete = to_sync_raw(AsyncInvites.delete)
+    create: Final = to_sync_raw(AsyncInvites.create)
+    retrieve: Final = to_sync_raw(AsyncInvites.retrieve)
+    list: Final = to_sync_raw_list(AsyncInvites.list)
+    delete: Final = to_sync_raw(AsyncInvites.delete)
 
 
 class InvitesWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncInvites.create)
-    retrieve = to_sync_streamed(AsyncInvites.retrieve)
-    list = to_sync_streamed_list(AsyncInvites.list)
-    delete = to_sync_streamed(AsyncInvites.delete)
+    create: Final = to_sync_streamed(AsyncInvites.create)
+    retrieve: Final = to_sync_streamed(AsyncInvites.retrieve)
+    list: Final = to_sync_streamed_list(AsyncInvites.list)
+    delete: Final = to_sync_streamed(AsyncInvites.delete)

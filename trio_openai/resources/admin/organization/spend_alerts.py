@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Literal, Unpack
+from typing import TYPE_CHECKING, Final, Literal, Unpack
 
 from ...._blocking._bridge import (
     SyncAPIResource,
@@ -142,19 +142,19 @@ class AsyncSpendAlerts(AsyncAPIResource):
 
 
 class AsyncSpendAlertsWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncSpendAlerts.create)
-    retrieve = to_raw_response(AsyncSpendAlerts.retrieve)
-    update = to_raw_response(AsyncSpendAlerts.update)
-    list = to_raw_response(AsyncSpendAlerts.list)
-    delete = to_raw_response(AsyncSpendAlerts.delete)
+    create: Final = to_raw_response(AsyncSpendAlerts.create)
+    retrieve: Final = to_raw_response(AsyncSpendAlerts.retrieve)
+    update: Final = to_raw_response(AsyncSpendAlerts.update)
+    list: Final = to_raw_response(AsyncSpendAlerts.list)
+    delete: Final = to_raw_response(AsyncSpendAlerts.delete)
 
 
 class AsyncSpendAlertsWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncSpendAlerts.create)
-    retrieve = to_streamed_response(AsyncSpendAlerts.retrieve)
-    update = to_streamed_response(AsyncSpendAlerts.update)
-    list = to_streamed_response(AsyncSpendAlerts.list)
-    delete = to_streamed_response(AsyncSpendAlerts.delete)
+    create: Final = to_streamed_response(AsyncSpendAlerts.create)
+    retrieve: Final = to_streamed_response(AsyncSpendAlerts.retrieve)
+    update: Final = to_streamed_response(AsyncSpendAlerts.update)
+    list: Final = to_streamed_response(AsyncSpendAlerts.list)
+    delete: Final = to_streamed_response(AsyncSpendAlerts.delete)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -170,24 +170,24 @@ class SpendAlerts(SyncAPIResource[AsyncSpendAlerts]):
     def with_streaming_response(self) -> SpendAlertsWithStreamingResponse:
         return SpendAlertsWithStreamingResponse(self)
 
-    create = to_sync(AsyncSpendAlerts.create)
-    retrieve = to_sync(AsyncSpendAlerts.retrieve)
-    update = to_sync(AsyncSpendAlerts.update)
-    list = to_sync_list(AsyncSpendAlerts.list)
-    delete = to_sync(AsyncSpendAlerts.delete)
+    create: Final = to_sync(AsyncSpendAlerts.create)
+    retrieve: Final = to_sync(AsyncSpendAlerts.retrieve)
+    update: Final = to_sync(AsyncSpendAlerts.update)
+    list: Final = to_sync_list(AsyncSpendAlerts.list)
+    delete: Final = to_sync(AsyncSpendAlerts.delete)
 
 
 class SpendAlertsWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncSpendAlerts.create)
-    retrieve = to_sync_raw(AsyncSpendAlerts.retrieve)
-    update = to_sync_raw(AsyncSpendAlerts.update)
-    list = to_sync_raw_list(AsyncSpendAlerts.list)
-    delete = to_sync_raw(AsyncSpendAlerts.delete)
+    create: Final = to_sync_raw(AsyncSpendAlerts.create)
+    retrieve: Final = to_sync_raw(AsyncSpendAlerts.retrieve)
+    update: Final = to_sync_raw(AsyncSpendAlerts.update)
+    list: Final = to_sync_raw_list(AsyncSpendAlerts.list)
+    delete: Final = to_sync_raw(AsyncSpendAlerts.delete)
 
 
 class SpendAlertsWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncSpendAlerts.create)
-    retrieve = to_sync_streamed(AsyncSpendAlerts.retrieve)
-    update = to_sync_streamed(AsyncSpendAlerts.update)
-    list = to_sync_streamed_list(AsyncSpendAlerts.list)
-    delete = to_sync_streamed(AsyncSpendAlerts.delete)
+    create: Final = to_sync_streamed(AsyncSpendAlerts.create)
+    retrieve: Final = to_sync_streamed(AsyncSpendAlerts.retrieve)
+    update: Final = to_sync_streamed(AsyncSpendAlerts.update)
+    list: Final = to_sync_streamed_list(AsyncSpendAlerts.list)
+    delete: Final = to_sync_streamed(AsyncSpendAlerts.delete)

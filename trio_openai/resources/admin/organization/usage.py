@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
-from typing import Literal, Unpack
+from typing import Final, Literal, Unpack
 
 from ...._blocking._bridge import (
     SyncAPIResource,
@@ -466,31 +466,31 @@ class AsyncUsage(AsyncAPIResource):
 
 
 class AsyncUsageWithRawResponse(RawResponseWrapper):
-    costs = to_raw_response(AsyncUsage.costs)
-    audio_speeches = to_raw_response(AsyncUsage.audio_speeches)
-    audio_transcriptions = to_raw_response(AsyncUsage.audio_transcriptions)
-    code_interpreter_sessions = to_raw_response(AsyncUsage.code_interpreter_sessions)
-    completions = to_raw_response(AsyncUsage.completions)
-    embeddings = to_raw_response(AsyncUsage.embeddings)
-    file_search_calls = to_raw_response(AsyncUsage.file_search_calls)
-    images = to_raw_response(AsyncUsage.images)
-    moderations = to_raw_response(AsyncUsage.moderations)
-    vector_stores = to_raw_response(AsyncUsage.vector_stores)
-    web_search_calls = to_raw_response(AsyncUsage.web_search_calls)
+    costs: Final = to_raw_response(AsyncUsage.costs)
+    audio_speeches: Final = to_raw_response(AsyncUsage.audio_speeches)
+    audio_transcriptions: Final = to_raw_response(AsyncUsage.audio_transcriptions)
+    code_interpreter_sessions: Final = to_raw_response(AsyncUsage.code_interpreter_sessions)
+    completions: Final = to_raw_response(AsyncUsage.completions)
+    embeddings: Final = to_raw_response(AsyncUsage.embeddings)
+    file_search_calls: Final = to_raw_response(AsyncUsage.file_search_calls)
+    images: Final = to_raw_response(AsyncUsage.images)
+    moderations: Final = to_raw_response(AsyncUsage.moderations)
+    vector_stores: Final = to_raw_response(AsyncUsage.vector_stores)
+    web_search_calls: Final = to_raw_response(AsyncUsage.web_search_calls)
 
 
 class AsyncUsageWithStreamingResponse(StreamedResponseWrapper):
-    costs = to_streamed_response(AsyncUsage.costs)
-    audio_speeches = to_streamed_response(AsyncUsage.audio_speeches)
-    audio_transcriptions = to_streamed_response(AsyncUsage.audio_transcriptions)
-    code_interpreter_sessions = to_streamed_response(AsyncUsage.code_interpreter_sessions)
-    completions = to_streamed_response(AsyncUsage.completions)
-    embeddings = to_streamed_response(AsyncUsage.embeddings)
-    file_search_calls = to_streamed_response(AsyncUsage.file_search_calls)
-    images = to_streamed_response(AsyncUsage.images)
-    moderations = to_streamed_response(AsyncUsage.moderations)
-    vector_stores = to_streamed_response(AsyncUsage.vector_stores)
-    web_search_calls = to_streamed_response(AsyncUsage.web_search_calls)
+    costs: Final = to_streamed_response(AsyncUsage.costs)
+    audio_speeches: Final = to_streamed_response(AsyncUsage.audio_speeches)
+    audio_transcriptions: Final = to_streamed_response(AsyncUsage.audio_transcriptions)
+    code_interpreter_sessions: Final = to_streamed_response(AsyncUsage.code_interpreter_sessions)
+    completions: Final = to_streamed_response(AsyncUsage.completions)
+    embeddings: Final = to_streamed_response(AsyncUsage.embeddings)
+    file_search_calls: Final = to_streamed_response(AsyncUsage.file_search_calls)
+    images: Final = to_streamed_response(AsyncUsage.images)
+    moderations: Final = to_streamed_response(AsyncUsage.moderations)
+    vector_stores: Final = to_streamed_response(AsyncUsage.vector_stores)
+    web_search_calls: Final = to_streamed_response(AsyncUsage.web_search_calls)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -506,42 +506,42 @@ class Usage(SyncAPIResource[AsyncUsage]):
     def with_streaming_response(self) -> UsageWithStreamingResponse:
         return UsageWithStreamingResponse(self)
 
-    costs = to_sync(AsyncUsage.costs)
-    audio_speeches = to_sync(AsyncUsage.audio_speeches)
-    audio_transcriptions = to_sync(AsyncUsage.audio_transcriptions)
-    code_interpreter_sessions = to_sync(AsyncUsage.code_interpreter_sessions)
-    completions = to_sync(AsyncUsage.completions)
-    embeddings = to_sync(AsyncUsage.embeddings)
-    file_search_calls = to_sync(AsyncUsage.file_search_calls)
-    images = to_sync(AsyncUsage.images)
-    moderations = to_sync(AsyncUsage.moderations)
-    vector_stores = to_sync(AsyncUsage.vector_stores)
-    web_search_calls = to_sync(AsyncUsage.web_search_calls)
+    costs: Final = to_sync(AsyncUsage.costs)
+    audio_speeches: Final = to_sync(AsyncUsage.audio_speeches)
+    audio_transcriptions: Final = to_sync(AsyncUsage.audio_transcriptions)
+    code_interpreter_sessions: Final = to_sync(AsyncUsage.code_interpreter_sessions)
+    completions: Final = to_sync(AsyncUsage.completions)
+    embeddings: Final = to_sync(AsyncUsage.embeddings)
+    file_search_calls: Final = to_sync(AsyncUsage.file_search_calls)
+    images: Final = to_sync(AsyncUsage.images)
+    moderations: Final = to_sync(AsyncUsage.moderations)
+    vector_stores: Final = to_sync(AsyncUsage.vector_stores)
+    web_search_calls: Final = to_sync(AsyncUsage.web_search_calls)
 
 
 class UsageWithRawResponse(SyncResponseWrapper):
-    costs = to_sync_raw(AsyncUsage.costs)
-    audio_speeches = to_sync_raw(AsyncUsage.audio_speeches)
-    audio_transcriptions = to_sync_raw(AsyncUsage.audio_transcriptions)
-    code_interpreter_sessions = to_sync_raw(AsyncUsage.code_interpreter_sessions)
-    completions = to_sync_raw(AsyncUsage.completions)
-    embeddings = to_sync_raw(AsyncUsage.embeddings)
-    file_search_calls = to_sync_raw(AsyncUsage.file_search_calls)
-    images = to_sync_raw(AsyncUsage.images)
-    moderations = to_sync_raw(AsyncUsage.moderations)
-    vector_stores = to_sync_raw(AsyncUsage.vector_stores)
-    web_search_calls = to_sync_raw(AsyncUsage.web_search_calls)
+    costs: Final = to_sync_raw(AsyncUsage.costs)
+    audio_speeches: Final = to_sync_raw(AsyncUsage.audio_speeches)
+    audio_transcriptions: Final = to_sync_raw(AsyncUsage.audio_transcriptions)
+    code_interpreter_sessions: Final = to_sync_raw(AsyncUsage.code_interpreter_sessions)
+    completions: Final = to_sync_raw(AsyncUsage.completions)
+    embeddings: Final = to_sync_raw(AsyncUsage.embeddings)
+    file_search_calls: Final = to_sync_raw(AsyncUsage.file_search_calls)
+    images: Final = to_sync_raw(AsyncUsage.images)
+    moderations: Final = to_sync_raw(AsyncUsage.moderations)
+    vector_stores: Final = to_sync_raw(AsyncUsage.vector_stores)
+    web_search_calls: Final = to_sync_raw(AsyncUsage.web_search_calls)
 
 
 class UsageWithStreamingResponse(SyncResponseWrapper):
-    costs = to_sync_streamed(AsyncUsage.costs)
-    audio_speeches = to_sync_streamed(AsyncUsage.audio_speeches)
-    audio_transcriptions = to_sync_streamed(AsyncUsage.audio_transcriptions)
-    code_interpreter_sessions = to_sync_streamed(AsyncUsage.code_interpreter_sessions)
-    completions = to_sync_streamed(AsyncUsage.completions)
-    embeddings = to_sync_streamed(AsyncUsage.embeddings)
-    file_search_calls = to_sync_streamed(AsyncUsage.file_search_calls)
-    images = to_sync_streamed(AsyncUsage.images)
-    moderations = to_sync_streamed(AsyncUsage.moderations)
-    vector_stores = to_sync_streamed(AsyncUsage.vector_stores)
-    web_search_calls = to_sync_streamed(AsyncUsage.web_search_calls)
+    costs: Final = to_sync_streamed(AsyncUsage.costs)
+    audio_speeches: Final = to_sync_streamed(AsyncUsage.audio_speeches)
+    audio_transcriptions: Final = to_sync_streamed(AsyncUsage.audio_transcriptions)
+    code_interpreter_sessions: Final = to_sync_streamed(AsyncUsage.code_interpreter_sessions)
+    completions: Final = to_sync_streamed(AsyncUsage.completions)
+    embeddings: Final = to_sync_streamed(AsyncUsage.embeddings)
+    file_search_calls: Final = to_sync_streamed(AsyncUsage.file_search_calls)
+    images: Final = to_sync_streamed(AsyncUsage.images)
+    moderations: Final = to_sync_streamed(AsyncUsage.moderations)
+    vector_stores: Final = to_sync_streamed(AsyncUsage.vector_stores)
+    web_search_calls: Final = to_sync_streamed(AsyncUsage.web_search_calls)

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Unpack
+from typing import TYPE_CHECKING, Final, Unpack
 
 from ...._blocking._bridge import (
     SyncAPIResource,
@@ -87,13 +87,13 @@ class AsyncSessions(AsyncAPIResource):
 
 
 class AsyncSessionsWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncSessions.create)
-    cancel = to_raw_response(AsyncSessions.cancel)
+    create: Final = to_raw_response(AsyncSessions.create)
+    cancel: Final = to_raw_response(AsyncSessions.cancel)
 
 
 class AsyncSessionsWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncSessions.create)
-    cancel = to_streamed_response(AsyncSessions.cancel)
+    create: Final = to_streamed_response(AsyncSessions.create)
+    cancel: Final = to_streamed_response(AsyncSessions.cancel)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -109,15 +109,15 @@ class Sessions(SyncAPIResource[AsyncSessions]):
     def with_streaming_response(self) -> SessionsWithStreamingResponse:
         return SessionsWithStreamingResponse(self)
 
-    create = to_sync(AsyncSessions.create)
-    cancel = to_sync(AsyncSessions.cancel)
+    create: Final = to_sync(AsyncSessions.create)
+    cancel: Final = to_sync(AsyncSessions.cancel)
 
 
 class SessionsWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncSessions.create)
-    cancel = to_sync_raw(AsyncSessions.cancel)
+    create: Final = to_sync_raw(AsyncSessions.create)
+    cancel: Final = to_sync_raw(AsyncSessions.cancel)
 
 
 class SessionsWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncSessions.create)
-    cancel = to_sync_streamed(AsyncSessions.cancel)
+    create: Final = to_sync_streamed(AsyncSessions.create)
+    cancel: Final = to_sync_streamed(AsyncSessions.cancel)

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Literal, Unpack
+from typing import Final, Literal, Unpack
 
 from ...._blocking._bridge import (
     SyncAPIResource,
@@ -113,17 +113,17 @@ class AsyncThreads(AsyncAPIResource):
 
 
 class AsyncThreadsWithRawResponse(RawResponseWrapper):
-    retrieve = to_raw_response(AsyncThreads.retrieve)
-    list = to_raw_response(AsyncThreads.list)
-    delete = to_raw_response(AsyncThreads.delete)
-    list_items = to_raw_response(AsyncThreads.list_items)
+    retrieve: Final = to_raw_response(AsyncThreads.retrieve)
+    list: Final = to_raw_response(AsyncThreads.list)
+    delete: Final = to_raw_response(AsyncThreads.delete)
+    list_items: Final = to_raw_response(AsyncThreads.list_items)
 
 
 class AsyncThreadsWithStreamingResponse(StreamedResponseWrapper):
-    retrieve = to_streamed_response(AsyncThreads.retrieve)
-    list = to_streamed_response(AsyncThreads.list)
-    delete = to_streamed_response(AsyncThreads.delete)
-    list_items = to_streamed_response(AsyncThreads.list_items)
+    retrieve: Final = to_streamed_response(AsyncThreads.retrieve)
+    list: Final = to_streamed_response(AsyncThreads.list)
+    delete: Final = to_streamed_response(AsyncThreads.delete)
+    list_items: Final = to_streamed_response(AsyncThreads.list_items)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -139,21 +139,21 @@ class Threads(SyncAPIResource[AsyncThreads]):
     def with_streaming_response(self) -> ThreadsWithStreamingResponse:
         return ThreadsWithStreamingResponse(self)
 
-    retrieve = to_sync(AsyncThreads.retrieve)
-    list = to_sync_list(AsyncThreads.list)
-    delete = to_sync(AsyncThreads.delete)
-    list_items = to_sync_list(AsyncThreads.list_items)
+    retrieve: Final = to_sync(AsyncThreads.retrieve)
+    list: Final = to_sync_list(AsyncThreads.list)
+    delete: Final = to_sync(AsyncThreads.delete)
+    list_items: Final = to_sync_list(AsyncThreads.list_items)
 
 
 class ThreadsWithRawResponse(SyncResponseWrapper):
-    retrieve = to_sync_raw(AsyncThreads.retrieve)
-    list = to_sync_raw_list(AsyncThreads.list)
-    delete = to_sync_raw(AsyncThreads.delete)
-    list_items = to_sync_raw_list(AsyncThreads.list_items)
+    retrieve: Final = to_sync_raw(AsyncThreads.retrieve)
+    list: Final = to_sync_raw_list(AsyncThreads.list)
+    delete: Final = to_sync_raw(AsyncThreads.delete)
+    list_items: Final = to_sync_raw_list(AsyncThreads.list_items)
 
 
 class ThreadsWithStreamingResponse(SyncResponseWrapper):
-    retrieve = to_sync_streamed(AsyncThreads.retrieve)
-    list = to_sync_streamed_list(AsyncThreads.list)
-    delete = to_sync_streamed(AsyncThreads.delete)
-    list_items = to_sync_streamed_list(AsyncThreads.list_items)
+    retrieve: Final = to_sync_streamed(AsyncThreads.retrieve)
+    list: Final = to_sync_streamed_list(AsyncThreads.list)
+    delete: Final = to_sync_streamed(AsyncThreads.delete)
+    list_items: Final = to_sync_streamed_list(AsyncThreads.list_items)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
-from typing import TYPE_CHECKING, Literal, Unpack
+from typing import TYPE_CHECKING, Final, Literal, Unpack
 
 from ...._blocking._bridge import (
     SyncAPIResource,
@@ -107,11 +107,11 @@ class AsyncSessions(AsyncAPIResource):
 
 
 class AsyncSessionsWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncSessions.create)
+    create: Final = to_raw_response(AsyncSessions.create)
 
 
 class AsyncSessionsWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncSessions.create)
+    create: Final = to_streamed_response(AsyncSessions.create)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -127,12 +127,12 @@ class Sessions(SyncAPIResource[AsyncSessions]):
     def with_streaming_response(self) -> SessionsWithStreamingResponse:
         return SessionsWithStreamingResponse(self)
 
-    create = to_sync(AsyncSessions.create)
+    create: Final = to_sync(AsyncSessions.create)
 
 
 class SessionsWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncSessions.create)
+    create: Final = to_sync_raw(AsyncSessions.create)
 
 
 class SessionsWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncSessions.create)
+    create: Final = to_sync_streamed(AsyncSessions.create)

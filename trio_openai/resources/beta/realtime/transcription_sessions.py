@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
-from typing import TYPE_CHECKING, Literal, Unpack
+from typing import TYPE_CHECKING, Final, Literal, Unpack
 
 from ...._blocking._bridge import (
     SyncAPIResource,
@@ -81,11 +81,11 @@ class AsyncTranscriptionSessions(AsyncAPIResource):
 
 
 class AsyncTranscriptionSessionsWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncTranscriptionSessions.create)
+    create: Final = to_raw_response(AsyncTranscriptionSessions.create)
 
 
 class AsyncTranscriptionSessionsWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncTranscriptionSessions.create)
+    create: Final = to_streamed_response(AsyncTranscriptionSessions.create)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -101,12 +101,12 @@ class TranscriptionSessions(SyncAPIResource[AsyncTranscriptionSessions]):
     def with_streaming_response(self) -> TranscriptionSessionsWithStreamingResponse:
         return TranscriptionSessionsWithStreamingResponse(self)
 
-    create = to_sync(AsyncTranscriptionSessions.create)
+    create: Final = to_sync(AsyncTranscriptionSessions.create)
 
 
 class TranscriptionSessionsWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncTranscriptionSessions.create)
+    create: Final = to_sync_raw(AsyncTranscriptionSessions.create)
 
 
 class TranscriptionSessionsWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncTranscriptionSessions.create)
+    create: Final = to_sync_streamed(AsyncTranscriptionSessions.create)

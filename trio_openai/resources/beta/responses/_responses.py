@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
-from typing import TYPE_CHECKING, Literal, Unpack, cast, overload
+from typing import TYPE_CHECKING, Final, Literal, Unpack, cast, overload
 
 from ...._blocking._bridge import (
     SyncAPIResource,
@@ -558,11 +558,11 @@ class AsyncResponses(AsyncAPIResource):
 
 
 class AsyncResponsesWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncResponses.create)
-    retrieve = to_raw_response(AsyncResponses.retrieve)
-    delete = to_raw_response(AsyncResponses.delete)
-    cancel = to_raw_response(AsyncResponses.cancel)
-    compact = to_raw_response(AsyncResponses.compact)
+    create: Final = to_raw_response(AsyncResponses.create)
+    retrieve: Final = to_raw_response(AsyncResponses.retrieve)
+    delete: Final = to_raw_response(AsyncResponses.delete)
+    cancel: Final = to_raw_response(AsyncResponses.cancel)
+    compact: Final = to_raw_response(AsyncResponses.compact)
 
     @cached_property
     def input_items(self) -> AsyncInputItemsWithRawResponse:
@@ -578,11 +578,11 @@ class AsyncResponsesWithRawResponse(RawResponseWrapper):
 
 
 class AsyncResponsesWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncResponses.create)
-    retrieve = to_streamed_response(AsyncResponses.retrieve)
-    delete = to_streamed_response(AsyncResponses.delete)
-    cancel = to_streamed_response(AsyncResponses.cancel)
-    compact = to_streamed_response(AsyncResponses.compact)
+    create: Final = to_streamed_response(AsyncResponses.create)
+    retrieve: Final = to_streamed_response(AsyncResponses.retrieve)
+    delete: Final = to_streamed_response(AsyncResponses.delete)
+    cancel: Final = to_streamed_response(AsyncResponses.cancel)
+    compact: Final = to_streamed_response(AsyncResponses.compact)
 
     @cached_property
     def input_items(self) -> AsyncInputItemsWithStreamingResponse:
@@ -991,17 +991,17 @@ class Responses(SyncAPIResource[AsyncResponses]):
             **options,
         )
 
-    delete = to_sync(AsyncResponses.delete)
-    cancel = to_sync(AsyncResponses.cancel)
-    compact = to_sync(AsyncResponses.compact)
+    delete: Final = to_sync(AsyncResponses.delete)
+    cancel: Final = to_sync(AsyncResponses.cancel)
+    compact: Final = to_sync(AsyncResponses.compact)
 
 
 class ResponsesWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncResponses.create)
-    retrieve = to_sync_raw(AsyncResponses.retrieve)
-    delete = to_sync_raw(AsyncResponses.delete)
-    cancel = to_sync_raw(AsyncResponses.cancel)
-    compact = to_sync_raw(AsyncResponses.compact)
+    create: Final = to_sync_raw(AsyncResponses.create)
+    retrieve: Final = to_sync_raw(AsyncResponses.retrieve)
+    delete: Final = to_sync_raw(AsyncResponses.delete)
+    cancel: Final = to_sync_raw(AsyncResponses.cancel)
+    compact: Final = to_sync_raw(AsyncResponses.compact)
 
     @cached_property
     def input_items(self) -> InputItemsWithRawResponse:
@@ -1017,11 +1017,11 @@ class ResponsesWithRawResponse(SyncResponseWrapper):
 
 
 class ResponsesWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncResponses.create)
-    retrieve = to_sync_streamed(AsyncResponses.retrieve)
-    delete = to_sync_streamed(AsyncResponses.delete)
-    cancel = to_sync_streamed(AsyncResponses.cancel)
-    compact = to_sync_streamed(AsyncResponses.compact)
+    create: Final = to_sync_streamed(AsyncResponses.create)
+    retrieve: Final = to_sync_streamed(AsyncResponses.retrieve)
+    delete: Final = to_sync_streamed(AsyncResponses.delete)
+    cancel: Final = to_sync_streamed(AsyncResponses.cancel)
+    compact: Final = to_sync_streamed(AsyncResponses.compact)
 
     @cached_property
     def input_items(self) -> InputItemsWithStreamingResponse:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
-from typing import Literal, Unpack, cast
+from typing import Final, Literal, Unpack, cast
 
 from ...._blocking._bridge import (
     SyncAPIResource,
@@ -79,11 +79,11 @@ class AsyncInputItems(AsyncAPIResource):
 
 
 class AsyncInputItemsWithRawResponse(RawResponseWrapper):
-    list = to_raw_response(AsyncInputItems.list)
+    list: Final = to_raw_response(AsyncInputItems.list)
 
 
 class AsyncInputItemsWithStreamingResponse(StreamedResponseWrapper):
-    list = to_streamed_response(AsyncInputItems.list)
+    list: Final = to_streamed_response(AsyncInputItems.list)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -99,12 +99,12 @@ class InputItems(SyncAPIResource[AsyncInputItems]):
     def with_streaming_response(self) -> InputItemsWithStreamingResponse:
         return InputItemsWithStreamingResponse(self)
 
-    list = to_sync_list(AsyncInputItems.list)
+    list: Final = to_sync_list(AsyncInputItems.list)
 
 
 class InputItemsWithRawResponse(SyncResponseWrapper):
-    list = to_sync_raw_list(AsyncInputItems.list)
+    list: Final = to_sync_raw_list(AsyncInputItems.list)
 
 
 class InputItemsWithStreamingResponse(SyncResponseWrapper):
-    list = to_sync_streamed_list(AsyncInputItems.list)
+    list: Final = to_sync_streamed_list(AsyncInputItems.list)

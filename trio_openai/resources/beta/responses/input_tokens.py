@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
-from typing import TYPE_CHECKING, Literal, Unpack, cast
+from typing import TYPE_CHECKING, Final, Literal, Unpack, cast
 
 from ...._blocking._bridge import (
     SyncAPIResource,
@@ -100,11 +100,11 @@ class AsyncInputTokens(AsyncAPIResource):
 
 
 class AsyncInputTokensWithRawResponse(RawResponseWrapper):
-    count = to_raw_response(AsyncInputTokens.count)
+    count: Final = to_raw_response(AsyncInputTokens.count)
 
 
 class AsyncInputTokensWithStreamingResponse(StreamedResponseWrapper):
-    count = to_streamed_response(AsyncInputTokens.count)
+    count: Final = to_streamed_response(AsyncInputTokens.count)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -120,12 +120,12 @@ class InputTokens(SyncAPIResource[AsyncInputTokens]):
     def with_streaming_response(self) -> InputTokensWithStreamingResponse:
         return InputTokensWithStreamingResponse(self)
 
-    count = to_sync(AsyncInputTokens.count)
+    count: Final = to_sync(AsyncInputTokens.count)
 
 
 class InputTokensWithRawResponse(SyncResponseWrapper):
-    count = to_sync_raw(AsyncInputTokens.count)
+    count: Final = to_sync_raw(AsyncInputTokens.count)
 
 
 class InputTokensWithStreamingResponse(SyncResponseWrapper):
-    count = to_sync_streamed(AsyncInputTokens.count)
+    count: Final = to_sync_streamed(AsyncInputTokens.count)

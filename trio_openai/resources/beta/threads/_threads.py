@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
-from typing import TYPE_CHECKING, Literal, Unpack, overload
+from typing import TYPE_CHECKING, Final, Literal, Unpack, overload
 
 from ...._blocking._bridge import (
     SyncAPIResource,
@@ -455,11 +455,11 @@ class AsyncThreads(AsyncAPIResource):
 
 
 class AsyncThreadsWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncThreads.create)
-    retrieve = to_raw_response(AsyncThreads.retrieve)
-    update = to_raw_response(AsyncThreads.update)
-    delete = to_raw_response(AsyncThreads.delete)
-    create_and_run = to_raw_response(AsyncThreads.create_and_run)
+    create: Final = to_raw_response(AsyncThreads.create)
+    retrieve: Final = to_raw_response(AsyncThreads.retrieve)
+    update: Final = to_raw_response(AsyncThreads.update)
+    delete: Final = to_raw_response(AsyncThreads.delete)
+    create_and_run: Final = to_raw_response(AsyncThreads.create_and_run)
 
     @cached_property
     def messages(self) -> AsyncMessagesWithRawResponse:
@@ -475,11 +475,11 @@ class AsyncThreadsWithRawResponse(RawResponseWrapper):
 
 
 class AsyncThreadsWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncThreads.create)
-    retrieve = to_streamed_response(AsyncThreads.retrieve)
-    update = to_streamed_response(AsyncThreads.update)
-    delete = to_streamed_response(AsyncThreads.delete)
-    create_and_run = to_streamed_response(AsyncThreads.create_and_run)
+    create: Final = to_streamed_response(AsyncThreads.create)
+    retrieve: Final = to_streamed_response(AsyncThreads.retrieve)
+    update: Final = to_streamed_response(AsyncThreads.update)
+    delete: Final = to_streamed_response(AsyncThreads.delete)
+    create_and_run: Final = to_streamed_response(AsyncThreads.create_and_run)
 
     @cached_property
     def messages(self) -> AsyncMessagesWithStreamingResponse:
@@ -519,10 +519,10 @@ class Threads(SyncAPIResource[AsyncThreads]):
     def with_streaming_response(self) -> ThreadsWithStreamingResponse:
         return ThreadsWithStreamingResponse(self)
 
-    create = to_sync(AsyncThreads.create)
-    retrieve = to_sync(AsyncThreads.retrieve)
-    update = to_sync(AsyncThreads.update)
-    delete = to_sync(AsyncThreads.delete)
+    create: Final = to_sync(AsyncThreads.create)
+    retrieve: Final = to_sync(AsyncThreads.retrieve)
+    update: Final = to_sync(AsyncThreads.update)
+    delete: Final = to_sync(AsyncThreads.delete)
 
     @overload
     def create_and_run(
@@ -815,11 +815,11 @@ class Threads(SyncAPIResource[AsyncThreads]):
 
 
 class ThreadsWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncThreads.create)
-    retrieve = to_sync_raw(AsyncThreads.retrieve)
-    update = to_sync_raw(AsyncThreads.update)
-    delete = to_sync_raw(AsyncThreads.delete)
-    create_and_run = to_sync_raw(AsyncThreads.create_and_run)
+    create: Final = to_sync_raw(AsyncThreads.create)
+    retrieve: Final = to_sync_raw(AsyncThreads.retrieve)
+    update: Final = to_sync_raw(AsyncThreads.update)
+    delete: Final = to_sync_raw(AsyncThreads.delete)
+    create_and_run: Final = to_sync_raw(AsyncThreads.create_and_run)
 
     @cached_property
     def messages(self) -> MessagesWithRawResponse:
@@ -835,11 +835,11 @@ class ThreadsWithRawResponse(SyncResponseWrapper):
 
 
 class ThreadsWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncThreads.create)
-    retrieve = to_sync_streamed(AsyncThreads.retrieve)
-    update = to_sync_streamed(AsyncThreads.update)
-    delete = to_sync_streamed(AsyncThreads.delete)
-    create_and_run = to_sync_streamed(AsyncThreads.create_and_run)
+    create: Final = to_sync_streamed(AsyncThreads.create)
+    retrieve: Final = to_sync_streamed(AsyncThreads.retrieve)
+    update: Final = to_sync_streamed(AsyncThreads.update)
+    delete: Final = to_sync_streamed(AsyncThreads.delete)
+    create_and_run: Final = to_sync_streamed(AsyncThreads.create_and_run)
 
     @cached_property
     def messages(self) -> MessagesWithStreamingResponse:

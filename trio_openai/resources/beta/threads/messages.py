@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
-from typing import TYPE_CHECKING, Literal, Unpack
+from typing import TYPE_CHECKING, Final, Literal, Unpack
 
 from ...._blocking._bridge import (
     SyncAPIResource,
@@ -157,19 +157,19 @@ class AsyncMessages(AsyncAPIResource):
 
 
 class AsyncMessagesWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncMessages.create)
-    retrieve = to_raw_response(AsyncMessages.retrieve)
-    update = to_raw_response(AsyncMessages.update)
-    list = to_raw_response(AsyncMessages.list)
-    delete = to_raw_response(AsyncMessages.delete)
+    create: Final = to_raw_response(AsyncMessages.create)
+    retrieve: Final = to_raw_response(AsyncMessages.retrieve)
+    update: Final = to_raw_response(AsyncMessages.update)
+    list: Final = to_raw_response(AsyncMessages.list)
+    delete: Final = to_raw_response(AsyncMessages.delete)
 
 
 class AsyncMessagesWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncMessages.create)
-    retrieve = to_streamed_response(AsyncMessages.retrieve)
-    update = to_streamed_response(AsyncMessages.update)
-    list = to_streamed_response(AsyncMessages.list)
-    delete = to_streamed_response(AsyncMessages.delete)
+    create: Final = to_streamed_response(AsyncMessages.create)
+    retrieve: Final = to_streamed_response(AsyncMessages.retrieve)
+    update: Final = to_streamed_response(AsyncMessages.update)
+    list: Final = to_streamed_response(AsyncMessages.list)
+    delete: Final = to_streamed_response(AsyncMessages.delete)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -185,24 +185,24 @@ class Messages(SyncAPIResource[AsyncMessages]):
     def with_streaming_response(self) -> MessagesWithStreamingResponse:
         return MessagesWithStreamingResponse(self)
 
-    create = to_sync(AsyncMessages.create)
-    retrieve = to_sync(AsyncMessages.retrieve)
-    update = to_sync(AsyncMessages.update)
-    list = to_sync_list(AsyncMessages.list)
-    delete = to_sync(AsyncMessages.delete)
+    create: Final = to_sync(AsyncMessages.create)
+    retrieve: Final = to_sync(AsyncMessages.retrieve)
+    update: Final = to_sync(AsyncMessages.update)
+    list: Final = to_sync_list(AsyncMessages.list)
+    delete: Final = to_sync(AsyncMessages.delete)
 
 
 class MessagesWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncMessages.create)
-    retrieve = to_sync_raw(AsyncMessages.retrieve)
-    update = to_sync_raw(AsyncMessages.update)
-    list = to_sync_raw_list(AsyncMessages.list)
-    delete = to_sync_raw(AsyncMessages.delete)
+    create: Final = to_sync_raw(AsyncMessages.create)
+    retrieve: Final = to_sync_raw(AsyncMessages.retrieve)
+    update: Final = to_sync_raw(AsyncMessages.update)
+    list: Final = to_sync_raw_list(AsyncMessages.list)
+    delete: Final = to_sync_raw(AsyncMessages.delete)
 
 
 class MessagesWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncMessages.create)
-    retrieve = to_sync_streamed(AsyncMessages.retrieve)
-    update = to_sync_streamed(AsyncMessages.update)
-    list = to_sync_streamed_list(AsyncMessages.list)
-    delete = to_sync_streamed(AsyncMessages.delete)
+    create: Final = to_sync_streamed(AsyncMessages.create)
+    retrieve: Final = to_sync_streamed(AsyncMessages.retrieve)
+    update: Final = to_sync_streamed(AsyncMessages.update)
+    list: Final = to_sync_streamed_list(AsyncMessages.list)
+    delete: Final = to_sync_streamed(AsyncMessages.delete)

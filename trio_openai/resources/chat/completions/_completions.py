@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
-from typing import TYPE_CHECKING, Literal, Unpack, overload
+from typing import TYPE_CHECKING, Final, Literal, Unpack, overload
 
 from ...._blocking._bridge import (
     SyncAPIResource,
@@ -392,15 +392,15 @@ class AsyncCompletions(AsyncAPIResource):
             options=options,
         )
 
-    stream = chat_completion_stream  # hand-written: trio_openai/lib/streaming/chat.py
+    stream: Final = chat_completion_stream  # hand-written: trio_openai/lib/streaming/chat.py
 
 
 class AsyncCompletionsWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncCompletions.create)
-    retrieve = to_raw_response(AsyncCompletions.retrieve)
-    update = to_raw_response(AsyncCompletions.update)
-    list = to_raw_response(AsyncCompletions.list)
-    delete = to_raw_response(AsyncCompletions.delete)
+    create: Final = to_raw_response(AsyncCompletions.create)
+    retrieve: Final = to_raw_response(AsyncCompletions.retrieve)
+    update: Final = to_raw_response(AsyncCompletions.update)
+    list: Final = to_raw_response(AsyncCompletions.list)
+    delete: Final = to_raw_response(AsyncCompletions.delete)
 
     @cached_property
     def messages(self) -> AsyncMessagesWithRawResponse:
@@ -410,11 +410,11 @@ class AsyncCompletionsWithRawResponse(RawResponseWrapper):
 
 
 class AsyncCompletionsWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncCompletions.create)
-    retrieve = to_streamed_response(AsyncCompletions.retrieve)
-    update = to_streamed_response(AsyncCompletions.update)
-    list = to_streamed_response(AsyncCompletions.list)
-    delete = to_streamed_response(AsyncCompletions.delete)
+    create: Final = to_streamed_response(AsyncCompletions.create)
+    retrieve: Final = to_streamed_response(AsyncCompletions.retrieve)
+    update: Final = to_streamed_response(AsyncCompletions.update)
+    list: Final = to_streamed_response(AsyncCompletions.list)
+    delete: Final = to_streamed_response(AsyncCompletions.delete)
 
     @cached_property
     def messages(self) -> AsyncMessagesWithStreamingResponse:
@@ -680,19 +680,19 @@ class Completions(SyncAPIResource[AsyncCompletions]):
             **options,
         )
 
-    retrieve = to_sync(AsyncCompletions.retrieve)
-    update = to_sync(AsyncCompletions.update)
-    list = to_sync_list(AsyncCompletions.list)
-    delete = to_sync(AsyncCompletions.delete)
-    stream = sync_chat_completion_stream  # hand-written: trio_openai/lib/streaming/_chat_sync.py
+    retrieve: Final = to_sync(AsyncCompletions.retrieve)
+    update: Final = to_sync(AsyncCompletions.update)
+    list: Final = to_sync_list(AsyncCompletions.list)
+    delete: Final = to_sync(AsyncCompletions.delete)
+    stream: Final = sync_chat_completion_stream  # hand-written: trio_openai/lib/streaming/_chat_sync.py
 
 
 class CompletionsWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncCompletions.create)
-    retrieve = to_sync_raw(AsyncCompletions.retrieve)
-    update = to_sync_raw(AsyncCompletions.update)
-    list = to_sync_raw_list(AsyncCompletions.list)
-    delete = to_sync_raw(AsyncCompletions.delete)
+    create: Final = to_sync_raw(AsyncCompletions.create)
+    retrieve: Final = to_sync_raw(AsyncCompletions.retrieve)
+    update: Final = to_sync_raw(AsyncCompletions.update)
+    list: Final = to_sync_raw_list(AsyncCompletions.list)
+    delete: Final = to_sync_raw(AsyncCompletions.delete)
 
     @cached_property
     def messages(self) -> MessagesWithRawResponse:
@@ -702,11 +702,11 @@ class CompletionsWithRawResponse(SyncResponseWrapper):
 
 
 class CompletionsWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncCompletions.create)
-    retrieve = to_sync_streamed(AsyncCompletions.retrieve)
-    update = to_sync_streamed(AsyncCompletions.update)
-    list = to_sync_streamed_list(AsyncCompletions.list)
-    delete = to_sync_streamed(AsyncCompletions.delete)
+    create: Final = to_sync_streamed(AsyncCompletions.create)
+    retrieve: Final = to_sync_streamed(AsyncCompletions.retrieve)
+    update: Final = to_sync_streamed(AsyncCompletions.update)
+    list: Final = to_sync_streamed_list(AsyncCompletions.list)
+    delete: Final = to_sync_streamed(AsyncCompletions.delete)
 
     @cached_property
     def messages(self) -> MessagesWithStreamingResponse:

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Literal, Unpack
+from typing import Final, Literal, Unpack
 
 from ...._blocking._bridge import (
     SyncAPIResource,
@@ -61,11 +61,11 @@ class AsyncMessages(AsyncAPIResource):
 
 
 class AsyncMessagesWithRawResponse(RawResponseWrapper):
-    list = to_raw_response(AsyncMessages.list)
+    list: Final = to_raw_response(AsyncMessages.list)
 
 
 class AsyncMessagesWithStreamingResponse(StreamedResponseWrapper):
-    list = to_streamed_response(AsyncMessages.list)
+    list: Final = to_streamed_response(AsyncMessages.list)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -81,12 +81,12 @@ class Messages(SyncAPIResource[AsyncMessages]):
     def with_streaming_response(self) -> MessagesWithStreamingResponse:
         return MessagesWithStreamingResponse(self)
 
-    list = to_sync_list(AsyncMessages.list)
+    list: Final = to_sync_list(AsyncMessages.list)
 
 
 class MessagesWithRawResponse(SyncResponseWrapper):
-    list = to_sync_raw_list(AsyncMessages.list)
+    list: Final = to_sync_raw_list(AsyncMessages.list)
 
 
 class MessagesWithStreamingResponse(SyncResponseWrapper):
-    list = to_sync_streamed_list(AsyncMessages.list)
+    list: Final = to_sync_streamed_list(AsyncMessages.list)

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Literal, Unpack
+from typing import TYPE_CHECKING, Final, Literal, Unpack
 
 from ...._blocking._bridge import (
     SyncAPIResource,
@@ -126,10 +126,10 @@ class AsyncFiles(AsyncAPIResource):
 
 
 class AsyncFilesWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncFiles.create)
-    retrieve = to_raw_response(AsyncFiles.retrieve)
-    list = to_raw_response(AsyncFiles.list)
-    delete = to_raw_response(AsyncFiles.delete)
+    create: Final = to_raw_response(AsyncFiles.create)
+    retrieve: Final = to_raw_response(AsyncFiles.retrieve)
+    list: Final = to_raw_response(AsyncFiles.list)
+    delete: Final = to_raw_response(AsyncFiles.delete)
 
     @cached_property
     def content(self) -> AsyncContentWithRawResponse:
@@ -139,10 +139,10 @@ class AsyncFilesWithRawResponse(RawResponseWrapper):
 
 
 class AsyncFilesWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncFiles.create)
-    retrieve = to_streamed_response(AsyncFiles.retrieve)
-    list = to_streamed_response(AsyncFiles.list)
-    delete = to_streamed_response(AsyncFiles.delete)
+    create: Final = to_streamed_response(AsyncFiles.create)
+    retrieve: Final = to_streamed_response(AsyncFiles.retrieve)
+    list: Final = to_streamed_response(AsyncFiles.list)
+    delete: Final = to_streamed_response(AsyncFiles.delete)
 
     @cached_property
     def content(self) -> AsyncContentWithStreamingResponse:
@@ -170,17 +170,17 @@ class Files(SyncAPIResource[AsyncFiles]):
     def with_streaming_response(self) -> FilesWithStreamingResponse:
         return FilesWithStreamingResponse(self)
 
-    create = to_sync(AsyncFiles.create)
-    retrieve = to_sync(AsyncFiles.retrieve)
-    list = to_sync_list(AsyncFiles.list)
-    delete = to_sync(AsyncFiles.delete)
+    create: Final = to_sync(AsyncFiles.create)
+    retrieve: Final = to_sync(AsyncFiles.retrieve)
+    list: Final = to_sync_list(AsyncFiles.list)
+    delete: Final = to_sync(AsyncFiles.delete)
 
 
 class FilesWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncFiles.create)
-    retrieve = to_sync_raw(AsyncFiles.retrieve)
-    list = to_sync_raw_list(AsyncFiles.list)
-    delete = to_sync_raw(AsyncFiles.delete)
+    create: Final = to_sync_raw(AsyncFiles.create)
+    retrieve: Final = to_sync_raw(AsyncFiles.retrieve)
+    list: Final = to_sync_raw_list(AsyncFiles.list)
+    delete: Final = to_sync_raw(AsyncFiles.delete)
 
     @cached_property
     def content(self) -> ContentWithRawResponse:
@@ -190,10 +190,10 @@ class FilesWithRawResponse(SyncResponseWrapper):
 
 
 class FilesWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncFiles.create)
-    retrieve = to_sync_streamed(AsyncFiles.retrieve)
-    list = to_sync_streamed_list(AsyncFiles.list)
-    delete = to_sync_streamed(AsyncFiles.delete)
+    create: Final = to_sync_streamed(AsyncFiles.create)
+    retrieve: Final = to_sync_streamed(AsyncFiles.retrieve)
+    list: Final = to_sync_streamed_list(AsyncFiles.list)
+    delete: Final = to_sync_streamed(AsyncFiles.delete)
 
     @cached_property
     def content(self) -> ContentWithStreamingResponse:

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Unpack
+from typing import Final, Unpack
 
 from ...._blocking._bridge import (
     SyncAPIResource,
@@ -54,11 +54,11 @@ class AsyncContent(AsyncAPIResource):
 
 
 class AsyncContentWithRawResponse(RawResponseWrapper):
-    retrieve = to_raw_response(AsyncContent.retrieve)
+    retrieve: Final = to_raw_response(AsyncContent.retrieve)
 
 
 class AsyncContentWithStreamingResponse(StreamedResponseWrapper):
-    retrieve = to_streamed_response(AsyncContent.retrieve)
+    retrieve: Final = to_streamed_response(AsyncContent.retrieve)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -74,12 +74,12 @@ class Content(SyncAPIResource[AsyncContent]):
     def with_streaming_response(self) -> ContentWithStreamingResponse:
         return ContentWithStreamingResponse(self)
 
-    retrieve = to_sync(AsyncContent.retrieve)
+    retrieve: Final = to_sync(AsyncContent.retrieve)
 
 
 class ContentWithRawResponse(SyncResponseWrapper):
-    retrieve = to_sync_raw(AsyncContent.retrieve)
+    retrieve: Final = to_sync_raw(AsyncContent.retrieve)
 
 
 class ContentWithStreamingResponse(SyncResponseWrapper):
-    retrieve = to_sync_streamed(AsyncContent.retrieve)
+    retrieve: Final = to_sync_streamed(AsyncContent.retrieve)

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Literal, Unpack
+from typing import TYPE_CHECKING, Final, Literal, Unpack
 
 from ...._blocking._bridge import (
     SyncAPIResource,
@@ -148,11 +148,11 @@ class AsyncRuns(AsyncAPIResource):
 
 
 class AsyncRunsWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncRuns.create)
-    retrieve = to_raw_response(AsyncRuns.retrieve)
-    list = to_raw_response(AsyncRuns.list)
-    delete = to_raw_response(AsyncRuns.delete)
-    cancel = to_raw_response(AsyncRuns.cancel)
+    create: Final = to_raw_response(AsyncRuns.create)
+    retrieve: Final = to_raw_response(AsyncRuns.retrieve)
+    list: Final = to_raw_response(AsyncRuns.list)
+    delete: Final = to_raw_response(AsyncRuns.delete)
+    cancel: Final = to_raw_response(AsyncRuns.cancel)
 
     @cached_property
     def output_items(self) -> AsyncOutputItemsWithRawResponse:
@@ -162,11 +162,11 @@ class AsyncRunsWithRawResponse(RawResponseWrapper):
 
 
 class AsyncRunsWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncRuns.create)
-    retrieve = to_streamed_response(AsyncRuns.retrieve)
-    list = to_streamed_response(AsyncRuns.list)
-    delete = to_streamed_response(AsyncRuns.delete)
-    cancel = to_streamed_response(AsyncRuns.cancel)
+    create: Final = to_streamed_response(AsyncRuns.create)
+    retrieve: Final = to_streamed_response(AsyncRuns.retrieve)
+    list: Final = to_streamed_response(AsyncRuns.list)
+    delete: Final = to_streamed_response(AsyncRuns.delete)
+    cancel: Final = to_streamed_response(AsyncRuns.cancel)
 
     @cached_property
     def output_items(self) -> AsyncOutputItemsWithStreamingResponse:
@@ -194,19 +194,19 @@ class Runs(SyncAPIResource[AsyncRuns]):
     def with_streaming_response(self) -> RunsWithStreamingResponse:
         return RunsWithStreamingResponse(self)
 
-    create = to_sync(AsyncRuns.create)
-    retrieve = to_sync(AsyncRuns.retrieve)
-    list = to_sync_list(AsyncRuns.list)
-    delete = to_sync(AsyncRuns.delete)
-    cancel = to_sync(AsyncRuns.cancel)
+    create: Final = to_sync(AsyncRuns.create)
+    retrieve: Final = to_sync(AsyncRuns.retrieve)
+    list: Final = to_sync_list(AsyncRuns.list)
+    delete: Final = to_sync(AsyncRuns.delete)
+    cancel: Final = to_sync(AsyncRuns.cancel)
 
 
 class RunsWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncRuns.create)
-    retrieve = to_sync_raw(AsyncRuns.retrieve)
-    list = to_sync_raw_list(AsyncRuns.list)
-    delete = to_sync_raw(AsyncRuns.delete)
-    cancel = to_sync_raw(AsyncRuns.cancel)
+    create: Final = to_sync_raw(AsyncRuns.create)
+    retrieve: Final = to_sync_raw(AsyncRuns.retrieve)
+    list: Final = to_sync_raw_list(AsyncRuns.list)
+    delete: Final = to_sync_raw(AsyncRuns.delete)
+    cancel: Final = to_sync_raw(AsyncRuns.cancel)
 
     @cached_property
     def output_items(self) -> OutputItemsWithRawResponse:
@@ -216,11 +216,11 @@ class RunsWithRawResponse(SyncResponseWrapper):
 
 
 class RunsWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncRuns.create)
-    retrieve = to_sync_streamed(AsyncRuns.retrieve)
-    list = to_sync_streamed_list(AsyncRuns.list)
-    delete = to_sync_streamed(AsyncRuns.delete)
-    cancel = to_sync_streamed(AsyncRuns.cancel)
+    create: Final = to_sync_streamed(AsyncRuns.create)
+    retrieve: Final = to_sync_streamed(AsyncRuns.retrieve)
+    list: Final = to_sync_streamed_list(AsyncRuns.list)
+    delete: Final = to_sync_streamed(AsyncRuns.delete)
+    cancel: Final = to_sync_streamed(AsyncRuns.cancel)
 
     @cached_property
     def output_items(self) -> OutputItemsWithStreamingResponse:

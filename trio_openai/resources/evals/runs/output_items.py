@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Literal, Unpack
+from typing import Final, Literal, Unpack
 
 from ...._blocking._bridge import (
     SyncAPIResource,
@@ -79,13 +79,13 @@ class AsyncOutputItems(AsyncAPIResource):
 
 
 class AsyncOutputItemsWithRawResponse(RawResponseWrapper):
-    retrieve = to_raw_response(AsyncOutputItems.retrieve)
-    list = to_raw_response(AsyncOutputItems.list)
+    retrieve: Final = to_raw_response(AsyncOutputItems.retrieve)
+    list: Final = to_raw_response(AsyncOutputItems.list)
 
 
 class AsyncOutputItemsWithStreamingResponse(StreamedResponseWrapper):
-    retrieve = to_streamed_response(AsyncOutputItems.retrieve)
-    list = to_streamed_response(AsyncOutputItems.list)
+    retrieve: Final = to_streamed_response(AsyncOutputItems.retrieve)
+    list: Final = to_streamed_response(AsyncOutputItems.list)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -101,15 +101,15 @@ class OutputItems(SyncAPIResource[AsyncOutputItems]):
     def with_streaming_response(self) -> OutputItemsWithStreamingResponse:
         return OutputItemsWithStreamingResponse(self)
 
-    retrieve = to_sync(AsyncOutputItems.retrieve)
-    list = to_sync_list(AsyncOutputItems.list)
+    retrieve: Final = to_sync(AsyncOutputItems.retrieve)
+    list: Final = to_sync_list(AsyncOutputItems.list)
 
 
 class OutputItemsWithRawResponse(SyncResponseWrapper):
-    retrieve = to_sync_raw(AsyncOutputItems.retrieve)
-    list = to_sync_raw_list(AsyncOutputItems.list)
+    retrieve: Final = to_sync_raw(AsyncOutputItems.retrieve)
+    list: Final = to_sync_raw_list(AsyncOutputItems.list)
 
 
 class OutputItemsWithStreamingResponse(SyncResponseWrapper):
-    retrieve = to_sync_streamed(AsyncOutputItems.retrieve)
-    list = to_sync_streamed_list(AsyncOutputItems.list)
+    retrieve: Final = to_sync_streamed(AsyncOutputItems.retrieve)
+    list: Final = to_sync_streamed_list(AsyncOutputItems.list)

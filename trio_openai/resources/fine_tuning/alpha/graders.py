@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Unpack
+from typing import TYPE_CHECKING, Final, Unpack
 
 from ...._blocking._bridge import (
     SyncAPIResource,
@@ -92,13 +92,13 @@ class AsyncGraders(AsyncAPIResource):
 
 
 class AsyncGradersWithRawResponse(RawResponseWrapper):
-    run = to_raw_response(AsyncGraders.run)
-    validate = to_raw_response(AsyncGraders.validate)
+    run: Final = to_raw_response(AsyncGraders.run)
+    validate: Final = to_raw_response(AsyncGraders.validate)
 
 
 class AsyncGradersWithStreamingResponse(StreamedResponseWrapper):
-    run = to_streamed_response(AsyncGraders.run)
-    validate = to_streamed_response(AsyncGraders.validate)
+    run: Final = to_streamed_response(AsyncGraders.run)
+    validate: Final = to_streamed_response(AsyncGraders.validate)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -114,15 +114,15 @@ class Graders(SyncAPIResource[AsyncGraders]):
     def with_streaming_response(self) -> GradersWithStreamingResponse:
         return GradersWithStreamingResponse(self)
 
-    run = to_sync(AsyncGraders.run)
-    validate = to_sync(AsyncGraders.validate)
+    run: Final = to_sync(AsyncGraders.run)
+    validate: Final = to_sync(AsyncGraders.validate)
 
 
 class GradersWithRawResponse(SyncResponseWrapper):
-    run = to_sync_raw(AsyncGraders.run)
-    validate = to_sync_raw(AsyncGraders.validate)
+    run: Final = to_sync_raw(AsyncGraders.run)
+    validate: Final = to_sync_raw(AsyncGraders.validate)
 
 
 class GradersWithStreamingResponse(SyncResponseWrapper):
-    run = to_sync_streamed(AsyncGraders.run)
-    validate = to_sync_streamed(AsyncGraders.validate)
+    run: Final = to_sync_streamed(AsyncGraders.run)
+    validate: Final = to_sync_streamed(AsyncGraders.validate)

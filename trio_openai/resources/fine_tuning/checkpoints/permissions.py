@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
-from typing import Literal, Unpack
+from typing import Final, Literal, Unpack
 
 from ...._blocking._bridge import (
     SyncAPIResource,
@@ -98,15 +98,15 @@ class AsyncPermissions(AsyncAPIResource):
 
 
 class AsyncPermissionsWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncPermissions.create)
-    list = to_raw_response(AsyncPermissions.list)
-    delete = to_raw_response(AsyncPermissions.delete)
+    create: Final = to_raw_response(AsyncPermissions.create)
+    list: Final = to_raw_response(AsyncPermissions.list)
+    delete: Final = to_raw_response(AsyncPermissions.delete)
 
 
 class AsyncPermissionsWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncPermissions.create)
-    list = to_streamed_response(AsyncPermissions.list)
-    delete = to_streamed_response(AsyncPermissions.delete)
+    create: Final = to_streamed_response(AsyncPermissions.create)
+    list: Final = to_streamed_response(AsyncPermissions.list)
+    delete: Final = to_streamed_response(AsyncPermissions.delete)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -122,18 +122,18 @@ class Permissions(SyncAPIResource[AsyncPermissions]):
     def with_streaming_response(self) -> PermissionsWithStreamingResponse:
         return PermissionsWithStreamingResponse(self)
 
-    create = to_sync_list(AsyncPermissions.create)
-    list = to_sync_list(AsyncPermissions.list)
-    delete = to_sync(AsyncPermissions.delete)
+    create: Final = to_sync_list(AsyncPermissions.create)
+    list: Final = to_sync_list(AsyncPermissions.list)
+    delete: Final = to_sync(AsyncPermissions.delete)
 
 
 class PermissionsWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw_list(AsyncPermissions.create)
-    list = to_sync_raw_list(AsyncPermissions.list)
-    delete = to_sync_raw(AsyncPermissions.delete)
+    create: Final = to_sync_raw_list(AsyncPermissions.create)
+    list: Final = to_sync_raw_list(AsyncPermissions.list)
+    delete: Final = to_sync_raw(AsyncPermissions.delete)
 
 
 class PermissionsWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed_list(AsyncPermissions.create)
-    list = to_sync_streamed_list(AsyncPermissions.list)
-    delete = to_sync_streamed(AsyncPermissions.delete)
+    create: Final = to_sync_streamed_list(AsyncPermissions.create)
+    list: Final = to_sync_streamed_list(AsyncPermissions.list)
+    delete: Final = to_sync_streamed(AsyncPermissions.delete)

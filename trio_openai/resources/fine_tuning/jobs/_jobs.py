@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
-from typing import TYPE_CHECKING, Literal, Unpack
+from typing import TYPE_CHECKING, Final, Literal, Unpack
 
 from ...._blocking._bridge import (
     SyncAPIResource,
@@ -181,13 +181,13 @@ class AsyncJobs(AsyncAPIResource):
 
 
 class AsyncJobsWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncJobs.create)
-    retrieve = to_raw_response(AsyncJobs.retrieve)
-    list = to_raw_response(AsyncJobs.list)
-    cancel = to_raw_response(AsyncJobs.cancel)
-    list_events = to_raw_response(AsyncJobs.list_events)
-    pause = to_raw_response(AsyncJobs.pause)
-    resume = to_raw_response(AsyncJobs.resume)
+    create: Final = to_raw_response(AsyncJobs.create)
+    retrieve: Final = to_raw_response(AsyncJobs.retrieve)
+    list: Final = to_raw_response(AsyncJobs.list)
+    cancel: Final = to_raw_response(AsyncJobs.cancel)
+    list_events: Final = to_raw_response(AsyncJobs.list_events)
+    pause: Final = to_raw_response(AsyncJobs.pause)
+    resume: Final = to_raw_response(AsyncJobs.resume)
 
     @cached_property
     def checkpoints(self) -> AsyncCheckpointsWithRawResponse:
@@ -197,13 +197,13 @@ class AsyncJobsWithRawResponse(RawResponseWrapper):
 
 
 class AsyncJobsWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncJobs.create)
-    retrieve = to_streamed_response(AsyncJobs.retrieve)
-    list = to_streamed_response(AsyncJobs.list)
-    cancel = to_streamed_response(AsyncJobs.cancel)
-    list_events = to_streamed_response(AsyncJobs.list_events)
-    pause = to_streamed_response(AsyncJobs.pause)
-    resume = to_streamed_response(AsyncJobs.resume)
+    create: Final = to_streamed_response(AsyncJobs.create)
+    retrieve: Final = to_streamed_response(AsyncJobs.retrieve)
+    list: Final = to_streamed_response(AsyncJobs.list)
+    cancel: Final = to_streamed_response(AsyncJobs.cancel)
+    list_events: Final = to_streamed_response(AsyncJobs.list_events)
+    pause: Final = to_streamed_response(AsyncJobs.pause)
+    resume: Final = to_streamed_response(AsyncJobs.resume)
 
     @cached_property
     def checkpoints(self) -> AsyncCheckpointsWithStreamingResponse:
@@ -231,23 +231,23 @@ class Jobs(SyncAPIResource[AsyncJobs]):
     def with_streaming_response(self) -> JobsWithStreamingResponse:
         return JobsWithStreamingResponse(self)
 
-    create = to_sync(AsyncJobs.create)
-    retrieve = to_sync(AsyncJobs.retrieve)
-    list = to_sync_list(AsyncJobs.list)
-    cancel = to_sync(AsyncJobs.cancel)
-    list_events = to_sync_list(AsyncJobs.list_events)
-    pause = to_sync(AsyncJobs.pause)
-    resume = to_sync(AsyncJobs.resume)
+    create: Final = to_sync(AsyncJobs.create)
+    retrieve: Final = to_sync(AsyncJobs.retrieve)
+    list: Final = to_sync_list(AsyncJobs.list)
+    cancel: Final = to_sync(AsyncJobs.cancel)
+    list_events: Final = to_sync_list(AsyncJobs.list_events)
+    pause: Final = to_sync(AsyncJobs.pause)
+    resume: Final = to_sync(AsyncJobs.resume)
 
 
 class JobsWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncJobs.create)
-    retrieve = to_sync_raw(AsyncJobs.retrieve)
-    list = to_sync_raw_list(AsyncJobs.list)
-    cancel = to_sync_raw(AsyncJobs.cancel)
-    list_events = to_sync_raw_list(AsyncJobs.list_events)
-    pause = to_sync_raw(AsyncJobs.pause)
-    resume = to_sync_raw(AsyncJobs.resume)
+    create: Final = to_sync_raw(AsyncJobs.create)
+    retrieve: Final = to_sync_raw(AsyncJobs.retrieve)
+    list: Final = to_sync_raw_list(AsyncJobs.list)
+    cancel: Final = to_sync_raw(AsyncJobs.cancel)
+    list_events: Final = to_sync_raw_list(AsyncJobs.list_events)
+    pause: Final = to_sync_raw(AsyncJobs.pause)
+    resume: Final = to_sync_raw(AsyncJobs.resume)
 
     @cached_property
     def checkpoints(self) -> CheckpointsWithRawResponse:
@@ -257,13 +257,13 @@ class JobsWithRawResponse(SyncResponseWrapper):
 
 
 class JobsWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncJobs.create)
-    retrieve = to_sync_streamed(AsyncJobs.retrieve)
-    list = to_sync_streamed_list(AsyncJobs.list)
-    cancel = to_sync_streamed(AsyncJobs.cancel)
-    list_events = to_sync_streamed_list(AsyncJobs.list_events)
-    pause = to_sync_streamed(AsyncJobs.pause)
-    resume = to_sync_streamed(AsyncJobs.resume)
+    create: Final = to_sync_streamed(AsyncJobs.create)
+    retrieve: Final = to_sync_streamed(AsyncJobs.retrieve)
+    list: Final = to_sync_streamed_list(AsyncJobs.list)
+    cancel: Final = to_sync_streamed(AsyncJobs.cancel)
+    list_events: Final = to_sync_streamed_list(AsyncJobs.list_events)
+    pause: Final = to_sync_streamed(AsyncJobs.pause)
+    resume: Final = to_sync_streamed(AsyncJobs.resume)
 
     @cached_property
     def checkpoints(self) -> CheckpointsWithStreamingResponse:

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Unpack
+from typing import Final, Unpack
 
 from ...._blocking._bridge import (
     SyncAPIResource,
@@ -60,11 +60,11 @@ class AsyncCheckpoints(AsyncAPIResource):
 
 
 class AsyncCheckpointsWithRawResponse(RawResponseWrapper):
-    list = to_raw_response(AsyncCheckpoints.list)
+    list: Final = to_raw_response(AsyncCheckpoints.list)
 
 
 class AsyncCheckpointsWithStreamingResponse(StreamedResponseWrapper):
-    list = to_streamed_response(AsyncCheckpoints.list)
+    list: Final = to_streamed_response(AsyncCheckpoints.list)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -80,12 +80,12 @@ class Checkpoints(SyncAPIResource[AsyncCheckpoints]):
     def with_streaming_response(self) -> CheckpointsWithStreamingResponse:
         return CheckpointsWithStreamingResponse(self)
 
-    list = to_sync_list(AsyncCheckpoints.list)
+    list: Final = to_sync_list(AsyncCheckpoints.list)
 
 
 class CheckpointsWithRawResponse(SyncResponseWrapper):
-    list = to_sync_raw_list(AsyncCheckpoints.list)
+    list: Final = to_sync_raw_list(AsyncCheckpoints.list)
 
 
 class CheckpointsWithStreamingResponse(SyncResponseWrapper):
-    list = to_sync_streamed_list(AsyncCheckpoints.list)
+    list: Final = to_sync_streamed_list(AsyncCheckpoints.list)

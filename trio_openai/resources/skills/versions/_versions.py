@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
-from typing import TYPE_CHECKING, Literal, Unpack
+from typing import TYPE_CHECKING, Final, Literal, Unpack
 
 from ...._blocking._bridge import (
     SyncAPIResource,
@@ -129,10 +129,10 @@ class AsyncVersions(AsyncAPIResource):
 
 
 class AsyncVersionsWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncVersions.create)
-    retrieve = to_raw_response(AsyncVersions.retrieve)
-    list = to_raw_response(AsyncVersions.list)
-    delete = to_raw_response(AsyncVersions.delete)
+    create: Final = to_raw_response(AsyncVersions.create)
+    retrieve: Final = to_raw_response(AsyncVersions.retrieve)
+    list: Final = to_raw_response(AsyncVersions.list)
+    delete: Final = to_raw_response(AsyncVersions.delete)
 
     @cached_property
     def content(self) -> AsyncContentWithRawResponse:
@@ -142,10 +142,10 @@ class AsyncVersionsWithRawResponse(RawResponseWrapper):
 
 
 class AsyncVersionsWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncVersions.create)
-    retrieve = to_streamed_response(AsyncVersions.retrieve)
-    list = to_streamed_response(AsyncVersions.list)
-    delete = to_streamed_response(AsyncVersions.delete)
+    create: Final = to_streamed_response(AsyncVersions.create)
+    retrieve: Final = to_streamed_response(AsyncVersions.retrieve)
+    list: Final = to_streamed_response(AsyncVersions.list)
+    delete: Final = to_streamed_response(AsyncVersions.delete)
 
     @cached_property
     def content(self) -> AsyncContentWithStreamingResponse:
@@ -173,17 +173,17 @@ class Versions(SyncAPIResource[AsyncVersions]):
     def with_streaming_response(self) -> VersionsWithStreamingResponse:
         return VersionsWithStreamingResponse(self)
 
-    create = to_sync(AsyncVersions.create)
-    retrieve = to_sync(AsyncVersions.retrieve)
-    list = to_sync_list(AsyncVersions.list)
-    delete = to_sync(AsyncVersions.delete)
+    create: Final = to_sync(AsyncVersions.create)
+    retrieve: Final = to_sync(AsyncVersions.retrieve)
+    list: Final = to_sync_list(AsyncVersions.list)
+    delete: Final = to_sync(AsyncVersions.delete)
 
 
 class VersionsWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncVersions.create)
-    retrieve = to_sync_raw(AsyncVersions.retrieve)
-    list = to_sync_raw_list(AsyncVersions.list)
-    delete = to_sync_raw(AsyncVersions.delete)
+    create: Final = to_sync_raw(AsyncVersions.create)
+    retrieve: Final = to_sync_raw(AsyncVersions.retrieve)
+    list: Final = to_sync_raw_list(AsyncVersions.list)
+    delete: Final = to_sync_raw(AsyncVersions.delete)
 
     @cached_property
     def content(self) -> ContentWithRawResponse:
@@ -193,10 +193,10 @@ class VersionsWithRawResponse(SyncResponseWrapper):
 
 
 class VersionsWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncVersions.create)
-    retrieve = to_sync_streamed(AsyncVersions.retrieve)
-    list = to_sync_streamed_list(AsyncVersions.list)
-    delete = to_sync_streamed(AsyncVersions.delete)
+    create: Final = to_sync_streamed(AsyncVersions.create)
+    retrieve: Final = to_sync_streamed(AsyncVersions.retrieve)
+    list: Final = to_sync_streamed_list(AsyncVersions.list)
+    delete: Final = to_sync_streamed(AsyncVersions.delete)
 
     @cached_property
     def content(self) -> ContentWithStreamingResponse:

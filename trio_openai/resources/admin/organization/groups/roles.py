@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Literal, Unpack
+from typing import Final, Literal, Unpack
 
 from ....._blocking._bridge import (
     SyncAPIResource,
@@ -105,17 +105,17 @@ class AsyncRoles(AsyncAPIResource):
 
 
 class AsyncRolesWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncRoles.create)
-    retrieve = to_raw_response(AsyncRoles.retrieve)
-    list = to_raw_response(AsyncRoles.list)
-    delete = to_raw_response(AsyncRoles.delete)
+    create: Final = to_raw_response(AsyncRoles.create)
+    retrieve: Final = to_raw_response(AsyncRoles.retrieve)
+    list: Final = to_raw_response(AsyncRoles.list)
+    delete: Final = to_raw_response(AsyncRoles.delete)
 
 
 class AsyncRolesWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncRoles.create)
-    retrieve = to_streamed_response(AsyncRoles.retrieve)
-    list = to_streamed_response(AsyncRoles.list)
-    delete = to_streamed_response(AsyncRoles.delete)
+    create: Final = to_streamed_response(AsyncRoles.create)
+    retrieve: Final = to_streamed_response(AsyncRoles.retrieve)
+    list: Final = to_streamed_response(AsyncRoles.list)
+    delete: Final = to_streamed_response(AsyncRoles.delete)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -131,21 +131,21 @@ class Roles(SyncAPIResource[AsyncRoles]):
     def with_streaming_response(self) -> RolesWithStreamingResponse:
         return RolesWithStreamingResponse(self)
 
-    create = to_sync(AsyncRoles.create)
-    retrieve = to_sync(AsyncRoles.retrieve)
-    list = to_sync_list(AsyncRoles.list)
-    delete = to_sync(AsyncRoles.delete)
+    create: Final = to_sync(AsyncRoles.create)
+    retrieve: Final = to_sync(AsyncRoles.retrieve)
+    list: Final = to_sync_list(AsyncRoles.list)
+    delete: Final = to_sync(AsyncRoles.delete)
 
 
 class RolesWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncRoles.create)
-    retrieve = to_sync_raw(AsyncRoles.retrieve)
-    list = to_sync_raw_list(AsyncRoles.list)
-    delete = to_sync_raw(AsyncRoles.delete)
+    create: Final = to_sync_raw(AsyncRoles.create)
+    retrieve: Final = to_sync_raw(AsyncRoles.retrieve)
+    list: Final = to_sync_raw_list(AsyncRoles.list)
+    delete: Final = to_sync_raw(AsyncRoles.delete)
 
 
 class RolesWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncRoles.create)
-    retrieve = to_sync_streamed(AsyncRoles.retrieve)
-    list = to_sync_streamed_list(AsyncRoles.list)
-    delete = to_sync_streamed(AsyncRoles.delete)
+    create: Final = to_sync_streamed(AsyncRoles.create)
+    retrieve: Final = to_sync_streamed(AsyncRoles.retrieve)
+    list: Final = to_sync_streamed_list(AsyncRoles.list)
+    delete: Final = to_sync_streamed(AsyncRoles.delete)

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Literal, Unpack
+from typing import Final, Literal, Unpack
 
 from ....._blocking._bridge import (
     SyncAPIResource,
@@ -110,17 +110,17 @@ class AsyncUsers(AsyncAPIResource):
 
 
 class AsyncUsersWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncUsers.create)
-    retrieve = to_raw_response(AsyncUsers.retrieve)
-    list = to_raw_response(AsyncUsers.list)
-    delete = to_raw_response(AsyncUsers.delete)
+    create: Final = to_raw_response(AsyncUsers.create)
+    retrieve: Final = to_raw_response(AsyncUsers.retrieve)
+    list: Final = to_raw_response(AsyncUsers.list)
+    delete: Final = to_raw_response(AsyncUsers.delete)
 
 
 class AsyncUsersWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncUsers.create)
-    retrieve = to_streamed_response(AsyncUsers.retrieve)
-    list = to_streamed_response(AsyncUsers.list)
-    delete = to_streamed_response(AsyncUsers.delete)
+    create: Final = to_streamed_response(AsyncUsers.create)
+    retrieve: Final = to_streamed_response(AsyncUsers.retrieve)
+    list: Final = to_streamed_response(AsyncUsers.list)
+    delete: Final = to_streamed_response(AsyncUsers.delete)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -136,21 +136,21 @@ class Users(SyncAPIResource[AsyncUsers]):
     def with_streaming_response(self) -> UsersWithStreamingResponse:
         return UsersWithStreamingResponse(self)
 
-    create = to_sync(AsyncUsers.create)
-    retrieve = to_sync(AsyncUsers.retrieve)
-    list = to_sync_list(AsyncUsers.list)
-    delete = to_sync(AsyncUsers.delete)
+    create: Final = to_sync(AsyncUsers.create)
+    retrieve: Final = to_sync(AsyncUsers.retrieve)
+    list: Final = to_sync_list(AsyncUsers.list)
+    delete: Final = to_sync(AsyncUsers.delete)
 
 
 class UsersWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncUsers.create)
-    retrieve = to_sync_raw(AsyncUsers.retrieve)
-    list = to_sync_raw_list(AsyncUsers.list)
-    delete = to_sync_raw(AsyncUsers.delete)
+    create: Final = to_sync_raw(AsyncUsers.create)
+    retrieve: Final = to_sync_raw(AsyncUsers.retrieve)
+    list: Final = to_sync_raw_list(AsyncUsers.list)
+    delete: Final = to_sync_raw(AsyncUsers.delete)
 
 
 class UsersWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncUsers.create)
-    retrieve = to_sync_streamed(AsyncUsers.retrieve)
-    list = to_sync_streamed_list(AsyncUsers.list)
-    delete = to_sync_streamed(AsyncUsers.delete)
+    create: Final = to_sync_streamed(AsyncUsers.create)
+    retrieve: Final = to_sync_streamed(AsyncUsers.retrieve)
+    list: Final = to_sync_streamed_list(AsyncUsers.list)
+    delete: Final = to_sync_streamed(AsyncUsers.delete)

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Literal, Unpack
+from typing import TYPE_CHECKING, Final, Literal, Unpack
 
 from ....._blocking._bridge import (
     SyncAPIResource,
@@ -306,11 +306,11 @@ class AsyncProjects(AsyncAPIResource):
 
 
 class AsyncProjectsWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncProjects.create)
-    retrieve = to_raw_response(AsyncProjects.retrieve)
-    update = to_raw_response(AsyncProjects.update)
-    list = to_raw_response(AsyncProjects.list)
-    archive = to_raw_response(AsyncProjects.archive)
+    create: Final = to_raw_response(AsyncProjects.create)
+    retrieve: Final = to_raw_response(AsyncProjects.retrieve)
+    update: Final = to_raw_response(AsyncProjects.update)
+    list: Final = to_raw_response(AsyncProjects.list)
+    archive: Final = to_raw_response(AsyncProjects.archive)
 
     @cached_property
     def api_keys(self) -> AsyncApiKeysWithRawResponse:
@@ -386,11 +386,11 @@ class AsyncProjectsWithRawResponse(RawResponseWrapper):
 
 
 class AsyncProjectsWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncProjects.create)
-    retrieve = to_streamed_response(AsyncProjects.retrieve)
-    update = to_streamed_response(AsyncProjects.update)
-    list = to_streamed_response(AsyncProjects.list)
-    archive = to_streamed_response(AsyncProjects.archive)
+    create: Final = to_streamed_response(AsyncProjects.create)
+    retrieve: Final = to_streamed_response(AsyncProjects.retrieve)
+    update: Final = to_streamed_response(AsyncProjects.update)
+    list: Final = to_streamed_response(AsyncProjects.list)
+    archive: Final = to_streamed_response(AsyncProjects.archive)
 
     @cached_property
     def api_keys(self) -> AsyncApiKeysWithStreamingResponse:
@@ -550,19 +550,19 @@ class Projects(SyncAPIResource[AsyncProjects]):
     def with_streaming_response(self) -> ProjectsWithStreamingResponse:
         return ProjectsWithStreamingResponse(self)
 
-    create = to_sync(AsyncProjects.create)
-    retrieve = to_sync(AsyncProjects.retrieve)
-    update = to_sync(AsyncProjects.update)
-    list = to_sync_list(AsyncProjects.list)
-    archive = to_sync(AsyncProjects.archive)
+    create: Final = to_sync(AsyncProjects.create)
+    retrieve: Final = to_sync(AsyncProjects.retrieve)
+    update: Final = to_sync(AsyncProjects.update)
+    list: Final = to_sync_list(AsyncProjects.list)
+    archive: Final = to_sync(AsyncProjects.archive)
 
 
 class ProjectsWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncProjects.create)
-    retrieve = to_sync_raw(AsyncProjects.retrieve)
-    update = to_sync_raw(AsyncProjects.update)
-    list = to_sync_raw_list(AsyncProjects.list)
-    archive = to_sync_raw(AsyncProjects.archive)
+    create: Final = to_sync_raw(AsyncProjects.create)
+    retrieve: Final = to_sync_raw(AsyncProjects.retrieve)
+    update: Final = to_sync_raw(AsyncProjects.update)
+    list: Final = to_sync_raw_list(AsyncProjects.list)
+    archive: Final = to_sync_raw(AsyncProjects.archive)
 
     @cached_property
     def api_keys(self) -> ApiKeysWithRawResponse:
@@ -638,11 +638,11 @@ class ProjectsWithRawResponse(SyncResponseWrapper):
 
 
 class ProjectsWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncProjects.create)
-    retrieve = to_sync_streamed(AsyncProjects.retrieve)
-    update = to_sync_streamed(AsyncProjects.update)
-    list = to_sync_streamed_list(AsyncProjects.list)
-    archive = to_sync_streamed(AsyncProjects.archive)
+    create: Final = to_sync_streamed(AsyncProjects.create)
+    retrieve: Final = to_sync_streamed(AsyncProjects.retrieve)
+    update: Final = to_sync_streamed(AsyncProjects.update)
+    list: Final = to_sync_streamed_list(AsyncProjects.list)
+    archive: Final = to_sync_streamed(AsyncProjects.archive)
 
     @cached_property
     def api_keys(self) -> ApiKeysWithStreamingResponse:

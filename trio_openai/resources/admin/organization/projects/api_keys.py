@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Literal, Unpack
+from typing import Final, Literal, Unpack
 
 from ....._blocking._bridge import (
     SyncAPIResource,
@@ -92,15 +92,15 @@ class AsyncApiKeys(AsyncAPIResource):
 
 
 class AsyncApiKeysWithRawResponse(RawResponseWrapper):
-    retrieve = to_raw_response(AsyncApiKeys.retrieve)
-    list = to_raw_response(AsyncApiKeys.list)
-    delete = to_raw_response(AsyncApiKeys.delete)
+    retrieve: Final = to_raw_response(AsyncApiKeys.retrieve)
+    list: Final = to_raw_response(AsyncApiKeys.list)
+    delete: Final = to_raw_response(AsyncApiKeys.delete)
 
 
 class AsyncApiKeysWithStreamingResponse(StreamedResponseWrapper):
-    retrieve = to_streamed_response(AsyncApiKeys.retrieve)
-    list = to_streamed_response(AsyncApiKeys.list)
-    delete = to_streamed_response(AsyncApiKeys.delete)
+    retrieve: Final = to_streamed_response(AsyncApiKeys.retrieve)
+    list: Final = to_streamed_response(AsyncApiKeys.list)
+    delete: Final = to_streamed_response(AsyncApiKeys.delete)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -116,18 +116,18 @@ class ApiKeys(SyncAPIResource[AsyncApiKeys]):
     def with_streaming_response(self) -> ApiKeysWithStreamingResponse:
         return ApiKeysWithStreamingResponse(self)
 
-    retrieve = to_sync(AsyncApiKeys.retrieve)
-    list = to_sync_list(AsyncApiKeys.list)
-    delete = to_sync(AsyncApiKeys.delete)
+    retrieve: Final = to_sync(AsyncApiKeys.retrieve)
+    list: Final = to_sync_list(AsyncApiKeys.list)
+    delete: Final = to_sync(AsyncApiKeys.delete)
 
 
 class ApiKeysWithRawResponse(SyncResponseWrapper):
-    retrieve = to_sync_raw(AsyncApiKeys.retrieve)
-    list = to_sync_raw_list(AsyncApiKeys.list)
-    delete = to_sync_raw(AsyncApiKeys.delete)
+    retrieve: Final = to_sync_raw(AsyncApiKeys.retrieve)
+    list: Final = to_sync_raw_list(AsyncApiKeys.list)
+    delete: Final = to_sync_raw(AsyncApiKeys.delete)
 
 
 class ApiKeysWithStreamingResponse(SyncResponseWrapper):
-    retrieve = to_sync_streamed(AsyncApiKeys.retrieve)
-    list = to_sync_streamed_list(AsyncApiKeys.list)
-    delete = to_sync_streamed(AsyncApiKeys.delete)
+    retrieve: Final = to_sync_streamed(AsyncApiKeys.retrieve)
+    list: Final = to_sync_streamed_list(AsyncApiKeys.list)
+    delete: Final = to_sync_streamed(AsyncApiKeys.delete)

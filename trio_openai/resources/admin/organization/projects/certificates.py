@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
-from typing import Literal, Unpack
+from typing import Final, Literal, Unpack
 
 from ....._blocking._bridge import (
     SyncAPIResource,
@@ -94,15 +94,15 @@ class AsyncCertificates(AsyncAPIResource):
 
 
 class AsyncCertificatesWithRawResponse(RawResponseWrapper):
-    list = to_raw_response(AsyncCertificates.list)
-    activate = to_raw_response(AsyncCertificates.activate)
-    deactivate = to_raw_response(AsyncCertificates.deactivate)
+    list: Final = to_raw_response(AsyncCertificates.list)
+    activate: Final = to_raw_response(AsyncCertificates.activate)
+    deactivate: Final = to_raw_response(AsyncCertificates.deactivate)
 
 
 class AsyncCertificatesWithStreamingResponse(StreamedResponseWrapper):
-    list = to_streamed_response(AsyncCertificates.list)
-    activate = to_streamed_response(AsyncCertificates.activate)
-    deactivate = to_streamed_response(AsyncCertificates.deactivate)
+    list: Final = to_streamed_response(AsyncCertificates.list)
+    activate: Final = to_streamed_response(AsyncCertificates.activate)
+    deactivate: Final = to_streamed_response(AsyncCertificates.deactivate)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -118,18 +118,18 @@ class Certificates(SyncAPIResource[AsyncCertificates]):
     def with_streaming_response(self) -> CertificatesWithStreamingResponse:
         return CertificatesWithStreamingResponse(self)
 
-    list = to_sync_list(AsyncCertificates.list)
-    activate = to_sync_list(AsyncCertificates.activate)
-    deactivate = to_sync_list(AsyncCertificates.deactivate)
+    list: Final = to_sync_list(AsyncCertificates.list)
+    activate: Final = to_sync_list(AsyncCertificates.activate)
+    deactivate: Final = to_sync_list(AsyncCertificates.deactivate)
 
 
 class CertificatesWithRawResponse(SyncResponseWrapper):
-    list = to_sync_raw_list(AsyncCertificates.list)
-    activate = to_sync_raw_list(AsyncCertificates.activate)
-    deactivate = to_sync_raw_list(AsyncCertificates.deactivate)
+    list: Final = to_sync_raw_list(AsyncCertificates.list)
+    activate: Final = to_sync_raw_list(AsyncCertificates.activate)
+    deactivate: Final = to_sync_raw_list(AsyncCertificates.deactivate)
 
 
 class CertificatesWithStreamingResponse(SyncResponseWrapper):
-    list = to_sync_streamed_list(AsyncCertificates.list)
-    activate = to_sync_streamed_list(AsyncCertificates.activate)
-    deactivate = to_sync_streamed_list(AsyncCertificates.deactivate)
+    list: Final = to_sync_streamed_list(AsyncCertificates.list)
+    activate: Final = to_sync_streamed_list(AsyncCertificates.activate)
+    deactivate: Final = to_sync_streamed_list(AsyncCertificates.deactivate)

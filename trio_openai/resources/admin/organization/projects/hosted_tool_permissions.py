@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Unpack
+from typing import TYPE_CHECKING, Final, Unpack
 
 from ....._blocking._bridge import (
     SyncAPIResource,
@@ -88,13 +88,13 @@ class AsyncHostedToolPermissions(AsyncAPIResource):
 
 
 class AsyncHostedToolPermissionsWithRawResponse(RawResponseWrapper):
-    retrieve = to_raw_response(AsyncHostedToolPermissions.retrieve)
-    update = to_raw_response(AsyncHostedToolPermissions.update)
+    retrieve: Final = to_raw_response(AsyncHostedToolPermissions.retrieve)
+    update: Final = to_raw_response(AsyncHostedToolPermissions.update)
 
 
 class AsyncHostedToolPermissionsWithStreamingResponse(StreamedResponseWrapper):
-    retrieve = to_streamed_response(AsyncHostedToolPermissions.retrieve)
-    update = to_streamed_response(AsyncHostedToolPermissions.update)
+    retrieve: Final = to_streamed_response(AsyncHostedToolPermissions.retrieve)
+    update: Final = to_streamed_response(AsyncHostedToolPermissions.update)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -110,15 +110,15 @@ class HostedToolPermissions(SyncAPIResource[AsyncHostedToolPermissions]):
     def with_streaming_response(self) -> HostedToolPermissionsWithStreamingResponse:
         return HostedToolPermissionsWithStreamingResponse(self)
 
-    retrieve = to_sync(AsyncHostedToolPermissions.retrieve)
-    update = to_sync(AsyncHostedToolPermissions.update)
+    retrieve: Final = to_sync(AsyncHostedToolPermissions.retrieve)
+    update: Final = to_sync(AsyncHostedToolPermissions.update)
 
 
 class HostedToolPermissionsWithRawResponse(SyncResponseWrapper):
-    retrieve = to_sync_raw(AsyncHostedToolPermissions.retrieve)
-    update = to_sync_raw(AsyncHostedToolPermissions.update)
+    retrieve: Final = to_sync_raw(AsyncHostedToolPermissions.retrieve)
+    update: Final = to_sync_raw(AsyncHostedToolPermissions.update)
 
 
 class HostedToolPermissionsWithStreamingResponse(SyncResponseWrapper):
-    retrieve = to_sync_streamed(AsyncHostedToolPermissions.retrieve)
-    update = to_sync_streamed(AsyncHostedToolPermissions.update)
+    retrieve: Final = to_sync_streamed(AsyncHostedToolPermissions.retrieve)
+    update: Final = to_sync_streamed(AsyncHostedToolPermissions.update)

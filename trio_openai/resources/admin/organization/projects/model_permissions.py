@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
-from typing import Literal, Unpack
+from typing import Final, Literal, Unpack
 
 from ....._blocking._bridge import (
     SyncAPIResource,
@@ -86,15 +86,15 @@ class AsyncModelPermissions(AsyncAPIResource):
 
 
 class AsyncModelPermissionsWithRawResponse(RawResponseWrapper):
-    retrieve = to_raw_response(AsyncModelPermissions.retrieve)
-    update = to_raw_response(AsyncModelPermissions.update)
-    delete = to_raw_response(AsyncModelPermissions.delete)
+    retrieve: Final = to_raw_response(AsyncModelPermissions.retrieve)
+    update: Final = to_raw_response(AsyncModelPermissions.update)
+    delete: Final = to_raw_response(AsyncModelPermissions.delete)
 
 
 class AsyncModelPermissionsWithStreamingResponse(StreamedResponseWrapper):
-    retrieve = to_streamed_response(AsyncModelPermissions.retrieve)
-    update = to_streamed_response(AsyncModelPermissions.update)
-    delete = to_streamed_response(AsyncModelPermissions.delete)
+    retrieve: Final = to_streamed_response(AsyncModelPermissions.retrieve)
+    update: Final = to_streamed_response(AsyncModelPermissions.update)
+    delete: Final = to_streamed_response(AsyncModelPermissions.delete)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -110,18 +110,18 @@ class ModelPermissions(SyncAPIResource[AsyncModelPermissions]):
     def with_streaming_response(self) -> ModelPermissionsWithStreamingResponse:
         return ModelPermissionsWithStreamingResponse(self)
 
-    retrieve = to_sync(AsyncModelPermissions.retrieve)
-    update = to_sync(AsyncModelPermissions.update)
-    delete = to_sync(AsyncModelPermissions.delete)
+    retrieve: Final = to_sync(AsyncModelPermissions.retrieve)
+    update: Final = to_sync(AsyncModelPermissions.update)
+    delete: Final = to_sync(AsyncModelPermissions.delete)
 
 
 class ModelPermissionsWithRawResponse(SyncResponseWrapper):
-    retrieve = to_sync_raw(AsyncModelPermissions.retrieve)
-    update = to_sync_raw(AsyncModelPermissions.update)
-    delete = to_sync_raw(AsyncModelPermissions.delete)
+    retrieve: Final = to_sync_raw(AsyncModelPermissions.retrieve)
+    update: Final = to_sync_raw(AsyncModelPermissions.update)
+    delete: Final = to_sync_raw(AsyncModelPermissions.delete)
 
 
 class ModelPermissionsWithStreamingResponse(SyncResponseWrapper):
-    retrieve = to_sync_streamed(AsyncModelPermissions.retrieve)
-    update = to_sync_streamed(AsyncModelPermissions.update)
-    delete = to_sync_streamed(AsyncModelPermissions.delete)
+    retrieve: Final = to_sync_streamed(AsyncModelPermissions.retrieve)
+    update: Final = to_sync_streamed(AsyncModelPermissions.update)
+    delete: Final = to_sync_streamed(AsyncModelPermissions.delete)

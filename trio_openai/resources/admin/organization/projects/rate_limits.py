@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Unpack
+from typing import Final, Unpack
 
 from ....._blocking._bridge import (
     SyncAPIResource,
@@ -98,13 +98,13 @@ class AsyncRateLimits(AsyncAPIResource):
 
 
 class AsyncRateLimitsWithRawResponse(RawResponseWrapper):
-    list_rate_limits = to_raw_response(AsyncRateLimits.list_rate_limits)
-    update_rate_limit = to_raw_response(AsyncRateLimits.update_rate_limit)
+    list_rate_limits: Final = to_raw_response(AsyncRateLimits.list_rate_limits)
+    update_rate_limit: Final = to_raw_response(AsyncRateLimits.update_rate_limit)
 
 
 class AsyncRateLimitsWithStreamingResponse(StreamedResponseWrapper):
-    list_rate_limits = to_streamed_response(AsyncRateLimits.list_rate_limits)
-    update_rate_limit = to_streamed_response(AsyncRateLimits.update_rate_limit)
+    list_rate_limits: Final = to_streamed_response(AsyncRateLimits.list_rate_limits)
+    update_rate_limit: Final = to_streamed_response(AsyncRateLimits.update_rate_limit)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -120,15 +120,15 @@ class RateLimits(SyncAPIResource[AsyncRateLimits]):
     def with_streaming_response(self) -> RateLimitsWithStreamingResponse:
         return RateLimitsWithStreamingResponse(self)
 
-    list_rate_limits = to_sync_list(AsyncRateLimits.list_rate_limits)
-    update_rate_limit = to_sync(AsyncRateLimits.update_rate_limit)
+    list_rate_limits: Final = to_sync_list(AsyncRateLimits.list_rate_limits)
+    update_rate_limit: Final = to_sync(AsyncRateLimits.update_rate_limit)
 
 
 class RateLimitsWithRawResponse(SyncResponseWrapper):
-    list_rate_limits = to_sync_raw_list(AsyncRateLimits.list_rate_limits)
-    update_rate_limit = to_sync_raw(AsyncRateLimits.update_rate_limit)
+    list_rate_limits: Final = to_sync_raw_list(AsyncRateLimits.list_rate_limits)
+    update_rate_limit: Final = to_sync_raw(AsyncRateLimits.update_rate_limit)
 
 
 class RateLimitsWithStreamingResponse(SyncResponseWrapper):
-    list_rate_limits = to_sync_streamed_list(AsyncRateLimits.list_rate_limits)
-    update_rate_limit = to_sync_streamed(AsyncRateLimits.update_rate_limit)
+    list_rate_limits: Final = to_sync_streamed_list(AsyncRateLimits.list_rate_limits)
+    update_rate_limit: Final = to_sync_streamed(AsyncRateLimits.update_rate_limit)

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Literal, Unpack
+from typing import Final, Literal, Unpack
 
 from ....._blocking._bridge import (
     SyncAPIResource,
@@ -86,15 +86,15 @@ class AsyncSpendLimit(AsyncAPIResource):
 
 
 class AsyncSpendLimitWithRawResponse(RawResponseWrapper):
-    retrieve = to_raw_response(AsyncSpendLimit.retrieve)
-    update = to_raw_response(AsyncSpendLimit.update)
-    delete = to_raw_response(AsyncSpendLimit.delete)
+    retrieve: Final = to_raw_response(AsyncSpendLimit.retrieve)
+    update: Final = to_raw_response(AsyncSpendLimit.update)
+    delete: Final = to_raw_response(AsyncSpendLimit.delete)
 
 
 class AsyncSpendLimitWithStreamingResponse(StreamedResponseWrapper):
-    retrieve = to_streamed_response(AsyncSpendLimit.retrieve)
-    update = to_streamed_response(AsyncSpendLimit.update)
-    delete = to_streamed_response(AsyncSpendLimit.delete)
+    retrieve: Final = to_streamed_response(AsyncSpendLimit.retrieve)
+    update: Final = to_streamed_response(AsyncSpendLimit.update)
+    delete: Final = to_streamed_response(AsyncSpendLimit.delete)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -110,18 +110,18 @@ class SpendLimit(SyncAPIResource[AsyncSpendLimit]):
     def with_streaming_response(self) -> SpendLimitWithStreamingResponse:
         return SpendLimitWithStreamingResponse(self)
 
-    retrieve = to_sync(AsyncSpendLimit.retrieve)
-    update = to_sync(AsyncSpendLimit.update)
-    delete = to_sync(AsyncSpendLimit.delete)
+    retrieve: Final = to_sync(AsyncSpendLimit.retrieve)
+    update: Final = to_sync(AsyncSpendLimit.update)
+    delete: Final = to_sync(AsyncSpendLimit.delete)
 
 
 class SpendLimitWithRawResponse(SyncResponseWrapper):
-    retrieve = to_sync_raw(AsyncSpendLimit.retrieve)
-    update = to_sync_raw(AsyncSpendLimit.update)
-    delete = to_sync_raw(AsyncSpendLimit.delete)
+    retrieve: Final = to_sync_raw(AsyncSpendLimit.retrieve)
+    update: Final = to_sync_raw(AsyncSpendLimit.update)
+    delete: Final = to_sync_raw(AsyncSpendLimit.delete)
 
 
 class SpendLimitWithStreamingResponse(SyncResponseWrapper):
-    retrieve = to_sync_streamed(AsyncSpendLimit.retrieve)
-    update = to_sync_streamed(AsyncSpendLimit.update)
-    delete = to_sync_streamed(AsyncSpendLimit.delete)
+    retrieve: Final = to_sync_streamed(AsyncSpendLimit.retrieve)
+    update: Final = to_sync_streamed(AsyncSpendLimit.update)
+    delete: Final = to_sync_streamed(AsyncSpendLimit.delete)

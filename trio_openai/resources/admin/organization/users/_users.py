@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
-from typing import TYPE_CHECKING, Unpack
+from typing import TYPE_CHECKING, Final, Unpack
 
 from ....._blocking._bridge import (
     SyncAPIResource,
@@ -131,10 +131,10 @@ class AsyncUsers(AsyncAPIResource):
 
 
 class AsyncUsersWithRawResponse(RawResponseWrapper):
-    retrieve = to_raw_response(AsyncUsers.retrieve)
-    update = to_raw_response(AsyncUsers.update)
-    list = to_raw_response(AsyncUsers.list)
-    delete = to_raw_response(AsyncUsers.delete)
+    retrieve: Final = to_raw_response(AsyncUsers.retrieve)
+    update: Final = to_raw_response(AsyncUsers.update)
+    list: Final = to_raw_response(AsyncUsers.list)
+    delete: Final = to_raw_response(AsyncUsers.delete)
 
     @cached_property
     def roles(self) -> AsyncRolesWithRawResponse:
@@ -144,10 +144,10 @@ class AsyncUsersWithRawResponse(RawResponseWrapper):
 
 
 class AsyncUsersWithStreamingResponse(StreamedResponseWrapper):
-    retrieve = to_streamed_response(AsyncUsers.retrieve)
-    update = to_streamed_response(AsyncUsers.update)
-    list = to_streamed_response(AsyncUsers.list)
-    delete = to_streamed_response(AsyncUsers.delete)
+    retrieve: Final = to_streamed_response(AsyncUsers.retrieve)
+    update: Final = to_streamed_response(AsyncUsers.update)
+    list: Final = to_streamed_response(AsyncUsers.list)
+    delete: Final = to_streamed_response(AsyncUsers.delete)
 
     @cached_property
     def roles(self) -> AsyncRolesWithStreamingResponse:
@@ -175,17 +175,17 @@ class Users(SyncAPIResource[AsyncUsers]):
     def with_streaming_response(self) -> UsersWithStreamingResponse:
         return UsersWithStreamingResponse(self)
 
-    retrieve = to_sync(AsyncUsers.retrieve)
-    update = to_sync(AsyncUsers.update)
-    list = to_sync_list(AsyncUsers.list)
-    delete = to_sync(AsyncUsers.delete)
+    retrieve: Final = to_sync(AsyncUsers.retrieve)
+    update: Final = to_sync(AsyncUsers.update)
+    list: Final = to_sync_list(AsyncUsers.list)
+    delete: Final = to_sync(AsyncUsers.delete)
 
 
 class UsersWithRawResponse(SyncResponseWrapper):
-    retrieve = to_sync_raw(AsyncUsers.retrieve)
-    update = to_sync_raw(AsyncUsers.update)
-    list = to_sync_raw_list(AsyncUsers.list)
-    delete = to_sync_raw(AsyncUsers.delete)
+    retrieve: Final = to_sync_raw(AsyncUsers.retrieve)
+    update: Final = to_sync_raw(AsyncUsers.update)
+    list: Final = to_sync_raw_list(AsyncUsers.list)
+    delete: Final = to_sync_raw(AsyncUsers.delete)
 
     @cached_property
     def roles(self) -> RolesWithRawResponse:
@@ -195,10 +195,10 @@ class UsersWithRawResponse(SyncResponseWrapper):
 
 
 class UsersWithStreamingResponse(SyncResponseWrapper):
-    retrieve = to_sync_streamed(AsyncUsers.retrieve)
-    update = to_sync_streamed(AsyncUsers.update)
-    list = to_sync_streamed_list(AsyncUsers.list)
-    delete = to_sync_streamed(AsyncUsers.delete)
+    retrieve: Final = to_sync_streamed(AsyncUsers.retrieve)
+    update: Final = to_sync_streamed(AsyncUsers.update)
+    list: Final = to_sync_streamed_list(AsyncUsers.list)
+    delete: Final = to_sync_streamed(AsyncUsers.delete)
 
     @cached_property
     def roles(self) -> RolesWithStreamingResponse:

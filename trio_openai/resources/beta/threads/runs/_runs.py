@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
-from typing import TYPE_CHECKING, Literal, Unpack, overload
+from typing import TYPE_CHECKING, Final, Literal, Unpack, overload
 
 from ....._blocking._bridge import (
     SyncAPIResource,
@@ -535,22 +535,22 @@ class AsyncRuns(AsyncAPIResource):
             stream_cls=_ASSISTANT_STREAM_EVENT_STREAM if stream else None,
         )
 
-    poll = runs_poll  # hand-written: trio_openai/lib/_polling.py
+    poll: Final = runs_poll  # hand-written: trio_openai/lib/_polling.py
 
-    create_and_poll = runs_create_and_poll  # hand-written: trio_openai/lib/_polling.py
+    create_and_poll: Final = runs_create_and_poll  # hand-written: trio_openai/lib/_polling.py
 
-    submit_tool_outputs_and_poll = (
+    submit_tool_outputs_and_poll: Final = (
         runs_submit_tool_outputs_and_poll  # hand-written: trio_openai/lib/_polling.py
     )
 
 
 class AsyncRunsWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncRuns.create)
-    retrieve = to_raw_response(AsyncRuns.retrieve)
-    update = to_raw_response(AsyncRuns.update)
-    list = to_raw_response(AsyncRuns.list)
-    cancel = to_raw_response(AsyncRuns.cancel)
-    submit_tool_outputs = to_raw_response(AsyncRuns.submit_tool_outputs)
+    create: Final = to_raw_response(AsyncRuns.create)
+    retrieve: Final = to_raw_response(AsyncRuns.retrieve)
+    update: Final = to_raw_response(AsyncRuns.update)
+    list: Final = to_raw_response(AsyncRuns.list)
+    cancel: Final = to_raw_response(AsyncRuns.cancel)
+    submit_tool_outputs: Final = to_raw_response(AsyncRuns.submit_tool_outputs)
 
     @cached_property
     def steps(self) -> AsyncStepsWithRawResponse:
@@ -560,12 +560,12 @@ class AsyncRunsWithRawResponse(RawResponseWrapper):
 
 
 class AsyncRunsWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncRuns.create)
-    retrieve = to_streamed_response(AsyncRuns.retrieve)
-    update = to_streamed_response(AsyncRuns.update)
-    list = to_streamed_response(AsyncRuns.list)
-    cancel = to_streamed_response(AsyncRuns.cancel)
-    submit_tool_outputs = to_streamed_response(AsyncRuns.submit_tool_outputs)
+    create: Final = to_streamed_response(AsyncRuns.create)
+    retrieve: Final = to_streamed_response(AsyncRuns.retrieve)
+    update: Final = to_streamed_response(AsyncRuns.update)
+    list: Final = to_streamed_response(AsyncRuns.list)
+    cancel: Final = to_streamed_response(AsyncRuns.cancel)
+    submit_tool_outputs: Final = to_streamed_response(AsyncRuns.submit_tool_outputs)
 
     @cached_property
     def steps(self) -> AsyncStepsWithStreamingResponse:
@@ -921,10 +921,10 @@ class Runs(SyncAPIResource[AsyncRuns]):
             **options,
         )
 
-    retrieve = to_sync(AsyncRuns.retrieve)
-    update = to_sync(AsyncRuns.update)
-    list = to_sync_list(AsyncRuns.list)
-    cancel = to_sync(AsyncRuns.cancel)
+    retrieve: Final = to_sync(AsyncRuns.retrieve)
+    update: Final = to_sync(AsyncRuns.update)
+    list: Final = to_sync_list(AsyncRuns.list)
+    cancel: Final = to_sync(AsyncRuns.cancel)
 
     @overload
     def submit_tool_outputs(
@@ -979,18 +979,20 @@ class Runs(SyncAPIResource[AsyncRuns]):
             **options,
         )
 
-    poll = to_sync(AsyncRuns.poll)  # hand-written helper
-    create_and_poll = to_sync(AsyncRuns.create_and_poll)  # hand-written helper
-    submit_tool_outputs_and_poll = to_sync(AsyncRuns.submit_tool_outputs_and_poll)  # hand-written helper
+    poll: Final = to_sync(AsyncRuns.poll)  # hand-written helper
+    create_and_poll: Final = to_sync(AsyncRuns.create_and_poll)  # hand-written helper
+    submit_tool_outputs_and_poll: Final = to_sync(
+        AsyncRuns.submit_tool_outputs_and_poll
+    )  # hand-written helper
 
 
 class RunsWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncRuns.create)
-    retrieve = to_sync_raw(AsyncRuns.retrieve)
-    update = to_sync_raw(AsyncRuns.update)
-    list = to_sync_raw_list(AsyncRuns.list)
-    cancel = to_sync_raw(AsyncRuns.cancel)
-    submit_tool_outputs = to_sync_raw(AsyncRuns.submit_tool_outputs)
+    create: Final = to_sync_raw(AsyncRuns.create)
+    retrieve: Final = to_sync_raw(AsyncRuns.retrieve)
+    update: Final = to_sync_raw(AsyncRuns.update)
+    list: Final = to_sync_raw_list(AsyncRuns.list)
+    cancel: Final = to_sync_raw(AsyncRuns.cancel)
+    submit_tool_outputs: Final = to_sync_raw(AsyncRuns.submit_tool_outputs)
 
     @cached_property
     def steps(self) -> StepsWithRawResponse:
@@ -1000,12 +1002,12 @@ class RunsWithRawResponse(SyncResponseWrapper):
 
 
 class RunsWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncRuns.create)
-    retrieve = to_sync_streamed(AsyncRuns.retrieve)
-    update = to_sync_streamed(AsyncRuns.update)
-    list = to_sync_streamed_list(AsyncRuns.list)
-    cancel = to_sync_streamed(AsyncRuns.cancel)
-    submit_tool_outputs = to_sync_streamed(AsyncRuns.submit_tool_outputs)
+    create: Final = to_sync_streamed(AsyncRuns.create)
+    retrieve: Final = to_sync_streamed(AsyncRuns.retrieve)
+    update: Final = to_sync_streamed(AsyncRuns.update)
+    list: Final = to_sync_streamed_list(AsyncRuns.list)
+    cancel: Final = to_sync_streamed(AsyncRuns.cancel)
+    submit_tool_outputs: Final = to_sync_streamed(AsyncRuns.submit_tool_outputs)
 
     @cached_property
     def steps(self) -> StepsWithStreamingResponse:

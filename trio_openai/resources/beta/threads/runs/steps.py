@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
-from typing import Literal, Unpack
+from typing import Final, Literal, Unpack
 
 from ....._blocking._bridge import (
     SyncAPIResource,
@@ -92,13 +92,13 @@ class AsyncSteps(AsyncAPIResource):
 
 
 class AsyncStepsWithRawResponse(RawResponseWrapper):
-    retrieve = to_raw_response(AsyncSteps.retrieve)
-    list = to_raw_response(AsyncSteps.list)
+    retrieve: Final = to_raw_response(AsyncSteps.retrieve)
+    list: Final = to_raw_response(AsyncSteps.list)
 
 
 class AsyncStepsWithStreamingResponse(StreamedResponseWrapper):
-    retrieve = to_streamed_response(AsyncSteps.retrieve)
-    list = to_streamed_response(AsyncSteps.list)
+    retrieve: Final = to_streamed_response(AsyncSteps.retrieve)
+    list: Final = to_streamed_response(AsyncSteps.list)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -114,15 +114,15 @@ class Steps(SyncAPIResource[AsyncSteps]):
     def with_streaming_response(self) -> StepsWithStreamingResponse:
         return StepsWithStreamingResponse(self)
 
-    retrieve = to_sync(AsyncSteps.retrieve)
-    list = to_sync_list(AsyncSteps.list)
+    retrieve: Final = to_sync(AsyncSteps.retrieve)
+    list: Final = to_sync_list(AsyncSteps.list)
 
 
 class StepsWithRawResponse(SyncResponseWrapper):
-    retrieve = to_sync_raw(AsyncSteps.retrieve)
-    list = to_sync_raw_list(AsyncSteps.list)
+    retrieve: Final = to_sync_raw(AsyncSteps.retrieve)
+    list: Final = to_sync_raw_list(AsyncSteps.list)
 
 
 class StepsWithStreamingResponse(SyncResponseWrapper):
-    retrieve = to_sync_streamed(AsyncSteps.retrieve)
-    list = to_sync_streamed_list(AsyncSteps.list)
+    retrieve: Final = to_sync_streamed(AsyncSteps.retrieve)
+    list: Final = to_sync_streamed_list(AsyncSteps.list)

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Literal, Unpack
+from typing import TYPE_CHECKING, Final, Literal, Unpack
 
 from ......_blocking._bridge import (
     SyncAPIResource,
@@ -127,10 +127,10 @@ class AsyncGroups(AsyncAPIResource):
 
 
 class AsyncGroupsWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncGroups.create)
-    retrieve = to_raw_response(AsyncGroups.retrieve)
-    list = to_raw_response(AsyncGroups.list)
-    delete = to_raw_response(AsyncGroups.delete)
+    create: Final = to_raw_response(AsyncGroups.create)
+    retrieve: Final = to_raw_response(AsyncGroups.retrieve)
+    list: Final = to_raw_response(AsyncGroups.list)
+    delete: Final = to_raw_response(AsyncGroups.delete)
 
     @cached_property
     def roles(self) -> AsyncRolesWithRawResponse:
@@ -140,10 +140,10 @@ class AsyncGroupsWithRawResponse(RawResponseWrapper):
 
 
 class AsyncGroupsWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncGroups.create)
-    retrieve = to_streamed_response(AsyncGroups.retrieve)
-    list = to_streamed_response(AsyncGroups.list)
-    delete = to_streamed_response(AsyncGroups.delete)
+    create: Final = to_streamed_response(AsyncGroups.create)
+    retrieve: Final = to_streamed_response(AsyncGroups.retrieve)
+    list: Final = to_streamed_response(AsyncGroups.list)
+    delete: Final = to_streamed_response(AsyncGroups.delete)
 
     @cached_property
     def roles(self) -> AsyncRolesWithStreamingResponse:
@@ -171,17 +171,17 @@ class Groups(SyncAPIResource[AsyncGroups]):
     def with_streaming_response(self) -> GroupsWithStreamingResponse:
         return GroupsWithStreamingResponse(self)
 
-    create = to_sync(AsyncGroups.create)
-    retrieve = to_sync(AsyncGroups.retrieve)
-    list = to_sync_list(AsyncGroups.list)
-    delete = to_sync(AsyncGroups.delete)
+    create: Final = to_sync(AsyncGroups.create)
+    retrieve: Final = to_sync(AsyncGroups.retrieve)
+    list: Final = to_sync_list(AsyncGroups.list)
+    delete: Final = to_sync(AsyncGroups.delete)
 
 
 class GroupsWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncGroups.create)
-    retrieve = to_sync_raw(AsyncGroups.retrieve)
-    list = to_sync_raw_list(AsyncGroups.list)
-    delete = to_sync_raw(AsyncGroups.delete)
+    create: Final = to_sync_raw(AsyncGroups.create)
+    retrieve: Final = to_sync_raw(AsyncGroups.retrieve)
+    list: Final = to_sync_raw_list(AsyncGroups.list)
+    delete: Final = to_sync_raw(AsyncGroups.delete)
 
     @cached_property
     def roles(self) -> RolesWithRawResponse:
@@ -191,10 +191,10 @@ class GroupsWithRawResponse(SyncResponseWrapper):
 
 
 class GroupsWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncGroups.create)
-    retrieve = to_sync_streamed(AsyncGroups.retrieve)
-    list = to_sync_streamed_list(AsyncGroups.list)
-    delete = to_sync_streamed(AsyncGroups.delete)
+    create: Final = to_sync_streamed(AsyncGroups.create)
+    retrieve: Final = to_sync_streamed(AsyncGroups.retrieve)
+    list: Final = to_sync_streamed_list(AsyncGroups.list)
+    delete: Final = to_sync_streamed(AsyncGroups.delete)
 
     @cached_property
     def roles(self) -> RolesWithStreamingResponse:

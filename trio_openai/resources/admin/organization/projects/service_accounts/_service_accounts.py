@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Literal, Unpack
+from typing import TYPE_CHECKING, Final, Literal, Unpack
 
 from ......_blocking._bridge import (
     SyncAPIResource,
@@ -146,11 +146,11 @@ class AsyncServiceAccounts(AsyncAPIResource):
 
 
 class AsyncServiceAccountsWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncServiceAccounts.create)
-    retrieve = to_raw_response(AsyncServiceAccounts.retrieve)
-    update = to_raw_response(AsyncServiceAccounts.update)
-    list = to_raw_response(AsyncServiceAccounts.list)
-    delete = to_raw_response(AsyncServiceAccounts.delete)
+    create: Final = to_raw_response(AsyncServiceAccounts.create)
+    retrieve: Final = to_raw_response(AsyncServiceAccounts.retrieve)
+    update: Final = to_raw_response(AsyncServiceAccounts.update)
+    list: Final = to_raw_response(AsyncServiceAccounts.list)
+    delete: Final = to_raw_response(AsyncServiceAccounts.delete)
 
     @cached_property
     def api_keys(self) -> AsyncApiKeysWithRawResponse:
@@ -160,11 +160,11 @@ class AsyncServiceAccountsWithRawResponse(RawResponseWrapper):
 
 
 class AsyncServiceAccountsWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncServiceAccounts.create)
-    retrieve = to_streamed_response(AsyncServiceAccounts.retrieve)
-    update = to_streamed_response(AsyncServiceAccounts.update)
-    list = to_streamed_response(AsyncServiceAccounts.list)
-    delete = to_streamed_response(AsyncServiceAccounts.delete)
+    create: Final = to_streamed_response(AsyncServiceAccounts.create)
+    retrieve: Final = to_streamed_response(AsyncServiceAccounts.retrieve)
+    update: Final = to_streamed_response(AsyncServiceAccounts.update)
+    list: Final = to_streamed_response(AsyncServiceAccounts.list)
+    delete: Final = to_streamed_response(AsyncServiceAccounts.delete)
 
     @cached_property
     def api_keys(self) -> AsyncApiKeysWithStreamingResponse:
@@ -192,19 +192,19 @@ class ServiceAccounts(SyncAPIResource[AsyncServiceAccounts]):
     def with_streaming_response(self) -> ServiceAccountsWithStreamingResponse:
         return ServiceAccountsWithStreamingResponse(self)
 
-    create = to_sync(AsyncServiceAccounts.create)
-    retrieve = to_sync(AsyncServiceAccounts.retrieve)
-    update = to_sync(AsyncServiceAccounts.update)
-    list = to_sync_list(AsyncServiceAccounts.list)
-    delete = to_sync(AsyncServiceAccounts.delete)
+    create: Final = to_sync(AsyncServiceAccounts.create)
+    retrieve: Final = to_sync(AsyncServiceAccounts.retrieve)
+    update: Final = to_sync(AsyncServiceAccounts.update)
+    list: Final = to_sync_list(AsyncServiceAccounts.list)
+    delete: Final = to_sync(AsyncServiceAccounts.delete)
 
 
 class ServiceAccountsWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncServiceAccounts.create)
-    retrieve = to_sync_raw(AsyncServiceAccounts.retrieve)
-    update = to_sync_raw(AsyncServiceAccounts.update)
-    list = to_sync_raw_list(AsyncServiceAccounts.list)
-    delete = to_sync_raw(AsyncServiceAccounts.delete)
+    create: Final = to_sync_raw(AsyncServiceAccounts.create)
+    retrieve: Final = to_sync_raw(AsyncServiceAccounts.retrieve)
+    update: Final = to_sync_raw(AsyncServiceAccounts.update)
+    list: Final = to_sync_raw_list(AsyncServiceAccounts.list)
+    delete: Final = to_sync_raw(AsyncServiceAccounts.delete)
 
     @cached_property
     def api_keys(self) -> ApiKeysWithRawResponse:
@@ -214,11 +214,11 @@ class ServiceAccountsWithRawResponse(SyncResponseWrapper):
 
 
 class ServiceAccountsWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncServiceAccounts.create)
-    retrieve = to_sync_streamed(AsyncServiceAccounts.retrieve)
-    update = to_sync_streamed(AsyncServiceAccounts.update)
-    list = to_sync_streamed_list(AsyncServiceAccounts.list)
-    delete = to_sync_streamed(AsyncServiceAccounts.delete)
+    create: Final = to_sync_streamed(AsyncServiceAccounts.create)
+    retrieve: Final = to_sync_streamed(AsyncServiceAccounts.retrieve)
+    update: Final = to_sync_streamed(AsyncServiceAccounts.update)
+    list: Final = to_sync_streamed_list(AsyncServiceAccounts.list)
+    delete: Final = to_sync_streamed(AsyncServiceAccounts.delete)
 
     @cached_property
     def api_keys(self) -> ApiKeysWithStreamingResponse:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
-from typing import Unpack
+from typing import Final, Unpack
 
 from ......_blocking._bridge import (
     SyncAPIResource,
@@ -63,11 +63,11 @@ class AsyncApiKeys(AsyncAPIResource):
 
 
 class AsyncApiKeysWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncApiKeys.create)
+    create: Final = to_raw_response(AsyncApiKeys.create)
 
 
 class AsyncApiKeysWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncApiKeys.create)
+    create: Final = to_streamed_response(AsyncApiKeys.create)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -83,12 +83,12 @@ class ApiKeys(SyncAPIResource[AsyncApiKeys]):
     def with_streaming_response(self) -> ApiKeysWithStreamingResponse:
         return ApiKeysWithStreamingResponse(self)
 
-    create = to_sync(AsyncApiKeys.create)
+    create: Final = to_sync(AsyncApiKeys.create)
 
 
 class ApiKeysWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncApiKeys.create)
+    create: Final = to_sync_raw(AsyncApiKeys.create)
 
 
 class ApiKeysWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncApiKeys.create)
+    create: Final = to_sync_streamed(AsyncApiKeys.create)

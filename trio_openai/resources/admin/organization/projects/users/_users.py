@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Unpack
+from typing import TYPE_CHECKING, Final, Unpack
 
 from ......_blocking._bridge import (
     SyncAPIResource,
@@ -146,11 +146,11 @@ class AsyncUsers(AsyncAPIResource):
 
 
 class AsyncUsersWithRawResponse(RawResponseWrapper):
-    create = to_raw_response(AsyncUsers.create)
-    retrieve = to_raw_response(AsyncUsers.retrieve)
-    update = to_raw_response(AsyncUsers.update)
-    list = to_raw_response(AsyncUsers.list)
-    delete = to_raw_response(AsyncUsers.delete)
+    create: Final = to_raw_response(AsyncUsers.create)
+    retrieve: Final = to_raw_response(AsyncUsers.retrieve)
+    update: Final = to_raw_response(AsyncUsers.update)
+    list: Final = to_raw_response(AsyncUsers.list)
+    delete: Final = to_raw_response(AsyncUsers.delete)
 
     @cached_property
     def roles(self) -> AsyncRolesWithRawResponse:
@@ -160,11 +160,11 @@ class AsyncUsersWithRawResponse(RawResponseWrapper):
 
 
 class AsyncUsersWithStreamingResponse(StreamedResponseWrapper):
-    create = to_streamed_response(AsyncUsers.create)
-    retrieve = to_streamed_response(AsyncUsers.retrieve)
-    update = to_streamed_response(AsyncUsers.update)
-    list = to_streamed_response(AsyncUsers.list)
-    delete = to_streamed_response(AsyncUsers.delete)
+    create: Final = to_streamed_response(AsyncUsers.create)
+    retrieve: Final = to_streamed_response(AsyncUsers.retrieve)
+    update: Final = to_streamed_response(AsyncUsers.update)
+    list: Final = to_streamed_response(AsyncUsers.list)
+    delete: Final = to_streamed_response(AsyncUsers.delete)
 
     @cached_property
     def roles(self) -> AsyncRolesWithStreamingResponse:
@@ -192,19 +192,19 @@ class Users(SyncAPIResource[AsyncUsers]):
     def with_streaming_response(self) -> UsersWithStreamingResponse:
         return UsersWithStreamingResponse(self)
 
-    create = to_sync(AsyncUsers.create)
-    retrieve = to_sync(AsyncUsers.retrieve)
-    update = to_sync(AsyncUsers.update)
-    list = to_sync_list(AsyncUsers.list)
-    delete = to_sync(AsyncUsers.delete)
+    create: Final = to_sync(AsyncUsers.create)
+    retrieve: Final = to_sync(AsyncUsers.retrieve)
+    update: Final = to_sync(AsyncUsers.update)
+    list: Final = to_sync_list(AsyncUsers.list)
+    delete: Final = to_sync(AsyncUsers.delete)
 
 
 class UsersWithRawResponse(SyncResponseWrapper):
-    create = to_sync_raw(AsyncUsers.create)
-    retrieve = to_sync_raw(AsyncUsers.retrieve)
-    update = to_sync_raw(AsyncUsers.update)
-    list = to_sync_raw_list(AsyncUsers.list)
-    delete = to_sync_raw(AsyncUsers.delete)
+    create: Final = to_sync_raw(AsyncUsers.create)
+    retrieve: Final = to_sync_raw(AsyncUsers.retrieve)
+    update: Final = to_sync_raw(AsyncUsers.update)
+    list: Final = to_sync_raw_list(AsyncUsers.list)
+    delete: Final = to_sync_raw(AsyncUsers.delete)
 
     @cached_property
     def roles(self) -> RolesWithRawResponse:
@@ -214,11 +214,11 @@ class UsersWithRawResponse(SyncResponseWrapper):
 
 
 class UsersWithStreamingResponse(SyncResponseWrapper):
-    create = to_sync_streamed(AsyncUsers.create)
-    retrieve = to_sync_streamed(AsyncUsers.retrieve)
-    update = to_sync_streamed(AsyncUsers.update)
-    list = to_sync_streamed_list(AsyncUsers.list)
-    delete = to_sync_streamed(AsyncUsers.delete)
+    create: Final = to_sync_streamed(AsyncUsers.create)
+    retrieve: Final = to_sync_streamed(AsyncUsers.retrieve)
+    update: Final = to_sync_streamed(AsyncUsers.update)
+    list: Final = to_sync_streamed_list(AsyncUsers.list)
+    delete: Final = to_sync_streamed(AsyncUsers.delete)
 
     @cached_property
     def roles(self) -> RolesWithStreamingResponse:

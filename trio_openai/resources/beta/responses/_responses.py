@@ -96,7 +96,7 @@ class AsyncResponses(AsyncAPIResource):
     async def create(
         self,
         *,
-        openai_beta: Iterable[Literal["responses_multi_agent=v1"]] | Omit = omit,
+        betas: Iterable[Literal["responses_multi_agent=v1"]] | Omit = omit,
         metadata: dict[str, str] | Omit | None = omit,
         top_logprobs: int | Omit = omit,
         temperature: float | Omit | None = omit,
@@ -151,7 +151,7 @@ class AsyncResponses(AsyncAPIResource):
     async def create(
         self,
         *,
-        openai_beta: Iterable[Literal["responses_multi_agent=v1"]] | Omit = omit,
+        betas: Iterable[Literal["responses_multi_agent=v1"]] | Omit = omit,
         metadata: dict[str, str] | Omit | None = omit,
         top_logprobs: int | Omit = omit,
         temperature: float | Omit | None = omit,
@@ -206,7 +206,7 @@ class AsyncResponses(AsyncAPIResource):
     async def create(
         self,
         *,
-        openai_beta: Iterable[Literal["responses_multi_agent=v1"]] | Omit = omit,
+        betas: Iterable[Literal["responses_multi_agent=v1"]] | Omit = omit,
         metadata: dict[str, str] | Omit | None = omit,
         top_logprobs: int | Omit = omit,
         temperature: float | Omit | None = omit,
@@ -260,7 +260,7 @@ class AsyncResponses(AsyncAPIResource):
     async def create(
         self,
         *,
-        openai_beta: Iterable[Literal["responses_multi_agent=v1"]] | Omit = omit,
+        betas: Iterable[Literal["responses_multi_agent=v1"]] | Omit = omit,
         metadata: dict[str, str] | Omit | None = omit,
         top_logprobs: int | Omit = omit,
         temperature: float | Omit | None = omit,
@@ -355,7 +355,10 @@ class AsyncResponses(AsyncAPIResource):
             cast_to=BetaResponse,
             query={"beta": "true"},
             body=body,
-            headers=cast("dict[str, str]", strip_not_given({"openai-beta": openai_beta})),
+            headers=cast(
+                "dict[str, str]",
+                strip_not_given({"openai-beta": omit if isinstance(betas, Omit) else ",".join(betas)}),
+            ),
             options=options,
             stream_cls=_BETA_RESPONSE_STREAM_EVENT_STREAM if stream else None,
         )
@@ -381,7 +384,7 @@ class AsyncResponses(AsyncAPIResource):
         stream: Literal[False] | Omit | None = omit,
         starting_after: int | Omit = omit,
         include_obfuscation: bool | Omit = omit,
-        openai_beta: Iterable[Literal["responses_multi_agent=v1"]] | Omit = omit,
+        betas: Iterable[Literal["responses_multi_agent=v1"]] | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> BetaResponse: ...
 
@@ -406,7 +409,7 @@ class AsyncResponses(AsyncAPIResource):
         stream: Literal[True],
         starting_after: int | Omit = omit,
         include_obfuscation: bool | Omit = omit,
-        openai_beta: Iterable[Literal["responses_multi_agent=v1"]] | Omit = omit,
+        betas: Iterable[Literal["responses_multi_agent=v1"]] | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> AsyncStream[BetaResponseStreamEvent]: ...
 
@@ -431,7 +434,7 @@ class AsyncResponses(AsyncAPIResource):
         stream: bool,
         starting_after: int | Omit = omit,
         include_obfuscation: bool | Omit = omit,
-        openai_beta: Iterable[Literal["responses_multi_agent=v1"]] | Omit = omit,
+        betas: Iterable[Literal["responses_multi_agent=v1"]] | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> BetaResponse | AsyncStream[BetaResponseStreamEvent]: ...
 
@@ -455,7 +458,7 @@ class AsyncResponses(AsyncAPIResource):
         stream: bool | Omit | None = omit,
         starting_after: int | Omit = omit,
         include_obfuscation: bool | Omit = omit,
-        openai_beta: Iterable[Literal["responses_multi_agent=v1"]] | Omit = omit,
+        betas: Iterable[Literal["responses_multi_agent=v1"]] | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> BetaResponse | AsyncStream[BetaResponseStreamEvent]:
         """Retrieves a model response with the given ID."""
@@ -474,7 +477,10 @@ class AsyncResponses(AsyncAPIResource):
                     "include_obfuscation": include_obfuscation,
                 }
             ),
-            headers=cast("dict[str, str]", strip_not_given({"openai-beta": openai_beta})),
+            headers=cast(
+                "dict[str, str]",
+                strip_not_given({"openai-beta": omit if isinstance(betas, Omit) else ",".join(betas)}),
+            ),
             options=options,
             stream_cls=_BETA_RESPONSE_STREAM_EVENT_STREAM if stream else None,
         )
@@ -483,7 +489,7 @@ class AsyncResponses(AsyncAPIResource):
         self,
         response_id: str,
         *,
-        openai_beta: Iterable[Literal["responses_multi_agent=v1"]] | Omit = omit,
+        betas: Iterable[Literal["responses_multi_agent=v1"]] | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> None:
         """Deletes a model response with the given ID."""
@@ -494,7 +500,10 @@ class AsyncResponses(AsyncAPIResource):
             f"/responses/{path_param(response_id, 'response_id')}",
             cast_to=None,
             query={"beta": "true"},
-            headers=cast("dict[str, str]", strip_not_given({"openai-beta": openai_beta})),
+            headers=cast(
+                "dict[str, str]",
+                strip_not_given({"openai-beta": omit if isinstance(betas, Omit) else ",".join(betas)}),
+            ),
             options=options,
         )
 
@@ -502,7 +511,7 @@ class AsyncResponses(AsyncAPIResource):
         self,
         response_id: str,
         *,
-        openai_beta: Iterable[Literal["responses_multi_agent=v1"]] | Omit = omit,
+        betas: Iterable[Literal["responses_multi_agent=v1"]] | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> BetaResponse:
         """Cancels a model response with the given ID. Only responses created with the `background` parameter set to `true` can be cancelled. [Learn more](/docs/guides/background)."""
@@ -513,7 +522,10 @@ class AsyncResponses(AsyncAPIResource):
             f"/responses/{path_param(response_id, 'response_id')}/cancel",
             cast_to=BetaResponse,
             query={"beta": "true"},
-            headers=cast("dict[str, str]", strip_not_given({"openai-beta": openai_beta})),
+            headers=cast(
+                "dict[str, str]",
+                strip_not_given({"openai-beta": omit if isinstance(betas, Omit) else ",".join(betas)}),
+            ),
             options=options,
         )
 
@@ -521,7 +533,7 @@ class AsyncResponses(AsyncAPIResource):
         self,
         *,
         model: BetaModelIdsCompactionParam | None,
-        openai_beta: Iterable[Literal["responses_multi_agent=v1"]] | Omit = omit,
+        betas: Iterable[Literal["responses_multi_agent=v1"]] | Omit = omit,
         input: str | Iterable[BetaInputItemParam] | Omit | None = omit,
         previous_response_id: str | Omit | None = omit,
         instructions: str | Omit | None = omit,
@@ -552,7 +564,10 @@ class AsyncResponses(AsyncAPIResource):
             cast_to=BetaCompactedResponse,
             query={"beta": "true"},
             body=body,
-            headers=cast("dict[str, str]", strip_not_given({"openai-beta": openai_beta})),
+            headers=cast(
+                "dict[str, str]",
+                strip_not_given({"openai-beta": omit if isinstance(betas, Omit) else ",".join(betas)}),
+            ),
             options=options,
         )
 
@@ -626,7 +641,7 @@ class Responses(SyncAPIResource[AsyncResponses]):
     def create(
         self,
         *,
-        openai_beta: Iterable[Literal["responses_multi_agent=v1"]] | Omit = omit,
+        betas: Iterable[Literal["responses_multi_agent=v1"]] | Omit = omit,
         metadata: dict[str, str] | Omit | None = omit,
         top_logprobs: int | Omit = omit,
         temperature: float | Omit | None = omit,
@@ -681,7 +696,7 @@ class Responses(SyncAPIResource[AsyncResponses]):
     def create(
         self,
         *,
-        openai_beta: Iterable[Literal["responses_multi_agent=v1"]] | Omit = omit,
+        betas: Iterable[Literal["responses_multi_agent=v1"]] | Omit = omit,
         metadata: dict[str, str] | Omit | None = omit,
         top_logprobs: int | Omit = omit,
         temperature: float | Omit | None = omit,
@@ -736,7 +751,7 @@ class Responses(SyncAPIResource[AsyncResponses]):
     def create(
         self,
         *,
-        openai_beta: Iterable[Literal["responses_multi_agent=v1"]] | Omit = omit,
+        betas: Iterable[Literal["responses_multi_agent=v1"]] | Omit = omit,
         metadata: dict[str, str] | Omit | None = omit,
         top_logprobs: int | Omit = omit,
         temperature: float | Omit | None = omit,
@@ -790,7 +805,7 @@ class Responses(SyncAPIResource[AsyncResponses]):
     def create(
         self,
         *,
-        openai_beta: Iterable[Literal["responses_multi_agent=v1"]] | Omit = omit,
+        betas: Iterable[Literal["responses_multi_agent=v1"]] | Omit = omit,
         metadata: dict[str, str] | Omit | None = omit,
         top_logprobs: int | Omit = omit,
         temperature: float | Omit | None = omit,
@@ -844,7 +859,7 @@ class Responses(SyncAPIResource[AsyncResponses]):
         return sync_call(
             self,
             AsyncResponses.create,
-            openai_beta=openai_beta,
+            betas=betas,
             metadata=metadata,
             top_logprobs=top_logprobs,
             temperature=temperature,
@@ -901,7 +916,7 @@ class Responses(SyncAPIResource[AsyncResponses]):
         stream: Literal[False] | Omit | None = omit,
         starting_after: int | Omit = omit,
         include_obfuscation: bool | Omit = omit,
-        openai_beta: Iterable[Literal["responses_multi_agent=v1"]] | Omit = omit,
+        betas: Iterable[Literal["responses_multi_agent=v1"]] | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> BetaResponse: ...
 
@@ -926,7 +941,7 @@ class Responses(SyncAPIResource[AsyncResponses]):
         stream: Literal[True],
         starting_after: int | Omit = omit,
         include_obfuscation: bool | Omit = omit,
-        openai_beta: Iterable[Literal["responses_multi_agent=v1"]] | Omit = omit,
+        betas: Iterable[Literal["responses_multi_agent=v1"]] | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> Stream[BetaResponseStreamEvent]: ...
 
@@ -951,7 +966,7 @@ class Responses(SyncAPIResource[AsyncResponses]):
         stream: bool,
         starting_after: int | Omit = omit,
         include_obfuscation: bool | Omit = omit,
-        openai_beta: Iterable[Literal["responses_multi_agent=v1"]] | Omit = omit,
+        betas: Iterable[Literal["responses_multi_agent=v1"]] | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> BetaResponse | Stream[BetaResponseStreamEvent]: ...
 
@@ -975,7 +990,7 @@ class Responses(SyncAPIResource[AsyncResponses]):
         stream: bool | Omit | None = omit,
         starting_after: int | Omit = omit,
         include_obfuscation: bool | Omit = omit,
-        openai_beta: Iterable[Literal["responses_multi_agent=v1"]] | Omit = omit,
+        betas: Iterable[Literal["responses_multi_agent=v1"]] | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> BetaResponse | Stream[BetaResponseStreamEvent]:
         """Retrieves a model response with the given ID."""
@@ -987,7 +1002,7 @@ class Responses(SyncAPIResource[AsyncResponses]):
             stream=stream,
             starting_after=starting_after,
             include_obfuscation=include_obfuscation,
-            openai_beta=openai_beta,
+            betas=betas,
             **options,
         )
 

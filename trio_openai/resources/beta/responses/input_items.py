@@ -61,7 +61,7 @@ class AsyncInputItems(AsyncAPIResource):
             ]
         ]
         | Omit = omit,
-        openai_beta: Iterable[Literal["responses_multi_agent=v1"]] | Omit = omit,
+        betas: Iterable[Literal["responses_multi_agent=v1"]] | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[BetaResponseItem, AsyncCursorPage[BetaResponseItem]]:
         """Returns a list of input items for a given response."""
@@ -73,7 +73,10 @@ class AsyncInputItems(AsyncAPIResource):
             query=strip_not_given(
                 {"beta": "true", "limit": limit, "order": order, "after": after, "include": include}
             ),
-            headers=cast("dict[str, str]", strip_not_given({"openai-beta": openai_beta})),
+            headers=cast(
+                "dict[str, str]",
+                strip_not_given({"openai-beta": omit if isinstance(betas, Omit) else ",".join(betas)}),
+            ),
             options=options,
         )
 

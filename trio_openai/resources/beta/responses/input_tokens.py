@@ -54,7 +54,7 @@ class AsyncInputTokens(AsyncAPIResource):
     async def count(
         self,
         *,
-        openai_beta: Iterable[Literal["responses_multi_agent=v1"]] | Omit = omit,
+        betas: Iterable[Literal["responses_multi_agent=v1"]] | Omit = omit,
         model: str | Omit | None = omit,
         input: str | Iterable[BetaInputItemParam] | Omit | None = omit,
         previous_response_id: str | Omit | None = omit,
@@ -94,7 +94,10 @@ class AsyncInputTokens(AsyncAPIResource):
             cast_to=InputTokenCountResponse,
             query={"beta": "true"},
             body=body,
-            headers=cast("dict[str, str]", strip_not_given({"openai-beta": openai_beta})),
+            headers=cast(
+                "dict[str, str]",
+                strip_not_given({"openai-beta": omit if isinstance(betas, Omit) else ",".join(betas)}),
+            ),
             options=options,
         )
 

@@ -149,7 +149,15 @@ def _method_code(m: Method, cls_name: str) -> str:
         call_kw.append("multipart=True")
     if m.headers or header_args:
         items = [f'"{k}": {v!r}' for k, v in sorted(m.headers.items())]
-        items += [f'"{a.wire}": {a.ident}' for a in header_args]
+        items += [
+            f'"{a.wire}": '
+            + (
+                f'omit if isinstance({a.ident}, Omit) else ",".join({a.ident})'
+                if a.ann.startswith("Iterable[")
+                else a.ident
+            )
+            for a in header_args
+        ]
         expr = f"{{{', '.join(items)}}}"
         if header_args:
             expr = f"cast('dict[str, str]', strip_not_given({expr}))"

@@ -208,9 +208,9 @@ def _method(
         a = params.ann(p.schema, f"{hint}{pascal(p.name)}", home)
         param_refs |= a.refs
         wire = p.name.removesuffix("[]") if p.location == "query" else p.name  # the encoder adds `[]`
-        arg = Arg(
-            ident_for(wire), wire, p.location, a.expr, p.required, a.refs, _param_doc(p.description, p.schema)
-        )
+        # the official SDK's name for the OpenAI-Beta header parameter
+        ident = "betas" if p.location == "header" and wire.lower() == "openai-beta" else ident_for(wire)
+        arg = Arg(ident, wire, p.location, a.expr, p.required, a.refs, _param_doc(p.description, p.schema))
         (keyword if p.required else optional).append(arg)
 
     body = body_schema(spec, op)

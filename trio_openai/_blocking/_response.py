@@ -12,13 +12,13 @@ import datetime
 import os
 from collections.abc import Awaitable, Callable, Iterator
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Generic, ParamSpec, TypeVar, cast, overload
+from typing import TYPE_CHECKING, Any, Generic, ParamSpec, TypeVar, overload
 
 from .._core._errors import RequestInfo
 from .._core._headers import Headers
 from .._core._pagination import BasePage
 from .._core._ratelimits import RateLimits
-from .._core._response import APIResponse, AsyncAPIResponse, ResponseMeta
+from .._core._response import APIResponse, AsyncAPIResponse, HTTPRequest, ResponseMeta
 from ._page import SyncBasePage
 from ._stream import Stream, is_async_stream
 
@@ -120,6 +120,11 @@ class SyncAPIResponse(Generic[T]):
         return self._response.content_type
 
     @property
+    def http_request(self) -> HTTPRequest:
+        """The request this answers: method, URL and headers (credentials redacted)."""
+        return self._response.http_request
+
+    @property
     def is_closed(self) -> bool:
         return self._response.is_closed
 
@@ -140,8 +145,7 @@ class SyncAPIResponse(Generic[T]):
     def parse(self, *, to: type[R]) -> R: ...
     def parse(self, *, to: type[Any] | None = None) -> Any:
         """Decode the body into the method's return type, or into ``to`` if given."""
-        parse = cast("Callable[..., Awaitable[Any]]", self._response.parse)
-        return to_sync_value(self._portal_call(parse, to=to), self._client)
+        return to_sync_value(self._portal_call(self._response.aparse, to=to), self._client)
 
     def iter_bytes(self) -> Iterator[bytes]:
         """The body as it arrives, in the chunks the network gives."""

@@ -8,7 +8,7 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from .._core._portal import BlockingIterator, Portal
 
-__all__ = ["AsyncStreamLike", "Stream", "is_async_stream"]
+__all__ = ["AsyncStreamLike", "Stream", "StreamResponse", "is_async_stream"]
 
 T = TypeVar("T")
 T_co = TypeVar("T_co", covariant=True)
@@ -42,6 +42,33 @@ def is_async_stream(value: object) -> bool:
     return hasattr(value, "__aiter__") and hasattr(value, "aclose")
 
 
+class StreamResponse:
+    """The blocking face of a stream's HTTP response: the async response's facts (``status_code``,
+    ``headers``, ``request_id``, ``http_request`` ...), and a blocking ``close()`` that closes the stream."""
+
+    __slots__ = ("_response", "_stream")
+
+    def __init__(self, response: Any, stream: Stream[Any]) -> None:
+        self._response = response
+        self._stream = stream
+
+    def close(self) -> None:
+        """Release the connection (ends the stream); idempotent."""
+        self._stream.close()
+
+    @property
+    def is_closed(self) -> bool:
+        return bool(self._response.is_closed)
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_") or name in ("aclose", "read", "text", "json", "parse"):
+            raise AttributeError(name)  # coroutine methods: the stream owns the body
+        return getattr(self._response, name)
+
+    def __repr__(self) -> str:
+        return repr(self._response)
+
+
 class Stream(Generic[T]):
     """Events of a streamed response, one blocking step at a time.
 
@@ -66,8 +93,10 @@ class Stream(Generic[T]):
 
     @property
     def response(self) -> Any:
-        """The underlying stream's HTTP response (status, headers, ``request_id``), if it has one."""
-        return getattr(self._source, "response", None)
+        """The underlying stream's HTTP response (status, headers, ``request_id``, ``http_request``),
+        if it has one; its ``close()`` closes the stream, as in the official SDK."""
+        response = getattr(self._source, "response", None)
+        return None if response is None else StreamResponse(response, self)
 
     @property
     def closed(self) -> bool:

@@ -34,13 +34,17 @@ class OpenAIError(Exception):
 
 
 class RequestInfo:
-    """What an error needs to say about the request it came from: method and URL, never headers."""
+    """What an error needs to say about the request it came from: method and URL, never headers.
 
-    __slots__ = ("method", "url")
+    ``headers`` (set by the pipeline once the request is built: name -> (Name, value), without the
+    Authorization it adds per attempt) backs a response's ``http_request``; errors never show it."""
+
+    __slots__ = ("headers", "method", "url")
 
     def __init__(self, method: str, url: str) -> None:
         self.method: str = method
         self.url: str = url
+        self.headers: dict[str, tuple[str, str]] | None = None
 
     def __repr__(self) -> str:
         return f"<Request {self.method} {self.url}>"

@@ -292,6 +292,7 @@ class Prepared:
         self.url = url
         self.url_text = url_text
         self.info = RequestInfo(method, url_text)
+        self.info.headers = headers  # for a response's http_request (redacted there); not copied
         self.headers = headers
         self.body = body
         self.timeout = timeout

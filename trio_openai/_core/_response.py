@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 import os
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast, overload
 
 import httpcore2
@@ -25,6 +25,31 @@ __all__ = ["APIResponse", "AsyncAPIResponse", "BinaryContent", "ResponseMeta", "
 
 T = TypeVar("T")
 R = TypeVar("R")
+
+
+_SECRET_HEADERS = frozenset({"authorization", "api-key", "openai-admin-key", "x-api-key"})
+
+
+class HTTPRequest:
+    """The request a response answers (``response.http_request``, as in the official SDK): method, URL
+    and the headers sent, with credentials redacted (the API key never appears)."""
+
+    __slots__ = ("headers", "method", "url")
+
+    def __init__(self, info: RequestInfo) -> None:
+        self.method = info.method
+        self.url = info.url
+        sent = info.headers or {}
+        raw: list[tuple[bytes, bytes]] = [
+            (name.encode("latin-1"), b"<redacted>" if key in _SECRET_HEADERS else value.encode("latin-1"))
+            for key, (name, value) in sent.items()
+        ]
+        if "authorization" not in sent:
+            raw.append((b"Authorization", b"<redacted>"))
+        self.headers = Headers(raw)
+
+    def __repr__(self) -> str:
+        return f"<HTTPRequest {self.method} {self.url}>"
 
 
 class ResponseMeta:
@@ -81,6 +106,11 @@ class ResponseMeta:
     @property
     def url(self) -> str:
         return self.request_info.url
+
+    @property
+    def http_request(self) -> HTTPRequest:
+        """The request this answers: method, URL and headers (credentials redacted)."""
+        return HTTPRequest(self.request_info)
 
     @property
     def method(self) -> str:
@@ -349,16 +379,25 @@ class AsyncAPIResponse(ResponseMeta, Generic[T]):
         return msgspec.json.decode(await self.read())
 
     @overload
-    async def parse(self) -> T: ...
+    def parse(self) -> Awaitable[T]: ...
     @overload
-    async def parse(self, *, to: type[R]) -> R: ...
-    async def parse(self, *, to: type[R] | None = None) -> T | R:
-        """Read the body and decode it into the method's return type, or into ``to`` if given (for a
-        streaming operation, the ``AsyncStream`` of its events). ``APIResponseValidationError`` when the
-        body does not match.
-        """
+    def parse(self, *, to: type[R]) -> Awaitable[R]: ...
+    def parse(self, *, to: type[R] | None = None) -> Awaitable[T | R]:
+        """Read the body and decode it into the method's return type, or into ``to`` if given
+        (``await response.parse()``); ``APIResponseValidationError`` when the body does not match. For a
+        streaming operation, the ``AsyncStream`` of its events at once, as the official SDK gives it
+        (``response.parse()``; awaiting it gives the same stream)."""
+        if to is None and self._stream_parser is not None:
+            return cast("Awaitable[T | R]", self._stream_parser(self))
+        return self._parse_body(to)
+
+    async def aparse(self, *, to: type[Any] | None = None) -> Any:
+        """`parse` as a coroutine in every case (the blocking response runs it in the portal)."""
         if to is None and self._stream_parser is not None:
             return self._stream_parser(self)
+        return await self._parse_body(to)
+
+    async def _parse_body(self, to: type[R] | None) -> T | R:
         content = await self.read()
         return self._parser(self, content) if to is None else parse_content(self, content, to)
 

@@ -30,7 +30,7 @@ type is then a union tagged by ``event``, or :class:`NamedEvent`. ``envelope=Tru
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Generator
 from types import TracebackType
 from typing import Any, Generic, TypeVar, cast, overload
 
@@ -475,6 +475,12 @@ class AsyncStream(Generic[T]):
         self._state.idle_timeout = value
 
     # --- iteration and closing ---------------------------------------------------------------------
+
+    def __await__(self) -> Generator[Any, None, AsyncStream[T]]:
+        """``await raw.parse()`` and ``raw.parse()`` both give the stream (the official SDK's
+        ``parse()`` of a raw ``stream=True`` response returns it without an await)."""
+        return self
+        yield  # a generator: awaiting the stream finishes at once, with the stream
 
     def __aiter__(self) -> AsyncIterator[T]:
         iterator = self._iterator

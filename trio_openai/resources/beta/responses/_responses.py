@@ -96,7 +96,7 @@ class AsyncResponses(AsyncAPIResource):
     async def create(
         self,
         *,
-        openai_beta: Iterable[Literal["responses_multi_agent=v1"]] | Omit = omit,
+        betas: Iterable[Literal["responses_multi_agent=v1"]] | Omit = omit,
         metadata: dict[str, str] | Omit | None = omit,
         top_logprobs: int | Omit = omit,
         temperature: float | Omit | None = omit,
@@ -151,7 +151,7 @@ class AsyncResponses(AsyncAPIResource):
     async def create(
         self,
         *,
-        openai_beta: Iterable[Literal["responses_multi_agent=v1"]] | Omit = omit,
+        betas: Iterable[Literal["responses_multi_agent=v1"]] | Omit = omit,
         metadata: dict[str, str] | Omit | None = omit,
         top_logprobs: int | Omit = omit,
         temperature: float | Omit | None = omit,
@@ -206,7 +206,7 @@ class AsyncResponses(AsyncAPIResource):
     async def create(
         self,
         *,
-        openai_beta: Iterable[Literal["responses_multi_agent=v1"]] | Omit = omit,
+        betas: Iterable[Literal["responses_multi_agent=v1"]] | Omit = omit,
         metadata: dict[str, str] | Omit | None = omit,
         top_logprobs: int | Omit = omit,
         temperature: float | Omit | None = omit,
@@ -260,7 +260,7 @@ class AsyncResponses(AsyncAPIResource):
     async def create(
         self,
         *,
-        openai_beta: Iterable[Literal["responses_multi_agent=v1"]] | Omit = omit,
+        betas: Iterable[Literal["responses_multi_agent=v1"]] | Omit = omit,
         metadata: dict[str, str] | Omit | None = omit,
         top_logprobs: int | Omit = omit,
         temperature: float | Omit | None = omit,
@@ -312,7 +312,7 @@ class AsyncResponses(AsyncAPIResource):
     ) -> BetaResponse | AsyncStream[BetaResponseStreamEvent]:
         """Creates a model response. Provide [text](/docs/guides/text) or [image](/docs/guides/images) inputs to generate [text](/docs/guides/text) or [JSON](/docs/guides/structured-outputs) outputs. Have the model call your own [custom code](/docs/guides/function-calling) or use built-in [tools](/docs/guides/tools) like [web search](/docs/guides/tools-web-search) or [file search](/docs/guides/tools-file-search) to use your own data as input for the model's response.
 
-        :param openai_beta: Optional beta features to enable for this request.
+        :param betas: Optional beta features to enable for this request.
         :param top_logprobs: An integer between 0 and 20 specifying the maximum number of most likely tokens to return at each token position, each with an associated log probability. In some cases, the number of returned tokens may be fewer than requested.
         :param user: This field is being replaced by `safety_identifier` and `prompt_cache_key`. Use `prompt_cache_key` instead to maintain caching optimizations. A stable identifier for your end-users. Used to boost cache hit rates by better bucketing similar requests and  to help OpenAI detect and prevent abuse. [Learn more](/docs/guides/safety-best-practices#safety-identifiers).
         :param prompt_cache_options: Options for prompt caching. Supported for `gpt-5.6` and later models. By default, OpenAI automatically chooses one implicit cache breakpoint. You can add explicit breakpoints to content blocks with `prompt_cache_breakpoint`. Each request can write up to four breakpoints. For cache matching, OpenAI considers up to the latest 80 breakpoints in the conversation, without a content-block lookback limit. Set `mode` to `explicit` to disable the implicit breakpoint. The `ttl` defaults to `30m`, which is currently the only supported value. See the [prompt caching guide](/docs/guides/prompt-caching) for current details.
@@ -366,7 +366,10 @@ class AsyncResponses(AsyncAPIResource):
             cast_to=BetaResponse,
             query={"beta": "true"},
             body=body,
-            headers=cast("dict[str, str]", strip_not_given({"openai-beta": openai_beta})),
+            headers=cast(
+                "dict[str, str]",
+                strip_not_given({"openai-beta": omit if isinstance(betas, Omit) else ",".join(betas)}),
+            ),
             options=options,
             stream_cls=_BETA_RESPONSE_STREAM_EVENT_STREAM if stream else None,
         )
@@ -392,7 +395,7 @@ class AsyncResponses(AsyncAPIResource):
         stream: Literal[False] | Omit | None = omit,
         starting_after: int | Omit = omit,
         include_obfuscation: bool | Omit = omit,
-        openai_beta: Iterable[Literal["responses_multi_agent=v1"]] | Omit = omit,
+        betas: Iterable[Literal["responses_multi_agent=v1"]] | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> BetaResponse: ...
 
@@ -417,7 +420,7 @@ class AsyncResponses(AsyncAPIResource):
         stream: Literal[True],
         starting_after: int | Omit = omit,
         include_obfuscation: bool | Omit = omit,
-        openai_beta: Iterable[Literal["responses_multi_agent=v1"]] | Omit = omit,
+        betas: Iterable[Literal["responses_multi_agent=v1"]] | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> AsyncStream[BetaResponseStreamEvent]: ...
 
@@ -442,7 +445,7 @@ class AsyncResponses(AsyncAPIResource):
         stream: bool,
         starting_after: int | Omit = omit,
         include_obfuscation: bool | Omit = omit,
-        openai_beta: Iterable[Literal["responses_multi_agent=v1"]] | Omit = omit,
+        betas: Iterable[Literal["responses_multi_agent=v1"]] | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> BetaResponse | AsyncStream[BetaResponseStreamEvent]: ...
 
@@ -466,7 +469,7 @@ class AsyncResponses(AsyncAPIResource):
         stream: bool | Omit | None = omit,
         starting_after: int | Omit = omit,
         include_obfuscation: bool | Omit = omit,
-        openai_beta: Iterable[Literal["responses_multi_agent=v1"]] | Omit = omit,
+        betas: Iterable[Literal["responses_multi_agent=v1"]] | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> BetaResponse | AsyncStream[BetaResponseStreamEvent]:
         """Retrieves a model response with the given ID.
@@ -475,7 +478,7 @@ class AsyncResponses(AsyncAPIResource):
         :param include: Additional fields to include in the response. See the `include` parameter for Response creation above for more information.
         :param starting_after: The sequence number of the event after which to start streaming.
         :param include_obfuscation: When true, stream obfuscation will be enabled. Stream obfuscation adds random characters to an `obfuscation` field on streaming delta events to normalize payload sizes as a mitigation to certain side-channel attacks. These obfuscation fields are included by default, but add a small amount of overhead to the data stream. You can set `include_obfuscation` to false to optimize for bandwidth if you trust the network links between your application and the OpenAI API.
-        :param openai_beta: Optional beta features to enable for this request.
+        :param betas: Optional beta features to enable for this request.
         """
         if options:
             reject_unknown_options(options, "AsyncResponses.retrieve")
@@ -492,7 +495,10 @@ class AsyncResponses(AsyncAPIResource):
                     "include_obfuscation": include_obfuscation,
                 }
             ),
-            headers=cast("dict[str, str]", strip_not_given({"openai-beta": openai_beta})),
+            headers=cast(
+                "dict[str, str]",
+                strip_not_given({"openai-beta": omit if isinstance(betas, Omit) else ",".join(betas)}),
+            ),
             options=options,
             stream_cls=_BETA_RESPONSE_STREAM_EVENT_STREAM if stream else None,
         )
@@ -501,13 +507,13 @@ class AsyncResponses(AsyncAPIResource):
         self,
         response_id: str,
         *,
-        openai_beta: Iterable[Literal["responses_multi_agent=v1"]] | Omit = omit,
+        betas: Iterable[Literal["responses_multi_agent=v1"]] | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> None:
         """Deletes a model response with the given ID.
 
         :param response_id: The ID of the response to delete.
-        :param openai_beta: Optional beta features to enable for this request.
+        :param betas: Optional beta features to enable for this request.
         """
         if options:
             reject_unknown_options(options, "AsyncResponses.delete")
@@ -516,7 +522,10 @@ class AsyncResponses(AsyncAPIResource):
             f"/responses/{path_param(response_id, 'response_id')}",
             cast_to=None,
             query={"beta": "true"},
-            headers=cast("dict[str, str]", strip_not_given({"openai-beta": openai_beta})),
+            headers=cast(
+                "dict[str, str]",
+                strip_not_given({"openai-beta": omit if isinstance(betas, Omit) else ",".join(betas)}),
+            ),
             options=options,
         )
 
@@ -524,13 +533,13 @@ class AsyncResponses(AsyncAPIResource):
         self,
         response_id: str,
         *,
-        openai_beta: Iterable[Literal["responses_multi_agent=v1"]] | Omit = omit,
+        betas: Iterable[Literal["responses_multi_agent=v1"]] | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> BetaResponse:
         """Cancels a model response with the given ID. Only responses created with the `background` parameter set to `true` can be cancelled. [Learn more](/docs/guides/background).
 
         :param response_id: The ID of the response to cancel.
-        :param openai_beta: Optional beta features to enable for this request.
+        :param betas: Optional beta features to enable for this request.
         """
         if options:
             reject_unknown_options(options, "AsyncResponses.cancel")
@@ -539,7 +548,10 @@ class AsyncResponses(AsyncAPIResource):
             f"/responses/{path_param(response_id, 'response_id')}/cancel",
             cast_to=BetaResponse,
             query={"beta": "true"},
-            headers=cast("dict[str, str]", strip_not_given({"openai-beta": openai_beta})),
+            headers=cast(
+                "dict[str, str]",
+                strip_not_given({"openai-beta": omit if isinstance(betas, Omit) else ",".join(betas)}),
+            ),
             options=options,
         )
 
@@ -547,7 +559,7 @@ class AsyncResponses(AsyncAPIResource):
         self,
         *,
         model: BetaModelIdsCompactionParam | None,
-        openai_beta: Iterable[Literal["responses_multi_agent=v1"]] | Omit = omit,
+        betas: Iterable[Literal["responses_multi_agent=v1"]] | Omit = omit,
         input: str | Iterable[BetaInputItemParam] | Omit | None = omit,
         previous_response_id: str | Omit | None = omit,
         instructions: str | Omit | None = omit,
@@ -560,7 +572,7 @@ class AsyncResponses(AsyncAPIResource):
         """Compact a conversation. Returns a compacted response object.
 
         :param model: Model ID used to generate the response, like `gpt-5` or `o3`. OpenAI offers a wide range of models with different capabilities, performance characteristics, and price points. Refer to the [model guide](/docs/models) to browse and compare available models.
-        :param openai_beta: Optional beta features to enable for this request.
+        :param betas: Optional beta features to enable for this request.
         """
         if options:
             reject_unknown_options(options, "AsyncResponses.compact")
@@ -582,7 +594,10 @@ class AsyncResponses(AsyncAPIResource):
             cast_to=BetaCompactedResponse,
             query={"beta": "true"},
             body=body,
-            headers=cast("dict[str, str]", strip_not_given({"openai-beta": openai_beta})),
+            headers=cast(
+                "dict[str, str]",
+                strip_not_given({"openai-beta": omit if isinstance(betas, Omit) else ",".join(betas)}),
+            ),
             options=options,
         )
 
@@ -656,7 +671,7 @@ class Responses(SyncAPIResource[AsyncResponses]):
     def create(
         self,
         *,
-        openai_beta: Iterable[Literal["responses_multi_agent=v1"]] | Omit = omit,
+        betas: Iterable[Literal["responses_multi_agent=v1"]] | Omit = omit,
         metadata: dict[str, str] | Omit | None = omit,
         top_logprobs: int | Omit = omit,
         temperature: float | Omit | None = omit,
@@ -711,7 +726,7 @@ class Responses(SyncAPIResource[AsyncResponses]):
     def create(
         self,
         *,
-        openai_beta: Iterable[Literal["responses_multi_agent=v1"]] | Omit = omit,
+        betas: Iterable[Literal["responses_multi_agent=v1"]] | Omit = omit,
         metadata: dict[str, str] | Omit | None = omit,
         top_logprobs: int | Omit = omit,
         temperature: float | Omit | None = omit,
@@ -766,7 +781,7 @@ class Responses(SyncAPIResource[AsyncResponses]):
     def create(
         self,
         *,
-        openai_beta: Iterable[Literal["responses_multi_agent=v1"]] | Omit = omit,
+        betas: Iterable[Literal["responses_multi_agent=v1"]] | Omit = omit,
         metadata: dict[str, str] | Omit | None = omit,
         top_logprobs: int | Omit = omit,
         temperature: float | Omit | None = omit,
@@ -820,7 +835,7 @@ class Responses(SyncAPIResource[AsyncResponses]):
     def create(
         self,
         *,
-        openai_beta: Iterable[Literal["responses_multi_agent=v1"]] | Omit = omit,
+        betas: Iterable[Literal["responses_multi_agent=v1"]] | Omit = omit,
         metadata: dict[str, str] | Omit | None = omit,
         top_logprobs: int | Omit = omit,
         temperature: float | Omit | None = omit,
@@ -872,7 +887,7 @@ class Responses(SyncAPIResource[AsyncResponses]):
     ) -> BetaResponse | Stream[BetaResponseStreamEvent]:
         """Creates a model response. Provide [text](/docs/guides/text) or [image](/docs/guides/images) inputs to generate [text](/docs/guides/text) or [JSON](/docs/guides/structured-outputs) outputs. Have the model call your own [custom code](/docs/guides/function-calling) or use built-in [tools](/docs/guides/tools) like [web search](/docs/guides/tools-web-search) or [file search](/docs/guides/tools-file-search) to use your own data as input for the model's response.
 
-        :param openai_beta: Optional beta features to enable for this request.
+        :param betas: Optional beta features to enable for this request.
         :param top_logprobs: An integer between 0 and 20 specifying the maximum number of most likely tokens to return at each token position, each with an associated log probability. In some cases, the number of returned tokens may be fewer than requested.
         :param user: This field is being replaced by `safety_identifier` and `prompt_cache_key`. Use `prompt_cache_key` instead to maintain caching optimizations. A stable identifier for your end-users. Used to boost cache hit rates by better bucketing similar requests and  to help OpenAI detect and prevent abuse. [Learn more](/docs/guides/safety-best-practices#safety-identifiers).
         :param prompt_cache_options: Options for prompt caching. Supported for `gpt-5.6` and later models. By default, OpenAI automatically chooses one implicit cache breakpoint. You can add explicit breakpoints to content blocks with `prompt_cache_breakpoint`. Each request can write up to four breakpoints. For cache matching, OpenAI considers up to the latest 80 breakpoints in the conversation, without a content-block lookback limit. Set `mode` to `explicit` to disable the implicit breakpoint. The `ttl` defaults to `30m`, which is currently the only supported value. See the [prompt caching guide](/docs/guides/prompt-caching) for current details.
@@ -885,7 +900,7 @@ class Responses(SyncAPIResource[AsyncResponses]):
         return sync_call(
             self,
             AsyncResponses.create,
-            openai_beta=openai_beta,
+            betas=betas,
             metadata=metadata,
             top_logprobs=top_logprobs,
             temperature=temperature,
@@ -942,7 +957,7 @@ class Responses(SyncAPIResource[AsyncResponses]):
         stream: Literal[False] | Omit | None = omit,
         starting_after: int | Omit = omit,
         include_obfuscation: bool | Omit = omit,
-        openai_beta: Iterable[Literal["responses_multi_agent=v1"]] | Omit = omit,
+        betas: Iterable[Literal["responses_multi_agent=v1"]] | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> BetaResponse: ...
 
@@ -967,7 +982,7 @@ class Responses(SyncAPIResource[AsyncResponses]):
         stream: Literal[True],
         starting_after: int | Omit = omit,
         include_obfuscation: bool | Omit = omit,
-        openai_beta: Iterable[Literal["responses_multi_agent=v1"]] | Omit = omit,
+        betas: Iterable[Literal["responses_multi_agent=v1"]] | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> Stream[BetaResponseStreamEvent]: ...
 
@@ -992,7 +1007,7 @@ class Responses(SyncAPIResource[AsyncResponses]):
         stream: bool,
         starting_after: int | Omit = omit,
         include_obfuscation: bool | Omit = omit,
-        openai_beta: Iterable[Literal["responses_multi_agent=v1"]] | Omit = omit,
+        betas: Iterable[Literal["responses_multi_agent=v1"]] | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> BetaResponse | Stream[BetaResponseStreamEvent]: ...
 
@@ -1016,7 +1031,7 @@ class Responses(SyncAPIResource[AsyncResponses]):
         stream: bool | Omit | None = omit,
         starting_after: int | Omit = omit,
         include_obfuscation: bool | Omit = omit,
-        openai_beta: Iterable[Literal["responses_multi_agent=v1"]] | Omit = omit,
+        betas: Iterable[Literal["responses_multi_agent=v1"]] | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> BetaResponse | Stream[BetaResponseStreamEvent]:
         """Retrieves a model response with the given ID.
@@ -1025,7 +1040,7 @@ class Responses(SyncAPIResource[AsyncResponses]):
         :param include: Additional fields to include in the response. See the `include` parameter for Response creation above for more information.
         :param starting_after: The sequence number of the event after which to start streaming.
         :param include_obfuscation: When true, stream obfuscation will be enabled. Stream obfuscation adds random characters to an `obfuscation` field on streaming delta events to normalize payload sizes as a mitigation to certain side-channel attacks. These obfuscation fields are included by default, but add a small amount of overhead to the data stream. You can set `include_obfuscation` to false to optimize for bandwidth if you trust the network links between your application and the OpenAI API.
-        :param openai_beta: Optional beta features to enable for this request.
+        :param betas: Optional beta features to enable for this request.
         """
         return sync_call(
             self,
@@ -1035,7 +1050,7 @@ class Responses(SyncAPIResource[AsyncResponses]):
             stream=stream,
             starting_after=starting_after,
             include_obfuscation=include_obfuscation,
-            openai_beta=openai_beta,
+            betas=betas,
             **options,
         )
 

@@ -61,7 +61,7 @@ class AsyncInputItems(AsyncAPIResource):
             ]
         ]
         | Omit = omit,
-        openai_beta: Iterable[Literal["responses_multi_agent=v1"]] | Omit = omit,
+        betas: Iterable[Literal["responses_multi_agent=v1"]] | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[BetaResponseItem, AsyncCursorPage[BetaResponseItem]]:
         """Returns a list of input items for a given response.
@@ -71,7 +71,7 @@ class AsyncInputItems(AsyncAPIResource):
         :param order: The order to return the input items in. Default is `desc`. - `asc`: Return the input items in ascending order. - `desc`: Return the input items in descending order.
         :param after: An item ID to list items after, used in pagination.
         :param include: Additional fields to include in the response. See the `include` parameter for Response creation above for more information.
-        :param openai_beta: Optional beta features to enable for this request.
+        :param betas: Optional beta features to enable for this request.
         """
         if options:
             reject_unknown_options(options, "AsyncInputItems.list")
@@ -81,7 +81,10 @@ class AsyncInputItems(AsyncAPIResource):
             query=strip_not_given(
                 {"beta": "true", "limit": limit, "order": order, "after": after, "include": include}
             ),
-            headers=cast("dict[str, str]", strip_not_given({"openai-beta": openai_beta})),
+            headers=cast(
+                "dict[str, str]",
+                strip_not_given({"openai-beta": omit if isinstance(betas, Omit) else ",".join(betas)}),
+            ),
             options=options,
         )
 

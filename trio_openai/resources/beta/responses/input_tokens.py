@@ -54,7 +54,7 @@ class AsyncInputTokens(AsyncAPIResource):
     async def count(
         self,
         *,
-        openai_beta: Iterable[Literal["responses_multi_agent=v1"]] | Omit = omit,
+        betas: Iterable[Literal["responses_multi_agent=v1"]] | Omit = omit,
         model: str | Omit | None = omit,
         input: str | Iterable[BetaInputItemParam] | Omit | None = omit,
         previous_response_id: str | Omit | None = omit,
@@ -71,7 +71,7 @@ class AsyncInputTokens(AsyncAPIResource):
     ) -> InputTokenCountResponse:
         """Returns input token counts of the request.
 
-        :param openai_beta: Optional beta features to enable for this request.
+        :param betas: Optional beta features to enable for this request.
         :param truncation: The truncation strategy to use for the model response. - `auto`: If the input to this Response exceeds the model's context window size, the model will truncate the response to fit the context window by dropping items from the beginning of the conversation. - `disabled` (default): If the input size will exceed the context window size for a model, the request will fail with a 400 error.
         :param personality: A model-owned style preset to apply to this request. Omit this parameter to use the model's default style. Supported values may expand over time. Values must be at most 64 characters.
         """
@@ -99,7 +99,10 @@ class AsyncInputTokens(AsyncAPIResource):
             cast_to=InputTokenCountResponse,
             query={"beta": "true"},
             body=body,
-            headers=cast("dict[str, str]", strip_not_given({"openai-beta": openai_beta})),
+            headers=cast(
+                "dict[str, str]",
+                strip_not_given({"openai-beta": omit if isinstance(betas, Omit) else ",".join(betas)}),
+            ),
             options=options,
         )
 

@@ -24,6 +24,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # for adapters/ and scenarios.py
 sys.path.insert(1, str(Path(__file__).resolve().parent.parent))  # the repo root, for trio_openai
 
+from adapters._contract import CONVERSATIONS, TOOLS
 from scenarios import CALLER_WORK, CLIENTS_BY_KEY, SCENARIOS_BY_KEY, Client, Scenario
 
 
@@ -152,6 +153,14 @@ class _AsyncRuntime:
                     group.create_task(job())  # type: ignore[arg-type]
 
 
+_CHAT_ARGS: dict[str, dict[str, Any]] = {
+    "chat_conv100": {"messages": CONVERSATIONS[100]},
+    "chat_conv1000": {"messages": CONVERSATIONS[1000]},
+    "chat_tools20": {"tools": TOOLS},
+}
+HELD_RESULTS = 1000  # mem_results: chat completions held at once
+
+
 async def _async_round(
     adapter: Any, scen: Scenario, count: int, rt: _AsyncRuntime, check: Check
 ) -> tuple[float, float]:
@@ -161,13 +170,18 @@ async def _async_round(
     if op == "chat":
         for _ in range(count):
             check.chat(await adapter.chat())
-    elif op == "chat64":
+    elif op in _CHAT_ARGS:
+        kwargs = _CHAT_ARGS[op]
+        for _ in range(count):
+            check.chat(await adapter.chat(**kwargs))
+    elif op in ("chat64", "chat8"):
+        width = 64 if op == "chat64" else 8
 
         async def worker() -> None:
-            for _ in range(count // 64):
+            for _ in range(count // width):
                 check.chat(await adapter.chat())
 
-        await rt.all([worker] * 64)
+        await rt.all([worker] * width)
     elif op == "stream":
         for _ in range(count):
             check.stream(scen.prefix, await adapter.stream())
@@ -195,15 +209,21 @@ def _sync_round(adapter: Any, scen: Scenario, count: int, check: Check) -> tuple
     if op == "chat":
         for _ in range(count):
             check.chat(adapter.chat())
-    elif op == "chat64":
+    elif op in _CHAT_ARGS:
+        kwargs = _CHAT_ARGS[op]
+        for _ in range(count):
+            check.chat(adapter.chat(**kwargs))
+    elif op in ("chat64", "chat8"):
         from concurrent.futures import ThreadPoolExecutor
 
+        width = 64 if op == "chat64" else 8
+
         def worker() -> None:
-            for _ in range(count // 64):
+            for _ in range(count // width):
                 check.chat(adapter.chat())
 
-        with ThreadPoolExecutor(64) as pool:
-            for future in [pool.submit(worker) for _ in range(64)]:
+        with ThreadPoolExecutor(width) as pool:
+            for future in [pool.submit(worker) for _ in range(width)]:
                 future.result()
     elif op == "stream":
         for _ in range(count):
@@ -289,10 +309,41 @@ def run_cold(job: dict[str, Any], client: Client, check: Check) -> dict[str, Any
     return {"import_ms": (t_import - t0) * 1000, "first_ms": (t_first - t0) * 1000}
 
 
+def _run_mem_results(mod: Any, client: Client, base: str, check: Check) -> dict[str, Any]:
+    """Peak RSS growth while holding HELD_RESULTS chat completions (after warming up on a few)."""
+    url = f"{base}/v1"
+    out: dict[str, Any] = {}
+    held: list[object] = []
+    if client.kind == "sync":
+        with mod.open_adapter(url) as adapter:
+            for _ in range(20):
+                adapter.completion()
+            peak = _Peak()
+            held.extend(adapter.completion() for _ in range(HELD_RESULTS))
+            out.update(peak.result())
+    else:
+        rt = _AsyncRuntime(client.kind)
+
+        async def main() -> None:
+            async with mod.open_adapter(url) as adapter:
+                for _ in range(20):
+                    await adapter.completion()
+                peak = _Peak()
+                for _ in range(HELD_RESULTS):
+                    held.append(await adapter.completion())
+                out.update(peak.result())
+
+        rt.run(main)
+    check.chat(len(held[-1].choices[0].message.content or ""))
+    return out
+
+
 def run_mem(job: dict[str, Any], client: Client, scen: Scenario, check: Check) -> dict[str, Any]:
     """Peak RSS growth over one big response, in a process warmed up on a small response of the same kind."""
     mod = importlib.import_module(f"adapters.{client.module}")
     base = job["base"]
+    if scen.op == "mem_results":
+        return _run_mem_results(mod, client, base, check)
     if scen.op == "mem_emb":
         warm_url, big_url = f"{base}/emb1/v1", f"{base}/v1"
     else:

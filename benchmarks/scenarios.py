@@ -22,6 +22,7 @@ CLIENTS: tuple[Client, ...] = (
     Client("openai_trio", "openai AsyncOpenAI (trio)", "trio", "openai_async"),
     Client("openai_asyncio", "openai AsyncOpenAI (asyncio)", "asyncio", "openai_async"),
     Client("openai_sync", "openai OpenAI (sync)", "sync", "openai_sync"),
+    Client("openai_aiohttp", "openai AsyncOpenAI + aiohttp (asyncio)", "asyncio", "openai_aiohttp"),
     Client("floor", "floor: httpcore2 + msgspec (trio)", "trio", "floor"),
 )
 CLIENTS_BY_KEY = {c.key: c for c in CLIENTS}
@@ -43,7 +44,7 @@ class Scenario:
     unit: str
     higher_is_better: bool
     mode: Mode
-    op: str  # chat | chat64 | stream | models | files | files_work | emb_float | emb_b64 | cold | mem_*
+    op: str  # chat | chat_conv100 | chat_conv1000 | chat_tools20 | chat8 | chat64 | stream | models | files | files_work | emb_float | emb_b64 | cold | mem_*
     prefix: str = ""  # URL prefix on the canned server (picks the canned file)
     count: int = 1  # operations per timed round
     quick_count: int = 1
@@ -72,6 +73,51 @@ SCENARIOS: tuple[Scenario, ...] = (
         "chat64",
         count=1280,
         quick_count=640,
+        repeats=3,
+    ),
+    # -- issue 14's rows: request size, threads on one blocking client, memory held ---------------------
+    Scenario(
+        "conv100",
+        "Chat, 100-message conversation",
+        "req/s",
+        True,
+        "loop",
+        "chat_conv100",
+        count=300,
+        quick_count=60,
+        repeats=3,
+    ),
+    Scenario(
+        "conv1000",
+        "Chat, 1,000-message conversation",
+        "req/s",
+        True,
+        "loop",
+        "chat_conv1000",
+        count=100,
+        quick_count=20,
+        repeats=3,
+    ),
+    Scenario(
+        "tools20",
+        "Chat with 20 tools",
+        "req/s",
+        True,
+        "loop",
+        "chat_tools20",
+        count=300,
+        quick_count=60,
+        repeats=3,
+    ),
+    Scenario(
+        "conc8",
+        "8 requests in flight (8 threads on one client for the sync clients)",
+        "req/s",
+        True,
+        "loop",
+        "chat8",
+        count=640,
+        quick_count=160,
         repeats=3,
     ),
     Scenario("stream20k", "Stream of 20,000 chunks", "chunks/s", True, "loop", "stream", "s20k", repeats=2),
@@ -112,6 +158,16 @@ SCENARIOS: tuple[Scenario, ...] = (
         False,
         "mem",
         "mem_emb",
+        repeats=3,
+        quick_repeats=1,
+    ),
+    Scenario(
+        "mem_results",
+        "Peak RSS growth, 1,000 chat completions held",
+        "MiB",
+        False,
+        "mem",
+        "mem_results",
         repeats=3,
         quick_repeats=1,
     ),

@@ -160,7 +160,7 @@ async def main() -> None:
             vector = emb.data[0].embedding
             print(f"{len(emb.data)} vectors of {len(vector)} floats; first values {list(vector[:3])}")
 
-        print(f"\nclient closed: {client.is_closed}; server served {server.stats.requests_served} requests")
+        print(f"\nclient closed: {client.is_closed()}; server served {server.stats.requests_served} requests")
 
 
 def blocking_part() -> None:

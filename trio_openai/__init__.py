@@ -1,5 +1,7 @@
 """trio_openai: a Trio-native client for the OpenAI API."""
 
+import typing as _typing
+
 from ._blocking._page import SyncBasePage as SyncBasePage
 from ._blocking._page import SyncConversationCursorPage as SyncConversationCursorPage
 from ._blocking._page import SyncCursorPage as SyncCursorPage
@@ -57,6 +59,38 @@ from .realtime._errors import WebSocketConnectionClosedError as WebSocketConnect
 from .realtime._errors import WebSocketConnectionRejectedError as WebSocketConnectionRejectedError
 from .types._base import BaseModel as BaseModel
 
+# --- httpx interop (transport): names that import httpx2 on first access --------------------------------
+_HTTPX_EXPORTS = (
+    "DefaultAsyncHttpx2Client",
+    "DefaultAsyncHttpxClient",
+    "DefaultHttpx2Client",
+    "DefaultHttpxClient",
+)
+
+if _typing.TYPE_CHECKING:  # they exist at run time, made on first access
+    from collections.abc import Callable
+    from typing import Any
+
+    DefaultAsyncHttpxClient: type[Any]
+    DefaultHttpxClient: type[Any]
+    DefaultAsyncHttpx2Client: Callable[..., Any]
+    DefaultHttpx2Client: Callable[..., Any]
+
+
+# --- end httpx interop ------------------------------------------------------------------------------------
+
+# The module-level client (``trio_openai.api_key = ...; trio_openai.chat.completions.create(...)``):
+# settings read by `_module_client.load_client` on first use, ``None`` meaning "from the environment".
+api_key: str | None = None
+organization: str | None = None
+project: str | None = None
+webhook_secret: str | None = None
+base_url: str | None = None
+timeout: float | Timeout | None = None
+max_retries: int | None = None
+default_headers: dict[str, str] | None = None
+default_query: dict[str, object] | None = None
+
 __all__ = [
     "APIConnectionError",
     "APIError",
@@ -81,6 +115,10 @@ __all__ = [
     "BlockingCallInTrioError",
     "ClientStatistics",
     "ConflictError",
+    "DefaultAsyncHttpx2Client",
+    "DefaultAsyncHttpxClient",
+    "DefaultHttpx2Client",
+    "DefaultHttpxClient",
     "HTTPTransport",
     "InternalServerError",
     "InvalidWebhookSignatureError",
@@ -115,3 +153,21 @@ __all__ = [
     "not_given",
     "omit",
 ]
+
+
+def __getattr__(name: str) -> object:
+    """``trio_openai.chat`` ...: the resources of the module-level client, built on first use; and the
+    httpx interop names, which import httpx2 on first access."""
+    if name in _HTTPX_EXPORTS:
+        from ._core._transport_httpx import lazy_export
+
+        value = lazy_export(name)
+        globals()[name] = value
+        return value
+    if name.startswith("_"):
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from . import _module_client
+
+    if name not in _module_client.resource_names():
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return _module_client.resource(name)

@@ -7,7 +7,8 @@ import ssl
 import sys
 import warnings
 from collections.abc import AsyncIterable, Awaitable, Callable, Mapping
-from typing import Any, TypeVar
+from contextlib import AbstractAsyncContextManager
+from typing import Any, Self, TypeVar
 
 import msgspec
 import trio
@@ -56,13 +57,15 @@ class ClientStatistics(msgspec.Struct, frozen=True, kw_only=True):
 class _Lifetime:
     """Shared by a client and its ``with_options`` copies: the transport and whether it is closed."""
 
-    __slots__ = ("closed", "in_flight", "owns_transport", "transport")
+    __slots__ = ("closed", "in_flight", "nursery", "owns_transport", "transport")
 
     def __init__(self, transport: AsyncTransport, owns_transport: bool) -> None:
         self.transport = transport
         self.owns_transport = owns_transport
         self.closed = False
         self.in_flight = 0
+        # Open while the client is used as `async with`: plain page iteration fetches ahead in it.
+        self.nursery: trio.Nursery | None = None
 
 
 def _user_agent() -> str:
@@ -92,7 +95,10 @@ class AsyncOpenAI(AsyncResourceTree):
     ``retry_policy`` replaces the whole :class:`RetryPolicy`; ``max_retries`` adjusts just its budget.
     ``transport`` swaps the HTTP layer (``trio_openai.testing.MockTransport`` in tests); otherwise an
     httpcore2 pool is built with ``max_connections``, ``max_keepalive_connections``, ``http2``, ``proxy``
-    and ``verify`` (TLS verification is on by default; pass an ``ssl.SSLContext`` to customise it).
+    and ``verify`` (TLS verification is on by default; pass an ``ssl.SSLContext`` to customise it);
+    ``trust_env=False`` stops it reading ``*_PROXY`` / ``NO_PROXY`` / ``SSL_CERT_FILE`` / ``SSL_CERT_DIR``
+    (build an :class:`HTTPTransport` for the other options). ``http_client`` takes an
+    ``httpx2.AsyncClient`` of your own (hooks, auth, mounts), closed with this client.
     """
 
     def __init__(
@@ -115,6 +121,8 @@ class AsyncOpenAI(AsyncResourceTree):
         verify: bool | ssl.SSLContext = True,
         max_connections: int | None = 1000,
         max_keepalive_connections: int | None = 100,
+        http_client: object | None = None,
+        trust_env: bool = True,
     ) -> None:
         setup_from_env()
         if api_key is None:
@@ -139,6 +147,15 @@ class AsyncOpenAI(AsyncResourceTree):
             policy = policy.replace(max_retries=validate_max_retries(max_retries))
         headers: dict[str, str | Omit] = {**_custom_headers_from_env(), **(default_headers or {})}
         owns = transport is None
+        if http_client is not None:  # the user's httpx client, through an adapter (closed with this client)
+            if transport is not None:
+                raise ValueError("pass transport= or http_client=, not both")
+            from ._core._transport_httpx import http_client_transport, inherited_timeout
+
+            adapter = http_client_transport(http_client, blocking=False)
+            inherited = inherited_timeout(adapter.client) if isinstance(timeout, NotGiven) else None
+            timeout = inherited if inherited is not None else timeout
+            transport = adapter
         if transport is None:
             transport = HTTPTransport(
                 max_connections=max_connections,
@@ -146,6 +163,7 @@ class AsyncOpenAI(AsyncResourceTree):
                 http2=http2,
                 verify=verify,
                 proxy=proxy,
+                trust_env=trust_env,
             )
         self._config = ClientConfig(
             api_key=api_key,
@@ -163,6 +181,7 @@ class AsyncOpenAI(AsyncResourceTree):
         self._webhook_secret = webhook_secret
         self._websocket_base_url = websocket_base_url
         self._lifetime = _Lifetime(transport, owns)
+        self._nursery_manager: AbstractAsyncContextManager[trio.Nursery] | None = None
         self._closed = False
         self._is_copy = False
 
@@ -270,14 +289,15 @@ class AsyncOpenAI(AsyncResourceTree):
         new._lifetime = self._lifetime
         new._closed = False
         new._is_copy = True
+        new._nursery_manager = None
         return new
 
     copy = with_options
 
     # --- lifetime -------------------------------------------------------------------------------
 
-    @property
     def is_closed(self) -> bool:
+        """Whether the client has been closed (a method, as on the official client)."""
         return self._closed or self._lifetime.closed
 
     async def aclose(self) -> None:
@@ -293,10 +313,24 @@ class AsyncOpenAI(AsyncResourceTree):
 
     close = aclose
 
-    async def __aenter__(self: T) -> T:
+    async def __aenter__(self) -> Self:
+        lifetime = self._lifetime
+        if lifetime.nursery is None and not lifetime.closed:
+            # The client's own nursery, for fetch-ahead of plain page iteration. Its tasks never
+            # raise (errors travel to the caller as outcomes), and leaving the block cancels them.
+            manager = trio.open_nursery()
+            lifetime.nursery = await manager.__aenter__()
+            self._nursery_manager = manager
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
+        manager, self._nursery_manager = self._nursery_manager, None
+        if manager is not None:
+            nursery = self._lifetime.nursery
+            self._lifetime.nursery = None
+            if nursery is not None:
+                nursery.cancel_scope.cancel()
+            await manager.__aexit__(None, None, None)
         await self.aclose()
 
     def __del__(self) -> None:
@@ -322,10 +356,10 @@ class AsyncOpenAI(AsyncResourceTree):
     def statistics(self) -> ClientStatistics:
         transport = self._lifetime.transport
         pool = transport.statistics() if isinstance(transport, HTTPTransport) else None
-        return ClientStatistics(in_flight=self._lifetime.in_flight, pool=pool, closed=self.is_closed)
+        return ClientStatistics(in_flight=self._lifetime.in_flight, pool=pool, closed=self.is_closed())
 
     def __repr__(self) -> str:
-        return f"<{type(self).__name__} base_url={self.base_url!r}{' closed' if self.is_closed else ''}>"
+        return f"<{type(self).__name__} base_url={self.base_url!r}{' closed' if self.is_closed() else ''}>"
 
     # --- the request entry points used by resources -------------------------------------------------
 
@@ -445,7 +479,7 @@ class AsyncOpenAI(AsyncResourceTree):
         options: RequestOptions | None = None,
     ) -> AsyncPaginator[Any, PageT]:
         call = Call[Any](method, path, cast_to=page, query=query, body=body, headers=headers, options=options)
-        return AsyncPaginator(call, self._execute)
+        return AsyncPaginator(call, self._execute, self._lifetime)
 
     # --- low-level verbs, for endpoints newer than this library ----------------------------------------
 

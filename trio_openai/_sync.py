@@ -84,7 +84,13 @@ class OpenAI(ResourceTree):
         verify: bool | ssl.SSLContext = True,
         max_connections: int | None = 1000,
         max_keepalive_connections: int | None = 100,
+        http_client: object | None = None,
+        trust_env: bool = True,
     ) -> None:
+        if http_client is not None:  # a blocking httpx client: its calls run in worker threads
+            from ._core._transport_httpx import http_client_transport
+
+            http_client = http_client_transport(http_client, blocking=True)
         # Built now, so bad options and a missing key fail here; its pool is made lazily, inside
         # the portal's trio run, on the first request.
         inner = AsyncOpenAI(
@@ -105,6 +111,8 @@ class OpenAI(ResourceTree):
             verify=verify,
             max_connections=max_connections,
             max_keepalive_connections=max_keepalive_connections,
+            http_client=http_client,
+            trust_env=trust_env,
         )
         portal = get_portal()
         portal.misuse_hint = MISUSE_HINT
@@ -213,9 +221,9 @@ class OpenAI(ResourceTree):
 
     # --- lifetime ------------------------------------------------------------------------------------
 
-    @property
     def is_closed(self) -> bool:
-        return self._closed or self._async.is_closed
+        """Whether the client has been closed (a method, as on the official client)."""
+        return self._closed or self._async.is_closed()
 
     def close(self) -> None:
         """Close the connection pool. Idempotent. A ``with_options`` copy only marks itself closed:
@@ -260,13 +268,13 @@ class OpenAI(ResourceTree):
             stats = self._portal.call(self._async_statistics)
         else:
             stats = self._async.statistics()
-        return ClientStatistics(in_flight=stats.in_flight, pool=stats.pool, closed=self.is_closed)
+        return ClientStatistics(in_flight=stats.in_flight, pool=stats.pool, closed=self.is_closed())
 
     async def _async_statistics(self) -> ClientStatistics:
         return self._async.statistics()
 
     def __repr__(self) -> str:
-        return f"<OpenAI base_url={self.base_url!r}{' closed' if self.is_closed else ''}>"
+        return f"<OpenAI base_url={self.base_url!r}{' closed' if self.is_closed() else ''}>"
 
     # --- the one way into the portal -------------------------------------------------------------------
 

@@ -18,6 +18,36 @@ MESSAGES = [
     {"role": "user", "content": "Say something about benchmarks in about one hundred words."},
 ]
 EMBED_INPUT = [f"benchmark sentence number {i}" for i in range(100)]
+
+
+def conversation(n: int) -> list[dict[str, str]]:
+    """A long conversation: a system message, then ``n - 1`` alternating user/assistant turns."""
+    turns = [
+        {
+            "role": "user" if i % 2 == 0 else "assistant",
+            "content": f"Turn {i}: a sentence or two of conversation, as a chat history holds them.",
+        }
+        for i in range(n - 2)
+    ]
+    return [MESSAGES[0], *turns, MESSAGES[1]]
+
+
+CONVERSATIONS = {100: conversation(100), 1000: conversation(1000)}
+TOOLS = [
+    {
+        "type": "function",
+        "function": {
+            "name": f"tool_{i}",
+            "description": f"Tool number {i}: looks something up.",
+            "parameters": {
+                "type": "object",
+                "properties": {"query": {"type": "string"}, "limit": {"type": "integer"}},
+                "required": ["query"],
+            },
+        },
+    }
+    for i in range(20)
+]
 PAGE_LIMIT = 100
 
 AsyncWork = Callable[[], Awaitable[None]]
@@ -25,7 +55,11 @@ SyncWork = Callable[[], None]
 
 
 class AsyncAdapter(Protocol):
-    async def chat(self) -> int: ...  # length of the reply's text
+    # length of the reply's text; `messages`/`tools` default to MESSAGES and none
+    async def chat(
+        self, messages: list[dict[str, str]] | None = None, tools: list[dict[str, object]] | None = None
+    ) -> int: ...
+    async def completion(self) -> object: ...  # the decoded chat completion, to hold
     async def models(self) -> int: ...  # number of models
     async def files(self, work: AsyncWork | None) -> int: ...  # items across all pages; work() per page
     async def embeddings(self, *, b64: bool) -> list[list[float]]: ...
@@ -33,7 +67,10 @@ class AsyncAdapter(Protocol):
 
 
 class SyncAdapter(Protocol):
-    def chat(self) -> int: ...
+    def chat(
+        self, messages: list[dict[str, str]] | None = None, tools: list[dict[str, object]] | None = None
+    ) -> int: ...
+    def completion(self) -> object: ...
     def models(self) -> int: ...
     def files(self, work: SyncWork | None) -> int: ...
     def embeddings(self, *, b64: bool) -> list[list[float]]: ...

@@ -24,9 +24,15 @@ class SdkAsyncAdapter:
     def __init__(self, client: Any) -> None:
         self._client = client
 
-    async def chat(self) -> int:
-        completion = await self._client.chat.completions.create(model=CHAT_MODEL, messages=MESSAGES)
+    async def chat(self, messages: Any = None, tools: Any = None) -> int:
+        extra = {"tools": tools} if tools else {}
+        completion = await self._client.chat.completions.create(
+            model=CHAT_MODEL, messages=messages or MESSAGES, **extra
+        )
         return len(completion.choices[0].message.content or "")
+
+    async def completion(self) -> object:
+        return await self._client.chat.completions.create(model=CHAT_MODEL, messages=MESSAGES)
 
     async def models(self) -> int:
         page = await self._client.models.list()

@@ -23,9 +23,15 @@ class SdkSyncAdapter:
     def __init__(self, client: Any) -> None:
         self._client = client
 
-    def chat(self) -> int:
-        completion = self._client.chat.completions.create(model=CHAT_MODEL, messages=MESSAGES)
+    def chat(self, messages: Any = None, tools: Any = None) -> int:
+        extra = {"tools": tools} if tools else {}
+        completion = self._client.chat.completions.create(
+            model=CHAT_MODEL, messages=messages or MESSAGES, **extra
+        )
         return len(completion.choices[0].message.content or "")
+
+    def completion(self) -> object:
+        return self._client.chat.completions.create(model=CHAT_MODEL, messages=MESSAGES)
 
     def models(self) -> int:
         page = self._client.models.list()

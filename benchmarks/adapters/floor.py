@@ -193,9 +193,17 @@ class FloorAdapter:
             raise RuntimeError(f"HTTP {resp.status}")
         return resp.content
 
-    async def chat(self) -> int:
-        completion = _chat(await self._post("/chat/completions", {"model": CHAT_MODEL, "messages": MESSAGES}))
+    async def chat(
+        self, messages: list[dict[str, str]] | None = None, tools: list[dict[str, object]] | None = None
+    ) -> int:
+        body: dict[str, object] = {"model": CHAT_MODEL, "messages": messages or MESSAGES}
+        if tools:
+            body["tools"] = tools
+        completion = _chat(await self._post("/chat/completions", body))
         return len(completion.choices[0].message.content or "")
+
+    async def completion(self) -> object:
+        return _chat(await self._post("/chat/completions", {"model": CHAT_MODEL, "messages": MESSAGES}))
 
     async def models(self) -> int:
         return len(_model_list(await self._get(self._base + "/models")).data)

@@ -379,13 +379,13 @@ async def test_with_options_shares_the_pool_and_close(client: OpenAI, server: Fa
     assert requests[0].connection_id == requests[1].connection_id  # one shared pool
     assert requests[1].headers["x-copy"] == "1"
     await blocking(copy.close)
-    assert copy.is_closed and not client.is_closed
+    assert copy.is_closed() and not client.is_closed()
     with pytest.raises(RuntimeError, match="closed"):
         await blocking(copy.models.retrieve, "gpt-4o")
     assert (await blocking(client.models.retrieve, "gpt-4o")).id == "gpt-4o"
     await blocking(client.close)
     await blocking(client.close)  # idempotent
-    assert client.is_closed
+    assert client.is_closed()
     with pytest.raises(RuntimeError, match="closed"):
         await blocking(client.models.retrieve, "gpt-4o")
     with trio.fail_after(5):
@@ -404,7 +404,7 @@ async def test_context_manager_and_statistics(server: FakeServer) -> None:
     assert before.pool is not None and before.pool.connections == 0
     assert after.pool is not None and after.pool.idle_connections == 1
     assert after.in_flight == 0
-    assert c.is_closed and c.statistics().closed
+    assert c.is_closed() and c.statistics().closed
     assert "closed" in repr(c)
 
 

@@ -85,10 +85,10 @@ def _frame(payload: Any) -> bytes:
 
 def _variant_payloads(method: Method) -> list[Any]:
     spec = PLAN.spec
-    assert method.stream_event is not None and method.stream_event in spec.schemas
-    payloads = [
-        example(spec, leaf) for leaf in _leaves(spec, {"$ref": f"#/components/schemas/{method.stream_event}"})
-    ]
+    assert method.stream_event is not None
+    schema = PLAN.models.stems.get(method.stream_event, method.stream_event)  # official name -> spec's
+    assert schema in spec.schemas
+    payloads = [example(spec, leaf) for leaf in _leaves(spec, {"$ref": f"#/components/schemas/{schema}"})]
     # `event: done` ends the stream and `event: error` raises: both have their own tests below
     return [p for p in payloads if not (isinstance(p, dict) and p.get("event") in ("done", "error"))]
 

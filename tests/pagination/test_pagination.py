@@ -447,8 +447,15 @@ async def test_cancelling_mid_iteration_leaves_the_client_healthy() -> None:
                 with trio.move_on_after(0.08):  # a cancel scope around a plain async for
                     async for _item in list_files(client, limit=10):
                         pass
+                # The page fetched ahead (in the client's nursery) is cancelled as the iteration is
+                # dropped; it lets its connection go as soon as it next runs.
+                for _ in range(1000):  # at most a second
+                    if not (client.statistics().pool or stats.pool).active_connections:
+                        break
+                    await trio.sleep(0.001)
                 pool = client.statistics().pool
                 assert pool is not None and pool.active_connections == 0
+                assert client.statistics().in_flight == 0
                 # and it still works
                 page = await list_files(client, limit=5)
                 assert len(page.data) == 5

@@ -192,7 +192,7 @@ async def test_payload_that_does_not_match_the_type_is_a_validation_error() -> N
     async with client:
         with (
             trio.fail_after(5),
-            pytest.raises(APIResponseValidationError, match="CreateChatCompletionStreamResponse") as info,
+            pytest.raises(APIResponseValidationError, match="ChatCompletionChunk") as info,
         ):
             await collect(await create_stream(client))
     assert info.value.body == {"choices": "unexpected"}
@@ -398,7 +398,7 @@ async def test_attributes_factory_cache_and_repr() -> None:
             stream = await create_stream(client)
             assert stream.request_id == "req_stream"
             assert stream.response.status_code == 200
-            assert "AsyncStream[CreateChatCompletionStreamResponse] open POST" in repr(stream)
+            assert "AsyncStream[ChatCompletionChunk] open POST" in repr(stream)
             await collect(stream)
             assert "closed" in repr(stream)
     assert AsyncStream.factory(ChatCompletionChunk) is AsyncStream.factory(ChatCompletionChunk)

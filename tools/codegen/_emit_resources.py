@@ -101,7 +101,7 @@ def _path_expr(m: Method) -> str:
     return 'f"' + re.sub(r"\{([^}]*)\}", sub, path) + '"'
 
 
-def _method_code(m: Method) -> str:
+def _method_code(m: Method, cls_name: str) -> str:
     if m.stream_event is not None and not m.stream_event.isidentifier():
         raise ValueError(f"{m.place.dotted}: stream event type {m.stream_event!r} is not a name")
     query = [a for a in m.all_args if a.location == "query"]
@@ -119,6 +119,7 @@ def _method_code(m: Method) -> str:
         lines.append(f"    {prefix} {m.name}({_signature(m)}) -> {m.returns}:")
     if m.doc:
         lines.append(f'        """{m.doc}"""')
+    lines.append(f'        if options:\n            reject_unknown_options(options, "{cls_name}.{m.name}")')
     call_kw: list[str] = []
     if query or fixed:
         items = [f'"{k}": {v!r}' for k, v in fixed.items()] + [f'"{a.wire}": {a.ident}' for a in query]
@@ -190,7 +191,7 @@ def _async_classes(node: ResourceNode) -> list[str]:
         "",
     ]
     for m in methods:
-        body += [_method_code(m), ""]
+        body += [_method_code(m, cls), ""]
     for helper in HELPERS.get(node.path, ()):
         body += [
             f"    {helper.attribute}: Final = {helper.name}  # hand-written: trio_openai/{helper.module.replace('.', '/')}.py",
@@ -221,10 +222,12 @@ def _sync_method(m: Method, async_cls: str) -> list[str]:
     if m.overloaded:
         returns = _stream_returns(m, "Stream")["impl"]
         lines = _overloads(m, "def", "Stream")
-        lines.append(f"    def {m.name}(self, *args: Any, **kwargs: Any) -> {returns}:")
+        lines.append(f"    def {m.name}({_signature(m, 'impl')}) -> {returns}:")
         if m.doc:
             lines.append(f'        """{m.doc}"""')
-        lines += [f"        return sync_call(self, {async_cls}.{m.name}, *args, **kwargs)", ""]
+        forward = [a.ident for a in m.positional] + [f"{a.ident}={a.ident}" for a in m.keyword]
+        args = ", ".join([f"{async_cls}.{m.name}", *forward, "**options"])
+        lines += [f"        return sync_call(self, {args})", ""]
         return lines
     adapter = "to_sync_list" if m.page is not None else "to_sync"
     return [f"    {m.name}: Final = {adapter}({async_cls}.{m.name})"]
@@ -339,7 +342,7 @@ def _resource_module(node: ResourceNode) -> str:
     if typing_names:
         head.append(f"from typing import {', '.join(typing_names)}")
     head.append("")
-    opt = [n for n in ("Omit", "RequestOptions", "omit") if n in used]
+    opt = [n for n in ("Omit", "RequestOptions", "omit", "reject_unknown_options") if n in used]
     if opt:
         head.append(f"from {up}_core._options import {', '.join(opt)}")
     pag = sorted(

@@ -84,8 +84,11 @@ def _used(code: str) -> set[str]:
     return set(_TOKENS.findall(code))
 
 
-def _model_module(decls: list[Decl], module_of: dict[str, str], this: str) -> str:
+def _model_module(decls: list[Decl], module_of: dict[str, str], this: str, stems: dict[str, str]) -> str:
     body = "\n\n".join(d.code for d in _order(decls))
+    renamed = sorted((stems[d.name], d.name) for d in decls if d.name in stems)
+    if renamed:  # the spec-derived names of the classes named after the official SDK still import
+        body += "\n\n" + "".join(f"{old} = {new}\n" for old, new in renamed)
     used = _used(body)
     lines = [HEADER, "from __future__ import annotations", ""]
     typing_names = [n for n in ("TYPE_CHECKING", "Any", "Literal", "TypeAlias") if n in used]
@@ -108,7 +111,7 @@ def _model_module(decls: list[Decl], module_of: dict[str, str], this: str) -> st
     for mod in sorted(imports):
         if mod != this:
             lines.append(f"from .{mod} import {', '.join(sorted(imports[mod]))}")
-    names = sorted(d.name for d in decls)
+    names = sorted([d.name for d in decls] + [old for old, _ in renamed])
     lines += ["", f"__all__ = [{', '.join(repr(n) for n in names)}]", "", body]
     return "\n".join(lines)
 
@@ -146,9 +149,14 @@ def _param_module(decls: list[ParamDecl], module_of: dict[str, str], this: str) 
 
 
 def render_types(
-    models: dict[str, Decl], params: dict[str, ParamDecl], aliases: dict[str, str] | None = None
+    models: dict[str, Decl],
+    params: dict[str, ParamDecl],
+    aliases: dict[str, str] | None = None,
+    packages: dict[str, dict[str, str]] | None = None,
+    stems: dict[str, str] | None = None,
 ) -> dict[str, str]:
-    """Relative file path (under ``types/``) -> source."""
+    """Relative file path (under ``types/``) -> source. `packages` (official package -> official name ->
+    generated name) become alias packages (``types/chat/__init__.py``)."""
     files: dict[str, str] = {}
     model_mods = _model_modules(models)
     module_of: dict[str, str] = {}
@@ -156,7 +164,7 @@ def render_types(
         for d in ds:
             module_of[d.name] = mod
     for mod, ds in model_mods.items():
-        files[f"{mod}.py"] = _model_module(ds, module_of, mod)
+        files[f"{mod}.py"] = _model_module(ds, module_of, mod, stems or {})
     param_mods: dict[str, list[ParamDecl]] = {}
     for d in params.values():
         home = d.home
@@ -169,7 +177,76 @@ def render_types(
     kept = {a: t for a, t in (aliases or {}).items() if a not in module_of}
     files["__init__.py"] = _init(module_of, kept)
     files["__init__.pyi"] = _init_stub(module_of, kept)
+    subs = {p: names for p, names in (packages or {}).items() if p}
+    for package in list(subs):  # every parent of an alias package is a package too
+        parts = package.split(".")
+        for i in range(1, len(parts)):
+            subs.setdefault(".".join(parts[:i]), {})
+    for package, names in sorted(subs.items()):
+        folder = package.replace(".", "/")
+        if f"{folder}.py" in files:
+            raise ValueError(f"official package {package!r} clashes with the generated module {folder}.py")
+        where = {official: (module_of[ours], ours) for official, ours in names.items() if ours in module_of}
+        files[f"{folder}/__init__.py"] = _alias_package(package, where)
+        files[f"{folder}/__init__.pyi"] = _alias_stub(package, where)
     return files
+
+
+def _alias_package(package: str, where: dict[str, tuple[str, str]]) -> str:
+    """An official package (``trio_openai.types.chat``): its names, as aliases of generated types,
+    loaded on first use like the root package's."""
+    index = [f"{name}={module}:{target}" for name, (module, target) in sorted(where.items())]
+    lines = [
+        HEADER,
+        f'"""The official SDK\'s ``openai.types.{package}`` names, as aliases of the generated types."""',
+        "",
+        "from __future__ import annotations",
+        "",
+        "import importlib",
+        "from typing import Any",
+        "",
+        "#: name=module:generated name, separated by spaces.",
+        "_INDEX = (",
+    ]
+    lines += [f'    "{entry} "' for entry in index]
+    lines += [
+        '    ""',
+        ")",
+        "_modules: dict[str, str] = {}",
+        "",
+        "",
+        "def _index() -> dict[str, str]:",
+        "    if not _modules:",
+        "        for entry in _INDEX.split():",
+        '            name, _, where = entry.partition("=")',
+        "            _modules[name] = where",
+        "    return _modules",
+        "",
+        "",
+        "def __getattr__(name: str) -> Any:",
+        "    where = _index().get(name)",
+        "    if where is None:",
+        '        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")',
+        '    module, _, target = where.partition(":")',
+        '    value = getattr(importlib.import_module(f"trio_openai.types.{module}"), target)',
+        "    globals()[name] = value",
+        "    return value",
+        "",
+        "",
+        "def __dir__() -> list[str]:",
+        "    return sorted(_index())",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _alias_stub(package: str, where: dict[str, tuple[str, str]]) -> str:
+    up = "." * (package.count(".") + 2)
+    lines = [HEADER.rstrip("\n")]
+    lines += [
+        f"from {up}{module} import {target} as {name}" for name, (module, target) in sorted(where.items())
+    ]
+    return "\n".join(lines) + "\n"
 
 
 def _init(module_of: dict[str, str], aliases: dict[str, str]) -> str:

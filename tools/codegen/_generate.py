@@ -16,6 +16,7 @@ from ._emit_types import HEADER, render_types
 from ._handwritten import EXTRA_REQUEST_TYPES, EXTRA_RESPONSE_TYPES, WEBHOOK_EVENTS
 from ._models import ModelBuilder
 from ._naming import MethodPlace, OfficialSurface, pascal, place_operations, snake
+from ._official_names import official_packages
 from ._params import ParamBuilder
 from ._resources import Method, ResourceNode, build_methods, build_tree, sort_methods
 from ._spec import Operation, Spec, load_spec
@@ -43,10 +44,18 @@ class Plan:
 
 
 def plan(spec_path: Path) -> Plan:
+    """Two passes: the first names every type after the spec; the official names of the result types
+    found by pairing it with the official SDK (`official_packages`) then rename those classes in the
+    second (``CreateChatCompletionResponse`` is declared as ``ChatCompletion``)."""
     spec = load_spec(spec_path)
+    first = _plan(spec, {})
+    return _plan(spec, official_renames(first))
+
+
+def _plan(spec: Spec, renames: dict[str, str]) -> Plan:
     ops = spec.operations()
     places = place_operations(ops, OfficialSurface.load())
-    models = ModelBuilder(spec)
+    models = ModelBuilder(spec, renames)
     params = ParamBuilder(spec)
     methods = build_methods(spec, ops, places, models, params)
     _extra_types(models, params)
@@ -54,6 +63,25 @@ def plan(spec_path: Path) -> Plan:
     sort_methods(root)
     webhook_events = declare_webhook_events(spec, models)
     return Plan(spec, ops, places, models, params, methods, root, webhook_events)
+
+
+def official_renames(p: Plan) -> dict[str, str]:
+    """Spec-derived class name -> the official SDK's name, for the response classes (structs and unions)
+    the pairing found an official name for that no other declaration has (root package first)."""
+    packages = official_packages(p.models.decls, p.params.decls, p.methods)
+    taken = set(p.models.decls) | set(p.params.decls)
+    out: dict[str, str] = {}
+    chosen: set[str] = set()
+    for package in sorted(packages, key=lambda name: (name != "", name)):
+        for official, ours in packages[package].items():
+            decl = p.models.decls.get(ours)
+            if decl is None or decl.kind == "alias" or official == ours or ours in out:
+                continue
+            if official in taken or official in chosen or official.startswith("Parsed"):
+                continue
+            out[ours] = official
+            chosen.add(official)
+    return out
 
 
 def declare_webhook_events(spec: Spec, models: ModelBuilder) -> list[str]:
@@ -125,8 +153,11 @@ def render(spec_path: Path) -> tuple[dict[str, str], str]:
     p = plan(spec_path)
     ops, places, models, params, methods, root = p.ops, p.places, p.models, p.params, p.methods, p.root
     files: dict[str, str] = {}
-    aliases = {**official_aliases(methods, models), **webhook_aliases(p.webhook_events)}
-    for rel, text in render_types(models.decls, params.decls, aliases).items():
+    packages = official_packages(models.decls, params.decls, methods)
+    root_names = {n: ours for n, ours in packages.get("", {}).items() if n != ours}
+    root_names |= {stem: name for name, stem in models.stems.items()}  # the spec's names still import
+    aliases = {**root_names, **official_aliases(methods, models), **webhook_aliases(p.webhook_events)}
+    for rel, text in render_types(models.decls, params.decls, aliases, packages, models.stems).items():
         files[f"types/{rel}"] = text
     for rel, text in render_resources(root, methods).items():
         files[f"resources/{rel}"] = text

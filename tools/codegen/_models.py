@@ -6,6 +6,7 @@ schemas become classes named after where they sit (``ResponseUsage`` for ``Respo
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -56,9 +57,13 @@ def _str_ann(literals: tuple[str, ...], open_: bool) -> Ann:
 
 
 class ModelBuilder:
-    def __init__(self, spec: Spec) -> None:
+    def __init__(self, spec: Spec, renames: Mapping[str, str] | None = None) -> None:
         self.spec = spec
         self.decls: dict[str, Decl] = {}
+        #: spec-derived name -> the official SDK's name for it (``CreateChatCompletionResponse`` ->
+        #: ``ChatCompletion``); nested declarations keep names derived from the spec-derived one (`stems`)
+        self._renames: Mapping[str, str] = renames or {}
+        self.stems: dict[str, str] = {}
         self._by_schema: dict[int, str] = {}  # id(schema dict) -> declaration name
         self._keep: list[Any] = []  # keeps schema dicts alive so their ids stay unique
         self._component_names = {pascal(n) for n in spec.schemas}
@@ -194,6 +199,10 @@ class ModelBuilder:
         if known is None:
             # a component reached through a nullable wrapper still owns its name
             known = self._claim(name, component=component or home == snake(name))
+            official = self._renames.get(known)
+            if official is not None and official not in self.decls:
+                self.stems[official] = known
+                known = official
             self._by_schema[id(s)] = known
             self._keep.append(s)
             decl = Decl(known, home)
@@ -226,12 +235,13 @@ class ModelBuilder:
         props: dict[str, Any] = obj.get("properties", {})
         if not props and not doc:
             lines.append("    pass")
-        computed = {p.name for p in TYPE_PROPERTIES.get(decl.name, ())}
+        stem = self.stems.get(decl.name, decl.name)
+        computed = {p.name for p in TYPE_PROPERTIES.get(stem, ())}
         for wire, prop in props.items():
             if wire in computed:  # "SDK-only convenience property": computed, not sent
                 continue
             ident = safe_ident(wire)
-            a = self.ann(prop, decl.name + pascal(wire), decl.home)
+            a = self.ann(prop, stem + pascal(wire), decl.home)
             decl.refs |= a.refs
             expr = a.expr
             resolved = self.spec.resolve(prop) if isinstance(prop, dict) else {}
@@ -243,7 +253,7 @@ class ModelBuilder:
             # since `to_dict()` leaves out values equal to the default and a tag must survive it.
             value = "None" if optional else "REQUIRED"
             default = f' = msgspec.field(name="{wire}", default={value})' if ident != wire else f" = {value}"
-            wider = RUNTIME_WIDENED_FIELDS.get((decl.name, wire))
+            wider = RUNTIME_WIDENED_FIELDS.get((stem, wire))
             if wider is None:
                 lines.append(f"    {ident}: {expr}{default}")
             else:
@@ -257,7 +267,7 @@ class ModelBuilder:
             if pdoc:
                 lines.append(f'    """{pdoc}"""')
                 lines.append("")
-        for prop in TYPE_PROPERTIES.get(decl.name, ()):
+        for prop in TYPE_PROPERTIES.get(stem, ()):
             lines += [
                 "",
                 "    @property",
@@ -286,7 +296,7 @@ class ModelBuilder:
             tag = tag_value(self.spec, v, prop) if prop else None
             resolved = self.spec.resolve(v)
             hint_tail = pascal(tag) if tag else pascal(str(resolved.get("title", ""))) or f"Variant{i + 1}"
-            a = self._ann(v, decl.name + hint_tail, decl.home)
+            a = self._ann(v, self.stems.get(decl.name, decl.name) + hint_tail, decl.home)
             if tag is not None and tag not in tagged:
                 tagged[tag] = a
             else:

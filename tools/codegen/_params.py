@@ -39,6 +39,12 @@ _ANNOTATION_NAMES = frozenset(
 )
 
 
+def _param_home(ref: str) -> str:
+    """The module of a request schema: ``foo_param`` (not ``foo_param_param`` for a ``FooParam``)."""
+    home = snake(ref)
+    return home if home.endswith("_param") else f"{home}_param"
+
+
 class ParamBuilder:
     def __init__(self, spec: Spec) -> None:
         self.spec = spec
@@ -63,13 +69,13 @@ class ParamBuilder:
         if ref is not None:
             target = self.spec.resolve(s)
             if single_allof(target) is not None:
-                return self._ann(target, pascal(ref), f"{snake(ref)}_param")
+                return self._ann(target, pascal(ref), _param_home(ref))
             name = pascal(ref)
             if target.get("properties") or ("allOf" in target and len(target["allOf"]) > 1):
-                return self._declare(target, name, f"{snake(ref)}_param", component=True)
+                return self._declare(target, name, _param_home(ref), component=True)
             if len(non_null_variants(target)) > 1:
-                return self._declare(target, name, f"{snake(ref)}_param", component=True)
-            return self._ann(target, name, f"{snake(ref)}_param")
+                return self._declare(target, name, _param_home(ref), component=True)
+            return self._ann(target, name, _param_home(ref))
         if s.get("properties") or ("allOf" in s and len(s["allOf"]) > 1):
             return self._declare(s, hint, home)
         if "const" in s:

@@ -86,13 +86,42 @@ async def _in_mode(
         response_mode.reset(token)
 
 
+def blocking_qualname(method: Callable[..., Any]) -> str:
+    """``AsyncCompletions.create`` -> ``Completions.create``: the name the blocking twin goes by."""
+    return method.__qualname__.removeprefix("Async")
+
+
+def renamed_type_error(exc: TypeError, method: Callable[..., Any]) -> TypeError | None:
+    """The blocking twin of a `TypeError` that `method` raised about its own arguments (``AsyncX.create()
+    got an unexpected keyword argument ...``, a missing argument): the same message naming the blocking
+    method. ``None`` when the error is about something else."""
+    async_name = method.__qualname__
+    message = str(exc)
+    if not message.startswith(async_name + "()"):
+        return None
+    return TypeError(blocking_qualname(method) + message[len(async_name) :])
+
+
+def _blocking_face(call: Callable[..., Any], method: Callable[..., Any]) -> None:
+    """Name `call` as the blocking method (reprs, ``help()``); its signature stays the async one's,
+    found through ``__wrapped__``."""
+    call.__qualname__ = blocking_qualname(method)
+
+
 def to_sync(method: Callable[Concatenate[Any, P], Awaitable[T]]) -> Callable[Concatenate[Any, P], T]:
     """A blocking method that runs the async `method` in the portal and returns its result."""
 
     @wraps(method)
     def call(self: SyncAPIResource[Any], *args: P.args, **kwargs: P.kwargs) -> T:
-        return self._client._call(method, self._async, *args, **kwargs)
+        try:
+            return self._client._call(method, self._async, *args, **kwargs)
+        except TypeError as exc:
+            renamed = renamed_type_error(exc, method)
+            if renamed is None:
+                raise
+            raise renamed from None
 
+    _blocking_face(call, method)
     return call
 
 
@@ -104,8 +133,16 @@ def to_sync_list(
     @wraps(method)
     def call(self: SyncAPIResource[Any], *args: P.args, **kwargs: P.kwargs) -> SyncBasePage[ItemT, PageT]:
         client = self._client
-        return SyncBasePage(client._call(method, self._async, *args, **kwargs), client)
+        try:
+            first = client._call(method, self._async, *args, **kwargs)
+        except TypeError as exc:
+            renamed = renamed_type_error(exc, method)
+            if renamed is None:
+                raise
+            raise renamed from None
+        return SyncBasePage(first, client)
 
+    _blocking_face(call, method)
     return call
 
 
@@ -114,9 +151,16 @@ def _raw(method: Callable[..., Awaitable[Any]]) -> Callable[..., Any]:
     def call(self: SyncResponseWrapper, *args: Any, **kwargs: Any) -> Any:
         resource = self._resource
         client = resource._client
-        response = client._call(_in_mode, ResponseMode.RAW, method, resource._async, *args, **kwargs)
+        try:
+            response = client._call(_in_mode, ResponseMode.RAW, method, resource._async, *args, **kwargs)
+        except TypeError as exc:
+            renamed = renamed_type_error(exc, method)
+            if renamed is None:
+                raise
+            raise renamed from None
         return to_sync_value(response, client)
 
+    _blocking_face(call, method)
     return call
 
 
@@ -127,11 +171,20 @@ def _streamed(method: Callable[..., Awaitable[Any]]) -> Callable[..., Any]:
         client = resource._client
 
         def open_response() -> SyncAPIResponse[Any]:
-            response = client._call(_in_mode, ResponseMode.STREAMED, method, resource._async, *args, **kwargs)
+            try:
+                response = client._call(
+                    _in_mode, ResponseMode.STREAMED, method, resource._async, *args, **kwargs
+                )
+            except TypeError as exc:
+                renamed = renamed_type_error(exc, method)
+                if renamed is None:
+                    raise
+                raise renamed from None
             return SyncAPIResponse(response, client)
 
         return ResponseContextManager(open_response)
 
+    _blocking_face(call, method)
     return call
 
 
@@ -170,4 +223,11 @@ def sync_call(
     """Body of a blocking method with explicit overloads (``stream=True`` -> `Stream`): run the async
     `method` in the portal and give the blocking face of its result (`to_sync_value`)."""
     client = resource._client
-    return to_sync_value(client._call(method, resource._async, *args, **kwargs), client)
+    try:
+        result = client._call(method, resource._async, *args, **kwargs)
+    except TypeError as exc:
+        renamed = renamed_type_error(exc, method)
+        if renamed is None:
+            raise
+        raise renamed from None
+    return to_sync_value(result, client)

@@ -21,6 +21,7 @@ from .._core._pagination import (
     AsyncPage,
     AsyncTokenPage,
     BasePage,
+    PageInfo,
 )
 
 if TYPE_CHECKING:
@@ -60,6 +61,10 @@ class SyncBasePage(Generic[ItemT, PageT]):
 
     def has_next_page(self) -> bool:
         return self.page.has_next_page()
+
+    def next_page_info(self) -> PageInfo | None:
+        """What fetches the next page, or ``None`` on the last page."""
+        return self.page.next_page_info()
 
     def next_page_query(self) -> dict[str, object] | None:
         """The query parameters that fetch the next page, or ``None`` on the last page."""

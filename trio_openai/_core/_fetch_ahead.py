@@ -6,6 +6,10 @@ caller holding page ``k`` has at most pages ``k + 1 .. k + depth`` requested, an
 cancels whatever is still in flight. Every page and the error that ended the walk travel to the
 caller as outcomes, in order: the producer itself never raises, so the caller's code is never
 cancelled by a failure it has not reached yet.
+
+Plain iteration (``async for item in client.files.list()``) fetches one page ahead too when the client
+is open as ``async with``: :class:`AheadWalk` runs each fetch in the client's nursery, cancels it as soon
+as the iteration is dropped or closed, and hands errors over when the caller asks for that page.
 """
 
 from __future__ import annotations
@@ -14,15 +18,15 @@ import functools
 import math
 from collections.abc import AsyncGenerator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 import outcome
 import trio
 
 from ._groups import unwrap_single
-from ._walk import FirstPage, ItemStream, NextPage
+from ._walk import FirstPage, ItemStream, NextPage, PageWalk
 
-__all__ = ["PageStream", "open_item_stream", "open_page_stream"]
+__all__ = ["AheadWalk", "PageStream", "Spawner", "open_item_stream", "open_page_stream", "walk_pages"]
 
 T = TypeVar("T")
 PageT = TypeVar("PageT")
@@ -117,3 +121,123 @@ async def open_item_stream(
     """The items of the pages ``open_page_stream`` walks."""
     async with open_page_stream(first, after, depth=depth) as pages:
         yield ItemStream(pages)
+
+
+# --- fetch-ahead for plain iteration, in a nursery the client owns --------------------------------------
+
+
+class Spawner(Protocol):
+    """Where plain iteration may run its fetch-ahead: the client's lifetime, whose ``nursery`` is open
+    while the client is used as ``async with`` (``None`` otherwise: pages are fetched when asked)."""
+
+    @property
+    def nursery(self) -> trio.Nursery | None: ...
+
+
+class _Pending(Generic[PageT]):
+    """One page being fetched ahead. The background task holds this, never the walk, so dropping the
+    walk (an abandoned iteration) frees it at once and its ``__del__`` cancels the fetch."""
+
+    __slots__ = ("done", "result", "scope")
+
+    def __init__(self) -> None:
+        self.scope = trio.CancelScope()
+        self.done = trio.Event()
+        self.result: outcome.Outcome[PageT | None] | None = None
+
+
+async def _fetch_ahead(pending: _Pending[PageT], after: NextPage[PageT], page: PageT) -> None:
+    """Fetch the page after ``page``. Never raises: an error travels to the caller as an outcome."""
+    try:
+        with pending.scope:
+            try:
+                pending.result = outcome.Value(await after(page))
+            except Exception as exc:
+                pending.result = outcome.Error(exc)
+    finally:
+        if pending.result is None:  # cancelled: the walk was dropped, or the client is closing
+            pending.result = outcome.Error(
+                RuntimeError("The page was not fetched: its client was closed while fetching it.")
+            )
+        pending.done.set()
+
+
+class AheadWalk(PageWalk[PageT]):
+    """The pages of a listing with the next one fetched while the caller works on the current one
+    (at most one ahead), in the client's nursery.
+
+    A failed page raises its own error when the caller asks for that page, never in the nursery;
+    asking again fetches it again. A cancelled ``__anext__`` can be called again (the fetch goes on).
+    Dropping the walk (``break`` out of ``async for``) or ``aclose()`` cancels the fetch at once.
+    """
+
+    __slots__ = ("__weakref__", "_pending", "_spawner", "_token")
+
+    def __init__(self, first: FirstPage[PageT], after: NextPage[PageT], spawner: Spawner) -> None:
+        super().__init__(first, after)
+        self._spawner = spawner
+        self._pending: _Pending[PageT] | None = None
+        self._token = trio.lowlevel.current_trio_token()
+
+    def __aiter__(self) -> AheadWalk[PageT]:
+        return self
+
+    async def __anext__(self) -> PageT:
+        if self._done:
+            await trio.lowlevel.checkpoint()
+            raise StopAsyncIteration
+        pending = self._pending
+        if pending is not None:
+            await pending.done.wait()
+            self._pending = None
+            assert pending.result is not None
+            page = pending.result.unwrap()
+        elif self._page is None:
+            page = await self._first()
+        else:
+            page = await self._after(self._page)
+        if page is None:
+            self._done = True
+            raise StopAsyncIteration
+        self._page = page
+        self._ahead(page)
+        return page
+
+    def _ahead(self, page: PageT) -> None:
+        has_next = getattr(page, "has_next_page", None)
+        if callable(has_next) and not has_next():
+            self._done = True  # the last page: nothing to fetch, the next ask ends the walk
+            return
+        nursery = self._spawner.nursery
+        if nursery is None:  # the client is closing: fetch when asked, as without fetch-ahead
+            return
+        pending = _Pending[PageT]()
+        nursery.start_soon(_fetch_ahead, pending, self._after, page)
+        self._pending = pending
+
+    async def aclose(self) -> None:
+        self._done = True
+        self._cancel()
+        await trio.lowlevel.checkpoint()
+
+    def _cancel(self) -> None:
+        pending, self._pending = self._pending, None
+        if pending is not None and not pending.done.is_set():
+            pending.scope.cancel()
+
+    def __del__(self) -> None:
+        pending = getattr(self, "_pending", None)
+        if pending is None or pending.done.is_set():
+            return
+        try:  # may run in another thread (a blocking caller's): hand the cancel to the trio thread
+            self._token.run_sync_soon(pending.scope.cancel)
+        except trio.RunFinishedError:
+            pass
+
+
+def walk_pages(first: FirstPage[PageT], after: NextPage[PageT], spawner: Spawner | None) -> PageWalk[PageT]:
+    """Plain iteration's pages: fetched one ahead when the client owns an open nursery, else one at a
+    time when asked for (:class:`~._walk.PageWalk`)."""
+    if spawner is not None and spawner.nursery is not None:
+        return AheadWalk(first, after, spawner)
+    return PageWalk(first, after)

@@ -17,6 +17,7 @@ __all__ = [
     "TimeoutTypes",
     "not_given",
     "omit",
+    "reject_unknown_options",
     "validate_max_retries",
     "to_timeout",
 ]
@@ -205,3 +206,19 @@ class RequestOptions(TypedDict, total=False):
     """The ``Idempotency-Key`` to send (by default one is generated per call and kept across retries)."""
     stream_idle_timeout: float | None
     """For streamed calls: raise ``APITimeoutError`` when no event arrives for this many seconds."""
+
+
+_OPTION_NAMES: Final = frozenset(RequestOptions.__required_keys__ | RequestOptions.__optional_keys__)
+
+
+def reject_unknown_options(options: Mapping[str, object], where: str) -> None:
+    """Raise the `TypeError` Python raises for a misspelt keyword (``where`` is the method's qualified
+    name, ``AsyncCompletions.create``) when `options` holds a name that is not a request option.
+
+    Generated methods collect per-call options in ``**options``; they call this only when it is not
+    empty (``if options: ...``), so a call without options pays one truth test. Fields the types do not
+    know go in ``extra_body``.
+    """
+    for name in options:
+        if name not in _OPTION_NAMES:
+            raise TypeError(f"{where}() got an unexpected keyword argument {name!r}")

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Generator
 from contextlib import AbstractAsyncContextManager
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 import trio
 
 from ..types._base import BaseModel
-from ._fetch_ahead import PageStream, open_item_stream, open_page_stream
+from ._fetch_ahead import PageStream, Spawner, open_item_stream, open_page_stream, walk_pages
 from ._resource import ResponseMode, response_mode
 from ._walk import ItemStream, PageWalk
 
@@ -31,6 +31,7 @@ __all__ = [
     "AsyncTokenPage",
     "BasePage",
     "ItemStream",
+    "PageInfo",
     "PageStream",
     "PageWalk",
 ]
@@ -42,8 +43,35 @@ PageT = TypeVar("PageT", bound="BasePage[Any]")
 FetchPage = Callable[[dict[str, object]], Awaitable[Any]]
 
 
+class PageInfo:
+    """What fetches the next page (the official SDK's ``next_page_info()`` result): the query
+    parameters to add to the listing's request. ``url`` and ``json`` are ``None``: every listing of the
+    API pages through its query."""
+
+    __slots__ = ("params",)
+
+    url: None = None
+    json: None = None
+
+    def __init__(self, *, params: dict[str, object]) -> None:
+        self.params: dict[str, object] = params
+
+    def __repr__(self) -> str:
+        return f"PageInfo(params={self.params!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, PageInfo) and other.params == self.params
+
+    __hash__: ClassVar[None] = None  # type: ignore[assignment]
+
+
 class BasePage(BaseModel, Generic[ItemT], kw_only=True):
     data: list[ItemT] = []
+
+    def next_page_info(self) -> PageInfo | None:
+        """What fetches the next page, or ``None`` on the last page."""
+        query = self.next_page_query() if self.data else None
+        return None if query is None else PageInfo(params=query)
 
     def next_page_query(self) -> dict[str, object] | None:
         """The query parameters that fetch the next page, or ``None`` on the last page."""
@@ -136,9 +164,11 @@ class AsyncPaginator(Generic[ItemT, PageT]):
 
     * ``page = await paginator``: the first page (``.data``, ``.has_next_page()``,
       ``await page.get_next_page()``).
-    * ``async for item in paginator`` / ``async for page in paginator.pages()``: every item / page,
-      each page fetched when the previous one is used up. No background task, so it is safe
-      anywhere, and breaking out leaves nothing behind.
+    * ``async for item in paginator`` / ``async for page in paginator.pages()``: every item / page.
+      With the client open as ``async with``, the page after the current one is fetched meanwhile in
+      the client's nursery (at most one ahead; ``break`` cancels it at once; a failed page raises
+      when the iteration reaches it). Without ``async with``, each page is fetched when the previous
+      one is used up, with no background task.
     * ``async with paginator.open_items(prefetch=1) as items: async for item in items``: the same
       items with up to ``prefetch`` pages fetched ahead while the caller works, by a task that the
       block bounds (``open_pages`` for pages). Leaving the block, by ``break``, an error or a
@@ -149,11 +179,17 @@ class AsyncPaginator(Generic[ItemT, PageT]):
     its own error class when the iteration reaches it, after every page before it.
     """
 
-    __slots__ = ("_call", "_fetch")
+    __slots__ = ("_call", "_fetch", "_spawner")
 
-    def __init__(self, call: Call[Any], fetch: Callable[[Call[Any]], Awaitable[PageT]]) -> None:
+    def __init__(
+        self,
+        call: Call[Any],
+        fetch: Callable[[Call[Any]], Awaitable[PageT]],
+        spawner: Spawner | None = None,
+    ) -> None:
         self._call = call
         self._fetch = fetch
+        self._spawner = spawner
 
     def __repr__(self) -> str:
         return f"<AsyncPaginator {self._call.method} {self._call.path}>"
@@ -179,8 +215,10 @@ class AsyncPaginator(Generic[ItemT, PageT]):
             response_mode.reset(token)
 
     def pages(self) -> PageWalk[PageT]:
-        """Every page in order, each fetched when the caller asks for it."""
-        return PageWalk(self._first, self._after)
+        """Every page in order. With the client open as ``async with``, the next page is fetched while
+        the caller works on the current one (one ahead, cancelled when the iteration is dropped);
+        otherwise each page is fetched when the caller asks for it."""
+        return walk_pages(self._first, self._after, self._spawner)
 
     def __aiter__(self) -> ItemStream[ItemT]:
         return ItemStream(self.pages())

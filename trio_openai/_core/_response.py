@@ -11,6 +11,7 @@ import httpcore2
 import msgspec
 import trio
 
+from ..types._base import note_extras
 from ._cleanup import shielded
 from ._decoding import decoder_for
 from ._errors import APIResponseValidationError, RequestInfo, StreamAlreadyConsumed
@@ -121,11 +122,34 @@ def parse_content(meta: ResponseMeta, content: bytes, to: Any) -> Any:
             _lenient_body(content),
             message=f"Expected JSON for {_type_name(to)} but received {kind}: {_excerpt(content)}",
         ) from exc
-    extra: dict[str, Any] | None = getattr(value, "__dict__", None)
-    if extra is not None and isinstance(value, msgspec.Struct):  # our models keep request id and raw body
-        extra["_request_id"] = meta.request_id
-        extra["_raw"] = content
+    own: dict[str, Any] | None = getattr(value, "__dict__", None)
+    if own is not None and isinstance(value, msgspec.Struct):  # our models: request id, unknown fields
+        own["_request_id"] = meta.request_id
+        look_for_extras(value, content)
     return value
+
+
+_LOOK_FIRST = 8  # results of each type always looked at for unknown fields
+_LOOK_EVERY = 64  # then one in this many, unless the type has shown some (then every one)
+_looks: dict[Any, int] = {}
+
+
+def look_for_extras(value: Any, content: bytes, *, always: bool = False) -> None:
+    """Record the fields of ``content`` that ``value``'s types do not know (``model_extra``), for the
+    first results of each type, one in 64 after that, and every result of a type that has shown some
+    (see :mod:`trio_openai.types._base`). Costs a second decode of the body when it looks."""
+    kind: object = type(cast(object, value))
+    seen = _looks.get(kind, 0)
+    if seen >= 0:  # a negative count: the type has shown unknown fields, look at every result
+        _looks[kind] = seen + 1
+        if not always and seen >= _LOOK_FIRST and seen % _LOOK_EVERY:
+            return
+    try:
+        data = msgspec.json.decode(content)
+    except msgspec.DecodeError:
+        return
+    if note_extras(value, data):
+        _looks[kind] = -1
 
 
 def no_value(_meta: ResponseMeta, _content: bytes) -> None:
@@ -199,6 +223,8 @@ class APIResponse(ResponseMeta, Generic[T]):
         except KeyError:
             pass
         value = self._parser(self, self.content) if to is None else parse_content(self, self.content, to)
+        if isinstance(cast(object, value), msgspec.Struct):  # with_raw_response: always look
+            look_for_extras(value, self.content, always=True)
         self._parsed[key] = value
         return value
 

@@ -34,6 +34,7 @@ _CR = 13
 _COLON = 58
 _SPACE = 32
 _MAX_CACHED_TYPES = 256
+_FAST_PARTIAL = 64 * 1024  # longest carried-over line the payload fast path copies
 
 
 class ServerSentEvent(msgspec.Struct, frozen=True, gc=False):
@@ -135,7 +136,16 @@ class SSEDecoder:
         """
         if self._data or self._event is not None or self._block_retry is not None or self._pending_cr:
             return None, self.feed(chunk)
-        buf = bytes(self._partial) + chunk if self._partial else chunk
+        if self._partial:
+            # The carried-over line holds no LF, so a frame can only end inside this chunk. Until one
+            # does, append to the line without copying or rescanning it: an event that arrives in many
+            # reads costs time linear in its size (copying it on every read made it quadratic). A long
+            # line is finished by the general parser, which copies it fewer times than the fast path.
+            if len(self._partial) > _FAST_PARTIAL or b"\n\n" not in chunk:
+                return None, self.feed(chunk)
+            buf = bytes(self._partial) + chunk
+        else:
+            buf = chunk
         if self._at_start or not buf.startswith(b"data: ") or b"\r" in buf:
             return None, self.feed(chunk)
         end = buf.rfind(b"\n\n") + 2

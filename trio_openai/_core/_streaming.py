@@ -218,19 +218,24 @@ def _general(sse: SSEDecoder) -> Callable[[bytes], tuple[list[bytes] | None, lis
 _KEY_SEAM = len(_ERROR_KEY) - 1
 
 
-async def _batches(state: _State[T]) -> AsyncIterator[list[T]]:
-    """The hot loop: the items of each network chunk, decoded inline, as one non-empty list.
+Entry = bytes | ServerSentEvent
+"""What a network read gives: a payload of the fast path to decode (bytes), or an event for ``special``."""
 
-    Items before a failure (an error event, a bad payload) are delivered before it is raised. Batches
-    let the blocking client cross threads once per network read instead of once per item."""
+
+async def _reads(state: _State[Any]) -> AsyncIterator[list[Entry]]:
+    """The hot loop: per network read, its events as a non-empty list of entries, not yet decoded.
+
+    Decoding is left to the consumer, one item at a time (:func:`_iterate`), so a read's items are
+    not all alive at once: a read of ~225 chat chunks decoded into a list kept some 900 objects
+    tracked by the garbage collector, which then ran ~80 young collections per 20,000 chunks. The end
+    of the stream ([DONE], an event named ``done``) is found here, before decoding: the entries stop
+    there, and the rest of the body is drained when the consumer asks for more."""
     response = state.response
     response._consumed = True
     raw_iterator = cast(Any, response._raw.stream).__aiter__()  # pyright: ignore[reportUnknownMemberType]
     read = raw_iterator.__anext__
     sse = state.sse
     feed = sse.feed_payloads if not state.envelope else _general(sse)
-    decode = state.decode
-    special = state.special
     strict = state.strict
     idle = state.idle_timeout
     deadline = trio.current_time() + idle if idle is not None else 0.0
@@ -263,59 +268,38 @@ async def _batches(state: _State[T]) -> AsyncIterator[list[T]]:
                 tail = chunk[-_KEY_SEAM:] if len(chunk) >= _KEY_SEAM else (tail + chunk)[-_KEY_SEAM:]
                 payloads, events = feed(chunk)
                 carry = suspicious and sse.in_event
+                entries: list[Entry]
+                end = False
                 if payloads is not None:
-                    # The common case: whole `data: ...` frames. Anything unusual in one of them
-                    # ([DONE], an error, empty data, a decode failure) goes through `special`.
-                    if idle is not None:
-                        deadline = trio.current_time() + idle
-                    batch: list[T] = []
-                    append = batch.append
-                    for data in payloads:
-                        if data != _DONE and not (suspicious and _ERROR_KEY in data):
-                            try:
-                                append(decode(data))
-                                continue
-                            except msgspec.MsgspecError:
-                                pass
-                        try:
-                            item = special(ServerSentEvent("message", data))
-                        except Exception:
-                            if batch:
-                                yield batch
-                            raise
-                        if item is _END:
-                            if batch:
-                                yield batch
-                            state.done = True
-                            await _drain(read)
-                            return
-                        if item is not _SKIP:
-                            append(item)
-                    if batch:
-                        yield batch
-                    continue
-                if not events:
-                    continue
+                    # The common case: whole `data: ...` frames, decoded by the consumer. A payload
+                    # that may hold an error goes to `special` as an event; [DONE] ends the stream.
+                    if not payloads:
+                        continue
+                    entries = cast("list[Entry]", payloads)
+                    if _DONE in payloads:
+                        at = payloads.index(_DONE)
+                        entries, end = entries[:at], True
+                    if suspicious:
+                        entries = [
+                            ServerSentEvent("message", data) if _ERROR_KEY in data else data
+                            for data in cast("list[bytes]", entries)
+                        ]
+                else:
+                    if not events:
+                        continue
+                    entries = cast("list[Entry]", events)
+                    for at, ev in enumerate(events):
+                        if ev.data_bytes == _DONE or ev.event == "done":
+                            entries, end = entries[:at], True
+                            break
                 if idle is not None:
                     deadline = trio.current_time() + idle
-                batch = []
-                for ev in events:
-                    try:
-                        item = special(ev)
-                    except Exception:
-                        if batch:
-                            yield batch
-                        raise
-                    if item is _END:
-                        if batch:
-                            yield batch
-                        state.done = True
-                        await _drain(read)
-                        return
-                    if item is not _SKIP:
-                        batch.append(item)
-                if batch:
-                    yield batch
+                if entries:
+                    yield entries
+                if end:
+                    state.done = True
+                    await _drain(read)
+                    return
         if state.sse.in_event:
             raise state.cut()
     finally:
@@ -326,14 +310,58 @@ async def _batches(state: _State[T]) -> AsyncIterator[list[T]]:
                 await response.aclose()
 
 
-async def _iterate(batches: AsyncIterator[list[T]]) -> AsyncIterator[T]:
-    """One item at a time, over :func:`_batches`."""
+async def _iterate(state: _State[T], reads: AsyncIterator[list[Entry]]) -> AsyncIterator[T]:
+    """One item at a time, each decoded as it is handed out."""
+    decode = state.decode
+    special = state.special
     try:
-        async for batch in batches:
-            for item in batch:
-                yield item
+        async for entries in reads:
+            for entry in entries:
+                if type(entry) is bytes:
+                    try:
+                        item = decode(entry)
+                    except msgspec.MsgspecError:
+                        item = special(ServerSentEvent("message", entry))
+                        if item is _SKIP:
+                            continue
+                    yield item
+                else:
+                    item = special(cast(ServerSentEvent, entry))
+                    if item is not _SKIP:
+                        yield item
     finally:
-        await _aclose_iterator(batches)
+        await _aclose_iterator(reads)
+
+
+async def _batches(state: _State[T], reads: AsyncIterator[list[Entry]]) -> AsyncIterator[list[T]]:
+    """The items of each network read, decoded, as one non-empty list (the blocking client crosses
+    threads once per read). Items before a failure (an error event, a bad payload) are delivered
+    before it is raised."""
+    decode = state.decode
+    special = state.special
+    try:
+        async for entries in reads:
+            batch: list[T] = []
+            append = batch.append
+            for entry in entries:
+                try:
+                    if type(entry) is bytes:
+                        try:
+                            append(decode(entry))
+                            continue
+                        except msgspec.MsgspecError:
+                            entry = ServerSentEvent("message", entry)
+                    item = special(cast(ServerSentEvent, entry))
+                except Exception:
+                    if batch:
+                        yield batch
+                    raise
+                if item is not _SKIP:
+                    append(item)
+            if batch:
+                yield batch
+    finally:
+        await _aclose_iterator(reads)
 
 
 _factories: dict[Any, Callable[[AsyncAPIResponse[Any]], Any]] = {}
@@ -452,7 +480,7 @@ class AsyncStream(Generic[T]):
         if iterator is None:
             if self._closed:
                 return _empty()
-            iterator = self._iterator = _iterate(_batches(self._state))
+            iterator = self._iterator = _iterate(self._state, _reads(self._state))
         return iterator
 
     def iter_batches(self) -> AsyncIterator[list[T]]:
@@ -462,7 +490,7 @@ class AsyncStream(Generic[T]):
             raise RuntimeError("this stream is already being iterated")
         if self._closed:
             return _empty()
-        batches = _batches(self._state)
+        batches = _batches(self._state, _reads(self._state))
         self._iterator = cast("AsyncIterator[T]", batches)
         return batches
 

@@ -113,7 +113,7 @@ class RealtimeConnectionManager:
         if self._blocking is not None:
             raise RuntimeError("this connection manager was already entered; call connect() again")
         client = self._client
-        if client.is_closed:
+        if client.is_closed():
             raise RuntimeError("This client has been closed; create a new OpenAI.")
         portal = client._portal
         self._blocking = portal.wrap_async_cm(self._manager)

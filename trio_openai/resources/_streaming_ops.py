@@ -14,7 +14,7 @@ STREAMING_OPERATIONS: dict[str, str] = {
     "beta.threads.create_and_run": "AssistantStreamEvent",
     "beta.threads.runs.create": "AssistantStreamEvent",
     "beta.threads.runs.submit_tool_outputs": "AssistantStreamEvent",
-    "chat.completions.create": "CreateChatCompletionStreamResponse",
+    "chat.completions.create": "ChatCompletionChunk",
     "completions.create": "CreateCompletionResponse",
     "images.edit": "ImageEditStreamEvent",
     "images.generate": "ImageGenStreamEvent",

@@ -17,7 +17,7 @@ from .._blocking._bridge import (
     to_sync_streamed,
     to_sync_streamed_list,
 )
-from .._core._options import Omit, RequestOptions, omit
+from .._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from .._core._pagination import AsyncCursorPage, AsyncPaginator
 from .._core._request import path_param, strip_not_given
 from .._core._resource import (
@@ -66,6 +66,8 @@ class AsyncBatches(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> Batch:
         """Creates and executes a batch from an uploaded file of requests"""
+        if options:
+            reject_unknown_options(options, "AsyncBatches.create")
         body = strip_not_given(
             {
                 "input_file_id": input_file_id,
@@ -79,6 +81,8 @@ class AsyncBatches(AsyncAPIResource):
 
     async def retrieve(self, batch_id: str, **options: Unpack[RequestOptions]) -> Batch:
         """Retrieves a batch."""
+        if options:
+            reject_unknown_options(options, "AsyncBatches.retrieve")
         return await self._client._request(
             "get", f"/batches/{path_param(batch_id, 'batch_id')}", cast_to=Batch, options=options
         )
@@ -87,6 +91,8 @@ class AsyncBatches(AsyncAPIResource):
         self, *, after: str | Omit = omit, limit: int | Omit = omit, **options: Unpack[RequestOptions]
     ) -> AsyncPaginator[Batch, AsyncCursorPage[Batch]]:
         """List your organization's batches."""
+        if options:
+            reject_unknown_options(options, "AsyncBatches.list")
         return self._client._get_api_list(
             "/batches",
             page=AsyncCursorPage[Batch],
@@ -96,6 +102,8 @@ class AsyncBatches(AsyncAPIResource):
 
     async def cancel(self, batch_id: str, **options: Unpack[RequestOptions]) -> Batch:
         """Cancels an in-progress batch. The batch will be in status `cancelling` for up to 10 minutes, before changing to `cancelled`, where it will have partial results (if any) available in the output file."""
+        if options:
+            reject_unknown_options(options, "AsyncBatches.cancel")
         return await self._client._request(
             "post", f"/batches/{path_param(batch_id, 'batch_id')}/cancel", cast_to=Batch, options=options
         )

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Final, Literal, Unpack, overload
+from typing import TYPE_CHECKING, Final, Literal, Unpack, overload
 
 from .._blocking._bridge import (
     SyncAPIResource,
@@ -16,7 +16,7 @@ from .._blocking._bridge import (
     to_sync_streamed,
 )
 from .._blocking._stream import Stream
-from .._core._options import Omit, RequestOptions, omit
+from .._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from .._core._request import strip_not_given
 from .._core._resource import (
     AsyncAPIResource,
@@ -146,6 +146,8 @@ class AsyncCompletions(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> CreateCompletionResponse | AsyncStream[CreateCompletionResponse]:
         """Creates a completion for the provided prompt and parameters."""
+        if options:
+            reject_unknown_options(options, "AsyncCompletions.create")
         body = strip_not_given(
             {
                 "model": model,
@@ -275,10 +277,52 @@ class Completions(SyncAPIResource[AsyncCompletions]):
     ) -> CreateCompletionResponse | Stream[CreateCompletionResponse]: ...
 
     def create(
-        self, *args: Any, **kwargs: Any
+        self,
+        *,
+        model: str | Literal["gpt-3.5-turbo-instruct", "davinci-002", "babbage-002"],
+        prompt: str | Iterable[str] | Iterable[int] | Iterable[Iterable[int]] | None,
+        best_of: int | Omit | None = omit,
+        echo: bool | Omit | None = omit,
+        frequency_penalty: float | Omit | None = omit,
+        logit_bias: dict[str, int] | Omit | None = omit,
+        logprobs: int | Omit | None = omit,
+        max_tokens: int | Omit | None = omit,
+        n: int | Omit | None = omit,
+        presence_penalty: float | Omit | None = omit,
+        seed: int | Omit | None = omit,
+        stop: StopConfigurationParam | Omit | None = omit,
+        stream: bool | Omit | None = omit,
+        stream_options: ChatCompletionStreamOptionsVariant1Param | Omit | None = omit,
+        suffix: str | Omit | None = omit,
+        temperature: float | Omit | None = omit,
+        top_p: float | Omit | None = omit,
+        user: str | Omit = omit,
+        **options: Unpack[RequestOptions],
     ) -> CreateCompletionResponse | Stream[CreateCompletionResponse]:
         """Creates a completion for the provided prompt and parameters."""
-        return sync_call(self, AsyncCompletions.create, *args, **kwargs)
+        return sync_call(
+            self,
+            AsyncCompletions.create,
+            model=model,
+            prompt=prompt,
+            best_of=best_of,
+            echo=echo,
+            frequency_penalty=frequency_penalty,
+            logit_bias=logit_bias,
+            logprobs=logprobs,
+            max_tokens=max_tokens,
+            n=n,
+            presence_penalty=presence_penalty,
+            seed=seed,
+            stop=stop,
+            stream=stream,
+            stream_options=stream_options,
+            suffix=suffix,
+            temperature=temperature,
+            top_p=top_p,
+            user=user,
+            **options,
+        )
 
 
 class CompletionsWithRawResponse(SyncResponseWrapper):

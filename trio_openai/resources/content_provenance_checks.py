@@ -14,7 +14,7 @@ from .._blocking._bridge import (
     to_sync_raw,
     to_sync_streamed,
 )
-from .._core._options import RequestOptions
+from .._core._options import RequestOptions, reject_unknown_options
 from .._core._request import strip_not_given
 from .._core._resource import (
     AsyncAPIResource,
@@ -23,7 +23,7 @@ from .._core._resource import (
     to_raw_response,
     to_streamed_response,
 )
-from ..types import ProvenanceResource
+from ..types import ContentProvenanceCheck
 
 if TYPE_CHECKING:
     from .._core._request import FileTypes
@@ -42,13 +42,15 @@ class AsyncContentProvenanceChecks(AsyncAPIResource):
     def with_streaming_response(self) -> AsyncContentProvenanceChecksWithStreamingResponse:
         return AsyncContentProvenanceChecksWithStreamingResponse(self)
 
-    async def create(self, *, file: FileTypes, **options: Unpack[RequestOptions]) -> ProvenanceResource:
+    async def create(self, *, file: FileTypes, **options: Unpack[RequestOptions]) -> ContentProvenanceCheck:
         """Check whether an image or audio file contains known OpenAI provenance signals. [Learn more about content provenance](/api/docs/guides/content-provenance)."""
+        if options:
+            reject_unknown_options(options, "AsyncContentProvenanceChecks.create")
         body = strip_not_given({"file": file})
         return await self._client._request(
             "post",
             "/content_provenance_checks",
-            cast_to=ProvenanceResource,
+            cast_to=ContentProvenanceCheck,
             body=body,
             multipart=True,
             options=options,

@@ -15,7 +15,7 @@ from .._blocking._bridge import (
     to_sync_raw,
     to_sync_streamed,
 )
-from .._core._options import Omit, RequestOptions, omit
+from .._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from .._core._request import strip_not_given
 from .._core._resource import (
     AsyncAPIResource,
@@ -52,6 +52,8 @@ class AsyncEmbeddings(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> CreateEmbeddingResponse:
         """Creates an embedding vector representing the input text."""
+        if options:
+            reject_unknown_options(options, "AsyncEmbeddings.create")
         body = strip_not_given(
             {
                 "input": input,

@@ -17,7 +17,7 @@ from .._blocking._bridge import (
     to_sync_streamed,
     to_sync_streamed_list,
 )
-from .._core._options import Omit, RequestOptions, omit
+from .._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from .._core._pagination import AsyncCursorPage, AsyncPaginator
 from .._core._request import path_param, strip_not_given
 from .._core._resource import (
@@ -29,7 +29,7 @@ from .._core._resource import (
 )
 from .._core._response import BinaryContent
 from ..lib._polling import file_wait_for_processing
-from ..types import DeleteFileResponse, OpenAIFile
+from ..types import FileDeleted, FileObject
 
 if TYPE_CHECKING:
     from .._core._request import FileTypes
@@ -56,17 +56,21 @@ class AsyncFiles(AsyncAPIResource):
         purpose: Literal["assistants", "batch", "fine-tune", "vision", "user_data", "evals"],
         expires_after: FileExpirationAfterParam | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> OpenAIFile:
+    ) -> FileObject:
         """Upload a file that can be used across various endpoints. Individual files can be up to 512 MB, and each project can store up to 2.5 TB of files in total. There is no organization-wide storage limit. Uploads to this endpoint are rate-limited to 1,000 requests per minute per authenticated user."""
+        if options:
+            reject_unknown_options(options, "AsyncFiles.create")
         body = strip_not_given({"file": file, "purpose": purpose, "expires_after": expires_after})
         return await self._client._request(
-            "post", "/files", cast_to=OpenAIFile, body=body, multipart=True, options=options
+            "post", "/files", cast_to=FileObject, body=body, multipart=True, options=options
         )
 
-    async def retrieve(self, file_id: str, **options: Unpack[RequestOptions]) -> OpenAIFile:
+    async def retrieve(self, file_id: str, **options: Unpack[RequestOptions]) -> FileObject:
         """Returns information about a specific file."""
+        if options:
+            reject_unknown_options(options, "AsyncFiles.retrieve")
         return await self._client._request(
-            "get", f"/files/{path_param(file_id, 'file_id')}", cast_to=OpenAIFile, options=options
+            "get", f"/files/{path_param(file_id, 'file_id')}", cast_to=FileObject, options=options
         )
 
     def list(
@@ -77,23 +81,29 @@ class AsyncFiles(AsyncAPIResource):
         order: Literal["asc", "desc"] | Omit = omit,
         after: str | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> AsyncPaginator[OpenAIFile, AsyncCursorPage[OpenAIFile]]:
+    ) -> AsyncPaginator[FileObject, AsyncCursorPage[FileObject]]:
         """Returns a list of files."""
+        if options:
+            reject_unknown_options(options, "AsyncFiles.list")
         return self._client._get_api_list(
             "/files",
-            page=AsyncCursorPage[OpenAIFile],
+            page=AsyncCursorPage[FileObject],
             query=strip_not_given({"purpose": purpose, "limit": limit, "order": order, "after": after}),
             options=options,
         )
 
-    async def delete(self, file_id: str, **options: Unpack[RequestOptions]) -> DeleteFileResponse:
+    async def delete(self, file_id: str, **options: Unpack[RequestOptions]) -> FileDeleted:
         """Delete a file and remove it from all vector stores."""
+        if options:
+            reject_unknown_options(options, "AsyncFiles.delete")
         return await self._client._request(
-            "delete", f"/files/{path_param(file_id, 'file_id')}", cast_to=DeleteFileResponse, options=options
+            "delete", f"/files/{path_param(file_id, 'file_id')}", cast_to=FileDeleted, options=options
         )
 
     async def content(self, file_id: str, **options: Unpack[RequestOptions]) -> BinaryContent:
         """Returns a response containing the contents of the specified file."""
+        if options:
+            reject_unknown_options(options, "AsyncFiles.content")
         return await self._client._request(
             "get", f"/files/{path_param(file_id, 'file_id')}/content", cast_to=BinaryContent, options=options
         )

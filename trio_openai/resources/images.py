@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Final, Literal, Unpack, overload
+from typing import TYPE_CHECKING, Final, Literal, Unpack, overload
 
 from .._blocking._bridge import (
     SyncAPIResource,
@@ -17,7 +17,7 @@ from .._blocking._bridge import (
     to_sync_streamed,
 )
 from .._blocking._stream import Stream
-from .._core._options import Omit, RequestOptions, omit
+from .._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from .._core._request import strip_not_given
 from .._core._resource import (
     AsyncAPIResource,
@@ -192,6 +192,8 @@ class AsyncImages(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> ImagesResponse | AsyncStream[ImageEditStreamEvent]:
         """Creates an edited or extended image given one or more source images and a prompt. This endpoint supports GPT Image models (`gpt-image-1.5`, `gpt-image-1`, `gpt-image-1-mini`, and `chatgpt-image-latest`) and `dall-e-2`."""
+        if options:
+            reject_unknown_options(options, "AsyncImages.edit")
         body = strip_not_given(
             {
                 "image": image,
@@ -368,6 +370,8 @@ class AsyncImages(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> ImagesResponse | AsyncStream[ImageGenStreamEvent]:
         """Creates an image given a prompt. [Learn more](/docs/guides/images)."""
+        if options:
+            reject_unknown_options(options, "AsyncImages.generate")
         body = strip_not_given(
             {
                 "prompt": prompt,
@@ -407,6 +411,8 @@ class AsyncImages(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> ImagesResponse:
         """Creates a variation of a given image. This endpoint only supports `dall-e-2`."""
+        if options:
+            reject_unknown_options(options, "AsyncImages.create_variation")
         body = strip_not_given(
             {
                 "image": image,
@@ -555,9 +561,61 @@ class Images(SyncAPIResource[AsyncImages]):
         **options: Unpack[RequestOptions],
     ) -> ImagesResponse | Stream[ImageEditStreamEvent]: ...
 
-    def edit(self, *args: Any, **kwargs: Any) -> ImagesResponse | Stream[ImageEditStreamEvent]:
+    def edit(
+        self,
+        *,
+        image: FileTypes | Iterable[FileTypes],
+        prompt: str,
+        mask: FileTypes | Omit = omit,
+        background: Literal["transparent", "opaque", "auto"] | Omit | None = omit,
+        model: str
+        | Literal[
+            "gpt-image-1.5",
+            "gpt-image-2",
+            "gpt-image-2-2026-04-21",
+            "dall-e-2",
+            "gpt-image-1",
+            "gpt-image-1-mini",
+            "chatgpt-image-latest",
+        ]
+        | Omit
+        | None = omit,
+        n: int | Omit | None = omit,
+        size: str
+        | Literal["256x256", "512x512", "1024x1024", "1536x1024", "1024x1536", "auto"]
+        | Omit
+        | None = omit,
+        response_format: Literal["url", "b64_json"] | Omit | None = omit,
+        output_format: Literal["png", "jpeg", "webp"] | Omit | None = omit,
+        output_compression: int | Omit | None = omit,
+        user: str | Omit = omit,
+        input_fidelity: Literal["high", "low"] | Omit | None = omit,
+        stream: bool | Omit | None = omit,
+        partial_images: int | Omit | None = omit,
+        quality: Literal["standard", "low", "medium", "high", "auto"] | Omit | None = omit,
+        **options: Unpack[RequestOptions],
+    ) -> ImagesResponse | Stream[ImageEditStreamEvent]:
         """Creates an edited or extended image given one or more source images and a prompt. This endpoint supports GPT Image models (`gpt-image-1.5`, `gpt-image-1`, `gpt-image-1-mini`, and `chatgpt-image-latest`) and `dall-e-2`."""
-        return sync_call(self, AsyncImages.edit, *args, **kwargs)
+        return sync_call(
+            self,
+            AsyncImages.edit,
+            image=image,
+            prompt=prompt,
+            mask=mask,
+            background=background,
+            model=model,
+            n=n,
+            size=size,
+            response_format=response_format,
+            output_format=output_format,
+            output_compression=output_compression,
+            user=user,
+            input_fidelity=input_fidelity,
+            stream=stream,
+            partial_images=partial_images,
+            quality=quality,
+            **options,
+        )
 
     @overload
     def generate(
@@ -670,9 +728,61 @@ class Images(SyncAPIResource[AsyncImages]):
         **options: Unpack[RequestOptions],
     ) -> ImagesResponse | Stream[ImageGenStreamEvent]: ...
 
-    def generate(self, *args: Any, **kwargs: Any) -> ImagesResponse | Stream[ImageGenStreamEvent]:
+    def generate(
+        self,
+        *,
+        prompt: str,
+        model: str
+        | Literal[
+            "gpt-image-1.5",
+            "gpt-image-2",
+            "gpt-image-2-2026-04-21",
+            "dall-e-2",
+            "dall-e-3",
+            "gpt-image-1",
+            "gpt-image-1-mini",
+        ]
+        | Omit
+        | None = omit,
+        n: int | Omit | None = omit,
+        quality: Literal["standard", "hd", "low", "medium", "high", "auto"] | Omit | None = omit,
+        response_format: Literal["url", "b64_json"] | Omit | None = omit,
+        output_format: Literal["png", "jpeg", "webp"] | Omit | None = omit,
+        output_compression: int | Omit | None = omit,
+        stream: bool | Omit | None = omit,
+        partial_images: int | Omit | None = omit,
+        size: str
+        | Literal[
+            "auto", "1024x1024", "1536x1024", "1024x1536", "256x256", "512x512", "1792x1024", "1024x1792"
+        ]
+        | Omit
+        | None = omit,
+        moderation: Literal["low", "auto"] | Omit | None = omit,
+        background: Literal["transparent", "opaque", "auto"] | Omit | None = omit,
+        style: Literal["vivid", "natural"] | Omit | None = omit,
+        user: str | Omit = omit,
+        **options: Unpack[RequestOptions],
+    ) -> ImagesResponse | Stream[ImageGenStreamEvent]:
         """Creates an image given a prompt. [Learn more](/docs/guides/images)."""
-        return sync_call(self, AsyncImages.generate, *args, **kwargs)
+        return sync_call(
+            self,
+            AsyncImages.generate,
+            prompt=prompt,
+            model=model,
+            n=n,
+            quality=quality,
+            response_format=response_format,
+            output_format=output_format,
+            output_compression=output_compression,
+            stream=stream,
+            partial_images=partial_images,
+            size=size,
+            moderation=moderation,
+            background=background,
+            style=style,
+            user=user,
+            **options,
+        )
 
     create_variation: Final = to_sync(AsyncImages.create_variation)
 

@@ -17,7 +17,7 @@ from .._blocking._bridge import (
     to_sync_streamed,
     to_sync_streamed_list,
 )
-from .._core._options import RequestOptions
+from .._core._options import RequestOptions, reject_unknown_options
 from .._core._pagination import AsyncPage, AsyncPaginator
 from .._core._request import path_param
 from .._core._resource import (
@@ -27,7 +27,7 @@ from .._core._resource import (
     to_raw_response,
     to_streamed_response,
 )
-from ..types import DeleteModelResponse, Model
+from ..types import Model, ModelDeleted
 
 __all__ = ["AsyncModels", "Models"]
 
@@ -45,18 +45,24 @@ class AsyncModels(AsyncAPIResource):
 
     async def retrieve(self, model: str, **options: Unpack[RequestOptions]) -> Model:
         """Retrieves a model instance, providing basic information about the model such as the owner and permissioning."""
+        if options:
+            reject_unknown_options(options, "AsyncModels.retrieve")
         return await self._client._request(
             "get", f"/models/{path_param(model, 'model')}", cast_to=Model, options=options
         )
 
     def list(self, **options: Unpack[RequestOptions]) -> AsyncPaginator[Model, AsyncPage[Model]]:
         """Lists the currently available models, and provides basic information about each one such as the owner and availability."""
+        if options:
+            reject_unknown_options(options, "AsyncModels.list")
         return self._client._get_api_list("/models", page=AsyncPage[Model], options=options)
 
-    async def delete(self, model: str, **options: Unpack[RequestOptions]) -> DeleteModelResponse:
+    async def delete(self, model: str, **options: Unpack[RequestOptions]) -> ModelDeleted:
         """Delete a fine-tuned model. You must have the Owner role in your organization to delete a model."""
+        if options:
+            reject_unknown_options(options, "AsyncModels.delete")
         return await self._client._request(
-            "delete", f"/models/{path_param(model, 'model')}", cast_to=DeleteModelResponse, options=options
+            "delete", f"/models/{path_param(model, 'model')}", cast_to=ModelDeleted, options=options
         )
 
 

@@ -15,7 +15,7 @@ from .._blocking._bridge import (
     to_sync_raw,
     to_sync_streamed,
 )
-from .._core._options import Omit, RequestOptions, omit
+from .._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from .._core._request import strip_not_given
 from .._core._resource import (
     AsyncAPIResource,
@@ -24,7 +24,7 @@ from .._core._resource import (
     to_raw_response,
     to_streamed_response,
 )
-from ..types import CreateModerationResponse
+from ..types import ModerationCreateResponse
 
 if TYPE_CHECKING:
     from ..types import (
@@ -63,11 +63,13 @@ class AsyncModerations(AsyncAPIResource):
         ]
         | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> CreateModerationResponse:
+    ) -> ModerationCreateResponse:
         """Classifies if text and/or image inputs are potentially harmful. Learn more in the [moderation guide](/docs/guides/moderation)."""
+        if options:
+            reject_unknown_options(options, "AsyncModerations.create")
         body = strip_not_given({"input": input, "model": model})
         return await self._client._request(
-            "post", "/moderations", cast_to=CreateModerationResponse, body=body, options=options
+            "post", "/moderations", cast_to=ModerationCreateResponse, body=body, options=options
         )
 
 

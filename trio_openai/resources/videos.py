@@ -17,7 +17,7 @@ from .._blocking._bridge import (
     to_sync_streamed,
     to_sync_streamed_list,
 )
-from .._core._options import Omit, RequestOptions, omit
+from .._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from .._core._pagination import AsyncConversationCursorPage, AsyncPaginator
 from .._core._request import path_param, strip_not_given
 from .._core._resource import (
@@ -29,7 +29,7 @@ from .._core._resource import (
 )
 from .._core._response import BinaryContent
 from ..lib._polling import video_create_and_poll, video_poll
-from ..types import DeletedVideoResource, VideoCharacterResource, VideoResource
+from ..types import Video, VideoCreateCharacterResponse, VideoDeleteResponse
 
 if TYPE_CHECKING:
     from .._core._request import FileTypes
@@ -58,8 +58,10 @@ class AsyncVideos(AsyncAPIResource):
         seconds: Literal["4", "8", "12"] | Omit = omit,
         size: Literal["720x1280", "1280x720", "1024x1792", "1792x1024"] | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> VideoResource:
+    ) -> Video:
         """Deprecated. Create a new video generation job from a prompt and optional reference assets."""
+        if options:
+            reject_unknown_options(options, "AsyncVideos.create")
         body = strip_not_given(
             {
                 "prompt": prompt,
@@ -70,13 +72,15 @@ class AsyncVideos(AsyncAPIResource):
             }
         )
         return await self._client._request(
-            "post", "/videos", cast_to=VideoResource, body=body, multipart=True, options=options
+            "post", "/videos", cast_to=Video, body=body, multipart=True, options=options
         )
 
-    async def retrieve(self, video_id: str, **options: Unpack[RequestOptions]) -> VideoResource:
+    async def retrieve(self, video_id: str, **options: Unpack[RequestOptions]) -> Video:
         """Deprecated. Fetch the latest metadata for a generated video."""
+        if options:
+            reject_unknown_options(options, "AsyncVideos.retrieve")
         return await self._client._request(
-            "get", f"/videos/{path_param(video_id, 'video_id')}", cast_to=VideoResource, options=options
+            "get", f"/videos/{path_param(video_id, 'video_id')}", cast_to=Video, options=options
         )
 
     def list(
@@ -86,33 +90,39 @@ class AsyncVideos(AsyncAPIResource):
         order: Literal["asc", "desc"] | Omit = omit,
         after: str | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> AsyncPaginator[VideoResource, AsyncConversationCursorPage[VideoResource]]:
+    ) -> AsyncPaginator[Video, AsyncConversationCursorPage[Video]]:
         """Deprecated. List recently generated videos for the current project."""
+        if options:
+            reject_unknown_options(options, "AsyncVideos.list")
         return self._client._get_api_list(
             "/videos",
-            page=AsyncConversationCursorPage[VideoResource],
+            page=AsyncConversationCursorPage[Video],
             query=strip_not_given({"limit": limit, "order": order, "after": after}),
             options=options,
         )
 
-    async def delete(self, video_id: str, **options: Unpack[RequestOptions]) -> DeletedVideoResource:
+    async def delete(self, video_id: str, **options: Unpack[RequestOptions]) -> VideoDeleteResponse:
         """Deprecated. Permanently delete a completed or failed video and its stored assets."""
+        if options:
+            reject_unknown_options(options, "AsyncVideos.delete")
         return await self._client._request(
             "delete",
             f"/videos/{path_param(video_id, 'video_id')}",
-            cast_to=DeletedVideoResource,
+            cast_to=VideoDeleteResponse,
             options=options,
         )
 
     async def create_character(
         self, *, video: FileTypes, name: str, **options: Unpack[RequestOptions]
-    ) -> VideoCharacterResource:
+    ) -> VideoCreateCharacterResponse:
         """Deprecated. Create a character from an uploaded video."""
+        if options:
+            reject_unknown_options(options, "AsyncVideos.create_character")
         body = strip_not_given({"video": video, "name": name})
         return await self._client._request(
             "post",
             "/videos/characters",
-            cast_to=VideoCharacterResource,
+            cast_to=VideoCreateCharacterResponse,
             body=body,
             multipart=True,
             options=options,
@@ -120,22 +130,26 @@ class AsyncVideos(AsyncAPIResource):
 
     async def get_character(
         self, character_id: str, **options: Unpack[RequestOptions]
-    ) -> VideoCharacterResource:
+    ) -> VideoCreateCharacterResponse:
         """Deprecated. Fetch a character."""
+        if options:
+            reject_unknown_options(options, "AsyncVideos.get_character")
         return await self._client._request(
             "get",
             f"/videos/characters/{path_param(character_id, 'character_id')}",
-            cast_to=VideoCharacterResource,
+            cast_to=VideoCreateCharacterResponse,
             options=options,
         )
 
     async def edit(
         self, *, video: FileTypes | VideoReferenceInputParam, prompt: str, **options: Unpack[RequestOptions]
-    ) -> VideoResource:
+    ) -> Video:
         """Deprecated. Create a new video generation job by editing a source video or existing generated video."""
+        if options:
+            reject_unknown_options(options, "AsyncVideos.edit")
         body = strip_not_given({"video": video, "prompt": prompt})
         return await self._client._request(
-            "post", "/videos/edits", cast_to=VideoResource, body=body, multipart=True, options=options
+            "post", "/videos/edits", cast_to=Video, body=body, multipart=True, options=options
         )
 
     async def extend(
@@ -145,11 +159,13 @@ class AsyncVideos(AsyncAPIResource):
         prompt: str,
         seconds: Literal["4", "8", "12"],
         **options: Unpack[RequestOptions],
-    ) -> VideoResource:
+    ) -> Video:
         """Deprecated. Create an extension of a completed video."""
+        if options:
+            reject_unknown_options(options, "AsyncVideos.extend")
         body = strip_not_given({"video": video, "prompt": prompt, "seconds": seconds})
         return await self._client._request(
-            "post", "/videos/extensions", cast_to=VideoResource, body=body, multipart=True, options=options
+            "post", "/videos/extensions", cast_to=Video, body=body, multipart=True, options=options
         )
 
     async def download_content(
@@ -160,6 +176,8 @@ class AsyncVideos(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> BinaryContent:
         """Deprecated. Download the generated video bytes or a derived preview asset."""
+        if options:
+            reject_unknown_options(options, "AsyncVideos.download_content")
         return await self._client._request(
             "get",
             f"/videos/{path_param(video_id, 'video_id')}/content",
@@ -168,13 +186,15 @@ class AsyncVideos(AsyncAPIResource):
             options=options,
         )
 
-    async def remix(self, video_id: str, *, prompt: str, **options: Unpack[RequestOptions]) -> VideoResource:
+    async def remix(self, video_id: str, *, prompt: str, **options: Unpack[RequestOptions]) -> Video:
         """Deprecated. Create a remix of a completed video using a refreshed prompt."""
+        if options:
+            reject_unknown_options(options, "AsyncVideos.remix")
         body = strip_not_given({"prompt": prompt})
         return await self._client._request(
             "post",
             f"/videos/{path_param(video_id, 'video_id')}/remix",
-            cast_to=VideoResource,
+            cast_to=Video,
             body=body,
             multipart=True,
             options=options,

@@ -3,12 +3,12 @@
 from ._union import UnknownVariant as UnknownVariant
 from .active_status import ActiveStatus as ActiveStatus
 from .additional_tools import AdditionalTools as AdditionalTools
-from .additional_tools_item_param_param import AdditionalToolsItemParam as AdditionalToolsItemParam
-from .admin_api_key import AdminApiKey as AdminApiKey
+from .additional_tools_item_params import AdditionalToolsItemParam as AdditionalToolsItemParam
+from .admin_api_key import AdminAPIKey as AdminAPIKey
 from .admin_api_key import AdminApiKeyOwner as AdminApiKeyOwner
-from .admin_api_key_create_response import AdminApiKeyCreateResponse as AdminApiKeyCreateResponse
+from .admin_api_key_create_response import AdminAPIKeyCreateResponse as AdminAPIKeyCreateResponse
 from .admin_organization_admin_api_keys_delete_response import (
-    AdminApiKeysDeleteResponse as AdminApiKeysDeleteResponse,
+    AdminAPIKeyDeleteResponse as AdminAPIKeyDeleteResponse,
 )
 from .admin_organization_audit_logs_list_params import (
     ListAuditLogsEffectiveAtParam as ListAuditLogsEffectiveAtParam,
@@ -25,40 +25,41 @@ from .apply_patch_call_output_status_param import (
 from .apply_patch_call_status import ApplyPatchCallStatus as ApplyPatchCallStatus
 from .apply_patch_call_status_param import ApplyPatchCallStatusParam as ApplyPatchCallStatusParam
 from .apply_patch_create_file_operation import ApplyPatchCreateFileOperation as ApplyPatchCreateFileOperation
-from .apply_patch_create_file_operation_param_param import (
+from .apply_patch_create_file_operation_params import (
     ApplyPatchCreateFileOperationParam as ApplyPatchCreateFileOperationParam,
 )
 from .apply_patch_delete_file_operation import ApplyPatchDeleteFileOperation as ApplyPatchDeleteFileOperation
-from .apply_patch_delete_file_operation_param_param import (
+from .apply_patch_delete_file_operation_params import (
     ApplyPatchDeleteFileOperationParam as ApplyPatchDeleteFileOperationParam,
 )
-from .apply_patch_operation_param_param import ApplyPatchOperationParam as ApplyPatchOperationParam
-from .apply_patch_tool_call import ApplyPatchToolCall as ApplyPatchToolCall
+from .apply_patch_operation_params import ApplyPatchOperationParam as ApplyPatchOperationParam
 from .apply_patch_tool_call import ApplyPatchToolCallOperation as ApplyPatchToolCallOperation
-from .apply_patch_tool_call_item_param_param import ApplyPatchToolCallItemParam as ApplyPatchToolCallItemParam
-from .apply_patch_tool_call_output import ApplyPatchToolCallOutput as ApplyPatchToolCallOutput
-from .apply_patch_tool_call_output_item_param_param import (
+from .apply_patch_tool_call import ResponseFunctionShellToolCallOutput as ResponseFunctionShellToolCallOutput
+from .apply_patch_tool_call_item_params import ApplyPatchToolCallItemParam as ApplyPatchToolCallItemParam
+from .apply_patch_tool_call_output import ResponseApplyPatchToolCall as ResponseApplyPatchToolCall
+from .apply_patch_tool_call_output_item_params import (
     ApplyPatchToolCallOutputItemParam as ApplyPatchToolCallOutputItemParam,
 )
-from .apply_patch_tool_param_param import ApplyPatchToolParam as ApplyPatchToolParam
+from .apply_patch_tool_param import ToolSearchTool as ToolSearchTool
+from .apply_patch_tool_params import ApplyPatchToolParam as ApplyPatchToolParam
 from .apply_patch_update_file_operation import ApplyPatchUpdateFileOperation as ApplyPatchUpdateFileOperation
-from .apply_patch_update_file_operation_param_param import (
+from .apply_patch_update_file_operation_params import (
     ApplyPatchUpdateFileOperationParam as ApplyPatchUpdateFileOperationParam,
 )
 from .approximate_location import ApproximateLocation as ApproximateLocation
 from .approximate_location_param import ApproximateLocationParam as ApproximateLocationParam
-from .assigned_role_details import AssignedRoleDetails as AssignedRoleDetails
 from .assigned_role_details import (
     AssignedRoleDetailsAssignmentSourcesItem as AssignedRoleDetailsAssignmentSourcesItem,
 )
-from .assistant_message_item import AssistantMessageItem as AssistantMessageItem
-from .assistant_object import AssistantObject as AssistantObject
+from .assigned_role_details import RoleListResponse as RoleListResponse
+from .assistant_message_item import ChatKitThreadAssistantMessageItem as ChatKitThreadAssistantMessageItem
+from .assistant_object import Assistant as Assistant
 from .assistant_object import AssistantObjectToolResources as AssistantObjectToolResources
 from .assistant_object import (
     AssistantObjectToolResourcesCodeInterpreter as AssistantObjectToolResourcesCodeInterpreter,
 )
 from .assistant_object import AssistantObjectToolResourcesFileSearch as AssistantObjectToolResourcesFileSearch
-from .assistant_object import AssistantObjectToolsItem as AssistantObjectToolsItem
+from .assistant_object import AssistantTool as AssistantTool
 from .assistant_stream_event import AssistantStreamEvent as AssistantStreamEvent
 from .assistant_tools_code import AssistantToolsCode as AssistantToolsCode
 from .assistant_tools_code_param import AssistantToolsCodeParam as AssistantToolsCodeParam
@@ -87,23 +88,20 @@ from .assistants_api_response_format_option_param import (
 from .assistants_api_tool_choice_option_param import (
     AssistantsApiToolChoiceOptionParam as AssistantsApiToolChoiceOptionParam,
 )
-from .assistants_named_tool_choice import AssistantsNamedToolChoice as AssistantsNamedToolChoice
-from .assistants_named_tool_choice import (
-    AssistantsNamedToolChoiceFunction as AssistantsNamedToolChoiceFunction,
-)
+from .assistants_named_tool_choice import AssistantToolChoice as AssistantToolChoice
+from .assistants_named_tool_choice import AssistantToolChoiceFunction as AssistantToolChoiceFunction
 from .assistants_named_tool_choice_param import (
     AssistantsNamedToolChoiceFunctionParam as AssistantsNamedToolChoiceFunctionParam,
 )
 from .assistants_named_tool_choice_param import (
     AssistantsNamedToolChoiceParam as AssistantsNamedToolChoiceParam,
 )
-from .attachment import Attachment as Attachment
+from .attachment import ChatKitAttachment as ChatKitAttachment
 from .attachment_type import AttachmentType as AttachmentType
 from .audio_transcription_param import AudioTranscriptionParam as AudioTranscriptionParam
-from .audio_transcription_response import AudioTranscriptionResponse as AudioTranscriptionResponse
+from .audio_transcription_response import AudioTranscription as AudioTranscription
 from .audio_transcriptions_create_response import CreateTranscriptionResponse as CreateTranscriptionResponse
 from .audio_translations_create_response import CreateTranslationResponse as CreateTranslationResponse
-from .audit_log import AuditLog as AuditLog
 from .audit_log import AuditLogApiKeyCreated as AuditLogApiKeyCreated
 from .audit_log import AuditLogApiKeyCreatedData as AuditLogApiKeyCreatedData
 from .audit_log import AuditLogApiKeyDeleted as AuditLogApiKeyDeleted
@@ -145,6 +143,7 @@ from .audit_log import (
 from .audit_log import AuditLogIpAllowlistCreated as AuditLogIpAllowlistCreated
 from .audit_log import AuditLogIpAllowlistDeleted as AuditLogIpAllowlistDeleted
 from .audit_log import AuditLogIpAllowlistUpdated as AuditLogIpAllowlistUpdated
+from .audit_log import AuditLogListResponse as AuditLogListResponse
 from .audit_log import AuditLogLoginFailed as AuditLogLoginFailed
 from .audit_log import AuditLogLogoutFailed as AuditLogLogoutFailed
 from .audit_log import AuditLogOrganizationUpdated as AuditLogOrganizationUpdated
@@ -201,16 +200,14 @@ from .audit_log_actor_service_account import AuditLogActorServiceAccount as Audi
 from .audit_log_actor_session import AuditLogActorSession as AuditLogActorSession
 from .audit_log_actor_user import AuditLogActorUser as AuditLogActorUser
 from .audit_log_event_type import AuditLogEventType as AuditLogEventType
-from .auto_chunking_strategy_request_param_param import (
+from .auto_chunking_strategy_request_param import (
     AutoChunkingStrategyRequestParam as AutoChunkingStrategyRequestParam,
 )
 from .auto_code_interpreter_tool_param import (
     AutoCodeInterpreterToolParamNetworkPolicy as AutoCodeInterpreterToolParamNetworkPolicy,
 )
-from .auto_code_interpreter_tool_param_param import (
-    AutoCodeInterpreterToolParam as AutoCodeInterpreterToolParam,
-)
-from .automatic_thread_titling_param_param import AutomaticThreadTitlingParam as AutomaticThreadTitlingParam
+from .auto_code_interpreter_tool_params import AutoCodeInterpreterToolParam as AutoCodeInterpreterToolParam
+from .automatic_thread_titling_param import AutomaticThreadTitlingParam as AutomaticThreadTitlingParam
 from .batch import Batch as Batch
 from .batch import BatchErrors as BatchErrors
 from .batch import BatchUsage as BatchUsage
@@ -220,18 +217,16 @@ from .batch_error import BatchError as BatchError
 from .batch_file_expiration_after_param import BatchFileExpirationAfterParam as BatchFileExpirationAfterParam
 from .batch_request_counts import BatchRequestCounts as BatchRequestCounts
 from .beta_additional_tools import BetaAdditionalTools as BetaAdditionalTools
-from .beta_additional_tools_item_param_param import (
-    BetaAdditionalToolsItemParam as BetaAdditionalToolsItemParam,
-)
+from .beta_additional_tools_item_params import BetaAdditionalToolsItemParam as BetaAdditionalToolsItemParam
 from .beta_agent_message import BetaAgentMessage as BetaAgentMessage
 from .beta_agent_message import BetaAgentMessageContentItem as BetaAgentMessageContentItem
 from .beta_agent_message_item_param import (
     BetaAgentMessageItemParamContentItem as BetaAgentMessageItemParamContentItem,
 )
-from .beta_agent_message_item_param_param import BetaAgentMessageItemParam as BetaAgentMessageItemParam
+from .beta_agent_message_item_params import BetaAgentMessageItemParam as BetaAgentMessageItemParam
 from .beta_agent_tag import BetaAgentTag as BetaAgentTag
-from .beta_agent_tag_param_param import BetaAgentTagParam2 as BetaAgentTagParam2
 from .beta_agent_tag_params import BetaAgentTagParam as BetaAgentTagParam
+from .beta_agent_tag_params import BetaAgentTagParam2 as BetaAgentTagParam2
 from .beta_annotation import BetaAnnotation as BetaAnnotation
 from .beta_annotation_param import BetaAnnotationParam as BetaAnnotationParam
 from .beta_apply_patch_call_output_status import (
@@ -245,32 +240,33 @@ from .beta_apply_patch_call_status_param import BetaApplyPatchCallStatusParam as
 from .beta_apply_patch_create_file_operation import (
     BetaApplyPatchCreateFileOperation as BetaApplyPatchCreateFileOperation,
 )
-from .beta_apply_patch_create_file_operation_param_param import (
+from .beta_apply_patch_create_file_operation_params import (
     BetaApplyPatchCreateFileOperationParam as BetaApplyPatchCreateFileOperationParam,
 )
 from .beta_apply_patch_delete_file_operation import (
     BetaApplyPatchDeleteFileOperation as BetaApplyPatchDeleteFileOperation,
 )
-from .beta_apply_patch_delete_file_operation_param_param import (
+from .beta_apply_patch_delete_file_operation_params import (
     BetaApplyPatchDeleteFileOperationParam as BetaApplyPatchDeleteFileOperationParam,
 )
-from .beta_apply_patch_operation_param_param import (
-    BetaApplyPatchOperationParam as BetaApplyPatchOperationParam,
-)
-from .beta_apply_patch_tool_call import BetaApplyPatchToolCall as BetaApplyPatchToolCall
+from .beta_apply_patch_operation_params import BetaApplyPatchOperationParam as BetaApplyPatchOperationParam
 from .beta_apply_patch_tool_call import BetaApplyPatchToolCallOperation as BetaApplyPatchToolCallOperation
-from .beta_apply_patch_tool_call_item_param_param import (
+from .beta_apply_patch_tool_call import BetaResponseApplyPatchToolCall as BetaResponseApplyPatchToolCall
+from .beta_apply_patch_tool_call_item_params import (
     BetaApplyPatchToolCallItemParam as BetaApplyPatchToolCallItemParam,
 )
-from .beta_apply_patch_tool_call_output import BetaApplyPatchToolCallOutput as BetaApplyPatchToolCallOutput
-from .beta_apply_patch_tool_call_output_item_param_param import (
+from .beta_apply_patch_tool_call_output import (
+    BetaResponseApplyPatchToolCallOutput as BetaResponseApplyPatchToolCallOutput,
+)
+from .beta_apply_patch_tool_call_output_item_params import (
     BetaApplyPatchToolCallOutputItemParam as BetaApplyPatchToolCallOutputItemParam,
 )
-from .beta_apply_patch_tool_param_param import BetaApplyPatchToolParam as BetaApplyPatchToolParam
+from .beta_apply_patch_tool_param import BetaToolSearchTool as BetaToolSearchTool
+from .beta_apply_patch_tool_params import BetaApplyPatchToolParam as BetaApplyPatchToolParam
 from .beta_apply_patch_update_file_operation import (
     BetaApplyPatchUpdateFileOperation as BetaApplyPatchUpdateFileOperation,
 )
-from .beta_apply_patch_update_file_operation_param_param import (
+from .beta_apply_patch_update_file_operation_params import (
     BetaApplyPatchUpdateFileOperationParam as BetaApplyPatchUpdateFileOperationParam,
 )
 from .beta_approximate_location import BetaApproximateLocation as BetaApproximateLocation
@@ -308,12 +304,12 @@ from .beta_assistants_update_params import (
 from .beta_auto_code_interpreter_tool_param import (
     BetaAutoCodeInterpreterToolParamNetworkPolicy as BetaAutoCodeInterpreterToolParamNetworkPolicy,
 )
-from .beta_auto_code_interpreter_tool_param_param import (
+from .beta_auto_code_interpreter_tool_params import (
     BetaAutoCodeInterpreterToolParam as BetaAutoCodeInterpreterToolParam,
 )
 from .beta_callable_tool_allowed_caller import BetaCallableToolAllowedCaller as BetaCallableToolAllowedCaller
 from .beta_click_button_type import BetaClickButtonType as BetaClickButtonType
-from .beta_click_param_param import BetaClickParam as BetaClickParam
+from .beta_click_params import BetaClickParam as BetaClickParam
 from .beta_code_interpreter_output_image import (
     BetaCodeInterpreterOutputImage as BetaCodeInterpreterOutputImage,
 )
@@ -325,20 +321,22 @@ from .beta_code_interpreter_output_logs_param import (
     BetaCodeInterpreterOutputLogsParam as BetaCodeInterpreterOutputLogsParam,
 )
 from .beta_code_interpreter_tool import BetaCodeInterpreterTool as BetaCodeInterpreterTool
-from .beta_code_interpreter_tool_call import BetaCodeInterpreterToolCall as BetaCodeInterpreterToolCall
 from .beta_code_interpreter_tool_call import (
     BetaCodeInterpreterToolCallOutputsItem as BetaCodeInterpreterToolCallOutputsItem,
+)
+from .beta_code_interpreter_tool_call import (
+    BetaResponseCodeInterpreterToolCall as BetaResponseCodeInterpreterToolCall,
 )
 from .beta_code_interpreter_tool_call_param import (
     BetaCodeInterpreterToolCallParam as BetaCodeInterpreterToolCallParam,
 )
 from .beta_code_interpreter_tool_param import BetaCodeInterpreterToolParam as BetaCodeInterpreterToolParam
-from .beta_compact_resource import BetaCompactResource as BetaCompactResource
-from .beta_compaction_body import BetaCompactionBody as BetaCompactionBody
-from .beta_compaction_summary_item_param_param import (
+from .beta_compact_resource import BetaCompactedResponse as BetaCompactedResponse
+from .beta_compaction_body import BetaResponseCompactionItem as BetaResponseCompactionItem
+from .beta_compaction_summary_item_params import (
     BetaCompactionSummaryItemParam as BetaCompactionSummaryItemParam,
 )
-from .beta_compaction_trigger_item_param_param import (
+from .beta_compaction_trigger_item_params import (
     BetaCompactionTriggerItemParam as BetaCompactionTriggerItemParam,
 )
 from .beta_comparison_filter import BetaComparisonFilter as BetaComparisonFilter
@@ -346,25 +344,27 @@ from .beta_comparison_filter_param import BetaComparisonFilterParam as BetaCompa
 from .beta_compound_filter import BetaCompoundFilter as BetaCompoundFilter
 from .beta_compound_filter import BetaCompoundFilterFiltersItem as BetaCompoundFilterFiltersItem
 from .beta_compound_filter_param import BetaCompoundFilterParam as BetaCompoundFilterParam
-from .beta_computer_action import BetaComputerAction as BetaComputerAction
+from .beta_computer_action import BetaComputerActionList as BetaComputerActionList
 from .beta_computer_action_param import BetaComputerActionParam as BetaComputerActionParam
-from .beta_computer_call_output_item_param_param import (
+from .beta_computer_call_output_item_params import (
     BetaComputerCallOutputItemParam as BetaComputerCallOutputItemParam,
 )
 from .beta_computer_call_output_status import BetaComputerCallOutputStatus as BetaComputerCallOutputStatus
-from .beta_computer_call_safety_check_param_param import (
+from .beta_computer_call_safety_check_params import (
     BetaComputerCallSafetyCheckParam as BetaComputerCallSafetyCheckParam,
 )
 from .beta_computer_environment import BetaComputerEnvironment as BetaComputerEnvironment
 from .beta_computer_screenshot_content import BetaComputerScreenshotContent as BetaComputerScreenshotContent
-from .beta_computer_screenshot_image import BetaComputerScreenshotImage as BetaComputerScreenshotImage
+from .beta_computer_screenshot_image import (
+    BetaResponseComputerToolCallOutputScreenshot as BetaResponseComputerToolCallOutputScreenshot,
+)
 from .beta_computer_screenshot_image_param import (
     BetaComputerScreenshotImageParam as BetaComputerScreenshotImageParam,
 )
 from .beta_computer_tool import BetaComputerTool as BetaComputerTool
-from .beta_computer_tool_call import BetaComputerToolCall as BetaComputerToolCall
+from .beta_computer_tool_call import BetaResponseComputerToolCall as BetaResponseComputerToolCall
 from .beta_computer_tool_call_output_resource import (
-    BetaComputerToolCallOutputResource as BetaComputerToolCallOutputResource,
+    BetaResponseComputerToolCallOutputItem as BetaResponseComputerToolCallOutputItem,
 )
 from .beta_computer_tool_call_param import BetaComputerToolCallParam as BetaComputerToolCallParam
 from .beta_computer_tool_param import BetaComputerToolParam as BetaComputerToolParam
@@ -376,71 +376,70 @@ from .beta_container_auto_param import (
     BetaContainerAutoParamNetworkPolicy as BetaContainerAutoParamNetworkPolicy,
 )
 from .beta_container_auto_param import BetaContainerAutoParamSkillsItem as BetaContainerAutoParamSkillsItem
-from .beta_container_auto_param_param import BetaContainerAutoParam as BetaContainerAutoParam
+from .beta_container_auto_params import BetaContainerAutoParam as BetaContainerAutoParam
 from .beta_container_file_citation_body import BetaContainerFileCitationBody as BetaContainerFileCitationBody
 from .beta_container_file_citation_body_param import (
     BetaContainerFileCitationBodyParam as BetaContainerFileCitationBodyParam,
 )
-from .beta_container_file_citation_param_param import (
+from .beta_container_file_citation_params import (
     BetaContainerFileCitationParam as BetaContainerFileCitationParam,
 )
 from .beta_container_memory_limit import BetaContainerMemoryLimit as BetaContainerMemoryLimit
-from .beta_container_network_policy_allowlist_param_param import (
+from .beta_container_network_policy_allowlist_params import (
     BetaContainerNetworkPolicyAllowlistParam as BetaContainerNetworkPolicyAllowlistParam,
 )
-from .beta_container_network_policy_disabled_param_param import (
+from .beta_container_network_policy_disabled_params import (
     BetaContainerNetworkPolicyDisabledParam as BetaContainerNetworkPolicyDisabledParam,
 )
-from .beta_container_network_policy_domain_secret_param_param import (
+from .beta_container_network_policy_domain_secret_params import (
     BetaContainerNetworkPolicyDomainSecretParam as BetaContainerNetworkPolicyDomainSecretParam,
 )
-from .beta_container_reference_param_param import BetaContainerReferenceParam as BetaContainerReferenceParam
+from .beta_container_reference_params import BetaContainerReferenceParam as BetaContainerReferenceParam
 from .beta_container_reference_resource import (
-    BetaContainerReferenceResource as BetaContainerReferenceResource,
+    BetaResponseContainerReference as BetaResponseContainerReference,
 )
-from .beta_context_management_param_param import BetaContextManagementParam as BetaContextManagementParam
+from .beta_context_management_param import BetaContextManagementParam as BetaContextManagementParam
+from .beta_conversation_param import BetaConversationParam as BetaConversationParam
 from .beta_conversation_param_2_param import BetaConversationParam2Param as BetaConversationParam2Param
-from .beta_conversation_param_param import BetaConversationParam as BetaConversationParam
-from .beta_coord_param_param import BetaCoordParam as BetaCoordParam
-from .beta_custom_grammar_format_param_param import (
-    BetaCustomGrammarFormatParam as BetaCustomGrammarFormatParam,
-)
-from .beta_custom_text_format_param_param import BetaCustomTextFormatParam as BetaCustomTextFormatParam
-from .beta_custom_tool_call import BetaCustomToolCall as BetaCustomToolCall
+from .beta_coord_params import BetaCoordParam as BetaCoordParam
+from .beta_custom_grammar_format_params import BetaCustomGrammarFormatParam as BetaCustomGrammarFormatParam
+from .beta_custom_text_format_params import BetaCustomTextFormatParam as BetaCustomTextFormatParam
+from .beta_custom_tool_call import BetaResponseCustomToolCall as BetaResponseCustomToolCall
 from .beta_custom_tool_call_output import BetaCustomToolCallOutput as BetaCustomToolCallOutput
 from .beta_custom_tool_call_output_param import BetaCustomToolCallOutputParam as BetaCustomToolCallOutputParam
 from .beta_custom_tool_call_output_resource import (
-    BetaCustomToolCallOutputResource as BetaCustomToolCallOutputResource,
+    BetaResponseCustomToolCallOutputItem as BetaResponseCustomToolCallOutputItem,
 )
 from .beta_custom_tool_call_param import BetaCustomToolCallParam as BetaCustomToolCallParam
 from .beta_custom_tool_call_resource import BetaCustomToolCallResource as BetaCustomToolCallResource
 from .beta_custom_tool_param import BetaCustomToolParamFormat as BetaCustomToolParamFormat
-from .beta_custom_tool_param_param import BetaCustomToolParam as BetaCustomToolParam
+from .beta_custom_tool_param import BetaFunctionShellTool as BetaFunctionShellTool
+from .beta_custom_tool_params import BetaCustomToolParam as BetaCustomToolParam
 from .beta_detail_enum import BetaDetailEnum as BetaDetailEnum
 from .beta_direct_tool_call_caller import BetaDirectToolCallCaller as BetaDirectToolCallCaller
-from .beta_direct_tool_call_caller_param_param import (
-    BetaDirectToolCallCallerParam2 as BetaDirectToolCallCallerParam2,
-)
 from .beta_direct_tool_call_caller_params import (
     BetaDirectToolCallCallerParam as BetaDirectToolCallCallerParam,
 )
+from .beta_direct_tool_call_caller_params import (
+    BetaDirectToolCallCallerParam2 as BetaDirectToolCallCallerParam2,
+)
 from .beta_double_click_action import BetaDoubleClickAction as BetaDoubleClickAction
 from .beta_double_click_action_param import BetaDoubleClickActionParam as BetaDoubleClickActionParam
-from .beta_drag_param_param import BetaDragParam as BetaDragParam
+from .beta_drag_params import BetaDragParam as BetaDragParam
 from .beta_easy_input_message import BetaEasyInputMessage as BetaEasyInputMessage
 from .beta_easy_input_message_param import BetaEasyInputMessageParam as BetaEasyInputMessageParam
 from .beta_encrypted_content import BetaEncryptedContent as BetaEncryptedContent
-from .beta_encrypted_content_param_param import BetaEncryptedContentParam as BetaEncryptedContentParam
+from .beta_encrypted_content_params import BetaEncryptedContentParam as BetaEncryptedContentParam
 from .beta_file_citation_body import BetaFileCitationBody as BetaFileCitationBody
 from .beta_file_citation_body_param import BetaFileCitationBodyParam as BetaFileCitationBodyParam
-from .beta_file_citation_param_param import BetaFileCitationParam as BetaFileCitationParam
+from .beta_file_citation_params import BetaFileCitationParam as BetaFileCitationParam
 from .beta_file_detail_enum import BetaFileDetailEnum as BetaFileDetailEnum
 from .beta_file_input_detail import BetaFileInputDetail as BetaFileInputDetail
 from .beta_file_path import BetaFilePath as BetaFilePath
 from .beta_file_path_param import BetaFilePathParam as BetaFilePathParam
 from .beta_file_search_tool import BetaFileSearchTool as BetaFileSearchTool
-from .beta_file_search_tool_call import BetaFileSearchToolCall as BetaFileSearchToolCall
 from .beta_file_search_tool_call import BetaFileSearchToolCallResultsItem as BetaFileSearchToolCallResultsItem
+from .beta_file_search_tool_call import BetaResponseFileSearchToolCall as BetaResponseFileSearchToolCall
 from .beta_file_search_tool_call_param import BetaFileSearchToolCallParam as BetaFileSearchToolCallParam
 from .beta_file_search_tool_call_param import (
     BetaFileSearchToolCallResultsVariant1ItemParam as BetaFileSearchToolCallResultsVariant1ItemParam,
@@ -458,7 +457,7 @@ from .beta_function_call_item_status import BetaFunctionCallItemStatus as BetaFu
 from .beta_function_call_output_item_param import (
     BetaFunctionCallOutputItemParamOutputVariant2Item as BetaFunctionCallOutputItemParamOutputVariant2Item,
 )
-from .beta_function_call_output_item_param_param import (
+from .beta_function_call_output_item_params import (
     BetaFunctionCallOutputItemParam as BetaFunctionCallOutputItemParam,
 )
 from .beta_function_call_output_status_enum import (
@@ -466,40 +465,40 @@ from .beta_function_call_output_status_enum import (
 )
 from .beta_function_call_status import BetaFunctionCallStatus as BetaFunctionCallStatus
 from .beta_function_shell_action import BetaFunctionShellAction as BetaFunctionShellAction
-from .beta_function_shell_action_param_param import (
-    BetaFunctionShellActionParam as BetaFunctionShellActionParam,
-)
-from .beta_function_shell_call import BetaFunctionShellCall as BetaFunctionShellCall
+from .beta_function_shell_action_params import BetaFunctionShellActionParam as BetaFunctionShellActionParam
 from .beta_function_shell_call import BetaFunctionShellCallEnvironment as BetaFunctionShellCallEnvironment
+from .beta_function_shell_call import BetaResponseFunctionShellToolCall as BetaResponseFunctionShellToolCall
 from .beta_function_shell_call_item_param import (
     BetaFunctionShellCallItemParamEnvironment as BetaFunctionShellCallItemParamEnvironment,
 )
-from .beta_function_shell_call_item_param_param import (
+from .beta_function_shell_call_item_params import (
     BetaFunctionShellCallItemParam as BetaFunctionShellCallItemParam,
 )
 from .beta_function_shell_call_item_status import (
     BetaFunctionShellCallItemStatus as BetaFunctionShellCallItemStatus,
 )
-from .beta_function_shell_call_output import BetaFunctionShellCallOutput as BetaFunctionShellCallOutput
+from .beta_function_shell_call_output import (
+    BetaResponseFunctionShellToolCallOutput as BetaResponseFunctionShellToolCallOutput,
+)
 from .beta_function_shell_call_output_content import (
     BetaFunctionShellCallOutputContent as BetaFunctionShellCallOutputContent,
 )
 from .beta_function_shell_call_output_content import (
     BetaFunctionShellCallOutputContentOutcome as BetaFunctionShellCallOutputContentOutcome,
 )
-from .beta_function_shell_call_output_content_param_param import (
+from .beta_function_shell_call_output_content_params import (
     BetaFunctionShellCallOutputContentParam as BetaFunctionShellCallOutputContentParam,
 )
 from .beta_function_shell_call_output_exit_outcome import (
     BetaFunctionShellCallOutputExitOutcome as BetaFunctionShellCallOutputExitOutcome,
 )
-from .beta_function_shell_call_output_exit_outcome_param_param import (
+from .beta_function_shell_call_output_exit_outcome_params import (
     BetaFunctionShellCallOutputExitOutcomeParam as BetaFunctionShellCallOutputExitOutcomeParam,
 )
-from .beta_function_shell_call_output_item_param_param import (
+from .beta_function_shell_call_output_item_params import (
     BetaFunctionShellCallOutputItemParam as BetaFunctionShellCallOutputItemParam,
 )
-from .beta_function_shell_call_output_outcome_param_param import (
+from .beta_function_shell_call_output_outcome_params import (
     BetaFunctionShellCallOutputOutcomeParam as BetaFunctionShellCallOutputOutcomeParam,
 )
 from .beta_function_shell_call_output_status_enum import (
@@ -508,24 +507,24 @@ from .beta_function_shell_call_output_status_enum import (
 from .beta_function_shell_call_output_timeout_outcome import (
     BetaFunctionShellCallOutputTimeoutOutcome as BetaFunctionShellCallOutputTimeoutOutcome,
 )
-from .beta_function_shell_call_output_timeout_outcome_param_param import (
+from .beta_function_shell_call_output_timeout_outcome_params import (
     BetaFunctionShellCallOutputTimeoutOutcomeParam as BetaFunctionShellCallOutputTimeoutOutcomeParam,
 )
 from .beta_function_shell_call_status import BetaFunctionShellCallStatus as BetaFunctionShellCallStatus
 from .beta_function_shell_tool_param import (
     BetaFunctionShellToolParamEnvironment as BetaFunctionShellToolParamEnvironment,
 )
-from .beta_function_shell_tool_param_param import BetaFunctionShellToolParam as BetaFunctionShellToolParam
+from .beta_function_shell_tool_params import BetaFunctionShellToolParam as BetaFunctionShellToolParam
 from .beta_function_tool import BetaFunctionTool as BetaFunctionTool
-from .beta_function_tool_call import BetaFunctionToolCall as BetaFunctionToolCall
+from .beta_function_tool_call import BetaResponseFunctionToolCall as BetaResponseFunctionToolCall
 from .beta_function_tool_call_output import BetaFunctionToolCallOutput as BetaFunctionToolCallOutput
 from .beta_function_tool_call_output_resource import (
-    BetaFunctionToolCallOutputResource as BetaFunctionToolCallOutputResource,
+    BetaResponseFunctionToolCallOutputItem as BetaResponseFunctionToolCallOutputItem,
 )
 from .beta_function_tool_call_param import BetaFunctionToolCallParam as BetaFunctionToolCallParam
 from .beta_function_tool_call_resource import BetaFunctionToolCallResource as BetaFunctionToolCallResource
-from .beta_function_tool_param_param import BetaFunctionToolParam2 as BetaFunctionToolParam2
 from .beta_function_tool_params import BetaFunctionToolParam as BetaFunctionToolParam
+from .beta_function_tool_params import BetaFunctionToolParam2 as BetaFunctionToolParam2
 from .beta_grammar_syntax1 import BetaGrammarSyntax1 as BetaGrammarSyntax1
 from .beta_http_error import BetaHTTPError as BetaHTTPError
 from .beta_http_error_param import BetaHTTPErrorParam as BetaHTTPErrorParam
@@ -541,37 +540,37 @@ from .beta_image_gen_tool_param import (
     BetaImageGenToolInputImageMaskParam as BetaImageGenToolInputImageMaskParam,
 )
 from .beta_image_gen_tool_param import BetaImageGenToolParam as BetaImageGenToolParam
-from .beta_inline_skill_param_param import BetaInlineSkillParam as BetaInlineSkillParam
-from .beta_inline_skill_source_param_param import BetaInlineSkillSourceParam as BetaInlineSkillSourceParam
-from .beta_input_content import BetaInputContent as BetaInputContent
+from .beta_inline_skill_params import BetaInlineSkillParam as BetaInlineSkillParam
+from .beta_inline_skill_source_params import BetaInlineSkillSourceParam as BetaInlineSkillSourceParam
+from .beta_input_content import BetaResponseInputMessageContentList as BetaResponseInputMessageContentList
 from .beta_input_content_param import BetaInputContentParam as BetaInputContentParam
 from .beta_input_fidelity import BetaInputFidelity as BetaInputFidelity
-from .beta_input_file_content import BetaInputFileContent as BetaInputFileContent
-from .beta_input_file_content_param_param import BetaInputFileContentParam2 as BetaInputFileContentParam2
+from .beta_input_file_content import BetaResponseInputFile as BetaResponseInputFile
 from .beta_input_file_content_params import BetaInputFileContentParam as BetaInputFileContentParam
-from .beta_input_image_content import BetaInputImageContent as BetaInputImageContent
+from .beta_input_file_content_params import BetaInputFileContentParam2 as BetaInputFileContentParam2
+from .beta_input_image_content import BetaResponseInputImage as BetaResponseInputImage
 from .beta_input_image_content_param import BetaInputImageContentParam as BetaInputImageContentParam
-from .beta_input_image_content_param_auto_param_param import (
+from .beta_input_image_content_param_auto_params import (
     BetaInputImageContentParamAutoParam as BetaInputImageContentParamAutoParam,
 )
-from .beta_input_item import BetaInputItem as BetaInputItem
+from .beta_input_item import BetaResponseInput as BetaResponseInput
 from .beta_input_item_param import BetaInputItemParam as BetaInputItemParam
 from .beta_input_message import BetaInputMessage as BetaInputMessage
 from .beta_input_message_param import BetaInputMessageParam as BetaInputMessageParam
 from .beta_input_message_resource import BetaInputMessageResource as BetaInputMessageResource
-from .beta_input_param_param import BetaInputParam as BetaInputParam
-from .beta_input_text_content import BetaInputTextContent as BetaInputTextContent
-from .beta_input_text_content_param_param import BetaInputTextContentParam2 as BetaInputTextContentParam2
+from .beta_input_param import BetaInputParam as BetaInputParam
+from .beta_input_text_content import BetaResponseInputText as BetaResponseInputText
 from .beta_input_text_content_params import BetaInputTextContentParam as BetaInputTextContentParam
+from .beta_input_text_content_params import BetaInputTextContentParam2 as BetaInputTextContentParam2
 from .beta_item import BetaItem as BetaItem
 from .beta_item_field import BetaItemField as BetaItemField
 from .beta_item_param import BetaItemParam as BetaItemParam
-from .beta_item_reference_param_param import BetaItemReferenceParam as BetaItemReferenceParam
-from .beta_item_resource import BetaItemResource as BetaItemResource
+from .beta_item_reference_params import BetaItemReferenceParam as BetaItemReferenceParam
+from .beta_item_resource import BetaResponseItem as BetaResponseItem
 from .beta_key_press_action import BetaKeyPressAction as BetaKeyPressAction
 from .beta_key_press_action_param import BetaKeyPressActionParam as BetaKeyPressActionParam
-from .beta_local_environment_param_param import BetaLocalEnvironmentParam as BetaLocalEnvironmentParam
-from .beta_local_environment_resource import BetaLocalEnvironmentResource as BetaLocalEnvironmentResource
+from .beta_local_environment_params import BetaLocalEnvironmentParam as BetaLocalEnvironmentParam
+from .beta_local_environment_resource import BetaResponseLocalEnvironment as BetaResponseLocalEnvironment
 from .beta_local_shell_exec_action import BetaLocalShellExecAction as BetaLocalShellExecAction
 from .beta_local_shell_exec_action_param import BetaLocalShellExecActionParam as BetaLocalShellExecActionParam
 from .beta_local_shell_tool_call import BetaLocalShellToolCall as BetaLocalShellToolCall
@@ -580,8 +579,8 @@ from .beta_local_shell_tool_call_output_param import (
     BetaLocalShellToolCallOutputParam as BetaLocalShellToolCallOutputParam,
 )
 from .beta_local_shell_tool_call_param import BetaLocalShellToolCallParam as BetaLocalShellToolCallParam
-from .beta_local_shell_tool_param_param import BetaLocalShellToolParam as BetaLocalShellToolParam
-from .beta_local_skill_param_param import BetaLocalSkillParam as BetaLocalSkillParam
+from .beta_local_shell_tool_params import BetaLocalShellToolParam as BetaLocalShellToolParam
+from .beta_local_skill_params import BetaLocalSkillParam as BetaLocalSkillParam
 from .beta_log_prob import BetaLogProb as BetaLogProb
 from .beta_log_prob_param import BetaLogProbParam as BetaLogProbParam
 from .beta_mcp_approval_request import BetaMCPApprovalRequest as BetaMCPApprovalRequest
@@ -600,7 +599,7 @@ from .beta_mcp_protocol_error_param import BetaMCPProtocolErrorParam as BetaMCPP
 from .beta_mcp_tool import BetaMCPTool as BetaMCPTool
 from .beta_mcp_tool import BetaMCPToolRequireApprovalVariant1 as BetaMCPToolRequireApprovalVariant1
 from .beta_mcp_tool_call import BetaMCPToolCall as BetaMCPToolCall
-from .beta_mcp_tool_call_error import BetaMCPToolCallError as BetaMCPToolCallError
+from .beta_mcp_tool_call_error import BetaMcpToolCallError as BetaMcpToolCallError
 from .beta_mcp_tool_call_error_param import BetaMCPToolCallErrorParam as BetaMCPToolCallErrorParam
 from .beta_mcp_tool_call_param import BetaMCPToolCallParam as BetaMCPToolCallParam
 from .beta_mcp_tool_call_status import BetaMCPToolCallStatus as BetaMCPToolCallStatus
@@ -628,66 +627,67 @@ from .beta_model_ids_shared_param import BetaModelIdsSharedParam as BetaModelIds
 from .beta_moderation import BetaModeration as BetaModeration
 from .beta_moderation import BetaModerationInput as BetaModerationInput
 from .beta_moderation import BetaModerationOutput as BetaModerationOutput
-from .beta_moderation_config_param_param import BetaModerationConfigParam as BetaModerationConfigParam
+from .beta_moderation_config_param import BetaModerationConfigParam as BetaModerationConfigParam
 from .beta_moderation_error_body import BetaModerationErrorBody as BetaModerationErrorBody
 from .beta_moderation_input_type import BetaModerationInputType as BetaModerationInputType
-from .beta_moderation_param_param import BetaModerationParam as BetaModerationParam
-from .beta_moderation_policy_param_param import BetaModerationPolicyParam as BetaModerationPolicyParam
+from .beta_moderation_param import BetaModerationParam as BetaModerationParam
+from .beta_moderation_policy_param import BetaModerationPolicyParam as BetaModerationPolicyParam
 from .beta_moderation_result_body import BetaModerationResultBody as BetaModerationResultBody
-from .beta_move_param_param import BetaMoveParam as BetaMoveParam
+from .beta_move_params import BetaMoveParam as BetaMoveParam
 from .beta_multi_agent_action import BetaMultiAgentAction as BetaMultiAgentAction
 from .beta_multi_agent_action1 import BetaMultiAgentAction1 as BetaMultiAgentAction1
 from .beta_multi_agent_call import BetaMultiAgentCall as BetaMultiAgentCall
-from .beta_multi_agent_call_item_param_param import BetaMultiAgentCallItemParam as BetaMultiAgentCallItemParam
+from .beta_multi_agent_call_item_params import BetaMultiAgentCallItemParam as BetaMultiAgentCallItemParam
 from .beta_multi_agent_call_output import BetaMultiAgentCallOutput as BetaMultiAgentCallOutput
-from .beta_multi_agent_call_output_item_param_param import (
+from .beta_multi_agent_call_output_item_params import (
     BetaMultiAgentCallOutputItemParam as BetaMultiAgentCallOutputItemParam,
 )
-from .beta_multi_agent_param_param import BetaMultiAgentParam as BetaMultiAgentParam
+from .beta_multi_agent_param import BetaMultiAgentParam as BetaMultiAgentParam
+from .beta_namespace_tool_param import BetaCustomTool as BetaCustomTool
 from .beta_namespace_tool_param import BetaNamespaceToolParamToolsItem as BetaNamespaceToolParamToolsItem
-from .beta_namespace_tool_param_param import BetaNamespaceToolParam as BetaNamespaceToolParam
+from .beta_namespace_tool_params import BetaNamespaceToolParam as BetaNamespaceToolParam
 from .beta_output_content import BetaOutputContent as BetaOutputContent
-from .beta_output_item import BetaOutputItem as BetaOutputItem
-from .beta_output_message import BetaOutputMessage as BetaOutputMessage
+from .beta_output_item import BetaResponseOutputItem as BetaResponseOutputItem
+from .beta_output_message import BetaResponseOutputMessage as BetaResponseOutputMessage
 from .beta_output_message_content import BetaOutputMessageContent as BetaOutputMessageContent
 from .beta_output_message_content_param import BetaOutputMessageContentParam as BetaOutputMessageContentParam
 from .beta_output_message_param import BetaOutputMessageParam as BetaOutputMessageParam
-from .beta_output_text_content import BetaOutputTextContent as BetaOutputTextContent
+from .beta_output_text_content import BetaResponseOutputText as BetaResponseOutputText
 from .beta_output_text_content_param import (
     BetaOutputTextContentParamAnnotationsItem as BetaOutputTextContentParamAnnotationsItem,
 )
-from .beta_output_text_content_param_param import BetaOutputTextContentParam2 as BetaOutputTextContentParam2
 from .beta_output_text_content_params import BetaOutputTextContentParam as BetaOutputTextContentParam
+from .beta_output_text_content_params import BetaOutputTextContentParam2 as BetaOutputTextContentParam2
 from .beta_personality_enum_param import BetaPersonalityEnumParam as BetaPersonalityEnumParam
 from .beta_program import BetaProgram as BetaProgram
-from .beta_program_item_param_param import BetaProgramItemParam as BetaProgramItemParam
+from .beta_program_item_params import BetaProgramItemParam as BetaProgramItemParam
 from .beta_program_output import BetaProgramOutput as BetaProgramOutput
-from .beta_program_output_item_param_param import BetaProgramOutputItemParam as BetaProgramOutputItemParam
+from .beta_program_output_item_params import BetaProgramOutputItemParam as BetaProgramOutputItemParam
 from .beta_program_output_item_status import BetaProgramOutputItemStatus as BetaProgramOutputItemStatus
 from .beta_program_output_status import BetaProgramOutputStatus as BetaProgramOutputStatus
 from .beta_program_tool_call_caller import BetaProgramToolCallCaller as BetaProgramToolCallCaller
-from .beta_program_tool_call_caller_param_param import (
-    BetaProgramToolCallCallerParam2 as BetaProgramToolCallCallerParam2,
-)
 from .beta_program_tool_call_caller_params import (
     BetaProgramToolCallCallerParam as BetaProgramToolCallCallerParam,
 )
-from .beta_programmatic_tool_calling_param_param import (
+from .beta_program_tool_call_caller_params import (
+    BetaProgramToolCallCallerParam2 as BetaProgramToolCallCallerParam2,
+)
+from .beta_programmatic_tool_calling_params import (
     BetaProgrammaticToolCallingParam as BetaProgrammaticToolCallingParam,
 )
-from .beta_prompt import BetaPrompt as BetaPrompt
+from .beta_prompt import BetaResponsePrompt as BetaResponsePrompt
 from .beta_prompt_cache_breakpoint_config import (
     BetaPromptCacheBreakpointConfig as BetaPromptCacheBreakpointConfig,
 )
 from .beta_prompt_cache_breakpoint_config_param import (
     BetaPromptCacheBreakpointConfigParam as BetaPromptCacheBreakpointConfigParam,
 )
-from .beta_prompt_cache_breakpoint_param_param import (
+from .beta_prompt_cache_breakpoint_params import (
     BetaPromptCacheBreakpointParam as BetaPromptCacheBreakpointParam,
 )
 from .beta_prompt_cache_mode_enum import BetaPromptCacheModeEnum as BetaPromptCacheModeEnum
 from .beta_prompt_cache_options import BetaPromptCacheOptions as BetaPromptCacheOptions
-from .beta_prompt_cache_options_param_param import BetaPromptCacheOptionsParam as BetaPromptCacheOptionsParam
+from .beta_prompt_cache_options_param import BetaPromptCacheOptionsParam as BetaPromptCacheOptionsParam
 from .beta_prompt_cache_ttl_enum import BetaPromptCacheTTLEnum as BetaPromptCacheTTLEnum
 from .beta_prompt_param import BetaPromptVariant1Param as BetaPromptVariant1Param
 from .beta_ranker_version_type import BetaRankerVersionType as BetaRankerVersionType
@@ -716,14 +716,14 @@ from .beta_realtime_transcription_sessions_create_params import (
 )
 from .beta_reasoning import BetaReasoning as BetaReasoning
 from .beta_reasoning_effort import BetaReasoningEffort as BetaReasoningEffort
-from .beta_reasoning_item import BetaReasoningItem as BetaReasoningItem
+from .beta_reasoning_item import BetaResponseReasoningItem as BetaResponseReasoningItem
 from .beta_reasoning_item_param import BetaReasoningItemParam as BetaReasoningItemParam
 from .beta_reasoning_mode_enum import BetaReasoningModeEnum as BetaReasoningModeEnum
 from .beta_reasoning_mode_enum_param import BetaReasoningModeEnumParam as BetaReasoningModeEnumParam
 from .beta_reasoning_param import BetaReasoningParam as BetaReasoningParam
 from .beta_reasoning_text_content import BetaReasoningTextContent as BetaReasoningTextContent
 from .beta_reasoning_text_content_param import BetaReasoningTextContentParam as BetaReasoningTextContentParam
-from .beta_refusal_content import BetaRefusalContent as BetaRefusalContent
+from .beta_refusal_content import BetaResponseOutputRefusal as BetaResponseOutputRefusal
 from .beta_refusal_content_param import BetaRefusalContentParam as BetaRefusalContentParam
 from .beta_response import BetaResponse as BetaResponse
 from .beta_response import BetaResponseIncompleteDetails as BetaResponseIncompleteDetails
@@ -890,7 +890,8 @@ from .beta_response_stream_options_param import (
 )
 from .beta_response_text_delta_event import BetaResponseTextDeltaEvent as BetaResponseTextDeltaEvent
 from .beta_response_text_done_event import BetaResponseTextDoneEvent as BetaResponseTextDoneEvent
-from .beta_response_text_param_param import BetaResponseTextParam as BetaResponseTextParam
+from .beta_response_text_param import BetaResponseTextConfig as BetaResponseTextConfig
+from .beta_response_text_params import BetaResponseTextParam as BetaResponseTextParam
 from .beta_response_usage import BetaResponseUsage as BetaResponseUsage
 from .beta_response_usage import BetaResponseUsageInputTokensDetails as BetaResponseUsageInputTokensDetails
 from .beta_response_usage import BetaResponseUsageOutputTokensDetails as BetaResponseUsageOutputTokensDetails
@@ -903,18 +904,18 @@ from .beta_response_web_search_call_in_progress_event import (
 from .beta_response_web_search_call_searching_event import (
     BetaResponseWebSearchCallSearchingEvent as BetaResponseWebSearchCallSearchingEvent,
 )
-from .beta_screenshot_param_param import BetaScreenshotParam as BetaScreenshotParam
-from .beta_scroll_param_param import BetaScrollParam as BetaScrollParam
+from .beta_screenshot_params import BetaScreenshotParam as BetaScreenshotParam
+from .beta_scroll_params import BetaScrollParam as BetaScrollParam
 from .beta_search_content_type import BetaSearchContentType as BetaSearchContentType
 from .beta_search_context_size import BetaSearchContextSize as BetaSearchContextSize
 from .beta_service_tier_responses import BetaServiceTierResponses as BetaServiceTierResponses
 from .beta_shell_call_output_delta import BetaShellCallOutputDelta as BetaShellCallOutputDelta
-from .beta_skill_reference_param_param import BetaSkillReferenceParam as BetaSkillReferenceParam
-from .beta_specific_apply_patch_param_param import BetaSpecificApplyPatchParam as BetaSpecificApplyPatchParam
-from .beta_specific_function_shell_param_param import (
+from .beta_skill_reference_params import BetaSkillReferenceParam as BetaSkillReferenceParam
+from .beta_specific_apply_patch_params import BetaSpecificApplyPatchParam as BetaSpecificApplyPatchParam
+from .beta_specific_function_shell_params import (
     BetaSpecificFunctionShellParam as BetaSpecificFunctionShellParam,
 )
-from .beta_specific_programmatic_tool_calling_param_param import (
+from .beta_specific_programmatic_tool_calling_params import (
     BetaSpecificProgrammaticToolCallingParam as BetaSpecificProgrammaticToolCallingParam,
 )
 from .beta_summary_text_content import BetaSummaryTextContent as BetaSummaryTextContent
@@ -974,11 +975,11 @@ from .beta_threads_update_params import (
 from .beta_threads_update_params import (
     ModifyThreadToolResourcesVariant1Param as ModifyThreadToolResourcesVariant1Param,
 )
-from .beta_token_counts_resource import BetaTokenCountsResource as BetaTokenCountsResource
+from .beta_token_counts_resource import InputTokenCountResponse as InputTokenCountResponse
 from .beta_tool import BetaTool as BetaTool
 from .beta_tool_call_caller import BetaToolCallCaller as BetaToolCallCaller
-from .beta_tool_call_caller_param_param import BetaToolCallCallerParam2 as BetaToolCallCallerParam2
 from .beta_tool_call_caller_params import BetaToolCallCallerParam as BetaToolCallCallerParam
+from .beta_tool_call_caller_params import BetaToolCallCallerParam2 as BetaToolCallCallerParam2
 from .beta_tool_choice_allowed import BetaToolChoiceAllowed as BetaToolChoiceAllowed
 from .beta_tool_choice_allowed_param import BetaToolChoiceAllowedParam as BetaToolChoiceAllowedParam
 from .beta_tool_choice_custom import BetaToolChoiceCustom as BetaToolChoiceCustom
@@ -988,26 +989,27 @@ from .beta_tool_choice_function_param import BetaToolChoiceFunctionParam as Beta
 from .beta_tool_choice_mcp import BetaToolChoiceMCP as BetaToolChoiceMCP
 from .beta_tool_choice_mcp_param import BetaToolChoiceMCPParam as BetaToolChoiceMCPParam
 from .beta_tool_choice_options import BetaToolChoiceOptions as BetaToolChoiceOptions
-from .beta_tool_choice_param_param import BetaToolChoiceParam as BetaToolChoiceParam
+from .beta_tool_choice_params import BetaToolChoiceParam as BetaToolChoiceParam
 from .beta_tool_choice_types import BetaToolChoiceTypes as BetaToolChoiceTypes
 from .beta_tool_choice_types_param import BetaToolChoiceTypesParam as BetaToolChoiceTypesParam
 from .beta_tool_param import BetaToolParam as BetaToolParam
-from .beta_tool_search_call import BetaToolSearchCall as BetaToolSearchCall
-from .beta_tool_search_call_item_param_param import BetaToolSearchCallItemParam as BetaToolSearchCallItemParam
+from .beta_tool_search_call import BetaResponseToolSearchCall as BetaResponseToolSearchCall
+from .beta_tool_search_call_item_params import BetaToolSearchCallItemParam as BetaToolSearchCallItemParam
 from .beta_tool_search_execution_type import BetaToolSearchExecutionType as BetaToolSearchExecutionType
-from .beta_tool_search_output import BetaToolSearchOutput as BetaToolSearchOutput
-from .beta_tool_search_output_item_param_param import (
+from .beta_tool_search_output import BetaResponseToolSearchOutputItem as BetaResponseToolSearchOutputItem
+from .beta_tool_search_output_item_params import (
     BetaToolSearchOutputItemParam as BetaToolSearchOutputItemParam,
 )
-from .beta_tool_search_tool_param_param import BetaToolSearchToolParam as BetaToolSearchToolParam
+from .beta_tool_search_tool_param import BetaNamespaceTool as BetaNamespaceTool
+from .beta_tool_search_tool_params import BetaToolSearchToolParam as BetaToolSearchToolParam
 from .beta_top_log_prob import BetaTopLogProb as BetaTopLogProb
 from .beta_top_log_prob_param import BetaTopLogProbParam as BetaTopLogProbParam
-from .beta_type_param_param import BetaTypeParam as BetaTypeParam
+from .beta_type_params import BetaTypeParam as BetaTypeParam
 from .beta_url_citation_body import BetaUrlCitationBody as BetaUrlCitationBody
 from .beta_url_citation_body_param import BetaUrlCitationBodyParam as BetaUrlCitationBodyParam
-from .beta_url_citation_param_param import BetaUrlCitationParam as BetaUrlCitationParam
+from .beta_url_citation_params import BetaUrlCitationParam as BetaUrlCitationParam
 from .beta_verbosity import BetaVerbosity as BetaVerbosity
-from .beta_wait_param_param import BetaWaitParam as BetaWaitParam
+from .beta_wait_params import BetaWaitParam as BetaWaitParam
 from .beta_web_search_action_find import BetaWebSearchActionFind as BetaWebSearchActionFind
 from .beta_web_search_action_find_param import BetaWebSearchActionFindParam as BetaWebSearchActionFindParam
 from .beta_web_search_action_open_page import BetaWebSearchActionOpenPage as BetaWebSearchActionOpenPage
@@ -1030,11 +1032,11 @@ from .beta_web_search_approximate_location import (
 from .beta_web_search_approximate_location_param import (
     BetaWebSearchApproximateLocationVariant1Param as BetaWebSearchApproximateLocationVariant1Param,
 )
-from .beta_web_search_preview_tool import BetaWebSearchPreviewTool as BetaWebSearchPreviewTool
+from .beta_web_search_preview_tool import BetaApplyPatchTool as BetaApplyPatchTool
 from .beta_web_search_preview_tool_param import BetaWebSearchPreviewToolParam as BetaWebSearchPreviewToolParam
 from .beta_web_search_tool import BetaWebSearchTool as BetaWebSearchTool
 from .beta_web_search_tool import BetaWebSearchToolFilters as BetaWebSearchToolFilters
-from .beta_web_search_tool_call import BetaWebSearchToolCall as BetaWebSearchToolCall
+from .beta_web_search_tool_call import BetaResponseFunctionWebSearch as BetaResponseFunctionWebSearch
 from .beta_web_search_tool_call import BetaWebSearchToolCallAction as BetaWebSearchToolCallAction
 from .beta_web_search_tool_call_param import BetaWebSearchToolCallParam as BetaWebSearchToolCallParam
 from .beta_web_search_tool_param import (
@@ -1069,7 +1071,9 @@ from .chat_completion_message_custom_tool_call_param import (
 from .chat_completion_message_custom_tool_call_param import (
     ChatCompletionMessageCustomToolCallParam as ChatCompletionMessageCustomToolCallParam,
 )
-from .chat_completion_message_tool_call import ChatCompletionMessageToolCall as ChatCompletionMessageToolCall
+from .chat_completion_message_tool_call import (
+    ChatCompletionMessageFunctionToolCall as ChatCompletionMessageFunctionToolCall,
+)
 from .chat_completion_message_tool_call import (
     ChatCompletionMessageToolCallFunction as ChatCompletionMessageToolCallFunction,
 )
@@ -1086,7 +1090,7 @@ from .chat_completion_message_tool_call_param import (
     ChatCompletionMessageToolCallParam as ChatCompletionMessageToolCallParam,
 )
 from .chat_completion_message_tool_calls import (
-    ChatCompletionMessageToolCallsItem as ChatCompletionMessageToolCallsItem,
+    ChatCompletionMessageToolCallUnion as ChatCompletionMessageToolCallUnion,
 )
 from .chat_completion_moderation import ChatCompletionModeration as ChatCompletionModeration
 from .chat_completion_moderation import ChatCompletionModerationInput as ChatCompletionModerationInput
@@ -1138,7 +1142,7 @@ from .chat_completion_request_message_content_part_file_param import (
     ChatCompletionRequestMessageContentPartFileParam as ChatCompletionRequestMessageContentPartFileParam,
 )
 from .chat_completion_request_message_content_part_image import (
-    ChatCompletionRequestMessageContentPartImage as ChatCompletionRequestMessageContentPartImage,
+    ChatCompletionContentPartImage as ChatCompletionContentPartImage,
 )
 from .chat_completion_request_message_content_part_image import (
     ChatCompletionRequestMessageContentPartImageImageUrl as ChatCompletionRequestMessageContentPartImageImageUrl,
@@ -1153,7 +1157,7 @@ from .chat_completion_request_message_content_part_refusal_param import (
     ChatCompletionRequestMessageContentPartRefusalParam as ChatCompletionRequestMessageContentPartRefusalParam,
 )
 from .chat_completion_request_message_content_part_text import (
-    ChatCompletionRequestMessageContentPartText as ChatCompletionRequestMessageContentPartText,
+    ChatCompletionContentPartText as ChatCompletionContentPartText,
 )
 from .chat_completion_request_message_content_part_text_param import (
     ChatCompletionRequestMessageContentPartTextParam as ChatCompletionRequestMessageContentPartTextParam,
@@ -1173,15 +1177,13 @@ from .chat_completion_request_user_message_content_part_param import (
 from .chat_completion_request_user_message_param import (
     ChatCompletionRequestUserMessageParam as ChatCompletionRequestUserMessageParam,
 )
-from .chat_completion_response_message import ChatCompletionResponseMessage as ChatCompletionResponseMessage
+from .chat_completion_response_message import ChatCompletionAudio as ChatCompletionAudio
+from .chat_completion_response_message import ChatCompletionMessage as ChatCompletionMessage
 from .chat_completion_response_message import (
     ChatCompletionResponseMessageAnnotationsItem as ChatCompletionResponseMessageAnnotationsItem,
 )
 from .chat_completion_response_message import (
     ChatCompletionResponseMessageAnnotationsItemUrlCitation as ChatCompletionResponseMessageAnnotationsItemUrlCitation,
-)
-from .chat_completion_response_message import (
-    ChatCompletionResponseMessageAudio as ChatCompletionResponseMessageAudio,
 )
 from .chat_completion_response_message import (
     ChatCompletionResponseMessageFunctionCall as ChatCompletionResponseMessageFunctionCall,
@@ -1199,7 +1201,7 @@ from .chat_completion_token_logprob import ChatCompletionTokenLogprob as ChatCom
 from .chat_completion_token_logprob import (
     ChatCompletionTokenLogprobTopLogprobsItem as ChatCompletionTokenLogprobTopLogprobsItem,
 )
-from .chat_completion_tool import ChatCompletionTool as ChatCompletionTool
+from .chat_completion_tool import ChatCompletionFunctionTool as ChatCompletionFunctionTool
 from .chat_completion_tool_choice_option_param import (
     ChatCompletionToolChoiceOptionParam as ChatCompletionToolChoiceOptionParam,
 )
@@ -1211,9 +1213,7 @@ from .chat_completions_create_params import (
 from .chat_completions_create_params import (
     CreateChatCompletionWebSearchOptionsUserLocationParam as CreateChatCompletionWebSearchOptionsUserLocationParam,
 )
-from .chat_completions_messages_list_response import (
-    GetChatCompletionMessagesItem as GetChatCompletionMessagesItem,
-)
+from .chat_completions_messages_list_response import ChatCompletionStoreMessage as ChatCompletionStoreMessage
 from .chat_completions_messages_list_response import (
     GetChatCompletionMessagesItemContentPartsItem as GetChatCompletionMessagesItemContentPartsItem,
 )
@@ -1221,21 +1221,19 @@ from .chat_session_automatic_thread_titling import (
     ChatSessionAutomaticThreadTitling as ChatSessionAutomaticThreadTitling,
 )
 from .chat_session_chatkit_configuration import (
-    ChatSessionChatkitConfiguration as ChatSessionChatkitConfiguration,
+    ChatSessionChatKitConfiguration as ChatSessionChatKitConfiguration,
 )
 from .chat_session_file_upload import ChatSessionFileUpload as ChatSessionFileUpload
 from .chat_session_history import ChatSessionHistory as ChatSessionHistory
 from .chat_session_rate_limits import ChatSessionRateLimits as ChatSessionRateLimits
-from .chat_session_resource import ChatSessionResource as ChatSessionResource
+from .chat_session_resource import ChatSession as ChatSession
 from .chat_session_status import ChatSessionStatus as ChatSessionStatus
-from .chatkit_configuration_param_param import ChatkitConfigurationParam as ChatkitConfigurationParam
-from .chatkit_workflow import ChatkitWorkflow as ChatkitWorkflow
+from .chatkit_configuration_param import ChatkitConfigurationParam as ChatkitConfigurationParam
+from .chatkit_workflow import ChatKitWorkflow as ChatKitWorkflow
 from .chatkit_workflow_tracing import ChatkitWorkflowTracing as ChatkitWorkflowTracing
-from .chunking_strategy_request_param_param import (
-    ChunkingStrategyRequestParam as ChunkingStrategyRequestParam,
-)
+from .chunking_strategy_request_param import ChunkingStrategyRequestParam as ChunkingStrategyRequestParam
 from .click_button_type import ClickButtonType as ClickButtonType
-from .click_param_param import ClickParam as ClickParam
+from .click_params import ClickParam as ClickParam
 from .client_tool_call_item import ClientToolCallItem as ClientToolCallItem
 from .client_tool_call_status import ClientToolCallStatus as ClientToolCallStatus
 from .closed_status import ClosedStatus as ClosedStatus
@@ -1248,16 +1246,16 @@ from .code_interpreter_output_logs_param import (
     CodeInterpreterOutputLogsParam as CodeInterpreterOutputLogsParam,
 )
 from .code_interpreter_tool import CodeInterpreterTool as CodeInterpreterTool
-from .code_interpreter_tool_call import CodeInterpreterToolCall as CodeInterpreterToolCall
 from .code_interpreter_tool_call import (
     CodeInterpreterToolCallOutputsItem as CodeInterpreterToolCallOutputsItem,
 )
+from .code_interpreter_tool_call import ResponseCompactionItem as ResponseCompactionItem
 from .code_interpreter_tool_call_param import CodeInterpreterToolCallParam as CodeInterpreterToolCallParam
 from .code_interpreter_tool_param import CodeInterpreterToolParam as CodeInterpreterToolParam
-from .compact_resource import CompactResource as CompactResource
+from .compact_resource import CompactedResponse as CompactedResponse
 from .compaction_body import CompactionBody as CompactionBody
-from .compaction_summary_item_param_param import CompactionSummaryItemParam as CompactionSummaryItemParam
-from .compaction_trigger_item_param_param import CompactionTriggerItemParam as CompactionTriggerItemParam
+from .compaction_summary_item_params import CompactionSummaryItemParam as CompactionSummaryItemParam
+from .compaction_trigger_item_params import CompactionTriggerItemParam as CompactionTriggerItemParam
 from .comparison_filter import ComparisonFilter as ComparisonFilter
 from .comparison_filter_param import ComparisonFilterParam as ComparisonFilterParam
 from .completion_usage import CompletionUsage as CompletionUsage
@@ -1266,21 +1264,21 @@ from .completion_usage import CompletionUsagePromptTokensDetails as CompletionUs
 from .compound_filter import CompoundFilter as CompoundFilter
 from .compound_filter import CompoundFilterFiltersItem as CompoundFilterFiltersItem
 from .compound_filter_param import CompoundFilterParam as CompoundFilterParam
-from .computer_action import ComputerAction as ComputerAction
+from .computer_action import ComputerActionList as ComputerActionList
 from .computer_action_param import ComputerActionParam as ComputerActionParam
-from .computer_call_output_item_param_param import ComputerCallOutputItemParam as ComputerCallOutputItemParam
+from .computer_call_output_item_params import ComputerCallOutputItemParam as ComputerCallOutputItemParam
 from .computer_call_output_status import ComputerCallOutputStatus as ComputerCallOutputStatus
-from .computer_call_safety_check_param_param import (
-    ComputerCallSafetyCheckParam as ComputerCallSafetyCheckParam,
-)
+from .computer_call_safety_check_params import ComputerCallSafetyCheckParam as ComputerCallSafetyCheckParam
 from .computer_environment import ComputerEnvironment as ComputerEnvironment
 from .computer_screenshot_content import ComputerScreenshotContent as ComputerScreenshotContent
-from .computer_screenshot_image import ComputerScreenshotImage as ComputerScreenshotImage
+from .computer_screenshot_image import (
+    ResponseComputerToolCallOutputScreenshot as ResponseComputerToolCallOutputScreenshot,
+)
 from .computer_screenshot_image_param import ComputerScreenshotImageParam as ComputerScreenshotImageParam
 from .computer_tool import ComputerTool as ComputerTool
-from .computer_tool_call import ComputerToolCall as ComputerToolCall
+from .computer_tool_call import ResponseComputerToolCall as ResponseComputerToolCall
 from .computer_tool_call_output_resource import (
-    ComputerToolCallOutputResource as ComputerToolCallOutputResource,
+    ResponseComputerToolCallOutputItem as ResponseComputerToolCallOutputItem,
 )
 from .computer_tool_call_param import ComputerToolCallParam as ComputerToolCallParam
 from .computer_tool_param import ComputerToolParam as ComputerToolParam
@@ -1288,47 +1286,45 @@ from .computer_use_preview_tool import ComputerUsePreviewTool as ComputerUsePrev
 from .computer_use_preview_tool_param import ComputerUsePreviewToolParam as ComputerUsePreviewToolParam
 from .container_auto_param import ContainerAutoParamNetworkPolicy as ContainerAutoParamNetworkPolicy
 from .container_auto_param import ContainerAutoParamSkillsItem as ContainerAutoParamSkillsItem
-from .container_auto_param_param import ContainerAutoParam as ContainerAutoParam
+from .container_auto_params import ContainerAutoParam as ContainerAutoParam
 from .container_file_citation_body import ContainerFileCitationBody as ContainerFileCitationBody
 from .container_file_citation_body_param import (
     ContainerFileCitationBodyParam as ContainerFileCitationBodyParam,
 )
-from .container_file_resource import ContainerFileResource as ContainerFileResource
+from .container_file_resource import FileCreateResponse as FileCreateResponse
 from .container_memory_limit import ContainerMemoryLimit as ContainerMemoryLimit
-from .container_network_policy_allowlist_param_param import (
+from .container_network_policy_allowlist_params import (
     ContainerNetworkPolicyAllowlistParam as ContainerNetworkPolicyAllowlistParam,
 )
-from .container_network_policy_disabled_param_param import (
+from .container_network_policy_disabled_params import (
     ContainerNetworkPolicyDisabledParam as ContainerNetworkPolicyDisabledParam,
 )
-from .container_network_policy_domain_secret_param_param import (
+from .container_network_policy_domain_secret_params import (
     ContainerNetworkPolicyDomainSecretParam as ContainerNetworkPolicyDomainSecretParam,
 )
-from .container_reference_param_param import ContainerReferenceParam as ContainerReferenceParam
+from .container_reference_params import ContainerReferenceParam as ContainerReferenceParam
 from .container_reference_resource import ContainerReferenceResource as ContainerReferenceResource
-from .container_resource import ContainerResource as ContainerResource
+from .container_resource import ContainerCreateResponse as ContainerCreateResponse
 from .container_resource import ContainerResourceExpiresAfter as ContainerResourceExpiresAfter
 from .container_resource import ContainerResourceNetworkPolicy as ContainerResourceNetworkPolicy
 from .containers_create_params import CreateContainerExpiresAfterParam as CreateContainerExpiresAfterParam
-from .context_management_param_param import ContextManagementParam as ContextManagementParam
+from .context_management_param import ContextManagementParam as ContextManagementParam
 from .conversation_item import ConversationItem as ConversationItem
 from .conversation_item_list import ConversationItemList as ConversationItemList
+from .conversation_param import ConversationParam as ConversationParam
 from .conversation_param_2_param import ConversationParam2Param as ConversationParam2Param
-from .conversation_param_param import ConversationParam as ConversationParam
-from .conversation_resource import ConversationResource as ConversationResource
-from .coord_param_param import CoordParam as CoordParam
+from .conversation_resource import Conversation as Conversation
+from .coord_params import CoordParam as CoordParam
 from .costs_result import CostsResult as CostsResult
 from .costs_result import CostsResultAmount as CostsResultAmount
-from .create_chat_completion_response import CreateChatCompletionResponse as CreateChatCompletionResponse
+from .create_chat_completion_response import ChatCompletion as ChatCompletion
 from .create_chat_completion_response import (
     CreateChatCompletionResponseChoicesItem as CreateChatCompletionResponseChoicesItem,
 )
 from .create_chat_completion_response import (
     CreateChatCompletionResponseChoicesItemLogprobs as CreateChatCompletionResponseChoicesItemLogprobs,
 )
-from .create_chat_completion_stream_response import (
-    CreateChatCompletionStreamResponse as CreateChatCompletionStreamResponse,
-)
+from .create_chat_completion_stream_response import ChatCompletionChunk as ChatCompletionChunk
 from .create_chat_completion_stream_response import (
     CreateChatCompletionStreamResponseChoicesItem as CreateChatCompletionStreamResponseChoicesItem,
 )
@@ -1450,7 +1446,6 @@ from .create_message_request_param import (
     CreateMessageRequestAttachmentsVariant1ItemParam as CreateMessageRequestAttachmentsVariant1ItemParam,
 )
 from .create_message_request_param import CreateMessageRequestParam as CreateMessageRequestParam
-from .create_moderation_response import CreateModerationResponse as CreateModerationResponse
 from .create_moderation_response import (
     CreateModerationResponseResultsItem as CreateModerationResponseResultsItem,
 )
@@ -1463,6 +1458,7 @@ from .create_moderation_response import (
 from .create_moderation_response import (
     CreateModerationResponseResultsItemCategoryScores as CreateModerationResponseResultsItemCategoryScores,
 )
+from .create_moderation_response import ModerationCreateResponse as ModerationCreateResponse
 from .create_speech_response_stream_event import (
     CreateSpeechResponseStreamEvent as CreateSpeechResponseStreamEvent,
 )
@@ -1495,12 +1491,14 @@ from .create_translation_response_verbose_json import (
 from .create_vector_store_file_request_param import (
     CreateVectorStoreFileRequestParam as CreateVectorStoreFileRequestParam,
 )
-from .custom_grammar_format_param_param import CustomGrammarFormatParam as CustomGrammarFormatParam
-from .custom_text_format_param_param import CustomTextFormatParam as CustomTextFormatParam
+from .custom_grammar_format_params import CustomGrammarFormatParam as CustomGrammarFormatParam
+from .custom_text_format_params import CustomTextFormatParam as CustomTextFormatParam
 from .custom_tool_call import CustomToolCall as CustomToolCall
-from .custom_tool_call_output import CustomToolCallOutput as CustomToolCallOutput
+from .custom_tool_call_output import ResponseCustomToolCall as ResponseCustomToolCall
 from .custom_tool_call_output_param import CustomToolCallOutputParam as CustomToolCallOutputParam
-from .custom_tool_call_output_resource import CustomToolCallOutputResource as CustomToolCallOutputResource
+from .custom_tool_call_output_resource import (
+    ResponseCustomToolCallOutputItem as ResponseCustomToolCallOutputItem,
+)
 from .custom_tool_call_param import CustomToolCallParam as CustomToolCallParam
 from .custom_tool_call_resource import CustomToolCallResource as CustomToolCallResource
 from .custom_tool_chat_completions_param import (
@@ -1519,42 +1517,43 @@ from .custom_tool_chat_completions_param import (
     CustomToolChatCompletionsParam as CustomToolChatCompletionsParam,
 )
 from .custom_tool_param import CustomToolParamFormat as CustomToolParamFormat
-from .custom_tool_param_param import CustomToolParam as CustomToolParam
-from .delete_assistant_response import DeleteAssistantResponse as DeleteAssistantResponse
-from .delete_certificate_response import DeleteCertificateResponse as DeleteCertificateResponse
-from .delete_file_response import DeleteFileResponse as DeleteFileResponse
+from .custom_tool_param import FunctionShellTool as FunctionShellTool
+from .custom_tool_params import CustomToolParam as CustomToolParam
+from .delete_assistant_response import AssistantDeleted as AssistantDeleted
+from .delete_certificate_response import CertificateDeleteResponse as CertificateDeleteResponse
+from .delete_file_response import FileDeleted as FileDeleted
 from .delete_fine_tuning_checkpoint_permission_response import (
-    DeleteFineTuningCheckpointPermissionResponse as DeleteFineTuningCheckpointPermissionResponse,
+    PermissionDeleteResponse as PermissionDeleteResponse,
 )
-from .delete_message_response import DeleteMessageResponse as DeleteMessageResponse
-from .delete_model_response import DeleteModelResponse as DeleteModelResponse
-from .delete_thread_response import DeleteThreadResponse as DeleteThreadResponse
-from .delete_vector_store_file_response import DeleteVectorStoreFileResponse as DeleteVectorStoreFileResponse
-from .delete_vector_store_response import DeleteVectorStoreResponse as DeleteVectorStoreResponse
-from .deleted_conversation_resource import DeletedConversationResource as DeletedConversationResource
+from .delete_message_response import MessageDeleted as MessageDeleted
+from .delete_model_response import ModelDeleted as ModelDeleted
+from .delete_thread_response import ThreadDeleted as ThreadDeleted
+from .delete_vector_store_file_response import VectorStoreFileDeleted as VectorStoreFileDeleted
+from .delete_vector_store_response import VectorStoreDeleted as VectorStoreDeleted
+from .deleted_conversation_resource import ConversationDeletedResource as ConversationDeletedResource
 from .deleted_role_assignment_resource import DeletedRoleAssignmentResource as DeletedRoleAssignmentResource
-from .deleted_skill_resource import DeletedSkillResource as DeletedSkillResource
-from .deleted_skill_version_resource import DeletedSkillVersionResource as DeletedSkillVersionResource
-from .deleted_thread_resource import DeletedThreadResource as DeletedThreadResource
-from .deleted_video_resource import DeletedVideoResource as DeletedVideoResource
+from .deleted_skill_resource import DeletedSkill as DeletedSkill
+from .deleted_skill_version_resource import DeletedSkillVersion as DeletedSkillVersion
+from .deleted_thread_resource import ThreadDeleteResponse as ThreadDeleteResponse
+from .deleted_video_resource import VideoDeleteResponse as VideoDeleteResponse
 from .detail_enum import DetailEnum as DetailEnum
 from .direct_tool_call_caller import DirectToolCallCaller as DirectToolCallCaller
-from .direct_tool_call_caller_param_param import DirectToolCallCallerParam2 as DirectToolCallCallerParam2
 from .direct_tool_call_caller_params import DirectToolCallCallerParam as DirectToolCallCallerParam
+from .direct_tool_call_caller_params import DirectToolCallCallerParam2 as DirectToolCallCallerParam2
 from .done_event import DoneEvent as DoneEvent
 from .double_click_action import DoubleClickAction as DoubleClickAction
 from .double_click_action_param import DoubleClickActionParam as DoubleClickActionParam
-from .drag_param_param import DragParam as DragParam
+from .drag_params import DragParam as DragParam
 from .easy_input_message import EasyInputMessage as EasyInputMessage
 from .easy_input_message_param import EasyInputMessageParam as EasyInputMessageParam
 from .embedding import Embedding as Embedding
 from .error import Error as Error
-from .error_2 import Error2 as Error2
+from .error_2 import VideoCreateError as VideoCreateError
 from .error_event import ErrorEvent as ErrorEvent
-from .eval import Eval as Eval
+from .eval import EvalCreateResponse as EvalCreateResponse
 from .eval import EvalDataSourceConfig as EvalDataSourceConfig
 from .eval import EvalTestingCriteriaItem as EvalTestingCriteriaItem
-from .eval_api_error import EvalApiError as EvalApiError
+from .eval_api_error import EvalAPIError as EvalAPIError
 from .eval_custom_data_source_config import EvalCustomDataSourceConfig as EvalCustomDataSourceConfig
 from .eval_grader_python import EvalGraderPython as EvalGraderPython
 from .eval_grader_python_param import EvalGraderPythonParam as EvalGraderPythonParam
@@ -1593,16 +1592,16 @@ from .eval_jsonl_file_id_source_param import EvalJsonlFileIdSourceParam as EvalJ
 from .eval_logs_data_source_config import EvalLogsDataSourceConfig as EvalLogsDataSourceConfig
 from .eval_responses_source import EvalResponsesSource as EvalResponsesSource
 from .eval_responses_source_param import EvalResponsesSourceParam as EvalResponsesSourceParam
-from .eval_run import EvalRun as EvalRun
 from .eval_run import EvalRunDataSource as EvalRunDataSource
 from .eval_run import EvalRunPerModelUsageItem as EvalRunPerModelUsageItem
 from .eval_run import EvalRunPerTestingCriteriaResultsItem as EvalRunPerTestingCriteriaResultsItem
 from .eval_run import EvalRunResultCounts as EvalRunResultCounts
-from .eval_run_output_item import EvalRunOutputItem as EvalRunOutputItem
+from .eval_run import RunCancelResponse as RunCancelResponse
 from .eval_run_output_item import EvalRunOutputItemSample as EvalRunOutputItemSample
 from .eval_run_output_item import EvalRunOutputItemSampleInputItem as EvalRunOutputItemSampleInputItem
 from .eval_run_output_item import EvalRunOutputItemSampleOutputItem as EvalRunOutputItemSampleOutputItem
 from .eval_run_output_item import EvalRunOutputItemSampleUsage as EvalRunOutputItemSampleUsage
+from .eval_run_output_item import OutputItemListResponse as OutputItemListResponse
 from .eval_run_output_item_result import EvalRunOutputItemResult as EvalRunOutputItemResult
 from .eval_stored_completions_data_source_config import (
     EvalStoredCompletionsDataSourceConfig as EvalStoredCompletionsDataSourceConfig,
@@ -1611,9 +1610,9 @@ from .eval_stored_completions_source import EvalStoredCompletionsSource as EvalS
 from .eval_stored_completions_source_param import (
     EvalStoredCompletionsSourceParam as EvalStoredCompletionsSourceParam,
 )
-from .evals_delete_response import DeleteEvalResponse as DeleteEvalResponse
-from .evals_runs_delete_response import DeleteEvalRunResponse as DeleteEvalRunResponse
-from .expires_after_param_param import ExpiresAfterParam as ExpiresAfterParam
+from .evals_delete_response import EvalDeleteResponse as EvalDeleteResponse
+from .evals_runs_delete_response import RunDeleteResponse as RunDeleteResponse
+from .expires_after_param import ExpiresAfterParam as ExpiresAfterParam
 from .file_annotation import FileAnnotation as FileAnnotation
 from .file_annotation_source import FileAnnotationSource as FileAnnotationSource
 from .file_citation_body import FileCitationBody as FileCitationBody
@@ -1627,50 +1626,46 @@ from .file_search_ranker import FileSearchRanker as FileSearchRanker
 from .file_search_ranking_options import FileSearchRankingOptions as FileSearchRankingOptions
 from .file_search_ranking_options_param import FileSearchRankingOptionsParam as FileSearchRankingOptionsParam
 from .file_search_tool import FileSearchTool as FileSearchTool
-from .file_search_tool_call import FileSearchToolCall as FileSearchToolCall
 from .file_search_tool_call import FileSearchToolCallResultsItem as FileSearchToolCallResultsItem
+from .file_search_tool_call import ResponseFileSearchToolCall as ResponseFileSearchToolCall
 from .file_search_tool_call_param import FileSearchToolCallParam as FileSearchToolCallParam
 from .file_search_tool_call_param import (
     FileSearchToolCallResultsVariant1ItemParam as FileSearchToolCallResultsVariant1ItemParam,
 )
 from .file_search_tool_param import FileSearchToolParam as FileSearchToolParam
-from .file_upload_param_param import FileUploadParam as FileUploadParam
+from .file_upload_param import FileUploadParam as FileUploadParam
 from .filters import Filters as Filters
 from .filters_param import FiltersParam as FiltersParam
-from .fine_tune_dpo_hyperparameters import FineTuneDPOHyperparameters as FineTuneDPOHyperparameters
+from .fine_tune_dpo_hyperparameters import DpoHyperparameters as DpoHyperparameters
 from .fine_tune_dpo_hyperparameters_param import (
     FineTuneDPOHyperparametersParam as FineTuneDPOHyperparametersParam,
 )
-from .fine_tune_dpo_method import FineTuneDPOMethod as FineTuneDPOMethod
+from .fine_tune_dpo_method import DpoMethod as DpoMethod
 from .fine_tune_dpo_method_param import FineTuneDPOMethodParam as FineTuneDPOMethodParam
 from .fine_tune_method import FineTuneMethod as FineTuneMethod
 from .fine_tune_method_param import FineTuneMethodParam as FineTuneMethodParam
 from .fine_tune_reinforcement_hyperparameters import (
-    FineTuneReinforcementHyperparameters as FineTuneReinforcementHyperparameters,
+    ReinforcementHyperparameters as ReinforcementHyperparameters,
 )
 from .fine_tune_reinforcement_hyperparameters_param import (
     FineTuneReinforcementHyperparametersParam as FineTuneReinforcementHyperparametersParam,
 )
-from .fine_tune_reinforcement_method import FineTuneReinforcementMethod as FineTuneReinforcementMethod
 from .fine_tune_reinforcement_method import (
     FineTuneReinforcementMethodGrader as FineTuneReinforcementMethodGrader,
 )
+from .fine_tune_reinforcement_method import ReinforcementMethod as ReinforcementMethod
 from .fine_tune_reinforcement_method_param import (
     FineTuneReinforcementMethodParam as FineTuneReinforcementMethodParam,
 )
-from .fine_tune_supervised_hyperparameters import (
-    FineTuneSupervisedHyperparameters as FineTuneSupervisedHyperparameters,
-)
+from .fine_tune_supervised_hyperparameters import SupervisedHyperparameters as SupervisedHyperparameters
 from .fine_tune_supervised_hyperparameters_param import (
     FineTuneSupervisedHyperparametersParam as FineTuneSupervisedHyperparametersParam,
 )
-from .fine_tune_supervised_method import FineTuneSupervisedMethod as FineTuneSupervisedMethod
+from .fine_tune_supervised_method import SupervisedMethod as SupervisedMethod
 from .fine_tune_supervised_method_param import FineTuneSupervisedMethodParam as FineTuneSupervisedMethodParam
-from .fine_tuning_checkpoint_permission import (
-    FineTuningCheckpointPermission as FineTuningCheckpointPermission,
-)
-from .fine_tuning_integration import FineTuningIntegration as FineTuningIntegration
-from .fine_tuning_integration import FineTuningIntegrationWandb as FineTuningIntegrationWandb
+from .fine_tuning_checkpoint_permission import PermissionCreateResponse as PermissionCreateResponse
+from .fine_tuning_integration import FineTuningJobIntegration as FineTuningJobIntegration
+from .fine_tuning_integration import FineTuningJobWandbIntegration as FineTuningJobWandbIntegration
 from .fine_tuning_job import FineTuningJob as FineTuningJob
 from .fine_tuning_job import FineTuningJobError as FineTuningJobError
 from .fine_tuning_job import FineTuningJobHyperparameters as FineTuningJobHyperparameters
@@ -1696,40 +1691,40 @@ from .function_call_item_status import FunctionCallItemStatus as FunctionCallIte
 from .function_call_output_item_param import (
     FunctionCallOutputItemParamOutputVariant2Item as FunctionCallOutputItemParamOutputVariant2Item,
 )
-from .function_call_output_item_param_param import FunctionCallOutputItemParam as FunctionCallOutputItemParam
+from .function_call_output_item_params import FunctionCallOutputItemParam as FunctionCallOutputItemParam
 from .function_call_output_status_enum import FunctionCallOutputStatusEnum as FunctionCallOutputStatusEnum
 from .function_call_status import FunctionCallStatus as FunctionCallStatus
-from .function_object import FunctionObject as FunctionObject
+from .function_object import FunctionDefinition as FunctionDefinition
 from .function_object_param import FunctionObjectParam as FunctionObjectParam
 from .function_shell_action import FunctionShellAction as FunctionShellAction
-from .function_shell_action_param_param import FunctionShellActionParam as FunctionShellActionParam
+from .function_shell_action_params import FunctionShellActionParam as FunctionShellActionParam
 from .function_shell_call import FunctionShellCall as FunctionShellCall
 from .function_shell_call import FunctionShellCallEnvironment as FunctionShellCallEnvironment
 from .function_shell_call_item_param import (
     FunctionShellCallItemParamEnvironment as FunctionShellCallItemParamEnvironment,
 )
-from .function_shell_call_item_param_param import FunctionShellCallItemParam as FunctionShellCallItemParam
+from .function_shell_call_item_params import FunctionShellCallItemParam as FunctionShellCallItemParam
 from .function_shell_call_item_status import FunctionShellCallItemStatus as FunctionShellCallItemStatus
-from .function_shell_call_output import FunctionShellCallOutput as FunctionShellCallOutput
+from .function_shell_call_output import ResponseFunctionShellToolCall as ResponseFunctionShellToolCall
 from .function_shell_call_output_content import (
     FunctionShellCallOutputContent as FunctionShellCallOutputContent,
 )
 from .function_shell_call_output_content import (
     FunctionShellCallOutputContentOutcome as FunctionShellCallOutputContentOutcome,
 )
-from .function_shell_call_output_content_param_param import (
+from .function_shell_call_output_content_params import (
     FunctionShellCallOutputContentParam as FunctionShellCallOutputContentParam,
 )
 from .function_shell_call_output_exit_outcome import (
     FunctionShellCallOutputExitOutcome as FunctionShellCallOutputExitOutcome,
 )
-from .function_shell_call_output_exit_outcome_param_param import (
+from .function_shell_call_output_exit_outcome_params import (
     FunctionShellCallOutputExitOutcomeParam as FunctionShellCallOutputExitOutcomeParam,
 )
-from .function_shell_call_output_item_param_param import (
+from .function_shell_call_output_item_params import (
     FunctionShellCallOutputItemParam as FunctionShellCallOutputItemParam,
 )
-from .function_shell_call_output_outcome_param_param import (
+from .function_shell_call_output_outcome_params import (
     FunctionShellCallOutputOutcomeParam as FunctionShellCallOutputOutcomeParam,
 )
 from .function_shell_call_output_status_enum import (
@@ -1738,46 +1733,46 @@ from .function_shell_call_output_status_enum import (
 from .function_shell_call_output_timeout_outcome import (
     FunctionShellCallOutputTimeoutOutcome as FunctionShellCallOutputTimeoutOutcome,
 )
-from .function_shell_call_output_timeout_outcome_param_param import (
+from .function_shell_call_output_timeout_outcome_params import (
     FunctionShellCallOutputTimeoutOutcomeParam as FunctionShellCallOutputTimeoutOutcomeParam,
 )
 from .function_shell_call_status import FunctionShellCallStatus as FunctionShellCallStatus
 from .function_shell_tool_param import FunctionShellToolParamEnvironment as FunctionShellToolParamEnvironment
-from .function_shell_tool_param_param import FunctionShellToolParam as FunctionShellToolParam
+from .function_shell_tool_params import FunctionShellToolParam as FunctionShellToolParam
 from .function_tool import FunctionTool as FunctionTool
-from .function_tool_call import FunctionToolCall as FunctionToolCall
+from .function_tool_call import ResponseFunctionToolCall as ResponseFunctionToolCall
 from .function_tool_call_output import FunctionToolCallOutput as FunctionToolCallOutput
 from .function_tool_call_output_resource import (
-    FunctionToolCallOutputResource as FunctionToolCallOutputResource,
+    ResponseFunctionToolCallOutputItem as ResponseFunctionToolCallOutputItem,
 )
 from .function_tool_call_param import FunctionToolCallParam as FunctionToolCallParam
-from .function_tool_call_resource import FunctionToolCallResource as FunctionToolCallResource
-from .function_tool_param_param import FunctionToolParam2 as FunctionToolParam2
+from .function_tool_call_resource import ResponseFunctionToolCallItem as ResponseFunctionToolCallItem
 from .function_tool_params import FunctionToolParam as FunctionToolParam
-from .grader_label_model import GraderLabelModel as GraderLabelModel
+from .function_tool_params import FunctionToolParam2 as FunctionToolParam2
+from .grader_label_model import LabelModelGrader as LabelModelGrader
 from .grader_label_model_param import GraderLabelModelParam as GraderLabelModelParam
-from .grader_multi import GraderMulti as GraderMulti
 from .grader_multi import GraderMultiGraders as GraderMultiGraders
+from .grader_multi import MultiGrader as MultiGrader
 from .grader_multi_param import GraderMultiParam as GraderMultiParam
-from .grader_python import GraderPython as GraderPython
+from .grader_python import PythonGrader as PythonGrader
 from .grader_python_param import GraderPythonParam as GraderPythonParam
-from .grader_score_model import GraderScoreModel as GraderScoreModel
+from .grader_score_model import ScoreModelGrader as ScoreModelGrader
 from .grader_score_model_param import GraderScoreModelParam as GraderScoreModelParam
-from .grader_string_check import GraderStringCheck as GraderStringCheck
+from .grader_string_check import StringCheckGrader as StringCheckGrader
 from .grader_string_check_param import GraderStringCheckParam as GraderStringCheckParam
-from .grader_text_similarity import GraderTextSimilarity as GraderTextSimilarity
+from .grader_text_similarity import TextSimilarityGrader as TextSimilarityGrader
 from .grader_text_similarity_param import GraderTextSimilarityParam as GraderTextSimilarityParam
 from .grammar_syntax1 import GrammarSyntax1 as GrammarSyntax1
 from .group import Group as Group
-from .group_deleted_resource import GroupDeletedResource as GroupDeletedResource
-from .group_member_user import GroupMemberUser as GroupMemberUser
-from .group_resource_with_success import GroupResourceWithSuccess as GroupResourceWithSuccess
+from .group_deleted_resource import GroupDeleteResponse as GroupDeleteResponse
+from .group_member_user import UserRetrieveResponse as UserRetrieveResponse
+from .group_resource_with_success import GroupUpdateResponse as GroupUpdateResponse
 from .group_response import GroupResponse as GroupResponse
-from .group_role_assignment import GroupRoleAssignment as GroupRoleAssignment
-from .group_user import GroupUser as GroupUser
-from .group_user_assignment import GroupUserAssignment as GroupUserAssignment
+from .group_role_assignment import RoleCreateResponse as RoleCreateResponse
+from .group_user import OrganizationGroupUser as OrganizationGroupUser
+from .group_user_assignment import UserCreateResponse as UserCreateResponse
 from .group_user_deleted_resource import GroupUserDeletedResource as GroupUserDeletedResource
-from .history_param_param import HistoryParam as HistoryParam
+from .history_param import HistoryParam as HistoryParam
 from .hosted_tool_permission import HostedToolPermission as HostedToolPermission
 from .hosted_tool_permission_update_param import (
     HostedToolPermissionUpdateParam as HostedToolPermissionUpdateParam,
@@ -1809,52 +1804,54 @@ from .images_response import ImagesResponse as ImagesResponse
 from .images_usage import ImagesUsage as ImagesUsage
 from .images_usage import ImagesUsageInputTokensDetails as ImagesUsageInputTokensDetails
 from .inference_options import InferenceOptions as InferenceOptions
-from .inline_skill_param_param import InlineSkillParam as InlineSkillParam
-from .inline_skill_source_param_param import InlineSkillSourceParam as InlineSkillSourceParam
+from .inline_skill_params import InlineSkillParam as InlineSkillParam
+from .inline_skill_source_params import InlineSkillSourceParam as InlineSkillSourceParam
 from .input_audio import InputAudio as InputAudio
 from .input_audio import InputAudioInputAudio as InputAudioInputAudio
 from .input_audio_param import InputAudioInputAudioParam as InputAudioInputAudioParam
 from .input_audio_param import InputAudioParam as InputAudioParam
-from .input_content import InputContent as InputContent
+from .input_content import ResponseInputMessageContentList as ResponseInputMessageContentList
 from .input_content_param import InputContentParam as InputContentParam
 from .input_fidelity import InputFidelity as InputFidelity
-from .input_file_content import InputFileContent as InputFileContent
-from .input_file_content_param_param import InputFileContentParam2 as InputFileContentParam2
+from .input_file_content import ResponseInputFile as ResponseInputFile
+from .input_file_content_param import ResponseInputFileParam as ResponseInputFileParam
 from .input_file_content_params import InputFileContentParam as InputFileContentParam
-from .input_image_content import InputImageContent as InputImageContent
+from .input_file_content_params import InputFileContentParam2 as InputFileContentParam2
+from .input_image_content import ResponseInputImage as ResponseInputImage
 from .input_image_content_param import InputImageContentParam as InputImageContentParam
-from .input_image_content_param_auto_param_param import (
+from .input_image_content_param_auto_params import (
     InputImageContentParamAutoParam as InputImageContentParamAutoParam,
 )
-from .input_item import InputItem as InputItem
+from .input_item import ResponseInput as ResponseInput
 from .input_item_param import InputItemParam as InputItemParam
 from .input_message import InputMessage as InputMessage
 from .input_message_param import InputMessageParam as InputMessageParam
 from .input_message_resource import InputMessageResource as InputMessageResource
-from .input_param_param import InputParam as InputParam
-from .input_text_content import InputTextContent as InputTextContent
-from .input_text_content_param_param import InputTextContentParam2 as InputTextContentParam2
+from .input_param import InputParam as InputParam
+from .input_text_content import ResponseInputText as ResponseInputText
+from .input_text_content_param import ResponseInputTextParam as ResponseInputTextParam
 from .input_text_content_params import InputTextContentParam as InputTextContentParam
+from .input_text_content_params import InputTextContentParam2 as InputTextContentParam2
 from .invite import Invite as Invite
 from .invite import InviteProjectsItem as InviteProjectsItem
 from .invite_delete_response import InviteDeleteResponse as InviteDeleteResponse
 from .item import Item as Item
 from .item_field import ItemField as ItemField
 from .item_param import ItemParam as ItemParam
-from .item_reference_param_param import ItemReferenceParam as ItemReferenceParam
-from .item_resource import ItemResource as ItemResource
+from .item_reference_params import ItemReferenceParam as ItemReferenceParam
+from .item_resource import ResponseItem as ResponseItem
 from .key_press_action import KeyPressAction as KeyPressAction
 from .key_press_action_param import KeyPressActionParam as KeyPressActionParam
-from .local_environment_param_param import LocalEnvironmentParam as LocalEnvironmentParam
+from .local_environment_params import LocalEnvironmentParam as LocalEnvironmentParam
 from .local_environment_resource import LocalEnvironmentResource as LocalEnvironmentResource
 from .local_shell_exec_action import LocalShellExecAction as LocalShellExecAction
 from .local_shell_exec_action_param import LocalShellExecActionParam as LocalShellExecActionParam
-from .local_shell_tool_call import LocalShellToolCall as LocalShellToolCall
+from .local_shell_tool_call import ResponseCodeInterpreterToolCall as ResponseCodeInterpreterToolCall
 from .local_shell_tool_call_output import LocalShellToolCallOutput as LocalShellToolCallOutput
 from .local_shell_tool_call_output_param import LocalShellToolCallOutputParam as LocalShellToolCallOutputParam
 from .local_shell_tool_call_param import LocalShellToolCallParam as LocalShellToolCallParam
-from .local_shell_tool_param_param import LocalShellToolParam as LocalShellToolParam
-from .local_skill_param_param import LocalSkillParam as LocalSkillParam
+from .local_shell_tool_params import LocalShellToolParam as LocalShellToolParam
+from .local_skill_params import LocalSkillParam as LocalSkillParam
 from .locked_status import LockedStatus as LockedStatus
 from .log_prob import LogProb as LogProb
 from .log_prob_param import LogProbParam as LogProbParam
@@ -1864,7 +1861,7 @@ from .mcp_approval_request_param import MCPApprovalRequestParam as MCPApprovalRe
 from .mcp_approval_response import MCPApprovalResponse as MCPApprovalResponse
 from .mcp_approval_response_param import MCPApprovalResponseParam as MCPApprovalResponseParam
 from .mcp_approval_response_resource import MCPApprovalResponseResource as MCPApprovalResponseResource
-from .mcp_list_tools import MCPListTools as MCPListTools
+from .mcp_list_tools import ResponseApplyPatchToolCallOutput as ResponseApplyPatchToolCallOutput
 from .mcp_list_tools_param import MCPListToolsParam as MCPListToolsParam
 from .mcp_list_tools_tool import MCPListToolsTool as MCPListToolsTool
 from .mcp_list_tools_tool_param import MCPListToolsToolParam as MCPListToolsToolParam
@@ -1886,7 +1883,7 @@ from .mcp_tool_param import (
     MCPToolRequireApprovalVariant1Variant1Param as MCPToolRequireApprovalVariant1Variant1Param,
 )
 from .message import Message as Message
-from .message import MessageContentItem as MessageContentItem
+from .message import MessageContent as MessageContent
 from .message_content_image_file_object import MessageContentImageFileObject as MessageContentImageFileObject
 from .message_content_image_file_object import (
     MessageContentImageFileObjectImageFile as MessageContentImageFileObjectImageFile,
@@ -1997,11 +1994,11 @@ from .model_ids_shared_param import ModelIdsSharedParam as ModelIdsSharedParam
 from .moderation import Moderation as Moderation
 from .moderation import ModerationInput as ModerationInput
 from .moderation import ModerationOutput as ModerationOutput
-from .moderation_config_param_param import ModerationConfigParam as ModerationConfigParam
+from .moderation_config_param import ModerationConfigParam as ModerationConfigParam
 from .moderation_error_body import ModerationErrorBody as ModerationErrorBody
 from .moderation_input_type import ModerationInputType as ModerationInputType
-from .moderation_param_param import ModerationParam as ModerationParam
-from .moderation_policy_param_param import ModerationPolicyParam as ModerationPolicyParam
+from .moderation_param import ModerationParam as ModerationParam
+from .moderation_policy_param import ModerationPolicyParam as ModerationPolicyParam
 from .moderation_result_body import ModerationResultBody as ModerationResultBody
 from .moderations_create_params import (
     CreateModerationInputVariant3ItemVariant1ImageUrlParam as CreateModerationInputVariant3ItemVariant1ImageUrlParam,
@@ -2012,36 +2009,35 @@ from .moderations_create_params import (
 from .moderations_create_params import (
     CreateModerationInputVariant3ItemVariant2Param as CreateModerationInputVariant3ItemVariant2Param,
 )
-from .move_param_param import MoveParam as MoveParam
+from .move_params import MoveParam as MoveParam
+from .namespace_tool_param import CustomTool as CustomTool
 from .namespace_tool_param import NamespaceToolParamToolsItem as NamespaceToolParamToolsItem
-from .namespace_tool_param_param import NamespaceToolParam as NamespaceToolParam
+from .namespace_tool_params import NamespaceToolParam as NamespaceToolParam
 from .noise_reduction_type import NoiseReductionType as NoiseReductionType
-from .open_ai_file import OpenAIFile as OpenAIFile
-from .organization_certificate import OrganizationCertificate as OrganizationCertificate
+from .open_ai_file import FileObject as FileObject
+from .organization_certificate import CertificateActivateResponse as CertificateActivateResponse
 from .organization_certificate import (
     OrganizationCertificateCertificateDetails as OrganizationCertificateCertificateDetails,
 )
 from .organization_data_retention import OrganizationDataRetention as OrganizationDataRetention
-from .organization_project_certificate import OrganizationProjectCertificate as OrganizationProjectCertificate
+from .organization_project_certificate import CertificateDeactivateResponse as CertificateDeactivateResponse
 from .organization_project_certificate import (
     OrganizationProjectCertificateCertificateDetails as OrganizationProjectCertificateCertificateDetails,
 )
 from .organization_spend_alert import OrganizationSpendAlert as OrganizationSpendAlert
 from .organization_spend_alert_deleted_resource import (
-    OrganizationSpendAlertDeletedResource as OrganizationSpendAlertDeletedResource,
+    OrganizationSpendAlertDeleted as OrganizationSpendAlertDeleted,
 )
 from .organization_spend_limit_deleted_resource import (
-    OrganizationSpendLimitDeletedResource as OrganizationSpendLimitDeletedResource,
+    OrganizationSpendLimitDeleted as OrganizationSpendLimitDeleted,
 )
-from .organization_spend_limit_resource import (
-    OrganizationSpendLimitResource as OrganizationSpendLimitResource,
-)
+from .organization_spend_limit_resource import OrganizationSpendLimit as OrganizationSpendLimit
 from .other_chunking_strategy_response_param import (
-    OtherChunkingStrategyResponseParam as OtherChunkingStrategyResponseParam,
+    OtherFileChunkingStrategyObject as OtherFileChunkingStrategyObject,
 )
 from .output_content import OutputContent as OutputContent
-from .output_item import OutputItem as OutputItem
-from .output_message import OutputMessage as OutputMessage
+from .output_item import ResponseOutputItem as ResponseOutputItem
+from .output_message import ResponseOutputMessage as ResponseOutputMessage
 from .output_message_content import OutputMessageContent as OutputMessageContent
 from .output_message_content_param import OutputMessageContentParam as OutputMessageContentParam
 from .output_message_param import OutputMessageParam as OutputMessageParam
@@ -2049,22 +2045,20 @@ from .output_text_content import OutputTextContent as OutputTextContent
 from .output_text_content_param import OutputTextContentParam as OutputTextContentParam
 from .personality_enum_param import PersonalityEnumParam as PersonalityEnumParam
 from .prediction_content_param import PredictionContentParam as PredictionContentParam
-from .program import Program as Program
-from .program_item_param_param import ProgramItemParam as ProgramItemParam
+from .program import ResponseReasoningItem as ResponseReasoningItem
+from .program_item_params import ProgramItemParam as ProgramItemParam
 from .program_output import ProgramOutput as ProgramOutput
-from .program_output_item_param_param import ProgramOutputItemParam as ProgramOutputItemParam
+from .program_output_item_params import ProgramOutputItemParam as ProgramOutputItemParam
 from .program_output_item_status import ProgramOutputItemStatus as ProgramOutputItemStatus
 from .program_output_status import ProgramOutputStatus as ProgramOutputStatus
 from .program_tool_call_caller import ProgramToolCallCaller as ProgramToolCallCaller
-from .program_tool_call_caller_param_param import ProgramToolCallCallerParam2 as ProgramToolCallCallerParam2
 from .program_tool_call_caller_params import ProgramToolCallCallerParam as ProgramToolCallCallerParam
-from .programmatic_tool_calling_param_param import (
-    ProgrammaticToolCallingParam as ProgrammaticToolCallingParam,
-)
+from .program_tool_call_caller_params import ProgramToolCallCallerParam2 as ProgramToolCallCallerParam2
+from .programmatic_tool_calling_params import ProgrammaticToolCallingParam as ProgrammaticToolCallingParam
 from .project import Project as Project
-from .project_api_key import ProjectApiKey as ProjectApiKey
+from .project_api_key import ProjectAPIKey as ProjectAPIKey
 from .project_api_key import ProjectApiKeyOwner as ProjectApiKeyOwner
-from .project_api_key_delete_response import ProjectApiKeyDeleteResponse as ProjectApiKeyDeleteResponse
+from .project_api_key_delete_response import APIKeyDeleteResponse as APIKeyDeleteResponse
 from .project_api_key_owner_service_account import (
     ProjectApiKeyOwnerServiceAccount as ProjectApiKeyOwnerServiceAccount,
 )
@@ -2075,46 +2069,42 @@ from .project_group_deleted_resource import ProjectGroupDeletedResource as Proje
 from .project_hosted_tool_permissions import ProjectHostedToolPermissions as ProjectHostedToolPermissions
 from .project_model_permissions import ProjectModelPermissions as ProjectModelPermissions
 from .project_model_permissions_delete_response import (
-    ProjectModelPermissionsDeleteResponse as ProjectModelPermissionsDeleteResponse,
+    ProjectModelPermissionsDeleted as ProjectModelPermissionsDeleted,
 )
 from .project_rate_limit import ProjectRateLimit as ProjectRateLimit
 from .project_service_account import ProjectServiceAccount as ProjectServiceAccount
 from .project_service_account_api_key import ProjectServiceAccountApiKey as ProjectServiceAccountApiKey
 from .project_service_account_create_response import (
-    ProjectServiceAccountCreateResponse as ProjectServiceAccountCreateResponse,
+    ServiceAccountCreateResponse as ServiceAccountCreateResponse,
 )
 from .project_service_account_delete_response import (
-    ProjectServiceAccountDeleteResponse as ProjectServiceAccountDeleteResponse,
+    ServiceAccountDeleteResponse as ServiceAccountDeleteResponse,
 )
 from .project_spend_alert import ProjectSpendAlert as ProjectSpendAlert
-from .project_spend_alert_deleted_resource import (
-    ProjectSpendAlertDeletedResource as ProjectSpendAlertDeletedResource,
-)
-from .project_spend_limit_deleted_resource import (
-    ProjectSpendLimitDeletedResource as ProjectSpendLimitDeletedResource,
-)
-from .project_spend_limit_resource import ProjectSpendLimitResource as ProjectSpendLimitResource
+from .project_spend_alert_deleted_resource import ProjectSpendAlertDeleted as ProjectSpendAlertDeleted
+from .project_spend_limit_deleted_resource import ProjectSpendLimitDeleted as ProjectSpendLimitDeleted
+from .project_spend_limit_resource import ProjectSpendLimit as ProjectSpendLimit
 from .project_user import ProjectUser as ProjectUser
 from .project_user_delete_response import ProjectUserDeleteResponse as ProjectUserDeleteResponse
-from .prompt import Prompt as Prompt
+from .prompt import ResponsePrompt as ResponsePrompt
 from .prompt_cache_breakpoint_config import PromptCacheBreakpointConfig as PromptCacheBreakpointConfig
 from .prompt_cache_breakpoint_config_param import (
     PromptCacheBreakpointConfigParam as PromptCacheBreakpointConfigParam,
 )
-from .prompt_cache_breakpoint_param_param import PromptCacheBreakpointParam as PromptCacheBreakpointParam
+from .prompt_cache_breakpoint_params import PromptCacheBreakpointParam as PromptCacheBreakpointParam
 from .prompt_cache_mode_enum import PromptCacheModeEnum as PromptCacheModeEnum
 from .prompt_cache_options import PromptCacheOptions as PromptCacheOptions
-from .prompt_cache_options_param_param import PromptCacheOptionsParam as PromptCacheOptionsParam
+from .prompt_cache_options_param import PromptCacheOptionsParam as PromptCacheOptionsParam
 from .prompt_cache_ttl_enum import PromptCacheTTLEnum as PromptCacheTTLEnum
 from .prompt_param import PromptVariant1Param as PromptVariant1Param
 from .provenance_detection_result_api import ProvenanceDetectionResultApi as ProvenanceDetectionResultApi
-from .provenance_resource import ProvenanceResource as ProvenanceResource
+from .provenance_resource import ContentProvenanceCheck as ContentProvenanceCheck
 from .provenance_resource import ProvenanceResourceResultsItem as ProvenanceResourceResultsItem
 from .public_project_residency import PublicProjectResidency as PublicProjectResidency
 from .ranker_version_type import RankerVersionType as RankerVersionType
 from .ranking_options import RankingOptions as RankingOptions
 from .ranking_options_param import RankingOptionsParam as RankingOptionsParam
-from .rate_limits_param_param import RateLimitsParam as RateLimitsParam
+from .rate_limits_param import RateLimitsParam as RateLimitsParam
 from .realtime_audio_formats import RealtimeAudioFormats as RealtimeAudioFormats
 from .realtime_audio_formats import RealtimeAudioFormatsAudioPcm as RealtimeAudioFormatsAudioPcm
 from .realtime_audio_formats import RealtimeAudioFormatsAudioPcma as RealtimeAudioFormatsAudioPcma
@@ -2216,9 +2206,7 @@ from .realtime_conversation_item_message_user_param import (
     RealtimeConversationItemMessageUserParam as RealtimeConversationItemMessageUserParam,
 )
 from .realtime_conversation_item_param import RealtimeConversationItemParam as RealtimeConversationItemParam
-from .realtime_create_client_secret_response import (
-    RealtimeCreateClientSecretResponse as RealtimeCreateClientSecretResponse,
-)
+from .realtime_create_client_secret_response import ClientSecretCreateResponse as ClientSecretCreateResponse
 from .realtime_create_client_secret_response import (
     RealtimeCreateClientSecretResponseSession as RealtimeCreateClientSecretResponseSession,
 )
@@ -2251,7 +2239,7 @@ from .realtime_reasoning_param import RealtimeReasoningParam as RealtimeReasonin
 from .realtime_response import RealtimeResponse as RealtimeResponse
 from .realtime_response import RealtimeResponseAudio as RealtimeResponseAudio
 from .realtime_response import RealtimeResponseAudioOutput as RealtimeResponseAudioOutput
-from .realtime_response import RealtimeResponseStatusDetails as RealtimeResponseStatusDetails
+from .realtime_response import RealtimeResponseStatus as RealtimeResponseStatus
 from .realtime_response import RealtimeResponseStatusDetailsError as RealtimeResponseStatusDetailsError
 from .realtime_response import RealtimeResponseUsage as RealtimeResponseUsage
 from .realtime_response import (
@@ -2273,77 +2261,65 @@ from .realtime_response_create_params_param import (
     RealtimeResponseCreateParamsParam as RealtimeResponseCreateParamsParam,
 )
 from .realtime_server_event import RealtimeServerEvent as RealtimeServerEvent
-from .realtime_server_event_conversation_created import (
-    RealtimeServerEventConversationCreated as RealtimeServerEventConversationCreated,
-)
+from .realtime_server_event_conversation_created import ConversationCreatedEvent as ConversationCreatedEvent
 from .realtime_server_event_conversation_created import (
     RealtimeServerEventConversationCreatedConversation as RealtimeServerEventConversationCreatedConversation,
 )
-from .realtime_server_event_conversation_item_added import (
-    RealtimeServerEventConversationItemAdded as RealtimeServerEventConversationItemAdded,
-)
+from .realtime_server_event_conversation_item_added import ConversationItemAdded as ConversationItemAdded
 from .realtime_server_event_conversation_item_created import (
-    RealtimeServerEventConversationItemCreated as RealtimeServerEventConversationItemCreated,
+    ConversationItemCreatedEvent as ConversationItemCreatedEvent,
 )
 from .realtime_server_event_conversation_item_deleted import (
-    RealtimeServerEventConversationItemDeleted as RealtimeServerEventConversationItemDeleted,
+    ConversationItemDeletedEvent as ConversationItemDeletedEvent,
 )
-from .realtime_server_event_conversation_item_done import (
-    RealtimeServerEventConversationItemDone as RealtimeServerEventConversationItemDone,
-)
+from .realtime_server_event_conversation_item_done import ConversationItemDone as ConversationItemDone
 from .realtime_server_event_conversation_item_input_audio_transcription_completed import (
-    RealtimeServerEventConversationItemInputAudioTranscriptionCompleted as RealtimeServerEventConversationItemInputAudioTranscriptionCompleted,
+    ConversationItemInputAudioTranscriptionCompletedEvent as ConversationItemInputAudioTranscriptionCompletedEvent,
 )
 from .realtime_server_event_conversation_item_input_audio_transcription_completed import (
     RealtimeServerEventConversationItemInputAudioTranscriptionCompletedUsage as RealtimeServerEventConversationItemInputAudioTranscriptionCompletedUsage,
 )
 from .realtime_server_event_conversation_item_input_audio_transcription_delta import (
-    RealtimeServerEventConversationItemInputAudioTranscriptionDelta as RealtimeServerEventConversationItemInputAudioTranscriptionDelta,
+    ConversationItemInputAudioTranscriptionDeltaEvent as ConversationItemInputAudioTranscriptionDeltaEvent,
 )
 from .realtime_server_event_conversation_item_input_audio_transcription_failed import (
-    RealtimeServerEventConversationItemInputAudioTranscriptionFailed as RealtimeServerEventConversationItemInputAudioTranscriptionFailed,
+    ConversationItemInputAudioTranscriptionFailedEvent as ConversationItemInputAudioTranscriptionFailedEvent,
 )
 from .realtime_server_event_conversation_item_input_audio_transcription_failed import (
     RealtimeServerEventConversationItemInputAudioTranscriptionFailedError as RealtimeServerEventConversationItemInputAudioTranscriptionFailedError,
 )
 from .realtime_server_event_conversation_item_input_audio_transcription_segment import (
-    RealtimeServerEventConversationItemInputAudioTranscriptionSegment as RealtimeServerEventConversationItemInputAudioTranscriptionSegment,
+    ConversationItemInputAudioTranscriptionSegment as ConversationItemInputAudioTranscriptionSegment,
 )
 from .realtime_server_event_conversation_item_retrieved import (
     RealtimeServerEventConversationItemRetrieved as RealtimeServerEventConversationItemRetrieved,
 )
 from .realtime_server_event_conversation_item_truncated import (
-    RealtimeServerEventConversationItemTruncated as RealtimeServerEventConversationItemTruncated,
+    ConversationItemTruncatedEvent as ConversationItemTruncatedEvent,
 )
-from .realtime_server_event_error import RealtimeServerEventError as RealtimeServerEventError
-from .realtime_server_event_error import RealtimeServerEventErrorError as RealtimeServerEventErrorError
+from .realtime_server_event_error import RealtimeError as RealtimeError
+from .realtime_server_event_error import RealtimeErrorEvent as RealtimeErrorEvent
 from .realtime_server_event_input_audio_buffer_cleared import (
-    RealtimeServerEventInputAudioBufferCleared as RealtimeServerEventInputAudioBufferCleared,
+    InputAudioBufferClearedEvent as InputAudioBufferClearedEvent,
 )
 from .realtime_server_event_input_audio_buffer_committed import (
-    RealtimeServerEventInputAudioBufferCommitted as RealtimeServerEventInputAudioBufferCommitted,
+    InputAudioBufferCommittedEvent as InputAudioBufferCommittedEvent,
 )
 from .realtime_server_event_input_audio_buffer_dtmf_event_received import (
-    RealtimeServerEventInputAudioBufferDtmfEventReceived as RealtimeServerEventInputAudioBufferDtmfEventReceived,
+    InputAudioBufferDtmfEventReceivedEvent as InputAudioBufferDtmfEventReceivedEvent,
 )
 from .realtime_server_event_input_audio_buffer_speech_started import (
-    RealtimeServerEventInputAudioBufferSpeechStarted as RealtimeServerEventInputAudioBufferSpeechStarted,
+    InputAudioBufferSpeechStartedEvent as InputAudioBufferSpeechStartedEvent,
 )
 from .realtime_server_event_input_audio_buffer_speech_stopped import (
-    RealtimeServerEventInputAudioBufferSpeechStopped as RealtimeServerEventInputAudioBufferSpeechStopped,
+    InputAudioBufferSpeechStoppedEvent as InputAudioBufferSpeechStoppedEvent,
 )
 from .realtime_server_event_input_audio_buffer_timeout_triggered import (
-    RealtimeServerEventInputAudioBufferTimeoutTriggered as RealtimeServerEventInputAudioBufferTimeoutTriggered,
+    InputAudioBufferTimeoutTriggered as InputAudioBufferTimeoutTriggered,
 )
-from .realtime_server_event_mcp_list_tools_completed import (
-    RealtimeServerEventMCPListToolsCompleted as RealtimeServerEventMCPListToolsCompleted,
-)
-from .realtime_server_event_mcp_list_tools_failed import (
-    RealtimeServerEventMCPListToolsFailed as RealtimeServerEventMCPListToolsFailed,
-)
-from .realtime_server_event_mcp_list_tools_in_progress import (
-    RealtimeServerEventMCPListToolsInProgress as RealtimeServerEventMCPListToolsInProgress,
-)
+from .realtime_server_event_mcp_list_tools_completed import McpListToolsCompleted as McpListToolsCompleted
+from .realtime_server_event_mcp_list_tools_failed import McpListToolsFailed as McpListToolsFailed
+from .realtime_server_event_mcp_list_tools_in_progress import McpListToolsInProgress as McpListToolsInProgress
 from .realtime_server_event_output_audio_buffer_cleared import (
     RealtimeServerEventOutputAudioBufferCleared as RealtimeServerEventOutputAudioBufferCleared,
 )
@@ -2353,9 +2329,7 @@ from .realtime_server_event_output_audio_buffer_started import (
 from .realtime_server_event_output_audio_buffer_stopped import (
     RealtimeServerEventOutputAudioBufferStopped as RealtimeServerEventOutputAudioBufferStopped,
 )
-from .realtime_server_event_rate_limits_updated import (
-    RealtimeServerEventRateLimitsUpdated as RealtimeServerEventRateLimitsUpdated,
-)
+from .realtime_server_event_rate_limits_updated import RateLimitsUpdatedEvent as RateLimitsUpdatedEvent
 from .realtime_server_event_rate_limits_updated import (
     RealtimeServerEventRateLimitsUpdatedRateLimitsItem as RealtimeServerEventRateLimitsUpdatedRateLimitsItem,
 )
@@ -2386,9 +2360,7 @@ from .realtime_server_event_response_content_part_done import (
 from .realtime_server_event_response_created import (
     RealtimeServerEventResponseCreated as RealtimeServerEventResponseCreated,
 )
-from .realtime_server_event_response_done import (
-    RealtimeServerEventResponseDone as RealtimeServerEventResponseDone,
-)
+from .realtime_server_event_response_done import ResponseDoneEvent as ResponseDoneEvent
 from .realtime_server_event_response_function_call_arguments_delta import (
     RealtimeServerEventResponseFunctionCallArgumentsDelta as RealtimeServerEventResponseFunctionCallArgumentsDelta,
 )
@@ -2396,19 +2368,17 @@ from .realtime_server_event_response_function_call_arguments_done import (
     RealtimeServerEventResponseFunctionCallArgumentsDone as RealtimeServerEventResponseFunctionCallArgumentsDone,
 )
 from .realtime_server_event_response_mcp_call_arguments_delta import (
-    RealtimeServerEventResponseMCPCallArgumentsDelta as RealtimeServerEventResponseMCPCallArgumentsDelta,
+    ResponseMcpCallArgumentsDelta as ResponseMcpCallArgumentsDelta,
 )
 from .realtime_server_event_response_mcp_call_arguments_done import (
-    RealtimeServerEventResponseMCPCallArgumentsDone as RealtimeServerEventResponseMCPCallArgumentsDone,
+    ResponseMcpCallArgumentsDone as ResponseMcpCallArgumentsDone,
 )
 from .realtime_server_event_response_mcp_call_completed import (
-    RealtimeServerEventResponseMCPCallCompleted as RealtimeServerEventResponseMCPCallCompleted,
+    ResponseMcpCallCompleted as ResponseMcpCallCompleted,
 )
-from .realtime_server_event_response_mcp_call_failed import (
-    RealtimeServerEventResponseMCPCallFailed as RealtimeServerEventResponseMCPCallFailed,
-)
+from .realtime_server_event_response_mcp_call_failed import ResponseMcpCallFailed as ResponseMcpCallFailed
 from .realtime_server_event_response_mcp_call_in_progress import (
-    RealtimeServerEventResponseMCPCallInProgress as RealtimeServerEventResponseMCPCallInProgress,
+    ResponseMcpCallInProgress as ResponseMcpCallInProgress,
 )
 from .realtime_server_event_response_output_item_added import (
     RealtimeServerEventResponseOutputItemAdded as RealtimeServerEventResponseOutputItemAdded,
@@ -2423,17 +2393,13 @@ from .realtime_server_event_response_text_done import (
     RealtimeServerEventResponseTextDone as RealtimeServerEventResponseTextDone,
 )
 from .realtime_server_event_session_created import (
-    RealtimeServerEventSessionCreated as RealtimeServerEventSessionCreated,
-)
-from .realtime_server_event_session_created import (
     RealtimeServerEventSessionCreatedSession as RealtimeServerEventSessionCreatedSession,
 )
-from .realtime_server_event_session_updated import (
-    RealtimeServerEventSessionUpdated as RealtimeServerEventSessionUpdated,
-)
+from .realtime_server_event_session_created import SessionCreatedEvent as SessionCreatedEvent
 from .realtime_server_event_session_updated import (
     RealtimeServerEventSessionUpdatedSession as RealtimeServerEventSessionUpdatedSession,
 )
+from .realtime_server_event_session_updated import SessionUpdatedEvent as SessionUpdatedEvent
 from .realtime_session_create_request_ga_param import (
     RealtimeSessionCreateRequestGAAudioInputNoiseReductionParam as RealtimeSessionCreateRequestGAAudioInputNoiseReductionParam,
 )
@@ -2452,7 +2418,6 @@ from .realtime_session_create_request_ga_param import (
 from .realtime_session_create_request_ga_param import (
     RealtimeSessionCreateRequestGATracingVariant2Param as RealtimeSessionCreateRequestGATracingVariant2Param,
 )
-from .realtime_session_create_response import RealtimeSessionCreateResponse as RealtimeSessionCreateResponse
 from .realtime_session_create_response import (
     RealtimeSessionCreateResponseAudio as RealtimeSessionCreateResponseAudio,
 )
@@ -2474,30 +2439,21 @@ from .realtime_session_create_response import (
 from .realtime_session_create_response import (
     RealtimeSessionCreateResponseTurnDetection as RealtimeSessionCreateResponseTurnDetection,
 )
-from .realtime_session_create_response_ga import (
-    RealtimeSessionCreateResponseGA as RealtimeSessionCreateResponseGA,
-)
-from .realtime_session_create_response_ga import (
-    RealtimeSessionCreateResponseGAAudio as RealtimeSessionCreateResponseGAAudio,
-)
-from .realtime_session_create_response_ga import (
-    RealtimeSessionCreateResponseGAAudioInput as RealtimeSessionCreateResponseGAAudioInput,
-)
+from .realtime_session_create_response import SessionCreateResponse as SessionCreateResponse
+from .realtime_session_create_response_ga import RealtimeAudioConfig as RealtimeAudioConfig
+from .realtime_session_create_response_ga import RealtimeAudioConfigInput as RealtimeAudioConfigInput
+from .realtime_session_create_response_ga import RealtimeAudioConfigOutput as RealtimeAudioConfigOutput
+from .realtime_session_create_response_ga import RealtimeSessionCreateRequest as RealtimeSessionCreateRequest
 from .realtime_session_create_response_ga import (
     RealtimeSessionCreateResponseGAAudioInputNoiseReduction as RealtimeSessionCreateResponseGAAudioInputNoiseReduction,
-)
-from .realtime_session_create_response_ga import (
-    RealtimeSessionCreateResponseGAAudioOutput as RealtimeSessionCreateResponseGAAudioOutput,
 )
 from .realtime_session_create_response_ga import (
     RealtimeSessionCreateResponseGAToolChoice as RealtimeSessionCreateResponseGAToolChoice,
 )
 from .realtime_session_create_response_ga import (
-    RealtimeSessionCreateResponseGAToolsItem as RealtimeSessionCreateResponseGAToolsItem,
-)
-from .realtime_session_create_response_ga import (
     RealtimeSessionCreateResponseGATracingVariant2 as RealtimeSessionCreateResponseGATracingVariant2,
 )
+from .realtime_session_create_response_ga import RealtimeToolsConfig as RealtimeToolsConfig
 from .realtime_transcription_session_create_request_ga_param import (
     RealtimeTranscriptionSessionCreateRequestGAAudioInputNoiseReductionParam as RealtimeTranscriptionSessionCreateRequestGAAudioInputNoiseReductionParam,
 )
@@ -2511,28 +2467,26 @@ from .realtime_transcription_session_create_request_ga_param import (
     RealtimeTranscriptionSessionCreateRequestGAParam as RealtimeTranscriptionSessionCreateRequestGAParam,
 )
 from .realtime_transcription_session_create_response import (
-    RealtimeTranscriptionSessionCreateResponse as RealtimeTranscriptionSessionCreateResponse,
-)
-from .realtime_transcription_session_create_response import (
     RealtimeTranscriptionSessionCreateResponseClientSecret as RealtimeTranscriptionSessionCreateResponseClientSecret,
 )
 from .realtime_transcription_session_create_response import (
     RealtimeTranscriptionSessionCreateResponseTurnDetection as RealtimeTranscriptionSessionCreateResponseTurnDetection,
 )
+from .realtime_transcription_session_create_response import TranscriptionSession as TranscriptionSession
 from .realtime_transcription_session_create_response_ga import (
-    RealtimeTranscriptionSessionCreateResponseGA as RealtimeTranscriptionSessionCreateResponseGA,
+    RealtimeTranscriptionSessionAudio as RealtimeTranscriptionSessionAudio,
 )
 from .realtime_transcription_session_create_response_ga import (
-    RealtimeTranscriptionSessionCreateResponseGAAudio as RealtimeTranscriptionSessionCreateResponseGAAudio,
+    RealtimeTranscriptionSessionAudioInput as RealtimeTranscriptionSessionAudioInput,
 )
 from .realtime_transcription_session_create_response_ga import (
-    RealtimeTranscriptionSessionCreateResponseGAAudioInput as RealtimeTranscriptionSessionCreateResponseGAAudioInput,
+    RealtimeTranscriptionSessionAudioInputTurnDetection as RealtimeTranscriptionSessionAudioInputTurnDetection,
+)
+from .realtime_transcription_session_create_response_ga import (
+    RealtimeTranscriptionSessionCreateRequest as RealtimeTranscriptionSessionCreateRequest,
 )
 from .realtime_transcription_session_create_response_ga import (
     RealtimeTranscriptionSessionCreateResponseGAAudioInputNoiseReduction as RealtimeTranscriptionSessionCreateResponseGAAudioInputNoiseReduction,
-)
-from .realtime_transcription_session_create_response_ga import (
-    RealtimeTranscriptionSessionCreateResponseGAAudioInputTurnDetection as RealtimeTranscriptionSessionCreateResponseGAAudioInputTurnDetection,
 )
 from .realtime_translation_client_secret_create_response import (
     RealtimeTranslationClientSecretCreateResponse as RealtimeTranslationClientSecretCreateResponse,
@@ -2572,7 +2526,7 @@ from .realtime_translation_session_create_request_param import (
 from .realtime_translations_client_secrets_create_params import (
     CreateRealtimeTranslationClientSecretExpiresAfterParam as CreateRealtimeTranslationClientSecretExpiresAfterParam,
 )
-from .realtime_truncation import RealtimeTruncationVariant2 as RealtimeTruncationVariant2
+from .realtime_truncation import RealtimeTruncationRetentionRatio as RealtimeTruncationRetentionRatio
 from .realtime_truncation import (
     RealtimeTruncationVariant2TokenLimits as RealtimeTruncationVariant2TokenLimits,
 )
@@ -2581,7 +2535,7 @@ from .realtime_truncation_param import RealtimeTruncationVariant2Param as Realti
 from .realtime_truncation_param import (
     RealtimeTruncationVariant2TokenLimitsParam as RealtimeTruncationVariant2TokenLimitsParam,
 )
-from .realtime_turn_detection import RealtimeTurnDetection as RealtimeTurnDetection
+from .realtime_turn_detection import RealtimeAudioInputTurnDetection as RealtimeAudioInputTurnDetection
 from .realtime_turn_detection import RealtimeTurnDetectionSemanticVad as RealtimeTurnDetectionSemanticVad
 from .realtime_turn_detection import RealtimeTurnDetectionServerVad as RealtimeTurnDetectionServerVad
 from .realtime_turn_detection_param import (
@@ -2592,16 +2546,16 @@ from .realtime_turn_detection_param import (
 )
 from .reasoning import Reasoning as Reasoning
 from .reasoning_effort import ReasoningEffort as ReasoningEffort
-from .reasoning_item import ReasoningItem as ReasoningItem
+from .reasoning_item import ResponseConfigurationUpdateItem as ResponseConfigurationUpdateItem
 from .reasoning_item_param import ReasoningItemParam as ReasoningItemParam
 from .reasoning_mode_enum import ReasoningModeEnum as ReasoningModeEnum
 from .reasoning_mode_enum_param import ReasoningModeEnumParam as ReasoningModeEnumParam
 from .reasoning_param import ReasoningParam as ReasoningParam
 from .reasoning_text_content import ReasoningTextContent as ReasoningTextContent
 from .reasoning_text_content_param import ReasoningTextContentParam as ReasoningTextContentParam
-from .refusal_content import RefusalContent as RefusalContent
+from .refusal_content import ResponseOutputRefusal as ResponseOutputRefusal
 from .refusal_content_param import RefusalContentParam as RefusalContentParam
-from .response import Response as Response
+from .response import ResponseCustomToolCallOutput as ResponseCustomToolCallOutput
 from .response import ResponseIncompleteDetails as ResponseIncompleteDetails
 from .response_audio_delta_event import ResponseAudioDeltaEvent as ResponseAudioDeltaEvent
 from .response_audio_done_event import ResponseAudioDoneEvent as ResponseAudioDoneEvent
@@ -2706,7 +2660,7 @@ from .response_mcp_list_tools_in_progress_event import (
 )
 from .response_output_item_added_event import ResponseOutputItemAddedEvent as ResponseOutputItemAddedEvent
 from .response_output_item_done_event import ResponseOutputItemDoneEvent as ResponseOutputItemDoneEvent
-from .response_output_text import ResponseOutputText as ResponseOutputText
+from .response_output_text import ChatKitResponseOutputText as ChatKitResponseOutputText
 from .response_output_text import ResponseOutputTextAnnotationsItem as ResponseOutputTextAnnotationsItem
 from .response_output_text_annotation_added_event import (
     ResponseOutputTextAnnotationAddedEvent as ResponseOutputTextAnnotationAddedEvent,
@@ -2760,7 +2714,8 @@ from .response_stream_options_param import (
 )
 from .response_text_delta_event import ResponseTextDeltaEvent as ResponseTextDeltaEvent
 from .response_text_done_event import ResponseTextDoneEvent as ResponseTextDoneEvent
-from .response_text_param_param import ResponseTextParam as ResponseTextParam
+from .response_text_param import ResponseTextConfig as ResponseTextConfig
+from .response_text_params import ResponseTextParam as ResponseTextParam
 from .response_usage import ResponseUsage as ResponseUsage
 from .response_usage import ResponseUsageInputTokensDetails as ResponseUsageInputTokensDetails
 from .response_usage import ResponseUsageOutputTokensDetails as ResponseUsageOutputTokensDetails
@@ -2774,12 +2729,12 @@ from .response_web_search_call_searching_event import (
     ResponseWebSearchCallSearchingEvent as ResponseWebSearchCallSearchingEvent,
 )
 from .role import Role as Role
-from .role_deleted_resource import RoleDeletedResource as RoleDeletedResource
+from .role_deleted_resource import RoleDeleteResponse as RoleDeleteResponse
 from .run_completion_usage import RunCompletionUsage as RunCompletionUsage
-from .run_grader_response import RunGraderResponse as RunGraderResponse
+from .run_grader_response import GraderRunResponse as GraderRunResponse
 from .run_grader_response import RunGraderResponseMetadata as RunGraderResponseMetadata
 from .run_grader_response import RunGraderResponseMetadataErrors as RunGraderResponseMetadataErrors
-from .run_object import RunObject as RunObject
+from .run_object import Run as Run
 from .run_object import RunObjectIncompleteDetails as RunObjectIncompleteDetails
 from .run_object import RunObjectLastError as RunObjectLastError
 from .run_object import RunObjectRequiredAction as RunObjectRequiredAction
@@ -2877,7 +2832,7 @@ from .run_step_details_tool_calls_object import RunStepDetailsToolCallsObject as
 from .run_step_details_tool_calls_object import (
     RunStepDetailsToolCallsObjectToolCallsItem as RunStepDetailsToolCallsObjectToolCallsItem,
 )
-from .run_step_object import RunStepObject as RunStepObject
+from .run_step_object import RunStep as RunStep
 from .run_step_object import RunStepObjectLastError as RunStepObjectLastError
 from .run_step_object import RunStepObjectStepDetails as RunStepObjectStepDetails
 from .run_step_stream_event import RunStepStreamEvent as RunStepStreamEvent
@@ -2913,22 +2868,22 @@ from .run_stream_event import RunStreamEventThreadRunIncomplete as RunStreamEven
 from .run_stream_event import RunStreamEventThreadRunInProgress as RunStreamEventThreadRunInProgress
 from .run_stream_event import RunStreamEventThreadRunQueued as RunStreamEventThreadRunQueued
 from .run_stream_event import RunStreamEventThreadRunRequiresAction as RunStreamEventThreadRunRequiresAction
-from .run_tool_call_object import RunToolCallObject as RunToolCallObject
+from .run_tool_call_object import RequiredActionFunctionToolCall as RequiredActionFunctionToolCall
 from .run_tool_call_object import RunToolCallObjectFunction as RunToolCallObjectFunction
-from .screenshot_param_param import ScreenshotParam as ScreenshotParam
-from .scroll_param_param import ScrollParam as ScrollParam
+from .screenshot_params import ScreenshotParam as ScreenshotParam
+from .scroll_params import ScrollParam as ScrollParam
 from .search_content_type import SearchContentType as SearchContentType
 from .search_context_size import SearchContextSize as SearchContextSize
-from .service_account_api_key_body import ServiceAccountApiKeyBody as ServiceAccountApiKeyBody
+from .service_account_api_key_body import APIKeyCreateResponse as APIKeyCreateResponse
 from .service_tier import ServiceTier as ServiceTier
 from .service_tier_responses import ServiceTierResponses as ServiceTierResponses
 from .shell_call_output_delta import ShellCallOutputDelta as ShellCallOutputDelta
-from .skill_reference_param_param import SkillReferenceParam as SkillReferenceParam
-from .skill_resource import SkillResource as SkillResource
-from .skill_version_resource import SkillVersionResource as SkillVersionResource
-from .specific_apply_patch_param_param import SpecificApplyPatchParam as SpecificApplyPatchParam
-from .specific_function_shell_param_param import SpecificFunctionShellParam as SpecificFunctionShellParam
-from .specific_programmatic_tool_calling_param_param import (
+from .skill_reference_params import SkillReferenceParam as SkillReferenceParam
+from .skill_resource import Skill as Skill
+from .skill_version_resource import SkillVersion as SkillVersion
+from .specific_apply_patch_params import SpecificApplyPatchParam as SpecificApplyPatchParam
+from .specific_function_shell_params import SpecificFunctionShellParam as SpecificFunctionShellParam
+from .specific_programmatic_tool_calling_params import (
     SpecificProgrammaticToolCallingParam as SpecificProgrammaticToolCallingParam,
 )
 from .speech_audio_delta_event import SpeechAudioDeltaEvent as SpeechAudioDeltaEvent
@@ -2942,13 +2897,13 @@ from .spend_limit_currency import SpendLimitCurrency as SpendLimitCurrency
 from .spend_limit_enforcement import SpendLimitEnforcement as SpendLimitEnforcement
 from .spend_limit_enforcement_status import SpendLimitEnforcementStatus as SpendLimitEnforcementStatus
 from .spend_limit_interval import SpendLimitInterval as SpendLimitInterval
-from .static_chunking_strategy import StaticChunkingStrategy as StaticChunkingStrategy
+from .static_chunking_strategy import StaticFileChunkingStrategy as StaticFileChunkingStrategy
 from .static_chunking_strategy_param import StaticChunkingStrategyParam as StaticChunkingStrategyParam
-from .static_chunking_strategy_request_param_param import (
+from .static_chunking_strategy_request_param import (
     StaticChunkingStrategyRequestParam as StaticChunkingStrategyRequestParam,
 )
 from .static_chunking_strategy_response_param import (
-    StaticChunkingStrategyResponseParam as StaticChunkingStrategyResponseParam,
+    StaticFileChunkingStrategyObject as StaticFileChunkingStrategyObject,
 )
 from .stop_configuration_param import StopConfigurationParam as StopConfigurationParam
 from .summary_text_content import SummaryTextContent as SummaryTextContent
@@ -2970,20 +2925,20 @@ from .text_response_format_json_schema_param import (
     TextResponseFormatJsonSchemaParam as TextResponseFormatJsonSchemaParam,
 )
 from .thread_item import ThreadItem as ThreadItem
-from .thread_object import ThreadObject as ThreadObject
+from .thread_object import Thread as Thread
 from .thread_object import ThreadObjectToolResources as ThreadObjectToolResources
 from .thread_object import (
     ThreadObjectToolResourcesCodeInterpreter as ThreadObjectToolResourcesCodeInterpreter,
 )
 from .thread_object import ThreadObjectToolResourcesFileSearch as ThreadObjectToolResourcesFileSearch
-from .thread_resource import ThreadResource as ThreadResource
+from .thread_resource import ChatKitThread as ChatKitThread
 from .thread_resource import ThreadResourceStatus as ThreadResourceStatus
 from .thread_stream_event import ThreadStreamEvent as ThreadStreamEvent
 from .token_counts_resource import TokenCountsResource as TokenCountsResource
 from .tool import Tool as Tool
 from .tool_call_caller import ToolCallCaller as ToolCallCaller
-from .tool_call_caller_param_param import ToolCallCallerParam2 as ToolCallCallerParam2
 from .tool_call_caller_params import ToolCallCallerParam as ToolCallCallerParam
+from .tool_call_caller_params import ToolCallCallerParam2 as ToolCallCallerParam2
 from .tool_choice import ToolChoice as ToolChoice
 from .tool_choice_allowed import ToolChoiceAllowed as ToolChoiceAllowed
 from .tool_choice_allowed_param import ToolChoiceAllowedParam as ToolChoiceAllowedParam
@@ -2994,16 +2949,17 @@ from .tool_choice_function_param import ToolChoiceFunctionParam as ToolChoiceFun
 from .tool_choice_mcp import ToolChoiceMCP as ToolChoiceMCP
 from .tool_choice_mcp_param import ToolChoiceMCPParam as ToolChoiceMCPParam
 from .tool_choice_options import ToolChoiceOptions as ToolChoiceOptions
-from .tool_choice_param_param import ToolChoiceParam as ToolChoiceParam
+from .tool_choice_params import ToolChoiceParam as ToolChoiceParam
 from .tool_choice_types import ToolChoiceTypes as ToolChoiceTypes
 from .tool_choice_types_param import ToolChoiceTypesParam as ToolChoiceTypesParam
 from .tool_param import ToolParam as ToolParam
-from .tool_search_call import ToolSearchCall as ToolSearchCall
-from .tool_search_call_item_param_param import ToolSearchCallItemParam as ToolSearchCallItemParam
+from .tool_search_call import ResponseToolSearchCall as ResponseToolSearchCall
+from .tool_search_call_item_params import ToolSearchCallItemParam as ToolSearchCallItemParam
 from .tool_search_execution_type import ToolSearchExecutionType as ToolSearchExecutionType
-from .tool_search_output import ToolSearchOutput as ToolSearchOutput
-from .tool_search_output_item_param_param import ToolSearchOutputItemParam as ToolSearchOutputItemParam
-from .tool_search_tool_param_param import ToolSearchToolParam as ToolSearchToolParam
+from .tool_search_output import ResponseToolSearchOutputItem as ResponseToolSearchOutputItem
+from .tool_search_output_item_params import ToolSearchOutputItemParam as ToolSearchOutputItemParam
+from .tool_search_tool_param import NamespaceTool as NamespaceTool
+from .tool_search_tool_params import ToolSearchToolParam as ToolSearchToolParam
 from .top_log_prob import TopLogProb as TopLogProb
 from .top_log_prob_param import TopLogProbParam as TopLogProbParam
 from .transcript_text_delta_event import TranscriptTextDeltaEvent as TranscriptTextDeltaEvent
@@ -3026,7 +2982,7 @@ from .transcription_segment import TranscriptionSegment as TranscriptionSegment
 from .transcription_word import TranscriptionWord as TranscriptionWord
 from .truncation_object import TruncationObject as TruncationObject
 from .truncation_object_param import TruncationObjectParam as TruncationObjectParam
-from .type_param_param import TypeParam as TypeParam
+from .type_params import TypeParam as TypeParam
 from .unwrap_webhook_event import UnwrapWebhookEvent as UnwrapWebhookEvent
 from .upload import Upload as Upload
 from .upload_part import UploadPart as UploadPart
@@ -3046,67 +3002,63 @@ from .usage_embeddings_result import UsageEmbeddingsResult as UsageEmbeddingsRes
 from .usage_file_search_calls_result import UsageFileSearchCallsResult as UsageFileSearchCallsResult
 from .usage_images_result import UsageImagesResult as UsageImagesResult
 from .usage_moderations_result import UsageModerationsResult as UsageModerationsResult
-from .usage_response import UsageResponse as UsageResponse
+from .usage_response import UsageAudioSpeechesResponse as UsageAudioSpeechesResponse
 from .usage_time_bucket import UsageTimeBucket as UsageTimeBucket
 from .usage_time_bucket import UsageTimeBucketResultsItem as UsageTimeBucketResultsItem
 from .usage_vector_stores_result import UsageVectorStoresResult as UsageVectorStoresResult
 from .usage_web_search_calls_result import UsageWebSearchCallsResult as UsageWebSearchCallsResult
-from .user import User as User
+from .user import OrganizationUser as OrganizationUser
 from .user import UserProjects as UserProjects
 from .user import UserProjectsDataItem as UserProjectsDataItem
 from .user import UserUser as UserUser
 from .user_delete_response import UserDeleteResponse as UserDeleteResponse
 from .user_message_input_text import UserMessageInputText as UserMessageInputText
-from .user_message_item import UserMessageItem as UserMessageItem
+from .user_message_item import ChatKitThreadUserMessageItem as ChatKitThreadUserMessageItem
 from .user_message_item import UserMessageItemContentItem as UserMessageItemContentItem
 from .user_message_quoted_text import UserMessageQuotedText as UserMessageQuotedText
 from .user_role_assignment import UserRoleAssignment as UserRoleAssignment
 from .vad_config_param import VadConfigParam as VadConfigParam
-from .validate_grader_response import ValidateGraderResponse as ValidateGraderResponse
+from .validate_grader_response import GraderValidateResponse as GraderValidateResponse
 from .validate_grader_response import ValidateGraderResponseGrader as ValidateGraderResponseGrader
 from .vector_store_expiration_after import VectorStoreExpirationAfter as VectorStoreExpirationAfter
 from .vector_store_expiration_after_param import (
     VectorStoreExpirationAfterParam as VectorStoreExpirationAfterParam,
 )
-from .vector_store_file_batch_object import VectorStoreFileBatchObject as VectorStoreFileBatchObject
+from .vector_store_file_batch_object import VectorStoreFileBatch as VectorStoreFileBatch
 from .vector_store_file_batch_object import (
     VectorStoreFileBatchObjectFileCounts as VectorStoreFileBatchObjectFileCounts,
 )
-from .vector_store_file_object import VectorStoreFileObject as VectorStoreFileObject
-from .vector_store_file_object import (
-    VectorStoreFileObjectChunkingStrategy as VectorStoreFileObjectChunkingStrategy,
-)
+from .vector_store_file_object import FileChunkingStrategy as FileChunkingStrategy
+from .vector_store_file_object import VectorStoreFile as VectorStoreFile
 from .vector_store_file_object import VectorStoreFileObjectLastError as VectorStoreFileObjectLastError
-from .vector_store_object import VectorStoreObject as VectorStoreObject
+from .vector_store_object import VectorStore as VectorStore
 from .vector_store_object import VectorStoreObjectFileCounts as VectorStoreObjectFileCounts
 from .vector_store_search_result_content_object import (
     VectorStoreSearchResultContentObject as VectorStoreSearchResultContentObject,
 )
-from .vector_store_search_result_item import VectorStoreSearchResultItem as VectorStoreSearchResultItem
-from .vector_stores_files_content_response import (
-    RetrieveVectorStoreFileContentItem as RetrieveVectorStoreFileContentItem,
-)
+from .vector_store_search_result_item import VectorStoreSearchResponse as VectorStoreSearchResponse
+from .vector_stores_files_content_response import FileContentResponse as FileContentResponse
 from .vector_stores_search_params import (
     SearchVectorStoreRankingOptionsParam as SearchVectorStoreRankingOptionsParam,
 )
 from .verbosity import Verbosity as Verbosity
-from .video_character_resource import VideoCharacterResource as VideoCharacterResource
+from .video_character_resource import VideoCreateCharacterResponse as VideoCreateCharacterResponse
 from .video_model import VideoModel as VideoModel
 from .video_model_param import VideoModelParam as VideoModelParam
-from .video_reference_input_param_param import VideoReferenceInputParam as VideoReferenceInputParam
-from .video_resource import VideoResource as VideoResource
+from .video_reference_input_param import VideoReferenceInputParam as VideoReferenceInputParam
+from .video_resource import Video as Video
 from .video_size import VideoSize as VideoSize
 from .video_status import VideoStatus as VideoStatus
-from .voice_consent_deleted_resource import VoiceConsentDeletedResource as VoiceConsentDeletedResource
-from .voice_consent_resource import VoiceConsentResource as VoiceConsentResource
+from .voice_consent_deleted_resource import VoiceConsentDeleted as VoiceConsentDeleted
+from .voice_consent_resource import VoiceConsent as VoiceConsent
 from .voice_ids_or_custom_voice_param import VoiceIdsOrCustomVoiceParam as VoiceIdsOrCustomVoiceParam
 from .voice_ids_or_custom_voice_param import (
     VoiceIdsOrCustomVoiceVariant2Param as VoiceIdsOrCustomVoiceVariant2Param,
 )
 from .voice_ids_shared import VoiceIdsShared as VoiceIdsShared
 from .voice_ids_shared_param import VoiceIdsSharedParam as VoiceIdsSharedParam
-from .voice_resource import VoiceResource as VoiceResource
-from .wait_param_param import WaitParam as WaitParam
+from .voice_resource import Voice as Voice
+from .wait_params import WaitParam as WaitParam
 from .web_search_action_find import WebSearchActionFind as WebSearchActionFind
 from .web_search_action_find_param import WebSearchActionFindParam as WebSearchActionFindParam
 from .web_search_action_open_page import WebSearchActionOpenPage as WebSearchActionOpenPage
@@ -3122,11 +3074,11 @@ from .web_search_approximate_location_param import (
     WebSearchApproximateLocationVariant1Param as WebSearchApproximateLocationVariant1Param,
 )
 from .web_search_location_param import WebSearchLocationParam as WebSearchLocationParam
-from .web_search_preview_tool import WebSearchPreviewTool as WebSearchPreviewTool
+from .web_search_preview_tool import ApplyPatchTool as ApplyPatchTool
 from .web_search_preview_tool_param import WebSearchPreviewToolParam as WebSearchPreviewToolParam
 from .web_search_tool import WebSearchTool as WebSearchTool
 from .web_search_tool import WebSearchToolFilters as WebSearchToolFilters
-from .web_search_tool_call import WebSearchToolCall as WebSearchToolCall
+from .web_search_tool_call import ResponseFunctionWebSearch as ResponseFunctionWebSearch
 from .web_search_tool_call import WebSearchToolCallAction as WebSearchToolCallAction
 from .web_search_tool_call_param import WebSearchToolCallParam as WebSearchToolCallParam
 from .web_search_tool_param import WebSearchToolFiltersVariant1Param as WebSearchToolFiltersVariant1Param
@@ -3173,131 +3125,302 @@ from .webhook_response_failed import WebhookResponseFailed as WebhookResponseFai
 from .webhook_response_failed import WebhookResponseFailedData as WebhookResponseFailedData
 from .webhook_response_incomplete import WebhookResponseIncomplete as WebhookResponseIncomplete
 from .webhook_response_incomplete import WebhookResponseIncompleteData as WebhookResponseIncompleteData
-from .widget_message_item import WidgetMessageItem as WidgetMessageItem
-from .workflow_param_param import WorkflowParam as WorkflowParam
-from .workflow_tracing_param_param import WorkflowTracingParam as WorkflowTracingParam
+from .widget_message_item import ChatKitWidgetItem as ChatKitWidgetItem
+from .workflow_param import WorkflowParam as WorkflowParam
+from .workflow_tracing_param import WorkflowTracingParam as WorkflowTracingParam
 
 # the official SDK's names for types the spec names differently
-APIKeyCreateResponse = ServiceAccountApiKeyBody
-APIKeyDeleteResponse = ProjectApiKeyDeleteResponse
-AdminAPIKey = AdminApiKey
-AdminAPIKeyCreateResponse = AdminApiKeyCreateResponse
-AdminAPIKeyDeleteResponse = AdminApiKeysDeleteResponse
-Assistant = AssistantObject
-AssistantDeleted = DeleteAssistantResponse
-AuditLogListResponse = AuditLog
+AdminApiKey = AdminAPIKey
+AdminApiKeyCreateResponse = AdminAPIKeyCreateResponse
+AdminApiKeysDeleteResponse = AdminAPIKeyDeleteResponse
+AllModels = ModelIdsResponsesParam
+ApplyPatchToolCall = ResponseFunctionShellToolCallOutput
+ApplyPatchToolCallOutput = ResponseApplyPatchToolCall
+AssignedRoleDetails = RoleListResponse
+AssistantMessageItem = ChatKitThreadAssistantMessageItem
+AssistantObject = Assistant
+AssistantObjectToolsItem = AssistantTool
+AssistantsNamedToolChoice = AssistantToolChoice
+AssistantsNamedToolChoiceFunction = AssistantToolChoiceFunction
+Attachment = ChatKitAttachment
+AudioTranscriptionResponse = AudioTranscription
+AuditLog = AuditLogListResponse
+AutoFileChunkingStrategyParam = AutoChunkingStrategyRequestParam
 BatchCancelledWebhookEvent = WebhookBatchCancelled
 BatchCompletedWebhookEvent = WebhookBatchCompleted
 BatchExpiredWebhookEvent = WebhookBatchExpired
 BatchFailedWebhookEvent = WebhookBatchFailed
-BetaCompactedResponse = BetaCompactResource
-BetaResponseItem = BetaItemResource
-CertificateDeleteResponse = DeleteCertificateResponse
-ChatCompletion = CreateChatCompletionResponse
-ChatCompletionChunk = CreateChatCompletionStreamResponse
-ChatCompletionStoreMessage = GetChatCompletionMessagesItem
-ChatKitThread = ThreadResource
-ChatSession = ChatSessionResource
-ClientSecretCreateResponse = RealtimeCreateClientSecretResponse
-CompactedResponse = CompactResource
+BetaApplyPatchToolCall = BetaResponseApplyPatchToolCall
+BetaApplyPatchToolCallOutput = BetaResponseApplyPatchToolCallOutput
+BetaCodeInterpreterToolCall = BetaResponseCodeInterpreterToolCall
+BetaCompactResource = BetaCompactedResponse
+BetaCompactionBody = BetaResponseCompactionItem
+BetaComputerAction = BetaComputerActionList
+BetaComputerScreenshotImage = BetaResponseComputerToolCallOutputScreenshot
+BetaComputerToolCall = BetaResponseComputerToolCall
+BetaComputerToolCallOutputResource = BetaResponseComputerToolCallOutputItem
+BetaContainerReferenceResource = BetaResponseContainerReference
+BetaCustomToolCall = BetaResponseCustomToolCall
+BetaCustomToolCallOutputResource = BetaResponseCustomToolCallOutputItem
+BetaFileSearchToolCall = BetaResponseFileSearchToolCall
+BetaFunctionShellCall = BetaResponseFunctionShellToolCall
+BetaFunctionShellCallOutput = BetaResponseFunctionShellToolCallOutput
+BetaFunctionToolCall = BetaResponseFunctionToolCall
+BetaFunctionToolCallOutputResource = BetaResponseFunctionToolCallOutputItem
+BetaInputContent = BetaResponseInputMessageContentList
+BetaInputFileContent = BetaResponseInputFile
+BetaInputImageContent = BetaResponseInputImage
+BetaInputItem = BetaResponseInput
+BetaInputTextContent = BetaResponseInputText
+BetaItemResource = BetaResponseItem
+BetaLocalEnvironmentResource = BetaResponseLocalEnvironment
+BetaMCPToolCallError = BetaMcpToolCallError
+BetaOutputItem = BetaResponseOutputItem
+BetaOutputMessage = BetaResponseOutputMessage
+BetaOutputTextContent = BetaResponseOutputText
+BetaPrompt = BetaResponsePrompt
+BetaReasoningItem = BetaResponseReasoningItem
+BetaRefusalContent = BetaResponseOutputRefusal
+BetaTokenCountsResource = InputTokenCountResponse
+BetaToolSearchCall = BetaResponseToolSearchCall
+BetaToolSearchOutput = BetaResponseToolSearchOutputItem
+BetaWebSearchPreviewTool = BetaApplyPatchTool
+BetaWebSearchToolCall = BetaResponseFunctionWebSearch
+ChatCompletionMessageToolCall = ChatCompletionMessageFunctionToolCall
+ChatCompletionMessageToolCallsItem = ChatCompletionMessageToolCallUnion
+ChatCompletionRequestMessageContentPartImage = ChatCompletionContentPartImage
+ChatCompletionRequestMessageContentPartText = ChatCompletionContentPartText
+ChatCompletionResponseMessage = ChatCompletionMessage
+ChatCompletionResponseMessageAudio = ChatCompletionAudio
+ChatCompletionTool = ChatCompletionFunctionTool
+ChatModel = ModelIdsSharedParam
+ChatSessionChatkitConfiguration = ChatSessionChatKitConfiguration
+ChatSessionResource = ChatSession
+ChatkitWorkflow = ChatKitWorkflow
+CodeInterpreterToolCall = ResponseCompactionItem
+CompactResource = CompactedResponse
 Completion = CreateCompletionResponse
-ContainerCreateResponse = ContainerResource
-ContainerListResponse = ContainerResource
-ContainerRetrieveResponse = ContainerResource
-ContentProvenanceCheck = ProvenanceResource
-Conversation = ConversationResource
-ConversationDeletedResource = DeletedConversationResource
-DeletedSkill = DeletedSkillResource
-DeletedSkillVersion = DeletedSkillVersionResource
-EvalCreateResponse = Eval
-EvalDeleteResponse = DeleteEvalResponse
-EvalListResponse = Eval
-EvalRetrieveResponse = Eval
+ComputerAction = ComputerActionList
+ComputerScreenshotImage = ResponseComputerToolCallOutputScreenshot
+ComputerToolCall = ResponseComputerToolCall
+ComputerToolCallOutputResource = ResponseComputerToolCallOutputItem
+ContainerFileResource = FileCreateResponse
+ContainerListResponse = ContainerCreateResponse
+ContainerResource = ContainerCreateResponse
+ContainerRetrieveResponse = ContainerCreateResponse
+ConversationResource = Conversation
+CreateChatCompletionResponse = ChatCompletion
+CreateChatCompletionStreamResponse = ChatCompletionChunk
+CreateModerationResponse = ModerationCreateResponse
+CustomToolCallOutput = ResponseCustomToolCall
+CustomToolCallOutputResource = ResponseCustomToolCallOutputItem
+DeleteAssistantResponse = AssistantDeleted
+DeleteCertificateResponse = CertificateDeleteResponse
+DeleteEvalResponse = EvalDeleteResponse
+DeleteEvalRunResponse = RunDeleteResponse
+DeleteFileResponse = FileDeleted
+DeleteFineTuningCheckpointPermissionResponse = PermissionDeleteResponse
+DeleteMessageResponse = MessageDeleted
+DeleteModelResponse = ModelDeleted
+DeleteThreadResponse = ThreadDeleted
+DeleteVectorStoreFileResponse = VectorStoreFileDeleted
+DeleteVectorStoreResponse = VectorStoreDeleted
+DeletedConversationResource = ConversationDeletedResource
+DeletedSkillResource = DeletedSkill
+DeletedSkillVersionResource = DeletedSkillVersion
+DeletedThreadResource = ThreadDeleteResponse
+DeletedVideoResource = VideoDeleteResponse
+Error2 = VideoCreateError
+Eval = EvalCreateResponse
+EvalApiError = EvalAPIError
+EvalListResponse = EvalCreateResponse
+EvalRetrieveResponse = EvalCreateResponse
+EvalRun = RunCancelResponse
 EvalRunCanceledWebhookEvent = WebhookEvalRunCanceled
 EvalRunFailedWebhookEvent = WebhookEvalRunFailed
+EvalRunOutputItem = OutputItemListResponse
 EvalRunSucceededWebhookEvent = WebhookEvalRunSucceeded
-EvalUpdateResponse = Eval
-FileContentResponse = RetrieveVectorStoreFileContentItem
-FileCreateResponse = ContainerFileResource
-FileDeleted = DeleteFileResponse
-FileListResponse = ContainerFileResource
-FileObject = OpenAIFile
-FileRetrieveResponse = ContainerFileResource
+EvalUpdateResponse = EvalCreateResponse
+FileChunkingStrategyParam = ChunkingStrategyRequestParam
+FileListResponse = FileCreateResponse
+FileRetrieveResponse = FileCreateResponse
+FileSearchToolCall = ResponseFileSearchToolCall
+FineTuneDPOHyperparameters = DpoHyperparameters
+FineTuneDPOMethod = DpoMethod
+FineTuneReinforcementHyperparameters = ReinforcementHyperparameters
+FineTuneReinforcementMethod = ReinforcementMethod
+FineTuneSupervisedHyperparameters = SupervisedHyperparameters
+FineTuneSupervisedMethod = SupervisedMethod
+FineTuningCheckpointPermission = PermissionCreateResponse
+FineTuningIntegration = FineTuningJobIntegration
+FineTuningIntegrationWandb = FineTuningJobWandbIntegration
 FineTuningJobCancelledWebhookEvent = WebhookFineTuningJobCancelled
 FineTuningJobFailedWebhookEvent = WebhookFineTuningJobFailed
 FineTuningJobSucceededWebhookEvent = WebhookFineTuningJobSucceeded
-GraderRunResponse = RunGraderResponse
-GraderValidateResponse = ValidateGraderResponse
-GroupUpdateResponse = GroupResourceWithSuccess
+FunctionObject = FunctionDefinition
+FunctionShellCallOutput = ResponseFunctionShellToolCall
+FunctionToolCall = ResponseFunctionToolCall
+FunctionToolCallOutputResource = ResponseFunctionToolCallOutputItem
+FunctionToolCallResource = ResponseFunctionToolCallItem
+GetChatCompletionMessagesItem = ChatCompletionStoreMessage
+GraderLabelModel = LabelModelGrader
+GraderMulti = MultiGrader
+GraderPython = PythonGrader
+GraderScoreModel = ScoreModelGrader
+GraderStringCheck = StringCheckGrader
+GraderTextSimilarity = TextSimilarityGrader
+GroupDeletedResource = GroupDeleteResponse
+GroupMemberUser = UserRetrieveResponse
+GroupResourceWithSuccess = GroupUpdateResponse
+GroupRoleAssignment = RoleCreateResponse
+GroupUser = OrganizationGroupUser
+GroupUserAssignment = UserCreateResponse
+InputContent = ResponseInputMessageContentList
+InputFileContent = ResponseInputFile
+InputImageContent = ResponseInputImage
+InputItem = ResponseInput
+InputTextContent = ResponseInputText
+ItemResource = ResponseItem
 LiveCallIncomingWebhookEvent = WebhookLiveCallIncoming
-MessageDeleted = DeleteMessageResponse
-ModelDeleted = DeleteModelResponse
-ModerationCreateResponse = CreateModerationResponse
-OrganizationGroupUser = GroupUser
-OrganizationSpendAlertDeleted = OrganizationSpendAlertDeletedResource
-OrganizationSpendLimit = OrganizationSpendLimitResource
-OrganizationSpendLimitDeleted = OrganizationSpendLimitDeletedResource
-OrganizationUser = User
-OutputItemListResponse = EvalRunOutputItem
-OutputItemRetrieveResponse = EvalRunOutputItem
-PermissionCreateResponse = FineTuningCheckpointPermission
-PermissionDeleteResponse = DeleteFineTuningCheckpointPermissionResponse
-PermissionListResponse = FineTuningCheckpointPermission
-ProjectAPIKey = ProjectApiKey
-ProjectModelPermissionsDeleted = ProjectModelPermissionsDeleteResponse
-ProjectSpendAlertDeleted = ProjectSpendAlertDeletedResource
-ProjectSpendLimit = ProjectSpendLimitResource
-ProjectSpendLimitDeleted = ProjectSpendLimitDeletedResource
+LocalShellToolCall = ResponseCodeInterpreterToolCall
+MCPListTools = ResponseApplyPatchToolCallOutput
+MessageContentItem = MessageContent
+OpenAIFile = FileObject
+OrganizationCertificate = CertificateActivateResponse
+OrganizationProjectCertificate = CertificateDeactivateResponse
+OrganizationSpendAlertDeletedResource = OrganizationSpendAlertDeleted
+OrganizationSpendLimitDeletedResource = OrganizationSpendLimitDeleted
+OrganizationSpendLimitResource = OrganizationSpendLimit
+OtherChunkingStrategyResponseParam = OtherFileChunkingStrategyObject
+OutputItem = ResponseOutputItem
+OutputItemRetrieveResponse = OutputItemListResponse
+OutputMessage = ResponseOutputMessage
+PermissionListResponse = PermissionCreateResponse
+Program = ResponseReasoningItem
+ProjectApiKey = ProjectAPIKey
+ProjectApiKeyDeleteResponse = APIKeyDeleteResponse
+ProjectModelPermissionsDeleteResponse = ProjectModelPermissionsDeleted
+ProjectServiceAccountCreateResponse = ServiceAccountCreateResponse
+ProjectServiceAccountDeleteResponse = ServiceAccountDeleteResponse
+ProjectSpendAlertDeletedResource = ProjectSpendAlertDeleted
+ProjectSpendLimitDeletedResource = ProjectSpendLimitDeleted
+ProjectSpendLimitResource = ProjectSpendLimit
+Prompt = ResponsePrompt
+ProvenanceResource = ContentProvenanceCheck
 RealtimeCallIncomingWebhookEvent = WebhookRealtimeCallIncoming
+RealtimeCreateClientSecretResponse = ClientSecretCreateResponse
+RealtimeResponseStatusDetails = RealtimeResponseStatus
+RealtimeServerEventConversationCreated = ConversationCreatedEvent
+RealtimeServerEventConversationItemAdded = ConversationItemAdded
+RealtimeServerEventConversationItemCreated = ConversationItemCreatedEvent
+RealtimeServerEventConversationItemDeleted = ConversationItemDeletedEvent
+RealtimeServerEventConversationItemDone = ConversationItemDone
+RealtimeServerEventConversationItemInputAudioTranscriptionCompleted = (
+    ConversationItemInputAudioTranscriptionCompletedEvent
+)
+RealtimeServerEventConversationItemInputAudioTranscriptionDelta = (
+    ConversationItemInputAudioTranscriptionDeltaEvent
+)
+RealtimeServerEventConversationItemInputAudioTranscriptionFailed = (
+    ConversationItemInputAudioTranscriptionFailedEvent
+)
+RealtimeServerEventConversationItemInputAudioTranscriptionSegment = (
+    ConversationItemInputAudioTranscriptionSegment
+)
+RealtimeServerEventConversationItemTruncated = ConversationItemTruncatedEvent
+RealtimeServerEventError = RealtimeErrorEvent
+RealtimeServerEventErrorError = RealtimeError
+RealtimeServerEventInputAudioBufferCleared = InputAudioBufferClearedEvent
+RealtimeServerEventInputAudioBufferCommitted = InputAudioBufferCommittedEvent
+RealtimeServerEventInputAudioBufferDtmfEventReceived = InputAudioBufferDtmfEventReceivedEvent
+RealtimeServerEventInputAudioBufferSpeechStarted = InputAudioBufferSpeechStartedEvent
+RealtimeServerEventInputAudioBufferSpeechStopped = InputAudioBufferSpeechStoppedEvent
+RealtimeServerEventInputAudioBufferTimeoutTriggered = InputAudioBufferTimeoutTriggered
+RealtimeServerEventMCPListToolsCompleted = McpListToolsCompleted
+RealtimeServerEventMCPListToolsFailed = McpListToolsFailed
+RealtimeServerEventMCPListToolsInProgress = McpListToolsInProgress
+RealtimeServerEventRateLimitsUpdated = RateLimitsUpdatedEvent
+RealtimeServerEventResponseDone = ResponseDoneEvent
+RealtimeServerEventResponseMCPCallArgumentsDelta = ResponseMcpCallArgumentsDelta
+RealtimeServerEventResponseMCPCallArgumentsDone = ResponseMcpCallArgumentsDone
+RealtimeServerEventResponseMCPCallCompleted = ResponseMcpCallCompleted
+RealtimeServerEventResponseMCPCallFailed = ResponseMcpCallFailed
+RealtimeServerEventResponseMCPCallInProgress = ResponseMcpCallInProgress
+RealtimeServerEventSessionCreated = SessionCreatedEvent
+RealtimeServerEventSessionUpdated = SessionUpdatedEvent
+RealtimeSessionCreateResponse = SessionCreateResponse
+RealtimeSessionCreateResponseGA = RealtimeSessionCreateRequest
+RealtimeSessionCreateResponseGAAudio = RealtimeAudioConfig
+RealtimeSessionCreateResponseGAAudioInput = RealtimeAudioConfigInput
+RealtimeSessionCreateResponseGAAudioOutput = RealtimeAudioConfigOutput
+RealtimeSessionCreateResponseGAToolsItem = RealtimeToolsConfig
+RealtimeTranscriptionSessionCreateResponse = TranscriptionSession
+RealtimeTranscriptionSessionCreateResponseGA = RealtimeTranscriptionSessionCreateRequest
+RealtimeTranscriptionSessionCreateResponseGAAudio = RealtimeTranscriptionSessionAudio
+RealtimeTranscriptionSessionCreateResponseGAAudioInput = RealtimeTranscriptionSessionAudioInput
+RealtimeTranscriptionSessionCreateResponseGAAudioInputTurnDetection = (
+    RealtimeTranscriptionSessionAudioInputTurnDetection
+)
+RealtimeTruncationVariant2 = RealtimeTruncationRetentionRatio
+RealtimeTurnDetection = RealtimeAudioInputTurnDetection
+ReasoningItem = ResponseConfigurationUpdateItem
+RefusalContent = ResponseOutputRefusal
+Response = ResponseCustomToolCallOutput
 ResponseCancelledWebhookEvent = WebhookResponseCancelled
 ResponseCompletedWebhookEvent = WebhookResponseCompleted
 ResponseFailedWebhookEvent = WebhookResponseFailed
+ResponseFormatJSONObject = ResponseFormatJsonObject
 ResponseIncompleteWebhookEvent = WebhookResponseIncomplete
-ResponseItem = ItemResource
-RoleListResponse = AssignedRoleDetails
-RoleRetrieveResponse = AssignedRoleDetails
-Run = RunObject
-RunCancelResponse = EvalRun
-RunCreateResponse = EvalRun
-RunDeleteResponse = DeleteEvalRunResponse
-RunListResponse = EvalRun
-RunRetrieveResponse = EvalRun
-RunStep = RunStepObject
-ServiceAccountCreateResponse = ProjectServiceAccountCreateResponse
-ServiceAccountDeleteResponse = ProjectServiceAccountDeleteResponse
-SessionCreateResponse = RealtimeSessionCreateResponse
-Skill = SkillResource
-SkillVersion = SkillVersionResource
-Thread = ThreadObject
-ThreadDeleteResponse = DeletedThreadResource
-ThreadDeleted = DeleteThreadResponse
+ResponseOutputText = ChatKitResponseOutputText
+RetrieveVectorStoreFileContentItem = FileContentResponse
+RoleDeletedResource = RoleDeleteResponse
+RoleRetrieveResponse = RoleListResponse
+RunCreateResponse = RunCancelResponse
+RunGraderResponse = GraderRunResponse
+RunListResponse = RunCancelResponse
+RunObject = Run
+RunRetrieveResponse = RunCancelResponse
+RunStepObject = RunStep
+RunToolCallObject = RequiredActionFunctionToolCall
+ServiceAccountApiKeyBody = APIKeyCreateResponse
+SkillResource = Skill
+SkillVersionResource = SkillVersion
+StaticChunkingStrategy = StaticFileChunkingStrategy
+StaticChunkingStrategyResponseParam = StaticFileChunkingStrategyObject
+StaticFileChunkingStrategyObjectParam = StaticChunkingStrategyRequestParam
+StaticFileChunkingStrategyParam = StaticChunkingStrategyParam
+ThreadObject = Thread
+ThreadResource = ChatKitThread
+ToolSearchCall = ResponseToolSearchCall
+ToolSearchOutput = ResponseToolSearchOutputItem
 Transcription = CreateTranscriptionResponse
-TranscriptionSession = RealtimeTranscriptionSessionCreateResponse
 TranscriptionStreamEvent = CreateTranscriptionResponseStreamEvent
 Translation = CreateTranslationResponse
-UsageAudioSpeechesResponse = UsageResponse
-UsageAudioTranscriptionsResponse = UsageResponse
-UsageCodeInterpreterSessionsResponse = UsageResponse
-UsageCompletionsResponse = UsageResponse
-UsageCostsResponse = UsageResponse
-UsageEmbeddingsResponse = UsageResponse
-UsageFileSearchCallsResponse = UsageResponse
-UsageImagesResponse = UsageResponse
-UsageModerationsResponse = UsageResponse
-UsageVectorStoresResponse = UsageResponse
-UsageWebSearchCallsResponse = UsageResponse
-UserCreateResponse = GroupUserAssignment
-UserRetrieveResponse = GroupMemberUser
-VectorStore = VectorStoreObject
-VectorStoreDeleted = DeleteVectorStoreResponse
-VectorStoreFile = VectorStoreFileObject
-VectorStoreFileBatch = VectorStoreFileBatchObject
-VectorStoreFileDeleted = DeleteVectorStoreFileResponse
-VectorStoreSearchResponse = VectorStoreSearchResultItem
-Video = VideoResource
-VideoCreateCharacterResponse = VideoCharacterResource
-VideoDeleteResponse = DeletedVideoResource
-VideoGetCharacterResponse = VideoCharacterResource
-Voice = VoiceResource
-VoiceConsent = VoiceConsentResource
-VoiceConsentDeleted = VoiceConsentDeletedResource
+UsageAudioTranscriptionsResponse = UsageAudioSpeechesResponse
+UsageCodeInterpreterSessionsResponse = UsageAudioSpeechesResponse
+UsageCompletionsResponse = UsageAudioSpeechesResponse
+UsageCostsResponse = UsageAudioSpeechesResponse
+UsageEmbeddingsResponse = UsageAudioSpeechesResponse
+UsageFileSearchCallsResponse = UsageAudioSpeechesResponse
+UsageImagesResponse = UsageAudioSpeechesResponse
+UsageModerationsResponse = UsageAudioSpeechesResponse
+UsageResponse = UsageAudioSpeechesResponse
+UsageVectorStoresResponse = UsageAudioSpeechesResponse
+UsageWebSearchCallsResponse = UsageAudioSpeechesResponse
+User = OrganizationUser
+UserMessageItem = ChatKitThreadUserMessageItem
+ValidateGraderResponse = GraderValidateResponse
+VectorStoreFileBatchObject = VectorStoreFileBatch
+VectorStoreFileObject = VectorStoreFile
+VectorStoreFileObjectChunkingStrategy = FileChunkingStrategy
+VectorStoreObject = VectorStore
+VectorStoreSearchResultItem = VectorStoreSearchResponse
+VideoCharacterResource = VideoCreateCharacterResponse
+VideoGetCharacterResponse = VideoCreateCharacterResponse
+VideoResource = Video
+VoiceConsentDeletedResource = VoiceConsentDeleted
+VoiceConsentResource = VoiceConsent
+VoiceResource = Voice
+WebSearchPreviewTool = ApplyPatchTool
+WebSearchToolCall = ResponseFunctionWebSearch
+WidgetMessageItem = ChatKitWidgetItem

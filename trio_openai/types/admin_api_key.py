@@ -7,10 +7,10 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["AdminApiKey", "AdminApiKeyOwner"]
+__all__ = ["AdminAPIKey", "AdminApiKey", "AdminApiKeyOwner"]
 
 
-class AdminApiKey(BaseModel, kw_only=True):
+class AdminAPIKey(BaseModel, kw_only=True):
     """Represents an individual Admin API key in an org."""
 
     object: Literal["organization.admin_api_key"] = REQUIRED
@@ -51,3 +51,6 @@ class AdminApiKeyOwner(BaseModel, kw_only=True):
 
     role: str | None = None
     """Always `owner`"""
+
+
+AdminApiKey = AdminAPIKey

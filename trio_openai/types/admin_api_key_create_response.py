@@ -8,10 +8,10 @@ from ._base import BaseModel
 from ._union import REQUIRED
 from .admin_api_key import AdminApiKeyOwner
 
-__all__ = ["AdminApiKeyCreateResponse"]
+__all__ = ["AdminAPIKeyCreateResponse", "AdminApiKeyCreateResponse"]
 
 
-class AdminApiKeyCreateResponse(BaseModel, kw_only=True):
+class AdminAPIKeyCreateResponse(BaseModel, kw_only=True):
     """Represents an individual Admin API key in an org."""
 
     object: Literal["organization.admin_api_key"] = REQUIRED
@@ -34,3 +34,6 @@ class AdminApiKeyCreateResponse(BaseModel, kw_only=True):
     owner: AdminApiKeyOwner = REQUIRED
     value: str = REQUIRED
     """The value of the API key. Only shown on create."""
+
+
+AdminApiKeyCreateResponse = AdminAPIKeyCreateResponse

@@ -7,10 +7,13 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["AdminApiKeysDeleteResponse"]
+__all__ = ["AdminAPIKeyDeleteResponse", "AdminApiKeysDeleteResponse"]
 
 
-class AdminApiKeysDeleteResponse(BaseModel, kw_only=True):
+class AdminAPIKeyDeleteResponse(BaseModel, kw_only=True):
     id: str = REQUIRED
     object: Literal["organization.admin_api_key.deleted"] = REQUIRED
     deleted: bool = REQUIRED
+
+
+AdminApiKeysDeleteResponse = AdminAPIKeyDeleteResponse

@@ -12,10 +12,10 @@ from .apply_patch_delete_file_operation import ApplyPatchDeleteFileOperation
 from .apply_patch_update_file_operation import ApplyPatchUpdateFileOperation
 from .tool_call_caller import ToolCallCaller
 
-__all__ = ["ApplyPatchToolCall", "ApplyPatchToolCallOperation"]
+__all__ = ["ApplyPatchToolCall", "ApplyPatchToolCallOperation", "ResponseFunctionShellToolCallOutput"]
 
 
-class ApplyPatchToolCall(BaseModel, kw_only=True):
+class ResponseFunctionShellToolCallOutput(BaseModel, kw_only=True):
     """A tool call that applies file diffs by creating, deleting, or updating files."""
 
     type: Literal["apply_patch_call"] = REQUIRED
@@ -52,3 +52,6 @@ else:
         },
         tuple,
     )
+
+
+ApplyPatchToolCall = ResponseFunctionShellToolCallOutput

@@ -9,10 +9,10 @@ from ._union import REQUIRED
 from .apply_patch_call_output_status import ApplyPatchCallOutputStatus
 from .tool_call_caller import ToolCallCaller
 
-__all__ = ["ApplyPatchToolCallOutput"]
+__all__ = ["ApplyPatchToolCallOutput", "ResponseApplyPatchToolCall"]
 
 
-class ApplyPatchToolCallOutput(BaseModel, kw_only=True):
+class ResponseApplyPatchToolCall(BaseModel, kw_only=True):
     """The output emitted by an apply patch tool call."""
 
     type: Literal["apply_patch_call_output"] = REQUIRED
@@ -29,3 +29,6 @@ class ApplyPatchToolCallOutput(BaseModel, kw_only=True):
     output: str | None = None
     created_by: str | None = None
     """The ID of the entity that created this tool call output."""
+
+
+ApplyPatchToolCallOutput = ResponseApplyPatchToolCall

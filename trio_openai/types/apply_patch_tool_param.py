@@ -8,13 +8,16 @@ from ._base import BaseModel
 from ._union import REQUIRED
 from .callable_tool_allowed_caller import CallableToolAllowedCaller
 
-__all__ = ["ApplyPatchToolParam"]
+__all__ = ["ApplyPatchToolParam", "ToolSearchTool"]
 
 
-class ApplyPatchToolParam(BaseModel, kw_only=True):
+class ToolSearchTool(BaseModel, kw_only=True):
     """Allows the assistant to create, delete, or update files using unified diffs."""
 
     type: Literal["apply_patch"] = REQUIRED
     """The type of the tool. Always `apply_patch`."""
 
     allowed_callers: list[CallableToolAllowedCaller] | None = None
+
+
+ApplyPatchToolParam = ToolSearchTool

@@ -7,10 +7,15 @@ from typing import Any
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["AssignedRoleDetails", "AssignedRoleDetailsAssignmentSourcesItem"]
+__all__ = ["AssignedRoleDetails", "AssignedRoleDetailsAssignmentSourcesItem", "RoleListResponse"]
 
 
-class AssignedRoleDetails(BaseModel, kw_only=True):
+class AssignedRoleDetailsAssignmentSourcesItem(BaseModel, kw_only=True):
+    principal_id: str = REQUIRED
+    principal_type: str = REQUIRED
+
+
+class RoleListResponse(BaseModel, kw_only=True):
     """Detailed information about a role assignment entry returned when listing assignments."""
 
     id: str = REQUIRED
@@ -50,6 +55,4 @@ class AssignedRoleDetails(BaseModel, kw_only=True):
     """Principals from which the role assignment is inherited, when available."""
 
 
-class AssignedRoleDetailsAssignmentSourcesItem(BaseModel, kw_only=True):
-    principal_id: str = REQUIRED
-    principal_type: str = REQUIRED
+AssignedRoleDetails = RoleListResponse

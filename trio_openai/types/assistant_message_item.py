@@ -6,12 +6,12 @@ from typing import Literal
 
 from ._base import BaseModel
 from ._union import REQUIRED
-from .response_output_text import ResponseOutputText
+from .response_output_text import ChatKitResponseOutputText
 
-__all__ = ["AssistantMessageItem"]
+__all__ = ["AssistantMessageItem", "ChatKitThreadAssistantMessageItem"]
 
 
-class AssistantMessageItem(BaseModel, kw_only=True):
+class ChatKitThreadAssistantMessageItem(BaseModel, kw_only=True):
     """Assistant-authored message within a thread."""
 
     id: str = REQUIRED
@@ -29,5 +29,8 @@ class AssistantMessageItem(BaseModel, kw_only=True):
     type: Literal["chatkit.assistant_message"] = REQUIRED
     """Type discriminator that is always `chatkit.assistant_message`."""
 
-    content: list[ResponseOutputText] = REQUIRED
+    content: list[ChatKitResponseOutputText] = REQUIRED
     """Ordered assistant response segments."""
+
+
+AssistantMessageItem = ChatKitThreadAssistantMessageItem

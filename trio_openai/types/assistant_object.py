@@ -12,15 +12,17 @@ from .assistant_tools_function import AssistantToolsFunction
 from .assistants_api_response_format_option import AssistantsApiResponseFormatOption
 
 __all__ = [
+    "Assistant",
     "AssistantObject",
     "AssistantObjectToolResources",
     "AssistantObjectToolResourcesCodeInterpreter",
     "AssistantObjectToolResourcesFileSearch",
     "AssistantObjectToolsItem",
+    "AssistantTool",
 ]
 
 
-class AssistantObject(BaseModel, kw_only=True):
+class Assistant(BaseModel, kw_only=True):
     """Deprecated. Represents an `assistant` that can call the model and use tools."""
 
     id: str = REQUIRED
@@ -38,7 +40,7 @@ class AssistantObject(BaseModel, kw_only=True):
     """ID of the model to use. You can use the [List models](/docs/api-reference/models/list) API to see all of your available models, or see our [Model overview](/docs/models) for descriptions of them."""
 
     instructions: str | None = None
-    tools: list[AssistantObjectToolsItem] = REQUIRED
+    tools: list[AssistantTool] = REQUIRED
     """A list of tool enabled on the assistant. There can be a maximum of 128 tools per assistant. Tools can be of types `code_interpreter`, `file_search`, or `function`."""
 
     tool_resources: AssistantObjectToolResources | None = None
@@ -66,12 +68,10 @@ class AssistantObjectToolResourcesFileSearch(BaseModel, kw_only=True):
 
 
 if TYPE_CHECKING:
-    AssistantObjectToolsItem: TypeAlias = (
-        AssistantToolsCode | AssistantToolsFileSearch | AssistantToolsFunction
-    )
+    AssistantTool: TypeAlias = AssistantToolsCode | AssistantToolsFileSearch | AssistantToolsFunction
 else:
-    AssistantObjectToolsItem = tagged_union(
-        "AssistantObjectToolsItem",
+    AssistantTool = tagged_union(
+        "AssistantTool",
         "type",
         lambda: {
             "code_interpreter": AssistantToolsCode,
@@ -80,3 +80,7 @@ else:
         },
         tuple,
     )
+
+
+AssistantObject = Assistant
+AssistantObjectToolsItem = AssistantTool

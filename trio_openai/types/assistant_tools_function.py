@@ -6,7 +6,7 @@ from typing import Literal
 
 from ._base import BaseModel
 from ._union import REQUIRED
-from .function_object import FunctionObject
+from .function_object import FunctionDefinition
 
 __all__ = ["AssistantToolsFunction"]
 
@@ -17,4 +17,4 @@ class AssistantToolsFunction(BaseModel, kw_only=True):
     type: Literal["function"] = REQUIRED
     """The type of tool being defined: `function`"""
 
-    function: FunctionObject = REQUIRED
+    function: FunctionDefinition = REQUIRED

@@ -7,18 +7,27 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED, OpenEnum
 
-__all__ = ["AssistantsNamedToolChoice", "AssistantsNamedToolChoiceFunction"]
+__all__ = [
+    "AssistantToolChoice",
+    "AssistantToolChoiceFunction",
+    "AssistantsNamedToolChoice",
+    "AssistantsNamedToolChoiceFunction",
+]
 
 
-class AssistantsNamedToolChoice(BaseModel, kw_only=True):
+class AssistantToolChoice(BaseModel, kw_only=True):
     """Specifies a tool the model should use. Use to force the model to call a specific tool."""
 
     type: OpenEnum[Literal["function", "code_interpreter", "file_search"]] = REQUIRED
     """The type of the tool. If type is `function`, the function name must be set"""
 
-    function: AssistantsNamedToolChoiceFunction | None = None
+    function: AssistantToolChoiceFunction | None = None
 
 
-class AssistantsNamedToolChoiceFunction(BaseModel, kw_only=True):
+class AssistantToolChoiceFunction(BaseModel, kw_only=True):
     name: str = REQUIRED
     """The name of the function to call."""
+
+
+AssistantsNamedToolChoice = AssistantToolChoice
+AssistantsNamedToolChoiceFunction = AssistantToolChoiceFunction

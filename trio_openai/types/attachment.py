@@ -6,10 +6,10 @@ from ._base import BaseModel
 from ._union import REQUIRED
 from .attachment_type import AttachmentType
 
-__all__ = ["Attachment"]
+__all__ = ["Attachment", "ChatKitAttachment"]
 
 
-class Attachment(BaseModel, kw_only=True):
+class ChatKitAttachment(BaseModel, kw_only=True):
     """Attachment metadata included on thread items."""
 
     type: AttachmentType = REQUIRED
@@ -23,3 +23,6 @@ class Attachment(BaseModel, kw_only=True):
     """MIME type of the attachment."""
 
     preview_url: str | None = None
+
+
+Attachment = ChatKitAttachment

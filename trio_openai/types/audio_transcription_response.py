@@ -7,10 +7,10 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import OpenEnum
 
-__all__ = ["AudioTranscriptionResponse"]
+__all__ = ["AudioTranscription", "AudioTranscriptionResponse"]
 
 
-class AudioTranscriptionResponse(BaseModel, kw_only=True):
+class AudioTranscription(BaseModel, kw_only=True):
     model: (
         OpenEnum[
             Literal[
@@ -36,3 +36,6 @@ class AudioTranscriptionResponse(BaseModel, kw_only=True):
 
     prompt: str | None = None
     """The prompt configured for input audio transcription, when present."""
+
+
+AudioTranscriptionResponse = AudioTranscription

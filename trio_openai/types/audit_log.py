@@ -46,6 +46,7 @@ __all__ = [
     "AuditLogIpAllowlistCreated",
     "AuditLogIpAllowlistDeleted",
     "AuditLogIpAllowlistUpdated",
+    "AuditLogListResponse",
     "AuditLogLoginFailed",
     "AuditLogLogoutFailed",
     "AuditLogOrganizationUpdated",
@@ -87,248 +88,6 @@ __all__ = [
     "AuditLogWorkloadIdentityProviderMappingUpdated",
     "AuditLogWorkloadIdentityProviderUpdated",
 ]
-
-
-class AuditLog(BaseModel, kw_only=True):
-    """A log of a user action or configuration change within this organization."""
-
-    id: str = REQUIRED
-    """The ID of this log."""
-
-    type: AuditLogEventType = REQUIRED
-    """The event type."""
-
-    effective_at: int = REQUIRED
-    """The Unix timestamp (in seconds) of the event."""
-
-    project: AuditLogProject | None = None
-    """The project that the action was scoped to. Absent for actions not scoped to projects. Note that any admin actions taken via Admin API keys are associated with the default project."""
-
-    actor: AuditLogActor | None = None
-    api_key_created: AuditLogApiKeyCreated | None = msgspec.field(name="api_key.created", default=None)
-    """The details for events with this `type`."""
-
-    api_key_updated: AuditLogApiKeyUpdated | None = msgspec.field(name="api_key.updated", default=None)
-    """The details for events with this `type`."""
-
-    api_key_deleted: AuditLogApiKeyDeleted | None = msgspec.field(name="api_key.deleted", default=None)
-    """The details for events with this `type`."""
-
-    checkpoint_permission_created: AuditLogCheckpointPermissionCreated | None = msgspec.field(
-        name="checkpoint.permission.created", default=None
-    )
-    """The project and fine-tuned model checkpoint that the checkpoint permission was created for."""
-
-    checkpoint_permission_deleted: AuditLogCheckpointPermissionDeleted | None = msgspec.field(
-        name="checkpoint.permission.deleted", default=None
-    )
-    """The details for events with this `type`."""
-
-    external_key_registered: AuditLogExternalKeyRegistered | None = msgspec.field(
-        name="external_key.registered", default=None
-    )
-    """The details for events with this `type`."""
-
-    external_key_removed: AuditLogExternalKeyRemoved | None = msgspec.field(
-        name="external_key.removed", default=None
-    )
-    """The details for events with this `type`."""
-
-    group_created: AuditLogGroupCreated | None = msgspec.field(name="group.created", default=None)
-    """The details for events with this `type`."""
-
-    group_updated: AuditLogGroupUpdated | None = msgspec.field(name="group.updated", default=None)
-    """The details for events with this `type`."""
-
-    group_deleted: AuditLogGroupDeleted | None = msgspec.field(name="group.deleted", default=None)
-    """The details for events with this `type`."""
-
-    scim_enabled: AuditLogScimEnabled | None = msgspec.field(name="scim.enabled", default=None)
-    """The details for events with this `type`."""
-
-    scim_disabled: AuditLogScimDisabled | None = msgspec.field(name="scim.disabled", default=None)
-    """The details for events with this `type`."""
-
-    invite_sent: AuditLogInviteSent | None = msgspec.field(name="invite.sent", default=None)
-    """The details for events with this `type`."""
-
-    invite_accepted: AuditLogInviteAccepted | None = msgspec.field(name="invite.accepted", default=None)
-    """The details for events with this `type`."""
-
-    invite_deleted: AuditLogInviteDeleted | None = msgspec.field(name="invite.deleted", default=None)
-    """The details for events with this `type`."""
-
-    ip_allowlist_created: AuditLogIpAllowlistCreated | None = msgspec.field(
-        name="ip_allowlist.created", default=None
-    )
-    """The details for events with this `type`."""
-
-    ip_allowlist_updated: AuditLogIpAllowlistUpdated | None = msgspec.field(
-        name="ip_allowlist.updated", default=None
-    )
-    """The details for events with this `type`."""
-
-    ip_allowlist_deleted: AuditLogIpAllowlistDeleted | None = msgspec.field(
-        name="ip_allowlist.deleted", default=None
-    )
-    """The details for events with this `type`."""
-
-    ip_allowlist_config_activated: AuditLogIpAllowlistConfigActivated | None = msgspec.field(
-        name="ip_allowlist.config.activated", default=None
-    )
-    """The details for events with this `type`."""
-
-    ip_allowlist_config_deactivated: AuditLogIpAllowlistConfigDeactivated | None = msgspec.field(
-        name="ip_allowlist.config.deactivated", default=None
-    )
-    """The details for events with this `type`."""
-
-    login_succeeded: dict[str, Any] | None = msgspec.field(name="login.succeeded", default=None)
-    """This event has no additional fields beyond the standard audit log attributes."""
-
-    login_failed: AuditLogLoginFailed | None = msgspec.field(name="login.failed", default=None)
-    """The details for events with this `type`."""
-
-    logout_succeeded: dict[str, Any] | None = msgspec.field(name="logout.succeeded", default=None)
-    """This event has no additional fields beyond the standard audit log attributes."""
-
-    logout_failed: AuditLogLogoutFailed | None = msgspec.field(name="logout.failed", default=None)
-    """The details for events with this `type`."""
-
-    organization_updated: AuditLogOrganizationUpdated | None = msgspec.field(
-        name="organization.updated", default=None
-    )
-    """The details for events with this `type`."""
-
-    project_created: AuditLogProjectCreated | None = msgspec.field(name="project.created", default=None)
-    """The details for events with this `type`."""
-
-    project_updated: AuditLogProjectUpdated | None = msgspec.field(name="project.updated", default=None)
-    """The details for events with this `type`."""
-
-    project_archived: AuditLogProjectArchived | None = msgspec.field(name="project.archived", default=None)
-    """The details for events with this `type`."""
-
-    project_deleted: AuditLogProjectDeleted | None = msgspec.field(name="project.deleted", default=None)
-    """The details for events with this `type`."""
-
-    rate_limit_updated: AuditLogRateLimitUpdated | None = msgspec.field(
-        name="rate_limit.updated", default=None
-    )
-    """The details for events with this `type`."""
-
-    rate_limit_deleted: AuditLogRateLimitDeleted | None = msgspec.field(
-        name="rate_limit.deleted", default=None
-    )
-    """The details for events with this `type`."""
-
-    role_created: AuditLogRoleCreated | None = msgspec.field(name="role.created", default=None)
-    """The details for events with this `type`."""
-
-    role_updated: AuditLogRoleUpdated | None = msgspec.field(name="role.updated", default=None)
-    """The details for events with this `type`."""
-
-    role_deleted: AuditLogRoleDeleted | None = msgspec.field(name="role.deleted", default=None)
-    """The details for events with this `type`."""
-
-    role_assignment_created: AuditLogRoleAssignmentCreated | None = msgspec.field(
-        name="role.assignment.created", default=None
-    )
-    """The details for events with this `type`."""
-
-    role_assignment_deleted: AuditLogRoleAssignmentDeleted | None = msgspec.field(
-        name="role.assignment.deleted", default=None
-    )
-    """The details for events with this `type`."""
-
-    role_bound_to_resource: AuditLogRoleBoundToResource | None = msgspec.field(
-        name="role.bound_to_resource", default=None
-    )
-    """The details for events with this `type`."""
-
-    role_unbound_from_resource: AuditLogRoleUnboundFromResource | None = msgspec.field(
-        name="role.unbound_from_resource", default=None
-    )
-    """The details for events with this `type`."""
-
-    service_account_created: AuditLogServiceAccountCreated | None = msgspec.field(
-        name="service_account.created", default=None
-    )
-    """The details for events with this `type`."""
-
-    service_account_updated: AuditLogServiceAccountUpdated | None = msgspec.field(
-        name="service_account.updated", default=None
-    )
-    """The details for events with this `type`."""
-
-    service_account_deleted: AuditLogServiceAccountDeleted | None = msgspec.field(
-        name="service_account.deleted", default=None
-    )
-    """The details for events with this `type`."""
-
-    workload_identity_provider_created: AuditLogWorkloadIdentityProviderCreated | None = msgspec.field(
-        name="workload_identity_provider.created", default=None
-    )
-    """The details for events with this `type`."""
-
-    workload_identity_provider_updated: AuditLogWorkloadIdentityProviderUpdated | None = msgspec.field(
-        name="workload_identity_provider.updated", default=None
-    )
-    """The details for events with this `type`."""
-
-    workload_identity_provider_deleted: AuditLogWorkloadIdentityProviderDeleted | None = msgspec.field(
-        name="workload_identity_provider.deleted", default=None
-    )
-    """The details for events with this `type`."""
-
-    workload_identity_provider_mapping_created: AuditLogWorkloadIdentityProviderMappingCreated | None = (
-        msgspec.field(name="workload_identity_provider_mapping.created", default=None)
-    )
-    """The details for events with this `type`."""
-
-    workload_identity_provider_mapping_updated: AuditLogWorkloadIdentityProviderMappingUpdated | None = (
-        msgspec.field(name="workload_identity_provider_mapping.updated", default=None)
-    )
-    """The details for events with this `type`."""
-
-    workload_identity_provider_mapping_deleted: AuditLogWorkloadIdentityProviderMappingDeleted | None = (
-        msgspec.field(name="workload_identity_provider_mapping.deleted", default=None)
-    )
-    """The details for events with this `type`."""
-
-    user_added: AuditLogUserAdded | None = msgspec.field(name="user.added", default=None)
-    """The details for events with this `type`."""
-
-    user_updated: AuditLogUserUpdated | None = msgspec.field(name="user.updated", default=None)
-    """The details for events with this `type`."""
-
-    user_deleted: AuditLogUserDeleted | None = msgspec.field(name="user.deleted", default=None)
-    """The details for events with this `type`."""
-
-    certificate_created: AuditLogCertificateCreated | None = msgspec.field(
-        name="certificate.created", default=None
-    )
-    """The details for events with this `type`."""
-
-    certificate_updated: AuditLogCertificateUpdated | None = msgspec.field(
-        name="certificate.updated", default=None
-    )
-    """The details for events with this `type`."""
-
-    certificate_deleted: AuditLogCertificateDeleted | None = msgspec.field(
-        name="certificate.deleted", default=None
-    )
-    """The details for events with this `type`."""
-
-    certificates_activated: AuditLogCertificatesActivated | None = msgspec.field(
-        name="certificates.activated", default=None
-    )
-    """The details for events with this `type`."""
-
-    certificates_deactivated: AuditLogCertificatesDeactivated | None = msgspec.field(
-        name="certificates.deactivated", default=None
-    )
-    """The details for events with this `type`."""
 
 
 class AuditLogApiKeyCreated(BaseModel, kw_only=True):
@@ -616,6 +375,248 @@ class AuditLogIpAllowlistUpdated(BaseModel, kw_only=True):
 
     allowed_ips: list[str] | None = None
     """The updated set of IP addresses or CIDR ranges in the configuration."""
+
+
+class AuditLogListResponse(BaseModel, kw_only=True):
+    """A log of a user action or configuration change within this organization."""
+
+    id: str = REQUIRED
+    """The ID of this log."""
+
+    type: AuditLogEventType = REQUIRED
+    """The event type."""
+
+    effective_at: int = REQUIRED
+    """The Unix timestamp (in seconds) of the event."""
+
+    project: AuditLogProject | None = None
+    """The project that the action was scoped to. Absent for actions not scoped to projects. Note that any admin actions taken via Admin API keys are associated with the default project."""
+
+    actor: AuditLogActor | None = None
+    api_key_created: AuditLogApiKeyCreated | None = msgspec.field(name="api_key.created", default=None)
+    """The details for events with this `type`."""
+
+    api_key_updated: AuditLogApiKeyUpdated | None = msgspec.field(name="api_key.updated", default=None)
+    """The details for events with this `type`."""
+
+    api_key_deleted: AuditLogApiKeyDeleted | None = msgspec.field(name="api_key.deleted", default=None)
+    """The details for events with this `type`."""
+
+    checkpoint_permission_created: AuditLogCheckpointPermissionCreated | None = msgspec.field(
+        name="checkpoint.permission.created", default=None
+    )
+    """The project and fine-tuned model checkpoint that the checkpoint permission was created for."""
+
+    checkpoint_permission_deleted: AuditLogCheckpointPermissionDeleted | None = msgspec.field(
+        name="checkpoint.permission.deleted", default=None
+    )
+    """The details for events with this `type`."""
+
+    external_key_registered: AuditLogExternalKeyRegistered | None = msgspec.field(
+        name="external_key.registered", default=None
+    )
+    """The details for events with this `type`."""
+
+    external_key_removed: AuditLogExternalKeyRemoved | None = msgspec.field(
+        name="external_key.removed", default=None
+    )
+    """The details for events with this `type`."""
+
+    group_created: AuditLogGroupCreated | None = msgspec.field(name="group.created", default=None)
+    """The details for events with this `type`."""
+
+    group_updated: AuditLogGroupUpdated | None = msgspec.field(name="group.updated", default=None)
+    """The details for events with this `type`."""
+
+    group_deleted: AuditLogGroupDeleted | None = msgspec.field(name="group.deleted", default=None)
+    """The details for events with this `type`."""
+
+    scim_enabled: AuditLogScimEnabled | None = msgspec.field(name="scim.enabled", default=None)
+    """The details for events with this `type`."""
+
+    scim_disabled: AuditLogScimDisabled | None = msgspec.field(name="scim.disabled", default=None)
+    """The details for events with this `type`."""
+
+    invite_sent: AuditLogInviteSent | None = msgspec.field(name="invite.sent", default=None)
+    """The details for events with this `type`."""
+
+    invite_accepted: AuditLogInviteAccepted | None = msgspec.field(name="invite.accepted", default=None)
+    """The details for events with this `type`."""
+
+    invite_deleted: AuditLogInviteDeleted | None = msgspec.field(name="invite.deleted", default=None)
+    """The details for events with this `type`."""
+
+    ip_allowlist_created: AuditLogIpAllowlistCreated | None = msgspec.field(
+        name="ip_allowlist.created", default=None
+    )
+    """The details for events with this `type`."""
+
+    ip_allowlist_updated: AuditLogIpAllowlistUpdated | None = msgspec.field(
+        name="ip_allowlist.updated", default=None
+    )
+    """The details for events with this `type`."""
+
+    ip_allowlist_deleted: AuditLogIpAllowlistDeleted | None = msgspec.field(
+        name="ip_allowlist.deleted", default=None
+    )
+    """The details for events with this `type`."""
+
+    ip_allowlist_config_activated: AuditLogIpAllowlistConfigActivated | None = msgspec.field(
+        name="ip_allowlist.config.activated", default=None
+    )
+    """The details for events with this `type`."""
+
+    ip_allowlist_config_deactivated: AuditLogIpAllowlistConfigDeactivated | None = msgspec.field(
+        name="ip_allowlist.config.deactivated", default=None
+    )
+    """The details for events with this `type`."""
+
+    login_succeeded: dict[str, Any] | None = msgspec.field(name="login.succeeded", default=None)
+    """This event has no additional fields beyond the standard audit log attributes."""
+
+    login_failed: AuditLogLoginFailed | None = msgspec.field(name="login.failed", default=None)
+    """The details for events with this `type`."""
+
+    logout_succeeded: dict[str, Any] | None = msgspec.field(name="logout.succeeded", default=None)
+    """This event has no additional fields beyond the standard audit log attributes."""
+
+    logout_failed: AuditLogLogoutFailed | None = msgspec.field(name="logout.failed", default=None)
+    """The details for events with this `type`."""
+
+    organization_updated: AuditLogOrganizationUpdated | None = msgspec.field(
+        name="organization.updated", default=None
+    )
+    """The details for events with this `type`."""
+
+    project_created: AuditLogProjectCreated | None = msgspec.field(name="project.created", default=None)
+    """The details for events with this `type`."""
+
+    project_updated: AuditLogProjectUpdated | None = msgspec.field(name="project.updated", default=None)
+    """The details for events with this `type`."""
+
+    project_archived: AuditLogProjectArchived | None = msgspec.field(name="project.archived", default=None)
+    """The details for events with this `type`."""
+
+    project_deleted: AuditLogProjectDeleted | None = msgspec.field(name="project.deleted", default=None)
+    """The details for events with this `type`."""
+
+    rate_limit_updated: AuditLogRateLimitUpdated | None = msgspec.field(
+        name="rate_limit.updated", default=None
+    )
+    """The details for events with this `type`."""
+
+    rate_limit_deleted: AuditLogRateLimitDeleted | None = msgspec.field(
+        name="rate_limit.deleted", default=None
+    )
+    """The details for events with this `type`."""
+
+    role_created: AuditLogRoleCreated | None = msgspec.field(name="role.created", default=None)
+    """The details for events with this `type`."""
+
+    role_updated: AuditLogRoleUpdated | None = msgspec.field(name="role.updated", default=None)
+    """The details for events with this `type`."""
+
+    role_deleted: AuditLogRoleDeleted | None = msgspec.field(name="role.deleted", default=None)
+    """The details for events with this `type`."""
+
+    role_assignment_created: AuditLogRoleAssignmentCreated | None = msgspec.field(
+        name="role.assignment.created", default=None
+    )
+    """The details for events with this `type`."""
+
+    role_assignment_deleted: AuditLogRoleAssignmentDeleted | None = msgspec.field(
+        name="role.assignment.deleted", default=None
+    )
+    """The details for events with this `type`."""
+
+    role_bound_to_resource: AuditLogRoleBoundToResource | None = msgspec.field(
+        name="role.bound_to_resource", default=None
+    )
+    """The details for events with this `type`."""
+
+    role_unbound_from_resource: AuditLogRoleUnboundFromResource | None = msgspec.field(
+        name="role.unbound_from_resource", default=None
+    )
+    """The details for events with this `type`."""
+
+    service_account_created: AuditLogServiceAccountCreated | None = msgspec.field(
+        name="service_account.created", default=None
+    )
+    """The details for events with this `type`."""
+
+    service_account_updated: AuditLogServiceAccountUpdated | None = msgspec.field(
+        name="service_account.updated", default=None
+    )
+    """The details for events with this `type`."""
+
+    service_account_deleted: AuditLogServiceAccountDeleted | None = msgspec.field(
+        name="service_account.deleted", default=None
+    )
+    """The details for events with this `type`."""
+
+    workload_identity_provider_created: AuditLogWorkloadIdentityProviderCreated | None = msgspec.field(
+        name="workload_identity_provider.created", default=None
+    )
+    """The details for events with this `type`."""
+
+    workload_identity_provider_updated: AuditLogWorkloadIdentityProviderUpdated | None = msgspec.field(
+        name="workload_identity_provider.updated", default=None
+    )
+    """The details for events with this `type`."""
+
+    workload_identity_provider_deleted: AuditLogWorkloadIdentityProviderDeleted | None = msgspec.field(
+        name="workload_identity_provider.deleted", default=None
+    )
+    """The details for events with this `type`."""
+
+    workload_identity_provider_mapping_created: AuditLogWorkloadIdentityProviderMappingCreated | None = (
+        msgspec.field(name="workload_identity_provider_mapping.created", default=None)
+    )
+    """The details for events with this `type`."""
+
+    workload_identity_provider_mapping_updated: AuditLogWorkloadIdentityProviderMappingUpdated | None = (
+        msgspec.field(name="workload_identity_provider_mapping.updated", default=None)
+    )
+    """The details for events with this `type`."""
+
+    workload_identity_provider_mapping_deleted: AuditLogWorkloadIdentityProviderMappingDeleted | None = (
+        msgspec.field(name="workload_identity_provider_mapping.deleted", default=None)
+    )
+    """The details for events with this `type`."""
+
+    user_added: AuditLogUserAdded | None = msgspec.field(name="user.added", default=None)
+    """The details for events with this `type`."""
+
+    user_updated: AuditLogUserUpdated | None = msgspec.field(name="user.updated", default=None)
+    """The details for events with this `type`."""
+
+    user_deleted: AuditLogUserDeleted | None = msgspec.field(name="user.deleted", default=None)
+    """The details for events with this `type`."""
+
+    certificate_created: AuditLogCertificateCreated | None = msgspec.field(
+        name="certificate.created", default=None
+    )
+    """The details for events with this `type`."""
+
+    certificate_updated: AuditLogCertificateUpdated | None = msgspec.field(
+        name="certificate.updated", default=None
+    )
+    """The details for events with this `type`."""
+
+    certificate_deleted: AuditLogCertificateDeleted | None = msgspec.field(
+        name="certificate.deleted", default=None
+    )
+    """The details for events with this `type`."""
+
+    certificates_activated: AuditLogCertificatesActivated | None = msgspec.field(
+        name="certificates.activated", default=None
+    )
+    """The details for events with this `type`."""
+
+    certificates_deactivated: AuditLogCertificatesDeactivated | None = msgspec.field(
+        name="certificates.deactivated", default=None
+    )
+    """The details for events with this `type`."""
 
 
 class AuditLogLoginFailed(BaseModel, kw_only=True):
@@ -1128,3 +1129,6 @@ class AuditLogWorkloadIdentityProviderUpdated(BaseModel, kw_only=True):
 
     changes_requested: dict[str, Any] | None = None
     """The payload used to update the workload identity provider."""
+
+
+AuditLog = AuditLogListResponse

@@ -4,9 +4,16 @@ from __future__ import annotations
 
 from typing import Required, TypedDict
 
-__all__ = ["BetaAgentTagParam"]
+__all__ = ["BetaAgentTagParam", "BetaAgentTagParam2"]
 
 
 class BetaAgentTagParam(TypedDict, total=False):
+    agent_name: Required[str]
+    """The canonical name of the agent that produced this item."""
+
+
+class BetaAgentTagParam2(TypedDict, total=False):
+    """The agent that produced this item."""
+
     agent_name: Required[str]
     """The canonical name of the agent that produced this item."""

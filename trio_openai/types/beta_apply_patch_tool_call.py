@@ -13,10 +13,10 @@ from .beta_apply_patch_delete_file_operation import BetaApplyPatchDeleteFileOper
 from .beta_apply_patch_update_file_operation import BetaApplyPatchUpdateFileOperation
 from .beta_tool_call_caller import BetaToolCallCaller
 
-__all__ = ["BetaApplyPatchToolCall", "BetaApplyPatchToolCallOperation"]
+__all__ = ["BetaApplyPatchToolCall", "BetaApplyPatchToolCallOperation", "BetaResponseApplyPatchToolCall"]
 
 
-class BetaApplyPatchToolCall(BaseModel, kw_only=True):
+class BetaResponseApplyPatchToolCall(BaseModel, kw_only=True):
     """A tool call that applies file diffs by creating, deleting, or updating files."""
 
     agent: BetaAgentTag | None = None
@@ -56,3 +56,6 @@ else:
         },
         tuple,
     )
+
+
+BetaApplyPatchToolCall = BetaResponseApplyPatchToolCall

@@ -10,10 +10,10 @@ from .beta_agent_tag import BetaAgentTag
 from .beta_apply_patch_call_output_status import BetaApplyPatchCallOutputStatus
 from .beta_tool_call_caller import BetaToolCallCaller
 
-__all__ = ["BetaApplyPatchToolCallOutput"]
+__all__ = ["BetaApplyPatchToolCallOutput", "BetaResponseApplyPatchToolCallOutput"]
 
 
-class BetaApplyPatchToolCallOutput(BaseModel, kw_only=True):
+class BetaResponseApplyPatchToolCallOutput(BaseModel, kw_only=True):
     """The output emitted by an apply patch tool call."""
 
     agent: BetaAgentTag | None = None
@@ -31,3 +31,6 @@ class BetaApplyPatchToolCallOutput(BaseModel, kw_only=True):
     output: str | None = None
     created_by: str | None = None
     """The ID of the entity that created this tool call output."""
+
+
+BetaApplyPatchToolCallOutput = BetaResponseApplyPatchToolCallOutput

@@ -8,13 +8,16 @@ from ._base import BaseModel
 from ._union import REQUIRED
 from .beta_callable_tool_allowed_caller import BetaCallableToolAllowedCaller
 
-__all__ = ["BetaApplyPatchToolParam"]
+__all__ = ["BetaApplyPatchToolParam", "BetaToolSearchTool"]
 
 
-class BetaApplyPatchToolParam(BaseModel, kw_only=True):
+class BetaToolSearchTool(BaseModel, kw_only=True):
     """Allows the assistant to create, delete, or update files using unified diffs."""
 
     type: Literal["apply_patch"] = REQUIRED
     """The type of the tool. Always `apply_patch`."""
 
     allowed_callers: list[BetaCallableToolAllowedCaller] | None = None
+
+
+BetaApplyPatchToolParam = BetaToolSearchTool

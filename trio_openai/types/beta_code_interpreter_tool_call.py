@@ -10,10 +10,14 @@ from .beta_agent_tag import BetaAgentTag
 from .beta_code_interpreter_output_image import BetaCodeInterpreterOutputImage
 from .beta_code_interpreter_output_logs import BetaCodeInterpreterOutputLogs
 
-__all__ = ["BetaCodeInterpreterToolCall", "BetaCodeInterpreterToolCallOutputsItem"]
+__all__ = [
+    "BetaCodeInterpreterToolCall",
+    "BetaCodeInterpreterToolCallOutputsItem",
+    "BetaResponseCodeInterpreterToolCall",
+]
 
 
-class BetaCodeInterpreterToolCall(BaseModel, kw_only=True):
+class BetaResponseCodeInterpreterToolCall(BaseModel, kw_only=True):
     """A tool call to run code."""
 
     agent: BetaAgentTag | None = None
@@ -46,3 +50,6 @@ else:
         lambda: {"logs": BetaCodeInterpreterOutputLogs, "image": BetaCodeInterpreterOutputImage},
         tuple,
     )
+
+
+BetaCodeInterpreterToolCall = BetaResponseCodeInterpreterToolCall

@@ -9,10 +9,10 @@ from ._union import REQUIRED
 from .beta_item_field import BetaItemField
 from .beta_response_usage import BetaResponseUsage
 
-__all__ = ["BetaCompactResource"]
+__all__ = ["BetaCompactResource", "BetaCompactedResponse"]
 
 
-class BetaCompactResource(BaseModel, kw_only=True):
+class BetaCompactedResponse(BaseModel, kw_only=True):
     """The compacted response object"""
 
     id: str = REQUIRED
@@ -29,3 +29,6 @@ class BetaCompactResource(BaseModel, kw_only=True):
 
     usage: BetaResponseUsage = REQUIRED
     """Represents token usage details including input tokens, output tokens, a breakdown of output tokens, and the total tokens used."""
+
+
+BetaCompactResource = BetaCompactedResponse

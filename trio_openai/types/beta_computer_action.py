@@ -15,10 +15,10 @@ from .beta_scroll_param import BetaScrollParam
 from .beta_type_param import BetaTypeParam
 from .beta_wait_param import BetaWaitParam
 
-__all__ = ["BetaComputerAction"]
+__all__ = ["BetaComputerAction", "BetaComputerActionList"]
 
 if TYPE_CHECKING:
-    BetaComputerAction: TypeAlias = (
+    BetaComputerActionList: TypeAlias = (
         BetaClickParam
         | BetaDoubleClickAction
         | BetaDragParam
@@ -30,8 +30,8 @@ if TYPE_CHECKING:
         | BetaWaitParam
     )
 else:
-    BetaComputerAction = tagged_union(
-        "BetaComputerAction",
+    BetaComputerActionList = tagged_union(
+        "BetaComputerActionList",
         "type",
         lambda: {
             "click": BetaClickParam,
@@ -46,3 +46,6 @@ else:
         },
         tuple,
     )
+
+
+BetaComputerAction = BetaComputerActionList

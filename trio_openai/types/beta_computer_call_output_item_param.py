@@ -8,7 +8,7 @@ from ._base import BaseModel
 from ._union import REQUIRED
 from .beta_agent_tag_param import BetaAgentTagParam
 from .beta_computer_call_safety_check_param import BetaComputerCallSafetyCheckParam
-from .beta_computer_screenshot_image import BetaComputerScreenshotImage
+from .beta_computer_screenshot_image import BetaResponseComputerToolCallOutputScreenshot
 from .beta_function_call_item_status import BetaFunctionCallItemStatus
 
 __all__ = ["BetaComputerCallOutputItemParam"]
@@ -25,7 +25,7 @@ class BetaComputerCallOutputItemParam(BaseModel, kw_only=True):
     type: Literal["computer_call_output"] = REQUIRED
     """The type of the computer tool call output. Always `computer_call_output`."""
 
-    output: BetaComputerScreenshotImage = REQUIRED
+    output: BetaResponseComputerToolCallOutputScreenshot = REQUIRED
     """A computer screenshot image used with the computer use tool."""
 
     acknowledged_safety_checks: list[BetaComputerCallSafetyCheckParam] | None = None

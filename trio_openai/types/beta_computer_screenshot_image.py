@@ -7,10 +7,10 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["BetaComputerScreenshotImage"]
+__all__ = ["BetaComputerScreenshotImage", "BetaResponseComputerToolCallOutputScreenshot"]
 
 
-class BetaComputerScreenshotImage(BaseModel, kw_only=True):
+class BetaResponseComputerToolCallOutputScreenshot(BaseModel, kw_only=True):
     """A computer screenshot image used with the computer use tool."""
 
     type: Literal["computer_screenshot"] = REQUIRED
@@ -21,3 +21,6 @@ class BetaComputerScreenshotImage(BaseModel, kw_only=True):
 
     file_id: str | None = None
     """The identifier of an uploaded file that contains the screenshot."""
+
+
+BetaComputerScreenshotImage = BetaResponseComputerToolCallOutputScreenshot

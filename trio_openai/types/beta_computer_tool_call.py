@@ -7,13 +7,13 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED, OpenEnum
 from .beta_agent_tag import BetaAgentTag
-from .beta_computer_action import BetaComputerAction
+from .beta_computer_action import BetaComputerActionList
 from .beta_computer_call_safety_check_param import BetaComputerCallSafetyCheckParam
 
-__all__ = ["BetaComputerToolCall"]
+__all__ = ["BetaComputerToolCall", "BetaResponseComputerToolCall"]
 
 
-class BetaComputerToolCall(BaseModel, kw_only=True):
+class BetaResponseComputerToolCall(BaseModel, kw_only=True):
     """A tool call to a computer use tool. See the [computer use guide](/docs/guides/tools-computer-use) for more information."""
 
     agent: BetaAgentTag | None = None
@@ -28,8 +28,8 @@ class BetaComputerToolCall(BaseModel, kw_only=True):
     call_id: str = REQUIRED
     """An identifier used when responding to the tool call with output."""
 
-    action: BetaComputerAction | None = None
-    actions: list[BetaComputerAction] | None = None
+    action: BetaComputerActionList | None = None
+    actions: list[BetaComputerActionList] | None = None
     """Flattened batched actions for `computer_use`. Each action includes an `type` discriminator and action-specific fields."""
 
     pending_safety_checks: list[BetaComputerCallSafetyCheckParam] = REQUIRED
@@ -37,3 +37,6 @@ class BetaComputerToolCall(BaseModel, kw_only=True):
 
     status: OpenEnum[Literal["in_progress", "completed", "incomplete"]] = REQUIRED
     """The status of the item. One of `in_progress`, `completed`, or `incomplete`. Populated when items are returned via API."""
+
+
+BetaComputerToolCall = BetaResponseComputerToolCall

@@ -9,12 +9,12 @@ from ._union import REQUIRED
 from .beta_agent_tag import BetaAgentTag
 from .beta_computer_call_output_status import BetaComputerCallOutputStatus
 from .beta_computer_call_safety_check_param import BetaComputerCallSafetyCheckParam
-from .beta_computer_screenshot_image import BetaComputerScreenshotImage
+from .beta_computer_screenshot_image import BetaResponseComputerToolCallOutputScreenshot
 
-__all__ = ["BetaComputerToolCallOutputResource"]
+__all__ = ["BetaComputerToolCallOutputResource", "BetaResponseComputerToolCallOutputItem"]
 
 
-class BetaComputerToolCallOutputResource(BaseModel, kw_only=True):
+class BetaResponseComputerToolCallOutputItem(BaseModel, kw_only=True):
     """The output of a computer tool call."""
 
     agent: BetaAgentTag | None = None
@@ -32,9 +32,12 @@ class BetaComputerToolCallOutputResource(BaseModel, kw_only=True):
     acknowledged_safety_checks: list[BetaComputerCallSafetyCheckParam] | None = None
     """The safety checks reported by the API that have been acknowledged by the developer."""
 
-    output: BetaComputerScreenshotImage = REQUIRED
+    output: BetaResponseComputerToolCallOutputScreenshot = REQUIRED
     """A computer screenshot image used with the computer use tool."""
 
     status: BetaComputerCallOutputStatus = REQUIRED
     created_by: str | None = None
     """The identifier of the actor that created the item."""
+
+
+BetaComputerToolCallOutputResource = BetaResponseComputerToolCallOutputItem

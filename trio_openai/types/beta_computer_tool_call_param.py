@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Literal, Required, TypedDict
 if TYPE_CHECKING:
     from .beta_agent_tag_params import BetaAgentTagParam
     from .beta_computer_action_param import BetaComputerActionParam
-    from .beta_computer_call_safety_check_param_param import BetaComputerCallSafetyCheckParam
+    from .beta_computer_call_safety_check_params import BetaComputerCallSafetyCheckParam
 
 __all__ = ["BetaComputerToolCallParam"]
 

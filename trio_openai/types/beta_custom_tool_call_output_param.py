@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Literal, Required, TypedDict
 if TYPE_CHECKING:
     from .beta_agent_tag_params import BetaAgentTagParam
     from .beta_function_and_custom_tool_call_output_param import BetaFunctionAndCustomToolCallOutputParam
-    from .beta_tool_call_caller_param_param import BetaToolCallCallerParam2
+    from .beta_tool_call_caller_params import BetaToolCallCallerParam2
 
 __all__ = ["BetaCustomToolCallOutputParam"]
 

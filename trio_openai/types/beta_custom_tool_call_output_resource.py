@@ -11,10 +11,10 @@ from .beta_function_and_custom_tool_call_output import BetaFunctionAndCustomTool
 from .beta_function_call_output_status_enum import BetaFunctionCallOutputStatusEnum
 from .beta_tool_call_caller_param import BetaToolCallCallerParam
 
-__all__ = ["BetaCustomToolCallOutputResource"]
+__all__ = ["BetaCustomToolCallOutputResource", "BetaResponseCustomToolCallOutputItem"]
 
 
-class BetaCustomToolCallOutputResource(BaseModel, kw_only=True):
+class BetaResponseCustomToolCallOutputItem(BaseModel, kw_only=True):
     """The output of a custom tool call from your code, being sent back to the model."""
 
     agent: BetaAgentTag | None = None
@@ -36,3 +36,6 @@ class BetaCustomToolCallOutputResource(BaseModel, kw_only=True):
     status: BetaFunctionCallOutputStatusEnum = REQUIRED
     created_by: str | None = None
     """The identifier of the actor that created the item."""
+
+
+BetaCustomToolCallOutputResource = BetaResponseCustomToolCallOutputItem

@@ -10,10 +10,10 @@ from .beta_callable_tool_allowed_caller import BetaCallableToolAllowedCaller
 from .beta_custom_grammar_format_param import BetaCustomGrammarFormatParam
 from .beta_custom_text_format_param import BetaCustomTextFormatParam
 
-__all__ = ["BetaCustomToolParam", "BetaCustomToolParamFormat"]
+__all__ = ["BetaCustomToolParam", "BetaCustomToolParamFormat", "BetaFunctionShellTool"]
 
 
-class BetaCustomToolParam(BaseModel, kw_only=True):
+class BetaFunctionShellTool(BaseModel, kw_only=True):
     """A custom tool that processes input using a specified format. Learn more about   [custom tools](/docs/guides/function-calling#custom-tools)"""
 
     type: Literal["custom"] = REQUIRED
@@ -44,3 +44,6 @@ else:
         lambda: {"text": BetaCustomTextFormatParam, "grammar": BetaCustomGrammarFormatParam},
         tuple,
     )
+
+
+BetaCustomToolParam = BetaFunctionShellTool

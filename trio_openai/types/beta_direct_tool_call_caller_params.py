@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from typing import Literal, Required, TypedDict
 
-__all__ = ["BetaDirectToolCallCallerParam"]
+__all__ = ["BetaDirectToolCallCallerParam", "BetaDirectToolCallCallerParam2"]
 
 
 class BetaDirectToolCallCallerParam(TypedDict, total=False):
     type: Required[Literal["direct"]]
+
+
+class BetaDirectToolCallCallerParam2(TypedDict, total=False):
+    type: Required[Literal["direct"]]
+    """The caller type. Always `direct`."""

@@ -6,7 +6,7 @@ from typing import Literal
 
 from ._base import BaseModel
 from ._union import REQUIRED, OpenEnum
-from .beta_input_content import BetaInputContent
+from .beta_input_content import BetaResponseInputMessageContentList
 from .beta_message_phase import BetaMessagePhase
 
 __all__ = ["BetaEasyInputMessage"]
@@ -18,7 +18,7 @@ class BetaEasyInputMessage(BaseModel, kw_only=True):
     role: OpenEnum[Literal["user", "assistant", "system", "developer"]] = REQUIRED
     """The role of the message input. One of `user`, `assistant`, `system`, or `developer`."""
 
-    content: str | list[BetaInputContent] = REQUIRED
+    content: str | list[BetaResponseInputMessageContentList] = REQUIRED
     """Text, image, or audio input to the model, used to generate a response. Can also contain previous assistant responses."""
 
     phase: BetaMessagePhase | None = None

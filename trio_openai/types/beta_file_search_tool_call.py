@@ -8,10 +8,25 @@ from ._base import BaseModel
 from ._union import REQUIRED, OpenEnum
 from .beta_agent_tag import BetaAgentTag
 
-__all__ = ["BetaFileSearchToolCall", "BetaFileSearchToolCallResultsItem"]
+__all__ = ["BetaFileSearchToolCall", "BetaFileSearchToolCallResultsItem", "BetaResponseFileSearchToolCall"]
 
 
-class BetaFileSearchToolCall(BaseModel, kw_only=True):
+class BetaFileSearchToolCallResultsItem(BaseModel, kw_only=True):
+    file_id: str | None = None
+    """The unique ID of the file."""
+
+    text: str | None = None
+    """The text that was retrieved from the file."""
+
+    filename: str | None = None
+    """The name of the file."""
+
+    attributes: dict[str, str | float | bool] | None = None
+    score: float | None = None
+    """The relevance score of the file - a value between 0 and 1."""
+
+
+class BetaResponseFileSearchToolCall(BaseModel, kw_only=True):
     """The results of a file search tool call. See the [file search guide](/docs/guides/tools-file-search) for more information."""
 
     agent: BetaAgentTag | None = None
@@ -32,16 +47,4 @@ class BetaFileSearchToolCall(BaseModel, kw_only=True):
     results: list[BetaFileSearchToolCallResultsItem] | None = None
 
 
-class BetaFileSearchToolCallResultsItem(BaseModel, kw_only=True):
-    file_id: str | None = None
-    """The unique ID of the file."""
-
-    text: str | None = None
-    """The text that was retrieved from the file."""
-
-    filename: str | None = None
-    """The name of the file."""
-
-    attributes: dict[str, str | float | bool] | None = None
-    score: float | None = None
-    """The relevance score of the file - a value between 0 and 1."""
+BetaFileSearchToolCall = BetaResponseFileSearchToolCall

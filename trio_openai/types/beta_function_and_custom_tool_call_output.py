@@ -5,24 +5,24 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TypeAlias
 
 from ._union import tagged_union
-from .beta_input_file_content import BetaInputFileContent
-from .beta_input_image_content import BetaInputImageContent
-from .beta_input_text_content import BetaInputTextContent
+from .beta_input_file_content import BetaResponseInputFile
+from .beta_input_image_content import BetaResponseInputImage
+from .beta_input_text_content import BetaResponseInputText
 
 __all__ = ["BetaFunctionAndCustomToolCallOutput"]
 
 if TYPE_CHECKING:
     BetaFunctionAndCustomToolCallOutput: TypeAlias = (
-        BetaInputTextContent | BetaInputImageContent | BetaInputFileContent
+        BetaResponseInputText | BetaResponseInputImage | BetaResponseInputFile
     )
 else:
     BetaFunctionAndCustomToolCallOutput = tagged_union(
         "BetaFunctionAndCustomToolCallOutput",
         "type",
         lambda: {
-            "input_text": BetaInputTextContent,
-            "input_image": BetaInputImageContent,
-            "input_file": BetaInputFileContent,
+            "input_text": BetaResponseInputText,
+            "input_image": BetaResponseInputImage,
+            "input_file": BetaResponseInputFile,
         },
         tuple,
     )

@@ -7,16 +7,16 @@ from typing import TYPE_CHECKING, Literal, TypeAlias
 from ._base import BaseModel
 from ._union import REQUIRED, tagged_union
 from .beta_agent_tag import BetaAgentTag
-from .beta_container_reference_resource import BetaContainerReferenceResource
+from .beta_container_reference_resource import BetaResponseContainerReference
 from .beta_function_shell_action import BetaFunctionShellAction
 from .beta_function_shell_call_status import BetaFunctionShellCallStatus
-from .beta_local_environment_resource import BetaLocalEnvironmentResource
+from .beta_local_environment_resource import BetaResponseLocalEnvironment
 from .beta_tool_call_caller import BetaToolCallCaller
 
-__all__ = ["BetaFunctionShellCall", "BetaFunctionShellCallEnvironment"]
+__all__ = ["BetaFunctionShellCall", "BetaFunctionShellCallEnvironment", "BetaResponseFunctionShellToolCall"]
 
 
-class BetaFunctionShellCall(BaseModel, kw_only=True):
+class BetaResponseFunctionShellToolCall(BaseModel, kw_only=True):
     """A tool call that executes one or more shell commands in a managed environment."""
 
     agent: BetaAgentTag | None = None
@@ -41,15 +41,18 @@ class BetaFunctionShellCall(BaseModel, kw_only=True):
 
 if TYPE_CHECKING:
     BetaFunctionShellCallEnvironment: TypeAlias = (
-        BetaLocalEnvironmentResource | BetaContainerReferenceResource
+        BetaResponseLocalEnvironment | BetaResponseContainerReference
     )
 else:
     BetaFunctionShellCallEnvironment = tagged_union(
         "BetaFunctionShellCallEnvironment",
         "type",
         lambda: {
-            "local": BetaLocalEnvironmentResource,
-            "container_reference": BetaContainerReferenceResource,
+            "local": BetaResponseLocalEnvironment,
+            "container_reference": BetaResponseContainerReference,
         },
         tuple,
     )
+
+
+BetaFunctionShellCall = BetaResponseFunctionShellToolCall

@@ -11,10 +11,10 @@ from .beta_function_shell_call_output_content import BetaFunctionShellCallOutput
 from .beta_function_shell_call_output_status_enum import BetaFunctionShellCallOutputStatusEnum
 from .beta_tool_call_caller import BetaToolCallCaller
 
-__all__ = ["BetaFunctionShellCallOutput"]
+__all__ = ["BetaFunctionShellCallOutput", "BetaResponseFunctionShellToolCallOutput"]
 
 
-class BetaFunctionShellCallOutput(BaseModel, kw_only=True):
+class BetaResponseFunctionShellToolCallOutput(BaseModel, kw_only=True):
     """The output of a shell tool call that was emitted."""
 
     agent: BetaAgentTag | None = None
@@ -35,3 +35,6 @@ class BetaFunctionShellCallOutput(BaseModel, kw_only=True):
     max_output_length: int | None = None
     created_by: str | None = None
     """The identifier of the actor that created the item."""
+
+
+BetaFunctionShellCallOutput = BetaResponseFunctionShellToolCallOutput

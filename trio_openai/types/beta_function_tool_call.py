@@ -9,10 +9,10 @@ from ._union import REQUIRED, OpenEnum
 from .beta_agent_tag import BetaAgentTag
 from .beta_tool_call_caller import BetaToolCallCaller
 
-__all__ = ["BetaFunctionToolCall"]
+__all__ = ["BetaFunctionToolCall", "BetaResponseFunctionToolCall"]
 
 
-class BetaFunctionToolCall(BaseModel, kw_only=True):
+class BetaResponseFunctionToolCall(BaseModel, kw_only=True):
     """A tool call to run a function. See the [function calling guide](/docs/guides/function-calling) for more information."""
 
     agent: BetaAgentTag | None = None
@@ -39,3 +39,6 @@ class BetaFunctionToolCall(BaseModel, kw_only=True):
 
     status: OpenEnum[Literal["in_progress", "completed", "incomplete"]] | None = None
     """The status of the item. One of `in_progress`, `completed`, or `incomplete`. Populated when items are returned via API."""
+
+
+BetaFunctionToolCall = BetaResponseFunctionToolCall

@@ -11,10 +11,10 @@ from .beta_function_and_custom_tool_call_output import BetaFunctionAndCustomTool
 from .beta_function_call_output_status_enum import BetaFunctionCallOutputStatusEnum
 from .beta_tool_call_caller_param import BetaToolCallCallerParam
 
-__all__ = ["BetaFunctionToolCallOutputResource"]
+__all__ = ["BetaFunctionToolCallOutputResource", "BetaResponseFunctionToolCallOutputItem"]
 
 
-class BetaFunctionToolCallOutputResource(BaseModel, kw_only=True):
+class BetaResponseFunctionToolCallOutputItem(BaseModel, kw_only=True):
     """The output of a function tool call."""
 
     agent: BetaAgentTag | None = None
@@ -42,3 +42,6 @@ class BetaFunctionToolCallOutputResource(BaseModel, kw_only=True):
     status: BetaFunctionCallOutputStatusEnum = REQUIRED
     created_by: str | None = None
     """The identifier of the actor that created the item."""
+
+
+BetaFunctionToolCallOutputResource = BetaResponseFunctionToolCallOutputItem

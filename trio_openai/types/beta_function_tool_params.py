@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Literal, Required, TypedDict
 
-__all__ = ["BetaFunctionToolParam"]
+__all__ = ["BetaFunctionToolParam", "BetaFunctionToolParam2"]
 
 
 class BetaFunctionToolParam(TypedDict, total=False):
@@ -23,5 +23,18 @@ class BetaFunctionToolParam(TypedDict, total=False):
     strict: Required[bool | None]
     defer_loading: bool
     """Whether this function is deferred and loaded via tool search."""
+
+    allowed_callers: Iterable[Literal["direct", "programmatic"]] | None
+
+
+class BetaFunctionToolParam2(TypedDict, total=False):
+    name: Required[str]
+    description: str | None
+    parameters: dict[str, object] | None
+    strict: bool | None
+    type: Required[Literal["function"]]
+    output_schema: dict[str, object] | None
+    defer_loading: bool
+    """Whether this function should be deferred and discovered via tool search."""
 
     allowed_callers: Iterable[Literal["direct", "programmatic"]] | None

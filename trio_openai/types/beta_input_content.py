@@ -5,22 +5,27 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TypeAlias
 
 from ._union import tagged_union
-from .beta_input_file_content import BetaInputFileContent
-from .beta_input_image_content import BetaInputImageContent
-from .beta_input_text_content import BetaInputTextContent
+from .beta_input_file_content import BetaResponseInputFile
+from .beta_input_image_content import BetaResponseInputImage
+from .beta_input_text_content import BetaResponseInputText
 
-__all__ = ["BetaInputContent"]
+__all__ = ["BetaInputContent", "BetaResponseInputMessageContentList"]
 
 if TYPE_CHECKING:
-    BetaInputContent: TypeAlias = BetaInputTextContent | BetaInputImageContent | BetaInputFileContent
+    BetaResponseInputMessageContentList: TypeAlias = (
+        BetaResponseInputText | BetaResponseInputImage | BetaResponseInputFile
+    )
 else:
-    BetaInputContent = tagged_union(
-        "BetaInputContent",
+    BetaResponseInputMessageContentList = tagged_union(
+        "BetaResponseInputMessageContentList",
         "type",
         lambda: {
-            "input_text": BetaInputTextContent,
-            "input_image": BetaInputImageContent,
-            "input_file": BetaInputFileContent,
+            "input_text": BetaResponseInputText,
+            "input_image": BetaResponseInputImage,
+            "input_file": BetaResponseInputFile,
         },
         tuple,
     )
+
+
+BetaInputContent = BetaResponseInputMessageContentList

@@ -9,10 +9,10 @@ from ._union import REQUIRED
 from .beta_file_input_detail import BetaFileInputDetail
 from .beta_prompt_cache_breakpoint_config import BetaPromptCacheBreakpointConfig
 
-__all__ = ["BetaInputFileContent"]
+__all__ = ["BetaInputFileContent", "BetaResponseInputFile"]
 
 
-class BetaInputFileContent(BaseModel, kw_only=True):
+class BetaResponseInputFile(BaseModel, kw_only=True):
     """A file input to the model."""
 
     type: Literal["input_file"] = REQUIRED
@@ -32,3 +32,6 @@ class BetaInputFileContent(BaseModel, kw_only=True):
     """The URL of the file to be sent to the model."""
 
     detail: BetaFileInputDetail | None = None
+
+
+BetaInputFileContent = BetaResponseInputFile

@@ -6,8 +6,9 @@ from typing import TYPE_CHECKING, Literal, Required, TypedDict
 
 if TYPE_CHECKING:
     from .beta_prompt_cache_breakpoint_config_param import BetaPromptCacheBreakpointConfigParam
+    from .beta_prompt_cache_breakpoint_params import BetaPromptCacheBreakpointParam
 
-__all__ = ["BetaInputFileContentParam"]
+__all__ = ["BetaInputFileContentParam", "BetaInputFileContentParam2"]
 
 
 class BetaInputFileContentParam(TypedDict, total=False):
@@ -30,3 +31,17 @@ class BetaInputFileContentParam(TypedDict, total=False):
     """The URL of the file to be sent to the model."""
 
     detail: Literal["auto", "low", "high"]
+
+
+class BetaInputFileContentParam2(TypedDict, total=False):
+    """A file input to the model."""
+
+    type: Required[Literal["input_file"]]
+    """The type of the input item. Always `input_file`."""
+
+    file_id: str | None
+    filename: str | None
+    file_data: str | None
+    file_url: str | None
+    detail: Literal["auto", "low", "high"]
+    prompt_cache_breakpoint: BetaPromptCacheBreakpointParam | None

@@ -9,10 +9,10 @@ from ._union import REQUIRED
 from .beta_image_detail import BetaImageDetail
 from .beta_prompt_cache_breakpoint_config import BetaPromptCacheBreakpointConfig
 
-__all__ = ["BetaInputImageContent"]
+__all__ = ["BetaInputImageContent", "BetaResponseInputImage"]
 
 
-class BetaInputImageContent(BaseModel, kw_only=True):
+class BetaResponseInputImage(BaseModel, kw_only=True):
     """An image input to the model. Learn about [image inputs](/docs/guides/vision)."""
 
     type: Literal["input_image"] = REQUIRED
@@ -23,3 +23,6 @@ class BetaInputImageContent(BaseModel, kw_only=True):
     detail: BetaImageDetail = REQUIRED
     prompt_cache_breakpoint: BetaPromptCacheBreakpointConfig | None = None
     """Marks the exact end of a reusable prompt prefix. The breakpoint inherits its TTL from the request's `prompt_cache_options.ttl`; the boundary is not rounded to a token block."""
+
+
+BetaInputImageContent = BetaResponseInputImage

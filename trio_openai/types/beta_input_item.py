@@ -12,10 +12,10 @@ from .beta_item_reference_param import BetaItemReferenceParam
 from .beta_program_item_param import BetaProgramItemParam
 from .beta_program_output_item_param import BetaProgramOutputItemParam
 
-__all__ = ["BetaInputItem"]
+__all__ = ["BetaInputItem", "BetaResponseInput"]
 
 if TYPE_CHECKING:
-    BetaInputItem: TypeAlias = (
+    BetaResponseInput: TypeAlias = (
         BetaEasyInputMessage
         | BetaCompactionTriggerItemParam
         | BetaProgramItemParam
@@ -24,8 +24,8 @@ if TYPE_CHECKING:
         | BetaItemReferenceParam
     )
 else:
-    BetaInputItem = tagged_union(
-        "BetaInputItem",
+    BetaResponseInput = tagged_union(
+        "BetaResponseInput",
         "type",
         lambda: {
             "message": BetaEasyInputMessage,
@@ -35,3 +35,6 @@ else:
         },
         lambda: (BetaItem, BetaItemReferenceParam),
     )
+
+
+BetaInputItem = BetaResponseInput

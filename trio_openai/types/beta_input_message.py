@@ -7,7 +7,7 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED, OpenEnum
 from .beta_agent_tag import BetaAgentTag
-from .beta_input_content import BetaInputContent
+from .beta_input_content import BetaResponseInputMessageContentList
 
 __all__ = ["BetaInputMessage"]
 
@@ -27,5 +27,5 @@ class BetaInputMessage(BaseModel, kw_only=True):
     status: OpenEnum[Literal["in_progress", "completed", "incomplete"]] | None = None
     """The status of item. One of `in_progress`, `completed`, or `incomplete`. Populated when items are returned via API."""
 
-    content: list[BetaInputContent] = REQUIRED
+    content: list[BetaResponseInputMessageContentList] = REQUIRED
     """A list of one or many input items to the model, containing different content types."""

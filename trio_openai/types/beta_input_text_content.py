@@ -8,10 +8,10 @@ from ._base import BaseModel
 from ._union import REQUIRED
 from .beta_prompt_cache_breakpoint_config import BetaPromptCacheBreakpointConfig
 
-__all__ = ["BetaInputTextContent"]
+__all__ = ["BetaInputTextContent", "BetaResponseInputText"]
 
 
-class BetaInputTextContent(BaseModel, kw_only=True):
+class BetaResponseInputText(BaseModel, kw_only=True):
     """A text input to the model."""
 
     type: Literal["input_text"] = REQUIRED
@@ -22,3 +22,6 @@ class BetaInputTextContent(BaseModel, kw_only=True):
 
     prompt_cache_breakpoint: BetaPromptCacheBreakpointConfig | None = None
     """Marks the exact end of a reusable prompt prefix. The breakpoint inherits its TTL from the request's `prompt_cache_options.ttl`; the boundary is not rounded to a token block."""
+
+
+BetaInputTextContent = BetaResponseInputText

@@ -9,17 +9,17 @@ from .beta_additional_tools_item_param import BetaAdditionalToolsItemParam
 from .beta_agent_message_item_param import BetaAgentMessageItemParam
 from .beta_apply_patch_tool_call_item_param import BetaApplyPatchToolCallItemParam
 from .beta_apply_patch_tool_call_output_item_param import BetaApplyPatchToolCallOutputItemParam
-from .beta_code_interpreter_tool_call import BetaCodeInterpreterToolCall
+from .beta_code_interpreter_tool_call import BetaResponseCodeInterpreterToolCall
 from .beta_compaction_summary_item_param import BetaCompactionSummaryItemParam
 from .beta_computer_call_output_item_param import BetaComputerCallOutputItemParam
-from .beta_computer_tool_call import BetaComputerToolCall
-from .beta_custom_tool_call import BetaCustomToolCall
+from .beta_computer_tool_call import BetaResponseComputerToolCall
+from .beta_custom_tool_call import BetaResponseCustomToolCall
 from .beta_custom_tool_call_output import BetaCustomToolCallOutput
-from .beta_file_search_tool_call import BetaFileSearchToolCall
+from .beta_file_search_tool_call import BetaResponseFileSearchToolCall
 from .beta_function_call_output_item_param import BetaFunctionCallOutputItemParam
 from .beta_function_shell_call_item_param import BetaFunctionShellCallItemParam
 from .beta_function_shell_call_output_item_param import BetaFunctionShellCallOutputItemParam
-from .beta_function_tool_call import BetaFunctionToolCall
+from .beta_function_tool_call import BetaResponseFunctionToolCall
 from .beta_image_gen_tool_call import BetaImageGenToolCall
 from .beta_input_message import BetaInputMessage
 from .beta_local_shell_tool_call import BetaLocalShellToolCall
@@ -30,22 +30,22 @@ from .beta_mcp_list_tools import BetaMCPListTools
 from .beta_mcp_tool_call import BetaMCPToolCall
 from .beta_multi_agent_call_item_param import BetaMultiAgentCallItemParam
 from .beta_multi_agent_call_output_item_param import BetaMultiAgentCallOutputItemParam
-from .beta_output_message import BetaOutputMessage
-from .beta_reasoning_item import BetaReasoningItem
+from .beta_output_message import BetaResponseOutputMessage
+from .beta_reasoning_item import BetaResponseReasoningItem
 from .beta_tool_search_call_item_param import BetaToolSearchCallItemParam
 from .beta_tool_search_output_item_param import BetaToolSearchOutputItemParam
-from .beta_web_search_tool_call import BetaWebSearchToolCall
+from .beta_web_search_tool_call import BetaResponseFunctionWebSearch
 
 __all__ = ["BetaItem"]
 
 if TYPE_CHECKING:
     BetaItem: TypeAlias = (
         BetaInputMessage
-        | BetaFileSearchToolCall
-        | BetaComputerToolCall
+        | BetaResponseFileSearchToolCall
+        | BetaResponseComputerToolCall
         | BetaComputerCallOutputItemParam
-        | BetaWebSearchToolCall
-        | BetaFunctionToolCall
+        | BetaResponseFunctionWebSearch
+        | BetaResponseFunctionToolCall
         | BetaFunctionCallOutputItemParam
         | BetaAgentMessageItemParam
         | BetaMultiAgentCallItemParam
@@ -53,10 +53,10 @@ if TYPE_CHECKING:
         | BetaToolSearchCallItemParam
         | BetaToolSearchOutputItemParam
         | BetaAdditionalToolsItemParam
-        | BetaReasoningItem
+        | BetaResponseReasoningItem
         | BetaCompactionSummaryItemParam
         | BetaImageGenToolCall
-        | BetaCodeInterpreterToolCall
+        | BetaResponseCodeInterpreterToolCall
         | BetaLocalShellToolCall
         | BetaLocalShellToolCallOutput
         | BetaFunctionShellCallItemParam
@@ -68,8 +68,8 @@ if TYPE_CHECKING:
         | BetaMCPApprovalResponse
         | BetaMCPToolCall
         | BetaCustomToolCallOutput
-        | BetaCustomToolCall
-        | BetaOutputMessage
+        | BetaResponseCustomToolCall
+        | BetaResponseOutputMessage
     )
     """Content item used to generate a response."""
 else:
@@ -78,11 +78,11 @@ else:
         "type",
         lambda: {
             "message": BetaInputMessage,
-            "file_search_call": BetaFileSearchToolCall,
-            "computer_call": BetaComputerToolCall,
+            "file_search_call": BetaResponseFileSearchToolCall,
+            "computer_call": BetaResponseComputerToolCall,
             "computer_call_output": BetaComputerCallOutputItemParam,
-            "web_search_call": BetaWebSearchToolCall,
-            "function_call": BetaFunctionToolCall,
+            "web_search_call": BetaResponseFunctionWebSearch,
+            "function_call": BetaResponseFunctionToolCall,
             "function_call_output": BetaFunctionCallOutputItemParam,
             "agent_message": BetaAgentMessageItemParam,
             "multi_agent_call": BetaMultiAgentCallItemParam,
@@ -90,10 +90,10 @@ else:
             "tool_search_call": BetaToolSearchCallItemParam,
             "tool_search_output": BetaToolSearchOutputItemParam,
             "additional_tools": BetaAdditionalToolsItemParam,
-            "reasoning": BetaReasoningItem,
+            "reasoning": BetaResponseReasoningItem,
             "compaction": BetaCompactionSummaryItemParam,
             "image_generation_call": BetaImageGenToolCall,
-            "code_interpreter_call": BetaCodeInterpreterToolCall,
+            "code_interpreter_call": BetaResponseCodeInterpreterToolCall,
             "local_shell_call": BetaLocalShellToolCall,
             "local_shell_call_output": BetaLocalShellToolCallOutput,
             "shell_call": BetaFunctionShellCallItemParam,
@@ -105,7 +105,7 @@ else:
             "mcp_approval_response": BetaMCPApprovalResponse,
             "mcp_call": BetaMCPToolCall,
             "custom_tool_call_output": BetaCustomToolCallOutput,
-            "custom_tool_call": BetaCustomToolCall,
+            "custom_tool_call": BetaResponseCustomToolCall,
         },
-        lambda: (BetaOutputMessage,),
+        lambda: (BetaResponseOutputMessage,),
     )

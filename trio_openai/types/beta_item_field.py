@@ -7,18 +7,18 @@ from typing import TYPE_CHECKING, TypeAlias
 from ._union import tagged_union
 from .beta_additional_tools import BetaAdditionalTools
 from .beta_agent_message import BetaAgentMessage
-from .beta_apply_patch_tool_call import BetaApplyPatchToolCall
-from .beta_apply_patch_tool_call_output import BetaApplyPatchToolCallOutput
-from .beta_code_interpreter_tool_call import BetaCodeInterpreterToolCall
-from .beta_compaction_body import BetaCompactionBody
-from .beta_computer_tool_call import BetaComputerToolCall
-from .beta_computer_tool_call_output_resource import BetaComputerToolCallOutputResource
-from .beta_custom_tool_call import BetaCustomToolCall
+from .beta_apply_patch_tool_call import BetaResponseApplyPatchToolCall
+from .beta_apply_patch_tool_call_output import BetaResponseApplyPatchToolCallOutput
+from .beta_code_interpreter_tool_call import BetaResponseCodeInterpreterToolCall
+from .beta_compaction_body import BetaResponseCompactionItem
+from .beta_computer_tool_call import BetaResponseComputerToolCall
+from .beta_computer_tool_call_output_resource import BetaResponseComputerToolCallOutputItem
+from .beta_custom_tool_call import BetaResponseCustomToolCall
 from .beta_custom_tool_call_output import BetaCustomToolCallOutput
-from .beta_file_search_tool_call import BetaFileSearchToolCall
-from .beta_function_shell_call import BetaFunctionShellCall
-from .beta_function_shell_call_output import BetaFunctionShellCallOutput
-from .beta_function_tool_call import BetaFunctionToolCall
+from .beta_file_search_tool_call import BetaResponseFileSearchToolCall
+from .beta_function_shell_call import BetaResponseFunctionShellToolCall
+from .beta_function_shell_call_output import BetaResponseFunctionShellToolCallOutput
+from .beta_function_tool_call import BetaResponseFunctionToolCall
 from .beta_function_tool_call_output import BetaFunctionToolCallOutput
 from .beta_image_gen_tool_call import BetaImageGenToolCall
 from .beta_local_shell_tool_call import BetaLocalShellToolCall
@@ -32,10 +32,10 @@ from .beta_multi_agent_call import BetaMultiAgentCall
 from .beta_multi_agent_call_output import BetaMultiAgentCallOutput
 from .beta_program import BetaProgram
 from .beta_program_output import BetaProgramOutput
-from .beta_reasoning_item import BetaReasoningItem
-from .beta_tool_search_call import BetaToolSearchCall
-from .beta_tool_search_output import BetaToolSearchOutput
-from .beta_web_search_tool_call import BetaWebSearchToolCall
+from .beta_reasoning_item import BetaResponseReasoningItem
+from .beta_tool_search_call import BetaResponseToolSearchCall
+from .beta_tool_search_output import BetaResponseToolSearchOutputItem
+from .beta_web_search_tool_call import BetaResponseFunctionWebSearch
 
 __all__ = ["BetaItemField"]
 
@@ -44,33 +44,33 @@ if TYPE_CHECKING:
         BetaMessage
         | BetaProgram
         | BetaProgramOutput
-        | BetaFunctionToolCall
+        | BetaResponseFunctionToolCall
         | BetaMultiAgentCall
         | BetaMultiAgentCallOutput
-        | BetaToolSearchCall
-        | BetaToolSearchOutput
+        | BetaResponseToolSearchCall
+        | BetaResponseToolSearchOutputItem
         | BetaAdditionalTools
         | BetaAgentMessage
         | BetaFunctionToolCallOutput
-        | BetaFileSearchToolCall
-        | BetaWebSearchToolCall
+        | BetaResponseFileSearchToolCall
+        | BetaResponseFunctionWebSearch
         | BetaImageGenToolCall
-        | BetaComputerToolCall
-        | BetaComputerToolCallOutputResource
-        | BetaReasoningItem
-        | BetaCompactionBody
-        | BetaCodeInterpreterToolCall
+        | BetaResponseComputerToolCall
+        | BetaResponseComputerToolCallOutputItem
+        | BetaResponseReasoningItem
+        | BetaResponseCompactionItem
+        | BetaResponseCodeInterpreterToolCall
         | BetaLocalShellToolCall
         | BetaLocalShellToolCallOutput
-        | BetaFunctionShellCall
-        | BetaFunctionShellCallOutput
-        | BetaApplyPatchToolCall
-        | BetaApplyPatchToolCallOutput
+        | BetaResponseFunctionShellToolCall
+        | BetaResponseFunctionShellToolCallOutput
+        | BetaResponseApplyPatchToolCall
+        | BetaResponseApplyPatchToolCallOutput
         | BetaMCPListTools
         | BetaMCPApprovalRequest
         | BetaMCPApprovalResponseResource
         | BetaMCPToolCall
-        | BetaCustomToolCall
+        | BetaResponseCustomToolCall
         | BetaCustomToolCallOutput
     )
     """An item representing a message, tool call, tool output, reasoning, or other response element."""
@@ -82,33 +82,33 @@ else:
             "message": BetaMessage,
             "program": BetaProgram,
             "program_output": BetaProgramOutput,
-            "function_call": BetaFunctionToolCall,
+            "function_call": BetaResponseFunctionToolCall,
             "multi_agent_call": BetaMultiAgentCall,
             "multi_agent_call_output": BetaMultiAgentCallOutput,
-            "tool_search_call": BetaToolSearchCall,
-            "tool_search_output": BetaToolSearchOutput,
+            "tool_search_call": BetaResponseToolSearchCall,
+            "tool_search_output": BetaResponseToolSearchOutputItem,
             "additional_tools": BetaAdditionalTools,
             "agent_message": BetaAgentMessage,
             "function_call_output": BetaFunctionToolCallOutput,
-            "file_search_call": BetaFileSearchToolCall,
-            "web_search_call": BetaWebSearchToolCall,
+            "file_search_call": BetaResponseFileSearchToolCall,
+            "web_search_call": BetaResponseFunctionWebSearch,
             "image_generation_call": BetaImageGenToolCall,
-            "computer_call": BetaComputerToolCall,
-            "computer_call_output": BetaComputerToolCallOutputResource,
-            "reasoning": BetaReasoningItem,
-            "compaction": BetaCompactionBody,
-            "code_interpreter_call": BetaCodeInterpreterToolCall,
+            "computer_call": BetaResponseComputerToolCall,
+            "computer_call_output": BetaResponseComputerToolCallOutputItem,
+            "reasoning": BetaResponseReasoningItem,
+            "compaction": BetaResponseCompactionItem,
+            "code_interpreter_call": BetaResponseCodeInterpreterToolCall,
             "local_shell_call": BetaLocalShellToolCall,
             "local_shell_call_output": BetaLocalShellToolCallOutput,
-            "shell_call": BetaFunctionShellCall,
-            "shell_call_output": BetaFunctionShellCallOutput,
-            "apply_patch_call": BetaApplyPatchToolCall,
-            "apply_patch_call_output": BetaApplyPatchToolCallOutput,
+            "shell_call": BetaResponseFunctionShellToolCall,
+            "shell_call_output": BetaResponseFunctionShellToolCallOutput,
+            "apply_patch_call": BetaResponseApplyPatchToolCall,
+            "apply_patch_call_output": BetaResponseApplyPatchToolCallOutput,
             "mcp_list_tools": BetaMCPListTools,
             "mcp_approval_request": BetaMCPApprovalRequest,
             "mcp_approval_response": BetaMCPApprovalResponseResource,
             "mcp_call": BetaMCPToolCall,
-            "custom_tool_call": BetaCustomToolCall,
+            "custom_tool_call": BetaResponseCustomToolCall,
             "custom_tool_call_output": BetaCustomToolCallOutput,
         },
         tuple,

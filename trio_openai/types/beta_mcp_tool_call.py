@@ -7,7 +7,7 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 from .beta_agent_tag import BetaAgentTag
-from .beta_mcp_tool_call_error import BetaMCPToolCallError
+from .beta_mcp_tool_call_error import BetaMcpToolCallError
 from .beta_mcp_tool_call_status import BetaMCPToolCallStatus
 
 __all__ = ["BetaMCPToolCall"]
@@ -35,7 +35,7 @@ class BetaMCPToolCall(BaseModel, kw_only=True):
     """A JSON string of the arguments passed to the tool."""
 
     output: str | None = None
-    error: BetaMCPToolCallError | None = None
+    error: BetaMcpToolCallError | None = None
     """The error from the tool call, if any."""
 
     status: BetaMCPToolCallStatus | None = None

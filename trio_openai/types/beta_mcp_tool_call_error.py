@@ -9,13 +9,13 @@ from .beta_http_error import BetaHTTPError
 from .beta_mcp_protocol_error import BetaMCPProtocolError
 from .beta_mcp_tool_execution_error import BetaMCPToolExecutionError
 
-__all__ = ["BetaMCPToolCallError"]
+__all__ = ["BetaMCPToolCallError", "BetaMcpToolCallError"]
 
 if TYPE_CHECKING:
-    BetaMCPToolCallError: TypeAlias = BetaMCPProtocolError | BetaMCPToolExecutionError | BetaHTTPError
+    BetaMcpToolCallError: TypeAlias = BetaMCPProtocolError | BetaMCPToolExecutionError | BetaHTTPError
 else:
-    BetaMCPToolCallError = tagged_union(
-        "BetaMCPToolCallError",
+    BetaMcpToolCallError = tagged_union(
+        "BetaMcpToolCallError",
         "type",
         lambda: {
             "mcp_protocol_error": BetaMCPProtocolError,
@@ -24,3 +24,6 @@ else:
         },
         tuple,
     )
+
+
+BetaMCPToolCallError = BetaMcpToolCallError

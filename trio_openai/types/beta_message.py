@@ -9,15 +9,15 @@ from ._union import REQUIRED, tagged_union
 from .beta_agent_tag import BetaAgentTag
 from .beta_computer_screenshot_content import BetaComputerScreenshotContent
 from .beta_encrypted_content import BetaEncryptedContent
-from .beta_input_file_content import BetaInputFileContent
-from .beta_input_image_content import BetaInputImageContent
-from .beta_input_text_content import BetaInputTextContent
+from .beta_input_file_content import BetaResponseInputFile
+from .beta_input_image_content import BetaResponseInputImage
+from .beta_input_text_content import BetaResponseInputText
 from .beta_message_phase_2 import BetaMessagePhase2
 from .beta_message_role import BetaMessageRole
 from .beta_message_status import BetaMessageStatus
-from .beta_output_text_content import BetaOutputTextContent
+from .beta_output_text_content import BetaResponseOutputText
 from .beta_reasoning_text_content import BetaReasoningTextContent
-from .beta_refusal_content import BetaRefusalContent
+from .beta_refusal_content import BetaResponseOutputRefusal
 from .beta_summary_text_content import BetaSummaryTextContent
 from .beta_text_content import BetaTextContent
 
@@ -44,15 +44,15 @@ class BetaMessage(BaseModel, kw_only=True):
 
 if TYPE_CHECKING:
     BetaMessageContentItem: TypeAlias = (
-        BetaInputTextContent
-        | BetaOutputTextContent
+        BetaResponseInputText
+        | BetaResponseOutputText
         | BetaTextContent
         | BetaSummaryTextContent
         | BetaReasoningTextContent
-        | BetaRefusalContent
-        | BetaInputImageContent
+        | BetaResponseOutputRefusal
+        | BetaResponseInputImage
         | BetaComputerScreenshotContent
-        | BetaInputFileContent
+        | BetaResponseInputFile
         | BetaEncryptedContent
     )
     """A content part that makes up an input or output item."""
@@ -61,15 +61,15 @@ else:
         "BetaMessageContentItem",
         "type",
         lambda: {
-            "input_text": BetaInputTextContent,
-            "output_text": BetaOutputTextContent,
+            "input_text": BetaResponseInputText,
+            "output_text": BetaResponseOutputText,
             "text": BetaTextContent,
             "summary_text": BetaSummaryTextContent,
             "reasoning_text": BetaReasoningTextContent,
-            "refusal": BetaRefusalContent,
-            "input_image": BetaInputImageContent,
+            "refusal": BetaResponseOutputRefusal,
+            "input_image": BetaResponseInputImage,
             "computer_screenshot": BetaComputerScreenshotContent,
-            "input_file": BetaInputFileContent,
+            "input_file": BetaResponseInputFile,
             "encrypted_content": BetaEncryptedContent,
         },
         tuple,

@@ -8,7 +8,7 @@ from ._base import BaseModel
 from ._union import REQUIRED
 from .beta_agent_tag import BetaAgentTag
 from .beta_multi_agent_action import BetaMultiAgentAction
-from .beta_output_text_content import BetaOutputTextContent
+from .beta_output_text_content import BetaResponseOutputText
 
 __all__ = ["BetaMultiAgentCallOutput"]
 
@@ -25,5 +25,5 @@ class BetaMultiAgentCallOutput(BaseModel, kw_only=True):
     """The unique ID of the multi-agent call."""
 
     action: BetaMultiAgentAction = REQUIRED
-    output: list[BetaOutputTextContent] = REQUIRED
+    output: list[BetaResponseOutputText] = REQUIRED
     """Text output returned by the multi-agent action."""

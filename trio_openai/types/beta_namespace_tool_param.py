@@ -6,13 +6,13 @@ from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from ._base import BaseModel
 from ._union import REQUIRED, tagged_union
-from .beta_custom_tool_param import BetaCustomToolParam
+from .beta_custom_tool_param import BetaFunctionShellTool
 from .beta_function_tool_param import BetaFunctionToolParam
 
-__all__ = ["BetaNamespaceToolParam", "BetaNamespaceToolParamToolsItem"]
+__all__ = ["BetaCustomTool", "BetaNamespaceToolParam", "BetaNamespaceToolParamToolsItem"]
 
 
-class BetaNamespaceToolParam(BaseModel, kw_only=True):
+class BetaCustomTool(BaseModel, kw_only=True):
     """Groups function/custom tools under a shared namespace."""
 
     type: Literal["namespace"] = REQUIRED
@@ -29,12 +29,15 @@ class BetaNamespaceToolParam(BaseModel, kw_only=True):
 
 
 if TYPE_CHECKING:
-    BetaNamespaceToolParamToolsItem: TypeAlias = BetaFunctionToolParam | BetaCustomToolParam
+    BetaNamespaceToolParamToolsItem: TypeAlias = BetaFunctionToolParam | BetaFunctionShellTool
     """A function or custom tool that belongs to a namespace."""
 else:
     BetaNamespaceToolParamToolsItem = tagged_union(
         "BetaNamespaceToolParamToolsItem",
         "type",
-        lambda: {"function": BetaFunctionToolParam, "custom": BetaCustomToolParam},
+        lambda: {"function": BetaFunctionToolParam, "custom": BetaFunctionShellTool},
         tuple,
     )
+
+
+BetaNamespaceToolParam = BetaCustomTool

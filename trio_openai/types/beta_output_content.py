@@ -5,21 +5,23 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TypeAlias
 
 from ._union import tagged_union
-from .beta_output_text_content import BetaOutputTextContent
+from .beta_output_text_content import BetaResponseOutputText
 from .beta_reasoning_text_content import BetaReasoningTextContent
-from .beta_refusal_content import BetaRefusalContent
+from .beta_refusal_content import BetaResponseOutputRefusal
 
 __all__ = ["BetaOutputContent"]
 
 if TYPE_CHECKING:
-    BetaOutputContent: TypeAlias = BetaOutputTextContent | BetaRefusalContent | BetaReasoningTextContent
+    BetaOutputContent: TypeAlias = (
+        BetaResponseOutputText | BetaResponseOutputRefusal | BetaReasoningTextContent
+    )
 else:
     BetaOutputContent = tagged_union(
         "BetaOutputContent",
         "type",
         lambda: {
-            "output_text": BetaOutputTextContent,
-            "refusal": BetaRefusalContent,
+            "output_text": BetaResponseOutputText,
+            "refusal": BetaResponseOutputRefusal,
             "reasoning_text": BetaReasoningTextContent,
         },
         tuple,

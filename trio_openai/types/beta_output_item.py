@@ -7,19 +7,19 @@ from typing import TYPE_CHECKING, TypeAlias
 from ._union import tagged_union
 from .beta_additional_tools import BetaAdditionalTools
 from .beta_agent_message import BetaAgentMessage
-from .beta_apply_patch_tool_call import BetaApplyPatchToolCall
-from .beta_apply_patch_tool_call_output import BetaApplyPatchToolCallOutput
-from .beta_code_interpreter_tool_call import BetaCodeInterpreterToolCall
-from .beta_compaction_body import BetaCompactionBody
-from .beta_computer_tool_call import BetaComputerToolCall
-from .beta_computer_tool_call_output_resource import BetaComputerToolCallOutputResource
-from .beta_custom_tool_call import BetaCustomToolCall
-from .beta_custom_tool_call_output_resource import BetaCustomToolCallOutputResource
-from .beta_file_search_tool_call import BetaFileSearchToolCall
-from .beta_function_shell_call import BetaFunctionShellCall
-from .beta_function_shell_call_output import BetaFunctionShellCallOutput
-from .beta_function_tool_call import BetaFunctionToolCall
-from .beta_function_tool_call_output_resource import BetaFunctionToolCallOutputResource
+from .beta_apply_patch_tool_call import BetaResponseApplyPatchToolCall
+from .beta_apply_patch_tool_call_output import BetaResponseApplyPatchToolCallOutput
+from .beta_code_interpreter_tool_call import BetaResponseCodeInterpreterToolCall
+from .beta_compaction_body import BetaResponseCompactionItem
+from .beta_computer_tool_call import BetaResponseComputerToolCall
+from .beta_computer_tool_call_output_resource import BetaResponseComputerToolCallOutputItem
+from .beta_custom_tool_call import BetaResponseCustomToolCall
+from .beta_custom_tool_call_output_resource import BetaResponseCustomToolCallOutputItem
+from .beta_file_search_tool_call import BetaResponseFileSearchToolCall
+from .beta_function_shell_call import BetaResponseFunctionShellToolCall
+from .beta_function_shell_call_output import BetaResponseFunctionShellToolCallOutput
+from .beta_function_tool_call import BetaResponseFunctionToolCall
+from .beta_function_tool_call_output_resource import BetaResponseFunctionToolCallOutputItem
 from .beta_image_gen_tool_call import BetaImageGenToolCall
 from .beta_local_shell_tool_call import BetaLocalShellToolCall
 from .beta_local_shell_tool_call_output import BetaLocalShellToolCallOutput
@@ -29,86 +29,89 @@ from .beta_mcp_list_tools import BetaMCPListTools
 from .beta_mcp_tool_call import BetaMCPToolCall
 from .beta_multi_agent_call import BetaMultiAgentCall
 from .beta_multi_agent_call_output import BetaMultiAgentCallOutput
-from .beta_output_message import BetaOutputMessage
+from .beta_output_message import BetaResponseOutputMessage
 from .beta_program import BetaProgram
 from .beta_program_output import BetaProgramOutput
-from .beta_reasoning_item import BetaReasoningItem
-from .beta_tool_search_call import BetaToolSearchCall
-from .beta_tool_search_output import BetaToolSearchOutput
-from .beta_web_search_tool_call import BetaWebSearchToolCall
+from .beta_reasoning_item import BetaResponseReasoningItem
+from .beta_tool_search_call import BetaResponseToolSearchCall
+from .beta_tool_search_output import BetaResponseToolSearchOutputItem
+from .beta_web_search_tool_call import BetaResponseFunctionWebSearch
 
-__all__ = ["BetaOutputItem"]
+__all__ = ["BetaOutputItem", "BetaResponseOutputItem"]
 
 if TYPE_CHECKING:
-    BetaOutputItem: TypeAlias = (
-        BetaOutputMessage
-        | BetaFileSearchToolCall
-        | BetaFunctionToolCall
-        | BetaFunctionToolCallOutputResource
+    BetaResponseOutputItem: TypeAlias = (
+        BetaResponseOutputMessage
+        | BetaResponseFileSearchToolCall
+        | BetaResponseFunctionToolCall
+        | BetaResponseFunctionToolCallOutputItem
         | BetaAgentMessage
         | BetaMultiAgentCall
         | BetaMultiAgentCallOutput
-        | BetaWebSearchToolCall
-        | BetaComputerToolCall
-        | BetaComputerToolCallOutputResource
-        | BetaReasoningItem
+        | BetaResponseFunctionWebSearch
+        | BetaResponseComputerToolCall
+        | BetaResponseComputerToolCallOutputItem
+        | BetaResponseReasoningItem
         | BetaProgram
         | BetaProgramOutput
-        | BetaToolSearchCall
-        | BetaToolSearchOutput
+        | BetaResponseToolSearchCall
+        | BetaResponseToolSearchOutputItem
         | BetaAdditionalTools
-        | BetaCompactionBody
+        | BetaResponseCompactionItem
         | BetaImageGenToolCall
-        | BetaCodeInterpreterToolCall
+        | BetaResponseCodeInterpreterToolCall
         | BetaLocalShellToolCall
         | BetaLocalShellToolCallOutput
-        | BetaFunctionShellCall
-        | BetaFunctionShellCallOutput
-        | BetaApplyPatchToolCall
-        | BetaApplyPatchToolCallOutput
+        | BetaResponseFunctionShellToolCall
+        | BetaResponseFunctionShellToolCallOutput
+        | BetaResponseApplyPatchToolCall
+        | BetaResponseApplyPatchToolCallOutput
         | BetaMCPToolCall
         | BetaMCPListTools
         | BetaMCPApprovalRequest
         | BetaMCPApprovalResponseResource
-        | BetaCustomToolCall
-        | BetaCustomToolCallOutputResource
+        | BetaResponseCustomToolCall
+        | BetaResponseCustomToolCallOutputItem
     )
 else:
-    BetaOutputItem = tagged_union(
-        "BetaOutputItem",
+    BetaResponseOutputItem = tagged_union(
+        "BetaResponseOutputItem",
         "type",
         lambda: {
-            "message": BetaOutputMessage,
-            "file_search_call": BetaFileSearchToolCall,
-            "function_call": BetaFunctionToolCall,
-            "function_call_output": BetaFunctionToolCallOutputResource,
+            "message": BetaResponseOutputMessage,
+            "file_search_call": BetaResponseFileSearchToolCall,
+            "function_call": BetaResponseFunctionToolCall,
+            "function_call_output": BetaResponseFunctionToolCallOutputItem,
             "agent_message": BetaAgentMessage,
             "multi_agent_call": BetaMultiAgentCall,
             "multi_agent_call_output": BetaMultiAgentCallOutput,
-            "web_search_call": BetaWebSearchToolCall,
-            "computer_call": BetaComputerToolCall,
-            "computer_call_output": BetaComputerToolCallOutputResource,
-            "reasoning": BetaReasoningItem,
+            "web_search_call": BetaResponseFunctionWebSearch,
+            "computer_call": BetaResponseComputerToolCall,
+            "computer_call_output": BetaResponseComputerToolCallOutputItem,
+            "reasoning": BetaResponseReasoningItem,
             "program": BetaProgram,
             "program_output": BetaProgramOutput,
-            "tool_search_call": BetaToolSearchCall,
-            "tool_search_output": BetaToolSearchOutput,
+            "tool_search_call": BetaResponseToolSearchCall,
+            "tool_search_output": BetaResponseToolSearchOutputItem,
             "additional_tools": BetaAdditionalTools,
-            "compaction": BetaCompactionBody,
+            "compaction": BetaResponseCompactionItem,
             "image_generation_call": BetaImageGenToolCall,
-            "code_interpreter_call": BetaCodeInterpreterToolCall,
+            "code_interpreter_call": BetaResponseCodeInterpreterToolCall,
             "local_shell_call": BetaLocalShellToolCall,
             "local_shell_call_output": BetaLocalShellToolCallOutput,
-            "shell_call": BetaFunctionShellCall,
-            "shell_call_output": BetaFunctionShellCallOutput,
-            "apply_patch_call": BetaApplyPatchToolCall,
-            "apply_patch_call_output": BetaApplyPatchToolCallOutput,
+            "shell_call": BetaResponseFunctionShellToolCall,
+            "shell_call_output": BetaResponseFunctionShellToolCallOutput,
+            "apply_patch_call": BetaResponseApplyPatchToolCall,
+            "apply_patch_call_output": BetaResponseApplyPatchToolCallOutput,
             "mcp_call": BetaMCPToolCall,
             "mcp_list_tools": BetaMCPListTools,
             "mcp_approval_request": BetaMCPApprovalRequest,
             "mcp_approval_response": BetaMCPApprovalResponseResource,
-            "custom_tool_call": BetaCustomToolCall,
-            "custom_tool_call_output": BetaCustomToolCallOutputResource,
+            "custom_tool_call": BetaResponseCustomToolCall,
+            "custom_tool_call_output": BetaResponseCustomToolCallOutputItem,
         },
         tuple,
     )
+
+
+BetaOutputItem = BetaResponseOutputItem

@@ -10,10 +10,10 @@ from .beta_agent_tag import BetaAgentTag
 from .beta_message_phase import BetaMessagePhase
 from .beta_output_message_content import BetaOutputMessageContent
 
-__all__ = ["BetaOutputMessage"]
+__all__ = ["BetaOutputMessage", "BetaResponseOutputMessage"]
 
 
-class BetaOutputMessage(BaseModel, kw_only=True):
+class BetaResponseOutputMessage(BaseModel, kw_only=True):
     """An output message from the model."""
 
     agent: BetaAgentTag | None = None
@@ -34,3 +34,6 @@ class BetaOutputMessage(BaseModel, kw_only=True):
     phase: BetaMessagePhase | None = None
     status: OpenEnum[Literal["in_progress", "completed", "incomplete"]] = REQUIRED
     """The status of the message input. One of `in_progress`, `completed`, or `incomplete`. Populated when input items are returned via API."""
+
+
+BetaOutputMessage = BetaResponseOutputMessage

@@ -5,17 +5,17 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TypeAlias
 
 from ._union import tagged_union
-from .beta_output_text_content import BetaOutputTextContent
-from .beta_refusal_content import BetaRefusalContent
+from .beta_output_text_content import BetaResponseOutputText
+from .beta_refusal_content import BetaResponseOutputRefusal
 
 __all__ = ["BetaOutputMessageContent"]
 
 if TYPE_CHECKING:
-    BetaOutputMessageContent: TypeAlias = BetaOutputTextContent | BetaRefusalContent
+    BetaOutputMessageContent: TypeAlias = BetaResponseOutputText | BetaResponseOutputRefusal
 else:
     BetaOutputMessageContent = tagged_union(
         "BetaOutputMessageContent",
         "type",
-        lambda: {"output_text": BetaOutputTextContent, "refusal": BetaRefusalContent},
+        lambda: {"output_text": BetaResponseOutputText, "refusal": BetaResponseOutputRefusal},
         tuple,
     )

@@ -9,10 +9,10 @@ from ._union import REQUIRED
 from .beta_annotation import BetaAnnotation
 from .beta_log_prob import BetaLogProb
 
-__all__ = ["BetaOutputTextContent"]
+__all__ = ["BetaOutputTextContent", "BetaResponseOutputText"]
 
 
-class BetaOutputTextContent(BaseModel, kw_only=True):
+class BetaResponseOutputText(BaseModel, kw_only=True):
     """A text output from the model."""
 
     type: Literal["output_text"] = REQUIRED
@@ -25,3 +25,6 @@ class BetaOutputTextContent(BaseModel, kw_only=True):
     """The annotations of the text output."""
 
     logprobs: list[BetaLogProb] = REQUIRED
+
+
+BetaOutputTextContent = BetaResponseOutputText

@@ -7,9 +7,12 @@ from typing import TYPE_CHECKING, Literal, Required, TypedDict
 
 if TYPE_CHECKING:
     from .beta_annotation_param import BetaAnnotationParam
+    from .beta_container_file_citation_params import BetaContainerFileCitationParam
+    from .beta_file_citation_params import BetaFileCitationParam
     from .beta_log_prob_param import BetaLogProbParam
+    from .beta_url_citation_params import BetaUrlCitationParam
 
-__all__ = ["BetaOutputTextContentParam"]
+__all__ = ["BetaOutputTextContentParam", "BetaOutputTextContentParam2"]
 
 
 class BetaOutputTextContentParam(TypedDict, total=False):
@@ -25,3 +28,14 @@ class BetaOutputTextContentParam(TypedDict, total=False):
     """The annotations of the text output."""
 
     logprobs: Required[Iterable[BetaLogProbParam]]
+
+
+class BetaOutputTextContentParam2(TypedDict, total=False):
+    type: Required[Literal["output_text"]]
+    """The content type. Always `output_text`."""
+
+    text: Required[str]
+    """The text content."""
+
+    annotations: Iterable[BetaFileCitationParam | BetaUrlCitationParam | BetaContainerFileCitationParam]
+    """Citations associated with the text content."""

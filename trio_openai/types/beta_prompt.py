@@ -6,10 +6,10 @@ from ._base import BaseModel
 from ._union import REQUIRED
 from .beta_response_prompt_variables import BetaResponsePromptVariablesValue
 
-__all__ = ["BetaPrompt"]
+__all__ = ["BetaPrompt", "BetaResponsePrompt"]
 
 
-class BetaPrompt(BaseModel, kw_only=True):
+class BetaResponsePrompt(BaseModel, kw_only=True):
     """Reference to a prompt template and its variables. [Learn more](/docs/guides/text?api-mode=responses#reusable-prompts)."""
 
     id: str = REQUIRED
@@ -17,3 +17,6 @@ class BetaPrompt(BaseModel, kw_only=True):
 
     version: str | None = None
     variables: dict[str, BetaResponsePromptVariablesValue] | None = None
+
+
+BetaPrompt = BetaResponsePrompt

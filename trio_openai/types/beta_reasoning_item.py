@@ -10,10 +10,10 @@ from .beta_agent_tag import BetaAgentTag
 from .beta_reasoning_text_content import BetaReasoningTextContent
 from .beta_summary_text_content import BetaSummaryTextContent
 
-__all__ = ["BetaReasoningItem"]
+__all__ = ["BetaReasoningItem", "BetaResponseReasoningItem"]
 
 
-class BetaReasoningItem(BaseModel, kw_only=True):
+class BetaResponseReasoningItem(BaseModel, kw_only=True):
     """A description of the chain of thought used by a reasoning model while generating a response. Be sure to include these items in your `input` to the Responses API for subsequent turns of a conversation if you are manually [managing context](/docs/guides/conversation-state)."""
 
     agent: BetaAgentTag | None = None
@@ -34,3 +34,6 @@ class BetaReasoningItem(BaseModel, kw_only=True):
 
     status: OpenEnum[Literal["in_progress", "completed", "incomplete"]] | None = None
     """The status of the item. One of `in_progress`, `completed`, or `incomplete`. Populated when items are returned via API."""
+
+
+BetaReasoningItem = BetaResponseReasoningItem

@@ -7,10 +7,10 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["BetaRefusalContent"]
+__all__ = ["BetaRefusalContent", "BetaResponseOutputRefusal"]
 
 
-class BetaRefusalContent(BaseModel, kw_only=True):
+class BetaResponseOutputRefusal(BaseModel, kw_only=True):
     """A refusal from the model."""
 
     type: Literal["refusal"] = REQUIRED
@@ -18,3 +18,6 @@ class BetaRefusalContent(BaseModel, kw_only=True):
 
     refusal: str = REQUIRED
     """The refusal explanation from the model."""
+
+
+BetaRefusalContent = BetaResponseOutputRefusal

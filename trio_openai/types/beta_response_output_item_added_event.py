@@ -7,7 +7,7 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 from .beta_agent_tag import BetaAgentTag
-from .beta_output_item import BetaOutputItem
+from .beta_output_item import BetaResponseOutputItem
 
 __all__ = ["BetaResponseOutputItemAddedEvent"]
 
@@ -27,4 +27,4 @@ class BetaResponseOutputItemAddedEvent(BaseModel, kw_only=True):
     sequence_number: int = REQUIRED
     """The sequence number of this event."""
 
-    item: BetaOutputItem = REQUIRED
+    item: BetaResponseOutputItem = REQUIRED

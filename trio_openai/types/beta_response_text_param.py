@@ -6,13 +6,16 @@ from ._base import BaseModel
 from .beta_text_response_format_configuration import BetaTextResponseFormatConfiguration
 from .beta_verbosity import BetaVerbosity
 
-__all__ = ["BetaResponseTextParam"]
+__all__ = ["BetaResponseTextConfig", "BetaResponseTextParam"]
 
 
-class BetaResponseTextParam(BaseModel, kw_only=True):
+class BetaResponseTextConfig(BaseModel, kw_only=True):
     """Configuration options for a text response from the model. Can be plain text or structured JSON data. Learn more: - [Text inputs and outputs](/docs/guides/text) - [Structured Outputs](/docs/guides/structured-outputs)"""
 
     format: BetaTextResponseFormatConfiguration | None = None
     """An object specifying the format that the model must output."""
 
     verbosity: BetaVerbosity | None = None
+
+
+BetaResponseTextParam = BetaResponseTextConfig

@@ -7,11 +7,14 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["BetaTokenCountsResource"]
+__all__ = ["BetaTokenCountsResource", "InputTokenCountResponse"]
 
 
-class BetaTokenCountsResource(BaseModel, kw_only=True):
+class InputTokenCountResponse(BaseModel, kw_only=True):
     """Token counts"""
 
     object: Literal["response.input_tokens"] = REQUIRED
     input_tokens: int = REQUIRED
+
+
+BetaTokenCountsResource = InputTokenCountResponse

@@ -5,21 +5,21 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TypeAlias
 
 from ._union import tagged_union
-from .beta_apply_patch_tool_param import BetaApplyPatchToolParam
+from .beta_apply_patch_tool_param import BetaToolSearchTool
 from .beta_code_interpreter_tool import BetaCodeInterpreterTool
 from .beta_computer_tool import BetaComputerTool
 from .beta_computer_use_preview_tool import BetaComputerUsePreviewTool
-from .beta_custom_tool_param import BetaCustomToolParam
+from .beta_custom_tool_param import BetaFunctionShellTool
 from .beta_file_search_tool import BetaFileSearchTool
 from .beta_function_shell_tool_param import BetaFunctionShellToolParam
 from .beta_function_tool import BetaFunctionTool
 from .beta_image_gen_tool import BetaImageGenTool
 from .beta_local_shell_tool_param import BetaLocalShellToolParam
 from .beta_mcp_tool import BetaMCPTool
-from .beta_namespace_tool_param import BetaNamespaceToolParam
+from .beta_namespace_tool_param import BetaCustomTool
 from .beta_programmatic_tool_calling_param import BetaProgrammaticToolCallingParam
-from .beta_tool_search_tool_param import BetaToolSearchToolParam
-from .beta_web_search_preview_tool import BetaWebSearchPreviewTool
+from .beta_tool_search_tool_param import BetaNamespaceTool
+from .beta_web_search_preview_tool import BetaApplyPatchTool
 from .beta_web_search_tool import BetaWebSearchTool
 
 __all__ = ["BetaTool"]
@@ -36,12 +36,12 @@ if TYPE_CHECKING:
         | BetaImageGenTool
         | BetaLocalShellToolParam
         | BetaFunctionShellToolParam
-        | BetaCustomToolParam
-        | BetaNamespaceToolParam
-        | BetaToolSearchToolParam
-        | BetaApplyPatchToolParam
+        | BetaFunctionShellTool
+        | BetaCustomTool
+        | BetaNamespaceTool
+        | BetaToolSearchTool
         | BetaWebSearchTool
-        | BetaWebSearchPreviewTool
+        | BetaApplyPatchTool
     )
     """A tool that can be used to generate a response."""
 else:
@@ -59,10 +59,10 @@ else:
             "image_generation": BetaImageGenTool,
             "local_shell": BetaLocalShellToolParam,
             "shell": BetaFunctionShellToolParam,
-            "custom": BetaCustomToolParam,
-            "namespace": BetaNamespaceToolParam,
-            "tool_search": BetaToolSearchToolParam,
-            "apply_patch": BetaApplyPatchToolParam,
+            "custom": BetaFunctionShellTool,
+            "namespace": BetaCustomTool,
+            "tool_search": BetaNamespaceTool,
+            "apply_patch": BetaToolSearchTool,
         },
-        lambda: (BetaWebSearchTool, BetaWebSearchPreviewTool),
+        lambda: (BetaWebSearchTool, BetaApplyPatchTool),
     )

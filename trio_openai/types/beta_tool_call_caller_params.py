@@ -5,10 +5,20 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TypeAlias
 
 if TYPE_CHECKING:
-    from .beta_direct_tool_call_caller_params import BetaDirectToolCallCallerParam
-    from .beta_program_tool_call_caller_params import BetaProgramToolCallCallerParam
+    from .beta_direct_tool_call_caller_params import (
+        BetaDirectToolCallCallerParam,
+        BetaDirectToolCallCallerParam2,
+    )
+    from .beta_program_tool_call_caller_params import (
+        BetaProgramToolCallCallerParam,
+        BetaProgramToolCallCallerParam2,
+    )
 
-__all__ = ["BetaToolCallCallerParam"]
+__all__ = ["BetaToolCallCallerParam", "BetaToolCallCallerParam2"]
 
 BetaToolCallCallerParam: TypeAlias = "BetaDirectToolCallCallerParam | BetaProgramToolCallCallerParam"
+"""The execution context that produced this tool call."""
+
+
+BetaToolCallCallerParam2: TypeAlias = "BetaDirectToolCallCallerParam2 | BetaProgramToolCallCallerParam2"
 """The execution context that produced this tool call."""

@@ -10,10 +10,10 @@ from .beta_agent_tag import BetaAgentTag
 from .beta_function_call_status import BetaFunctionCallStatus
 from .beta_tool_search_execution_type import BetaToolSearchExecutionType
 
-__all__ = ["BetaToolSearchCall"]
+__all__ = ["BetaResponseToolSearchCall", "BetaToolSearchCall"]
 
 
-class BetaToolSearchCall(BaseModel, kw_only=True):
+class BetaResponseToolSearchCall(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
     type: Literal["tool_search_call"] = REQUIRED
     """The type of the item. Always `tool_search_call`."""
@@ -29,3 +29,6 @@ class BetaToolSearchCall(BaseModel, kw_only=True):
     status: BetaFunctionCallStatus = REQUIRED
     created_by: str | None = None
     """The identifier of the actor that created the item."""
+
+
+BetaToolSearchCall = BetaResponseToolSearchCall

@@ -11,10 +11,10 @@ from .beta_function_call_output_status_enum import BetaFunctionCallOutputStatusE
 from .beta_tool import BetaTool
 from .beta_tool_search_execution_type import BetaToolSearchExecutionType
 
-__all__ = ["BetaToolSearchOutput"]
+__all__ = ["BetaResponseToolSearchOutputItem", "BetaToolSearchOutput"]
 
 
-class BetaToolSearchOutput(BaseModel, kw_only=True):
+class BetaResponseToolSearchOutputItem(BaseModel, kw_only=True):
     agent: BetaAgentTag | None = None
     type: Literal["tool_search_output"] = REQUIRED
     """The type of the item. Always `tool_search_output`."""
@@ -30,3 +30,6 @@ class BetaToolSearchOutput(BaseModel, kw_only=True):
     status: BetaFunctionCallOutputStatusEnum = REQUIRED
     created_by: str | None = None
     """The identifier of the actor that created the item."""
+
+
+BetaToolSearchOutput = BetaResponseToolSearchOutputItem

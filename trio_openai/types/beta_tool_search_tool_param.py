@@ -8,10 +8,10 @@ from ._base import BaseModel
 from ._union import REQUIRED
 from .beta_tool_search_execution_type import BetaToolSearchExecutionType
 
-__all__ = ["BetaToolSearchToolParam"]
+__all__ = ["BetaNamespaceTool", "BetaToolSearchToolParam"]
 
 
-class BetaToolSearchToolParam(BaseModel, kw_only=True):
+class BetaNamespaceTool(BaseModel, kw_only=True):
     """Hosted or BYOT tool search configuration for deferred tools."""
 
     type: Literal["tool_search"] = REQUIRED
@@ -20,3 +20,6 @@ class BetaToolSearchToolParam(BaseModel, kw_only=True):
     execution: BetaToolSearchExecutionType | None = None
     description: str | None = None
     parameters: dict[str, Any] | None = None
+
+
+BetaToolSearchToolParam = BetaNamespaceTool

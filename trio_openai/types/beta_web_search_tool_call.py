@@ -11,10 +11,10 @@ from .beta_web_search_action_find import BetaWebSearchActionFind
 from .beta_web_search_action_open_page import BetaWebSearchActionOpenPage
 from .beta_web_search_action_search import BetaWebSearchActionSearch
 
-__all__ = ["BetaWebSearchToolCall", "BetaWebSearchToolCallAction"]
+__all__ = ["BetaResponseFunctionWebSearch", "BetaWebSearchToolCall", "BetaWebSearchToolCallAction"]
 
 
-class BetaWebSearchToolCall(BaseModel, kw_only=True):
+class BetaResponseFunctionWebSearch(BaseModel, kw_only=True):
     """The results of a web search tool call. See the [web search guide](/docs/guides/tools-web-search) for more information."""
 
     agent: BetaAgentTag | None = None
@@ -49,3 +49,6 @@ else:
         },
         tuple,
     )
+
+
+BetaWebSearchToolCall = BetaResponseFunctionWebSearch

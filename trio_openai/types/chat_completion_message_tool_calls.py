@@ -6,18 +6,24 @@ from typing import TYPE_CHECKING, TypeAlias
 
 from ._union import tagged_union
 from .chat_completion_message_custom_tool_call import ChatCompletionMessageCustomToolCall
-from .chat_completion_message_tool_call import ChatCompletionMessageToolCall
+from .chat_completion_message_tool_call import ChatCompletionMessageFunctionToolCall
 
-__all__ = ["ChatCompletionMessageToolCallsItem"]
+__all__ = ["ChatCompletionMessageToolCallUnion", "ChatCompletionMessageToolCallsItem"]
 
 if TYPE_CHECKING:
-    ChatCompletionMessageToolCallsItem: TypeAlias = (
-        ChatCompletionMessageToolCall | ChatCompletionMessageCustomToolCall
+    ChatCompletionMessageToolCallUnion: TypeAlias = (
+        ChatCompletionMessageFunctionToolCall | ChatCompletionMessageCustomToolCall
     )
 else:
-    ChatCompletionMessageToolCallsItem = tagged_union(
-        "ChatCompletionMessageToolCallsItem",
+    ChatCompletionMessageToolCallUnion = tagged_union(
+        "ChatCompletionMessageToolCallUnion",
         "type",
-        lambda: {"function": ChatCompletionMessageToolCall, "custom": ChatCompletionMessageCustomToolCall},
+        lambda: {
+            "function": ChatCompletionMessageFunctionToolCall,
+            "custom": ChatCompletionMessageCustomToolCall,
+        },
         tuple,
     )
+
+
+ChatCompletionMessageToolCallsItem = ChatCompletionMessageToolCallUnion

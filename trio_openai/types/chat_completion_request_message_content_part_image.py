@@ -9,12 +9,13 @@ from ._union import REQUIRED, OpenEnum
 from .prompt_cache_breakpoint_param import PromptCacheBreakpointParam
 
 __all__ = [
+    "ChatCompletionContentPartImage",
     "ChatCompletionRequestMessageContentPartImage",
     "ChatCompletionRequestMessageContentPartImageImageUrl",
 ]
 
 
-class ChatCompletionRequestMessageContentPartImage(BaseModel, kw_only=True):
+class ChatCompletionContentPartImage(BaseModel, kw_only=True):
     """Learn about [image inputs](/docs/guides/vision)."""
 
     type: Literal["image_url"] = REQUIRED
@@ -31,3 +32,6 @@ class ChatCompletionRequestMessageContentPartImageImageUrl(BaseModel, kw_only=Tr
 
     detail: OpenEnum[Literal["auto", "low", "high"]] | None = None
     """Specifies the detail level of the image. Learn more in the [Vision guide](/docs/guides/vision#low-or-high-fidelity-image-understanding)."""
+
+
+ChatCompletionRequestMessageContentPartImage = ChatCompletionContentPartImage

@@ -8,10 +8,10 @@ from ._base import BaseModel
 from ._union import REQUIRED
 from .prompt_cache_breakpoint_param import PromptCacheBreakpointParam
 
-__all__ = ["ChatCompletionRequestMessageContentPartText"]
+__all__ = ["ChatCompletionContentPartText", "ChatCompletionRequestMessageContentPartText"]
 
 
-class ChatCompletionRequestMessageContentPartText(BaseModel, kw_only=True):
+class ChatCompletionContentPartText(BaseModel, kw_only=True):
     """Learn about [text inputs](/docs/guides/text-generation)."""
 
     type: Literal["text"] = REQUIRED
@@ -22,3 +22,6 @@ class ChatCompletionRequestMessageContentPartText(BaseModel, kw_only=True):
 
     prompt_cache_breakpoint: PromptCacheBreakpointParam | None = None
     """Marks the exact end of a reusable prompt prefix. The breakpoint inherits its TTL from the request's `prompt_cache_options.ttl`; the boundary is not rounded to a token block."""
+
+
+ChatCompletionRequestMessageContentPartText = ChatCompletionContentPartText

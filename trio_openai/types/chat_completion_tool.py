@@ -6,15 +6,18 @@ from typing import Literal
 
 from ._base import BaseModel
 from ._union import REQUIRED
-from .function_object import FunctionObject
+from .function_object import FunctionDefinition
 
-__all__ = ["ChatCompletionTool"]
+__all__ = ["ChatCompletionFunctionTool", "ChatCompletionTool"]
 
 
-class ChatCompletionTool(BaseModel, kw_only=True):
+class ChatCompletionFunctionTool(BaseModel, kw_only=True):
     """A function tool that can be used to generate a response."""
 
     type: Literal["function"] = REQUIRED
     """The type of the tool. Currently, only `function` is supported."""
 
-    function: FunctionObject = REQUIRED
+    function: FunctionDefinition = REQUIRED
+
+
+ChatCompletionTool = ChatCompletionFunctionTool

@@ -8,10 +8,10 @@ from .chat_session_automatic_thread_titling import ChatSessionAutomaticThreadTit
 from .chat_session_file_upload import ChatSessionFileUpload
 from .chat_session_history import ChatSessionHistory
 
-__all__ = ["ChatSessionChatkitConfiguration"]
+__all__ = ["ChatSessionChatKitConfiguration", "ChatSessionChatkitConfiguration"]
 
 
-class ChatSessionChatkitConfiguration(BaseModel, kw_only=True):
+class ChatSessionChatKitConfiguration(BaseModel, kw_only=True):
     """ChatKit configuration for the session."""
 
     automatic_thread_titling: ChatSessionAutomaticThreadTitling = REQUIRED
@@ -22,3 +22,6 @@ class ChatSessionChatkitConfiguration(BaseModel, kw_only=True):
 
     history: ChatSessionHistory = REQUIRED
     """History retention preferences returned for the session."""
+
+
+ChatSessionChatkitConfiguration = ChatSessionChatKitConfiguration

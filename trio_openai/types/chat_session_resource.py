@@ -6,15 +6,15 @@ from typing import Literal
 
 from ._base import BaseModel
 from ._union import REQUIRED
-from .chat_session_chatkit_configuration import ChatSessionChatkitConfiguration
+from .chat_session_chatkit_configuration import ChatSessionChatKitConfiguration
 from .chat_session_rate_limits import ChatSessionRateLimits
 from .chat_session_status import ChatSessionStatus
-from .chatkit_workflow import ChatkitWorkflow
+from .chatkit_workflow import ChatKitWorkflow
 
-__all__ = ["ChatSessionResource"]
+__all__ = ["ChatSession", "ChatSessionResource"]
 
 
-class ChatSessionResource(BaseModel, kw_only=True):
+class ChatSession(BaseModel, kw_only=True):
     """Represents a ChatKit session and its resolved configuration."""
 
     id: str = REQUIRED
@@ -29,7 +29,7 @@ class ChatSessionResource(BaseModel, kw_only=True):
     client_secret: str = REQUIRED
     """Ephemeral client secret that authenticates session requests."""
 
-    workflow: ChatkitWorkflow = REQUIRED
+    workflow: ChatKitWorkflow = REQUIRED
     """Workflow metadata and state returned for the session."""
 
     user: str = REQUIRED
@@ -42,5 +42,8 @@ class ChatSessionResource(BaseModel, kw_only=True):
     """Convenience copy of the per-minute request limit."""
 
     status: ChatSessionStatus = REQUIRED
-    chatkit_configuration: ChatSessionChatkitConfiguration = REQUIRED
+    chatkit_configuration: ChatSessionChatKitConfiguration = REQUIRED
     """ChatKit configuration for the session."""
+
+
+ChatSessionResource = ChatSession

@@ -6,10 +6,10 @@ from ._base import BaseModel
 from ._union import REQUIRED
 from .chatkit_workflow_tracing import ChatkitWorkflowTracing
 
-__all__ = ["ChatkitWorkflow"]
+__all__ = ["ChatKitWorkflow", "ChatkitWorkflow"]
 
 
-class ChatkitWorkflow(BaseModel, kw_only=True):
+class ChatKitWorkflow(BaseModel, kw_only=True):
     """Workflow metadata and state returned for the session."""
 
     id: str = REQUIRED
@@ -19,3 +19,6 @@ class ChatkitWorkflow(BaseModel, kw_only=True):
     state_variables: dict[str, str | int | bool | float] | None = None
     tracing: ChatkitWorkflowTracing = REQUIRED
     """Controls diagnostic tracing during the session."""
+
+
+ChatkitWorkflow = ChatKitWorkflow

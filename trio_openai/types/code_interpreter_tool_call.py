@@ -9,10 +9,10 @@ from ._union import REQUIRED, OpenEnum, tagged_union
 from .code_interpreter_output_image import CodeInterpreterOutputImage
 from .code_interpreter_output_logs import CodeInterpreterOutputLogs
 
-__all__ = ["CodeInterpreterToolCall", "CodeInterpreterToolCallOutputsItem"]
+__all__ = ["CodeInterpreterToolCall", "CodeInterpreterToolCallOutputsItem", "ResponseCompactionItem"]
 
 
-class CodeInterpreterToolCall(BaseModel, kw_only=True):
+class ResponseCompactionItem(BaseModel, kw_only=True):
     """A tool call to run code."""
 
     type: Literal["code_interpreter_call"] = REQUIRED
@@ -40,3 +40,6 @@ else:
         lambda: {"logs": CodeInterpreterOutputLogs, "image": CodeInterpreterOutputImage},
         tuple,
     )
+
+
+CodeInterpreterToolCall = ResponseCompactionItem

@@ -9,10 +9,10 @@ from ._union import REQUIRED
 from .item_field import ItemField
 from .response_usage import ResponseUsage
 
-__all__ = ["CompactResource"]
+__all__ = ["CompactResource", "CompactedResponse"]
 
 
-class CompactResource(BaseModel, kw_only=True):
+class CompactedResponse(BaseModel, kw_only=True):
     """The compacted response object"""
 
     id: str = REQUIRED
@@ -29,3 +29,6 @@ class CompactResource(BaseModel, kw_only=True):
 
     usage: ResponseUsage = REQUIRED
     """Represents token usage details including input tokens, output tokens, a breakdown of output tokens, and the total tokens used."""
+
+
+CompactResource = CompactedResponse

@@ -15,10 +15,10 @@ from .scroll_param import ScrollParam
 from .type_param import TypeParam
 from .wait_param import WaitParam
 
-__all__ = ["ComputerAction"]
+__all__ = ["ComputerAction", "ComputerActionList"]
 
 if TYPE_CHECKING:
-    ComputerAction: TypeAlias = (
+    ComputerActionList: TypeAlias = (
         ClickParam
         | DoubleClickAction
         | DragParam
@@ -30,8 +30,8 @@ if TYPE_CHECKING:
         | WaitParam
     )
 else:
-    ComputerAction = tagged_union(
-        "ComputerAction",
+    ComputerActionList = tagged_union(
+        "ComputerActionList",
         "type",
         lambda: {
             "click": ClickParam,
@@ -46,3 +46,6 @@ else:
         },
         tuple,
     )
+
+
+ComputerAction = ComputerActionList

@@ -7,7 +7,7 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 from .computer_call_safety_check_param import ComputerCallSafetyCheckParam
-from .computer_screenshot_image import ComputerScreenshotImage
+from .computer_screenshot_image import ResponseComputerToolCallOutputScreenshot
 from .function_call_item_status import FunctionCallItemStatus
 
 __all__ = ["ComputerCallOutputItemParam"]
@@ -23,7 +23,7 @@ class ComputerCallOutputItemParam(BaseModel, kw_only=True):
     type: Literal["computer_call_output"] = REQUIRED
     """The type of the computer tool call output. Always `computer_call_output`."""
 
-    output: ComputerScreenshotImage = REQUIRED
+    output: ResponseComputerToolCallOutputScreenshot = REQUIRED
     """A computer screenshot image used with the computer use tool."""
 
     acknowledged_safety_checks: list[ComputerCallSafetyCheckParam] | None = None

@@ -7,10 +7,10 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["ComputerScreenshotImage"]
+__all__ = ["ComputerScreenshotImage", "ResponseComputerToolCallOutputScreenshot"]
 
 
-class ComputerScreenshotImage(BaseModel, kw_only=True):
+class ResponseComputerToolCallOutputScreenshot(BaseModel, kw_only=True):
     """A computer screenshot image used with the computer use tool."""
 
     type: Literal["computer_screenshot"] = REQUIRED
@@ -21,3 +21,6 @@ class ComputerScreenshotImage(BaseModel, kw_only=True):
 
     file_id: str | None = None
     """The identifier of an uploaded file that contains the screenshot."""
+
+
+ComputerScreenshotImage = ResponseComputerToolCallOutputScreenshot

@@ -6,13 +6,13 @@ from typing import Literal
 
 from ._base import BaseModel
 from ._union import REQUIRED, OpenEnum
-from .computer_action import ComputerAction
+from .computer_action import ComputerActionList
 from .computer_call_safety_check_param import ComputerCallSafetyCheckParam
 
-__all__ = ["ComputerToolCall"]
+__all__ = ["ComputerToolCall", "ResponseComputerToolCall"]
 
 
-class ComputerToolCall(BaseModel, kw_only=True):
+class ResponseComputerToolCall(BaseModel, kw_only=True):
     """A tool call to a computer use tool. See the [computer use guide](/docs/guides/tools-computer-use) for more information."""
 
     type: Literal["computer_call"] = REQUIRED
@@ -24,8 +24,8 @@ class ComputerToolCall(BaseModel, kw_only=True):
     call_id: str = REQUIRED
     """An identifier used when responding to the tool call with output."""
 
-    action: ComputerAction | None = None
-    actions: list[ComputerAction] | None = None
+    action: ComputerActionList | None = None
+    actions: list[ComputerActionList] | None = None
     """Flattened batched actions for `computer_use`. Each action includes an `type` discriminator and action-specific fields."""
 
     pending_safety_checks: list[ComputerCallSafetyCheckParam] = REQUIRED
@@ -33,3 +33,6 @@ class ComputerToolCall(BaseModel, kw_only=True):
 
     status: OpenEnum[Literal["in_progress", "completed", "incomplete"]] = REQUIRED
     """The status of the item. One of `in_progress`, `completed`, or `incomplete`. Populated when items are returned via API."""
+
+
+ComputerToolCall = ResponseComputerToolCall

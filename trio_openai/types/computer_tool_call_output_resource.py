@@ -8,12 +8,12 @@ from ._base import BaseModel
 from ._union import REQUIRED
 from .computer_call_output_status import ComputerCallOutputStatus
 from .computer_call_safety_check_param import ComputerCallSafetyCheckParam
-from .computer_screenshot_image import ComputerScreenshotImage
+from .computer_screenshot_image import ResponseComputerToolCallOutputScreenshot
 
-__all__ = ["ComputerToolCallOutputResource"]
+__all__ = ["ComputerToolCallOutputResource", "ResponseComputerToolCallOutputItem"]
 
 
-class ComputerToolCallOutputResource(BaseModel, kw_only=True):
+class ResponseComputerToolCallOutputItem(BaseModel, kw_only=True):
     """The output of a computer tool call."""
 
     type: Literal["computer_call_output"] = REQUIRED
@@ -28,9 +28,12 @@ class ComputerToolCallOutputResource(BaseModel, kw_only=True):
     acknowledged_safety_checks: list[ComputerCallSafetyCheckParam] | None = None
     """The safety checks reported by the API that have been acknowledged by the developer."""
 
-    output: ComputerScreenshotImage = REQUIRED
+    output: ResponseComputerToolCallOutputScreenshot = REQUIRED
     """A computer screenshot image used with the computer use tool."""
 
     status: ComputerCallOutputStatus = REQUIRED
     created_by: str | None = None
     """The identifier of the actor that created the item."""
+
+
+ComputerToolCallOutputResource = ResponseComputerToolCallOutputItem

@@ -7,10 +7,10 @@ import msgspec
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["ContainerFileResource"]
+__all__ = ["ContainerFileResource", "FileCreateResponse"]
 
 
-class ContainerFileResource(BaseModel, kw_only=True):
+class FileCreateResponse(BaseModel, kw_only=True):
     """The container file object"""
 
     id: str = REQUIRED
@@ -33,3 +33,6 @@ class ContainerFileResource(BaseModel, kw_only=True):
 
     source: str = REQUIRED
     """Source of the file (e.g., `user`, `assistant`)."""
+
+
+ContainerFileResource = FileCreateResponse

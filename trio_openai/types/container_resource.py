@@ -7,10 +7,15 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED, OpenEnum
 
-__all__ = ["ContainerResource", "ContainerResourceExpiresAfter", "ContainerResourceNetworkPolicy"]
+__all__ = [
+    "ContainerCreateResponse",
+    "ContainerResource",
+    "ContainerResourceExpiresAfter",
+    "ContainerResourceNetworkPolicy",
+]
 
 
-class ContainerResource(BaseModel, kw_only=True):
+class ContainerCreateResponse(BaseModel, kw_only=True):
     """The container object"""
 
     id: str = REQUIRED
@@ -59,3 +64,6 @@ class ContainerResourceNetworkPolicy(BaseModel, kw_only=True):
 
     allowed_domains: list[str] | None = None
     """Allowed outbound domains when `type` is `allowlist`."""
+
+
+ContainerResource = ContainerCreateResponse

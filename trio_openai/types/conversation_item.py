@@ -6,66 +6,66 @@ from typing import TYPE_CHECKING, TypeAlias
 
 from ._union import tagged_union
 from .additional_tools import AdditionalTools
-from .apply_patch_tool_call import ApplyPatchToolCall
-from .apply_patch_tool_call_output import ApplyPatchToolCallOutput
-from .code_interpreter_tool_call import CodeInterpreterToolCall
+from .apply_patch_tool_call import ResponseFunctionShellToolCallOutput
+from .apply_patch_tool_call_output import ResponseApplyPatchToolCall
+from .code_interpreter_tool_call import ResponseCompactionItem
 from .compaction_body import CompactionBody
-from .computer_tool_call import ComputerToolCall
-from .computer_tool_call_output_resource import ComputerToolCallOutputResource
+from .computer_tool_call import ResponseComputerToolCall
+from .computer_tool_call_output_resource import ResponseComputerToolCallOutputItem
 from .custom_tool_call import CustomToolCall
-from .custom_tool_call_output import CustomToolCallOutput
-from .file_search_tool_call import FileSearchToolCall
+from .custom_tool_call_output import ResponseCustomToolCall
+from .file_search_tool_call import ResponseFileSearchToolCall
 from .function_shell_call import FunctionShellCall
-from .function_shell_call_output import FunctionShellCallOutput
-from .function_tool_call_output_resource import FunctionToolCallOutputResource
-from .function_tool_call_resource import FunctionToolCallResource
+from .function_shell_call_output import ResponseFunctionShellToolCall
+from .function_tool_call_output_resource import ResponseFunctionToolCallOutputItem
+from .function_tool_call_resource import ResponseFunctionToolCallItem
 from .image_gen_tool_call import ImageGenToolCall
-from .local_shell_tool_call import LocalShellToolCall
+from .local_shell_tool_call import ResponseCodeInterpreterToolCall
 from .local_shell_tool_call_output import LocalShellToolCallOutput
 from .mcp_approval_request import MCPApprovalRequest
 from .mcp_approval_response_resource import MCPApprovalResponseResource
-from .mcp_list_tools import MCPListTools
+from .mcp_list_tools import ResponseApplyPatchToolCallOutput
 from .mcp_tool_call import MCPToolCall
 from .message import Message
-from .program import Program
+from .program import ResponseReasoningItem
 from .program_output import ProgramOutput
-from .reasoning_item import ReasoningItem
-from .tool_search_call import ToolSearchCall
-from .tool_search_output import ToolSearchOutput
-from .web_search_tool_call import WebSearchToolCall
+from .reasoning_item import ResponseConfigurationUpdateItem
+from .tool_search_call import ResponseToolSearchCall
+from .tool_search_output import ResponseToolSearchOutputItem
+from .web_search_tool_call import ResponseFunctionWebSearch
 
 __all__ = ["ConversationItem"]
 
 if TYPE_CHECKING:
     ConversationItem: TypeAlias = (
         Message
-        | FunctionToolCallResource
-        | FunctionToolCallOutputResource
-        | FileSearchToolCall
-        | WebSearchToolCall
+        | ResponseFunctionToolCallItem
+        | ResponseFunctionToolCallOutputItem
+        | ResponseFileSearchToolCall
+        | ResponseFunctionWebSearch
         | ImageGenToolCall
-        | ComputerToolCall
-        | ComputerToolCallOutputResource
-        | ToolSearchCall
-        | ToolSearchOutput
+        | ResponseComputerToolCall
+        | ResponseComputerToolCallOutputItem
+        | ResponseToolSearchCall
+        | ResponseToolSearchOutputItem
         | AdditionalTools
-        | ReasoningItem
-        | Program
+        | ResponseConfigurationUpdateItem
+        | ResponseReasoningItem
         | ProgramOutput
         | CompactionBody
-        | CodeInterpreterToolCall
-        | LocalShellToolCall
+        | ResponseCompactionItem
+        | ResponseCodeInterpreterToolCall
         | LocalShellToolCallOutput
         | FunctionShellCall
-        | FunctionShellCallOutput
-        | ApplyPatchToolCall
-        | ApplyPatchToolCallOutput
-        | MCPListTools
+        | ResponseFunctionShellToolCall
+        | ResponseFunctionShellToolCallOutput
+        | ResponseApplyPatchToolCall
+        | ResponseApplyPatchToolCallOutput
         | MCPApprovalRequest
         | MCPApprovalResponseResource
         | MCPToolCall
         | CustomToolCall
-        | CustomToolCallOutput
+        | ResponseCustomToolCall
     )
     """A single item within a conversation. The set of possible types are the same as the `output` type of a [Response object](/docs/api-reference/responses/object#responses/object-output)."""
 else:
@@ -74,33 +74,33 @@ else:
         "type",
         lambda: {
             "message": Message,
-            "function_call": FunctionToolCallResource,
-            "function_call_output": FunctionToolCallOutputResource,
-            "file_search_call": FileSearchToolCall,
-            "web_search_call": WebSearchToolCall,
+            "function_call": ResponseFunctionToolCallItem,
+            "function_call_output": ResponseFunctionToolCallOutputItem,
+            "file_search_call": ResponseFileSearchToolCall,
+            "web_search_call": ResponseFunctionWebSearch,
             "image_generation_call": ImageGenToolCall,
-            "computer_call": ComputerToolCall,
-            "computer_call_output": ComputerToolCallOutputResource,
-            "tool_search_call": ToolSearchCall,
-            "tool_search_output": ToolSearchOutput,
+            "computer_call": ResponseComputerToolCall,
+            "computer_call_output": ResponseComputerToolCallOutputItem,
+            "tool_search_call": ResponseToolSearchCall,
+            "tool_search_output": ResponseToolSearchOutputItem,
             "additional_tools": AdditionalTools,
-            "reasoning": ReasoningItem,
-            "program": Program,
+            "reasoning": ResponseConfigurationUpdateItem,
+            "program": ResponseReasoningItem,
             "program_output": ProgramOutput,
             "compaction": CompactionBody,
-            "code_interpreter_call": CodeInterpreterToolCall,
-            "local_shell_call": LocalShellToolCall,
+            "code_interpreter_call": ResponseCompactionItem,
+            "local_shell_call": ResponseCodeInterpreterToolCall,
             "local_shell_call_output": LocalShellToolCallOutput,
             "shell_call": FunctionShellCall,
-            "shell_call_output": FunctionShellCallOutput,
-            "apply_patch_call": ApplyPatchToolCall,
-            "apply_patch_call_output": ApplyPatchToolCallOutput,
-            "mcp_list_tools": MCPListTools,
+            "shell_call_output": ResponseFunctionShellToolCall,
+            "apply_patch_call": ResponseFunctionShellToolCallOutput,
+            "apply_patch_call_output": ResponseApplyPatchToolCall,
+            "mcp_list_tools": ResponseApplyPatchToolCallOutput,
             "mcp_approval_request": MCPApprovalRequest,
             "mcp_approval_response": MCPApprovalResponseResource,
             "mcp_call": MCPToolCall,
             "custom_tool_call": CustomToolCall,
-            "custom_tool_call_output": CustomToolCallOutput,
+            "custom_tool_call_output": ResponseCustomToolCall,
         },
         tuple,
     )

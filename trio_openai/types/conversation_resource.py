@@ -7,10 +7,10 @@ from typing import Any, Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["ConversationResource"]
+__all__ = ["Conversation", "ConversationResource"]
 
 
-class ConversationResource(BaseModel, kw_only=True):
+class Conversation(BaseModel, kw_only=True):
     id: str = REQUIRED
     """The unique ID of the conversation."""
 
@@ -22,3 +22,6 @@ class ConversationResource(BaseModel, kw_only=True):
 
     created_at: int = REQUIRED
     """The time at which the conversation was created, measured in seconds since the Unix epoch."""
+
+
+ConversationResource = Conversation

@@ -13,13 +13,14 @@ from .completion_usage import CompletionUsage
 from .service_tier import ServiceTier
 
 __all__ = [
+    "ChatCompletionChunk",
     "CreateChatCompletionStreamResponse",
     "CreateChatCompletionStreamResponseChoicesItem",
     "CreateChatCompletionStreamResponseChoicesItemLogprobs",
 ]
 
 
-class CreateChatCompletionStreamResponse(BaseModel, kw_only=True):
+class ChatCompletionChunk(BaseModel, kw_only=True):
     """Represents a streamed chunk of a chat completion response returned by the model, based on the provided input. [Learn more](/docs/guides/streaming-responses)."""
 
     id: str = REQUIRED
@@ -74,3 +75,6 @@ class CreateChatCompletionStreamResponseChoicesItemLogprobs(BaseModel, kw_only=T
 
     refusal: list[ChatCompletionTokenLogprob] | None = None
     """A list of message refusal tokens with log probability information."""
+
+
+CreateChatCompletionStreamResponse = ChatCompletionChunk

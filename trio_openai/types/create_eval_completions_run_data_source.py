@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from ._base import BaseModel
 from ._union import REQUIRED, tagged_union
-from .chat_completion_tool import ChatCompletionTool
+from .chat_completion_tool import ChatCompletionFunctionTool
 from .easy_input_message import EasyInputMessage
 from .eval_item import EvalItem
 from .eval_jsonl_file_content_source import EvalJsonlFileContentSource
@@ -83,7 +83,7 @@ class CreateEvalCompletionsRunDataSourceSamplingParams(BaseModel, kw_only=True):
     response_format: CreateEvalCompletionsRunDataSourceSamplingParamsResponseFormat | None = None
     """An object specifying the format that the model must output."""
 
-    tools: list[ChatCompletionTool] | None = None
+    tools: list[ChatCompletionFunctionTool] | None = None
     """A list of tools the model may call. Currently, only functions are supported as a tool. Use this to provide a list of functions the model may generate JSON inputs for. A max of 128 functions are supported."""
 
 

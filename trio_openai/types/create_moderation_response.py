@@ -15,20 +15,8 @@ __all__ = [
     "CreateModerationResponseResultsItemCategories",
     "CreateModerationResponseResultsItemCategoryAppliedInputTypes",
     "CreateModerationResponseResultsItemCategoryScores",
+    "ModerationCreateResponse",
 ]
-
-
-class CreateModerationResponse(BaseModel, kw_only=True):
-    """Represents if a given text input is potentially harmful."""
-
-    id: str = REQUIRED
-    """The unique identifier for the moderation request."""
-
-    model: str = REQUIRED
-    """The model used to generate the moderation results."""
-
-    results: list[CreateModerationResponseResultsItem] = REQUIRED
-    """A list of moderation objects."""
 
 
 class CreateModerationResponseResultsItem(BaseModel, kw_only=True):
@@ -176,3 +164,19 @@ class CreateModerationResponseResultsItemCategoryScores(BaseModel, kw_only=True)
 
     violence_graphic: float = msgspec.field(name="violence/graphic", default=REQUIRED)
     """The score for the category 'violence/graphic'."""
+
+
+class ModerationCreateResponse(BaseModel, kw_only=True):
+    """Represents if a given text input is potentially harmful."""
+
+    id: str = REQUIRED
+    """The unique identifier for the moderation request."""
+
+    model: str = REQUIRED
+    """The model used to generate the moderation results."""
+
+    results: list[CreateModerationResponseResultsItem] = REQUIRED
+    """A list of moderation objects."""
+
+
+CreateModerationResponse = ModerationCreateResponse

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Required, TypedDict
 
 if TYPE_CHECKING:
-    from .chunking_strategy_request_param_param import ChunkingStrategyRequestParam
+    from .chunking_strategy_request_param import ChunkingStrategyRequestParam
 
 __all__ = ["CreateVectorStoreFileRequestParam"]
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Literal, Required, TypedDict
 
 if TYPE_CHECKING:
     from .function_and_custom_tool_call_output_param import FunctionAndCustomToolCallOutputParam
-    from .tool_call_caller_param_param import ToolCallCallerParam2
+    from .tool_call_caller_params import ToolCallCallerParam2
 
 __all__ = ["CustomToolCallOutputParam"]
 

@@ -10,10 +10,10 @@ from .function_and_custom_tool_call_output import FunctionAndCustomToolCallOutpu
 from .function_call_output_status_enum import FunctionCallOutputStatusEnum
 from .tool_call_caller_param import ToolCallCallerParam
 
-__all__ = ["CustomToolCallOutputResource"]
+__all__ = ["CustomToolCallOutputResource", "ResponseCustomToolCallOutputItem"]
 
 
-class CustomToolCallOutputResource(BaseModel, kw_only=True):
+class ResponseCustomToolCallOutputItem(BaseModel, kw_only=True):
     """The output of a custom tool call from your code, being sent back to the model."""
 
     type: Literal["custom_tool_call_output"] = REQUIRED
@@ -32,3 +32,6 @@ class CustomToolCallOutputResource(BaseModel, kw_only=True):
     status: FunctionCallOutputStatusEnum = REQUIRED
     created_by: str | None = None
     """The identifier of the actor that created the item."""
+
+
+CustomToolCallOutputResource = ResponseCustomToolCallOutputItem

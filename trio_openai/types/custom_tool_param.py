@@ -10,10 +10,10 @@ from .callable_tool_allowed_caller import CallableToolAllowedCaller
 from .custom_grammar_format_param import CustomGrammarFormatParam
 from .custom_text_format_param import CustomTextFormatParam
 
-__all__ = ["CustomToolParam", "CustomToolParamFormat"]
+__all__ = ["CustomToolParam", "CustomToolParamFormat", "FunctionShellTool"]
 
 
-class CustomToolParam(BaseModel, kw_only=True):
+class FunctionShellTool(BaseModel, kw_only=True):
     """A custom tool that processes input using a specified format. Learn more about   [custom tools](/docs/guides/function-calling#custom-tools)"""
 
     type: Literal["custom"] = REQUIRED
@@ -44,3 +44,6 @@ else:
         lambda: {"text": CustomTextFormatParam, "grammar": CustomGrammarFormatParam},
         tuple,
     )
+
+
+CustomToolParam = FunctionShellTool

@@ -7,10 +7,13 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["DeleteAssistantResponse"]
+__all__ = ["AssistantDeleted", "DeleteAssistantResponse"]
 
 
-class DeleteAssistantResponse(BaseModel, kw_only=True):
+class AssistantDeleted(BaseModel, kw_only=True):
     id: str = REQUIRED
     deleted: bool = REQUIRED
     object: Literal["assistant.deleted"] = REQUIRED
+
+
+DeleteAssistantResponse = AssistantDeleted

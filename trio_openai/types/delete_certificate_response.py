@@ -7,12 +7,15 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["DeleteCertificateResponse"]
+__all__ = ["CertificateDeleteResponse", "DeleteCertificateResponse"]
 
 
-class DeleteCertificateResponse(BaseModel, kw_only=True):
+class CertificateDeleteResponse(BaseModel, kw_only=True):
     object: Literal["certificate.deleted"] = REQUIRED
     """The object type, must be `certificate.deleted`."""
 
     id: str = REQUIRED
     """The ID of the certificate that was deleted."""
+
+
+DeleteCertificateResponse = CertificateDeleteResponse

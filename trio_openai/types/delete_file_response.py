@@ -7,10 +7,13 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["DeleteFileResponse"]
+__all__ = ["DeleteFileResponse", "FileDeleted"]
 
 
-class DeleteFileResponse(BaseModel, kw_only=True):
+class FileDeleted(BaseModel, kw_only=True):
     id: str = REQUIRED
     object: Literal["file"] = REQUIRED
     deleted: bool = REQUIRED
+
+
+DeleteFileResponse = FileDeleted

@@ -7,10 +7,10 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["DeleteFineTuningCheckpointPermissionResponse"]
+__all__ = ["DeleteFineTuningCheckpointPermissionResponse", "PermissionDeleteResponse"]
 
 
-class DeleteFineTuningCheckpointPermissionResponse(BaseModel, kw_only=True):
+class PermissionDeleteResponse(BaseModel, kw_only=True):
     id: str = REQUIRED
     """The ID of the fine-tuned model checkpoint permission that was deleted."""
 
@@ -19,3 +19,6 @@ class DeleteFineTuningCheckpointPermissionResponse(BaseModel, kw_only=True):
 
     deleted: bool = REQUIRED
     """Whether the fine-tuned model checkpoint permission was successfully deleted."""
+
+
+DeleteFineTuningCheckpointPermissionResponse = PermissionDeleteResponse

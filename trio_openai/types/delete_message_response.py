@@ -7,10 +7,13 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["DeleteMessageResponse"]
+__all__ = ["DeleteMessageResponse", "MessageDeleted"]
 
 
-class DeleteMessageResponse(BaseModel, kw_only=True):
+class MessageDeleted(BaseModel, kw_only=True):
     id: str = REQUIRED
     deleted: bool = REQUIRED
     object: Literal["thread.message.deleted"] = REQUIRED
+
+
+DeleteMessageResponse = MessageDeleted

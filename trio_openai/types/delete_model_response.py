@@ -5,10 +5,13 @@ from __future__ import annotations
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["DeleteModelResponse"]
+__all__ = ["DeleteModelResponse", "ModelDeleted"]
 
 
-class DeleteModelResponse(BaseModel, kw_only=True):
+class ModelDeleted(BaseModel, kw_only=True):
     id: str = REQUIRED
     deleted: bool = REQUIRED
     object: str = REQUIRED
+
+
+DeleteModelResponse = ModelDeleted

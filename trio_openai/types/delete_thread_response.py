@@ -7,10 +7,13 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["DeleteThreadResponse"]
+__all__ = ["DeleteThreadResponse", "ThreadDeleted"]
 
 
-class DeleteThreadResponse(BaseModel, kw_only=True):
+class ThreadDeleted(BaseModel, kw_only=True):
     id: str = REQUIRED
     deleted: bool = REQUIRED
     object: Literal["thread.deleted"] = REQUIRED
+
+
+DeleteThreadResponse = ThreadDeleted

@@ -7,10 +7,13 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["DeleteVectorStoreFileResponse"]
+__all__ = ["DeleteVectorStoreFileResponse", "VectorStoreFileDeleted"]
 
 
-class DeleteVectorStoreFileResponse(BaseModel, kw_only=True):
+class VectorStoreFileDeleted(BaseModel, kw_only=True):
     id: str = REQUIRED
     deleted: bool = REQUIRED
     object: Literal["vector_store.file.deleted"] = REQUIRED
+
+
+DeleteVectorStoreFileResponse = VectorStoreFileDeleted

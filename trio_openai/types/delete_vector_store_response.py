@@ -7,10 +7,13 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["DeleteVectorStoreResponse"]
+__all__ = ["DeleteVectorStoreResponse", "VectorStoreDeleted"]
 
 
-class DeleteVectorStoreResponse(BaseModel, kw_only=True):
+class VectorStoreDeleted(BaseModel, kw_only=True):
     id: str = REQUIRED
     deleted: bool = REQUIRED
     object: Literal["vector_store.deleted"] = REQUIRED
+
+
+DeleteVectorStoreResponse = VectorStoreDeleted

@@ -7,10 +7,13 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["DeletedConversationResource"]
+__all__ = ["ConversationDeletedResource", "DeletedConversationResource"]
 
 
-class DeletedConversationResource(BaseModel, kw_only=True):
+class ConversationDeletedResource(BaseModel, kw_only=True):
     object: Literal["conversation.deleted"] = REQUIRED
     deleted: bool = REQUIRED
     id: str = REQUIRED
+
+
+DeletedConversationResource = ConversationDeletedResource

@@ -7,10 +7,13 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["DeletedSkillResource"]
+__all__ = ["DeletedSkill", "DeletedSkillResource"]
 
 
-class DeletedSkillResource(BaseModel, kw_only=True):
+class DeletedSkill(BaseModel, kw_only=True):
     object: Literal["skill.deleted"] = REQUIRED
     deleted: bool = REQUIRED
     id: str = REQUIRED
+
+
+DeletedSkillResource = DeletedSkill

@@ -7,12 +7,15 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["DeletedSkillVersionResource"]
+__all__ = ["DeletedSkillVersion", "DeletedSkillVersionResource"]
 
 
-class DeletedSkillVersionResource(BaseModel, kw_only=True):
+class DeletedSkillVersion(BaseModel, kw_only=True):
     object: Literal["skill.version.deleted"] = REQUIRED
     deleted: bool = REQUIRED
     id: str = REQUIRED
     version: str = REQUIRED
     """The deleted skill version."""
+
+
+DeletedSkillVersionResource = DeletedSkillVersion

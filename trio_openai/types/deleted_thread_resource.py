@@ -7,10 +7,10 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["DeletedThreadResource"]
+__all__ = ["DeletedThreadResource", "ThreadDeleteResponse"]
 
 
-class DeletedThreadResource(BaseModel, kw_only=True):
+class ThreadDeleteResponse(BaseModel, kw_only=True):
     """Confirmation payload returned after deleting a thread."""
 
     id: str = REQUIRED
@@ -21,3 +21,6 @@ class DeletedThreadResource(BaseModel, kw_only=True):
 
     deleted: bool = REQUIRED
     """Indicates that the thread has been deleted."""
+
+
+DeletedThreadResource = ThreadDeleteResponse

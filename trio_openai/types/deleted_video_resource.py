@@ -7,10 +7,10 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["DeletedVideoResource"]
+__all__ = ["DeletedVideoResource", "VideoDeleteResponse"]
 
 
-class DeletedVideoResource(BaseModel, kw_only=True):
+class VideoDeleteResponse(BaseModel, kw_only=True):
     """Confirmation payload returned after deleting a video."""
 
     object: Literal["video.deleted"] = REQUIRED
@@ -21,3 +21,6 @@ class DeletedVideoResource(BaseModel, kw_only=True):
 
     id: str = REQUIRED
     """Identifier of the deleted video."""
+
+
+DeletedVideoResource = VideoDeleteResponse

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from typing import Literal, Required, TypedDict
 
-__all__ = ["DirectToolCallCallerParam"]
+__all__ = ["DirectToolCallCallerParam", "DirectToolCallCallerParam2"]
 
 
 class DirectToolCallCallerParam(TypedDict, total=False):
     type: Required[Literal["direct"]]
+
+
+class DirectToolCallCallerParam2(TypedDict, total=False):
+    type: Required[Literal["direct"]]
+    """The caller type. Always `direct`."""

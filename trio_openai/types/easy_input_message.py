@@ -6,7 +6,7 @@ from typing import Literal
 
 from ._base import BaseModel
 from ._union import REQUIRED, OpenEnum
-from .input_content import InputContent
+from .input_content import ResponseInputMessageContentList
 from .message_phase import MessagePhase
 
 __all__ = ["EasyInputMessage"]
@@ -18,7 +18,7 @@ class EasyInputMessage(BaseModel, kw_only=True):
     role: OpenEnum[Literal["user", "assistant", "system", "developer"]] = REQUIRED
     """The role of the message input. One of `user`, `assistant`, `system`, or `developer`."""
 
-    content: str | list[InputContent] = REQUIRED
+    content: str | list[ResponseInputMessageContentList] = REQUIRED
     """Text, image, or audio input to the model, used to generate a response. Can also contain previous assistant responses."""
 
     phase: MessagePhase | None = None

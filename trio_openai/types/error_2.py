@@ -5,10 +5,10 @@ from __future__ import annotations
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["Error2"]
+__all__ = ["Error2", "VideoCreateError"]
 
 
-class Error2(BaseModel, kw_only=True):
+class VideoCreateError(BaseModel, kw_only=True):
     """An error that occurred while generating the response."""
 
     code: str = REQUIRED
@@ -16,3 +16,6 @@ class Error2(BaseModel, kw_only=True):
 
     message: str = REQUIRED
     """A human-readable description of the error that was returned."""
+
+
+Error2 = VideoCreateError

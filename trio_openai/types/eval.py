@@ -12,13 +12,13 @@ from .eval_grader_score_model import EvalGraderScoreModel
 from .eval_grader_text_similarity import EvalGraderTextSimilarity
 from .eval_logs_data_source_config import EvalLogsDataSourceConfig
 from .eval_stored_completions_data_source_config import EvalStoredCompletionsDataSourceConfig
-from .grader_label_model import GraderLabelModel
-from .grader_string_check import GraderStringCheck
+from .grader_label_model import LabelModelGrader
+from .grader_string_check import StringCheckGrader
 
-__all__ = ["Eval", "EvalDataSourceConfig", "EvalTestingCriteriaItem"]
+__all__ = ["Eval", "EvalCreateResponse", "EvalDataSourceConfig", "EvalTestingCriteriaItem"]
 
 
-class Eval(BaseModel, kw_only=True):
+class EvalCreateResponse(BaseModel, kw_only=True):
     """An Eval object with a data source config and testing criteria. An Eval represents a task to be done for your LLM integration. Like: - Improve the quality of my chatbot - See how well my chatbot handles customer support - Check if o4-mini is better at my usecase than gpt-4o"""
 
     object: Literal["eval"] = REQUIRED
@@ -62,8 +62,8 @@ else:
 
 if TYPE_CHECKING:
     EvalTestingCriteriaItem: TypeAlias = (
-        GraderLabelModel
-        | GraderStringCheck
+        LabelModelGrader
+        | StringCheckGrader
         | EvalGraderTextSimilarity
         | EvalGraderPython
         | EvalGraderScoreModel
@@ -73,11 +73,14 @@ else:
         "EvalTestingCriteriaItem",
         "type",
         lambda: {
-            "label_model": GraderLabelModel,
-            "string_check": GraderStringCheck,
+            "label_model": LabelModelGrader,
+            "string_check": StringCheckGrader,
             "text_similarity": EvalGraderTextSimilarity,
             "python": EvalGraderPython,
             "score_model": EvalGraderScoreModel,
         },
         tuple,
     )
+
+
+Eval = EvalCreateResponse

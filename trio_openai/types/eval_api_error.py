@@ -5,10 +5,10 @@ from __future__ import annotations
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["EvalApiError"]
+__all__ = ["EvalAPIError", "EvalApiError"]
 
 
-class EvalApiError(BaseModel, kw_only=True):
+class EvalAPIError(BaseModel, kw_only=True):
     """An object representing an error response from the Eval API."""
 
     code: str = REQUIRED
@@ -16,3 +16,6 @@ class EvalApiError(BaseModel, kw_only=True):
 
     message: str = REQUIRED
     """The error message."""
+
+
+EvalApiError = EvalAPIError

@@ -8,13 +8,13 @@ from ._union import tagged_union
 from .eval_item_content_output_text import EvalItemContentOutputText
 from .eval_item_input_image import EvalItemInputImage
 from .input_audio import InputAudio
-from .input_text_content import InputTextContent
+from .input_text_content import ResponseInputText
 
 __all__ = ["EvalItemContentItem"]
 
 if TYPE_CHECKING:
     EvalItemContentItem: TypeAlias = (
-        InputTextContent | EvalItemContentOutputText | EvalItemInputImage | InputAudio | str
+        ResponseInputText | EvalItemContentOutputText | EvalItemInputImage | InputAudio | str
     )
     """A single content item: input text, output text, input image, or input audio."""
 else:
@@ -22,7 +22,7 @@ else:
         "EvalItemContentItem",
         "type",
         lambda: {
-            "input_text": InputTextContent,
+            "input_text": ResponseInputText,
             "output_text": EvalItemContentOutputText,
             "input_image": EvalItemInputImage,
             "input_audio": InputAudio,

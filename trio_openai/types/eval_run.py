@@ -9,7 +9,7 @@ from ._union import REQUIRED, tagged_union
 from .create_eval_completions_run_data_source import CreateEvalCompletionsRunDataSource
 from .create_eval_jsonl_run_data_source import CreateEvalJsonlRunDataSource
 from .create_eval_responses_run_data_source import CreateEvalResponsesRunDataSource
-from .eval_api_error import EvalApiError
+from .eval_api_error import EvalAPIError
 
 __all__ = [
     "EvalRun",
@@ -17,51 +17,8 @@ __all__ = [
     "EvalRunPerModelUsageItem",
     "EvalRunPerTestingCriteriaResultsItem",
     "EvalRunResultCounts",
+    "RunCancelResponse",
 ]
-
-
-class EvalRun(BaseModel, kw_only=True):
-    """A schema representing an evaluation run."""
-
-    object: Literal["eval.run"] = REQUIRED
-    """The type of the object. Always "eval.run"."""
-
-    id: str = REQUIRED
-    """Unique identifier for the evaluation run."""
-
-    eval_id: str = REQUIRED
-    """The identifier of the associated evaluation."""
-
-    status: str = REQUIRED
-    """The status of the evaluation run."""
-
-    model: str = REQUIRED
-    """The model that is evaluated, if applicable."""
-
-    name: str = REQUIRED
-    """The name of the evaluation run."""
-
-    created_at: int = REQUIRED
-    """Unix timestamp (in seconds) when the evaluation run was created."""
-
-    report_url: str = REQUIRED
-    """The URL to the rendered evaluation run report on the UI dashboard."""
-
-    result_counts: EvalRunResultCounts = REQUIRED
-    """Counters summarizing the outcomes of the evaluation run."""
-
-    per_model_usage: list[EvalRunPerModelUsageItem] = REQUIRED
-    """Usage statistics for each model during the evaluation run."""
-
-    per_testing_criteria_results: list[EvalRunPerTestingCriteriaResultsItem] = REQUIRED
-    """Results per testing criteria applied during the evaluation run."""
-
-    data_source: EvalRunDataSource = REQUIRED
-    """Information about the run's data source."""
-
-    metadata: dict[str, str] | None = None
-    error: EvalApiError = REQUIRED
-    """An object representing an error response from the Eval API."""
 
 
 class EvalRunPerModelUsageItem(BaseModel, kw_only=True):
@@ -111,6 +68,50 @@ class EvalRunResultCounts(BaseModel, kw_only=True):
     """Number of output items that passed the evaluation."""
 
 
+class RunCancelResponse(BaseModel, kw_only=True):
+    """A schema representing an evaluation run."""
+
+    object: Literal["eval.run"] = REQUIRED
+    """The type of the object. Always "eval.run"."""
+
+    id: str = REQUIRED
+    """Unique identifier for the evaluation run."""
+
+    eval_id: str = REQUIRED
+    """The identifier of the associated evaluation."""
+
+    status: str = REQUIRED
+    """The status of the evaluation run."""
+
+    model: str = REQUIRED
+    """The model that is evaluated, if applicable."""
+
+    name: str = REQUIRED
+    """The name of the evaluation run."""
+
+    created_at: int = REQUIRED
+    """Unix timestamp (in seconds) when the evaluation run was created."""
+
+    report_url: str = REQUIRED
+    """The URL to the rendered evaluation run report on the UI dashboard."""
+
+    result_counts: EvalRunResultCounts = REQUIRED
+    """Counters summarizing the outcomes of the evaluation run."""
+
+    per_model_usage: list[EvalRunPerModelUsageItem] = REQUIRED
+    """Usage statistics for each model during the evaluation run."""
+
+    per_testing_criteria_results: list[EvalRunPerTestingCriteriaResultsItem] = REQUIRED
+    """Results per testing criteria applied during the evaluation run."""
+
+    data_source: EvalRunDataSource = REQUIRED
+    """Information about the run's data source."""
+
+    metadata: dict[str, str] | None = None
+    error: EvalAPIError = REQUIRED
+    """An object representing an error response from the Eval API."""
+
+
 if TYPE_CHECKING:
     EvalRunDataSource: TypeAlias = (
         CreateEvalJsonlRunDataSource | CreateEvalCompletionsRunDataSource | CreateEvalResponsesRunDataSource
@@ -127,3 +128,6 @@ else:
         },
         tuple,
     )
+
+
+EvalRun = RunCancelResponse

@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from ._base import BaseModel
 from ._union import REQUIRED
-from .eval_api_error import EvalApiError
+from .eval_api_error import EvalAPIError
 from .eval_run_output_item_result import EvalRunOutputItemResult
 
 __all__ = [
@@ -15,41 +15,8 @@ __all__ = [
     "EvalRunOutputItemSampleInputItem",
     "EvalRunOutputItemSampleOutputItem",
     "EvalRunOutputItemSampleUsage",
+    "OutputItemListResponse",
 ]
-
-
-class EvalRunOutputItem(BaseModel, kw_only=True):
-    """A schema representing an evaluation run output item."""
-
-    object: Literal["eval.run.output_item"] = REQUIRED
-    """The type of the object. Always "eval.run.output_item"."""
-
-    id: str = REQUIRED
-    """Unique identifier for the evaluation run output item."""
-
-    run_id: str = REQUIRED
-    """The identifier of the evaluation run associated with this output item."""
-
-    eval_id: str = REQUIRED
-    """The identifier of the evaluation group."""
-
-    created_at: int = REQUIRED
-    """Unix timestamp (in seconds) when the evaluation run was created."""
-
-    status: str = REQUIRED
-    """The status of the evaluation run."""
-
-    datasource_item_id: int = REQUIRED
-    """The identifier for the data source item."""
-
-    datasource_item: dict[str, Any] = REQUIRED
-    """Details of the input data source item."""
-
-    results: list[EvalRunOutputItemResult] = REQUIRED
-    """A list of grader results for this output item."""
-
-    sample: EvalRunOutputItemSample = REQUIRED
-    """A sample containing the input and output of the evaluation run."""
 
 
 class EvalRunOutputItemSample(BaseModel, kw_only=True):
@@ -70,7 +37,7 @@ class EvalRunOutputItemSample(BaseModel, kw_only=True):
     usage: EvalRunOutputItemSampleUsage = REQUIRED
     """Token usage details for the sample."""
 
-    error: EvalApiError = REQUIRED
+    error: EvalAPIError = REQUIRED
     """An object representing an error response from the Eval API."""
 
     temperature: float = REQUIRED
@@ -118,3 +85,40 @@ class EvalRunOutputItemSampleUsage(BaseModel, kw_only=True):
 
     cached_tokens: int = REQUIRED
     """The number of tokens retrieved from cache."""
+
+
+class OutputItemListResponse(BaseModel, kw_only=True):
+    """A schema representing an evaluation run output item."""
+
+    object: Literal["eval.run.output_item"] = REQUIRED
+    """The type of the object. Always "eval.run.output_item"."""
+
+    id: str = REQUIRED
+    """Unique identifier for the evaluation run output item."""
+
+    run_id: str = REQUIRED
+    """The identifier of the evaluation run associated with this output item."""
+
+    eval_id: str = REQUIRED
+    """The identifier of the evaluation group."""
+
+    created_at: int = REQUIRED
+    """Unix timestamp (in seconds) when the evaluation run was created."""
+
+    status: str = REQUIRED
+    """The status of the evaluation run."""
+
+    datasource_item_id: int = REQUIRED
+    """The identifier for the data source item."""
+
+    datasource_item: dict[str, Any] = REQUIRED
+    """Details of the input data source item."""
+
+    results: list[EvalRunOutputItemResult] = REQUIRED
+    """A list of grader results for this output item."""
+
+    sample: EvalRunOutputItemSample = REQUIRED
+    """A sample containing the input and output of the evaluation run."""
+
+
+EvalRunOutputItem = OutputItemListResponse

@@ -5,10 +5,13 @@ from __future__ import annotations
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["DeleteEvalResponse"]
+__all__ = ["DeleteEvalResponse", "EvalDeleteResponse"]
 
 
-class DeleteEvalResponse(BaseModel, kw_only=True):
+class EvalDeleteResponse(BaseModel, kw_only=True):
     object: str = REQUIRED
     deleted: bool = REQUIRED
     eval_id: str = REQUIRED
+
+
+DeleteEvalResponse = EvalDeleteResponse

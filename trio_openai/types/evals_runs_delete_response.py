@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from ._base import BaseModel
 
-__all__ = ["DeleteEvalRunResponse"]
+__all__ = ["DeleteEvalRunResponse", "RunDeleteResponse"]
 
 
-class DeleteEvalRunResponse(BaseModel, kw_only=True):
+class RunDeleteResponse(BaseModel, kw_only=True):
     object: str | None = None
     deleted: bool | None = None
     run_id: str | None = None
+
+
+DeleteEvalRunResponse = RunDeleteResponse

@@ -7,10 +7,25 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED, OpenEnum
 
-__all__ = ["FileSearchToolCall", "FileSearchToolCallResultsItem"]
+__all__ = ["FileSearchToolCall", "FileSearchToolCallResultsItem", "ResponseFileSearchToolCall"]
 
 
-class FileSearchToolCall(BaseModel, kw_only=True):
+class FileSearchToolCallResultsItem(BaseModel, kw_only=True):
+    file_id: str | None = None
+    """The unique ID of the file."""
+
+    text: str | None = None
+    """The text that was retrieved from the file."""
+
+    filename: str | None = None
+    """The name of the file."""
+
+    attributes: dict[str, str | float | bool] | None = None
+    score: float | None = None
+    """The relevance score of the file - a value between 0 and 1."""
+
+
+class ResponseFileSearchToolCall(BaseModel, kw_only=True):
     """The results of a file search tool call. See the [file search guide](/docs/guides/tools-file-search) for more information."""
 
     id: str = REQUIRED
@@ -28,16 +43,4 @@ class FileSearchToolCall(BaseModel, kw_only=True):
     results: list[FileSearchToolCallResultsItem] | None = None
 
 
-class FileSearchToolCallResultsItem(BaseModel, kw_only=True):
-    file_id: str | None = None
-    """The unique ID of the file."""
-
-    text: str | None = None
-    """The text that was retrieved from the file."""
-
-    filename: str | None = None
-    """The name of the file."""
-
-    attributes: dict[str, str | float | bool] | None = None
-    score: float | None = None
-    """The relevance score of the file - a value between 0 and 1."""
+FileSearchToolCall = ResponseFileSearchToolCall

@@ -6,10 +6,10 @@ from typing import Literal
 
 from ._base import BaseModel
 
-__all__ = ["FineTuneDPOHyperparameters"]
+__all__ = ["DpoHyperparameters", "FineTuneDPOHyperparameters"]
 
 
-class FineTuneDPOHyperparameters(BaseModel, kw_only=True):
+class DpoHyperparameters(BaseModel, kw_only=True):
     """The hyperparameters used for the DPO fine-tuning job."""
 
     beta: Literal["auto"] | float | None = None
@@ -23,3 +23,6 @@ class FineTuneDPOHyperparameters(BaseModel, kw_only=True):
 
     n_epochs: Literal["auto"] | int | None = None
     """The number of epochs to train the model for. An epoch refers to one full cycle through the training dataset."""
+
+
+FineTuneDPOHyperparameters = DpoHyperparameters

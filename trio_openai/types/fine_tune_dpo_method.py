@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from ._base import BaseModel
-from .fine_tune_dpo_hyperparameters import FineTuneDPOHyperparameters
+from .fine_tune_dpo_hyperparameters import DpoHyperparameters
 
-__all__ = ["FineTuneDPOMethod"]
+__all__ = ["DpoMethod", "FineTuneDPOMethod"]
 
 
-class FineTuneDPOMethod(BaseModel, kw_only=True):
+class DpoMethod(BaseModel, kw_only=True):
     """Configuration for the DPO fine-tuning method."""
 
-    hyperparameters: FineTuneDPOHyperparameters | None = None
+    hyperparameters: DpoHyperparameters | None = None
     """The hyperparameters used for the DPO fine-tuning job."""
+
+
+FineTuneDPOMethod = DpoMethod

@@ -6,9 +6,9 @@ from typing import Literal
 
 from ._base import BaseModel
 from ._union import REQUIRED, OpenEnum
-from .fine_tune_dpo_method import FineTuneDPOMethod
-from .fine_tune_reinforcement_method import FineTuneReinforcementMethod
-from .fine_tune_supervised_method import FineTuneSupervisedMethod
+from .fine_tune_dpo_method import DpoMethod
+from .fine_tune_reinforcement_method import ReinforcementMethod
+from .fine_tune_supervised_method import SupervisedMethod
 
 __all__ = ["FineTuneMethod"]
 
@@ -19,11 +19,11 @@ class FineTuneMethod(BaseModel, kw_only=True):
     type: OpenEnum[Literal["supervised", "dpo", "reinforcement"]] = REQUIRED
     """The type of method. Is either `supervised`, `dpo`, or `reinforcement`."""
 
-    supervised: FineTuneSupervisedMethod | None = None
+    supervised: SupervisedMethod | None = None
     """Configuration for the supervised fine-tuning method."""
 
-    dpo: FineTuneDPOMethod | None = None
+    dpo: DpoMethod | None = None
     """Configuration for the DPO fine-tuning method."""
 
-    reinforcement: FineTuneReinforcementMethod | None = None
+    reinforcement: ReinforcementMethod | None = None
     """Configuration for the reinforcement fine-tuning method."""

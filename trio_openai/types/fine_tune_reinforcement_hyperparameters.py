@@ -7,10 +7,10 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import OpenEnum
 
-__all__ = ["FineTuneReinforcementHyperparameters"]
+__all__ = ["FineTuneReinforcementHyperparameters", "ReinforcementHyperparameters"]
 
 
-class FineTuneReinforcementHyperparameters(BaseModel, kw_only=True):
+class ReinforcementHyperparameters(BaseModel, kw_only=True):
     """The hyperparameters used for the reinforcement fine-tuning job."""
 
     batch_size: Literal["auto"] | int | None = None
@@ -33,3 +33,6 @@ class FineTuneReinforcementHyperparameters(BaseModel, kw_only=True):
 
     eval_samples: Literal["auto"] | int | None = None
     """Number of evaluation samples to generate per training step."""
+
+
+FineTuneReinforcementHyperparameters = ReinforcementHyperparameters

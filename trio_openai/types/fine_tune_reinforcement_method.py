@@ -6,29 +6,29 @@ from typing import TYPE_CHECKING, TypeAlias
 
 from ._base import BaseModel
 from ._union import REQUIRED, tagged_union
-from .fine_tune_reinforcement_hyperparameters import FineTuneReinforcementHyperparameters
-from .grader_multi import GraderMulti
-from .grader_python import GraderPython
-from .grader_score_model import GraderScoreModel
-from .grader_string_check import GraderStringCheck
-from .grader_text_similarity import GraderTextSimilarity
+from .fine_tune_reinforcement_hyperparameters import ReinforcementHyperparameters
+from .grader_multi import MultiGrader
+from .grader_python import PythonGrader
+from .grader_score_model import ScoreModelGrader
+from .grader_string_check import StringCheckGrader
+from .grader_text_similarity import TextSimilarityGrader
 
-__all__ = ["FineTuneReinforcementMethod", "FineTuneReinforcementMethodGrader"]
+__all__ = ["FineTuneReinforcementMethod", "FineTuneReinforcementMethodGrader", "ReinforcementMethod"]
 
 
-class FineTuneReinforcementMethod(BaseModel, kw_only=True):
+class ReinforcementMethod(BaseModel, kw_only=True):
     """Configuration for the reinforcement fine-tuning method."""
 
     grader: FineTuneReinforcementMethodGrader = REQUIRED
     """The grader used for the fine-tuning job."""
 
-    hyperparameters: FineTuneReinforcementHyperparameters | None = None
+    hyperparameters: ReinforcementHyperparameters | None = None
     """The hyperparameters used for the reinforcement fine-tuning job."""
 
 
 if TYPE_CHECKING:
     FineTuneReinforcementMethodGrader: TypeAlias = (
-        GraderStringCheck | GraderTextSimilarity | GraderPython | GraderScoreModel | GraderMulti
+        StringCheckGrader | TextSimilarityGrader | PythonGrader | ScoreModelGrader | MultiGrader
     )
     """The grader used for the fine-tuning job."""
 else:
@@ -36,11 +36,14 @@ else:
         "FineTuneReinforcementMethodGrader",
         "type",
         lambda: {
-            "string_check": GraderStringCheck,
-            "text_similarity": GraderTextSimilarity,
-            "python": GraderPython,
-            "score_model": GraderScoreModel,
-            "multi": GraderMulti,
+            "string_check": StringCheckGrader,
+            "text_similarity": TextSimilarityGrader,
+            "python": PythonGrader,
+            "score_model": ScoreModelGrader,
+            "multi": MultiGrader,
         },
         tuple,
     )
+
+
+FineTuneReinforcementMethod = ReinforcementMethod

@@ -6,10 +6,10 @@ from typing import Literal
 
 from ._base import BaseModel
 
-__all__ = ["FineTuneSupervisedHyperparameters"]
+__all__ = ["FineTuneSupervisedHyperparameters", "SupervisedHyperparameters"]
 
 
-class FineTuneSupervisedHyperparameters(BaseModel, kw_only=True):
+class SupervisedHyperparameters(BaseModel, kw_only=True):
     """The hyperparameters used for the fine-tuning job."""
 
     batch_size: Literal["auto"] | int | None = None
@@ -20,3 +20,6 @@ class FineTuneSupervisedHyperparameters(BaseModel, kw_only=True):
 
     n_epochs: Literal["auto"] | int | None = None
     """The number of epochs to train the model for. An epoch refers to one full cycle through the training dataset."""
+
+
+FineTuneSupervisedHyperparameters = SupervisedHyperparameters

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from ._base import BaseModel
-from .fine_tune_supervised_hyperparameters import FineTuneSupervisedHyperparameters
+from .fine_tune_supervised_hyperparameters import SupervisedHyperparameters
 
-__all__ = ["FineTuneSupervisedMethod"]
+__all__ = ["FineTuneSupervisedMethod", "SupervisedMethod"]
 
 
-class FineTuneSupervisedMethod(BaseModel, kw_only=True):
+class SupervisedMethod(BaseModel, kw_only=True):
     """Configuration for the supervised fine-tuning method."""
 
-    hyperparameters: FineTuneSupervisedHyperparameters | None = None
+    hyperparameters: SupervisedHyperparameters | None = None
     """The hyperparameters used for the fine-tuning job."""
+
+
+FineTuneSupervisedMethod = SupervisedMethod

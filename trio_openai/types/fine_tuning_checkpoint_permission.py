@@ -7,10 +7,10 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["FineTuningCheckpointPermission"]
+__all__ = ["FineTuningCheckpointPermission", "PermissionCreateResponse"]
 
 
-class FineTuningCheckpointPermission(BaseModel, kw_only=True):
+class PermissionCreateResponse(BaseModel, kw_only=True):
     """The `checkpoint.permission` object represents a permission for a fine-tuned model checkpoint."""
 
     id: str = REQUIRED
@@ -24,3 +24,6 @@ class FineTuningCheckpointPermission(BaseModel, kw_only=True):
 
     object: Literal["checkpoint.permission"] = REQUIRED
     """The object type, which is always "checkpoint.permission"."""
+
+
+FineTuningCheckpointPermission = PermissionCreateResponse

@@ -7,7 +7,7 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED, OpenEnum
 from .fine_tune_method import FineTuneMethod
-from .fine_tuning_integration import FineTuningIntegration
+from .fine_tuning_integration import FineTuningJobIntegration
 
 __all__ = ["FineTuningJob", "FineTuningJobError", "FineTuningJobHyperparameters"]
 
@@ -49,7 +49,7 @@ class FineTuningJob(BaseModel, kw_only=True):
     """The file ID used for training. You can retrieve the training data with the [Files API](/docs/api-reference/files/retrieve-contents)."""
 
     validation_file: str | None = None
-    integrations: list[FineTuningIntegration] | None = None
+    integrations: list[FineTuningJobIntegration] | None = None
     seed: int = REQUIRED
     """The seed used for the fine-tuning job."""
 

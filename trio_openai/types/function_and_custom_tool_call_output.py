@@ -5,22 +5,22 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TypeAlias
 
 from ._union import tagged_union
-from .input_file_content import InputFileContent
-from .input_image_content import InputImageContent
-from .input_text_content import InputTextContent
+from .input_file_content import ResponseInputFile
+from .input_image_content import ResponseInputImage
+from .input_text_content import ResponseInputText
 
 __all__ = ["FunctionAndCustomToolCallOutput"]
 
 if TYPE_CHECKING:
-    FunctionAndCustomToolCallOutput: TypeAlias = InputTextContent | InputImageContent | InputFileContent
+    FunctionAndCustomToolCallOutput: TypeAlias = ResponseInputText | ResponseInputImage | ResponseInputFile
 else:
     FunctionAndCustomToolCallOutput = tagged_union(
         "FunctionAndCustomToolCallOutput",
         "type",
         lambda: {
-            "input_text": InputTextContent,
-            "input_image": InputImageContent,
-            "input_file": InputFileContent,
+            "input_text": ResponseInputText,
+            "input_image": ResponseInputImage,
+            "input_file": ResponseInputFile,
         },
         tuple,
     )

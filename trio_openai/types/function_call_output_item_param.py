@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING, Literal, TypeAlias
 from ._base import BaseModel
 from ._union import REQUIRED, tagged_union
 from .function_call_item_status import FunctionCallItemStatus
-from .input_file_content_param import InputFileContentParam
+from .input_file_content_param import ResponseInputFileParam
 from .input_image_content_param_auto_param import InputImageContentParamAutoParam
-from .input_text_content_param import InputTextContentParam
+from .input_text_content_param import ResponseInputTextParam
 from .tool_call_caller_param import ToolCallCallerParam
 
 __all__ = ["FunctionCallOutputItemParam", "FunctionCallOutputItemParamOutputVariant2Item"]
@@ -34,7 +34,7 @@ class FunctionCallOutputItemParam(BaseModel, kw_only=True):
 
 if TYPE_CHECKING:
     FunctionCallOutputItemParamOutputVariant2Item: TypeAlias = (
-        InputTextContentParam | InputImageContentParamAutoParam | InputFileContentParam
+        ResponseInputTextParam | InputImageContentParamAutoParam | ResponseInputFileParam
     )
     """A piece of message content, such as text, an image, or a file."""
 else:
@@ -42,9 +42,9 @@ else:
         "FunctionCallOutputItemParamOutputVariant2Item",
         "type",
         lambda: {
-            "input_text": InputTextContentParam,
+            "input_text": ResponseInputTextParam,
             "input_image": InputImageContentParamAutoParam,
-            "input_file": InputFileContentParam,
+            "input_file": ResponseInputFileParam,
         },
         tuple,
     )

@@ -7,10 +7,10 @@ from typing import Any
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["FunctionObject"]
+__all__ = ["FunctionDefinition", "FunctionObject"]
 
 
-class FunctionObject(BaseModel, kw_only=True):
+class FunctionDefinition(BaseModel, kw_only=True):
     description: str | None = None
     """A description of what the function does, used by the model to choose when and how to call the function."""
 
@@ -21,3 +21,6 @@ class FunctionObject(BaseModel, kw_only=True):
     """The parameters the functions accepts, described as a JSON Schema object. See the [guide](/docs/guides/function-calling) for examples, and the [JSON Schema reference](https://json-schema.org/understanding-json-schema/) for documentation about the format."""
 
     strict: bool | None = None
+
+
+FunctionObject = FunctionDefinition

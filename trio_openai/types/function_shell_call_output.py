@@ -10,10 +10,10 @@ from .function_shell_call_output_content import FunctionShellCallOutputContent
 from .function_shell_call_output_status_enum import FunctionShellCallOutputStatusEnum
 from .tool_call_caller import ToolCallCaller
 
-__all__ = ["FunctionShellCallOutput"]
+__all__ = ["FunctionShellCallOutput", "ResponseFunctionShellToolCall"]
 
 
-class FunctionShellCallOutput(BaseModel, kw_only=True):
+class ResponseFunctionShellToolCall(BaseModel, kw_only=True):
     """The output of a shell tool call that was emitted."""
 
     type: Literal["shell_call_output"] = REQUIRED
@@ -33,3 +33,6 @@ class FunctionShellCallOutput(BaseModel, kw_only=True):
     max_output_length: int | None = None
     created_by: str | None = None
     """The identifier of the actor that created the item."""
+
+
+FunctionShellCallOutput = ResponseFunctionShellToolCall

@@ -8,10 +8,10 @@ from ._base import BaseModel
 from ._union import REQUIRED, OpenEnum
 from .tool_call_caller import ToolCallCaller
 
-__all__ = ["FunctionToolCall"]
+__all__ = ["FunctionToolCall", "ResponseFunctionToolCall"]
 
 
-class FunctionToolCall(BaseModel, kw_only=True):
+class ResponseFunctionToolCall(BaseModel, kw_only=True):
     """A tool call to run a function. See the [function calling guide](/docs/guides/function-calling) for more information."""
 
     id: str | None = None
@@ -35,3 +35,6 @@ class FunctionToolCall(BaseModel, kw_only=True):
 
     status: OpenEnum[Literal["in_progress", "completed", "incomplete"]] | None = None
     """The status of the item. One of `in_progress`, `completed`, or `incomplete`. Populated when items are returned via API."""
+
+
+FunctionToolCall = ResponseFunctionToolCall

@@ -10,10 +10,10 @@ from .function_and_custom_tool_call_output import FunctionAndCustomToolCallOutpu
 from .function_call_output_status_enum import FunctionCallOutputStatusEnum
 from .tool_call_caller_param import ToolCallCallerParam
 
-__all__ = ["FunctionToolCallOutputResource"]
+__all__ = ["FunctionToolCallOutputResource", "ResponseFunctionToolCallOutputItem"]
 
 
-class FunctionToolCallOutputResource(BaseModel, kw_only=True):
+class ResponseFunctionToolCallOutputItem(BaseModel, kw_only=True):
     """The output of a function tool call."""
 
     id: str = REQUIRED
@@ -38,3 +38,6 @@ class FunctionToolCallOutputResource(BaseModel, kw_only=True):
     status: FunctionCallOutputStatusEnum = REQUIRED
     created_by: str | None = None
     """The identifier of the actor that created the item."""
+
+
+FunctionToolCallOutputResource = ResponseFunctionToolCallOutputItem

@@ -9,10 +9,10 @@ from ._union import REQUIRED
 from .function_call_status import FunctionCallStatus
 from .tool_call_caller import ToolCallCaller
 
-__all__ = ["FunctionToolCallResource"]
+__all__ = ["FunctionToolCallResource", "ResponseFunctionToolCallItem"]
 
 
-class FunctionToolCallResource(BaseModel, kw_only=True):
+class ResponseFunctionToolCallItem(BaseModel, kw_only=True):
     """A tool call to run a function. See the [function calling guide](/docs/guides/function-calling) for more information."""
 
     id: str = REQUIRED
@@ -37,3 +37,6 @@ class FunctionToolCallResource(BaseModel, kw_only=True):
     status: FunctionCallStatus = REQUIRED
     created_by: str | None = None
     """The identifier of the actor that created the item."""
+
+
+FunctionToolCallResource = ResponseFunctionToolCallItem

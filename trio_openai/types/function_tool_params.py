@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Literal, Required, TypedDict
 
-__all__ = ["FunctionToolParam"]
+__all__ = ["FunctionToolParam", "FunctionToolParam2"]
 
 
 class FunctionToolParam(TypedDict, total=False):
@@ -23,5 +23,18 @@ class FunctionToolParam(TypedDict, total=False):
     strict: Required[bool | None]
     defer_loading: bool
     """Whether this function is deferred and loaded via tool search."""
+
+    allowed_callers: Iterable[Literal["direct", "programmatic"]] | None
+
+
+class FunctionToolParam2(TypedDict, total=False):
+    name: Required[str]
+    description: str | None
+    parameters: dict[str, object] | None
+    strict: bool | None
+    type: Required[Literal["function"]]
+    output_schema: dict[str, object] | None
+    defer_loading: bool
+    """Whether this function should be deferred and discovered via tool search."""
 
     allowed_callers: Iterable[Literal["direct", "programmatic"]] | None

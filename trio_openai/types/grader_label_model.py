@@ -8,10 +8,10 @@ from ._base import BaseModel
 from ._union import REQUIRED
 from .eval_item import EvalItem
 
-__all__ = ["GraderLabelModel"]
+__all__ = ["GraderLabelModel", "LabelModelGrader"]
 
 
-class GraderLabelModel(BaseModel, kw_only=True):
+class LabelModelGrader(BaseModel, kw_only=True):
     """A LabelModelGrader object which uses a model to assign labels to each item in the evaluation."""
 
     type: Literal["label_model"] = REQUIRED
@@ -29,3 +29,6 @@ class GraderLabelModel(BaseModel, kw_only=True):
 
     passing_labels: list[str] = REQUIRED
     """The labels that indicate a passing result. Must be a subset of labels."""
+
+
+GraderLabelModel = LabelModelGrader

@@ -6,16 +6,16 @@ from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from ._base import BaseModel
 from ._union import REQUIRED, tagged_union
-from .grader_label_model import GraderLabelModel
-from .grader_python import GraderPython
-from .grader_score_model import GraderScoreModel
-from .grader_string_check import GraderStringCheck
-from .grader_text_similarity import GraderTextSimilarity
+from .grader_label_model import LabelModelGrader
+from .grader_python import PythonGrader
+from .grader_score_model import ScoreModelGrader
+from .grader_string_check import StringCheckGrader
+from .grader_text_similarity import TextSimilarityGrader
 
-__all__ = ["GraderMulti", "GraderMultiGraders"]
+__all__ = ["GraderMulti", "GraderMultiGraders", "MultiGrader"]
 
 
-class GraderMulti(BaseModel, kw_only=True):
+class MultiGrader(BaseModel, kw_only=True):
     """A MultiGrader object combines the output of multiple graders to produce a single score."""
 
     type: Literal["multi"] = REQUIRED
@@ -31,18 +31,21 @@ class GraderMulti(BaseModel, kw_only=True):
 
 if TYPE_CHECKING:
     GraderMultiGraders: TypeAlias = (
-        GraderStringCheck | GraderTextSimilarity | GraderPython | GraderScoreModel | GraderLabelModel
+        StringCheckGrader | TextSimilarityGrader | PythonGrader | ScoreModelGrader | LabelModelGrader
     )
 else:
     GraderMultiGraders = tagged_union(
         "GraderMultiGraders",
         "type",
         lambda: {
-            "string_check": GraderStringCheck,
-            "text_similarity": GraderTextSimilarity,
-            "python": GraderPython,
-            "score_model": GraderScoreModel,
-            "label_model": GraderLabelModel,
+            "string_check": StringCheckGrader,
+            "text_similarity": TextSimilarityGrader,
+            "python": PythonGrader,
+            "score_model": ScoreModelGrader,
+            "label_model": LabelModelGrader,
         },
         tuple,
     )
+
+
+GraderMulti = MultiGrader

@@ -7,10 +7,10 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["GraderPython"]
+__all__ = ["GraderPython", "PythonGrader"]
 
 
-class GraderPython(BaseModel, kw_only=True):
+class PythonGrader(BaseModel, kw_only=True):
     """A PythonGrader object that runs a python script on the input."""
 
     type: Literal["python"] = REQUIRED
@@ -24,3 +24,6 @@ class GraderPython(BaseModel, kw_only=True):
 
     image_tag: str | None = None
     """The image tag to use for the python script."""
+
+
+GraderPython = PythonGrader

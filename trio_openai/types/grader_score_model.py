@@ -9,10 +9,10 @@ from ._union import REQUIRED
 from .eval_grader_score_model import EvalGraderScoreModelSamplingParams
 from .eval_item import EvalItem
 
-__all__ = ["GraderScoreModel"]
+__all__ = ["GraderScoreModel", "ScoreModelGrader"]
 
 
-class GraderScoreModel(BaseModel, kw_only=True):
+class ScoreModelGrader(BaseModel, kw_only=True):
     """A ScoreModelGrader object that uses a model to assign a score to the input."""
 
     type: Literal["score_model"] = REQUIRED
@@ -32,3 +32,6 @@ class GraderScoreModel(BaseModel, kw_only=True):
 
     range: list[float] | None = None
     """The range of the score. Defaults to `[0, 1]`."""
+
+
+GraderScoreModel = ScoreModelGrader

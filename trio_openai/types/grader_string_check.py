@@ -7,10 +7,10 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED, OpenEnum
 
-__all__ = ["GraderStringCheck"]
+__all__ = ["GraderStringCheck", "StringCheckGrader"]
 
 
-class GraderStringCheck(BaseModel, kw_only=True):
+class StringCheckGrader(BaseModel, kw_only=True):
     """A StringCheckGrader object that performs a string comparison between input and reference using a specified operation."""
 
     type: Literal["string_check"] = REQUIRED
@@ -27,3 +27,6 @@ class GraderStringCheck(BaseModel, kw_only=True):
 
     operation: OpenEnum[Literal["eq", "ne", "like", "ilike"]] = REQUIRED
     """The string check operation to perform. One of `eq`, `ne`, `like`, or `ilike`."""
+
+
+GraderStringCheck = StringCheckGrader

@@ -7,10 +7,10 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED, OpenEnum
 
-__all__ = ["GraderTextSimilarity"]
+__all__ = ["GraderTextSimilarity", "TextSimilarityGrader"]
 
 
-class GraderTextSimilarity(BaseModel, kw_only=True):
+class TextSimilarityGrader(BaseModel, kw_only=True):
     """A TextSimilarityGrader object which grades text based on similarity metrics."""
 
     type: Literal["text_similarity"] = REQUIRED
@@ -41,3 +41,6 @@ class GraderTextSimilarity(BaseModel, kw_only=True):
         ]
     ] = REQUIRED
     """The evaluation metric to use. One of `cosine`, `fuzzy_match`, `bleu`, `gleu`, `meteor`, `rouge_1`, `rouge_2`, `rouge_3`, `rouge_4`, `rouge_5`, or `rouge_l`."""
+
+
+GraderTextSimilarity = TextSimilarityGrader

@@ -7,10 +7,10 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["GroupDeletedResource"]
+__all__ = ["GroupDeleteResponse", "GroupDeletedResource"]
 
 
-class GroupDeletedResource(BaseModel, kw_only=True):
+class GroupDeleteResponse(BaseModel, kw_only=True):
     """Confirmation payload returned after deleting a group."""
 
     object: Literal["group.deleted"] = REQUIRED
@@ -21,3 +21,6 @@ class GroupDeletedResource(BaseModel, kw_only=True):
 
     deleted: bool = REQUIRED
     """Whether the group was deleted."""
+
+
+GroupDeletedResource = GroupDeleteResponse

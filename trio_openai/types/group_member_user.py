@@ -7,10 +7,10 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED, OpenEnum
 
-__all__ = ["GroupMemberUser"]
+__all__ = ["GroupMemberUser", "UserRetrieveResponse"]
 
 
-class GroupMemberUser(BaseModel, kw_only=True):
+class UserRetrieveResponse(BaseModel, kw_only=True):
     """Details about a user returned from an organization group membership lookup."""
 
     id: str = REQUIRED
@@ -30,3 +30,6 @@ class GroupMemberUser(BaseModel, kw_only=True):
 
     user_type: OpenEnum[Literal["user", "tenant_user"]] = REQUIRED
     """The type of user."""
+
+
+GroupMemberUser = UserRetrieveResponse

@@ -5,10 +5,10 @@ from __future__ import annotations
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["GroupResourceWithSuccess"]
+__all__ = ["GroupResourceWithSuccess", "GroupUpdateResponse"]
 
 
-class GroupResourceWithSuccess(BaseModel, kw_only=True):
+class GroupUpdateResponse(BaseModel, kw_only=True):
     """Response returned after updating a group."""
 
     id: str = REQUIRED
@@ -22,3 +22,6 @@ class GroupResourceWithSuccess(BaseModel, kw_only=True):
 
     is_scim_managed: bool = REQUIRED
     """Whether the group is managed through SCIM and controlled by your identity provider."""
+
+
+GroupResourceWithSuccess = GroupUpdateResponse

@@ -9,10 +9,10 @@ from ._union import REQUIRED
 from .group import Group
 from .role import Role
 
-__all__ = ["GroupRoleAssignment"]
+__all__ = ["GroupRoleAssignment", "RoleCreateResponse"]
 
 
-class GroupRoleAssignment(BaseModel, kw_only=True):
+class RoleCreateResponse(BaseModel, kw_only=True):
     """Role assignment linking a group to a role."""
 
     object: Literal["group.role"] = REQUIRED
@@ -23,3 +23,6 @@ class GroupRoleAssignment(BaseModel, kw_only=True):
 
     role: Role = REQUIRED
     """Details about a role that can be assigned through the public Roles API."""
+
+
+GroupRoleAssignment = RoleCreateResponse

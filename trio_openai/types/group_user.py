@@ -5,10 +5,10 @@ from __future__ import annotations
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["GroupUser"]
+__all__ = ["GroupUser", "OrganizationGroupUser"]
 
 
-class GroupUser(BaseModel, kw_only=True):
+class OrganizationGroupUser(BaseModel, kw_only=True):
     """Represents an individual user returned when inspecting group membership."""
 
     id: str = REQUIRED
@@ -19,3 +19,6 @@ class GroupUser(BaseModel, kw_only=True):
 
     email: str | None = None
     """The email address of the user."""
+
+
+GroupUser = OrganizationGroupUser

@@ -7,10 +7,10 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["GroupUserAssignment"]
+__all__ = ["GroupUserAssignment", "UserCreateResponse"]
 
 
-class GroupUserAssignment(BaseModel, kw_only=True):
+class UserCreateResponse(BaseModel, kw_only=True):
     """Confirmation payload returned after adding a user to a group."""
 
     object: Literal["group.user"] = REQUIRED
@@ -21,3 +21,6 @@ class GroupUserAssignment(BaseModel, kw_only=True):
 
     group_id: str = REQUIRED
     """Identifier of the group the user was added to."""
+
+
+GroupUserAssignment = UserCreateResponse

@@ -5,22 +5,25 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TypeAlias
 
 from ._union import tagged_union
-from .input_file_content import InputFileContent
-from .input_image_content import InputImageContent
-from .input_text_content import InputTextContent
+from .input_file_content import ResponseInputFile
+from .input_image_content import ResponseInputImage
+from .input_text_content import ResponseInputText
 
-__all__ = ["InputContent"]
+__all__ = ["InputContent", "ResponseInputMessageContentList"]
 
 if TYPE_CHECKING:
-    InputContent: TypeAlias = InputTextContent | InputImageContent | InputFileContent
+    ResponseInputMessageContentList: TypeAlias = ResponseInputText | ResponseInputImage | ResponseInputFile
 else:
-    InputContent = tagged_union(
-        "InputContent",
+    ResponseInputMessageContentList = tagged_union(
+        "ResponseInputMessageContentList",
         "type",
         lambda: {
-            "input_text": InputTextContent,
-            "input_image": InputImageContent,
-            "input_file": InputFileContent,
+            "input_text": ResponseInputText,
+            "input_image": ResponseInputImage,
+            "input_file": ResponseInputFile,
         },
         tuple,
     )
+
+
+InputContent = ResponseInputMessageContentList

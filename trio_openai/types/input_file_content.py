@@ -9,10 +9,10 @@ from ._union import REQUIRED
 from .file_input_detail import FileInputDetail
 from .prompt_cache_breakpoint_config import PromptCacheBreakpointConfig
 
-__all__ = ["InputFileContent"]
+__all__ = ["InputFileContent", "ResponseInputFile"]
 
 
-class InputFileContent(BaseModel, kw_only=True):
+class ResponseInputFile(BaseModel, kw_only=True):
     """A file input to the model."""
 
     type: Literal["input_file"] = REQUIRED
@@ -32,3 +32,6 @@ class InputFileContent(BaseModel, kw_only=True):
     """The URL of the file to be sent to the model."""
 
     detail: FileInputDetail | None = None
+
+
+InputFileContent = ResponseInputFile

@@ -9,10 +9,10 @@ from ._union import REQUIRED
 from .file_detail_enum import FileDetailEnum
 from .prompt_cache_breakpoint_param import PromptCacheBreakpointParam
 
-__all__ = ["InputFileContentParam"]
+__all__ = ["InputFileContentParam", "ResponseInputFileParam"]
 
 
-class InputFileContentParam(BaseModel, kw_only=True):
+class ResponseInputFileParam(BaseModel, kw_only=True):
     """A file input to the model."""
 
     type: Literal["input_file"] = REQUIRED
@@ -24,3 +24,6 @@ class InputFileContentParam(BaseModel, kw_only=True):
     file_url: str | None = None
     detail: FileDetailEnum | None = None
     prompt_cache_breakpoint: PromptCacheBreakpointParam | None = None
+
+
+InputFileContentParam = ResponseInputFileParam

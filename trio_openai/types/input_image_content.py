@@ -9,10 +9,10 @@ from ._union import REQUIRED
 from .image_detail import ImageDetail
 from .prompt_cache_breakpoint_config import PromptCacheBreakpointConfig
 
-__all__ = ["InputImageContent"]
+__all__ = ["InputImageContent", "ResponseInputImage"]
 
 
-class InputImageContent(BaseModel, kw_only=True):
+class ResponseInputImage(BaseModel, kw_only=True):
     """An image input to the model. Learn about [image inputs](/docs/guides/vision)."""
 
     type: Literal["input_image"] = REQUIRED
@@ -23,3 +23,6 @@ class InputImageContent(BaseModel, kw_only=True):
     detail: ImageDetail = REQUIRED
     prompt_cache_breakpoint: PromptCacheBreakpointConfig | None = None
     """Marks the exact end of a reusable prompt prefix. The breakpoint inherits its TTL from the request's `prompt_cache_options.ttl`; the boundary is not rounded to a token block."""
+
+
+InputImageContent = ResponseInputImage

@@ -12,10 +12,10 @@ from .item_reference_param import ItemReferenceParam
 from .program_item_param import ProgramItemParam
 from .program_output_item_param import ProgramOutputItemParam
 
-__all__ = ["InputItem"]
+__all__ = ["InputItem", "ResponseInput"]
 
 if TYPE_CHECKING:
-    InputItem: TypeAlias = (
+    ResponseInput: TypeAlias = (
         EasyInputMessage
         | CompactionTriggerItemParam
         | ProgramItemParam
@@ -24,8 +24,8 @@ if TYPE_CHECKING:
         | ItemReferenceParam
     )
 else:
-    InputItem = tagged_union(
-        "InputItem",
+    ResponseInput = tagged_union(
+        "ResponseInput",
         "type",
         lambda: {
             "message": EasyInputMessage,
@@ -35,3 +35,6 @@ else:
         },
         lambda: (Item, ItemReferenceParam),
     )
+
+
+InputItem = ResponseInput

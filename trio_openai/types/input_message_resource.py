@@ -6,7 +6,7 @@ from typing import Literal
 
 from ._base import BaseModel
 from ._union import REQUIRED, OpenEnum
-from .input_content import InputContent
+from .input_content import ResponseInputMessageContentList
 
 __all__ = ["InputMessageResource"]
 
@@ -23,7 +23,7 @@ class InputMessageResource(BaseModel, kw_only=True):
     status: OpenEnum[Literal["in_progress", "completed", "incomplete"]] | None = None
     """The status of item. One of `in_progress`, `completed`, or `incomplete`. Populated when items are returned via API."""
 
-    content: list[InputContent] = REQUIRED
+    content: list[ResponseInputMessageContentList] = REQUIRED
     """A list of one or many input items to the model, containing different content types."""
 
     id: str = REQUIRED

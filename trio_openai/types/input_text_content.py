@@ -8,10 +8,10 @@ from ._base import BaseModel
 from ._union import REQUIRED
 from .prompt_cache_breakpoint_config import PromptCacheBreakpointConfig
 
-__all__ = ["InputTextContent"]
+__all__ = ["InputTextContent", "ResponseInputText"]
 
 
-class InputTextContent(BaseModel, kw_only=True):
+class ResponseInputText(BaseModel, kw_only=True):
     """A text input to the model."""
 
     type: Literal["input_text"] = REQUIRED
@@ -22,3 +22,6 @@ class InputTextContent(BaseModel, kw_only=True):
 
     prompt_cache_breakpoint: PromptCacheBreakpointConfig | None = None
     """Marks the exact end of a reusable prompt prefix. The breakpoint inherits its TTL from the request's `prompt_cache_options.ttl`; the boundary is not rounded to a token block."""
+
+
+InputTextContent = ResponseInputText

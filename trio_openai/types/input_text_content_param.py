@@ -8,10 +8,10 @@ from ._base import BaseModel
 from ._union import REQUIRED
 from .prompt_cache_breakpoint_param import PromptCacheBreakpointParam
 
-__all__ = ["InputTextContentParam"]
+__all__ = ["InputTextContentParam", "ResponseInputTextParam"]
 
 
-class InputTextContentParam(BaseModel, kw_only=True):
+class ResponseInputTextParam(BaseModel, kw_only=True):
     """A text input to the model."""
 
     type: Literal["input_text"] = REQUIRED
@@ -21,3 +21,6 @@ class InputTextContentParam(BaseModel, kw_only=True):
     """The text input to the model."""
 
     prompt_cache_breakpoint: PromptCacheBreakpointParam | None = None
+
+
+InputTextContentParam = ResponseInputTextParam

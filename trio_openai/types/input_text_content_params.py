@@ -6,8 +6,9 @@ from typing import TYPE_CHECKING, Literal, Required, TypedDict
 
 if TYPE_CHECKING:
     from .prompt_cache_breakpoint_config_param import PromptCacheBreakpointConfigParam
+    from .prompt_cache_breakpoint_params import PromptCacheBreakpointParam
 
-__all__ = ["InputTextContentParam"]
+__all__ = ["InputTextContentParam", "InputTextContentParam2"]
 
 
 class InputTextContentParam(TypedDict, total=False):
@@ -21,3 +22,15 @@ class InputTextContentParam(TypedDict, total=False):
 
     prompt_cache_breakpoint: PromptCacheBreakpointConfigParam
     """Marks the exact end of a reusable prompt prefix. The breakpoint inherits its TTL from the request's `prompt_cache_options.ttl`; the boundary is not rounded to a token block."""
+
+
+class InputTextContentParam2(TypedDict, total=False):
+    """A text input to the model."""
+
+    type: Required[Literal["input_text"]]
+    """The type of the input item. Always `input_text`."""
+
+    text: Required[str]
+    """The text input to the model."""
+
+    prompt_cache_breakpoint: PromptCacheBreakpointParam | None

@@ -8,62 +8,62 @@ from ._union import tagged_union
 from .additional_tools_item_param import AdditionalToolsItemParam
 from .apply_patch_tool_call_item_param import ApplyPatchToolCallItemParam
 from .apply_patch_tool_call_output_item_param import ApplyPatchToolCallOutputItemParam
-from .code_interpreter_tool_call import CodeInterpreterToolCall
+from .code_interpreter_tool_call import ResponseCompactionItem
 from .compaction_summary_item_param import CompactionSummaryItemParam
 from .computer_call_output_item_param import ComputerCallOutputItemParam
-from .computer_tool_call import ComputerToolCall
+from .computer_tool_call import ResponseComputerToolCall
 from .custom_tool_call import CustomToolCall
-from .custom_tool_call_output import CustomToolCallOutput
-from .file_search_tool_call import FileSearchToolCall
+from .custom_tool_call_output import ResponseCustomToolCall
+from .file_search_tool_call import ResponseFileSearchToolCall
 from .function_call_output_item_param import FunctionCallOutputItemParam
 from .function_shell_call_item_param import FunctionShellCallItemParam
 from .function_shell_call_output_item_param import FunctionShellCallOutputItemParam
-from .function_tool_call import FunctionToolCall
+from .function_tool_call import ResponseFunctionToolCall
 from .image_gen_tool_call import ImageGenToolCall
 from .input_message import InputMessage
-from .local_shell_tool_call import LocalShellToolCall
+from .local_shell_tool_call import ResponseCodeInterpreterToolCall
 from .local_shell_tool_call_output import LocalShellToolCallOutput
 from .mcp_approval_request import MCPApprovalRequest
 from .mcp_approval_response import MCPApprovalResponse
-from .mcp_list_tools import MCPListTools
+from .mcp_list_tools import ResponseApplyPatchToolCallOutput
 from .mcp_tool_call import MCPToolCall
-from .output_message import OutputMessage
-from .reasoning_item import ReasoningItem
+from .output_message import ResponseOutputMessage
+from .reasoning_item import ResponseConfigurationUpdateItem
 from .tool_search_call_item_param import ToolSearchCallItemParam
 from .tool_search_output_item_param import ToolSearchOutputItemParam
-from .web_search_tool_call import WebSearchToolCall
+from .web_search_tool_call import ResponseFunctionWebSearch
 
 __all__ = ["Item"]
 
 if TYPE_CHECKING:
     Item: TypeAlias = (
         InputMessage
-        | FileSearchToolCall
-        | ComputerToolCall
+        | ResponseFileSearchToolCall
+        | ResponseComputerToolCall
         | ComputerCallOutputItemParam
-        | WebSearchToolCall
-        | FunctionToolCall
+        | ResponseFunctionWebSearch
+        | ResponseFunctionToolCall
         | FunctionCallOutputItemParam
         | ToolSearchCallItemParam
         | ToolSearchOutputItemParam
         | AdditionalToolsItemParam
-        | ReasoningItem
+        | ResponseConfigurationUpdateItem
         | CompactionSummaryItemParam
         | ImageGenToolCall
-        | CodeInterpreterToolCall
-        | LocalShellToolCall
+        | ResponseCompactionItem
+        | ResponseCodeInterpreterToolCall
         | LocalShellToolCallOutput
         | FunctionShellCallItemParam
         | FunctionShellCallOutputItemParam
         | ApplyPatchToolCallItemParam
         | ApplyPatchToolCallOutputItemParam
-        | MCPListTools
+        | ResponseApplyPatchToolCallOutput
         | MCPApprovalRequest
         | MCPApprovalResponse
         | MCPToolCall
-        | CustomToolCallOutput
+        | ResponseCustomToolCall
         | CustomToolCall
-        | OutputMessage
+        | ResponseOutputMessage
     )
     """Content item used to generate a response."""
 else:
@@ -72,31 +72,31 @@ else:
         "type",
         lambda: {
             "message": InputMessage,
-            "file_search_call": FileSearchToolCall,
-            "computer_call": ComputerToolCall,
+            "file_search_call": ResponseFileSearchToolCall,
+            "computer_call": ResponseComputerToolCall,
             "computer_call_output": ComputerCallOutputItemParam,
-            "web_search_call": WebSearchToolCall,
-            "function_call": FunctionToolCall,
+            "web_search_call": ResponseFunctionWebSearch,
+            "function_call": ResponseFunctionToolCall,
             "function_call_output": FunctionCallOutputItemParam,
             "tool_search_call": ToolSearchCallItemParam,
             "tool_search_output": ToolSearchOutputItemParam,
             "additional_tools": AdditionalToolsItemParam,
-            "reasoning": ReasoningItem,
+            "reasoning": ResponseConfigurationUpdateItem,
             "compaction": CompactionSummaryItemParam,
             "image_generation_call": ImageGenToolCall,
-            "code_interpreter_call": CodeInterpreterToolCall,
-            "local_shell_call": LocalShellToolCall,
+            "code_interpreter_call": ResponseCompactionItem,
+            "local_shell_call": ResponseCodeInterpreterToolCall,
             "local_shell_call_output": LocalShellToolCallOutput,
             "shell_call": FunctionShellCallItemParam,
             "shell_call_output": FunctionShellCallOutputItemParam,
             "apply_patch_call": ApplyPatchToolCallItemParam,
             "apply_patch_call_output": ApplyPatchToolCallOutputItemParam,
-            "mcp_list_tools": MCPListTools,
+            "mcp_list_tools": ResponseApplyPatchToolCallOutput,
             "mcp_approval_request": MCPApprovalRequest,
             "mcp_approval_response": MCPApprovalResponse,
             "mcp_call": MCPToolCall,
-            "custom_tool_call_output": CustomToolCallOutput,
+            "custom_tool_call_output": ResponseCustomToolCall,
             "custom_tool_call": CustomToolCall,
         },
-        lambda: (OutputMessage,),
+        lambda: (ResponseOutputMessage,),
     )

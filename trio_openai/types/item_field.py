@@ -6,66 +6,66 @@ from typing import TYPE_CHECKING, TypeAlias
 
 from ._union import tagged_union
 from .additional_tools import AdditionalTools
-from .apply_patch_tool_call import ApplyPatchToolCall
-from .apply_patch_tool_call_output import ApplyPatchToolCallOutput
-from .code_interpreter_tool_call import CodeInterpreterToolCall
+from .apply_patch_tool_call import ResponseFunctionShellToolCallOutput
+from .apply_patch_tool_call_output import ResponseApplyPatchToolCall
+from .code_interpreter_tool_call import ResponseCompactionItem
 from .compaction_body import CompactionBody
-from .computer_tool_call import ComputerToolCall
-from .computer_tool_call_output_resource import ComputerToolCallOutputResource
+from .computer_tool_call import ResponseComputerToolCall
+from .computer_tool_call_output_resource import ResponseComputerToolCallOutputItem
 from .custom_tool_call import CustomToolCall
-from .custom_tool_call_output import CustomToolCallOutput
-from .file_search_tool_call import FileSearchToolCall
+from .custom_tool_call_output import ResponseCustomToolCall
+from .file_search_tool_call import ResponseFileSearchToolCall
 from .function_shell_call import FunctionShellCall
-from .function_shell_call_output import FunctionShellCallOutput
-from .function_tool_call import FunctionToolCall
+from .function_shell_call_output import ResponseFunctionShellToolCall
+from .function_tool_call import ResponseFunctionToolCall
 from .function_tool_call_output import FunctionToolCallOutput
 from .image_gen_tool_call import ImageGenToolCall
-from .local_shell_tool_call import LocalShellToolCall
+from .local_shell_tool_call import ResponseCodeInterpreterToolCall
 from .local_shell_tool_call_output import LocalShellToolCallOutput
 from .mcp_approval_request import MCPApprovalRequest
 from .mcp_approval_response_resource import MCPApprovalResponseResource
-from .mcp_list_tools import MCPListTools
+from .mcp_list_tools import ResponseApplyPatchToolCallOutput
 from .mcp_tool_call import MCPToolCall
 from .message import Message
-from .program import Program
+from .program import ResponseReasoningItem
 from .program_output import ProgramOutput
-from .reasoning_item import ReasoningItem
-from .tool_search_call import ToolSearchCall
-from .tool_search_output import ToolSearchOutput
-from .web_search_tool_call import WebSearchToolCall
+from .reasoning_item import ResponseConfigurationUpdateItem
+from .tool_search_call import ResponseToolSearchCall
+from .tool_search_output import ResponseToolSearchOutputItem
+from .web_search_tool_call import ResponseFunctionWebSearch
 
 __all__ = ["ItemField"]
 
 if TYPE_CHECKING:
     ItemField: TypeAlias = (
         Message
-        | Program
+        | ResponseReasoningItem
         | ProgramOutput
-        | FunctionToolCall
-        | ToolSearchCall
-        | ToolSearchOutput
+        | ResponseFunctionToolCall
+        | ResponseToolSearchCall
+        | ResponseToolSearchOutputItem
         | AdditionalTools
         | FunctionToolCallOutput
-        | FileSearchToolCall
-        | WebSearchToolCall
+        | ResponseFileSearchToolCall
+        | ResponseFunctionWebSearch
         | ImageGenToolCall
-        | ComputerToolCall
-        | ComputerToolCallOutputResource
-        | ReasoningItem
+        | ResponseComputerToolCall
+        | ResponseComputerToolCallOutputItem
+        | ResponseConfigurationUpdateItem
         | CompactionBody
-        | CodeInterpreterToolCall
-        | LocalShellToolCall
+        | ResponseCompactionItem
+        | ResponseCodeInterpreterToolCall
         | LocalShellToolCallOutput
         | FunctionShellCall
-        | FunctionShellCallOutput
-        | ApplyPatchToolCall
-        | ApplyPatchToolCallOutput
-        | MCPListTools
+        | ResponseFunctionShellToolCall
+        | ResponseFunctionShellToolCallOutput
+        | ResponseApplyPatchToolCall
+        | ResponseApplyPatchToolCallOutput
         | MCPApprovalRequest
         | MCPApprovalResponseResource
         | MCPToolCall
         | CustomToolCall
-        | CustomToolCallOutput
+        | ResponseCustomToolCall
     )
     """An item representing a message, tool call, tool output, reasoning, or other response element."""
 else:
@@ -74,33 +74,33 @@ else:
         "type",
         lambda: {
             "message": Message,
-            "program": Program,
+            "program": ResponseReasoningItem,
             "program_output": ProgramOutput,
-            "function_call": FunctionToolCall,
-            "tool_search_call": ToolSearchCall,
-            "tool_search_output": ToolSearchOutput,
+            "function_call": ResponseFunctionToolCall,
+            "tool_search_call": ResponseToolSearchCall,
+            "tool_search_output": ResponseToolSearchOutputItem,
             "additional_tools": AdditionalTools,
             "function_call_output": FunctionToolCallOutput,
-            "file_search_call": FileSearchToolCall,
-            "web_search_call": WebSearchToolCall,
+            "file_search_call": ResponseFileSearchToolCall,
+            "web_search_call": ResponseFunctionWebSearch,
             "image_generation_call": ImageGenToolCall,
-            "computer_call": ComputerToolCall,
-            "computer_call_output": ComputerToolCallOutputResource,
-            "reasoning": ReasoningItem,
+            "computer_call": ResponseComputerToolCall,
+            "computer_call_output": ResponseComputerToolCallOutputItem,
+            "reasoning": ResponseConfigurationUpdateItem,
             "compaction": CompactionBody,
-            "code_interpreter_call": CodeInterpreterToolCall,
-            "local_shell_call": LocalShellToolCall,
+            "code_interpreter_call": ResponseCompactionItem,
+            "local_shell_call": ResponseCodeInterpreterToolCall,
             "local_shell_call_output": LocalShellToolCallOutput,
             "shell_call": FunctionShellCall,
-            "shell_call_output": FunctionShellCallOutput,
-            "apply_patch_call": ApplyPatchToolCall,
-            "apply_patch_call_output": ApplyPatchToolCallOutput,
-            "mcp_list_tools": MCPListTools,
+            "shell_call_output": ResponseFunctionShellToolCall,
+            "apply_patch_call": ResponseFunctionShellToolCallOutput,
+            "apply_patch_call_output": ResponseApplyPatchToolCall,
+            "mcp_list_tools": ResponseApplyPatchToolCallOutput,
             "mcp_approval_request": MCPApprovalRequest,
             "mcp_approval_response": MCPApprovalResponseResource,
             "mcp_call": MCPToolCall,
             "custom_tool_call": CustomToolCall,
-            "custom_tool_call_output": CustomToolCallOutput,
+            "custom_tool_call_output": ResponseCustomToolCall,
         },
         tuple,
     )

@@ -6,103 +6,106 @@ from typing import TYPE_CHECKING, TypeAlias
 
 from ._union import tagged_union
 from .additional_tools import AdditionalTools
-from .apply_patch_tool_call import ApplyPatchToolCall
-from .apply_patch_tool_call_output import ApplyPatchToolCallOutput
-from .code_interpreter_tool_call import CodeInterpreterToolCall
+from .apply_patch_tool_call import ResponseFunctionShellToolCallOutput
+from .apply_patch_tool_call_output import ResponseApplyPatchToolCall
+from .code_interpreter_tool_call import ResponseCompactionItem
 from .compaction_body import CompactionBody
-from .computer_tool_call import ComputerToolCall
-from .computer_tool_call_output_resource import ComputerToolCallOutputResource
-from .custom_tool_call_output_resource import CustomToolCallOutputResource
+from .computer_tool_call import ResponseComputerToolCall
+from .computer_tool_call_output_resource import ResponseComputerToolCallOutputItem
+from .custom_tool_call_output_resource import ResponseCustomToolCallOutputItem
 from .custom_tool_call_resource import CustomToolCallResource
-from .file_search_tool_call import FileSearchToolCall
+from .file_search_tool_call import ResponseFileSearchToolCall
 from .function_shell_call import FunctionShellCall
-from .function_shell_call_output import FunctionShellCallOutput
-from .function_tool_call_output_resource import FunctionToolCallOutputResource
-from .function_tool_call_resource import FunctionToolCallResource
+from .function_shell_call_output import ResponseFunctionShellToolCall
+from .function_tool_call_output_resource import ResponseFunctionToolCallOutputItem
+from .function_tool_call_resource import ResponseFunctionToolCallItem
 from .image_gen_tool_call import ImageGenToolCall
 from .input_message_resource import InputMessageResource
-from .local_shell_tool_call import LocalShellToolCall
+from .local_shell_tool_call import ResponseCodeInterpreterToolCall
 from .local_shell_tool_call_output import LocalShellToolCallOutput
 from .mcp_approval_request import MCPApprovalRequest
 from .mcp_approval_response_resource import MCPApprovalResponseResource
-from .mcp_list_tools import MCPListTools
+from .mcp_list_tools import ResponseApplyPatchToolCallOutput
 from .mcp_tool_call import MCPToolCall
-from .output_message import OutputMessage
-from .program import Program
+from .output_message import ResponseOutputMessage
+from .program import ResponseReasoningItem
 from .program_output import ProgramOutput
-from .reasoning_item import ReasoningItem
-from .tool_search_call import ToolSearchCall
-from .tool_search_output import ToolSearchOutput
-from .web_search_tool_call import WebSearchToolCall
+from .reasoning_item import ResponseConfigurationUpdateItem
+from .tool_search_call import ResponseToolSearchCall
+from .tool_search_output import ResponseToolSearchOutputItem
+from .web_search_tool_call import ResponseFunctionWebSearch
 
-__all__ = ["ItemResource"]
+__all__ = ["ItemResource", "ResponseItem"]
 
 if TYPE_CHECKING:
-    ItemResource: TypeAlias = (
+    ResponseItem: TypeAlias = (
         InputMessageResource
-        | FileSearchToolCall
-        | ComputerToolCall
-        | ComputerToolCallOutputResource
-        | WebSearchToolCall
-        | FunctionToolCallResource
-        | FunctionToolCallOutputResource
-        | ToolSearchCall
-        | ToolSearchOutput
+        | ResponseFileSearchToolCall
+        | ResponseComputerToolCall
+        | ResponseComputerToolCallOutputItem
+        | ResponseFunctionWebSearch
+        | ResponseFunctionToolCallItem
+        | ResponseFunctionToolCallOutputItem
+        | ResponseToolSearchCall
+        | ResponseToolSearchOutputItem
         | AdditionalTools
-        | ReasoningItem
-        | Program
+        | ResponseConfigurationUpdateItem
+        | ResponseReasoningItem
         | ProgramOutput
         | CompactionBody
         | ImageGenToolCall
-        | CodeInterpreterToolCall
-        | LocalShellToolCall
+        | ResponseCompactionItem
+        | ResponseCodeInterpreterToolCall
         | LocalShellToolCallOutput
         | FunctionShellCall
-        | FunctionShellCallOutput
-        | ApplyPatchToolCall
-        | ApplyPatchToolCallOutput
-        | MCPListTools
+        | ResponseFunctionShellToolCall
+        | ResponseFunctionShellToolCallOutput
+        | ResponseApplyPatchToolCall
+        | ResponseApplyPatchToolCallOutput
         | MCPApprovalRequest
         | MCPApprovalResponseResource
         | MCPToolCall
         | CustomToolCallResource
-        | CustomToolCallOutputResource
-        | OutputMessage
+        | ResponseCustomToolCallOutputItem
+        | ResponseOutputMessage
     )
     """Content item used to generate a response."""
 else:
-    ItemResource = tagged_union(
-        "ItemResource",
+    ResponseItem = tagged_union(
+        "ResponseItem",
         "type",
         lambda: {
             "message": InputMessageResource,
-            "file_search_call": FileSearchToolCall,
-            "computer_call": ComputerToolCall,
-            "computer_call_output": ComputerToolCallOutputResource,
-            "web_search_call": WebSearchToolCall,
-            "function_call": FunctionToolCallResource,
-            "function_call_output": FunctionToolCallOutputResource,
-            "tool_search_call": ToolSearchCall,
-            "tool_search_output": ToolSearchOutput,
+            "file_search_call": ResponseFileSearchToolCall,
+            "computer_call": ResponseComputerToolCall,
+            "computer_call_output": ResponseComputerToolCallOutputItem,
+            "web_search_call": ResponseFunctionWebSearch,
+            "function_call": ResponseFunctionToolCallItem,
+            "function_call_output": ResponseFunctionToolCallOutputItem,
+            "tool_search_call": ResponseToolSearchCall,
+            "tool_search_output": ResponseToolSearchOutputItem,
             "additional_tools": AdditionalTools,
-            "reasoning": ReasoningItem,
-            "program": Program,
+            "reasoning": ResponseConfigurationUpdateItem,
+            "program": ResponseReasoningItem,
             "program_output": ProgramOutput,
             "compaction": CompactionBody,
             "image_generation_call": ImageGenToolCall,
-            "code_interpreter_call": CodeInterpreterToolCall,
-            "local_shell_call": LocalShellToolCall,
+            "code_interpreter_call": ResponseCompactionItem,
+            "local_shell_call": ResponseCodeInterpreterToolCall,
             "local_shell_call_output": LocalShellToolCallOutput,
             "shell_call": FunctionShellCall,
-            "shell_call_output": FunctionShellCallOutput,
-            "apply_patch_call": ApplyPatchToolCall,
-            "apply_patch_call_output": ApplyPatchToolCallOutput,
-            "mcp_list_tools": MCPListTools,
+            "shell_call_output": ResponseFunctionShellToolCall,
+            "apply_patch_call": ResponseFunctionShellToolCallOutput,
+            "apply_patch_call_output": ResponseApplyPatchToolCall,
+            "mcp_list_tools": ResponseApplyPatchToolCallOutput,
             "mcp_approval_request": MCPApprovalRequest,
             "mcp_approval_response": MCPApprovalResponseResource,
             "mcp_call": MCPToolCall,
             "custom_tool_call": CustomToolCallResource,
-            "custom_tool_call_output": CustomToolCallOutputResource,
+            "custom_tool_call_output": ResponseCustomToolCallOutputItem,
         },
-        lambda: (OutputMessage,),
+        lambda: (ResponseOutputMessage,),
     )
+
+
+ItemResource = ResponseItem

@@ -7,19 +7,19 @@ from typing import TYPE_CHECKING, Literal, TypeAlias
 from ._base import BaseModel
 from ._union import REQUIRED, tagged_union
 from .computer_screenshot_content import ComputerScreenshotContent
-from .input_file_content import InputFileContent
-from .input_image_content import InputImageContent
-from .input_text_content import InputTextContent
+from .input_file_content import ResponseInputFile
+from .input_image_content import ResponseInputImage
+from .input_text_content import ResponseInputText
 from .message_phase_2 import MessagePhase2
 from .message_role import MessageRole
 from .message_status import MessageStatus
 from .output_text_content import OutputTextContent
 from .reasoning_text_content import ReasoningTextContent
-from .refusal_content import RefusalContent
+from .refusal_content import ResponseOutputRefusal
 from .summary_text_content import SummaryTextContent
 from .text_content import TextContent
 
-__all__ = ["Message", "MessageContentItem"]
+__all__ = ["Message", "MessageContent", "MessageContentItem"]
 
 
 class Message(BaseModel, kw_only=True):
@@ -33,39 +33,42 @@ class Message(BaseModel, kw_only=True):
 
     status: MessageStatus = REQUIRED
     role: MessageRole = REQUIRED
-    content: list[MessageContentItem] = REQUIRED
+    content: list[MessageContent] = REQUIRED
     """The content of the message"""
 
     phase: MessagePhase2 | None = None
 
 
 if TYPE_CHECKING:
-    MessageContentItem: TypeAlias = (
-        InputTextContent
+    MessageContent: TypeAlias = (
+        ResponseInputText
         | OutputTextContent
         | TextContent
         | SummaryTextContent
         | ReasoningTextContent
-        | RefusalContent
-        | InputImageContent
+        | ResponseOutputRefusal
+        | ResponseInputImage
         | ComputerScreenshotContent
-        | InputFileContent
+        | ResponseInputFile
     )
     """A content part that makes up an input or output item."""
 else:
-    MessageContentItem = tagged_union(
-        "MessageContentItem",
+    MessageContent = tagged_union(
+        "MessageContent",
         "type",
         lambda: {
-            "input_text": InputTextContent,
+            "input_text": ResponseInputText,
             "output_text": OutputTextContent,
             "text": TextContent,
             "summary_text": SummaryTextContent,
             "reasoning_text": ReasoningTextContent,
-            "refusal": RefusalContent,
-            "input_image": InputImageContent,
+            "refusal": ResponseOutputRefusal,
+            "input_image": ResponseInputImage,
             "computer_screenshot": ComputerScreenshotContent,
-            "input_file": InputFileContent,
+            "input_file": ResponseInputFile,
         },
         tuple,
     )
+
+
+MessageContentItem = MessageContent

@@ -6,13 +6,13 @@ from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from ._base import BaseModel
 from ._union import REQUIRED, tagged_union
-from .custom_tool_param import CustomToolParam
+from .custom_tool_param import FunctionShellTool
 from .function_tool_param import FunctionToolParam
 
-__all__ = ["NamespaceToolParam", "NamespaceToolParamToolsItem"]
+__all__ = ["CustomTool", "NamespaceToolParam", "NamespaceToolParamToolsItem"]
 
 
-class NamespaceToolParam(BaseModel, kw_only=True):
+class CustomTool(BaseModel, kw_only=True):
     """Groups function/custom tools under a shared namespace."""
 
     type: Literal["namespace"] = REQUIRED
@@ -29,12 +29,15 @@ class NamespaceToolParam(BaseModel, kw_only=True):
 
 
 if TYPE_CHECKING:
-    NamespaceToolParamToolsItem: TypeAlias = FunctionToolParam | CustomToolParam
+    NamespaceToolParamToolsItem: TypeAlias = FunctionToolParam | FunctionShellTool
     """A function or custom tool that belongs to a namespace."""
 else:
     NamespaceToolParamToolsItem = tagged_union(
         "NamespaceToolParamToolsItem",
         "type",
-        lambda: {"function": FunctionToolParam, "custom": CustomToolParam},
+        lambda: {"function": FunctionToolParam, "custom": FunctionShellTool},
         tuple,
     )
+
+
+NamespaceToolParam = CustomTool

@@ -9,10 +9,10 @@ import msgspec
 from ._base import BaseModel
 from ._union import REQUIRED, OpenEnum
 
-__all__ = ["OpenAIFile"]
+__all__ = ["FileObject", "OpenAIFile"]
 
 
-class OpenAIFile(BaseModel, kw_only=True):
+class FileObject(BaseModel, kw_only=True):
     """The `File` object represents a document that has been uploaded to OpenAI."""
 
     id: str = REQUIRED
@@ -52,3 +52,6 @@ class OpenAIFile(BaseModel, kw_only=True):
 
     status_details: str | None = None
     """Deprecated. Deprecated. For details on why a fine-tuning training file failed validation, see the `error` field on `fine_tuning.job`."""
+
+
+OpenAIFile = FileObject

@@ -7,10 +7,14 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["OrganizationCertificate", "OrganizationCertificateCertificateDetails"]
+__all__ = [
+    "CertificateActivateResponse",
+    "OrganizationCertificate",
+    "OrganizationCertificateCertificateDetails",
+]
 
 
-class OrganizationCertificate(BaseModel, kw_only=True):
+class CertificateActivateResponse(BaseModel, kw_only=True):
     """Represents an individual certificate configured at the organization level."""
 
     object: Literal["organization.certificate"] = REQUIRED
@@ -36,3 +40,6 @@ class OrganizationCertificateCertificateDetails(BaseModel, kw_only=True):
 
     expires_at: int | None = None
     """The Unix timestamp (in seconds) of when the certificate expires."""
+
+
+OrganizationCertificate = CertificateActivateResponse

@@ -7,10 +7,14 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["OrganizationProjectCertificate", "OrganizationProjectCertificateCertificateDetails"]
+__all__ = [
+    "CertificateDeactivateResponse",
+    "OrganizationProjectCertificate",
+    "OrganizationProjectCertificateCertificateDetails",
+]
 
 
-class OrganizationProjectCertificate(BaseModel, kw_only=True):
+class CertificateDeactivateResponse(BaseModel, kw_only=True):
     """Represents an individual certificate configured at the project level."""
 
     object: Literal["organization.project.certificate"] = REQUIRED
@@ -36,3 +40,6 @@ class OrganizationProjectCertificateCertificateDetails(BaseModel, kw_only=True):
 
     expires_at: int | None = None
     """The Unix timestamp (in seconds) of when the certificate expires."""
+
+
+OrganizationProjectCertificate = CertificateDeactivateResponse

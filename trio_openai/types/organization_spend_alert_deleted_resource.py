@@ -7,10 +7,10 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["OrganizationSpendAlertDeletedResource"]
+__all__ = ["OrganizationSpendAlertDeleted", "OrganizationSpendAlertDeletedResource"]
 
 
-class OrganizationSpendAlertDeletedResource(BaseModel, kw_only=True):
+class OrganizationSpendAlertDeleted(BaseModel, kw_only=True):
     """Confirmation payload returned after deleting an organization spend alert."""
 
     id: str = REQUIRED
@@ -21,3 +21,6 @@ class OrganizationSpendAlertDeletedResource(BaseModel, kw_only=True):
 
     deleted: bool = REQUIRED
     """Whether the spend alert was deleted."""
+
+
+OrganizationSpendAlertDeletedResource = OrganizationSpendAlertDeleted

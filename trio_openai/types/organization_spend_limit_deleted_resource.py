@@ -7,10 +7,10 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["OrganizationSpendLimitDeletedResource"]
+__all__ = ["OrganizationSpendLimitDeleted", "OrganizationSpendLimitDeletedResource"]
 
 
-class OrganizationSpendLimitDeletedResource(BaseModel, kw_only=True):
+class OrganizationSpendLimitDeleted(BaseModel, kw_only=True):
     """Confirmation payload returned after deleting an organization hard spend limit."""
 
     object: Literal["organization.spend_limit.deleted"] = REQUIRED
@@ -18,3 +18,6 @@ class OrganizationSpendLimitDeletedResource(BaseModel, kw_only=True):
 
     deleted: bool = REQUIRED
     """Whether the hard spend limit was deleted."""
+
+
+OrganizationSpendLimitDeletedResource = OrganizationSpendLimitDeleted

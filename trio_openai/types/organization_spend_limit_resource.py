@@ -10,10 +10,10 @@ from .spend_limit_currency import SpendLimitCurrency
 from .spend_limit_enforcement import SpendLimitEnforcement
 from .spend_limit_interval import SpendLimitInterval
 
-__all__ = ["OrganizationSpendLimitResource"]
+__all__ = ["OrganizationSpendLimit", "OrganizationSpendLimitResource"]
 
 
-class OrganizationSpendLimitResource(BaseModel, kw_only=True):
+class OrganizationSpendLimit(BaseModel, kw_only=True):
     """Represents a hard spend limit configured at the organization level."""
 
     object: Literal["organization.spend_limit"] = REQUIRED
@@ -26,3 +26,6 @@ class OrganizationSpendLimitResource(BaseModel, kw_only=True):
     interval: SpendLimitInterval = REQUIRED
     enforcement: SpendLimitEnforcement = REQUIRED
     """The current enforcement state of a hard spend limit."""
+
+
+OrganizationSpendLimitResource = OrganizationSpendLimit

@@ -7,11 +7,14 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["OtherChunkingStrategyResponseParam"]
+__all__ = ["OtherChunkingStrategyResponseParam", "OtherFileChunkingStrategyObject"]
 
 
-class OtherChunkingStrategyResponseParam(BaseModel, kw_only=True):
+class OtherFileChunkingStrategyObject(BaseModel, kw_only=True):
     """This is returned when the chunking strategy is unknown. Typically, this is because the file was indexed before the `chunking_strategy` concept was introduced in the API."""
 
     type: Literal["other"] = REQUIRED
     """Always `other`."""
+
+
+OtherChunkingStrategyResponseParam = OtherFileChunkingStrategyObject

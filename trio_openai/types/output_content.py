@@ -7,19 +7,19 @@ from typing import TYPE_CHECKING, TypeAlias
 from ._union import tagged_union
 from .output_text_content import OutputTextContent
 from .reasoning_text_content import ReasoningTextContent
-from .refusal_content import RefusalContent
+from .refusal_content import ResponseOutputRefusal
 
 __all__ = ["OutputContent"]
 
 if TYPE_CHECKING:
-    OutputContent: TypeAlias = OutputTextContent | RefusalContent | ReasoningTextContent
+    OutputContent: TypeAlias = OutputTextContent | ResponseOutputRefusal | ReasoningTextContent
 else:
     OutputContent = tagged_union(
         "OutputContent",
         "type",
         lambda: {
             "output_text": OutputTextContent,
-            "refusal": RefusalContent,
+            "refusal": ResponseOutputRefusal,
             "reasoning_text": ReasoningTextContent,
         },
         tuple,

@@ -6,100 +6,103 @@ from typing import TYPE_CHECKING, TypeAlias
 
 from ._union import tagged_union
 from .additional_tools import AdditionalTools
-from .apply_patch_tool_call import ApplyPatchToolCall
-from .apply_patch_tool_call_output import ApplyPatchToolCallOutput
-from .code_interpreter_tool_call import CodeInterpreterToolCall
+from .apply_patch_tool_call import ResponseFunctionShellToolCallOutput
+from .apply_patch_tool_call_output import ResponseApplyPatchToolCall
+from .code_interpreter_tool_call import ResponseCompactionItem
 from .compaction_body import CompactionBody
-from .computer_tool_call import ComputerToolCall
-from .computer_tool_call_output_resource import ComputerToolCallOutputResource
+from .computer_tool_call import ResponseComputerToolCall
+from .computer_tool_call_output_resource import ResponseComputerToolCallOutputItem
 from .custom_tool_call import CustomToolCall
-from .custom_tool_call_output_resource import CustomToolCallOutputResource
-from .file_search_tool_call import FileSearchToolCall
+from .custom_tool_call_output_resource import ResponseCustomToolCallOutputItem
+from .file_search_tool_call import ResponseFileSearchToolCall
 from .function_shell_call import FunctionShellCall
-from .function_shell_call_output import FunctionShellCallOutput
-from .function_tool_call import FunctionToolCall
-from .function_tool_call_output_resource import FunctionToolCallOutputResource
+from .function_shell_call_output import ResponseFunctionShellToolCall
+from .function_tool_call import ResponseFunctionToolCall
+from .function_tool_call_output_resource import ResponseFunctionToolCallOutputItem
 from .image_gen_tool_call import ImageGenToolCall
-from .local_shell_tool_call import LocalShellToolCall
+from .local_shell_tool_call import ResponseCodeInterpreterToolCall
 from .local_shell_tool_call_output import LocalShellToolCallOutput
 from .mcp_approval_request import MCPApprovalRequest
 from .mcp_approval_response_resource import MCPApprovalResponseResource
-from .mcp_list_tools import MCPListTools
+from .mcp_list_tools import ResponseApplyPatchToolCallOutput
 from .mcp_tool_call import MCPToolCall
-from .output_message import OutputMessage
-from .program import Program
+from .output_message import ResponseOutputMessage
+from .program import ResponseReasoningItem
 from .program_output import ProgramOutput
-from .reasoning_item import ReasoningItem
-from .tool_search_call import ToolSearchCall
-from .tool_search_output import ToolSearchOutput
-from .web_search_tool_call import WebSearchToolCall
+from .reasoning_item import ResponseConfigurationUpdateItem
+from .tool_search_call import ResponseToolSearchCall
+from .tool_search_output import ResponseToolSearchOutputItem
+from .web_search_tool_call import ResponseFunctionWebSearch
 
-__all__ = ["OutputItem"]
+__all__ = ["OutputItem", "ResponseOutputItem"]
 
 if TYPE_CHECKING:
-    OutputItem: TypeAlias = (
-        OutputMessage
-        | FileSearchToolCall
-        | FunctionToolCall
-        | FunctionToolCallOutputResource
-        | WebSearchToolCall
-        | ComputerToolCall
-        | ComputerToolCallOutputResource
-        | ReasoningItem
-        | Program
+    ResponseOutputItem: TypeAlias = (
+        ResponseOutputMessage
+        | ResponseFileSearchToolCall
+        | ResponseFunctionToolCall
+        | ResponseFunctionToolCallOutputItem
+        | ResponseFunctionWebSearch
+        | ResponseComputerToolCall
+        | ResponseComputerToolCallOutputItem
+        | ResponseConfigurationUpdateItem
+        | ResponseReasoningItem
         | ProgramOutput
-        | ToolSearchCall
-        | ToolSearchOutput
+        | ResponseToolSearchCall
+        | ResponseToolSearchOutputItem
         | AdditionalTools
         | CompactionBody
         | ImageGenToolCall
-        | CodeInterpreterToolCall
-        | LocalShellToolCall
+        | ResponseCompactionItem
+        | ResponseCodeInterpreterToolCall
         | LocalShellToolCallOutput
         | FunctionShellCall
-        | FunctionShellCallOutput
-        | ApplyPatchToolCall
-        | ApplyPatchToolCallOutput
+        | ResponseFunctionShellToolCall
+        | ResponseFunctionShellToolCallOutput
+        | ResponseApplyPatchToolCall
         | MCPToolCall
-        | MCPListTools
+        | ResponseApplyPatchToolCallOutput
         | MCPApprovalRequest
         | MCPApprovalResponseResource
         | CustomToolCall
-        | CustomToolCallOutputResource
+        | ResponseCustomToolCallOutputItem
     )
 else:
-    OutputItem = tagged_union(
-        "OutputItem",
+    ResponseOutputItem = tagged_union(
+        "ResponseOutputItem",
         "type",
         lambda: {
-            "message": OutputMessage,
-            "file_search_call": FileSearchToolCall,
-            "function_call": FunctionToolCall,
-            "function_call_output": FunctionToolCallOutputResource,
-            "web_search_call": WebSearchToolCall,
-            "computer_call": ComputerToolCall,
-            "computer_call_output": ComputerToolCallOutputResource,
-            "reasoning": ReasoningItem,
-            "program": Program,
+            "message": ResponseOutputMessage,
+            "file_search_call": ResponseFileSearchToolCall,
+            "function_call": ResponseFunctionToolCall,
+            "function_call_output": ResponseFunctionToolCallOutputItem,
+            "web_search_call": ResponseFunctionWebSearch,
+            "computer_call": ResponseComputerToolCall,
+            "computer_call_output": ResponseComputerToolCallOutputItem,
+            "reasoning": ResponseConfigurationUpdateItem,
+            "program": ResponseReasoningItem,
             "program_output": ProgramOutput,
-            "tool_search_call": ToolSearchCall,
-            "tool_search_output": ToolSearchOutput,
+            "tool_search_call": ResponseToolSearchCall,
+            "tool_search_output": ResponseToolSearchOutputItem,
             "additional_tools": AdditionalTools,
             "compaction": CompactionBody,
             "image_generation_call": ImageGenToolCall,
-            "code_interpreter_call": CodeInterpreterToolCall,
-            "local_shell_call": LocalShellToolCall,
+            "code_interpreter_call": ResponseCompactionItem,
+            "local_shell_call": ResponseCodeInterpreterToolCall,
             "local_shell_call_output": LocalShellToolCallOutput,
             "shell_call": FunctionShellCall,
-            "shell_call_output": FunctionShellCallOutput,
-            "apply_patch_call": ApplyPatchToolCall,
-            "apply_patch_call_output": ApplyPatchToolCallOutput,
+            "shell_call_output": ResponseFunctionShellToolCall,
+            "apply_patch_call": ResponseFunctionShellToolCallOutput,
+            "apply_patch_call_output": ResponseApplyPatchToolCall,
             "mcp_call": MCPToolCall,
-            "mcp_list_tools": MCPListTools,
+            "mcp_list_tools": ResponseApplyPatchToolCallOutput,
             "mcp_approval_request": MCPApprovalRequest,
             "mcp_approval_response": MCPApprovalResponseResource,
             "custom_tool_call": CustomToolCall,
-            "custom_tool_call_output": CustomToolCallOutputResource,
+            "custom_tool_call_output": ResponseCustomToolCallOutputItem,
         },
         tuple,
     )
+
+
+OutputItem = ResponseOutputItem

@@ -9,10 +9,10 @@ from ._union import REQUIRED, OpenEnum
 from .message_phase import MessagePhase
 from .output_message_content import OutputMessageContent
 
-__all__ = ["OutputMessage"]
+__all__ = ["OutputMessage", "ResponseOutputMessage"]
 
 
-class OutputMessage(BaseModel, kw_only=True):
+class ResponseOutputMessage(BaseModel, kw_only=True):
     """An output message from the model."""
 
     id: str = REQUIRED
@@ -30,3 +30,6 @@ class OutputMessage(BaseModel, kw_only=True):
     phase: MessagePhase | None = None
     status: OpenEnum[Literal["in_progress", "completed", "incomplete"]] = REQUIRED
     """The status of the message input. One of `in_progress`, `completed`, or `incomplete`. Populated when input items are returned via API."""
+
+
+OutputMessage = ResponseOutputMessage

@@ -6,16 +6,16 @@ from typing import TYPE_CHECKING, TypeAlias
 
 from ._union import tagged_union
 from .output_text_content import OutputTextContent
-from .refusal_content import RefusalContent
+from .refusal_content import ResponseOutputRefusal
 
 __all__ = ["OutputMessageContent"]
 
 if TYPE_CHECKING:
-    OutputMessageContent: TypeAlias = OutputTextContent | RefusalContent
+    OutputMessageContent: TypeAlias = OutputTextContent | ResponseOutputRefusal
 else:
     OutputMessageContent = tagged_union(
         "OutputMessageContent",
         "type",
-        lambda: {"output_text": OutputTextContent, "refusal": RefusalContent},
+        lambda: {"output_text": OutputTextContent, "refusal": ResponseOutputRefusal},
         tuple,
     )

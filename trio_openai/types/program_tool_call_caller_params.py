@@ -4,10 +4,18 @@ from __future__ import annotations
 
 from typing import Literal, Required, TypedDict
 
-__all__ = ["ProgramToolCallCallerParam"]
+__all__ = ["ProgramToolCallCallerParam", "ProgramToolCallCallerParam2"]
 
 
 class ProgramToolCallCallerParam(TypedDict, total=False):
     type: Required[Literal["program"]]
+    caller_id: Required[str]
+    """The call ID of the program item that produced this tool call."""
+
+
+class ProgramToolCallCallerParam2(TypedDict, total=False):
+    type: Required[Literal["program"]]
+    """The caller type. Always `program`."""
+
     caller_id: Required[str]
     """The call ID of the program item that produced this tool call."""

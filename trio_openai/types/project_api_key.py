@@ -9,10 +9,10 @@ from ._union import REQUIRED, OpenEnum
 from .project_api_key_owner_service_account import ProjectApiKeyOwnerServiceAccount
 from .project_api_key_owner_user import ProjectApiKeyOwnerUser
 
-__all__ = ["ProjectApiKey", "ProjectApiKeyOwner"]
+__all__ = ["ProjectAPIKey", "ProjectApiKey", "ProjectApiKeyOwner"]
 
 
-class ProjectApiKey(BaseModel, kw_only=True):
+class ProjectAPIKey(BaseModel, kw_only=True):
     """Represents an individual API key in a project."""
 
     object: Literal["organization.project.api_key"] = REQUIRED
@@ -48,3 +48,6 @@ class ProjectApiKeyOwner(BaseModel, kw_only=True):
 
     service_account: ProjectApiKeyOwnerServiceAccount | None = None
     """The service account that owns a project API key."""
+
+
+ProjectApiKey = ProjectAPIKey

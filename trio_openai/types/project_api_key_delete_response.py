@@ -7,10 +7,13 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["ProjectApiKeyDeleteResponse"]
+__all__ = ["APIKeyDeleteResponse", "ProjectApiKeyDeleteResponse"]
 
 
-class ProjectApiKeyDeleteResponse(BaseModel, kw_only=True):
+class APIKeyDeleteResponse(BaseModel, kw_only=True):
     object: Literal["organization.project.api_key.deleted"] = REQUIRED
     id: str = REQUIRED
     deleted: bool = REQUIRED
+
+
+ProjectApiKeyDeleteResponse = APIKeyDeleteResponse

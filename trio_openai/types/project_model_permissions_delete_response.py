@@ -7,10 +7,10 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["ProjectModelPermissionsDeleteResponse"]
+__all__ = ["ProjectModelPermissionsDeleteResponse", "ProjectModelPermissionsDeleted"]
 
 
-class ProjectModelPermissionsDeleteResponse(BaseModel, kw_only=True):
+class ProjectModelPermissionsDeleted(BaseModel, kw_only=True):
     """Confirmation payload returned after deleting project model permissions."""
 
     object: Literal["project.model_permissions.deleted"] = REQUIRED
@@ -18,3 +18,6 @@ class ProjectModelPermissionsDeleteResponse(BaseModel, kw_only=True):
 
     deleted: bool = REQUIRED
     """Whether the project model permissions were deleted."""
+
+
+ProjectModelPermissionsDeleteResponse = ProjectModelPermissionsDeleted

@@ -8,10 +8,10 @@ from ._base import BaseModel
 from ._union import REQUIRED, OpenEnum
 from .project_service_account_api_key import ProjectServiceAccountApiKey
 
-__all__ = ["ProjectServiceAccountCreateResponse"]
+__all__ = ["ProjectServiceAccountCreateResponse", "ServiceAccountCreateResponse"]
 
 
-class ProjectServiceAccountCreateResponse(BaseModel, kw_only=True):
+class ServiceAccountCreateResponse(BaseModel, kw_only=True):
     object: Literal["organization.project.service_account"] = REQUIRED
     id: str = REQUIRED
     name: str = REQUIRED
@@ -20,3 +20,6 @@ class ProjectServiceAccountCreateResponse(BaseModel, kw_only=True):
 
     created_at: int = REQUIRED
     api_key: ProjectServiceAccountApiKey | None = None
+
+
+ProjectServiceAccountCreateResponse = ServiceAccountCreateResponse

@@ -7,10 +7,13 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["ProjectServiceAccountDeleteResponse"]
+__all__ = ["ProjectServiceAccountDeleteResponse", "ServiceAccountDeleteResponse"]
 
 
-class ProjectServiceAccountDeleteResponse(BaseModel, kw_only=True):
+class ServiceAccountDeleteResponse(BaseModel, kw_only=True):
     object: Literal["organization.project.service_account.deleted"] = REQUIRED
     id: str = REQUIRED
     deleted: bool = REQUIRED
+
+
+ProjectServiceAccountDeleteResponse = ServiceAccountDeleteResponse

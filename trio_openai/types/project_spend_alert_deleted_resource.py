@@ -7,10 +7,10 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["ProjectSpendAlertDeletedResource"]
+__all__ = ["ProjectSpendAlertDeleted", "ProjectSpendAlertDeletedResource"]
 
 
-class ProjectSpendAlertDeletedResource(BaseModel, kw_only=True):
+class ProjectSpendAlertDeleted(BaseModel, kw_only=True):
     """Confirmation payload returned after deleting a project spend alert."""
 
     id: str = REQUIRED
@@ -21,3 +21,6 @@ class ProjectSpendAlertDeletedResource(BaseModel, kw_only=True):
 
     deleted: bool = REQUIRED
     """Whether the spend alert was deleted."""
+
+
+ProjectSpendAlertDeletedResource = ProjectSpendAlertDeleted

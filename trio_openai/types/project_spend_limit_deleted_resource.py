@@ -7,10 +7,10 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["ProjectSpendLimitDeletedResource"]
+__all__ = ["ProjectSpendLimitDeleted", "ProjectSpendLimitDeletedResource"]
 
 
-class ProjectSpendLimitDeletedResource(BaseModel, kw_only=True):
+class ProjectSpendLimitDeleted(BaseModel, kw_only=True):
     """Confirmation payload returned after deleting a project hard spend limit."""
 
     object: Literal["project.spend_limit.deleted"] = REQUIRED
@@ -18,3 +18,6 @@ class ProjectSpendLimitDeletedResource(BaseModel, kw_only=True):
 
     deleted: bool = REQUIRED
     """Whether the hard spend limit was deleted."""
+
+
+ProjectSpendLimitDeletedResource = ProjectSpendLimitDeleted

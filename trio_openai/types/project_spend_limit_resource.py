@@ -10,10 +10,10 @@ from .spend_limit_currency import SpendLimitCurrency
 from .spend_limit_enforcement import SpendLimitEnforcement
 from .spend_limit_interval import SpendLimitInterval
 
-__all__ = ["ProjectSpendLimitResource"]
+__all__ = ["ProjectSpendLimit", "ProjectSpendLimitResource"]
 
 
-class ProjectSpendLimitResource(BaseModel, kw_only=True):
+class ProjectSpendLimit(BaseModel, kw_only=True):
     """Represents a hard spend limit configured at the project level."""
 
     object: Literal["project.spend_limit"] = REQUIRED
@@ -26,3 +26,6 @@ class ProjectSpendLimitResource(BaseModel, kw_only=True):
     interval: SpendLimitInterval = REQUIRED
     enforcement: SpendLimitEnforcement = REQUIRED
     """The current enforcement state of a hard spend limit."""
+
+
+ProjectSpendLimitResource = ProjectSpendLimit

@@ -6,10 +6,10 @@ from ._base import BaseModel
 from ._union import REQUIRED
 from .response_prompt_variables import ResponsePromptVariablesValue
 
-__all__ = ["Prompt"]
+__all__ = ["Prompt", "ResponsePrompt"]
 
 
-class Prompt(BaseModel, kw_only=True):
+class ResponsePrompt(BaseModel, kw_only=True):
     """Reference to a prompt template and its variables. [Learn more](/docs/guides/text?api-mode=responses#reusable-prompts)."""
 
     id: str = REQUIRED
@@ -17,3 +17,6 @@ class Prompt(BaseModel, kw_only=True):
 
     version: str | None = None
     variables: dict[str, ResponsePromptVariablesValue] | None = None
+
+
+Prompt = ResponsePrompt

@@ -9,10 +9,10 @@ from ._union import REQUIRED, tagged_union
 from .c2_pa_provenance_result import C2PAProvenanceResult
 from .synth_id_provenance_result import SynthIDProvenanceResult
 
-__all__ = ["ProvenanceResource", "ProvenanceResourceResultsItem"]
+__all__ = ["ContentProvenanceCheck", "ProvenanceResource", "ProvenanceResourceResultsItem"]
 
 
-class ProvenanceResource(BaseModel, kw_only=True):
+class ContentProvenanceCheck(BaseModel, kw_only=True):
     object: Literal["content_provenance_check"] = REQUIRED
     created_at: int = REQUIRED
     """The Unix timestamp, in seconds, when the provenance check was created."""
@@ -30,3 +30,6 @@ else:
         lambda: {"c2pa": C2PAProvenanceResult, "synthid": SynthIDProvenanceResult},
         tuple,
     )
+
+
+ProvenanceResource = ContentProvenanceCheck

@@ -6,13 +6,17 @@ from typing import TYPE_CHECKING, TypeAlias
 
 from ._base import BaseModel
 from ._union import REQUIRED, tagged_union
-from .realtime_session_create_response_ga import RealtimeSessionCreateResponseGA
-from .realtime_transcription_session_create_response_ga import RealtimeTranscriptionSessionCreateResponseGA
+from .realtime_session_create_response_ga import RealtimeSessionCreateRequest
+from .realtime_transcription_session_create_response_ga import RealtimeTranscriptionSessionCreateRequest
 
-__all__ = ["RealtimeCreateClientSecretResponse", "RealtimeCreateClientSecretResponseSession"]
+__all__ = [
+    "ClientSecretCreateResponse",
+    "RealtimeCreateClientSecretResponse",
+    "RealtimeCreateClientSecretResponseSession",
+]
 
 
-class RealtimeCreateClientSecretResponse(BaseModel, kw_only=True):
+class ClientSecretCreateResponse(BaseModel, kw_only=True):
     """Response from creating a session and client secret for the Realtime API."""
 
     value: str = REQUIRED
@@ -27,7 +31,7 @@ class RealtimeCreateClientSecretResponse(BaseModel, kw_only=True):
 
 if TYPE_CHECKING:
     RealtimeCreateClientSecretResponseSession: TypeAlias = (
-        RealtimeSessionCreateResponseGA | RealtimeTranscriptionSessionCreateResponseGA
+        RealtimeSessionCreateRequest | RealtimeTranscriptionSessionCreateRequest
     )
     """The session configuration for either a realtime or transcription session."""
 else:
@@ -35,8 +39,11 @@ else:
         "RealtimeCreateClientSecretResponseSession",
         "type",
         lambda: {
-            "realtime": RealtimeSessionCreateResponseGA,
-            "transcription": RealtimeTranscriptionSessionCreateResponseGA,
+            "realtime": RealtimeSessionCreateRequest,
+            "transcription": RealtimeTranscriptionSessionCreateRequest,
         },
         tuple,
     )
+
+
+RealtimeCreateClientSecretResponse = ClientSecretCreateResponse

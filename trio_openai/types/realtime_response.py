@@ -14,6 +14,7 @@ __all__ = [
     "RealtimeResponse",
     "RealtimeResponseAudio",
     "RealtimeResponseAudioOutput",
+    "RealtimeResponseStatus",
     "RealtimeResponseStatusDetails",
     "RealtimeResponseStatusDetailsError",
     "RealtimeResponseUsage",
@@ -35,7 +36,7 @@ class RealtimeResponse(BaseModel, kw_only=True):
     status: OpenEnum[Literal["completed", "cancelled", "failed", "incomplete", "in_progress"]] | None = None
     """The final status of the response (`completed`, `cancelled`, `failed`, or `incomplete`, `in_progress`)."""
 
-    status_details: RealtimeResponseStatusDetails | None = None
+    status_details: RealtimeResponseStatus | None = None
     """Additional details about the status."""
 
     output: list[RealtimeConversationItem] | None = None
@@ -69,7 +70,7 @@ class RealtimeResponseAudioOutput(BaseModel, kw_only=True):
     voice: VoiceIdsShared | None = None
 
 
-class RealtimeResponseStatusDetails(BaseModel, kw_only=True):
+class RealtimeResponseStatus(BaseModel, kw_only=True):
     """Additional details about the status."""
 
     type: OpenEnum[Literal["completed", "cancelled", "failed", "incomplete"]] | None = None
@@ -153,3 +154,6 @@ class RealtimeResponseUsageOutputTokenDetails(BaseModel, kw_only=True):
 
     audio_tokens: int | None = None
     """The number of audio tokens used in the Response."""
+
+
+RealtimeResponseStatusDetails = RealtimeResponseStatus

@@ -5,47 +5,41 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TypeAlias
 
 from ._union import tagged_union
-from .realtime_server_event_conversation_created import RealtimeServerEventConversationCreated
-from .realtime_server_event_conversation_item_added import RealtimeServerEventConversationItemAdded
-from .realtime_server_event_conversation_item_created import RealtimeServerEventConversationItemCreated
-from .realtime_server_event_conversation_item_deleted import RealtimeServerEventConversationItemDeleted
-from .realtime_server_event_conversation_item_done import RealtimeServerEventConversationItemDone
+from .realtime_server_event_conversation_created import ConversationCreatedEvent
+from .realtime_server_event_conversation_item_added import ConversationItemAdded
+from .realtime_server_event_conversation_item_created import ConversationItemCreatedEvent
+from .realtime_server_event_conversation_item_deleted import ConversationItemDeletedEvent
+from .realtime_server_event_conversation_item_done import ConversationItemDone
 from .realtime_server_event_conversation_item_input_audio_transcription_completed import (
-    RealtimeServerEventConversationItemInputAudioTranscriptionCompleted,
+    ConversationItemInputAudioTranscriptionCompletedEvent,
 )
 from .realtime_server_event_conversation_item_input_audio_transcription_delta import (
-    RealtimeServerEventConversationItemInputAudioTranscriptionDelta,
+    ConversationItemInputAudioTranscriptionDeltaEvent,
 )
 from .realtime_server_event_conversation_item_input_audio_transcription_failed import (
-    RealtimeServerEventConversationItemInputAudioTranscriptionFailed,
+    ConversationItemInputAudioTranscriptionFailedEvent,
 )
 from .realtime_server_event_conversation_item_input_audio_transcription_segment import (
-    RealtimeServerEventConversationItemInputAudioTranscriptionSegment,
+    ConversationItemInputAudioTranscriptionSegment,
 )
 from .realtime_server_event_conversation_item_retrieved import RealtimeServerEventConversationItemRetrieved
-from .realtime_server_event_conversation_item_truncated import RealtimeServerEventConversationItemTruncated
-from .realtime_server_event_error import RealtimeServerEventError
-from .realtime_server_event_input_audio_buffer_cleared import RealtimeServerEventInputAudioBufferCleared
-from .realtime_server_event_input_audio_buffer_committed import RealtimeServerEventInputAudioBufferCommitted
+from .realtime_server_event_conversation_item_truncated import ConversationItemTruncatedEvent
+from .realtime_server_event_error import RealtimeErrorEvent
+from .realtime_server_event_input_audio_buffer_cleared import InputAudioBufferClearedEvent
+from .realtime_server_event_input_audio_buffer_committed import InputAudioBufferCommittedEvent
 from .realtime_server_event_input_audio_buffer_dtmf_event_received import (
-    RealtimeServerEventInputAudioBufferDtmfEventReceived,
+    InputAudioBufferDtmfEventReceivedEvent,
 )
-from .realtime_server_event_input_audio_buffer_speech_started import (
-    RealtimeServerEventInputAudioBufferSpeechStarted,
-)
-from .realtime_server_event_input_audio_buffer_speech_stopped import (
-    RealtimeServerEventInputAudioBufferSpeechStopped,
-)
-from .realtime_server_event_input_audio_buffer_timeout_triggered import (
-    RealtimeServerEventInputAudioBufferTimeoutTriggered,
-)
-from .realtime_server_event_mcp_list_tools_completed import RealtimeServerEventMCPListToolsCompleted
-from .realtime_server_event_mcp_list_tools_failed import RealtimeServerEventMCPListToolsFailed
-from .realtime_server_event_mcp_list_tools_in_progress import RealtimeServerEventMCPListToolsInProgress
+from .realtime_server_event_input_audio_buffer_speech_started import InputAudioBufferSpeechStartedEvent
+from .realtime_server_event_input_audio_buffer_speech_stopped import InputAudioBufferSpeechStoppedEvent
+from .realtime_server_event_input_audio_buffer_timeout_triggered import InputAudioBufferTimeoutTriggered
+from .realtime_server_event_mcp_list_tools_completed import McpListToolsCompleted
+from .realtime_server_event_mcp_list_tools_failed import McpListToolsFailed
+from .realtime_server_event_mcp_list_tools_in_progress import McpListToolsInProgress
 from .realtime_server_event_output_audio_buffer_cleared import RealtimeServerEventOutputAudioBufferCleared
 from .realtime_server_event_output_audio_buffer_started import RealtimeServerEventOutputAudioBufferStarted
 from .realtime_server_event_output_audio_buffer_stopped import RealtimeServerEventOutputAudioBufferStopped
-from .realtime_server_event_rate_limits_updated import RealtimeServerEventRateLimitsUpdated
+from .realtime_server_event_rate_limits_updated import RateLimitsUpdatedEvent
 from .realtime_server_event_response_audio_delta import RealtimeServerEventResponseAudioDelta
 from .realtime_server_event_response_audio_done import RealtimeServerEventResponseAudioDone
 from .realtime_server_event_response_audio_transcript_delta import (
@@ -57,48 +51,44 @@ from .realtime_server_event_response_audio_transcript_done import (
 from .realtime_server_event_response_content_part_added import RealtimeServerEventResponseContentPartAdded
 from .realtime_server_event_response_content_part_done import RealtimeServerEventResponseContentPartDone
 from .realtime_server_event_response_created import RealtimeServerEventResponseCreated
-from .realtime_server_event_response_done import RealtimeServerEventResponseDone
+from .realtime_server_event_response_done import ResponseDoneEvent
 from .realtime_server_event_response_function_call_arguments_delta import (
     RealtimeServerEventResponseFunctionCallArgumentsDelta,
 )
 from .realtime_server_event_response_function_call_arguments_done import (
     RealtimeServerEventResponseFunctionCallArgumentsDone,
 )
-from .realtime_server_event_response_mcp_call_arguments_delta import (
-    RealtimeServerEventResponseMCPCallArgumentsDelta,
-)
-from .realtime_server_event_response_mcp_call_arguments_done import (
-    RealtimeServerEventResponseMCPCallArgumentsDone,
-)
-from .realtime_server_event_response_mcp_call_completed import RealtimeServerEventResponseMCPCallCompleted
-from .realtime_server_event_response_mcp_call_failed import RealtimeServerEventResponseMCPCallFailed
-from .realtime_server_event_response_mcp_call_in_progress import RealtimeServerEventResponseMCPCallInProgress
+from .realtime_server_event_response_mcp_call_arguments_delta import ResponseMcpCallArgumentsDelta
+from .realtime_server_event_response_mcp_call_arguments_done import ResponseMcpCallArgumentsDone
+from .realtime_server_event_response_mcp_call_completed import ResponseMcpCallCompleted
+from .realtime_server_event_response_mcp_call_failed import ResponseMcpCallFailed
+from .realtime_server_event_response_mcp_call_in_progress import ResponseMcpCallInProgress
 from .realtime_server_event_response_output_item_added import RealtimeServerEventResponseOutputItemAdded
 from .realtime_server_event_response_output_item_done import RealtimeServerEventResponseOutputItemDone
 from .realtime_server_event_response_text_delta import RealtimeServerEventResponseTextDelta
 from .realtime_server_event_response_text_done import RealtimeServerEventResponseTextDone
-from .realtime_server_event_session_created import RealtimeServerEventSessionCreated
-from .realtime_server_event_session_updated import RealtimeServerEventSessionUpdated
+from .realtime_server_event_session_created import SessionCreatedEvent
+from .realtime_server_event_session_updated import SessionUpdatedEvent
 
 __all__ = ["RealtimeServerEvent"]
 
 if TYPE_CHECKING:
     RealtimeServerEvent: TypeAlias = (
-        RealtimeServerEventConversationCreated
-        | RealtimeServerEventConversationItemCreated
-        | RealtimeServerEventConversationItemDeleted
-        | RealtimeServerEventConversationItemInputAudioTranscriptionCompleted
-        | RealtimeServerEventConversationItemInputAudioTranscriptionDelta
-        | RealtimeServerEventConversationItemInputAudioTranscriptionFailed
+        ConversationCreatedEvent
+        | ConversationItemCreatedEvent
+        | ConversationItemDeletedEvent
+        | ConversationItemInputAudioTranscriptionCompletedEvent
+        | ConversationItemInputAudioTranscriptionDeltaEvent
+        | ConversationItemInputAudioTranscriptionFailedEvent
         | RealtimeServerEventConversationItemRetrieved
-        | RealtimeServerEventConversationItemTruncated
-        | RealtimeServerEventError
-        | RealtimeServerEventInputAudioBufferCleared
-        | RealtimeServerEventInputAudioBufferCommitted
-        | RealtimeServerEventInputAudioBufferDtmfEventReceived
-        | RealtimeServerEventInputAudioBufferSpeechStarted
-        | RealtimeServerEventInputAudioBufferSpeechStopped
-        | RealtimeServerEventRateLimitsUpdated
+        | ConversationItemTruncatedEvent
+        | RealtimeErrorEvent
+        | InputAudioBufferClearedEvent
+        | InputAudioBufferCommittedEvent
+        | InputAudioBufferDtmfEventReceivedEvent
+        | InputAudioBufferSpeechStartedEvent
+        | InputAudioBufferSpeechStoppedEvent
+        | RateLimitsUpdatedEvent
         | RealtimeServerEventResponseAudioDelta
         | RealtimeServerEventResponseAudioDone
         | RealtimeServerEventResponseAudioTranscriptDelta
@@ -106,30 +96,30 @@ if TYPE_CHECKING:
         | RealtimeServerEventResponseContentPartAdded
         | RealtimeServerEventResponseContentPartDone
         | RealtimeServerEventResponseCreated
-        | RealtimeServerEventResponseDone
+        | ResponseDoneEvent
         | RealtimeServerEventResponseFunctionCallArgumentsDelta
         | RealtimeServerEventResponseFunctionCallArgumentsDone
         | RealtimeServerEventResponseOutputItemAdded
         | RealtimeServerEventResponseOutputItemDone
         | RealtimeServerEventResponseTextDelta
         | RealtimeServerEventResponseTextDone
-        | RealtimeServerEventSessionCreated
-        | RealtimeServerEventSessionUpdated
+        | SessionCreatedEvent
+        | SessionUpdatedEvent
         | RealtimeServerEventOutputAudioBufferStarted
         | RealtimeServerEventOutputAudioBufferStopped
         | RealtimeServerEventOutputAudioBufferCleared
-        | RealtimeServerEventConversationItemAdded
-        | RealtimeServerEventConversationItemDone
-        | RealtimeServerEventInputAudioBufferTimeoutTriggered
-        | RealtimeServerEventConversationItemInputAudioTranscriptionSegment
-        | RealtimeServerEventMCPListToolsInProgress
-        | RealtimeServerEventMCPListToolsCompleted
-        | RealtimeServerEventMCPListToolsFailed
-        | RealtimeServerEventResponseMCPCallArgumentsDelta
-        | RealtimeServerEventResponseMCPCallArgumentsDone
-        | RealtimeServerEventResponseMCPCallInProgress
-        | RealtimeServerEventResponseMCPCallCompleted
-        | RealtimeServerEventResponseMCPCallFailed
+        | ConversationItemAdded
+        | ConversationItemDone
+        | InputAudioBufferTimeoutTriggered
+        | ConversationItemInputAudioTranscriptionSegment
+        | McpListToolsInProgress
+        | McpListToolsCompleted
+        | McpListToolsFailed
+        | ResponseMcpCallArgumentsDelta
+        | ResponseMcpCallArgumentsDone
+        | ResponseMcpCallInProgress
+        | ResponseMcpCallCompleted
+        | ResponseMcpCallFailed
     )
     """A realtime server event."""
 else:
@@ -137,21 +127,21 @@ else:
         "RealtimeServerEvent",
         "type",
         lambda: {
-            "conversation.created": RealtimeServerEventConversationCreated,
-            "conversation.item.created": RealtimeServerEventConversationItemCreated,
-            "conversation.item.deleted": RealtimeServerEventConversationItemDeleted,
-            "conversation.item.input_audio_transcription.completed": RealtimeServerEventConversationItemInputAudioTranscriptionCompleted,
-            "conversation.item.input_audio_transcription.delta": RealtimeServerEventConversationItemInputAudioTranscriptionDelta,
-            "conversation.item.input_audio_transcription.failed": RealtimeServerEventConversationItemInputAudioTranscriptionFailed,
+            "conversation.created": ConversationCreatedEvent,
+            "conversation.item.created": ConversationItemCreatedEvent,
+            "conversation.item.deleted": ConversationItemDeletedEvent,
+            "conversation.item.input_audio_transcription.completed": ConversationItemInputAudioTranscriptionCompletedEvent,
+            "conversation.item.input_audio_transcription.delta": ConversationItemInputAudioTranscriptionDeltaEvent,
+            "conversation.item.input_audio_transcription.failed": ConversationItemInputAudioTranscriptionFailedEvent,
             "conversation.item.retrieved": RealtimeServerEventConversationItemRetrieved,
-            "conversation.item.truncated": RealtimeServerEventConversationItemTruncated,
-            "error": RealtimeServerEventError,
-            "input_audio_buffer.cleared": RealtimeServerEventInputAudioBufferCleared,
-            "input_audio_buffer.committed": RealtimeServerEventInputAudioBufferCommitted,
-            "input_audio_buffer.dtmf_event_received": RealtimeServerEventInputAudioBufferDtmfEventReceived,
-            "input_audio_buffer.speech_started": RealtimeServerEventInputAudioBufferSpeechStarted,
-            "input_audio_buffer.speech_stopped": RealtimeServerEventInputAudioBufferSpeechStopped,
-            "rate_limits.updated": RealtimeServerEventRateLimitsUpdated,
+            "conversation.item.truncated": ConversationItemTruncatedEvent,
+            "error": RealtimeErrorEvent,
+            "input_audio_buffer.cleared": InputAudioBufferClearedEvent,
+            "input_audio_buffer.committed": InputAudioBufferCommittedEvent,
+            "input_audio_buffer.dtmf_event_received": InputAudioBufferDtmfEventReceivedEvent,
+            "input_audio_buffer.speech_started": InputAudioBufferSpeechStartedEvent,
+            "input_audio_buffer.speech_stopped": InputAudioBufferSpeechStoppedEvent,
+            "rate_limits.updated": RateLimitsUpdatedEvent,
             "response.output_audio.delta": RealtimeServerEventResponseAudioDelta,
             "response.output_audio.done": RealtimeServerEventResponseAudioDone,
             "response.output_audio_transcript.delta": RealtimeServerEventResponseAudioTranscriptDelta,
@@ -159,30 +149,30 @@ else:
             "response.content_part.added": RealtimeServerEventResponseContentPartAdded,
             "response.content_part.done": RealtimeServerEventResponseContentPartDone,
             "response.created": RealtimeServerEventResponseCreated,
-            "response.done": RealtimeServerEventResponseDone,
+            "response.done": ResponseDoneEvent,
             "response.function_call_arguments.delta": RealtimeServerEventResponseFunctionCallArgumentsDelta,
             "response.function_call_arguments.done": RealtimeServerEventResponseFunctionCallArgumentsDone,
             "response.output_item.added": RealtimeServerEventResponseOutputItemAdded,
             "response.output_item.done": RealtimeServerEventResponseOutputItemDone,
             "response.output_text.delta": RealtimeServerEventResponseTextDelta,
             "response.output_text.done": RealtimeServerEventResponseTextDone,
-            "session.created": RealtimeServerEventSessionCreated,
-            "session.updated": RealtimeServerEventSessionUpdated,
+            "session.created": SessionCreatedEvent,
+            "session.updated": SessionUpdatedEvent,
             "output_audio_buffer.started": RealtimeServerEventOutputAudioBufferStarted,
             "output_audio_buffer.stopped": RealtimeServerEventOutputAudioBufferStopped,
             "output_audio_buffer.cleared": RealtimeServerEventOutputAudioBufferCleared,
-            "conversation.item.added": RealtimeServerEventConversationItemAdded,
-            "conversation.item.done": RealtimeServerEventConversationItemDone,
-            "input_audio_buffer.timeout_triggered": RealtimeServerEventInputAudioBufferTimeoutTriggered,
-            "conversation.item.input_audio_transcription.segment": RealtimeServerEventConversationItemInputAudioTranscriptionSegment,
-            "mcp_list_tools.in_progress": RealtimeServerEventMCPListToolsInProgress,
-            "mcp_list_tools.completed": RealtimeServerEventMCPListToolsCompleted,
-            "mcp_list_tools.failed": RealtimeServerEventMCPListToolsFailed,
-            "response.mcp_call_arguments.delta": RealtimeServerEventResponseMCPCallArgumentsDelta,
-            "response.mcp_call_arguments.done": RealtimeServerEventResponseMCPCallArgumentsDone,
-            "response.mcp_call.in_progress": RealtimeServerEventResponseMCPCallInProgress,
-            "response.mcp_call.completed": RealtimeServerEventResponseMCPCallCompleted,
-            "response.mcp_call.failed": RealtimeServerEventResponseMCPCallFailed,
+            "conversation.item.added": ConversationItemAdded,
+            "conversation.item.done": ConversationItemDone,
+            "input_audio_buffer.timeout_triggered": InputAudioBufferTimeoutTriggered,
+            "conversation.item.input_audio_transcription.segment": ConversationItemInputAudioTranscriptionSegment,
+            "mcp_list_tools.in_progress": McpListToolsInProgress,
+            "mcp_list_tools.completed": McpListToolsCompleted,
+            "mcp_list_tools.failed": McpListToolsFailed,
+            "response.mcp_call_arguments.delta": ResponseMcpCallArgumentsDelta,
+            "response.mcp_call_arguments.done": ResponseMcpCallArgumentsDone,
+            "response.mcp_call.in_progress": ResponseMcpCallInProgress,
+            "response.mcp_call.completed": ResponseMcpCallCompleted,
+            "response.mcp_call.failed": ResponseMcpCallFailed,
         },
         tuple,
     )

@@ -7,10 +7,14 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["RealtimeServerEventConversationCreated", "RealtimeServerEventConversationCreatedConversation"]
+__all__ = [
+    "ConversationCreatedEvent",
+    "RealtimeServerEventConversationCreated",
+    "RealtimeServerEventConversationCreatedConversation",
+]
 
 
-class RealtimeServerEventConversationCreated(BaseModel, kw_only=True):
+class ConversationCreatedEvent(BaseModel, kw_only=True):
     """Returned when a conversation is created. Emitted right after session creation."""
 
     event_id: str = REQUIRED
@@ -31,3 +35,6 @@ class RealtimeServerEventConversationCreatedConversation(BaseModel, kw_only=True
 
     object: str | None = None
     """The object type, must be `realtime.conversation`."""
+
+
+RealtimeServerEventConversationCreated = ConversationCreatedEvent

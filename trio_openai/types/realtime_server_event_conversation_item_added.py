@@ -8,10 +8,10 @@ from ._base import BaseModel
 from ._union import REQUIRED
 from .realtime_conversation_item import RealtimeConversationItem
 
-__all__ = ["RealtimeServerEventConversationItemAdded"]
+__all__ = ["ConversationItemAdded", "RealtimeServerEventConversationItemAdded"]
 
 
-class RealtimeServerEventConversationItemAdded(BaseModel, kw_only=True):
+class ConversationItemAdded(BaseModel, kw_only=True):
     """Sent by the server when an Item is added to the default Conversation. This can happen in several cases: - When the client sends a `conversation.item.create` event. - When the input audio buffer is committed. In this case the item will be a user message containing the audio from the buffer. - When the model is generating a Response. In this case the `conversation.item.added` event will be sent when the model starts generating a specific Item, and thus it will not yet have any content (and `status` will be `in_progress`)."""
 
     event_id: str = REQUIRED
@@ -23,3 +23,6 @@ class RealtimeServerEventConversationItemAdded(BaseModel, kw_only=True):
     previous_item_id: str | None = None
     item: RealtimeConversationItem = REQUIRED
     """A single item within a Realtime conversation."""
+
+
+RealtimeServerEventConversationItemAdded = ConversationItemAdded

@@ -7,10 +7,10 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["RealtimeServerEventConversationItemDeleted"]
+__all__ = ["ConversationItemDeletedEvent", "RealtimeServerEventConversationItemDeleted"]
 
 
-class RealtimeServerEventConversationItemDeleted(BaseModel, kw_only=True):
+class ConversationItemDeletedEvent(BaseModel, kw_only=True):
     """Returned when an item in the conversation is deleted by the client with a `conversation.item.delete` event. This event is used to synchronize the server's understanding of the conversation history with the client's view."""
 
     event_id: str = REQUIRED
@@ -21,3 +21,6 @@ class RealtimeServerEventConversationItemDeleted(BaseModel, kw_only=True):
 
     item_id: str = REQUIRED
     """The ID of the item that was deleted."""
+
+
+RealtimeServerEventConversationItemDeleted = ConversationItemDeletedEvent

@@ -8,10 +8,10 @@ from ._base import BaseModel
 from ._union import REQUIRED
 from .realtime_conversation_item import RealtimeConversationItem
 
-__all__ = ["RealtimeServerEventConversationItemDone"]
+__all__ = ["ConversationItemDone", "RealtimeServerEventConversationItemDone"]
 
 
-class RealtimeServerEventConversationItemDone(BaseModel, kw_only=True):
+class ConversationItemDone(BaseModel, kw_only=True):
     """Returned when a conversation item is finalized."""
 
     event_id: str = REQUIRED
@@ -23,3 +23,6 @@ class RealtimeServerEventConversationItemDone(BaseModel, kw_only=True):
     previous_item_id: str | None = None
     item: RealtimeConversationItem = REQUIRED
     """A single item within a Realtime conversation."""
+
+
+RealtimeServerEventConversationItemDone = ConversationItemDone

@@ -12,12 +12,13 @@ from .transcript_text_usage_tokens import TranscriptTextUsageTokens
 from .transcription_language import TranscriptionLanguage
 
 __all__ = [
+    "ConversationItemInputAudioTranscriptionCompletedEvent",
     "RealtimeServerEventConversationItemInputAudioTranscriptionCompleted",
     "RealtimeServerEventConversationItemInputAudioTranscriptionCompletedUsage",
 ]
 
 
-class RealtimeServerEventConversationItemInputAudioTranscriptionCompleted(BaseModel, kw_only=True):
+class ConversationItemInputAudioTranscriptionCompletedEvent(BaseModel, kw_only=True):
     """This event is the output of audio transcription for user audio written to the user audio buffer. Transcription begins when the input audio buffer is committed by the client or server (when VAD is enabled). Transcription runs asynchronously with Response creation, so this event may come before or after the Response events."""
 
     event_id: str = REQUIRED
@@ -55,3 +56,8 @@ else:
         lambda: {"tokens": TranscriptTextUsageTokens, "duration": TranscriptTextUsageDuration},
         tuple,
     )
+
+
+RealtimeServerEventConversationItemInputAudioTranscriptionCompleted = (
+    ConversationItemInputAudioTranscriptionCompletedEvent
+)

@@ -8,10 +8,13 @@ from ._base import BaseModel
 from ._union import REQUIRED
 from .log_prob_properties import LogProbProperties
 
-__all__ = ["RealtimeServerEventConversationItemInputAudioTranscriptionDelta"]
+__all__ = [
+    "ConversationItemInputAudioTranscriptionDeltaEvent",
+    "RealtimeServerEventConversationItemInputAudioTranscriptionDelta",
+]
 
 
-class RealtimeServerEventConversationItemInputAudioTranscriptionDelta(BaseModel, kw_only=True):
+class ConversationItemInputAudioTranscriptionDeltaEvent(BaseModel, kw_only=True):
     """Returned when the text value of an input audio transcription content part is updated with incremental transcription results."""
 
     event_id: str = REQUIRED
@@ -30,3 +33,8 @@ class RealtimeServerEventConversationItemInputAudioTranscriptionDelta(BaseModel,
     """The text delta."""
 
     logprobs: list[LogProbProperties] | None = None
+
+
+RealtimeServerEventConversationItemInputAudioTranscriptionDelta = (
+    ConversationItemInputAudioTranscriptionDeltaEvent
+)

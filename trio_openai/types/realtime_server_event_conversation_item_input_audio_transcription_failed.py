@@ -8,12 +8,13 @@ from ._base import BaseModel
 from ._union import REQUIRED
 
 __all__ = [
+    "ConversationItemInputAudioTranscriptionFailedEvent",
     "RealtimeServerEventConversationItemInputAudioTranscriptionFailed",
     "RealtimeServerEventConversationItemInputAudioTranscriptionFailedError",
 ]
 
 
-class RealtimeServerEventConversationItemInputAudioTranscriptionFailed(BaseModel, kw_only=True):
+class ConversationItemInputAudioTranscriptionFailedEvent(BaseModel, kw_only=True):
     """Returned when input audio transcription is configured, and a transcription request for a user message failed. These events are separate from other `error` events so that the client can identify the related Item."""
 
     event_id: str = REQUIRED
@@ -46,3 +47,8 @@ class RealtimeServerEventConversationItemInputAudioTranscriptionFailedError(Base
 
     param: str | None = None
     """Parameter related to the error, if any."""
+
+
+RealtimeServerEventConversationItemInputAudioTranscriptionFailed = (
+    ConversationItemInputAudioTranscriptionFailedEvent
+)

@@ -7,10 +7,13 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["RealtimeServerEventConversationItemInputAudioTranscriptionSegment"]
+__all__ = [
+    "ConversationItemInputAudioTranscriptionSegment",
+    "RealtimeServerEventConversationItemInputAudioTranscriptionSegment",
+]
 
 
-class RealtimeServerEventConversationItemInputAudioTranscriptionSegment(BaseModel, kw_only=True):
+class ConversationItemInputAudioTranscriptionSegment(BaseModel, kw_only=True):
     """Returned when an input audio transcription segment is identified for an item."""
 
     event_id: str = REQUIRED
@@ -39,3 +42,8 @@ class RealtimeServerEventConversationItemInputAudioTranscriptionSegment(BaseMode
 
     end: float = REQUIRED
     """End time of the segment in seconds."""
+
+
+RealtimeServerEventConversationItemInputAudioTranscriptionSegment = (
+    ConversationItemInputAudioTranscriptionSegment
+)

@@ -7,10 +7,10 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["RealtimeServerEventConversationItemTruncated"]
+__all__ = ["ConversationItemTruncatedEvent", "RealtimeServerEventConversationItemTruncated"]
 
 
-class RealtimeServerEventConversationItemTruncated(BaseModel, kw_only=True):
+class ConversationItemTruncatedEvent(BaseModel, kw_only=True):
     """Returned when an earlier assistant audio message item is truncated by the client with a `conversation.item.truncate` event. This event is used to synchronize the server's understanding of the audio with the client's playback."""
 
     event_id: str = REQUIRED
@@ -27,3 +27,6 @@ class RealtimeServerEventConversationItemTruncated(BaseModel, kw_only=True):
 
     audio_end_ms: int = REQUIRED
     """The duration up to which the audio was truncated, in milliseconds."""
+
+
+RealtimeServerEventConversationItemTruncated = ConversationItemTruncatedEvent

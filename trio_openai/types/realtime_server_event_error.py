@@ -7,23 +7,10 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["RealtimeServerEventError", "RealtimeServerEventErrorError"]
+__all__ = ["RealtimeError", "RealtimeErrorEvent", "RealtimeServerEventError", "RealtimeServerEventErrorError"]
 
 
-class RealtimeServerEventError(BaseModel, kw_only=True):
-    """Returned when an error occurs, which could be a client problem or a server problem. Most errors are recoverable and the session will stay open, we recommend to implementors to monitor and log error messages by default."""
-
-    event_id: str = REQUIRED
-    """The unique ID of the server event."""
-
-    type: Literal["error"] = REQUIRED
-    """The event type, must be `error`."""
-
-    error: RealtimeServerEventErrorError = REQUIRED
-    """Details of the error."""
-
-
-class RealtimeServerEventErrorError(BaseModel, kw_only=True):
+class RealtimeError(BaseModel, kw_only=True):
     """Details of the error."""
 
     type: str = REQUIRED
@@ -35,3 +22,20 @@ class RealtimeServerEventErrorError(BaseModel, kw_only=True):
 
     param: str | None = None
     event_id: str | None = None
+
+
+class RealtimeErrorEvent(BaseModel, kw_only=True):
+    """Returned when an error occurs, which could be a client problem or a server problem. Most errors are recoverable and the session will stay open, we recommend to implementors to monitor and log error messages by default."""
+
+    event_id: str = REQUIRED
+    """The unique ID of the server event."""
+
+    type: Literal["error"] = REQUIRED
+    """The event type, must be `error`."""
+
+    error: RealtimeError = REQUIRED
+    """Details of the error."""
+
+
+RealtimeServerEventError = RealtimeErrorEvent
+RealtimeServerEventErrorError = RealtimeError

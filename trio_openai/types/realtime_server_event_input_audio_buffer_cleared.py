@@ -7,10 +7,10 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["RealtimeServerEventInputAudioBufferCleared"]
+__all__ = ["InputAudioBufferClearedEvent", "RealtimeServerEventInputAudioBufferCleared"]
 
 
-class RealtimeServerEventInputAudioBufferCleared(BaseModel, kw_only=True):
+class InputAudioBufferClearedEvent(BaseModel, kw_only=True):
     """Returned when the input audio buffer is cleared by the client with a `input_audio_buffer.clear` event."""
 
     event_id: str = REQUIRED
@@ -18,3 +18,6 @@ class RealtimeServerEventInputAudioBufferCleared(BaseModel, kw_only=True):
 
     type: Literal["input_audio_buffer.cleared"] = REQUIRED
     """The event type, must be `input_audio_buffer.cleared`."""
+
+
+RealtimeServerEventInputAudioBufferCleared = InputAudioBufferClearedEvent

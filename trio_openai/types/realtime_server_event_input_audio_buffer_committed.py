@@ -7,10 +7,10 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["RealtimeServerEventInputAudioBufferCommitted"]
+__all__ = ["InputAudioBufferCommittedEvent", "RealtimeServerEventInputAudioBufferCommitted"]
 
 
-class RealtimeServerEventInputAudioBufferCommitted(BaseModel, kw_only=True):
+class InputAudioBufferCommittedEvent(BaseModel, kw_only=True):
     """Returned when an input audio buffer is committed, either by the client or automatically in server VAD mode. The `item_id` property is the ID of the user message item that will be created, thus a `conversation.item.created` event will also be sent to the client."""
 
     event_id: str = REQUIRED
@@ -22,3 +22,6 @@ class RealtimeServerEventInputAudioBufferCommitted(BaseModel, kw_only=True):
     previous_item_id: str | None = None
     item_id: str = REQUIRED
     """The ID of the user message item that will be created."""
+
+
+RealtimeServerEventInputAudioBufferCommitted = InputAudioBufferCommittedEvent

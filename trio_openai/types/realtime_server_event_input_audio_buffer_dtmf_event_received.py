@@ -7,10 +7,10 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["RealtimeServerEventInputAudioBufferDtmfEventReceived"]
+__all__ = ["InputAudioBufferDtmfEventReceivedEvent", "RealtimeServerEventInputAudioBufferDtmfEventReceived"]
 
 
-class RealtimeServerEventInputAudioBufferDtmfEventReceived(BaseModel, kw_only=True):
+class InputAudioBufferDtmfEventReceivedEvent(BaseModel, kw_only=True):
     """**SIP Only:** Returned when an DTMF event is received. A DTMF event is a message that represents a telephone keypad press (0-9, *, #, A-D). The `event` property is the keypad that the user press. The `received_at` is the UTC Unix Timestamp that the server received the event."""
 
     type: Literal["input_audio_buffer.dtmf_event_received"] = REQUIRED
@@ -21,3 +21,6 @@ class RealtimeServerEventInputAudioBufferDtmfEventReceived(BaseModel, kw_only=Tr
 
     received_at: int = REQUIRED
     """UTC Unix Timestamp when DTMF Event was received by server."""
+
+
+RealtimeServerEventInputAudioBufferDtmfEventReceived = InputAudioBufferDtmfEventReceivedEvent

@@ -7,10 +7,10 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["RealtimeServerEventInputAudioBufferSpeechStarted"]
+__all__ = ["InputAudioBufferSpeechStartedEvent", "RealtimeServerEventInputAudioBufferSpeechStarted"]
 
 
-class RealtimeServerEventInputAudioBufferSpeechStarted(BaseModel, kw_only=True):
+class InputAudioBufferSpeechStartedEvent(BaseModel, kw_only=True):
     """Sent by the server when in `server_vad` mode to indicate that speech has been detected in the audio buffer. This can happen any time audio is added to the buffer (unless speech is already detected). The client may want to use this event to interrupt audio playback or provide visual feedback to the user."""
 
     event_id: str = REQUIRED
@@ -24,3 +24,6 @@ class RealtimeServerEventInputAudioBufferSpeechStarted(BaseModel, kw_only=True):
 
     item_id: str = REQUIRED
     """The ID of the user message item that will be created when speech stops."""
+
+
+RealtimeServerEventInputAudioBufferSpeechStarted = InputAudioBufferSpeechStartedEvent

@@ -7,10 +7,10 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["RealtimeServerEventInputAudioBufferSpeechStopped"]
+__all__ = ["InputAudioBufferSpeechStoppedEvent", "RealtimeServerEventInputAudioBufferSpeechStopped"]
 
 
-class RealtimeServerEventInputAudioBufferSpeechStopped(BaseModel, kw_only=True):
+class InputAudioBufferSpeechStoppedEvent(BaseModel, kw_only=True):
     """Returned in `server_vad` mode when the server detects the end of speech in the audio buffer. The server will also send an `conversation.item.created` event with the user message item that is created from the audio buffer."""
 
     event_id: str = REQUIRED
@@ -24,3 +24,6 @@ class RealtimeServerEventInputAudioBufferSpeechStopped(BaseModel, kw_only=True):
 
     item_id: str = REQUIRED
     """The ID of the user message item that will be created."""
+
+
+RealtimeServerEventInputAudioBufferSpeechStopped = InputAudioBufferSpeechStoppedEvent

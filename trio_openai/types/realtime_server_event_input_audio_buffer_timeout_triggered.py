@@ -7,10 +7,10 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["RealtimeServerEventInputAudioBufferTimeoutTriggered"]
+__all__ = ["InputAudioBufferTimeoutTriggered", "RealtimeServerEventInputAudioBufferTimeoutTriggered"]
 
 
-class RealtimeServerEventInputAudioBufferTimeoutTriggered(BaseModel, kw_only=True):
+class InputAudioBufferTimeoutTriggered(BaseModel, kw_only=True):
     """Returned when the Server VAD timeout is triggered for the input audio buffer. This is configured with `idle_timeout_ms` in the `turn_detection` settings of the session, and it indicates that there hasn't been any speech detected for the configured duration."""
 
     event_id: str = REQUIRED
@@ -27,3 +27,6 @@ class RealtimeServerEventInputAudioBufferTimeoutTriggered(BaseModel, kw_only=Tru
 
     item_id: str = REQUIRED
     """The ID of the item associated with this segment."""
+
+
+RealtimeServerEventInputAudioBufferTimeoutTriggered = InputAudioBufferTimeoutTriggered

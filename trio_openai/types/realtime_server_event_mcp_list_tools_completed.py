@@ -7,10 +7,10 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["RealtimeServerEventMCPListToolsCompleted"]
+__all__ = ["McpListToolsCompleted", "RealtimeServerEventMCPListToolsCompleted"]
 
 
-class RealtimeServerEventMCPListToolsCompleted(BaseModel, kw_only=True):
+class McpListToolsCompleted(BaseModel, kw_only=True):
     """Returned when listing MCP tools has completed for an item."""
 
     event_id: str = REQUIRED
@@ -21,3 +21,6 @@ class RealtimeServerEventMCPListToolsCompleted(BaseModel, kw_only=True):
 
     item_id: str = REQUIRED
     """The ID of the MCP list tools item."""
+
+
+RealtimeServerEventMCPListToolsCompleted = McpListToolsCompleted

@@ -7,10 +7,10 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["RealtimeServerEventMCPListToolsFailed"]
+__all__ = ["McpListToolsFailed", "RealtimeServerEventMCPListToolsFailed"]
 
 
-class RealtimeServerEventMCPListToolsFailed(BaseModel, kw_only=True):
+class McpListToolsFailed(BaseModel, kw_only=True):
     """Returned when listing MCP tools has failed for an item."""
 
     event_id: str = REQUIRED
@@ -21,3 +21,6 @@ class RealtimeServerEventMCPListToolsFailed(BaseModel, kw_only=True):
 
     item_id: str = REQUIRED
     """The ID of the MCP list tools item."""
+
+
+RealtimeServerEventMCPListToolsFailed = McpListToolsFailed

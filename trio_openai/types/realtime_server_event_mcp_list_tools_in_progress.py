@@ -7,10 +7,10 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["RealtimeServerEventMCPListToolsInProgress"]
+__all__ = ["McpListToolsInProgress", "RealtimeServerEventMCPListToolsInProgress"]
 
 
-class RealtimeServerEventMCPListToolsInProgress(BaseModel, kw_only=True):
+class McpListToolsInProgress(BaseModel, kw_only=True):
     """Returned when listing MCP tools is in progress for an item."""
 
     event_id: str = REQUIRED
@@ -21,3 +21,6 @@ class RealtimeServerEventMCPListToolsInProgress(BaseModel, kw_only=True):
 
     item_id: str = REQUIRED
     """The ID of the MCP list tools item."""
+
+
+RealtimeServerEventMCPListToolsInProgress = McpListToolsInProgress

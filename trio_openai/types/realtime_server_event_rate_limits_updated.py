@@ -7,10 +7,14 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED, OpenEnum
 
-__all__ = ["RealtimeServerEventRateLimitsUpdated", "RealtimeServerEventRateLimitsUpdatedRateLimitsItem"]
+__all__ = [
+    "RateLimitsUpdatedEvent",
+    "RealtimeServerEventRateLimitsUpdated",
+    "RealtimeServerEventRateLimitsUpdatedRateLimitsItem",
+]
 
 
-class RealtimeServerEventRateLimitsUpdated(BaseModel, kw_only=True):
+class RateLimitsUpdatedEvent(BaseModel, kw_only=True):
     """Emitted at the beginning of a Response to indicate the updated rate limits. When a Response is created some tokens will be "reserved" for the output tokens, the rate limits shown here reflect that reservation, which is then adjusted accordingly once the Response is completed."""
 
     event_id: str = REQUIRED
@@ -35,3 +39,6 @@ class RealtimeServerEventRateLimitsUpdatedRateLimitsItem(BaseModel, kw_only=True
 
     reset_seconds: float | None = None
     """Seconds until the rate limit resets."""
+
+
+RealtimeServerEventRateLimitsUpdated = RateLimitsUpdatedEvent

@@ -8,10 +8,10 @@ from ._base import BaseModel
 from ._union import REQUIRED
 from .realtime_response import RealtimeResponse
 
-__all__ = ["RealtimeServerEventResponseDone"]
+__all__ = ["RealtimeServerEventResponseDone", "ResponseDoneEvent"]
 
 
-class RealtimeServerEventResponseDone(BaseModel, kw_only=True):
+class ResponseDoneEvent(BaseModel, kw_only=True):
     """Returned when a Response is done streaming. Always emitted, no matter the final state. The Response object included in the `response.done` event will include all output Items in the Response but will omit the raw audio data."""
 
     event_id: str = REQUIRED
@@ -22,3 +22,6 @@ class RealtimeServerEventResponseDone(BaseModel, kw_only=True):
 
     response: RealtimeResponse = REQUIRED
     """The response resource."""
+
+
+RealtimeServerEventResponseDone = ResponseDoneEvent

@@ -7,10 +7,10 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["RealtimeServerEventResponseMCPCallArgumentsDelta"]
+__all__ = ["RealtimeServerEventResponseMCPCallArgumentsDelta", "ResponseMcpCallArgumentsDelta"]
 
 
-class RealtimeServerEventResponseMCPCallArgumentsDelta(BaseModel, kw_only=True):
+class ResponseMcpCallArgumentsDelta(BaseModel, kw_only=True):
     """Returned when MCP tool call arguments are updated during response generation."""
 
     event_id: str = REQUIRED
@@ -32,3 +32,6 @@ class RealtimeServerEventResponseMCPCallArgumentsDelta(BaseModel, kw_only=True):
     """The JSON-encoded arguments delta."""
 
     obfuscation: str | None = None
+
+
+RealtimeServerEventResponseMCPCallArgumentsDelta = ResponseMcpCallArgumentsDelta

@@ -7,10 +7,10 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["RealtimeServerEventResponseMCPCallArgumentsDone"]
+__all__ = ["RealtimeServerEventResponseMCPCallArgumentsDone", "ResponseMcpCallArgumentsDone"]
 
 
-class RealtimeServerEventResponseMCPCallArgumentsDone(BaseModel, kw_only=True):
+class ResponseMcpCallArgumentsDone(BaseModel, kw_only=True):
     """Returned when MCP tool call arguments are finalized during response generation."""
 
     event_id: str = REQUIRED
@@ -30,3 +30,6 @@ class RealtimeServerEventResponseMCPCallArgumentsDone(BaseModel, kw_only=True):
 
     arguments: str = REQUIRED
     """The final JSON-encoded arguments string."""
+
+
+RealtimeServerEventResponseMCPCallArgumentsDone = ResponseMcpCallArgumentsDone

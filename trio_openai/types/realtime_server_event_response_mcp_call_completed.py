@@ -7,10 +7,10 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["RealtimeServerEventResponseMCPCallCompleted"]
+__all__ = ["RealtimeServerEventResponseMCPCallCompleted", "ResponseMcpCallCompleted"]
 
 
-class RealtimeServerEventResponseMCPCallCompleted(BaseModel, kw_only=True):
+class ResponseMcpCallCompleted(BaseModel, kw_only=True):
     """Returned when an MCP tool call has completed successfully."""
 
     event_id: str = REQUIRED
@@ -24,3 +24,6 @@ class RealtimeServerEventResponseMCPCallCompleted(BaseModel, kw_only=True):
 
     item_id: str = REQUIRED
     """The ID of the MCP tool call item."""
+
+
+RealtimeServerEventResponseMCPCallCompleted = ResponseMcpCallCompleted

@@ -7,10 +7,10 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["RealtimeServerEventResponseMCPCallFailed"]
+__all__ = ["RealtimeServerEventResponseMCPCallFailed", "ResponseMcpCallFailed"]
 
 
-class RealtimeServerEventResponseMCPCallFailed(BaseModel, kw_only=True):
+class ResponseMcpCallFailed(BaseModel, kw_only=True):
     """Returned when an MCP tool call has failed."""
 
     event_id: str = REQUIRED
@@ -24,3 +24,6 @@ class RealtimeServerEventResponseMCPCallFailed(BaseModel, kw_only=True):
 
     item_id: str = REQUIRED
     """The ID of the MCP tool call item."""
+
+
+RealtimeServerEventResponseMCPCallFailed = ResponseMcpCallFailed

@@ -7,10 +7,10 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["RealtimeServerEventResponseMCPCallInProgress"]
+__all__ = ["RealtimeServerEventResponseMCPCallInProgress", "ResponseMcpCallInProgress"]
 
 
-class RealtimeServerEventResponseMCPCallInProgress(BaseModel, kw_only=True):
+class ResponseMcpCallInProgress(BaseModel, kw_only=True):
     """Returned when an MCP tool call has started and is in progress."""
 
     event_id: str = REQUIRED
@@ -24,3 +24,6 @@ class RealtimeServerEventResponseMCPCallInProgress(BaseModel, kw_only=True):
 
     item_id: str = REQUIRED
     """The ID of the MCP tool call item."""
+
+
+RealtimeServerEventResponseMCPCallInProgress = ResponseMcpCallInProgress

@@ -6,13 +6,17 @@ from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from ._base import BaseModel
 from ._union import REQUIRED, tagged_union
-from .realtime_session_create_response_ga import RealtimeSessionCreateResponseGA
-from .realtime_transcription_session_create_response_ga import RealtimeTranscriptionSessionCreateResponseGA
+from .realtime_session_create_response_ga import RealtimeSessionCreateRequest
+from .realtime_transcription_session_create_response_ga import RealtimeTranscriptionSessionCreateRequest
 
-__all__ = ["RealtimeServerEventSessionCreated", "RealtimeServerEventSessionCreatedSession"]
+__all__ = [
+    "RealtimeServerEventSessionCreated",
+    "RealtimeServerEventSessionCreatedSession",
+    "SessionCreatedEvent",
+]
 
 
-class RealtimeServerEventSessionCreated(BaseModel, kw_only=True):
+class SessionCreatedEvent(BaseModel, kw_only=True):
     """Returned when a Session is created. Emitted automatically when a new connection is established as the first server event. This event will contain the default Session configuration."""
 
     event_id: str = REQUIRED
@@ -27,7 +31,7 @@ class RealtimeServerEventSessionCreated(BaseModel, kw_only=True):
 
 if TYPE_CHECKING:
     RealtimeServerEventSessionCreatedSession: TypeAlias = (
-        RealtimeSessionCreateResponseGA | RealtimeTranscriptionSessionCreateResponseGA
+        RealtimeSessionCreateRequest | RealtimeTranscriptionSessionCreateRequest
     )
     """The session configuration."""
 else:
@@ -35,8 +39,11 @@ else:
         "RealtimeServerEventSessionCreatedSession",
         "type",
         lambda: {
-            "realtime": RealtimeSessionCreateResponseGA,
-            "transcription": RealtimeTranscriptionSessionCreateResponseGA,
+            "realtime": RealtimeSessionCreateRequest,
+            "transcription": RealtimeTranscriptionSessionCreateRequest,
         },
         tuple,
     )
+
+
+RealtimeServerEventSessionCreated = SessionCreatedEvent

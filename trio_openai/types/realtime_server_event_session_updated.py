@@ -6,13 +6,17 @@ from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from ._base import BaseModel
 from ._union import REQUIRED, tagged_union
-from .realtime_session_create_response_ga import RealtimeSessionCreateResponseGA
-from .realtime_transcription_session_create_response_ga import RealtimeTranscriptionSessionCreateResponseGA
+from .realtime_session_create_response_ga import RealtimeSessionCreateRequest
+from .realtime_transcription_session_create_response_ga import RealtimeTranscriptionSessionCreateRequest
 
-__all__ = ["RealtimeServerEventSessionUpdated", "RealtimeServerEventSessionUpdatedSession"]
+__all__ = [
+    "RealtimeServerEventSessionUpdated",
+    "RealtimeServerEventSessionUpdatedSession",
+    "SessionUpdatedEvent",
+]
 
 
-class RealtimeServerEventSessionUpdated(BaseModel, kw_only=True):
+class SessionUpdatedEvent(BaseModel, kw_only=True):
     """Returned when a session is updated with a `session.update` event, unless there is an error."""
 
     event_id: str = REQUIRED
@@ -27,7 +31,7 @@ class RealtimeServerEventSessionUpdated(BaseModel, kw_only=True):
 
 if TYPE_CHECKING:
     RealtimeServerEventSessionUpdatedSession: TypeAlias = (
-        RealtimeSessionCreateResponseGA | RealtimeTranscriptionSessionCreateResponseGA
+        RealtimeSessionCreateRequest | RealtimeTranscriptionSessionCreateRequest
     )
     """The session configuration."""
 else:
@@ -35,8 +39,11 @@ else:
         "RealtimeServerEventSessionUpdatedSession",
         "type",
         lambda: {
-            "realtime": RealtimeSessionCreateResponseGA,
-            "transcription": RealtimeTranscriptionSessionCreateResponseGA,
+            "realtime": RealtimeSessionCreateRequest,
+            "transcription": RealtimeTranscriptionSessionCreateRequest,
         },
         tuple,
     )
+
+
+RealtimeServerEventSessionUpdated = SessionUpdatedEvent

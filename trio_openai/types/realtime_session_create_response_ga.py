@@ -6,21 +6,25 @@ from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 from ._base import BaseModel
 from ._union import REQUIRED, OpenEnum, tagged_union
-from .audio_transcription_response import AudioTranscriptionResponse
+from .audio_transcription_response import AudioTranscription
 from .mcp_tool import MCPTool
 from .noise_reduction_type import NoiseReductionType
-from .prompt import Prompt
+from .prompt import ResponsePrompt
 from .realtime_audio_formats import RealtimeAudioFormats
 from .realtime_function_tool import RealtimeFunctionTool
 from .realtime_reasoning import RealtimeReasoning
-from .realtime_truncation import RealtimeTruncationVariant2
-from .realtime_turn_detection import RealtimeTurnDetection
+from .realtime_truncation import RealtimeTruncationRetentionRatio
+from .realtime_turn_detection import RealtimeAudioInputTurnDetection
 from .tool_choice_function import ToolChoiceFunction
 from .tool_choice_mcp import ToolChoiceMCP
 from .tool_choice_options import ToolChoiceOptions
 from .voice_ids_shared import VoiceIdsShared
 
 __all__ = [
+    "RealtimeAudioConfig",
+    "RealtimeAudioConfigInput",
+    "RealtimeAudioConfigOutput",
+    "RealtimeSessionCreateRequest",
     "RealtimeSessionCreateResponseGA",
     "RealtimeSessionCreateResponseGAAudio",
     "RealtimeSessionCreateResponseGAAudioInput",
@@ -29,10 +33,34 @@ __all__ = [
     "RealtimeSessionCreateResponseGAToolChoice",
     "RealtimeSessionCreateResponseGAToolsItem",
     "RealtimeSessionCreateResponseGATracingVariant2",
+    "RealtimeToolsConfig",
 ]
 
 
-class RealtimeSessionCreateResponseGA(BaseModel, kw_only=True):
+class RealtimeAudioConfig(BaseModel, kw_only=True):
+    """Configuration for input and output audio."""
+
+    input: RealtimeAudioConfigInput | None = None
+    output: RealtimeAudioConfigOutput | None = None
+
+
+class RealtimeAudioConfigInput(BaseModel, kw_only=True):
+    format: RealtimeAudioFormats | None = None
+    transcription: AudioTranscription | None = None
+    noise_reduction: RealtimeSessionCreateResponseGAAudioInputNoiseReduction | None = None
+    """Configuration for input audio noise reduction. This can be set to `null` to turn off. Noise reduction filters audio added to the input audio buffer before it is sent to VAD and the model. Filtering the audio can improve VAD and turn detection accuracy (reducing false positives) and model performance by improving perception of the input audio."""
+
+    turn_detection: RealtimeAudioInputTurnDetection | None = None
+
+
+class RealtimeAudioConfigOutput(BaseModel, kw_only=True):
+    format: RealtimeAudioFormats | None = None
+    voice: VoiceIdsShared | None = None
+    speed: float | None = None
+    """The speed of the model's spoken response as a multiple of the original speed. 1.0 is the default speed. 0.25 is the minimum speed. 1.5 is the maximum speed. This value can only be changed in between model turns, not while a response is in progress."""
+
+
+class RealtimeSessionCreateRequest(BaseModel, kw_only=True):
     """A Realtime session configuration object."""
 
     type: Literal["realtime"] = REQUIRED
@@ -81,14 +109,14 @@ class RealtimeSessionCreateResponseGA(BaseModel, kw_only=True):
     instructions: str | None = None
     """The default system instructions (i.e. system message) prepended to model calls. This field allows the client to guide the model on desired responses. The model can be instructed on response content and format, (e.g. "be extremely succinct", "act friendly", "here are examples of good responses") and on audio behavior (e.g. "talk quickly", "inject emotion into your voice", "laugh frequently"). The instructions are not guaranteed to be followed by the model, but they provide guidance to the model on the desired behavior."""
 
-    audio: RealtimeSessionCreateResponseGAAudio | None = None
+    audio: RealtimeAudioConfig | None = None
     """Configuration for input and output audio."""
 
     include: list[OpenEnum[Literal["item.input_audio_transcription.logprobs"]]] | None = None
     """Additional fields to include in server outputs."""
 
     tracing: Literal["auto"] | RealtimeSessionCreateResponseGATracingVariant2 | None = None
-    tools: list[RealtimeSessionCreateResponseGAToolsItem] | None = None
+    tools: list[RealtimeToolsConfig] | None = None
     """Tools available to the model."""
 
     tool_choice: RealtimeSessionCreateResponseGAToolChoice | None = None
@@ -100,26 +128,10 @@ class RealtimeSessionCreateResponseGA(BaseModel, kw_only=True):
     max_output_tokens: Literal["inf"] | int | None = None
     """Maximum number of output tokens for a single assistant response, inclusive of tool calls. Provide an integer between 1 and 4096 to limit output tokens, or `inf` for the maximum available tokens for a given model. Defaults to `inf`."""
 
-    truncation: OpenEnum[Literal["auto", "disabled"]] | RealtimeTruncationVariant2 | None = None
+    truncation: OpenEnum[Literal["auto", "disabled"]] | RealtimeTruncationRetentionRatio | None = None
     """When the number of tokens in a conversation exceeds the model's input token limit, the conversation be truncated, meaning messages (starting from the oldest) will not be included in the model's context. A 32k context model with 4,096 max output tokens can only include 28,224 tokens in the context before truncation occurs."""
 
-    prompt: Prompt | None = None
-
-
-class RealtimeSessionCreateResponseGAAudio(BaseModel, kw_only=True):
-    """Configuration for input and output audio."""
-
-    input: RealtimeSessionCreateResponseGAAudioInput | None = None
-    output: RealtimeSessionCreateResponseGAAudioOutput | None = None
-
-
-class RealtimeSessionCreateResponseGAAudioInput(BaseModel, kw_only=True):
-    format: RealtimeAudioFormats | None = None
-    transcription: AudioTranscriptionResponse | None = None
-    noise_reduction: RealtimeSessionCreateResponseGAAudioInputNoiseReduction | None = None
-    """Configuration for input audio noise reduction. This can be set to `null` to turn off. Noise reduction filters audio added to the input audio buffer before it is sent to VAD and the model. Filtering the audio can improve VAD and turn detection accuracy (reducing false positives) and model performance by improving perception of the input audio."""
-
-    turn_detection: RealtimeTurnDetection | None = None
+    prompt: ResponsePrompt | None = None
 
 
 class RealtimeSessionCreateResponseGAAudioInputNoiseReduction(BaseModel, kw_only=True):
@@ -127,13 +139,6 @@ class RealtimeSessionCreateResponseGAAudioInputNoiseReduction(BaseModel, kw_only
 
     type: NoiseReductionType | None = None
     """Type of noise reduction. `near_field` is for close-talking microphones such as headphones, `far_field` is for far-field microphones such as laptop or conference room microphones."""
-
-
-class RealtimeSessionCreateResponseGAAudioOutput(BaseModel, kw_only=True):
-    format: RealtimeAudioFormats | None = None
-    voice: VoiceIdsShared | None = None
-    speed: float | None = None
-    """The speed of the model's spoken response as a multiple of the original speed. 1.0 is the default speed. 0.25 is the minimum speed. 1.5 is the maximum speed. This value can only be changed in between model turns, not while a response is in progress."""
 
 
 class RealtimeSessionCreateResponseGATracingVariant2(BaseModel, kw_only=True):
@@ -164,11 +169,18 @@ else:
 
 
 if TYPE_CHECKING:
-    RealtimeSessionCreateResponseGAToolsItem: TypeAlias = RealtimeFunctionTool | MCPTool
+    RealtimeToolsConfig: TypeAlias = RealtimeFunctionTool | MCPTool
 else:
-    RealtimeSessionCreateResponseGAToolsItem = tagged_union(
-        "RealtimeSessionCreateResponseGAToolsItem",
+    RealtimeToolsConfig = tagged_union(
+        "RealtimeToolsConfig",
         "type",
         lambda: {"function": RealtimeFunctionTool, "mcp": MCPTool},
         tuple,
     )
+
+
+RealtimeSessionCreateResponseGA = RealtimeSessionCreateRequest
+RealtimeSessionCreateResponseGAAudio = RealtimeAudioConfig
+RealtimeSessionCreateResponseGAAudioInput = RealtimeAudioConfigInput
+RealtimeSessionCreateResponseGAAudioOutput = RealtimeAudioConfigOutput
+RealtimeSessionCreateResponseGAToolsItem = RealtimeToolsConfig

@@ -6,30 +6,14 @@ from typing import Any
 
 from ._base import BaseModel
 from ._union import REQUIRED
-from .audio_transcription_response import AudioTranscriptionResponse
+from .audio_transcription_response import AudioTranscription
 
 __all__ = [
     "RealtimeTranscriptionSessionCreateResponse",
     "RealtimeTranscriptionSessionCreateResponseClientSecret",
     "RealtimeTranscriptionSessionCreateResponseTurnDetection",
+    "TranscriptionSession",
 ]
-
-
-class RealtimeTranscriptionSessionCreateResponse(BaseModel, kw_only=True):
-    """A new Realtime transcription session configuration."""
-
-    client_secret: RealtimeTranscriptionSessionCreateResponseClientSecret = REQUIRED
-    """Ephemeral key returned by the API. Only present when the session is created on the server via REST API."""
-
-    modalities: Any = None
-    """The set of modalities the model can respond with. To disable audio, set this to ["text"]."""
-
-    input_audio_format: str | None = None
-    """The format of input audio. Options are `pcm16`, `g711_ulaw`, or `g711_alaw`."""
-
-    input_audio_transcription: AudioTranscriptionResponse | None = None
-    turn_detection: RealtimeTranscriptionSessionCreateResponseTurnDetection | None = None
-    """Configuration for turn detection. Can be set to `null` to turn off. Server VAD means that the model will detect the start and end of speech based on audio volume and respond at the end of user speech."""
 
 
 class RealtimeTranscriptionSessionCreateResponseClientSecret(BaseModel, kw_only=True):
@@ -56,3 +40,23 @@ class RealtimeTranscriptionSessionCreateResponseTurnDetection(BaseModel, kw_only
 
     silence_duration_ms: int | None = None
     """Duration of silence to detect speech stop (in milliseconds). Defaults to 500ms. With shorter values the model will respond more quickly, but may jump in on short pauses from the user."""
+
+
+class TranscriptionSession(BaseModel, kw_only=True):
+    """A new Realtime transcription session configuration."""
+
+    client_secret: RealtimeTranscriptionSessionCreateResponseClientSecret = REQUIRED
+    """Ephemeral key returned by the API. Only present when the session is created on the server via REST API."""
+
+    modalities: Any = None
+    """The set of modalities the model can respond with. To disable audio, set this to ["text"]."""
+
+    input_audio_format: str | None = None
+    """The format of input audio. Options are `pcm16`, `g711_ulaw`, or `g711_alaw`."""
+
+    input_audio_transcription: AudioTranscription | None = None
+    turn_detection: RealtimeTranscriptionSessionCreateResponseTurnDetection | None = None
+    """Configuration for turn detection. Can be set to `null` to turn off. Server VAD means that the model will detect the start and end of speech based on audio volume and respond at the end of user speech."""
+
+
+RealtimeTranscriptionSessionCreateResponse = TranscriptionSession

@@ -7,10 +7,14 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["RealtimeTruncationVariant2", "RealtimeTruncationVariant2TokenLimits"]
+__all__ = [
+    "RealtimeTruncationRetentionRatio",
+    "RealtimeTruncationVariant2",
+    "RealtimeTruncationVariant2TokenLimits",
+]
 
 
-class RealtimeTruncationVariant2(BaseModel, kw_only=True):
+class RealtimeTruncationRetentionRatio(BaseModel, kw_only=True):
     """Retain a fraction of the conversation tokens when the conversation exceeds the input token limit. This allows you to amortize truncations across multiple turns, which can help improve cached token usage."""
 
     type: Literal["retention_ratio"] = REQUIRED
@@ -28,3 +32,6 @@ class RealtimeTruncationVariant2TokenLimits(BaseModel, kw_only=True):
 
     post_instructions: int | None = None
     """Maximum tokens allowed in the conversation after instructions (which including tool definitions). For example, setting this to 5,000 would mean that truncation would occur when the conversation exceeds 5,000 tokens after instructions. This cannot be higher than the model's context window size minus the maximum output tokens."""
+
+
+RealtimeTruncationVariant2 = RealtimeTruncationRetentionRatio

@@ -7,7 +7,12 @@ from typing import TYPE_CHECKING, Literal, TypeAlias
 from ._base import BaseModel
 from ._union import REQUIRED, OpenEnum, tagged_union
 
-__all__ = ["RealtimeTurnDetection", "RealtimeTurnDetectionSemanticVad", "RealtimeTurnDetectionServerVad"]
+__all__ = [
+    "RealtimeAudioInputTurnDetection",
+    "RealtimeTurnDetection",
+    "RealtimeTurnDetectionSemanticVad",
+    "RealtimeTurnDetectionServerVad",
+]
 
 
 class RealtimeTurnDetectionSemanticVad(BaseModel, kw_only=True):
@@ -51,11 +56,13 @@ class RealtimeTurnDetectionServerVad(BaseModel, kw_only=True):
 
 
 if TYPE_CHECKING:
-    RealtimeTurnDetection: TypeAlias = RealtimeTurnDetectionServerVad | RealtimeTurnDetectionSemanticVad
+    RealtimeAudioInputTurnDetection: TypeAlias = (
+        RealtimeTurnDetectionServerVad | RealtimeTurnDetectionSemanticVad
+    )
     """Configuration for turn detection, ether Server VAD or Semantic VAD. This can be set to `null` to turn off, in which case the client must manually trigger model response."""
 else:
-    RealtimeTurnDetection = tagged_union(
-        "RealtimeTurnDetection",
+    RealtimeAudioInputTurnDetection = tagged_union(
+        "RealtimeAudioInputTurnDetection",
         "type",
         lambda: {
             "server_vad": RealtimeTurnDetectionServerVad,
@@ -63,3 +70,6 @@ else:
         },
         tuple,
     )
+
+
+RealtimeTurnDetection = RealtimeAudioInputTurnDetection

@@ -7,10 +7,10 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["RefusalContent"]
+__all__ = ["RefusalContent", "ResponseOutputRefusal"]
 
 
-class RefusalContent(BaseModel, kw_only=True):
+class ResponseOutputRefusal(BaseModel, kw_only=True):
     """A refusal from the model."""
 
     type: Literal["refusal"] = REQUIRED
@@ -18,3 +18,6 @@ class RefusalContent(BaseModel, kw_only=True):
 
     refusal: str = REQUIRED
     """The refusal explanation from the model."""
+
+
+RefusalContent = ResponseOutputRefusal

@@ -6,7 +6,7 @@ from typing import Literal
 
 from ._base import BaseModel
 from ._union import REQUIRED
-from .response import Response
+from .response import ResponseCustomToolCallOutput
 
 __all__ = ["ResponseInProgressEvent"]
 
@@ -17,7 +17,7 @@ class ResponseInProgressEvent(BaseModel, kw_only=True):
     type: Literal["response.in_progress"] = REQUIRED
     """The type of the event. Always `response.in_progress`."""
 
-    response: Response = REQUIRED
+    response: ResponseCustomToolCallOutput = REQUIRED
     """The response object"""
 
     sequence_number: int = REQUIRED

@@ -6,7 +6,7 @@ from typing import Literal
 
 from ._base import BaseModel
 from ._union import REQUIRED
-from .output_item import OutputItem
+from .output_item import ResponseOutputItem
 
 __all__ = ["ResponseOutputItemAddedEvent"]
 
@@ -23,4 +23,4 @@ class ResponseOutputItemAddedEvent(BaseModel, kw_only=True):
     sequence_number: int = REQUIRED
     """The sequence number of this event."""
 
-    item: OutputItem = REQUIRED
+    item: ResponseOutputItem = REQUIRED

@@ -9,10 +9,10 @@ from ._union import REQUIRED, tagged_union
 from .file_annotation import FileAnnotation
 from .url_annotation import UrlAnnotation
 
-__all__ = ["ResponseOutputText", "ResponseOutputTextAnnotationsItem"]
+__all__ = ["ChatKitResponseOutputText", "ResponseOutputText", "ResponseOutputTextAnnotationsItem"]
 
 
-class ResponseOutputText(BaseModel, kw_only=True):
+class ChatKitResponseOutputText(BaseModel, kw_only=True):
     """Assistant response text accompanied by optional annotations."""
 
     type: Literal["output_text"] = REQUIRED
@@ -35,3 +35,6 @@ else:
         lambda: {"file": FileAnnotation, "url": UrlAnnotation},
         tuple,
     )
+
+
+ResponseOutputText = ChatKitResponseOutputText

@@ -6,13 +6,16 @@ from ._base import BaseModel
 from .text_response_format_configuration import TextResponseFormatConfiguration
 from .verbosity import Verbosity
 
-__all__ = ["ResponseTextParam"]
+__all__ = ["ResponseTextConfig", "ResponseTextParam"]
 
 
-class ResponseTextParam(BaseModel, kw_only=True):
+class ResponseTextConfig(BaseModel, kw_only=True):
     """Configuration options for a text response from the model. Can be plain text or structured JSON data. Learn more: - [Text inputs and outputs](/docs/guides/text) - [Structured Outputs](/docs/guides/structured-outputs)"""
 
     format: TextResponseFormatConfiguration | None = None
     """An object specifying the format that the model must output."""
 
     verbosity: Verbosity | None = None
+
+
+ResponseTextParam = ResponseTextConfig

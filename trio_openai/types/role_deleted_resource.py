@@ -7,10 +7,10 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["RoleDeletedResource"]
+__all__ = ["RoleDeleteResponse", "RoleDeletedResource"]
 
 
-class RoleDeletedResource(BaseModel, kw_only=True):
+class RoleDeleteResponse(BaseModel, kw_only=True):
     """Confirmation payload returned after deleting a role."""
 
     object: Literal["role.deleted"] = REQUIRED
@@ -21,3 +21,6 @@ class RoleDeletedResource(BaseModel, kw_only=True):
 
     deleted: bool = REQUIRED
     """Whether the role was deleted."""
+
+
+RoleDeletedResource = RoleDeleteResponse

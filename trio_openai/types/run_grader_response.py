@@ -7,10 +7,15 @@ from typing import Any
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["RunGraderResponse", "RunGraderResponseMetadata", "RunGraderResponseMetadataErrors"]
+__all__ = [
+    "GraderRunResponse",
+    "RunGraderResponse",
+    "RunGraderResponseMetadata",
+    "RunGraderResponseMetadataErrors",
+]
 
 
-class RunGraderResponse(BaseModel, kw_only=True):
+class GraderRunResponse(BaseModel, kw_only=True):
     reward: float = REQUIRED
     metadata: RunGraderResponseMetadata = REQUIRED
     sub_rewards: dict[str, Any] = REQUIRED
@@ -42,3 +47,6 @@ class RunGraderResponseMetadataErrors(BaseModel, kw_only=True):
     model_grader_refusal_error: bool = REQUIRED
     model_grader_parse_error: bool = REQUIRED
     model_grader_server_error_details: str | None = None
+
+
+RunGraderResponse = GraderRunResponse

@@ -10,12 +10,13 @@ from .assistant_tools_code import AssistantToolsCode
 from .assistant_tools_file_search import AssistantToolsFileSearch
 from .assistant_tools_function import AssistantToolsFunction
 from .assistants_api_response_format_option import AssistantsApiResponseFormatOption
-from .assistants_named_tool_choice import AssistantsNamedToolChoice
+from .assistants_named_tool_choice import AssistantToolChoice
 from .run_completion_usage import RunCompletionUsage
-from .run_tool_call_object import RunToolCallObject
+from .run_tool_call_object import RequiredActionFunctionToolCall
 from .truncation_object import TruncationObject
 
 __all__ = [
+    "Run",
     "RunObject",
     "RunObjectIncompleteDetails",
     "RunObjectLastError",
@@ -25,7 +26,7 @@ __all__ = [
 ]
 
 
-class RunObject(BaseModel, kw_only=True):
+class Run(BaseModel, kw_only=True):
     """Represents an execution run on a [thread](/docs/api-reference/threads)."""
 
     id: str = REQUIRED
@@ -106,7 +107,7 @@ class RunObject(BaseModel, kw_only=True):
     """The maximum number of completion tokens specified to have been used over the course of the run."""
 
     truncation_strategy: TruncationObject | None = None
-    tool_choice: OpenEnum[Literal["none", "auto", "required"]] | AssistantsNamedToolChoice | None = None
+    tool_choice: OpenEnum[Literal["none", "auto", "required"]] | AssistantToolChoice | None = None
     parallel_tool_calls: bool = REQUIRED
     """Whether to enable [parallel function calling](/docs/guides/function-calling#configuring-parallel-function-calling) during tool use."""
 
@@ -144,7 +145,7 @@ class RunObjectRequiredAction(BaseModel, kw_only=True):
 class RunObjectRequiredActionSubmitToolOutputs(BaseModel, kw_only=True):
     """Details on the tool outputs needed for this run to continue."""
 
-    tool_calls: list[RunToolCallObject] = REQUIRED
+    tool_calls: list[RequiredActionFunctionToolCall] = REQUIRED
     """A list of the relevant tool calls."""
 
 
@@ -161,3 +162,6 @@ else:
         },
         tuple,
     )
+
+
+RunObject = Run

@@ -10,10 +10,10 @@ from .run_step_completion_usage import RunStepCompletionUsage
 from .run_step_details_message_creation_object import RunStepDetailsMessageCreationObject
 from .run_step_details_tool_calls_object import RunStepDetailsToolCallsObject
 
-__all__ = ["RunStepObject", "RunStepObjectLastError", "RunStepObjectStepDetails"]
+__all__ = ["RunStep", "RunStepObject", "RunStepObjectLastError", "RunStepObjectStepDetails"]
 
 
-class RunStepObject(BaseModel, kw_only=True):
+class RunStep(BaseModel, kw_only=True):
     """Represents a step in execution of a run."""
 
     id: str = REQUIRED
@@ -75,3 +75,6 @@ else:
         },
         tuple,
     )
+
+
+RunStepObject = RunStep

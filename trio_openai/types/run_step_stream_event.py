@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Literal, TypeAlias
 from ._base import BaseModel
 from ._union import REQUIRED, tagged_union
 from .run_step_delta_object import RunStepDeltaObject
-from .run_step_object import RunStepObject
+from .run_step_object import RunStep
 
 __all__ = [
     "RunStepStreamEvent",
@@ -25,7 +25,7 @@ class RunStepStreamEventThreadRunStepCancelled(BaseModel, kw_only=True):
     """Occurs when a [run step](/docs/api-reference/run-steps/step-object) is cancelled."""
 
     event: Literal["thread.run.step.cancelled"] = REQUIRED
-    data: RunStepObject = REQUIRED
+    data: RunStep = REQUIRED
     """Represents a step in execution of a run."""
 
 
@@ -33,7 +33,7 @@ class RunStepStreamEventThreadRunStepCompleted(BaseModel, kw_only=True):
     """Occurs when a [run step](/docs/api-reference/run-steps/step-object) is completed."""
 
     event: Literal["thread.run.step.completed"] = REQUIRED
-    data: RunStepObject = REQUIRED
+    data: RunStep = REQUIRED
     """Represents a step in execution of a run."""
 
 
@@ -41,7 +41,7 @@ class RunStepStreamEventThreadRunStepCreated(BaseModel, kw_only=True):
     """Occurs when a [run step](/docs/api-reference/run-steps/step-object) is created."""
 
     event: Literal["thread.run.step.created"] = REQUIRED
-    data: RunStepObject = REQUIRED
+    data: RunStep = REQUIRED
     """Represents a step in execution of a run."""
 
 
@@ -57,7 +57,7 @@ class RunStepStreamEventThreadRunStepExpired(BaseModel, kw_only=True):
     """Occurs when a [run step](/docs/api-reference/run-steps/step-object) expires."""
 
     event: Literal["thread.run.step.expired"] = REQUIRED
-    data: RunStepObject = REQUIRED
+    data: RunStep = REQUIRED
     """Represents a step in execution of a run."""
 
 
@@ -65,7 +65,7 @@ class RunStepStreamEventThreadRunStepFailed(BaseModel, kw_only=True):
     """Occurs when a [run step](/docs/api-reference/run-steps/step-object) fails."""
 
     event: Literal["thread.run.step.failed"] = REQUIRED
-    data: RunStepObject = REQUIRED
+    data: RunStep = REQUIRED
     """Represents a step in execution of a run."""
 
 
@@ -73,7 +73,7 @@ class RunStepStreamEventThreadRunStepInProgress(BaseModel, kw_only=True):
     """Occurs when a [run step](/docs/api-reference/run-steps/step-object) moves to an `in_progress` state."""
 
     event: Literal["thread.run.step.in_progress"] = REQUIRED
-    data: RunStepObject = REQUIRED
+    data: RunStep = REQUIRED
     """Represents a step in execution of a run."""
 
 

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from ._base import BaseModel
 from ._union import REQUIRED, tagged_union
-from .run_object import RunObject
+from .run_object import Run
 
 __all__ = [
     "RunStreamEvent",
@@ -27,7 +27,7 @@ class RunStreamEventThreadRunCancelled(BaseModel, kw_only=True):
     """Occurs when a [run](/docs/api-reference/runs/object) is cancelled."""
 
     event: Literal["thread.run.cancelled"] = REQUIRED
-    data: RunObject = REQUIRED
+    data: Run = REQUIRED
     """Represents an execution run on a [thread](/docs/api-reference/threads)."""
 
 
@@ -35,7 +35,7 @@ class RunStreamEventThreadRunCancelling(BaseModel, kw_only=True):
     """Occurs when a [run](/docs/api-reference/runs/object) moves to a `cancelling` status."""
 
     event: Literal["thread.run.cancelling"] = REQUIRED
-    data: RunObject = REQUIRED
+    data: Run = REQUIRED
     """Represents an execution run on a [thread](/docs/api-reference/threads)."""
 
 
@@ -43,7 +43,7 @@ class RunStreamEventThreadRunCompleted(BaseModel, kw_only=True):
     """Occurs when a [run](/docs/api-reference/runs/object) is completed."""
 
     event: Literal["thread.run.completed"] = REQUIRED
-    data: RunObject = REQUIRED
+    data: Run = REQUIRED
     """Represents an execution run on a [thread](/docs/api-reference/threads)."""
 
 
@@ -51,7 +51,7 @@ class RunStreamEventThreadRunCreated(BaseModel, kw_only=True):
     """Occurs when a new [run](/docs/api-reference/runs/object) is created."""
 
     event: Literal["thread.run.created"] = REQUIRED
-    data: RunObject = REQUIRED
+    data: Run = REQUIRED
     """Represents an execution run on a [thread](/docs/api-reference/threads)."""
 
 
@@ -59,7 +59,7 @@ class RunStreamEventThreadRunExpired(BaseModel, kw_only=True):
     """Occurs when a [run](/docs/api-reference/runs/object) expires."""
 
     event: Literal["thread.run.expired"] = REQUIRED
-    data: RunObject = REQUIRED
+    data: Run = REQUIRED
     """Represents an execution run on a [thread](/docs/api-reference/threads)."""
 
 
@@ -67,7 +67,7 @@ class RunStreamEventThreadRunFailed(BaseModel, kw_only=True):
     """Occurs when a [run](/docs/api-reference/runs/object) fails."""
 
     event: Literal["thread.run.failed"] = REQUIRED
-    data: RunObject = REQUIRED
+    data: Run = REQUIRED
     """Represents an execution run on a [thread](/docs/api-reference/threads)."""
 
 
@@ -75,7 +75,7 @@ class RunStreamEventThreadRunInProgress(BaseModel, kw_only=True):
     """Occurs when a [run](/docs/api-reference/runs/object) moves to an `in_progress` status."""
 
     event: Literal["thread.run.in_progress"] = REQUIRED
-    data: RunObject = REQUIRED
+    data: Run = REQUIRED
     """Represents an execution run on a [thread](/docs/api-reference/threads)."""
 
 
@@ -83,7 +83,7 @@ class RunStreamEventThreadRunIncomplete(BaseModel, kw_only=True):
     """Occurs when a [run](/docs/api-reference/runs/object) ends with status `incomplete`."""
 
     event: Literal["thread.run.incomplete"] = REQUIRED
-    data: RunObject = REQUIRED
+    data: Run = REQUIRED
     """Represents an execution run on a [thread](/docs/api-reference/threads)."""
 
 
@@ -91,7 +91,7 @@ class RunStreamEventThreadRunQueued(BaseModel, kw_only=True):
     """Occurs when a [run](/docs/api-reference/runs/object) moves to a `queued` status."""
 
     event: Literal["thread.run.queued"] = REQUIRED
-    data: RunObject = REQUIRED
+    data: Run = REQUIRED
     """Represents an execution run on a [thread](/docs/api-reference/threads)."""
 
 
@@ -99,7 +99,7 @@ class RunStreamEventThreadRunRequiresAction(BaseModel, kw_only=True):
     """Occurs when a [run](/docs/api-reference/runs/object) moves to a `requires_action` status."""
 
     event: Literal["thread.run.requires_action"] = REQUIRED
-    data: RunObject = REQUIRED
+    data: Run = REQUIRED
     """Represents an execution run on a [thread](/docs/api-reference/threads)."""
 
 

@@ -7,10 +7,10 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["RunToolCallObject", "RunToolCallObjectFunction"]
+__all__ = ["RequiredActionFunctionToolCall", "RunToolCallObject", "RunToolCallObjectFunction"]
 
 
-class RunToolCallObject(BaseModel, kw_only=True):
+class RequiredActionFunctionToolCall(BaseModel, kw_only=True):
     """Tool call objects"""
 
     id: str = REQUIRED
@@ -31,3 +31,6 @@ class RunToolCallObjectFunction(BaseModel, kw_only=True):
 
     arguments: str = REQUIRED
     """The arguments that the model expects you to pass to the function."""
+
+
+RunToolCallObject = RequiredActionFunctionToolCall

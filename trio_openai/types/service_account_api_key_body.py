@@ -7,10 +7,10 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["ServiceAccountApiKeyBody"]
+__all__ = ["APIKeyCreateResponse", "ServiceAccountApiKeyBody"]
 
 
-class ServiceAccountApiKeyBody(BaseModel, kw_only=True):
+class APIKeyCreateResponse(BaseModel, kw_only=True):
     object: Literal["organization.project.service_account.api_key"] = REQUIRED
     """The object type, which is always `organization.project.service_account.api_key`"""
 
@@ -25,3 +25,6 @@ class ServiceAccountApiKeyBody(BaseModel, kw_only=True):
 
     id: str = REQUIRED
     """The identifier of the API key."""
+
+
+ServiceAccountApiKeyBody = APIKeyCreateResponse

@@ -7,10 +7,10 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["SkillResource"]
+__all__ = ["Skill", "SkillResource"]
 
 
-class SkillResource(BaseModel, kw_only=True):
+class Skill(BaseModel, kw_only=True):
     id: str = REQUIRED
     """Unique identifier for the skill."""
 
@@ -31,3 +31,6 @@ class SkillResource(BaseModel, kw_only=True):
 
     latest_version: str = REQUIRED
     """Latest version for the skill."""
+
+
+SkillResource = Skill

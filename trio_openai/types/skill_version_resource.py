@@ -7,10 +7,10 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["SkillVersionResource"]
+__all__ = ["SkillVersion", "SkillVersionResource"]
 
 
-class SkillVersionResource(BaseModel, kw_only=True):
+class SkillVersion(BaseModel, kw_only=True):
     object: Literal["skill.version"] = REQUIRED
     """The object type, which is `skill.version`."""
 
@@ -31,3 +31,6 @@ class SkillVersionResource(BaseModel, kw_only=True):
 
     description: str = REQUIRED
     """Description of the skill version."""
+
+
+SkillVersionResource = SkillVersion

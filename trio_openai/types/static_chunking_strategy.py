@@ -5,12 +5,15 @@ from __future__ import annotations
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["StaticChunkingStrategy"]
+__all__ = ["StaticChunkingStrategy", "StaticFileChunkingStrategy"]
 
 
-class StaticChunkingStrategy(BaseModel, kw_only=True):
+class StaticFileChunkingStrategy(BaseModel, kw_only=True):
     max_chunk_size_tokens: int = REQUIRED
     """The maximum number of tokens in each chunk. The default value is `800`. The minimum value is `100` and the maximum value is `4096`."""
 
     chunk_overlap_tokens: int = REQUIRED
     """The number of tokens that overlap between chunks. The default value is `400`."""
+
+
+StaticChunkingStrategy = StaticFileChunkingStrategy

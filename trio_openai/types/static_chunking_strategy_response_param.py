@@ -6,15 +6,18 @@ from typing import Literal
 
 from ._base import BaseModel
 from ._union import REQUIRED
-from .static_chunking_strategy import StaticChunkingStrategy
+from .static_chunking_strategy import StaticFileChunkingStrategy
 
-__all__ = ["StaticChunkingStrategyResponseParam"]
+__all__ = ["StaticChunkingStrategyResponseParam", "StaticFileChunkingStrategyObject"]
 
 
-class StaticChunkingStrategyResponseParam(BaseModel, kw_only=True):
+class StaticFileChunkingStrategyObject(BaseModel, kw_only=True):
     """Static Chunking Strategy"""
 
     type: Literal["static"] = REQUIRED
     """Always `static`."""
 
-    static: StaticChunkingStrategy = REQUIRED
+    static: StaticFileChunkingStrategy = REQUIRED
+
+
+StaticChunkingStrategyResponseParam = StaticFileChunkingStrategyObject

@@ -5,20 +5,20 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TypeAlias
 
 from ._union import tagged_union
-from .assistant_message_item import AssistantMessageItem
+from .assistant_message_item import ChatKitThreadAssistantMessageItem
 from .client_tool_call_item import ClientToolCallItem
 from .task_group_item import TaskGroupItem
 from .task_item import TaskItem
-from .user_message_item import UserMessageItem
-from .widget_message_item import WidgetMessageItem
+from .user_message_item import ChatKitThreadUserMessageItem
+from .widget_message_item import ChatKitWidgetItem
 
 __all__ = ["ThreadItem"]
 
 if TYPE_CHECKING:
     ThreadItem: TypeAlias = (
-        UserMessageItem
-        | AssistantMessageItem
-        | WidgetMessageItem
+        ChatKitThreadUserMessageItem
+        | ChatKitThreadAssistantMessageItem
+        | ChatKitWidgetItem
         | ClientToolCallItem
         | TaskItem
         | TaskGroupItem
@@ -29,9 +29,9 @@ else:
         "ThreadItem",
         "type",
         lambda: {
-            "chatkit.user_message": UserMessageItem,
-            "chatkit.assistant_message": AssistantMessageItem,
-            "chatkit.widget": WidgetMessageItem,
+            "chatkit.user_message": ChatKitThreadUserMessageItem,
+            "chatkit.assistant_message": ChatKitThreadAssistantMessageItem,
+            "chatkit.widget": ChatKitWidgetItem,
             "chatkit.client_tool_call": ClientToolCallItem,
             "chatkit.task": TaskItem,
             "chatkit.task_group": TaskGroupItem,

@@ -8,6 +8,7 @@ from ._base import BaseModel
 from ._union import REQUIRED
 
 __all__ = [
+    "Thread",
     "ThreadObject",
     "ThreadObjectToolResources",
     "ThreadObjectToolResourcesCodeInterpreter",
@@ -15,7 +16,7 @@ __all__ = [
 ]
 
 
-class ThreadObject(BaseModel, kw_only=True):
+class Thread(BaseModel, kw_only=True):
     """Represents a thread that contains [messages](/docs/api-reference/messages)."""
 
     id: str = REQUIRED
@@ -46,3 +47,6 @@ class ThreadObjectToolResourcesCodeInterpreter(BaseModel, kw_only=True):
 class ThreadObjectToolResourcesFileSearch(BaseModel, kw_only=True):
     vector_store_ids: list[str] | None = None
     """The [vector store](/docs/api-reference/vector-stores/object) attached to this thread. There can be a maximum of 1 vector store attached to the thread."""
+
+
+ThreadObject = Thread

@@ -10,10 +10,10 @@ from .active_status import ActiveStatus
 from .closed_status import ClosedStatus
 from .locked_status import LockedStatus
 
-__all__ = ["ThreadResource", "ThreadResourceStatus"]
+__all__ = ["ChatKitThread", "ThreadResource", "ThreadResourceStatus"]
 
 
-class ThreadResource(BaseModel, kw_only=True):
+class ChatKitThread(BaseModel, kw_only=True):
     """Represents a ChatKit thread and its current status."""
 
     id: str = REQUIRED
@@ -43,3 +43,6 @@ else:
         lambda: {"active": ActiveStatus, "locked": LockedStatus, "closed": ClosedStatus},
         tuple,
     )
+
+
+ThreadResource = ChatKitThread

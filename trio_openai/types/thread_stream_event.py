@@ -6,7 +6,7 @@ from typing import Literal
 
 from ._base import BaseModel
 from ._union import REQUIRED
-from .thread_object import ThreadObject
+from .thread_object import Thread
 
 __all__ = ["ThreadStreamEvent"]
 
@@ -18,5 +18,5 @@ class ThreadStreamEvent(BaseModel, kw_only=True):
     """Whether to enable input audio transcription."""
 
     event: Literal["thread.created"] = REQUIRED
-    data: ThreadObject = REQUIRED
+    data: Thread = REQUIRED
     """Represents a thread that contains [messages](/docs/api-reference/messages)."""

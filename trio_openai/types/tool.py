@@ -5,21 +5,21 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TypeAlias
 
 from ._union import tagged_union
-from .apply_patch_tool_param import ApplyPatchToolParam
+from .apply_patch_tool_param import ToolSearchTool
 from .code_interpreter_tool import CodeInterpreterTool
 from .computer_tool import ComputerTool
 from .computer_use_preview_tool import ComputerUsePreviewTool
-from .custom_tool_param import CustomToolParam
+from .custom_tool_param import FunctionShellTool
 from .file_search_tool import FileSearchTool
 from .function_shell_tool_param import FunctionShellToolParam
 from .function_tool import FunctionTool
 from .image_gen_tool import ImageGenTool
 from .local_shell_tool_param import LocalShellToolParam
 from .mcp_tool import MCPTool
-from .namespace_tool_param import NamespaceToolParam
+from .namespace_tool_param import CustomTool
 from .programmatic_tool_calling_param import ProgrammaticToolCallingParam
-from .tool_search_tool_param import ToolSearchToolParam
-from .web_search_preview_tool import WebSearchPreviewTool
+from .tool_search_tool_param import NamespaceTool
+from .web_search_preview_tool import ApplyPatchTool
 from .web_search_tool import WebSearchTool
 
 __all__ = ["Tool"]
@@ -36,12 +36,12 @@ if TYPE_CHECKING:
         | ImageGenTool
         | LocalShellToolParam
         | FunctionShellToolParam
-        | CustomToolParam
-        | NamespaceToolParam
-        | ToolSearchToolParam
-        | ApplyPatchToolParam
+        | FunctionShellTool
+        | CustomTool
+        | NamespaceTool
+        | ToolSearchTool
         | WebSearchTool
-        | WebSearchPreviewTool
+        | ApplyPatchTool
     )
     """A tool that can be used to generate a response."""
 else:
@@ -59,10 +59,10 @@ else:
             "image_generation": ImageGenTool,
             "local_shell": LocalShellToolParam,
             "shell": FunctionShellToolParam,
-            "custom": CustomToolParam,
-            "namespace": NamespaceToolParam,
-            "tool_search": ToolSearchToolParam,
-            "apply_patch": ApplyPatchToolParam,
+            "custom": FunctionShellTool,
+            "namespace": CustomTool,
+            "tool_search": NamespaceTool,
+            "apply_patch": ToolSearchTool,
         },
-        lambda: (WebSearchTool, WebSearchPreviewTool),
+        lambda: (WebSearchTool, ApplyPatchTool),
     )

@@ -5,10 +5,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TypeAlias
 
 if TYPE_CHECKING:
-    from .direct_tool_call_caller_params import DirectToolCallCallerParam
-    from .program_tool_call_caller_params import ProgramToolCallCallerParam
+    from .direct_tool_call_caller_params import DirectToolCallCallerParam, DirectToolCallCallerParam2
+    from .program_tool_call_caller_params import ProgramToolCallCallerParam, ProgramToolCallCallerParam2
 
-__all__ = ["ToolCallCallerParam"]
+__all__ = ["ToolCallCallerParam", "ToolCallCallerParam2"]
 
 ToolCallCallerParam: TypeAlias = "DirectToolCallCallerParam | ProgramToolCallCallerParam"
+"""The execution context that produced this tool call."""
+
+
+ToolCallCallerParam2: TypeAlias = "DirectToolCallCallerParam2 | ProgramToolCallCallerParam2"
 """The execution context that produced this tool call."""

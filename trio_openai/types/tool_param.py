@@ -5,20 +5,20 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TypeAlias
 
 if TYPE_CHECKING:
-    from .apply_patch_tool_param_param import ApplyPatchToolParam
+    from .apply_patch_tool_params import ApplyPatchToolParam
     from .code_interpreter_tool_param import CodeInterpreterToolParam
     from .computer_tool_param import ComputerToolParam
     from .computer_use_preview_tool_param import ComputerUsePreviewToolParam
-    from .custom_tool_param_param import CustomToolParam
+    from .custom_tool_params import CustomToolParam
     from .file_search_tool_param import FileSearchToolParam
-    from .function_shell_tool_param_param import FunctionShellToolParam
+    from .function_shell_tool_params import FunctionShellToolParam
     from .function_tool_params import FunctionToolParam
     from .image_gen_tool_param import ImageGenToolParam
-    from .local_shell_tool_param_param import LocalShellToolParam
+    from .local_shell_tool_params import LocalShellToolParam
     from .mcp_tool_param import MCPToolParam
-    from .namespace_tool_param_param import NamespaceToolParam
-    from .programmatic_tool_calling_param_param import ProgrammaticToolCallingParam
-    from .tool_search_tool_param_param import ToolSearchToolParam
+    from .namespace_tool_params import NamespaceToolParam
+    from .programmatic_tool_calling_params import ProgrammaticToolCallingParam
+    from .tool_search_tool_params import ToolSearchToolParam
     from .web_search_preview_tool_param import WebSearchPreviewToolParam
     from .web_search_tool_param import WebSearchToolParam
 

@@ -9,10 +9,10 @@ from ._union import REQUIRED
 from .function_call_status import FunctionCallStatus
 from .tool_search_execution_type import ToolSearchExecutionType
 
-__all__ = ["ToolSearchCall"]
+__all__ = ["ResponseToolSearchCall", "ToolSearchCall"]
 
 
-class ToolSearchCall(BaseModel, kw_only=True):
+class ResponseToolSearchCall(BaseModel, kw_only=True):
     type: Literal["tool_search_call"] = REQUIRED
     """The type of the item. Always `tool_search_call`."""
 
@@ -27,3 +27,6 @@ class ToolSearchCall(BaseModel, kw_only=True):
     status: FunctionCallStatus = REQUIRED
     created_by: str | None = None
     """The identifier of the actor that created the item."""
+
+
+ToolSearchCall = ResponseToolSearchCall

@@ -10,10 +10,10 @@ from .function_call_output_status_enum import FunctionCallOutputStatusEnum
 from .tool import Tool
 from .tool_search_execution_type import ToolSearchExecutionType
 
-__all__ = ["ToolSearchOutput"]
+__all__ = ["ResponseToolSearchOutputItem", "ToolSearchOutput"]
 
 
-class ToolSearchOutput(BaseModel, kw_only=True):
+class ResponseToolSearchOutputItem(BaseModel, kw_only=True):
     type: Literal["tool_search_output"] = REQUIRED
     """The type of the item. Always `tool_search_output`."""
 
@@ -28,3 +28,6 @@ class ToolSearchOutput(BaseModel, kw_only=True):
     status: FunctionCallOutputStatusEnum = REQUIRED
     created_by: str | None = None
     """The identifier of the actor that created the item."""
+
+
+ToolSearchOutput = ResponseToolSearchOutputItem

@@ -8,10 +8,10 @@ from ._base import BaseModel
 from ._union import REQUIRED
 from .tool_search_execution_type import ToolSearchExecutionType
 
-__all__ = ["ToolSearchToolParam"]
+__all__ = ["NamespaceTool", "ToolSearchToolParam"]
 
 
-class ToolSearchToolParam(BaseModel, kw_only=True):
+class NamespaceTool(BaseModel, kw_only=True):
     """Hosted or BYOT tool search configuration for deferred tools."""
 
     type: Literal["tool_search"] = REQUIRED
@@ -20,3 +20,6 @@ class ToolSearchToolParam(BaseModel, kw_only=True):
     execution: ToolSearchExecutionType | None = None
     description: str | None = None
     parameters: dict[str, Any] | None = None
+
+
+ToolSearchToolParam = NamespaceTool

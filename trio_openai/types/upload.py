@@ -8,7 +8,7 @@ import msgspec
 
 from ._base import BaseModel
 from ._union import REQUIRED, OpenEnum
-from .open_ai_file import OpenAIFile
+from .open_ai_file import FileObject
 
 __all__ = ["Upload"]
 
@@ -40,4 +40,4 @@ class Upload(BaseModel, kw_only=True):
     object: Literal["upload"] | None = None
     """The object type, which is always "upload"."""
 
-    file: OpenAIFile | None = None
+    file: FileObject | None = None

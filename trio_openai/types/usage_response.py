@@ -8,11 +8,14 @@ from ._base import BaseModel
 from ._union import REQUIRED
 from .usage_time_bucket import UsageTimeBucket
 
-__all__ = ["UsageResponse"]
+__all__ = ["UsageAudioSpeechesResponse", "UsageResponse"]
 
 
-class UsageResponse(BaseModel, kw_only=True):
+class UsageAudioSpeechesResponse(BaseModel, kw_only=True):
     object: Literal["page"] = REQUIRED
     data: list[UsageTimeBucket] = REQUIRED
     has_more: bool = REQUIRED
     next_page: str | None = None
+
+
+UsageResponse = UsageAudioSpeechesResponse

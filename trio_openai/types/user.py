@@ -7,10 +7,10 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["User", "UserProjects", "UserProjectsDataItem", "UserUser"]
+__all__ = ["OrganizationUser", "User", "UserProjects", "UserProjectsDataItem", "UserUser"]
 
 
-class User(BaseModel, kw_only=True):
+class OrganizationUser(BaseModel, kw_only=True):
     """Represents an individual `user` within an organization."""
 
     object: Literal["organization.user"] = REQUIRED
@@ -84,3 +84,6 @@ class UserUser(BaseModel, kw_only=True):
     enabled: bool | None = None
     banned: bool | None = None
     banned_at: int | None = None
+
+
+User = OrganizationUser

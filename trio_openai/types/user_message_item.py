@@ -6,15 +6,15 @@ from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from ._base import BaseModel
 from ._union import REQUIRED, tagged_union
-from .attachment import Attachment
+from .attachment import ChatKitAttachment
 from .inference_options import InferenceOptions
 from .user_message_input_text import UserMessageInputText
 from .user_message_quoted_text import UserMessageQuotedText
 
-__all__ = ["UserMessageItem", "UserMessageItemContentItem"]
+__all__ = ["ChatKitThreadUserMessageItem", "UserMessageItem", "UserMessageItemContentItem"]
 
 
-class UserMessageItem(BaseModel, kw_only=True):
+class ChatKitThreadUserMessageItem(BaseModel, kw_only=True):
     """User-authored messages within a thread."""
 
     id: str = REQUIRED
@@ -33,7 +33,7 @@ class UserMessageItem(BaseModel, kw_only=True):
     content: list[UserMessageItemContentItem] = REQUIRED
     """Ordered content elements supplied by the user."""
 
-    attachments: list[Attachment] = REQUIRED
+    attachments: list[ChatKitAttachment] = REQUIRED
     """Attachments associated with the user message. Defaults to an empty list."""
 
     inference_options: InferenceOptions | None = None
@@ -49,3 +49,6 @@ else:
         lambda: {"input_text": UserMessageInputText, "quoted_text": UserMessageQuotedText},
         tuple,
     )
+
+
+UserMessageItem = ChatKitThreadUserMessageItem

@@ -7,7 +7,7 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 from .role import Role
-from .user import User
+from .user import OrganizationUser
 
 __all__ = ["UserRoleAssignment"]
 
@@ -18,7 +18,7 @@ class UserRoleAssignment(BaseModel, kw_only=True):
     object: Literal["user.role"] = REQUIRED
     """Always `user.role`."""
 
-    user: User = REQUIRED
+    user: OrganizationUser = REQUIRED
     """Represents an individual `user` within an organization."""
 
     role: Role = REQUIRED

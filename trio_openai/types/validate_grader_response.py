@@ -6,16 +6,16 @@ from typing import TYPE_CHECKING, TypeAlias
 
 from ._base import BaseModel
 from ._union import tagged_union
-from .grader_multi import GraderMulti
-from .grader_python import GraderPython
-from .grader_score_model import GraderScoreModel
-from .grader_string_check import GraderStringCheck
-from .grader_text_similarity import GraderTextSimilarity
+from .grader_multi import MultiGrader
+from .grader_python import PythonGrader
+from .grader_score_model import ScoreModelGrader
+from .grader_string_check import StringCheckGrader
+from .grader_text_similarity import TextSimilarityGrader
 
-__all__ = ["ValidateGraderResponse", "ValidateGraderResponseGrader"]
+__all__ = ["GraderValidateResponse", "ValidateGraderResponse", "ValidateGraderResponseGrader"]
 
 
-class ValidateGraderResponse(BaseModel, kw_only=True):
+class GraderValidateResponse(BaseModel, kw_only=True):
     """ValidateGraderResponse"""
 
     grader: ValidateGraderResponseGrader | None = None
@@ -24,7 +24,7 @@ class ValidateGraderResponse(BaseModel, kw_only=True):
 
 if TYPE_CHECKING:
     ValidateGraderResponseGrader: TypeAlias = (
-        GraderStringCheck | GraderTextSimilarity | GraderPython | GraderScoreModel | GraderMulti
+        StringCheckGrader | TextSimilarityGrader | PythonGrader | ScoreModelGrader | MultiGrader
     )
     """The grader used for the fine-tuning job."""
 else:
@@ -32,11 +32,14 @@ else:
         "ValidateGraderResponseGrader",
         "type",
         lambda: {
-            "string_check": GraderStringCheck,
-            "text_similarity": GraderTextSimilarity,
-            "python": GraderPython,
-            "score_model": GraderScoreModel,
-            "multi": GraderMulti,
+            "string_check": StringCheckGrader,
+            "text_similarity": TextSimilarityGrader,
+            "python": PythonGrader,
+            "score_model": ScoreModelGrader,
+            "multi": MultiGrader,
         },
         tuple,
     )
+
+
+ValidateGraderResponse = GraderValidateResponse

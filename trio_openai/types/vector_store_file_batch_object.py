@@ -7,10 +7,10 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED, OpenEnum
 
-__all__ = ["VectorStoreFileBatchObject", "VectorStoreFileBatchObjectFileCounts"]
+__all__ = ["VectorStoreFileBatch", "VectorStoreFileBatchObject", "VectorStoreFileBatchObjectFileCounts"]
 
 
-class VectorStoreFileBatchObject(BaseModel, kw_only=True):
+class VectorStoreFileBatch(BaseModel, kw_only=True):
     """A batch of files attached to a vector store."""
 
     id: str = REQUIRED
@@ -46,3 +46,6 @@ class VectorStoreFileBatchObjectFileCounts(BaseModel, kw_only=True):
 
     total: int = REQUIRED
     """The total number of files."""
+
+
+VectorStoreFileBatchObject = VectorStoreFileBatch

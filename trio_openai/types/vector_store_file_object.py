@@ -6,13 +6,19 @@ from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from ._base import BaseModel
 from ._union import REQUIRED, OpenEnum, tagged_union
-from .other_chunking_strategy_response_param import OtherChunkingStrategyResponseParam
-from .static_chunking_strategy_response_param import StaticChunkingStrategyResponseParam
+from .other_chunking_strategy_response_param import OtherFileChunkingStrategyObject
+from .static_chunking_strategy_response_param import StaticFileChunkingStrategyObject
 
-__all__ = ["VectorStoreFileObject", "VectorStoreFileObjectChunkingStrategy", "VectorStoreFileObjectLastError"]
+__all__ = [
+    "FileChunkingStrategy",
+    "VectorStoreFile",
+    "VectorStoreFileObject",
+    "VectorStoreFileObjectChunkingStrategy",
+    "VectorStoreFileObjectLastError",
+]
 
 
-class VectorStoreFileObject(BaseModel, kw_only=True):
+class VectorStoreFile(BaseModel, kw_only=True):
     """A list of files attached to a vector store."""
 
     id: str = REQUIRED
@@ -34,7 +40,7 @@ class VectorStoreFileObject(BaseModel, kw_only=True):
     """The status of the vector store file, which can be either `in_progress`, `completed`, `cancelled`, or `failed`. The status `completed` indicates that the vector store file is ready for use."""
 
     last_error: VectorStoreFileObjectLastError | None = None
-    chunking_strategy: VectorStoreFileObjectChunkingStrategy | None = None
+    chunking_strategy: FileChunkingStrategy | None = None
     """The strategy used to chunk the file."""
 
     attributes: dict[str, str | float | bool] | None = None
@@ -51,14 +57,16 @@ class VectorStoreFileObjectLastError(BaseModel, kw_only=True):
 
 
 if TYPE_CHECKING:
-    VectorStoreFileObjectChunkingStrategy: TypeAlias = (
-        StaticChunkingStrategyResponseParam | OtherChunkingStrategyResponseParam
-    )
+    FileChunkingStrategy: TypeAlias = StaticFileChunkingStrategyObject | OtherFileChunkingStrategyObject
     """The strategy used to chunk the file."""
 else:
-    VectorStoreFileObjectChunkingStrategy = tagged_union(
-        "VectorStoreFileObjectChunkingStrategy",
+    FileChunkingStrategy = tagged_union(
+        "FileChunkingStrategy",
         "type",
-        lambda: {"static": StaticChunkingStrategyResponseParam, "other": OtherChunkingStrategyResponseParam},
+        lambda: {"static": StaticFileChunkingStrategyObject, "other": OtherFileChunkingStrategyObject},
         tuple,
     )
+
+
+VectorStoreFileObject = VectorStoreFile
+VectorStoreFileObjectChunkingStrategy = FileChunkingStrategy

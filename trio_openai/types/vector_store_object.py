@@ -8,10 +8,10 @@ from ._base import BaseModel
 from ._union import REQUIRED, OpenEnum
 from .vector_store_expiration_after import VectorStoreExpirationAfter
 
-__all__ = ["VectorStoreObject", "VectorStoreObjectFileCounts"]
+__all__ = ["VectorStore", "VectorStoreObject", "VectorStoreObjectFileCounts"]
 
 
-class VectorStoreObject(BaseModel, kw_only=True):
+class VectorStore(BaseModel, kw_only=True):
     """A vector store is a collection of processed files can be used by the `file_search` tool."""
 
     id: str = REQUIRED
@@ -56,3 +56,6 @@ class VectorStoreObjectFileCounts(BaseModel, kw_only=True):
 
     total: int = REQUIRED
     """The total number of files."""
+
+
+VectorStoreObject = VectorStore

@@ -6,10 +6,10 @@ from ._base import BaseModel
 from ._union import REQUIRED
 from .vector_store_search_result_content_object import VectorStoreSearchResultContentObject
 
-__all__ = ["VectorStoreSearchResultItem"]
+__all__ = ["VectorStoreSearchResponse", "VectorStoreSearchResultItem"]
 
 
-class VectorStoreSearchResultItem(BaseModel, kw_only=True):
+class VectorStoreSearchResponse(BaseModel, kw_only=True):
     file_id: str = REQUIRED
     """The ID of the vector store file."""
 
@@ -22,3 +22,6 @@ class VectorStoreSearchResultItem(BaseModel, kw_only=True):
     attributes: dict[str, str | float | bool] | None = None
     content: list[VectorStoreSearchResultContentObject] = REQUIRED
     """Content chunks from the file."""
+
+
+VectorStoreSearchResultItem = VectorStoreSearchResponse

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from ._base import BaseModel
 
-__all__ = ["RetrieveVectorStoreFileContentItem"]
+__all__ = ["FileContentResponse", "RetrieveVectorStoreFileContentItem"]
 
 
-class RetrieveVectorStoreFileContentItem(BaseModel, kw_only=True):
+class FileContentResponse(BaseModel, kw_only=True):
     type: str | None = None
     """The content type (currently only `"text"`)"""
 
     text: str | None = None
     """The text content"""
+
+
+RetrieveVectorStoreFileContentItem = FileContentResponse

@@ -5,11 +5,14 @@ from __future__ import annotations
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["VideoCharacterResource"]
+__all__ = ["VideoCharacterResource", "VideoCreateCharacterResponse"]
 
 
-class VideoCharacterResource(BaseModel, kw_only=True):
+class VideoCreateCharacterResponse(BaseModel, kw_only=True):
     id: str | None = None
     name: str | None = None
     created_at: int = REQUIRED
     """Unix timestamp (in seconds) when the character was created."""
+
+
+VideoCharacterResource = VideoCreateCharacterResponse

@@ -6,15 +6,15 @@ from typing import Literal
 
 from ._base import BaseModel
 from ._union import REQUIRED
-from .error_2 import Error2
+from .error_2 import VideoCreateError
 from .video_model import VideoModel
 from .video_size import VideoSize
 from .video_status import VideoStatus
 
-__all__ = ["VideoResource"]
+__all__ = ["Video", "VideoResource"]
 
 
-class VideoResource(BaseModel, kw_only=True):
+class Video(BaseModel, kw_only=True):
     """Structured information describing a generated video job."""
 
     id: str = REQUIRED
@@ -39,4 +39,7 @@ class VideoResource(BaseModel, kw_only=True):
     """Duration of the generated clip in seconds. For extensions, this is the stitched total duration."""
 
     remixed_from_video_id: str | None = None
-    error: Error2 | None = None
+    error: VideoCreateError | None = None
+
+
+VideoResource = Video

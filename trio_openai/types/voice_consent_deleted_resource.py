@@ -7,12 +7,15 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["VoiceConsentDeletedResource"]
+__all__ = ["VoiceConsentDeleted", "VoiceConsentDeletedResource"]
 
 
-class VoiceConsentDeletedResource(BaseModel, kw_only=True):
+class VoiceConsentDeleted(BaseModel, kw_only=True):
     id: str = REQUIRED
     """The consent recording identifier."""
 
     object: Literal["audio.voice_consent"] = REQUIRED
     deleted: bool = REQUIRED
+
+
+VoiceConsentDeletedResource = VoiceConsentDeleted

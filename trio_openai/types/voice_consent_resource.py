@@ -7,10 +7,10 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["VoiceConsentResource"]
+__all__ = ["VoiceConsent", "VoiceConsentResource"]
 
 
-class VoiceConsentResource(BaseModel, kw_only=True):
+class VoiceConsent(BaseModel, kw_only=True):
     """A consent recording used to authorize creation of a custom voice."""
 
     object: Literal["audio.voice_consent"] = REQUIRED
@@ -27,3 +27,6 @@ class VoiceConsentResource(BaseModel, kw_only=True):
 
     created_at: int = REQUIRED
     """The Unix timestamp (in seconds) for when the consent recording was created."""
+
+
+VoiceConsentResource = VoiceConsent

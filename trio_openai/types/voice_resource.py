@@ -7,10 +7,10 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["VoiceResource"]
+__all__ = ["Voice", "VoiceResource"]
 
 
-class VoiceResource(BaseModel, kw_only=True):
+class Voice(BaseModel, kw_only=True):
     """A custom voice that can be used for audio output."""
 
     object: Literal["audio.voice"] = REQUIRED
@@ -24,3 +24,6 @@ class VoiceResource(BaseModel, kw_only=True):
 
     created_at: int = REQUIRED
     """The Unix timestamp (in seconds) for when the voice was created."""
+
+
+VoiceResource = Voice

@@ -10,10 +10,10 @@ from .web_search_action_find import WebSearchActionFind
 from .web_search_action_open_page import WebSearchActionOpenPage
 from .web_search_action_search import WebSearchActionSearch
 
-__all__ = ["WebSearchToolCall", "WebSearchToolCallAction"]
+__all__ = ["ResponseFunctionWebSearch", "WebSearchToolCall", "WebSearchToolCallAction"]
 
 
-class WebSearchToolCall(BaseModel, kw_only=True):
+class ResponseFunctionWebSearch(BaseModel, kw_only=True):
     """The results of a web search tool call. See the [web search guide](/docs/guides/tools-web-search) for more information."""
 
     id: str = REQUIRED
@@ -43,3 +43,6 @@ else:
         },
         tuple,
     )
+
+
+WebSearchToolCall = ResponseFunctionWebSearch

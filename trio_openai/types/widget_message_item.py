@@ -7,10 +7,10 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["WidgetMessageItem"]
+__all__ = ["ChatKitWidgetItem", "WidgetMessageItem"]
 
 
-class WidgetMessageItem(BaseModel, kw_only=True):
+class ChatKitWidgetItem(BaseModel, kw_only=True):
     """Thread item that renders a widget payload."""
 
     id: str = REQUIRED
@@ -30,3 +30,6 @@ class WidgetMessageItem(BaseModel, kw_only=True):
 
     widget: str = REQUIRED
     """Serialized widget payload rendered in the UI."""
+
+
+WidgetMessageItem = ChatKitWidgetItem

@@ -14,7 +14,7 @@ from ..._blocking._bridge import (
     to_sync_raw,
     to_sync_streamed,
 )
-from ..._core._options import Omit, RequestOptions, omit
+from ..._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ..._core._request import strip_not_given
 from ..._core._resource import (
     AsyncAPIResource,
@@ -55,6 +55,8 @@ class AsyncSpeech(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> BinaryContent:
         """Generates audio from the input text."""
+        if options:
+            reject_unknown_options(options, "AsyncSpeech.create")
         body = strip_not_given(
             {
                 "model": model,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Final, Literal, Unpack, overload
+from typing import TYPE_CHECKING, Final, Literal, Unpack, overload
 
 from ..._blocking._bridge import (
     SyncAPIResource,
@@ -16,7 +16,7 @@ from ..._blocking._bridge import (
     to_sync_streamed,
 )
 from ..._blocking._stream import Stream
-from ..._core._options import Omit, RequestOptions, omit
+from ..._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ..._core._request import strip_not_given
 from ..._core._resource import (
     AsyncAPIResource,
@@ -165,6 +165,8 @@ class AsyncTranscriptions(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> CreateTranscriptionResponse | AsyncStream[CreateTranscriptionResponseStreamEvent]:
         """Transcribes audio into the input language."""
+        if options:
+            reject_unknown_options(options, "AsyncTranscriptions.create")
         body = strip_not_given(
             {
                 "file": file,
@@ -303,10 +305,52 @@ class Transcriptions(SyncAPIResource[AsyncTranscriptions]):
     ) -> CreateTranscriptionResponse | Stream[CreateTranscriptionResponseStreamEvent]: ...
 
     def create(
-        self, *args: Any, **kwargs: Any
+        self,
+        *,
+        file: FileTypes,
+        model: str
+        | Literal[
+            "whisper-1",
+            "gpt-transcribe",
+            "gpt-4o-transcribe",
+            "gpt-4o-mini-transcribe",
+            "gpt-4o-mini-transcribe-2025-12-15",
+            "gpt-4o-transcribe-diarize",
+        ],
+        language: str | Omit = omit,
+        languages: Iterable[str] | Omit = omit,
+        keywords: Iterable[str] | Omit = omit,
+        prompt: str | Omit = omit,
+        response_format: Literal["json", "text", "srt", "verbose_json", "vtt", "diarized_json"] | Omit = omit,
+        temperature: float | Omit = omit,
+        include: Iterable[Literal["logprobs"]] | Omit = omit,
+        timestamp_granularities: Iterable[Literal["word", "segment"]] | Omit = omit,
+        stream: bool | Omit | None = omit,
+        chunking_strategy: Literal["auto"] | VadConfigParam | Omit | None = omit,
+        known_speaker_names: Iterable[str] | Omit = omit,
+        known_speaker_references: Iterable[str] | Omit = omit,
+        **options: Unpack[RequestOptions],
     ) -> CreateTranscriptionResponse | Stream[CreateTranscriptionResponseStreamEvent]:
         """Transcribes audio into the input language."""
-        return sync_call(self, AsyncTranscriptions.create, *args, **kwargs)
+        return sync_call(
+            self,
+            AsyncTranscriptions.create,
+            file=file,
+            model=model,
+            language=language,
+            languages=languages,
+            keywords=keywords,
+            prompt=prompt,
+            response_format=response_format,
+            temperature=temperature,
+            include=include,
+            timestamp_granularities=timestamp_granularities,
+            stream=stream,
+            chunking_strategy=chunking_strategy,
+            known_speaker_names=known_speaker_names,
+            known_speaker_references=known_speaker_references,
+            **options,
+        )
 
 
 class TranscriptionsWithRawResponse(SyncResponseWrapper):

@@ -14,7 +14,7 @@ from ..._blocking._bridge import (
     to_sync_raw,
     to_sync_streamed,
 )
-from ..._core._options import Omit, RequestOptions, omit
+from ..._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ..._core._request import strip_not_given
 from ..._core._resource import (
     AsyncAPIResource,
@@ -53,6 +53,8 @@ class AsyncTranslations(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> CreateTranslationResponse:
         """Translates audio into English."""
+        if options:
+            reject_unknown_options(options, "AsyncTranslations.create")
         body = strip_not_given(
             {
                 "file": file,

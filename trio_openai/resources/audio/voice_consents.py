@@ -17,7 +17,7 @@ from ..._blocking._bridge import (
     to_sync_streamed,
     to_sync_streamed_list,
 )
-from ..._core._options import Omit, RequestOptions, omit
+from ..._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ..._core._pagination import AsyncCursorPage, AsyncPaginator
 from ..._core._request import path_param, strip_not_given
 from ..._core._resource import (
@@ -27,7 +27,7 @@ from ..._core._resource import (
     to_raw_response,
     to_streamed_response,
 )
-from ...types import VoiceConsentDeletedResource, VoiceConsentResource
+from ...types import VoiceConsent, VoiceConsentDeleted
 
 if TYPE_CHECKING:
     from ..._core._request import FileTypes
@@ -48,57 +48,60 @@ class AsyncVoiceConsents(AsyncAPIResource):
 
     async def create(
         self, *, name: str, recording: FileTypes, language: str, **options: Unpack[RequestOptions]
-    ) -> VoiceConsentResource:
+    ) -> VoiceConsent:
         """Upload a voice consent recording."""
+        if options:
+            reject_unknown_options(options, "AsyncVoiceConsents.create")
         body = strip_not_given({"name": name, "recording": recording, "language": language})
         return await self._client._request(
-            "post",
-            "/audio/voice_consents",
-            cast_to=VoiceConsentResource,
-            body=body,
-            multipart=True,
-            options=options,
+            "post", "/audio/voice_consents", cast_to=VoiceConsent, body=body, multipart=True, options=options
         )
 
-    async def retrieve(self, consent_id: str, **options: Unpack[RequestOptions]) -> VoiceConsentResource:
+    async def retrieve(self, consent_id: str, **options: Unpack[RequestOptions]) -> VoiceConsent:
         """Retrieves a voice consent recording."""
+        if options:
+            reject_unknown_options(options, "AsyncVoiceConsents.retrieve")
         return await self._client._request(
             "get",
             f"/audio/voice_consents/{path_param(consent_id, 'consent_id')}",
-            cast_to=VoiceConsentResource,
+            cast_to=VoiceConsent,
             options=options,
         )
 
-    async def update(
-        self, consent_id: str, *, name: str, **options: Unpack[RequestOptions]
-    ) -> VoiceConsentResource:
+    async def update(self, consent_id: str, *, name: str, **options: Unpack[RequestOptions]) -> VoiceConsent:
         """Updates a voice consent recording (metadata only)."""
+        if options:
+            reject_unknown_options(options, "AsyncVoiceConsents.update")
         body = strip_not_given({"name": name})
         return await self._client._request(
             "post",
             f"/audio/voice_consents/{path_param(consent_id, 'consent_id')}",
-            cast_to=VoiceConsentResource,
+            cast_to=VoiceConsent,
             body=body,
             options=options,
         )
 
     def list(
         self, *, after: str | Omit = omit, limit: int | Omit = omit, **options: Unpack[RequestOptions]
-    ) -> AsyncPaginator[VoiceConsentResource, AsyncCursorPage[VoiceConsentResource]]:
+    ) -> AsyncPaginator[VoiceConsent, AsyncCursorPage[VoiceConsent]]:
         """Returns a list of voice consent recordings."""
+        if options:
+            reject_unknown_options(options, "AsyncVoiceConsents.list")
         return self._client._get_api_list(
             "/audio/voice_consents",
-            page=AsyncCursorPage[VoiceConsentResource],
+            page=AsyncCursorPage[VoiceConsent],
             query=strip_not_given({"after": after, "limit": limit}),
             options=options,
         )
 
-    async def delete(self, consent_id: str, **options: Unpack[RequestOptions]) -> VoiceConsentDeletedResource:
+    async def delete(self, consent_id: str, **options: Unpack[RequestOptions]) -> VoiceConsentDeleted:
         """Deletes a voice consent recording."""
+        if options:
+            reject_unknown_options(options, "AsyncVoiceConsents.delete")
         return await self._client._request(
             "delete",
             f"/audio/voice_consents/{path_param(consent_id, 'consent_id')}",
-            cast_to=VoiceConsentDeletedResource,
+            cast_to=VoiceConsentDeleted,
             options=options,
         )
 

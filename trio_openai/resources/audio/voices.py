@@ -14,7 +14,7 @@ from ..._blocking._bridge import (
     to_sync_raw,
     to_sync_streamed,
 )
-from ..._core._options import RequestOptions
+from ..._core._options import RequestOptions, reject_unknown_options
 from ..._core._request import strip_not_given
 from ..._core._resource import (
     AsyncAPIResource,
@@ -23,7 +23,7 @@ from ..._core._resource import (
     to_raw_response,
     to_streamed_response,
 )
-from ...types import VoiceResource
+from ...types import Voice
 
 if TYPE_CHECKING:
     from ..._core._request import FileTypes
@@ -44,11 +44,13 @@ class AsyncVoices(AsyncAPIResource):
 
     async def create(
         self, *, name: str, audio_sample: FileTypes, consent: str, **options: Unpack[RequestOptions]
-    ) -> VoiceResource:
+    ) -> Voice:
         """Creates a custom voice."""
+        if options:
+            reject_unknown_options(options, "AsyncVoices.create")
         body = strip_not_given({"name": name, "audio_sample": audio_sample, "consent": consent})
         return await self._client._request(
-            "post", "/audio/voices", cast_to=VoiceResource, body=body, multipart=True, options=options
+            "post", "/audio/voices", cast_to=Voice, body=body, multipart=True, options=options
         )
 
 

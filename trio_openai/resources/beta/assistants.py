@@ -18,7 +18,7 @@ from ..._blocking._bridge import (
     to_sync_streamed,
     to_sync_streamed_list,
 )
-from ..._core._options import Omit, RequestOptions, omit
+from ..._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ..._core._pagination import AsyncCursorPage, AsyncPaginator
 from ..._core._request import path_param, strip_not_given
 from ..._core._resource import (
@@ -28,7 +28,7 @@ from ..._core._resource import (
     to_raw_response,
     to_streamed_response,
 )
-from ...types import AssistantObject, DeleteAssistantResponse
+from ...types import Assistant, AssistantDeleted
 
 if TYPE_CHECKING:
     from ...types import (
@@ -116,8 +116,10 @@ class AsyncAssistants(AsyncAPIResource):
         top_p: float | Omit | None = omit,
         response_format: AssistantsApiResponseFormatOptionParam | Omit | None = omit,
         **options: Unpack[RequestOptions],
-    ) -> AssistantObject:
+    ) -> Assistant:
         """Deprecated. Create an assistant with a model and instructions."""
+        if options:
+            reject_unknown_options(options, "AsyncAssistants.create")
         body = strip_not_given(
             {
                 "model": model,
@@ -136,18 +138,20 @@ class AsyncAssistants(AsyncAPIResource):
         return await self._client._request(
             "post",
             "/assistants",
-            cast_to=AssistantObject,
+            cast_to=Assistant,
             body=body,
             headers={"OpenAI-Beta": "assistants=v2"},
             options=options,
         )
 
-    async def retrieve(self, assistant_id: str, **options: Unpack[RequestOptions]) -> AssistantObject:
+    async def retrieve(self, assistant_id: str, **options: Unpack[RequestOptions]) -> Assistant:
         """Deprecated. Retrieves an assistant."""
+        if options:
+            reject_unknown_options(options, "AsyncAssistants.retrieve")
         return await self._client._request(
             "get",
             f"/assistants/{path_param(assistant_id, 'assistant_id')}",
-            cast_to=AssistantObject,
+            cast_to=Assistant,
             headers={"OpenAI-Beta": "assistants=v2"},
             options=options,
         )
@@ -216,8 +220,10 @@ class AsyncAssistants(AsyncAPIResource):
         top_p: float | Omit | None = omit,
         response_format: AssistantsApiResponseFormatOptionParam | Omit | None = omit,
         **options: Unpack[RequestOptions],
-    ) -> AssistantObject:
+    ) -> Assistant:
         """Deprecated. Modifies an assistant."""
+        if options:
+            reject_unknown_options(options, "AsyncAssistants.update")
         body = strip_not_given(
             {
                 "model": model,
@@ -236,7 +242,7 @@ class AsyncAssistants(AsyncAPIResource):
         return await self._client._request(
             "post",
             f"/assistants/{path_param(assistant_id, 'assistant_id')}",
-            cast_to=AssistantObject,
+            cast_to=Assistant,
             body=body,
             headers={"OpenAI-Beta": "assistants=v2"},
             options=options,
@@ -250,22 +256,26 @@ class AsyncAssistants(AsyncAPIResource):
         after: str | Omit = omit,
         before: str | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> AsyncPaginator[AssistantObject, AsyncCursorPage[AssistantObject]]:
+    ) -> AsyncPaginator[Assistant, AsyncCursorPage[Assistant]]:
         """Deprecated. Returns a list of assistants."""
+        if options:
+            reject_unknown_options(options, "AsyncAssistants.list")
         return self._client._get_api_list(
             "/assistants",
-            page=AsyncCursorPage[AssistantObject],
+            page=AsyncCursorPage[Assistant],
             query=strip_not_given({"limit": limit, "order": order, "after": after, "before": before}),
             headers={"OpenAI-Beta": "assistants=v2"},
             options=options,
         )
 
-    async def delete(self, assistant_id: str, **options: Unpack[RequestOptions]) -> DeleteAssistantResponse:
+    async def delete(self, assistant_id: str, **options: Unpack[RequestOptions]) -> AssistantDeleted:
         """Deprecated. Delete an assistant."""
+        if options:
+            reject_unknown_options(options, "AsyncAssistants.delete")
         return await self._client._request(
             "delete",
             f"/assistants/{path_param(assistant_id, 'assistant_id')}",
-            cast_to=DeleteAssistantResponse,
+            cast_to=AssistantDeleted,
             headers={"OpenAI-Beta": "assistants=v2"},
             options=options,
         )

@@ -18,7 +18,7 @@ from ..._blocking._bridge import (
     to_sync_streamed,
     to_sync_streamed_list,
 )
-from ..._core._options import Omit, RequestOptions, omit
+from ..._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ..._core._pagination import AsyncCursorPage, AsyncPaginator
 from ..._core._request import path_param, strip_not_given
 from ..._core._resource import (
@@ -28,7 +28,7 @@ from ..._core._resource import (
     to_raw_response,
     to_streamed_response,
 )
-from ...types import ContainerResource
+from ...types import ContainerCreateResponse
 
 if TYPE_CHECKING:
     from ...types import (
@@ -79,8 +79,10 @@ class AsyncContainers(AsyncAPIResource):
         | ContainerNetworkPolicyAllowlistParam
         | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> ContainerResource:
+    ) -> ContainerCreateResponse:
         """Create Container"""
+        if options:
+            reject_unknown_options(options, "AsyncContainers.create")
         body = strip_not_given(
             {
                 "name": name,
@@ -92,15 +94,17 @@ class AsyncContainers(AsyncAPIResource):
             }
         )
         return await self._client._request(
-            "post", "/containers", cast_to=ContainerResource, body=body, options=options
+            "post", "/containers", cast_to=ContainerCreateResponse, body=body, options=options
         )
 
-    async def retrieve(self, container_id: str, **options: Unpack[RequestOptions]) -> ContainerResource:
+    async def retrieve(self, container_id: str, **options: Unpack[RequestOptions]) -> ContainerCreateResponse:
         """Retrieve Container"""
+        if options:
+            reject_unknown_options(options, "AsyncContainers.retrieve")
         return await self._client._request(
             "get",
             f"/containers/{path_param(container_id, 'container_id')}",
-            cast_to=ContainerResource,
+            cast_to=ContainerCreateResponse,
             options=options,
         )
 
@@ -112,17 +116,21 @@ class AsyncContainers(AsyncAPIResource):
         after: str | Omit = omit,
         name: str | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> AsyncPaginator[ContainerResource, AsyncCursorPage[ContainerResource]]:
+    ) -> AsyncPaginator[ContainerCreateResponse, AsyncCursorPage[ContainerCreateResponse]]:
         """List Containers"""
+        if options:
+            reject_unknown_options(options, "AsyncContainers.list")
         return self._client._get_api_list(
             "/containers",
-            page=AsyncCursorPage[ContainerResource],
+            page=AsyncCursorPage[ContainerCreateResponse],
             query=strip_not_given({"limit": limit, "order": order, "after": after, "name": name}),
             options=options,
         )
 
     async def delete(self, container_id: str, **options: Unpack[RequestOptions]) -> None:
         """Delete Container"""
+        if options:
+            reject_unknown_options(options, "AsyncContainers.delete")
         return await self._client._request(
             "delete", f"/containers/{path_param(container_id, 'container_id')}", cast_to=None, options=options
         )

@@ -15,7 +15,7 @@ from ..._blocking._bridge import (
     to_sync_raw,
     to_sync_streamed,
 )
-from ..._core._options import Omit, RequestOptions, omit
+from ..._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ..._core._request import path_param, strip_not_given
 from ..._core._resource import (
     AsyncAPIResource,
@@ -24,7 +24,7 @@ from ..._core._resource import (
     to_raw_response,
     to_streamed_response,
 )
-from ...types import ConversationResource, DeletedConversationResource
+from ...types import Conversation, ConversationDeletedResource
 
 if TYPE_CHECKING:
     from ...types import InputItemParam
@@ -63,43 +63,51 @@ class AsyncConversations(AsyncAPIResource):
         metadata: dict[str, str] | Omit | None = omit,
         items: Iterable[InputItemParam] | Omit | None = omit,
         **options: Unpack[RequestOptions],
-    ) -> ConversationResource:
+    ) -> Conversation:
         """Create a conversation."""
+        if options:
+            reject_unknown_options(options, "AsyncConversations.create")
         body = strip_not_given({"metadata": metadata, "items": items})
         return await self._client._request(
-            "post", "/conversations", cast_to=ConversationResource, body=body, options=options
+            "post", "/conversations", cast_to=Conversation, body=body, options=options
         )
 
-    async def retrieve(self, conversation_id: str, **options: Unpack[RequestOptions]) -> ConversationResource:
+    async def retrieve(self, conversation_id: str, **options: Unpack[RequestOptions]) -> Conversation:
         """Get a conversation"""
+        if options:
+            reject_unknown_options(options, "AsyncConversations.retrieve")
         return await self._client._request(
             "get",
             f"/conversations/{path_param(conversation_id, 'conversation_id')}",
-            cast_to=ConversationResource,
+            cast_to=Conversation,
             options=options,
         )
 
     async def update(
         self, conversation_id: str, *, metadata: dict[str, str] | None, **options: Unpack[RequestOptions]
-    ) -> ConversationResource:
+    ) -> Conversation:
         """Update a conversation"""
+        if options:
+            reject_unknown_options(options, "AsyncConversations.update")
         body = strip_not_given({"metadata": metadata})
         return await self._client._request(
             "post",
             f"/conversations/{path_param(conversation_id, 'conversation_id')}",
-            cast_to=ConversationResource,
+            cast_to=Conversation,
             body=body,
             options=options,
         )
 
     async def delete(
         self, conversation_id: str, **options: Unpack[RequestOptions]
-    ) -> DeletedConversationResource:
+    ) -> ConversationDeletedResource:
         """Delete a conversation. Items in the conversation will not be deleted."""
+        if options:
+            reject_unknown_options(options, "AsyncConversations.delete")
         return await self._client._request(
             "delete",
             f"/conversations/{path_param(conversation_id, 'conversation_id')}",
-            cast_to=DeletedConversationResource,
+            cast_to=ConversationDeletedResource,
             options=options,
         )
 

@@ -18,7 +18,7 @@ from ..._blocking._bridge import (
     to_sync_streamed,
     to_sync_streamed_list,
 )
-from ..._core._options import Omit, RequestOptions, omit
+from ..._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ..._core._pagination import AsyncConversationCursorPage, AsyncPaginator
 from ..._core._request import path_param, strip_not_given
 from ..._core._resource import (
@@ -28,7 +28,7 @@ from ..._core._resource import (
     to_raw_response,
     to_streamed_response,
 )
-from ...types import ConversationItem, ConversationItemList, ConversationResource
+from ...types import Conversation, ConversationItem, ConversationItemList
 
 if TYPE_CHECKING:
     from ...types import InputItemParam
@@ -68,6 +68,8 @@ class AsyncItems(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> ConversationItemList:
         """Create items in a conversation with the given ID."""
+        if options:
+            reject_unknown_options(options, "AsyncItems.create")
         body = strip_not_given({"items": items})
         return await self._client._request(
             "post",
@@ -99,6 +101,8 @@ class AsyncItems(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> ConversationItem:
         """Get a single item from a conversation with the given IDs."""
+        if options:
+            reject_unknown_options(options, "AsyncItems.retrieve")
         return await self._client._request(
             "get",
             f"/conversations/{path_param(conversation_id, 'conversation_id')}/items/{path_param(item_id, 'item_id')}",
@@ -130,6 +134,8 @@ class AsyncItems(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[ConversationItem, AsyncConversationCursorPage[ConversationItem]]:
         """List all items for a conversation with the given ID."""
+        if options:
+            reject_unknown_options(options, "AsyncItems.list")
         return self._client._get_api_list(
             f"/conversations/{path_param(conversation_id, 'conversation_id')}/items",
             page=AsyncConversationCursorPage[ConversationItem],
@@ -139,12 +145,14 @@ class AsyncItems(AsyncAPIResource):
 
     async def delete(
         self, item_id: str, *, conversation_id: str, **options: Unpack[RequestOptions]
-    ) -> ConversationResource:
+    ) -> Conversation:
         """Delete an item from a conversation with the given IDs."""
+        if options:
+            reject_unknown_options(options, "AsyncItems.delete")
         return await self._client._request(
             "delete",
             f"/conversations/{path_param(conversation_id, 'conversation_id')}/items/{path_param(item_id, 'item_id')}",
-            cast_to=ConversationResource,
+            cast_to=Conversation,
             options=options,
         )
 

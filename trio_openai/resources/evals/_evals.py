@@ -18,7 +18,7 @@ from ..._blocking._bridge import (
     to_sync_streamed,
     to_sync_streamed_list,
 )
-from ..._core._options import Omit, RequestOptions, omit
+from ..._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ..._core._pagination import AsyncCursorPage, AsyncPaginator
 from ..._core._request import path_param, strip_not_given
 from ..._core._resource import (
@@ -28,7 +28,7 @@ from ..._core._resource import (
     to_raw_response,
     to_streamed_response,
 )
-from ...types import DeleteEvalResponse, Eval
+from ...types import EvalCreateResponse, EvalDeleteResponse
 
 if TYPE_CHECKING:
     from ...types import (
@@ -86,8 +86,10 @@ class AsyncEvals(AsyncAPIResource):
         name: str | Omit = omit,
         metadata: dict[str, str] | Omit | None = omit,
         **options: Unpack[RequestOptions],
-    ) -> Eval:
+    ) -> EvalCreateResponse:
         """Create the structure of an evaluation that can be used to test a model's performance. An evaluation is a set of testing criteria and the config for a data source, which dictates the schema of the data used in the evaluation. After creating an evaluation, you can run it on different models and model parameters. We support several types of graders and datasources. For more information, see the [Evals guide](/docs/guides/evals)."""
+        if options:
+            reject_unknown_options(options, "AsyncEvals.create")
         body = strip_not_given(
             {
                 "data_source_config": data_source_config,
@@ -96,12 +98,16 @@ class AsyncEvals(AsyncAPIResource):
                 "metadata": metadata,
             }
         )
-        return await self._client._request("post", "/evals", cast_to=Eval, body=body, options=options)
-
-    async def retrieve(self, eval_id: str, **options: Unpack[RequestOptions]) -> Eval:
-        """Get an evaluation by ID."""
         return await self._client._request(
-            "get", f"/evals/{path_param(eval_id, 'eval_id')}", cast_to=Eval, options=options
+            "post", "/evals", cast_to=EvalCreateResponse, body=body, options=options
+        )
+
+    async def retrieve(self, eval_id: str, **options: Unpack[RequestOptions]) -> EvalCreateResponse:
+        """Get an evaluation by ID."""
+        if options:
+            reject_unknown_options(options, "AsyncEvals.retrieve")
+        return await self._client._request(
+            "get", f"/evals/{path_param(eval_id, 'eval_id')}", cast_to=EvalCreateResponse, options=options
         )
 
     async def update(
@@ -111,11 +117,17 @@ class AsyncEvals(AsyncAPIResource):
         name: str | Omit = omit,
         metadata: dict[str, str] | Omit | None = omit,
         **options: Unpack[RequestOptions],
-    ) -> Eval:
+    ) -> EvalCreateResponse:
         """Update certain properties of an evaluation."""
+        if options:
+            reject_unknown_options(options, "AsyncEvals.update")
         body = strip_not_given({"name": name, "metadata": metadata})
         return await self._client._request(
-            "post", f"/evals/{path_param(eval_id, 'eval_id')}", cast_to=Eval, body=body, options=options
+            "post",
+            f"/evals/{path_param(eval_id, 'eval_id')}",
+            cast_to=EvalCreateResponse,
+            body=body,
+            options=options,
         )
 
     def list(
@@ -126,19 +138,23 @@ class AsyncEvals(AsyncAPIResource):
         order: Literal["asc", "desc"] | Omit = omit,
         order_by: Literal["created_at", "updated_at"] | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> AsyncPaginator[Eval, AsyncCursorPage[Eval]]:
+    ) -> AsyncPaginator[EvalCreateResponse, AsyncCursorPage[EvalCreateResponse]]:
         """List evaluations for a project."""
+        if options:
+            reject_unknown_options(options, "AsyncEvals.list")
         return self._client._get_api_list(
             "/evals",
-            page=AsyncCursorPage[Eval],
+            page=AsyncCursorPage[EvalCreateResponse],
             query=strip_not_given({"after": after, "limit": limit, "order": order, "order_by": order_by}),
             options=options,
         )
 
-    async def delete(self, eval_id: str, **options: Unpack[RequestOptions]) -> DeleteEvalResponse:
+    async def delete(self, eval_id: str, **options: Unpack[RequestOptions]) -> EvalDeleteResponse:
         """Delete an evaluation."""
+        if options:
+            reject_unknown_options(options, "AsyncEvals.delete")
         return await self._client._request(
-            "delete", f"/evals/{path_param(eval_id, 'eval_id')}", cast_to=DeleteEvalResponse, options=options
+            "delete", f"/evals/{path_param(eval_id, 'eval_id')}", cast_to=EvalDeleteResponse, options=options
         )
 
 

@@ -15,7 +15,7 @@ from ..._blocking._bridge import (
     to_sync_raw,
     to_sync_streamed,
 )
-from ..._core._options import Omit, RequestOptions, omit
+from ..._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ..._core._request import path_param, strip_not_given
 from ..._core._resource import (
     AsyncAPIResource,
@@ -62,6 +62,8 @@ class AsyncCalls(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> BinaryContent:
         """Create a new Realtime API call over WebRTC and receive the SDP answer needed to complete the peer connection."""
+        if options:
+            reject_unknown_options(options, "AsyncCalls.create")
         body = strip_not_given({"sdp": sdp, "session": session})
         return await self._client._request(
             "post", "/realtime/calls", cast_to=BinaryContent, body=body, multipart=True, options=options
@@ -113,6 +115,8 @@ class AsyncCalls(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> None:
         """Accept an incoming SIP call and configure the realtime session that will handle it."""
+        if options:
+            reject_unknown_options(options, "AsyncCalls.accept")
         body = strip_not_given(
             {
                 "type": type,
@@ -141,12 +145,16 @@ class AsyncCalls(AsyncAPIResource):
 
     async def hangup(self, call_id: str, **options: Unpack[RequestOptions]) -> None:
         """End an active Realtime API call, whether it was initiated over SIP or WebRTC."""
+        if options:
+            reject_unknown_options(options, "AsyncCalls.hangup")
         return await self._client._request(
             "post", f"/realtime/calls/{path_param(call_id, 'call_id')}/hangup", cast_to=None, options=options
         )
 
     async def refer(self, call_id: str, *, target_uri: str, **options: Unpack[RequestOptions]) -> None:
         """Transfer an active SIP call to a new destination using the SIP REFER verb."""
+        if options:
+            reject_unknown_options(options, "AsyncCalls.refer")
         body = strip_not_given({"target_uri": target_uri})
         return await self._client._request(
             "post",
@@ -160,6 +168,8 @@ class AsyncCalls(AsyncAPIResource):
         self, call_id: str, *, status_code: int | Omit = omit, **options: Unpack[RequestOptions]
     ) -> None:
         """Decline an incoming SIP call by returning a SIP status code to the caller."""
+        if options:
+            reject_unknown_options(options, "AsyncCalls.reject")
         body = strip_not_given({"status_code": status_code})
         return await self._client._request(
             "post",

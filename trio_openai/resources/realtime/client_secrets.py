@@ -14,7 +14,7 @@ from ..._blocking._bridge import (
     to_sync_raw,
     to_sync_streamed,
 )
-from ..._core._options import Omit, RequestOptions, omit
+from ..._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ..._core._request import strip_not_given
 from ..._core._resource import (
     AsyncAPIResource,
@@ -23,7 +23,7 @@ from ..._core._resource import (
     to_raw_response,
     to_streamed_response,
 )
-from ...types import RealtimeCreateClientSecretResponse
+from ...types import ClientSecretCreateResponse
 
 if TYPE_CHECKING:
     from ...types import (
@@ -54,15 +54,13 @@ class AsyncClientSecrets(AsyncAPIResource):
         | RealtimeTranscriptionSessionCreateRequestGAParam
         | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> RealtimeCreateClientSecretResponse:
+    ) -> ClientSecretCreateResponse:
         """Create a Realtime client secret with an associated session configuration."""
+        if options:
+            reject_unknown_options(options, "AsyncClientSecrets.create")
         body = strip_not_given({"expires_after": expires_after, "session": session})
         return await self._client._request(
-            "post",
-            "/realtime/client_secrets",
-            cast_to=RealtimeCreateClientSecretResponse,
-            body=body,
-            options=options,
+            "post", "/realtime/client_secrets", cast_to=ClientSecretCreateResponse, body=body, options=options
         )
 
 

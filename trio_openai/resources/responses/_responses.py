@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Final, Literal, Unpack, overload
+from typing import TYPE_CHECKING, Final, Literal, Unpack, overload
 
 from ..._blocking._bridge import (
     SyncAPIResource,
@@ -17,7 +17,7 @@ from ..._blocking._bridge import (
     to_sync_streamed,
 )
 from ..._blocking._stream import Stream
-from ..._core._options import Omit, RequestOptions, omit
+from ..._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ..._core._request import path_param, strip_not_given
 from ..._core._resource import (
     AsyncAPIResource,
@@ -29,7 +29,7 @@ from ..._core._resource import (
 from ..._core._streaming import AsyncStream
 from ...lib.streaming._responses_sync import sync_response_stream_method
 from ...lib.streaming.responses import response_stream_method
-from ...types import CompactResource, Response, ResponseStreamEvent
+from ...types import CompactedResponse, ResponseCustomToolCallOutput, ResponseStreamEvent
 
 if TYPE_CHECKING:
     from ...types import (
@@ -144,7 +144,7 @@ class AsyncResponses(AsyncAPIResource):
         context_management: Iterable[ContextManagementParam] | Omit | None = omit,
         max_output_tokens: int | Omit | None = omit,
         **options: Unpack[RequestOptions],
-    ) -> Response: ...
+    ) -> ResponseCustomToolCallOutput: ...
 
     @overload
     async def create(
@@ -250,7 +250,7 @@ class AsyncResponses(AsyncAPIResource):
         context_management: Iterable[ContextManagementParam] | Omit | None = omit,
         max_output_tokens: int | Omit | None = omit,
         **options: Unpack[RequestOptions],
-    ) -> Response | AsyncStream[ResponseStreamEvent]: ...
+    ) -> ResponseCustomToolCallOutput | AsyncStream[ResponseStreamEvent]: ...
 
     async def create(
         self,
@@ -302,8 +302,10 @@ class AsyncResponses(AsyncAPIResource):
         context_management: Iterable[ContextManagementParam] | Omit | None = omit,
         max_output_tokens: int | Omit | None = omit,
         **options: Unpack[RequestOptions],
-    ) -> Response | AsyncStream[ResponseStreamEvent]:
+    ) -> ResponseCustomToolCallOutput | AsyncStream[ResponseStreamEvent]:
         """Creates a model response. Provide [text](/docs/guides/text) or [image](/docs/guides/images) inputs to generate [text](/docs/guides/text) or [JSON](/docs/guides/structured-outputs) outputs. Have the model call your own [custom code](/docs/guides/function-calling) or use built-in [tools](/docs/guides/tools) like [web search](/docs/guides/tools-web-search) or [file search](/docs/guides/tools-file-search) to use your own data as input for the model's response."""
+        if options:
+            reject_unknown_options(options, "AsyncResponses.create")
         body = strip_not_given(
             {
                 "metadata": metadata,
@@ -342,7 +344,7 @@ class AsyncResponses(AsyncAPIResource):
         return await self._client._request(
             "post",
             "/responses",
-            cast_to=Response,
+            cast_to=ResponseCustomToolCallOutput,
             body=body,
             options=options,
             stream_cls=_RESPONSE_STREAM_EVENT_STREAM if stream else None,
@@ -370,7 +372,7 @@ class AsyncResponses(AsyncAPIResource):
         starting_after: int | Omit = omit,
         include_obfuscation: bool | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> Response: ...
+    ) -> ResponseCustomToolCallOutput: ...
 
     @overload
     async def retrieve(
@@ -418,7 +420,7 @@ class AsyncResponses(AsyncAPIResource):
         starting_after: int | Omit = omit,
         include_obfuscation: bool | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> Response | AsyncStream[ResponseStreamEvent]: ...
+    ) -> ResponseCustomToolCallOutput | AsyncStream[ResponseStreamEvent]: ...
 
     async def retrieve(
         self,
@@ -441,12 +443,14 @@ class AsyncResponses(AsyncAPIResource):
         starting_after: int | Omit = omit,
         include_obfuscation: bool | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> Response | AsyncStream[ResponseStreamEvent]:
+    ) -> ResponseCustomToolCallOutput | AsyncStream[ResponseStreamEvent]:
         """Retrieves a model response with the given ID."""
+        if options:
+            reject_unknown_options(options, "AsyncResponses.retrieve")
         return await self._client._request(
             "get",
             f"/responses/{path_param(response_id, 'response_id')}",
-            cast_to=Response,
+            cast_to=ResponseCustomToolCallOutput,
             query=strip_not_given(
                 {
                     "include": include,
@@ -461,16 +465,22 @@ class AsyncResponses(AsyncAPIResource):
 
     async def delete(self, response_id: str, **options: Unpack[RequestOptions]) -> None:
         """Deletes a model response with the given ID."""
+        if options:
+            reject_unknown_options(options, "AsyncResponses.delete")
         return await self._client._request(
             "delete", f"/responses/{path_param(response_id, 'response_id')}", cast_to=None, options=options
         )
 
-    async def cancel(self, response_id: str, **options: Unpack[RequestOptions]) -> Response:
+    async def cancel(
+        self, response_id: str, **options: Unpack[RequestOptions]
+    ) -> ResponseCustomToolCallOutput:
         """Cancels a model response with the given ID. Only responses created with the `background` parameter set to `true` can be cancelled. [Learn more](/docs/guides/background)."""
+        if options:
+            reject_unknown_options(options, "AsyncResponses.cancel")
         return await self._client._request(
             "post",
             f"/responses/{path_param(response_id, 'response_id')}/cancel",
-            cast_to=Response,
+            cast_to=ResponseCustomToolCallOutput,
             options=options,
         )
 
@@ -486,8 +496,10 @@ class AsyncResponses(AsyncAPIResource):
         prompt_cache_options: PromptCacheOptionsParam | Omit | None = omit,
         service_tier: Literal["auto", "default", "fast", "flex", "priority"] | Omit | None = omit,
         **options: Unpack[RequestOptions],
-    ) -> CompactResource:
+    ) -> CompactedResponse:
         """Compact a conversation. Returns a compacted response object."""
+        if options:
+            reject_unknown_options(options, "AsyncResponses.compact")
         body = strip_not_given(
             {
                 "model": model,
@@ -501,7 +513,7 @@ class AsyncResponses(AsyncAPIResource):
             }
         )
         return await self._client._request(
-            "post", "/responses/compact", cast_to=CompactResource, body=body, options=options
+            "post", "/responses/compact", cast_to=CompactedResponse, body=body, options=options
         )
 
     stream: Final = response_stream_method  # hand-written: trio_openai/lib/streaming/responses.py
@@ -623,7 +635,7 @@ class Responses(SyncAPIResource[AsyncResponses]):
         context_management: Iterable[ContextManagementParam] | Omit | None = omit,
         max_output_tokens: int | Omit | None = omit,
         **options: Unpack[RequestOptions],
-    ) -> Response: ...
+    ) -> ResponseCustomToolCallOutput: ...
 
     @overload
     def create(
@@ -729,11 +741,96 @@ class Responses(SyncAPIResource[AsyncResponses]):
         context_management: Iterable[ContextManagementParam] | Omit | None = omit,
         max_output_tokens: int | Omit | None = omit,
         **options: Unpack[RequestOptions],
-    ) -> Response | Stream[ResponseStreamEvent]: ...
+    ) -> ResponseCustomToolCallOutput | Stream[ResponseStreamEvent]: ...
 
-    def create(self, *args: Any, **kwargs: Any) -> Response | Stream[ResponseStreamEvent]:
+    def create(
+        self,
+        *,
+        metadata: dict[str, str] | Omit | None = omit,
+        top_logprobs: int | Omit = omit,
+        temperature: float | Omit | None = omit,
+        top_p: float | Omit | None = omit,
+        user: str | Omit = omit,
+        safety_identifier: str | Omit | None = omit,
+        prompt_cache_key: str | Omit | None = omit,
+        prompt_cache_retention: Literal["in_memory", "24h"] | Omit | None = omit,
+        prompt_cache_options: PromptCacheOptionsParam | Omit = omit,
+        previous_response_id: str | Omit | None = omit,
+        model: ModelIdsResponsesParam | Omit = omit,
+        background: bool | Omit | None = omit,
+        max_tool_calls: int | Omit | None = omit,
+        text: ResponseTextParam | Omit = omit,
+        tools: Iterable[ToolParam] | Omit = omit,
+        tool_choice: ToolChoiceParam | Omit = omit,
+        prompt: PromptVariant1Param | Omit | None = omit,
+        service_tier: Literal["auto", "default", "flex", "scale", "priority", "fast", "ultrafast"]
+        | Omit
+        | None = omit,
+        truncation: Literal["auto", "disabled"] | Omit | None = omit,
+        reasoning: ReasoningParam | Omit | None = omit,
+        input: InputParam | Omit = omit,
+        include: Iterable[
+            Literal[
+                "file_search_call.results",
+                "web_search_call.results",
+                "web_search_call.action.sources",
+                "message.input_image.image_url",
+                "computer_call_output.output.image_url",
+                "code_interpreter_call.outputs",
+                "reasoning.encrypted_content",
+                "message.output_text.logprobs",
+            ]
+        ]
+        | Omit
+        | None = omit,
+        parallel_tool_calls: bool | Omit | None = omit,
+        store: bool | Omit | None = omit,
+        instructions: str | Omit | None = omit,
+        moderation: ModerationParam | Omit | None = omit,
+        stream: bool | Omit | None = omit,
+        stream_options: ResponseStreamOptionsVariant1Param | Omit | None = omit,
+        conversation: ConversationParam | Omit | None = omit,
+        context_management: Iterable[ContextManagementParam] | Omit | None = omit,
+        max_output_tokens: int | Omit | None = omit,
+        **options: Unpack[RequestOptions],
+    ) -> ResponseCustomToolCallOutput | Stream[ResponseStreamEvent]:
         """Creates a model response. Provide [text](/docs/guides/text) or [image](/docs/guides/images) inputs to generate [text](/docs/guides/text) or [JSON](/docs/guides/structured-outputs) outputs. Have the model call your own [custom code](/docs/guides/function-calling) or use built-in [tools](/docs/guides/tools) like [web search](/docs/guides/tools-web-search) or [file search](/docs/guides/tools-file-search) to use your own data as input for the model's response."""
-        return sync_call(self, AsyncResponses.create, *args, **kwargs)
+        return sync_call(
+            self,
+            AsyncResponses.create,
+            metadata=metadata,
+            top_logprobs=top_logprobs,
+            temperature=temperature,
+            top_p=top_p,
+            user=user,
+            safety_identifier=safety_identifier,
+            prompt_cache_key=prompt_cache_key,
+            prompt_cache_retention=prompt_cache_retention,
+            prompt_cache_options=prompt_cache_options,
+            previous_response_id=previous_response_id,
+            model=model,
+            background=background,
+            max_tool_calls=max_tool_calls,
+            text=text,
+            tools=tools,
+            tool_choice=tool_choice,
+            prompt=prompt,
+            service_tier=service_tier,
+            truncation=truncation,
+            reasoning=reasoning,
+            input=input,
+            include=include,
+            parallel_tool_calls=parallel_tool_calls,
+            store=store,
+            instructions=instructions,
+            moderation=moderation,
+            stream=stream,
+            stream_options=stream_options,
+            conversation=conversation,
+            context_management=context_management,
+            max_output_tokens=max_output_tokens,
+            **options,
+        )
 
     @overload
     def retrieve(
@@ -757,7 +854,7 @@ class Responses(SyncAPIResource[AsyncResponses]):
         starting_after: int | Omit = omit,
         include_obfuscation: bool | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> Response: ...
+    ) -> ResponseCustomToolCallOutput: ...
 
     @overload
     def retrieve(
@@ -805,11 +902,41 @@ class Responses(SyncAPIResource[AsyncResponses]):
         starting_after: int | Omit = omit,
         include_obfuscation: bool | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> Response | Stream[ResponseStreamEvent]: ...
+    ) -> ResponseCustomToolCallOutput | Stream[ResponseStreamEvent]: ...
 
-    def retrieve(self, *args: Any, **kwargs: Any) -> Response | Stream[ResponseStreamEvent]:
+    def retrieve(
+        self,
+        response_id: str,
+        *,
+        include: Iterable[
+            Literal[
+                "file_search_call.results",
+                "web_search_call.results",
+                "web_search_call.action.sources",
+                "message.input_image.image_url",
+                "computer_call_output.output.image_url",
+                "code_interpreter_call.outputs",
+                "reasoning.encrypted_content",
+                "message.output_text.logprobs",
+            ]
+        ]
+        | Omit = omit,
+        stream: bool | Omit | None = omit,
+        starting_after: int | Omit = omit,
+        include_obfuscation: bool | Omit = omit,
+        **options: Unpack[RequestOptions],
+    ) -> ResponseCustomToolCallOutput | Stream[ResponseStreamEvent]:
         """Retrieves a model response with the given ID."""
-        return sync_call(self, AsyncResponses.retrieve, *args, **kwargs)
+        return sync_call(
+            self,
+            AsyncResponses.retrieve,
+            response_id,
+            include=include,
+            stream=stream,
+            starting_after=starting_after,
+            include_obfuscation=include_obfuscation,
+            **options,
+        )
 
     delete: Final = to_sync(AsyncResponses.delete)
     cancel: Final = to_sync(AsyncResponses.cancel)

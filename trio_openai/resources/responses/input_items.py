@@ -15,7 +15,7 @@ from ..._blocking._bridge import (
     to_sync_raw_list,
     to_sync_streamed_list,
 )
-from ..._core._options import Omit, RequestOptions, omit
+from ..._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ..._core._pagination import AsyncCursorPage, AsyncPaginator
 from ..._core._request import path_param, strip_not_given
 from ..._core._resource import (
@@ -25,7 +25,7 @@ from ..._core._resource import (
     to_raw_response,
     to_streamed_response,
 )
-from ...types import ItemResource
+from ...types import ResponseItem
 
 __all__ = ["AsyncInputItems", "InputItems"]
 
@@ -62,11 +62,13 @@ class AsyncInputItems(AsyncAPIResource):
         ]
         | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> AsyncPaginator[ItemResource, AsyncCursorPage[ItemResource]]:
+    ) -> AsyncPaginator[ResponseItem, AsyncCursorPage[ResponseItem]]:
         """Returns a list of input items for a given response."""
+        if options:
+            reject_unknown_options(options, "AsyncInputItems.list")
         return self._client._get_api_list(
             f"/responses/{path_param(response_id, 'response_id')}/input_items",
-            page=AsyncCursorPage[ItemResource],
+            page=AsyncCursorPage[ResponseItem],
             query=strip_not_given({"limit": limit, "order": order, "after": after, "include": include}),
             options=options,
         )

@@ -15,7 +15,7 @@ from ..._blocking._bridge import (
     to_sync_raw,
     to_sync_streamed,
 )
-from ..._core._options import Omit, RequestOptions, omit
+from ..._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ..._core._request import strip_not_given
 from ..._core._resource import (
     AsyncAPIResource,
@@ -69,6 +69,8 @@ class AsyncInputTokens(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> TokenCountsResource:
         """Returns input token counts of the request."""
+        if options:
+            reject_unknown_options(options, "AsyncInputTokens.count")
         body = strip_not_given(
             {
                 "model": model,

@@ -18,7 +18,7 @@ from ..._blocking._bridge import (
     to_sync_streamed,
     to_sync_streamed_list,
 )
-from ..._core._options import Omit, RequestOptions, omit
+from ..._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ..._core._pagination import AsyncCursorPage, AsyncPaginator
 from ..._core._request import path_param, strip_not_given
 from ..._core._resource import (
@@ -28,7 +28,7 @@ from ..._core._resource import (
     to_raw_response,
     to_streamed_response,
 )
-from ...types import DeletedSkillResource, SkillResource
+from ...types import DeletedSkill, Skill
 
 if TYPE_CHECKING:
     from ..._core._request import FileTypes
@@ -77,30 +77,32 @@ class AsyncSkills(AsyncAPIResource):
 
     async def create(
         self, *, files: Iterable[FileTypes] | FileTypes, **options: Unpack[RequestOptions]
-    ) -> SkillResource:
+    ) -> Skill:
         """Create a new skill."""
+        if options:
+            reject_unknown_options(options, "AsyncSkills.create")
         body = strip_not_given({"files": files})
         return await self._client._request(
-            "post", "/skills", cast_to=SkillResource, body=body, multipart=True, options=options
+            "post", "/skills", cast_to=Skill, body=body, multipart=True, options=options
         )
 
-    async def retrieve(self, skill_id: str, **options: Unpack[RequestOptions]) -> SkillResource:
+    async def retrieve(self, skill_id: str, **options: Unpack[RequestOptions]) -> Skill:
         """Get a skill by its ID."""
+        if options:
+            reject_unknown_options(options, "AsyncSkills.retrieve")
         return await self._client._request(
-            "get", f"/skills/{path_param(skill_id, 'skill_id')}", cast_to=SkillResource, options=options
+            "get", f"/skills/{path_param(skill_id, 'skill_id')}", cast_to=Skill, options=options
         )
 
     async def update(
         self, skill_id: str, *, default_version: str, **options: Unpack[RequestOptions]
-    ) -> SkillResource:
+    ) -> Skill:
         """Update the default version pointer for a skill."""
+        if options:
+            reject_unknown_options(options, "AsyncSkills.update")
         body = strip_not_given({"default_version": default_version})
         return await self._client._request(
-            "post",
-            f"/skills/{path_param(skill_id, 'skill_id')}",
-            cast_to=SkillResource,
-            body=body,
-            options=options,
+            "post", f"/skills/{path_param(skill_id, 'skill_id')}", cast_to=Skill, body=body, options=options
         )
 
     def list(
@@ -110,22 +112,23 @@ class AsyncSkills(AsyncAPIResource):
         order: Literal["asc", "desc"] | Omit = omit,
         after: str | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> AsyncPaginator[SkillResource, AsyncCursorPage[SkillResource]]:
+    ) -> AsyncPaginator[Skill, AsyncCursorPage[Skill]]:
         """List all skills for the current project."""
+        if options:
+            reject_unknown_options(options, "AsyncSkills.list")
         return self._client._get_api_list(
             "/skills",
-            page=AsyncCursorPage[SkillResource],
+            page=AsyncCursorPage[Skill],
             query=strip_not_given({"limit": limit, "order": order, "after": after}),
             options=options,
         )
 
-    async def delete(self, skill_id: str, **options: Unpack[RequestOptions]) -> DeletedSkillResource:
+    async def delete(self, skill_id: str, **options: Unpack[RequestOptions]) -> DeletedSkill:
         """Delete a skill by its ID."""
+        if options:
+            reject_unknown_options(options, "AsyncSkills.delete")
         return await self._client._request(
-            "delete",
-            f"/skills/{path_param(skill_id, 'skill_id')}",
-            cast_to=DeletedSkillResource,
-            options=options,
+            "delete", f"/skills/{path_param(skill_id, 'skill_id')}", cast_to=DeletedSkill, options=options
         )
 
 

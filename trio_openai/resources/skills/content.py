@@ -14,7 +14,7 @@ from ..._blocking._bridge import (
     to_sync_raw,
     to_sync_streamed,
 )
-from ..._core._options import RequestOptions
+from ..._core._options import RequestOptions, reject_unknown_options
 from ..._core._request import path_param
 from ..._core._resource import (
     AsyncAPIResource,
@@ -41,6 +41,8 @@ class AsyncContent(AsyncAPIResource):
 
     async def retrieve(self, skill_id: str, **options: Unpack[RequestOptions]) -> BinaryContent:
         """Download a skill zip bundle by its ID."""
+        if options:
+            reject_unknown_options(options, "AsyncContent.retrieve")
         return await self._client._request(
             "get",
             f"/skills/{path_param(skill_id, 'skill_id')}/content",

@@ -15,7 +15,7 @@ from ..._blocking._bridge import (
     to_sync_raw,
     to_sync_streamed,
 )
-from ..._core._options import Omit, RequestOptions, omit
+from ..._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ..._core._request import path_param, strip_not_given
 from ..._core._resource import (
     AsyncAPIResource,
@@ -68,6 +68,8 @@ class AsyncUploads(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> Upload:
         """Creates an intermediate [Upload](/docs/api-reference/uploads/object) object that you can add [Parts](/docs/api-reference/uploads/part-object) to. Currently, an Upload can accept at most 8 GB in total and expires after an hour after you create it."""
+        if options:
+            reject_unknown_options(options, "AsyncUploads.create")
         body = strip_not_given(
             {
                 "filename": filename,
@@ -81,6 +83,8 @@ class AsyncUploads(AsyncAPIResource):
 
     async def cancel(self, upload_id: str, **options: Unpack[RequestOptions]) -> Upload:
         """Cancels the Upload. No Parts may be added after an Upload is cancelled."""
+        if options:
+            reject_unknown_options(options, "AsyncUploads.cancel")
         return await self._client._request(
             "post", f"/uploads/{path_param(upload_id, 'upload_id')}/cancel", cast_to=Upload, options=options
         )
@@ -94,6 +98,8 @@ class AsyncUploads(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> Upload:
         """Completes the [Upload](/docs/api-reference/uploads/object)."""
+        if options:
+            reject_unknown_options(options, "AsyncUploads.complete")
         body = strip_not_given({"part_ids": part_ids, "md5": md5})
         return await self._client._request(
             "post",

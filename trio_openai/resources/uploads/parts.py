@@ -14,7 +14,7 @@ from ..._blocking._bridge import (
     to_sync_raw,
     to_sync_streamed,
 )
-from ..._core._options import RequestOptions
+from ..._core._options import RequestOptions, reject_unknown_options
 from ..._core._request import path_param, strip_not_given
 from ..._core._resource import (
     AsyncAPIResource,
@@ -46,6 +46,8 @@ class AsyncParts(AsyncAPIResource):
         self, upload_id: str, *, data: FileTypes, **options: Unpack[RequestOptions]
     ) -> UploadPart:
         """Adds a [Part](/docs/api-reference/uploads/part-object) to an [Upload](/docs/api-reference/uploads/object) object. A Part represents a chunk of bytes from the file you are trying to upload."""
+        if options:
+            reject_unknown_options(options, "AsyncParts.create")
         body = strip_not_given({"data": data})
         return await self._client._request(
             "post",

@@ -18,7 +18,7 @@ from ..._blocking._bridge import (
     to_sync_streamed,
     to_sync_streamed_list,
 )
-from ..._core._options import Omit, RequestOptions, omit
+from ..._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ..._core._pagination import AsyncCursorPage, AsyncPage, AsyncPaginator
 from ..._core._request import path_param, strip_not_given
 from ..._core._resource import (
@@ -28,7 +28,7 @@ from ..._core._resource import (
     to_raw_response,
     to_streamed_response,
 )
-from ...types import DeleteVectorStoreResponse, VectorStoreObject, VectorStoreSearchResultItem
+from ...types import VectorStore, VectorStoreDeleted, VectorStoreSearchResponse
 
 if TYPE_CHECKING:
     from ...types import (
@@ -94,8 +94,10 @@ class AsyncVectorStores(AsyncAPIResource):
         | Omit = omit,
         metadata: dict[str, str] | Omit | None = omit,
         **options: Unpack[RequestOptions],
-    ) -> VectorStoreObject:
+    ) -> VectorStore:
         """Create a vector store."""
+        if options:
+            reject_unknown_options(options, "AsyncVectorStores.create")
         body = strip_not_given(
             {
                 "file_ids": file_ids,
@@ -109,18 +111,20 @@ class AsyncVectorStores(AsyncAPIResource):
         return await self._client._request(
             "post",
             "/vector_stores",
-            cast_to=VectorStoreObject,
+            cast_to=VectorStore,
             body=body,
             headers={"OpenAI-Beta": "assistants=v2"},
             options=options,
         )
 
-    async def retrieve(self, vector_store_id: str, **options: Unpack[RequestOptions]) -> VectorStoreObject:
+    async def retrieve(self, vector_store_id: str, **options: Unpack[RequestOptions]) -> VectorStore:
         """Retrieves a vector store."""
+        if options:
+            reject_unknown_options(options, "AsyncVectorStores.retrieve")
         return await self._client._request(
             "get",
             f"/vector_stores/{path_param(vector_store_id, 'vector_store_id')}",
-            cast_to=VectorStoreObject,
+            cast_to=VectorStore,
             headers={"OpenAI-Beta": "assistants=v2"},
             options=options,
         )
@@ -133,13 +137,15 @@ class AsyncVectorStores(AsyncAPIResource):
         expires_after: VectorStoreExpirationAfterParam | Omit | None = omit,
         metadata: dict[str, str] | Omit | None = omit,
         **options: Unpack[RequestOptions],
-    ) -> VectorStoreObject:
+    ) -> VectorStore:
         """Modifies a vector store."""
+        if options:
+            reject_unknown_options(options, "AsyncVectorStores.update")
         body = strip_not_given({"name": name, "expires_after": expires_after, "metadata": metadata})
         return await self._client._request(
             "post",
             f"/vector_stores/{path_param(vector_store_id, 'vector_store_id')}",
-            cast_to=VectorStoreObject,
+            cast_to=VectorStore,
             body=body,
             headers={"OpenAI-Beta": "assistants=v2"},
             options=options,
@@ -153,24 +159,26 @@ class AsyncVectorStores(AsyncAPIResource):
         after: str | Omit = omit,
         before: str | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> AsyncPaginator[VectorStoreObject, AsyncCursorPage[VectorStoreObject]]:
+    ) -> AsyncPaginator[VectorStore, AsyncCursorPage[VectorStore]]:
         """Returns a list of vector stores."""
+        if options:
+            reject_unknown_options(options, "AsyncVectorStores.list")
         return self._client._get_api_list(
             "/vector_stores",
-            page=AsyncCursorPage[VectorStoreObject],
+            page=AsyncCursorPage[VectorStore],
             query=strip_not_given({"limit": limit, "order": order, "after": after, "before": before}),
             headers={"OpenAI-Beta": "assistants=v2"},
             options=options,
         )
 
-    async def delete(
-        self, vector_store_id: str, **options: Unpack[RequestOptions]
-    ) -> DeleteVectorStoreResponse:
+    async def delete(self, vector_store_id: str, **options: Unpack[RequestOptions]) -> VectorStoreDeleted:
         """Delete a vector store."""
+        if options:
+            reject_unknown_options(options, "AsyncVectorStores.delete")
         return await self._client._request(
             "delete",
             f"/vector_stores/{path_param(vector_store_id, 'vector_store_id')}",
-            cast_to=DeleteVectorStoreResponse,
+            cast_to=VectorStoreDeleted,
             headers={"OpenAI-Beta": "assistants=v2"},
             options=options,
         )
@@ -185,8 +193,10 @@ class AsyncVectorStores(AsyncAPIResource):
         filters: ComparisonFilterParam | CompoundFilterParam | Omit = omit,
         ranking_options: SearchVectorStoreRankingOptionsParam | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> AsyncPaginator[VectorStoreSearchResultItem, AsyncPage[VectorStoreSearchResultItem]]:
+    ) -> AsyncPaginator[VectorStoreSearchResponse, AsyncPage[VectorStoreSearchResponse]]:
         """Search a vector store for relevant chunks based on a query and file attributes filter."""
+        if options:
+            reject_unknown_options(options, "AsyncVectorStores.search")
         body = strip_not_given(
             {
                 "query": query,
@@ -198,7 +208,7 @@ class AsyncVectorStores(AsyncAPIResource):
         )
         return self._client._get_api_list(
             f"/vector_stores/{path_param(vector_store_id, 'vector_store_id')}/search",
-            page=AsyncPage[VectorStoreSearchResultItem],
+            page=AsyncPage[VectorStoreSearchResponse],
             method="post",
             body=body,
             headers={"OpenAI-Beta": "assistants=v2"},

@@ -18,7 +18,7 @@ from ..._blocking._bridge import (
     to_sync_streamed,
     to_sync_streamed_list,
 )
-from ..._core._options import Omit, RequestOptions, omit
+from ..._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ..._core._pagination import AsyncCursorPage, AsyncPaginator
 from ..._core._request import path_param, strip_not_given
 from ..._core._resource import (
@@ -29,7 +29,7 @@ from ..._core._resource import (
     to_streamed_response,
 )
 from ...lib._polling import file_batch_create_and_poll, file_batch_poll
-from ...types import VectorStoreFileBatchObject, VectorStoreFileObject
+from ...types import VectorStoreFile, VectorStoreFileBatch
 
 if TYPE_CHECKING:
     from ...types import ChunkingStrategyRequestParam, CreateVectorStoreFileRequestParam
@@ -57,8 +57,10 @@ class AsyncFileBatches(AsyncAPIResource):
         chunking_strategy: ChunkingStrategyRequestParam | Omit = omit,
         attributes: dict[str, str | float | bool] | Omit | None = omit,
         **options: Unpack[RequestOptions],
-    ) -> VectorStoreFileBatchObject:
+    ) -> VectorStoreFileBatch:
         """Create a vector store file batch."""
+        if options:
+            reject_unknown_options(options, "AsyncFileBatches.create")
         body = strip_not_given(
             {
                 "file_ids": file_ids,
@@ -70,7 +72,7 @@ class AsyncFileBatches(AsyncAPIResource):
         return await self._client._request(
             "post",
             f"/vector_stores/{path_param(vector_store_id, 'vector_store_id')}/file_batches",
-            cast_to=VectorStoreFileBatchObject,
+            cast_to=VectorStoreFileBatch,
             body=body,
             headers={"OpenAI-Beta": "assistants=v2"},
             options=options,
@@ -78,24 +80,28 @@ class AsyncFileBatches(AsyncAPIResource):
 
     async def retrieve(
         self, batch_id: str, *, vector_store_id: str, **options: Unpack[RequestOptions]
-    ) -> VectorStoreFileBatchObject:
+    ) -> VectorStoreFileBatch:
         """Retrieves a vector store file batch."""
+        if options:
+            reject_unknown_options(options, "AsyncFileBatches.retrieve")
         return await self._client._request(
             "get",
             f"/vector_stores/{path_param(vector_store_id, 'vector_store_id')}/file_batches/{path_param(batch_id, 'batch_id')}",
-            cast_to=VectorStoreFileBatchObject,
+            cast_to=VectorStoreFileBatch,
             headers={"OpenAI-Beta": "assistants=v2"},
             options=options,
         )
 
     async def cancel(
         self, batch_id: str, *, vector_store_id: str, **options: Unpack[RequestOptions]
-    ) -> VectorStoreFileBatchObject:
+    ) -> VectorStoreFileBatch:
         """Cancel a vector store file batch. This attempts to cancel the processing of files in this batch as soon as possible."""
+        if options:
+            reject_unknown_options(options, "AsyncFileBatches.cancel")
         return await self._client._request(
             "post",
             f"/vector_stores/{path_param(vector_store_id, 'vector_store_id')}/file_batches/{path_param(batch_id, 'batch_id')}/cancel",
-            cast_to=VectorStoreFileBatchObject,
+            cast_to=VectorStoreFileBatch,
             headers={"OpenAI-Beta": "assistants=v2"},
             options=options,
         )
@@ -111,11 +117,13 @@ class AsyncFileBatches(AsyncAPIResource):
         before: str | Omit = omit,
         filter: Literal["in_progress", "completed", "failed", "cancelled"] | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> AsyncPaginator[VectorStoreFileObject, AsyncCursorPage[VectorStoreFileObject]]:
+    ) -> AsyncPaginator[VectorStoreFile, AsyncCursorPage[VectorStoreFile]]:
         """Returns a list of vector store files in a batch."""
+        if options:
+            reject_unknown_options(options, "AsyncFileBatches.list_files")
         return self._client._get_api_list(
             f"/vector_stores/{path_param(vector_store_id, 'vector_store_id')}/file_batches/{path_param(batch_id, 'batch_id')}/files",
-            page=AsyncCursorPage[VectorStoreFileObject],
+            page=AsyncCursorPage[VectorStoreFile],
             query=strip_not_given(
                 {"limit": limit, "order": order, "after": after, "before": before, "filter": filter}
             ),

@@ -17,7 +17,7 @@ from ..._blocking._bridge import (
     to_sync_streamed,
     to_sync_streamed_list,
 )
-from ..._core._options import Omit, RequestOptions, omit
+from ..._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ..._core._pagination import AsyncCursorPage, AsyncPage, AsyncPaginator
 from ..._core._request import path_param, strip_not_given
 from ..._core._resource import (
@@ -28,7 +28,7 @@ from ..._core._resource import (
     to_streamed_response,
 )
 from ...lib._polling import vector_store_file_create_and_poll, vector_store_file_poll
-from ...types import DeleteVectorStoreFileResponse, RetrieveVectorStoreFileContentItem, VectorStoreFileObject
+from ...types import FileContentResponse, VectorStoreFile, VectorStoreFileDeleted
 
 if TYPE_CHECKING:
     from ...types import ChunkingStrategyRequestParam
@@ -55,15 +55,17 @@ class AsyncFiles(AsyncAPIResource):
         chunking_strategy: ChunkingStrategyRequestParam | Omit = omit,
         attributes: dict[str, str | float | bool] | Omit | None = omit,
         **options: Unpack[RequestOptions],
-    ) -> VectorStoreFileObject:
+    ) -> VectorStoreFile:
         """Create a vector store file by attaching a [File](/docs/api-reference/files) to a [vector store](/docs/api-reference/vector-stores/object)."""
+        if options:
+            reject_unknown_options(options, "AsyncFiles.create")
         body = strip_not_given(
             {"file_id": file_id, "chunking_strategy": chunking_strategy, "attributes": attributes}
         )
         return await self._client._request(
             "post",
             f"/vector_stores/{path_param(vector_store_id, 'vector_store_id')}/files",
-            cast_to=VectorStoreFileObject,
+            cast_to=VectorStoreFile,
             body=body,
             headers={"OpenAI-Beta": "assistants=v2"},
             options=options,
@@ -71,12 +73,14 @@ class AsyncFiles(AsyncAPIResource):
 
     async def retrieve(
         self, file_id: str, *, vector_store_id: str, **options: Unpack[RequestOptions]
-    ) -> VectorStoreFileObject:
+    ) -> VectorStoreFile:
         """Retrieves a vector store file."""
+        if options:
+            reject_unknown_options(options, "AsyncFiles.retrieve")
         return await self._client._request(
             "get",
             f"/vector_stores/{path_param(vector_store_id, 'vector_store_id')}/files/{path_param(file_id, 'file_id')}",
-            cast_to=VectorStoreFileObject,
+            cast_to=VectorStoreFile,
             headers={"OpenAI-Beta": "assistants=v2"},
             options=options,
         )
@@ -88,13 +92,15 @@ class AsyncFiles(AsyncAPIResource):
         vector_store_id: str,
         attributes: dict[str, str | float | bool] | None,
         **options: Unpack[RequestOptions],
-    ) -> VectorStoreFileObject:
+    ) -> VectorStoreFile:
         """Update attributes on a vector store file."""
+        if options:
+            reject_unknown_options(options, "AsyncFiles.update")
         body = strip_not_given({"attributes": attributes})
         return await self._client._request(
             "post",
             f"/vector_stores/{path_param(vector_store_id, 'vector_store_id')}/files/{path_param(file_id, 'file_id')}",
-            cast_to=VectorStoreFileObject,
+            cast_to=VectorStoreFile,
             body=body,
             headers={"OpenAI-Beta": "assistants=v2"},
             options=options,
@@ -110,11 +116,13 @@ class AsyncFiles(AsyncAPIResource):
         before: str | Omit = omit,
         filter: Literal["in_progress", "completed", "failed", "cancelled"] | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> AsyncPaginator[VectorStoreFileObject, AsyncCursorPage[VectorStoreFileObject]]:
+    ) -> AsyncPaginator[VectorStoreFile, AsyncCursorPage[VectorStoreFile]]:
         """Returns a list of vector store files."""
+        if options:
+            reject_unknown_options(options, "AsyncFiles.list")
         return self._client._get_api_list(
             f"/vector_stores/{path_param(vector_store_id, 'vector_store_id')}/files",
-            page=AsyncCursorPage[VectorStoreFileObject],
+            page=AsyncCursorPage[VectorStoreFile],
             query=strip_not_given(
                 {"limit": limit, "order": order, "after": after, "before": before, "filter": filter}
             ),
@@ -124,23 +132,27 @@ class AsyncFiles(AsyncAPIResource):
 
     async def delete(
         self, file_id: str, *, vector_store_id: str, **options: Unpack[RequestOptions]
-    ) -> DeleteVectorStoreFileResponse:
+    ) -> VectorStoreFileDeleted:
         """Delete a vector store file. This will remove the file from the vector store but the file itself will not be deleted. To delete the file, use the [delete file](/docs/api-reference/files/delete) endpoint."""
+        if options:
+            reject_unknown_options(options, "AsyncFiles.delete")
         return await self._client._request(
             "delete",
             f"/vector_stores/{path_param(vector_store_id, 'vector_store_id')}/files/{path_param(file_id, 'file_id')}",
-            cast_to=DeleteVectorStoreFileResponse,
+            cast_to=VectorStoreFileDeleted,
             headers={"OpenAI-Beta": "assistants=v2"},
             options=options,
         )
 
     def content(
         self, file_id: str, *, vector_store_id: str, **options: Unpack[RequestOptions]
-    ) -> AsyncPaginator[RetrieveVectorStoreFileContentItem, AsyncPage[RetrieveVectorStoreFileContentItem]]:
+    ) -> AsyncPaginator[FileContentResponse, AsyncPage[FileContentResponse]]:
         """Retrieve the parsed contents of a vector store file."""
+        if options:
+            reject_unknown_options(options, "AsyncFiles.content")
         return self._client._get_api_list(
             f"/vector_stores/{path_param(vector_store_id, 'vector_store_id')}/files/{path_param(file_id, 'file_id')}/content",
-            page=AsyncPage[RetrieveVectorStoreFileContentItem],
+            page=AsyncPage[FileContentResponse],
             headers={"OpenAI-Beta": "assistants=v2"},
             options=options,
         )

@@ -17,7 +17,7 @@ from ...._blocking._bridge import (
     to_sync_streamed,
     to_sync_streamed_list,
 )
-from ...._core._options import Omit, RequestOptions, omit
+from ...._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ...._core._pagination import AsyncCursorPage, AsyncPaginator
 from ...._core._request import path_param, strip_not_given
 from ...._core._resource import (
@@ -27,7 +27,7 @@ from ...._core._resource import (
     to_raw_response,
     to_streamed_response,
 )
-from ....types import AdminApiKey, AdminApiKeyCreateResponse, AdminApiKeysDeleteResponse
+from ....types import AdminAPIKey, AdminAPIKeyCreateResponse, AdminAPIKeyDeleteResponse
 
 __all__ = ["AsyncAdminApiKeys", "AdminApiKeys"]
 
@@ -45,23 +45,27 @@ class AsyncAdminApiKeys(AsyncAPIResource):
 
     async def create(
         self, *, name: str, expires_in_seconds: int | Omit = omit, **options: Unpack[RequestOptions]
-    ) -> AdminApiKeyCreateResponse:
+    ) -> AdminAPIKeyCreateResponse:
         """Create an organization admin API key"""
+        if options:
+            reject_unknown_options(options, "AsyncAdminApiKeys.create")
         body = strip_not_given({"name": name, "expires_in_seconds": expires_in_seconds})
         return await self._client._request(
             "post",
             "/organization/admin_api_keys",
-            cast_to=AdminApiKeyCreateResponse,
+            cast_to=AdminAPIKeyCreateResponse,
             body=body,
             options=options,
         )
 
-    async def retrieve(self, key_id: str, **options: Unpack[RequestOptions]) -> AdminApiKey:
+    async def retrieve(self, key_id: str, **options: Unpack[RequestOptions]) -> AdminAPIKey:
         """Retrieve a single organization API key"""
+        if options:
+            reject_unknown_options(options, "AsyncAdminApiKeys.retrieve")
         return await self._client._request(
             "get",
             f"/organization/admin_api_keys/{path_param(key_id, 'key_id')}",
-            cast_to=AdminApiKey,
+            cast_to=AdminAPIKey,
             options=options,
         )
 
@@ -72,21 +76,25 @@ class AsyncAdminApiKeys(AsyncAPIResource):
         order: Literal["asc", "desc"] | Omit = omit,
         limit: int | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> AsyncPaginator[AdminApiKey, AsyncCursorPage[AdminApiKey]]:
+    ) -> AsyncPaginator[AdminAPIKey, AsyncCursorPage[AdminAPIKey]]:
         """List organization API keys"""
+        if options:
+            reject_unknown_options(options, "AsyncAdminApiKeys.list")
         return self._client._get_api_list(
             "/organization/admin_api_keys",
-            page=AsyncCursorPage[AdminApiKey],
+            page=AsyncCursorPage[AdminAPIKey],
             query=strip_not_given({"after": after, "order": order, "limit": limit}),
             options=options,
         )
 
-    async def delete(self, key_id: str, **options: Unpack[RequestOptions]) -> AdminApiKeysDeleteResponse:
+    async def delete(self, key_id: str, **options: Unpack[RequestOptions]) -> AdminAPIKeyDeleteResponse:
         """Delete an organization admin API key"""
+        if options:
+            reject_unknown_options(options, "AsyncAdminApiKeys.delete")
         return await self._client._request(
             "delete",
             f"/organization/admin_api_keys/{path_param(key_id, 'key_id')}",
-            cast_to=AdminApiKeysDeleteResponse,
+            cast_to=AdminAPIKeyDeleteResponse,
             options=options,
         )
 

@@ -15,7 +15,7 @@ from ...._blocking._bridge import (
     to_sync_raw_list,
     to_sync_streamed_list,
 )
-from ...._core._options import Omit, RequestOptions, omit
+from ...._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ...._core._pagination import AsyncConversationCursorPage, AsyncPaginator
 from ...._core._request import strip_not_given
 from ...._core._resource import (
@@ -25,7 +25,7 @@ from ...._core._resource import (
     to_raw_response,
     to_streamed_response,
 )
-from ....types import AuditLog
+from ....types import AuditLogListResponse
 
 if TYPE_CHECKING:
     from ....types import ListAuditLogsEffectiveAtParam
@@ -207,11 +207,13 @@ class AsyncAuditLogs(AsyncAPIResource):
         after: str | Omit = omit,
         before: str | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> AsyncPaginator[AuditLog, AsyncConversationCursorPage[AuditLog]]:
+    ) -> AsyncPaginator[AuditLogListResponse, AsyncConversationCursorPage[AuditLogListResponse]]:
         """List user actions and configuration changes within this organization."""
+        if options:
+            reject_unknown_options(options, "AsyncAuditLogs.list")
         return self._client._get_api_list(
             "/organization/audit_logs",
-            page=AsyncConversationCursorPage[AuditLog],
+            page=AsyncConversationCursorPage[AuditLogListResponse],
             query=strip_not_given(
                 {
                     "effective_at": effective_at,

@@ -18,7 +18,7 @@ from ...._blocking._bridge import (
     to_sync_streamed,
     to_sync_streamed_list,
 )
-from ...._core._options import Omit, RequestOptions, omit
+from ...._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ...._core._pagination import AsyncConversationCursorPage, AsyncPage, AsyncPaginator
 from ...._core._request import path_param, strip_not_given
 from ...._core._resource import (
@@ -28,7 +28,7 @@ from ...._core._resource import (
     to_raw_response,
     to_streamed_response,
 )
-from ....types import Certificate, DeleteCertificateResponse, OrganizationCertificate
+from ....types import Certificate, CertificateActivateResponse, CertificateDeleteResponse
 
 __all__ = ["AsyncCertificates", "Certificates"]
 
@@ -48,6 +48,8 @@ class AsyncCertificates(AsyncAPIResource):
         self, *, certificate: str, name: str | Omit = omit, **options: Unpack[RequestOptions]
     ) -> Certificate:
         """Upload a certificate to the organization. This does **not** automatically activate the certificate."""
+        if options:
+            reject_unknown_options(options, "AsyncCertificates.create")
         body = strip_not_given({"certificate": certificate, "name": name})
         return await self._client._request(
             "post", "/organization/certificates", cast_to=Certificate, body=body, options=options
@@ -61,6 +63,8 @@ class AsyncCertificates(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> Certificate:
         """Get a certificate that has been uploaded to the organization."""
+        if options:
+            reject_unknown_options(options, "AsyncCertificates.retrieve")
         return await self._client._request(
             "get",
             f"/organization/certificates/{path_param(certificate_id, 'certificate_id')}",
@@ -73,6 +77,8 @@ class AsyncCertificates(AsyncAPIResource):
         self, certificate_id: str, *, name: str | Omit = omit, **options: Unpack[RequestOptions]
     ) -> Certificate:
         """Modify a certificate. Note that only the name can be modified."""
+        if options:
+            reject_unknown_options(options, "AsyncCertificates.update")
         body = strip_not_given({"name": name})
         return await self._client._request(
             "post",
@@ -89,34 +95,42 @@ class AsyncCertificates(AsyncAPIResource):
         after: str | Omit = omit,
         order: Literal["asc", "desc"] | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> AsyncPaginator[OrganizationCertificate, AsyncConversationCursorPage[OrganizationCertificate]]:
+    ) -> AsyncPaginator[
+        CertificateActivateResponse, AsyncConversationCursorPage[CertificateActivateResponse]
+    ]:
         """List uploaded certificates for this organization."""
+        if options:
+            reject_unknown_options(options, "AsyncCertificates.list")
         return self._client._get_api_list(
             "/organization/certificates",
-            page=AsyncConversationCursorPage[OrganizationCertificate],
+            page=AsyncConversationCursorPage[CertificateActivateResponse],
             query=strip_not_given({"limit": limit, "after": after, "order": order}),
             options=options,
         )
 
     async def delete(
         self, certificate_id: str, **options: Unpack[RequestOptions]
-    ) -> DeleteCertificateResponse:
+    ) -> CertificateDeleteResponse:
         """Delete a certificate from the organization."""
+        if options:
+            reject_unknown_options(options, "AsyncCertificates.delete")
         return await self._client._request(
             "delete",
             f"/organization/certificates/{path_param(certificate_id, 'certificate_id')}",
-            cast_to=DeleteCertificateResponse,
+            cast_to=CertificateDeleteResponse,
             options=options,
         )
 
     def activate(
         self, *, certificate_ids: Iterable[str], **options: Unpack[RequestOptions]
-    ) -> AsyncPaginator[OrganizationCertificate, AsyncPage[OrganizationCertificate]]:
+    ) -> AsyncPaginator[CertificateActivateResponse, AsyncPage[CertificateActivateResponse]]:
         """Activate certificates at the organization level."""
+        if options:
+            reject_unknown_options(options, "AsyncCertificates.activate")
         body = strip_not_given({"certificate_ids": certificate_ids})
         return self._client._get_api_list(
             "/organization/certificates/activate",
-            page=AsyncPage[OrganizationCertificate],
+            page=AsyncPage[CertificateActivateResponse],
             method="post",
             body=body,
             options=options,
@@ -124,12 +138,14 @@ class AsyncCertificates(AsyncAPIResource):
 
     def deactivate(
         self, *, certificate_ids: Iterable[str], **options: Unpack[RequestOptions]
-    ) -> AsyncPaginator[OrganizationCertificate, AsyncPage[OrganizationCertificate]]:
+    ) -> AsyncPaginator[CertificateActivateResponse, AsyncPage[CertificateActivateResponse]]:
         """Deactivate certificates at the organization level."""
+        if options:
+            reject_unknown_options(options, "AsyncCertificates.deactivate")
         body = strip_not_given({"certificate_ids": certificate_ids})
         return self._client._get_api_list(
             "/organization/certificates/deactivate",
-            page=AsyncPage[OrganizationCertificate],
+            page=AsyncPage[CertificateActivateResponse],
             method="post",
             body=body,
             options=options,

@@ -18,7 +18,7 @@ from ...._blocking._bridge import (
     to_sync_streamed,
     to_sync_streamed_list,
 )
-from ...._core._options import Omit, RequestOptions, omit
+from ...._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ...._core._pagination import AsyncConversationCursorPage, AsyncPaginator
 from ...._core._request import path_param, strip_not_given
 from ...._core._resource import (
@@ -56,6 +56,8 @@ class AsyncInvites(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> Invite:
         """Create an invite for a user to the organization. The invite must be accepted by the user before they have access to the organization."""
+        if options:
+            reject_unknown_options(options, "AsyncInvites.create")
         body = strip_not_given({"email": email, "role": role, "projects": projects})
         return await self._client._request(
             "post", "/organization/invites", cast_to=Invite, body=body, options=options
@@ -63,6 +65,8 @@ class AsyncInvites(AsyncAPIResource):
 
     async def retrieve(self, invite_id: str, **options: Unpack[RequestOptions]) -> Invite:
         """Retrieves an invite."""
+        if options:
+            reject_unknown_options(options, "AsyncInvites.retrieve")
         return await self._client._request(
             "get",
             f"/organization/invites/{path_param(invite_id, 'invite_id')}",
@@ -74,6 +78,8 @@ class AsyncInvites(AsyncAPIResource):
         self, *, limit: int | Omit = omit, after: str | Omit = omit, **options: Unpack[RequestOptions]
     ) -> AsyncPaginator[Invite, AsyncConversationCursorPage[Invite]]:
         """Returns a list of invites in the organization."""
+        if options:
+            reject_unknown_options(options, "AsyncInvites.list")
         return self._client._get_api_list(
             "/organization/invites",
             page=AsyncConversationCursorPage[Invite],
@@ -83,6 +89,8 @@ class AsyncInvites(AsyncAPIResource):
 
     async def delete(self, invite_id: str, **options: Unpack[RequestOptions]) -> InviteDeleteResponse:
         """Delete an invite. If the invite has already been accepted, it cannot be deleted."""
+        if options:
+            reject_unknown_options(options, "AsyncInvites.delete")
         return await self._client._request(
             "delete",
             f"/organization/invites/{path_param(invite_id, 'invite_id')}",

@@ -18,7 +18,7 @@ from ...._blocking._bridge import (
     to_sync_streamed,
     to_sync_streamed_list,
 )
-from ...._core._options import Omit, RequestOptions, omit
+from ...._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ...._core._pagination import AsyncNextCursorPage, AsyncPaginator
 from ...._core._request import path_param, strip_not_given
 from ...._core._resource import (
@@ -28,7 +28,7 @@ from ...._core._resource import (
     to_raw_response,
     to_streamed_response,
 )
-from ....types import Role, RoleDeletedResource
+from ....types import Role, RoleDeleteResponse
 
 __all__ = ["AsyncRoles", "Roles"]
 
@@ -53,6 +53,8 @@ class AsyncRoles(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> Role:
         """Creates a custom role for the organization."""
+        if options:
+            reject_unknown_options(options, "AsyncRoles.create")
         body = strip_not_given(
             {"role_name": role_name, "permissions": permissions, "description": description}
         )
@@ -62,6 +64,8 @@ class AsyncRoles(AsyncAPIResource):
 
     async def retrieve(self, role_id: str, **options: Unpack[RequestOptions]) -> Role:
         """Retrieves an organization role."""
+        if options:
+            reject_unknown_options(options, "AsyncRoles.retrieve")
         return await self._client._request(
             "get", f"/organization/roles/{path_param(role_id, 'role_id')}", cast_to=Role, options=options
         )
@@ -76,6 +80,8 @@ class AsyncRoles(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> Role:
         """Updates an existing organization role."""
+        if options:
+            reject_unknown_options(options, "AsyncRoles.update")
         body = strip_not_given(
             {"permissions": permissions, "description": description, "role_name": role_name}
         )
@@ -96,6 +102,8 @@ class AsyncRoles(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[Role, AsyncNextCursorPage[Role]]:
         """Lists the roles configured for the organization."""
+        if options:
+            reject_unknown_options(options, "AsyncRoles.list")
         return self._client._get_api_list(
             "/organization/roles",
             page=AsyncNextCursorPage[Role],
@@ -103,12 +111,14 @@ class AsyncRoles(AsyncAPIResource):
             options=options,
         )
 
-    async def delete(self, role_id: str, **options: Unpack[RequestOptions]) -> RoleDeletedResource:
+    async def delete(self, role_id: str, **options: Unpack[RequestOptions]) -> RoleDeleteResponse:
         """Deletes a custom role from the organization."""
+        if options:
+            reject_unknown_options(options, "AsyncRoles.delete")
         return await self._client._request(
             "delete",
             f"/organization/roles/{path_param(role_id, 'role_id')}",
-            cast_to=RoleDeletedResource,
+            cast_to=RoleDeleteResponse,
             options=options,
         )
 

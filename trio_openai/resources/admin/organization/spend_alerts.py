@@ -17,7 +17,7 @@ from ...._blocking._bridge import (
     to_sync_streamed,
     to_sync_streamed_list,
 )
-from ...._core._options import Omit, RequestOptions, omit
+from ...._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ...._core._pagination import AsyncConversationCursorPage, AsyncPaginator
 from ...._core._request import path_param, strip_not_given
 from ...._core._resource import (
@@ -27,7 +27,7 @@ from ...._core._resource import (
     to_raw_response,
     to_streamed_response,
 )
-from ....types import OrganizationSpendAlert, OrganizationSpendAlertDeletedResource
+from ....types import OrganizationSpendAlert, OrganizationSpendAlertDeleted
 
 if TYPE_CHECKING:
     from ....types import SpendAlertNotificationChannelParam
@@ -56,6 +56,8 @@ class AsyncSpendAlerts(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> OrganizationSpendAlert:
         """Creates an organization spend alert."""
+        if options:
+            reject_unknown_options(options, "AsyncSpendAlerts.create")
         body = strip_not_given(
             {
                 "threshold_amount": threshold_amount,
@@ -70,6 +72,8 @@ class AsyncSpendAlerts(AsyncAPIResource):
 
     async def retrieve(self, alert_id: str, **options: Unpack[RequestOptions]) -> OrganizationSpendAlert:
         """Retrieves an organization spend alert."""
+        if options:
+            reject_unknown_options(options, "AsyncSpendAlerts.retrieve")
         return await self._client._request(
             "get",
             f"/organization/spend_alerts/{path_param(alert_id, 'alert_id')}",
@@ -88,6 +92,8 @@ class AsyncSpendAlerts(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> OrganizationSpendAlert:
         """Updates an organization spend alert."""
+        if options:
+            reject_unknown_options(options, "AsyncSpendAlerts.update")
         body = strip_not_given(
             {
                 "threshold_amount": threshold_amount,
@@ -114,6 +120,8 @@ class AsyncSpendAlerts(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[OrganizationSpendAlert, AsyncConversationCursorPage[OrganizationSpendAlert]]:
         """Lists organization spend alerts."""
+        if options:
+            reject_unknown_options(options, "AsyncSpendAlerts.list")
         return self._client._get_api_list(
             "/organization/spend_alerts",
             page=AsyncConversationCursorPage[OrganizationSpendAlert],
@@ -121,14 +129,14 @@ class AsyncSpendAlerts(AsyncAPIResource):
             options=options,
         )
 
-    async def delete(
-        self, alert_id: str, **options: Unpack[RequestOptions]
-    ) -> OrganizationSpendAlertDeletedResource:
+    async def delete(self, alert_id: str, **options: Unpack[RequestOptions]) -> OrganizationSpendAlertDeleted:
         """Deletes an organization spend alert."""
+        if options:
+            reject_unknown_options(options, "AsyncSpendAlerts.delete")
         return await self._client._request(
             "delete",
             f"/organization/spend_alerts/{path_param(alert_id, 'alert_id')}",
-            cast_to=OrganizationSpendAlertDeletedResource,
+            cast_to=OrganizationSpendAlertDeleted,
             options=options,
         )
 

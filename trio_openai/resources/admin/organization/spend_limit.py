@@ -14,7 +14,7 @@ from ...._blocking._bridge import (
     to_sync_raw,
     to_sync_streamed,
 )
-from ...._core._options import RequestOptions
+from ...._core._options import RequestOptions, reject_unknown_options
 from ...._core._request import strip_not_given
 from ...._core._resource import (
     AsyncAPIResource,
@@ -23,7 +23,7 @@ from ...._core._resource import (
     to_raw_response,
     to_streamed_response,
 )
-from ....types import OrganizationSpendLimitDeletedResource, OrganizationSpendLimitResource
+from ....types import OrganizationSpendLimit, OrganizationSpendLimitDeleted
 
 __all__ = ["AsyncSpendLimit", "SpendLimit"]
 
@@ -39,10 +39,12 @@ class AsyncSpendLimit(AsyncAPIResource):
     def with_streaming_response(self) -> AsyncSpendLimitWithStreamingResponse:
         return AsyncSpendLimitWithStreamingResponse(self)
 
-    async def retrieve(self, **options: Unpack[RequestOptions]) -> OrganizationSpendLimitResource:
+    async def retrieve(self, **options: Unpack[RequestOptions]) -> OrganizationSpendLimit:
         """Get the organization's hard spend limit."""
+        if options:
+            reject_unknown_options(options, "AsyncSpendLimit.retrieve")
         return await self._client._request(
-            "get", "/organization/spend_limit", cast_to=OrganizationSpendLimitResource, options=options
+            "get", "/organization/spend_limit", cast_to=OrganizationSpendLimit, options=options
         )
 
     async def update(
@@ -52,26 +54,23 @@ class AsyncSpendLimit(AsyncAPIResource):
         currency: Literal["USD"],
         interval: Literal["month"],
         **options: Unpack[RequestOptions],
-    ) -> OrganizationSpendLimitResource:
+    ) -> OrganizationSpendLimit:
         """Create or replace the organization's hard spend limit."""
+        if options:
+            reject_unknown_options(options, "AsyncSpendLimit.update")
         body = strip_not_given(
             {"threshold_amount": threshold_amount, "currency": currency, "interval": interval}
         )
         return await self._client._request(
-            "post",
-            "/organization/spend_limit",
-            cast_to=OrganizationSpendLimitResource,
-            body=body,
-            options=options,
+            "post", "/organization/spend_limit", cast_to=OrganizationSpendLimit, body=body, options=options
         )
 
-    async def delete(self, **options: Unpack[RequestOptions]) -> OrganizationSpendLimitDeletedResource:
+    async def delete(self, **options: Unpack[RequestOptions]) -> OrganizationSpendLimitDeleted:
         """Delete the organization's hard spend limit."""
+        if options:
+            reject_unknown_options(options, "AsyncSpendLimit.delete")
         return await self._client._request(
-            "delete",
-            "/organization/spend_limit",
-            cast_to=OrganizationSpendLimitDeletedResource,
-            options=options,
+            "delete", "/organization/spend_limit", cast_to=OrganizationSpendLimitDeleted, options=options
         )
 
 

@@ -15,7 +15,7 @@ from ...._blocking._bridge import (
     to_sync_raw,
     to_sync_streamed,
 )
-from ...._core._options import Omit, RequestOptions, omit
+from ...._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ...._core._request import strip_not_given
 from ...._core._resource import (
     AsyncAPIResource,
@@ -24,7 +24,7 @@ from ...._core._resource import (
     to_raw_response,
     to_streamed_response,
 )
-from ....types import UsageResponse
+from ....types import UsageAudioSpeechesResponse
 
 __all__ = ["AsyncUsage", "Usage"]
 
@@ -52,12 +52,14 @@ class AsyncUsage(AsyncAPIResource):
         limit: int | Omit = omit,
         page: str | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> UsageResponse:
+    ) -> UsageAudioSpeechesResponse:
         """Get costs details for the organization."""
+        if options:
+            reject_unknown_options(options, "AsyncUsage.costs")
         return await self._client._request(
             "get",
             "/organization/costs",
-            cast_to=UsageResponse,
+            cast_to=UsageAudioSpeechesResponse,
             query=strip_not_given(
                 {
                     "start_time": start_time,
@@ -87,12 +89,14 @@ class AsyncUsage(AsyncAPIResource):
         limit: int | Omit = omit,
         page: str | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> UsageResponse:
+    ) -> UsageAudioSpeechesResponse:
         """Get audio speeches usage details for the organization."""
+        if options:
+            reject_unknown_options(options, "AsyncUsage.audio_speeches")
         return await self._client._request(
             "get",
             "/organization/usage/audio_speeches",
-            cast_to=UsageResponse,
+            cast_to=UsageAudioSpeechesResponse,
             query=strip_not_given(
                 {
                     "start_time": start_time,
@@ -124,12 +128,14 @@ class AsyncUsage(AsyncAPIResource):
         limit: int | Omit = omit,
         page: str | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> UsageResponse:
+    ) -> UsageAudioSpeechesResponse:
         """Get audio transcriptions usage details for the organization."""
+        if options:
+            reject_unknown_options(options, "AsyncUsage.audio_transcriptions")
         return await self._client._request(
             "get",
             "/organization/usage/audio_transcriptions",
-            cast_to=UsageResponse,
+            cast_to=UsageAudioSpeechesResponse,
             query=strip_not_given(
                 {
                     "start_time": start_time,
@@ -158,12 +164,14 @@ class AsyncUsage(AsyncAPIResource):
         limit: int | Omit = omit,
         page: str | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> UsageResponse:
+    ) -> UsageAudioSpeechesResponse:
         """Get code interpreter sessions usage details for the organization."""
+        if options:
+            reject_unknown_options(options, "AsyncUsage.code_interpreter_sessions")
         return await self._client._request(
             "get",
             "/organization/usage/code_interpreter_sessions",
-            cast_to=UsageResponse,
+            cast_to=UsageAudioSpeechesResponse,
             query=strip_not_given(
                 {
                     "start_time": start_time,
@@ -194,12 +202,14 @@ class AsyncUsage(AsyncAPIResource):
         limit: int | Omit = omit,
         page: str | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> UsageResponse:
+    ) -> UsageAudioSpeechesResponse:
         """Get completions usage details for the organization."""
+        if options:
+            reject_unknown_options(options, "AsyncUsage.completions")
         return await self._client._request(
             "get",
             "/organization/usage/completions",
-            cast_to=UsageResponse,
+            cast_to=UsageAudioSpeechesResponse,
             query=strip_not_given(
                 {
                     "start_time": start_time,
@@ -232,12 +242,14 @@ class AsyncUsage(AsyncAPIResource):
         limit: int | Omit = omit,
         page: str | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> UsageResponse:
+    ) -> UsageAudioSpeechesResponse:
         """Get embeddings usage details for the organization."""
+        if options:
+            reject_unknown_options(options, "AsyncUsage.embeddings")
         return await self._client._request(
             "get",
             "/organization/usage/embeddings",
-            cast_to=UsageResponse,
+            cast_to=UsageAudioSpeechesResponse,
             query=strip_not_given(
                 {
                     "start_time": start_time,
@@ -269,12 +281,14 @@ class AsyncUsage(AsyncAPIResource):
         limit: int | Omit = omit,
         page: str | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> UsageResponse:
+    ) -> UsageAudioSpeechesResponse:
         """Get file search calls usage details for the organization."""
+        if options:
+            reject_unknown_options(options, "AsyncUsage.file_search_calls")
         return await self._client._request(
             "get",
             "/organization/usage/file_search_calls",
-            cast_to=UsageResponse,
+            cast_to=UsageAudioSpeechesResponse,
             query=strip_not_given(
                 {
                     "start_time": start_time,
@@ -309,12 +323,14 @@ class AsyncUsage(AsyncAPIResource):
         limit: int | Omit = omit,
         page: str | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> UsageResponse:
+    ) -> UsageAudioSpeechesResponse:
         """Get images usage details for the organization."""
+        if options:
+            reject_unknown_options(options, "AsyncUsage.images")
         return await self._client._request(
             "get",
             "/organization/usage/images",
-            cast_to=UsageResponse,
+            cast_to=UsageAudioSpeechesResponse,
             query=strip_not_given(
                 {
                     "start_time": start_time,
@@ -348,12 +364,14 @@ class AsyncUsage(AsyncAPIResource):
         limit: int | Omit = omit,
         page: str | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> UsageResponse:
+    ) -> UsageAudioSpeechesResponse:
         """Get moderations usage details for the organization."""
+        if options:
+            reject_unknown_options(options, "AsyncUsage.moderations")
         return await self._client._request(
             "get",
             "/organization/usage/moderations",
-            cast_to=UsageResponse,
+            cast_to=UsageAudioSpeechesResponse,
             query=strip_not_given(
                 {
                     "start_time": start_time,
@@ -382,12 +400,14 @@ class AsyncUsage(AsyncAPIResource):
         limit: int | Omit = omit,
         page: str | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> UsageResponse:
+    ) -> UsageAudioSpeechesResponse:
         """Get vector stores usage details for the organization."""
+        if options:
+            reject_unknown_options(options, "AsyncUsage.vector_stores")
         return await self._client._request(
             "get",
             "/organization/usage/vector_stores",
-            cast_to=UsageResponse,
+            cast_to=UsageAudioSpeechesResponse,
             query=strip_not_given(
                 {
                     "start_time": start_time,
@@ -418,12 +438,14 @@ class AsyncUsage(AsyncAPIResource):
         limit: int | Omit = omit,
         page: str | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> UsageResponse:
+    ) -> UsageAudioSpeechesResponse:
         """Get web search calls usage details for the organization."""
+        if options:
+            reject_unknown_options(options, "AsyncUsage.web_search_calls")
         return await self._client._request(
             "get",
             "/organization/usage/web_search_calls",
-            cast_to=UsageResponse,
+            cast_to=UsageAudioSpeechesResponse,
             query=strip_not_given(
                 {
                     "start_time": start_time,

@@ -14,7 +14,7 @@ from ...._blocking._bridge import (
     to_sync_raw,
     to_sync_streamed,
 )
-from ...._core._options import Omit, RequestOptions, omit
+from ...._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ...._core._request import path_param, strip_not_given
 from ...._core._resource import (
     AsyncAPIResource,
@@ -23,7 +23,7 @@ from ...._core._resource import (
     to_raw_response,
     to_streamed_response,
 )
-from ....types import ChatSessionResource
+from ....types import ChatSession
 
 if TYPE_CHECKING:
     from ....types import ChatkitConfigurationParam, ExpiresAfterParam, RateLimitsParam, WorkflowParam
@@ -51,8 +51,10 @@ class AsyncSessions(AsyncAPIResource):
         rate_limits: RateLimitsParam | Omit = omit,
         chatkit_configuration: ChatkitConfigurationParam | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> ChatSessionResource:
+    ) -> ChatSession:
         """Create a ChatKit session."""
+        if options:
+            reject_unknown_options(options, "AsyncSessions.create")
         body = strip_not_given(
             {
                 "workflow": workflow,
@@ -65,18 +67,20 @@ class AsyncSessions(AsyncAPIResource):
         return await self._client._request(
             "post",
             "/chatkit/sessions",
-            cast_to=ChatSessionResource,
+            cast_to=ChatSession,
             body=body,
             headers={"OpenAI-Beta": "chatkit_beta=v1"},
             options=options,
         )
 
-    async def cancel(self, session_id: str, **options: Unpack[RequestOptions]) -> ChatSessionResource:
+    async def cancel(self, session_id: str, **options: Unpack[RequestOptions]) -> ChatSession:
         """Cancel an active ChatKit session and return its most recent metadata."""
+        if options:
+            reject_unknown_options(options, "AsyncSessions.cancel")
         return await self._client._request(
             "post",
             f"/chatkit/sessions/{path_param(session_id, 'session_id')}/cancel",
-            cast_to=ChatSessionResource,
+            cast_to=ChatSession,
             headers={"OpenAI-Beta": "chatkit_beta=v1"},
             options=options,
         )

@@ -17,7 +17,7 @@ from ...._blocking._bridge import (
     to_sync_streamed,
     to_sync_streamed_list,
 )
-from ...._core._options import Omit, RequestOptions, omit
+from ...._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ...._core._pagination import AsyncConversationCursorPage, AsyncPaginator
 from ...._core._request import path_param, strip_not_given
 from ...._core._resource import (
@@ -27,7 +27,7 @@ from ...._core._resource import (
     to_raw_response,
     to_streamed_response,
 )
-from ....types import DeletedThreadResource, ThreadItem, ThreadResource
+from ....types import ChatKitThread, ThreadDeleteResponse, ThreadItem
 
 __all__ = ["AsyncThreads", "Threads"]
 
@@ -43,12 +43,14 @@ class AsyncThreads(AsyncAPIResource):
     def with_streaming_response(self) -> AsyncThreadsWithStreamingResponse:
         return AsyncThreadsWithStreamingResponse(self)
 
-    async def retrieve(self, thread_id: str, **options: Unpack[RequestOptions]) -> ThreadResource:
+    async def retrieve(self, thread_id: str, **options: Unpack[RequestOptions]) -> ChatKitThread:
         """Retrieve a ChatKit thread by its identifier."""
+        if options:
+            reject_unknown_options(options, "AsyncThreads.retrieve")
         return await self._client._request(
             "get",
             f"/chatkit/threads/{path_param(thread_id, 'thread_id')}",
-            cast_to=ThreadResource,
+            cast_to=ChatKitThread,
             headers={"OpenAI-Beta": "chatkit_beta=v1"},
             options=options,
         )
@@ -62,11 +64,13 @@ class AsyncThreads(AsyncAPIResource):
         before: str | Omit = omit,
         user: str | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> AsyncPaginator[ThreadResource, AsyncConversationCursorPage[ThreadResource]]:
+    ) -> AsyncPaginator[ChatKitThread, AsyncConversationCursorPage[ChatKitThread]]:
         """List ChatKit threads with optional pagination and user filters."""
+        if options:
+            reject_unknown_options(options, "AsyncThreads.list")
         return self._client._get_api_list(
             "/chatkit/threads",
-            page=AsyncConversationCursorPage[ThreadResource],
+            page=AsyncConversationCursorPage[ChatKitThread],
             query=strip_not_given(
                 {"limit": limit, "order": order, "after": after, "before": before, "user": user}
             ),
@@ -74,12 +78,14 @@ class AsyncThreads(AsyncAPIResource):
             options=options,
         )
 
-    async def delete(self, thread_id: str, **options: Unpack[RequestOptions]) -> DeletedThreadResource:
+    async def delete(self, thread_id: str, **options: Unpack[RequestOptions]) -> ThreadDeleteResponse:
         """Delete a ChatKit thread along with its items and stored attachments."""
+        if options:
+            reject_unknown_options(options, "AsyncThreads.delete")
         return await self._client._request(
             "delete",
             f"/chatkit/threads/{path_param(thread_id, 'thread_id')}",
-            cast_to=DeletedThreadResource,
+            cast_to=ThreadDeleteResponse,
             headers={"OpenAI-Beta": "chatkit_beta=v1"},
             options=options,
         )
@@ -95,6 +101,8 @@ class AsyncThreads(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[ThreadItem, AsyncConversationCursorPage[ThreadItem]]:
         """List items that belong to a ChatKit thread."""
+        if options:
+            reject_unknown_options(options, "AsyncThreads.list_items")
         return self._client._get_api_list(
             f"/chatkit/threads/{path_param(thread_id, 'thread_id')}/items",
             page=AsyncConversationCursorPage[ThreadItem],

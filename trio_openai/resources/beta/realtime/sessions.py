@@ -15,7 +15,7 @@ from ...._blocking._bridge import (
     to_sync_raw,
     to_sync_streamed,
 )
-from ...._core._options import Omit, RequestOptions, omit
+from ...._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ...._core._request import strip_not_given
 from ...._core._resource import (
     AsyncAPIResource,
@@ -24,7 +24,7 @@ from ...._core._resource import (
     to_raw_response,
     to_streamed_response,
 )
-from ....types import RealtimeSessionCreateResponse
+from ....types import SessionCreateResponse
 
 if TYPE_CHECKING:
     from ....types import (
@@ -72,8 +72,10 @@ class AsyncSessions(AsyncAPIResource):
         truncation: RealtimeTruncationParam | Omit = omit,
         prompt: PromptVariant1Param | Omit | None = omit,
         **options: Unpack[RequestOptions],
-    ) -> RealtimeSessionCreateResponse:
+    ) -> SessionCreateResponse:
         """Create an ephemeral API token for use in client-side applications with the Realtime API. Can be configured with the same session parameters as the `session.update` client event."""
+        if options:
+            reject_unknown_options(options, "AsyncSessions.create")
         body = strip_not_given(
             {
                 "client_secret": client_secret,
@@ -97,7 +99,7 @@ class AsyncSessions(AsyncAPIResource):
         return await self._client._request(
             "post",
             "/realtime/sessions",
-            cast_to=RealtimeSessionCreateResponse,
+            cast_to=SessionCreateResponse,
             body=body,
             headers={"OpenAI-Beta": "assistants=v2"},
             options=options,

@@ -15,7 +15,7 @@ from ...._blocking._bridge import (
     to_sync_raw,
     to_sync_streamed,
 )
-from ...._core._options import Omit, RequestOptions, omit
+from ...._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ...._core._request import strip_not_given
 from ...._core._resource import (
     AsyncAPIResource,
@@ -24,7 +24,7 @@ from ...._core._resource import (
     to_raw_response,
     to_streamed_response,
 )
-from ....types import RealtimeTranscriptionSessionCreateResponse
+from ....types import TranscriptionSession
 
 if TYPE_CHECKING:
     from ....types import (
@@ -57,8 +57,10 @@ class AsyncTranscriptionSessions(AsyncAPIResource):
         input_audio_transcription: AudioTranscriptionParam | Omit = omit,
         include: Iterable[Literal["item.input_audio_transcription.logprobs"]] | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> RealtimeTranscriptionSessionCreateResponse:
+    ) -> TranscriptionSession:
         """Create an ephemeral API token for use in client-side applications with the Realtime API specifically for realtime transcriptions. Can be configured with the same session parameters as the `transcription_session.update` client event."""
+        if options:
+            reject_unknown_options(options, "AsyncTranscriptionSessions.create")
         body = strip_not_given(
             {
                 "turn_detection": turn_detection,
@@ -71,7 +73,7 @@ class AsyncTranscriptionSessions(AsyncAPIResource):
         return await self._client._request(
             "post",
             "/realtime/transcription_sessions",
-            cast_to=RealtimeTranscriptionSessionCreateResponse,
+            cast_to=TranscriptionSession,
             body=body,
             headers={"OpenAI-Beta": "assistants=v2"},
             options=options,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Final, Literal, Unpack, cast, overload
+from typing import TYPE_CHECKING, Final, Literal, Unpack, cast, overload
 
 from ...._blocking._bridge import (
     SyncAPIResource,
@@ -17,7 +17,7 @@ from ...._blocking._bridge import (
     to_sync_streamed,
 )
 from ...._blocking._stream import Stream
-from ...._core._options import Omit, RequestOptions, omit
+from ...._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ...._core._request import path_param, strip_not_given
 from ...._core._resource import (
     AsyncAPIResource,
@@ -27,7 +27,7 @@ from ...._core._resource import (
     to_streamed_response,
 )
 from ...._core._streaming import AsyncStream
-from ....types import BetaCompactResource, BetaResponse, BetaResponseStreamEvent
+from ....types import BetaCompactedResponse, BetaResponse, BetaResponseStreamEvent
 
 if TYPE_CHECKING:
     from ....types import (
@@ -311,6 +311,8 @@ class AsyncResponses(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> BetaResponse | AsyncStream[BetaResponseStreamEvent]:
         """Creates a model response. Provide [text](/docs/guides/text) or [image](/docs/guides/images) inputs to generate [text](/docs/guides/text) or [JSON](/docs/guides/structured-outputs) outputs. Have the model call your own [custom code](/docs/guides/function-calling) or use built-in [tools](/docs/guides/tools) like [web search](/docs/guides/tools-web-search) or [file search](/docs/guides/tools-file-search) to use your own data as input for the model's response."""
+        if options:
+            reject_unknown_options(options, "AsyncResponses.create")
         body = strip_not_given(
             {
                 "metadata": metadata,
@@ -457,6 +459,8 @@ class AsyncResponses(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> BetaResponse | AsyncStream[BetaResponseStreamEvent]:
         """Retrieves a model response with the given ID."""
+        if options:
+            reject_unknown_options(options, "AsyncResponses.retrieve")
         return await self._client._request(
             "get",
             f"/responses/{path_param(response_id, 'response_id')}",
@@ -483,6 +487,8 @@ class AsyncResponses(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> None:
         """Deletes a model response with the given ID."""
+        if options:
+            reject_unknown_options(options, "AsyncResponses.delete")
         return await self._client._request(
             "delete",
             f"/responses/{path_param(response_id, 'response_id')}",
@@ -500,6 +506,8 @@ class AsyncResponses(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> BetaResponse:
         """Cancels a model response with the given ID. Only responses created with the `background` parameter set to `true` can be cancelled. [Learn more](/docs/guides/background)."""
+        if options:
+            reject_unknown_options(options, "AsyncResponses.cancel")
         return await self._client._request(
             "post",
             f"/responses/{path_param(response_id, 'response_id')}/cancel",
@@ -522,8 +530,10 @@ class AsyncResponses(AsyncAPIResource):
         prompt_cache_options: BetaPromptCacheOptionsParam | Omit | None = omit,
         service_tier: Literal["auto", "default", "fast", "flex", "priority"] | Omit | None = omit,
         **options: Unpack[RequestOptions],
-    ) -> BetaCompactResource:
+    ) -> BetaCompactedResponse:
         """Compact a conversation. Returns a compacted response object."""
+        if options:
+            reject_unknown_options(options, "AsyncResponses.compact")
         body = strip_not_given(
             {
                 "model": model,
@@ -539,7 +549,7 @@ class AsyncResponses(AsyncAPIResource):
         return await self._client._request(
             "post",
             "/responses/compact",
-            cast_to=BetaCompactResource,
+            cast_to=BetaCompactedResponse,
             query={"beta": "true"},
             body=body,
             headers=cast("dict[str, str]", strip_not_given({"openai-beta": openai_beta})),
@@ -777,9 +787,98 @@ class Responses(SyncAPIResource[AsyncResponses]):
         **options: Unpack[RequestOptions],
     ) -> BetaResponse | Stream[BetaResponseStreamEvent]: ...
 
-    def create(self, *args: Any, **kwargs: Any) -> BetaResponse | Stream[BetaResponseStreamEvent]:
+    def create(
+        self,
+        *,
+        openai_beta: Iterable[Literal["responses_multi_agent=v1"]] | Omit = omit,
+        metadata: dict[str, str] | Omit | None = omit,
+        top_logprobs: int | Omit = omit,
+        temperature: float | Omit | None = omit,
+        top_p: float | Omit | None = omit,
+        user: str | Omit = omit,
+        safety_identifier: str | Omit | None = omit,
+        prompt_cache_key: str | Omit | None = omit,
+        prompt_cache_retention: Literal["in_memory", "24h"] | Omit | None = omit,
+        prompt_cache_options: BetaPromptCacheOptionsParam | Omit = omit,
+        previous_response_id: str | Omit | None = omit,
+        model: BetaModelIdsResponsesParam | Omit = omit,
+        background: bool | Omit | None = omit,
+        max_tool_calls: int | Omit | None = omit,
+        text: BetaResponseTextParam | Omit = omit,
+        tools: Iterable[BetaToolParam] | Omit = omit,
+        tool_choice: BetaToolChoiceParam | Omit = omit,
+        prompt: BetaPromptVariant1Param | Omit | None = omit,
+        service_tier: Literal["auto", "default", "flex", "scale", "priority", "fast", "ultrafast"]
+        | Omit
+        | None = omit,
+        truncation: Literal["auto", "disabled"] | Omit | None = omit,
+        reasoning: BetaReasoningParam | Omit | None = omit,
+        input: BetaInputParam | Omit = omit,
+        include: Iterable[
+            Literal[
+                "file_search_call.results",
+                "web_search_call.results",
+                "web_search_call.action.sources",
+                "message.input_image.image_url",
+                "computer_call_output.output.image_url",
+                "code_interpreter_call.outputs",
+                "reasoning.encrypted_content",
+                "message.output_text.logprobs",
+            ]
+        ]
+        | Omit
+        | None = omit,
+        parallel_tool_calls: bool | Omit | None = omit,
+        store: bool | Omit | None = omit,
+        instructions: str | Omit | None = omit,
+        moderation: BetaModerationParam | Omit | None = omit,
+        stream: bool | Omit | None = omit,
+        stream_options: BetaResponseStreamOptionsVariant1Param | Omit | None = omit,
+        conversation: BetaConversationParam | Omit | None = omit,
+        context_management: Iterable[BetaContextManagementParam] | Omit | None = omit,
+        max_output_tokens: int | Omit | None = omit,
+        multi_agent: BetaMultiAgentParam | Omit | None = omit,
+        **options: Unpack[RequestOptions],
+    ) -> BetaResponse | Stream[BetaResponseStreamEvent]:
         """Creates a model response. Provide [text](/docs/guides/text) or [image](/docs/guides/images) inputs to generate [text](/docs/guides/text) or [JSON](/docs/guides/structured-outputs) outputs. Have the model call your own [custom code](/docs/guides/function-calling) or use built-in [tools](/docs/guides/tools) like [web search](/docs/guides/tools-web-search) or [file search](/docs/guides/tools-file-search) to use your own data as input for the model's response."""
-        return sync_call(self, AsyncResponses.create, *args, **kwargs)
+        return sync_call(
+            self,
+            AsyncResponses.create,
+            openai_beta=openai_beta,
+            metadata=metadata,
+            top_logprobs=top_logprobs,
+            temperature=temperature,
+            top_p=top_p,
+            user=user,
+            safety_identifier=safety_identifier,
+            prompt_cache_key=prompt_cache_key,
+            prompt_cache_retention=prompt_cache_retention,
+            prompt_cache_options=prompt_cache_options,
+            previous_response_id=previous_response_id,
+            model=model,
+            background=background,
+            max_tool_calls=max_tool_calls,
+            text=text,
+            tools=tools,
+            tool_choice=tool_choice,
+            prompt=prompt,
+            service_tier=service_tier,
+            truncation=truncation,
+            reasoning=reasoning,
+            input=input,
+            include=include,
+            parallel_tool_calls=parallel_tool_calls,
+            store=store,
+            instructions=instructions,
+            moderation=moderation,
+            stream=stream,
+            stream_options=stream_options,
+            conversation=conversation,
+            context_management=context_management,
+            max_output_tokens=max_output_tokens,
+            multi_agent=multi_agent,
+            **options,
+        )
 
     @overload
     def retrieve(
@@ -856,9 +955,41 @@ class Responses(SyncAPIResource[AsyncResponses]):
         **options: Unpack[RequestOptions],
     ) -> BetaResponse | Stream[BetaResponseStreamEvent]: ...
 
-    def retrieve(self, *args: Any, **kwargs: Any) -> BetaResponse | Stream[BetaResponseStreamEvent]:
+    def retrieve(
+        self,
+        response_id: str,
+        *,
+        include: Iterable[
+            Literal[
+                "file_search_call.results",
+                "web_search_call.results",
+                "web_search_call.action.sources",
+                "message.input_image.image_url",
+                "computer_call_output.output.image_url",
+                "code_interpreter_call.outputs",
+                "reasoning.encrypted_content",
+                "message.output_text.logprobs",
+            ]
+        ]
+        | Omit = omit,
+        stream: bool | Omit | None = omit,
+        starting_after: int | Omit = omit,
+        include_obfuscation: bool | Omit = omit,
+        openai_beta: Iterable[Literal["responses_multi_agent=v1"]] | Omit = omit,
+        **options: Unpack[RequestOptions],
+    ) -> BetaResponse | Stream[BetaResponseStreamEvent]:
         """Retrieves a model response with the given ID."""
-        return sync_call(self, AsyncResponses.retrieve, *args, **kwargs)
+        return sync_call(
+            self,
+            AsyncResponses.retrieve,
+            response_id,
+            include=include,
+            stream=stream,
+            starting_after=starting_after,
+            include_obfuscation=include_obfuscation,
+            openai_beta=openai_beta,
+            **options,
+        )
 
     delete: Final = to_sync(AsyncResponses.delete)
     cancel: Final = to_sync(AsyncResponses.cancel)

@@ -15,7 +15,7 @@ from ...._blocking._bridge import (
     to_sync_raw,
     to_sync_streamed,
 )
-from ...._core._options import Omit, RequestOptions, omit
+from ...._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ...._core._request import strip_not_given
 from ...._core._resource import (
     AsyncAPIResource,
@@ -24,7 +24,7 @@ from ...._core._resource import (
     to_raw_response,
     to_streamed_response,
 )
-from ....types import BetaTokenCountsResource
+from ....types import InputTokenCountResponse
 
 if TYPE_CHECKING:
     from ....types import (
@@ -68,8 +68,10 @@ class AsyncInputTokens(AsyncAPIResource):
         tool_choice: BetaToolChoiceParam | Omit | None = omit,
         parallel_tool_calls: bool | Omit | None = omit,
         **options: Unpack[RequestOptions],
-    ) -> BetaTokenCountsResource:
+    ) -> InputTokenCountResponse:
         """Returns input token counts of the request."""
+        if options:
+            reject_unknown_options(options, "AsyncInputTokens.count")
         body = strip_not_given(
             {
                 "model": model,
@@ -89,7 +91,7 @@ class AsyncInputTokens(AsyncAPIResource):
         return await self._client._request(
             "post",
             "/responses/input_tokens",
-            cast_to=BetaTokenCountsResource,
+            cast_to=InputTokenCountResponse,
             query={"beta": "true"},
             body=body,
             headers=cast("dict[str, str]", strip_not_given({"openai-beta": openai_beta})),

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Final, Literal, Unpack, overload
+from typing import TYPE_CHECKING, Final, Literal, Unpack, overload
 
 from ...._blocking._bridge import (
     SyncAPIResource,
@@ -17,7 +17,7 @@ from ...._blocking._bridge import (
     to_sync_streamed,
 )
 from ...._blocking._stream import Stream
-from ...._core._options import Omit, RequestOptions, omit
+from ...._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ...._core._request import path_param, strip_not_given
 from ...._core._resource import (
     AsyncAPIResource,
@@ -27,7 +27,7 @@ from ...._core._resource import (
     to_streamed_response,
 )
 from ...._core._streaming import AsyncStream
-from ....types import AssistantStreamEvent, DeleteThreadResponse, RunObject, ThreadObject
+from ....types import AssistantStreamEvent, Run, Thread, ThreadDeleted
 
 if TYPE_CHECKING:
     from ....types import (
@@ -95,24 +95,28 @@ class AsyncThreads(AsyncAPIResource):
         tool_resources: CreateThreadToolResourcesVariant1Param | Omit | None = omit,
         metadata: dict[str, str] | Omit | None = omit,
         **options: Unpack[RequestOptions],
-    ) -> ThreadObject:
+    ) -> Thread:
         """Create a thread."""
+        if options:
+            reject_unknown_options(options, "AsyncThreads.create")
         body = strip_not_given({"messages": messages, "tool_resources": tool_resources, "metadata": metadata})
         return await self._client._request(
             "post",
             "/threads",
-            cast_to=ThreadObject,
+            cast_to=Thread,
             body=body,
             headers={"OpenAI-Beta": "assistants=v2"},
             options=options,
         )
 
-    async def retrieve(self, thread_id: str, **options: Unpack[RequestOptions]) -> ThreadObject:
+    async def retrieve(self, thread_id: str, **options: Unpack[RequestOptions]) -> Thread:
         """Retrieves a thread."""
+        if options:
+            reject_unknown_options(options, "AsyncThreads.retrieve")
         return await self._client._request(
             "get",
             f"/threads/{path_param(thread_id, 'thread_id')}",
-            cast_to=ThreadObject,
+            cast_to=Thread,
             headers={"OpenAI-Beta": "assistants=v2"},
             options=options,
         )
@@ -124,24 +128,28 @@ class AsyncThreads(AsyncAPIResource):
         tool_resources: ModifyThreadToolResourcesVariant1Param | Omit | None = omit,
         metadata: dict[str, str] | Omit | None = omit,
         **options: Unpack[RequestOptions],
-    ) -> ThreadObject:
+    ) -> Thread:
         """Modifies a thread."""
+        if options:
+            reject_unknown_options(options, "AsyncThreads.update")
         body = strip_not_given({"tool_resources": tool_resources, "metadata": metadata})
         return await self._client._request(
             "post",
             f"/threads/{path_param(thread_id, 'thread_id')}",
-            cast_to=ThreadObject,
+            cast_to=Thread,
             body=body,
             headers={"OpenAI-Beta": "assistants=v2"},
             options=options,
         )
 
-    async def delete(self, thread_id: str, **options: Unpack[RequestOptions]) -> DeleteThreadResponse:
+    async def delete(self, thread_id: str, **options: Unpack[RequestOptions]) -> ThreadDeleted:
         """Delete a thread."""
+        if options:
+            reject_unknown_options(options, "AsyncThreads.delete")
         return await self._client._request(
             "delete",
             f"/threads/{path_param(thread_id, 'thread_id')}",
-            cast_to=DeleteThreadResponse,
+            cast_to=ThreadDeleted,
             headers={"OpenAI-Beta": "assistants=v2"},
             options=options,
         )
@@ -211,7 +219,7 @@ class AsyncThreads(AsyncAPIResource):
         parallel_tool_calls: bool | Omit = omit,
         response_format: AssistantsApiResponseFormatOptionParam | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> RunObject: ...
+    ) -> Run: ...
 
     @overload
     async def create_and_run(
@@ -345,7 +353,7 @@ class AsyncThreads(AsyncAPIResource):
         parallel_tool_calls: bool | Omit = omit,
         response_format: AssistantsApiResponseFormatOptionParam | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> RunObject | AsyncStream[AssistantStreamEvent]: ...
+    ) -> Run | AsyncStream[AssistantStreamEvent]: ...
 
     async def create_and_run(
         self,
@@ -411,8 +419,10 @@ class AsyncThreads(AsyncAPIResource):
         parallel_tool_calls: bool | Omit = omit,
         response_format: AssistantsApiResponseFormatOptionParam | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> RunObject | AsyncStream[AssistantStreamEvent]:
+    ) -> Run | AsyncStream[AssistantStreamEvent]:
         """Create a thread and run it in one request."""
+        if options:
+            reject_unknown_options(options, "AsyncThreads.create_and_run")
         body = strip_not_given(
             {
                 "assistant_id": assistant_id,
@@ -436,7 +446,7 @@ class AsyncThreads(AsyncAPIResource):
         return await self._client._request(
             "post",
             "/threads/runs",
-            cast_to=RunObject,
+            cast_to=Run,
             body=body,
             headers={"OpenAI-Beta": "assistants=v2"},
             options=options,
@@ -579,7 +589,7 @@ class Threads(SyncAPIResource[AsyncThreads]):
         parallel_tool_calls: bool | Omit = omit,
         response_format: AssistantsApiResponseFormatOptionParam | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> RunObject: ...
+    ) -> Run: ...
 
     @overload
     def create_and_run(
@@ -713,11 +723,95 @@ class Threads(SyncAPIResource[AsyncThreads]):
         parallel_tool_calls: bool | Omit = omit,
         response_format: AssistantsApiResponseFormatOptionParam | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> RunObject | Stream[AssistantStreamEvent]: ...
+    ) -> Run | Stream[AssistantStreamEvent]: ...
 
-    def create_and_run(self, *args: Any, **kwargs: Any) -> RunObject | Stream[AssistantStreamEvent]:
+    def create_and_run(
+        self,
+        *,
+        assistant_id: str,
+        thread: CreateThreadRequestParam | Omit = omit,
+        model: str
+        | Literal[
+            "gpt-5",
+            "gpt-5-mini",
+            "gpt-5-nano",
+            "gpt-5-2025-08-07",
+            "gpt-5-mini-2025-08-07",
+            "gpt-5-nano-2025-08-07",
+            "gpt-4.1",
+            "gpt-4.1-mini",
+            "gpt-4.1-nano",
+            "gpt-4.1-2025-04-14",
+            "gpt-4.1-mini-2025-04-14",
+            "gpt-4.1-nano-2025-04-14",
+            "gpt-4o",
+            "gpt-4o-2024-11-20",
+            "gpt-4o-2024-08-06",
+            "gpt-4o-2024-05-13",
+            "gpt-4o-mini",
+            "gpt-4o-mini-2024-07-18",
+            "gpt-4.5-preview",
+            "gpt-4.5-preview-2025-02-27",
+            "gpt-4-turbo",
+            "gpt-4-turbo-2024-04-09",
+            "gpt-4-0125-preview",
+            "gpt-4-turbo-preview",
+            "gpt-4-1106-preview",
+            "gpt-4-vision-preview",
+            "gpt-4",
+            "gpt-4-0314",
+            "gpt-4-0613",
+            "gpt-4-32k",
+            "gpt-4-32k-0314",
+            "gpt-4-32k-0613",
+            "gpt-3.5-turbo",
+            "gpt-3.5-turbo-16k",
+            "gpt-3.5-turbo-0613",
+            "gpt-3.5-turbo-1106",
+            "gpt-3.5-turbo-0125",
+            "gpt-3.5-turbo-16k-0613",
+        ]
+        | Omit
+        | None = omit,
+        instructions: str | Omit | None = omit,
+        tools: Iterable[AssistantToolsCodeParam | AssistantToolsFileSearchParam | AssistantToolsFunctionParam]
+        | Omit
+        | None = omit,
+        tool_resources: CreateThreadAndRunToolResourcesParam | Omit | None = omit,
+        metadata: dict[str, str] | Omit | None = omit,
+        temperature: float | Omit | None = omit,
+        top_p: float | Omit | None = omit,
+        stream: bool | Omit | None = omit,
+        max_prompt_tokens: int | Omit | None = omit,
+        max_completion_tokens: int | Omit | None = omit,
+        truncation_strategy: TruncationObjectParam | Omit | None = omit,
+        tool_choice: AssistantsApiToolChoiceOptionParam | Omit | None = omit,
+        parallel_tool_calls: bool | Omit = omit,
+        response_format: AssistantsApiResponseFormatOptionParam | Omit = omit,
+        **options: Unpack[RequestOptions],
+    ) -> Run | Stream[AssistantStreamEvent]:
         """Create a thread and run it in one request."""
-        return sync_call(self, AsyncThreads.create_and_run, *args, **kwargs)
+        return sync_call(
+            self,
+            AsyncThreads.create_and_run,
+            assistant_id=assistant_id,
+            thread=thread,
+            model=model,
+            instructions=instructions,
+            tools=tools,
+            tool_resources=tool_resources,
+            metadata=metadata,
+            temperature=temperature,
+            top_p=top_p,
+            stream=stream,
+            max_prompt_tokens=max_prompt_tokens,
+            max_completion_tokens=max_completion_tokens,
+            truncation_strategy=truncation_strategy,
+            tool_choice=tool_choice,
+            parallel_tool_calls=parallel_tool_calls,
+            response_format=response_format,
+            **options,
+        )
 
 
 class ThreadsWithRawResponse(SyncResponseWrapper):

@@ -18,7 +18,7 @@ from ...._blocking._bridge import (
     to_sync_streamed,
     to_sync_streamed_list,
 )
-from ...._core._options import Omit, RequestOptions, omit
+from ...._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ...._core._pagination import AsyncCursorPage, AsyncPaginator
 from ...._core._request import path_param, strip_not_given
 from ...._core._resource import (
@@ -28,7 +28,7 @@ from ...._core._resource import (
     to_raw_response,
     to_streamed_response,
 )
-from ....types import DeleteMessageResponse, MessageObject
+from ....types import MessageDeleted, MessageObject
 
 if TYPE_CHECKING:
     from ....types import (
@@ -68,6 +68,8 @@ class AsyncMessages(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> MessageObject:
         """Create a message."""
+        if options:
+            reject_unknown_options(options, "AsyncMessages.create")
         body = strip_not_given(
             {"role": role, "content": content, "attachments": attachments, "metadata": metadata}
         )
@@ -84,6 +86,8 @@ class AsyncMessages(AsyncAPIResource):
         self, message_id: str, *, thread_id: str, **options: Unpack[RequestOptions]
     ) -> MessageObject:
         """Retrieve a message."""
+        if options:
+            reject_unknown_options(options, "AsyncMessages.retrieve")
         return await self._client._request(
             "get",
             f"/threads/{path_param(thread_id, 'thread_id')}/messages/{path_param(message_id, 'message_id')}",
@@ -101,6 +105,8 @@ class AsyncMessages(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> MessageObject:
         """Modifies a message."""
+        if options:
+            reject_unknown_options(options, "AsyncMessages.update")
         body = strip_not_given({"metadata": metadata})
         return await self._client._request(
             "post",
@@ -123,6 +129,8 @@ class AsyncMessages(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[MessageObject, AsyncCursorPage[MessageObject]]:
         """Returns a list of messages for a given thread."""
+        if options:
+            reject_unknown_options(options, "AsyncMessages.list")
         return self._client._get_api_list(
             f"/threads/{path_param(thread_id, 'thread_id')}/messages",
             page=AsyncCursorPage[MessageObject],
@@ -135,12 +143,14 @@ class AsyncMessages(AsyncAPIResource):
 
     async def delete(
         self, message_id: str, *, thread_id: str, **options: Unpack[RequestOptions]
-    ) -> DeleteMessageResponse:
+    ) -> MessageDeleted:
         """Deletes a message."""
+        if options:
+            reject_unknown_options(options, "AsyncMessages.delete")
         return await self._client._request(
             "delete",
             f"/threads/{path_param(thread_id, 'thread_id')}/messages/{path_param(message_id, 'message_id')}",
-            cast_to=DeleteMessageResponse,
+            cast_to=MessageDeleted,
             headers={"OpenAI-Beta": "assistants=v2"},
             options=options,
         )

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Final, Literal, Unpack, overload
+from typing import TYPE_CHECKING, Final, Literal, Unpack, overload
 
 from ...._blocking._bridge import (
     SyncAPIResource,
@@ -20,7 +20,7 @@ from ...._blocking._bridge import (
     to_sync_streamed_list,
 )
 from ...._blocking._stream import Stream
-from ...._core._options import Omit, RequestOptions, omit
+from ...._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ...._core._pagination import AsyncCursorPage, AsyncPaginator
 from ...._core._request import path_param, strip_not_given
 from ...._core._resource import (
@@ -33,7 +33,7 @@ from ...._core._resource import (
 from ...._core._streaming import AsyncStream
 from ....lib.streaming._chat_sync import sync_chat_completion_stream
 from ....lib.streaming.chat import chat_completion_stream
-from ....types import ChatCompletionDeleted, CreateChatCompletionResponse, CreateChatCompletionStreamResponse
+from ....types import ChatCompletion, ChatCompletionChunk, ChatCompletionDeleted
 
 if TYPE_CHECKING:
     from ....types import (
@@ -66,7 +66,7 @@ if TYPE_CHECKING:
 
 __all__ = ["AsyncCompletions", "Completions"]
 
-_CREATE_CHAT_COMPLETION_STREAM_RESPONSE_STREAM = AsyncStream.factory(CreateChatCompletionStreamResponse)
+_CHAT_COMPLETION_CHUNK_STREAM = AsyncStream.factory(ChatCompletionChunk)
 
 
 class AsyncCompletions(AsyncAPIResource):
@@ -133,7 +133,7 @@ class AsyncCompletions(AsyncAPIResource):
         function_call: Literal["none", "auto"] | ChatCompletionFunctionCallOptionParam | Omit = omit,
         functions: Iterable[ChatCompletionFunctionsParam] | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> CreateChatCompletionResponse: ...
+    ) -> ChatCompletion: ...
 
     @overload
     async def create(
@@ -182,7 +182,7 @@ class AsyncCompletions(AsyncAPIResource):
         function_call: Literal["none", "auto"] | ChatCompletionFunctionCallOptionParam | Omit = omit,
         functions: Iterable[ChatCompletionFunctionsParam] | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> AsyncStream[CreateChatCompletionStreamResponse]: ...
+    ) -> AsyncStream[ChatCompletionChunk]: ...
 
     @overload
     async def create(
@@ -231,7 +231,7 @@ class AsyncCompletions(AsyncAPIResource):
         function_call: Literal["none", "auto"] | ChatCompletionFunctionCallOptionParam | Omit = omit,
         functions: Iterable[ChatCompletionFunctionsParam] | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> CreateChatCompletionResponse | AsyncStream[CreateChatCompletionStreamResponse]: ...
+    ) -> ChatCompletion | AsyncStream[ChatCompletionChunk]: ...
 
     async def create(
         self,
@@ -279,8 +279,10 @@ class AsyncCompletions(AsyncAPIResource):
         function_call: Literal["none", "auto"] | ChatCompletionFunctionCallOptionParam | Omit = omit,
         functions: Iterable[ChatCompletionFunctionsParam] | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> CreateChatCompletionResponse | AsyncStream[CreateChatCompletionStreamResponse]:
+    ) -> ChatCompletion | AsyncStream[ChatCompletionChunk]:
         """**Starting a new project?** We recommend trying [Responses](/docs/api-reference/responses) to take advantage of the latest OpenAI platform features. Compare [Chat Completions with Responses](/docs/guides/responses-vs-chat-completions?api-mode=responses)."""
+        if options:
+            reject_unknown_options(options, "AsyncCompletions.create")
         body = strip_not_given(
             {
                 "messages": messages,
@@ -325,32 +327,34 @@ class AsyncCompletions(AsyncAPIResource):
         return await self._client._request(
             "post",
             "/chat/completions",
-            cast_to=CreateChatCompletionResponse,
+            cast_to=ChatCompletion,
             body=body,
             options=options,
-            stream_cls=_CREATE_CHAT_COMPLETION_STREAM_RESPONSE_STREAM if stream else None,
+            stream_cls=_CHAT_COMPLETION_CHUNK_STREAM if stream else None,
         )
 
-    async def retrieve(
-        self, completion_id: str, **options: Unpack[RequestOptions]
-    ) -> CreateChatCompletionResponse:
+    async def retrieve(self, completion_id: str, **options: Unpack[RequestOptions]) -> ChatCompletion:
         """Get a stored chat completion. Only Chat Completions that have been created with the `store` parameter set to `true` will be returned."""
+        if options:
+            reject_unknown_options(options, "AsyncCompletions.retrieve")
         return await self._client._request(
             "get",
             f"/chat/completions/{path_param(completion_id, 'completion_id')}",
-            cast_to=CreateChatCompletionResponse,
+            cast_to=ChatCompletion,
             options=options,
         )
 
     async def update(
         self, completion_id: str, *, metadata: dict[str, str] | None, **options: Unpack[RequestOptions]
-    ) -> CreateChatCompletionResponse:
+    ) -> ChatCompletion:
         """Modify a stored chat completion. Only Chat Completions that have been created with the `store` parameter set to `true` can be modified. Currently, the only supported modification is to update the `metadata` field."""
+        if options:
+            reject_unknown_options(options, "AsyncCompletions.update")
         body = strip_not_given({"metadata": metadata})
         return await self._client._request(
             "post",
             f"/chat/completions/{path_param(completion_id, 'completion_id')}",
-            cast_to=CreateChatCompletionResponse,
+            cast_to=ChatCompletion,
             body=body,
             options=options,
         )
@@ -364,11 +368,13 @@ class AsyncCompletions(AsyncAPIResource):
         limit: int | Omit = omit,
         order: Literal["asc", "desc"] | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> AsyncPaginator[CreateChatCompletionResponse, AsyncCursorPage[CreateChatCompletionResponse]]:
+    ) -> AsyncPaginator[ChatCompletion, AsyncCursorPage[ChatCompletion]]:
         """List stored Chat Completions. Only Chat Completions that have been stored with the `store` parameter set to `true` will be returned."""
+        if options:
+            reject_unknown_options(options, "AsyncCompletions.list")
         return self._client._get_api_list(
             "/chat/completions",
-            page=AsyncCursorPage[CreateChatCompletionResponse],
+            page=AsyncCursorPage[ChatCompletion],
             query=strip_not_given(
                 {"model": model, "metadata": metadata, "after": after, "limit": limit, "order": order}
             ),
@@ -377,6 +383,8 @@ class AsyncCompletions(AsyncAPIResource):
 
     async def delete(self, completion_id: str, **options: Unpack[RequestOptions]) -> ChatCompletionDeleted:
         """Delete a stored chat completion. Only Chat Completions that have been created with the `store` parameter set to `true` can be deleted."""
+        if options:
+            reject_unknown_options(options, "AsyncCompletions.delete")
         return await self._client._request(
             "delete",
             f"/chat/completions/{path_param(completion_id, 'completion_id')}",
@@ -481,7 +489,7 @@ class Completions(SyncAPIResource[AsyncCompletions]):
         function_call: Literal["none", "auto"] | ChatCompletionFunctionCallOptionParam | Omit = omit,
         functions: Iterable[ChatCompletionFunctionsParam] | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> CreateChatCompletionResponse: ...
+    ) -> ChatCompletion: ...
 
     @overload
     def create(
@@ -530,7 +538,7 @@ class Completions(SyncAPIResource[AsyncCompletions]):
         function_call: Literal["none", "auto"] | ChatCompletionFunctionCallOptionParam | Omit = omit,
         functions: Iterable[ChatCompletionFunctionsParam] | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> Stream[CreateChatCompletionStreamResponse]: ...
+    ) -> Stream[ChatCompletionChunk]: ...
 
     @overload
     def create(
@@ -579,13 +587,98 @@ class Completions(SyncAPIResource[AsyncCompletions]):
         function_call: Literal["none", "auto"] | ChatCompletionFunctionCallOptionParam | Omit = omit,
         functions: Iterable[ChatCompletionFunctionsParam] | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> CreateChatCompletionResponse | Stream[CreateChatCompletionStreamResponse]: ...
+    ) -> ChatCompletion | Stream[ChatCompletionChunk]: ...
 
     def create(
-        self, *args: Any, **kwargs: Any
-    ) -> CreateChatCompletionResponse | Stream[CreateChatCompletionStreamResponse]:
+        self,
+        *,
+        messages: Iterable[ChatCompletionRequestMessageParam],
+        model: ModelIdsSharedParam,
+        metadata: dict[str, str] | Omit | None = omit,
+        top_logprobs: int | Omit | None = omit,
+        temperature: float | Omit | None = omit,
+        top_p: float | Omit | None = omit,
+        user: str | Omit = omit,
+        safety_identifier: str | Omit | None = omit,
+        prompt_cache_key: str | Omit | None = omit,
+        prompt_cache_retention: Literal["in_memory", "24h"] | Omit | None = omit,
+        prompt_cache_options: PromptCacheOptionsParam | Omit = omit,
+        service_tier: Literal["auto", "default", "flex", "scale", "priority", "fast"] | Omit | None = omit,
+        modalities: Iterable[Literal["text", "audio"]] | Omit | None = omit,
+        verbosity: Literal["low", "medium", "high"] | Omit | None = omit,
+        reasoning_effort: Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"]
+        | Omit
+        | None = omit,
+        max_completion_tokens: int | Omit | None = omit,
+        frequency_penalty: float | Omit | None = omit,
+        presence_penalty: float | Omit | None = omit,
+        web_search_options: CreateChatCompletionWebSearchOptionsParam | Omit = omit,
+        response_format: ResponseFormatTextParam
+        | ResponseFormatJsonSchemaParam
+        | ResponseFormatJsonObjectParam
+        | Omit = omit,
+        audio: CreateChatCompletionAudioParam | Omit | None = omit,
+        store: bool | Omit | None = omit,
+        moderation: ModerationParam | Omit | None = omit,
+        stream: bool | Omit | None = omit,
+        stop: StopConfigurationParam | Omit | None = omit,
+        logit_bias: dict[str, int] | Omit | None = omit,
+        logprobs: bool | Omit | None = omit,
+        max_tokens: int | Omit | None = omit,
+        n: int | Omit | None = omit,
+        prediction: PredictionContentParam | Omit | None = omit,
+        seed: int | Omit | None = omit,
+        stream_options: ChatCompletionStreamOptionsVariant1Param | Omit | None = omit,
+        tools: Iterable[ChatCompletionToolParam | CustomToolChatCompletionsParam] | Omit = omit,
+        tool_choice: ChatCompletionToolChoiceOptionParam | Omit = omit,
+        parallel_tool_calls: bool | Omit = omit,
+        function_call: Literal["none", "auto"] | ChatCompletionFunctionCallOptionParam | Omit = omit,
+        functions: Iterable[ChatCompletionFunctionsParam] | Omit = omit,
+        **options: Unpack[RequestOptions],
+    ) -> ChatCompletion | Stream[ChatCompletionChunk]:
         """**Starting a new project?** We recommend trying [Responses](/docs/api-reference/responses) to take advantage of the latest OpenAI platform features. Compare [Chat Completions with Responses](/docs/guides/responses-vs-chat-completions?api-mode=responses)."""
-        return sync_call(self, AsyncCompletions.create, *args, **kwargs)
+        return sync_call(
+            self,
+            AsyncCompletions.create,
+            messages=messages,
+            model=model,
+            metadata=metadata,
+            top_logprobs=top_logprobs,
+            temperature=temperature,
+            top_p=top_p,
+            user=user,
+            safety_identifier=safety_identifier,
+            prompt_cache_key=prompt_cache_key,
+            prompt_cache_retention=prompt_cache_retention,
+            prompt_cache_options=prompt_cache_options,
+            service_tier=service_tier,
+            modalities=modalities,
+            verbosity=verbosity,
+            reasoning_effort=reasoning_effort,
+            max_completion_tokens=max_completion_tokens,
+            frequency_penalty=frequency_penalty,
+            presence_penalty=presence_penalty,
+            web_search_options=web_search_options,
+            response_format=response_format,
+            audio=audio,
+            store=store,
+            moderation=moderation,
+            stream=stream,
+            stop=stop,
+            logit_bias=logit_bias,
+            logprobs=logprobs,
+            max_tokens=max_tokens,
+            n=n,
+            prediction=prediction,
+            seed=seed,
+            stream_options=stream_options,
+            tools=tools,
+            tool_choice=tool_choice,
+            parallel_tool_calls=parallel_tool_calls,
+            function_call=function_call,
+            functions=functions,
+            **options,
+        )
 
     retrieve: Final = to_sync(AsyncCompletions.retrieve)
     update: Final = to_sync(AsyncCompletions.update)

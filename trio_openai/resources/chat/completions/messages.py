@@ -14,7 +14,7 @@ from ...._blocking._bridge import (
     to_sync_raw_list,
     to_sync_streamed_list,
 )
-from ...._core._options import Omit, RequestOptions, omit
+from ...._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ...._core._pagination import AsyncCursorPage, AsyncPaginator
 from ...._core._request import path_param, strip_not_given
 from ...._core._resource import (
@@ -24,7 +24,7 @@ from ...._core._resource import (
     to_raw_response,
     to_streamed_response,
 )
-from ....types import GetChatCompletionMessagesItem
+from ....types import ChatCompletionStoreMessage
 
 __all__ = ["AsyncMessages", "Messages"]
 
@@ -48,11 +48,13 @@ class AsyncMessages(AsyncAPIResource):
         limit: int | Omit = omit,
         order: Literal["asc", "desc"] | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> AsyncPaginator[GetChatCompletionMessagesItem, AsyncCursorPage[GetChatCompletionMessagesItem]]:
+    ) -> AsyncPaginator[ChatCompletionStoreMessage, AsyncCursorPage[ChatCompletionStoreMessage]]:
         """Get the messages in a stored chat completion. Only Chat Completions that have been created with the `store` parameter set to `true` will be returned."""
+        if options:
+            reject_unknown_options(options, "AsyncMessages.list")
         return self._client._get_api_list(
             f"/chat/completions/{path_param(completion_id, 'completion_id')}/messages",
-            page=AsyncCursorPage[GetChatCompletionMessagesItem],
+            page=AsyncCursorPage[ChatCompletionStoreMessage],
             query=strip_not_given({"after": after, "limit": limit, "order": order}),
             options=options,
         )

@@ -17,7 +17,7 @@ from ...._blocking._bridge import (
     to_sync_streamed,
     to_sync_streamed_list,
 )
-from ...._core._options import Omit, RequestOptions, omit
+from ...._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ...._core._pagination import AsyncCursorPage, AsyncPaginator
 from ...._core._request import path_param, strip_not_given
 from ...._core._resource import (
@@ -27,7 +27,7 @@ from ...._core._resource import (
     to_raw_response,
     to_streamed_response,
 )
-from ....types import ContainerFileResource
+from ....types import FileCreateResponse
 
 if TYPE_CHECKING:
     from ...._core._request import FileTypes
@@ -67,13 +67,15 @@ class AsyncFiles(AsyncAPIResource):
         file_id: str | Omit = omit,
         file: FileTypes | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> ContainerFileResource:
+    ) -> FileCreateResponse:
         """Create a Container File"""
+        if options:
+            reject_unknown_options(options, "AsyncFiles.create")
         body = strip_not_given({"file_id": file_id, "file": file})
         return await self._client._request(
             "post",
             f"/containers/{path_param(container_id, 'container_id')}/files",
-            cast_to=ContainerFileResource,
+            cast_to=FileCreateResponse,
             body=body,
             multipart=True,
             options=options,
@@ -81,12 +83,14 @@ class AsyncFiles(AsyncAPIResource):
 
     async def retrieve(
         self, file_id: str, *, container_id: str, **options: Unpack[RequestOptions]
-    ) -> ContainerFileResource:
+    ) -> FileCreateResponse:
         """Retrieve Container File"""
+        if options:
+            reject_unknown_options(options, "AsyncFiles.retrieve")
         return await self._client._request(
             "get",
             f"/containers/{path_param(container_id, 'container_id')}/files/{path_param(file_id, 'file_id')}",
-            cast_to=ContainerFileResource,
+            cast_to=FileCreateResponse,
             options=options,
         )
 
@@ -98,17 +102,21 @@ class AsyncFiles(AsyncAPIResource):
         order: Literal["asc", "desc"] | Omit = omit,
         after: str | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> AsyncPaginator[ContainerFileResource, AsyncCursorPage[ContainerFileResource]]:
+    ) -> AsyncPaginator[FileCreateResponse, AsyncCursorPage[FileCreateResponse]]:
         """List Container files"""
+        if options:
+            reject_unknown_options(options, "AsyncFiles.list")
         return self._client._get_api_list(
             f"/containers/{path_param(container_id, 'container_id')}/files",
-            page=AsyncCursorPage[ContainerFileResource],
+            page=AsyncCursorPage[FileCreateResponse],
             query=strip_not_given({"limit": limit, "order": order, "after": after}),
             options=options,
         )
 
     async def delete(self, file_id: str, *, container_id: str, **options: Unpack[RequestOptions]) -> None:
         """Delete Container File"""
+        if options:
+            reject_unknown_options(options, "AsyncFiles.delete")
         return await self._client._request(
             "delete",
             f"/containers/{path_param(container_id, 'container_id')}/files/{path_param(file_id, 'file_id')}",

@@ -17,7 +17,7 @@ from ...._blocking._bridge import (
     to_sync_streamed,
     to_sync_streamed_list,
 )
-from ...._core._options import Omit, RequestOptions, omit
+from ...._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ...._core._pagination import AsyncCursorPage, AsyncPaginator
 from ...._core._request import path_param, strip_not_given
 from ...._core._resource import (
@@ -27,7 +27,7 @@ from ...._core._resource import (
     to_raw_response,
     to_streamed_response,
 )
-from ....types import DeleteEvalRunResponse, EvalRun
+from ....types import RunCancelResponse, RunDeleteResponse
 
 if TYPE_CHECKING:
     from ....types import (
@@ -74,23 +74,29 @@ class AsyncRuns(AsyncAPIResource):
         name: str | Omit = omit,
         metadata: dict[str, str] | Omit | None = omit,
         **options: Unpack[RequestOptions],
-    ) -> EvalRun:
+    ) -> RunCancelResponse:
         """Kicks off a new run for a given evaluation, specifying the data source, and what model configuration to use to test. The datasource will be validated against the schema specified in the config of the evaluation."""
+        if options:
+            reject_unknown_options(options, "AsyncRuns.create")
         body = strip_not_given({"data_source": data_source, "name": name, "metadata": metadata})
         return await self._client._request(
             "post",
             f"/evals/{path_param(eval_id, 'eval_id')}/runs",
-            cast_to=EvalRun,
+            cast_to=RunCancelResponse,
             body=body,
             options=options,
         )
 
-    async def retrieve(self, run_id: str, *, eval_id: str, **options: Unpack[RequestOptions]) -> EvalRun:
+    async def retrieve(
+        self, run_id: str, *, eval_id: str, **options: Unpack[RequestOptions]
+    ) -> RunCancelResponse:
         """Get an evaluation run by ID."""
+        if options:
+            reject_unknown_options(options, "AsyncRuns.retrieve")
         return await self._client._request(
             "get",
             f"/evals/{path_param(eval_id, 'eval_id')}/runs/{path_param(run_id, 'run_id')}",
-            cast_to=EvalRun,
+            cast_to=RunCancelResponse,
             options=options,
         )
 
@@ -103,32 +109,40 @@ class AsyncRuns(AsyncAPIResource):
         order: Literal["asc", "desc"] | Omit = omit,
         status: Literal["queued", "in_progress", "completed", "canceled", "failed"] | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> AsyncPaginator[EvalRun, AsyncCursorPage[EvalRun]]:
+    ) -> AsyncPaginator[RunCancelResponse, AsyncCursorPage[RunCancelResponse]]:
         """Get a list of runs for an evaluation."""
+        if options:
+            reject_unknown_options(options, "AsyncRuns.list")
         return self._client._get_api_list(
             f"/evals/{path_param(eval_id, 'eval_id')}/runs",
-            page=AsyncCursorPage[EvalRun],
+            page=AsyncCursorPage[RunCancelResponse],
             query=strip_not_given({"after": after, "limit": limit, "order": order, "status": status}),
             options=options,
         )
 
     async def delete(
         self, run_id: str, *, eval_id: str, **options: Unpack[RequestOptions]
-    ) -> DeleteEvalRunResponse:
+    ) -> RunDeleteResponse:
         """Delete an eval run."""
+        if options:
+            reject_unknown_options(options, "AsyncRuns.delete")
         return await self._client._request(
             "delete",
             f"/evals/{path_param(eval_id, 'eval_id')}/runs/{path_param(run_id, 'run_id')}",
-            cast_to=DeleteEvalRunResponse,
+            cast_to=RunDeleteResponse,
             options=options,
         )
 
-    async def cancel(self, run_id: str, *, eval_id: str, **options: Unpack[RequestOptions]) -> EvalRun:
+    async def cancel(
+        self, run_id: str, *, eval_id: str, **options: Unpack[RequestOptions]
+    ) -> RunCancelResponse:
         """Cancel an ongoing evaluation run."""
+        if options:
+            reject_unknown_options(options, "AsyncRuns.cancel")
         return await self._client._request(
             "post",
             f"/evals/{path_param(eval_id, 'eval_id')}/runs/{path_param(run_id, 'run_id')}",
-            cast_to=EvalRun,
+            cast_to=RunCancelResponse,
             options=options,
         )
 

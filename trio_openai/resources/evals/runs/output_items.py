@@ -17,7 +17,7 @@ from ...._blocking._bridge import (
     to_sync_streamed,
     to_sync_streamed_list,
 )
-from ...._core._options import Omit, RequestOptions, omit
+from ...._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ...._core._pagination import AsyncCursorPage, AsyncPaginator
 from ...._core._request import path_param, strip_not_given
 from ...._core._resource import (
@@ -27,7 +27,7 @@ from ...._core._resource import (
     to_raw_response,
     to_streamed_response,
 )
-from ....types import EvalRunOutputItem
+from ....types import OutputItemListResponse
 
 __all__ = ["AsyncOutputItems", "OutputItems"]
 
@@ -45,12 +45,14 @@ class AsyncOutputItems(AsyncAPIResource):
 
     async def retrieve(
         self, output_item_id: str, *, eval_id: str, run_id: str, **options: Unpack[RequestOptions]
-    ) -> EvalRunOutputItem:
+    ) -> OutputItemListResponse:
         """Get an evaluation run output item by ID."""
+        if options:
+            reject_unknown_options(options, "AsyncOutputItems.retrieve")
         return await self._client._request(
             "get",
             f"/evals/{path_param(eval_id, 'eval_id')}/runs/{path_param(run_id, 'run_id')}/output_items/{path_param(output_item_id, 'output_item_id')}",
-            cast_to=EvalRunOutputItem,
+            cast_to=OutputItemListResponse,
             options=options,
         )
 
@@ -64,11 +66,13 @@ class AsyncOutputItems(AsyncAPIResource):
         status: Literal["fail", "pass"] | Omit = omit,
         order: Literal["asc", "desc"] | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> AsyncPaginator[EvalRunOutputItem, AsyncCursorPage[EvalRunOutputItem]]:
+    ) -> AsyncPaginator[OutputItemListResponse, AsyncCursorPage[OutputItemListResponse]]:
         """Get a list of output items for an evaluation run."""
+        if options:
+            reject_unknown_options(options, "AsyncOutputItems.list")
         return self._client._get_api_list(
             f"/evals/{path_param(eval_id, 'eval_id')}/runs/{path_param(run_id, 'run_id')}/output_items",
-            page=AsyncCursorPage[EvalRunOutputItem],
+            page=AsyncCursorPage[OutputItemListResponse],
             query=strip_not_given({"after": after, "limit": limit, "status": status, "order": order}),
             options=options,
         )

@@ -14,7 +14,7 @@ from ...._blocking._bridge import (
     to_sync_raw,
     to_sync_streamed,
 )
-from ...._core._options import Omit, RequestOptions, omit
+from ...._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ...._core._request import strip_not_given
 from ...._core._resource import (
     AsyncAPIResource,
@@ -23,7 +23,7 @@ from ...._core._resource import (
     to_raw_response,
     to_streamed_response,
 )
-from ....types import RunGraderResponse, ValidateGraderResponse
+from ....types import GraderRunResponse, GraderValidateResponse
 
 if TYPE_CHECKING:
     from ....types import (
@@ -59,11 +59,13 @@ class AsyncGraders(AsyncAPIResource):
         model_sample: str,
         item: dict[str, object] | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> RunGraderResponse:
+    ) -> GraderRunResponse:
         """Run a grader."""
+        if options:
+            reject_unknown_options(options, "AsyncGraders.run")
         body = strip_not_given({"grader": grader, "model_sample": model_sample, "item": item})
         return await self._client._request(
-            "post", "/fine_tuning/alpha/graders/run", cast_to=RunGraderResponse, body=body, options=options
+            "post", "/fine_tuning/alpha/graders/run", cast_to=GraderRunResponse, body=body, options=options
         )
 
     async def validate(
@@ -75,13 +77,15 @@ class AsyncGraders(AsyncAPIResource):
         | GraderScoreModelParam
         | GraderMultiParam,
         **options: Unpack[RequestOptions],
-    ) -> ValidateGraderResponse:
+    ) -> GraderValidateResponse:
         """Validate a grader."""
+        if options:
+            reject_unknown_options(options, "AsyncGraders.validate")
         body = strip_not_given({"grader": grader})
         return await self._client._request(
             "post",
             "/fine_tuning/alpha/graders/validate",
-            cast_to=ValidateGraderResponse,
+            cast_to=GraderValidateResponse,
             body=body,
             options=options,
         )

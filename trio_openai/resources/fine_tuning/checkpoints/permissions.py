@@ -18,7 +18,7 @@ from ...._blocking._bridge import (
     to_sync_streamed,
     to_sync_streamed_list,
 )
-from ...._core._options import Omit, RequestOptions, omit
+from ...._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ...._core._pagination import AsyncConversationCursorPage, AsyncPage, AsyncPaginator
 from ...._core._request import path_param, strip_not_given
 from ...._core._resource import (
@@ -28,7 +28,7 @@ from ...._core._resource import (
     to_raw_response,
     to_streamed_response,
 )
-from ....types import DeleteFineTuningCheckpointPermissionResponse, FineTuningCheckpointPermission
+from ....types import PermissionCreateResponse, PermissionDeleteResponse
 
 __all__ = ["AsyncPermissions", "Permissions"]
 
@@ -50,12 +50,14 @@ class AsyncPermissions(AsyncAPIResource):
         *,
         project_ids: Iterable[str],
         **options: Unpack[RequestOptions],
-    ) -> AsyncPaginator[FineTuningCheckpointPermission, AsyncPage[FineTuningCheckpointPermission]]:
+    ) -> AsyncPaginator[PermissionCreateResponse, AsyncPage[PermissionCreateResponse]]:
         """**NOTE:** Calling this endpoint requires an [admin API key](../admin-api-keys)."""
+        if options:
+            reject_unknown_options(options, "AsyncPermissions.create")
         body = strip_not_given({"project_ids": project_ids})
         return self._client._get_api_list(
             f"/fine_tuning/checkpoints/{path_param(fine_tuned_model_checkpoint, 'fine_tuned_model_checkpoint')}/permissions",
-            page=AsyncPage[FineTuningCheckpointPermission],
+            page=AsyncPage[PermissionCreateResponse],
             method="post",
             body=body,
             options=options,
@@ -70,25 +72,27 @@ class AsyncPermissions(AsyncAPIResource):
         limit: int | Omit = omit,
         order: Literal["ascending", "descending"] | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> AsyncPaginator[
-        FineTuningCheckpointPermission, AsyncConversationCursorPage[FineTuningCheckpointPermission]
-    ]:
+    ) -> AsyncPaginator[PermissionCreateResponse, AsyncConversationCursorPage[PermissionCreateResponse]]:
         """**NOTE:** This endpoint requires an [admin API key](../admin-api-keys)."""
+        if options:
+            reject_unknown_options(options, "AsyncPermissions.list")
         return self._client._get_api_list(
             f"/fine_tuning/checkpoints/{path_param(fine_tuned_model_checkpoint, 'fine_tuned_model_checkpoint')}/permissions",
-            page=AsyncConversationCursorPage[FineTuningCheckpointPermission],
+            page=AsyncConversationCursorPage[PermissionCreateResponse],
             query=strip_not_given({"project_id": project_id, "after": after, "limit": limit, "order": order}),
             options=options,
         )
 
     async def delete(
         self, permission_id: str, *, fine_tuned_model_checkpoint: str, **options: Unpack[RequestOptions]
-    ) -> DeleteFineTuningCheckpointPermissionResponse:
+    ) -> PermissionDeleteResponse:
         """**NOTE:** This endpoint requires an [admin API key](../admin-api-keys)."""
+        if options:
+            reject_unknown_options(options, "AsyncPermissions.delete")
         return await self._client._request(
             "delete",
             f"/fine_tuning/checkpoints/{path_param(fine_tuned_model_checkpoint, 'fine_tuned_model_checkpoint')}/permissions/{path_param(permission_id, 'permission_id')}",
-            cast_to=DeleteFineTuningCheckpointPermissionResponse,
+            cast_to=PermissionDeleteResponse,
             options=options,
         )
 

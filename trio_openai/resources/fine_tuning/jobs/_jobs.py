@@ -18,7 +18,7 @@ from ...._blocking._bridge import (
     to_sync_streamed,
     to_sync_streamed_list,
 )
-from ...._core._options import Omit, RequestOptions, omit
+from ...._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ...._core._pagination import AsyncCursorPage, AsyncPaginator
 from ...._core._request import path_param, strip_not_given
 from ...._core._resource import (
@@ -80,6 +80,8 @@ class AsyncJobs(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> FineTuningJob:
         """Creates a fine-tuning job which begins the process of creating a new model from a given dataset."""
+        if options:
+            reject_unknown_options(options, "AsyncJobs.create")
         body = strip_not_given(
             {
                 "model": model,
@@ -99,6 +101,8 @@ class AsyncJobs(AsyncAPIResource):
 
     async def retrieve(self, fine_tuning_job_id: str, **options: Unpack[RequestOptions]) -> FineTuningJob:
         """Get info about a fine-tuning job."""
+        if options:
+            reject_unknown_options(options, "AsyncJobs.retrieve")
         return await self._client._request(
             "get",
             f"/fine_tuning/jobs/{path_param(fine_tuning_job_id, 'fine_tuning_job_id')}",
@@ -115,6 +119,8 @@ class AsyncJobs(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[FineTuningJob, AsyncCursorPage[FineTuningJob]]:
         """List your organization's fine-tuning jobs"""
+        if options:
+            reject_unknown_options(options, "AsyncJobs.list")
         return self._client._get_api_list(
             "/fine_tuning/jobs",
             page=AsyncCursorPage[FineTuningJob],
@@ -124,6 +130,8 @@ class AsyncJobs(AsyncAPIResource):
 
     async def cancel(self, fine_tuning_job_id: str, **options: Unpack[RequestOptions]) -> FineTuningJob:
         """Immediately cancel a fine-tune job."""
+        if options:
+            reject_unknown_options(options, "AsyncJobs.cancel")
         return await self._client._request(
             "post",
             f"/fine_tuning/jobs/{path_param(fine_tuning_job_id, 'fine_tuning_job_id')}/cancel",
@@ -140,6 +148,8 @@ class AsyncJobs(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[FineTuningJobEvent, AsyncCursorPage[FineTuningJobEvent]]:
         """Get status updates for a fine-tuning job."""
+        if options:
+            reject_unknown_options(options, "AsyncJobs.list_events")
         return self._client._get_api_list(
             f"/fine_tuning/jobs/{path_param(fine_tuning_job_id, 'fine_tuning_job_id')}/events",
             page=AsyncCursorPage[FineTuningJobEvent],
@@ -149,6 +159,8 @@ class AsyncJobs(AsyncAPIResource):
 
     async def pause(self, fine_tuning_job_id: str, **options: Unpack[RequestOptions]) -> FineTuningJob:
         """Pause a fine-tune job."""
+        if options:
+            reject_unknown_options(options, "AsyncJobs.pause")
         return await self._client._request(
             "post",
             f"/fine_tuning/jobs/{path_param(fine_tuning_job_id, 'fine_tuning_job_id')}/pause",
@@ -158,6 +170,8 @@ class AsyncJobs(AsyncAPIResource):
 
     async def resume(self, fine_tuning_job_id: str, **options: Unpack[RequestOptions]) -> FineTuningJob:
         """Resume a fine-tune job."""
+        if options:
+            reject_unknown_options(options, "AsyncJobs.resume")
         return await self._client._request(
             "post",
             f"/fine_tuning/jobs/{path_param(fine_tuning_job_id, 'fine_tuning_job_id')}/resume",

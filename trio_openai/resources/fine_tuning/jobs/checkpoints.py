@@ -14,7 +14,7 @@ from ...._blocking._bridge import (
     to_sync_raw_list,
     to_sync_streamed_list,
 )
-from ...._core._options import Omit, RequestOptions, omit
+from ...._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ...._core._pagination import AsyncCursorPage, AsyncPaginator
 from ...._core._request import path_param, strip_not_given
 from ...._core._resource import (
@@ -49,6 +49,8 @@ class AsyncCheckpoints(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[FineTuningJobCheckpoint, AsyncCursorPage[FineTuningJobCheckpoint]]:
         """List checkpoints for a fine-tuning job."""
+        if options:
+            reject_unknown_options(options, "AsyncCheckpoints.list")
         return self._client._get_api_list(
             f"/fine_tuning/jobs/{path_param(fine_tuning_job_id, 'fine_tuning_job_id')}/checkpoints",
             page=AsyncCursorPage[FineTuningJobCheckpoint],

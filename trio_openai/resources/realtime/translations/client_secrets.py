@@ -14,7 +14,7 @@ from ...._blocking._bridge import (
     to_sync_raw,
     to_sync_streamed,
 )
-from ...._core._options import Omit, RequestOptions, omit
+from ...._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ...._core._request import strip_not_given
 from ...._core._resource import (
     AsyncAPIResource,
@@ -53,6 +53,8 @@ class AsyncClientSecrets(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> RealtimeTranslationClientSecretCreateResponse:
         """Create a Realtime translation client secret with an associated translation session configuration."""
+        if options:
+            reject_unknown_options(options, "AsyncClientSecrets.create")
         body = strip_not_given({"session": session, "expires_after": expires_after})
         return await self._client._request(
             "post",

@@ -18,7 +18,7 @@ from ...._blocking._bridge import (
     to_sync_streamed,
     to_sync_streamed_list,
 )
-from ...._core._options import Omit, RequestOptions, omit
+from ...._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ...._core._pagination import AsyncCursorPage, AsyncPaginator
 from ...._core._request import path_param, strip_not_given
 from ...._core._resource import (
@@ -28,7 +28,7 @@ from ...._core._resource import (
     to_raw_response,
     to_streamed_response,
 )
-from ....types import DeletedSkillVersionResource, SkillVersionResource
+from ....types import DeletedSkillVersion, SkillVersion
 
 if TYPE_CHECKING:
     from ...._core._request import FileTypes
@@ -68,13 +68,15 @@ class AsyncVersions(AsyncAPIResource):
         files: Iterable[FileTypes] | FileTypes,
         default: bool | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> SkillVersionResource:
+    ) -> SkillVersion:
         """Create a new immutable skill version."""
+        if options:
+            reject_unknown_options(options, "AsyncVersions.create")
         body = strip_not_given({"files": files, "default": default})
         return await self._client._request(
             "post",
             f"/skills/{path_param(skill_id, 'skill_id')}/versions",
-            cast_to=SkillVersionResource,
+            cast_to=SkillVersion,
             body=body,
             multipart=True,
             options=options,
@@ -82,12 +84,14 @@ class AsyncVersions(AsyncAPIResource):
 
     async def retrieve(
         self, version: str, *, skill_id: str, **options: Unpack[RequestOptions]
-    ) -> SkillVersionResource:
+    ) -> SkillVersion:
         """Get a specific skill version."""
+        if options:
+            reject_unknown_options(options, "AsyncVersions.retrieve")
         return await self._client._request(
             "get",
             f"/skills/{path_param(skill_id, 'skill_id')}/versions/{path_param(version, 'version')}",
-            cast_to=SkillVersionResource,
+            cast_to=SkillVersion,
             options=options,
         )
 
@@ -99,23 +103,27 @@ class AsyncVersions(AsyncAPIResource):
         order: Literal["asc", "desc"] | Omit = omit,
         after: str | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> AsyncPaginator[SkillVersionResource, AsyncCursorPage[SkillVersionResource]]:
+    ) -> AsyncPaginator[SkillVersion, AsyncCursorPage[SkillVersion]]:
         """List skill versions for a skill."""
+        if options:
+            reject_unknown_options(options, "AsyncVersions.list")
         return self._client._get_api_list(
             f"/skills/{path_param(skill_id, 'skill_id')}/versions",
-            page=AsyncCursorPage[SkillVersionResource],
+            page=AsyncCursorPage[SkillVersion],
             query=strip_not_given({"limit": limit, "order": order, "after": after}),
             options=options,
         )
 
     async def delete(
         self, version: str, *, skill_id: str, **options: Unpack[RequestOptions]
-    ) -> DeletedSkillVersionResource:
+    ) -> DeletedSkillVersion:
         """Delete a skill version."""
+        if options:
+            reject_unknown_options(options, "AsyncVersions.delete")
         return await self._client._request(
             "delete",
             f"/skills/{path_param(skill_id, 'skill_id')}/versions/{path_param(version, 'version')}",
-            cast_to=DeletedSkillVersionResource,
+            cast_to=DeletedSkillVersion,
             options=options,
         )
 

@@ -17,7 +17,7 @@ from ....._blocking._bridge import (
     to_sync_streamed,
     to_sync_streamed_list,
 )
-from ....._core._options import Omit, RequestOptions, omit
+from ....._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ....._core._pagination import AsyncNextCursorPage, AsyncPaginator
 from ....._core._request import path_param, strip_not_given
 from ....._core._resource import (
@@ -27,7 +27,7 @@ from ....._core._resource import (
     to_raw_response,
     to_streamed_response,
 )
-from .....types import GroupDeletedResource, GroupResourceWithSuccess, GroupResponse
+from .....types import GroupDeleteResponse, GroupResponse, GroupUpdateResponse
 
 if TYPE_CHECKING:
     from .roles import (
@@ -75,6 +75,8 @@ class AsyncGroups(AsyncAPIResource):
 
     async def create(self, *, name: str, **options: Unpack[RequestOptions]) -> GroupResponse:
         """Creates a new group in the organization."""
+        if options:
+            reject_unknown_options(options, "AsyncGroups.create")
         body = strip_not_given({"name": name})
         return await self._client._request(
             "post", "/organization/groups", cast_to=GroupResponse, body=body, options=options
@@ -82,6 +84,8 @@ class AsyncGroups(AsyncAPIResource):
 
     async def retrieve(self, group_id: str, **options: Unpack[RequestOptions]) -> GroupResponse:
         """Retrieves a group."""
+        if options:
+            reject_unknown_options(options, "AsyncGroups.retrieve")
         return await self._client._request(
             "get",
             f"/organization/groups/{path_param(group_id, 'group_id')}",
@@ -91,13 +95,15 @@ class AsyncGroups(AsyncAPIResource):
 
     async def update(
         self, group_id: str, *, name: str, **options: Unpack[RequestOptions]
-    ) -> GroupResourceWithSuccess:
+    ) -> GroupUpdateResponse:
         """Updates a group's information."""
+        if options:
+            reject_unknown_options(options, "AsyncGroups.update")
         body = strip_not_given({"name": name})
         return await self._client._request(
             "post",
             f"/organization/groups/{path_param(group_id, 'group_id')}",
-            cast_to=GroupResourceWithSuccess,
+            cast_to=GroupUpdateResponse,
             body=body,
             options=options,
         )
@@ -111,6 +117,8 @@ class AsyncGroups(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[GroupResponse, AsyncNextCursorPage[GroupResponse]]:
         """Lists all groups in the organization."""
+        if options:
+            reject_unknown_options(options, "AsyncGroups.list")
         return self._client._get_api_list(
             "/organization/groups",
             page=AsyncNextCursorPage[GroupResponse],
@@ -118,12 +126,14 @@ class AsyncGroups(AsyncAPIResource):
             options=options,
         )
 
-    async def delete(self, group_id: str, **options: Unpack[RequestOptions]) -> GroupDeletedResource:
+    async def delete(self, group_id: str, **options: Unpack[RequestOptions]) -> GroupDeleteResponse:
         """Deletes a group from the organization."""
+        if options:
+            reject_unknown_options(options, "AsyncGroups.delete")
         return await self._client._request(
             "delete",
             f"/organization/groups/{path_param(group_id, 'group_id')}",
-            cast_to=GroupDeletedResource,
+            cast_to=GroupDeleteResponse,
             options=options,
         )
 

@@ -17,7 +17,7 @@ from ....._blocking._bridge import (
     to_sync_streamed,
     to_sync_streamed_list,
 )
-from ....._core._options import Omit, RequestOptions, omit
+from ....._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ....._core._pagination import AsyncNextCursorPage, AsyncPaginator
 from ....._core._request import path_param, strip_not_given
 from ....._core._resource import (
@@ -27,7 +27,7 @@ from ....._core._resource import (
     to_raw_response,
     to_streamed_response,
 )
-from .....types import AssignedRoleDetails, DeletedRoleAssignmentResource, GroupRoleAssignment
+from .....types import DeletedRoleAssignmentResource, RoleCreateResponse, RoleListResponse
 
 __all__ = ["AsyncRoles", "Roles"]
 
@@ -45,25 +45,29 @@ class AsyncRoles(AsyncAPIResource):
 
     async def create(
         self, group_id: str, *, role_id: str, **options: Unpack[RequestOptions]
-    ) -> GroupRoleAssignment:
+    ) -> RoleCreateResponse:
         """Assigns an organization role to a group within the organization."""
+        if options:
+            reject_unknown_options(options, "AsyncRoles.create")
         body = strip_not_given({"role_id": role_id})
         return await self._client._request(
             "post",
             f"/organization/groups/{path_param(group_id, 'group_id')}/roles",
-            cast_to=GroupRoleAssignment,
+            cast_to=RoleCreateResponse,
             body=body,
             options=options,
         )
 
     async def retrieve(
         self, role_id: str, *, group_id: str, **options: Unpack[RequestOptions]
-    ) -> AssignedRoleDetails:
+    ) -> RoleListResponse:
         """Retrieves an organization role assigned to a group."""
+        if options:
+            reject_unknown_options(options, "AsyncRoles.retrieve")
         return await self._client._request(
             "get",
             f"/organization/groups/{path_param(group_id, 'group_id')}/roles/{path_param(role_id, 'role_id')}",
-            cast_to=AssignedRoleDetails,
+            cast_to=RoleListResponse,
             options=options,
         )
 
@@ -75,11 +79,13 @@ class AsyncRoles(AsyncAPIResource):
         after: str | Omit = omit,
         order: Literal["asc", "desc"] | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> AsyncPaginator[AssignedRoleDetails, AsyncNextCursorPage[AssignedRoleDetails]]:
+    ) -> AsyncPaginator[RoleListResponse, AsyncNextCursorPage[RoleListResponse]]:
         """Lists the organization roles assigned to a group within the organization."""
+        if options:
+            reject_unknown_options(options, "AsyncRoles.list")
         return self._client._get_api_list(
             f"/organization/groups/{path_param(group_id, 'group_id')}/roles",
-            page=AsyncNextCursorPage[AssignedRoleDetails],
+            page=AsyncNextCursorPage[RoleListResponse],
             query=strip_not_given({"limit": limit, "after": after, "order": order}),
             options=options,
         )
@@ -88,6 +94,8 @@ class AsyncRoles(AsyncAPIResource):
         self, role_id: str, *, group_id: str, **options: Unpack[RequestOptions]
     ) -> DeletedRoleAssignmentResource:
         """Unassigns an organization role from a group within the organization."""
+        if options:
+            reject_unknown_options(options, "AsyncRoles.delete")
         return await self._client._request(
             "delete",
             f"/organization/groups/{path_param(group_id, 'group_id')}/roles/{path_param(role_id, 'role_id')}",

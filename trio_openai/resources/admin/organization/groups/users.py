@@ -17,7 +17,7 @@ from ....._blocking._bridge import (
     to_sync_streamed,
     to_sync_streamed_list,
 )
-from ....._core._options import Omit, RequestOptions, omit
+from ....._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ....._core._pagination import AsyncNextCursorPage, AsyncPaginator
 from ....._core._request import path_param, strip_not_given
 from ....._core._resource import (
@@ -27,7 +27,12 @@ from ....._core._resource import (
     to_raw_response,
     to_streamed_response,
 )
-from .....types import GroupMemberUser, GroupUser, GroupUserAssignment, GroupUserDeletedResource
+from .....types import (
+    GroupUserDeletedResource,
+    OrganizationGroupUser,
+    UserCreateResponse,
+    UserRetrieveResponse,
+)
 
 __all__ = ["AsyncUsers", "Users"]
 
@@ -45,25 +50,29 @@ class AsyncUsers(AsyncAPIResource):
 
     async def create(
         self, group_id: str, *, user_id: str, **options: Unpack[RequestOptions]
-    ) -> GroupUserAssignment:
+    ) -> UserCreateResponse:
         """Adds a user to a group."""
+        if options:
+            reject_unknown_options(options, "AsyncUsers.create")
         body = strip_not_given({"user_id": user_id})
         return await self._client._request(
             "post",
             f"/organization/groups/{path_param(group_id, 'group_id')}/users",
-            cast_to=GroupUserAssignment,
+            cast_to=UserCreateResponse,
             body=body,
             options=options,
         )
 
     async def retrieve(
         self, user_id: str, *, group_id: str, **options: Unpack[RequestOptions]
-    ) -> GroupMemberUser:
+    ) -> UserRetrieveResponse:
         """Retrieves a user in a group."""
+        if options:
+            reject_unknown_options(options, "AsyncUsers.retrieve")
         return await self._client._request(
             "get",
             f"/organization/groups/{path_param(group_id, 'group_id')}/users/{path_param(user_id, 'user_id')}",
-            cast_to=GroupMemberUser,
+            cast_to=UserRetrieveResponse,
             options=options,
         )
 
@@ -75,11 +84,13 @@ class AsyncUsers(AsyncAPIResource):
         after: str | Omit = omit,
         order: Literal["asc", "desc"] | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> AsyncPaginator[GroupUser, AsyncNextCursorPage[GroupUser]]:
+    ) -> AsyncPaginator[OrganizationGroupUser, AsyncNextCursorPage[OrganizationGroupUser]]:
         """Lists the users assigned to a group."""
+        if options:
+            reject_unknown_options(options, "AsyncUsers.list")
         return self._client._get_api_list(
             f"/organization/groups/{path_param(group_id, 'group_id')}/users",
-            page=AsyncNextCursorPage[GroupUser],
+            page=AsyncNextCursorPage[OrganizationGroupUser],
             query=strip_not_given({"limit": limit, "after": after, "order": order}),
             options=options,
         )
@@ -88,6 +99,8 @@ class AsyncUsers(AsyncAPIResource):
         self, user_id: str, *, group_id: str, **options: Unpack[RequestOptions]
     ) -> GroupUserDeletedResource:
         """Removes a user from a group."""
+        if options:
+            reject_unknown_options(options, "AsyncUsers.delete")
         return await self._client._request(
             "delete",
             f"/organization/groups/{path_param(group_id, 'group_id')}/users/{path_param(user_id, 'user_id')}",

@@ -17,7 +17,7 @@ from ....._blocking._bridge import (
     to_sync_streamed,
     to_sync_streamed_list,
 )
-from ....._core._options import Omit, RequestOptions, omit
+from ....._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ....._core._pagination import AsyncConversationCursorPage, AsyncPaginator
 from ....._core._request import path_param, strip_not_given
 from ....._core._resource import (
@@ -237,6 +237,8 @@ class AsyncProjects(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> Project:
         """Create a new project in the organization. Projects can be created and archived, but cannot be deleted."""
+        if options:
+            reject_unknown_options(options, "AsyncProjects.create")
         body = strip_not_given({"name": name, "residency": residency, "external_key_id": external_key_id})
         return await self._client._request(
             "post", "/organization/projects", cast_to=Project, body=body, options=options
@@ -244,6 +246,8 @@ class AsyncProjects(AsyncAPIResource):
 
     async def retrieve(self, project_id: str, **options: Unpack[RequestOptions]) -> Project:
         """Retrieves a project."""
+        if options:
+            reject_unknown_options(options, "AsyncProjects.retrieve")
         return await self._client._request(
             "get",
             f"/organization/projects/{path_param(project_id, 'project_id')}",
@@ -260,6 +264,8 @@ class AsyncProjects(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> Project:
         """Modifies a project in the organization."""
+        if options:
+            reject_unknown_options(options, "AsyncProjects.update")
         body = strip_not_given({"name": name, "external_key_id": external_key_id})
         return await self._client._request(
             "post",
@@ -278,6 +284,8 @@ class AsyncProjects(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[Project, AsyncConversationCursorPage[Project]]:
         """Returns a list of projects."""
+        if options:
+            reject_unknown_options(options, "AsyncProjects.list")
         return self._client._get_api_list(
             "/organization/projects",
             page=AsyncConversationCursorPage[Project],
@@ -287,6 +295,8 @@ class AsyncProjects(AsyncAPIResource):
 
     async def archive(self, project_id: str, **options: Unpack[RequestOptions]) -> Project:
         """Archives a project in the organization. Archived projects cannot be used or updated."""
+        if options:
+            reject_unknown_options(options, "AsyncProjects.archive")
         return await self._client._request(
             "post",
             f"/organization/projects/{path_param(project_id, 'project_id')}/archive",

@@ -17,7 +17,7 @@ from ....._blocking._bridge import (
     to_sync_streamed,
     to_sync_streamed_list,
 )
-from ....._core._options import Omit, RequestOptions, omit
+from ....._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ....._core._pagination import AsyncConversationCursorPage, AsyncPaginator
 from ....._core._request import path_param, strip_not_given
 from ....._core._resource import (
@@ -27,7 +27,7 @@ from ....._core._resource import (
     to_raw_response,
     to_streamed_response,
 )
-from .....types import ProjectApiKey, ProjectApiKeyDeleteResponse
+from .....types import APIKeyDeleteResponse, ProjectAPIKey
 
 __all__ = ["AsyncApiKeys", "ApiKeys"]
 
@@ -45,12 +45,14 @@ class AsyncApiKeys(AsyncAPIResource):
 
     async def retrieve(
         self, api_key_id: str, *, project_id: str, **options: Unpack[RequestOptions]
-    ) -> ProjectApiKey:
+    ) -> ProjectAPIKey:
         """Retrieves an API key in the project."""
+        if options:
+            reject_unknown_options(options, "AsyncApiKeys.retrieve")
         return await self._client._request(
             "get",
             f"/organization/projects/{path_param(project_id, 'project_id')}/api_keys/{path_param(api_key_id, 'api_key_id')}",
-            cast_to=ProjectApiKey,
+            cast_to=ProjectAPIKey,
             options=options,
         )
 
@@ -62,11 +64,13 @@ class AsyncApiKeys(AsyncAPIResource):
         after: str | Omit = omit,
         owner_project_access: Literal["active", "inactive", "any"] | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> AsyncPaginator[ProjectApiKey, AsyncConversationCursorPage[ProjectApiKey]]:
+    ) -> AsyncPaginator[ProjectAPIKey, AsyncConversationCursorPage[ProjectAPIKey]]:
         """Returns a list of API keys in the project."""
+        if options:
+            reject_unknown_options(options, "AsyncApiKeys.list")
         return self._client._get_api_list(
             f"/organization/projects/{path_param(project_id, 'project_id')}/api_keys",
-            page=AsyncConversationCursorPage[ProjectApiKey],
+            page=AsyncConversationCursorPage[ProjectAPIKey],
             query=strip_not_given(
                 {"limit": limit, "after": after, "owner_project_access": owner_project_access}
             ),
@@ -75,12 +79,14 @@ class AsyncApiKeys(AsyncAPIResource):
 
     async def delete(
         self, api_key_id: str, *, project_id: str, **options: Unpack[RequestOptions]
-    ) -> ProjectApiKeyDeleteResponse:
+    ) -> APIKeyDeleteResponse:
         """Deletes an API key from the project."""
+        if options:
+            reject_unknown_options(options, "AsyncApiKeys.delete")
         return await self._client._request(
             "delete",
             f"/organization/projects/{path_param(project_id, 'project_id')}/api_keys/{path_param(api_key_id, 'api_key_id')}",
-            cast_to=ProjectApiKeyDeleteResponse,
+            cast_to=APIKeyDeleteResponse,
             options=options,
         )
 

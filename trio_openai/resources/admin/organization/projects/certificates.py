@@ -15,7 +15,7 @@ from ....._blocking._bridge import (
     to_sync_raw_list,
     to_sync_streamed_list,
 )
-from ....._core._options import Omit, RequestOptions, omit
+from ....._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ....._core._pagination import AsyncConversationCursorPage, AsyncPage, AsyncPaginator
 from ....._core._request import path_param, strip_not_given
 from ....._core._resource import (
@@ -25,7 +25,7 @@ from ....._core._resource import (
     to_raw_response,
     to_streamed_response,
 )
-from .....types import OrganizationProjectCertificate
+from .....types import CertificateDeactivateResponse
 
 __all__ = ["AsyncCertificates", "Certificates"]
 
@@ -50,24 +50,28 @@ class AsyncCertificates(AsyncAPIResource):
         order: Literal["asc", "desc"] | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[
-        OrganizationProjectCertificate, AsyncConversationCursorPage[OrganizationProjectCertificate]
+        CertificateDeactivateResponse, AsyncConversationCursorPage[CertificateDeactivateResponse]
     ]:
         """List certificates for this project."""
+        if options:
+            reject_unknown_options(options, "AsyncCertificates.list")
         return self._client._get_api_list(
             f"/organization/projects/{path_param(project_id, 'project_id')}/certificates",
-            page=AsyncConversationCursorPage[OrganizationProjectCertificate],
+            page=AsyncConversationCursorPage[CertificateDeactivateResponse],
             query=strip_not_given({"limit": limit, "after": after, "order": order}),
             options=options,
         )
 
     def activate(
         self, project_id: str, *, certificate_ids: Iterable[str], **options: Unpack[RequestOptions]
-    ) -> AsyncPaginator[OrganizationProjectCertificate, AsyncPage[OrganizationProjectCertificate]]:
+    ) -> AsyncPaginator[CertificateDeactivateResponse, AsyncPage[CertificateDeactivateResponse]]:
         """Activate certificates at the project level."""
+        if options:
+            reject_unknown_options(options, "AsyncCertificates.activate")
         body = strip_not_given({"certificate_ids": certificate_ids})
         return self._client._get_api_list(
             f"/organization/projects/{path_param(project_id, 'project_id')}/certificates/activate",
-            page=AsyncPage[OrganizationProjectCertificate],
+            page=AsyncPage[CertificateDeactivateResponse],
             method="post",
             body=body,
             options=options,
@@ -75,12 +79,14 @@ class AsyncCertificates(AsyncAPIResource):
 
     def deactivate(
         self, project_id: str, *, certificate_ids: Iterable[str], **options: Unpack[RequestOptions]
-    ) -> AsyncPaginator[OrganizationProjectCertificate, AsyncPage[OrganizationProjectCertificate]]:
+    ) -> AsyncPaginator[CertificateDeactivateResponse, AsyncPage[CertificateDeactivateResponse]]:
         """Deactivate certificates at the project level. You can atomically and idempotently deactivate up to 10 certificates at a time."""
+        if options:
+            reject_unknown_options(options, "AsyncCertificates.deactivate")
         body = strip_not_given({"certificate_ids": certificate_ids})
         return self._client._get_api_list(
             f"/organization/projects/{path_param(project_id, 'project_id')}/certificates/deactivate",
-            page=AsyncPage[OrganizationProjectCertificate],
+            page=AsyncPage[CertificateDeactivateResponse],
             method="post",
             body=body,
             options=options,

@@ -14,7 +14,7 @@ from ....._blocking._bridge import (
     to_sync_raw,
     to_sync_streamed,
 )
-from ....._core._options import RequestOptions
+from ....._core._options import RequestOptions, reject_unknown_options
 from ....._core._request import path_param, strip_not_given
 from ....._core._resource import (
     AsyncAPIResource,
@@ -41,6 +41,8 @@ class AsyncDataRetention(AsyncAPIResource):
 
     async def retrieve(self, project_id: str, **options: Unpack[RequestOptions]) -> ProjectDataRetention:
         """Retrieves project data retention controls."""
+        if options:
+            reject_unknown_options(options, "AsyncDataRetention.retrieve")
         return await self._client._request(
             "get",
             f"/organization/projects/{path_param(project_id, 'project_id')}/data_retention",
@@ -63,6 +65,8 @@ class AsyncDataRetention(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> ProjectDataRetention:
         """Updates project data retention controls."""
+        if options:
+            reject_unknown_options(options, "AsyncDataRetention.update")
         body = strip_not_given({"retention_type": retention_type})
         return await self._client._request(
             "post",

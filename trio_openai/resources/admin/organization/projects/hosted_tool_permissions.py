@@ -14,7 +14,7 @@ from ....._blocking._bridge import (
     to_sync_raw,
     to_sync_streamed,
 )
-from ....._core._options import Omit, RequestOptions, omit
+from ....._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ....._core._request import path_param, strip_not_given
 from ....._core._resource import (
     AsyncAPIResource,
@@ -46,6 +46,8 @@ class AsyncHostedToolPermissions(AsyncAPIResource):
         self, project_id: str, **options: Unpack[RequestOptions]
     ) -> ProjectHostedToolPermissions:
         """Returns hosted tool permissions for a project."""
+        if options:
+            reject_unknown_options(options, "AsyncHostedToolPermissions.retrieve")
         return await self._client._request(
             "get",
             f"/organization/projects/{path_param(project_id, 'project_id')}/hosted_tool_permissions",
@@ -65,6 +67,8 @@ class AsyncHostedToolPermissions(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> ProjectHostedToolPermissions:
         """Updates hosted tool permissions for a project."""
+        if options:
+            reject_unknown_options(options, "AsyncHostedToolPermissions.update")
         body = strip_not_given(
             {
                 "file_search": file_search,

@@ -15,7 +15,7 @@ from ....._blocking._bridge import (
     to_sync_raw,
     to_sync_streamed,
 )
-from ....._core._options import RequestOptions
+from ....._core._options import RequestOptions, reject_unknown_options
 from ....._core._request import path_param, strip_not_given
 from ....._core._resource import (
     AsyncAPIResource,
@@ -24,7 +24,7 @@ from ....._core._resource import (
     to_raw_response,
     to_streamed_response,
 )
-from .....types import ProjectModelPermissions, ProjectModelPermissionsDeleteResponse
+from .....types import ProjectModelPermissions, ProjectModelPermissionsDeleted
 
 __all__ = ["AsyncModelPermissions", "ModelPermissions"]
 
@@ -42,6 +42,8 @@ class AsyncModelPermissions(AsyncAPIResource):
 
     async def retrieve(self, project_id: str, **options: Unpack[RequestOptions]) -> ProjectModelPermissions:
         """Returns model permissions for a project."""
+        if options:
+            reject_unknown_options(options, "AsyncModelPermissions.retrieve")
         return await self._client._request(
             "get",
             f"/organization/projects/{path_param(project_id, 'project_id')}/model_permissions",
@@ -58,6 +60,8 @@ class AsyncModelPermissions(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> ProjectModelPermissions:
         """Updates model permissions for a project."""
+        if options:
+            reject_unknown_options(options, "AsyncModelPermissions.update")
         body = strip_not_given({"mode": mode, "model_ids": model_ids})
         return await self._client._request(
             "post",
@@ -69,12 +73,14 @@ class AsyncModelPermissions(AsyncAPIResource):
 
     async def delete(
         self, project_id: str, **options: Unpack[RequestOptions]
-    ) -> ProjectModelPermissionsDeleteResponse:
+    ) -> ProjectModelPermissionsDeleted:
         """Deletes model permissions for a project."""
+        if options:
+            reject_unknown_options(options, "AsyncModelPermissions.delete")
         return await self._client._request(
             "delete",
             f"/organization/projects/{path_param(project_id, 'project_id')}/model_permissions",
-            cast_to=ProjectModelPermissionsDeleteResponse,
+            cast_to=ProjectModelPermissionsDeleted,
             options=options,
         )
 

@@ -17,7 +17,7 @@ from ....._blocking._bridge import (
     to_sync_streamed,
     to_sync_streamed_list,
 )
-from ....._core._options import Omit, RequestOptions, omit
+from ....._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ....._core._pagination import AsyncConversationCursorPage, AsyncPaginator
 from ....._core._request import path_param, strip_not_given
 from ....._core._resource import (
@@ -53,6 +53,8 @@ class AsyncRateLimits(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[ProjectRateLimit, AsyncConversationCursorPage[ProjectRateLimit]]:
         """Returns the rate limits per model for a project."""
+        if options:
+            reject_unknown_options(options, "AsyncRateLimits.list_rate_limits")
         return self._client._get_api_list(
             f"/organization/projects/{path_param(project_id, 'project_id')}/rate_limits",
             page=AsyncConversationCursorPage[ProjectRateLimit],
@@ -74,6 +76,8 @@ class AsyncRateLimits(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> ProjectRateLimit:
         """Updates a project rate limit."""
+        if options:
+            reject_unknown_options(options, "AsyncRateLimits.update_rate_limit")
         body = strip_not_given(
             {
                 "max_requests_per_1_minute": max_requests_per_1_minute,

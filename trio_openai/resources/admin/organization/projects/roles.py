@@ -18,7 +18,7 @@ from ....._blocking._bridge import (
     to_sync_streamed,
     to_sync_streamed_list,
 )
-from ....._core._options import Omit, RequestOptions, omit
+from ....._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ....._core._pagination import AsyncNextCursorPage, AsyncPaginator
 from ....._core._request import path_param, strip_not_given
 from ....._core._resource import (
@@ -28,7 +28,7 @@ from ....._core._resource import (
     to_raw_response,
     to_streamed_response,
 )
-from .....types import Role, RoleDeletedResource
+from .....types import Role, RoleDeleteResponse
 
 __all__ = ["AsyncRoles", "Roles"]
 
@@ -54,6 +54,8 @@ class AsyncRoles(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> Role:
         """Creates a custom role for a project."""
+        if options:
+            reject_unknown_options(options, "AsyncRoles.create")
         body = strip_not_given(
             {"role_name": role_name, "permissions": permissions, "description": description}
         )
@@ -67,6 +69,8 @@ class AsyncRoles(AsyncAPIResource):
 
     async def retrieve(self, role_id: str, *, project_id: str, **options: Unpack[RequestOptions]) -> Role:
         """Retrieves a project role."""
+        if options:
+            reject_unknown_options(options, "AsyncRoles.retrieve")
         return await self._client._request(
             "get",
             f"/projects/{path_param(project_id, 'project_id')}/roles/{path_param(role_id, 'role_id')}",
@@ -85,6 +89,8 @@ class AsyncRoles(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> Role:
         """Updates an existing project role."""
+        if options:
+            reject_unknown_options(options, "AsyncRoles.update")
         body = strip_not_given(
             {"permissions": permissions, "description": description, "role_name": role_name}
         )
@@ -106,6 +112,8 @@ class AsyncRoles(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[Role, AsyncNextCursorPage[Role]]:
         """Lists the roles configured for a project."""
+        if options:
+            reject_unknown_options(options, "AsyncRoles.list")
         return self._client._get_api_list(
             f"/projects/{path_param(project_id, 'project_id')}/roles",
             page=AsyncNextCursorPage[Role],
@@ -115,12 +123,14 @@ class AsyncRoles(AsyncAPIResource):
 
     async def delete(
         self, role_id: str, *, project_id: str, **options: Unpack[RequestOptions]
-    ) -> RoleDeletedResource:
+    ) -> RoleDeleteResponse:
         """Deletes a custom role from a project."""
+        if options:
+            reject_unknown_options(options, "AsyncRoles.delete")
         return await self._client._request(
             "delete",
             f"/projects/{path_param(project_id, 'project_id')}/roles/{path_param(role_id, 'role_id')}",
-            cast_to=RoleDeletedResource,
+            cast_to=RoleDeleteResponse,
             options=options,
         )
 

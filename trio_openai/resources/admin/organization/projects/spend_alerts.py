@@ -17,7 +17,7 @@ from ....._blocking._bridge import (
     to_sync_streamed,
     to_sync_streamed_list,
 )
-from ....._core._options import Omit, RequestOptions, omit
+from ....._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ....._core._pagination import AsyncConversationCursorPage, AsyncPaginator
 from ....._core._request import path_param, strip_not_given
 from ....._core._resource import (
@@ -27,7 +27,7 @@ from ....._core._resource import (
     to_raw_response,
     to_streamed_response,
 )
-from .....types import ProjectSpendAlert, ProjectSpendAlertDeletedResource
+from .....types import ProjectSpendAlert, ProjectSpendAlertDeleted
 
 if TYPE_CHECKING:
     from .....types import SpendAlertNotificationChannelParam
@@ -57,6 +57,8 @@ class AsyncSpendAlerts(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> ProjectSpendAlert:
         """Creates a project spend alert."""
+        if options:
+            reject_unknown_options(options, "AsyncSpendAlerts.create")
         body = strip_not_given(
             {
                 "threshold_amount": threshold_amount,
@@ -77,6 +79,8 @@ class AsyncSpendAlerts(AsyncAPIResource):
         self, alert_id: str, *, project_id: str, **options: Unpack[RequestOptions]
     ) -> ProjectSpendAlert:
         """Retrieves a project spend alert."""
+        if options:
+            reject_unknown_options(options, "AsyncSpendAlerts.retrieve")
         return await self._client._request(
             "get",
             f"/organization/projects/{path_param(project_id, 'project_id')}/spend_alerts/{path_param(alert_id, 'alert_id')}",
@@ -96,6 +100,8 @@ class AsyncSpendAlerts(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> ProjectSpendAlert:
         """Updates a project spend alert."""
+        if options:
+            reject_unknown_options(options, "AsyncSpendAlerts.update")
         body = strip_not_given(
             {
                 "threshold_amount": threshold_amount,
@@ -123,6 +129,8 @@ class AsyncSpendAlerts(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[ProjectSpendAlert, AsyncConversationCursorPage[ProjectSpendAlert]]:
         """Lists project spend alerts."""
+        if options:
+            reject_unknown_options(options, "AsyncSpendAlerts.list")
         return self._client._get_api_list(
             f"/organization/projects/{path_param(project_id, 'project_id')}/spend_alerts",
             page=AsyncConversationCursorPage[ProjectSpendAlert],
@@ -132,12 +140,14 @@ class AsyncSpendAlerts(AsyncAPIResource):
 
     async def delete(
         self, alert_id: str, *, project_id: str, **options: Unpack[RequestOptions]
-    ) -> ProjectSpendAlertDeletedResource:
+    ) -> ProjectSpendAlertDeleted:
         """Deletes a project spend alert."""
+        if options:
+            reject_unknown_options(options, "AsyncSpendAlerts.delete")
         return await self._client._request(
             "delete",
             f"/organization/projects/{path_param(project_id, 'project_id')}/spend_alerts/{path_param(alert_id, 'alert_id')}",
-            cast_to=ProjectSpendAlertDeletedResource,
+            cast_to=ProjectSpendAlertDeleted,
             options=options,
         )
 

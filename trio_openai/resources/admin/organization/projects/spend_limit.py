@@ -14,7 +14,7 @@ from ....._blocking._bridge import (
     to_sync_raw,
     to_sync_streamed,
 )
-from ....._core._options import RequestOptions
+from ....._core._options import RequestOptions, reject_unknown_options
 from ....._core._request import path_param, strip_not_given
 from ....._core._resource import (
     AsyncAPIResource,
@@ -23,7 +23,7 @@ from ....._core._resource import (
     to_raw_response,
     to_streamed_response,
 )
-from .....types import ProjectSpendLimitDeletedResource, ProjectSpendLimitResource
+from .....types import ProjectSpendLimit, ProjectSpendLimitDeleted
 
 __all__ = ["AsyncSpendLimit", "SpendLimit"]
 
@@ -39,12 +39,14 @@ class AsyncSpendLimit(AsyncAPIResource):
     def with_streaming_response(self) -> AsyncSpendLimitWithStreamingResponse:
         return AsyncSpendLimitWithStreamingResponse(self)
 
-    async def retrieve(self, project_id: str, **options: Unpack[RequestOptions]) -> ProjectSpendLimitResource:
+    async def retrieve(self, project_id: str, **options: Unpack[RequestOptions]) -> ProjectSpendLimit:
         """Get a project's hard spend limit."""
+        if options:
+            reject_unknown_options(options, "AsyncSpendLimit.retrieve")
         return await self._client._request(
             "get",
             f"/organization/projects/{path_param(project_id, 'project_id')}/spend_limit",
-            cast_to=ProjectSpendLimitResource,
+            cast_to=ProjectSpendLimit,
             options=options,
         )
 
@@ -56,27 +58,29 @@ class AsyncSpendLimit(AsyncAPIResource):
         currency: Literal["USD"],
         interval: Literal["month"],
         **options: Unpack[RequestOptions],
-    ) -> ProjectSpendLimitResource:
+    ) -> ProjectSpendLimit:
         """Create or replace a project's hard spend limit."""
+        if options:
+            reject_unknown_options(options, "AsyncSpendLimit.update")
         body = strip_not_given(
             {"threshold_amount": threshold_amount, "currency": currency, "interval": interval}
         )
         return await self._client._request(
             "post",
             f"/organization/projects/{path_param(project_id, 'project_id')}/spend_limit",
-            cast_to=ProjectSpendLimitResource,
+            cast_to=ProjectSpendLimit,
             body=body,
             options=options,
         )
 
-    async def delete(
-        self, project_id: str, **options: Unpack[RequestOptions]
-    ) -> ProjectSpendLimitDeletedResource:
+    async def delete(self, project_id: str, **options: Unpack[RequestOptions]) -> ProjectSpendLimitDeleted:
         """Delete a project's hard spend limit."""
+        if options:
+            reject_unknown_options(options, "AsyncSpendLimit.delete")
         return await self._client._request(
             "delete",
             f"/organization/projects/{path_param(project_id, 'project_id')}/spend_limit",
-            cast_to=ProjectSpendLimitDeletedResource,
+            cast_to=ProjectSpendLimitDeleted,
             options=options,
         )
 

@@ -18,7 +18,7 @@ from ....._blocking._bridge import (
     to_sync_streamed,
     to_sync_streamed_list,
 )
-from ....._core._options import Omit, RequestOptions, omit
+from ....._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ....._core._pagination import AsyncConversationCursorPage, AsyncPaginator
 from ....._core._request import path_param, strip_not_given
 from ....._core._resource import (
@@ -28,7 +28,7 @@ from ....._core._resource import (
     to_raw_response,
     to_streamed_response,
 )
-from .....types import User, UserDeleteResponse
+from .....types import OrganizationUser, UserDeleteResponse
 
 if TYPE_CHECKING:
     from .roles import (
@@ -60,10 +60,15 @@ class AsyncUsers(AsyncAPIResource):
     def with_streaming_response(self) -> AsyncUsersWithStreamingResponse:
         return AsyncUsersWithStreamingResponse(self)
 
-    async def retrieve(self, user_id: str, **options: Unpack[RequestOptions]) -> User:
+    async def retrieve(self, user_id: str, **options: Unpack[RequestOptions]) -> OrganizationUser:
         """Retrieves a user by their identifier."""
+        if options:
+            reject_unknown_options(options, "AsyncUsers.retrieve")
         return await self._client._request(
-            "get", f"/organization/users/{path_param(user_id, 'user_id')}", cast_to=User, options=options
+            "get",
+            f"/organization/users/{path_param(user_id, 'user_id')}",
+            cast_to=OrganizationUser,
+            options=options,
         )
 
     async def update(
@@ -75,8 +80,10 @@ class AsyncUsers(AsyncAPIResource):
         technical_level: str | Omit | None = omit,
         developer_persona: str | Omit | None = omit,
         **options: Unpack[RequestOptions],
-    ) -> User:
+    ) -> OrganizationUser:
         """Modifies a user's role in the organization."""
+        if options:
+            reject_unknown_options(options, "AsyncUsers.update")
         body = strip_not_given(
             {
                 "role": role,
@@ -88,7 +95,7 @@ class AsyncUsers(AsyncAPIResource):
         return await self._client._request(
             "post",
             f"/organization/users/{path_param(user_id, 'user_id')}",
-            cast_to=User,
+            cast_to=OrganizationUser,
             body=body,
             options=options,
         )
@@ -100,17 +107,21 @@ class AsyncUsers(AsyncAPIResource):
         after: str | Omit = omit,
         emails: Iterable[str] | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> AsyncPaginator[User, AsyncConversationCursorPage[User]]:
+    ) -> AsyncPaginator[OrganizationUser, AsyncConversationCursorPage[OrganizationUser]]:
         """Lists all of the users in the organization."""
+        if options:
+            reject_unknown_options(options, "AsyncUsers.list")
         return self._client._get_api_list(
             "/organization/users",
-            page=AsyncConversationCursorPage[User],
+            page=AsyncConversationCursorPage[OrganizationUser],
             query=strip_not_given({"limit": limit, "after": after, "emails": emails}),
             options=options,
         )
 
     async def delete(self, user_id: str, **options: Unpack[RequestOptions]) -> UserDeleteResponse:
         """Deletes a user from the organization."""
+        if options:
+            reject_unknown_options(options, "AsyncUsers.delete")
         return await self._client._request(
             "delete",
             f"/organization/users/{path_param(user_id, 'user_id')}",

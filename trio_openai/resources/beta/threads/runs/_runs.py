@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Final, Literal, Unpack, overload
+from typing import TYPE_CHECKING, Final, Literal, Unpack, overload
 
 from ....._blocking._bridge import (
     SyncAPIResource,
@@ -20,7 +20,7 @@ from ....._blocking._bridge import (
     to_sync_streamed_list,
 )
 from ....._blocking._stream import Stream
-from ....._core._options import Omit, RequestOptions, omit
+from ....._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ....._core._pagination import AsyncCursorPage, AsyncPaginator
 from ....._core._request import path_param, strip_not_given
 from ....._core._resource import (
@@ -32,7 +32,7 @@ from ....._core._resource import (
 )
 from ....._core._streaming import AsyncStream
 from .....lib._polling import runs_create_and_poll, runs_poll, runs_submit_tool_outputs_and_poll
-from .....types import AssistantStreamEvent, RunObject
+from .....types import AssistantStreamEvent, Run
 
 if TYPE_CHECKING:
     from .....types import (
@@ -150,7 +150,7 @@ class AsyncRuns(AsyncAPIResource):
         parallel_tool_calls: bool | Omit = omit,
         response_format: AssistantsApiResponseFormatOptionParam | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> RunObject: ...
+    ) -> Run: ...
 
     @overload
     async def create(
@@ -302,7 +302,7 @@ class AsyncRuns(AsyncAPIResource):
         parallel_tool_calls: bool | Omit = omit,
         response_format: AssistantsApiResponseFormatOptionParam | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> RunObject | AsyncStream[AssistantStreamEvent]: ...
+    ) -> Run | AsyncStream[AssistantStreamEvent]: ...
 
     async def create(
         self,
@@ -377,8 +377,10 @@ class AsyncRuns(AsyncAPIResource):
         parallel_tool_calls: bool | Omit = omit,
         response_format: AssistantsApiResponseFormatOptionParam | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> RunObject | AsyncStream[AssistantStreamEvent]:
+    ) -> Run | AsyncStream[AssistantStreamEvent]:
         """Create a run."""
+        if options:
+            reject_unknown_options(options, "AsyncRuns.create")
         body = strip_not_given(
             {
                 "assistant_id": assistant_id,
@@ -403,7 +405,7 @@ class AsyncRuns(AsyncAPIResource):
         return await self._client._request(
             "post",
             f"/threads/{path_param(thread_id, 'thread_id')}/runs",
-            cast_to=RunObject,
+            cast_to=Run,
             query=strip_not_given({"include": include}),
             body=body,
             headers={"OpenAI-Beta": "assistants=v2"},
@@ -411,12 +413,14 @@ class AsyncRuns(AsyncAPIResource):
             stream_cls=_ASSISTANT_STREAM_EVENT_STREAM if stream else None,
         )
 
-    async def retrieve(self, run_id: str, *, thread_id: str, **options: Unpack[RequestOptions]) -> RunObject:
+    async def retrieve(self, run_id: str, *, thread_id: str, **options: Unpack[RequestOptions]) -> Run:
         """Retrieves a run."""
+        if options:
+            reject_unknown_options(options, "AsyncRuns.retrieve")
         return await self._client._request(
             "get",
             f"/threads/{path_param(thread_id, 'thread_id')}/runs/{path_param(run_id, 'run_id')}",
-            cast_to=RunObject,
+            cast_to=Run,
             headers={"OpenAI-Beta": "assistants=v2"},
             options=options,
         )
@@ -428,13 +432,15 @@ class AsyncRuns(AsyncAPIResource):
         thread_id: str,
         metadata: dict[str, str] | Omit | None = omit,
         **options: Unpack[RequestOptions],
-    ) -> RunObject:
+    ) -> Run:
         """Modifies a run."""
+        if options:
+            reject_unknown_options(options, "AsyncRuns.update")
         body = strip_not_given({"metadata": metadata})
         return await self._client._request(
             "post",
             f"/threads/{path_param(thread_id, 'thread_id')}/runs/{path_param(run_id, 'run_id')}",
-            cast_to=RunObject,
+            cast_to=Run,
             body=body,
             headers={"OpenAI-Beta": "assistants=v2"},
             options=options,
@@ -449,22 +455,26 @@ class AsyncRuns(AsyncAPIResource):
         after: str | Omit = omit,
         before: str | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> AsyncPaginator[RunObject, AsyncCursorPage[RunObject]]:
+    ) -> AsyncPaginator[Run, AsyncCursorPage[Run]]:
         """Returns a list of runs belonging to a thread."""
+        if options:
+            reject_unknown_options(options, "AsyncRuns.list")
         return self._client._get_api_list(
             f"/threads/{path_param(thread_id, 'thread_id')}/runs",
-            page=AsyncCursorPage[RunObject],
+            page=AsyncCursorPage[Run],
             query=strip_not_given({"limit": limit, "order": order, "after": after, "before": before}),
             headers={"OpenAI-Beta": "assistants=v2"},
             options=options,
         )
 
-    async def cancel(self, run_id: str, *, thread_id: str, **options: Unpack[RequestOptions]) -> RunObject:
+    async def cancel(self, run_id: str, *, thread_id: str, **options: Unpack[RequestOptions]) -> Run:
         """Cancels a run that is `in_progress`."""
+        if options:
+            reject_unknown_options(options, "AsyncRuns.cancel")
         return await self._client._request(
             "post",
             f"/threads/{path_param(thread_id, 'thread_id')}/runs/{path_param(run_id, 'run_id')}/cancel",
-            cast_to=RunObject,
+            cast_to=Run,
             headers={"OpenAI-Beta": "assistants=v2"},
             options=options,
         )
@@ -478,7 +488,7 @@ class AsyncRuns(AsyncAPIResource):
         tool_outputs: Iterable[SubmitToolOuputsToRunToolOutputsItemParam],
         stream: Literal[False] | Omit | None = omit,
         **options: Unpack[RequestOptions],
-    ) -> RunObject: ...
+    ) -> Run: ...
 
     @overload
     async def submit_tool_outputs(
@@ -500,7 +510,7 @@ class AsyncRuns(AsyncAPIResource):
         tool_outputs: Iterable[SubmitToolOuputsToRunToolOutputsItemParam],
         stream: bool,
         **options: Unpack[RequestOptions],
-    ) -> RunObject | AsyncStream[AssistantStreamEvent]: ...
+    ) -> Run | AsyncStream[AssistantStreamEvent]: ...
 
     async def submit_tool_outputs(
         self,
@@ -510,13 +520,15 @@ class AsyncRuns(AsyncAPIResource):
         tool_outputs: Iterable[SubmitToolOuputsToRunToolOutputsItemParam],
         stream: bool | Omit | None = omit,
         **options: Unpack[RequestOptions],
-    ) -> RunObject | AsyncStream[AssistantStreamEvent]:
+    ) -> Run | AsyncStream[AssistantStreamEvent]:
         """When a run has the `status: "requires_action"` and `required_action.type` is `submit_tool_outputs`, this endpoint can be used to submit the outputs from the tool calls once they're all completed. All outputs must be submitted in a single request."""
+        if options:
+            reject_unknown_options(options, "AsyncRuns.submit_tool_outputs")
         body = strip_not_given({"tool_outputs": tool_outputs, "stream": stream})
         return await self._client._request(
             "post",
             f"/threads/{path_param(thread_id, 'thread_id')}/runs/{path_param(run_id, 'run_id')}/submit_tool_outputs",
-            cast_to=RunObject,
+            cast_to=Run,
             body=body,
             headers={"OpenAI-Beta": "assistants=v2"},
             options=options,
@@ -655,7 +667,7 @@ class Runs(SyncAPIResource[AsyncRuns]):
         parallel_tool_calls: bool | Omit = omit,
         response_format: AssistantsApiResponseFormatOptionParam | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> RunObject: ...
+    ) -> Run: ...
 
     @overload
     def create(
@@ -807,11 +819,107 @@ class Runs(SyncAPIResource[AsyncRuns]):
         parallel_tool_calls: bool | Omit = omit,
         response_format: AssistantsApiResponseFormatOptionParam | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> RunObject | Stream[AssistantStreamEvent]: ...
+    ) -> Run | Stream[AssistantStreamEvent]: ...
 
-    def create(self, *args: Any, **kwargs: Any) -> RunObject | Stream[AssistantStreamEvent]:
+    def create(
+        self,
+        thread_id: str,
+        *,
+        assistant_id: str,
+        include: Iterable[Literal["step_details.tool_calls[*].file_search.results[*].content"]] | Omit = omit,
+        model: str
+        | Literal[
+            "gpt-5",
+            "gpt-5-mini",
+            "gpt-5-nano",
+            "gpt-5-2025-08-07",
+            "gpt-5-mini-2025-08-07",
+            "gpt-5-nano-2025-08-07",
+            "gpt-4.1",
+            "gpt-4.1-mini",
+            "gpt-4.1-nano",
+            "gpt-4.1-2025-04-14",
+            "gpt-4.1-mini-2025-04-14",
+            "gpt-4.1-nano-2025-04-14",
+            "o3-mini",
+            "o3-mini-2025-01-31",
+            "o1",
+            "o1-2024-12-17",
+            "gpt-4o",
+            "gpt-4o-2024-11-20",
+            "gpt-4o-2024-08-06",
+            "gpt-4o-2024-05-13",
+            "gpt-4o-mini",
+            "gpt-4o-mini-2024-07-18",
+            "gpt-4.5-preview",
+            "gpt-4.5-preview-2025-02-27",
+            "gpt-4-turbo",
+            "gpt-4-turbo-2024-04-09",
+            "gpt-4-0125-preview",
+            "gpt-4-turbo-preview",
+            "gpt-4-1106-preview",
+            "gpt-4-vision-preview",
+            "gpt-4",
+            "gpt-4-0314",
+            "gpt-4-0613",
+            "gpt-4-32k",
+            "gpt-4-32k-0314",
+            "gpt-4-32k-0613",
+            "gpt-3.5-turbo",
+            "gpt-3.5-turbo-16k",
+            "gpt-3.5-turbo-0613",
+            "gpt-3.5-turbo-1106",
+            "gpt-3.5-turbo-0125",
+            "gpt-3.5-turbo-16k-0613",
+        ]
+        | Omit
+        | None = omit,
+        reasoning_effort: Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"]
+        | Omit
+        | None = omit,
+        instructions: str | Omit | None = omit,
+        additional_instructions: str | Omit | None = omit,
+        additional_messages: Iterable[CreateMessageRequestParam] | Omit | None = omit,
+        tools: Iterable[AssistantToolsCodeParam | AssistantToolsFileSearchParam | AssistantToolsFunctionParam]
+        | Omit
+        | None = omit,
+        metadata: dict[str, str] | Omit | None = omit,
+        temperature: float | Omit | None = omit,
+        top_p: float | Omit | None = omit,
+        stream: bool | Omit | None = omit,
+        max_prompt_tokens: int | Omit | None = omit,
+        max_completion_tokens: int | Omit | None = omit,
+        truncation_strategy: TruncationObjectParam | Omit | None = omit,
+        tool_choice: AssistantsApiToolChoiceOptionParam | Omit | None = omit,
+        parallel_tool_calls: bool | Omit = omit,
+        response_format: AssistantsApiResponseFormatOptionParam | Omit = omit,
+        **options: Unpack[RequestOptions],
+    ) -> Run | Stream[AssistantStreamEvent]:
         """Create a run."""
-        return sync_call(self, AsyncRuns.create, *args, **kwargs)
+        return sync_call(
+            self,
+            AsyncRuns.create,
+            thread_id,
+            assistant_id=assistant_id,
+            include=include,
+            model=model,
+            reasoning_effort=reasoning_effort,
+            instructions=instructions,
+            additional_instructions=additional_instructions,
+            additional_messages=additional_messages,
+            tools=tools,
+            metadata=metadata,
+            temperature=temperature,
+            top_p=top_p,
+            stream=stream,
+            max_prompt_tokens=max_prompt_tokens,
+            max_completion_tokens=max_completion_tokens,
+            truncation_strategy=truncation_strategy,
+            tool_choice=tool_choice,
+            parallel_tool_calls=parallel_tool_calls,
+            response_format=response_format,
+            **options,
+        )
 
     retrieve: Final = to_sync(AsyncRuns.retrieve)
     update: Final = to_sync(AsyncRuns.update)
@@ -827,7 +935,7 @@ class Runs(SyncAPIResource[AsyncRuns]):
         tool_outputs: Iterable[SubmitToolOuputsToRunToolOutputsItemParam],
         stream: Literal[False] | Omit | None = omit,
         **options: Unpack[RequestOptions],
-    ) -> RunObject: ...
+    ) -> Run: ...
 
     @overload
     def submit_tool_outputs(
@@ -849,11 +957,27 @@ class Runs(SyncAPIResource[AsyncRuns]):
         tool_outputs: Iterable[SubmitToolOuputsToRunToolOutputsItemParam],
         stream: bool,
         **options: Unpack[RequestOptions],
-    ) -> RunObject | Stream[AssistantStreamEvent]: ...
+    ) -> Run | Stream[AssistantStreamEvent]: ...
 
-    def submit_tool_outputs(self, *args: Any, **kwargs: Any) -> RunObject | Stream[AssistantStreamEvent]:
+    def submit_tool_outputs(
+        self,
+        run_id: str,
+        *,
+        thread_id: str,
+        tool_outputs: Iterable[SubmitToolOuputsToRunToolOutputsItemParam],
+        stream: bool | Omit | None = omit,
+        **options: Unpack[RequestOptions],
+    ) -> Run | Stream[AssistantStreamEvent]:
         """When a run has the `status: "requires_action"` and `required_action.type` is `submit_tool_outputs`, this endpoint can be used to submit the outputs from the tool calls once they're all completed. All outputs must be submitted in a single request."""
-        return sync_call(self, AsyncRuns.submit_tool_outputs, *args, **kwargs)
+        return sync_call(
+            self,
+            AsyncRuns.submit_tool_outputs,
+            run_id,
+            thread_id=thread_id,
+            tool_outputs=tool_outputs,
+            stream=stream,
+            **options,
+        )
 
     poll: Final = to_sync(AsyncRuns.poll)  # hand-written helper
     create_and_poll: Final = to_sync(AsyncRuns.create_and_poll)  # hand-written helper

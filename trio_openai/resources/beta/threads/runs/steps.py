@@ -18,7 +18,7 @@ from ....._blocking._bridge import (
     to_sync_streamed,
     to_sync_streamed_list,
 )
-from ....._core._options import Omit, RequestOptions, omit
+from ....._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ....._core._pagination import AsyncCursorPage, AsyncPaginator
 from ....._core._request import path_param, strip_not_given
 from ....._core._resource import (
@@ -28,7 +28,7 @@ from ....._core._resource import (
     to_raw_response,
     to_streamed_response,
 )
-from .....types import RunStepObject
+from .....types import RunStep
 
 __all__ = ["AsyncSteps", "Steps"]
 
@@ -52,12 +52,14 @@ class AsyncSteps(AsyncAPIResource):
         run_id: str,
         include: Iterable[Literal["step_details.tool_calls[*].file_search.results[*].content"]] | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> RunStepObject:
+    ) -> RunStep:
         """Retrieves a run step."""
+        if options:
+            reject_unknown_options(options, "AsyncSteps.retrieve")
         return await self._client._request(
             "get",
             f"/threads/{path_param(thread_id, 'thread_id')}/runs/{path_param(run_id, 'run_id')}/steps/{path_param(step_id, 'step_id')}",
-            cast_to=RunStepObject,
+            cast_to=RunStep,
             query=strip_not_given({"include": include}),
             headers={"OpenAI-Beta": "assistants=v2"},
             options=options,
@@ -74,11 +76,13 @@ class AsyncSteps(AsyncAPIResource):
         before: str | Omit = omit,
         include: Iterable[Literal["step_details.tool_calls[*].file_search.results[*].content"]] | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> AsyncPaginator[RunStepObject, AsyncCursorPage[RunStepObject]]:
+    ) -> AsyncPaginator[RunStep, AsyncCursorPage[RunStep]]:
         """Returns a list of run steps belonging to a run."""
+        if options:
+            reject_unknown_options(options, "AsyncSteps.list")
         return self._client._get_api_list(
             f"/threads/{path_param(thread_id, 'thread_id')}/runs/{path_param(run_id, 'run_id')}/steps",
-            page=AsyncCursorPage[RunStepObject],
+            page=AsyncCursorPage[RunStep],
             query=strip_not_given(
                 {"limit": limit, "order": order, "after": after, "before": before, "include": include}
             ),

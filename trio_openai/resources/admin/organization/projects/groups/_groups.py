@@ -17,7 +17,7 @@ from ......_blocking._bridge import (
     to_sync_streamed,
     to_sync_streamed_list,
 )
-from ......_core._options import Omit, RequestOptions, omit
+from ......_core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ......_core._pagination import AsyncNextCursorPage, AsyncPaginator
 from ......_core._request import path_param, strip_not_given
 from ......_core._resource import (
@@ -63,6 +63,8 @@ class AsyncGroups(AsyncAPIResource):
         self, project_id: str, *, group_id: str, role: str, **options: Unpack[RequestOptions]
     ) -> ProjectGroup:
         """Grants a group access to a project."""
+        if options:
+            reject_unknown_options(options, "AsyncGroups.create")
         body = strip_not_given({"group_id": group_id, "role": role})
         return await self._client._request(
             "post",
@@ -81,6 +83,8 @@ class AsyncGroups(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> ProjectGroup:
         """Retrieves a project's group."""
+        if options:
+            reject_unknown_options(options, "AsyncGroups.retrieve")
         return await self._client._request(
             "get",
             f"/organization/projects/{path_param(project_id, 'project_id')}/groups/{path_param(group_id, 'group_id')}",
@@ -99,6 +103,8 @@ class AsyncGroups(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[ProjectGroup, AsyncNextCursorPage[ProjectGroup]]:
         """Lists the groups that have access to a project."""
+        if options:
+            reject_unknown_options(options, "AsyncGroups.list")
         return self._client._get_api_list(
             f"/organization/projects/{path_param(project_id, 'project_id')}/groups",
             page=AsyncNextCursorPage[ProjectGroup],
@@ -110,6 +116,8 @@ class AsyncGroups(AsyncAPIResource):
         self, group_id: str, *, project_id: str, **options: Unpack[RequestOptions]
     ) -> ProjectGroupDeletedResource:
         """Revokes a group's access to a project."""
+        if options:
+            reject_unknown_options(options, "AsyncGroups.delete")
         return await self._client._request(
             "delete",
             f"/organization/projects/{path_param(project_id, 'project_id')}/groups/{path_param(group_id, 'group_id')}",

@@ -17,7 +17,7 @@ from ......_blocking._bridge import (
     to_sync_streamed,
     to_sync_streamed_list,
 )
-from ......_core._options import Omit, RequestOptions, omit
+from ......_core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ......_core._pagination import AsyncConversationCursorPage, AsyncPaginator
 from ......_core._request import path_param, strip_not_given
 from ......_core._resource import (
@@ -27,11 +27,7 @@ from ......_core._resource import (
     to_raw_response,
     to_streamed_response,
 )
-from ......types import (
-    ProjectServiceAccount,
-    ProjectServiceAccountCreateResponse,
-    ProjectServiceAccountDeleteResponse,
-)
+from ......types import ProjectServiceAccount, ServiceAccountCreateResponse, ServiceAccountDeleteResponse
 
 if TYPE_CHECKING:
     from .api_keys import (
@@ -70,13 +66,15 @@ class AsyncServiceAccounts(AsyncAPIResource):
         name: str,
         create_service_account_only: bool | Omit | None = omit,
         **options: Unpack[RequestOptions],
-    ) -> ProjectServiceAccountCreateResponse:
+    ) -> ServiceAccountCreateResponse:
         """Creates a new service account in the project. By default, this also returns an unredacted API key for the service account."""
+        if options:
+            reject_unknown_options(options, "AsyncServiceAccounts.create")
         body = strip_not_given({"name": name, "create_service_account_only": create_service_account_only})
         return await self._client._request(
             "post",
             f"/organization/projects/{path_param(project_id, 'project_id')}/service_accounts",
-            cast_to=ProjectServiceAccountCreateResponse,
+            cast_to=ServiceAccountCreateResponse,
             body=body,
             options=options,
         )
@@ -85,6 +83,8 @@ class AsyncServiceAccounts(AsyncAPIResource):
         self, service_account_id: str, *, project_id: str, **options: Unpack[RequestOptions]
     ) -> ProjectServiceAccount:
         """Retrieves a service account in the project."""
+        if options:
+            reject_unknown_options(options, "AsyncServiceAccounts.retrieve")
         return await self._client._request(
             "get",
             f"/organization/projects/{path_param(project_id, 'project_id')}/service_accounts/{path_param(service_account_id, 'service_account_id')}",
@@ -102,6 +102,8 @@ class AsyncServiceAccounts(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> ProjectServiceAccount:
         """Updates a service account in the project."""
+        if options:
+            reject_unknown_options(options, "AsyncServiceAccounts.update")
         body = strip_not_given({"name": name, "role": role})
         return await self._client._request(
             "post",
@@ -120,6 +122,8 @@ class AsyncServiceAccounts(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[ProjectServiceAccount, AsyncConversationCursorPage[ProjectServiceAccount]]:
         """Returns a list of service accounts in the project."""
+        if options:
+            reject_unknown_options(options, "AsyncServiceAccounts.list")
         return self._client._get_api_list(
             f"/organization/projects/{path_param(project_id, 'project_id')}/service_accounts",
             page=AsyncConversationCursorPage[ProjectServiceAccount],
@@ -129,12 +133,14 @@ class AsyncServiceAccounts(AsyncAPIResource):
 
     async def delete(
         self, service_account_id: str, *, project_id: str, **options: Unpack[RequestOptions]
-    ) -> ProjectServiceAccountDeleteResponse:
+    ) -> ServiceAccountDeleteResponse:
         """Deletes a service account from the project."""
+        if options:
+            reject_unknown_options(options, "AsyncServiceAccounts.delete")
         return await self._client._request(
             "delete",
             f"/organization/projects/{path_param(project_id, 'project_id')}/service_accounts/{path_param(service_account_id, 'service_account_id')}",
-            cast_to=ProjectServiceAccountDeleteResponse,
+            cast_to=ServiceAccountDeleteResponse,
             options=options,
         )
 

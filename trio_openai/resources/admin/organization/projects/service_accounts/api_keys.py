@@ -15,7 +15,7 @@ from ......_blocking._bridge import (
     to_sync_raw,
     to_sync_streamed,
 )
-from ......_core._options import Omit, RequestOptions, omit
+from ......_core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ......_core._request import path_param, strip_not_given
 from ......_core._resource import (
     AsyncAPIResource,
@@ -24,7 +24,7 @@ from ......_core._resource import (
     to_raw_response,
     to_streamed_response,
 )
-from ......types import ServiceAccountApiKeyBody
+from ......types import APIKeyCreateResponse
 
 __all__ = ["AsyncApiKeys", "ApiKeys"]
 
@@ -48,13 +48,15 @@ class AsyncApiKeys(AsyncAPIResource):
         name: str | Omit = omit,
         scopes: Iterable[str] | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> ServiceAccountApiKeyBody:
+    ) -> APIKeyCreateResponse:
         """Creates an API key for a service account in the project."""
+        if options:
+            reject_unknown_options(options, "AsyncApiKeys.create")
         body = strip_not_given({"name": name, "scopes": scopes})
         return await self._client._request(
             "post",
             f"/organization/projects/{path_param(project_id, 'project_id')}/service_accounts/{path_param(service_account_id, 'service_account_id')}/api_keys",
-            cast_to=ServiceAccountApiKeyBody,
+            cast_to=APIKeyCreateResponse,
             body=body,
             options=options,
         )

@@ -17,7 +17,7 @@ from ......_blocking._bridge import (
     to_sync_streamed,
     to_sync_streamed_list,
 )
-from ......_core._options import Omit, RequestOptions, omit
+from ......_core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ......_core._pagination import AsyncConversationCursorPage, AsyncPaginator
 from ......_core._request import path_param, strip_not_given
 from ......_core._resource import (
@@ -69,6 +69,8 @@ class AsyncUsers(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> ProjectUser:
         """Adds a user to the project. Users must already be members of the organization to be added to a project."""
+        if options:
+            reject_unknown_options(options, "AsyncUsers.create")
         body = strip_not_given({"role": role, "user_id": user_id, "email": email})
         return await self._client._request(
             "post",
@@ -82,6 +84,8 @@ class AsyncUsers(AsyncAPIResource):
         self, user_id: str, *, project_id: str, **options: Unpack[RequestOptions]
     ) -> ProjectUser:
         """Retrieves a user in the project."""
+        if options:
+            reject_unknown_options(options, "AsyncUsers.retrieve")
         return await self._client._request(
             "get",
             f"/organization/projects/{path_param(project_id, 'project_id')}/users/{path_param(user_id, 'user_id')}",
@@ -98,6 +102,8 @@ class AsyncUsers(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> ProjectUser:
         """Modifies a user's role in the project."""
+        if options:
+            reject_unknown_options(options, "AsyncUsers.update")
         body = strip_not_given({"role": role})
         return await self._client._request(
             "post",
@@ -116,6 +122,8 @@ class AsyncUsers(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[ProjectUser, AsyncConversationCursorPage[ProjectUser]]:
         """Returns a list of users in the project."""
+        if options:
+            reject_unknown_options(options, "AsyncUsers.list")
         return self._client._get_api_list(
             f"/organization/projects/{path_param(project_id, 'project_id')}/users",
             page=AsyncConversationCursorPage[ProjectUser],
@@ -127,6 +135,8 @@ class AsyncUsers(AsyncAPIResource):
         self, user_id: str, *, project_id: str, **options: Unpack[RequestOptions]
     ) -> ProjectUserDeleteResponse:
         """Deletes a user from the project."""
+        if options:
+            reject_unknown_options(options, "AsyncUsers.delete")
         return await self._client._request(
             "delete",
             f"/organization/projects/{path_param(project_id, 'project_id')}/users/{path_param(user_id, 'user_id')}",

@@ -17,7 +17,7 @@ from ......_blocking._bridge import (
     to_sync_streamed,
     to_sync_streamed_list,
 )
-from ......_core._options import Omit, RequestOptions, omit
+from ......_core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ......_core._pagination import AsyncNextCursorPage, AsyncPaginator
 from ......_core._request import path_param, strip_not_given
 from ......_core._resource import (
@@ -27,7 +27,7 @@ from ......_core._resource import (
     to_raw_response,
     to_streamed_response,
 )
-from ......types import AssignedRoleDetails, DeletedRoleAssignmentResource, UserRoleAssignment
+from ......types import DeletedRoleAssignmentResource, RoleListResponse, UserRoleAssignment
 
 __all__ = ["AsyncRoles", "Roles"]
 
@@ -47,6 +47,8 @@ class AsyncRoles(AsyncAPIResource):
         self, user_id: str, *, project_id: str, role_id: str, **options: Unpack[RequestOptions]
     ) -> UserRoleAssignment:
         """Assigns a project role to a user within a project."""
+        if options:
+            reject_unknown_options(options, "AsyncRoles.create")
         body = strip_not_given({"role_id": role_id})
         return await self._client._request(
             "post",
@@ -58,12 +60,14 @@ class AsyncRoles(AsyncAPIResource):
 
     async def retrieve(
         self, role_id: str, *, project_id: str, user_id: str, **options: Unpack[RequestOptions]
-    ) -> AssignedRoleDetails:
+    ) -> RoleListResponse:
         """Retrieves a project role assigned to a user."""
+        if options:
+            reject_unknown_options(options, "AsyncRoles.retrieve")
         return await self._client._request(
             "get",
             f"/projects/{path_param(project_id, 'project_id')}/users/{path_param(user_id, 'user_id')}/roles/{path_param(role_id, 'role_id')}",
-            cast_to=AssignedRoleDetails,
+            cast_to=RoleListResponse,
             options=options,
         )
 
@@ -76,11 +80,13 @@ class AsyncRoles(AsyncAPIResource):
         after: str | Omit = omit,
         order: Literal["asc", "desc"] | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> AsyncPaginator[AssignedRoleDetails, AsyncNextCursorPage[AssignedRoleDetails]]:
+    ) -> AsyncPaginator[RoleListResponse, AsyncNextCursorPage[RoleListResponse]]:
         """Lists the project roles assigned to a user within a project."""
+        if options:
+            reject_unknown_options(options, "AsyncRoles.list")
         return self._client._get_api_list(
             f"/projects/{path_param(project_id, 'project_id')}/users/{path_param(user_id, 'user_id')}/roles",
-            page=AsyncNextCursorPage[AssignedRoleDetails],
+            page=AsyncNextCursorPage[RoleListResponse],
             query=strip_not_given({"limit": limit, "after": after, "order": order}),
             options=options,
         )
@@ -89,6 +95,8 @@ class AsyncRoles(AsyncAPIResource):
         self, role_id: str, *, project_id: str, user_id: str, **options: Unpack[RequestOptions]
     ) -> DeletedRoleAssignmentResource:
         """Unassigns a project role from a user within a project."""
+        if options:
+            reject_unknown_options(options, "AsyncRoles.delete")
         return await self._client._request(
             "delete",
             f"/projects/{path_param(project_id, 'project_id')}/users/{path_param(user_id, 'user_id')}/roles/{path_param(role_id, 'role_id')}",

@@ -1,0 +1,120 @@
+"""The official SDK's type names and packages, paired with the generated declarations.
+
+``official_types.json`` (recorded by ``python -m tools.codegen.official_types``) says which names each
+``openai.types`` package exports and which types every official method parameter, model field and
+request field refers to. The pairing starts from the names both sides spell the same and from the
+methods both sides have (the same attribute path), then walks the fields of every paired type: where a
+field (or parameter) refers to exactly one type on both sides, those two are the same type; a union's
+members and a method's results pair by position when both sides have as many.
+
+The result is one table: official package -> official name -> generated name, written as lazy alias
+packages (``trio_openai.types.chat.ChatCompletion``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import deque
+from pathlib import Path
+from typing import Any
+
+from ._models import Decl
+from ._params import ParamDecl
+from ._resources import Method
+
+__all__ = ["TYPES_FILE", "official_packages"]
+
+TYPES_FILE = Path(__file__).with_name("official_types.json")
+_TOKEN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_FIELD = re.compile(r"^    ([A-Za-z_][A-Za-z0-9_]*): (.+?)(?: = .*)?$")
+_ORDERED_SLOTS = ("", "return")  # slots whose references pair by position
+
+
+def _names_in(expr: str, ours: set[str]) -> list[str]:
+    return list(dict.fromkeys(t for t in _TOKEN.findall(expr) if t in ours))
+
+
+def _our_slots(
+    models: dict[str, Decl], params: dict[str, ParamDecl], methods: list[Method]
+) -> tuple[dict[str, dict[str, list[str]]], dict[str, dict[str, list[str]]]]:
+    """Per declaration and per official method path: slot name -> generated names referred to."""
+    ours = set(models) | set(params)
+    decls: dict[str, dict[str, list[str]]] = {}
+    for name, code, kind in [(d.name, d.code, d.kind) for d in models.values()] + [
+        (p.name, p.code, "param") for p in params.values()
+    ]:
+        slots: dict[str, list[str]] = {}
+        if kind in ("struct", "param") and f"class {name}(" in code:
+            for line in code.splitlines():
+                if line.startswith(("    def ", "    @")):
+                    break
+                m = _FIELD.match(line)
+                if m is not None:
+                    refs = _names_in(m.group(2), ours)
+                    if refs:
+                        slots[m.group(1).rstrip("_")] = refs
+        else:
+            _, _, rhs = code.partition("=")
+            refs = [r for r in _names_in(rhs, ours) if r != name]
+            if refs:
+                slots[""] = refs
+        decls[name] = slots
+    by_method: dict[str, dict[str, list[str]]] = {}
+    for m in methods:
+        if m.place.official is None:
+            continue
+        slots = {a.ident.rstrip("_"): refs for a in m.all_args if (refs := _names_in(a.ann, ours))}
+        returns = _names_in(m.returns, ours) + ([m.stream_event] if m.stream_event in ours else [])
+        if returns:
+            slots["return"] = list(dict.fromkeys(returns))
+        by_method[m.place.official.path] = slots
+    return decls, by_method
+
+
+def _pairs(theirs: dict[str, list[str]], ours: dict[str, list[str]]) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    for slot, keys in theirs.items():
+        mine = ours.get(slot.rstrip("_"))
+        if not mine:
+            continue
+        keys = [k for k in keys if k != "?"]
+        if len(keys) == len(mine) and (len(keys) == 1 or slot in _ORDERED_SLOTS):
+            out += zip(keys, mine, strict=True)
+    return out
+
+
+def official_packages(
+    models: dict[str, Decl], params: dict[str, ParamDecl], methods: list[Method], path: Path = TYPES_FILE
+) -> dict[str, dict[str, str]]:
+    """Official package (``""``, ``"chat"``, ``"beta.threads"`` ...) -> exported name -> generated name."""
+    if not path.exists():
+        return {}
+    data: dict[str, Any] = json.loads(path.read_text())
+    packages: dict[str, dict[str, str]] = data["packages"]
+    types: dict[str, dict[str, list[str]]] = data["types"]
+    decl_slots, method_slots = _our_slots(models, params, methods)
+    matched: dict[str, str] = {}
+    queue: deque[tuple[str, str]] = deque()
+
+    def pair(key: str, ours: str) -> None:
+        if key not in matched and key in types and ours in decl_slots:
+            matched[key] = ours
+            queue.append((key, ours))
+
+    for names in packages.values():  # the same spelling on both sides
+        for name, key in sorted(names.items()):
+            if name in decl_slots:
+                pair(key, name)
+    for mpath, slots in sorted(data["methods"].items()):
+        for key, ours in _pairs(slots, method_slots.get(mpath, {})):
+            pair(key, ours)
+    while queue:
+        key, ours = queue.popleft()
+        for k, o in _pairs(types[key], decl_slots[ours]):
+            pair(k, o)
+    out: dict[str, dict[str, str]] = {}
+    for package, names in packages.items():
+        found = {name: matched[key] for name, key in names.items() if key in matched}
+        out[package] = dict(sorted(found.items()))  # every official package imports, even one we lack
+    return out

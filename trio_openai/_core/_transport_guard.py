@@ -1,0 +1,132 @@
+"""Never hand a poisoned HTTP/1.1 connection to the next caller.
+
+A server that sends more bytes than a response declared (a Content-Length shorter than the body, or
+garbage after a chunked body's end) leaves those bytes in h11's receive buffer. httpcore2 then starts
+the next request cycle on that connection without looking at them, so the *next* request on the
+kept-alive connection reads the surplus as its response: a wrong answer, silently.
+
+:class:`GuardedConnection` wraps every connection the pool creates (direct, HTTP proxy, SOCKS) without
+changing how httpcore2 builds them. When a response on an HTTP/1.1 connection is closed and the
+connection went back to idle, it checks h11's ``trailing_data``: any unprocessed byte (or an end of
+stream already seen) means the connection is out of step with the server, and it is closed there and
+then, before the pool can assign it again. The pool then drops it like any closed connection. HTTP/2
+connections need no such check (frames are self-delimiting) and are not touched.
+
+The count of connections dropped this way is kept per pool (``GuardCounters``) for the statistics.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterable, AsyncIterator
+from typing import cast
+
+import httpcore2
+
+__all__ = ["GuardCounters", "GuardedConnection", "h11_connection_of"]
+
+
+class GuardCounters:
+    """Mutable counters shared by a pool's connections."""
+
+    __slots__ = ("poisoned",)
+
+    def __init__(self) -> None:
+        self.poisoned = 0
+
+
+def h11_connection_of(connection: object) -> httpcore2.AsyncHTTP11Connection | None:
+    """The HTTP/1.1 connection at the bottom of httpcore2's wrappers (``AsyncHTTPConnection``, the
+    proxy tunnels and forwarders keep the next one down as ``_connection``), or ``None`` (HTTP/2, or not
+    connected yet)."""
+    for _ in range(4):  # direct: 1 level; forward proxy: 2 levels
+        if isinstance(connection, httpcore2.AsyncHTTP11Connection):
+            return connection
+        connection = getattr(connection, "_connection", None)
+        if connection is None:
+            return None
+    return None
+
+
+def _has_surplus(connection: httpcore2.AsyncHTTP11Connection) -> bool:
+    state = getattr(connection, "_h11_state", None)
+    if state is None:  # pragma: no cover - an httpcore2 that no longer uses h11 this way
+        return False
+    data, closed = state.trailing_data
+    return bool(data) or closed
+
+
+class _GuardedStream:
+    """A response body stream that, once closed, drops its connection if bytes were left over."""
+
+    __slots__ = ("_connection", "_counters", "_stream")
+
+    def __init__(
+        self,
+        stream: AsyncIterable[bytes],
+        connection: httpcore2.AsyncHTTP11Connection,
+        counters: GuardCounters,
+    ) -> None:
+        self._stream = stream
+        self._connection = connection
+        self._counters = counters
+
+    def __aiter__(self) -> AsyncIterator[bytes]:
+        # the inner generator itself, so that whoever iterates it also closes it
+        return self._stream.__aiter__()
+
+    async def aclose(self) -> None:
+        close = getattr(self._stream, "aclose", None)
+        if close is not None:
+            await close()
+        connection = self._connection
+        if connection.is_idle() and _has_surplus(connection):
+            self._counters.poisoned += 1
+            await connection.aclose()  # marks it CLOSED first, so the pool never reassigns it
+
+
+class GuardedConnection(httpcore2.AsyncConnectionInterface):
+    """Delegates everything to the httpcore2 connection it wraps; see the module docstring."""
+
+    __slots__ = ("_counters", "_inner")
+
+    def __init__(self, inner: httpcore2.AsyncConnectionInterface, counters: GuardCounters) -> None:
+        self._inner = inner
+        self._counters = counters
+
+    async def handle_async_request(self, request: httpcore2.Request) -> httpcore2.Response:
+        response = await self._inner.handle_async_request(request)
+        h11 = h11_connection_of(self._inner)
+        if h11 is not None and response.status != 101 and request.method != b"CONNECT":
+            body = cast(AsyncIterable[bytes], response.stream)
+            response.stream = _GuardedStream(body, h11, self._counters)
+        return response
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+    def info(self) -> str:
+        return self._inner.info()
+
+    def can_handle_request(self, origin: httpcore2.Origin) -> bool:
+        return self._inner.can_handle_request(origin)
+
+    def is_connected(self) -> bool:
+        return self._inner.is_connected()
+
+    def is_available(self) -> bool:
+        return self._inner.is_available()
+
+    def has_expired(self) -> bool:
+        return self._inner.has_expired()
+
+    def is_idle(self) -> bool:
+        return self._inner.is_idle()
+
+    def can_multiplex(self) -> bool:
+        return self._inner.can_multiplex()
+
+    def is_closed(self) -> bool:
+        return self._inner.is_closed()
+
+    def __repr__(self) -> str:
+        return repr(self._inner)

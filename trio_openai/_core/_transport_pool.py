@@ -1,0 +1,26 @@
+"""trio_openai's connection pool: httpcore2's pool, with every connection it creates guarded.
+
+``Pool`` is an ``httpcore2.AsyncConnectionPool`` whose ``create_connection`` wraps what httpcore2 builds
+(direct, HTTP-proxy forward or tunnel, SOCKS) in :class:`GuardedConnection`, so a connection left out
+of step by a server that sent more than it declared is closed instead of being handed to the next
+caller (see ``_transport_guard``). Everything else (limits, keep-alive expiry, HTTP/2) is httpcore2's.
+"""
+
+from __future__ import annotations
+
+import httpcore2
+
+from ._transport_guard import GuardCounters, GuardedConnection
+
+__all__ = ["Pool"]
+
+
+class Pool(httpcore2.AsyncConnectionPool):
+    """An httpcore2 pool whose connections never carry a previous response's surplus bytes."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.guard = GuardCounters()
+
+    def create_connection(self, origin: httpcore2.Origin) -> httpcore2.AsyncConnectionInterface:
+        return GuardedConnection(super().create_connection(origin), self.guard)

@@ -6,3 +6,8 @@ import os
 os.environ.setdefault("OPENAI_API_KEY", "sk-test-not-a-real-key")
 for _var in ("OPENAI_BASE_URL", "OPENAI_ORG_ID", "OPENAI_PROJECT_ID", "OPENAI_LOG"):
     os.environ.pop(_var, None)
+
+# Every ```python block of README.md and docs/**/*.md is a test (Sybil): see tests/docs/sybil_setup.py.
+from tests.docs.sybil_setup import sybil as _sybil  # noqa: E402
+
+pytest_collect_file = _sybil.pytest()

@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+import msgspec
 import trio
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -16,6 +17,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import trio_openai
 from trio_openai import AsyncOpenAI
 from trio_openai.testing import Reply, open_fake_server
+
+
+class Stop(msgspec.Struct):
+    city: str
+    nights: int
+
+
+class TripPlan(msgspec.Struct):
+    """A short trip: where to go and for how long."""
+
+    title: str
+    stops: list[Stop]
+    budget_eur: float | None
 
 
 def step(title: str) -> None:
@@ -124,6 +138,28 @@ async def main() -> None:
                 final = await events.get_final_completion()
             print(f"events: {kinds}")
             print(f"final message: {final.choices[0].message.content!r}")
+
+            step("structured outputs: chat.completions.parse into a msgspec Struct")
+            completion = await client.chat.completions.parse(
+                model="gpt-4o-mini",
+                messages=[{"role": "user", "content": "Plan a trip to Lisbon"}],
+                response_format=TripPlan,
+            )
+            plan = completion.choices[0].message.parsed
+            print(f"parsed: {plan!r}")
+
+            step("structured outputs, streamed: partial values while the JSON arrives")
+            async with client.chat.completions.stream(
+                model="gpt-4o-mini",
+                messages=[{"role": "user", "content": "Plan a trip to Porto"}],
+                response_format=TripPlan,
+                extra_headers={"X-Fake-Chunks": "6"},
+            ) as stream:
+                async for event in stream:
+                    if event.type == "content.delta" and event.delta:
+                        print(f"  partial: {event.parsed}")
+                final_plan = (await stream.get_final_completion()).choices[0].message.parsed
+            print(f"final: {final_plan!r}")
 
             step("cancelling a stream half-way: the connection is closed, the pool stays healthy")
             with trio.move_on_after(0.05):

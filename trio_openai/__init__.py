@@ -1,5 +1,6 @@
 """trio_openai: a Trio-native client for the OpenAI API."""
 
+import importlib as _importlib
 import typing as _typing
 
 from ._blocking._page import SyncBasePage as SyncBasePage
@@ -59,6 +60,26 @@ from .realtime._errors import WebSocketConnectionClosedError as WebSocketConnect
 from .realtime._errors import WebSocketConnectionRejectedError as WebSocketConnectionRejectedError
 from .types._base import BaseModel as BaseModel
 
+if _typing.TYPE_CHECKING:  # structured outputs: loaded on first use (see __getattr__ below)
+    from .lib._parsing._errors import ContentFilterFinishReasonError as ContentFilterFinishReasonError
+    from .lib._parsing._errors import LengthFinishReasonError as LengthFinishReasonError
+    from .lib._parsing._errors import StructuredOutputError as StructuredOutputError
+    from .lib._parsing._tools import function_tool as function_tool
+    from .lib._parsing._tools import pydantic_function_tool as pydantic_function_tool
+    from .lib._parsing._tools import pydantic_responses_function_tool as pydantic_responses_function_tool
+    from .lib._parsing._tools import responses_function_tool as responses_function_tool
+
+_LAZY = {
+    "ContentFilterFinishReasonError": ".lib._parsing._errors",
+    "LengthFinishReasonError": ".lib._parsing._errors",
+    "StructuredOutputError": ".lib._parsing._errors",
+    "function_tool": ".lib._parsing._tools",
+    "pydantic_function_tool": ".lib._parsing._tools",
+    "pydantic_responses_function_tool": ".lib._parsing._tools",
+    "responses_function_tool": ".lib._parsing._tools",
+}
+
+
 # --- httpx interop (transport): names that import httpx2 on first access --------------------------------
 _HTTPX_EXPORTS = (
     "DefaultAsyncHttpx2Client",
@@ -92,6 +113,13 @@ default_headers: dict[str, str] | None = None
 default_query: dict[str, object] | None = None
 
 __all__ = [
+    "responses_function_tool",
+    "pydantic_responses_function_tool",
+    "pydantic_function_tool",
+    "function_tool",
+    "StructuredOutputError",
+    "LengthFinishReasonError",
+    "ContentFilterFinishReasonError",
     "APIConnectionError",
     "APIError",
     "APIResponse",
@@ -157,7 +185,12 @@ __all__ = [
 
 def __getattr__(name: str) -> object:
     """``trio_openai.chat`` ...: the resources of the module-level client, built on first use; and the
-    httpx interop names, which import httpx2 on first access."""
+    httpx interop names, which import httpx2 on first access; and the names loaded lazily (``_LAZY``)."""
+    module = _LAZY.get(name)
+    if module is not None:
+        value = getattr(_importlib.import_module(module, __name__), name)
+        globals()[name] = value
+        return value
     if name in _HTTPX_EXPORTS:
         from ._core._transport_httpx import lazy_export
 

@@ -354,6 +354,9 @@ class AsyncOpenAI(AsyncResourceTree):
             )
 
     def statistics(self) -> ClientStatistics:
+        """Calls in flight, the connection pool's state (``None`` for a custom transport) and whether
+        the client is closed: a snapshot, no I/O. After any cancellation ``in_flight`` and the pool's
+        ``active_connections`` go back to 0, which tests can assert."""
         transport = self._lifetime.transport
         pool = transport.statistics() if isinstance(transport, HTTPTransport) else None
         return ClientStatistics(in_flight=self._lifetime.in_flight, pool=pool, closed=self.is_closed())

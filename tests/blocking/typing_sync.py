@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from typing import Any, assert_type
 
+import msgspec
+
 from tests._sync_example import ChatChunk, FileObject, demo
 from trio_openai import APIResponse, OpenAI, Stream, SyncAPIResponse, SyncCursorPage, SyncPage
 from trio_openai._blocking._response import ResponseContextManager
 from trio_openai._core._pagination import AsyncCursorPage, AsyncPage
 from trio_openai.lib.streaming import ChatCompletionStreamEvent, SyncChatCompletionStream
 from trio_openai.lib.streaming._responses_types import ResponseStreamEvent as HelperResponseStreamEvent
+from trio_openai.lib.structured import ParsedChatCompletion, ParsedResponse
 from trio_openai.types import (
     ChatCompletion,
     ChatCompletionChunk,
@@ -29,6 +32,10 @@ from trio_openai.types import (
     VectorStoreFileObject,
     VideoResource,
 )
+
+
+class _Answer(msgspec.Struct):
+    final: str
 
 
 def check(client: OpenAI, flag: bool) -> None:
@@ -88,14 +95,19 @@ def check(client: OpenAI, flag: bool) -> None:
     assert_type(client.files.wait_for_processing("f", poll_interval=1.0), OpenAIFile)
     assert_type(client.webhooks.unwrap("{}", {"webhook-id": "x"}), UnwrapWebhookEvent)
     with client.chat.completions.stream(model="m", messages=[]) as chat_stream:
-        assert_type(chat_stream, SyncChatCompletionStream)
+        assert_type(chat_stream, SyncChatCompletionStream[Any])
         for event in chat_stream:
             assert_type(event, ChatCompletionStreamEvent)
-        assert_type(chat_stream.get_final_completion(), ChatCompletion)
+        assert_type(chat_stream.get_final_completion(), ParsedChatCompletion[Any])
+        assert isinstance(chat_stream.get_final_completion(), ChatCompletion)
     with client.responses.stream(model="m", input="hi") as response_stream:
         for response_event in response_stream:
             assert_type(response_event, HelperResponseStreamEvent)
-        assert_type(response_stream.until_done().get_final_response(), Response)
+        assert_type(response_stream.until_done().get_final_response(), ParsedResponse[Any])
+        assert isinstance(response_stream.get_final_response(), Response)
+    parsed = client.chat.completions.parse(model="m", messages=[], response_format=_Answer)
+    assert_type(parsed, ParsedChatCompletion[_Answer])
+    assert_type(parsed.choices[0].message.parsed, _Answer | None)
 
     assert_type(client.get("/models/x", cast_to=Model), Model)
     assert_type(client.with_options(max_retries=0), OpenAI)

@@ -360,6 +360,7 @@ def test_public_names_match_all() -> None:
         "resources",
         "testing",
         "lib",
+        "batch",
         "realtime",
     }
     from trio_openai._module_client import SETTINGS

@@ -13,6 +13,7 @@ from trio_openai import APIConnectionError, APIError, AsyncOpenAI
 from trio_openai.lib.streaming import open_response_stream
 from trio_openai.lib.streaming._responses_types import ResponseUnknownEvent
 from trio_openai.testing import MockRequest, MockResponse, MockTransport
+from trio_openai.types import Response as GeneratedResponse
 
 
 def response(status: str, output: list[dict[str, Any]] | None = None, **extra: Any) -> dict[str, Any]:
@@ -147,7 +148,7 @@ async def test_events_snapshots_and_final_response() -> None:
     assert final.output_text == "Hi there"
     assert final.usage is not None and final.usage.total_tokens == 8
     assert snapshot is not None and snapshot.output_text == final.output_text  # the same, as its own type
-    assert type(final).__module__ == "trio_openai.types.response"  # the generated Response
+    assert isinstance(final, GeneratedResponse)  # the generated Response (parsed: a ParsedResponse)
     sent = transport.requests[0]
     assert (sent.method, sent.path) == ("POST", "/v1/responses")
     assert sent.json() == {"model": "gpt-test", "input": "hello", "temperature": 0.2, "stream": True}

@@ -101,6 +101,16 @@ def _path_expr(m: Method) -> str:
     return 'f"' + re.sub(r"\{([^}]*)\}", sub, path) + '"'
 
 
+def _docstring(m: Method) -> list[str]:
+    """The method's docstring, indented for a method body."""
+    doc = m.docstring
+    if not doc:
+        return []
+    if len(doc) == 1:
+        return [f'        """{doc[0]}"""']
+    return [f'        """{doc[0]}', *(f"        {line}" if line else "" for line in doc[1:]), '        """']
+
+
 def _method_code(m: Method, cls_name: str) -> str:
     if m.stream_event is not None and not m.stream_event.isidentifier():
         raise ValueError(f"{m.place.dotted}: stream event type {m.stream_event!r} is not a name")
@@ -117,8 +127,7 @@ def _method_code(m: Method, cls_name: str) -> str:
         lines.append(f"    {prefix} {m.name}({_signature(m, 'impl')}) -> {returns}:")
     else:
         lines.append(f"    {prefix} {m.name}({_signature(m)}) -> {m.returns}:")
-    if m.doc:
-        lines.append(f'        """{m.doc}"""')
+    lines += _docstring(m)
     lines.append(f'        if options:\n            reject_unknown_options(options, "{cls_name}.{m.name}")')
     call_kw: list[str] = []
     if query or fixed:
@@ -206,6 +215,11 @@ def _async_classes(node: ResourceNode) -> list[str]:
             body.append("    pass")
         for m in methods:
             body.append(f"    {m.name}: Final = {wrap}({cls}.{m.name})")
+        for helper in HELPERS.get(node.path, ()):
+            if helper.wrapped:
+                body.append(
+                    f"    {helper.attribute}: Final = {wrap}({cls}.{helper.attribute})  # hand-written helper"
+                )
         for child in node.children.values():
             body += [
                 "",
@@ -223,8 +237,7 @@ def _sync_method(m: Method, async_cls: str) -> list[str]:
         returns = _stream_returns(m, "Stream")["impl"]
         lines = _overloads(m, "def", "Stream")
         lines.append(f"    def {m.name}({_signature(m, 'impl')}) -> {returns}:")
-        if m.doc:
-            lines.append(f'        """{m.doc}"""')
+        lines += _docstring(m)
         forward = [a.ident for a in m.positional] + [f"{a.ident}={a.ident}" for a in m.keyword]
         args = ", ".join([f"{async_cls}.{m.name}", *forward, "**options"])
         lines += [f"        return sync_call(self, {args})", ""]
@@ -288,6 +301,11 @@ def _sync_classes(node: ResourceNode) -> list[str]:
             body.append("    pass")
         for m in node.methods:
             body.append(f"    {m.name}: Final = {listed if m.page is not None else raw}({acls}.{m.name})")
+        for helper in HELPERS.get(node.path, ()):
+            if helper.wrapped:
+                body.append(
+                    f"    {helper.attribute}: Final = {raw}({acls}.{helper.attribute})  # hand-written helper"
+                )
         for child in node.children.values():
             sub = _sync_name(child)
             body += [

@@ -40,6 +40,9 @@ class Attachment:
     name: str
     sync_name: str | None = None
     sync_module: str | None = None
+    wrapped: bool = False
+    """The helper is a coroutine function sending one request: ``with_raw_response`` and
+    ``with_streaming_response`` get it too, as they get every generated method."""
 
 
 #: Resource path -> the helpers its classes carry (``client.chat.completions.stream(...)``,
@@ -154,6 +157,18 @@ TYPE_PROPERTIES: dict[str, tuple[TypeProperty, ...]] = {
     "Response": (_OUTPUT_TEXT,),
     "BetaResponse": (_OUTPUT_TEXT,),
 }
+
+
+# --- Structured outputs (trio_openai/lib/_parsing/) -----------------------------------------------------
+
+HELPERS[("chat", "completions")] += (
+    Attachment("parse", "lib._parsing._chat", "chat_completions_parse", wrapped=True),
+)
+HELPERS[("responses",)] += (Attachment("parse", "lib._parsing._responses", "responses_parse", wrapped=True),)
+REQUEST_HOOKS["chat.completions.create"] = RequestHook("lib._parsing._hooks", "reject_chat_format_types")
+REQUEST_HOOKS["responses.create"] = RequestHook("lib._parsing._hooks", "reject_text_format_types")
+#: ``client.beta.chat.completions.parse`` / ``.stream``: the official SDK's older path, an alias.
+HELPERS[("beta",)] = (Attachment("chat", "lib._parsing._beta", "beta_chat", sync_name="sync_beta_chat"),)
 
 
 # --- Realtime (WebSocket sessions: trio_openai/realtime/) ------------------------------------------------

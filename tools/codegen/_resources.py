@@ -28,6 +28,7 @@ class Arg:
     ann: str  # without Omit / default
     required: bool
     refs: frozenset[str] = frozenset()
+    doc: str = ""  # the spec's description (first paragraph), for the method's docstring
 
 
 @dataclass
@@ -60,6 +61,15 @@ class Method:
     @property
     def all_args(self) -> list[Arg]:
         return [*self.positional, *self.keyword]
+
+    @property
+    def docstring(self) -> list[str]:
+        """The docstring's lines: the operation's description, then a ``:param x:`` line for each
+        parameter the spec describes (reST fields: ``help()`` reads well, Sphinx renders them)."""
+        params = [f":param {a.ident}: {a.doc}" for a in self.all_args if a.doc]
+        if not params:
+            return [self.doc] if self.doc else []
+        return [self.doc or self.name, "", *params]
 
 
 @dataclass
@@ -169,7 +179,9 @@ def _method(
     positional: list[Arg] = []
     keyword: list[Arg] = []
     for p in path_params:
-        arg = Arg(ident_for(renamed[p.name]), p.name, "path", "str", True)
+        arg = Arg(
+            ident_for(renamed[p.name]), p.name, "path", "str", True, doc=_param_doc(p.description, p.schema)
+        )
         (positional if renamed[p.name] in positional_names else keyword).append(arg)
     positional.sort(key=lambda a: positional_names.index(renamed[a.wire]))
 
@@ -185,7 +197,9 @@ def _method(
         a = params.ann(p.schema, f"{hint}{pascal(p.name)}", home)
         param_refs |= a.refs
         wire = p.name.removesuffix("[]") if p.location == "query" else p.name  # the encoder adds `[]`
-        arg = Arg(ident_for(wire), wire, p.location, a.expr, p.required, a.refs)
+        arg = Arg(
+            ident_for(wire), wire, p.location, a.expr, p.required, a.refs, _param_doc(p.description, p.schema)
+        )
         (keyword if p.required else optional).append(arg)
 
     body = body_schema(spec, op)
@@ -205,7 +219,8 @@ def _method(
         ann = a.expr
         if not is_req and schema_nullable(resolved) and not ann.endswith("| None"):
             ann += " | None"
-        arg = Arg(ident_for(wire), wire, "body", ann, is_req, a.refs)
+        described = str(prop.get("description") or "") if isinstance(prop, dict) else ""
+        arg = Arg(ident_for(wire), wire, "body", ann, is_req, a.refs, _param_doc(described, resolved))
         (keyword if is_req else optional).append(arg)
     keyword += optional
 
@@ -258,6 +273,12 @@ def _method(
         stream_arg=stream_arg,
         doc=doc,
     )
+
+
+def _param_doc(description: str, schema: Schema) -> str:
+    """A parameter's one-line description: its own, else its schema's (never a schema's title)."""
+    text = description or str(schema.get("description") or "")
+    return doc_text({"description": text}) if text else ""
 
 
 def models_home(place: MethodPlace) -> str:

@@ -103,43 +103,60 @@ class APIStatusError(APIError):
 
     @property
     def headers(self) -> Headers:
+        """The response's headers (case-insensitive)."""
         return self.response.headers
 
     @property
     def request_id(self) -> str | None:
+        """The ``x-request-id`` header: quote it when you ask OpenAI about a failed request."""
         return self.response.request_id
 
 
 class BadRequestError(APIStatusError):
+    """HTTP 400: The request was malformed or had an invalid parameter (see ``param``). Not retried."""
+
     status_code: Literal[400] = 400  # type: ignore[assignment]
 
 
 class AuthenticationError(APIStatusError):
+    """HTTP 401: The API key is missing, wrong or revoked. Not retried."""
+
     status_code: Literal[401] = 401  # type: ignore[assignment]
 
 
 class PermissionDeniedError(APIStatusError):
+    """HTTP 403: The key may not use this resource or model. Not retried."""
+
     status_code: Literal[403] = 403  # type: ignore[assignment]
 
 
 class NotFoundError(APIStatusError):
+    """HTTP 404: The object or model does not exist, or this key cannot see it. Not retried."""
+
     status_code: Literal[404] = 404  # type: ignore[assignment]
 
 
 class ConflictError(APIStatusError):
+    """HTTP 409: The request conflicts with the object's state. Retried by default (as the official SDK does)."""
+
     status_code: Literal[409] = 409  # type: ignore[assignment]
 
 
 class UnprocessableEntityError(APIStatusError):
+    """HTTP 422: The request was well-formed but could not be processed. Not retried."""
+
     status_code: Literal[422] = 422  # type: ignore[assignment]
 
 
 class RateLimitError(APIStatusError):
+    """HTTP 429: A rate limit or quota was hit. Retried by default, waiting for ``retry-after`` or the
+    ``x-ratelimit-reset-*`` time; a quota error (``code == "insufficient_quota"``) keeps failing."""
+
     status_code: Literal[429] = 429  # type: ignore[assignment]
 
 
 class InternalServerError(APIStatusError):
-    pass
+    """HTTP 500 or above: the server failed. Retried by default (unless ``x-should-retry: false``)."""
 
 
 class APIConnectionError(APIError):

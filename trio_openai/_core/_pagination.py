@@ -114,6 +114,8 @@ class AsyncPage(BasePage[ItemT], Generic[ItemT], kw_only=True):
 
 
 class AsyncCursorPage(BasePage[ItemT], Generic[ItemT], kw_only=True):
+    """A page of a cursor listing (``has_more`` and ids): the next page is ``after=<last item's id>``."""
+
     has_more: bool | None = None
     object: str | None = None
     first_id: str | None = None
@@ -127,6 +129,8 @@ class AsyncCursorPage(BasePage[ItemT], Generic[ItemT], kw_only=True):
 
 
 class AsyncConversationCursorPage(BasePage[ItemT], Generic[ItemT], kw_only=True):
+    """A page of a listing that names its own cursor (``last_id``): the next page is ``after=last_id``."""
+
     has_more: bool | None = None
     last_id: str | None = None
     first_id: str | None = None
@@ -139,6 +143,8 @@ class AsyncConversationCursorPage(BasePage[ItemT], Generic[ItemT], kw_only=True)
 
 
 class AsyncNextCursorPage(BasePage[ItemT], Generic[ItemT], kw_only=True):
+    """A page of a listing whose response gives the next cursor (``next``): the next page is ``after=next``."""
+
     has_more: bool | None = None
     next: str | None = None
     object: str | None = None
@@ -150,6 +156,8 @@ class AsyncNextCursorPage(BasePage[ItemT], Generic[ItemT], kw_only=True):
 
 
 class AsyncTokenPage(BasePage[ItemT], Generic[ItemT], kw_only=True):
+    """A page of a listing with page tokens (``next``): the next page is ``page=next``."""
+
     has_more: bool | None = None
     next: str | None = None
 

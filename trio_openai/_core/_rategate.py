@@ -116,5 +116,6 @@ class RateLimitGate:
             self.pause(max(waits))
 
     def statistics(self) -> RateLimitGateStatistics:
+        """Whether the gate is closed now (``closed_for`` seconds), how often it closed and how many attempts waited."""
         closed_for = max(0.0, self._opens_at - trio.current_time())
         return RateLimitGateStatistics(closed_for=closed_for, pauses=self._pauses, waits=self._waits)

@@ -202,13 +202,16 @@ class APIResponse(ResponseMeta, Generic[T]):
 
     @property
     def is_closed(self) -> bool:
+        """Always True: the body was read before this object was made, and the connection released."""
         return True
 
     @property
     def text(self) -> str:
+        """The body decoded as UTF-8 (undecodable bytes replaced)."""
         return self.content.decode("utf-8", "replace")
 
     def json(self) -> Any:
+        """The body decoded as JSON; ``msgspec.DecodeError`` if it is not JSON."""
         return msgspec.json.decode(self.content)
 
     @overload
@@ -261,6 +264,7 @@ class AsyncAPIResponse(ResponseMeta, Generic[T]):
 
     @property
     def is_closed(self) -> bool:
+        """Whether the body was read to the end or the response closed (the connection is then released)."""
         return self._closed
 
     async def aclose(self) -> None:
@@ -300,6 +304,9 @@ class AsyncAPIResponse(ResponseMeta, Generic[T]):
             await self.aclose()
 
     async def iter_text(self) -> AsyncIterator[str]:
+        """The body as UTF-8 text as it arrives (a character split across chunks is kept whole).
+        Like ``iter_bytes``: once only, ``StreamAlreadyConsumed`` after another read.
+        """
         import codecs
 
         decoder = codecs.getincrementaldecoder("utf-8")("replace")
@@ -312,6 +319,7 @@ class AsyncAPIResponse(ResponseMeta, Generic[T]):
             yield tail
 
     async def iter_lines(self) -> AsyncIterator[str]:
+        """The body line by line as it arrives, without the line ends (LF, CRLF or CR)."""
         pending = ""
         async for text in self.iter_text():
             pending += text
@@ -323,14 +331,20 @@ class AsyncAPIResponse(ResponseMeta, Generic[T]):
             yield pending
 
     async def read(self) -> bytes:
+        """The whole body (read once, then kept: later calls return the same bytes).
+
+        A cancellation while reading closes the response (its connection is not reused).
+        """
         if self._content is None:
             self._content = b"".join([chunk async for chunk in self.iter_bytes()])
         return self._content
 
     async def text(self) -> str:
+        """The whole body decoded as UTF-8 (undecodable bytes replaced)."""
         return (await self.read()).decode("utf-8", "replace")
 
     async def json(self) -> Any:
+        """The whole body decoded as JSON; ``msgspec.DecodeError`` if it is not JSON."""
         return msgspec.json.decode(await self.read())
 
     @overload
@@ -338,6 +352,10 @@ class AsyncAPIResponse(ResponseMeta, Generic[T]):
     @overload
     async def parse(self, *, to: type[R]) -> R: ...
     async def parse(self, *, to: type[R] | None = None) -> T | R:
+        """Read the body and decode it into the method's return type, or into ``to`` if given (for a
+        streaming operation, the ``AsyncStream`` of its events). ``APIResponseValidationError`` when the
+        body does not match.
+        """
         if to is None and self._stream_parser is not None:
             return self._stream_parser(self)
         content = await self.read()
@@ -369,29 +387,37 @@ class BinaryContent:
 
     @property
     def response(self) -> ResponseMeta:
+        """The response's metadata: ``headers``, ``status_code``, ``request_id``, ``rate_limits``, ``url`` ..."""
         return self._meta
 
     @property
     def text(self) -> str:
+        """The body decoded as UTF-8 (undecodable bytes replaced)."""
         return self.content.decode("utf-8", "replace")
 
     def json(self) -> Any:
+        """The body decoded as JSON; ``msgspec.DecodeError`` if it is not JSON."""
         return msgspec.json.decode(self.content)
 
     def read(self) -> bytes:
+        """The body (already in memory)."""
         return self.content
 
     async def aread(self) -> bytes:
+        """The body (already in memory; async for compatibility with the official SDK)."""
         return self.content
 
     async def aiter_bytes(self, chunk_size: int = 65536) -> AsyncIterator[bytes]:
+        """The body in pieces of ``chunk_size`` bytes."""
         for i in range(0, len(self.content), chunk_size):
             yield self.content[i : i + chunk_size]
 
     def iter_bytes(self, chunk_size: int = 65536) -> list[bytes]:
+        """The body in pieces of ``chunk_size`` bytes."""
         return [self.content[i : i + chunk_size] for i in range(0, len(self.content), chunk_size)]
 
     async def write_to_file(self, file: str | os.PathLike[str]) -> None:
+        """Write the body to ``file`` (through a worker thread, so trio's loop is not blocked)."""
         await trio.Path(file).write_bytes(self.content)
 
     stream_to_file = write_to_file

@@ -13,16 +13,67 @@ then, before the pool can assign it again. The pool then drops it like any close
 connections need no such check (frames are self-delimiting) and are not touched.
 
 The count of connections dropped this way is kept per pool (``GuardCounters``) for the statistics.
+
+A second leak is closed here too: when a connection fails while it is being set up *after* its TCP
+connection opened (a SOCKS5 proxy that refuses the credentials, a TLS handshake through it that fails),
+httpcore2's SOCKS connection drops the socket without closing it. :class:`TrackingBackend` notes the
+sockets a connection attempt opens (in a context variable of the attempt's task), and
+``GuardedConnection`` closes them, shielded, when the attempt fails before a connection was made.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterable, AsyncIterator
+from collections.abc import AsyncIterable, AsyncIterator, Iterable
+from contextvars import ContextVar
 from typing import cast
 
 import httpcore2
+import trio
 
-__all__ = ["GuardCounters", "GuardedConnection", "h11_connection_of"]
+__all__ = ["GuardCounters", "GuardedConnection", "TrackingBackend", "h11_connection_of"]
+
+_OPENED: ContextVar[list[httpcore2.AsyncNetworkStream] | None] = ContextVar(
+    "trio_openai_opened", default=None
+)
+_SocketOption = tuple[int, int, int] | tuple[int, int, bytes | bytearray] | tuple[int, int, None, int]
+
+
+class TrackingBackend(httpcore2.AsyncNetworkBackend):
+    """A network backend that records, for the connection attempt in progress, the streams it opens."""
+
+    def __init__(self, backend: httpcore2.AsyncNetworkBackend) -> None:
+        self._backend = backend
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,  # noqa: ASYNC109 - httpcore2's backend interface
+        local_address: str | None = None,
+        socket_options: Iterable[_SocketOption] | None = None,
+    ) -> httpcore2.AsyncNetworkStream:
+        stream = await self._backend.connect_tcp(
+            host, port, timeout=timeout, local_address=local_address, socket_options=socket_options
+        )
+        opened = _OPENED.get()
+        if opened is not None:
+            opened.append(stream)
+        return stream
+
+    async def connect_unix_socket(
+        self,
+        path: str,
+        timeout: float | None = None,  # noqa: ASYNC109 - httpcore2's backend interface
+        socket_options: Iterable[_SocketOption] | None = None,
+    ) -> httpcore2.AsyncNetworkStream:
+        stream = await self._backend.connect_unix_socket(path, timeout=timeout, socket_options=socket_options)
+        opened = _OPENED.get()
+        if opened is not None:
+            opened.append(stream)
+        return stream
+
+    async def sleep(self, seconds: float) -> None:
+        await self._backend.sleep(seconds)
 
 
 class GuardCounters:
@@ -94,7 +145,21 @@ class GuardedConnection(httpcore2.AsyncConnectionInterface):
         self._counters = counters
 
     async def handle_async_request(self, request: httpcore2.Request) -> httpcore2.Response:
-        response = await self._inner.handle_async_request(request)
+        inner = self._inner
+        fresh = getattr(inner, "_connection", None) is None  # this request will set the connection up
+        token = _OPENED.set([]) if fresh else None
+        try:
+            response = await inner.handle_async_request(request)
+        except BaseException:
+            opened = _OPENED.get() if fresh else None
+            if opened and getattr(inner, "_connection", None) is None:  # the set-up failed: close its sockets
+                with trio.CancelScope(shield=True, deadline=trio.current_time() + 5):
+                    for stream in opened:
+                        await stream.aclose()
+            raise
+        finally:
+            if token is not None:
+                _OPENED.reset(token)
         h11 = h11_connection_of(self._inner)
         if h11 is not None and response.status != 101 and request.method != b"CONNECT":
             body = cast(AsyncIterable[bytes], response.stream)

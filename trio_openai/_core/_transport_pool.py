@@ -3,14 +3,14 @@
 ``Pool`` is an ``httpcore2.AsyncConnectionPool`` whose ``create_connection`` wraps what httpcore2 builds
 (direct, HTTP-proxy forward or tunnel, SOCKS) in :class:`GuardedConnection`, so a connection left out
 of step by a server that sent more than it declared is closed instead of being handed to the next
-caller (see ``_transport_guard``). Everything else (limits, keep-alive expiry, HTTP/2) is httpcore2's.
+caller, and closes the sockets of a connection set-up that failed half way (see ``_transport_guard``). Everything else (limits, keep-alive expiry, HTTP/2) is httpcore2's.
 """
 
 from __future__ import annotations
 
 import httpcore2
 
-from ._transport_guard import GuardCounters, GuardedConnection
+from ._transport_guard import GuardCounters, GuardedConnection, TrackingBackend
 
 __all__ = ["Pool"]
 
@@ -19,6 +19,9 @@ class Pool(httpcore2.AsyncConnectionPool):
     """An httpcore2 pool whose connections never carry a previous response's surplus bytes."""
 
     def __init__(self, **kwargs: object) -> None:
+        backend = kwargs.get("network_backend")
+        if isinstance(backend, httpcore2.AsyncNetworkBackend):
+            kwargs["network_backend"] = TrackingBackend(backend)
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.guard = GuardCounters()
 

@@ -51,6 +51,7 @@ class Result(Generic[In, Out]):
 
     @property
     def ok(self) -> bool:
+        """Whether ``fn(input)`` returned (``error`` is None)."""
         return self.error is None
 
     @property
@@ -59,6 +60,7 @@ class Result(Generic[In, Out]):
         return self.unwrap()
 
     def unwrap(self) -> Out:
+        """The value, or raise the error that ``fn(input)`` raised."""
         if self.error is not None:
             raise self.error
         return cast("Out", self._value)

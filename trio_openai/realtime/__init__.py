@@ -1,4 +1,4 @@
-"""Realtime sessions over WebSockets (trio-websocket), for ``client.realtime.connect(...)``.
+"""Realtime sessions over WebSockets (trio-websocket), for ``client.realtime.connect(...)``::
 
     async with client.realtime.connect(model="gpt-realtime") as conn:
         await conn.session.update(session={"type": "realtime", "output_modalities": ["text"]})

@@ -65,7 +65,13 @@ class AsyncBatches(AsyncAPIResource):
         output_expires_after: BatchFileExpirationAfterParam | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> Batch:
-        """Creates and executes a batch from an uploaded file of requests"""
+        """Creates and executes a batch from an uploaded file of requests
+
+        :param input_file_id: The ID of an uploaded file that contains requests for the new batch.
+        :param endpoint: The endpoint to be used for all requests in the batch. Currently `/v1/responses`, `/v1/chat/completions`, `/v1/embeddings`, `/v1/completions`, `/v1/moderations`, `/v1/images/generations`, `/v1/images/edits`, and `/v1/videos` are supported. Note that `/v1/embeddings` batches are also restricted to a maximum of 50,000 embedding inputs across all requests in the batch.
+        :param completion_window: The time frame within which the batch should be processed. Currently only `24h` is supported.
+        :param output_expires_after: The expiration policy for the output and/or error file that are generated for a batch.
+        """
         if options:
             reject_unknown_options(options, "AsyncBatches.create")
         body = strip_not_given(
@@ -80,7 +86,10 @@ class AsyncBatches(AsyncAPIResource):
         return await self._client._request("post", "/batches", cast_to=Batch, body=body, options=options)
 
     async def retrieve(self, batch_id: str, **options: Unpack[RequestOptions]) -> Batch:
-        """Retrieves a batch."""
+        """Retrieves a batch.
+
+        :param batch_id: The ID of the batch to retrieve.
+        """
         if options:
             reject_unknown_options(options, "AsyncBatches.retrieve")
         return await self._client._request(
@@ -90,7 +99,11 @@ class AsyncBatches(AsyncAPIResource):
     def list(
         self, *, after: str | Omit = omit, limit: int | Omit = omit, **options: Unpack[RequestOptions]
     ) -> AsyncPaginator[Batch, AsyncCursorPage[Batch]]:
-        """List your organization's batches."""
+        """List your organization's batches.
+
+        :param after: A cursor for use in pagination. `after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with obj_foo, your subsequent call can include after=obj_foo in order to fetch the next page of the list.
+        :param limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 20.
+        """
         if options:
             reject_unknown_options(options, "AsyncBatches.list")
         return self._client._get_api_list(
@@ -101,7 +114,10 @@ class AsyncBatches(AsyncAPIResource):
         )
 
     async def cancel(self, batch_id: str, **options: Unpack[RequestOptions]) -> Batch:
-        """Cancels an in-progress batch. The batch will be in status `cancelling` for up to 10 minutes, before changing to `cancelled`, where it will have partial results (if any) available in the output file."""
+        """Cancels an in-progress batch. The batch will be in status `cancelling` for up to 10 minutes, before changing to `cancelled`, where it will have partial results (if any) available in the output file.
+
+        :param batch_id: The ID of the batch to cancel.
+        """
         if options:
             reject_unknown_options(options, "AsyncBatches.cancel")
         return await self._client._request(

@@ -145,7 +145,25 @@ class AsyncCompletions(AsyncAPIResource):
         user: str | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> CreateCompletionResponse | AsyncStream[CreateCompletionResponse]:
-        """Creates a completion for the provided prompt and parameters."""
+        """Creates a completion for the provided prompt and parameters.
+
+        :param model: ID of the model to use. You can use the [List models](/docs/api-reference/models/list) API to see all of your available models, or see our [Model overview](/docs/models) for descriptions of them.
+        :param prompt: The prompt(s) to generate completions for, encoded as a string, array of strings, array of tokens, or array of token arrays.
+        :param best_of: Generates `best_of` completions server-side and returns the "best" (the one with the highest log probability per token). Results cannot be streamed.
+        :param echo: Echo back the prompt in addition to the completion
+        :param frequency_penalty: Number between -2.0 and 2.0. Positive values penalize new tokens based on their existing frequency in the text so far, decreasing the model's likelihood to repeat the same line verbatim.
+        :param logit_bias: Modify the likelihood of specified tokens appearing in the completion.
+        :param logprobs: Include the log probabilities on the `logprobs` most likely output tokens, as well the chosen tokens. For example, if `logprobs` is 5, the API will return a list of the 5 most likely tokens. The API will always return the `logprob` of the sampled token, so there may be up to `logprobs+1` elements in the response.
+        :param max_tokens: The maximum number of [tokens](/tokenizer) that can be generated in the completion.
+        :param n: How many completions to generate for each prompt.
+        :param presence_penalty: Number between -2.0 and 2.0. Positive values penalize new tokens based on whether they appear in the text so far, increasing the model's likelihood to talk about new topics.
+        :param seed: If specified, our system will make a best effort to sample deterministically, such that repeated requests with the same `seed` and parameters should return the same result.
+        :param stop: Not supported with latest reasoning models `o3` and `o4-mini`.
+        :param suffix: The suffix that comes after a completion of inserted text.
+        :param temperature: What sampling temperature to use, between 0 and 2. Higher values like 0.8 will make the output more random, while lower values like 0.2 will make it more focused and deterministic.
+        :param top_p: An alternative to sampling with temperature, called nucleus sampling, where the model considers the results of the tokens with top_p probability mass. So 0.1 means only the tokens comprising the top 10% probability mass are considered.
+        :param user: A unique identifier representing your end-user, which can help OpenAI to monitor and detect abuse. [Learn more](/docs/guides/safety-best-practices#end-user-ids).
+        """
         if options:
             reject_unknown_options(options, "AsyncCompletions.create")
         body = strip_not_given(
@@ -299,7 +317,25 @@ class Completions(SyncAPIResource[AsyncCompletions]):
         user: str | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> CreateCompletionResponse | Stream[CreateCompletionResponse]:
-        """Creates a completion for the provided prompt and parameters."""
+        """Creates a completion for the provided prompt and parameters.
+
+        :param model: ID of the model to use. You can use the [List models](/docs/api-reference/models/list) API to see all of your available models, or see our [Model overview](/docs/models) for descriptions of them.
+        :param prompt: The prompt(s) to generate completions for, encoded as a string, array of strings, array of tokens, or array of token arrays.
+        :param best_of: Generates `best_of` completions server-side and returns the "best" (the one with the highest log probability per token). Results cannot be streamed.
+        :param echo: Echo back the prompt in addition to the completion
+        :param frequency_penalty: Number between -2.0 and 2.0. Positive values penalize new tokens based on their existing frequency in the text so far, decreasing the model's likelihood to repeat the same line verbatim.
+        :param logit_bias: Modify the likelihood of specified tokens appearing in the completion.
+        :param logprobs: Include the log probabilities on the `logprobs` most likely output tokens, as well the chosen tokens. For example, if `logprobs` is 5, the API will return a list of the 5 most likely tokens. The API will always return the `logprob` of the sampled token, so there may be up to `logprobs+1` elements in the response.
+        :param max_tokens: The maximum number of [tokens](/tokenizer) that can be generated in the completion.
+        :param n: How many completions to generate for each prompt.
+        :param presence_penalty: Number between -2.0 and 2.0. Positive values penalize new tokens based on whether they appear in the text so far, increasing the model's likelihood to talk about new topics.
+        :param seed: If specified, our system will make a best effort to sample deterministically, such that repeated requests with the same `seed` and parameters should return the same result.
+        :param stop: Not supported with latest reasoning models `o3` and `o4-mini`.
+        :param suffix: The suffix that comes after a completion of inserted text.
+        :param temperature: What sampling temperature to use, between 0 and 2. Higher values like 0.8 will make the output more random, while lower values like 0.2 will make it more focused and deterministic.
+        :param top_p: An alternative to sampling with temperature, called nucleus sampling, where the model considers the results of the tokens with top_p probability mass. So 0.1 means only the tokens comprising the top 10% probability mass are considered.
+        :param user: A unique identifier representing your end-user, which can help OpenAI to monitor and detect abuse. [Learn more](/docs/guides/safety-best-practices#end-user-ids).
+        """
         return sync_call(
             self,
             AsyncCompletions.create,

@@ -43,7 +43,10 @@ class AsyncContentProvenanceChecks(AsyncAPIResource):
         return AsyncContentProvenanceChecksWithStreamingResponse(self)
 
     async def create(self, *, file: FileTypes, **options: Unpack[RequestOptions]) -> ContentProvenanceCheck:
-        """Check whether an image or audio file contains known OpenAI provenance signals. [Learn more about content provenance](/api/docs/guides/content-provenance)."""
+        """Check whether an image or audio file contains known OpenAI provenance signals. [Learn more about content provenance](/api/docs/guides/content-provenance).
+
+        :param file: The image or audio file to check for supported OpenAI provenance signals.
+        """
         if options:
             reject_unknown_options(options, "AsyncContentProvenanceChecks.create")
         body = strip_not_given({"file": file})

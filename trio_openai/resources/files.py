@@ -57,7 +57,12 @@ class AsyncFiles(AsyncAPIResource):
         expires_after: FileExpirationAfterParam | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> FileObject:
-        """Upload a file that can be used across various endpoints. Individual files can be up to 512 MB, and each project can store up to 2.5 TB of files in total. There is no organization-wide storage limit. Uploads to this endpoint are rate-limited to 1,000 requests per minute per authenticated user."""
+        """Upload a file that can be used across various endpoints. Individual files can be up to 512 MB, and each project can store up to 2.5 TB of files in total. There is no organization-wide storage limit. Uploads to this endpoint are rate-limited to 1,000 requests per minute per authenticated user.
+
+        :param file: The File object (not file name) to be uploaded.
+        :param purpose: The intended purpose of the uploaded file. One of: - `assistants`: Used in the Assistants API - `batch`: Used in the Batch API - `fine-tune`: Used for fine-tuning - `vision`: Images used for vision fine-tuning - `user_data`: Flexible file type for any purpose - `evals`: Used for eval data sets
+        :param expires_after: The expiration policy for a file. By default, files with `purpose=batch` expire after 30 days and all other files are persisted until they are manually deleted.
+        """
         if options:
             reject_unknown_options(options, "AsyncFiles.create")
         body = strip_not_given({"file": file, "purpose": purpose, "expires_after": expires_after})
@@ -66,7 +71,10 @@ class AsyncFiles(AsyncAPIResource):
         )
 
     async def retrieve(self, file_id: str, **options: Unpack[RequestOptions]) -> FileObject:
-        """Returns information about a specific file."""
+        """Returns information about a specific file.
+
+        :param file_id: The ID of the file to use for this request.
+        """
         if options:
             reject_unknown_options(options, "AsyncFiles.retrieve")
         return await self._client._request(
@@ -82,7 +90,13 @@ class AsyncFiles(AsyncAPIResource):
         after: str | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[FileObject, AsyncCursorPage[FileObject]]:
-        """Returns a list of files."""
+        """Returns a list of files.
+
+        :param purpose: Only return files with the given purpose.
+        :param limit: A limit on the number of objects to be returned. Limit can range between 1 and 10,000, and the default is 10,000.
+        :param order: Sort order by the `created_at` timestamp of the objects. `asc` for ascending order and `desc` for descending order.
+        :param after: A cursor for use in pagination. `after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with obj_foo, your subsequent call can include after=obj_foo in order to fetch the next page of the list.
+        """
         if options:
             reject_unknown_options(options, "AsyncFiles.list")
         return self._client._get_api_list(
@@ -93,7 +107,10 @@ class AsyncFiles(AsyncAPIResource):
         )
 
     async def delete(self, file_id: str, **options: Unpack[RequestOptions]) -> FileDeleted:
-        """Delete a file and remove it from all vector stores."""
+        """Delete a file and remove it from all vector stores.
+
+        :param file_id: The ID of the file to use for this request.
+        """
         if options:
             reject_unknown_options(options, "AsyncFiles.delete")
         return await self._client._request(
@@ -101,7 +118,10 @@ class AsyncFiles(AsyncAPIResource):
         )
 
     async def content(self, file_id: str, **options: Unpack[RequestOptions]) -> BinaryContent:
-        """Returns a response containing the contents of the specified file."""
+        """Returns a response containing the contents of the specified file.
+
+        :param file_id: The ID of the file to use for this request.
+        """
         if options:
             reject_unknown_options(options, "AsyncFiles.content")
         return await self._client._request(

@@ -44,7 +44,10 @@ class AsyncModels(AsyncAPIResource):
         return AsyncModelsWithStreamingResponse(self)
 
     async def retrieve(self, model: str, **options: Unpack[RequestOptions]) -> Model:
-        """Retrieves a model instance, providing basic information about the model such as the owner and permissioning."""
+        """Retrieves a model instance, providing basic information about the model such as the owner and permissioning.
+
+        :param model: The ID of the model to use for this request
+        """
         if options:
             reject_unknown_options(options, "AsyncModels.retrieve")
         return await self._client._request(
@@ -58,7 +61,10 @@ class AsyncModels(AsyncAPIResource):
         return self._client._get_api_list("/models", page=AsyncPage[Model], options=options)
 
     async def delete(self, model: str, **options: Unpack[RequestOptions]) -> ModelDeleted:
-        """Delete a fine-tuned model. You must have the Owner role in your organization to delete a model."""
+        """Delete a fine-tuned model. You must have the Owner role in your organization to delete a model.
+
+        :param model: The model to delete
+        """
         if options:
             reject_unknown_options(options, "AsyncModels.delete")
         return await self._client._request(

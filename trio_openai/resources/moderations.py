@@ -64,7 +64,11 @@ class AsyncModerations(AsyncAPIResource):
         | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> ModerationCreateResponse:
-        """Classifies if text and/or image inputs are potentially harmful. Learn more in the [moderation guide](/docs/guides/moderation)."""
+        """Classifies if text and/or image inputs are potentially harmful. Learn more in the [moderation guide](/docs/guides/moderation).
+
+        :param input: Input (or inputs) to classify. Can be a single string, an array of strings, or an array of multi-modal input objects similar to other models.
+        :param model: The content moderation model you would like to use. Learn more in [the moderation guide](/docs/guides/moderation), and learn about available models [here](/docs/models#moderation).
+        """
         if options:
             reject_unknown_options(options, "AsyncModerations.create")
         body = strip_not_given({"input": input, "model": model})

@@ -59,7 +59,13 @@ class AsyncVideos(AsyncAPIResource):
         size: Literal["720x1280", "1280x720", "1024x1792", "1792x1024"] | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> Video:
-        """Deprecated. Create a new video generation job from a prompt and optional reference assets."""
+        """Deprecated. Create a new video generation job from a prompt and optional reference assets.
+
+        :param prompt: Text prompt that describes the video to generate.
+        :param model: The video generation model to use (allowed values: sora-2, sora-2-pro). Defaults to `sora-2`.
+        :param seconds: Clip duration in seconds (allowed values: 4, 8, 12). Defaults to 4 seconds.
+        :param size: Output resolution formatted as width x height (allowed values: 720x1280, 1280x720, 1024x1792, 1792x1024). Defaults to 720x1280.
+        """
         if options:
             reject_unknown_options(options, "AsyncVideos.create")
         body = strip_not_given(
@@ -76,7 +82,10 @@ class AsyncVideos(AsyncAPIResource):
         )
 
     async def retrieve(self, video_id: str, **options: Unpack[RequestOptions]) -> Video:
-        """Deprecated. Fetch the latest metadata for a generated video."""
+        """Deprecated. Fetch the latest metadata for a generated video.
+
+        :param video_id: The identifier of the video to retrieve.
+        """
         if options:
             reject_unknown_options(options, "AsyncVideos.retrieve")
         return await self._client._request(
@@ -91,7 +100,12 @@ class AsyncVideos(AsyncAPIResource):
         after: str | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[Video, AsyncConversationCursorPage[Video]]:
-        """Deprecated. List recently generated videos for the current project."""
+        """Deprecated. List recently generated videos for the current project.
+
+        :param limit: Number of items to retrieve
+        :param order: Sort order of results by timestamp. Use `asc` for ascending order or `desc` for descending order.
+        :param after: Identifier for the last item from the previous pagination request
+        """
         if options:
             reject_unknown_options(options, "AsyncVideos.list")
         return self._client._get_api_list(
@@ -102,7 +116,10 @@ class AsyncVideos(AsyncAPIResource):
         )
 
     async def delete(self, video_id: str, **options: Unpack[RequestOptions]) -> VideoDeleteResponse:
-        """Deprecated. Permanently delete a completed or failed video and its stored assets."""
+        """Deprecated. Permanently delete a completed or failed video and its stored assets.
+
+        :param video_id: The identifier of the video to delete.
+        """
         if options:
             reject_unknown_options(options, "AsyncVideos.delete")
         return await self._client._request(
@@ -115,7 +132,11 @@ class AsyncVideos(AsyncAPIResource):
     async def create_character(
         self, *, video: FileTypes, name: str, **options: Unpack[RequestOptions]
     ) -> VideoCreateCharacterResponse:
-        """Deprecated. Create a character from an uploaded video."""
+        """Deprecated. Create a character from an uploaded video.
+
+        :param video: Video file used to create a character.
+        :param name: Display name for this API character.
+        """
         if options:
             reject_unknown_options(options, "AsyncVideos.create_character")
         body = strip_not_given({"video": video, "name": name})
@@ -131,7 +152,10 @@ class AsyncVideos(AsyncAPIResource):
     async def get_character(
         self, character_id: str, **options: Unpack[RequestOptions]
     ) -> VideoCreateCharacterResponse:
-        """Deprecated. Fetch a character."""
+        """Deprecated. Fetch a character.
+
+        :param character_id: The identifier of the character to retrieve.
+        """
         if options:
             reject_unknown_options(options, "AsyncVideos.get_character")
         return await self._client._request(
@@ -144,7 +168,10 @@ class AsyncVideos(AsyncAPIResource):
     async def edit(
         self, *, video: FileTypes | VideoReferenceInputParam, prompt: str, **options: Unpack[RequestOptions]
     ) -> Video:
-        """Deprecated. Create a new video generation job by editing a source video or existing generated video."""
+        """Deprecated. Create a new video generation job by editing a source video or existing generated video.
+
+        :param prompt: Text prompt that describes how to edit the source video.
+        """
         if options:
             reject_unknown_options(options, "AsyncVideos.edit")
         body = strip_not_given({"video": video, "prompt": prompt})
@@ -160,7 +187,11 @@ class AsyncVideos(AsyncAPIResource):
         seconds: Literal["4", "8", "12"],
         **options: Unpack[RequestOptions],
     ) -> Video:
-        """Deprecated. Create an extension of a completed video."""
+        """Deprecated. Create an extension of a completed video.
+
+        :param prompt: Updated text prompt that directs the extension generation.
+        :param seconds: Length of the newly generated extension segment in seconds (allowed values: 4, 8, 12, 16, 20).
+        """
         if options:
             reject_unknown_options(options, "AsyncVideos.extend")
         body = strip_not_given({"video": video, "prompt": prompt, "seconds": seconds})
@@ -175,7 +206,11 @@ class AsyncVideos(AsyncAPIResource):
         variant: Literal["video", "thumbnail", "spritesheet"] | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> BinaryContent:
-        """Deprecated. Download the generated video bytes or a derived preview asset."""
+        """Deprecated. Download the generated video bytes or a derived preview asset.
+
+        :param video_id: The identifier of the video whose media to download.
+        :param variant: Which downloadable asset to return. Defaults to the MP4 video.
+        """
         if options:
             reject_unknown_options(options, "AsyncVideos.download_content")
         return await self._client._request(
@@ -187,7 +222,11 @@ class AsyncVideos(AsyncAPIResource):
         )
 
     async def remix(self, video_id: str, *, prompt: str, **options: Unpack[RequestOptions]) -> Video:
-        """Deprecated. Create a remix of a completed video using a refreshed prompt."""
+        """Deprecated. Create a remix of a completed video using a refreshed prompt.
+
+        :param video_id: The identifier of the completed video to remix.
+        :param prompt: Updated text prompt that directs the remix generation.
+        """
         if options:
             reject_unknown_options(options, "AsyncVideos.remix")
         body = strip_not_given({"prompt": prompt})

@@ -1,4 +1,8 @@
-"""``POST /v1/chat/completions``: a deterministic echo model, with streaming and tool calls."""
+"""``POST /v1/chat/completions``: a deterministic echo model, with streaming and tool calls.
+
+With a ``json_schema`` response format the content is a value generated from the schema
+(:mod:`._schema_sample`), and so are the arguments of the tools the prompt names (``call <name>``).
+"""
 
 from __future__ import annotations
 
@@ -9,10 +13,17 @@ import msgspec
 
 from ._records import RecordedRequest
 from ._reply import Reply, error_body, sse_frame
+from ._schema_sample import sample_for_schema
 from ._state import BadRequest, ServerState, as_dict, as_list, json_body, require, stream_knobs
 from ._streams import count_tokens, split_text, stream_reply
 
-__all__ = ["create_chat_completion", "last_user_text", "message_text", "sample_arguments"]
+__all__ = [
+    "create_chat_completion",
+    "last_user_text",
+    "message_text",
+    "sample_arguments",
+    "structured_schema",
+]
 
 _FINGERPRINT = "fp_fake"
 _ARGUMENT_PIECE = 8  # streamed tool-call arguments come in fragments of about this many characters
@@ -31,7 +42,13 @@ def create_chat_completion(request: RecordedRequest, params: dict[str, str], sta
         )
     prompt = last_user_text(turns)
     calls = _tool_calls(document.get("tools"), prompt, state)
-    text = None if calls else f"Echo: {prompt}"
+    schema = structured_schema(document.get("response_format"))
+    if calls:
+        text = None
+    elif schema is not None:
+        text = msgspec.json.encode(sample_for_schema(schema)).decode()
+    else:
+        text = f"Echo: {prompt}"
     prompt_tokens = sum(count_tokens(message_text(turn)) + 3 for turn in turns)
     produced = (
         sum(count_tokens(call["function"]["arguments"]) for call in calls)
@@ -148,31 +165,20 @@ def _tool_calls(tools: object, prompt: str, state: ServerState) -> list[dict[str
     ]
 
 
+def structured_schema(response_format: object) -> dict[str, Any] | None:
+    """The schema of a ``json_schema`` response format (chat) or text format (Responses), else ``None``."""
+    fmt = as_dict(response_format)
+    if fmt.get("type") != "json_schema":
+        return None
+    inner = as_dict(fmt.get("json_schema")) if "json_schema" in fmt else fmt
+    schema: object = inner.get("schema")
+    return as_dict(schema) if schema is not None else {"type": "object", "properties": {}}
+
+
 def sample_arguments(schema: object) -> str:
-    """Deterministic JSON arguments that fit a (simple) JSON schema for an object; ``{}`` without one."""
-    sample = _sample(as_dict(schema))
+    """Deterministic JSON arguments that conform to the tool's JSON schema; ``{}`` without one."""
+    sample = sample_for_schema(schema)
     return msgspec.json.encode(sample if isinstance(sample, dict) else {}).decode()
-
-
-_SAMPLES: dict[str, object] = {
-    "string": "fake",
-    "integer": 1,
-    "number": 1.5,
-    "boolean": True,
-    "array": [],
-    "null": None,
-}
-
-
-def _sample(schema: dict[str, Any]) -> object:
-    choices = as_list(schema.get("enum"))
-    if choices:
-        return choices[0]
-    kind = schema.get("type")
-    if kind == "object" or "properties" in schema:
-        properties = as_dict(schema.get("properties"))
-        return {str(key): _sample(as_dict(value)) for key, value in properties.items()}
-    return _SAMPLES.get(kind, "fake") if isinstance(kind, str) else "fake"
 
 
 def _usage(prompt_tokens: int, completion_tokens: int) -> dict[str, Any]:

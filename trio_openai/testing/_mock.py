@@ -28,17 +28,21 @@ class MockRequest:
 
     @property
     def path(self) -> str:
+        """The URL's path, percent-decoded (``/v1/models/gpt-4o-mini``)."""
         return unquote(urlsplit(self.url).path)
 
     @property
     def query(self) -> dict[str, list[str]]:
+        """The query parameters, each with all its values (``{"limit": ["10"]}``)."""
         return parse_qs(urlsplit(self.url).query, keep_blank_values=True)
 
     @property
     def raw_query(self) -> str:
+        """The query string as sent, without the ``?``."""
         return urlsplit(self.url).query
 
     def json(self) -> Any:
+        """The body decoded as JSON (``msgspec.DecodeError`` when it is not, e.g. a multipart upload)."""
         return msgspec.json.decode(self.content)
 
     def __repr__(self) -> str:

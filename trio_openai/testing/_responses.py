@@ -1,16 +1,25 @@
-"""``POST /v1/responses`` and ``GET /v1/responses/{id}``: the Responses API, streamed or not, replayable."""
+"""``POST /v1/responses`` and ``GET /v1/responses/{id}``: the Responses API, streamed or not, replayable.
+
+A ``text.format`` of type ``json_schema`` makes the answer a value generated from the schema; each function
+tool the prompt names (``call <name>``) gets a ``function_call`` item with arguments generated from its schema.
+"""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from ._chat import last_user_text
+import msgspec
+
+from ._chat import last_user_text, sample_arguments, structured_schema
 from ._records import RecordedRequest
 from ._reply import Reply, sse_frame
+from ._schema_sample import sample_for_schema
 from ._state import (
     BadRequest,
     ServerState,
     StoredResponse,
+    as_dict,
     as_list,
     json_body,
     require,
@@ -20,13 +29,17 @@ from ._streams import count_tokens, split_text, stream_reply
 
 __all__ = ["create_response", "retrieve_response"]
 
+_ARGUMENT_PIECE = 8  # streamed arguments come in fragments of about this many characters
+
 
 def create_response(request: RecordedRequest, params: dict[str, str], state: ServerState) -> Reply:
     document = json_body(request)
     model = require(document, "model")
     source = require(document, "input")
     prompt = source if isinstance(source, str) else last_user_text(as_list(source))
-    text = f"Echo: {prompt}"
+    text_config = as_dict(document.get("text"))
+    schema = structured_schema(text_config.get("format"))
+    text = f"Echo: {prompt}" if schema is None else msgspec.json.encode(sample_for_schema(schema)).decode()
     pieces = split_text(text, stream_knobs(state, request).chunks)
     response_id = state.next_id("resp_")
     input_tokens = count_tokens(prompt) + count_tokens(str(document.get("instructions") or ""))
@@ -42,13 +55,16 @@ def create_response(request: RecordedRequest, params: dict[str, str], state: Ser
         "instructions": document.get("instructions"),
         "max_output_tokens": document.get("max_output_tokens"),
         "model": str(model),
-        "output": [_message(state.next_id("msg_"), text, "completed")],
+        "output": [
+            _message(state.next_id("msg_"), text, "completed"),
+            *_function_calls(document.get("tools"), prompt, state),
+        ],
         "parallel_tool_calls": True,
         "previous_response_id": document.get("previous_response_id"),
         "reasoning": {"effort": None, "summary": None},
         "store": document.get("store", True),
         "temperature": document.get("temperature", 1.0),
-        "text": {"format": {"type": "text"}},
+        "text": text_config or {"format": {"type": "text"}},
         "tool_choice": "auto",
         "tools": [],
         "top_p": document.get("top_p", 1.0),
@@ -122,8 +138,25 @@ def events(stored: StoredResponse) -> list[dict[str, Any]]:
         {"type": "response.output_text.done", **where, "content_index": 0, "text": text, "logprobs": []},
         {"type": "response.content_part.done", **where, "content_index": 0, "part": _text_part(text)},
         {"type": "response.output_item.done", "output_index": 0, "item": item},
-        {"type": "response.completed", "response": final},
     ]
+    for index, call in enumerate(final["output"][1:], start=1):
+        arguments: str = call["arguments"]
+        where = {"item_id": call["id"], "output_index": index}
+        sequence.append(
+            {"type": "response.output_item.added", "output_index": index, "item": {**call, "arguments": ""}}
+        )
+        for piece in split_text(arguments, max(1, -(-len(arguments) // _ARGUMENT_PIECE))):
+            sequence.append({"type": "response.function_call_arguments.delta", **where, "delta": piece})
+        sequence += [
+            {
+                "type": "response.function_call_arguments.done",
+                **where,
+                "arguments": arguments,
+                "name": call["name"],
+            },
+            {"type": "response.output_item.done", "output_index": index, "item": call},
+        ]
+    sequence.append({"type": "response.completed", "response": final})
     return [{**event, "sequence_number": number} for number, event in enumerate(sequence)]
 
 
@@ -141,6 +174,32 @@ def _stream(
         "sequence_number": starting_after + 1 + min(len(frames), knobs.error_after or 0),
     }
     return stream_reply(frames, knobs, sse_frame(failure, event="error"), done=False)
+
+
+def _function_calls(tools: object, prompt: str, state: ServerState) -> list[dict[str, Any]]:
+    """A ``function_call`` item per function tool named as ``call <name>`` in the prompt, in that order,
+    its arguments generated from the tool's schema."""
+    named: list[tuple[int, str, object]] = []
+    for tool in as_list(tools):
+        fields = as_dict(tool)
+        name = fields.get("name")
+        if fields.get("type") != "function" or not isinstance(name, str):
+            continue
+        found = re.search(rf"\bcall {re.escape(name)}(?![\w-])", prompt)
+        if found:
+            named.append((found.start(), name, fields.get("parameters")))
+    named.sort(key=lambda item: item[0])
+    return [
+        {
+            "type": "function_call",
+            "id": state.next_id("fc_"),
+            "call_id": state.next_id("call_"),
+            "name": name,
+            "arguments": sample_arguments(schema),
+            "status": "completed",
+        }
+        for _, name, schema in named
+    ]
 
 
 def _message(item_id: str, text: str, status: str) -> dict[str, Any]:

@@ -8,6 +8,17 @@ from collections import deque
 from collections.abc import Callable
 from urllib.parse import unquote
 
+from ._batches import (
+    cancel_batch,
+    create_batch,
+    delete_file,
+    file_content,
+    list_batches,
+    list_uploaded_files,
+    retrieve_batch_or_synthetic,
+    retrieve_file,
+    upload_file,
+)
 from ._catalog import (
     delete_model,
     list_files,
@@ -42,9 +53,20 @@ _DEFAULT_ROUTES = (
     _route("POST", "/responses", create_response),
     _route("GET", "/responses/{id}", retrieve_response),
     _route("POST", "/embeddings", create_embeddings),
-    _route("GET", "/files", list_files),
+    _route("GET", "/files", lambda r, p, s: list_uploaded_files(r, s) if s.uploads else list_files(r, p, s)),
+    _route("POST", "/files", upload_file),
+    _route("GET", "/files/{id}", retrieve_file),
+    _route("GET", "/files/{id}/content", file_content),
+    _route("DELETE", "/files/{id}", delete_file),
     _route("GET", "/vector_stores/{id}/files", list_vector_store_files),
-    _route("GET", "/batches/{id}", retrieve_batch),
+    _route("POST", "/batches", create_batch),
+    _route("GET", "/batches", list_batches),
+    _route(
+        "GET",
+        "/batches/{id}",
+        lambda r, p, s: retrieve_batch_or_synthetic(r, p, s, lambda: retrieve_batch(r, p, s)),
+    ),
+    _route("POST", "/batches/{id}/cancel", cancel_batch),
 )
 
 
@@ -65,6 +87,7 @@ class Router:
 
     def __init__(self, state: ServerState) -> None:
         self._state = state
+        state.dispatch = self.dispatch
         self._scripts: dict[tuple[str, str], deque[Reply]] = {}
         self._overrides: dict[tuple[str, str], Handler] = {}
         self.errors: list[Exception] = []

@@ -19,6 +19,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import trio
 
+from ._batches import BatchOutcome, BatchPlan
 from ._config import FakeServerConfig, FakeServerOptions
 from ._http import Incoming, serve_connection
 from ._records import Headers, RecordedRequest, ServerStats
@@ -144,6 +145,21 @@ class FakeServer:
         fall back to the override or default route.
         """
         self._router.script(method, path, *replies)
+
+    def plan_batch(self, outcome: BatchOutcome = "completed", *, finish: int = 0, polls: int = 1) -> None:
+        """Make the next created batch end with ``outcome``: ``"completed"``, ``"failed"`` (at
+        validation) or ``"expired"`` (after answering ``finish`` requests); ``polls`` retrieves
+        make it move one status step. Plans queue up, one per ``POST /v1/batches``."""
+        if outcome not in ("completed", "failed", "expired"):
+            raise ValueError(f"outcome must be 'completed', 'failed' or 'expired', not {outcome!r}")
+        if polls < 1 or finish < 0:
+            raise ValueError("polls must be >= 1 and finish >= 0")
+        self._state.batch_plans.append(BatchPlan(outcome=outcome, finish=finish, polls=polls))
+
+    @property
+    def uploaded_files(self) -> dict[str, bytes]:
+        """The content of every file uploaded (and every batch output file), by id."""
+        return {file_id: stored.data for file_id, stored in self._state.uploads.items()}
 
     def route(self, method: str, path: str, handler: Handler | None) -> None:
         """Answer every request to ``method path`` with ``handler(request) -> Reply`` (None removes it).

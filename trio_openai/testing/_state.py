@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections import deque
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import msgspec
 
 from ._config import FakeServerConfig, StreamKnobs
 from ._records import RecordedRequest
+
+if TYPE_CHECKING:
+    from ._batches import BatchPlan, StoredBatch, StoredFile
+    from ._reply import Reply
 
 __all__ = [
     "BadRequest",
@@ -50,6 +55,11 @@ class ServerState:
     models: list[str] = field(default_factory=list[str])
     responses: dict[str, StoredResponse] = field(default_factory=dict[str, StoredResponse])
     page_failures: dict[tuple[str, int], int] = field(default_factory=dict[tuple[str, int], int])
+    uploads: dict[str, StoredFile] = field(default_factory=dict[str, "StoredFile"])
+    batches: dict[str, StoredBatch] = field(default_factory=dict[str, "StoredBatch"])
+    batch_plans: deque[BatchPlan] = field(default_factory=deque["BatchPlan"])
+    dispatch: Callable[[RecordedRequest], Reply] | None = None
+    """The router's dispatch: how a batch answers its lines through the server's own routes."""
     _counters: dict[str, int] = field(default_factory=dict[str, int])
 
     def __post_init__(self) -> None:
@@ -60,6 +70,12 @@ class ServerState:
         number = self._counters.get(prefix, 0) + 1
         self._counters[prefix] = number
         return f"{prefix}fake{number:06d}"
+
+    def next_number(self, name: str) -> int:
+        """A counter per name, from 1 (used as a clock for the created_at of uploads and batches)."""
+        number = self._counters.get("#" + name, 0) + 1
+        self._counters["#" + name] = number
+        return number
 
 
 def json_body(request: RecordedRequest) -> dict[str, Any]:

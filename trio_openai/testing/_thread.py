@@ -9,6 +9,7 @@ from typing import TypeVar, Unpack
 
 import trio
 
+from ._batches import BatchOutcome
 from ._config import FakeServerOptions
 from ._records import RecordedRequest, ServerStats
 from ._reply import Reply
@@ -105,10 +106,12 @@ class FakeServerThread:
 
     @property
     def port(self) -> int:
+        """The port the server listens on (127.0.0.1 only)."""
         return self.server.port
 
     @property
     def base_url(self) -> str:
+        """``http://127.0.0.1:<port>/v1``: pass it as a client's ``base_url``."""
         return self.server.base_url
 
     @property
@@ -118,21 +121,34 @@ class FakeServerThread:
 
     @property
     def stats(self) -> ServerStats:
+        """Connections opened and open, requests served, clients that went away mid-answer."""
         return self._call(lambda: self.server.stats)
 
     @property
     def errors(self) -> list[Exception]:
+        """Exceptions the server's own handlers raised (a test should assert this is empty)."""
         return self._call(lambda: self.server.errors)
 
     @property
     def pending_scripts(self) -> int:
+        """How many scripted replies are still waiting for their request."""
         return self._call(lambda: self.server.pending_scripts)
 
     def script(self, method: str, path: str, *replies: Reply) -> None:
+        """Queue ``replies`` for the next requests to ``method path``; see ``FakeServer.script``."""
         self._call(lambda: self.server.script(method, path, *replies))
 
+    def plan_batch(self, outcome: BatchOutcome = "completed", *, finish: int = 0, polls: int = 1) -> None:
+        self._call(lambda: self.server.plan_batch(outcome, finish=finish, polls=polls))
+
+    @property
+    def uploaded_files(self) -> dict[str, bytes]:
+        return self._call(lambda: self.server.uploaded_files)
+
     def route(self, method: str, path: str, handler: Handler | None) -> None:
+        """Answer ``method path`` with ``handler(request) -> Reply`` (None restores the default); see ``FakeServer.route``."""
         self._call(lambda: self.server.route(method, path, handler))
 
     def requests_to(self, method: str, path: str) -> list[RecordedRequest]:
+        """The recorded requests for ``method path``, oldest first."""
         return self._call(lambda: self.server.requests_to(method, path))

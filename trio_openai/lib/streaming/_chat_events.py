@@ -42,20 +42,31 @@ class ChunkEvent(_Event, frozen=True, kw_only=True):
 
 
 class ContentDeltaEvent(_Event, frozen=True, kw_only=True):
+    """New text of choice ``choice_index``: ``delta``, and ``snapshot`` (the text so far)."""
+
     type: Literal["content.delta"] = "content.delta"
     choice_index: int = 0
     delta: str
     snapshot: str
     """The content so far, this delta included."""
+    parsed: object = None
+    """With a ``response_format`` type: the content so far as partial JSON data (dicts, lists, complete
+    scalars), one object updated in place from delta to delta (copy it to keep it); else ``None``."""
 
 
 class ContentDoneEvent(_Event, frozen=True, kw_only=True):
+    """The choice's text is complete: ``content``."""
+
     type: Literal["content.done"] = "content.done"
     choice_index: int = 0
     content: str
+    parsed: object = None
+    """With a ``response_format`` type: the content parsed into it (``None`` after a refusal)."""
 
 
 class RefusalDeltaEvent(_Event, frozen=True, kw_only=True):
+    """New refusal text of a choice: ``delta`` and ``snapshot``."""
+
     type: Literal["refusal.delta"] = "refusal.delta"
     choice_index: int = 0
     delta: str
@@ -63,12 +74,16 @@ class RefusalDeltaEvent(_Event, frozen=True, kw_only=True):
 
 
 class RefusalDoneEvent(_Event, frozen=True, kw_only=True):
+    """The choice's refusal is complete: ``refusal``."""
+
     type: Literal["refusal.done"] = "refusal.done"
     choice_index: int = 0
     refusal: str
 
 
 class FunctionToolCallArgumentsDeltaEvent(_Event, frozen=True, kw_only=True):
+    """New argument text of tool call ``index`` (function ``name``): ``arguments_delta``, ``arguments`` so far."""
+
     type: Literal["tool_calls.function.arguments.delta"] = "tool_calls.function.arguments.delta"
     choice_index: int = 0
     name: str
@@ -77,17 +92,25 @@ class FunctionToolCallArgumentsDeltaEvent(_Event, frozen=True, kw_only=True):
     arguments: str
     """The arguments so far (JSON text, usually incomplete)."""
     arguments_delta: str
+    parsed_arguments: object = None
+    """For a strict tool: the arguments so far as partial JSON data, one object updated in place."""
 
 
 class FunctionToolCallArgumentsDoneEvent(_Event, frozen=True, kw_only=True):
+    """A tool call's arguments are complete: ``name``, ``arguments`` (JSON text), ``index``."""
+
     type: Literal["tool_calls.function.arguments.done"] = "tool_calls.function.arguments.done"
     choice_index: int = 0
     name: str
     index: int
     arguments: str
+    parsed_arguments: object = None
+    """For a ``function_tool(T)``: the arguments as a ``T``; another strict tool: as JSON data."""
 
 
 class LogprobsContentDeltaEvent(_Event, frozen=True, kw_only=True):
+    """Log probabilities of new content tokens (``content``) and all so far (``snapshot``)."""
+
     type: Literal["logprobs.content.delta"] = "logprobs.content.delta"
     choice_index: int = 0
     content: list[ChatCompletionTokenLogprob]
@@ -95,12 +118,16 @@ class LogprobsContentDeltaEvent(_Event, frozen=True, kw_only=True):
 
 
 class LogprobsContentDoneEvent(_Event, frozen=True, kw_only=True):
+    """The log probabilities of every content token of the choice."""
+
     type: Literal["logprobs.content.done"] = "logprobs.content.done"
     choice_index: int = 0
     content: list[ChatCompletionTokenLogprob]
 
 
 class LogprobsRefusalDeltaEvent(_Event, frozen=True, kw_only=True):
+    """Log probabilities of new refusal tokens (``refusal``) and all so far (``snapshot``)."""
+
     type: Literal["logprobs.refusal.delta"] = "logprobs.refusal.delta"
     choice_index: int = 0
     refusal: list[ChatCompletionTokenLogprob]
@@ -108,6 +135,8 @@ class LogprobsRefusalDeltaEvent(_Event, frozen=True, kw_only=True):
 
 
 class LogprobsRefusalDoneEvent(_Event, frozen=True, kw_only=True):
+    """The log probabilities of every refusal token of the choice."""
+
     type: Literal["logprobs.refusal.done"] = "logprobs.refusal.done"
     choice_index: int = 0
     refusal: list[ChatCompletionTokenLogprob]

@@ -9,8 +9,13 @@ unset), with the rules of the API's delta format:
 - ``index``, ``type`` and ``role`` values are replaced, never concatenated;
 - top-level fields (``id``, ``model``, ``usage``, ``system_fingerprint`` ...) take the latest value.
 
-The snapshot is converted to :class:`ChatCompletion` with msgspec, so the (later generated) type decides
-its shape and fields it does not know are ignored.
+The snapshot is converted to :class:`ParsedChatCompletion` (a :class:`ChatCompletion`) with msgspec, so
+the generated type decides its shape and fields it does not know are ignored.
+
+Given a :class:`ChatParsePlan` (``stream(response_format=T, tools=[function_tool(U)])``), content and
+strict tool-argument deltas also carry a partial value (parsed incrementally, see :mod:`.._parsing._partial`),
+the ``done`` events the parsed value, and a ``length`` / ``content_filter`` finish raises
+:class:`LengthFinishReasonError` / :class:`ContentFilterFinishReasonError`.
 """
 
 from __future__ import annotations
@@ -20,8 +25,11 @@ from typing import Any, cast
 import msgspec
 
 from ..._core._decoding import convert
-from ...types import ChatCompletion, ChatCompletionChunk, ChatCompletionTokenLogprob
+from ...types import ChatCompletionChunk, ChatCompletionTokenLogprob
 from ...types import CreateChatCompletionStreamResponseChoicesItem as ChunkChoice
+from .._parsing._chat import ChatParsePlan
+from .._parsing._chat_types import ParsedChatCompletion, ParsedFunctionToolCall
+from .._parsing._partial import PartialJSON, partial_parser
 from ._chat_events import (
     ChatCompletionStreamEvent,
     ChunkEvent,
@@ -84,13 +92,26 @@ def _merge_list(current: list[Any], items: list[Any]) -> None:
 class _ChoiceProgress:
     """What has been announced for one choice: the tool call in progress and which `done`s were sent."""
 
-    __slots__ = ("current_tool", "finished", "logprobs_content", "logprobs_refusal")
+    __slots__ = (
+        "content_partial",
+        "current_tool",
+        "finished",
+        "logprobs_content",
+        "logprobs_refusal",
+        "parsed_arguments",
+        "parsed_content",
+        "tool_partials",
+    )
 
     def __init__(self) -> None:
         self.current_tool: int | None = None
         self.finished = False
         self.logprobs_content: list[ChatCompletionTokenLogprob] = []
         self.logprobs_refusal: list[ChatCompletionTokenLogprob] = []
+        self.content_partial: PartialJSON | None = None
+        self.tool_partials: dict[int, PartialJSON | None] = {}
+        self.parsed_content: object = None
+        self.parsed_arguments: dict[int, object] = {}
 
 
 class ChatCompletionStreamState:
@@ -98,16 +119,17 @@ class ChatCompletionStreamState:
     returns the events it causes; :attr:`current_completion_snapshot` and
     :meth:`get_final_completion` give the completion so far."""
 
-    __slots__ = ("_choices", "_progress", "_snapshot", "_typed")
+    __slots__ = ("_choices", "_plan", "_progress", "_snapshot", "_typed")
 
-    def __init__(self) -> None:
+    def __init__(self, plan: ChatParsePlan | None = None) -> None:
         self._snapshot: Obj | None = None
         self._choices: dict[int, Obj] = {}
         self._progress: dict[int, _ChoiceProgress] = {}
-        self._typed: ChatCompletion | None = None
+        self._typed: ParsedChatCompletion[Any] | None = None
+        self._plan = plan if plan is not None and plan.parses_anything else None
 
     @property
-    def current_completion_snapshot(self) -> ChatCompletion:
+    def current_completion_snapshot(self) -> ParsedChatCompletion[Any]:
         """The completion accumulated so far (raises if no chunk was handled yet)."""
         typed = self._typed
         if typed is None:
@@ -115,11 +137,31 @@ class ChatCompletionStreamState:
                 raise RuntimeError("no chunk has been received yet")
             snapshot = dict(self._snapshot)
             snapshot["choices"] = [self._choices[i] for i in sorted(self._choices)]
-            typed = self._typed = convert(snapshot, ChatCompletion)
+            typed = self._typed = convert(snapshot, ParsedChatCompletion)
         return typed
 
-    def get_final_completion(self) -> ChatCompletion:
-        return self.current_completion_snapshot
+    def get_final_completion(self) -> ParsedChatCompletion[Any]:
+        """The completion so far, with ``parsed`` / ``parsed_arguments`` filled when there is a plan."""
+        completion = self.current_completion_snapshot
+        plan = self._plan
+        if plan is None:
+            return completion
+        for choice in completion.choices:
+            progress = self._progress[choice.index]
+            message = choice.message
+            if progress.finished:
+                message.parsed = progress.parsed_content
+            else:
+                message.parsed = plan.parse_content(message.content, message.refusal)
+            for position, call in enumerate(message.tool_calls or ()):
+                if isinstance(call, ParsedFunctionToolCall):
+                    known = progress.parsed_arguments
+                    function = call.function
+                    if position in known:
+                        function.parsed_arguments = known[position]
+                    else:
+                        function.parsed_arguments = plan.parse_arguments(function.name, function.arguments)
+        return completion
 
     def handle_chunk(self, chunk: ChatCompletionChunk) -> list[ChatCompletionStreamEvent]:
         self._accumulate(chunk)
@@ -170,8 +212,19 @@ class ChatCompletionStreamState:
         message: Obj = self._choices[i]["message"]
         progress = self._progress[i]
         delta = choice.delta
+        plan = self._plan
         if delta.content is not None:
-            events.append(ContentDeltaEvent(choice_index=i, delta=delta.content, snapshot=message["content"]))
+            parsed: object = None
+            if plan is not None and plan.content is not None:
+                if progress.content_partial is None:
+                    progress.content_partial = partial_parser()
+                if progress.content_partial is not None:
+                    parsed = progress.content_partial.feed(delta.content)
+            events.append(
+                ContentDeltaEvent(
+                    choice_index=i, delta=delta.content, snapshot=message["content"], parsed=parsed
+                )
+            )
         if delta.refusal is not None:
             events.append(RefusalDeltaEvent(choice_index=i, delta=delta.refusal, snapshot=message["refusal"]))
         for call in delta.tool_calls or ():
@@ -179,13 +232,24 @@ class ChatCompletionStreamState:
                 events.append(self._tool_done(i, message, progress.current_tool))
             progress.current_tool = call.index
             function: Obj = _tool_call(message, call.index).get("function") or {}
+            name: str = function.get("name") or ""
+            arguments_delta = (call.function.arguments if call.function else None) or ""
+            partial: object = None
+            if plan is not None and name in plan.tools:
+                partials = progress.tool_partials
+                if call.index not in partials:
+                    partials[call.index] = partial_parser()
+                parser = partials[call.index]
+                if parser is not None:
+                    partial = parser.feed(arguments_delta)
             events.append(
                 FunctionToolCallArgumentsDeltaEvent(
                     choice_index=i,
-                    name=function.get("name") or "",
+                    name=name,
                     index=call.index,
                     arguments=function.get("arguments") or "",
-                    arguments_delta=(call.function.arguments if call.function else None) or "",
+                    arguments_delta=arguments_delta,
+                    parsed_arguments=partial,
                 )
             )
         logprobs = choice.logprobs
@@ -205,13 +269,21 @@ class ChatCompletionStreamState:
                     )
                 )
         if choice.finish_reason is not None and not progress.finished:
+            if plan is not None:
+                plan.check_finish(choice.finish_reason, self.current_completion_snapshot)
+                progress.parsed_content = plan.parse_content(message.get("content"), message.get("refusal"))
             progress.finished = True
             if message.get("content") is not None:
-                events.append(ContentDoneEvent(choice_index=i, content=message["content"]))
+                events.append(
+                    ContentDoneEvent(
+                        choice_index=i, content=message["content"], parsed=progress.parsed_content
+                    )
+                )
             if message.get("refusal") is not None:
                 events.append(RefusalDoneEvent(choice_index=i, refusal=message["refusal"]))
             if progress.current_tool is not None:
                 events.append(self._tool_done(i, message, progress.current_tool))
+                progress.current_tool = None
             if progress.logprobs_content:
                 events.append(
                     LogprobsContentDoneEvent(choice_index=i, content=list(progress.logprobs_content))
@@ -221,14 +293,22 @@ class ChatCompletionStreamState:
                     LogprobsRefusalDoneEvent(choice_index=i, refusal=list(progress.logprobs_refusal))
                 )
 
-    @staticmethod
-    def _tool_done(choice_index: int, message: Obj, index: int) -> FunctionToolCallArgumentsDoneEvent:
+    def _tool_done(self, choice_index: int, message: Obj, index: int) -> FunctionToolCallArgumentsDoneEvent:
         function: Obj = _tool_call(message, index).get("function") or {}
+        name: str = function.get("name") or ""
+        arguments: str = function.get("arguments") or ""
+        parsed: object = None
+        plan = self._plan
+        if plan is not None and name in plan.tools:
+            parsed = plan.parse_arguments(name, arguments)
+            position = next(
+                (n for n, call in enumerate(message.get("tool_calls") or ()) if call.get("index") == index),
+                None,
+            )
+            if position is not None:
+                self._progress[choice_index].parsed_arguments[position] = parsed
         return FunctionToolCallArgumentsDoneEvent(
-            choice_index=choice_index,
-            name=function.get("name") or "",
-            index=index,
-            arguments=function.get("arguments") or "",
+            choice_index=choice_index, name=name, index=index, arguments=arguments, parsed_arguments=parsed
         )
 
 

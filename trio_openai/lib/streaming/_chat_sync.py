@@ -14,20 +14,28 @@ The same events and completion as the async helper (:mod:`.chat`), which does th
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any, Unpack
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, Unpack
 
+from ..._core._options import Omit, omit
+from .._chat_params import ChatCompletionRequestParams
 from ._chat_events import ChatCompletionStreamEvent
 from ._sync_base import SyncHelperStream, SyncHelperStreamManager
-from .chat import ChatCompletionStream, ChatCompletionStreamParams, chat_completion_stream
+from .chat import ChatCompletionStream, chat_completion_stream
 
 if TYPE_CHECKING:
     from ..._blocking._bridge import SyncAPIResource
     from ...types import ChatCompletion
+    from .._parsing._chat_types import ParsedChatCompletion
 
 __all__ = ["SyncChatCompletionStream", "SyncChatCompletionStreamManager", "sync_chat_completion_stream"]
 
 
-class SyncChatCompletionStream(SyncHelperStream[ChatCompletionStreamEvent, ChatCompletionStream]):
+T = TypeVar("T")
+
+
+class SyncChatCompletionStream(
+    SyncHelperStream[ChatCompletionStreamEvent, ChatCompletionStream[Any]], Generic[T]
+):
     """The events of one streamed chat completion (blocking), and the completion they add up to."""
 
     __slots__ = ()
@@ -36,12 +44,14 @@ class SyncChatCompletionStream(SyncHelperStream[ChatCompletionStreamEvent, ChatC
     def current_completion_snapshot(self) -> ChatCompletion:
         return self._async.current_completion_snapshot
 
-    def get_final_completion(self) -> ChatCompletion:
-        """Read the stream to its end and return the accumulated completion."""
+    def get_final_completion(self) -> ParsedChatCompletion[T]:
+        """Read the stream to its end and return the accumulated completion (parsed as asked)."""
         return self._portal.call(self._async.get_final_completion)
 
 
-SyncChatCompletionStreamManager = SyncHelperStreamManager[ChatCompletionStream, SyncChatCompletionStream]
+SyncChatCompletionStreamManager = SyncHelperStreamManager[
+    ChatCompletionStream[Any], SyncChatCompletionStream[Any]
+]
 
 
 def sync_chat_completion_stream(
@@ -49,9 +59,13 @@ def sync_chat_completion_stream(
     *,
     messages: Iterable[Mapping[str, Any]],
     model: str,
-    **params: Unpack[ChatCompletionStreamParams],
+    response_format: type[T] | Mapping[str, Any] | Omit = omit,
+    tools: Iterable[Mapping[str, Any]] | Omit = omit,
+    **params: Unpack[ChatCompletionRequestParams],
 ) -> SyncChatCompletionStreamManager:
     """Stream a chat completion as typed events: ``with client.chat.completions.stream(model=...,
     messages=[...]) as stream``. Takes the parameters of ``chat.completions.create``."""
-    manager = chat_completion_stream(self._async, messages=messages, model=model, **params)
+    manager = chat_completion_stream(
+        self._async, messages=messages, model=model, response_format=response_format, tools=tools, **params
+    )
     return SyncHelperStreamManager(manager, self._client, SyncChatCompletionStream)

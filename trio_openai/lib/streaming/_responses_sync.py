@@ -22,12 +22,12 @@ from .responses import ResponseStream, open_response_stream
 
 if TYPE_CHECKING:
     from ..._blocking._bridge import SyncAPIResource
-    from ...types import Response as FullResponse
+    from .._parsing._responses_types import ParsedResponse
 
 __all__ = ["SyncResponseStream", "SyncResponseStreamManager", "sync_response_stream_method"]
 
 
-class SyncResponseStream(SyncHelperStream[ResponseStreamEvent, ResponseStream]):
+class SyncResponseStream(SyncHelperStream[ResponseStreamEvent, ResponseStream[Any]]):
     """The events of one streamed response (blocking), and the response they end with."""
 
     __slots__ = ()
@@ -36,13 +36,13 @@ class SyncResponseStream(SyncHelperStream[ResponseStreamEvent, ResponseStream]):
     def current_snapshot(self) -> Response | None:
         return self._async.current_snapshot
 
-    def get_final_response(self) -> FullResponse:
+    def get_final_response(self) -> ParsedResponse[Any]:
         """Read to the end and return the response of the terminal event (completed, failed or
         incomplete: check ``status``)."""
         return self._portal.call(self._async.get_final_response)
 
 
-SyncResponseStreamManager = SyncHelperStreamManager[ResponseStream, SyncResponseStream]
+SyncResponseStreamManager = SyncHelperStreamManager[ResponseStream[Any], SyncResponseStream]
 
 
 def sync_response_stream_method(

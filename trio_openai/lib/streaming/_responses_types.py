@@ -66,6 +66,7 @@ class ResponseOutputItem(BaseModel, kw_only=True):
     name: str | None = None
     call_id: str | None = None
     arguments: str | None = None
+    phase: str | None = None
 
 
 class ResponseUsage(BaseModel, kw_only=True):
@@ -172,6 +173,8 @@ class ResponseTextDeltaEvent(_Event, kw_only=True):
     delta: str
     snapshot: str = ""
     """Filled by the stream helper: the part's text so far, this delta included."""
+    parsed: object = None
+    """With ``text_format=T``: the text so far as partial JSON data, one object updated in place."""
 
 
 class ResponseTextDoneEvent(_Event, kw_only=True):
@@ -180,6 +183,8 @@ class ResponseTextDoneEvent(_Event, kw_only=True):
     output_index: int
     content_index: int
     text: str
+    parsed: object = None
+    """With ``text_format=T``: the text parsed into ``T`` (final answers only)."""
 
 
 class ResponseRefusalDeltaEvent(_Event, kw_only=True):
@@ -206,6 +211,8 @@ class ResponseFunctionCallArgumentsDeltaEvent(_Event, kw_only=True):
     delta: str
     snapshot: str = ""
     """Filled by the stream helper: the arguments so far."""
+    parsed_arguments: object = None
+    """For a strict function tool: the arguments so far as partial JSON data, updated in place."""
 
 
 class ResponseFunctionCallArgumentsDoneEvent(_Event, kw_only=True):
@@ -214,6 +221,8 @@ class ResponseFunctionCallArgumentsDoneEvent(_Event, kw_only=True):
     output_index: int
     arguments: str
     name: str | None = None
+    parsed_arguments: object = None
+    """For a ``responses_function_tool(T)``: the arguments as a ``T``; another strict tool: JSON data."""
 
 
 class ResponseUnknownEvent(_Event, kw_only=True):

@@ -16,11 +16,13 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Unpack
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, Unpack
 
-from ..._core._options import RequestOptions
+from ..._core._options import Omit, RequestOptions, omit
 from ..._core._streaming import AsyncStream
 from ...types import ChatCompletion, ChatCompletionChunk
+from .._chat_params import ChatCompletionRequestParams, ChatCompletionStreamParams, split_chat_params
+from .._parsing._chat_types import ParsedChatCompletion
 from ._chat_events import ChatCompletionStreamEvent
 from ._chat_state import ChatCompletionStreamState
 from ._iteration import aclose_all, flatten, sliced
@@ -28,6 +30,7 @@ from ._iteration import aclose_all, flatten, sliced
 if TYPE_CHECKING:
     from ..._core._resource import AsyncAPIResource
     from ..._core._response import AsyncAPIResponse
+    from .._parsing._chat import ChatParsePlan
 
 __all__ = [
     "ChatCompletionStream",
@@ -36,45 +39,11 @@ __all__ = [
     "chat_completion_stream",
 ]
 
-_OPTION_KEYS = frozenset(RequestOptions.__optional_keys__) | frozenset(("stream_idle_timeout",))
+
+T = TypeVar("T")
 
 
-class ChatCompletionStreamParams(RequestOptions, total=False):
-    """The parameters of ``chat.completions.create`` besides ``messages``, ``model`` and ``stream``,
-    and the per-call request options."""
-
-    audio: Mapping[str, Any] | None
-    frequency_penalty: float | None
-    logit_bias: Mapping[str, int] | None
-    logprobs: bool | None
-    max_completion_tokens: int | None
-    max_tokens: int | None
-    metadata: Mapping[str, str] | None
-    modalities: list[str] | None
-    n: int | None
-    parallel_tool_calls: bool
-    prediction: Mapping[str, Any] | None
-    presence_penalty: float | None
-    prompt_cache_key: str
-    reasoning_effort: str | None
-    response_format: Mapping[str, Any]
-    safety_identifier: str
-    seed: int | None
-    service_tier: str | None
-    stop: str | list[str] | None
-    store: bool | None
-    stream_options: Mapping[str, Any] | None
-    temperature: float | None
-    tool_choice: str | Mapping[str, Any]
-    tools: Iterable[Mapping[str, Any]]
-    top_logprobs: int | None
-    top_p: float | None
-    user: str
-    verbosity: str | None
-    web_search_options: Mapping[str, Any]
-
-
-class ChatCompletionStream:
+class ChatCompletionStream(Generic[T]):
     """The events of one streamed chat completion, and the completion they add up to.
 
     Iterate it for :data:`ChatCompletionStreamEvent` values (once), or call :meth:`until_done` /
@@ -127,14 +96,15 @@ class ChatCompletionStream:
     async def __anext__(self) -> ChatCompletionStreamEvent:
         return await self.__aiter__().__anext__()
 
-    async def until_done(self) -> ChatCompletionStream:
+    async def until_done(self) -> ChatCompletionStream[T]:
         """Read the stream to its end (the events are accumulated, not returned)."""
         async for _ in self:
             pass
         return self
 
-    async def get_final_completion(self) -> ChatCompletion:
-        """Read the stream to its end and return the accumulated completion."""
+    async def get_final_completion(self) -> ParsedChatCompletion[T]:
+        """Read the stream to its end and return the accumulated completion (with ``parsed`` values
+        when the stream was opened with a ``response_format`` type or strict tools)."""
         await self.until_done()
         completion = self._state.get_final_completion()
         extra: dict[str, Any] = getattr(completion, "__dict__")  # noqa: B009  (BaseModel keeps the request id there)
@@ -150,7 +120,7 @@ class ChatCompletionStream:
 
     close = aclose
 
-    async def __aenter__(self) -> ChatCompletionStream:
+    async def __aenter__(self) -> ChatCompletionStream[T]:
         return self
 
     async def __aexit__(
@@ -180,19 +150,24 @@ async def _event_batches(
         await aclose_all(slices)
 
 
-class ChatCompletionStreamManager:
+class ChatCompletionStreamManager(Generic[T]):
     """``async with`` sends the request and gives a :class:`ChatCompletionStream`; leaving closes it."""
 
-    __slots__ = ("_open", "_stream")
+    __slots__ = ("_open", "_plan", "_stream")
 
-    def __init__(self, open_stream: Callable[[], Awaitable[AsyncStream[ChatCompletionChunk]]]) -> None:
+    def __init__(
+        self,
+        open_stream: Callable[[], Awaitable[AsyncStream[ChatCompletionChunk]]],
+        plan: ChatParsePlan | None = None,
+    ) -> None:
         self._open = open_stream
-        self._stream: ChatCompletionStream | None = None
+        self._plan = plan
+        self._stream: ChatCompletionStream[T] | None = None
 
-    async def __aenter__(self) -> ChatCompletionStream:
+    async def __aenter__(self) -> ChatCompletionStream[T]:
         if self._stream is not None:
             raise RuntimeError("this stream manager was entered already; call .stream(...) again")
-        self._stream = ChatCompletionStream(await self._open())
+        self._stream = ChatCompletionStream(await self._open(), ChatCompletionStreamState(self._plan))
         return self._stream
 
     async def __aexit__(
@@ -210,20 +185,20 @@ def chat_completion_stream(
     *,
     messages: Iterable[Mapping[str, Any]],
     model: str,
-    **params: Unpack[ChatCompletionStreamParams],
-) -> ChatCompletionStreamManager:
+    response_format: type[T] | Mapping[str, Any] | Omit = omit,
+    tools: Iterable[Mapping[str, Any]] | Omit = omit,
+    **params: Unpack[ChatCompletionRequestParams],
+) -> ChatCompletionStreamManager[T]:
     """Stream a chat completion as typed events (``content.delta``, ``tool_calls.function.arguments.done``
     ...): ``async with client.chat.completions.stream(model=..., messages=[...]) as stream``.
 
-    Takes the parameters of ``chat.completions.create`` (``stream`` is implied).
+    Takes the parameters of ``chat.completions.create`` (``stream`` is implied). A type as
+    ``response_format`` (or ``function_tool(T)`` tools) is sent as its strict schema.
     """
-    options: dict[str, Any] = {}
-    body: dict[str, object] = {"messages": messages, "model": model}
-    for key, value in params.items():
-        if key in _OPTION_KEYS:
-            options[key] = value
-        else:
-            body[key] = value
+    from .._parsing._chat import plan_chat_parse
+
+    body, options = split_chat_params("stream", messages, model, response_format, tools, params)
+    plan = plan_chat_parse(body, require_strict=False)
     body["stream"] = True
     client = self._client
 
@@ -238,4 +213,4 @@ def chat_completion_stream(
         )
         return stream
 
-    return ChatCompletionStreamManager(open_stream)
+    return ChatCompletionStreamManager(open_stream, plan)

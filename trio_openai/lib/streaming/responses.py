@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import msgspec
 
@@ -34,6 +34,10 @@ from ..._core._options import RequestOptions
 from ..._core._request import path_param
 from ..._core._streaming import AsyncStream
 from ...types import Response as FullResponse
+from .._parsing._partial import PartialJSON, partial_parser
+from .._parsing._responses import ResponsesParsePlan, plan_responses_parse
+from .._parsing._responses_types import ParsedResponse
+from .._parsing._schema import output_type
 from ._iteration import aclose_all, flatten, sliced
 from ._responses_types import (
     Response,
@@ -77,11 +81,32 @@ class ResponseStreamState:
     """Accumulates a :class:`Response` from its stream events; :meth:`handle_event` returns the event
     to hand to the user (deltas with their ``snapshot`` filled in)."""
 
-    __slots__ = ("_final", "_snapshot")
+    __slots__ = ("_final", "_partials", "_plan", "_snapshot")
 
-    def __init__(self) -> None:
+    def __init__(self, plan: ResponsesParsePlan | None = None) -> None:
         self._snapshot: Response | None = None
         self._final: FullResponse | None = None
+        self._plan = plan if plan is not None and (plan.content is not None or plan.tools) else None
+        self._partials: dict[tuple[int, int], PartialJSON | None] = {}
+
+    def parsed_final_response(self) -> ParsedResponse[Any] | None:
+        """The terminal event's response as a :class:`ParsedResponse` (parsed as the plan says)."""
+        final = self._final
+        if final is None:
+            return None
+        parsed: ParsedResponse[Any] = convert(msgspec.to_builtins(final), ParsedResponse)
+        extra: dict[str, Any] = getattr(parsed, "__dict__")  # noqa: B009
+        extra.update(getattr(final, "__dict__"))  # noqa: B009  (request id, raw body)
+        if self._plan is not None:
+            self._plan.finish(parsed)
+        return parsed
+
+    def _partial(self, key: tuple[int, int], delta: str) -> object:
+        partials = self._partials
+        if key not in partials:
+            partials[key] = partial_parser()
+        parser = partials[key]
+        return None if parser is None else parser.feed(delta)
 
     @property
     def current_snapshot(self) -> Response | None:
@@ -114,6 +139,12 @@ class ResponseStreamState:
             snapshot = event.delta
             if part is not None:
                 part.text = snapshot = (part.text or "") + event.delta
+            plan = self._plan
+            if plan is not None and plan.content is not None:
+                item = self._item(event.output_index)
+                if item is None or item.phase is None or item.phase == "final_answer":
+                    parsed = self._partial((event.output_index, event.content_index), event.delta)
+                    return msgspec.structs.replace(event, snapshot=snapshot, parsed=parsed)
             return msgspec.structs.replace(event, snapshot=snapshot)
         elif isinstance(event, ResponseRefusalDeltaEvent):
             part = self._part(event.output_index, event.content_index)
@@ -125,16 +156,29 @@ class ResponseStreamState:
             part = self._part(event.output_index, event.content_index)
             if part is not None:
                 part.text = event.text
+            if self._plan is not None and self._plan.content is not None:
+                item = self._item(event.output_index)
+                parsed = self._plan.parse_text(event.text, item.phase if item is not None else None)
+                return msgspec.structs.replace(event, parsed=parsed)
         elif isinstance(event, ResponseFunctionCallArgumentsDeltaEvent):
             item = self._item(event.output_index)
             snapshot = event.delta
             if item is not None:
                 item.arguments = snapshot = (item.arguments or "") + event.delta
+                plan = self._plan
+                if plan is not None and item.name in plan.tools:
+                    partial = self._partial((event.output_index, -1), event.delta)
+                    return msgspec.structs.replace(event, snapshot=snapshot, parsed_arguments=partial)
             return msgspec.structs.replace(event, snapshot=snapshot)
         elif isinstance(event, ResponseFunctionCallArgumentsDoneEvent):
             item = self._item(event.output_index)
             if item is not None:
                 item.arguments = event.arguments
+            name = event.name or (item.name if item is not None else None)
+            plan = self._plan
+            if plan is not None and name is not None and name in plan.tools:
+                parsed_arguments = plan.parse_arguments(name, event.arguments)
+                return msgspec.structs.replace(event, parsed_arguments=parsed_arguments)
         return event
 
     def _item(self, index: int) -> ResponseOutputItem | None:
@@ -159,7 +203,10 @@ class ResponseStreamState:
         output[index] = item
 
 
-class ResponseStream:
+T = TypeVar("T")
+
+
+class ResponseStream(Generic[T]):
     """The events of one streamed response. Iterate it once, or call :meth:`until_done` /
     :meth:`get_final_response`."""
 
@@ -205,16 +252,17 @@ class ResponseStream:
     async def __anext__(self) -> ResponseStreamEvent:
         return await self.__aiter__().__anext__()
 
-    async def until_done(self) -> ResponseStream:
+    async def until_done(self) -> ResponseStream[T]:
         async for _ in self:
             pass
         return self
 
-    async def get_final_response(self) -> FullResponse:
+    async def get_final_response(self) -> ParsedResponse[T]:
         """Read to the end and return the response of the terminal event (completed, failed or
-        incomplete: check ``status``)."""
+        incomplete: check ``status``), as a :class:`ParsedResponse` (``output_parsed`` is filled when
+        the stream was opened with ``text_format=T``)."""
         await self.until_done()
-        final = self._state.final_response
+        final = self._state.parsed_final_response()
         if final is None:
             raise RuntimeError("the stream ended without a response.completed/failed/incomplete event")
         return final
@@ -227,7 +275,7 @@ class ResponseStream:
 
     close = aclose
 
-    async def __aenter__(self) -> ResponseStream:
+    async def __aenter__(self) -> ResponseStream[T]:
         return self
 
     async def __aexit__(
@@ -256,19 +304,24 @@ async def _event_batches(
         await aclose_all(slices)
 
 
-class ResponseStreamManager:
+class ResponseStreamManager(Generic[T]):
     """``async with`` sends the request and gives a :class:`ResponseStream`; leaving closes it."""
 
-    __slots__ = ("_open", "_stream")
+    __slots__ = ("_open", "_plan", "_stream")
 
-    def __init__(self, open_stream: Callable[[], Awaitable[AsyncStream[ResponseStreamEvent]]]) -> None:
+    def __init__(
+        self,
+        open_stream: Callable[[], Awaitable[AsyncStream[ResponseStreamEvent]]],
+        plan: ResponsesParsePlan | None = None,
+    ) -> None:
         self._open = open_stream
-        self._stream: ResponseStream | None = None
+        self._plan = plan
+        self._stream: ResponseStream[T] | None = None
 
-    async def __aenter__(self) -> ResponseStream:
+    async def __aenter__(self) -> ResponseStream[T]:
         if self._stream is not None:
             raise RuntimeError("this stream manager was entered already; open a new stream")
-        self._stream = ResponseStream(await self._open())
+        self._stream = ResponseStream(await self._open(), ResponseStreamState(self._plan))
         return self._stream
 
     async def __aexit__(
@@ -284,10 +337,11 @@ def open_response_stream(
     response_id: str | None = None,
     starting_after: int | None = None,
     **params: Any,
-) -> ResponseStreamManager:
+) -> ResponseStreamManager[Any]:
     """Stream a new response (``model=``, ``input=`` and the other ``responses.create`` parameters, plus
     request options such as ``timeout=`` or ``extra_headers=``) or resume an existing one
     (``response_id=``, optionally ``starting_after=`` the last sequence number seen, and ``include=``)."""
+    text_format = params.pop("text_format", None)
     options: dict[str, Any] = {k: v for k, v in params.items() if k in _OPTION_KEYS}
     fields = {k: v for k, v in params.items() if k not in _OPTION_KEYS}
     if response_id is not None:
@@ -302,11 +356,13 @@ def open_response_stream(
             query["include"] = fields["include"]
         method: str = "get"
         body: dict[str, object] | None = None
+        plan = ResponsesParsePlan(output_type(text_format), {}) if text_format is not None else None
     else:
         if starting_after is not None:
             raise TypeError("starting_after is only for resuming a response (response_id=...)")
         path, query, method = "/responses", None, "post"
         body = {**fields, "stream": True}
+        plan = plan_responses_parse(body, text_format)  # a type becomes its strict text.format
 
     async def open_stream() -> AsyncStream[ResponseStreamEvent]:
         stream: AsyncStream[ResponseStreamEvent] = await client._request(
@@ -320,7 +376,7 @@ def open_response_stream(
         )
         return stream
 
-    return ResponseStreamManager(open_stream)
+    return ResponseStreamManager(open_stream, plan)
 
 
 def response_stream_method(
@@ -329,7 +385,7 @@ def response_stream_method(
     response_id: str | None = None,
     starting_after: int | None = None,
     **params: Any,
-) -> ResponseStreamManager:
+) -> ResponseStreamManager[Any]:
     """The same as :func:`open_response_stream`, as a method: ``stream = response_stream_method`` in the
     ``responses`` resource class makes ``client.responses.stream(...)``."""
     return open_response_stream(

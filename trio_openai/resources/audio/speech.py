@@ -54,7 +54,16 @@ class AsyncSpeech(AsyncAPIResource):
         stream_format: Literal["sse", "audio"] | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> BinaryContent:
-        """Generates audio from the input text."""
+        """Generates audio from the input text.
+
+        :param model: One of the available [TTS models](/docs/models#tts): `tts-1`, `tts-1-hd`, `gpt-4o-mini-tts`, or `gpt-4o-mini-tts-2025-12-15`.
+        :param input: The text to generate audio for. The maximum length is 4096 characters.
+        :param voice: The voice to use when generating the audio. Supported built-in voices are `alloy`, `ash`, `ballad`, `coral`, `echo`, `fable`, `onyx`, `nova`, `sage`, `shimmer`, `verse`, `marin`, and `cedar`. You may also provide a custom voice object with an `id`, for example `{ "id": "voice_1234" }`. Previews of the voices are available in the [Text to speech guide](/docs/guides/text-to-speech#voice-options).
+        :param instructions: Control the voice of your generated audio with additional instructions. Does not work with `tts-1` or `tts-1-hd`.
+        :param response_format: The format to audio in. Supported formats are `mp3`, `opus`, `aac`, `flac`, `wav`, and `pcm`.
+        :param speed: The speed of the generated audio. Select a value from `0.25` to `4.0`. `1.0` is the default.
+        :param stream_format: The format to stream the audio in. Supported formats are `sse` and `audio`. `sse` is not supported for `tts-1` or `tts-1-hd`.
+        """
         if options:
             reject_unknown_options(options, "AsyncSpeech.create")
         body = strip_not_given(

@@ -49,7 +49,12 @@ class AsyncVoiceConsents(AsyncAPIResource):
     async def create(
         self, *, name: str, recording: FileTypes, language: str, **options: Unpack[RequestOptions]
     ) -> VoiceConsent:
-        """Upload a voice consent recording."""
+        """Upload a voice consent recording.
+
+        :param name: The label to use for this consent recording.
+        :param recording: The consent audio recording file. Maximum size is 10 MiB.
+        :param language: The BCP 47 language tag for the consent phrase (for example, `en-US`).
+        """
         if options:
             reject_unknown_options(options, "AsyncVoiceConsents.create")
         body = strip_not_given({"name": name, "recording": recording, "language": language})
@@ -58,7 +63,10 @@ class AsyncVoiceConsents(AsyncAPIResource):
         )
 
     async def retrieve(self, consent_id: str, **options: Unpack[RequestOptions]) -> VoiceConsent:
-        """Retrieves a voice consent recording."""
+        """Retrieves a voice consent recording.
+
+        :param consent_id: The ID of the consent recording to retrieve.
+        """
         if options:
             reject_unknown_options(options, "AsyncVoiceConsents.retrieve")
         return await self._client._request(
@@ -69,7 +77,11 @@ class AsyncVoiceConsents(AsyncAPIResource):
         )
 
     async def update(self, consent_id: str, *, name: str, **options: Unpack[RequestOptions]) -> VoiceConsent:
-        """Updates a voice consent recording (metadata only)."""
+        """Updates a voice consent recording (metadata only).
+
+        :param consent_id: The ID of the consent recording to update.
+        :param name: The updated label for this consent recording.
+        """
         if options:
             reject_unknown_options(options, "AsyncVoiceConsents.update")
         body = strip_not_given({"name": name})
@@ -84,7 +96,11 @@ class AsyncVoiceConsents(AsyncAPIResource):
     def list(
         self, *, after: str | Omit = omit, limit: int | Omit = omit, **options: Unpack[RequestOptions]
     ) -> AsyncPaginator[VoiceConsent, AsyncCursorPage[VoiceConsent]]:
-        """Returns a list of voice consent recordings."""
+        """Returns a list of voice consent recordings.
+
+        :param after: A cursor for use in pagination. `after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with obj_foo, your subsequent call can include after=obj_foo in order to fetch the next page of the list.
+        :param limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 20.
+        """
         if options:
             reject_unknown_options(options, "AsyncVoiceConsents.list")
         return self._client._get_api_list(
@@ -95,7 +111,10 @@ class AsyncVoiceConsents(AsyncAPIResource):
         )
 
     async def delete(self, consent_id: str, **options: Unpack[RequestOptions]) -> VoiceConsentDeleted:
-        """Deletes a voice consent recording."""
+        """Deletes a voice consent recording.
+
+        :param consent_id: The ID of the consent recording to delete.
+        """
         if options:
             reject_unknown_options(options, "AsyncVoiceConsents.delete")
         return await self._client._request(

@@ -45,7 +45,12 @@ class AsyncVoices(AsyncAPIResource):
     async def create(
         self, *, name: str, audio_sample: FileTypes, consent: str, **options: Unpack[RequestOptions]
     ) -> Voice:
-        """Creates a custom voice."""
+        """Creates a custom voice.
+
+        :param name: The name of the new voice.
+        :param audio_sample: The sample audio recording file. Maximum size is 10 MiB.
+        :param consent: The consent recording ID (for example, `cons_1234`).
+        """
         if options:
             reject_unknown_options(options, "AsyncVoices.create")
         body = strip_not_given({"name": name, "audio_sample": audio_sample, "consent": consent})

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from ..._blocking._bridge import (
     SyncAPIResource,
@@ -16,6 +16,7 @@ from ..._core._resource import (
     RawResponseWrapper,
     StreamedResponseWrapper,
 )
+from ...lib._parsing._beta import beta_chat, sync_beta_chat
 
 if TYPE_CHECKING:
     from .assistants import (
@@ -102,6 +103,8 @@ class AsyncBeta(AsyncAPIResource):
     @cached_property
     def with_streaming_response(self) -> AsyncBetaWithStreamingResponse:
         return AsyncBetaWithStreamingResponse(self)
+
+    chat: Final = beta_chat  # hand-written: trio_openai/lib/_parsing/_beta.py
 
 
 class AsyncBetaWithRawResponse(RawResponseWrapper):
@@ -210,6 +213,8 @@ class Beta(SyncAPIResource[AsyncBeta]):
     @cached_property
     def with_streaming_response(self) -> BetaWithStreamingResponse:
         return BetaWithStreamingResponse(self)
+
+    chat: Final = sync_beta_chat  # hand-written: trio_openai/lib/_parsing/_beta.py
 
 
 class BetaWithRawResponse(SyncResponseWrapper):

@@ -117,7 +117,11 @@ class AsyncAssistants(AsyncAPIResource):
         response_format: AssistantsApiResponseFormatOptionParam | Omit | None = omit,
         **options: Unpack[RequestOptions],
     ) -> Assistant:
-        """Deprecated. Create an assistant with a model and instructions."""
+        """Deprecated. Create an assistant with a model and instructions.
+
+        :param model: ID of the model to use. You can use the [List models](/docs/api-reference/models/list) API to see all of your available models, or see our [Model overview](/docs/models) for descriptions of them.
+        :param tools: A list of tool enabled on the assistant. There can be a maximum of 128 tools per assistant. Tools can be of types `code_interpreter`, `file_search`, or `function`.
+        """
         if options:
             reject_unknown_options(options, "AsyncAssistants.create")
         body = strip_not_given(
@@ -145,7 +149,10 @@ class AsyncAssistants(AsyncAPIResource):
         )
 
     async def retrieve(self, assistant_id: str, **options: Unpack[RequestOptions]) -> Assistant:
-        """Deprecated. Retrieves an assistant."""
+        """Deprecated. Retrieves an assistant.
+
+        :param assistant_id: The ID of the assistant to retrieve.
+        """
         if options:
             reject_unknown_options(options, "AsyncAssistants.retrieve")
         return await self._client._request(
@@ -221,7 +228,12 @@ class AsyncAssistants(AsyncAPIResource):
         response_format: AssistantsApiResponseFormatOptionParam | Omit | None = omit,
         **options: Unpack[RequestOptions],
     ) -> Assistant:
-        """Deprecated. Modifies an assistant."""
+        """Deprecated. Modifies an assistant.
+
+        :param assistant_id: The ID of the assistant to modify.
+        :param model: ID of the model to use. You can use the [List models](/docs/api-reference/models/list) API to see all of your available models, or see our [Model overview](/docs/models) for descriptions of them.
+        :param tools: A list of tool enabled on the assistant. There can be a maximum of 128 tools per assistant. Tools can be of types `code_interpreter`, `file_search`, or `function`.
+        """
         if options:
             reject_unknown_options(options, "AsyncAssistants.update")
         body = strip_not_given(
@@ -257,7 +269,13 @@ class AsyncAssistants(AsyncAPIResource):
         before: str | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[Assistant, AsyncCursorPage[Assistant]]:
-        """Deprecated. Returns a list of assistants."""
+        """Deprecated. Returns a list of assistants.
+
+        :param limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 20.
+        :param order: Sort order by the `created_at` timestamp of the objects. `asc` for ascending order and `desc` for descending order.
+        :param after: A cursor for use in pagination. `after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with obj_foo, your subsequent call can include after=obj_foo in order to fetch the next page of the list.
+        :param before: A cursor for use in pagination. `before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with obj_foo, your subsequent call can include before=obj_foo in order to fetch the previous page of the list.
+        """
         if options:
             reject_unknown_options(options, "AsyncAssistants.list")
         return self._client._get_api_list(
@@ -269,7 +287,10 @@ class AsyncAssistants(AsyncAPIResource):
         )
 
     async def delete(self, assistant_id: str, **options: Unpack[RequestOptions]) -> AssistantDeleted:
-        """Deprecated. Delete an assistant."""
+        """Deprecated. Delete an assistant.
+
+        :param assistant_id: The ID of the assistant to delete.
+        """
         if options:
             reject_unknown_options(options, "AsyncAssistants.delete")
         return await self._client._request(

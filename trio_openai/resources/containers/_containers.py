@@ -80,7 +80,15 @@ class AsyncContainers(AsyncAPIResource):
         | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> ContainerCreateResponse:
-        """Create Container"""
+        """Create Container
+
+        :param name: Name of the container to create.
+        :param file_ids: IDs of files to copy to the container.
+        :param expires_after: Container expiration time in seconds relative to the 'anchor' time.
+        :param skills: An optional list of skills referenced by id or inline data.
+        :param memory_limit: Optional memory limit for the container. Defaults to "1g".
+        :param network_policy: Network access policy for the container.
+        """
         if options:
             reject_unknown_options(options, "AsyncContainers.create")
         body = strip_not_given(
@@ -117,7 +125,13 @@ class AsyncContainers(AsyncAPIResource):
         name: str | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[ContainerCreateResponse, AsyncCursorPage[ContainerCreateResponse]]:
-        """List Containers"""
+        """List Containers
+
+        :param limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 20.
+        :param order: Sort order by the `created_at` timestamp of the objects. `asc` for ascending order and `desc` for descending order.
+        :param after: A cursor for use in pagination. `after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with obj_foo, your subsequent call can include after=obj_foo in order to fetch the next page of the list.
+        :param name: Filter results by container name.
+        """
         if options:
             reject_unknown_options(options, "AsyncContainers.list")
         return self._client._get_api_list(
@@ -128,7 +142,10 @@ class AsyncContainers(AsyncAPIResource):
         )
 
     async def delete(self, container_id: str, **options: Unpack[RequestOptions]) -> None:
-        """Delete Container"""
+        """Delete Container
+
+        :param container_id: The ID of the container to delete.
+        """
         if options:
             reject_unknown_options(options, "AsyncContainers.delete")
         return await self._client._request(

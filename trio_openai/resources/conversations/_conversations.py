@@ -73,7 +73,10 @@ class AsyncConversations(AsyncAPIResource):
         )
 
     async def retrieve(self, conversation_id: str, **options: Unpack[RequestOptions]) -> Conversation:
-        """Get a conversation"""
+        """Get a conversation
+
+        :param conversation_id: The ID of the conversation to retrieve.
+        """
         if options:
             reject_unknown_options(options, "AsyncConversations.retrieve")
         return await self._client._request(
@@ -86,7 +89,11 @@ class AsyncConversations(AsyncAPIResource):
     async def update(
         self, conversation_id: str, *, metadata: dict[str, str] | None, **options: Unpack[RequestOptions]
     ) -> Conversation:
-        """Update a conversation"""
+        """Update a conversation
+
+        :param conversation_id: The ID of the conversation to update.
+        :param metadata: Set of 16 key-value pairs that can be attached to an object. This can be         useful for storing additional information about the object in a structured         format, and querying for objects via API or the dashboard. Keys are strings with a maximum length of 64 characters. Values are strings         with a maximum length of 512 characters.
+        """
         if options:
             reject_unknown_options(options, "AsyncConversations.update")
         body = strip_not_given({"metadata": metadata})
@@ -101,7 +108,10 @@ class AsyncConversations(AsyncAPIResource):
     async def delete(
         self, conversation_id: str, **options: Unpack[RequestOptions]
     ) -> ConversationDeletedResource:
-        """Delete a conversation. Items in the conversation will not be deleted."""
+        """Delete a conversation. Items in the conversation will not be deleted.
+
+        :param conversation_id: The ID of the conversation to delete.
+        """
         if options:
             reject_unknown_options(options, "AsyncConversations.delete")
         return await self._client._request(

@@ -67,7 +67,12 @@ class AsyncItems(AsyncAPIResource):
         | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> ConversationItemList:
-        """Create items in a conversation with the given ID."""
+        """Create items in a conversation with the given ID.
+
+        :param conversation_id: The ID of the conversation to add the item to.
+        :param items: The items to add to the conversation. You may add up to 20 items at a time.
+        :param include: Additional fields to include in the response. See the `include` parameter for [listing Conversation items above](/docs/api-reference/conversations/list-items#conversations_list_items-include) for more information.
+        """
         if options:
             reject_unknown_options(options, "AsyncItems.create")
         body = strip_not_given({"items": items})
@@ -100,7 +105,12 @@ class AsyncItems(AsyncAPIResource):
         | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> ConversationItem:
-        """Get a single item from a conversation with the given IDs."""
+        """Get a single item from a conversation with the given IDs.
+
+        :param item_id: The ID of the item to retrieve.
+        :param conversation_id: The ID of the conversation that contains the item.
+        :param include: Additional fields to include in the response. See the `include` parameter for [listing Conversation items above](/docs/api-reference/conversations/list-items#conversations_list_items-include) for more information.
+        """
         if options:
             reject_unknown_options(options, "AsyncItems.retrieve")
         return await self._client._request(
@@ -133,7 +143,14 @@ class AsyncItems(AsyncAPIResource):
         | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[ConversationItem, AsyncConversationCursorPage[ConversationItem]]:
-        """List all items for a conversation with the given ID."""
+        """List all items for a conversation with the given ID.
+
+        :param conversation_id: The ID of the conversation to list items for.
+        :param limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 20.
+        :param order: The order to return the input items in. Default is `desc`. - `asc`: Return the input items in ascending order. - `desc`: Return the input items in descending order.
+        :param after: An item ID to list items after, used in pagination.
+        :param include: Specify additional output data to include in the model response. Currently supported values are: - `web_search_call.action.sources`: Include the sources of the web search tool call. - `code_interpreter_call.outputs`: Includes the outputs of python code execution in code interpreter tool call items. - `computer_call_output.output.image_url`: Include image urls from the computer call output. - `file_search_call.results`: Include the search results of the file search tool call. - `message.input_image.image_url`: Include image urls from the input message. - `message.output_text.logprobs`: Include logprobs with assistant messages. - `reasoning.encrypted_content`: Includes an encrypted version of reasoning tokens in reasoning item outputs. This enables reasoning items to be used in multi-turn conversations when using the Responses API statelessly (like when the `store` parameter is set to `false`, or when an organization is enrolled in the zero data retention program).
+        """
         if options:
             reject_unknown_options(options, "AsyncItems.list")
         return self._client._get_api_list(
@@ -146,7 +163,11 @@ class AsyncItems(AsyncAPIResource):
     async def delete(
         self, item_id: str, *, conversation_id: str, **options: Unpack[RequestOptions]
     ) -> Conversation:
-        """Delete an item from a conversation with the given IDs."""
+        """Delete an item from a conversation with the given IDs.
+
+        :param item_id: The ID of the item to delete.
+        :param conversation_id: The ID of the conversation that contains the item.
+        """
         if options:
             reject_unknown_options(options, "AsyncItems.delete")
         return await self._client._request(

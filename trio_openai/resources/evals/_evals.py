@@ -87,7 +87,12 @@ class AsyncEvals(AsyncAPIResource):
         metadata: dict[str, str] | Omit | None = omit,
         **options: Unpack[RequestOptions],
     ) -> EvalCreateResponse:
-        """Create the structure of an evaluation that can be used to test a model's performance. An evaluation is a set of testing criteria and the config for a data source, which dictates the schema of the data used in the evaluation. After creating an evaluation, you can run it on different models and model parameters. We support several types of graders and datasources. For more information, see the [Evals guide](/docs/guides/evals)."""
+        """Create the structure of an evaluation that can be used to test a model's performance. An evaluation is a set of testing criteria and the config for a data source, which dictates the schema of the data used in the evaluation. After creating an evaluation, you can run it on different models and model parameters. We support several types of graders and datasources. For more information, see the [Evals guide](/docs/guides/evals).
+
+        :param data_source_config: The configuration for the data source used for the evaluation runs. Dictates the schema of the data used in the evaluation.
+        :param testing_criteria: A list of graders for all eval runs in this group. Graders can reference variables in the data source using double curly braces notation, like `{{item.variable_name}}`. To reference the model's output, use the `sample` namespace (ie, `{{sample.output_text}}`).
+        :param name: The name of the evaluation.
+        """
         if options:
             reject_unknown_options(options, "AsyncEvals.create")
         body = strip_not_given(
@@ -103,7 +108,10 @@ class AsyncEvals(AsyncAPIResource):
         )
 
     async def retrieve(self, eval_id: str, **options: Unpack[RequestOptions]) -> EvalCreateResponse:
-        """Get an evaluation by ID."""
+        """Get an evaluation by ID.
+
+        :param eval_id: The ID of the evaluation to retrieve.
+        """
         if options:
             reject_unknown_options(options, "AsyncEvals.retrieve")
         return await self._client._request(
@@ -118,7 +126,11 @@ class AsyncEvals(AsyncAPIResource):
         metadata: dict[str, str] | Omit | None = omit,
         **options: Unpack[RequestOptions],
     ) -> EvalCreateResponse:
-        """Update certain properties of an evaluation."""
+        """Update certain properties of an evaluation.
+
+        :param eval_id: The ID of the evaluation to update.
+        :param name: Rename the evaluation.
+        """
         if options:
             reject_unknown_options(options, "AsyncEvals.update")
         body = strip_not_given({"name": name, "metadata": metadata})
@@ -139,7 +151,13 @@ class AsyncEvals(AsyncAPIResource):
         order_by: Literal["created_at", "updated_at"] | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[EvalCreateResponse, AsyncCursorPage[EvalCreateResponse]]:
-        """List evaluations for a project."""
+        """List evaluations for a project.
+
+        :param after: Identifier for the last eval from the previous pagination request.
+        :param limit: Number of evals to retrieve.
+        :param order: Sort order for evals by timestamp. Use `asc` for ascending order or `desc` for descending order.
+        :param order_by: Evals can be ordered by creation time or last updated time. Use `created_at` for creation time or `updated_at` for last updated time.
+        """
         if options:
             reject_unknown_options(options, "AsyncEvals.list")
         return self._client._get_api_list(
@@ -150,7 +168,10 @@ class AsyncEvals(AsyncAPIResource):
         )
 
     async def delete(self, eval_id: str, **options: Unpack[RequestOptions]) -> EvalDeleteResponse:
-        """Delete an evaluation."""
+        """Delete an evaluation.
+
+        :param eval_id: The ID of the evaluation to delete.
+        """
         if options:
             reject_unknown_options(options, "AsyncEvals.delete")
         return await self._client._request(

@@ -55,7 +55,11 @@ class AsyncClientSecrets(AsyncAPIResource):
         | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> ClientSecretCreateResponse:
-        """Create a Realtime client secret with an associated session configuration."""
+        """Create a Realtime client secret with an associated session configuration.
+
+        :param expires_after: Configuration for the client secret expiration. Expiration refers to the time after which a client secret will no longer be valid for creating sessions. The session itself may continue after that time once started. A secret can be used to create multiple sessions until it expires.
+        :param session: Session configuration to use for the client secret. Choose either a realtime session or a transcription session.
+        """
         if options:
             reject_unknown_options(options, "AsyncClientSecrets.create")
         body = strip_not_given({"expires_after": expires_after, "session": session})

@@ -27,6 +27,8 @@ from ..._core._resource import (
     to_streamed_response,
 )
 from ..._core._streaming import AsyncStream
+from ...lib._parsing._hooks import reject_text_format_types
+from ...lib._parsing._responses import responses_parse
 from ...lib.streaming._responses_sync import sync_response_stream_method
 from ...lib.streaming.responses import response_stream_method
 from ...types import CompactedResponse, ResponseCustomToolCallOutput, ResponseStreamEvent
@@ -303,7 +305,17 @@ class AsyncResponses(AsyncAPIResource):
         max_output_tokens: int | Omit | None = omit,
         **options: Unpack[RequestOptions],
     ) -> ResponseCustomToolCallOutput | AsyncStream[ResponseStreamEvent]:
-        """Creates a model response. Provide [text](/docs/guides/text) or [image](/docs/guides/images) inputs to generate [text](/docs/guides/text) or [JSON](/docs/guides/structured-outputs) outputs. Have the model call your own [custom code](/docs/guides/function-calling) or use built-in [tools](/docs/guides/tools) like [web search](/docs/guides/tools-web-search) or [file search](/docs/guides/tools-file-search) to use your own data as input for the model's response."""
+        """Creates a model response. Provide [text](/docs/guides/text) or [image](/docs/guides/images) inputs to generate [text](/docs/guides/text) or [JSON](/docs/guides/structured-outputs) outputs. Have the model call your own [custom code](/docs/guides/function-calling) or use built-in [tools](/docs/guides/tools) like [web search](/docs/guides/tools-web-search) or [file search](/docs/guides/tools-file-search) to use your own data as input for the model's response.
+
+        :param top_logprobs: An integer between 0 and 20 specifying the maximum number of most likely tokens to return at each token position, each with an associated log probability. In some cases, the number of returned tokens may be fewer than requested.
+        :param user: This field is being replaced by `safety_identifier` and `prompt_cache_key`. Use `prompt_cache_key` instead to maintain caching optimizations. A stable identifier for your end-users. Used to boost cache hit rates by better bucketing similar requests and  to help OpenAI detect and prevent abuse. [Learn more](/docs/guides/safety-best-practices#safety-identifiers).
+        :param prompt_cache_options: Options for prompt caching. Supported for `gpt-5.6` and later models. By default, OpenAI automatically chooses one implicit cache breakpoint. You can add explicit breakpoints to content blocks with `prompt_cache_breakpoint`. Each request can write up to four breakpoints. For cache matching, OpenAI considers up to the latest 80 breakpoints in the conversation, without a content-block lookback limit. Set `mode` to `explicit` to disable the implicit breakpoint. The `ttl` defaults to `30m`, which is currently the only supported value. See the [prompt caching guide](/docs/guides/prompt-caching) for current details.
+        :param model: Model ID used to generate the response, like `gpt-4o` or `o3`. OpenAI offers a wide range of models with different capabilities, performance characteristics, and price points. Refer to the [model guide](/docs/models) to browse and compare available models.
+        :param text: Configuration options for a text response from the model. Can be plain text or structured JSON data. Learn more: - [Text inputs and outputs](/docs/guides/text) - [Structured Outputs](/docs/guides/structured-outputs)
+        :param tools: An array of tools the model may call while generating a response. You can specify which tool to use by setting the `tool_choice` parameter.
+        :param tool_choice: How the model should select which tool (or tools) to use when generating a response. See the `tools` parameter to see how to specify which tools the model can call.
+        :param input: Text, image, or file inputs to the model, used to generate a response.
+        """
         if options:
             reject_unknown_options(options, "AsyncResponses.create")
         body = strip_not_given(
@@ -341,11 +353,13 @@ class AsyncResponses(AsyncAPIResource):
                 "max_output_tokens": max_output_tokens,
             }
         )
+        post_parser = reject_text_format_types(body)
         return await self._client._request(
             "post",
             "/responses",
             cast_to=ResponseCustomToolCallOutput,
             body=body,
+            post_parser=post_parser,
             options=options,
             stream_cls=_RESPONSE_STREAM_EVENT_STREAM if stream else None,
         )
@@ -444,7 +458,13 @@ class AsyncResponses(AsyncAPIResource):
         include_obfuscation: bool | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> ResponseCustomToolCallOutput | AsyncStream[ResponseStreamEvent]:
-        """Retrieves a model response with the given ID."""
+        """Retrieves a model response with the given ID.
+
+        :param response_id: The ID of the response to retrieve.
+        :param include: Additional fields to include in the response. See the `include` parameter for Response creation above for more information.
+        :param starting_after: The sequence number of the event after which to start streaming.
+        :param include_obfuscation: When true, stream obfuscation will be enabled. Stream obfuscation adds random characters to an `obfuscation` field on streaming delta events to normalize payload sizes as a mitigation to certain side-channel attacks. These obfuscation fields are included by default, but add a small amount of overhead to the data stream. You can set `include_obfuscation` to false to optimize for bandwidth if you trust the network links between your application and the OpenAI API.
+        """
         if options:
             reject_unknown_options(options, "AsyncResponses.retrieve")
         return await self._client._request(
@@ -464,7 +484,10 @@ class AsyncResponses(AsyncAPIResource):
         )
 
     async def delete(self, response_id: str, **options: Unpack[RequestOptions]) -> None:
-        """Deletes a model response with the given ID."""
+        """Deletes a model response with the given ID.
+
+        :param response_id: The ID of the response to delete.
+        """
         if options:
             reject_unknown_options(options, "AsyncResponses.delete")
         return await self._client._request(
@@ -474,7 +497,10 @@ class AsyncResponses(AsyncAPIResource):
     async def cancel(
         self, response_id: str, **options: Unpack[RequestOptions]
     ) -> ResponseCustomToolCallOutput:
-        """Cancels a model response with the given ID. Only responses created with the `background` parameter set to `true` can be cancelled. [Learn more](/docs/guides/background)."""
+        """Cancels a model response with the given ID. Only responses created with the `background` parameter set to `true` can be cancelled. [Learn more](/docs/guides/background).
+
+        :param response_id: The ID of the response to cancel.
+        """
         if options:
             reject_unknown_options(options, "AsyncResponses.cancel")
         return await self._client._request(
@@ -497,7 +523,10 @@ class AsyncResponses(AsyncAPIResource):
         service_tier: Literal["auto", "default", "fast", "flex", "priority"] | Omit | None = omit,
         **options: Unpack[RequestOptions],
     ) -> CompactedResponse:
-        """Compact a conversation. Returns a compacted response object."""
+        """Compact a conversation. Returns a compacted response object.
+
+        :param model: Model ID used to generate the response, like `gpt-5` or `o3`. OpenAI offers a wide range of models with different capabilities, performance characteristics, and price points. Refer to the [model guide](/docs/models) to browse and compare available models.
+        """
         if options:
             reject_unknown_options(options, "AsyncResponses.compact")
         body = strip_not_given(
@@ -518,6 +547,8 @@ class AsyncResponses(AsyncAPIResource):
 
     stream: Final = response_stream_method  # hand-written: trio_openai/lib/streaming/responses.py
 
+    parse: Final = responses_parse  # hand-written: trio_openai/lib/_parsing/_responses.py
+
 
 class AsyncResponsesWithRawResponse(RawResponseWrapper):
     create: Final = to_raw_response(AsyncResponses.create)
@@ -525,6 +556,7 @@ class AsyncResponsesWithRawResponse(RawResponseWrapper):
     delete: Final = to_raw_response(AsyncResponses.delete)
     cancel: Final = to_raw_response(AsyncResponses.cancel)
     compact: Final = to_raw_response(AsyncResponses.compact)
+    parse: Final = to_raw_response(AsyncResponses.parse)  # hand-written helper
 
     @cached_property
     def input_items(self) -> AsyncInputItemsWithRawResponse:
@@ -545,6 +577,7 @@ class AsyncResponsesWithStreamingResponse(StreamedResponseWrapper):
     delete: Final = to_streamed_response(AsyncResponses.delete)
     cancel: Final = to_streamed_response(AsyncResponses.cancel)
     compact: Final = to_streamed_response(AsyncResponses.compact)
+    parse: Final = to_streamed_response(AsyncResponses.parse)  # hand-written helper
 
     @cached_property
     def input_items(self) -> AsyncInputItemsWithStreamingResponse:
@@ -794,7 +827,17 @@ class Responses(SyncAPIResource[AsyncResponses]):
         max_output_tokens: int | Omit | None = omit,
         **options: Unpack[RequestOptions],
     ) -> ResponseCustomToolCallOutput | Stream[ResponseStreamEvent]:
-        """Creates a model response. Provide [text](/docs/guides/text) or [image](/docs/guides/images) inputs to generate [text](/docs/guides/text) or [JSON](/docs/guides/structured-outputs) outputs. Have the model call your own [custom code](/docs/guides/function-calling) or use built-in [tools](/docs/guides/tools) like [web search](/docs/guides/tools-web-search) or [file search](/docs/guides/tools-file-search) to use your own data as input for the model's response."""
+        """Creates a model response. Provide [text](/docs/guides/text) or [image](/docs/guides/images) inputs to generate [text](/docs/guides/text) or [JSON](/docs/guides/structured-outputs) outputs. Have the model call your own [custom code](/docs/guides/function-calling) or use built-in [tools](/docs/guides/tools) like [web search](/docs/guides/tools-web-search) or [file search](/docs/guides/tools-file-search) to use your own data as input for the model's response.
+
+        :param top_logprobs: An integer between 0 and 20 specifying the maximum number of most likely tokens to return at each token position, each with an associated log probability. In some cases, the number of returned tokens may be fewer than requested.
+        :param user: This field is being replaced by `safety_identifier` and `prompt_cache_key`. Use `prompt_cache_key` instead to maintain caching optimizations. A stable identifier for your end-users. Used to boost cache hit rates by better bucketing similar requests and  to help OpenAI detect and prevent abuse. [Learn more](/docs/guides/safety-best-practices#safety-identifiers).
+        :param prompt_cache_options: Options for prompt caching. Supported for `gpt-5.6` and later models. By default, OpenAI automatically chooses one implicit cache breakpoint. You can add explicit breakpoints to content blocks with `prompt_cache_breakpoint`. Each request can write up to four breakpoints. For cache matching, OpenAI considers up to the latest 80 breakpoints in the conversation, without a content-block lookback limit. Set `mode` to `explicit` to disable the implicit breakpoint. The `ttl` defaults to `30m`, which is currently the only supported value. See the [prompt caching guide](/docs/guides/prompt-caching) for current details.
+        :param model: Model ID used to generate the response, like `gpt-4o` or `o3`. OpenAI offers a wide range of models with different capabilities, performance characteristics, and price points. Refer to the [model guide](/docs/models) to browse and compare available models.
+        :param text: Configuration options for a text response from the model. Can be plain text or structured JSON data. Learn more: - [Text inputs and outputs](/docs/guides/text) - [Structured Outputs](/docs/guides/structured-outputs)
+        :param tools: An array of tools the model may call while generating a response. You can specify which tool to use by setting the `tool_choice` parameter.
+        :param tool_choice: How the model should select which tool (or tools) to use when generating a response. See the `tools` parameter to see how to specify which tools the model can call.
+        :param input: Text, image, or file inputs to the model, used to generate a response.
+        """
         return sync_call(
             self,
             AsyncResponses.create,
@@ -926,7 +969,13 @@ class Responses(SyncAPIResource[AsyncResponses]):
         include_obfuscation: bool | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> ResponseCustomToolCallOutput | Stream[ResponseStreamEvent]:
-        """Retrieves a model response with the given ID."""
+        """Retrieves a model response with the given ID.
+
+        :param response_id: The ID of the response to retrieve.
+        :param include: Additional fields to include in the response. See the `include` parameter for Response creation above for more information.
+        :param starting_after: The sequence number of the event after which to start streaming.
+        :param include_obfuscation: When true, stream obfuscation will be enabled. Stream obfuscation adds random characters to an `obfuscation` field on streaming delta events to normalize payload sizes as a mitigation to certain side-channel attacks. These obfuscation fields are included by default, but add a small amount of overhead to the data stream. You can set `include_obfuscation` to false to optimize for bandwidth if you trust the network links between your application and the OpenAI API.
+        """
         return sync_call(
             self,
             AsyncResponses.retrieve,
@@ -942,6 +991,7 @@ class Responses(SyncAPIResource[AsyncResponses]):
     cancel: Final = to_sync(AsyncResponses.cancel)
     compact: Final = to_sync(AsyncResponses.compact)
     stream: Final = sync_response_stream_method  # hand-written: trio_openai/lib/streaming/_responses_sync.py
+    parse: Final = to_sync(AsyncResponses.parse)  # hand-written helper
 
 
 class ResponsesWithRawResponse(SyncResponseWrapper):
@@ -950,6 +1000,7 @@ class ResponsesWithRawResponse(SyncResponseWrapper):
     delete: Final = to_sync_raw(AsyncResponses.delete)
     cancel: Final = to_sync_raw(AsyncResponses.cancel)
     compact: Final = to_sync_raw(AsyncResponses.compact)
+    parse: Final = to_sync_raw(AsyncResponses.parse)  # hand-written helper
 
     @cached_property
     def input_items(self) -> InputItemsWithRawResponse:
@@ -970,6 +1021,7 @@ class ResponsesWithStreamingResponse(SyncResponseWrapper):
     delete: Final = to_sync_streamed(AsyncResponses.delete)
     cancel: Final = to_sync_streamed(AsyncResponses.cancel)
     compact: Final = to_sync_streamed(AsyncResponses.compact)
+    parse: Final = to_sync_streamed(AsyncResponses.parse)  # hand-written helper
 
     @cached_property
     def input_items(self) -> InputItemsWithStreamingResponse:

@@ -87,7 +87,10 @@ class AsyncSkills(AsyncAPIResource):
         )
 
     async def retrieve(self, skill_id: str, **options: Unpack[RequestOptions]) -> Skill:
-        """Get a skill by its ID."""
+        """Get a skill by its ID.
+
+        :param skill_id: The identifier of the skill to retrieve.
+        """
         if options:
             reject_unknown_options(options, "AsyncSkills.retrieve")
         return await self._client._request(
@@ -97,7 +100,11 @@ class AsyncSkills(AsyncAPIResource):
     async def update(
         self, skill_id: str, *, default_version: str, **options: Unpack[RequestOptions]
     ) -> Skill:
-        """Update the default version pointer for a skill."""
+        """Update the default version pointer for a skill.
+
+        :param skill_id: The identifier of the skill.
+        :param default_version: The skill version number to set as default.
+        """
         if options:
             reject_unknown_options(options, "AsyncSkills.update")
         body = strip_not_given({"default_version": default_version})
@@ -113,7 +120,12 @@ class AsyncSkills(AsyncAPIResource):
         after: str | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[Skill, AsyncCursorPage[Skill]]:
-        """List all skills for the current project."""
+        """List all skills for the current project.
+
+        :param limit: Number of items to retrieve
+        :param order: Sort order of results by timestamp. Use `asc` for ascending order or `desc` for descending order.
+        :param after: Identifier for the last item from the previous pagination request
+        """
         if options:
             reject_unknown_options(options, "AsyncSkills.list")
         return self._client._get_api_list(
@@ -124,7 +136,10 @@ class AsyncSkills(AsyncAPIResource):
         )
 
     async def delete(self, skill_id: str, **options: Unpack[RequestOptions]) -> DeletedSkill:
-        """Delete a skill by its ID."""
+        """Delete a skill by its ID.
+
+        :param skill_id: The identifier of the skill to delete.
+        """
         if options:
             reject_unknown_options(options, "AsyncSkills.delete")
         return await self._client._request(

@@ -40,7 +40,10 @@ class AsyncContent(AsyncAPIResource):
         return AsyncContentWithStreamingResponse(self)
 
     async def retrieve(self, skill_id: str, **options: Unpack[RequestOptions]) -> BinaryContent:
-        """Download a skill zip bundle by its ID."""
+        """Download a skill zip bundle by its ID.
+
+        :param skill_id: The identifier of the skill to download.
+        """
         if options:
             reject_unknown_options(options, "AsyncContent.retrieve")
         return await self._client._request(

@@ -67,7 +67,14 @@ class AsyncUploads(AsyncAPIResource):
         expires_after: FileExpirationAfterParam | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> Upload:
-        """Creates an intermediate [Upload](/docs/api-reference/uploads/object) object that you can add [Parts](/docs/api-reference/uploads/part-object) to. Currently, an Upload can accept at most 8 GB in total and expires after an hour after you create it."""
+        """Creates an intermediate [Upload](/docs/api-reference/uploads/object) object that you can add [Parts](/docs/api-reference/uploads/part-object) to. Currently, an Upload can accept at most 8 GB in total and expires after an hour after you create it.
+
+        :param filename: The name of the file to upload.
+        :param purpose: The intended purpose of the uploaded file.
+        :param bytes: The number of bytes in the file you are uploading.
+        :param mime_type: The MIME type of the file.
+        :param expires_after: The expiration policy for a file. By default, files with `purpose=batch` expire after 30 days and all other files are persisted until they are manually deleted.
+        """
         if options:
             reject_unknown_options(options, "AsyncUploads.create")
         body = strip_not_given(
@@ -82,7 +89,10 @@ class AsyncUploads(AsyncAPIResource):
         return await self._client._request("post", "/uploads", cast_to=Upload, body=body, options=options)
 
     async def cancel(self, upload_id: str, **options: Unpack[RequestOptions]) -> Upload:
-        """Cancels the Upload. No Parts may be added after an Upload is cancelled."""
+        """Cancels the Upload. No Parts may be added after an Upload is cancelled.
+
+        :param upload_id: The ID of the Upload.
+        """
         if options:
             reject_unknown_options(options, "AsyncUploads.cancel")
         return await self._client._request(
@@ -97,7 +107,12 @@ class AsyncUploads(AsyncAPIResource):
         md5: str | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> Upload:
-        """Completes the [Upload](/docs/api-reference/uploads/object)."""
+        """Completes the [Upload](/docs/api-reference/uploads/object).
+
+        :param upload_id: The ID of the Upload.
+        :param part_ids: The ordered list of Part IDs.
+        :param md5: The optional md5 checksum for the file contents to verify if the bytes uploaded matches what you expect.
+        """
         if options:
             reject_unknown_options(options, "AsyncUploads.complete")
         body = strip_not_given({"part_ids": part_ids, "md5": md5})

@@ -45,7 +45,11 @@ class AsyncParts(AsyncAPIResource):
     async def create(
         self, upload_id: str, *, data: FileTypes, **options: Unpack[RequestOptions]
     ) -> UploadPart:
-        """Adds a [Part](/docs/api-reference/uploads/part-object) to an [Upload](/docs/api-reference/uploads/object) object. A Part represents a chunk of bytes from the file you are trying to upload."""
+        """Adds a [Part](/docs/api-reference/uploads/part-object) to an [Upload](/docs/api-reference/uploads/object) object. A Part represents a chunk of bytes from the file you are trying to upload.
+
+        :param upload_id: The ID of the Upload.
+        :param data: The chunk of bytes for this Part.
+        """
         if options:
             reject_unknown_options(options, "AsyncParts.create")
         body = strip_not_given({"data": data})

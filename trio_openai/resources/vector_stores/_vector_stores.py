@@ -95,7 +95,14 @@ class AsyncVectorStores(AsyncAPIResource):
         metadata: dict[str, str] | Omit | None = omit,
         **options: Unpack[RequestOptions],
     ) -> VectorStore:
-        """Create a vector store."""
+        """Create a vector store.
+
+        :param file_ids: A list of [File](/docs/api-reference/files) IDs that the vector store should use. Useful for tools like `file_search` that can access files.
+        :param name: The name of the vector store.
+        :param description: A description for the vector store. Can be used to describe the vector store's purpose.
+        :param expires_after: The expiration policy for a vector store.
+        :param chunking_strategy: The chunking strategy used to chunk the file(s). If not set, will use the `auto` strategy. Only applicable if `file_ids` is non-empty.
+        """
         if options:
             reject_unknown_options(options, "AsyncVectorStores.create")
         body = strip_not_given(
@@ -118,7 +125,10 @@ class AsyncVectorStores(AsyncAPIResource):
         )
 
     async def retrieve(self, vector_store_id: str, **options: Unpack[RequestOptions]) -> VectorStore:
-        """Retrieves a vector store."""
+        """Retrieves a vector store.
+
+        :param vector_store_id: The ID of the vector store to retrieve.
+        """
         if options:
             reject_unknown_options(options, "AsyncVectorStores.retrieve")
         return await self._client._request(
@@ -138,7 +148,11 @@ class AsyncVectorStores(AsyncAPIResource):
         metadata: dict[str, str] | Omit | None = omit,
         **options: Unpack[RequestOptions],
     ) -> VectorStore:
-        """Modifies a vector store."""
+        """Modifies a vector store.
+
+        :param vector_store_id: The ID of the vector store to modify.
+        :param name: The name of the vector store.
+        """
         if options:
             reject_unknown_options(options, "AsyncVectorStores.update")
         body = strip_not_given({"name": name, "expires_after": expires_after, "metadata": metadata})
@@ -160,7 +174,13 @@ class AsyncVectorStores(AsyncAPIResource):
         before: str | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[VectorStore, AsyncCursorPage[VectorStore]]:
-        """Returns a list of vector stores."""
+        """Returns a list of vector stores.
+
+        :param limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 20.
+        :param order: Sort order by the `created_at` timestamp of the objects. `asc` for ascending order and `desc` for descending order.
+        :param after: A cursor for use in pagination. `after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with obj_foo, your subsequent call can include after=obj_foo in order to fetch the next page of the list.
+        :param before: A cursor for use in pagination. `before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with obj_foo, your subsequent call can include before=obj_foo in order to fetch the previous page of the list.
+        """
         if options:
             reject_unknown_options(options, "AsyncVectorStores.list")
         return self._client._get_api_list(
@@ -172,7 +192,10 @@ class AsyncVectorStores(AsyncAPIResource):
         )
 
     async def delete(self, vector_store_id: str, **options: Unpack[RequestOptions]) -> VectorStoreDeleted:
-        """Delete a vector store."""
+        """Delete a vector store.
+
+        :param vector_store_id: The ID of the vector store to delete.
+        """
         if options:
             reject_unknown_options(options, "AsyncVectorStores.delete")
         return await self._client._request(
@@ -194,7 +217,15 @@ class AsyncVectorStores(AsyncAPIResource):
         ranking_options: SearchVectorStoreRankingOptionsParam | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[VectorStoreSearchResponse, AsyncPage[VectorStoreSearchResponse]]:
-        """Search a vector store for relevant chunks based on a query and file attributes filter."""
+        """Search a vector store for relevant chunks based on a query and file attributes filter.
+
+        :param vector_store_id: The ID of the vector store to search.
+        :param query: A query string for a search
+        :param rewrite_query: Whether to rewrite the natural language query for vector search.
+        :param max_num_results: The maximum number of results to return. This number should be between 1 and 50 inclusive.
+        :param filters: A filter to apply based on file attributes.
+        :param ranking_options: Ranking options for search.
+        """
         if options:
             reject_unknown_options(options, "AsyncVectorStores.search")
         body = strip_not_given(

@@ -58,7 +58,13 @@ class AsyncFileBatches(AsyncAPIResource):
         attributes: dict[str, str | float | bool] | Omit | None = omit,
         **options: Unpack[RequestOptions],
     ) -> VectorStoreFileBatch:
-        """Create a vector store file batch."""
+        """Create a vector store file batch.
+
+        :param vector_store_id: The ID of the vector store for which to create a File Batch.
+        :param file_ids: A list of [File](/docs/api-reference/files) IDs that the vector store should use. Useful for tools like `file_search` that can access files.  If `attributes` or `chunking_strategy` are provided, they will be  applied to all files in the batch. The maximum batch size is 2000 files. This endpoint is recommended for multi-file ingestion and helps reduce per-vector-store write request pressure. Mutually exclusive with `files`.
+        :param files: A list of objects that each include a `file_id` plus optional `attributes` or `chunking_strategy`. Use this when you need to override metadata for specific files. The global `attributes` or `chunking_strategy` will be ignored and must be specified for each file. The maximum batch size is 2000 files. This endpoint is recommended for multi-file ingestion and helps reduce per-vector-store write request pressure. Mutually exclusive with `file_ids`.
+        :param chunking_strategy: The chunking strategy used to chunk the file(s). If not set, will use the `auto` strategy.
+        """
         if options:
             reject_unknown_options(options, "AsyncFileBatches.create")
         body = strip_not_given(
@@ -81,7 +87,11 @@ class AsyncFileBatches(AsyncAPIResource):
     async def retrieve(
         self, batch_id: str, *, vector_store_id: str, **options: Unpack[RequestOptions]
     ) -> VectorStoreFileBatch:
-        """Retrieves a vector store file batch."""
+        """Retrieves a vector store file batch.
+
+        :param batch_id: The ID of the file batch being retrieved.
+        :param vector_store_id: The ID of the vector store that the file batch belongs to.
+        """
         if options:
             reject_unknown_options(options, "AsyncFileBatches.retrieve")
         return await self._client._request(
@@ -95,7 +105,11 @@ class AsyncFileBatches(AsyncAPIResource):
     async def cancel(
         self, batch_id: str, *, vector_store_id: str, **options: Unpack[RequestOptions]
     ) -> VectorStoreFileBatch:
-        """Cancel a vector store file batch. This attempts to cancel the processing of files in this batch as soon as possible."""
+        """Cancel a vector store file batch. This attempts to cancel the processing of files in this batch as soon as possible.
+
+        :param batch_id: The ID of the file batch to cancel.
+        :param vector_store_id: The ID of the vector store that the file batch belongs to.
+        """
         if options:
             reject_unknown_options(options, "AsyncFileBatches.cancel")
         return await self._client._request(
@@ -118,7 +132,16 @@ class AsyncFileBatches(AsyncAPIResource):
         filter: Literal["in_progress", "completed", "failed", "cancelled"] | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[VectorStoreFile, AsyncCursorPage[VectorStoreFile]]:
-        """Returns a list of vector store files in a batch."""
+        """Returns a list of vector store files in a batch.
+
+        :param batch_id: The ID of the file batch that the files belong to.
+        :param vector_store_id: The ID of the vector store that the files belong to.
+        :param limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 20.
+        :param order: Sort order by the `created_at` timestamp of the objects. `asc` for ascending order and `desc` for descending order.
+        :param after: A cursor for use in pagination. `after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with obj_foo, your subsequent call can include after=obj_foo in order to fetch the next page of the list.
+        :param before: A cursor for use in pagination. `before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with obj_foo, your subsequent call can include before=obj_foo in order to fetch the previous page of the list.
+        :param filter: Filter by file status. One of `in_progress`, `completed`, `failed`, `cancelled`.
+        """
         if options:
             reject_unknown_options(options, "AsyncFileBatches.list_files")
         return self._client._get_api_list(

@@ -56,7 +56,12 @@ class AsyncFiles(AsyncAPIResource):
         attributes: dict[str, str | float | bool] | Omit | None = omit,
         **options: Unpack[RequestOptions],
     ) -> VectorStoreFile:
-        """Create a vector store file by attaching a [File](/docs/api-reference/files) to a [vector store](/docs/api-reference/vector-stores/object)."""
+        """Create a vector store file by attaching a [File](/docs/api-reference/files) to a [vector store](/docs/api-reference/vector-stores/object).
+
+        :param vector_store_id: The ID of the vector store for which to create a File.
+        :param file_id: A [File](/docs/api-reference/files) ID that the vector store should use. Useful for tools like `file_search` that can access files. For multi-file ingestion, we recommend [`file_batches`](/docs/api-reference/vector-stores-file-batches/createBatch) to minimize per-vector-store write requests.
+        :param chunking_strategy: The chunking strategy used to chunk the file(s). If not set, will use the `auto` strategy.
+        """
         if options:
             reject_unknown_options(options, "AsyncFiles.create")
         body = strip_not_given(
@@ -74,7 +79,11 @@ class AsyncFiles(AsyncAPIResource):
     async def retrieve(
         self, file_id: str, *, vector_store_id: str, **options: Unpack[RequestOptions]
     ) -> VectorStoreFile:
-        """Retrieves a vector store file."""
+        """Retrieves a vector store file.
+
+        :param file_id: The ID of the file being retrieved.
+        :param vector_store_id: The ID of the vector store that the file belongs to.
+        """
         if options:
             reject_unknown_options(options, "AsyncFiles.retrieve")
         return await self._client._request(
@@ -93,7 +102,11 @@ class AsyncFiles(AsyncAPIResource):
         attributes: dict[str, str | float | bool] | None,
         **options: Unpack[RequestOptions],
     ) -> VectorStoreFile:
-        """Update attributes on a vector store file."""
+        """Update attributes on a vector store file.
+
+        :param file_id: The ID of the file to update attributes.
+        :param vector_store_id: The ID of the vector store the file belongs to.
+        """
         if options:
             reject_unknown_options(options, "AsyncFiles.update")
         body = strip_not_given({"attributes": attributes})
@@ -117,7 +130,15 @@ class AsyncFiles(AsyncAPIResource):
         filter: Literal["in_progress", "completed", "failed", "cancelled"] | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[VectorStoreFile, AsyncCursorPage[VectorStoreFile]]:
-        """Returns a list of vector store files."""
+        """Returns a list of vector store files.
+
+        :param vector_store_id: The ID of the vector store that the files belong to.
+        :param limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 20.
+        :param order: Sort order by the `created_at` timestamp of the objects. `asc` for ascending order and `desc` for descending order.
+        :param after: A cursor for use in pagination. `after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with obj_foo, your subsequent call can include after=obj_foo in order to fetch the next page of the list.
+        :param before: A cursor for use in pagination. `before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with obj_foo, your subsequent call can include before=obj_foo in order to fetch the previous page of the list.
+        :param filter: Filter by file status. One of `in_progress`, `completed`, `failed`, `cancelled`.
+        """
         if options:
             reject_unknown_options(options, "AsyncFiles.list")
         return self._client._get_api_list(
@@ -133,7 +154,11 @@ class AsyncFiles(AsyncAPIResource):
     async def delete(
         self, file_id: str, *, vector_store_id: str, **options: Unpack[RequestOptions]
     ) -> VectorStoreFileDeleted:
-        """Delete a vector store file. This will remove the file from the vector store but the file itself will not be deleted. To delete the file, use the [delete file](/docs/api-reference/files/delete) endpoint."""
+        """Delete a vector store file. This will remove the file from the vector store but the file itself will not be deleted. To delete the file, use the [delete file](/docs/api-reference/files/delete) endpoint.
+
+        :param file_id: The ID of the file to delete.
+        :param vector_store_id: The ID of the vector store that the file belongs to.
+        """
         if options:
             reject_unknown_options(options, "AsyncFiles.delete")
         return await self._client._request(
@@ -147,7 +172,11 @@ class AsyncFiles(AsyncAPIResource):
     def content(
         self, file_id: str, *, vector_store_id: str, **options: Unpack[RequestOptions]
     ) -> AsyncPaginator[FileContentResponse, AsyncPage[FileContentResponse]]:
-        """Retrieve the parsed contents of a vector store file."""
+        """Retrieve the parsed contents of a vector store file.
+
+        :param file_id: The ID of the file within the vector store.
+        :param vector_store_id: The ID of the vector store.
+        """
         if options:
             reject_unknown_options(options, "AsyncFiles.content")
         return self._client._get_api_list(

@@ -46,7 +46,10 @@ class AsyncAdminApiKeys(AsyncAPIResource):
     async def create(
         self, *, name: str, expires_in_seconds: int | Omit = omit, **options: Unpack[RequestOptions]
     ) -> AdminAPIKeyCreateResponse:
-        """Create an organization admin API key"""
+        """Create an organization admin API key
+
+        :param expires_in_seconds: The number of seconds until the API key expires. Omit this field for a key that does not expire.
+        """
         if options:
             reject_unknown_options(options, "AsyncAdminApiKeys.create")
         body = strip_not_given({"name": name, "expires_in_seconds": expires_in_seconds})
@@ -59,7 +62,10 @@ class AsyncAdminApiKeys(AsyncAPIResource):
         )
 
     async def retrieve(self, key_id: str, **options: Unpack[RequestOptions]) -> AdminAPIKey:
-        """Retrieve a single organization API key"""
+        """Retrieve a single organization API key
+
+        :param key_id: The ID of the API key.
+        """
         if options:
             reject_unknown_options(options, "AsyncAdminApiKeys.retrieve")
         return await self._client._request(
@@ -77,7 +83,12 @@ class AsyncAdminApiKeys(AsyncAPIResource):
         limit: int | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[AdminAPIKey, AsyncCursorPage[AdminAPIKey]]:
-        """List organization API keys"""
+        """List organization API keys
+
+        :param after: Return keys with IDs that come after this ID in the pagination order.
+        :param order: Order results by creation time, ascending or descending.
+        :param limit: Maximum number of keys to return.
+        """
         if options:
             reject_unknown_options(options, "AsyncAdminApiKeys.list")
         return self._client._get_api_list(
@@ -88,7 +99,10 @@ class AsyncAdminApiKeys(AsyncAPIResource):
         )
 
     async def delete(self, key_id: str, **options: Unpack[RequestOptions]) -> AdminAPIKeyDeleteResponse:
-        """Delete an organization admin API key"""
+        """Delete an organization admin API key
+
+        :param key_id: The ID of the API key to be deleted.
+        """
         if options:
             reject_unknown_options(options, "AsyncAdminApiKeys.delete")
         return await self._client._request(

@@ -47,7 +47,11 @@ class AsyncCertificates(AsyncAPIResource):
     async def create(
         self, *, certificate: str, name: str | Omit = omit, **options: Unpack[RequestOptions]
     ) -> Certificate:
-        """Upload a certificate to the organization. This does **not** automatically activate the certificate."""
+        """Upload a certificate to the organization. This does **not** automatically activate the certificate.
+
+        :param certificate: The certificate content in PEM format
+        :param name: An optional name for the certificate
+        """
         if options:
             reject_unknown_options(options, "AsyncCertificates.create")
         body = strip_not_given({"certificate": certificate, "name": name})
@@ -62,7 +66,11 @@ class AsyncCertificates(AsyncAPIResource):
         include: Iterable[Literal["content"]] | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> Certificate:
-        """Get a certificate that has been uploaded to the organization."""
+        """Get a certificate that has been uploaded to the organization.
+
+        :param certificate_id: Unique ID of the certificate to retrieve.
+        :param include: A list of additional fields to include in the response. Currently the only supported value is `content` to fetch the PEM content of the certificate.
+        """
         if options:
             reject_unknown_options(options, "AsyncCertificates.retrieve")
         return await self._client._request(
@@ -76,7 +84,11 @@ class AsyncCertificates(AsyncAPIResource):
     async def update(
         self, certificate_id: str, *, name: str | Omit = omit, **options: Unpack[RequestOptions]
     ) -> Certificate:
-        """Modify a certificate. Note that only the name can be modified."""
+        """Modify a certificate. Note that only the name can be modified.
+
+        :param certificate_id: Unique ID of the certificate to modify.
+        :param name: The updated name for the certificate
+        """
         if options:
             reject_unknown_options(options, "AsyncCertificates.update")
         body = strip_not_given({"name": name})
@@ -98,7 +110,12 @@ class AsyncCertificates(AsyncAPIResource):
     ) -> AsyncPaginator[
         CertificateActivateResponse, AsyncConversationCursorPage[CertificateActivateResponse]
     ]:
-        """List uploaded certificates for this organization."""
+        """List uploaded certificates for this organization.
+
+        :param limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 20.
+        :param after: A cursor for use in pagination. `after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with obj_foo, your subsequent call can include after=obj_foo in order to fetch the next page of the list.
+        :param order: Sort order by the `created_at` timestamp of the objects. `asc` for ascending order and `desc` for descending order.
+        """
         if options:
             reject_unknown_options(options, "AsyncCertificates.list")
         return self._client._get_api_list(
@@ -111,7 +128,10 @@ class AsyncCertificates(AsyncAPIResource):
     async def delete(
         self, certificate_id: str, **options: Unpack[RequestOptions]
     ) -> CertificateDeleteResponse:
-        """Delete a certificate from the organization."""
+        """Delete a certificate from the organization.
+
+        :param certificate_id: Unique ID of the certificate to delete.
+        """
         if options:
             reject_unknown_options(options, "AsyncCertificates.delete")
         return await self._client._request(

@@ -58,7 +58,10 @@ class AsyncDataRetention(AsyncAPIResource):
         ],
         **options: Unpack[RequestOptions],
     ) -> OrganizationDataRetention:
-        """Updates organization data retention controls."""
+        """Updates organization data retention controls.
+
+        :param retention_type: The desired organization data retention type.
+        """
         if options:
             reject_unknown_options(options, "AsyncDataRetention.update")
         body = strip_not_given({"retention_type": retention_type})

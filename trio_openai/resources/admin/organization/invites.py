@@ -55,7 +55,12 @@ class AsyncInvites(AsyncAPIResource):
         projects: Iterable[InviteUserProjectsItemParam] | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> Invite:
-        """Create an invite for a user to the organization. The invite must be accepted by the user before they have access to the organization."""
+        """Create an invite for a user to the organization. The invite must be accepted by the user before they have access to the organization.
+
+        :param email: Send an email to this address
+        :param role: `owner` or `reader`
+        :param projects: An array of projects to which membership is granted at the same time the org invite is accepted. If omitted, the user will be invited to the default project for compatibility with legacy behavior. If empty list is passed, the user will not be invited to any projects, including the default one.
+        """
         if options:
             reject_unknown_options(options, "AsyncInvites.create")
         body = strip_not_given({"email": email, "role": role, "projects": projects})
@@ -64,7 +69,10 @@ class AsyncInvites(AsyncAPIResource):
         )
 
     async def retrieve(self, invite_id: str, **options: Unpack[RequestOptions]) -> Invite:
-        """Retrieves an invite."""
+        """Retrieves an invite.
+
+        :param invite_id: The ID of the invite to retrieve.
+        """
         if options:
             reject_unknown_options(options, "AsyncInvites.retrieve")
         return await self._client._request(
@@ -77,7 +85,11 @@ class AsyncInvites(AsyncAPIResource):
     def list(
         self, *, limit: int | Omit = omit, after: str | Omit = omit, **options: Unpack[RequestOptions]
     ) -> AsyncPaginator[Invite, AsyncConversationCursorPage[Invite]]:
-        """Returns a list of invites in the organization."""
+        """Returns a list of invites in the organization.
+
+        :param limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 20.
+        :param after: A cursor for use in pagination. `after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with obj_foo, your subsequent call can include after=obj_foo in order to fetch the next page of the list.
+        """
         if options:
             reject_unknown_options(options, "AsyncInvites.list")
         return self._client._get_api_list(
@@ -88,7 +100,10 @@ class AsyncInvites(AsyncAPIResource):
         )
 
     async def delete(self, invite_id: str, **options: Unpack[RequestOptions]) -> InviteDeleteResponse:
-        """Delete an invite. If the invite has already been accepted, it cannot be deleted."""
+        """Delete an invite. If the invite has already been accepted, it cannot be deleted.
+
+        :param invite_id: The ID of the invite to delete.
+        """
         if options:
             reject_unknown_options(options, "AsyncInvites.delete")
         return await self._client._request(

@@ -52,7 +52,12 @@ class AsyncRoles(AsyncAPIResource):
         description: str | Omit | None = omit,
         **options: Unpack[RequestOptions],
     ) -> Role:
-        """Creates a custom role for the organization."""
+        """Creates a custom role for the organization.
+
+        :param role_name: Unique name for the role.
+        :param permissions: Permissions to grant to the role.
+        :param description: Optional description of the role.
+        """
         if options:
             reject_unknown_options(options, "AsyncRoles.create")
         body = strip_not_given(
@@ -63,7 +68,10 @@ class AsyncRoles(AsyncAPIResource):
         )
 
     async def retrieve(self, role_id: str, **options: Unpack[RequestOptions]) -> Role:
-        """Retrieves an organization role."""
+        """Retrieves an organization role.
+
+        :param role_id: The ID of the role to retrieve.
+        """
         if options:
             reject_unknown_options(options, "AsyncRoles.retrieve")
         return await self._client._request(
@@ -79,7 +87,13 @@ class AsyncRoles(AsyncAPIResource):
         role_name: str | Omit | None = omit,
         **options: Unpack[RequestOptions],
     ) -> Role:
-        """Updates an existing organization role."""
+        """Updates an existing organization role.
+
+        :param role_id: The ID of the role to update.
+        :param permissions: Updated set of permissions for the role.
+        :param description: New description for the role.
+        :param role_name: New name for the role.
+        """
         if options:
             reject_unknown_options(options, "AsyncRoles.update")
         body = strip_not_given(
@@ -101,7 +115,12 @@ class AsyncRoles(AsyncAPIResource):
         order: Literal["asc", "desc"] | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[Role, AsyncNextCursorPage[Role]]:
-        """Lists the roles configured for the organization."""
+        """Lists the roles configured for the organization.
+
+        :param limit: A limit on the number of roles to return. Defaults to 1000.
+        :param after: Cursor for pagination. Provide the value from the previous response's `next` field to continue listing roles.
+        :param order: Sort order for the returned roles.
+        """
         if options:
             reject_unknown_options(options, "AsyncRoles.list")
         return self._client._get_api_list(
@@ -112,7 +131,10 @@ class AsyncRoles(AsyncAPIResource):
         )
 
     async def delete(self, role_id: str, **options: Unpack[RequestOptions]) -> RoleDeleteResponse:
-        """Deletes a custom role from the organization."""
+        """Deletes a custom role from the organization.
+
+        :param role_id: The ID of the role to delete.
+        """
         if options:
             reject_unknown_options(options, "AsyncRoles.delete")
         return await self._client._request(

@@ -55,7 +55,13 @@ class AsyncSpendAlerts(AsyncAPIResource):
         notification_channel: SpendAlertNotificationChannelParam,
         **options: Unpack[RequestOptions],
     ) -> OrganizationSpendAlert:
-        """Creates an organization spend alert."""
+        """Creates an organization spend alert.
+
+        :param threshold_amount: The alert threshold amount, in cents.
+        :param currency: The currency for the threshold amount.
+        :param interval: The time interval for evaluating spend against the threshold.
+        :param notification_channel: Email notification settings for a spend alert.
+        """
         if options:
             reject_unknown_options(options, "AsyncSpendAlerts.create")
         body = strip_not_given(
@@ -71,7 +77,10 @@ class AsyncSpendAlerts(AsyncAPIResource):
         )
 
     async def retrieve(self, alert_id: str, **options: Unpack[RequestOptions]) -> OrganizationSpendAlert:
-        """Retrieves an organization spend alert."""
+        """Retrieves an organization spend alert.
+
+        :param alert_id: The ID of the spend alert to retrieve.
+        """
         if options:
             reject_unknown_options(options, "AsyncSpendAlerts.retrieve")
         return await self._client._request(
@@ -91,7 +100,14 @@ class AsyncSpendAlerts(AsyncAPIResource):
         notification_channel: SpendAlertNotificationChannelParam,
         **options: Unpack[RequestOptions],
     ) -> OrganizationSpendAlert:
-        """Updates an organization spend alert."""
+        """Updates an organization spend alert.
+
+        :param alert_id: The ID of the spend alert to update.
+        :param threshold_amount: The alert threshold amount, in cents.
+        :param currency: The currency for the threshold amount.
+        :param interval: The time interval for evaluating spend against the threshold.
+        :param notification_channel: Email notification settings for a spend alert.
+        """
         if options:
             reject_unknown_options(options, "AsyncSpendAlerts.update")
         body = strip_not_given(
@@ -119,7 +135,13 @@ class AsyncSpendAlerts(AsyncAPIResource):
         before: str | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[OrganizationSpendAlert, AsyncConversationCursorPage[OrganizationSpendAlert]]:
-        """Lists organization spend alerts."""
+        """Lists organization spend alerts.
+
+        :param limit: A limit on the number of spend alerts to return. Defaults to 20.
+        :param order: Sort order for the returned spend alerts.
+        :param after: Cursor for pagination. Provide the ID of the last spend alert from the previous response to fetch the next page.
+        :param before: Cursor for pagination. Provide the ID of the first spend alert from the previous response to fetch the previous page.
+        """
         if options:
             reject_unknown_options(options, "AsyncSpendAlerts.list")
         return self._client._get_api_list(
@@ -130,7 +152,10 @@ class AsyncSpendAlerts(AsyncAPIResource):
         )
 
     async def delete(self, alert_id: str, **options: Unpack[RequestOptions]) -> OrganizationSpendAlertDeleted:
-        """Deletes an organization spend alert."""
+        """Deletes an organization spend alert.
+
+        :param alert_id: The ID of the spend alert to delete.
+        """
         if options:
             reject_unknown_options(options, "AsyncSpendAlerts.delete")
         return await self._client._request(

@@ -55,7 +55,12 @@ class AsyncSpendLimit(AsyncAPIResource):
         interval: Literal["month"],
         **options: Unpack[RequestOptions],
     ) -> OrganizationSpendLimit:
-        """Create or replace the organization's hard spend limit."""
+        """Create or replace the organization's hard spend limit.
+
+        :param threshold_amount: The hard spend limit amount, in cents.
+        :param currency: The currency for the threshold amount. Currently, only `USD` is supported.
+        :param interval: The time interval for evaluating spend against the threshold. Currently, only `month` is supported.
+        """
         if options:
             reject_unknown_options(options, "AsyncSpendLimit.update")
         body = strip_not_given(

@@ -53,7 +53,17 @@ class AsyncUsage(AsyncAPIResource):
         page: str | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> UsageAudioSpeechesResponse:
-        """Get costs details for the organization."""
+        """Get costs details for the organization.
+
+        :param start_time: Start time (Unix seconds) of the query time range, inclusive.
+        :param end_time: End time (Unix seconds) of the query time range, exclusive.
+        :param bucket_width: Width of each time bucket in response. Currently only `1d` is supported, default to `1d`.
+        :param project_ids: Return only costs for these projects.
+        :param api_key_ids: Return only costs for these API keys.
+        :param group_by: Group the costs by the specified fields. Support fields include `project_id`, `line_item`, `api_key_id` and any combination of them.
+        :param limit: A limit on the number of buckets to be returned. Limit can range between 1 and 180, and the default is 7.
+        :param page: A cursor for use in pagination. Corresponding to the `next_page` field from the previous response.
+        """
         if options:
             reject_unknown_options(options, "AsyncUsage.costs")
         return await self._client._request(
@@ -90,7 +100,19 @@ class AsyncUsage(AsyncAPIResource):
         page: str | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> UsageAudioSpeechesResponse:
-        """Get audio speeches usage details for the organization."""
+        """Get audio speeches usage details for the organization.
+
+        :param start_time: Start time (Unix seconds) of the query time range, inclusive.
+        :param end_time: End time (Unix seconds) of the query time range, exclusive.
+        :param bucket_width: Width of each time bucket in response. Currently `1m`, `1h` and `1d` are supported, default to `1d`.
+        :param project_ids: Return only usage for these projects.
+        :param user_ids: Return only usage for these users.
+        :param api_key_ids: Return only usage for these API keys.
+        :param models: Return only usage for these models.
+        :param group_by: Group the usage data by the specified fields. Support fields include `project_id`, `user_id`, `api_key_id`, `model` or any combination of them.
+        :param limit: Specifies the number of buckets to return. - `bucket_width=1d`: default: 7, max: 31 - `bucket_width=1h`: default: 24, max: 168 - `bucket_width=1m`: default: 60, max: 1440
+        :param page: A cursor for use in pagination. Corresponding to the `next_page` field from the previous response.
+        """
         if options:
             reject_unknown_options(options, "AsyncUsage.audio_speeches")
         return await self._client._request(
@@ -129,7 +151,19 @@ class AsyncUsage(AsyncAPIResource):
         page: str | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> UsageAudioSpeechesResponse:
-        """Get audio transcriptions usage details for the organization."""
+        """Get audio transcriptions usage details for the organization.
+
+        :param start_time: Start time (Unix seconds) of the query time range, inclusive.
+        :param end_time: End time (Unix seconds) of the query time range, exclusive.
+        :param bucket_width: Width of each time bucket in response. Currently `1m`, `1h` and `1d` are supported, default to `1d`.
+        :param project_ids: Return only usage for these projects.
+        :param user_ids: Return only usage for these users.
+        :param api_key_ids: Return only usage for these API keys.
+        :param models: Return only usage for these models.
+        :param group_by: Group the usage data by the specified fields. Support fields include `project_id`, `user_id`, `api_key_id`, `model` or any combination of them.
+        :param limit: Specifies the number of buckets to return. - `bucket_width=1d`: default: 7, max: 31 - `bucket_width=1h`: default: 24, max: 168 - `bucket_width=1m`: default: 60, max: 1440
+        :param page: A cursor for use in pagination. Corresponding to the `next_page` field from the previous response.
+        """
         if options:
             reject_unknown_options(options, "AsyncUsage.audio_transcriptions")
         return await self._client._request(
@@ -165,7 +199,16 @@ class AsyncUsage(AsyncAPIResource):
         page: str | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> UsageAudioSpeechesResponse:
-        """Get code interpreter sessions usage details for the organization."""
+        """Get code interpreter sessions usage details for the organization.
+
+        :param start_time: Start time (Unix seconds) of the query time range, inclusive.
+        :param end_time: End time (Unix seconds) of the query time range, exclusive.
+        :param bucket_width: Width of each time bucket in response. Currently `1m`, `1h` and `1d` are supported, default to `1d`.
+        :param project_ids: Return only usage for these projects.
+        :param group_by: Group the usage data by the specified fields. Support fields include `project_id`.
+        :param limit: Specifies the number of buckets to return. - `bucket_width=1d`: default: 7, max: 31 - `bucket_width=1h`: default: 24, max: 168 - `bucket_width=1m`: default: 60, max: 1440
+        :param page: A cursor for use in pagination. Corresponding to the `next_page` field from the previous response.
+        """
         if options:
             reject_unknown_options(options, "AsyncUsage.code_interpreter_sessions")
         return await self._client._request(
@@ -203,7 +246,20 @@ class AsyncUsage(AsyncAPIResource):
         page: str | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> UsageAudioSpeechesResponse:
-        """Get completions usage details for the organization."""
+        """Get completions usage details for the organization.
+
+        :param start_time: Start time (Unix seconds) of the query time range, inclusive.
+        :param end_time: End time (Unix seconds) of the query time range, exclusive.
+        :param bucket_width: Width of each time bucket in response. Currently `1m`, `1h` and `1d` are supported, default to `1d`.
+        :param project_ids: Return only usage for these projects.
+        :param user_ids: Return only usage for these users.
+        :param api_key_ids: Return only usage for these API keys.
+        :param models: Return only usage for these models.
+        :param batch: If `true`, return batch jobs only. If `false`, return non-batch jobs only. By default, return both.
+        :param group_by: Group the usage data by the specified fields. Support fields include `project_id`, `user_id`, `api_key_id`, `model`, `batch`, `service_tier` or any combination of them.
+        :param limit: Specifies the number of buckets to return. - `bucket_width=1d`: default: 7, max: 31 - `bucket_width=1h`: default: 24, max: 168 - `bucket_width=1m`: default: 60, max: 1440
+        :param page: A cursor for use in pagination. Corresponding to the `next_page` field from the previous response.
+        """
         if options:
             reject_unknown_options(options, "AsyncUsage.completions")
         return await self._client._request(
@@ -243,7 +299,19 @@ class AsyncUsage(AsyncAPIResource):
         page: str | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> UsageAudioSpeechesResponse:
-        """Get embeddings usage details for the organization."""
+        """Get embeddings usage details for the organization.
+
+        :param start_time: Start time (Unix seconds) of the query time range, inclusive.
+        :param end_time: End time (Unix seconds) of the query time range, exclusive.
+        :param bucket_width: Width of each time bucket in response. Currently `1m`, `1h` and `1d` are supported, default to `1d`.
+        :param project_ids: Return only usage for these projects.
+        :param user_ids: Return only usage for these users.
+        :param api_key_ids: Return only usage for these API keys.
+        :param models: Return only usage for these models.
+        :param group_by: Group the usage data by the specified fields. Support fields include `project_id`, `user_id`, `api_key_id`, `model` or any combination of them.
+        :param limit: Specifies the number of buckets to return. - `bucket_width=1d`: default: 7, max: 31 - `bucket_width=1h`: default: 24, max: 168 - `bucket_width=1m`: default: 60, max: 1440
+        :param page: A cursor for use in pagination. Corresponding to the `next_page` field from the previous response.
+        """
         if options:
             reject_unknown_options(options, "AsyncUsage.embeddings")
         return await self._client._request(
@@ -282,7 +350,19 @@ class AsyncUsage(AsyncAPIResource):
         page: str | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> UsageAudioSpeechesResponse:
-        """Get file search calls usage details for the organization."""
+        """Get file search calls usage details for the organization.
+
+        :param start_time: Start time (Unix seconds) of the query time range, inclusive.
+        :param end_time: End time (Unix seconds) of the query time range, exclusive.
+        :param bucket_width: Width of each time bucket in response. Currently `1m`, `1h` and `1d` are supported, default to `1d`.
+        :param project_ids: Return only usage for these projects.
+        :param user_ids: Return only usage for these users.
+        :param api_key_ids: Return only usage for these API keys.
+        :param vector_store_ids: Return only usage for these vector stores.
+        :param group_by: Group the usage data by the specified fields. Support fields include `project_id`, `user_id`, `api_key_id`, `vector_store_id` or any combination of them.
+        :param limit: Specifies the number of buckets to return. - `bucket_width=1d`: default: 7, max: 31 - `bucket_width=1h`: default: 24, max: 168 - `bucket_width=1m`: default: 60, max: 1440
+        :param page: A cursor for use in pagination. Corresponding to the `next_page` field from the previous response.
+        """
         if options:
             reject_unknown_options(options, "AsyncUsage.file_search_calls")
         return await self._client._request(
@@ -324,7 +404,21 @@ class AsyncUsage(AsyncAPIResource):
         page: str | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> UsageAudioSpeechesResponse:
-        """Get images usage details for the organization."""
+        """Get images usage details for the organization.
+
+        :param start_time: Start time (Unix seconds) of the query time range, inclusive.
+        :param end_time: End time (Unix seconds) of the query time range, exclusive.
+        :param bucket_width: Width of each time bucket in response. Currently `1m`, `1h` and `1d` are supported, default to `1d`.
+        :param sources: Return only usages for these sources. Possible values are `image.generation`, `image.edit`, `image.variation` or any combination of them.
+        :param sizes: Return only usages for these image sizes. Possible values are `256x256`, `512x512`, `1024x1024`, `1792x1792`, `1024x1792` or any combination of them.
+        :param project_ids: Return only usage for these projects.
+        :param user_ids: Return only usage for these users.
+        :param api_key_ids: Return only usage for these API keys.
+        :param models: Return only usage for these models.
+        :param group_by: Group the usage data by the specified fields. Support fields include `project_id`, `user_id`, `api_key_id`, `model`, `size`, `source` or any combination of them.
+        :param limit: Specifies the number of buckets to return. - `bucket_width=1d`: default: 7, max: 31 - `bucket_width=1h`: default: 24, max: 168 - `bucket_width=1m`: default: 60, max: 1440
+        :param page: A cursor for use in pagination. Corresponding to the `next_page` field from the previous response.
+        """
         if options:
             reject_unknown_options(options, "AsyncUsage.images")
         return await self._client._request(
@@ -365,7 +459,19 @@ class AsyncUsage(AsyncAPIResource):
         page: str | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> UsageAudioSpeechesResponse:
-        """Get moderations usage details for the organization."""
+        """Get moderations usage details for the organization.
+
+        :param start_time: Start time (Unix seconds) of the query time range, inclusive.
+        :param end_time: End time (Unix seconds) of the query time range, exclusive.
+        :param bucket_width: Width of each time bucket in response. Currently `1m`, `1h` and `1d` are supported, default to `1d`.
+        :param project_ids: Return only usage for these projects.
+        :param user_ids: Return only usage for these users.
+        :param api_key_ids: Return only usage for these API keys.
+        :param models: Return only usage for these models.
+        :param group_by: Group the usage data by the specified fields. Support fields include `project_id`, `user_id`, `api_key_id`, `model` or any combination of them.
+        :param limit: Specifies the number of buckets to return. - `bucket_width=1d`: default: 7, max: 31 - `bucket_width=1h`: default: 24, max: 168 - `bucket_width=1m`: default: 60, max: 1440
+        :param page: A cursor for use in pagination. Corresponding to the `next_page` field from the previous response.
+        """
         if options:
             reject_unknown_options(options, "AsyncUsage.moderations")
         return await self._client._request(
@@ -401,7 +507,16 @@ class AsyncUsage(AsyncAPIResource):
         page: str | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> UsageAudioSpeechesResponse:
-        """Get vector stores usage details for the organization."""
+        """Get vector stores usage details for the organization.
+
+        :param start_time: Start time (Unix seconds) of the query time range, inclusive.
+        :param end_time: End time (Unix seconds) of the query time range, exclusive.
+        :param bucket_width: Width of each time bucket in response. Currently `1m`, `1h` and `1d` are supported, default to `1d`.
+        :param project_ids: Return only usage for these projects.
+        :param group_by: Group the usage data by the specified fields. Support fields include `project_id`.
+        :param limit: Specifies the number of buckets to return. - `bucket_width=1d`: default: 7, max: 31 - `bucket_width=1h`: default: 24, max: 168 - `bucket_width=1m`: default: 60, max: 1440
+        :param page: A cursor for use in pagination. Corresponding to the `next_page` field from the previous response.
+        """
         if options:
             reject_unknown_options(options, "AsyncUsage.vector_stores")
         return await self._client._request(
@@ -439,7 +554,20 @@ class AsyncUsage(AsyncAPIResource):
         page: str | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> UsageAudioSpeechesResponse:
-        """Get web search calls usage details for the organization."""
+        """Get web search calls usage details for the organization.
+
+        :param start_time: Start time (Unix seconds) of the query time range, inclusive.
+        :param end_time: End time (Unix seconds) of the query time range, exclusive.
+        :param bucket_width: Width of each time bucket in response. Currently `1m`, `1h` and `1d` are supported, default to `1d`.
+        :param project_ids: Return only usage for these projects.
+        :param user_ids: Return only usage for these users.
+        :param api_key_ids: Return only usage for these API keys.
+        :param models: Return only usage for these models.
+        :param context_levels: Return only web search usage for these context levels.
+        :param group_by: Group the usage data by the specified fields. Support fields include `project_id`, `user_id`, `api_key_id`, `model`, `context_level` or any combination of them.
+        :param limit: Specifies the number of buckets to return. - `bucket_width=1d`: default: 7, max: 31 - `bucket_width=1h`: default: 24, max: 168 - `bucket_width=1m`: default: 60, max: 1440
+        :param page: A cursor for use in pagination. Corresponding to the `next_page` field from the previous response.
+        """
         if options:
             reject_unknown_options(options, "AsyncUsage.web_search_calls")
         return await self._client._request(

@@ -52,7 +52,14 @@ class AsyncSessions(AsyncAPIResource):
         chatkit_configuration: ChatkitConfigurationParam | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> ChatSession:
-        """Create a ChatKit session."""
+        """Create a ChatKit session.
+
+        :param workflow: Workflow that powers the session.
+        :param user: A free-form string that identifies your end user; ensures this Session can access other objects that have the same `user` scope.
+        :param expires_after: Optional override for session expiration timing in seconds from creation. Defaults to 10 minutes.
+        :param rate_limits: Optional override for per-minute request limits. When omitted, defaults to 10.
+        :param chatkit_configuration: Optional overrides for ChatKit runtime configuration features
+        """
         if options:
             reject_unknown_options(options, "AsyncSessions.create")
         body = strip_not_given(
@@ -74,7 +81,10 @@ class AsyncSessions(AsyncAPIResource):
         )
 
     async def cancel(self, session_id: str, **options: Unpack[RequestOptions]) -> ChatSession:
-        """Cancel an active ChatKit session and return its most recent metadata."""
+        """Cancel an active ChatKit session and return its most recent metadata.
+
+        :param session_id: Unique identifier for the ChatKit session to cancel.
+        """
         if options:
             reject_unknown_options(options, "AsyncSessions.cancel")
         return await self._client._request(

@@ -44,7 +44,10 @@ class AsyncThreads(AsyncAPIResource):
         return AsyncThreadsWithStreamingResponse(self)
 
     async def retrieve(self, thread_id: str, **options: Unpack[RequestOptions]) -> ChatKitThread:
-        """Retrieve a ChatKit thread by its identifier."""
+        """Retrieve a ChatKit thread by its identifier.
+
+        :param thread_id: Identifier of the ChatKit thread to retrieve.
+        """
         if options:
             reject_unknown_options(options, "AsyncThreads.retrieve")
         return await self._client._request(
@@ -65,7 +68,14 @@ class AsyncThreads(AsyncAPIResource):
         user: str | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[ChatKitThread, AsyncConversationCursorPage[ChatKitThread]]:
-        """List ChatKit threads with optional pagination and user filters."""
+        """List ChatKit threads with optional pagination and user filters.
+
+        :param limit: Maximum number of thread items to return. Defaults to 20.
+        :param order: Sort order for results by creation time. Defaults to `desc`.
+        :param after: List items created after this thread item ID. Defaults to null for the first page.
+        :param before: List items created before this thread item ID. Defaults to null for the newest results.
+        :param user: Filter threads that belong to this user identifier. Defaults to null to return all users.
+        """
         if options:
             reject_unknown_options(options, "AsyncThreads.list")
         return self._client._get_api_list(
@@ -79,7 +89,10 @@ class AsyncThreads(AsyncAPIResource):
         )
 
     async def delete(self, thread_id: str, **options: Unpack[RequestOptions]) -> ThreadDeleteResponse:
-        """Delete a ChatKit thread along with its items and stored attachments."""
+        """Delete a ChatKit thread along with its items and stored attachments.
+
+        :param thread_id: Identifier of the ChatKit thread to delete.
+        """
         if options:
             reject_unknown_options(options, "AsyncThreads.delete")
         return await self._client._request(
@@ -100,7 +113,14 @@ class AsyncThreads(AsyncAPIResource):
         before: str | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[ThreadItem, AsyncConversationCursorPage[ThreadItem]]:
-        """List items that belong to a ChatKit thread."""
+        """List items that belong to a ChatKit thread.
+
+        :param thread_id: Identifier of the ChatKit thread whose items are requested.
+        :param limit: Maximum number of thread items to return. Defaults to 20.
+        :param order: Sort order for results by creation time. Defaults to `desc`.
+        :param after: List items created after this thread item ID. Defaults to null for the first page.
+        :param before: List items created before this thread item ID. Defaults to null for the newest results.
+        """
         if options:
             reject_unknown_options(options, "AsyncThreads.list_items")
         return self._client._get_api_list(

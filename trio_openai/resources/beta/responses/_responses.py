@@ -310,7 +310,18 @@ class AsyncResponses(AsyncAPIResource):
         multi_agent: BetaMultiAgentParam | Omit | None = omit,
         **options: Unpack[RequestOptions],
     ) -> BetaResponse | AsyncStream[BetaResponseStreamEvent]:
-        """Creates a model response. Provide [text](/docs/guides/text) or [image](/docs/guides/images) inputs to generate [text](/docs/guides/text) or [JSON](/docs/guides/structured-outputs) outputs. Have the model call your own [custom code](/docs/guides/function-calling) or use built-in [tools](/docs/guides/tools) like [web search](/docs/guides/tools-web-search) or [file search](/docs/guides/tools-file-search) to use your own data as input for the model's response."""
+        """Creates a model response. Provide [text](/docs/guides/text) or [image](/docs/guides/images) inputs to generate [text](/docs/guides/text) or [JSON](/docs/guides/structured-outputs) outputs. Have the model call your own [custom code](/docs/guides/function-calling) or use built-in [tools](/docs/guides/tools) like [web search](/docs/guides/tools-web-search) or [file search](/docs/guides/tools-file-search) to use your own data as input for the model's response.
+
+        :param openai_beta: Optional beta features to enable for this request.
+        :param top_logprobs: An integer between 0 and 20 specifying the maximum number of most likely tokens to return at each token position, each with an associated log probability. In some cases, the number of returned tokens may be fewer than requested.
+        :param user: This field is being replaced by `safety_identifier` and `prompt_cache_key`. Use `prompt_cache_key` instead to maintain caching optimizations. A stable identifier for your end-users. Used to boost cache hit rates by better bucketing similar requests and  to help OpenAI detect and prevent abuse. [Learn more](/docs/guides/safety-best-practices#safety-identifiers).
+        :param prompt_cache_options: Options for prompt caching. Supported for `gpt-5.6` and later models. By default, OpenAI automatically chooses one implicit cache breakpoint. You can add explicit breakpoints to content blocks with `prompt_cache_breakpoint`. Each request can write up to four breakpoints. For cache matching, OpenAI considers up to the latest 80 breakpoints in the conversation, without a content-block lookback limit. Set `mode` to `explicit` to disable the implicit breakpoint. The `ttl` defaults to `30m`, which is currently the only supported value. See the [prompt caching guide](/docs/guides/prompt-caching) for current details.
+        :param model: Model ID used to generate the response, like `gpt-4o` or `o3`. OpenAI offers a wide range of models with different capabilities, performance characteristics, and price points. Refer to the [model guide](/docs/models) to browse and compare available models.
+        :param text: Configuration options for a text response from the model. Can be plain text or structured JSON data. Learn more: - [Text inputs and outputs](/docs/guides/text) - [Structured Outputs](/docs/guides/structured-outputs)
+        :param tools: An array of tools the model may call while generating a response. You can specify which tool to use by setting the `tool_choice` parameter.
+        :param tool_choice: How the model should select which tool (or tools) to use when generating a response. See the `tools` parameter to see how to specify which tools the model can call.
+        :param input: Text, image, or file inputs to the model, used to generate a response.
+        """
         if options:
             reject_unknown_options(options, "AsyncResponses.create")
         body = strip_not_given(
@@ -458,7 +469,14 @@ class AsyncResponses(AsyncAPIResource):
         openai_beta: Iterable[Literal["responses_multi_agent=v1"]] | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> BetaResponse | AsyncStream[BetaResponseStreamEvent]:
-        """Retrieves a model response with the given ID."""
+        """Retrieves a model response with the given ID.
+
+        :param response_id: The ID of the response to retrieve.
+        :param include: Additional fields to include in the response. See the `include` parameter for Response creation above for more information.
+        :param starting_after: The sequence number of the event after which to start streaming.
+        :param include_obfuscation: When true, stream obfuscation will be enabled. Stream obfuscation adds random characters to an `obfuscation` field on streaming delta events to normalize payload sizes as a mitigation to certain side-channel attacks. These obfuscation fields are included by default, but add a small amount of overhead to the data stream. You can set `include_obfuscation` to false to optimize for bandwidth if you trust the network links between your application and the OpenAI API.
+        :param openai_beta: Optional beta features to enable for this request.
+        """
         if options:
             reject_unknown_options(options, "AsyncResponses.retrieve")
         return await self._client._request(
@@ -486,7 +504,11 @@ class AsyncResponses(AsyncAPIResource):
         openai_beta: Iterable[Literal["responses_multi_agent=v1"]] | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> None:
-        """Deletes a model response with the given ID."""
+        """Deletes a model response with the given ID.
+
+        :param response_id: The ID of the response to delete.
+        :param openai_beta: Optional beta features to enable for this request.
+        """
         if options:
             reject_unknown_options(options, "AsyncResponses.delete")
         return await self._client._request(
@@ -505,7 +527,11 @@ class AsyncResponses(AsyncAPIResource):
         openai_beta: Iterable[Literal["responses_multi_agent=v1"]] | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> BetaResponse:
-        """Cancels a model response with the given ID. Only responses created with the `background` parameter set to `true` can be cancelled. [Learn more](/docs/guides/background)."""
+        """Cancels a model response with the given ID. Only responses created with the `background` parameter set to `true` can be cancelled. [Learn more](/docs/guides/background).
+
+        :param response_id: The ID of the response to cancel.
+        :param openai_beta: Optional beta features to enable for this request.
+        """
         if options:
             reject_unknown_options(options, "AsyncResponses.cancel")
         return await self._client._request(
@@ -531,7 +557,11 @@ class AsyncResponses(AsyncAPIResource):
         service_tier: Literal["auto", "default", "fast", "flex", "priority"] | Omit | None = omit,
         **options: Unpack[RequestOptions],
     ) -> BetaCompactedResponse:
-        """Compact a conversation. Returns a compacted response object."""
+        """Compact a conversation. Returns a compacted response object.
+
+        :param model: Model ID used to generate the response, like `gpt-5` or `o3`. OpenAI offers a wide range of models with different capabilities, performance characteristics, and price points. Refer to the [model guide](/docs/models) to browse and compare available models.
+        :param openai_beta: Optional beta features to enable for this request.
+        """
         if options:
             reject_unknown_options(options, "AsyncResponses.compact")
         body = strip_not_given(
@@ -840,7 +870,18 @@ class Responses(SyncAPIResource[AsyncResponses]):
         multi_agent: BetaMultiAgentParam | Omit | None = omit,
         **options: Unpack[RequestOptions],
     ) -> BetaResponse | Stream[BetaResponseStreamEvent]:
-        """Creates a model response. Provide [text](/docs/guides/text) or [image](/docs/guides/images) inputs to generate [text](/docs/guides/text) or [JSON](/docs/guides/structured-outputs) outputs. Have the model call your own [custom code](/docs/guides/function-calling) or use built-in [tools](/docs/guides/tools) like [web search](/docs/guides/tools-web-search) or [file search](/docs/guides/tools-file-search) to use your own data as input for the model's response."""
+        """Creates a model response. Provide [text](/docs/guides/text) or [image](/docs/guides/images) inputs to generate [text](/docs/guides/text) or [JSON](/docs/guides/structured-outputs) outputs. Have the model call your own [custom code](/docs/guides/function-calling) or use built-in [tools](/docs/guides/tools) like [web search](/docs/guides/tools-web-search) or [file search](/docs/guides/tools-file-search) to use your own data as input for the model's response.
+
+        :param openai_beta: Optional beta features to enable for this request.
+        :param top_logprobs: An integer between 0 and 20 specifying the maximum number of most likely tokens to return at each token position, each with an associated log probability. In some cases, the number of returned tokens may be fewer than requested.
+        :param user: This field is being replaced by `safety_identifier` and `prompt_cache_key`. Use `prompt_cache_key` instead to maintain caching optimizations. A stable identifier for your end-users. Used to boost cache hit rates by better bucketing similar requests and  to help OpenAI detect and prevent abuse. [Learn more](/docs/guides/safety-best-practices#safety-identifiers).
+        :param prompt_cache_options: Options for prompt caching. Supported for `gpt-5.6` and later models. By default, OpenAI automatically chooses one implicit cache breakpoint. You can add explicit breakpoints to content blocks with `prompt_cache_breakpoint`. Each request can write up to four breakpoints. For cache matching, OpenAI considers up to the latest 80 breakpoints in the conversation, without a content-block lookback limit. Set `mode` to `explicit` to disable the implicit breakpoint. The `ttl` defaults to `30m`, which is currently the only supported value. See the [prompt caching guide](/docs/guides/prompt-caching) for current details.
+        :param model: Model ID used to generate the response, like `gpt-4o` or `o3`. OpenAI offers a wide range of models with different capabilities, performance characteristics, and price points. Refer to the [model guide](/docs/models) to browse and compare available models.
+        :param text: Configuration options for a text response from the model. Can be plain text or structured JSON data. Learn more: - [Text inputs and outputs](/docs/guides/text) - [Structured Outputs](/docs/guides/structured-outputs)
+        :param tools: An array of tools the model may call while generating a response. You can specify which tool to use by setting the `tool_choice` parameter.
+        :param tool_choice: How the model should select which tool (or tools) to use when generating a response. See the `tools` parameter to see how to specify which tools the model can call.
+        :param input: Text, image, or file inputs to the model, used to generate a response.
+        """
         return sync_call(
             self,
             AsyncResponses.create,
@@ -978,7 +1019,14 @@ class Responses(SyncAPIResource[AsyncResponses]):
         openai_beta: Iterable[Literal["responses_multi_agent=v1"]] | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> BetaResponse | Stream[BetaResponseStreamEvent]:
-        """Retrieves a model response with the given ID."""
+        """Retrieves a model response with the given ID.
+
+        :param response_id: The ID of the response to retrieve.
+        :param include: Additional fields to include in the response. See the `include` parameter for Response creation above for more information.
+        :param starting_after: The sequence number of the event after which to start streaming.
+        :param include_obfuscation: When true, stream obfuscation will be enabled. Stream obfuscation adds random characters to an `obfuscation` field on streaming delta events to normalize payload sizes as a mitigation to certain side-channel attacks. These obfuscation fields are included by default, but add a small amount of overhead to the data stream. You can set `include_obfuscation` to false to optimize for bandwidth if you trust the network links between your application and the OpenAI API.
+        :param openai_beta: Optional beta features to enable for this request.
+        """
         return sync_call(
             self,
             AsyncResponses.retrieve,

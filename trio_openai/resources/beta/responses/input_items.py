@@ -64,7 +64,15 @@ class AsyncInputItems(AsyncAPIResource):
         openai_beta: Iterable[Literal["responses_multi_agent=v1"]] | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[BetaResponseItem, AsyncCursorPage[BetaResponseItem]]:
-        """Returns a list of input items for a given response."""
+        """Returns a list of input items for a given response.
+
+        :param response_id: The ID of the response to retrieve input items for.
+        :param limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 20.
+        :param order: The order to return the input items in. Default is `desc`. - `asc`: Return the input items in ascending order. - `desc`: Return the input items in descending order.
+        :param after: An item ID to list items after, used in pagination.
+        :param include: Additional fields to include in the response. See the `include` parameter for Response creation above for more information.
+        :param openai_beta: Optional beta features to enable for this request.
+        """
         if options:
             reject_unknown_options(options, "AsyncInputItems.list")
         return self._client._get_api_list(

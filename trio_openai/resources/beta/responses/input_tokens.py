@@ -69,7 +69,12 @@ class AsyncInputTokens(AsyncAPIResource):
         parallel_tool_calls: bool | Omit | None = omit,
         **options: Unpack[RequestOptions],
     ) -> InputTokenCountResponse:
-        """Returns input token counts of the request."""
+        """Returns input token counts of the request.
+
+        :param openai_beta: Optional beta features to enable for this request.
+        :param truncation: The truncation strategy to use for the model response. - `auto`: If the input to this Response exceeds the model's context window size, the model will truncate the response to fit the context window by dropping items from the beginning of the conversation. - `disabled` (default): If the input size will exceed the context window size for a model, the request will fail with a 400 error.
+        :param personality: A model-owned style preset to apply to this request. Omit this parameter to use the model's default style. Supported values may expand over time. Values must be at most 64 characters.
+        """
         if options:
             reject_unknown_options(options, "AsyncInputTokens.count")
         body = strip_not_given(

@@ -96,7 +96,10 @@ class AsyncThreads(AsyncAPIResource):
         metadata: dict[str, str] | Omit | None = omit,
         **options: Unpack[RequestOptions],
     ) -> Thread:
-        """Create a thread."""
+        """Create a thread.
+
+        :param messages: A list of [messages](/docs/api-reference/messages) to start the thread with.
+        """
         if options:
             reject_unknown_options(options, "AsyncThreads.create")
         body = strip_not_given({"messages": messages, "tool_resources": tool_resources, "metadata": metadata})
@@ -110,7 +113,10 @@ class AsyncThreads(AsyncAPIResource):
         )
 
     async def retrieve(self, thread_id: str, **options: Unpack[RequestOptions]) -> Thread:
-        """Retrieves a thread."""
+        """Retrieves a thread.
+
+        :param thread_id: The ID of the thread to retrieve.
+        """
         if options:
             reject_unknown_options(options, "AsyncThreads.retrieve")
         return await self._client._request(
@@ -129,7 +135,10 @@ class AsyncThreads(AsyncAPIResource):
         metadata: dict[str, str] | Omit | None = omit,
         **options: Unpack[RequestOptions],
     ) -> Thread:
-        """Modifies a thread."""
+        """Modifies a thread.
+
+        :param thread_id: The ID of the thread to modify. Only the `metadata` can be modified.
+        """
         if options:
             reject_unknown_options(options, "AsyncThreads.update")
         body = strip_not_given({"tool_resources": tool_resources, "metadata": metadata})
@@ -143,7 +152,10 @@ class AsyncThreads(AsyncAPIResource):
         )
 
     async def delete(self, thread_id: str, **options: Unpack[RequestOptions]) -> ThreadDeleted:
-        """Delete a thread."""
+        """Delete a thread.
+
+        :param thread_id: The ID of the thread to delete.
+        """
         if options:
             reject_unknown_options(options, "AsyncThreads.delete")
         return await self._client._request(
@@ -420,7 +432,21 @@ class AsyncThreads(AsyncAPIResource):
         response_format: AssistantsApiResponseFormatOptionParam | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> Run | AsyncStream[AssistantStreamEvent]:
-        """Create a thread and run it in one request."""
+        """Create a thread and run it in one request.
+
+        :param assistant_id: The ID of the [assistant](/docs/api-reference/assistants) to use to execute this run.
+        :param thread: Options to create a new thread. If no thread is provided when running a request, an empty thread will be created.
+        :param model: The ID of the [Model](/docs/api-reference/models) to be used to execute this run. If a value is provided here, it will override the model associated with the assistant. If not, the model associated with the assistant will be used.
+        :param instructions: Override the default system message of the assistant. This is useful for modifying the behavior on a per-run basis.
+        :param tools: Override the tools the assistant can use for this run. This is useful for modifying the behavior on a per-run basis.
+        :param tool_resources: A set of resources that are used by the assistant's tools. The resources are specific to the type of tool. For example, the `code_interpreter` tool requires a list of file IDs, while the `file_search` tool requires a list of vector store IDs.
+        :param temperature: What sampling temperature to use, between 0 and 2. Higher values like 0.8 will make the output more random, while lower values like 0.2 will make it more focused and deterministic.
+        :param top_p: An alternative to sampling with temperature, called nucleus sampling, where the model considers the results of the tokens with top_p probability mass. So 0.1 means only the tokens comprising the top 10% probability mass are considered.
+        :param max_prompt_tokens: The maximum number of prompt tokens that may be used over the course of the run. The run will make a best effort to use only the number of prompt tokens specified, across multiple turns of the run. If the run exceeds the number of prompt tokens specified, the run will end with status `incomplete`. See `incomplete_details` for more info.
+        :param max_completion_tokens: The maximum number of completion tokens that may be used over the course of the run. The run will make a best effort to use only the number of completion tokens specified, across multiple turns of the run. If the run exceeds the number of completion tokens specified, the run will end with status `incomplete`. See `incomplete_details` for more info.
+        :param parallel_tool_calls: Whether to enable [parallel function calling](/docs/guides/function-calling#configuring-parallel-function-calling) during tool use.
+        :param response_format: Specifies the format that the model must output. Compatible with [GPT-4o](/docs/models#gpt-4o), [GPT-4 Turbo](/docs/models#gpt-4-turbo-and-gpt-4), and all GPT-3.5 Turbo models since `gpt-3.5-turbo-1106`.
+        """
         if options:
             reject_unknown_options(options, "AsyncThreads.create_and_run")
         body = strip_not_given(
@@ -790,7 +816,21 @@ class Threads(SyncAPIResource[AsyncThreads]):
         response_format: AssistantsApiResponseFormatOptionParam | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> Run | Stream[AssistantStreamEvent]:
-        """Create a thread and run it in one request."""
+        """Create a thread and run it in one request.
+
+        :param assistant_id: The ID of the [assistant](/docs/api-reference/assistants) to use to execute this run.
+        :param thread: Options to create a new thread. If no thread is provided when running a request, an empty thread will be created.
+        :param model: The ID of the [Model](/docs/api-reference/models) to be used to execute this run. If a value is provided here, it will override the model associated with the assistant. If not, the model associated with the assistant will be used.
+        :param instructions: Override the default system message of the assistant. This is useful for modifying the behavior on a per-run basis.
+        :param tools: Override the tools the assistant can use for this run. This is useful for modifying the behavior on a per-run basis.
+        :param tool_resources: A set of resources that are used by the assistant's tools. The resources are specific to the type of tool. For example, the `code_interpreter` tool requires a list of file IDs, while the `file_search` tool requires a list of vector store IDs.
+        :param temperature: What sampling temperature to use, between 0 and 2. Higher values like 0.8 will make the output more random, while lower values like 0.2 will make it more focused and deterministic.
+        :param top_p: An alternative to sampling with temperature, called nucleus sampling, where the model considers the results of the tokens with top_p probability mass. So 0.1 means only the tokens comprising the top 10% probability mass are considered.
+        :param max_prompt_tokens: The maximum number of prompt tokens that may be used over the course of the run. The run will make a best effort to use only the number of prompt tokens specified, across multiple turns of the run. If the run exceeds the number of prompt tokens specified, the run will end with status `incomplete`. See `incomplete_details` for more info.
+        :param max_completion_tokens: The maximum number of completion tokens that may be used over the course of the run. The run will make a best effort to use only the number of completion tokens specified, across multiple turns of the run. If the run exceeds the number of completion tokens specified, the run will end with status `incomplete`. See `incomplete_details` for more info.
+        :param parallel_tool_calls: Whether to enable [parallel function calling](/docs/guides/function-calling#configuring-parallel-function-calling) during tool use.
+        :param response_format: Specifies the format that the model must output. Compatible with [GPT-4o](/docs/models#gpt-4o), [GPT-4 Turbo](/docs/models#gpt-4-turbo-and-gpt-4), and all GPT-3.5 Turbo models since `gpt-3.5-turbo-1106`.
+        """
         return sync_call(
             self,
             AsyncThreads.create_and_run,

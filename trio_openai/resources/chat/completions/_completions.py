@@ -31,6 +31,8 @@ from ...._core._resource import (
     to_streamed_response,
 )
 from ...._core._streaming import AsyncStream
+from ....lib._parsing._chat import chat_completions_parse
+from ....lib._parsing._hooks import reject_chat_format_types
 from ....lib.streaming._chat_sync import sync_chat_completion_stream
 from ....lib.streaming.chat import chat_completion_stream
 from ....types import ChatCompletion, ChatCompletionChunk, ChatCompletionDeleted
@@ -280,7 +282,33 @@ class AsyncCompletions(AsyncAPIResource):
         functions: Iterable[ChatCompletionFunctionsParam] | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> ChatCompletion | AsyncStream[ChatCompletionChunk]:
-        """**Starting a new project?** We recommend trying [Responses](/docs/api-reference/responses) to take advantage of the latest OpenAI platform features. Compare [Chat Completions with Responses](/docs/guides/responses-vs-chat-completions?api-mode=responses)."""
+        """**Starting a new project?** We recommend trying [Responses](/docs/api-reference/responses) to take advantage of the latest OpenAI platform features. Compare [Chat Completions with Responses](/docs/guides/responses-vs-chat-completions?api-mode=responses).
+
+        :param messages: A list of messages comprising the conversation so far. Depending on the [model](/docs/models) you use, different message types (modalities) are supported, like [text](/docs/guides/text-generation), [images](/docs/guides/vision), and [audio](/docs/guides/audio).
+        :param model: Model ID used to generate the response, like `gpt-4o` or `o3`. OpenAI offers a wide range of models with different capabilities, performance characteristics, and price points. Refer to the [model guide](/docs/models) to browse and compare available models.
+        :param top_logprobs: An integer between 0 and 20 specifying the maximum number of most likely tokens to return at each token position, each with an associated log probability. In some cases, the number of returned tokens may be fewer than requested. `logprobs` must be set to `true` if this parameter is used.
+        :param user: This field is being replaced by `safety_identifier` and `prompt_cache_key`. Use `prompt_cache_key` instead to maintain caching optimizations. A stable identifier for your end-users. Used to boost cache hit rates by better bucketing similar requests and  to help OpenAI detect and prevent abuse. [Learn more](/docs/guides/safety-best-practices#safety-identifiers).
+        :param prompt_cache_options: Options for prompt caching. Supported for `gpt-5.6` and later models. By default, OpenAI automatically chooses one implicit cache breakpoint. You can add explicit breakpoints to content blocks with `prompt_cache_breakpoint`. Each request can write up to four breakpoints. For cache matching, OpenAI considers up to the latest 80 breakpoints in the conversation, without a content-block lookback limit. Set `mode` to `explicit` to disable the implicit breakpoint. The `ttl` defaults to `30m`, which is currently the only supported value. See the [prompt caching guide](/docs/guides/prompt-caching) for current details.
+        :param max_completion_tokens: An upper bound for the number of tokens that can be generated for a completion, including visible output tokens and [reasoning tokens](/docs/guides/reasoning).
+        :param frequency_penalty: Number between -2.0 and 2.0. Positive values penalize new tokens based on their existing frequency in the text so far, decreasing the model's likelihood to repeat the same line verbatim.
+        :param presence_penalty: Number between -2.0 and 2.0. Positive values penalize new tokens based on whether they appear in the text so far, increasing the model's likelihood to talk about new topics.
+        :param web_search_options: This tool searches the web for relevant results to use in a response. Learn more about the [web search tool](/docs/guides/tools-web-search?api-mode=chat).
+        :param response_format: An object specifying the format that the model must output.
+        :param audio: Parameters for audio output. Required when audio output is requested with `modalities: ["audio"]`. [Learn more](/docs/guides/audio).
+        :param store: Whether or not to store the output of this chat completion request for use in our [model distillation](/docs/guides/distillation) or [evals](/docs/guides/evals) products.
+        :param stop: Not supported with latest reasoning models `o3` and `o4-mini`.
+        :param logit_bias: Modify the likelihood of specified tokens appearing in the completion.
+        :param logprobs: Whether to return log probabilities of the output tokens or not. If true, returns the log probabilities of each output token returned in the `content` of `message`.
+        :param max_tokens: The maximum number of [tokens](/tokenizer) that can be generated in the chat completion. This value can be used to control [costs](https://openai.com/api/pricing/) for text generated via API.
+        :param n: How many chat completion choices to generate for each input message. Note that you will be charged based on the number of generated tokens across all of the choices. Keep `n` as `1` to minimize costs.
+        :param prediction: Configuration for a [Predicted Output](/docs/guides/predicted-outputs), which can greatly improve response times when large parts of the model response are known ahead of time. This is most common when you are regenerating a file with only minor changes to most of the content.
+        :param seed: This feature is in Beta. If specified, our system will make a best effort to sample deterministically, such that repeated requests with the same `seed` and parameters should return the same result. Determinism is not guaranteed, and you should refer to the `system_fingerprint` response parameter to monitor changes in the backend.
+        :param tools: A list of tools the model may call. You can provide either [custom tools](/docs/guides/function-calling#custom-tools) or [function tools](/docs/guides/function-calling).
+        :param tool_choice: Controls which (if any) tool is called by the model. `none` means the model will not call any tool and instead generates a message. `auto` means the model can pick between generating a message or calling one or more tools. `required` means the model must call one or more tools. Specifying a particular tool via `{"type": "function", "function": {"name": "my_function"}}` forces the model to call that tool.
+        :param parallel_tool_calls: Whether to enable [parallel function calling](/docs/guides/function-calling#configuring-parallel-function-calling) during tool use.
+        :param function_call: Deprecated in favor of `tool_choice`.
+        :param functions: Deprecated in favor of `tools`.
+        """
         if options:
             reject_unknown_options(options, "AsyncCompletions.create")
         body = strip_not_given(
@@ -324,17 +352,22 @@ class AsyncCompletions(AsyncAPIResource):
                 "functions": functions,
             }
         )
+        post_parser = reject_chat_format_types(body)
         return await self._client._request(
             "post",
             "/chat/completions",
             cast_to=ChatCompletion,
             body=body,
+            post_parser=post_parser,
             options=options,
             stream_cls=_CHAT_COMPLETION_CHUNK_STREAM if stream else None,
         )
 
     async def retrieve(self, completion_id: str, **options: Unpack[RequestOptions]) -> ChatCompletion:
-        """Get a stored chat completion. Only Chat Completions that have been created with the `store` parameter set to `true` will be returned."""
+        """Get a stored chat completion. Only Chat Completions that have been created with the `store` parameter set to `true` will be returned.
+
+        :param completion_id: The ID of the chat completion to retrieve.
+        """
         if options:
             reject_unknown_options(options, "AsyncCompletions.retrieve")
         return await self._client._request(
@@ -347,7 +380,10 @@ class AsyncCompletions(AsyncAPIResource):
     async def update(
         self, completion_id: str, *, metadata: dict[str, str] | None, **options: Unpack[RequestOptions]
     ) -> ChatCompletion:
-        """Modify a stored chat completion. Only Chat Completions that have been created with the `store` parameter set to `true` can be modified. Currently, the only supported modification is to update the `metadata` field."""
+        """Modify a stored chat completion. Only Chat Completions that have been created with the `store` parameter set to `true` can be modified. Currently, the only supported modification is to update the `metadata` field.
+
+        :param completion_id: The ID of the chat completion to update.
+        """
         if options:
             reject_unknown_options(options, "AsyncCompletions.update")
         body = strip_not_given({"metadata": metadata})
@@ -369,7 +405,14 @@ class AsyncCompletions(AsyncAPIResource):
         order: Literal["asc", "desc"] | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[ChatCompletion, AsyncCursorPage[ChatCompletion]]:
-        """List stored Chat Completions. Only Chat Completions that have been stored with the `store` parameter set to `true` will be returned."""
+        """List stored Chat Completions. Only Chat Completions that have been stored with the `store` parameter set to `true` will be returned.
+
+        :param model: The model used to generate the Chat Completions.
+        :param metadata: A list of metadata keys to filter the Chat Completions by. Example:
+        :param after: Identifier for the last chat completion from the previous pagination request.
+        :param limit: Number of Chat Completions to retrieve.
+        :param order: Sort order for Chat Completions by timestamp. Use `asc` for ascending order or `desc` for descending order. Defaults to `asc`.
+        """
         if options:
             reject_unknown_options(options, "AsyncCompletions.list")
         return self._client._get_api_list(
@@ -382,7 +425,10 @@ class AsyncCompletions(AsyncAPIResource):
         )
 
     async def delete(self, completion_id: str, **options: Unpack[RequestOptions]) -> ChatCompletionDeleted:
-        """Delete a stored chat completion. Only Chat Completions that have been created with the `store` parameter set to `true` can be deleted."""
+        """Delete a stored chat completion. Only Chat Completions that have been created with the `store` parameter set to `true` can be deleted.
+
+        :param completion_id: The ID of the chat completion to delete.
+        """
         if options:
             reject_unknown_options(options, "AsyncCompletions.delete")
         return await self._client._request(
@@ -394,6 +440,8 @@ class AsyncCompletions(AsyncAPIResource):
 
     stream: Final = chat_completion_stream  # hand-written: trio_openai/lib/streaming/chat.py
 
+    parse: Final = chat_completions_parse  # hand-written: trio_openai/lib/_parsing/_chat.py
+
 
 class AsyncCompletionsWithRawResponse(RawResponseWrapper):
     create: Final = to_raw_response(AsyncCompletions.create)
@@ -401,6 +449,7 @@ class AsyncCompletionsWithRawResponse(RawResponseWrapper):
     update: Final = to_raw_response(AsyncCompletions.update)
     list: Final = to_raw_response(AsyncCompletions.list)
     delete: Final = to_raw_response(AsyncCompletions.delete)
+    parse: Final = to_raw_response(AsyncCompletions.parse)  # hand-written helper
 
     @cached_property
     def messages(self) -> AsyncMessagesWithRawResponse:
@@ -415,6 +464,7 @@ class AsyncCompletionsWithStreamingResponse(StreamedResponseWrapper):
     update: Final = to_streamed_response(AsyncCompletions.update)
     list: Final = to_streamed_response(AsyncCompletions.list)
     delete: Final = to_streamed_response(AsyncCompletions.delete)
+    parse: Final = to_streamed_response(AsyncCompletions.parse)  # hand-written helper
 
     @cached_property
     def messages(self) -> AsyncMessagesWithStreamingResponse:
@@ -636,7 +686,33 @@ class Completions(SyncAPIResource[AsyncCompletions]):
         functions: Iterable[ChatCompletionFunctionsParam] | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> ChatCompletion | Stream[ChatCompletionChunk]:
-        """**Starting a new project?** We recommend trying [Responses](/docs/api-reference/responses) to take advantage of the latest OpenAI platform features. Compare [Chat Completions with Responses](/docs/guides/responses-vs-chat-completions?api-mode=responses)."""
+        """**Starting a new project?** We recommend trying [Responses](/docs/api-reference/responses) to take advantage of the latest OpenAI platform features. Compare [Chat Completions with Responses](/docs/guides/responses-vs-chat-completions?api-mode=responses).
+
+        :param messages: A list of messages comprising the conversation so far. Depending on the [model](/docs/models) you use, different message types (modalities) are supported, like [text](/docs/guides/text-generation), [images](/docs/guides/vision), and [audio](/docs/guides/audio).
+        :param model: Model ID used to generate the response, like `gpt-4o` or `o3`. OpenAI offers a wide range of models with different capabilities, performance characteristics, and price points. Refer to the [model guide](/docs/models) to browse and compare available models.
+        :param top_logprobs: An integer between 0 and 20 specifying the maximum number of most likely tokens to return at each token position, each with an associated log probability. In some cases, the number of returned tokens may be fewer than requested. `logprobs` must be set to `true` if this parameter is used.
+        :param user: This field is being replaced by `safety_identifier` and `prompt_cache_key`. Use `prompt_cache_key` instead to maintain caching optimizations. A stable identifier for your end-users. Used to boost cache hit rates by better bucketing similar requests and  to help OpenAI detect and prevent abuse. [Learn more](/docs/guides/safety-best-practices#safety-identifiers).
+        :param prompt_cache_options: Options for prompt caching. Supported for `gpt-5.6` and later models. By default, OpenAI automatically chooses one implicit cache breakpoint. You can add explicit breakpoints to content blocks with `prompt_cache_breakpoint`. Each request can write up to four breakpoints. For cache matching, OpenAI considers up to the latest 80 breakpoints in the conversation, without a content-block lookback limit. Set `mode` to `explicit` to disable the implicit breakpoint. The `ttl` defaults to `30m`, which is currently the only supported value. See the [prompt caching guide](/docs/guides/prompt-caching) for current details.
+        :param max_completion_tokens: An upper bound for the number of tokens that can be generated for a completion, including visible output tokens and [reasoning tokens](/docs/guides/reasoning).
+        :param frequency_penalty: Number between -2.0 and 2.0. Positive values penalize new tokens based on their existing frequency in the text so far, decreasing the model's likelihood to repeat the same line verbatim.
+        :param presence_penalty: Number between -2.0 and 2.0. Positive values penalize new tokens based on whether they appear in the text so far, increasing the model's likelihood to talk about new topics.
+        :param web_search_options: This tool searches the web for relevant results to use in a response. Learn more about the [web search tool](/docs/guides/tools-web-search?api-mode=chat).
+        :param response_format: An object specifying the format that the model must output.
+        :param audio: Parameters for audio output. Required when audio output is requested with `modalities: ["audio"]`. [Learn more](/docs/guides/audio).
+        :param store: Whether or not to store the output of this chat completion request for use in our [model distillation](/docs/guides/distillation) or [evals](/docs/guides/evals) products.
+        :param stop: Not supported with latest reasoning models `o3` and `o4-mini`.
+        :param logit_bias: Modify the likelihood of specified tokens appearing in the completion.
+        :param logprobs: Whether to return log probabilities of the output tokens or not. If true, returns the log probabilities of each output token returned in the `content` of `message`.
+        :param max_tokens: The maximum number of [tokens](/tokenizer) that can be generated in the chat completion. This value can be used to control [costs](https://openai.com/api/pricing/) for text generated via API.
+        :param n: How many chat completion choices to generate for each input message. Note that you will be charged based on the number of generated tokens across all of the choices. Keep `n` as `1` to minimize costs.
+        :param prediction: Configuration for a [Predicted Output](/docs/guides/predicted-outputs), which can greatly improve response times when large parts of the model response are known ahead of time. This is most common when you are regenerating a file with only minor changes to most of the content.
+        :param seed: This feature is in Beta. If specified, our system will make a best effort to sample deterministically, such that repeated requests with the same `seed` and parameters should return the same result. Determinism is not guaranteed, and you should refer to the `system_fingerprint` response parameter to monitor changes in the backend.
+        :param tools: A list of tools the model may call. You can provide either [custom tools](/docs/guides/function-calling#custom-tools) or [function tools](/docs/guides/function-calling).
+        :param tool_choice: Controls which (if any) tool is called by the model. `none` means the model will not call any tool and instead generates a message. `auto` means the model can pick between generating a message or calling one or more tools. `required` means the model must call one or more tools. Specifying a particular tool via `{"type": "function", "function": {"name": "my_function"}}` forces the model to call that tool.
+        :param parallel_tool_calls: Whether to enable [parallel function calling](/docs/guides/function-calling#configuring-parallel-function-calling) during tool use.
+        :param function_call: Deprecated in favor of `tool_choice`.
+        :param functions: Deprecated in favor of `tools`.
+        """
         return sync_call(
             self,
             AsyncCompletions.create,
@@ -685,6 +761,7 @@ class Completions(SyncAPIResource[AsyncCompletions]):
     list: Final = to_sync_list(AsyncCompletions.list)
     delete: Final = to_sync(AsyncCompletions.delete)
     stream: Final = sync_chat_completion_stream  # hand-written: trio_openai/lib/streaming/_chat_sync.py
+    parse: Final = to_sync(AsyncCompletions.parse)  # hand-written helper
 
 
 class CompletionsWithRawResponse(SyncResponseWrapper):
@@ -693,6 +770,7 @@ class CompletionsWithRawResponse(SyncResponseWrapper):
     update: Final = to_sync_raw(AsyncCompletions.update)
     list: Final = to_sync_raw_list(AsyncCompletions.list)
     delete: Final = to_sync_raw(AsyncCompletions.delete)
+    parse: Final = to_sync_raw(AsyncCompletions.parse)  # hand-written helper
 
     @cached_property
     def messages(self) -> MessagesWithRawResponse:
@@ -707,6 +785,7 @@ class CompletionsWithStreamingResponse(SyncResponseWrapper):
     update: Final = to_sync_streamed(AsyncCompletions.update)
     list: Final = to_sync_streamed_list(AsyncCompletions.list)
     delete: Final = to_sync_streamed(AsyncCompletions.delete)
+    parse: Final = to_sync_streamed(AsyncCompletions.parse)  # hand-written helper
 
     @cached_property
     def messages(self) -> MessagesWithStreamingResponse:

@@ -49,7 +49,13 @@ class AsyncMessages(AsyncAPIResource):
         order: Literal["asc", "desc"] | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[ChatCompletionStoreMessage, AsyncCursorPage[ChatCompletionStoreMessage]]:
-        """Get the messages in a stored chat completion. Only Chat Completions that have been created with the `store` parameter set to `true` will be returned."""
+        """Get the messages in a stored chat completion. Only Chat Completions that have been created with the `store` parameter set to `true` will be returned.
+
+        :param completion_id: The ID of the chat completion to retrieve messages from.
+        :param after: Identifier for the last message from the previous pagination request.
+        :param limit: Number of messages to retrieve.
+        :param order: Sort order for messages by timestamp. Use `asc` for ascending order or `desc` for descending order. Defaults to `asc`.
+        """
         if options:
             reject_unknown_options(options, "AsyncMessages.list")
         return self._client._get_api_list(

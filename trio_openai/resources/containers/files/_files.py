@@ -68,7 +68,11 @@ class AsyncFiles(AsyncAPIResource):
         file: FileTypes | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> FileCreateResponse:
-        """Create a Container File"""
+        """Create a Container File
+
+        :param file_id: Name of the file to create.
+        :param file: The File object (not file name) to be uploaded.
+        """
         if options:
             reject_unknown_options(options, "AsyncFiles.create")
         body = strip_not_given({"file_id": file_id, "file": file})
@@ -103,7 +107,12 @@ class AsyncFiles(AsyncAPIResource):
         after: str | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[FileCreateResponse, AsyncCursorPage[FileCreateResponse]]:
-        """List Container files"""
+        """List Container files
+
+        :param limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 20.
+        :param order: Sort order by the `created_at` timestamp of the objects. `asc` for ascending order and `desc` for descending order.
+        :param after: A cursor for use in pagination. `after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with obj_foo, your subsequent call can include after=obj_foo in order to fetch the next page of the list.
+        """
         if options:
             reject_unknown_options(options, "AsyncFiles.list")
         return self._client._get_api_list(

@@ -75,7 +75,12 @@ class AsyncRuns(AsyncAPIResource):
         metadata: dict[str, str] | Omit | None = omit,
         **options: Unpack[RequestOptions],
     ) -> RunCancelResponse:
-        """Kicks off a new run for a given evaluation, specifying the data source, and what model configuration to use to test. The datasource will be validated against the schema specified in the config of the evaluation."""
+        """Kicks off a new run for a given evaluation, specifying the data source, and what model configuration to use to test. The datasource will be validated against the schema specified in the config of the evaluation.
+
+        :param eval_id: The ID of the evaluation to create a run for.
+        :param data_source: Details about the run's data source.
+        :param name: The name of the run.
+        """
         if options:
             reject_unknown_options(options, "AsyncRuns.create")
         body = strip_not_given({"data_source": data_source, "name": name, "metadata": metadata})
@@ -90,7 +95,11 @@ class AsyncRuns(AsyncAPIResource):
     async def retrieve(
         self, run_id: str, *, eval_id: str, **options: Unpack[RequestOptions]
     ) -> RunCancelResponse:
-        """Get an evaluation run by ID."""
+        """Get an evaluation run by ID.
+
+        :param run_id: The ID of the run to retrieve.
+        :param eval_id: The ID of the evaluation to retrieve runs for.
+        """
         if options:
             reject_unknown_options(options, "AsyncRuns.retrieve")
         return await self._client._request(
@@ -110,7 +119,14 @@ class AsyncRuns(AsyncAPIResource):
         status: Literal["queued", "in_progress", "completed", "canceled", "failed"] | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[RunCancelResponse, AsyncCursorPage[RunCancelResponse]]:
-        """Get a list of runs for an evaluation."""
+        """Get a list of runs for an evaluation.
+
+        :param eval_id: The ID of the evaluation to retrieve runs for.
+        :param after: Identifier for the last run from the previous pagination request.
+        :param limit: Number of runs to retrieve.
+        :param order: Sort order for runs by timestamp. Use `asc` for ascending order or `desc` for descending order. Defaults to `asc`.
+        :param status: Filter runs by status. One of `queued` | `in_progress` | `failed` | `completed` | `canceled`.
+        """
         if options:
             reject_unknown_options(options, "AsyncRuns.list")
         return self._client._get_api_list(
@@ -123,7 +139,11 @@ class AsyncRuns(AsyncAPIResource):
     async def delete(
         self, run_id: str, *, eval_id: str, **options: Unpack[RequestOptions]
     ) -> RunDeleteResponse:
-        """Delete an eval run."""
+        """Delete an eval run.
+
+        :param run_id: The ID of the run to delete.
+        :param eval_id: The ID of the evaluation to delete the run from.
+        """
         if options:
             reject_unknown_options(options, "AsyncRuns.delete")
         return await self._client._request(
@@ -136,7 +156,11 @@ class AsyncRuns(AsyncAPIResource):
     async def cancel(
         self, run_id: str, *, eval_id: str, **options: Unpack[RequestOptions]
     ) -> RunCancelResponse:
-        """Cancel an ongoing evaluation run."""
+        """Cancel an ongoing evaluation run.
+
+        :param run_id: The ID of the run to cancel.
+        :param eval_id: The ID of the evaluation whose run you want to cancel.
+        """
         if options:
             reject_unknown_options(options, "AsyncRuns.cancel")
         return await self._client._request(

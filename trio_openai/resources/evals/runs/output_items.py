@@ -46,7 +46,12 @@ class AsyncOutputItems(AsyncAPIResource):
     async def retrieve(
         self, output_item_id: str, *, eval_id: str, run_id: str, **options: Unpack[RequestOptions]
     ) -> OutputItemListResponse:
-        """Get an evaluation run output item by ID."""
+        """Get an evaluation run output item by ID.
+
+        :param output_item_id: The ID of the output item to retrieve.
+        :param eval_id: The ID of the evaluation to retrieve runs for.
+        :param run_id: The ID of the run to retrieve.
+        """
         if options:
             reject_unknown_options(options, "AsyncOutputItems.retrieve")
         return await self._client._request(
@@ -67,7 +72,15 @@ class AsyncOutputItems(AsyncAPIResource):
         order: Literal["asc", "desc"] | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[OutputItemListResponse, AsyncCursorPage[OutputItemListResponse]]:
-        """Get a list of output items for an evaluation run."""
+        """Get a list of output items for an evaluation run.
+
+        :param run_id: The ID of the run to retrieve output items for.
+        :param eval_id: The ID of the evaluation to retrieve runs for.
+        :param after: Identifier for the last output item from the previous pagination request.
+        :param limit: Number of output items to retrieve.
+        :param status: Filter output items by status. Use `failed` to filter by failed output items or `pass` to filter by passed output items.
+        :param order: Sort order for output items by timestamp. Use `asc` for ascending order or `desc` for descending order. Defaults to `asc`.
+        """
         if options:
             reject_unknown_options(options, "AsyncOutputItems.list")
         return self._client._get_api_list(

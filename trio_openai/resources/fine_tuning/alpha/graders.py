@@ -60,7 +60,12 @@ class AsyncGraders(AsyncAPIResource):
         item: dict[str, object] | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> GraderRunResponse:
-        """Run a grader."""
+        """Run a grader.
+
+        :param grader: The grader used for the fine-tuning job.
+        :param model_sample: The model sample to be evaluated. This value will be used to populate the `sample` namespace. See [the guide](/docs/guides/graders) for more details. The `output_json` variable will be populated if the model sample is a valid JSON string.
+        :param item: The dataset item provided to the grader. This will be used to populate the `item` namespace. See [the guide](/docs/guides/graders) for more details.
+        """
         if options:
             reject_unknown_options(options, "AsyncGraders.run")
         body = strip_not_given({"grader": grader, "model_sample": model_sample, "item": item})
@@ -78,7 +83,10 @@ class AsyncGraders(AsyncAPIResource):
         | GraderMultiParam,
         **options: Unpack[RequestOptions],
     ) -> GraderValidateResponse:
-        """Validate a grader."""
+        """Validate a grader.
+
+        :param grader: The grader used for the fine-tuning job.
+        """
         if options:
             reject_unknown_options(options, "AsyncGraders.validate")
         body = strip_not_given({"grader": grader})

@@ -51,7 +51,11 @@ class AsyncPermissions(AsyncAPIResource):
         project_ids: Iterable[str],
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[PermissionCreateResponse, AsyncPage[PermissionCreateResponse]]:
-        """**NOTE:** Calling this endpoint requires an [admin API key](../admin-api-keys)."""
+        """**NOTE:** Calling this endpoint requires an [admin API key](../admin-api-keys).
+
+        :param fine_tuned_model_checkpoint: The ID of the fine-tuned model checkpoint to create a permission for.
+        :param project_ids: The project identifiers to grant access to.
+        """
         if options:
             reject_unknown_options(options, "AsyncPermissions.create")
         body = strip_not_given({"project_ids": project_ids})
@@ -73,7 +77,14 @@ class AsyncPermissions(AsyncAPIResource):
         order: Literal["ascending", "descending"] | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[PermissionCreateResponse, AsyncConversationCursorPage[PermissionCreateResponse]]:
-        """**NOTE:** This endpoint requires an [admin API key](../admin-api-keys)."""
+        """**NOTE:** This endpoint requires an [admin API key](../admin-api-keys).
+
+        :param fine_tuned_model_checkpoint: The ID of the fine-tuned model checkpoint to get permissions for.
+        :param project_id: The ID of the project to get permissions for.
+        :param after: Identifier for the last permission ID from the previous pagination request.
+        :param limit: Number of permissions to retrieve.
+        :param order: The order in which to retrieve permissions.
+        """
         if options:
             reject_unknown_options(options, "AsyncPermissions.list")
         return self._client._get_api_list(
@@ -86,7 +97,11 @@ class AsyncPermissions(AsyncAPIResource):
     async def delete(
         self, permission_id: str, *, fine_tuned_model_checkpoint: str, **options: Unpack[RequestOptions]
     ) -> PermissionDeleteResponse:
-        """**NOTE:** This endpoint requires an [admin API key](../admin-api-keys)."""
+        """**NOTE:** This endpoint requires an [admin API key](../admin-api-keys).
+
+        :param permission_id: The ID of the fine-tuned model checkpoint permission to delete.
+        :param fine_tuned_model_checkpoint: The ID of the fine-tuned model checkpoint to delete a permission for.
+        """
         if options:
             reject_unknown_options(options, "AsyncPermissions.delete")
         return await self._client._request(

@@ -79,7 +79,17 @@ class AsyncJobs(AsyncAPIResource):
         metadata: dict[str, str] | Omit | None = omit,
         **options: Unpack[RequestOptions],
     ) -> FineTuningJob:
-        """Creates a fine-tuning job which begins the process of creating a new model from a given dataset."""
+        """Creates a fine-tuning job which begins the process of creating a new model from a given dataset.
+
+        :param model: The name of the model to fine-tune. You can select one of the [supported models](/docs/guides/fine-tuning#which-models-can-be-fine-tuned).
+        :param training_file: The ID of an uploaded file that contains training data.
+        :param hyperparameters: The hyperparameters used for the fine-tuning job. This value is now deprecated in favor of `method`, and should be passed in under the `method` parameter.
+        :param suffix: A string of up to 64 characters that will be added to your fine-tuned model name.
+        :param validation_file: The ID of an uploaded file that contains validation data.
+        :param integrations: A list of integrations to enable for your fine-tuning job.
+        :param seed: The seed controls the reproducibility of the job. Passing in the same seed and job parameters should produce the same results, but may differ in rare cases. If a seed is not specified, one will be generated for you.
+        :param method: The method used for fine-tuning.
+        """
         if options:
             reject_unknown_options(options, "AsyncJobs.create")
         body = strip_not_given(
@@ -100,7 +110,10 @@ class AsyncJobs(AsyncAPIResource):
         )
 
     async def retrieve(self, fine_tuning_job_id: str, **options: Unpack[RequestOptions]) -> FineTuningJob:
-        """Get info about a fine-tuning job."""
+        """Get info about a fine-tuning job.
+
+        :param fine_tuning_job_id: The ID of the fine-tuning job.
+        """
         if options:
             reject_unknown_options(options, "AsyncJobs.retrieve")
         return await self._client._request(
@@ -118,7 +131,12 @@ class AsyncJobs(AsyncAPIResource):
         metadata: dict[str, str] | Omit | None = omit,
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[FineTuningJob, AsyncCursorPage[FineTuningJob]]:
-        """List your organization's fine-tuning jobs"""
+        """List your organization's fine-tuning jobs
+
+        :param after: Identifier for the last job from the previous pagination request.
+        :param limit: Number of fine-tuning jobs to retrieve.
+        :param metadata: Optional metadata filter. To filter, use the syntax `metadata[k]=v`. Alternatively, set `metadata=null` to indicate no metadata.
+        """
         if options:
             reject_unknown_options(options, "AsyncJobs.list")
         return self._client._get_api_list(
@@ -129,7 +147,10 @@ class AsyncJobs(AsyncAPIResource):
         )
 
     async def cancel(self, fine_tuning_job_id: str, **options: Unpack[RequestOptions]) -> FineTuningJob:
-        """Immediately cancel a fine-tune job."""
+        """Immediately cancel a fine-tune job.
+
+        :param fine_tuning_job_id: The ID of the fine-tuning job to cancel.
+        """
         if options:
             reject_unknown_options(options, "AsyncJobs.cancel")
         return await self._client._request(
@@ -147,7 +168,12 @@ class AsyncJobs(AsyncAPIResource):
         limit: int | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[FineTuningJobEvent, AsyncCursorPage[FineTuningJobEvent]]:
-        """Get status updates for a fine-tuning job."""
+        """Get status updates for a fine-tuning job.
+
+        :param fine_tuning_job_id: The ID of the fine-tuning job to get events for.
+        :param after: Identifier for the last event from the previous pagination request.
+        :param limit: Number of events to retrieve.
+        """
         if options:
             reject_unknown_options(options, "AsyncJobs.list_events")
         return self._client._get_api_list(
@@ -158,7 +184,10 @@ class AsyncJobs(AsyncAPIResource):
         )
 
     async def pause(self, fine_tuning_job_id: str, **options: Unpack[RequestOptions]) -> FineTuningJob:
-        """Pause a fine-tune job."""
+        """Pause a fine-tune job.
+
+        :param fine_tuning_job_id: The ID of the fine-tuning job to pause.
+        """
         if options:
             reject_unknown_options(options, "AsyncJobs.pause")
         return await self._client._request(
@@ -169,7 +198,10 @@ class AsyncJobs(AsyncAPIResource):
         )
 
     async def resume(self, fine_tuning_job_id: str, **options: Unpack[RequestOptions]) -> FineTuningJob:
-        """Resume a fine-tune job."""
+        """Resume a fine-tune job.
+
+        :param fine_tuning_job_id: The ID of the fine-tuning job to resume.
+        """
         if options:
             reject_unknown_options(options, "AsyncJobs.resume")
         return await self._client._request(

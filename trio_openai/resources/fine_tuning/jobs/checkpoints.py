@@ -48,7 +48,12 @@ class AsyncCheckpoints(AsyncAPIResource):
         limit: int | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[FineTuningJobCheckpoint, AsyncCursorPage[FineTuningJobCheckpoint]]:
-        """List checkpoints for a fine-tuning job."""
+        """List checkpoints for a fine-tuning job.
+
+        :param fine_tuning_job_id: The ID of the fine-tuning job to get checkpoints for.
+        :param after: Identifier for the last checkpoint ID from the previous pagination request.
+        :param limit: Number of checkpoints to retrieve.
+        """
         if options:
             reject_unknown_options(options, "AsyncCheckpoints.list")
         return self._client._get_api_list(

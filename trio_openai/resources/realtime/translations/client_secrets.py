@@ -52,7 +52,11 @@ class AsyncClientSecrets(AsyncAPIResource):
         expires_after: CreateRealtimeTranslationClientSecretExpiresAfterParam | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> RealtimeTranslationClientSecretCreateResponse:
-        """Create a Realtime translation client secret with an associated translation session configuration."""
+        """Create a Realtime translation client secret with an associated translation session configuration.
+
+        :param session: Realtime translation session configuration. Translation sessions stream source audio in and translated audio plus transcript deltas out continuously.
+        :param expires_after: Configuration for the client secret expiration. Expiration refers to the time after which a client secret will no longer be valid for creating sessions. The session itself may continue after that time once started. A secret can be used to create multiple sessions until it expires.
+        """
         if options:
             reject_unknown_options(options, "AsyncClientSecrets.create")
         body = strip_not_given({"session": session, "expires_after": expires_after})

@@ -69,7 +69,11 @@ class AsyncVersions(AsyncAPIResource):
         default: bool | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> SkillVersion:
-        """Create a new immutable skill version."""
+        """Create a new immutable skill version.
+
+        :param skill_id: The identifier of the skill to version.
+        :param default: Whether to set this version as the default.
+        """
         if options:
             reject_unknown_options(options, "AsyncVersions.create")
         body = strip_not_given({"files": files, "default": default})
@@ -85,7 +89,11 @@ class AsyncVersions(AsyncAPIResource):
     async def retrieve(
         self, version: str, *, skill_id: str, **options: Unpack[RequestOptions]
     ) -> SkillVersion:
-        """Get a specific skill version."""
+        """Get a specific skill version.
+
+        :param version: The version number to retrieve.
+        :param skill_id: The identifier of the skill.
+        """
         if options:
             reject_unknown_options(options, "AsyncVersions.retrieve")
         return await self._client._request(
@@ -104,7 +112,13 @@ class AsyncVersions(AsyncAPIResource):
         after: str | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[SkillVersion, AsyncCursorPage[SkillVersion]]:
-        """List skill versions for a skill."""
+        """List skill versions for a skill.
+
+        :param skill_id: The identifier of the skill.
+        :param limit: Number of versions to retrieve.
+        :param order: Sort order of results by version number.
+        :param after: The skill version ID to start after.
+        """
         if options:
             reject_unknown_options(options, "AsyncVersions.list")
         return self._client._get_api_list(
@@ -117,7 +131,11 @@ class AsyncVersions(AsyncAPIResource):
     async def delete(
         self, version: str, *, skill_id: str, **options: Unpack[RequestOptions]
     ) -> DeletedSkillVersion:
-        """Delete a skill version."""
+        """Delete a skill version.
+
+        :param version: The skill version number.
+        :param skill_id: The identifier of the skill.
+        """
         if options:
             reject_unknown_options(options, "AsyncVersions.delete")
         return await self._client._request(

@@ -42,7 +42,11 @@ class AsyncContent(AsyncAPIResource):
     async def retrieve(
         self, version: str, *, skill_id: str, **options: Unpack[RequestOptions]
     ) -> BinaryContent:
-        """Download a skill version zip bundle."""
+        """Download a skill version zip bundle.
+
+        :param version: The skill version number.
+        :param skill_id: The identifier of the skill.
+        """
         if options:
             reject_unknown_options(options, "AsyncContent.retrieve")
         return await self._client._request(

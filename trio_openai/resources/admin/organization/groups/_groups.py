@@ -74,7 +74,10 @@ class AsyncGroups(AsyncAPIResource):
         return AsyncGroupsWithStreamingResponse(self)
 
     async def create(self, *, name: str, **options: Unpack[RequestOptions]) -> GroupResponse:
-        """Creates a new group in the organization."""
+        """Creates a new group in the organization.
+
+        :param name: Human readable name for the group.
+        """
         if options:
             reject_unknown_options(options, "AsyncGroups.create")
         body = strip_not_given({"name": name})
@@ -83,7 +86,10 @@ class AsyncGroups(AsyncAPIResource):
         )
 
     async def retrieve(self, group_id: str, **options: Unpack[RequestOptions]) -> GroupResponse:
-        """Retrieves a group."""
+        """Retrieves a group.
+
+        :param group_id: The ID of the group to retrieve.
+        """
         if options:
             reject_unknown_options(options, "AsyncGroups.retrieve")
         return await self._client._request(
@@ -96,7 +102,11 @@ class AsyncGroups(AsyncAPIResource):
     async def update(
         self, group_id: str, *, name: str, **options: Unpack[RequestOptions]
     ) -> GroupUpdateResponse:
-        """Updates a group's information."""
+        """Updates a group's information.
+
+        :param group_id: The ID of the group to update.
+        :param name: New display name for the group.
+        """
         if options:
             reject_unknown_options(options, "AsyncGroups.update")
         body = strip_not_given({"name": name})
@@ -116,7 +126,12 @@ class AsyncGroups(AsyncAPIResource):
         order: Literal["asc", "desc"] | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[GroupResponse, AsyncNextCursorPage[GroupResponse]]:
-        """Lists all groups in the organization."""
+        """Lists all groups in the organization.
+
+        :param limit: A limit on the number of groups to be returned. Limit can range between 0 and 1000, and the default is 100.
+        :param after: A cursor for use in pagination. `after` is a group ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with group_abc, your subsequent call can include `after=group_abc` in order to fetch the next page of the list.
+        :param order: Specifies the sort order of the returned groups.
+        """
         if options:
             reject_unknown_options(options, "AsyncGroups.list")
         return self._client._get_api_list(
@@ -127,7 +142,10 @@ class AsyncGroups(AsyncAPIResource):
         )
 
     async def delete(self, group_id: str, **options: Unpack[RequestOptions]) -> GroupDeleteResponse:
-        """Deletes a group from the organization."""
+        """Deletes a group from the organization.
+
+        :param group_id: The ID of the group to delete.
+        """
         if options:
             reject_unknown_options(options, "AsyncGroups.delete")
         return await self._client._request(

@@ -51,7 +51,11 @@ class AsyncUsers(AsyncAPIResource):
     async def create(
         self, group_id: str, *, user_id: str, **options: Unpack[RequestOptions]
     ) -> UserCreateResponse:
-        """Adds a user to a group."""
+        """Adds a user to a group.
+
+        :param group_id: The ID of the group to update.
+        :param user_id: Identifier of the user to add to the group.
+        """
         if options:
             reject_unknown_options(options, "AsyncUsers.create")
         body = strip_not_given({"user_id": user_id})
@@ -66,7 +70,11 @@ class AsyncUsers(AsyncAPIResource):
     async def retrieve(
         self, user_id: str, *, group_id: str, **options: Unpack[RequestOptions]
     ) -> UserRetrieveResponse:
-        """Retrieves a user in a group."""
+        """Retrieves a user in a group.
+
+        :param user_id: The ID of the user to retrieve from the group.
+        :param group_id: The ID of the group to inspect.
+        """
         if options:
             reject_unknown_options(options, "AsyncUsers.retrieve")
         return await self._client._request(
@@ -85,7 +93,13 @@ class AsyncUsers(AsyncAPIResource):
         order: Literal["asc", "desc"] | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[OrganizationGroupUser, AsyncNextCursorPage[OrganizationGroupUser]]:
-        """Lists the users assigned to a group."""
+        """Lists the users assigned to a group.
+
+        :param group_id: The ID of the group to inspect.
+        :param limit: A limit on the number of users to be returned. Limit can range between 0 and 1000, and the default is 100.
+        :param after: A cursor for use in pagination. Provide the ID of the last user from the previous list response to retrieve the next page.
+        :param order: Specifies the sort order of users in the list.
+        """
         if options:
             reject_unknown_options(options, "AsyncUsers.list")
         return self._client._get_api_list(
@@ -98,7 +112,11 @@ class AsyncUsers(AsyncAPIResource):
     async def delete(
         self, user_id: str, *, group_id: str, **options: Unpack[RequestOptions]
     ) -> GroupUserDeletedResource:
-        """Removes a user from a group."""
+        """Removes a user from a group.
+
+        :param user_id: The ID of the user to remove from the group.
+        :param group_id: The ID of the group to update.
+        """
         if options:
             reject_unknown_options(options, "AsyncUsers.delete")
         return await self._client._request(

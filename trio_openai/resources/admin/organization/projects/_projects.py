@@ -236,7 +236,12 @@ class AsyncProjects(AsyncAPIResource):
         external_key_id: str | Omit | None = omit,
         **options: Unpack[RequestOptions],
     ) -> Project:
-        """Create a new project in the organization. Projects can be created and archived, but cannot be deleted."""
+        """Create a new project in the organization. Projects can be created and archived, but cannot be deleted.
+
+        :param name: The friendly name of the project, this name appears in reports.
+        :param residency: Create the project with the specified residency configuration. Your organization must have access to the requested residency configuration in order to use it. See [data residency controls](/docs/guides/your-data#data-residency-controls) to review the functionality and limitations of setting this field.
+        :param external_key_id: External key ID to associate with the project.
+        """
         if options:
             reject_unknown_options(options, "AsyncProjects.create")
         body = strip_not_given({"name": name, "residency": residency, "external_key_id": external_key_id})
@@ -245,7 +250,10 @@ class AsyncProjects(AsyncAPIResource):
         )
 
     async def retrieve(self, project_id: str, **options: Unpack[RequestOptions]) -> Project:
-        """Retrieves a project."""
+        """Retrieves a project.
+
+        :param project_id: The ID of the project.
+        """
         if options:
             reject_unknown_options(options, "AsyncProjects.retrieve")
         return await self._client._request(
@@ -263,7 +271,12 @@ class AsyncProjects(AsyncAPIResource):
         external_key_id: str | Omit | None = omit,
         **options: Unpack[RequestOptions],
     ) -> Project:
-        """Modifies a project in the organization."""
+        """Modifies a project in the organization.
+
+        :param project_id: The ID of the project.
+        :param name: The updated name of the project, this name appears in reports.
+        :param external_key_id: External key ID to associate with the project.
+        """
         if options:
             reject_unknown_options(options, "AsyncProjects.update")
         body = strip_not_given({"name": name, "external_key_id": external_key_id})
@@ -283,7 +296,12 @@ class AsyncProjects(AsyncAPIResource):
         include_archived: bool | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[Project, AsyncConversationCursorPage[Project]]:
-        """Returns a list of projects."""
+        """Returns a list of projects.
+
+        :param limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 20.
+        :param after: A cursor for use in pagination. `after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with obj_foo, your subsequent call can include after=obj_foo in order to fetch the next page of the list.
+        :param include_archived: If `true` returns all projects including those that have been `archived`. Archived projects are not included by default.
+        """
         if options:
             reject_unknown_options(options, "AsyncProjects.list")
         return self._client._get_api_list(
@@ -294,7 +312,10 @@ class AsyncProjects(AsyncAPIResource):
         )
 
     async def archive(self, project_id: str, **options: Unpack[RequestOptions]) -> Project:
-        """Archives a project in the organization. Archived projects cannot be used or updated."""
+        """Archives a project in the organization. Archived projects cannot be used or updated.
+
+        :param project_id: The ID of the project.
+        """
         if options:
             reject_unknown_options(options, "AsyncProjects.archive")
         return await self._client._request(

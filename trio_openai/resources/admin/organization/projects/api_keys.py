@@ -46,7 +46,11 @@ class AsyncApiKeys(AsyncAPIResource):
     async def retrieve(
         self, api_key_id: str, *, project_id: str, **options: Unpack[RequestOptions]
     ) -> ProjectAPIKey:
-        """Retrieves an API key in the project."""
+        """Retrieves an API key in the project.
+
+        :param api_key_id: The ID of the API key.
+        :param project_id: The ID of the project.
+        """
         if options:
             reject_unknown_options(options, "AsyncApiKeys.retrieve")
         return await self._client._request(
@@ -65,7 +69,13 @@ class AsyncApiKeys(AsyncAPIResource):
         owner_project_access: Literal["active", "inactive", "any"] | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[ProjectAPIKey, AsyncConversationCursorPage[ProjectAPIKey]]:
-        """Returns a list of API keys in the project."""
+        """Returns a list of API keys in the project.
+
+        :param project_id: The ID of the project.
+        :param limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 20.
+        :param after: A cursor for use in pagination. `after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with obj_foo, your subsequent call can include after=obj_foo in order to fetch the next page of the list.
+        :param owner_project_access: Filter API keys by whether the owner currently has effective access to the project. Use `active` for owners with access, `inactive` for owners without access, or `any` for all enabled project API keys. If omitted, the endpoint applies its existing membership-based visibility rules, which may exclude some enabled keys.
+        """
         if options:
             reject_unknown_options(options, "AsyncApiKeys.list")
         return self._client._get_api_list(
@@ -80,7 +90,11 @@ class AsyncApiKeys(AsyncAPIResource):
     async def delete(
         self, api_key_id: str, *, project_id: str, **options: Unpack[RequestOptions]
     ) -> APIKeyDeleteResponse:
-        """Deletes an API key from the project."""
+        """Deletes an API key from the project.
+
+        :param api_key_id: The ID of the API key.
+        :param project_id: The ID of the project.
+        """
         if options:
             reject_unknown_options(options, "AsyncApiKeys.delete")
         return await self._client._request(

@@ -52,7 +52,13 @@ class AsyncCertificates(AsyncAPIResource):
     ) -> AsyncPaginator[
         CertificateDeactivateResponse, AsyncConversationCursorPage[CertificateDeactivateResponse]
     ]:
-        """List certificates for this project."""
+        """List certificates for this project.
+
+        :param project_id: The ID of the project.
+        :param limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 20.
+        :param after: A cursor for use in pagination. `after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with obj_foo, your subsequent call can include after=obj_foo in order to fetch the next page of the list.
+        :param order: Sort order by the `created_at` timestamp of the objects. `asc` for ascending order and `desc` for descending order.
+        """
         if options:
             reject_unknown_options(options, "AsyncCertificates.list")
         return self._client._get_api_list(
@@ -65,7 +71,10 @@ class AsyncCertificates(AsyncAPIResource):
     def activate(
         self, project_id: str, *, certificate_ids: Iterable[str], **options: Unpack[RequestOptions]
     ) -> AsyncPaginator[CertificateDeactivateResponse, AsyncPage[CertificateDeactivateResponse]]:
-        """Activate certificates at the project level."""
+        """Activate certificates at the project level.
+
+        :param project_id: The ID of the project.
+        """
         if options:
             reject_unknown_options(options, "AsyncCertificates.activate")
         body = strip_not_given({"certificate_ids": certificate_ids})
@@ -80,7 +89,10 @@ class AsyncCertificates(AsyncAPIResource):
     def deactivate(
         self, project_id: str, *, certificate_ids: Iterable[str], **options: Unpack[RequestOptions]
     ) -> AsyncPaginator[CertificateDeactivateResponse, AsyncPage[CertificateDeactivateResponse]]:
-        """Deactivate certificates at the project level. You can atomically and idempotently deactivate up to 10 certificates at a time."""
+        """Deactivate certificates at the project level. You can atomically and idempotently deactivate up to 10 certificates at a time.
+
+        :param project_id: The ID of the project.
+        """
         if options:
             reject_unknown_options(options, "AsyncCertificates.deactivate")
         body = strip_not_given({"certificate_ids": certificate_ids})

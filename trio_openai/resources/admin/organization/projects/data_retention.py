@@ -40,7 +40,10 @@ class AsyncDataRetention(AsyncAPIResource):
         return AsyncDataRetentionWithStreamingResponse(self)
 
     async def retrieve(self, project_id: str, **options: Unpack[RequestOptions]) -> ProjectDataRetention:
-        """Retrieves project data retention controls."""
+        """Retrieves project data retention controls.
+
+        :param project_id: The ID of the project to inspect.
+        """
         if options:
             reject_unknown_options(options, "AsyncDataRetention.retrieve")
         return await self._client._request(
@@ -64,7 +67,11 @@ class AsyncDataRetention(AsyncAPIResource):
         ],
         **options: Unpack[RequestOptions],
     ) -> ProjectDataRetention:
-        """Updates project data retention controls."""
+        """Updates project data retention controls.
+
+        :param project_id: The ID of the project to update.
+        :param retention_type: The desired project data retention type.
+        """
         if options:
             reject_unknown_options(options, "AsyncDataRetention.update")
         body = strip_not_given({"retention_type": retention_type})

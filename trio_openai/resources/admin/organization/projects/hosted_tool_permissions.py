@@ -45,7 +45,10 @@ class AsyncHostedToolPermissions(AsyncAPIResource):
     async def retrieve(
         self, project_id: str, **options: Unpack[RequestOptions]
     ) -> ProjectHostedToolPermissions:
-        """Returns hosted tool permissions for a project."""
+        """Returns hosted tool permissions for a project.
+
+        :param project_id: The ID of the project.
+        """
         if options:
             reject_unknown_options(options, "AsyncHostedToolPermissions.retrieve")
         return await self._client._request(
@@ -66,7 +69,15 @@ class AsyncHostedToolPermissions(AsyncAPIResource):
         code_interpreter: HostedToolPermissionUpdateParam | Omit | None = omit,
         **options: Unpack[RequestOptions],
     ) -> ProjectHostedToolPermissions:
-        """Updates hosted tool permissions for a project."""
+        """Updates hosted tool permissions for a project.
+
+        :param project_id: The ID of the project.
+        :param file_search: The file search permission update.
+        :param web_search: The web search permission update.
+        :param image_generation: The image generation permission update.
+        :param mcp: The MCP permission update.
+        :param code_interpreter: The code interpreter permission update.
+        """
         if options:
             reject_unknown_options(options, "AsyncHostedToolPermissions.update")
         body = strip_not_given(

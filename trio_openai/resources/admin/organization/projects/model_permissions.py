@@ -41,7 +41,10 @@ class AsyncModelPermissions(AsyncAPIResource):
         return AsyncModelPermissionsWithStreamingResponse(self)
 
     async def retrieve(self, project_id: str, **options: Unpack[RequestOptions]) -> ProjectModelPermissions:
-        """Returns model permissions for a project."""
+        """Returns model permissions for a project.
+
+        :param project_id: The ID of the project.
+        """
         if options:
             reject_unknown_options(options, "AsyncModelPermissions.retrieve")
         return await self._client._request(
@@ -59,7 +62,12 @@ class AsyncModelPermissions(AsyncAPIResource):
         model_ids: Iterable[str],
         **options: Unpack[RequestOptions],
     ) -> ProjectModelPermissions:
-        """Updates model permissions for a project."""
+        """Updates model permissions for a project.
+
+        :param project_id: The ID of the project.
+        :param mode: The model permissions mode to apply.
+        :param model_ids: The model IDs included in this permissions policy.
+        """
         if options:
             reject_unknown_options(options, "AsyncModelPermissions.update")
         body = strip_not_given({"mode": mode, "model_ids": model_ids})
@@ -74,7 +82,10 @@ class AsyncModelPermissions(AsyncAPIResource):
     async def delete(
         self, project_id: str, **options: Unpack[RequestOptions]
     ) -> ProjectModelPermissionsDeleted:
-        """Deletes model permissions for a project."""
+        """Deletes model permissions for a project.
+
+        :param project_id: The ID of the project.
+        """
         if options:
             reject_unknown_options(options, "AsyncModelPermissions.delete")
         return await self._client._request(

@@ -52,7 +52,13 @@ class AsyncRateLimits(AsyncAPIResource):
         before: str | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[ProjectRateLimit, AsyncConversationCursorPage[ProjectRateLimit]]:
-        """Returns the rate limits per model for a project."""
+        """Returns the rate limits per model for a project.
+
+        :param project_id: The ID of the project.
+        :param limit: A limit on the number of objects to be returned. The default is 100.
+        :param after: A cursor for use in pagination. `after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with obj_foo, your subsequent call can include after=obj_foo in order to fetch the next page of the list.
+        :param before: A cursor for use in pagination. `before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, beginning with obj_foo, your subsequent call can include before=obj_foo in order to fetch the previous page of the list.
+        """
         if options:
             reject_unknown_options(options, "AsyncRateLimits.list_rate_limits")
         return self._client._get_api_list(
@@ -75,7 +81,17 @@ class AsyncRateLimits(AsyncAPIResource):
         batch_1_day_max_input_tokens: int | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> ProjectRateLimit:
-        """Updates a project rate limit."""
+        """Updates a project rate limit.
+
+        :param rate_limit_id: The ID of the rate limit.
+        :param project_id: The ID of the project.
+        :param max_requests_per_1_minute: The maximum requests per minute.
+        :param max_tokens_per_1_minute: The maximum tokens per minute.
+        :param max_images_per_1_minute: The maximum images per minute. Only relevant for certain models.
+        :param max_audio_megabytes_per_1_minute: The maximum audio megabytes per minute. Only relevant for certain models.
+        :param max_requests_per_1_day: The maximum requests per day. Only relevant for certain models.
+        :param batch_1_day_max_input_tokens: The maximum batch input tokens per day. Only relevant for certain models.
+        """
         if options:
             reject_unknown_options(options, "AsyncRateLimits.update_rate_limit")
         body = strip_not_given(

@@ -53,7 +53,13 @@ class AsyncRoles(AsyncAPIResource):
         description: str | Omit | None = omit,
         **options: Unpack[RequestOptions],
     ) -> Role:
-        """Creates a custom role for a project."""
+        """Creates a custom role for a project.
+
+        :param project_id: The ID of the project to update.
+        :param role_name: Unique name for the role.
+        :param permissions: Permissions to grant to the role.
+        :param description: Optional description of the role.
+        """
         if options:
             reject_unknown_options(options, "AsyncRoles.create")
         body = strip_not_given(
@@ -68,7 +74,11 @@ class AsyncRoles(AsyncAPIResource):
         )
 
     async def retrieve(self, role_id: str, *, project_id: str, **options: Unpack[RequestOptions]) -> Role:
-        """Retrieves a project role."""
+        """Retrieves a project role.
+
+        :param role_id: The ID of the role to retrieve.
+        :param project_id: The ID of the project.
+        """
         if options:
             reject_unknown_options(options, "AsyncRoles.retrieve")
         return await self._client._request(
@@ -88,7 +98,14 @@ class AsyncRoles(AsyncAPIResource):
         role_name: str | Omit | None = omit,
         **options: Unpack[RequestOptions],
     ) -> Role:
-        """Updates an existing project role."""
+        """Updates an existing project role.
+
+        :param role_id: The ID of the role to update.
+        :param project_id: The ID of the project to update.
+        :param permissions: Updated set of permissions for the role.
+        :param description: New description for the role.
+        :param role_name: New name for the role.
+        """
         if options:
             reject_unknown_options(options, "AsyncRoles.update")
         body = strip_not_given(
@@ -111,7 +128,13 @@ class AsyncRoles(AsyncAPIResource):
         order: Literal["asc", "desc"] | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[Role, AsyncNextCursorPage[Role]]:
-        """Lists the roles configured for a project."""
+        """Lists the roles configured for a project.
+
+        :param project_id: The ID of the project to inspect.
+        :param limit: A limit on the number of roles to return. Defaults to 1000.
+        :param after: Cursor for pagination. Provide the value from the previous response's `next` field to continue listing roles.
+        :param order: Sort order for the returned roles.
+        """
         if options:
             reject_unknown_options(options, "AsyncRoles.list")
         return self._client._get_api_list(
@@ -124,7 +147,11 @@ class AsyncRoles(AsyncAPIResource):
     async def delete(
         self, role_id: str, *, project_id: str, **options: Unpack[RequestOptions]
     ) -> RoleDeleteResponse:
-        """Deletes a custom role from a project."""
+        """Deletes a custom role from a project.
+
+        :param role_id: The ID of the role to delete.
+        :param project_id: The ID of the project to update.
+        """
         if options:
             reject_unknown_options(options, "AsyncRoles.delete")
         return await self._client._request(

@@ -56,7 +56,14 @@ class AsyncSpendAlerts(AsyncAPIResource):
         notification_channel: SpendAlertNotificationChannelParam,
         **options: Unpack[RequestOptions],
     ) -> ProjectSpendAlert:
-        """Creates a project spend alert."""
+        """Creates a project spend alert.
+
+        :param project_id: The ID of the project to update.
+        :param threshold_amount: The alert threshold amount, in cents.
+        :param currency: The currency for the threshold amount.
+        :param interval: The time interval for evaluating spend against the threshold.
+        :param notification_channel: Email notification settings for a spend alert.
+        """
         if options:
             reject_unknown_options(options, "AsyncSpendAlerts.create")
         body = strip_not_given(
@@ -78,7 +85,11 @@ class AsyncSpendAlerts(AsyncAPIResource):
     async def retrieve(
         self, alert_id: str, *, project_id: str, **options: Unpack[RequestOptions]
     ) -> ProjectSpendAlert:
-        """Retrieves a project spend alert."""
+        """Retrieves a project spend alert.
+
+        :param alert_id: The ID of the spend alert to retrieve.
+        :param project_id: The ID of the project.
+        """
         if options:
             reject_unknown_options(options, "AsyncSpendAlerts.retrieve")
         return await self._client._request(
@@ -99,7 +110,15 @@ class AsyncSpendAlerts(AsyncAPIResource):
         notification_channel: SpendAlertNotificationChannelParam,
         **options: Unpack[RequestOptions],
     ) -> ProjectSpendAlert:
-        """Updates a project spend alert."""
+        """Updates a project spend alert.
+
+        :param alert_id: The ID of the spend alert to update.
+        :param project_id: The ID of the project to update.
+        :param threshold_amount: The alert threshold amount, in cents.
+        :param currency: The currency for the threshold amount.
+        :param interval: The time interval for evaluating spend against the threshold.
+        :param notification_channel: Email notification settings for a spend alert.
+        """
         if options:
             reject_unknown_options(options, "AsyncSpendAlerts.update")
         body = strip_not_given(
@@ -128,7 +147,14 @@ class AsyncSpendAlerts(AsyncAPIResource):
         before: str | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[ProjectSpendAlert, AsyncConversationCursorPage[ProjectSpendAlert]]:
-        """Lists project spend alerts."""
+        """Lists project spend alerts.
+
+        :param project_id: The ID of the project to inspect.
+        :param limit: A limit on the number of spend alerts to return. Defaults to 20.
+        :param order: Sort order for the returned spend alerts.
+        :param after: Cursor for pagination. Provide the ID of the last spend alert from the previous response to fetch the next page.
+        :param before: Cursor for pagination. Provide the ID of the first spend alert from the previous response to fetch the previous page.
+        """
         if options:
             reject_unknown_options(options, "AsyncSpendAlerts.list")
         return self._client._get_api_list(
@@ -141,7 +167,11 @@ class AsyncSpendAlerts(AsyncAPIResource):
     async def delete(
         self, alert_id: str, *, project_id: str, **options: Unpack[RequestOptions]
     ) -> ProjectSpendAlertDeleted:
-        """Deletes a project spend alert."""
+        """Deletes a project spend alert.
+
+        :param alert_id: The ID of the spend alert to delete.
+        :param project_id: The ID of the project to update.
+        """
         if options:
             reject_unknown_options(options, "AsyncSpendAlerts.delete")
         return await self._client._request(

@@ -40,7 +40,10 @@ class AsyncSpendLimit(AsyncAPIResource):
         return AsyncSpendLimitWithStreamingResponse(self)
 
     async def retrieve(self, project_id: str, **options: Unpack[RequestOptions]) -> ProjectSpendLimit:
-        """Get a project's hard spend limit."""
+        """Get a project's hard spend limit.
+
+        :param project_id: The ID of the project whose hard spend limit is being managed.
+        """
         if options:
             reject_unknown_options(options, "AsyncSpendLimit.retrieve")
         return await self._client._request(
@@ -59,7 +62,13 @@ class AsyncSpendLimit(AsyncAPIResource):
         interval: Literal["month"],
         **options: Unpack[RequestOptions],
     ) -> ProjectSpendLimit:
-        """Create or replace a project's hard spend limit."""
+        """Create or replace a project's hard spend limit.
+
+        :param project_id: The ID of the project whose hard spend limit is being managed.
+        :param threshold_amount: The hard spend limit amount, in cents.
+        :param currency: The currency for the threshold amount. Currently, only `USD` is supported.
+        :param interval: The time interval for evaluating spend against the threshold. Currently, only `month` is supported.
+        """
         if options:
             reject_unknown_options(options, "AsyncSpendLimit.update")
         body = strip_not_given(
@@ -74,7 +83,10 @@ class AsyncSpendLimit(AsyncAPIResource):
         )
 
     async def delete(self, project_id: str, **options: Unpack[RequestOptions]) -> ProjectSpendLimitDeleted:
-        """Delete a project's hard spend limit."""
+        """Delete a project's hard spend limit.
+
+        :param project_id: The ID of the project whose hard spend limit is being managed.
+        """
         if options:
             reject_unknown_options(options, "AsyncSpendLimit.delete")
         return await self._client._request(

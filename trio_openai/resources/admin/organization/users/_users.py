@@ -61,7 +61,10 @@ class AsyncUsers(AsyncAPIResource):
         return AsyncUsersWithStreamingResponse(self)
 
     async def retrieve(self, user_id: str, **options: Unpack[RequestOptions]) -> OrganizationUser:
-        """Retrieves a user by their identifier."""
+        """Retrieves a user by their identifier.
+
+        :param user_id: The ID of the user.
+        """
         if options:
             reject_unknown_options(options, "AsyncUsers.retrieve")
         return await self._client._request(
@@ -81,7 +84,14 @@ class AsyncUsers(AsyncAPIResource):
         developer_persona: str | Omit | None = omit,
         **options: Unpack[RequestOptions],
     ) -> OrganizationUser:
-        """Modifies a user's role in the organization."""
+        """Modifies a user's role in the organization.
+
+        :param user_id: The ID of the user.
+        :param role: `owner` or `reader`
+        :param role_id: Role ID to assign to the user.
+        :param technical_level: Technical level metadata.
+        :param developer_persona: Developer persona metadata.
+        """
         if options:
             reject_unknown_options(options, "AsyncUsers.update")
         body = strip_not_given(
@@ -108,7 +118,12 @@ class AsyncUsers(AsyncAPIResource):
         emails: Iterable[str] | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[OrganizationUser, AsyncConversationCursorPage[OrganizationUser]]:
-        """Lists all of the users in the organization."""
+        """Lists all of the users in the organization.
+
+        :param limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 20.
+        :param after: A cursor for use in pagination. `after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with obj_foo, your subsequent call can include after=obj_foo in order to fetch the next page of the list.
+        :param emails: Filter by the email address of users.
+        """
         if options:
             reject_unknown_options(options, "AsyncUsers.list")
         return self._client._get_api_list(
@@ -119,7 +134,10 @@ class AsyncUsers(AsyncAPIResource):
         )
 
     async def delete(self, user_id: str, **options: Unpack[RequestOptions]) -> UserDeleteResponse:
-        """Deletes a user from the organization."""
+        """Deletes a user from the organization.
+
+        :param user_id: The ID of the user.
+        """
         if options:
             reject_unknown_options(options, "AsyncUsers.delete")
         return await self._client._request(

@@ -46,7 +46,11 @@ class AsyncRoles(AsyncAPIResource):
     async def create(
         self, user_id: str, *, role_id: str, **options: Unpack[RequestOptions]
     ) -> UserRoleAssignment:
-        """Assigns an organization role to a user within the organization."""
+        """Assigns an organization role to a user within the organization.
+
+        :param user_id: The ID of the user that should receive the organization role.
+        :param role_id: Identifier of the role to assign.
+        """
         if options:
             reject_unknown_options(options, "AsyncRoles.create")
         body = strip_not_given({"role_id": role_id})
@@ -61,7 +65,11 @@ class AsyncRoles(AsyncAPIResource):
     async def retrieve(
         self, role_id: str, *, user_id: str, **options: Unpack[RequestOptions]
     ) -> RoleListResponse:
-        """Retrieves an organization role assigned to a user."""
+        """Retrieves an organization role assigned to a user.
+
+        :param role_id: The ID of the organization role to retrieve for the user.
+        :param user_id: The ID of the user to inspect.
+        """
         if options:
             reject_unknown_options(options, "AsyncRoles.retrieve")
         return await self._client._request(
@@ -80,7 +88,13 @@ class AsyncRoles(AsyncAPIResource):
         order: Literal["asc", "desc"] | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[RoleListResponse, AsyncNextCursorPage[RoleListResponse]]:
-        """Lists the organization roles assigned to a user within the organization."""
+        """Lists the organization roles assigned to a user within the organization.
+
+        :param user_id: The ID of the user to inspect.
+        :param limit: A limit on the number of organization role assignments to return.
+        :param after: Cursor for pagination. Provide the value from the previous response's `next` field to continue listing organization roles.
+        :param order: Sort order for the returned organization roles.
+        """
         if options:
             reject_unknown_options(options, "AsyncRoles.list")
         return self._client._get_api_list(
@@ -93,7 +107,11 @@ class AsyncRoles(AsyncAPIResource):
     async def delete(
         self, role_id: str, *, user_id: str, **options: Unpack[RequestOptions]
     ) -> DeletedRoleAssignmentResource:
-        """Unassigns an organization role from a user within the organization."""
+        """Unassigns an organization role from a user within the organization.
+
+        :param role_id: The ID of the organization role to remove from the user.
+        :param user_id: The ID of the user to modify.
+        """
         if options:
             reject_unknown_options(options, "AsyncRoles.delete")
         return await self._client._request(

@@ -378,7 +378,23 @@ class AsyncRuns(AsyncAPIResource):
         response_format: AssistantsApiResponseFormatOptionParam | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> Run | AsyncStream[AssistantStreamEvent]:
-        """Create a run."""
+        """Create a run.
+
+        :param thread_id: The ID of the thread to run.
+        :param assistant_id: The ID of the [assistant](/docs/api-reference/assistants) to use to execute this run.
+        :param include: A list of additional fields to include in the response. Currently the only supported value is `step_details.tool_calls[*].file_search.results[*].content` to fetch the file search result content.
+        :param model: The ID of the [Model](/docs/api-reference/models) to be used to execute this run. If a value is provided here, it will override the model associated with the assistant. If not, the model associated with the assistant will be used.
+        :param instructions: Overrides the [instructions](/docs/api-reference/assistants/createAssistant) of the assistant. This is useful for modifying the behavior on a per-run basis.
+        :param additional_instructions: Appends additional instructions at the end of the instructions for the run. This is useful for modifying the behavior on a per-run basis without overriding other instructions.
+        :param additional_messages: Adds additional messages to the thread before creating the run.
+        :param tools: Override the tools the assistant can use for this run. This is useful for modifying the behavior on a per-run basis.
+        :param temperature: What sampling temperature to use, between 0 and 2. Higher values like 0.8 will make the output more random, while lower values like 0.2 will make it more focused and deterministic.
+        :param top_p: An alternative to sampling with temperature, called nucleus sampling, where the model considers the results of the tokens with top_p probability mass. So 0.1 means only the tokens comprising the top 10% probability mass are considered.
+        :param max_prompt_tokens: The maximum number of prompt tokens that may be used over the course of the run. The run will make a best effort to use only the number of prompt tokens specified, across multiple turns of the run. If the run exceeds the number of prompt tokens specified, the run will end with status `incomplete`. See `incomplete_details` for more info.
+        :param max_completion_tokens: The maximum number of completion tokens that may be used over the course of the run. The run will make a best effort to use only the number of completion tokens specified, across multiple turns of the run. If the run exceeds the number of completion tokens specified, the run will end with status `incomplete`. See `incomplete_details` for more info.
+        :param parallel_tool_calls: Whether to enable [parallel function calling](/docs/guides/function-calling#configuring-parallel-function-calling) during tool use.
+        :param response_format: Specifies the format that the model must output. Compatible with [GPT-4o](/docs/models#gpt-4o), [GPT-4 Turbo](/docs/models#gpt-4-turbo-and-gpt-4), and all GPT-3.5 Turbo models since `gpt-3.5-turbo-1106`.
+        """
         if options:
             reject_unknown_options(options, "AsyncRuns.create")
         body = strip_not_given(
@@ -414,7 +430,11 @@ class AsyncRuns(AsyncAPIResource):
         )
 
     async def retrieve(self, run_id: str, *, thread_id: str, **options: Unpack[RequestOptions]) -> Run:
-        """Retrieves a run."""
+        """Retrieves a run.
+
+        :param run_id: The ID of the run to retrieve.
+        :param thread_id: The ID of the [thread](/docs/api-reference/threads) that was run.
+        """
         if options:
             reject_unknown_options(options, "AsyncRuns.retrieve")
         return await self._client._request(
@@ -433,7 +453,11 @@ class AsyncRuns(AsyncAPIResource):
         metadata: dict[str, str] | Omit | None = omit,
         **options: Unpack[RequestOptions],
     ) -> Run:
-        """Modifies a run."""
+        """Modifies a run.
+
+        :param run_id: The ID of the run to modify.
+        :param thread_id: The ID of the [thread](/docs/api-reference/threads) that was run.
+        """
         if options:
             reject_unknown_options(options, "AsyncRuns.update")
         body = strip_not_given({"metadata": metadata})
@@ -456,7 +480,14 @@ class AsyncRuns(AsyncAPIResource):
         before: str | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[Run, AsyncCursorPage[Run]]:
-        """Returns a list of runs belonging to a thread."""
+        """Returns a list of runs belonging to a thread.
+
+        :param thread_id: The ID of the thread the run belongs to.
+        :param limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 20.
+        :param order: Sort order by the `created_at` timestamp of the objects. `asc` for ascending order and `desc` for descending order.
+        :param after: A cursor for use in pagination. `after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with obj_foo, your subsequent call can include after=obj_foo in order to fetch the next page of the list.
+        :param before: A cursor for use in pagination. `before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with obj_foo, your subsequent call can include before=obj_foo in order to fetch the previous page of the list.
+        """
         if options:
             reject_unknown_options(options, "AsyncRuns.list")
         return self._client._get_api_list(
@@ -468,7 +499,11 @@ class AsyncRuns(AsyncAPIResource):
         )
 
     async def cancel(self, run_id: str, *, thread_id: str, **options: Unpack[RequestOptions]) -> Run:
-        """Cancels a run that is `in_progress`."""
+        """Cancels a run that is `in_progress`.
+
+        :param run_id: The ID of the run to cancel.
+        :param thread_id: The ID of the thread to which this run belongs.
+        """
         if options:
             reject_unknown_options(options, "AsyncRuns.cancel")
         return await self._client._request(
@@ -521,7 +556,12 @@ class AsyncRuns(AsyncAPIResource):
         stream: bool | Omit | None = omit,
         **options: Unpack[RequestOptions],
     ) -> Run | AsyncStream[AssistantStreamEvent]:
-        """When a run has the `status: "requires_action"` and `required_action.type` is `submit_tool_outputs`, this endpoint can be used to submit the outputs from the tool calls once they're all completed. All outputs must be submitted in a single request."""
+        """When a run has the `status: "requires_action"` and `required_action.type` is `submit_tool_outputs`, this endpoint can be used to submit the outputs from the tool calls once they're all completed. All outputs must be submitted in a single request.
+
+        :param run_id: The ID of the run that requires the tool output submission.
+        :param thread_id: The ID of the [thread](/docs/api-reference/threads) to which this run belongs.
+        :param tool_outputs: A list of tools for which the outputs are being submitted.
+        """
         if options:
             reject_unknown_options(options, "AsyncRuns.submit_tool_outputs")
         body = strip_not_given({"tool_outputs": tool_outputs, "stream": stream})
@@ -895,7 +935,23 @@ class Runs(SyncAPIResource[AsyncRuns]):
         response_format: AssistantsApiResponseFormatOptionParam | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> Run | Stream[AssistantStreamEvent]:
-        """Create a run."""
+        """Create a run.
+
+        :param thread_id: The ID of the thread to run.
+        :param assistant_id: The ID of the [assistant](/docs/api-reference/assistants) to use to execute this run.
+        :param include: A list of additional fields to include in the response. Currently the only supported value is `step_details.tool_calls[*].file_search.results[*].content` to fetch the file search result content.
+        :param model: The ID of the [Model](/docs/api-reference/models) to be used to execute this run. If a value is provided here, it will override the model associated with the assistant. If not, the model associated with the assistant will be used.
+        :param instructions: Overrides the [instructions](/docs/api-reference/assistants/createAssistant) of the assistant. This is useful for modifying the behavior on a per-run basis.
+        :param additional_instructions: Appends additional instructions at the end of the instructions for the run. This is useful for modifying the behavior on a per-run basis without overriding other instructions.
+        :param additional_messages: Adds additional messages to the thread before creating the run.
+        :param tools: Override the tools the assistant can use for this run. This is useful for modifying the behavior on a per-run basis.
+        :param temperature: What sampling temperature to use, between 0 and 2. Higher values like 0.8 will make the output more random, while lower values like 0.2 will make it more focused and deterministic.
+        :param top_p: An alternative to sampling with temperature, called nucleus sampling, where the model considers the results of the tokens with top_p probability mass. So 0.1 means only the tokens comprising the top 10% probability mass are considered.
+        :param max_prompt_tokens: The maximum number of prompt tokens that may be used over the course of the run. The run will make a best effort to use only the number of prompt tokens specified, across multiple turns of the run. If the run exceeds the number of prompt tokens specified, the run will end with status `incomplete`. See `incomplete_details` for more info.
+        :param max_completion_tokens: The maximum number of completion tokens that may be used over the course of the run. The run will make a best effort to use only the number of completion tokens specified, across multiple turns of the run. If the run exceeds the number of completion tokens specified, the run will end with status `incomplete`. See `incomplete_details` for more info.
+        :param parallel_tool_calls: Whether to enable [parallel function calling](/docs/guides/function-calling#configuring-parallel-function-calling) during tool use.
+        :param response_format: Specifies the format that the model must output. Compatible with [GPT-4o](/docs/models#gpt-4o), [GPT-4 Turbo](/docs/models#gpt-4-turbo-and-gpt-4), and all GPT-3.5 Turbo models since `gpt-3.5-turbo-1106`.
+        """
         return sync_call(
             self,
             AsyncRuns.create,
@@ -968,7 +1024,12 @@ class Runs(SyncAPIResource[AsyncRuns]):
         stream: bool | Omit | None = omit,
         **options: Unpack[RequestOptions],
     ) -> Run | Stream[AssistantStreamEvent]:
-        """When a run has the `status: "requires_action"` and `required_action.type` is `submit_tool_outputs`, this endpoint can be used to submit the outputs from the tool calls once they're all completed. All outputs must be submitted in a single request."""
+        """When a run has the `status: "requires_action"` and `required_action.type` is `submit_tool_outputs`, this endpoint can be used to submit the outputs from the tool calls once they're all completed. All outputs must be submitted in a single request.
+
+        :param run_id: The ID of the run that requires the tool output submission.
+        :param thread_id: The ID of the [thread](/docs/api-reference/threads) to which this run belongs.
+        :param tool_outputs: A list of tools for which the outputs are being submitted.
+        """
         return sync_call(
             self,
             AsyncRuns.submit_tool_outputs,

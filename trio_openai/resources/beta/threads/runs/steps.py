@@ -53,7 +53,13 @@ class AsyncSteps(AsyncAPIResource):
         include: Iterable[Literal["step_details.tool_calls[*].file_search.results[*].content"]] | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> RunStep:
-        """Retrieves a run step."""
+        """Retrieves a run step.
+
+        :param step_id: The ID of the run step to retrieve.
+        :param thread_id: The ID of the thread to which the run and run step belongs.
+        :param run_id: The ID of the run to which the run step belongs.
+        :param include: A list of additional fields to include in the response. Currently the only supported value is `step_details.tool_calls[*].file_search.results[*].content` to fetch the file search result content.
+        """
         if options:
             reject_unknown_options(options, "AsyncSteps.retrieve")
         return await self._client._request(
@@ -77,7 +83,16 @@ class AsyncSteps(AsyncAPIResource):
         include: Iterable[Literal["step_details.tool_calls[*].file_search.results[*].content"]] | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[RunStep, AsyncCursorPage[RunStep]]:
-        """Returns a list of run steps belonging to a run."""
+        """Returns a list of run steps belonging to a run.
+
+        :param run_id: The ID of the run the run steps belong to.
+        :param thread_id: The ID of the thread the run and run steps belong to.
+        :param limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 20.
+        :param order: Sort order by the `created_at` timestamp of the objects. `asc` for ascending order and `desc` for descending order.
+        :param after: A cursor for use in pagination. `after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with obj_foo, your subsequent call can include after=obj_foo in order to fetch the next page of the list.
+        :param before: A cursor for use in pagination. `before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with obj_foo, your subsequent call can include before=obj_foo in order to fetch the previous page of the list.
+        :param include: A list of additional fields to include in the response. Currently the only supported value is `step_details.tool_calls[*].file_search.results[*].content` to fetch the file search result content.
+        """
         if options:
             reject_unknown_options(options, "AsyncSteps.list")
         return self._client._get_api_list(

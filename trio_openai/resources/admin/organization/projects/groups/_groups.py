@@ -62,7 +62,12 @@ class AsyncGroups(AsyncAPIResource):
     async def create(
         self, project_id: str, *, group_id: str, role: str, **options: Unpack[RequestOptions]
     ) -> ProjectGroup:
-        """Grants a group access to a project."""
+        """Grants a group access to a project.
+
+        :param project_id: The ID of the project to update.
+        :param group_id: Identifier of the group to add to the project.
+        :param role: Identifier of the project role to grant to the group.
+        """
         if options:
             reject_unknown_options(options, "AsyncGroups.create")
         body = strip_not_given({"group_id": group_id, "role": role})
@@ -82,7 +87,12 @@ class AsyncGroups(AsyncAPIResource):
         group_type: Literal["group", "tenant_group"] | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> ProjectGroup:
-        """Retrieves a project's group."""
+        """Retrieves a project's group.
+
+        :param group_id: The ID of the group to retrieve.
+        :param project_id: The ID of the project to inspect.
+        :param group_type: The type of group to retrieve.
+        """
         if options:
             reject_unknown_options(options, "AsyncGroups.retrieve")
         return await self._client._request(
@@ -102,7 +112,13 @@ class AsyncGroups(AsyncAPIResource):
         order: Literal["asc", "desc"] | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[ProjectGroup, AsyncNextCursorPage[ProjectGroup]]:
-        """Lists the groups that have access to a project."""
+        """Lists the groups that have access to a project.
+
+        :param project_id: The ID of the project to inspect.
+        :param limit: A limit on the number of project groups to return. Defaults to 20.
+        :param after: Cursor for pagination. Provide the ID of the last group from the previous response to fetch the next page.
+        :param order: Sort order for the returned groups.
+        """
         if options:
             reject_unknown_options(options, "AsyncGroups.list")
         return self._client._get_api_list(
@@ -115,7 +131,11 @@ class AsyncGroups(AsyncAPIResource):
     async def delete(
         self, group_id: str, *, project_id: str, **options: Unpack[RequestOptions]
     ) -> ProjectGroupDeletedResource:
-        """Revokes a group's access to a project."""
+        """Revokes a group's access to a project.
+
+        :param group_id: The ID of the group to remove from the project.
+        :param project_id: The ID of the project to update.
+        """
         if options:
             reject_unknown_options(options, "AsyncGroups.delete")
         return await self._client._request(

@@ -46,7 +46,12 @@ class AsyncRoles(AsyncAPIResource):
     async def create(
         self, group_id: str, *, project_id: str, role_id: str, **options: Unpack[RequestOptions]
     ) -> RoleCreateResponse:
-        """Assigns a project role to a group within a project."""
+        """Assigns a project role to a group within a project.
+
+        :param group_id: The ID of the group that should receive the project role.
+        :param project_id: The ID of the project to update.
+        :param role_id: Identifier of the role to assign.
+        """
         if options:
             reject_unknown_options(options, "AsyncRoles.create")
         body = strip_not_given({"role_id": role_id})
@@ -61,7 +66,12 @@ class AsyncRoles(AsyncAPIResource):
     async def retrieve(
         self, role_id: str, *, project_id: str, group_id: str, **options: Unpack[RequestOptions]
     ) -> RoleListResponse:
-        """Retrieves a project role assigned to a group."""
+        """Retrieves a project role assigned to a group.
+
+        :param role_id: The ID of the project role to retrieve for the group.
+        :param project_id: The ID of the project to inspect.
+        :param group_id: The ID of the group to inspect.
+        """
         if options:
             reject_unknown_options(options, "AsyncRoles.retrieve")
         return await self._client._request(
@@ -81,7 +91,14 @@ class AsyncRoles(AsyncAPIResource):
         order: Literal["asc", "desc"] | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[RoleListResponse, AsyncNextCursorPage[RoleListResponse]]:
-        """Lists the project roles assigned to a group within a project."""
+        """Lists the project roles assigned to a group within a project.
+
+        :param group_id: The ID of the group to inspect.
+        :param project_id: The ID of the project to inspect.
+        :param limit: A limit on the number of project role assignments to return.
+        :param after: Cursor for pagination. Provide the value from the previous response's `next` field to continue listing project roles.
+        :param order: Sort order for the returned project roles.
+        """
         if options:
             reject_unknown_options(options, "AsyncRoles.list")
         return self._client._get_api_list(
@@ -94,7 +111,12 @@ class AsyncRoles(AsyncAPIResource):
     async def delete(
         self, role_id: str, *, project_id: str, group_id: str, **options: Unpack[RequestOptions]
     ) -> DeletedRoleAssignmentResource:
-        """Unassigns a project role from a group within a project."""
+        """Unassigns a project role from a group within a project.
+
+        :param role_id: The ID of the project role to remove from the group.
+        :param project_id: The ID of the project to modify.
+        :param group_id: The ID of the group whose project role assignment should be removed.
+        """
         if options:
             reject_unknown_options(options, "AsyncRoles.delete")
         return await self._client._request(

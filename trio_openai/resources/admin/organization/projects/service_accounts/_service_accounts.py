@@ -67,7 +67,11 @@ class AsyncServiceAccounts(AsyncAPIResource):
         create_service_account_only: bool | Omit | None = omit,
         **options: Unpack[RequestOptions],
     ) -> ServiceAccountCreateResponse:
-        """Creates a new service account in the project. By default, this also returns an unredacted API key for the service account."""
+        """Creates a new service account in the project. By default, this also returns an unredacted API key for the service account.
+
+        :param project_id: The ID of the project.
+        :param name: The name of the service account being created.
+        """
         if options:
             reject_unknown_options(options, "AsyncServiceAccounts.create")
         body = strip_not_given({"name": name, "create_service_account_only": create_service_account_only})
@@ -82,7 +86,11 @@ class AsyncServiceAccounts(AsyncAPIResource):
     async def retrieve(
         self, service_account_id: str, *, project_id: str, **options: Unpack[RequestOptions]
     ) -> ProjectServiceAccount:
-        """Retrieves a service account in the project."""
+        """Retrieves a service account in the project.
+
+        :param service_account_id: The ID of the service account.
+        :param project_id: The ID of the project.
+        """
         if options:
             reject_unknown_options(options, "AsyncServiceAccounts.retrieve")
         return await self._client._request(
@@ -101,7 +109,13 @@ class AsyncServiceAccounts(AsyncAPIResource):
         role: Literal["member", "owner"] | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> ProjectServiceAccount:
-        """Updates a service account in the project."""
+        """Updates a service account in the project.
+
+        :param service_account_id: The ID of the service account.
+        :param project_id: The ID of the project.
+        :param name: The updated service account name.
+        :param role: The updated service account role.
+        """
         if options:
             reject_unknown_options(options, "AsyncServiceAccounts.update")
         body = strip_not_given({"name": name, "role": role})
@@ -121,7 +135,12 @@ class AsyncServiceAccounts(AsyncAPIResource):
         after: str | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[ProjectServiceAccount, AsyncConversationCursorPage[ProjectServiceAccount]]:
-        """Returns a list of service accounts in the project."""
+        """Returns a list of service accounts in the project.
+
+        :param project_id: The ID of the project.
+        :param limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 20.
+        :param after: A cursor for use in pagination. `after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with obj_foo, your subsequent call can include after=obj_foo in order to fetch the next page of the list.
+        """
         if options:
             reject_unknown_options(options, "AsyncServiceAccounts.list")
         return self._client._get_api_list(
@@ -134,7 +153,11 @@ class AsyncServiceAccounts(AsyncAPIResource):
     async def delete(
         self, service_account_id: str, *, project_id: str, **options: Unpack[RequestOptions]
     ) -> ServiceAccountDeleteResponse:
-        """Deletes a service account from the project."""
+        """Deletes a service account from the project.
+
+        :param service_account_id: The ID of the service account.
+        :param project_id: The ID of the project.
+        """
         if options:
             reject_unknown_options(options, "AsyncServiceAccounts.delete")
         return await self._client._request(

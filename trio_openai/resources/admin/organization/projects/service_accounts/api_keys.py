@@ -49,7 +49,13 @@ class AsyncApiKeys(AsyncAPIResource):
         scopes: Iterable[str] | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> APIKeyCreateResponse:
-        """Creates an API key for a service account in the project."""
+        """Creates an API key for a service account in the project.
+
+        :param service_account_id: The ID of the service account.
+        :param project_id: The ID of the project.
+        :param name: API key name.
+        :param scopes: API key scopes.
+        """
         if options:
             reject_unknown_options(options, "AsyncApiKeys.create")
         body = strip_not_given({"name": name, "scopes": scopes})

@@ -68,7 +68,13 @@ class AsyncUsers(AsyncAPIResource):
         email: str | Omit | None = omit,
         **options: Unpack[RequestOptions],
     ) -> ProjectUser:
-        """Adds a user to the project. Users must already be members of the organization to be added to a project."""
+        """Adds a user to the project. Users must already be members of the organization to be added to a project.
+
+        :param project_id: The ID of the project.
+        :param role: `owner` or `member`
+        :param user_id: The ID of the user.
+        :param email: Email of the user to add.
+        """
         if options:
             reject_unknown_options(options, "AsyncUsers.create")
         body = strip_not_given({"role": role, "user_id": user_id, "email": email})
@@ -83,7 +89,11 @@ class AsyncUsers(AsyncAPIResource):
     async def retrieve(
         self, user_id: str, *, project_id: str, **options: Unpack[RequestOptions]
     ) -> ProjectUser:
-        """Retrieves a user in the project."""
+        """Retrieves a user in the project.
+
+        :param user_id: The ID of the user.
+        :param project_id: The ID of the project.
+        """
         if options:
             reject_unknown_options(options, "AsyncUsers.retrieve")
         return await self._client._request(
@@ -101,7 +111,12 @@ class AsyncUsers(AsyncAPIResource):
         role: str | Omit | None = omit,
         **options: Unpack[RequestOptions],
     ) -> ProjectUser:
-        """Modifies a user's role in the project."""
+        """Modifies a user's role in the project.
+
+        :param user_id: The ID of the user.
+        :param project_id: The ID of the project.
+        :param role: `owner` or `member`
+        """
         if options:
             reject_unknown_options(options, "AsyncUsers.update")
         body = strip_not_given({"role": role})
@@ -121,7 +136,12 @@ class AsyncUsers(AsyncAPIResource):
         after: str | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[ProjectUser, AsyncConversationCursorPage[ProjectUser]]:
-        """Returns a list of users in the project."""
+        """Returns a list of users in the project.
+
+        :param project_id: The ID of the project.
+        :param limit: A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 20.
+        :param after: A cursor for use in pagination. `after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with obj_foo, your subsequent call can include after=obj_foo in order to fetch the next page of the list.
+        """
         if options:
             reject_unknown_options(options, "AsyncUsers.list")
         return self._client._get_api_list(
@@ -134,7 +154,11 @@ class AsyncUsers(AsyncAPIResource):
     async def delete(
         self, user_id: str, *, project_id: str, **options: Unpack[RequestOptions]
     ) -> ProjectUserDeleteResponse:
-        """Deletes a user from the project."""
+        """Deletes a user from the project.
+
+        :param user_id: The ID of the user.
+        :param project_id: The ID of the project.
+        """
         if options:
             reject_unknown_options(options, "AsyncUsers.delete")
         return await self._client._request(

@@ -46,7 +46,12 @@ class AsyncRoles(AsyncAPIResource):
     async def create(
         self, user_id: str, *, project_id: str, role_id: str, **options: Unpack[RequestOptions]
     ) -> UserRoleAssignment:
-        """Assigns a project role to a user within a project."""
+        """Assigns a project role to a user within a project.
+
+        :param user_id: The ID of the user that should receive the project role.
+        :param project_id: The ID of the project to update.
+        :param role_id: Identifier of the role to assign.
+        """
         if options:
             reject_unknown_options(options, "AsyncRoles.create")
         body = strip_not_given({"role_id": role_id})
@@ -61,7 +66,12 @@ class AsyncRoles(AsyncAPIResource):
     async def retrieve(
         self, role_id: str, *, project_id: str, user_id: str, **options: Unpack[RequestOptions]
     ) -> RoleListResponse:
-        """Retrieves a project role assigned to a user."""
+        """Retrieves a project role assigned to a user.
+
+        :param role_id: The ID of the project role to retrieve for the user.
+        :param project_id: The ID of the project to inspect.
+        :param user_id: The ID of the user to inspect.
+        """
         if options:
             reject_unknown_options(options, "AsyncRoles.retrieve")
         return await self._client._request(
@@ -81,7 +91,14 @@ class AsyncRoles(AsyncAPIResource):
         order: Literal["asc", "desc"] | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> AsyncPaginator[RoleListResponse, AsyncNextCursorPage[RoleListResponse]]:
-        """Lists the project roles assigned to a user within a project."""
+        """Lists the project roles assigned to a user within a project.
+
+        :param user_id: The ID of the user to inspect.
+        :param project_id: The ID of the project to inspect.
+        :param limit: A limit on the number of project role assignments to return.
+        :param after: Cursor for pagination. Provide the value from the previous response's `next` field to continue listing project roles.
+        :param order: Sort order for the returned project roles.
+        """
         if options:
             reject_unknown_options(options, "AsyncRoles.list")
         return self._client._get_api_list(
@@ -94,7 +111,12 @@ class AsyncRoles(AsyncAPIResource):
     async def delete(
         self, role_id: str, *, project_id: str, user_id: str, **options: Unpack[RequestOptions]
     ) -> DeletedRoleAssignmentResource:
-        """Unassigns a project role from a user within a project."""
+        """Unassigns a project role from a user within a project.
+
+        :param role_id: The ID of the project role to remove from the user.
+        :param project_id: The ID of the project to modify.
+        :param user_id: The ID of the user whose project role assignment should be removed.
+        """
         if options:
             reject_unknown_options(options, "AsyncRoles.delete")
         return await self._client._request(

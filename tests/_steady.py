@@ -7,10 +7,12 @@ declares them. Installed on first use into ``~/.cache/mock-openai`` (or ``$MOCK_
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
 import subprocess
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -64,13 +66,26 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def _merged_spec(into: Path) -> Path:
+    """The public spec with the supplement (``tools/codegen/supplement.json``) merged in, as the
+    generator sees it, written to ``into``: the endpoints only the official SDK knows are served too."""
+    from tools.codegen._spec import load_spec
+    from tools.codegen.supplement import merged_document
+
+    out = into / "openapi-with-supplement.json"
+    out.write_text(json.dumps(merged_document(load_spec(DEFAULT_SPEC).doc), default=str))
+    return out
+
+
 @contextmanager
 def run_steady() -> Iterator[str]:
-    """Start Steady on a free port; yields its base URL and stops it on exit."""
+    """Start Steady on a free port serving spec + supplement; yields its base URL and stops it on exit."""
     exe = _steady_binary()
     port = _free_port()
+    tmp = tempfile.TemporaryDirectory(prefix="steady-spec-")
+    spec = _merged_spec(Path(tmp.name))
     proc = subprocess.Popen(
-        [str(exe), "--host", "127.0.0.1", "-p", str(port), *VALIDATOR_FLAGS, str(DEFAULT_SPEC)],
+        [str(exe), "--host", "127.0.0.1", "-p", str(port), *VALIDATOR_FLAGS, str(spec)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
@@ -96,3 +111,4 @@ def run_steady() -> Iterator[str]:
             proc.wait()
         if proc.stderr is not None:
             proc.stderr.close()
+        tmp.cleanup()

@@ -43,8 +43,11 @@ def test_the_streaming_table_is_covered() -> None:
 
     assert set(STREAMING) <= set(STREAMING_OPERATIONS)
     # `audio.speech.create` streams with stream_format="sse" but returns audio bytes, as officially
-    assert set(STREAMING_OPERATIONS) - set(STREAMING) == {"audio.speech.create"}
-    assert len(STREAMING) == 12
+    # ... and the supplement's SSE-only operations always stream (no flag): covered in test_conformance
+    always = {m.place.dotted for m in PLAN.methods if m.always_streams}
+    assert always == {"beta.agents.sessions.events.stream"}
+    assert set(STREAMING_OPERATIONS) - set(STREAMING) == {"audio.speech.create", *always}
+    assert len(STREAMING) == 13  # with the supplement's beta.agents.sessions.create
 
 
 def _resource(client: AsyncOpenAI, method: Method) -> Any:

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 import msgspec
 import pytest
 import trio
+import trio.testing
 from trio_websocket import WebSocketConnection
 
 from tests._realtime_server import RealtimeServer, event, open_realtime_server
@@ -461,8 +462,7 @@ async def test_the_blocking_client(server: RealtimeServer) -> None:
     assert text == "Hello" and code == 4001
     assert server.seen[0].headers["authorization"] == "Bearer sk-sync"
     with trio.fail_after(TIMEOUT):  # the server's handler records the close after the handshake ends
-        while not server.closes:  # noqa: ASYNC110 (polls state another task records)
-            await trio.sleep(0.01)
+        await trio.testing.wait_all_tasks_blocked()
     assert server.closes == [(4001, "sync bye")]
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from ._emit_types import HEADER
-from ._handwritten import HELPERS, REQUEST_HOOKS, ROOT_RESOURCES
+from ._handwritten import HELPERS, REQUEST_HOOKS, ROOT_RESOURCES, RootResource
 from ._naming import snake
 from ._resources import Arg, Method, ResourceNode
 
@@ -158,6 +158,9 @@ def _method_code(m: Method, cls_name: str) -> str:
     if m.overloaded:
         assert m.stream_event is not None and m.stream_arg is not None
         call_kw.append(f"stream_cls={_stream_factory(m.stream_event)} if {m.stream_arg.ident} else None")
+    elif m.always_streams:
+        assert m.stream_event is not None
+        call_kw.append(f"stream_cls={_stream_factory(m.stream_event)}")
     elif m.place.dotted in REQUEST_HOOKS and not body:
         raise ValueError(f"{m.place.dotted}: a request hook needs a request body")
     path = _path_expr(m)
@@ -179,7 +182,12 @@ def _sync_name(node: ResourceNode) -> str:
 def _async_classes(node: ResourceNode) -> list[str]:
     cls = node.class_name
     methods = node.methods
-    body: list[str] = [f"class {cls}(AsyncAPIResource):", '    __slots__ = ("__dict__",)', ""]
+    base = _hand_written(node)
+    body: list[str] = (
+        [f"class {cls}(AsyncAPIResource):", '    __slots__ = ("__dict__",)', ""]
+        if base is None  # else: the generated methods join the hand-written class (`client.webhooks`)
+        else [f"class {cls}(_HandWritten{base.async_class}):", "    __slots__ = ()", ""]
+    )
     for child in node.children.values():
         body += [
             "    @cached_property",
@@ -242,6 +250,14 @@ def _sync_method(m: Method, async_cls: str) -> list[str]:
         args = ", ".join([f"{async_cls}.{m.name}", *forward, "**options"])
         lines += [f"        return sync_call(self, {args})", ""]
         return lines
+    if m.always_streams:
+        assert m.stream_event is not None
+        return [
+            f"    def {m.name}(self, *args: Any, **kwargs: Any) -> Stream[{m.stream_event}]:",
+            *([f'        """{m.doc}"""'] if m.doc else []),
+            f"        return sync_call(self, {async_cls}.{m.name}, *args, **kwargs)",
+            "",
+        ]
     adapter = "to_sync_list" if m.page is not None else "to_sync"
     return [f"    {m.name}: Final = {adapter}({async_cls}.{m.name})"]
 
@@ -258,8 +274,15 @@ def _sync_classes(node: ResourceNode) -> list[str]:
         "# Each method runs the async method above in the portal (see _blocking/_bridge.py).",
         "",
         "",
-        f"class {cls}(SyncAPIResource[{acls}]):",
     ]
+    if _hand_written(node) is None:
+        body.append(f"class {cls}(SyncAPIResource[{acls}]):")
+    else:  # the hand-written class is a SyncAPIResource over its own async class: narrow `_async`
+        body += [
+            f"class {cls}(_HandWritten{cls}):",
+            f"    _async: {acls}  # pyright: ignore[reportIncompatibleVariableOverride]",
+            "",
+        ]
     for child in node.children.values():
         sub = _sync_name(child)
         body += [
@@ -341,7 +364,9 @@ def _resource_module(node: ResourceNode) -> str:
     text = "\n".join(body) + "\n"
     used = set(_TOKENS.findall(text))
 
-    events = sorted({m.stream_event for m in methods if m.overloaded and m.stream_event is not None})
+    events = sorted(
+        {m.stream_event for m in methods if (m.overloaded or m.always_streams) and m.stream_event is not None}
+    )
     model_refs = sorted({r for m in methods for r in m.model_refs} | set(events))
     param_refs = sorted({r for m in methods for r in m.param_refs})
     clash = set(_class_names(node)) & (set(model_refs) | set(param_refs))
@@ -378,6 +403,12 @@ def _resource_module(node: ResourceNode) -> str:
     )
     if "BinaryContent" in used:
         head.append(f"from {up}_core._response import BinaryContent")
+    hand = _hand_written(node)
+    if hand is not None:
+        head.append(
+            f"from {up}{hand.module} import {hand.async_class} as _HandWritten{hand.async_class}, "
+            f"{hand.sync_class} as _HandWritten{hand.sync_class}"
+        )
     if "AsyncStream" in used:
         head.append(f"from {up}_core._streaming import AsyncStream")
     bridge = [
@@ -442,7 +473,7 @@ def _tree_module(root: ResourceNode) -> str:
     ]
     for child in root.children.values():
         lines.append(f"    from .{child.name} import {child.class_name}, {_sync_name(child)}")
-    for extra in ROOT_RESOURCES:
+    for extra in _extra_roots(root):
         lines.append(f"    from ..{extra.module} import {extra.async_class}, {extra.sync_class}")
     lines += ["", '__all__ = ["AsyncResourceTree", "ResourceTree"]', "", "", "class AsyncResourceTree:"]
     for child in root.children.values():
@@ -454,7 +485,7 @@ def _tree_module(root: ResourceNode) -> str:
             f"        return {child.class_name}(self)  # type: ignore[arg-type]",
             "",
         ]
-    for extra in ROOT_RESOURCES:
+    for extra in _extra_roots(root):
         lines += [
             "    @cached_property",
             f"    def {extra.name}(self) -> {extra.async_class}:",
@@ -486,7 +517,7 @@ def _tree_module(root: ResourceNode) -> str:
             f"        return {sub}(self._sync_client(), self._async.{child.name})",
             "",
         ]
-    for extra in ROOT_RESOURCES:
+    for extra in _extra_roots(root):
         lines += [
             "    @cached_property",
             f"    def {extra.name}(self) -> {extra.sync_class}:",
@@ -522,10 +553,19 @@ def _walk(node: ResourceNode) -> list[ResourceNode]:
     return out
 
 
+def _hand_written(node: ResourceNode) -> RootResource | None:
+    """The hand-written top-level resource a generated one extends (the supplement gives
+    ``client.webhooks`` endpoints beside its hand-written ``unwrap``)."""
+    if len(node.path) != 1:
+        return None
+    return next((r for r in ROOT_RESOURCES if r.name == node.path[0]), None)
+
+
+def _extra_roots(root: ResourceNode) -> list[RootResource]:
+    return [r for r in ROOT_RESOURCES if r.name not in root.children]
+
+
 def render_resources(root: ResourceNode, methods: list[Method]) -> dict[str, str]:
-    for extra in ROOT_RESOURCES:
-        if extra.name in root.children:
-            raise ValueError(f"hand-written resource {extra.name!r} clashes with a generated one")
     files: dict[str, str] = {
         "__init__.py": f'{HEADER}"""API resources (``client.models``, ``client.chat.completions`` ...)."""\n',
         "_tree.py": _tree_module(root),

@@ -20,6 +20,7 @@ from ._official_names import official_packages
 from ._params import ParamBuilder
 from ._resources import Method, ResourceNode, build_methods, build_tree, sort_methods
 from ._spec import Operation, Spec, load_spec
+from .supplement import extend_surface, load_supplement, merged_document
 
 __all__ = ["GENERATED_DIRS", "KEEP", "Plan", "generate", "plan", "render"]
 
@@ -48,13 +49,17 @@ def plan(spec_path: Path) -> Plan:
     found by pairing it with the official SDK (`official_packages`) then rename those classes in the
     second (``CreateChatCompletionResponse`` is declared as ``ChatCompletion``)."""
     spec = load_spec(spec_path)
-    first = _plan(spec, {})
-    return _plan(spec, official_renames(first))
+    sup = load_supplement()
+    spec = Spec(merged_document(spec.doc, sup))  # the supplement adds what the spec lacks; the spec wins
+    surface = OfficialSurface.load()
+    extend_surface(surface, sup)
+    first = _plan(spec, {}, surface)
+    return _plan(spec, official_renames(first), surface)
 
 
-def _plan(spec: Spec, renames: dict[str, str]) -> Plan:
+def _plan(spec: Spec, renames: dict[str, str], surface: OfficialSurface) -> Plan:
     ops = spec.operations()
-    places = place_operations(ops, OfficialSurface.load())
+    places = place_operations(ops, surface)
     models = ModelBuilder(spec, renames)
     params = ParamBuilder(spec)
     methods = build_methods(spec, ops, places, models, params)
@@ -166,7 +171,29 @@ def render(spec_path: Path) -> tuple[dict[str, str], str]:
         f"{len(ops)} operations ({dict(sources)}), {len(models.decls)} response types, "
         f"{len(params.decls)} request types, {len(p.webhook_events)} webhook events, {len(files)} files"
     )
+    differences = spec_sdk_differences(methods)
+    if differences:
+        summary += f"\nspec and official SDK differ ({len(differences)}; the spec's side is generated):\n  "
+        summary += "\n  ".join(differences)
     return files, summary
+
+
+def spec_sdk_differences(methods: list[Method]) -> list[str]:
+    """Official parameters a generated method lacks (the spec does not describe them: the spec wins)."""
+    out: list[str] = []
+    for m in methods:
+        if m.place.official is None:
+            continue
+        ours = {a.ident for a in m.all_args} | {a.wire for a in m.all_args}
+        missing = [n for n in m.place.official.params if n not in ours and n not in _OPTIONS]
+        if missing:
+            out.append(f"{m.place.dotted}: official parameters not in the spec: {', '.join(missing)}")
+    return out
+
+
+_OPTIONS = frozenset(
+    {"extra_headers", "extra_query", "extra_body", "timeout", "betas", "stream", "idempotency_key"}
+)
 
 
 def _format(root: Path) -> None:

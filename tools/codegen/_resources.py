@@ -55,6 +55,17 @@ class Method:
         return self.stream_arg is not None and self.stream_event is not None
 
     @property
+    def always_streams(self) -> bool:
+        """The operation answers only with server-sent events (no ``stream`` flag, no JSON result):
+        the method returns an ``AsyncStream`` (a supplement kind: ``beta.agents.sessions.events.stream``)."""
+        return (
+            self.stream_arg is None
+            and self.stream_event is not None
+            and self.op.response is None
+            and self.returns.startswith("AsyncStream[")
+        )
+
+    @property
     def name(self) -> str:
         return self.place.name
 
@@ -252,6 +263,9 @@ def _method(
     if op.stream_event is not None:
         ea = models.ann(op.stream_event, f"{hint}StreamEvent", models_home(place))
         stream_event = ea.expr
+        if op.response is None and stream_arg is None and not binary:
+            model_refs |= ea.refs
+            returns = f"AsyncStream[{stream_event}]"
 
     headers = dict(official.headers) if official is not None else {}
     headers.pop("x-stainless-helper-method", None)

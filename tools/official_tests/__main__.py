@@ -87,7 +87,7 @@ def served_spec(spec: Path, with_supplement: bool, tmp: Path) -> tuple[Path, dic
 
     merged = merged_document(doc)
     out = tmp / "openapi-with-supplement.json"
-    out.write_text(json.dumps(merged))
+    out.write_text(json.dumps(merged, default=str))  # the YAML has a few dates
     return out, merged
 
 

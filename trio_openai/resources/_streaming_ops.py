@@ -9,6 +9,8 @@ these events (the blocking client: a ``Stream``).
 STREAMING_OPERATIONS: dict[str, str] = {
     "audio.speech.create": "CreateSpeechResponseStreamEvent",
     "audio.transcriptions.create": "CreateTranscriptionResponseStreamEvent",
+    "beta.agents.sessions.create": "AgentSession",
+    "beta.agents.sessions.events.stream": "AgentSessionEvent",
     "beta.responses.create": "BetaResponseStreamEvent",
     "beta.responses.retrieve": "BetaResponseStreamEvent",
     "beta.threads.create_and_run": "AssistantStreamEvent",

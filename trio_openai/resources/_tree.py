@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any, cast
 if TYPE_CHECKING:
     from .._client import AsyncOpenAI
     from .._sync import OpenAI
-    from ..lib._webhooks import AsyncWebhooks, Webhooks
     from .admin import Admin, AsyncAdmin
     from .audio import AsyncAudio, Audio
     from .batches import AsyncBatches, Batches
@@ -20,19 +19,23 @@ if TYPE_CHECKING:
     from .containers import AsyncContainers, Containers
     from .content_provenance_checks import AsyncContentProvenanceChecks, ContentProvenanceChecks
     from .conversations import AsyncConversations, Conversations
+    from .decisions import AsyncDecisions, Decisions
     from .embeddings import AsyncEmbeddings, Embeddings
     from .evals import AsyncEvals, Evals
     from .files import AsyncFiles, Files
     from .fine_tuning import AsyncFineTuning, FineTuning
     from .images import AsyncImages, Images
+    from .live import AsyncLive, Live
     from .models import AsyncModels, Models
     from .moderations import AsyncModerations, Moderations
     from .realtime import AsyncRealtime, Realtime
     from .responses import AsyncResponses, Responses
+    from .safety import AsyncSafety, Safety
     from .skills import AsyncSkills, Skills
     from .uploads import AsyncUploads, Uploads
     from .vector_stores import AsyncVectorStores, VectorStores
     from .videos import AsyncVideos, Videos
+    from .webhooks import AsyncWebhooks, Webhooks
 
 __all__ = ["AsyncResourceTree", "ResourceTree"]
 
@@ -171,8 +174,26 @@ class AsyncResourceTree:
         return AsyncSkills(self)  # type: ignore[arg-type]
 
     @cached_property
+    def decisions(self) -> AsyncDecisions:
+        from .decisions import AsyncDecisions
+
+        return AsyncDecisions(self)  # type: ignore[arg-type]
+
+    @cached_property
+    def live(self) -> AsyncLive:
+        from .live import AsyncLive
+
+        return AsyncLive(self)  # type: ignore[arg-type]
+
+    @cached_property
+    def safety(self) -> AsyncSafety:
+        from .safety import AsyncSafety
+
+        return AsyncSafety(self)  # type: ignore[arg-type]
+
+    @cached_property
     def webhooks(self) -> AsyncWebhooks:
-        from ..lib._webhooks import AsyncWebhooks  # hand-written
+        from .webhooks import AsyncWebhooks
 
         return AsyncWebhooks(self)  # type: ignore[arg-type]
 
@@ -320,7 +341,25 @@ class ResourceTree:
         return Skills(self._sync_client(), self._async.skills)
 
     @cached_property
+    def decisions(self) -> Decisions:
+        from .decisions import Decisions
+
+        return Decisions(self._sync_client(), self._async.decisions)
+
+    @cached_property
+    def live(self) -> Live:
+        from .live import Live
+
+        return Live(self._sync_client(), self._async.live)
+
+    @cached_property
+    def safety(self) -> Safety:
+        from .safety import Safety
+
+        return Safety(self._sync_client(), self._async.safety)
+
+    @cached_property
     def webhooks(self) -> Webhooks:
-        from ..lib._webhooks import Webhooks  # hand-written
+        from .webhooks import Webhooks
 
         return Webhooks(self._sync_client(), self._async.webhooks)

@@ -28,6 +28,7 @@ from ._catalog import (
     retrieve_model,
 )
 from ._chat import create_chat_completion
+from ._collections import COLLECTIONS
 from ._embeddings import create_embeddings
 from ._records import RecordedRequest
 from ._reply import Reply
@@ -67,6 +68,17 @@ _DEFAULT_ROUTES = (
         lambda r, p, s: retrieve_batch_or_synthetic(r, p, s, lambda: retrieve_batch(r, p, s)),
     ),
     _route("POST", "/batches/{id}/cancel", cancel_batch),
+    *(
+        route
+        for c in COLLECTIONS
+        for route in (
+            _route("POST", c.path, c.create),
+            _route("GET", c.path, c.list),
+            _route("GET", c.path + "/{id}", c.retrieve),
+            _route("POST", c.path + "/{id}", c.update),
+            _route("DELETE", c.path + "/{id}", c.delete),
+        )
+    ),
 )
 
 

@@ -60,6 +60,10 @@ class ServerState:
     batch_plans: deque[BatchPlan] = field(default_factory=deque["BatchPlan"])
     dispatch: Callable[[RecordedRequest], Reply] | None = None
     """The router's dispatch: how a batch answers its lines through the server's own routes."""
+    #: Stored objects of the generic collections (``_collections.py``): path -> id -> object.
+    collections: dict[str, dict[str, dict[str, Any]]] = field(
+        default_factory=dict[str, dict[str, dict[str, Any]]]
+    )
     _counters: dict[str, int] = field(default_factory=dict[str, int])
 
     def __post_init__(self) -> None:

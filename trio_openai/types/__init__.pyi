@@ -16,8 +16,220 @@ from .admin_organization_audit_logs_list_params import (
 from .admin_organization_invites_create_params import (
     InviteUserProjectsItemParam as InviteUserProjectsItemParam,
 )
+from .agent import Agent as Agent
+from .agent import PersistedAgentTool as PersistedAgentTool
+from .agent_browser_authentication_cancel_param_param import (
+    AgentBrowserAuthenticationCancelParamParam as AgentBrowserAuthenticationCancelParamParam,
+)
+from .agent_browser_authentication_submit_param_param import (
+    AgentBrowserAuthenticationSubmitParamParam as AgentBrowserAuthenticationSubmitParamParam,
+)
+from .agent_browser_origin_access_param_param import (
+    AgentBrowserOriginAccessParamParam as AgentBrowserOriginAccessParamParam,
+)
+from .agent_close_subagent_call_item import AgentCloseSubagentCallItem as AgentCloseSubagentCallItem
+from .agent_command_execution_item import AgentCommandExecutionItem as AgentCommandExecutionItem
+from .agent_compaction import AgentCompaction as AgentCompaction
+from .agent_create_subagent_call_item import AgentContent as AgentContent
+from .agent_create_subagent_call_item import AgentCreateSubagentCallItem as AgentCreateSubagentCallItem
+from .agent_deleted import AgentDeleted as AgentDeleted
+from .agent_experimental import AgentExperimental as AgentExperimental
+from .agent_function_call_item import AgentFunctionCallItem as AgentFunctionCallItem
+from .agent_interrupt_subagent_call_item import (
+    AgentInterruptSubagentCallItem as AgentInterruptSubagentCallItem,
+)
+from .agent_mcp_call_item import AgentMcpCallItem as AgentMcpCallItem
+from .agent_message_item_resource import AgentMessageItemResource as AgentMessageItemResource
+from .agent_message_item_resource import (
+    AgentMessageItemResourceContentItem as AgentMessageItemResourceContentItem,
+)
+from .agent_output_command_execution_output_delta_event import (
+    AgentOutputCommandExecutionOutputDeltaEvent as AgentOutputCommandExecutionOutputDeltaEvent,
+)
+from .agent_reasoning import AgentReasoning as AgentReasoning
+from .agent_reasoning_item import AgentReasoningItem as AgentReasoningItem
+from .agent_reasoning_param import AgentReasoningParam as AgentReasoningParam
+from .agent_resume_subagent_call_item import AgentResumeSubagentCallItem as AgentResumeSubagentCallItem
+from .agent_send_subagent_input_call_item import (
+    AgentSendSubagentInputCallItem as AgentSendSubagentInputCallItem,
+)
+from .agent_send_subagent_input_call_item import (
+    AgentSendSubagentInputCallItemContentItem as AgentSendSubagentInputCallItemContentItem,
+)
+from .agent_session import AgentSession as AgentSession
+from .agent_session import AgentSessionEnvironment as AgentSessionEnvironment
+from .agent_session import AgentSessionRequiredActionsItem as AgentSessionRequiredActionsItem
+from .agent_session_assistant_message import AgentSessionAssistantMessage as AgentSessionAssistantMessage
+from .agent_session_created_event import AgentSessionCreatedEvent as AgentSessionCreatedEvent
+from .agent_session_deleted import AgentSessionDeleted as AgentSessionDeleted
+from .agent_session_environment_connected_event import (
+    AgentSessionEnvironmentConnectedEvent as AgentSessionEnvironmentConnectedEvent,
+)
+from .agent_session_environment_disconnected_event import (
+    AgentSessionEnvironmentDisconnectedEvent as AgentSessionEnvironmentDisconnectedEvent,
+)
+from .agent_session_environment_expired_event import (
+    AgentSessionEnvironmentExpiredEvent as AgentSessionEnvironmentExpiredEvent,
+)
+from .agent_session_environment_failed_event import (
+    AgentSessionEnvironmentFailedEvent as AgentSessionEnvironmentFailedEvent,
+)
+from .agent_session_environment_pending_event import (
+    AgentSessionEnvironmentPendingEvent as AgentSessionEnvironmentPendingEvent,
+)
+from .agent_session_environment_ready_event import (
+    AgentSessionEnvironmentReadyEvent as AgentSessionEnvironmentReadyEvent,
+)
+from .agent_session_environment_reset_event import (
+    AgentSessionEnvironmentResetEvent as AgentSessionEnvironmentResetEvent,
+)
+from .agent_session_environment_state import AgentSessionEnvironmentState as AgentSessionEnvironmentState
+from .agent_session_environment_suspended_event import (
+    AgentSessionEnvironmentSuspendedEvent as AgentSessionEnvironmentSuspendedEvent,
+)
+from .agent_session_error_event import AgentSessionErrorEvent as AgentSessionErrorEvent
+from .agent_session_failed_event import AgentSessionFailedEvent as AgentSessionFailedEvent
+from .agent_session_idle_event import AgentSessionIdleEvent as AgentSessionIdleEvent
+from .agent_session_in_progress_event import AgentSessionInProgressEvent as AgentSessionInProgressEvent
+from .agent_session_input_message_param import AgentSessionInputMessageParam as AgentSessionInputMessageParam
+from .agent_session_message import AgentSessionMessage as AgentSessionMessage
+from .agent_session_message import AgentSessionMessageContent as AgentSessionMessageContent
+from .agent_session_requires_action_event import (
+    AgentSessionRequiresActionEvent as AgentSessionRequiresActionEvent,
+)
+from .agent_session_subagent_active_event import (
+    AgentSessionSubagentActiveEvent as AgentSessionSubagentActiveEvent,
+)
+from .agent_session_subagent_closed_event import (
+    AgentSessionSubagentClosedEvent as AgentSessionSubagentClosedEvent,
+)
+from .agent_session_subagent_created_event import (
+    AgentSessionSubagentCreatedEvent as AgentSessionSubagentCreatedEvent,
+)
+from .agent_session_turn_cancelled_event import (
+    AgentSessionTurnCancelledEvent as AgentSessionTurnCancelledEvent,
+)
+from .agent_session_turn_completed_event import (
+    AgentSessionTurnCompletedEvent as AgentSessionTurnCompletedEvent,
+)
+from .agent_session_turn_content_part_added_event import (
+    AgentSessionTurnContentPartAddedEvent as AgentSessionTurnContentPartAddedEvent,
+)
+from .agent_session_turn_content_part_done_event import (
+    AgentSessionTurnContentPartDoneEvent as AgentSessionTurnContentPartDoneEvent,
+)
+from .agent_session_turn_created_event import AgentSessionTurnCreatedEvent as AgentSessionTurnCreatedEvent
+from .agent_session_turn_failed_event import AgentSessionTurnFailedEvent as AgentSessionTurnFailedEvent
+from .agent_session_turn_in_progress_event import (
+    AgentSessionTurnInProgressEvent as AgentSessionTurnInProgressEvent,
+)
+from .agent_session_turn_item_added_event import (
+    AgentSessionTurnItemAddedEvent as AgentSessionTurnItemAddedEvent,
+)
+from .agent_session_turn_item_added_event import (
+    AgentSessionTurnItemAddedEventItem as AgentSessionTurnItemAddedEventItem,
+)
+from .agent_session_turn_item_done_event import AgentSessionTurnItemDoneEvent as AgentSessionTurnItemDoneEvent
+from .agent_session_turn_item_done_event import (
+    AgentSessionTurnItemDoneEventItem as AgentSessionTurnItemDoneEventItem,
+)
+from .agent_session_turn_output_text_delta_event import (
+    AgentSessionTurnOutputTextDeltaEvent as AgentSessionTurnOutputTextDeltaEvent,
+)
+from .agent_session_turn_output_text_done_event import (
+    AgentSessionTurnOutputTextDoneEvent as AgentSessionTurnOutputTextDoneEvent,
+)
+from .agent_session_turn_reasoning_summary_part_added_event import (
+    AgentSessionTurnReasoningSummaryPartAddedEvent as AgentSessionTurnReasoningSummaryPartAddedEvent,
+)
+from .agent_session_turn_reasoning_summary_part_done_event import (
+    AgentSessionTurnReasoningSummaryPartDoneEvent as AgentSessionTurnReasoningSummaryPartDoneEvent,
+)
+from .agent_session_turn_reasoning_summary_text_delta_event import (
+    AgentSessionTurnReasoningSummaryTextDeltaEvent as AgentSessionTurnReasoningSummaryTextDeltaEvent,
+)
+from .agent_session_turn_reasoning_summary_text_done_event import (
+    AgentSessionTurnReasoningSummaryTextDoneEvent as AgentSessionTurnReasoningSummaryTextDoneEvent,
+)
+from .agent_text import AgentText as AgentText
+from .agent_text import AgentTextFormat as AgentTextFormat
+from .agent_text_param import AgentTextParam as AgentTextParam
+from .agent_tool_config_param_automations_param import (
+    AgentToolConfigParamAutomationsParam as AgentToolConfigParamAutomationsParam,
+)
+from .agent_tool_config_param_computer_use_param import (
+    AgentToolConfigParamComputerUseParam as AgentToolConfigParamComputerUseParam,
+)
+from .agent_tool_config_param_function_param import (
+    AgentToolConfigParamFunctionParam as AgentToolConfigParamFunctionParam,
+)
+from .agent_tool_config_param_mcp_param import AgentToolConfigParamMcpParam as AgentToolConfigParamMcpParam
+from .agent_tool_config_param_programmatic_tool_calling_param import (
+    AgentToolConfigParamProgrammaticToolCallingParam as AgentToolConfigParamProgrammaticToolCallingParam,
+)
+from .agent_tool_config_param_tool_search_param import (
+    AgentToolConfigParamToolSearchParam as AgentToolConfigParamToolSearchParam,
+)
+from .agent_tool_config_param_web_search_location_param import (
+    AgentToolConfigParamWebSearchLocationParam as AgentToolConfigParamWebSearchLocationParam,
+)
+from .agent_tool_config_param_web_search_param import (
+    AgentToolConfigParamWebSearchParam as AgentToolConfigParamWebSearchParam,
+)
+from .agent_tool_resource_automations import AgentToolResourceAutomations as AgentToolResourceAutomations
+from .agent_tool_resource_computer_use import AgentToolResourceComputerUse as AgentToolResourceComputerUse
+from .agent_tool_resource_function import AgentToolResourceFunction as AgentToolResourceFunction
+from .agent_tool_resource_mcp import AgentToolResourceMcp as AgentToolResourceMcp
+from .agent_tool_resource_mcp import AgentToolResourceMcpTransport as AgentToolResourceMcpTransport
+from .agent_tool_resource_programmatic_tool_calling import (
+    AgentToolResourceProgrammaticToolCalling as AgentToolResourceProgrammaticToolCalling,
+)
+from .agent_tool_resource_web_search import AgentToolResourceWebSearch as AgentToolResourceWebSearch
+from .agent_tool_resource_web_search_location import (
+    AgentToolResourceWebSearchLocation as AgentToolResourceWebSearchLocation,
+)
+from .agent_wait_for_subagents_call_item import AgentWaitForSubagentsCallItem as AgentWaitForSubagentsCallItem
+from .agent_web_search_call_item import AgentWebSearchCallItem as AgentWebSearchCallItem
+from .agent_web_search_call_item import WebSearchAction as WebSearchAction
+from .agents_automation_agent_config_compaction import (
+    AgentsAutomationAgentConfigCompaction as AgentsAutomationAgentConfigCompaction,
+)
+from .agents_automation_agent_config_experimental import (
+    AgentsAutomationAgentConfigExperimental as AgentsAutomationAgentConfigExperimental,
+)
+from .agents_session_create_params_agent_compaction_param import (
+    AgentsSessionCreateParamsAgentCompactionParam as AgentsSessionCreateParamsAgentCompactionParam,
+)
+from .agents_session_create_params_agent_experimental_param import (
+    AgentsSessionCreateParamsAgentExperimentalParam as AgentsSessionCreateParamsAgentExperimentalParam,
+)
+from .agents_session_create_params_agent_param import (
+    AgentsSessionCreateParamsAgentParam as AgentsSessionCreateParamsAgentParam,
+)
+from .agents_session_create_params_prompt_cache_options_param import (
+    AgentsSessionCreateParamsPromptCacheOptionsParam as AgentsSessionCreateParamsPromptCacheOptionsParam,
+)
+from .agents_session_update_params_agent_param import (
+    AgentsSessionUpdateParamsAgentParam as AgentsSessionUpdateParamsAgentParam,
+)
+from .agents_session_update_params_agent_reasoning_param import (
+    AgentsSessionUpdateParamsAgentReasoningParam as AgentsSessionUpdateParamsAgentReasoningParam,
+)
+from .agents_session_update_params_prompt_cache_options_param import (
+    AgentsSessionUpdateParamsPromptCacheOptionsParam as AgentsSessionUpdateParamsPromptCacheOptionsParam,
+)
 from .annotation import Annotation as Annotation
 from .annotation_param import AnnotationParam as AnnotationParam
+from .answer_answer_resource_choice import AnswerAnswerResourceChoice as AnswerAnswerResourceChoice
+from .answer_answer_resource_choice_probability import (
+    AnswerAnswerResourceChoiceProbability as AnswerAnswerResourceChoiceProbability,
+)
+from .answer_answer_resource_predicate import AnswerAnswerResourcePredicate as AnswerAnswerResourcePredicate
+from .answer_answer_resource_refusal import AnswerAnswerResourceRefusal as AnswerAnswerResourceRefusal
+from .answer_answer_resource_score import AnswerAnswerResourceScore as AnswerAnswerResourceScore
+from .answer_answer_resource_score_probability import (
+    AnswerAnswerResourceScoreProbability as AnswerAnswerResourceScoreProbability,
+)
 from .apply_patch_call_output_status import ApplyPatchCallOutputStatus as ApplyPatchCallOutputStatus
 from .apply_patch_call_output_status_param import (
     ApplyPatchCallOutputStatusParam as ApplyPatchCallOutputStatusParam,
@@ -52,6 +264,10 @@ from .assigned_role_details import (
     AssignedRoleDetailsAssignmentSourcesItem as AssignedRoleDetailsAssignmentSourcesItem,
 )
 from .assigned_role_details import RoleListResponse as RoleListResponse
+from .assistant_content_output_text_param import (
+    AssistantContentOutputTextParam as AssistantContentOutputTextParam,
+)
+from .assistant_content_text_param import AssistantContentTextParam as AssistantContentTextParam
 from .assistant_message_item import ChatKitThreadAssistantMessageItem as ChatKitThreadAssistantMessageItem
 from .assistant_object import Assistant as Assistant
 from .assistant_object import AssistantObjectToolResources as AssistantObjectToolResources
@@ -60,6 +276,7 @@ from .assistant_object import (
 )
 from .assistant_object import AssistantObjectToolResourcesFileSearch as AssistantObjectToolResourcesFileSearch
 from .assistant_object import AssistantTool as AssistantTool
+from .assistant_param import AssistantParam as AssistantParam
 from .assistant_stream_event import AssistantStreamEvent as AssistantStreamEvent
 from .assistant_tools_code import AssistantToolsCode as AssistantToolsCode
 from .assistant_tools_code_param import AssistantToolsCodeParam as AssistantToolsCodeParam
@@ -98,6 +315,9 @@ from .assistants_named_tool_choice_param import (
 )
 from .attachment import ChatKitAttachment as ChatKitAttachment
 from .attachment_type import AttachmentType as AttachmentType
+from .attribute_transformation import AttributeTransformation as AttributeTransformation
+from .audio_output_param import AudioOutputParam as AudioOutputParam
+from .audio_param import AudioParam as AudioParam
 from .audio_transcription_param import AudioTranscriptionParam as AudioTranscriptionParam
 from .audio_transcription_response import AudioTranscription as AudioTranscription
 from .audio_transcriptions_create_response import CreateTranscriptionResponse as CreateTranscriptionResponse
@@ -208,6 +428,97 @@ from .auto_code_interpreter_tool_param import (
 )
 from .auto_code_interpreter_tool_params import AutoCodeInterpreterToolParam as AutoCodeInterpreterToolParam
 from .automatic_thread_titling_param import AutomaticThreadTitlingParam as AutomaticThreadTitlingParam
+from .automation_agent_config import AgentTool as AgentTool
+from .automation_agent_config import AutomationAgentConfig as AutomationAgentConfig
+from .automation_created_by_resource_agent import (
+    AutomationCreatedByResourceAgent as AutomationCreatedByResourceAgent,
+)
+from .automation_created_by_resource_developer import (
+    AutomationCreatedByResourceDeveloper as AutomationCreatedByResourceDeveloper,
+)
+from .automation_deleted import AutomationDeleted as AutomationDeleted
+from .automation_environment_resource_none import (
+    AutomationEnvironmentResourceNone as AutomationEnvironmentResourceNone,
+)
+from .automation_environment_resource_open_ai_hosted import (
+    AutomationEnvironmentResourceOpenAIHosted as AutomationEnvironmentResourceOpenAIHosted,
+)
+from .automation_environment_resource_open_ai_hosted import (
+    AutomationEnvironmentResourceOpenAIHostedFilesItem as AutomationEnvironmentResourceOpenAIHostedFilesItem,
+)
+from .automation_environment_resource_open_ai_hosted import (
+    AutomationEnvironmentResourceOpenAIHostedSkillsItem as AutomationEnvironmentResourceOpenAIHostedSkillsItem,
+)
+from .automation_environment_resource_open_ai_hosted_desktop import (
+    AutomationEnvironmentResourceOpenAIHostedDesktop as AutomationEnvironmentResourceOpenAIHostedDesktop,
+)
+from .automation_environment_resource_open_ai_hosted_file_hosted_template_file_resource_file_id import (
+    AutomationEnvironmentResourceOpenAIHostedFileHostedTemplateFileResourceFileID as AutomationEnvironmentResourceOpenAIHostedFileHostedTemplateFileResourceFileID,
+)
+from .automation_environment_resource_open_ai_hosted_file_hosted_template_file_resource_inline import (
+    AutomationEnvironmentResourceOpenAIHostedFileHostedTemplateFileResourceInline as AutomationEnvironmentResourceOpenAIHostedFileHostedTemplateFileResourceInline,
+)
+from .automation_environment_resource_open_ai_hosted_network import (
+    AutomationEnvironmentResourceOpenAIHostedNetwork as AutomationEnvironmentResourceOpenAIHostedNetwork,
+)
+from .automation_environment_resource_open_ai_hosted_packages import (
+    AutomationEnvironmentResourceOpenAIHostedPackages as AutomationEnvironmentResourceOpenAIHostedPackages,
+)
+from .automation_environment_resource_open_ai_hosted_skill_hosted_template_skill_resource_inline import (
+    AutomationEnvironmentResourceOpenAIHostedSkillHostedTemplateSkillResourceInline as AutomationEnvironmentResourceOpenAIHostedSkillHostedTemplateSkillResourceInline,
+)
+from .automation_environment_resource_open_ai_hosted_skill_hosted_template_skill_resource_skill_reference import (
+    AutomationEnvironmentResourceOpenAIHostedSkillHostedTemplateSkillResourceSkillReference as AutomationEnvironmentResourceOpenAIHostedSkillHostedTemplateSkillResourceSkillReference,
+)
+from .automation_environment_resource_self_hosted import (
+    AutomationEnvironmentResourceSelfHosted as AutomationEnvironmentResourceSelfHosted,
+)
+from .automation_invocation import AutomationInvocation as AutomationInvocation
+from .automation_invocation import AutomationInvocationSource as AutomationInvocationSource
+from .automation_invocation_source_resource_automation import (
+    AutomationInvocationSourceResourceAutomation as AutomationInvocationSourceResourceAutomation,
+)
+from .automation_invocation_source_resource_automation import (
+    AutomationInvocationSourceResourceAutomationAutomation as AutomationInvocationSourceResourceAutomationAutomation,
+)
+from .automation_invocation_source_resource_manual import (
+    AutomationInvocationSourceResourceManual as AutomationInvocationSourceResourceManual,
+)
+from .automation_target_param_existing_session_param import (
+    AutomationTargetParamExistingSessionParam as AutomationTargetParamExistingSessionParam,
+)
+from .automation_target_param_new_session_agent_compaction_param import (
+    AutomationTargetParamNewSessionAgentCompactionParam as AutomationTargetParamNewSessionAgentCompactionParam,
+)
+from .automation_target_param_new_session_agent_experimental_param import (
+    AutomationTargetParamNewSessionAgentExperimentalParam as AutomationTargetParamNewSessionAgentExperimentalParam,
+)
+from .automation_target_param_new_session_agent_param import (
+    AutomationTargetParamNewSessionAgentParam as AutomationTargetParamNewSessionAgentParam,
+)
+from .automation_target_param_new_session_param import (
+    AutomationTargetParamNewSessionParam as AutomationTargetParamNewSessionParam,
+)
+from .automation_target_resource_existing_session import (
+    AutomationTargetResourceExistingSession as AutomationTargetResourceExistingSession,
+)
+from .automation_target_resource_new_session import (
+    AutomationTargetResourceNewSession as AutomationTargetResourceNewSession,
+)
+from .automation_target_resource_new_session import (
+    AutomationTargetResourceNewSessionEnvironment as AutomationTargetResourceNewSessionEnvironment,
+)
+from .automation_target_resource_new_session_input import (
+    AutomationTargetResourceNewSessionInput as AutomationTargetResourceNewSessionInput,
+)
+from .automation_target_resource_new_session_input import (
+    AutomationTargetResourceNewSessionInputContentItem as AutomationTargetResourceNewSessionInputContentItem,
+)
+from .automations_automation_invocation_error import (
+    AutomationsAutomationInvocationError as AutomationsAutomationInvocationError,
+)
+from .aws_external_storage_provider import AwsExternalStorageProvider as AwsExternalStorageProvider
+from .azure_external_storage_provider import AzureExternalStorageProvider as AzureExternalStorageProvider
 from .batch import Batch as Batch
 from .batch import BatchErrors as BatchErrors
 from .batch import BatchUsage as BatchUsage
@@ -218,15 +529,62 @@ from .batch_file_expiration_after_param import BatchFileExpirationAfterParam as 
 from .batch_request_counts import BatchRequestCounts as BatchRequestCounts
 from .beta_additional_tools import BetaAdditionalTools as BetaAdditionalTools
 from .beta_additional_tools_item_params import BetaAdditionalToolsItemParam as BetaAdditionalToolsItemParam
+from .beta_agent_create_params_compaction_param import (
+    BetaAgentCreateParamsCompactionParam as BetaAgentCreateParamsCompactionParam,
+)
+from .beta_agent_create_params_experimental_param import (
+    BetaAgentCreateParamsExperimentalParam as BetaAgentCreateParamsExperimentalParam,
+)
 from .beta_agent_message import BetaAgentMessage as BetaAgentMessage
 from .beta_agent_message import BetaAgentMessageContentItem as BetaAgentMessageContentItem
 from .beta_agent_message_item_param import (
     BetaAgentMessageItemParamContentItem as BetaAgentMessageItemParamContentItem,
 )
 from .beta_agent_message_item_params import BetaAgentMessageItemParam as BetaAgentMessageItemParam
+from .beta_agent_session_agent import BetaAgentSessionAgent as BetaAgentSessionAgent
+from .beta_agent_session_agent import BetaAgentSessionAgentToolsItem as BetaAgentSessionAgentToolsItem
+from .beta_agent_session_environment_state_error import (
+    BetaAgentSessionEnvironmentStateError as BetaAgentSessionEnvironmentStateError,
+)
+from .beta_agent_session_prompt_cache_options import (
+    BetaAgentSessionPromptCacheOptions as BetaAgentSessionPromptCacheOptions,
+)
 from .beta_agent_tag import BetaAgentTag as BetaAgentTag
 from .beta_agent_tag_params import BetaAgentTagParam as BetaAgentTagParam
 from .beta_agent_tag_params import BetaAgentTagParam2 as BetaAgentTagParam2
+from .beta_agent_update_params_compaction_param import (
+    BetaAgentUpdateParamsCompactionParam as BetaAgentUpdateParamsCompactionParam,
+)
+from .beta_agent_update_params_experimental_param import (
+    BetaAgentUpdateParamsExperimentalParam as BetaAgentUpdateParamsExperimentalParam,
+)
+from .beta_agents_automations_create_response import Automation as Automation
+from .beta_agents_automations_list_response import (
+    BetaAgentsAutomationsListItem as BetaAgentsAutomationsListItem,
+)
+from .beta_agents_automations_pause_response import (
+    BetaAgentsAutomationsPauseResponse as BetaAgentsAutomationsPauseResponse,
+)
+from .beta_agents_automations_resume_response import (
+    BetaAgentsAutomationsResumeResponse as BetaAgentsAutomationsResumeResponse,
+)
+from .beta_agents_automations_retrieve_response import (
+    BetaAgentsAutomationsRetrieveResponse as BetaAgentsAutomationsRetrieveResponse,
+)
+from .beta_agents_automations_update_response import (
+    BetaAgentsAutomationsUpdateResponse as BetaAgentsAutomationsUpdateResponse,
+)
+from .beta_agents_sessions_events_stream_response import AgentSessionEvent as AgentSessionEvent
+from .beta_agents_sessions_items_list_response import AgentSessionItem as AgentSessionItem
+from .beta_agents_sessions_subagents_items_list_response import (
+    BetaAgentsSessionsSubagentsItemsListItem as BetaAgentsSessionsSubagentsItemsListItem,
+)
+from .beta_agents_sessions_subagents_turns_items_list_response import (
+    BetaAgentsSessionsSubagentsTurnsItemsListItem as BetaAgentsSessionsSubagentsTurnsItemsListItem,
+)
+from .beta_agents_sessions_turns_items_list_response import (
+    BetaAgentsSessionsTurnsItemsListItem as BetaAgentsSessionsTurnsItemsListItem,
+)
 from .beta_annotation import BetaAnnotation as BetaAnnotation
 from .beta_annotation_param import BetaAnnotationParam as BetaAnnotationParam
 from .beta_apply_patch_call_output_status import (
@@ -1043,6 +1401,18 @@ from .beta_web_search_tool_param import (
     BetaWebSearchToolFiltersVariant1Param as BetaWebSearchToolFiltersVariant1Param,
 )
 from .beta_web_search_tool_param import BetaWebSearchToolParam as BetaWebSearchToolParam
+from .browser_authentication_request_item_resource import (
+    BrowserAuthenticationRequestItemResource as BrowserAuthenticationRequestItemResource,
+)
+from .browser_authentication_request_item_resource_request import (
+    BrowserAuthenticationRequestItemResourceRequest as BrowserAuthenticationRequestItemResourceRequest,
+)
+from .browser_authentication_request_item_resource_request_field import (
+    BrowserAuthenticationRequestItemResourceRequestField as BrowserAuthenticationRequestItemResourceRequestField,
+)
+from .browser_authentication_request_item_resource_request_option import (
+    BrowserAuthenticationRequestItemResourceRequestOption as BrowserAuthenticationRequestItemResourceRequestOption,
+)
 from .c2_pa_provenance_result import C2PAProvenanceResult as C2PAProvenanceResult
 from .c2_pa_validation_state_api import C2PAValidationStateApi as C2PAValidationStateApi
 from .callable_tool_allowed_caller import CallableToolAllowedCaller as CallableToolAllowedCaller
@@ -1231,9 +1601,18 @@ from .chat_session_status import ChatSessionStatus as ChatSessionStatus
 from .chatkit_configuration_param import ChatkitConfigurationParam as ChatkitConfigurationParam
 from .chatkit_workflow import ChatKitWorkflow as ChatKitWorkflow
 from .chatkit_workflow_tracing import ChatkitWorkflowTracing as ChatkitWorkflowTracing
+from .choice_instructions_parts_input_image_param import (
+    ChoiceInstructionsPartsInputImageParam as ChoiceInstructionsPartsInputImageParam,
+)
+from .choice_instructions_parts_input_json_param import (
+    ChoiceInstructionsPartsInputJSONParam as ChoiceInstructionsPartsInputJSONParam,
+)
+from .choice_param import ChoiceParam as ChoiceParam
 from .chunking_strategy_request_param import ChunkingStrategyRequestParam as ChunkingStrategyRequestParam
 from .click_button_type import ClickButtonType as ClickButtonType
 from .click_params import ClickParam as ClickParam
+from .client_config_param import ClientConfigParam as ClientConfigParam
+from .client_delegation_param import ClientDelegationParam as ClientDelegationParam
 from .client_tool_call_item import ClientToolCallItem as ClientToolCallItem
 from .client_tool_call_status import ClientToolCallStatus as ClientToolCallStatus
 from .closed_status import ClosedStatus as ClosedStatus
@@ -1253,6 +1632,7 @@ from .code_interpreter_tool_call import ResponseCompactionItem as ResponseCompac
 from .code_interpreter_tool_call_param import CodeInterpreterToolCallParam as CodeInterpreterToolCallParam
 from .code_interpreter_tool_param import CodeInterpreterToolParam as CodeInterpreterToolParam
 from .compact_resource import CompactedResponse as CompactedResponse
+from .compaction import Compaction as Compaction
 from .compaction_body import CompactionBody as CompactionBody
 from .compaction_summary_item_params import CompactionSummaryItemParam as CompactionSummaryItemParam
 from .compaction_trigger_item_params import CompactionTriggerItemParam as CompactionTriggerItemParam
@@ -1282,6 +1662,22 @@ from .computer_tool_call_output_resource import (
 )
 from .computer_tool_call_param import ComputerToolCallParam as ComputerToolCallParam
 from .computer_tool_param import ComputerToolParam as ComputerToolParam
+from .computer_use_approval_request_result_item_resource import (
+    ComputerUseApprovalRequestResultItemResource as ComputerUseApprovalRequestResultItemResource,
+)
+from .computer_use_approval_request_result_item_resource import (
+    ComputerUseApprovalRequestResultItemResourceResponse as ComputerUseApprovalRequestResultItemResourceResponse,
+)
+from .computer_use_approval_request_result_item_resource_response_computer_use_approval_response_kind_resource_browser_authentication_cancel_resource import (
+    ComputerUseApprovalRequestResultItemResourceResponseComputerUseApprovalResponseKindResourceBrowserAuthenticationCancelResource as ComputerUseApprovalRequestResultItemResourceResponseComputerUseApprovalResponseKindResourceBrowserAuthenticationCancelResource,
+)
+from .computer_use_approval_request_result_item_resource_response_computer_use_approval_response_kind_resource_browser_authentication_submit_resource import (
+    ComputerUseApprovalRequestResultItemResourceResponseComputerUseApprovalResponseKindResourceBrowserAuthenticationSubmitResource as ComputerUseApprovalRequestResultItemResourceResponseComputerUseApprovalResponseKindResourceBrowserAuthenticationSubmitResource,
+)
+from .computer_use_call_item_resource import ComputerUseCallItemResource as ComputerUseCallItemResource
+from .computer_use_call_item_resource_output import (
+    ComputerUseCallItemResourceOutput as ComputerUseCallItemResourceOutput,
+)
 from .computer_use_preview_tool import ComputerUsePreviewTool as ComputerUsePreviewTool
 from .computer_use_preview_tool_param import ComputerUsePreviewToolParam as ComputerUsePreviewToolParam
 from .container_auto_param import ContainerAutoParamNetworkPolicy as ContainerAutoParamNetworkPolicy
@@ -1442,6 +1838,15 @@ from .create_eval_responses_run_data_source_param import (
 from .create_eval_stored_completions_data_source_config_param import (
     CreateEvalStoredCompletionsDataSourceConfigParam as CreateEvalStoredCompletionsDataSourceConfigParam,
 )
+from .create_mcp_oauth_token_endpoint_auth_param_client_secret_basic_param import (
+    CreateMcpOauthTokenEndpointAuthParamClientSecretBasicParam as CreateMcpOauthTokenEndpointAuthParamClientSecretBasicParam,
+)
+from .create_mcp_oauth_token_endpoint_auth_param_client_secret_post_param import (
+    CreateMcpOauthTokenEndpointAuthParamClientSecretPostParam as CreateMcpOauthTokenEndpointAuthParamClientSecretPostParam,
+)
+from .create_mcp_oauth_token_endpoint_auth_param_none_param import (
+    CreateMcpOauthTokenEndpointAuthParamNoneParam as CreateMcpOauthTokenEndpointAuthParamNoneParam,
+)
 from .create_message_request_param import (
     CreateMessageRequestAttachmentsVariant1ItemParam as CreateMessageRequestAttachmentsVariant1ItemParam,
 )
@@ -1488,9 +1893,24 @@ from .create_translation_response_json import CreateTranslationResponseJson as C
 from .create_translation_response_verbose_json import (
     CreateTranslationResponseVerboseJson as CreateTranslationResponseVerboseJson,
 )
+from .create_vault_credential_auth_param_environment_variable_param import (
+    CreateVaultCredentialAuthParamEnvironmentVariableParam as CreateVaultCredentialAuthParamEnvironmentVariableParam,
+)
+from .create_vault_credential_auth_param_mcp_oauth_param import (
+    CreateVaultCredentialAuthParamMcpOauthParam as CreateVaultCredentialAuthParamMcpOauthParam,
+)
+from .create_vault_credential_auth_param_mcp_oauth_refresh_param import (
+    CreateVaultCredentialAuthParamMcpOauthRefreshParam as CreateVaultCredentialAuthParamMcpOauthRefreshParam,
+)
+from .create_vault_credential_auth_param_static_bearer_param import (
+    CreateVaultCredentialAuthParamStaticBearerParam as CreateVaultCredentialAuthParamStaticBearerParam,
+)
 from .create_vector_store_file_request_param import (
     CreateVectorStoreFileRequestParam as CreateVectorStoreFileRequestParam,
 )
+from .credential import Credential as Credential
+from .credential import CredentialAuth as CredentialAuth
+from .credential_deleted import CredentialDeleted as CredentialDeleted
 from .custom_grammar_format_params import CustomGrammarFormatParam as CustomGrammarFormatParam
 from .custom_text_format_params import CustomTextFormatParam as CustomTextFormatParam
 from .custom_tool_call import CustomToolCall as CustomToolCall
@@ -1519,6 +1939,33 @@ from .custom_tool_chat_completions_param import (
 from .custom_tool_param import CustomToolParamFormat as CustomToolParamFormat
 from .custom_tool_param import FunctionShellTool as FunctionShellTool
 from .custom_tool_params import CustomToolParam as CustomToolParam
+from .custom_voice_param import CustomVoiceParam as CustomVoiceParam
+from .data import Data as Data
+from .data_channel_config_param import DataChannelConfigParam as DataChannelConfigParam
+from .data_result import DataResult as DataResult
+from .decision import Decision as Decision
+from .decision import DecisionAnswersItem as DecisionAnswersItem
+from .decision_choice_option_param import DecisionChoiceOptionParam as DecisionChoiceOptionParam
+from .decision_input_image_param import DecisionInputImageParam as DecisionInputImageParam
+from .decision_input_json_param import DecisionInputJSONParam as DecisionInputJSONParam
+from .decision_input_text_param import DecisionInputTextParam as DecisionInputTextParam
+from .decision_prompt_cache_breakpoint_param import (
+    DecisionPromptCacheBreakpointParam as DecisionPromptCacheBreakpointParam,
+)
+from .decision_question_input_image_param import (
+    DecisionQuestionInputImageParam as DecisionQuestionInputImageParam,
+)
+from .decision_question_input_text_param import (
+    DecisionQuestionInputTextParam as DecisionQuestionInputTextParam,
+)
+from .decision_trigger_param import DecisionTriggerParam as DecisionTriggerParam
+from .decisions_delegation_config_param import (
+    DecisionsDelegationConfigParam as DecisionsDelegationConfigParam,
+)
+from .decisions_param import DecisionsParam as DecisionsParam
+from .delegation_decisions_param import DelegationDecisionsParam as DelegationDecisionsParam
+from .delegation_param import DelegationParam as DelegationParam
+from .delegation_responses_param import DelegationResponsesParam as DelegationResponsesParam
 from .delete_assistant_response import AssistantDeleted as AssistantDeleted
 from .delete_certificate_response import CertificateDeleteResponse as CertificateDeleteResponse
 from .delete_file_response import FileDeleted as FileDeleted
@@ -1536,7 +1983,11 @@ from .deleted_skill_resource import DeletedSkill as DeletedSkill
 from .deleted_skill_version_resource import DeletedSkillVersion as DeletedSkillVersion
 from .deleted_thread_resource import ThreadDeleteResponse as ThreadDeleteResponse
 from .deleted_video_resource import VideoDeleteResponse as VideoDeleteResponse
+from .deleted_webhook_endpoint import DeletedWebhookEndpoint as DeletedWebhookEndpoint
+from .desktop import Desktop as Desktop
 from .detail_enum import DetailEnum as DetailEnum
+from .developer_content_param import DeveloperContentParam as DeveloperContentParam
+from .developer_param import DeveloperParam as DeveloperParam
 from .direct_tool_call_caller import DirectToolCallCaller as DirectToolCallCaller
 from .direct_tool_call_caller_params import DirectToolCallCallerParam as DirectToolCallCallerParam
 from .direct_tool_call_caller_params import DirectToolCallCallerParam2 as DirectToolCallCallerParam2
@@ -1547,6 +1998,73 @@ from .drag_params import DragParam as DragParam
 from .easy_input_message import EasyInputMessage as EasyInputMessage
 from .easy_input_message_param import EasyInputMessageParam as EasyInputMessageParam
 from .embedding import Embedding as Embedding
+from .encrypted_content_resource import EncryptedContentResource as EncryptedContentResource
+from .environment_desktop_param import EnvironmentDesktopParam as EnvironmentDesktopParam
+from .environment_file import EnvironmentFile as EnvironmentFile
+from .environment_info import EnvironmentInfo as EnvironmentInfo
+from .environment_info import HostedEnvironmentFile as HostedEnvironmentFile
+from .environment_info import HostedSkill as HostedSkill
+from .environment_network_param import EnvironmentNetworkParam as EnvironmentNetworkParam
+from .environment_packages_param import EnvironmentPackagesParam as EnvironmentPackagesParam
+from .environment_param import EnvironmentParam as EnvironmentParam
+from .environment_param_none_param import EnvironmentParamNoneParam as EnvironmentParamNoneParam
+from .environment_param_open_ai_hosted_desktop_param import (
+    EnvironmentParamOpenAIHostedDesktopParam as EnvironmentParamOpenAIHostedDesktopParam,
+)
+from .environment_param_open_ai_hosted_network_param import (
+    EnvironmentParamOpenAIHostedNetworkParam as EnvironmentParamOpenAIHostedNetworkParam,
+)
+from .environment_param_open_ai_hosted_packages_param import (
+    EnvironmentParamOpenAIHostedPackagesParam as EnvironmentParamOpenAIHostedPackagesParam,
+)
+from .environment_param_open_ai_hosted_param import (
+    EnvironmentParamOpenAIHostedParam as EnvironmentParamOpenAIHostedParam,
+)
+from .environment_param_self_hosted_param import (
+    EnvironmentParamSelfHostedParam as EnvironmentParamSelfHostedParam,
+)
+from .environment_resource_none import EnvironmentResourceNone as EnvironmentResourceNone
+from .environment_resource_open_ai_hosted import (
+    EnvironmentResourceOpenAIHosted as EnvironmentResourceOpenAIHosted,
+)
+from .environment_resource_open_ai_hosted import (
+    EnvironmentResourceOpenAIHostedFilesItem as EnvironmentResourceOpenAIHostedFilesItem,
+)
+from .environment_resource_open_ai_hosted import (
+    EnvironmentResourceOpenAIHostedSkillsItem as EnvironmentResourceOpenAIHostedSkillsItem,
+)
+from .environment_resource_open_ai_hosted_desktop import (
+    EnvironmentResourceOpenAIHostedDesktop as EnvironmentResourceOpenAIHostedDesktop,
+)
+from .environment_resource_open_ai_hosted_network import (
+    EnvironmentResourceOpenAIHostedNetwork as EnvironmentResourceOpenAIHostedNetwork,
+)
+from .environment_resource_open_ai_hosted_packages import (
+    EnvironmentResourceOpenAIHostedPackages as EnvironmentResourceOpenAIHostedPackages,
+)
+from .environment_resource_self_hosted import EnvironmentResourceSelfHosted as EnvironmentResourceSelfHosted
+from .environment_template import EnvironmentTemplate as EnvironmentTemplate
+from .environment_template import EnvironmentTemplateFilesItem as EnvironmentTemplateFilesItem
+from .environment_template import EnvironmentTemplateSkillsItem as EnvironmentTemplateSkillsItem
+from .environment_template_deleted import EnvironmentTemplateDeleted as EnvironmentTemplateDeleted
+from .environments_template_create_params_desktop_param import (
+    EnvironmentsTemplateCreateParamsDesktopParam as EnvironmentsTemplateCreateParamsDesktopParam,
+)
+from .environments_template_create_params_network_param import (
+    EnvironmentsTemplateCreateParamsNetworkParam as EnvironmentsTemplateCreateParamsNetworkParam,
+)
+from .environments_template_create_params_packages_param import (
+    EnvironmentsTemplateCreateParamsPackagesParam as EnvironmentsTemplateCreateParamsPackagesParam,
+)
+from .environments_template_update_params_desktop_param import (
+    EnvironmentsTemplateUpdateParamsDesktopParam as EnvironmentsTemplateUpdateParamsDesktopParam,
+)
+from .environments_template_update_params_network_param import (
+    EnvironmentsTemplateUpdateParamsNetworkParam as EnvironmentsTemplateUpdateParamsNetworkParam,
+)
+from .environments_template_update_params_packages_param import (
+    EnvironmentsTemplateUpdateParamsPackagesParam as EnvironmentsTemplateUpdateParamsPackagesParam,
+)
 from .error import Error as Error
 from .error_2 import VideoCreateError as VideoCreateError
 from .error_event import ErrorEvent as ErrorEvent
@@ -1612,13 +2130,31 @@ from .eval_stored_completions_source_param import (
 )
 from .evals_delete_response import EvalDeleteResponse as EvalDeleteResponse
 from .evals_runs_delete_response import RunDeleteResponse as RunDeleteResponse
+from .experimental import Experimental as Experimental
 from .expires_after_param import ExpiresAfterParam as ExpiresAfterParam
+from .external_key import ExternalKey as ExternalKey
+from .external_key_validate_response import ExternalKeyValidateResponse as ExternalKeyValidateResponse
+from .external_storage_configuration import ExternalStorageConfiguration as ExternalStorageConfiguration
+from .external_storage_configuration import (
+    ExternalStorageConfigurationProvider as ExternalStorageConfigurationProvider,
+)
+from .external_storage_deleted import ExternalStorageDeleted as ExternalStorageDeleted
+from .federation_rule import FederationRule as FederationRule
+from .federation_rule import FederationRulePermissions as FederationRulePermissions
+from .federation_rule_deleted import FederationRuleDeleted as FederationRuleDeleted
+from .field_param import FieldParam as FieldParam
 from .file_annotation import FileAnnotation as FileAnnotation
 from .file_annotation_source import FileAnnotationSource as FileAnnotationSource
 from .file_citation_body import FileCitationBody as FileCitationBody
 from .file_citation_body_param import FileCitationBodyParam as FileCitationBodyParam
 from .file_detail_enum import FileDetailEnum as FileDetailEnum
 from .file_expiration_after_param import FileExpirationAfterParam as FileExpirationAfterParam
+from .file_hosted_template_file_resource_file_id import (
+    FileHostedTemplateFileResourceFileID as FileHostedTemplateFileResourceFileID,
+)
+from .file_hosted_template_file_resource_inline import (
+    FileHostedTemplateFileResourceInline as FileHostedTemplateFileResourceInline,
+)
 from .file_input_detail import FileInputDetail as FileInputDetail
 from .file_path import FilePath as FilePath
 from .file_path_param import FilePathParam as FilePathParam
@@ -1692,6 +2228,12 @@ from .function_call_output_item_param import (
     FunctionCallOutputItemParamOutputVariant2Item as FunctionCallOutputItemParamOutputVariant2Item,
 )
 from .function_call_output_item_params import FunctionCallOutputItemParam as FunctionCallOutputItemParam
+from .function_call_output_item_resource import (
+    FunctionCallOutputItemResource as FunctionCallOutputItemResource,
+)
+from .function_call_output_item_resource import (
+    FunctionCallOutputItemResourceOutputVariant2Item as FunctionCallOutputItemResourceOutputVariant2Item,
+)
 from .function_call_output_status_enum import FunctionCallOutputStatusEnum as FunctionCallOutputStatusEnum
 from .function_call_status import FunctionCallStatus as FunctionCallStatus
 from .function_object import FunctionDefinition as FunctionDefinition
@@ -1749,6 +2291,7 @@ from .function_tool_call_param import FunctionToolCallParam as FunctionToolCallP
 from .function_tool_call_resource import ResponseFunctionToolCallItem as ResponseFunctionToolCallItem
 from .function_tool_params import FunctionToolParam as FunctionToolParam
 from .function_tool_params import FunctionToolParam2 as FunctionToolParam2
+from .gcp_external_storage_provider import GcpExternalStorageProvider as GcpExternalStorageProvider
 from .grader_label_model import LabelModelGrader as LabelModelGrader
 from .grader_label_model_param import GraderLabelModelParam as GraderLabelModelParam
 from .grader_multi import GraderMultiGraders as GraderMultiGraders
@@ -1773,6 +2316,24 @@ from .group_user import OrganizationGroupUser as OrganizationGroupUser
 from .group_user_assignment import UserCreateResponse as UserCreateResponse
 from .group_user_deleted_resource import GroupUserDeletedResource as GroupUserDeletedResource
 from .history_param import HistoryParam as HistoryParam
+from .hosted_environment_file_id import HostedEnvironmentFileID as HostedEnvironmentFileID
+from .hosted_environment_file_param_file_id_param import (
+    HostedEnvironmentFileParamFileIDParam as HostedEnvironmentFileParamFileIDParam,
+)
+from .hosted_environment_file_param_inline_param import (
+    HostedEnvironmentFileParamInlineParam as HostedEnvironmentFileParamInlineParam,
+)
+from .hosted_environment_file_resource_inline import (
+    HostedEnvironmentFileResourceInline as HostedEnvironmentFileResourceInline,
+)
+from .hosted_plugin import HostedPlugin as HostedPlugin
+from .hosted_plugin_param import HostedPluginParam as HostedPluginParam
+from .hosted_skill_param_inline_param import HostedSkillParamInlineParam as HostedSkillParamInlineParam
+from .hosted_skill_param_skill_reference_param import (
+    HostedSkillParamSkillReferenceParam as HostedSkillParamSkillReferenceParam,
+)
+from .hosted_skill_reference import HostedSkillReference as HostedSkillReference
+from .hosted_skill_resource_inline import HostedSkillResourceInline as HostedSkillResourceInline
 from .hosted_tool_permission import HostedToolPermission as HostedToolPermission
 from .hosted_tool_permission_update_param import (
     HostedToolPermissionUpdateParam as HostedToolPermissionUpdateParam,
@@ -1804,6 +2365,7 @@ from .images_response import ImagesResponse as ImagesResponse
 from .images_usage import ImagesUsage as ImagesUsage
 from .images_usage import ImagesUsageInputTokensDetails as ImagesUsageInputTokensDetails
 from .inference_options import InferenceOptions as InferenceOptions
+from .inline_capability_source_param import InlineCapabilitySourceParam as InlineCapabilitySourceParam
 from .inline_skill_params import InlineSkillParam as InlineSkillParam
 from .inline_skill_source_params import InlineSkillSourceParam as InlineSkillSourceParam
 from .input_audio import InputAudio as InputAudio
@@ -1812,6 +2374,22 @@ from .input_audio_param import InputAudioInputAudioParam as InputAudioInputAudio
 from .input_audio_param import InputAudioParam as InputAudioParam
 from .input_content import ResponseInputMessageContentList as ResponseInputMessageContentList
 from .input_content_param import InputContentParam as InputContentParam
+from .input_content_param_input_image_param import (
+    InputContentParamInputImageParam as InputContentParamInputImageParam,
+)
+from .input_content_param_input_text_param import (
+    InputContentParamInputTextParam as InputContentParamInputTextParam,
+)
+from .input_content_resource_input_image import (
+    InputContentResourceInputImage as InputContentResourceInputImage,
+)
+from .input_content_resource_input_text import InputContentResourceInputText as InputContentResourceInputText
+from .input_decision_input_assistant_message_content_decision_input_assistant_content_part_decision_input_output_text_param import (
+    InputDecisionInputAssistantMessageContentDecisionInputAssistantContentPartDecisionInputOutputTextParam as InputDecisionInputAssistantMessageContentDecisionInputAssistantContentPartDecisionInputOutputTextParam,
+)
+from .input_decision_input_assistant_message_content_decision_input_assistant_content_part_decision_input_refusal_param import (
+    InputDecisionInputAssistantMessageContentDecisionInputAssistantContentPartDecisionInputRefusalParam as InputDecisionInputAssistantMessageContentDecisionInputAssistantContentPartDecisionInputRefusalParam,
+)
 from .input_fidelity import InputFidelity as InputFidelity
 from .input_file_content import ResponseInputFile as ResponseInputFile
 from .input_file_content_param import ResponseInputFileParam as ResponseInputFileParam
@@ -1832,6 +2410,31 @@ from .input_text_content import ResponseInputText as ResponseInputText
 from .input_text_content_param import ResponseInputTextParam as ResponseInputTextParam
 from .input_text_content_params import InputTextContentParam as InputTextContentParam
 from .input_text_content_params import InputTextContentParam2 as InputTextContentParam2
+from .input_tokens_details import InputTokensDetails as InputTokensDetails
+from .input_union_member1_decision_input_assistant_message_param import (
+    InputUnionMember1DecisionInputAssistantMessageParam as InputUnionMember1DecisionInputAssistantMessageParam,
+)
+from .input_union_member1_decision_input_custom_tool_call_output_param import (
+    InputUnionMember1DecisionInputCustomToolCallOutputParam as InputUnionMember1DecisionInputCustomToolCallOutputParam,
+)
+from .input_union_member1_decision_input_custom_tool_call_param import (
+    InputUnionMember1DecisionInputCustomToolCallParam as InputUnionMember1DecisionInputCustomToolCallParam,
+)
+from .input_union_member1_decision_input_developer_message_param import (
+    InputUnionMember1DecisionInputDeveloperMessageParam as InputUnionMember1DecisionInputDeveloperMessageParam,
+)
+from .input_union_member1_decision_input_function_call_output_param import (
+    InputUnionMember1DecisionInputFunctionCallOutputParam as InputUnionMember1DecisionInputFunctionCallOutputParam,
+)
+from .input_union_member1_decision_input_function_call_param import (
+    InputUnionMember1DecisionInputFunctionCallParam as InputUnionMember1DecisionInputFunctionCallParam,
+)
+from .input_union_member1_decision_input_system_message_param import (
+    InputUnionMember1DecisionInputSystemMessageParam as InputUnionMember1DecisionInputSystemMessageParam,
+)
+from .input_union_member1_decision_input_user_message_param import (
+    InputUnionMember1DecisionInputUserMessageParam as InputUnionMember1DecisionInputUserMessageParam,
+)
 from .invite import Invite as Invite
 from .invite import InviteProjectsItem as InviteProjectsItem
 from .invite_delete_response import InviteDeleteResponse as InviteDeleteResponse
@@ -1842,6 +2445,25 @@ from .item_reference_params import ItemReferenceParam as ItemReferenceParam
 from .item_resource import ResponseItem as ResponseItem
 from .key_press_action import KeyPressAction as KeyPressAction
 from .key_press_action_param import KeyPressActionParam as KeyPressActionParam
+from .live_create_response import LiveCreateResponse as LiveCreateResponse
+from .live_decision_input_text_param_decision_input_text_param import (
+    LiveDecisionInputTextParamDecisionInputTextParam as LiveDecisionInputTextParamDecisionInputTextParam,
+)
+from .live_live_create_response_transport import (
+    LiveLiveCreateResponseTransport as LiveLiveCreateResponseTransport,
+)
+from .live_session_accept_params_session_param import (
+    LiveSessionAcceptParamsSessionParam as LiveSessionAcceptParamsSessionParam,
+)
+from .live_session_fork_params_transport_param import (
+    LiveSessionForkParamsTransportParam as LiveSessionForkParamsTransportParam,
+)
+from .live_session_fork_response_session import (
+    LiveSessionForkResponseSession as LiveSessionForkResponseSession,
+)
+from .live_session_fork_response_transport import (
+    LiveSessionForkResponseTransport as LiveSessionForkResponseTransport,
+)
 from .local_environment_params import LocalEnvironmentParam as LocalEnvironmentParam
 from .local_environment_resource import LocalEnvironmentResource as LocalEnvironmentResource
 from .local_shell_exec_action import LocalShellExecAction as LocalShellExecAction
@@ -1865,6 +2487,15 @@ from .mcp_list_tools import ResponseApplyPatchToolCallOutput as ResponseApplyPat
 from .mcp_list_tools_param import MCPListToolsParam as MCPListToolsParam
 from .mcp_list_tools_tool import MCPListToolsTool as MCPListToolsTool
 from .mcp_list_tools_tool_param import MCPListToolsToolParam as MCPListToolsToolParam
+from .mcp_oauth_token_endpoint_auth_resource_client_secret_basic import (
+    McpOauthTokenEndpointAuthResourceClientSecretBasic as McpOauthTokenEndpointAuthResourceClientSecretBasic,
+)
+from .mcp_oauth_token_endpoint_auth_resource_client_secret_post import (
+    McpOauthTokenEndpointAuthResourceClientSecretPost as McpOauthTokenEndpointAuthResourceClientSecretPost,
+)
+from .mcp_oauth_token_endpoint_auth_resource_none import (
+    McpOauthTokenEndpointAuthResourceNone as McpOauthTokenEndpointAuthResourceNone,
+)
 from .mcp_protocol_error import MCPProtocolError as MCPProtocolError
 from .mcp_protocol_error_param import MCPProtocolErrorParam as MCPProtocolErrorParam
 from .mcp_tool import MCPTool as MCPTool
@@ -1882,6 +2513,16 @@ from .mcp_tool_param import MCPToolParam as MCPToolParam
 from .mcp_tool_param import (
     MCPToolRequireApprovalVariant1Variant1Param as MCPToolRequireApprovalVariant1Variant1Param,
 )
+from .mcp_transport_config_param_http_param import (
+    McpTransportConfigParamHTTPParam as McpTransportConfigParamHTTPParam,
+)
+from .mcp_transport_config_param_stdio_param import (
+    McpTransportConfigParamStdioParam as McpTransportConfigParamStdioParam,
+)
+from .mcp_transport_resource_http import McpTransportResourceHTTP as McpTransportResourceHTTP
+from .mcp_transport_resource_stdio import McpTransportResourceStdio as McpTransportResourceStdio
+from .media_session_config_param import MediaSessionConfigParam as MediaSessionConfigParam
+from .media_session_fork_config_param import MediaSessionForkConfigParam as MediaSessionForkConfigParam
 from .message import Message as Message
 from .message import MessageContent as MessageContent
 from .message_content_image_file_object import MessageContentImageFileObject as MessageContentImageFileObject
@@ -1905,6 +2546,15 @@ from .message_content_image_url_object_param import (
     MessageContentImageUrlObjectParam as MessageContentImageUrlObjectParam,
 )
 from .message_content_refusal_object import MessageContentRefusalObject as MessageContentRefusalObject
+from .message_content_resource_input_image import (
+    MessageContentResourceInputImage as MessageContentResourceInputImage,
+)
+from .message_content_resource_input_text import (
+    MessageContentResourceInputText as MessageContentResourceInputText,
+)
+from .message_content_resource_output_text import (
+    MessageContentResourceOutputText as MessageContentResourceOutputText,
+)
 from .message_content_text_annotations_file_citation_object import (
     MessageContentTextAnnotationsFileCitationObject as MessageContentTextAnnotationsFileCitationObject,
 )
@@ -2010,10 +2660,22 @@ from .moderations_create_params import (
     CreateModerationInputVariant3ItemVariant2Param as CreateModerationInputVariant3ItemVariant2Param,
 )
 from .move_params import MoveParam as MoveParam
+from .multi_agent_config import MultiAgentConfig as MultiAgentConfig
+from .multi_agent_config_param import MultiAgentConfigParam as MultiAgentConfigParam
 from .namespace_tool_param import CustomTool as CustomTool
 from .namespace_tool_param import NamespaceToolParamToolsItem as NamespaceToolParamToolsItem
 from .namespace_tool_params import NamespaceToolParam as NamespaceToolParam
+from .network import Network as Network
 from .noise_reduction_type import NoiseReductionType as NoiseReductionType
+from .notice import Notice as Notice
+from .oci_external_storage_provider import OciExternalStorageProvider as OciExternalStorageProvider
+from .official_function_tool_param import OfficialFunctionToolParam as OfficialFunctionToolParam
+from .official_reasoning_param import OfficialReasoningParam as OfficialReasoningParam
+from .official_tool_choice_custom_param import OfficialToolChoiceCustomParam as OfficialToolChoiceCustomParam
+from .official_user_param import OfficialUserParam as OfficialUserParam
+from .one_time_automation import OneTimeAutomation as OneTimeAutomation
+from .one_time_automation import OneTimeAutomationCreatedBy as OneTimeAutomationCreatedBy
+from .one_time_automation import OneTimeAutomationTarget as OneTimeAutomationTarget
 from .open_ai_file import FileObject as FileObject
 from .organization_certificate import CertificateActivateResponse as CertificateActivateResponse
 from .organization_certificate import (
@@ -2032,6 +2694,18 @@ from .organization_spend_limit_deleted_resource import (
     OrganizationSpendLimitDeleted as OrganizationSpendLimitDeleted,
 )
 from .organization_spend_limit_resource import OrganizationSpendLimit as OrganizationSpendLimit
+from .organization_workload_identity_provider_create_params_attribute_transformation_param import (
+    OrganizationWorkloadIdentityProviderCreateParamsAttributeTransformationParam as OrganizationWorkloadIdentityProviderCreateParamsAttributeTransformationParam,
+)
+from .organization_workload_identity_provider_create_params_verification_discovery_param import (
+    OrganizationWorkloadIdentityProviderCreateParamsVerificationDiscoveryParam as OrganizationWorkloadIdentityProviderCreateParamsVerificationDiscoveryParam,
+)
+from .organization_workload_identity_provider_create_params_verification_uploaded_jwks_param import (
+    OrganizationWorkloadIdentityProviderCreateParamsVerificationUploadedJwksParam as OrganizationWorkloadIdentityProviderCreateParamsVerificationUploadedJwksParam,
+)
+from .organization_workload_identity_provider_update_params_attribute_transformation_param import (
+    OrganizationWorkloadIdentityProviderUpdateParamsAttributeTransformationParam as OrganizationWorkloadIdentityProviderUpdateParamsAttributeTransformationParam,
+)
 from .other_chunking_strategy_response_param import (
     OtherFileChunkingStrategyObject as OtherFileChunkingStrategyObject,
 )
@@ -2041,9 +2715,96 @@ from .output_message import ResponseOutputMessage as ResponseOutputMessage
 from .output_message_content import OutputMessageContent as OutputMessageContent
 from .output_message_content_param import OutputMessageContentParam as OutputMessageContentParam
 from .output_message_param import OutputMessageParam as OutputMessageParam
+from .output_text import OutputText as OutputText
 from .output_text_content import OutputTextContent as OutputTextContent
 from .output_text_content_param import OutputTextContentParam as OutputTextContentParam
+from .output_tokens_details import OutputTokensDetails as OutputTokensDetails
+from .owner import Owner as Owner
+from .owner_service_account import OwnerServiceAccount as OwnerServiceAccount
+from .owner_user import OwnerUser as OwnerUser
+from .packages import Packages as Packages
+from .periodic_automation import PeriodicAutomation as PeriodicAutomation
+from .periodic_automation import PeriodicAutomationCreatedBy as PeriodicAutomationCreatedBy
+from .periodic_automation import PeriodicAutomationTarget as PeriodicAutomationTarget
+from .permissions_default_permissions_param import (
+    PermissionsDefaultPermissionsParam as PermissionsDefaultPermissionsParam,
+)
+from .permissions_restricted import PermissionsRestricted as PermissionsRestricted
+from .permissions_restricted_permissions_param import (
+    PermissionsRestrictedPermissionsParam as PermissionsRestrictedPermissionsParam,
+)
+from .permissions_service_account_default import (
+    PermissionsServiceAccountDefault as PermissionsServiceAccountDefault,
+)
+from .persisted_agent_tool_config_param_automations_param import (
+    PersistedAgentToolConfigParamAutomationsParam as PersistedAgentToolConfigParamAutomationsParam,
+)
+from .persisted_agent_tool_config_param_computer_use_param import (
+    PersistedAgentToolConfigParamComputerUseParam as PersistedAgentToolConfigParamComputerUseParam,
+)
+from .persisted_agent_tool_config_param_function_param import (
+    PersistedAgentToolConfigParamFunctionParam as PersistedAgentToolConfigParamFunctionParam,
+)
+from .persisted_agent_tool_config_param_mcp_param import (
+    PersistedAgentToolConfigParamMcpParam as PersistedAgentToolConfigParamMcpParam,
+)
+from .persisted_agent_tool_config_param_programmatic_tool_calling_param import (
+    PersistedAgentToolConfigParamProgrammaticToolCallingParam as PersistedAgentToolConfigParamProgrammaticToolCallingParam,
+)
+from .persisted_agent_tool_config_param_tool_search_param import (
+    PersistedAgentToolConfigParamToolSearchParam as PersistedAgentToolConfigParamToolSearchParam,
+)
+from .persisted_agent_tool_config_param_web_search_location_param import (
+    PersistedAgentToolConfigParamWebSearchLocationParam as PersistedAgentToolConfigParamWebSearchLocationParam,
+)
+from .persisted_agent_tool_config_param_web_search_param import (
+    PersistedAgentToolConfigParamWebSearchParam as PersistedAgentToolConfigParamWebSearchParam,
+)
+from .persisted_agent_tool_resource_automations import (
+    PersistedAgentToolResourceAutomations as PersistedAgentToolResourceAutomations,
+)
+from .persisted_agent_tool_resource_computer_use import (
+    PersistedAgentToolResourceComputerUse as PersistedAgentToolResourceComputerUse,
+)
+from .persisted_agent_tool_resource_function import (
+    PersistedAgentToolResourceFunction as PersistedAgentToolResourceFunction,
+)
+from .persisted_agent_tool_resource_mcp import PersistedAgentToolResourceMcp as PersistedAgentToolResourceMcp
+from .persisted_agent_tool_resource_mcp import (
+    PersistedAgentToolResourceMcpTransport as PersistedAgentToolResourceMcpTransport,
+)
+from .persisted_agent_tool_resource_programmatic_tool_calling import (
+    PersistedAgentToolResourceProgrammaticToolCalling as PersistedAgentToolResourceProgrammaticToolCalling,
+)
+from .persisted_agent_tool_resource_tool_search import (
+    PersistedAgentToolResourceToolSearch as PersistedAgentToolResourceToolSearch,
+)
+from .persisted_agent_tool_resource_web_search import (
+    PersistedAgentToolResourceWebSearch as PersistedAgentToolResourceWebSearch,
+)
+from .persisted_agent_tool_resource_web_search_location import (
+    PersistedAgentToolResourceWebSearchLocation as PersistedAgentToolResourceWebSearchLocation,
+)
+from .persisted_mcp_transport_config_param_http_param import (
+    PersistedMcpTransportConfigParamHTTPParam as PersistedMcpTransportConfigParamHTTPParam,
+)
+from .persisted_mcp_transport_config_param_stdio_param import (
+    PersistedMcpTransportConfigParamStdioParam as PersistedMcpTransportConfigParamStdioParam,
+)
+from .persisted_mcp_transport_resource_http import (
+    PersistedMcpTransportResourceHTTP as PersistedMcpTransportResourceHTTP,
+)
+from .persisted_mcp_transport_resource_stdio import (
+    PersistedMcpTransportResourceStdio as PersistedMcpTransportResourceStdio,
+)
 from .personality_enum_param import PersonalityEnumParam as PersonalityEnumParam
+from .predicate_instructions_parts_input_image_param import (
+    PredicateInstructionsPartsInputImageParam as PredicateInstructionsPartsInputImageParam,
+)
+from .predicate_instructions_parts_input_json_param import (
+    PredicateInstructionsPartsInputJSONParam as PredicateInstructionsPartsInputJSONParam,
+)
+from .predicate_param import PredicateParam as PredicateParam
 from .prediction_content_param import PredictionContentParam as PredictionContentParam
 from .program import ResponseReasoningItem as ResponseReasoningItem
 from .program_item_params import ProgramItemParam as ProgramItemParam
@@ -2057,6 +2818,7 @@ from .program_tool_call_caller_params import ProgramToolCallCallerParam2 as Prog
 from .programmatic_tool_calling_params import ProgrammaticToolCallingParam as ProgrammaticToolCallingParam
 from .project import Project as Project
 from .project_api_key import ProjectAPIKey as ProjectAPIKey
+from .project_api_key import ProjectApiKey as ProjectApiKey
 from .project_api_key import ProjectApiKeyOwner as ProjectApiKeyOwner
 from .project_api_key_delete_response import APIKeyDeleteResponse as APIKeyDeleteResponse
 from .project_api_key_owner_service_account import (
@@ -2080,6 +2842,7 @@ from .project_service_account_create_response import (
 from .project_service_account_delete_response import (
     ServiceAccountDeleteResponse as ServiceAccountDeleteResponse,
 )
+from .project_service_tier_settings import ProjectServiceTierSettings as ProjectServiceTierSettings
 from .project_spend_alert import ProjectSpendAlert as ProjectSpendAlert
 from .project_spend_alert_deleted_resource import ProjectSpendAlertDeleted as ProjectSpendAlertDeleted
 from .project_spend_limit_deleted_resource import ProjectSpendLimitDeleted as ProjectSpendLimitDeleted
@@ -2100,7 +2863,26 @@ from .prompt_param import PromptVariant1Param as PromptVariant1Param
 from .provenance_detection_result_api import ProvenanceDetectionResultApi as ProvenanceDetectionResultApi
 from .provenance_resource import ContentProvenanceCheck as ContentProvenanceCheck
 from .provenance_resource import ProvenanceResourceResultsItem as ProvenanceResourceResultsItem
+from .provider_aws_param import ProviderAwsParam as ProviderAwsParam
+from .provider_azure_param import ProviderAzureParam as ProviderAzureParam
+from .provider_gcp_param import ProviderGcpParam as ProviderGcpParam
+from .provider_oci_param import ProviderOciParam as ProviderOciParam
 from .public_project_residency import PublicProjectResidency as PublicProjectResidency
+from .question_question_param_choice_choice_param import (
+    QuestionQuestionParamChoiceChoiceParam as QuestionQuestionParamChoiceChoiceParam,
+)
+from .question_question_param_choice_param import (
+    QuestionQuestionParamChoiceParam as QuestionQuestionParamChoiceParam,
+)
+from .question_question_param_predicate_param import (
+    QuestionQuestionParamPredicateParam as QuestionQuestionParamPredicateParam,
+)
+from .question_question_param_score_level_param import (
+    QuestionQuestionParamScoreLevelParam as QuestionQuestionParamScoreLevelParam,
+)
+from .question_question_param_score_param import (
+    QuestionQuestionParamScoreParam as QuestionQuestionParamScoreParam,
+)
 from .ranker_version_type import RankerVersionType as RankerVersionType
 from .ranking_options import RankingOptions as RankingOptions
 from .ranking_options_param import RankingOptionsParam as RankingOptionsParam
@@ -2555,6 +3337,36 @@ from .reasoning_text_content import ReasoningTextContent as ReasoningTextContent
 from .reasoning_text_content_param import ReasoningTextContentParam as ReasoningTextContentParam
 from .refusal_content import ResponseOutputRefusal as ResponseOutputRefusal
 from .refusal_content_param import RefusalContentParam as RefusalContentParam
+from .required_action_session_required_action_resource_computer_use_approval_request import (
+    RequiredActionSessionRequiredActionResourceComputerUseApprovalRequest as RequiredActionSessionRequiredActionResourceComputerUseApprovalRequest,
+)
+from .required_action_session_required_action_resource_computer_use_approval_request import (
+    RequiredActionSessionRequiredActionResourceComputerUseApprovalRequestRequest as RequiredActionSessionRequiredActionResourceComputerUseApprovalRequestRequest,
+)
+from .required_action_session_required_action_resource_computer_use_approval_request_request_computer_use_approval_request_kind_resource_browser_authentication import (
+    RequiredActionSessionRequiredActionResourceComputerUseApprovalRequestRequestComputerUseApprovalRequestKindResourceBrowserAuthentication as RequiredActionSessionRequiredActionResourceComputerUseApprovalRequestRequestComputerUseApprovalRequestKindResourceBrowserAuthentication,
+)
+from .required_action_session_required_action_resource_computer_use_approval_request_request_computer_use_approval_request_kind_resource_browser_authentication_field import (
+    RequiredActionSessionRequiredActionResourceComputerUseApprovalRequestRequestComputerUseApprovalRequestKindResourceBrowserAuthenticationField as RequiredActionSessionRequiredActionResourceComputerUseApprovalRequestRequestComputerUseApprovalRequestKindResourceBrowserAuthenticationField,
+)
+from .required_action_session_required_action_resource_computer_use_approval_request_request_computer_use_approval_request_kind_resource_browser_authentication_option import (
+    RequiredActionSessionRequiredActionResourceComputerUseApprovalRequestRequestComputerUseApprovalRequestKindResourceBrowserAuthenticationOption as RequiredActionSessionRequiredActionResourceComputerUseApprovalRequestRequestComputerUseApprovalRequestKindResourceBrowserAuthenticationOption,
+)
+from .required_action_session_required_action_resource_computer_use_approval_request_request_computer_use_approval_request_kind_resource_browser_origin_access import (
+    RequiredActionSessionRequiredActionResourceComputerUseApprovalRequestRequestComputerUseApprovalRequestKindResourceBrowserOriginAccess as RequiredActionSessionRequiredActionResourceComputerUseApprovalRequestRequestComputerUseApprovalRequestKindResourceBrowserOriginAccess,
+)
+from .required_action_session_required_action_resource_environment_connection import (
+    RequiredActionSessionRequiredActionResourceEnvironmentConnection as RequiredActionSessionRequiredActionResourceEnvironmentConnection,
+)
+from .required_action_session_required_action_resource_function_call import (
+    RequiredActionSessionRequiredActionResourceFunctionCall as RequiredActionSessionRequiredActionResourceFunctionCall,
+)
+from .required_action_session_required_action_resource_mcp_approval_request import (
+    RequiredActionSessionRequiredActionResourceMcpApprovalRequest as RequiredActionSessionRequiredActionResourceMcpApprovalRequest,
+)
+from .required_action_session_required_action_resource_mcp_approval_request_request import (
+    RequiredActionSessionRequiredActionResourceMcpApprovalRequestRequest as RequiredActionSessionRequiredActionResourceMcpApprovalRequestRequest,
+)
 from .response import ResponseCustomToolCallOutput as ResponseCustomToolCallOutput
 from .response import ResponseIncompleteDetails as ResponseIncompleteDetails
 from .response_audio_delta_event import ResponseAudioDeltaEvent as ResponseAudioDeltaEvent
@@ -2728,8 +3540,32 @@ from .response_web_search_call_in_progress_event import (
 from .response_web_search_call_searching_event import (
     ResponseWebSearchCallSearchingEvent as ResponseWebSearchCallSearchingEvent,
 )
+from .responses_delegation_config_param import (
+    ResponsesDelegationConfigParam as ResponsesDelegationConfigParam,
+)
+from .responses_delegation_update_config_param import (
+    ResponsesDelegationUpdateConfigParam as ResponsesDelegationUpdateConfigParam,
+)
 from .role import Role as Role
 from .role_deleted_resource import RoleDeleteResponse as RoleDeleteResponse
+from .rotate_mcp_oauth_token_endpoint_auth_param_client_secret_basic_param import (
+    RotateMcpOauthTokenEndpointAuthParamClientSecretBasicParam as RotateMcpOauthTokenEndpointAuthParamClientSecretBasicParam,
+)
+from .rotate_mcp_oauth_token_endpoint_auth_param_client_secret_post_param import (
+    RotateMcpOauthTokenEndpointAuthParamClientSecretPostParam as RotateMcpOauthTokenEndpointAuthParamClientSecretPostParam,
+)
+from .rotate_vault_credential_auth_param_environment_variable_param import (
+    RotateVaultCredentialAuthParamEnvironmentVariableParam as RotateVaultCredentialAuthParamEnvironmentVariableParam,
+)
+from .rotate_vault_credential_auth_param_mcp_oauth_param import (
+    RotateVaultCredentialAuthParamMcpOauthParam as RotateVaultCredentialAuthParamMcpOauthParam,
+)
+from .rotate_vault_credential_auth_param_mcp_oauth_refresh_param import (
+    RotateVaultCredentialAuthParamMcpOauthRefreshParam as RotateVaultCredentialAuthParamMcpOauthRefreshParam,
+)
+from .rotate_vault_credential_auth_param_static_bearer_param import (
+    RotateVaultCredentialAuthParamStaticBearerParam as RotateVaultCredentialAuthParamStaticBearerParam,
+)
 from .run_completion_usage import RunCompletionUsage as RunCompletionUsage
 from .run_grader_response import GraderRunResponse as GraderRunResponse
 from .run_grader_response import RunGraderResponseMetadata as RunGraderResponseMetadata
@@ -2870,14 +3706,68 @@ from .run_stream_event import RunStreamEventThreadRunQueued as RunStreamEventThr
 from .run_stream_event import RunStreamEventThreadRunRequiresAction as RunStreamEventThreadRunRequiresAction
 from .run_tool_call_object import RequiredActionFunctionToolCall as RequiredActionFunctionToolCall
 from .run_tool_call_object import RunToolCallObjectFunction as RunToolCallObjectFunction
+from .safety_alert import SafetyAlert as SafetyAlert
+from .safety_case import SafetyCase as SafetyCase
+from .score_instructions_parts_input_image_param import (
+    ScoreInstructionsPartsInputImageParam as ScoreInstructionsPartsInputImageParam,
+)
+from .score_instructions_parts_input_json_param import (
+    ScoreInstructionsPartsInputJSONParam as ScoreInstructionsPartsInputJSONParam,
+)
+from .score_level_param import ScoreLevelParam as ScoreLevelParam
+from .score_param import ScoreParam as ScoreParam
 from .screenshot_params import ScreenshotParam as ScreenshotParam
 from .scroll_params import ScrollParam as ScrollParam
 from .search_content_type import SearchContentType as SearchContentType
 from .search_context_size import SearchContextSize as SearchContextSize
+from .server_event_selector_param import ServerEventSelectorParam as ServerEventSelectorParam
 from .service_account_api_key_body import APIKeyCreateResponse as APIKeyCreateResponse
 from .service_tier import ServiceTier as ServiceTier
 from .service_tier_responses import ServiceTierResponses as ServiceTierResponses
+from .session import Session as Session
+from .session_artifact import SessionArtifact as SessionArtifact
+from .session_artifact_deleted import SessionArtifactDeleted as SessionArtifactDeleted
+from .session_audio_output_param import SessionAudioOutputParam as SessionAudioOutputParam
+from .session_audio_param import SessionAudioParam as SessionAudioParam
+from .session_delegation_decisions_param import (
+    SessionDelegationDecisionsParam as SessionDelegationDecisionsParam,
+)
+from .session_delegation_responses_param import (
+    SessionDelegationResponsesParam as SessionDelegationResponsesParam,
+)
+from .session_error import SessionError as SessionError
+from .session_fork_response import SessionForkResponse as SessionForkResponse
+from .session_input_param_agent_session_input_cancel_param import (
+    SessionInputParamAgentSessionInputCancelParam as SessionInputParamAgentSessionInputCancelParam,
+)
+from .session_input_param_agent_session_input_computer_use_approval_request_result_param import (
+    SessionInputParamAgentSessionInputComputerUseApprovalRequestResultParam as SessionInputParamAgentSessionInputComputerUseApprovalRequestResultParam,
+)
+from .session_input_param_agent_session_input_mcp_approval_request_result_param import (
+    SessionInputParamAgentSessionInputMcpApprovalRequestResultParam as SessionInputParamAgentSessionInputMcpApprovalRequestResultParam,
+)
+from .session_input_param_agent_session_input_mcp_approval_request_result_response_param import (
+    SessionInputParamAgentSessionInputMcpApprovalRequestResultResponseParam as SessionInputParamAgentSessionInputMcpApprovalRequestResultResponseParam,
+)
+from .session_input_param_agent_session_input_message_param import (
+    SessionInputParamAgentSessionInputMessageParam as SessionInputParamAgentSessionInputMessageParam,
+)
+from .session_input_param_agent_session_input_tool_result_param import (
+    SessionInputParamAgentSessionInputToolResultParam as SessionInputParamAgentSessionInputToolResultParam,
+)
+from .session_trace import SessionTrace as SessionTrace
+from .session_turn_error import SessionTurnError as SessionTurnError
+from .sessions_turn_prompt_cache_options import (
+    SessionsTurnPromptCacheOptions as SessionsTurnPromptCacheOptions,
+)
+from .setup_command_param import SetupCommandParam as SetupCommandParam
 from .shell_call_output_delta import ShellCallOutputDelta as ShellCallOutputDelta
+from .skill_hosted_template_skill_resource_inline import (
+    SkillHostedTemplateSkillResourceInline as SkillHostedTemplateSkillResourceInline,
+)
+from .skill_hosted_template_skill_resource_skill_reference import (
+    SkillHostedTemplateSkillResourceSkillReference as SkillHostedTemplateSkillResourceSkillReference,
+)
 from .skill_reference_params import SkillReferenceParam as SkillReferenceParam
 from .skill_resource import Skill as Skill
 from .skill_version_resource import SkillVersion as SkillVersion
@@ -2906,6 +3796,10 @@ from .static_chunking_strategy_response_param import (
     StaticFileChunkingStrategyObject as StaticFileChunkingStrategyObject,
 )
 from .stop_configuration_param import StopConfigurationParam as StopConfigurationParam
+from .stream_options_param import StreamOptionsParam as StreamOptionsParam
+from .subagent import Subagent as Subagent
+from .subagent import SubagentInstructionsItem as SubagentInstructionsItem
+from .summary_text import SummaryText as SummaryText
 from .summary_text_content import SummaryTextContent as SummaryTextContent
 from .summary_text_content_param import SummaryTextContentParam as SummaryTextContentParam
 from .synth_id_provenance_result import SynthIDProvenanceResult as SynthIDProvenanceResult
@@ -2914,6 +3808,13 @@ from .task_group_task import TaskGroupTask as TaskGroupTask
 from .task_item import TaskItem as TaskItem
 from .task_type import TaskType as TaskType
 from .text_content import TextContent as TextContent
+from .text_format_param_json_schema_param import (
+    TextFormatParamJSONSchemaParam as TextFormatParamJSONSchemaParam,
+)
+from .text_format_param_text_param import TextFormatParamTextParam as TextFormatParamTextParam
+from .text_format_resource_json_schema import TextFormatResourceJSONSchema as TextFormatResourceJSONSchema
+from .text_format_resource_text import TextFormatResourceText as TextFormatResourceText
+from .text_param import TextParam as TextParam
 from .text_response_format_configuration import (
     TextResponseFormatConfiguration as TextResponseFormatConfiguration,
 )
@@ -2935,31 +3836,147 @@ from .thread_resource import ChatKitThread as ChatKitThread
 from .thread_resource import ThreadResourceStatus as ThreadResourceStatus
 from .thread_stream_event import ThreadStreamEvent as ThreadStreamEvent
 from .token_counts_resource import TokenCountsResource as TokenCountsResource
+from .token_usage import TokenUsage as TokenUsage
 from .tool import Tool as Tool
+from .tool_apply_patch_param import ToolApplyPatchParam as ToolApplyPatchParam
 from .tool_call_caller import ToolCallCaller as ToolCallCaller
 from .tool_call_caller_params import ToolCallCallerParam as ToolCallCallerParam
 from .tool_call_caller_params import ToolCallCallerParam2 as ToolCallCallerParam2
 from .tool_choice import ToolChoice as ToolChoice
 from .tool_choice_allowed import ToolChoiceAllowed as ToolChoiceAllowed
 from .tool_choice_allowed_param import ToolChoiceAllowedParam as ToolChoiceAllowedParam
+from .tool_choice_apply_patch_param import ToolChoiceApplyPatchParam as ToolChoiceApplyPatchParam
+from .tool_choice_code_interpreter_param import (
+    ToolChoiceCodeInterpreterParam as ToolChoiceCodeInterpreterParam,
+)
+from .tool_choice_computer_param import ToolChoiceComputerParam as ToolChoiceComputerParam
 from .tool_choice_custom import ToolChoiceCustom as ToolChoiceCustom
 from .tool_choice_custom_param import ToolChoiceCustomParam as ToolChoiceCustomParam
+from .tool_choice_file_search_param import ToolChoiceFileSearchParam as ToolChoiceFileSearchParam
 from .tool_choice_function import ToolChoiceFunction as ToolChoiceFunction
 from .tool_choice_function_param import ToolChoiceFunctionParam as ToolChoiceFunctionParam
+from .tool_choice_image_generation_param import (
+    ToolChoiceImageGenerationParam as ToolChoiceImageGenerationParam,
+)
+from .tool_choice_live_allowed_tools_choice_param import (
+    ToolChoiceLiveAllowedToolsChoiceParam as ToolChoiceLiveAllowedToolsChoiceParam,
+)
+from .tool_choice_live_allowed_tools_choice_param_tool_apply_patch_param import (
+    ToolChoiceLiveAllowedToolsChoiceParamToolApplyPatchParam as ToolChoiceLiveAllowedToolsChoiceParamToolApplyPatchParam,
+)
+from .tool_choice_live_allowed_tools_choice_param_tool_code_interpreter_param import (
+    ToolChoiceLiveAllowedToolsChoiceParamToolCodeInterpreterParam as ToolChoiceLiveAllowedToolsChoiceParamToolCodeInterpreterParam,
+)
+from .tool_choice_live_allowed_tools_choice_param_tool_computer_param import (
+    ToolChoiceLiveAllowedToolsChoiceParamToolComputerParam as ToolChoiceLiveAllowedToolsChoiceParamToolComputerParam,
+)
+from .tool_choice_live_allowed_tools_choice_param_tool_custom_param import (
+    ToolChoiceLiveAllowedToolsChoiceParamToolCustomParam as ToolChoiceLiveAllowedToolsChoiceParamToolCustomParam,
+)
+from .tool_choice_live_allowed_tools_choice_param_tool_file_search_param import (
+    ToolChoiceLiveAllowedToolsChoiceParamToolFileSearchParam as ToolChoiceLiveAllowedToolsChoiceParamToolFileSearchParam,
+)
+from .tool_choice_live_allowed_tools_choice_param_tool_image_generation_param import (
+    ToolChoiceLiveAllowedToolsChoiceParamToolImageGenerationParam as ToolChoiceLiveAllowedToolsChoiceParamToolImageGenerationParam,
+)
+from .tool_choice_live_allowed_tools_choice_param_tool_live_function_tool_choice_param import (
+    ToolChoiceLiveAllowedToolsChoiceParamToolLiveFunctionToolChoiceParam as ToolChoiceLiveAllowedToolsChoiceParamToolLiveFunctionToolChoiceParam,
+)
+from .tool_choice_live_allowed_tools_choice_param_tool_live_mcp_tool_choice_param import (
+    ToolChoiceLiveAllowedToolsChoiceParamToolLiveMCPToolChoiceParam as ToolChoiceLiveAllowedToolsChoiceParamToolLiveMCPToolChoiceParam,
+)
+from .tool_choice_live_allowed_tools_choice_param_tool_programmatic_tool_calling_param import (
+    ToolChoiceLiveAllowedToolsChoiceParamToolProgrammaticToolCallingParam as ToolChoiceLiveAllowedToolsChoiceParamToolProgrammaticToolCallingParam,
+)
+from .tool_choice_live_allowed_tools_choice_param_tool_shell_param import (
+    ToolChoiceLiveAllowedToolsChoiceParamToolShellParam as ToolChoiceLiveAllowedToolsChoiceParamToolShellParam,
+)
+from .tool_choice_live_allowed_tools_choice_param_tool_web_search_param import (
+    ToolChoiceLiveAllowedToolsChoiceParamToolWebSearchParam as ToolChoiceLiveAllowedToolsChoiceParamToolWebSearchParam,
+)
+from .tool_choice_live_allowed_tools_choice_param_tool_web_search_preview_param import (
+    ToolChoiceLiveAllowedToolsChoiceParamToolWebSearchPreviewParam as ToolChoiceLiveAllowedToolsChoiceParamToolWebSearchPreviewParam,
+)
+from .tool_choice_live_function_tool_choice_param import (
+    ToolChoiceLiveFunctionToolChoiceParam as ToolChoiceLiveFunctionToolChoiceParam,
+)
+from .tool_choice_live_mcp_tool_choice_param import (
+    ToolChoiceLiveMCPToolChoiceParam as ToolChoiceLiveMCPToolChoiceParam,
+)
 from .tool_choice_mcp import ToolChoiceMCP as ToolChoiceMCP
 from .tool_choice_mcp_param import ToolChoiceMCPParam as ToolChoiceMCPParam
 from .tool_choice_options import ToolChoiceOptions as ToolChoiceOptions
 from .tool_choice_params import ToolChoiceParam as ToolChoiceParam
+from .tool_choice_programmatic_tool_calling_param import (
+    ToolChoiceProgrammaticToolCallingParam as ToolChoiceProgrammaticToolCallingParam,
+)
+from .tool_choice_shell_param import ToolChoiceShellParam as ToolChoiceShellParam
 from .tool_choice_types import ToolChoiceTypes as ToolChoiceTypes
 from .tool_choice_types_param import ToolChoiceTypesParam as ToolChoiceTypesParam
+from .tool_choice_web_search_param import ToolChoiceWebSearchParam as ToolChoiceWebSearchParam
+from .tool_choice_web_search_preview_param import (
+    ToolChoiceWebSearchPreviewParam as ToolChoiceWebSearchPreviewParam,
+)
+from .tool_code_interpreter_param import ToolCodeInterpreterParam as ToolCodeInterpreterParam
+from .tool_computer_param import ToolComputerParam as ToolComputerParam
+from .tool_custom_param import ToolCustomParam as ToolCustomParam
+from .tool_file_search_param import ToolFileSearchParam as ToolFileSearchParam
+from .tool_image_generation_param import ToolImageGenerationParam as ToolImageGenerationParam
+from .tool_mcp_allowed_tools_live_mcp_tool_filter_param import (
+    ToolMcpAllowedToolsLiveMCPToolFilterParam as ToolMcpAllowedToolsLiveMCPToolFilterParam,
+)
+from .tool_mcp_param import ToolMcpParam as ToolMcpParam
+from .tool_mcp_require_approval_live_mcp_require_approval_filter_param import (
+    ToolMcpRequireApprovalLiveMCPRequireApprovalFilterParam as ToolMcpRequireApprovalLiveMCPRequireApprovalFilterParam,
+)
+from .tool_mcp_require_approval_live_mcp_require_approval_filter_param_always_param import (
+    ToolMcpRequireApprovalLiveMCPRequireApprovalFilterParamAlwaysParam as ToolMcpRequireApprovalLiveMCPRequireApprovalFilterParamAlwaysParam,
+)
+from .tool_mcp_require_approval_live_mcp_require_approval_filter_param_never_param import (
+    ToolMcpRequireApprovalLiveMCPRequireApprovalFilterParamNeverParam as ToolMcpRequireApprovalLiveMCPRequireApprovalFilterParamNeverParam,
+)
+from .tool_namespace_param import ToolNamespaceParam as ToolNamespaceParam
 from .tool_param import ToolParam as ToolParam
+from .tool_programmatic_tool_calling_param import (
+    ToolProgrammaticToolCallingParam as ToolProgrammaticToolCallingParam,
+)
 from .tool_search_call import ResponseToolSearchCall as ResponseToolSearchCall
 from .tool_search_call_item_params import ToolSearchCallItemParam as ToolSearchCallItemParam
 from .tool_search_execution_type import ToolSearchExecutionType as ToolSearchExecutionType
 from .tool_search_output import ResponseToolSearchOutputItem as ResponseToolSearchOutputItem
 from .tool_search_output_item_params import ToolSearchOutputItemParam as ToolSearchOutputItemParam
+from .tool_search_param import ToolSearchParam as ToolSearchParam
 from .tool_search_tool_param import NamespaceTool as NamespaceTool
 from .tool_search_tool_params import ToolSearchToolParam as ToolSearchToolParam
+from .tool_shell_environment_container_auto_network_policy_allowlist_param import (
+    ToolShellEnvironmentContainerAutoNetworkPolicyAllowlistParam as ToolShellEnvironmentContainerAutoNetworkPolicyAllowlistParam,
+)
+from .tool_shell_environment_container_auto_network_policy_disabled_param import (
+    ToolShellEnvironmentContainerAutoNetworkPolicyDisabledParam as ToolShellEnvironmentContainerAutoNetworkPolicyDisabledParam,
+)
+from .tool_shell_environment_container_auto_param import (
+    ToolShellEnvironmentContainerAutoParam as ToolShellEnvironmentContainerAutoParam,
+)
+from .tool_shell_environment_container_auto_skill_inline_param import (
+    ToolShellEnvironmentContainerAutoSkillInlineParam as ToolShellEnvironmentContainerAutoSkillInlineParam,
+)
+from .tool_shell_environment_container_auto_skill_inline_source_param import (
+    ToolShellEnvironmentContainerAutoSkillInlineSourceParam as ToolShellEnvironmentContainerAutoSkillInlineSourceParam,
+)
+from .tool_shell_environment_container_auto_skill_skill_reference_param import (
+    ToolShellEnvironmentContainerAutoSkillSkillReferenceParam as ToolShellEnvironmentContainerAutoSkillSkillReferenceParam,
+)
+from .tool_shell_environment_container_reference_param import (
+    ToolShellEnvironmentContainerReferenceParam as ToolShellEnvironmentContainerReferenceParam,
+)
+from .tool_shell_environment_local_param import (
+    ToolShellEnvironmentLocalParam as ToolShellEnvironmentLocalParam,
+)
+from .tool_shell_environment_local_skill_param import (
+    ToolShellEnvironmentLocalSkillParam as ToolShellEnvironmentLocalSkillParam,
+)
+from .tool_shell_param import ToolShellParam as ToolShellParam
+from .tool_web_search_param import ToolWebSearchParam as ToolWebSearchParam
 from .top_log_prob import TopLogProb as TopLogProb
 from .top_log_prob_param import TopLogProbParam as TopLogProbParam
 from .transcript_text_delta_event import TranscriptTextDeltaEvent as TranscriptTextDeltaEvent
@@ -2980,9 +3997,14 @@ from .transcription_diarized_segment import TranscriptionDiarizedSegment as Tran
 from .transcription_language import TranscriptionLanguage as TranscriptionLanguage
 from .transcription_segment import TranscriptionSegment as TranscriptionSegment
 from .transcription_word import TranscriptionWord as TranscriptionWord
+from .transport_param import TransportParam as TransportParam
 from .truncation_object import TruncationObject as TruncationObject
 from .truncation_object_param import TruncationObjectParam as TruncationObjectParam
+from .turn import Turn as Turn
 from .type_params import TypeParam as TypeParam
+from .types_decision_create_params_prompt_cache_options_param import (
+    TypesDecisionCreateParamsPromptCacheOptionsParam as TypesDecisionCreateParamsPromptCacheOptionsParam,
+)
 from .unwrap_webhook_event import UnwrapWebhookEvent as UnwrapWebhookEvent
 from .upload import Upload as Upload
 from .upload_part import UploadPart as UploadPart
@@ -2990,6 +4012,7 @@ from .url_annotation import UrlAnnotation as UrlAnnotation
 from .url_annotation_source import UrlAnnotationSource as UrlAnnotationSource
 from .url_citation_body import UrlCitationBody as UrlCitationBody
 from .url_citation_body_param import UrlCitationBodyParam as UrlCitationBodyParam
+from .usage import Usage as Usage
 from .usage_audio_speeches_result import UsageAudioSpeechesResult as UsageAudioSpeechesResult
 from .usage_audio_transcriptions_result import (
     UsageAudioTranscriptionsResult as UsageAudioTranscriptionsResult,
@@ -2998,10 +4021,13 @@ from .usage_code_interpreter_sessions_result import (
     UsageCodeInterpreterSessionsResult as UsageCodeInterpreterSessionsResult,
 )
 from .usage_completions_result import UsageCompletionsResult as UsageCompletionsResult
+from .usage_decisions_response import UsageDecisionsResponse as UsageDecisionsResponse
 from .usage_embeddings_result import UsageEmbeddingsResult as UsageEmbeddingsResult
 from .usage_file_search_calls_result import UsageFileSearchCallsResult as UsageFileSearchCallsResult
 from .usage_images_result import UsageImagesResult as UsageImagesResult
+from .usage_input_tokens_details import UsageInputTokensDetails as UsageInputTokensDetails
 from .usage_moderations_result import UsageModerationsResult as UsageModerationsResult
+from .usage_output_tokens_details import UsageOutputTokensDetails as UsageOutputTokensDetails
 from .usage_response import UsageAudioSpeechesResponse as UsageAudioSpeechesResponse
 from .usage_time_bucket import UsageTimeBucket as UsageTimeBucket
 from .usage_time_bucket import UsageTimeBucketResultsItem as UsageTimeBucketResultsItem
@@ -3011,6 +4037,7 @@ from .user import OrganizationUser as OrganizationUser
 from .user import UserProjects as UserProjects
 from .user import UserProjectsDataItem as UserProjectsDataItem
 from .user import UserUser as UserUser
+from .user_content_param import UserContentParam as UserContentParam
 from .user_delete_response import UserDeleteResponse as UserDeleteResponse
 from .user_message_input_text import UserMessageInputText as UserMessageInputText
 from .user_message_item import ChatKitThreadUserMessageItem as ChatKitThreadUserMessageItem
@@ -3020,6 +4047,38 @@ from .user_role_assignment import UserRoleAssignment as UserRoleAssignment
 from .vad_config_param import VadConfigParam as VadConfigParam
 from .validate_grader_response import GraderValidateResponse as GraderValidateResponse
 from .validate_grader_response import ValidateGraderResponseGrader as ValidateGraderResponseGrader
+from .vault import Vault as Vault
+from .vault_credential_auth_resource_environment_variable import (
+    VaultCredentialAuthResourceEnvironmentVariable as VaultCredentialAuthResourceEnvironmentVariable,
+)
+from .vault_credential_auth_resource_environment_variable import (
+    VaultCredentialAuthResourceEnvironmentVariableNetworking as VaultCredentialAuthResourceEnvironmentVariableNetworking,
+)
+from .vault_credential_auth_resource_mcp_oauth import (
+    VaultCredentialAuthResourceMcpOauth as VaultCredentialAuthResourceMcpOauth,
+)
+from .vault_credential_auth_resource_mcp_oauth_refresh import (
+    VaultCredentialAuthResourceMcpOauthRefresh as VaultCredentialAuthResourceMcpOauthRefresh,
+)
+from .vault_credential_auth_resource_mcp_oauth_refresh import (
+    VaultCredentialAuthResourceMcpOauthRefreshTokenEndpointAuth as VaultCredentialAuthResourceMcpOauthRefreshTokenEndpointAuth,
+)
+from .vault_credential_auth_resource_static_bearer import (
+    VaultCredentialAuthResourceStaticBearer as VaultCredentialAuthResourceStaticBearer,
+)
+from .vault_credential_networking_param_limited_param import (
+    VaultCredentialNetworkingParamLimitedParam as VaultCredentialNetworkingParamLimitedParam,
+)
+from .vault_credential_networking_param_unrestricted_param import (
+    VaultCredentialNetworkingParamUnrestrictedParam as VaultCredentialNetworkingParamUnrestrictedParam,
+)
+from .vault_credential_networking_resource_limited import (
+    VaultCredentialNetworkingResourceLimited as VaultCredentialNetworkingResourceLimited,
+)
+from .vault_credential_networking_resource_unrestricted import (
+    VaultCredentialNetworkingResourceUnrestricted as VaultCredentialNetworkingResourceUnrestricted,
+)
+from .vault_deleted import VaultDeleted as VaultDeleted
 from .vector_store_expiration_after import VectorStoreExpirationAfter as VectorStoreExpirationAfter
 from .vector_store_expiration_after_param import (
     VectorStoreExpirationAfterParam as VectorStoreExpirationAfterParam,
@@ -3042,6 +4101,14 @@ from .vector_stores_search_params import (
     SearchVectorStoreRankingOptionsParam as SearchVectorStoreRankingOptionsParam,
 )
 from .verbosity import Verbosity as Verbosity
+from .verification_discovery import VerificationDiscovery as VerificationDiscovery
+from .verification_discovery_verification_param import (
+    VerificationDiscoveryVerificationParam as VerificationDiscoveryVerificationParam,
+)
+from .verification_uploaded_jwks import VerificationUploadedJwks as VerificationUploadedJwks
+from .verification_uploaded_jwks_verification_param import (
+    VerificationUploadedJwksVerificationParam as VerificationUploadedJwksVerificationParam,
+)
 from .video_character_resource import VideoCreateCharacterResponse as VideoCreateCharacterResponse
 from .video_model import VideoModel as VideoModel
 from .video_model_param import VideoModelParam as VideoModelParam
@@ -3051,6 +4118,7 @@ from .video_size import VideoSize as VideoSize
 from .video_status import VideoStatus as VideoStatus
 from .voice_consent_deleted_resource import VoiceConsentDeleted as VoiceConsentDeleted
 from .voice_consent_resource import VoiceConsent as VoiceConsent
+from .voice_deleted import VoiceDeleted as VoiceDeleted
 from .voice_ids_or_custom_voice_param import VoiceIdsOrCustomVoiceParam as VoiceIdsOrCustomVoiceParam
 from .voice_ids_or_custom_voice_param import (
     VoiceIdsOrCustomVoiceVariant2Param as VoiceIdsOrCustomVoiceVariant2Param,
@@ -3059,10 +4127,19 @@ from .voice_ids_shared import VoiceIdsShared as VoiceIdsShared
 from .voice_ids_shared_param import VoiceIdsSharedParam as VoiceIdsSharedParam
 from .voice_resource import Voice as Voice
 from .wait_params import WaitParam as WaitParam
+from .wake_policy_param import WakePolicyParam as WakePolicyParam
 from .web_search_action_find import WebSearchActionFind as WebSearchActionFind
 from .web_search_action_find_param import WebSearchActionFindParam as WebSearchActionFindParam
 from .web_search_action_open_page import WebSearchActionOpenPage as WebSearchActionOpenPage
 from .web_search_action_open_page_param import WebSearchActionOpenPageParam as WebSearchActionOpenPageParam
+from .web_search_action_resource_find_in_page import (
+    WebSearchActionResourceFindInPage as WebSearchActionResourceFindInPage,
+)
+from .web_search_action_resource_open_page import (
+    WebSearchActionResourceOpenPage as WebSearchActionResourceOpenPage,
+)
+from .web_search_action_resource_other import WebSearchActionResourceOther as WebSearchActionResourceOther
+from .web_search_action_resource_search import WebSearchActionResourceSearch as WebSearchActionResourceSearch
 from .web_search_action_search import WebSearchActionSearch as WebSearchActionSearch
 from .web_search_action_search import WebSearchActionSearchSourcesItem as WebSearchActionSearchSourcesItem
 from .web_search_action_search_param import WebSearchActionSearchParam as WebSearchActionSearchParam
@@ -3091,12 +4168,16 @@ from .webhook_batch_expired import WebhookBatchExpired as WebhookBatchExpired
 from .webhook_batch_expired import WebhookBatchExpiredData as WebhookBatchExpiredData
 from .webhook_batch_failed import WebhookBatchFailed as WebhookBatchFailed
 from .webhook_batch_failed import WebhookBatchFailedData as WebhookBatchFailedData
+from .webhook_endpoint import WebhookEndpoint as WebhookEndpoint
+from .webhook_endpoint_test_result import WebhookEndpointTestResult as WebhookEndpointTestResult
+from .webhook_endpoint_with_secret import WebhookEndpointWithSecret as WebhookEndpointWithSecret
 from .webhook_eval_run_canceled import WebhookEvalRunCanceled as WebhookEvalRunCanceled
 from .webhook_eval_run_canceled import WebhookEvalRunCanceledData as WebhookEvalRunCanceledData
 from .webhook_eval_run_failed import WebhookEvalRunFailed as WebhookEvalRunFailed
 from .webhook_eval_run_failed import WebhookEvalRunFailedData as WebhookEvalRunFailedData
 from .webhook_eval_run_succeeded import WebhookEvalRunSucceeded as WebhookEvalRunSucceeded
 from .webhook_eval_run_succeeded import WebhookEvalRunSucceededData as WebhookEvalRunSucceededData
+from .webhook_event_type_list import WebhookEventTypeList as WebhookEventTypeList
 from .webhook_fine_tuning_job_cancelled import WebhookFineTuningJobCancelled as WebhookFineTuningJobCancelled
 from .webhook_fine_tuning_job_cancelled import (
     WebhookFineTuningJobCancelledData as WebhookFineTuningJobCancelledData,
@@ -3128,11 +4209,28 @@ from .webhook_response_incomplete import WebhookResponseIncompleteData as Webhoo
 from .widget_message_item import ChatKitWidgetItem as ChatKitWidgetItem
 from .workflow_param import WorkflowParam as WorkflowParam
 from .workflow_tracing_param import WorkflowTracingParam as WorkflowTracingParam
+from .workload_identity_provider import WorkloadIdentityProvider as WorkloadIdentityProvider
+from .workload_identity_provider import (
+    WorkloadIdentityProviderVerification as WorkloadIdentityProviderVerification,
+)
+from .workload_identity_provider_deleted import (
+    WorkloadIdentityProviderDeleted as WorkloadIdentityProviderDeleted,
+)
+from .workload_identity_providers_federation_rule_create_params_permissions_restricted_param import (
+    WorkloadIdentityProvidersFederationRuleCreateParamsPermissionsRestrictedParam as WorkloadIdentityProvidersFederationRuleCreateParamsPermissionsRestrictedParam,
+)
+from .workload_identity_providers_federation_rule_create_params_permissions_service_account_default_param import (
+    WorkloadIdentityProvidersFederationRuleCreateParamsPermissionsServiceAccountDefaultParam as WorkloadIdentityProvidersFederationRuleCreateParamsPermissionsServiceAccountDefaultParam,
+)
 
 # the official SDK's names for types the spec names differently
 AdminApiKey = AdminAPIKey
 AdminApiKeyCreateResponse = AdminAPIKeyCreateResponse
 AdminApiKeysDeleteResponse = AdminAPIKeyDeleteResponse
+AgentCreateSubagentCallItemContentItem = AgentContent
+AgentSessionMessageContentItem = AgentSessionMessageContent
+AgentToolsItem = PersistedAgentTool
+AgentWebSearchCallItemAction = WebSearchAction
 AllModels = ModelIdsResponsesParam
 ApplyPatchToolCall = ResponseFunctionShellToolCallOutput
 ApplyPatchToolCallOutput = ResponseApplyPatchToolCall
@@ -3146,10 +4244,14 @@ Attachment = ChatKitAttachment
 AudioTranscriptionResponse = AudioTranscription
 AuditLog = AuditLogListResponse
 AutoFileChunkingStrategyParam = AutoChunkingStrategyRequestParam
+AutomationAgentConfigToolsItem = AgentTool
 BatchCancelledWebhookEvent = WebhookBatchCancelled
 BatchCompletedWebhookEvent = WebhookBatchCompleted
 BatchExpiredWebhookEvent = WebhookBatchExpired
 BatchFailedWebhookEvent = WebhookBatchFailed
+BetaAgentsAutomationsCreateResponse = Automation
+BetaAgentsSessionsEventsStreamStreamEvent = AgentSessionEvent
+BetaAgentsSessionsItemsListItem = AgentSessionItem
 BetaApplyPatchToolCall = BetaResponseApplyPatchToolCall
 BetaApplyPatchToolCallOutput = BetaResponseApplyPatchToolCallOutput
 BetaCodeInterpreterToolCall = BetaResponseCodeInterpreterToolCall
@@ -3230,6 +4332,8 @@ DeletedSkillResource = DeletedSkill
 DeletedSkillVersionResource = DeletedSkillVersion
 DeletedThreadResource = ThreadDeleteResponse
 DeletedVideoResource = VideoDeleteResponse
+EnvironmentInfoFilesItem = HostedEnvironmentFile
+EnvironmentInfoSkillsItem = HostedSkill
 Error2 = VideoCreateError
 Eval = EvalCreateResponse
 EvalApiError = EvalAPIError
@@ -3297,7 +4401,6 @@ OutputItemRetrieveResponse = OutputItemListResponse
 OutputMessage = ResponseOutputMessage
 PermissionListResponse = PermissionCreateResponse
 Program = ResponseReasoningItem
-ProjectApiKey = ProjectAPIKey
 ProjectApiKeyDeleteResponse = APIKeyDeleteResponse
 ProjectModelPermissionsDeleteResponse = ProjectModelPermissionsDeleted
 ProjectServiceAccountCreateResponse = ServiceAccountCreateResponse

@@ -15,7 +15,7 @@ from ..._blocking._bridge import (
     to_sync_streamed,
 )
 from ..._core._options import RequestOptions, reject_unknown_options
-from ..._core._request import strip_not_given
+from ..._core._request import path_param, strip_not_given
 from ..._core._resource import (
     AsyncAPIResource,
     RawResponseWrapper,
@@ -23,7 +23,7 @@ from ..._core._resource import (
     to_raw_response,
     to_streamed_response,
 )
-from ...types import Voice
+from ...types import Voice, VoiceDeleted
 
 if TYPE_CHECKING:
     from ..._core._request import FileTypes
@@ -58,13 +58,26 @@ class AsyncVoices(AsyncAPIResource):
             "post", "/audio/voices", cast_to=Voice, body=body, multipart=True, options=options
         )
 
+    async def delete(self, voice_id: str, **options: Unpack[RequestOptions]) -> VoiceDeleted:
+        """`audio.voices.delete` of the official SDK"""
+        if options:
+            reject_unknown_options(options, "AsyncVoices.delete")
+        return await self._client._request(
+            "delete",
+            f"/audio/voices/{path_param(voice_id, 'voice_id')}",
+            cast_to=VoiceDeleted,
+            options=options,
+        )
+
 
 class AsyncVoicesWithRawResponse(RawResponseWrapper):
     create: Final = to_raw_response(AsyncVoices.create)
+    delete: Final = to_raw_response(AsyncVoices.delete)
 
 
 class AsyncVoicesWithStreamingResponse(StreamedResponseWrapper):
     create: Final = to_streamed_response(AsyncVoices.create)
+    delete: Final = to_streamed_response(AsyncVoices.delete)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -81,11 +94,14 @@ class Voices(SyncAPIResource[AsyncVoices]):
         return VoicesWithStreamingResponse(self)
 
     create: Final = to_sync(AsyncVoices.create)
+    delete: Final = to_sync(AsyncVoices.delete)
 
 
 class VoicesWithRawResponse(SyncResponseWrapper):
     create: Final = to_sync_raw(AsyncVoices.create)
+    delete: Final = to_sync_raw(AsyncVoices.delete)
 
 
 class VoicesWithStreamingResponse(SyncResponseWrapper):
     create: Final = to_sync_streamed(AsyncVoices.create)
+    delete: Final = to_sync_streamed(AsyncVoices.delete)

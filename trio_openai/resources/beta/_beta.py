@@ -19,6 +19,14 @@ from ..._core._resource import (
 from ...lib._parsing._beta import beta_chat, sync_beta_chat
 
 if TYPE_CHECKING:
+    from .agents import (
+        Agents,
+        AgentsWithRawResponse,
+        AgentsWithStreamingResponse,
+        AsyncAgents,
+        AsyncAgentsWithRawResponse,
+        AsyncAgentsWithStreamingResponse,
+    )
     from .assistants import (
         Assistants,
         AssistantsWithRawResponse,
@@ -97,6 +105,12 @@ class AsyncBeta(AsyncAPIResource):
         return AsyncResponses(self._client)
 
     @cached_property
+    def agents(self) -> AsyncAgents:
+        from .agents import AsyncAgents
+
+        return AsyncAgents(self._client)
+
+    @cached_property
     def with_raw_response(self) -> AsyncBetaWithRawResponse:
         return AsyncBetaWithRawResponse(self)
 
@@ -138,6 +152,12 @@ class AsyncBetaWithRawResponse(RawResponseWrapper):
 
         return AsyncResponsesWithRawResponse(self._resource.responses)
 
+    @cached_property
+    def agents(self) -> AsyncAgentsWithRawResponse:
+        from .agents import AsyncAgentsWithRawResponse
+
+        return AsyncAgentsWithRawResponse(self._resource.agents)
+
 
 class AsyncBetaWithStreamingResponse(StreamedResponseWrapper):
     @cached_property
@@ -169,6 +189,12 @@ class AsyncBetaWithStreamingResponse(StreamedResponseWrapper):
         from .responses import AsyncResponsesWithStreamingResponse
 
         return AsyncResponsesWithStreamingResponse(self._resource.responses)
+
+    @cached_property
+    def agents(self) -> AsyncAgentsWithStreamingResponse:
+        from .agents import AsyncAgentsWithStreamingResponse
+
+        return AsyncAgentsWithStreamingResponse(self._resource.agents)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -205,6 +231,12 @@ class Beta(SyncAPIResource[AsyncBeta]):
         from .responses import Responses
 
         return Responses(self._client, self._async.responses)
+
+    @cached_property
+    def agents(self) -> Agents:
+        from .agents import Agents
+
+        return Agents(self._client, self._async.agents)
 
     @cached_property
     def with_raw_response(self) -> BetaWithRawResponse:
@@ -248,6 +280,12 @@ class BetaWithRawResponse(SyncResponseWrapper):
 
         return ResponsesWithRawResponse(self._resource.responses)
 
+    @cached_property
+    def agents(self) -> AgentsWithRawResponse:
+        from .agents import AgentsWithRawResponse
+
+        return AgentsWithRawResponse(self._resource.agents)
+
 
 class BetaWithStreamingResponse(SyncResponseWrapper):
     @cached_property
@@ -279,3 +317,9 @@ class BetaWithStreamingResponse(SyncResponseWrapper):
         from .responses import ResponsesWithStreamingResponse
 
         return ResponsesWithStreamingResponse(self._resource.responses)
+
+    @cached_property
+    def agents(self) -> AgentsWithStreamingResponse:
+        from .agents import AgentsWithStreamingResponse
+
+        return AgentsWithStreamingResponse(self._resource.agents)

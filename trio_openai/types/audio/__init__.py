@@ -16,6 +16,7 @@ _INDEX = (
     "Voice=voice_resource:Voice "
     "VoiceConsent=voice_consent_resource:VoiceConsent "
     "VoiceConsentDeleted=voice_consent_deleted_resource:VoiceConsentDeleted "
+    "VoiceDeleted=voice_deleted:VoiceDeleted "
     ""
 )
 _modules: dict[str, str] = {}

@@ -5,4 +5,5 @@ from ..transcription_segment import TranscriptionSegment as TranscriptionSegment
 from ..transcription_word import TranscriptionWord as TranscriptionWord
 from ..voice_consent_deleted_resource import VoiceConsentDeleted as VoiceConsentDeleted
 from ..voice_consent_resource import VoiceConsent as VoiceConsent
+from ..voice_deleted import VoiceDeleted as VoiceDeleted
 from ..voice_resource import Voice as Voice

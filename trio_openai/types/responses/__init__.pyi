@@ -182,11 +182,13 @@ from ..skill_reference_params import SkillReferenceParam as SkillReferenceParam
 from ..tool import Tool as Tool
 from ..tool_choice_allowed import ToolChoiceAllowed as ToolChoiceAllowed
 from ..tool_choice_allowed_param import ToolChoiceAllowedParam as ToolChoiceAllowedParam
+from ..tool_choice_apply_patch_param import ToolChoiceApplyPatchParam as ToolChoiceApplyPatchParam
 from ..tool_choice_custom import ToolChoiceCustom as ToolChoiceCustom
 from ..tool_choice_custom_param import ToolChoiceCustomParam as ToolChoiceCustomParam
 from ..tool_choice_function import ToolChoiceFunction as ToolChoiceFunction
 from ..tool_choice_function_param import ToolChoiceFunctionParam as ToolChoiceFunctionParam
 from ..tool_choice_options import ToolChoiceOptions as ToolChoiceOptions
+from ..tool_choice_shell_param import ToolChoiceShellParam as ToolChoiceShellParam
 from ..tool_choice_types import ToolChoiceTypes as ToolChoiceTypes
 from ..tool_choice_types_param import ToolChoiceTypesParam as ToolChoiceTypesParam
 from ..tool_param import ToolParam as ToolParam

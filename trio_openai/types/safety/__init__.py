@@ -8,7 +8,7 @@ import importlib
 from typing import Any
 
 #: name=module:generated name, separated by spaces.
-_INDEX = ""
+_INDEX = "SafetyAlert=safety_alert:SafetyAlert SafetyCase=safety_case:SafetyCase "
 _modules: dict[str, str] = {}
 
 

@@ -8,7 +8,15 @@ import importlib
 from typing import Any
 
 #: name=module:generated name, separated by spaces.
-_INDEX = "UnwrapWebhookEvent=unwrap_webhook_event:UnwrapWebhookEvent "
+_INDEX = (
+    "DeletedWebhookEndpoint=deleted_webhook_endpoint:DeletedWebhookEndpoint "
+    "UnwrapWebhookEvent=unwrap_webhook_event:UnwrapWebhookEvent "
+    "WebhookEndpoint=webhook_endpoint:WebhookEndpoint "
+    "WebhookEndpointTestResult=webhook_endpoint_test_result:WebhookEndpointTestResult "
+    "WebhookEndpointWithSecret=webhook_endpoint_with_secret:WebhookEndpointWithSecret "
+    "WebhookEventTypeList=webhook_event_type_list:WebhookEventTypeList "
+    ""
+)
 _modules: dict[str, str] = {}
 
 

@@ -50,6 +50,22 @@ if TYPE_CHECKING:
         DataRetentionWithRawResponse,
         DataRetentionWithStreamingResponse,
     )
+    from .external_keys import (
+        AsyncExternalKeys,
+        AsyncExternalKeysWithRawResponse,
+        AsyncExternalKeysWithStreamingResponse,
+        ExternalKeys,
+        ExternalKeysWithRawResponse,
+        ExternalKeysWithStreamingResponse,
+    )
+    from .external_storage import (
+        AsyncExternalStorage,
+        AsyncExternalStorageWithRawResponse,
+        AsyncExternalStorageWithStreamingResponse,
+        ExternalStorage,
+        ExternalStorageWithRawResponse,
+        ExternalStorageWithStreamingResponse,
+    )
     from .groups import (
         AsyncGroups,
         AsyncGroupsWithRawResponse,
@@ -113,6 +129,14 @@ if TYPE_CHECKING:
         Users,
         UsersWithRawResponse,
         UsersWithStreamingResponse,
+    )
+    from .workload_identity_providers import (
+        AsyncWorkloadIdentityProviders,
+        AsyncWorkloadIdentityProvidersWithRawResponse,
+        AsyncWorkloadIdentityProvidersWithStreamingResponse,
+        WorkloadIdentityProviders,
+        WorkloadIdentityProvidersWithRawResponse,
+        WorkloadIdentityProvidersWithStreamingResponse,
     )
 
 __all__ = ["AsyncOrganization", "Organization"]
@@ -192,6 +216,24 @@ class AsyncOrganization(AsyncAPIResource):
         from .spend_limit import AsyncSpendLimit
 
         return AsyncSpendLimit(self._client)
+
+    @cached_property
+    def external_keys(self) -> AsyncExternalKeys:
+        from .external_keys import AsyncExternalKeys
+
+        return AsyncExternalKeys(self._client)
+
+    @cached_property
+    def external_storage(self) -> AsyncExternalStorage:
+        from .external_storage import AsyncExternalStorage
+
+        return AsyncExternalStorage(self._client)
+
+    @cached_property
+    def workload_identity_providers(self) -> AsyncWorkloadIdentityProviders:
+        from .workload_identity_providers import AsyncWorkloadIdentityProviders
+
+        return AsyncWorkloadIdentityProviders(self._client)
 
     @cached_property
     def with_raw_response(self) -> AsyncOrganizationWithRawResponse:
@@ -275,6 +317,24 @@ class AsyncOrganizationWithRawResponse(RawResponseWrapper):
 
         return AsyncSpendLimitWithRawResponse(self._resource.spend_limit)
 
+    @cached_property
+    def external_keys(self) -> AsyncExternalKeysWithRawResponse:
+        from .external_keys import AsyncExternalKeysWithRawResponse
+
+        return AsyncExternalKeysWithRawResponse(self._resource.external_keys)
+
+    @cached_property
+    def external_storage(self) -> AsyncExternalStorageWithRawResponse:
+        from .external_storage import AsyncExternalStorageWithRawResponse
+
+        return AsyncExternalStorageWithRawResponse(self._resource.external_storage)
+
+    @cached_property
+    def workload_identity_providers(self) -> AsyncWorkloadIdentityProvidersWithRawResponse:
+        from .workload_identity_providers import AsyncWorkloadIdentityProvidersWithRawResponse
+
+        return AsyncWorkloadIdentityProvidersWithRawResponse(self._resource.workload_identity_providers)
+
 
 class AsyncOrganizationWithStreamingResponse(StreamedResponseWrapper):
     @cached_property
@@ -348,6 +408,24 @@ class AsyncOrganizationWithStreamingResponse(StreamedResponseWrapper):
         from .spend_limit import AsyncSpendLimitWithStreamingResponse
 
         return AsyncSpendLimitWithStreamingResponse(self._resource.spend_limit)
+
+    @cached_property
+    def external_keys(self) -> AsyncExternalKeysWithStreamingResponse:
+        from .external_keys import AsyncExternalKeysWithStreamingResponse
+
+        return AsyncExternalKeysWithStreamingResponse(self._resource.external_keys)
+
+    @cached_property
+    def external_storage(self) -> AsyncExternalStorageWithStreamingResponse:
+        from .external_storage import AsyncExternalStorageWithStreamingResponse
+
+        return AsyncExternalStorageWithStreamingResponse(self._resource.external_storage)
+
+    @cached_property
+    def workload_identity_providers(self) -> AsyncWorkloadIdentityProvidersWithStreamingResponse:
+        from .workload_identity_providers import AsyncWorkloadIdentityProvidersWithStreamingResponse
+
+        return AsyncWorkloadIdentityProvidersWithStreamingResponse(self._resource.workload_identity_providers)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -426,6 +504,24 @@ class Organization(SyncAPIResource[AsyncOrganization]):
         from .spend_limit import SpendLimit
 
         return SpendLimit(self._client, self._async.spend_limit)
+
+    @cached_property
+    def external_keys(self) -> ExternalKeys:
+        from .external_keys import ExternalKeys
+
+        return ExternalKeys(self._client, self._async.external_keys)
+
+    @cached_property
+    def external_storage(self) -> ExternalStorage:
+        from .external_storage import ExternalStorage
+
+        return ExternalStorage(self._client, self._async.external_storage)
+
+    @cached_property
+    def workload_identity_providers(self) -> WorkloadIdentityProviders:
+        from .workload_identity_providers import WorkloadIdentityProviders
+
+        return WorkloadIdentityProviders(self._client, self._async.workload_identity_providers)
 
     @cached_property
     def with_raw_response(self) -> OrganizationWithRawResponse:
@@ -509,6 +605,24 @@ class OrganizationWithRawResponse(SyncResponseWrapper):
 
         return SpendLimitWithRawResponse(self._resource.spend_limit)
 
+    @cached_property
+    def external_keys(self) -> ExternalKeysWithRawResponse:
+        from .external_keys import ExternalKeysWithRawResponse
+
+        return ExternalKeysWithRawResponse(self._resource.external_keys)
+
+    @cached_property
+    def external_storage(self) -> ExternalStorageWithRawResponse:
+        from .external_storage import ExternalStorageWithRawResponse
+
+        return ExternalStorageWithRawResponse(self._resource.external_storage)
+
+    @cached_property
+    def workload_identity_providers(self) -> WorkloadIdentityProvidersWithRawResponse:
+        from .workload_identity_providers import WorkloadIdentityProvidersWithRawResponse
+
+        return WorkloadIdentityProvidersWithRawResponse(self._resource.workload_identity_providers)
+
 
 class OrganizationWithStreamingResponse(SyncResponseWrapper):
     @cached_property
@@ -582,3 +696,21 @@ class OrganizationWithStreamingResponse(SyncResponseWrapper):
         from .spend_limit import SpendLimitWithStreamingResponse
 
         return SpendLimitWithStreamingResponse(self._resource.spend_limit)
+
+    @cached_property
+    def external_keys(self) -> ExternalKeysWithStreamingResponse:
+        from .external_keys import ExternalKeysWithStreamingResponse
+
+        return ExternalKeysWithStreamingResponse(self._resource.external_keys)
+
+    @cached_property
+    def external_storage(self) -> ExternalStorageWithStreamingResponse:
+        from .external_storage import ExternalStorageWithStreamingResponse
+
+        return ExternalStorageWithStreamingResponse(self._resource.external_storage)
+
+    @cached_property
+    def workload_identity_providers(self) -> WorkloadIdentityProvidersWithStreamingResponse:
+        from .workload_identity_providers import WorkloadIdentityProvidersWithStreamingResponse
+
+        return WorkloadIdentityProvidersWithStreamingResponse(self._resource.workload_identity_providers)

@@ -24,7 +24,7 @@ from ...._core._resource import (
     to_raw_response,
     to_streamed_response,
 )
-from ....types import UsageAudioSpeechesResponse
+from ....types import UsageAudioSpeechesResponse, UsageDecisionsResponse
 
 __all__ = ["AsyncUsage", "Usage"]
 
@@ -592,6 +592,51 @@ class AsyncUsage(AsyncAPIResource):
             options=options,
         )
 
+    async def decisions(
+        self,
+        *,
+        start_time: int,
+        api_key_ids: Iterable[str] | Omit | None = omit,
+        batch: bool | Omit | None = omit,
+        bucket_width: Literal["1m", "1h", "1d"] | Omit | None = omit,
+        end_time: int | Omit | None = omit,
+        group_by: Iterable[
+            Literal["project_id", "user_id", "api_key_id", "model", "batch", "service_tier", "api_source"]
+        ]
+        | Omit
+        | None = omit,
+        limit: int | Omit | None = omit,
+        models: Iterable[str] | Omit | None = omit,
+        page: str | Omit | None = omit,
+        project_ids: Iterable[str] | Omit | None = omit,
+        user_ids: Iterable[str] | Omit | None = omit,
+        **options: Unpack[RequestOptions],
+    ) -> UsageDecisionsResponse:
+        """`admin.organization.usage.decisions` of the official SDK"""
+        if options:
+            reject_unknown_options(options, "AsyncUsage.decisions")
+        return await self._client._request(
+            "get",
+            "/organization/usage/decisions",
+            cast_to=UsageDecisionsResponse,
+            query=strip_not_given(
+                {
+                    "start_time": start_time,
+                    "api_key_ids": api_key_ids,
+                    "batch": batch,
+                    "bucket_width": bucket_width,
+                    "end_time": end_time,
+                    "group_by": group_by,
+                    "limit": limit,
+                    "models": models,
+                    "page": page,
+                    "project_ids": project_ids,
+                    "user_ids": user_ids,
+                }
+            ),
+            options=options,
+        )
+
 
 class AsyncUsageWithRawResponse(RawResponseWrapper):
     costs: Final = to_raw_response(AsyncUsage.costs)
@@ -605,6 +650,7 @@ class AsyncUsageWithRawResponse(RawResponseWrapper):
     moderations: Final = to_raw_response(AsyncUsage.moderations)
     vector_stores: Final = to_raw_response(AsyncUsage.vector_stores)
     web_search_calls: Final = to_raw_response(AsyncUsage.web_search_calls)
+    decisions: Final = to_raw_response(AsyncUsage.decisions)
 
 
 class AsyncUsageWithStreamingResponse(StreamedResponseWrapper):
@@ -619,6 +665,7 @@ class AsyncUsageWithStreamingResponse(StreamedResponseWrapper):
     moderations: Final = to_streamed_response(AsyncUsage.moderations)
     vector_stores: Final = to_streamed_response(AsyncUsage.vector_stores)
     web_search_calls: Final = to_streamed_response(AsyncUsage.web_search_calls)
+    decisions: Final = to_streamed_response(AsyncUsage.decisions)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -645,6 +692,7 @@ class Usage(SyncAPIResource[AsyncUsage]):
     moderations: Final = to_sync(AsyncUsage.moderations)
     vector_stores: Final = to_sync(AsyncUsage.vector_stores)
     web_search_calls: Final = to_sync(AsyncUsage.web_search_calls)
+    decisions: Final = to_sync(AsyncUsage.decisions)
 
 
 class UsageWithRawResponse(SyncResponseWrapper):
@@ -659,6 +707,7 @@ class UsageWithRawResponse(SyncResponseWrapper):
     moderations: Final = to_sync_raw(AsyncUsage.moderations)
     vector_stores: Final = to_sync_raw(AsyncUsage.vector_stores)
     web_search_calls: Final = to_sync_raw(AsyncUsage.web_search_calls)
+    decisions: Final = to_sync_raw(AsyncUsage.decisions)
 
 
 class UsageWithStreamingResponse(SyncResponseWrapper):
@@ -673,3 +722,4 @@ class UsageWithStreamingResponse(SyncResponseWrapper):
     moderations: Final = to_sync_streamed(AsyncUsage.moderations)
     vector_stores: Final = to_sync_streamed(AsyncUsage.vector_stores)
     web_search_calls: Final = to_sync_streamed(AsyncUsage.web_search_calls)
+    decisions: Final = to_sync_streamed(AsyncUsage.decisions)

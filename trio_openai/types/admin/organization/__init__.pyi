@@ -5,13 +5,21 @@ from ...admin_organization_admin_api_keys_delete_response import (
     AdminAPIKeyDeleteResponse as AdminAPIKeyDeleteResponse,
 )
 from ...audit_log import AuditLogListResponse as AuditLogListResponse
+from ...aws_external_storage_provider import AwsExternalStorageProvider as AwsExternalStorageProvider
+from ...azure_external_storage_provider import AzureExternalStorageProvider as AzureExternalStorageProvider
 from ...certificate import Certificate as Certificate
 from ...delete_certificate_response import CertificateDeleteResponse as CertificateDeleteResponse
+from ...external_key import ExternalKey as ExternalKey
+from ...external_key_validate_response import ExternalKeyValidateResponse as ExternalKeyValidateResponse
+from ...external_storage_configuration import ExternalStorageConfiguration as ExternalStorageConfiguration
+from ...external_storage_deleted import ExternalStorageDeleted as ExternalStorageDeleted
+from ...gcp_external_storage_provider import GcpExternalStorageProvider as GcpExternalStorageProvider
 from ...group import Group as Group
 from ...group_deleted_resource import GroupDeleteResponse as GroupDeleteResponse
 from ...group_resource_with_success import GroupUpdateResponse as GroupUpdateResponse
 from ...invite import Invite as Invite
 from ...invite_delete_response import InviteDeleteResponse as InviteDeleteResponse
+from ...oci_external_storage_provider import OciExternalStorageProvider as OciExternalStorageProvider
 from ...organization_certificate import CertificateActivateResponse as CertificateActivateResponse
 from ...organization_data_retention import OrganizationDataRetention as OrganizationDataRetention
 from ...organization_project_certificate import CertificateDeactivateResponse as CertificateDeactivateResponse
@@ -26,6 +34,11 @@ from ...organization_spend_limit_resource import OrganizationSpendLimit as Organ
 from ...project import Project as Project
 from ...role import Role as Role
 from ...role_deleted_resource import RoleDeleteResponse as RoleDeleteResponse
+from ...usage_decisions_response import UsageDecisionsResponse as UsageDecisionsResponse
 from ...usage_response import UsageAudioSpeechesResponse as UsageAudioSpeechesResponse
 from ...user import OrganizationUser as OrganizationUser
 from ...user_delete_response import UserDeleteResponse as UserDeleteResponse
+from ...workload_identity_provider import WorkloadIdentityProvider as WorkloadIdentityProvider
+from ...workload_identity_provider_deleted import (
+    WorkloadIdentityProviderDeleted as WorkloadIdentityProviderDeleted,
+)

@@ -8,7 +8,17 @@ import importlib
 from typing import Any
 
 #: name=module:generated name, separated by spaces.
-_INDEX = ""
+_INDEX = (
+    "Automation=beta_agents_automations_create_response:Automation "
+    "AutomationAgentConfig=automation_agent_config:AutomationAgentConfig "
+    "AutomationDeleted=automation_deleted:AutomationDeleted "
+    "EnvironmentInfo=environment_info:EnvironmentInfo "
+    "OneTimeAutomation=one_time_automation:OneTimeAutomation "
+    "PeriodicAutomation=periodic_automation:PeriodicAutomation "
+    "Vault=vault:Vault "
+    "VaultDeleted=vault_deleted:VaultDeleted "
+    ""
+)
 _modules: dict[str, str] = {}
 
 

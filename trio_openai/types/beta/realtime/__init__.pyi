@@ -66,3 +66,4 @@ from ...response_output_item_added_event import ResponseOutputItemAddedEvent as 
 from ...response_output_item_done_event import ResponseOutputItemDoneEvent as ResponseOutputItemDoneEvent
 from ...response_text_delta_event import ResponseTextDeltaEvent as ResponseTextDeltaEvent
 from ...response_text_done_event import ResponseTextDoneEvent as ResponseTextDoneEvent
+from ...session import Session as Session

@@ -102,6 +102,14 @@ if TYPE_CHECKING:
         ServiceAccountsWithRawResponse,
         ServiceAccountsWithStreamingResponse,
     )
+    from .service_tier_settings import (
+        AsyncServiceTierSettings,
+        AsyncServiceTierSettingsWithRawResponse,
+        AsyncServiceTierSettingsWithStreamingResponse,
+        ServiceTierSettings,
+        ServiceTierSettingsWithRawResponse,
+        ServiceTierSettingsWithStreamingResponse,
+    )
     from .spend_alerts import (
         AsyncSpendAlerts,
         AsyncSpendAlertsWithRawResponse,
@@ -204,6 +212,12 @@ class AsyncProjects(AsyncAPIResource):
         from .spend_limit import AsyncSpendLimit
 
         return AsyncSpendLimit(self._client)
+
+    @cached_property
+    def service_tier_settings(self) -> AsyncServiceTierSettings:
+        from .service_tier_settings import AsyncServiceTierSettings
+
+        return AsyncServiceTierSettings(self._client)
 
     @cached_property
     def with_raw_response(self) -> AsyncProjectsWithRawResponse:
@@ -405,6 +419,12 @@ class AsyncProjectsWithRawResponse(RawResponseWrapper):
 
         return AsyncSpendLimitWithRawResponse(self._resource.spend_limit)
 
+    @cached_property
+    def service_tier_settings(self) -> AsyncServiceTierSettingsWithRawResponse:
+        from .service_tier_settings import AsyncServiceTierSettingsWithRawResponse
+
+        return AsyncServiceTierSettingsWithRawResponse(self._resource.service_tier_settings)
+
 
 class AsyncProjectsWithStreamingResponse(StreamedResponseWrapper):
     create: Final = to_streamed_response(AsyncProjects.create)
@@ -485,6 +505,12 @@ class AsyncProjectsWithStreamingResponse(StreamedResponseWrapper):
 
         return AsyncSpendLimitWithStreamingResponse(self._resource.spend_limit)
 
+    @cached_property
+    def service_tier_settings(self) -> AsyncServiceTierSettingsWithStreamingResponse:
+        from .service_tier_settings import AsyncServiceTierSettingsWithStreamingResponse
+
+        return AsyncServiceTierSettingsWithStreamingResponse(self._resource.service_tier_settings)
+
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
 # Each method runs the async method above in the portal (see _blocking/_bridge.py).
@@ -562,6 +588,12 @@ class Projects(SyncAPIResource[AsyncProjects]):
         from .spend_limit import SpendLimit
 
         return SpendLimit(self._client, self._async.spend_limit)
+
+    @cached_property
+    def service_tier_settings(self) -> ServiceTierSettings:
+        from .service_tier_settings import ServiceTierSettings
+
+        return ServiceTierSettings(self._client, self._async.service_tier_settings)
 
     @cached_property
     def with_raw_response(self) -> ProjectsWithRawResponse:
@@ -657,6 +689,12 @@ class ProjectsWithRawResponse(SyncResponseWrapper):
 
         return SpendLimitWithRawResponse(self._resource.spend_limit)
 
+    @cached_property
+    def service_tier_settings(self) -> ServiceTierSettingsWithRawResponse:
+        from .service_tier_settings import ServiceTierSettingsWithRawResponse
+
+        return ServiceTierSettingsWithRawResponse(self._resource.service_tier_settings)
+
 
 class ProjectsWithStreamingResponse(SyncResponseWrapper):
     create: Final = to_sync_streamed(AsyncProjects.create)
@@ -736,3 +774,9 @@ class ProjectsWithStreamingResponse(SyncResponseWrapper):
         from .spend_limit import SpendLimitWithStreamingResponse
 
         return SpendLimitWithStreamingResponse(self._resource.spend_limit)
+
+    @cached_property
+    def service_tier_settings(self) -> ServiceTierSettingsWithStreamingResponse:
+        from .service_tier_settings import ServiceTierSettingsWithStreamingResponse
+
+        return ServiceTierSettingsWithStreamingResponse(self._resource.service_tier_settings)

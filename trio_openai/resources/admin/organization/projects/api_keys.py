@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cached_property
 from typing import Final, Literal, Unpack
 
@@ -27,7 +28,7 @@ from ....._core._resource import (
     to_raw_response,
     to_streamed_response,
 )
-from .....types import APIKeyDeleteResponse, ProjectAPIKey
+from .....types import APIKeyDeleteResponse, ProjectAPIKey, ProjectApiKey
 
 __all__ = ["AsyncApiKeys", "ApiKeys"]
 
@@ -45,7 +46,7 @@ class AsyncApiKeys(AsyncAPIResource):
 
     async def retrieve(
         self, api_key_id: str, *, project_id: str, **options: Unpack[RequestOptions]
-    ) -> ProjectAPIKey:
+    ) -> ProjectApiKey:
         """Retrieves an API key in the project.
 
         :param api_key_id: The ID of the API key.
@@ -56,7 +57,28 @@ class AsyncApiKeys(AsyncAPIResource):
         return await self._client._request(
             "get",
             f"/organization/projects/{path_param(project_id, 'project_id')}/api_keys/{path_param(api_key_id, 'api_key_id')}",
+            cast_to=ProjectApiKey,
+            options=options,
+        )
+
+    async def update(
+        self,
+        api_key_id: str,
+        *,
+        project_id: str,
+        expires_in_seconds: int | Omit = omit,
+        scopes: Iterable[str] | Omit = omit,
+        **options: Unpack[RequestOptions],
+    ) -> ProjectAPIKey:
+        """`admin.organization.projects.api_keys.update` of the official SDK"""
+        if options:
+            reject_unknown_options(options, "AsyncApiKeys.update")
+        body = strip_not_given({"expires_in_seconds": expires_in_seconds, "scopes": scopes})
+        return await self._client._request(
+            "post",
+            f"/organization/projects/{path_param(project_id, 'project_id')}/api_keys/{path_param(api_key_id, 'api_key_id')}",
             cast_to=ProjectAPIKey,
+            body=body,
             options=options,
         )
 
@@ -68,7 +90,7 @@ class AsyncApiKeys(AsyncAPIResource):
         after: str | Omit = omit,
         owner_project_access: Literal["active", "inactive", "any"] | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> AsyncPaginator[ProjectAPIKey, AsyncConversationCursorPage[ProjectAPIKey]]:
+    ) -> AsyncPaginator[ProjectApiKey, AsyncConversationCursorPage[ProjectApiKey]]:
         """Returns a list of API keys in the project.
 
         :param project_id: The ID of the project.
@@ -80,7 +102,7 @@ class AsyncApiKeys(AsyncAPIResource):
             reject_unknown_options(options, "AsyncApiKeys.list")
         return self._client._get_api_list(
             f"/organization/projects/{path_param(project_id, 'project_id')}/api_keys",
-            page=AsyncConversationCursorPage[ProjectAPIKey],
+            page=AsyncConversationCursorPage[ProjectApiKey],
             query=strip_not_given(
                 {"limit": limit, "after": after, "owner_project_access": owner_project_access}
             ),
@@ -107,12 +129,14 @@ class AsyncApiKeys(AsyncAPIResource):
 
 class AsyncApiKeysWithRawResponse(RawResponseWrapper):
     retrieve: Final = to_raw_response(AsyncApiKeys.retrieve)
+    update: Final = to_raw_response(AsyncApiKeys.update)
     list: Final = to_raw_response(AsyncApiKeys.list)
     delete: Final = to_raw_response(AsyncApiKeys.delete)
 
 
 class AsyncApiKeysWithStreamingResponse(StreamedResponseWrapper):
     retrieve: Final = to_streamed_response(AsyncApiKeys.retrieve)
+    update: Final = to_streamed_response(AsyncApiKeys.update)
     list: Final = to_streamed_response(AsyncApiKeys.list)
     delete: Final = to_streamed_response(AsyncApiKeys.delete)
 
@@ -131,17 +155,20 @@ class ApiKeys(SyncAPIResource[AsyncApiKeys]):
         return ApiKeysWithStreamingResponse(self)
 
     retrieve: Final = to_sync(AsyncApiKeys.retrieve)
+    update: Final = to_sync(AsyncApiKeys.update)
     list: Final = to_sync_list(AsyncApiKeys.list)
     delete: Final = to_sync(AsyncApiKeys.delete)
 
 
 class ApiKeysWithRawResponse(SyncResponseWrapper):
     retrieve: Final = to_sync_raw(AsyncApiKeys.retrieve)
+    update: Final = to_sync_raw(AsyncApiKeys.update)
     list: Final = to_sync_raw_list(AsyncApiKeys.list)
     delete: Final = to_sync_raw(AsyncApiKeys.delete)
 
 
 class ApiKeysWithStreamingResponse(SyncResponseWrapper):
     retrieve: Final = to_sync_streamed(AsyncApiKeys.retrieve)
+    update: Final = to_sync_streamed(AsyncApiKeys.update)
     list: Final = to_sync_streamed_list(AsyncApiKeys.list)
     delete: Final = to_sync_streamed(AsyncApiKeys.delete)

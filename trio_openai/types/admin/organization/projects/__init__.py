@@ -22,6 +22,7 @@ _INDEX = (
     "ProjectModelPermissionsDeleted=project_model_permissions_delete_response:ProjectModelPermissionsDeleted "
     "ProjectRateLimit=project_rate_limit:ProjectRateLimit "
     "ProjectServiceAccount=project_service_account:ProjectServiceAccount "
+    "ProjectServiceTierSettings=project_service_tier_settings:ProjectServiceTierSettings "
     "ProjectSpendAlert=project_spend_alert:ProjectSpendAlert "
     "ProjectSpendAlertDeleted=project_spend_alert_deleted_resource:ProjectSpendAlertDeleted "
     "ProjectSpendLimit=project_spend_limit_resource:ProjectSpendLimit "

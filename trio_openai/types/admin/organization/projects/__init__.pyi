@@ -21,6 +21,7 @@ from ....project_service_account_create_response import (
 from ....project_service_account_delete_response import (
     ServiceAccountDeleteResponse as ServiceAccountDeleteResponse,
 )
+from ....project_service_tier_settings import ProjectServiceTierSettings as ProjectServiceTierSettings
 from ....project_spend_alert import ProjectSpendAlert as ProjectSpendAlert
 from ....project_spend_alert_deleted_resource import ProjectSpendAlertDeleted as ProjectSpendAlertDeleted
 from ....project_spend_limit_deleted_resource import ProjectSpendLimitDeleted as ProjectSpendLimitDeleted

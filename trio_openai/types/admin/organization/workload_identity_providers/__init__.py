@@ -8,7 +8,11 @@ import importlib
 from typing import Any
 
 #: name=module:generated name, separated by spaces.
-_INDEX = ""
+_INDEX = (
+    "FederationRule=federation_rule:FederationRule "
+    "FederationRuleDeleted=federation_rule_deleted:FederationRuleDeleted "
+    ""
+)
 _modules: dict[str, str] = {}
 
 

@@ -8,7 +8,11 @@ import importlib
 from typing import Any
 
 #: name=module:generated name, separated by spaces.
-_INDEX = ""
+_INDEX = (
+    "AutomationInvocation=automation_invocation:AutomationInvocation "
+    "AutomationInvocationSource=automation_invocation:AutomationInvocationSource "
+    ""
+)
 _modules: dict[str, str] = {}
 
 

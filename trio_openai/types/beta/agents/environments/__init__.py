@@ -8,7 +8,12 @@ import importlib
 from typing import Any
 
 #: name=module:generated name, separated by spaces.
-_INDEX = ""
+_INDEX = (
+    "EnvironmentFile=environment_file:EnvironmentFile "
+    "EnvironmentTemplate=environment_template:EnvironmentTemplate "
+    "EnvironmentTemplateDeleted=environment_template_deleted:EnvironmentTemplateDeleted "
+    ""
+)
 _modules: dict[str, str] = {}
 
 

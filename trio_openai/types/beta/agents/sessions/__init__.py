@@ -8,7 +8,13 @@ import importlib
 from typing import Any
 
 #: name=module:generated name, separated by spaces.
-_INDEX = ""
+_INDEX = (
+    "SessionArtifact=session_artifact:SessionArtifact "
+    "SessionArtifactDeleted=session_artifact_deleted:SessionArtifactDeleted "
+    "SessionTrace=session_trace:SessionTrace "
+    "Turn=turn:Turn "
+    ""
+)
 _modules: dict[str, str] = {}
 
 

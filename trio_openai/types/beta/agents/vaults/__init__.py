@@ -8,7 +8,12 @@ import importlib
 from typing import Any
 
 #: name=module:generated name, separated by spaces.
-_INDEX = ""
+_INDEX = (
+    "Credential=credential:Credential "
+    "CredentialAuth=credential:CredentialAuth "
+    "CredentialDeleted=credential_deleted:CredentialDeleted "
+    ""
+)
 _modules: dict[str, str] = {}
 
 

@@ -1,0 +1,48 @@
+"""The fake server's generic collections for endpoints from the spec supplement (beta.agents, vaults,
+webhook endpoints), driven through the generated client methods."""
+
+from __future__ import annotations
+
+import pytest
+import trio
+
+from trio_openai import AsyncOpenAI, NotFoundError
+from trio_openai.testing._server import open_fake_server
+
+
+async def test_agents_crud_and_pagination_through_the_client() -> None:
+    with trio.fail_after(10):
+        async with open_fake_server() as server, AsyncOpenAI(api_key="k", base_url=server.base_url) as client:
+            made = [await client.beta.agents.create(model="gpt-5", name=f"a{i}") for i in range(3)]
+            assert [a.object for a in made] == ["agent"] * 3
+            assert made[0].id != made[1].id and made[0].name == "a0"
+            got = await client.beta.agents.retrieve(made[1].id)
+            assert got.id == made[1].id and got.model == "gpt-5"
+            updated = await client.beta.agents.update(made[1].id, name="renamed")
+            assert updated.name == "renamed"
+            ids = [a.id async for a in client.beta.agents.list(limit=2)]  # two pages
+            assert ids == [a.id for a in made]
+            deleted = await client.beta.agents.delete(made[0].id)
+            assert deleted.deleted is True and deleted.id == made[0].id
+            with pytest.raises(NotFoundError):
+                await client.beta.agents.retrieve(made[0].id)
+            assert server.errors == []
+
+
+async def test_sessions_vaults_and_webhook_endpoints_answer_in_shape() -> None:
+    with trio.fail_after(10):
+        async with open_fake_server() as server, AsyncOpenAI(api_key="k", base_url=server.base_url) as client:
+            session = await client.beta.agents.sessions.create(
+                agent_id="agent_x", environment={"type": "none"}
+            )
+            assert session.object == "agent.session" and session.id.startswith("sess_")
+            assert (await client.beta.agents.sessions.retrieve(session.id)).id == session.id
+            vault = await client.beta.agents.vaults.create()
+            assert vault.object == "vault"
+            assert [v.id async for v in client.beta.agents.vaults.list()] == [vault.id]
+            endpoint = await client.webhooks.create(
+                name="hook", url="https://example.test/hook", event_types=["batch.completed"]
+            )
+            assert endpoint.object == "webhook_endpoint" and endpoint.signing_secret
+            assert [e.id async for e in client.webhooks.list()] == [endpoint.id]
+            assert server.errors == []

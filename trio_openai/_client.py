@@ -13,6 +13,7 @@ from typing import Any, Self, TypeVar
 import msgspec
 import trio
 
+from ._core._cleanup import shielded
 from ._core._errors import OpenAIError
 from ._core._logs import setup_from_env
 from ._core._options import (
@@ -307,8 +308,7 @@ class AsyncOpenAI(AsyncResourceTree):
         self._closed = True
         if not self._is_copy:
             self._lifetime.closed = True
-            with trio.CancelScope(shield=True) as scope:
-                scope.relative_deadline = 5.0
+            with shielded():
                 await self._lifetime.transport.aclose()
 
     close = aclose

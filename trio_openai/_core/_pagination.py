@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Generator
 from contextlib import AbstractAsyncContextManager
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 import trio
 
@@ -54,7 +54,7 @@ class PageInfo:
     json: None = None
 
     def __init__(self, *, params: dict[str, object]) -> None:
-        self.params = params
+        self.params: dict[str, object] = params
 
     def __repr__(self) -> str:
         return f"PageInfo(params={self.params!r})"
@@ -62,7 +62,7 @@ class PageInfo:
     def __eq__(self, other: object) -> bool:
         return isinstance(other, PageInfo) and other.params == self.params
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__: ClassVar[None] = None  # type: ignore[assignment]
 
 
 class BasePage(BaseModel, Generic[ItemT], kw_only=True):

@@ -16,6 +16,7 @@ from typing import Any
 import httpcore2
 import trio
 
+from ._cleanup import shielded
 from ._errors import APITimeoutError, RequestInfo, status_error
 from ._headers import Headers
 from ._logs import logger
@@ -63,8 +64,7 @@ async def _read(raw: httpcore2.Response) -> bytes:
     try:
         content = await raw.aread()
     except BaseException:
-        with trio.CancelScope(shield=True) as scope:  # a cancelled read still releases the connection
-            scope.relative_deadline = 5.0
+        with shielded():  # a cancelled read still releases the connection
             await raw.aclose()
         raise
     await raw.aclose()  # the body is complete: this returns the connection to the pool

@@ -12,6 +12,7 @@ import msgspec
 import trio
 
 from ..types._base import note_extras
+from ._cleanup import shielded
 from ._decoding import decoder_for
 from ._errors import APIResponseValidationError, RequestInfo, StreamAlreadyConsumed
 from ._headers import Headers
@@ -301,8 +302,7 @@ class AsyncAPIResponse(ResponseMeta, Generic[T]):
         if self._closed:
             return
         self._closed = True
-        with trio.CancelScope(shield=True) as scope:
-            scope.relative_deadline = 5.0
+        with shielded():
             await self._raw.aclose()
 
     async def __aenter__(self) -> AsyncAPIResponse[T]:
@@ -329,8 +329,7 @@ class AsyncAPIResponse(ResponseMeta, Generic[T]):
             # unfinished (a consumer that stops at an SSE [DONE] before the body's end).
             close_chunks = getattr(chunks, "aclose", None)
             if close_chunks is not None:
-                with trio.CancelScope(shield=True) as scope:
-                    scope.relative_deadline = 5.0
+                with shielded():
                     await close_chunks()
             await self.aclose()
 

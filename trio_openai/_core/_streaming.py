@@ -37,6 +37,7 @@ from typing import Any, Generic, TypeVar, cast, overload
 import msgspec
 import trio
 
+from ._cleanup import shielded
 from ._decoding import decoder_for
 from ._errors import APIConnectionError, APIError, APIResponseValidationError, APITimeoutError
 from ._response import AsyncAPIResponse
@@ -193,8 +194,7 @@ async def _aclose_iterator(iterator: object) -> None:
 async def _drain(read: Callable[[], Any]) -> None:
     """After [DONE]: read what is left of the body (bounded) so the connection can be reused. Whatever
     goes wrong here is ignored: the answer is complete, and a connection not read to its end is closed."""
-    with trio.CancelScope(shield=True) as scope:
-        scope.relative_deadline = _DRAIN_SECONDS
+    with shielded(_DRAIN_SECONDS):
         left = _DRAIN_BYTES
         try:
             while left > 0:
@@ -303,8 +303,7 @@ async def _reads(state: _State[Any]) -> AsyncIterator[list[Entry]]:
         if state.sse.in_event:
             raise state.cut()
     finally:
-        with trio.CancelScope(shield=True) as scope:
-            scope.relative_deadline = _CLOSE_SECONDS
+        with shielded(_CLOSE_SECONDS) as scope:
             try:
                 await _aclose_iterator(raw_iterator)
             finally:
@@ -511,8 +510,7 @@ class AsyncStream(Generic[T]):
             return
         self._closed = True
         iterator = self._iterator
-        with trio.CancelScope(shield=True) as scope:
-            scope.relative_deadline = _CLOSE_SECONDS
+        with shielded(_CLOSE_SECONDS):
             try:
                 if iterator is not None:
                     await _aclose_iterator(iterator)

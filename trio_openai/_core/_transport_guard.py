@@ -28,7 +28,8 @@ from contextvars import ContextVar
 from typing import cast
 
 import httpcore2
-import trio
+
+from ._cleanup import shielded
 
 __all__ = ["GuardCounters", "GuardedConnection", "TrackingBackend", "h11_connection_of"]
 
@@ -153,7 +154,7 @@ class GuardedConnection(httpcore2.AsyncConnectionInterface):
         except BaseException:
             opened = _OPENED.get() if fresh else None
             if opened and getattr(inner, "_connection", None) is None:  # the set-up failed: close its sockets
-                with trio.CancelScope(shield=True, deadline=trio.current_time() + 5):
+                with shielded(5.0):
                     for stream in opened:
                         await stream.aclose()
             raise

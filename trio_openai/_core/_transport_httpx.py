@@ -41,6 +41,7 @@ import httpcore2
 import trio
 from httpcore2._models import ByteStream
 
+from ._cleanup import shielded
 from ._options import Timeout
 
 __all__ = [
@@ -324,7 +325,7 @@ async def _in_thread(fn: Any, on_abandoned: Any) -> Any:
             state["abandoned"] = True
             delivered = state.pop("result", None)
         if delivered is not None:  # it finished just as we were cancelled
-            with trio.CancelScope(shield=True, deadline=trio.current_time() + _CLOSE_DEADLINE):
+            with shielded(_CLOSE_DEADLINE):
                 await trio.to_thread.run_sync(on_abandoned, delivered, abandon_on_cancel=True)
         raise
 
@@ -356,7 +357,7 @@ class _BlockingBody:
             raise
 
     async def aclose(self) -> None:
-        with trio.CancelScope(shield=True, deadline=trio.current_time() + _CLOSE_DEADLINE):
+        with shielded(_CLOSE_DEADLINE):
             await trio.to_thread.run_sync(_close_quietly, self._response, abandon_on_cancel=True)
 
 
@@ -384,7 +385,7 @@ class BlockingHttpxTransport:
         )
 
     async def aclose(self) -> None:
-        with trio.CancelScope(shield=True, deadline=trio.current_time() + _CLOSE_DEADLINE):
+        with shielded(_CLOSE_DEADLINE):
             await trio.to_thread.run_sync(self.client.close, abandon_on_cancel=True)
 
     @property

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 import trio
 
+from .._core._cleanup import shielded
 from .._core._errors import APIConnectionError, APIStatusError, APITimeoutError
 from .._core._groups import unwrap_single
 from .._core._rategate import RateLimitGate
@@ -102,8 +103,7 @@ class _Source:
     async def aclose(self) -> None:
         close = getattr(self._async, "aclose", None)
         if close is not None:
-            with trio.CancelScope(shield=True) as scope:
-                scope.relative_deadline = 5.0
+            with shielded():
                 await close()
 
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 import msgspec
 import trio
 
+from .._core._cleanup import shielded
 from .._core._decoding import decoder_for
 from .._core._request import encode_json
 from ..types.realtime_server_event import RealtimeServerEvent
@@ -113,8 +114,7 @@ class AsyncRealtimeConnection:
     async def _send_text(self, data: str) -> None:
         # A frame cut in half by a cancellation would corrupt the stream: the write is shielded (with
         # its own bound), and a cancellation that arrived meanwhile is delivered right after it.
-        with trio.CancelScope(shield=True) as scope:
-            scope.relative_deadline = self._write_timeout
+        with shielded(self._write_timeout) as scope:
             try:
                 await self._ws.send_message(data)
             except self._connection_closed as exc:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Generator
 from contextlib import AbstractAsyncContextManager
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 import trio
 
@@ -50,8 +50,10 @@ class PageInfo:
 
     __slots__ = ("params",)
 
-    url: None = None
-    json: None = None
+    url: ClassVar[None] = None
+    json: ClassVar[None] = None
+    params: dict[str, object]
+    """The query parameters to add to the listing's request."""
 
     def __init__(self, *, params: dict[str, object]) -> None:
         self.params = params
@@ -62,10 +64,12 @@ class PageInfo:
     def __eq__(self, other: object) -> bool:
         return isinstance(other, PageInfo) and other.params == self.params
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__: ClassVar[None] = None  # type: ignore[assignment]
 
 
 class BasePage(BaseModel, Generic[ItemT], kw_only=True):
+    """One page of a list result: its items (``data``) and how to fetch the pages after it."""
+
     data: list[ItemT] = []
 
     def next_page_info(self) -> PageInfo | None:

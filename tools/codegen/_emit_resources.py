@@ -191,10 +191,11 @@ def _async_classes(node: ResourceNode) -> list[str]:
     cls = node.class_name
     methods = node.methods
     base = _hand_written(node)
+    doc = f'    """``client.{".".join(node.path)}`` of ``AsyncOpenAI``."""'
     body: list[str] = (
-        [f"class {cls}(AsyncAPIResource):", '    __slots__ = ("__dict__",)', ""]
+        [f"class {cls}(AsyncAPIResource):", doc, "", '    __slots__ = ("__dict__",)', ""]
         if base is None  # else: the generated methods join the hand-written class (`client.webhooks`)
-        else [f"class {cls}(_HandWritten{base.async_class}):", "    __slots__ = ()", ""]
+        else [f"class {cls}(_HandWritten{base.async_class}):", doc, "", "    __slots__ = ()", ""]
     )
     for child in node.children.values():
         body += [
@@ -283,11 +284,14 @@ def _sync_classes(node: ResourceNode) -> list[str]:
         "",
         "",
     ]
+    doc = f'    """``client.{".".join(node.path)}`` of the blocking ``OpenAI``."""'
     if _hand_written(node) is None:
-        body.append(f"class {cls}(SyncAPIResource[{acls}]):")
+        body += [f"class {cls}(SyncAPIResource[{acls}]):", doc, ""]
     else:  # the hand-written class is a SyncAPIResource over its own async class: narrow `_async`
         body += [
             f"class {cls}(_HandWritten{cls}):",
+            doc,
+            "",
             f"    _async: {acls}  # pyright: ignore[reportIncompatibleVariableOverride]",
             "",
         ]

@@ -50,8 +50,10 @@ class PageInfo:
 
     __slots__ = ("params",)
 
-    url: None = None
-    json: None = None
+    url: ClassVar[None] = None
+    json: ClassVar[None] = None
+    params: dict[str, object]
+    """The query parameters to add to the listing's request."""
 
     def __init__(self, *, params: dict[str, object]) -> None:
         self.params: dict[str, object] = params
@@ -66,6 +68,8 @@ class PageInfo:
 
 
 class BasePage(BaseModel, Generic[ItemT], kw_only=True):
+    """One page of a list result: its items (``data``) and how to fetch the pages after it."""
+
     data: list[ItemT] = []
 
     def next_page_info(self) -> PageInfo | None:

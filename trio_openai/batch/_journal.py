@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from typing import Final
 
 import msgspec
 import trio
@@ -81,15 +82,19 @@ class Journal:
     """
 
     def __init__(self, output: str | os.PathLike[str], errors: str | os.PathLike[str] | None = None) -> None:
-        self.output_path = os.fspath(output)
-        self.errors_path = default_errors_path(output) if errors is None else os.fspath(errors)
+        self.output_path: Final[str] = os.fspath(output)
+        """The path of OUTPUT (one line per succeeded request)."""
+        self.errors_path: Final[str] = default_errors_path(output) if errors is None else os.fspath(errors)
+        """The path of ERRORS (one line per failed request)."""
         if os.path.abspath(self.output_path) == os.path.abspath(self.errors_path):
             raise ValueError("OUTPUT and ERRORS must be different files")
         self.recorded: set[str] = set()
-        self.succeeded = 0
-        self.failed = 0
+        self.succeeded: int = 0
+        """Lines in OUTPUT."""
+        self.failed: int = 0
+        """Lines in ERRORS."""
         self.failed_ids: set[str] = set()
-        self.discarded_torn = 0
+        self.discarded_torn: int = 0
         """How many torn last lines were cut off when opening (0 or 1 per file)."""
         self._ok_fd = self._open(self.output_path, ok=True)
         try:

@@ -14,7 +14,7 @@ server says (:meth:`TokenBucket.clamp`). Times are trio's clock (instant under `
 from __future__ import annotations
 
 import math
-from typing import Any, cast
+from typing import Any, Final, cast
 
 import msgspec
 import trio
@@ -30,13 +30,16 @@ class TokenBucket:
     def __init__(self, limit: float) -> None:
         if not limit > 0 or math.isinf(limit):
             raise ValueError(f"a per-minute limit must be a positive number, not {limit!r}")
-        self.limit = float(limit)
-        self.burst = max(1.0, self.limit / 60.0)
-        self.rate = max(self.limit - self.burst, self.limit / 60.0) / 60.0  # units per second
+        self.limit: Final[float] = float(limit)
+        """Units per minute."""
+        self.burst: Final[float] = max(1.0, self.limit / 60.0)
+        """The most units the bucket holds (and a single ``take`` waits for)."""
+        self.rate: Final[float] = max(self.limit - self.burst, self.limit / 60.0) / 60.0
+        """Units refilled per second."""
         self._level = self.burst
         self._stamp = trio.current_time()
         self._lock = trio.Lock()  # first come, first served
-        self.waited = 0.0
+        self.waited: float = 0.0
         """Seconds spent waiting for this bucket, summed over takers."""
 
     def level(self) -> float:

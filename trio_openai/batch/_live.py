@@ -136,7 +136,7 @@ class LiveRun:
         self._send, self._receive = trio.open_memory_channel[BatchResult](0)
         self._started = self._ok = self._failed = self._retries = 0
         self._rate_limited = 0.0
-        self.skipped = 0
+        self.skipped: int = 0
         """Requests not sent because their custom_id was in ``skip``."""
 
     def __aiter__(self) -> LiveRun:

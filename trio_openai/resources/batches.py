@@ -36,6 +36,8 @@ __all__ = ["AsyncBatches", "Batches"]
 
 
 class AsyncBatches(AsyncAPIResource):
+    """``client.batches`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -144,6 +146,8 @@ class AsyncBatchesWithStreamingResponse(StreamedResponseWrapper):
 
 
 class Batches(SyncAPIResource[AsyncBatches]):
+    """``client.batches`` of the blocking ``OpenAI``."""
+
     @cached_property
     def with_raw_response(self) -> BatchesWithRawResponse:
         return BatchesWithRawResponse(self)

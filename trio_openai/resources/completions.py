@@ -37,6 +37,8 @@ _CREATE_COMPLETION_RESPONSE_STREAM = AsyncStream.factory(CreateCompletionRespons
 
 
 class AsyncCompletions(AsyncAPIResource):
+    """``client.completions`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -211,6 +213,8 @@ class AsyncCompletionsWithStreamingResponse(StreamedResponseWrapper):
 
 
 class Completions(SyncAPIResource[AsyncCompletions]):
+    """``client.completions`` of the blocking ``OpenAI``."""
+
     @cached_property
     def with_raw_response(self) -> CompletionsWithRawResponse:
         return CompletionsWithRawResponse(self)

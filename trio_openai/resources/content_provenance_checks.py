@@ -32,6 +32,8 @@ __all__ = ["AsyncContentProvenanceChecks", "ContentProvenanceChecks"]
 
 
 class AsyncContentProvenanceChecks(AsyncAPIResource):
+    """``client.content_provenance_checks`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -73,6 +75,8 @@ class AsyncContentProvenanceChecksWithStreamingResponse(StreamedResponseWrapper)
 
 
 class ContentProvenanceChecks(SyncAPIResource[AsyncContentProvenanceChecks]):
+    """``client.content_provenance_checks`` of the blocking ``OpenAI``."""
+
     @cached_property
     def with_raw_response(self) -> ContentProvenanceChecksWithRawResponse:
         return ContentProvenanceChecksWithRawResponse(self)

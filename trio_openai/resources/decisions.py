@@ -46,6 +46,8 @@ __all__ = ["AsyncDecisions", "Decisions"]
 
 
 class AsyncDecisions(AsyncAPIResource):
+    """``client.decisions`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -110,6 +112,8 @@ class AsyncDecisionsWithStreamingResponse(StreamedResponseWrapper):
 
 
 class Decisions(SyncAPIResource[AsyncDecisions]):
+    """``client.decisions`` of the blocking ``OpenAI``."""
+
     @cached_property
     def with_raw_response(self) -> DecisionsWithRawResponse:
         return DecisionsWithRawResponse(self)

@@ -31,6 +31,8 @@ __all__ = ["AsyncEmbeddings", "Embeddings"]
 
 
 class AsyncEmbeddings(AsyncAPIResource):
+    """``client.embeddings`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -94,6 +96,8 @@ class AsyncEmbeddingsWithStreamingResponse(StreamedResponseWrapper):
 
 
 class Embeddings(SyncAPIResource[AsyncEmbeddings]):
+    """``client.embeddings`` of the blocking ``OpenAI``."""
+
     @cached_property
     def with_raw_response(self) -> EmbeddingsWithRawResponse:
         return EmbeddingsWithRawResponse(self)

@@ -39,6 +39,8 @@ __all__ = ["AsyncFiles", "Files"]
 
 
 class AsyncFiles(AsyncAPIResource):
+    """``client.files`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -152,6 +154,8 @@ class AsyncFilesWithStreamingResponse(StreamedResponseWrapper):
 
 
 class Files(SyncAPIResource[AsyncFiles]):
+    """``client.files`` of the blocking ``OpenAI``."""
+
     @cached_property
     def with_raw_response(self) -> FilesWithRawResponse:
         return FilesWithRawResponse(self)

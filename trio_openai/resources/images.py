@@ -39,6 +39,8 @@ _IMAGE_GEN_STREAM_EVENT_STREAM = AsyncStream.factory(ImageGenStreamEvent)
 
 
 class AsyncImages(AsyncAPIResource):
+    """``client.images`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -481,6 +483,8 @@ class AsyncImagesWithStreamingResponse(StreamedResponseWrapper):
 
 
 class Images(SyncAPIResource[AsyncImages]):
+    """``client.images`` of the blocking ``OpenAI``."""
+
     @cached_property
     def with_raw_response(self) -> ImagesWithRawResponse:
         return ImagesWithRawResponse(self)

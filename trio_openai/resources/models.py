@@ -33,6 +33,8 @@ __all__ = ["AsyncModels", "Models"]
 
 
 class AsyncModels(AsyncAPIResource):
+    """``client.models`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -89,6 +91,8 @@ class AsyncModelsWithStreamingResponse(StreamedResponseWrapper):
 
 
 class Models(SyncAPIResource[AsyncModels]):
+    """``client.models`` of the blocking ``OpenAI``."""
+
     @cached_property
     def with_raw_response(self) -> ModelsWithRawResponse:
         return ModelsWithRawResponse(self)

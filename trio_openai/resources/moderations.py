@@ -36,6 +36,8 @@ __all__ = ["AsyncModerations", "Moderations"]
 
 
 class AsyncModerations(AsyncAPIResource):
+    """``client.moderations`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -90,6 +92,8 @@ class AsyncModerationsWithStreamingResponse(StreamedResponseWrapper):
 
 
 class Moderations(SyncAPIResource[AsyncModerations]):
+    """``client.moderations`` of the blocking ``OpenAI``."""
+
     @cached_property
     def with_raw_response(self) -> ModerationsWithRawResponse:
         return ModerationsWithRawResponse(self)

@@ -39,6 +39,8 @@ __all__ = ["AsyncVideos", "Videos"]
 
 
 class AsyncVideos(AsyncAPIResource):
+    """``client.videos`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -275,6 +277,8 @@ class AsyncVideosWithStreamingResponse(StreamedResponseWrapper):
 
 
 class Videos(SyncAPIResource[AsyncVideos]):
+    """``client.videos`` of the blocking ``OpenAI``."""
+
     @cached_property
     def with_raw_response(self) -> VideosWithRawResponse:
         return VideosWithRawResponse(self)

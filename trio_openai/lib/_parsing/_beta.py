@@ -6,25 +6,44 @@ It is the client's ``chat`` resource itself, so ``client.beta.chat.completions.p
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Final, Generic, Self, TypeVar, overload
 
 if TYPE_CHECKING:
+    from ..._blocking._bridge import SyncAPIResource
+    from ..._core._resource import AsyncAPIResource
     from ...resources.chat import AsyncChat, Chat
 
-__all__ = ["beta_chat", "sync_beta_chat"]
+__all__ = ["ResourceAlias", "beta_chat", "sync_beta_chat"]
+
+R = TypeVar("R")
 
 
-def _async_chat(self: Any) -> AsyncChat:
+class ResourceAlias(property, Generic[R]):
+    """A read-only property whose value is another resource of the client (typed: reading it on an
+    instance gives an ``R``, on the class the property itself)."""
+
+    def __init__(self, fget: Callable[[Any], R], doc: str) -> None:
+        super().__init__(fget, doc=doc)
+        self.__doc__ = doc  # a subclass's own docstring would shadow the property's
+
+    @overload
+    def __get__(self, instance: None, owner: type[Any] | None = None, /) -> Self: ...
+    @overload
+    def __get__(self, instance: object, owner: type[Any] | None = None, /) -> R: ...
+    def __get__(self, instance: object, owner: type[Any] | None = None, /) -> Any:
+        return super().__get__(instance, owner)
+
+
+def _async_chat(self: AsyncAPIResource) -> AsyncChat:
     return self._client.chat
 
 
-def _sync_chat(self: Any) -> Chat:
+def _sync_chat(self: SyncAPIResource[Any]) -> Chat:
     return self._client.chat
 
 
-beta_chat = property(
-    _async_chat, doc="The ``chat`` resource (``beta.chat.completions.parse`` is ``chat.completions.parse``)."
-)
-sync_beta_chat = property(
-    _sync_chat, doc="The ``chat`` resource (``beta.chat.completions.parse`` is ``chat.completions.parse``)."
-)
+_DOC = "The ``chat`` resource (``beta.chat.completions.parse`` is ``chat.completions.parse``)."
+
+beta_chat: Final[ResourceAlias[AsyncChat]] = ResourceAlias(_async_chat, doc=_DOC)
+sync_beta_chat: Final[ResourceAlias[Chat]] = ResourceAlias(_sync_chat, doc=_DOC)

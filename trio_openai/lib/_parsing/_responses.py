@@ -42,6 +42,11 @@ class ResponsesParsePlan:
 
     __slots__ = ("content", "tools")
 
+    content: OutputType | None
+    """The content's type (``None``: the content is not parsed)."""
+    tools: dict[str, OutputType | None]
+    """Tool name -> its arguments' type (``None``: a strict dict tool, parsed as plain JSON)."""
+
     def __init__(self, content: OutputType | None, tools: dict[str, OutputType | None]) -> None:
         self.content = content
         self.tools = tools

@@ -52,6 +52,15 @@ class OutputType:
 
     __slots__ = ("_decode", "name", "schema", "type", "wrapped")
 
+    type: Any
+    """The Python type (or type expression) this was built from."""
+    name: str
+    """The format's name (``^[a-zA-Z0-9_-]{1,64}$``)."""
+    schema: Schema
+    """The strict JSON schema, an object at the root."""
+    wrapped: bool
+    """Whether the root is ``{"value": ...}`` around the type's own schema."""
+
     def __init__(
         self, tp: Any, name: str, schema: Schema, wrapped: bool, decode: Callable[[str | bytes], Any]
     ) -> None:

@@ -31,6 +31,8 @@ __all__ = ["AsyncAdmin", "Admin"]
 
 
 class AsyncAdmin(AsyncAPIResource):
+    """``client.admin`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -69,6 +71,8 @@ class AsyncAdminWithStreamingResponse(StreamedResponseWrapper):
 
 
 class Admin(SyncAPIResource[AsyncAdmin]):
+    """``client.admin`` of the blocking ``OpenAI``."""
+
     @cached_property
     def organization(self) -> Organization:
         from .organization import Organization

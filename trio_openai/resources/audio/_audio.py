@@ -63,6 +63,8 @@ __all__ = ["AsyncAudio", "Audio"]
 
 
 class AsyncAudio(AsyncAPIResource):
+    """``client.audio`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -173,6 +175,8 @@ class AsyncAudioWithStreamingResponse(StreamedResponseWrapper):
 
 
 class Audio(SyncAPIResource[AsyncAudio]):
+    """``client.audio`` of the blocking ``OpenAI``."""
+
     @cached_property
     def speech(self) -> Speech:
         from .speech import Speech

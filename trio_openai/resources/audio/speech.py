@@ -32,6 +32,8 @@ __all__ = ["AsyncSpeech", "Speech"]
 
 
 class AsyncSpeech(AsyncAPIResource):
+    """``client.audio.speech`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -95,6 +97,8 @@ class AsyncSpeechWithStreamingResponse(StreamedResponseWrapper):
 
 
 class Speech(SyncAPIResource[AsyncSpeech]):
+    """``client.audio.speech`` of the blocking ``OpenAI``."""
+
     @cached_property
     def with_raw_response(self) -> SpeechWithRawResponse:
         return SpeechWithRawResponse(self)

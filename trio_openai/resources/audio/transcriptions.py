@@ -40,6 +40,8 @@ _CREATE_TRANSCRIPTION_RESPONSE_STREAM_EVENT_STREAM = AsyncStream.factory(
 
 
 class AsyncTranscriptions(AsyncAPIResource):
+    """``client.audio.transcriptions`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -223,6 +225,8 @@ class AsyncTranscriptionsWithStreamingResponse(StreamedResponseWrapper):
 
 
 class Transcriptions(SyncAPIResource[AsyncTranscriptions]):
+    """``client.audio.transcriptions`` of the blocking ``OpenAI``."""
+
     @cached_property
     def with_raw_response(self) -> TranscriptionsWithRawResponse:
         return TranscriptionsWithRawResponse(self)

@@ -32,6 +32,8 @@ __all__ = ["AsyncTranslations", "Translations"]
 
 
 class AsyncTranslations(AsyncAPIResource):
+    """``client.audio.translations`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -94,6 +96,8 @@ class AsyncTranslationsWithStreamingResponse(StreamedResponseWrapper):
 
 
 class Translations(SyncAPIResource[AsyncTranslations]):
+    """``client.audio.translations`` of the blocking ``OpenAI``."""
+
     @cached_property
     def with_raw_response(self) -> TranslationsWithRawResponse:
         return TranslationsWithRawResponse(self)

@@ -36,6 +36,8 @@ __all__ = ["AsyncVoiceConsents", "VoiceConsents"]
 
 
 class AsyncVoiceConsents(AsyncAPIResource):
+    """``client.audio.voice_consents`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -146,6 +148,8 @@ class AsyncVoiceConsentsWithStreamingResponse(StreamedResponseWrapper):
 
 
 class VoiceConsents(SyncAPIResource[AsyncVoiceConsents]):
+    """``client.audio.voice_consents`` of the blocking ``OpenAI``."""
+
     @cached_property
     def with_raw_response(self) -> VoiceConsentsWithRawResponse:
         return VoiceConsentsWithRawResponse(self)

@@ -32,6 +32,8 @@ __all__ = ["AsyncVoices", "Voices"]
 
 
 class AsyncVoices(AsyncAPIResource):
+    """``client.audio.voices`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -85,6 +87,8 @@ class AsyncVoicesWithStreamingResponse(StreamedResponseWrapper):
 
 
 class Voices(SyncAPIResource[AsyncVoices]):
+    """``client.audio.voices`` of the blocking ``OpenAI``."""
+
     @cached_property
     def with_raw_response(self) -> VoicesWithRawResponse:
         return VoicesWithRawResponse(self)

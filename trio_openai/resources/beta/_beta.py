@@ -72,6 +72,8 @@ __all__ = ["AsyncBeta", "Beta"]
 
 
 class AsyncBeta(AsyncAPIResource):
+    """``client.beta`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -202,6 +204,8 @@ class AsyncBetaWithStreamingResponse(StreamedResponseWrapper):
 
 
 class Beta(SyncAPIResource[AsyncBeta]):
+    """``client.beta`` of the blocking ``OpenAI``."""
+
     @cached_property
     def assistants(self) -> Assistants:
         from .assistants import Assistants

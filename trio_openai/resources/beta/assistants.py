@@ -44,6 +44,8 @@ __all__ = ["AsyncAssistants", "Assistants"]
 
 
 class AsyncAssistants(AsyncAPIResource):
+    """``client.beta.assistants`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -323,6 +325,8 @@ class AsyncAssistantsWithStreamingResponse(StreamedResponseWrapper):
 
 
 class Assistants(SyncAPIResource[AsyncAssistants]):
+    """``client.beta.assistants`` of the blocking ``OpenAI``."""
+
     @cached_property
     def with_raw_response(self) -> AssistantsWithRawResponse:
         return AssistantsWithRawResponse(self)

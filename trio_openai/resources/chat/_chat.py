@@ -31,6 +31,8 @@ __all__ = ["AsyncChat", "Chat"]
 
 
 class AsyncChat(AsyncAPIResource):
+    """``client.chat`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -69,6 +71,8 @@ class AsyncChatWithStreamingResponse(StreamedResponseWrapper):
 
 
 class Chat(SyncAPIResource[AsyncChat]):
+    """``client.chat`` of the blocking ``OpenAI``."""
+
     @cached_property
     def completions(self) -> Completions:
         from .completions import Completions

@@ -51,6 +51,8 @@ __all__ = ["AsyncContainers", "Containers"]
 
 
 class AsyncContainers(AsyncAPIResource):
+    """``client.containers`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -184,6 +186,8 @@ class AsyncContainersWithStreamingResponse(StreamedResponseWrapper):
 
 
 class Containers(SyncAPIResource[AsyncContainers]):
+    """``client.containers`` of the blocking ``OpenAI``."""
+
     @cached_property
     def files(self) -> Files:
         from .files import Files

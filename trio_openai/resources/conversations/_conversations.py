@@ -41,6 +41,8 @@ __all__ = ["AsyncConversations", "Conversations"]
 
 
 class AsyncConversations(AsyncAPIResource):
+    """``client.conversations`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -153,6 +155,8 @@ class AsyncConversationsWithStreamingResponse(StreamedResponseWrapper):
 
 
 class Conversations(SyncAPIResource[AsyncConversations]):
+    """``client.conversations`` of the blocking ``OpenAI``."""
+
     @cached_property
     def items(self) -> Items:
         from .items import Items

@@ -37,6 +37,8 @@ __all__ = ["AsyncItems", "Items"]
 
 
 class AsyncItems(AsyncAPIResource):
+    """``client.conversations.items`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -197,6 +199,8 @@ class AsyncItemsWithStreamingResponse(StreamedResponseWrapper):
 
 
 class Items(SyncAPIResource[AsyncItems]):
+    """``client.conversations.items`` of the blocking ``OpenAI``."""
+
     @cached_property
     def with_raw_response(self) -> ItemsWithRawResponse:
         return ItemsWithRawResponse(self)

@@ -54,6 +54,8 @@ __all__ = ["AsyncEvals", "Evals"]
 
 
 class AsyncEvals(AsyncAPIResource):
+    """``client.evals`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -212,6 +214,8 @@ class AsyncEvalsWithStreamingResponse(StreamedResponseWrapper):
 
 
 class Evals(SyncAPIResource[AsyncEvals]):
+    """``client.evals`` of the blocking ``OpenAI``."""
+
     @cached_property
     def runs(self) -> Runs:
         from .runs import Runs

@@ -47,6 +47,8 @@ __all__ = ["AsyncFineTuning", "FineTuning"]
 
 
 class AsyncFineTuning(AsyncAPIResource):
+    """``client.fine_tuning`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -121,6 +123,8 @@ class AsyncFineTuningWithStreamingResponse(StreamedResponseWrapper):
 
 
 class FineTuning(SyncAPIResource[AsyncFineTuning]):
+    """``client.fine_tuning`` of the blocking ``OpenAI``."""
+
     @cached_property
     def alpha(self) -> Alpha:
         from .alpha import Alpha

@@ -40,6 +40,8 @@ __all__ = ["AsyncLive", "Live"]
 
 
 class AsyncLive(AsyncAPIResource):
+    """``client.live`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -101,6 +103,8 @@ class AsyncLiveWithStreamingResponse(StreamedResponseWrapper):
 
 
 class Live(SyncAPIResource[AsyncLive]):
+    """``client.live`` of the blocking ``OpenAI``."""
+
     @cached_property
     def sessions(self) -> Sessions:
         from .sessions import Sessions

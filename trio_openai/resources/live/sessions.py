@@ -37,6 +37,8 @@ __all__ = ["AsyncSessions", "Sessions"]
 
 
 class AsyncSessions(AsyncAPIResource):
+    """``client.live.sessions`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -165,6 +167,8 @@ class AsyncSessionsWithStreamingResponse(StreamedResponseWrapper):
 
 
 class Sessions(SyncAPIResource[AsyncSessions]):
+    """``client.live.sessions`` of the blocking ``OpenAI``."""
+
     @cached_property
     def with_raw_response(self) -> SessionsWithRawResponse:
         return SessionsWithRawResponse(self)

@@ -49,6 +49,8 @@ __all__ = ["AsyncRealtime", "Realtime"]
 
 
 class AsyncRealtime(AsyncAPIResource):
+    """``client.realtime`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -125,6 +127,8 @@ class AsyncRealtimeWithStreamingResponse(StreamedResponseWrapper):
 
 
 class Realtime(SyncAPIResource[AsyncRealtime]):
+    """``client.realtime`` of the blocking ``OpenAI``."""
+
     @cached_property
     def calls(self) -> Calls:
         from .calls import Calls

@@ -44,6 +44,8 @@ __all__ = ["AsyncCalls", "Calls"]
 
 
 class AsyncCalls(AsyncAPIResource):
+    """``client.realtime.calls`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -232,6 +234,8 @@ class AsyncCallsWithStreamingResponse(StreamedResponseWrapper):
 
 
 class Calls(SyncAPIResource[AsyncCalls]):
+    """``client.realtime.calls`` of the blocking ``OpenAI``."""
+
     @cached_property
     def with_raw_response(self) -> CallsWithRawResponse:
         return CallsWithRawResponse(self)

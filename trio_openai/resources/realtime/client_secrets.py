@@ -36,6 +36,8 @@ __all__ = ["AsyncClientSecrets", "ClientSecrets"]
 
 
 class AsyncClientSecrets(AsyncAPIResource):
+    """``client.realtime.client_secrets`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -81,6 +83,8 @@ class AsyncClientSecretsWithStreamingResponse(StreamedResponseWrapper):
 
 
 class ClientSecrets(SyncAPIResource[AsyncClientSecrets]):
+    """``client.realtime.client_secrets`` of the blocking ``OpenAI``."""
+
     @cached_property
     def with_raw_response(self) -> ClientSecretsWithRawResponse:
         return ClientSecretsWithRawResponse(self)

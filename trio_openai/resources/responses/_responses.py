@@ -73,6 +73,8 @@ _RESPONSE_STREAM_EVENT_STREAM = AsyncStream.factory(ResponseStreamEvent)
 
 
 class AsyncResponses(AsyncAPIResource):
+    """``client.responses`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -597,6 +599,8 @@ class AsyncResponsesWithStreamingResponse(StreamedResponseWrapper):
 
 
 class Responses(SyncAPIResource[AsyncResponses]):
+    """``client.responses`` of the blocking ``OpenAI``."""
+
     @cached_property
     def input_items(self) -> InputItems:
         from .input_items import InputItems

@@ -41,6 +41,8 @@ __all__ = ["AsyncInputTokens", "InputTokens"]
 
 
 class AsyncInputTokens(AsyncAPIResource):
+    """``client.responses.input_tokens`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -109,6 +111,8 @@ class AsyncInputTokensWithStreamingResponse(StreamedResponseWrapper):
 
 
 class InputTokens(SyncAPIResource[AsyncInputTokens]):
+    """``client.responses.input_tokens`` of the blocking ``OpenAI``."""
+
     @cached_property
     def with_raw_response(self) -> InputTokensWithRawResponse:
         return InputTokensWithRawResponse(self)

@@ -39,6 +39,8 @@ __all__ = ["AsyncSafety", "Safety"]
 
 
 class AsyncSafety(AsyncAPIResource):
+    """``client.safety`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -95,6 +97,8 @@ class AsyncSafetyWithStreamingResponse(StreamedResponseWrapper):
 
 
 class Safety(SyncAPIResource[AsyncSafety]):
+    """``client.safety`` of the blocking ``OpenAI``."""
+
     @cached_property
     def alerts(self) -> Alerts:
         from .alerts import Alerts

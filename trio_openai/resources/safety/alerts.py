@@ -29,6 +29,8 @@ __all__ = ["AsyncAlerts", "Alerts"]
 
 
 class AsyncAlerts(AsyncAPIResource):
+    """``client.safety.alerts`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -61,6 +63,8 @@ class AsyncAlertsWithStreamingResponse(StreamedResponseWrapper):
 
 
 class Alerts(SyncAPIResource[AsyncAlerts]):
+    """``client.safety.alerts`` of the blocking ``OpenAI``."""
+
     @cached_property
     def with_raw_response(self) -> AlertsWithRawResponse:
         return AlertsWithRawResponse(self)

@@ -29,6 +29,8 @@ __all__ = ["AsyncCases", "Cases"]
 
 
 class AsyncCases(AsyncAPIResource):
+    """``client.safety.cases`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -61,6 +63,8 @@ class AsyncCasesWithStreamingResponse(StreamedResponseWrapper):
 
 
 class Cases(SyncAPIResource[AsyncCases]):
+    """``client.safety.cases`` of the blocking ``OpenAI``."""
+
     @cached_property
     def with_raw_response(self) -> CasesWithRawResponse:
         return CasesWithRawResponse(self)

@@ -53,6 +53,8 @@ __all__ = ["AsyncSkills", "Skills"]
 
 
 class AsyncSkills(AsyncAPIResource):
+    """``client.skills`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -192,6 +194,8 @@ class AsyncSkillsWithStreamingResponse(StreamedResponseWrapper):
 
 
 class Skills(SyncAPIResource[AsyncSkills]):
+    """``client.skills`` of the blocking ``OpenAI``."""
+
     @cached_property
     def content(self) -> Content:
         from .content import Content

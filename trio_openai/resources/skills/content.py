@@ -29,6 +29,8 @@ __all__ = ["AsyncContent", "Content"]
 
 
 class AsyncContent(AsyncAPIResource):
+    """``client.skills.content`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -67,6 +69,8 @@ class AsyncContentWithStreamingResponse(StreamedResponseWrapper):
 
 
 class Content(SyncAPIResource[AsyncContent]):
+    """``client.skills.content`` of the blocking ``OpenAI``."""
+
     @cached_property
     def with_raw_response(self) -> ContentWithRawResponse:
         return ContentWithRawResponse(self)

@@ -41,6 +41,8 @@ __all__ = ["AsyncUploads", "Uploads"]
 
 
 class AsyncUploads(AsyncAPIResource):
+    """``client.uploads`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -154,6 +156,8 @@ class AsyncUploadsWithStreamingResponse(StreamedResponseWrapper):
 
 
 class Uploads(SyncAPIResource[AsyncUploads]):
+    """``client.uploads`` of the blocking ``OpenAI``."""
+
     @cached_property
     def parts(self) -> Parts:
         from .parts import Parts

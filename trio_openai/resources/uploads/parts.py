@@ -32,6 +32,8 @@ __all__ = ["AsyncParts", "Parts"]
 
 
 class AsyncParts(AsyncAPIResource):
+    """``client.uploads.parts`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -76,6 +78,8 @@ class AsyncPartsWithStreamingResponse(StreamedResponseWrapper):
 
 
 class Parts(SyncAPIResource[AsyncParts]):
+    """``client.uploads.parts`` of the blocking ``OpenAI``."""
+
     @cached_property
     def with_raw_response(self) -> PartsWithRawResponse:
         return PartsWithRawResponse(self)

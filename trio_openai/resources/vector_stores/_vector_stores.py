@@ -60,6 +60,8 @@ __all__ = ["AsyncVectorStores", "VectorStores"]
 
 
 class AsyncVectorStores(AsyncAPIResource):
+    """``client.vector_stores`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -294,6 +296,8 @@ class AsyncVectorStoresWithStreamingResponse(StreamedResponseWrapper):
 
 
 class VectorStores(SyncAPIResource[AsyncVectorStores]):
+    """``client.vector_stores`` of the blocking ``OpenAI``."""
+
     @cached_property
     def file_batches(self) -> FileBatches:
         from .file_batches import FileBatches

@@ -38,6 +38,8 @@ __all__ = ["AsyncFileBatches", "FileBatches"]
 
 
 class AsyncFileBatches(AsyncAPIResource):
+    """``client.vector_stores.file_batches`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -178,6 +180,8 @@ class AsyncFileBatchesWithStreamingResponse(StreamedResponseWrapper):
 
 
 class FileBatches(SyncAPIResource[AsyncFileBatches]):
+    """``client.vector_stores.file_batches`` of the blocking ``OpenAI``."""
+
     @cached_property
     def with_raw_response(self) -> FileBatchesWithRawResponse:
         return FileBatchesWithRawResponse(self)

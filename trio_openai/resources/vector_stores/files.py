@@ -37,6 +37,8 @@ __all__ = ["AsyncFiles", "Files"]
 
 
 class AsyncFiles(AsyncAPIResource):
+    """``client.vector_stores.files`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -214,6 +216,8 @@ class AsyncFilesWithStreamingResponse(StreamedResponseWrapper):
 
 
 class Files(SyncAPIResource[AsyncFiles]):
+    """``client.vector_stores.files`` of the blocking ``OpenAI``."""
+
     @cached_property
     def with_raw_response(self) -> FilesWithRawResponse:
         return FilesWithRawResponse(self)

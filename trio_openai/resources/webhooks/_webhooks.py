@@ -49,6 +49,8 @@ __all__ = ["AsyncWebhooks", "Webhooks"]
 
 
 class AsyncWebhooks(_HandWrittenAsyncWebhooks):
+    """``client.webhooks`` of ``AsyncOpenAI``."""
+
     __slots__ = ()
 
     @cached_property
@@ -304,6 +306,8 @@ class AsyncWebhooksWithStreamingResponse(StreamedResponseWrapper):
 
 
 class Webhooks(_HandWrittenWebhooks):
+    """``client.webhooks`` of the blocking ``OpenAI``."""
+
     _async: AsyncWebhooks  # pyright: ignore[reportIncompatibleVariableOverride]
 
     @cached_property

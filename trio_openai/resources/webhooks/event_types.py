@@ -28,6 +28,8 @@ __all__ = ["AsyncEventTypes", "EventTypes"]
 
 
 class AsyncEventTypes(AsyncAPIResource):
+    """``client.webhooks.event_types`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -60,6 +62,8 @@ class AsyncEventTypesWithStreamingResponse(StreamedResponseWrapper):
 
 
 class EventTypes(SyncAPIResource[AsyncEventTypes]):
+    """``client.webhooks.event_types`` of the blocking ``OpenAI``."""
+
     @cached_property
     def with_raw_response(self) -> EventTypesWithRawResponse:
         return EventTypesWithRawResponse(self)

@@ -143,6 +143,8 @@ __all__ = ["AsyncOrganization", "Organization"]
 
 
 class AsyncOrganization(AsyncAPIResource):
+    """``client.admin.organization`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -433,6 +435,8 @@ class AsyncOrganizationWithStreamingResponse(StreamedResponseWrapper):
 
 
 class Organization(SyncAPIResource[AsyncOrganization]):
+    """``client.admin.organization`` of the blocking ``OpenAI``."""
+
     @cached_property
     def admin_api_keys(self) -> AdminApiKeys:
         from .admin_api_keys import AdminApiKeys

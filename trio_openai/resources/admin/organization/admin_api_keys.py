@@ -33,6 +33,8 @@ __all__ = ["AsyncAdminApiKeys", "AdminApiKeys"]
 
 
 class AsyncAdminApiKeys(AsyncAPIResource):
+    """``client.admin.organization.admin_api_keys`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -132,6 +134,8 @@ class AsyncAdminApiKeysWithStreamingResponse(StreamedResponseWrapper):
 
 
 class AdminApiKeys(SyncAPIResource[AsyncAdminApiKeys]):
+    """``client.admin.organization.admin_api_keys`` of the blocking ``OpenAI``."""
+
     @cached_property
     def with_raw_response(self) -> AdminApiKeysWithRawResponse:
         return AdminApiKeysWithRawResponse(self)

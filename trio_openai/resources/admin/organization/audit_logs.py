@@ -34,6 +34,8 @@ __all__ = ["AsyncAuditLogs", "AuditLogs"]
 
 
 class AsyncAuditLogs(AsyncAPIResource):
+    """``client.admin.organization.audit_logs`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -257,6 +259,8 @@ class AsyncAuditLogsWithStreamingResponse(StreamedResponseWrapper):
 
 
 class AuditLogs(SyncAPIResource[AsyncAuditLogs]):
+    """``client.admin.organization.audit_logs`` of the blocking ``OpenAI``."""
+
     @cached_property
     def with_raw_response(self) -> AuditLogsWithRawResponse:
         return AuditLogsWithRawResponse(self)

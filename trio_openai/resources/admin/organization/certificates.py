@@ -34,6 +34,8 @@ __all__ = ["AsyncCertificates", "Certificates"]
 
 
 class AsyncCertificates(AsyncAPIResource):
+    """``client.admin.organization.certificates`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -197,6 +199,8 @@ class AsyncCertificatesWithStreamingResponse(StreamedResponseWrapper):
 
 
 class Certificates(SyncAPIResource[AsyncCertificates]):
+    """``client.admin.organization.certificates`` of the blocking ``OpenAI``."""
+
     @cached_property
     def with_raw_response(self) -> CertificatesWithRawResponse:
         return CertificatesWithRawResponse(self)

@@ -29,6 +29,8 @@ __all__ = ["AsyncDataRetention", "DataRetention"]
 
 
 class AsyncDataRetention(AsyncAPIResource):
+    """``client.admin.organization.data_retention`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -89,6 +91,8 @@ class AsyncDataRetentionWithStreamingResponse(StreamedResponseWrapper):
 
 
 class DataRetention(SyncAPIResource[AsyncDataRetention]):
+    """``client.admin.organization.data_retention`` of the blocking ``OpenAI``."""
+
     @cached_property
     def with_raw_response(self) -> DataRetentionWithRawResponse:
         return DataRetentionWithRawResponse(self)

@@ -33,6 +33,8 @@ __all__ = ["AsyncExternalKeys", "ExternalKeys"]
 
 
 class AsyncExternalKeys(AsyncAPIResource):
+    """``client.admin.organization.external_keys`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -181,6 +183,8 @@ class AsyncExternalKeysWithStreamingResponse(StreamedResponseWrapper):
 
 
 class ExternalKeys(SyncAPIResource[AsyncExternalKeys]):
+    """``client.admin.organization.external_keys`` of the blocking ``OpenAI``."""
+
     @cached_property
     def with_raw_response(self) -> ExternalKeysWithRawResponse:
         return ExternalKeysWithRawResponse(self)

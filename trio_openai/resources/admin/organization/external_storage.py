@@ -36,6 +36,8 @@ __all__ = ["AsyncExternalStorage", "ExternalStorage"]
 
 
 class AsyncExternalStorage(AsyncAPIResource):
+    """``client.admin.organization.external_storage`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -145,6 +147,8 @@ class AsyncExternalStorageWithStreamingResponse(StreamedResponseWrapper):
 
 
 class ExternalStorage(SyncAPIResource[AsyncExternalStorage]):
+    """``client.admin.organization.external_storage`` of the blocking ``OpenAI``."""
+
     @cached_property
     def with_raw_response(self) -> ExternalStorageWithRawResponse:
         return ExternalStorageWithRawResponse(self)

@@ -37,6 +37,8 @@ __all__ = ["AsyncInvites", "Invites"]
 
 
 class AsyncInvites(AsyncAPIResource):
+    """``client.admin.organization.invites`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -133,6 +135,8 @@ class AsyncInvitesWithStreamingResponse(StreamedResponseWrapper):
 
 
 class Invites(SyncAPIResource[AsyncInvites]):
+    """``client.admin.organization.invites`` of the blocking ``OpenAI``."""
+
     @cached_property
     def with_raw_response(self) -> InvitesWithRawResponse:
         return InvitesWithRawResponse(self)

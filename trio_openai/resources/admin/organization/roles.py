@@ -34,6 +34,8 @@ __all__ = ["AsyncRoles", "Roles"]
 
 
 class AsyncRoles(AsyncAPIResource):
+    """``client.admin.organization.roles`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -166,6 +168,8 @@ class AsyncRolesWithStreamingResponse(StreamedResponseWrapper):
 
 
 class Roles(SyncAPIResource[AsyncRoles]):
+    """``client.admin.organization.roles`` of the blocking ``OpenAI``."""
+
     @cached_property
     def with_raw_response(self) -> RolesWithRawResponse:
         return RolesWithRawResponse(self)

@@ -29,6 +29,8 @@ __all__ = ["AsyncSpendLimit", "SpendLimit"]
 
 
 class AsyncSpendLimit(AsyncAPIResource):
+    """``client.admin.organization.spend_limit`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -96,6 +98,8 @@ class AsyncSpendLimitWithStreamingResponse(StreamedResponseWrapper):
 
 
 class SpendLimit(SyncAPIResource[AsyncSpendLimit]):
+    """``client.admin.organization.spend_limit`` of the blocking ``OpenAI``."""
+
     @cached_property
     def with_raw_response(self) -> SpendLimitWithRawResponse:
         return SpendLimitWithRawResponse(self)

@@ -30,6 +30,8 @@ __all__ = ["AsyncUsage", "Usage"]
 
 
 class AsyncUsage(AsyncAPIResource):
+    """``client.admin.organization.usage`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -673,6 +675,8 @@ class AsyncUsageWithStreamingResponse(StreamedResponseWrapper):
 
 
 class Usage(SyncAPIResource[AsyncUsage]):
+    """``client.admin.organization.usage`` of the blocking ``OpenAI``."""
+
     @cached_property
     def with_raw_response(self) -> UsageWithRawResponse:
         return UsageWithRawResponse(self)

@@ -84,6 +84,8 @@ __all__ = ["AsyncAgents", "Agents"]
 
 
 class AsyncAgents(AsyncAPIResource):
+    """``client.beta.agents`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -343,6 +345,8 @@ class AsyncAgentsWithStreamingResponse(StreamedResponseWrapper):
 
 
 class Agents(SyncAPIResource[AsyncAgents]):
+    """``client.beta.agents`` of the blocking ``OpenAI``."""
+
     @cached_property
     def automations(self) -> Automations:
         from .automations import Automations

@@ -39,6 +39,8 @@ __all__ = ["AsyncChatkit", "Chatkit"]
 
 
 class AsyncChatkit(AsyncAPIResource):
+    """``client.beta.chatkit`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -95,6 +97,8 @@ class AsyncChatkitWithStreamingResponse(StreamedResponseWrapper):
 
 
 class Chatkit(SyncAPIResource[AsyncChatkit]):
+    """``client.beta.chatkit`` of the blocking ``OpenAI``."""
+
     @cached_property
     def sessions(self) -> Sessions:
         from .sessions import Sessions

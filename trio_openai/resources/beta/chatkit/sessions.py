@@ -32,6 +32,8 @@ __all__ = ["AsyncSessions", "Sessions"]
 
 
 class AsyncSessions(AsyncAPIResource):
+    """``client.beta.chatkit.sessions`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -111,6 +113,8 @@ class AsyncSessionsWithStreamingResponse(StreamedResponseWrapper):
 
 
 class Sessions(SyncAPIResource[AsyncSessions]):
+    """``client.beta.chatkit.sessions`` of the blocking ``OpenAI``."""
+
     @cached_property
     def with_raw_response(self) -> SessionsWithRawResponse:
         return SessionsWithRawResponse(self)

@@ -33,6 +33,8 @@ __all__ = ["AsyncThreads", "Threads"]
 
 
 class AsyncThreads(AsyncAPIResource):
+    """``client.beta.chatkit.threads`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -151,6 +153,8 @@ class AsyncThreadsWithStreamingResponse(StreamedResponseWrapper):
 
 
 class Threads(SyncAPIResource[AsyncThreads]):
+    """``client.beta.chatkit.threads`` of the blocking ``OpenAI``."""
+
     @cached_property
     def with_raw_response(self) -> ThreadsWithRawResponse:
         return ThreadsWithRawResponse(self)

@@ -39,6 +39,8 @@ __all__ = ["AsyncRealtime", "Realtime"]
 
 
 class AsyncRealtime(AsyncAPIResource):
+    """``client.beta.realtime`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -95,6 +97,8 @@ class AsyncRealtimeWithStreamingResponse(StreamedResponseWrapper):
 
 
 class Realtime(SyncAPIResource[AsyncRealtime]):
+    """``client.beta.realtime`` of the blocking ``OpenAI``."""
+
     @cached_property
     def sessions(self) -> Sessions:
         from .sessions import Sessions

@@ -42,6 +42,8 @@ __all__ = ["AsyncSessions", "Sessions"]
 
 
 class AsyncSessions(AsyncAPIResource):
+    """``client.beta.realtime.sessions`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -136,6 +138,8 @@ class AsyncSessionsWithStreamingResponse(StreamedResponseWrapper):
 
 
 class Sessions(SyncAPIResource[AsyncSessions]):
+    """``client.beta.realtime.sessions`` of the blocking ``OpenAI``."""
+
     @cached_property
     def with_raw_response(self) -> SessionsWithRawResponse:
         return SessionsWithRawResponse(self)

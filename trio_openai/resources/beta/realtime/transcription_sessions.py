@@ -37,6 +37,8 @@ __all__ = ["AsyncTranscriptionSessions", "TranscriptionSessions"]
 
 
 class AsyncTranscriptionSessions(AsyncAPIResource):
+    """``client.beta.realtime.transcription_sessions`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -100,6 +102,8 @@ class AsyncTranscriptionSessionsWithStreamingResponse(StreamedResponseWrapper):
 
 
 class TranscriptionSessions(SyncAPIResource[AsyncTranscriptionSessions]):
+    """``client.beta.realtime.transcription_sessions`` of the blocking ``OpenAI``."""
+
     @cached_property
     def with_raw_response(self) -> TranscriptionSessionsWithRawResponse:
         return TranscriptionSessionsWithRawResponse(self)

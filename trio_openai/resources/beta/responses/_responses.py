@@ -70,6 +70,8 @@ _BETA_RESPONSE_STREAM_EVENT_STREAM = AsyncStream.factory(BetaResponseStreamEvent
 
 
 class AsyncResponses(AsyncAPIResource):
+    """``client.beta.responses`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -647,6 +649,8 @@ class AsyncResponsesWithStreamingResponse(StreamedResponseWrapper):
 
 
 class Responses(SyncAPIResource[AsyncResponses]):
+    """``client.beta.responses`` of the blocking ``OpenAI``."""
+
     @cached_property
     def input_items(self) -> InputItems:
         from .input_items import InputItems

@@ -31,6 +31,8 @@ __all__ = ["AsyncInputItems", "InputItems"]
 
 
 class AsyncInputItems(AsyncAPIResource):
+    """``client.beta.responses.input_items`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -102,6 +104,8 @@ class AsyncInputItemsWithStreamingResponse(StreamedResponseWrapper):
 
 
 class InputItems(SyncAPIResource[AsyncInputItems]):
+    """``client.beta.responses.input_items`` of the blocking ``OpenAI``."""
+
     @cached_property
     def with_raw_response(self) -> InputItemsWithRawResponse:
         return InputItemsWithRawResponse(self)

@@ -41,6 +41,8 @@ __all__ = ["AsyncInputTokens", "InputTokens"]
 
 
 class AsyncInputTokens(AsyncAPIResource):
+    """``client.beta.responses.input_tokens`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -120,6 +122,8 @@ class AsyncInputTokensWithStreamingResponse(StreamedResponseWrapper):
 
 
 class InputTokens(SyncAPIResource[AsyncInputTokens]):
+    """``client.beta.responses.input_tokens`` of the blocking ``OpenAI``."""
+
     @cached_property
     def with_raw_response(self) -> InputTokensWithRawResponse:
         return InputTokensWithRawResponse(self)

@@ -66,6 +66,8 @@ _ASSISTANT_STREAM_EVENT_STREAM = AsyncStream.factory(AssistantStreamEvent)
 
 
 class AsyncThreads(AsyncAPIResource):
+    """``client.beta.threads`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -525,6 +527,8 @@ class AsyncThreadsWithStreamingResponse(StreamedResponseWrapper):
 
 
 class Threads(SyncAPIResource[AsyncThreads]):
+    """``client.beta.threads`` of the blocking ``OpenAI``."""
+
     @cached_property
     def messages(self) -> Messages:
         from .messages import Messages

@@ -42,6 +42,8 @@ __all__ = ["AsyncMessages", "Messages"]
 
 
 class AsyncMessages(AsyncAPIResource):
+    """``client.beta.threads.messages`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -201,6 +203,8 @@ class AsyncMessagesWithStreamingResponse(StreamedResponseWrapper):
 
 
 class Messages(SyncAPIResource[AsyncMessages]):
+    """``client.beta.threads.messages`` of the blocking ``OpenAI``."""
+
     @cached_property
     def with_raw_response(self) -> MessagesWithRawResponse:
         return MessagesWithRawResponse(self)

@@ -72,6 +72,8 @@ _CHAT_COMPLETION_CHUNK_STREAM = AsyncStream.factory(ChatCompletionChunk)
 
 
 class AsyncCompletions(AsyncAPIResource):
+    """``client.chat.completions`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -478,6 +480,8 @@ class AsyncCompletionsWithStreamingResponse(StreamedResponseWrapper):
 
 
 class Completions(SyncAPIResource[AsyncCompletions]):
+    """``client.chat.completions`` of the blocking ``OpenAI``."""
+
     @cached_property
     def messages(self) -> Messages:
         from .messages import Messages

@@ -30,6 +30,8 @@ __all__ = ["AsyncMessages", "Messages"]
 
 
 class AsyncMessages(AsyncAPIResource):
+    """``client.chat.completions.messages`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -79,6 +81,8 @@ class AsyncMessagesWithStreamingResponse(StreamedResponseWrapper):
 
 
 class Messages(SyncAPIResource[AsyncMessages]):
+    """``client.chat.completions.messages`` of the blocking ``OpenAI``."""
+
     @cached_property
     def with_raw_response(self) -> MessagesWithRawResponse:
         return MessagesWithRawResponse(self)

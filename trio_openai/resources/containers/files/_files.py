@@ -44,6 +44,8 @@ __all__ = ["AsyncFiles", "Files"]
 
 
 class AsyncFiles(AsyncAPIResource):
+    """``client.containers.files`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -165,6 +167,8 @@ class AsyncFilesWithStreamingResponse(StreamedResponseWrapper):
 
 
 class Files(SyncAPIResource[AsyncFiles]):
+    """``client.containers.files`` of the blocking ``OpenAI``."""
+
     @cached_property
     def content(self) -> Content:
         from .content import Content

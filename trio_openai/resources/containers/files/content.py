@@ -29,6 +29,8 @@ __all__ = ["AsyncContent", "Content"]
 
 
 class AsyncContent(AsyncAPIResource):
+    """``client.containers.files.content`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -66,6 +68,8 @@ class AsyncContentWithStreamingResponse(StreamedResponseWrapper):
 
 
 class Content(SyncAPIResource[AsyncContent]):
+    """``client.containers.files.content`` of the blocking ``OpenAI``."""
+
     @cached_property
     def with_raw_response(self) -> ContentWithRawResponse:
         return ContentWithRawResponse(self)

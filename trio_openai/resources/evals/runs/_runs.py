@@ -48,6 +48,8 @@ __all__ = ["AsyncRuns", "Runs"]
 
 
 class AsyncRuns(AsyncAPIResource):
+    """``client.evals.runs`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -204,6 +206,8 @@ class AsyncRunsWithStreamingResponse(StreamedResponseWrapper):
 
 
 class Runs(SyncAPIResource[AsyncRuns]):
+    """``client.evals.runs`` of the blocking ``OpenAI``."""
+
     @cached_property
     def output_items(self) -> OutputItems:
         from .output_items import OutputItems

@@ -33,6 +33,8 @@ __all__ = ["AsyncOutputItems", "OutputItems"]
 
 
 class AsyncOutputItems(AsyncAPIResource):
+    """``client.evals.runs.output_items`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -106,6 +108,8 @@ class AsyncOutputItemsWithStreamingResponse(StreamedResponseWrapper):
 
 
 class OutputItems(SyncAPIResource[AsyncOutputItems]):
+    """``client.evals.runs.output_items`` of the blocking ``OpenAI``."""
+
     @cached_property
     def with_raw_response(self) -> OutputItemsWithRawResponse:
         return OutputItemsWithRawResponse(self)

@@ -31,6 +31,8 @@ __all__ = ["AsyncAlpha", "Alpha"]
 
 
 class AsyncAlpha(AsyncAPIResource):
+    """``client.fine_tuning.alpha`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -69,6 +71,8 @@ class AsyncAlphaWithStreamingResponse(StreamedResponseWrapper):
 
 
 class Alpha(SyncAPIResource[AsyncAlpha]):
+    """``client.fine_tuning.alpha`` of the blocking ``OpenAI``."""
+
     @cached_property
     def graders(self) -> Graders:
         from .graders import Graders

@@ -38,6 +38,8 @@ __all__ = ["AsyncGraders", "Graders"]
 
 
 class AsyncGraders(AsyncAPIResource):
+    """``client.fine_tuning.alpha.graders`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -114,6 +116,8 @@ class AsyncGradersWithStreamingResponse(StreamedResponseWrapper):
 
 
 class Graders(SyncAPIResource[AsyncGraders]):
+    """``client.fine_tuning.alpha.graders`` of the blocking ``OpenAI``."""
+
     @cached_property
     def with_raw_response(self) -> GradersWithRawResponse:
         return GradersWithRawResponse(self)

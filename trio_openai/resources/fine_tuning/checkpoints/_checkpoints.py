@@ -31,6 +31,8 @@ __all__ = ["AsyncCheckpoints", "Checkpoints"]
 
 
 class AsyncCheckpoints(AsyncAPIResource):
+    """``client.fine_tuning.checkpoints`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -69,6 +71,8 @@ class AsyncCheckpointsWithStreamingResponse(StreamedResponseWrapper):
 
 
 class Checkpoints(SyncAPIResource[AsyncCheckpoints]):
+    """``client.fine_tuning.checkpoints`` of the blocking ``OpenAI``."""
+
     @cached_property
     def permissions(self) -> Permissions:
         from .permissions import Permissions

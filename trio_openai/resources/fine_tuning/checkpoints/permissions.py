@@ -34,6 +34,8 @@ __all__ = ["AsyncPermissions", "Permissions"]
 
 
 class AsyncPermissions(AsyncAPIResource):
+    """``client.fine_tuning.checkpoints.permissions`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -129,6 +131,8 @@ class AsyncPermissionsWithStreamingResponse(StreamedResponseWrapper):
 
 
 class Permissions(SyncAPIResource[AsyncPermissions]):
+    """``client.fine_tuning.checkpoints.permissions`` of the blocking ``OpenAI``."""
+
     @cached_property
     def with_raw_response(self) -> PermissionsWithRawResponse:
         return PermissionsWithRawResponse(self)

@@ -49,6 +49,8 @@ __all__ = ["AsyncJobs", "Jobs"]
 
 
 class AsyncJobs(AsyncAPIResource):
+    """``client.fine_tuning.jobs`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -249,6 +251,8 @@ class AsyncJobsWithStreamingResponse(StreamedResponseWrapper):
 
 
 class Jobs(SyncAPIResource[AsyncJobs]):
+    """``client.fine_tuning.jobs`` of the blocking ``OpenAI``."""
+
     @cached_property
     def checkpoints(self) -> Checkpoints:
         from .checkpoints import Checkpoints

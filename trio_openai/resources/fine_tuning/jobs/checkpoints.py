@@ -30,6 +30,8 @@ __all__ = ["AsyncCheckpoints", "Checkpoints"]
 
 
 class AsyncCheckpoints(AsyncAPIResource):
+    """``client.fine_tuning.jobs.checkpoints`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -77,6 +79,8 @@ class AsyncCheckpointsWithStreamingResponse(StreamedResponseWrapper):
 
 
 class Checkpoints(SyncAPIResource[AsyncCheckpoints]):
+    """``client.fine_tuning.jobs.checkpoints`` of the blocking ``OpenAI``."""
+
     @cached_property
     def with_raw_response(self) -> CheckpointsWithRawResponse:
         return CheckpointsWithRawResponse(self)

@@ -31,6 +31,8 @@ __all__ = ["AsyncTranslations", "Translations"]
 
 
 class AsyncTranslations(AsyncAPIResource):
+    """``client.realtime.translations`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -69,6 +71,8 @@ class AsyncTranslationsWithStreamingResponse(StreamedResponseWrapper):
 
 
 class Translations(SyncAPIResource[AsyncTranslations]):
+    """``client.realtime.translations`` of the blocking ``OpenAI``."""
+
     @cached_property
     def client_secrets(self) -> ClientSecrets:
         from .client_secrets import ClientSecrets

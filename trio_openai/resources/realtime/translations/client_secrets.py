@@ -35,6 +35,8 @@ __all__ = ["AsyncClientSecrets", "ClientSecrets"]
 
 
 class AsyncClientSecrets(AsyncAPIResource):
+    """``client.realtime.translations.client_secrets`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -82,6 +84,8 @@ class AsyncClientSecretsWithStreamingResponse(StreamedResponseWrapper):
 
 
 class ClientSecrets(SyncAPIResource[AsyncClientSecrets]):
+    """``client.realtime.translations.client_secrets`` of the blocking ``OpenAI``."""
+
     @cached_property
     def with_raw_response(self) -> ClientSecretsWithRawResponse:
         return ClientSecretsWithRawResponse(self)

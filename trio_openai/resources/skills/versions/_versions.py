@@ -45,6 +45,8 @@ __all__ = ["AsyncVersions", "Versions"]
 
 
 class AsyncVersions(AsyncAPIResource):
+    """``client.skills.versions`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -177,6 +179,8 @@ class AsyncVersionsWithStreamingResponse(StreamedResponseWrapper):
 
 
 class Versions(SyncAPIResource[AsyncVersions]):
+    """``client.skills.versions`` of the blocking ``OpenAI``."""
+
     @cached_property
     def content(self) -> Content:
         from .content import Content

@@ -51,6 +51,8 @@ __all__ = ["AsyncGroups", "Groups"]
 
 
 class AsyncGroups(AsyncAPIResource):
+    """``client.admin.organization.groups`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -201,6 +203,8 @@ class AsyncGroupsWithStreamingResponse(StreamedResponseWrapper):
 
 
 class Groups(SyncAPIResource[AsyncGroups]):
+    """``client.admin.organization.groups`` of the blocking ``OpenAI``."""
+
     @cached_property
     def roles(self) -> Roles:
         from .roles import Roles

@@ -38,6 +38,8 @@ __all__ = ["AsyncUsers", "Users"]
 
 
 class AsyncUsers(AsyncAPIResource):
+    """``client.admin.organization.groups.users`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -146,6 +148,8 @@ class AsyncUsersWithStreamingResponse(StreamedResponseWrapper):
 
 
 class Users(SyncAPIResource[AsyncUsers]):
+    """``client.admin.organization.groups.users`` of the blocking ``OpenAI``."""
+
     @cached_property
     def with_raw_response(self) -> UsersWithRawResponse:
         return UsersWithRawResponse(self)

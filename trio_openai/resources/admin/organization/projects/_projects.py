@@ -139,6 +139,8 @@ __all__ = ["AsyncProjects", "Projects"]
 
 
 class AsyncProjects(AsyncAPIResource):
+    """``client.admin.organization.projects`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -517,6 +519,8 @@ class AsyncProjectsWithStreamingResponse(StreamedResponseWrapper):
 
 
 class Projects(SyncAPIResource[AsyncProjects]):
+    """``client.admin.organization.projects`` of the blocking ``OpenAI``."""
+
     @cached_property
     def api_keys(self) -> ApiKeys:
         from .api_keys import ApiKeys

@@ -34,6 +34,8 @@ __all__ = ["AsyncApiKeys", "ApiKeys"]
 
 
 class AsyncApiKeys(AsyncAPIResource):
+    """``client.admin.organization.projects.api_keys`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -146,6 +148,8 @@ class AsyncApiKeysWithStreamingResponse(StreamedResponseWrapper):
 
 
 class ApiKeys(SyncAPIResource[AsyncApiKeys]):
+    """``client.admin.organization.projects.api_keys`` of the blocking ``OpenAI``."""
+
     @cached_property
     def with_raw_response(self) -> ApiKeysWithRawResponse:
         return ApiKeysWithRawResponse(self)

@@ -31,6 +31,8 @@ __all__ = ["AsyncCertificates", "Certificates"]
 
 
 class AsyncCertificates(AsyncAPIResource):
+    """``client.admin.organization.projects.certificates`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -122,6 +124,8 @@ class AsyncCertificatesWithStreamingResponse(StreamedResponseWrapper):
 
 
 class Certificates(SyncAPIResource[AsyncCertificates]):
+    """``client.admin.organization.projects.certificates`` of the blocking ``OpenAI``."""
+
     @cached_property
     def with_raw_response(self) -> CertificatesWithRawResponse:
         return CertificatesWithRawResponse(self)

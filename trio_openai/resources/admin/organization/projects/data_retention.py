@@ -29,6 +29,8 @@ __all__ = ["AsyncDataRetention", "DataRetention"]
 
 
 class AsyncDataRetention(AsyncAPIResource):
+    """``client.admin.organization.projects.data_retention`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -99,6 +101,8 @@ class AsyncDataRetentionWithStreamingResponse(StreamedResponseWrapper):
 
 
 class DataRetention(SyncAPIResource[AsyncDataRetention]):
+    """``client.admin.organization.projects.data_retention`` of the blocking ``OpenAI``."""
+
     @cached_property
     def with_raw_response(self) -> DataRetentionWithRawResponse:
         return DataRetentionWithRawResponse(self)

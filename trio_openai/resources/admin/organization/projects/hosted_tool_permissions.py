@@ -32,6 +32,8 @@ __all__ = ["AsyncHostedToolPermissions", "HostedToolPermissions"]
 
 
 class AsyncHostedToolPermissions(AsyncAPIResource):
+    """``client.admin.organization.projects.hosted_tool_permissions`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -113,6 +115,8 @@ class AsyncHostedToolPermissionsWithStreamingResponse(StreamedResponseWrapper):
 
 
 class HostedToolPermissions(SyncAPIResource[AsyncHostedToolPermissions]):
+    """``client.admin.organization.projects.hosted_tool_permissions`` of the blocking ``OpenAI``."""
+
     @cached_property
     def with_raw_response(self) -> HostedToolPermissionsWithRawResponse:
         return HostedToolPermissionsWithRawResponse(self)

@@ -30,6 +30,8 @@ __all__ = ["AsyncModelPermissions", "ModelPermissions"]
 
 
 class AsyncModelPermissions(AsyncAPIResource):
+    """``client.admin.organization.projects.model_permissions`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -113,6 +115,8 @@ class AsyncModelPermissionsWithStreamingResponse(StreamedResponseWrapper):
 
 
 class ModelPermissions(SyncAPIResource[AsyncModelPermissions]):
+    """``client.admin.organization.projects.model_permissions`` of the blocking ``OpenAI``."""
+
     @cached_property
     def with_raw_response(self) -> ModelPermissionsWithRawResponse:
         return ModelPermissionsWithRawResponse(self)

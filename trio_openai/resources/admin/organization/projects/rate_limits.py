@@ -33,6 +33,8 @@ __all__ = ["AsyncRateLimits", "RateLimits"]
 
 
 class AsyncRateLimits(AsyncAPIResource):
+    """``client.admin.organization.projects.rate_limits`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -128,6 +130,8 @@ class AsyncRateLimitsWithStreamingResponse(StreamedResponseWrapper):
 
 
 class RateLimits(SyncAPIResource[AsyncRateLimits]):
+    """``client.admin.organization.projects.rate_limits`` of the blocking ``OpenAI``."""
+
     @cached_property
     def with_raw_response(self) -> RateLimitsWithRawResponse:
         return RateLimitsWithRawResponse(self)

@@ -34,6 +34,8 @@ __all__ = ["AsyncRoles", "Roles"]
 
 
 class AsyncRoles(AsyncAPIResource):
+    """``client.admin.organization.projects.roles`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -183,6 +185,8 @@ class AsyncRolesWithStreamingResponse(StreamedResponseWrapper):
 
 
 class Roles(SyncAPIResource[AsyncRoles]):
+    """``client.admin.organization.projects.roles`` of the blocking ``OpenAI``."""
+
     @cached_property
     def with_raw_response(self) -> RolesWithRawResponse:
         return RolesWithRawResponse(self)

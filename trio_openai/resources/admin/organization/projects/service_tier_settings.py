@@ -30,6 +30,8 @@ __all__ = ["AsyncServiceTierSettings", "ServiceTierSettings"]
 
 
 class AsyncServiceTierSettings(AsyncAPIResource):
+    """``client.admin.organization.projects.service_tier_settings`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -89,6 +91,8 @@ class AsyncServiceTierSettingsWithStreamingResponse(StreamedResponseWrapper):
 
 
 class ServiceTierSettings(SyncAPIResource[AsyncServiceTierSettings]):
+    """``client.admin.organization.projects.service_tier_settings`` of the blocking ``OpenAI``."""
+
     @cached_property
     def with_raw_response(self) -> ServiceTierSettingsWithRawResponse:
         return ServiceTierSettingsWithRawResponse(self)

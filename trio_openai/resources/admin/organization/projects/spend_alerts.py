@@ -36,6 +36,8 @@ __all__ = ["AsyncSpendAlerts", "SpendAlerts"]
 
 
 class AsyncSpendAlerts(AsyncAPIResource):
+    """``client.admin.organization.projects.spend_alerts`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -203,6 +205,8 @@ class AsyncSpendAlertsWithStreamingResponse(StreamedResponseWrapper):
 
 
 class SpendAlerts(SyncAPIResource[AsyncSpendAlerts]):
+    """``client.admin.organization.projects.spend_alerts`` of the blocking ``OpenAI``."""
+
     @cached_property
     def with_raw_response(self) -> SpendAlertsWithRawResponse:
         return SpendAlertsWithRawResponse(self)

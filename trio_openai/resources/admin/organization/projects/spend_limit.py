@@ -29,6 +29,8 @@ __all__ = ["AsyncSpendLimit", "SpendLimit"]
 
 
 class AsyncSpendLimit(AsyncAPIResource):
+    """``client.admin.organization.projects.spend_limit`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -114,6 +116,8 @@ class AsyncSpendLimitWithStreamingResponse(StreamedResponseWrapper):
 
 
 class SpendLimit(SyncAPIResource[AsyncSpendLimit]):
+    """``client.admin.organization.projects.spend_limit`` of the blocking ``OpenAI``."""
+
     @cached_property
     def with_raw_response(self) -> SpendLimitWithRawResponse:
         return SpendLimitWithRawResponse(self)

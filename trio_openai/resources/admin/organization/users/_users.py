@@ -44,6 +44,8 @@ __all__ = ["AsyncUsers", "Users"]
 
 
 class AsyncUsers(AsyncAPIResource):
+    """``client.admin.organization.users`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -179,6 +181,8 @@ class AsyncUsersWithStreamingResponse(StreamedResponseWrapper):
 
 
 class Users(SyncAPIResource[AsyncUsers]):
+    """``client.admin.organization.users`` of the blocking ``OpenAI``."""
+
     @cached_property
     def roles(self) -> Roles:
         from .roles import Roles

@@ -52,6 +52,8 @@ __all__ = ["AsyncWorkloadIdentityProviders", "WorkloadIdentityProviders"]
 
 
 class AsyncWorkloadIdentityProviders(AsyncAPIResource):
+    """``client.admin.organization.workload_identity_providers`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -227,6 +229,8 @@ class AsyncWorkloadIdentityProvidersWithStreamingResponse(StreamedResponseWrappe
 
 
 class WorkloadIdentityProviders(SyncAPIResource[AsyncWorkloadIdentityProviders]):
+    """``client.admin.organization.workload_identity_providers`` of the blocking ``OpenAI``."""
+
     @cached_property
     def federation_rules(self) -> FederationRules:
         from .federation_rules import FederationRules

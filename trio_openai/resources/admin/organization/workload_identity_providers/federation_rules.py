@@ -41,6 +41,8 @@ __all__ = ["AsyncFederationRules", "FederationRules"]
 
 
 class AsyncFederationRules(AsyncAPIResource):
+    """``client.admin.organization.workload_identity_providers.federation_rules`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -198,6 +200,8 @@ class AsyncFederationRulesWithStreamingResponse(StreamedResponseWrapper):
 
 
 class FederationRules(SyncAPIResource[AsyncFederationRules]):
+    """``client.admin.organization.workload_identity_providers.federation_rules`` of the blocking ``OpenAI``."""
+
     @cached_property
     def with_raw_response(self) -> FederationRulesWithRawResponse:
         return FederationRulesWithRawResponse(self)

@@ -52,6 +52,8 @@ __all__ = ["AsyncAutomations", "Automations"]
 
 
 class AsyncAutomations(AsyncAPIResource):
+    """``client.beta.agents.automations`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -251,6 +253,8 @@ class AsyncAutomationsWithStreamingResponse(StreamedResponseWrapper):
 
 
 class Automations(SyncAPIResource[AsyncAutomations]):
+    """``client.beta.agents.automations`` of the blocking ``OpenAI``."""
+
     @cached_property
     def invocations(self) -> Invocations:
         from .invocations import Invocations

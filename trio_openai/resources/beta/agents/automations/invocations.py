@@ -33,6 +33,8 @@ __all__ = ["AsyncInvocations", "Invocations"]
 
 
 class AsyncInvocations(AsyncAPIResource):
+    """``client.beta.agents.automations.invocations`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -107,6 +109,8 @@ class AsyncInvocationsWithStreamingResponse(StreamedResponseWrapper):
 
 
 class Invocations(SyncAPIResource[AsyncInvocations]):
+    """``client.beta.agents.automations.invocations`` of the blocking ``OpenAI``."""
+
     @cached_property
     def with_raw_response(self) -> InvocationsWithRawResponse:
         return InvocationsWithRawResponse(self)

@@ -53,6 +53,8 @@ __all__ = ["AsyncEnvironments", "Environments"]
 
 
 class AsyncEnvironments(AsyncAPIResource):
+    """``client.beta.agents.environments`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -176,6 +178,8 @@ class AsyncEnvironmentsWithStreamingResponse(StreamedResponseWrapper):
 
 
 class Environments(SyncAPIResource[AsyncEnvironments]):
+    """``client.beta.agents.environments`` of the blocking ``OpenAI``."""
+
     @cached_property
     def templates(self) -> Templates:
         from .templates import Templates

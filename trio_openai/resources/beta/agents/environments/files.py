@@ -33,6 +33,8 @@ __all__ = ["AsyncFiles", "Files"]
 
 
 class AsyncFiles(AsyncAPIResource):
+    """``client.beta.agents.environments.files`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -103,6 +105,8 @@ class AsyncFilesWithStreamingResponse(StreamedResponseWrapper):
 
 
 class Files(SyncAPIResource[AsyncFiles]):
+    """``client.beta.agents.environments.files`` of the blocking ``OpenAI``."""
+
     @cached_property
     def with_raw_response(self) -> FilesWithRawResponse:
         return FilesWithRawResponse(self)

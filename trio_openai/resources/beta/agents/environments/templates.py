@@ -50,6 +50,8 @@ __all__ = ["AsyncTemplates", "Templates"]
 
 
 class AsyncTemplates(AsyncAPIResource):
+    """``client.beta.agents.environments.templates`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -220,6 +222,8 @@ class AsyncTemplatesWithStreamingResponse(StreamedResponseWrapper):
 
 
 class Templates(SyncAPIResource[AsyncTemplates]):
+    """``client.beta.agents.environments.templates`` of the blocking ``OpenAI``."""
+
     @cached_property
     def with_raw_response(self) -> TemplatesWithRawResponse:
         return TemplatesWithRawResponse(self)

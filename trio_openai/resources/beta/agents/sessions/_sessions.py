@@ -100,6 +100,8 @@ _AGENT_SESSION_STREAM = AsyncStream.factory(AgentSession)
 
 
 class AsyncSessions(AsyncAPIResource):
+    """``client.beta.agents.sessions`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -435,6 +437,8 @@ class AsyncSessionsWithStreamingResponse(StreamedResponseWrapper):
 
 
 class Sessions(SyncAPIResource[AsyncSessions]):
+    """``client.beta.agents.sessions`` of the blocking ``OpenAI``."""
+
     @cached_property
     def artifacts(self) -> Artifacts:
         from .artifacts import Artifacts

@@ -34,6 +34,8 @@ __all__ = ["AsyncArtifacts", "Artifacts"]
 
 
 class AsyncArtifacts(AsyncAPIResource):
+    """``client.beta.agents.sessions.artifacts`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -129,6 +131,8 @@ class AsyncArtifactsWithStreamingResponse(StreamedResponseWrapper):
 
 
 class Artifacts(SyncAPIResource[AsyncArtifacts]):
+    """``client.beta.agents.sessions.artifacts`` of the blocking ``OpenAI``."""
+
     @cached_property
     def with_raw_response(self) -> ArtifactsWithRawResponse:
         return ArtifactsWithRawResponse(self)

@@ -44,6 +44,8 @@ _AGENT_SESSION_EVENT_STREAM = AsyncStream.factory(AgentSessionEvent)
 
 
 class AsyncEvents(AsyncAPIResource):
+    """``client.beta.agents.sessions.events`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -116,6 +118,8 @@ class AsyncEventsWithStreamingResponse(StreamedResponseWrapper):
 
 
 class Events(SyncAPIResource[AsyncEvents]):
+    """``client.beta.agents.sessions.events`` of the blocking ``OpenAI``."""
+
     @cached_property
     def with_raw_response(self) -> EventsWithRawResponse:
         return EventsWithRawResponse(self)

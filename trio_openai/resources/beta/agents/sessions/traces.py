@@ -30,6 +30,8 @@ __all__ = ["AsyncTraces", "Traces"]
 
 
 class AsyncTraces(AsyncAPIResource):
+    """``client.beta.agents.sessions.traces`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -74,6 +76,8 @@ class AsyncTracesWithStreamingResponse(StreamedResponseWrapper):
 
 
 class Traces(SyncAPIResource[AsyncTraces]):
+    """``client.beta.agents.sessions.traces`` of the blocking ``OpenAI``."""
+
     @cached_property
     def with_raw_response(self) -> TracesWithRawResponse:
         return TracesWithRawResponse(self)

@@ -44,6 +44,8 @@ __all__ = ["AsyncVaults", "Vaults"]
 
 
 class AsyncVaults(AsyncAPIResource):
+    """``client.beta.agents.vaults`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -177,6 +179,8 @@ class AsyncVaultsWithStreamingResponse(StreamedResponseWrapper):
 
 
 class Vaults(SyncAPIResource[AsyncVaults]):
+    """``client.beta.agents.vaults`` of the blocking ``OpenAI``."""
+
     @cached_property
     def credentials(self) -> Credentials:
         from .credentials import Credentials

@@ -44,6 +44,8 @@ __all__ = ["AsyncCredentials", "Credentials"]
 
 
 class AsyncCredentials(AsyncAPIResource):
+    """``client.beta.agents.vaults.credentials`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -177,6 +179,8 @@ class AsyncCredentialsWithStreamingResponse(StreamedResponseWrapper):
 
 
 class Credentials(SyncAPIResource[AsyncCredentials]):
+    """``client.beta.agents.vaults.credentials`` of the blocking ``OpenAI``."""
+
     @cached_property
     def with_raw_response(self) -> CredentialsWithRawResponse:
         return CredentialsWithRawResponse(self)

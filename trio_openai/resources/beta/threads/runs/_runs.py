@@ -60,6 +60,8 @@ _ASSISTANT_STREAM_EVENT_STREAM = AsyncStream.factory(AssistantStreamEvent)
 
 
 class AsyncRuns(AsyncAPIResource):
+    """``client.beta.threads.runs`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -619,6 +621,8 @@ class AsyncRunsWithStreamingResponse(StreamedResponseWrapper):
 
 
 class Runs(SyncAPIResource[AsyncRuns]):
+    """``client.beta.threads.runs`` of the blocking ``OpenAI``."""
+
     @cached_property
     def steps(self) -> Steps:
         from .steps import Steps

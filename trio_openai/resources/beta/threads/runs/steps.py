@@ -34,6 +34,8 @@ __all__ = ["AsyncSteps", "Steps"]
 
 
 class AsyncSteps(AsyncAPIResource):
+    """``client.beta.threads.runs.steps`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -121,6 +123,8 @@ class AsyncStepsWithStreamingResponse(StreamedResponseWrapper):
 
 
 class Steps(SyncAPIResource[AsyncSteps]):
+    """``client.beta.threads.runs.steps`` of the blocking ``OpenAI``."""
+
     @cached_property
     def with_raw_response(self) -> StepsWithRawResponse:
         return StepsWithRawResponse(self)

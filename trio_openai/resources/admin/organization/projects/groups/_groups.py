@@ -43,6 +43,8 @@ __all__ = ["AsyncGroups", "Groups"]
 
 
 class AsyncGroups(AsyncAPIResource):
+    """``client.admin.organization.projects.groups`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -177,6 +179,8 @@ class AsyncGroupsWithStreamingResponse(StreamedResponseWrapper):
 
 
 class Groups(SyncAPIResource[AsyncGroups]):
+    """``client.admin.organization.projects.groups`` of the blocking ``OpenAI``."""
+
     @cached_property
     def roles(self) -> Roles:
         from .roles import Roles

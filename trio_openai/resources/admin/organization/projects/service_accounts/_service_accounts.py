@@ -43,6 +43,8 @@ __all__ = ["AsyncServiceAccounts", "ServiceAccounts"]
 
 
 class AsyncServiceAccounts(AsyncAPIResource):
+    """``client.admin.organization.projects.service_accounts`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -201,6 +203,8 @@ class AsyncServiceAccountsWithStreamingResponse(StreamedResponseWrapper):
 
 
 class ServiceAccounts(SyncAPIResource[AsyncServiceAccounts]):
+    """``client.admin.organization.projects.service_accounts`` of the blocking ``OpenAI``."""
+
     @cached_property
     def api_keys(self) -> ApiKeys:
         from .api_keys import ApiKeys

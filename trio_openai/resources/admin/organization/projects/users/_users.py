@@ -43,6 +43,8 @@ __all__ = ["AsyncUsers", "Users"]
 
 
 class AsyncUsers(AsyncAPIResource):
+    """``client.admin.organization.projects.users`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -202,6 +204,8 @@ class AsyncUsersWithStreamingResponse(StreamedResponseWrapper):
 
 
 class Users(SyncAPIResource[AsyncUsers]):
+    """``client.admin.organization.projects.users`` of the blocking ``OpenAI``."""
+
     @cached_property
     def roles(self) -> Roles:
         from .roles import Roles

@@ -33,6 +33,8 @@ __all__ = ["AsyncRoles", "Roles"]
 
 
 class AsyncRoles(AsyncAPIResource):
+    """``client.admin.organization.projects.users.roles`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -146,6 +148,8 @@ class AsyncRolesWithStreamingResponse(StreamedResponseWrapper):
 
 
 class Roles(SyncAPIResource[AsyncRoles]):
+    """``client.admin.organization.projects.users.roles`` of the blocking ``OpenAI``."""
+
     @cached_property
     def with_raw_response(self) -> RolesWithRawResponse:
         return RolesWithRawResponse(self)

@@ -51,6 +51,8 @@ __all__ = ["AsyncSubagents", "Subagents"]
 
 
 class AsyncSubagents(AsyncAPIResource):
+    """``client.beta.agents.sessions.subagents`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -147,6 +149,8 @@ class AsyncSubagentsWithStreamingResponse(StreamedResponseWrapper):
 
 
 class Subagents(SyncAPIResource[AsyncSubagents]):
+    """``client.beta.agents.sessions.subagents`` of the blocking ``OpenAI``."""
+
     @cached_property
     def items(self) -> Items:
         from .items import Items

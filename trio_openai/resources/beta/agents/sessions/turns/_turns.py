@@ -43,6 +43,8 @@ __all__ = ["AsyncTurns", "Turns"]
 
 
 class AsyncTurns(AsyncAPIResource):
+    """``client.beta.agents.sessions.turns`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -119,6 +121,8 @@ class AsyncTurnsWithStreamingResponse(StreamedResponseWrapper):
 
 
 class Turns(SyncAPIResource[AsyncTurns]):
+    """``client.beta.agents.sessions.turns`` of the blocking ``OpenAI``."""
+
     @cached_property
     def items(self) -> Items:
         from .items import Items

@@ -30,6 +30,8 @@ __all__ = ["AsyncItems", "Items"]
 
 
 class AsyncItems(AsyncAPIResource):
+    """``client.beta.agents.sessions.turns.items`` of ``AsyncOpenAI``."""
+
     __slots__ = ("__dict__",)
 
     @cached_property
@@ -78,6 +80,8 @@ class AsyncItemsWithStreamingResponse(StreamedResponseWrapper):
 
 
 class Items(SyncAPIResource[AsyncItems]):
+    """``client.beta.agents.sessions.turns.items`` of the blocking ``OpenAI``."""
+
     @cached_property
     def with_raw_response(self) -> ItemsWithRawResponse:
         return ItemsWithRawResponse(self)

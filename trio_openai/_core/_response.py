@@ -37,6 +37,10 @@ class HTTPRequest:
 
     __slots__ = ("headers", "method", "url")
 
+    method: str
+    url: str
+    headers: Headers
+
     def __init__(self, info: RequestInfo) -> None:
         self.method = info.method
         self.url = info.url

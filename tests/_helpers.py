@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from typing import Any
+
+import pytest
 
 from trio_openai import AsyncOpenAI
 from trio_openai.testing import MockRequest, MockResponse, MockTransport
@@ -28,3 +31,11 @@ def make_client(handler: Callable[[MockRequest], Any], **kwargs: Any) -> tuple[A
 
 def ok_model(_req: MockRequest) -> MockResponse:
     return MockResponse(json=MODEL, headers={"x-request-id": "req_123"})
+
+
+def warns_if_deprecated(method: object) -> contextlib.AbstractContextManager[object]:
+    """``pytest.warns(DeprecationWarning)`` when `method` is one the official SDK deprecates (it carries
+    ``__deprecated__``), else a context that expects nothing."""
+    if getattr(method, "__deprecated__", None):
+        return pytest.warns(DeprecationWarning)
+    return contextlib.nullcontext()

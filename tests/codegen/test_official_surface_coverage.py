@@ -31,8 +31,6 @@ EXCEPTIONS: dict[str, str] = {
     "beta.responses.connect": _WS,
     "responses.connect": _WS,
     "realtime.translations.connect": _WS,
-    "files.retrieve_content": _DEPRECATED,
-    "fine_tuning.checkpoints.permissions.retrieve": _DEPRECATED,
     "beta.agents.sessions.stream": _STREAM,
     "beta.threads.create_and_run_stream": _STREAM,
     "beta.threads.runs.create_and_stream": _STREAM,

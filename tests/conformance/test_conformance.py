@@ -16,6 +16,7 @@ import msgspec
 import pytest
 import trio
 
+from tests._helpers import warns_if_deprecated
 from tests._spec_values import FILE, call_arguments, spec_plan
 from tools.codegen._generate import Plan
 from tools.codegen._resources import Method
@@ -72,7 +73,8 @@ async def test_operation(client: AsyncOpenAI, dotted: str) -> None:
     call = getattr(_resource(client, method).with_raw_response, method.name)
     with trio.fail_after(15):
         try:
-            raw = await call(*args, **kwargs)
+            with warns_if_deprecated(getattr(_resource(client, method), method.name)):
+                raw = await call(*args, **kwargs)
         except BadRequestError as exc:
             RESULTS[dotted] = "rejected"
             pytest.fail(f"Steady rejected {dotted}({args}, {kwargs}): {exc.body}")

@@ -20,6 +20,7 @@ import msgspec
 import pytest
 import trio
 
+from tests._helpers import warns_if_deprecated
 from tests._spec_values import call_arguments, example, spec_plan
 from tests._steady import SSE_ACCEPT
 from tools.codegen._resources import Method
@@ -110,7 +111,8 @@ async def test_stream_from_steady(steady_url: str, dotted: str) -> None:
     async with AsyncOpenAI(api_key="sk-conformance", base_url=steady_url, max_retries=0) as client:
         with trio.fail_after(15):
             create = getattr(_resource(client, method), method.name)
-            stream = await create(*args, **kwargs, extra_headers=SSE_ACCEPT)
+            with warns_if_deprecated(create):
+                stream = await create(*args, **kwargs, extra_headers=SSE_ACCEPT)
             assert isinstance(stream, AsyncStream)
             async with stream:
                 events = [event async for event in stream]
@@ -137,7 +139,9 @@ async def test_every_event_variant_decodes(dotted: str) -> None:
     transport = MockTransport(handler)
     async with AsyncOpenAI(api_key="sk", base_url="http://api.test/v1", transport=transport) as client:
         with trio.fail_after(10):
-            stream = await getattr(_resource(client, method), method.name)(*args, **kwargs)
+            create = getattr(_resource(client, method), method.name)
+            with warns_if_deprecated(create):
+                stream = await create(*args, **kwargs)
             async with stream:
                 events = [event async for event in stream]
     assert stream.done
@@ -171,7 +175,8 @@ async def test_assistant_stream_ends_at_done_and_raises_on_error() -> None:
         )
         async with AsyncOpenAI(api_key="sk", base_url="http://api.test/v1", transport=transport) as client:
             with trio.fail_after(10):
-                stream = await client.beta.threads.runs.create(*args, **kwargs)
+                with pytest.warns(DeprecationWarning, match="Assistants API"):
+                    stream = await client.beta.threads.runs.create(*args, **kwargs)
                 events: list[Any] = []
                 if kind == "done":
                     async with stream:

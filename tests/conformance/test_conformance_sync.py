@@ -9,6 +9,7 @@ from typing import Any
 import msgspec
 import pytest
 
+from tests._helpers import warns_if_deprecated
 from tests._spec_values import call_arguments, spec_plan
 from tests._steady import SSE_ACCEPT
 from tools.codegen._resources import Method
@@ -48,7 +49,8 @@ def test_sync_operation(client: OpenAI, dotted: str) -> None:
     method = METHODS[dotted]
     args, kwargs = call_arguments(PLAN.spec, method)
     resource = _resource(client, method)
-    result = getattr(resource, method.name)(*args, **kwargs)
+    with warns_if_deprecated(getattr(resource, method.name)):
+        result = getattr(resource, method.name)(*args, **kwargs)
     if method.page is not None:
         assert isinstance(result, SyncBasePage)
         # Steady's pages always say there is more: only the first page's items
@@ -60,9 +62,13 @@ def test_sync_operation(client: OpenAI, dotted: str) -> None:
         assert result is None
     else:
         assert not isinstance(result, UnknownVariant)
-    raw = getattr(resource.with_raw_response, method.name)(*args, **kwargs)
+    with warns_if_deprecated(getattr(resource, method.name)):
+        raw = getattr(resource.with_raw_response, method.name)(*args, **kwargs)
     assert isinstance(raw, APIResponse) and raw.status_code < 300
-    with getattr(resource.with_streaming_response, method.name)(*args, **kwargs) as response:
+    with (
+        warns_if_deprecated(getattr(resource, method.name)),
+        getattr(resource.with_streaming_response, method.name)(*args, **kwargs) as response,
+    ):
         body = response.read()
     if method.cast_to not in ("BinaryContent", "None") and body:
         msgspec.json.decode(body)

@@ -19,6 +19,10 @@ from trio_openai import AsyncOpenAI, OpenAI
 from trio_openai.testing import MockRequest, MockResponse, MockTransport
 from trio_openai.types import SubmitToolOuputsToRunToolOutputsItemParam
 
+# The run and video pollers are official methods the SDK deprecates: they warn on each call (asserted in
+# tests/lib/test_deprecations.py); here only their polling is under test.
+pytestmark = pytest.mark.filterwarnings("ignore:`(beta.threads|videos).*` is deprecated:DeprecationWarning")
+
 P = ParamSpec("P")
 T = TypeVar("T")
 

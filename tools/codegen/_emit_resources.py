@@ -3,12 +3,55 @@ the raw / streaming wrappers, the client's resource tree and the table of stream
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
 from ._emit_types import HEADER
 from ._handwritten import HELPERS, REQUEST_HOOKS, ROOT_RESOURCES, RootResource
 from ._naming import snake
 from ._resources import Arg, Method, ResourceNode
+
+# Methods the official SDK marks deprecated (``official_deprecations.json``): they warn, and the ones
+# we do not generate are aliases of their replacement (``alias_of``).
+_DEPRECATIONS: dict[str, dict[str, str]] = json.loads(
+    Path(__file__).with_name("official_deprecations.json").read_text()
+)["methods"]
+
+
+def _deprecation(dotted: str) -> str | None:
+    """The warning message of a deprecated method, ``None`` for the others."""
+    entry = _DEPRECATIONS.get(dotted)
+    return None if entry is None else entry["message"]
+
+
+def _aliases(node: ResourceNode) -> list[tuple[str, str, str]]:
+    """``(name, replacement, message)`` of the deprecated aliases the node's class gets."""
+    prefix = ".".join(node.path) + "."
+    have = {m.name for m in node.methods}
+    out: list[tuple[str, str, str]] = []
+    for dotted, entry in sorted(_DEPRECATIONS.items()):
+        name = dotted.removeprefix(prefix)
+        alias_of = entry.get("alias_of")
+        if dotted.startswith(prefix) and "." not in name and name not in have and alias_of in have:
+            out.append((name, entry["alias_of"], entry["message"]))
+    return out
+
+
+def _has_deprecations(node: ResourceNode) -> bool:
+    helpers = [".".join((*node.path, h.attribute)) for h in HELPERS.get(node.path, ())]
+    return (
+        bool(_aliases(node))
+        or any(_deprecation(m.place.dotted) for m in node.methods)
+        or any(_deprecation(h) for h in helpers)
+    )
+
+
+def _deprecated_value(node: ResourceNode, attribute: str, value: str) -> str:
+    """``value`` (a hand-written helper), wrapped to warn when the official helper is deprecated."""
+    message = _deprecation(".".join((*node.path, attribute)))
+    return value if message is None else f"deprecated_method({message!r})({value})"
+
 
 __all__ = ["render_resources"]
 
@@ -121,11 +164,16 @@ def _method_code(m: Method, cls_name: str) -> str:
     lines: list[str] = []
     is_list = m.page is not None
     prefix = "def" if is_list else "async def"
+    message = _deprecation(m.place.dotted)
     if m.overloaded:
         lines += _overloads(m, prefix, "AsyncStream")
         returns = _stream_returns(m, "AsyncStream")["impl"]
+        if message:
+            lines.append(f"    @deprecated_method({message!r})")
         lines.append(f"    {prefix} {m.name}({_signature(m, 'impl')}) -> {returns}:")
     else:
+        if message:
+            lines.append(f"    @deprecated_method({message!r})")
         lines.append(f"    {prefix} {m.name}({_signature(m)}) -> {m.returns}:")
     lines += _docstring(m)
     lines.append(f'        if options:\n            reject_unknown_options(options, "{cls_name}.{m.name}")')
@@ -218,9 +266,12 @@ def _async_classes(node: ResourceNode) -> list[str]:
     ]
     for m in methods:
         body += [_method_code(m, cls), ""]
+    for name, target, message in _aliases(node):
+        body += [f"    {name}: Final = deprecated_method({message!r})({target})", ""]
     for helper in HELPERS.get(node.path, ()):
+        value = _deprecated_value(node, helper.attribute, helper.name)
         body += [
-            f"    {helper.attribute}: Final = {helper.name}  # hand-written: trio_openai/{helper.module.replace('.', '/')}.py",
+            f"    {helper.attribute}: Final = {value}  # hand-written: trio_openai/{helper.module.replace('.', '/')}.py",
             "",
         ]
     for kind, base, wrap in (
@@ -232,6 +283,8 @@ def _async_classes(node: ResourceNode) -> list[str]:
             body.append("    pass")
         for m in methods:
             body.append(f"    {m.name}: Final = {wrap}({cls}.{m.name})")
+        for name, _, _ in _aliases(node):
+            body.append(f"    {name}: Final = {wrap}({cls}.{name})")
         for helper in HELPERS.get(node.path, ()):
             if helper.wrapped:
                 body.append(
@@ -250,24 +303,31 @@ def _async_classes(node: ResourceNode) -> list[str]:
 
 
 def _sync_method(m: Method, async_cls: str) -> list[str]:
+    message = _deprecation(m.place.dotted)
+    target = f"undeprecated({async_cls}.{m.name})" if message else f"{async_cls}.{m.name}"
+    deco = [f"    @deprecated_method({message!r})"] if message else []
     if m.overloaded:
         returns = _stream_returns(m, "Stream")["impl"]
         lines = _overloads(m, "def", "Stream")
+        lines += deco
         lines.append(f"    def {m.name}({_signature(m, 'impl')}) -> {returns}:")
         lines += _docstring(m)
         forward = [a.ident for a in m.positional] + [f"{a.ident}={a.ident}" for a in m.keyword]
-        args = ", ".join([f"{async_cls}.{m.name}", *forward, "**options"])
+        args = ", ".join([target, *forward, "**options"])
         lines += [f"        return sync_call(self, {args})", ""]
         return lines
     if m.always_streams:
         assert m.stream_event is not None
         return [
+            *deco,
             f"    def {m.name}(self, *args: Any, **kwargs: Any) -> Stream[{m.stream_event}]:",
             *([f'        """{m.doc}"""'] if m.doc else []),
-            f"        return sync_call(self, {async_cls}.{m.name}, *args, **kwargs)",
+            f"        return sync_call(self, {target}, *args, **kwargs)",
             "",
         ]
     adapter = "to_sync_list" if m.page is not None else "to_sync"
+    if message:
+        return [f"    {m.name}: Final = deprecated_method({message!r})({adapter}({target}))"]
     return [f"    {m.name}: Final = {adapter}({async_cls}.{m.name})"]
 
 
@@ -317,16 +377,19 @@ def _sync_classes(node: ResourceNode) -> list[str]:
     ]
     for m in node.methods:
         body += _sync_method(m, acls)
+    for name, target, message in _aliases(node):
+        body.append(f"    {name}: Final = deprecated_method({message!r})({target})")
     for helper in HELPERS.get(node.path, ()):
         if helper.sync_name is None:  # a coroutine function: run in the portal like the methods
-            body.append(
-                f"    {helper.attribute}: Final = to_sync({acls}.{helper.attribute})  # hand-written helper"
-            )
+            target = f"{acls}.{helper.attribute}"
+            if _deprecation(".".join((*node.path, helper.attribute))):
+                target = f"undeprecated({target})"
+            value = _deprecated_value(node, helper.attribute, f"to_sync({target})")
+            body.append(f"    {helper.attribute}: Final = {value}  # hand-written helper")
         else:
             where = (helper.sync_module or helper.module).replace(".", "/")
-            body.append(
-                f"    {helper.attribute}: Final = {helper.sync_name}  # hand-written: trio_openai/{where}.py"
-            )
+            value = _deprecated_value(node, helper.attribute, helper.sync_name)
+            body.append(f"    {helper.attribute}: Final = {value}  # hand-written: trio_openai/{where}.py")
     for kind, raw, listed in (
         ("WithRawResponse", "to_sync_raw", "to_sync_raw_list"),
         ("WithStreamingResponse", "to_sync_streamed", "to_sync_streamed_list"),
@@ -336,6 +399,10 @@ def _sync_classes(node: ResourceNode) -> list[str]:
             body.append("    pass")
         for m in node.methods:
             body.append(f"    {m.name}: Final = {listed if m.page is not None else raw}({acls}.{m.name})")
+        by_name = {m.name: m for m in node.methods}
+        for name, target, _ in _aliases(node):
+            adapter = listed if by_name[target].page is not None else raw
+            body.append(f"    {name}: Final = {adapter}({acls}.{name})")
         for helper in HELPERS.get(node.path, ()):
             if helper.wrapped:
                 body.append(
@@ -404,6 +471,8 @@ def _resource_module(node: ResourceNode) -> str:
         {n for n in used if n.startswith("Async") and n.endswith("Page")}
         | ({"AsyncPaginator"} if "AsyncPaginator" in used else set())
     )
+    if _has_deprecations(node):
+        head.append(f"from {up}_core._deprecation import deprecated_method, undeprecated")
     if pag:
         head.append(f"from {up}_core._pagination import {', '.join(pag)}")
     req = [n for n in ("path_param", "strip_not_given") if n in used]

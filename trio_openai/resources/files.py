@@ -17,6 +17,7 @@ from .._blocking._bridge import (
     to_sync_streamed,
     to_sync_streamed_list,
 )
+from .._core._deprecation import deprecated_method
 from .._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from .._core._pagination import AsyncCursorPage, AsyncPaginator
 from .._core._request import path_param, strip_not_given
@@ -130,6 +131,10 @@ class AsyncFiles(AsyncAPIResource):
             "get", f"/files/{path_param(file_id, 'file_id')}/content", cast_to=BinaryContent, options=options
         )
 
+    retrieve_content: Final = deprecated_method(
+        "`files.retrieve_content` is deprecated: use `files.content` instead."
+    )(content)
+
     wait_for_processing: Final = file_wait_for_processing  # hand-written: trio_openai/lib/_polling.py
 
 
@@ -139,6 +144,7 @@ class AsyncFilesWithRawResponse(RawResponseWrapper):
     list: Final = to_raw_response(AsyncFiles.list)
     delete: Final = to_raw_response(AsyncFiles.delete)
     content: Final = to_raw_response(AsyncFiles.content)
+    retrieve_content: Final = to_raw_response(AsyncFiles.retrieve_content)
 
 
 class AsyncFilesWithStreamingResponse(StreamedResponseWrapper):
@@ -147,6 +153,7 @@ class AsyncFilesWithStreamingResponse(StreamedResponseWrapper):
     list: Final = to_streamed_response(AsyncFiles.list)
     delete: Final = to_streamed_response(AsyncFiles.delete)
     content: Final = to_streamed_response(AsyncFiles.content)
+    retrieve_content: Final = to_streamed_response(AsyncFiles.retrieve_content)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -169,6 +176,9 @@ class Files(SyncAPIResource[AsyncFiles]):
     list: Final = to_sync_list(AsyncFiles.list)
     delete: Final = to_sync(AsyncFiles.delete)
     content: Final = to_sync(AsyncFiles.content)
+    retrieve_content: Final = deprecated_method(
+        "`files.retrieve_content` is deprecated: use `files.content` instead."
+    )(content)
     wait_for_processing: Final = to_sync(AsyncFiles.wait_for_processing)  # hand-written helper
 
 
@@ -178,6 +188,7 @@ class FilesWithRawResponse(SyncResponseWrapper):
     list: Final = to_sync_raw_list(AsyncFiles.list)
     delete: Final = to_sync_raw(AsyncFiles.delete)
     content: Final = to_sync_raw(AsyncFiles.content)
+    retrieve_content: Final = to_sync_raw(AsyncFiles.retrieve_content)
 
 
 class FilesWithStreamingResponse(SyncResponseWrapper):
@@ -186,3 +197,4 @@ class FilesWithStreamingResponse(SyncResponseWrapper):
     list: Final = to_sync_streamed_list(AsyncFiles.list)
     delete: Final = to_sync_streamed(AsyncFiles.delete)
     content: Final = to_sync_streamed(AsyncFiles.content)
+    retrieve_content: Final = to_sync_streamed(AsyncFiles.retrieve_content)

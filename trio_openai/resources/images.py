@@ -17,6 +17,7 @@ from .._blocking._bridge import (
     to_sync_streamed,
 )
 from .._blocking._stream import Stream
+from .._core._deprecation import deprecated_method, undeprecated
 from .._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from .._core._request import strip_not_given
 from .._core._resource import (
@@ -429,6 +430,7 @@ class AsyncImages(AsyncAPIResource):
             stream_cls=_IMAGE_GEN_STREAM_EVENT_STREAM if stream else None,
         )
 
+    @deprecated_method("`images.create_variation` is deprecated by the API.")
     async def create_variation(
         self,
         *,
@@ -852,7 +854,9 @@ class Images(SyncAPIResource[AsyncImages]):
             **options,
         )
 
-    create_variation: Final = to_sync(AsyncImages.create_variation)
+    create_variation: Final = deprecated_method("`images.create_variation` is deprecated by the API.")(
+        to_sync(undeprecated(AsyncImages.create_variation))
+    )
 
 
 class ImagesWithRawResponse(SyncResponseWrapper):

@@ -17,6 +17,7 @@ from .._blocking._bridge import (
     to_sync_streamed,
     to_sync_streamed_list,
 )
+from .._core._deprecation import deprecated_method, undeprecated
 from .._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from .._core._pagination import AsyncConversationCursorPage, AsyncPaginator
 from .._core._request import path_param, strip_not_given
@@ -51,6 +52,9 @@ class AsyncVideos(AsyncAPIResource):
     def with_streaming_response(self) -> AsyncVideosWithStreamingResponse:
         return AsyncVideosWithStreamingResponse(self)
 
+    @deprecated_method(
+        "`videos.create` is deprecated: the Sora video API is scheduled to shut down on 2026-09-24."
+    )
     async def create(
         self,
         *,
@@ -83,6 +87,9 @@ class AsyncVideos(AsyncAPIResource):
             "post", "/videos", cast_to=Video, body=body, multipart=True, options=options
         )
 
+    @deprecated_method(
+        "`videos.retrieve` is deprecated: the Sora video API is scheduled to shut down on 2026-09-24."
+    )
     async def retrieve(self, video_id: str, **options: Unpack[RequestOptions]) -> Video:
         """Deprecated. Fetch the latest metadata for a generated video.
 
@@ -94,6 +101,9 @@ class AsyncVideos(AsyncAPIResource):
             "get", f"/videos/{path_param(video_id, 'video_id')}", cast_to=Video, options=options
         )
 
+    @deprecated_method(
+        "`videos.list` is deprecated: the Sora video API is scheduled to shut down on 2026-09-24."
+    )
     def list(
         self,
         *,
@@ -117,6 +127,9 @@ class AsyncVideos(AsyncAPIResource):
             options=options,
         )
 
+    @deprecated_method(
+        "`videos.delete` is deprecated: the Sora video API is scheduled to shut down on 2026-09-24."
+    )
     async def delete(self, video_id: str, **options: Unpack[RequestOptions]) -> VideoDeleteResponse:
         """Deprecated. Permanently delete a completed or failed video and its stored assets.
 
@@ -131,6 +144,9 @@ class AsyncVideos(AsyncAPIResource):
             options=options,
         )
 
+    @deprecated_method(
+        "`videos.create_character` is deprecated: the Sora video API is scheduled to shut down on 2026-09-24."
+    )
     async def create_character(
         self, *, video: FileTypes, name: str, **options: Unpack[RequestOptions]
     ) -> VideoCreateCharacterResponse:
@@ -151,6 +167,9 @@ class AsyncVideos(AsyncAPIResource):
             options=options,
         )
 
+    @deprecated_method(
+        "`videos.get_character` is deprecated: the Sora video API is scheduled to shut down on 2026-09-24."
+    )
     async def get_character(
         self, character_id: str, **options: Unpack[RequestOptions]
     ) -> VideoCreateCharacterResponse:
@@ -167,6 +186,9 @@ class AsyncVideos(AsyncAPIResource):
             options=options,
         )
 
+    @deprecated_method(
+        "`videos.edit` is deprecated: the Sora video API is scheduled to shut down on 2026-09-24."
+    )
     async def edit(
         self, *, video: FileTypes | VideoReferenceInputParam, prompt: str, **options: Unpack[RequestOptions]
     ) -> Video:
@@ -181,6 +203,9 @@ class AsyncVideos(AsyncAPIResource):
             "post", "/videos/edits", cast_to=Video, body=body, multipart=True, options=options
         )
 
+    @deprecated_method(
+        "`videos.extend` is deprecated: the Sora video API is scheduled to shut down on 2026-09-24."
+    )
     async def extend(
         self,
         *,
@@ -201,6 +226,9 @@ class AsyncVideos(AsyncAPIResource):
             "post", "/videos/extensions", cast_to=Video, body=body, multipart=True, options=options
         )
 
+    @deprecated_method(
+        "`videos.download_content` is deprecated: the Sora video API is scheduled to shut down on 2026-09-24."
+    )
     async def download_content(
         self,
         video_id: str,
@@ -223,6 +251,9 @@ class AsyncVideos(AsyncAPIResource):
             options=options,
         )
 
+    @deprecated_method(
+        "`videos.remix` is deprecated: the Sora video API is scheduled to shut down on 2026-09-24."
+    )
     async def remix(self, video_id: str, *, prompt: str, **options: Unpack[RequestOptions]) -> Video:
         """Deprecated. Create a remix of a completed video using a refreshed prompt.
 
@@ -241,9 +272,13 @@ class AsyncVideos(AsyncAPIResource):
             options=options,
         )
 
-    poll: Final = video_poll  # hand-written: trio_openai/lib/_polling.py
+    poll: Final = deprecated_method(
+        "`videos.poll` is deprecated: the Sora video API is scheduled to shut down on 2026-09-24."
+    )(video_poll)  # hand-written: trio_openai/lib/_polling.py
 
-    create_and_poll: Final = video_create_and_poll  # hand-written: trio_openai/lib/_polling.py
+    create_and_poll: Final = deprecated_method(
+        "`videos.create_and_poll` is deprecated: the Sora video API is scheduled to shut down on 2026-09-24."
+    )(video_create_and_poll)  # hand-written: trio_openai/lib/_polling.py
 
 
 class AsyncVideosWithRawResponse(RawResponseWrapper):
@@ -287,18 +322,42 @@ class Videos(SyncAPIResource[AsyncVideos]):
     def with_streaming_response(self) -> VideosWithStreamingResponse:
         return VideosWithStreamingResponse(self)
 
-    create: Final = to_sync(AsyncVideos.create)
-    retrieve: Final = to_sync(AsyncVideos.retrieve)
-    list: Final = to_sync_list(AsyncVideos.list)
-    delete: Final = to_sync(AsyncVideos.delete)
-    create_character: Final = to_sync(AsyncVideos.create_character)
-    get_character: Final = to_sync(AsyncVideos.get_character)
-    edit: Final = to_sync(AsyncVideos.edit)
-    extend: Final = to_sync(AsyncVideos.extend)
-    download_content: Final = to_sync(AsyncVideos.download_content)
-    remix: Final = to_sync(AsyncVideos.remix)
-    poll: Final = to_sync(AsyncVideos.poll)  # hand-written helper
-    create_and_poll: Final = to_sync(AsyncVideos.create_and_poll)  # hand-written helper
+    create: Final = deprecated_method(
+        "`videos.create` is deprecated: the Sora video API is scheduled to shut down on 2026-09-24."
+    )(to_sync(undeprecated(AsyncVideos.create)))
+    retrieve: Final = deprecated_method(
+        "`videos.retrieve` is deprecated: the Sora video API is scheduled to shut down on 2026-09-24."
+    )(to_sync(undeprecated(AsyncVideos.retrieve)))
+    list: Final = deprecated_method(
+        "`videos.list` is deprecated: the Sora video API is scheduled to shut down on 2026-09-24."
+    )(to_sync_list(undeprecated(AsyncVideos.list)))
+    delete: Final = deprecated_method(
+        "`videos.delete` is deprecated: the Sora video API is scheduled to shut down on 2026-09-24."
+    )(to_sync(undeprecated(AsyncVideos.delete)))
+    create_character: Final = deprecated_method(
+        "`videos.create_character` is deprecated: the Sora video API is scheduled to shut down on 2026-09-24."
+    )(to_sync(undeprecated(AsyncVideos.create_character)))
+    get_character: Final = deprecated_method(
+        "`videos.get_character` is deprecated: the Sora video API is scheduled to shut down on 2026-09-24."
+    )(to_sync(undeprecated(AsyncVideos.get_character)))
+    edit: Final = deprecated_method(
+        "`videos.edit` is deprecated: the Sora video API is scheduled to shut down on 2026-09-24."
+    )(to_sync(undeprecated(AsyncVideos.edit)))
+    extend: Final = deprecated_method(
+        "`videos.extend` is deprecated: the Sora video API is scheduled to shut down on 2026-09-24."
+    )(to_sync(undeprecated(AsyncVideos.extend)))
+    download_content: Final = deprecated_method(
+        "`videos.download_content` is deprecated: the Sora video API is scheduled to shut down on 2026-09-24."
+    )(to_sync(undeprecated(AsyncVideos.download_content)))
+    remix: Final = deprecated_method(
+        "`videos.remix` is deprecated: the Sora video API is scheduled to shut down on 2026-09-24."
+    )(to_sync(undeprecated(AsyncVideos.remix)))
+    poll: Final = deprecated_method(
+        "`videos.poll` is deprecated: the Sora video API is scheduled to shut down on 2026-09-24."
+    )(to_sync(undeprecated(AsyncVideos.poll)))  # hand-written helper
+    create_and_poll: Final = deprecated_method(
+        "`videos.create_and_poll` is deprecated: the Sora video API is scheduled to shut down on 2026-09-24."
+    )(to_sync(undeprecated(AsyncVideos.create_and_poll)))  # hand-written helper
 
 
 class VideosWithRawResponse(SyncResponseWrapper):

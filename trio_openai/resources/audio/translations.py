@@ -14,6 +14,7 @@ from ..._blocking._bridge import (
     to_sync_raw,
     to_sync_streamed,
 )
+from ..._core._deprecation import deprecated_method, undeprecated
 from ..._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ..._core._request import strip_not_given
 from ..._core._resource import (
@@ -44,6 +45,7 @@ class AsyncTranslations(AsyncAPIResource):
     def with_streaming_response(self) -> AsyncTranslationsWithStreamingResponse:
         return AsyncTranslationsWithStreamingResponse(self)
 
+    @deprecated_method("`audio.translations.create` is deprecated by the API.")
     async def create(
         self,
         *,
@@ -106,7 +108,9 @@ class Translations(SyncAPIResource[AsyncTranslations]):
     def with_streaming_response(self) -> TranslationsWithStreamingResponse:
         return TranslationsWithStreamingResponse(self)
 
-    create: Final = to_sync(AsyncTranslations.create)
+    create: Final = deprecated_method("`audio.translations.create` is deprecated by the API.")(
+        to_sync(undeprecated(AsyncTranslations.create))
+    )
 
 
 class TranslationsWithRawResponse(SyncResponseWrapper):

@@ -18,6 +18,7 @@ from ..._blocking._bridge import (
     to_sync_streamed,
     to_sync_streamed_list,
 )
+from ..._core._deprecation import deprecated_method, undeprecated
 from ..._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ..._core._pagination import AsyncCursorPage, AsyncPaginator
 from ..._core._request import path_param, strip_not_given
@@ -56,6 +57,9 @@ class AsyncAssistants(AsyncAPIResource):
     def with_streaming_response(self) -> AsyncAssistantsWithStreamingResponse:
         return AsyncAssistantsWithStreamingResponse(self)
 
+    @deprecated_method(
+        "`beta.assistants.create` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
+    )
     async def create(
         self,
         *,
@@ -150,6 +154,9 @@ class AsyncAssistants(AsyncAPIResource):
             options=options,
         )
 
+    @deprecated_method(
+        "`beta.assistants.retrieve` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
+    )
     async def retrieve(self, assistant_id: str, **options: Unpack[RequestOptions]) -> Assistant:
         """Deprecated. Retrieves an assistant.
 
@@ -165,6 +172,9 @@ class AsyncAssistants(AsyncAPIResource):
             options=options,
         )
 
+    @deprecated_method(
+        "`beta.assistants.update` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
+    )
     async def update(
         self,
         assistant_id: str,
@@ -262,6 +272,9 @@ class AsyncAssistants(AsyncAPIResource):
             options=options,
         )
 
+    @deprecated_method(
+        "`beta.assistants.list` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
+    )
     def list(
         self,
         *,
@@ -288,6 +301,9 @@ class AsyncAssistants(AsyncAPIResource):
             options=options,
         )
 
+    @deprecated_method(
+        "`beta.assistants.delete` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
+    )
     async def delete(self, assistant_id: str, **options: Unpack[RequestOptions]) -> AssistantDeleted:
         """Deprecated. Delete an assistant.
 
@@ -335,11 +351,21 @@ class Assistants(SyncAPIResource[AsyncAssistants]):
     def with_streaming_response(self) -> AssistantsWithStreamingResponse:
         return AssistantsWithStreamingResponse(self)
 
-    create: Final = to_sync(AsyncAssistants.create)
-    retrieve: Final = to_sync(AsyncAssistants.retrieve)
-    update: Final = to_sync(AsyncAssistants.update)
-    list: Final = to_sync_list(AsyncAssistants.list)
-    delete: Final = to_sync(AsyncAssistants.delete)
+    create: Final = deprecated_method(
+        "`beta.assistants.create` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
+    )(to_sync(undeprecated(AsyncAssistants.create)))
+    retrieve: Final = deprecated_method(
+        "`beta.assistants.retrieve` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
+    )(to_sync(undeprecated(AsyncAssistants.retrieve)))
+    update: Final = deprecated_method(
+        "`beta.assistants.update` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
+    )(to_sync(undeprecated(AsyncAssistants.update)))
+    list: Final = deprecated_method(
+        "`beta.assistants.list` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
+    )(to_sync_list(undeprecated(AsyncAssistants.list)))
+    delete: Final = deprecated_method(
+        "`beta.assistants.delete` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
+    )(to_sync(undeprecated(AsyncAssistants.delete)))
 
 
 class AssistantsWithRawResponse(SyncResponseWrapper):

@@ -17,6 +17,7 @@ from ...._blocking._bridge import (
     to_sync_streamed,
 )
 from ...._blocking._stream import Stream
+from ...._core._deprecation import deprecated_method, undeprecated
 from ...._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ...._core._request import path_param, strip_not_given
 from ...._core._resource import (
@@ -90,6 +91,9 @@ class AsyncThreads(AsyncAPIResource):
     def with_streaming_response(self) -> AsyncThreadsWithStreamingResponse:
         return AsyncThreadsWithStreamingResponse(self)
 
+    @deprecated_method(
+        "`beta.threads.create` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
+    )
     async def create(
         self,
         *,
@@ -114,6 +118,9 @@ class AsyncThreads(AsyncAPIResource):
             options=options,
         )
 
+    @deprecated_method(
+        "`beta.threads.retrieve` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
+    )
     async def retrieve(self, thread_id: str, **options: Unpack[RequestOptions]) -> Thread:
         """Retrieves a thread.
 
@@ -129,6 +136,9 @@ class AsyncThreads(AsyncAPIResource):
             options=options,
         )
 
+    @deprecated_method(
+        "`beta.threads.update` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
+    )
     async def update(
         self,
         thread_id: str,
@@ -153,6 +163,9 @@ class AsyncThreads(AsyncAPIResource):
             options=options,
         )
 
+    @deprecated_method(
+        "`beta.threads.delete` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
+    )
     async def delete(self, thread_id: str, **options: Unpack[RequestOptions]) -> ThreadDeleted:
         """Delete a thread.
 
@@ -369,6 +382,9 @@ class AsyncThreads(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> Run | AsyncStream[AssistantStreamEvent]: ...
 
+    @deprecated_method(
+        "`beta.threads.create_and_run` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
+    )
     async def create_and_run(
         self,
         *,
@@ -549,10 +565,18 @@ class Threads(SyncAPIResource[AsyncThreads]):
     def with_streaming_response(self) -> ThreadsWithStreamingResponse:
         return ThreadsWithStreamingResponse(self)
 
-    create: Final = to_sync(AsyncThreads.create)
-    retrieve: Final = to_sync(AsyncThreads.retrieve)
-    update: Final = to_sync(AsyncThreads.update)
-    delete: Final = to_sync(AsyncThreads.delete)
+    create: Final = deprecated_method(
+        "`beta.threads.create` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
+    )(to_sync(undeprecated(AsyncThreads.create)))
+    retrieve: Final = deprecated_method(
+        "`beta.threads.retrieve` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
+    )(to_sync(undeprecated(AsyncThreads.retrieve)))
+    update: Final = deprecated_method(
+        "`beta.threads.update` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
+    )(to_sync(undeprecated(AsyncThreads.update)))
+    delete: Final = deprecated_method(
+        "`beta.threads.delete` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
+    )(to_sync(undeprecated(AsyncThreads.delete)))
 
     @overload
     def create_and_run(
@@ -755,6 +779,9 @@ class Threads(SyncAPIResource[AsyncThreads]):
         **options: Unpack[RequestOptions],
     ) -> Run | Stream[AssistantStreamEvent]: ...
 
+    @deprecated_method(
+        "`beta.threads.create_and_run` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
+    )
     def create_and_run(
         self,
         *,
@@ -837,7 +864,7 @@ class Threads(SyncAPIResource[AsyncThreads]):
         """
         return sync_call(
             self,
-            AsyncThreads.create_and_run,
+            undeprecated(AsyncThreads.create_and_run),
             assistant_id=assistant_id,
             thread=thread,
             model=model,

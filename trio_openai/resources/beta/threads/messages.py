@@ -18,6 +18,7 @@ from ...._blocking._bridge import (
     to_sync_streamed,
     to_sync_streamed_list,
 )
+from ...._core._deprecation import deprecated_method, undeprecated
 from ...._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ...._core._pagination import AsyncCursorPage, AsyncPaginator
 from ...._core._request import path_param, strip_not_given
@@ -54,6 +55,9 @@ class AsyncMessages(AsyncAPIResource):
     def with_streaming_response(self) -> AsyncMessagesWithStreamingResponse:
         return AsyncMessagesWithStreamingResponse(self)
 
+    @deprecated_method(
+        "`beta.threads.messages.create` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
+    )
     async def create(
         self,
         thread_id: str,
@@ -88,6 +92,9 @@ class AsyncMessages(AsyncAPIResource):
             options=options,
         )
 
+    @deprecated_method(
+        "`beta.threads.messages.retrieve` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
+    )
     async def retrieve(
         self, message_id: str, *, thread_id: str, **options: Unpack[RequestOptions]
     ) -> MessageObject:
@@ -106,6 +113,9 @@ class AsyncMessages(AsyncAPIResource):
             options=options,
         )
 
+    @deprecated_method(
+        "`beta.threads.messages.update` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
+    )
     async def update(
         self,
         message_id: str,
@@ -131,6 +141,9 @@ class AsyncMessages(AsyncAPIResource):
             options=options,
         )
 
+    @deprecated_method(
+        "`beta.threads.messages.list` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
+    )
     def list(
         self,
         thread_id: str,
@@ -163,6 +176,9 @@ class AsyncMessages(AsyncAPIResource):
             options=options,
         )
 
+    @deprecated_method(
+        "`beta.threads.messages.delete` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
+    )
     async def delete(
         self, message_id: str, *, thread_id: str, **options: Unpack[RequestOptions]
     ) -> MessageDeleted:
@@ -213,11 +229,21 @@ class Messages(SyncAPIResource[AsyncMessages]):
     def with_streaming_response(self) -> MessagesWithStreamingResponse:
         return MessagesWithStreamingResponse(self)
 
-    create: Final = to_sync(AsyncMessages.create)
-    retrieve: Final = to_sync(AsyncMessages.retrieve)
-    update: Final = to_sync(AsyncMessages.update)
-    list: Final = to_sync_list(AsyncMessages.list)
-    delete: Final = to_sync(AsyncMessages.delete)
+    create: Final = deprecated_method(
+        "`beta.threads.messages.create` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
+    )(to_sync(undeprecated(AsyncMessages.create)))
+    retrieve: Final = deprecated_method(
+        "`beta.threads.messages.retrieve` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
+    )(to_sync(undeprecated(AsyncMessages.retrieve)))
+    update: Final = deprecated_method(
+        "`beta.threads.messages.update` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
+    )(to_sync(undeprecated(AsyncMessages.update)))
+    list: Final = deprecated_method(
+        "`beta.threads.messages.list` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
+    )(to_sync_list(undeprecated(AsyncMessages.list)))
+    delete: Final = deprecated_method(
+        "`beta.threads.messages.delete` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
+    )(to_sync(undeprecated(AsyncMessages.delete)))
 
 
 class MessagesWithRawResponse(SyncResponseWrapper):

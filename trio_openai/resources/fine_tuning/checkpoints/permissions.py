@@ -18,6 +18,7 @@ from ...._blocking._bridge import (
     to_sync_streamed,
     to_sync_streamed_list,
 )
+from ...._core._deprecation import deprecated_method
 from ...._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ...._core._pagination import AsyncConversationCursorPage, AsyncPage, AsyncPaginator
 from ...._core._request import path_param, strip_not_given
@@ -113,17 +114,23 @@ class AsyncPermissions(AsyncAPIResource):
             options=options,
         )
 
+    retrieve: Final = deprecated_method(
+        "`fine_tuning.checkpoints.permissions.retrieve` is deprecated: use the paginated `fine_tuning.checkpoints.permissions.list` instead."
+    )(list)
+
 
 class AsyncPermissionsWithRawResponse(RawResponseWrapper):
     create: Final = to_raw_response(AsyncPermissions.create)
     list: Final = to_raw_response(AsyncPermissions.list)
     delete: Final = to_raw_response(AsyncPermissions.delete)
+    retrieve: Final = to_raw_response(AsyncPermissions.retrieve)
 
 
 class AsyncPermissionsWithStreamingResponse(StreamedResponseWrapper):
     create: Final = to_streamed_response(AsyncPermissions.create)
     list: Final = to_streamed_response(AsyncPermissions.list)
     delete: Final = to_streamed_response(AsyncPermissions.delete)
+    retrieve: Final = to_streamed_response(AsyncPermissions.retrieve)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -144,15 +151,20 @@ class Permissions(SyncAPIResource[AsyncPermissions]):
     create: Final = to_sync_list(AsyncPermissions.create)
     list: Final = to_sync_list(AsyncPermissions.list)
     delete: Final = to_sync(AsyncPermissions.delete)
+    retrieve: Final = deprecated_method(
+        "`fine_tuning.checkpoints.permissions.retrieve` is deprecated: use the paginated `fine_tuning.checkpoints.permissions.list` instead."
+    )(list)
 
 
 class PermissionsWithRawResponse(SyncResponseWrapper):
     create: Final = to_sync_raw_list(AsyncPermissions.create)
     list: Final = to_sync_raw_list(AsyncPermissions.list)
     delete: Final = to_sync_raw(AsyncPermissions.delete)
+    retrieve: Final = to_sync_raw_list(AsyncPermissions.retrieve)
 
 
 class PermissionsWithStreamingResponse(SyncResponseWrapper):
     create: Final = to_sync_streamed_list(AsyncPermissions.create)
     list: Final = to_sync_streamed_list(AsyncPermissions.list)
     delete: Final = to_sync_streamed(AsyncPermissions.delete)
+    retrieve: Final = to_sync_streamed_list(AsyncPermissions.retrieve)

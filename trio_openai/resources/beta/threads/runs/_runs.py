@@ -20,6 +20,7 @@ from ....._blocking._bridge import (
     to_sync_streamed_list,
 )
 from ....._blocking._stream import Stream
+from ....._core._deprecation import deprecated_method, undeprecated
 from ....._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ....._core._pagination import AsyncCursorPage, AsyncPaginator
 from ....._core._request import path_param, strip_not_given
@@ -306,6 +307,9 @@ class AsyncRuns(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> Run | AsyncStream[AssistantStreamEvent]: ...
 
+    @deprecated_method(
+        "`beta.threads.runs.create` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
+    )
     async def create(
         self,
         thread_id: str,
@@ -431,6 +435,9 @@ class AsyncRuns(AsyncAPIResource):
             stream_cls=_ASSISTANT_STREAM_EVENT_STREAM if stream else None,
         )
 
+    @deprecated_method(
+        "`beta.threads.runs.retrieve` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
+    )
     async def retrieve(self, run_id: str, *, thread_id: str, **options: Unpack[RequestOptions]) -> Run:
         """Retrieves a run.
 
@@ -447,6 +454,9 @@ class AsyncRuns(AsyncAPIResource):
             options=options,
         )
 
+    @deprecated_method(
+        "`beta.threads.runs.update` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
+    )
     async def update(
         self,
         run_id: str,
@@ -472,6 +482,9 @@ class AsyncRuns(AsyncAPIResource):
             options=options,
         )
 
+    @deprecated_method(
+        "`beta.threads.runs.list` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
+    )
     def list(
         self,
         thread_id: str,
@@ -500,6 +513,9 @@ class AsyncRuns(AsyncAPIResource):
             options=options,
         )
 
+    @deprecated_method(
+        "`beta.threads.runs.cancel` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
+    )
     async def cancel(self, run_id: str, *, thread_id: str, **options: Unpack[RequestOptions]) -> Run:
         """Cancels a run that is `in_progress`.
 
@@ -549,6 +565,9 @@ class AsyncRuns(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> Run | AsyncStream[AssistantStreamEvent]: ...
 
+    @deprecated_method(
+        "`beta.threads.runs.submit_tool_outputs` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
+    )
     async def submit_tool_outputs(
         self,
         run_id: str,
@@ -577,13 +596,17 @@ class AsyncRuns(AsyncAPIResource):
             stream_cls=_ASSISTANT_STREAM_EVENT_STREAM if stream else None,
         )
 
-    poll: Final = runs_poll  # hand-written: trio_openai/lib/_polling.py
+    poll: Final = deprecated_method(
+        "`beta.threads.runs.poll` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
+    )(runs_poll)  # hand-written: trio_openai/lib/_polling.py
 
-    create_and_poll: Final = runs_create_and_poll  # hand-written: trio_openai/lib/_polling.py
+    create_and_poll: Final = deprecated_method(
+        "`beta.threads.runs.create_and_poll` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
+    )(runs_create_and_poll)  # hand-written: trio_openai/lib/_polling.py
 
-    submit_tool_outputs_and_poll: Final = (
-        runs_submit_tool_outputs_and_poll  # hand-written: trio_openai/lib/_polling.py
-    )
+    submit_tool_outputs_and_poll: Final = deprecated_method(
+        "`beta.threads.runs.submit_tool_outputs_and_poll` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
+    )(runs_submit_tool_outputs_and_poll)  # hand-written: trio_openai/lib/_polling.py
 
 
 class AsyncRunsWithRawResponse(RawResponseWrapper):
@@ -865,6 +888,9 @@ class Runs(SyncAPIResource[AsyncRuns]):
         **options: Unpack[RequestOptions],
     ) -> Run | Stream[AssistantStreamEvent]: ...
 
+    @deprecated_method(
+        "`beta.threads.runs.create` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
+    )
     def create(
         self,
         thread_id: str,
@@ -958,7 +984,7 @@ class Runs(SyncAPIResource[AsyncRuns]):
         """
         return sync_call(
             self,
-            AsyncRuns.create,
+            undeprecated(AsyncRuns.create),
             thread_id,
             assistant_id=assistant_id,
             include=include,
@@ -981,10 +1007,18 @@ class Runs(SyncAPIResource[AsyncRuns]):
             **options,
         )
 
-    retrieve: Final = to_sync(AsyncRuns.retrieve)
-    update: Final = to_sync(AsyncRuns.update)
-    list: Final = to_sync_list(AsyncRuns.list)
-    cancel: Final = to_sync(AsyncRuns.cancel)
+    retrieve: Final = deprecated_method(
+        "`beta.threads.runs.retrieve` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
+    )(to_sync(undeprecated(AsyncRuns.retrieve)))
+    update: Final = deprecated_method(
+        "`beta.threads.runs.update` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
+    )(to_sync(undeprecated(AsyncRuns.update)))
+    list: Final = deprecated_method(
+        "`beta.threads.runs.list` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
+    )(to_sync_list(undeprecated(AsyncRuns.list)))
+    cancel: Final = deprecated_method(
+        "`beta.threads.runs.cancel` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
+    )(to_sync(undeprecated(AsyncRuns.cancel)))
 
     @overload
     def submit_tool_outputs(
@@ -1019,6 +1053,9 @@ class Runs(SyncAPIResource[AsyncRuns]):
         **options: Unpack[RequestOptions],
     ) -> Run | Stream[AssistantStreamEvent]: ...
 
+    @deprecated_method(
+        "`beta.threads.runs.submit_tool_outputs` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
+    )
     def submit_tool_outputs(
         self,
         run_id: str,
@@ -1036,7 +1073,7 @@ class Runs(SyncAPIResource[AsyncRuns]):
         """
         return sync_call(
             self,
-            AsyncRuns.submit_tool_outputs,
+            undeprecated(AsyncRuns.submit_tool_outputs),
             run_id,
             thread_id=thread_id,
             tool_outputs=tool_outputs,
@@ -1044,11 +1081,15 @@ class Runs(SyncAPIResource[AsyncRuns]):
             **options,
         )
 
-    poll: Final = to_sync(AsyncRuns.poll)  # hand-written helper
-    create_and_poll: Final = to_sync(AsyncRuns.create_and_poll)  # hand-written helper
-    submit_tool_outputs_and_poll: Final = to_sync(
-        AsyncRuns.submit_tool_outputs_and_poll
-    )  # hand-written helper
+    poll: Final = deprecated_method(
+        "`beta.threads.runs.poll` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
+    )(to_sync(undeprecated(AsyncRuns.poll)))  # hand-written helper
+    create_and_poll: Final = deprecated_method(
+        "`beta.threads.runs.create_and_poll` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
+    )(to_sync(undeprecated(AsyncRuns.create_and_poll)))  # hand-written helper
+    submit_tool_outputs_and_poll: Final = deprecated_method(
+        "`beta.threads.runs.submit_tool_outputs_and_poll` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
+    )(to_sync(undeprecated(AsyncRuns.submit_tool_outputs_and_poll)))  # hand-written helper
 
 
 class RunsWithRawResponse(SyncResponseWrapper):

@@ -18,6 +18,7 @@ from ....._blocking._bridge import (
     to_sync_streamed,
     to_sync_streamed_list,
 )
+from ....._core._deprecation import deprecated_method, undeprecated
 from ....._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ....._core._pagination import AsyncCursorPage, AsyncPaginator
 from ....._core._request import path_param, strip_not_given
@@ -46,6 +47,9 @@ class AsyncSteps(AsyncAPIResource):
     def with_streaming_response(self) -> AsyncStepsWithStreamingResponse:
         return AsyncStepsWithStreamingResponse(self)
 
+    @deprecated_method(
+        "`beta.threads.runs.steps.retrieve` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
+    )
     async def retrieve(
         self,
         step_id: str,
@@ -73,6 +77,9 @@ class AsyncSteps(AsyncAPIResource):
             options=options,
         )
 
+    @deprecated_method(
+        "`beta.threads.runs.steps.list` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
+    )
     def list(
         self,
         run_id: str,
@@ -133,8 +140,12 @@ class Steps(SyncAPIResource[AsyncSteps]):
     def with_streaming_response(self) -> StepsWithStreamingResponse:
         return StepsWithStreamingResponse(self)
 
-    retrieve: Final = to_sync(AsyncSteps.retrieve)
-    list: Final = to_sync_list(AsyncSteps.list)
+    retrieve: Final = deprecated_method(
+        "`beta.threads.runs.steps.retrieve` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
+    )(to_sync(undeprecated(AsyncSteps.retrieve)))
+    list: Final = deprecated_method(
+        "`beta.threads.runs.steps.list` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
+    )(to_sync_list(undeprecated(AsyncSteps.list)))
 
 
 class StepsWithRawResponse(SyncResponseWrapper):

@@ -87,12 +87,15 @@ def call_arguments(spec: Spec, method: Method) -> tuple[list[object], dict[str, 
     """Positional and keyword arguments for a call with every required parameter filled in."""
     params = {p.name.removesuffix("[]"): p for p in method.op.params}
     body: dict[str, Any] = {}
+    body_required: set[str] = set()
     if method.op.body is not None:
-        body = body_schema(spec, method.op).get("properties", {})
+        schema = body_schema(spec, method.op)
+        body = schema.get("properties", {})
+        body_required = set(schema.get("required", []))  # the spec's, which may be stricter than ours
     args: list[object] = []
     kwargs: dict[str, object] = {}
     for a in method.all_args:
-        if not a.required:
+        if not a.required and not (a.location == "body" and a.wire in body_required):
             continue
         if a.location == "body":
             value = example(spec, body[a.wire], a.wire)

@@ -102,3 +102,38 @@ def test_blocking_methods_warn_in_the_callers_thread_at_the_callers_line() -> No
     assert listed[0].filename == __file__
     assert len(record) == len(listed) == 1  # warned once, not again inside the portal
     assert len(seen) == 3
+
+
+async def test_video_create_and_poll_takes_the_official_keywords() -> None:
+    seen: list[MockRequest] = []
+
+    def handler(request: MockRequest) -> MockResponse:
+        seen.append(request)
+        video = {
+            "id": "video_1",
+            "object": "video",
+            "status": "completed",
+            "created_at": 0,
+            "model": "sora-2",
+        }
+        return MockResponse(json={**video, "progress": 100, "seconds": "8", "size": "1280x720"})
+
+    transport = MockTransport(handler)
+    async with AsyncOpenAI(api_key="sk-test", base_url="http://api.test/v1", transport=transport) as client:
+        with trio.fail_after(10), pytest.warns(DeprecationWarning, match="Sora"):
+            video = await client.videos.create_and_poll(
+                prompt="a cat", model="sora-2", seconds="8", size="1280x720"
+            )
+    assert video.status == "completed"
+    sent = seen[0].content
+    assert b'name="model"\r\n\r\nsora-2' in sent and b'name="seconds"\r\n\r\n8' in sent
+    assert b'name="size"\r\n\r\n1280x720' in sent and b"input_reference" not in sent
+
+
+def test_skills_create_takes_files_as_optional_like_the_official_sdk() -> None:
+    import inspect
+
+    for cls in (type(AsyncOpenAI(api_key="k").skills), type(AsyncOpenAI(api_key="k").skills.versions)):
+        files = inspect.signature(cls.create).parameters["files"]
+        assert files.default is not inspect.Parameter.empty
+        assert files.kind is files.KEYWORD_ONLY

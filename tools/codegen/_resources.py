@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from keyword import iskeyword
+from pathlib import Path
 from typing import Any
 
 from ._models import ModelBuilder
@@ -12,6 +14,11 @@ from ._naming import MethodPlace, pascal, safe_ident
 from ._params import ParamBuilder
 from ._schema import doc_text, merged_object, non_null_variants, schema_nullable
 from ._spec import Operation, Schema, Spec
+
+# Body parameters the spec requires and the official SDK does not (``official_signatures.json``).
+_OFFICIALLY_OPTIONAL: dict[str, list[str]] = json.loads(
+    Path(__file__).with_name("official_signatures.json").read_text()
+)["optional_body"]
 
 __all__ = ["Arg", "Method", "ResourceNode", "body_schema", "build_methods", "build_tree"]
 
@@ -214,7 +221,7 @@ def _method(
         (keyword if p.required else optional).append(arg)
 
     body = body_schema(spec, op)
-    required = set(body.get("required", []))
+    required = set(body.get("required", [])) - set(_OFFICIALLY_OPTIONAL.get(place.dotted, ()))
     streams = op.stream_event is not None or "stream" in body.get("properties", {})
     for wire, prop in body.get("properties", {}).items():
         if wire == "stream" and streams:

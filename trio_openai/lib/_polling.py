@@ -21,13 +21,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Awaitable, Callable, Iterable
-from typing import TYPE_CHECKING, Any, TypeVar, Unpack, cast
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, Unpack, cast
 
 import trio
 
-from .._core._options import RequestOptions
+from .._core._options import Omit, RequestOptions, omit
 
 if TYPE_CHECKING:
+    from .._core._request import FileTypes
     from .._core._response import APIResponse
     from ..resources.beta.threads.runs import AsyncRuns
     from ..resources.files import AsyncFiles
@@ -35,11 +36,13 @@ if TYPE_CHECKING:
     from ..resources.vector_stores.files import AsyncFiles as AsyncVectorStoreFiles
     from ..resources.videos import AsyncVideos
     from ..types import (
+        ImageRefParam2Param,
         OpenAIFile,
         RunObject,
         SubmitToolOuputsToRunToolOutputsItemParam,
         VectorStoreFileBatchObject,
         VectorStoreFileObject,
+        VideoModelParam,
         VideoResource,
     )
 
@@ -318,12 +321,24 @@ async def video_create_and_poll(
     self: AsyncVideos,
     *,
     prompt: str,
+    input_reference: FileTypes | ImageRefParam2Param | Omit = omit,
+    model: VideoModelParam | Omit = omit,
+    seconds: Literal["4", "8", "12"] | Omit = omit,
+    size: Literal["720x1280", "1280x720", "1024x1792", "1792x1024"] | Omit = omit,
     poll_interval_ms: int | None = None,
     **params: Any,
 ) -> VideoResource:
     """Start a video (the parameters of ``videos.create``) and :func:`video_poll` it."""
     fields, options = _split(params)
-    video: VideoResource = await self.create(prompt=prompt, **fields, **options)
+    video: VideoResource = await self.create(
+        prompt=prompt,
+        input_reference=input_reference,
+        model=model,
+        seconds=seconds,
+        size=size,
+        **fields,
+        **options,
+    )
     return await video_poll(self, video.id, poll_interval_ms=poll_interval_ms, **options)
 
 

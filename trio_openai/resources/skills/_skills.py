@@ -78,7 +78,7 @@ class AsyncSkills(AsyncAPIResource):
         return AsyncSkillsWithStreamingResponse(self)
 
     async def create(
-        self, *, files: Iterable[FileTypes] | FileTypes, **options: Unpack[RequestOptions]
+        self, *, files: Iterable[FileTypes] | FileTypes | Omit = omit, **options: Unpack[RequestOptions]
     ) -> Skill:
         """Create a new skill."""
         if options:

@@ -67,7 +67,7 @@ class AsyncVersions(AsyncAPIResource):
         self,
         skill_id: str,
         *,
-        files: Iterable[FileTypes] | FileTypes,
+        files: Iterable[FileTypes] | FileTypes | Omit = omit,
         default: bool | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> SkillVersion:

@@ -1,6 +1,7 @@
 """trio_openai: a Trio-native client for the OpenAI API."""
 
 import importlib as _importlib
+import sys as _sys
 import typing as _typing
 
 from ._blocking._page import SyncBasePage as SyncBasePage
@@ -189,12 +190,14 @@ def __getattr__(name: str) -> object:
     module = _LAZY.get(name)
     if module is not None:
         value = getattr(_importlib.import_module(module, __name__), name)
+        _publish(name, value)
         globals()[name] = value
         return value
     if name in _HTTPX_EXPORTS:
         from ._core._transport_httpx import lazy_export
 
         value = lazy_export(name)
+        _publish(name, value)
         globals()[name] = value
         return value
     if name.startswith("_"):
@@ -204,3 +207,51 @@ def __getattr__(name: str) -> object:
     if name not in _module_client.resource_names():
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     return _module_client.resource(name)
+
+
+def _publish(name: str, value: object) -> None:
+    """Name a class or function defined in a private module as ``trio_openai.X`` (as httpx does), so
+    tracebacks, reprs, pickles and the reference docs show the public path. Pickling still works: the
+    root exports every such name, the lazy ones through ``__getattr__``; an object exported under another
+    name than its own (``DefaultHttpx2Client``) keeps its module, or pickle could not find it.
+
+    A class's own string annotations are resolved in its home module first and stored evaluated, since
+    msgspec and ``typing.get_type_hints`` resolve them through ``sys.modules[cls.__module__]`` (those that
+    name something imported only for type checkers stay strings: they did not resolve before either)."""
+    module = getattr(value, "__module__", None)
+    if getattr(value, "__qualname__", None) != name:
+        return
+    if not (isinstance(module, str) and module.startswith(__name__ + ".")):
+        return
+    if not any(part.startswith("_") for part in module.split(".")[1:]):
+        return  # defined in a public module already
+    if isinstance(value, type):
+        _freeze_annotations(value, module)
+    elif not callable(value):
+        return
+    try:
+        value.__module__ = __name__
+    except (AttributeError, TypeError):  # pragma: no cover - a builtin or frozen object
+        pass
+
+
+def _freeze_annotations(cls: type, module: str) -> None:
+    own: dict[str, object] | None = vars(cls).get("__annotations__")  # own, not inherited; mutable
+    if not own or not any(isinstance(v, str) for v in own.values()):
+        return
+    namespace = vars(_sys.modules[module])
+    local = dict(vars(cls))
+    try:
+        resolved = {k: eval(v, namespace, local) if isinstance(v, str) else v for k, v in own.items()}
+    except Exception:  # a name imported only for type checkers: leave them as they are
+        return
+    own.update(resolved)
+
+
+def _publish_eager() -> None:
+    for name in __all__:
+        if name not in _LAZY and name not in _HTTPX_EXPORTS and not name.startswith("_"):
+            _publish(name, globals()[name])
+
+
+_publish_eager()

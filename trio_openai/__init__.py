@@ -28,8 +28,11 @@ from ._core._errors import NotFoundError as NotFoundError
 from ._core._errors import OpenAIError as OpenAIError
 from ._core._errors import PermissionDeniedError as PermissionDeniedError
 from ._core._errors import RateLimitError as RateLimitError
+from ._core._errors import RequestInfo as RequestInfo
 from ._core._errors import StreamAlreadyConsumed as StreamAlreadyConsumed
 from ._core._errors import UnprocessableEntityError as UnprocessableEntityError
+from ._core._fetch_ahead import PageStream as PageStream
+from ._core._headers import Headers as Headers
 from ._core._options import NOT_GIVEN as NOT_GIVEN
 from ._core._options import NotGiven as NotGiven
 from ._core._options import Omit as Omit
@@ -43,18 +46,23 @@ from ._core._pagination import AsyncNextCursorPage as AsyncNextCursorPage
 from ._core._pagination import AsyncPage as AsyncPage
 from ._core._pagination import AsyncPaginator as AsyncPaginator
 from ._core._pagination import AsyncTokenPage as AsyncTokenPage
+from ._core._pagination import PageInfo as PageInfo
 from ._core._portal._errors import BlockingCallInTrioError as BlockingCallInTrioError
 from ._core._portal._errors import PortalClosedError as PortalClosedError
 from ._core._ratelimits import RateLimits as RateLimits
 from ._core._response import APIResponse as APIResponse
 from ._core._response import AsyncAPIResponse as AsyncAPIResponse
 from ._core._response import BinaryContent as BinaryContent
+from ._core._response import HTTPRequest as HTTPRequest
+from ._core._response import ResponseMeta as ResponseMeta
 from ._core._retry import RetryPolicy as RetryPolicy
 from ._core._streaming import AsyncStream as AsyncStream
 from ._core._streaming import NamedEvent as NamedEvent
 from ._core._transport import AsyncTransport as AsyncTransport
 from ._core._transport import HTTPTransport as HTTPTransport
 from ._core._transport import PoolStatistics as PoolStatistics
+from ._core._walk import ItemStream as ItemStream
+from ._core._walk import PageWalk as PageWalk
 from ._sync import OpenAI as OpenAI
 from ._version import __version__ as __version__
 from .realtime._errors import WebSocketConnectionClosedError as WebSocketConnectionClosedError
@@ -149,6 +157,14 @@ __all__ = [
     "DefaultHttpx2Client",
     "DefaultHttpxClient",
     "HTTPTransport",
+    "HTTPRequest",
+    "Headers",
+    "ItemStream",
+    "PageInfo",
+    "PageStream",
+    "PageWalk",
+    "RequestInfo",
+    "ResponseMeta",
     "InternalServerError",
     "InvalidWebhookSignatureError",
     "NOT_GIVEN",

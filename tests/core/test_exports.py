@@ -135,3 +135,46 @@ def test_lazy_names_stay_lazy() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
     )
     assert done.returncode == 0, done.stderr
+
+
+# Types that appear only in constructor parameters users never pass (the blocking stream's async half and
+# portal, a paginator's page source) or are a plain alias (LimitsLike): deliberately not exported.
+_INTERNAL_SIGNATURE_TYPES = {"AsyncStreamLike", "Portal", "PageSource", "LimitsLike"}
+
+
+def _private_types_in(tp: object, found: set[str]) -> None:
+    for arg in typing.get_args(tp):
+        _private_types_in(arg, found)
+    origin = typing.get_origin(tp) or tp
+    if not isinstance(origin, type):
+        return
+    module = origin.__module__
+    if module.startswith(("trio_openai.types", "trio_openai.resources")):
+        return  # generated models and resources have public modules of their own
+    if module.startswith("trio_openai.") and "._" in "." + module.removeprefix("trio_openai."):
+        found.add(origin.__qualname__)
+
+
+def test_types_in_public_signatures_are_exported() -> None:
+    # What a user needs to annotate (response.headers, response.http_request, error.request,
+    # page.next_page_info(), paginator.open_pages() ...) is importable from the root.
+    found: set[str] = set()
+    for name in trio_openai.__all__:
+        cls = getattr(trio_openai, name)
+        if not inspect.isclass(cls):
+            continue
+        for attr, member in inspect.getmembers(cls):
+            if attr.startswith("_") and attr != "__init__":
+                continue
+            function = member.fget if isinstance(member, property) else member
+            if not callable(function):
+                continue
+            try:
+                hints = typing.get_type_hints(function)
+            except NameError:
+                continue  # a name imported only for type checkers (checked by pyright instead)
+            for hint in hints.values():
+                _private_types_in(hint, found)
+    exported = {n for n in trio_openai.__all__ if inspect.isclass(getattr(trio_openai, n))}
+    assert found - exported - _INTERNAL_SIGNATURE_TYPES == set()
+    assert {"Headers", "HTTPRequest", "PageInfo", "RequestInfo", "PageStream", "ItemStream"} <= exported

@@ -1,6 +1,7 @@
 """trio_openai: a Trio-native client for the OpenAI API."""
 
 import importlib as _importlib
+import sys as _sys
 import typing as _typing
 
 from ._blocking._page import SyncBasePage as SyncBasePage
@@ -27,8 +28,11 @@ from ._core._errors import NotFoundError as NotFoundError
 from ._core._errors import OpenAIError as OpenAIError
 from ._core._errors import PermissionDeniedError as PermissionDeniedError
 from ._core._errors import RateLimitError as RateLimitError
+from ._core._errors import RequestInfo as RequestInfo
 from ._core._errors import StreamAlreadyConsumed as StreamAlreadyConsumed
 from ._core._errors import UnprocessableEntityError as UnprocessableEntityError
+from ._core._fetch_ahead import PageStream as PageStream
+from ._core._headers import Headers as Headers
 from ._core._options import NOT_GIVEN as NOT_GIVEN
 from ._core._options import NotGiven as NotGiven
 from ._core._options import Omit as Omit
@@ -42,18 +46,23 @@ from ._core._pagination import AsyncNextCursorPage as AsyncNextCursorPage
 from ._core._pagination import AsyncPage as AsyncPage
 from ._core._pagination import AsyncPaginator as AsyncPaginator
 from ._core._pagination import AsyncTokenPage as AsyncTokenPage
+from ._core._pagination import PageInfo as PageInfo
 from ._core._portal._errors import BlockingCallInTrioError as BlockingCallInTrioError
 from ._core._portal._errors import PortalClosedError as PortalClosedError
 from ._core._ratelimits import RateLimits as RateLimits
 from ._core._response import APIResponse as APIResponse
 from ._core._response import AsyncAPIResponse as AsyncAPIResponse
 from ._core._response import BinaryContent as BinaryContent
+from ._core._response import HTTPRequest as HTTPRequest
+from ._core._response import ResponseMeta as ResponseMeta
 from ._core._retry import RetryPolicy as RetryPolicy
 from ._core._streaming import AsyncStream as AsyncStream
 from ._core._streaming import NamedEvent as NamedEvent
 from ._core._transport import AsyncTransport as AsyncTransport
 from ._core._transport import HTTPTransport as HTTPTransport
 from ._core._transport import PoolStatistics as PoolStatistics
+from ._core._walk import ItemStream as ItemStream
+from ._core._walk import PageWalk as PageWalk
 from ._sync import OpenAI as OpenAI
 from ._version import __version__ as __version__
 from .realtime._errors import WebSocketConnectionClosedError as WebSocketConnectionClosedError
@@ -148,6 +157,14 @@ __all__ = [
     "DefaultHttpx2Client",
     "DefaultHttpxClient",
     "HTTPTransport",
+    "HTTPRequest",
+    "Headers",
+    "ItemStream",
+    "PageInfo",
+    "PageStream",
+    "PageWalk",
+    "RequestInfo",
+    "ResponseMeta",
     "InternalServerError",
     "InvalidWebhookSignatureError",
     "NOT_GIVEN",
@@ -189,12 +206,14 @@ def __getattr__(name: str) -> object:
     module = _LAZY.get(name)
     if module is not None:
         value = getattr(_importlib.import_module(module, __name__), name)
+        _publish(name, value)
         globals()[name] = value
         return value
     if name in _HTTPX_EXPORTS:
         from ._core._transport_httpx import lazy_export
 
         value = lazy_export(name)
+        _publish(name, value)
         globals()[name] = value
         return value
     if name.startswith("_"):
@@ -204,3 +223,51 @@ def __getattr__(name: str) -> object:
     if name not in _module_client.resource_names():
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     return _module_client.resource(name)
+
+
+def _publish(name: str, value: object) -> None:
+    """Name a class or function defined in a private module as ``trio_openai.X`` (as httpx does), so
+    tracebacks, reprs, pickles and the reference docs show the public path. Pickling still works: the
+    root exports every such name, the lazy ones through ``__getattr__``; an object exported under another
+    name than its own (``DefaultHttpx2Client``) keeps its module, or pickle could not find it.
+
+    A class's own string annotations are resolved in its home module first and stored evaluated, since
+    msgspec and ``typing.get_type_hints`` resolve them through ``sys.modules[cls.__module__]`` (those that
+    name something imported only for type checkers stay strings: they did not resolve before either)."""
+    module = getattr(value, "__module__", None)
+    if getattr(value, "__qualname__", None) != name:
+        return
+    if not (isinstance(module, str) and module.startswith(__name__ + ".")):
+        return
+    if not any(part.startswith("_") for part in module.split(".")[1:]):
+        return  # defined in a public module already
+    if isinstance(value, type):
+        _freeze_annotations(value, module)
+    elif not callable(value):
+        return
+    try:
+        value.__module__ = __name__
+    except (AttributeError, TypeError):  # pragma: no cover - a builtin or frozen object
+        pass
+
+
+def _freeze_annotations(cls: type, module: str) -> None:
+    own: dict[str, object] | None = vars(cls).get("__annotations__")  # own, not inherited; mutable
+    if not own or not any(isinstance(v, str) for v in own.values()):
+        return
+    namespace = vars(_sys.modules[module])
+    local = dict(vars(cls))
+    try:
+        resolved = {k: eval(v, namespace, local) if isinstance(v, str) else v for k, v in own.items()}
+    except Exception:  # a name imported only for type checkers: leave them as they are
+        return
+    own.update(resolved)
+
+
+def _publish_eager() -> None:
+    for name in __all__:
+        if name not in _LAZY and name not in _HTTPX_EXPORTS and not name.startswith("_"):
+            _publish(name, globals()[name])
+
+
+_publish_eager()

@@ -29,6 +29,7 @@ from ._core._options import (
 )
 from ._core._pagination import AsyncPaginator, BasePage
 from ._core._pipeline import Sent, send
+from ._core._platform import platform_headers
 from ._core._request import ApiKey, BaseURL, Call, ClientConfig
 from ._core._resource import ResponseMode, response_mode
 from ._core._response import APIResponse, AsyncAPIResponse, ResponseMeta, parse_content
@@ -176,6 +177,7 @@ class AsyncOpenAI(AsyncResourceTree):
             retry=policy,
             transport=transport,
             user_agent=_user_agent(),
+            platform_headers=platform_headers(__version__, asynchronous=True),
         )
         self._default_headers: dict[str, str | Omit] = headers
         self._webhook_secret = webhook_secret
@@ -282,6 +284,7 @@ class AsyncOpenAI(AsyncResourceTree):
             retry=policy,
             transport=cfg.transport,
             user_agent=cfg.user_agent,
+            platform_headers=cfg.platform_headers,
         )
         new._default_headers = headers
         new._webhook_secret = webhook_secret if webhook_secret is not None else self._webhook_secret
@@ -293,6 +296,24 @@ class AsyncOpenAI(AsyncResourceTree):
         return new
 
     copy = with_options
+
+    def _serve_blocking_surface(self) -> None:
+        """Called once by the blocking ``OpenAI`` that wraps this client, before any request: its
+        requests say ``X-Stainless-Async: false``, as the official blocking client's do."""
+        cfg = self._config
+        self._config = ClientConfig(
+            api_key=cfg.api_key,
+            organization=cfg.organization,
+            project=cfg.project,
+            base=cfg.base,
+            default_headers=self._default_headers,
+            default_query=cfg.default_query,
+            timeout=cfg.timeout,
+            retry=cfg.retry,
+            transport=cfg.transport,
+            user_agent=cfg.user_agent,
+            platform_headers={**cfg.platform_headers, "X-Stainless-Async": "false"},
+        )
 
     # --- lifetime -------------------------------------------------------------------------------
 

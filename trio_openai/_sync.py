@@ -114,6 +114,7 @@ class OpenAI(ResourceTree):
             http_client=http_client,
             trust_env=trust_env,
         )
+        inner._serve_blocking_surface()
         portal = get_portal()
         portal.misuse_hint = MISUSE_HINT
         owns = inner._lifetime.owns_transport

@@ -99,6 +99,7 @@ class ClientConfig:
         "base",
         "default_query",
         "organization",
+        "platform_headers",
         "project",
         "retry",
         "static_headers",
@@ -120,6 +121,7 @@ class ClientConfig:
         retry: RetryPolicy,
         transport: AsyncTransport,
         user_agent: str,
+        platform_headers: Mapping[str, str] | None = None,
     ) -> None:
         if isinstance(api_key, str):
             check_header_value(api_key, "the api_key")
@@ -132,11 +134,13 @@ class ClientConfig:
         self.retry = retry
         self.transport = transport
         self.user_agent = user_agent
+        self.platform_headers = dict(platform_headers or {})
         static: dict[str, tuple[str, str]] = {
             "accept": ("Accept", "application/json"),
             "user-agent": ("User-Agent", user_agent),
         }
         check_header_value(user_agent, "the User-Agent header")
+        apply_headers(static, self.platform_headers)
         if organization:
             check_header_value(organization, "the organization (OpenAI-Organization header)")
             static["openai-organization"] = ("OpenAI-Organization", organization)

@@ -362,7 +362,7 @@ class HTTPTransport:
             conns = pool.connections
             connections += len(conns)
             idle += sum(1 for c in conns if c.is_idle())
-            queued += sum(1 for r in pool._requests if r.is_queued())
+            queued += pool.queued_requests
             discarded += pool.guard.poisoned
         return PoolStatistics(
             connections=connections,

@@ -78,12 +78,18 @@ class TrackingBackend(httpcore2.AsyncNetworkBackend):
 
 
 class GuardCounters:
-    """Mutable counters shared by a pool's connections."""
+    """Mutable counters shared by a pool's connections.
 
-    __slots__ = ("poisoned",)
+    ``waiting`` holds the ids of the requests inside the pool that no connection has taken yet (the
+    pool's queue, counted without reading httpcore2's private request list): the pool adds a request on
+    entry and removes it on any exit, cancellation included; a connection removes it when it starts
+    sending, and puts it back if it turns out unavailable (httpcore2 then queues the request again)."""
+
+    __slots__ = ("poisoned", "waiting")
 
     def __init__(self) -> None:
         self.poisoned = 0
+        self.waiting: set[int] = set()
 
 
 def h11_connection_of(connection: object) -> httpcore2.AsyncHTTP11Connection | None:
@@ -147,10 +153,15 @@ class GuardedConnection(httpcore2.AsyncConnectionInterface):
 
     async def handle_async_request(self, request: httpcore2.Request) -> httpcore2.Response:
         inner = self._inner
+        waiting = self._counters.waiting
+        waiting.discard(id(request))  # taken off the pool's queue
         fresh = getattr(inner, "_connection", None) is None  # this request will set the connection up
         token = _OPENED.set([]) if fresh else None
         try:
             response = await inner.handle_async_request(request)
+        except httpcore2.ConnectionNotAvailable:
+            waiting.add(id(request))  # the pool queues it again (and removes it on its way out)
+            raise
         except BaseException:
             opened = _OPENED.get() if fresh else None
             if opened and getattr(inner, "_connection", None) is None:  # the set-up failed: close its sockets

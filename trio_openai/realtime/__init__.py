@@ -15,7 +15,7 @@ trio-websocket is imported when a session opens, not with this package.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import typing as _typing
 
 from ._connect import DEFAULT_MAX_MESSAGE_SIZE as DEFAULT_MAX_MESSAGE_SIZE
 from ._connect import DEFAULT_MESSAGE_QUEUE_SIZE as DEFAULT_MESSAGE_QUEUE_SIZE
@@ -34,7 +34,7 @@ from ._resources import RealtimeSessionResource as RealtimeSessionResource
 from ._sync import RealtimeConnection as RealtimeConnection
 from ._sync import RealtimeConnectionManager as RealtimeConnectionManager
 
-if TYPE_CHECKING:
+if _typing.TYPE_CHECKING:
     from ._connection import AsyncRealtimeConnection as AsyncRealtimeConnection
 
 __all__ = [
@@ -58,10 +58,11 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    # The connection class pulls in the event types (46 modules): loaded on first use.
+def __getattr__(name: str) -> _typing.Any:
+    # The connection class pulls in the event types (46 modules): loaded on first use, then bound here.
     if name == "AsyncRealtimeConnection":
         from ._connection import AsyncRealtimeConnection
 
+        globals()[name] = AsyncRealtimeConnection
         return AsyncRealtimeConnection
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

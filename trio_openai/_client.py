@@ -273,18 +273,15 @@ class AsyncOpenAI(AsyncResourceTree):
         if not isinstance(max_retries, NotGiven):
             policy = policy.replace(max_retries=validate_max_retries(max_retries))
         new = object.__new__(type(self))
-        new._config = ClientConfig(
+        new._config = cfg.replace(
+            default_headers=headers,
             api_key=api_key if api_key is not None else cfg.api_key,
             organization=organization if organization is not None else cfg.organization,
             project=project if project is not None else cfg.project,
             base=BaseURL(base_url) if base_url is not None else cfg.base,
-            default_headers=headers,
             default_query=query,
             timeout=cfg.timeout if isinstance(timeout, NotGiven) else to_timeout(timeout),
             retry=policy,
-            transport=cfg.transport,
-            user_agent=cfg.user_agent,
-            platform_headers=cfg.platform_headers,
         )
         new._default_headers = headers
         new._webhook_secret = webhook_secret if webhook_secret is not None else self._webhook_secret
@@ -301,17 +298,8 @@ class AsyncOpenAI(AsyncResourceTree):
         """Called once by the blocking ``OpenAI`` that wraps this client, before any request: its
         requests say ``X-Stainless-Async: false``, as the official blocking client's do."""
         cfg = self._config
-        self._config = ClientConfig(
-            api_key=cfg.api_key,
-            organization=cfg.organization,
-            project=cfg.project,
-            base=cfg.base,
+        self._config = cfg.replace(
             default_headers=self._default_headers,
-            default_query=cfg.default_query,
-            timeout=cfg.timeout,
-            retry=cfg.retry,
-            transport=cfg.transport,
-            user_agent=cfg.user_agent,
             platform_headers={**cfg.platform_headers, "X-Stainless-Async": "false"},
         )
 

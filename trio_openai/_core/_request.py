@@ -150,6 +150,27 @@ class ClientConfig:
         apply_headers(static, default_headers)  # checks each header: once per configuration
         self.static_headers = static
 
+    def replace(self, *, default_headers: Mapping[str, str | Omit], **changes: Any) -> ClientConfig:
+        """A copy with ``changes`` (any constructor argument). ``default_headers`` is given again,
+        since only its merge into the static headers is kept."""
+        fields: dict[str, Any] = {name: getattr(self, name) for name in _REPLACEABLE}
+        fields.update(changes)
+        return ClientConfig(default_headers=default_headers, **fields)
+
+
+_REPLACEABLE = (
+    "api_key",
+    "organization",
+    "project",
+    "base",
+    "default_query",
+    "timeout",
+    "retry",
+    "transport",
+    "user_agent",
+    "platform_headers",
+)
+
 
 def apply_headers(into: dict[str, tuple[str, str]], extra: Mapping[str, str | Omit] | None) -> None:
     """Add ``extra`` to ``into`` (keyed by lower-case name), each checked by `check_header`; an ``omit``

@@ -1,6 +1,6 @@
 """Steady, the OpenAPI mock server, started on 127.0.0.1 on a free port with a given spec file.
 
-The same server and flags as ``tests/_steady.py``; here the spec is a parameter, so the tool can start
+The one place that installs and runs Steady (``tests/_steady.py`` uses it too); the spec is a parameter, so the tool can start
 it with the public spec alone or with the spec merged with the supplement (written to a temp dir).
 """
 

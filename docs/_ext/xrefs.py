@@ -51,7 +51,7 @@ PROJECTS = {
     "trio": "https://trio.readthedocs.io/en/stable/reference-core.html#{}",
     "msgspec": "https://jcristlib.github.io/msgspec/api.html#{}",
     "outcome": "https://outcome.readthedocs.io/en/latest/api.html#{}",
-    "httpcore2": "https://pypi.org/project/httpcore2/",
+    "httpcore2": "https://github.com/pydantic/httpx2/tree/main/src/httpcore2",
     "trio_websocket": "https://trio-websocket.readthedocs.io/en/stable/api.html#{}",
 }
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ._spec import Schema, Spec
@@ -88,6 +89,8 @@ def tag_value(spec: Spec, variant: Schema, prop: str) -> str | None:
 
 
 _PLAIN = str.maketrans({"\u2018": "'", "\u2019": "'", "\u2013": "-"})
+# A markdown link to a package registry's page keeps its text only: the project names no registry host.
+_REGISTRY_LINK = re.compile(r"\[([^\]]*)\]\(https?://(?:pypi\.org|www\.npmjs\.com)/[^)]*\)")
 
 
 def doc_text(s: Schema, *, deprecated: bool = False) -> str:
@@ -95,6 +98,7 @@ def doc_text(s: Schema, *, deprecated: bool = False) -> str:
     text = str(s.get("description") or s.get("title") or "").strip()
     para = text.split("\n\n", 1)[0].strip()
     para = " ".join(line.strip() for line in para.splitlines())
+    para = _REGISTRY_LINK.sub(r"\1", para)
     para = para.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
     para = para.translate(_PLAIN)  # typographic quotes and dashes look like code characters (RUF002)
     if para.endswith('"'):

@@ -99,11 +99,18 @@ Handler = Callable[
 class MockTransport:
     """A transport that calls ``handler(request)`` for every request and records them in
     ``requests``. The handler may be sync or async, and may raise (e.g. ``httpcore2.ConnectError``) to
-    simulate network failures."""
+    simulate network failures.
 
-    def __init__(self, handler: Handler) -> None:
+    ``keep`` bounds the record for long runs: only the last ``keep`` requests stay in ``requests``
+    (``keep=0`` records none), while ``request_count`` counts every request handled."""
+
+    def __init__(self, handler: Handler, *, keep: int | None = None) -> None:
+        if keep is not None and keep < 0:
+            raise ValueError(f"keep must be None or >= 0, not {keep!r}")
         self._handler = handler
+        self._keep = keep
         self.requests: list[MockRequest] = []
+        self.request_count: int = 0
         self.closed: bool = False
 
     async def handle_async_request(self, request: httpcore2.Request) -> httpcore2.Response:
@@ -116,7 +123,11 @@ class MockTransport:
         port = f":{url.port}" if url.port else ""
         full = f"{url.scheme.decode()}://{url.host.decode()}{port}{url.target.decode()}"
         mock = MockRequest(request.method.decode(), full, Headers(request.headers), body)
-        self.requests.append(mock)
+        self.request_count += 1
+        if self._keep is None or self._keep > 0:
+            self.requests.append(mock)
+            if self._keep is not None and len(self.requests) > self._keep:
+                del self.requests[0]
         result = self._handler(mock)
         if inspect.isawaitable(result):
             result = await result

@@ -46,3 +46,18 @@ async def test_sessions_vaults_and_webhook_endpoints_answer_in_shape() -> None:
             assert endpoint.object == "webhook_endpoint" and endpoint.signing_secret
             assert [e.id async for e in client.webhooks.list()] == [endpoint.id]
             assert server.errors == []
+
+
+async def test_uploaded_files_are_listed_ahead_of_the_catalogue() -> None:
+    with trio.fail_after(20):
+        async with open_fake_server(files=5) as server:
+            async with AsyncOpenAI(api_key="sk-test", base_url=server.base_url) as client:
+                ids = [item.id async for item in client.files.list(limit=3)]
+                assert len(ids) == 5
+                uploaded = await client.files.create(file=("a.jsonl", b"{}\n"), purpose="batch")
+                listed = [item.id async for item in client.files.list(limit=3)]
+                assert listed == [uploaded.id, *ids]
+                oldest_first = [item.id async for item in client.files.list(limit=2, order="asc")]
+                assert oldest_first == [*reversed(ids), uploaded.id]
+                batch_only = [item.purpose async for item in client.files.list(purpose="batch")]
+                assert batch_only and set(batch_only) == {"batch"}

@@ -20,6 +20,7 @@ from typing import Any, Literal, cast
 
 import msgspec
 
+from ._catalog import catalog_files
 from ._multipart import parse_form
 from ._records import Headers, RecordedRequest
 from ._reply import Reply
@@ -182,7 +183,10 @@ def _page_of(request: RecordedRequest, items: list[dict[str, Any]]) -> Reply:
 
 
 def list_uploaded_files(request: RecordedRequest, state: ServerState) -> Reply:
-    files = [stored.to_json() for stored in reversed(state.uploads.values())]
+    """Uploads (newest first) ahead of the configured catalogue, as one listing."""
+    files = [stored.to_json() for stored in reversed(state.uploads.values())] + catalog_files(state)
+    if request.query_value("order") == "asc":
+        files.reverse()
     purpose = request.query_value("purpose")
     if purpose is not None:
         files = [item for item in files if item["purpose"] == purpose]

@@ -11,6 +11,7 @@ from ._reply import Reply
 from ._state import BadRequest, ServerState
 
 __all__ = [
+    "catalog_files",
     "delete_model",
     "list_files",
     "list_models",
@@ -40,6 +41,16 @@ def delete_model(request: RecordedRequest, params: dict[str, str], state: Server
 
 
 def list_files(request: RecordedRequest, params: dict[str, str], state: ServerState) -> Reply:
+    return _page(request, state, _catalog_file(state))
+
+
+def catalog_files(state: ServerState) -> list[dict[str, Any]]:
+    """The ``config.files`` catalogue files, newest first (for listings that mix in uploads)."""
+    make = _catalog_file(state)
+    return [make(number) for number in range(state.config.files, 0, -1)]
+
+
+def _catalog_file(state: ServerState) -> Callable[[int], dict[str, Any]]:
     def make(number: int) -> dict[str, Any]:
         return {
             "id": f"{_FILE_PREFIX}{number:06d}",
@@ -53,7 +64,7 @@ def list_files(request: RecordedRequest, params: dict[str, str], state: ServerSt
             "status_details": None,
         }
 
-    return _page(request, state, make)
+    return make
 
 
 def list_vector_store_files(request: RecordedRequest, params: dict[str, str], state: ServerState) -> Reply:

@@ -7,7 +7,6 @@ import ssl
 import sys
 import warnings
 from collections.abc import AsyncIterable, Awaitable, Callable, Mapping
-from contextlib import AbstractAsyncContextManager
 from typing import Any, Self, TypeVar
 
 import msgspec
@@ -15,6 +14,7 @@ import trio
 
 from ._core._cleanup import shielded
 from ._core._errors import OpenAIError
+from ._core._hosted import HostedNursery
 from ._core._logs import setup_from_env
 from ._core._options import (
     DEFAULT_MAX_RETRIES,
@@ -58,7 +58,7 @@ class ClientStatistics(msgspec.Struct, frozen=True, kw_only=True):
 class _Lifetime:
     """Shared by a client and its ``with_options`` copies: the transport and whether it is closed."""
 
-    __slots__ = ("closed", "in_flight", "nursery", "owns_transport", "transport")
+    __slots__ = ("closed", "host", "in_flight", "owns_transport", "transport")
 
     def __init__(self, transport: AsyncTransport, owns_transport: bool) -> None:
         self.transport = transport
@@ -66,7 +66,12 @@ class _Lifetime:
         self.closed = False
         self.in_flight = 0
         # Open while the client is used as `async with`: plain page iteration fetches ahead in it.
-        self.nursery: trio.Nursery | None = None
+        self.host: HostedNursery | None = None
+
+    @property
+    def nursery(self) -> trio.Nursery | None:
+        host = self.host
+        return None if host is None else host.nursery
 
 
 def _user_agent() -> str:
@@ -183,7 +188,7 @@ class AsyncOpenAI(AsyncResourceTree):
         self._webhook_secret = webhook_secret
         self._websocket_base_url = websocket_base_url
         self._lifetime = _Lifetime(transport, owns)
-        self._nursery_manager: AbstractAsyncContextManager[trio.Nursery] | None = None
+        self._opened_host = False  # this object's `async with` opened the lifetime's nursery
         self._closed = False
         self._is_copy = False
 
@@ -289,7 +294,7 @@ class AsyncOpenAI(AsyncResourceTree):
         new._lifetime = self._lifetime
         new._closed = False
         new._is_copy = True
-        new._nursery_manager = None
+        new._opened_host = False
         return new
 
     copy = with_options
@@ -314,33 +319,48 @@ class AsyncOpenAI(AsyncResourceTree):
         itself closed: the pool stays open for the client it was copied from."""
         if self._closed:
             return
-        self._closed = True
-        if not self._is_copy:
-            self._lifetime.closed = True
-            with shielded():
-                await self._lifetime.transport.aclose()
+        lifetime = self._lifetime
+        host = None
+        if self._opened_host or not self._is_copy:
+            self._opened_host = False
+            host, lifetime.host = lifetime.host, None
+        try:
+            if host is not None:
+                await host.aclose()  # cancels the fetch-ahead in flight, before the client is closed
+        finally:
+            self._closed = True
+            if not self._is_copy:
+                lifetime.closed = True
+                with shielded():
+                    await lifetime.transport.aclose()
 
     close = aclose
 
     async def __aenter__(self) -> Self:
-        lifetime = self._lifetime
-        if lifetime.nursery is None and not lifetime.closed:
-            # The client's own nursery, for fetch-ahead of plain page iteration. Its tasks never
-            # raise (errors travel to the caller as outcomes), and leaving the block cancels them.
-            manager = trio.open_nursery()
-            lifetime.nursery = await manager.__aenter__()
-            self._nursery_manager = manager
+        await self._open_nursery()
         return self
 
+    async def _open_nursery(self) -> None:
+        """Open the client's own nursery, for fetch-ahead of plain page iteration, if it is not open.
+        Its tasks never raise (errors travel to the caller as outcomes), and closing the client
+        cancels them. It is held by a system task, so the client may be closed from another task."""
+        lifetime = self._lifetime
+        if lifetime.host is None and not lifetime.closed:
+            lifetime.host = await HostedNursery.open()
+            self._opened_host = True
+
     async def __aexit__(self, *exc_info: object) -> None:
-        manager, self._nursery_manager = self._nursery_manager, None
-        if manager is not None:
-            nursery = self._lifetime.nursery
-            self._lifetime.nursery = None
-            if nursery is not None:
-                nursery.cancel_scope.cancel()
-            await manager.__aexit__(None, None, None)
         await self.aclose()
+
+    @property
+    def _spawner(self) -> _Lifetime:
+        """Where page iteration fetches ahead (its ``nursery`` is ``None`` unless open as a block)."""
+        return self._lifetime
+
+    def _mark_closed(self) -> None:
+        """Closed without I/O: the transport and nursery belonged to a trio run that is over."""
+        self._closed = self._lifetime.closed = True
+        self._lifetime.host = None
 
     def __del__(self) -> None:
         try:

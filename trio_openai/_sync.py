@@ -14,6 +14,7 @@ import trio
 from ._blocking._binding import PoolBinding
 from ._blocking._bridge import to_sync
 from ._client import AsyncOpenAI, ClientStatistics
+from ._core._fetch_ahead import Spawner
 from ._core._options import DEFAULT_MAX_RETRIES, NOT_GIVEN, NotGiven, Omit, Timeout
 from ._core._portal import BlockingContextManager, Portal, get_portal
 from ._core._retry import RetryPolicy
@@ -125,6 +126,7 @@ class OpenAI(ResourceTree):
         self._owns_transport = owns
         self._closed = False
         self._is_copy = False
+        self._fetch_ahead = False  # set by `with`: page iteration fetches one page ahead
 
     # --- options (the async client's) ---------------------------------------------------------------
 
@@ -216,6 +218,7 @@ class OpenAI(ResourceTree):
         new._owns_transport = False
         new._closed = False
         new._is_copy = True
+        new._fetch_ahead = self._fetch_ahead
         return new
 
     copy = with_options
@@ -238,9 +241,13 @@ class OpenAI(ResourceTree):
             self._portal.call(self._binding.aclose, self._async.aclose)
         else:  # the pool, if any, belongs to a run that is over: nothing to close politely
             self._binding.forget()
-            self._async._closed = self._async._lifetime.closed = True
+            self._async._mark_closed()
 
     def __enter__(self) -> OpenAI:
+        # As `async with AsyncOpenAI()`: page iteration fetches the next page while the caller works
+        # on the current one, in the client's nursery, opened in the portal by the first listing.
+        if not self._is_copy:
+            self._fetch_ahead = True
         return self
 
     def __exit__(
@@ -295,6 +302,14 @@ class OpenAI(ResourceTree):
             raise RuntimeError(
                 "This client has been closed; create a new OpenAI (or keep requests inside its `with` block)."
             )
+
+    async def _ahead_spawner(self) -> Spawner | None:
+        """In the portal: where page iteration fetches ahead, or ``None`` (each page when asked)."""
+        if not self._fetch_ahead or self._closed:
+            return None
+        await self._async._open_nursery()
+        spawner = self._async._spawner
+        return spawner if spawner.nursery is not None else None
 
     @property
     def _client(self) -> OpenAI:  # lets `to_sync` adapt the client's own async methods

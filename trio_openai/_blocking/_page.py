@@ -3,7 +3,9 @@
 A list method of the blocking client fetches the first page at once (as the official sync SDK does)
 and returns a `SyncBasePage` around the async page Struct. Items of a page are plain data, so
 iterating runs in the calling thread; only fetching the next page goes through the portal, one call
-per page, and only when the iteration gets there: a `break` stops the fetching.
+per page. With the client open as ``with OpenAI() as client:``, iteration fetches the next page in
+the portal while the caller works on the current one (the async client's fetch-ahead, one page
+ahead); otherwise each page is fetched when the iteration gets there. A `break` stops the fetching.
 
 The official SDK's names are generic aliases: `SyncCursorPage[FileObject]` is
 `SyncBasePage[FileObject, AsyncCursorPage[FileObject]]`.
@@ -14,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from .._core._fetch_ahead import AheadWalk
 from .._core._pagination import (
     AsyncConversationCursorPage,
     AsyncCursorPage,
@@ -23,6 +26,7 @@ from .._core._pagination import (
     BasePage,
     PageInfo,
 )
+from .._core._walk import PageWalk
 
 if TYPE_CHECKING:
     from .._sync import OpenAI
@@ -75,7 +79,40 @@ class SyncBasePage(Generic[ItemT, PageT]):
         return SyncBasePage(self._client._call(self.page.get_next_page), self._client)
 
     def iter_pages(self) -> Iterator[SyncBasePage[ItemT, PageT]]:
-        """This page and every page after it, each fetched when the iteration reaches it."""
+        """This page and every page after it: fetched one ahead in the portal while the client is open
+        as ``with``, else each when the iteration reaches it."""
+        if self._client._fetch_ahead:
+            return self._iter_ahead()
+        return self._iter_serial()
+
+    def _iter_ahead(self) -> Iterator[SyncBasePage[ItemT, PageT]]:
+        client = self._client
+        first = self.page
+
+        async def first_page() -> PageT:
+            return first
+
+        async def start() -> PageWalk[PageT]:
+            spawner = await client._ahead_spawner()
+            if spawner is None:
+                return PageWalk(first_page, _next_page)
+            return AheadWalk(first_page, _next_page, spawner)
+
+        async def step(walk: PageWalk[PageT]) -> PageT | None:
+            try:
+                return await walk.__anext__()
+            except StopAsyncIteration:
+                return None
+
+        walk = client._call(start)
+        try:
+            while (page := client._call(step, walk)) is not None:
+                yield self if page is first else SyncBasePage(page, client)
+        finally:
+            if isinstance(walk, AheadWalk):
+                walk.cancel_soon()  # from any thread, without waiting: the fetch in flight stops
+
+    def _iter_serial(self) -> Iterator[SyncBasePage[ItemT, PageT]]:
         page = self
         while True:
             yield page
@@ -89,6 +126,10 @@ class SyncBasePage(Generic[ItemT, PageT]):
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {type(self.page).__name__} with {len(self.data)} items>"
+
+
+async def _next_page(page: PageT) -> PageT | None:
+    return await page.get_next_page() if page.has_next_page() else None
 
 
 SyncPage = SyncBasePage[ItemT, AsyncPage[ItemT]]

@@ -225,14 +225,21 @@ class AheadWalk(PageWalk[PageT]):
         if pending is not None and not pending.done.is_set():
             pending.scope.cancel()
 
-    def __del__(self) -> None:
-        pending = getattr(self, "_pending", None)
+    def cancel_soon(self) -> None:
+        """End the walk from any thread (a blocking caller's), without waiting: the fetch in flight is
+        cancelled in the trio thread."""
+        self._done = True
+        pending = self._pending
         if pending is None or pending.done.is_set():
             return
-        try:  # may run in another thread (a blocking caller's): hand the cancel to the trio thread
+        try:
             self._token.run_sync_soon(pending.scope.cancel)
         except trio.RunFinishedError:
             pass
+
+    def __del__(self) -> None:  # may run in any thread: hand the cancel to the trio thread
+        if getattr(self, "_pending", None) is not None:
+            self.cancel_soon()
 
 
 def walk_pages(first: FirstPage[PageT], after: NextPage[PageT], spawner: Spawner | None) -> PageWalk[PageT]:

@@ -30,6 +30,13 @@ class Incoming:
     target: str
     headers: list[tuple[str, str]]
     body: bytes
+    raw: bytes = b""
+    """For an upgrade request only: the request's bytes, for the protocol that takes over."""
+
+    @property
+    def is_websocket_upgrade(self) -> bool:
+        upgrade = [value.lower() for name, value in self.headers if name.lower() == "upgrade"]
+        return self.method == "GET" and "websocket" in upgrade
 
 
 class App(Protocol):
@@ -44,6 +51,10 @@ class App(Protocol):
 
     def client_gone(self) -> None:
         """The client left while its response was pending or being sent."""
+        ...
+
+    async def serve_websocket(self, stream: trio.abc.Stream, incoming: Incoming, connection_id: int) -> None:
+        """Take over ``stream`` for a WebSocket upgrade; ``incoming.raw`` is the request as read."""
         ...
 
 
@@ -63,6 +74,9 @@ async def serve_connection(stream: trio.abc.Stream, connection_id: int, app: App
         while True:
             incoming = await wire.read_request()
             if incoming is None:
+                return
+            if incoming.is_websocket_upgrade:
+                await app.serve_websocket(stream, wire.upgrade(incoming), connection_id)
                 return
             reply, headers = app.answer(incoming, connection_id)
             if await _act_out(wire, reply, headers, with_body=incoming.method != "HEAD") is _Outcome.DROPPED:
@@ -159,6 +173,15 @@ class _Wire:
                 )
             else:  # ConnectionClosed, or PAUSED on a connection that must close
                 return None
+
+    def upgrade(self, incoming: Incoming) -> Incoming:
+        """``incoming`` with its raw bytes (request line, headers and whatever followed), for the
+        protocol that takes the connection over from h11."""
+        head = f"{incoming.method} {incoming.target} HTTP/1.1\r\n"
+        lines = "".join(f"{name}: {value}\r\n" for name, value in incoming.headers)
+        trailing, _ = self.conn.trailing_data
+        raw = (head + lines + "\r\n").encode("latin-1") + incoming.body + bytes(trailing)
+        return Incoming(incoming.method, incoming.target, incoming.headers, incoming.body, raw)
 
     async def _receive(self) -> bytes | None:
         with trio.move_on_after(self._idle_timeout):

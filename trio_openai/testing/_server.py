@@ -182,6 +182,30 @@ class FakeServer:
         return self.config.idle_timeout
 
     def answer(self, incoming: Incoming, connection_id: int) -> tuple[Reply, list[tuple[str, str]]]:
+        request = self._record(incoming, connection_id)
+        reply = self._router.dispatch(request)
+        return reply, self._headers(reply, request, self._requests_served)
+
+    async def serve_websocket(self, stream: trio.abc.Stream, incoming: Incoming, connection_id: int) -> None:
+        """A WebSocket upgrade: a Realtime session at ``/v1/realtime`` (see ``_realtime``); any
+        other path is answered 404 as over HTTP."""
+        request = self._record(incoming, connection_id)
+        if normalize_path(request.path) != "/v1/realtime":
+            body = b'{"error": {"message": "Not found.", "type": "invalid_request_error"}}'
+            head = (
+                f"HTTP/1.1 404 Not Found\r\ncontent-type: application/json\r\ncontent-length: {len(body)}\r\n"
+            )
+            await stream.send_all(head.encode() + b"connection: close\r\n\r\n" + body)
+            return
+        from ._realtime import serve_realtime
+
+        model = request.query_value("model")
+        authorized = (request.headers.get("authorization") or "").startswith("Bearer ")
+        await serve_realtime(
+            stream, incoming.raw, model=model, authorized=authorized, idle_timeout=self.config.idle_timeout
+        )
+
+    def _record(self, incoming: Incoming, connection_id: int) -> RecordedRequest:
         self._requests_served += 1
         number = self._requests_served
         parts = urlsplit(incoming.target)
@@ -196,8 +220,7 @@ class FakeServer:
         )
         self.requests.append(request)
         self._stats_changed()
-        reply = self._router.dispatch(request)
-        return reply, self._headers(reply, request, number)
+        return request
 
     def client_gone(self) -> None:
         self._client_disconnects += 1

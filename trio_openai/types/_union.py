@@ -89,8 +89,16 @@ class _TaggedUnion(metaclass=_UnionMeta):
         fields = _fields(obj)
         tag = fields.get(cls._tag) if fields is not None and cls._tag is not None else None
         variant = tagged.get(tag) if isinstance(tag, str) else None
+        mismatch: msgspec.ValidationError | None = None
         if variant is not None:
-            return cls._accept(convert(obj, variant))
+            try:
+                return cls._accept(convert(obj, variant))
+            except msgspec.ValidationError as exc:
+                # Variants may share a tag (user, system and assistant messages are all "message",
+                # told apart by "role"): the others are tried before the tagged one's error counts.
+                if not others:
+                    raise
+                mismatch = exc
         for variant in _by_fit(fields, others):
             if isinstance(variant, _UnionMeta):
                 inner = cast("type[_TaggedUnion]", variant)._match(obj)
@@ -101,6 +109,8 @@ class _TaggedUnion(metaclass=_UnionMeta):
                 return cls._accept(convert(obj, variant))
             except msgspec.ValidationError:
                 continue
+        if mismatch is not None:
+            raise mismatch
         return None
 
     @classmethod

@@ -17,12 +17,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar, Unpack, cast
 
-import msgspec
-
 from ..._core._options import Omit, RequestOptions, omit
 from .._chat_params import ChatCompletionRequestParams, split_chat_params
 from ._chat_types import ParsedChatCompletion, ParsedFunctionToolCall
-from ._errors import ContentFilterFinishReasonError, LengthFinishReasonError, StructuredOutputError
+from ._errors import ContentFilterFinishReasonError, LengthFinishReasonError
+from ._plan import ParsePlan
 from ._schema import OutputType, output_type
 from ._tools import FunctionTool
 
@@ -35,19 +34,10 @@ __all__ = ["ChatParsePlan", "chat_completions_parse", "plan_chat_parse"]
 T = TypeVar("T")
 
 
-class ChatParsePlan:
+class ChatParsePlan(ParsePlan):
     """What to parse in the answer to one request: the content type and each tool's argument type."""
 
-    __slots__ = ("content", "tools")
-
-    content: OutputType | None
-    """The content's type (``None``: the content is not parsed)."""
-    tools: dict[str, OutputType | None]
-    """Tool name -> its arguments' type (``None``: a strict dict tool, parsed as plain JSON)."""
-
-    def __init__(self, content: OutputType | None, tools: dict[str, OutputType | None]) -> None:
-        self.content = content
-        self.tools = tools
+    __slots__ = ()
 
     @property
     def parses_anything(self) -> bool:
@@ -57,19 +47,6 @@ class ChatParsePlan:
         if self.content is None or not content or refusal:
             return None
         return self.content.decode(content)
-
-    def parse_arguments(self, name: str, arguments: str) -> Any:
-        if name not in self.tools:
-            return None
-        target = self.tools[name]
-        if target is not None:
-            return target.decode(arguments)
-        try:
-            return msgspec.json.decode(arguments)
-        except msgspec.DecodeError as exc:
-            raise StructuredOutputError(
-                raw=arguments, output_type=dict, kind="invalid_json", detail=str(exc)
-            ) from exc
 
     def check_finish(self, finish_reason: str | None, completion: ChatCompletion) -> None:
         if finish_reason == "length":

@@ -14,10 +14,8 @@ import inspect
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-import msgspec
-
 from ..._core._options import Omit, RequestOptions, omit
-from ._errors import StructuredOutputError
+from ._plan import ParsePlan
 from ._responses_types import (
     ParsedResponse,
     ParsedResponseFunctionToolCall,
@@ -37,37 +35,15 @@ _OPTION_KEYS = frozenset(RequestOptions.__optional_keys__)
 _known: dict[type, frozenset[str]] = {}
 
 
-class ResponsesParsePlan:
+class ResponsesParsePlan(ParsePlan):
     """What to parse in one response: the final text's type and each function tool's argument type."""
 
-    __slots__ = ("content", "tools")
-
-    content: OutputType | None
-    """The content's type (``None``: the content is not parsed)."""
-    tools: dict[str, OutputType | None]
-    """Tool name -> its arguments' type (``None``: a strict dict tool, parsed as plain JSON)."""
-
-    def __init__(self, content: OutputType | None, tools: dict[str, OutputType | None]) -> None:
-        self.content = content
-        self.tools = tools
+    __slots__ = ()
 
     def parse_text(self, text: str, phase: str | None) -> Any:
         if self.content is None or (phase is not None and phase != "final_answer"):
             return None
         return self.content.decode(text)
-
-    def parse_arguments(self, name: str, arguments: str) -> Any:
-        if name not in self.tools:
-            return None
-        target = self.tools[name]
-        if target is not None:
-            return target.decode(arguments)
-        try:
-            return msgspec.json.decode(arguments)
-        except msgspec.DecodeError as exc:
-            raise StructuredOutputError(
-                raw=arguments, output_type=dict, kind="invalid_json", detail=str(exc)
-            ) from exc
 
     def finish(self, response: ParsedResponse[Any]) -> ParsedResponse[Any]:
         """Fill ``parsed`` / ``parsed_arguments`` in place (the ``post_parser`` of the request)."""

@@ -127,8 +127,17 @@ def _stream_factory(event: str) -> str:
     return f"_{snake(event).upper()}_STREAM"
 
 
-def _dict_literal(args: list[Arg]) -> str:
-    return "{" + ", ".join(f'"{a.wire}": {a.ident}' for a in args) + "}"
+def _given_dict(var: str, fixed: list[str], args: list[Arg]) -> list[str]:
+    """Lines building ``var``: the ``fixed`` items, then each of ``args`` only when the caller gave it
+    (not ``omit`` / ``NOT_GIVEN``; ``None`` is kept). Cheaper per call than a dict of every parameter
+    filtered afterwards: an omitted parameter costs one identity check."""
+    if any(a.ident == var for a in args):
+        raise ValueError(f"a parameter is named {var!r}, the name of the generated local")
+    lines = [f"        {var}: dict[str, object] = {{{', '.join(fixed)}}}"]
+    for a in args:
+        lines.append(f"        if {a.ident} is not omit and {a.ident} is not NOT_GIVEN:")
+        lines.append(f'            {var}["{a.wire}"] = {a.ident}')
+    return lines
 
 
 def _path_expr(m: Method) -> str:
@@ -179,17 +188,18 @@ def _method_code(m: Method, cls_name: str) -> str:
     lines.append(f'        if options:\n            reject_unknown_options(options, "{cls_name}.{m.name}")')
     call_kw: list[str] = []
     if query or fixed:
-        items = [f'"{k}": {v!r}' for k, v in fixed.items()] + [f'"{a.wire}": {a.ident}' for a in query]
+        items = [f'"{k}": {v!r}' for k, v in fixed.items()]
         if query:
-            call_kw.append(f"query=strip_not_given({{{', '.join(items)}}})")
+            lines += _given_dict("query_", items, query)
+            call_kw.append("query=query_")
         else:
             call_kw.append(f"query={{{', '.join(items)}}}")
     if body:
-        lines.append(f"        body = strip_not_given({_dict_literal(body)})")
-        call_kw.append("body=body")
+        lines += _given_dict("body_", [], body)
+        call_kw.append("body=body_")
         hook = REQUEST_HOOKS.get(m.place.dotted)
         if hook is not None:
-            lines.append(f"        post_parser = {hook.name}(body)")
+            lines.append(f"        post_parser = {hook.name}(body_)")
             call_kw.append("post_parser=post_parser")
     elif m.op.method in ("post", "put", "patch") and m.op.body is not None:
         call_kw.append("body={}")
@@ -451,7 +461,12 @@ def _resource_module(node: ResourceNode) -> str:
     clash = set(_class_names(node)) & (set(model_refs) | set(param_refs))
     if clash:
         raise ValueError(f"class names clash with type names in {'.'.join(node.path)}: {sorted(clash)}")
-    head = [HEADER, f'"""``client.{".".join(node.path)}``."""', "", "from __future__ import annotations", ""]
+    head = [HEADER.rstrip("\n")]
+    if "NOT_GIVEN" in used:
+        # Each parameter is checked against both sentinels whatever its declared type, so that a
+        # caller passing one where the annotation does not allow it still gets it left out.
+        head.append("# pyright: reportUnnecessaryComparison=false")
+    head += ["", f'"""``client.{".".join(node.path)}``."""', "", "from __future__ import annotations", ""]
     abc_names = [n for n in ("Iterable",) if n in used]
     if abc_names:
         head.append(f"from collections.abc import {', '.join(abc_names)}")
@@ -464,7 +479,7 @@ def _resource_module(node: ResourceNode) -> str:
     if typing_names:
         head.append(f"from typing import {', '.join(typing_names)}")
     head.append("")
-    opt = [n for n in ("Omit", "RequestOptions", "omit", "reject_unknown_options") if n in used]
+    opt = [n for n in ("NOT_GIVEN", "Omit", "RequestOptions", "omit", "reject_unknown_options") if n in used]
     if opt:
         head.append(f"from {up}_core._options import {', '.join(opt)}")
     pag = sorted(

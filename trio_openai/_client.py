@@ -30,8 +30,7 @@ from ._core._options import (
 from ._core._pagination import AsyncPaginator, BasePage
 from ._core._pipeline import Sent, send
 from ._core._platform import platform_headers
-from ._core._request import ApiKey, BaseURL, Call, ClientConfig
-from ._core._resource import ResponseMode, response_mode
+from ._core._request import ApiKey, BaseURL, Call, ClientConfig, ResponseMode
 from ._core._response import APIResponse, AsyncAPIResponse, ResponseMeta, parse_content
 from ._core._retry import RetryPolicy
 from ._core._transport import AsyncTransport, HTTPTransport, PoolStatistics
@@ -409,18 +408,21 @@ class AsyncOpenAI(AsyncResourceTree):
         if _is_page_type(cast_to):
 
             def parse_page(meta: ResponseMeta, content: bytes) -> Any:
-                page = parse_content(meta, content, cast_to)
-
-                def fetch(query: dict[str, object]) -> Awaitable[Any]:
-                    return self._execute(call.with_query(query))
-
-                page.__dict__["_fetch"] = fetch
-                return page
+                return self._page(call, meta, content)
 
             return parse_page
         if post_parser is None:
             return lambda meta, content: parse_content(meta, content, cast_to)
         return lambda meta, content: post_parser(parse_content(meta, content, cast_to))
+
+    def _page(self, call: Call[Any], meta: ResponseMeta, content: bytes) -> Any:
+        page = parse_content(meta, content, call.cast_to)
+
+        def fetch(query: dict[str, object]) -> Awaitable[Any]:
+            return self._execute(call.with_query(query))  # a parsed call: pages are never raw
+
+        page.__dict__["_fetch"] = fetch
+        return page
 
     async def _execute(
         self,
@@ -429,16 +431,21 @@ class AsyncOpenAI(AsyncResourceTree):
         post_parser: Callable[[Any], Any] | None = None,
         stream_cls: Callable[[AsyncAPIResponse[Any]], Any] | None = None,
     ) -> Any:
+        """Send ``call`` and hand its result back in the call's own mode (``call.mode``)."""
         self._ensure_open()
-        mode = response_mode.get()
-        parser = self._parser(call, post_parser)
+        mode = call.mode
         lifetime = self._lifetime
         lifetime.in_flight += 1
         try:
-            if mode is ResponseMode.PARSED and stream_cls is None:
+            if mode is _PARSED and stream_cls is None:  # the hot path: no parser closures
                 sent = await send(self._config, call, read_body=True)
-                assert sent.content is not None
-                return parser(_Meta(sent), sent.content)
+                content = sent.content
+                assert content is not None
+                meta = _Meta(sent)
+                if _is_page_type(call.cast_to):
+                    return self._page(call, meta, content)
+                value = parse_content(meta, content, call.cast_to)
+                return value if post_parser is None else post_parser(value)
             if mode is ResponseMode.RAW and stream_cls is None:
                 sent = await send(self._config, call, read_body=True)
                 assert sent.content is not None
@@ -448,7 +455,7 @@ class AsyncOpenAI(AsyncResourceTree):
                     request_info=sent.request_info,
                     retries_taken=sent.retries_taken,
                     elapsed=sent.elapsed,
-                    parser=parser,
+                    parser=self._parser(call, post_parser),
                     call=call,
                 )
             sent = await send(self._config, call, read_body=False)
@@ -459,11 +466,11 @@ class AsyncOpenAI(AsyncResourceTree):
             request_info=sent.request_info,
             retries_taken=sent.retries_taken,
             elapsed=sent.elapsed,
-            parser=parser,
+            parser=self._parser(call, post_parser),
             stream_parser=stream_cls,
             call=call,
         )
-        if mode is ResponseMode.PARSED and stream_cls is not None:
+        if mode is _PARSED and stream_cls is not None:
             return stream_cls(response)
         return response
 
@@ -482,10 +489,12 @@ class AsyncOpenAI(AsyncResourceTree):
         options: RequestOptions | None = None,
         post_parser: Callable[[Any], Any] | None = None,
         stream_cls: Callable[[AsyncAPIResponse[Any]], Any] | None = None,
+        mode: ResponseMode = ResponseMode.PARSED,
     ) -> Any:
-        """Send one API call and return its result in the mode the caller asked for (parsed, raw or
-        streamed). ``stream_cls`` builds the result from the unread response for SSE calls."""
-        call = Call[Any](
+        """Send one API call and return its result in ``mode`` (parsed, raw or streamed; the
+        ``with_raw_response`` / ``with_streaming_response`` wrappers pass it). ``stream_cls`` builds
+        the result from the unread response for SSE calls."""
+        call: Call[Any] = Call(
             method,
             path,
             cast_to=cast_to,
@@ -496,6 +505,7 @@ class AsyncOpenAI(AsyncResourceTree):
             content_type=content_type,
             headers=headers,
             options=options,
+            mode=mode,
         )
         return await self._execute(call, post_parser=post_parser, stream_cls=stream_cls)
 
@@ -509,8 +519,13 @@ class AsyncOpenAI(AsyncResourceTree):
         method: str = "get",
         headers: Mapping[str, str | Omit] | None = None,
         options: RequestOptions | None = None,
+        mode: ResponseMode = ResponseMode.PARSED,
     ) -> AsyncPaginator[Any, PageT]:
-        call = Call[Any](method, path, cast_to=page, query=query, body=body, headers=headers, options=options)
+        """A paginator of the listing; ``mode`` applies to awaiting it for the first page only (an
+        iteration's pages are always parsed)."""
+        call: Call[Any] = Call(
+            method, path, cast_to=page, query=query, body=body, headers=headers, options=options, mode=mode
+        )
         return AsyncPaginator(call, self._execute, self._lifetime)
 
     # --- low-level verbs, for endpoints newer than this library ----------------------------------------
@@ -559,9 +574,20 @@ class AsyncOpenAI(AsyncResourceTree):
         return await self._request("delete", path, cast_to=cast_to, options=options)
 
 
+_PARSED = ResponseMode.PARSED
+_page_types: dict[Any, bool] = {}
+
+
 def _is_page_type(tp: object) -> bool:
+    try:
+        return _page_types[tp]
+    except KeyError:
+        pass
+    except TypeError:  # an unhashable type expression
+        return False
     origin: object = getattr(tp, "__origin__", tp)
-    return isinstance(origin, type) and issubclass(origin, BasePage)
+    found = _page_types[tp] = isinstance(origin, type) and issubclass(origin, BasePage)
+    return found
 
 
 class _Meta(ResponseMeta):

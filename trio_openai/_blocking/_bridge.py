@@ -30,7 +30,7 @@ from functools import wraps
 from typing import TYPE_CHECKING, Any, Concatenate, Generic, ParamSpec, TypeVar
 
 from .._core._pagination import AsyncPaginator, BasePage
-from .._core._resource import ResponseMode, response_mode
+from .._core._resource import ResponseMode, in_mode
 from .._core._response import APIResponse
 from ._page import SyncBasePage
 from ._response import ResponseContextManager, SyncAPIResponse, to_sync_value
@@ -77,13 +77,10 @@ class SyncResponseWrapper:
 
 
 async def _in_mode(
-    mode: ResponseMode, fn: Callable[P, Awaitable[T]], /, *args: P.args, **kwargs: P.kwargs
+    mode: ResponseMode, fn: Callable[..., Awaitable[T]], resource: object, /, *args: Any, **kwargs: Any
 ) -> T:
-    token = response_mode.set(mode)
-    try:
-        return await fn(*args, **kwargs)
-    finally:
-        response_mode.reset(token)
+    """``fn(resource, ...)`` with its result handed back in ``mode`` (the mode rides on the call)."""
+    return await fn(in_mode(resource, mode), *args, **kwargs)
 
 
 def blocking_qualname(method: Callable[..., Any]) -> str:

@@ -16,7 +16,7 @@ import trio
 
 from ..types._base import BaseModel
 from ._fetch_ahead import PageStream, Spawner, open_item_stream, open_page_stream, walk_pages
-from ._resource import ResponseMode, response_mode
+from ._request import ResponseMode
 from ._walk import ItemStream, PageWalk
 
 if TYPE_CHECKING:
@@ -210,21 +210,14 @@ class AsyncPaginator(Generic[ItemT, PageT]):
         return self._fetch(self._call).__await__()
 
     async def _first(self) -> PageT:
-        token = response_mode.set(ResponseMode.PARSED)
-        try:
-            return await self._fetch(self._call)
-        finally:
-            response_mode.reset(token)
+        # Iterating walks parsed pages, even on a paginator a raw-response wrapper returned.
+        return await self._fetch(self._call.in_mode(ResponseMode.PARSED))
 
     async def _after(self, page: PageT) -> PageT | None:
         query = page.next_page_query() if page.data else None
         if query is None:
             return None
-        token = response_mode.set(ResponseMode.PARSED)
-        try:
-            return await self._fetch(self._call.with_query(query))
-        finally:
-            response_mode.reset(token)
+        return await self._fetch(self._call.with_query(query))  # always a parsed call
 
     def pages(self) -> PageWalk[PageT]:
         """Every page in order. With the client open as ``async with``, the next page is fetched while

@@ -11,6 +11,7 @@ bodies. Nothing here does network I/O (``prepare`` only reads files named in a m
 from __future__ import annotations
 
 import datetime
+import enum
 import inspect
 import io
 import mimetypes
@@ -40,6 +41,7 @@ __all__ = [
     "FileContent",
     "FileTypes",
     "Prepared",
+    "ResponseMode",
     "apply_headers",
     "build_multipart",
     "encode_json",
@@ -96,16 +98,22 @@ class ClientConfig:
 
     __slots__ = (
         "api_key",
+        "auth_wire",
         "base",
+        "base_headers",
+        "base_wire",
         "default_query",
         "organization",
+        "origin_text",
         "platform_headers",
         "project",
         "retry",
         "static_headers",
         "timeout",
+        "timeout_extension",
         "transport",
         "user_agent",
+        "wire_extends",
     )
 
     def __init__(
@@ -149,6 +157,21 @@ class ClientConfig:
             static["openai-project"] = ("OpenAI-Project", project)
         apply_headers(static, default_headers)  # checks each header: once per configuration
         self.static_headers = static
+        # What every request of this configuration starts from, built once rather than per call: the
+        # headers with Host, the same encoded for the wire, the origin as text, the timeout's extension
+        # and, for a plain key, the encoded Authorization header.
+        base_headers = dict(static)
+        base_headers["host"] = ("Host", base.host_header.decode())
+        self.base_headers = base_headers
+        self.base_wire = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in base_headers.values()]
+        # Per-call headers can be appended to base_wire only when none of them is already there.
+        self.wire_extends = not (base_headers.keys() & _PER_CALL_HEADERS)
+        port = "" if base.port is None else f":{base.port}"
+        self.origin_text = f"{base.scheme.decode()}://{base.host.decode()}{port}"
+        self.timeout_extension = timeout.as_extension()
+        self.auth_wire: tuple[bytes, bytes] | None = (
+            (b"Authorization", f"Bearer {api_key}".encode("latin-1")) if isinstance(api_key, str) else None
+        )
 
     def replace(self, *, default_headers: Mapping[str, str | Omit], **changes: Any) -> ClientConfig:
         """A copy with ``changes`` (any constructor argument). ``default_headers`` is given again,
@@ -157,6 +180,8 @@ class ClientConfig:
         fields.update(changes)
         return ClientConfig(default_headers=default_headers, **fields)
 
+
+_PER_CALL_HEADERS = frozenset({"content-type", "content-length", "transfer-encoding", "idempotency-key"})
 
 _REPLACEABLE = (
     "api_key",
@@ -201,8 +226,22 @@ async def resolve_api_key(config: ClientConfig) -> str:
     return value
 
 
+class ResponseMode(enum.Enum):
+    """How a call hands back its result; carried by the `Call` itself, so nothing a call starts later
+    (the next page, a fetch-ahead task) inherits it."""
+
+    PARSED = "parsed"
+    RAW = "raw"  # body read, an APIResponse returned
+    STREAMED = "streamed"  # body left on the wire, an AsyncAPIResponse returned
+
+
+_PARSED = ResponseMode.PARSED
+_NO_OPTIONS: RequestOptions = {}
+
+
 class Call(Generic[T]):
-    """One API call as the resource method described it, with the caller's per-call options."""
+    """One API call as the resource method described it, with the caller's per-call options and the
+    mode its result is handed back in (parsed, raw or streamed)."""
 
     __slots__ = (
         "body",
@@ -211,6 +250,7 @@ class Call(Generic[T]):
         "content_type",
         "headers",
         "method",
+        "mode",
         "multipart",
         "options",
         "path",
@@ -230,6 +270,7 @@ class Call(Generic[T]):
         content_type: str | None = None,
         headers: Mapping[str, str | Omit] | None = None,
         options: RequestOptions | None = None,
+        mode: ResponseMode = _PARSED,
     ) -> None:
         self.method: str = method.upper()
         self.path: str = path
@@ -240,16 +281,25 @@ class Call(Generic[T]):
         self.content: bytes | AsyncIterable[bytes] | None = content
         self.content_type: str | None = content_type
         self.headers: Mapping[str, str | Omit] | None = headers
-        self.options: RequestOptions = options if options is not None else {}
+        self.options: RequestOptions = options if options is not None else _NO_OPTIONS
+        self.mode: ResponseMode = mode
+
+    def _copy(self, query: Mapping[str, object] | None, mode: ResponseMode) -> Call[T]:
+        new: Call[T] = Call(self.method, self.path, cast_to=self.cast_to, query=query, options=self.options)
+        new.body, new.multipart, new.content = self.body, self.multipart, self.content
+        new.content_type, new.headers, new.mode = self.content_type, self.headers, mode
+        return new
 
     def with_query(self, query: Mapping[str, object]) -> Call[T]:
-        """The same call with query parameters replaced or added (the next page of a listing)."""
+        """The same call with query parameters replaced or added (the next page of a listing), parsed:
+        a page fetched after the first is never handed back raw or streamed."""
         merged = dict(self.query or {})
         merged.update(query)
-        new = Call[T](self.method, self.path, cast_to=self.cast_to, query=merged, options=self.options)
-        new.body, new.multipart, new.content = self.body, self.multipart, self.content
-        new.content_type, new.headers = self.content_type, self.headers
-        return new
+        return self._copy(merged, _PARSED)
+
+    def in_mode(self, mode: ResponseMode) -> Call[T]:
+        """The same call handed back in ``mode`` (itself when it already is)."""
+        return self if mode is self.mode else self._copy(self.query, mode)
 
 
 def build_target(config: ClientConfig, call: Call[Any]) -> tuple[httpcore2.URL, str]:
@@ -262,10 +312,13 @@ def build_target(config: ClientConfig, call: Call[Any]) -> tuple[httpcore2.URL, 
     if path.startswith(("http://", "https://")):
         base = BaseURL(path)
         target = base.prefix
+        port = "" if base.port is None else f":{base.port}"
+        origin = f"{base.scheme.decode()}://{base.host.decode()}{port}"
     else:
         base = config.base
-        target = base.prefix + (path if path.startswith("/") else "/" + path)
-    if config.default_query or call.query or query or call.options.get("extra_query"):
+        target = base.prefix + (path if path[:1] == "/" else "/" + path)
+        origin = config.origin_text
+    if config.default_query or call.query or query or (call.options and call.options.get("extra_query")):
         merged = dict(config.default_query)
         if query:
             merged.update(query)
@@ -278,8 +331,7 @@ def build_target(config: ClientConfig, call: Call[Any]) -> tuple[httpcore2.URL, 
         if qs:
             target = f"{target}?{qs}"
     url = httpcore2.URL(scheme=base.scheme, host=base.host, port=base.port, target=target.encode("ascii"))
-    port = "" if base.port is None else f":{base.port}"
-    return url, f"{base.scheme.decode()}://{base.host.decode()}{port}{target}"
+    return url, origin + target
 
 
 class Prepared:
@@ -293,6 +345,7 @@ class Prepared:
         "info",
         "max_retries",
         "method",
+        "method_bytes",
         "send_auth",
         "timeout",
         "url",
@@ -311,9 +364,11 @@ class Prepared:
         body: bytes | AsyncIterable[bytes] | None,
         timeout: Timeout,
         max_retries: int,
+        wire: list[tuple[bytes, bytes]] | None = None,
     ) -> None:
         self.config = config
         self.method = method
+        self.method_bytes = method.encode()
         self.url = url
         self.url_text = url_text
         self.info = RequestInfo(method, url_text)
@@ -321,81 +376,102 @@ class Prepared:
         self.headers = headers
         self.body = body
         self.timeout = timeout
-        self.extensions = {"timeout": timeout.as_extension()}
+        ext = config.timeout_extension if timeout is config.timeout else timeout.as_extension()
+        self.extensions = {"timeout": ext}
         self.max_retries = max_retries
         self.send_auth = "authorization" not in headers
         self.user_retry_header = "x-stainless-retry-count" in headers
         # Encoded once, not on every attempt: only the bearer token and the retry count change.
-        self.wire = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in headers.values()]
+        if wire is None:
+            wire = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in headers.values()]
+        self.wire = wire
 
     async def request(self, retries_taken: int) -> httpcore2.Request:
         """The httpcore2 request of attempt ``retries_taken + 1``: the bearer token (asked of a key
         provider on every attempt) and the retry count join the prepared headers."""
-        wire = self.wire
-        if self.send_auth or not self.user_retry_header:
-            wire = wire.copy()
-            if self.send_auth:
+        wire = self.wire.copy()  # a list of its own per attempt: a transport may keep or change it
+        if self.send_auth:
+            auth = self.config.auth_wire
+            if auth is None:
                 token = await resolve_api_key(self.config)
-                wire.append((b"Authorization", f"Bearer {token}".encode("latin-1")))
-            if not self.user_retry_header:
-                # The official SDK's name, kept so servers and proxies that read it see the same header.
-                wire.append((b"x-stainless-retry-count", str(retries_taken).encode()))
-        return httpcore2.Request(
-            self.method.encode(),
-            self.url,
-            headers=wire,
-            content=self.body,
-            extensions=self.extensions,
+                auth = (b"Authorization", f"Bearer {token}".encode("latin-1"))
+            wire.append(auth)
+        if not self.user_retry_header:
+            # The official SDK's name, kept so servers and proxies that read it see the same header.
+            count = _RETRY_COUNTS[retries_taken] if retries_taken < 8 else str(retries_taken).encode()
+            wire.append((b"x-stainless-retry-count", count))
+        request = httpcore2.Request(
+            self.method_bytes, self.url, content=self.body, extensions=self.extensions
         )
+        # Every name and value is bytes already (encoded from checked str above): skip httpcore2's
+        # per-header type check, a pair of calls per header on every attempt.
+        request.headers = wire
+        return request
+
+
+_RETRY_COUNTS = [str(n).encode() for n in range(8)]
 
 
 async def prepare(config: ClientConfig, call: Call[Any]) -> Prepared:
     """Build ``call`` on ``config``: the per-call options merged over the client's, the body encoded
     once. A body that cannot be replayed (an async iterable) turns retries off."""
     options = call.options
-    timeout_opt = options.get("timeout", _NOT_GIVEN)
-    timeout = config.timeout if isinstance(timeout_opt, NotGiven) else to_timeout(timeout_opt)
+    timeout = config.timeout
     max_retries = config.retry.max_retries
-    if "max_retries" in options:
-        max_retries = validate_max_retries(options["max_retries"])
+    extra_body: Mapping[str, object] | None = None
+    extra_headers: Mapping[str, str | Omit] | None = None
+    key: str | None = None
+    if options:  # the usual call has none: skip every lookup
+        timeout_opt = options.get("timeout", _NOT_GIVEN)
+        if not isinstance(timeout_opt, NotGiven):
+            timeout = to_timeout(timeout_opt)
+        if "max_retries" in options:
+            max_retries = validate_max_retries(options["max_retries"])
+        extra_body = options.get("extra_body")
+        extra_headers = options.get("extra_headers")
+        key = options.get("idempotency_key")
 
     url, url_text = build_target(config, call)
-    headers = dict(config.static_headers)
-    headers["host"] = ("Host", config.base.host_header.decode())
+    headers = config.base_headers.copy()
+    added: list[tuple[str, str]] = []  # what this call adds to the base headers, in order
     body: bytes | AsyncIterable[bytes] | None = None
-    extra_body = options.get("extra_body")
     if call.multipart:
         fields = dict(call.body or {})
         if extra_body:
             fields.update(extra_body)
         body, ctype = await build_multipart(fields)
-        headers["content-type"] = ("Content-Type", ctype)
+        added.append(("Content-Type", ctype))
     elif call.content is not None:
         body = call.content
         if not isinstance(body, bytes | bytearray):
             max_retries = 0
-        headers["content-type"] = ("Content-Type", call.content_type or "application/octet-stream")
+        added.append(("Content-Type", call.content_type or "application/octet-stream"))
     elif call.body is not None or extra_body:
         merged = call.body
         if extra_body:
             merged = dict(call.body or {})
             merged.update(extra_body)
         body = encode_json(merged)
-        headers["content-type"] = ("Content-Type", "application/json")
+        added.append(("Content-Type", "application/json"))
     if isinstance(body, bytes | bytearray):
-        headers["content-length"] = ("Content-Length", str(len(body)))
+        added.append(("Content-Length", str(len(body))))
     elif body is not None:
-        headers["transfer-encoding"] = ("Transfer-Encoding", "chunked")
+        added.append(("Transfer-Encoding", "chunked"))
     if call.method != "GET":
-        key = options.get("idempotency_key")
         if key:
             check_header_value(key, "the idempotency_key")
         else:
             key = f"trio-openai-retry-{os.urandom(16).hex()}"  # as unique as uuid4, 4x cheaper
-        headers["idempotency-key"] = ("Idempotency-Key", key)
-    apply_headers(headers, call.headers)
-    apply_headers(headers, options.get("extra_headers"))
-    return Prepared(config, call.method, url, url_text, headers, body, timeout, max_retries)
+        added.append(("Idempotency-Key", key))
+    for name, value in added:
+        headers[name.lower()] = (name, value)
+    wire: list[tuple[bytes, bytes]] | None = None
+    if call.headers or extra_headers:
+        apply_headers(headers, call.headers)
+        apply_headers(headers, extra_headers)
+    elif config.wire_extends:  # the base headers encoded once per configuration, this call's added
+        wire = config.base_wire + [(n.encode("latin-1"), v.encode("latin-1")) for n, v in added]
+    return Prepared(config, call.method, url, url_text, headers, body, timeout, max_retries, wire)
 
 
 # --- path parameters ----------------------------------------------------------------------------------

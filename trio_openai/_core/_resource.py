@@ -1,13 +1,19 @@
-"""What generated resource classes stand on: the base class and the raw / streaming wrappers."""
+"""What generated resource classes stand on: the base class and the raw / streaming wrappers.
+
+The response mode (parsed, raw, streamed) is data on the `Call`, never ambient state: a wrapper calls
+the plain method on a copy of the resource bound to a view of the client (`in_mode`) whose
+``_request`` / ``_get_api_list`` stamp the mode on the call they build. Anything that call starts later
+(the next page, a fetch-ahead task in the client's nursery) builds its own call, parsed.
+"""
 
 from __future__ import annotations
 
-import contextvars
-import enum
 from collections.abc import AsyncGenerator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from functools import wraps
 from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar, cast
+
+from ._request import ResponseMode
 
 if TYPE_CHECKING:
     from .._client import AsyncOpenAI
@@ -16,26 +22,14 @@ if TYPE_CHECKING:
 __all__ = [
     "AsyncAPIResource",
     "ResponseMode",
-    "response_mode",
+    "in_mode",
     "to_raw_response",
     "to_streamed_response",
 ]
 
 P = ParamSpec("P")
 T = TypeVar("T")
-
-
-class ResponseMode(enum.Enum):
-    PARSED = "parsed"
-    RAW = "raw"  # body read, an APIResponse returned
-    STREAMED = "streamed"  # body left on the wire, an AsyncAPIResponse returned
-
-
-#: How the method being called should hand back its result. Set only around one call by the
-#: ``with_raw_response`` / ``with_streaming_response`` wrappers; a task spawned later never sees it.
-response_mode: contextvars.ContextVar[ResponseMode] = contextvars.ContextVar(
-    "trio_openai_response_mode", default=ResponseMode.PARSED
-)
+ResourceT = TypeVar("ResourceT")
 
 
 class AsyncAPIResource:
@@ -45,6 +39,38 @@ class AsyncAPIResource:
 
     def __init__(self, client: AsyncOpenAI) -> None:
         self._client = client
+
+
+class _ModeView:
+    """The client as a resource bound by `in_mode` sees it: every attribute is the client's, except
+    that the calls its two entry points build carry ``mode``."""
+
+    __slots__ = ("_mode", "_target")
+
+    def __init__(self, target: Any, mode: ResponseMode) -> None:
+        self._target = target
+        self._mode = mode
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._target, name)
+
+    def _request(self, *args: Any, **kwargs: Any) -> Awaitable[Any]:
+        return self._target._request(*args, mode=self._mode, **kwargs)
+
+    def _get_api_list(self, *args: Any, **kwargs: Any) -> Any:
+        return self._target._get_api_list(*args, mode=self._mode, **kwargs)
+
+
+def in_mode(resource: ResourceT, mode: ResponseMode) -> ResourceT:
+    """A copy of ``resource`` whose calls hand their results back in ``mode``; ``resource`` itself is
+    unchanged (and a parsed call through it stays parsed)."""
+    if mode is ResponseMode.PARSED:
+        return resource
+    bound = object.__new__(type(resource))
+    client: Any = getattr(resource, "_client")  # noqa: B009 - any resource, typed by its class
+    target = client._target if isinstance(client, _ModeView) else client
+    object.__setattr__(bound, "_client", _ModeView(target, mode))
+    return bound
 
 
 class _Wrapper:
@@ -61,11 +87,7 @@ def to_raw_response(
 
     @wraps(method)
     async def wrapper(self: _Wrapper, *args: P.args, **kwargs: P.kwargs) -> APIResponse[T]:
-        token = response_mode.set(ResponseMode.RAW)
-        try:
-            result = await method(self._resource, *args, **kwargs)
-        finally:
-            response_mode.reset(token)
+        result = await method(in_mode(self._resource, ResponseMode.RAW), *args, **kwargs)
         return cast("APIResponse[T]", result)
 
     return wrapper
@@ -82,11 +104,8 @@ def to_streamed_response(
     async def wrapper(
         self: _Wrapper, *args: P.args, **kwargs: P.kwargs
     ) -> AsyncGenerator[AsyncAPIResponse[T]]:
-        token = response_mode.set(ResponseMode.STREAMED)
-        try:
-            result = cast("AsyncAPIResponse[T]", await method(self._resource, *args, **kwargs))
-        finally:
-            response_mode.reset(token)
+        resource = in_mode(self._resource, ResponseMode.STREAMED)
+        result = cast("AsyncAPIResponse[T]", await method(resource, *args, **kwargs))
         try:
             yield result
         finally:

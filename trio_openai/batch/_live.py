@@ -33,7 +33,7 @@ from .._core._errors import APIConnectionError, APIStatusError, APITimeoutError
 from .._core._groups import unwrap_single
 from .._core._rategate import RateLimitGate
 from .._core._ratelimits import parse_rate_limits
-from .._core._resource import ResponseMode, response_mode
+from .._core._resource import ResponseMode
 from ._format import BatchError, BatchRequest, BatchResponse, BatchResult, client_path
 from ._input import BatchInputError, check_request
 from ._limits import TokenBucket, estimate_tokens, usage_tokens
@@ -232,7 +232,6 @@ class LiveRun:
         result_id = "batch_req_live_" + key[-24:]
         path = client_path(request.url)
         assert path is not None  # checked by the feeder
-        token = response_mode.set(ResponseMode.RAW)
         try:
             with self.gate.applied():
                 raw: APIResponse[bytes] = await self._client._request(
@@ -242,6 +241,7 @@ class LiveRun:
                     content=bytes(request.body),
                     content_type="application/json",
                     options={"idempotency_key": key, "max_retries": self._max_retries},
+                    mode=ResponseMode.RAW,
                 )
         except APIStatusError as failure:
             self._retries += failure.response.retries_taken
@@ -271,8 +271,6 @@ class LiveRun:
                 custom_id=request.custom_id,
                 error=BatchError(code="connection_error", message=str(failure)),
             )
-        finally:
-            response_mode.reset(token)
         self._retries += raw.retries_taken
         content = raw.content
         self._reconcile(estimate, raw, content)

@@ -172,3 +172,52 @@ async def test_unknown_fields_are_looked_for_on_a_sample_then_on_every_result_of
     looked = 0
     await fetch(COMPLETION, 4)
     assert looked == 4  # the type has shown unknown fields: every result is looked at now
+
+
+async def test_a_big_body_is_looked_at_first_then_only_on_the_sample(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_response, "_LOOK_BIG", 200)  # COMPLETION-sized bodies count as big here
+    monkeypatch.setattr(_response, "_LOOK_EVERY", 3)
+    looked = 0
+    real = _response.note_extras
+
+    def counting(value: object, data: object) -> bool:
+        nonlocal looked
+        looked += 1
+        return real(value, data)
+
+    monkeypatch.setattr(_response, "note_extras", counting)
+    results = await fetch(known_only(), 7)
+    assert looked == 3  # the first (0), then the sample: results 3 and 6
+    assert all(r.model_extra is None or r.model_extra == {} for r in results)
+
+
+class _Item(BaseModel, kw_only=True):
+    id: str
+
+
+class _Holder(BaseModel, kw_only=True):
+    vector: list[float]
+    items: list[_Item]
+
+
+def test_lists_of_numbers_are_not_walked_but_lists_of_structs_are() -> None:
+    data = {"vector": [0.5] * 1000, "items": [{"id": "a", "new": 1}]}
+    value = msgspec.convert(data, _Holder)
+    import trio_openai.types._base as base
+
+    walked = 0
+    real_note = base._note  # pyright: ignore[reportPrivateUsage]
+
+    def counting(v: object, d: object) -> bool:
+        nonlocal walked
+        walked += 1
+        return real_note(v, d)
+
+    original = base._note  # pyright: ignore[reportPrivateUsage]
+    base._note = counting  # pyright: ignore[reportPrivateUsage]
+    try:
+        assert base.note_extras(value, data)
+    finally:
+        base._note = original  # pyright: ignore[reportPrivateUsage]
+    assert value.items[0].model_extra == {"new": 1}
+    assert walked < 10  # the holder, the two lists, the item: not a call per float

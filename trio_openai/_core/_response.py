@@ -165,18 +165,20 @@ def parse_content(meta: ResponseMeta, content: bytes, to: Any) -> Any:
 
 _LOOK_FIRST = 8  # results of each type always looked at for unknown fields
 _LOOK_EVERY = 64  # then one in this many, unless the type has shown some (then every one)
+_LOOK_BIG = 64 * 1024  # a body this long is looked at as the first of its type only, then sampled
 _looks: dict[Any, int] = {}
 
 
 def look_for_extras(value: Any, content: bytes, *, always: bool = False) -> None:
     """Record the fields of ``content`` that ``value``'s types do not know (``model_extra``), for the
-    first results of each type, one in 64 after that, and every result of a type that has shown some
-    (see :mod:`trio_openai.types._base`). Costs a second decode of the body when it looks."""
+    first results of each type (only the first when the body is big: a second decode of 100 float
+    embeddings costs as much as the first), one in 64 after that, and every result of a type that has
+    shown some (see :mod:`trio_openai.types._base`). Costs a second decode of the body when it looks."""
     kind: object = type(cast(object, value))
     seen = _looks.get(kind, 0)
     if seen >= 0:  # a negative count: the type has shown unknown fields, look at every result
         _looks[kind] = seen + 1
-        if not always and seen >= _LOOK_FIRST and seen % _LOOK_EVERY:
+        if not always and seen and (seen >= _LOOK_FIRST or len(content) > _LOOK_BIG) and seen % _LOOK_EVERY:
             return
     try:
         data = msgspec.json.decode(content)

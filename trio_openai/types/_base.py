@@ -32,6 +32,7 @@ _NODEFAULT: Any = msgspec.NODEFAULT
 _EXTRA = "_extra"
 _FIELDS_SET = "_fields_set"
 _PY_BUILTINS = (bytes, bytearray)
+_SCALARS = frozenset({float, int, bool})
 
 # Set once any object anywhere has shown unknown fields: until then ``to_dict`` / ``to_json`` can use
 # msgspec directly (nothing to merge).
@@ -98,8 +99,10 @@ def _note(value: object, data: object) -> bool:
                 found = _note(getattr(value, attrs[key]), cast(object, sub)) or found
         return found
     if type(value) is list and type(data) is list:
-        found = False
         items = cast("list[object]", value)
+        if not items or type(items[0]) in _SCALARS:  # numbers (an embedding, logprobs): no Structs
+            return False
+        found = False
         subs = cast("list[object]", data)
         for item, sub in zip(items, subs, strict=False):
             found = _note(item, sub) or found

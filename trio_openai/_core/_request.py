@@ -109,6 +109,7 @@ class ClientConfig:
         "project",
         "retry",
         "static_headers",
+        "targets",
         "timeout",
         "timeout_extension",
         "transport",
@@ -169,6 +170,8 @@ class ClientConfig:
         port = "" if base.port is None else f":{base.port}"
         self.origin_text = f"{base.scheme.decode()}://{base.host.decode()}{port}"
         self.timeout_extension = timeout.as_extension()
+        #: URL and URL text by path, for calls whose URL is their path alone (no query of any kind).
+        self.targets: dict[str, tuple[httpcore2.URL, str]] = {}
         self.auth_wire: tuple[bytes, bytes] | None = (
             (b"Authorization", f"Bearer {api_key}".encode("latin-1")) if isinstance(api_key, str) else None
         )
@@ -305,6 +308,23 @@ class Call(Generic[T]):
 def build_target(config: ClientConfig, call: Call[Any]) -> tuple[httpcore2.URL, str]:
     """The URL of ``call`` (base URL, path, default, call and extra query), for httpcore2 and as text."""
     path = call.path
+    options = call.options
+    plain = not call.query and not config.default_query and not (options and options.get("extra_query"))
+    if plain:
+        hit = config.targets.get(path)
+        if hit is not None:
+            return hit
+    found = _build_target(config, call)
+    if plain and len(config.targets) < _TARGETS_KEPT:
+        config.targets[path] = found
+    return found
+
+
+_TARGETS_KEPT = 256  # paths carry ids (files, responses ...): keep a bounded number
+
+
+def _build_target(config: ClientConfig, call: Call[Any]) -> tuple[httpcore2.URL, str]:
+    path = call.path
     query: dict[str, object] | None = None
     if "?" in path:
         path, _, hard = path.partition("?")
@@ -412,6 +432,25 @@ class Prepared:
 _RETRY_COUNTS = [str(n).encode() for n in range(8)]
 
 
+_KEYS_AT_ONCE = 64
+_keys: list[str] = []  # random hex, 128 bits each, drawn from os.urandom in batches
+
+
+def _idempotency_key() -> str:
+    """A fresh key: 128 random bits (as unique as uuid4). One ``os.urandom`` call serves 64 keys; a
+    forked child drops the parent's unused ones, so no two processes send the same key."""
+    try:
+        return "trio-openai-retry-" + _keys.pop()  # list.pop is atomic: threads never share a key
+    except IndexError:
+        raw = os.urandom(16 * _KEYS_AT_ONCE).hex()
+        _keys.extend([raw[i : i + 32] for i in range(0, len(raw), 32)])
+        return "trio-openai-retry-" + _keys.pop()
+
+
+if hasattr(os, "register_at_fork"):  # not on Windows, where there is no fork
+    os.register_at_fork(after_in_child=_keys.clear)
+
+
 async def prepare(config: ClientConfig, call: Call[Any]) -> Prepared:
     """Build ``call`` on ``config``: the per-call options merged over the client's, the body encoded
     once. A body that cannot be replayed (an async iterable) turns retries off."""
@@ -461,7 +500,7 @@ async def prepare(config: ClientConfig, call: Call[Any]) -> Prepared:
         if key:
             check_header_value(key, "the idempotency_key")
         else:
-            key = f"trio-openai-retry-{os.urandom(16).hex()}"  # as unique as uuid4, 4x cheaper
+            key = _idempotency_key()
         added.append(("Idempotency-Key", key))
     for name, value in added:
         headers[name.lower()] = (name, value)

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from scenarios import FLOOR, REFERENCE
+from scenarios import FLOOR, REFERENCE, floor_of
 
 _OFFICIAL = "openai_trio"
 
@@ -124,7 +124,10 @@ def markdown(doc: dict[str, Any], *, png_name: str) -> str:
                 failures.setdefault((labels[key], res["error"]), []).append(scen["title"])
                 continue
             ref = relative(doc, scen["key"], key, REFERENCE)
-            floor = relative(doc, scen["key"], key, FLOOR)
+            # Blocking clients against the blocking floor when it ran, else the trio one.
+            floor = relative(doc, scen["key"], key, floor_of(client.get("kind", "trio")))
+            if floor is None:
+                floor = relative(doc, scen["key"], key, FLOOR)
             out.append(
                 f"| {title} | {labels[key]} | {_num(res['median'])} | {_num(res['min'])} - {_num(res['max'])}"
                 f" | {_cpu(res, scen['unit'])} | {_ratio(ref)} | {_ratio(floor)} |"

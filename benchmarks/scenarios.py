@@ -24,10 +24,18 @@ CLIENTS: tuple[Client, ...] = (
     Client("openai_sync", "openai OpenAI (sync)", "sync", "openai_sync"),
     Client("openai_aiohttp", "openai AsyncOpenAI + aiohttp (asyncio)", "asyncio", "openai_aiohttp"),
     Client("floor", "floor: httpcore2 + msgspec (trio)", "trio", "floor"),
+    Client("floor_sync", "floor: blocking httpcore2 + msgspec", "sync", "floor_sync"),
 )
 CLIENTS_BY_KEY = {c.key: c for c in CLIENTS}
 REFERENCE = "trio_openai"
 FLOOR = "floor"
+FLOOR_SYNC = "floor_sync"  # the floor of the blocking clients' rows, when it was run
+
+
+def floor_of(kind: str) -> str:
+    """The floor a client of this kind is compared with: the blocking one for blocking clients."""
+    return FLOOR_SYNC if kind == "sync" else FLOOR
+
 
 # How a scenario is run:
 #   loop  - a warmed-up process per client and pass, `repeats` timed rounds of `count` operations each;

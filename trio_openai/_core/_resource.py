@@ -10,7 +10,7 @@ from functools import wraps
 from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar, cast
 
 if TYPE_CHECKING:
-    from .._client import AsyncOpenAI
+    from ._interfaces import ResourceClient
     from ._response import APIResponse, AsyncAPIResponse
 
 __all__ = [
@@ -43,7 +43,7 @@ class AsyncAPIResource:
 
     __slots__ = ("_client",)
 
-    def __init__(self, client: AsyncOpenAI) -> None:
+    def __init__(self, client: ResourceClient) -> None:
         self._client = client
 
 

@@ -4,12 +4,13 @@ Import direction (docs/architecture.md): ``types`` <- ``_core`` <- ``_blocking``
 ``lib``, ``batch``, ``realtime``, ``testing``) <- the clients (``_client``, ``_sync``) <- ``__init__``.
 
 * ``_core`` imports nothing above it, type-only imports (under ``if TYPE_CHECKING:``) and imports inside
-  functions included; neither does ``_blocking`` (except the ones listed in ``KNOWN``).
+  functions included; neither does ``_blocking``. Where a lower layer needs a higher object it names a
+  Protocol of its own (``_core/_interfaces.py``: ``ResourceClient``; ``_blocking/_interfaces.py``:
+  ``BlockingClient``).
 * The hand-written modules have no import cycle: runtime imports (module level or inside functions)
   among them form a DAG. The generated ``types`` and ``resources`` are left out of the cycle check.
 
-``KNOWN`` lists the upward references that remain, each to be replaced by a Protocol in the lower
-layer; the test fails if one disappears (so the list only shrinks) or a new one appears.
+There are no exceptions: the upward references that were listed here are Protocols now.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 PACKAGE = Path(__file__).resolve().parents[1] / "trio_openai"
 GENERATED = ("trio_openai.types", "trio_openai.resources")
@@ -32,14 +34,6 @@ ABOVE_CORE = (
     "trio_openai.cli",
 )
 ABOVE_BLOCKING = tuple(p for p in ABOVE_CORE if p != "trio_openai._blocking")
-
-#: (importing module, imported module): upward references still to be turned into Protocols.
-KNOWN = {
-    ("trio_openai._core._resource", "trio_openai._client"),  # AsyncAPIResource(client: AsyncOpenAI)
-    ("trio_openai._blocking._bridge", "trio_openai._sync"),  # the blocking resource's client: OpenAI
-    ("trio_openai._blocking._page", "trio_openai._sync"),
-    ("trio_openai._blocking._response", "trio_openai._sync"),
-}
 
 
 def _module_name(path: Path) -> str:
@@ -103,16 +97,21 @@ def _violations(layer: str, forbidden: tuple[str, ...]) -> set[tuple[str, str]]:
 
 def test_core_imports_nothing_above_it() -> None:
     found = _violations("trio_openai._core", ABOVE_CORE)
-    assert found - KNOWN == set(), "_core must not import these (use a Protocol in _core)"
-    assert {k for k in KNOWN if k[0].startswith("trio_openai._core")} <= found, "fixed: drop it from KNOWN"
+    assert found == set(), "_core must not import these (use a Protocol in _core/_interfaces.py)"
 
 
 def test_blocking_imports_nothing_above_it() -> None:
     found = _violations("trio_openai._blocking", ABOVE_BLOCKING)
-    assert found - KNOWN == set()
-    assert {k for k in KNOWN if k[0].startswith("trio_openai._blocking")} <= found, (
-        "fixed: drop it from KNOWN"
-    )
+    assert found == set(), "_blocking must not import these (use a Protocol in _blocking/_interfaces.py)"
+
+
+def test_the_checker_sees_an_upward_type_only_import(tmp_path: Path, monkeypatch: Any) -> None:
+    probe = tmp_path / "_probe.py"
+    probe.write_text("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from .._sync import OpenAI\n")
+    monkeypatch.setitem(MODULES, "trio_openai._blocking._probe", probe)
+    assert _violations("trio_openai._blocking", ABOVE_BLOCKING) == {
+        ("trio_openai._blocking._probe", "trio_openai._sync")
+    }
 
 
 def test_the_checker_sees_type_only_and_function_level_imports(tmp_path: Path) -> None:

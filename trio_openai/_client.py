@@ -7,7 +7,7 @@ import ssl
 import sys
 import warnings
 from collections.abc import AsyncIterable, Awaitable, Callable, Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 import msgspec
 import trio
@@ -36,6 +36,9 @@ from ._core._retry import RetryPolicy
 from ._core._transport import AsyncTransport, HTTPTransport, PoolStatistics
 from ._version import __version__
 from .resources._tree import AsyncResourceTree
+
+if TYPE_CHECKING:
+    from ._core._interfaces import ResourceClient
 
 __all__ = ["AsyncOpenAI", "ClientStatistics"]
 
@@ -599,3 +602,7 @@ class _Meta(ResponseMeta):
         super().__init__(
             sent.raw, request_info=sent.request_info, retries_taken=sent.retries_taken, elapsed=sent.elapsed
         )
+
+
+if TYPE_CHECKING:  # pyright checks that AsyncOpenAI satisfies the Protocol resources are typed with
+    _satisfies: type[ResourceClient] = AsyncOpenAI

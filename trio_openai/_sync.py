@@ -7,7 +7,7 @@ import warnings
 from collections.abc import Awaitable, Callable, Mapping
 from contextlib import AbstractAsyncContextManager
 from types import TracebackType
-from typing import Final, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Final, ParamSpec, TypeVar
 
 import trio
 
@@ -20,6 +20,9 @@ from ._core._portal import BlockingContextManager, Portal, get_portal
 from ._core._retry import RetryPolicy
 from ._core._transport import AsyncTransport, HTTPTransport
 from .resources._tree import ResourceTree
+
+if TYPE_CHECKING:
+    from ._blocking._interfaces import BlockingClient
 
 __all__ = ["OpenAI"]
 
@@ -322,3 +325,7 @@ class OpenAI(ResourceTree):
     patch: Final = to_sync(AsyncOpenAI.patch)
     put: Final = to_sync(AsyncOpenAI.put)
     delete: Final = to_sync(AsyncOpenAI.delete)
+
+
+if TYPE_CHECKING:  # pyright checks that OpenAI satisfies the Protocol the blocking adapters are typed with
+    _satisfies: type[BlockingClient] = OpenAI

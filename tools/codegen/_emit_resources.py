@@ -564,8 +564,9 @@ def _tree_module(root: ResourceNode) -> str:
         "from typing import TYPE_CHECKING, Any, cast",
         "",
         "if TYPE_CHECKING:",
+        "    from .._blocking._interfaces import BlockingClient",
         "    from .._client import AsyncOpenAI",
-        "    from .._sync import OpenAI",
+        "    from .._core._interfaces import ResourceClient",
     ]
     for child in root.children.values():
         lines.append(f"    from .{child.name} import {child.class_name}, {_sync_name(child)}")
@@ -575,19 +576,19 @@ def _tree_module(root: ResourceNode) -> str:
     for child in root.children.values():
         lines += [
             "    @cached_property",
-            f"    def {child.name}(self) -> {child.class_name}:",
+            f"    def {child.name}(self: ResourceClient) -> {child.class_name}:",
             f"        from .{child.name} import {child.class_name}",
             "",
-            f"        return {child.class_name}(self)  # type: ignore[arg-type]",
+            f"        return {child.class_name}(self)",
             "",
         ]
     for extra in _extra_roots(root):
         lines += [
             "    @cached_property",
-            f"    def {extra.name}(self) -> {extra.async_class}:",
+            f"    def {extra.name}(self: ResourceClient) -> {extra.async_class}:",
             f"        from ..{extra.module} import {extra.async_class}  # hand-written",
             "",
-            f"        return {extra.async_class}(self)  # type: ignore[arg-type]",
+            f"        return {extra.async_class}(self)",
             "",
         ]
     lines += [
@@ -599,8 +600,8 @@ def _tree_module(root: ResourceNode) -> str:
         "class ResourceTree:",
         "    _async: AsyncOpenAI",
         "",
-        "    def _sync_client(self) -> OpenAI:",
-        '        return cast("OpenAI", cast(Any, self))',
+        "    def _sync_client(self) -> BlockingClient:  # the OpenAI this tree is a base of",
+        '        return cast("BlockingClient", cast(Any, self))',
         "",
     ]
     for child in root.children.values():

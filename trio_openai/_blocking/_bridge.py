@@ -36,7 +36,7 @@ from ._page import SyncBasePage
 from ._response import ResponseContextManager, SyncAPIResponse, to_sync_value
 
 if TYPE_CHECKING:
-    from .._sync import OpenAI
+    from ._interfaces import BlockingClient
 
 __all__ = [
     "SyncAPIResource",
@@ -62,7 +62,7 @@ class SyncAPIResource(Generic[AsyncResourceT]):
 
     __slots__ = ("__dict__", "_async", "_client")
 
-    def __init__(self, client: OpenAI, async_resource: AsyncResourceT) -> None:
+    def __init__(self, client: BlockingClient, async_resource: AsyncResourceT) -> None:
         self._client = client
         self._async = async_resource
 

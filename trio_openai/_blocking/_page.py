@@ -29,7 +29,7 @@ from .._core._pagination import (
 from .._core._walk import PageWalk
 
 if TYPE_CHECKING:
-    from .._sync import OpenAI
+    from ._interfaces import BlockingClient
 
 __all__ = [
     "SyncBasePage",
@@ -55,7 +55,7 @@ class SyncBasePage(Generic[ItemT, PageT]):
 
     __slots__ = ("_client", "page")
 
-    def __init__(self, page: PageT, client: OpenAI) -> None:
+    def __init__(self, page: PageT, client: BlockingClient) -> None:
         self.page: PageT = page
         self._client = client
 

@@ -23,7 +23,7 @@ from ._page import SyncBasePage
 from ._stream import Stream, is_async_stream
 
 if TYPE_CHECKING:
-    from .._sync import OpenAI
+    from ._interfaces import BlockingClient
 
 __all__ = ["ResponseContextManager", "SyncAPIResponse", "to_sync_value"]
 
@@ -32,7 +32,7 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 
-def to_sync_value(value: Any, client: OpenAI) -> Any:
+def to_sync_value(value: Any, client: BlockingClient) -> Any:
     """The blocking face of a value an async method produced.
 
     Pages become `SyncBasePage`, event streams `Stream`, unread responses `SyncAPIResponse`; a read
@@ -50,7 +50,7 @@ def to_sync_value(value: Any, client: OpenAI) -> Any:
     return value
 
 
-def _map_parse(response: APIResponse[Any], client: OpenAI) -> None:
+def _map_parse(response: APIResponse[Any], client: BlockingClient) -> None:
     parser: Callable[[ResponseMeta, bytes], Any] = response._parser
 
     def parse(meta: ResponseMeta, content: bytes) -> Any:
@@ -69,7 +69,7 @@ class SyncAPIResponse(Generic[T]):
 
     __slots__ = ("_client", "_response")
 
-    def __init__(self, response: AsyncAPIResponse[T], client: OpenAI) -> None:
+    def __init__(self, response: AsyncAPIResponse[T], client: BlockingClient) -> None:
         self._response = response
         self._client = client
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar, cast
 from ._request import ResponseMode
 
 if TYPE_CHECKING:
-    from .._client import AsyncOpenAI
+    from ._interfaces import ResourceClient
     from ._response import APIResponse, AsyncAPIResponse
 
 __all__ = [
@@ -37,7 +37,7 @@ class AsyncAPIResource:
 
     __slots__ = ("_client",)
 
-    def __init__(self, client: AsyncOpenAI) -> None:
+    def __init__(self, client: ResourceClient) -> None:
         self._client = client
 
 

@@ -9,7 +9,7 @@ import math
 from collections.abc import Mapping
 from contextlib import AbstractAsyncContextManager
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from .._core._errors import APIConnectionError, APITimeoutError, RequestInfo
 from .._core._options import Omit, omit
@@ -176,7 +176,7 @@ def realtime_connect(
     answer one within ``ping_timeout`` seconds is taken as gone, and the connection fails with
     :class:`WebSocketConnectionClosedError` (code 1011). A quiet server that answers pings is kept.
     """
-    client = self._client
+    client = cast("AsyncOpenAI", self._client)  # realtime is only on AsyncOpenAI's tree
     query: dict[str, object] = {}
     if not isinstance(model, Omit):
         query["model"] = model

@@ -32,8 +32,8 @@ if TYPE_CHECKING:
     from trio_websocket import WebSocketConnection
 
     from .._blocking._bridge import SyncAPIResource
+    from .._blocking._interfaces import BlockingClient
     from .._core._portal import Portal
-    from .._sync import OpenAI
     from ..types.realtime_server_event import RealtimeServerEvent
     from ._connect import AsyncRealtimeConnectionManager
     from ._connection import AsyncRealtimeConnection, ClientEvent
@@ -104,7 +104,7 @@ class RealtimeConnection:
 class RealtimeConnectionManager:
     """What ``OpenAI().realtime.connect(...)`` returns: ``with`` it to get a :class:`RealtimeConnection`."""
 
-    def __init__(self, client: OpenAI, manager: AsyncRealtimeConnectionManager) -> None:
+    def __init__(self, client: BlockingClient, manager: AsyncRealtimeConnectionManager) -> None:
         self._client = client
         self._manager = manager
         self._blocking: BlockingContextManager[AsyncRealtimeConnection] | None = None

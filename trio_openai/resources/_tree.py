@@ -8,8 +8,9 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
+    from .._blocking._interfaces import BlockingClient
     from .._client import AsyncOpenAI
-    from .._sync import OpenAI
+    from .._core._interfaces import ResourceClient
     from .admin import Admin, AsyncAdmin
     from .audio import AsyncAudio, Audio
     from .batches import AsyncBatches, Batches
@@ -42,160 +43,160 @@ __all__ = ["AsyncResourceTree", "ResourceTree"]
 
 class AsyncResourceTree:
     @cached_property
-    def beta(self) -> AsyncBeta:
+    def beta(self: ResourceClient) -> AsyncBeta:
         from .beta import AsyncBeta
 
-        return AsyncBeta(self)  # type: ignore[arg-type]
+        return AsyncBeta(self)
 
     @cached_property
-    def audio(self) -> AsyncAudio:
+    def audio(self: ResourceClient) -> AsyncAudio:
         from .audio import AsyncAudio
 
-        return AsyncAudio(self)  # type: ignore[arg-type]
+        return AsyncAudio(self)
 
     @cached_property
-    def batches(self) -> AsyncBatches:
+    def batches(self: ResourceClient) -> AsyncBatches:
         from .batches import AsyncBatches
 
-        return AsyncBatches(self)  # type: ignore[arg-type]
+        return AsyncBatches(self)
 
     @cached_property
-    def chat(self) -> AsyncChat:
+    def chat(self: ResourceClient) -> AsyncChat:
         from .chat import AsyncChat
 
-        return AsyncChat(self)  # type: ignore[arg-type]
+        return AsyncChat(self)
 
     @cached_property
-    def completions(self) -> AsyncCompletions:
+    def completions(self: ResourceClient) -> AsyncCompletions:
         from .completions import AsyncCompletions
 
-        return AsyncCompletions(self)  # type: ignore[arg-type]
+        return AsyncCompletions(self)
 
     @cached_property
-    def containers(self) -> AsyncContainers:
+    def containers(self: ResourceClient) -> AsyncContainers:
         from .containers import AsyncContainers
 
-        return AsyncContainers(self)  # type: ignore[arg-type]
+        return AsyncContainers(self)
 
     @cached_property
-    def conversations(self) -> AsyncConversations:
+    def conversations(self: ResourceClient) -> AsyncConversations:
         from .conversations import AsyncConversations
 
-        return AsyncConversations(self)  # type: ignore[arg-type]
+        return AsyncConversations(self)
 
     @cached_property
-    def embeddings(self) -> AsyncEmbeddings:
+    def embeddings(self: ResourceClient) -> AsyncEmbeddings:
         from .embeddings import AsyncEmbeddings
 
-        return AsyncEmbeddings(self)  # type: ignore[arg-type]
+        return AsyncEmbeddings(self)
 
     @cached_property
-    def evals(self) -> AsyncEvals:
+    def evals(self: ResourceClient) -> AsyncEvals:
         from .evals import AsyncEvals
 
-        return AsyncEvals(self)  # type: ignore[arg-type]
+        return AsyncEvals(self)
 
     @cached_property
-    def files(self) -> AsyncFiles:
+    def files(self: ResourceClient) -> AsyncFiles:
         from .files import AsyncFiles
 
-        return AsyncFiles(self)  # type: ignore[arg-type]
+        return AsyncFiles(self)
 
     @cached_property
-    def fine_tuning(self) -> AsyncFineTuning:
+    def fine_tuning(self: ResourceClient) -> AsyncFineTuning:
         from .fine_tuning import AsyncFineTuning
 
-        return AsyncFineTuning(self)  # type: ignore[arg-type]
+        return AsyncFineTuning(self)
 
     @cached_property
-    def images(self) -> AsyncImages:
+    def images(self: ResourceClient) -> AsyncImages:
         from .images import AsyncImages
 
-        return AsyncImages(self)  # type: ignore[arg-type]
+        return AsyncImages(self)
 
     @cached_property
-    def models(self) -> AsyncModels:
+    def models(self: ResourceClient) -> AsyncModels:
         from .models import AsyncModels
 
-        return AsyncModels(self)  # type: ignore[arg-type]
+        return AsyncModels(self)
 
     @cached_property
-    def moderations(self) -> AsyncModerations:
+    def moderations(self: ResourceClient) -> AsyncModerations:
         from .moderations import AsyncModerations
 
-        return AsyncModerations(self)  # type: ignore[arg-type]
+        return AsyncModerations(self)
 
     @cached_property
-    def admin(self) -> AsyncAdmin:
+    def admin(self: ResourceClient) -> AsyncAdmin:
         from .admin import AsyncAdmin
 
-        return AsyncAdmin(self)  # type: ignore[arg-type]
+        return AsyncAdmin(self)
 
     @cached_property
-    def realtime(self) -> AsyncRealtime:
+    def realtime(self: ResourceClient) -> AsyncRealtime:
         from .realtime import AsyncRealtime
 
-        return AsyncRealtime(self)  # type: ignore[arg-type]
+        return AsyncRealtime(self)
 
     @cached_property
-    def responses(self) -> AsyncResponses:
+    def responses(self: ResourceClient) -> AsyncResponses:
         from .responses import AsyncResponses
 
-        return AsyncResponses(self)  # type: ignore[arg-type]
+        return AsyncResponses(self)
 
     @cached_property
-    def uploads(self) -> AsyncUploads:
+    def uploads(self: ResourceClient) -> AsyncUploads:
         from .uploads import AsyncUploads
 
-        return AsyncUploads(self)  # type: ignore[arg-type]
+        return AsyncUploads(self)
 
     @cached_property
-    def vector_stores(self) -> AsyncVectorStores:
+    def vector_stores(self: ResourceClient) -> AsyncVectorStores:
         from .vector_stores import AsyncVectorStores
 
-        return AsyncVectorStores(self)  # type: ignore[arg-type]
+        return AsyncVectorStores(self)
 
     @cached_property
-    def content_provenance_checks(self) -> AsyncContentProvenanceChecks:
+    def content_provenance_checks(self: ResourceClient) -> AsyncContentProvenanceChecks:
         from .content_provenance_checks import AsyncContentProvenanceChecks
 
-        return AsyncContentProvenanceChecks(self)  # type: ignore[arg-type]
+        return AsyncContentProvenanceChecks(self)
 
     @cached_property
-    def videos(self) -> AsyncVideos:
+    def videos(self: ResourceClient) -> AsyncVideos:
         from .videos import AsyncVideos
 
-        return AsyncVideos(self)  # type: ignore[arg-type]
+        return AsyncVideos(self)
 
     @cached_property
-    def skills(self) -> AsyncSkills:
+    def skills(self: ResourceClient) -> AsyncSkills:
         from .skills import AsyncSkills
 
-        return AsyncSkills(self)  # type: ignore[arg-type]
+        return AsyncSkills(self)
 
     @cached_property
-    def decisions(self) -> AsyncDecisions:
+    def decisions(self: ResourceClient) -> AsyncDecisions:
         from .decisions import AsyncDecisions
 
-        return AsyncDecisions(self)  # type: ignore[arg-type]
+        return AsyncDecisions(self)
 
     @cached_property
-    def live(self) -> AsyncLive:
+    def live(self: ResourceClient) -> AsyncLive:
         from .live import AsyncLive
 
-        return AsyncLive(self)  # type: ignore[arg-type]
+        return AsyncLive(self)
 
     @cached_property
-    def safety(self) -> AsyncSafety:
+    def safety(self: ResourceClient) -> AsyncSafety:
         from .safety import AsyncSafety
 
-        return AsyncSafety(self)  # type: ignore[arg-type]
+        return AsyncSafety(self)
 
     @cached_property
-    def webhooks(self) -> AsyncWebhooks:
+    def webhooks(self: ResourceClient) -> AsyncWebhooks:
         from .webhooks import AsyncWebhooks
 
-        return AsyncWebhooks(self)  # type: ignore[arg-type]
+        return AsyncWebhooks(self)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -205,8 +206,8 @@ class AsyncResourceTree:
 class ResourceTree:
     _async: AsyncOpenAI
 
-    def _sync_client(self) -> OpenAI:
-        return cast("OpenAI", cast(Any, self))
+    def _sync_client(self) -> BlockingClient:  # the OpenAI this tree is a base of
+        return cast("BlockingClient", cast(Any, self))
 
     @cached_property
     def beta(self) -> Beta:

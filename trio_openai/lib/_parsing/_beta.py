@@ -7,11 +7,13 @@ It is the client's ``chat`` resource itself, so ``client.beta.chat.completions.p
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Final, Generic, Self, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Final, Generic, Self, TypeVar, cast, overload
 
 if TYPE_CHECKING:
     from ..._blocking._bridge import SyncAPIResource
+    from ..._client import AsyncOpenAI
     from ..._core._resource import AsyncAPIResource
+    from ..._sync import OpenAI
     from ...resources.chat import AsyncChat, Chat
 
 __all__ = ["ResourceAlias", "beta_chat", "sync_beta_chat"]
@@ -35,12 +37,13 @@ class ResourceAlias(property, Generic[R]):
         return super().__get__(instance, owner)
 
 
+# `beta` hangs off the client's resource tree only, so its client is the full one.
 def _async_chat(self: AsyncAPIResource) -> AsyncChat:
-    return self._client.chat
+    return cast("AsyncOpenAI", self._client).chat
 
 
 def _sync_chat(self: SyncAPIResource[Any]) -> Chat:
-    return self._client.chat
+    return cast("OpenAI", self._client).chat
 
 
 _DOC = "The ``chat`` resource (``beta.chat.completions.parse`` is ``chat.completions.parse``)."

@@ -22,6 +22,7 @@ from .responses import ResponseStream, open_response_stream
 
 if TYPE_CHECKING:
     from ..._blocking._bridge import SyncAPIResource
+    from ..._core._resource import AsyncAPIResource
     from .._parsing._responses_types import ParsedResponse
 
 __all__ = ["SyncResponseStream", "SyncResponseStreamManager", "sync_response_stream_method"]
@@ -54,8 +55,8 @@ def sync_response_stream_method(
 ) -> SyncResponseStreamManager:
     """Stream a new response (the ``responses.create`` parameters and request options) or resume one
     (``response_id=``, ``starting_after=``): ``with client.responses.stream(...) as stream``."""
-    client = self._client
+    responses: AsyncAPIResource = self._async  # the async twin, on the async client
     manager = open_response_stream(
-        client._async, response_id=response_id, starting_after=starting_after, **params
+        responses._client, response_id=response_id, starting_after=starting_after, **params
     )
-    return SyncHelperStreamManager(manager, client, SyncResponseStream)
+    return SyncHelperStreamManager(manager, self._client, SyncResponseStream)

@@ -20,9 +20,9 @@ from typing import TYPE_CHECKING, Any, Generic, Protocol, Self, TypeVar
 from ..._blocking._stream import Stream
 
 if TYPE_CHECKING:
+    from ..._blocking._interfaces import BlockingClient
     from ..._core._portal import BlockingContextManager, Portal
     from ..._core._response import AsyncAPIResponse
-    from ..._sync import OpenAI
 
 __all__ = ["AsyncHelperStream", "SyncHelperStream", "SyncHelperStreamManager"]
 
@@ -110,7 +110,7 @@ class SyncHelperStreamManager(Generic[AsyncT, SyncT]):
     def __init__(
         self,
         manager: AbstractAsyncContextManager[AsyncT],
-        client: OpenAI,
+        client: BlockingClient,
         make: Callable[[AsyncT, Portal], SyncT],
     ) -> None:
         self._manager = manager

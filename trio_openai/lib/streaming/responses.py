@@ -60,7 +60,7 @@ from ._responses_types import (
 )
 
 if TYPE_CHECKING:
-    from ..._client import AsyncOpenAI
+    from ..._core._interfaces import ResourceClient
     from ..._core._resource import AsyncAPIResource
     from ..._core._response import AsyncAPIResponse
 
@@ -332,7 +332,7 @@ class ResponseStreamManager(Generic[T]):
 
 
 def open_response_stream(
-    client: AsyncOpenAI,
+    client: ResourceClient,
     *,
     response_id: str | None = None,
     starting_after: int | None = None,

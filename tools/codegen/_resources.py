@@ -240,6 +240,16 @@ def _method(
         described = str(prop.get("description") or "") if isinstance(prop, dict) else ""
         arg = Arg(ident_for(wire), wire, "body", ann, is_req, a.refs, _param_doc(described, resolved))
         (keyword if is_req else optional).append(arg)
+    # parameters the official SDK sends that the spec does not describe (the supplement's
+    # ``x-extra-parameters``): optional keywords, sent where the SDK sends them
+    for wire, extra in (spec.doc.get("x-extra-parameters") or {}).get(place.dotted, {}).items():
+        if wire in used:
+            continue
+        a = params.ann(extra["schema"], f"{hint}{pascal(wire)}", home)
+        param_refs |= a.refs
+        location, _, header = str(extra["in"]).partition(":")
+        ident = ident_for(wire)
+        optional.append(Arg(ident, header or wire, location, a.expr, False, a.refs))
     keyword += optional
 
     # result

@@ -32,6 +32,7 @@ from ..types import ImageEditStreamEvent, ImageGenStreamEvent, ImagesResponse
 
 if TYPE_CHECKING:
     from .._core._request import FileTypes
+    from ..types import SvgParam, TypesImageGenerateParamsSvgParam
 
 __all__ = ["AsyncImages", "Images"]
 
@@ -85,6 +86,12 @@ class AsyncImages(AsyncAPIResource):
         stream: Literal[False] | Omit | None = omit,
         partial_images: int | Omit | None = omit,
         quality: Literal["standard", "low", "medium", "high", "auto"] | Omit | None = omit,
+        complexity: Literal["low", "medium", "high"] | Omit | None = omit,
+        frame_count: int | Omit | None = omit,
+        frame_duration_ms: int | Omit | None = omit,
+        markup: object | Omit = omit,
+        safety_identifier: str | Omit | None = omit,
+        svg: SvgParam | Omit | None = omit,
         **options: Unpack[RequestOptions],
     ) -> ImagesResponse: ...
 
@@ -121,6 +128,12 @@ class AsyncImages(AsyncAPIResource):
         stream: Literal[True],
         partial_images: int | Omit | None = omit,
         quality: Literal["standard", "low", "medium", "high", "auto"] | Omit | None = omit,
+        complexity: Literal["low", "medium", "high"] | Omit | None = omit,
+        frame_count: int | Omit | None = omit,
+        frame_duration_ms: int | Omit | None = omit,
+        markup: object | Omit = omit,
+        safety_identifier: str | Omit | None = omit,
+        svg: SvgParam | Omit | None = omit,
         **options: Unpack[RequestOptions],
     ) -> AsyncStream[ImageEditStreamEvent]: ...
 
@@ -157,6 +170,12 @@ class AsyncImages(AsyncAPIResource):
         stream: bool,
         partial_images: int | Omit | None = omit,
         quality: Literal["standard", "low", "medium", "high", "auto"] | Omit | None = omit,
+        complexity: Literal["low", "medium", "high"] | Omit | None = omit,
+        frame_count: int | Omit | None = omit,
+        frame_duration_ms: int | Omit | None = omit,
+        markup: object | Omit = omit,
+        safety_identifier: str | Omit | None = omit,
+        svg: SvgParam | Omit | None = omit,
         **options: Unpack[RequestOptions],
     ) -> ImagesResponse | AsyncStream[ImageEditStreamEvent]: ...
 
@@ -192,6 +211,12 @@ class AsyncImages(AsyncAPIResource):
         stream: bool | Omit | None = omit,
         partial_images: int | Omit | None = omit,
         quality: Literal["standard", "low", "medium", "high", "auto"] | Omit | None = omit,
+        complexity: Literal["low", "medium", "high"] | Omit | None = omit,
+        frame_count: int | Omit | None = omit,
+        frame_duration_ms: int | Omit | None = omit,
+        markup: object | Omit = omit,
+        safety_identifier: str | Omit | None = omit,
+        svg: SvgParam | Omit | None = omit,
         **options: Unpack[RequestOptions],
     ) -> ImagesResponse | AsyncStream[ImageEditStreamEvent]:
         """Creates an edited or extended image given one or more source images and a prompt. This endpoint supports GPT Image models (`gpt-image-1.5`, `gpt-image-1`, `gpt-image-1-mini`, and `chatgpt-image-latest`) and `dall-e-2`.
@@ -228,6 +253,12 @@ class AsyncImages(AsyncAPIResource):
                 "stream": stream,
                 "partial_images": partial_images,
                 "quality": quality,
+                "complexity": complexity,
+                "frame_count": frame_count,
+                "frame_duration_ms": frame_duration_ms,
+                "markup": markup,
+                "safety_identifier": safety_identifier,
+                "svg": svg,
             }
         )
         return await self._client._request(
@@ -274,6 +305,11 @@ class AsyncImages(AsyncAPIResource):
         background: Literal["transparent", "opaque", "auto"] | Omit | None = omit,
         style: Literal["vivid", "natural"] | Omit | None = omit,
         user: str | Omit = omit,
+        complexity: Literal["low", "medium", "high"] | Omit | None = omit,
+        frame_count: int | Omit | None = omit,
+        frame_duration_ms: int | Omit | None = omit,
+        safety_identifier: str | Omit | None = omit,
+        svg: TypesImageGenerateParamsSvgParam | Omit | None = omit,
         **options: Unpack[RequestOptions],
     ) -> ImagesResponse: ...
 
@@ -311,6 +347,11 @@ class AsyncImages(AsyncAPIResource):
         background: Literal["transparent", "opaque", "auto"] | Omit | None = omit,
         style: Literal["vivid", "natural"] | Omit | None = omit,
         user: str | Omit = omit,
+        complexity: Literal["low", "medium", "high"] | Omit | None = omit,
+        frame_count: int | Omit | None = omit,
+        frame_duration_ms: int | Omit | None = omit,
+        safety_identifier: str | Omit | None = omit,
+        svg: TypesImageGenerateParamsSvgParam | Omit | None = omit,
         **options: Unpack[RequestOptions],
     ) -> AsyncStream[ImageGenStreamEvent]: ...
 
@@ -348,6 +389,11 @@ class AsyncImages(AsyncAPIResource):
         background: Literal["transparent", "opaque", "auto"] | Omit | None = omit,
         style: Literal["vivid", "natural"] | Omit | None = omit,
         user: str | Omit = omit,
+        complexity: Literal["low", "medium", "high"] | Omit | None = omit,
+        frame_count: int | Omit | None = omit,
+        frame_duration_ms: int | Omit | None = omit,
+        safety_identifier: str | Omit | None = omit,
+        svg: TypesImageGenerateParamsSvgParam | Omit | None = omit,
         **options: Unpack[RequestOptions],
     ) -> ImagesResponse | AsyncStream[ImageGenStreamEvent]: ...
 
@@ -384,6 +430,11 @@ class AsyncImages(AsyncAPIResource):
         background: Literal["transparent", "opaque", "auto"] | Omit | None = omit,
         style: Literal["vivid", "natural"] | Omit | None = omit,
         user: str | Omit = omit,
+        complexity: Literal["low", "medium", "high"] | Omit | None = omit,
+        frame_count: int | Omit | None = omit,
+        frame_duration_ms: int | Omit | None = omit,
+        safety_identifier: str | Omit | None = omit,
+        svg: TypesImageGenerateParamsSvgParam | Omit | None = omit,
         **options: Unpack[RequestOptions],
     ) -> ImagesResponse | AsyncStream[ImageGenStreamEvent]:
         """Creates an image given a prompt. [Learn more](/docs/guides/images).
@@ -419,6 +470,11 @@ class AsyncImages(AsyncAPIResource):
                 "background": background,
                 "style": style,
                 "user": user,
+                "complexity": complexity,
+                "frame_count": frame_count,
+                "frame_duration_ms": frame_duration_ms,
+                "safety_identifier": safety_identifier,
+                "svg": svg,
             }
         )
         return await self._client._request(
@@ -528,6 +584,12 @@ class Images(SyncAPIResource[AsyncImages]):
         stream: Literal[False] | Omit | None = omit,
         partial_images: int | Omit | None = omit,
         quality: Literal["standard", "low", "medium", "high", "auto"] | Omit | None = omit,
+        complexity: Literal["low", "medium", "high"] | Omit | None = omit,
+        frame_count: int | Omit | None = omit,
+        frame_duration_ms: int | Omit | None = omit,
+        markup: object | Omit = omit,
+        safety_identifier: str | Omit | None = omit,
+        svg: SvgParam | Omit | None = omit,
         **options: Unpack[RequestOptions],
     ) -> ImagesResponse: ...
 
@@ -564,6 +626,12 @@ class Images(SyncAPIResource[AsyncImages]):
         stream: Literal[True],
         partial_images: int | Omit | None = omit,
         quality: Literal["standard", "low", "medium", "high", "auto"] | Omit | None = omit,
+        complexity: Literal["low", "medium", "high"] | Omit | None = omit,
+        frame_count: int | Omit | None = omit,
+        frame_duration_ms: int | Omit | None = omit,
+        markup: object | Omit = omit,
+        safety_identifier: str | Omit | None = omit,
+        svg: SvgParam | Omit | None = omit,
         **options: Unpack[RequestOptions],
     ) -> Stream[ImageEditStreamEvent]: ...
 
@@ -600,6 +668,12 @@ class Images(SyncAPIResource[AsyncImages]):
         stream: bool,
         partial_images: int | Omit | None = omit,
         quality: Literal["standard", "low", "medium", "high", "auto"] | Omit | None = omit,
+        complexity: Literal["low", "medium", "high"] | Omit | None = omit,
+        frame_count: int | Omit | None = omit,
+        frame_duration_ms: int | Omit | None = omit,
+        markup: object | Omit = omit,
+        safety_identifier: str | Omit | None = omit,
+        svg: SvgParam | Omit | None = omit,
         **options: Unpack[RequestOptions],
     ) -> ImagesResponse | Stream[ImageEditStreamEvent]: ...
 
@@ -635,6 +709,12 @@ class Images(SyncAPIResource[AsyncImages]):
         stream: bool | Omit | None = omit,
         partial_images: int | Omit | None = omit,
         quality: Literal["standard", "low", "medium", "high", "auto"] | Omit | None = omit,
+        complexity: Literal["low", "medium", "high"] | Omit | None = omit,
+        frame_count: int | Omit | None = omit,
+        frame_duration_ms: int | Omit | None = omit,
+        markup: object | Omit = omit,
+        safety_identifier: str | Omit | None = omit,
+        svg: SvgParam | Omit | None = omit,
         **options: Unpack[RequestOptions],
     ) -> ImagesResponse | Stream[ImageEditStreamEvent]:
         """Creates an edited or extended image given one or more source images and a prompt. This endpoint supports GPT Image models (`gpt-image-1.5`, `gpt-image-1`, `gpt-image-1-mini`, and `chatgpt-image-latest`) and `dall-e-2`.
@@ -670,6 +750,12 @@ class Images(SyncAPIResource[AsyncImages]):
             stream=stream,
             partial_images=partial_images,
             quality=quality,
+            complexity=complexity,
+            frame_count=frame_count,
+            frame_duration_ms=frame_duration_ms,
+            markup=markup,
+            safety_identifier=safety_identifier,
+            svg=svg,
             **options,
         )
 
@@ -707,6 +793,11 @@ class Images(SyncAPIResource[AsyncImages]):
         background: Literal["transparent", "opaque", "auto"] | Omit | None = omit,
         style: Literal["vivid", "natural"] | Omit | None = omit,
         user: str | Omit = omit,
+        complexity: Literal["low", "medium", "high"] | Omit | None = omit,
+        frame_count: int | Omit | None = omit,
+        frame_duration_ms: int | Omit | None = omit,
+        safety_identifier: str | Omit | None = omit,
+        svg: TypesImageGenerateParamsSvgParam | Omit | None = omit,
         **options: Unpack[RequestOptions],
     ) -> ImagesResponse: ...
 
@@ -744,6 +835,11 @@ class Images(SyncAPIResource[AsyncImages]):
         background: Literal["transparent", "opaque", "auto"] | Omit | None = omit,
         style: Literal["vivid", "natural"] | Omit | None = omit,
         user: str | Omit = omit,
+        complexity: Literal["low", "medium", "high"] | Omit | None = omit,
+        frame_count: int | Omit | None = omit,
+        frame_duration_ms: int | Omit | None = omit,
+        safety_identifier: str | Omit | None = omit,
+        svg: TypesImageGenerateParamsSvgParam | Omit | None = omit,
         **options: Unpack[RequestOptions],
     ) -> Stream[ImageGenStreamEvent]: ...
 
@@ -781,6 +877,11 @@ class Images(SyncAPIResource[AsyncImages]):
         background: Literal["transparent", "opaque", "auto"] | Omit | None = omit,
         style: Literal["vivid", "natural"] | Omit | None = omit,
         user: str | Omit = omit,
+        complexity: Literal["low", "medium", "high"] | Omit | None = omit,
+        frame_count: int | Omit | None = omit,
+        frame_duration_ms: int | Omit | None = omit,
+        safety_identifier: str | Omit | None = omit,
+        svg: TypesImageGenerateParamsSvgParam | Omit | None = omit,
         **options: Unpack[RequestOptions],
     ) -> ImagesResponse | Stream[ImageGenStreamEvent]: ...
 
@@ -817,6 +918,11 @@ class Images(SyncAPIResource[AsyncImages]):
         background: Literal["transparent", "opaque", "auto"] | Omit | None = omit,
         style: Literal["vivid", "natural"] | Omit | None = omit,
         user: str | Omit = omit,
+        complexity: Literal["low", "medium", "high"] | Omit | None = omit,
+        frame_count: int | Omit | None = omit,
+        frame_duration_ms: int | Omit | None = omit,
+        safety_identifier: str | Omit | None = omit,
+        svg: TypesImageGenerateParamsSvgParam | Omit | None = omit,
         **options: Unpack[RequestOptions],
     ) -> ImagesResponse | Stream[ImageGenStreamEvent]:
         """Creates an image given a prompt. [Learn more](/docs/guides/images).
@@ -851,6 +957,11 @@ class Images(SyncAPIResource[AsyncImages]):
             background=background,
             style=style,
             user=user,
+            complexity=complexity,
+            frame_count=frame_count,
+            frame_duration_ms=frame_duration_ms,
+            safety_identifier=safety_identifier,
+            svg=svg,
             **options,
         )
 

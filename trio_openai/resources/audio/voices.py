@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Final, Unpack
+from typing import TYPE_CHECKING, Final, Literal, Unpack
 
 from ..._blocking._bridge import (
     SyncAPIResource,
@@ -14,7 +14,7 @@ from ..._blocking._bridge import (
     to_sync_raw,
     to_sync_streamed,
 )
-from ..._core._options import RequestOptions, reject_unknown_options
+from ..._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ..._core._request import path_param, strip_not_given
 from ..._core._resource import (
     AsyncAPIResource,
@@ -45,7 +45,16 @@ class AsyncVoices(AsyncAPIResource):
         return AsyncVoicesWithStreamingResponse(self)
 
     async def create(
-        self, *, name: str, audio_sample: FileTypes, consent: str, **options: Unpack[RequestOptions]
+        self,
+        *,
+        name: str,
+        audio_sample: FileTypes | Omit = omit,
+        consent: str | Omit = omit,
+        type: Literal["audio_sample"] | Literal["prompt"] | Omit = omit,
+        prompt: str | Omit = omit,
+        model: str | Literal["auto"] | Literal["2026-10-08"] | Omit = omit,
+        script_hint: str | Omit = omit,
+        **options: Unpack[RequestOptions],
     ) -> Voice:
         """Creates a custom voice.
 
@@ -55,7 +64,17 @@ class AsyncVoices(AsyncAPIResource):
         """
         if options:
             reject_unknown_options(options, "AsyncVoices.create")
-        body = strip_not_given({"name": name, "audio_sample": audio_sample, "consent": consent})
+        body = strip_not_given(
+            {
+                "name": name,
+                "audio_sample": audio_sample,
+                "consent": consent,
+                "type": type,
+                "prompt": prompt,
+                "model": model,
+                "script_hint": script_hint,
+            }
+        )
         return await self._client._request(
             "post", "/audio/voices", cast_to=Voice, body=body, multipart=True, options=options
         )

@@ -35,6 +35,8 @@ from ...types import CompactedResponse, ResponseCustomToolCallOutput, ResponseSt
 
 if TYPE_CHECKING:
     from ...types import (
+        AccessProgramsParam,
+        BackgroundOptionsParam,
         ContextManagementParam,
         ConversationParam,
         InputItemParam,
@@ -42,6 +44,7 @@ if TYPE_CHECKING:
         ModelIdsCompactionParam,
         ModelIdsResponsesParam,
         ModerationParam,
+        OfficialImageParam,
         PromptCacheOptionsParam,
         PromptVariant1Param,
         ReasoningParam,
@@ -147,6 +150,9 @@ class AsyncResponses(AsyncAPIResource):
         conversation: ConversationParam | Omit | None = omit,
         context_management: Iterable[ContextManagementParam] | Omit | None = omit,
         max_output_tokens: int | Omit | None = omit,
+        access_programs: AccessProgramsParam | Omit = omit,
+        background_options: BackgroundOptionsParam | Omit = omit,
+        image: OfficialImageParam | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> ResponseCustomToolCallOutput: ...
 
@@ -200,6 +206,9 @@ class AsyncResponses(AsyncAPIResource):
         conversation: ConversationParam | Omit | None = omit,
         context_management: Iterable[ContextManagementParam] | Omit | None = omit,
         max_output_tokens: int | Omit | None = omit,
+        access_programs: AccessProgramsParam | Omit = omit,
+        background_options: BackgroundOptionsParam | Omit = omit,
+        image: OfficialImageParam | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> AsyncStream[ResponseStreamEvent]: ...
 
@@ -253,6 +262,9 @@ class AsyncResponses(AsyncAPIResource):
         conversation: ConversationParam | Omit | None = omit,
         context_management: Iterable[ContextManagementParam] | Omit | None = omit,
         max_output_tokens: int | Omit | None = omit,
+        access_programs: AccessProgramsParam | Omit = omit,
+        background_options: BackgroundOptionsParam | Omit = omit,
+        image: OfficialImageParam | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> ResponseCustomToolCallOutput | AsyncStream[ResponseStreamEvent]: ...
 
@@ -305,6 +317,9 @@ class AsyncResponses(AsyncAPIResource):
         conversation: ConversationParam | Omit | None = omit,
         context_management: Iterable[ContextManagementParam] | Omit | None = omit,
         max_output_tokens: int | Omit | None = omit,
+        access_programs: AccessProgramsParam | Omit = omit,
+        background_options: BackgroundOptionsParam | Omit = omit,
+        image: OfficialImageParam | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> ResponseCustomToolCallOutput | AsyncStream[ResponseStreamEvent]:
         """Creates a model response. Provide [text](/docs/guides/text) or [image](/docs/guides/images) inputs to generate [text](/docs/guides/text) or [JSON](/docs/guides/structured-outputs) outputs. Have the model call your own [custom code](/docs/guides/function-calling) or use built-in [tools](/docs/guides/tools) like [web search](/docs/guides/tools-web-search) or [file search](/docs/guides/tools-file-search) to use your own data as input for the model's response.
@@ -353,6 +368,9 @@ class AsyncResponses(AsyncAPIResource):
                 "conversation": conversation,
                 "context_management": context_management,
                 "max_output_tokens": max_output_tokens,
+                "access_programs": access_programs,
+                "background_options": background_options,
+                "image": image,
             }
         )
         post_parser = reject_text_format_types(body)
@@ -523,6 +541,7 @@ class AsyncResponses(AsyncAPIResource):
         prompt_cache_retention: Literal["in_memory", "24h"] | Omit | None = omit,
         prompt_cache_options: PromptCacheOptionsParam | Omit | None = omit,
         service_tier: Literal["auto", "default", "fast", "flex", "priority"] | Omit | None = omit,
+        image: OfficialImageParam | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> CompactedResponse:
         """Compact a conversation. Returns a compacted response object.
@@ -541,6 +560,7 @@ class AsyncResponses(AsyncAPIResource):
                 "prompt_cache_retention": prompt_cache_retention,
                 "prompt_cache_options": prompt_cache_options,
                 "service_tier": service_tier,
+                "image": image,
             }
         )
         return await self._client._request(
@@ -671,6 +691,9 @@ class Responses(SyncAPIResource[AsyncResponses]):
         conversation: ConversationParam | Omit | None = omit,
         context_management: Iterable[ContextManagementParam] | Omit | None = omit,
         max_output_tokens: int | Omit | None = omit,
+        access_programs: AccessProgramsParam | Omit = omit,
+        background_options: BackgroundOptionsParam | Omit = omit,
+        image: OfficialImageParam | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> ResponseCustomToolCallOutput: ...
 
@@ -724,6 +747,9 @@ class Responses(SyncAPIResource[AsyncResponses]):
         conversation: ConversationParam | Omit | None = omit,
         context_management: Iterable[ContextManagementParam] | Omit | None = omit,
         max_output_tokens: int | Omit | None = omit,
+        access_programs: AccessProgramsParam | Omit = omit,
+        background_options: BackgroundOptionsParam | Omit = omit,
+        image: OfficialImageParam | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> Stream[ResponseStreamEvent]: ...
 
@@ -777,6 +803,9 @@ class Responses(SyncAPIResource[AsyncResponses]):
         conversation: ConversationParam | Omit | None = omit,
         context_management: Iterable[ContextManagementParam] | Omit | None = omit,
         max_output_tokens: int | Omit | None = omit,
+        access_programs: AccessProgramsParam | Omit = omit,
+        background_options: BackgroundOptionsParam | Omit = omit,
+        image: OfficialImageParam | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> ResponseCustomToolCallOutput | Stream[ResponseStreamEvent]: ...
 
@@ -829,6 +858,9 @@ class Responses(SyncAPIResource[AsyncResponses]):
         conversation: ConversationParam | Omit | None = omit,
         context_management: Iterable[ContextManagementParam] | Omit | None = omit,
         max_output_tokens: int | Omit | None = omit,
+        access_programs: AccessProgramsParam | Omit = omit,
+        background_options: BackgroundOptionsParam | Omit = omit,
+        image: OfficialImageParam | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> ResponseCustomToolCallOutput | Stream[ResponseStreamEvent]:
         """Creates a model response. Provide [text](/docs/guides/text) or [image](/docs/guides/images) inputs to generate [text](/docs/guides/text) or [JSON](/docs/guides/structured-outputs) outputs. Have the model call your own [custom code](/docs/guides/function-calling) or use built-in [tools](/docs/guides/tools) like [web search](/docs/guides/tools-web-search) or [file search](/docs/guides/tools-file-search) to use your own data as input for the model's response.
@@ -876,6 +908,9 @@ class Responses(SyncAPIResource[AsyncResponses]):
             conversation=conversation,
             context_management=context_management,
             max_output_tokens=max_output_tokens,
+            access_programs=access_programs,
+            background_options=background_options,
+            image=image,
             **options,
         )
 

@@ -53,6 +53,7 @@ class AsyncUsage(AsyncAPIResource):
         group_by: Iterable[Literal["project_id", "line_item", "api_key_id"]] | Omit = omit,
         limit: int | Omit = omit,
         page: str | Omit = omit,
+        line_items: Iterable[str] | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> UsageAudioSpeechesResponse:
         """Get costs details for the organization.
@@ -82,6 +83,7 @@ class AsyncUsage(AsyncAPIResource):
                     "group_by": group_by,
                     "limit": limit,
                     "page": page,
+                    "line_items": line_items,
                 }
             ),
             options=options,

@@ -29,6 +29,7 @@ from ....types import TranscriptionSession
 if TYPE_CHECKING:
     from ....types import (
         AudioTranscriptionParam,
+        ClientSecretParam,
         CreateRealtimeTranscriptionSessionInputAudioNoiseReductionParam,
         CreateRealtimeTranscriptionSessionTurnDetectionParam,
     )
@@ -58,6 +59,8 @@ class AsyncTranscriptionSessions(AsyncAPIResource):
         input_audio_format: Literal["pcm16", "g711_ulaw", "g711_alaw"] | Omit = omit,
         input_audio_transcription: AudioTranscriptionParam | Omit = omit,
         include: Iterable[Literal["item.input_audio_transcription.logprobs"]] | Omit = omit,
+        client_secret: ClientSecretParam | Omit = omit,
+        modalities: Iterable[Literal["text", "audio"]] | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> TranscriptionSession:
         """Create an ephemeral API token for use in client-side applications with the Realtime API specifically for realtime transcriptions. Can be configured with the same session parameters as the `transcription_session.update` client event.
@@ -77,6 +80,8 @@ class AsyncTranscriptionSessions(AsyncAPIResource):
                 "input_audio_format": input_audio_format,
                 "input_audio_transcription": input_audio_transcription,
                 "include": include,
+                "client_secret": client_secret,
+                "modalities": modalities,
             }
         )
         return await self._client._request(

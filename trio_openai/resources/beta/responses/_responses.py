@@ -31,6 +31,8 @@ from ....types import BetaCompactedResponse, BetaResponse, BetaResponseStreamEve
 
 if TYPE_CHECKING:
     from ....types import (
+        AccessProgramsParam,
+        BackgroundOptionsParam,
         BetaContextManagementParam,
         BetaConversationParam,
         BetaInputItemParam,
@@ -46,6 +48,7 @@ if TYPE_CHECKING:
         BetaResponseTextParam,
         BetaToolChoiceParam,
         BetaToolParam,
+        OfficialImageParam,
     )
     from .input_items import (
         AsyncInputItems,
@@ -146,6 +149,9 @@ class AsyncResponses(AsyncAPIResource):
         context_management: Iterable[BetaContextManagementParam] | Omit | None = omit,
         max_output_tokens: int | Omit | None = omit,
         multi_agent: BetaMultiAgentParam | Omit | None = omit,
+        access_programs: AccessProgramsParam | Omit = omit,
+        background_options: BackgroundOptionsParam | Omit = omit,
+        image: OfficialImageParam | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> BetaResponse: ...
 
@@ -201,6 +207,9 @@ class AsyncResponses(AsyncAPIResource):
         context_management: Iterable[BetaContextManagementParam] | Omit | None = omit,
         max_output_tokens: int | Omit | None = omit,
         multi_agent: BetaMultiAgentParam | Omit | None = omit,
+        access_programs: AccessProgramsParam | Omit = omit,
+        background_options: BackgroundOptionsParam | Omit = omit,
+        image: OfficialImageParam | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> AsyncStream[BetaResponseStreamEvent]: ...
 
@@ -256,6 +265,9 @@ class AsyncResponses(AsyncAPIResource):
         context_management: Iterable[BetaContextManagementParam] | Omit | None = omit,
         max_output_tokens: int | Omit | None = omit,
         multi_agent: BetaMultiAgentParam | Omit | None = omit,
+        access_programs: AccessProgramsParam | Omit = omit,
+        background_options: BackgroundOptionsParam | Omit = omit,
+        image: OfficialImageParam | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> BetaResponse | AsyncStream[BetaResponseStreamEvent]: ...
 
@@ -310,6 +322,9 @@ class AsyncResponses(AsyncAPIResource):
         context_management: Iterable[BetaContextManagementParam] | Omit | None = omit,
         max_output_tokens: int | Omit | None = omit,
         multi_agent: BetaMultiAgentParam | Omit | None = omit,
+        access_programs: AccessProgramsParam | Omit = omit,
+        background_options: BackgroundOptionsParam | Omit = omit,
+        image: OfficialImageParam | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> BetaResponse | AsyncStream[BetaResponseStreamEvent]:
         """Creates a model response. Provide [text](/docs/guides/text) or [image](/docs/guides/images) inputs to generate [text](/docs/guides/text) or [JSON](/docs/guides/structured-outputs) outputs. Have the model call your own [custom code](/docs/guides/function-calling) or use built-in [tools](/docs/guides/tools) like [web search](/docs/guides/tools-web-search) or [file search](/docs/guides/tools-file-search) to use your own data as input for the model's response.
@@ -360,6 +375,9 @@ class AsyncResponses(AsyncAPIResource):
                 "context_management": context_management,
                 "max_output_tokens": max_output_tokens,
                 "multi_agent": multi_agent,
+                "access_programs": access_programs,
+                "background_options": background_options,
+                "image": image,
             }
         )
         return await self._client._request(
@@ -569,6 +587,7 @@ class AsyncResponses(AsyncAPIResource):
         prompt_cache_retention: Literal["in_memory", "24h"] | Omit | None = omit,
         prompt_cache_options: BetaPromptCacheOptionsParam | Omit | None = omit,
         service_tier: Literal["auto", "default", "fast", "flex", "priority"] | Omit | None = omit,
+        image: OfficialImageParam | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> BetaCompactedResponse:
         """Compact a conversation. Returns a compacted response object.
@@ -588,6 +607,7 @@ class AsyncResponses(AsyncAPIResource):
                 "prompt_cache_retention": prompt_cache_retention,
                 "prompt_cache_options": prompt_cache_options,
                 "service_tier": service_tier,
+                "image": image,
             }
         )
         return await self._client._request(
@@ -723,6 +743,9 @@ class Responses(SyncAPIResource[AsyncResponses]):
         context_management: Iterable[BetaContextManagementParam] | Omit | None = omit,
         max_output_tokens: int | Omit | None = omit,
         multi_agent: BetaMultiAgentParam | Omit | None = omit,
+        access_programs: AccessProgramsParam | Omit = omit,
+        background_options: BackgroundOptionsParam | Omit = omit,
+        image: OfficialImageParam | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> BetaResponse: ...
 
@@ -778,6 +801,9 @@ class Responses(SyncAPIResource[AsyncResponses]):
         context_management: Iterable[BetaContextManagementParam] | Omit | None = omit,
         max_output_tokens: int | Omit | None = omit,
         multi_agent: BetaMultiAgentParam | Omit | None = omit,
+        access_programs: AccessProgramsParam | Omit = omit,
+        background_options: BackgroundOptionsParam | Omit = omit,
+        image: OfficialImageParam | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> Stream[BetaResponseStreamEvent]: ...
 
@@ -833,6 +859,9 @@ class Responses(SyncAPIResource[AsyncResponses]):
         context_management: Iterable[BetaContextManagementParam] | Omit | None = omit,
         max_output_tokens: int | Omit | None = omit,
         multi_agent: BetaMultiAgentParam | Omit | None = omit,
+        access_programs: AccessProgramsParam | Omit = omit,
+        background_options: BackgroundOptionsParam | Omit = omit,
+        image: OfficialImageParam | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> BetaResponse | Stream[BetaResponseStreamEvent]: ...
 
@@ -887,6 +916,9 @@ class Responses(SyncAPIResource[AsyncResponses]):
         context_management: Iterable[BetaContextManagementParam] | Omit | None = omit,
         max_output_tokens: int | Omit | None = omit,
         multi_agent: BetaMultiAgentParam | Omit | None = omit,
+        access_programs: AccessProgramsParam | Omit = omit,
+        background_options: BackgroundOptionsParam | Omit = omit,
+        image: OfficialImageParam | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> BetaResponse | Stream[BetaResponseStreamEvent]:
         """Creates a model response. Provide [text](/docs/guides/text) or [image](/docs/guides/images) inputs to generate [text](/docs/guides/text) or [JSON](/docs/guides/structured-outputs) outputs. Have the model call your own [custom code](/docs/guides/function-calling) or use built-in [tools](/docs/guides/tools) like [web search](/docs/guides/tools-web-search) or [file search](/docs/guides/tools-file-search) to use your own data as input for the model's response.
@@ -937,6 +969,9 @@ class Responses(SyncAPIResource[AsyncResponses]):
             context_management=context_management,
             max_output_tokens=max_output_tokens,
             multi_agent=multi_agent,
+            access_programs=access_programs,
+            background_options=background_options,
+            image=image,
             **options,
         )
 

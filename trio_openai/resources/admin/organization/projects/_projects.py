@@ -250,6 +250,7 @@ class AsyncProjects(AsyncAPIResource):
         | Omit
         | None = omit,
         external_key_id: str | Omit | None = omit,
+        geography: str | Omit | None = omit,
         **options: Unpack[RequestOptions],
     ) -> Project:
         """Create a new project in the organization. Projects can be created and archived, but cannot be deleted.
@@ -260,7 +261,9 @@ class AsyncProjects(AsyncAPIResource):
         """
         if options:
             reject_unknown_options(options, "AsyncProjects.create")
-        body = strip_not_given({"name": name, "residency": residency, "external_key_id": external_key_id})
+        body = strip_not_given(
+            {"name": name, "residency": residency, "external_key_id": external_key_id, "geography": geography}
+        )
         return await self._client._request(
             "post", "/organization/projects", cast_to=Project, body=body, options=options
         )
@@ -285,6 +288,7 @@ class AsyncProjects(AsyncAPIResource):
         *,
         name: str | Omit | None = omit,
         external_key_id: str | Omit | None = omit,
+        geography: str | Omit | None = omit,
         **options: Unpack[RequestOptions],
     ) -> Project:
         """Modifies a project in the organization.
@@ -295,7 +299,7 @@ class AsyncProjects(AsyncAPIResource):
         """
         if options:
             reject_unknown_options(options, "AsyncProjects.update")
-        body = strip_not_given({"name": name, "external_key_id": external_key_id})
+        body = strip_not_given({"name": name, "external_key_id": external_key_id, "geography": geography})
         return await self._client._request(
             "post",
             f"/organization/projects/{path_param(project_id, 'project_id')}",

@@ -67,6 +67,7 @@ class AsyncServiceAccounts(AsyncAPIResource):
         *,
         name: str,
         create_service_account_only: bool | Omit | None = omit,
+        expires_in_seconds: int | Omit | None = omit,
         **options: Unpack[RequestOptions],
     ) -> ServiceAccountCreateResponse:
         """Creates a new service account in the project. By default, this also returns an unredacted API key for the service account.
@@ -76,7 +77,13 @@ class AsyncServiceAccounts(AsyncAPIResource):
         """
         if options:
             reject_unknown_options(options, "AsyncServiceAccounts.create")
-        body = strip_not_given({"name": name, "create_service_account_only": create_service_account_only})
+        body = strip_not_given(
+            {
+                "name": name,
+                "create_service_account_only": create_service_account_only,
+                "expires_in_seconds": expires_in_seconds,
+            }
+        )
         return await self._client._request(
             "post",
             f"/organization/projects/{path_param(project_id, 'project_id')}/service_accounts",

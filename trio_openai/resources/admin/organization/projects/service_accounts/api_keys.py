@@ -49,6 +49,7 @@ class AsyncApiKeys(AsyncAPIResource):
         project_id: str,
         name: str | Omit = omit,
         scopes: Iterable[str] | Omit = omit,
+        expires_in_seconds: int | Omit | None = omit,
         **options: Unpack[RequestOptions],
     ) -> APIKeyCreateResponse:
         """Creates an API key for a service account in the project.
@@ -60,7 +61,7 @@ class AsyncApiKeys(AsyncAPIResource):
         """
         if options:
             reject_unknown_options(options, "AsyncApiKeys.create")
-        body = strip_not_given({"name": name, "scopes": scopes})
+        body = strip_not_given({"name": name, "scopes": scopes, "expires_in_seconds": expires_in_seconds})
         return await self._client._request(
             "post",
             f"/organization/projects/{path_param(project_id, 'project_id')}/service_accounts/{path_param(service_account_id, 'service_account_id')}/api_keys",

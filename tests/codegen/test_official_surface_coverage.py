@@ -18,19 +18,11 @@ from trio_openai import AsyncOpenAI, OpenAI
 CODEGEN = Path(__file__).resolve().parents[2] / "tools" / "codegen"
 
 #: official "resource.path.method" -> why trio_openai has no such method (yet).
-_WS = "a WebSocket session the official SDK opens itself; trio_openai has none at this path yet"
 _DEPRECATED = "deprecated official alias (issue 11 adds it with a DeprecationWarning)"
 _STREAM = "client-side streaming helper over an operation trio_openai has; not generated"
 _UPLOAD = "client-side upload helper composed of generated operations; not written yet"
 
 EXCEPTIONS: dict[str, str] = {
-    "live.connect": _WS,
-    "live.forks.connect": _WS,
-    "live.sideband.connect": _WS,
-    "beta.realtime.connect": _WS,
-    "beta.responses.connect": _WS,
-    "responses.connect": _WS,
-    "realtime.translations.connect": _WS,
     "beta.agents.sessions.stream": _STREAM,
     "beta.threads.create_and_run_stream": _STREAM,
     "beta.threads.runs.create_and_stream": _STREAM,

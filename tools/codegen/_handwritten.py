@@ -189,3 +189,23 @@ HELPERS[("realtime",)] = (
 #: the client's events).
 EXTRA_RESPONSE_TYPES: tuple[str, ...] = ("RealtimeServerEvent",)
 EXTRA_REQUEST_TYPES: tuple[str, ...] = ("RealtimeClientEvent",)
+
+# --- The other WebSocket sessions (trio_openai/realtime/_sessions.py) -------------------------------------
+
+
+def _session(attribute: str, name: str) -> Attachment:
+    return Attachment(
+        attribute, "realtime._sessions", name, sync_name=f"{name}_blocking", sync_module="realtime._sessions"
+    )
+
+
+for _path, _name in (
+    (("responses",), "responses_connect"),
+    (("beta", "responses"), "beta_responses_connect"),
+    (("live",), "live_connect"),
+    (("live", "forks"), "live_forks_connect"),
+    (("live", "sideband"), "live_sideband_connect"),
+    (("realtime", "translations"), "translations_connect"),
+    (("beta", "realtime"), "beta_realtime_connect"),
+):
+    HELPERS[_path] = (*HELPERS.get(_path, ()), _session("connect", _name))

@@ -323,6 +323,16 @@ def build_tree(methods: list[Method]) -> ResourceNode:
         for i, part in enumerate(m.place.resource):
             node = node.children.setdefault(part, ResourceNode(m.place.resource[: i + 1]))
         node.methods.append(m)
+    # resources that carry only hand-written methods (``client.live.forks.connect``): a node under an
+    # existing parent
+    from ._handwritten import HELPERS
+
+    for path in sorted(HELPERS, key=len):
+        parent = root
+        for part in path[:-1]:
+            parent = parent.children.get(part) or ResourceNode(())
+        if path and parent.path == path[:-1] and path[-1] not in parent.children:
+            parent.children[path[-1]] = ResourceNode(path)
     _check(root)
     return root
 

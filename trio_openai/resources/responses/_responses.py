@@ -31,6 +31,7 @@ from ...lib._parsing._hooks import reject_text_format_types
 from ...lib._parsing._responses import responses_parse
 from ...lib.streaming._responses_sync import sync_response_stream_method
 from ...lib.streaming.responses import response_stream_method
+from ...realtime._sessions import responses_connect, responses_connect_blocking
 from ...types import CompactedResponse, ResponseCustomToolCallOutput, ResponseStreamEvent
 
 if TYPE_CHECKING:
@@ -571,6 +572,8 @@ class AsyncResponses(AsyncAPIResource):
 
     parse: Final = responses_parse  # hand-written: trio_openai/lib/_parsing/_responses.py
 
+    connect: Final = responses_connect  # hand-written: trio_openai/realtime/_sessions.py
+
 
 class AsyncResponsesWithRawResponse(RawResponseWrapper):
     create: Final = to_raw_response(AsyncResponses.create)
@@ -1031,6 +1034,7 @@ class Responses(SyncAPIResource[AsyncResponses]):
     compact: Final = to_sync(AsyncResponses.compact)
     stream: Final = sync_response_stream_method  # hand-written: trio_openai/lib/streaming/_responses_sync.py
     parse: Final = to_sync(AsyncResponses.parse)  # hand-written helper
+    connect: Final = responses_connect_blocking  # hand-written: trio_openai/realtime/_sessions.py
 
 
 class ResponsesWithRawResponse(SyncResponseWrapper):

@@ -27,6 +27,7 @@ from ...._core._resource import (
     to_streamed_response,
 )
 from ...._core._streaming import AsyncStream
+from ....realtime._sessions import beta_responses_connect, beta_responses_connect_blocking
 from ....types import BetaCompactedResponse, BetaResponse, BetaResponseStreamEvent
 
 if TYPE_CHECKING:
@@ -623,6 +624,8 @@ class AsyncResponses(AsyncAPIResource):
             options=options,
         )
 
+    connect: Final = beta_responses_connect  # hand-written: trio_openai/realtime/_sessions.py
+
 
 class AsyncResponsesWithRawResponse(RawResponseWrapper):
     create: Final = to_raw_response(AsyncResponses.create)
@@ -1096,6 +1099,7 @@ class Responses(SyncAPIResource[AsyncResponses]):
     delete: Final = to_sync(AsyncResponses.delete)
     cancel: Final = to_sync(AsyncResponses.cancel)
     compact: Final = to_sync(AsyncResponses.compact)
+    connect: Final = beta_responses_connect_blocking  # hand-written: trio_openai/realtime/_sessions.py
 
 
 class ResponsesWithRawResponse(SyncResponseWrapper):

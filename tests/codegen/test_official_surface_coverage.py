@@ -28,15 +28,10 @@ EXCEPTIONS: dict[str, str] = {
     "beta.threads.runs.create_and_stream": _STREAM,
     "beta.threads.runs.stream": _STREAM,
     "beta.threads.runs.submit_tool_outputs_stream": _STREAM,
-    "beta.threads.create_and_run_poll": "polling helper (lib polling covers runs.create_and_poll only)",
     "beta.agents.sessions.artifacts.for_result": "client-side helper over artifacts.list; not written yet",
     "beta.agents.environments.files.prepare": _UPLOAD,
     "beta.agents.environments.files.prepare_directory": _UPLOAD,
     "beta.agents.environments.files.upload": _UPLOAD,
-    "uploads.upload_file_chunked": _UPLOAD,
-    "vector_stores.file_batches.upload_and_poll": _UPLOAD,
-    "vector_stores.files.upload": _UPLOAD,
-    "vector_stores.files.upload_and_poll": _UPLOAD,
 }
 
 

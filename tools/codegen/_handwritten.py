@@ -209,3 +209,21 @@ for _path, _name in (
     (("beta", "realtime"), "beta_realtime_connect"),
 ):
     HELPERS[_path] = (*HELPERS.get(_path, ()), _session("connect", _name))
+
+# --- Upload helpers (trio_openai/lib/_uploads.py) ----------------------------------------------------------
+
+HELPERS[("uploads",)] = (
+    *HELPERS.get(("uploads",), ()),
+    Attachment("upload_file_chunked", "lib._uploads", "upload_file_chunked"),
+)
+HELPERS[("vector_stores", "files")] += (
+    Attachment("upload", "lib._uploads", "vector_store_file_upload"),
+    Attachment("upload_and_poll", "lib._uploads", "vector_store_file_upload_and_poll"),
+)
+HELPERS[("vector_stores", "file_batches")] += (
+    Attachment("upload_and_poll", "lib._uploads", "file_batch_upload_and_poll"),
+)
+HELPERS[("beta", "threads")] = (
+    *HELPERS.get(("beta", "threads"), ()),
+    Attachment("create_and_run_poll", "lib._uploads", "threads_create_and_run_poll"),
+)

@@ -24,6 +24,7 @@ from ..._core._resource import (
     to_raw_response,
     to_streamed_response,
 )
+from ...lib._uploads import upload_file_chunked
 from ...types import Upload
 
 if TYPE_CHECKING:
@@ -126,6 +127,8 @@ class AsyncUploads(AsyncAPIResource):
             options=options,
         )
 
+    upload_file_chunked: Final = upload_file_chunked  # hand-written: trio_openai/lib/_uploads.py
+
 
 class AsyncUploadsWithRawResponse(RawResponseWrapper):
     create: Final = to_raw_response(AsyncUploads.create)
@@ -175,6 +178,7 @@ class Uploads(SyncAPIResource[AsyncUploads]):
     create: Final = to_sync(AsyncUploads.create)
     cancel: Final = to_sync(AsyncUploads.cancel)
     complete: Final = to_sync(AsyncUploads.complete)
+    upload_file_chunked: Final = to_sync(AsyncUploads.upload_file_chunked)  # hand-written helper
 
 
 class UploadsWithRawResponse(SyncResponseWrapper):

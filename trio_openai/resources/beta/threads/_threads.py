@@ -28,6 +28,7 @@ from ...._core._resource import (
     to_streamed_response,
 )
 from ...._core._streaming import AsyncStream
+from ....lib._uploads import threads_create_and_run_poll
 from ....types import AssistantStreamEvent, Run, Thread, ThreadDeleted
 
 if TYPE_CHECKING:
@@ -497,6 +498,10 @@ class AsyncThreads(AsyncAPIResource):
             stream_cls=_ASSISTANT_STREAM_EVENT_STREAM if stream else None,
         )
 
+    create_and_run_poll: Final = deprecated_method(
+        "`beta.threads.create_and_run_poll` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
+    )(threads_create_and_run_poll)  # hand-written: trio_openai/lib/_uploads.py
+
 
 class AsyncThreadsWithRawResponse(RawResponseWrapper):
     create: Final = to_raw_response(AsyncThreads.create)
@@ -883,6 +888,10 @@ class Threads(SyncAPIResource[AsyncThreads]):
             response_format=response_format,
             **options,
         )
+
+    create_and_run_poll: Final = deprecated_method(
+        "`beta.threads.create_and_run_poll` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
+    )(to_sync(undeprecated(AsyncThreads.create_and_run_poll)))  # hand-written helper
 
 
 class ThreadsWithRawResponse(SyncResponseWrapper):

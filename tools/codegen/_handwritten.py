@@ -227,3 +227,23 @@ HELPERS[("beta", "threads")] = (
     *HELPERS.get(("beta", "threads"), ()),
     Attachment("create_and_run_poll", "lib._uploads", "threads_create_and_run_poll"),
 )
+
+# --- Assistants run streams (trio_openai/lib/streaming/assistants.py) ------------------------------------
+
+
+def _run_stream(attribute: str, name: str) -> Attachment:
+    return Attachment(
+        attribute,
+        "lib.streaming.assistants",
+        name,
+        sync_name=f"sync_{name}",
+        sync_module="lib.streaming.assistants",
+    )
+
+
+HELPERS[("beta", "threads", "runs")] += (
+    _run_stream("stream", "runs_stream"),
+    _run_stream("create_and_stream", "runs_create_and_stream"),
+    _run_stream("submit_tool_outputs_stream", "runs_submit_tool_outputs_stream"),
+)
+HELPERS[("beta", "threads")] += (_run_stream("create_and_run_stream", "create_and_run_stream"),)

@@ -29,6 +29,7 @@ from ...._core._resource import (
 )
 from ...._core._streaming import AsyncStream
 from ....lib._uploads import threads_create_and_run_poll
+from ....lib.streaming.assistants import create_and_run_stream, sync_create_and_run_stream
 from ....types import AssistantStreamEvent, Run, Thread, ThreadDeleted
 
 if TYPE_CHECKING:
@@ -502,6 +503,10 @@ class AsyncThreads(AsyncAPIResource):
         "`beta.threads.create_and_run_poll` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
     )(threads_create_and_run_poll)  # hand-written: trio_openai/lib/_uploads.py
 
+    create_and_run_stream: Final = deprecated_method(
+        "`beta.threads.create_and_run_stream` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
+    )(create_and_run_stream)  # hand-written: trio_openai/lib/streaming/assistants.py
+
 
 class AsyncThreadsWithRawResponse(RawResponseWrapper):
     create: Final = to_raw_response(AsyncThreads.create)
@@ -892,6 +897,9 @@ class Threads(SyncAPIResource[AsyncThreads]):
     create_and_run_poll: Final = deprecated_method(
         "`beta.threads.create_and_run_poll` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
     )(to_sync(undeprecated(AsyncThreads.create_and_run_poll)))  # hand-written helper
+    create_and_run_stream: Final = deprecated_method(
+        "`beta.threads.create_and_run_stream` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
+    )(sync_create_and_run_stream)  # hand-written: trio_openai/lib/streaming/assistants.py
 
 
 class ThreadsWithRawResponse(SyncResponseWrapper):

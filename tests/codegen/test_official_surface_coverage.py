@@ -18,33 +18,16 @@ from trio_openai import AsyncOpenAI, OpenAI
 CODEGEN = Path(__file__).resolve().parents[2] / "tools" / "codegen"
 
 #: official "resource.path.method" -> why trio_openai has no such method (yet).
-_WS = "a WebSocket session the official SDK opens itself; trio_openai has none at this path yet"
 _DEPRECATED = "deprecated official alias (issue 11 adds it with a DeprecationWarning)"
 _STREAM = "client-side streaming helper over an operation trio_openai has; not generated"
 _UPLOAD = "client-side upload helper composed of generated operations; not written yet"
 
 EXCEPTIONS: dict[str, str] = {
-    "live.connect": _WS,
-    "live.forks.connect": _WS,
-    "live.sideband.connect": _WS,
-    "beta.realtime.connect": _WS,
-    "beta.responses.connect": _WS,
-    "responses.connect": _WS,
-    "realtime.translations.connect": _WS,
     "beta.agents.sessions.stream": _STREAM,
-    "beta.threads.create_and_run_stream": _STREAM,
-    "beta.threads.runs.create_and_stream": _STREAM,
-    "beta.threads.runs.stream": _STREAM,
-    "beta.threads.runs.submit_tool_outputs_stream": _STREAM,
-    "beta.threads.create_and_run_poll": "polling helper (lib polling covers runs.create_and_poll only)",
     "beta.agents.sessions.artifacts.for_result": "client-side helper over artifacts.list; not written yet",
     "beta.agents.environments.files.prepare": _UPLOAD,
     "beta.agents.environments.files.prepare_directory": _UPLOAD,
     "beta.agents.environments.files.upload": _UPLOAD,
-    "uploads.upload_file_chunked": _UPLOAD,
-    "vector_stores.file_batches.upload_and_poll": _UPLOAD,
-    "vector_stores.files.upload": _UPLOAD,
-    "vector_stores.files.upload_and_poll": _UPLOAD,
 }
 
 

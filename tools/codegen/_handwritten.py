@@ -189,3 +189,61 @@ HELPERS[("realtime",)] = (
 #: the client's events).
 EXTRA_RESPONSE_TYPES: tuple[str, ...] = ("RealtimeServerEvent",)
 EXTRA_REQUEST_TYPES: tuple[str, ...] = ("RealtimeClientEvent",)
+
+# --- The other WebSocket sessions (trio_openai/realtime/_sessions.py) -------------------------------------
+
+
+def _session(attribute: str, name: str) -> Attachment:
+    return Attachment(
+        attribute, "realtime._sessions", name, sync_name=f"{name}_blocking", sync_module="realtime._sessions"
+    )
+
+
+for _path, _name in (
+    (("responses",), "responses_connect"),
+    (("beta", "responses"), "beta_responses_connect"),
+    (("live",), "live_connect"),
+    (("live", "forks"), "live_forks_connect"),
+    (("live", "sideband"), "live_sideband_connect"),
+    (("realtime", "translations"), "translations_connect"),
+    (("beta", "realtime"), "beta_realtime_connect"),
+):
+    HELPERS[_path] = (*HELPERS.get(_path, ()), _session("connect", _name))
+
+# --- Upload helpers (trio_openai/lib/_uploads.py) ----------------------------------------------------------
+
+HELPERS[("uploads",)] = (
+    *HELPERS.get(("uploads",), ()),
+    Attachment("upload_file_chunked", "lib._uploads", "upload_file_chunked"),
+)
+HELPERS[("vector_stores", "files")] += (
+    Attachment("upload", "lib._uploads", "vector_store_file_upload"),
+    Attachment("upload_and_poll", "lib._uploads", "vector_store_file_upload_and_poll"),
+)
+HELPERS[("vector_stores", "file_batches")] += (
+    Attachment("upload_and_poll", "lib._uploads", "file_batch_upload_and_poll"),
+)
+HELPERS[("beta", "threads")] = (
+    *HELPERS.get(("beta", "threads"), ()),
+    Attachment("create_and_run_poll", "lib._uploads", "threads_create_and_run_poll"),
+)
+
+# --- Assistants run streams (trio_openai/lib/streaming/assistants.py) ------------------------------------
+
+
+def _run_stream(attribute: str, name: str) -> Attachment:
+    return Attachment(
+        attribute,
+        "lib.streaming.assistants",
+        name,
+        sync_name=f"sync_{name}",
+        sync_module="lib.streaming.assistants",
+    )
+
+
+HELPERS[("beta", "threads", "runs")] += (
+    _run_stream("stream", "runs_stream"),
+    _run_stream("create_and_stream", "runs_create_and_stream"),
+    _run_stream("submit_tool_outputs_stream", "runs_submit_tool_outputs_stream"),
+)
+HELPERS[("beta", "threads")] += (_run_stream("create_and_run_stream", "create_and_run_stream"),)

@@ -240,6 +240,16 @@ def _method(
         described = str(prop.get("description") or "") if isinstance(prop, dict) else ""
         arg = Arg(ident_for(wire), wire, "body", ann, is_req, a.refs, _param_doc(described, resolved))
         (keyword if is_req else optional).append(arg)
+    # parameters the official SDK sends that the spec does not describe (the supplement's
+    # ``x-extra-parameters``): optional keywords, sent where the SDK sends them
+    for wire, extra in (spec.doc.get("x-extra-parameters") or {}).get(place.dotted, {}).items():
+        if wire in used:
+            continue
+        a = params.ann(extra["schema"], f"{hint}{pascal(wire)}", home)
+        param_refs |= a.refs
+        location, _, header = str(extra["in"]).partition(":")
+        ident = ident_for(wire)
+        optional.append(Arg(ident, header or wire, location, a.expr, False, a.refs))
     keyword += optional
 
     # result
@@ -313,6 +323,16 @@ def build_tree(methods: list[Method]) -> ResourceNode:
         for i, part in enumerate(m.place.resource):
             node = node.children.setdefault(part, ResourceNode(m.place.resource[: i + 1]))
         node.methods.append(m)
+    # resources that carry only hand-written methods (``client.live.forks.connect``): a node under an
+    # existing parent
+    from ._handwritten import HELPERS
+
+    for path in sorted(HELPERS, key=len):
+        parent = root
+        for part in path[:-1]:
+            parent = parent.children.get(part) or ResourceNode(())
+        if path and parent.path == path[:-1] and path[-1] not in parent.children:
+            parent.children[path[-1]] = ResourceNode(path)
     _check(root)
     return root
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 OUT = Path(__file__).with_name("official_surface.json")
+SIGNATURES = Path(__file__).with_name("official_signatures.json")
 
 _SKIP_ATTRS = {"with_raw_response", "with_streaming_response"}
 _OPTION_PARAMS = {"extra_headers", "extra_query", "extra_body", "timeout"}
@@ -67,9 +68,56 @@ def _resources(obj: object, prefix: str) -> typing.Iterator[tuple[str, object]]:
             yield from _resources(value, path)
 
 
+def _own_methods(cls: type) -> dict[str, Any]:
+    """The public methods of a resource class, its bases' included (up to ``SyncAPIResource``):
+    some resources inherit methods (a resource class derived from another one)."""
+    from openai._resource import SyncAPIResource
+
+    out: dict[str, Any] = {}
+    for klass in reversed(cls.__mro__):
+        if klass is object or issubclass(SyncAPIResource, klass):
+            continue
+        for name, fn in vars(klass).items():
+            if not name.startswith("_") and inspect.isfunction(fn):
+                out[name] = fn
+    return out
+
+
 def _page_kind(ret: str) -> str | None:
     m = re.search(r"Sync(\w*Page)\[", ret)
     return f"Async{m.group(1)}" if m else None
+
+
+#: official method -> its parameters that have a default (filled by :func:`record`).
+defaulted: dict[str, list[str]] = {}
+
+
+def optional_body(spec_path: Path | None = None) -> dict[str, list[str]]:
+    """Body parameters the spec requires where the official SDK gives a default (an overloaded method
+    defaults every argument that only some of its overloads require): from :data:`defaulted`."""
+    from tools.codegen._resources import body_schema
+    from tools.codegen._spec import Spec, load_spec
+    from tools.codegen.supplement import _norm, merged_document
+
+    if spec_path is None:
+        from tools.codegen.__main__ import DEFAULT_SPEC
+
+        spec_path = DEFAULT_SPEC
+    spec = Spec(merged_document(load_spec(spec_path).doc))
+    required: dict[tuple[str, str], set[str]] = {}
+    for op in spec.operations():
+        required[(op.method, _norm(op.spec_path))] = set(body_schema(spec, op).get("required", []))
+    facts = json.loads(OUT.read_text())["methods"]
+    sup = json.loads(Path(__file__).with_name("supplement.json").read_text())["x-official-methods"]
+    out: dict[str, list[str]] = {}
+    for name, names in sorted(defaulted.items()):
+        http = (facts.get(name) or {}).get("http") or (sup.get(name) or {}).get("http")
+        if not http:
+            continue
+        optional = sorted(required.get((http[0], _norm(http[1])), set()) & set(names))
+        if optional:
+            out[name] = optional
+    return out
 
 
 def record() -> dict[str, Any]:
@@ -90,10 +138,9 @@ def record() -> dict[str, Any]:
     )
     client = client.with_options(max_retries=0)
     methods: dict[str, Any] = {}
+    defaulted.clear()
     for rpath, resource in _resources(client, ""):
-        for name, fn in sorted(vars(type(resource)).items()):
-            if name.startswith("_") or not inspect.isfunction(fn):
-                continue
+        for name, fn in sorted(_own_methods(type(resource)).items()):
             sig = inspect.signature(fn)
             params = [p for p in sig.parameters.values() if p.name != "self"]
             kwargs: dict[str, object] = {}
@@ -109,6 +156,9 @@ def record() -> dict[str, Any]:
                 else:
                     kwargs[p.name] = value
             seen.clear()
+            defaulted[f"{rpath}.{name}"] = [
+                p.name for p in params if p.default is not inspect.Parameter.empty
+            ]
             entry: dict[str, Any] = {
                 "params": [p.name for p in params if p.name not in _OPTION_PARAMS],
                 "positional": [p.name for p in params if p.kind is p.POSITIONAL_OR_KEYWORD],
@@ -140,6 +190,19 @@ def main() -> None:
     OUT.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n")
     n = sum(1 for m in data["methods"].values() if "http" in m)
     print(f"{len(data['methods'])} methods, {n} with a recorded request -> {OUT}", file=sys.stderr)
+    signatures = {
+        "_about": (
+            f"Body parameters the spec requires but the official SDK ({data['openai_version']}, "
+            "inspect.signature) gives a default: generated as optional keywords so calls written for it "
+            "type-check and run. Written by `python -m tools.codegen.official`."
+        ),
+        "optional_body": optional_body(),
+    }
+    SIGNATURES.write_text(json.dumps(signatures, indent=1) + "\n")
+    print(
+        f"{len(signatures['optional_body'])} methods with spec-required arguments the SDK defaults -> {SIGNATURES}",
+        file=sys.stderr,
+    )
 
 
 if __name__ == "__main__":

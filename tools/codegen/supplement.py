@@ -68,6 +68,7 @@ def merged_document(spec: dict[str, Any], supplement: dict[str, Any] | None = No
             doc["paths"][path] = {**doc["paths"].get(path, {}), method: op}
     for name, schema in ((sup.get("components") or {}).get("schemas") or {}).items():
         schemas.setdefault(name, schema)
+    doc["x-extra-parameters"] = sup.get("x-extra-parameters") or {}
     return doc
 
 
@@ -152,17 +153,9 @@ def _resources(client: Any) -> list[tuple[str, Any]]:
 
 
 def _own_methods(cls: type) -> dict[str, Any]:
-    """The public methods of a resource class, its bases' included (below ``SyncAPIResource``)."""
-    from openai._resource import SyncAPIResource
+    from tools.codegen.official import _own_methods as own
 
-    out: dict[str, Any] = {}
-    for klass in reversed(cls.__mro__):
-        if klass is object or issubclass(SyncAPIResource, klass):
-            continue
-        for name, fn in vars(klass).items():
-            if not name.startswith("_") and inspect.isfunction(fn):
-                out[name] = fn
-    return out
+    return own(cls)
 
 
 def _event_and_result(ret: Any) -> tuple[list[Any], Any | None]:
@@ -270,6 +263,8 @@ def record_supplement(spec: dict[str, Any]) -> dict[str, Any]:
     from tools.codegen.official import _page_kind
 
     have = _endpoints(spec)
+    spec_names = _spec_param_names(spec)
+    extras_found: list[dict[str, Any]] = []
     placed_by_spec = set(OVERRIDES.values())
     all_methods: dict[str, Any] = {}
     rec = _Recorder()
@@ -317,6 +312,31 @@ def record_supplement(spec: dict[str, Any]) -> dict[str, Any]:
                 "headers": {h: request.headers[h] for h in ("openai-beta",) if h in request.headers},
             }
             if (method, _norm(path)) in have or official_key in placed_by_spec:
+                known_names = spec_names.get((method, _norm(path)), set())
+                path_names = re.findall(r"\{([^}]*)\}", path)
+                missing = [
+                    p
+                    for p in params
+                    if p.name not in known_names and p.name not in path_names and p.name not in _SDK_ONLY
+                ]
+                if missing and not _HELPER.search(name):
+                    full = rec.call(
+                        getattr(resource, name),
+                        [everything[n] for n in positional if n in path_names],
+                        {k: v for k, v in everything.items() if k not in positional or k not in path_names},
+                        hints,
+                    )
+                    values = {p.name: everything[p.name] for p in missing}
+                    where, _ = _locations(full, values) if full is not None else ({}, False)
+                    default_loc = "query" if method in ("get", "delete") else "body"
+                    extras_found.append(
+                        {
+                            "official": official_key,
+                            "params": missing,
+                            "hints": hints,
+                            "where": {p.name: where.get(p.name, default_loc) for p in missing},
+                        }
+                    )
                 continue
             path_names = re.findall(r"\{([^}]*)\}", path)
             extra = {k: v for k, v in everything.items() if k not in path_names}
@@ -390,6 +410,11 @@ def record_supplement(spec: dict[str, Any]) -> dict[str, Any]:
             adapter(f"{c['official']}:return{i}", r)
         if event is not None:
             adapter(f"{c['official']}:event", event)
+    for x in extras_found:
+        for p in x["params"]:
+            hint = x["hints"].get(p.name, Any)
+            if not _is_file(hint):
+                adapter(f"{x['official']}:{p.name}", _strip(hint))
     schemas: dict[str, Any] = {}
     defs: dict[str, Any] = {}
     good: list[tuple[Any, Any, Any]] = []
@@ -429,6 +454,22 @@ def record_supplement(spec: dict[str, Any]) -> dict[str, Any]:
             "http": [c["method"], c["path"]],
             "headers": c["headers"],
         }
+    extra_parameters: dict[str, Any] = {}
+    for x in sorted(extras_found, key=lambda x: x["official"]):
+        entry: dict[str, Any] = {}
+        for p in x["params"]:
+            hint = x["hints"].get(p.name, Any)
+            schema = (
+                {"type": "string", "format": "binary"}
+                if _is_file(hint)
+                else _clean(schemas.get(f"{x['official']}:{p.name}", {}))
+            )
+            entry[p.name] = {
+                "in": x["where"][p.name],
+                "required": p.default is inspect.Parameter.empty,
+                "schema": schema,
+            }
+        extra_parameters[x["official"]] = entry
     return {
         "openapi": "3.1.0",
         "info": {
@@ -439,8 +480,32 @@ def record_supplement(spec: dict[str, Any]) -> dict[str, Any]:
         "paths": dict(sorted(paths.items())),
         "components": {"schemas": dict(sorted(defs.items()))},
         "x-official-methods": surface,
+        "x-extra-parameters": extra_parameters,
         "x-undescribed": sorted(set(failed)),
     }
+
+
+#: Official parameters that are the SDK's own (not sent as named): never "missing" from the spec.
+_SDK_ONLY = frozenset({"stream", "betas", "idempotency_key", "poll_interval_ms"})
+
+
+#: Client-side helpers of the official SDK (they compose requests; their own arguments are theirs).
+_HELPER = re.compile(r"poll|upload|parse|wait_for|stream")
+
+
+def _spec_param_names(spec: dict[str, Any]) -> dict[tuple[str, str], set[str]]:
+    """(method, normalised path) -> the names the spec gives the operation's query, header, path and body
+    parameters (every variant of a union body)."""
+    from tools.codegen._resources import body_schema
+    from tools.codegen._spec import Spec
+
+    parsed = Spec(spec)
+    out: dict[tuple[str, str], set[str]] = {}
+    for op in parsed.operations():
+        names = {p.name.removesuffix("[]") for p in op.params}
+        names |= set(body_schema(parsed, op).get("properties", {}))
+        out.setdefault((op.method, _norm(op.spec_path)), set()).update(names)
+    return out
 
 
 def _renames(defs: dict[str, Any], spec_schemas: dict[str, Any]) -> dict[str, str]:

@@ -6,10 +6,10 @@ Light at import: trio-websocket and the event types load when a session opens.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from contextlib import AbstractAsyncContextManager
 from types import TracebackType
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 from .._core._errors import APIConnectionError, APITimeoutError, RequestInfo
 from .._core._options import Omit, omit
@@ -17,10 +17,13 @@ from ._errors import WebSocketConnectionRejectedError
 from ._handshake import build_handshake
 
 if TYPE_CHECKING:
+    from trio_websocket import WebSocketConnection
+
     from .._client import AsyncOpenAI
     from .._core._resource import AsyncAPIResource
     from ._connection import AsyncRealtimeConnection
     from ._opener import OpenWebSocket
+    from ._session import AsyncWebSocketSession
 
 __all__ = [
     "DEFAULT_MAX_MESSAGE_SIZE",
@@ -28,8 +31,11 @@ __all__ = [
     "DEFAULT_PING_INTERVAL",
     "DEFAULT_PING_TIMEOUT",
     "AsyncRealtimeConnectionManager",
+    "AsyncWebSocketSessionManager",
     "realtime_connect",
 ]
+
+C = TypeVar("C", bound="AsyncWebSocketSession[Any]")
 
 #: Messages received but not yet read before the connection stops reading from the network (and the
 #: server, in turn, from sending): the backpressure bound.
@@ -44,9 +50,9 @@ DEFAULT_PING_INTERVAL = 20.0
 DEFAULT_PING_TIMEOUT = 20.0
 
 
-class AsyncRealtimeConnectionManager:
-    """What ``client.realtime.connect(...)`` returns: ``async with`` it to get an
-    :class:`AsyncRealtimeConnection`. Nothing is sent before the ``async with``.
+class AsyncWebSocketSessionManager(Generic[C]):
+    """What a ``connect(...)`` method returns: ``async with`` it to get the open session (``C``).
+    Nothing is sent before the ``async with``.
 
     The connection's background reader runs in a nursery owned by the ``async with`` block, so it never
     outlives it; leaving the block closes the connection (code 1000). Errors come out as plain exceptions,
@@ -68,6 +74,7 @@ class AsyncRealtimeConnectionManager:
         ping_interval: float | None = DEFAULT_PING_INTERVAL,
         ping_timeout: float | None = DEFAULT_PING_TIMEOUT,
         path: str = "/realtime",
+        session: Callable[[WebSocketConnection, float | None], C] | None = None,
     ) -> None:
         if message_queue_size < 0:
             raise ValueError("message_queue_size must be >= 0")
@@ -78,6 +85,7 @@ class AsyncRealtimeConnectionManager:
         if ping_timeout is not None and not ping_timeout > 0:
             raise ValueError("ping_timeout must be > 0 (or None to wait for pongs without a bound)")
         self._client = client
+        self._session = session
         self._path = path
         self._query = dict(query)
         self._extra_query = extra_query
@@ -90,15 +98,19 @@ class AsyncRealtimeConnectionManager:
         self._ping_interval = ping_interval
         self._ping_timeout = ping_timeout
         self._cm: AbstractAsyncContextManager[OpenWebSocket] | None = None
-        self._connection: AsyncRealtimeConnection | None = None
+        self._connection: C | None = None
 
-    async def __aenter__(self) -> AsyncRealtimeConnection:
+    def _open_session(self, websocket: WebSocketConnection, write_timeout: float | None) -> C:
+        if self._session is None:
+            raise TypeError("this manager has no session factory")
+        return self._session(websocket, write_timeout)
+
+    async def __aenter__(self) -> C:
         if self._cm is not None:
             raise RuntimeError("this connection manager was already entered; call connect() again")
         self._client._ensure_open()
         from trio_websocket import ConnectionRejected, HandshakeError
 
-        from ._connection import AsyncRealtimeConnection
         from ._opener import HandshakeTimeout, open_websocket
 
         shake = await build_handshake(
@@ -125,7 +137,7 @@ class AsyncRealtimeConnectionManager:
             raise APITimeoutError(info) from exc
         except HandshakeError as exc:
             raise APIConnectionError(message=f"Connection error: {exc}", request=info) from exc
-        connection = self._connection = AsyncRealtimeConnection(websocket, write_timeout=self._write_timeout)
+        connection = self._connection = self._open_session(websocket, self._write_timeout)
         if self._ping_interval is not None:
             nursery.start_soon(connection._keepalive, self._ping_interval, _seconds(self._ping_timeout))
         return connection
@@ -140,6 +152,23 @@ class AsyncRealtimeConnectionManager:
         if connection is not None and connection._local_close is None and not connection.closed:
             connection._local_close = (1000, "")
         return await cm.__aexit__(exc_type, exc, tb)
+
+
+class AsyncRealtimeConnectionManager(AsyncWebSocketSessionManager["AsyncRealtimeConnection"]):
+    """What ``client.realtime.connect(...)`` returns: ``async with`` it to get an
+    :class:`AsyncRealtimeConnection`. Nothing is sent before the ``async with``.
+
+    The connection's background reader runs in a nursery owned by the ``async with`` block, so it never
+    outlives it; leaving the block closes the connection (code 1000). Errors come out as plain exceptions,
+    not exception groups. Single use.
+    """
+
+    def _open_session(
+        self, websocket: WebSocketConnection, write_timeout: float | None
+    ) -> AsyncRealtimeConnection:
+        from ._connection import AsyncRealtimeConnection
+
+        return AsyncRealtimeConnection(websocket, write_timeout=write_timeout)
 
 
 def _seconds(value: float | None) -> float:

@@ -32,6 +32,7 @@ from ..types import ImageEditStreamEvent, ImageGenStreamEvent, ImagesResponse
 
 if TYPE_CHECKING:
     from .._core._request import FileTypes
+    from ..types import SvgParam, TypesImageGenerateParamsSvgParam
 
 __all__ = ["AsyncImages", "Images"]
 
@@ -85,6 +86,12 @@ class AsyncImages(AsyncAPIResource):
         stream: Literal[False] | Omit | None = omit,
         partial_images: int | Omit | None = omit,
         quality: Literal["standard", "low", "medium", "high", "auto"] | Omit | None = omit,
+        complexity: Literal["low", "medium", "high"] | Omit | None = omit,
+        frame_count: int | Omit | None = omit,
+        frame_duration_ms: int | Omit | None = omit,
+        markup: object | Omit = omit,
+        safety_identifier: str | Omit | None = omit,
+        svg: SvgParam | Omit | None = omit,
         **options: Unpack[RequestOptions],
     ) -> ImagesResponse: ...
 
@@ -121,6 +128,12 @@ class AsyncImages(AsyncAPIResource):
         stream: Literal[True],
         partial_images: int | Omit | None = omit,
         quality: Literal["standard", "low", "medium", "high", "auto"] | Omit | None = omit,
+        complexity: Literal["low", "medium", "high"] | Omit | None = omit,
+        frame_count: int | Omit | None = omit,
+        frame_duration_ms: int | Omit | None = omit,
+        markup: object | Omit = omit,
+        safety_identifier: str | Omit | None = omit,
+        svg: SvgParam | Omit | None = omit,
         **options: Unpack[RequestOptions],
     ) -> AsyncStream[ImageEditStreamEvent]: ...
 
@@ -157,6 +170,12 @@ class AsyncImages(AsyncAPIResource):
         stream: bool,
         partial_images: int | Omit | None = omit,
         quality: Literal["standard", "low", "medium", "high", "auto"] | Omit | None = omit,
+        complexity: Literal["low", "medium", "high"] | Omit | None = omit,
+        frame_count: int | Omit | None = omit,
+        frame_duration_ms: int | Omit | None = omit,
+        markup: object | Omit = omit,
+        safety_identifier: str | Omit | None = omit,
+        svg: SvgParam | Omit | None = omit,
         **options: Unpack[RequestOptions],
     ) -> ImagesResponse | AsyncStream[ImageEditStreamEvent]: ...
 
@@ -192,6 +211,12 @@ class AsyncImages(AsyncAPIResource):
         stream: bool | Omit | None = omit,
         partial_images: int | Omit | None = omit,
         quality: Literal["standard", "low", "medium", "high", "auto"] | Omit | None = omit,
+        complexity: Literal["low", "medium", "high"] | Omit | None = omit,
+        frame_count: int | Omit | None = omit,
+        frame_duration_ms: int | Omit | None = omit,
+        markup: object | Omit = omit,
+        safety_identifier: str | Omit | None = omit,
+        svg: SvgParam | Omit | None = omit,
         **options: Unpack[RequestOptions],
     ) -> ImagesResponse | AsyncStream[ImageEditStreamEvent]:
         """Creates an edited or extended image given one or more source images and a prompt. This endpoint supports GPT Image models (`gpt-image-1.5`, `gpt-image-1`, `gpt-image-1-mini`, and `chatgpt-image-latest`) and `dall-e-2`.
@@ -242,6 +267,18 @@ class AsyncImages(AsyncAPIResource):
             body_["partial_images"] = partial_images
         if quality is not omit and quality is not NOT_GIVEN:
             body_["quality"] = quality
+        if complexity is not omit and complexity is not NOT_GIVEN:
+            body_["complexity"] = complexity
+        if frame_count is not omit and frame_count is not NOT_GIVEN:
+            body_["frame_count"] = frame_count
+        if frame_duration_ms is not omit and frame_duration_ms is not NOT_GIVEN:
+            body_["frame_duration_ms"] = frame_duration_ms
+        if markup is not omit and markup is not NOT_GIVEN:
+            body_["markup"] = markup
+        if safety_identifier is not omit and safety_identifier is not NOT_GIVEN:
+            body_["safety_identifier"] = safety_identifier
+        if svg is not omit and svg is not NOT_GIVEN:
+            body_["svg"] = svg
         return await self._client._request(
             "post",
             "/images/edits",
@@ -286,6 +323,11 @@ class AsyncImages(AsyncAPIResource):
         background: Literal["transparent", "opaque", "auto"] | Omit | None = omit,
         style: Literal["vivid", "natural"] | Omit | None = omit,
         user: str | Omit = omit,
+        complexity: Literal["low", "medium", "high"] | Omit | None = omit,
+        frame_count: int | Omit | None = omit,
+        frame_duration_ms: int | Omit | None = omit,
+        safety_identifier: str | Omit | None = omit,
+        svg: TypesImageGenerateParamsSvgParam | Omit | None = omit,
         **options: Unpack[RequestOptions],
     ) -> ImagesResponse: ...
 
@@ -323,6 +365,11 @@ class AsyncImages(AsyncAPIResource):
         background: Literal["transparent", "opaque", "auto"] | Omit | None = omit,
         style: Literal["vivid", "natural"] | Omit | None = omit,
         user: str | Omit = omit,
+        complexity: Literal["low", "medium", "high"] | Omit | None = omit,
+        frame_count: int | Omit | None = omit,
+        frame_duration_ms: int | Omit | None = omit,
+        safety_identifier: str | Omit | None = omit,
+        svg: TypesImageGenerateParamsSvgParam | Omit | None = omit,
         **options: Unpack[RequestOptions],
     ) -> AsyncStream[ImageGenStreamEvent]: ...
 
@@ -360,6 +407,11 @@ class AsyncImages(AsyncAPIResource):
         background: Literal["transparent", "opaque", "auto"] | Omit | None = omit,
         style: Literal["vivid", "natural"] | Omit | None = omit,
         user: str | Omit = omit,
+        complexity: Literal["low", "medium", "high"] | Omit | None = omit,
+        frame_count: int | Omit | None = omit,
+        frame_duration_ms: int | Omit | None = omit,
+        safety_identifier: str | Omit | None = omit,
+        svg: TypesImageGenerateParamsSvgParam | Omit | None = omit,
         **options: Unpack[RequestOptions],
     ) -> ImagesResponse | AsyncStream[ImageGenStreamEvent]: ...
 
@@ -396,6 +448,11 @@ class AsyncImages(AsyncAPIResource):
         background: Literal["transparent", "opaque", "auto"] | Omit | None = omit,
         style: Literal["vivid", "natural"] | Omit | None = omit,
         user: str | Omit = omit,
+        complexity: Literal["low", "medium", "high"] | Omit | None = omit,
+        frame_count: int | Omit | None = omit,
+        frame_duration_ms: int | Omit | None = omit,
+        safety_identifier: str | Omit | None = omit,
+        svg: TypesImageGenerateParamsSvgParam | Omit | None = omit,
         **options: Unpack[RequestOptions],
     ) -> ImagesResponse | AsyncStream[ImageGenStreamEvent]:
         """Creates an image given a prompt. [Learn more](/docs/guides/images).
@@ -444,6 +501,16 @@ class AsyncImages(AsyncAPIResource):
             body_["style"] = style
         if user is not omit and user is not NOT_GIVEN:
             body_["user"] = user
+        if complexity is not omit and complexity is not NOT_GIVEN:
+            body_["complexity"] = complexity
+        if frame_count is not omit and frame_count is not NOT_GIVEN:
+            body_["frame_count"] = frame_count
+        if frame_duration_ms is not omit and frame_duration_ms is not NOT_GIVEN:
+            body_["frame_duration_ms"] = frame_duration_ms
+        if safety_identifier is not omit and safety_identifier is not NOT_GIVEN:
+            body_["safety_identifier"] = safety_identifier
+        if svg is not omit and svg is not NOT_GIVEN:
+            body_["svg"] = svg
         return await self._client._request(
             "post",
             "/images/generations",
@@ -554,6 +621,12 @@ class Images(SyncAPIResource[AsyncImages]):
         stream: Literal[False] | Omit | None = omit,
         partial_images: int | Omit | None = omit,
         quality: Literal["standard", "low", "medium", "high", "auto"] | Omit | None = omit,
+        complexity: Literal["low", "medium", "high"] | Omit | None = omit,
+        frame_count: int | Omit | None = omit,
+        frame_duration_ms: int | Omit | None = omit,
+        markup: object | Omit = omit,
+        safety_identifier: str | Omit | None = omit,
+        svg: SvgParam | Omit | None = omit,
         **options: Unpack[RequestOptions],
     ) -> ImagesResponse: ...
 
@@ -590,6 +663,12 @@ class Images(SyncAPIResource[AsyncImages]):
         stream: Literal[True],
         partial_images: int | Omit | None = omit,
         quality: Literal["standard", "low", "medium", "high", "auto"] | Omit | None = omit,
+        complexity: Literal["low", "medium", "high"] | Omit | None = omit,
+        frame_count: int | Omit | None = omit,
+        frame_duration_ms: int | Omit | None = omit,
+        markup: object | Omit = omit,
+        safety_identifier: str | Omit | None = omit,
+        svg: SvgParam | Omit | None = omit,
         **options: Unpack[RequestOptions],
     ) -> Stream[ImageEditStreamEvent]: ...
 
@@ -626,6 +705,12 @@ class Images(SyncAPIResource[AsyncImages]):
         stream: bool,
         partial_images: int | Omit | None = omit,
         quality: Literal["standard", "low", "medium", "high", "auto"] | Omit | None = omit,
+        complexity: Literal["low", "medium", "high"] | Omit | None = omit,
+        frame_count: int | Omit | None = omit,
+        frame_duration_ms: int | Omit | None = omit,
+        markup: object | Omit = omit,
+        safety_identifier: str | Omit | None = omit,
+        svg: SvgParam | Omit | None = omit,
         **options: Unpack[RequestOptions],
     ) -> ImagesResponse | Stream[ImageEditStreamEvent]: ...
 
@@ -661,6 +746,12 @@ class Images(SyncAPIResource[AsyncImages]):
         stream: bool | Omit | None = omit,
         partial_images: int | Omit | None = omit,
         quality: Literal["standard", "low", "medium", "high", "auto"] | Omit | None = omit,
+        complexity: Literal["low", "medium", "high"] | Omit | None = omit,
+        frame_count: int | Omit | None = omit,
+        frame_duration_ms: int | Omit | None = omit,
+        markup: object | Omit = omit,
+        safety_identifier: str | Omit | None = omit,
+        svg: SvgParam | Omit | None = omit,
         **options: Unpack[RequestOptions],
     ) -> ImagesResponse | Stream[ImageEditStreamEvent]:
         """Creates an edited or extended image given one or more source images and a prompt. This endpoint supports GPT Image models (`gpt-image-1.5`, `gpt-image-1`, `gpt-image-1-mini`, and `chatgpt-image-latest`) and `dall-e-2`.
@@ -696,6 +787,12 @@ class Images(SyncAPIResource[AsyncImages]):
             stream=stream,
             partial_images=partial_images,
             quality=quality,
+            complexity=complexity,
+            frame_count=frame_count,
+            frame_duration_ms=frame_duration_ms,
+            markup=markup,
+            safety_identifier=safety_identifier,
+            svg=svg,
             **options,
         )
 
@@ -733,6 +830,11 @@ class Images(SyncAPIResource[AsyncImages]):
         background: Literal["transparent", "opaque", "auto"] | Omit | None = omit,
         style: Literal["vivid", "natural"] | Omit | None = omit,
         user: str | Omit = omit,
+        complexity: Literal["low", "medium", "high"] | Omit | None = omit,
+        frame_count: int | Omit | None = omit,
+        frame_duration_ms: int | Omit | None = omit,
+        safety_identifier: str | Omit | None = omit,
+        svg: TypesImageGenerateParamsSvgParam | Omit | None = omit,
         **options: Unpack[RequestOptions],
     ) -> ImagesResponse: ...
 
@@ -770,6 +872,11 @@ class Images(SyncAPIResource[AsyncImages]):
         background: Literal["transparent", "opaque", "auto"] | Omit | None = omit,
         style: Literal["vivid", "natural"] | Omit | None = omit,
         user: str | Omit = omit,
+        complexity: Literal["low", "medium", "high"] | Omit | None = omit,
+        frame_count: int | Omit | None = omit,
+        frame_duration_ms: int | Omit | None = omit,
+        safety_identifier: str | Omit | None = omit,
+        svg: TypesImageGenerateParamsSvgParam | Omit | None = omit,
         **options: Unpack[RequestOptions],
     ) -> Stream[ImageGenStreamEvent]: ...
 
@@ -807,6 +914,11 @@ class Images(SyncAPIResource[AsyncImages]):
         background: Literal["transparent", "opaque", "auto"] | Omit | None = omit,
         style: Literal["vivid", "natural"] | Omit | None = omit,
         user: str | Omit = omit,
+        complexity: Literal["low", "medium", "high"] | Omit | None = omit,
+        frame_count: int | Omit | None = omit,
+        frame_duration_ms: int | Omit | None = omit,
+        safety_identifier: str | Omit | None = omit,
+        svg: TypesImageGenerateParamsSvgParam | Omit | None = omit,
         **options: Unpack[RequestOptions],
     ) -> ImagesResponse | Stream[ImageGenStreamEvent]: ...
 
@@ -843,6 +955,11 @@ class Images(SyncAPIResource[AsyncImages]):
         background: Literal["transparent", "opaque", "auto"] | Omit | None = omit,
         style: Literal["vivid", "natural"] | Omit | None = omit,
         user: str | Omit = omit,
+        complexity: Literal["low", "medium", "high"] | Omit | None = omit,
+        frame_count: int | Omit | None = omit,
+        frame_duration_ms: int | Omit | None = omit,
+        safety_identifier: str | Omit | None = omit,
+        svg: TypesImageGenerateParamsSvgParam | Omit | None = omit,
         **options: Unpack[RequestOptions],
     ) -> ImagesResponse | Stream[ImageGenStreamEvent]:
         """Creates an image given a prompt. [Learn more](/docs/guides/images).
@@ -877,6 +994,11 @@ class Images(SyncAPIResource[AsyncImages]):
             background=background,
             style=style,
             user=user,
+            complexity=complexity,
+            frame_count=frame_count,
+            frame_duration_ms=frame_duration_ms,
+            safety_identifier=safety_identifier,
+            svg=svg,
             **options,
         )
 

@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Final, Unpack
+from typing import TYPE_CHECKING, Final, Literal, Unpack
 
 from ..._blocking._bridge import (
     SyncAPIResource,
@@ -15,7 +15,7 @@ from ..._blocking._bridge import (
     to_sync_raw,
     to_sync_streamed,
 )
-from ..._core._options import NOT_GIVEN, RequestOptions, omit, reject_unknown_options
+from ..._core._options import NOT_GIVEN, Omit, RequestOptions, omit, reject_unknown_options
 from ..._core._request import path_param
 from ..._core._resource import (
     AsyncAPIResource,
@@ -46,7 +46,16 @@ class AsyncVoices(AsyncAPIResource):
         return AsyncVoicesWithStreamingResponse(self)
 
     async def create(
-        self, *, name: str, audio_sample: FileTypes, consent: str, **options: Unpack[RequestOptions]
+        self,
+        *,
+        name: str,
+        audio_sample: FileTypes | Omit = omit,
+        consent: str | Omit = omit,
+        type: Literal["audio_sample"] | Literal["prompt"] | Omit = omit,
+        prompt: str | Omit = omit,
+        model: str | Literal["auto"] | Literal["2026-10-08"] | Omit = omit,
+        script_hint: str | Omit = omit,
+        **options: Unpack[RequestOptions],
     ) -> Voice:
         """Creates a custom voice.
 
@@ -63,6 +72,14 @@ class AsyncVoices(AsyncAPIResource):
             body_["audio_sample"] = audio_sample
         if consent is not omit and consent is not NOT_GIVEN:
             body_["consent"] = consent
+        if type is not omit and type is not NOT_GIVEN:
+            body_["type"] = type
+        if prompt is not omit and prompt is not NOT_GIVEN:
+            body_["prompt"] = prompt
+        if model is not omit and model is not NOT_GIVEN:
+            body_["model"] = model
+        if script_hint is not omit and script_hint is not NOT_GIVEN:
+            body_["script_hint"] = script_hint
         return await self._client._request(
             "post", "/audio/voices", cast_to=Voice, body=body_, multipart=True, options=options
         )

@@ -23,10 +23,19 @@ from ..._core._resource import (
     to_raw_response,
     to_streamed_response,
 )
+from ...realtime._sessions import live_connect, live_connect_blocking
 from ...types import LiveCreateResponse
 
 if TYPE_CHECKING:
     from ...types import MediaSessionConfigParam, TransportParam
+    from .forks import (
+        AsyncForks,
+        AsyncForksWithRawResponse,
+        AsyncForksWithStreamingResponse,
+        Forks,
+        ForksWithRawResponse,
+        ForksWithStreamingResponse,
+    )
     from .sessions import (
         AsyncSessions,
         AsyncSessionsWithRawResponse,
@@ -34,6 +43,14 @@ if TYPE_CHECKING:
         Sessions,
         SessionsWithRawResponse,
         SessionsWithStreamingResponse,
+    )
+    from .sideband import (
+        AsyncSideband,
+        AsyncSidebandWithRawResponse,
+        AsyncSidebandWithStreamingResponse,
+        Sideband,
+        SidebandWithRawResponse,
+        SidebandWithStreamingResponse,
     )
 
 __all__ = ["AsyncLive", "Live"]
@@ -49,6 +66,18 @@ class AsyncLive(AsyncAPIResource):
         from .sessions import AsyncSessions
 
         return AsyncSessions(self._client)
+
+    @cached_property
+    def forks(self) -> AsyncForks:
+        from .forks import AsyncForks
+
+        return AsyncForks(self._client)
+
+    @cached_property
+    def sideband(self) -> AsyncSideband:
+        from .sideband import AsyncSideband
+
+        return AsyncSideband(self._client)
 
     @cached_property
     def with_raw_response(self) -> AsyncLiveWithRawResponse:
@@ -81,6 +110,8 @@ class AsyncLive(AsyncAPIResource):
             "post", "/live/sessions", cast_to=LiveCreateResponse, body=body_, options=options
         )
 
+    connect: Final = live_connect  # hand-written: trio_openai/realtime/_sessions.py
+
 
 class AsyncLiveWithRawResponse(RawResponseWrapper):
     create: Final = to_raw_response(AsyncLive.create)
@@ -91,6 +122,18 @@ class AsyncLiveWithRawResponse(RawResponseWrapper):
 
         return AsyncSessionsWithRawResponse(self._resource.sessions)
 
+    @cached_property
+    def forks(self) -> AsyncForksWithRawResponse:
+        from .forks import AsyncForksWithRawResponse
+
+        return AsyncForksWithRawResponse(self._resource.forks)
+
+    @cached_property
+    def sideband(self) -> AsyncSidebandWithRawResponse:
+        from .sideband import AsyncSidebandWithRawResponse
+
+        return AsyncSidebandWithRawResponse(self._resource.sideband)
+
 
 class AsyncLiveWithStreamingResponse(StreamedResponseWrapper):
     create: Final = to_streamed_response(AsyncLive.create)
@@ -100,6 +143,18 @@ class AsyncLiveWithStreamingResponse(StreamedResponseWrapper):
         from .sessions import AsyncSessionsWithStreamingResponse
 
         return AsyncSessionsWithStreamingResponse(self._resource.sessions)
+
+    @cached_property
+    def forks(self) -> AsyncForksWithStreamingResponse:
+        from .forks import AsyncForksWithStreamingResponse
+
+        return AsyncForksWithStreamingResponse(self._resource.forks)
+
+    @cached_property
+    def sideband(self) -> AsyncSidebandWithStreamingResponse:
+        from .sideband import AsyncSidebandWithStreamingResponse
+
+        return AsyncSidebandWithStreamingResponse(self._resource.sideband)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -116,6 +171,18 @@ class Live(SyncAPIResource[AsyncLive]):
         return Sessions(self._client, self._async.sessions)
 
     @cached_property
+    def forks(self) -> Forks:
+        from .forks import Forks
+
+        return Forks(self._client, self._async.forks)
+
+    @cached_property
+    def sideband(self) -> Sideband:
+        from .sideband import Sideband
+
+        return Sideband(self._client, self._async.sideband)
+
+    @cached_property
     def with_raw_response(self) -> LiveWithRawResponse:
         return LiveWithRawResponse(self)
 
@@ -124,6 +191,7 @@ class Live(SyncAPIResource[AsyncLive]):
         return LiveWithStreamingResponse(self)
 
     create: Final = to_sync(AsyncLive.create)
+    connect: Final = live_connect_blocking  # hand-written: trio_openai/realtime/_sessions.py
 
 
 class LiveWithRawResponse(SyncResponseWrapper):
@@ -135,6 +203,18 @@ class LiveWithRawResponse(SyncResponseWrapper):
 
         return SessionsWithRawResponse(self._resource.sessions)
 
+    @cached_property
+    def forks(self) -> ForksWithRawResponse:
+        from .forks import ForksWithRawResponse
+
+        return ForksWithRawResponse(self._resource.forks)
+
+    @cached_property
+    def sideband(self) -> SidebandWithRawResponse:
+        from .sideband import SidebandWithRawResponse
+
+        return SidebandWithRawResponse(self._resource.sideband)
+
 
 class LiveWithStreamingResponse(SyncResponseWrapper):
     create: Final = to_sync_streamed(AsyncLive.create)
@@ -144,3 +224,15 @@ class LiveWithStreamingResponse(SyncResponseWrapper):
         from .sessions import SessionsWithStreamingResponse
 
         return SessionsWithStreamingResponse(self._resource.sessions)
+
+    @cached_property
+    def forks(self) -> ForksWithStreamingResponse:
+        from .forks import ForksWithStreamingResponse
+
+        return ForksWithStreamingResponse(self._resource.forks)
+
+    @cached_property
+    def sideband(self) -> SidebandWithStreamingResponse:
+        from .sideband import SidebandWithStreamingResponse
+
+        return SidebandWithStreamingResponse(self._resource.sideband)

@@ -32,10 +32,13 @@ from ...lib._parsing._hooks import reject_text_format_types
 from ...lib._parsing._responses import responses_parse
 from ...lib.streaming._responses_sync import sync_response_stream_method
 from ...lib.streaming.responses import response_stream_method
+from ...realtime._sessions import responses_connect, responses_connect_blocking
 from ...types import CompactedResponse, ResponseCustomToolCallOutput, ResponseStreamEvent
 
 if TYPE_CHECKING:
     from ...types import (
+        AccessProgramsParam,
+        BackgroundOptionsParam,
         ContextManagementParam,
         ConversationParam,
         InputItemParam,
@@ -43,6 +46,7 @@ if TYPE_CHECKING:
         ModelIdsCompactionParam,
         ModelIdsResponsesParam,
         ModerationParam,
+        OfficialImageParam,
         PromptCacheOptionsParam,
         PromptVariant1Param,
         ReasoningParam,
@@ -148,6 +152,9 @@ class AsyncResponses(AsyncAPIResource):
         conversation: ConversationParam | Omit | None = omit,
         context_management: Iterable[ContextManagementParam] | Omit | None = omit,
         max_output_tokens: int | Omit | None = omit,
+        access_programs: AccessProgramsParam | Omit = omit,
+        background_options: BackgroundOptionsParam | Omit = omit,
+        image: OfficialImageParam | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> ResponseCustomToolCallOutput: ...
 
@@ -201,6 +208,9 @@ class AsyncResponses(AsyncAPIResource):
         conversation: ConversationParam | Omit | None = omit,
         context_management: Iterable[ContextManagementParam] | Omit | None = omit,
         max_output_tokens: int | Omit | None = omit,
+        access_programs: AccessProgramsParam | Omit = omit,
+        background_options: BackgroundOptionsParam | Omit = omit,
+        image: OfficialImageParam | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> AsyncStream[ResponseStreamEvent]: ...
 
@@ -254,6 +264,9 @@ class AsyncResponses(AsyncAPIResource):
         conversation: ConversationParam | Omit | None = omit,
         context_management: Iterable[ContextManagementParam] | Omit | None = omit,
         max_output_tokens: int | Omit | None = omit,
+        access_programs: AccessProgramsParam | Omit = omit,
+        background_options: BackgroundOptionsParam | Omit = omit,
+        image: OfficialImageParam | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> ResponseCustomToolCallOutput | AsyncStream[ResponseStreamEvent]: ...
 
@@ -306,6 +319,9 @@ class AsyncResponses(AsyncAPIResource):
         conversation: ConversationParam | Omit | None = omit,
         context_management: Iterable[ContextManagementParam] | Omit | None = omit,
         max_output_tokens: int | Omit | None = omit,
+        access_programs: AccessProgramsParam | Omit = omit,
+        background_options: BackgroundOptionsParam | Omit = omit,
+        image: OfficialImageParam | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> ResponseCustomToolCallOutput | AsyncStream[ResponseStreamEvent]:
         """Creates a model response. Provide [text](/docs/guides/text) or [image](/docs/guides/images) inputs to generate [text](/docs/guides/text) or [JSON](/docs/guides/structured-outputs) outputs. Have the model call your own [custom code](/docs/guides/function-calling) or use built-in [tools](/docs/guides/tools) like [web search](/docs/guides/tools-web-search) or [file search](/docs/guides/tools-file-search) to use your own data as input for the model's response.
@@ -384,6 +400,12 @@ class AsyncResponses(AsyncAPIResource):
             body_["context_management"] = context_management
         if max_output_tokens is not omit and max_output_tokens is not NOT_GIVEN:
             body_["max_output_tokens"] = max_output_tokens
+        if access_programs is not omit and access_programs is not NOT_GIVEN:
+            body_["access_programs"] = access_programs
+        if background_options is not omit and background_options is not NOT_GIVEN:
+            body_["background_options"] = background_options
+        if image is not omit and image is not NOT_GIVEN:
+            body_["image"] = image
         post_parser = reject_text_format_types(body_)
         return await self._client._request(
             "post",
@@ -554,6 +576,7 @@ class AsyncResponses(AsyncAPIResource):
         prompt_cache_retention: Literal["in_memory", "24h"] | Omit | None = omit,
         prompt_cache_options: PromptCacheOptionsParam | Omit | None = omit,
         service_tier: Literal["auto", "default", "fast", "flex", "priority"] | Omit | None = omit,
+        image: OfficialImageParam | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> CompactedResponse:
         """Compact a conversation. Returns a compacted response object.
@@ -579,6 +602,8 @@ class AsyncResponses(AsyncAPIResource):
             body_["prompt_cache_options"] = prompt_cache_options
         if service_tier is not omit and service_tier is not NOT_GIVEN:
             body_["service_tier"] = service_tier
+        if image is not omit and image is not NOT_GIVEN:
+            body_["image"] = image
         return await self._client._request(
             "post", "/responses/compact", cast_to=CompactedResponse, body=body_, options=options
         )
@@ -586,6 +611,8 @@ class AsyncResponses(AsyncAPIResource):
     stream: Final = response_stream_method  # hand-written: trio_openai/lib/streaming/responses.py
 
     parse: Final = responses_parse  # hand-written: trio_openai/lib/_parsing/_responses.py
+
+    connect: Final = responses_connect  # hand-written: trio_openai/realtime/_sessions.py
 
 
 class AsyncResponsesWithRawResponse(RawResponseWrapper):
@@ -707,6 +734,9 @@ class Responses(SyncAPIResource[AsyncResponses]):
         conversation: ConversationParam | Omit | None = omit,
         context_management: Iterable[ContextManagementParam] | Omit | None = omit,
         max_output_tokens: int | Omit | None = omit,
+        access_programs: AccessProgramsParam | Omit = omit,
+        background_options: BackgroundOptionsParam | Omit = omit,
+        image: OfficialImageParam | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> ResponseCustomToolCallOutput: ...
 
@@ -760,6 +790,9 @@ class Responses(SyncAPIResource[AsyncResponses]):
         conversation: ConversationParam | Omit | None = omit,
         context_management: Iterable[ContextManagementParam] | Omit | None = omit,
         max_output_tokens: int | Omit | None = omit,
+        access_programs: AccessProgramsParam | Omit = omit,
+        background_options: BackgroundOptionsParam | Omit = omit,
+        image: OfficialImageParam | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> Stream[ResponseStreamEvent]: ...
 
@@ -813,6 +846,9 @@ class Responses(SyncAPIResource[AsyncResponses]):
         conversation: ConversationParam | Omit | None = omit,
         context_management: Iterable[ContextManagementParam] | Omit | None = omit,
         max_output_tokens: int | Omit | None = omit,
+        access_programs: AccessProgramsParam | Omit = omit,
+        background_options: BackgroundOptionsParam | Omit = omit,
+        image: OfficialImageParam | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> ResponseCustomToolCallOutput | Stream[ResponseStreamEvent]: ...
 
@@ -865,6 +901,9 @@ class Responses(SyncAPIResource[AsyncResponses]):
         conversation: ConversationParam | Omit | None = omit,
         context_management: Iterable[ContextManagementParam] | Omit | None = omit,
         max_output_tokens: int | Omit | None = omit,
+        access_programs: AccessProgramsParam | Omit = omit,
+        background_options: BackgroundOptionsParam | Omit = omit,
+        image: OfficialImageParam | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> ResponseCustomToolCallOutput | Stream[ResponseStreamEvent]:
         """Creates a model response. Provide [text](/docs/guides/text) or [image](/docs/guides/images) inputs to generate [text](/docs/guides/text) or [JSON](/docs/guides/structured-outputs) outputs. Have the model call your own [custom code](/docs/guides/function-calling) or use built-in [tools](/docs/guides/tools) like [web search](/docs/guides/tools-web-search) or [file search](/docs/guides/tools-file-search) to use your own data as input for the model's response.
@@ -912,6 +951,9 @@ class Responses(SyncAPIResource[AsyncResponses]):
             conversation=conversation,
             context_management=context_management,
             max_output_tokens=max_output_tokens,
+            access_programs=access_programs,
+            background_options=background_options,
+            image=image,
             **options,
         )
 
@@ -1032,6 +1074,7 @@ class Responses(SyncAPIResource[AsyncResponses]):
     compact: Final = to_sync(AsyncResponses.compact)
     stream: Final = sync_response_stream_method  # hand-written: trio_openai/lib/streaming/_responses_sync.py
     parse: Final = to_sync(AsyncResponses.parse)  # hand-written helper
+    connect: Final = responses_connect_blocking  # hand-written: trio_openai/realtime/_sessions.py
 
 
 class ResponsesWithRawResponse(SyncResponseWrapper):

@@ -25,6 +25,7 @@ from ..._core._resource import (
     to_raw_response,
     to_streamed_response,
 )
+from ...lib._uploads import upload_file_chunked
 from ...types import Upload
 
 if TYPE_CHECKING:
@@ -133,6 +134,8 @@ class AsyncUploads(AsyncAPIResource):
             options=options,
         )
 
+    upload_file_chunked: Final = upload_file_chunked  # hand-written: trio_openai/lib/_uploads.py
+
 
 class AsyncUploadsWithRawResponse(RawResponseWrapper):
     create: Final = to_raw_response(AsyncUploads.create)
@@ -182,6 +185,7 @@ class Uploads(SyncAPIResource[AsyncUploads]):
     create: Final = to_sync(AsyncUploads.create)
     cancel: Final = to_sync(AsyncUploads.cancel)
     complete: Final = to_sync(AsyncUploads.complete)
+    upload_file_chunked: Final = to_sync(AsyncUploads.upload_file_chunked)  # hand-written helper
 
 
 class UploadsWithRawResponse(SyncResponseWrapper):

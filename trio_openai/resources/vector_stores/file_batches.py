@@ -30,6 +30,7 @@ from ..._core._resource import (
     to_streamed_response,
 )
 from ...lib._polling import file_batch_create_and_poll, file_batch_poll
+from ...lib._uploads import file_batch_upload_and_poll
 from ...types import VectorStoreFile, VectorStoreFileBatch
 
 if TYPE_CHECKING:
@@ -171,6 +172,8 @@ class AsyncFileBatches(AsyncAPIResource):
 
     create_and_poll: Final = file_batch_create_and_poll  # hand-written: trio_openai/lib/_polling.py
 
+    upload_and_poll: Final = file_batch_upload_and_poll  # hand-written: trio_openai/lib/_uploads.py
+
 
 class AsyncFileBatchesWithRawResponse(RawResponseWrapper):
     create: Final = to_raw_response(AsyncFileBatches.create)
@@ -207,6 +210,7 @@ class FileBatches(SyncAPIResource[AsyncFileBatches]):
     list_files: Final = to_sync_list(AsyncFileBatches.list_files)
     poll: Final = to_sync(AsyncFileBatches.poll)  # hand-written helper
     create_and_poll: Final = to_sync(AsyncFileBatches.create_and_poll)  # hand-written helper
+    upload_and_poll: Final = to_sync(AsyncFileBatches.upload_and_poll)  # hand-written helper
 
 
 class FileBatchesWithRawResponse(SyncResponseWrapper):

@@ -29,6 +29,7 @@ from ..._core._resource import (
     to_streamed_response,
 )
 from ...lib._polling import vector_store_file_create_and_poll, vector_store_file_poll
+from ...lib._uploads import vector_store_file_upload, vector_store_file_upload_and_poll
 from ...types import FileContentResponse, VectorStoreFile, VectorStoreFileDeleted
 
 if TYPE_CHECKING:
@@ -208,6 +209,10 @@ class AsyncFiles(AsyncAPIResource):
 
     create_and_poll: Final = vector_store_file_create_and_poll  # hand-written: trio_openai/lib/_polling.py
 
+    upload: Final = vector_store_file_upload  # hand-written: trio_openai/lib/_uploads.py
+
+    upload_and_poll: Final = vector_store_file_upload_and_poll  # hand-written: trio_openai/lib/_uploads.py
+
 
 class AsyncFilesWithRawResponse(RawResponseWrapper):
     create: Final = to_raw_response(AsyncFiles.create)
@@ -250,6 +255,8 @@ class Files(SyncAPIResource[AsyncFiles]):
     content: Final = to_sync_list(AsyncFiles.content)
     poll: Final = to_sync(AsyncFiles.poll)  # hand-written helper
     create_and_poll: Final = to_sync(AsyncFiles.create_and_poll)  # hand-written helper
+    upload: Final = to_sync(AsyncFiles.upload)  # hand-written helper
+    upload_and_poll: Final = to_sync(AsyncFiles.upload_and_poll)  # hand-written helper
 
 
 class FilesWithRawResponse(SyncResponseWrapper):

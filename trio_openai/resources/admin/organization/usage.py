@@ -53,6 +53,7 @@ class AsyncUsage(AsyncAPIResource):
         group_by: Iterable[Literal["project_id", "line_item", "api_key_id"]] | Omit = omit,
         limit: int | Omit = omit,
         page: str | Omit = omit,
+        line_items: Iterable[str] | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> UsageAudioSpeechesResponse:
         """Get costs details for the organization.
@@ -85,6 +86,8 @@ class AsyncUsage(AsyncAPIResource):
             query_["limit"] = limit
         if page is not omit and page is not NOT_GIVEN:
             query_["page"] = page
+        if line_items is not omit and line_items is not NOT_GIVEN:
+            query_["line_items"] = line_items
         return await self._client._request(
             "get", "/organization/costs", cast_to=UsageAudioSpeechesResponse, query=query_, options=options
         )

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from ...._blocking._bridge import (
     SyncAPIResource,
@@ -16,6 +16,7 @@ from ...._core._resource import (
     RawResponseWrapper,
     StreamedResponseWrapper,
 )
+from ....realtime._sessions import beta_realtime_connect, beta_realtime_connect_blocking
 
 if TYPE_CHECKING:
     from .sessions import (
@@ -62,6 +63,8 @@ class AsyncRealtime(AsyncAPIResource):
     @cached_property
     def with_streaming_response(self) -> AsyncRealtimeWithStreamingResponse:
         return AsyncRealtimeWithStreamingResponse(self)
+
+    connect: Final = beta_realtime_connect  # hand-written: trio_openai/realtime/_sessions.py
 
 
 class AsyncRealtimeWithRawResponse(RawResponseWrapper):
@@ -118,6 +121,8 @@ class Realtime(SyncAPIResource[AsyncRealtime]):
     @cached_property
     def with_streaming_response(self) -> RealtimeWithStreamingResponse:
         return RealtimeWithStreamingResponse(self)
+
+    connect: Final = beta_realtime_connect_blocking  # hand-written: trio_openai/realtime/_sessions.py
 
 
 class RealtimeWithRawResponse(SyncResponseWrapper):

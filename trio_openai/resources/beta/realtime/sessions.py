@@ -33,6 +33,7 @@ if TYPE_CHECKING:
         CreateRealtimeSessionToolsItemParam,
         CreateRealtimeSessionTracingVariant2Param,
         CreateRealtimeSessionTurnDetectionParam,
+        InputAudioNoiseReductionParam,
         PromptVariant1Param,
         RealtimeTruncationParam,
         VoiceIdsOrCustomVoiceParam,
@@ -57,7 +58,7 @@ class AsyncSessions(AsyncAPIResource):
     async def create(
         self,
         *,
-        client_secret: CreateRealtimeSessionClientSecretParam,
+        client_secret: CreateRealtimeSessionClientSecretParam | Omit = omit,
         modalities: object | Omit = omit,
         instructions: str | Omit = omit,
         voice: VoiceIdsOrCustomVoiceParam | Omit = omit,
@@ -73,6 +74,18 @@ class AsyncSessions(AsyncAPIResource):
         max_response_output_tokens: int | Literal["inf"] | Omit = omit,
         truncation: RealtimeTruncationParam | Omit = omit,
         prompt: PromptVariant1Param | Omit | None = omit,
+        input_audio_noise_reduction: InputAudioNoiseReductionParam | Omit = omit,
+        model: Literal[
+            "gpt-realtime",
+            "gpt-realtime-2025-08-28",
+            "gpt-4o-realtime-preview",
+            "gpt-4o-realtime-preview-2024-10-01",
+            "gpt-4o-realtime-preview-2024-12-17",
+            "gpt-4o-realtime-preview-2025-06-03",
+            "gpt-4o-mini-realtime-preview",
+            "gpt-4o-mini-realtime-preview-2024-12-17",
+        ]
+        | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> SessionCreateResponse:
         """Create an ephemeral API token for use in client-side applications with the Realtime API. Can be configured with the same session parameters as the `session.update` client event.
@@ -128,6 +141,10 @@ class AsyncSessions(AsyncAPIResource):
             body_["truncation"] = truncation
         if prompt is not omit and prompt is not NOT_GIVEN:
             body_["prompt"] = prompt
+        if input_audio_noise_reduction is not omit and input_audio_noise_reduction is not NOT_GIVEN:
+            body_["input_audio_noise_reduction"] = input_audio_noise_reduction
+        if model is not omit and model is not NOT_GIVEN:
+            body_["model"] = model
         return await self._client._request(
             "post",
             "/realtime/sessions",

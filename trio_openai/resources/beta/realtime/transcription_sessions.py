@@ -29,6 +29,7 @@ from ....types import TranscriptionSession
 if TYPE_CHECKING:
     from ....types import (
         AudioTranscriptionParam,
+        ClientSecretParam,
         CreateRealtimeTranscriptionSessionInputAudioNoiseReductionParam,
         CreateRealtimeTranscriptionSessionTurnDetectionParam,
     )
@@ -58,6 +59,8 @@ class AsyncTranscriptionSessions(AsyncAPIResource):
         input_audio_format: Literal["pcm16", "g711_ulaw", "g711_alaw"] | Omit = omit,
         input_audio_transcription: AudioTranscriptionParam | Omit = omit,
         include: Iterable[Literal["item.input_audio_transcription.logprobs"]] | Omit = omit,
+        client_secret: ClientSecretParam | Omit = omit,
+        modalities: Iterable[Literal["text", "audio"]] | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> TranscriptionSession:
         """Create an ephemeral API token for use in client-side applications with the Realtime API specifically for realtime transcriptions. Can be configured with the same session parameters as the `transcription_session.update` client event.
@@ -81,6 +84,10 @@ class AsyncTranscriptionSessions(AsyncAPIResource):
             body_["input_audio_transcription"] = input_audio_transcription
         if include is not omit and include is not NOT_GIVEN:
             body_["include"] = include
+        if client_secret is not omit and client_secret is not NOT_GIVEN:
+            body_["client_secret"] = client_secret
+        if modalities is not omit and modalities is not NOT_GIVEN:
+            body_["modalities"] = modalities
         return await self._client._request(
             "post",
             "/realtime/transcription_sessions",

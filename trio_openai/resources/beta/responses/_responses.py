@@ -28,10 +28,13 @@ from ...._core._resource import (
     to_streamed_response,
 )
 from ...._core._streaming import AsyncStream
+from ....realtime._sessions import beta_responses_connect, beta_responses_connect_blocking
 from ....types import BetaCompactedResponse, BetaResponse, BetaResponseStreamEvent
 
 if TYPE_CHECKING:
     from ....types import (
+        AccessProgramsParam,
+        BackgroundOptionsParam,
         BetaContextManagementParam,
         BetaConversationParam,
         BetaInputItemParam,
@@ -47,6 +50,7 @@ if TYPE_CHECKING:
         BetaResponseTextParam,
         BetaToolChoiceParam,
         BetaToolParam,
+        OfficialImageParam,
     )
     from .input_items import (
         AsyncInputItems,
@@ -147,6 +151,9 @@ class AsyncResponses(AsyncAPIResource):
         context_management: Iterable[BetaContextManagementParam] | Omit | None = omit,
         max_output_tokens: int | Omit | None = omit,
         multi_agent: BetaMultiAgentParam | Omit | None = omit,
+        access_programs: AccessProgramsParam | Omit = omit,
+        background_options: BackgroundOptionsParam | Omit = omit,
+        image: OfficialImageParam | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> BetaResponse: ...
 
@@ -202,6 +209,9 @@ class AsyncResponses(AsyncAPIResource):
         context_management: Iterable[BetaContextManagementParam] | Omit | None = omit,
         max_output_tokens: int | Omit | None = omit,
         multi_agent: BetaMultiAgentParam | Omit | None = omit,
+        access_programs: AccessProgramsParam | Omit = omit,
+        background_options: BackgroundOptionsParam | Omit = omit,
+        image: OfficialImageParam | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> AsyncStream[BetaResponseStreamEvent]: ...
 
@@ -257,6 +267,9 @@ class AsyncResponses(AsyncAPIResource):
         context_management: Iterable[BetaContextManagementParam] | Omit | None = omit,
         max_output_tokens: int | Omit | None = omit,
         multi_agent: BetaMultiAgentParam | Omit | None = omit,
+        access_programs: AccessProgramsParam | Omit = omit,
+        background_options: BackgroundOptionsParam | Omit = omit,
+        image: OfficialImageParam | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> BetaResponse | AsyncStream[BetaResponseStreamEvent]: ...
 
@@ -311,6 +324,9 @@ class AsyncResponses(AsyncAPIResource):
         context_management: Iterable[BetaContextManagementParam] | Omit | None = omit,
         max_output_tokens: int | Omit | None = omit,
         multi_agent: BetaMultiAgentParam | Omit | None = omit,
+        access_programs: AccessProgramsParam | Omit = omit,
+        background_options: BackgroundOptionsParam | Omit = omit,
+        image: OfficialImageParam | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> BetaResponse | AsyncStream[BetaResponseStreamEvent]:
         """Creates a model response. Provide [text](/docs/guides/text) or [image](/docs/guides/images) inputs to generate [text](/docs/guides/text) or [JSON](/docs/guides/structured-outputs) outputs. Have the model call your own [custom code](/docs/guides/function-calling) or use built-in [tools](/docs/guides/tools) like [web search](/docs/guides/tools-web-search) or [file search](/docs/guides/tools-file-search) to use your own data as input for the model's response.
@@ -392,6 +408,12 @@ class AsyncResponses(AsyncAPIResource):
             body_["max_output_tokens"] = max_output_tokens
         if multi_agent is not omit and multi_agent is not NOT_GIVEN:
             body_["multi_agent"] = multi_agent
+        if access_programs is not omit and access_programs is not NOT_GIVEN:
+            body_["access_programs"] = access_programs
+        if background_options is not omit and background_options is not NOT_GIVEN:
+            body_["background_options"] = background_options
+        if image is not omit and image is not NOT_GIVEN:
+            body_["image"] = image
         return await self._client._request(
             "post",
             "/responses",
@@ -600,6 +622,7 @@ class AsyncResponses(AsyncAPIResource):
         prompt_cache_retention: Literal["in_memory", "24h"] | Omit | None = omit,
         prompt_cache_options: BetaPromptCacheOptionsParam | Omit | None = omit,
         service_tier: Literal["auto", "default", "fast", "flex", "priority"] | Omit | None = omit,
+        image: OfficialImageParam | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> BetaCompactedResponse:
         """Compact a conversation. Returns a compacted response object.
@@ -626,6 +649,8 @@ class AsyncResponses(AsyncAPIResource):
             body_["prompt_cache_options"] = prompt_cache_options
         if service_tier is not omit and service_tier is not NOT_GIVEN:
             body_["service_tier"] = service_tier
+        if image is not omit and image is not NOT_GIVEN:
+            body_["image"] = image
         return await self._client._request(
             "post",
             "/responses/compact",
@@ -638,6 +663,8 @@ class AsyncResponses(AsyncAPIResource):
             ),
             options=options,
         )
+
+    connect: Final = beta_responses_connect  # hand-written: trio_openai/realtime/_sessions.py
 
 
 class AsyncResponsesWithRawResponse(RawResponseWrapper):
@@ -759,6 +786,9 @@ class Responses(SyncAPIResource[AsyncResponses]):
         context_management: Iterable[BetaContextManagementParam] | Omit | None = omit,
         max_output_tokens: int | Omit | None = omit,
         multi_agent: BetaMultiAgentParam | Omit | None = omit,
+        access_programs: AccessProgramsParam | Omit = omit,
+        background_options: BackgroundOptionsParam | Omit = omit,
+        image: OfficialImageParam | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> BetaResponse: ...
 
@@ -814,6 +844,9 @@ class Responses(SyncAPIResource[AsyncResponses]):
         context_management: Iterable[BetaContextManagementParam] | Omit | None = omit,
         max_output_tokens: int | Omit | None = omit,
         multi_agent: BetaMultiAgentParam | Omit | None = omit,
+        access_programs: AccessProgramsParam | Omit = omit,
+        background_options: BackgroundOptionsParam | Omit = omit,
+        image: OfficialImageParam | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> Stream[BetaResponseStreamEvent]: ...
 
@@ -869,6 +902,9 @@ class Responses(SyncAPIResource[AsyncResponses]):
         context_management: Iterable[BetaContextManagementParam] | Omit | None = omit,
         max_output_tokens: int | Omit | None = omit,
         multi_agent: BetaMultiAgentParam | Omit | None = omit,
+        access_programs: AccessProgramsParam | Omit = omit,
+        background_options: BackgroundOptionsParam | Omit = omit,
+        image: OfficialImageParam | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> BetaResponse | Stream[BetaResponseStreamEvent]: ...
 
@@ -923,6 +959,9 @@ class Responses(SyncAPIResource[AsyncResponses]):
         context_management: Iterable[BetaContextManagementParam] | Omit | None = omit,
         max_output_tokens: int | Omit | None = omit,
         multi_agent: BetaMultiAgentParam | Omit | None = omit,
+        access_programs: AccessProgramsParam | Omit = omit,
+        background_options: BackgroundOptionsParam | Omit = omit,
+        image: OfficialImageParam | Omit = omit,
         **options: Unpack[RequestOptions],
     ) -> BetaResponse | Stream[BetaResponseStreamEvent]:
         """Creates a model response. Provide [text](/docs/guides/text) or [image](/docs/guides/images) inputs to generate [text](/docs/guides/text) or [JSON](/docs/guides/structured-outputs) outputs. Have the model call your own [custom code](/docs/guides/function-calling) or use built-in [tools](/docs/guides/tools) like [web search](/docs/guides/tools-web-search) or [file search](/docs/guides/tools-file-search) to use your own data as input for the model's response.
@@ -973,6 +1012,9 @@ class Responses(SyncAPIResource[AsyncResponses]):
             context_management=context_management,
             max_output_tokens=max_output_tokens,
             multi_agent=multi_agent,
+            access_programs=access_programs,
+            background_options=background_options,
+            image=image,
             **options,
         )
 
@@ -1097,6 +1139,7 @@ class Responses(SyncAPIResource[AsyncResponses]):
     delete: Final = to_sync(AsyncResponses.delete)
     cancel: Final = to_sync(AsyncResponses.cancel)
     compact: Final = to_sync(AsyncResponses.compact)
+    connect: Final = beta_responses_connect_blocking  # hand-written: trio_openai/realtime/_sessions.py
 
 
 class ResponsesWithRawResponse(SyncResponseWrapper):

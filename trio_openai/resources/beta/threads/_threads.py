@@ -29,6 +29,8 @@ from ...._core._resource import (
     to_streamed_response,
 )
 from ...._core._streaming import AsyncStream
+from ....lib._uploads import threads_create_and_run_poll
+from ....lib.streaming.assistants import create_and_run_stream, sync_create_and_run_stream
 from ....types import AssistantStreamEvent, Run, Thread, ThreadDeleted
 
 if TYPE_CHECKING:
@@ -521,6 +523,14 @@ class AsyncThreads(AsyncAPIResource):
             stream_cls=_ASSISTANT_STREAM_EVENT_STREAM if stream else None,
         )
 
+    create_and_run_poll: Final = deprecated_method(
+        "`beta.threads.create_and_run_poll` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
+    )(threads_create_and_run_poll)  # hand-written: trio_openai/lib/_uploads.py
+
+    create_and_run_stream: Final = deprecated_method(
+        "`beta.threads.create_and_run_stream` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
+    )(create_and_run_stream)  # hand-written: trio_openai/lib/streaming/assistants.py
+
 
 class AsyncThreadsWithRawResponse(RawResponseWrapper):
     create: Final = to_raw_response(AsyncThreads.create)
@@ -907,6 +917,13 @@ class Threads(SyncAPIResource[AsyncThreads]):
             response_format=response_format,
             **options,
         )
+
+    create_and_run_poll: Final = deprecated_method(
+        "`beta.threads.create_and_run_poll` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
+    )(to_sync(undeprecated(AsyncThreads.create_and_run_poll)))  # hand-written helper
+    create_and_run_stream: Final = deprecated_method(
+        "`beta.threads.create_and_run_stream` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
+    )(sync_create_and_run_stream)  # hand-written: trio_openai/lib/streaming/assistants.py
 
 
 class ThreadsWithRawResponse(SyncResponseWrapper):

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from ...._blocking._bridge import (
     SyncAPIResource,
@@ -16,6 +16,7 @@ from ...._core._resource import (
     RawResponseWrapper,
     StreamedResponseWrapper,
 )
+from ....realtime._sessions import translations_connect, translations_connect_blocking
 
 if TYPE_CHECKING:
     from .client_secrets import (
@@ -48,6 +49,8 @@ class AsyncTranslations(AsyncAPIResource):
     @cached_property
     def with_streaming_response(self) -> AsyncTranslationsWithStreamingResponse:
         return AsyncTranslationsWithStreamingResponse(self)
+
+    connect: Final = translations_connect  # hand-written: trio_openai/realtime/_sessions.py
 
 
 class AsyncTranslationsWithRawResponse(RawResponseWrapper):
@@ -86,6 +89,8 @@ class Translations(SyncAPIResource[AsyncTranslations]):
     @cached_property
     def with_streaming_response(self) -> TranslationsWithStreamingResponse:
         return TranslationsWithStreamingResponse(self)
+
+    connect: Final = translations_connect_blocking  # hand-written: trio_openai/realtime/_sessions.py
 
 
 class TranslationsWithRawResponse(SyncResponseWrapper):

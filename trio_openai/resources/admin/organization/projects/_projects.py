@@ -251,6 +251,7 @@ class AsyncProjects(AsyncAPIResource):
         | Omit
         | None = omit,
         external_key_id: str | Omit | None = omit,
+        geography: str | Omit | None = omit,
         **options: Unpack[RequestOptions],
     ) -> Project:
         """Create a new project in the organization. Projects can be created and archived, but cannot be deleted.
@@ -268,6 +269,8 @@ class AsyncProjects(AsyncAPIResource):
             body_["residency"] = residency
         if external_key_id is not omit and external_key_id is not NOT_GIVEN:
             body_["external_key_id"] = external_key_id
+        if geography is not omit and geography is not NOT_GIVEN:
+            body_["geography"] = geography
         return await self._client._request(
             "post", "/organization/projects", cast_to=Project, body=body_, options=options
         )
@@ -292,6 +295,7 @@ class AsyncProjects(AsyncAPIResource):
         *,
         name: str | Omit | None = omit,
         external_key_id: str | Omit | None = omit,
+        geography: str | Omit | None = omit,
         **options: Unpack[RequestOptions],
     ) -> Project:
         """Modifies a project in the organization.
@@ -307,6 +311,8 @@ class AsyncProjects(AsyncAPIResource):
             body_["name"] = name
         if external_key_id is not omit and external_key_id is not NOT_GIVEN:
             body_["external_key_id"] = external_key_id
+        if geography is not omit and geography is not NOT_GIVEN:
+            body_["geography"] = geography
         return await self._client._request(
             "post",
             f"/organization/projects/{path_param(project_id, 'project_id')}",

@@ -34,6 +34,14 @@ from ....._core._resource import (
 )
 from ....._core._streaming import AsyncStream
 from .....lib._polling import runs_create_and_poll, runs_poll, runs_submit_tool_outputs_and_poll
+from .....lib.streaming.assistants import (
+    runs_create_and_stream,
+    runs_stream,
+    runs_submit_tool_outputs_stream,
+    sync_runs_create_and_stream,
+    sync_runs_stream,
+    sync_runs_submit_tool_outputs_stream,
+)
 from .....types import AssistantStreamEvent, Run
 
 if TYPE_CHECKING:
@@ -641,6 +649,18 @@ class AsyncRuns(AsyncAPIResource):
         "`beta.threads.runs.submit_tool_outputs_and_poll` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
     )(runs_submit_tool_outputs_and_poll)  # hand-written: trio_openai/lib/_polling.py
 
+    stream: Final = deprecated_method(
+        "`beta.threads.runs.stream` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
+    )(runs_stream)  # hand-written: trio_openai/lib/streaming/assistants.py
+
+    create_and_stream: Final = deprecated_method(
+        "`beta.threads.runs.create_and_stream` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
+    )(runs_create_and_stream)  # hand-written: trio_openai/lib/streaming/assistants.py
+
+    submit_tool_outputs_stream: Final = deprecated_method(
+        "`beta.threads.runs.submit_tool_outputs_stream` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
+    )(runs_submit_tool_outputs_stream)  # hand-written: trio_openai/lib/streaming/assistants.py
+
 
 class AsyncRunsWithRawResponse(RawResponseWrapper):
     create: Final = to_raw_response(AsyncRuns.create)
@@ -1123,6 +1143,15 @@ class Runs(SyncAPIResource[AsyncRuns]):
     submit_tool_outputs_and_poll: Final = deprecated_method(
         "`beta.threads.runs.submit_tool_outputs_and_poll` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
     )(to_sync(undeprecated(AsyncRuns.submit_tool_outputs_and_poll)))  # hand-written helper
+    stream: Final = deprecated_method(
+        "`beta.threads.runs.stream` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
+    )(sync_runs_stream)  # hand-written: trio_openai/lib/streaming/assistants.py
+    create_and_stream: Final = deprecated_method(
+        "`beta.threads.runs.create_and_stream` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
+    )(sync_runs_create_and_stream)  # hand-written: trio_openai/lib/streaming/assistants.py
+    submit_tool_outputs_stream: Final = deprecated_method(
+        "`beta.threads.runs.submit_tool_outputs_stream` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
+    )(sync_runs_submit_tool_outputs_stream)  # hand-written: trio_openai/lib/streaming/assistants.py
 
 
 class RunsWithRawResponse(SyncResponseWrapper):

@@ -68,6 +68,7 @@ class AsyncServiceAccounts(AsyncAPIResource):
         *,
         name: str,
         create_service_account_only: bool | Omit | None = omit,
+        expires_in_seconds: int | Omit | None = omit,
         **options: Unpack[RequestOptions],
     ) -> ServiceAccountCreateResponse:
         """Creates a new service account in the project. By default, this also returns an unredacted API key for the service account.
@@ -82,6 +83,8 @@ class AsyncServiceAccounts(AsyncAPIResource):
             body_["name"] = name
         if create_service_account_only is not omit and create_service_account_only is not NOT_GIVEN:
             body_["create_service_account_only"] = create_service_account_only
+        if expires_in_seconds is not omit and expires_in_seconds is not NOT_GIVEN:
+            body_["expires_in_seconds"] = expires_in_seconds
         return await self._client._request(
             "post",
             f"/organization/projects/{path_param(project_id, 'project_id')}/service_accounts",

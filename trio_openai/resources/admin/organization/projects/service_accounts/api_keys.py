@@ -50,6 +50,7 @@ class AsyncApiKeys(AsyncAPIResource):
         project_id: str,
         name: str | Omit = omit,
         scopes: Iterable[str] | Omit = omit,
+        expires_in_seconds: int | Omit | None = omit,
         **options: Unpack[RequestOptions],
     ) -> APIKeyCreateResponse:
         """Creates an API key for a service account in the project.
@@ -66,6 +67,8 @@ class AsyncApiKeys(AsyncAPIResource):
             body_["name"] = name
         if scopes is not omit and scopes is not NOT_GIVEN:
             body_["scopes"] = scopes
+        if expires_in_seconds is not omit and expires_in_seconds is not NOT_GIVEN:
+            body_["expires_in_seconds"] = expires_in_seconds
         return await self._client._request(
             "post",
             f"/organization/projects/{path_param(project_id, 'project_id')}/service_accounts/{path_param(service_account_id, 'service_account_id')}/api_keys",

@@ -1,0 +1,178 @@
+"""Assistants run streams (lib/streaming/assistants.py): events, what they accumulate, the event handler,
+on both clients."""
+
+from __future__ import annotations
+
+import json
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+import trio
+
+from trio_openai import AsyncOpenAI, OpenAI
+from trio_openai.lib.streaming.assistants import AssistantEventHandler
+from trio_openai.testing import MockRequest, MockResponse, MockTransport
+
+TIMEOUT = 10
+
+
+def _run(status: str) -> dict[str, Any]:
+    return {
+        "id": "run_1",
+        "object": "thread.run",
+        "created_at": 1,
+        "thread_id": "thread_1",
+        "assistant_id": "asst_1",
+        "status": status,
+        "model": "m",
+        "instructions": "",
+        "tools": [],
+    }
+
+
+def _message(status: str, text: str) -> dict[str, Any]:
+    content = [{"type": "text", "text": {"value": text, "annotations": []}}] if text else []
+    return {
+        "id": "msg_1",
+        "object": "thread.message",
+        "created_at": 1,
+        "thread_id": "thread_1",
+        "status": status,
+        "role": "assistant",
+        "content": content,
+        "assistant_id": "asst_1",
+        "run_id": "run_1",
+        "attachments": [],
+        "metadata": {},
+    }
+
+
+def _delta(text: str) -> dict[str, Any]:
+    return {
+        "id": "msg_1",
+        "object": "thread.message.delta",
+        "delta": {"content": [{"index": 0, "type": "text", "text": {"value": text}}]},
+    }
+
+
+EVENTS: list[tuple[str, Any]] = [
+    ("thread.run.created", _run("queued")),
+    ("thread.run.in_progress", _run("in_progress")),
+    ("thread.message.created", _message("in_progress", "")),
+    ("thread.message.delta", _delta("Hel")),
+    ("thread.message.delta", _delta("lo")),
+    ("thread.message.completed", _message("completed", "Hello")),
+    ("thread.run.completed", _run("completed")),
+    ("done", "[DONE]"),
+]
+
+
+def _sse() -> bytes:
+    out = b""
+    for name, data in EVENTS:
+        body = data if isinstance(data, str) else json.dumps(data)
+        out += f"event: {name}\ndata: {body}\n\n".encode()
+    return out
+
+
+def _transport(seen: list[MockRequest]) -> MockTransport:
+    data = _sse()
+    pieces = [data[i : i + 23] for i in range(0, len(data), 23)]
+
+    def handler(request: MockRequest) -> MockResponse:
+        seen.append(request)
+        return MockResponse(stream=pieces, headers={"content-type": "text/event-stream"})
+
+    return MockTransport(handler)
+
+
+@contextmanager
+def _quiet() -> Iterator[list[warnings.WarningMessage]]:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield caught
+
+
+class Recorder(AssistantEventHandler):
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    def on_text_delta(self, delta: str, snapshot: str) -> None:
+        self.calls.append(f"delta:{delta}:{snapshot}")
+
+    async def on_message_done(self, message: Any) -> None:  # a coroutine callback is awaited
+        await trio.lowlevel.checkpoint()
+        self.calls.append(f"message_done:{message.id}")
+
+    def on_text_done(self, text: str) -> None:
+        self.calls.append(f"text_done:{text}")
+
+    def on_end(self) -> None:
+        self.calls.append("end")
+
+
+async def test_runs_stream_accumulates_and_calls_the_handler() -> None:
+    seen: list[MockRequest] = []
+    handler = Recorder()
+    async with AsyncOpenAI(api_key="sk", base_url="http://api.test/v1", transport=_transport(seen)) as client:
+        with trio.fail_after(TIMEOUT), _quiet() as caught:
+            async with client.beta.threads.runs.stream(
+                thread_id="thread_1", assistant_id="asst_1", event_handler=handler
+            ) as stream:
+                texts = [t async for t in stream.text_deltas]
+                run = await stream.get_final_run()
+                messages = await stream.get_final_messages()
+    assert texts == ["Hel", "lo"]
+    assert run.status == "completed"
+    assert [m.status for m in messages] == ["completed"]
+    assert handler.calls == [
+        "delta:Hel:Hel",
+        "delta:lo:Hello",
+        "text_done:Hello",
+        "message_done:msg_1",
+        "end",
+    ]
+    assert seen[0].path == "/v1/threads/thread_1/runs"
+    assert seen[0].json() == {"assistant_id": "asst_1", "stream": True}
+    deprecations = [str(w.message) for w in caught if issubclass(w.category, DeprecationWarning)]
+    assert deprecations == [
+        "`beta.threads.runs.stream` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
+    ]
+
+
+async def test_submit_tool_outputs_stream_and_create_and_run_stream_send_their_requests() -> None:
+    seen: list[MockRequest] = []
+    async with AsyncOpenAI(api_key="sk", base_url="http://api.test/v1", transport=_transport(seen)) as client:
+        with trio.fail_after(TIMEOUT), _quiet():
+            async with client.beta.threads.runs.submit_tool_outputs_stream(
+                tool_outputs=[{"tool_call_id": "c1", "output": "42"}], run_id="run_1", thread_id="thread_1"
+            ) as stream:
+                await stream.until_done()
+            async with client.beta.threads.create_and_run_stream(assistant_id="asst_1") as stream2:
+                events = [e.event async for e in stream2]
+    assert seen[0].path == "/v1/threads/thread_1/runs/run_1/submit_tool_outputs"
+    assert seen[0].json()["stream"] is True and seen[0].json()["tool_outputs"][0]["output"] == "42"
+    assert seen[1].path == "/v1/threads/runs"
+    assert events[0] == "thread.run.created" and events[-1] == "thread.run.completed"  # [DONE] ends it
+
+
+async def test_bad_arguments_are_refused_before_io() -> None:
+    seen: list[MockRequest] = []
+    async with AsyncOpenAI(api_key="sk", base_url="http://api.test/v1", transport=_transport(seen)) as client:
+        with _quiet(), pytest.raises(TypeError, match="AssistantEventHandler"):
+            client.beta.threads.runs.stream(thread_id="t", assistant_id="a", event_handler=object())  # type: ignore[arg-type]
+        with _quiet(), pytest.raises(TypeError, match="stream="):
+            client.beta.threads.runs.stream(thread_id="t", assistant_id="a", stream=True)
+    assert seen == []
+
+
+def test_blocking_runs_stream() -> None:
+    seen: list[MockRequest] = []
+    with OpenAI(api_key="sk", base_url="http://api.test/v1", transport=_transport(seen)) as client, _quiet():
+        with client.beta.threads.runs.stream(thread_id="thread_1", assistant_id="asst_1") as stream:
+            names = [e.event for e in stream]
+            run = stream.get_final_run()
+    assert names[0] == "thread.run.created" and run.status == "completed"

@@ -17,7 +17,7 @@ import mimetypes
 import os
 import uuid
 from collections.abc import AsyncIterable, Awaitable, Callable, Iterable, Iterator, Mapping
-from typing import IO, Any, Generic, TypeAlias, TypeVar, cast
+from typing import IO, Any, Generic, Protocol, TypeAlias, TypeVar, cast
 from urllib.parse import parse_qsl, quote, urlsplit
 
 import httpcore2
@@ -34,6 +34,7 @@ from ._transport import AsyncTransport
 
 __all__ = [
     "ApiKey",
+    "AuthHook",
     "BaseURL",
     "Call",
     "ClientConfig",
@@ -47,6 +48,7 @@ __all__ = [
     "is_file",
     "path_param",
     "prepare",
+    "RouteHook",
     "resolve_api_key",
     "strip_not_given",
 ]
@@ -62,6 +64,25 @@ FileTypes: TypeAlias = (
     | tuple[str | None, FileContent, str | None]
     | tuple[str | None, FileContent, str | None, Mapping[str, str]]
 )
+
+
+class AuthHook(Protocol):
+    """How a client authenticates instead of the bearer ``api_key`` (the Azure client: an ``api-key``
+    header, or a bearer token from a provider). Asked on every attempt, retries included."""
+
+    @property
+    def header(self) -> str:
+        """The lower-case header name; a request whose headers already carry it is sent as it is."""
+        ...
+
+    async def __call__(self) -> tuple[str, str]:
+        """The header (name, value) to send on this attempt."""
+        ...
+
+
+#: Maps a call's relative path (and its body) to the path sent under the base URL (the Azure client's
+#: ``/deployments/{model}/...`` routing).
+RouteHook: TypeAlias = Callable[[str, "Mapping[str, object] | None"], str]
 
 
 class BaseURL:
@@ -96,12 +117,14 @@ class ClientConfig:
 
     __slots__ = (
         "api_key",
+        "auth",
         "base",
         "default_query",
         "organization",
         "platform_headers",
         "project",
         "retry",
+        "route",
         "static_headers",
         "timeout",
         "transport",
@@ -122,6 +145,8 @@ class ClientConfig:
         transport: AsyncTransport,
         user_agent: str,
         platform_headers: Mapping[str, str] | None = None,
+        auth: AuthHook | None = None,
+        route: RouteHook | None = None,
     ) -> None:
         if isinstance(api_key, str):
             check_header_value(api_key, "the api_key")
@@ -135,6 +160,8 @@ class ClientConfig:
         self.transport = transport
         self.user_agent = user_agent
         self.platform_headers = dict(platform_headers or {})
+        self.auth = auth  # None: the bearer api_key
+        self.route = route  # None: paths go under the base URL as they are
         static: dict[str, tuple[str, str]] = {
             "accept": ("Accept", "application/json"),
             "user-agent": ("User-Agent", user_agent),
@@ -169,6 +196,8 @@ _REPLACEABLE = (
     "transport",
     "user_agent",
     "platform_headers",
+    "auth",
+    "route",
 )
 
 
@@ -264,6 +293,8 @@ def build_target(config: ClientConfig, call: Call[Any]) -> tuple[httpcore2.URL, 
         target = base.prefix
     else:
         base = config.base
+        if config.route is not None:
+            path = config.route(path, call.body)
         target = base.prefix + (path if path.startswith("/") else "/" + path)
     if config.default_query or call.query or query or call.options.get("extra_query"):
         merged = dict(config.default_query)
@@ -323,7 +354,8 @@ class Prepared:
         self.timeout = timeout
         self.extensions = {"timeout": timeout.as_extension()}
         self.max_retries = max_retries
-        self.send_auth = "authorization" not in headers
+        auth = config.auth
+        self.send_auth = ("authorization" if auth is None else auth.header) not in headers
         self.user_retry_header = "x-stainless-retry-count" in headers
         # Encoded once, not on every attempt: only the bearer token and the retry count change.
         self.wire = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in headers.values()]
@@ -335,8 +367,13 @@ class Prepared:
         if self.send_auth or not self.user_retry_header:
             wire = wire.copy()
             if self.send_auth:
-                token = await resolve_api_key(self.config)
-                wire.append((b"Authorization", f"Bearer {token}".encode("latin-1")))
+                auth = self.config.auth
+                if auth is None:
+                    token = await resolve_api_key(self.config)
+                    wire.append((b"Authorization", f"Bearer {token}".encode("latin-1")))
+                else:
+                    name, value = await auth()
+                    wire.append((name.encode("latin-1"), value.encode("latin-1")))
             if not self.user_retry_header:
                 # The official SDK's name, kept so servers and proxies that read it see the same header.
                 wire.append((b"x-stainless-retry-count", str(retries_taken).encode()))

@@ -77,8 +77,12 @@ if _typing.TYPE_CHECKING:  # structured outputs: loaded on first use (see __geta
     from .lib._parsing._tools import pydantic_function_tool as pydantic_function_tool
     from .lib._parsing._tools import pydantic_responses_function_tool as pydantic_responses_function_tool
     from .lib._parsing._tools import responses_function_tool as responses_function_tool
+    from .lib.azure import AsyncAzureOpenAI as AsyncAzureOpenAI
+    from .lib.azure import AzureOpenAI as AzureOpenAI
 
 _LAZY = {
+    "AsyncAzureOpenAI": ".lib.azure",
+    "AzureOpenAI": ".lib.azure",
     "ContentFilterFinishReasonError": ".lib._parsing._errors",
     "LengthFinishReasonError": ".lib._parsing._errors",
     "StructuredOutputError": ".lib._parsing._errors",
@@ -136,6 +140,7 @@ __all__ = [
     "APIStatusError",
     "APITimeoutError",
     "AsyncAPIResponse",
+    "AsyncAzureOpenAI",
     "AsyncConversationCursorPage",
     "AsyncCursorPage",
     "AsyncNextCursorPage",
@@ -146,6 +151,7 @@ __all__ = [
     "AsyncTokenPage",
     "AsyncTransport",
     "AuthenticationError",
+    "AzureOpenAI",
     "BadRequestError",
     "BaseModel",
     "BinaryContent",

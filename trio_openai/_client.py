@@ -301,6 +301,11 @@ class AsyncOpenAI(AsyncResourceTree):
 
     copy = with_options
 
+    def _realtime_target(self, query: Mapping[str, object]) -> tuple[str, Mapping[str, object]]:
+        """Where a Realtime session opens (a base URL; ``/realtime`` is appended) and the query it adds
+        to the client's ``default_query``: a hook, which the Azure client overrides."""
+        return self.websocket_base_url or self.base_url, query
+
     def _serve_blocking_surface(self) -> None:
         """Called once by the blocking ``OpenAI`` that wraps this client, before any request: its
         requests say ``X-Stainless-Async: false``, as the official blocking client's do."""

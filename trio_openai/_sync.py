@@ -28,6 +28,7 @@ __all__ = ["OpenAI"]
 
 P = ParamSpec("P")
 T = TypeVar("T")
+_Self = TypeVar("_Self", bound="OpenAI")
 
 MISUSE_HINT = (
     "trio_openai.OpenAI is the blocking client: it cannot be called from a thread running trio "
@@ -118,6 +119,10 @@ class OpenAI(ResourceTree):
             http_client=http_client,
             trust_env=trust_env,
         )
+        self._adopt(inner)
+
+    def _adopt(self, inner: AsyncOpenAI) -> None:
+        """Serve ``inner`` (built by ``__init__``, or by the blocking Azure client's) through the portal."""
         inner._serve_blocking_surface()
         portal = get_portal()
         portal.misuse_hint = MISUSE_HINT
@@ -214,6 +219,10 @@ class OpenAI(ResourceTree):
             default_query=default_query,
             set_default_query=set_default_query,
         )
+        return self._copy_over(inner)
+
+    def _copy_over(self: _Self, inner: AsyncOpenAI) -> _Self:
+        """A copy of this facade serving ``inner`` (a ``with_options`` copy of its async client)."""
         new = object.__new__(type(self))
         new._async = inner
         new._portal = self._portal
@@ -285,7 +294,7 @@ class OpenAI(ResourceTree):
         return self._async.statistics()
 
     def __repr__(self) -> str:
-        return f"<OpenAI base_url={self.base_url!r}{' closed' if self.is_closed() else ''}>"
+        return f"<{type(self).__name__} base_url={self.base_url!r}{' closed' if self.is_closed() else ''}>"
 
     # --- the one way into the portal -------------------------------------------------------------------
 

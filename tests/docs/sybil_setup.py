@@ -1,7 +1,8 @@
 """Every ```` ```python ```` block of ``README.md`` and ``docs/**/*.md`` runs in the test suite (Sybil).
 
 Each document gets a fresh built-in fake server (:class:`trio_openai.testing.FakeServerThread`) and
-``OPENAI_BASE_URL`` / ``OPENAI_API_KEY`` pointing at it while its blocks run; the variables are
+``OPENAI_BASE_URL`` / ``OPENAI_API_KEY`` (and ``AZURE_OPENAI_ENDPOINT`` / ``AZURE_OPENAI_API_KEY`` /
+``OPENAI_API_VERSION``) pointing at it while its blocks run; the variables are
 restored and the server stopped after the document's last block. The blocks of one document share a
 namespace, in order. A ``<!-- skip: next -->`` line before a block skips it (give the reason in the
 comment: ``<!-- skip: next "needs the real Realtime server" -->``).
@@ -24,7 +25,14 @@ __all__ = ["BLOCK_TIMEOUT", "ENV", "sybil"]
 
 #: Seconds one block may take (the fake server answers in milliseconds).
 BLOCK_TIMEOUT = 30.0
-ENV = ("OPENAI_BASE_URL", "OPENAI_API_KEY")
+ENV = (
+    "OPENAI_BASE_URL",
+    "OPENAI_API_KEY",
+    "AZURE_OPENAI_ENDPOINT",
+    "AZURE_OPENAI_API_KEY",
+    "AZURE_OPENAI_AD_TOKEN",
+    "OPENAI_API_VERSION",
+)
 ROOT = Path(__file__).resolve().parents[2]
 _SERVER = "__fake_server__"
 _SAVED = "__saved_env__"
@@ -39,6 +47,11 @@ def _setup(namespace: dict[str, Any]) -> None:
     namespace[_SAVED] = {name: os.environ.get(name) for name in ENV}
     os.environ["OPENAI_BASE_URL"] = server.base_url
     os.environ["OPENAI_API_KEY"] = "sk-docs-example"
+    # the Azure guide's clients, from the environment as in real use, talk to the same fake server
+    os.environ["AZURE_OPENAI_ENDPOINT"] = server.azure_endpoint
+    os.environ["AZURE_OPENAI_API_KEY"] = "azure-docs-example"
+    os.environ.pop("AZURE_OPENAI_AD_TOKEN", None)
+    os.environ["OPENAI_API_VERSION"] = "2024-10-21"
 
 
 def _teardown(namespace: dict[str, Any]) -> None:

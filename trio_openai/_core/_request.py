@@ -18,7 +18,7 @@ import mimetypes
 import os
 import uuid
 from collections.abc import AsyncIterable, Awaitable, Callable, Iterable, Iterator, Mapping
-from typing import IO, Any, Generic, TypeAlias, TypeVar, cast
+from typing import IO, Any, Generic, Protocol, TypeAlias, TypeVar, cast
 from urllib.parse import parse_qsl, quote, urlsplit
 
 import httpcore2
@@ -35,6 +35,7 @@ from ._transport import AsyncTransport
 
 __all__ = [
     "ApiKey",
+    "AuthHook",
     "BaseURL",
     "Call",
     "ClientConfig",
@@ -49,6 +50,7 @@ __all__ = [
     "is_file",
     "path_param",
     "prepare",
+    "RouteHook",
     "resolve_api_key",
     "strip_not_given",
 ]
@@ -64,6 +66,25 @@ FileTypes: TypeAlias = (
     | tuple[str | None, FileContent, str | None]
     | tuple[str | None, FileContent, str | None, Mapping[str, str]]
 )
+
+
+class AuthHook(Protocol):
+    """How a client authenticates instead of the bearer ``api_key`` (the Azure client: an ``api-key``
+    header, or a bearer token from a provider). Asked on every attempt, retries included."""
+
+    @property
+    def header(self) -> str:
+        """The lower-case header name; a request whose headers already carry it is sent as it is."""
+        ...
+
+    async def __call__(self) -> tuple[str, str]:
+        """The header (name, value) to send on this attempt."""
+        ...
+
+
+#: Maps a call's relative path (and its body) to the path sent under the base URL (the Azure client's
+#: ``/deployments/{model}/...`` routing).
+RouteHook: TypeAlias = Callable[[str, "Mapping[str, object] | None"], str]
 
 
 class BaseURL:
@@ -98,6 +119,7 @@ class ClientConfig:
 
     __slots__ = (
         "api_key",
+        "auth",
         "auth_wire",
         "base",
         "base_headers",
@@ -108,6 +130,7 @@ class ClientConfig:
         "platform_headers",
         "project",
         "retry",
+        "route",
         "static_headers",
         "targets",
         "timeout",
@@ -131,6 +154,8 @@ class ClientConfig:
         transport: AsyncTransport,
         user_agent: str,
         platform_headers: Mapping[str, str] | None = None,
+        auth: AuthHook | None = None,
+        route: RouteHook | None = None,
     ) -> None:
         if isinstance(api_key, str):
             check_header_value(api_key, "the api_key")
@@ -144,6 +169,8 @@ class ClientConfig:
         self.transport = transport
         self.user_agent = user_agent
         self.platform_headers = dict(platform_headers or {})
+        self.auth = auth  # None: the bearer api_key
+        self.route = route  # None: paths go under the base URL as they are
         static: dict[str, tuple[str, str]] = {
             "accept": ("Accept", "application/json"),
             "user-agent": ("User-Agent", user_agent),
@@ -197,6 +224,8 @@ _REPLACEABLE = (
     "transport",
     "user_agent",
     "platform_headers",
+    "auth",
+    "route",
 )
 
 
@@ -309,7 +338,12 @@ def build_target(config: ClientConfig, call: Call[Any]) -> tuple[httpcore2.URL, 
     """The URL of ``call`` (base URL, path, default, call and extra query), for httpcore2 and as text."""
     path = call.path
     options = call.options
-    plain = not call.query and not config.default_query and not (options and options.get("extra_query"))
+    plain = (
+        not call.query
+        and not config.default_query
+        and config.route is None  # a routed path depends on the body (Azure: the model's deployment)
+        and not (options and options.get("extra_query"))
+    )
     if plain:
         hit = config.targets.get(path)
         if hit is not None:
@@ -336,6 +370,8 @@ def _build_target(config: ClientConfig, call: Call[Any]) -> tuple[httpcore2.URL,
         origin = f"{base.scheme.decode()}://{base.host.decode()}{port}"
     else:
         base = config.base
+        if config.route is not None:
+            path = config.route(path, call.body)
         target = base.prefix + (path if path[:1] == "/" else "/" + path)
         origin = config.origin_text
     if config.default_query or call.query or query or (call.options and call.options.get("extra_query")):
@@ -399,7 +435,8 @@ class Prepared:
         ext = config.timeout_extension if timeout is config.timeout else timeout.as_extension()
         self.extensions = {"timeout": ext}
         self.max_retries = max_retries
-        self.send_auth = "authorization" not in headers
+        auth = config.auth
+        self.send_auth = ("authorization" if auth is None else auth.header) not in headers
         self.user_retry_header = "x-stainless-retry-count" in headers
         # Encoded once, not on every attempt: only the bearer token and the retry count change.
         if wire is None:
@@ -411,11 +448,16 @@ class Prepared:
         provider on every attempt) and the retry count join the prepared headers."""
         wire = self.wire.copy()  # a list of its own per attempt: a transport may keep or change it
         if self.send_auth:
-            auth = self.config.auth_wire
-            if auth is None:
-                token = await resolve_api_key(self.config)
-                auth = (b"Authorization", f"Bearer {token}".encode("latin-1"))
-            wire.append(auth)
+            hook = self.config.auth
+            if hook is not None:
+                name, value = await hook()
+                wire.append((name.encode("latin-1"), value.encode("latin-1")))
+            else:
+                auth = self.config.auth_wire
+                if auth is None:
+                    token = await resolve_api_key(self.config)
+                    auth = (b"Authorization", f"Bearer {token}".encode("latin-1"))
+                wire.append(auth)
         if not self.user_retry_header:
             # The official SDK's name, kept so servers and proxies that read it see the same header.
             count = _RETRY_COUNTS[retries_taken] if retries_taken < 8 else str(retries_taken).encode()

@@ -98,7 +98,7 @@ async def upload_file_chunked(
 
 
 def _files(resource: AsyncAPIResource) -> Any:
-    return resource._client.files
+    return cast(Any, resource._client).files  # the client's files resource, beside this one
 
 
 async def vector_store_file_upload(

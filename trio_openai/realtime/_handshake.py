@@ -47,8 +47,7 @@ class Handshake:
         return f"<Handshake {self.url}>"
 
 
-def _websocket_base(client: AsyncOpenAI) -> str:
-    base = client.websocket_base_url or client.base_url
+def _websocket_base(base: str) -> str:
     parts = urlsplit(base)
     scheme = _SCHEMES.get(parts.scheme)
     if scheme is None or not parts.hostname:
@@ -72,7 +71,8 @@ async def build_handshake(
     extra_headers: Mapping[str, str | Omit] | None = None,
 ) -> Handshake:
     """The handshake for ``path`` (``"/realtime"``) with ``query`` (``model=...``) on ``client``."""
-    base = _websocket_base(client)
+    target, query = client._realtime_target(query)  # the Azure client routes its sessions itself
+    base = _websocket_base(target)
     parts = urlsplit(base)
     merged: dict[str, object] = dict(client._config.default_query)
     merged.update(query)
@@ -81,15 +81,20 @@ async def build_handshake(
     qs = "&".join(q for q in (parts.query, encode_query(merged)) if q)
     url = urlunsplit((parts.scheme, parts.netloc, parts.path + path, qs, ""))
 
-    headers: dict[str, tuple[str, str]] = {"authorization": ("Authorization", _AUTH_PENDING)}
+    auth = client._config.auth
+    auth_name = "authorization" if auth is None else auth.header
+    headers: dict[str, tuple[str, str]] = {auth_name: (auth_name, _AUTH_PENDING)}
     headers.update(client._config.static_headers)
     for name in _HTTP_ONLY:
         headers.pop(name, None)
     # the client's `default_headers={"Authorization": omit}` removes the bearer token here too
     apply_headers(headers, {k: v for k, v in client._default_headers.items() if isinstance(v, Omit)})
     apply_headers(headers, extra_headers)
-    auth = headers.get("authorization")
-    if auth is not None and auth[1] == _AUTH_PENDING:
-        headers["authorization"] = ("Authorization", f"Bearer {await resolve_api_key(client._config)}")
+    pending = headers.get(auth_name)
+    if pending is not None and pending[1] == _AUTH_PENDING:
+        if auth is None:
+            headers[auth_name] = ("Authorization", f"Bearer {await resolve_api_key(client._config)}")
+        else:
+            headers[auth_name] = await auth()
     raw = [(name.encode("latin-1"), value.encode("latin-1")) for name, value in headers.values()]
     return Handshake(url, raw, _ssl_context(client) if parts.scheme == "wss" else None)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 from urllib.parse import quote
 
 from .._core._options import Omit, omit
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from trio_websocket import WebSocketConnection
 
     from .._blocking._bridge import SyncAPIResource
+    from .._client import AsyncOpenAI
     from .._core._portal import Portal
     from .._core._resource import AsyncAPIResource
     from .._sync import OpenAI
@@ -103,7 +104,7 @@ def _manager(
 
         return AsyncWebSocketSession[Any](websocket, event_type=events(), write_timeout=write_timeout)
 
-    client = resource._client
+    client = cast("AsyncOpenAI", resource._client)  # these connects are only on AsyncOpenAI's tree
     sent_headers: dict[str, str | Omit] = dict(headers or {})
     sent_headers.update(extra_headers or {})
     manager: AsyncWebSocketSessionManager[AsyncWebSocketSession[Any]] = AsyncWebSocketSessionManager(
@@ -408,7 +409,7 @@ class WebSocketSessionManager(Generic[E]):
 def _blocking(
     resource: SyncAPIResource[Any], manager: AsyncWebSocketSessionManager[AsyncWebSocketSession[E]]
 ) -> WebSocketSessionManager[E]:
-    return WebSocketSessionManager[E](resource._client, manager)
+    return WebSocketSessionManager[E](cast("OpenAI", resource._client), manager)
 
 
 def responses_connect_blocking(

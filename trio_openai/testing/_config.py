@@ -37,6 +37,8 @@ class FakeServerOptions(TypedDict, total=False):
     rate_limit_requests: int
     rate_limit_tokens: int
     idle_timeout: float
+    azure_api_key: str | None
+    azure_ad_token: str | None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -55,6 +57,8 @@ class FakeServerConfig:
     * ``rate_limit_requests`` / ``rate_limit_tokens``: the advertised ``x-ratelimit-limit-*`` values.
     * ``idle_timeout``: seconds a connection may sit idle (or stall a read or a write) before the
       server closes it; every wait of the server is bounded by this or by the server's lifetime.
+    * ``azure_api_key`` / ``azure_ad_token``: the ``api-key`` / bearer token Azure-shaped requests
+      (``/openai/...``) must carry; ``None`` accepts any non-empty one (see ``_azure``).
     """
 
     port: int = 0
@@ -69,6 +73,8 @@ class FakeServerConfig:
     rate_limit_requests: int = 10_000
     rate_limit_tokens: int = 2_000_000
     idle_timeout: float = 120.0
+    azure_api_key: str | None = None
+    azure_ad_token: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

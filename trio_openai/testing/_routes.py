@@ -8,6 +8,7 @@ from collections import deque
 from collections.abc import Callable
 from urllib.parse import unquote
 
+from ._azure import azure_path, azure_refusal
 from ._batches import (
     cancel_batch,
     create_batch,
@@ -86,9 +87,14 @@ def normalize_path(path: str) -> str:
     """The form scripts and overrides are keyed by: ``/v1`` prefix added when missing, no query, no trailing /.
 
     ``"chat/completions"``, ``"/chat/completions"`` and ``"/v1/chat/completions/"`` all become
-    ``"/v1/chat/completions"``.
+    ``"/v1/chat/completions"``. An Azure-shaped path stands for its ``/v1`` equivalent
+    (``"/openai/deployments/d/chat/completions"`` and ``"/openai/v1/chat/completions"`` too).
     """
     path = "/" + path.partition("?")[0].strip("/")
+    if path.startswith("/openai"):
+        shape = azure_path(path)
+        if shape is not None:
+            return shape.v1_path.rstrip("/") or "/v1"
     if path != "/v1" and not path.startswith("/v1/"):
         path = "/v1" + path.rstrip("/")
     return path
@@ -122,7 +128,15 @@ class Router:
         return sum(len(queue) for queue in self._scripts.values())
 
     def dispatch(self, request: RecordedRequest) -> Reply:
-        key = (request.method, normalize_path(request.path))
+        path = request.path
+        if path.startswith("/openai"):  # Azure: its api-version and credential checks come first
+            shape = azure_path(path)
+            if shape is not None:
+                refusal = azure_refusal(request, shape, self._state.config)
+                if refusal is not None:
+                    return refusal
+                path = shape.v1_path
+        key = (request.method, normalize_path(path))
         queue = self._scripts.get(key)
         if queue:
             return queue.popleft()
@@ -130,16 +144,16 @@ class Router:
         try:
             if override is not None:
                 return override(request)
-            return self._default(request)
+            return self._default(request, path)
         except BadRequest as problem:
             return Reply.error(problem.status, problem.message, param=problem.param, code=problem.code)
         except Exception as bug:
             self.errors.append(bug)
             return Reply.error(500, f"The fake server failed: {bug!r}")
 
-    def _default(self, request: RecordedRequest) -> Reply:
+    def _default(self, request: RecordedRequest, path: str) -> Reply:
         for method, pattern, handler in _DEFAULT_ROUTES:
-            found = pattern.fullmatch(request.path)
+            found = pattern.fullmatch(path)
             if found and method == ("GET" if request.method == "HEAD" else request.method):
                 params = {name: unquote(value) for name, value in found.groupdict().items()}
                 reply = handler(request, params, self._state)

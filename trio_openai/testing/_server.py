@@ -19,6 +19,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import trio
 
+from ._azure import azure_path, azure_refusal
 from ._batches import BatchOutcome, BatchPlan
 from ._config import FakeServerConfig, FakeServerOptions
 from ._http import Incoming, serve_connection
@@ -62,6 +63,12 @@ async def open_fake_server(**options: Unpack[FakeServerOptions]) -> AsyncGenerat
             leaf.__context__ = context  # as if the group had never been there
 
 
+async def _refuse(stream: trio.abc.Stream, status: int, reason: str, body: bytes) -> None:
+    """Answer a WebSocket upgrade with a plain HTTP error and close."""
+    head = f"HTTP/1.1 {status} {reason}\r\ncontent-type: application/json\r\ncontent-length: {len(body)}\r\n"
+    await stream.send_all(head.encode() + b"connection: close\r\n\r\n" + body)
+
+
 def _single(group: BaseExceptionGroup[BaseException]) -> BaseException | BaseExceptionGroup[BaseException]:
     """The one exception inside (possibly nested) groups, or the group when there are several."""
     leaves: list[BaseException] = []
@@ -102,6 +109,12 @@ class FakeServer:
     def base_url(self) -> str:
         """``http://127.0.0.1:PORT/v1``: what a client's ``base_url`` should be."""
         return f"http://{_HOST}:{self.port}/v1"
+
+    @property
+    def azure_endpoint(self) -> str:
+        """``http://127.0.0.1:PORT``: an Azure client's ``azure_endpoint`` (requests then go to the Azure
+        shapes under ``/openai/...``; ``azure_endpoint + "/openai/v1"`` is the newer v1 style)."""
+        return f"http://{_HOST}:{self.port}"
 
     @property
     def stats(self) -> ServerStats:
@@ -192,15 +205,20 @@ class FakeServer:
         request = self._record(incoming, connection_id)
         if normalize_path(request.path) != "/v1/realtime":
             body = b'{"error": {"message": "Not found.", "type": "invalid_request_error"}}'
-            head = (
-                f"HTTP/1.1 404 Not Found\r\ncontent-type: application/json\r\ncontent-length: {len(body)}\r\n"
-            )
-            await stream.send_all(head.encode() + b"connection: close\r\n\r\n" + body)
+            await _refuse(stream, 404, "Not Found", body)
             return
         from ._realtime import serve_realtime
 
         model = request.query_value("model")
         authorized = (request.headers.get("authorization") or "").startswith("Bearer ")
+        shape = azure_path(request.path)
+        if shape is not None:  # Azure: api-version and credential checks, the deployment for the model
+            refusal = azure_refusal(request, shape, self.config)
+            if refusal is not None:
+                await _refuse(stream, refusal.status, "Refused", refusal.payload())
+                return
+            authorized = True
+            model = request.query_value("deployment") or model
         await serve_realtime(
             stream, incoming.raw, model=model, authorized=authorized, idle_timeout=self.config.idle_timeout
         )

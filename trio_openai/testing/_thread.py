@@ -115,6 +115,11 @@ class FakeServerThread:
         return self.server.base_url
 
     @property
+    def azure_endpoint(self) -> str:
+        """``http://127.0.0.1:<port>``: pass it as an Azure client's ``azure_endpoint``."""
+        return self.server.azure_endpoint
+
+    @property
     def requests(self) -> list[RecordedRequest]:
         """A snapshot of the recorded requests."""
         return self._call(lambda: list(self.server.requests))

@@ -17,10 +17,18 @@ README = Path(__file__).resolve().parents[2] / "README.md"
 async def test_migration_blocks_run() -> None:
     section = README.read_text().split("## Migrating from the official SDK")[1].split("\n## ")[0]
     blocks = re.findall(r"```python\n(.*?)```", section, re.S)
-    assert len(blocks) == 3
+    assert len(blocks) == 4
     with trio.fail_after(90):
         async with open_fake_server() as server:
-            env = {**os.environ, "OPENAI_API_KEY": "sk-doc", "OPENAI_BASE_URL": server.base_url}
+            env = {
+                **os.environ,
+                "OPENAI_API_KEY": "sk-doc",
+                "OPENAI_BASE_URL": server.base_url,
+                "AZURE_OPENAI_ENDPOINT": server.azure_endpoint,  # the Azure paragraph's client
+                "AZURE_OPENAI_API_KEY": "azure-doc",
+                "OPENAI_API_VERSION": "2024-10-21",
+            }
+            env.pop("AZURE_OPENAI_AD_TOKEN", None)
             for block in blocks:
                 done = await trio.run_process(
                     [sys.executable, "-c", block],

@@ -25,9 +25,6 @@ _UPLOAD = "client-side upload helper composed of generated operations; not writt
 EXCEPTIONS: dict[str, str] = {
     "beta.agents.sessions.stream": _STREAM,
     "beta.agents.sessions.artifacts.for_result": "client-side helper over artifacts.list; not written yet",
-    "beta.agents.environments.files.prepare": _UPLOAD,
-    "beta.agents.environments.files.prepare_directory": _UPLOAD,
-    "beta.agents.environments.files.upload": _UPLOAD,
 }
 
 

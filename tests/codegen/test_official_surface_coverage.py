@@ -18,16 +18,14 @@ from trio_openai import AsyncOpenAI, OpenAI
 CODEGEN = Path(__file__).resolve().parents[2] / "tools" / "codegen"
 
 #: official "resource.path.method" -> why trio_openai has no such method (yet).
-_DEPRECATED = "deprecated official alias (issue 11 adds it with a DeprecationWarning)"
-_STREAM = "client-side streaming helper over an operation trio_openai has; not generated"
-_UPLOAD = "client-side upload helper composed of generated operations; not written yet"
-
 EXCEPTIONS: dict[str, str] = {
-    "beta.agents.sessions.stream": _STREAM,
-    "beta.agents.sessions.artifacts.for_result": "client-side helper over artifacts.list; not written yet",
-    "beta.agents.environments.files.prepare": _UPLOAD,
-    "beta.agents.environments.files.prepare_directory": _UPLOAD,
-    "beta.agents.environments.files.upload": _UPLOAD,
+    "beta.agents.sessions.stream": (
+        "client-side turn helper (subscribe to the session's events, submit input, run local tool handlers "
+        "and submit their results, parse the output); not written yet"
+    ),
+    "beta.agents.sessions.artifacts.for_result": (
+        "takes the AgentTurnResult that only beta.agents.sessions.stream produces; comes with it"
+    ),
 }
 
 

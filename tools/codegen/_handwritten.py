@@ -247,3 +247,12 @@ HELPERS[("beta", "threads", "runs")] += (
     _run_stream("submit_tool_outputs_stream", "runs_submit_tool_outputs_stream"),
 )
 HELPERS[("beta", "threads")] += (_run_stream("create_and_run_stream", "create_and_run_stream"),)
+
+# --- Agent environment file helpers (trio_openai/lib/_agent_files.py) ----------------------------------
+
+HELPERS[("beta", "agents", "environments", "files")] = (
+    *HELPERS.get(("beta", "agents", "environments", "files"), ()),
+    Attachment("upload", "lib._agent_files", "environment_files_upload"),
+    Attachment("prepare", "lib._agent_files", "environment_files_prepare"),
+    Attachment("prepare_directory", "lib._agent_files", "environment_files_prepare_directory"),
+)

@@ -405,7 +405,18 @@ def runs_stream(
     return _manager(self, "create", (thread_id,), {"assistant_id": assistant_id, **params}, event_handler)
 
 
-runs_create_and_stream = runs_stream
+def runs_create_and_stream(
+    self: AsyncAPIResource,
+    *,
+    thread_id: str,
+    assistant_id: str,
+    event_handler: AssistantEventHandler | None = None,
+    **params: Any,
+) -> AssistantStreamManager:
+    """The older name of :func:`runs_stream` (same arguments)."""
+    return runs_stream(
+        self, thread_id=thread_id, assistant_id=assistant_id, event_handler=event_handler, **params
+    )
 
 
 def runs_submit_tool_outputs_stream(
@@ -452,7 +463,9 @@ def sync_runs_stream(self: SyncAPIResource[Any], **params: Any) -> Any:
     return _sync(self, runs_stream(self._async, **params))
 
 
-sync_runs_create_and_stream = sync_runs_stream
+def sync_runs_create_and_stream(self: SyncAPIResource[Any], **params: Any) -> Any:
+    """The older name of ``runs.stream`` (blocking)."""
+    return _sync(self, runs_stream(self._async, **params))
 
 
 def sync_runs_submit_tool_outputs_stream(self: SyncAPIResource[Any], **params: Any) -> Any:

@@ -28,6 +28,11 @@ from ....._core._resource import (
     to_raw_response,
     to_streamed_response,
 )
+from .....lib._agent_files import (
+    environment_files_prepare,
+    environment_files_prepare_directory,
+    environment_files_upload,
+)
 from .....types import EnvironmentFile
 
 __all__ = ["AsyncFiles", "Files"]
@@ -107,6 +112,14 @@ class AsyncFiles(AsyncAPIResource):
             options=options,
         )
 
+    upload: Final = environment_files_upload  # hand-written: trio_openai/lib/_agent_files.py
+
+    prepare: Final = environment_files_prepare  # hand-written: trio_openai/lib/_agent_files.py
+
+    prepare_directory: Final = (
+        environment_files_prepare_directory  # hand-written: trio_openai/lib/_agent_files.py
+    )
+
 
 class AsyncFilesWithRawResponse(RawResponseWrapper):
     create: Final = to_raw_response(AsyncFiles.create)
@@ -135,6 +148,9 @@ class Files(SyncAPIResource[AsyncFiles]):
 
     create: Final = to_sync(AsyncFiles.create)
     list: Final = to_sync_list(AsyncFiles.list)
+    upload: Final = to_sync(AsyncFiles.upload)  # hand-written helper
+    prepare: Final = to_sync(AsyncFiles.prepare)  # hand-written helper
+    prepare_directory: Final = to_sync(AsyncFiles.prepare_directory)  # hand-written helper
 
 
 class FilesWithRawResponse(SyncResponseWrapper):

@@ -18,7 +18,7 @@ import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import trio
 
@@ -70,7 +70,8 @@ def check_destination(path: str, *, directory: bool = False) -> str:
 
 
 async def _upload(resource: AsyncAPIResource, file: FileTypes) -> str:
-    uploaded = await resource._client.files.create(file=file, purpose="user_data")
+    files: Any = cast(Any, resource._client).files  # the client's files resource, beside this one
+    uploaded = await files.create(file=file, purpose="user_data")
     file_id: str = uploaded.id
     return file_id
 

@@ -31,7 +31,7 @@ from ._core._pagination import AsyncPaginator, BasePage
 from ._core._pipeline import Sent, send
 from ._core._platform import platform_headers
 from ._core._request import ApiKey, BaseURL, Call, ClientConfig, ResponseMode
-from ._core._response import APIResponse, AsyncAPIResponse, ResponseMeta, parse_content
+from ._core._response import APIResponse, AsyncAPIResponse, BinaryContent, ResponseMeta, parse_content
 from ._core._retry import RetryPolicy
 from ._core._transport import AsyncTransport, HTTPTransport, PoolStatistics
 from ._version import __version__
@@ -474,7 +474,8 @@ class AsyncOpenAI(AsyncResourceTree):
             request_info=sent.request_info,
             retries_taken=sent.retries_taken,
             elapsed=sent.elapsed,
-            parser=self._parser(call, post_parser),
+            # A streamed binary body parses to its bytes, as the official SDK's does.
+            parser=_body_bytes if call.cast_to is BinaryContent else self._parser(call, post_parser),
             stream_parser=stream_cls,
             call=call,
         )
@@ -611,3 +612,7 @@ class _Meta(ResponseMeta):
 
 if TYPE_CHECKING:  # pyright checks that AsyncOpenAI satisfies the Protocol resources are typed with
     _satisfies: type[ResourceClient] = AsyncOpenAI
+
+
+def _body_bytes(meta: ResponseMeta, content: bytes) -> bytes:
+    return content

@@ -138,8 +138,10 @@ async def test_binary_content(tmp_path: pathlib.Path) -> None:
     assert isinstance(content, BinaryContent)
     assert content.read() == b"\x00RIFF"
     assert [c async for c in content.aiter_bytes(2)] == [b"\x00R", b"IF", b"F"]
-    await content.write_to_file(tmp_path / "a.wav")
+    content.write_to_file(tmp_path / "a.wav")  # at once, as the official SDK's (not a coroutine)
     assert (tmp_path / "a.wav").read_bytes() == b"\x00RIFF"
+    await content.astream_to_file(tmp_path / "b.wav")
+    assert (tmp_path / "b.wav").read_bytes() == b"\x00RIFF"
 
 
 async def test_debug_logging_redacts_secrets(

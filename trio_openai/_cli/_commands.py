@@ -112,7 +112,7 @@ async def _files_upload(client: Any, args: argparse.Namespace) -> int:
 async def _files_download(client: Any, args: argparse.Namespace) -> int:
     content = await client.files.content(args.file_id)
     if args.output:
-        await content.write_to_file(args.output)
+        await content.astream_to_file(args.output)
     else:
         sys.stdout.buffer.write(content.read())
         sys.stdout.buffer.flush()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 import os
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast, overload
 
 import httpcore2
@@ -418,7 +418,8 @@ class AsyncAPIResponse(ResponseMeta, Generic[T]):
 
 
 class BinaryContent:
-    """A binary body that has been read (file content, speech audio, video, ...).
+    """A binary body that has been read (file content, speech audio, video, ...), with the official
+    SDK's methods: ``content``, ``text``, ``json()``, ``iter_*`` / ``aiter_*``, ``write_to_file``.
 
     For large bodies use ``with_streaming_response`` and ``stream_to_file`` instead, which never hold
     the body in memory.
@@ -436,36 +437,99 @@ class BinaryContent:
         return self._meta
 
     @property
-    def text(self) -> str:
-        """The body decoded as UTF-8 (undecodable bytes replaced)."""
-        return self.content.decode("utf-8", "replace")
+    def charset_encoding(self) -> str | None:
+        """The ``charset`` of the ``Content-Type`` header, if it names one."""
+        for part in self._meta.content_type.split(";")[1:]:
+            name, _, value = part.strip().partition("=")
+            if name.lower() == "charset" and value:
+                return value.strip("'\" ")
+        return None
 
-    def json(self) -> Any:
-        """The body decoded as JSON; ``msgspec.DecodeError`` if it is not JSON."""
+    @property
+    def encoding(self) -> str:
+        """The text encoding: the header's ``charset``, else UTF-8."""
+        return self.charset_encoding or "utf-8"
+
+    @property
+    def text(self) -> str:
+        """The body decoded with ``encoding`` (undecodable bytes replaced)."""
+        try:
+            return self.content.decode(self.encoding, "replace")
+        except LookupError:  # a charset Python does not know
+            return self.content.decode("utf-8", "replace")
+
+    def json(self, **kwargs: Any) -> Any:
+        """The body decoded as JSON; ``msgspec.DecodeError`` if it is not JSON. Keyword arguments are
+        accepted for compatibility with the official SDK and ignored."""
+        del kwargs
         return msgspec.json.decode(self.content)
 
     def read(self) -> bytes:
         """The body (already in memory)."""
         return self.content
 
+    def iter_bytes(self, chunk_size: int | None = None) -> Iterator[bytes]:
+        """The body in pieces of ``chunk_size`` bytes (all of it at once when ``None``)."""
+        content = self.content
+        step = chunk_size or len(content) or 1
+        for i in range(0, len(content), step):
+            yield content[i : i + step]
+
+    iter_raw = iter_bytes
+
+    def iter_text(self, chunk_size: int | None = None) -> Iterator[str]:
+        """The text in pieces of about ``chunk_size`` characters (all of it at once when ``None``)."""
+        text = self.text
+        step = chunk_size or len(text) or 1
+        for i in range(0, len(text), step):
+            yield text[i : i + step]
+
+    def iter_lines(self) -> Iterator[str]:
+        """The text line by line, without the line ends."""
+        yield from self.text.splitlines()
+
+    def write_to_file(self, file: str | os.PathLike[str]) -> None:
+        """Write the body to ``file`` now, on both clients, as the official SDK does. In trio code
+        prefer ``await astream_to_file(file)``, which writes from a worker thread."""
+        with open(file, "wb") as f:
+            f.write(self.content)
+
+    def stream_to_file(self, file: str | os.PathLike[str], *, chunk_size: int | None = None) -> None:
+        """Write the body to ``file`` (it is in memory already; ``chunk_size`` is accepted and unused)."""
+        del chunk_size
+        self.write_to_file(file)
+
+    def close(self) -> None:
+        """Nothing to release: the body was read and the connection returned already."""
+
     async def aread(self) -> bytes:
         """The body (already in memory; async for compatibility with the official SDK)."""
         return self.content
 
-    async def aiter_bytes(self, chunk_size: int = 65536) -> AsyncIterator[bytes]:
-        """The body in pieces of ``chunk_size`` bytes."""
-        for i in range(0, len(self.content), chunk_size):
-            yield self.content[i : i + chunk_size]
+    async def aiter_bytes(self, chunk_size: int | None = None) -> AsyncIterator[bytes]:
+        """``iter_bytes`` as an async iterator."""
+        for piece in self.iter_bytes(chunk_size):
+            yield piece
 
-    def iter_bytes(self, chunk_size: int = 65536) -> list[bytes]:
-        """The body in pieces of ``chunk_size`` bytes."""
-        return [self.content[i : i + chunk_size] for i in range(0, len(self.content), chunk_size)]
+    aiter_raw = aiter_bytes
 
-    async def write_to_file(self, file: str | os.PathLike[str]) -> None:
-        """Write the body to ``file`` (through a worker thread, so trio's loop is not blocked)."""
+    async def aiter_text(self, chunk_size: int | None = None) -> AsyncIterator[str]:
+        """``iter_text`` as an async iterator."""
+        for piece in self.iter_text(chunk_size):
+            yield piece
+
+    async def aiter_lines(self) -> AsyncIterator[str]:
+        """``iter_lines`` as an async iterator."""
+        for line in self.iter_lines():
+            yield line
+
+    async def astream_to_file(self, file: str | os.PathLike[str], *, chunk_size: int | None = None) -> None:
+        """Write the body to ``file`` through a worker thread, so trio's loop is not blocked."""
+        del chunk_size
         await trio.Path(file).write_bytes(self.content)
 
-    stream_to_file = write_to_file
+    async def aclose(self) -> None:
+        """Nothing to release (see ``close``)."""
 
     def __repr__(self) -> str:
         return f"<BinaryContent {len(self.content)} bytes, {self._meta.content_type or 'no content type'}>"

@@ -28,7 +28,8 @@ import httpcore2  # noqa: E402
 import msgspec  # noqa: E402
 import trio  # noqa: E402
 from adapters._contract import API_KEY, CHAT_MODEL, CONVERSATIONS, MESSAGES, TOOLS  # noqa: E402
-from gen_data import _chat_completion, _dumps, _models  # noqa: E402
+from adapters.floor import _FilePage  # noqa: E402
+from gen_data import _chat_completion, _dumps, _models, _pages  # noqa: E402
 
 import trio_openai  # noqa: E402
 from trio_openai.types.chat import ChatCompletion  # noqa: E402
@@ -55,6 +56,20 @@ class _Canned:
 
     async def aclose(self) -> None:
         pass
+
+
+class _CannedPages(_Canned):
+    """The 50 cursor pages of the benchmark's listing, picked by the ``after`` query parameter."""
+
+    def __init__(self) -> None:
+        super().__init__(b"")
+        self.pages = _pages()
+
+    async def handle_async_request(self, request: httpcore2.Request) -> httpcore2.Response:
+        target = request.url.target
+        after = target.rpartition(b"after=")[2].decode() if b"after=" in target else "first"
+        self.body = self.pages[after]
+        return await super().handle_async_request(request)
 
 
 _chat_dec = msgspec.json.Decoder(ChatCompletion)
@@ -86,9 +101,9 @@ def _floor(
     return op
 
 
-def canned_client(body: bytes) -> tuple[trio_openai.AsyncOpenAI, _Canned]:
+def canned_client(body: bytes, transport: _Canned | None = None) -> tuple[trio_openai.AsyncOpenAI, _Canned]:
     """A client whose every request is answered by a `_Canned` transport."""
-    transport = _Canned(body)
+    transport = transport or _Canned(body)
     client = trio_openai.AsyncOpenAI(api_key=API_KEY, base_url="http://127.0.0.1:8000/v1")
     client._config = client._config.replace(default_headers={}, transport=transport)  # pyright: ignore
     return client, transport
@@ -97,6 +112,7 @@ def canned_client(body: bytes) -> tuple[trio_openai.AsyncOpenAI, _Canned]:
 def rows() -> dict[str, Callable[[], Awaitable[Any]]]:
     chat_client, chat_t = canned_client(CHAT)
     models_client, models_t = canned_client(MODELS)
+    pages_client, pages_t = canned_client(b"", _CannedPages())
 
     def chat(messages: Any, tools: Any = None) -> Callable[[], Awaitable[Any]]:
         if tools is None:
@@ -118,7 +134,39 @@ def rows() -> dict[str, Callable[[], Awaitable[Any]]]:
         "conv100 floor": _floor(chat_t, body(CONVERSATIONS[100]), _chat_dec.decode, *post),
         "models": lambda: _count(models_client),
         "models floor": _floor(models_t, dict, _models_dec.decode, b"GET", b"/v1/models"),
+        "pages/50": lambda: _walk(pages_client),
+        "pages/50 floor": _floor_pages(pages_t),
     }
+
+
+async def _walk(client: trio_openai.AsyncOpenAI) -> int:
+    # The benchmark adapter's walk: plain iteration with the client open (so it fetches ahead).
+    await client._open_nursery()  # pyright: ignore  # as `async with client` does (once)
+    count = 0
+    async for item in client.files.list(limit=100):
+        count += bool(item.id)
+    assert count == 5000
+    return count
+
+
+def _floor_pages(transport: _Canned) -> Callable[[], Awaitable[Any]]:
+    decode = msgspec.json.Decoder(_FilePage).decode
+    headers = [(b"Host", b"127.0.0.1"), (b"Authorization", b"Bearer " + API_KEY.encode())]
+
+    async def op() -> int:
+        count, after = 0, None
+        while True:
+            target = b"/v1/files?limit=100" + (b"" if after is None else b"&after=" + after.encode())
+            url = httpcore2.URL(scheme=b"http", host=b"127.0.0.1", port=8000, target=target)
+            resp = await transport.handle_async_request(httpcore2.Request(b"GET", url, headers=headers))
+            page = decode(await resp.aread())
+            await resp.aclose()
+            count += sum(bool(item.id) for item in page.data)
+            if not (page.has_more and page.data):
+                return count
+            after = page.data[-1].id
+
+    return op
 
 
 async def _count(client: trio_openai.AsyncOpenAI) -> int:

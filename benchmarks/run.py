@@ -276,6 +276,7 @@ def main() -> None:
     doc = {
         "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "quick": args.quick,
+        "command": " ".join(["python benchmarks/run.py", *sys.argv[1:]]),
         "elapsed_s": round(elapsed, 1),
         "machine": machine,
         "versions": versions,

@@ -22,8 +22,8 @@ could have taken the one just released. Here instead:
   those idle longer than ``keepalive_expiry`` (from the stack's bottom, by the recorded time, without a
   probe) are closed.
 
-So a request costs O(1) pool work whatever the number of connections. Closing happens shielded, as in
-httpcore2; a request cancelled while it waits leaves the queue, and a connection it was given but never
+So a request costs O(1) pool work whatever the number of connections. Closing happens shielded (each close
+bounded by ``_cleanup.shielded``); a request cancelled while it waits leaves the queue, and a connection it was given but never
 used goes back to the stack (or is dropped if it never connected). HTTP/2 pools (``http2=True``) keep
 httpcore2's algorithm: a multiplexed connection is shared, not handed out.
 """
@@ -39,6 +39,7 @@ from typing import Any, cast
 import httpcore2
 import trio
 
+from ._cleanup import shielded
 from ._transport_guard import GuardCounters, GuardedConnection, TrackingBackend
 
 __all__ = ["Pool"]
@@ -226,8 +227,8 @@ class Pool(httpcore2.AsyncConnectionPool):
             return
         connections = list(closing)
         closing.clear()
-        with trio.CancelScope(shield=True):
-            for connection in connections:
+        for connection in connections:
+            with shielded():  # each bounded, so one stuck close cannot leave the others open
                 await connection.aclose()
 
     async def aclose(self) -> None:
@@ -272,7 +273,7 @@ class _ReleasingStream:
         if self._closed:
             return
         self._closed = True
-        with trio.CancelScope(shield=True):
+        with shielded():
             close = getattr(self._stream, "aclose", None)
             if close is not None:
                 await close()

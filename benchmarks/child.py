@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import importlib
 import json
+import os
 import resource
 import statistics
 import struct
@@ -167,15 +168,15 @@ async def _async_round(
     """One timed round: (wall seconds, CPU seconds of this process)."""
     op = scen.op
     start, cpu = time.perf_counter(), time.process_time()
-    if op == "chat":
+    if op in ("chat", "chat_after_burst"):
         for _ in range(count):
             check.chat(await adapter.chat())
     elif op in _CHAT_ARGS:
         kwargs = _CHAT_ARGS[op]
         for _ in range(count):
             check.chat(await adapter.chat(**kwargs))
-    elif op in ("chat64", "chat8"):
-        width = 64 if op == "chat64" else 8
+    elif op[4:].isdigit():  # chatN: N callers at once
+        width = int(op[4:])
 
         async def worker() -> None:
             for _ in range(count // width):
@@ -206,17 +207,17 @@ async def _async_round(
 def _sync_round(adapter: Any, scen: Scenario, count: int, check: Check) -> tuple[float, float]:
     op = scen.op
     start, cpu = time.perf_counter(), time.process_time()
-    if op == "chat":
+    if op in ("chat", "chat_after_burst"):
         for _ in range(count):
             check.chat(adapter.chat())
     elif op in _CHAT_ARGS:
         kwargs = _CHAT_ARGS[op]
         for _ in range(count):
             check.chat(adapter.chat(**kwargs))
-    elif op in ("chat64", "chat8"):
+    elif op[4:].isdigit():  # chatN: N threads at once
         from concurrent.futures import ThreadPoolExecutor
 
-        width = 64 if op == "chat64" else 8
+        width = int(op[4:])
 
         def worker() -> None:
             for _ in range(count // width):
@@ -253,7 +254,11 @@ def _value(scen: Scenario, count: int, seconds: float, meta: dict[str, Any]) -> 
 def _url(job: dict[str, Any], scen: Scenario) -> str:
     if scen.op == "files_work":
         return job["delay_base"] + "/v1"
-    return job["base"] + (f"/{scen.prefix}" if scen.prefix else "") + "/v1"
+    base = job["tls_base"] if scen.tls else job["base"]
+    return base + (f"/{scen.prefix}" if scen.prefix else "") + "/v1"
+
+
+_BURST = Scenario("burst", "a 64-wide burst", "req/s", True, "loop", "chat64")
 
 
 def run_loop(job: dict[str, Any], client: Client, scen: Scenario, check: Check) -> dict[str, Any]:
@@ -263,6 +268,8 @@ def run_loop(job: dict[str, Any], client: Client, scen: Scenario, check: Check) 
     meta = check.meta
     if client.kind == "sync":
         with mod.open_adapter(url) as adapter:
+            if scen.op == "chat_after_burst":  # leaves 64 idle connections in the pool
+                _sync_round(adapter, _BURST, 64, check)
             _sync_round(adapter, scen, count, check)  # warm-up
             secs = [_sync_round(adapter, scen, count, check) for _ in range(repeats)]
     else:
@@ -270,6 +277,8 @@ def run_loop(job: dict[str, Any], client: Client, scen: Scenario, check: Check) 
 
         async def main() -> list[tuple[float, float]]:
             async with mod.open_adapter(url) as adapter:
+                if scen.op == "chat_after_burst":  # leaves 64 idle connections in the pool
+                    await _async_round(adapter, _BURST, 64, rt, check)
                 if job.get("warmup", True):
                     await _async_round(adapter, scen, count, rt, check)
                 return [await _async_round(adapter, scen, count, rt, check) for _ in range(repeats)]
@@ -282,7 +291,7 @@ def run_loop(job: dict[str, Any], client: Client, scen: Scenario, check: Check) 
     return {"values": values, "median": statistics.median(values), "cpu_us": cpu_us}
 
 
-def run_cold(job: dict[str, Any], client: Client, check: Check) -> dict[str, Any]:
+def run_cold(job: dict[str, Any], client: Client, scen: Scenario, check: Check) -> dict[str, Any]:
     # Everything from here is what a user's program pays: the event loop library, the client library,
     # building the client and one request over a fresh connection.
     t0 = time.perf_counter()
@@ -292,7 +301,7 @@ def run_cold(job: dict[str, Any], client: Client, check: Check) -> dict[str, Any
         import asyncio  # noqa: F401
     mod = importlib.import_module(f"adapters.{client.module}")
     t_import = time.perf_counter()
-    url = job["base"] + "/v1"
+    url = _url(job, scen)
     if client.kind == "sync":
         with mod.open_adapter(url) as adapter:
             check.chat(adapter.chat())
@@ -401,8 +410,10 @@ def main() -> None:
         client = CLIENTS_BY_KEY[job["client"]]
         scen = SCENARIOS_BY_KEY[job["scenario"]]
         check = Check(json.loads(Path(job["meta"]).read_text()))
+        if scen.tls:  # trust the test CA (with the system's CAs, so a client loads a bundle of usual size)
+            os.environ["SSL_CERT_FILE"] = job["tls_ca"]
         if scen.mode == "cold":
-            result = run_cold(job, client, check)
+            result = run_cold(job, client, scen, check)
         elif scen.mode == "mem":
             result = run_mem(job, client, scen, check)
         else:

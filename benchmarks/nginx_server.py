@@ -27,7 +27,8 @@ worker_processes 1;
 daemon off;
 pid {prefix}/nginx.pid;
 error_log {prefix}/error.log warn;
-events {{ worker_connections 1024; }}
+worker_rlimit_nofile 16384;
+events {{ worker_connections 8192; }}
 http {{
     access_log off;
     sendfile on;
@@ -54,7 +55,7 @@ http {{
     }}
 
     server {{
-        listen 127.0.0.1:{port};
+        listen 127.0.0.1:{port} backlog=4096{tls};
         root {root};
         error_page 405 =200 $uri;
 
@@ -69,6 +70,15 @@ http {{
     }}
 }}
 """
+
+# HTTPS: TLS 1.2 and 1.3, sessions resumable by cache (TLS 1.2 ids) and by tickets (both versions).
+_TLS = """ ssl;
+        ssl_certificate {cert};
+        ssl_certificate_key {cert};
+        ssl_protocols TLSv1.2 TLSv1.3;
+        ssl_session_cache shared:BENCH:1m;
+        ssl_session_tickets on;
+        ssl_session_timeout 10m"""
 
 
 def die_with_parent() -> None:
@@ -110,8 +120,11 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
 
 
 @contextlib.contextmanager
-def running_nginx(root: Path, *, cpu: int | None = 1) -> Iterator[str]:
-    """Serves `root` and yields its base URL (`http://127.0.0.1:PORT`)."""
+def running_nginx(root: Path, *, cpu: int | None = 1, tls_cert: Path | None = None) -> Iterator[str]:
+    """Serves `root` and yields its base URL (`http://127.0.0.1:PORT`).
+
+    With `tls_cert` (a PEM file holding the private key and the certificate chain, e.g. from trustme)
+    it serves HTTPS instead (`https://127.0.0.1:PORT`), with a session cache so clients can resume."""
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
     prefix = Path(tempfile.mkdtemp(prefix="bench-nginx-"))
     os.chmod(prefix, 0o755)
@@ -119,7 +132,10 @@ def running_nginx(root: Path, *, cpu: int | None = 1) -> Iterator[str]:
         for attempt in range(5):
             port = _free_port()
             conf = prefix / "nginx.conf"
-            conf.write_text(_CONF.format(prefix=prefix, port=port, root=root.resolve()))
+            tls = ""
+            if tls_cert is not None:
+                tls = _TLS.format(cert=Path(tls_cert).resolve())
+            conf.write_text(_CONF.format(prefix=prefix, port=port, root=root.resolve(), tls=tls))
             cmd = [nginx, "-p", str(prefix), "-c", str(conf), "-e", str(prefix / "error.log")]
             if cpu is not None and shutil.which("taskset"):
                 cmd = ["taskset", "-c", str(cpu), *cmd]
@@ -134,7 +150,7 @@ def running_nginx(root: Path, *, cpu: int | None = 1) -> Iterator[str]:
                     raise
                 continue
             try:
-                yield f"http://127.0.0.1:{port}"
+                yield f"{'https' if tls_cert is not None else 'http'}://127.0.0.1:{port}"
             finally:
                 _stop(proc)
             return

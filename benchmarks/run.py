@@ -61,6 +61,26 @@ def _run_child(job: dict[str, Any]) -> dict[str, Any]:
     return {"error": f"child exited with {proc.returncode}: {' | '.join(tail)}"[:300]}
 
 
+def _tls_files(data: Path) -> tuple[Path, Path]:
+    """A trustme CA and a certificate for 127.0.0.1 (the server's PEM), and a CA bundle for the clients:
+    the system's CAs plus the test CA, so a client that loads it pays what it pays for a usual bundle."""
+    import ssl
+
+    import trustme
+
+    ca = trustme.CA()
+    cert = data / "tls" / "server.pem"
+    cert.parent.mkdir()
+    ca.issue_cert("127.0.0.1", "localhost").private_key_and_cert_chain_pem.write_to_path(str(cert))
+    bundle = data / "tls" / "ca-bundle.pem"
+    system = ssl.get_default_verify_paths().openssl_cafile
+    with open(bundle, "wb") as out:
+        if system and os.path.isfile(system):
+            out.write(Path(system).read_bytes())
+        out.write(ca.cert_pem.bytes())
+    return cert, bundle
+
+
 def _versions() -> dict[str, str]:
     from importlib import metadata
 
@@ -119,8 +139,10 @@ def _summarise(values: list[float]) -> dict[str, Any]:
     return {"values": values, "median": statistics.median(values), "min": min(values), "max": max(values)}
 
 
-def _run_cold(client: Client, repeats: int, common: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-    job = {**common, "client": client.key, "scenario": "import"}
+def _run_cold(
+    client: Client, repeats: int, common: dict[str, Any], key: str = "import"
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    job = {**common, "client": client.key, "scenario": key}
     first_try = _run_child(job)  # also writes bytecode caches; not counted
     if "error" in first_try:
         return first_try, first_try
@@ -174,7 +196,7 @@ def _measure(
                 results[scen.key][key]["cpu_us"] = statistics.median(cpu[key])
     for client in clients:
         if scen.mode == "cold":
-            imp, first = _run_cold(client, repeats, common)
+            imp, first = _run_cold(client, repeats, common, "first_tls" if scen.tls else "import")
             results[scen.key][client.key] = imp if scen.key == "import" else first
             if scen.key == "import" and "first" in results:
                 results["first"][client.key] = first
@@ -225,12 +247,23 @@ def main() -> None:
         )
         meta = json.loads((data / "meta.json").read_text())
         print(f"canned data in {data}: {meta['sizes']}", flush=True)
-        with running_nginx(data) as base, running_delay_server(data, PAGE_DELAY) as delay_base:
-            print(f"nginx at {base}, delay server at {delay_base}", flush=True)
+        cert, ca_bundle = _tls_files(data)
+        with (
+            running_nginx(data) as base,
+            running_nginx(data, tls_cert=cert) as tls_base,
+            running_delay_server(data, PAGE_DELAY) as delay_base,
+        ):
+            print(f"nginx at {base} and {tls_base}, delay server at {delay_base}", flush=True)
             for conns in (1, 64):
                 ceiling.append(wrk_ceiling(base, connections=conns, seconds=2 if args.quick else 4))
                 print(f"wrk ceiling, small POST, {conns} connection(s): {ceiling[-1]}", flush=True)
-            common = {"base": base, "delay_base": delay_base, "meta": str(data / "meta.json")}
+            common = {
+                "base": base,
+                "tls_base": tls_base,
+                "tls_ca": str(ca_bundle),
+                "delay_base": delay_base,
+                "meta": str(data / "meta.json"),
+            }
             for scen in scenarios:
                 if scen.key == "first" and "import" in results:
                     continue  # filled in with "import": the same processes give both
@@ -243,6 +276,7 @@ def main() -> None:
     doc = {
         "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "quick": args.quick,
+        "command": " ".join(["python benchmarks/run.py", *sys.argv[1:]]),
         "elapsed_s": round(elapsed, 1),
         "machine": machine,
         "versions": versions,

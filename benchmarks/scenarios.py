@@ -52,12 +52,13 @@ class Scenario:
     unit: str
     higher_is_better: bool
     mode: Mode
-    op: str  # chat | chat_conv100 | chat_conv1000 | chat_tools20 | chat8 | chat64 | stream | models | files | files_work | emb_float | emb_b64 | cold | mem_*
+    op: str  # chat | chat_after_burst | chatN (N in flight) | chat_conv100 | chat_conv1000 | chat_tools20 | chat8 | chat64 | stream | models | files | files_work | emb_float | emb_b64 | cold | mem_*
     prefix: str = ""  # URL prefix on the canned server (picks the canned file)
     count: int = 1  # operations per timed round
     quick_count: int = 1
     repeats: int = 5
     quick_repeats: int = 2
+    tls: bool = False  # against the HTTPS nginx (a trustme certificate) instead of plain HTTP
 
 
 SCENARIOS: tuple[Scenario, ...] = (
@@ -82,6 +83,39 @@ SCENARIOS: tuple[Scenario, ...] = (
         count=1280,
         quick_count=640,
         repeats=3,
+    ),
+    Scenario(
+        "seq_burst",
+        "Sequential small requests after a 64-wide burst",
+        "req/s",
+        True,
+        "loop",
+        "chat_after_burst",
+        count=500,
+        quick_count=150,
+        repeats=3,
+    ),
+    Scenario(
+        "conc256",
+        "256 requests in flight",
+        "req/s",
+        True,
+        "loop",
+        "chat256",
+        count=1024,
+        quick_count=512,
+        repeats=3,
+    ),
+    Scenario(
+        "conc1024",
+        "1,024 requests in flight",
+        "req/s",
+        True,
+        "loop",
+        "chat1024",
+        count=2048,
+        quick_count=1024,
+        repeats=2,
     ),
     # -- issue 14's rows: request size, threads on one blocking client, memory held ---------------------
     Scenario(
@@ -132,6 +166,55 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario(
         "stream1k", "Streams of 1,000 chunks", "chunks/s", True, "loop", "stream", "s1k", 10, 2, repeats=3
     ),
+    # -- over TLS: the same against nginx serving HTTPS on loopback ---------------------------------------
+    Scenario(
+        "seq_tls",
+        "HTTPS: sequential small requests",
+        "req/s",
+        True,
+        "loop",
+        "chat",
+        count=500,
+        quick_count=150,
+        repeats=3,
+        tls=True,
+    ),
+    Scenario(
+        "conc64_tls",
+        "HTTPS: 64 requests in flight",
+        "req/s",
+        True,
+        "loop",
+        "chat64",
+        count=1280,
+        quick_count=640,
+        repeats=3,
+        tls=True,
+    ),
+    Scenario(
+        "stream20k_tls",
+        "HTTPS: stream of 20,000 chunks",
+        "chunks/s",
+        True,
+        "loop",
+        "stream",
+        "s20k",
+        repeats=2,
+        tls=True,
+    ),
+    Scenario(
+        "stream1k_tls",
+        "HTTPS: streams of 1,000 chunks",
+        "chunks/s",
+        True,
+        "loop",
+        "stream",
+        "s1k",
+        10,
+        2,
+        repeats=3,
+        tls=True,
+    ),
     Scenario("pages", "Every item of 50 pages", "ms", False, "loop", "files", repeats=4, quick_repeats=2),
     Scenario(
         "models", "List of 100 models", "req/s", True, "loop", "models", count=300, quick_count=50, repeats=3
@@ -158,6 +241,17 @@ SCENARIOS: tuple[Scenario, ...] = (
         "cold",
         repeats=5,
         quick_repeats=2,
+    ),
+    Scenario(
+        "first_tls",
+        "HTTPS: import + first request (cold process; TLS context and handshake)",
+        "ms",
+        False,
+        "cold",
+        "cold",
+        repeats=5,
+        quick_repeats=2,
+        tls=True,
     ),
     Scenario(
         "mem_emb",

@@ -280,5 +280,10 @@ class FloorAdapter:
 
 @contextlib.asynccontextmanager
 async def open_adapter(base_url: str) -> AsyncIterator[FloorAdapter]:
-    async with httpcore2.AsyncConnectionPool(max_connections=100, max_keepalive_connections=100) as pool:
+    # One TLS context for the pool (httpcore2 would build one per connection if given none); plain HTTP
+    # needs none, and building it loads the CA bundle, so it is made only for https.
+    ssl_context = httpcore2.default_ssl_context() if base_url.startswith("https:") else None
+    async with httpcore2.AsyncConnectionPool(
+        max_connections=100, max_keepalive_connections=100, ssl_context=ssl_context
+    ) as pool:
         yield FloorAdapter(pool, base_url)

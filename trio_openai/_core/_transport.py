@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import os
 import ssl
+import threading
 from collections.abc import Generator, Iterable
 from contextlib import contextmanager
 from typing import Protocol, cast, runtime_checkable
@@ -113,6 +114,8 @@ SocketOption = tuple[int, int, int] | tuple[int, int, bytes | bytearray] | tuple
 """An option for ``socket.setsockopt``: ``(level, option, value)`` (or ``(level, option, None, size)``)."""
 
 _PROXY_SCHEMES = ("http", "https", "socks5", "socks5h")
+_SHARED_TLS: dict[tuple[object, ...], ssl.SSLContext] = {}
+_SHARED_TLS_LOCK = threading.Lock()
 
 
 @runtime_checkable
@@ -278,7 +281,30 @@ class HTTPTransport:
     def _ssl_context(self) -> ssl.SSLContext:
         ctx = self._tls
         if ctx is None:
-            ctx = self._tls = self.ssl_context()
+            ctx = self._tls = self._shared_ssl_context() or self.ssl_context()
+        return ctx
+
+    def _shared_ssl_context(self) -> ssl.SSLContext | None:
+        """The process-wide context for ``verify=True`` / ``False`` without a client certificate.
+
+        Building the default context loads the system's CA bundle (~20-40 ms of CPU), so every transport
+        of the same settings shares one, built once per process. The key holds everything the context
+        depends on: the ``verify`` and ``trust_env`` settings, the ``SSL_CERT_FILE`` / ``SSL_CERT_DIR``
+        values read now, and the HTTP versions (httpcore2 sets the ALPN protocols on the context per
+        connection, always the same list for the same versions, so sharers never disagree). A CA path,
+        a client certificate or the caller's own context are never shared.
+        """
+        verify = self._verify
+        if self._cert is not None or not isinstance(verify, bool):
+            return None
+        env = (os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR")) if self._trust_env else None
+        key = (verify, self._trust_env, env, self._http1, self._http2)
+        ctx = _SHARED_TLS.get(key)
+        if ctx is None:
+            with _SHARED_TLS_LOCK:
+                ctx = _SHARED_TLS.get(key)
+                if ctx is None:
+                    ctx = _SHARED_TLS[key] = self.ssl_context()
         return ctx
 
     # --- pools --------------------------------------------------------------------------------------

@@ -102,13 +102,15 @@ def official_packages(
             matched[key] = ours
             queue.append((key, ours))
 
-    for names in packages.values():  # the same spelling on both sides
-        for name, key in sorted(names.items()):
-            if name in decl_slots:
-                pair(key, name)
+    # What a method returns first: where a generated class is spelled like an official name but the
+    # method of the same path returns another class, the official name belongs to the result.
     for mpath, slots in sorted(data["methods"].items()):
         for key, ours in _pairs(slots, method_slots.get(mpath, {})):
             pair(key, ours)
+    for names in packages.values():  # then the same spelling on both sides
+        for name, key in sorted(names.items()):
+            if name in decl_slots:
+                pair(key, name)
     while queue:
         key, ours = queue.popleft()
         for k, o in _pairs(types[key], decl_slots[ours]):

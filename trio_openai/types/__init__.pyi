@@ -31,8 +31,10 @@ from .agent_browser_origin_access_param_param import (
 from .agent_close_subagent_call_item import AgentCloseSubagentCallItem as AgentCloseSubagentCallItem
 from .agent_command_execution_item import AgentCommandExecutionItem as AgentCommandExecutionItem
 from .agent_compaction import AgentCompaction as AgentCompaction
-from .agent_create_subagent_call_item import AgentContent as AgentContent
 from .agent_create_subagent_call_item import AgentCreateSubagentCallItem as AgentCreateSubagentCallItem
+from .agent_create_subagent_call_item import (
+    AgentCreateSubagentCallItemContentItem as AgentCreateSubagentCallItemContentItem,
+)
 from .agent_deleted import AgentDeleted as AgentDeleted
 from .agent_experimental import AgentExperimental as AgentExperimental
 from .agent_function_call_item import AgentFunctionCallItem as AgentFunctionCallItem
@@ -2529,28 +2531,24 @@ from .mcp_transport_resource_stdio import McpTransportResourceStdio as McpTransp
 from .media_session_config_param import MediaSessionConfigParam as MediaSessionConfigParam
 from .media_session_fork_config_param import MediaSessionForkConfigParam as MediaSessionForkConfigParam
 from .message import Message as Message
-from .message import MessageContent as MessageContent
-from .message_content_image_file_object import MessageContentImageFileObject as MessageContentImageFileObject
-from .message_content_image_file_object import (
-    MessageContentImageFileObjectImageFile as MessageContentImageFileObjectImageFile,
-)
+from .message import MessageContentItem as MessageContentItem
+from .message_content_image_file_object import ImageFile as ImageFile
+from .message_content_image_file_object import ImageFileContentBlock as ImageFileContentBlock
 from .message_content_image_file_object_param import (
     MessageContentImageFileObjectImageFileParam as MessageContentImageFileObjectImageFileParam,
 )
 from .message_content_image_file_object_param import (
     MessageContentImageFileObjectParam as MessageContentImageFileObjectParam,
 )
-from .message_content_image_url_object import MessageContentImageUrlObject as MessageContentImageUrlObject
-from .message_content_image_url_object import (
-    MessageContentImageUrlObjectImageUrl as MessageContentImageUrlObjectImageUrl,
-)
+from .message_content_image_url_object import ImageURL as ImageURL
+from .message_content_image_url_object import ImageURLContentBlock as ImageURLContentBlock
 from .message_content_image_url_object_param import (
     MessageContentImageUrlObjectImageUrlParam as MessageContentImageUrlObjectImageUrlParam,
 )
 from .message_content_image_url_object_param import (
     MessageContentImageUrlObjectParam as MessageContentImageUrlObjectParam,
 )
-from .message_content_refusal_object import MessageContentRefusalObject as MessageContentRefusalObject
+from .message_content_refusal_object import RefusalContentBlock as RefusalContentBlock
 from .message_content_resource_input_image import (
     MessageContentResourceInputImage as MessageContentResourceInputImage,
 )
@@ -2572,11 +2570,11 @@ from .message_content_text_annotations_file_path_object import (
 from .message_content_text_annotations_file_path_object import (
     MessageContentTextAnnotationsFilePathObjectFilePath as MessageContentTextAnnotationsFilePathObjectFilePath,
 )
-from .message_content_text_object import MessageContentTextObject as MessageContentTextObject
-from .message_content_text_object import MessageContentTextObjectText as MessageContentTextObjectText
 from .message_content_text_object import (
     MessageContentTextObjectTextAnnotationsItem as MessageContentTextObjectTextAnnotationsItem,
 )
+from .message_content_text_object import Text as Text
+from .message_content_text_object import TextContentBlock as TextContentBlock
 from .message_delta_content_image_file_object import (
     MessageDeltaContentImageFileObject as MessageDeltaContentImageFileObject,
 )
@@ -2614,10 +2612,10 @@ from .message_delta_content_text_object import (
 from .message_delta_object import MessageDeltaObject as MessageDeltaObject
 from .message_delta_object import MessageDeltaObjectDelta as MessageDeltaObjectDelta
 from .message_delta_object import MessageDeltaObjectDeltaContentItem as MessageDeltaObjectDeltaContentItem
+from .message_object import MessageContent as MessageContent
 from .message_object import MessageObject as MessageObject
 from .message_object import MessageObjectAttachmentsItem as MessageObjectAttachmentsItem
 from .message_object import MessageObjectAttachmentsItemToolsItem as MessageObjectAttachmentsItemToolsItem
-from .message_object import MessageObjectContentItem as MessageObjectContentItem
 from .message_object import MessageObjectIncompleteDetails as MessageObjectIncompleteDetails
 from .message_phase import MessagePhase as MessagePhase
 from .message_phase_2 import MessagePhase2 as MessagePhase2
@@ -3803,8 +3801,8 @@ from .static_chunking_strategy_response_param import (
 )
 from .stop_configuration_param import StopConfigurationParam as StopConfigurationParam
 from .stream_options_param import StreamOptionsParam as StreamOptionsParam
+from .subagent import AgentContent as AgentContent
 from .subagent import Subagent as Subagent
-from .subagent import SubagentInstructionsItem as SubagentInstructionsItem
 from .summary_text import SummaryText as SummaryText
 from .summary_text_content import SummaryTextContent as SummaryTextContent
 from .summary_text_content_param import SummaryTextContentParam as SummaryTextContentParam
@@ -4241,7 +4239,6 @@ from .workload_identity_providers_federation_rule_create_params_permissions_serv
 AdminApiKey = AdminAPIKey
 AdminApiKeyCreateResponse = AdminAPIKeyCreateResponse
 AdminApiKeysDeleteResponse = AdminAPIKeyDeleteResponse
-AgentCreateSubagentCallItemContentItem = AgentContent
 AgentSessionMessageContentItem = AgentSessionMessageContent
 AgentToolsItem = PersistedAgentTool
 AgentWebSearchCallItemAction = WebSearchAction
@@ -4402,7 +4399,14 @@ ItemResource = ResponseItem
 LiveCallIncomingWebhookEvent = WebhookLiveCallIncoming
 LocalShellToolCall = ResponseCodeInterpreterToolCall
 MCPListTools = ResponseApplyPatchToolCallOutput
-MessageContentItem = MessageContent
+MessageContentImageFileObject = ImageFileContentBlock
+MessageContentImageFileObjectImageFile = ImageFile
+MessageContentImageUrlObject = ImageURLContentBlock
+MessageContentImageUrlObjectImageUrl = ImageURL
+MessageContentRefusalObject = RefusalContentBlock
+MessageContentTextObject = TextContentBlock
+MessageContentTextObjectText = Text
+MessageObjectContentItem = MessageContent
 OpenAIFile = FileObject
 OrganizationCertificate = CertificateActivateResponse
 OrganizationProjectCertificate = CertificateDeactivateResponse
@@ -4506,6 +4510,7 @@ StaticChunkingStrategy = StaticFileChunkingStrategy
 StaticChunkingStrategyResponseParam = StaticFileChunkingStrategyObject
 StaticFileChunkingStrategyObjectParam = StaticChunkingStrategyRequestParam
 StaticFileChunkingStrategyParam = StaticChunkingStrategyParam
+SubagentInstructionsItem = AgentContent
 ThreadObject = Thread
 ThreadResource = ChatKitThread
 ToolSearchCall = ResponseToolSearchCall

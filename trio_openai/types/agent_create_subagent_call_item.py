@@ -9,7 +9,7 @@ from ._union import REQUIRED, OpenEnum, tagged_union
 from .encrypted_content_resource import EncryptedContentResource
 from .output_text import OutputText
 
-__all__ = ["AgentContent", "AgentCreateSubagentCallItem", "AgentCreateSubagentCallItemContentItem"]
+__all__ = ["AgentCreateSubagentCallItem", "AgentCreateSubagentCallItemContentItem"]
 
 
 class AgentCreateSubagentCallItem(BaseModel, kw_only=True):
@@ -17,7 +17,7 @@ class AgentCreateSubagentCallItem(BaseModel, kw_only=True):
 
     id: str = REQUIRED
     agent_id: str = REQUIRED
-    content: list[AgentContent] = REQUIRED
+    content: list[AgentCreateSubagentCallItemContentItem] = REQUIRED
     model: str | None = None
     reasoning_effort: str | None = None
     status: OpenEnum[Literal["in_progress", "completed", "failed", "incomplete"]] = REQUIRED
@@ -26,14 +26,11 @@ class AgentCreateSubagentCallItem(BaseModel, kw_only=True):
 
 
 if TYPE_CHECKING:
-    AgentContent: TypeAlias = OutputText | EncryptedContentResource
+    AgentCreateSubagentCallItemContentItem: TypeAlias = OutputText | EncryptedContentResource
 else:
-    AgentContent = tagged_union(
-        "AgentContent",
+    AgentCreateSubagentCallItemContentItem = tagged_union(
+        "AgentCreateSubagentCallItemContentItem",
         "type",
         lambda: {"output_text": OutputText, "encrypted_content": EncryptedContentResource},
         tuple,
     )
-
-
-AgentCreateSubagentCallItemContentItem = AgentContent

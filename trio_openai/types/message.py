@@ -19,7 +19,7 @@ from .refusal_content import ResponseOutputRefusal
 from .summary_text_content import SummaryTextContent
 from .text_content import TextContent
 
-__all__ = ["Message", "MessageContent", "MessageContentItem"]
+__all__ = ["Message", "MessageContentItem"]
 
 
 class Message(BaseModel, kw_only=True):
@@ -33,14 +33,14 @@ class Message(BaseModel, kw_only=True):
 
     status: MessageStatus = REQUIRED
     role: MessageRole = REQUIRED
-    content: list[MessageContent] = REQUIRED
+    content: list[MessageContentItem] = REQUIRED
     """The content of the message"""
 
     phase: MessagePhase2 | None = None
 
 
 if TYPE_CHECKING:
-    MessageContent: TypeAlias = (
+    MessageContentItem: TypeAlias = (
         ResponseInputText
         | OutputTextContent
         | TextContent
@@ -53,8 +53,8 @@ if TYPE_CHECKING:
     )
     """A content part that makes up an input or output item."""
 else:
-    MessageContent = tagged_union(
-        "MessageContent",
+    MessageContentItem = tagged_union(
+        "MessageContentItem",
         "type",
         lambda: {
             "input_text": ResponseInputText,
@@ -69,6 +69,3 @@ else:
         },
         tuple,
     )
-
-
-MessageContentItem = MessageContent

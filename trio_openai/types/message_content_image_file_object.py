@@ -7,21 +7,30 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED, OpenEnum
 
-__all__ = ["MessageContentImageFileObject", "MessageContentImageFileObjectImageFile"]
+__all__ = [
+    "ImageFile",
+    "ImageFileContentBlock",
+    "MessageContentImageFileObject",
+    "MessageContentImageFileObjectImageFile",
+]
 
 
-class MessageContentImageFileObject(BaseModel, kw_only=True):
-    """References an image [File](/docs/api-reference/files) in the content of a message."""
-
-    type: Literal["image_file"] = REQUIRED
-    """Always `image_file`."""
-
-    image_file: MessageContentImageFileObjectImageFile = REQUIRED
-
-
-class MessageContentImageFileObjectImageFile(BaseModel, kw_only=True):
+class ImageFile(BaseModel, kw_only=True):
     file_id: str = REQUIRED
     """The [File](/docs/api-reference/files) ID of the image in the message content. Set `purpose="vision"` when uploading the File if you need to later display the file content."""
 
     detail: OpenEnum[Literal["auto", "low", "high"]] | None = None
     """Specifies the detail level of the image if specified by the user. `low` uses fewer tokens, you can opt in to high resolution using `high`."""
+
+
+class ImageFileContentBlock(BaseModel, kw_only=True):
+    """References an image [File](/docs/api-reference/files) in the content of a message."""
+
+    type: Literal["image_file"] = REQUIRED
+    """Always `image_file`."""
+
+    image_file: ImageFile = REQUIRED
+
+
+MessageContentImageFileObject = ImageFileContentBlock
+MessageContentImageFileObjectImageFile = ImageFile

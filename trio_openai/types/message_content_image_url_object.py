@@ -7,21 +7,30 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED, OpenEnum
 
-__all__ = ["MessageContentImageUrlObject", "MessageContentImageUrlObjectImageUrl"]
+__all__ = [
+    "ImageURL",
+    "ImageURLContentBlock",
+    "MessageContentImageUrlObject",
+    "MessageContentImageUrlObjectImageUrl",
+]
 
 
-class MessageContentImageUrlObject(BaseModel, kw_only=True):
-    """References an image URL in the content of a message."""
-
-    type: Literal["image_url"] = REQUIRED
-    """The type of the content part."""
-
-    image_url: MessageContentImageUrlObjectImageUrl = REQUIRED
-
-
-class MessageContentImageUrlObjectImageUrl(BaseModel, kw_only=True):
+class ImageURL(BaseModel, kw_only=True):
     url: str = REQUIRED
     """The external URL of the image, must be a supported image types: jpeg, jpg, png, gif, webp."""
 
     detail: OpenEnum[Literal["auto", "low", "high"]] | None = None
     """Specifies the detail level of the image. `low` uses fewer tokens, you can opt in to high resolution using `high`. Default value is `auto`"""
+
+
+class ImageURLContentBlock(BaseModel, kw_only=True):
+    """References an image URL in the content of a message."""
+
+    type: Literal["image_url"] = REQUIRED
+    """The type of the content part."""
+
+    image_url: ImageURL = REQUIRED
+
+
+MessageContentImageUrlObject = ImageURLContentBlock
+MessageContentImageUrlObjectImageUrl = ImageURL

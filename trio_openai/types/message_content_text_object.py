@@ -15,23 +15,25 @@ __all__ = [
     "MessageContentTextObject",
     "MessageContentTextObjectText",
     "MessageContentTextObjectTextAnnotationsItem",
+    "Text",
+    "TextContentBlock",
 ]
 
 
-class MessageContentTextObject(BaseModel, kw_only=True):
+class Text(BaseModel, kw_only=True):
+    value: str = REQUIRED
+    """The data that makes up the text."""
+
+    annotations: list[MessageContentTextObjectTextAnnotationsItem] = REQUIRED
+
+
+class TextContentBlock(BaseModel, kw_only=True):
     """The text content that is part of a message."""
 
     type: Literal["text"] = REQUIRED
     """Always `text`."""
 
-    text: MessageContentTextObjectText = REQUIRED
-
-
-class MessageContentTextObjectText(BaseModel, kw_only=True):
-    value: str = REQUIRED
-    """The data that makes up the text."""
-
-    annotations: list[MessageContentTextObjectTextAnnotationsItem] = REQUIRED
+    text: Text = REQUIRED
 
 
 if TYPE_CHECKING:
@@ -48,3 +50,7 @@ else:
         },
         tuple,
     )
+
+
+MessageContentTextObject = TextContentBlock
+MessageContentTextObjectText = Text

@@ -8,12 +8,13 @@ from ._base import BaseModel
 from ._union import REQUIRED, OpenEnum, tagged_union
 from .assistant_tools_code import AssistantToolsCode
 from .assistant_tools_file_search_type_only import AssistantToolsFileSearchTypeOnly
-from .message_content_image_file_object import MessageContentImageFileObject
-from .message_content_image_url_object import MessageContentImageUrlObject
-from .message_content_refusal_object import MessageContentRefusalObject
-from .message_content_text_object import MessageContentTextObject
+from .message_content_image_file_object import ImageFileContentBlock
+from .message_content_image_url_object import ImageURLContentBlock
+from .message_content_refusal_object import RefusalContentBlock
+from .message_content_text_object import TextContentBlock
 
 __all__ = [
+    "MessageContent",
     "MessageObject",
     "MessageObjectAttachmentsItem",
     "MessageObjectAttachmentsItemToolsItem",
@@ -46,7 +47,7 @@ class MessageObject(BaseModel, kw_only=True):
     role: OpenEnum[Literal["user", "assistant"]] = REQUIRED
     """The entity that produced the message. One of `user` or `assistant`."""
 
-    content: list[MessageObjectContentItem] = REQUIRED
+    content: list[MessageContent] = REQUIRED
     """The content of the message in array of text and/or images."""
 
     assistant_id: str | None = None
@@ -73,6 +74,24 @@ class MessageObjectIncompleteDetails(BaseModel, kw_only=True):
 
 
 if TYPE_CHECKING:
+    MessageContent: TypeAlias = (
+        ImageFileContentBlock | ImageURLContentBlock | TextContentBlock | RefusalContentBlock
+    )
+else:
+    MessageContent = tagged_union(
+        "MessageContent",
+        "type",
+        lambda: {
+            "image_file": ImageFileContentBlock,
+            "image_url": ImageURLContentBlock,
+            "text": TextContentBlock,
+            "refusal": RefusalContentBlock,
+        },
+        tuple,
+    )
+
+
+if TYPE_CHECKING:
     MessageObjectAttachmentsItemToolsItem: TypeAlias = AssistantToolsCode | AssistantToolsFileSearchTypeOnly
 else:
     MessageObjectAttachmentsItemToolsItem = tagged_union(
@@ -83,22 +102,4 @@ else:
     )
 
 
-if TYPE_CHECKING:
-    MessageObjectContentItem: TypeAlias = (
-        MessageContentImageFileObject
-        | MessageContentImageUrlObject
-        | MessageContentTextObject
-        | MessageContentRefusalObject
-    )
-else:
-    MessageObjectContentItem = tagged_union(
-        "MessageObjectContentItem",
-        "type",
-        lambda: {
-            "image_file": MessageContentImageFileObject,
-            "image_url": MessageContentImageUrlObject,
-            "text": MessageContentTextObject,
-            "refusal": MessageContentRefusalObject,
-        },
-        tuple,
-    )
+MessageObjectContentItem = MessageContent

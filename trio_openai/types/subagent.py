@@ -9,7 +9,7 @@ from ._union import REQUIRED, OpenEnum, tagged_union
 from .encrypted_content_resource import EncryptedContentResource
 from .output_text import OutputText
 
-__all__ = ["Subagent", "SubagentInstructionsItem"]
+__all__ = ["AgentContent", "Subagent", "SubagentInstructionsItem"]
 
 
 class Subagent(BaseModel, kw_only=True):
@@ -17,7 +17,7 @@ class Subagent(BaseModel, kw_only=True):
 
     id: str = REQUIRED
     closed_at: int | None = None
-    instructions: list[SubagentInstructionsItem] | None = None
+    instructions: list[AgentContent] | None = None
     name: str | None = None
     object: Literal["agent.session.subagent"] = REQUIRED
     opened_at: int = REQUIRED
@@ -27,11 +27,14 @@ class Subagent(BaseModel, kw_only=True):
 
 
 if TYPE_CHECKING:
-    SubagentInstructionsItem: TypeAlias = OutputText | EncryptedContentResource
+    AgentContent: TypeAlias = OutputText | EncryptedContentResource
 else:
-    SubagentInstructionsItem = tagged_union(
-        "SubagentInstructionsItem",
+    AgentContent = tagged_union(
+        "AgentContent",
         "type",
         lambda: {"output_text": OutputText, "encrypted_content": EncryptedContentResource},
         tuple,
     )
+
+
+SubagentInstructionsItem = AgentContent

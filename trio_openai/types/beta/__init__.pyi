@@ -12,7 +12,6 @@ from ..agent_browser_origin_access_param_param import (
 )
 from ..agent_close_subagent_call_item import AgentCloseSubagentCallItem as AgentCloseSubagentCallItem
 from ..agent_command_execution_item import AgentCommandExecutionItem as AgentCommandExecutionItem
-from ..agent_create_subagent_call_item import AgentContent as AgentContent
 from ..agent_create_subagent_call_item import AgentCreateSubagentCallItem as AgentCreateSubagentCallItem
 from ..agent_deleted import AgentDeleted as AgentDeleted
 from ..agent_function_call_item import AgentFunctionCallItem as AgentFunctionCallItem
@@ -378,6 +377,7 @@ from ..output_text import OutputText as OutputText
 from ..session_error import SessionError as SessionError
 from ..session_turn_error import SessionTurnError as SessionTurnError
 from ..setup_command_param import SetupCommandParam as SetupCommandParam
+from ..subagent import AgentContent as AgentContent
 from ..subagent import Subagent as Subagent
 from ..summary_text import SummaryText as SummaryText
 from ..thread_object import Thread as Thread

@@ -3,7 +3,6 @@ from ..apply_patch_tool_call import ResponseFunctionShellToolCallOutput as Respo
 from ..apply_patch_tool_call_output import ResponseApplyPatchToolCall as ResponseApplyPatchToolCall
 from ..apply_patch_tool_param import ToolSearchTool as ToolSearchTool
 from ..apply_patch_tool_params import ApplyPatchToolParam as ApplyPatchToolParam
-from ..beta_token_counts_resource import InputTokenCountResponse as InputTokenCountResponse
 from ..code_interpreter_tool_call import ResponseCompactionItem as ResponseCompactionItem
 from ..compact_resource import CompactedResponse as CompactedResponse
 from ..computer_action import ComputerActionList as ComputerActionList

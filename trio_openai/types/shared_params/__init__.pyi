@@ -2,6 +2,5 @@
 from ..comparison_filter import ComparisonFilter as ComparisonFilter
 from ..compound_filter import CompoundFilter as CompoundFilter
 from ..function_object import FunctionDefinition as FunctionDefinition
-from ..reasoning import Reasoning as Reasoning
 from ..reasoning_effort import ReasoningEffort as ReasoningEffort
 from ..response_format_text import ResponseFormatText as ResponseFormatText

@@ -14,7 +14,6 @@ from ...external_key_validate_response import ExternalKeyValidateResponse as Ext
 from ...external_storage_configuration import ExternalStorageConfiguration as ExternalStorageConfiguration
 from ...external_storage_deleted import ExternalStorageDeleted as ExternalStorageDeleted
 from ...gcp_external_storage_provider import GcpExternalStorageProvider as GcpExternalStorageProvider
-from ...group import Group as Group
 from ...group_deleted_resource import GroupDeleteResponse as GroupDeleteResponse
 from ...group_resource_with_success import GroupUpdateResponse as GroupUpdateResponse
 from ...invite import Invite as Invite
@@ -22,7 +21,6 @@ from ...invite_delete_response import InviteDeleteResponse as InviteDeleteRespon
 from ...oci_external_storage_provider import OciExternalStorageProvider as OciExternalStorageProvider
 from ...organization_certificate import CertificateActivateResponse as CertificateActivateResponse
 from ...organization_data_retention import OrganizationDataRetention as OrganizationDataRetention
-from ...organization_project_certificate import CertificateDeactivateResponse as CertificateDeactivateResponse
 from ...organization_spend_alert import OrganizationSpendAlert as OrganizationSpendAlert
 from ...organization_spend_alert_deleted_resource import (
     OrganizationSpendAlertDeleted as OrganizationSpendAlertDeleted,

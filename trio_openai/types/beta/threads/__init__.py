@@ -10,11 +10,18 @@ from typing import Any
 #: name=module:generated name, separated by spaces.
 _INDEX = (
     "Annotation=annotation:Annotation "
-    "Message=message:Message "
-    "MessageContent=message:MessageContent "
+    "ImageFile=message_content_image_file_object:ImageFile "
+    "ImageFileContentBlock=message_content_image_file_object:ImageFileContentBlock "
+    "ImageURL=message_content_image_url_object:ImageURL "
+    "ImageURLContentBlock=message_content_image_url_object:ImageURLContentBlock "
+    "Message=message_object:MessageObject "
+    "MessageContent=message_object:MessageContent "
     "MessageDeleted=delete_message_response:MessageDeleted "
+    "RefusalContentBlock=message_content_refusal_object:RefusalContentBlock "
     "RequiredActionFunctionToolCall=run_tool_call_object:RequiredActionFunctionToolCall "
     "Run=run_object:Run "
+    "Text=message_content_text_object:Text "
+    "TextContentBlock=message_content_text_object:TextContentBlock "
     ""
 )
 _modules: dict[str, str] = {}

@@ -11,11 +11,11 @@ from typing import Any
 _INDEX = (
     "OrganizationGroupUser=group_user:OrganizationGroupUser "
     "RoleCreateResponse=group_role_assignment:RoleCreateResponse "
-    "RoleDeleteResponse=role_deleted_resource:RoleDeleteResponse "
+    "RoleDeleteResponse=deleted_role_assignment_resource:DeletedRoleAssignmentResource "
     "RoleListResponse=assigned_role_details:RoleListResponse "
     "RoleRetrieveResponse=assigned_role_details:RoleListResponse "
     "UserCreateResponse=group_user_assignment:UserCreateResponse "
-    "UserDeleteResponse=user_delete_response:UserDeleteResponse "
+    "UserDeleteResponse=group_user_deleted_resource:GroupUserDeletedResource "
     "UserRetrieveResponse=group_member_user:UserRetrieveResponse "
     ""
 )

@@ -4,5 +4,3 @@ from ....group_member_user import UserRetrieveResponse as UserRetrieveResponse
 from ....group_role_assignment import RoleCreateResponse as RoleCreateResponse
 from ....group_user import OrganizationGroupUser as OrganizationGroupUser
 from ....group_user_assignment import UserCreateResponse as UserCreateResponse
-from ....role_deleted_resource import RoleDeleteResponse as RoleDeleteResponse
-from ....user_delete_response import UserDeleteResponse as UserDeleteResponse

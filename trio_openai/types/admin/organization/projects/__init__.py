@@ -10,11 +10,11 @@ from typing import Any
 #: name=module:generated name, separated by spaces.
 _INDEX = (
     "APIKeyDeleteResponse=project_api_key_delete_response:APIKeyDeleteResponse "
-    "CertificateActivateResponse=organization_certificate:CertificateActivateResponse "
+    "CertificateActivateResponse=organization_project_certificate:CertificateDeactivateResponse "
     "CertificateDeactivateResponse=organization_project_certificate:CertificateDeactivateResponse "
     "CertificateListResponse=organization_project_certificate:CertificateDeactivateResponse "
-    "GroupDeleteResponse=group_deleted_resource:GroupDeleteResponse "
-    "ProjectAPIKey=project_api_key:ProjectAPIKey "
+    "GroupDeleteResponse=project_group_deleted_resource:ProjectGroupDeletedResource "
+    "ProjectAPIKey=project_api_key:ProjectApiKey "
     "ProjectDataRetention=project_data_retention:ProjectDataRetention "
     "ProjectGroup=project_group:ProjectGroup "
     "ProjectHostedToolPermissions=project_hosted_tool_permissions:ProjectHostedToolPermissions "
@@ -31,7 +31,7 @@ _INDEX = (
     "RoleDeleteResponse=role_deleted_resource:RoleDeleteResponse "
     "ServiceAccountCreateResponse=project_service_account_create_response:ServiceAccountCreateResponse "
     "ServiceAccountDeleteResponse=project_service_account_delete_response:ServiceAccountDeleteResponse "
-    "UserDeleteResponse=user_delete_response:UserDeleteResponse "
+    "UserDeleteResponse=project_user_delete_response:ProjectUserDeleteResponse "
     ""
 )
 _modules: dict[str, str] = {}

@@ -9,8 +9,8 @@ from typing import Any
 
 #: name=module:generated name, separated by spaces.
 _INDEX = (
-    "RoleCreateResponse=group_role_assignment:RoleCreateResponse "
-    "RoleDeleteResponse=role_deleted_resource:RoleDeleteResponse "
+    "RoleCreateResponse=user_role_assignment:UserRoleAssignment "
+    "RoleDeleteResponse=deleted_role_assignment_resource:DeletedRoleAssignmentResource "
     "RoleListResponse=assigned_role_details:RoleListResponse "
     "RoleRetrieveResponse=assigned_role_details:RoleListResponse "
     ""

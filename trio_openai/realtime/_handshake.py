@@ -86,7 +86,7 @@ async def build_handshake(
     for name in _HTTP_ONLY:
         headers.pop(name, None)
     # the client's `default_headers={"Authorization": omit}` removes the bearer token here too
-    apply_headers(headers, {k: v for k, v in client._default_headers.items() if isinstance(v, Omit)})
+    apply_headers(headers, {k: v for k, v in client._config.default_headers.items() if isinstance(v, Omit)})
     apply_headers(headers, extra_headers)
     auth = headers.get("authorization")
     if auth is not None and auth[1] == _AUTH_PENDING:

@@ -13,6 +13,7 @@ import msgspec
 import trio
 
 from ._core._cleanup import shielded
+from ._core._client_options import ClientOptions
 from ._core._errors import OpenAIError
 from ._core._hosted import HostedNursery
 from ._core._logs import setup_from_env
@@ -91,7 +92,7 @@ def _custom_headers_from_env() -> dict[str, str]:
     return out
 
 
-class AsyncOpenAI(AsyncResourceTree):
+class AsyncOpenAI(ClientOptions, AsyncResourceTree):
     """The OpenAI API client for trio.
 
     Use it as ``async with AsyncOpenAI() as client:`` (or call ``await client.aclose()``). Options not
@@ -185,61 +186,15 @@ class AsyncOpenAI(AsyncResourceTree):
             transport=transport,
             user_agent=_user_agent(),
             platform_headers=platform_headers(__version__, asynchronous=True),
+            webhook_secret=webhook_secret,
+            websocket_base_url=websocket_base_url,
         )
-        self._default_headers: dict[str, str | Omit] = headers
-        self._webhook_secret = webhook_secret
-        self._websocket_base_url = websocket_base_url
         self._lifetime = _Lifetime(transport, owns)
         self._opened_host = False  # this object's `async with` opened the lifetime's nursery
         self._closed = False
         self._is_copy = False
 
-    # --- options --------------------------------------------------------------------------------
-
-    @property
-    def api_key(self) -> str:
-        key = self._config.api_key
-        return key if isinstance(key, str) else ""
-
-    @property
-    def organization(self) -> str | None:
-        return self._config.organization
-
-    @property
-    def project(self) -> str | None:
-        return self._config.project
-
-    @property
-    def webhook_secret(self) -> str | None:
-        return self._webhook_secret
-
-    @property
-    def base_url(self) -> str:
-        return self._config.base.url
-
-    @property
-    def websocket_base_url(self) -> str | None:
-        return self._websocket_base_url
-
-    @property
-    def timeout(self) -> Timeout:
-        return self._config.timeout
-
-    @property
-    def max_retries(self) -> int:
-        return self._config.retry.max_retries
-
-    @property
-    def retry_policy(self) -> RetryPolicy:
-        return self._config.retry
-
-    @property
-    def default_headers(self) -> dict[str, str]:
-        return {k: v for k, v in self._default_headers.items() if isinstance(v, str)}
-
-    @property
-    def default_query(self) -> dict[str, object]:
-        return dict(self._config.default_query)
+    # --- options (the properties: ClientOptions) ------------------------------------------------------
 
     def with_options(
         self,
@@ -263,36 +218,27 @@ class AsyncOpenAI(AsyncResourceTree):
         ``default_headers`` / ``default_query`` merge into the current ones; ``set_default_headers`` /
         ``set_default_query`` replace them. Closing the copy leaves the shared pool open.
         """
-        if default_headers is not None and set_default_headers is not None:
-            raise ValueError("pass default_headers or set_default_headers, not both")
-        if default_query is not None and set_default_query is not None:
-            raise ValueError("pass default_query or set_default_query, not both")
-        cfg = self._config
-        headers = (
-            dict(set_default_headers) if set_default_headers is not None else dict(self._default_headers)
+        config = self._config.with_options(
+            api_key=api_key,
+            organization=organization,
+            project=project,
+            webhook_secret=webhook_secret,
+            base_url=base_url,
+            websocket_base_url=websocket_base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            retry_policy=retry_policy,
+            default_headers=default_headers,
+            set_default_headers=set_default_headers,
+            default_query=default_query,
+            set_default_query=set_default_query,
         )
-        if default_headers:
-            headers.update(default_headers)
-        query = dict(set_default_query) if set_default_query is not None else dict(cfg.default_query)
-        if default_query:
-            query.update(default_query)
-        policy = retry_policy or cfg.retry
-        if not isinstance(max_retries, NotGiven):
-            policy = policy.replace(max_retries=validate_max_retries(max_retries))
+        return self._copy_with(config)
+
+    def _copy_with(self, config: ClientConfig) -> Self:
+        """A copy using `config` that shares this client's lifetime (transport, nursery)."""
         new = object.__new__(type(self))
-        new._config = cfg.replace(
-            default_headers=headers,
-            api_key=api_key if api_key is not None else cfg.api_key,
-            organization=organization if organization is not None else cfg.organization,
-            project=project if project is not None else cfg.project,
-            base=BaseURL(base_url) if base_url is not None else cfg.base,
-            default_query=query,
-            timeout=cfg.timeout if isinstance(timeout, NotGiven) else to_timeout(timeout),
-            retry=policy,
-        )
-        new._default_headers = headers
-        new._webhook_secret = webhook_secret if webhook_secret is not None else self._webhook_secret
-        new._websocket_base_url = websocket_base_url or self._websocket_base_url
+        new._config = config
         new._lifetime = self._lifetime
         new._closed = False
         new._is_copy = True
@@ -306,14 +252,16 @@ class AsyncOpenAI(AsyncResourceTree):
         to the client's ``default_query``: a hook, which the Azure client overrides."""
         return self.websocket_base_url or self.base_url, query
 
-    def _serve_blocking_surface(self) -> None:
+    def _serve_blocking_surface(self) -> bool:
         """Called once by the blocking ``OpenAI`` that wraps this client, before any request: its
-        requests say ``X-Stainless-Async: false``, as the official blocking client's do."""
+        requests say ``X-Stainless-Async: false``, as the official blocking client's do, and the
+        facade, not this client, warns if it is left open. Returns whether this client owned (built)
+        its transport."""
         cfg = self._config
-        self._config = cfg.replace(
-            default_headers=self._default_headers,
-            platform_headers={**cfg.platform_headers, "X-Stainless-Async": "false"},
-        )
+        self._config = cfg.replace(platform_headers={**cfg.platform_headers, "X-Stainless-Async": "false"})
+        lifetime = self._lifetime
+        owned, lifetime.owns_transport = lifetime.owns_transport, False
+        return owned
 
     # --- lifetime -------------------------------------------------------------------------------
 

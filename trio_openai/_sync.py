@@ -14,9 +14,11 @@ import trio
 from ._blocking._binding import PoolBinding
 from ._blocking._bridge import to_sync
 from ._client import AsyncOpenAI, ClientStatistics
+from ._core._client_options import ClientOptions
 from ._core._fetch_ahead import Spawner
 from ._core._options import DEFAULT_MAX_RETRIES, NOT_GIVEN, NotGiven, Omit, Timeout
 from ._core._portal import BlockingContextManager, Portal, get_portal
+from ._core._request import ClientConfig
 from ._core._retry import RetryPolicy
 from ._core._transport import AsyncTransport, HTTPTransport
 from .resources._tree import ResourceTree
@@ -50,7 +52,7 @@ def _async_api_key(api_key: SyncApiKey | None) -> str | Callable[[], Awaitable[s
     return ask
 
 
-class OpenAI(ResourceTree):
+class OpenAI(ClientOptions, ResourceTree):
     """The OpenAI API client for blocking code (scripts, threads, notebooks).
 
     Same options, resources and return types as :class:`AsyncOpenAI`; every method blocks until its
@@ -64,6 +66,7 @@ class OpenAI(ResourceTree):
     """
 
     _async: AsyncOpenAI
+    _config: ClientConfig
     _binding: PoolBinding
     _portal: Portal
     _closed: bool
@@ -123,12 +126,11 @@ class OpenAI(ResourceTree):
 
     def _adopt(self, inner: AsyncOpenAI) -> None:
         """Serve ``inner`` (built by ``__init__``, or by the blocking Azure client's) through the portal."""
-        inner._serve_blocking_surface()
+        owns = inner._serve_blocking_surface()  # this facade warns if left open, not the inner client
         portal = get_portal()
         portal.misuse_hint = MISUSE_HINT
-        owns = inner._lifetime.owns_transport
-        inner._lifetime.owns_transport = False  # this facade warns if left open, not the inner client
         self._async = inner
+        self._config = inner._config  # one options object for both: immutable, never written again
         self._portal = portal
         self._binding = PoolBinding(portal, inner._lifetime.transport)
         self._owns_transport = owns
@@ -136,51 +138,7 @@ class OpenAI(ResourceTree):
         self._is_copy = False
         self._fetch_ahead = False  # set by `with`: page iteration fetches one page ahead
 
-    # --- options (the async client's) ---------------------------------------------------------------
-
-    @property
-    def api_key(self) -> str:
-        return self._async.api_key
-
-    @property
-    def organization(self) -> str | None:
-        return self._async.organization
-
-    @property
-    def project(self) -> str | None:
-        return self._async.project
-
-    @property
-    def webhook_secret(self) -> str | None:
-        return self._async.webhook_secret
-
-    @property
-    def base_url(self) -> str:
-        return self._async.base_url
-
-    @property
-    def websocket_base_url(self) -> str | None:
-        return self._async.websocket_base_url
-
-    @property
-    def timeout(self) -> Timeout:
-        return self._async.timeout
-
-    @property
-    def max_retries(self) -> int:
-        return self._async.max_retries
-
-    @property
-    def retry_policy(self) -> RetryPolicy:
-        return self._async.retry_policy
-
-    @property
-    def default_headers(self) -> dict[str, str]:
-        return self._async.default_headers
-
-    @property
-    def default_query(self) -> dict[str, object]:
-        return self._async.default_query
+    # --- options (the properties: ClientOptions, over the async client's config) ------------------------
 
     def with_options(
         self,
@@ -225,6 +183,7 @@ class OpenAI(ResourceTree):
         """A copy of this facade serving ``inner`` (a ``with_options`` copy of its async client)."""
         new = object.__new__(type(self))
         new._async = inner
+        new._config = inner._config
         new._portal = self._portal
         new._binding = self._binding
         new._owns_transport = False

@@ -8,17 +8,13 @@ read already, so it has nothing to block on).
 
 from __future__ import annotations
 
-import datetime
 import os
 from collections.abc import Awaitable, Callable, Iterator
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, ParamSpec, TypeVar, overload
 
-from .._core._errors import RequestInfo
-from .._core._headers import Headers
 from .._core._pagination import BasePage
-from .._core._ratelimits import RateLimits
-from .._core._response import APIResponse, AsyncAPIResponse, HTTPRequest, ResponseMeta
+from .._core._response import APIResponse, AsyncAPIResponse, ResponseMeta
 from ._page import SyncBasePage
 from ._stream import Stream, is_async_stream
 
@@ -59,7 +55,7 @@ def _map_parse(response: APIResponse[Any], client: BlockingClient) -> None:
     response._parser = parse
 
 
-class SyncAPIResponse(Generic[T]):
+class SyncAPIResponse(ResponseMeta, Generic[T]):
     """A response whose body is still on the wire, read with blocking calls.
 
     Read it once (``read``, ``text``, ``json``, ``parse``, ``iter_bytes``, ``iter_text``,
@@ -70,59 +66,12 @@ class SyncAPIResponse(Generic[T]):
     __slots__ = ("_client", "_response")
 
     def __init__(self, response: AsyncAPIResponse[T], client: BlockingClient) -> None:
+        for name in ResponseMeta.__slots__:  # the async response's facts, shared (they never change)
+            object.__setattr__(self, name, getattr(response, name))
         self._response = response
         self._client = client
 
-    # -- facts -------------------------------------------------------------------------------------
-
-    @property
-    def status_code(self) -> int:
-        return self._response.status_code
-
-    @property
-    def headers(self) -> Headers:
-        return self._response.headers
-
-    @property
-    def http_version(self) -> str:
-        return self._response.http_version
-
-    @property
-    def request_info(self) -> RequestInfo:
-        return self._response.request_info
-
-    @property
-    def retries_taken(self) -> int:
-        return self._response.retries_taken
-
-    @property
-    def request_id(self) -> str | None:
-        return self._response.request_id
-
-    @property
-    def rate_limits(self) -> RateLimits:
-        return self._response.rate_limits
-
-    @property
-    def elapsed(self) -> datetime.timedelta:
-        return self._response.elapsed
-
-    @property
-    def url(self) -> str:
-        return self._response.url
-
-    @property
-    def method(self) -> str:
-        return self._response.method
-
-    @property
-    def content_type(self) -> str:
-        return self._response.content_type
-
-    @property
-    def http_request(self) -> HTTPRequest:
-        """The request this answers: method, URL and headers (credentials redacted)."""
-        return self._response.http_request
+    # -- facts: ResponseMeta's (status_code, headers, request_id, rate_limits, elapsed ...) ------------
 
     @property
     def is_closed(self) -> bool:

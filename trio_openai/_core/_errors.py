@@ -1,11 +1,20 @@
-"""The exception hierarchy, with the official SDK's names and attributes."""
+"""The exception hierarchy, with the official SDK's names and attributes.
+
+Every exception pickles (to cross a process boundary, as ``multiprocessing`` and ``trio.to_thread``
+pools do): the copy keeps the message, ``status_code``, ``body``, ``code`` / ``param`` / ``type``, the
+response headers (so ``request_id``) and the request's method and URL; it drops ``response`` (it
+holds the connection) and the request headers, so no credential travels.
+"""
 
 from __future__ import annotations
 
+import copyreg
 from typing import TYPE_CHECKING, Any, Literal, cast
 
+from ._headers import Headers
+
 if TYPE_CHECKING:
-    from ._response import APIResponse, Headers
+    from ._response import APIResponse
 
 __all__ = [
     "APIConnectionError",
@@ -29,8 +38,18 @@ __all__ = [
 ]
 
 
+#: ``cls.__new__(cls, *args)`` by a name pickle knows (the NEWOBJ opcode): no ``__init__`` call.
+_NEWOBJ: Any = getattr(copyreg, "__newobj__")  # noqa: B009 (untyped in typeshed)
+
+
 class OpenAIError(Exception):
     """Base class of every error this library raises on purpose."""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Rebuilt without calling __init__ (subclasses take keyword-only arguments), from its args and
+        # attributes, less what holds a connection.
+        state = {k: None if k in _NOT_PICKLED else v for k, v in self.__dict__.items()}
+        return (_NEWOBJ, (type(self), *self.args), state)
 
 
 class RequestInfo:
@@ -48,6 +67,18 @@ class RequestInfo:
 
     def __repr__(self) -> str:
         return f"<Request {self.method} {self.url}>"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (RequestInfo, (self.method, self.url))  # never the headers sent
+
+
+#: Attributes a pickled error leaves empty: the response holds the connection (and the sent headers).
+_NOT_PICKLED = frozenset({"_response"})
+
+_NO_RESPONSE = (
+    "this error has no response object (it was unpickled, or built without response=); "
+    "status_code, headers, body and request_id are on the error itself"
+)
 
 
 class APIError(OpenAIError):
@@ -91,29 +122,62 @@ class APIResponseValidationError(APIError):
             response.request_info,
             body=body,
         )
-        self.response = response
-        self.status_code: int = response.status_code
-
-
-class APIStatusError(APIError):
-    """The server answered with a 4xx or 5xx status."""
-
-    status_code: int
-
-    def __init__(self, message: str, *, response: APIResponse[Any], body: object | None) -> None:
-        super().__init__(message, response.request_info, body=body)
-        self.response = response
+        self._response: APIResponse[Any] | None = response
         self.status_code: int = response.status_code
 
     @property
-    def headers(self) -> Headers:
-        """The response's headers (case-insensitive)."""
-        return self.response.headers
+    def response(self) -> APIResponse[Any]:
+        """The response whose body did not match (not kept by a pickled copy)."""
+        if self._response is None:
+            raise AttributeError(_NO_RESPONSE)
+        return self._response
+
+
+class APIStatusError(APIError):
+    """The server answered with a 4xx or 5xx status.
+
+    ``status_code``, ``headers`` and ``request_id`` are the response's; ``response`` is the response
+    itself (body read), which a pickled copy does not keep (reading it raises ``AttributeError``).
+    """
+
+    status_code: int
+    headers: Headers
+    """The response's headers (case-insensitive)."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        response: APIResponse[Any] | None = None,
+        body: object | None,
+        status_code: int | None = None,
+        headers: Headers | None = None,
+        request: RequestInfo | None = None,
+    ) -> None:
+        """``response=`` (as the official SDK takes) gives the status, headers and request; without
+        it pass ``status_code=``, ``headers=`` and ``request=``."""
+        if response is not None:
+            request = response.request_info if request is None else request
+            status_code = response.status_code if status_code is None else status_code
+            headers = response.headers if headers is None else headers
+        if status_code is None:
+            raise TypeError("APIStatusError needs response= or status_code=")
+        super().__init__(message, request, body=body)
+        self._response = response
+        self.status_code = status_code
+        self.headers = Headers() if headers is None else headers
+
+    @property
+    def response(self) -> APIResponse[Any]:
+        """The error response, body read (``content``, ``retries_taken``, ``rate_limits`` ...)."""
+        if self._response is None:
+            raise AttributeError(_NO_RESPONSE)
+        return self._response
 
     @property
     def request_id(self) -> str | None:
         """The ``x-request-id`` header: quote it when you ask OpenAI about a failed request."""
-        return self.response.request_id
+        return self.headers.get("x-request-id")
 
 
 class BadRequestError(APIStatusError):
@@ -200,8 +264,16 @@ _BY_STATUS: dict[int, type[APIStatusError]] = {
 }
 
 
-def status_error(response: APIResponse[Any], content: bytes) -> APIStatusError:
-    """Build the right error class for an error response whose body has been read."""
+def status_error(
+    status: int,
+    headers: Headers,
+    content: bytes,
+    request: RequestInfo,
+    *,
+    response: APIResponse[Any] | None = None,
+) -> APIStatusError:
+    """The error for an error response from its facts: the status picks the class, the read body
+    (``content``) gives ``body`` and the message. ``response`` becomes the error's ``response``."""
     import msgspec
 
     body: object
@@ -214,7 +286,7 @@ def status_error(response: APIResponse[Any], content: bytes) -> APIStatusError:
         body = decoded
         if isinstance(decoded, dict) and "error" in decoded:
             body = cast("dict[str, object]", decoded)["error"]
-    message = f"Error code: {response.status_code}"
+    message = f"Error code: {status}"
     detail: object = None
     if isinstance(body, dict):
         detail = cast("dict[str, object]", body).get("message")
@@ -222,10 +294,17 @@ def status_error(response: APIResponse[Any], content: bytes) -> APIStatusError:
         detail = _text_snippet(body)
     if isinstance(detail, str) and detail:
         message = f"{message} - {detail}"
-    cls = _BY_STATUS.get(response.status_code)
+    cls = _BY_STATUS.get(status)
     if cls is None:
-        cls = InternalServerError if response.status_code >= 500 else APIStatusError
-    return cls(message, response=response, body=cast(object, body))
+        cls = InternalServerError if status >= 500 else APIStatusError
+    return cls(
+        message,
+        response=response,
+        body=cast(object, body),
+        status_code=status,
+        headers=headers,
+        request=request,
+    )
 
 
 def _text_snippet(text: str, limit: int = 200) -> str:

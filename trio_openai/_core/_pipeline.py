@@ -106,7 +106,7 @@ async def send(config: ClientConfig, call: Call[Any], *, read_body: bool) -> Sen
         response = APIResponse[None](
             raw, body, request_info=info, retries_taken=retries_taken, elapsed=elapsed, parser=no_value
         )
-        raise status_error(response, body)
+        raise status_error(status, response.headers, body, info, response=response)
 
     total = prepared.timeout.total
     if total is None:

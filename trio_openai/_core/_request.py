@@ -115,7 +115,9 @@ class BaseURL:
 
 
 class ClientConfig:
-    """Everything a client knows that a request needs. Immutable once built; ``with_options`` copies."""
+    """A client's options, shared by `AsyncOpenAI` and the `OpenAI` over it: everything a request needs
+    (the headers merged once) and the rest (``webhook_secret``, ``websocket_base_url``). Immutable once
+    built; `with_options` and `replace` give changed copies."""
 
     __slots__ = (
         "api_key",
@@ -124,6 +126,7 @@ class ClientConfig:
         "base",
         "base_headers",
         "base_wire",
+        "default_headers",
         "default_query",
         "organization",
         "origin_text",
@@ -137,6 +140,8 @@ class ClientConfig:
         "timeout_extension",
         "transport",
         "user_agent",
+        "webhook_secret",
+        "websocket_base_url",
         "wire_extends",
     )
 
@@ -156,6 +161,8 @@ class ClientConfig:
         platform_headers: Mapping[str, str] | None = None,
         auth: AuthHook | None = None,
         route: RouteHook | None = None,
+        webhook_secret: str | None = None,
+        websocket_base_url: str | None = None,
     ) -> None:
         if isinstance(api_key, str):
             check_header_value(api_key, "the api_key")
@@ -163,7 +170,10 @@ class ClientConfig:
         self.organization = organization
         self.project = project
         self.base = base
+        self.default_headers: dict[str, str | Omit] = dict(default_headers)  # as given, omit included
         self.default_query = dict(default_query)
+        self.webhook_secret = webhook_secret
+        self.websocket_base_url = websocket_base_url
         self.timeout = timeout
         self.retry = retry
         self.transport = transport
@@ -203,18 +213,66 @@ class ClientConfig:
             (b"Authorization", f"Bearer {api_key}".encode("latin-1")) if isinstance(api_key, str) else None
         )
 
-    def replace(self, *, default_headers: Mapping[str, str | Omit], **changes: Any) -> ClientConfig:
-        """A copy with ``changes`` (any constructor argument). ``default_headers`` is given again,
-        since only its merge into the static headers is kept."""
+    def replace(self, **changes: Any) -> ClientConfig:
+        """A copy with ``changes`` (any constructor argument)."""
         fields: dict[str, Any] = {name: getattr(self, name) for name in _REPLACEABLE}
         fields.update(changes)
-        return ClientConfig(default_headers=default_headers, **fields)
+        return ClientConfig(**fields)
+
+    def with_options(
+        self,
+        *,
+        api_key: ApiKey | None = None,
+        organization: str | None = None,
+        project: str | None = None,
+        webhook_secret: str | None = None,
+        base_url: str | None = None,
+        websocket_base_url: str | None = None,
+        timeout: float | Timeout | NotGiven | None = _NOT_GIVEN,
+        max_retries: int | NotGiven = _NOT_GIVEN,
+        retry_policy: RetryPolicy | None = None,
+        default_headers: Mapping[str, str | Omit] | None = None,
+        set_default_headers: Mapping[str, str | Omit] | None = None,
+        default_query: Mapping[str, object] | None = None,
+        set_default_query: Mapping[str, object] | None = None,
+    ) -> ClientConfig:
+        """The configuration of ``client.with_options(...)`` (both clients'): ``None`` / not given keeps
+        an option; ``default_headers`` / ``default_query`` merge into the current ones,
+        ``set_default_headers`` / ``set_default_query`` replace them."""
+        if default_headers is not None and set_default_headers is not None:
+            raise ValueError("pass default_headers or set_default_headers, not both")
+        if default_query is not None and set_default_query is not None:
+            raise ValueError("pass default_query or set_default_query, not both")
+        headers = dict(set_default_headers) if set_default_headers is not None else dict(self.default_headers)
+        if default_headers:
+            headers.update(default_headers)
+        query = dict(set_default_query) if set_default_query is not None else dict(self.default_query)
+        if default_query:
+            query.update(default_query)
+        policy = retry_policy or self.retry
+        if not isinstance(max_retries, NotGiven):
+            policy = policy.replace(max_retries=validate_max_retries(max_retries))
+        return self.replace(
+            default_headers=headers,
+            api_key=api_key if api_key is not None else self.api_key,
+            organization=organization if organization is not None else self.organization,
+            project=project if project is not None else self.project,
+            webhook_secret=webhook_secret if webhook_secret is not None else self.webhook_secret,
+            base=BaseURL(base_url) if base_url is not None else self.base,
+            websocket_base_url=websocket_base_url or self.websocket_base_url,
+            default_query=query,
+            timeout=self.timeout if isinstance(timeout, NotGiven) else to_timeout(timeout),
+            retry=policy,
+        )
 
 
 _PER_CALL_HEADERS = frozenset({"content-type", "content-length", "transfer-encoding", "idempotency-key"})
 
 _REPLACEABLE = (
     "api_key",
+    "default_headers",
+    "webhook_secret",
+    "websocket_base_url",
     "organization",
     "project",
     "base",

@@ -130,7 +130,7 @@ async def retrying(
         try:
             return await attempt(retries_taken)
         except APIStatusError as exc:
-            status, headers = exc.status_code, exc.response.headers
+            status, headers = exc.status_code, exc.headers
             if retries_taken >= max_retries or not policy.should_retry_status(status, headers):
                 raise
             delay = policy.delay(retries_taken, status, headers)

@@ -320,9 +320,7 @@ class AsyncAzureOpenAI(AsyncOpenAI):
 
     def _install(self, setup: _Setup) -> None:
         self._azure = setup
-        self._config = self._config.replace(
-            default_headers=self._default_headers, auth=setup.auth, route=setup.route
-        )
+        self._config = self._config.replace(auth=setup.auth, route=setup.route)
 
     # --- Azure settings ----------------------------------------------------------------------------
 
@@ -409,7 +407,6 @@ class AsyncAzureOpenAI(AsyncOpenAI):
             auth=auth,
         )
         copy._config = copy._config.replace(
-            default_headers=copy._default_headers,
             base=BaseURL(setup.base_url),
             default_query=setup.default_query,
         )

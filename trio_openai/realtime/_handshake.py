@@ -88,7 +88,7 @@ async def build_handshake(
     for name in _HTTP_ONLY:
         headers.pop(name, None)
     # the client's `default_headers={"Authorization": omit}` removes the bearer token here too
-    apply_headers(headers, {k: v for k, v in client._default_headers.items() if isinstance(v, Omit)})
+    apply_headers(headers, {k: v for k, v in client._config.default_headers.items() if isinstance(v, Omit)})
     apply_headers(headers, extra_headers)
     pending = headers.get(auth_name)
     if pending is not None and pending[1] == _AUTH_PENDING:

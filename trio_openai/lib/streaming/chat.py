@@ -23,13 +23,13 @@ from ..._core._streaming import AsyncStream
 from ...types import ChatCompletion, ChatCompletionChunk
 from .._chat_params import ChatCompletionRequestParams, ChatCompletionStreamParams, split_chat_params
 from .._parsing._chat_types import ParsedChatCompletion
+from ._async_base import AccumulatingStream
 from ._chat_events import ChatCompletionStreamEvent
 from ._chat_state import ChatCompletionStreamState
-from ._iteration import aclose_all, flatten, sliced
+from ._iteration import aclose_all, sliced
 
 if TYPE_CHECKING:
     from ..._core._resource import AsyncAPIResource
-    from ..._core._response import AsyncAPIResponse
     from .._parsing._chat import ChatParsePlan
 
 __all__ = [
@@ -43,28 +43,25 @@ __all__ = [
 T = TypeVar("T")
 
 
-class ChatCompletionStream(Generic[T]):
+class ChatCompletionStream(
+    AccumulatingStream[ChatCompletionChunk, ChatCompletionStreamEvent, ChatCompletionStreamState], Generic[T]
+):
     """The events of one streamed chat completion, and the completion they add up to.
 
     Iterate it for :data:`ChatCompletionStreamEvent` values (once), or call :meth:`until_done` /
     :meth:`get_final_completion` to read it to the end.
     """
 
-    __slots__ = ("_batches", "_iterator", "_raw", "_state")
+    __slots__ = ()
 
     def __init__(self, raw: AsyncStream[ChatCompletionChunk], state: ChatCompletionStreamState | None = None):
-        self._raw = raw
-        self._state = state if state is not None else ChatCompletionStreamState()
-        self._batches: AsyncIterator[list[ChatCompletionStreamEvent]] | None = None
-        self._iterator: AsyncIterator[ChatCompletionStreamEvent] | None = None
+        super().__init__(raw, state if state is not None else ChatCompletionStreamState())
 
-    @property
-    def response(self) -> AsyncAPIResponse[Any]:
-        return self._raw.response
+    def _events(self) -> AsyncIterator[ChatCompletionStreamEvent]:
+        return _events(self._raw, self._state)
 
-    @property
-    def request_id(self) -> str | None:
-        return self._raw.request_id
+    def _event_batches(self) -> AsyncIterator[list[ChatCompletionStreamEvent]]:
+        return _event_batches(self._raw, self._state)
 
     @property
     def chunks(self) -> AsyncStream[ChatCompletionChunk]:
@@ -75,33 +72,6 @@ class ChatCompletionStream(Generic[T]):
     def current_completion_snapshot(self) -> ChatCompletion:
         return self._state.current_completion_snapshot
 
-    def __aiter__(self) -> AsyncIterator[ChatCompletionStreamEvent]:
-        if self._iterator is None:
-            if self._batches is not None:  # iter_batches() was used: go on from where it stopped
-                self._iterator = flatten(self._batches)
-            else:
-                self._iterator = _events(self._raw, self._state)
-        return self._iterator
-
-    def iter_batches(self) -> AsyncIterator[list[ChatCompletionStreamEvent]]:
-        """The events in lists, one list per network read, instead of one at a time: the blocking
-        client's stream crosses threads once per list. Use it instead of iterating, not after (the
-        methods that read to the end, such as :meth:`until_done`, go on where it stopped)."""
-        if self._iterator is not None:
-            raise RuntimeError("this stream is already being iterated")
-        if self._batches is None:
-            self._batches = _event_batches(self._raw, self._state)
-        return self._batches
-
-    async def __anext__(self) -> ChatCompletionStreamEvent:
-        return await self.__aiter__().__anext__()
-
-    async def until_done(self) -> ChatCompletionStream[T]:
-        """Read the stream to its end (the events are accumulated, not returned)."""
-        async for _ in self:
-            pass
-        return self
-
     async def get_final_completion(self) -> ParsedChatCompletion[T]:
         """Read the stream to its end and return the accumulated completion (with ``parsed`` values
         when the stream was opened with a ``response_format`` type or strict tools)."""
@@ -110,23 +80,6 @@ class ChatCompletionStream(Generic[T]):
         extra: dict[str, Any] = getattr(completion, "__dict__")  # noqa: B009  (BaseModel keeps the request id there)
         extra["_request_id"] = self._raw.request_id
         return completion
-
-    async def aclose(self) -> None:
-        """Close the connection; idempotent."""
-        try:
-            await aclose_all(self._iterator, self._batches)
-        finally:
-            await self._raw.aclose()
-
-    close = aclose
-
-    async def __aenter__(self) -> ChatCompletionStream[T]:
-        return self
-
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        await self.aclose()
 
 
 async def _events(

@@ -38,7 +38,8 @@ from .._parsing._partial import PartialJSON, partial_parser
 from .._parsing._responses import ResponsesParsePlan, plan_responses_parse
 from .._parsing._responses_types import ParsedResponse
 from .._parsing._schema import output_type
-from ._iteration import aclose_all, flatten, sliced
+from ._async_base import AccumulatingStream
+from ._iteration import aclose_all, sliced
 from ._responses_types import (
     Response,
     ResponseCompletedEvent,
@@ -62,7 +63,6 @@ from ._responses_types import (
 if TYPE_CHECKING:
     from ..._core._interfaces import ResourceClient
     from ..._core._resource import AsyncAPIResource
-    from ..._core._response import AsyncAPIResponse
 
 __all__ = [
     "ResponseStream",
@@ -206,56 +206,26 @@ class ResponseStreamState:
 T = TypeVar("T")
 
 
-class ResponseStream(Generic[T]):
+class ResponseStream(
+    AccumulatingStream[ResponseStreamEvent, ResponseStreamEvent, ResponseStreamState], Generic[T]
+):
     """The events of one streamed response. Iterate it once, or call :meth:`until_done` /
     :meth:`get_final_response`."""
 
-    __slots__ = ("_batches", "_iterator", "_raw", "_state")
+    __slots__ = ()
 
     def __init__(self, raw: AsyncStream[ResponseStreamEvent], state: ResponseStreamState | None = None):
-        self._raw = raw
-        self._state = state if state is not None else ResponseStreamState()
-        self._batches: AsyncIterator[list[ResponseStreamEvent]] | None = None
-        self._iterator: AsyncIterator[ResponseStreamEvent] | None = None
+        super().__init__(raw, state if state is not None else ResponseStreamState())
 
-    @property
-    def response(self) -> AsyncAPIResponse[Any]:
-        """The HTTP response (status, headers)."""
-        return self._raw.response
+    def _events(self) -> AsyncIterator[ResponseStreamEvent]:
+        return _events(self._raw, self._state)
 
-    @property
-    def request_id(self) -> str | None:
-        return self._raw.request_id
+    def _event_batches(self) -> AsyncIterator[list[ResponseStreamEvent]]:
+        return _event_batches(self._raw, self._state)
 
     @property
     def current_snapshot(self) -> Response | None:
         return self._state.current_snapshot
-
-    def __aiter__(self) -> AsyncIterator[ResponseStreamEvent]:
-        if self._iterator is None:
-            if self._batches is not None:  # iter_batches() was used: go on from where it stopped
-                self._iterator = flatten(self._batches)
-            else:
-                self._iterator = _events(self._raw, self._state)
-        return self._iterator
-
-    def iter_batches(self) -> AsyncIterator[list[ResponseStreamEvent]]:
-        """The events in lists, one list per network read, instead of one at a time: the blocking
-        client's stream crosses threads once per list. Use it instead of iterating, not after (the
-        methods that read to the end, such as :meth:`until_done`, go on where it stopped)."""
-        if self._iterator is not None:
-            raise RuntimeError("this stream is already being iterated")
-        if self._batches is None:
-            self._batches = _event_batches(self._raw, self._state)
-        return self._batches
-
-    async def __anext__(self) -> ResponseStreamEvent:
-        return await self.__aiter__().__anext__()
-
-    async def until_done(self) -> ResponseStream[T]:
-        async for _ in self:
-            pass
-        return self
 
     async def get_final_response(self) -> ParsedResponse[T]:
         """Read to the end and return the response of the terminal event (completed, failed or
@@ -266,22 +236,6 @@ class ResponseStream(Generic[T]):
         if final is None:
             raise RuntimeError("the stream ended without a response.completed/failed/incomplete event")
         return final
-
-    async def aclose(self) -> None:
-        try:
-            await aclose_all(self._iterator, self._batches)
-        finally:
-            await self._raw.aclose()
-
-    close = aclose
-
-    async def __aenter__(self) -> ResponseStream[T]:
-        return self
-
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        await self.aclose()
 
 
 async def _events(

@@ -59,6 +59,9 @@ PROJECTS = {
 ALIASES = {
     "WebSocketConnection": "trio_websocket.WebSocketConnection",
     "AsyncVectorStoreFiles": "trio_openai.resources.vector_stores.files.AsyncFiles",  # _polling.py
+    # The Protocols the lower layers name their client by: the client that satisfies them.
+    "ResourceClient": "trio_openai.AsyncOpenAI",
+    "BlockingClient": "trio_openai.OpenAI",
 }
 
 _by_path: dict[str, str] = {}

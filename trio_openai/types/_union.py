@@ -50,12 +50,22 @@ class UnknownVariant(BaseModel, kw_only=True):
 
 class _UnionMeta(type):
     """msgspec checks that a decode hook returns an instance of the type it was asked for: for a union
-    marker, every variant it handed out counts as one (and nothing else does)."""
+    marker, every variant it handed out counts as one, and so does an instance of any variant it
+    declares (``isinstance(msg, ChatCompletionMessageParam)`` for a message built by hand)."""
 
     _members: set[type]
 
     def __instancecheck__(cls, obj: object) -> bool:
-        return type(obj) in cls._members
+        if type(obj) in cls._members:
+            return True
+        union = cast("type[_TaggedUnion]", cls)
+        if union._resolved is None:
+            union._resolved = (union._lookup[0](), union._lookup[1]())
+        tagged, others = union._resolved
+        for variant in (*tagged.values(), *others):
+            if isinstance(variant, type) and isinstance(obj, variant):
+                return True
+        return False
 
 
 class _TaggedUnion(metaclass=_UnionMeta):

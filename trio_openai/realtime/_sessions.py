@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Generic, TypedDict, TypeVar, Unpack, cast
 from urllib.parse import quote
 
 from .._core._options import Omit, omit
@@ -45,6 +45,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "JSONEvent",
+    "SessionOptions",
     "WebSocketSession",
     "WebSocketSessionManager",
     "beta_realtime_connect",
@@ -64,6 +65,20 @@ __all__ = [
 ]
 
 E = TypeVar("E")
+
+
+class SessionOptions(TypedDict, total=False):
+    """The keyword arguments every ``connect`` below takes (as ``client.realtime.connect`` does)."""
+
+    extra_query: Mapping[str, object] | None
+    extra_headers: Mapping[str, str | Omit] | None
+    message_queue_size: int  # default DEFAULT_MESSAGE_QUEUE_SIZE
+    max_message_size: int  # default DEFAULT_MAX_MESSAGE_SIZE
+    close_timeout: float | None  # default DEFAULT_CLOSE_TIMEOUT
+    ping_interval: float | None  # default DEFAULT_PING_INTERVAL
+    ping_timeout: float | None  # default DEFAULT_PING_TIMEOUT
+
+
 #: The events of sessions without a typed event union: JSON objects.
 JSONEvent = dict[str, Any]
 
@@ -91,13 +106,7 @@ def _manager(
     *,
     query: Mapping[str, object] | None = None,
     headers: Mapping[str, str] | None = None,
-    extra_query: Mapping[str, object] | None,
-    extra_headers: Mapping[str, str | Omit] | None,
-    message_queue_size: int,
-    max_message_size: int,
-    close_timeout: float | None,
-    ping_interval: float | None,
-    ping_timeout: float | None,
+    **options: Unpack[SessionOptions],
 ) -> AsyncWebSocketSessionManager[AsyncWebSocketSession[Any]]:
     def session(websocket: WebSocketConnection, write_timeout: float | None) -> AsyncWebSocketSession[Any]:
         from ._session import AsyncWebSocketSession
@@ -106,19 +115,19 @@ def _manager(
 
     client = cast("AsyncOpenAI", resource._client)  # these connects are only on AsyncOpenAI's tree
     sent_headers: dict[str, str | Omit] = dict(headers or {})
-    sent_headers.update(extra_headers or {})
+    sent_headers.update(options.get("extra_headers") or {})
     manager: AsyncWebSocketSessionManager[AsyncWebSocketSession[Any]] = AsyncWebSocketSessionManager(
         client,
         query=dict(query or {}),
-        extra_query=extra_query,
+        extra_query=options.get("extra_query"),
         extra_headers=sent_headers,
-        message_queue_size=message_queue_size,
-        max_message_size=max_message_size,
+        message_queue_size=options.get("message_queue_size", DEFAULT_MESSAGE_QUEUE_SIZE),
+        max_message_size=options.get("max_message_size", DEFAULT_MAX_MESSAGE_SIZE),
         connect_timeout=client.timeout.connect,
         write_timeout=client.timeout.write,
-        close_timeout=close_timeout,
-        ping_interval=ping_interval,
-        ping_timeout=ping_timeout,
+        close_timeout=options.get("close_timeout", DEFAULT_CLOSE_TIMEOUT),
+        ping_interval=options.get("ping_interval", DEFAULT_PING_INTERVAL),
+        ping_timeout=options.get("ping_timeout", DEFAULT_PING_TIMEOUT),
         path=path,
         session=session,
     )
@@ -136,14 +145,7 @@ def _segment(name: str, value: str) -> str:
 
 def responses_connect(
     self: AsyncAPIResource,
-    *,
-    extra_query: Mapping[str, object] | None = None,
-    extra_headers: Mapping[str, str | Omit] | None = None,
-    message_queue_size: int = DEFAULT_MESSAGE_QUEUE_SIZE,
-    max_message_size: int = DEFAULT_MAX_MESSAGE_SIZE,
-    close_timeout: float | None = DEFAULT_CLOSE_TIMEOUT,
-    ping_interval: float | None = DEFAULT_PING_INTERVAL,
-    ping_timeout: float | None = DEFAULT_PING_TIMEOUT,
+    **options: Unpack[SessionOptions],
 ) -> AsyncWebSocketSessionManager[AsyncWebSocketSession[ResponseStreamEvent]]:
     """Open a Responses session over a WebSocket (``/responses``): send ``response.create`` events,
     receive the response stream events. Arguments as for ``client.realtime.connect``."""
@@ -151,65 +153,33 @@ def responses_connect(
         self,
         "/responses",
         _response_event,
-        extra_query=extra_query,
-        extra_headers=extra_headers,
-        message_queue_size=message_queue_size,
-        max_message_size=max_message_size,
-        close_timeout=close_timeout,
-        ping_interval=ping_interval,
-        ping_timeout=ping_timeout,
+        **options,
     )
 
 
 def beta_responses_connect(
     self: AsyncAPIResource,
-    *,
-    extra_query: Mapping[str, object] | None = None,
-    extra_headers: Mapping[str, str | Omit] | None = None,
-    message_queue_size: int = DEFAULT_MESSAGE_QUEUE_SIZE,
-    max_message_size: int = DEFAULT_MAX_MESSAGE_SIZE,
-    close_timeout: float | None = DEFAULT_CLOSE_TIMEOUT,
-    ping_interval: float | None = DEFAULT_PING_INTERVAL,
-    ping_timeout: float | None = DEFAULT_PING_TIMEOUT,
+    **options: Unpack[SessionOptions],
 ) -> AsyncWebSocketSessionManager[AsyncWebSocketSession[BetaResponseStreamEvent]]:
     """``client.responses.connect`` with the beta response events."""
     return _manager(
         self,
         "/responses",
         _beta_response_event,
-        extra_query=extra_query,
-        extra_headers=extra_headers,
-        message_queue_size=message_queue_size,
-        max_message_size=max_message_size,
-        close_timeout=close_timeout,
-        ping_interval=ping_interval,
-        ping_timeout=ping_timeout,
+        **options,
     )
 
 
 def live_connect(
     self: AsyncAPIResource,
-    *,
-    extra_query: Mapping[str, object] | None = None,
-    extra_headers: Mapping[str, str | Omit] | None = None,
-    message_queue_size: int = DEFAULT_MESSAGE_QUEUE_SIZE,
-    max_message_size: int = DEFAULT_MAX_MESSAGE_SIZE,
-    close_timeout: float | None = DEFAULT_CLOSE_TIMEOUT,
-    ping_interval: float | None = DEFAULT_PING_INTERVAL,
-    ping_timeout: float | None = DEFAULT_PING_TIMEOUT,
+    **options: Unpack[SessionOptions],
 ) -> AsyncWebSocketSessionManager[AsyncWebSocketSession[JSONEvent]]:
     """Open a Live session over a WebSocket (``/live/sessions``); events are JSON objects."""
     return _manager(
         self,
         "/live/sessions",
         _json_event,
-        extra_query=extra_query,
-        extra_headers=extra_headers,
-        message_queue_size=message_queue_size,
-        max_message_size=max_message_size,
-        close_timeout=close_timeout,
-        ping_interval=ping_interval,
-        ping_timeout=ping_timeout,
+        **options,
     )
 
 
@@ -217,26 +187,14 @@ def live_forks_connect(
     self: AsyncAPIResource,
     *,
     session_id: str,
-    extra_query: Mapping[str, object] | None = None,
-    extra_headers: Mapping[str, str | Omit] | None = None,
-    message_queue_size: int = DEFAULT_MESSAGE_QUEUE_SIZE,
-    max_message_size: int = DEFAULT_MAX_MESSAGE_SIZE,
-    close_timeout: float | None = DEFAULT_CLOSE_TIMEOUT,
-    ping_interval: float | None = DEFAULT_PING_INTERVAL,
-    ping_timeout: float | None = DEFAULT_PING_TIMEOUT,
+    **options: Unpack[SessionOptions],
 ) -> AsyncWebSocketSessionManager[AsyncWebSocketSession[JSONEvent]]:
     """Open a fork of a Live session (``/live/sessions/{session_id}/fork``); events are JSON objects."""
     return _manager(
         self,
         f"/live/sessions/{_segment('session_id', session_id)}/fork",
         _json_event,
-        extra_query=extra_query,
-        extra_headers=extra_headers,
-        message_queue_size=message_queue_size,
-        max_message_size=max_message_size,
-        close_timeout=close_timeout,
-        ping_interval=ping_interval,
-        ping_timeout=ping_timeout,
+        **options,
     )
 
 
@@ -245,13 +203,7 @@ def live_sideband_connect(
     *,
     session_id: str,
     graceful_close: bool | Omit = omit,
-    extra_query: Mapping[str, object] | None = None,
-    extra_headers: Mapping[str, str | Omit] | None = None,
-    message_queue_size: int = DEFAULT_MESSAGE_QUEUE_SIZE,
-    max_message_size: int = DEFAULT_MAX_MESSAGE_SIZE,
-    close_timeout: float | None = DEFAULT_CLOSE_TIMEOUT,
-    ping_interval: float | None = DEFAULT_PING_INTERVAL,
-    ping_timeout: float | None = DEFAULT_PING_TIMEOUT,
+    **options: Unpack[SessionOptions],
 ) -> AsyncWebSocketSessionManager[AsyncWebSocketSession[JSONEvent]]:
     """Attach to a Live session as a sideband (``/live/sessions/{session_id}/attach``, with
     ``graceful_close`` in the query when given); events are JSON objects."""
@@ -263,13 +215,7 @@ def live_sideband_connect(
         f"/live/sessions/{_segment('session_id', session_id)}/attach",
         _json_event,
         query=query,
-        extra_query=extra_query,
-        extra_headers=extra_headers,
-        message_queue_size=message_queue_size,
-        max_message_size=max_message_size,
-        close_timeout=close_timeout,
-        ping_interval=ping_interval,
-        ping_timeout=ping_timeout,
+        **options,
     )
 
 
@@ -277,13 +223,7 @@ def translations_connect(
     self: AsyncAPIResource,
     *,
     model: str,
-    extra_query: Mapping[str, object] | None = None,
-    extra_headers: Mapping[str, str | Omit] | None = None,
-    message_queue_size: int = DEFAULT_MESSAGE_QUEUE_SIZE,
-    max_message_size: int = DEFAULT_MAX_MESSAGE_SIZE,
-    close_timeout: float | None = DEFAULT_CLOSE_TIMEOUT,
-    ping_interval: float | None = DEFAULT_PING_INTERVAL,
-    ping_timeout: float | None = DEFAULT_PING_TIMEOUT,
+    **options: Unpack[SessionOptions],
 ) -> AsyncWebSocketSessionManager[AsyncWebSocketSession[JSONEvent]]:
     """Open a Realtime translation session (``/realtime/translations?model=...``); events are JSON
     objects."""
@@ -292,13 +232,7 @@ def translations_connect(
         "/realtime/translations",
         _json_event,
         query={"model": model},
-        extra_query=extra_query,
-        extra_headers=extra_headers,
-        message_queue_size=message_queue_size,
-        max_message_size=max_message_size,
-        close_timeout=close_timeout,
-        ping_interval=ping_interval,
-        ping_timeout=ping_timeout,
+        **options,
     )
 
 
@@ -306,13 +240,7 @@ def beta_realtime_connect(
     self: AsyncAPIResource,
     *,
     model: str,
-    extra_query: Mapping[str, object] | None = None,
-    extra_headers: Mapping[str, str | Omit] | None = None,
-    message_queue_size: int = DEFAULT_MESSAGE_QUEUE_SIZE,
-    max_message_size: int = DEFAULT_MAX_MESSAGE_SIZE,
-    close_timeout: float | None = DEFAULT_CLOSE_TIMEOUT,
-    ping_interval: float | None = DEFAULT_PING_INTERVAL,
-    ping_timeout: float | None = DEFAULT_PING_TIMEOUT,
+    **options: Unpack[SessionOptions],
 ) -> AsyncWebSocketSessionManager[AsyncWebSocketSession[JSONEvent]]:
     """The beta Realtime session (``/realtime?model=...`` with ``OpenAI-Beta: realtime=v1``); its events
     are the beta shapes, handed out as JSON objects. New code uses ``client.realtime.connect``."""
@@ -322,13 +250,7 @@ def beta_realtime_connect(
         _json_event,
         query={"model": model},
         headers={"OpenAI-Beta": "realtime=v1"},
-        extra_query=extra_query,
-        extra_headers=extra_headers,
-        message_queue_size=message_queue_size,
-        max_message_size=max_message_size,
-        close_timeout=close_timeout,
-        ping_interval=ping_interval,
-        ping_timeout=ping_timeout,
+        **options,
     )
 
 
@@ -413,47 +335,49 @@ def _blocking(
 
 
 def responses_connect_blocking(
-    self: SyncAPIResource[Any], **kwargs: Any
+    self: SyncAPIResource[Any], **options: Unpack[SessionOptions]
 ) -> WebSocketSessionManager[ResponseStreamEvent]:
     """``client.responses.connect()`` on the blocking client: ``with`` it. Same arguments as the async one."""
-    return _blocking(self, responses_connect(self._async, **kwargs))
+    return _blocking(self, responses_connect(self._async, **options))
 
 
 def beta_responses_connect_blocking(
-    self: SyncAPIResource[Any], **kwargs: Any
+    self: SyncAPIResource[Any], **options: Unpack[SessionOptions]
 ) -> WebSocketSessionManager[BetaResponseStreamEvent]:
     """``client.beta.responses.connect()`` on the blocking client."""
-    return _blocking(self, beta_responses_connect(self._async, **kwargs))
+    return _blocking(self, beta_responses_connect(self._async, **options))
 
 
-def live_connect_blocking(self: SyncAPIResource[Any], **kwargs: Any) -> WebSocketSessionManager[JSONEvent]:
+def live_connect_blocking(
+    self: SyncAPIResource[Any], **options: Unpack[SessionOptions]
+) -> WebSocketSessionManager[JSONEvent]:
     """``client.live.connect()`` on the blocking client."""
-    return _blocking(self, live_connect(self._async, **kwargs))
+    return _blocking(self, live_connect(self._async, **options))
 
 
 def live_forks_connect_blocking(
-    self: SyncAPIResource[Any], *, session_id: str, **kwargs: Any
+    self: SyncAPIResource[Any], *, session_id: str, **options: Unpack[SessionOptions]
 ) -> WebSocketSessionManager[JSONEvent]:
     """``client.live.forks.connect(session_id=...)`` on the blocking client."""
-    return _blocking(self, live_forks_connect(self._async, session_id=session_id, **kwargs))
+    return _blocking(self, live_forks_connect(self._async, session_id=session_id, **options))
 
 
 def live_sideband_connect_blocking(
-    self: SyncAPIResource[Any], *, session_id: str, **kwargs: Any
+    self: SyncAPIResource[Any], *, session_id: str, **options: Unpack[SessionOptions]
 ) -> WebSocketSessionManager[JSONEvent]:
     """``client.live.sideband.connect(session_id=...)`` on the blocking client."""
-    return _blocking(self, live_sideband_connect(self._async, session_id=session_id, **kwargs))
+    return _blocking(self, live_sideband_connect(self._async, session_id=session_id, **options))
 
 
 def translations_connect_blocking(
-    self: SyncAPIResource[Any], *, model: str, **kwargs: Any
+    self: SyncAPIResource[Any], *, model: str, **options: Unpack[SessionOptions]
 ) -> WebSocketSessionManager[JSONEvent]:
     """``client.realtime.translations.connect(model=...)`` on the blocking client."""
-    return _blocking(self, translations_connect(self._async, model=model, **kwargs))
+    return _blocking(self, translations_connect(self._async, model=model, **options))
 
 
 def beta_realtime_connect_blocking(
-    self: SyncAPIResource[Any], *, model: str, **kwargs: Any
+    self: SyncAPIResource[Any], *, model: str, **options: Unpack[SessionOptions]
 ) -> WebSocketSessionManager[JSONEvent]:
     """``client.beta.realtime.connect(model=...)`` on the blocking client."""
-    return _blocking(self, beta_realtime_connect(self._async, model=model, **kwargs))
+    return _blocking(self, beta_realtime_connect(self._async, model=model, **options))

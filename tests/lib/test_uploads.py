@@ -227,3 +227,33 @@ def test_blocking_client_has_the_helpers(tmp_path: Path) -> None:
         "POST /uploads/upload_1/parts",
         "POST /uploads/upload_1/complete",
     ]
+
+
+async def test_cancelled_batch_upload_and_poll_leaves_the_client_healthy() -> None:
+    """A ``move_on_after`` around ``file_batches.upload_and_poll`` whose batch never finishes stops the
+    polling at once; nothing stays in flight and the client keeps working."""
+    api = _Api()
+
+    def handler(request: MockRequest) -> MockResponse:
+        response = api(request)
+        if "/file_batches" in request.path:
+            batch = json.loads(response.content)
+            batch["status"] = "in_progress"
+            batch["file_counts"]["in_progress"] = 1  # what polling waits on
+            return MockResponse(json=batch)
+        return response
+
+    async with AsyncOpenAI(
+        api_key="sk-test", base_url="http://api.test/v1", transport=MockTransport(handler)
+    ) as client:
+        with trio.move_on_after(0.3) as scope:
+            await client.vector_stores.file_batches.upload_and_poll(
+                "vs_1", files=[("c.txt", b"c"), ("d.txt", b"d")], poll_interval_ms=5
+            )
+        assert scope.cancelled_caught
+        assert client.statistics().in_flight == 0
+        polls = [c for c in api.calls() if c.startswith("GET /vector_stores/vs_1/file_batches/")]
+        assert polls  # it was polling when cancelled
+        with trio.fail_after(TIMEOUT):
+            uploaded = await client.files.create(file=("e.txt", b"e"), purpose="assistants")
+    assert uploaded.id == "file_3"

@@ -176,3 +176,44 @@ def test_blocking_runs_stream() -> None:
             names = [e.event for e in stream]
             run = stream.get_final_run()
     assert names[0] == "thread.run.created" and run.status == "completed"
+
+
+async def test_cancelled_run_stream_leaves_the_client_healthy() -> None:
+    """A ``move_on_after`` around a run stream that stalls mid-way closes its response: nothing stays
+    in flight and the next stream runs to the end on the same client."""
+    body_closed = trio.Event()
+    data = _sse()
+    half = data[: len(data) // 2]
+
+    async def stalling() -> Any:
+        try:
+            yield half
+            await trio.sleep_forever()
+        finally:
+            body_closed.set()
+
+    bodies = [stalling()]
+
+    def handler(request: MockRequest) -> MockResponse:
+        body: Any = bodies.pop() if bodies else [data]
+        return MockResponse(stream=body, headers={"content-type": "text/event-stream"})
+
+    async with AsyncOpenAI(
+        api_key="sk", base_url="http://api.test/v1", transport=MockTransport(handler)
+    ) as client:
+        with _quiet():
+            with trio.move_on_after(0.2) as scope:
+                async with client.beta.threads.runs.stream(
+                    thread_id="thread_1", assistant_id="asst_1"
+                ) as stream:
+                    async for _ in stream:
+                        pass
+            assert scope.cancelled_caught
+            with trio.fail_after(TIMEOUT):
+                await body_closed.wait()
+                assert client.statistics().in_flight == 0
+                async with client.beta.threads.runs.stream(
+                    thread_id="thread_1", assistant_id="asst_1"
+                ) as stream:
+                    run = await stream.get_final_run()
+    assert run.status == "completed"

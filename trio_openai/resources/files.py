@@ -18,7 +18,7 @@ from .._blocking._bridge import (
     to_sync_streamed,
     to_sync_streamed_list,
 )
-from .._core._deprecation import deprecated_method
+from .._core._deprecation import deprecated_method, undeprecated
 from .._core._options import NOT_GIVEN, Omit, RequestOptions, omit, reject_unknown_options
 from .._core._pagination import AsyncCursorPage, AsyncPaginator
 from .._core._request import path_param
@@ -144,9 +144,17 @@ class AsyncFiles(AsyncAPIResource):
             "get", f"/files/{path_param(file_id, 'file_id')}/content", cast_to=BinaryContent, options=options
         )
 
-    retrieve_content: Final = deprecated_method(
-        "`files.retrieve_content` is deprecated: use `files.content` instead."
-    )(content)
+    @deprecated_method("`files.retrieve_content` is deprecated: use `files.content` instead.")
+    async def retrieve_content(self, file_id: str, **options: Unpack[RequestOptions]) -> str:
+        """Returns a response containing the contents of the specified file.
+
+        :param file_id: The ID of the file to use for this request.
+        """
+        if options:
+            reject_unknown_options(options, "AsyncFiles.retrieve_content")
+        return await self._client._request(
+            "get", f"/files/{path_param(file_id, 'file_id')}/content", cast_to=str, options=options
+        )
 
     wait_for_processing: Final = file_wait_for_processing  # hand-written: trio_openai/lib/_polling.py
 
@@ -191,7 +199,7 @@ class Files(SyncAPIResource[AsyncFiles]):
     content: Final = to_sync(AsyncFiles.content)
     retrieve_content: Final = deprecated_method(
         "`files.retrieve_content` is deprecated: use `files.content` instead."
-    )(content)
+    )(to_sync(undeprecated(AsyncFiles.retrieve_content)))
     wait_for_processing: Final = to_sync(AsyncFiles.wait_for_processing)  # hand-written helper
 
 

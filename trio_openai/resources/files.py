@@ -8,6 +8,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING, Final, Literal, Unpack
 
+from .._blocking._binary import to_sync_streamed_binary
 from .._blocking._bridge import (
     SyncAPIResource,
     SyncResponseWrapper,
@@ -27,6 +28,7 @@ from .._core._resource import (
     RawResponseWrapper,
     StreamedResponseWrapper,
     to_raw_response,
+    to_streamed_binary_response,
     to_streamed_response,
 )
 from .._core._response import BinaryContent
@@ -173,7 +175,7 @@ class AsyncFilesWithStreamingResponse(StreamedResponseWrapper):
     retrieve: Final = to_streamed_response(AsyncFiles.retrieve)
     list: Final = to_streamed_response(AsyncFiles.list)
     delete: Final = to_streamed_response(AsyncFiles.delete)
-    content: Final = to_streamed_response(AsyncFiles.content)
+    content: Final = to_streamed_binary_response(AsyncFiles.content)
     retrieve_content: Final = to_streamed_response(AsyncFiles.retrieve_content)
 
 
@@ -217,5 +219,5 @@ class FilesWithStreamingResponse(SyncResponseWrapper):
     retrieve: Final = to_sync_streamed(AsyncFiles.retrieve)
     list: Final = to_sync_streamed_list(AsyncFiles.list)
     delete: Final = to_sync_streamed(AsyncFiles.delete)
-    content: Final = to_sync_streamed(AsyncFiles.content)
+    content: Final = to_sync_streamed_binary(AsyncFiles.content)
     retrieve_content: Final = to_sync_streamed(AsyncFiles.retrieve_content)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Final, Literal, Unpack
 
+from ....._blocking._binary import to_sync_streamed_binary
 from ....._blocking._bridge import (
     SyncAPIResource,
     SyncResponseWrapper,
@@ -26,6 +27,7 @@ from ....._core._resource import (
     RawResponseWrapper,
     StreamedResponseWrapper,
     to_raw_response,
+    to_streamed_binary_response,
     to_streamed_response,
 )
 from ....._core._response import BinaryContent
@@ -131,7 +133,7 @@ class AsyncArtifactsWithStreamingResponse(StreamedResponseWrapper):
     retrieve: Final = to_streamed_response(AsyncArtifacts.retrieve)
     list: Final = to_streamed_response(AsyncArtifacts.list)
     delete: Final = to_streamed_response(AsyncArtifacts.delete)
-    content: Final = to_streamed_response(AsyncArtifacts.content)
+    content: Final = to_streamed_binary_response(AsyncArtifacts.content)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -166,4 +168,4 @@ class ArtifactsWithStreamingResponse(SyncResponseWrapper):
     retrieve: Final = to_sync_streamed(AsyncArtifacts.retrieve)
     list: Final = to_sync_streamed_list(AsyncArtifacts.list)
     delete: Final = to_sync_streamed(AsyncArtifacts.delete)
-    content: Final = to_sync_streamed(AsyncArtifacts.content)
+    content: Final = to_sync_streamed_binary(AsyncArtifacts.content)

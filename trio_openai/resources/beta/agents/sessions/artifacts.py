@@ -31,6 +31,7 @@ from ....._core._resource import (
     to_streamed_response,
 )
 from ....._core._response import BinaryContent
+from .....lib._agent_results import artifacts_for_result, sync_artifacts_for_result
 from .....types import SessionArtifact, SessionArtifactDeleted
 
 __all__ = ["AsyncArtifacts", "Artifacts"]
@@ -121,6 +122,8 @@ class AsyncArtifacts(AsyncAPIResource):
             options=options,
         )
 
+    for_result: Final = artifacts_for_result  # hand-written: trio_openai/lib/_agent_results.py
+
 
 class AsyncArtifactsWithRawResponse(RawResponseWrapper):
     retrieve: Final = to_raw_response(AsyncArtifacts.retrieve)
@@ -155,6 +158,7 @@ class Artifacts(SyncAPIResource[AsyncArtifacts]):
     list: Final = to_sync_list(AsyncArtifacts.list)
     delete: Final = to_sync(AsyncArtifacts.delete)
     content: Final = to_sync(AsyncArtifacts.content)
+    for_result: Final = sync_artifacts_for_result  # hand-written: trio_openai/lib/_agent_results.py
 
 
 class ArtifactsWithRawResponse(SyncResponseWrapper):

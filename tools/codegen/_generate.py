@@ -81,7 +81,13 @@ def official_renames(p: Plan) -> dict[str, str]:
     for package in sorted(packages, key=lambda name: (name != "", name)):
         for official, ours in packages[package].items():
             decl = p.models.decls.get(ours)
-            if decl is None or decl.kind == "alias" or official == ours or ours in out:
+            if (
+                decl is None
+                or decl.kind == "alias"
+                or official == ours
+                or ours in out
+                or ours in p.params.decls
+            ):
                 continue
             if official in taken or official in chosen or official.startswith("Parsed"):
                 continue

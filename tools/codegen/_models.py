@@ -11,8 +11,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ._handwritten import RUNTIME_WIDENED_FIELDS, TYPE_PROPERTIES
-from ._naming import pascal, safe_ident, snake
-from ._schema import doc_text, merged_object, non_null_variants, schema_nullable, single_allof, tag_value
+from ._naming import ARTEFACT, SchemaNames, pascal, safe_ident, snake
+from ._schema import (
+    doc_text,
+    merged_object,
+    non_null_variants,
+    schema_nullable,
+    single_allof,
+    tag_value,
+    variant_tails,
+)
 from ._spec import Schema, Spec
 
 __all__ = ["Ann", "Decl", "ModelBuilder"]
@@ -66,7 +74,8 @@ class ModelBuilder:
         self.stems: dict[str, str] = {}
         self._by_schema: dict[int, str] = {}  # id(schema dict) -> declaration name
         self._keep: list[Any] = []  # keeps schema dicts alive so their ids stay unique
-        self._component_names = {pascal(n) for n in spec.schemas}
+        self.names = SchemaNames.of(spec.schemas)
+        self._component_names = set(self.names.model.values())
 
     # --- entry points ------------------------------------------------------------------------------
 
@@ -91,14 +100,16 @@ class ModelBuilder:
             return self._ann(inner, hint, home)
         ref = self.spec.ref_name(s)
         if ref is not None:
-            target = self.spec.resolve(s)
+            ref = self.names.canonical(ref)
+            target = self.spec.schemas[ref]
+            name = self.names.model[ref]
             if single_allof(target) is not None:
-                return self._ann(target, pascal(ref), snake(ref))
+                return self._ann(target, name, snake(name))
             if self._is_declared(target):
-                return self._declare(target, pascal(ref), snake(ref), component=True)
-            a = self._ann(target, pascal(ref), snake(ref))
+                return self._declare(target, name, snake(name), component=True)
+            a = self._ann(target, name, snake(name))
             if a.kind == "str" and a.literals and a.open:
-                return self._alias(target, pascal(ref), snake(ref), a)
+                return self._alias(target, name, snake(name), a)
             return a
         if self._is_declared(s):
             return self._declare(s, hint, home)
@@ -201,7 +212,10 @@ class ModelBuilder:
             known = self._claim(name, component=component or home == snake(name))
             official = self._renames.get(known)
             if official is not None and official not in self.decls:
-                self.stems[official] = known
+                if not ARTEFACT.search(known):  # the spec-derived name still imports, unless an artefact
+                    self.stems[official] = known
+                if ARTEFACT.search(home):
+                    home = snake(official)
                 known = official
             self._by_schema[id(s)] = known
             self._keep.append(s)
@@ -292,10 +306,11 @@ class ModelBuilder:
                     break
         tagged: dict[str, Ann] = {}
         others: list[Ann] = []
+        tails = variant_tails(self.spec, s, variants, free=False)
         for i, v in enumerate(variants):
             tag = tag_value(self.spec, v, prop) if prop else None
             resolved = self.spec.resolve(v)
-            hint_tail = pascal(tag) if tag else pascal(str(resolved.get("title", ""))) or f"Variant{i + 1}"
+            hint_tail = pascal(tag) if tag else pascal(str(resolved.get("title", ""))) or tails[i]
             a = self._ann(v, self.stems.get(decl.name, decl.name) + hint_tail, decl.home)
             if tag is not None and tag not in tagged:
                 tagged[tag] = a
@@ -337,7 +352,8 @@ class ModelBuilder:
     def _inline_union(self, s: Schema, variants: list[Schema], hint: str, home: str) -> Ann:
         if len(variants) == 1:
             return self._ann(variants[0], hint, home)
-        anns = [self.ann(v, f"{hint}Variant{i + 1}", home) for i, v in enumerate(variants)]
+        tails = variant_tails(self.spec, s, variants, free=True)
+        anns = [self.ann(v, hint + tail, home) for v, tail in zip(variants, tails, strict=True)]
         strs = [a for a in anns if a.kind == "str"]
         rest = [a for a in anns if a.kind != "str"]
         parts: list[Ann] = []

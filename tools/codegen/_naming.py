@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import keyword
 import re
+import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,10 +19,12 @@ from typing import Any
 from ._spec import Operation
 
 __all__ = [
+    "ARTEFACT",
     "OVERRIDES",
     "MethodPlace",
     "OfficialSurface",
     "pascal",
+    "SchemaNames",
     "place_operations",
     "safe_ident",
     "snake",
@@ -47,6 +50,12 @@ RESERVED = frozenset(
 )
 
 
+#: What a generated name must not look like: a counter added to tell two names apart (``Error2``,
+#: ``InputFileContentParam2``, ``message_phase_2``) or a variant's position (``Variant1``). The official SDK's
+#: own names are exempt (it has ``AgentBrowserOriginAccessParamParam``).
+ARTEFACT = re.compile(r"Variant\d|variant_\d|[A-Za-z]_?\d+(Param)?$|ParamParam|_param_param")
+
+
 def snake(name: str) -> str:
     """``createChatCompletion`` / ``Create-Project user`` -> ``create_chat_completion`` ..."""
     s = re.sub(r"[^0-9A-Za-z]+", "_", name)
@@ -62,6 +71,104 @@ def pascal(name: str) -> str:
     if not out:
         return "X"
     return out if not out[0].isdigit() else f"N{out}"
+
+
+@dataclass
+class SchemaNames:
+    """The class names of the spec's schemas, decided once for the whole spec.
+
+    * ``same``: a schema the spec repeats under a numbered name (``MessagePhase-2``) with the same
+      content is the first one.
+    * ``model``: the response class. The spec names some request-side shapes ``XParam`` and uses them in
+      results too; their class drops the suffix (``CustomToolParam`` -> ``CustomTool``), so a result is
+      never spelled like a request type; where the spec also has an ``X``, it is ``XInput`` (or
+      ``XRequest`` when ``X`` has an ``input`` field). A numbered name (``Error-2``) takes its title, or
+      drops the number when that name is free (``GrammarSyntax1`` -> ``GrammarSyntax``).
+    * ``param``: the request TypedDict, ``<model>Param``; an ``XParam`` schema keeps its name, and an
+      ``X`` whose ``XParam`` is a schema too is ``XObjectParam``.
+    """
+
+    same: dict[str, str] = field(default_factory=dict[str, str])
+    model: dict[str, str] = field(default_factory=dict[str, str])
+    param: dict[str, str] = field(default_factory=dict[str, str])
+
+    @classmethod
+    def of(cls, schemas: dict[str, Any]) -> SchemaNames:
+        out = cls()
+        plain = {pascal(n) for n in schemas}
+        taken: set[str] = set(plain)
+        for ref, schema in schemas.items():
+            numbered = _NUMBERED.fullmatch(ref)
+            if (
+                numbered is not None
+                and numbered.group(1) in schemas
+                and _content(schema) == _content(schemas[numbered.group(1)])
+            ):
+                out.same[ref] = numbered.group(1)
+        for ref, schema in schemas.items():
+            name = pascal(ref)
+            if ref in out.same:
+                continue
+            numbered = _NUMBERED.fullmatch(ref)
+            if numbered is not None:
+                title = pascal(str(schema.get("title") or "")) if schema.get("title") else ""
+                if title and ref.startswith("Beta") and not title.startswith("Beta"):
+                    title = f"Beta{title}"
+                for candidate in (title, pascal(numbered.group(1))):
+                    if candidate and candidate not in taken:
+                        name = candidate
+                        break
+            base = name.removesuffix("Param")
+            model = name
+            if base != name and base:
+                model = base
+                if base in plain:
+                    fields = _fields(schemas.get(_ref_of(base, schemas), {}))
+                    model = next(
+                        (
+                            f"{base}{suffix}"
+                            for suffix in ("Input", "Request", "Shape")
+                            if suffix.lower() not in fields and f"{base}{suffix}" not in taken
+                        ),
+                        name,
+                    )
+            if model != pascal(ref):
+                taken.add(model)
+            out.model[ref] = model
+            if base != name:
+                out.param[ref] = name  # the spec's own request name
+            elif f"{name}Param" in plain:  # taken by that schema: this one is the object form
+                out.param[ref] = f"{model}ObjectParam"
+            else:
+                out.param[ref] = f"{model}Param"
+        return out
+
+    def canonical(self, ref: str) -> str:
+        return self.same.get(ref, ref)
+
+
+_NUMBERED = re.compile(r"(.+?)(?:-\d+|1)")
+_IGNORED = frozenset({"description", "title", "example", "examples", "x-oaiMeta"})
+
+
+def _content(schema: Any) -> Any:
+    """What makes two schemas the same type: the words and the constraints that only validate apart."""
+    if isinstance(schema, dict) and "properties" in schema:
+        return {"type": schema.get("type", "object"), "properties": _content(schema["properties"])}
+    if isinstance(schema, dict):
+        return {k: _content(v) for k, v in typing.cast("dict[str, Any]", schema).items() if k not in _IGNORED}
+    if isinstance(schema, list):
+        return [_content(v) for v in typing.cast("list[Any]", schema)]
+    return schema
+
+
+def _fields(schema: Any) -> set[str]:
+    props = schema.get("properties") if isinstance(schema, dict) else None
+    return set(typing.cast("dict[str, Any]", props)) if isinstance(props, dict) else set()
+
+
+def _ref_of(name: str, schemas: dict[str, Any]) -> str:
+    return next((ref for ref in schemas if pascal(ref) == name), name)
 
 
 def safe_ident(name: str) -> str:

@@ -72,6 +72,63 @@ def _our_slots(
     return decls, by_method
 
 
+_KEY = re.compile(r'^        "([^"]+)": "(.*)",$')
+_TAG = re.compile(r"""^(?:Required\[)?Literal\[['"]([^'"]+)['"]\]\]?$""")
+_TAG_FIELDS = ("type", "object", "event")
+
+
+def _our_shape(code: str, name: str) -> tuple[frozenset[str], str | None] | None:
+    """A generated class's field names and tag (see ``official_types._shape``); None for a union or an
+    alias."""
+    if f"class {name}(" not in code and f'"{name}",' not in code:
+        return None
+    fields: dict[str, str] = {}
+    for line in code.splitlines():
+        if line.startswith(("    def ", "    @")):
+            break
+        m = _FIELD.match(line) or _KEY.match(line)
+        if m is not None:
+            wire = re.search(r'name="([^"]+)"', line)
+            fields[wire.group(1) if wire else m.group(1)] = m.group(2).split(" = ")[0]
+    tag = None
+    for f in _TAG_FIELDS:
+        t = _TAG.match(fields.get(f, ""))
+        if t is not None:
+            tag = t.group(1)
+            break
+    return frozenset(fields), tag
+
+
+def _alike(theirs: dict[str, Any] | None, ours: tuple[frozenset[str], str | None] | None) -> bool:
+    """Whether two classes paired by position can be the same type: the same tag where both have one,
+    and at least half the fields of the smaller in common."""
+    if theirs is None or ours is None:
+        return True
+    fields, tag = ours
+    their_fields = frozenset(str(theirs.get("fields", "")).split())
+    their_tag = theirs.get("tag")
+    if tag is not None and their_tag is not None and tag != their_tag:
+        return False
+    if not fields or not their_fields:
+        return True
+    return 2 * len(fields & their_fields) >= min(len(fields), len(their_fields))
+
+
+#: Field names two classes must share (of both together) to be paired by shape alone.
+_NEARLY = 0.75
+
+
+def _their_shape(key: str, shape: dict[str, Any]) -> tuple[bool, frozenset[str], str | None]:
+    return _is_request(key), frozenset(str(shape.get("fields", "")).split()), shape.get("tag")
+
+
+def _is_request(key: str) -> bool:
+    """Whether an official type (``responses.response_input_param:ResponseInputParam``) is a request
+    type (a TypedDict of a ``*_param`` / ``*_params`` module, or of ``shared_params``)."""
+    module = key.partition(":")[0]
+    return module.endswith(("_param", "_params")) or module.startswith("shared_params.")
+
+
 def _pairs(theirs: dict[str, list[str]], ours: dict[str, list[str]]) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     for slot, keys in theirs.items():
@@ -93,14 +150,29 @@ def official_packages(
     data: dict[str, Any] = json.loads(path.read_text())
     packages: dict[str, dict[str, str]] = data["packages"]
     types: dict[str, dict[str, list[str]]] = data["types"]
+    shapes: dict[str, dict[str, Any]] = data.get("shapes", {})
     decl_slots, method_slots = _our_slots(models, params, methods)
+    code = {d.name: d.code for d in models.values()} | {d.name: d.code for d in params.values()}
+    our_shapes = {name: _our_shape(text, name) for name, text in code.items()}
     matched: dict[str, str] = {}
     queue: deque[tuple[str, str]] = deque()
 
     def pair(key: str, ours: str) -> None:
-        if key not in matched and key in types and ours in decl_slots:
+        if (
+            key not in matched
+            and key in types
+            and ours in decl_slots
+            and (key not in shapes or _is_request(key) == (ours in params))
+            and _alike(shapes.get(key), our_shapes[ours])
+        ):
             matched[key] = ours
             queue.append((key, ours))
+
+    def walk() -> None:
+        while queue:
+            key, ours = queue.popleft()
+            for k, o in _pairs(types[key], decl_slots[ours]):
+                pair(k, o)
 
     # What a method returns first: where a generated class is spelled like an official name but the
     # method of the same path returns another class, the official name belongs to the result.
@@ -111,10 +183,41 @@ def official_packages(
         for name, key in sorted(names.items()):
             if name in decl_slots:
                 pair(key, name)
-    while queue:
-        key, ours = queue.popleft()
-        for k, o in _pairs(types[key], decl_slots[ours]):
-            pair(k, o)
+    walk()
+    # Then the exported classes still unpaired, by shape: the one generated class of the same kind whose
+    # tag is the same and whose field names are nearly the same; a shape many official classes share
+    # (every ``list`` page) tells nothing.
+    exported = {key: name for names in packages.values() for name, key in names.items()}
+    their_count: dict[tuple[bool, frozenset[str], str | None], int] = {}
+    for key in exported:
+        if key in shapes:
+            their_count[_their_shape(key, shapes[key])] = (
+                their_count.get(_their_shape(key, shapes[key]), 0) + 1
+            )
+    ours_by_tag: dict[tuple[bool, str | None], list[tuple[str, frozenset[str]]]] = {}
+    for name, shape in our_shapes.items():
+        if shape is not None and shape[0]:
+            ours_by_tag.setdefault((name in params, shape[1]), []).append((name, shape[0]))
+    for key, name in sorted(exported.items()):
+        if key in matched or key not in shapes:
+            continue
+        request, fields, tag = _their_shape(key, shapes[key])
+        if their_count[(request, fields, tag)] > 1 or tag == "list" or (tag is None and len(fields) < 3):
+            continue
+        scored = sorted(
+            ((len(fields & f) / len(fields | f), o) for o, f in ours_by_tag.get((request, tag), [])),
+            reverse=True,
+        )
+        scored = [(score, o) for score, o in scored if score >= _NEARLY]
+        if len(scored) > 1 and scored[0][0] == scored[1][0]:  # ``BetaX`` and ``X`` alike
+            scored = [
+                (sc, o)
+                for sc, o in scored
+                if sc == scored[0][0] and o.startswith("Beta") == name.startswith("Beta")
+            ]
+        if len(scored) == 1 or (len(scored) > 1 and scored[0][0] > scored[1][0]):
+            pair(key, scored[0][1])
+            walk()
     out: dict[str, dict[str, str]] = {}
     for package, names in packages.items():
         found = {name: matched[key] for name, key in names.items() if key in matched}

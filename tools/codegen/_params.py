@@ -10,8 +10,8 @@ import keyword
 from dataclasses import dataclass, field
 from typing import Any
 
-from ._naming import pascal, snake
-from ._schema import doc_text, merged_object, non_null_variants, schema_nullable, single_allof
+from ._naming import SchemaNames, pascal, snake
+from ._schema import doc_text, merged_object, non_null_variants, schema_nullable, single_allof, variant_tails
 from ._spec import Schema, Spec
 
 __all__ = ["PAnn", "ParamBuilder", "ParamDecl"]
@@ -39,10 +39,9 @@ _ANNOTATION_NAMES = frozenset(
 )
 
 
-def _param_home(ref: str) -> str:
-    """The module of a request schema: ``foo_param`` (not ``foo_param_param`` for a ``FooParam``)."""
-    home = snake(ref)
-    return home if home.endswith("_param") else f"{home}_param"
+def _param_home(name: str) -> str:
+    """The module of a request type: ``foo_param`` for ``FooParam``."""
+    return snake(name)
 
 
 class ParamBuilder:
@@ -51,7 +50,8 @@ class ParamBuilder:
         self.decls: dict[str, ParamDecl] = {}
         self._by_schema: dict[int, str] = {}
         self._keep: list[Any] = []
-        self._component_names = {pascal(n) + "Param" for n in spec.schemas}
+        self.names = SchemaNames.of(spec.schemas)
+        self._component_names = set(self.names.param.values())
 
     def ann(self, s: Any, hint: str, home: str) -> PAnn:
         if not isinstance(s, dict):
@@ -67,22 +67,25 @@ class ParamBuilder:
             return self._ann(inner, hint, home)
         ref = self.spec.ref_name(s)
         if ref is not None:
-            target = self.spec.resolve(s)
+            ref = self.names.canonical(ref)
+            target = self.spec.schemas[ref]
+            name = self.names.param[ref]
             if single_allof(target) is not None:
-                return self._ann(target, pascal(ref), _param_home(ref))
-            name = pascal(ref)
+                return self._ann(target, name.removesuffix("Param"), _param_home(name))
             if target.get("properties") or ("allOf" in target and len(target["allOf"]) > 1):
-                return self._declare(target, name, _param_home(ref), component=True)
+                return self._declare(target, name, _param_home(name), component=True)
             if len(non_null_variants(target)) > 1:
-                return self._declare(target, name, _param_home(ref), component=True)
-            return self._ann(target, name, _param_home(ref))
+                return self._declare(target, name, _param_home(name), component=True)
+            return self._ann(target, name.removesuffix("Param"), _param_home(name))
         if s.get("properties") or ("allOf" in s and len(s["allOf"]) > 1):
             return self._declare(s, hint, home)
         if "const" in s:
             return PAnn(f"Literal[{s['const']!r}]")
         variants = non_null_variants(s)
         if variants:
-            anns = [self.ann(v, f"{hint}Variant{i + 1}", home) for i, v in enumerate(variants)]
+            base = hint.removesuffix("Param")
+            tails = variant_tails(self.spec, s, variants, free=True)
+            anns = [self.ann(v, base + tail, home) for v, tail in zip(variants, tails, strict=True)]
             return _union(anns)
         if "allOf" in s and len(s["allOf"]) == 1:
             return self._ann(s["allOf"][0], hint, home)
@@ -141,7 +144,9 @@ class ParamBuilder:
 
     def _build_alias(self, decl: ParamDecl, s: Schema) -> None:
         base = decl.name.removesuffix("Param")
-        anns = [self.ann(v, f"{base}Variant{i + 1}", decl.home) for i, v in enumerate(non_null_variants(s))]
+        variants = non_null_variants(s)
+        tails = variant_tails(self.spec, s, variants, free=False)
+        anns = [self.ann(v, base + tail, decl.home) for v, tail in zip(variants, tails, strict=True)]
         u = _union(anns)
         decl.refs |= u.refs
         code = f'{decl.name}: TypeAlias = "{u.expr}"\n'

@@ -106,3 +106,52 @@ def doc_text(s: Schema, *, deprecated: bool = False) -> str:
     if deprecated or s.get("deprecated"):
         para = f"Deprecated. {para}".strip()
     return para
+
+
+_TAG_PROPS = ("type", "object", "event")
+
+
+def _variant_kind(spec: Spec, v: Schema) -> str:
+    """``object``, ``array`` (of something that gets a name), ``union`` (an inline one, which gets no
+    name of its own) or ``other``."""
+    if spec.ref_name(v) is not None:
+        return "other"  # named after its schema
+    r = spec.resolve(v)
+    t = r.get("type")
+    if r.get("properties") or "allOf" in r or t == "object":
+        return "object"
+    if len(non_null_variants(r)) > 1:
+        return "union"
+    if t == "array":  # named only when its items get a name here
+        return "other" if _variant_kind(spec, r.get("items") or {}) == "other" else "array"
+    return "other"
+
+
+def variant_tails(spec: Spec, s: Schema, variants: list[Schema], *, free: bool) -> list[str]:
+    """What the name of each variant of union `s` adds to the union's: its tag (``ImageUrl``), else its
+    title (``StaticChunkingStrategy``), else, for the one object or one list among the variants, nothing
+    when the union has no name of its own (`free`) or ``Object`` / ``List``; ``Variant<n>`` only when
+    none of these tells the variants apart."""
+    kinds = [_variant_kind(spec, v) for v in variants]
+    objects = [v for v, k in zip(variants, kinds, strict=True) if k == "object"]
+    prop: str | None = (s.get("discriminator") or {}).get("propertyName")
+    if prop is None:
+        prop = next((c for c in _TAG_PROPS if objects and all(tag_value(spec, v, c) for v in objects)), None)
+    out: list[str] = []
+    for i, (v, kind) in enumerate(zip(variants, kinds, strict=True)):
+        tag = tag_value(spec, v, prop) if prop and kind == "object" else None
+        title = str(spec.resolve(v).get("title") or "")
+        if tag:
+            tail = _pascal(tag)
+        elif title:
+            tail = _pascal(title)
+        elif kind in ("object", "array", "union") and kinds.count(kind) == 1:
+            tail = "" if free or kind == "union" else {"object": "Object", "array": "List"}[kind]
+        else:
+            tail = f"Variant{i + 1}"
+        out.append(tail if tail not in out else f"Variant{i + 1}")
+    return out
+
+
+def _pascal(name: str) -> str:
+    return "".join(p[:1].upper() + p[1:] for p in re.split(r"[^0-9A-Za-z]+", name) if p)

@@ -1,5 +1,6 @@
 """Record the official ``openai`` SDK's type names as facts: which names each ``openai.types`` package
-exports, and which types each method parameter, each model field and each request field refers to.
+exports, which types each method parameter, each model field and each request field refers to, and the
+field names and tag of each class.
 
 The generator pairs these with its own declarations (``_official_names.py``) to give every official
 name an alias in the same package (``trio_openai.types.chat.ChatCompletion``). Nothing of the SDK's code
@@ -125,6 +126,32 @@ def _fields(index: _Index, cls: Any) -> dict[str, list[str]]:
     return {name: refs for name, ann in fields.items() if (refs := index.refs(ann, namespace))}
 
 
+_TAG_FIELDS = ("type", "object", "event")
+
+
+def _shape(cls: Any) -> dict[str, Any]:
+    """A class's field names (as sent) and its tag (the one value of a ``type`` / ``object`` / ``event``
+    literal), which tell a pairing made by position that it paired two different things."""
+    fields: dict[str, Any] = {}
+    model_fields = getattr(cls, "model_fields", None)
+    if isinstance(model_fields, dict):
+        for name, info in typing.cast(dict[str, Any], model_fields).items():
+            fields[info.alias or name] = info.annotation
+    else:
+        for klass in reversed(cls.__mro__):
+            fields.update(getattr(klass, "__annotations__", {}))
+    out: dict[str, Any] = {"fields": " ".join(sorted(fields))}
+    for name in _TAG_FIELDS:
+        ann = fields.get(name)
+        while typing.get_origin(ann) in (typing.Required, typing.NotRequired, typing.Annotated):
+            ann = typing.get_args(ann)[0]
+        values = typing.get_args(ann) if typing.get_origin(ann) is typing.Literal else ()
+        if len(values) == 1 and isinstance(values[0], str):
+            out["tag"] = values[0]
+            break
+    return out
+
+
 def record() -> dict[str, Any]:
     import openai
     from openai._resource import SyncAPIResource
@@ -133,9 +160,11 @@ def record() -> dict[str, Any]:
 
     index = _Index()
     types: dict[str, Any] = {}
+    shapes: dict[str, Any] = {}
     for key, value in sorted(index.objects.items()):
         if inspect.isclass(value):
             types[key] = _fields(index, value)
+            shapes[key] = _shape(value)
         else:
             mod = sys.modules[f"{_PREFIX}.{key.partition(':')[0]}".rstrip(".")]
             refs: list[str] = []
@@ -165,6 +194,7 @@ def record() -> dict[str, Any]:
         "openai_version": openai.__version__,
         "packages": {p: dict(sorted(names.items())) for p, names in sorted(index.packages.items())},
         "types": types,
+        "shapes": shapes,
         "methods": methods,
     }
 

@@ -61,15 +61,41 @@ def merged_document(spec: dict[str, Any], supplement: dict[str, Any] | None = No
     doc["components"] = dict(spec["components"])
     schemas = doc["components"]["schemas"] = dict(spec["components"]["schemas"])
     have = _endpoints(spec)
+    # A supplement schema spelled like a spec schema but for case (the SDK's ``ProjectAPIKey``, the
+    # spec's ``ProjectApiKey``) is the same schema: the spec's is used, its references follow.
+    by_fold = {name.casefold(): name for name in schemas}
+    same = {
+        name: by_fold[name.casefold()]
+        for name in (sup.get("components") or {}).get("schemas") or {}
+        if name not in schemas and name.casefold() in by_fold
+    }
     for path, item in (sup.get("paths") or {}).items():
         for method, op in item.items():
             if (method, _norm(path)) in have:
                 continue
-            doc["paths"][path] = {**doc["paths"].get(path, {}), method: op}
+            doc["paths"][path] = {**doc["paths"].get(path, {}), method: _follow(op, same)}
     for name, schema in ((sup.get("components") or {}).get("schemas") or {}).items():
-        schemas.setdefault(name, schema)
+        if name not in same:
+            schemas.setdefault(name, _follow(schema, same))
     doc["x-extra-parameters"] = sup.get("x-extra-parameters") or {}
     return doc
+
+
+def _follow(node: Any, same: dict[str, str]) -> Any:
+    """`node` with its ``$ref`` to a schema of `same` pointing at the spec's spelling instead."""
+    if not same:
+        return node
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith(_SCHEMA_REF) and ref[len(_SCHEMA_REF) :] in same:
+            return {**node, "$ref": _SCHEMA_REF + same[ref[len(_SCHEMA_REF) :]]}
+        return {k: _follow(v, same) for k, v in typing.cast("dict[str, Any]", node).items()}
+    if isinstance(node, list):
+        return [_follow(v, same) for v in typing.cast("list[Any]", node)]
+    return node
+
+
+_SCHEMA_REF = "#/components/schemas/"
 
 
 def merge_report(spec: dict[str, Any], supplement: dict[str, Any] | None = None) -> list[str]:

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from ..resources.vector_stores.files import AsyncFiles as AsyncVectorStoreFiles
     from ..resources.videos import AsyncVideos
     from ..types import (
-        ImageRefParam2Param,
+        ImageRefParam,
         OpenAIFile,
         RunObject,
         SubmitToolOuputsToRunToolOutputsItemParam,
@@ -321,7 +321,7 @@ async def video_create_and_poll(
     self: AsyncVideos,
     *,
     prompt: str,
-    input_reference: FileTypes | ImageRefParam2Param | Omit = omit,
+    input_reference: FileTypes | ImageRefParam | Omit = omit,
     model: VideoModelParam | Omit = omit,
     seconds: Literal["4", "8", "12"] | Omit = omit,
     size: Literal["720x1280", "1280x720", "1024x1792", "1792x1024"] | Omit = omit,

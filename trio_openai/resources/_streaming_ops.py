@@ -17,7 +17,7 @@ STREAMING_OPERATIONS: dict[str, str] = {
     "beta.threads.runs.create": "AssistantStreamEvent",
     "beta.threads.runs.submit_tool_outputs": "AssistantStreamEvent",
     "chat.completions.create": "ChatCompletionChunk",
-    "completions.create": "CreateCompletionResponse",
+    "completions.create": "Completion",
     "images.edit": "ImageEditStreamEvent",
     "images.generate": "ImageGenStreamEvent",
     "responses.create": "ResponseStreamEvent",

@@ -26,14 +26,14 @@ from .._core._resource import (
     to_streamed_response,
 )
 from .._core._streaming import AsyncStream
-from ..types import CreateCompletionResponse
+from ..types import Completion
 
 if TYPE_CHECKING:
-    from ..types import ChatCompletionStreamOptionsVariant1Param, StopConfigurationParam
+    from ..types import ChatCompletionStreamOptionsParam, StopConfigurationParam
 
 __all__ = ["AsyncCompletions", "Completions"]
 
-_CREATE_COMPLETION_RESPONSE_STREAM = AsyncStream.factory(CreateCompletionResponse)
+_COMPLETION_STREAM = AsyncStream.factory(Completion)
 
 
 class AsyncCompletions(AsyncAPIResource):
@@ -66,13 +66,13 @@ class AsyncCompletions(AsyncAPIResource):
         seed: int | Omit | None = omit,
         stop: StopConfigurationParam | Omit | None = omit,
         stream: Literal[False] | Omit | None = omit,
-        stream_options: ChatCompletionStreamOptionsVariant1Param | Omit | None = omit,
+        stream_options: ChatCompletionStreamOptionsParam | Omit | None = omit,
         suffix: str | Omit | None = omit,
         temperature: float | Omit | None = omit,
         top_p: float | Omit | None = omit,
         user: str | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> CreateCompletionResponse: ...
+    ) -> Completion: ...
 
     @overload
     async def create(
@@ -91,13 +91,13 @@ class AsyncCompletions(AsyncAPIResource):
         seed: int | Omit | None = omit,
         stop: StopConfigurationParam | Omit | None = omit,
         stream: Literal[True],
-        stream_options: ChatCompletionStreamOptionsVariant1Param | Omit | None = omit,
+        stream_options: ChatCompletionStreamOptionsParam | Omit | None = omit,
         suffix: str | Omit | None = omit,
         temperature: float | Omit | None = omit,
         top_p: float | Omit | None = omit,
         user: str | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> AsyncStream[CreateCompletionResponse]: ...
+    ) -> AsyncStream[Completion]: ...
 
     @overload
     async def create(
@@ -116,13 +116,13 @@ class AsyncCompletions(AsyncAPIResource):
         seed: int | Omit | None = omit,
         stop: StopConfigurationParam | Omit | None = omit,
         stream: bool,
-        stream_options: ChatCompletionStreamOptionsVariant1Param | Omit | None = omit,
+        stream_options: ChatCompletionStreamOptionsParam | Omit | None = omit,
         suffix: str | Omit | None = omit,
         temperature: float | Omit | None = omit,
         top_p: float | Omit | None = omit,
         user: str | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> CreateCompletionResponse | AsyncStream[CreateCompletionResponse]: ...
+    ) -> Completion | AsyncStream[Completion]: ...
 
     async def create(
         self,
@@ -140,13 +140,13 @@ class AsyncCompletions(AsyncAPIResource):
         seed: int | Omit | None = omit,
         stop: StopConfigurationParam | Omit | None = omit,
         stream: bool | Omit | None = omit,
-        stream_options: ChatCompletionStreamOptionsVariant1Param | Omit | None = omit,
+        stream_options: ChatCompletionStreamOptionsParam | Omit | None = omit,
         suffix: str | Omit | None = omit,
         temperature: float | Omit | None = omit,
         top_p: float | Omit | None = omit,
         user: str | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> CreateCompletionResponse | AsyncStream[CreateCompletionResponse]:
+    ) -> Completion | AsyncStream[Completion]:
         """Creates a completion for the provided prompt and parameters.
 
         :param model: ID of the model to use. You can use the [List models](/docs/api-reference/models/list) API to see all of your available models, or see our [Model overview](/docs/models) for descriptions of them.
@@ -208,10 +208,10 @@ class AsyncCompletions(AsyncAPIResource):
         return await self._client._request(
             "post",
             "/completions",
-            cast_to=CreateCompletionResponse,
+            cast_to=Completion,
             body=body_,
             options=options,
-            stream_cls=_CREATE_COMPLETION_RESPONSE_STREAM if stream else None,
+            stream_cls=_COMPLETION_STREAM if stream else None,
         )
 
 
@@ -255,13 +255,13 @@ class Completions(SyncAPIResource[AsyncCompletions]):
         seed: int | Omit | None = omit,
         stop: StopConfigurationParam | Omit | None = omit,
         stream: Literal[False] | Omit | None = omit,
-        stream_options: ChatCompletionStreamOptionsVariant1Param | Omit | None = omit,
+        stream_options: ChatCompletionStreamOptionsParam | Omit | None = omit,
         suffix: str | Omit | None = omit,
         temperature: float | Omit | None = omit,
         top_p: float | Omit | None = omit,
         user: str | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> CreateCompletionResponse: ...
+    ) -> Completion: ...
 
     @overload
     def create(
@@ -280,13 +280,13 @@ class Completions(SyncAPIResource[AsyncCompletions]):
         seed: int | Omit | None = omit,
         stop: StopConfigurationParam | Omit | None = omit,
         stream: Literal[True],
-        stream_options: ChatCompletionStreamOptionsVariant1Param | Omit | None = omit,
+        stream_options: ChatCompletionStreamOptionsParam | Omit | None = omit,
         suffix: str | Omit | None = omit,
         temperature: float | Omit | None = omit,
         top_p: float | Omit | None = omit,
         user: str | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> Stream[CreateCompletionResponse]: ...
+    ) -> Stream[Completion]: ...
 
     @overload
     def create(
@@ -305,13 +305,13 @@ class Completions(SyncAPIResource[AsyncCompletions]):
         seed: int | Omit | None = omit,
         stop: StopConfigurationParam | Omit | None = omit,
         stream: bool,
-        stream_options: ChatCompletionStreamOptionsVariant1Param | Omit | None = omit,
+        stream_options: ChatCompletionStreamOptionsParam | Omit | None = omit,
         suffix: str | Omit | None = omit,
         temperature: float | Omit | None = omit,
         top_p: float | Omit | None = omit,
         user: str | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> CreateCompletionResponse | Stream[CreateCompletionResponse]: ...
+    ) -> Completion | Stream[Completion]: ...
 
     def create(
         self,
@@ -329,13 +329,13 @@ class Completions(SyncAPIResource[AsyncCompletions]):
         seed: int | Omit | None = omit,
         stop: StopConfigurationParam | Omit | None = omit,
         stream: bool | Omit | None = omit,
-        stream_options: ChatCompletionStreamOptionsVariant1Param | Omit | None = omit,
+        stream_options: ChatCompletionStreamOptionsParam | Omit | None = omit,
         suffix: str | Omit | None = omit,
         temperature: float | Omit | None = omit,
         top_p: float | Omit | None = omit,
         user: str | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> CreateCompletionResponse | Stream[CreateCompletionResponse]:
+    ) -> Completion | Stream[Completion]:
         """Creates a completion for the provided prompt and parameters.
 
         :param model: ID of the model to use. You can use the [List models](/docs/api-reference/models/list) API to see all of your available models, or see our [Model overview](/docs/models) for descriptions of them.

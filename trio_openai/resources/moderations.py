@@ -27,10 +27,7 @@ from .._core._resource import (
 from ..types import ModerationCreateResponse
 
 if TYPE_CHECKING:
-    from ..types import (
-        CreateModerationInputVariant3ItemVariant1Param,
-        CreateModerationInputVariant3ItemVariant2Param,
-    )
+    from ..types import CreateModerationInputItemImageUrlParam, CreateModerationInputItemTextParam
 
 __all__ = ["AsyncModerations", "Moderations"]
 
@@ -53,9 +50,7 @@ class AsyncModerations(AsyncAPIResource):
         *,
         input: str
         | Iterable[str]
-        | Iterable[
-            CreateModerationInputVariant3ItemVariant1Param | CreateModerationInputVariant3ItemVariant2Param
-        ],
+        | Iterable[CreateModerationInputItemImageUrlParam | CreateModerationInputItemTextParam],
         model: str
         | Literal[
             "omni-moderation-latest",

@@ -37,7 +37,7 @@ from ..types import Video, VideoCreateCharacterResponse, VideoDeleteResponse
 
 if TYPE_CHECKING:
     from .._core._request import FileTypes
-    from ..types import ImageRefParam2Param, VideoModelParam, VideoReferenceInputParam
+    from ..types import ImageRefParam, VideoModelParam, VideoReferenceInputParam
 
 __all__ = ["AsyncVideos", "Videos"]
 
@@ -63,7 +63,7 @@ class AsyncVideos(AsyncAPIResource):
         *,
         prompt: str,
         model: VideoModelParam | Omit = omit,
-        input_reference: FileTypes | ImageRefParam2Param | Omit = omit,
+        input_reference: FileTypes | ImageRefParam | Omit = omit,
         seconds: Literal["4", "8", "12"] | Omit = omit,
         size: Literal["720x1280", "1280x720", "1024x1792", "1792x1024"] | Omit = omit,
         **options: Unpack[RequestOptions],

@@ -4,7 +4,8 @@ from ._union import UnknownVariant as UnknownVariant
 from .access_programs_param import AccessProgramsParam as AccessProgramsParam
 from .active_status import ActiveStatus as ActiveStatus
 from .additional_tools import AdditionalTools as AdditionalTools
-from .additional_tools_item_params import AdditionalToolsItemParam as AdditionalToolsItemParam
+from .additional_tools_item import AdditionalToolsItem as AdditionalToolsItem
+from .additional_tools_item_param import AdditionalToolsItemParam as AdditionalToolsItemParam
 from .admin_api_key import AdminAPIKey as AdminAPIKey
 from .admin_api_key import AdminApiKeyOwner as AdminApiKeyOwner
 from .admin_api_key_create_response import AdminAPIKeyCreateResponse as AdminAPIKeyCreateResponse
@@ -234,31 +235,43 @@ from .answer_answer_resource_score_probability import (
     AnswerAnswerResourceScoreProbability as AnswerAnswerResourceScoreProbability,
 )
 from .apply_patch_call_output_status import ApplyPatchCallOutputStatus as ApplyPatchCallOutputStatus
-from .apply_patch_call_output_status_param import (
-    ApplyPatchCallOutputStatusParam as ApplyPatchCallOutputStatusParam,
+from .apply_patch_call_output_status_input import (
+    ApplyPatchCallOutputStatusInput as ApplyPatchCallOutputStatusInput,
 )
 from .apply_patch_call_status import ApplyPatchCallStatus as ApplyPatchCallStatus
-from .apply_patch_call_status_param import ApplyPatchCallStatusParam as ApplyPatchCallStatusParam
+from .apply_patch_call_status_input import ApplyPatchCallStatusInput as ApplyPatchCallStatusInput
 from .apply_patch_create_file_operation import ApplyPatchCreateFileOperation as ApplyPatchCreateFileOperation
-from .apply_patch_create_file_operation_params import (
+from .apply_patch_create_file_operation_input import (
+    ApplyPatchCreateFileOperationInput as ApplyPatchCreateFileOperationInput,
+)
+from .apply_patch_create_file_operation_param import (
     ApplyPatchCreateFileOperationParam as ApplyPatchCreateFileOperationParam,
 )
 from .apply_patch_delete_file_operation import ApplyPatchDeleteFileOperation as ApplyPatchDeleteFileOperation
-from .apply_patch_delete_file_operation_params import (
+from .apply_patch_delete_file_operation_input import (
+    ApplyPatchDeleteFileOperationInput as ApplyPatchDeleteFileOperationInput,
+)
+from .apply_patch_delete_file_operation_param import (
     ApplyPatchDeleteFileOperationParam as ApplyPatchDeleteFileOperationParam,
 )
-from .apply_patch_operation_params import ApplyPatchOperationParam as ApplyPatchOperationParam
+from .apply_patch_operation import ApplyPatchOperation as ApplyPatchOperation
+from .apply_patch_operation_param import ApplyPatchOperationParam as ApplyPatchOperationParam
+from .apply_patch_tool import ApplyPatchTool as ApplyPatchTool
 from .apply_patch_tool_call import ApplyPatchToolCallOperation as ApplyPatchToolCallOperation
-from .apply_patch_tool_call import ResponseFunctionShellToolCallOutput as ResponseFunctionShellToolCallOutput
-from .apply_patch_tool_call_item_params import ApplyPatchToolCallItemParam as ApplyPatchToolCallItemParam
-from .apply_patch_tool_call_output import ResponseApplyPatchToolCall as ResponseApplyPatchToolCall
-from .apply_patch_tool_call_output_item_params import (
+from .apply_patch_tool_call import ResponseApplyPatchToolCall as ResponseApplyPatchToolCall
+from .apply_patch_tool_call_item import ApplyPatchToolCallItem as ApplyPatchToolCallItem
+from .apply_patch_tool_call_item_param import ApplyPatchToolCallItemParam as ApplyPatchToolCallItemParam
+from .apply_patch_tool_call_output import ResponseApplyPatchToolCallOutput as ResponseApplyPatchToolCallOutput
+from .apply_patch_tool_call_output_item import ApplyPatchToolCallOutputItem as ApplyPatchToolCallOutputItem
+from .apply_patch_tool_call_output_item_param import (
     ApplyPatchToolCallOutputItemParam as ApplyPatchToolCallOutputItemParam,
 )
-from .apply_patch_tool_param import ToolSearchTool as ToolSearchTool
-from .apply_patch_tool_params import ApplyPatchToolParam as ApplyPatchToolParam
+from .apply_patch_tool_param import ApplyPatchToolParam as ApplyPatchToolParam
 from .apply_patch_update_file_operation import ApplyPatchUpdateFileOperation as ApplyPatchUpdateFileOperation
-from .apply_patch_update_file_operation_params import (
+from .apply_patch_update_file_operation_input import (
+    ApplyPatchUpdateFileOperationInput as ApplyPatchUpdateFileOperationInput,
+)
+from .apply_patch_update_file_operation_param import (
     ApplyPatchUpdateFileOperationParam as ApplyPatchUpdateFileOperationParam,
 )
 from .approximate_location import ApproximateLocation as ApproximateLocation
@@ -426,10 +439,11 @@ from .audit_log_event_type import AuditLogEventType as AuditLogEventType
 from .auto_chunking_strategy_request_param import (
     AutoChunkingStrategyRequestParam as AutoChunkingStrategyRequestParam,
 )
-from .auto_code_interpreter_tool_param import (
-    AutoCodeInterpreterToolParamNetworkPolicy as AutoCodeInterpreterToolParamNetworkPolicy,
+from .auto_code_interpreter_tool import AutoCodeInterpreterTool as AutoCodeInterpreterTool
+from .auto_code_interpreter_tool import (
+    AutoCodeInterpreterToolNetworkPolicy as AutoCodeInterpreterToolNetworkPolicy,
 )
-from .auto_code_interpreter_tool_params import AutoCodeInterpreterToolParam as AutoCodeInterpreterToolParam
+from .auto_code_interpreter_tool_param import AutoCodeInterpreterToolParam as AutoCodeInterpreterToolParam
 from .automatic_thread_titling_param import AutomaticThreadTitlingParam as AutomaticThreadTitlingParam
 from .automation_agent_config import AgentTool as AgentTool
 from .automation_agent_config import AutomationAgentConfig as AutomationAgentConfig
@@ -532,7 +546,8 @@ from .batch_error import BatchError as BatchError
 from .batch_file_expiration_after_param import BatchFileExpirationAfterParam as BatchFileExpirationAfterParam
 from .batch_request_counts import BatchRequestCounts as BatchRequestCounts
 from .beta_additional_tools import BetaAdditionalTools as BetaAdditionalTools
-from .beta_additional_tools_item_params import BetaAdditionalToolsItemParam as BetaAdditionalToolsItemParam
+from .beta_additional_tools_item import BetaAdditionalToolsItem as BetaAdditionalToolsItem
+from .beta_additional_tools_item_param import BetaAdditionalToolsItemParam as BetaAdditionalToolsItemParam
 from .beta_agent_create_params_compaction_param import (
     BetaAgentCreateParamsCompactionParam as BetaAgentCreateParamsCompactionParam,
 )
@@ -541,10 +556,9 @@ from .beta_agent_create_params_experimental_param import (
 )
 from .beta_agent_message import BetaAgentMessage as BetaAgentMessage
 from .beta_agent_message import BetaAgentMessageContentItem as BetaAgentMessageContentItem
-from .beta_agent_message_item_param import (
-    BetaAgentMessageItemParamContentItem as BetaAgentMessageItemParamContentItem,
-)
-from .beta_agent_message_item_params import BetaAgentMessageItemParam as BetaAgentMessageItemParam
+from .beta_agent_message_item import BetaAgentMessageItem as BetaAgentMessageItem
+from .beta_agent_message_item import BetaAgentMessageItemContentItem as BetaAgentMessageItemContentItem
+from .beta_agent_message_item_param import BetaAgentMessageItemParam as BetaAgentMessageItemParam
 from .beta_agent_session_agent import BetaAgentSessionAgent as BetaAgentSessionAgent
 from .beta_agent_session_agent import BetaAgentSessionAgentToolsItem as BetaAgentSessionAgentToolsItem
 from .beta_agent_session_environment_state_error import (
@@ -554,8 +568,9 @@ from .beta_agent_session_prompt_cache_options import (
     BetaAgentSessionPromptCacheOptions as BetaAgentSessionPromptCacheOptions,
 )
 from .beta_agent_tag import BetaAgentTag as BetaAgentTag
-from .beta_agent_tag_params import BetaAgentTagParam as BetaAgentTagParam
-from .beta_agent_tag_params import BetaAgentTagParam2 as BetaAgentTagParam2
+from .beta_agent_tag_input import BetaAgentTagInput as BetaAgentTagInput
+from .beta_agent_tag_object_param import BetaAgentTagObjectParam as BetaAgentTagObjectParam
+from .beta_agent_tag_param import BetaAgentTagParam as BetaAgentTagParam
 from .beta_agent_update_params_compaction_param import (
     BetaAgentUpdateParamsCompactionParam as BetaAgentUpdateParamsCompactionParam,
 )
@@ -594,84 +609,100 @@ from .beta_annotation_param import BetaAnnotationParam as BetaAnnotationParam
 from .beta_apply_patch_call_output_status import (
     BetaApplyPatchCallOutputStatus as BetaApplyPatchCallOutputStatus,
 )
-from .beta_apply_patch_call_output_status_param import (
-    BetaApplyPatchCallOutputStatusParam as BetaApplyPatchCallOutputStatusParam,
+from .beta_apply_patch_call_output_status_input import (
+    BetaApplyPatchCallOutputStatusInput as BetaApplyPatchCallOutputStatusInput,
 )
 from .beta_apply_patch_call_status import BetaApplyPatchCallStatus as BetaApplyPatchCallStatus
-from .beta_apply_patch_call_status_param import BetaApplyPatchCallStatusParam as BetaApplyPatchCallStatusParam
+from .beta_apply_patch_call_status_input import BetaApplyPatchCallStatusInput as BetaApplyPatchCallStatusInput
 from .beta_apply_patch_create_file_operation import (
     BetaApplyPatchCreateFileOperation as BetaApplyPatchCreateFileOperation,
 )
-from .beta_apply_patch_create_file_operation_params import (
+from .beta_apply_patch_create_file_operation_input import (
+    BetaApplyPatchCreateFileOperationInput as BetaApplyPatchCreateFileOperationInput,
+)
+from .beta_apply_patch_create_file_operation_param import (
     BetaApplyPatchCreateFileOperationParam as BetaApplyPatchCreateFileOperationParam,
 )
 from .beta_apply_patch_delete_file_operation import (
     BetaApplyPatchDeleteFileOperation as BetaApplyPatchDeleteFileOperation,
 )
-from .beta_apply_patch_delete_file_operation_params import (
+from .beta_apply_patch_delete_file_operation_input import (
+    BetaApplyPatchDeleteFileOperationInput as BetaApplyPatchDeleteFileOperationInput,
+)
+from .beta_apply_patch_delete_file_operation_param import (
     BetaApplyPatchDeleteFileOperationParam as BetaApplyPatchDeleteFileOperationParam,
 )
-from .beta_apply_patch_operation_params import BetaApplyPatchOperationParam as BetaApplyPatchOperationParam
+from .beta_apply_patch_operation import BetaApplyPatchOperation as BetaApplyPatchOperation
+from .beta_apply_patch_operation_param import BetaApplyPatchOperationParam as BetaApplyPatchOperationParam
+from .beta_apply_patch_tool import BetaApplyPatchTool as BetaApplyPatchTool
 from .beta_apply_patch_tool_call import BetaApplyPatchToolCallOperation as BetaApplyPatchToolCallOperation
 from .beta_apply_patch_tool_call import BetaResponseApplyPatchToolCall as BetaResponseApplyPatchToolCall
-from .beta_apply_patch_tool_call_item_params import (
+from .beta_apply_patch_tool_call_item import BetaApplyPatchToolCallItem as BetaApplyPatchToolCallItem
+from .beta_apply_patch_tool_call_item_param import (
     BetaApplyPatchToolCallItemParam as BetaApplyPatchToolCallItemParam,
 )
 from .beta_apply_patch_tool_call_output import (
     BetaResponseApplyPatchToolCallOutput as BetaResponseApplyPatchToolCallOutput,
 )
-from .beta_apply_patch_tool_call_output_item_params import (
+from .beta_apply_patch_tool_call_output_item import (
+    BetaApplyPatchToolCallOutputItem as BetaApplyPatchToolCallOutputItem,
+)
+from .beta_apply_patch_tool_call_output_item_param import (
     BetaApplyPatchToolCallOutputItemParam as BetaApplyPatchToolCallOutputItemParam,
 )
-from .beta_apply_patch_tool_param import BetaToolSearchTool as BetaToolSearchTool
-from .beta_apply_patch_tool_params import BetaApplyPatchToolParam as BetaApplyPatchToolParam
+from .beta_apply_patch_tool_param import BetaApplyPatchToolParam as BetaApplyPatchToolParam
 from .beta_apply_patch_update_file_operation import (
     BetaApplyPatchUpdateFileOperation as BetaApplyPatchUpdateFileOperation,
 )
-from .beta_apply_patch_update_file_operation_params import (
+from .beta_apply_patch_update_file_operation_input import (
+    BetaApplyPatchUpdateFileOperationInput as BetaApplyPatchUpdateFileOperationInput,
+)
+from .beta_apply_patch_update_file_operation_param import (
     BetaApplyPatchUpdateFileOperationParam as BetaApplyPatchUpdateFileOperationParam,
 )
 from .beta_approximate_location import BetaApproximateLocation as BetaApproximateLocation
 from .beta_approximate_location_param import BetaApproximateLocationParam as BetaApproximateLocationParam
 from .beta_assistants_create_params import (
-    CreateAssistantToolResourcesVariant1CodeInterpreterParam as CreateAssistantToolResourcesVariant1CodeInterpreterParam,
+    CreateAssistantToolResourcesCodeInterpreterParam as CreateAssistantToolResourcesCodeInterpreterParam,
 )
 from .beta_assistants_create_params import (
-    CreateAssistantToolResourcesVariant1FileSearchParam as CreateAssistantToolResourcesVariant1FileSearchParam,
+    CreateAssistantToolResourcesFileSearchParam as CreateAssistantToolResourcesFileSearchParam,
 )
 from .beta_assistants_create_params import (
-    CreateAssistantToolResourcesVariant1FileSearchVectorStoresItemChunkingStrategyVariant1Param as CreateAssistantToolResourcesVariant1FileSearchVectorStoresItemChunkingStrategyVariant1Param,
+    CreateAssistantToolResourcesFileSearchVectorStoresItemChunkingStrategyAutoParam as CreateAssistantToolResourcesFileSearchVectorStoresItemChunkingStrategyAutoParam,
 )
 from .beta_assistants_create_params import (
-    CreateAssistantToolResourcesVariant1FileSearchVectorStoresItemChunkingStrategyVariant2Param as CreateAssistantToolResourcesVariant1FileSearchVectorStoresItemChunkingStrategyVariant2Param,
+    CreateAssistantToolResourcesFileSearchVectorStoresItemChunkingStrategyStaticParam as CreateAssistantToolResourcesFileSearchVectorStoresItemChunkingStrategyStaticParam,
 )
 from .beta_assistants_create_params import (
-    CreateAssistantToolResourcesVariant1FileSearchVectorStoresItemChunkingStrategyVariant2StaticParam as CreateAssistantToolResourcesVariant1FileSearchVectorStoresItemChunkingStrategyVariant2StaticParam,
+    CreateAssistantToolResourcesFileSearchVectorStoresItemChunkingStrategyStaticStaticParam as CreateAssistantToolResourcesFileSearchVectorStoresItemChunkingStrategyStaticStaticParam,
 )
 from .beta_assistants_create_params import (
-    CreateAssistantToolResourcesVariant1FileSearchVectorStoresItemParam as CreateAssistantToolResourcesVariant1FileSearchVectorStoresItemParam,
+    CreateAssistantToolResourcesFileSearchVectorStoresItemParam as CreateAssistantToolResourcesFileSearchVectorStoresItemParam,
 )
 from .beta_assistants_create_params import (
-    CreateAssistantToolResourcesVariant1Param as CreateAssistantToolResourcesVariant1Param,
+    CreateAssistantToolResourcesParam as CreateAssistantToolResourcesParam,
 )
 from .beta_assistants_update_params import (
-    ModifyAssistantToolResourcesVariant1CodeInterpreterParam as ModifyAssistantToolResourcesVariant1CodeInterpreterParam,
+    ModifyAssistantToolResourcesCodeInterpreterParam as ModifyAssistantToolResourcesCodeInterpreterParam,
 )
 from .beta_assistants_update_params import (
-    ModifyAssistantToolResourcesVariant1FileSearchParam as ModifyAssistantToolResourcesVariant1FileSearchParam,
+    ModifyAssistantToolResourcesFileSearchParam as ModifyAssistantToolResourcesFileSearchParam,
 )
 from .beta_assistants_update_params import (
-    ModifyAssistantToolResourcesVariant1Param as ModifyAssistantToolResourcesVariant1Param,
+    ModifyAssistantToolResourcesParam as ModifyAssistantToolResourcesParam,
+)
+from .beta_auto_code_interpreter_tool import BetaAutoCodeInterpreterTool as BetaAutoCodeInterpreterTool
+from .beta_auto_code_interpreter_tool import (
+    BetaAutoCodeInterpreterToolNetworkPolicy as BetaAutoCodeInterpreterToolNetworkPolicy,
 )
 from .beta_auto_code_interpreter_tool_param import (
-    BetaAutoCodeInterpreterToolParamNetworkPolicy as BetaAutoCodeInterpreterToolParamNetworkPolicy,
-)
-from .beta_auto_code_interpreter_tool_params import (
     BetaAutoCodeInterpreterToolParam as BetaAutoCodeInterpreterToolParam,
 )
 from .beta_callable_tool_allowed_caller import BetaCallableToolAllowedCaller as BetaCallableToolAllowedCaller
+from .beta_click import BetaClick as BetaClick
 from .beta_click_button_type import BetaClickButtonType as BetaClickButtonType
-from .beta_click_params import BetaClickParam as BetaClickParam
+from .beta_click_param import BetaClickParam as BetaClickParam
 from .beta_code_interpreter_output_image import (
     BetaCodeInterpreterOutputImage as BetaCodeInterpreterOutputImage,
 )
@@ -695,10 +726,12 @@ from .beta_code_interpreter_tool_call_param import (
 from .beta_code_interpreter_tool_param import BetaCodeInterpreterToolParam as BetaCodeInterpreterToolParam
 from .beta_compact_resource import BetaCompactedResponse as BetaCompactedResponse
 from .beta_compaction_body import BetaResponseCompactionItem as BetaResponseCompactionItem
-from .beta_compaction_summary_item_params import (
+from .beta_compaction_summary_item import BetaCompactionSummaryItem as BetaCompactionSummaryItem
+from .beta_compaction_summary_item_param import (
     BetaCompactionSummaryItemParam as BetaCompactionSummaryItemParam,
 )
-from .beta_compaction_trigger_item_params import (
+from .beta_compaction_trigger_item import BetaCompactionTriggerItem as BetaCompactionTriggerItem
+from .beta_compaction_trigger_item_param import (
     BetaCompactionTriggerItemParam as BetaCompactionTriggerItemParam,
 )
 from .beta_comparison_filter import BetaComparisonFilter as BetaComparisonFilter
@@ -708,11 +741,13 @@ from .beta_compound_filter import BetaCompoundFilterFiltersItem as BetaCompoundF
 from .beta_compound_filter_param import BetaCompoundFilterParam as BetaCompoundFilterParam
 from .beta_computer_action import BetaComputerActionList as BetaComputerActionList
 from .beta_computer_action_param import BetaComputerActionParam as BetaComputerActionParam
-from .beta_computer_call_output_item_params import (
+from .beta_computer_call_output_item import BetaComputerCallOutputItem as BetaComputerCallOutputItem
+from .beta_computer_call_output_item_param import (
     BetaComputerCallOutputItemParam as BetaComputerCallOutputItemParam,
 )
 from .beta_computer_call_output_status import BetaComputerCallOutputStatus as BetaComputerCallOutputStatus
-from .beta_computer_call_safety_check_params import (
+from .beta_computer_call_safety_check import BetaComputerCallSafetyCheck as BetaComputerCallSafetyCheck
+from .beta_computer_call_safety_check_param import (
     BetaComputerCallSafetyCheckParam as BetaComputerCallSafetyCheckParam,
 )
 from .beta_computer_environment import BetaComputerEnvironment as BetaComputerEnvironment
@@ -734,67 +769,82 @@ from .beta_computer_use_preview_tool import BetaComputerUsePreviewTool as BetaCo
 from .beta_computer_use_preview_tool_param import (
     BetaComputerUsePreviewToolParam as BetaComputerUsePreviewToolParam,
 )
-from .beta_container_auto_param import (
-    BetaContainerAutoParamNetworkPolicy as BetaContainerAutoParamNetworkPolicy,
-)
-from .beta_container_auto_param import BetaContainerAutoParamSkillsItem as BetaContainerAutoParamSkillsItem
-from .beta_container_auto_params import BetaContainerAutoParam as BetaContainerAutoParam
+from .beta_container_auto import BetaContainerAuto as BetaContainerAuto
+from .beta_container_auto import BetaContainerAutoNetworkPolicy as BetaContainerAutoNetworkPolicy
+from .beta_container_auto import BetaContainerAutoSkillsItem as BetaContainerAutoSkillsItem
+from .beta_container_auto_param import BetaContainerAutoParam as BetaContainerAutoParam
+from .beta_container_file_citation import BetaContainerFileCitation as BetaContainerFileCitation
 from .beta_container_file_citation_body import BetaContainerFileCitationBody as BetaContainerFileCitationBody
 from .beta_container_file_citation_body_param import (
     BetaContainerFileCitationBodyParam as BetaContainerFileCitationBodyParam,
 )
-from .beta_container_file_citation_params import (
+from .beta_container_file_citation_param import (
     BetaContainerFileCitationParam as BetaContainerFileCitationParam,
 )
 from .beta_container_memory_limit import BetaContainerMemoryLimit as BetaContainerMemoryLimit
-from .beta_container_network_policy_allowlist_params import (
+from .beta_container_network_policy_allowlist import (
+    BetaContainerNetworkPolicyAllowlist as BetaContainerNetworkPolicyAllowlist,
+)
+from .beta_container_network_policy_allowlist_param import (
     BetaContainerNetworkPolicyAllowlistParam as BetaContainerNetworkPolicyAllowlistParam,
 )
-from .beta_container_network_policy_disabled_params import (
+from .beta_container_network_policy_disabled import (
+    BetaContainerNetworkPolicyDisabled as BetaContainerNetworkPolicyDisabled,
+)
+from .beta_container_network_policy_disabled_param import (
     BetaContainerNetworkPolicyDisabledParam as BetaContainerNetworkPolicyDisabledParam,
 )
-from .beta_container_network_policy_domain_secret_params import (
+from .beta_container_network_policy_domain_secret import (
+    BetaContainerNetworkPolicyDomainSecret as BetaContainerNetworkPolicyDomainSecret,
+)
+from .beta_container_network_policy_domain_secret_param import (
     BetaContainerNetworkPolicyDomainSecretParam as BetaContainerNetworkPolicyDomainSecretParam,
 )
-from .beta_container_reference_params import BetaContainerReferenceParam as BetaContainerReferenceParam
+from .beta_container_reference import BetaContainerReference as BetaContainerReference
+from .beta_container_reference_param import BetaContainerReferenceParam as BetaContainerReferenceParam
 from .beta_container_reference_resource import (
     BetaResponseContainerReference as BetaResponseContainerReference,
 )
 from .beta_context_management_param import BetaContextManagementParam as BetaContextManagementParam
+from .beta_conversation_object_param import BetaConversationObjectParam as BetaConversationObjectParam
 from .beta_conversation_param import BetaConversationParam as BetaConversationParam
-from .beta_conversation_param_2_param import BetaConversationParam2Param as BetaConversationParam2Param
-from .beta_coord_params import BetaCoordParam as BetaCoordParam
-from .beta_custom_grammar_format_params import BetaCustomGrammarFormatParam as BetaCustomGrammarFormatParam
-from .beta_custom_text_format_params import BetaCustomTextFormatParam as BetaCustomTextFormatParam
+from .beta_coord import BetaCoord as BetaCoord
+from .beta_coord_param import BetaCoordParam as BetaCoordParam
+from .beta_custom_grammar_format import BetaCustomGrammarFormat as BetaCustomGrammarFormat
+from .beta_custom_grammar_format_param import BetaCustomGrammarFormatParam as BetaCustomGrammarFormatParam
+from .beta_custom_text_format import BetaCustomTextFormat as BetaCustomTextFormat
+from .beta_custom_text_format_param import BetaCustomTextFormatParam as BetaCustomTextFormatParam
+from .beta_custom_tool import BetaCustomTool as BetaCustomTool
+from .beta_custom_tool import BetaCustomToolFormat as BetaCustomToolFormat
 from .beta_custom_tool_call import BetaResponseCustomToolCall as BetaResponseCustomToolCall
-from .beta_custom_tool_call_output import BetaCustomToolCallOutput as BetaCustomToolCallOutput
+from .beta_custom_tool_call_output import BetaResponseCustomToolCallOutput as BetaResponseCustomToolCallOutput
 from .beta_custom_tool_call_output_param import BetaCustomToolCallOutputParam as BetaCustomToolCallOutputParam
 from .beta_custom_tool_call_output_resource import (
     BetaResponseCustomToolCallOutputItem as BetaResponseCustomToolCallOutputItem,
 )
 from .beta_custom_tool_call_param import BetaCustomToolCallParam as BetaCustomToolCallParam
-from .beta_custom_tool_call_resource import BetaCustomToolCallResource as BetaCustomToolCallResource
-from .beta_custom_tool_param import BetaCustomToolParamFormat as BetaCustomToolParamFormat
-from .beta_custom_tool_param import BetaFunctionShellTool as BetaFunctionShellTool
-from .beta_custom_tool_params import BetaCustomToolParam as BetaCustomToolParam
+from .beta_custom_tool_call_resource import BetaResponseCustomToolCallItem as BetaResponseCustomToolCallItem
+from .beta_custom_tool_param import BetaCustomToolParam as BetaCustomToolParam
 from .beta_detail_enum import BetaDetailEnum as BetaDetailEnum
 from .beta_direct_tool_call_caller import BetaDirectToolCallCaller as BetaDirectToolCallCaller
-from .beta_direct_tool_call_caller_params import (
-    BetaDirectToolCallCallerParam as BetaDirectToolCallCallerParam,
+from .beta_direct_tool_call_caller_input import BetaDirectToolCallCallerInput as BetaDirectToolCallCallerInput
+from .beta_direct_tool_call_caller_object_param import (
+    BetaDirectToolCallCallerObjectParam as BetaDirectToolCallCallerObjectParam,
 )
-from .beta_direct_tool_call_caller_params import (
-    BetaDirectToolCallCallerParam2 as BetaDirectToolCallCallerParam2,
-)
+from .beta_direct_tool_call_caller_param import BetaDirectToolCallCallerParam as BetaDirectToolCallCallerParam
 from .beta_double_click_action import BetaDoubleClickAction as BetaDoubleClickAction
 from .beta_double_click_action_param import BetaDoubleClickActionParam as BetaDoubleClickActionParam
-from .beta_drag_params import BetaDragParam as BetaDragParam
+from .beta_drag import BetaDrag as BetaDrag
+from .beta_drag_param import BetaDragParam as BetaDragParam
 from .beta_easy_input_message import BetaEasyInputMessage as BetaEasyInputMessage
 from .beta_easy_input_message_param import BetaEasyInputMessageParam as BetaEasyInputMessageParam
 from .beta_encrypted_content import BetaEncryptedContent as BetaEncryptedContent
-from .beta_encrypted_content_params import BetaEncryptedContentParam as BetaEncryptedContentParam
+from .beta_encrypted_content_input import BetaEncryptedContentInput as BetaEncryptedContentInput
+from .beta_encrypted_content_param import BetaEncryptedContentParam as BetaEncryptedContentParam
+from .beta_file_citation import BetaFileCitation as BetaFileCitation
 from .beta_file_citation_body import BetaFileCitationBody as BetaFileCitationBody
 from .beta_file_citation_body_param import BetaFileCitationBodyParam as BetaFileCitationBodyParam
-from .beta_file_citation_params import BetaFileCitationParam as BetaFileCitationParam
+from .beta_file_citation_param import BetaFileCitationParam as BetaFileCitationParam
 from .beta_file_detail_enum import BetaFileDetailEnum as BetaFileDetailEnum
 from .beta_file_input_detail import BetaFileInputDetail as BetaFileInputDetail
 from .beta_file_path import BetaFilePath as BetaFilePath
@@ -804,7 +854,7 @@ from .beta_file_search_tool_call import BetaFileSearchToolCallResultsItem as Bet
 from .beta_file_search_tool_call import BetaResponseFileSearchToolCall as BetaResponseFileSearchToolCall
 from .beta_file_search_tool_call_param import BetaFileSearchToolCallParam as BetaFileSearchToolCallParam
 from .beta_file_search_tool_call_param import (
-    BetaFileSearchToolCallResultsVariant1ItemParam as BetaFileSearchToolCallResultsVariant1ItemParam,
+    BetaFileSearchToolCallResultsItemParam as BetaFileSearchToolCallResultsItemParam,
 )
 from .beta_file_search_tool_param import BetaFileSearchToolParam as BetaFileSearchToolParam
 from .beta_filters import BetaFilters as BetaFilters
@@ -816,10 +866,11 @@ from .beta_function_and_custom_tool_call_output_param import (
     BetaFunctionAndCustomToolCallOutputParam as BetaFunctionAndCustomToolCallOutputParam,
 )
 from .beta_function_call_item_status import BetaFunctionCallItemStatus as BetaFunctionCallItemStatus
-from .beta_function_call_output_item_param import (
-    BetaFunctionCallOutputItemParamOutputVariant2Item as BetaFunctionCallOutputItemParamOutputVariant2Item,
+from .beta_function_call_output_item import BetaFunctionCallOutputItem as BetaFunctionCallOutputItem
+from .beta_function_call_output_item import (
+    BetaFunctionCallOutputItemOutputItem as BetaFunctionCallOutputItemOutputItem,
 )
-from .beta_function_call_output_item_params import (
+from .beta_function_call_output_item_param import (
     BetaFunctionCallOutputItemParam as BetaFunctionCallOutputItemParam,
 )
 from .beta_function_call_output_status_enum import (
@@ -827,13 +878,15 @@ from .beta_function_call_output_status_enum import (
 )
 from .beta_function_call_status import BetaFunctionCallStatus as BetaFunctionCallStatus
 from .beta_function_shell_action import BetaFunctionShellAction as BetaFunctionShellAction
-from .beta_function_shell_action_params import BetaFunctionShellActionParam as BetaFunctionShellActionParam
+from .beta_function_shell_action_input import BetaFunctionShellActionInput as BetaFunctionShellActionInput
+from .beta_function_shell_action_param import BetaFunctionShellActionParam as BetaFunctionShellActionParam
 from .beta_function_shell_call import BetaFunctionShellCallEnvironment as BetaFunctionShellCallEnvironment
 from .beta_function_shell_call import BetaResponseFunctionShellToolCall as BetaResponseFunctionShellToolCall
-from .beta_function_shell_call_item_param import (
-    BetaFunctionShellCallItemParamEnvironment as BetaFunctionShellCallItemParamEnvironment,
+from .beta_function_shell_call_item import BetaFunctionShellCallItem as BetaFunctionShellCallItem
+from .beta_function_shell_call_item import (
+    BetaFunctionShellCallItemEnvironment as BetaFunctionShellCallItemEnvironment,
 )
-from .beta_function_shell_call_item_params import (
+from .beta_function_shell_call_item_param import (
     BetaFunctionShellCallItemParam as BetaFunctionShellCallItemParam,
 )
 from .beta_function_shell_call_item_status import (
@@ -848,19 +901,31 @@ from .beta_function_shell_call_output_content import (
 from .beta_function_shell_call_output_content import (
     BetaFunctionShellCallOutputContentOutcome as BetaFunctionShellCallOutputContentOutcome,
 )
-from .beta_function_shell_call_output_content_params import (
+from .beta_function_shell_call_output_content_input import (
+    BetaFunctionShellCallOutputContentInput as BetaFunctionShellCallOutputContentInput,
+)
+from .beta_function_shell_call_output_content_param import (
     BetaFunctionShellCallOutputContentParam as BetaFunctionShellCallOutputContentParam,
 )
 from .beta_function_shell_call_output_exit_outcome import (
     BetaFunctionShellCallOutputExitOutcome as BetaFunctionShellCallOutputExitOutcome,
 )
-from .beta_function_shell_call_output_exit_outcome_params import (
+from .beta_function_shell_call_output_exit_outcome_input import (
+    BetaFunctionShellCallOutputExitOutcomeInput as BetaFunctionShellCallOutputExitOutcomeInput,
+)
+from .beta_function_shell_call_output_exit_outcome_param import (
     BetaFunctionShellCallOutputExitOutcomeParam as BetaFunctionShellCallOutputExitOutcomeParam,
 )
-from .beta_function_shell_call_output_item_params import (
+from .beta_function_shell_call_output_item import (
+    BetaFunctionShellCallOutputItem as BetaFunctionShellCallOutputItem,
+)
+from .beta_function_shell_call_output_item_param import (
     BetaFunctionShellCallOutputItemParam as BetaFunctionShellCallOutputItemParam,
 )
-from .beta_function_shell_call_output_outcome_params import (
+from .beta_function_shell_call_output_outcome import (
+    BetaFunctionShellCallOutputOutcome as BetaFunctionShellCallOutputOutcome,
+)
+from .beta_function_shell_call_output_outcome_param import (
     BetaFunctionShellCallOutputOutcomeParam as BetaFunctionShellCallOutputOutcomeParam,
 )
 from .beta_function_shell_call_output_status_enum import (
@@ -869,14 +934,16 @@ from .beta_function_shell_call_output_status_enum import (
 from .beta_function_shell_call_output_timeout_outcome import (
     BetaFunctionShellCallOutputTimeoutOutcome as BetaFunctionShellCallOutputTimeoutOutcome,
 )
-from .beta_function_shell_call_output_timeout_outcome_params import (
+from .beta_function_shell_call_output_timeout_outcome_input import (
+    BetaFunctionShellCallOutputTimeoutOutcomeInput as BetaFunctionShellCallOutputTimeoutOutcomeInput,
+)
+from .beta_function_shell_call_output_timeout_outcome_param import (
     BetaFunctionShellCallOutputTimeoutOutcomeParam as BetaFunctionShellCallOutputTimeoutOutcomeParam,
 )
 from .beta_function_shell_call_status import BetaFunctionShellCallStatus as BetaFunctionShellCallStatus
-from .beta_function_shell_tool_param import (
-    BetaFunctionShellToolParamEnvironment as BetaFunctionShellToolParamEnvironment,
-)
-from .beta_function_shell_tool_params import BetaFunctionShellToolParam as BetaFunctionShellToolParam
+from .beta_function_shell_tool import BetaFunctionShellTool as BetaFunctionShellTool
+from .beta_function_shell_tool import BetaFunctionShellToolEnvironment as BetaFunctionShellToolEnvironment
+from .beta_function_shell_tool_param import BetaFunctionShellToolParam as BetaFunctionShellToolParam
 from .beta_function_tool import BetaFunctionTool as BetaFunctionTool
 from .beta_function_tool_call import BetaResponseFunctionToolCall as BetaResponseFunctionToolCall
 from .beta_function_tool_call_output import BetaFunctionToolCallOutput as BetaFunctionToolCallOutput
@@ -884,10 +951,13 @@ from .beta_function_tool_call_output_resource import (
     BetaResponseFunctionToolCallOutputItem as BetaResponseFunctionToolCallOutputItem,
 )
 from .beta_function_tool_call_param import BetaFunctionToolCallParam as BetaFunctionToolCallParam
-from .beta_function_tool_call_resource import BetaFunctionToolCallResource as BetaFunctionToolCallResource
-from .beta_function_tool_params import BetaFunctionToolParam as BetaFunctionToolParam
-from .beta_function_tool_params import BetaFunctionToolParam2 as BetaFunctionToolParam2
-from .beta_grammar_syntax1 import BetaGrammarSyntax1 as BetaGrammarSyntax1
+from .beta_function_tool_call_resource import (
+    BetaResponseFunctionToolCallItem as BetaResponseFunctionToolCallItem,
+)
+from .beta_function_tool_input import BetaFunctionToolInput as BetaFunctionToolInput
+from .beta_function_tool_object_param import BetaFunctionToolObjectParam as BetaFunctionToolObjectParam
+from .beta_function_tool_param import BetaFunctionToolParam as BetaFunctionToolParam
+from .beta_grammar_syntax import BetaGrammarSyntax as BetaGrammarSyntax
 from .beta_http_error import BetaHTTPError as BetaHTTPError
 from .beta_http_error_param import BetaHTTPErrorParam as BetaHTTPErrorParam
 from .beta_hybrid_search_options import BetaHybridSearchOptions as BetaHybridSearchOptions
@@ -902,47 +972,62 @@ from .beta_image_gen_tool_param import (
     BetaImageGenToolInputImageMaskParam as BetaImageGenToolInputImageMaskParam,
 )
 from .beta_image_gen_tool_param import BetaImageGenToolParam as BetaImageGenToolParam
-from .beta_inline_skill_params import BetaInlineSkillParam as BetaInlineSkillParam
-from .beta_inline_skill_source_params import BetaInlineSkillSourceParam as BetaInlineSkillSourceParam
+from .beta_inline_skill import BetaInlineSkill as BetaInlineSkill
+from .beta_inline_skill_param import BetaInlineSkillParam as BetaInlineSkillParam
+from .beta_inline_skill_source import BetaInlineSkillSource as BetaInlineSkillSource
+from .beta_inline_skill_source_param import BetaInlineSkillSourceParam as BetaInlineSkillSourceParam
 from .beta_input_content import BetaResponseInputMessageContentList as BetaResponseInputMessageContentList
 from .beta_input_content_param import BetaInputContentParam as BetaInputContentParam
 from .beta_input_fidelity import BetaInputFidelity as BetaInputFidelity
 from .beta_input_file_content import BetaResponseInputFile as BetaResponseInputFile
-from .beta_input_file_content_params import BetaInputFileContentParam as BetaInputFileContentParam
-from .beta_input_file_content_params import BetaInputFileContentParam2 as BetaInputFileContentParam2
+from .beta_input_file_content_input import BetaInputFileContentInput as BetaInputFileContentInput
+from .beta_input_file_content_object_param import (
+    BetaInputFileContentObjectParam as BetaInputFileContentObjectParam,
+)
+from .beta_input_file_content_param import BetaInputFileContentParam as BetaInputFileContentParam
 from .beta_input_image_content import BetaResponseInputImage as BetaResponseInputImage
 from .beta_input_image_content_param import BetaInputImageContentParam as BetaInputImageContentParam
-from .beta_input_image_content_param_auto_params import (
+from .beta_input_image_content_param_auto import (
+    BetaInputImageContentParamAuto as BetaInputImageContentParamAuto,
+)
+from .beta_input_image_content_param_auto_param import (
     BetaInputImageContentParamAutoParam as BetaInputImageContentParamAutoParam,
 )
 from .beta_input_item import BetaResponseInput as BetaResponseInput
 from .beta_input_item_param import BetaInputItemParam as BetaInputItemParam
 from .beta_input_message import BetaInputMessage as BetaInputMessage
 from .beta_input_message_param import BetaInputMessageParam as BetaInputMessageParam
-from .beta_input_message_resource import BetaInputMessageResource as BetaInputMessageResource
+from .beta_input_message_resource import BetaResponseInputMessageItem as BetaResponseInputMessageItem
 from .beta_input_param import BetaInputParam as BetaInputParam
 from .beta_input_text_content import BetaResponseInputText as BetaResponseInputText
-from .beta_input_text_content_params import BetaInputTextContentParam as BetaInputTextContentParam
-from .beta_input_text_content_params import BetaInputTextContentParam2 as BetaInputTextContentParam2
+from .beta_input_text_content_input import BetaInputTextContentInput as BetaInputTextContentInput
+from .beta_input_text_content_object_param import (
+    BetaInputTextContentObjectParam as BetaInputTextContentObjectParam,
+)
+from .beta_input_text_content_param import BetaInputTextContentParam as BetaInputTextContentParam
 from .beta_item import BetaItem as BetaItem
 from .beta_item_field import BetaItemField as BetaItemField
 from .beta_item_param import BetaItemParam as BetaItemParam
-from .beta_item_reference_params import BetaItemReferenceParam as BetaItemReferenceParam
+from .beta_item_reference import BetaItemReference as BetaItemReference
+from .beta_item_reference_param import BetaItemReferenceParam as BetaItemReferenceParam
 from .beta_item_resource import BetaResponseItem as BetaResponseItem
 from .beta_key_press_action import BetaKeyPressAction as BetaKeyPressAction
 from .beta_key_press_action_param import BetaKeyPressActionParam as BetaKeyPressActionParam
-from .beta_local_environment_params import BetaLocalEnvironmentParam as BetaLocalEnvironmentParam
+from .beta_local_environment import BetaLocalEnvironment as BetaLocalEnvironment
+from .beta_local_environment_param import BetaLocalEnvironmentParam as BetaLocalEnvironmentParam
 from .beta_local_environment_resource import BetaResponseLocalEnvironment as BetaResponseLocalEnvironment
 from .beta_local_shell_exec_action import BetaLocalShellExecAction as BetaLocalShellExecAction
 from .beta_local_shell_exec_action_param import BetaLocalShellExecActionParam as BetaLocalShellExecActionParam
+from .beta_local_shell_tool import BetaLocalShellTool as BetaLocalShellTool
 from .beta_local_shell_tool_call import BetaLocalShellToolCall as BetaLocalShellToolCall
 from .beta_local_shell_tool_call_output import BetaLocalShellToolCallOutput as BetaLocalShellToolCallOutput
 from .beta_local_shell_tool_call_output_param import (
     BetaLocalShellToolCallOutputParam as BetaLocalShellToolCallOutputParam,
 )
 from .beta_local_shell_tool_call_param import BetaLocalShellToolCallParam as BetaLocalShellToolCallParam
-from .beta_local_shell_tool_params import BetaLocalShellToolParam as BetaLocalShellToolParam
-from .beta_local_skill_params import BetaLocalSkillParam as BetaLocalSkillParam
+from .beta_local_shell_tool_param import BetaLocalShellToolParam as BetaLocalShellToolParam
+from .beta_local_skill import BetaLocalSkill as BetaLocalSkill
+from .beta_local_skill_param import BetaLocalSkillParam as BetaLocalSkillParam
 from .beta_log_prob import BetaLogProb as BetaLogProb
 from .beta_log_prob_param import BetaLogProbParam as BetaLogProbParam
 from .beta_mcp_approval_request import BetaMCPApprovalRequest as BetaMCPApprovalRequest
@@ -959,7 +1044,9 @@ from .beta_mcp_list_tools_tool_param import BetaMCPListToolsToolParam as BetaMCP
 from .beta_mcp_protocol_error import BetaMCPProtocolError as BetaMCPProtocolError
 from .beta_mcp_protocol_error_param import BetaMCPProtocolErrorParam as BetaMCPProtocolErrorParam
 from .beta_mcp_tool import BetaMCPTool as BetaMCPTool
-from .beta_mcp_tool import BetaMCPToolRequireApprovalVariant1 as BetaMCPToolRequireApprovalVariant1
+from .beta_mcp_tool import (
+    BetaMCPToolRequireApprovalMCPToolApprovalFilter as BetaMCPToolRequireApprovalMCPToolApprovalFilter,
+)
 from .beta_mcp_tool_call import BetaMCPToolCall as BetaMCPToolCall
 from .beta_mcp_tool_call_error import BetaMcpToolCallError as BetaMcpToolCallError
 from .beta_mcp_tool_call_error_param import BetaMCPToolCallErrorParam as BetaMCPToolCallErrorParam
@@ -973,12 +1060,11 @@ from .beta_mcp_tool_filter import BetaMCPToolFilter as BetaMCPToolFilter
 from .beta_mcp_tool_filter_param import BetaMCPToolFilterParam as BetaMCPToolFilterParam
 from .beta_mcp_tool_param import BetaMCPToolParam as BetaMCPToolParam
 from .beta_mcp_tool_param import (
-    BetaMCPToolRequireApprovalVariant1Variant1Param as BetaMCPToolRequireApprovalVariant1Variant1Param,
+    BetaMCPToolRequireApprovalMCPToolApprovalFilterParam as BetaMCPToolRequireApprovalMCPToolApprovalFilterParam,
 )
 from .beta_message import BetaMessage as BetaMessage
 from .beta_message import BetaMessageContentItem as BetaMessageContentItem
 from .beta_message_phase import BetaMessagePhase as BetaMessagePhase
-from .beta_message_phase_2 import BetaMessagePhase2 as BetaMessagePhase2
 from .beta_message_role import BetaMessageRole as BetaMessageRole
 from .beta_message_status import BetaMessageStatus as BetaMessageStatus
 from .beta_model_ids_compaction_param import BetaModelIdsCompactionParam as BetaModelIdsCompactionParam
@@ -995,19 +1081,21 @@ from .beta_moderation_input_type import BetaModerationInputType as BetaModeratio
 from .beta_moderation_param import BetaModerationParam as BetaModerationParam
 from .beta_moderation_policy_param import BetaModerationPolicyParam as BetaModerationPolicyParam
 from .beta_moderation_result_body import BetaModerationResultBody as BetaModerationResultBody
-from .beta_move_params import BetaMoveParam as BetaMoveParam
+from .beta_move import BetaMove as BetaMove
+from .beta_move_param import BetaMoveParam as BetaMoveParam
 from .beta_multi_agent_action import BetaMultiAgentAction as BetaMultiAgentAction
-from .beta_multi_agent_action1 import BetaMultiAgentAction1 as BetaMultiAgentAction1
 from .beta_multi_agent_call import BetaMultiAgentCall as BetaMultiAgentCall
-from .beta_multi_agent_call_item_params import BetaMultiAgentCallItemParam as BetaMultiAgentCallItemParam
+from .beta_multi_agent_call_item import BetaMultiAgentCallItem as BetaMultiAgentCallItem
+from .beta_multi_agent_call_item_param import BetaMultiAgentCallItemParam as BetaMultiAgentCallItemParam
 from .beta_multi_agent_call_output import BetaMultiAgentCallOutput as BetaMultiAgentCallOutput
-from .beta_multi_agent_call_output_item_params import (
+from .beta_multi_agent_call_output_item import BetaMultiAgentCallOutputItem as BetaMultiAgentCallOutputItem
+from .beta_multi_agent_call_output_item_param import (
     BetaMultiAgentCallOutputItemParam as BetaMultiAgentCallOutputItemParam,
 )
 from .beta_multi_agent_param import BetaMultiAgentParam as BetaMultiAgentParam
-from .beta_namespace_tool_param import BetaCustomTool as BetaCustomTool
-from .beta_namespace_tool_param import BetaNamespaceToolParamToolsItem as BetaNamespaceToolParamToolsItem
-from .beta_namespace_tool_params import BetaNamespaceToolParam as BetaNamespaceToolParam
+from .beta_namespace_tool import BetaNamespaceTool as BetaNamespaceTool
+from .beta_namespace_tool import BetaNamespaceToolToolsItem as BetaNamespaceToolToolsItem
+from .beta_namespace_tool_param import BetaNamespaceToolParam as BetaNamespaceToolParam
 from .beta_output_content import BetaOutputContent as BetaOutputContent
 from .beta_output_item import BetaResponseOutputItem as BetaResponseOutputItem
 from .beta_output_message import BetaResponseOutputMessage as BetaResponseOutputMessage
@@ -1015,43 +1103,53 @@ from .beta_output_message_content import BetaOutputMessageContent as BetaOutputM
 from .beta_output_message_content_param import BetaOutputMessageContentParam as BetaOutputMessageContentParam
 from .beta_output_message_param import BetaOutputMessageParam as BetaOutputMessageParam
 from .beta_output_text_content import BetaResponseOutputText as BetaResponseOutputText
-from .beta_output_text_content_param import (
-    BetaOutputTextContentParamAnnotationsItem as BetaOutputTextContentParamAnnotationsItem,
+from .beta_output_text_content_input import BetaOutputTextContentInput as BetaOutputTextContentInput
+from .beta_output_text_content_input import (
+    BetaOutputTextContentInputAnnotationsItem as BetaOutputTextContentInputAnnotationsItem,
 )
-from .beta_output_text_content_params import BetaOutputTextContentParam as BetaOutputTextContentParam
-from .beta_output_text_content_params import BetaOutputTextContentParam2 as BetaOutputTextContentParam2
+from .beta_output_text_content_object_param import (
+    BetaOutputTextContentObjectParam as BetaOutputTextContentObjectParam,
+)
+from .beta_output_text_content_param import BetaOutputTextContentParam as BetaOutputTextContentParam
 from .beta_personality_enum_param import BetaPersonalityEnumParam as BetaPersonalityEnumParam
 from .beta_program import BetaProgram as BetaProgram
-from .beta_program_item_params import BetaProgramItemParam as BetaProgramItemParam
+from .beta_program_item import BetaProgramItem as BetaProgramItem
+from .beta_program_item_param import BetaProgramItemParam as BetaProgramItemParam
 from .beta_program_output import BetaProgramOutput as BetaProgramOutput
-from .beta_program_output_item_params import BetaProgramOutputItemParam as BetaProgramOutputItemParam
+from .beta_program_output_item import BetaProgramOutputItem as BetaProgramOutputItem
+from .beta_program_output_item_param import BetaProgramOutputItemParam as BetaProgramOutputItemParam
 from .beta_program_output_item_status import BetaProgramOutputItemStatus as BetaProgramOutputItemStatus
 from .beta_program_output_status import BetaProgramOutputStatus as BetaProgramOutputStatus
 from .beta_program_tool_call_caller import BetaProgramToolCallCaller as BetaProgramToolCallCaller
-from .beta_program_tool_call_caller_params import (
+from .beta_program_tool_call_caller_input import (
+    BetaProgramToolCallCallerInput as BetaProgramToolCallCallerInput,
+)
+from .beta_program_tool_call_caller_object_param import (
+    BetaProgramToolCallCallerObjectParam as BetaProgramToolCallCallerObjectParam,
+)
+from .beta_program_tool_call_caller_param import (
     BetaProgramToolCallCallerParam as BetaProgramToolCallCallerParam,
 )
-from .beta_program_tool_call_caller_params import (
-    BetaProgramToolCallCallerParam2 as BetaProgramToolCallCallerParam2,
-)
-from .beta_programmatic_tool_calling_params import (
+from .beta_programmatic_tool_calling import BetaProgrammaticToolCalling as BetaProgrammaticToolCalling
+from .beta_programmatic_tool_calling_param import (
     BetaProgrammaticToolCallingParam as BetaProgrammaticToolCallingParam,
 )
 from .beta_prompt import BetaResponsePrompt as BetaResponsePrompt
+from .beta_prompt_cache_breakpoint import BetaPromptCacheBreakpoint as BetaPromptCacheBreakpoint
 from .beta_prompt_cache_breakpoint_config import (
     BetaPromptCacheBreakpointConfig as BetaPromptCacheBreakpointConfig,
 )
 from .beta_prompt_cache_breakpoint_config_param import (
     BetaPromptCacheBreakpointConfigParam as BetaPromptCacheBreakpointConfigParam,
 )
-from .beta_prompt_cache_breakpoint_params import (
+from .beta_prompt_cache_breakpoint_param import (
     BetaPromptCacheBreakpointParam as BetaPromptCacheBreakpointParam,
 )
 from .beta_prompt_cache_mode_enum import BetaPromptCacheModeEnum as BetaPromptCacheModeEnum
 from .beta_prompt_cache_options import BetaPromptCacheOptions as BetaPromptCacheOptions
 from .beta_prompt_cache_options_param import BetaPromptCacheOptionsParam as BetaPromptCacheOptionsParam
 from .beta_prompt_cache_ttl_enum import BetaPromptCacheTTLEnum as BetaPromptCacheTTLEnum
-from .beta_prompt_param import BetaPromptVariant1Param as BetaPromptVariant1Param
+from .beta_prompt_param import BetaPromptParam as BetaPromptParam
 from .beta_ranker_version_type import BetaRankerVersionType as BetaRankerVersionType
 from .beta_ranking_options import BetaRankingOptions as BetaRankingOptions
 from .beta_ranking_options_param import BetaRankingOptionsParam as BetaRankingOptionsParam
@@ -1065,7 +1163,7 @@ from .beta_realtime_sessions_create_params import (
     CreateRealtimeSessionToolsItemParam as CreateRealtimeSessionToolsItemParam,
 )
 from .beta_realtime_sessions_create_params import (
-    CreateRealtimeSessionTracingVariant2Param as CreateRealtimeSessionTracingVariant2Param,
+    CreateRealtimeSessionTracingTracingConfigurationParam as CreateRealtimeSessionTracingTracingConfigurationParam,
 )
 from .beta_realtime_sessions_create_params import (
     CreateRealtimeSessionTurnDetectionParam as CreateRealtimeSessionTurnDetectionParam,
@@ -1169,28 +1267,28 @@ from .beta_response_incomplete_event import BetaResponseIncompleteEvent as BetaR
 from .beta_response_log_prob import BetaResponseLogProb as BetaResponseLogProb
 from .beta_response_log_prob import BetaResponseLogProbTopLogprobsItem as BetaResponseLogProbTopLogprobsItem
 from .beta_response_mcp_call_arguments_delta_event import (
-    BetaResponseMCPCallArgumentsDeltaEvent as BetaResponseMCPCallArgumentsDeltaEvent,
+    BetaResponseMcpCallArgumentsDeltaEvent as BetaResponseMcpCallArgumentsDeltaEvent,
 )
 from .beta_response_mcp_call_arguments_done_event import (
-    BetaResponseMCPCallArgumentsDoneEvent as BetaResponseMCPCallArgumentsDoneEvent,
+    BetaResponseMcpCallArgumentsDoneEvent as BetaResponseMcpCallArgumentsDoneEvent,
 )
 from .beta_response_mcp_call_completed_event import (
-    BetaResponseMCPCallCompletedEvent as BetaResponseMCPCallCompletedEvent,
+    BetaResponseMcpCallCompletedEvent as BetaResponseMcpCallCompletedEvent,
 )
 from .beta_response_mcp_call_failed_event import (
-    BetaResponseMCPCallFailedEvent as BetaResponseMCPCallFailedEvent,
+    BetaResponseMcpCallFailedEvent as BetaResponseMcpCallFailedEvent,
 )
 from .beta_response_mcp_call_in_progress_event import (
-    BetaResponseMCPCallInProgressEvent as BetaResponseMCPCallInProgressEvent,
+    BetaResponseMcpCallInProgressEvent as BetaResponseMcpCallInProgressEvent,
 )
 from .beta_response_mcp_list_tools_completed_event import (
-    BetaResponseMCPListToolsCompletedEvent as BetaResponseMCPListToolsCompletedEvent,
+    BetaResponseMcpListToolsCompletedEvent as BetaResponseMcpListToolsCompletedEvent,
 )
 from .beta_response_mcp_list_tools_failed_event import (
-    BetaResponseMCPListToolsFailedEvent as BetaResponseMCPListToolsFailedEvent,
+    BetaResponseMcpListToolsFailedEvent as BetaResponseMcpListToolsFailedEvent,
 )
 from .beta_response_mcp_list_tools_in_progress_event import (
-    BetaResponseMCPListToolsInProgressEvent as BetaResponseMCPListToolsInProgressEvent,
+    BetaResponseMcpListToolsInProgressEvent as BetaResponseMcpListToolsInProgressEvent,
 )
 from .beta_response_output_item_added_event import (
     BetaResponseOutputItemAddedEvent as BetaResponseOutputItemAddedEvent,
@@ -1232,28 +1330,28 @@ from .beta_response_reasoning_text_done_event import (
 from .beta_response_refusal_delta_event import BetaResponseRefusalDeltaEvent as BetaResponseRefusalDeltaEvent
 from .beta_response_refusal_done_event import BetaResponseRefusalDoneEvent as BetaResponseRefusalDoneEvent
 from .beta_response_shell_call_command_added_streaming_event import (
-    BetaResponseShellCallCommandAddedStreamingEvent as BetaResponseShellCallCommandAddedStreamingEvent,
+    BetaResponseShellCallCommandAddedEvent as BetaResponseShellCallCommandAddedEvent,
 )
 from .beta_response_shell_call_command_delta_streaming_event import (
-    BetaResponseShellCallCommandDeltaStreamingEvent as BetaResponseShellCallCommandDeltaStreamingEvent,
+    BetaResponseShellCallCommandDeltaEvent as BetaResponseShellCallCommandDeltaEvent,
 )
 from .beta_response_shell_call_command_done_streaming_event import (
-    BetaResponseShellCallCommandDoneStreamingEvent as BetaResponseShellCallCommandDoneStreamingEvent,
+    BetaResponseShellCallCommandDoneEvent as BetaResponseShellCallCommandDoneEvent,
 )
 from .beta_response_shell_call_output_content_delta_streaming_event import (
-    BetaResponseShellCallOutputContentDeltaStreamingEvent as BetaResponseShellCallOutputContentDeltaStreamingEvent,
+    BetaResponseShellCallOutputContentDeltaEvent as BetaResponseShellCallOutputContentDeltaEvent,
 )
 from .beta_response_shell_call_output_content_done_streaming_event import (
-    BetaResponseShellCallOutputContentDoneStreamingEvent as BetaResponseShellCallOutputContentDoneStreamingEvent,
+    BetaResponseShellCallOutputContentDoneEvent as BetaResponseShellCallOutputContentDoneEvent,
 )
 from .beta_response_stream_event import BetaResponseStreamEvent as BetaResponseStreamEvent
 from .beta_response_stream_options_param import (
-    BetaResponseStreamOptionsVariant1Param as BetaResponseStreamOptionsVariant1Param,
+    BetaResponseStreamOptionsParam as BetaResponseStreamOptionsParam,
 )
+from .beta_response_text import BetaResponseTextConfig as BetaResponseTextConfig
 from .beta_response_text_delta_event import BetaResponseTextDeltaEvent as BetaResponseTextDeltaEvent
 from .beta_response_text_done_event import BetaResponseTextDoneEvent as BetaResponseTextDoneEvent
-from .beta_response_text_param import BetaResponseTextConfig as BetaResponseTextConfig
-from .beta_response_text_params import BetaResponseTextParam as BetaResponseTextParam
+from .beta_response_text_param import BetaResponseTextParam as BetaResponseTextParam
 from .beta_response_usage import BetaResponseUsage as BetaResponseUsage
 from .beta_response_usage import BetaResponseUsageInputTokensDetails as BetaResponseUsageInputTokensDetails
 from .beta_response_usage import BetaResponseUsageOutputTokensDetails as BetaResponseUsageOutputTokensDetails
@@ -1266,31 +1364,39 @@ from .beta_response_web_search_call_in_progress_event import (
 from .beta_response_web_search_call_searching_event import (
     BetaResponseWebSearchCallSearchingEvent as BetaResponseWebSearchCallSearchingEvent,
 )
-from .beta_screenshot_params import BetaScreenshotParam as BetaScreenshotParam
-from .beta_scroll_params import BetaScrollParam as BetaScrollParam
+from .beta_screenshot import BetaScreenshot as BetaScreenshot
+from .beta_screenshot_param import BetaScreenshotParam as BetaScreenshotParam
+from .beta_scroll import BetaScroll as BetaScroll
+from .beta_scroll_param import BetaScrollParam as BetaScrollParam
 from .beta_search_content_type import BetaSearchContentType as BetaSearchContentType
 from .beta_search_context_size import BetaSearchContextSize as BetaSearchContextSize
 from .beta_service_tier_responses import BetaServiceTierResponses as BetaServiceTierResponses
 from .beta_shell_call_output_delta import BetaShellCallOutputDelta as BetaShellCallOutputDelta
-from .beta_skill_reference_params import BetaSkillReferenceParam as BetaSkillReferenceParam
-from .beta_specific_apply_patch_params import BetaSpecificApplyPatchParam as BetaSpecificApplyPatchParam
-from .beta_specific_function_shell_params import (
+from .beta_skill_reference import BetaSkillReference as BetaSkillReference
+from .beta_skill_reference_param import BetaSkillReferenceParam as BetaSkillReferenceParam
+from .beta_specific_apply_patch import BetaToolChoiceApplyPatch as BetaToolChoiceApplyPatch
+from .beta_specific_apply_patch_param import BetaSpecificApplyPatchParam as BetaSpecificApplyPatchParam
+from .beta_specific_function_shell import BetaToolChoiceShell as BetaToolChoiceShell
+from .beta_specific_function_shell_param import (
     BetaSpecificFunctionShellParam as BetaSpecificFunctionShellParam,
 )
-from .beta_specific_programmatic_tool_calling_params import (
+from .beta_specific_programmatic_tool_calling import (
+    BetaSpecificProgrammaticToolCalling as BetaSpecificProgrammaticToolCalling,
+)
+from .beta_specific_programmatic_tool_calling_param import (
     BetaSpecificProgrammaticToolCallingParam as BetaSpecificProgrammaticToolCallingParam,
 )
 from .beta_summary_text_content import BetaSummaryTextContent as BetaSummaryTextContent
 from .beta_summary_text_content_param import BetaSummaryTextContentParam as BetaSummaryTextContentParam
 from .beta_text_content import BetaTextContent as BetaTextContent
 from .beta_text_response_format_configuration import (
-    BetaTextResponseFormatConfiguration as BetaTextResponseFormatConfiguration,
+    BetaResponseFormatTextConfig as BetaResponseFormatTextConfig,
 )
 from .beta_text_response_format_configuration_param import (
     BetaTextResponseFormatConfigurationParam as BetaTextResponseFormatConfigurationParam,
 )
 from .beta_text_response_format_json_schema import (
-    BetaTextResponseFormatJsonSchema as BetaTextResponseFormatJsonSchema,
+    BetaResponseFormatTextJSONSchemaConfig as BetaResponseFormatTextJSONSchemaConfig,
 )
 from .beta_text_response_format_json_schema_param import (
     BetaTextResponseFormatJsonSchemaParam as BetaTextResponseFormatJsonSchemaParam,
@@ -1305,73 +1411,74 @@ from .beta_threads_create_and_run_params import (
     CreateThreadAndRunToolResourcesParam as CreateThreadAndRunToolResourcesParam,
 )
 from .beta_threads_create_params import (
-    CreateThreadToolResourcesVariant1CodeInterpreterParam as CreateThreadToolResourcesVariant1CodeInterpreterParam,
+    CreateThreadToolResourcesCodeInterpreterParam as CreateThreadToolResourcesCodeInterpreterParam,
 )
 from .beta_threads_create_params import (
-    CreateThreadToolResourcesVariant1FileSearchParam as CreateThreadToolResourcesVariant1FileSearchParam,
+    CreateThreadToolResourcesFileSearchParam as CreateThreadToolResourcesFileSearchParam,
 )
 from .beta_threads_create_params import (
-    CreateThreadToolResourcesVariant1FileSearchVectorStoresItemChunkingStrategyVariant1Param as CreateThreadToolResourcesVariant1FileSearchVectorStoresItemChunkingStrategyVariant1Param,
+    CreateThreadToolResourcesFileSearchVectorStoresItemChunkingStrategyAutoParam as CreateThreadToolResourcesFileSearchVectorStoresItemChunkingStrategyAutoParam,
 )
 from .beta_threads_create_params import (
-    CreateThreadToolResourcesVariant1FileSearchVectorStoresItemChunkingStrategyVariant2Param as CreateThreadToolResourcesVariant1FileSearchVectorStoresItemChunkingStrategyVariant2Param,
+    CreateThreadToolResourcesFileSearchVectorStoresItemChunkingStrategyStaticParam as CreateThreadToolResourcesFileSearchVectorStoresItemChunkingStrategyStaticParam,
 )
 from .beta_threads_create_params import (
-    CreateThreadToolResourcesVariant1FileSearchVectorStoresItemChunkingStrategyVariant2StaticParam as CreateThreadToolResourcesVariant1FileSearchVectorStoresItemChunkingStrategyVariant2StaticParam,
+    CreateThreadToolResourcesFileSearchVectorStoresItemChunkingStrategyStaticStaticParam as CreateThreadToolResourcesFileSearchVectorStoresItemChunkingStrategyStaticStaticParam,
 )
 from .beta_threads_create_params import (
-    CreateThreadToolResourcesVariant1FileSearchVectorStoresItemParam as CreateThreadToolResourcesVariant1FileSearchVectorStoresItemParam,
+    CreateThreadToolResourcesFileSearchVectorStoresItemParam as CreateThreadToolResourcesFileSearchVectorStoresItemParam,
 )
-from .beta_threads_create_params import (
-    CreateThreadToolResourcesVariant1Param as CreateThreadToolResourcesVariant1Param,
-)
+from .beta_threads_create_params import CreateThreadToolResourcesParam as CreateThreadToolResourcesParam
 from .beta_threads_runs_submit_tool_outputs_params import (
     SubmitToolOuputsToRunToolOutputsItemParam as SubmitToolOuputsToRunToolOutputsItemParam,
 )
 from .beta_threads_update_params import (
-    ModifyThreadToolResourcesVariant1CodeInterpreterParam as ModifyThreadToolResourcesVariant1CodeInterpreterParam,
+    ModifyThreadToolResourcesCodeInterpreterParam as ModifyThreadToolResourcesCodeInterpreterParam,
 )
 from .beta_threads_update_params import (
-    ModifyThreadToolResourcesVariant1FileSearchParam as ModifyThreadToolResourcesVariant1FileSearchParam,
+    ModifyThreadToolResourcesFileSearchParam as ModifyThreadToolResourcesFileSearchParam,
 )
-from .beta_threads_update_params import (
-    ModifyThreadToolResourcesVariant1Param as ModifyThreadToolResourcesVariant1Param,
-)
+from .beta_threads_update_params import ModifyThreadToolResourcesParam as ModifyThreadToolResourcesParam
 from .beta_token_counts_resource import InputTokenCountResponse as InputTokenCountResponse
 from .beta_tool import BetaTool as BetaTool
 from .beta_tool_call_caller import BetaToolCallCaller as BetaToolCallCaller
-from .beta_tool_call_caller_params import BetaToolCallCallerParam as BetaToolCallCallerParam
-from .beta_tool_call_caller_params import BetaToolCallCallerParam2 as BetaToolCallCallerParam2
+from .beta_tool_call_caller_input import BetaToolCallCallerInput as BetaToolCallCallerInput
+from .beta_tool_call_caller_object_param import BetaToolCallCallerObjectParam as BetaToolCallCallerObjectParam
+from .beta_tool_call_caller_param import BetaToolCallCallerParam as BetaToolCallCallerParam
+from .beta_tool_choice import BetaToolChoice as BetaToolChoice
 from .beta_tool_choice_allowed import BetaToolChoiceAllowed as BetaToolChoiceAllowed
 from .beta_tool_choice_allowed_param import BetaToolChoiceAllowedParam as BetaToolChoiceAllowedParam
 from .beta_tool_choice_custom import BetaToolChoiceCustom as BetaToolChoiceCustom
 from .beta_tool_choice_custom_param import BetaToolChoiceCustomParam as BetaToolChoiceCustomParam
 from .beta_tool_choice_function import BetaToolChoiceFunction as BetaToolChoiceFunction
 from .beta_tool_choice_function_param import BetaToolChoiceFunctionParam as BetaToolChoiceFunctionParam
-from .beta_tool_choice_mcp import BetaToolChoiceMCP as BetaToolChoiceMCP
+from .beta_tool_choice_mcp import BetaToolChoiceMcp as BetaToolChoiceMcp
 from .beta_tool_choice_mcp_param import BetaToolChoiceMCPParam as BetaToolChoiceMCPParam
 from .beta_tool_choice_options import BetaToolChoiceOptions as BetaToolChoiceOptions
-from .beta_tool_choice_params import BetaToolChoiceParam as BetaToolChoiceParam
+from .beta_tool_choice_param import BetaToolChoiceParam as BetaToolChoiceParam
 from .beta_tool_choice_types import BetaToolChoiceTypes as BetaToolChoiceTypes
 from .beta_tool_choice_types_param import BetaToolChoiceTypesParam as BetaToolChoiceTypesParam
 from .beta_tool_param import BetaToolParam as BetaToolParam
 from .beta_tool_search_call import BetaResponseToolSearchCall as BetaResponseToolSearchCall
-from .beta_tool_search_call_item_params import BetaToolSearchCallItemParam as BetaToolSearchCallItemParam
+from .beta_tool_search_call_item import BetaToolSearchCallItem as BetaToolSearchCallItem
+from .beta_tool_search_call_item_param import BetaToolSearchCallItemParam as BetaToolSearchCallItemParam
 from .beta_tool_search_execution_type import BetaToolSearchExecutionType as BetaToolSearchExecutionType
 from .beta_tool_search_output import BetaResponseToolSearchOutputItem as BetaResponseToolSearchOutputItem
-from .beta_tool_search_output_item_params import (
-    BetaToolSearchOutputItemParam as BetaToolSearchOutputItemParam,
-)
-from .beta_tool_search_tool_param import BetaNamespaceTool as BetaNamespaceTool
-from .beta_tool_search_tool_params import BetaToolSearchToolParam as BetaToolSearchToolParam
+from .beta_tool_search_output_item import BetaToolSearchOutputItem as BetaToolSearchOutputItem
+from .beta_tool_search_output_item_param import BetaToolSearchOutputItemParam as BetaToolSearchOutputItemParam
+from .beta_tool_search_tool import BetaToolSearchTool as BetaToolSearchTool
+from .beta_tool_search_tool_param import BetaToolSearchToolParam as BetaToolSearchToolParam
 from .beta_top_log_prob import BetaTopLogProb as BetaTopLogProb
 from .beta_top_log_prob_param import BetaTopLogProbParam as BetaTopLogProbParam
-from .beta_type_params import BetaTypeParam as BetaTypeParam
+from .beta_type import BetaType as BetaType
+from .beta_type_param import BetaTypeParam as BetaTypeParam
+from .beta_url_citation import BetaUrlCitation as BetaUrlCitation
 from .beta_url_citation_body import BetaUrlCitationBody as BetaUrlCitationBody
 from .beta_url_citation_body_param import BetaUrlCitationBodyParam as BetaUrlCitationBodyParam
-from .beta_url_citation_params import BetaUrlCitationParam as BetaUrlCitationParam
+from .beta_url_citation_param import BetaUrlCitationParam as BetaUrlCitationParam
 from .beta_verbosity import BetaVerbosity as BetaVerbosity
-from .beta_wait_params import BetaWaitParam as BetaWaitParam
+from .beta_wait import BetaWait as BetaWait
+from .beta_wait_param import BetaWaitParam as BetaWaitParam
 from .beta_web_search_action_find import BetaWebSearchActionFind as BetaWebSearchActionFind
 from .beta_web_search_action_find_param import BetaWebSearchActionFindParam as BetaWebSearchActionFindParam
 from .beta_web_search_action_open_page import BetaWebSearchActionOpenPage as BetaWebSearchActionOpenPage
@@ -1392,18 +1499,16 @@ from .beta_web_search_approximate_location import (
     BetaWebSearchApproximateLocation as BetaWebSearchApproximateLocation,
 )
 from .beta_web_search_approximate_location_param import (
-    BetaWebSearchApproximateLocationVariant1Param as BetaWebSearchApproximateLocationVariant1Param,
+    BetaWebSearchApproximateLocationApproximateParam as BetaWebSearchApproximateLocationApproximateParam,
 )
-from .beta_web_search_preview_tool import BetaApplyPatchTool as BetaApplyPatchTool
+from .beta_web_search_preview_tool import BetaWebSearchPreviewTool as BetaWebSearchPreviewTool
 from .beta_web_search_preview_tool_param import BetaWebSearchPreviewToolParam as BetaWebSearchPreviewToolParam
 from .beta_web_search_tool import BetaWebSearchTool as BetaWebSearchTool
 from .beta_web_search_tool import BetaWebSearchToolFilters as BetaWebSearchToolFilters
 from .beta_web_search_tool_call import BetaResponseFunctionWebSearch as BetaResponseFunctionWebSearch
 from .beta_web_search_tool_call import BetaWebSearchToolCallAction as BetaWebSearchToolCallAction
 from .beta_web_search_tool_call_param import BetaWebSearchToolCallParam as BetaWebSearchToolCallParam
-from .beta_web_search_tool_param import (
-    BetaWebSearchToolFiltersVariant1Param as BetaWebSearchToolFiltersVariant1Param,
-)
+from .beta_web_search_tool_param import BetaWebSearchToolFiltersParam as BetaWebSearchToolFiltersParam
 from .beta_web_search_tool_param import BetaWebSearchToolParam as BetaWebSearchToolParam
 from .browser_authentication_request_item_resource import (
     BrowserAuthenticationRequestItemResource as BrowserAuthenticationRequestItemResource,
@@ -1489,10 +1594,10 @@ from .chat_completion_request_assistant_message_content_part_param import (
     ChatCompletionRequestAssistantMessageContentPartParam as ChatCompletionRequestAssistantMessageContentPartParam,
 )
 from .chat_completion_request_assistant_message_param import (
-    ChatCompletionRequestAssistantMessageAudioVariant1Param as ChatCompletionRequestAssistantMessageAudioVariant1Param,
+    ChatCompletionRequestAssistantMessageAudioParam as ChatCompletionRequestAssistantMessageAudioParam,
 )
 from .chat_completion_request_assistant_message_param import (
-    ChatCompletionRequestAssistantMessageFunctionCallVariant1Param as ChatCompletionRequestAssistantMessageFunctionCallVariant1Param,
+    ChatCompletionRequestAssistantMessageFunctionCallParam as ChatCompletionRequestAssistantMessageFunctionCallParam,
 )
 from .chat_completion_request_assistant_message_param import (
     ChatCompletionRequestAssistantMessageParam as ChatCompletionRequestAssistantMessageParam,
@@ -1563,7 +1668,7 @@ from .chat_completion_response_message import (
     ChatCompletionResponseMessageFunctionCall as ChatCompletionResponseMessageFunctionCall,
 )
 from .chat_completion_stream_options_param import (
-    ChatCompletionStreamOptionsVariant1Param as ChatCompletionStreamOptionsVariant1Param,
+    ChatCompletionStreamOptionsParam as ChatCompletionStreamOptionsParam,
 )
 from .chat_completion_stream_response_delta import (
     ChatCompletionStreamResponseDelta as ChatCompletionStreamResponseDelta,
@@ -1613,8 +1718,9 @@ from .choice_instructions_parts_input_json_param import (
 )
 from .choice_param import ChoiceParam as ChoiceParam
 from .chunking_strategy_request_param import ChunkingStrategyRequestParam as ChunkingStrategyRequestParam
+from .click import Click as Click
 from .click_button_type import ClickButtonType as ClickButtonType
-from .click_params import ClickParam as ClickParam
+from .click_param import ClickParam as ClickParam
 from .client_config_param import ClientConfigParam as ClientConfigParam
 from .client_delegation_param import ClientDelegationParam as ClientDelegationParam
 from .client_secret_expires_at_param import ClientSecretExpiresAtParam as ClientSecretExpiresAtParam
@@ -1634,14 +1740,16 @@ from .code_interpreter_tool import CodeInterpreterTool as CodeInterpreterTool
 from .code_interpreter_tool_call import (
     CodeInterpreterToolCallOutputsItem as CodeInterpreterToolCallOutputsItem,
 )
-from .code_interpreter_tool_call import ResponseCompactionItem as ResponseCompactionItem
+from .code_interpreter_tool_call import ResponseCodeInterpreterToolCall as ResponseCodeInterpreterToolCall
 from .code_interpreter_tool_call_param import CodeInterpreterToolCallParam as CodeInterpreterToolCallParam
 from .code_interpreter_tool_param import CodeInterpreterToolParam as CodeInterpreterToolParam
 from .compact_resource import CompactedResponse as CompactedResponse
 from .compaction import Compaction as Compaction
-from .compaction_body import CompactionBody as CompactionBody
-from .compaction_summary_item_params import CompactionSummaryItemParam as CompactionSummaryItemParam
-from .compaction_trigger_item_params import CompactionTriggerItemParam as CompactionTriggerItemParam
+from .compaction_body import ResponseCompactionItem as ResponseCompactionItem
+from .compaction_summary_item import CompactionSummaryItem as CompactionSummaryItem
+from .compaction_summary_item_param import CompactionSummaryItemParam as CompactionSummaryItemParam
+from .compaction_trigger_item import CompactionTriggerItem as CompactionTriggerItem
+from .compaction_trigger_item_param import CompactionTriggerItemParam as CompactionTriggerItemParam
 from .comparison_filter import ComparisonFilter as ComparisonFilter
 from .comparison_filter_param import ComparisonFilterParam as ComparisonFilterParam
 from .completion_usage import CompletionUsage as CompletionUsage
@@ -1652,9 +1760,11 @@ from .compound_filter import CompoundFilterFiltersItem as CompoundFilterFiltersI
 from .compound_filter_param import CompoundFilterParam as CompoundFilterParam
 from .computer_action import ComputerActionList as ComputerActionList
 from .computer_action_param import ComputerActionParam as ComputerActionParam
-from .computer_call_output_item_params import ComputerCallOutputItemParam as ComputerCallOutputItemParam
+from .computer_call_output_item import ComputerCallOutputItem as ComputerCallOutputItem
+from .computer_call_output_item_param import ComputerCallOutputItemParam as ComputerCallOutputItemParam
 from .computer_call_output_status import ComputerCallOutputStatus as ComputerCallOutputStatus
-from .computer_call_safety_check_params import ComputerCallSafetyCheckParam as ComputerCallSafetyCheckParam
+from .computer_call_safety_check import ComputerCallSafetyCheck as ComputerCallSafetyCheck
+from .computer_call_safety_check_param import ComputerCallSafetyCheckParam as ComputerCallSafetyCheckParam
 from .computer_environment import ComputerEnvironment as ComputerEnvironment
 from .computer_screenshot_content import ComputerScreenshotContent as ComputerScreenshotContent
 from .computer_screenshot_image import (
@@ -1686,26 +1796,37 @@ from .computer_use_call_item_resource_output import (
 )
 from .computer_use_preview_tool import ComputerUsePreviewTool as ComputerUsePreviewTool
 from .computer_use_preview_tool_param import ComputerUsePreviewToolParam as ComputerUsePreviewToolParam
-from .container_auto_param import ContainerAutoParamNetworkPolicy as ContainerAutoParamNetworkPolicy
-from .container_auto_param import ContainerAutoParamSkillsItem as ContainerAutoParamSkillsItem
-from .container_auto_params import ContainerAutoParam as ContainerAutoParam
+from .container_auto import ContainerAuto as ContainerAuto
+from .container_auto import ContainerAutoNetworkPolicy as ContainerAutoNetworkPolicy
+from .container_auto import ContainerAutoSkillsItem as ContainerAutoSkillsItem
+from .container_auto_param import ContainerAutoParam as ContainerAutoParam
 from .container_file_citation_body import ContainerFileCitationBody as ContainerFileCitationBody
 from .container_file_citation_body_param import (
     ContainerFileCitationBodyParam as ContainerFileCitationBodyParam,
 )
 from .container_file_resource import FileCreateResponse as FileCreateResponse
 from .container_memory_limit import ContainerMemoryLimit as ContainerMemoryLimit
-from .container_network_policy_allowlist_params import (
+from .container_network_policy_allowlist import (
+    ContainerNetworkPolicyAllowlist as ContainerNetworkPolicyAllowlist,
+)
+from .container_network_policy_allowlist_param import (
     ContainerNetworkPolicyAllowlistParam as ContainerNetworkPolicyAllowlistParam,
 )
-from .container_network_policy_disabled_params import (
+from .container_network_policy_disabled import (
+    ContainerNetworkPolicyDisabled as ContainerNetworkPolicyDisabled,
+)
+from .container_network_policy_disabled_param import (
     ContainerNetworkPolicyDisabledParam as ContainerNetworkPolicyDisabledParam,
 )
-from .container_network_policy_domain_secret_params import (
+from .container_network_policy_domain_secret import (
+    ContainerNetworkPolicyDomainSecret as ContainerNetworkPolicyDomainSecret,
+)
+from .container_network_policy_domain_secret_param import (
     ContainerNetworkPolicyDomainSecretParam as ContainerNetworkPolicyDomainSecretParam,
 )
-from .container_reference_params import ContainerReferenceParam as ContainerReferenceParam
-from .container_reference_resource import ContainerReferenceResource as ContainerReferenceResource
+from .container_reference import ContainerReference as ContainerReference
+from .container_reference_param import ContainerReferenceParam as ContainerReferenceParam
+from .container_reference_resource import ResponseContainerReference as ResponseContainerReference
 from .container_resource import ContainerCreateResponse as ContainerCreateResponse
 from .container_resource import ContainerResourceExpiresAfter as ContainerResourceExpiresAfter
 from .container_resource import ContainerResourceNetworkPolicy as ContainerResourceNetworkPolicy
@@ -1713,10 +1834,11 @@ from .containers_create_params import CreateContainerExpiresAfterParam as Create
 from .context_management_param import ContextManagementParam as ContextManagementParam
 from .conversation_item import ConversationItem as ConversationItem
 from .conversation_item_list import ConversationItemList as ConversationItemList
+from .conversation_object_param import ConversationObjectParam as ConversationObjectParam
 from .conversation_param import ConversationParam as ConversationParam
-from .conversation_param_2_param import ConversationParam2Param as ConversationParam2Param
 from .conversation_resource import Conversation as Conversation
-from .coord_params import CoordParam as CoordParam
+from .coord import Coord as Coord
+from .coord_param import CoordParam as CoordParam
 from .costs_result import CostsResult as CostsResult
 from .costs_result import CostsResultAmount as CostsResultAmount
 from .create_chat_completion_response import ChatCompletion as ChatCompletion
@@ -1733,10 +1855,8 @@ from .create_chat_completion_stream_response import (
 from .create_chat_completion_stream_response import (
     CreateChatCompletionStreamResponseChoicesItemLogprobs as CreateChatCompletionStreamResponseChoicesItemLogprobs,
 )
-from .create_completion_response import CreateCompletionResponse as CreateCompletionResponse
-from .create_completion_response import (
-    CreateCompletionResponseChoicesItem as CreateCompletionResponseChoicesItem,
-)
+from .create_completion_response import Completion as Completion
+from .create_completion_response import CompletionChoice as CompletionChoice
 from .create_completion_response import (
     CreateCompletionResponseChoicesItemLogprobs as CreateCompletionResponseChoicesItemLogprobs,
 )
@@ -1767,10 +1887,10 @@ from .create_eval_completions_run_data_source import (
     CreateEvalCompletionsRunDataSourceSource as CreateEvalCompletionsRunDataSourceSource,
 )
 from .create_eval_completions_run_data_source_param import (
-    CreateEvalCompletionsRunDataSourceInputMessagesVariant1Param as CreateEvalCompletionsRunDataSourceInputMessagesVariant1Param,
+    CreateEvalCompletionsRunDataSourceInputMessagesItemReferenceParam as CreateEvalCompletionsRunDataSourceInputMessagesItemReferenceParam,
 )
 from .create_eval_completions_run_data_source_param import (
-    CreateEvalCompletionsRunDataSourceInputMessagesVariant2Param as CreateEvalCompletionsRunDataSourceInputMessagesVariant2Param,
+    CreateEvalCompletionsRunDataSourceInputMessagesTemplateParam as CreateEvalCompletionsRunDataSourceInputMessagesTemplateParam,
 )
 from .create_eval_completions_run_data_source_param import (
     CreateEvalCompletionsRunDataSourceParam as CreateEvalCompletionsRunDataSourceParam,
@@ -1782,8 +1902,10 @@ from .create_eval_custom_data_source_config_param import (
     CreateEvalCustomDataSourceConfigParam as CreateEvalCustomDataSourceConfigParam,
 )
 from .create_eval_item_param import CreateEvalItemParam as CreateEvalItemParam
-from .create_eval_item_param import CreateEvalItemVariant1Param as CreateEvalItemVariant1Param
-from .create_eval_jsonl_run_data_source import CreateEvalJsonlRunDataSource as CreateEvalJsonlRunDataSource
+from .create_eval_item_param import (
+    CreateEvalItemSimpleInputMessageParam as CreateEvalItemSimpleInputMessageParam,
+)
+from .create_eval_jsonl_run_data_source import CreateEvalJSONLRunDataSource as CreateEvalJSONLRunDataSource
 from .create_eval_jsonl_run_data_source import (
     CreateEvalJsonlRunDataSourceSource as CreateEvalJsonlRunDataSourceSource,
 )
@@ -1824,13 +1946,13 @@ from .create_eval_responses_run_data_source import (
     CreateEvalResponsesRunDataSourceSource as CreateEvalResponsesRunDataSourceSource,
 )
 from .create_eval_responses_run_data_source_param import (
-    CreateEvalResponsesRunDataSourceInputMessagesVariant1Param as CreateEvalResponsesRunDataSourceInputMessagesVariant1Param,
+    CreateEvalResponsesRunDataSourceInputMessagesItemReferenceParam as CreateEvalResponsesRunDataSourceInputMessagesItemReferenceParam,
 )
 from .create_eval_responses_run_data_source_param import (
-    CreateEvalResponsesRunDataSourceInputMessagesVariant1TemplateItemVariant1Param as CreateEvalResponsesRunDataSourceInputMessagesVariant1TemplateItemVariant1Param,
+    CreateEvalResponsesRunDataSourceInputMessagesTemplateParam as CreateEvalResponsesRunDataSourceInputMessagesTemplateParam,
 )
 from .create_eval_responses_run_data_source_param import (
-    CreateEvalResponsesRunDataSourceInputMessagesVariant2Param as CreateEvalResponsesRunDataSourceInputMessagesVariant2Param,
+    CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplateItemChatMessageParam as CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplateItemChatMessageParam,
 )
 from .create_eval_responses_run_data_source_param import (
     CreateEvalResponsesRunDataSourceParam as CreateEvalResponsesRunDataSourceParam,
@@ -1854,7 +1976,7 @@ from .create_mcp_oauth_token_endpoint_auth_param_none_param import (
     CreateMcpOauthTokenEndpointAuthParamNoneParam as CreateMcpOauthTokenEndpointAuthParamNoneParam,
 )
 from .create_message_request_param import (
-    CreateMessageRequestAttachmentsVariant1ItemParam as CreateMessageRequestAttachmentsVariant1ItemParam,
+    CreateMessageRequestAttachmentsItemParam as CreateMessageRequestAttachmentsItemParam,
 )
 from .create_message_request_param import CreateMessageRequestParam as CreateMessageRequestParam
 from .create_moderation_response import (
@@ -1875,30 +1997,22 @@ from .create_speech_response_stream_event import (
 )
 from .create_thread_request_param import CreateThreadRequestParam as CreateThreadRequestParam
 from .create_transcription_response_diarized_json import (
-    CreateTranscriptionResponseDiarizedJson as CreateTranscriptionResponseDiarizedJson,
-)
-from .create_transcription_response_diarized_json import (
     CreateTranscriptionResponseDiarizedJsonUsage as CreateTranscriptionResponseDiarizedJsonUsage,
 )
-from .create_transcription_response_json import (
-    CreateTranscriptionResponseJson as CreateTranscriptionResponseJson,
-)
+from .create_transcription_response_diarized_json import TranscriptionDiarized as TranscriptionDiarized
 from .create_transcription_response_json import (
     CreateTranscriptionResponseJsonLogprobsItem as CreateTranscriptionResponseJsonLogprobsItem,
 )
 from .create_transcription_response_json import (
     CreateTranscriptionResponseJsonUsage as CreateTranscriptionResponseJsonUsage,
 )
+from .create_transcription_response_json import Transcription as Transcription
 from .create_transcription_response_stream_event import (
     CreateTranscriptionResponseStreamEvent as CreateTranscriptionResponseStreamEvent,
 )
-from .create_transcription_response_verbose_json import (
-    CreateTranscriptionResponseVerboseJson as CreateTranscriptionResponseVerboseJson,
-)
+from .create_transcription_response_verbose_json import TranscriptionVerbose as TranscriptionVerbose
 from .create_translation_response_json import CreateTranslationResponseJson as CreateTranslationResponseJson
-from .create_translation_response_verbose_json import (
-    CreateTranslationResponseVerboseJson as CreateTranslationResponseVerboseJson,
-)
+from .create_translation_response_verbose_json import TranslationVerbose as TranslationVerbose
 from .create_vault_credential_auth_param_environment_variable_param import (
     CreateVaultCredentialAuthParamEnvironmentVariableParam as CreateVaultCredentialAuthParamEnvironmentVariableParam,
 )
@@ -1917,24 +2031,28 @@ from .create_vector_store_file_request_param import (
 from .credential import Credential as Credential
 from .credential import CredentialAuth as CredentialAuth
 from .credential_deleted import CredentialDeleted as CredentialDeleted
-from .custom_grammar_format_params import CustomGrammarFormatParam as CustomGrammarFormatParam
-from .custom_text_format_params import CustomTextFormatParam as CustomTextFormatParam
-from .custom_tool_call import CustomToolCall as CustomToolCall
-from .custom_tool_call_output import ResponseCustomToolCall as ResponseCustomToolCall
+from .custom_grammar_format import CustomGrammarFormat as CustomGrammarFormat
+from .custom_grammar_format_param import CustomGrammarFormatParam as CustomGrammarFormatParam
+from .custom_text_format import CustomTextFormat as CustomTextFormat
+from .custom_text_format_param import CustomTextFormatParam as CustomTextFormatParam
+from .custom_tool import CustomTool as CustomTool
+from .custom_tool import CustomToolInputFormat as CustomToolInputFormat
+from .custom_tool_call import ResponseCustomToolCall as ResponseCustomToolCall
+from .custom_tool_call_output import ResponseCustomToolCallOutput as ResponseCustomToolCallOutput
 from .custom_tool_call_output_param import CustomToolCallOutputParam as CustomToolCallOutputParam
 from .custom_tool_call_output_resource import (
     ResponseCustomToolCallOutputItem as ResponseCustomToolCallOutputItem,
 )
 from .custom_tool_call_param import CustomToolCallParam as CustomToolCallParam
-from .custom_tool_call_resource import CustomToolCallResource as CustomToolCallResource
+from .custom_tool_call_resource import ResponseCustomToolCallItem as ResponseCustomToolCallItem
 from .custom_tool_chat_completions_param import (
-    CustomToolChatCompletionsCustomFormatVariant1Param as CustomToolChatCompletionsCustomFormatVariant1Param,
+    CustomToolChatCompletionsCustomFormatGrammarGrammarParam as CustomToolChatCompletionsCustomFormatGrammarGrammarParam,
 )
 from .custom_tool_chat_completions_param import (
-    CustomToolChatCompletionsCustomFormatVariant2GrammarParam as CustomToolChatCompletionsCustomFormatVariant2GrammarParam,
+    CustomToolChatCompletionsCustomFormatGrammarParam as CustomToolChatCompletionsCustomFormatGrammarParam,
 )
 from .custom_tool_chat_completions_param import (
-    CustomToolChatCompletionsCustomFormatVariant2Param as CustomToolChatCompletionsCustomFormatVariant2Param,
+    CustomToolChatCompletionsCustomFormatTextParam as CustomToolChatCompletionsCustomFormatTextParam,
 )
 from .custom_tool_chat_completions_param import (
     CustomToolChatCompletionsCustomParam as CustomToolChatCompletionsCustomParam,
@@ -1942,9 +2060,7 @@ from .custom_tool_chat_completions_param import (
 from .custom_tool_chat_completions_param import (
     CustomToolChatCompletionsParam as CustomToolChatCompletionsParam,
 )
-from .custom_tool_param import CustomToolParamFormat as CustomToolParamFormat
-from .custom_tool_param import FunctionShellTool as FunctionShellTool
-from .custom_tool_params import CustomToolParam as CustomToolParam
+from .custom_tool_param import CustomToolParam as CustomToolParam
 from .custom_voice_param import CustomVoiceParam as CustomVoiceParam
 from .data import Data as Data
 from .data_channel_config_param import DataChannelConfigParam as DataChannelConfigParam
@@ -1995,12 +2111,16 @@ from .detail_enum import DetailEnum as DetailEnum
 from .developer_content_param import DeveloperContentParam as DeveloperContentParam
 from .developer_param import DeveloperParam as DeveloperParam
 from .direct_tool_call_caller import DirectToolCallCaller as DirectToolCallCaller
-from .direct_tool_call_caller_params import DirectToolCallCallerParam as DirectToolCallCallerParam
-from .direct_tool_call_caller_params import DirectToolCallCallerParam2 as DirectToolCallCallerParam2
+from .direct_tool_call_caller_input import DirectToolCallCallerInput as DirectToolCallCallerInput
+from .direct_tool_call_caller_object_param import (
+    DirectToolCallCallerObjectParam as DirectToolCallCallerObjectParam,
+)
+from .direct_tool_call_caller_param import DirectToolCallCallerParam as DirectToolCallCallerParam
 from .done_event import DoneEvent as DoneEvent
 from .double_click_action import DoubleClickAction as DoubleClickAction
 from .double_click_action_param import DoubleClickActionParam as DoubleClickActionParam
-from .drag_params import DragParam as DragParam
+from .drag import Drag as Drag
+from .drag_param import DragParam as DragParam
 from .easy_input_message import EasyInputMessage as EasyInputMessage
 from .easy_input_message_param import EasyInputMessageParam as EasyInputMessageParam
 from .embedding import Embedding as Embedding
@@ -2072,7 +2192,6 @@ from .environments_template_update_params_packages_param import (
     EnvironmentsTemplateUpdateParamsPackagesParam as EnvironmentsTemplateUpdateParamsPackagesParam,
 )
 from .error import Error as Error
-from .error_2 import VideoCreateError as VideoCreateError
 from .error_event import ErrorEvent as ErrorEvent
 from .eval import EvalCreateResponse as EvalCreateResponse
 from .eval import EvalDataSourceConfig as EvalDataSourceConfig
@@ -2098,7 +2217,7 @@ from .eval_item_content_output_text_param import (
     EvalItemContentOutputTextParam as EvalItemContentOutputTextParam,
 )
 from .eval_item_content_param import EvalItemContentParam as EvalItemContentParam
-from .eval_item_input_image import EvalItemInputImage as EvalItemInputImage
+from .eval_item_input_image import DecisionQuestionInputImage as DecisionQuestionInputImage
 from .eval_item_input_image_param import EvalItemInputImageParam as EvalItemInputImageParam
 from .eval_item_param import EvalItemParam as EvalItemParam
 from .eval_jsonl_file_content_source import EvalJsonlFileContentSource as EvalJsonlFileContentSource
@@ -2172,7 +2291,7 @@ from .file_search_tool_call import FileSearchToolCallResultsItem as FileSearchTo
 from .file_search_tool_call import ResponseFileSearchToolCall as ResponseFileSearchToolCall
 from .file_search_tool_call_param import FileSearchToolCallParam as FileSearchToolCallParam
 from .file_search_tool_call_param import (
-    FileSearchToolCallResultsVariant1ItemParam as FileSearchToolCallResultsVariant1ItemParam,
+    FileSearchToolCallResultsItemParam as FileSearchToolCallResultsItemParam,
 )
 from .file_search_tool_param import FileSearchToolParam as FileSearchToolParam
 from .file_upload_param import FileUploadParam as FileUploadParam
@@ -2230,49 +2349,60 @@ from .function_and_custom_tool_call_output_param import (
     FunctionAndCustomToolCallOutputParam as FunctionAndCustomToolCallOutputParam,
 )
 from .function_call_item_status import FunctionCallItemStatus as FunctionCallItemStatus
-from .function_call_output_item_param import (
-    FunctionCallOutputItemParamOutputVariant2Item as FunctionCallOutputItemParamOutputVariant2Item,
-)
-from .function_call_output_item_params import FunctionCallOutputItemParam as FunctionCallOutputItemParam
+from .function_call_output_item import FunctionCallOutputItem as FunctionCallOutputItem
+from .function_call_output_item import FunctionCallOutputItemOutputItem as FunctionCallOutputItemOutputItem
+from .function_call_output_item_param import FunctionCallOutputItemParam as FunctionCallOutputItemParam
 from .function_call_output_item_resource import (
     FunctionCallOutputItemResource as FunctionCallOutputItemResource,
 )
 from .function_call_output_item_resource import (
-    FunctionCallOutputItemResourceOutputVariant2Item as FunctionCallOutputItemResourceOutputVariant2Item,
+    FunctionCallOutputItemResourceOutputItem as FunctionCallOutputItemResourceOutputItem,
 )
 from .function_call_output_status_enum import FunctionCallOutputStatusEnum as FunctionCallOutputStatusEnum
 from .function_call_status import FunctionCallStatus as FunctionCallStatus
 from .function_object import FunctionDefinition as FunctionDefinition
 from .function_object_param import FunctionObjectParam as FunctionObjectParam
 from .function_shell_action import FunctionShellAction as FunctionShellAction
-from .function_shell_action_params import FunctionShellActionParam as FunctionShellActionParam
-from .function_shell_call import FunctionShellCall as FunctionShellCall
+from .function_shell_action_input import FunctionShellActionInput as FunctionShellActionInput
+from .function_shell_action_param import FunctionShellActionParam as FunctionShellActionParam
 from .function_shell_call import FunctionShellCallEnvironment as FunctionShellCallEnvironment
-from .function_shell_call_item_param import (
-    FunctionShellCallItemParamEnvironment as FunctionShellCallItemParamEnvironment,
-)
-from .function_shell_call_item_params import FunctionShellCallItemParam as FunctionShellCallItemParam
+from .function_shell_call import ResponseFunctionShellToolCall as ResponseFunctionShellToolCall
+from .function_shell_call_item import FunctionShellCallItem as FunctionShellCallItem
+from .function_shell_call_item import FunctionShellCallItemEnvironment as FunctionShellCallItemEnvironment
+from .function_shell_call_item_param import FunctionShellCallItemParam as FunctionShellCallItemParam
 from .function_shell_call_item_status import FunctionShellCallItemStatus as FunctionShellCallItemStatus
-from .function_shell_call_output import ResponseFunctionShellToolCall as ResponseFunctionShellToolCall
+from .function_shell_call_output import (
+    ResponseFunctionShellToolCallOutput as ResponseFunctionShellToolCallOutput,
+)
 from .function_shell_call_output_content import (
     FunctionShellCallOutputContent as FunctionShellCallOutputContent,
 )
 from .function_shell_call_output_content import (
     FunctionShellCallOutputContentOutcome as FunctionShellCallOutputContentOutcome,
 )
-from .function_shell_call_output_content_params import (
+from .function_shell_call_output_content_input import (
+    FunctionShellCallOutputContentInput as FunctionShellCallOutputContentInput,
+)
+from .function_shell_call_output_content_param import (
     FunctionShellCallOutputContentParam as FunctionShellCallOutputContentParam,
 )
 from .function_shell_call_output_exit_outcome import (
     FunctionShellCallOutputExitOutcome as FunctionShellCallOutputExitOutcome,
 )
-from .function_shell_call_output_exit_outcome_params import (
+from .function_shell_call_output_exit_outcome_input import (
+    FunctionShellCallOutputExitOutcomeInput as FunctionShellCallOutputExitOutcomeInput,
+)
+from .function_shell_call_output_exit_outcome_param import (
     FunctionShellCallOutputExitOutcomeParam as FunctionShellCallOutputExitOutcomeParam,
 )
-from .function_shell_call_output_item_params import (
+from .function_shell_call_output_item import FunctionShellCallOutputItem as FunctionShellCallOutputItem
+from .function_shell_call_output_item_param import (
     FunctionShellCallOutputItemParam as FunctionShellCallOutputItemParam,
 )
-from .function_shell_call_output_outcome_params import (
+from .function_shell_call_output_outcome import (
+    FunctionShellCallOutputOutcome as FunctionShellCallOutputOutcome,
+)
+from .function_shell_call_output_outcome_param import (
     FunctionShellCallOutputOutcomeParam as FunctionShellCallOutputOutcomeParam,
 )
 from .function_shell_call_output_status_enum import (
@@ -2281,12 +2411,16 @@ from .function_shell_call_output_status_enum import (
 from .function_shell_call_output_timeout_outcome import (
     FunctionShellCallOutputTimeoutOutcome as FunctionShellCallOutputTimeoutOutcome,
 )
-from .function_shell_call_output_timeout_outcome_params import (
+from .function_shell_call_output_timeout_outcome_input import (
+    FunctionShellCallOutputTimeoutOutcomeInput as FunctionShellCallOutputTimeoutOutcomeInput,
+)
+from .function_shell_call_output_timeout_outcome_param import (
     FunctionShellCallOutputTimeoutOutcomeParam as FunctionShellCallOutputTimeoutOutcomeParam,
 )
 from .function_shell_call_status import FunctionShellCallStatus as FunctionShellCallStatus
-from .function_shell_tool_param import FunctionShellToolParamEnvironment as FunctionShellToolParamEnvironment
-from .function_shell_tool_params import FunctionShellToolParam as FunctionShellToolParam
+from .function_shell_tool import FunctionShellTool as FunctionShellTool
+from .function_shell_tool import FunctionShellToolEnvironment as FunctionShellToolEnvironment
+from .function_shell_tool_param import FunctionShellToolParam as FunctionShellToolParam
 from .function_tool import FunctionTool as FunctionTool
 from .function_tool_call import ResponseFunctionToolCall as ResponseFunctionToolCall
 from .function_tool_call_output import FunctionToolCallOutput as FunctionToolCallOutput
@@ -2295,8 +2429,9 @@ from .function_tool_call_output_resource import (
 )
 from .function_tool_call_param import FunctionToolCallParam as FunctionToolCallParam
 from .function_tool_call_resource import ResponseFunctionToolCallItem as ResponseFunctionToolCallItem
-from .function_tool_params import FunctionToolParam as FunctionToolParam
-from .function_tool_params import FunctionToolParam2 as FunctionToolParam2
+from .function_tool_input import FunctionToolInput as FunctionToolInput
+from .function_tool_object_param import FunctionToolObjectParam as FunctionToolObjectParam
+from .function_tool_param import FunctionToolParam as FunctionToolParam
 from .gcp_external_storage_provider import GcpExternalStorageProvider as GcpExternalStorageProvider
 from .grader_label_model import LabelModelGrader as LabelModelGrader
 from .grader_label_model_param import GraderLabelModelParam as GraderLabelModelParam
@@ -2311,7 +2446,7 @@ from .grader_string_check import StringCheckGrader as StringCheckGrader
 from .grader_string_check_param import GraderStringCheckParam as GraderStringCheckParam
 from .grader_text_similarity import TextSimilarityGrader as TextSimilarityGrader
 from .grader_text_similarity_param import GraderTextSimilarityParam as GraderTextSimilarityParam
-from .grammar_syntax1 import GrammarSyntax1 as GrammarSyntax1
+from .grammar_syntax import GrammarSyntax as GrammarSyntax
 from .group import Group as Group
 from .group_deleted_resource import GroupDeleteResponse as GroupDeleteResponse
 from .group_member_user import UserRetrieveResponse as UserRetrieveResponse
@@ -2366,16 +2501,18 @@ from .image_gen_tool_call_param import ImageGenToolCallParam as ImageGenToolCall
 from .image_gen_tool_param import ImageGenToolInputImageMaskParam as ImageGenToolInputImageMaskParam
 from .image_gen_tool_param import ImageGenToolParam as ImageGenToolParam
 from .image_gen_usage import ImageGenUsage as ImageGenUsage
-from .image_ref_param_2_param import ImageRefParam2Param as ImageRefParam2Param
+from .image_ref_param import ImageRefParam as ImageRefParam
 from .images_response import ImagesResponse as ImagesResponse
 from .images_usage import ImagesUsage as ImagesUsage
 from .images_usage import ImagesUsageInputTokensDetails as ImagesUsageInputTokensDetails
 from .inference_options import InferenceOptions as InferenceOptions
 from .inline_capability_source_param import InlineCapabilitySourceParam as InlineCapabilitySourceParam
-from .inline_skill_params import InlineSkillParam as InlineSkillParam
-from .inline_skill_source_params import InlineSkillSourceParam as InlineSkillSourceParam
-from .input_audio import InputAudio as InputAudio
+from .inline_skill import InlineSkill as InlineSkill
+from .inline_skill_param import InlineSkillParam as InlineSkillParam
+from .inline_skill_source import InlineSkillSource as InlineSkillSource
+from .inline_skill_source_param import InlineSkillSourceParam as InlineSkillSourceParam
 from .input_audio import InputAudioInputAudio as InputAudioInputAudio
+from .input_audio import ResponseInputAudio as ResponseInputAudio
 from .input_audio_noise_reduction_param import InputAudioNoiseReductionParam as InputAudioNoiseReductionParam
 from .input_audio_param import InputAudioInputAudioParam as InputAudioInputAudioParam
 from .input_audio_param import InputAudioParam as InputAudioParam
@@ -2399,24 +2536,25 @@ from .input_decision_input_assistant_message_content_decision_input_assistant_co
 )
 from .input_fidelity import InputFidelity as InputFidelity
 from .input_file_content import ResponseInputFile as ResponseInputFile
-from .input_file_content_param import ResponseInputFileParam as ResponseInputFileParam
-from .input_file_content_params import InputFileContentParam as InputFileContentParam
-from .input_file_content_params import InputFileContentParam2 as InputFileContentParam2
+from .input_file_content_input import InputFileContentInput as InputFileContentInput
+from .input_file_content_object_param import InputFileContentObjectParam as InputFileContentObjectParam
+from .input_file_content_param import InputFileContentParam as InputFileContentParam
 from .input_image_content import ResponseInputImage as ResponseInputImage
 from .input_image_content_param import InputImageContentParam as InputImageContentParam
-from .input_image_content_param_auto_params import (
+from .input_image_content_param_auto import InputImageContentParamAuto as InputImageContentParamAuto
+from .input_image_content_param_auto_param import (
     InputImageContentParamAutoParam as InputImageContentParamAutoParam,
 )
 from .input_item import ResponseInput as ResponseInput
 from .input_item_param import InputItemParam as InputItemParam
 from .input_message import InputMessage as InputMessage
 from .input_message_param import InputMessageParam as InputMessageParam
-from .input_message_resource import InputMessageResource as InputMessageResource
+from .input_message_resource import ResponseInputMessageItem as ResponseInputMessageItem
 from .input_param import InputParam as InputParam
 from .input_text_content import ResponseInputText as ResponseInputText
-from .input_text_content_param import ResponseInputTextParam as ResponseInputTextParam
-from .input_text_content_params import InputTextContentParam as InputTextContentParam
-from .input_text_content_params import InputTextContentParam2 as InputTextContentParam2
+from .input_text_content_input import InputTextContentInput as InputTextContentInput
+from .input_text_content_object_param import InputTextContentObjectParam as InputTextContentObjectParam
+from .input_text_content_param import InputTextContentParam as InputTextContentParam
 from .input_tokens_details import InputTokensDetails as InputTokensDetails
 from .input_union_member1_decision_input_assistant_message_param import (
     InputUnionMember1DecisionInputAssistantMessageParam as InputUnionMember1DecisionInputAssistantMessageParam,
@@ -2448,7 +2586,8 @@ from .invite_delete_response import InviteDeleteResponse as InviteDeleteResponse
 from .item import Item as Item
 from .item_field import ItemField as ItemField
 from .item_param import ItemParam as ItemParam
-from .item_reference_params import ItemReferenceParam as ItemReferenceParam
+from .item_reference import ItemReference as ItemReference
+from .item_reference_param import ItemReferenceParam as ItemReferenceParam
 from .item_resource import ResponseItem as ResponseItem
 from .key_press_action import KeyPressAction as KeyPressAction
 from .key_press_action_param import KeyPressActionParam as KeyPressActionParam
@@ -2474,16 +2613,19 @@ from .live_session_fork_response_session import (
 from .live_session_fork_response_transport import (
     LiveSessionForkResponseTransport as LiveSessionForkResponseTransport,
 )
-from .local_environment_params import LocalEnvironmentParam as LocalEnvironmentParam
-from .local_environment_resource import LocalEnvironmentResource as LocalEnvironmentResource
+from .local_environment import LocalEnvironment as LocalEnvironment
+from .local_environment_param import LocalEnvironmentParam as LocalEnvironmentParam
+from .local_environment_resource import ResponseLocalEnvironment as ResponseLocalEnvironment
 from .local_shell_exec_action import LocalShellExecAction as LocalShellExecAction
 from .local_shell_exec_action_param import LocalShellExecActionParam as LocalShellExecActionParam
-from .local_shell_tool_call import ResponseCodeInterpreterToolCall as ResponseCodeInterpreterToolCall
+from .local_shell_tool import LocalShellTool as LocalShellTool
+from .local_shell_tool_call import LocalShellToolCall as LocalShellToolCall
 from .local_shell_tool_call_output import LocalShellToolCallOutput as LocalShellToolCallOutput
 from .local_shell_tool_call_output_param import LocalShellToolCallOutputParam as LocalShellToolCallOutputParam
 from .local_shell_tool_call_param import LocalShellToolCallParam as LocalShellToolCallParam
-from .local_shell_tool_params import LocalShellToolParam as LocalShellToolParam
-from .local_skill_params import LocalSkillParam as LocalSkillParam
+from .local_shell_tool_param import LocalShellToolParam as LocalShellToolParam
+from .local_skill import LocalSkill as LocalSkill
+from .local_skill_param import LocalSkillParam as LocalSkillParam
 from .locked_status import LockedStatus as LockedStatus
 from .log_prob import LogProb as LogProb
 from .log_prob_param import LogProbParam as LogProbParam
@@ -2493,7 +2635,7 @@ from .mcp_approval_request_param import MCPApprovalRequestParam as MCPApprovalRe
 from .mcp_approval_response import MCPApprovalResponse as MCPApprovalResponse
 from .mcp_approval_response_param import MCPApprovalResponseParam as MCPApprovalResponseParam
 from .mcp_approval_response_resource import MCPApprovalResponseResource as MCPApprovalResponseResource
-from .mcp_list_tools import ResponseApplyPatchToolCallOutput as ResponseApplyPatchToolCallOutput
+from .mcp_list_tools import MCPListTools as MCPListTools
 from .mcp_list_tools_param import MCPListToolsParam as MCPListToolsParam
 from .mcp_list_tools_tool import MCPListToolsTool as MCPListToolsTool
 from .mcp_list_tools_tool_param import MCPListToolsToolParam as MCPListToolsToolParam
@@ -2508,8 +2650,10 @@ from .mcp_oauth_token_endpoint_auth_resource_none import (
 )
 from .mcp_protocol_error import MCPProtocolError as MCPProtocolError
 from .mcp_protocol_error_param import MCPProtocolErrorParam as MCPProtocolErrorParam
-from .mcp_tool import MCPTool as MCPTool
-from .mcp_tool import MCPToolRequireApprovalVariant1 as MCPToolRequireApprovalVariant1
+from .mcp_tool import (
+    MCPToolRequireApprovalMCPToolApprovalFilter as MCPToolRequireApprovalMCPToolApprovalFilter,
+)
+from .mcp_tool import RealtimeResponseCreateMcpTool as RealtimeResponseCreateMcpTool
 from .mcp_tool_call import MCPToolCall as MCPToolCall
 from .mcp_tool_call_error import MCPToolCallError as MCPToolCallError
 from .mcp_tool_call_error_param import MCPToolCallErrorParam as MCPToolCallErrorParam
@@ -2521,7 +2665,7 @@ from .mcp_tool_filter import MCPToolFilter as MCPToolFilter
 from .mcp_tool_filter_param import MCPToolFilterParam as MCPToolFilterParam
 from .mcp_tool_param import MCPToolParam as MCPToolParam
 from .mcp_tool_param import (
-    MCPToolRequireApprovalVariant1Variant1Param as MCPToolRequireApprovalVariant1Variant1Param,
+    MCPToolRequireApprovalMCPToolApprovalFilterParam as MCPToolRequireApprovalMCPToolApprovalFilterParam,
 )
 from .mcp_transport_config_param_http_param import (
     McpTransportConfigParamHTTPParam as McpTransportConfigParamHTTPParam,
@@ -2562,14 +2706,12 @@ from .message_content_resource_output_text import (
     MessageContentResourceOutputText as MessageContentResourceOutputText,
 )
 from .message_content_text_annotations_file_citation_object import (
-    MessageContentTextAnnotationsFileCitationObject as MessageContentTextAnnotationsFileCitationObject,
+    FileCitationAnnotation as FileCitationAnnotation,
 )
 from .message_content_text_annotations_file_citation_object import (
     MessageContentTextAnnotationsFileCitationObjectFileCitation as MessageContentTextAnnotationsFileCitationObjectFileCitation,
 )
-from .message_content_text_annotations_file_path_object import (
-    MessageContentTextAnnotationsFilePathObject as MessageContentTextAnnotationsFilePathObject,
-)
+from .message_content_text_annotations_file_path_object import FilePathAnnotation as FilePathAnnotation
 from .message_content_text_annotations_file_path_object import (
     MessageContentTextAnnotationsFilePathObjectFilePath as MessageContentTextAnnotationsFilePathObjectFilePath,
 )
@@ -2578,50 +2720,35 @@ from .message_content_text_object import (
 )
 from .message_content_text_object import Text as Text
 from .message_content_text_object import TextContentBlock as TextContentBlock
-from .message_delta_content_image_file_object import (
-    MessageDeltaContentImageFileObject as MessageDeltaContentImageFileObject,
-)
-from .message_delta_content_image_file_object import (
-    MessageDeltaContentImageFileObjectImageFile as MessageDeltaContentImageFileObjectImageFile,
-)
-from .message_delta_content_image_url_object import (
-    MessageDeltaContentImageUrlObject as MessageDeltaContentImageUrlObject,
-)
-from .message_delta_content_image_url_object import (
-    MessageDeltaContentImageUrlObjectImageUrl as MessageDeltaContentImageUrlObjectImageUrl,
-)
-from .message_delta_content_refusal_object import (
-    MessageDeltaContentRefusalObject as MessageDeltaContentRefusalObject,
-)
+from .message_delta_content_image_file_object import ImageFileDelta as ImageFileDelta
+from .message_delta_content_image_file_object import ImageFileDeltaBlock as ImageFileDeltaBlock
+from .message_delta_content_image_url_object import ImageURLDelta as ImageURLDelta
+from .message_delta_content_image_url_object import ImageURLDeltaBlock as ImageURLDeltaBlock
+from .message_delta_content_refusal_object import RefusalDeltaBlock as RefusalDeltaBlock
 from .message_delta_content_text_annotations_file_citation_object import (
-    MessageDeltaContentTextAnnotationsFileCitationObject as MessageDeltaContentTextAnnotationsFileCitationObject,
+    FileCitationDeltaAnnotation as FileCitationDeltaAnnotation,
 )
 from .message_delta_content_text_annotations_file_citation_object import (
     MessageDeltaContentTextAnnotationsFileCitationObjectFileCitation as MessageDeltaContentTextAnnotationsFileCitationObjectFileCitation,
 )
 from .message_delta_content_text_annotations_file_path_object import (
-    MessageDeltaContentTextAnnotationsFilePathObject as MessageDeltaContentTextAnnotationsFilePathObject,
+    FilePathDeltaAnnotation as FilePathDeltaAnnotation,
 )
 from .message_delta_content_text_annotations_file_path_object import (
     MessageDeltaContentTextAnnotationsFilePathObjectFilePath as MessageDeltaContentTextAnnotationsFilePathObjectFilePath,
 )
-from .message_delta_content_text_object import MessageDeltaContentTextObject as MessageDeltaContentTextObject
-from .message_delta_content_text_object import (
-    MessageDeltaContentTextObjectText as MessageDeltaContentTextObjectText,
-)
-from .message_delta_content_text_object import (
-    MessageDeltaContentTextObjectTextAnnotationsItem as MessageDeltaContentTextObjectTextAnnotationsItem,
-)
-from .message_delta_object import MessageDeltaObject as MessageDeltaObject
-from .message_delta_object import MessageDeltaObjectDelta as MessageDeltaObjectDelta
-from .message_delta_object import MessageDeltaObjectDeltaContentItem as MessageDeltaObjectDeltaContentItem
+from .message_delta_content_text_object import AnnotationDelta as AnnotationDelta
+from .message_delta_content_text_object import TextDelta as TextDelta
+from .message_delta_content_text_object import TextDeltaBlock as TextDeltaBlock
+from .message_delta_object import MessageContentDelta as MessageContentDelta
+from .message_delta_object import MessageDelta as MessageDelta
+from .message_delta_object import MessageDeltaEvent as MessageDeltaEvent
 from .message_object import MessageContent as MessageContent
 from .message_object import MessageObject as MessageObject
 from .message_object import MessageObjectAttachmentsItem as MessageObjectAttachmentsItem
 from .message_object import MessageObjectAttachmentsItemToolsItem as MessageObjectAttachmentsItemToolsItem
 from .message_object import MessageObjectIncompleteDetails as MessageObjectIncompleteDetails
 from .message_phase import MessagePhase as MessagePhase
-from .message_phase_2 import MessagePhase2 as MessagePhase2
 from .message_request_content_text_object_param import (
     MessageRequestContentTextObjectParam as MessageRequestContentTextObjectParam,
 )
@@ -2657,20 +2784,21 @@ from .moderation_param import ModerationParam as ModerationParam
 from .moderation_policy_param import ModerationPolicyParam as ModerationPolicyParam
 from .moderation_result_body import ModerationResultBody as ModerationResultBody
 from .moderations_create_params import (
-    CreateModerationInputVariant3ItemVariant1ImageUrlParam as CreateModerationInputVariant3ItemVariant1ImageUrlParam,
+    CreateModerationInputItemImageUrlImageUrlParam as CreateModerationInputItemImageUrlImageUrlParam,
 )
 from .moderations_create_params import (
-    CreateModerationInputVariant3ItemVariant1Param as CreateModerationInputVariant3ItemVariant1Param,
+    CreateModerationInputItemImageUrlParam as CreateModerationInputItemImageUrlParam,
 )
 from .moderations_create_params import (
-    CreateModerationInputVariant3ItemVariant2Param as CreateModerationInputVariant3ItemVariant2Param,
+    CreateModerationInputItemTextParam as CreateModerationInputItemTextParam,
 )
-from .move_params import MoveParam as MoveParam
+from .move import Move as Move
+from .move_param import MoveParam as MoveParam
 from .multi_agent_config import MultiAgentConfig as MultiAgentConfig
 from .multi_agent_config_param import MultiAgentConfigParam as MultiAgentConfigParam
-from .namespace_tool_param import CustomTool as CustomTool
-from .namespace_tool_param import NamespaceToolParamToolsItem as NamespaceToolParamToolsItem
-from .namespace_tool_params import NamespaceToolParam as NamespaceToolParam
+from .namespace_tool import NamespaceTool as NamespaceTool
+from .namespace_tool import NamespaceToolToolsItem as NamespaceToolToolsItem
+from .namespace_tool_param import NamespaceToolParam as NamespaceToolParam
 from .network import Network as Network
 from .noise_reduction_type import NoiseReductionType as NoiseReductionType
 from .notice import Notice as Notice
@@ -2713,7 +2841,7 @@ from .organization_workload_identity_provider_create_params_verification_uploade
 from .organization_workload_identity_provider_update_params_attribute_transformation_param import (
     OrganizationWorkloadIdentityProviderUpdateParamsAttributeTransformationParam as OrganizationWorkloadIdentityProviderUpdateParamsAttributeTransformationParam,
 )
-from .other_chunking_strategy_response_param import (
+from .other_chunking_strategy_response import (
     OtherFileChunkingStrategyObject as OtherFileChunkingStrategyObject,
 )
 from .output_content import OutputContent as OutputContent
@@ -2726,9 +2854,6 @@ from .output_text import OutputText as OutputText
 from .output_text_content import OutputTextContent as OutputTextContent
 from .output_text_content_param import OutputTextContentParam as OutputTextContentParam
 from .output_tokens_details import OutputTokensDetails as OutputTokensDetails
-from .owner import Owner as Owner
-from .owner_service_account import OwnerServiceAccount as OwnerServiceAccount
-from .owner_user import OwnerUser as OwnerUser
 from .packages import Packages as Packages
 from .periodic_automation import PeriodicAutomation as PeriodicAutomation
 from .periodic_automation import PeriodicAutomationCreatedBy as PeriodicAutomationCreatedBy
@@ -2813,19 +2938,24 @@ from .predicate_instructions_parts_input_json_param import (
 )
 from .predicate_param import PredicateParam as PredicateParam
 from .prediction_content_param import PredictionContentParam as PredictionContentParam
-from .program import ResponseReasoningItem as ResponseReasoningItem
-from .program_item_params import ProgramItemParam as ProgramItemParam
+from .program import Program as Program
+from .program_item import ProgramItem as ProgramItem
+from .program_item_param import ProgramItemParam as ProgramItemParam
 from .program_output import ProgramOutput as ProgramOutput
-from .program_output_item_params import ProgramOutputItemParam as ProgramOutputItemParam
+from .program_output_item import ProgramOutputItem as ProgramOutputItem
+from .program_output_item_param import ProgramOutputItemParam as ProgramOutputItemParam
 from .program_output_item_status import ProgramOutputItemStatus as ProgramOutputItemStatus
 from .program_output_status import ProgramOutputStatus as ProgramOutputStatus
 from .program_tool_call_caller import ProgramToolCallCaller as ProgramToolCallCaller
-from .program_tool_call_caller_params import ProgramToolCallCallerParam as ProgramToolCallCallerParam
-from .program_tool_call_caller_params import ProgramToolCallCallerParam2 as ProgramToolCallCallerParam2
-from .programmatic_tool_calling_params import ProgrammaticToolCallingParam as ProgrammaticToolCallingParam
+from .program_tool_call_caller_input import ProgramToolCallCallerInput as ProgramToolCallCallerInput
+from .program_tool_call_caller_object_param import (
+    ProgramToolCallCallerObjectParam as ProgramToolCallCallerObjectParam,
+)
+from .program_tool_call_caller_param import ProgramToolCallCallerParam as ProgramToolCallCallerParam
+from .programmatic_tool_calling import ProgrammaticToolCalling as ProgrammaticToolCalling
+from .programmatic_tool_calling_param import ProgrammaticToolCallingParam as ProgrammaticToolCallingParam
 from .project import Project as Project
 from .project_api_key import ProjectAPIKey as ProjectAPIKey
-from .project_api_key import ProjectApiKey as ProjectApiKey
 from .project_api_key import ProjectApiKeyOwner as ProjectApiKeyOwner
 from .project_api_key_delete_response import APIKeyDeleteResponse as APIKeyDeleteResponse
 from .project_api_key_owner_service_account import (
@@ -2857,16 +2987,17 @@ from .project_spend_limit_resource import ProjectSpendLimit as ProjectSpendLimit
 from .project_user import ProjectUser as ProjectUser
 from .project_user_delete_response import ProjectUserDeleteResponse as ProjectUserDeleteResponse
 from .prompt import ResponsePrompt as ResponsePrompt
+from .prompt_cache_breakpoint import PromptCacheBreakpoint as PromptCacheBreakpoint
 from .prompt_cache_breakpoint_config import PromptCacheBreakpointConfig as PromptCacheBreakpointConfig
 from .prompt_cache_breakpoint_config_param import (
     PromptCacheBreakpointConfigParam as PromptCacheBreakpointConfigParam,
 )
-from .prompt_cache_breakpoint_params import PromptCacheBreakpointParam as PromptCacheBreakpointParam
+from .prompt_cache_breakpoint_param import PromptCacheBreakpointParam as PromptCacheBreakpointParam
 from .prompt_cache_mode_enum import PromptCacheModeEnum as PromptCacheModeEnum
 from .prompt_cache_options import PromptCacheOptions as PromptCacheOptions
 from .prompt_cache_options_param import PromptCacheOptionsParam as PromptCacheOptionsParam
 from .prompt_cache_ttl_enum import PromptCacheTTLEnum as PromptCacheTTLEnum
-from .prompt_param import PromptVariant1Param as PromptVariant1Param
+from .prompt_param import PromptParam as PromptParam
 from .provenance_detection_result_api import ProvenanceDetectionResultApi as ProvenanceDetectionResultApi
 from .provenance_resource import ContentProvenanceCheck as ContentProvenanceCheck
 from .provenance_resource import ProvenanceResourceResultsItem as ProvenanceResourceResultsItem
@@ -2898,16 +3029,16 @@ from .realtime_audio_formats import RealtimeAudioFormats as RealtimeAudioFormats
 from .realtime_audio_formats import RealtimeAudioFormatsAudioPcm as RealtimeAudioFormatsAudioPcm
 from .realtime_audio_formats import RealtimeAudioFormatsAudioPcma as RealtimeAudioFormatsAudioPcma
 from .realtime_audio_formats import RealtimeAudioFormatsAudioPcmu as RealtimeAudioFormatsAudioPcmu
+from .realtime_audio_formats_param import (
+    RealtimeAudioFormatsAudioPcmaParam as RealtimeAudioFormatsAudioPcmaParam,
+)
+from .realtime_audio_formats_param import (
+    RealtimeAudioFormatsAudioPcmParam as RealtimeAudioFormatsAudioPcmParam,
+)
+from .realtime_audio_formats_param import (
+    RealtimeAudioFormatsAudioPcmuParam as RealtimeAudioFormatsAudioPcmuParam,
+)
 from .realtime_audio_formats_param import RealtimeAudioFormatsParam as RealtimeAudioFormatsParam
-from .realtime_audio_formats_param import (
-    RealtimeAudioFormatsVariant1Param as RealtimeAudioFormatsVariant1Param,
-)
-from .realtime_audio_formats_param import (
-    RealtimeAudioFormatsVariant2Param as RealtimeAudioFormatsVariant2Param,
-)
-from .realtime_audio_formats_param import (
-    RealtimeAudioFormatsVariant3Param as RealtimeAudioFormatsVariant3Param,
-)
 from .realtime_client_event_conversation_item_create_param import (
     RealtimeClientEventConversationItemCreateParam as RealtimeClientEventConversationItemCreateParam,
 )
@@ -3009,18 +3140,18 @@ from .realtime_mcp_approval_response import RealtimeMCPApprovalResponse as Realt
 from .realtime_mcp_approval_response_param import (
     RealtimeMCPApprovalResponseParam as RealtimeMCPApprovalResponseParam,
 )
-from .realtime_mcp_list_tools import RealtimeMCPListTools as RealtimeMCPListTools
+from .realtime_mcp_list_tools import RealtimeMcpListTools as RealtimeMcpListTools
 from .realtime_mcp_list_tools_param import RealtimeMCPListToolsParam as RealtimeMCPListToolsParam
-from .realtime_mcp_protocol_error import RealtimeMCPProtocolError as RealtimeMCPProtocolError
+from .realtime_mcp_protocol_error import RealtimeMcpProtocolError as RealtimeMcpProtocolError
 from .realtime_mcp_protocol_error_param import RealtimeMCPProtocolErrorParam as RealtimeMCPProtocolErrorParam
-from .realtime_mcp_tool_call import RealtimeMCPToolCall as RealtimeMCPToolCall
+from .realtime_mcp_tool_call import RealtimeMcpToolCall as RealtimeMcpToolCall
 from .realtime_mcp_tool_call import RealtimeMCPToolCallError as RealtimeMCPToolCallError
 from .realtime_mcp_tool_call_param import RealtimeMCPToolCallParam as RealtimeMCPToolCallParam
-from .realtime_mcp_tool_execution_error import RealtimeMCPToolExecutionError as RealtimeMCPToolExecutionError
+from .realtime_mcp_tool_execution_error import RealtimeMcpToolExecutionError as RealtimeMcpToolExecutionError
 from .realtime_mcp_tool_execution_error_param import (
     RealtimeMCPToolExecutionErrorParam as RealtimeMCPToolExecutionErrorParam,
 )
-from .realtime_mcphttp_error import RealtimeMCPHTTPError as RealtimeMCPHTTPError
+from .realtime_mcphttp_error import RealtimeMcphttpError as RealtimeMcphttpError
 from .realtime_mcphttp_error_param import RealtimeMCPHTTPErrorParam as RealtimeMCPHTTPErrorParam
 from .realtime_reasoning import RealtimeReasoning as RealtimeReasoning
 from .realtime_reasoning_effort import RealtimeReasoningEffort as RealtimeReasoningEffort
@@ -3185,9 +3316,7 @@ from .realtime_server_event_session_created import (
     RealtimeServerEventSessionCreatedSession as RealtimeServerEventSessionCreatedSession,
 )
 from .realtime_server_event_session_created import SessionCreatedEvent as SessionCreatedEvent
-from .realtime_server_event_session_updated import (
-    RealtimeServerEventSessionUpdatedSession as RealtimeServerEventSessionUpdatedSession,
-)
+from .realtime_server_event_session_updated import SessionResource as SessionResource
 from .realtime_server_event_session_updated import SessionUpdatedEvent as SessionUpdatedEvent
 from .realtime_session_create_request_ga_param import (
     RealtimeSessionCreateRequestGAAudioInputNoiseReductionParam as RealtimeSessionCreateRequestGAAudioInputNoiseReductionParam,
@@ -3205,8 +3334,9 @@ from .realtime_session_create_request_ga_param import (
     RealtimeSessionCreateRequestGAParam as RealtimeSessionCreateRequestGAParam,
 )
 from .realtime_session_create_request_ga_param import (
-    RealtimeSessionCreateRequestGATracingVariant2Param as RealtimeSessionCreateRequestGATracingVariant2Param,
+    RealtimeSessionCreateRequestGATracingTracingConfigurationParam as RealtimeSessionCreateRequestGATracingTracingConfigurationParam,
 )
+from .realtime_session_create_response import RealtimeSessionCreateResponse as RealtimeSessionCreateResponse
 from .realtime_session_create_response import (
     RealtimeSessionCreateResponseAudio as RealtimeSessionCreateResponseAudio,
 )
@@ -3223,12 +3353,11 @@ from .realtime_session_create_response import (
     RealtimeSessionCreateResponseAudioOutput as RealtimeSessionCreateResponseAudioOutput,
 )
 from .realtime_session_create_response import (
-    RealtimeSessionCreateResponseTracingVariant2 as RealtimeSessionCreateResponseTracingVariant2,
+    RealtimeSessionCreateResponseTracingTracingConfiguration as RealtimeSessionCreateResponseTracingTracingConfiguration,
 )
 from .realtime_session_create_response import (
     RealtimeSessionCreateResponseTurnDetection as RealtimeSessionCreateResponseTurnDetection,
 )
-from .realtime_session_create_response import SessionCreateResponse as SessionCreateResponse
 from .realtime_session_create_response_ga import RealtimeAudioConfig as RealtimeAudioConfig
 from .realtime_session_create_response_ga import RealtimeAudioConfigInput as RealtimeAudioConfigInput
 from .realtime_session_create_response_ga import RealtimeAudioConfigOutput as RealtimeAudioConfigOutput
@@ -3240,7 +3369,7 @@ from .realtime_session_create_response_ga import (
     RealtimeSessionCreateResponseGAToolChoice as RealtimeSessionCreateResponseGAToolChoice,
 )
 from .realtime_session_create_response_ga import (
-    RealtimeSessionCreateResponseGATracingVariant2 as RealtimeSessionCreateResponseGATracingVariant2,
+    RealtimeSessionCreateResponseGATracingTracingConfiguration as RealtimeSessionCreateResponseGATracingTracingConfiguration,
 )
 from .realtime_session_create_response_ga import RealtimeToolsConfig as RealtimeToolsConfig
 from .realtime_transcription_session_create_request_ga_param import (
@@ -3295,13 +3424,13 @@ from .realtime_translation_session import (
     RealtimeTranslationSessionAudioOutput as RealtimeTranslationSessionAudioOutput,
 )
 from .realtime_translation_session_create_request_param import (
-    RealtimeTranslationSessionCreateRequestAudioInputNoiseReductionVariant1Param as RealtimeTranslationSessionCreateRequestAudioInputNoiseReductionVariant1Param,
+    RealtimeTranslationSessionCreateRequestAudioInputNoiseReductionParam as RealtimeTranslationSessionCreateRequestAudioInputNoiseReductionParam,
 )
 from .realtime_translation_session_create_request_param import (
     RealtimeTranslationSessionCreateRequestAudioInputParam as RealtimeTranslationSessionCreateRequestAudioInputParam,
 )
 from .realtime_translation_session_create_request_param import (
-    RealtimeTranslationSessionCreateRequestAudioInputTranscriptionVariant1Param as RealtimeTranslationSessionCreateRequestAudioInputTranscriptionVariant1Param,
+    RealtimeTranslationSessionCreateRequestAudioInputTranscriptionParam as RealtimeTranslationSessionCreateRequestAudioInputTranscriptionParam,
 )
 from .realtime_translation_session_create_request_param import (
     RealtimeTranslationSessionCreateRequestAudioOutputParam as RealtimeTranslationSessionCreateRequestAudioOutputParam,
@@ -3317,25 +3446,27 @@ from .realtime_translations_client_secrets_create_params import (
 )
 from .realtime_truncation import RealtimeTruncationRetentionRatio as RealtimeTruncationRetentionRatio
 from .realtime_truncation import (
-    RealtimeTruncationVariant2TokenLimits as RealtimeTruncationVariant2TokenLimits,
+    RealtimeTruncationRetentionRatioTokenLimits as RealtimeTruncationRetentionRatioTokenLimits,
 )
 from .realtime_truncation_param import RealtimeTruncationParam as RealtimeTruncationParam
-from .realtime_truncation_param import RealtimeTruncationVariant2Param as RealtimeTruncationVariant2Param
 from .realtime_truncation_param import (
-    RealtimeTruncationVariant2TokenLimitsParam as RealtimeTruncationVariant2TokenLimitsParam,
+    RealtimeTruncationRetentionRatioParam as RealtimeTruncationRetentionRatioParam,
+)
+from .realtime_truncation_param import (
+    RealtimeTruncationRetentionRatioTokenLimitsParam as RealtimeTruncationRetentionRatioTokenLimitsParam,
 )
 from .realtime_turn_detection import RealtimeAudioInputTurnDetection as RealtimeAudioInputTurnDetection
 from .realtime_turn_detection import RealtimeTurnDetectionSemanticVad as RealtimeTurnDetectionSemanticVad
 from .realtime_turn_detection import RealtimeTurnDetectionServerVad as RealtimeTurnDetectionServerVad
 from .realtime_turn_detection_param import (
-    RealtimeTurnDetectionVariant1Variant1Param as RealtimeTurnDetectionVariant1Variant1Param,
+    RealtimeTurnDetectionRealtimeTurnDetectionSemanticVadParam as RealtimeTurnDetectionRealtimeTurnDetectionSemanticVadParam,
 )
 from .realtime_turn_detection_param import (
-    RealtimeTurnDetectionVariant1Variant2Param as RealtimeTurnDetectionVariant1Variant2Param,
+    RealtimeTurnDetectionRealtimeTurnDetectionServerVadParam as RealtimeTurnDetectionRealtimeTurnDetectionServerVadParam,
 )
 from .reasoning import Reasoning as Reasoning
 from .reasoning_effort import ReasoningEffort as ReasoningEffort
-from .reasoning_item import ResponseConfigurationUpdateItem as ResponseConfigurationUpdateItem
+from .reasoning_item import ResponseReasoningItem as ResponseReasoningItem
 from .reasoning_item_param import ReasoningItemParam as ReasoningItemParam
 from .reasoning_mode_enum import ReasoningModeEnum as ReasoningModeEnum
 from .reasoning_mode_enum_param import ReasoningModeEnumParam as ReasoningModeEnumParam
@@ -3374,7 +3505,7 @@ from .required_action_session_required_action_resource_mcp_approval_request impo
 from .required_action_session_required_action_resource_mcp_approval_request_request import (
     RequiredActionSessionRequiredActionResourceMcpApprovalRequestRequest as RequiredActionSessionRequiredActionResourceMcpApprovalRequestRequest,
 )
-from .response import ResponseCustomToolCallOutput as ResponseCustomToolCallOutput
+from .response import Response as Response
 from .response import ResponseIncompleteDetails as ResponseIncompleteDetails
 from .response_audio_delta_event import ResponseAudioDeltaEvent as ResponseAudioDeltaEvent
 from .response_audio_done_event import ResponseAudioDoneEvent as ResponseAudioDoneEvent
@@ -3423,9 +3554,9 @@ from .response_file_search_call_in_progress_event import (
 from .response_file_search_call_searching_event import (
     ResponseFileSearchCallSearchingEvent as ResponseFileSearchCallSearchingEvent,
 )
-from .response_format_json_object import ResponseFormatJsonObject as ResponseFormatJsonObject
+from .response_format_json_object import ResponseFormatJSONObject as ResponseFormatJSONObject
 from .response_format_json_object_param import ResponseFormatJsonObjectParam as ResponseFormatJsonObjectParam
-from .response_format_json_schema import ResponseFormatJsonSchema as ResponseFormatJsonSchema
+from .response_format_json_schema import ResponseFormatJSONSchema as ResponseFormatJSONSchema
 from .response_format_json_schema import (
     ResponseFormatJsonSchemaJsonSchema as ResponseFormatJsonSchemaJsonSchema,
 )
@@ -3458,24 +3589,24 @@ from .response_incomplete_event import ResponseIncompleteEvent as ResponseIncomp
 from .response_log_prob import ResponseLogProb as ResponseLogProb
 from .response_log_prob import ResponseLogProbTopLogprobsItem as ResponseLogProbTopLogprobsItem
 from .response_mcp_call_arguments_delta_event import (
-    ResponseMCPCallArgumentsDeltaEvent as ResponseMCPCallArgumentsDeltaEvent,
+    ResponseMcpCallArgumentsDeltaEvent as ResponseMcpCallArgumentsDeltaEvent,
 )
 from .response_mcp_call_arguments_done_event import (
-    ResponseMCPCallArgumentsDoneEvent as ResponseMCPCallArgumentsDoneEvent,
+    ResponseMcpCallArgumentsDoneEvent as ResponseMcpCallArgumentsDoneEvent,
 )
-from .response_mcp_call_completed_event import ResponseMCPCallCompletedEvent as ResponseMCPCallCompletedEvent
-from .response_mcp_call_failed_event import ResponseMCPCallFailedEvent as ResponseMCPCallFailedEvent
+from .response_mcp_call_completed_event import ResponseMcpCallCompletedEvent as ResponseMcpCallCompletedEvent
+from .response_mcp_call_failed_event import ResponseMcpCallFailedEvent as ResponseMcpCallFailedEvent
 from .response_mcp_call_in_progress_event import (
-    ResponseMCPCallInProgressEvent as ResponseMCPCallInProgressEvent,
+    ResponseMcpCallInProgressEvent as ResponseMcpCallInProgressEvent,
 )
 from .response_mcp_list_tools_completed_event import (
-    ResponseMCPListToolsCompletedEvent as ResponseMCPListToolsCompletedEvent,
+    ResponseMcpListToolsCompletedEvent as ResponseMcpListToolsCompletedEvent,
 )
 from .response_mcp_list_tools_failed_event import (
-    ResponseMCPListToolsFailedEvent as ResponseMCPListToolsFailedEvent,
+    ResponseMcpListToolsFailedEvent as ResponseMcpListToolsFailedEvent,
 )
 from .response_mcp_list_tools_in_progress_event import (
-    ResponseMCPListToolsInProgressEvent as ResponseMCPListToolsInProgressEvent,
+    ResponseMcpListToolsInProgressEvent as ResponseMcpListToolsInProgressEvent,
 )
 from .response_output_item_added_event import ResponseOutputItemAddedEvent as ResponseOutputItemAddedEvent
 from .response_output_item_done_event import ResponseOutputItemDoneEvent as ResponseOutputItemDoneEvent
@@ -3513,28 +3644,26 @@ from .response_reasoning_text_done_event import (
 from .response_refusal_delta_event import ResponseRefusalDeltaEvent as ResponseRefusalDeltaEvent
 from .response_refusal_done_event import ResponseRefusalDoneEvent as ResponseRefusalDoneEvent
 from .response_shell_call_command_added_streaming_event import (
-    ResponseShellCallCommandAddedStreamingEvent as ResponseShellCallCommandAddedStreamingEvent,
+    ResponseShellCallCommandAddedEvent as ResponseShellCallCommandAddedEvent,
 )
 from .response_shell_call_command_delta_streaming_event import (
-    ResponseShellCallCommandDeltaStreamingEvent as ResponseShellCallCommandDeltaStreamingEvent,
+    ResponseShellCallCommandDeltaEvent as ResponseShellCallCommandDeltaEvent,
 )
 from .response_shell_call_command_done_streaming_event import (
-    ResponseShellCallCommandDoneStreamingEvent as ResponseShellCallCommandDoneStreamingEvent,
+    ResponseShellCallCommandDoneEvent as ResponseShellCallCommandDoneEvent,
 )
 from .response_shell_call_output_content_delta_streaming_event import (
-    ResponseShellCallOutputContentDeltaStreamingEvent as ResponseShellCallOutputContentDeltaStreamingEvent,
+    ResponseShellCallOutputContentDeltaEvent as ResponseShellCallOutputContentDeltaEvent,
 )
 from .response_shell_call_output_content_done_streaming_event import (
-    ResponseShellCallOutputContentDoneStreamingEvent as ResponseShellCallOutputContentDoneStreamingEvent,
+    ResponseShellCallOutputContentDoneEvent as ResponseShellCallOutputContentDoneEvent,
 )
 from .response_stream_event import ResponseStreamEvent as ResponseStreamEvent
-from .response_stream_options_param import (
-    ResponseStreamOptionsVariant1Param as ResponseStreamOptionsVariant1Param,
-)
+from .response_stream_options_param import ResponseStreamOptionsParam as ResponseStreamOptionsParam
+from .response_text import ResponseTextConfig as ResponseTextConfig
 from .response_text_delta_event import ResponseTextDeltaEvent as ResponseTextDeltaEvent
 from .response_text_done_event import ResponseTextDoneEvent as ResponseTextDoneEvent
-from .response_text_param import ResponseTextConfig as ResponseTextConfig
-from .response_text_params import ResponseTextParam as ResponseTextParam
+from .response_text_param import ResponseTextParam as ResponseTextParam
 from .response_usage import ResponseUsage as ResponseUsage
 from .response_usage import ResponseUsageInputTokensDetails as ResponseUsageInputTokensDetails
 from .response_usage import ResponseUsageOutputTokensDetails as ResponseUsageOutputTokensDetails
@@ -3584,17 +3713,17 @@ from .run_object import RunObjectRequiredAction as RunObjectRequiredAction
 from .run_object import RunObjectRequiredActionSubmitToolOutputs as RunObjectRequiredActionSubmitToolOutputs
 from .run_object import RunObjectToolsItem as RunObjectToolsItem
 from .run_step_completion_usage import RunStepCompletionUsage as RunStepCompletionUsage
-from .run_step_delta_object import RunStepDeltaObject as RunStepDeltaObject
-from .run_step_delta_object import RunStepDeltaObjectDelta as RunStepDeltaObjectDelta
+from .run_step_delta_object import RunStepDelta as RunStepDelta
+from .run_step_delta_object import RunStepDeltaEvent as RunStepDeltaEvent
 from .run_step_delta_object import RunStepDeltaObjectDeltaStepDetails as RunStepDeltaObjectDeltaStepDetails
 from .run_step_delta_step_details_message_creation_object import (
-    RunStepDeltaStepDetailsMessageCreationObject as RunStepDeltaStepDetailsMessageCreationObject,
+    RunStepDeltaMessageDelta as RunStepDeltaMessageDelta,
 )
 from .run_step_delta_step_details_message_creation_object import (
     RunStepDeltaStepDetailsMessageCreationObjectMessageCreation as RunStepDeltaStepDetailsMessageCreationObjectMessageCreation,
 )
 from .run_step_delta_step_details_tool_calls_code_object import (
-    RunStepDeltaStepDetailsToolCallsCodeObject as RunStepDeltaStepDetailsToolCallsCodeObject,
+    CodeInterpreterToolCallDelta as CodeInterpreterToolCallDelta,
 )
 from .run_step_delta_step_details_tool_calls_code_object import (
     RunStepDeltaStepDetailsToolCallsCodeObjectCodeInterpreter as RunStepDeltaStepDetailsToolCallsCodeObjectCodeInterpreter,
@@ -3609,23 +3738,19 @@ from .run_step_delta_step_details_tool_calls_code_output_image_object import (
     RunStepDeltaStepDetailsToolCallsCodeOutputImageObjectImage as RunStepDeltaStepDetailsToolCallsCodeOutputImageObjectImage,
 )
 from .run_step_delta_step_details_tool_calls_code_output_logs_object import (
-    RunStepDeltaStepDetailsToolCallsCodeOutputLogsObject as RunStepDeltaStepDetailsToolCallsCodeOutputLogsObject,
+    CodeInterpreterLogs as CodeInterpreterLogs,
 )
 from .run_step_delta_step_details_tool_calls_file_search_object import (
-    RunStepDeltaStepDetailsToolCallsFileSearchObject as RunStepDeltaStepDetailsToolCallsFileSearchObject,
+    FileSearchToolCallDelta as FileSearchToolCallDelta,
 )
 from .run_step_delta_step_details_tool_calls_function_object import (
-    RunStepDeltaStepDetailsToolCallsFunctionObject as RunStepDeltaStepDetailsToolCallsFunctionObject,
+    FunctionToolCallDelta as FunctionToolCallDelta,
 )
 from .run_step_delta_step_details_tool_calls_function_object import (
     RunStepDeltaStepDetailsToolCallsFunctionObjectFunction as RunStepDeltaStepDetailsToolCallsFunctionObjectFunction,
 )
-from .run_step_delta_step_details_tool_calls_object import (
-    RunStepDeltaStepDetailsToolCallsObject as RunStepDeltaStepDetailsToolCallsObject,
-)
-from .run_step_delta_step_details_tool_calls_object import (
-    RunStepDeltaStepDetailsToolCallsObjectToolCallsItem as RunStepDeltaStepDetailsToolCallsObjectToolCallsItem,
-)
+from .run_step_delta_step_details_tool_calls_object import ToolCallDelta as ToolCallDelta
+from .run_step_delta_step_details_tool_calls_object import ToolCallDeltaObject as ToolCallDeltaObject
 from .run_step_details_message_creation_object import (
     RunStepDetailsMessageCreationObject as RunStepDetailsMessageCreationObject,
 )
@@ -3723,8 +3848,10 @@ from .score_instructions_parts_input_json_param import (
 )
 from .score_level_param import ScoreLevelParam as ScoreLevelParam
 from .score_param import ScoreParam as ScoreParam
-from .screenshot_params import ScreenshotParam as ScreenshotParam
-from .scroll_params import ScrollParam as ScrollParam
+from .screenshot import Screenshot as Screenshot
+from .screenshot_param import ScreenshotParam as ScreenshotParam
+from .scroll import Scroll as Scroll
+from .scroll_param import ScrollParam as ScrollParam
 from .search_content_type import SearchContentType as SearchContentType
 from .search_context_size import SearchContextSize as SearchContextSize
 from .server_event_selector_param import ServerEventSelectorParam as ServerEventSelectorParam
@@ -3775,12 +3902,18 @@ from .skill_hosted_template_skill_resource_inline import (
 from .skill_hosted_template_skill_resource_skill_reference import (
     SkillHostedTemplateSkillResourceSkillReference as SkillHostedTemplateSkillResourceSkillReference,
 )
-from .skill_reference_params import SkillReferenceParam as SkillReferenceParam
+from .skill_reference import SkillReference as SkillReference
+from .skill_reference_param import SkillReferenceParam as SkillReferenceParam
 from .skill_resource import Skill as Skill
 from .skill_version_resource import SkillVersion as SkillVersion
-from .specific_apply_patch_params import SpecificApplyPatchParam as SpecificApplyPatchParam
-from .specific_function_shell_params import SpecificFunctionShellParam as SpecificFunctionShellParam
-from .specific_programmatic_tool_calling_params import (
+from .specific_apply_patch import ToolChoiceApplyPatch as ToolChoiceApplyPatch
+from .specific_apply_patch_param import SpecificApplyPatchParam as SpecificApplyPatchParam
+from .specific_function_shell import ToolChoiceShell as ToolChoiceShell
+from .specific_function_shell_param import SpecificFunctionShellParam as SpecificFunctionShellParam
+from .specific_programmatic_tool_calling import (
+    SpecificProgrammaticToolCalling as SpecificProgrammaticToolCalling,
+)
+from .specific_programmatic_tool_calling_param import (
     SpecificProgrammaticToolCallingParam as SpecificProgrammaticToolCallingParam,
 )
 from .speech_audio_delta_event import SpeechAudioDeltaEvent as SpeechAudioDeltaEvent
@@ -3799,7 +3932,7 @@ from .static_chunking_strategy_param import StaticChunkingStrategyParam as Stati
 from .static_chunking_strategy_request_param import (
     StaticChunkingStrategyRequestParam as StaticChunkingStrategyRequestParam,
 )
-from .static_chunking_strategy_response_param import (
+from .static_chunking_strategy_response import (
     StaticFileChunkingStrategyObject as StaticFileChunkingStrategyObject,
 )
 from .stop_configuration_param import StopConfigurationParam as StopConfigurationParam
@@ -3830,7 +3963,9 @@ from .text_response_format_configuration import (
 from .text_response_format_configuration_param import (
     TextResponseFormatConfigurationParam as TextResponseFormatConfigurationParam,
 )
-from .text_response_format_json_schema import TextResponseFormatJsonSchema as TextResponseFormatJsonSchema
+from .text_response_format_json_schema import (
+    ResponseFormatTextJSONSchemaConfig as ResponseFormatTextJSONSchemaConfig,
+)
 from .text_response_format_json_schema_param import (
     TextResponseFormatJsonSchemaParam as TextResponseFormatJsonSchemaParam,
 )
@@ -3849,8 +3984,9 @@ from .token_usage import TokenUsage as TokenUsage
 from .tool import Tool as Tool
 from .tool_apply_patch_param import ToolApplyPatchParam as ToolApplyPatchParam
 from .tool_call_caller import ToolCallCaller as ToolCallCaller
-from .tool_call_caller_params import ToolCallCallerParam as ToolCallCallerParam
-from .tool_call_caller_params import ToolCallCallerParam2 as ToolCallCallerParam2
+from .tool_call_caller_input import ToolCallCallerInput as ToolCallCallerInput
+from .tool_call_caller_object_param import ToolCallCallerObjectParam as ToolCallCallerObjectParam
+from .tool_call_caller_param import ToolCallCallerParam as ToolCallCallerParam
 from .tool_choice import ToolChoice as ToolChoice
 from .tool_choice_allowed import ToolChoiceAllowed as ToolChoiceAllowed
 from .tool_choice_allowed_param import ToolChoiceAllowedParam as ToolChoiceAllowedParam
@@ -3867,6 +4003,7 @@ from .tool_choice_function_param import ToolChoiceFunctionParam as ToolChoiceFun
 from .tool_choice_image_generation_param import (
     ToolChoiceImageGenerationParam as ToolChoiceImageGenerationParam,
 )
+from .tool_choice_input import ToolChoiceInput as ToolChoiceInput
 from .tool_choice_live_allowed_tools_choice_param import (
     ToolChoiceLiveAllowedToolsChoiceParam as ToolChoiceLiveAllowedToolsChoiceParam,
 )
@@ -3912,10 +4049,10 @@ from .tool_choice_live_function_tool_choice_param import (
 from .tool_choice_live_mcp_tool_choice_param import (
     ToolChoiceLiveMCPToolChoiceParam as ToolChoiceLiveMCPToolChoiceParam,
 )
-from .tool_choice_mcp import ToolChoiceMCP as ToolChoiceMCP
+from .tool_choice_mcp import ToolChoiceMcp as ToolChoiceMcp
 from .tool_choice_mcp_param import ToolChoiceMCPParam as ToolChoiceMCPParam
 from .tool_choice_options import ToolChoiceOptions as ToolChoiceOptions
-from .tool_choice_params import ToolChoiceParam as ToolChoiceParam
+from .tool_choice_param import ToolChoiceParam as ToolChoiceParam
 from .tool_choice_programmatic_tool_calling_param import (
     ToolChoiceProgrammaticToolCallingParam as ToolChoiceProgrammaticToolCallingParam,
 )
@@ -3950,13 +4087,15 @@ from .tool_programmatic_tool_calling_param import (
     ToolProgrammaticToolCallingParam as ToolProgrammaticToolCallingParam,
 )
 from .tool_search_call import ResponseToolSearchCall as ResponseToolSearchCall
-from .tool_search_call_item_params import ToolSearchCallItemParam as ToolSearchCallItemParam
+from .tool_search_call_item import ToolSearchCallItem as ToolSearchCallItem
+from .tool_search_call_item_param import ToolSearchCallItemParam as ToolSearchCallItemParam
 from .tool_search_execution_type import ToolSearchExecutionType as ToolSearchExecutionType
 from .tool_search_output import ResponseToolSearchOutputItem as ResponseToolSearchOutputItem
-from .tool_search_output_item_params import ToolSearchOutputItemParam as ToolSearchOutputItemParam
+from .tool_search_output_item import ToolSearchOutputItem as ToolSearchOutputItem
+from .tool_search_output_item_param import ToolSearchOutputItemParam as ToolSearchOutputItemParam
 from .tool_search_param import ToolSearchParam as ToolSearchParam
-from .tool_search_tool_param import NamespaceTool as NamespaceTool
-from .tool_search_tool_params import ToolSearchToolParam as ToolSearchToolParam
+from .tool_search_tool import ToolSearchTool as ToolSearchTool
+from .tool_search_tool_param import ToolSearchToolParam as ToolSearchToolParam
 from .tool_shell_environment_container_auto_network_policy_allowlist_param import (
     ToolShellEnvironmentContainerAutoNetworkPolicyAllowlistParam as ToolShellEnvironmentContainerAutoNetworkPolicyAllowlistParam,
 )
@@ -3988,11 +4127,11 @@ from .tool_shell_param import ToolShellParam as ToolShellParam
 from .tool_web_search_param import ToolWebSearchParam as ToolWebSearchParam
 from .top_log_prob import TopLogProb as TopLogProb
 from .top_log_prob_param import TopLogProbParam as TopLogProbParam
-from .transcript_text_delta_event import TranscriptTextDeltaEvent as TranscriptTextDeltaEvent
+from .transcript_text_delta_event import TranscriptionTextDeltaEvent as TranscriptionTextDeltaEvent
 from .transcript_text_delta_event import (
     TranscriptTextDeltaEventLogprobsItem as TranscriptTextDeltaEventLogprobsItem,
 )
-from .transcript_text_done_event import TranscriptTextDoneEvent as TranscriptTextDoneEvent
+from .transcript_text_done_event import TranscriptionTextDoneEvent as TranscriptionTextDoneEvent
 from .transcript_text_done_event import (
     TranscriptTextDoneEventLogprobsItem as TranscriptTextDoneEventLogprobsItem,
 )
@@ -4010,7 +4149,8 @@ from .transport_param import TransportParam as TransportParam
 from .truncation_object import TruncationObject as TruncationObject
 from .truncation_object_param import TruncationObjectParam as TruncationObjectParam
 from .turn import Turn as Turn
-from .type_params import TypeParam as TypeParam
+from .type import Type as Type
+from .type_param import TypeParam as TypeParam
 from .types_decision_create_params_prompt_cache_options_param import (
     TypesDecisionCreateParamsPromptCacheOptionsParam as TypesDecisionCreateParamsPromptCacheOptionsParam,
 )
@@ -4125,6 +4265,7 @@ from .verification_uploaded_jwks_verification_param import (
     VerificationUploadedJwksVerificationParam as VerificationUploadedJwksVerificationParam,
 )
 from .video_character_resource import VideoCreateCharacterResponse as VideoCreateCharacterResponse
+from .video_create_error import VideoCreateError as VideoCreateError
 from .video_model import VideoModel as VideoModel
 from .video_model_param import VideoModelParam as VideoModelParam
 from .video_reference_input_param import VideoReferenceInputParam as VideoReferenceInputParam
@@ -4134,14 +4275,15 @@ from .video_status import VideoStatus as VideoStatus
 from .voice_consent_deleted_resource import VoiceConsentDeleted as VoiceConsentDeleted
 from .voice_consent_resource import VoiceConsent as VoiceConsent
 from .voice_deleted import VoiceDeleted as VoiceDeleted
-from .voice_ids_or_custom_voice_param import VoiceIdsOrCustomVoiceParam as VoiceIdsOrCustomVoiceParam
 from .voice_ids_or_custom_voice_param import (
-    VoiceIdsOrCustomVoiceVariant2Param as VoiceIdsOrCustomVoiceVariant2Param,
+    VoiceIdsOrCustomVoiceObjectParam as VoiceIdsOrCustomVoiceObjectParam,
 )
+from .voice_ids_or_custom_voice_param import VoiceIdsOrCustomVoiceParam as VoiceIdsOrCustomVoiceParam
 from .voice_ids_shared import VoiceIdsShared as VoiceIdsShared
 from .voice_ids_shared_param import VoiceIdsSharedParam as VoiceIdsSharedParam
 from .voice_resource import Voice as Voice
-from .wait_params import WaitParam as WaitParam
+from .wait import Wait as Wait
+from .wait_param import WaitParam as WaitParam
 from .wake_policy_param import WakePolicyParam as WakePolicyParam
 from .web_search_action_find import WebSearchActionFind as WebSearchActionFind
 from .web_search_action_find_param import WebSearchActionFindParam as WebSearchActionFindParam
@@ -4163,63 +4305,69 @@ from .web_search_action_search_param import (
 )
 from .web_search_approximate_location import WebSearchApproximateLocation as WebSearchApproximateLocation
 from .web_search_approximate_location_param import (
-    WebSearchApproximateLocationVariant1Param as WebSearchApproximateLocationVariant1Param,
+    WebSearchApproximateLocationApproximateParam as WebSearchApproximateLocationApproximateParam,
 )
 from .web_search_location_param import WebSearchLocationParam as WebSearchLocationParam
-from .web_search_preview_tool import ApplyPatchTool as ApplyPatchTool
+from .web_search_preview_tool import WebSearchPreviewTool as WebSearchPreviewTool
 from .web_search_preview_tool_param import WebSearchPreviewToolParam as WebSearchPreviewToolParam
 from .web_search_tool import WebSearchTool as WebSearchTool
 from .web_search_tool import WebSearchToolFilters as WebSearchToolFilters
 from .web_search_tool_call import ResponseFunctionWebSearch as ResponseFunctionWebSearch
 from .web_search_tool_call import WebSearchToolCallAction as WebSearchToolCallAction
 from .web_search_tool_call_param import WebSearchToolCallParam as WebSearchToolCallParam
-from .web_search_tool_param import WebSearchToolFiltersVariant1Param as WebSearchToolFiltersVariant1Param
+from .web_search_tool_param import WebSearchToolFiltersParam as WebSearchToolFiltersParam
 from .web_search_tool_param import WebSearchToolParam as WebSearchToolParam
-from .webhook_batch_cancelled import WebhookBatchCancelled as WebhookBatchCancelled
+from .webhook_batch_cancelled import BatchCancelledWebhookEvent as BatchCancelledWebhookEvent
 from .webhook_batch_cancelled import WebhookBatchCancelledData as WebhookBatchCancelledData
-from .webhook_batch_completed import WebhookBatchCompleted as WebhookBatchCompleted
+from .webhook_batch_completed import BatchCompletedWebhookEvent as BatchCompletedWebhookEvent
 from .webhook_batch_completed import WebhookBatchCompletedData as WebhookBatchCompletedData
-from .webhook_batch_expired import WebhookBatchExpired as WebhookBatchExpired
+from .webhook_batch_expired import BatchExpiredWebhookEvent as BatchExpiredWebhookEvent
 from .webhook_batch_expired import WebhookBatchExpiredData as WebhookBatchExpiredData
-from .webhook_batch_failed import WebhookBatchFailed as WebhookBatchFailed
+from .webhook_batch_failed import BatchFailedWebhookEvent as BatchFailedWebhookEvent
 from .webhook_batch_failed import WebhookBatchFailedData as WebhookBatchFailedData
 from .webhook_endpoint import WebhookEndpoint as WebhookEndpoint
 from .webhook_endpoint_test_result import WebhookEndpointTestResult as WebhookEndpointTestResult
 from .webhook_endpoint_with_secret import WebhookEndpointWithSecret as WebhookEndpointWithSecret
-from .webhook_eval_run_canceled import WebhookEvalRunCanceled as WebhookEvalRunCanceled
+from .webhook_eval_run_canceled import EvalRunCanceledWebhookEvent as EvalRunCanceledWebhookEvent
 from .webhook_eval_run_canceled import WebhookEvalRunCanceledData as WebhookEvalRunCanceledData
-from .webhook_eval_run_failed import WebhookEvalRunFailed as WebhookEvalRunFailed
+from .webhook_eval_run_failed import EvalRunFailedWebhookEvent as EvalRunFailedWebhookEvent
 from .webhook_eval_run_failed import WebhookEvalRunFailedData as WebhookEvalRunFailedData
-from .webhook_eval_run_succeeded import WebhookEvalRunSucceeded as WebhookEvalRunSucceeded
+from .webhook_eval_run_succeeded import EvalRunSucceededWebhookEvent as EvalRunSucceededWebhookEvent
 from .webhook_eval_run_succeeded import WebhookEvalRunSucceededData as WebhookEvalRunSucceededData
 from .webhook_event_type_list import WebhookEventTypeList as WebhookEventTypeList
-from .webhook_fine_tuning_job_cancelled import WebhookFineTuningJobCancelled as WebhookFineTuningJobCancelled
+from .webhook_fine_tuning_job_cancelled import (
+    FineTuningJobCancelledWebhookEvent as FineTuningJobCancelledWebhookEvent,
+)
 from .webhook_fine_tuning_job_cancelled import (
     WebhookFineTuningJobCancelledData as WebhookFineTuningJobCancelledData,
 )
-from .webhook_fine_tuning_job_failed import WebhookFineTuningJobFailed as WebhookFineTuningJobFailed
+from .webhook_fine_tuning_job_failed import FineTuningJobFailedWebhookEvent as FineTuningJobFailedWebhookEvent
 from .webhook_fine_tuning_job_failed import WebhookFineTuningJobFailedData as WebhookFineTuningJobFailedData
-from .webhook_fine_tuning_job_succeeded import WebhookFineTuningJobSucceeded as WebhookFineTuningJobSucceeded
+from .webhook_fine_tuning_job_succeeded import (
+    FineTuningJobSucceededWebhookEvent as FineTuningJobSucceededWebhookEvent,
+)
 from .webhook_fine_tuning_job_succeeded import (
     WebhookFineTuningJobSucceededData as WebhookFineTuningJobSucceededData,
 )
-from .webhook_live_call_incoming import WebhookLiveCallIncoming as WebhookLiveCallIncoming
+from .webhook_live_call_incoming import LiveCallIncomingWebhookEvent as LiveCallIncomingWebhookEvent
 from .webhook_live_call_incoming import WebhookLiveCallIncomingData as WebhookLiveCallIncomingData
 from .webhook_live_call_incoming import (
     WebhookLiveCallIncomingDataSipHeadersItem as WebhookLiveCallIncomingDataSipHeadersItem,
 )
-from .webhook_realtime_call_incoming import WebhookRealtimeCallIncoming as WebhookRealtimeCallIncoming
+from .webhook_realtime_call_incoming import (
+    RealtimeCallIncomingWebhookEvent as RealtimeCallIncomingWebhookEvent,
+)
 from .webhook_realtime_call_incoming import WebhookRealtimeCallIncomingData as WebhookRealtimeCallIncomingData
 from .webhook_realtime_call_incoming import (
     WebhookRealtimeCallIncomingDataSipHeadersItem as WebhookRealtimeCallIncomingDataSipHeadersItem,
 )
-from .webhook_response_cancelled import WebhookResponseCancelled as WebhookResponseCancelled
+from .webhook_response_cancelled import ResponseCancelledWebhookEvent as ResponseCancelledWebhookEvent
 from .webhook_response_cancelled import WebhookResponseCancelledData as WebhookResponseCancelledData
-from .webhook_response_completed import WebhookResponseCompleted as WebhookResponseCompleted
+from .webhook_response_completed import ResponseCompletedWebhookEvent as ResponseCompletedWebhookEvent
 from .webhook_response_completed import WebhookResponseCompletedData as WebhookResponseCompletedData
-from .webhook_response_failed import WebhookResponseFailed as WebhookResponseFailed
+from .webhook_response_failed import ResponseFailedWebhookEvent as ResponseFailedWebhookEvent
 from .webhook_response_failed import WebhookResponseFailedData as WebhookResponseFailedData
-from .webhook_response_incomplete import WebhookResponseIncomplete as WebhookResponseIncomplete
+from .webhook_response_incomplete import ResponseIncompleteWebhookEvent as ResponseIncompleteWebhookEvent
 from .webhook_response_incomplete import WebhookResponseIncompleteData as WebhookResponseIncompleteData
 from .widget_message_item import ChatKitWidgetItem as ChatKitWidgetItem
 from .workflow_param import WorkflowParam as WorkflowParam
@@ -4246,8 +4394,8 @@ AgentSessionMessageContentItem = AgentSessionMessageContent
 AgentToolsItem = PersistedAgentTool
 AgentWebSearchCallItemAction = WebSearchAction
 AllModels = ModelIdsResponsesParam
-ApplyPatchToolCall = ResponseFunctionShellToolCallOutput
-ApplyPatchToolCallOutput = ResponseApplyPatchToolCall
+ApplyPatchToolCall = ResponseApplyPatchToolCall
+ApplyPatchToolCallOutput = ResponseApplyPatchToolCallOutput
 AssignedRoleDetails = RoleListResponse
 AssistantMessageItem = ChatKitThreadAssistantMessageItem
 AssistantObject = Assistant
@@ -4259,10 +4407,6 @@ AudioTranscriptionResponse = AudioTranscription
 AuditLog = AuditLogListResponse
 AutoFileChunkingStrategyParam = AutoChunkingStrategyRequestParam
 AutomationAgentConfigToolsItem = AgentTool
-BatchCancelledWebhookEvent = WebhookBatchCancelled
-BatchCompletedWebhookEvent = WebhookBatchCompleted
-BatchExpiredWebhookEvent = WebhookBatchExpired
-BatchFailedWebhookEvent = WebhookBatchFailed
 BetaAgentsAutomationsCreateResponse = Automation
 BetaAgentsSessionsEventsStreamStreamEvent = AgentSessionEvent
 BetaAgentsSessionsItemsListItem = AgentSessionItem
@@ -4277,16 +4421,20 @@ BetaComputerToolCall = BetaResponseComputerToolCall
 BetaComputerToolCallOutputResource = BetaResponseComputerToolCallOutputItem
 BetaContainerReferenceResource = BetaResponseContainerReference
 BetaCustomToolCall = BetaResponseCustomToolCall
+BetaCustomToolCallOutput = BetaResponseCustomToolCallOutput
 BetaCustomToolCallOutputResource = BetaResponseCustomToolCallOutputItem
+BetaCustomToolCallResource = BetaResponseCustomToolCallItem
 BetaFileSearchToolCall = BetaResponseFileSearchToolCall
 BetaFunctionShellCall = BetaResponseFunctionShellToolCall
 BetaFunctionShellCallOutput = BetaResponseFunctionShellToolCallOutput
 BetaFunctionToolCall = BetaResponseFunctionToolCall
 BetaFunctionToolCallOutputResource = BetaResponseFunctionToolCallOutputItem
+BetaFunctionToolCallResource = BetaResponseFunctionToolCallItem
 BetaInputContent = BetaResponseInputMessageContentList
 BetaInputFileContent = BetaResponseInputFile
 BetaInputImageContent = BetaResponseInputImage
 BetaInputItem = BetaResponseInput
+BetaInputMessageResource = BetaResponseInputMessageItem
 BetaInputTextContent = BetaResponseInputText
 BetaItemResource = BetaResponseItem
 BetaLocalEnvironmentResource = BetaResponseLocalEnvironment
@@ -4297,10 +4445,28 @@ BetaOutputTextContent = BetaResponseOutputText
 BetaPrompt = BetaResponsePrompt
 BetaReasoningItem = BetaResponseReasoningItem
 BetaRefusalContent = BetaResponseOutputRefusal
+BetaResponseMCPCallArgumentsDeltaEvent = BetaResponseMcpCallArgumentsDeltaEvent
+BetaResponseMCPCallArgumentsDoneEvent = BetaResponseMcpCallArgumentsDoneEvent
+BetaResponseMCPCallCompletedEvent = BetaResponseMcpCallCompletedEvent
+BetaResponseMCPCallFailedEvent = BetaResponseMcpCallFailedEvent
+BetaResponseMCPCallInProgressEvent = BetaResponseMcpCallInProgressEvent
+BetaResponseMCPListToolsCompletedEvent = BetaResponseMcpListToolsCompletedEvent
+BetaResponseMCPListToolsFailedEvent = BetaResponseMcpListToolsFailedEvent
+BetaResponseMCPListToolsInProgressEvent = BetaResponseMcpListToolsInProgressEvent
+BetaResponseShellCallCommandAddedStreamingEvent = BetaResponseShellCallCommandAddedEvent
+BetaResponseShellCallCommandDeltaStreamingEvent = BetaResponseShellCallCommandDeltaEvent
+BetaResponseShellCallCommandDoneStreamingEvent = BetaResponseShellCallCommandDoneEvent
+BetaResponseShellCallOutputContentDeltaStreamingEvent = BetaResponseShellCallOutputContentDeltaEvent
+BetaResponseShellCallOutputContentDoneStreamingEvent = BetaResponseShellCallOutputContentDoneEvent
+BetaResponseText = BetaResponseTextConfig
+BetaSpecificApplyPatch = BetaToolChoiceApplyPatch
+BetaSpecificFunctionShell = BetaToolChoiceShell
+BetaTextResponseFormatConfiguration = BetaResponseFormatTextConfig
+BetaTextResponseFormatJsonSchema = BetaResponseFormatTextJSONSchemaConfig
 BetaTokenCountsResource = InputTokenCountResponse
+BetaToolChoiceMCP = BetaToolChoiceMcp
 BetaToolSearchCall = BetaResponseToolSearchCall
 BetaToolSearchOutput = BetaResponseToolSearchOutputItem
-BetaWebSearchPreviewTool = BetaApplyPatchTool
 BetaWebSearchToolCall = BetaResponseFunctionWebSearch
 ChatCompletionMessageToolCall = ChatCompletionMessageFunctionToolCall
 ChatCompletionMessageToolCallsItem = ChatCompletionMessageToolCallUnion
@@ -4313,23 +4479,34 @@ ChatModel = ModelIdsSharedParam
 ChatSessionChatkitConfiguration = ChatSessionChatKitConfiguration
 ChatSessionResource = ChatSession
 ChatkitWorkflow = ChatKitWorkflow
-CodeInterpreterToolCall = ResponseCompactionItem
+CodeInterpreterToolCall = ResponseCodeInterpreterToolCall
 CompactResource = CompactedResponse
-Completion = CreateCompletionResponse
+CompactionBody = ResponseCompactionItem
 ComputerAction = ComputerActionList
 ComputerScreenshotImage = ResponseComputerToolCallOutputScreenshot
 ComputerToolCall = ResponseComputerToolCall
 ComputerToolCallOutputResource = ResponseComputerToolCallOutputItem
 ContainerFileResource = FileCreateResponse
 ContainerListResponse = ContainerCreateResponse
+ContainerReferenceResource = ResponseContainerReference
 ContainerResource = ContainerCreateResponse
 ContainerRetrieveResponse = ContainerCreateResponse
 ConversationResource = Conversation
 CreateChatCompletionResponse = ChatCompletion
 CreateChatCompletionStreamResponse = ChatCompletionChunk
+CreateCompletionResponse = Completion
+CreateCompletionResponseChoicesItem = CompletionChoice
+CreateEvalJsonlRunDataSource = CreateEvalJSONLRunDataSource
 CreateModerationResponse = ModerationCreateResponse
-CustomToolCallOutput = ResponseCustomToolCall
+CreateTranscriptionResponseDiarizedJson = TranscriptionDiarized
+CreateTranscriptionResponseJson = Transcription
+CreateTranscriptionResponseVerboseJson = TranscriptionVerbose
+CreateTranslationResponseVerboseJson = TranslationVerbose
+CustomToolCall = ResponseCustomToolCall
+CustomToolCallOutput = ResponseCustomToolCallOutput
 CustomToolCallOutputResource = ResponseCustomToolCallOutputItem
+CustomToolCallResource = ResponseCustomToolCallItem
+CustomToolFormat = CustomToolInputFormat
 DeleteAssistantResponse = AssistantDeleted
 DeleteCertificateResponse = CertificateDeleteResponse
 DeleteEvalResponse = EvalDeleteResponse
@@ -4348,16 +4525,13 @@ DeletedThreadResource = ThreadDeleteResponse
 DeletedVideoResource = VideoDeleteResponse
 EnvironmentInfoFilesItem = HostedEnvironmentFile
 EnvironmentInfoSkillsItem = HostedSkill
-Error2 = VideoCreateError
 Eval = EvalCreateResponse
 EvalApiError = EvalAPIError
+EvalItemInputImage = DecisionQuestionInputImage
 EvalListResponse = EvalCreateResponse
 EvalRetrieveResponse = EvalCreateResponse
 EvalRun = RunCancelResponse
-EvalRunCanceledWebhookEvent = WebhookEvalRunCanceled
-EvalRunFailedWebhookEvent = WebhookEvalRunFailed
 EvalRunOutputItem = OutputItemListResponse
-EvalRunSucceededWebhookEvent = WebhookEvalRunSucceeded
 EvalUpdateResponse = EvalCreateResponse
 FileChunkingStrategyParam = ChunkingStrategyRequestParam
 FileListResponse = FileCreateResponse
@@ -4372,11 +4546,9 @@ FineTuneSupervisedMethod = SupervisedMethod
 FineTuningCheckpointPermission = PermissionCreateResponse
 FineTuningIntegration = FineTuningJobIntegration
 FineTuningIntegrationWandb = FineTuningJobWandbIntegration
-FineTuningJobCancelledWebhookEvent = WebhookFineTuningJobCancelled
-FineTuningJobFailedWebhookEvent = WebhookFineTuningJobFailed
-FineTuningJobSucceededWebhookEvent = WebhookFineTuningJobSucceeded
 FunctionObject = FunctionDefinition
-FunctionShellCallOutput = ResponseFunctionShellToolCall
+FunctionShellCall = ResponseFunctionShellToolCall
+FunctionShellCallOutput = ResponseFunctionShellToolCallOutput
 FunctionToolCall = ResponseFunctionToolCall
 FunctionToolCallOutputResource = ResponseFunctionToolCallOutputItem
 FunctionToolCallResource = ResponseFunctionToolCallItem
@@ -4393,23 +4565,39 @@ GroupResourceWithSuccess = GroupUpdateResponse
 GroupRoleAssignment = RoleCreateResponse
 GroupUser = OrganizationGroupUser
 GroupUserAssignment = UserCreateResponse
+InputAudio = ResponseInputAudio
 InputContent = ResponseInputMessageContentList
 InputFileContent = ResponseInputFile
 InputImageContent = ResponseInputImage
 InputItem = ResponseInput
+InputMessageResource = ResponseInputMessageItem
 InputTextContent = ResponseInputText
 ItemResource = ResponseItem
 ListFineTuningCheckpointPermissionResponse = PermissionRetrieveResponse
-LiveCallIncomingWebhookEvent = WebhookLiveCallIncoming
-LocalShellToolCall = ResponseCodeInterpreterToolCall
-MCPListTools = ResponseApplyPatchToolCallOutput
+LocalEnvironmentResource = ResponseLocalEnvironment
+MCPTool = RealtimeResponseCreateMcpTool
 MessageContentImageFileObject = ImageFileContentBlock
 MessageContentImageFileObjectImageFile = ImageFile
 MessageContentImageUrlObject = ImageURLContentBlock
 MessageContentImageUrlObjectImageUrl = ImageURL
 MessageContentRefusalObject = RefusalContentBlock
+MessageContentTextAnnotationsFileCitationObject = FileCitationAnnotation
+MessageContentTextAnnotationsFilePathObject = FilePathAnnotation
 MessageContentTextObject = TextContentBlock
 MessageContentTextObjectText = Text
+MessageDeltaContentImageFileObject = ImageFileDeltaBlock
+MessageDeltaContentImageFileObjectImageFile = ImageFileDelta
+MessageDeltaContentImageUrlObject = ImageURLDeltaBlock
+MessageDeltaContentImageUrlObjectImageUrl = ImageURLDelta
+MessageDeltaContentRefusalObject = RefusalDeltaBlock
+MessageDeltaContentTextAnnotationsFileCitationObject = FileCitationDeltaAnnotation
+MessageDeltaContentTextAnnotationsFilePathObject = FilePathDeltaAnnotation
+MessageDeltaContentTextObject = TextDeltaBlock
+MessageDeltaContentTextObjectText = TextDelta
+MessageDeltaContentTextObjectTextAnnotationsItem = AnnotationDelta
+MessageDeltaObject = MessageDeltaEvent
+MessageDeltaObjectDelta = MessageDelta
+MessageDeltaObjectDeltaContentItem = MessageContentDelta
 MessageObjectContentItem = MessageContent
 OpenAIFile = FileObject
 OrganizationCertificate = CertificateActivateResponse
@@ -4417,12 +4605,12 @@ OrganizationProjectCertificate = CertificateDeactivateResponse
 OrganizationSpendAlertDeletedResource = OrganizationSpendAlertDeleted
 OrganizationSpendLimitDeletedResource = OrganizationSpendLimitDeleted
 OrganizationSpendLimitResource = OrganizationSpendLimit
-OtherChunkingStrategyResponseParam = OtherFileChunkingStrategyObject
+OtherChunkingStrategyResponse = OtherFileChunkingStrategyObject
 OutputItem = ResponseOutputItem
 OutputItemRetrieveResponse = OutputItemListResponse
 OutputMessage = ResponseOutputMessage
 PermissionListResponse = PermissionCreateResponse
-Program = ResponseReasoningItem
+ProjectApiKey = ProjectAPIKey
 ProjectApiKeyDeleteResponse = APIKeyDeleteResponse
 ProjectModelPermissionsDeleteResponse = ProjectModelPermissionsDeleted
 ProjectServiceAccountCreateResponse = ServiceAccountCreateResponse
@@ -4432,8 +4620,12 @@ ProjectSpendLimitDeletedResource = ProjectSpendLimitDeleted
 ProjectSpendLimitResource = ProjectSpendLimit
 Prompt = ResponsePrompt
 ProvenanceResource = ContentProvenanceCheck
-RealtimeCallIncomingWebhookEvent = WebhookRealtimeCallIncoming
 RealtimeCreateClientSecretResponse = ClientSecretCreateResponse
+RealtimeMCPHTTPError = RealtimeMcphttpError
+RealtimeMCPListTools = RealtimeMcpListTools
+RealtimeMCPProtocolError = RealtimeMcpProtocolError
+RealtimeMCPToolCall = RealtimeMcpToolCall
+RealtimeMCPToolExecutionError = RealtimeMcpToolExecutionError
 RealtimeResponseStatusDetails = RealtimeResponseStatus
 RealtimeServerEventConversationCreated = ConversationCreatedEvent
 RealtimeServerEventConversationItemAdded = ConversationItemAdded
@@ -4473,7 +4665,7 @@ RealtimeServerEventResponseMCPCallFailed = ResponseMcpCallFailed
 RealtimeServerEventResponseMCPCallInProgress = ResponseMcpCallInProgress
 RealtimeServerEventSessionCreated = SessionCreatedEvent
 RealtimeServerEventSessionUpdated = SessionUpdatedEvent
-RealtimeSessionCreateResponse = SessionCreateResponse
+RealtimeServerEventSessionUpdatedSession = SessionResource
 RealtimeSessionCreateResponseGA = RealtimeSessionCreateRequest
 RealtimeSessionCreateResponseGAAudio = RealtimeAudioConfig
 RealtimeSessionCreateResponseGAAudioInput = RealtimeAudioConfigInput
@@ -4486,17 +4678,26 @@ RealtimeTranscriptionSessionCreateResponseGAAudioInput = RealtimeTranscriptionSe
 RealtimeTranscriptionSessionCreateResponseGAAudioInputTurnDetection = (
     RealtimeTranscriptionSessionAudioInputTurnDetection
 )
-RealtimeTruncationVariant2 = RealtimeTruncationRetentionRatio
 RealtimeTurnDetection = RealtimeAudioInputTurnDetection
-ReasoningItem = ResponseConfigurationUpdateItem
+ReasoningItem = ResponseReasoningItem
 RefusalContent = ResponseOutputRefusal
-Response = ResponseCustomToolCallOutput
-ResponseCancelledWebhookEvent = WebhookResponseCancelled
-ResponseCompletedWebhookEvent = WebhookResponseCompleted
-ResponseFailedWebhookEvent = WebhookResponseFailed
-ResponseFormatJSONObject = ResponseFormatJsonObject
-ResponseIncompleteWebhookEvent = WebhookResponseIncomplete
+ResponseFormatJsonObject = ResponseFormatJSONObject
+ResponseFormatJsonSchema = ResponseFormatJSONSchema
+ResponseMCPCallArgumentsDeltaEvent = ResponseMcpCallArgumentsDeltaEvent
+ResponseMCPCallArgumentsDoneEvent = ResponseMcpCallArgumentsDoneEvent
+ResponseMCPCallCompletedEvent = ResponseMcpCallCompletedEvent
+ResponseMCPCallFailedEvent = ResponseMcpCallFailedEvent
+ResponseMCPCallInProgressEvent = ResponseMcpCallInProgressEvent
+ResponseMCPListToolsCompletedEvent = ResponseMcpListToolsCompletedEvent
+ResponseMCPListToolsFailedEvent = ResponseMcpListToolsFailedEvent
+ResponseMCPListToolsInProgressEvent = ResponseMcpListToolsInProgressEvent
 ResponseOutputText = ChatKitResponseOutputText
+ResponseShellCallCommandAddedStreamingEvent = ResponseShellCallCommandAddedEvent
+ResponseShellCallCommandDeltaStreamingEvent = ResponseShellCallCommandDeltaEvent
+ResponseShellCallCommandDoneStreamingEvent = ResponseShellCallCommandDoneEvent
+ResponseShellCallOutputContentDeltaStreamingEvent = ResponseShellCallOutputContentDeltaEvent
+ResponseShellCallOutputContentDoneStreamingEvent = ResponseShellCallOutputContentDoneEvent
+ResponseText = ResponseTextConfig
 RetrieveVectorStoreFileContentItem = FileContentResponse
 RoleDeletedResource = RoleDeleteResponse
 RoleRetrieveResponse = RoleListResponse
@@ -4505,21 +4706,36 @@ RunGraderResponse = GraderRunResponse
 RunListResponse = RunCancelResponse
 RunObject = Run
 RunRetrieveResponse = RunCancelResponse
+RunStepDeltaObject = RunStepDeltaEvent
+RunStepDeltaObjectDelta = RunStepDelta
+RunStepDeltaStepDetailsMessageCreationObject = RunStepDeltaMessageDelta
+RunStepDeltaStepDetailsToolCallsCodeObject = CodeInterpreterToolCallDelta
+RunStepDeltaStepDetailsToolCallsCodeOutputLogsObject = CodeInterpreterLogs
+RunStepDeltaStepDetailsToolCallsFileSearchObject = FileSearchToolCallDelta
+RunStepDeltaStepDetailsToolCallsFunctionObject = FunctionToolCallDelta
+RunStepDeltaStepDetailsToolCallsObject = ToolCallDeltaObject
+RunStepDeltaStepDetailsToolCallsObjectToolCallsItem = ToolCallDelta
 RunStepObject = RunStep
 RunToolCallObject = RequiredActionFunctionToolCall
 ServiceAccountApiKeyBody = APIKeyCreateResponse
+SessionCreateResponse = RealtimeSessionCreateResponse
 SkillResource = Skill
 SkillVersionResource = SkillVersion
+SpecificApplyPatch = ToolChoiceApplyPatch
+SpecificFunctionShell = ToolChoiceShell
 StaticChunkingStrategy = StaticFileChunkingStrategy
-StaticChunkingStrategyResponseParam = StaticFileChunkingStrategyObject
+StaticChunkingStrategyResponse = StaticFileChunkingStrategyObject
 StaticFileChunkingStrategyObjectParam = StaticChunkingStrategyRequestParam
 StaticFileChunkingStrategyParam = StaticChunkingStrategyParam
 SubagentInstructionsItem = AgentContent
+TextResponseFormatJsonSchema = ResponseFormatTextJSONSchemaConfig
 ThreadObject = Thread
 ThreadResource = ChatKitThread
+ToolChoiceMCP = ToolChoiceMcp
 ToolSearchCall = ResponseToolSearchCall
 ToolSearchOutput = ResponseToolSearchOutputItem
-Transcription = CreateTranscriptionResponse
+TranscriptTextDeltaEvent = TranscriptionTextDeltaEvent
+TranscriptTextDoneEvent = TranscriptionTextDoneEvent
 TranscriptionStreamEvent = CreateTranscriptionResponseStreamEvent
 Translation = CreateTranslationResponse
 UsageAudioTranscriptionsResponse = UsageAudioSpeechesResponse
@@ -4547,6 +4763,21 @@ VideoResource = Video
 VoiceConsentDeletedResource = VoiceConsentDeleted
 VoiceConsentResource = VoiceConsent
 VoiceResource = Voice
-WebSearchPreviewTool = ApplyPatchTool
 WebSearchToolCall = ResponseFunctionWebSearch
+WebhookBatchCancelled = BatchCancelledWebhookEvent
+WebhookBatchCompleted = BatchCompletedWebhookEvent
+WebhookBatchExpired = BatchExpiredWebhookEvent
+WebhookBatchFailed = BatchFailedWebhookEvent
+WebhookEvalRunCanceled = EvalRunCanceledWebhookEvent
+WebhookEvalRunFailed = EvalRunFailedWebhookEvent
+WebhookEvalRunSucceeded = EvalRunSucceededWebhookEvent
+WebhookFineTuningJobCancelled = FineTuningJobCancelledWebhookEvent
+WebhookFineTuningJobFailed = FineTuningJobFailedWebhookEvent
+WebhookFineTuningJobSucceeded = FineTuningJobSucceededWebhookEvent
+WebhookLiveCallIncoming = LiveCallIncomingWebhookEvent
+WebhookRealtimeCallIncoming = RealtimeCallIncomingWebhookEvent
+WebhookResponseCancelled = ResponseCancelledWebhookEvent
+WebhookResponseCompleted = ResponseCompletedWebhookEvent
+WebhookResponseFailed = ResponseFailedWebhookEvent
+WebhookResponseIncomplete = ResponseIncompleteWebhookEvent
 WidgetMessageItem = ChatKitWidgetItem

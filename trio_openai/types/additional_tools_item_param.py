@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Literal, Required, TypedDict
 
-from ._base import BaseModel
-from ._union import REQUIRED
-from .tool import Tool
+if TYPE_CHECKING:
+    from .tool_param import ToolParam
 
 __all__ = ["AdditionalToolsItemParam"]
 
 
-class AdditionalToolsItemParam(BaseModel, kw_only=True):
-    id: str | None = None
-    type: Literal["additional_tools"] = REQUIRED
+class AdditionalToolsItemParam(TypedDict, total=False):
+    id: str | None
+    type: Required[Literal["additional_tools"]]
     """The item type. Always `additional_tools`."""
 
-    role: Literal["developer"] = REQUIRED
+    role: Required[Literal["developer"]]
     """The role that provided the additional tools. Only `developer` is supported."""
 
-    tools: list[Tool] = REQUIRED
+    tools: Required[Iterable[ToolParam]]
     """A list of additional tools made available at this item."""

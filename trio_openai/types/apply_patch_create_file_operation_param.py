@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
-from ._base import BaseModel
-from ._union import REQUIRED
+from typing import Literal, Required, TypedDict
 
 __all__ = ["ApplyPatchCreateFileOperationParam"]
 
 
-class ApplyPatchCreateFileOperationParam(BaseModel, kw_only=True):
+class ApplyPatchCreateFileOperationParam(TypedDict, total=False):
     """Instruction for creating a new file via the apply_patch tool."""
 
-    type: Literal["create_file"] = REQUIRED
+    type: Required[Literal["create_file"]]
     """The operation type. Always `create_file`."""
 
-    path: str = REQUIRED
+    path: Required[str]
     """Path of the file to create relative to the workspace root."""
 
-    diff: str = REQUIRED
+    diff: Required[str]
     """Unified diff content to apply when creating the file."""

@@ -4,28 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypeAlias
 
-from ._union import tagged_union
-from .apply_patch_create_file_operation_param import ApplyPatchCreateFileOperationParam
-from .apply_patch_delete_file_operation_param import ApplyPatchDeleteFileOperationParam
-from .apply_patch_update_file_operation_param import ApplyPatchUpdateFileOperationParam
+if TYPE_CHECKING:
+    from .apply_patch_create_file_operation_param import ApplyPatchCreateFileOperationParam
+    from .apply_patch_delete_file_operation_param import ApplyPatchDeleteFileOperationParam
+    from .apply_patch_update_file_operation_param import ApplyPatchUpdateFileOperationParam
 
 __all__ = ["ApplyPatchOperationParam"]
 
-if TYPE_CHECKING:
-    ApplyPatchOperationParam: TypeAlias = (
-        ApplyPatchCreateFileOperationParam
-        | ApplyPatchDeleteFileOperationParam
-        | ApplyPatchUpdateFileOperationParam
-    )
-    """One of the create_file, delete_file, or update_file operations supplied to the apply_patch tool."""
-else:
-    ApplyPatchOperationParam = tagged_union(
-        "ApplyPatchOperationParam",
-        "type",
-        lambda: {
-            "create_file": ApplyPatchCreateFileOperationParam,
-            "delete_file": ApplyPatchDeleteFileOperationParam,
-            "update_file": ApplyPatchUpdateFileOperationParam,
-        },
-        tuple,
-    )
+ApplyPatchOperationParam: TypeAlias = "ApplyPatchCreateFileOperationParam | ApplyPatchDeleteFileOperationParam | ApplyPatchUpdateFileOperationParam"
+"""One of the create_file, delete_file, or update_file operations supplied to the apply_patch tool."""

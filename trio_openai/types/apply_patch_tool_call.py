@@ -12,10 +12,10 @@ from .apply_patch_delete_file_operation import ApplyPatchDeleteFileOperation
 from .apply_patch_update_file_operation import ApplyPatchUpdateFileOperation
 from .tool_call_caller import ToolCallCaller
 
-__all__ = ["ApplyPatchToolCall", "ApplyPatchToolCallOperation", "ResponseFunctionShellToolCallOutput"]
+__all__ = ["ApplyPatchToolCall", "ApplyPatchToolCallOperation", "ResponseApplyPatchToolCall"]
 
 
-class ResponseFunctionShellToolCallOutput(BaseModel, kw_only=True):
+class ResponseApplyPatchToolCall(BaseModel, kw_only=True):
     """A tool call that applies file diffs by creating, deleting, or updating files."""
 
     type: Literal["apply_patch_call"] = REQUIRED
@@ -54,4 +54,4 @@ else:
     )
 
 
-ApplyPatchToolCall = ResponseFunctionShellToolCallOutput
+ApplyPatchToolCall = ResponseApplyPatchToolCall

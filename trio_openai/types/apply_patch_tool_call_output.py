@@ -9,10 +9,10 @@ from ._union import REQUIRED
 from .apply_patch_call_output_status import ApplyPatchCallOutputStatus
 from .tool_call_caller import ToolCallCaller
 
-__all__ = ["ApplyPatchToolCallOutput", "ResponseApplyPatchToolCall"]
+__all__ = ["ApplyPatchToolCallOutput", "ResponseApplyPatchToolCallOutput"]
 
 
-class ResponseApplyPatchToolCall(BaseModel, kw_only=True):
+class ResponseApplyPatchToolCallOutput(BaseModel, kw_only=True):
     """The output emitted by an apply patch tool call."""
 
     type: Literal["apply_patch_call_output"] = REQUIRED
@@ -31,4 +31,4 @@ class ResponseApplyPatchToolCall(BaseModel, kw_only=True):
     """The ID of the entity that created this tool call output."""
 
 
-ApplyPatchToolCallOutput = ResponseApplyPatchToolCall
+ApplyPatchToolCallOutput = ResponseApplyPatchToolCallOutput

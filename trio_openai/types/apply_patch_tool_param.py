@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Iterable
+from typing import Literal, Required, TypedDict
 
-from ._base import BaseModel
-from ._union import REQUIRED
-from .callable_tool_allowed_caller import CallableToolAllowedCaller
-
-__all__ = ["ApplyPatchToolParam", "ToolSearchTool"]
+__all__ = ["ApplyPatchToolParam"]
 
 
-class ToolSearchTool(BaseModel, kw_only=True):
+class ApplyPatchToolParam(TypedDict, total=False):
     """Allows the assistant to create, delete, or update files using unified diffs."""
 
-    type: Literal["apply_patch"] = REQUIRED
+    type: Required[Literal["apply_patch"]]
     """The type of the tool. Always `apply_patch`."""
 
-    allowed_callers: list[CallableToolAllowedCaller] | None = None
-
-
-ApplyPatchToolParam = ToolSearchTool
+    allowed_callers: Iterable[Literal["direct", "programmatic"]] | None

@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
-from ._base import BaseModel
-from ._union import REQUIRED
+from typing import Literal, Required, TypedDict
 
 __all__ = ["ApplyPatchUpdateFileOperationParam"]
 
 
-class ApplyPatchUpdateFileOperationParam(BaseModel, kw_only=True):
+class ApplyPatchUpdateFileOperationParam(TypedDict, total=False):
     """Instruction for updating an existing file via the apply_patch tool."""
 
-    type: Literal["update_file"] = REQUIRED
+    type: Required[Literal["update_file"]]
     """The operation type. Always `update_file`."""
 
-    path: str = REQUIRED
+    path: Required[str]
     """Path of the file to update relative to the workspace root."""
 
-    diff: str = REQUIRED
+    diff: Required[str]
     """Unified diff content to apply to the existing file."""

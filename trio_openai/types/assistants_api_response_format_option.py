@@ -5,15 +5,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from ._union import tagged_union
-from .response_format_json_object import ResponseFormatJsonObject
-from .response_format_json_schema import ResponseFormatJsonSchema
+from .response_format_json_object import ResponseFormatJSONObject
+from .response_format_json_schema import ResponseFormatJSONSchema
 from .response_format_text import ResponseFormatText
 
 __all__ = ["AssistantsApiResponseFormatOption"]
 
 if TYPE_CHECKING:
     AssistantsApiResponseFormatOption: TypeAlias = (
-        ResponseFormatText | ResponseFormatJsonObject | ResponseFormatJsonSchema | Literal["auto"]
+        ResponseFormatText | ResponseFormatJSONObject | ResponseFormatJSONSchema | Literal["auto"]
     )
     """Specifies the format that the model must output. Compatible with [GPT-4o](/docs/models#gpt-4o), [GPT-4 Turbo](/docs/models#gpt-4-turbo-and-gpt-4), and all GPT-3.5 Turbo models since `gpt-3.5-turbo-1106`."""
 else:
@@ -22,8 +22,8 @@ else:
         "type",
         lambda: {
             "text": ResponseFormatText,
-            "json_object": ResponseFormatJsonObject,
-            "json_schema": ResponseFormatJsonSchema,
+            "json_object": ResponseFormatJSONObject,
+            "json_schema": ResponseFormatJSONSchema,
         },
         lambda: (str,),
     )

@@ -5,26 +5,18 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TypeAlias
 
 from ._union import tagged_union
-from .create_transcription_response_diarized_json import CreateTranscriptionResponseDiarizedJson
-from .create_transcription_response_json import CreateTranscriptionResponseJson
-from .create_transcription_response_verbose_json import CreateTranscriptionResponseVerboseJson
+from .create_transcription_response_diarized_json import TranscriptionDiarized
+from .create_transcription_response_json import Transcription
+from .create_transcription_response_verbose_json import TranscriptionVerbose
 
 __all__ = ["CreateTranscriptionResponse"]
 
 if TYPE_CHECKING:
-    CreateTranscriptionResponse: TypeAlias = (
-        CreateTranscriptionResponseJson
-        | CreateTranscriptionResponseDiarizedJson
-        | CreateTranscriptionResponseVerboseJson
-    )
+    CreateTranscriptionResponse: TypeAlias = Transcription | TranscriptionDiarized | TranscriptionVerbose
 else:
     CreateTranscriptionResponse = tagged_union(
         "CreateTranscriptionResponse",
         None,
         dict,
-        lambda: (
-            CreateTranscriptionResponseJson,
-            CreateTranscriptionResponseDiarizedJson,
-            CreateTranscriptionResponseVerboseJson,
-        ),
+        lambda: (Transcription, TranscriptionDiarized, TranscriptionVerbose),
     )

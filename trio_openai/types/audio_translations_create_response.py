@@ -6,18 +6,16 @@ from typing import TYPE_CHECKING, TypeAlias
 
 from ._union import tagged_union
 from .create_translation_response_json import CreateTranslationResponseJson
-from .create_translation_response_verbose_json import CreateTranslationResponseVerboseJson
+from .create_translation_response_verbose_json import TranslationVerbose
 
 __all__ = ["CreateTranslationResponse"]
 
 if TYPE_CHECKING:
-    CreateTranslationResponse: TypeAlias = (
-        CreateTranslationResponseJson | CreateTranslationResponseVerboseJson
-    )
+    CreateTranslationResponse: TypeAlias = CreateTranslationResponseJson | TranslationVerbose
 else:
     CreateTranslationResponse = tagged_union(
         "CreateTranslationResponse",
         None,
         dict,
-        lambda: (CreateTranslationResponseJson, CreateTranslationResponseVerboseJson),
+        lambda: (CreateTranslationResponseJson, TranslationVerbose),
     )

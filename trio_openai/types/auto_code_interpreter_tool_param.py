@@ -2,43 +2,25 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal, TypeAlias
-
-from ._base import BaseModel
-from ._union import REQUIRED, tagged_union
-from .container_memory_limit import ContainerMemoryLimit
-from .container_network_policy_allowlist_param import ContainerNetworkPolicyAllowlistParam
-from .container_network_policy_disabled_param import ContainerNetworkPolicyDisabledParam
-
-__all__ = ["AutoCodeInterpreterToolParam", "AutoCodeInterpreterToolParamNetworkPolicy"]
-
-
-class AutoCodeInterpreterToolParam(BaseModel, kw_only=True):
-    """Configuration for a code interpreter container. Optionally specify the IDs of the files to run the code on."""
-
-    type: Literal["auto"] = REQUIRED
-    """Always `auto`."""
-
-    file_ids: list[str] | None = None
-    """An optional list of uploaded files to make available to your code."""
-
-    memory_limit: ContainerMemoryLimit | None = None
-    network_policy: AutoCodeInterpreterToolParamNetworkPolicy | None = None
-    """Network access policy for the container."""
-
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Literal, Required, TypedDict
 
 if TYPE_CHECKING:
-    AutoCodeInterpreterToolParamNetworkPolicy: TypeAlias = (
-        ContainerNetworkPolicyDisabledParam | ContainerNetworkPolicyAllowlistParam
-    )
+    from .container_network_policy_allowlist_param import ContainerNetworkPolicyAllowlistParam
+    from .container_network_policy_disabled_param import ContainerNetworkPolicyDisabledParam
+
+__all__ = ["AutoCodeInterpreterToolParam"]
+
+
+class AutoCodeInterpreterToolParam(TypedDict, total=False):
+    """Configuration for a code interpreter container. Optionally specify the IDs of the files to run the code on."""
+
+    type: Required[Literal["auto"]]
+    """Always `auto`."""
+
+    file_ids: Iterable[str]
+    """An optional list of uploaded files to make available to your code."""
+
+    memory_limit: Literal["1g", "4g", "16g", "64g"] | None
+    network_policy: ContainerNetworkPolicyDisabledParam | ContainerNetworkPolicyAllowlistParam
     """Network access policy for the container."""
-else:
-    AutoCodeInterpreterToolParamNetworkPolicy = tagged_union(
-        "AutoCodeInterpreterToolParamNetworkPolicy",
-        "type",
-        lambda: {
-            "disabled": ContainerNetworkPolicyDisabledParam,
-            "allowlist": ContainerNetworkPolicyAllowlistParam,
-        },
-        tuple,
-    )

@@ -2,24 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Literal, Required, TypedDict
 
-from ._base import BaseModel
-from ._union import REQUIRED
-from .beta_agent_tag_param import BetaAgentTagParam
-from .beta_tool import BetaTool
+if TYPE_CHECKING:
+    from .beta_agent_tag_param import BetaAgentTagParam
+    from .beta_tool_param import BetaToolParam
 
 __all__ = ["BetaAdditionalToolsItemParam"]
 
 
-class BetaAdditionalToolsItemParam(BaseModel, kw_only=True):
-    agent: BetaAgentTagParam | None = None
-    id: str | None = None
-    type: Literal["additional_tools"] = REQUIRED
+class BetaAdditionalToolsItemParam(TypedDict, total=False):
+    agent: BetaAgentTagParam | None
+    id: str | None
+    type: Required[Literal["additional_tools"]]
     """The item type. Always `additional_tools`."""
 
-    role: Literal["developer"] = REQUIRED
+    role: Required[Literal["developer"]]
     """The role that provided the additional tools. Only `developer` is supported."""
 
-    tools: list[BetaTool] = REQUIRED
+    tools: Required[Iterable[BetaToolParam]]
     """A list of additional tools made available at this item."""

@@ -2,49 +2,33 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal, TypeAlias
-
-from ._base import BaseModel
-from ._union import REQUIRED, tagged_union
-from .beta_agent_tag_param import BetaAgentTagParam
-from .beta_encrypted_content_param import BetaEncryptedContentParam
-from .beta_input_image_content_param_auto_param import BetaInputImageContentParamAutoParam
-from .beta_input_text_content_param import BetaInputTextContentParam
-
-__all__ = ["BetaAgentMessageItemParam", "BetaAgentMessageItemParamContentItem"]
-
-
-class BetaAgentMessageItemParam(BaseModel, kw_only=True):
-    """A message routed between agents."""
-
-    agent: BetaAgentTagParam | None = None
-    id: str | None = None
-    type: Literal["agent_message"] = REQUIRED
-    """The item type. Always `agent_message`."""
-
-    author: str = REQUIRED
-    """The sending agent identity."""
-
-    recipient: str = REQUIRED
-    """The destination agent identity."""
-
-    content: list[BetaAgentMessageItemParamContentItem] = REQUIRED
-    """Plaintext, image, or encrypted content sent between agents."""
-
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Literal, Required, TypedDict
 
 if TYPE_CHECKING:
-    BetaAgentMessageItemParamContentItem: TypeAlias = (
-        BetaInputTextContentParam | BetaInputImageContentParamAutoParam | BetaEncryptedContentParam
-    )
-    """A plaintext, image, or encrypted agent message content part."""
-else:
-    BetaAgentMessageItemParamContentItem = tagged_union(
-        "BetaAgentMessageItemParamContentItem",
-        "type",
-        lambda: {
-            "input_text": BetaInputTextContentParam,
-            "input_image": BetaInputImageContentParamAutoParam,
-            "encrypted_content": BetaEncryptedContentParam,
-        },
-        tuple,
-    )
+    from .beta_agent_tag_param import BetaAgentTagParam
+    from .beta_encrypted_content_param import BetaEncryptedContentParam
+    from .beta_input_image_content_param_auto_param import BetaInputImageContentParamAutoParam
+    from .beta_input_text_content_param import BetaInputTextContentParam
+
+__all__ = ["BetaAgentMessageItemParam"]
+
+
+class BetaAgentMessageItemParam(TypedDict, total=False):
+    """A message routed between agents."""
+
+    agent: BetaAgentTagParam | None
+    id: str | None
+    type: Required[Literal["agent_message"]]
+    """The item type. Always `agent_message`."""
+
+    author: Required[str]
+    """The sending agent identity."""
+
+    recipient: Required[str]
+    """The destination agent identity."""
+
+    content: Required[
+        Iterable[BetaInputTextContentParam | BetaInputImageContentParamAutoParam | BetaEncryptedContentParam]
+    ]
+    """Plaintext, image, or encrypted content sent between agents."""

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from ._base import BaseModel
-from ._union import REQUIRED
+from typing import Required, TypedDict
 
 __all__ = ["BetaAgentTagParam"]
 
 
-class BetaAgentTagParam(BaseModel, kw_only=True):
+class BetaAgentTagParam(TypedDict, total=False):
     """The agent that produced this item."""
 
-    agent_name: str = REQUIRED
+    agent_name: Required[str]
     """The canonical name of the agent that produced this item."""

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
-from ._base import BaseModel
-from ._union import REQUIRED
+from typing import Literal, Required, TypedDict
 
 __all__ = ["BetaApplyPatchDeleteFileOperationParam"]
 
 
-class BetaApplyPatchDeleteFileOperationParam(BaseModel, kw_only=True):
+class BetaApplyPatchDeleteFileOperationParam(TypedDict, total=False):
     """Instruction for deleting an existing file via the apply_patch tool."""
 
-    type: Literal["delete_file"] = REQUIRED
+    type: Required[Literal["delete_file"]]
     """The operation type. Always `delete_file`."""
 
-    path: str = REQUIRED
+    path: Required[str]
     """Path of the file to delete relative to the workspace root."""

@@ -4,28 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypeAlias
 
-from ._union import tagged_union
-from .beta_apply_patch_create_file_operation_param import BetaApplyPatchCreateFileOperationParam
-from .beta_apply_patch_delete_file_operation_param import BetaApplyPatchDeleteFileOperationParam
-from .beta_apply_patch_update_file_operation_param import BetaApplyPatchUpdateFileOperationParam
+if TYPE_CHECKING:
+    from .beta_apply_patch_create_file_operation_param import BetaApplyPatchCreateFileOperationParam
+    from .beta_apply_patch_delete_file_operation_param import BetaApplyPatchDeleteFileOperationParam
+    from .beta_apply_patch_update_file_operation_param import BetaApplyPatchUpdateFileOperationParam
 
 __all__ = ["BetaApplyPatchOperationParam"]
 
-if TYPE_CHECKING:
-    BetaApplyPatchOperationParam: TypeAlias = (
-        BetaApplyPatchCreateFileOperationParam
-        | BetaApplyPatchDeleteFileOperationParam
-        | BetaApplyPatchUpdateFileOperationParam
-    )
-    """One of the create_file, delete_file, or update_file operations supplied to the apply_patch tool."""
-else:
-    BetaApplyPatchOperationParam = tagged_union(
-        "BetaApplyPatchOperationParam",
-        "type",
-        lambda: {
-            "create_file": BetaApplyPatchCreateFileOperationParam,
-            "delete_file": BetaApplyPatchDeleteFileOperationParam,
-            "update_file": BetaApplyPatchUpdateFileOperationParam,
-        },
-        tuple,
-    )
+BetaApplyPatchOperationParam: TypeAlias = "BetaApplyPatchCreateFileOperationParam | BetaApplyPatchDeleteFileOperationParam | BetaApplyPatchUpdateFileOperationParam"
+"""One of the create_file, delete_file, or update_file operations supplied to the apply_patch tool."""

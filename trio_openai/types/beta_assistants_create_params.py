@@ -6,39 +6,37 @@ from collections.abc import Iterable
 from typing import Literal, Required, TypedDict
 
 __all__ = [
-    "CreateAssistantToolResourcesVariant1CodeInterpreterParam",
-    "CreateAssistantToolResourcesVariant1FileSearchParam",
-    "CreateAssistantToolResourcesVariant1FileSearchVectorStoresItemChunkingStrategyVariant1Param",
-    "CreateAssistantToolResourcesVariant1FileSearchVectorStoresItemChunkingStrategyVariant2Param",
-    "CreateAssistantToolResourcesVariant1FileSearchVectorStoresItemChunkingStrategyVariant2StaticParam",
-    "CreateAssistantToolResourcesVariant1FileSearchVectorStoresItemParam",
-    "CreateAssistantToolResourcesVariant1Param",
+    "CreateAssistantToolResourcesCodeInterpreterParam",
+    "CreateAssistantToolResourcesFileSearchParam",
+    "CreateAssistantToolResourcesFileSearchVectorStoresItemChunkingStrategyAutoParam",
+    "CreateAssistantToolResourcesFileSearchVectorStoresItemChunkingStrategyStaticParam",
+    "CreateAssistantToolResourcesFileSearchVectorStoresItemChunkingStrategyStaticStaticParam",
+    "CreateAssistantToolResourcesFileSearchVectorStoresItemParam",
+    "CreateAssistantToolResourcesParam",
 ]
 
 
-class CreateAssistantToolResourcesVariant1CodeInterpreterParam(TypedDict, total=False):
+class CreateAssistantToolResourcesCodeInterpreterParam(TypedDict, total=False):
     file_ids: Iterable[str]
     """A list of [file](/docs/api-reference/files) IDs made available to the `code_interpreter` tool. There can be a maximum of 20 files associated with the tool."""
 
 
-class CreateAssistantToolResourcesVariant1FileSearchParam(TypedDict, total=False):
+class CreateAssistantToolResourcesFileSearchParam(TypedDict, total=False):
     vector_store_ids: Iterable[str]
     """The [vector store](/docs/api-reference/vector-stores/object) attached to this assistant. There can be a maximum of 1 vector store attached to the assistant."""
 
-    vector_stores: Iterable[CreateAssistantToolResourcesVariant1FileSearchVectorStoresItemParam]
+    vector_stores: Iterable[CreateAssistantToolResourcesFileSearchVectorStoresItemParam]
     """A helper to create a [vector store](/docs/api-reference/vector-stores/object) with file_ids and attach it to this assistant. There can be a maximum of 1 vector store attached to the assistant."""
 
 
-class CreateAssistantToolResourcesVariant1FileSearchVectorStoresItemChunkingStrategyVariant1Param(
-    TypedDict, total=False
-):
+class CreateAssistantToolResourcesFileSearchVectorStoresItemChunkingStrategyAutoParam(TypedDict, total=False):
     """The default strategy. This strategy currently uses a `max_chunk_size_tokens` of `800` and `chunk_overlap_tokens` of `400`."""
 
     type: Required[Literal["auto"]]
     """Always `auto`."""
 
 
-class CreateAssistantToolResourcesVariant1FileSearchVectorStoresItemChunkingStrategyVariant2Param(
+class CreateAssistantToolResourcesFileSearchVectorStoresItemChunkingStrategyStaticParam(
     TypedDict, total=False
 ):
     """Static Chunking Strategy"""
@@ -46,12 +44,10 @@ class CreateAssistantToolResourcesVariant1FileSearchVectorStoresItemChunkingStra
     type: Required[Literal["static"]]
     """Always `static`."""
 
-    static: Required[
-        CreateAssistantToolResourcesVariant1FileSearchVectorStoresItemChunkingStrategyVariant2StaticParam
-    ]
+    static: Required[CreateAssistantToolResourcesFileSearchVectorStoresItemChunkingStrategyStaticStaticParam]
 
 
-class CreateAssistantToolResourcesVariant1FileSearchVectorStoresItemChunkingStrategyVariant2StaticParam(
+class CreateAssistantToolResourcesFileSearchVectorStoresItemChunkingStrategyStaticStaticParam(
     TypedDict, total=False
 ):
     max_chunk_size_tokens: Required[int]
@@ -61,21 +57,21 @@ class CreateAssistantToolResourcesVariant1FileSearchVectorStoresItemChunkingStra
     """The number of tokens that overlap between chunks. The default value is `400`."""
 
 
-class CreateAssistantToolResourcesVariant1FileSearchVectorStoresItemParam(TypedDict, total=False):
+class CreateAssistantToolResourcesFileSearchVectorStoresItemParam(TypedDict, total=False):
     file_ids: Iterable[str]
     """A list of [file](/docs/api-reference/files) IDs to add to the vector store. For vector stores created before Nov 2025, there can be a maximum of 10,000 files in a vector store. For vector stores created starting in Nov 2025, the limit is 100,000,000 files."""
 
     chunking_strategy: (
-        CreateAssistantToolResourcesVariant1FileSearchVectorStoresItemChunkingStrategyVariant1Param
-        | CreateAssistantToolResourcesVariant1FileSearchVectorStoresItemChunkingStrategyVariant2Param
+        CreateAssistantToolResourcesFileSearchVectorStoresItemChunkingStrategyAutoParam
+        | CreateAssistantToolResourcesFileSearchVectorStoresItemChunkingStrategyStaticParam
     )
     """The chunking strategy used to chunk the file(s). If not set, will use the `auto` strategy."""
 
     metadata: dict[str, str] | None
 
 
-class CreateAssistantToolResourcesVariant1Param(TypedDict, total=False):
+class CreateAssistantToolResourcesParam(TypedDict, total=False):
     """A set of resources that are used by the assistant's tools. The resources are specific to the type of tool. For example, the `code_interpreter` tool requires a list of file IDs, while the `file_search` tool requires a list of vector store IDs."""
 
-    code_interpreter: CreateAssistantToolResourcesVariant1CodeInterpreterParam
-    file_search: CreateAssistantToolResourcesVariant1FileSearchParam
+    code_interpreter: CreateAssistantToolResourcesCodeInterpreterParam
+    file_search: CreateAssistantToolResourcesFileSearchParam

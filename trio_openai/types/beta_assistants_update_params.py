@@ -6,24 +6,24 @@ from collections.abc import Iterable
 from typing import TypedDict
 
 __all__ = [
-    "ModifyAssistantToolResourcesVariant1CodeInterpreterParam",
-    "ModifyAssistantToolResourcesVariant1FileSearchParam",
-    "ModifyAssistantToolResourcesVariant1Param",
+    "ModifyAssistantToolResourcesCodeInterpreterParam",
+    "ModifyAssistantToolResourcesFileSearchParam",
+    "ModifyAssistantToolResourcesParam",
 ]
 
 
-class ModifyAssistantToolResourcesVariant1CodeInterpreterParam(TypedDict, total=False):
+class ModifyAssistantToolResourcesCodeInterpreterParam(TypedDict, total=False):
     file_ids: Iterable[str]
     """Overrides the list of [file](/docs/api-reference/files) IDs made available to the `code_interpreter` tool. There can be a maximum of 20 files associated with the tool."""
 
 
-class ModifyAssistantToolResourcesVariant1FileSearchParam(TypedDict, total=False):
+class ModifyAssistantToolResourcesFileSearchParam(TypedDict, total=False):
     vector_store_ids: Iterable[str]
     """Overrides the [vector store](/docs/api-reference/vector-stores/object) attached to this assistant. There can be a maximum of 1 vector store attached to the assistant."""
 
 
-class ModifyAssistantToolResourcesVariant1Param(TypedDict, total=False):
+class ModifyAssistantToolResourcesParam(TypedDict, total=False):
     """A set of resources that are used by the assistant's tools. The resources are specific to the type of tool. For example, the `code_interpreter` tool requires a list of file IDs, while the `file_search` tool requires a list of vector store IDs."""
 
-    code_interpreter: ModifyAssistantToolResourcesVariant1CodeInterpreterParam
-    file_search: ModifyAssistantToolResourcesVariant1FileSearchParam
+    code_interpreter: ModifyAssistantToolResourcesCodeInterpreterParam
+    file_search: ModifyAssistantToolResourcesFileSearchParam

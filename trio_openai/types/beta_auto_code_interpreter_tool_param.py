@@ -2,43 +2,25 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal, TypeAlias
-
-from ._base import BaseModel
-from ._union import REQUIRED, tagged_union
-from .beta_container_memory_limit import BetaContainerMemoryLimit
-from .beta_container_network_policy_allowlist_param import BetaContainerNetworkPolicyAllowlistParam
-from .beta_container_network_policy_disabled_param import BetaContainerNetworkPolicyDisabledParam
-
-__all__ = ["BetaAutoCodeInterpreterToolParam", "BetaAutoCodeInterpreterToolParamNetworkPolicy"]
-
-
-class BetaAutoCodeInterpreterToolParam(BaseModel, kw_only=True):
-    """Configuration for a code interpreter container. Optionally specify the IDs of the files to run the code on."""
-
-    type: Literal["auto"] = REQUIRED
-    """Always `auto`."""
-
-    file_ids: list[str] | None = None
-    """An optional list of uploaded files to make available to your code."""
-
-    memory_limit: BetaContainerMemoryLimit | None = None
-    network_policy: BetaAutoCodeInterpreterToolParamNetworkPolicy | None = None
-    """Network access policy for the container."""
-
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Literal, Required, TypedDict
 
 if TYPE_CHECKING:
-    BetaAutoCodeInterpreterToolParamNetworkPolicy: TypeAlias = (
-        BetaContainerNetworkPolicyDisabledParam | BetaContainerNetworkPolicyAllowlistParam
-    )
+    from .beta_container_network_policy_allowlist_param import BetaContainerNetworkPolicyAllowlistParam
+    from .beta_container_network_policy_disabled_param import BetaContainerNetworkPolicyDisabledParam
+
+__all__ = ["BetaAutoCodeInterpreterToolParam"]
+
+
+class BetaAutoCodeInterpreterToolParam(TypedDict, total=False):
+    """Configuration for a code interpreter container. Optionally specify the IDs of the files to run the code on."""
+
+    type: Required[Literal["auto"]]
+    """Always `auto`."""
+
+    file_ids: Iterable[str]
+    """An optional list of uploaded files to make available to your code."""
+
+    memory_limit: Literal["1g", "4g", "16g", "64g"] | None
+    network_policy: BetaContainerNetworkPolicyDisabledParam | BetaContainerNetworkPolicyAllowlistParam
     """Network access policy for the container."""
-else:
-    BetaAutoCodeInterpreterToolParamNetworkPolicy = tagged_union(
-        "BetaAutoCodeInterpreterToolParamNetworkPolicy",
-        "type",
-        lambda: {
-            "disabled": BetaContainerNetworkPolicyDisabledParam,
-            "allowlist": BetaContainerNetworkPolicyAllowlistParam,
-        },
-        tuple,
-    )

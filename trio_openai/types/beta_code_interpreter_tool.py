@@ -6,7 +6,7 @@ from typing import Literal
 
 from ._base import BaseModel
 from ._union import REQUIRED
-from .beta_auto_code_interpreter_tool_param import BetaAutoCodeInterpreterToolParam
+from .beta_auto_code_interpreter_tool import BetaAutoCodeInterpreterTool
 from .beta_callable_tool_allowed_caller import BetaCallableToolAllowedCaller
 
 __all__ = ["BetaCodeInterpreterTool"]
@@ -18,7 +18,7 @@ class BetaCodeInterpreterTool(BaseModel, kw_only=True):
     type: Literal["code_interpreter"] = REQUIRED
     """The type of the code interpreter tool. Always `code_interpreter`."""
 
-    container: str | BetaAutoCodeInterpreterToolParam = REQUIRED
+    container: str | BetaAutoCodeInterpreterTool = REQUIRED
     """The code interpreter container. Can be a container ID or an object that specifies uploaded file IDs to make available to your code, along with an optional `memory_limit` setting."""
 
     allowed_callers: list[BetaCallableToolAllowedCaller] | None = None

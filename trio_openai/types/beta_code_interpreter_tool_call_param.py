@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Literal, Required, TypedDict
 
 if TYPE_CHECKING:
-    from .beta_agent_tag_params import BetaAgentTagParam
+    from .beta_agent_tag_object_param import BetaAgentTagObjectParam
     from .beta_code_interpreter_output_image_param import BetaCodeInterpreterOutputImageParam
     from .beta_code_interpreter_output_logs_param import BetaCodeInterpreterOutputLogsParam
 
@@ -16,7 +16,7 @@ __all__ = ["BetaCodeInterpreterToolCallParam"]
 class BetaCodeInterpreterToolCallParam(TypedDict, total=False):
     """A tool call to run code."""
 
-    agent: BetaAgentTagParam | None
+    agent: BetaAgentTagObjectParam | None
     """The agent that produced this item."""
 
     type: Required[Literal["code_interpreter_call"]]

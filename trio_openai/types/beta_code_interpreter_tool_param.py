@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Literal, Required, TypedDict
 
 if TYPE_CHECKING:
-    from .beta_auto_code_interpreter_tool_params import BetaAutoCodeInterpreterToolParam
+    from .beta_auto_code_interpreter_tool_param import BetaAutoCodeInterpreterToolParam
 
 __all__ = ["BetaCodeInterpreterToolParam"]
 

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal, Required, TypedDict
 
-from ._base import BaseModel
-from ._union import REQUIRED
-from .beta_agent_tag_param import BetaAgentTagParam
+if TYPE_CHECKING:
+    from .beta_agent_tag_param import BetaAgentTagParam
 
 __all__ = ["BetaCompactionTriggerItemParam"]
 
 
-class BetaCompactionTriggerItemParam(BaseModel, kw_only=True):
+class BetaCompactionTriggerItemParam(TypedDict, total=False):
     """Compacts the current context. Must be the final input item."""
 
-    agent: BetaAgentTagParam | None = None
-    type: Literal["compaction_trigger"] = REQUIRED
+    agent: BetaAgentTagParam | None
+    type: Required[Literal["compaction_trigger"]]
     """The type of the item. Always `compaction_trigger`."""

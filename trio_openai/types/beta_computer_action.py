@@ -5,44 +5,44 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TypeAlias
 
 from ._union import tagged_union
-from .beta_click_param import BetaClickParam
+from .beta_click import BetaClick
 from .beta_double_click_action import BetaDoubleClickAction
-from .beta_drag_param import BetaDragParam
+from .beta_drag import BetaDrag
 from .beta_key_press_action import BetaKeyPressAction
-from .beta_move_param import BetaMoveParam
-from .beta_screenshot_param import BetaScreenshotParam
-from .beta_scroll_param import BetaScrollParam
-from .beta_type_param import BetaTypeParam
-from .beta_wait_param import BetaWaitParam
+from .beta_move import BetaMove
+from .beta_screenshot import BetaScreenshot
+from .beta_scroll import BetaScroll
+from .beta_type import BetaType
+from .beta_wait import BetaWait
 
 __all__ = ["BetaComputerAction", "BetaComputerActionList"]
 
 if TYPE_CHECKING:
     BetaComputerActionList: TypeAlias = (
-        BetaClickParam
+        BetaClick
         | BetaDoubleClickAction
-        | BetaDragParam
+        | BetaDrag
         | BetaKeyPressAction
-        | BetaMoveParam
-        | BetaScreenshotParam
-        | BetaScrollParam
-        | BetaTypeParam
-        | BetaWaitParam
+        | BetaMove
+        | BetaScreenshot
+        | BetaScroll
+        | BetaType
+        | BetaWait
     )
 else:
     BetaComputerActionList = tagged_union(
         "BetaComputerActionList",
         "type",
         lambda: {
-            "click": BetaClickParam,
+            "click": BetaClick,
             "double_click": BetaDoubleClickAction,
-            "drag": BetaDragParam,
+            "drag": BetaDrag,
             "keypress": BetaKeyPressAction,
-            "move": BetaMoveParam,
-            "screenshot": BetaScreenshotParam,
-            "scroll": BetaScrollParam,
-            "type": BetaTypeParam,
-            "wait": BetaWaitParam,
+            "move": BetaMove,
+            "screenshot": BetaScreenshot,
+            "scroll": BetaScroll,
+            "type": BetaType,
+            "wait": BetaWait,
         },
         tuple,
     )

@@ -5,15 +5,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TypeAlias
 
 if TYPE_CHECKING:
-    from .beta_click_params import BetaClickParam
+    from .beta_click_param import BetaClickParam
     from .beta_double_click_action_param import BetaDoubleClickActionParam
-    from .beta_drag_params import BetaDragParam
+    from .beta_drag_param import BetaDragParam
     from .beta_key_press_action_param import BetaKeyPressActionParam
-    from .beta_move_params import BetaMoveParam
-    from .beta_screenshot_params import BetaScreenshotParam
-    from .beta_scroll_params import BetaScrollParam
-    from .beta_type_params import BetaTypeParam
-    from .beta_wait_params import BetaWaitParam
+    from .beta_move_param import BetaMoveParam
+    from .beta_screenshot_param import BetaScreenshotParam
+    from .beta_scroll_param import BetaScrollParam
+    from .beta_type_param import BetaTypeParam
+    from .beta_wait_param import BetaWaitParam
 
 __all__ = ["BetaComputerActionParam"]
 

@@ -2,31 +2,30 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Literal, Required, TypedDict
 
-from ._base import BaseModel
-from ._union import REQUIRED
-from .beta_agent_tag_param import BetaAgentTagParam
-from .beta_computer_call_safety_check_param import BetaComputerCallSafetyCheckParam
-from .beta_computer_screenshot_image import BetaResponseComputerToolCallOutputScreenshot
-from .beta_function_call_item_status import BetaFunctionCallItemStatus
+if TYPE_CHECKING:
+    from .beta_agent_tag_param import BetaAgentTagParam
+    from .beta_computer_call_safety_check_param import BetaComputerCallSafetyCheckParam
+    from .beta_computer_screenshot_image_param import BetaComputerScreenshotImageParam
 
 __all__ = ["BetaComputerCallOutputItemParam"]
 
 
-class BetaComputerCallOutputItemParam(BaseModel, kw_only=True):
+class BetaComputerCallOutputItemParam(TypedDict, total=False):
     """The output of a computer tool call."""
 
-    agent: BetaAgentTagParam | None = None
-    id: str | None = None
-    call_id: str = REQUIRED
+    agent: BetaAgentTagParam | None
+    id: str | None
+    call_id: Required[str]
     """The ID of the computer tool call that produced the output."""
 
-    type: Literal["computer_call_output"] = REQUIRED
+    type: Required[Literal["computer_call_output"]]
     """The type of the computer tool call output. Always `computer_call_output`."""
 
-    output: BetaResponseComputerToolCallOutputScreenshot = REQUIRED
+    output: Required[BetaComputerScreenshotImageParam]
     """A computer screenshot image used with the computer use tool."""
 
-    acknowledged_safety_checks: list[BetaComputerCallSafetyCheckParam] | None = None
-    status: BetaFunctionCallItemStatus | None = None
+    acknowledged_safety_checks: Iterable[BetaComputerCallSafetyCheckParam] | None
+    status: Literal["in_progress", "completed", "incomplete"] | None

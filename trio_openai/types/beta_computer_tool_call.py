@@ -8,7 +8,7 @@ from ._base import BaseModel
 from ._union import REQUIRED, OpenEnum
 from .beta_agent_tag import BetaAgentTag
 from .beta_computer_action import BetaComputerActionList
-from .beta_computer_call_safety_check_param import BetaComputerCallSafetyCheckParam
+from .beta_computer_call_safety_check import BetaComputerCallSafetyCheck
 
 __all__ = ["BetaComputerToolCall", "BetaResponseComputerToolCall"]
 
@@ -32,7 +32,7 @@ class BetaResponseComputerToolCall(BaseModel, kw_only=True):
     actions: list[BetaComputerActionList] | None = None
     """Flattened batched actions for `computer_use`. Each action includes an `type` discriminator and action-specific fields."""
 
-    pending_safety_checks: list[BetaComputerCallSafetyCheckParam] = REQUIRED
+    pending_safety_checks: list[BetaComputerCallSafetyCheck] = REQUIRED
     """The pending safety checks for the computer call."""
 
     status: OpenEnum[Literal["in_progress", "completed", "incomplete"]] = REQUIRED

@@ -8,7 +8,7 @@ from ._base import BaseModel
 from ._union import REQUIRED
 from .beta_agent_tag import BetaAgentTag
 from .beta_computer_call_output_status import BetaComputerCallOutputStatus
-from .beta_computer_call_safety_check_param import BetaComputerCallSafetyCheckParam
+from .beta_computer_call_safety_check import BetaComputerCallSafetyCheck
 from .beta_computer_screenshot_image import BetaResponseComputerToolCallOutputScreenshot
 
 __all__ = ["BetaComputerToolCallOutputResource", "BetaResponseComputerToolCallOutputItem"]
@@ -29,7 +29,7 @@ class BetaResponseComputerToolCallOutputItem(BaseModel, kw_only=True):
     call_id: str = REQUIRED
     """The ID of the computer tool call that produced the output."""
 
-    acknowledged_safety_checks: list[BetaComputerCallSafetyCheckParam] | None = None
+    acknowledged_safety_checks: list[BetaComputerCallSafetyCheck] | None = None
     """The safety checks reported by the API that have been acknowledged by the developer."""
 
     output: BetaResponseComputerToolCallOutputScreenshot = REQUIRED

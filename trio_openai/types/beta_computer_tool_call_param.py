@@ -6,9 +6,9 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Literal, Required, TypedDict
 
 if TYPE_CHECKING:
-    from .beta_agent_tag_params import BetaAgentTagParam
+    from .beta_agent_tag_object_param import BetaAgentTagObjectParam
     from .beta_computer_action_param import BetaComputerActionParam
-    from .beta_computer_call_safety_check_params import BetaComputerCallSafetyCheckParam
+    from .beta_computer_call_safety_check_param import BetaComputerCallSafetyCheckParam
 
 __all__ = ["BetaComputerToolCallParam"]
 
@@ -16,7 +16,7 @@ __all__ = ["BetaComputerToolCallParam"]
 class BetaComputerToolCallParam(TypedDict, total=False):
     """A tool call to a computer use tool. See the [computer use guide](/docs/guides/tools-computer-use) for more information."""
 
-    agent: BetaAgentTagParam | None
+    agent: BetaAgentTagObjectParam | None
     """The agent that produced this item."""
 
     type: Required[Literal["computer_call"]]

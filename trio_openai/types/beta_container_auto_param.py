@@ -2,61 +2,28 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal, TypeAlias
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Literal, Required, TypedDict
 
-from ._base import BaseModel
-from ._union import REQUIRED, tagged_union
-from .beta_container_memory_limit import BetaContainerMemoryLimit
-from .beta_container_network_policy_allowlist_param import BetaContainerNetworkPolicyAllowlistParam
-from .beta_container_network_policy_disabled_param import BetaContainerNetworkPolicyDisabledParam
-from .beta_inline_skill_param import BetaInlineSkillParam
-from .beta_skill_reference_param import BetaSkillReferenceParam
+if TYPE_CHECKING:
+    from .beta_container_network_policy_allowlist_param import BetaContainerNetworkPolicyAllowlistParam
+    from .beta_container_network_policy_disabled_param import BetaContainerNetworkPolicyDisabledParam
+    from .beta_inline_skill_param import BetaInlineSkillParam
+    from .beta_skill_reference_param import BetaSkillReferenceParam
 
-__all__ = [
-    "BetaContainerAutoParam",
-    "BetaContainerAutoParamNetworkPolicy",
-    "BetaContainerAutoParamSkillsItem",
-]
+__all__ = ["BetaContainerAutoParam"]
 
 
-class BetaContainerAutoParam(BaseModel, kw_only=True):
-    type: Literal["container_auto"] = REQUIRED
+class BetaContainerAutoParam(TypedDict, total=False):
+    type: Required[Literal["container_auto"]]
     """Automatically creates a container for this request"""
 
-    file_ids: list[str] | None = None
+    file_ids: Iterable[str]
     """An optional list of uploaded files to make available to your code."""
 
-    memory_limit: BetaContainerMemoryLimit | None = None
-    network_policy: BetaContainerAutoParamNetworkPolicy | None = None
+    memory_limit: Literal["1g", "4g", "16g", "64g"] | None
+    network_policy: BetaContainerNetworkPolicyDisabledParam | BetaContainerNetworkPolicyAllowlistParam
     """Network access policy for the container."""
 
-    skills: list[BetaContainerAutoParamSkillsItem] | None = None
+    skills: Iterable[BetaSkillReferenceParam | BetaInlineSkillParam]
     """An optional list of skills referenced by id or inline data."""
-
-
-if TYPE_CHECKING:
-    BetaContainerAutoParamNetworkPolicy: TypeAlias = (
-        BetaContainerNetworkPolicyDisabledParam | BetaContainerNetworkPolicyAllowlistParam
-    )
-    """Network access policy for the container."""
-else:
-    BetaContainerAutoParamNetworkPolicy = tagged_union(
-        "BetaContainerAutoParamNetworkPolicy",
-        "type",
-        lambda: {
-            "disabled": BetaContainerNetworkPolicyDisabledParam,
-            "allowlist": BetaContainerNetworkPolicyAllowlistParam,
-        },
-        tuple,
-    )
-
-
-if TYPE_CHECKING:
-    BetaContainerAutoParamSkillsItem: TypeAlias = BetaSkillReferenceParam | BetaInlineSkillParam
-else:
-    BetaContainerAutoParamSkillsItem = tagged_union(
-        "BetaContainerAutoParamSkillsItem",
-        "type",
-        lambda: {"skill_reference": BetaSkillReferenceParam, "inline": BetaInlineSkillParam},
-        tuple,
-    )

@@ -2,29 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
-from ._base import BaseModel
-from ._union import REQUIRED
+from typing import Literal, Required, TypedDict
 
 __all__ = ["BetaContainerFileCitationParam"]
 
 
-class BetaContainerFileCitationParam(BaseModel, kw_only=True):
-    type: Literal["container_file_citation"] = REQUIRED
+class BetaContainerFileCitationParam(TypedDict, total=False):
+    type: Required[Literal["container_file_citation"]]
     """The citation type. Always `container_file_citation`."""
 
-    start_index: int = REQUIRED
+    start_index: Required[int]
     """The index of the first character of the citation in the message."""
 
-    end_index: int = REQUIRED
+    end_index: Required[int]
     """The index of the last character of the citation in the message."""
 
-    container_id: str = REQUIRED
+    container_id: Required[str]
     """The ID of the container."""
 
-    file_id: str = REQUIRED
+    file_id: Required[str]
     """The ID of the container file."""
 
-    filename: str = REQUIRED
+    filename: Required[str]
     """The filename of the container file cited."""

@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Literal, Required, TypedDict
 
-from ._base import BaseModel
-from ._union import REQUIRED
-from .beta_container_network_policy_domain_secret_param import BetaContainerNetworkPolicyDomainSecretParam
+if TYPE_CHECKING:
+    from .beta_container_network_policy_domain_secret_param import BetaContainerNetworkPolicyDomainSecretParam
 
 __all__ = ["BetaContainerNetworkPolicyAllowlistParam"]
 
 
-class BetaContainerNetworkPolicyAllowlistParam(BaseModel, kw_only=True):
-    type: Literal["allowlist"] = REQUIRED
+class BetaContainerNetworkPolicyAllowlistParam(TypedDict, total=False):
+    type: Required[Literal["allowlist"]]
     """Allow outbound network access only to specified domains. Always `allowlist`."""
 
-    allowed_domains: list[str] = REQUIRED
+    allowed_domains: Required[Iterable[str]]
     """A list of allowed domains when type is `allowlist`."""
 
-    domain_secrets: list[BetaContainerNetworkPolicyDomainSecretParam] | None = None
+    domain_secrets: Iterable[BetaContainerNetworkPolicyDomainSecretParam]
     """Optional domain-scoped secrets for allowlisted domains."""

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TypeAlias
 
 if TYPE_CHECKING:
-    from .beta_conversation_param_2_param import BetaConversationParam2Param
+    from .beta_conversation_object_param import BetaConversationObjectParam
 
 __all__ = ["BetaConversationParam"]
 
-BetaConversationParam: TypeAlias = "str | BetaConversationParam2Param"
+BetaConversationParam: TypeAlias = "str | BetaConversationObjectParam"
 """The conversation that this response belongs to. Items from this conversation are prepended to `input_items` for this response request. Input items and output items from this response are automatically added to this conversation after this response completes."""

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from ._base import BaseModel
-from ._union import REQUIRED
+from typing import Required, TypedDict
 
 __all__ = ["BetaCoordParam"]
 
 
-class BetaCoordParam(BaseModel, kw_only=True):
+class BetaCoordParam(TypedDict, total=False):
     """An x/y coordinate pair, e.g. `{ x: 100, y: 200 }`."""
 
-    x: int = REQUIRED
+    x: Required[int]
     """The x-coordinate."""
 
-    y: int = REQUIRED
+    y: Required[int]
     """The y-coordinate."""

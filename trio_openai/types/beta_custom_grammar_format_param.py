@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
-from ._base import BaseModel
-from ._union import REQUIRED
-from .beta_grammar_syntax1 import BetaGrammarSyntax1
+from typing import Literal, Required, TypedDict
 
 __all__ = ["BetaCustomGrammarFormatParam"]
 
 
-class BetaCustomGrammarFormatParam(BaseModel, kw_only=True):
+class BetaCustomGrammarFormatParam(TypedDict, total=False):
     """A grammar defined by the user."""
 
-    type: Literal["grammar"] = REQUIRED
+    type: Required[Literal["grammar"]]
     """Grammar format. Always `grammar`."""
 
-    syntax: BetaGrammarSyntax1 = REQUIRED
-    definition: str = REQUIRED
+    syntax: Required[Literal["lark", "regex"]]
+    definition: Required[str]
     """The grammar definition."""

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
-from ._base import BaseModel
-from ._union import REQUIRED
+from typing import Literal, Required, TypedDict
 
 __all__ = ["BetaCustomTextFormatParam"]
 
 
-class BetaCustomTextFormatParam(BaseModel, kw_only=True):
+class BetaCustomTextFormatParam(TypedDict, total=False):
     """Unconstrained free-form text."""
 
-    type: Literal["text"] = REQUIRED
+    type: Required[Literal["text"]]
     """Unconstrained text format. Always `text`."""

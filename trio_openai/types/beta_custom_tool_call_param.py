@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Literal, Required, TypedDict
 
 if TYPE_CHECKING:
-    from .beta_agent_tag_params import BetaAgentTagParam
-    from .beta_tool_call_caller_params import BetaToolCallCallerParam
+    from .beta_agent_tag_object_param import BetaAgentTagObjectParam
+    from .beta_tool_call_caller_object_param import BetaToolCallCallerObjectParam
 
 __all__ = ["BetaCustomToolCallParam"]
 
@@ -14,7 +14,7 @@ __all__ = ["BetaCustomToolCallParam"]
 class BetaCustomToolCallParam(TypedDict, total=False):
     """A call to a custom tool created by the model."""
 
-    agent: BetaAgentTagParam | None
+    agent: BetaAgentTagObjectParam | None
     """The agent that produced this item."""
 
     type: Required[Literal["custom_tool_call"]]
@@ -26,7 +26,7 @@ class BetaCustomToolCallParam(TypedDict, total=False):
     call_id: Required[str]
     """An identifier used to map this custom tool call to a tool call output."""
 
-    caller: BetaToolCallCallerParam | None
+    caller: BetaToolCallCallerObjectParam | None
     namespace: str
     """The namespace of the custom tool being called."""
 

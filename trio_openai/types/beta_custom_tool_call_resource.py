@@ -10,10 +10,10 @@ from .beta_agent_tag import BetaAgentTag
 from .beta_function_call_status import BetaFunctionCallStatus
 from .beta_tool_call_caller import BetaToolCallCaller
 
-__all__ = ["BetaCustomToolCallResource"]
+__all__ = ["BetaCustomToolCallResource", "BetaResponseCustomToolCallItem"]
 
 
-class BetaCustomToolCallResource(BaseModel, kw_only=True):
+class BetaResponseCustomToolCallItem(BaseModel, kw_only=True):
     """A call to a custom tool created by the model."""
 
     agent: BetaAgentTag | None = None
@@ -41,3 +41,6 @@ class BetaCustomToolCallResource(BaseModel, kw_only=True):
     status: BetaFunctionCallStatus = REQUIRED
     created_by: str | None = None
     """The identifier of the actor that created the item."""
+
+
+BetaCustomToolCallResource = BetaResponseCustomToolCallItem

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
-from ._base import BaseModel
-from ._union import REQUIRED
+from typing import Literal, Required, TypedDict
 
 __all__ = ["BetaDirectToolCallCallerParam"]
 
 
-class BetaDirectToolCallCallerParam(BaseModel, kw_only=True):
-    type: Literal["direct"] = REQUIRED
+class BetaDirectToolCallCallerParam(TypedDict, total=False):
+    type: Required[Literal["direct"]]
     """The caller type. Always `direct`."""

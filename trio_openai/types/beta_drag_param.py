@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Literal, Required, TypedDict
 
-from ._base import BaseModel
-from ._union import REQUIRED
-from .beta_coord_param import BetaCoordParam
+if TYPE_CHECKING:
+    from .beta_coord_param import BetaCoordParam
 
 __all__ = ["BetaDragParam"]
 
 
-class BetaDragParam(BaseModel, kw_only=True):
+class BetaDragParam(TypedDict, total=False):
     """A drag action."""
 
-    type: Literal["drag"] = REQUIRED
+    type: Required[Literal["drag"]]
     """Specifies the event type. For a drag action, this property is always set to `drag`."""
 
-    path: list[BetaCoordParam] = REQUIRED
+    path: Required[Iterable[BetaCoordParam]]
     """An array of coordinates representing the path of the drag action. Coordinates will appear as an array of objects, eg ``` [ { x: 100, y: 200 }, { x: 200, y: 300 } ] ```"""
 
-    keys: list[str] | None = None
+    keys: Iterable[str] | None

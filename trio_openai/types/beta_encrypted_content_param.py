@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
-from ._base import BaseModel
-from ._union import REQUIRED
+from typing import Literal, Required, TypedDict
 
 __all__ = ["BetaEncryptedContentParam"]
 
 
-class BetaEncryptedContentParam(BaseModel, kw_only=True):
+class BetaEncryptedContentParam(TypedDict, total=False):
     """Opaque encrypted content that Responses API decrypts inside trusted model execution."""
 
-    type: Literal["encrypted_content"] = REQUIRED
+    type: Required[Literal["encrypted_content"]]
     """The type of the input item. Always `encrypted_content`."""
 
-    encrypted_content: str = REQUIRED
+    encrypted_content: Required[str]
     """Opaque encrypted content."""

@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
-from ._base import BaseModel
-from ._union import REQUIRED
+from typing import Literal, Required, TypedDict
 
 __all__ = ["BetaFileCitationParam"]
 
 
-class BetaFileCitationParam(BaseModel, kw_only=True):
-    type: Literal["file_citation"] = REQUIRED
+class BetaFileCitationParam(TypedDict, total=False):
+    type: Required[Literal["file_citation"]]
     """The citation type. Always `file_citation`."""
 
-    index: int = REQUIRED
+    index: Required[int]
     """The index of the file in the list of files."""
 
-    file_id: str = REQUIRED
+    file_id: Required[str]
     """The ID of the file."""
 
-    filename: str = REQUIRED
+    filename: Required[str]
     """The filename of the file cited."""

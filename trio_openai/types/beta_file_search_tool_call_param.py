@@ -6,15 +6,15 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Literal, Required, TypedDict
 
 if TYPE_CHECKING:
-    from .beta_agent_tag_params import BetaAgentTagParam
+    from .beta_agent_tag_object_param import BetaAgentTagObjectParam
 
-__all__ = ["BetaFileSearchToolCallParam", "BetaFileSearchToolCallResultsVariant1ItemParam"]
+__all__ = ["BetaFileSearchToolCallParam", "BetaFileSearchToolCallResultsItemParam"]
 
 
 class BetaFileSearchToolCallParam(TypedDict, total=False):
     """The results of a file search tool call. See the [file search guide](/docs/guides/tools-file-search) for more information."""
 
-    agent: BetaAgentTagParam | None
+    agent: BetaAgentTagObjectParam | None
     """The agent that produced this item."""
 
     id: Required[str]
@@ -29,10 +29,10 @@ class BetaFileSearchToolCallParam(TypedDict, total=False):
     queries: Required[Iterable[str]]
     """The queries used to search for files."""
 
-    results: Iterable[BetaFileSearchToolCallResultsVariant1ItemParam] | None
+    results: Iterable[BetaFileSearchToolCallResultsItemParam] | None
 
 
-class BetaFileSearchToolCallResultsVariant1ItemParam(TypedDict, total=False):
+class BetaFileSearchToolCallResultsItemParam(TypedDict, total=False):
     file_id: str
     """The unique ID of the file."""
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TypeAlias
 
 if TYPE_CHECKING:
-    from .beta_input_file_content_params import BetaInputFileContentParam
+    from .beta_input_file_content_object_param import BetaInputFileContentObjectParam
     from .beta_input_image_content_param import BetaInputImageContentParam
-    from .beta_input_text_content_params import BetaInputTextContentParam
+    from .beta_input_text_content_object_param import BetaInputTextContentObjectParam
 
 __all__ = ["BetaFunctionAndCustomToolCallOutputParam"]
 
 BetaFunctionAndCustomToolCallOutputParam: TypeAlias = (
-    "BetaInputTextContentParam | BetaInputImageContentParam | BetaInputFileContentParam"
+    "BetaInputTextContentObjectParam | BetaInputImageContentParam | BetaInputFileContentObjectParam"
 )

@@ -2,51 +2,37 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal, TypeAlias
-
-from ._base import BaseModel
-from ._union import REQUIRED, tagged_union
-from .beta_agent_tag_param import BetaAgentTagParam
-from .beta_function_call_item_status import BetaFunctionCallItemStatus
-from .beta_input_file_content_param import BetaInputFileContentParam
-from .beta_input_image_content_param_auto_param import BetaInputImageContentParamAutoParam
-from .beta_input_text_content_param import BetaInputTextContentParam
-from .beta_tool_call_caller_param import BetaToolCallCallerParam
-
-__all__ = ["BetaFunctionCallOutputItemParam", "BetaFunctionCallOutputItemParamOutputVariant2Item"]
-
-
-class BetaFunctionCallOutputItemParam(BaseModel, kw_only=True):
-    """The output of a function tool call."""
-
-    agent: BetaAgentTagParam | None = None
-    id: str | None = None
-    call_id: str | None = None
-    type: Literal["function_call_output"] = REQUIRED
-    """The type of the function tool call output. Always `function_call_output`."""
-
-    output: str | list[BetaFunctionCallOutputItemParamOutputVariant2Item] = REQUIRED
-    """Text, image, or file output of the function tool call."""
-
-    name: str | None = None
-    namespace: str | None = None
-    caller: BetaToolCallCallerParam | None = None
-    status: BetaFunctionCallItemStatus | None = None
-
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Literal, Required, TypedDict
 
 if TYPE_CHECKING:
-    BetaFunctionCallOutputItemParamOutputVariant2Item: TypeAlias = (
-        BetaInputTextContentParam | BetaInputImageContentParamAutoParam | BetaInputFileContentParam
-    )
-    """A piece of message content, such as text, an image, or a file."""
-else:
-    BetaFunctionCallOutputItemParamOutputVariant2Item = tagged_union(
-        "BetaFunctionCallOutputItemParamOutputVariant2Item",
-        "type",
-        lambda: {
-            "input_text": BetaInputTextContentParam,
-            "input_image": BetaInputImageContentParamAutoParam,
-            "input_file": BetaInputFileContentParam,
-        },
-        tuple,
-    )
+    from .beta_agent_tag_param import BetaAgentTagParam
+    from .beta_input_file_content_param import BetaInputFileContentParam
+    from .beta_input_image_content_param_auto_param import BetaInputImageContentParamAutoParam
+    from .beta_input_text_content_param import BetaInputTextContentParam
+    from .beta_tool_call_caller_param import BetaToolCallCallerParam
+
+__all__ = ["BetaFunctionCallOutputItemParam"]
+
+
+class BetaFunctionCallOutputItemParam(TypedDict, total=False):
+    """The output of a function tool call."""
+
+    agent: BetaAgentTagParam | None
+    id: str | None
+    call_id: str | None
+    type: Required[Literal["function_call_output"]]
+    """The type of the function tool call output. Always `function_call_output`."""
+
+    output: Required[
+        str
+        | Iterable[
+            BetaInputTextContentParam | BetaInputImageContentParamAutoParam | BetaInputFileContentParam
+        ]
+    ]
+    """Text, image, or file output of the function tool call."""
+
+    name: str | None
+    namespace: str | None
+    caller: BetaToolCallCallerParam | None
+    status: Literal["in_progress", "completed", "incomplete"] | None

@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-from ._base import BaseModel
-from ._union import REQUIRED
-from .beta_function_shell_call_output_outcome_param import BetaFunctionShellCallOutputOutcomeParam
+from typing import TYPE_CHECKING, Required, TypedDict
+
+if TYPE_CHECKING:
+    from .beta_function_shell_call_output_outcome_param import BetaFunctionShellCallOutputOutcomeParam
 
 __all__ = ["BetaFunctionShellCallOutputContentParam"]
 
 
-class BetaFunctionShellCallOutputContentParam(BaseModel, kw_only=True):
+class BetaFunctionShellCallOutputContentParam(TypedDict, total=False):
     """Captured stdout and stderr for a portion of a shell tool call output."""
 
-    stdout: str = REQUIRED
+    stdout: Required[str]
     """Captured stdout output for the shell call."""
 
-    stderr: str = REQUIRED
+    stderr: Required[str]
     """Captured stderr output for the shell call."""
 
-    outcome: BetaFunctionShellCallOutputOutcomeParam = REQUIRED
+    outcome: Required[BetaFunctionShellCallOutputOutcomeParam]
     """The exit or timeout outcome associated with this shell call."""

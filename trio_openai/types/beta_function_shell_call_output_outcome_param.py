@@ -4,26 +4,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypeAlias
 
-from ._union import tagged_union
-from .beta_function_shell_call_output_exit_outcome_param import BetaFunctionShellCallOutputExitOutcomeParam
-from .beta_function_shell_call_output_timeout_outcome_param import (
-    BetaFunctionShellCallOutputTimeoutOutcomeParam,
-)
+if TYPE_CHECKING:
+    from .beta_function_shell_call_output_exit_outcome_param import (
+        BetaFunctionShellCallOutputExitOutcomeParam,
+    )
+    from .beta_function_shell_call_output_timeout_outcome_param import (
+        BetaFunctionShellCallOutputTimeoutOutcomeParam,
+    )
 
 __all__ = ["BetaFunctionShellCallOutputOutcomeParam"]
 
-if TYPE_CHECKING:
-    BetaFunctionShellCallOutputOutcomeParam: TypeAlias = (
-        BetaFunctionShellCallOutputTimeoutOutcomeParam | BetaFunctionShellCallOutputExitOutcomeParam
-    )
-    """The exit or timeout outcome associated with this shell call."""
-else:
-    BetaFunctionShellCallOutputOutcomeParam = tagged_union(
-        "BetaFunctionShellCallOutputOutcomeParam",
-        "type",
-        lambda: {
-            "timeout": BetaFunctionShellCallOutputTimeoutOutcomeParam,
-            "exit": BetaFunctionShellCallOutputExitOutcomeParam,
-        },
-        tuple,
-    )
+BetaFunctionShellCallOutputOutcomeParam: TypeAlias = (
+    "BetaFunctionShellCallOutputTimeoutOutcomeParam | BetaFunctionShellCallOutputExitOutcomeParam"
+)
+"""The exit or timeout outcome associated with this shell call."""

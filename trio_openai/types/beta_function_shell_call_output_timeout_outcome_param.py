@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
-from ._base import BaseModel
-from ._union import REQUIRED
+from typing import Literal, Required, TypedDict
 
 __all__ = ["BetaFunctionShellCallOutputTimeoutOutcomeParam"]
 
 
-class BetaFunctionShellCallOutputTimeoutOutcomeParam(BaseModel, kw_only=True):
+class BetaFunctionShellCallOutputTimeoutOutcomeParam(TypedDict, total=False):
     """Indicates that the shell call exceeded its configured time limit."""
 
-    type: Literal["timeout"] = REQUIRED
+    type: Required[Literal["timeout"]]
     """The outcome type. Always `timeout`."""

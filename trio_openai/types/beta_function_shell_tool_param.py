@@ -2,40 +2,22 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal, TypeAlias
-
-from ._base import BaseModel
-from ._union import REQUIRED, tagged_union
-from .beta_callable_tool_allowed_caller import BetaCallableToolAllowedCaller
-from .beta_container_auto_param import BetaContainerAutoParam
-from .beta_container_reference_param import BetaContainerReferenceParam
-from .beta_local_environment_param import BetaLocalEnvironmentParam
-
-__all__ = ["BetaFunctionShellToolParam", "BetaFunctionShellToolParamEnvironment"]
-
-
-class BetaFunctionShellToolParam(BaseModel, kw_only=True):
-    """A tool that allows the model to execute shell commands."""
-
-    type: Literal["shell"] = REQUIRED
-    """The type of the shell tool. Always `shell`."""
-
-    environment: BetaFunctionShellToolParamEnvironment | None = None
-    allowed_callers: list[BetaCallableToolAllowedCaller] | None = None
-
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Literal, Required, TypedDict
 
 if TYPE_CHECKING:
-    BetaFunctionShellToolParamEnvironment: TypeAlias = (
-        BetaContainerAutoParam | BetaLocalEnvironmentParam | BetaContainerReferenceParam
-    )
-else:
-    BetaFunctionShellToolParamEnvironment = tagged_union(
-        "BetaFunctionShellToolParamEnvironment",
-        "type",
-        lambda: {
-            "container_auto": BetaContainerAutoParam,
-            "local": BetaLocalEnvironmentParam,
-            "container_reference": BetaContainerReferenceParam,
-        },
-        tuple,
-    )
+    from .beta_container_auto_param import BetaContainerAutoParam
+    from .beta_container_reference_param import BetaContainerReferenceParam
+    from .beta_local_environment_param import BetaLocalEnvironmentParam
+
+__all__ = ["BetaFunctionShellToolParam"]
+
+
+class BetaFunctionShellToolParam(TypedDict, total=False):
+    """A tool that allows the model to execute shell commands."""
+
+    type: Required[Literal["shell"]]
+    """The type of the shell tool. Always `shell`."""
+
+    environment: BetaContainerAutoParam | BetaLocalEnvironmentParam | BetaContainerReferenceParam | None
+    allowed_callers: Iterable[Literal["direct", "programmatic"]] | None

@@ -10,10 +10,10 @@ from .beta_agent_tag import BetaAgentTag
 from .beta_function_call_status import BetaFunctionCallStatus
 from .beta_tool_call_caller import BetaToolCallCaller
 
-__all__ = ["BetaFunctionToolCallResource"]
+__all__ = ["BetaFunctionToolCallResource", "BetaResponseFunctionToolCallItem"]
 
 
-class BetaFunctionToolCallResource(BaseModel, kw_only=True):
+class BetaResponseFunctionToolCallItem(BaseModel, kw_only=True):
     """A tool call to run a function. See the [function calling guide](/docs/guides/function-calling) for more information."""
 
     agent: BetaAgentTag | None = None
@@ -41,3 +41,6 @@ class BetaFunctionToolCallResource(BaseModel, kw_only=True):
     status: BetaFunctionCallStatus = REQUIRED
     created_by: str | None = None
     """The identifier of the actor that created the item."""
+
+
+BetaFunctionToolCallResource = BetaResponseFunctionToolCallItem

@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
-
-from ._base import BaseModel
-from ._union import REQUIRED
-from .beta_callable_tool_allowed_caller import BetaCallableToolAllowedCaller
+from collections.abc import Iterable
+from typing import Literal, Required, TypedDict
 
 __all__ = ["BetaFunctionToolParam"]
 
 
-class BetaFunctionToolParam(BaseModel, kw_only=True):
-    name: str = REQUIRED
-    description: str | None = None
-    parameters: dict[str, Any] | None = None
-    strict: bool | None = None
-    type: Literal["function"] = REQUIRED
-    output_schema: dict[str, Any] | None = None
-    defer_loading: bool | None = None
+class BetaFunctionToolParam(TypedDict, total=False):
+    name: Required[str]
+    description: str | None
+    parameters: dict[str, object] | None
+    strict: bool | None
+    type: Required[Literal["function"]]
+    output_schema: dict[str, object] | None
+    defer_loading: bool
     """Whether this function should be deferred and discovered via tool search."""
 
-    allowed_callers: list[BetaCallableToolAllowedCaller] | None = None
+    allowed_callers: Iterable[Literal["direct", "programmatic"]] | None

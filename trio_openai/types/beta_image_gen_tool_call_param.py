@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Literal, Required, TypedDict
 
 if TYPE_CHECKING:
-    from .beta_agent_tag_params import BetaAgentTagParam
+    from .beta_agent_tag_object_param import BetaAgentTagObjectParam
 
 __all__ = ["BetaImageGenToolCallParam"]
 
@@ -13,7 +13,7 @@ __all__ = ["BetaImageGenToolCallParam"]
 class BetaImageGenToolCallParam(TypedDict, total=False):
     """An image generation request made by the model."""
 
-    agent: BetaAgentTagParam | None
+    agent: BetaAgentTagObjectParam | None
     """The agent that produced this item."""
 
     type: Required[Literal["image_generation_call"]]

@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
-from ._base import BaseModel
-from ._union import REQUIRED
+from typing import Literal, Required, TypedDict
 
 __all__ = ["BetaInlineSkillSourceParam"]
 
 
-class BetaInlineSkillSourceParam(BaseModel, kw_only=True):
+class BetaInlineSkillSourceParam(TypedDict, total=False):
     """Inline skill payload"""
 
-    type: Literal["base64"] = REQUIRED
+    type: Required[Literal["base64"]]
     """The type of the inline skill source. Must be `base64`."""
 
-    media_type: Literal["application/zip"] = REQUIRED
+    media_type: Required[Literal["application/zip"]]
     """The media type of the inline skill payload. Must be `application/zip`."""
 
-    data: str = REQUIRED
+    data: Required[str]
     """Base64-encoded skill zip bundle."""

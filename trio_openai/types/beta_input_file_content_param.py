@@ -2,25 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal, Required, TypedDict
 
-from ._base import BaseModel
-from ._union import REQUIRED
-from .beta_file_detail_enum import BetaFileDetailEnum
-from .beta_prompt_cache_breakpoint_param import BetaPromptCacheBreakpointParam
+if TYPE_CHECKING:
+    from .beta_prompt_cache_breakpoint_param import BetaPromptCacheBreakpointParam
 
 __all__ = ["BetaInputFileContentParam"]
 
 
-class BetaInputFileContentParam(BaseModel, kw_only=True):
+class BetaInputFileContentParam(TypedDict, total=False):
     """A file input to the model."""
 
-    type: Literal["input_file"] = REQUIRED
+    type: Required[Literal["input_file"]]
     """The type of the input item. Always `input_file`."""
 
-    file_id: str | None = None
-    filename: str | None = None
-    file_data: str | None = None
-    file_url: str | None = None
-    detail: BetaFileDetailEnum | None = None
-    prompt_cache_breakpoint: BetaPromptCacheBreakpointParam | None = None
+    file_id: str | None
+    filename: str | None
+    file_data: str | None
+    file_url: str | None
+    detail: Literal["auto", "low", "high"]
+    prompt_cache_breakpoint: BetaPromptCacheBreakpointParam | None

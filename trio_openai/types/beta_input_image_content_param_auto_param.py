@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal, Required, TypedDict
 
-from ._base import BaseModel
-from ._union import REQUIRED
-from .beta_detail_enum import BetaDetailEnum
-from .beta_prompt_cache_breakpoint_param import BetaPromptCacheBreakpointParam
+if TYPE_CHECKING:
+    from .beta_prompt_cache_breakpoint_param import BetaPromptCacheBreakpointParam
 
 __all__ = ["BetaInputImageContentParamAutoParam"]
 
 
-class BetaInputImageContentParamAutoParam(BaseModel, kw_only=True):
+class BetaInputImageContentParamAutoParam(TypedDict, total=False):
     """An image input to the model. Learn about [image inputs](/docs/guides/vision)"""
 
-    type: Literal["input_image"] = REQUIRED
+    type: Required[Literal["input_image"]]
     """The type of the input item. Always `input_image`."""
 
-    image_url: str | None = None
-    file_id: str | None = None
-    detail: BetaDetailEnum | None = None
-    prompt_cache_breakpoint: BetaPromptCacheBreakpointParam | None = None
+    image_url: str | None
+    file_id: str | None
+    detail: Literal["low", "high", "auto", "original"] | None
+    prompt_cache_breakpoint: BetaPromptCacheBreakpointParam | None

@@ -5,23 +5,23 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TypeAlias
 
 from ._union import tagged_union
-from .beta_compaction_trigger_item_param import BetaCompactionTriggerItemParam
+from .beta_compaction_trigger_item import BetaCompactionTriggerItem
 from .beta_easy_input_message import BetaEasyInputMessage
 from .beta_item import BetaItem
-from .beta_item_reference_param import BetaItemReferenceParam
-from .beta_program_item_param import BetaProgramItemParam
-from .beta_program_output_item_param import BetaProgramOutputItemParam
+from .beta_item_reference import BetaItemReference
+from .beta_program_item import BetaProgramItem
+from .beta_program_output_item import BetaProgramOutputItem
 
 __all__ = ["BetaInputItem", "BetaResponseInput"]
 
 if TYPE_CHECKING:
     BetaResponseInput: TypeAlias = (
         BetaEasyInputMessage
-        | BetaCompactionTriggerItemParam
-        | BetaProgramItemParam
-        | BetaProgramOutputItemParam
+        | BetaCompactionTriggerItem
+        | BetaProgramItem
+        | BetaProgramOutputItem
         | BetaItem
-        | BetaItemReferenceParam
+        | BetaItemReference
     )
 else:
     BetaResponseInput = tagged_union(
@@ -29,11 +29,11 @@ else:
         "type",
         lambda: {
             "message": BetaEasyInputMessage,
-            "compaction_trigger": BetaCompactionTriggerItemParam,
-            "program": BetaProgramItemParam,
-            "program_output": BetaProgramOutputItemParam,
+            "compaction_trigger": BetaCompactionTriggerItem,
+            "program": BetaProgramItem,
+            "program_output": BetaProgramOutputItem,
         },
-        lambda: (BetaItem, BetaItemReferenceParam),
+        lambda: (BetaItem, BetaItemReference),
     )
 
 

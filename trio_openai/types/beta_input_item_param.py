@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TypeAlias
 
 if TYPE_CHECKING:
-    from .beta_compaction_trigger_item_params import BetaCompactionTriggerItemParam
+    from .beta_compaction_trigger_item_param import BetaCompactionTriggerItemParam
     from .beta_easy_input_message_param import BetaEasyInputMessageParam
     from .beta_item_param import BetaItemParam
-    from .beta_item_reference_params import BetaItemReferenceParam
-    from .beta_program_item_params import BetaProgramItemParam
-    from .beta_program_output_item_params import BetaProgramOutputItemParam
+    from .beta_item_reference_param import BetaItemReferenceParam
+    from .beta_program_item_param import BetaProgramItemParam
+    from .beta_program_output_item_param import BetaProgramOutputItemParam
 
 __all__ = ["BetaInputItemParam"]
 

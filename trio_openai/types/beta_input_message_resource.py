@@ -9,10 +9,10 @@ from ._union import REQUIRED, OpenEnum
 from .beta_agent_tag import BetaAgentTag
 from .beta_input_content import BetaResponseInputMessageContentList
 
-__all__ = ["BetaInputMessageResource"]
+__all__ = ["BetaInputMessageResource", "BetaResponseInputMessageItem"]
 
 
-class BetaInputMessageResource(BaseModel, kw_only=True):
+class BetaResponseInputMessageItem(BaseModel, kw_only=True):
     """A message input to the model with a role indicating instruction following hierarchy. Instructions given with the `developer` or `system` role take precedence over instructions given with the `user` role."""
 
     agent: BetaAgentTag | None = None
@@ -32,3 +32,6 @@ class BetaInputMessageResource(BaseModel, kw_only=True):
 
     id: str = REQUIRED
     """The unique ID of the message input."""
+
+
+BetaInputMessageResource = BetaResponseInputMessageItem

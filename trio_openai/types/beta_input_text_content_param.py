@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal, Required, TypedDict
 
-from ._base import BaseModel
-from ._union import REQUIRED
-from .beta_prompt_cache_breakpoint_param import BetaPromptCacheBreakpointParam
+if TYPE_CHECKING:
+    from .beta_prompt_cache_breakpoint_param import BetaPromptCacheBreakpointParam
 
 __all__ = ["BetaInputTextContentParam"]
 
 
-class BetaInputTextContentParam(BaseModel, kw_only=True):
+class BetaInputTextContentParam(TypedDict, total=False):
     """A text input to the model."""
 
-    type: Literal["input_text"] = REQUIRED
+    type: Required[Literal["input_text"]]
     """The type of the input item. Always `input_text`."""
 
-    text: str = REQUIRED
+    text: Required[str]
     """The text input to the model."""
 
-    prompt_cache_breakpoint: BetaPromptCacheBreakpointParam | None = None
+    prompt_cache_breakpoint: BetaPromptCacheBreakpointParam | None

@@ -5,20 +5,20 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TypeAlias
 
 from ._union import tagged_union
-from .beta_additional_tools_item_param import BetaAdditionalToolsItemParam
-from .beta_agent_message_item_param import BetaAgentMessageItemParam
-from .beta_apply_patch_tool_call_item_param import BetaApplyPatchToolCallItemParam
-from .beta_apply_patch_tool_call_output_item_param import BetaApplyPatchToolCallOutputItemParam
+from .beta_additional_tools_item import BetaAdditionalToolsItem
+from .beta_agent_message_item import BetaAgentMessageItem
+from .beta_apply_patch_tool_call_item import BetaApplyPatchToolCallItem
+from .beta_apply_patch_tool_call_output_item import BetaApplyPatchToolCallOutputItem
 from .beta_code_interpreter_tool_call import BetaResponseCodeInterpreterToolCall
-from .beta_compaction_summary_item_param import BetaCompactionSummaryItemParam
-from .beta_computer_call_output_item_param import BetaComputerCallOutputItemParam
+from .beta_compaction_summary_item import BetaCompactionSummaryItem
+from .beta_computer_call_output_item import BetaComputerCallOutputItem
 from .beta_computer_tool_call import BetaResponseComputerToolCall
 from .beta_custom_tool_call import BetaResponseCustomToolCall
-from .beta_custom_tool_call_output import BetaCustomToolCallOutput
+from .beta_custom_tool_call_output import BetaResponseCustomToolCallOutput
 from .beta_file_search_tool_call import BetaResponseFileSearchToolCall
-from .beta_function_call_output_item_param import BetaFunctionCallOutputItemParam
-from .beta_function_shell_call_item_param import BetaFunctionShellCallItemParam
-from .beta_function_shell_call_output_item_param import BetaFunctionShellCallOutputItemParam
+from .beta_function_call_output_item import BetaFunctionCallOutputItem
+from .beta_function_shell_call_item import BetaFunctionShellCallItem
+from .beta_function_shell_call_output_item import BetaFunctionShellCallOutputItem
 from .beta_function_tool_call import BetaResponseFunctionToolCall
 from .beta_image_gen_tool_call import BetaImageGenToolCall
 from .beta_input_message import BetaInputMessage
@@ -28,12 +28,12 @@ from .beta_mcp_approval_request import BetaMCPApprovalRequest
 from .beta_mcp_approval_response import BetaMCPApprovalResponse
 from .beta_mcp_list_tools import BetaMCPListTools
 from .beta_mcp_tool_call import BetaMCPToolCall
-from .beta_multi_agent_call_item_param import BetaMultiAgentCallItemParam
-from .beta_multi_agent_call_output_item_param import BetaMultiAgentCallOutputItemParam
+from .beta_multi_agent_call_item import BetaMultiAgentCallItem
+from .beta_multi_agent_call_output_item import BetaMultiAgentCallOutputItem
 from .beta_output_message import BetaResponseOutputMessage
 from .beta_reasoning_item import BetaResponseReasoningItem
-from .beta_tool_search_call_item_param import BetaToolSearchCallItemParam
-from .beta_tool_search_output_item_param import BetaToolSearchOutputItemParam
+from .beta_tool_search_call_item import BetaToolSearchCallItem
+from .beta_tool_search_output_item import BetaToolSearchOutputItem
 from .beta_web_search_tool_call import BetaResponseFunctionWebSearch
 
 __all__ = ["BetaItem"]
@@ -43,31 +43,31 @@ if TYPE_CHECKING:
         BetaInputMessage
         | BetaResponseFileSearchToolCall
         | BetaResponseComputerToolCall
-        | BetaComputerCallOutputItemParam
+        | BetaComputerCallOutputItem
         | BetaResponseFunctionWebSearch
         | BetaResponseFunctionToolCall
-        | BetaFunctionCallOutputItemParam
-        | BetaAgentMessageItemParam
-        | BetaMultiAgentCallItemParam
-        | BetaMultiAgentCallOutputItemParam
-        | BetaToolSearchCallItemParam
-        | BetaToolSearchOutputItemParam
-        | BetaAdditionalToolsItemParam
+        | BetaFunctionCallOutputItem
+        | BetaAgentMessageItem
+        | BetaMultiAgentCallItem
+        | BetaMultiAgentCallOutputItem
+        | BetaToolSearchCallItem
+        | BetaToolSearchOutputItem
+        | BetaAdditionalToolsItem
         | BetaResponseReasoningItem
-        | BetaCompactionSummaryItemParam
+        | BetaCompactionSummaryItem
         | BetaImageGenToolCall
         | BetaResponseCodeInterpreterToolCall
         | BetaLocalShellToolCall
         | BetaLocalShellToolCallOutput
-        | BetaFunctionShellCallItemParam
-        | BetaFunctionShellCallOutputItemParam
-        | BetaApplyPatchToolCallItemParam
-        | BetaApplyPatchToolCallOutputItemParam
+        | BetaFunctionShellCallItem
+        | BetaFunctionShellCallOutputItem
+        | BetaApplyPatchToolCallItem
+        | BetaApplyPatchToolCallOutputItem
         | BetaMCPListTools
         | BetaMCPApprovalRequest
         | BetaMCPApprovalResponse
         | BetaMCPToolCall
-        | BetaCustomToolCallOutput
+        | BetaResponseCustomToolCallOutput
         | BetaResponseCustomToolCall
         | BetaResponseOutputMessage
     )
@@ -80,31 +80,31 @@ else:
             "message": BetaInputMessage,
             "file_search_call": BetaResponseFileSearchToolCall,
             "computer_call": BetaResponseComputerToolCall,
-            "computer_call_output": BetaComputerCallOutputItemParam,
+            "computer_call_output": BetaComputerCallOutputItem,
             "web_search_call": BetaResponseFunctionWebSearch,
             "function_call": BetaResponseFunctionToolCall,
-            "function_call_output": BetaFunctionCallOutputItemParam,
-            "agent_message": BetaAgentMessageItemParam,
-            "multi_agent_call": BetaMultiAgentCallItemParam,
-            "multi_agent_call_output": BetaMultiAgentCallOutputItemParam,
-            "tool_search_call": BetaToolSearchCallItemParam,
-            "tool_search_output": BetaToolSearchOutputItemParam,
-            "additional_tools": BetaAdditionalToolsItemParam,
+            "function_call_output": BetaFunctionCallOutputItem,
+            "agent_message": BetaAgentMessageItem,
+            "multi_agent_call": BetaMultiAgentCallItem,
+            "multi_agent_call_output": BetaMultiAgentCallOutputItem,
+            "tool_search_call": BetaToolSearchCallItem,
+            "tool_search_output": BetaToolSearchOutputItem,
+            "additional_tools": BetaAdditionalToolsItem,
             "reasoning": BetaResponseReasoningItem,
-            "compaction": BetaCompactionSummaryItemParam,
+            "compaction": BetaCompactionSummaryItem,
             "image_generation_call": BetaImageGenToolCall,
             "code_interpreter_call": BetaResponseCodeInterpreterToolCall,
             "local_shell_call": BetaLocalShellToolCall,
             "local_shell_call_output": BetaLocalShellToolCallOutput,
-            "shell_call": BetaFunctionShellCallItemParam,
-            "shell_call_output": BetaFunctionShellCallOutputItemParam,
-            "apply_patch_call": BetaApplyPatchToolCallItemParam,
-            "apply_patch_call_output": BetaApplyPatchToolCallOutputItemParam,
+            "shell_call": BetaFunctionShellCallItem,
+            "shell_call_output": BetaFunctionShellCallOutputItem,
+            "apply_patch_call": BetaApplyPatchToolCallItem,
+            "apply_patch_call_output": BetaApplyPatchToolCallOutputItem,
             "mcp_list_tools": BetaMCPListTools,
             "mcp_approval_request": BetaMCPApprovalRequest,
             "mcp_approval_response": BetaMCPApprovalResponse,
             "mcp_call": BetaMCPToolCall,
-            "custom_tool_call_output": BetaCustomToolCallOutput,
+            "custom_tool_call_output": BetaResponseCustomToolCallOutput,
             "custom_tool_call": BetaResponseCustomToolCall,
         },
         lambda: (BetaResponseOutputMessage,),

@@ -14,7 +14,7 @@ from .beta_compaction_body import BetaResponseCompactionItem
 from .beta_computer_tool_call import BetaResponseComputerToolCall
 from .beta_computer_tool_call_output_resource import BetaResponseComputerToolCallOutputItem
 from .beta_custom_tool_call import BetaResponseCustomToolCall
-from .beta_custom_tool_call_output import BetaCustomToolCallOutput
+from .beta_custom_tool_call_output import BetaResponseCustomToolCallOutput
 from .beta_file_search_tool_call import BetaResponseFileSearchToolCall
 from .beta_function_shell_call import BetaResponseFunctionShellToolCall
 from .beta_function_shell_call_output import BetaResponseFunctionShellToolCallOutput
@@ -71,7 +71,7 @@ if TYPE_CHECKING:
         | BetaMCPApprovalResponseResource
         | BetaMCPToolCall
         | BetaResponseCustomToolCall
-        | BetaCustomToolCallOutput
+        | BetaResponseCustomToolCallOutput
     )
     """An item representing a message, tool call, tool output, reasoning, or other response element."""
 else:
@@ -109,7 +109,7 @@ else:
             "mcp_approval_response": BetaMCPApprovalResponseResource,
             "mcp_call": BetaMCPToolCall,
             "custom_tool_call": BetaResponseCustomToolCall,
-            "custom_tool_call_output": BetaCustomToolCallOutput,
+            "custom_tool_call_output": BetaResponseCustomToolCallOutput,
         },
         tuple,
     )

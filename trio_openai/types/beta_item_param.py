@@ -5,20 +5,20 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TypeAlias
 
 if TYPE_CHECKING:
-    from .beta_additional_tools_item_params import BetaAdditionalToolsItemParam
-    from .beta_agent_message_item_params import BetaAgentMessageItemParam
-    from .beta_apply_patch_tool_call_item_params import BetaApplyPatchToolCallItemParam
-    from .beta_apply_patch_tool_call_output_item_params import BetaApplyPatchToolCallOutputItemParam
+    from .beta_additional_tools_item_param import BetaAdditionalToolsItemParam
+    from .beta_agent_message_item_param import BetaAgentMessageItemParam
+    from .beta_apply_patch_tool_call_item_param import BetaApplyPatchToolCallItemParam
+    from .beta_apply_patch_tool_call_output_item_param import BetaApplyPatchToolCallOutputItemParam
     from .beta_code_interpreter_tool_call_param import BetaCodeInterpreterToolCallParam
-    from .beta_compaction_summary_item_params import BetaCompactionSummaryItemParam
-    from .beta_computer_call_output_item_params import BetaComputerCallOutputItemParam
+    from .beta_compaction_summary_item_param import BetaCompactionSummaryItemParam
+    from .beta_computer_call_output_item_param import BetaComputerCallOutputItemParam
     from .beta_computer_tool_call_param import BetaComputerToolCallParam
     from .beta_custom_tool_call_output_param import BetaCustomToolCallOutputParam
     from .beta_custom_tool_call_param import BetaCustomToolCallParam
     from .beta_file_search_tool_call_param import BetaFileSearchToolCallParam
-    from .beta_function_call_output_item_params import BetaFunctionCallOutputItemParam
-    from .beta_function_shell_call_item_params import BetaFunctionShellCallItemParam
-    from .beta_function_shell_call_output_item_params import BetaFunctionShellCallOutputItemParam
+    from .beta_function_call_output_item_param import BetaFunctionCallOutputItemParam
+    from .beta_function_shell_call_item_param import BetaFunctionShellCallItemParam
+    from .beta_function_shell_call_output_item_param import BetaFunctionShellCallOutputItemParam
     from .beta_function_tool_call_param import BetaFunctionToolCallParam
     from .beta_image_gen_tool_call_param import BetaImageGenToolCallParam
     from .beta_input_message_param import BetaInputMessageParam
@@ -28,12 +28,12 @@ if TYPE_CHECKING:
     from .beta_mcp_approval_response_param import BetaMCPApprovalResponseParam
     from .beta_mcp_list_tools_param import BetaMCPListToolsParam
     from .beta_mcp_tool_call_param import BetaMCPToolCallParam
-    from .beta_multi_agent_call_item_params import BetaMultiAgentCallItemParam
-    from .beta_multi_agent_call_output_item_params import BetaMultiAgentCallOutputItemParam
+    from .beta_multi_agent_call_item_param import BetaMultiAgentCallItemParam
+    from .beta_multi_agent_call_output_item_param import BetaMultiAgentCallOutputItemParam
     from .beta_output_message_param import BetaOutputMessageParam
     from .beta_reasoning_item_param import BetaReasoningItemParam
-    from .beta_tool_search_call_item_params import BetaToolSearchCallItemParam
-    from .beta_tool_search_output_item_params import BetaToolSearchOutputItemParam
+    from .beta_tool_search_call_item_param import BetaToolSearchCallItemParam
+    from .beta_tool_search_output_item_param import BetaToolSearchOutputItemParam
     from .beta_web_search_tool_call_param import BetaWebSearchToolCallParam
 
 __all__ = ["BetaItemParam"]

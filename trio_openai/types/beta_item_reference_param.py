@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal, Required, TypedDict
 
-from ._base import BaseModel
-from ._union import REQUIRED
-from .beta_agent_tag_param import BetaAgentTagParam
+if TYPE_CHECKING:
+    from .beta_agent_tag_param import BetaAgentTagParam
 
 __all__ = ["BetaItemReferenceParam"]
 
 
-class BetaItemReferenceParam(BaseModel, kw_only=True):
+class BetaItemReferenceParam(TypedDict, total=False):
     """An internal identifier for an item to reference."""
 
-    agent: BetaAgentTagParam | None = None
-    type: Literal["item_reference"] | None = None
-    id: str = REQUIRED
+    agent: BetaAgentTagParam | None
+    type: Literal["item_reference"] | None
+    id: Required[str]
     """The ID of the item to reference."""

@@ -14,14 +14,14 @@ from .beta_compaction_body import BetaResponseCompactionItem
 from .beta_computer_tool_call import BetaResponseComputerToolCall
 from .beta_computer_tool_call_output_resource import BetaResponseComputerToolCallOutputItem
 from .beta_custom_tool_call_output_resource import BetaResponseCustomToolCallOutputItem
-from .beta_custom_tool_call_resource import BetaCustomToolCallResource
+from .beta_custom_tool_call_resource import BetaResponseCustomToolCallItem
 from .beta_file_search_tool_call import BetaResponseFileSearchToolCall
 from .beta_function_shell_call import BetaResponseFunctionShellToolCall
 from .beta_function_shell_call_output import BetaResponseFunctionShellToolCallOutput
 from .beta_function_tool_call_output_resource import BetaResponseFunctionToolCallOutputItem
-from .beta_function_tool_call_resource import BetaFunctionToolCallResource
+from .beta_function_tool_call_resource import BetaResponseFunctionToolCallItem
 from .beta_image_gen_tool_call import BetaImageGenToolCall
-from .beta_input_message_resource import BetaInputMessageResource
+from .beta_input_message_resource import BetaResponseInputMessageItem
 from .beta_local_shell_tool_call import BetaLocalShellToolCall
 from .beta_local_shell_tool_call_output import BetaLocalShellToolCallOutput
 from .beta_mcp_approval_request import BetaMCPApprovalRequest
@@ -42,12 +42,12 @@ __all__ = ["BetaItemResource", "BetaResponseItem"]
 
 if TYPE_CHECKING:
     BetaResponseItem: TypeAlias = (
-        BetaInputMessageResource
+        BetaResponseInputMessageItem
         | BetaResponseFileSearchToolCall
         | BetaResponseComputerToolCall
         | BetaResponseComputerToolCallOutputItem
         | BetaResponseFunctionWebSearch
-        | BetaFunctionToolCallResource
+        | BetaResponseFunctionToolCallItem
         | BetaResponseFunctionToolCallOutputItem
         | BetaAgentMessage
         | BetaMultiAgentCall
@@ -71,7 +71,7 @@ if TYPE_CHECKING:
         | BetaMCPApprovalRequest
         | BetaMCPApprovalResponseResource
         | BetaMCPToolCall
-        | BetaCustomToolCallResource
+        | BetaResponseCustomToolCallItem
         | BetaResponseCustomToolCallOutputItem
         | BetaResponseOutputMessage
     )
@@ -81,12 +81,12 @@ else:
         "BetaResponseItem",
         "type",
         lambda: {
-            "message": BetaInputMessageResource,
+            "message": BetaResponseInputMessageItem,
             "file_search_call": BetaResponseFileSearchToolCall,
             "computer_call": BetaResponseComputerToolCall,
             "computer_call_output": BetaResponseComputerToolCallOutputItem,
             "web_search_call": BetaResponseFunctionWebSearch,
-            "function_call": BetaFunctionToolCallResource,
+            "function_call": BetaResponseFunctionToolCallItem,
             "function_call_output": BetaResponseFunctionToolCallOutputItem,
             "agent_message": BetaAgentMessage,
             "multi_agent_call": BetaMultiAgentCall,
@@ -110,7 +110,7 @@ else:
             "mcp_approval_request": BetaMCPApprovalRequest,
             "mcp_approval_response": BetaMCPApprovalResponseResource,
             "mcp_call": BetaMCPToolCall,
-            "custom_tool_call": BetaCustomToolCallResource,
+            "custom_tool_call": BetaResponseCustomToolCallItem,
             "custom_tool_call_output": BetaResponseCustomToolCallOutputItem,
         },
         lambda: (BetaResponseOutputMessage,),

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Literal, Required, TypedDict
 
-from ._base import BaseModel
-from ._union import REQUIRED
-from .beta_local_skill_param import BetaLocalSkillParam
+if TYPE_CHECKING:
+    from .beta_local_skill_param import BetaLocalSkillParam
 
 __all__ = ["BetaLocalEnvironmentParam"]
 
 
-class BetaLocalEnvironmentParam(BaseModel, kw_only=True):
-    type: Literal["local"] = REQUIRED
+class BetaLocalEnvironmentParam(TypedDict, total=False):
+    type: Required[Literal["local"]]
     """Use a local computer environment."""
 
-    skills: list[BetaLocalSkillParam] | None = None
+    skills: Iterable[BetaLocalSkillParam]
     """An optional list of skills."""

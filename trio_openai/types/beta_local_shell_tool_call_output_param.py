@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Literal, Required, TypedDict
 
 if TYPE_CHECKING:
-    from .beta_agent_tag_params import BetaAgentTagParam
+    from .beta_agent_tag_object_param import BetaAgentTagObjectParam
 
 __all__ = ["BetaLocalShellToolCallOutputParam"]
 
@@ -13,7 +13,7 @@ __all__ = ["BetaLocalShellToolCallOutputParam"]
 class BetaLocalShellToolCallOutputParam(TypedDict, total=False):
     """The output of a local shell tool call."""
 
-    agent: BetaAgentTagParam | None
+    agent: BetaAgentTagObjectParam | None
     """The agent that produced this item."""
 
     type: Required[Literal["local_shell_call_output"]]

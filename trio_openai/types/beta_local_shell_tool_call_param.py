@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Literal, Required, TypedDict
 
 if TYPE_CHECKING:
-    from .beta_agent_tag_params import BetaAgentTagParam
+    from .beta_agent_tag_object_param import BetaAgentTagObjectParam
     from .beta_local_shell_exec_action_param import BetaLocalShellExecActionParam
 
 __all__ = ["BetaLocalShellToolCallParam"]
@@ -14,7 +14,7 @@ __all__ = ["BetaLocalShellToolCallParam"]
 class BetaLocalShellToolCallParam(TypedDict, total=False):
     """A tool call to run a command on the local shell."""
 
-    agent: BetaAgentTagParam | None
+    agent: BetaAgentTagObjectParam | None
     """The agent that produced this item."""
 
     type: Required[Literal["local_shell_call"]]

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
-from ._base import BaseModel
-from ._union import REQUIRED
+from typing import Literal, Required, TypedDict
 
 __all__ = ["BetaLocalShellToolParam"]
 
 
-class BetaLocalShellToolParam(BaseModel, kw_only=True):
+class BetaLocalShellToolParam(TypedDict, total=False):
     """A tool that allows the model to execute shell commands in a local environment."""
 
-    type: Literal["local_shell"] = REQUIRED
+    type: Required[Literal["local_shell"]]
     """The type of the local shell tool. Always `local_shell`."""

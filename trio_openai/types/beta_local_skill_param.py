@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from ._base import BaseModel
-from ._union import REQUIRED
+from typing import Required, TypedDict
 
 __all__ = ["BetaLocalSkillParam"]
 
 
-class BetaLocalSkillParam(BaseModel, kw_only=True):
-    name: str = REQUIRED
+class BetaLocalSkillParam(TypedDict, total=False):
+    name: Required[str]
     """The name of the skill."""
 
-    description: str = REQUIRED
+    description: Required[str]
     """The description of the skill."""
 
-    path: str = REQUIRED
+    path: Required[str]
     """The path to the directory containing the skill."""

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Literal, Required, TypedDict
 
 if TYPE_CHECKING:
-    from .beta_agent_tag_params import BetaAgentTagParam
+    from .beta_agent_tag_object_param import BetaAgentTagObjectParam
     from .beta_mcp_list_tools_tool_param import BetaMCPListToolsToolParam
 
 __all__ = ["BetaMCPListToolsParam"]
@@ -15,7 +15,7 @@ __all__ = ["BetaMCPListToolsParam"]
 class BetaMCPListToolsParam(TypedDict, total=False):
     """A list of tools available on an MCP server."""
 
-    agent: BetaAgentTagParam | None
+    agent: BetaAgentTagObjectParam | None
     """The agent that produced this item."""
 
     type: Required[Literal["mcp_list_tools"]]

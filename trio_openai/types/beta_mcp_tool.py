@@ -9,7 +9,7 @@ from ._union import REQUIRED, OpenEnum
 from .beta_callable_tool_allowed_caller import BetaCallableToolAllowedCaller
 from .beta_mcp_tool_filter import BetaMCPToolFilter
 
-__all__ = ["BetaMCPTool", "BetaMCPToolRequireApprovalVariant1"]
+__all__ = ["BetaMCPTool", "BetaMCPToolRequireApprovalMCPToolApprovalFilter"]
 
 
 class BetaMCPTool(BaseModel, kw_only=True):
@@ -53,12 +53,14 @@ class BetaMCPTool(BaseModel, kw_only=True):
     headers: dict[str, str] | None = None
     allowed_tools: list[str] | BetaMCPToolFilter | None = None
     allowed_callers: list[BetaCallableToolAllowedCaller] | None = None
-    require_approval: OpenEnum[Literal["always", "never"]] | BetaMCPToolRequireApprovalVariant1 | None = None
+    require_approval: (
+        OpenEnum[Literal["always", "never"]] | BetaMCPToolRequireApprovalMCPToolApprovalFilter | None
+    ) = None
     defer_loading: bool | None = None
     """Whether this MCP tool is deferred and discovered via tool search."""
 
 
-class BetaMCPToolRequireApprovalVariant1(BaseModel, kw_only=True):
+class BetaMCPToolRequireApprovalMCPToolApprovalFilter(BaseModel, kw_only=True):
     """Specify which of the MCP server's tools require approval. Can be `always`, `never`, or a filter object associated with tools that require approval."""
 
     always: BetaMCPToolFilter | None = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Literal, Required, TypedDict
 
 if TYPE_CHECKING:
-    from .beta_agent_tag_params import BetaAgentTagParam
+    from .beta_agent_tag_object_param import BetaAgentTagObjectParam
     from .beta_mcp_tool_call_error_param import BetaMCPToolCallErrorParam
 
 __all__ = ["BetaMCPToolCallParam"]
@@ -14,7 +14,7 @@ __all__ = ["BetaMCPToolCallParam"]
 class BetaMCPToolCallParam(TypedDict, total=False):
     """An invocation of a tool on an MCP server."""
 
-    agent: BetaAgentTagParam | None
+    agent: BetaAgentTagObjectParam | None
     """The agent that produced this item."""
 
     type: Required[Literal["mcp_call"]]

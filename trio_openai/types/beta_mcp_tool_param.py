@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Literal, Required, TypedDict
 if TYPE_CHECKING:
     from .beta_mcp_tool_filter_param import BetaMCPToolFilterParam
 
-__all__ = ["BetaMCPToolParam", "BetaMCPToolRequireApprovalVariant1Variant1Param"]
+__all__ = ["BetaMCPToolParam", "BetaMCPToolRequireApprovalMCPToolApprovalFilterParam"]
 
 
 class BetaMCPToolParam(TypedDict, total=False):
@@ -47,12 +47,12 @@ class BetaMCPToolParam(TypedDict, total=False):
     headers: dict[str, str] | None
     allowed_tools: Iterable[str] | BetaMCPToolFilterParam | None
     allowed_callers: Iterable[Literal["direct", "programmatic"]] | None
-    require_approval: BetaMCPToolRequireApprovalVariant1Variant1Param | Literal["always", "never"] | None
+    require_approval: BetaMCPToolRequireApprovalMCPToolApprovalFilterParam | Literal["always", "never"] | None
     defer_loading: bool
     """Whether this MCP tool is deferred and discovered via tool search."""
 
 
-class BetaMCPToolRequireApprovalVariant1Variant1Param(TypedDict, total=False):
+class BetaMCPToolRequireApprovalMCPToolApprovalFilterParam(TypedDict, total=False):
     """Specify which of the MCP server's tools require approval. Can be `always`, `never`, or a filter object associated with tools that require approval."""
 
     always: BetaMCPToolFilterParam

@@ -12,7 +12,7 @@ from .beta_encrypted_content import BetaEncryptedContent
 from .beta_input_file_content import BetaResponseInputFile
 from .beta_input_image_content import BetaResponseInputImage
 from .beta_input_text_content import BetaResponseInputText
-from .beta_message_phase_2 import BetaMessagePhase2
+from .beta_message_phase import BetaMessagePhase
 from .beta_message_role import BetaMessageRole
 from .beta_message_status import BetaMessageStatus
 from .beta_output_text_content import BetaResponseOutputText
@@ -39,7 +39,7 @@ class BetaMessage(BaseModel, kw_only=True):
     content: list[BetaMessageContentItem] = REQUIRED
     """The content of the message"""
 
-    phase: BetaMessagePhase2 | None = None
+    phase: BetaMessagePhase | None = None
 
 
 if TYPE_CHECKING:

@@ -2,24 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
-from ._base import BaseModel
-from ._union import REQUIRED
+from collections.abc import Iterable
+from typing import Literal, Required, TypedDict
 
 __all__ = ["BetaMoveParam"]
 
 
-class BetaMoveParam(BaseModel, kw_only=True):
+class BetaMoveParam(TypedDict, total=False):
     """A mouse move action."""
 
-    type: Literal["move"] = REQUIRED
+    type: Required[Literal["move"]]
     """Specifies the event type. For a move action, this property is always set to `move`."""
 
-    x: int = REQUIRED
+    x: Required[int]
     """The x-coordinate to move to."""
 
-    y: int = REQUIRED
+    y: Required[int]
     """The y-coordinate to move to."""
 
-    keys: list[str] | None = None
+    keys: Iterable[str] | None

@@ -2,25 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal, Required, TypedDict
 
-from ._base import BaseModel
-from ._union import REQUIRED
-from .beta_agent_tag_param import BetaAgentTagParam
-from .beta_multi_agent_action1 import BetaMultiAgentAction1
+if TYPE_CHECKING:
+    from .beta_agent_tag_param import BetaAgentTagParam
 
 __all__ = ["BetaMultiAgentCallItemParam"]
 
 
-class BetaMultiAgentCallItemParam(BaseModel, kw_only=True):
-    agent: BetaAgentTagParam | None = None
-    id: str | None = None
-    call_id: str = REQUIRED
+class BetaMultiAgentCallItemParam(TypedDict, total=False):
+    agent: BetaAgentTagParam | None
+    id: str | None
+    call_id: Required[str]
     """The unique ID linking this call to its output."""
 
-    type: Literal["multi_agent_call"] = REQUIRED
+    type: Required[Literal["multi_agent_call"]]
     """The item type. Always `multi_agent_call`."""
 
-    action: BetaMultiAgentAction1 = REQUIRED
-    arguments: str = REQUIRED
+    action: Required[
+        Literal[
+            "spawn_agent", "interrupt_agent", "list_agents", "send_message", "followup_task", "wait_agent"
+        ]
+    ]
+    arguments: Required[str]
     """The action arguments as a JSON string."""

@@ -2,26 +2,29 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Literal, Required, TypedDict
 
-from ._base import BaseModel
-from ._union import REQUIRED
-from .beta_agent_tag_param import BetaAgentTagParam
-from .beta_multi_agent_action1 import BetaMultiAgentAction1
-from .beta_output_text_content_param import BetaOutputTextContentParam
+if TYPE_CHECKING:
+    from .beta_agent_tag_param import BetaAgentTagParam
+    from .beta_output_text_content_param import BetaOutputTextContentParam
 
 __all__ = ["BetaMultiAgentCallOutputItemParam"]
 
 
-class BetaMultiAgentCallOutputItemParam(BaseModel, kw_only=True):
-    agent: BetaAgentTagParam | None = None
-    id: str | None = None
-    call_id: str = REQUIRED
+class BetaMultiAgentCallOutputItemParam(TypedDict, total=False):
+    agent: BetaAgentTagParam | None
+    id: str | None
+    call_id: Required[str]
     """The unique ID of the multi-agent call."""
 
-    type: Literal["multi_agent_call_output"] = REQUIRED
+    type: Required[Literal["multi_agent_call_output"]]
     """The item type. Always `multi_agent_call_output`."""
 
-    action: BetaMultiAgentAction1 = REQUIRED
-    output: list[BetaOutputTextContentParam] = REQUIRED
+    action: Required[
+        Literal[
+            "spawn_agent", "interrupt_agent", "list_agents", "send_message", "followup_task", "wait_agent"
+        ]
+    ]
+    output: Required[Iterable[BetaOutputTextContentParam]]
     """Text output returned by the multi-agent action."""

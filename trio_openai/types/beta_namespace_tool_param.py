@@ -2,42 +2,27 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal, TypeAlias
-
-from ._base import BaseModel
-from ._union import REQUIRED, tagged_union
-from .beta_custom_tool_param import BetaFunctionShellTool
-from .beta_function_tool_param import BetaFunctionToolParam
-
-__all__ = ["BetaCustomTool", "BetaNamespaceToolParam", "BetaNamespaceToolParamToolsItem"]
-
-
-class BetaCustomTool(BaseModel, kw_only=True):
-    """Groups function/custom tools under a shared namespace."""
-
-    type: Literal["namespace"] = REQUIRED
-    """The type of the tool. Always `namespace`."""
-
-    name: str = REQUIRED
-    """The namespace name used in tool calls (for example, `crm`)."""
-
-    description: str = REQUIRED
-    """A description of the namespace shown to the model."""
-
-    tools: list[BetaNamespaceToolParamToolsItem] = REQUIRED
-    """The function/custom tools available inside this namespace."""
-
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Literal, Required, TypedDict
 
 if TYPE_CHECKING:
-    BetaNamespaceToolParamToolsItem: TypeAlias = BetaFunctionToolParam | BetaFunctionShellTool
-    """A function or custom tool that belongs to a namespace."""
-else:
-    BetaNamespaceToolParamToolsItem = tagged_union(
-        "BetaNamespaceToolParamToolsItem",
-        "type",
-        lambda: {"function": BetaFunctionToolParam, "custom": BetaFunctionShellTool},
-        tuple,
-    )
+    from .beta_custom_tool_param import BetaCustomToolParam
+    from .beta_function_tool_param import BetaFunctionToolParam
+
+__all__ = ["BetaNamespaceToolParam"]
 
 
-BetaNamespaceToolParam = BetaCustomTool
+class BetaNamespaceToolParam(TypedDict, total=False):
+    """Groups function/custom tools under a shared namespace."""
+
+    type: Required[Literal["namespace"]]
+    """The type of the tool. Always `namespace`."""
+
+    name: Required[str]
+    """The namespace name used in tool calls (for example, `crm`)."""
+
+    description: Required[str]
+    """A description of the namespace shown to the model."""
+
+    tools: Required[Iterable[BetaFunctionToolParam | BetaCustomToolParam]]
+    """The function/custom tools available inside this namespace."""

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TypeAlias
 
 if TYPE_CHECKING:
-    from .beta_output_text_content_params import BetaOutputTextContentParam
+    from .beta_output_text_content_object_param import BetaOutputTextContentObjectParam
     from .beta_refusal_content_param import BetaRefusalContentParam
 
 __all__ = ["BetaOutputMessageContentParam"]
 
-BetaOutputMessageContentParam: TypeAlias = "BetaOutputTextContentParam | BetaRefusalContentParam"
+BetaOutputMessageContentParam: TypeAlias = "BetaOutputTextContentObjectParam | BetaRefusalContentParam"

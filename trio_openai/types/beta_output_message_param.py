@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Literal, Required, TypedDict
 
 if TYPE_CHECKING:
-    from .beta_agent_tag_params import BetaAgentTagParam
+    from .beta_agent_tag_object_param import BetaAgentTagObjectParam
     from .beta_output_message_content_param import BetaOutputMessageContentParam
 
 __all__ = ["BetaOutputMessageParam"]
@@ -15,7 +15,7 @@ __all__ = ["BetaOutputMessageParam"]
 class BetaOutputMessageParam(TypedDict, total=False):
     """An output message from the model."""
 
-    agent: BetaAgentTagParam | None
+    agent: BetaAgentTagObjectParam | None
     """The agent that produced this item."""
 
     id: Required[str]

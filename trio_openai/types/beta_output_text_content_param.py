@@ -2,40 +2,23 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal, TypeAlias
-
-from ._base import BaseModel
-from ._union import REQUIRED, tagged_union
-from .beta_container_file_citation_param import BetaContainerFileCitationParam
-from .beta_file_citation_param import BetaFileCitationParam
-from .beta_url_citation_param import BetaUrlCitationParam
-
-__all__ = ["BetaOutputTextContentParam", "BetaOutputTextContentParamAnnotationsItem"]
-
-
-class BetaOutputTextContentParam(BaseModel, kw_only=True):
-    type: Literal["output_text"] = REQUIRED
-    """The content type. Always `output_text`."""
-
-    text: str = REQUIRED
-    """The text content."""
-
-    annotations: list[BetaOutputTextContentParamAnnotationsItem] | None = None
-    """Citations associated with the text content."""
-
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Literal, Required, TypedDict
 
 if TYPE_CHECKING:
-    BetaOutputTextContentParamAnnotationsItem: TypeAlias = (
-        BetaFileCitationParam | BetaUrlCitationParam | BetaContainerFileCitationParam
-    )
-else:
-    BetaOutputTextContentParamAnnotationsItem = tagged_union(
-        "BetaOutputTextContentParamAnnotationsItem",
-        "type",
-        lambda: {
-            "file_citation": BetaFileCitationParam,
-            "url_citation": BetaUrlCitationParam,
-            "container_file_citation": BetaContainerFileCitationParam,
-        },
-        tuple,
-    )
+    from .beta_container_file_citation_param import BetaContainerFileCitationParam
+    from .beta_file_citation_param import BetaFileCitationParam
+    from .beta_url_citation_param import BetaUrlCitationParam
+
+__all__ = ["BetaOutputTextContentParam"]
+
+
+class BetaOutputTextContentParam(TypedDict, total=False):
+    type: Required[Literal["output_text"]]
+    """The content type. Always `output_text`."""
+
+    text: Required[str]
+    """The text content."""
+
+    annotations: Iterable[BetaFileCitationParam | BetaUrlCitationParam | BetaContainerFileCitationParam]
+    """Citations associated with the text content."""

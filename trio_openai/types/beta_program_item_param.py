@@ -2,28 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal, Required, TypedDict
 
-from ._base import BaseModel
-from ._union import REQUIRED
-from .beta_agent_tag_param import BetaAgentTagParam
+if TYPE_CHECKING:
+    from .beta_agent_tag_param import BetaAgentTagParam
 
 __all__ = ["BetaProgramItemParam"]
 
 
-class BetaProgramItemParam(BaseModel, kw_only=True):
-    agent: BetaAgentTagParam | None = None
-    id: str = REQUIRED
+class BetaProgramItemParam(TypedDict, total=False):
+    agent: BetaAgentTagParam | None
+    id: Required[str]
     """The unique ID of this program item."""
 
-    type: Literal["program"] = REQUIRED
+    type: Required[Literal["program"]]
     """The item type. Always `program`."""
 
-    call_id: str = REQUIRED
+    call_id: Required[str]
     """The stable call ID of the program item."""
 
-    code: str = REQUIRED
+    code: Required[str]
     """The JavaScript source executed by programmatic tool calling."""
 
-    fingerprint: str = REQUIRED
+    fingerprint: Required[str]
     """Opaque program replay fingerprint that must be round-tripped."""

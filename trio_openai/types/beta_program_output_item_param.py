@@ -2,28 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal, Required, TypedDict
 
-from ._base import BaseModel
-from ._union import REQUIRED
-from .beta_agent_tag_param import BetaAgentTagParam
-from .beta_program_output_item_status import BetaProgramOutputItemStatus
+if TYPE_CHECKING:
+    from .beta_agent_tag_param import BetaAgentTagParam
 
 __all__ = ["BetaProgramOutputItemParam"]
 
 
-class BetaProgramOutputItemParam(BaseModel, kw_only=True):
-    agent: BetaAgentTagParam | None = None
-    id: str = REQUIRED
+class BetaProgramOutputItemParam(TypedDict, total=False):
+    agent: BetaAgentTagParam | None
+    id: Required[str]
     """The unique ID of this program output item."""
 
-    type: Literal["program_output"] = REQUIRED
+    type: Required[Literal["program_output"]]
     """The item type. Always `program_output`."""
 
-    call_id: str = REQUIRED
+    call_id: Required[str]
     """The call ID of the program item."""
 
-    result: str = REQUIRED
+    result: Required[str]
     """The result produced by the program item."""
 
-    status: BetaProgramOutputItemStatus = REQUIRED
+    status: Required[Literal["completed", "incomplete"]]

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
-from ._base import BaseModel
-from ._union import REQUIRED
+from typing import Literal, Required, TypedDict
 
 __all__ = ["BetaProgramToolCallCallerParam"]
 
 
-class BetaProgramToolCallCallerParam(BaseModel, kw_only=True):
-    type: Literal["program"] = REQUIRED
+class BetaProgramToolCallCallerParam(TypedDict, total=False):
+    type: Required[Literal["program"]]
     """The caller type. Always `program`."""
 
-    caller_id: str = REQUIRED
+    caller_id: Required[str]
     """The call ID of the program item that produced this tool call."""

@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Required, TypedDict
 
 if TYPE_CHECKING:
-    from .beta_input_file_content_params import BetaInputFileContentParam
+    from .beta_input_file_content_object_param import BetaInputFileContentObjectParam
     from .beta_input_image_content_param import BetaInputImageContentParam
-    from .beta_input_text_content_params import BetaInputTextContentParam
+    from .beta_input_text_content_object_param import BetaInputTextContentObjectParam
 
-__all__ = ["BetaPromptVariant1Param"]
+__all__ = ["BetaPromptParam"]
 
 
-class BetaPromptVariant1Param(TypedDict, total=False):
+class BetaPromptParam(TypedDict, total=False):
     """Reference to a prompt template and its variables. [Learn more](/docs/guides/text?api-mode=responses#reusable-prompts)."""
 
     id: Required[str]
@@ -20,6 +20,12 @@ class BetaPromptVariant1Param(TypedDict, total=False):
 
     version: str | None
     variables: (
-        dict[str, str | BetaInputTextContentParam | BetaInputImageContentParam | BetaInputFileContentParam]
+        dict[
+            str,
+            str
+            | BetaInputTextContentObjectParam
+            | BetaInputImageContentParam
+            | BetaInputFileContentObjectParam,
+        ]
         | None
     )

@@ -8,7 +8,7 @@ __all__ = [
     "CreateRealtimeSessionClientSecretParam",
     "CreateRealtimeSessionInputAudioTranscriptionParam",
     "CreateRealtimeSessionToolsItemParam",
-    "CreateRealtimeSessionTracingVariant2Param",
+    "CreateRealtimeSessionTracingTracingConfigurationParam",
     "CreateRealtimeSessionTurnDetectionParam",
 ]
 
@@ -44,7 +44,7 @@ class CreateRealtimeSessionToolsItemParam(TypedDict, total=False):
     """Parameters of the function in JSON Schema."""
 
 
-class CreateRealtimeSessionTracingVariant2Param(TypedDict, total=False):
+class CreateRealtimeSessionTracingTracingConfigurationParam(TypedDict, total=False):
     """Granular configuration for tracing."""
 
     workflow_name: str

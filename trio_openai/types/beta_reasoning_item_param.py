@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Literal, Required, TypedDict
 
 if TYPE_CHECKING:
-    from .beta_agent_tag_params import BetaAgentTagParam
+    from .beta_agent_tag_object_param import BetaAgentTagObjectParam
     from .beta_reasoning_text_content_param import BetaReasoningTextContentParam
     from .beta_summary_text_content_param import BetaSummaryTextContentParam
 
@@ -16,7 +16,7 @@ __all__ = ["BetaReasoningItemParam"]
 class BetaReasoningItemParam(TypedDict, total=False):
     """A description of the chain of thought used by a reasoning model while generating a response. Be sure to include these items in your `input` to the Responses API for subsequent turns of a conversation if you are manually [managing context](/docs/guides/conversation-state)."""
 
-    agent: BetaAgentTagParam | None
+    agent: BetaAgentTagObjectParam | None
     """The agent that produced this item."""
 
     type: Required[Literal["reasoning"]]

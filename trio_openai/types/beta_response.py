@@ -15,11 +15,11 @@ from .beta_prompt_cache_options import BetaPromptCacheOptions
 from .beta_reasoning import BetaReasoning
 from .beta_response_conversation import BetaResponseConversation
 from .beta_response_error import BetaResponseError
-from .beta_response_text_param import BetaResponseTextConfig
+from .beta_response_text import BetaResponseTextConfig
 from .beta_response_usage import BetaResponseUsage
 from .beta_service_tier_responses import BetaServiceTierResponses
 from .beta_tool import BetaTool
-from .beta_tool_choice_param import BetaToolChoiceParam
+from .beta_tool_choice import BetaToolChoice
 
 __all__ = ["BetaResponse", "BetaResponseIncompleteDetails"]
 
@@ -49,7 +49,7 @@ class BetaResponse(BaseModel, kw_only=True):
     tools: list[BetaTool] = REQUIRED
     """An array of tools the model may call while generating a response. You can specify which tool to use by setting the `tool_choice` parameter."""
 
-    tool_choice: BetaToolChoiceParam = REQUIRED
+    tool_choice: BetaToolChoice = REQUIRED
     """How the model should select which tool (or tools) to use when generating a response. See the `tools` parameter to see how to specify which tools the model can call."""
 
     prompt: BetaResponsePrompt | None = None

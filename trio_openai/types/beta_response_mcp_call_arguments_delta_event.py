@@ -8,10 +8,10 @@ from ._base import BaseModel
 from ._union import REQUIRED
 from .beta_agent_tag import BetaAgentTag
 
-__all__ = ["BetaResponseMCPCallArgumentsDeltaEvent"]
+__all__ = ["BetaResponseMCPCallArgumentsDeltaEvent", "BetaResponseMcpCallArgumentsDeltaEvent"]
 
 
-class BetaResponseMCPCallArgumentsDeltaEvent(BaseModel, kw_only=True):
+class BetaResponseMcpCallArgumentsDeltaEvent(BaseModel, kw_only=True):
     """Emitted when there is a delta (partial update) to the arguments of an MCP tool call."""
 
     agent: BetaAgentTag | None = None
@@ -31,3 +31,6 @@ class BetaResponseMCPCallArgumentsDeltaEvent(BaseModel, kw_only=True):
 
     sequence_number: int = REQUIRED
     """The sequence number of this event."""
+
+
+BetaResponseMCPCallArgumentsDeltaEvent = BetaResponseMcpCallArgumentsDeltaEvent

@@ -8,10 +8,10 @@ from ._base import BaseModel
 from ._union import REQUIRED
 from .beta_agent_tag import BetaAgentTag
 
-__all__ = ["BetaResponseMCPCallArgumentsDoneEvent"]
+__all__ = ["BetaResponseMCPCallArgumentsDoneEvent", "BetaResponseMcpCallArgumentsDoneEvent"]
 
 
-class BetaResponseMCPCallArgumentsDoneEvent(BaseModel, kw_only=True):
+class BetaResponseMcpCallArgumentsDoneEvent(BaseModel, kw_only=True):
     """Emitted when the arguments for an MCP tool call are finalized."""
 
     agent: BetaAgentTag | None = None
@@ -31,3 +31,6 @@ class BetaResponseMCPCallArgumentsDoneEvent(BaseModel, kw_only=True):
 
     sequence_number: int = REQUIRED
     """The sequence number of this event."""
+
+
+BetaResponseMCPCallArgumentsDoneEvent = BetaResponseMcpCallArgumentsDoneEvent

@@ -8,10 +8,10 @@ from ._base import BaseModel
 from ._union import REQUIRED
 from .beta_agent_tag import BetaAgentTag
 
-__all__ = ["BetaResponseMCPCallCompletedEvent"]
+__all__ = ["BetaResponseMCPCallCompletedEvent", "BetaResponseMcpCallCompletedEvent"]
 
 
-class BetaResponseMCPCallCompletedEvent(BaseModel, kw_only=True):
+class BetaResponseMcpCallCompletedEvent(BaseModel, kw_only=True):
     """Emitted when an MCP  tool call has completed successfully."""
 
     agent: BetaAgentTag | None = None
@@ -28,3 +28,6 @@ class BetaResponseMCPCallCompletedEvent(BaseModel, kw_only=True):
 
     sequence_number: int = REQUIRED
     """The sequence number of this event."""
+
+
+BetaResponseMCPCallCompletedEvent = BetaResponseMcpCallCompletedEvent

@@ -8,10 +8,10 @@ from ._base import BaseModel
 from ._union import REQUIRED
 from .beta_agent_tag import BetaAgentTag
 
-__all__ = ["BetaResponseMCPCallFailedEvent"]
+__all__ = ["BetaResponseMCPCallFailedEvent", "BetaResponseMcpCallFailedEvent"]
 
 
-class BetaResponseMCPCallFailedEvent(BaseModel, kw_only=True):
+class BetaResponseMcpCallFailedEvent(BaseModel, kw_only=True):
     """Emitted when an MCP  tool call has failed."""
 
     agent: BetaAgentTag | None = None
@@ -28,3 +28,6 @@ class BetaResponseMCPCallFailedEvent(BaseModel, kw_only=True):
 
     sequence_number: int = REQUIRED
     """The sequence number of this event."""
+
+
+BetaResponseMCPCallFailedEvent = BetaResponseMcpCallFailedEvent

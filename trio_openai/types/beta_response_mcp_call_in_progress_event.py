@@ -8,10 +8,10 @@ from ._base import BaseModel
 from ._union import REQUIRED
 from .beta_agent_tag import BetaAgentTag
 
-__all__ = ["BetaResponseMCPCallInProgressEvent"]
+__all__ = ["BetaResponseMCPCallInProgressEvent", "BetaResponseMcpCallInProgressEvent"]
 
 
-class BetaResponseMCPCallInProgressEvent(BaseModel, kw_only=True):
+class BetaResponseMcpCallInProgressEvent(BaseModel, kw_only=True):
     """Emitted when an MCP  tool call is in progress."""
 
     agent: BetaAgentTag | None = None
@@ -28,3 +28,6 @@ class BetaResponseMCPCallInProgressEvent(BaseModel, kw_only=True):
 
     item_id: str = REQUIRED
     """The unique identifier of the MCP tool call item being processed."""
+
+
+BetaResponseMCPCallInProgressEvent = BetaResponseMcpCallInProgressEvent

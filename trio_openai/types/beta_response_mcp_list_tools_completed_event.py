@@ -8,10 +8,10 @@ from ._base import BaseModel
 from ._union import REQUIRED
 from .beta_agent_tag import BetaAgentTag
 
-__all__ = ["BetaResponseMCPListToolsCompletedEvent"]
+__all__ = ["BetaResponseMCPListToolsCompletedEvent", "BetaResponseMcpListToolsCompletedEvent"]
 
 
-class BetaResponseMCPListToolsCompletedEvent(BaseModel, kw_only=True):
+class BetaResponseMcpListToolsCompletedEvent(BaseModel, kw_only=True):
     """Emitted when the list of available MCP tools has been successfully retrieved."""
 
     agent: BetaAgentTag | None = None
@@ -28,3 +28,6 @@ class BetaResponseMCPListToolsCompletedEvent(BaseModel, kw_only=True):
 
     sequence_number: int = REQUIRED
     """The sequence number of this event."""
+
+
+BetaResponseMCPListToolsCompletedEvent = BetaResponseMcpListToolsCompletedEvent

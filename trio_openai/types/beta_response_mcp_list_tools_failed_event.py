@@ -8,10 +8,10 @@ from ._base import BaseModel
 from ._union import REQUIRED
 from .beta_agent_tag import BetaAgentTag
 
-__all__ = ["BetaResponseMCPListToolsFailedEvent"]
+__all__ = ["BetaResponseMCPListToolsFailedEvent", "BetaResponseMcpListToolsFailedEvent"]
 
 
-class BetaResponseMCPListToolsFailedEvent(BaseModel, kw_only=True):
+class BetaResponseMcpListToolsFailedEvent(BaseModel, kw_only=True):
     """Emitted when the attempt to list available MCP tools has failed."""
 
     agent: BetaAgentTag | None = None
@@ -28,3 +28,6 @@ class BetaResponseMCPListToolsFailedEvent(BaseModel, kw_only=True):
 
     sequence_number: int = REQUIRED
     """The sequence number of this event."""
+
+
+BetaResponseMCPListToolsFailedEvent = BetaResponseMcpListToolsFailedEvent

@@ -8,10 +8,10 @@ from ._base import BaseModel
 from ._union import REQUIRED
 from .beta_agent_tag import BetaAgentTag
 
-__all__ = ["BetaResponseMCPListToolsInProgressEvent"]
+__all__ = ["BetaResponseMCPListToolsInProgressEvent", "BetaResponseMcpListToolsInProgressEvent"]
 
 
-class BetaResponseMCPListToolsInProgressEvent(BaseModel, kw_only=True):
+class BetaResponseMcpListToolsInProgressEvent(BaseModel, kw_only=True):
     """Emitted when the system is in the process of retrieving the list of available MCP tools."""
 
     agent: BetaAgentTag | None = None
@@ -28,3 +28,6 @@ class BetaResponseMCPListToolsInProgressEvent(BaseModel, kw_only=True):
 
     sequence_number: int = REQUIRED
     """The sequence number of this event."""
+
+
+BetaResponseMCPListToolsInProgressEvent = BetaResponseMcpListToolsInProgressEvent

@@ -8,10 +8,10 @@ from ._base import BaseModel
 from ._union import REQUIRED
 from .beta_agent_tag import BetaAgentTag
 
-__all__ = ["BetaResponseShellCallCommandAddedStreamingEvent"]
+__all__ = ["BetaResponseShellCallCommandAddedEvent", "BetaResponseShellCallCommandAddedStreamingEvent"]
 
 
-class BetaResponseShellCallCommandAddedStreamingEvent(BaseModel, kw_only=True):
+class BetaResponseShellCallCommandAddedEvent(BaseModel, kw_only=True):
     """A streaming event that indicated a shell command was added to a tool call."""
 
     type: Literal["response.shell_call_command.added"] = REQUIRED
@@ -29,3 +29,6 @@ class BetaResponseShellCallCommandAddedStreamingEvent(BaseModel, kw_only=True):
 
     command: str = REQUIRED
     """The shell command that was added."""
+
+
+BetaResponseShellCallCommandAddedStreamingEvent = BetaResponseShellCallCommandAddedEvent

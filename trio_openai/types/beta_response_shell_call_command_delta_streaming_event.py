@@ -8,10 +8,10 @@ from ._base import BaseModel
 from ._union import REQUIRED
 from .beta_agent_tag import BetaAgentTag
 
-__all__ = ["BetaResponseShellCallCommandDeltaStreamingEvent"]
+__all__ = ["BetaResponseShellCallCommandDeltaEvent", "BetaResponseShellCallCommandDeltaStreamingEvent"]
 
 
-class BetaResponseShellCallCommandDeltaStreamingEvent(BaseModel, kw_only=True):
+class BetaResponseShellCallCommandDeltaEvent(BaseModel, kw_only=True):
     """A streaming event that indicated a shell command was incrementally updated."""
 
     type: Literal["response.shell_call_command.delta"] = REQUIRED
@@ -32,3 +32,6 @@ class BetaResponseShellCallCommandDeltaStreamingEvent(BaseModel, kw_only=True):
 
     obfuscation: str | None = None
     """An obfuscation string that was added to pad the event payload."""
+
+
+BetaResponseShellCallCommandDeltaStreamingEvent = BetaResponseShellCallCommandDeltaEvent

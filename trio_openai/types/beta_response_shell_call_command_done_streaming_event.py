@@ -8,10 +8,10 @@ from ._base import BaseModel
 from ._union import REQUIRED
 from .beta_agent_tag import BetaAgentTag
 
-__all__ = ["BetaResponseShellCallCommandDoneStreamingEvent"]
+__all__ = ["BetaResponseShellCallCommandDoneEvent", "BetaResponseShellCallCommandDoneStreamingEvent"]
 
 
-class BetaResponseShellCallCommandDoneStreamingEvent(BaseModel, kw_only=True):
+class BetaResponseShellCallCommandDoneEvent(BaseModel, kw_only=True):
     """A streaming event that indicated a shell command was completed."""
 
     type: Literal["response.shell_call_command.done"] = REQUIRED
@@ -29,3 +29,6 @@ class BetaResponseShellCallCommandDoneStreamingEvent(BaseModel, kw_only=True):
 
     command: str = REQUIRED
     """The final shell command that was emitted."""
+
+
+BetaResponseShellCallCommandDoneStreamingEvent = BetaResponseShellCallCommandDoneEvent

@@ -9,10 +9,13 @@ from ._union import REQUIRED
 from .beta_agent_tag import BetaAgentTag
 from .beta_shell_call_output_delta import BetaShellCallOutputDelta
 
-__all__ = ["BetaResponseShellCallOutputContentDeltaStreamingEvent"]
+__all__ = [
+    "BetaResponseShellCallOutputContentDeltaEvent",
+    "BetaResponseShellCallOutputContentDeltaStreamingEvent",
+]
 
 
-class BetaResponseShellCallOutputContentDeltaStreamingEvent(BaseModel, kw_only=True):
+class BetaResponseShellCallOutputContentDeltaEvent(BaseModel, kw_only=True):
     """A streaming event that indicated shell call output was incrementally added."""
 
     type: Literal["response.shell_call_output_content.delta"] = REQUIRED
@@ -33,3 +36,6 @@ class BetaResponseShellCallOutputContentDeltaStreamingEvent(BaseModel, kw_only=T
 
     delta: BetaShellCallOutputDelta = REQUIRED
     """A delta of stdout/stderr emitted while a shell call was running."""
+
+
+BetaResponseShellCallOutputContentDeltaStreamingEvent = BetaResponseShellCallOutputContentDeltaEvent

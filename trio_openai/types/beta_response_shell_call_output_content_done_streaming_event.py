@@ -9,10 +9,13 @@ from ._union import REQUIRED
 from .beta_agent_tag import BetaAgentTag
 from .beta_function_shell_call_output_content import BetaFunctionShellCallOutputContent
 
-__all__ = ["BetaResponseShellCallOutputContentDoneStreamingEvent"]
+__all__ = [
+    "BetaResponseShellCallOutputContentDoneEvent",
+    "BetaResponseShellCallOutputContentDoneStreamingEvent",
+]
 
 
-class BetaResponseShellCallOutputContentDoneStreamingEvent(BaseModel, kw_only=True):
+class BetaResponseShellCallOutputContentDoneEvent(BaseModel, kw_only=True):
     """A streaming event that indicated shell call output was completed."""
 
     type: Literal["response.shell_call_output_content.done"] = REQUIRED
@@ -33,3 +36,6 @@ class BetaResponseShellCallOutputContentDoneStreamingEvent(BaseModel, kw_only=Tr
 
     output: list[BetaFunctionShellCallOutputContent] = REQUIRED
     """The output contents emitted for the shell command."""
+
+
+BetaResponseShellCallOutputContentDoneStreamingEvent = BetaResponseShellCallOutputContentDoneEvent

@@ -39,14 +39,14 @@ from .beta_response_image_gen_call_in_progress_event import BetaResponseImageGen
 from .beta_response_image_gen_call_partial_image_event import BetaResponseImageGenCallPartialImageEvent
 from .beta_response_in_progress_event import BetaResponseInProgressEvent
 from .beta_response_incomplete_event import BetaResponseIncompleteEvent
-from .beta_response_mcp_call_arguments_delta_event import BetaResponseMCPCallArgumentsDeltaEvent
-from .beta_response_mcp_call_arguments_done_event import BetaResponseMCPCallArgumentsDoneEvent
-from .beta_response_mcp_call_completed_event import BetaResponseMCPCallCompletedEvent
-from .beta_response_mcp_call_failed_event import BetaResponseMCPCallFailedEvent
-from .beta_response_mcp_call_in_progress_event import BetaResponseMCPCallInProgressEvent
-from .beta_response_mcp_list_tools_completed_event import BetaResponseMCPListToolsCompletedEvent
-from .beta_response_mcp_list_tools_failed_event import BetaResponseMCPListToolsFailedEvent
-from .beta_response_mcp_list_tools_in_progress_event import BetaResponseMCPListToolsInProgressEvent
+from .beta_response_mcp_call_arguments_delta_event import BetaResponseMcpCallArgumentsDeltaEvent
+from .beta_response_mcp_call_arguments_done_event import BetaResponseMcpCallArgumentsDoneEvent
+from .beta_response_mcp_call_completed_event import BetaResponseMcpCallCompletedEvent
+from .beta_response_mcp_call_failed_event import BetaResponseMcpCallFailedEvent
+from .beta_response_mcp_call_in_progress_event import BetaResponseMcpCallInProgressEvent
+from .beta_response_mcp_list_tools_completed_event import BetaResponseMcpListToolsCompletedEvent
+from .beta_response_mcp_list_tools_failed_event import BetaResponseMcpListToolsFailedEvent
+from .beta_response_mcp_list_tools_in_progress_event import BetaResponseMcpListToolsInProgressEvent
 from .beta_response_output_item_added_event import BetaResponseOutputItemAddedEvent
 from .beta_response_output_item_done_event import BetaResponseOutputItemDoneEvent
 from .beta_response_output_text_annotation_added_event import BetaResponseOutputTextAnnotationAddedEvent
@@ -59,20 +59,14 @@ from .beta_response_reasoning_text_delta_event import BetaResponseReasoningTextD
 from .beta_response_reasoning_text_done_event import BetaResponseReasoningTextDoneEvent
 from .beta_response_refusal_delta_event import BetaResponseRefusalDeltaEvent
 from .beta_response_refusal_done_event import BetaResponseRefusalDoneEvent
-from .beta_response_shell_call_command_added_streaming_event import (
-    BetaResponseShellCallCommandAddedStreamingEvent,
-)
-from .beta_response_shell_call_command_delta_streaming_event import (
-    BetaResponseShellCallCommandDeltaStreamingEvent,
-)
-from .beta_response_shell_call_command_done_streaming_event import (
-    BetaResponseShellCallCommandDoneStreamingEvent,
-)
+from .beta_response_shell_call_command_added_streaming_event import BetaResponseShellCallCommandAddedEvent
+from .beta_response_shell_call_command_delta_streaming_event import BetaResponseShellCallCommandDeltaEvent
+from .beta_response_shell_call_command_done_streaming_event import BetaResponseShellCallCommandDoneEvent
 from .beta_response_shell_call_output_content_delta_streaming_event import (
-    BetaResponseShellCallOutputContentDeltaStreamingEvent,
+    BetaResponseShellCallOutputContentDeltaEvent,
 )
 from .beta_response_shell_call_output_content_done_streaming_event import (
-    BetaResponseShellCallOutputContentDoneStreamingEvent,
+    BetaResponseShellCallOutputContentDoneEvent,
 )
 from .beta_response_text_delta_event import BetaResponseTextDeltaEvent
 from .beta_response_text_done_event import BetaResponseTextDoneEvent
@@ -103,11 +97,11 @@ if TYPE_CHECKING:
         | BetaResponseFileSearchCallSearchingEvent
         | BetaResponseFunctionCallArgumentsDeltaEvent
         | BetaResponseFunctionCallArgumentsDoneEvent
-        | BetaResponseShellCallCommandAddedStreamingEvent
-        | BetaResponseShellCallCommandDeltaStreamingEvent
-        | BetaResponseShellCallCommandDoneStreamingEvent
-        | BetaResponseShellCallOutputContentDeltaStreamingEvent
-        | BetaResponseShellCallOutputContentDoneStreamingEvent
+        | BetaResponseShellCallCommandAddedEvent
+        | BetaResponseShellCallCommandDeltaEvent
+        | BetaResponseShellCallCommandDoneEvent
+        | BetaResponseShellCallOutputContentDeltaEvent
+        | BetaResponseShellCallOutputContentDoneEvent
         | BetaResponseInProgressEvent
         | BetaResponseFailedEvent
         | BetaResponseIncompleteEvent
@@ -130,14 +124,14 @@ if TYPE_CHECKING:
         | BetaResponseImageGenCallGeneratingEvent
         | BetaResponseImageGenCallInProgressEvent
         | BetaResponseImageGenCallPartialImageEvent
-        | BetaResponseMCPCallArgumentsDeltaEvent
-        | BetaResponseMCPCallArgumentsDoneEvent
-        | BetaResponseMCPCallCompletedEvent
-        | BetaResponseMCPCallFailedEvent
-        | BetaResponseMCPCallInProgressEvent
-        | BetaResponseMCPListToolsCompletedEvent
-        | BetaResponseMCPListToolsFailedEvent
-        | BetaResponseMCPListToolsInProgressEvent
+        | BetaResponseMcpCallArgumentsDeltaEvent
+        | BetaResponseMcpCallArgumentsDoneEvent
+        | BetaResponseMcpCallCompletedEvent
+        | BetaResponseMcpCallFailedEvent
+        | BetaResponseMcpCallInProgressEvent
+        | BetaResponseMcpListToolsCompletedEvent
+        | BetaResponseMcpListToolsFailedEvent
+        | BetaResponseMcpListToolsInProgressEvent
         | BetaResponseOutputTextAnnotationAddedEvent
         | BetaResponseQueuedEvent
         | BetaResponseCustomToolCallInputDeltaEvent
@@ -168,11 +162,11 @@ else:
             "response.file_search_call.searching": BetaResponseFileSearchCallSearchingEvent,
             "response.function_call_arguments.delta": BetaResponseFunctionCallArgumentsDeltaEvent,
             "response.function_call_arguments.done": BetaResponseFunctionCallArgumentsDoneEvent,
-            "response.shell_call_command.added": BetaResponseShellCallCommandAddedStreamingEvent,
-            "response.shell_call_command.delta": BetaResponseShellCallCommandDeltaStreamingEvent,
-            "response.shell_call_command.done": BetaResponseShellCallCommandDoneStreamingEvent,
-            "response.shell_call_output_content.delta": BetaResponseShellCallOutputContentDeltaStreamingEvent,
-            "response.shell_call_output_content.done": BetaResponseShellCallOutputContentDoneStreamingEvent,
+            "response.shell_call_command.added": BetaResponseShellCallCommandAddedEvent,
+            "response.shell_call_command.delta": BetaResponseShellCallCommandDeltaEvent,
+            "response.shell_call_command.done": BetaResponseShellCallCommandDoneEvent,
+            "response.shell_call_output_content.delta": BetaResponseShellCallOutputContentDeltaEvent,
+            "response.shell_call_output_content.done": BetaResponseShellCallOutputContentDoneEvent,
             "response.in_progress": BetaResponseInProgressEvent,
             "response.failed": BetaResponseFailedEvent,
             "response.incomplete": BetaResponseIncompleteEvent,
@@ -195,14 +189,14 @@ else:
             "response.image_generation_call.generating": BetaResponseImageGenCallGeneratingEvent,
             "response.image_generation_call.in_progress": BetaResponseImageGenCallInProgressEvent,
             "response.image_generation_call.partial_image": BetaResponseImageGenCallPartialImageEvent,
-            "response.mcp_call_arguments.delta": BetaResponseMCPCallArgumentsDeltaEvent,
-            "response.mcp_call_arguments.done": BetaResponseMCPCallArgumentsDoneEvent,
-            "response.mcp_call.completed": BetaResponseMCPCallCompletedEvent,
-            "response.mcp_call.failed": BetaResponseMCPCallFailedEvent,
-            "response.mcp_call.in_progress": BetaResponseMCPCallInProgressEvent,
-            "response.mcp_list_tools.completed": BetaResponseMCPListToolsCompletedEvent,
-            "response.mcp_list_tools.failed": BetaResponseMCPListToolsFailedEvent,
-            "response.mcp_list_tools.in_progress": BetaResponseMCPListToolsInProgressEvent,
+            "response.mcp_call_arguments.delta": BetaResponseMcpCallArgumentsDeltaEvent,
+            "response.mcp_call_arguments.done": BetaResponseMcpCallArgumentsDoneEvent,
+            "response.mcp_call.completed": BetaResponseMcpCallCompletedEvent,
+            "response.mcp_call.failed": BetaResponseMcpCallFailedEvent,
+            "response.mcp_call.in_progress": BetaResponseMcpCallInProgressEvent,
+            "response.mcp_list_tools.completed": BetaResponseMcpListToolsCompletedEvent,
+            "response.mcp_list_tools.failed": BetaResponseMcpListToolsFailedEvent,
+            "response.mcp_list_tools.in_progress": BetaResponseMcpListToolsInProgressEvent,
             "response.output_text.annotation.added": BetaResponseOutputTextAnnotationAddedEvent,
             "response.queued": BetaResponseQueuedEvent,
             "response.custom_tool_call_input.delta": BetaResponseCustomToolCallInputDeltaEvent,

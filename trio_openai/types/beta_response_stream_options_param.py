@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import TypedDict
 
-__all__ = ["BetaResponseStreamOptionsVariant1Param"]
+__all__ = ["BetaResponseStreamOptionsParam"]
 
 
-class BetaResponseStreamOptionsVariant1Param(TypedDict, total=False):
+class BetaResponseStreamOptionsParam(TypedDict, total=False):
     """Options for streaming responses. Only set this when you set `stream: true`."""
 
     include_obfuscation: bool

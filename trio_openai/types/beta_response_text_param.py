@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from ._base import BaseModel
-from .beta_text_response_format_configuration import BetaTextResponseFormatConfiguration
-from .beta_verbosity import BetaVerbosity
+from typing import TYPE_CHECKING, Literal, TypedDict
 
-__all__ = ["BetaResponseTextConfig", "BetaResponseTextParam"]
+if TYPE_CHECKING:
+    from .beta_text_response_format_configuration_param import BetaTextResponseFormatConfigurationParam
+
+__all__ = ["BetaResponseTextParam"]
 
 
-class BetaResponseTextConfig(BaseModel, kw_only=True):
+class BetaResponseTextParam(TypedDict, total=False):
     """Configuration options for a text response from the model. Can be plain text or structured JSON data. Learn more: - [Text inputs and outputs](/docs/guides/text) - [Structured Outputs](/docs/guides/structured-outputs)"""
 
-    format: BetaTextResponseFormatConfiguration | None = None
+    format: BetaTextResponseFormatConfigurationParam
     """An object specifying the format that the model must output."""
 
-    verbosity: BetaVerbosity | None = None
-
-
-BetaResponseTextParam = BetaResponseTextConfig
+    verbosity: Literal["low", "medium", "high"] | None

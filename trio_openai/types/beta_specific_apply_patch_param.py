@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
-from ._base import BaseModel
-from ._union import REQUIRED
+from typing import Literal, Required, TypedDict
 
 __all__ = ["BetaSpecificApplyPatchParam"]
 
 
-class BetaSpecificApplyPatchParam(BaseModel, kw_only=True):
+class BetaSpecificApplyPatchParam(TypedDict, total=False):
     """Forces the model to call the apply_patch tool when executing a tool call."""
 
-    type: Literal["apply_patch"] = REQUIRED
+    type: Required[Literal["apply_patch"]]
     """The tool to call. Always `apply_patch`."""

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
-from ._base import BaseModel
-from ._union import REQUIRED
+from typing import Literal, Required, TypedDict
 
 __all__ = ["BetaSpecificFunctionShellParam"]
 
 
-class BetaSpecificFunctionShellParam(BaseModel, kw_only=True):
+class BetaSpecificFunctionShellParam(TypedDict, total=False):
     """Forces the model to call the shell tool when a tool call is required."""
 
-    type: Literal["shell"] = REQUIRED
+    type: Required[Literal["shell"]]
     """The tool to call. Always `shell`."""

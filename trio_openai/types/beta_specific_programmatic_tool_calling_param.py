@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
-from ._base import BaseModel
-from ._union import REQUIRED
+from typing import Literal, Required, TypedDict
 
 __all__ = ["BetaSpecificProgrammaticToolCallingParam"]
 
 
-class BetaSpecificProgrammaticToolCallingParam(BaseModel, kw_only=True):
-    type: Literal["programmatic_tool_calling"] = REQUIRED
+class BetaSpecificProgrammaticToolCallingParam(TypedDict, total=False):
+    type: Required[Literal["programmatic_tool_calling"]]
     """The tool to call. Always `programmatic_tool_calling`."""

@@ -7,23 +7,26 @@ from typing import TYPE_CHECKING, TypeAlias
 from ._union import tagged_union
 from .beta_response_format_json_object import BetaResponseFormatJsonObject
 from .beta_response_format_text import BetaResponseFormatText
-from .beta_text_response_format_json_schema import BetaTextResponseFormatJsonSchema
+from .beta_text_response_format_json_schema import BetaResponseFormatTextJSONSchemaConfig
 
-__all__ = ["BetaTextResponseFormatConfiguration"]
+__all__ = ["BetaResponseFormatTextConfig", "BetaTextResponseFormatConfiguration"]
 
 if TYPE_CHECKING:
-    BetaTextResponseFormatConfiguration: TypeAlias = (
-        BetaResponseFormatText | BetaTextResponseFormatJsonSchema | BetaResponseFormatJsonObject
+    BetaResponseFormatTextConfig: TypeAlias = (
+        BetaResponseFormatText | BetaResponseFormatTextJSONSchemaConfig | BetaResponseFormatJsonObject
     )
     """An object specifying the format that the model must output."""
 else:
-    BetaTextResponseFormatConfiguration = tagged_union(
-        "BetaTextResponseFormatConfiguration",
+    BetaResponseFormatTextConfig = tagged_union(
+        "BetaResponseFormatTextConfig",
         "type",
         lambda: {
             "text": BetaResponseFormatText,
-            "json_schema": BetaTextResponseFormatJsonSchema,
+            "json_schema": BetaResponseFormatTextJSONSchemaConfig,
             "json_object": BetaResponseFormatJsonObject,
         },
         tuple,
     )
+
+
+BetaTextResponseFormatConfiguration = BetaResponseFormatTextConfig

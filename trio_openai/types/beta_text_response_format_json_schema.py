@@ -7,10 +7,10 @@ from typing import Any, Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["BetaTextResponseFormatJsonSchema"]
+__all__ = ["BetaResponseFormatTextJSONSchemaConfig", "BetaTextResponseFormatJsonSchema"]
 
 
-class BetaTextResponseFormatJsonSchema(BaseModel, kw_only=True):
+class BetaResponseFormatTextJSONSchemaConfig(BaseModel, kw_only=True):
     """JSON Schema response format. Used to generate structured JSON responses. Learn more about [Structured Outputs](/docs/guides/structured-outputs)."""
 
     type: Literal["json_schema"] = REQUIRED
@@ -26,3 +26,6 @@ class BetaTextResponseFormatJsonSchema(BaseModel, kw_only=True):
     """The schema for the response format, described as a JSON Schema object. Learn how to build JSON schemas [here](https://json-schema.org/)."""
 
     strict: bool | None = None
+
+
+BetaTextResponseFormatJsonSchema = BetaResponseFormatTextJSONSchemaConfig

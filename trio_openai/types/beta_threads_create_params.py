@@ -6,52 +6,46 @@ from collections.abc import Iterable
 from typing import Literal, Required, TypedDict
 
 __all__ = [
-    "CreateThreadToolResourcesVariant1CodeInterpreterParam",
-    "CreateThreadToolResourcesVariant1FileSearchParam",
-    "CreateThreadToolResourcesVariant1FileSearchVectorStoresItemChunkingStrategyVariant1Param",
-    "CreateThreadToolResourcesVariant1FileSearchVectorStoresItemChunkingStrategyVariant2Param",
-    "CreateThreadToolResourcesVariant1FileSearchVectorStoresItemChunkingStrategyVariant2StaticParam",
-    "CreateThreadToolResourcesVariant1FileSearchVectorStoresItemParam",
-    "CreateThreadToolResourcesVariant1Param",
+    "CreateThreadToolResourcesCodeInterpreterParam",
+    "CreateThreadToolResourcesFileSearchParam",
+    "CreateThreadToolResourcesFileSearchVectorStoresItemChunkingStrategyAutoParam",
+    "CreateThreadToolResourcesFileSearchVectorStoresItemChunkingStrategyStaticParam",
+    "CreateThreadToolResourcesFileSearchVectorStoresItemChunkingStrategyStaticStaticParam",
+    "CreateThreadToolResourcesFileSearchVectorStoresItemParam",
+    "CreateThreadToolResourcesParam",
 ]
 
 
-class CreateThreadToolResourcesVariant1CodeInterpreterParam(TypedDict, total=False):
+class CreateThreadToolResourcesCodeInterpreterParam(TypedDict, total=False):
     file_ids: Iterable[str]
     """A list of [file](/docs/api-reference/files) IDs made available to the `code_interpreter` tool. There can be a maximum of 20 files associated with the tool."""
 
 
-class CreateThreadToolResourcesVariant1FileSearchParam(TypedDict, total=False):
+class CreateThreadToolResourcesFileSearchParam(TypedDict, total=False):
     vector_store_ids: Iterable[str]
     """The [vector store](/docs/api-reference/vector-stores/object) attached to this thread. There can be a maximum of 1 vector store attached to the thread."""
 
-    vector_stores: Iterable[CreateThreadToolResourcesVariant1FileSearchVectorStoresItemParam]
+    vector_stores: Iterable[CreateThreadToolResourcesFileSearchVectorStoresItemParam]
     """A helper to create a [vector store](/docs/api-reference/vector-stores/object) with file_ids and attach it to this thread. There can be a maximum of 1 vector store attached to the thread."""
 
 
-class CreateThreadToolResourcesVariant1FileSearchVectorStoresItemChunkingStrategyVariant1Param(
-    TypedDict, total=False
-):
+class CreateThreadToolResourcesFileSearchVectorStoresItemChunkingStrategyAutoParam(TypedDict, total=False):
     """The default strategy. This strategy currently uses a `max_chunk_size_tokens` of `800` and `chunk_overlap_tokens` of `400`."""
 
     type: Required[Literal["auto"]]
     """Always `auto`."""
 
 
-class CreateThreadToolResourcesVariant1FileSearchVectorStoresItemChunkingStrategyVariant2Param(
-    TypedDict, total=False
-):
+class CreateThreadToolResourcesFileSearchVectorStoresItemChunkingStrategyStaticParam(TypedDict, total=False):
     """Static Chunking Strategy"""
 
     type: Required[Literal["static"]]
     """Always `static`."""
 
-    static: Required[
-        CreateThreadToolResourcesVariant1FileSearchVectorStoresItemChunkingStrategyVariant2StaticParam
-    ]
+    static: Required[CreateThreadToolResourcesFileSearchVectorStoresItemChunkingStrategyStaticStaticParam]
 
 
-class CreateThreadToolResourcesVariant1FileSearchVectorStoresItemChunkingStrategyVariant2StaticParam(
+class CreateThreadToolResourcesFileSearchVectorStoresItemChunkingStrategyStaticStaticParam(
     TypedDict, total=False
 ):
     max_chunk_size_tokens: Required[int]
@@ -61,21 +55,21 @@ class CreateThreadToolResourcesVariant1FileSearchVectorStoresItemChunkingStrateg
     """The number of tokens that overlap between chunks. The default value is `400`."""
 
 
-class CreateThreadToolResourcesVariant1FileSearchVectorStoresItemParam(TypedDict, total=False):
+class CreateThreadToolResourcesFileSearchVectorStoresItemParam(TypedDict, total=False):
     file_ids: Iterable[str]
     """A list of [file](/docs/api-reference/files) IDs to add to the vector store. For vector stores created before Nov 2025, there can be a maximum of 10,000 files in a vector store. For vector stores created starting in Nov 2025, the limit is 100,000,000 files."""
 
     chunking_strategy: (
-        CreateThreadToolResourcesVariant1FileSearchVectorStoresItemChunkingStrategyVariant1Param
-        | CreateThreadToolResourcesVariant1FileSearchVectorStoresItemChunkingStrategyVariant2Param
+        CreateThreadToolResourcesFileSearchVectorStoresItemChunkingStrategyAutoParam
+        | CreateThreadToolResourcesFileSearchVectorStoresItemChunkingStrategyStaticParam
     )
     """The chunking strategy used to chunk the file(s). If not set, will use the `auto` strategy."""
 
     metadata: dict[str, str] | None
 
 
-class CreateThreadToolResourcesVariant1Param(TypedDict, total=False):
+class CreateThreadToolResourcesParam(TypedDict, total=False):
     """A set of resources that are made available to the assistant's tools in this thread. The resources are specific to the type of tool. For example, the `code_interpreter` tool requires a list of file IDs, while the `file_search` tool requires a list of vector store IDs."""
 
-    code_interpreter: CreateThreadToolResourcesVariant1CodeInterpreterParam
-    file_search: CreateThreadToolResourcesVariant1FileSearchParam
+    code_interpreter: CreateThreadToolResourcesCodeInterpreterParam
+    file_search: CreateThreadToolResourcesFileSearchParam

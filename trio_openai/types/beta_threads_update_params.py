@@ -6,24 +6,24 @@ from collections.abc import Iterable
 from typing import TypedDict
 
 __all__ = [
-    "ModifyThreadToolResourcesVariant1CodeInterpreterParam",
-    "ModifyThreadToolResourcesVariant1FileSearchParam",
-    "ModifyThreadToolResourcesVariant1Param",
+    "ModifyThreadToolResourcesCodeInterpreterParam",
+    "ModifyThreadToolResourcesFileSearchParam",
+    "ModifyThreadToolResourcesParam",
 ]
 
 
-class ModifyThreadToolResourcesVariant1CodeInterpreterParam(TypedDict, total=False):
+class ModifyThreadToolResourcesCodeInterpreterParam(TypedDict, total=False):
     file_ids: Iterable[str]
     """A list of [file](/docs/api-reference/files) IDs made available to the `code_interpreter` tool. There can be a maximum of 20 files associated with the tool."""
 
 
-class ModifyThreadToolResourcesVariant1FileSearchParam(TypedDict, total=False):
+class ModifyThreadToolResourcesFileSearchParam(TypedDict, total=False):
     vector_store_ids: Iterable[str]
     """The [vector store](/docs/api-reference/vector-stores/object) attached to this thread. There can be a maximum of 1 vector store attached to the thread."""
 
 
-class ModifyThreadToolResourcesVariant1Param(TypedDict, total=False):
+class ModifyThreadToolResourcesParam(TypedDict, total=False):
     """A set of resources that are made available to the assistant's tools in this thread. The resources are specific to the type of tool. For example, the `code_interpreter` tool requires a list of file IDs, while the `file_search` tool requires a list of vector store IDs."""
 
-    code_interpreter: ModifyThreadToolResourcesVariant1CodeInterpreterParam
-    file_search: ModifyThreadToolResourcesVariant1FileSearchParam
+    code_interpreter: ModifyThreadToolResourcesCodeInterpreterParam
+    file_search: ModifyThreadToolResourcesFileSearchParam

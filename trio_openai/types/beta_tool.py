@@ -5,21 +5,21 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TypeAlias
 
 from ._union import tagged_union
-from .beta_apply_patch_tool_param import BetaToolSearchTool
+from .beta_apply_patch_tool import BetaApplyPatchTool
 from .beta_code_interpreter_tool import BetaCodeInterpreterTool
 from .beta_computer_tool import BetaComputerTool
 from .beta_computer_use_preview_tool import BetaComputerUsePreviewTool
-from .beta_custom_tool_param import BetaFunctionShellTool
+from .beta_custom_tool import BetaCustomTool
 from .beta_file_search_tool import BetaFileSearchTool
-from .beta_function_shell_tool_param import BetaFunctionShellToolParam
+from .beta_function_shell_tool import BetaFunctionShellTool
 from .beta_function_tool import BetaFunctionTool
 from .beta_image_gen_tool import BetaImageGenTool
-from .beta_local_shell_tool_param import BetaLocalShellToolParam
+from .beta_local_shell_tool import BetaLocalShellTool
 from .beta_mcp_tool import BetaMCPTool
-from .beta_namespace_tool_param import BetaCustomTool
-from .beta_programmatic_tool_calling_param import BetaProgrammaticToolCallingParam
-from .beta_tool_search_tool_param import BetaNamespaceTool
-from .beta_web_search_preview_tool import BetaApplyPatchTool
+from .beta_namespace_tool import BetaNamespaceTool
+from .beta_programmatic_tool_calling import BetaProgrammaticToolCalling
+from .beta_tool_search_tool import BetaToolSearchTool
+from .beta_web_search_preview_tool import BetaWebSearchPreviewTool
 from .beta_web_search_tool import BetaWebSearchTool
 
 __all__ = ["BetaTool"]
@@ -32,16 +32,16 @@ if TYPE_CHECKING:
         | BetaComputerUsePreviewTool
         | BetaMCPTool
         | BetaCodeInterpreterTool
-        | BetaProgrammaticToolCallingParam
+        | BetaProgrammaticToolCalling
         | BetaImageGenTool
-        | BetaLocalShellToolParam
-        | BetaFunctionShellToolParam
+        | BetaLocalShellTool
         | BetaFunctionShellTool
         | BetaCustomTool
         | BetaNamespaceTool
         | BetaToolSearchTool
-        | BetaWebSearchTool
         | BetaApplyPatchTool
+        | BetaWebSearchTool
+        | BetaWebSearchPreviewTool
     )
     """A tool that can be used to generate a response."""
 else:
@@ -55,14 +55,14 @@ else:
             "computer_use_preview": BetaComputerUsePreviewTool,
             "mcp": BetaMCPTool,
             "code_interpreter": BetaCodeInterpreterTool,
-            "programmatic_tool_calling": BetaProgrammaticToolCallingParam,
+            "programmatic_tool_calling": BetaProgrammaticToolCalling,
             "image_generation": BetaImageGenTool,
-            "local_shell": BetaLocalShellToolParam,
-            "shell": BetaFunctionShellToolParam,
-            "custom": BetaFunctionShellTool,
-            "namespace": BetaCustomTool,
-            "tool_search": BetaNamespaceTool,
-            "apply_patch": BetaToolSearchTool,
+            "local_shell": BetaLocalShellTool,
+            "shell": BetaFunctionShellTool,
+            "custom": BetaCustomTool,
+            "namespace": BetaNamespaceTool,
+            "tool_search": BetaToolSearchTool,
+            "apply_patch": BetaApplyPatchTool,
         },
-        lambda: (BetaWebSearchTool, BetaApplyPatchTool),
+        lambda: (BetaWebSearchTool, BetaWebSearchPreviewTool),
     )

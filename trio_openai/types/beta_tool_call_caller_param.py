@@ -4,19 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypeAlias
 
-from ._union import tagged_union
-from .beta_direct_tool_call_caller_param import BetaDirectToolCallCallerParam
-from .beta_program_tool_call_caller_param import BetaProgramToolCallCallerParam
+if TYPE_CHECKING:
+    from .beta_direct_tool_call_caller_param import BetaDirectToolCallCallerParam
+    from .beta_program_tool_call_caller_param import BetaProgramToolCallCallerParam
 
 __all__ = ["BetaToolCallCallerParam"]
 
-if TYPE_CHECKING:
-    BetaToolCallCallerParam: TypeAlias = BetaDirectToolCallCallerParam | BetaProgramToolCallCallerParam
-    """The execution context that produced this tool call."""
-else:
-    BetaToolCallCallerParam = tagged_union(
-        "BetaToolCallCallerParam",
-        "type",
-        lambda: {"direct": BetaDirectToolCallCallerParam, "program": BetaProgramToolCallCallerParam},
-        tuple,
-    )
+BetaToolCallCallerParam: TypeAlias = "BetaDirectToolCallCallerParam | BetaProgramToolCallCallerParam"
+"""The execution context that produced this tool call."""

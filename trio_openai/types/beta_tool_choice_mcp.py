@@ -7,10 +7,10 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["BetaToolChoiceMCP"]
+__all__ = ["BetaToolChoiceMCP", "BetaToolChoiceMcp"]
 
 
-class BetaToolChoiceMCP(BaseModel, kw_only=True):
+class BetaToolChoiceMcp(BaseModel, kw_only=True):
     """Use this option to force the model to call a specific tool on a remote MCP server."""
 
     type: Literal["mcp"] = REQUIRED
@@ -20,3 +20,6 @@ class BetaToolChoiceMCP(BaseModel, kw_only=True):
     """The label of the MCP server to use."""
 
     name: str | None = None
+
+
+BetaToolChoiceMCP = BetaToolChoiceMcp

@@ -2,48 +2,19 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypeAlias
+from typing import TYPE_CHECKING, Literal, TypeAlias
 
-from ._union import tagged_union
-from .beta_specific_apply_patch_param import BetaSpecificApplyPatchParam
-from .beta_specific_function_shell_param import BetaSpecificFunctionShellParam
-from .beta_specific_programmatic_tool_calling_param import BetaSpecificProgrammaticToolCallingParam
-from .beta_tool_choice_allowed import BetaToolChoiceAllowed
-from .beta_tool_choice_custom import BetaToolChoiceCustom
-from .beta_tool_choice_function import BetaToolChoiceFunction
-from .beta_tool_choice_mcp import BetaToolChoiceMCP
-from .beta_tool_choice_options import BetaToolChoiceOptions
-from .beta_tool_choice_types import BetaToolChoiceTypes
+if TYPE_CHECKING:
+    from .beta_specific_apply_patch_param import BetaSpecificApplyPatchParam
+    from .beta_specific_function_shell_param import BetaSpecificFunctionShellParam
+    from .beta_specific_programmatic_tool_calling_param import BetaSpecificProgrammaticToolCallingParam
+    from .beta_tool_choice_allowed_param import BetaToolChoiceAllowedParam
+    from .beta_tool_choice_custom_param import BetaToolChoiceCustomParam
+    from .beta_tool_choice_function_param import BetaToolChoiceFunctionParam
+    from .beta_tool_choice_mcp_param import BetaToolChoiceMCPParam
+    from .beta_tool_choice_types_param import BetaToolChoiceTypesParam
 
 __all__ = ["BetaToolChoiceParam"]
 
-if TYPE_CHECKING:
-    BetaToolChoiceParam: TypeAlias = (
-        BetaToolChoiceOptions
-        | BetaToolChoiceAllowed
-        | BetaToolChoiceTypes
-        | BetaToolChoiceFunction
-        | BetaToolChoiceMCP
-        | BetaToolChoiceCustom
-        | BetaSpecificProgrammaticToolCallingParam
-        | BetaSpecificApplyPatchParam
-        | BetaSpecificFunctionShellParam
-    )
-    """How the model should select which tool (or tools) to use when generating a response. See the `tools` parameter to see how to specify which tools the model can call."""
-else:
-    BetaToolChoiceParam = tagged_union(
-        "BetaToolChoiceParam",
-        None,
-        dict,
-        lambda: (
-            BetaToolChoiceOptions,
-            BetaToolChoiceAllowed,
-            BetaToolChoiceTypes,
-            BetaToolChoiceFunction,
-            BetaToolChoiceMCP,
-            BetaToolChoiceCustom,
-            BetaSpecificProgrammaticToolCallingParam,
-            BetaSpecificApplyPatchParam,
-            BetaSpecificFunctionShellParam,
-        ),
-    )
+BetaToolChoiceParam: TypeAlias = "Literal['none', 'auto', 'required'] | BetaToolChoiceAllowedParam | BetaToolChoiceTypesParam | BetaToolChoiceFunctionParam | BetaToolChoiceMCPParam | BetaToolChoiceCustomParam | BetaSpecificProgrammaticToolCallingParam | BetaSpecificApplyPatchParam | BetaSpecificFunctionShellParam"
+"""How the model should select which tool (or tools) to use when generating a response. See the `tools` parameter to see how to specify which tools the model can call."""

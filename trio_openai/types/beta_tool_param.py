@@ -5,24 +5,24 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TypeAlias
 
 if TYPE_CHECKING:
-    from .beta_apply_patch_tool_params import BetaApplyPatchToolParam
+    from .beta_apply_patch_tool_param import BetaApplyPatchToolParam
     from .beta_code_interpreter_tool_param import BetaCodeInterpreterToolParam
     from .beta_computer_tool_param import BetaComputerToolParam
     from .beta_computer_use_preview_tool_param import BetaComputerUsePreviewToolParam
-    from .beta_custom_tool_params import BetaCustomToolParam
+    from .beta_custom_tool_param import BetaCustomToolParam
     from .beta_file_search_tool_param import BetaFileSearchToolParam
-    from .beta_function_shell_tool_params import BetaFunctionShellToolParam
-    from .beta_function_tool_params import BetaFunctionToolParam
+    from .beta_function_shell_tool_param import BetaFunctionShellToolParam
+    from .beta_function_tool_object_param import BetaFunctionToolObjectParam
     from .beta_image_gen_tool_param import BetaImageGenToolParam
-    from .beta_local_shell_tool_params import BetaLocalShellToolParam
+    from .beta_local_shell_tool_param import BetaLocalShellToolParam
     from .beta_mcp_tool_param import BetaMCPToolParam
-    from .beta_namespace_tool_params import BetaNamespaceToolParam
-    from .beta_programmatic_tool_calling_params import BetaProgrammaticToolCallingParam
-    from .beta_tool_search_tool_params import BetaToolSearchToolParam
+    from .beta_namespace_tool_param import BetaNamespaceToolParam
+    from .beta_programmatic_tool_calling_param import BetaProgrammaticToolCallingParam
+    from .beta_tool_search_tool_param import BetaToolSearchToolParam
     from .beta_web_search_preview_tool_param import BetaWebSearchPreviewToolParam
     from .beta_web_search_tool_param import BetaWebSearchToolParam
 
 __all__ = ["BetaToolParam"]
 
-BetaToolParam: TypeAlias = "BetaFunctionToolParam | BetaFileSearchToolParam | BetaComputerToolParam | BetaComputerUsePreviewToolParam | BetaWebSearchToolParam | BetaMCPToolParam | BetaCodeInterpreterToolParam | BetaProgrammaticToolCallingParam | BetaImageGenToolParam | BetaLocalShellToolParam | BetaFunctionShellToolParam | BetaCustomToolParam | BetaNamespaceToolParam | BetaToolSearchToolParam | BetaWebSearchPreviewToolParam | BetaApplyPatchToolParam"
+BetaToolParam: TypeAlias = "BetaFunctionToolObjectParam | BetaFileSearchToolParam | BetaComputerToolParam | BetaComputerUsePreviewToolParam | BetaWebSearchToolParam | BetaMCPToolParam | BetaCodeInterpreterToolParam | BetaProgrammaticToolCallingParam | BetaImageGenToolParam | BetaLocalShellToolParam | BetaFunctionShellToolParam | BetaCustomToolParam | BetaNamespaceToolParam | BetaToolSearchToolParam | BetaWebSearchPreviewToolParam | BetaApplyPatchToolParam"
 """A tool that can be used to generate a response."""

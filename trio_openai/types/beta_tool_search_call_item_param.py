@@ -2,24 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Literal, Required, TypedDict
 
-from ._base import BaseModel
-from ._union import REQUIRED
-from .beta_agent_tag_param import BetaAgentTagParam
-from .beta_function_call_item_status import BetaFunctionCallItemStatus
-from .beta_tool_search_execution_type import BetaToolSearchExecutionType
+if TYPE_CHECKING:
+    from .beta_agent_tag_param import BetaAgentTagParam
 
 __all__ = ["BetaToolSearchCallItemParam"]
 
 
-class BetaToolSearchCallItemParam(BaseModel, kw_only=True):
-    agent: BetaAgentTagParam | None = None
-    id: str | None = None
-    call_id: str | None = None
-    type: Literal["tool_search_call"] = REQUIRED
+class BetaToolSearchCallItemParam(TypedDict, total=False):
+    agent: BetaAgentTagParam | None
+    id: str | None
+    call_id: str | None
+    type: Required[Literal["tool_search_call"]]
     """The item type. Always `tool_search_call`."""
 
-    execution: BetaToolSearchExecutionType | None = None
-    arguments: dict[str, Any] = REQUIRED
-    status: BetaFunctionCallItemStatus | None = None
+    execution: Literal["server", "client"]
+    arguments: Required[dict[str, object]]
+    status: Literal["in_progress", "completed", "incomplete"] | None

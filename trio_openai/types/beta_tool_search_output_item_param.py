@@ -2,27 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Literal, Required, TypedDict
 
-from ._base import BaseModel
-from ._union import REQUIRED
-from .beta_agent_tag_param import BetaAgentTagParam
-from .beta_function_call_item_status import BetaFunctionCallItemStatus
-from .beta_tool import BetaTool
-from .beta_tool_search_execution_type import BetaToolSearchExecutionType
+if TYPE_CHECKING:
+    from .beta_agent_tag_param import BetaAgentTagParam
+    from .beta_tool_param import BetaToolParam
 
 __all__ = ["BetaToolSearchOutputItemParam"]
 
 
-class BetaToolSearchOutputItemParam(BaseModel, kw_only=True):
-    agent: BetaAgentTagParam | None = None
-    id: str | None = None
-    call_id: str | None = None
-    type: Literal["tool_search_output"] = REQUIRED
+class BetaToolSearchOutputItemParam(TypedDict, total=False):
+    agent: BetaAgentTagParam | None
+    id: str | None
+    call_id: str | None
+    type: Required[Literal["tool_search_output"]]
     """The item type. Always `tool_search_output`."""
 
-    execution: BetaToolSearchExecutionType | None = None
-    tools: list[BetaTool] = REQUIRED
+    execution: Literal["server", "client"]
+    tools: Required[Iterable[BetaToolParam]]
     """The loaded tool definitions returned by the tool search output."""
 
-    status: BetaFunctionCallItemStatus | None = None
+    status: Literal["in_progress", "completed", "incomplete"] | None

@@ -2,24 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal, Required, TypedDict
 
-from ._base import BaseModel
-from ._union import REQUIRED
-from .beta_tool_search_execution_type import BetaToolSearchExecutionType
-
-__all__ = ["BetaNamespaceTool", "BetaToolSearchToolParam"]
+__all__ = ["BetaToolSearchToolParam"]
 
 
-class BetaNamespaceTool(BaseModel, kw_only=True):
+class BetaToolSearchToolParam(TypedDict, total=False):
     """Hosted or BYOT tool search configuration for deferred tools."""
 
-    type: Literal["tool_search"] = REQUIRED
+    type: Required[Literal["tool_search"]]
     """The type of the tool. Always `tool_search`."""
 
-    execution: BetaToolSearchExecutionType | None = None
-    description: str | None = None
-    parameters: dict[str, Any] | None = None
-
-
-BetaToolSearchToolParam = BetaNamespaceTool
+    execution: Literal["server", "client"]
+    description: str | None
+    parameters: dict[str, object] | None

@@ -2,26 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
-from ._base import BaseModel
-from ._union import REQUIRED
+from typing import Literal, Required, TypedDict
 
 __all__ = ["BetaUrlCitationParam"]
 
 
-class BetaUrlCitationParam(BaseModel, kw_only=True):
-    type: Literal["url_citation"] = REQUIRED
+class BetaUrlCitationParam(TypedDict, total=False):
+    type: Required[Literal["url_citation"]]
     """The citation type. Always `url_citation`."""
 
-    start_index: int = REQUIRED
+    start_index: Required[int]
     """The index of the first character of the citation in the message."""
 
-    end_index: int = REQUIRED
+    end_index: Required[int]
     """The index of the last character of the citation in the message."""
 
-    url: str = REQUIRED
+    url: Required[str]
     """The URL of the cited resource."""
 
-    title: str = REQUIRED
+    title: Required[str]
     """The title of the cited resource."""

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
-from ._base import BaseModel
-from ._union import REQUIRED
+from typing import Literal, Required, TypedDict
 
 __all__ = ["BetaWaitParam"]
 
 
-class BetaWaitParam(BaseModel, kw_only=True):
+class BetaWaitParam(TypedDict, total=False):
     """A wait action."""
 
-    type: Literal["wait"] = REQUIRED
+    type: Required[Literal["wait"]]
     """Specifies the event type. For a wait action, this property is always set to `wait`."""

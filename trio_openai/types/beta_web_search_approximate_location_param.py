@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Literal, TypedDict
 
-__all__ = ["BetaWebSearchApproximateLocationVariant1Param"]
+__all__ = ["BetaWebSearchApproximateLocationApproximateParam"]
 
 
-class BetaWebSearchApproximateLocationVariant1Param(TypedDict, total=False):
+class BetaWebSearchApproximateLocationApproximateParam(TypedDict, total=False):
     """The approximate location of the user."""
 
     type: Literal["approximate"]

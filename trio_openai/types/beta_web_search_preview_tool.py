@@ -10,10 +10,10 @@ from .beta_approximate_location import BetaApproximateLocation
 from .beta_search_content_type import BetaSearchContentType
 from .beta_search_context_size import BetaSearchContextSize
 
-__all__ = ["BetaApplyPatchTool", "BetaWebSearchPreviewTool"]
+__all__ = ["BetaWebSearchPreviewTool"]
 
 
-class BetaApplyPatchTool(BaseModel, kw_only=True):
+class BetaWebSearchPreviewTool(BaseModel, kw_only=True):
     """This tool searches the web for relevant results to use in a response. Learn more about the [web search tool](https://platform.openai.com/docs/guides/tools-web-search)."""
 
     type: OpenEnum[Literal["web_search_preview", "web_search_preview_2025_03_11"]] = REQUIRED
@@ -22,6 +22,3 @@ class BetaApplyPatchTool(BaseModel, kw_only=True):
     user_location: BetaApproximateLocation | None = None
     search_context_size: BetaSearchContextSize | None = None
     search_content_types: list[BetaSearchContentType] | None = None
-
-
-BetaWebSearchPreviewTool = BetaApplyPatchTool

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Literal, Required, TypedDict
 
 if TYPE_CHECKING:
-    from .beta_agent_tag_params import BetaAgentTagParam
+    from .beta_agent_tag_object_param import BetaAgentTagObjectParam
     from .beta_web_search_action_find_param import BetaWebSearchActionFindParam
     from .beta_web_search_action_open_page_param import BetaWebSearchActionOpenPageParam
     from .beta_web_search_action_search_param import BetaWebSearchActionSearchParam
@@ -16,7 +16,7 @@ __all__ = ["BetaWebSearchToolCallParam"]
 class BetaWebSearchToolCallParam(TypedDict, total=False):
     """The results of a web search tool call. See the [web search guide](/docs/guides/tools-web-search) for more information."""
 
-    agent: BetaAgentTagParam | None
+    agent: BetaAgentTagObjectParam | None
     """The agent that produced this item."""
 
     id: Required[str]

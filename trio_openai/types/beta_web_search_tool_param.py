@@ -6,12 +6,12 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Literal, Required, TypedDict
 
 if TYPE_CHECKING:
-    from .beta_web_search_approximate_location_param import BetaWebSearchApproximateLocationVariant1Param
+    from .beta_web_search_approximate_location_param import BetaWebSearchApproximateLocationApproximateParam
 
-__all__ = ["BetaWebSearchToolFiltersVariant1Param", "BetaWebSearchToolParam"]
+__all__ = ["BetaWebSearchToolFiltersParam", "BetaWebSearchToolParam"]
 
 
-class BetaWebSearchToolFiltersVariant1Param(TypedDict, total=False):
+class BetaWebSearchToolFiltersParam(TypedDict, total=False):
     """Filters for the search."""
 
     allowed_domains: Iterable[str] | None
@@ -26,7 +26,7 @@ class BetaWebSearchToolParam(TypedDict, total=False):
     external_web_access: bool
     """Allow live internet access for web search. Defaults to true when omitted. When false, the web search tool runs in offline/cache-only mode and will not fetch new external content."""
 
-    filters: BetaWebSearchToolFiltersVariant1Param | None
-    user_location: BetaWebSearchApproximateLocationVariant1Param | None
+    filters: BetaWebSearchToolFiltersParam | None
+    user_location: BetaWebSearchApproximateLocationApproximateParam | None
     search_context_size: Literal["low", "medium", "high"]
     """High level guidance for the amount of context window space to use for the search. One of `low`, `medium`, or `high`. `medium` is the default."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Literal, Required, TypedDict
 
 if TYPE_CHECKING:
-    from .prompt_cache_breakpoint_params import PromptCacheBreakpointParam
+    from .prompt_cache_breakpoint_param import PromptCacheBreakpointParam
 
 __all__ = [
     "ChatCompletionRequestMessageContentPartAudioInputAudioParam",

@@ -6,7 +6,7 @@ from typing import Literal
 
 from ._base import BaseModel
 from ._union import REQUIRED, OpenEnum
-from .prompt_cache_breakpoint_param import PromptCacheBreakpointParam
+from .prompt_cache_breakpoint import PromptCacheBreakpoint
 
 __all__ = [
     "ChatCompletionContentPartImage",
@@ -22,7 +22,7 @@ class ChatCompletionContentPartImage(BaseModel, kw_only=True):
     """The type of the content part."""
 
     image_url: ChatCompletionRequestMessageContentPartImageImageUrl = REQUIRED
-    prompt_cache_breakpoint: PromptCacheBreakpointParam | None = None
+    prompt_cache_breakpoint: PromptCacheBreakpoint | None = None
     """Marks the exact end of a reusable prompt prefix. The breakpoint inherits its TTL from the request's `prompt_cache_options.ttl`; the boundary is not rounded to a token block."""
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import TypedDict
 
-__all__ = ["ChatCompletionStreamOptionsVariant1Param"]
+__all__ = ["ChatCompletionStreamOptionsParam"]
 
 
-class ChatCompletionStreamOptionsVariant1Param(TypedDict, total=False):
+class ChatCompletionStreamOptionsParam(TypedDict, total=False):
     """Options for streaming response. Only set this when you set `stream: true`."""
 
     include_usage: bool

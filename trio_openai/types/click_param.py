@@ -2,26 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
-from ._base import BaseModel
-from ._union import REQUIRED
-from .click_button_type import ClickButtonType
+from collections.abc import Iterable
+from typing import Literal, Required, TypedDict
 
 __all__ = ["ClickParam"]
 
 
-class ClickParam(BaseModel, kw_only=True):
+class ClickParam(TypedDict, total=False):
     """A click action."""
 
-    type: Literal["click"] = REQUIRED
+    type: Required[Literal["click"]]
     """Specifies the event type. For a click action, this property is always `click`."""
 
-    button: ClickButtonType = REQUIRED
-    x: int = REQUIRED
+    button: Required[Literal["left", "right", "wheel", "back", "forward"]]
+    x: Required[int]
     """The x-coordinate where the click occurred."""
 
-    y: int = REQUIRED
+    y: Required[int]
     """The y-coordinate where the click occurred."""
 
-    keys: list[str] | None = None
+    keys: Iterable[str] | None

@@ -6,7 +6,7 @@ from typing import Literal
 
 from ._base import BaseModel
 from ._union import REQUIRED
-from .auto_code_interpreter_tool_param import AutoCodeInterpreterToolParam
+from .auto_code_interpreter_tool import AutoCodeInterpreterTool
 from .callable_tool_allowed_caller import CallableToolAllowedCaller
 
 __all__ = ["CodeInterpreterTool"]
@@ -18,7 +18,7 @@ class CodeInterpreterTool(BaseModel, kw_only=True):
     type: Literal["code_interpreter"] = REQUIRED
     """The type of the code interpreter tool. Always `code_interpreter`."""
 
-    container: str | AutoCodeInterpreterToolParam = REQUIRED
+    container: str | AutoCodeInterpreterTool = REQUIRED
     """The code interpreter container. Can be a container ID or an object that specifies uploaded file IDs to make available to your code, along with an optional `memory_limit` setting."""
 
     allowed_callers: list[CallableToolAllowedCaller] | None = None

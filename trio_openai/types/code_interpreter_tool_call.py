@@ -9,10 +9,10 @@ from ._union import REQUIRED, OpenEnum, tagged_union
 from .code_interpreter_output_image import CodeInterpreterOutputImage
 from .code_interpreter_output_logs import CodeInterpreterOutputLogs
 
-__all__ = ["CodeInterpreterToolCall", "CodeInterpreterToolCallOutputsItem", "ResponseCompactionItem"]
+__all__ = ["CodeInterpreterToolCall", "CodeInterpreterToolCallOutputsItem", "ResponseCodeInterpreterToolCall"]
 
 
-class ResponseCompactionItem(BaseModel, kw_only=True):
+class ResponseCodeInterpreterToolCall(BaseModel, kw_only=True):
     """A tool call to run code."""
 
     type: Literal["code_interpreter_call"] = REQUIRED
@@ -42,4 +42,4 @@ else:
     )
 
 
-CodeInterpreterToolCall = ResponseCompactionItem
+CodeInterpreterToolCall = ResponseCodeInterpreterToolCall

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Literal, Required, TypedDict
 
 if TYPE_CHECKING:
-    from .auto_code_interpreter_tool_params import AutoCodeInterpreterToolParam
+    from .auto_code_interpreter_tool_param import AutoCodeInterpreterToolParam
 
 __all__ = ["CodeInterpreterToolParam"]
 

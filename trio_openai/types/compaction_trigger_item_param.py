@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
-from ._base import BaseModel
-from ._union import REQUIRED
+from typing import Literal, Required, TypedDict
 
 __all__ = ["CompactionTriggerItemParam"]
 
 
-class CompactionTriggerItemParam(BaseModel, kw_only=True):
+class CompactionTriggerItemParam(TypedDict, total=False):
     """Compacts the current context. Must be the final input item."""
 
-    type: Literal["compaction_trigger"] = REQUIRED
+    type: Required[Literal["compaction_trigger"]]
     """The type of the item. Always `compaction_trigger`."""

@@ -5,44 +5,36 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TypeAlias
 
 from ._union import tagged_union
-from .click_param import ClickParam
+from .click import Click
 from .double_click_action import DoubleClickAction
-from .drag_param import DragParam
+from .drag import Drag
 from .key_press_action import KeyPressAction
-from .move_param import MoveParam
-from .screenshot_param import ScreenshotParam
-from .scroll_param import ScrollParam
-from .type_param import TypeParam
-from .wait_param import WaitParam
+from .move import Move
+from .screenshot import Screenshot
+from .scroll import Scroll
+from .type import Type
+from .wait import Wait
 
 __all__ = ["ComputerAction", "ComputerActionList"]
 
 if TYPE_CHECKING:
     ComputerActionList: TypeAlias = (
-        ClickParam
-        | DoubleClickAction
-        | DragParam
-        | KeyPressAction
-        | MoveParam
-        | ScreenshotParam
-        | ScrollParam
-        | TypeParam
-        | WaitParam
+        Click | DoubleClickAction | Drag | KeyPressAction | Move | Screenshot | Scroll | Type | Wait
     )
 else:
     ComputerActionList = tagged_union(
         "ComputerActionList",
         "type",
         lambda: {
-            "click": ClickParam,
+            "click": Click,
             "double_click": DoubleClickAction,
-            "drag": DragParam,
+            "drag": Drag,
             "keypress": KeyPressAction,
-            "move": MoveParam,
-            "screenshot": ScreenshotParam,
-            "scroll": ScrollParam,
-            "type": TypeParam,
-            "wait": WaitParam,
+            "move": Move,
+            "screenshot": Screenshot,
+            "scroll": Scroll,
+            "type": Type,
+            "wait": Wait,
         },
         tuple,
     )

@@ -5,15 +5,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TypeAlias
 
 if TYPE_CHECKING:
-    from .click_params import ClickParam
+    from .click_param import ClickParam
     from .double_click_action_param import DoubleClickActionParam
-    from .drag_params import DragParam
+    from .drag_param import DragParam
     from .key_press_action_param import KeyPressActionParam
-    from .move_params import MoveParam
-    from .screenshot_params import ScreenshotParam
-    from .scroll_params import ScrollParam
-    from .type_params import TypeParam
-    from .wait_params import WaitParam
+    from .move_param import MoveParam
+    from .screenshot_param import ScreenshotParam
+    from .scroll_param import ScrollParam
+    from .type_param import TypeParam
+    from .wait_param import WaitParam
 
 __all__ = ["ComputerActionParam"]
 

@@ -2,29 +2,28 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Literal, Required, TypedDict
 
-from ._base import BaseModel
-from ._union import REQUIRED
-from .computer_call_safety_check_param import ComputerCallSafetyCheckParam
-from .computer_screenshot_image import ResponseComputerToolCallOutputScreenshot
-from .function_call_item_status import FunctionCallItemStatus
+if TYPE_CHECKING:
+    from .computer_call_safety_check_param import ComputerCallSafetyCheckParam
+    from .computer_screenshot_image_param import ComputerScreenshotImageParam
 
 __all__ = ["ComputerCallOutputItemParam"]
 
 
-class ComputerCallOutputItemParam(BaseModel, kw_only=True):
+class ComputerCallOutputItemParam(TypedDict, total=False):
     """The output of a computer tool call."""
 
-    id: str | None = None
-    call_id: str = REQUIRED
+    id: str | None
+    call_id: Required[str]
     """The ID of the computer tool call that produced the output."""
 
-    type: Literal["computer_call_output"] = REQUIRED
+    type: Required[Literal["computer_call_output"]]
     """The type of the computer tool call output. Always `computer_call_output`."""
 
-    output: ResponseComputerToolCallOutputScreenshot = REQUIRED
+    output: Required[ComputerScreenshotImageParam]
     """A computer screenshot image used with the computer use tool."""
 
-    acknowledged_safety_checks: list[ComputerCallSafetyCheckParam] | None = None
-    status: FunctionCallItemStatus | None = None
+    acknowledged_safety_checks: Iterable[ComputerCallSafetyCheckParam] | None
+    status: Literal["in_progress", "completed", "incomplete"] | None

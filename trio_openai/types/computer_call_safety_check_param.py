@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from ._base import BaseModel
-from ._union import REQUIRED
+from typing import Required, TypedDict
 
 __all__ = ["ComputerCallSafetyCheckParam"]
 
 
-class ComputerCallSafetyCheckParam(BaseModel, kw_only=True):
+class ComputerCallSafetyCheckParam(TypedDict, total=False):
     """A pending safety check for the computer call."""
 
-    id: str = REQUIRED
+    id: Required[str]
     """The ID of the pending safety check."""
 
-    code: str | None = None
-    message: str | None = None
+    code: str | None
+    message: str | None

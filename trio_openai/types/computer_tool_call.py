@@ -7,7 +7,7 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED, OpenEnum
 from .computer_action import ComputerActionList
-from .computer_call_safety_check_param import ComputerCallSafetyCheckParam
+from .computer_call_safety_check import ComputerCallSafetyCheck
 
 __all__ = ["ComputerToolCall", "ResponseComputerToolCall"]
 
@@ -28,7 +28,7 @@ class ResponseComputerToolCall(BaseModel, kw_only=True):
     actions: list[ComputerActionList] | None = None
     """Flattened batched actions for `computer_use`. Each action includes an `type` discriminator and action-specific fields."""
 
-    pending_safety_checks: list[ComputerCallSafetyCheckParam] = REQUIRED
+    pending_safety_checks: list[ComputerCallSafetyCheck] = REQUIRED
     """The pending safety checks for the computer call."""
 
     status: OpenEnum[Literal["in_progress", "completed", "incomplete"]] = REQUIRED

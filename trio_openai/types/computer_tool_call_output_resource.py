@@ -7,7 +7,7 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 from .computer_call_output_status import ComputerCallOutputStatus
-from .computer_call_safety_check_param import ComputerCallSafetyCheckParam
+from .computer_call_safety_check import ComputerCallSafetyCheck
 from .computer_screenshot_image import ResponseComputerToolCallOutputScreenshot
 
 __all__ = ["ComputerToolCallOutputResource", "ResponseComputerToolCallOutputItem"]
@@ -25,7 +25,7 @@ class ResponseComputerToolCallOutputItem(BaseModel, kw_only=True):
     call_id: str = REQUIRED
     """The ID of the computer tool call that produced the output."""
 
-    acknowledged_safety_checks: list[ComputerCallSafetyCheckParam] | None = None
+    acknowledged_safety_checks: list[ComputerCallSafetyCheck] | None = None
     """The safety checks reported by the API that have been acknowledged by the developer."""
 
     output: ResponseComputerToolCallOutputScreenshot = REQUIRED

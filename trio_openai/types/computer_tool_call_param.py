@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Literal, Required, TypedDict
 
 if TYPE_CHECKING:
     from .computer_action_param import ComputerActionParam
-    from .computer_call_safety_check_params import ComputerCallSafetyCheckParam
+    from .computer_call_safety_check_param import ComputerCallSafetyCheckParam
 
 __all__ = ["ComputerToolCallParam"]
 

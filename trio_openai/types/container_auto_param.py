@@ -2,57 +2,28 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal, TypeAlias
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Literal, Required, TypedDict
 
-from ._base import BaseModel
-from ._union import REQUIRED, tagged_union
-from .container_memory_limit import ContainerMemoryLimit
-from .container_network_policy_allowlist_param import ContainerNetworkPolicyAllowlistParam
-from .container_network_policy_disabled_param import ContainerNetworkPolicyDisabledParam
-from .inline_skill_param import InlineSkillParam
-from .skill_reference_param import SkillReferenceParam
+if TYPE_CHECKING:
+    from .container_network_policy_allowlist_param import ContainerNetworkPolicyAllowlistParam
+    from .container_network_policy_disabled_param import ContainerNetworkPolicyDisabledParam
+    from .inline_skill_param import InlineSkillParam
+    from .skill_reference_param import SkillReferenceParam
 
-__all__ = ["ContainerAutoParam", "ContainerAutoParamNetworkPolicy", "ContainerAutoParamSkillsItem"]
+__all__ = ["ContainerAutoParam"]
 
 
-class ContainerAutoParam(BaseModel, kw_only=True):
-    type: Literal["container_auto"] = REQUIRED
+class ContainerAutoParam(TypedDict, total=False):
+    type: Required[Literal["container_auto"]]
     """Automatically creates a container for this request"""
 
-    file_ids: list[str] | None = None
+    file_ids: Iterable[str]
     """An optional list of uploaded files to make available to your code."""
 
-    memory_limit: ContainerMemoryLimit | None = None
-    network_policy: ContainerAutoParamNetworkPolicy | None = None
+    memory_limit: Literal["1g", "4g", "16g", "64g"] | None
+    network_policy: ContainerNetworkPolicyDisabledParam | ContainerNetworkPolicyAllowlistParam
     """Network access policy for the container."""
 
-    skills: list[ContainerAutoParamSkillsItem] | None = None
+    skills: Iterable[SkillReferenceParam | InlineSkillParam]
     """An optional list of skills referenced by id or inline data."""
-
-
-if TYPE_CHECKING:
-    ContainerAutoParamNetworkPolicy: TypeAlias = (
-        ContainerNetworkPolicyDisabledParam | ContainerNetworkPolicyAllowlistParam
-    )
-    """Network access policy for the container."""
-else:
-    ContainerAutoParamNetworkPolicy = tagged_union(
-        "ContainerAutoParamNetworkPolicy",
-        "type",
-        lambda: {
-            "disabled": ContainerNetworkPolicyDisabledParam,
-            "allowlist": ContainerNetworkPolicyAllowlistParam,
-        },
-        tuple,
-    )
-
-
-if TYPE_CHECKING:
-    ContainerAutoParamSkillsItem: TypeAlias = SkillReferenceParam | InlineSkillParam
-else:
-    ContainerAutoParamSkillsItem = tagged_union(
-        "ContainerAutoParamSkillsItem",
-        "type",
-        lambda: {"skill_reference": SkillReferenceParam, "inline": InlineSkillParam},
-        tuple,
-    )

@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Literal, Required, TypedDict
 
-from ._base import BaseModel
-from ._union import REQUIRED
-from .container_network_policy_domain_secret_param import ContainerNetworkPolicyDomainSecretParam
+if TYPE_CHECKING:
+    from .container_network_policy_domain_secret_param import ContainerNetworkPolicyDomainSecretParam
 
 __all__ = ["ContainerNetworkPolicyAllowlistParam"]
 
 
-class ContainerNetworkPolicyAllowlistParam(BaseModel, kw_only=True):
-    type: Literal["allowlist"] = REQUIRED
+class ContainerNetworkPolicyAllowlistParam(TypedDict, total=False):
+    type: Required[Literal["allowlist"]]
     """Allow outbound network access only to specified domains. Always `allowlist`."""
 
-    allowed_domains: list[str] = REQUIRED
+    allowed_domains: Required[Iterable[str]]
     """A list of allowed domains when type is `allowlist`."""
 
-    domain_secrets: list[ContainerNetworkPolicyDomainSecretParam] | None = None
+    domain_secrets: Iterable[ContainerNetworkPolicyDomainSecretParam]
     """Optional domain-scoped secrets for allowlisted domains."""

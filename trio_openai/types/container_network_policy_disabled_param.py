@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
-from ._base import BaseModel
-from ._union import REQUIRED
+from typing import Literal, Required, TypedDict
 
 __all__ = ["ContainerNetworkPolicyDisabledParam"]
 
 
-class ContainerNetworkPolicyDisabledParam(BaseModel, kw_only=True):
-    type: Literal["disabled"] = REQUIRED
+class ContainerNetworkPolicyDisabledParam(TypedDict, total=False):
+    type: Required[Literal["disabled"]]
     """Disable outbound network access. Always `disabled`."""

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from ._base import BaseModel
-from ._union import REQUIRED
+from typing import Required, TypedDict
 
 __all__ = ["ContainerNetworkPolicyDomainSecretParam"]
 
 
-class ContainerNetworkPolicyDomainSecretParam(BaseModel, kw_only=True):
-    domain: str = REQUIRED
+class ContainerNetworkPolicyDomainSecretParam(TypedDict, total=False):
+    domain: Required[str]
     """The domain associated with the secret."""
 
-    name: str = REQUIRED
+    name: Required[str]
     """The name of the secret to inject for the domain."""
 
-    value: str = REQUIRED
+    value: Required[str]
     """The secret value to inject for the domain."""

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
-from ._base import BaseModel
-from ._union import REQUIRED
+from typing import Literal, Required, TypedDict
 
 __all__ = ["ContainerReferenceParam"]
 
 
-class ContainerReferenceParam(BaseModel, kw_only=True):
-    type: Literal["container_reference"] = REQUIRED
+class ContainerReferenceParam(TypedDict, total=False):
+    type: Required[Literal["container_reference"]]
     """References a container created with the /v1/containers endpoint"""
 
-    container_id: str = REQUIRED
+    container_id: Required[str]
     """The ID of the referenced container."""

@@ -7,13 +7,16 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["ContainerReferenceResource"]
+__all__ = ["ContainerReferenceResource", "ResponseContainerReference"]
 
 
-class ContainerReferenceResource(BaseModel, kw_only=True):
+class ResponseContainerReference(BaseModel, kw_only=True):
     """Represents a container created with /v1/containers."""
 
     type: Literal["container_reference"] = REQUIRED
     """The environment type. Always `container_reference`."""
 
     container_id: str = REQUIRED
+
+
+ContainerReferenceResource = ResponseContainerReference

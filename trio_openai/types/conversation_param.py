@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TypeAlias
 
 if TYPE_CHECKING:
-    from .conversation_param_2_param import ConversationParam2Param
+    from .conversation_object_param import ConversationObjectParam
 
 __all__ = ["ConversationParam"]
 
-ConversationParam: TypeAlias = "str | ConversationParam2Param"
+ConversationParam: TypeAlias = "str | ConversationObjectParam"
 """The conversation that this response belongs to. Items from this conversation are prepended to `input_items` for this response request. Input items and output items from this response are automatically added to this conversation after this response completes."""

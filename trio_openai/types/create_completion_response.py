@@ -9,19 +9,21 @@ from ._union import REQUIRED, OpenEnum
 from .completion_usage import CompletionUsage
 
 __all__ = [
+    "Completion",
+    "CompletionChoice",
     "CreateCompletionResponse",
     "CreateCompletionResponseChoicesItem",
     "CreateCompletionResponseChoicesItemLogprobs",
 ]
 
 
-class CreateCompletionResponse(BaseModel, kw_only=True):
+class Completion(BaseModel, kw_only=True):
     """Represents a completion response from the API. Note: both the streamed and non-streamed response objects share the same shape (unlike the chat endpoint)."""
 
     id: str = REQUIRED
     """A unique identifier for the completion."""
 
-    choices: list[CreateCompletionResponseChoicesItem] = REQUIRED
+    choices: list[CompletionChoice] = REQUIRED
     """The list of completion choices the model generated for the input prompt."""
 
     created: int = REQUIRED
@@ -40,7 +42,7 @@ class CreateCompletionResponse(BaseModel, kw_only=True):
     """Usage statistics for the completion request."""
 
 
-class CreateCompletionResponseChoicesItem(BaseModel, kw_only=True):
+class CompletionChoice(BaseModel, kw_only=True):
     finish_reason: OpenEnum[Literal["stop", "length", "content_filter"]] = REQUIRED
     """The reason the model stopped generating tokens. This will be `stop` if the model hit a natural stop point or a provided stop sequence, `length` if the maximum number of tokens specified in the request was reached, or `content_filter` if content was omitted due to a flag from our content filters."""
 
@@ -54,3 +56,7 @@ class CreateCompletionResponseChoicesItemLogprobs(BaseModel, kw_only=True):
     token_logprobs: list[float] | None = None
     tokens: list[str] | None = None
     top_logprobs: list[dict[str, float]] | None = None
+
+
+CreateCompletionResponse = Completion
+CreateCompletionResponseChoicesItem = CompletionChoice

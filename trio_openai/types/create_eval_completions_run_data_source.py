@@ -13,8 +13,8 @@ from .eval_jsonl_file_content_source import EvalJsonlFileContentSource
 from .eval_jsonl_file_id_source import EvalJsonlFileIdSource
 from .eval_stored_completions_source import EvalStoredCompletionsSource
 from .reasoning_effort import ReasoningEffort
-from .response_format_json_object import ResponseFormatJsonObject
-from .response_format_json_schema import ResponseFormatJsonSchema
+from .response_format_json_object import ResponseFormatJSONObject
+from .response_format_json_schema import ResponseFormatJSONSchema
 from .response_format_text import ResponseFormatText
 
 __all__ = [
@@ -120,7 +120,7 @@ else:
 
 if TYPE_CHECKING:
     CreateEvalCompletionsRunDataSourceSamplingParamsResponseFormat: TypeAlias = (
-        ResponseFormatText | ResponseFormatJsonSchema | ResponseFormatJsonObject
+        ResponseFormatText | ResponseFormatJSONSchema | ResponseFormatJSONObject
     )
     """An object specifying the format that the model must output."""
 else:
@@ -129,8 +129,8 @@ else:
         "type",
         lambda: {
             "text": ResponseFormatText,
-            "json_schema": ResponseFormatJsonSchema,
-            "json_object": ResponseFormatJsonObject,
+            "json_schema": ResponseFormatJSONSchema,
+            "json_object": ResponseFormatJSONObject,
         },
         tuple,
     )

@@ -17,24 +17,14 @@ if TYPE_CHECKING:
     from .response_format_text_param import ResponseFormatTextParam
 
 __all__ = [
-    "CreateEvalCompletionsRunDataSourceInputMessagesVariant1Param",
-    "CreateEvalCompletionsRunDataSourceInputMessagesVariant2Param",
+    "CreateEvalCompletionsRunDataSourceInputMessagesItemReferenceParam",
+    "CreateEvalCompletionsRunDataSourceInputMessagesTemplateParam",
     "CreateEvalCompletionsRunDataSourceParam",
     "CreateEvalCompletionsRunDataSourceSamplingParamsParam",
 ]
 
 
-class CreateEvalCompletionsRunDataSourceInputMessagesVariant1Param(TypedDict, total=False):
-    """TemplateInputMessages"""
-
-    type: Required[Literal["template"]]
-    """The type of input messages. Always `template`."""
-
-    template: Required[Iterable[EasyInputMessageParam | EvalItemParam]]
-    """A list of chat messages forming the prompt or context. May include variable references to the `item` namespace, ie {{item.name}}."""
-
-
-class CreateEvalCompletionsRunDataSourceInputMessagesVariant2Param(TypedDict, total=False):
+class CreateEvalCompletionsRunDataSourceInputMessagesItemReferenceParam(TypedDict, total=False):
     """ItemReferenceInputMessages"""
 
     type: Required[Literal["item_reference"]]
@@ -44,6 +34,16 @@ class CreateEvalCompletionsRunDataSourceInputMessagesVariant2Param(TypedDict, to
     """A reference to a variable in the `item` namespace. Ie, "item.input_trajectory" """
 
 
+class CreateEvalCompletionsRunDataSourceInputMessagesTemplateParam(TypedDict, total=False):
+    """TemplateInputMessages"""
+
+    type: Required[Literal["template"]]
+    """The type of input messages. Always `template`."""
+
+    template: Required[Iterable[EasyInputMessageParam | EvalItemParam]]
+    """A list of chat messages forming the prompt or context. May include variable references to the `item` namespace, ie {{item.name}}."""
+
+
 class CreateEvalCompletionsRunDataSourceParam(TypedDict, total=False):
     """A CompletionsRunDataSource object describing a model sampling configuration."""
 
@@ -51,8 +51,8 @@ class CreateEvalCompletionsRunDataSourceParam(TypedDict, total=False):
     """The type of run data source. Always `completions`."""
 
     input_messages: (
-        CreateEvalCompletionsRunDataSourceInputMessagesVariant1Param
-        | CreateEvalCompletionsRunDataSourceInputMessagesVariant2Param
+        CreateEvalCompletionsRunDataSourceInputMessagesTemplateParam
+        | CreateEvalCompletionsRunDataSourceInputMessagesItemReferenceParam
     )
     """Used when sampling from a model. Dictates the structure of the messages passed into the model. Can either be a reference to a prebuilt trajectory (ie, `item.input_trajectory`), or a template with variable references to the `item` namespace."""
 

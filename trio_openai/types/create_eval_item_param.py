@@ -7,13 +7,13 @@ from typing import TYPE_CHECKING, Required, TypeAlias, TypedDict
 if TYPE_CHECKING:
     from .eval_item_param import EvalItemParam
 
-__all__ = ["CreateEvalItemParam", "CreateEvalItemVariant1Param"]
+__all__ = ["CreateEvalItemParam", "CreateEvalItemSimpleInputMessageParam"]
 
-CreateEvalItemParam: TypeAlias = "CreateEvalItemVariant1Param | EvalItemParam"
+CreateEvalItemParam: TypeAlias = "CreateEvalItemSimpleInputMessageParam | EvalItemParam"
 """A chat message that makes up the prompt or context. May include variable references to the `item` namespace, ie {{item.name}}."""
 
 
-class CreateEvalItemVariant1Param(TypedDict, total=False):
+class CreateEvalItemSimpleInputMessageParam(TypedDict, total=False):
     """SimpleInputMessage"""
 
     role: Required[str]

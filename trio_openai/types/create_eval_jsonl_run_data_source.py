@@ -9,10 +9,14 @@ from ._union import REQUIRED, tagged_union
 from .eval_jsonl_file_content_source import EvalJsonlFileContentSource
 from .eval_jsonl_file_id_source import EvalJsonlFileIdSource
 
-__all__ = ["CreateEvalJsonlRunDataSource", "CreateEvalJsonlRunDataSourceSource"]
+__all__ = [
+    "CreateEvalJSONLRunDataSource",
+    "CreateEvalJsonlRunDataSource",
+    "CreateEvalJsonlRunDataSourceSource",
+]
 
 
-class CreateEvalJsonlRunDataSource(BaseModel, kw_only=True):
+class CreateEvalJSONLRunDataSource(BaseModel, kw_only=True):
     """A JsonlRunDataSource object with that specifies a JSONL file that matches the eval"""
 
     type: Literal["jsonl"] = REQUIRED
@@ -32,3 +36,6 @@ else:
         lambda: {"file_content": EvalJsonlFileContentSource, "file_id": EvalJsonlFileIdSource},
         tuple,
     )
+
+
+CreateEvalJsonlRunDataSource = CreateEvalJSONLRunDataSource

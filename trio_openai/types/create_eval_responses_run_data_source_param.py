@@ -14,40 +14,16 @@ if TYPE_CHECKING:
     from .tool_param import ToolParam
 
 __all__ = [
-    "CreateEvalResponsesRunDataSourceInputMessagesVariant1Param",
-    "CreateEvalResponsesRunDataSourceInputMessagesVariant1TemplateItemVariant1Param",
-    "CreateEvalResponsesRunDataSourceInputMessagesVariant2Param",
+    "CreateEvalResponsesRunDataSourceInputMessagesItemReferenceParam",
+    "CreateEvalResponsesRunDataSourceInputMessagesTemplateParam",
+    "CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplateItemChatMessageParam",
     "CreateEvalResponsesRunDataSourceParam",
     "CreateEvalResponsesRunDataSourceSamplingParamsParam",
     "CreateEvalResponsesRunDataSourceSamplingParamsTextParam",
 ]
 
 
-class CreateEvalResponsesRunDataSourceInputMessagesVariant1Param(TypedDict, total=False):
-    """InputMessagesTemplate"""
-
-    type: Required[Literal["template"]]
-    """The type of input messages. Always `template`."""
-
-    template: Required[
-        Iterable[
-            CreateEvalResponsesRunDataSourceInputMessagesVariant1TemplateItemVariant1Param | EvalItemParam
-        ]
-    ]
-    """A list of chat messages forming the prompt or context. May include variable references to the `item` namespace, ie {{item.name}}."""
-
-
-class CreateEvalResponsesRunDataSourceInputMessagesVariant1TemplateItemVariant1Param(TypedDict, total=False):
-    """ChatMessage"""
-
-    role: Required[str]
-    """The role of the message (e.g. "system", "assistant", "user")."""
-
-    content: Required[str]
-    """The content of the message."""
-
-
-class CreateEvalResponsesRunDataSourceInputMessagesVariant2Param(TypedDict, total=False):
+class CreateEvalResponsesRunDataSourceInputMessagesItemReferenceParam(TypedDict, total=False):
     """InputMessagesItemReference"""
 
     type: Required[Literal["item_reference"]]
@@ -57,6 +33,32 @@ class CreateEvalResponsesRunDataSourceInputMessagesVariant2Param(TypedDict, tota
     """A reference to a variable in the `item` namespace. Ie, "item.name" """
 
 
+class CreateEvalResponsesRunDataSourceInputMessagesTemplateParam(TypedDict, total=False):
+    """InputMessagesTemplate"""
+
+    type: Required[Literal["template"]]
+    """The type of input messages. Always `template`."""
+
+    template: Required[
+        Iterable[
+            CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplateItemChatMessageParam | EvalItemParam
+        ]
+    ]
+    """A list of chat messages forming the prompt or context. May include variable references to the `item` namespace, ie {{item.name}}."""
+
+
+class CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplateItemChatMessageParam(
+    TypedDict, total=False
+):
+    """ChatMessage"""
+
+    role: Required[str]
+    """The role of the message (e.g. "system", "assistant", "user")."""
+
+    content: Required[str]
+    """The content of the message."""
+
+
 class CreateEvalResponsesRunDataSourceParam(TypedDict, total=False):
     """A ResponsesRunDataSource object describing a model sampling configuration."""
 
@@ -64,8 +66,8 @@ class CreateEvalResponsesRunDataSourceParam(TypedDict, total=False):
     """The type of run data source. Always `responses`."""
 
     input_messages: (
-        CreateEvalResponsesRunDataSourceInputMessagesVariant1Param
-        | CreateEvalResponsesRunDataSourceInputMessagesVariant2Param
+        CreateEvalResponsesRunDataSourceInputMessagesTemplateParam
+        | CreateEvalResponsesRunDataSourceInputMessagesItemReferenceParam
     )
     """Used when sampling from a model. Dictates the structure of the messages passed into the model. Can either be a reference to a prebuilt trajectory (ie, `item.input_trajectory`), or a template with variable references to the `item` namespace."""
 

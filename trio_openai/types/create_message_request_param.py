@@ -12,10 +12,10 @@ if TYPE_CHECKING:
     from .message_content_image_url_object_param import MessageContentImageUrlObjectParam
     from .message_request_content_text_object_param import MessageRequestContentTextObjectParam
 
-__all__ = ["CreateMessageRequestAttachmentsVariant1ItemParam", "CreateMessageRequestParam"]
+__all__ = ["CreateMessageRequestAttachmentsItemParam", "CreateMessageRequestParam"]
 
 
-class CreateMessageRequestAttachmentsVariant1ItemParam(TypedDict, total=False):
+class CreateMessageRequestAttachmentsItemParam(TypedDict, total=False):
     file_id: str
     """The ID of the file to attach to the message."""
 
@@ -35,5 +35,5 @@ class CreateMessageRequestParam(TypedDict, total=False):
             | MessageRequestContentTextObjectParam
         ]
     ]
-    attachments: Iterable[CreateMessageRequestAttachmentsVariant1ItemParam] | None
+    attachments: Iterable[CreateMessageRequestAttachmentsItemParam] | None
     metadata: dict[str, str] | None

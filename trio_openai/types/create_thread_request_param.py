@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, TypedDict
 
 if TYPE_CHECKING:
-    from .beta_threads_create_params import CreateThreadToolResourcesVariant1Param
+    from .beta_threads_create_params import CreateThreadToolResourcesParam
     from .create_message_request_param import CreateMessageRequestParam
 
 __all__ = ["CreateThreadRequestParam"]
@@ -18,5 +18,5 @@ class CreateThreadRequestParam(TypedDict, total=False):
     messages: Iterable[CreateMessageRequestParam]
     """A list of [messages](/docs/api-reference/messages) to start the thread with."""
 
-    tool_resources: CreateThreadToolResourcesVariant1Param | None
+    tool_resources: CreateThreadToolResourcesParam | None
     metadata: dict[str, str] | None

@@ -10,10 +10,14 @@ from .transcript_text_usage_duration import TranscriptTextUsageDuration
 from .transcript_text_usage_tokens import TranscriptTextUsageTokens
 from .transcription_diarized_segment import TranscriptionDiarizedSegment
 
-__all__ = ["CreateTranscriptionResponseDiarizedJson", "CreateTranscriptionResponseDiarizedJsonUsage"]
+__all__ = [
+    "CreateTranscriptionResponseDiarizedJson",
+    "CreateTranscriptionResponseDiarizedJsonUsage",
+    "TranscriptionDiarized",
+]
 
 
-class CreateTranscriptionResponseDiarizedJson(BaseModel, kw_only=True):
+class TranscriptionDiarized(BaseModel, kw_only=True):
     """Represents a diarized transcription response returned by the model, including the combined transcript and speaker-segment annotations."""
 
     task: Literal["transcribe"] = REQUIRED
@@ -44,3 +48,6 @@ else:
         lambda: {"tokens": TranscriptTextUsageTokens, "duration": TranscriptTextUsageDuration},
         tuple,
     )
+
+
+CreateTranscriptionResponseDiarizedJson = TranscriptionDiarized

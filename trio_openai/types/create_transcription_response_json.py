@@ -16,10 +16,22 @@ __all__ = [
     "CreateTranscriptionResponseJson",
     "CreateTranscriptionResponseJsonLogprobsItem",
     "CreateTranscriptionResponseJsonUsage",
+    "Transcription",
 ]
 
 
-class CreateTranscriptionResponseJson(BaseModel, kw_only=True):
+class CreateTranscriptionResponseJsonLogprobsItem(BaseModel, kw_only=True):
+    token: str | None = None
+    """The token in the transcription."""
+
+    logprob: float | None = None
+    """The log probability of the token."""
+
+    bytes_: list[float] | None = msgspec.field(name="bytes", default=None)
+    """The bytes of the token."""
+
+
+class Transcription(BaseModel, kw_only=True):
     """Represents a transcription response returned by model, based on the provided input."""
 
     text: str = REQUIRED
@@ -35,17 +47,6 @@ class CreateTranscriptionResponseJson(BaseModel, kw_only=True):
     """Token usage statistics for the request."""
 
 
-class CreateTranscriptionResponseJsonLogprobsItem(BaseModel, kw_only=True):
-    token: str | None = None
-    """The token in the transcription."""
-
-    logprob: float | None = None
-    """The log probability of the token."""
-
-    bytes_: list[float] | None = msgspec.field(name="bytes", default=None)
-    """The bytes of the token."""
-
-
 if TYPE_CHECKING:
     CreateTranscriptionResponseJsonUsage: TypeAlias = TranscriptTextUsageTokens | TranscriptTextUsageDuration
     """Token usage statistics for the request."""
@@ -56,3 +57,6 @@ else:
         lambda: {"tokens": TranscriptTextUsageTokens, "duration": TranscriptTextUsageDuration},
         tuple,
     )
+
+
+CreateTranscriptionResponseJson = Transcription

@@ -5,15 +5,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TypeAlias
 
 from ._union import tagged_union
-from .transcript_text_delta_event import TranscriptTextDeltaEvent
-from .transcript_text_done_event import TranscriptTextDoneEvent
+from .transcript_text_delta_event import TranscriptionTextDeltaEvent
+from .transcript_text_done_event import TranscriptionTextDoneEvent
 from .transcript_text_segment_event import TranscriptTextSegmentEvent
 
 __all__ = ["CreateTranscriptionResponseStreamEvent"]
 
 if TYPE_CHECKING:
     CreateTranscriptionResponseStreamEvent: TypeAlias = (
-        TranscriptTextSegmentEvent | TranscriptTextDeltaEvent | TranscriptTextDoneEvent
+        TranscriptTextSegmentEvent | TranscriptionTextDeltaEvent | TranscriptionTextDoneEvent
     )
 else:
     CreateTranscriptionResponseStreamEvent = tagged_union(
@@ -21,8 +21,8 @@ else:
         "type",
         lambda: {
             "transcript.text.segment": TranscriptTextSegmentEvent,
-            "transcript.text.delta": TranscriptTextDeltaEvent,
-            "transcript.text.done": TranscriptTextDoneEvent,
+            "transcript.text.delta": TranscriptionTextDeltaEvent,
+            "transcript.text.done": TranscriptionTextDoneEvent,
         },
         tuple,
     )

@@ -8,10 +8,10 @@ from .transcript_text_usage_duration import TranscriptTextUsageDuration
 from .transcription_segment import TranscriptionSegment
 from .transcription_word import TranscriptionWord
 
-__all__ = ["CreateTranscriptionResponseVerboseJson"]
+__all__ = ["CreateTranscriptionResponseVerboseJson", "TranscriptionVerbose"]
 
 
-class CreateTranscriptionResponseVerboseJson(BaseModel, kw_only=True):
+class TranscriptionVerbose(BaseModel, kw_only=True):
     """Represents a verbose json transcription response returned by model, based on the provided input."""
 
     language: str = REQUIRED
@@ -31,3 +31,6 @@ class CreateTranscriptionResponseVerboseJson(BaseModel, kw_only=True):
 
     usage: TranscriptTextUsageDuration | None = None
     """Usage statistics for models billed by audio input duration."""
+
+
+CreateTranscriptionResponseVerboseJson = TranscriptionVerbose

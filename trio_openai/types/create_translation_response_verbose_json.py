@@ -6,10 +6,10 @@ from ._base import BaseModel
 from ._union import REQUIRED
 from .transcription_segment import TranscriptionSegment
 
-__all__ = ["CreateTranslationResponseVerboseJson"]
+__all__ = ["CreateTranslationResponseVerboseJson", "TranslationVerbose"]
 
 
-class CreateTranslationResponseVerboseJson(BaseModel, kw_only=True):
+class TranslationVerbose(BaseModel, kw_only=True):
     language: str = REQUIRED
     """The language of the output translation (always `english`)."""
 
@@ -21,3 +21,6 @@ class CreateTranslationResponseVerboseJson(BaseModel, kw_only=True):
 
     segments: list[TranscriptionSegment] | None = None
     """Segments of the translated text and their corresponding details."""
+
+
+CreateTranslationResponseVerboseJson = TranslationVerbose

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Literal, Required, TypedDict
 
 if TYPE_CHECKING:
-    from .tool_call_caller_params import ToolCallCallerParam
+    from .tool_call_caller_object_param import ToolCallCallerObjectParam
 
 __all__ = ["CustomToolCallParam"]
 
@@ -22,7 +22,7 @@ class CustomToolCallParam(TypedDict, total=False):
     call_id: Required[str]
     """An identifier used to map this custom tool call to a tool call output."""
 
-    caller: ToolCallCallerParam | None
+    caller: ToolCallCallerObjectParam | None
     namespace: str
     """The namespace of the custom tool being called."""
 

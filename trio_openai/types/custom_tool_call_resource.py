@@ -9,10 +9,10 @@ from ._union import REQUIRED
 from .function_call_status import FunctionCallStatus
 from .tool_call_caller import ToolCallCaller
 
-__all__ = ["CustomToolCallResource"]
+__all__ = ["CustomToolCallResource", "ResponseCustomToolCallItem"]
 
 
-class CustomToolCallResource(BaseModel, kw_only=True):
+class ResponseCustomToolCallItem(BaseModel, kw_only=True):
     """A call to a custom tool created by the model."""
 
     type: Literal["custom_tool_call"] = REQUIRED
@@ -37,3 +37,6 @@ class CustomToolCallResource(BaseModel, kw_only=True):
     status: FunctionCallStatus = REQUIRED
     created_by: str | None = None
     """The identifier of the actor that created the item."""
+
+
+CustomToolCallResource = ResponseCustomToolCallItem

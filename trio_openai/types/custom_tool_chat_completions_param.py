@@ -5,22 +5,15 @@ from __future__ import annotations
 from typing import Literal, Required, TypedDict
 
 __all__ = [
-    "CustomToolChatCompletionsCustomFormatVariant1Param",
-    "CustomToolChatCompletionsCustomFormatVariant2GrammarParam",
-    "CustomToolChatCompletionsCustomFormatVariant2Param",
+    "CustomToolChatCompletionsCustomFormatGrammarGrammarParam",
+    "CustomToolChatCompletionsCustomFormatGrammarParam",
+    "CustomToolChatCompletionsCustomFormatTextParam",
     "CustomToolChatCompletionsCustomParam",
     "CustomToolChatCompletionsParam",
 ]
 
 
-class CustomToolChatCompletionsCustomFormatVariant1Param(TypedDict, total=False):
-    """Unconstrained free-form text."""
-
-    type: Required[Literal["text"]]
-    """Unconstrained text format. Always `text`."""
-
-
-class CustomToolChatCompletionsCustomFormatVariant2GrammarParam(TypedDict, total=False):
+class CustomToolChatCompletionsCustomFormatGrammarGrammarParam(TypedDict, total=False):
     """Your chosen grammar."""
 
     definition: Required[str]
@@ -30,14 +23,21 @@ class CustomToolChatCompletionsCustomFormatVariant2GrammarParam(TypedDict, total
     """The syntax of the grammar definition. One of `lark` or `regex`."""
 
 
-class CustomToolChatCompletionsCustomFormatVariant2Param(TypedDict, total=False):
+class CustomToolChatCompletionsCustomFormatGrammarParam(TypedDict, total=False):
     """A grammar defined by the user."""
 
     type: Required[Literal["grammar"]]
     """Grammar format. Always `grammar`."""
 
-    grammar: Required[CustomToolChatCompletionsCustomFormatVariant2GrammarParam]
+    grammar: Required[CustomToolChatCompletionsCustomFormatGrammarGrammarParam]
     """Your chosen grammar."""
+
+
+class CustomToolChatCompletionsCustomFormatTextParam(TypedDict, total=False):
+    """Unconstrained free-form text."""
+
+    type: Required[Literal["text"]]
+    """Unconstrained text format. Always `text`."""
 
 
 class CustomToolChatCompletionsCustomParam(TypedDict, total=False):
@@ -49,10 +49,7 @@ class CustomToolChatCompletionsCustomParam(TypedDict, total=False):
     description: str
     """Optional description of the custom tool, used to provide more context."""
 
-    format: (
-        CustomToolChatCompletionsCustomFormatVariant1Param
-        | CustomToolChatCompletionsCustomFormatVariant2Param
-    )
+    format: CustomToolChatCompletionsCustomFormatTextParam | CustomToolChatCompletionsCustomFormatGrammarParam
     """The input format for the custom tool. Default is unconstrained text."""
 
 

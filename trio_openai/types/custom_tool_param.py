@@ -2,48 +2,32 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal, TypeAlias
-
-from ._base import BaseModel
-from ._union import REQUIRED, tagged_union
-from .callable_tool_allowed_caller import CallableToolAllowedCaller
-from .custom_grammar_format_param import CustomGrammarFormatParam
-from .custom_text_format_param import CustomTextFormatParam
-
-__all__ = ["CustomToolParam", "CustomToolParamFormat", "FunctionShellTool"]
-
-
-class FunctionShellTool(BaseModel, kw_only=True):
-    """A custom tool that processes input using a specified format. Learn more about   [custom tools](/docs/guides/function-calling#custom-tools)"""
-
-    type: Literal["custom"] = REQUIRED
-    """The type of the custom tool. Always `custom`."""
-
-    name: str = REQUIRED
-    """The name of the custom tool, used to identify it in tool calls."""
-
-    description: str | None = None
-    """Optional description of the custom tool, used to provide more context."""
-
-    format: CustomToolParamFormat | None = None
-    """The input format for the custom tool. Default is unconstrained text."""
-
-    defer_loading: bool | None = None
-    """Whether this tool should be deferred and discovered via tool search."""
-
-    allowed_callers: list[CallableToolAllowedCaller] | None = None
-
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Literal, Required, TypedDict
 
 if TYPE_CHECKING:
-    CustomToolParamFormat: TypeAlias = CustomTextFormatParam | CustomGrammarFormatParam
+    from .custom_grammar_format_param import CustomGrammarFormatParam
+    from .custom_text_format_param import CustomTextFormatParam
+
+__all__ = ["CustomToolParam"]
+
+
+class CustomToolParam(TypedDict, total=False):
+    """A custom tool that processes input using a specified format. Learn more about   [custom tools](/docs/guides/function-calling#custom-tools)"""
+
+    type: Required[Literal["custom"]]
+    """The type of the custom tool. Always `custom`."""
+
+    name: Required[str]
+    """The name of the custom tool, used to identify it in tool calls."""
+
+    description: str
+    """Optional description of the custom tool, used to provide more context."""
+
+    format: CustomTextFormatParam | CustomGrammarFormatParam
     """The input format for the custom tool. Default is unconstrained text."""
-else:
-    CustomToolParamFormat = tagged_union(
-        "CustomToolParamFormat",
-        "type",
-        lambda: {"text": CustomTextFormatParam, "grammar": CustomGrammarFormatParam},
-        tuple,
-    )
 
+    defer_loading: bool
+    """Whether this tool should be deferred and discovered via tool search."""
 
-CustomToolParam = FunctionShellTool
+    allowed_callers: Iterable[Literal["direct", "programmatic"]] | None

@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Literal, Required, TypedDict
 
-from ._base import BaseModel
-from ._union import REQUIRED
-from .coord_param import CoordParam
+if TYPE_CHECKING:
+    from .coord_param import CoordParam
 
 __all__ = ["DragParam"]
 
 
-class DragParam(BaseModel, kw_only=True):
+class DragParam(TypedDict, total=False):
     """A drag action."""
 
-    type: Literal["drag"] = REQUIRED
+    type: Required[Literal["drag"]]
     """Specifies the event type. For a drag action, this property is always set to `drag`."""
 
-    path: list[CoordParam] = REQUIRED
+    path: Required[Iterable[CoordParam]]
     """An array of coordinates representing the path of the drag action. Coordinates will appear as an array of objects, eg ``` [ { x: 100, y: 200 }, { x: 200, y: 300 } ] ```"""
 
-    keys: list[str] | None = None
+    keys: Iterable[str] | None

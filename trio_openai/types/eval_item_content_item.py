@@ -6,15 +6,15 @@ from typing import TYPE_CHECKING, TypeAlias
 
 from ._union import tagged_union
 from .eval_item_content_output_text import EvalItemContentOutputText
-from .eval_item_input_image import EvalItemInputImage
-from .input_audio import InputAudio
+from .eval_item_input_image import DecisionQuestionInputImage
+from .input_audio import ResponseInputAudio
 from .input_text_content import ResponseInputText
 
 __all__ = ["EvalItemContentItem"]
 
 if TYPE_CHECKING:
     EvalItemContentItem: TypeAlias = (
-        ResponseInputText | EvalItemContentOutputText | EvalItemInputImage | InputAudio | str
+        ResponseInputText | EvalItemContentOutputText | DecisionQuestionInputImage | ResponseInputAudio | str
     )
     """A single content item: input text, output text, input image, or input audio."""
 else:
@@ -24,8 +24,8 @@ else:
         lambda: {
             "input_text": ResponseInputText,
             "output_text": EvalItemContentOutputText,
-            "input_image": EvalItemInputImage,
-            "input_audio": InputAudio,
+            "input_image": DecisionQuestionInputImage,
+            "input_audio": ResponseInputAudio,
         },
         lambda: (str,),
     )

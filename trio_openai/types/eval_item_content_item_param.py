@@ -8,11 +8,9 @@ if TYPE_CHECKING:
     from .eval_item_content_output_text_param import EvalItemContentOutputTextParam
     from .eval_item_input_image_param import EvalItemInputImageParam
     from .input_audio_param import InputAudioParam
-    from .input_text_content_params import InputTextContentParam
+    from .input_text_content_object_param import InputTextContentObjectParam
 
 __all__ = ["EvalItemContentItemParam"]
 
-EvalItemContentItemParam: TypeAlias = (
-    "str | InputTextContentParam | EvalItemContentOutputTextParam | EvalItemInputImageParam | InputAudioParam"
-)
+EvalItemContentItemParam: TypeAlias = "str | InputTextContentObjectParam | EvalItemContentOutputTextParam | EvalItemInputImageParam | InputAudioParam"
 """A single content item: input text, output text, input image, or input audio."""

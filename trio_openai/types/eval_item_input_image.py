@@ -7,10 +7,10 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["EvalItemInputImage"]
+__all__ = ["DecisionQuestionInputImage", "EvalItemInputImage"]
 
 
-class EvalItemInputImage(BaseModel, kw_only=True):
+class DecisionQuestionInputImage(BaseModel, kw_only=True):
     """An image input block used within EvalItem content arrays."""
 
     type: Literal["input_image"] = REQUIRED
@@ -21,3 +21,6 @@ class EvalItemInputImage(BaseModel, kw_only=True):
 
     detail: str | None = None
     """The detail level of the image to be sent to the model. One of `high`, `low`, or `auto`. Defaults to `auto`."""
+
+
+EvalItemInputImage = DecisionQuestionInputImage

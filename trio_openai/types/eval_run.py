@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Literal, TypeAlias
 from ._base import BaseModel
 from ._union import REQUIRED, tagged_union
 from .create_eval_completions_run_data_source import CreateEvalCompletionsRunDataSource
-from .create_eval_jsonl_run_data_source import CreateEvalJsonlRunDataSource
+from .create_eval_jsonl_run_data_source import CreateEvalJSONLRunDataSource
 from .create_eval_responses_run_data_source import CreateEvalResponsesRunDataSource
 from .eval_api_error import EvalAPIError
 
@@ -114,7 +114,7 @@ class RunCancelResponse(BaseModel, kw_only=True):
 
 if TYPE_CHECKING:
     EvalRunDataSource: TypeAlias = (
-        CreateEvalJsonlRunDataSource | CreateEvalCompletionsRunDataSource | CreateEvalResponsesRunDataSource
+        CreateEvalJSONLRunDataSource | CreateEvalCompletionsRunDataSource | CreateEvalResponsesRunDataSource
     )
     """Information about the run's data source."""
 else:
@@ -122,7 +122,7 @@ else:
         "EvalRunDataSource",
         "type",
         lambda: {
-            "jsonl": CreateEvalJsonlRunDataSource,
+            "jsonl": CreateEvalJSONLRunDataSource,
             "completions": CreateEvalCompletionsRunDataSource,
             "responses": CreateEvalResponsesRunDataSource,
         },

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Literal, Required, TypedDict
 
-__all__ = ["FileSearchToolCallParam", "FileSearchToolCallResultsVariant1ItemParam"]
+__all__ = ["FileSearchToolCallParam", "FileSearchToolCallResultsItemParam"]
 
 
 class FileSearchToolCallParam(TypedDict, total=False):
@@ -23,10 +23,10 @@ class FileSearchToolCallParam(TypedDict, total=False):
     queries: Required[Iterable[str]]
     """The queries used to search for files."""
 
-    results: Iterable[FileSearchToolCallResultsVariant1ItemParam] | None
+    results: Iterable[FileSearchToolCallResultsItemParam] | None
 
 
-class FileSearchToolCallResultsVariant1ItemParam(TypedDict, total=False):
+class FileSearchToolCallResultsItemParam(TypedDict, total=False):
     file_id: str
     """The unique ID of the file."""
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TypeAlias
 
 if TYPE_CHECKING:
-    from .input_file_content_params import InputFileContentParam
+    from .input_file_content_object_param import InputFileContentObjectParam
     from .input_image_content_param import InputImageContentParam
-    from .input_text_content_params import InputTextContentParam
+    from .input_text_content_object_param import InputTextContentObjectParam
 
 __all__ = ["FunctionAndCustomToolCallOutputParam"]
 
 FunctionAndCustomToolCallOutputParam: TypeAlias = (
-    "InputTextContentParam | InputImageContentParam | InputFileContentParam"
+    "InputTextContentObjectParam | InputImageContentParam | InputFileContentObjectParam"
 )

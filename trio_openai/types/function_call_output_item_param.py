@@ -2,49 +2,32 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal, TypeAlias
-
-from ._base import BaseModel
-from ._union import REQUIRED, tagged_union
-from .function_call_item_status import FunctionCallItemStatus
-from .input_file_content_param import ResponseInputFileParam
-from .input_image_content_param_auto_param import InputImageContentParamAutoParam
-from .input_text_content_param import ResponseInputTextParam
-from .tool_call_caller_param import ToolCallCallerParam
-
-__all__ = ["FunctionCallOutputItemParam", "FunctionCallOutputItemParamOutputVariant2Item"]
-
-
-class FunctionCallOutputItemParam(BaseModel, kw_only=True):
-    """The output of a function tool call."""
-
-    id: str | None = None
-    call_id: str | None = None
-    type: Literal["function_call_output"] = REQUIRED
-    """The type of the function tool call output. Always `function_call_output`."""
-
-    output: str | list[FunctionCallOutputItemParamOutputVariant2Item] = REQUIRED
-    """Text, image, or file output of the function tool call."""
-
-    name: str | None = None
-    namespace: str | None = None
-    caller: ToolCallCallerParam | None = None
-    status: FunctionCallItemStatus | None = None
-
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Literal, Required, TypedDict
 
 if TYPE_CHECKING:
-    FunctionCallOutputItemParamOutputVariant2Item: TypeAlias = (
-        ResponseInputTextParam | InputImageContentParamAutoParam | ResponseInputFileParam
-    )
-    """A piece of message content, such as text, an image, or a file."""
-else:
-    FunctionCallOutputItemParamOutputVariant2Item = tagged_union(
-        "FunctionCallOutputItemParamOutputVariant2Item",
-        "type",
-        lambda: {
-            "input_text": ResponseInputTextParam,
-            "input_image": InputImageContentParamAutoParam,
-            "input_file": ResponseInputFileParam,
-        },
-        tuple,
-    )
+    from .input_file_content_param import InputFileContentParam
+    from .input_image_content_param_auto_param import InputImageContentParamAutoParam
+    from .input_text_content_param import InputTextContentParam
+    from .tool_call_caller_param import ToolCallCallerParam
+
+__all__ = ["FunctionCallOutputItemParam"]
+
+
+class FunctionCallOutputItemParam(TypedDict, total=False):
+    """The output of a function tool call."""
+
+    id: str | None
+    call_id: str | None
+    type: Required[Literal["function_call_output"]]
+    """The type of the function tool call output. Always `function_call_output`."""
+
+    output: Required[
+        str | Iterable[InputTextContentParam | InputImageContentParamAutoParam | InputFileContentParam]
+    ]
+    """Text, image, or file output of the function tool call."""
+
+    name: str | None
+    namespace: str | None
+    caller: ToolCallCallerParam | None
+    status: Literal["in_progress", "completed", "incomplete"] | None

@@ -9,7 +9,7 @@ from ._union import REQUIRED, OpenEnum, tagged_union
 from .input_content_resource_input_image import InputContentResourceInputImage
 from .input_content_resource_input_text import InputContentResourceInputText
 
-__all__ = ["FunctionCallOutputItemResource", "FunctionCallOutputItemResourceOutputVariant2Item"]
+__all__ = ["FunctionCallOutputItemResource", "FunctionCallOutputItemResourceOutputItem"]
 
 
 class FunctionCallOutputItemResource(BaseModel, kw_only=True):
@@ -18,19 +18,19 @@ class FunctionCallOutputItemResource(BaseModel, kw_only=True):
     id: str = REQUIRED
     call_id: str = REQUIRED
     error: str | None = None
-    output: str | list[FunctionCallOutputItemResourceOutputVariant2Item] | None = None
+    output: str | list[FunctionCallOutputItemResourceOutputItem] | None = None
     status: OpenEnum[Literal["in_progress", "completed", "failed", "incomplete"]] = REQUIRED
     turn_id: str = REQUIRED
     type: Literal["function_call_output"] = REQUIRED
 
 
 if TYPE_CHECKING:
-    FunctionCallOutputItemResourceOutputVariant2Item: TypeAlias = (
+    FunctionCallOutputItemResourceOutputItem: TypeAlias = (
         InputContentResourceInputText | InputContentResourceInputImage
     )
 else:
-    FunctionCallOutputItemResourceOutputVariant2Item = tagged_union(
-        "FunctionCallOutputItemResourceOutputVariant2Item",
+    FunctionCallOutputItemResourceOutputItem = tagged_union(
+        "FunctionCallOutputItemResourceOutputItem",
         "type",
         lambda: {"input_text": InputContentResourceInputText, "input_image": InputContentResourceInputImage},
         tuple,

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from ._base import BaseModel
-from ._union import REQUIRED
+from collections.abc import Iterable
+from typing import Required, TypedDict
 
 __all__ = ["FunctionShellActionParam"]
 
 
-class FunctionShellActionParam(BaseModel, kw_only=True):
+class FunctionShellActionParam(TypedDict, total=False):
     """Commands and limits describing how to run the shell tool call."""
 
-    commands: list[str] = REQUIRED
+    commands: Required[Iterable[str]]
     """Ordered shell commands for the execution environment to run."""
 
-    timeout_ms: int | None = None
-    max_output_length: int | None = None
+    timeout_ms: int | None
+    max_output_length: int | None

@@ -6,16 +6,16 @@ from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from ._base import BaseModel
 from ._union import REQUIRED, tagged_union
-from .container_reference_resource import ContainerReferenceResource
+from .container_reference_resource import ResponseContainerReference
 from .function_shell_action import FunctionShellAction
 from .function_shell_call_status import FunctionShellCallStatus
-from .local_environment_resource import LocalEnvironmentResource
+from .local_environment_resource import ResponseLocalEnvironment
 from .tool_call_caller import ToolCallCaller
 
-__all__ = ["FunctionShellCall", "FunctionShellCallEnvironment"]
+__all__ = ["FunctionShellCall", "FunctionShellCallEnvironment", "ResponseFunctionShellToolCall"]
 
 
-class FunctionShellCall(BaseModel, kw_only=True):
+class ResponseFunctionShellToolCall(BaseModel, kw_only=True):
     """A tool call that executes one or more shell commands in a managed environment."""
 
     type: Literal["shell_call"] = REQUIRED
@@ -38,11 +38,14 @@ class FunctionShellCall(BaseModel, kw_only=True):
 
 
 if TYPE_CHECKING:
-    FunctionShellCallEnvironment: TypeAlias = LocalEnvironmentResource | ContainerReferenceResource
+    FunctionShellCallEnvironment: TypeAlias = ResponseLocalEnvironment | ResponseContainerReference
 else:
     FunctionShellCallEnvironment = tagged_union(
         "FunctionShellCallEnvironment",
         "type",
-        lambda: {"local": LocalEnvironmentResource, "container_reference": ContainerReferenceResource},
+        lambda: {"local": ResponseLocalEnvironment, "container_reference": ResponseContainerReference},
         tuple,
     )
+
+
+FunctionShellCall = ResponseFunctionShellToolCall

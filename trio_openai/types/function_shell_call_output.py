@@ -10,10 +10,10 @@ from .function_shell_call_output_content import FunctionShellCallOutputContent
 from .function_shell_call_output_status_enum import FunctionShellCallOutputStatusEnum
 from .tool_call_caller import ToolCallCaller
 
-__all__ = ["FunctionShellCallOutput", "ResponseFunctionShellToolCall"]
+__all__ = ["FunctionShellCallOutput", "ResponseFunctionShellToolCallOutput"]
 
 
-class ResponseFunctionShellToolCall(BaseModel, kw_only=True):
+class ResponseFunctionShellToolCallOutput(BaseModel, kw_only=True):
     """The output of a shell tool call that was emitted."""
 
     type: Literal["shell_call_output"] = REQUIRED
@@ -35,4 +35,4 @@ class ResponseFunctionShellToolCall(BaseModel, kw_only=True):
     """The identifier of the actor that created the item."""
 
 
-FunctionShellCallOutput = ResponseFunctionShellToolCall
+FunctionShellCallOutput = ResponseFunctionShellToolCallOutput

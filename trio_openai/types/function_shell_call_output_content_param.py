@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-from ._base import BaseModel
-from ._union import REQUIRED
-from .function_shell_call_output_outcome_param import FunctionShellCallOutputOutcomeParam
+from typing import TYPE_CHECKING, Required, TypedDict
+
+if TYPE_CHECKING:
+    from .function_shell_call_output_outcome_param import FunctionShellCallOutputOutcomeParam
 
 __all__ = ["FunctionShellCallOutputContentParam"]
 
 
-class FunctionShellCallOutputContentParam(BaseModel, kw_only=True):
+class FunctionShellCallOutputContentParam(TypedDict, total=False):
     """Captured stdout and stderr for a portion of a shell tool call output."""
 
-    stdout: str = REQUIRED
+    stdout: Required[str]
     """Captured stdout output for the shell call."""
 
-    stderr: str = REQUIRED
+    stderr: Required[str]
     """Captured stderr output for the shell call."""
 
-    outcome: FunctionShellCallOutputOutcomeParam = REQUIRED
+    outcome: Required[FunctionShellCallOutputOutcomeParam]
     """The exit or timeout outcome associated with this shell call."""

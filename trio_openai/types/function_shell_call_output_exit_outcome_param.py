@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
-from ._base import BaseModel
-from ._union import REQUIRED
+from typing import Literal, Required, TypedDict
 
 __all__ = ["FunctionShellCallOutputExitOutcomeParam"]
 
 
-class FunctionShellCallOutputExitOutcomeParam(BaseModel, kw_only=True):
+class FunctionShellCallOutputExitOutcomeParam(TypedDict, total=False):
     """Indicates that the shell commands finished and returned an exit code."""
 
-    type: Literal["exit"] = REQUIRED
+    type: Required[Literal["exit"]]
     """The outcome type. Always `exit`."""
 
-    exit_code: int = REQUIRED
+    exit_code: Required[int]
     """The exit code returned by the shell process."""

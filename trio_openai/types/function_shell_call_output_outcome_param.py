@@ -4,24 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypeAlias
 
-from ._union import tagged_union
-from .function_shell_call_output_exit_outcome_param import FunctionShellCallOutputExitOutcomeParam
-from .function_shell_call_output_timeout_outcome_param import FunctionShellCallOutputTimeoutOutcomeParam
+if TYPE_CHECKING:
+    from .function_shell_call_output_exit_outcome_param import FunctionShellCallOutputExitOutcomeParam
+    from .function_shell_call_output_timeout_outcome_param import FunctionShellCallOutputTimeoutOutcomeParam
 
 __all__ = ["FunctionShellCallOutputOutcomeParam"]
 
-if TYPE_CHECKING:
-    FunctionShellCallOutputOutcomeParam: TypeAlias = (
-        FunctionShellCallOutputTimeoutOutcomeParam | FunctionShellCallOutputExitOutcomeParam
-    )
-    """The exit or timeout outcome associated with this shell call."""
-else:
-    FunctionShellCallOutputOutcomeParam = tagged_union(
-        "FunctionShellCallOutputOutcomeParam",
-        "type",
-        lambda: {
-            "timeout": FunctionShellCallOutputTimeoutOutcomeParam,
-            "exit": FunctionShellCallOutputExitOutcomeParam,
-        },
-        tuple,
-    )
+FunctionShellCallOutputOutcomeParam: TypeAlias = (
+    "FunctionShellCallOutputTimeoutOutcomeParam | FunctionShellCallOutputExitOutcomeParam"
+)
+"""The exit or timeout outcome associated with this shell call."""

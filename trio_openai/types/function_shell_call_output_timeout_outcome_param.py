@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
-from ._base import BaseModel
-from ._union import REQUIRED
+from typing import Literal, Required, TypedDict
 
 __all__ = ["FunctionShellCallOutputTimeoutOutcomeParam"]
 
 
-class FunctionShellCallOutputTimeoutOutcomeParam(BaseModel, kw_only=True):
+class FunctionShellCallOutputTimeoutOutcomeParam(TypedDict, total=False):
     """Indicates that the shell call exceeded its configured time limit."""
 
-    type: Literal["timeout"] = REQUIRED
+    type: Required[Literal["timeout"]]
     """The outcome type. Always `timeout`."""

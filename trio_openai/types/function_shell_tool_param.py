@@ -2,40 +2,22 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal, TypeAlias
-
-from ._base import BaseModel
-from ._union import REQUIRED, tagged_union
-from .callable_tool_allowed_caller import CallableToolAllowedCaller
-from .container_auto_param import ContainerAutoParam
-from .container_reference_param import ContainerReferenceParam
-from .local_environment_param import LocalEnvironmentParam
-
-__all__ = ["FunctionShellToolParam", "FunctionShellToolParamEnvironment"]
-
-
-class FunctionShellToolParam(BaseModel, kw_only=True):
-    """A tool that allows the model to execute shell commands."""
-
-    type: Literal["shell"] = REQUIRED
-    """The type of the shell tool. Always `shell`."""
-
-    environment: FunctionShellToolParamEnvironment | None = None
-    allowed_callers: list[CallableToolAllowedCaller] | None = None
-
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Literal, Required, TypedDict
 
 if TYPE_CHECKING:
-    FunctionShellToolParamEnvironment: TypeAlias = (
-        ContainerAutoParam | LocalEnvironmentParam | ContainerReferenceParam
-    )
-else:
-    FunctionShellToolParamEnvironment = tagged_union(
-        "FunctionShellToolParamEnvironment",
-        "type",
-        lambda: {
-            "container_auto": ContainerAutoParam,
-            "local": LocalEnvironmentParam,
-            "container_reference": ContainerReferenceParam,
-        },
-        tuple,
-    )
+    from .container_auto_param import ContainerAutoParam
+    from .container_reference_param import ContainerReferenceParam
+    from .local_environment_param import LocalEnvironmentParam
+
+__all__ = ["FunctionShellToolParam"]
+
+
+class FunctionShellToolParam(TypedDict, total=False):
+    """A tool that allows the model to execute shell commands."""
+
+    type: Required[Literal["shell"]]
+    """The type of the shell tool. Always `shell`."""
+
+    environment: ContainerAutoParam | LocalEnvironmentParam | ContainerReferenceParam | None
+    allowed_callers: Iterable[Literal["direct", "programmatic"]] | None

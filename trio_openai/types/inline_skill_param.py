@@ -2,24 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal, Required, TypedDict
 
-from ._base import BaseModel
-from ._union import REQUIRED
-from .inline_skill_source_param import InlineSkillSourceParam
+if TYPE_CHECKING:
+    from .inline_skill_source_param import InlineSkillSourceParam
 
 __all__ = ["InlineSkillParam"]
 
 
-class InlineSkillParam(BaseModel, kw_only=True):
-    type: Literal["inline"] = REQUIRED
+class InlineSkillParam(TypedDict, total=False):
+    type: Required[Literal["inline"]]
     """Defines an inline skill for this request."""
 
-    name: str = REQUIRED
+    name: Required[str]
     """The name of the skill."""
 
-    description: str = REQUIRED
+    description: Required[str]
     """The description of the skill."""
 
-    source: InlineSkillSourceParam = REQUIRED
+    source: Required[InlineSkillSourceParam]
     """Inline skill payload"""

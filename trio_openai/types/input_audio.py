@@ -7,16 +7,7 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED, OpenEnum
 
-__all__ = ["InputAudio", "InputAudioInputAudio"]
-
-
-class InputAudio(BaseModel, kw_only=True):
-    """An audio input to the model."""
-
-    type: Literal["input_audio"] = REQUIRED
-    """The type of the input item. Always `input_audio`."""
-
-    input_audio: InputAudioInputAudio = REQUIRED
+__all__ = ["InputAudio", "InputAudioInputAudio", "ResponseInputAudio"]
 
 
 class InputAudioInputAudio(BaseModel, kw_only=True):
@@ -25,3 +16,15 @@ class InputAudioInputAudio(BaseModel, kw_only=True):
 
     format: OpenEnum[Literal["mp3", "wav"]] = REQUIRED
     """The format of the audio data. Currently supported formats are `mp3` and `wav`."""
+
+
+class ResponseInputAudio(BaseModel, kw_only=True):
+    """An audio input to the model."""
+
+    type: Literal["input_audio"] = REQUIRED
+    """The type of the input item. Always `input_audio`."""
+
+    input_audio: InputAudioInputAudio = REQUIRED
+
+
+InputAudio = ResponseInputAudio

@@ -2,28 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal, Required, TypedDict
 
-from ._base import BaseModel
-from ._union import REQUIRED
-from .file_detail_enum import FileDetailEnum
-from .prompt_cache_breakpoint_param import PromptCacheBreakpointParam
+if TYPE_CHECKING:
+    from .prompt_cache_breakpoint_param import PromptCacheBreakpointParam
 
-__all__ = ["InputFileContentParam", "ResponseInputFileParam"]
+__all__ = ["InputFileContentParam"]
 
 
-class ResponseInputFileParam(BaseModel, kw_only=True):
+class InputFileContentParam(TypedDict, total=False):
     """A file input to the model."""
 
-    type: Literal["input_file"] = REQUIRED
+    type: Required[Literal["input_file"]]
     """The type of the input item. Always `input_file`."""
 
-    file_id: str | None = None
-    filename: str | None = None
-    file_data: str | None = None
-    file_url: str | None = None
-    detail: FileDetailEnum | None = None
-    prompt_cache_breakpoint: PromptCacheBreakpointParam | None = None
-
-
-InputFileContentParam = ResponseInputFileParam
+    file_id: str | None
+    filename: str | None
+    file_data: str | None
+    file_url: str | None
+    detail: Literal["auto", "low", "high"]
+    prompt_cache_breakpoint: PromptCacheBreakpointParam | None

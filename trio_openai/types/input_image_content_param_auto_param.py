@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal, Required, TypedDict
 
-from ._base import BaseModel
-from ._union import REQUIRED
-from .detail_enum import DetailEnum
-from .prompt_cache_breakpoint_param import PromptCacheBreakpointParam
+if TYPE_CHECKING:
+    from .prompt_cache_breakpoint_param import PromptCacheBreakpointParam
 
 __all__ = ["InputImageContentParamAutoParam"]
 
 
-class InputImageContentParamAutoParam(BaseModel, kw_only=True):
+class InputImageContentParamAutoParam(TypedDict, total=False):
     """An image input to the model. Learn about [image inputs](/docs/guides/vision)"""
 
-    type: Literal["input_image"] = REQUIRED
+    type: Required[Literal["input_image"]]
     """The type of the input item. Always `input_image`."""
 
-    image_url: str | None = None
-    file_id: str | None = None
-    detail: DetailEnum | None = None
-    prompt_cache_breakpoint: PromptCacheBreakpointParam | None = None
+    image_url: str | None
+    file_id: str | None
+    detail: Literal["low", "high", "auto", "original"] | None
+    prompt_cache_breakpoint: PromptCacheBreakpointParam | None

@@ -5,23 +5,18 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TypeAlias
 
 from ._union import tagged_union
-from .compaction_trigger_item_param import CompactionTriggerItemParam
+from .compaction_trigger_item import CompactionTriggerItem
 from .easy_input_message import EasyInputMessage
 from .item import Item
-from .item_reference_param import ItemReferenceParam
-from .program_item_param import ProgramItemParam
-from .program_output_item_param import ProgramOutputItemParam
+from .item_reference import ItemReference
+from .program_item import ProgramItem
+from .program_output_item import ProgramOutputItem
 
 __all__ = ["InputItem", "ResponseInput"]
 
 if TYPE_CHECKING:
     ResponseInput: TypeAlias = (
-        EasyInputMessage
-        | CompactionTriggerItemParam
-        | ProgramItemParam
-        | ProgramOutputItemParam
-        | Item
-        | ItemReferenceParam
+        EasyInputMessage | CompactionTriggerItem | ProgramItem | ProgramOutputItem | Item | ItemReference
     )
 else:
     ResponseInput = tagged_union(
@@ -29,11 +24,11 @@ else:
         "type",
         lambda: {
             "message": EasyInputMessage,
-            "compaction_trigger": CompactionTriggerItemParam,
-            "program": ProgramItemParam,
-            "program_output": ProgramOutputItemParam,
+            "compaction_trigger": CompactionTriggerItem,
+            "program": ProgramItem,
+            "program_output": ProgramOutputItem,
         },
-        lambda: (Item, ItemReferenceParam),
+        lambda: (Item, ItemReference),
     )
 
 

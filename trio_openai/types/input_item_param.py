@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TypeAlias
 
 if TYPE_CHECKING:
-    from .compaction_trigger_item_params import CompactionTriggerItemParam
+    from .compaction_trigger_item_param import CompactionTriggerItemParam
     from .easy_input_message_param import EasyInputMessageParam
     from .item_param import ItemParam
-    from .item_reference_params import ItemReferenceParam
-    from .program_item_params import ProgramItemParam
-    from .program_output_item_params import ProgramOutputItemParam
+    from .item_reference_param import ItemReferenceParam
+    from .program_item_param import ProgramItemParam
+    from .program_output_item_param import ProgramOutputItemParam
 
 __all__ = ["InputItemParam"]
 

@@ -8,10 +8,10 @@ from ._base import BaseModel
 from ._union import REQUIRED, OpenEnum
 from .input_content import ResponseInputMessageContentList
 
-__all__ = ["InputMessageResource"]
+__all__ = ["InputMessageResource", "ResponseInputMessageItem"]
 
 
-class InputMessageResource(BaseModel, kw_only=True):
+class ResponseInputMessageItem(BaseModel, kw_only=True):
     """A message input to the model with a role indicating instruction following hierarchy. Instructions given with the `developer` or `system` role take precedence over instructions given with the `user` role."""
 
     type: Literal["message"] = REQUIRED
@@ -28,3 +28,6 @@ class InputMessageResource(BaseModel, kw_only=True):
 
     id: str = REQUIRED
     """The unique ID of the message input."""
+
+
+InputMessageResource = ResponseInputMessageItem

@@ -2,25 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal, Required, TypedDict
 
-from ._base import BaseModel
-from ._union import REQUIRED
-from .prompt_cache_breakpoint_param import PromptCacheBreakpointParam
+if TYPE_CHECKING:
+    from .prompt_cache_breakpoint_param import PromptCacheBreakpointParam
 
-__all__ = ["InputTextContentParam", "ResponseInputTextParam"]
+__all__ = ["InputTextContentParam"]
 
 
-class ResponseInputTextParam(BaseModel, kw_only=True):
+class InputTextContentParam(TypedDict, total=False):
     """A text input to the model."""
 
-    type: Literal["input_text"] = REQUIRED
+    type: Required[Literal["input_text"]]
     """The type of the input item. Always `input_text`."""
 
-    text: str = REQUIRED
+    text: Required[str]
     """The text input to the model."""
 
-    prompt_cache_breakpoint: PromptCacheBreakpointParam | None = None
-
-
-InputTextContentParam = ResponseInputTextParam
+    prompt_cache_breakpoint: PromptCacheBreakpointParam | None

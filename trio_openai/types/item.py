@@ -5,32 +5,32 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TypeAlias
 
 from ._union import tagged_union
-from .additional_tools_item_param import AdditionalToolsItemParam
-from .apply_patch_tool_call_item_param import ApplyPatchToolCallItemParam
-from .apply_patch_tool_call_output_item_param import ApplyPatchToolCallOutputItemParam
-from .code_interpreter_tool_call import ResponseCompactionItem
-from .compaction_summary_item_param import CompactionSummaryItemParam
-from .computer_call_output_item_param import ComputerCallOutputItemParam
+from .additional_tools_item import AdditionalToolsItem
+from .apply_patch_tool_call_item import ApplyPatchToolCallItem
+from .apply_patch_tool_call_output_item import ApplyPatchToolCallOutputItem
+from .code_interpreter_tool_call import ResponseCodeInterpreterToolCall
+from .compaction_summary_item import CompactionSummaryItem
+from .computer_call_output_item import ComputerCallOutputItem
 from .computer_tool_call import ResponseComputerToolCall
-from .custom_tool_call import CustomToolCall
-from .custom_tool_call_output import ResponseCustomToolCall
+from .custom_tool_call import ResponseCustomToolCall
+from .custom_tool_call_output import ResponseCustomToolCallOutput
 from .file_search_tool_call import ResponseFileSearchToolCall
-from .function_call_output_item_param import FunctionCallOutputItemParam
-from .function_shell_call_item_param import FunctionShellCallItemParam
-from .function_shell_call_output_item_param import FunctionShellCallOutputItemParam
+from .function_call_output_item import FunctionCallOutputItem
+from .function_shell_call_item import FunctionShellCallItem
+from .function_shell_call_output_item import FunctionShellCallOutputItem
 from .function_tool_call import ResponseFunctionToolCall
 from .image_gen_tool_call import ImageGenToolCall
 from .input_message import InputMessage
-from .local_shell_tool_call import ResponseCodeInterpreterToolCall
+from .local_shell_tool_call import LocalShellToolCall
 from .local_shell_tool_call_output import LocalShellToolCallOutput
 from .mcp_approval_request import MCPApprovalRequest
 from .mcp_approval_response import MCPApprovalResponse
-from .mcp_list_tools import ResponseApplyPatchToolCallOutput
+from .mcp_list_tools import MCPListTools
 from .mcp_tool_call import MCPToolCall
 from .output_message import ResponseOutputMessage
-from .reasoning_item import ResponseConfigurationUpdateItem
-from .tool_search_call_item_param import ToolSearchCallItemParam
-from .tool_search_output_item_param import ToolSearchOutputItemParam
+from .reasoning_item import ResponseReasoningItem
+from .tool_search_call_item import ToolSearchCallItem
+from .tool_search_output_item import ToolSearchOutputItem
 from .web_search_tool_call import ResponseFunctionWebSearch
 
 __all__ = ["Item"]
@@ -40,29 +40,29 @@ if TYPE_CHECKING:
         InputMessage
         | ResponseFileSearchToolCall
         | ResponseComputerToolCall
-        | ComputerCallOutputItemParam
+        | ComputerCallOutputItem
         | ResponseFunctionWebSearch
         | ResponseFunctionToolCall
-        | FunctionCallOutputItemParam
-        | ToolSearchCallItemParam
-        | ToolSearchOutputItemParam
-        | AdditionalToolsItemParam
-        | ResponseConfigurationUpdateItem
-        | CompactionSummaryItemParam
+        | FunctionCallOutputItem
+        | ToolSearchCallItem
+        | ToolSearchOutputItem
+        | AdditionalToolsItem
+        | ResponseReasoningItem
+        | CompactionSummaryItem
         | ImageGenToolCall
-        | ResponseCompactionItem
         | ResponseCodeInterpreterToolCall
+        | LocalShellToolCall
         | LocalShellToolCallOutput
-        | FunctionShellCallItemParam
-        | FunctionShellCallOutputItemParam
-        | ApplyPatchToolCallItemParam
-        | ApplyPatchToolCallOutputItemParam
-        | ResponseApplyPatchToolCallOutput
+        | FunctionShellCallItem
+        | FunctionShellCallOutputItem
+        | ApplyPatchToolCallItem
+        | ApplyPatchToolCallOutputItem
+        | MCPListTools
         | MCPApprovalRequest
         | MCPApprovalResponse
         | MCPToolCall
+        | ResponseCustomToolCallOutput
         | ResponseCustomToolCall
-        | CustomToolCall
         | ResponseOutputMessage
     )
     """Content item used to generate a response."""
@@ -74,29 +74,29 @@ else:
             "message": InputMessage,
             "file_search_call": ResponseFileSearchToolCall,
             "computer_call": ResponseComputerToolCall,
-            "computer_call_output": ComputerCallOutputItemParam,
+            "computer_call_output": ComputerCallOutputItem,
             "web_search_call": ResponseFunctionWebSearch,
             "function_call": ResponseFunctionToolCall,
-            "function_call_output": FunctionCallOutputItemParam,
-            "tool_search_call": ToolSearchCallItemParam,
-            "tool_search_output": ToolSearchOutputItemParam,
-            "additional_tools": AdditionalToolsItemParam,
-            "reasoning": ResponseConfigurationUpdateItem,
-            "compaction": CompactionSummaryItemParam,
+            "function_call_output": FunctionCallOutputItem,
+            "tool_search_call": ToolSearchCallItem,
+            "tool_search_output": ToolSearchOutputItem,
+            "additional_tools": AdditionalToolsItem,
+            "reasoning": ResponseReasoningItem,
+            "compaction": CompactionSummaryItem,
             "image_generation_call": ImageGenToolCall,
-            "code_interpreter_call": ResponseCompactionItem,
-            "local_shell_call": ResponseCodeInterpreterToolCall,
+            "code_interpreter_call": ResponseCodeInterpreterToolCall,
+            "local_shell_call": LocalShellToolCall,
             "local_shell_call_output": LocalShellToolCallOutput,
-            "shell_call": FunctionShellCallItemParam,
-            "shell_call_output": FunctionShellCallOutputItemParam,
-            "apply_patch_call": ApplyPatchToolCallItemParam,
-            "apply_patch_call_output": ApplyPatchToolCallOutputItemParam,
-            "mcp_list_tools": ResponseApplyPatchToolCallOutput,
+            "shell_call": FunctionShellCallItem,
+            "shell_call_output": FunctionShellCallOutputItem,
+            "apply_patch_call": ApplyPatchToolCallItem,
+            "apply_patch_call_output": ApplyPatchToolCallOutputItem,
+            "mcp_list_tools": MCPListTools,
             "mcp_approval_request": MCPApprovalRequest,
             "mcp_approval_response": MCPApprovalResponse,
             "mcp_call": MCPToolCall,
-            "custom_tool_call_output": ResponseCustomToolCall,
-            "custom_tool_call": CustomToolCall,
+            "custom_tool_call_output": ResponseCustomToolCallOutput,
+            "custom_tool_call": ResponseCustomToolCall,
         },
         lambda: (ResponseOutputMessage,),
     )

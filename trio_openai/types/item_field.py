@@ -6,30 +6,30 @@ from typing import TYPE_CHECKING, TypeAlias
 
 from ._union import tagged_union
 from .additional_tools import AdditionalTools
-from .apply_patch_tool_call import ResponseFunctionShellToolCallOutput
-from .apply_patch_tool_call_output import ResponseApplyPatchToolCall
-from .code_interpreter_tool_call import ResponseCompactionItem
-from .compaction_body import CompactionBody
+from .apply_patch_tool_call import ResponseApplyPatchToolCall
+from .apply_patch_tool_call_output import ResponseApplyPatchToolCallOutput
+from .code_interpreter_tool_call import ResponseCodeInterpreterToolCall
+from .compaction_body import ResponseCompactionItem
 from .computer_tool_call import ResponseComputerToolCall
 from .computer_tool_call_output_resource import ResponseComputerToolCallOutputItem
-from .custom_tool_call import CustomToolCall
-from .custom_tool_call_output import ResponseCustomToolCall
+from .custom_tool_call import ResponseCustomToolCall
+from .custom_tool_call_output import ResponseCustomToolCallOutput
 from .file_search_tool_call import ResponseFileSearchToolCall
-from .function_shell_call import FunctionShellCall
-from .function_shell_call_output import ResponseFunctionShellToolCall
+from .function_shell_call import ResponseFunctionShellToolCall
+from .function_shell_call_output import ResponseFunctionShellToolCallOutput
 from .function_tool_call import ResponseFunctionToolCall
 from .function_tool_call_output import FunctionToolCallOutput
 from .image_gen_tool_call import ImageGenToolCall
-from .local_shell_tool_call import ResponseCodeInterpreterToolCall
+from .local_shell_tool_call import LocalShellToolCall
 from .local_shell_tool_call_output import LocalShellToolCallOutput
 from .mcp_approval_request import MCPApprovalRequest
 from .mcp_approval_response_resource import MCPApprovalResponseResource
-from .mcp_list_tools import ResponseApplyPatchToolCallOutput
+from .mcp_list_tools import MCPListTools
 from .mcp_tool_call import MCPToolCall
 from .message import Message
-from .program import ResponseReasoningItem
+from .program import Program
 from .program_output import ProgramOutput
-from .reasoning_item import ResponseConfigurationUpdateItem
+from .reasoning_item import ResponseReasoningItem
 from .tool_search_call import ResponseToolSearchCall
 from .tool_search_output import ResponseToolSearchOutputItem
 from .web_search_tool_call import ResponseFunctionWebSearch
@@ -39,7 +39,7 @@ __all__ = ["ItemField"]
 if TYPE_CHECKING:
     ItemField: TypeAlias = (
         Message
-        | ResponseReasoningItem
+        | Program
         | ProgramOutput
         | ResponseFunctionToolCall
         | ResponseToolSearchCall
@@ -51,21 +51,21 @@ if TYPE_CHECKING:
         | ImageGenToolCall
         | ResponseComputerToolCall
         | ResponseComputerToolCallOutputItem
-        | ResponseConfigurationUpdateItem
-        | CompactionBody
+        | ResponseReasoningItem
         | ResponseCompactionItem
         | ResponseCodeInterpreterToolCall
+        | LocalShellToolCall
         | LocalShellToolCallOutput
-        | FunctionShellCall
         | ResponseFunctionShellToolCall
         | ResponseFunctionShellToolCallOutput
         | ResponseApplyPatchToolCall
         | ResponseApplyPatchToolCallOutput
+        | MCPListTools
         | MCPApprovalRequest
         | MCPApprovalResponseResource
         | MCPToolCall
-        | CustomToolCall
         | ResponseCustomToolCall
+        | ResponseCustomToolCallOutput
     )
     """An item representing a message, tool call, tool output, reasoning, or other response element."""
 else:
@@ -74,7 +74,7 @@ else:
         "type",
         lambda: {
             "message": Message,
-            "program": ResponseReasoningItem,
+            "program": Program,
             "program_output": ProgramOutput,
             "function_call": ResponseFunctionToolCall,
             "tool_search_call": ResponseToolSearchCall,
@@ -86,21 +86,21 @@ else:
             "image_generation_call": ImageGenToolCall,
             "computer_call": ResponseComputerToolCall,
             "computer_call_output": ResponseComputerToolCallOutputItem,
-            "reasoning": ResponseConfigurationUpdateItem,
-            "compaction": CompactionBody,
-            "code_interpreter_call": ResponseCompactionItem,
-            "local_shell_call": ResponseCodeInterpreterToolCall,
+            "reasoning": ResponseReasoningItem,
+            "compaction": ResponseCompactionItem,
+            "code_interpreter_call": ResponseCodeInterpreterToolCall,
+            "local_shell_call": LocalShellToolCall,
             "local_shell_call_output": LocalShellToolCallOutput,
-            "shell_call": FunctionShellCall,
-            "shell_call_output": ResponseFunctionShellToolCall,
-            "apply_patch_call": ResponseFunctionShellToolCallOutput,
-            "apply_patch_call_output": ResponseApplyPatchToolCall,
-            "mcp_list_tools": ResponseApplyPatchToolCallOutput,
+            "shell_call": ResponseFunctionShellToolCall,
+            "shell_call_output": ResponseFunctionShellToolCallOutput,
+            "apply_patch_call": ResponseApplyPatchToolCall,
+            "apply_patch_call_output": ResponseApplyPatchToolCallOutput,
+            "mcp_list_tools": MCPListTools,
             "mcp_approval_request": MCPApprovalRequest,
             "mcp_approval_response": MCPApprovalResponseResource,
             "mcp_call": MCPToolCall,
-            "custom_tool_call": CustomToolCall,
-            "custom_tool_call_output": ResponseCustomToolCall,
+            "custom_tool_call": ResponseCustomToolCall,
+            "custom_tool_call_output": ResponseCustomToolCallOutput,
         },
         tuple,
     )

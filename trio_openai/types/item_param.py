@@ -5,19 +5,19 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TypeAlias
 
 if TYPE_CHECKING:
-    from .additional_tools_item_params import AdditionalToolsItemParam
-    from .apply_patch_tool_call_item_params import ApplyPatchToolCallItemParam
-    from .apply_patch_tool_call_output_item_params import ApplyPatchToolCallOutputItemParam
+    from .additional_tools_item_param import AdditionalToolsItemParam
+    from .apply_patch_tool_call_item_param import ApplyPatchToolCallItemParam
+    from .apply_patch_tool_call_output_item_param import ApplyPatchToolCallOutputItemParam
     from .code_interpreter_tool_call_param import CodeInterpreterToolCallParam
-    from .compaction_summary_item_params import CompactionSummaryItemParam
-    from .computer_call_output_item_params import ComputerCallOutputItemParam
+    from .compaction_summary_item_param import CompactionSummaryItemParam
+    from .computer_call_output_item_param import ComputerCallOutputItemParam
     from .computer_tool_call_param import ComputerToolCallParam
     from .custom_tool_call_output_param import CustomToolCallOutputParam
     from .custom_tool_call_param import CustomToolCallParam
     from .file_search_tool_call_param import FileSearchToolCallParam
-    from .function_call_output_item_params import FunctionCallOutputItemParam
-    from .function_shell_call_item_params import FunctionShellCallItemParam
-    from .function_shell_call_output_item_params import FunctionShellCallOutputItemParam
+    from .function_call_output_item_param import FunctionCallOutputItemParam
+    from .function_shell_call_item_param import FunctionShellCallItemParam
+    from .function_shell_call_output_item_param import FunctionShellCallOutputItemParam
     from .function_tool_call_param import FunctionToolCallParam
     from .image_gen_tool_call_param import ImageGenToolCallParam
     from .input_message_param import InputMessageParam
@@ -29,8 +29,8 @@ if TYPE_CHECKING:
     from .mcp_tool_call_param import MCPToolCallParam
     from .output_message_param import OutputMessageParam
     from .reasoning_item_param import ReasoningItemParam
-    from .tool_search_call_item_params import ToolSearchCallItemParam
-    from .tool_search_output_item_params import ToolSearchOutputItemParam
+    from .tool_search_call_item_param import ToolSearchCallItemParam
+    from .tool_search_output_item_param import ToolSearchOutputItemParam
     from .web_search_tool_call_param import WebSearchToolCallParam
 
 __all__ = ["ItemParam"]

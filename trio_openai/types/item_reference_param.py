@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
-from ._base import BaseModel
-from ._union import REQUIRED
+from typing import Literal, Required, TypedDict
 
 __all__ = ["ItemReferenceParam"]
 
 
-class ItemReferenceParam(BaseModel, kw_only=True):
+class ItemReferenceParam(TypedDict, total=False):
     """An internal identifier for an item to reference."""
 
-    type: Literal["item_reference"] | None = None
-    id: str = REQUIRED
+    type: Literal["item_reference"] | None
+    id: Required[str]
     """The ID of the item to reference."""

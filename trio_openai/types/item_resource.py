@@ -6,31 +6,31 @@ from typing import TYPE_CHECKING, TypeAlias
 
 from ._union import tagged_union
 from .additional_tools import AdditionalTools
-from .apply_patch_tool_call import ResponseFunctionShellToolCallOutput
-from .apply_patch_tool_call_output import ResponseApplyPatchToolCall
-from .code_interpreter_tool_call import ResponseCompactionItem
-from .compaction_body import CompactionBody
+from .apply_patch_tool_call import ResponseApplyPatchToolCall
+from .apply_patch_tool_call_output import ResponseApplyPatchToolCallOutput
+from .code_interpreter_tool_call import ResponseCodeInterpreterToolCall
+from .compaction_body import ResponseCompactionItem
 from .computer_tool_call import ResponseComputerToolCall
 from .computer_tool_call_output_resource import ResponseComputerToolCallOutputItem
 from .custom_tool_call_output_resource import ResponseCustomToolCallOutputItem
-from .custom_tool_call_resource import CustomToolCallResource
+from .custom_tool_call_resource import ResponseCustomToolCallItem
 from .file_search_tool_call import ResponseFileSearchToolCall
-from .function_shell_call import FunctionShellCall
-from .function_shell_call_output import ResponseFunctionShellToolCall
+from .function_shell_call import ResponseFunctionShellToolCall
+from .function_shell_call_output import ResponseFunctionShellToolCallOutput
 from .function_tool_call_output_resource import ResponseFunctionToolCallOutputItem
 from .function_tool_call_resource import ResponseFunctionToolCallItem
 from .image_gen_tool_call import ImageGenToolCall
-from .input_message_resource import InputMessageResource
-from .local_shell_tool_call import ResponseCodeInterpreterToolCall
+from .input_message_resource import ResponseInputMessageItem
+from .local_shell_tool_call import LocalShellToolCall
 from .local_shell_tool_call_output import LocalShellToolCallOutput
 from .mcp_approval_request import MCPApprovalRequest
 from .mcp_approval_response_resource import MCPApprovalResponseResource
-from .mcp_list_tools import ResponseApplyPatchToolCallOutput
+from .mcp_list_tools import MCPListTools
 from .mcp_tool_call import MCPToolCall
 from .output_message import ResponseOutputMessage
-from .program import ResponseReasoningItem
+from .program import Program
 from .program_output import ProgramOutput
-from .reasoning_item import ResponseConfigurationUpdateItem
+from .reasoning_item import ResponseReasoningItem
 from .tool_search_call import ResponseToolSearchCall
 from .tool_search_output import ResponseToolSearchOutputItem
 from .web_search_tool_call import ResponseFunctionWebSearch
@@ -39,7 +39,7 @@ __all__ = ["ItemResource", "ResponseItem"]
 
 if TYPE_CHECKING:
     ResponseItem: TypeAlias = (
-        InputMessageResource
+        ResponseInputMessageItem
         | ResponseFileSearchToolCall
         | ResponseComputerToolCall
         | ResponseComputerToolCallOutputItem
@@ -49,23 +49,23 @@ if TYPE_CHECKING:
         | ResponseToolSearchCall
         | ResponseToolSearchOutputItem
         | AdditionalTools
-        | ResponseConfigurationUpdateItem
         | ResponseReasoningItem
+        | Program
         | ProgramOutput
-        | CompactionBody
-        | ImageGenToolCall
         | ResponseCompactionItem
+        | ImageGenToolCall
         | ResponseCodeInterpreterToolCall
+        | LocalShellToolCall
         | LocalShellToolCallOutput
-        | FunctionShellCall
         | ResponseFunctionShellToolCall
         | ResponseFunctionShellToolCallOutput
         | ResponseApplyPatchToolCall
         | ResponseApplyPatchToolCallOutput
+        | MCPListTools
         | MCPApprovalRequest
         | MCPApprovalResponseResource
         | MCPToolCall
-        | CustomToolCallResource
+        | ResponseCustomToolCallItem
         | ResponseCustomToolCallOutputItem
         | ResponseOutputMessage
     )
@@ -75,7 +75,7 @@ else:
         "ResponseItem",
         "type",
         lambda: {
-            "message": InputMessageResource,
+            "message": ResponseInputMessageItem,
             "file_search_call": ResponseFileSearchToolCall,
             "computer_call": ResponseComputerToolCall,
             "computer_call_output": ResponseComputerToolCallOutputItem,
@@ -85,23 +85,23 @@ else:
             "tool_search_call": ResponseToolSearchCall,
             "tool_search_output": ResponseToolSearchOutputItem,
             "additional_tools": AdditionalTools,
-            "reasoning": ResponseConfigurationUpdateItem,
-            "program": ResponseReasoningItem,
+            "reasoning": ResponseReasoningItem,
+            "program": Program,
             "program_output": ProgramOutput,
-            "compaction": CompactionBody,
+            "compaction": ResponseCompactionItem,
             "image_generation_call": ImageGenToolCall,
-            "code_interpreter_call": ResponseCompactionItem,
-            "local_shell_call": ResponseCodeInterpreterToolCall,
+            "code_interpreter_call": ResponseCodeInterpreterToolCall,
+            "local_shell_call": LocalShellToolCall,
             "local_shell_call_output": LocalShellToolCallOutput,
-            "shell_call": FunctionShellCall,
-            "shell_call_output": ResponseFunctionShellToolCall,
-            "apply_patch_call": ResponseFunctionShellToolCallOutput,
-            "apply_patch_call_output": ResponseApplyPatchToolCall,
-            "mcp_list_tools": ResponseApplyPatchToolCallOutput,
+            "shell_call": ResponseFunctionShellToolCall,
+            "shell_call_output": ResponseFunctionShellToolCallOutput,
+            "apply_patch_call": ResponseApplyPatchToolCall,
+            "apply_patch_call_output": ResponseApplyPatchToolCallOutput,
+            "mcp_list_tools": MCPListTools,
             "mcp_approval_request": MCPApprovalRequest,
             "mcp_approval_response": MCPApprovalResponseResource,
             "mcp_call": MCPToolCall,
-            "custom_tool_call": CustomToolCallResource,
+            "custom_tool_call": ResponseCustomToolCallItem,
             "custom_tool_call_output": ResponseCustomToolCallOutputItem,
         },
         lambda: (ResponseOutputMessage,),

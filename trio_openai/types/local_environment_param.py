@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Literal, Required, TypedDict
 
-from ._base import BaseModel
-from ._union import REQUIRED
-from .local_skill_param import LocalSkillParam
+if TYPE_CHECKING:
+    from .local_skill_param import LocalSkillParam
 
 __all__ = ["LocalEnvironmentParam"]
 
 
-class LocalEnvironmentParam(BaseModel, kw_only=True):
-    type: Literal["local"] = REQUIRED
+class LocalEnvironmentParam(TypedDict, total=False):
+    type: Required[Literal["local"]]
     """Use a local computer environment."""
 
-    skills: list[LocalSkillParam] | None = None
+    skills: Iterable[LocalSkillParam]
     """An optional list of skills."""

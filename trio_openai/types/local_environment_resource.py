@@ -7,11 +7,14 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["LocalEnvironmentResource"]
+__all__ = ["LocalEnvironmentResource", "ResponseLocalEnvironment"]
 
 
-class LocalEnvironmentResource(BaseModel, kw_only=True):
+class ResponseLocalEnvironment(BaseModel, kw_only=True):
     """Represents the use of a local environment to perform shell actions."""
 
     type: Literal["local"] = REQUIRED
     """The environment type. Always `local`."""
+
+
+LocalEnvironmentResource = ResponseLocalEnvironment

@@ -8,10 +8,10 @@ from ._base import BaseModel
 from ._union import REQUIRED, OpenEnum
 from .local_shell_exec_action import LocalShellExecAction
 
-__all__ = ["LocalShellToolCall", "ResponseCodeInterpreterToolCall"]
+__all__ = ["LocalShellToolCall"]
 
 
-class ResponseCodeInterpreterToolCall(BaseModel, kw_only=True):
+class LocalShellToolCall(BaseModel, kw_only=True):
     """A tool call to run a command on the local shell."""
 
     type: Literal["local_shell_call"] = REQUIRED
@@ -28,6 +28,3 @@ class ResponseCodeInterpreterToolCall(BaseModel, kw_only=True):
 
     status: OpenEnum[Literal["in_progress", "completed", "incomplete"]] = REQUIRED
     """The status of the local shell call."""
-
-
-LocalShellToolCall = ResponseCodeInterpreterToolCall

@@ -8,10 +8,10 @@ from ._base import BaseModel
 from ._union import REQUIRED
 from .mcp_list_tools_tool import MCPListToolsTool
 
-__all__ = ["MCPListTools", "ResponseApplyPatchToolCallOutput"]
+__all__ = ["MCPListTools"]
 
 
-class ResponseApplyPatchToolCallOutput(BaseModel, kw_only=True):
+class MCPListTools(BaseModel, kw_only=True):
     """A list of tools available on an MCP server."""
 
     type: Literal["mcp_list_tools"] = REQUIRED
@@ -27,6 +27,3 @@ class ResponseApplyPatchToolCallOutput(BaseModel, kw_only=True):
     """The tools available on the server."""
 
     error: str | None = None
-
-
-MCPListTools = ResponseApplyPatchToolCallOutput

@@ -9,10 +9,20 @@ from ._union import REQUIRED, OpenEnum
 from .callable_tool_allowed_caller import CallableToolAllowedCaller
 from .mcp_tool_filter import MCPToolFilter
 
-__all__ = ["MCPTool", "MCPToolRequireApprovalVariant1"]
+__all__ = ["MCPTool", "MCPToolRequireApprovalMCPToolApprovalFilter", "RealtimeResponseCreateMcpTool"]
 
 
-class MCPTool(BaseModel, kw_only=True):
+class MCPToolRequireApprovalMCPToolApprovalFilter(BaseModel, kw_only=True):
+    """Specify which of the MCP server's tools require approval. Can be `always`, `never`, or a filter object associated with tools that require approval."""
+
+    always: MCPToolFilter | None = None
+    """A filter object to specify which tools are allowed."""
+
+    never: MCPToolFilter | None = None
+    """A filter object to specify which tools are allowed."""
+
+
+class RealtimeResponseCreateMcpTool(BaseModel, kw_only=True):
     """Give the model access to additional tools via remote Model Context Protocol (MCP) servers. [Learn more about MCP](/docs/guides/tools-remote-mcp)."""
 
     type: Literal["mcp"] = REQUIRED
@@ -53,16 +63,11 @@ class MCPTool(BaseModel, kw_only=True):
     headers: dict[str, str] | None = None
     allowed_tools: list[str] | MCPToolFilter | None = None
     allowed_callers: list[CallableToolAllowedCaller] | None = None
-    require_approval: OpenEnum[Literal["always", "never"]] | MCPToolRequireApprovalVariant1 | None = None
+    require_approval: (
+        OpenEnum[Literal["always", "never"]] | MCPToolRequireApprovalMCPToolApprovalFilter | None
+    ) = None
     defer_loading: bool | None = None
     """Whether this MCP tool is deferred and discovered via tool search."""
 
 
-class MCPToolRequireApprovalVariant1(BaseModel, kw_only=True):
-    """Specify which of the MCP server's tools require approval. Can be `always`, `never`, or a filter object associated with tools that require approval."""
-
-    always: MCPToolFilter | None = None
-    """A filter object to specify which tools are allowed."""
-
-    never: MCPToolFilter | None = None
-    """A filter object to specify which tools are allowed."""
+MCPTool = RealtimeResponseCreateMcpTool

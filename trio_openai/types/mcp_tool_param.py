@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Literal, Required, TypedDict
 if TYPE_CHECKING:
     from .mcp_tool_filter_param import MCPToolFilterParam
 
-__all__ = ["MCPToolParam", "MCPToolRequireApprovalVariant1Variant1Param"]
+__all__ = ["MCPToolParam", "MCPToolRequireApprovalMCPToolApprovalFilterParam"]
 
 
 class MCPToolParam(TypedDict, total=False):
@@ -47,12 +47,12 @@ class MCPToolParam(TypedDict, total=False):
     headers: dict[str, str] | None
     allowed_tools: Iterable[str] | MCPToolFilterParam | None
     allowed_callers: Iterable[Literal["direct", "programmatic"]] | None
-    require_approval: MCPToolRequireApprovalVariant1Variant1Param | Literal["always", "never"] | None
+    require_approval: MCPToolRequireApprovalMCPToolApprovalFilterParam | Literal["always", "never"] | None
     defer_loading: bool
     """Whether this MCP tool is deferred and discovered via tool search."""
 
 
-class MCPToolRequireApprovalVariant1Variant1Param(TypedDict, total=False):
+class MCPToolRequireApprovalMCPToolApprovalFilterParam(TypedDict, total=False):
     """Specify which of the MCP server's tools require approval. Can be `always`, `never`, or a filter object associated with tools that require approval."""
 
     always: MCPToolFilterParam

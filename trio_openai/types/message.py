@@ -10,7 +10,7 @@ from .computer_screenshot_content import ComputerScreenshotContent
 from .input_file_content import ResponseInputFile
 from .input_image_content import ResponseInputImage
 from .input_text_content import ResponseInputText
-from .message_phase_2 import MessagePhase2
+from .message_phase import MessagePhase
 from .message_role import MessageRole
 from .message_status import MessageStatus
 from .output_text_content import OutputTextContent
@@ -36,7 +36,7 @@ class Message(BaseModel, kw_only=True):
     content: list[MessageContentItem] = REQUIRED
     """The content of the message"""
 
-    phase: MessagePhase2 | None = None
+    phase: MessagePhase | None = None
 
 
 if TYPE_CHECKING:

@@ -8,12 +8,13 @@ from ._base import BaseModel
 from ._union import REQUIRED
 
 __all__ = [
+    "FileCitationAnnotation",
     "MessageContentTextAnnotationsFileCitationObject",
     "MessageContentTextAnnotationsFileCitationObjectFileCitation",
 ]
 
 
-class MessageContentTextAnnotationsFileCitationObject(BaseModel, kw_only=True):
+class FileCitationAnnotation(BaseModel, kw_only=True):
     """A citation within the message that points to a specific quote from a specific File associated with the assistant or the message. Generated when the assistant uses the "file_search" tool to search files."""
 
     type: Literal["file_citation"] = REQUIRED
@@ -30,3 +31,6 @@ class MessageContentTextAnnotationsFileCitationObject(BaseModel, kw_only=True):
 class MessageContentTextAnnotationsFileCitationObjectFileCitation(BaseModel, kw_only=True):
     file_id: str = REQUIRED
     """The ID of the specific File the citation is from."""
+
+
+MessageContentTextAnnotationsFileCitationObject = FileCitationAnnotation

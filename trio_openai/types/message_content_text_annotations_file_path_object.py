@@ -8,12 +8,13 @@ from ._base import BaseModel
 from ._union import REQUIRED
 
 __all__ = [
+    "FilePathAnnotation",
     "MessageContentTextAnnotationsFilePathObject",
     "MessageContentTextAnnotationsFilePathObjectFilePath",
 ]
 
 
-class MessageContentTextAnnotationsFilePathObject(BaseModel, kw_only=True):
+class FilePathAnnotation(BaseModel, kw_only=True):
     """A URL for the file that's generated when the assistant used the `code_interpreter` tool to generate a file."""
 
     type: Literal["file_path"] = REQUIRED
@@ -30,3 +31,6 @@ class MessageContentTextAnnotationsFilePathObject(BaseModel, kw_only=True):
 class MessageContentTextAnnotationsFilePathObjectFilePath(BaseModel, kw_only=True):
     file_id: str = REQUIRED
     """The ID of the file that was generated."""
+
+
+MessageContentTextAnnotationsFilePathObject = FilePathAnnotation

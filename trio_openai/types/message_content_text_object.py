@@ -6,10 +6,8 @@ from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from ._base import BaseModel
 from ._union import REQUIRED, tagged_union
-from .message_content_text_annotations_file_citation_object import (
-    MessageContentTextAnnotationsFileCitationObject,
-)
-from .message_content_text_annotations_file_path_object import MessageContentTextAnnotationsFilePathObject
+from .message_content_text_annotations_file_citation_object import FileCitationAnnotation
+from .message_content_text_annotations_file_path_object import FilePathAnnotation
 
 __all__ = [
     "MessageContentTextObject",
@@ -37,17 +35,12 @@ class TextContentBlock(BaseModel, kw_only=True):
 
 
 if TYPE_CHECKING:
-    MessageContentTextObjectTextAnnotationsItem: TypeAlias = (
-        MessageContentTextAnnotationsFileCitationObject | MessageContentTextAnnotationsFilePathObject
-    )
+    MessageContentTextObjectTextAnnotationsItem: TypeAlias = FileCitationAnnotation | FilePathAnnotation
 else:
     MessageContentTextObjectTextAnnotationsItem = tagged_union(
         "MessageContentTextObjectTextAnnotationsItem",
         "type",
-        lambda: {
-            "file_citation": MessageContentTextAnnotationsFileCitationObject,
-            "file_path": MessageContentTextAnnotationsFilePathObject,
-        },
+        lambda: {"file_citation": FileCitationAnnotation, "file_path": FilePathAnnotation},
         tuple,
     )
 

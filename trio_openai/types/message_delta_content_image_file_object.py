@@ -7,10 +7,23 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED, OpenEnum
 
-__all__ = ["MessageDeltaContentImageFileObject", "MessageDeltaContentImageFileObjectImageFile"]
+__all__ = [
+    "ImageFileDelta",
+    "ImageFileDeltaBlock",
+    "MessageDeltaContentImageFileObject",
+    "MessageDeltaContentImageFileObjectImageFile",
+]
 
 
-class MessageDeltaContentImageFileObject(BaseModel, kw_only=True):
+class ImageFileDelta(BaseModel, kw_only=True):
+    file_id: str | None = None
+    """The [File](/docs/api-reference/files) ID of the image in the message content. Set `purpose="vision"` when uploading the File if you need to later display the file content."""
+
+    detail: OpenEnum[Literal["auto", "low", "high"]] | None = None
+    """Specifies the detail level of the image if specified by the user. `low` uses fewer tokens, you can opt in to high resolution using `high`."""
+
+
+class ImageFileDeltaBlock(BaseModel, kw_only=True):
     """References an image [File](/docs/api-reference/files) in the content of a message."""
 
     index: int = REQUIRED
@@ -19,12 +32,8 @@ class MessageDeltaContentImageFileObject(BaseModel, kw_only=True):
     type: Literal["image_file"] = REQUIRED
     """Always `image_file`."""
 
-    image_file: MessageDeltaContentImageFileObjectImageFile | None = None
+    image_file: ImageFileDelta | None = None
 
 
-class MessageDeltaContentImageFileObjectImageFile(BaseModel, kw_only=True):
-    file_id: str | None = None
-    """The [File](/docs/api-reference/files) ID of the image in the message content. Set `purpose="vision"` when uploading the File if you need to later display the file content."""
-
-    detail: OpenEnum[Literal["auto", "low", "high"]] | None = None
-    """Specifies the detail level of the image if specified by the user. `low` uses fewer tokens, you can opt in to high resolution using `high`."""
+MessageDeltaContentImageFileObject = ImageFileDeltaBlock
+MessageDeltaContentImageFileObjectImageFile = ImageFileDelta

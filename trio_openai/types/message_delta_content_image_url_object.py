@@ -7,10 +7,23 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED, OpenEnum
 
-__all__ = ["MessageDeltaContentImageUrlObject", "MessageDeltaContentImageUrlObjectImageUrl"]
+__all__ = [
+    "ImageURLDelta",
+    "ImageURLDeltaBlock",
+    "MessageDeltaContentImageUrlObject",
+    "MessageDeltaContentImageUrlObjectImageUrl",
+]
 
 
-class MessageDeltaContentImageUrlObject(BaseModel, kw_only=True):
+class ImageURLDelta(BaseModel, kw_only=True):
+    url: str | None = None
+    """The URL of the image, must be a supported image types: jpeg, jpg, png, gif, webp."""
+
+    detail: OpenEnum[Literal["auto", "low", "high"]] | None = None
+    """Specifies the detail level of the image. `low` uses fewer tokens, you can opt in to high resolution using `high`."""
+
+
+class ImageURLDeltaBlock(BaseModel, kw_only=True):
     """References an image URL in the content of a message."""
 
     index: int = REQUIRED
@@ -19,12 +32,8 @@ class MessageDeltaContentImageUrlObject(BaseModel, kw_only=True):
     type: Literal["image_url"] = REQUIRED
     """Always `image_url`."""
 
-    image_url: MessageDeltaContentImageUrlObjectImageUrl | None = None
+    image_url: ImageURLDelta | None = None
 
 
-class MessageDeltaContentImageUrlObjectImageUrl(BaseModel, kw_only=True):
-    url: str | None = None
-    """The URL of the image, must be a supported image types: jpeg, jpg, png, gif, webp."""
-
-    detail: OpenEnum[Literal["auto", "low", "high"]] | None = None
-    """Specifies the detail level of the image. `low` uses fewer tokens, you can opt in to high resolution using `high`."""
+MessageDeltaContentImageUrlObject = ImageURLDeltaBlock
+MessageDeltaContentImageUrlObjectImageUrl = ImageURLDelta

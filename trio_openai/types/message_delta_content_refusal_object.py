@@ -7,10 +7,10 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["MessageDeltaContentRefusalObject"]
+__all__ = ["MessageDeltaContentRefusalObject", "RefusalDeltaBlock"]
 
 
-class MessageDeltaContentRefusalObject(BaseModel, kw_only=True):
+class RefusalDeltaBlock(BaseModel, kw_only=True):
     """The refusal content that is part of a message."""
 
     index: int = REQUIRED
@@ -20,3 +20,6 @@ class MessageDeltaContentRefusalObject(BaseModel, kw_only=True):
     """Always `refusal`."""
 
     refusal: str | None = None
+
+
+MessageDeltaContentRefusalObject = RefusalDeltaBlock

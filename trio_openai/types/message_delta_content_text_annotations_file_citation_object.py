@@ -8,12 +8,13 @@ from ._base import BaseModel
 from ._union import REQUIRED
 
 __all__ = [
+    "FileCitationDeltaAnnotation",
     "MessageDeltaContentTextAnnotationsFileCitationObject",
     "MessageDeltaContentTextAnnotationsFileCitationObjectFileCitation",
 ]
 
 
-class MessageDeltaContentTextAnnotationsFileCitationObject(BaseModel, kw_only=True):
+class FileCitationDeltaAnnotation(BaseModel, kw_only=True):
     """A citation within the message that points to a specific quote from a specific File associated with the assistant or the message. Generated when the assistant uses the "file_search" tool to search files."""
 
     index: int = REQUIRED
@@ -36,3 +37,6 @@ class MessageDeltaContentTextAnnotationsFileCitationObjectFileCitation(BaseModel
 
     quote: str | None = None
     """The specific quote in the file."""
+
+
+MessageDeltaContentTextAnnotationsFileCitationObject = FileCitationDeltaAnnotation

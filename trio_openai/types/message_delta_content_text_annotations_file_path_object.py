@@ -8,12 +8,13 @@ from ._base import BaseModel
 from ._union import REQUIRED
 
 __all__ = [
+    "FilePathDeltaAnnotation",
     "MessageDeltaContentTextAnnotationsFilePathObject",
     "MessageDeltaContentTextAnnotationsFilePathObjectFilePath",
 ]
 
 
-class MessageDeltaContentTextAnnotationsFilePathObject(BaseModel, kw_only=True):
+class FilePathDeltaAnnotation(BaseModel, kw_only=True):
     """A URL for the file that's generated when the assistant used the `code_interpreter` tool to generate a file."""
 
     index: int = REQUIRED
@@ -33,3 +34,6 @@ class MessageDeltaContentTextAnnotationsFilePathObject(BaseModel, kw_only=True):
 class MessageDeltaContentTextAnnotationsFilePathObjectFilePath(BaseModel, kw_only=True):
     file_id: str | None = None
     """The ID of the file that was generated."""
+
+
+MessageDeltaContentTextAnnotationsFilePathObject = FilePathDeltaAnnotation

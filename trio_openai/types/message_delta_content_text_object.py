@@ -6,21 +6,27 @@ from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from ._base import BaseModel
 from ._union import REQUIRED, tagged_union
-from .message_delta_content_text_annotations_file_citation_object import (
-    MessageDeltaContentTextAnnotationsFileCitationObject,
-)
-from .message_delta_content_text_annotations_file_path_object import (
-    MessageDeltaContentTextAnnotationsFilePathObject,
-)
+from .message_delta_content_text_annotations_file_citation_object import FileCitationDeltaAnnotation
+from .message_delta_content_text_annotations_file_path_object import FilePathDeltaAnnotation
 
 __all__ = [
+    "AnnotationDelta",
     "MessageDeltaContentTextObject",
     "MessageDeltaContentTextObjectText",
     "MessageDeltaContentTextObjectTextAnnotationsItem",
+    "TextDelta",
+    "TextDeltaBlock",
 ]
 
 
-class MessageDeltaContentTextObject(BaseModel, kw_only=True):
+class TextDelta(BaseModel, kw_only=True):
+    value: str | None = None
+    """The data that makes up the text."""
+
+    annotations: list[AnnotationDelta] | None = None
+
+
+class TextDeltaBlock(BaseModel, kw_only=True):
     """The text content that is part of a message."""
 
     index: int = REQUIRED
@@ -29,28 +35,20 @@ class MessageDeltaContentTextObject(BaseModel, kw_only=True):
     type: Literal["text"] = REQUIRED
     """Always `text`."""
 
-    text: MessageDeltaContentTextObjectText | None = None
-
-
-class MessageDeltaContentTextObjectText(BaseModel, kw_only=True):
-    value: str | None = None
-    """The data that makes up the text."""
-
-    annotations: list[MessageDeltaContentTextObjectTextAnnotationsItem] | None = None
+    text: TextDelta | None = None
 
 
 if TYPE_CHECKING:
-    MessageDeltaContentTextObjectTextAnnotationsItem: TypeAlias = (
-        MessageDeltaContentTextAnnotationsFileCitationObject
-        | MessageDeltaContentTextAnnotationsFilePathObject
-    )
+    AnnotationDelta: TypeAlias = FileCitationDeltaAnnotation | FilePathDeltaAnnotation
 else:
-    MessageDeltaContentTextObjectTextAnnotationsItem = tagged_union(
-        "MessageDeltaContentTextObjectTextAnnotationsItem",
+    AnnotationDelta = tagged_union(
+        "AnnotationDelta",
         "type",
-        lambda: {
-            "file_citation": MessageDeltaContentTextAnnotationsFileCitationObject,
-            "file_path": MessageDeltaContentTextAnnotationsFilePathObject,
-        },
+        lambda: {"file_citation": FileCitationDeltaAnnotation, "file_path": FilePathDeltaAnnotation},
         tuple,
     )
+
+
+MessageDeltaContentTextObject = TextDeltaBlock
+MessageDeltaContentTextObjectText = TextDelta
+MessageDeltaContentTextObjectTextAnnotationsItem = AnnotationDelta

@@ -6,15 +6,32 @@ from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from ._base import BaseModel
 from ._union import REQUIRED, OpenEnum, tagged_union
-from .message_delta_content_image_file_object import MessageDeltaContentImageFileObject
-from .message_delta_content_image_url_object import MessageDeltaContentImageUrlObject
-from .message_delta_content_refusal_object import MessageDeltaContentRefusalObject
-from .message_delta_content_text_object import MessageDeltaContentTextObject
+from .message_delta_content_image_file_object import ImageFileDeltaBlock
+from .message_delta_content_image_url_object import ImageURLDeltaBlock
+from .message_delta_content_refusal_object import RefusalDeltaBlock
+from .message_delta_content_text_object import TextDeltaBlock
 
-__all__ = ["MessageDeltaObject", "MessageDeltaObjectDelta", "MessageDeltaObjectDeltaContentItem"]
+__all__ = [
+    "MessageContentDelta",
+    "MessageDelta",
+    "MessageDeltaEvent",
+    "MessageDeltaObject",
+    "MessageDeltaObjectDelta",
+    "MessageDeltaObjectDeltaContentItem",
+]
 
 
-class MessageDeltaObject(BaseModel, kw_only=True):
+class MessageDelta(BaseModel, kw_only=True):
+    """The delta containing the fields that have changed on the Message."""
+
+    role: OpenEnum[Literal["user", "assistant"]] | None = None
+    """The entity that produced the message. One of `user` or `assistant`."""
+
+    content: list[MessageContentDelta] | None = None
+    """The content of the message in array of text and/or images."""
+
+
+class MessageDeltaEvent(BaseModel, kw_only=True):
     """Represents a message delta i.e. any changed fields on a message during streaming."""
 
     id: str = REQUIRED
@@ -23,36 +40,28 @@ class MessageDeltaObject(BaseModel, kw_only=True):
     object: Literal["thread.message.delta"] = REQUIRED
     """The object type, which is always `thread.message.delta`."""
 
-    delta: MessageDeltaObjectDelta = REQUIRED
+    delta: MessageDelta = REQUIRED
     """The delta containing the fields that have changed on the Message."""
-
-
-class MessageDeltaObjectDelta(BaseModel, kw_only=True):
-    """The delta containing the fields that have changed on the Message."""
-
-    role: OpenEnum[Literal["user", "assistant"]] | None = None
-    """The entity that produced the message. One of `user` or `assistant`."""
-
-    content: list[MessageDeltaObjectDeltaContentItem] | None = None
-    """The content of the message in array of text and/or images."""
 
 
 if TYPE_CHECKING:
-    MessageDeltaObjectDeltaContentItem: TypeAlias = (
-        MessageDeltaContentImageFileObject
-        | MessageDeltaContentTextObject
-        | MessageDeltaContentRefusalObject
-        | MessageDeltaContentImageUrlObject
+    MessageContentDelta: TypeAlias = (
+        ImageFileDeltaBlock | TextDeltaBlock | RefusalDeltaBlock | ImageURLDeltaBlock
     )
 else:
-    MessageDeltaObjectDeltaContentItem = tagged_union(
-        "MessageDeltaObjectDeltaContentItem",
+    MessageContentDelta = tagged_union(
+        "MessageContentDelta",
         "type",
         lambda: {
-            "image_file": MessageDeltaContentImageFileObject,
-            "text": MessageDeltaContentTextObject,
-            "refusal": MessageDeltaContentRefusalObject,
-            "image_url": MessageDeltaContentImageUrlObject,
+            "image_file": ImageFileDeltaBlock,
+            "text": TextDeltaBlock,
+            "refusal": RefusalDeltaBlock,
+            "image_url": ImageURLDeltaBlock,
         },
         tuple,
     )
+
+
+MessageDeltaObject = MessageDeltaEvent
+MessageDeltaObjectDelta = MessageDelta
+MessageDeltaObjectDeltaContentItem = MessageContentDelta

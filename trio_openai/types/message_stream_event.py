@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from ._base import BaseModel
 from ._union import REQUIRED, tagged_union
-from .message_delta_object import MessageDeltaObject
+from .message_delta_object import MessageDeltaEvent
 from .message_object import MessageObject
 
 __all__ = [
@@ -39,7 +39,7 @@ class MessageStreamEventThreadMessageDelta(BaseModel, kw_only=True):
     """Occurs when parts of a [Message](/docs/api-reference/messages/object) are being streamed."""
 
     event: Literal["thread.message.delta"] = REQUIRED
-    data: MessageDeltaObject = REQUIRED
+    data: MessageDeltaEvent = REQUIRED
     """Represents a message delta i.e. any changed fields on a message during streaming."""
 
 

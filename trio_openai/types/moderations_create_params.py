@@ -5,30 +5,30 @@ from __future__ import annotations
 from typing import Literal, Required, TypedDict
 
 __all__ = [
-    "CreateModerationInputVariant3ItemVariant1ImageUrlParam",
-    "CreateModerationInputVariant3ItemVariant1Param",
-    "CreateModerationInputVariant3ItemVariant2Param",
+    "CreateModerationInputItemImageUrlImageUrlParam",
+    "CreateModerationInputItemImageUrlParam",
+    "CreateModerationInputItemTextParam",
 ]
 
 
-class CreateModerationInputVariant3ItemVariant1ImageUrlParam(TypedDict, total=False):
+class CreateModerationInputItemImageUrlImageUrlParam(TypedDict, total=False):
     """Contains either an image URL or a data URL for a base64 encoded image."""
 
     url: Required[str]
     """Either a URL of the image or the base64 encoded image data."""
 
 
-class CreateModerationInputVariant3ItemVariant1Param(TypedDict, total=False):
+class CreateModerationInputItemImageUrlParam(TypedDict, total=False):
     """An object describing an image to classify."""
 
     type: Required[Literal["image_url"]]
     """Always `image_url`."""
 
-    image_url: Required[CreateModerationInputVariant3ItemVariant1ImageUrlParam]
+    image_url: Required[CreateModerationInputItemImageUrlImageUrlParam]
     """Contains either an image URL or a data URL for a base64 encoded image."""
 
 
-class CreateModerationInputVariant3ItemVariant2Param(TypedDict, total=False):
+class CreateModerationInputItemTextParam(TypedDict, total=False):
     """An object describing text to classify."""
 
     type: Required[Literal["text"]]

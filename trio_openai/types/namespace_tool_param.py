@@ -2,42 +2,27 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal, TypeAlias
-
-from ._base import BaseModel
-from ._union import REQUIRED, tagged_union
-from .custom_tool_param import FunctionShellTool
-from .function_tool_param import FunctionToolParam
-
-__all__ = ["CustomTool", "NamespaceToolParam", "NamespaceToolParamToolsItem"]
-
-
-class CustomTool(BaseModel, kw_only=True):
-    """Groups function/custom tools under a shared namespace."""
-
-    type: Literal["namespace"] = REQUIRED
-    """The type of the tool. Always `namespace`."""
-
-    name: str = REQUIRED
-    """The namespace name used in tool calls (for example, `crm`)."""
-
-    description: str = REQUIRED
-    """A description of the namespace shown to the model."""
-
-    tools: list[NamespaceToolParamToolsItem] = REQUIRED
-    """The function/custom tools available inside this namespace."""
-
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Literal, Required, TypedDict
 
 if TYPE_CHECKING:
-    NamespaceToolParamToolsItem: TypeAlias = FunctionToolParam | FunctionShellTool
-    """A function or custom tool that belongs to a namespace."""
-else:
-    NamespaceToolParamToolsItem = tagged_union(
-        "NamespaceToolParamToolsItem",
-        "type",
-        lambda: {"function": FunctionToolParam, "custom": FunctionShellTool},
-        tuple,
-    )
+    from .custom_tool_param import CustomToolParam
+    from .function_tool_param import FunctionToolParam
+
+__all__ = ["NamespaceToolParam"]
 
 
-NamespaceToolParam = CustomTool
+class NamespaceToolParam(TypedDict, total=False):
+    """Groups function/custom tools under a shared namespace."""
+
+    type: Required[Literal["namespace"]]
+    """The type of the tool. Always `namespace`."""
+
+    name: Required[str]
+    """The namespace name used in tool calls (for example, `crm`)."""
+
+    description: Required[str]
+    """A description of the namespace shown to the model."""
+
+    tools: Required[Iterable[FunctionToolParam | CustomToolParam]]
+    """The function/custom tools available inside this namespace."""

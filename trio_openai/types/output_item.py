@@ -6,30 +6,30 @@ from typing import TYPE_CHECKING, TypeAlias
 
 from ._union import tagged_union
 from .additional_tools import AdditionalTools
-from .apply_patch_tool_call import ResponseFunctionShellToolCallOutput
-from .apply_patch_tool_call_output import ResponseApplyPatchToolCall
-from .code_interpreter_tool_call import ResponseCompactionItem
-from .compaction_body import CompactionBody
+from .apply_patch_tool_call import ResponseApplyPatchToolCall
+from .apply_patch_tool_call_output import ResponseApplyPatchToolCallOutput
+from .code_interpreter_tool_call import ResponseCodeInterpreterToolCall
+from .compaction_body import ResponseCompactionItem
 from .computer_tool_call import ResponseComputerToolCall
 from .computer_tool_call_output_resource import ResponseComputerToolCallOutputItem
-from .custom_tool_call import CustomToolCall
+from .custom_tool_call import ResponseCustomToolCall
 from .custom_tool_call_output_resource import ResponseCustomToolCallOutputItem
 from .file_search_tool_call import ResponseFileSearchToolCall
-from .function_shell_call import FunctionShellCall
-from .function_shell_call_output import ResponseFunctionShellToolCall
+from .function_shell_call import ResponseFunctionShellToolCall
+from .function_shell_call_output import ResponseFunctionShellToolCallOutput
 from .function_tool_call import ResponseFunctionToolCall
 from .function_tool_call_output_resource import ResponseFunctionToolCallOutputItem
 from .image_gen_tool_call import ImageGenToolCall
-from .local_shell_tool_call import ResponseCodeInterpreterToolCall
+from .local_shell_tool_call import LocalShellToolCall
 from .local_shell_tool_call_output import LocalShellToolCallOutput
 from .mcp_approval_request import MCPApprovalRequest
 from .mcp_approval_response_resource import MCPApprovalResponseResource
-from .mcp_list_tools import ResponseApplyPatchToolCallOutput
+from .mcp_list_tools import MCPListTools
 from .mcp_tool_call import MCPToolCall
 from .output_message import ResponseOutputMessage
-from .program import ResponseReasoningItem
+from .program import Program
 from .program_output import ProgramOutput
-from .reasoning_item import ResponseConfigurationUpdateItem
+from .reasoning_item import ResponseReasoningItem
 from .tool_search_call import ResponseToolSearchCall
 from .tool_search_output import ResponseToolSearchOutputItem
 from .web_search_tool_call import ResponseFunctionWebSearch
@@ -45,26 +45,26 @@ if TYPE_CHECKING:
         | ResponseFunctionWebSearch
         | ResponseComputerToolCall
         | ResponseComputerToolCallOutputItem
-        | ResponseConfigurationUpdateItem
         | ResponseReasoningItem
+        | Program
         | ProgramOutput
         | ResponseToolSearchCall
         | ResponseToolSearchOutputItem
         | AdditionalTools
-        | CompactionBody
-        | ImageGenToolCall
         | ResponseCompactionItem
+        | ImageGenToolCall
         | ResponseCodeInterpreterToolCall
+        | LocalShellToolCall
         | LocalShellToolCallOutput
-        | FunctionShellCall
         | ResponseFunctionShellToolCall
         | ResponseFunctionShellToolCallOutput
         | ResponseApplyPatchToolCall
-        | MCPToolCall
         | ResponseApplyPatchToolCallOutput
+        | MCPToolCall
+        | MCPListTools
         | MCPApprovalRequest
         | MCPApprovalResponseResource
-        | CustomToolCall
+        | ResponseCustomToolCall
         | ResponseCustomToolCallOutputItem
     )
 else:
@@ -79,26 +79,26 @@ else:
             "web_search_call": ResponseFunctionWebSearch,
             "computer_call": ResponseComputerToolCall,
             "computer_call_output": ResponseComputerToolCallOutputItem,
-            "reasoning": ResponseConfigurationUpdateItem,
-            "program": ResponseReasoningItem,
+            "reasoning": ResponseReasoningItem,
+            "program": Program,
             "program_output": ProgramOutput,
             "tool_search_call": ResponseToolSearchCall,
             "tool_search_output": ResponseToolSearchOutputItem,
             "additional_tools": AdditionalTools,
-            "compaction": CompactionBody,
+            "compaction": ResponseCompactionItem,
             "image_generation_call": ImageGenToolCall,
-            "code_interpreter_call": ResponseCompactionItem,
-            "local_shell_call": ResponseCodeInterpreterToolCall,
+            "code_interpreter_call": ResponseCodeInterpreterToolCall,
+            "local_shell_call": LocalShellToolCall,
             "local_shell_call_output": LocalShellToolCallOutput,
-            "shell_call": FunctionShellCall,
-            "shell_call_output": ResponseFunctionShellToolCall,
-            "apply_patch_call": ResponseFunctionShellToolCallOutput,
-            "apply_patch_call_output": ResponseApplyPatchToolCall,
+            "shell_call": ResponseFunctionShellToolCall,
+            "shell_call_output": ResponseFunctionShellToolCallOutput,
+            "apply_patch_call": ResponseApplyPatchToolCall,
+            "apply_patch_call_output": ResponseApplyPatchToolCallOutput,
             "mcp_call": MCPToolCall,
-            "mcp_list_tools": ResponseApplyPatchToolCallOutput,
+            "mcp_list_tools": MCPListTools,
             "mcp_approval_request": MCPApprovalRequest,
             "mcp_approval_response": MCPApprovalResponseResource,
-            "custom_tool_call": CustomToolCall,
+            "custom_tool_call": ResponseCustomToolCall,
             "custom_tool_call_output": ResponseCustomToolCallOutputItem,
         },
         tuple,

@@ -7,10 +7,10 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["Program", "ResponseReasoningItem"]
+__all__ = ["Program"]
 
 
-class ResponseReasoningItem(BaseModel, kw_only=True):
+class Program(BaseModel, kw_only=True):
     type: Literal["program"] = REQUIRED
     """The type of the item. Always `program`."""
 
@@ -25,6 +25,3 @@ class ResponseReasoningItem(BaseModel, kw_only=True):
 
     fingerprint: str = REQUIRED
     """Opaque program replay fingerprint that must be round-tripped."""
-
-
-Program = ResponseReasoningItem

@@ -2,26 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
-from ._base import BaseModel
-from ._union import REQUIRED
+from typing import Literal, Required, TypedDict
 
 __all__ = ["ProgramItemParam"]
 
 
-class ProgramItemParam(BaseModel, kw_only=True):
-    id: str = REQUIRED
+class ProgramItemParam(TypedDict, total=False):
+    id: Required[str]
     """The unique ID of this program item."""
 
-    type: Literal["program"] = REQUIRED
+    type: Required[Literal["program"]]
     """The item type. Always `program`."""
 
-    call_id: str = REQUIRED
+    call_id: Required[str]
     """The stable call ID of the program item."""
 
-    code: str = REQUIRED
+    code: Required[str]
     """The JavaScript source executed by programmatic tool calling."""
 
-    fingerprint: str = REQUIRED
+    fingerprint: Required[str]
     """Opaque program replay fingerprint that must be round-tripped."""

@@ -2,26 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
-from ._base import BaseModel
-from ._union import REQUIRED
-from .program_output_item_status import ProgramOutputItemStatus
+from typing import Literal, Required, TypedDict
 
 __all__ = ["ProgramOutputItemParam"]
 
 
-class ProgramOutputItemParam(BaseModel, kw_only=True):
-    id: str = REQUIRED
+class ProgramOutputItemParam(TypedDict, total=False):
+    id: Required[str]
     """The unique ID of this program output item."""
 
-    type: Literal["program_output"] = REQUIRED
+    type: Required[Literal["program_output"]]
     """The item type. Always `program_output`."""
 
-    call_id: str = REQUIRED
+    call_id: Required[str]
     """The call ID of the program item."""
 
-    result: str = REQUIRED
+    result: Required[str]
     """The result produced by the program item."""
 
-    status: ProgramOutputItemStatus = REQUIRED
+    status: Required[Literal["completed", "incomplete"]]

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
-from ._base import BaseModel
-from ._union import REQUIRED
+from typing import Literal, Required, TypedDict
 
 __all__ = ["ProgrammaticToolCallingParam"]
 
 
-class ProgrammaticToolCallingParam(BaseModel, kw_only=True):
-    type: Literal["programmatic_tool_calling"] = REQUIRED
+class ProgrammaticToolCallingParam(TypedDict, total=False):
+    type: Required[Literal["programmatic_tool_calling"]]
     """The type of the tool. Always `programmatic_tool_calling`."""

@@ -6,7 +6,6 @@ from typing import Literal
 
 from ._base import BaseModel
 from ._union import REQUIRED, OpenEnum
-from .owner import Owner
 from .project_api_key_owner_service_account import ProjectApiKeyOwnerServiceAccount
 from .project_api_key_owner_user import ProjectApiKeyOwnerUser
 
@@ -14,20 +13,6 @@ __all__ = ["ProjectAPIKey", "ProjectApiKey", "ProjectApiKeyOwner"]
 
 
 class ProjectAPIKey(BaseModel, kw_only=True):
-    """Represents an individual API key in a project."""
-
-    id: str = REQUIRED
-    created_at: int = REQUIRED
-    last_used_at: int | None = None
-    name: str = REQUIRED
-    object: Literal["organization.project.api_key"] = REQUIRED
-    owner: Owner = REQUIRED
-    owner_project_access: OpenEnum[Literal["active", "inactive"]] = REQUIRED
-    redacted_value: str = REQUIRED
-    expires_at: int | None = None
-
-
-class ProjectApiKey(BaseModel, kw_only=True):
     """Represents an individual API key in a project."""
 
     object: Literal["organization.project.api_key"] = REQUIRED
@@ -63,3 +48,6 @@ class ProjectApiKeyOwner(BaseModel, kw_only=True):
 
     service_account: ProjectApiKeyOwnerServiceAccount | None = None
     """The service account that owns a project API key."""
+
+
+ProjectApiKey = ProjectAPIKey

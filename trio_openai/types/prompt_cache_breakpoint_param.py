@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
-from ._base import BaseModel
-from ._union import REQUIRED
+from typing import Literal, Required, TypedDict
 
 __all__ = ["PromptCacheBreakpointParam"]
 
 
-class PromptCacheBreakpointParam(BaseModel, kw_only=True):
+class PromptCacheBreakpointParam(TypedDict, total=False):
     """Marks the exact end of a reusable prompt prefix. The breakpoint inherits its TTL from the request's `prompt_cache_options.ttl`; the boundary is not rounded to a token block."""
 
-    mode: Literal["explicit"] = REQUIRED
+    mode: Required[Literal["explicit"]]
     """The breakpoint mode. Always `explicit`."""

@@ -5,18 +5,21 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Required, TypedDict
 
 if TYPE_CHECKING:
-    from .input_file_content_params import InputFileContentParam
+    from .input_file_content_object_param import InputFileContentObjectParam
     from .input_image_content_param import InputImageContentParam
-    from .input_text_content_params import InputTextContentParam
+    from .input_text_content_object_param import InputTextContentObjectParam
 
-__all__ = ["PromptVariant1Param"]
+__all__ = ["PromptParam"]
 
 
-class PromptVariant1Param(TypedDict, total=False):
+class PromptParam(TypedDict, total=False):
     """Reference to a prompt template and its variables. [Learn more](/docs/guides/text?api-mode=responses#reusable-prompts)."""
 
     id: Required[str]
     """The unique identifier of the prompt template to use."""
 
     version: str | None
-    variables: dict[str, str | InputTextContentParam | InputImageContentParam | InputFileContentParam] | None
+    variables: (
+        dict[str, str | InputTextContentObjectParam | InputImageContentParam | InputFileContentObjectParam]
+        | None
+    )

@@ -5,16 +5,14 @@ from __future__ import annotations
 from typing import Literal, TypeAlias, TypedDict
 
 __all__ = [
+    "RealtimeAudioFormatsAudioPcmParam",
+    "RealtimeAudioFormatsAudioPcmaParam",
+    "RealtimeAudioFormatsAudioPcmuParam",
     "RealtimeAudioFormatsParam",
-    "RealtimeAudioFormatsVariant1Param",
-    "RealtimeAudioFormatsVariant2Param",
-    "RealtimeAudioFormatsVariant3Param",
 ]
 
-RealtimeAudioFormatsParam: TypeAlias = "RealtimeAudioFormatsVariant1Param | RealtimeAudioFormatsVariant2Param | RealtimeAudioFormatsVariant3Param"
 
-
-class RealtimeAudioFormatsVariant1Param(TypedDict, total=False):
+class RealtimeAudioFormatsAudioPcmParam(TypedDict, total=False):
     """The PCM audio format. Only a 24kHz sample rate is supported."""
 
     type: Literal["audio/pcm"]
@@ -24,15 +22,18 @@ class RealtimeAudioFormatsVariant1Param(TypedDict, total=False):
     """The sample rate of the audio. Always `24000`."""
 
 
-class RealtimeAudioFormatsVariant2Param(TypedDict, total=False):
+class RealtimeAudioFormatsAudioPcmaParam(TypedDict, total=False):
+    """The G.711 A-law format."""
+
+    type: Literal["audio/pcma"]
+    """The audio format. Always `audio/pcma`."""
+
+
+class RealtimeAudioFormatsAudioPcmuParam(TypedDict, total=False):
     """The G.711 μ-law format."""
 
     type: Literal["audio/pcmu"]
     """The audio format. Always `audio/pcmu`."""
 
 
-class RealtimeAudioFormatsVariant3Param(TypedDict, total=False):
-    """The G.711 A-law format."""
-
-    type: Literal["audio/pcma"]
-    """The audio format. Always `audio/pcma`."""
+RealtimeAudioFormatsParam: TypeAlias = "RealtimeAudioFormatsAudioPcmParam | RealtimeAudioFormatsAudioPcmuParam | RealtimeAudioFormatsAudioPcmaParam"

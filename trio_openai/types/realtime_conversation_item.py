@@ -12,8 +12,8 @@ from .realtime_conversation_item_message_system import RealtimeConversationItemM
 from .realtime_conversation_item_message_user import RealtimeConversationItemMessageUser
 from .realtime_mcp_approval_request import RealtimeMCPApprovalRequest
 from .realtime_mcp_approval_response import RealtimeMCPApprovalResponse
-from .realtime_mcp_list_tools import RealtimeMCPListTools
-from .realtime_mcp_tool_call import RealtimeMCPToolCall
+from .realtime_mcp_list_tools import RealtimeMcpListTools
+from .realtime_mcp_tool_call import RealtimeMcpToolCall
 
 __all__ = ["RealtimeConversationItem"]
 
@@ -23,8 +23,8 @@ if TYPE_CHECKING:
         | RealtimeConversationItemFunctionCall
         | RealtimeConversationItemFunctionCallOutput
         | RealtimeMCPApprovalResponse
-        | RealtimeMCPListTools
-        | RealtimeMCPToolCall
+        | RealtimeMcpListTools
+        | RealtimeMcpToolCall
         | RealtimeMCPApprovalRequest
         | RealtimeConversationItemMessageUser
         | RealtimeConversationItemMessageAssistant
@@ -39,8 +39,8 @@ else:
             "function_call": RealtimeConversationItemFunctionCall,
             "function_call_output": RealtimeConversationItemFunctionCallOutput,
             "mcp_approval_response": RealtimeMCPApprovalResponse,
-            "mcp_list_tools": RealtimeMCPListTools,
-            "mcp_call": RealtimeMCPToolCall,
+            "mcp_list_tools": RealtimeMcpListTools,
+            "mcp_call": RealtimeMcpToolCall,
             "mcp_approval_request": RealtimeMCPApprovalRequest,
         },
         lambda: (RealtimeConversationItemMessageUser, RealtimeConversationItemMessageAssistant),

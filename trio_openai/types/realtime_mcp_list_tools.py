@@ -8,10 +8,10 @@ from ._base import BaseModel
 from ._union import REQUIRED
 from .mcp_list_tools_tool import MCPListToolsTool
 
-__all__ = ["RealtimeMCPListTools"]
+__all__ = ["RealtimeMCPListTools", "RealtimeMcpListTools"]
 
 
-class RealtimeMCPListTools(BaseModel, kw_only=True):
+class RealtimeMcpListTools(BaseModel, kw_only=True):
     """A Realtime item listing tools available on an MCP server."""
 
     type: Literal["mcp_list_tools"] = REQUIRED
@@ -25,3 +25,6 @@ class RealtimeMCPListTools(BaseModel, kw_only=True):
 
     tools: list[MCPListToolsTool] = REQUIRED
     """The tools available on the server."""
+
+
+RealtimeMCPListTools = RealtimeMcpListTools

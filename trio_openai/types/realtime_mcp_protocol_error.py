@@ -7,12 +7,15 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["RealtimeMCPProtocolError"]
+__all__ = ["RealtimeMCPProtocolError", "RealtimeMcpProtocolError"]
 
 
-class RealtimeMCPProtocolError(BaseModel, kw_only=True):
+class RealtimeMcpProtocolError(BaseModel, kw_only=True):
     """Realtime MCP protocol error"""
 
     type: Literal["protocol_error"] = REQUIRED
     code: int = REQUIRED
     message: str = REQUIRED
+
+
+RealtimeMCPProtocolError = RealtimeMcpProtocolError

@@ -6,14 +6,14 @@ from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from ._base import BaseModel
 from ._union import REQUIRED, tagged_union
-from .realtime_mcp_protocol_error import RealtimeMCPProtocolError
-from .realtime_mcp_tool_execution_error import RealtimeMCPToolExecutionError
-from .realtime_mcphttp_error import RealtimeMCPHTTPError
+from .realtime_mcp_protocol_error import RealtimeMcpProtocolError
+from .realtime_mcp_tool_execution_error import RealtimeMcpToolExecutionError
+from .realtime_mcphttp_error import RealtimeMcphttpError
 
-__all__ = ["RealtimeMCPToolCall", "RealtimeMCPToolCallError"]
+__all__ = ["RealtimeMCPToolCall", "RealtimeMCPToolCallError", "RealtimeMcpToolCall"]
 
 
-class RealtimeMCPToolCall(BaseModel, kw_only=True):
+class RealtimeMcpToolCall(BaseModel, kw_only=True):
     """A Realtime item representing an invocation of a tool on an MCP server."""
 
     type: Literal["mcp_call"] = REQUIRED
@@ -38,7 +38,7 @@ class RealtimeMCPToolCall(BaseModel, kw_only=True):
 
 if TYPE_CHECKING:
     RealtimeMCPToolCallError: TypeAlias = (
-        RealtimeMCPProtocolError | RealtimeMCPToolExecutionError | RealtimeMCPHTTPError
+        RealtimeMcpProtocolError | RealtimeMcpToolExecutionError | RealtimeMcphttpError
     )
     """The error from the tool call, if any."""
 else:
@@ -46,9 +46,12 @@ else:
         "RealtimeMCPToolCallError",
         "type",
         lambda: {
-            "protocol_error": RealtimeMCPProtocolError,
-            "tool_execution_error": RealtimeMCPToolExecutionError,
-            "http_error": RealtimeMCPHTTPError,
+            "protocol_error": RealtimeMcpProtocolError,
+            "tool_execution_error": RealtimeMcpToolExecutionError,
+            "http_error": RealtimeMcphttpError,
         },
         tuple,
     )
+
+
+RealtimeMCPToolCall = RealtimeMcpToolCall

@@ -7,11 +7,14 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["RealtimeMCPToolExecutionError"]
+__all__ = ["RealtimeMCPToolExecutionError", "RealtimeMcpToolExecutionError"]
 
 
-class RealtimeMCPToolExecutionError(BaseModel, kw_only=True):
+class RealtimeMcpToolExecutionError(BaseModel, kw_only=True):
     """Realtime MCP tool execution error"""
 
     type: Literal["tool_execution_error"] = REQUIRED
     message: str = REQUIRED
+
+
+RealtimeMCPToolExecutionError = RealtimeMcpToolExecutionError

@@ -7,12 +7,15 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["RealtimeMCPHTTPError"]
+__all__ = ["RealtimeMCPHTTPError", "RealtimeMcphttpError"]
 
 
-class RealtimeMCPHTTPError(BaseModel, kw_only=True):
+class RealtimeMcphttpError(BaseModel, kw_only=True):
     """Realtime MCP HTTP error"""
 
     type: Literal["http_error"] = REQUIRED
     code: int = REQUIRED
     message: str = REQUIRED
+
+
+RealtimeMCPHTTPError = RealtimeMcphttpError

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Literal, TypedDict
 
 if TYPE_CHECKING:
     from .mcp_tool_param import MCPToolParam
-    from .prompt_param import PromptVariant1Param
+    from .prompt_param import PromptParam
     from .realtime_audio_formats_param import RealtimeAudioFormatsParam
     from .realtime_conversation_item_param import RealtimeConversationItemParam
     from .realtime_function_tool_param import RealtimeFunctionToolParam
@@ -66,6 +66,6 @@ class RealtimeResponseCreateParamsParam(TypedDict, total=False):
     """Controls which conversation the response is added to. Currently supports `auto` and `none`, with `auto` as the default value. The `auto` value means that the contents of the response will be added to the default conversation. Set this to `none` to create an out-of-band response which will not add items to default conversation."""
 
     metadata: dict[str, str] | None
-    prompt: PromptVariant1Param | None
+    prompt: PromptParam | None
     input: Iterable[RealtimeConversationItemParam]
     """Input items to include in the prompt for the model. Using this field creates a new context for this Response instead of using the default conversation. An empty array `[]` will clear the context for this Response. Note that this can include references to items that previously appeared in the session using their id."""

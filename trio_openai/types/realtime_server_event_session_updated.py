@@ -12,6 +12,7 @@ from .realtime_transcription_session_create_response_ga import RealtimeTranscrip
 __all__ = [
     "RealtimeServerEventSessionUpdated",
     "RealtimeServerEventSessionUpdatedSession",
+    "SessionResource",
     "SessionUpdatedEvent",
 ]
 
@@ -25,18 +26,16 @@ class SessionUpdatedEvent(BaseModel, kw_only=True):
     type: Literal["session.updated"] = REQUIRED
     """The event type, must be `session.updated`."""
 
-    session: RealtimeServerEventSessionUpdatedSession = REQUIRED
+    session: SessionResource = REQUIRED
     """The session configuration."""
 
 
 if TYPE_CHECKING:
-    RealtimeServerEventSessionUpdatedSession: TypeAlias = (
-        RealtimeSessionCreateRequest | RealtimeTranscriptionSessionCreateRequest
-    )
+    SessionResource: TypeAlias = RealtimeSessionCreateRequest | RealtimeTranscriptionSessionCreateRequest
     """The session configuration."""
 else:
-    RealtimeServerEventSessionUpdatedSession = tagged_union(
-        "RealtimeServerEventSessionUpdatedSession",
+    SessionResource = tagged_union(
+        "SessionResource",
         "type",
         lambda: {
             "realtime": RealtimeSessionCreateRequest,
@@ -47,3 +46,4 @@ else:
 
 
 RealtimeServerEventSessionUpdated = SessionUpdatedEvent
+RealtimeServerEventSessionUpdatedSession = SessionResource

@@ -8,14 +8,14 @@ from typing import TYPE_CHECKING, Literal, Required, TypedDict
 if TYPE_CHECKING:
     from .audio_transcription_param import AudioTranscriptionParam
     from .mcp_tool_param import MCPToolParam
-    from .prompt_param import PromptVariant1Param
+    from .prompt_param import PromptParam
     from .realtime_audio_formats_param import RealtimeAudioFormatsParam
     from .realtime_function_tool_param import RealtimeFunctionToolParam
     from .realtime_reasoning_param import RealtimeReasoningParam
     from .realtime_truncation_param import RealtimeTruncationParam
     from .realtime_turn_detection_param import (
-        RealtimeTurnDetectionVariant1Variant1Param,
-        RealtimeTurnDetectionVariant1Variant2Param,
+        RealtimeTurnDetectionRealtimeTurnDetectionSemanticVadParam,
+        RealtimeTurnDetectionRealtimeTurnDetectionServerVadParam,
     )
     from .tool_choice_function_param import ToolChoiceFunctionParam
     from .tool_choice_mcp_param import ToolChoiceMCPParam
@@ -27,7 +27,7 @@ __all__ = [
     "RealtimeSessionCreateRequestGAAudioOutputParam",
     "RealtimeSessionCreateRequestGAAudioParam",
     "RealtimeSessionCreateRequestGAParam",
-    "RealtimeSessionCreateRequestGATracingVariant2Param",
+    "RealtimeSessionCreateRequestGATracingTracingConfigurationParam",
 ]
 
 
@@ -45,7 +45,9 @@ class RealtimeSessionCreateRequestGAAudioInputParam(TypedDict, total=False):
     """Configuration for input audio noise reduction. This can be set to `null` to turn off. Noise reduction filters audio added to the input audio buffer before it is sent to VAD and the model. Filtering the audio can improve VAD and turn detection accuracy (reducing false positives) and model performance by improving perception of the input audio."""
 
     turn_detection: (
-        RealtimeTurnDetectionVariant1Variant1Param | RealtimeTurnDetectionVariant1Variant2Param | None
+        RealtimeTurnDetectionRealtimeTurnDetectionServerVadParam
+        | RealtimeTurnDetectionRealtimeTurnDetectionSemanticVadParam
+        | None
     )
 
 
@@ -109,7 +111,7 @@ class RealtimeSessionCreateRequestGAParam(TypedDict, total=False):
     include: Iterable[Literal["item.input_audio_transcription.logprobs"]]
     """Additional fields to include in server outputs."""
 
-    tracing: Literal["auto"] | RealtimeSessionCreateRequestGATracingVariant2Param | None
+    tracing: Literal["auto"] | RealtimeSessionCreateRequestGATracingTracingConfigurationParam | None
     """Realtime API can write session traces to the [Traces Dashboard](https://platform.openai.com/logs?api=traces). Set to null to disable tracing. Once tracing is enabled for a session, the configuration cannot be modified."""
 
     tools: Iterable[RealtimeFunctionToolParam | MCPToolParam]
@@ -130,10 +132,10 @@ class RealtimeSessionCreateRequestGAParam(TypedDict, total=False):
     truncation: RealtimeTruncationParam
     """When the number of tokens in a conversation exceeds the model's input token limit, the conversation be truncated, meaning messages (starting from the oldest) will not be included in the model's context. A 32k context model with 4,096 max output tokens can only include 28,224 tokens in the context before truncation occurs."""
 
-    prompt: PromptVariant1Param | None
+    prompt: PromptParam | None
 
 
-class RealtimeSessionCreateRequestGATracingVariant2Param(TypedDict, total=False):
+class RealtimeSessionCreateRequestGATracingTracingConfigurationParam(TypedDict, total=False):
     """Granular configuration for tracing."""
 
     workflow_name: str

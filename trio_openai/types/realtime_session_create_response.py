@@ -19,10 +19,52 @@ __all__ = [
     "RealtimeSessionCreateResponseAudioInputNoiseReduction",
     "RealtimeSessionCreateResponseAudioInputTurnDetection",
     "RealtimeSessionCreateResponseAudioOutput",
-    "RealtimeSessionCreateResponseTracingVariant2",
+    "RealtimeSessionCreateResponseTracingTracingConfiguration",
     "RealtimeSessionCreateResponseTurnDetection",
-    "SessionCreateResponse",
 ]
+
+
+class RealtimeSessionCreateResponse(BaseModel, kw_only=True):
+    """A Realtime session configuration object."""
+
+    id: str | None = None
+    """Unique identifier for the session that looks like `sess_1234567890abcdef`."""
+
+    object: str | None = None
+    """The object type. Always `realtime.session`."""
+
+    expires_at: int | None = None
+    """Expiration timestamp for the session, in seconds since epoch."""
+
+    include: list[OpenEnum[Literal["item.input_audio_transcription.logprobs"]]] | None = None
+    """Additional fields to include in server outputs. - `item.input_audio_transcription.logprobs`: Include logprobs for input audio transcription."""
+
+    model: str | None = None
+    """The Realtime model used for this session."""
+
+    output_modalities: Any = None
+    """The set of modalities the model can respond with. To disable audio, set this to ["text"]."""
+
+    instructions: str | None = None
+    """The default system instructions (i.e. system message) prepended to model calls. This field allows the client to guide the model on desired responses. The model can be instructed on response content and format, (e.g. "be extremely succinct", "act friendly", "here are examples of good responses") and on audio behavior (e.g. "talk quickly", "inject emotion into your voice", "laugh frequently"). The instructions are not guaranteed to be followed by the model, but they provide guidance to the model on the desired behavior."""
+
+    audio: RealtimeSessionCreateResponseAudio | None = None
+    """Configuration for input and output audio for the session."""
+
+    tracing: Literal["auto"] | RealtimeSessionCreateResponseTracingTracingConfiguration | None = None
+    """Configuration options for tracing. Set to null to disable tracing. Once tracing is enabled for a session, the configuration cannot be modified."""
+
+    turn_detection: RealtimeSessionCreateResponseTurnDetection | None = None
+    """Configuration for turn detection. Can be set to `null` to turn off. Server VAD means that the model will detect the start and end of speech based on audio volume and respond at the end of user speech."""
+
+    tools: list[RealtimeFunctionTool] | None = None
+    """Tools (functions) available to the model."""
+
+    tool_choice: str | None = None
+    """How the model chooses tools. Options are `auto`, `none`, `required`, or specify a function."""
+
+    max_output_tokens: Literal["inf"] | int | None = None
+    """Maximum number of output tokens for a single assistant response, inclusive of tool calls. Provide an integer between 1 and 4096 to limit output tokens, or `inf` for the maximum available tokens for a given model. Defaults to `inf`."""
 
 
 class RealtimeSessionCreateResponseAudio(BaseModel, kw_only=True):
@@ -66,7 +108,7 @@ class RealtimeSessionCreateResponseAudioOutput(BaseModel, kw_only=True):
     speed: float | None = None
 
 
-class RealtimeSessionCreateResponseTracingVariant2(BaseModel, kw_only=True):
+class RealtimeSessionCreateResponseTracingTracingConfiguration(BaseModel, kw_only=True):
     """Granular configuration for tracing."""
 
     workflow_name: str | None = None
@@ -93,49 +135,3 @@ class RealtimeSessionCreateResponseTurnDetection(BaseModel, kw_only=True):
 
     silence_duration_ms: int | None = None
     """Duration of silence to detect speech stop (in milliseconds). Defaults to 500ms. With shorter values the model will respond more quickly, but may jump in on short pauses from the user."""
-
-
-class SessionCreateResponse(BaseModel, kw_only=True):
-    """A Realtime session configuration object."""
-
-    id: str | None = None
-    """Unique identifier for the session that looks like `sess_1234567890abcdef`."""
-
-    object: str | None = None
-    """The object type. Always `realtime.session`."""
-
-    expires_at: int | None = None
-    """Expiration timestamp for the session, in seconds since epoch."""
-
-    include: list[OpenEnum[Literal["item.input_audio_transcription.logprobs"]]] | None = None
-    """Additional fields to include in server outputs. - `item.input_audio_transcription.logprobs`: Include logprobs for input audio transcription."""
-
-    model: str | None = None
-    """The Realtime model used for this session."""
-
-    output_modalities: Any = None
-    """The set of modalities the model can respond with. To disable audio, set this to ["text"]."""
-
-    instructions: str | None = None
-    """The default system instructions (i.e. system message) prepended to model calls. This field allows the client to guide the model on desired responses. The model can be instructed on response content and format, (e.g. "be extremely succinct", "act friendly", "here are examples of good responses") and on audio behavior (e.g. "talk quickly", "inject emotion into your voice", "laugh frequently"). The instructions are not guaranteed to be followed by the model, but they provide guidance to the model on the desired behavior."""
-
-    audio: RealtimeSessionCreateResponseAudio | None = None
-    """Configuration for input and output audio for the session."""
-
-    tracing: Literal["auto"] | RealtimeSessionCreateResponseTracingVariant2 | None = None
-    """Configuration options for tracing. Set to null to disable tracing. Once tracing is enabled for a session, the configuration cannot be modified."""
-
-    turn_detection: RealtimeSessionCreateResponseTurnDetection | None = None
-    """Configuration for turn detection. Can be set to `null` to turn off. Server VAD means that the model will detect the start and end of speech based on audio volume and respond at the end of user speech."""
-
-    tools: list[RealtimeFunctionTool] | None = None
-    """Tools (functions) available to the model."""
-
-    tool_choice: str | None = None
-    """How the model chooses tools. Options are `auto`, `none`, `required`, or specify a function."""
-
-    max_output_tokens: Literal["inf"] | int | None = None
-    """Maximum number of output tokens for a single assistant response, inclusive of tool calls. Provide an integer between 1 and 4096 to limit output tokens, or `inf` for the maximum available tokens for a given model. Defaults to `inf`."""
-
-
-RealtimeSessionCreateResponse = SessionCreateResponse

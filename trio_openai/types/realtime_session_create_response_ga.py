@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 from ._base import BaseModel
 from ._union import REQUIRED, OpenEnum, tagged_union
 from .audio_transcription_response import AudioTranscription
-from .mcp_tool import MCPTool
+from .mcp_tool import RealtimeResponseCreateMcpTool
 from .noise_reduction_type import NoiseReductionType
 from .prompt import ResponsePrompt
 from .realtime_audio_formats import RealtimeAudioFormats
@@ -16,7 +16,7 @@ from .realtime_reasoning import RealtimeReasoning
 from .realtime_truncation import RealtimeTruncationRetentionRatio
 from .realtime_turn_detection import RealtimeAudioInputTurnDetection
 from .tool_choice_function import ToolChoiceFunction
-from .tool_choice_mcp import ToolChoiceMCP
+from .tool_choice_mcp import ToolChoiceMcp
 from .tool_choice_options import ToolChoiceOptions
 from .voice_ids_shared import VoiceIdsShared
 
@@ -32,7 +32,7 @@ __all__ = [
     "RealtimeSessionCreateResponseGAAudioOutput",
     "RealtimeSessionCreateResponseGAToolChoice",
     "RealtimeSessionCreateResponseGAToolsItem",
-    "RealtimeSessionCreateResponseGATracingVariant2",
+    "RealtimeSessionCreateResponseGATracingTracingConfiguration",
     "RealtimeToolsConfig",
 ]
 
@@ -115,7 +115,7 @@ class RealtimeSessionCreateRequest(BaseModel, kw_only=True):
     include: list[OpenEnum[Literal["item.input_audio_transcription.logprobs"]]] | None = None
     """Additional fields to include in server outputs."""
 
-    tracing: Literal["auto"] | RealtimeSessionCreateResponseGATracingVariant2 | None = None
+    tracing: Literal["auto"] | RealtimeSessionCreateResponseGATracingTracingConfiguration | None = None
     tools: list[RealtimeToolsConfig] | None = None
     """Tools available to the model."""
 
@@ -141,7 +141,7 @@ class RealtimeSessionCreateResponseGAAudioInputNoiseReduction(BaseModel, kw_only
     """Type of noise reduction. `near_field` is for close-talking microphones such as headphones, `far_field` is for far-field microphones such as laptop or conference room microphones."""
 
 
-class RealtimeSessionCreateResponseGATracingVariant2(BaseModel, kw_only=True):
+class RealtimeSessionCreateResponseGATracingTracingConfiguration(BaseModel, kw_only=True):
     """Granular configuration for tracing."""
 
     workflow_name: str | None = None
@@ -156,25 +156,25 @@ class RealtimeSessionCreateResponseGATracingVariant2(BaseModel, kw_only=True):
 
 if TYPE_CHECKING:
     RealtimeSessionCreateResponseGAToolChoice: TypeAlias = (
-        ToolChoiceFunction | ToolChoiceMCP | ToolChoiceOptions
+        ToolChoiceFunction | ToolChoiceMcp | ToolChoiceOptions
     )
     """How the model chooses tools. Provide one of the string modes or force a specific function/MCP tool."""
 else:
     RealtimeSessionCreateResponseGAToolChoice = tagged_union(
         "RealtimeSessionCreateResponseGAToolChoice",
         "type",
-        lambda: {"function": ToolChoiceFunction, "mcp": ToolChoiceMCP},
+        lambda: {"function": ToolChoiceFunction, "mcp": ToolChoiceMcp},
         lambda: (ToolChoiceOptions,),
     )
 
 
 if TYPE_CHECKING:
-    RealtimeToolsConfig: TypeAlias = RealtimeFunctionTool | MCPTool
+    RealtimeToolsConfig: TypeAlias = RealtimeFunctionTool | RealtimeResponseCreateMcpTool
 else:
     RealtimeToolsConfig = tagged_union(
         "RealtimeToolsConfig",
         "type",
-        lambda: {"function": RealtimeFunctionTool, "mcp": MCPTool},
+        lambda: {"function": RealtimeFunctionTool, "mcp": RealtimeResponseCreateMcpTool},
         tuple,
     )
 

@@ -9,8 +9,8 @@ if TYPE_CHECKING:
     from .audio_transcription_param import AudioTranscriptionParam
     from .realtime_audio_formats_param import RealtimeAudioFormatsParam
     from .realtime_turn_detection_param import (
-        RealtimeTurnDetectionVariant1Variant1Param,
-        RealtimeTurnDetectionVariant1Variant2Param,
+        RealtimeTurnDetectionRealtimeTurnDetectionSemanticVadParam,
+        RealtimeTurnDetectionRealtimeTurnDetectionServerVadParam,
     )
 
 __all__ = [
@@ -35,7 +35,9 @@ class RealtimeTranscriptionSessionCreateRequestGAAudioInputParam(TypedDict, tota
     """Configuration for input audio noise reduction. This can be set to `null` to turn off. Noise reduction filters audio added to the input audio buffer before it is sent to VAD and the model. Filtering the audio can improve VAD and turn detection accuracy (reducing false positives) and model performance by improving perception of the input audio."""
 
     turn_detection: (
-        RealtimeTurnDetectionVariant1Variant1Param | RealtimeTurnDetectionVariant1Variant2Param | None
+        RealtimeTurnDetectionRealtimeTurnDetectionServerVadParam
+        | RealtimeTurnDetectionRealtimeTurnDetectionSemanticVadParam
+        | None
     )
 
 

@@ -5,16 +5,16 @@ from __future__ import annotations
 from typing import Literal, Required, TypedDict
 
 __all__ = [
-    "RealtimeTranslationSessionCreateRequestAudioInputNoiseReductionVariant1Param",
+    "RealtimeTranslationSessionCreateRequestAudioInputNoiseReductionParam",
     "RealtimeTranslationSessionCreateRequestAudioInputParam",
-    "RealtimeTranslationSessionCreateRequestAudioInputTranscriptionVariant1Param",
+    "RealtimeTranslationSessionCreateRequestAudioInputTranscriptionParam",
     "RealtimeTranslationSessionCreateRequestAudioOutputParam",
     "RealtimeTranslationSessionCreateRequestAudioParam",
     "RealtimeTranslationSessionCreateRequestParam",
 ]
 
 
-class RealtimeTranslationSessionCreateRequestAudioInputNoiseReductionVariant1Param(TypedDict, total=False):
+class RealtimeTranslationSessionCreateRequestAudioInputNoiseReductionParam(TypedDict, total=False):
     """Optional input noise reduction. Set to `null` to disable it."""
 
     type: Required[Literal["near_field", "far_field"]]
@@ -22,11 +22,11 @@ class RealtimeTranslationSessionCreateRequestAudioInputNoiseReductionVariant1Par
 
 
 class RealtimeTranslationSessionCreateRequestAudioInputParam(TypedDict, total=False):
-    transcription: RealtimeTranslationSessionCreateRequestAudioInputTranscriptionVariant1Param | None
-    noise_reduction: RealtimeTranslationSessionCreateRequestAudioInputNoiseReductionVariant1Param | None
+    transcription: RealtimeTranslationSessionCreateRequestAudioInputTranscriptionParam | None
+    noise_reduction: RealtimeTranslationSessionCreateRequestAudioInputNoiseReductionParam | None
 
 
-class RealtimeTranslationSessionCreateRequestAudioInputTranscriptionVariant1Param(TypedDict, total=False):
+class RealtimeTranslationSessionCreateRequestAudioInputTranscriptionParam(TypedDict, total=False):
     """Optional source-language transcription. When configured, the server emits `session.input_transcript.delta` events. Translation itself still runs from the input audio stream."""
 
     model: Required[str]

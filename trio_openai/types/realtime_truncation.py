@@ -7,11 +7,7 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = [
-    "RealtimeTruncationRetentionRatio",
-    "RealtimeTruncationVariant2",
-    "RealtimeTruncationVariant2TokenLimits",
-]
+__all__ = ["RealtimeTruncationRetentionRatio", "RealtimeTruncationRetentionRatioTokenLimits"]
 
 
 class RealtimeTruncationRetentionRatio(BaseModel, kw_only=True):
@@ -23,15 +19,12 @@ class RealtimeTruncationRetentionRatio(BaseModel, kw_only=True):
     retention_ratio: float = REQUIRED
     """Fraction of post-instruction conversation tokens to retain (`0.0` - `1.0`) when the conversation exceeds the input token limit. Setting this to `0.8` means that messages will be dropped until 80% of the maximum allowed tokens are used. This helps reduce the frequency of truncations and improve cache rates."""
 
-    token_limits: RealtimeTruncationVariant2TokenLimits | None = None
+    token_limits: RealtimeTruncationRetentionRatioTokenLimits | None = None
     """Optional custom token limits for this truncation strategy. If not provided, the model's default token limits will be used."""
 
 
-class RealtimeTruncationVariant2TokenLimits(BaseModel, kw_only=True):
+class RealtimeTruncationRetentionRatioTokenLimits(BaseModel, kw_only=True):
     """Optional custom token limits for this truncation strategy. If not provided, the model's default token limits will be used."""
 
     post_instructions: int | None = None
     """Maximum tokens allowed in the conversation after instructions (which including tool definitions). For example, setting this to 5,000 would mean that truncation would occur when the conversation exceeds 5,000 tokens after instructions. This cannot be higher than the model's context window size minus the maximum output tokens."""
-
-
-RealtimeTruncationVariant2 = RealtimeTruncationRetentionRatio

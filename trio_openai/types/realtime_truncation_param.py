@@ -6,15 +6,15 @@ from typing import Literal, Required, TypeAlias, TypedDict
 
 __all__ = [
     "RealtimeTruncationParam",
-    "RealtimeTruncationVariant2Param",
-    "RealtimeTruncationVariant2TokenLimitsParam",
+    "RealtimeTruncationRetentionRatioParam",
+    "RealtimeTruncationRetentionRatioTokenLimitsParam",
 ]
 
-RealtimeTruncationParam: TypeAlias = "Literal['auto', 'disabled'] | RealtimeTruncationVariant2Param"
+RealtimeTruncationParam: TypeAlias = "Literal['auto', 'disabled'] | RealtimeTruncationRetentionRatioParam"
 """When the number of tokens in a conversation exceeds the model's input token limit, the conversation be truncated, meaning messages (starting from the oldest) will not be included in the model's context. A 32k context model with 4,096 max output tokens can only include 28,224 tokens in the context before truncation occurs."""
 
 
-class RealtimeTruncationVariant2Param(TypedDict, total=False):
+class RealtimeTruncationRetentionRatioParam(TypedDict, total=False):
     """Retain a fraction of the conversation tokens when the conversation exceeds the input token limit. This allows you to amortize truncations across multiple turns, which can help improve cached token usage."""
 
     type: Required[Literal["retention_ratio"]]
@@ -23,11 +23,11 @@ class RealtimeTruncationVariant2Param(TypedDict, total=False):
     retention_ratio: Required[float]
     """Fraction of post-instruction conversation tokens to retain (`0.0` - `1.0`) when the conversation exceeds the input token limit. Setting this to `0.8` means that messages will be dropped until 80% of the maximum allowed tokens are used. This helps reduce the frequency of truncations and improve cache rates."""
 
-    token_limits: RealtimeTruncationVariant2TokenLimitsParam
+    token_limits: RealtimeTruncationRetentionRatioTokenLimitsParam
     """Optional custom token limits for this truncation strategy. If not provided, the model's default token limits will be used."""
 
 
-class RealtimeTruncationVariant2TokenLimitsParam(TypedDict, total=False):
+class RealtimeTruncationRetentionRatioTokenLimitsParam(TypedDict, total=False):
     """Optional custom token limits for this truncation strategy. If not provided, the model's default token limits will be used."""
 
     post_instructions: int

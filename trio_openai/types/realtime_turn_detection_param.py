@@ -4,10 +4,29 @@ from __future__ import annotations
 
 from typing import Literal, Required, TypedDict
 
-__all__ = ["RealtimeTurnDetectionVariant1Variant1Param", "RealtimeTurnDetectionVariant1Variant2Param"]
+__all__ = [
+    "RealtimeTurnDetectionRealtimeTurnDetectionSemanticVadParam",
+    "RealtimeTurnDetectionRealtimeTurnDetectionServerVadParam",
+]
 
 
-class RealtimeTurnDetectionVariant1Variant1Param(TypedDict, total=False):
+class RealtimeTurnDetectionRealtimeTurnDetectionSemanticVadParam(TypedDict, total=False):
+    """Server-side semantic turn detection which uses a model to determine when the user has finished speaking."""
+
+    type: Required[Literal["semantic_vad"]]
+    """Type of turn detection, `semantic_vad` to turn on Semantic VAD."""
+
+    eagerness: Literal["low", "medium", "high", "auto"]
+    """Used only for `semantic_vad` mode. The eagerness of the model to respond. `low` will wait longer for the user to continue speaking, `high` will respond more quickly. `auto` is the default and is equivalent to `medium`. `low`, `medium`, and `high` have max timeouts of 8s, 4s, and 2s respectively."""
+
+    create_response: bool
+    """Whether or not to automatically generate a response when a VAD stop event occurs."""
+
+    interrupt_response: bool
+    """Whether or not to automatically interrupt any ongoing response with output to the default conversation (i.e. `conversation` of `auto`) when a VAD start event occurs."""
+
+
+class RealtimeTurnDetectionRealtimeTurnDetectionServerVadParam(TypedDict, total=False):
     """Server-side voice activity detection (VAD) which flips on when user speech is detected and off after a period of silence."""
 
     type: Required[Literal["server_vad"]]
@@ -29,19 +48,3 @@ class RealtimeTurnDetectionVariant1Variant1Param(TypedDict, total=False):
     """Whether or not to automatically interrupt (cancel) any ongoing response with output to the default conversation (i.e. `conversation` of `auto`) when a VAD start event occurs. If `true` then the response will be cancelled, otherwise it will continue until complete."""
 
     idle_timeout_ms: int | None
-
-
-class RealtimeTurnDetectionVariant1Variant2Param(TypedDict, total=False):
-    """Server-side semantic turn detection which uses a model to determine when the user has finished speaking."""
-
-    type: Required[Literal["semantic_vad"]]
-    """Type of turn detection, `semantic_vad` to turn on Semantic VAD."""
-
-    eagerness: Literal["low", "medium", "high", "auto"]
-    """Used only for `semantic_vad` mode. The eagerness of the model to respond. `low` will wait longer for the user to continue speaking, `high` will respond more quickly. `auto` is the default and is equivalent to `medium`. `low`, `medium`, and `high` have max timeouts of 8s, 4s, and 2s respectively."""
-
-    create_response: bool
-    """Whether or not to automatically generate a response when a VAD stop event occurs."""
-
-    interrupt_response: bool
-    """Whether or not to automatically interrupt any ongoing response with output to the default conversation (i.e. `conversation` of `auto`) when a VAD start event occurs."""

@@ -9,10 +9,10 @@ from ._union import REQUIRED, OpenEnum
 from .reasoning_text_content import ReasoningTextContent
 from .summary_text_content import SummaryTextContent
 
-__all__ = ["ReasoningItem", "ResponseConfigurationUpdateItem"]
+__all__ = ["ReasoningItem", "ResponseReasoningItem"]
 
 
-class ResponseConfigurationUpdateItem(BaseModel, kw_only=True):
+class ResponseReasoningItem(BaseModel, kw_only=True):
     """A description of the chain of thought used by a reasoning model while generating a response. Be sure to include these items in your `input` to the Responses API for subsequent turns of a conversation if you are manually [managing context](/docs/guides/conversation-state)."""
 
     type: Literal["reasoning"] = REQUIRED
@@ -32,4 +32,4 @@ class ResponseConfigurationUpdateItem(BaseModel, kw_only=True):
     """The status of the item. One of `in_progress`, `completed`, or `incomplete`. Populated when items are returned via API."""
 
 
-ReasoningItem = ResponseConfigurationUpdateItem
+ReasoningItem = ResponseReasoningItem

@@ -15,16 +15,16 @@ from .prompt_cache_options import PromptCacheOptions
 from .reasoning import Reasoning
 from .response_conversation import ResponseConversation
 from .response_error import ResponseError
-from .response_text_param import ResponseTextConfig
+from .response_text import ResponseTextConfig
 from .response_usage import ResponseUsage
 from .service_tier_responses import ServiceTierResponses
 from .tool import Tool
-from .tool_choice_param import ToolChoiceParam
+from .tool_choice_input import ToolChoiceInput
 
-__all__ = ["Response", "ResponseCustomToolCallOutput", "ResponseIncompleteDetails"]
+__all__ = ["Response", "ResponseIncompleteDetails"]
 
 
-class ResponseCustomToolCallOutput(BaseModel, kw_only=True):
+class Response(BaseModel, kw_only=True):
     """The response object"""
 
     metadata: dict[str, str] | None = None
@@ -49,7 +49,7 @@ class ResponseCustomToolCallOutput(BaseModel, kw_only=True):
     tools: list[Tool] = REQUIRED
     """An array of tools the model may call while generating a response. You can specify which tool to use by setting the `tool_choice` parameter."""
 
-    tool_choice: ToolChoiceParam = REQUIRED
+    tool_choice: ToolChoiceInput = REQUIRED
     """How the model should select which tool (or tools) to use when generating a response. See the `tools` parameter to see how to specify which tools the model can call."""
 
     prompt: ResponsePrompt | None = None
@@ -103,6 +103,3 @@ class ResponseIncompleteDetails(BaseModel, kw_only=True):
 
     reason: OpenEnum[Literal["max_output_tokens", "content_filter"]] | None = None
     """The reason why the response is incomplete."""
-
-
-Response = ResponseCustomToolCallOutput

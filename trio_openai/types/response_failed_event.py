@@ -6,7 +6,7 @@ from typing import Literal
 
 from ._base import BaseModel
 from ._union import REQUIRED
-from .response import ResponseCustomToolCallOutput
+from .response import Response
 
 __all__ = ["ResponseFailedEvent"]
 
@@ -20,5 +20,5 @@ class ResponseFailedEvent(BaseModel, kw_only=True):
     sequence_number: int = REQUIRED
     """The sequence number of this event."""
 
-    response: ResponseCustomToolCallOutput = REQUIRED
+    response: Response = REQUIRED
     """The response object"""

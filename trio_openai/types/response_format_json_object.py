@@ -7,11 +7,14 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["ResponseFormatJsonObject"]
+__all__ = ["ResponseFormatJSONObject", "ResponseFormatJsonObject"]
 
 
-class ResponseFormatJsonObject(BaseModel, kw_only=True):
+class ResponseFormatJSONObject(BaseModel, kw_only=True):
     """JSON object response format. An older method of generating JSON responses. Using `json_schema` is recommended for models that support it. Note that the model will not generate JSON without a system or user message instructing it to do so."""
 
     type: Literal["json_object"] = REQUIRED
     """The type of response format being defined. Always `json_object`."""
+
+
+ResponseFormatJsonObject = ResponseFormatJSONObject

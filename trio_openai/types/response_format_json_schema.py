@@ -7,10 +7,10 @@ from typing import Any, Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["ResponseFormatJsonSchema", "ResponseFormatJsonSchemaJsonSchema"]
+__all__ = ["ResponseFormatJSONSchema", "ResponseFormatJsonSchema", "ResponseFormatJsonSchemaJsonSchema"]
 
 
-class ResponseFormatJsonSchema(BaseModel, kw_only=True):
+class ResponseFormatJSONSchema(BaseModel, kw_only=True):
     """JSON Schema response format. Used to generate structured JSON responses. Learn more about [Structured Outputs](/docs/guides/structured-outputs)."""
 
     type: Literal["json_schema"] = REQUIRED
@@ -33,3 +33,6 @@ class ResponseFormatJsonSchemaJsonSchema(BaseModel, kw_only=True):
     """The schema for the response format, described as a JSON Schema object. Learn how to build JSON schemas [here](https://json-schema.org/)."""
 
     strict: bool | None = None
+
+
+ResponseFormatJsonSchema = ResponseFormatJSONSchema

@@ -7,10 +7,10 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["ResponseMCPCallArgumentsDeltaEvent"]
+__all__ = ["ResponseMCPCallArgumentsDeltaEvent", "ResponseMcpCallArgumentsDeltaEvent"]
 
 
-class ResponseMCPCallArgumentsDeltaEvent(BaseModel, kw_only=True):
+class ResponseMcpCallArgumentsDeltaEvent(BaseModel, kw_only=True):
     """Emitted when there is a delta (partial update) to the arguments of an MCP tool call."""
 
     type: Literal["response.mcp_call_arguments.delta"] = REQUIRED
@@ -27,3 +27,6 @@ class ResponseMCPCallArgumentsDeltaEvent(BaseModel, kw_only=True):
 
     sequence_number: int = REQUIRED
     """The sequence number of this event."""
+
+
+ResponseMCPCallArgumentsDeltaEvent = ResponseMcpCallArgumentsDeltaEvent

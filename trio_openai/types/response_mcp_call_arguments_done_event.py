@@ -7,10 +7,10 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["ResponseMCPCallArgumentsDoneEvent"]
+__all__ = ["ResponseMCPCallArgumentsDoneEvent", "ResponseMcpCallArgumentsDoneEvent"]
 
 
-class ResponseMCPCallArgumentsDoneEvent(BaseModel, kw_only=True):
+class ResponseMcpCallArgumentsDoneEvent(BaseModel, kw_only=True):
     """Emitted when the arguments for an MCP tool call are finalized."""
 
     type: Literal["response.mcp_call_arguments.done"] = REQUIRED
@@ -27,3 +27,6 @@ class ResponseMCPCallArgumentsDoneEvent(BaseModel, kw_only=True):
 
     sequence_number: int = REQUIRED
     """The sequence number of this event."""
+
+
+ResponseMCPCallArgumentsDoneEvent = ResponseMcpCallArgumentsDoneEvent

@@ -7,10 +7,10 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["ResponseMCPCallCompletedEvent"]
+__all__ = ["ResponseMCPCallCompletedEvent", "ResponseMcpCallCompletedEvent"]
 
 
-class ResponseMCPCallCompletedEvent(BaseModel, kw_only=True):
+class ResponseMcpCallCompletedEvent(BaseModel, kw_only=True):
     """Emitted when an MCP  tool call has completed successfully."""
 
     type: Literal["response.mcp_call.completed"] = REQUIRED
@@ -24,3 +24,6 @@ class ResponseMCPCallCompletedEvent(BaseModel, kw_only=True):
 
     sequence_number: int = REQUIRED
     """The sequence number of this event."""
+
+
+ResponseMCPCallCompletedEvent = ResponseMcpCallCompletedEvent

@@ -7,10 +7,10 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["ResponseMCPCallFailedEvent"]
+__all__ = ["ResponseMCPCallFailedEvent", "ResponseMcpCallFailedEvent"]
 
 
-class ResponseMCPCallFailedEvent(BaseModel, kw_only=True):
+class ResponseMcpCallFailedEvent(BaseModel, kw_only=True):
     """Emitted when an MCP  tool call has failed."""
 
     type: Literal["response.mcp_call.failed"] = REQUIRED
@@ -24,3 +24,6 @@ class ResponseMCPCallFailedEvent(BaseModel, kw_only=True):
 
     sequence_number: int = REQUIRED
     """The sequence number of this event."""
+
+
+ResponseMCPCallFailedEvent = ResponseMcpCallFailedEvent

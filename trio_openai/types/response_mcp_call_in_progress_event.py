@@ -7,10 +7,10 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["ResponseMCPCallInProgressEvent"]
+__all__ = ["ResponseMCPCallInProgressEvent", "ResponseMcpCallInProgressEvent"]
 
 
-class ResponseMCPCallInProgressEvent(BaseModel, kw_only=True):
+class ResponseMcpCallInProgressEvent(BaseModel, kw_only=True):
     """Emitted when an MCP  tool call is in progress."""
 
     type: Literal["response.mcp_call.in_progress"] = REQUIRED
@@ -24,3 +24,6 @@ class ResponseMCPCallInProgressEvent(BaseModel, kw_only=True):
 
     item_id: str = REQUIRED
     """The unique identifier of the MCP tool call item being processed."""
+
+
+ResponseMCPCallInProgressEvent = ResponseMcpCallInProgressEvent

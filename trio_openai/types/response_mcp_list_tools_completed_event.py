@@ -7,10 +7,10 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["ResponseMCPListToolsCompletedEvent"]
+__all__ = ["ResponseMCPListToolsCompletedEvent", "ResponseMcpListToolsCompletedEvent"]
 
 
-class ResponseMCPListToolsCompletedEvent(BaseModel, kw_only=True):
+class ResponseMcpListToolsCompletedEvent(BaseModel, kw_only=True):
     """Emitted when the list of available MCP tools has been successfully retrieved."""
 
     type: Literal["response.mcp_list_tools.completed"] = REQUIRED
@@ -24,3 +24,6 @@ class ResponseMCPListToolsCompletedEvent(BaseModel, kw_only=True):
 
     sequence_number: int = REQUIRED
     """The sequence number of this event."""
+
+
+ResponseMCPListToolsCompletedEvent = ResponseMcpListToolsCompletedEvent

@@ -7,10 +7,10 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["ResponseMCPListToolsFailedEvent"]
+__all__ = ["ResponseMCPListToolsFailedEvent", "ResponseMcpListToolsFailedEvent"]
 
 
-class ResponseMCPListToolsFailedEvent(BaseModel, kw_only=True):
+class ResponseMcpListToolsFailedEvent(BaseModel, kw_only=True):
     """Emitted when the attempt to list available MCP tools has failed."""
 
     type: Literal["response.mcp_list_tools.failed"] = REQUIRED
@@ -24,3 +24,6 @@ class ResponseMCPListToolsFailedEvent(BaseModel, kw_only=True):
 
     sequence_number: int = REQUIRED
     """The sequence number of this event."""
+
+
+ResponseMCPListToolsFailedEvent = ResponseMcpListToolsFailedEvent

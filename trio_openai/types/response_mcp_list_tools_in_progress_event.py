@@ -7,10 +7,10 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["ResponseMCPListToolsInProgressEvent"]
+__all__ = ["ResponseMCPListToolsInProgressEvent", "ResponseMcpListToolsInProgressEvent"]
 
 
-class ResponseMCPListToolsInProgressEvent(BaseModel, kw_only=True):
+class ResponseMcpListToolsInProgressEvent(BaseModel, kw_only=True):
     """Emitted when the system is in the process of retrieving the list of available MCP tools."""
 
     type: Literal["response.mcp_list_tools.in_progress"] = REQUIRED
@@ -24,3 +24,6 @@ class ResponseMCPListToolsInProgressEvent(BaseModel, kw_only=True):
 
     sequence_number: int = REQUIRED
     """The sequence number of this event."""
+
+
+ResponseMCPListToolsInProgressEvent = ResponseMcpListToolsInProgressEvent

@@ -6,7 +6,7 @@ from typing import Literal
 
 from ._base import BaseModel
 from ._union import REQUIRED
-from .response import ResponseCustomToolCallOutput
+from .response import Response
 
 __all__ = ["ResponseQueuedEvent"]
 
@@ -17,7 +17,7 @@ class ResponseQueuedEvent(BaseModel, kw_only=True):
     type: Literal["response.queued"] = REQUIRED
     """The type of the event. Always 'response.queued'."""
 
-    response: ResponseCustomToolCallOutput = REQUIRED
+    response: Response = REQUIRED
     """The response object"""
 
     sequence_number: int = REQUIRED

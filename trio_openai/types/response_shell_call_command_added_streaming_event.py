@@ -7,10 +7,10 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["ResponseShellCallCommandAddedStreamingEvent"]
+__all__ = ["ResponseShellCallCommandAddedEvent", "ResponseShellCallCommandAddedStreamingEvent"]
 
 
-class ResponseShellCallCommandAddedStreamingEvent(BaseModel, kw_only=True):
+class ResponseShellCallCommandAddedEvent(BaseModel, kw_only=True):
     """A streaming event that indicated a shell command was added to a tool call."""
 
     type: Literal["response.shell_call_command.added"] = REQUIRED
@@ -27,3 +27,6 @@ class ResponseShellCallCommandAddedStreamingEvent(BaseModel, kw_only=True):
 
     command: str = REQUIRED
     """The shell command that was added."""
+
+
+ResponseShellCallCommandAddedStreamingEvent = ResponseShellCallCommandAddedEvent

@@ -7,10 +7,10 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["ResponseShellCallCommandDeltaStreamingEvent"]
+__all__ = ["ResponseShellCallCommandDeltaEvent", "ResponseShellCallCommandDeltaStreamingEvent"]
 
 
-class ResponseShellCallCommandDeltaStreamingEvent(BaseModel, kw_only=True):
+class ResponseShellCallCommandDeltaEvent(BaseModel, kw_only=True):
     """A streaming event that indicated a shell command was incrementally updated."""
 
     type: Literal["response.shell_call_command.delta"] = REQUIRED
@@ -30,3 +30,6 @@ class ResponseShellCallCommandDeltaStreamingEvent(BaseModel, kw_only=True):
 
     obfuscation: str | None = None
     """An obfuscation string that was added to pad the event payload."""
+
+
+ResponseShellCallCommandDeltaStreamingEvent = ResponseShellCallCommandDeltaEvent

@@ -7,10 +7,10 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["ResponseShellCallCommandDoneStreamingEvent"]
+__all__ = ["ResponseShellCallCommandDoneEvent", "ResponseShellCallCommandDoneStreamingEvent"]
 
 
-class ResponseShellCallCommandDoneStreamingEvent(BaseModel, kw_only=True):
+class ResponseShellCallCommandDoneEvent(BaseModel, kw_only=True):
     """A streaming event that indicated a shell command was completed."""
 
     type: Literal["response.shell_call_command.done"] = REQUIRED
@@ -27,3 +27,6 @@ class ResponseShellCallCommandDoneStreamingEvent(BaseModel, kw_only=True):
 
     command: str = REQUIRED
     """The final shell command that was emitted."""
+
+
+ResponseShellCallCommandDoneStreamingEvent = ResponseShellCallCommandDoneEvent

@@ -8,10 +8,10 @@ from ._base import BaseModel
 from ._union import REQUIRED
 from .shell_call_output_delta import ShellCallOutputDelta
 
-__all__ = ["ResponseShellCallOutputContentDeltaStreamingEvent"]
+__all__ = ["ResponseShellCallOutputContentDeltaEvent", "ResponseShellCallOutputContentDeltaStreamingEvent"]
 
 
-class ResponseShellCallOutputContentDeltaStreamingEvent(BaseModel, kw_only=True):
+class ResponseShellCallOutputContentDeltaEvent(BaseModel, kw_only=True):
     """A streaming event that indicated shell call output was incrementally added."""
 
     type: Literal["response.shell_call_output_content.delta"] = REQUIRED
@@ -31,3 +31,6 @@ class ResponseShellCallOutputContentDeltaStreamingEvent(BaseModel, kw_only=True)
 
     delta: ShellCallOutputDelta = REQUIRED
     """A delta of stdout/stderr emitted while a shell call was running."""
+
+
+ResponseShellCallOutputContentDeltaStreamingEvent = ResponseShellCallOutputContentDeltaEvent

@@ -8,10 +8,10 @@ from ._base import BaseModel
 from ._union import REQUIRED
 from .function_shell_call_output_content import FunctionShellCallOutputContent
 
-__all__ = ["ResponseShellCallOutputContentDoneStreamingEvent"]
+__all__ = ["ResponseShellCallOutputContentDoneEvent", "ResponseShellCallOutputContentDoneStreamingEvent"]
 
 
-class ResponseShellCallOutputContentDoneStreamingEvent(BaseModel, kw_only=True):
+class ResponseShellCallOutputContentDoneEvent(BaseModel, kw_only=True):
     """A streaming event that indicated shell call output was completed."""
 
     type: Literal["response.shell_call_output_content.done"] = REQUIRED
@@ -31,3 +31,6 @@ class ResponseShellCallOutputContentDoneStreamingEvent(BaseModel, kw_only=True):
 
     output: list[FunctionShellCallOutputContent] = REQUIRED
     """The output contents emitted for the shell command."""
+
+
+ResponseShellCallOutputContentDoneStreamingEvent = ResponseShellCallOutputContentDoneEvent

@@ -33,14 +33,14 @@ from .response_image_gen_call_in_progress_event import ResponseImageGenCallInPro
 from .response_image_gen_call_partial_image_event import ResponseImageGenCallPartialImageEvent
 from .response_in_progress_event import ResponseInProgressEvent
 from .response_incomplete_event import ResponseIncompleteEvent
-from .response_mcp_call_arguments_delta_event import ResponseMCPCallArgumentsDeltaEvent
-from .response_mcp_call_arguments_done_event import ResponseMCPCallArgumentsDoneEvent
-from .response_mcp_call_completed_event import ResponseMCPCallCompletedEvent
-from .response_mcp_call_failed_event import ResponseMCPCallFailedEvent
-from .response_mcp_call_in_progress_event import ResponseMCPCallInProgressEvent
-from .response_mcp_list_tools_completed_event import ResponseMCPListToolsCompletedEvent
-from .response_mcp_list_tools_failed_event import ResponseMCPListToolsFailedEvent
-from .response_mcp_list_tools_in_progress_event import ResponseMCPListToolsInProgressEvent
+from .response_mcp_call_arguments_delta_event import ResponseMcpCallArgumentsDeltaEvent
+from .response_mcp_call_arguments_done_event import ResponseMcpCallArgumentsDoneEvent
+from .response_mcp_call_completed_event import ResponseMcpCallCompletedEvent
+from .response_mcp_call_failed_event import ResponseMcpCallFailedEvent
+from .response_mcp_call_in_progress_event import ResponseMcpCallInProgressEvent
+from .response_mcp_list_tools_completed_event import ResponseMcpListToolsCompletedEvent
+from .response_mcp_list_tools_failed_event import ResponseMcpListToolsFailedEvent
+from .response_mcp_list_tools_in_progress_event import ResponseMcpListToolsInProgressEvent
 from .response_output_item_added_event import ResponseOutputItemAddedEvent
 from .response_output_item_done_event import ResponseOutputItemDoneEvent
 from .response_output_text_annotation_added_event import ResponseOutputTextAnnotationAddedEvent
@@ -53,15 +53,11 @@ from .response_reasoning_text_delta_event import ResponseReasoningTextDeltaEvent
 from .response_reasoning_text_done_event import ResponseReasoningTextDoneEvent
 from .response_refusal_delta_event import ResponseRefusalDeltaEvent
 from .response_refusal_done_event import ResponseRefusalDoneEvent
-from .response_shell_call_command_added_streaming_event import ResponseShellCallCommandAddedStreamingEvent
-from .response_shell_call_command_delta_streaming_event import ResponseShellCallCommandDeltaStreamingEvent
-from .response_shell_call_command_done_streaming_event import ResponseShellCallCommandDoneStreamingEvent
-from .response_shell_call_output_content_delta_streaming_event import (
-    ResponseShellCallOutputContentDeltaStreamingEvent,
-)
-from .response_shell_call_output_content_done_streaming_event import (
-    ResponseShellCallOutputContentDoneStreamingEvent,
-)
+from .response_shell_call_command_added_streaming_event import ResponseShellCallCommandAddedEvent
+from .response_shell_call_command_delta_streaming_event import ResponseShellCallCommandDeltaEvent
+from .response_shell_call_command_done_streaming_event import ResponseShellCallCommandDoneEvent
+from .response_shell_call_output_content_delta_streaming_event import ResponseShellCallOutputContentDeltaEvent
+from .response_shell_call_output_content_done_streaming_event import ResponseShellCallOutputContentDoneEvent
 from .response_text_delta_event import ResponseTextDeltaEvent
 from .response_text_done_event import ResponseTextDoneEvent
 from .response_web_search_call_completed_event import ResponseWebSearchCallCompletedEvent
@@ -91,11 +87,11 @@ if TYPE_CHECKING:
         | ResponseFileSearchCallSearchingEvent
         | ResponseFunctionCallArgumentsDeltaEvent
         | ResponseFunctionCallArgumentsDoneEvent
-        | ResponseShellCallCommandAddedStreamingEvent
-        | ResponseShellCallCommandDeltaStreamingEvent
-        | ResponseShellCallCommandDoneStreamingEvent
-        | ResponseShellCallOutputContentDeltaStreamingEvent
-        | ResponseShellCallOutputContentDoneStreamingEvent
+        | ResponseShellCallCommandAddedEvent
+        | ResponseShellCallCommandDeltaEvent
+        | ResponseShellCallCommandDoneEvent
+        | ResponseShellCallOutputContentDeltaEvent
+        | ResponseShellCallOutputContentDoneEvent
         | ResponseInProgressEvent
         | ResponseFailedEvent
         | ResponseIncompleteEvent
@@ -118,14 +114,14 @@ if TYPE_CHECKING:
         | ResponseImageGenCallGeneratingEvent
         | ResponseImageGenCallInProgressEvent
         | ResponseImageGenCallPartialImageEvent
-        | ResponseMCPCallArgumentsDeltaEvent
-        | ResponseMCPCallArgumentsDoneEvent
-        | ResponseMCPCallCompletedEvent
-        | ResponseMCPCallFailedEvent
-        | ResponseMCPCallInProgressEvent
-        | ResponseMCPListToolsCompletedEvent
-        | ResponseMCPListToolsFailedEvent
-        | ResponseMCPListToolsInProgressEvent
+        | ResponseMcpCallArgumentsDeltaEvent
+        | ResponseMcpCallArgumentsDoneEvent
+        | ResponseMcpCallCompletedEvent
+        | ResponseMcpCallFailedEvent
+        | ResponseMcpCallInProgressEvent
+        | ResponseMcpListToolsCompletedEvent
+        | ResponseMcpListToolsFailedEvent
+        | ResponseMcpListToolsInProgressEvent
         | ResponseOutputTextAnnotationAddedEvent
         | ResponseQueuedEvent
         | ResponseCustomToolCallInputDeltaEvent
@@ -156,11 +152,11 @@ else:
             "response.file_search_call.searching": ResponseFileSearchCallSearchingEvent,
             "response.function_call_arguments.delta": ResponseFunctionCallArgumentsDeltaEvent,
             "response.function_call_arguments.done": ResponseFunctionCallArgumentsDoneEvent,
-            "response.shell_call_command.added": ResponseShellCallCommandAddedStreamingEvent,
-            "response.shell_call_command.delta": ResponseShellCallCommandDeltaStreamingEvent,
-            "response.shell_call_command.done": ResponseShellCallCommandDoneStreamingEvent,
-            "response.shell_call_output_content.delta": ResponseShellCallOutputContentDeltaStreamingEvent,
-            "response.shell_call_output_content.done": ResponseShellCallOutputContentDoneStreamingEvent,
+            "response.shell_call_command.added": ResponseShellCallCommandAddedEvent,
+            "response.shell_call_command.delta": ResponseShellCallCommandDeltaEvent,
+            "response.shell_call_command.done": ResponseShellCallCommandDoneEvent,
+            "response.shell_call_output_content.delta": ResponseShellCallOutputContentDeltaEvent,
+            "response.shell_call_output_content.done": ResponseShellCallOutputContentDoneEvent,
             "response.in_progress": ResponseInProgressEvent,
             "response.failed": ResponseFailedEvent,
             "response.incomplete": ResponseIncompleteEvent,
@@ -183,14 +179,14 @@ else:
             "response.image_generation_call.generating": ResponseImageGenCallGeneratingEvent,
             "response.image_generation_call.in_progress": ResponseImageGenCallInProgressEvent,
             "response.image_generation_call.partial_image": ResponseImageGenCallPartialImageEvent,
-            "response.mcp_call_arguments.delta": ResponseMCPCallArgumentsDeltaEvent,
-            "response.mcp_call_arguments.done": ResponseMCPCallArgumentsDoneEvent,
-            "response.mcp_call.completed": ResponseMCPCallCompletedEvent,
-            "response.mcp_call.failed": ResponseMCPCallFailedEvent,
-            "response.mcp_call.in_progress": ResponseMCPCallInProgressEvent,
-            "response.mcp_list_tools.completed": ResponseMCPListToolsCompletedEvent,
-            "response.mcp_list_tools.failed": ResponseMCPListToolsFailedEvent,
-            "response.mcp_list_tools.in_progress": ResponseMCPListToolsInProgressEvent,
+            "response.mcp_call_arguments.delta": ResponseMcpCallArgumentsDeltaEvent,
+            "response.mcp_call_arguments.done": ResponseMcpCallArgumentsDoneEvent,
+            "response.mcp_call.completed": ResponseMcpCallCompletedEvent,
+            "response.mcp_call.failed": ResponseMcpCallFailedEvent,
+            "response.mcp_call.in_progress": ResponseMcpCallInProgressEvent,
+            "response.mcp_list_tools.completed": ResponseMcpListToolsCompletedEvent,
+            "response.mcp_list_tools.failed": ResponseMcpListToolsFailedEvent,
+            "response.mcp_list_tools.in_progress": ResponseMcpListToolsInProgressEvent,
             "response.output_text.annotation.added": ResponseOutputTextAnnotationAddedEvent,
             "response.queued": ResponseQueuedEvent,
             "response.custom_tool_call_input.delta": ResponseCustomToolCallInputDeltaEvent,

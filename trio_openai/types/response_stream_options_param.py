@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import TypedDict
 
-__all__ = ["ResponseStreamOptionsVariant1Param"]
+__all__ = ["ResponseStreamOptionsParam"]
 
 
-class ResponseStreamOptionsVariant1Param(TypedDict, total=False):
+class ResponseStreamOptionsParam(TypedDict, total=False):
     """Options for streaming responses. Only set this when you set `stream: true`."""
 
     include_obfuscation: bool

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from ._base import BaseModel
-from .text_response_format_configuration import TextResponseFormatConfiguration
-from .verbosity import Verbosity
+from typing import TYPE_CHECKING, Literal, TypedDict
 
-__all__ = ["ResponseTextConfig", "ResponseTextParam"]
+if TYPE_CHECKING:
+    from .text_response_format_configuration_param import TextResponseFormatConfigurationParam
+
+__all__ = ["ResponseTextParam"]
 
 
-class ResponseTextConfig(BaseModel, kw_only=True):
+class ResponseTextParam(TypedDict, total=False):
     """Configuration options for a text response from the model. Can be plain text or structured JSON data. Learn more: - [Text inputs and outputs](/docs/guides/text) - [Structured Outputs](/docs/guides/structured-outputs)"""
 
-    format: TextResponseFormatConfiguration | None = None
+    format: TextResponseFormatConfigurationParam
     """An object specifying the format that the model must output."""
 
-    verbosity: Verbosity | None = None
-
-
-ResponseTextParam = ResponseTextConfig
+    verbosity: Literal["low", "medium", "high"] | None

@@ -6,13 +6,26 @@ from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from ._base import BaseModel
 from ._union import REQUIRED, tagged_union
-from .run_step_delta_step_details_message_creation_object import RunStepDeltaStepDetailsMessageCreationObject
-from .run_step_delta_step_details_tool_calls_object import RunStepDeltaStepDetailsToolCallsObject
+from .run_step_delta_step_details_message_creation_object import RunStepDeltaMessageDelta
+from .run_step_delta_step_details_tool_calls_object import ToolCallDeltaObject
 
-__all__ = ["RunStepDeltaObject", "RunStepDeltaObjectDelta", "RunStepDeltaObjectDeltaStepDetails"]
+__all__ = [
+    "RunStepDelta",
+    "RunStepDeltaEvent",
+    "RunStepDeltaObject",
+    "RunStepDeltaObjectDelta",
+    "RunStepDeltaObjectDeltaStepDetails",
+]
 
 
-class RunStepDeltaObject(BaseModel, kw_only=True):
+class RunStepDelta(BaseModel, kw_only=True):
+    """The delta containing the fields that have changed on the run step."""
+
+    step_details: RunStepDeltaObjectDeltaStepDetails | None = None
+    """The details of the run step."""
+
+
+class RunStepDeltaEvent(BaseModel, kw_only=True):
     """Represents a run step delta i.e. any changed fields on a run step during streaming."""
 
     id: str = REQUIRED
@@ -21,29 +34,21 @@ class RunStepDeltaObject(BaseModel, kw_only=True):
     object: Literal["thread.run.step.delta"] = REQUIRED
     """The object type, which is always `thread.run.step.delta`."""
 
-    delta: RunStepDeltaObjectDelta = REQUIRED
+    delta: RunStepDelta = REQUIRED
     """The delta containing the fields that have changed on the run step."""
-
-
-class RunStepDeltaObjectDelta(BaseModel, kw_only=True):
-    """The delta containing the fields that have changed on the run step."""
-
-    step_details: RunStepDeltaObjectDeltaStepDetails | None = None
-    """The details of the run step."""
 
 
 if TYPE_CHECKING:
-    RunStepDeltaObjectDeltaStepDetails: TypeAlias = (
-        RunStepDeltaStepDetailsMessageCreationObject | RunStepDeltaStepDetailsToolCallsObject
-    )
+    RunStepDeltaObjectDeltaStepDetails: TypeAlias = RunStepDeltaMessageDelta | ToolCallDeltaObject
     """The details of the run step."""
 else:
     RunStepDeltaObjectDeltaStepDetails = tagged_union(
         "RunStepDeltaObjectDeltaStepDetails",
         "type",
-        lambda: {
-            "message_creation": RunStepDeltaStepDetailsMessageCreationObject,
-            "tool_calls": RunStepDeltaStepDetailsToolCallsObject,
-        },
+        lambda: {"message_creation": RunStepDeltaMessageDelta, "tool_calls": ToolCallDeltaObject},
         tuple,
     )
+
+
+RunStepDeltaObject = RunStepDeltaEvent
+RunStepDeltaObjectDelta = RunStepDelta

@@ -8,12 +8,13 @@ from ._base import BaseModel
 from ._union import REQUIRED
 
 __all__ = [
+    "RunStepDeltaMessageDelta",
     "RunStepDeltaStepDetailsMessageCreationObject",
     "RunStepDeltaStepDetailsMessageCreationObjectMessageCreation",
 ]
 
 
-class RunStepDeltaStepDetailsMessageCreationObject(BaseModel, kw_only=True):
+class RunStepDeltaMessageDelta(BaseModel, kw_only=True):
     """Details of the message creation by the run step."""
 
     type: Literal["message_creation"] = REQUIRED
@@ -25,3 +26,6 @@ class RunStepDeltaStepDetailsMessageCreationObject(BaseModel, kw_only=True):
 class RunStepDeltaStepDetailsMessageCreationObjectMessageCreation(BaseModel, kw_only=True):
     message_id: str | None = None
     """The ID of the message that was created by this run step."""
+
+
+RunStepDeltaStepDetailsMessageCreationObject = RunStepDeltaMessageDelta

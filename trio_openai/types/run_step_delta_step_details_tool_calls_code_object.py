@@ -9,18 +9,17 @@ from ._union import REQUIRED, tagged_union
 from .run_step_delta_step_details_tool_calls_code_output_image_object import (
     RunStepDeltaStepDetailsToolCallsCodeOutputImageObject,
 )
-from .run_step_delta_step_details_tool_calls_code_output_logs_object import (
-    RunStepDeltaStepDetailsToolCallsCodeOutputLogsObject,
-)
+from .run_step_delta_step_details_tool_calls_code_output_logs_object import CodeInterpreterLogs
 
 __all__ = [
+    "CodeInterpreterToolCallDelta",
     "RunStepDeltaStepDetailsToolCallsCodeObject",
     "RunStepDeltaStepDetailsToolCallsCodeObjectCodeInterpreter",
     "RunStepDeltaStepDetailsToolCallsCodeObjectCodeInterpreterOutputsItem",
 ]
 
 
-class RunStepDeltaStepDetailsToolCallsCodeObject(BaseModel, kw_only=True):
+class CodeInterpreterToolCallDelta(BaseModel, kw_only=True):
     """Details of the Code Interpreter tool call the run step was involved in."""
 
     index: int = REQUIRED
@@ -48,16 +47,15 @@ class RunStepDeltaStepDetailsToolCallsCodeObjectCodeInterpreter(BaseModel, kw_on
 
 if TYPE_CHECKING:
     RunStepDeltaStepDetailsToolCallsCodeObjectCodeInterpreterOutputsItem: TypeAlias = (
-        RunStepDeltaStepDetailsToolCallsCodeOutputLogsObject
-        | RunStepDeltaStepDetailsToolCallsCodeOutputImageObject
+        CodeInterpreterLogs | RunStepDeltaStepDetailsToolCallsCodeOutputImageObject
     )
 else:
     RunStepDeltaStepDetailsToolCallsCodeObjectCodeInterpreterOutputsItem = tagged_union(
         "RunStepDeltaStepDetailsToolCallsCodeObjectCodeInterpreterOutputsItem",
         "type",
-        lambda: {
-            "logs": RunStepDeltaStepDetailsToolCallsCodeOutputLogsObject,
-            "image": RunStepDeltaStepDetailsToolCallsCodeOutputImageObject,
-        },
+        lambda: {"logs": CodeInterpreterLogs, "image": RunStepDeltaStepDetailsToolCallsCodeOutputImageObject},
         tuple,
     )
+
+
+RunStepDeltaStepDetailsToolCallsCodeObject = CodeInterpreterToolCallDelta

@@ -7,10 +7,10 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["RunStepDeltaStepDetailsToolCallsCodeOutputLogsObject"]
+__all__ = ["CodeInterpreterLogs", "RunStepDeltaStepDetailsToolCallsCodeOutputLogsObject"]
 
 
-class RunStepDeltaStepDetailsToolCallsCodeOutputLogsObject(BaseModel, kw_only=True):
+class CodeInterpreterLogs(BaseModel, kw_only=True):
     """Text output from the Code Interpreter tool call as part of a run step."""
 
     index: int = REQUIRED
@@ -21,3 +21,6 @@ class RunStepDeltaStepDetailsToolCallsCodeOutputLogsObject(BaseModel, kw_only=Tr
 
     logs: str | None = None
     """The text output from the Code Interpreter tool call."""
+
+
+RunStepDeltaStepDetailsToolCallsCodeOutputLogsObject = CodeInterpreterLogs

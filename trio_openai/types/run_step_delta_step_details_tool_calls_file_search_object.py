@@ -7,10 +7,10 @@ from typing import Any, Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["RunStepDeltaStepDetailsToolCallsFileSearchObject"]
+__all__ = ["FileSearchToolCallDelta", "RunStepDeltaStepDetailsToolCallsFileSearchObject"]
 
 
-class RunStepDeltaStepDetailsToolCallsFileSearchObject(BaseModel, kw_only=True):
+class FileSearchToolCallDelta(BaseModel, kw_only=True):
     """File search tool call"""
 
     index: int = REQUIRED
@@ -24,3 +24,6 @@ class RunStepDeltaStepDetailsToolCallsFileSearchObject(BaseModel, kw_only=True):
 
     file_search: dict[str, Any] = REQUIRED
     """For now, this is always going to be an empty object."""
+
+
+RunStepDeltaStepDetailsToolCallsFileSearchObject = FileSearchToolCallDelta

@@ -8,12 +8,13 @@ from ._base import BaseModel
 from ._union import REQUIRED
 
 __all__ = [
+    "FunctionToolCallDelta",
     "RunStepDeltaStepDetailsToolCallsFunctionObject",
     "RunStepDeltaStepDetailsToolCallsFunctionObjectFunction",
 ]
 
 
-class RunStepDeltaStepDetailsToolCallsFunctionObject(BaseModel, kw_only=True):
+class FunctionToolCallDelta(BaseModel, kw_only=True):
     """Function tool call"""
 
     index: int = REQUIRED
@@ -39,3 +40,6 @@ class RunStepDeltaStepDetailsToolCallsFunctionObjectFunction(BaseModel, kw_only=
     """The arguments passed to the function."""
 
     output: str | None = None
+
+
+RunStepDeltaStepDetailsToolCallsFunctionObject = FunctionToolCallDelta

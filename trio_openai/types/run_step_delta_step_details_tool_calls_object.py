@@ -6,41 +6,42 @@ from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from ._base import BaseModel
 from ._union import REQUIRED, tagged_union
-from .run_step_delta_step_details_tool_calls_code_object import RunStepDeltaStepDetailsToolCallsCodeObject
-from .run_step_delta_step_details_tool_calls_file_search_object import (
-    RunStepDeltaStepDetailsToolCallsFileSearchObject,
-)
-from .run_step_delta_step_details_tool_calls_function_object import (
-    RunStepDeltaStepDetailsToolCallsFunctionObject,
-)
+from .run_step_delta_step_details_tool_calls_code_object import CodeInterpreterToolCallDelta
+from .run_step_delta_step_details_tool_calls_file_search_object import FileSearchToolCallDelta
+from .run_step_delta_step_details_tool_calls_function_object import FunctionToolCallDelta
 
-__all__ = ["RunStepDeltaStepDetailsToolCallsObject", "RunStepDeltaStepDetailsToolCallsObjectToolCallsItem"]
+__all__ = [
+    "RunStepDeltaStepDetailsToolCallsObject",
+    "RunStepDeltaStepDetailsToolCallsObjectToolCallsItem",
+    "ToolCallDelta",
+    "ToolCallDeltaObject",
+]
 
 
-class RunStepDeltaStepDetailsToolCallsObject(BaseModel, kw_only=True):
+class ToolCallDeltaObject(BaseModel, kw_only=True):
     """Details of the tool call."""
 
     type: Literal["tool_calls"] = REQUIRED
     """Always `tool_calls`."""
 
-    tool_calls: list[RunStepDeltaStepDetailsToolCallsObjectToolCallsItem] | None = None
+    tool_calls: list[ToolCallDelta] | None = None
     """An array of tool calls the run step was involved in. These can be associated with one of three types of tools: `code_interpreter`, `file_search`, or `function`."""
 
 
 if TYPE_CHECKING:
-    RunStepDeltaStepDetailsToolCallsObjectToolCallsItem: TypeAlias = (
-        RunStepDeltaStepDetailsToolCallsCodeObject
-        | RunStepDeltaStepDetailsToolCallsFileSearchObject
-        | RunStepDeltaStepDetailsToolCallsFunctionObject
-    )
+    ToolCallDelta: TypeAlias = CodeInterpreterToolCallDelta | FileSearchToolCallDelta | FunctionToolCallDelta
 else:
-    RunStepDeltaStepDetailsToolCallsObjectToolCallsItem = tagged_union(
-        "RunStepDeltaStepDetailsToolCallsObjectToolCallsItem",
+    ToolCallDelta = tagged_union(
+        "ToolCallDelta",
         "type",
         lambda: {
-            "code_interpreter": RunStepDeltaStepDetailsToolCallsCodeObject,
-            "file_search": RunStepDeltaStepDetailsToolCallsFileSearchObject,
-            "function": RunStepDeltaStepDetailsToolCallsFunctionObject,
+            "code_interpreter": CodeInterpreterToolCallDelta,
+            "file_search": FileSearchToolCallDelta,
+            "function": FunctionToolCallDelta,
         },
         tuple,
     )
+
+
+RunStepDeltaStepDetailsToolCallsObject = ToolCallDeltaObject
+RunStepDeltaStepDetailsToolCallsObjectToolCallsItem = ToolCallDelta

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from ._base import BaseModel
 from ._union import REQUIRED, tagged_union
-from .run_step_delta_object import RunStepDeltaObject
+from .run_step_delta_object import RunStepDeltaEvent
 from .run_step_object import RunStep
 
 __all__ = [
@@ -49,7 +49,7 @@ class RunStepStreamEventThreadRunStepDelta(BaseModel, kw_only=True):
     """Occurs when parts of a [run step](/docs/api-reference/run-steps/step-object) are being streamed."""
 
     event: Literal["thread.run.step.delta"] = REQUIRED
-    data: RunStepDeltaObject = REQUIRED
+    data: RunStepDeltaEvent = REQUIRED
     """Represents a run step delta i.e. any changed fields on a run step during streaming."""
 
 

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
-from ._base import BaseModel
-from ._union import REQUIRED
+from typing import Literal, Required, TypedDict
 
 __all__ = ["ScreenshotParam"]
 
 
-class ScreenshotParam(BaseModel, kw_only=True):
+class ScreenshotParam(TypedDict, total=False):
     """A screenshot action."""
 
-    type: Literal["screenshot"] = REQUIRED
+    type: Required[Literal["screenshot"]]
     """Specifies the event type. For a screenshot action, this property is always set to `screenshot`."""

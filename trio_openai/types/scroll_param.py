@@ -2,30 +2,28 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
-from ._base import BaseModel
-from ._union import REQUIRED
+from collections.abc import Iterable
+from typing import Literal, Required, TypedDict
 
 __all__ = ["ScrollParam"]
 
 
-class ScrollParam(BaseModel, kw_only=True):
+class ScrollParam(TypedDict, total=False):
     """A scroll action."""
 
-    type: Literal["scroll"] = REQUIRED
+    type: Required[Literal["scroll"]]
     """Specifies the event type. For a scroll action, this property is always set to `scroll`."""
 
-    x: int = REQUIRED
+    x: Required[int]
     """The x-coordinate where the scroll occurred."""
 
-    y: int = REQUIRED
+    y: Required[int]
     """The y-coordinate where the scroll occurred."""
 
-    scroll_x: int = REQUIRED
+    scroll_x: Required[int]
     """The horizontal scroll distance."""
 
-    scroll_y: int = REQUIRED
+    scroll_y: Required[int]
     """The vertical scroll distance."""
 
-    keys: list[str] | None = None
+    keys: Iterable[str] | None

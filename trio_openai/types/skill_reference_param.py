@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
-from ._base import BaseModel
-from ._union import REQUIRED
+from typing import Literal, Required, TypedDict
 
 __all__ = ["SkillReferenceParam"]
 
 
-class SkillReferenceParam(BaseModel, kw_only=True):
-    type: Literal["skill_reference"] = REQUIRED
+class SkillReferenceParam(TypedDict, total=False):
+    type: Required[Literal["skill_reference"]]
     """References a skill created with the /v1/skills endpoint."""
 
-    skill_id: str = REQUIRED
+    skill_id: Required[str]
     """The ID of the referenced skill."""
 
-    version: str | None = None
+    version: str
     """Optional skill version. Use a positive integer or 'latest'. Omit for default."""

@@ -5,15 +5,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TypeAlias
 
 from ._union import tagged_union
-from .response_format_json_object import ResponseFormatJsonObject
+from .response_format_json_object import ResponseFormatJSONObject
 from .response_format_text import ResponseFormatText
-from .text_response_format_json_schema import TextResponseFormatJsonSchema
+from .text_response_format_json_schema import ResponseFormatTextJSONSchemaConfig
 
 __all__ = ["TextResponseFormatConfiguration"]
 
 if TYPE_CHECKING:
     TextResponseFormatConfiguration: TypeAlias = (
-        ResponseFormatText | TextResponseFormatJsonSchema | ResponseFormatJsonObject
+        ResponseFormatText | ResponseFormatTextJSONSchemaConfig | ResponseFormatJSONObject
     )
     """An object specifying the format that the model must output."""
 else:
@@ -22,8 +22,8 @@ else:
         "type",
         lambda: {
             "text": ResponseFormatText,
-            "json_schema": TextResponseFormatJsonSchema,
-            "json_object": ResponseFormatJsonObject,
+            "json_schema": ResponseFormatTextJSONSchemaConfig,
+            "json_object": ResponseFormatJSONObject,
         },
         tuple,
     )

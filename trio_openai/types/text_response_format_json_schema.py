@@ -7,10 +7,10 @@ from typing import Any, Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["TextResponseFormatJsonSchema"]
+__all__ = ["ResponseFormatTextJSONSchemaConfig", "TextResponseFormatJsonSchema"]
 
 
-class TextResponseFormatJsonSchema(BaseModel, kw_only=True):
+class ResponseFormatTextJSONSchemaConfig(BaseModel, kw_only=True):
     """JSON Schema response format. Used to generate structured JSON responses. Learn more about [Structured Outputs](/docs/guides/structured-outputs)."""
 
     type: Literal["json_schema"] = REQUIRED
@@ -26,3 +26,6 @@ class TextResponseFormatJsonSchema(BaseModel, kw_only=True):
     """The schema for the response format, described as a JSON Schema object. Learn how to build JSON schemas [here](https://json-schema.org/)."""
 
     strict: bool | None = None
+
+
+TextResponseFormatJsonSchema = ResponseFormatTextJSONSchemaConfig

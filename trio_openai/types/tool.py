@@ -5,21 +5,21 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TypeAlias
 
 from ._union import tagged_union
-from .apply_patch_tool_param import ToolSearchTool
+from .apply_patch_tool import ApplyPatchTool
 from .code_interpreter_tool import CodeInterpreterTool
 from .computer_tool import ComputerTool
 from .computer_use_preview_tool import ComputerUsePreviewTool
-from .custom_tool_param import FunctionShellTool
+from .custom_tool import CustomTool
 from .file_search_tool import FileSearchTool
-from .function_shell_tool_param import FunctionShellToolParam
+from .function_shell_tool import FunctionShellTool
 from .function_tool import FunctionTool
 from .image_gen_tool import ImageGenTool
-from .local_shell_tool_param import LocalShellToolParam
-from .mcp_tool import MCPTool
-from .namespace_tool_param import CustomTool
-from .programmatic_tool_calling_param import ProgrammaticToolCallingParam
-from .tool_search_tool_param import NamespaceTool
-from .web_search_preview_tool import ApplyPatchTool
+from .local_shell_tool import LocalShellTool
+from .mcp_tool import RealtimeResponseCreateMcpTool
+from .namespace_tool import NamespaceTool
+from .programmatic_tool_calling import ProgrammaticToolCalling
+from .tool_search_tool import ToolSearchTool
+from .web_search_preview_tool import WebSearchPreviewTool
 from .web_search_tool import WebSearchTool
 
 __all__ = ["Tool"]
@@ -30,18 +30,18 @@ if TYPE_CHECKING:
         | FileSearchTool
         | ComputerTool
         | ComputerUsePreviewTool
-        | MCPTool
+        | RealtimeResponseCreateMcpTool
         | CodeInterpreterTool
-        | ProgrammaticToolCallingParam
+        | ProgrammaticToolCalling
         | ImageGenTool
-        | LocalShellToolParam
-        | FunctionShellToolParam
+        | LocalShellTool
         | FunctionShellTool
         | CustomTool
         | NamespaceTool
         | ToolSearchTool
-        | WebSearchTool
         | ApplyPatchTool
+        | WebSearchTool
+        | WebSearchPreviewTool
     )
     """A tool that can be used to generate a response."""
 else:
@@ -53,16 +53,16 @@ else:
             "file_search": FileSearchTool,
             "computer": ComputerTool,
             "computer_use_preview": ComputerUsePreviewTool,
-            "mcp": MCPTool,
+            "mcp": RealtimeResponseCreateMcpTool,
             "code_interpreter": CodeInterpreterTool,
-            "programmatic_tool_calling": ProgrammaticToolCallingParam,
+            "programmatic_tool_calling": ProgrammaticToolCalling,
             "image_generation": ImageGenTool,
-            "local_shell": LocalShellToolParam,
-            "shell": FunctionShellToolParam,
-            "custom": FunctionShellTool,
-            "namespace": CustomTool,
-            "tool_search": NamespaceTool,
-            "apply_patch": ToolSearchTool,
+            "local_shell": LocalShellTool,
+            "shell": FunctionShellTool,
+            "custom": CustomTool,
+            "namespace": NamespaceTool,
+            "tool_search": ToolSearchTool,
+            "apply_patch": ApplyPatchTool,
         },
-        lambda: (WebSearchTool, ApplyPatchTool),
+        lambda: (WebSearchTool, WebSearchPreviewTool),
     )

@@ -4,19 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypeAlias
 
-from ._union import tagged_union
-from .direct_tool_call_caller_param import DirectToolCallCallerParam
-from .program_tool_call_caller_param import ProgramToolCallCallerParam
+if TYPE_CHECKING:
+    from .direct_tool_call_caller_param import DirectToolCallCallerParam
+    from .program_tool_call_caller_param import ProgramToolCallCallerParam
 
 __all__ = ["ToolCallCallerParam"]
 
-if TYPE_CHECKING:
-    ToolCallCallerParam: TypeAlias = DirectToolCallCallerParam | ProgramToolCallCallerParam
-    """The execution context that produced this tool call."""
-else:
-    ToolCallCallerParam = tagged_union(
-        "ToolCallCallerParam",
-        "type",
-        lambda: {"direct": DirectToolCallCallerParam, "program": ProgramToolCallCallerParam},
-        tuple,
-    )
+ToolCallCallerParam: TypeAlias = "DirectToolCallCallerParam | ProgramToolCallCallerParam"
+"""The execution context that produced this tool call."""

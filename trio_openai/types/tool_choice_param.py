@@ -2,48 +2,19 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypeAlias
+from typing import TYPE_CHECKING, Literal, TypeAlias
 
-from ._union import tagged_union
-from .specific_apply_patch_param import SpecificApplyPatchParam
-from .specific_function_shell_param import SpecificFunctionShellParam
-from .specific_programmatic_tool_calling_param import SpecificProgrammaticToolCallingParam
-from .tool_choice_allowed import ToolChoiceAllowed
-from .tool_choice_custom import ToolChoiceCustom
-from .tool_choice_function import ToolChoiceFunction
-from .tool_choice_mcp import ToolChoiceMCP
-from .tool_choice_options import ToolChoiceOptions
-from .tool_choice_types import ToolChoiceTypes
+if TYPE_CHECKING:
+    from .specific_apply_patch_param import SpecificApplyPatchParam
+    from .specific_function_shell_param import SpecificFunctionShellParam
+    from .specific_programmatic_tool_calling_param import SpecificProgrammaticToolCallingParam
+    from .tool_choice_allowed_param import ToolChoiceAllowedParam
+    from .tool_choice_custom_param import ToolChoiceCustomParam
+    from .tool_choice_function_param import ToolChoiceFunctionParam
+    from .tool_choice_mcp_param import ToolChoiceMCPParam
+    from .tool_choice_types_param import ToolChoiceTypesParam
 
 __all__ = ["ToolChoiceParam"]
 
-if TYPE_CHECKING:
-    ToolChoiceParam: TypeAlias = (
-        ToolChoiceOptions
-        | ToolChoiceAllowed
-        | ToolChoiceTypes
-        | ToolChoiceFunction
-        | ToolChoiceMCP
-        | ToolChoiceCustom
-        | SpecificProgrammaticToolCallingParam
-        | SpecificApplyPatchParam
-        | SpecificFunctionShellParam
-    )
-    """How the model should select which tool (or tools) to use when generating a response. See the `tools` parameter to see how to specify which tools the model can call."""
-else:
-    ToolChoiceParam = tagged_union(
-        "ToolChoiceParam",
-        None,
-        dict,
-        lambda: (
-            ToolChoiceOptions,
-            ToolChoiceAllowed,
-            ToolChoiceTypes,
-            ToolChoiceFunction,
-            ToolChoiceMCP,
-            ToolChoiceCustom,
-            SpecificProgrammaticToolCallingParam,
-            SpecificApplyPatchParam,
-            SpecificFunctionShellParam,
-        ),
-    )
+ToolChoiceParam: TypeAlias = "Literal['none', 'auto', 'required'] | ToolChoiceAllowedParam | ToolChoiceTypesParam | ToolChoiceFunctionParam | ToolChoiceMCPParam | ToolChoiceCustomParam | SpecificProgrammaticToolCallingParam | SpecificApplyPatchParam | SpecificFunctionShellParam"
+"""How the model should select which tool (or tools) to use when generating a response. See the `tools` parameter to see how to specify which tools the model can call."""

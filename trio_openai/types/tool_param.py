@@ -5,24 +5,24 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TypeAlias
 
 if TYPE_CHECKING:
-    from .apply_patch_tool_params import ApplyPatchToolParam
+    from .apply_patch_tool_param import ApplyPatchToolParam
     from .code_interpreter_tool_param import CodeInterpreterToolParam
     from .computer_tool_param import ComputerToolParam
     from .computer_use_preview_tool_param import ComputerUsePreviewToolParam
-    from .custom_tool_params import CustomToolParam
+    from .custom_tool_param import CustomToolParam
     from .file_search_tool_param import FileSearchToolParam
-    from .function_shell_tool_params import FunctionShellToolParam
-    from .function_tool_params import FunctionToolParam
+    from .function_shell_tool_param import FunctionShellToolParam
+    from .function_tool_object_param import FunctionToolObjectParam
     from .image_gen_tool_param import ImageGenToolParam
-    from .local_shell_tool_params import LocalShellToolParam
+    from .local_shell_tool_param import LocalShellToolParam
     from .mcp_tool_param import MCPToolParam
-    from .namespace_tool_params import NamespaceToolParam
-    from .programmatic_tool_calling_params import ProgrammaticToolCallingParam
-    from .tool_search_tool_params import ToolSearchToolParam
+    from .namespace_tool_param import NamespaceToolParam
+    from .programmatic_tool_calling_param import ProgrammaticToolCallingParam
+    from .tool_search_tool_param import ToolSearchToolParam
     from .web_search_preview_tool_param import WebSearchPreviewToolParam
     from .web_search_tool_param import WebSearchToolParam
 
 __all__ = ["ToolParam"]
 
-ToolParam: TypeAlias = "FunctionToolParam | FileSearchToolParam | ComputerToolParam | ComputerUsePreviewToolParam | WebSearchToolParam | MCPToolParam | CodeInterpreterToolParam | ProgrammaticToolCallingParam | ImageGenToolParam | LocalShellToolParam | FunctionShellToolParam | CustomToolParam | NamespaceToolParam | ToolSearchToolParam | WebSearchPreviewToolParam | ApplyPatchToolParam"
+ToolParam: TypeAlias = "FunctionToolObjectParam | FileSearchToolParam | ComputerToolParam | ComputerUsePreviewToolParam | WebSearchToolParam | MCPToolParam | CodeInterpreterToolParam | ProgrammaticToolCallingParam | ImageGenToolParam | LocalShellToolParam | FunctionShellToolParam | CustomToolParam | NamespaceToolParam | ToolSearchToolParam | WebSearchPreviewToolParam | ApplyPatchToolParam"
 """A tool that can be used to generate a response."""

@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
-
-from ._base import BaseModel
-from ._union import REQUIRED
-from .function_call_item_status import FunctionCallItemStatus
-from .tool_search_execution_type import ToolSearchExecutionType
+from typing import Literal, Required, TypedDict
 
 __all__ = ["ToolSearchCallItemParam"]
 
 
-class ToolSearchCallItemParam(BaseModel, kw_only=True):
-    id: str | None = None
-    call_id: str | None = None
-    type: Literal["tool_search_call"] = REQUIRED
+class ToolSearchCallItemParam(TypedDict, total=False):
+    id: str | None
+    call_id: str | None
+    type: Required[Literal["tool_search_call"]]
     """The item type. Always `tool_search_call`."""
 
-    execution: ToolSearchExecutionType | None = None
-    arguments: dict[str, Any] = REQUIRED
-    status: FunctionCallItemStatus | None = None
+    execution: Literal["server", "client"]
+    arguments: Required[dict[str, object]]
+    status: Literal["in_progress", "completed", "incomplete"] | None

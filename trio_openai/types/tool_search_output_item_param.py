@@ -2,25 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Literal, Required, TypedDict
 
-from ._base import BaseModel
-from ._union import REQUIRED
-from .function_call_item_status import FunctionCallItemStatus
-from .tool import Tool
-from .tool_search_execution_type import ToolSearchExecutionType
+if TYPE_CHECKING:
+    from .tool_param import ToolParam
 
 __all__ = ["ToolSearchOutputItemParam"]
 
 
-class ToolSearchOutputItemParam(BaseModel, kw_only=True):
-    id: str | None = None
-    call_id: str | None = None
-    type: Literal["tool_search_output"] = REQUIRED
+class ToolSearchOutputItemParam(TypedDict, total=False):
+    id: str | None
+    call_id: str | None
+    type: Required[Literal["tool_search_output"]]
     """The item type. Always `tool_search_output`."""
 
-    execution: ToolSearchExecutionType | None = None
-    tools: list[Tool] = REQUIRED
+    execution: Literal["server", "client"]
+    tools: Required[Iterable[ToolParam]]
     """The loaded tool definitions returned by the tool search output."""
 
-    status: FunctionCallItemStatus | None = None
+    status: Literal["in_progress", "completed", "incomplete"] | None

@@ -9,10 +9,21 @@ import msgspec
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["TranscriptTextDeltaEvent", "TranscriptTextDeltaEventLogprobsItem"]
+__all__ = ["TranscriptTextDeltaEvent", "TranscriptTextDeltaEventLogprobsItem", "TranscriptionTextDeltaEvent"]
 
 
-class TranscriptTextDeltaEvent(BaseModel, kw_only=True):
+class TranscriptTextDeltaEventLogprobsItem(BaseModel, kw_only=True):
+    token: str | None = None
+    """The token that was used to generate the log probability."""
+
+    logprob: float | None = None
+    """The log probability of the token."""
+
+    bytes_: list[int] | None = msgspec.field(name="bytes", default=None)
+    """The bytes that were used to generate the log probability."""
+
+
+class TranscriptionTextDeltaEvent(BaseModel, kw_only=True):
     """Emitted when there is an additional text delta. This is also the first event emitted when the transcription starts. Only emitted when you [create a transcription](/docs/api-reference/audio/create-transcription) with the `Stream` parameter set to `true`."""
 
     type: Literal["transcript.text.delta"] = REQUIRED
@@ -28,12 +39,4 @@ class TranscriptTextDeltaEvent(BaseModel, kw_only=True):
     """Identifier of the diarized segment that this delta belongs to. Only present when using `gpt-4o-transcribe-diarize`."""
 
 
-class TranscriptTextDeltaEventLogprobsItem(BaseModel, kw_only=True):
-    token: str | None = None
-    """The token that was used to generate the log probability."""
-
-    logprob: float | None = None
-    """The log probability of the token."""
-
-    bytes_: list[int] | None = msgspec.field(name="bytes", default=None)
-    """The bytes that were used to generate the log probability."""
+TranscriptTextDeltaEvent = TranscriptionTextDeltaEvent

@@ -11,10 +11,21 @@ from ._union import REQUIRED
 from .transcript_text_usage_tokens import TranscriptTextUsageTokens
 from .transcription_language import TranscriptionLanguage
 
-__all__ = ["TranscriptTextDoneEvent", "TranscriptTextDoneEventLogprobsItem"]
+__all__ = ["TranscriptTextDoneEvent", "TranscriptTextDoneEventLogprobsItem", "TranscriptionTextDoneEvent"]
 
 
-class TranscriptTextDoneEvent(BaseModel, kw_only=True):
+class TranscriptTextDoneEventLogprobsItem(BaseModel, kw_only=True):
+    token: str | None = None
+    """The token that was used to generate the log probability."""
+
+    logprob: float | None = None
+    """The log probability of the token."""
+
+    bytes_: list[int] | None = msgspec.field(name="bytes", default=None)
+    """The bytes that were used to generate the log probability."""
+
+
+class TranscriptionTextDoneEvent(BaseModel, kw_only=True):
     """Emitted when the transcription is complete. Contains the complete transcription text. Only emitted when you [create a transcription](/docs/api-reference/audio/create-transcription) with the `Stream` parameter set to `true`."""
 
     type: Literal["transcript.text.done"] = REQUIRED
@@ -33,12 +44,4 @@ class TranscriptTextDoneEvent(BaseModel, kw_only=True):
     """Usage statistics for models billed by token usage."""
 
 
-class TranscriptTextDoneEventLogprobsItem(BaseModel, kw_only=True):
-    token: str | None = None
-    """The token that was used to generate the log probability."""
-
-    logprob: float | None = None
-    """The log probability of the token."""
-
-    bytes_: list[int] | None = msgspec.field(name="bytes", default=None)
-    """The bytes that were used to generate the log probability."""
+TranscriptTextDoneEvent = TranscriptionTextDoneEvent

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
-from ._base import BaseModel
-from ._union import REQUIRED
+from typing import Literal, Required, TypedDict
 
 __all__ = ["TypeParam"]
 
 
-class TypeParam(BaseModel, kw_only=True):
+class TypeParam(TypedDict, total=False):
     """An action to type in text."""
 
-    type: Literal["type"] = REQUIRED
+    type: Required[Literal["type"]]
     """Specifies the event type. For a type action, this property is always set to `type`."""
 
-    text: str = REQUIRED
+    text: Required[str]
     """The text to type."""

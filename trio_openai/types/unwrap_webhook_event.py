@@ -5,43 +5,43 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TypeAlias
 
 from ._union import tagged_union
-from .webhook_batch_cancelled import WebhookBatchCancelled
-from .webhook_batch_completed import WebhookBatchCompleted
-from .webhook_batch_expired import WebhookBatchExpired
-from .webhook_batch_failed import WebhookBatchFailed
-from .webhook_eval_run_canceled import WebhookEvalRunCanceled
-from .webhook_eval_run_failed import WebhookEvalRunFailed
-from .webhook_eval_run_succeeded import WebhookEvalRunSucceeded
-from .webhook_fine_tuning_job_cancelled import WebhookFineTuningJobCancelled
-from .webhook_fine_tuning_job_failed import WebhookFineTuningJobFailed
-from .webhook_fine_tuning_job_succeeded import WebhookFineTuningJobSucceeded
-from .webhook_live_call_incoming import WebhookLiveCallIncoming
-from .webhook_realtime_call_incoming import WebhookRealtimeCallIncoming
-from .webhook_response_cancelled import WebhookResponseCancelled
-from .webhook_response_completed import WebhookResponseCompleted
-from .webhook_response_failed import WebhookResponseFailed
-from .webhook_response_incomplete import WebhookResponseIncomplete
+from .webhook_batch_cancelled import BatchCancelledWebhookEvent
+from .webhook_batch_completed import BatchCompletedWebhookEvent
+from .webhook_batch_expired import BatchExpiredWebhookEvent
+from .webhook_batch_failed import BatchFailedWebhookEvent
+from .webhook_eval_run_canceled import EvalRunCanceledWebhookEvent
+from .webhook_eval_run_failed import EvalRunFailedWebhookEvent
+from .webhook_eval_run_succeeded import EvalRunSucceededWebhookEvent
+from .webhook_fine_tuning_job_cancelled import FineTuningJobCancelledWebhookEvent
+from .webhook_fine_tuning_job_failed import FineTuningJobFailedWebhookEvent
+from .webhook_fine_tuning_job_succeeded import FineTuningJobSucceededWebhookEvent
+from .webhook_live_call_incoming import LiveCallIncomingWebhookEvent
+from .webhook_realtime_call_incoming import RealtimeCallIncomingWebhookEvent
+from .webhook_response_cancelled import ResponseCancelledWebhookEvent
+from .webhook_response_completed import ResponseCompletedWebhookEvent
+from .webhook_response_failed import ResponseFailedWebhookEvent
+from .webhook_response_incomplete import ResponseIncompleteWebhookEvent
 
 __all__ = ["UnwrapWebhookEvent"]
 
 if TYPE_CHECKING:
     UnwrapWebhookEvent: TypeAlias = (
-        WebhookBatchCancelled
-        | WebhookBatchCompleted
-        | WebhookBatchExpired
-        | WebhookBatchFailed
-        | WebhookEvalRunCanceled
-        | WebhookEvalRunFailed
-        | WebhookEvalRunSucceeded
-        | WebhookFineTuningJobCancelled
-        | WebhookFineTuningJobFailed
-        | WebhookFineTuningJobSucceeded
-        | WebhookLiveCallIncoming
-        | WebhookRealtimeCallIncoming
-        | WebhookResponseCancelled
-        | WebhookResponseCompleted
-        | WebhookResponseFailed
-        | WebhookResponseIncomplete
+        BatchCancelledWebhookEvent
+        | BatchCompletedWebhookEvent
+        | BatchExpiredWebhookEvent
+        | BatchFailedWebhookEvent
+        | EvalRunCanceledWebhookEvent
+        | EvalRunFailedWebhookEvent
+        | EvalRunSucceededWebhookEvent
+        | FineTuningJobCancelledWebhookEvent
+        | FineTuningJobFailedWebhookEvent
+        | FineTuningJobSucceededWebhookEvent
+        | LiveCallIncomingWebhookEvent
+        | RealtimeCallIncomingWebhookEvent
+        | ResponseCancelledWebhookEvent
+        | ResponseCompletedWebhookEvent
+        | ResponseFailedWebhookEvent
+        | ResponseIncompleteWebhookEvent
     )
     """Any webhook event, told apart by ``type``."""
 else:
@@ -49,22 +49,22 @@ else:
         "UnwrapWebhookEvent",
         "type",
         lambda: {
-            "batch.cancelled": WebhookBatchCancelled,
-            "batch.completed": WebhookBatchCompleted,
-            "batch.expired": WebhookBatchExpired,
-            "batch.failed": WebhookBatchFailed,
-            "eval.run.canceled": WebhookEvalRunCanceled,
-            "eval.run.failed": WebhookEvalRunFailed,
-            "eval.run.succeeded": WebhookEvalRunSucceeded,
-            "fine_tuning.job.cancelled": WebhookFineTuningJobCancelled,
-            "fine_tuning.job.failed": WebhookFineTuningJobFailed,
-            "fine_tuning.job.succeeded": WebhookFineTuningJobSucceeded,
-            "live.call.incoming": WebhookLiveCallIncoming,
-            "realtime.call.incoming": WebhookRealtimeCallIncoming,
-            "response.cancelled": WebhookResponseCancelled,
-            "response.completed": WebhookResponseCompleted,
-            "response.failed": WebhookResponseFailed,
-            "response.incomplete": WebhookResponseIncomplete,
+            "batch.cancelled": BatchCancelledWebhookEvent,
+            "batch.completed": BatchCompletedWebhookEvent,
+            "batch.expired": BatchExpiredWebhookEvent,
+            "batch.failed": BatchFailedWebhookEvent,
+            "eval.run.canceled": EvalRunCanceledWebhookEvent,
+            "eval.run.failed": EvalRunFailedWebhookEvent,
+            "eval.run.succeeded": EvalRunSucceededWebhookEvent,
+            "fine_tuning.job.cancelled": FineTuningJobCancelledWebhookEvent,
+            "fine_tuning.job.failed": FineTuningJobFailedWebhookEvent,
+            "fine_tuning.job.succeeded": FineTuningJobSucceededWebhookEvent,
+            "live.call.incoming": LiveCallIncomingWebhookEvent,
+            "realtime.call.incoming": RealtimeCallIncomingWebhookEvent,
+            "response.cancelled": ResponseCancelledWebhookEvent,
+            "response.completed": ResponseCompletedWebhookEvent,
+            "response.failed": ResponseFailedWebhookEvent,
+            "response.incomplete": ResponseIncompleteWebhookEvent,
         },
         tuple,
     )

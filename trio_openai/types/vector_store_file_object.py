@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from ._base import BaseModel
 from ._union import REQUIRED, OpenEnum, tagged_union
-from .other_chunking_strategy_response_param import OtherFileChunkingStrategyObject
-from .static_chunking_strategy_response_param import StaticFileChunkingStrategyObject
+from .other_chunking_strategy_response import OtherFileChunkingStrategyObject
+from .static_chunking_strategy_response import StaticFileChunkingStrategyObject
 
 __all__ = [
     "FileChunkingStrategy",

@@ -6,7 +6,7 @@ from typing import Literal
 
 from ._base import BaseModel
 from ._union import REQUIRED
-from .error_2 import VideoCreateError
+from .video_create_error import VideoCreateError
 from .video_model import VideoModel
 from .video_size import VideoSize
 from .video_status import VideoStatus

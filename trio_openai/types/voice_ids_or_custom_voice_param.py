@@ -7,14 +7,15 @@ from typing import TYPE_CHECKING, Required, TypeAlias, TypedDict
 if TYPE_CHECKING:
     from .voice_ids_shared_param import VoiceIdsSharedParam
 
-__all__ = ["VoiceIdsOrCustomVoiceParam", "VoiceIdsOrCustomVoiceVariant2Param"]
-
-VoiceIdsOrCustomVoiceParam: TypeAlias = "VoiceIdsSharedParam | VoiceIdsOrCustomVoiceVariant2Param"
-"""A built-in voice name or a custom voice reference."""
+__all__ = ["VoiceIdsOrCustomVoiceObjectParam", "VoiceIdsOrCustomVoiceParam"]
 
 
-class VoiceIdsOrCustomVoiceVariant2Param(TypedDict, total=False):
+class VoiceIdsOrCustomVoiceObjectParam(TypedDict, total=False):
     """Custom voice reference."""
 
     id: Required[str]
     """The custom voice ID, e.g. `voice_1234`."""
+
+
+VoiceIdsOrCustomVoiceParam: TypeAlias = "VoiceIdsSharedParam | VoiceIdsOrCustomVoiceObjectParam"
+"""A built-in voice name or a custom voice reference."""

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
-from ._base import BaseModel
-from ._union import REQUIRED
+from typing import Literal, Required, TypedDict
 
 __all__ = ["WaitParam"]
 
 
-class WaitParam(BaseModel, kw_only=True):
+class WaitParam(TypedDict, total=False):
     """A wait action."""
 
-    type: Literal["wait"] = REQUIRED
+    type: Required[Literal["wait"]]
     """Specifies the event type. For a wait action, this property is always set to `wait`."""

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Literal, TypedDict
 
-__all__ = ["WebSearchApproximateLocationVariant1Param"]
+__all__ = ["WebSearchApproximateLocationApproximateParam"]
 
 
-class WebSearchApproximateLocationVariant1Param(TypedDict, total=False):
+class WebSearchApproximateLocationApproximateParam(TypedDict, total=False):
     """The approximate location of the user."""
 
     type: Literal["approximate"]

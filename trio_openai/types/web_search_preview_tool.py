@@ -10,10 +10,10 @@ from .approximate_location import ApproximateLocation
 from .search_content_type import SearchContentType
 from .search_context_size import SearchContextSize
 
-__all__ = ["ApplyPatchTool", "WebSearchPreviewTool"]
+__all__ = ["WebSearchPreviewTool"]
 
 
-class ApplyPatchTool(BaseModel, kw_only=True):
+class WebSearchPreviewTool(BaseModel, kw_only=True):
     """This tool searches the web for relevant results to use in a response. Learn more about the [web search tool](https://platform.openai.com/docs/guides/tools-web-search)."""
 
     type: OpenEnum[Literal["web_search_preview", "web_search_preview_2025_03_11"]] = REQUIRED
@@ -22,6 +22,3 @@ class ApplyPatchTool(BaseModel, kw_only=True):
     user_location: ApproximateLocation | None = None
     search_context_size: SearchContextSize | None = None
     search_content_types: list[SearchContentType] | None = None
-
-
-WebSearchPreviewTool = ApplyPatchTool

@@ -6,12 +6,12 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Literal, Required, TypedDict
 
 if TYPE_CHECKING:
-    from .web_search_approximate_location_param import WebSearchApproximateLocationVariant1Param
+    from .web_search_approximate_location_param import WebSearchApproximateLocationApproximateParam
 
-__all__ = ["WebSearchToolFiltersVariant1Param", "WebSearchToolParam"]
+__all__ = ["WebSearchToolFiltersParam", "WebSearchToolParam"]
 
 
-class WebSearchToolFiltersVariant1Param(TypedDict, total=False):
+class WebSearchToolFiltersParam(TypedDict, total=False):
     """Filters for the search."""
 
     allowed_domains: Iterable[str] | None
@@ -26,7 +26,7 @@ class WebSearchToolParam(TypedDict, total=False):
     external_web_access: bool
     """Allow live internet access for web search. Defaults to true when omitted. When false, the web search tool runs in offline/cache-only mode and will not fetch new external content."""
 
-    filters: WebSearchToolFiltersVariant1Param | None
-    user_location: WebSearchApproximateLocationVariant1Param | None
+    filters: WebSearchToolFiltersParam | None
+    user_location: WebSearchApproximateLocationApproximateParam | None
     search_context_size: Literal["low", "medium", "high"]
     """High level guidance for the amount of context window space to use for the search. One of `low`, `medium`, or `high`. `medium` is the default."""

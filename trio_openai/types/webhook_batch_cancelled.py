@@ -7,10 +7,10 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["WebhookBatchCancelled", "WebhookBatchCancelledData"]
+__all__ = ["BatchCancelledWebhookEvent", "WebhookBatchCancelled", "WebhookBatchCancelledData"]
 
 
-class WebhookBatchCancelled(BaseModel, kw_only=True):
+class BatchCancelledWebhookEvent(BaseModel, kw_only=True):
     """Sent when a batch API request has been cancelled."""
 
     created_at: int = REQUIRED
@@ -34,3 +34,6 @@ class WebhookBatchCancelledData(BaseModel, kw_only=True):
 
     id: str = REQUIRED
     """The unique ID of the batch API request."""
+
+
+WebhookBatchCancelled = BatchCancelledWebhookEvent

@@ -7,10 +7,10 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["WebhookBatchCompleted", "WebhookBatchCompletedData"]
+__all__ = ["BatchCompletedWebhookEvent", "WebhookBatchCompleted", "WebhookBatchCompletedData"]
 
 
-class WebhookBatchCompleted(BaseModel, kw_only=True):
+class BatchCompletedWebhookEvent(BaseModel, kw_only=True):
     """Sent when a batch API request has been completed."""
 
     created_at: int = REQUIRED
@@ -34,3 +34,6 @@ class WebhookBatchCompletedData(BaseModel, kw_only=True):
 
     id: str = REQUIRED
     """The unique ID of the batch API request."""
+
+
+WebhookBatchCompleted = BatchCompletedWebhookEvent

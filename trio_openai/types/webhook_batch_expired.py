@@ -7,10 +7,10 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["WebhookBatchExpired", "WebhookBatchExpiredData"]
+__all__ = ["BatchExpiredWebhookEvent", "WebhookBatchExpired", "WebhookBatchExpiredData"]
 
 
-class WebhookBatchExpired(BaseModel, kw_only=True):
+class BatchExpiredWebhookEvent(BaseModel, kw_only=True):
     """Sent when a batch API request has expired."""
 
     created_at: int = REQUIRED
@@ -34,3 +34,6 @@ class WebhookBatchExpiredData(BaseModel, kw_only=True):
 
     id: str = REQUIRED
     """The unique ID of the batch API request."""
+
+
+WebhookBatchExpired = BatchExpiredWebhookEvent

@@ -7,10 +7,10 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["WebhookBatchFailed", "WebhookBatchFailedData"]
+__all__ = ["BatchFailedWebhookEvent", "WebhookBatchFailed", "WebhookBatchFailedData"]
 
 
-class WebhookBatchFailed(BaseModel, kw_only=True):
+class BatchFailedWebhookEvent(BaseModel, kw_only=True):
     """Sent when a batch API request has failed."""
 
     created_at: int = REQUIRED
@@ -34,3 +34,6 @@ class WebhookBatchFailedData(BaseModel, kw_only=True):
 
     id: str = REQUIRED
     """The unique ID of the batch API request."""
+
+
+WebhookBatchFailed = BatchFailedWebhookEvent

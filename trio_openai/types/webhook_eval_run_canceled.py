@@ -7,10 +7,10 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["WebhookEvalRunCanceled", "WebhookEvalRunCanceledData"]
+__all__ = ["EvalRunCanceledWebhookEvent", "WebhookEvalRunCanceled", "WebhookEvalRunCanceledData"]
 
 
-class WebhookEvalRunCanceled(BaseModel, kw_only=True):
+class EvalRunCanceledWebhookEvent(BaseModel, kw_only=True):
     """Sent when an eval run has been canceled."""
 
     created_at: int = REQUIRED
@@ -34,3 +34,6 @@ class WebhookEvalRunCanceledData(BaseModel, kw_only=True):
 
     id: str = REQUIRED
     """The unique ID of the eval run."""
+
+
+WebhookEvalRunCanceled = EvalRunCanceledWebhookEvent

@@ -7,10 +7,10 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["WebhookEvalRunFailed", "WebhookEvalRunFailedData"]
+__all__ = ["EvalRunFailedWebhookEvent", "WebhookEvalRunFailed", "WebhookEvalRunFailedData"]
 
 
-class WebhookEvalRunFailed(BaseModel, kw_only=True):
+class EvalRunFailedWebhookEvent(BaseModel, kw_only=True):
     """Sent when an eval run has failed."""
 
     created_at: int = REQUIRED
@@ -34,3 +34,6 @@ class WebhookEvalRunFailedData(BaseModel, kw_only=True):
 
     id: str = REQUIRED
     """The unique ID of the eval run."""
+
+
+WebhookEvalRunFailed = EvalRunFailedWebhookEvent

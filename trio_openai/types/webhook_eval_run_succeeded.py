@@ -7,10 +7,10 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["WebhookEvalRunSucceeded", "WebhookEvalRunSucceededData"]
+__all__ = ["EvalRunSucceededWebhookEvent", "WebhookEvalRunSucceeded", "WebhookEvalRunSucceededData"]
 
 
-class WebhookEvalRunSucceeded(BaseModel, kw_only=True):
+class EvalRunSucceededWebhookEvent(BaseModel, kw_only=True):
     """Sent when an eval run has succeeded."""
 
     created_at: int = REQUIRED
@@ -34,3 +34,6 @@ class WebhookEvalRunSucceededData(BaseModel, kw_only=True):
 
     id: str = REQUIRED
     """The unique ID of the eval run."""
+
+
+WebhookEvalRunSucceeded = EvalRunSucceededWebhookEvent

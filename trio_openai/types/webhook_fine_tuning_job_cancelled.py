@@ -7,10 +7,14 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["WebhookFineTuningJobCancelled", "WebhookFineTuningJobCancelledData"]
+__all__ = [
+    "FineTuningJobCancelledWebhookEvent",
+    "WebhookFineTuningJobCancelled",
+    "WebhookFineTuningJobCancelledData",
+]
 
 
-class WebhookFineTuningJobCancelled(BaseModel, kw_only=True):
+class FineTuningJobCancelledWebhookEvent(BaseModel, kw_only=True):
     """Sent when a fine-tuning job has been cancelled."""
 
     created_at: int = REQUIRED
@@ -34,3 +38,6 @@ class WebhookFineTuningJobCancelledData(BaseModel, kw_only=True):
 
     id: str = REQUIRED
     """The unique ID of the fine-tuning job."""
+
+
+WebhookFineTuningJobCancelled = FineTuningJobCancelledWebhookEvent

@@ -7,10 +7,10 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["WebhookFineTuningJobFailed", "WebhookFineTuningJobFailedData"]
+__all__ = ["FineTuningJobFailedWebhookEvent", "WebhookFineTuningJobFailed", "WebhookFineTuningJobFailedData"]
 
 
-class WebhookFineTuningJobFailed(BaseModel, kw_only=True):
+class FineTuningJobFailedWebhookEvent(BaseModel, kw_only=True):
     """Sent when a fine-tuning job has failed."""
 
     created_at: int = REQUIRED
@@ -34,3 +34,6 @@ class WebhookFineTuningJobFailedData(BaseModel, kw_only=True):
 
     id: str = REQUIRED
     """The unique ID of the fine-tuning job."""
+
+
+WebhookFineTuningJobFailed = FineTuningJobFailedWebhookEvent

@@ -7,10 +7,14 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["WebhookFineTuningJobSucceeded", "WebhookFineTuningJobSucceededData"]
+__all__ = [
+    "FineTuningJobSucceededWebhookEvent",
+    "WebhookFineTuningJobSucceeded",
+    "WebhookFineTuningJobSucceededData",
+]
 
 
-class WebhookFineTuningJobSucceeded(BaseModel, kw_only=True):
+class FineTuningJobSucceededWebhookEvent(BaseModel, kw_only=True):
     """Sent when a fine-tuning job has succeeded."""
 
     created_at: int = REQUIRED
@@ -34,3 +38,6 @@ class WebhookFineTuningJobSucceededData(BaseModel, kw_only=True):
 
     id: str = REQUIRED
     """The unique ID of the fine-tuning job."""
+
+
+WebhookFineTuningJobSucceeded = FineTuningJobSucceededWebhookEvent

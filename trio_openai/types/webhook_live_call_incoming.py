@@ -8,13 +8,14 @@ from ._base import BaseModel
 from ._union import REQUIRED
 
 __all__ = [
+    "LiveCallIncomingWebhookEvent",
     "WebhookLiveCallIncoming",
     "WebhookLiveCallIncomingData",
     "WebhookLiveCallIncomingDataSipHeadersItem",
 ]
 
 
-class WebhookLiveCallIncoming(BaseModel, kw_only=True):
+class LiveCallIncomingWebhookEvent(BaseModel, kw_only=True):
     """Sent when an incoming API SIP session is available for Live acceptance. The same pending session can also emit `realtime.call.incoming`; the first successful Realtime or Live accept endpoint selects the runtime surface."""
 
     created_at: int = REQUIRED
@@ -51,3 +52,6 @@ class WebhookLiveCallIncomingDataSipHeadersItem(BaseModel, kw_only=True):
 
     value: str = REQUIRED
     """Value of the SIP Header."""
+
+
+WebhookLiveCallIncoming = LiveCallIncomingWebhookEvent

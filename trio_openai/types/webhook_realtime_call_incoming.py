@@ -8,13 +8,14 @@ from ._base import BaseModel
 from ._union import REQUIRED
 
 __all__ = [
+    "RealtimeCallIncomingWebhookEvent",
     "WebhookRealtimeCallIncoming",
     "WebhookRealtimeCallIncomingData",
     "WebhookRealtimeCallIncomingDataSipHeadersItem",
 ]
 
 
-class WebhookRealtimeCallIncoming(BaseModel, kw_only=True):
+class RealtimeCallIncomingWebhookEvent(BaseModel, kw_only=True):
     """Sent when an incoming API SIP session is available for Realtime acceptance. The same pending session can also emit `live.call.incoming`; the first successful Realtime or Live accept endpoint selects the runtime surface."""
 
     created_at: int = REQUIRED
@@ -51,3 +52,6 @@ class WebhookRealtimeCallIncomingDataSipHeadersItem(BaseModel, kw_only=True):
 
     value: str = REQUIRED
     """Value of the SIP Header."""
+
+
+WebhookRealtimeCallIncoming = RealtimeCallIncomingWebhookEvent

@@ -7,10 +7,10 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["WebhookResponseCancelled", "WebhookResponseCancelledData"]
+__all__ = ["ResponseCancelledWebhookEvent", "WebhookResponseCancelled", "WebhookResponseCancelledData"]
 
 
-class WebhookResponseCancelled(BaseModel, kw_only=True):
+class ResponseCancelledWebhookEvent(BaseModel, kw_only=True):
     """Sent when a background response has been cancelled."""
 
     created_at: int = REQUIRED
@@ -34,3 +34,6 @@ class WebhookResponseCancelledData(BaseModel, kw_only=True):
 
     id: str = REQUIRED
     """The unique ID of the model response."""
+
+
+WebhookResponseCancelled = ResponseCancelledWebhookEvent

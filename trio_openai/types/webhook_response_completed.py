@@ -7,10 +7,10 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["WebhookResponseCompleted", "WebhookResponseCompletedData"]
+__all__ = ["ResponseCompletedWebhookEvent", "WebhookResponseCompleted", "WebhookResponseCompletedData"]
 
 
-class WebhookResponseCompleted(BaseModel, kw_only=True):
+class ResponseCompletedWebhookEvent(BaseModel, kw_only=True):
     """Sent when a background response has been completed."""
 
     created_at: int = REQUIRED
@@ -34,3 +34,6 @@ class WebhookResponseCompletedData(BaseModel, kw_only=True):
 
     id: str = REQUIRED
     """The unique ID of the model response."""
+
+
+WebhookResponseCompleted = ResponseCompletedWebhookEvent

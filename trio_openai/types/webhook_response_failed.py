@@ -7,10 +7,10 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["WebhookResponseFailed", "WebhookResponseFailedData"]
+__all__ = ["ResponseFailedWebhookEvent", "WebhookResponseFailed", "WebhookResponseFailedData"]
 
 
-class WebhookResponseFailed(BaseModel, kw_only=True):
+class ResponseFailedWebhookEvent(BaseModel, kw_only=True):
     """Sent when a background response has failed."""
 
     created_at: int = REQUIRED
@@ -34,3 +34,6 @@ class WebhookResponseFailedData(BaseModel, kw_only=True):
 
     id: str = REQUIRED
     """The unique ID of the model response."""
+
+
+WebhookResponseFailed = ResponseFailedWebhookEvent

@@ -7,10 +7,10 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 
-__all__ = ["WebhookResponseIncomplete", "WebhookResponseIncompleteData"]
+__all__ = ["ResponseIncompleteWebhookEvent", "WebhookResponseIncomplete", "WebhookResponseIncompleteData"]
 
 
-class WebhookResponseIncomplete(BaseModel, kw_only=True):
+class ResponseIncompleteWebhookEvent(BaseModel, kw_only=True):
     """Sent when a background response has been interrupted."""
 
     created_at: int = REQUIRED
@@ -34,3 +34,6 @@ class WebhookResponseIncompleteData(BaseModel, kw_only=True):
 
     id: str = REQUIRED
     """The unique ID of the model response."""
+
+
+WebhookResponseIncomplete = ResponseIncompleteWebhookEvent

@@ -38,8 +38,8 @@ if TYPE_CHECKING:
         AssistantToolsCodeParam,
         AssistantToolsFileSearchParam,
         AssistantToolsFunctionParam,
-        CreateAssistantToolResourcesVariant1Param,
-        ModifyAssistantToolResourcesVariant1Param,
+        CreateAssistantToolResourcesParam,
+        ModifyAssistantToolResourcesParam,
     )
 
 __all__ = ["AsyncAssistants", "Assistants"]
@@ -117,7 +117,7 @@ class AsyncAssistants(AsyncAPIResource):
         | None = omit,
         tools: Iterable[AssistantToolsCodeParam | AssistantToolsFileSearchParam | AssistantToolsFunctionParam]
         | Omit = omit,
-        tool_resources: CreateAssistantToolResourcesVariant1Param | Omit | None = omit,
+        tool_resources: CreateAssistantToolResourcesParam | Omit | None = omit,
         metadata: dict[str, str] | Omit | None = omit,
         temperature: float | Omit | None = omit,
         top_p: float | Omit | None = omit,
@@ -242,7 +242,7 @@ class AsyncAssistants(AsyncAPIResource):
         instructions: str | Omit | None = omit,
         tools: Iterable[AssistantToolsCodeParam | AssistantToolsFileSearchParam | AssistantToolsFunctionParam]
         | Omit = omit,
-        tool_resources: ModifyAssistantToolResourcesVariant1Param | Omit | None = omit,
+        tool_resources: ModifyAssistantToolResourcesParam | Omit | None = omit,
         metadata: dict[str, str] | Omit | None = omit,
         temperature: float | Omit | None = omit,
         top_p: float | Omit | None = omit,

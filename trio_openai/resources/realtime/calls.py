@@ -32,12 +32,12 @@ from ..._core._response import BinaryContent
 if TYPE_CHECKING:
     from ...types import (
         MCPToolParam,
-        PromptVariant1Param,
+        PromptParam,
         RealtimeFunctionToolParam,
         RealtimeReasoningParam,
         RealtimeSessionCreateRequestGAAudioParam,
         RealtimeSessionCreateRequestGAParam,
-        RealtimeSessionCreateRequestGATracingVariant2Param,
+        RealtimeSessionCreateRequestGATracingTracingConfigurationParam,
         RealtimeTruncationParam,
         ToolChoiceFunctionParam,
         ToolChoiceMCPParam,
@@ -114,7 +114,10 @@ class AsyncCalls(AsyncAPIResource):
         instructions: str | Omit = omit,
         audio: RealtimeSessionCreateRequestGAAudioParam | Omit = omit,
         include: Iterable[Literal["item.input_audio_transcription.logprobs"]] | Omit = omit,
-        tracing: Literal["auto"] | RealtimeSessionCreateRequestGATracingVariant2Param | Omit | None = omit,
+        tracing: Literal["auto"]
+        | RealtimeSessionCreateRequestGATracingTracingConfigurationParam
+        | Omit
+        | None = omit,
         tools: Iterable[RealtimeFunctionToolParam | MCPToolParam] | Omit = omit,
         tool_choice: Literal["none", "auto", "required"]
         | ToolChoiceFunctionParam
@@ -124,7 +127,7 @@ class AsyncCalls(AsyncAPIResource):
         reasoning: RealtimeReasoningParam | Omit = omit,
         max_output_tokens: int | Literal["inf"] | Omit = omit,
         truncation: RealtimeTruncationParam | Omit = omit,
-        prompt: PromptVariant1Param | Omit | None = omit,
+        prompt: PromptParam | Omit | None = omit,
         **options: Unpack[RequestOptions],
     ) -> None:
         """Accept an incoming SIP call and configure the realtime session that will handle it.

@@ -33,7 +33,7 @@ from ...lib._parsing._responses import responses_parse
 from ...lib.streaming._responses_sync import sync_response_stream_method
 from ...lib.streaming.responses import response_stream_method
 from ...realtime._sessions import responses_connect, responses_connect_blocking
-from ...types import CompactedResponse, ResponseCustomToolCallOutput, ResponseStreamEvent
+from ...types import CompactedResponse, Response, ResponseStreamEvent
 
 if TYPE_CHECKING:
     from ...types import (
@@ -48,9 +48,9 @@ if TYPE_CHECKING:
         ModerationParam,
         OfficialImageParam,
         PromptCacheOptionsParam,
-        PromptVariant1Param,
+        PromptParam,
         ReasoningParam,
-        ResponseStreamOptionsVariant1Param,
+        ResponseStreamOptionsParam,
         ResponseTextParam,
         ToolChoiceParam,
         ToolParam,
@@ -122,7 +122,7 @@ class AsyncResponses(AsyncAPIResource):
         text: ResponseTextParam | Omit = omit,
         tools: Iterable[ToolParam] | Omit = omit,
         tool_choice: ToolChoiceParam | Omit = omit,
-        prompt: PromptVariant1Param | Omit | None = omit,
+        prompt: PromptParam | Omit | None = omit,
         service_tier: Literal["auto", "default", "flex", "scale", "priority", "fast", "ultrafast"]
         | Omit
         | None = omit,
@@ -148,7 +148,7 @@ class AsyncResponses(AsyncAPIResource):
         instructions: str | Omit | None = omit,
         moderation: ModerationParam | Omit | None = omit,
         stream: Literal[False] | Omit | None = omit,
-        stream_options: ResponseStreamOptionsVariant1Param | Omit | None = omit,
+        stream_options: ResponseStreamOptionsParam | Omit | None = omit,
         conversation: ConversationParam | Omit | None = omit,
         context_management: Iterable[ContextManagementParam] | Omit | None = omit,
         max_output_tokens: int | Omit | None = omit,
@@ -156,7 +156,7 @@ class AsyncResponses(AsyncAPIResource):
         background_options: BackgroundOptionsParam | Omit = omit,
         image: OfficialImageParam | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> ResponseCustomToolCallOutput: ...
+    ) -> Response: ...
 
     @overload
     async def create(
@@ -178,7 +178,7 @@ class AsyncResponses(AsyncAPIResource):
         text: ResponseTextParam | Omit = omit,
         tools: Iterable[ToolParam] | Omit = omit,
         tool_choice: ToolChoiceParam | Omit = omit,
-        prompt: PromptVariant1Param | Omit | None = omit,
+        prompt: PromptParam | Omit | None = omit,
         service_tier: Literal["auto", "default", "flex", "scale", "priority", "fast", "ultrafast"]
         | Omit
         | None = omit,
@@ -204,7 +204,7 @@ class AsyncResponses(AsyncAPIResource):
         instructions: str | Omit | None = omit,
         moderation: ModerationParam | Omit | None = omit,
         stream: Literal[True],
-        stream_options: ResponseStreamOptionsVariant1Param | Omit | None = omit,
+        stream_options: ResponseStreamOptionsParam | Omit | None = omit,
         conversation: ConversationParam | Omit | None = omit,
         context_management: Iterable[ContextManagementParam] | Omit | None = omit,
         max_output_tokens: int | Omit | None = omit,
@@ -234,7 +234,7 @@ class AsyncResponses(AsyncAPIResource):
         text: ResponseTextParam | Omit = omit,
         tools: Iterable[ToolParam] | Omit = omit,
         tool_choice: ToolChoiceParam | Omit = omit,
-        prompt: PromptVariant1Param | Omit | None = omit,
+        prompt: PromptParam | Omit | None = omit,
         service_tier: Literal["auto", "default", "flex", "scale", "priority", "fast", "ultrafast"]
         | Omit
         | None = omit,
@@ -260,7 +260,7 @@ class AsyncResponses(AsyncAPIResource):
         instructions: str | Omit | None = omit,
         moderation: ModerationParam | Omit | None = omit,
         stream: bool,
-        stream_options: ResponseStreamOptionsVariant1Param | Omit | None = omit,
+        stream_options: ResponseStreamOptionsParam | Omit | None = omit,
         conversation: ConversationParam | Omit | None = omit,
         context_management: Iterable[ContextManagementParam] | Omit | None = omit,
         max_output_tokens: int | Omit | None = omit,
@@ -268,7 +268,7 @@ class AsyncResponses(AsyncAPIResource):
         background_options: BackgroundOptionsParam | Omit = omit,
         image: OfficialImageParam | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> ResponseCustomToolCallOutput | AsyncStream[ResponseStreamEvent]: ...
+    ) -> Response | AsyncStream[ResponseStreamEvent]: ...
 
     async def create(
         self,
@@ -289,7 +289,7 @@ class AsyncResponses(AsyncAPIResource):
         text: ResponseTextParam | Omit = omit,
         tools: Iterable[ToolParam] | Omit = omit,
         tool_choice: ToolChoiceParam | Omit = omit,
-        prompt: PromptVariant1Param | Omit | None = omit,
+        prompt: PromptParam | Omit | None = omit,
         service_tier: Literal["auto", "default", "flex", "scale", "priority", "fast", "ultrafast"]
         | Omit
         | None = omit,
@@ -315,7 +315,7 @@ class AsyncResponses(AsyncAPIResource):
         instructions: str | Omit | None = omit,
         moderation: ModerationParam | Omit | None = omit,
         stream: bool | Omit | None = omit,
-        stream_options: ResponseStreamOptionsVariant1Param | Omit | None = omit,
+        stream_options: ResponseStreamOptionsParam | Omit | None = omit,
         conversation: ConversationParam | Omit | None = omit,
         context_management: Iterable[ContextManagementParam] | Omit | None = omit,
         max_output_tokens: int | Omit | None = omit,
@@ -323,7 +323,7 @@ class AsyncResponses(AsyncAPIResource):
         background_options: BackgroundOptionsParam | Omit = omit,
         image: OfficialImageParam | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> ResponseCustomToolCallOutput | AsyncStream[ResponseStreamEvent]:
+    ) -> Response | AsyncStream[ResponseStreamEvent]:
         """Creates a model response. Provide [text](/docs/guides/text) or [image](/docs/guides/images) inputs to generate [text](/docs/guides/text) or [JSON](/docs/guides/structured-outputs) outputs. Have the model call your own [custom code](/docs/guides/function-calling) or use built-in [tools](/docs/guides/tools) like [web search](/docs/guides/tools-web-search) or [file search](/docs/guides/tools-file-search) to use your own data as input for the model's response.
 
         :param top_logprobs: An integer between 0 and 20 specifying the maximum number of most likely tokens to return at each token position, each with an associated log probability. In some cases, the number of returned tokens may be fewer than requested.
@@ -410,7 +410,7 @@ class AsyncResponses(AsyncAPIResource):
         return await self._client._request(
             "post",
             "/responses",
-            cast_to=ResponseCustomToolCallOutput,
+            cast_to=Response,
             body=body_,
             post_parser=post_parser,
             options=options,
@@ -439,7 +439,7 @@ class AsyncResponses(AsyncAPIResource):
         starting_after: int | Omit = omit,
         include_obfuscation: bool | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> ResponseCustomToolCallOutput: ...
+    ) -> Response: ...
 
     @overload
     async def retrieve(
@@ -487,7 +487,7 @@ class AsyncResponses(AsyncAPIResource):
         starting_after: int | Omit = omit,
         include_obfuscation: bool | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> ResponseCustomToolCallOutput | AsyncStream[ResponseStreamEvent]: ...
+    ) -> Response | AsyncStream[ResponseStreamEvent]: ...
 
     async def retrieve(
         self,
@@ -510,7 +510,7 @@ class AsyncResponses(AsyncAPIResource):
         starting_after: int | Omit = omit,
         include_obfuscation: bool | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> ResponseCustomToolCallOutput | AsyncStream[ResponseStreamEvent]:
+    ) -> Response | AsyncStream[ResponseStreamEvent]:
         """Retrieves a model response with the given ID.
 
         :param response_id: The ID of the response to retrieve.
@@ -532,7 +532,7 @@ class AsyncResponses(AsyncAPIResource):
         return await self._client._request(
             "get",
             f"/responses/{path_param(response_id, 'response_id')}",
-            cast_to=ResponseCustomToolCallOutput,
+            cast_to=Response,
             query=query_,
             options=options,
             stream_cls=_RESPONSE_STREAM_EVENT_STREAM if stream else None,
@@ -549,9 +549,7 @@ class AsyncResponses(AsyncAPIResource):
             "delete", f"/responses/{path_param(response_id, 'response_id')}", cast_to=None, options=options
         )
 
-    async def cancel(
-        self, response_id: str, **options: Unpack[RequestOptions]
-    ) -> ResponseCustomToolCallOutput:
+    async def cancel(self, response_id: str, **options: Unpack[RequestOptions]) -> Response:
         """Cancels a model response with the given ID. Only responses created with the `background` parameter set to `true` can be cancelled. [Learn more](/docs/guides/background).
 
         :param response_id: The ID of the response to cancel.
@@ -561,7 +559,7 @@ class AsyncResponses(AsyncAPIResource):
         return await self._client._request(
             "post",
             f"/responses/{path_param(response_id, 'response_id')}/cancel",
-            cast_to=ResponseCustomToolCallOutput,
+            cast_to=Response,
             options=options,
         )
 
@@ -704,7 +702,7 @@ class Responses(SyncAPIResource[AsyncResponses]):
         text: ResponseTextParam | Omit = omit,
         tools: Iterable[ToolParam] | Omit = omit,
         tool_choice: ToolChoiceParam | Omit = omit,
-        prompt: PromptVariant1Param | Omit | None = omit,
+        prompt: PromptParam | Omit | None = omit,
         service_tier: Literal["auto", "default", "flex", "scale", "priority", "fast", "ultrafast"]
         | Omit
         | None = omit,
@@ -730,7 +728,7 @@ class Responses(SyncAPIResource[AsyncResponses]):
         instructions: str | Omit | None = omit,
         moderation: ModerationParam | Omit | None = omit,
         stream: Literal[False] | Omit | None = omit,
-        stream_options: ResponseStreamOptionsVariant1Param | Omit | None = omit,
+        stream_options: ResponseStreamOptionsParam | Omit | None = omit,
         conversation: ConversationParam | Omit | None = omit,
         context_management: Iterable[ContextManagementParam] | Omit | None = omit,
         max_output_tokens: int | Omit | None = omit,
@@ -738,7 +736,7 @@ class Responses(SyncAPIResource[AsyncResponses]):
         background_options: BackgroundOptionsParam | Omit = omit,
         image: OfficialImageParam | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> ResponseCustomToolCallOutput: ...
+    ) -> Response: ...
 
     @overload
     def create(
@@ -760,7 +758,7 @@ class Responses(SyncAPIResource[AsyncResponses]):
         text: ResponseTextParam | Omit = omit,
         tools: Iterable[ToolParam] | Omit = omit,
         tool_choice: ToolChoiceParam | Omit = omit,
-        prompt: PromptVariant1Param | Omit | None = omit,
+        prompt: PromptParam | Omit | None = omit,
         service_tier: Literal["auto", "default", "flex", "scale", "priority", "fast", "ultrafast"]
         | Omit
         | None = omit,
@@ -786,7 +784,7 @@ class Responses(SyncAPIResource[AsyncResponses]):
         instructions: str | Omit | None = omit,
         moderation: ModerationParam | Omit | None = omit,
         stream: Literal[True],
-        stream_options: ResponseStreamOptionsVariant1Param | Omit | None = omit,
+        stream_options: ResponseStreamOptionsParam | Omit | None = omit,
         conversation: ConversationParam | Omit | None = omit,
         context_management: Iterable[ContextManagementParam] | Omit | None = omit,
         max_output_tokens: int | Omit | None = omit,
@@ -816,7 +814,7 @@ class Responses(SyncAPIResource[AsyncResponses]):
         text: ResponseTextParam | Omit = omit,
         tools: Iterable[ToolParam] | Omit = omit,
         tool_choice: ToolChoiceParam | Omit = omit,
-        prompt: PromptVariant1Param | Omit | None = omit,
+        prompt: PromptParam | Omit | None = omit,
         service_tier: Literal["auto", "default", "flex", "scale", "priority", "fast", "ultrafast"]
         | Omit
         | None = omit,
@@ -842,7 +840,7 @@ class Responses(SyncAPIResource[AsyncResponses]):
         instructions: str | Omit | None = omit,
         moderation: ModerationParam | Omit | None = omit,
         stream: bool,
-        stream_options: ResponseStreamOptionsVariant1Param | Omit | None = omit,
+        stream_options: ResponseStreamOptionsParam | Omit | None = omit,
         conversation: ConversationParam | Omit | None = omit,
         context_management: Iterable[ContextManagementParam] | Omit | None = omit,
         max_output_tokens: int | Omit | None = omit,
@@ -850,7 +848,7 @@ class Responses(SyncAPIResource[AsyncResponses]):
         background_options: BackgroundOptionsParam | Omit = omit,
         image: OfficialImageParam | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> ResponseCustomToolCallOutput | Stream[ResponseStreamEvent]: ...
+    ) -> Response | Stream[ResponseStreamEvent]: ...
 
     def create(
         self,
@@ -871,7 +869,7 @@ class Responses(SyncAPIResource[AsyncResponses]):
         text: ResponseTextParam | Omit = omit,
         tools: Iterable[ToolParam] | Omit = omit,
         tool_choice: ToolChoiceParam | Omit = omit,
-        prompt: PromptVariant1Param | Omit | None = omit,
+        prompt: PromptParam | Omit | None = omit,
         service_tier: Literal["auto", "default", "flex", "scale", "priority", "fast", "ultrafast"]
         | Omit
         | None = omit,
@@ -897,7 +895,7 @@ class Responses(SyncAPIResource[AsyncResponses]):
         instructions: str | Omit | None = omit,
         moderation: ModerationParam | Omit | None = omit,
         stream: bool | Omit | None = omit,
-        stream_options: ResponseStreamOptionsVariant1Param | Omit | None = omit,
+        stream_options: ResponseStreamOptionsParam | Omit | None = omit,
         conversation: ConversationParam | Omit | None = omit,
         context_management: Iterable[ContextManagementParam] | Omit | None = omit,
         max_output_tokens: int | Omit | None = omit,
@@ -905,7 +903,7 @@ class Responses(SyncAPIResource[AsyncResponses]):
         background_options: BackgroundOptionsParam | Omit = omit,
         image: OfficialImageParam | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> ResponseCustomToolCallOutput | Stream[ResponseStreamEvent]:
+    ) -> Response | Stream[ResponseStreamEvent]:
         """Creates a model response. Provide [text](/docs/guides/text) or [image](/docs/guides/images) inputs to generate [text](/docs/guides/text) or [JSON](/docs/guides/structured-outputs) outputs. Have the model call your own [custom code](/docs/guides/function-calling) or use built-in [tools](/docs/guides/tools) like [web search](/docs/guides/tools-web-search) or [file search](/docs/guides/tools-file-search) to use your own data as input for the model's response.
 
         :param top_logprobs: An integer between 0 and 20 specifying the maximum number of most likely tokens to return at each token position, each with an associated log probability. In some cases, the number of returned tokens may be fewer than requested.
@@ -979,7 +977,7 @@ class Responses(SyncAPIResource[AsyncResponses]):
         starting_after: int | Omit = omit,
         include_obfuscation: bool | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> ResponseCustomToolCallOutput: ...
+    ) -> Response: ...
 
     @overload
     def retrieve(
@@ -1027,7 +1025,7 @@ class Responses(SyncAPIResource[AsyncResponses]):
         starting_after: int | Omit = omit,
         include_obfuscation: bool | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> ResponseCustomToolCallOutput | Stream[ResponseStreamEvent]: ...
+    ) -> Response | Stream[ResponseStreamEvent]: ...
 
     def retrieve(
         self,
@@ -1050,7 +1048,7 @@ class Responses(SyncAPIResource[AsyncResponses]):
         starting_after: int | Omit = omit,
         include_obfuscation: bool | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> ResponseCustomToolCallOutput | Stream[ResponseStreamEvent]:
+    ) -> Response | Stream[ResponseStreamEvent]:
         """Retrieves a model response with the given ID.
 
         :param response_id: The ID of the response to retrieve.

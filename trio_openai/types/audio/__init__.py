@@ -9,10 +9,16 @@ from typing import Any
 
 #: name=module:generated name, separated by spaces.
 _INDEX = (
+    "Transcription=create_transcription_response_json:Transcription "
+    "TranscriptionDiarized=create_transcription_response_diarized_json:TranscriptionDiarized "
     "TranscriptionDiarizedSegment=transcription_diarized_segment:TranscriptionDiarizedSegment "
     "TranscriptionLanguage=transcription_language:TranscriptionLanguage "
     "TranscriptionSegment=transcription_segment:TranscriptionSegment "
+    "TranscriptionTextDeltaEvent=transcript_text_delta_event:TranscriptionTextDeltaEvent "
+    "TranscriptionTextDoneEvent=transcript_text_done_event:TranscriptionTextDoneEvent "
+    "TranscriptionVerbose=create_transcription_response_verbose_json:TranscriptionVerbose "
     "TranscriptionWord=transcription_word:TranscriptionWord "
+    "TranslationVerbose=create_translation_response_verbose_json:TranslationVerbose "
     "Voice=voice_resource:Voice "
     "VoiceConsent=voice_consent_resource:VoiceConsent "
     "VoiceConsentDeleted=voice_consent_deleted_resource:VoiceConsentDeleted "

@@ -133,12 +133,12 @@ from ..assistants_named_tool_choice import AssistantToolChoiceFunction as Assist
 from ..automation_agent_config import AgentTool as AgentTool
 from ..beta_agents_sessions_events_stream_response import AgentSessionEvent as AgentSessionEvent
 from ..beta_agents_sessions_items_list_response import AgentSessionItem as AgentSessionItem
+from ..beta_apply_patch_tool import BetaApplyPatchTool as BetaApplyPatchTool
 from ..beta_apply_patch_tool_call import BetaResponseApplyPatchToolCall as BetaResponseApplyPatchToolCall
 from ..beta_apply_patch_tool_call_output import (
     BetaResponseApplyPatchToolCallOutput as BetaResponseApplyPatchToolCallOutput,
 )
-from ..beta_apply_patch_tool_param import BetaToolSearchTool as BetaToolSearchTool
-from ..beta_apply_patch_tool_params import BetaApplyPatchToolParam as BetaApplyPatchToolParam
+from ..beta_apply_patch_tool_param import BetaApplyPatchToolParam as BetaApplyPatchToolParam
 from ..beta_code_interpreter_tool_call import (
     BetaResponseCodeInterpreterToolCall as BetaResponseCodeInterpreterToolCall,
 )
@@ -159,26 +159,41 @@ from ..beta_computer_use_preview_tool import BetaComputerUsePreviewTool as BetaC
 from ..beta_computer_use_preview_tool_param import (
     BetaComputerUsePreviewToolParam as BetaComputerUsePreviewToolParam,
 )
-from ..beta_container_auto_params import BetaContainerAutoParam as BetaContainerAutoParam
-from ..beta_container_network_policy_allowlist_params import (
+from ..beta_container_auto import BetaContainerAuto as BetaContainerAuto
+from ..beta_container_auto_param import BetaContainerAutoParam as BetaContainerAutoParam
+from ..beta_container_network_policy_allowlist import (
+    BetaContainerNetworkPolicyAllowlist as BetaContainerNetworkPolicyAllowlist,
+)
+from ..beta_container_network_policy_allowlist_param import (
     BetaContainerNetworkPolicyAllowlistParam as BetaContainerNetworkPolicyAllowlistParam,
 )
-from ..beta_container_network_policy_disabled_params import (
+from ..beta_container_network_policy_disabled import (
+    BetaContainerNetworkPolicyDisabled as BetaContainerNetworkPolicyDisabled,
+)
+from ..beta_container_network_policy_disabled_param import (
     BetaContainerNetworkPolicyDisabledParam as BetaContainerNetworkPolicyDisabledParam,
 )
-from ..beta_container_network_policy_domain_secret_params import (
+from ..beta_container_network_policy_domain_secret import (
+    BetaContainerNetworkPolicyDomainSecret as BetaContainerNetworkPolicyDomainSecret,
+)
+from ..beta_container_network_policy_domain_secret_param import (
     BetaContainerNetworkPolicyDomainSecretParam as BetaContainerNetworkPolicyDomainSecretParam,
 )
-from ..beta_container_reference_params import BetaContainerReferenceParam as BetaContainerReferenceParam
+from ..beta_container_reference import BetaContainerReference as BetaContainerReference
+from ..beta_container_reference_param import BetaContainerReferenceParam as BetaContainerReferenceParam
 from ..beta_container_reference_resource import (
     BetaResponseContainerReference as BetaResponseContainerReference,
 )
+from ..beta_custom_tool import BetaCustomTool as BetaCustomTool
 from ..beta_custom_tool_call import BetaResponseCustomToolCall as BetaResponseCustomToolCall
+from ..beta_custom_tool_call_output import (
+    BetaResponseCustomToolCallOutput as BetaResponseCustomToolCallOutput,
+)
 from ..beta_custom_tool_call_output_resource import (
     BetaResponseCustomToolCallOutputItem as BetaResponseCustomToolCallOutputItem,
 )
-from ..beta_custom_tool_param import BetaFunctionShellTool as BetaFunctionShellTool
-from ..beta_custom_tool_params import BetaCustomToolParam as BetaCustomToolParam
+from ..beta_custom_tool_call_resource import BetaResponseCustomToolCallItem as BetaResponseCustomToolCallItem
+from ..beta_custom_tool_param import BetaCustomToolParam as BetaCustomToolParam
 from ..beta_easy_input_message import BetaEasyInputMessage as BetaEasyInputMessage
 from ..beta_easy_input_message_param import BetaEasyInputMessageParam as BetaEasyInputMessageParam
 from ..beta_file_search_tool import BetaFileSearchTool as BetaFileSearchTool
@@ -188,28 +203,37 @@ from ..beta_function_shell_call import BetaResponseFunctionShellToolCall as Beta
 from ..beta_function_shell_call_output import (
     BetaResponseFunctionShellToolCallOutput as BetaResponseFunctionShellToolCallOutput,
 )
-from ..beta_function_shell_tool_params import BetaFunctionShellToolParam as BetaFunctionShellToolParam
+from ..beta_function_shell_tool import BetaFunctionShellTool as BetaFunctionShellTool
+from ..beta_function_shell_tool_param import BetaFunctionShellToolParam as BetaFunctionShellToolParam
 from ..beta_function_tool import BetaFunctionTool as BetaFunctionTool
 from ..beta_function_tool_call import BetaResponseFunctionToolCall as BetaResponseFunctionToolCall
 from ..beta_function_tool_call_output_resource import (
     BetaResponseFunctionToolCallOutputItem as BetaResponseFunctionToolCallOutputItem,
 )
-from ..beta_function_tool_params import BetaFunctionToolParam as BetaFunctionToolParam
+from ..beta_function_tool_call_resource import (
+    BetaResponseFunctionToolCallItem as BetaResponseFunctionToolCallItem,
+)
+from ..beta_function_tool_param import BetaFunctionToolParam as BetaFunctionToolParam
 from ..beta_image_detail import BetaImageDetail as BetaImageDetail
-from ..beta_inline_skill_params import BetaInlineSkillParam as BetaInlineSkillParam
-from ..beta_inline_skill_source_params import BetaInlineSkillSourceParam as BetaInlineSkillSourceParam
+from ..beta_inline_skill import BetaInlineSkill as BetaInlineSkill
+from ..beta_inline_skill_param import BetaInlineSkillParam as BetaInlineSkillParam
+from ..beta_inline_skill_source import BetaInlineSkillSource as BetaInlineSkillSource
+from ..beta_inline_skill_source_param import BetaInlineSkillSourceParam as BetaInlineSkillSourceParam
 from ..beta_input_content import BetaResponseInputMessageContentList as BetaResponseInputMessageContentList
 from ..beta_input_file_content import BetaResponseInputFile as BetaResponseInputFile
 from ..beta_input_image_content import BetaResponseInputImage as BetaResponseInputImage
 from ..beta_input_item import BetaResponseInput as BetaResponseInput
+from ..beta_input_message_resource import BetaResponseInputMessageItem as BetaResponseInputMessageItem
 from ..beta_input_text_content import BetaResponseInputText as BetaResponseInputText
 from ..beta_item_resource import BetaResponseItem as BetaResponseItem
-from ..beta_local_environment_params import BetaLocalEnvironmentParam as BetaLocalEnvironmentParam
+from ..beta_local_environment import BetaLocalEnvironment as BetaLocalEnvironment
+from ..beta_local_environment_param import BetaLocalEnvironmentParam as BetaLocalEnvironmentParam
 from ..beta_local_environment_resource import BetaResponseLocalEnvironment as BetaResponseLocalEnvironment
-from ..beta_local_skill_params import BetaLocalSkillParam as BetaLocalSkillParam
+from ..beta_local_skill import BetaLocalSkill as BetaLocalSkill
+from ..beta_local_skill_param import BetaLocalSkillParam as BetaLocalSkillParam
 from ..beta_mcp_tool_call_error import BetaMcpToolCallError as BetaMcpToolCallError
-from ..beta_namespace_tool_param import BetaCustomTool as BetaCustomTool
-from ..beta_namespace_tool_params import BetaNamespaceToolParam as BetaNamespaceToolParam
+from ..beta_namespace_tool import BetaNamespaceTool as BetaNamespaceTool
+from ..beta_namespace_tool_param import BetaNamespaceToolParam as BetaNamespaceToolParam
 from ..beta_output_item import BetaResponseOutputItem as BetaResponseOutputItem
 from ..beta_output_message import BetaResponseOutputMessage as BetaResponseOutputMessage
 from ..beta_output_text_content import BetaResponseOutputText as BetaResponseOutputText
@@ -286,6 +310,30 @@ from ..beta_response_image_gen_call_partial_image_event import (
 )
 from ..beta_response_in_progress_event import BetaResponseInProgressEvent as BetaResponseInProgressEvent
 from ..beta_response_incomplete_event import BetaResponseIncompleteEvent as BetaResponseIncompleteEvent
+from ..beta_response_mcp_call_arguments_delta_event import (
+    BetaResponseMcpCallArgumentsDeltaEvent as BetaResponseMcpCallArgumentsDeltaEvent,
+)
+from ..beta_response_mcp_call_arguments_done_event import (
+    BetaResponseMcpCallArgumentsDoneEvent as BetaResponseMcpCallArgumentsDoneEvent,
+)
+from ..beta_response_mcp_call_completed_event import (
+    BetaResponseMcpCallCompletedEvent as BetaResponseMcpCallCompletedEvent,
+)
+from ..beta_response_mcp_call_failed_event import (
+    BetaResponseMcpCallFailedEvent as BetaResponseMcpCallFailedEvent,
+)
+from ..beta_response_mcp_call_in_progress_event import (
+    BetaResponseMcpCallInProgressEvent as BetaResponseMcpCallInProgressEvent,
+)
+from ..beta_response_mcp_list_tools_completed_event import (
+    BetaResponseMcpListToolsCompletedEvent as BetaResponseMcpListToolsCompletedEvent,
+)
+from ..beta_response_mcp_list_tools_failed_event import (
+    BetaResponseMcpListToolsFailedEvent as BetaResponseMcpListToolsFailedEvent,
+)
+from ..beta_response_mcp_list_tools_in_progress_event import (
+    BetaResponseMcpListToolsInProgressEvent as BetaResponseMcpListToolsInProgressEvent,
+)
 from ..beta_response_output_item_added_event import (
     BetaResponseOutputItemAddedEvent as BetaResponseOutputItemAddedEvent,
 )
@@ -316,10 +364,25 @@ from ..beta_response_reasoning_text_done_event import (
 )
 from ..beta_response_refusal_delta_event import BetaResponseRefusalDeltaEvent as BetaResponseRefusalDeltaEvent
 from ..beta_response_refusal_done_event import BetaResponseRefusalDoneEvent as BetaResponseRefusalDoneEvent
+from ..beta_response_shell_call_command_added_streaming_event import (
+    BetaResponseShellCallCommandAddedEvent as BetaResponseShellCallCommandAddedEvent,
+)
+from ..beta_response_shell_call_command_delta_streaming_event import (
+    BetaResponseShellCallCommandDeltaEvent as BetaResponseShellCallCommandDeltaEvent,
+)
+from ..beta_response_shell_call_command_done_streaming_event import (
+    BetaResponseShellCallCommandDoneEvent as BetaResponseShellCallCommandDoneEvent,
+)
+from ..beta_response_shell_call_output_content_delta_streaming_event import (
+    BetaResponseShellCallOutputContentDeltaEvent as BetaResponseShellCallOutputContentDeltaEvent,
+)
+from ..beta_response_shell_call_output_content_done_streaming_event import (
+    BetaResponseShellCallOutputContentDoneEvent as BetaResponseShellCallOutputContentDoneEvent,
+)
 from ..beta_response_stream_event import BetaResponseStreamEvent as BetaResponseStreamEvent
+from ..beta_response_text import BetaResponseTextConfig as BetaResponseTextConfig
 from ..beta_response_text_delta_event import BetaResponseTextDeltaEvent as BetaResponseTextDeltaEvent
 from ..beta_response_text_done_event import BetaResponseTextDoneEvent as BetaResponseTextDoneEvent
-from ..beta_response_text_param import BetaResponseTextConfig as BetaResponseTextConfig
 from ..beta_response_usage import BetaResponseUsage as BetaResponseUsage
 from ..beta_response_web_search_call_completed_event import (
     BetaResponseWebSearchCallCompletedEvent as BetaResponseWebSearchCallCompletedEvent,
@@ -330,7 +393,16 @@ from ..beta_response_web_search_call_in_progress_event import (
 from ..beta_response_web_search_call_searching_event import (
     BetaResponseWebSearchCallSearchingEvent as BetaResponseWebSearchCallSearchingEvent,
 )
-from ..beta_skill_reference_params import BetaSkillReferenceParam as BetaSkillReferenceParam
+from ..beta_skill_reference import BetaSkillReference as BetaSkillReference
+from ..beta_skill_reference_param import BetaSkillReferenceParam as BetaSkillReferenceParam
+from ..beta_specific_apply_patch import BetaToolChoiceApplyPatch as BetaToolChoiceApplyPatch
+from ..beta_specific_function_shell import BetaToolChoiceShell as BetaToolChoiceShell
+from ..beta_text_response_format_configuration import (
+    BetaResponseFormatTextConfig as BetaResponseFormatTextConfig,
+)
+from ..beta_text_response_format_json_schema import (
+    BetaResponseFormatTextJSONSchemaConfig as BetaResponseFormatTextJSONSchemaConfig,
+)
 from ..beta_tool import BetaTool as BetaTool
 from ..beta_tool_choice_allowed import BetaToolChoiceAllowed as BetaToolChoiceAllowed
 from ..beta_tool_choice_allowed_param import BetaToolChoiceAllowedParam as BetaToolChoiceAllowedParam
@@ -338,15 +410,16 @@ from ..beta_tool_choice_custom import BetaToolChoiceCustom as BetaToolChoiceCust
 from ..beta_tool_choice_custom_param import BetaToolChoiceCustomParam as BetaToolChoiceCustomParam
 from ..beta_tool_choice_function import BetaToolChoiceFunction as BetaToolChoiceFunction
 from ..beta_tool_choice_function_param import BetaToolChoiceFunctionParam as BetaToolChoiceFunctionParam
+from ..beta_tool_choice_mcp import BetaToolChoiceMcp as BetaToolChoiceMcp
 from ..beta_tool_choice_options import BetaToolChoiceOptions as BetaToolChoiceOptions
 from ..beta_tool_choice_types import BetaToolChoiceTypes as BetaToolChoiceTypes
 from ..beta_tool_choice_types_param import BetaToolChoiceTypesParam as BetaToolChoiceTypesParam
 from ..beta_tool_param import BetaToolParam as BetaToolParam
 from ..beta_tool_search_call import BetaResponseToolSearchCall as BetaResponseToolSearchCall
 from ..beta_tool_search_output import BetaResponseToolSearchOutputItem as BetaResponseToolSearchOutputItem
-from ..beta_tool_search_tool_param import BetaNamespaceTool as BetaNamespaceTool
-from ..beta_tool_search_tool_params import BetaToolSearchToolParam as BetaToolSearchToolParam
-from ..beta_web_search_preview_tool import BetaApplyPatchTool as BetaApplyPatchTool
+from ..beta_tool_search_tool import BetaToolSearchTool as BetaToolSearchTool
+from ..beta_tool_search_tool_param import BetaToolSearchToolParam as BetaToolSearchToolParam
+from ..beta_web_search_preview_tool import BetaWebSearchPreviewTool as BetaWebSearchPreviewTool
 from ..beta_web_search_preview_tool_param import (
     BetaWebSearchPreviewToolParam as BetaWebSearchPreviewToolParam,
 )
@@ -364,7 +437,7 @@ from ..environment_param import EnvironmentParam as EnvironmentParam
 from ..file_search_tool import FileSearchTool as FileSearchTool
 from ..file_search_tool_param import FileSearchToolParam as FileSearchToolParam
 from ..function_tool import FunctionTool as FunctionTool
-from ..function_tool_params import FunctionToolParam as FunctionToolParam
+from ..function_tool_param import FunctionToolParam as FunctionToolParam
 from ..hosted_environment_file_id import HostedEnvironmentFileID as HostedEnvironmentFileID
 from ..hosted_plugin import HostedPlugin as HostedPlugin
 from ..hosted_plugin_param import HostedPluginParam as HostedPluginParam

@@ -41,13 +41,16 @@ _INDEX = (
     "ChatCompletionNamedToolChoiceParam=chat_completion_named_tool_choice_param:ChatCompletionNamedToolChoiceParam "
     "ChatCompletionPredictionContentParam=prediction_content_param:PredictionContentParam "
     "ChatCompletionStoreMessage=chat_completions_messages_list_response:ChatCompletionStoreMessage "
-    "ChatCompletionStreamOptionsParam=chat_completion_stream_options_param:ChatCompletionStreamOptionsVariant1Param "
+    "ChatCompletionStreamOptionsParam=chat_completion_stream_options_param:ChatCompletionStreamOptionsParam "
     "ChatCompletionSystemMessageParam=chat_completion_request_system_message_param:ChatCompletionRequestSystemMessageParam "
     "ChatCompletionTokenLogprob=chat_completion_token_logprob:ChatCompletionTokenLogprob "
     "ChatCompletionToolChoiceOptionParam=chat_completion_tool_choice_option_param:ChatCompletionToolChoiceOptionParam "
     "ChatCompletionToolMessageParam=chat_completion_request_tool_message_param:ChatCompletionRequestToolMessageParam "
     "ChatCompletionToolParam=chat_completion_tool_param:ChatCompletionToolParam "
     "ChatCompletionUserMessageParam=chat_completion_request_user_message_param:ChatCompletionRequestUserMessageParam "
+    "ParsedChatCompletionMessage=chat_completion_response_message:ChatCompletionMessage "
+    "ParsedChoice=create_chat_completion_response:CreateChatCompletionResponseChoicesItem "
+    "ParsedFunctionToolCall=chat_completion_message_tool_calls:ChatCompletionMessageToolCallUnion "
     ""
 )
 _modules: dict[str, str] = {}

@@ -35,6 +35,9 @@ from ..chat_completion_request_message_content_part_text import (
 )
 from ..chat_completion_response_message import ChatCompletionAudio as ChatCompletionAudio
 from ..chat_completion_response_message import ChatCompletionMessage as ChatCompletionMessage
+from ..chat_completion_stream_options_param import (
+    ChatCompletionStreamOptionsParam as ChatCompletionStreamOptionsParam,
+)
 from ..chat_completion_token_logprob import ChatCompletionTokenLogprob as ChatCompletionTokenLogprob
 from ..chat_completion_tool import ChatCompletionFunctionTool as ChatCompletionFunctionTool
 from ..chat_completion_tool_choice_option_param import (

@@ -4,9 +4,9 @@ from ..conversation_item import ConversationItem as ConversationItem
 from ..conversation_item_list import ConversationItemList as ConversationItemList
 from ..conversation_resource import Conversation as Conversation
 from ..deleted_conversation_resource import ConversationDeletedResource as ConversationDeletedResource
-from ..input_file_content_params import InputFileContentParam as InputFileContentParam
+from ..input_file_content_param import InputFileContentParam as InputFileContentParam
 from ..input_image_content_param import InputImageContentParam as InputImageContentParam
-from ..input_text_content_params import InputTextContentParam as InputTextContentParam
+from ..input_text_content_param import InputTextContentParam as InputTextContentParam
 from ..message import Message as Message
 from ..output_text_content import OutputTextContent as OutputTextContent
 from ..output_text_content_param import OutputTextContentParam as OutputTextContentParam

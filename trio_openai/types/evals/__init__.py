@@ -11,6 +11,7 @@ from typing import Any
 _INDEX = (
     "CreateEvalCompletionsRunDataSource=create_eval_completions_run_data_source:CreateEvalCompletionsRunDataSource "
     "CreateEvalCompletionsRunDataSourceParam=create_eval_completions_run_data_source_param:CreateEvalCompletionsRunDataSourceParam "
+    "CreateEvalJSONLRunDataSource=create_eval_jsonl_run_data_source:CreateEvalJSONLRunDataSource "
     "EvalAPIError=eval_api_error:EvalAPIError "
     "RunCancelResponse=eval_run:RunCancelResponse "
     "RunCreateResponse=eval_run:RunCancelResponse "

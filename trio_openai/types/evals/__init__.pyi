@@ -5,6 +5,7 @@ from ..create_eval_completions_run_data_source import (
 from ..create_eval_completions_run_data_source_param import (
     CreateEvalCompletionsRunDataSourceParam as CreateEvalCompletionsRunDataSourceParam,
 )
+from ..create_eval_jsonl_run_data_source import CreateEvalJSONLRunDataSource as CreateEvalJSONLRunDataSource
 from ..eval_api_error import EvalAPIError as EvalAPIError
 from ..eval_run import RunCancelResponse as RunCancelResponse
 from ..evals_runs_delete_response import RunDeleteResponse as RunDeleteResponse

@@ -10,6 +10,7 @@ from typing import Any
 #: name=module:generated name, separated by spaces.
 _INDEX = (
     "DpoHyperparameters=fine_tune_dpo_hyperparameters:DpoHyperparameters "
+    "DpoHyperparametersParam=fine_tune_dpo_hyperparameters_param:FineTuneDPOHyperparametersParam "
     "DpoMethod=fine_tune_dpo_method:DpoMethod "
     "FineTuningJob=fine_tuning_job:FineTuningJob "
     "FineTuningJobEvent=fine_tuning_job_event:FineTuningJobEvent "
@@ -17,6 +18,7 @@ _INDEX = (
     "FineTuningJobWandbIntegration=fine_tuning_integration:FineTuningJobWandbIntegration "
     "FineTuningJobWandbIntegrationObject=fine_tuning_integration:FineTuningJobIntegration "
     "ReinforcementHyperparameters=fine_tune_reinforcement_hyperparameters:ReinforcementHyperparameters "
+    "ReinforcementHyperparametersParam=fine_tune_reinforcement_hyperparameters_param:FineTuneReinforcementHyperparametersParam "
     "ReinforcementMethod=fine_tune_reinforcement_method:ReinforcementMethod "
     "SupervisedHyperparameters=fine_tune_supervised_hyperparameters:SupervisedHyperparameters "
     "SupervisedMethod=fine_tune_supervised_method:SupervisedMethod "

@@ -3,6 +3,7 @@ from ..audio_transcription_param import AudioTranscriptionParam as AudioTranscri
 from ..audio_transcription_response import AudioTranscription as AudioTranscription
 from ..conversation_item import ConversationItem as ConversationItem
 from ..log_prob_properties import LogProbProperties as LogProbProperties
+from ..mcp_tool import RealtimeResponseCreateMcpTool as RealtimeResponseCreateMcpTool
 from ..noise_reduction_type import NoiseReductionType as NoiseReductionType
 from ..realtime_audio_formats import RealtimeAudioFormats as RealtimeAudioFormats
 from ..realtime_audio_formats_param import RealtimeAudioFormatsParam as RealtimeAudioFormatsParam
@@ -22,6 +23,11 @@ from ..realtime_conversation_item_function_call_param import (
 from ..realtime_create_client_secret_response import ClientSecretCreateResponse as ClientSecretCreateResponse
 from ..realtime_function_tool import RealtimeFunctionTool as RealtimeFunctionTool
 from ..realtime_function_tool_param import RealtimeFunctionToolParam as RealtimeFunctionToolParam
+from ..realtime_mcp_list_tools import RealtimeMcpListTools as RealtimeMcpListTools
+from ..realtime_mcp_protocol_error import RealtimeMcpProtocolError as RealtimeMcpProtocolError
+from ..realtime_mcp_tool_call import RealtimeMcpToolCall as RealtimeMcpToolCall
+from ..realtime_mcp_tool_execution_error import RealtimeMcpToolExecutionError as RealtimeMcpToolExecutionError
+from ..realtime_mcphttp_error import RealtimeMcphttpError as RealtimeMcphttpError
 from ..realtime_reasoning import RealtimeReasoning as RealtimeReasoning
 from ..realtime_reasoning_effort import RealtimeReasoningEffort as RealtimeReasoningEffort
 from ..realtime_reasoning_param import RealtimeReasoningParam as RealtimeReasoningParam
@@ -104,6 +110,7 @@ from ..realtime_server_event_response_mcp_call_in_progress import (
 )
 from ..realtime_server_event_session_created import SessionCreatedEvent as SessionCreatedEvent
 from ..realtime_server_event_session_updated import SessionUpdatedEvent as SessionUpdatedEvent
+from ..realtime_session_create_response import RealtimeSessionCreateResponse as RealtimeSessionCreateResponse
 from ..realtime_session_create_response_ga import RealtimeAudioConfig as RealtimeAudioConfig
 from ..realtime_session_create_response_ga import RealtimeAudioConfigInput as RealtimeAudioConfigInput
 from ..realtime_session_create_response_ga import RealtimeAudioConfigOutput as RealtimeAudioConfigOutput
@@ -130,15 +137,10 @@ from ..realtime_translation_session_create_request_param import (
 )
 from ..realtime_truncation import RealtimeTruncationRetentionRatio as RealtimeTruncationRetentionRatio
 from ..realtime_truncation_param import RealtimeTruncationParam as RealtimeTruncationParam
+from ..realtime_truncation_param import (
+    RealtimeTruncationRetentionRatioParam as RealtimeTruncationRetentionRatioParam,
+)
 from ..realtime_turn_detection import RealtimeAudioInputTurnDetection as RealtimeAudioInputTurnDetection
-from ..response_audio_delta_event import ResponseAudioDeltaEvent as ResponseAudioDeltaEvent
-from ..response_audio_done_event import ResponseAudioDoneEvent as ResponseAudioDoneEvent
-from ..response_audio_transcript_delta_event import (
-    ResponseAudioTranscriptDeltaEvent as ResponseAudioTranscriptDeltaEvent,
-)
-from ..response_audio_transcript_done_event import (
-    ResponseAudioTranscriptDoneEvent as ResponseAudioTranscriptDoneEvent,
-)
 from ..response_content_part_added_event import ResponseContentPartAddedEvent as ResponseContentPartAddedEvent
 from ..response_content_part_done_event import ResponseContentPartDoneEvent as ResponseContentPartDoneEvent
 from ..response_created_event import ResponseCreatedEvent as ResponseCreatedEvent

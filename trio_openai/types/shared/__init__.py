@@ -11,10 +11,13 @@ from typing import Any
 _INDEX = (
     "ComparisonFilter=comparison_filter:ComparisonFilter "
     "CompoundFilter=compound_filter:CompoundFilter "
+    "CustomToolInputFormat=custom_tool:CustomToolInputFormat "
+    "DecisionQuestionInputImage=eval_item_input_image:DecisionQuestionInputImage "
     "FunctionDefinition=function_object:FunctionDefinition "
     "Reasoning=reasoning:Reasoning "
     "ReasoningEffort=reasoning_effort:ReasoningEffort "
-    "ResponseFormatJSONObject=response_format_json_object:ResponseFormatJsonObject "
+    "ResponseFormatJSONObject=response_format_json_object:ResponseFormatJSONObject "
+    "ResponseFormatJSONSchema=response_format_json_schema:ResponseFormatJSONSchema "
     "ResponseFormatText=response_format_text:ResponseFormatText "
     ""
 )

@@ -9,14 +9,15 @@ from typing import Any
 
 #: name=module:generated name, separated by spaces.
 _INDEX = (
-    "ComparisonFilter=comparison_filter:ComparisonFilter "
-    "CompoundFilter=compound_filter:CompoundFilter "
-    "FunctionDefinition=function_object:FunctionDefinition "
+    "ComparisonFilter=comparison_filter_param:ComparisonFilterParam "
+    "CompoundFilter=compound_filter_param:CompoundFilterParam "
+    "CustomToolInputFormat=custom_tool:CustomToolInputFormat "
+    "FunctionDefinition=function_object_param:FunctionObjectParam "
     "Reasoning=reasoning_param:ReasoningParam "
     "ReasoningEffort=reasoning_effort:ReasoningEffort "
     "ResponseFormatJSONObject=response_format_json_object_param:ResponseFormatJsonObjectParam "
     "ResponseFormatJSONSchema=response_format_json_schema_param:ResponseFormatJsonSchemaParam "
-    "ResponseFormatText=response_format_text:ResponseFormatText "
+    "ResponseFormatText=response_format_text_param:ResponseFormatTextParam "
     ""
 )
 _modules: dict[str, str] = {}

@@ -10,6 +10,7 @@ from typing import Any
 #: name=module:generated name, separated by spaces.
 _INDEX = (
     "FileContentResponse=vector_stores_files_content_response:FileContentResponse "
+    "FileCreateParams=create_vector_store_file_request_param:CreateVectorStoreFileRequestParam "
     "VectorStoreFile=vector_store_file_object:VectorStoreFile "
     "VectorStoreFileBatch=vector_store_file_batch_object:VectorStoreFileBatch "
     "VectorStoreFileDeleted=delete_vector_store_file_response:VectorStoreFileDeleted "

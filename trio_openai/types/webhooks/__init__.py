@@ -9,7 +9,23 @@ from typing import Any
 
 #: name=module:generated name, separated by spaces.
 _INDEX = (
+    "BatchCancelledWebhookEvent=webhook_batch_cancelled:BatchCancelledWebhookEvent "
+    "BatchCompletedWebhookEvent=webhook_batch_completed:BatchCompletedWebhookEvent "
+    "BatchExpiredWebhookEvent=webhook_batch_expired:BatchExpiredWebhookEvent "
+    "BatchFailedWebhookEvent=webhook_batch_failed:BatchFailedWebhookEvent "
     "DeletedWebhookEndpoint=deleted_webhook_endpoint:DeletedWebhookEndpoint "
+    "EvalRunCanceledWebhookEvent=webhook_eval_run_canceled:EvalRunCanceledWebhookEvent "
+    "EvalRunFailedWebhookEvent=webhook_eval_run_failed:EvalRunFailedWebhookEvent "
+    "EvalRunSucceededWebhookEvent=webhook_eval_run_succeeded:EvalRunSucceededWebhookEvent "
+    "FineTuningJobCancelledWebhookEvent=webhook_fine_tuning_job_cancelled:FineTuningJobCancelledWebhookEvent "
+    "FineTuningJobFailedWebhookEvent=webhook_fine_tuning_job_failed:FineTuningJobFailedWebhookEvent "
+    "FineTuningJobSucceededWebhookEvent=webhook_fine_tuning_job_succeeded:FineTuningJobSucceededWebhookEvent "
+    "LiveCallIncomingWebhookEvent=webhook_live_call_incoming:LiveCallIncomingWebhookEvent "
+    "RealtimeCallIncomingWebhookEvent=webhook_realtime_call_incoming:RealtimeCallIncomingWebhookEvent "
+    "ResponseCancelledWebhookEvent=webhook_response_cancelled:ResponseCancelledWebhookEvent "
+    "ResponseCompletedWebhookEvent=webhook_response_completed:ResponseCompletedWebhookEvent "
+    "ResponseFailedWebhookEvent=webhook_response_failed:ResponseFailedWebhookEvent "
+    "ResponseIncompleteWebhookEvent=webhook_response_incomplete:ResponseIncompleteWebhookEvent "
     "UnwrapWebhookEvent=unwrap_webhook_event:UnwrapWebhookEvent "
     "WebhookEndpoint=webhook_endpoint:WebhookEndpoint "
     "WebhookEndpointTestResult=webhook_endpoint_test_result:WebhookEndpointTestResult "

@@ -24,17 +24,17 @@ from ...._core._resource import (
     to_raw_response,
     to_streamed_response,
 )
-from ....types import SessionCreateResponse
+from ....types import RealtimeSessionCreateResponse
 
 if TYPE_CHECKING:
     from ....types import (
         CreateRealtimeSessionClientSecretParam,
         CreateRealtimeSessionInputAudioTranscriptionParam,
         CreateRealtimeSessionToolsItemParam,
-        CreateRealtimeSessionTracingVariant2Param,
+        CreateRealtimeSessionTracingTracingConfigurationParam,
         CreateRealtimeSessionTurnDetectionParam,
         InputAudioNoiseReductionParam,
-        PromptVariant1Param,
+        PromptParam,
         RealtimeTruncationParam,
         VoiceIdsOrCustomVoiceParam,
     )
@@ -66,14 +66,14 @@ class AsyncSessions(AsyncAPIResource):
         output_audio_format: str | Omit = omit,
         input_audio_transcription: CreateRealtimeSessionInputAudioTranscriptionParam | Omit = omit,
         speed: float | Omit = omit,
-        tracing: Literal["auto"] | CreateRealtimeSessionTracingVariant2Param | Omit = omit,
+        tracing: Literal["auto"] | CreateRealtimeSessionTracingTracingConfigurationParam | Omit = omit,
         turn_detection: CreateRealtimeSessionTurnDetectionParam | Omit = omit,
         tools: Iterable[CreateRealtimeSessionToolsItemParam] | Omit = omit,
         tool_choice: str | Omit = omit,
         temperature: float | Omit = omit,
         max_response_output_tokens: int | Literal["inf"] | Omit = omit,
         truncation: RealtimeTruncationParam | Omit = omit,
-        prompt: PromptVariant1Param | Omit | None = omit,
+        prompt: PromptParam | Omit | None = omit,
         input_audio_noise_reduction: InputAudioNoiseReductionParam | Omit = omit,
         model: Literal[
             "gpt-realtime",
@@ -87,7 +87,7 @@ class AsyncSessions(AsyncAPIResource):
         ]
         | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> SessionCreateResponse:
+    ) -> RealtimeSessionCreateResponse:
         """Create an ephemeral API token for use in client-side applications with the Realtime API. Can be configured with the same session parameters as the `session.update` client event.
 
         :param client_secret: Ephemeral key returned by the API.
@@ -148,7 +148,7 @@ class AsyncSessions(AsyncAPIResource):
         return await self._client._request(
             "post",
             "/realtime/sessions",
-            cast_to=SessionCreateResponse,
+            cast_to=RealtimeSessionCreateResponse,
             body=body_,
             headers={"OpenAI-Beta": "assistants=v2"},
             options=options,

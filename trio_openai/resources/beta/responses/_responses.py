@@ -44,9 +44,9 @@ if TYPE_CHECKING:
         BetaModerationParam,
         BetaMultiAgentParam,
         BetaPromptCacheOptionsParam,
-        BetaPromptVariant1Param,
+        BetaPromptParam,
         BetaReasoningParam,
-        BetaResponseStreamOptionsVariant1Param,
+        BetaResponseStreamOptionsParam,
         BetaResponseTextParam,
         BetaToolChoiceParam,
         BetaToolParam,
@@ -120,7 +120,7 @@ class AsyncResponses(AsyncAPIResource):
         text: BetaResponseTextParam | Omit = omit,
         tools: Iterable[BetaToolParam] | Omit = omit,
         tool_choice: BetaToolChoiceParam | Omit = omit,
-        prompt: BetaPromptVariant1Param | Omit | None = omit,
+        prompt: BetaPromptParam | Omit | None = omit,
         service_tier: Literal["auto", "default", "flex", "scale", "priority", "fast", "ultrafast"]
         | Omit
         | None = omit,
@@ -146,7 +146,7 @@ class AsyncResponses(AsyncAPIResource):
         instructions: str | Omit | None = omit,
         moderation: BetaModerationParam | Omit | None = omit,
         stream: Literal[False] | Omit | None = omit,
-        stream_options: BetaResponseStreamOptionsVariant1Param | Omit | None = omit,
+        stream_options: BetaResponseStreamOptionsParam | Omit | None = omit,
         conversation: BetaConversationParam | Omit | None = omit,
         context_management: Iterable[BetaContextManagementParam] | Omit | None = omit,
         max_output_tokens: int | Omit | None = omit,
@@ -178,7 +178,7 @@ class AsyncResponses(AsyncAPIResource):
         text: BetaResponseTextParam | Omit = omit,
         tools: Iterable[BetaToolParam] | Omit = omit,
         tool_choice: BetaToolChoiceParam | Omit = omit,
-        prompt: BetaPromptVariant1Param | Omit | None = omit,
+        prompt: BetaPromptParam | Omit | None = omit,
         service_tier: Literal["auto", "default", "flex", "scale", "priority", "fast", "ultrafast"]
         | Omit
         | None = omit,
@@ -204,7 +204,7 @@ class AsyncResponses(AsyncAPIResource):
         instructions: str | Omit | None = omit,
         moderation: BetaModerationParam | Omit | None = omit,
         stream: Literal[True],
-        stream_options: BetaResponseStreamOptionsVariant1Param | Omit | None = omit,
+        stream_options: BetaResponseStreamOptionsParam | Omit | None = omit,
         conversation: BetaConversationParam | Omit | None = omit,
         context_management: Iterable[BetaContextManagementParam] | Omit | None = omit,
         max_output_tokens: int | Omit | None = omit,
@@ -236,7 +236,7 @@ class AsyncResponses(AsyncAPIResource):
         text: BetaResponseTextParam | Omit = omit,
         tools: Iterable[BetaToolParam] | Omit = omit,
         tool_choice: BetaToolChoiceParam | Omit = omit,
-        prompt: BetaPromptVariant1Param | Omit | None = omit,
+        prompt: BetaPromptParam | Omit | None = omit,
         service_tier: Literal["auto", "default", "flex", "scale", "priority", "fast", "ultrafast"]
         | Omit
         | None = omit,
@@ -262,7 +262,7 @@ class AsyncResponses(AsyncAPIResource):
         instructions: str | Omit | None = omit,
         moderation: BetaModerationParam | Omit | None = omit,
         stream: bool,
-        stream_options: BetaResponseStreamOptionsVariant1Param | Omit | None = omit,
+        stream_options: BetaResponseStreamOptionsParam | Omit | None = omit,
         conversation: BetaConversationParam | Omit | None = omit,
         context_management: Iterable[BetaContextManagementParam] | Omit | None = omit,
         max_output_tokens: int | Omit | None = omit,
@@ -293,7 +293,7 @@ class AsyncResponses(AsyncAPIResource):
         text: BetaResponseTextParam | Omit = omit,
         tools: Iterable[BetaToolParam] | Omit = omit,
         tool_choice: BetaToolChoiceParam | Omit = omit,
-        prompt: BetaPromptVariant1Param | Omit | None = omit,
+        prompt: BetaPromptParam | Omit | None = omit,
         service_tier: Literal["auto", "default", "flex", "scale", "priority", "fast", "ultrafast"]
         | Omit
         | None = omit,
@@ -319,7 +319,7 @@ class AsyncResponses(AsyncAPIResource):
         instructions: str | Omit | None = omit,
         moderation: BetaModerationParam | Omit | None = omit,
         stream: bool | Omit | None = omit,
-        stream_options: BetaResponseStreamOptionsVariant1Param | Omit | None = omit,
+        stream_options: BetaResponseStreamOptionsParam | Omit | None = omit,
         conversation: BetaConversationParam | Omit | None = omit,
         context_management: Iterable[BetaContextManagementParam] | Omit | None = omit,
         max_output_tokens: int | Omit | None = omit,
@@ -755,7 +755,7 @@ class Responses(SyncAPIResource[AsyncResponses]):
         text: BetaResponseTextParam | Omit = omit,
         tools: Iterable[BetaToolParam] | Omit = omit,
         tool_choice: BetaToolChoiceParam | Omit = omit,
-        prompt: BetaPromptVariant1Param | Omit | None = omit,
+        prompt: BetaPromptParam | Omit | None = omit,
         service_tier: Literal["auto", "default", "flex", "scale", "priority", "fast", "ultrafast"]
         | Omit
         | None = omit,
@@ -781,7 +781,7 @@ class Responses(SyncAPIResource[AsyncResponses]):
         instructions: str | Omit | None = omit,
         moderation: BetaModerationParam | Omit | None = omit,
         stream: Literal[False] | Omit | None = omit,
-        stream_options: BetaResponseStreamOptionsVariant1Param | Omit | None = omit,
+        stream_options: BetaResponseStreamOptionsParam | Omit | None = omit,
         conversation: BetaConversationParam | Omit | None = omit,
         context_management: Iterable[BetaContextManagementParam] | Omit | None = omit,
         max_output_tokens: int | Omit | None = omit,
@@ -813,7 +813,7 @@ class Responses(SyncAPIResource[AsyncResponses]):
         text: BetaResponseTextParam | Omit = omit,
         tools: Iterable[BetaToolParam] | Omit = omit,
         tool_choice: BetaToolChoiceParam | Omit = omit,
-        prompt: BetaPromptVariant1Param | Omit | None = omit,
+        prompt: BetaPromptParam | Omit | None = omit,
         service_tier: Literal["auto", "default", "flex", "scale", "priority", "fast", "ultrafast"]
         | Omit
         | None = omit,
@@ -839,7 +839,7 @@ class Responses(SyncAPIResource[AsyncResponses]):
         instructions: str | Omit | None = omit,
         moderation: BetaModerationParam | Omit | None = omit,
         stream: Literal[True],
-        stream_options: BetaResponseStreamOptionsVariant1Param | Omit | None = omit,
+        stream_options: BetaResponseStreamOptionsParam | Omit | None = omit,
         conversation: BetaConversationParam | Omit | None = omit,
         context_management: Iterable[BetaContextManagementParam] | Omit | None = omit,
         max_output_tokens: int | Omit | None = omit,
@@ -871,7 +871,7 @@ class Responses(SyncAPIResource[AsyncResponses]):
         text: BetaResponseTextParam | Omit = omit,
         tools: Iterable[BetaToolParam] | Omit = omit,
         tool_choice: BetaToolChoiceParam | Omit = omit,
-        prompt: BetaPromptVariant1Param | Omit | None = omit,
+        prompt: BetaPromptParam | Omit | None = omit,
         service_tier: Literal["auto", "default", "flex", "scale", "priority", "fast", "ultrafast"]
         | Omit
         | None = omit,
@@ -897,7 +897,7 @@ class Responses(SyncAPIResource[AsyncResponses]):
         instructions: str | Omit | None = omit,
         moderation: BetaModerationParam | Omit | None = omit,
         stream: bool,
-        stream_options: BetaResponseStreamOptionsVariant1Param | Omit | None = omit,
+        stream_options: BetaResponseStreamOptionsParam | Omit | None = omit,
         conversation: BetaConversationParam | Omit | None = omit,
         context_management: Iterable[BetaContextManagementParam] | Omit | None = omit,
         max_output_tokens: int | Omit | None = omit,
@@ -928,7 +928,7 @@ class Responses(SyncAPIResource[AsyncResponses]):
         text: BetaResponseTextParam | Omit = omit,
         tools: Iterable[BetaToolParam] | Omit = omit,
         tool_choice: BetaToolChoiceParam | Omit = omit,
-        prompt: BetaPromptVariant1Param | Omit | None = omit,
+        prompt: BetaPromptParam | Omit | None = omit,
         service_tier: Literal["auto", "default", "flex", "scale", "priority", "fast", "ultrafast"]
         | Omit
         | None = omit,
@@ -954,7 +954,7 @@ class Responses(SyncAPIResource[AsyncResponses]):
         instructions: str | Omit | None = omit,
         moderation: BetaModerationParam | Omit | None = omit,
         stream: bool | Omit | None = omit,
-        stream_options: BetaResponseStreamOptionsVariant1Param | Omit | None = omit,
+        stream_options: BetaResponseStreamOptionsParam | Omit | None = omit,
         conversation: BetaConversationParam | Omit | None = omit,
         context_management: Iterable[BetaContextManagementParam] | Omit | None = omit,
         max_output_tokens: int | Omit | None = omit,

@@ -43,8 +43,8 @@ if TYPE_CHECKING:
         CreateMessageRequestParam,
         CreateThreadAndRunToolResourcesParam,
         CreateThreadRequestParam,
-        CreateThreadToolResourcesVariant1Param,
-        ModifyThreadToolResourcesVariant1Param,
+        CreateThreadToolResourcesParam,
+        ModifyThreadToolResourcesParam,
         TruncationObjectParam,
     )
     from .messages import (
@@ -101,7 +101,7 @@ class AsyncThreads(AsyncAPIResource):
         self,
         *,
         messages: Iterable[CreateMessageRequestParam] | Omit = omit,
-        tool_resources: CreateThreadToolResourcesVariant1Param | Omit | None = omit,
+        tool_resources: CreateThreadToolResourcesParam | Omit | None = omit,
         metadata: dict[str, str] | Omit | None = omit,
         **options: Unpack[RequestOptions],
     ) -> Thread:
@@ -152,7 +152,7 @@ class AsyncThreads(AsyncAPIResource):
         self,
         thread_id: str,
         *,
-        tool_resources: ModifyThreadToolResourcesVariant1Param | Omit | None = omit,
+        tool_resources: ModifyThreadToolResourcesParam | Omit | None = omit,
         metadata: dict[str, str] | Omit | None = omit,
         **options: Unpack[RequestOptions],
     ) -> Thread:

@@ -34,7 +34,7 @@ from ....types import MessageDeleted, MessageObject
 
 if TYPE_CHECKING:
     from ....types import (
-        CreateMessageRequestAttachmentsVariant1ItemParam,
+        CreateMessageRequestAttachmentsItemParam,
         MessageContentImageFileObjectParam,
         MessageContentImageUrlObjectParam,
         MessageRequestContentTextObjectParam,
@@ -70,7 +70,7 @@ class AsyncMessages(AsyncAPIResource):
             | MessageContentImageUrlObjectParam
             | MessageRequestContentTextObjectParam
         ],
-        attachments: Iterable[CreateMessageRequestAttachmentsVariant1ItemParam] | Omit | None = omit,
+        attachments: Iterable[CreateMessageRequestAttachmentsItemParam] | Omit | None = omit,
         metadata: dict[str, str] | Omit | None = omit,
         **options: Unpack[RequestOptions],
     ) -> MessageObject:

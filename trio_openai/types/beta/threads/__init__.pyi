@@ -6,8 +6,29 @@ from ...message_content_image_file_object import ImageFileContentBlock as ImageF
 from ...message_content_image_url_object import ImageURL as ImageURL
 from ...message_content_image_url_object import ImageURLContentBlock as ImageURLContentBlock
 from ...message_content_refusal_object import RefusalContentBlock as RefusalContentBlock
+from ...message_content_text_annotations_file_citation_object import (
+    FileCitationAnnotation as FileCitationAnnotation,
+)
+from ...message_content_text_annotations_file_path_object import FilePathAnnotation as FilePathAnnotation
 from ...message_content_text_object import Text as Text
 from ...message_content_text_object import TextContentBlock as TextContentBlock
+from ...message_delta_content_image_file_object import ImageFileDelta as ImageFileDelta
+from ...message_delta_content_image_file_object import ImageFileDeltaBlock as ImageFileDeltaBlock
+from ...message_delta_content_image_url_object import ImageURLDelta as ImageURLDelta
+from ...message_delta_content_image_url_object import ImageURLDeltaBlock as ImageURLDeltaBlock
+from ...message_delta_content_refusal_object import RefusalDeltaBlock as RefusalDeltaBlock
+from ...message_delta_content_text_annotations_file_citation_object import (
+    FileCitationDeltaAnnotation as FileCitationDeltaAnnotation,
+)
+from ...message_delta_content_text_annotations_file_path_object import (
+    FilePathDeltaAnnotation as FilePathDeltaAnnotation,
+)
+from ...message_delta_content_text_object import AnnotationDelta as AnnotationDelta
+from ...message_delta_content_text_object import TextDelta as TextDelta
+from ...message_delta_content_text_object import TextDeltaBlock as TextDeltaBlock
+from ...message_delta_object import MessageContentDelta as MessageContentDelta
+from ...message_delta_object import MessageDelta as MessageDelta
+from ...message_delta_object import MessageDeltaEvent as MessageDeltaEvent
 from ...message_object import MessageContent as MessageContent
 from ...run_object import Run as Run
 from ...run_tool_call_object import RequiredActionFunctionToolCall as RequiredActionFunctionToolCall

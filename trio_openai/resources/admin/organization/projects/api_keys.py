@@ -29,7 +29,7 @@ from ....._core._resource import (
     to_raw_response,
     to_streamed_response,
 )
-from .....types import APIKeyDeleteResponse, ProjectAPIKey, ProjectApiKey
+from .....types import APIKeyDeleteResponse, ProjectAPIKey
 
 __all__ = ["AsyncApiKeys", "ApiKeys"]
 
@@ -49,7 +49,7 @@ class AsyncApiKeys(AsyncAPIResource):
 
     async def retrieve(
         self, api_key_id: str, *, project_id: str, **options: Unpack[RequestOptions]
-    ) -> ProjectApiKey:
+    ) -> ProjectAPIKey:
         """Retrieves an API key in the project.
 
         :param api_key_id: The ID of the API key.
@@ -60,7 +60,7 @@ class AsyncApiKeys(AsyncAPIResource):
         return await self._client._request(
             "get",
             f"/organization/projects/{path_param(project_id, 'project_id')}/api_keys/{path_param(api_key_id, 'api_key_id')}",
-            cast_to=ProjectApiKey,
+            cast_to=ProjectAPIKey,
             options=options,
         )
 
@@ -97,7 +97,7 @@ class AsyncApiKeys(AsyncAPIResource):
         after: str | Omit = omit,
         owner_project_access: Literal["active", "inactive", "any"] | Omit = omit,
         **options: Unpack[RequestOptions],
-    ) -> AsyncPaginator[ProjectApiKey, AsyncConversationCursorPage[ProjectApiKey]]:
+    ) -> AsyncPaginator[ProjectAPIKey, AsyncConversationCursorPage[ProjectAPIKey]]:
         """Returns a list of API keys in the project.
 
         :param project_id: The ID of the project.
@@ -116,7 +116,7 @@ class AsyncApiKeys(AsyncAPIResource):
             query_["owner_project_access"] = owner_project_access
         return self._client._get_api_list(
             f"/organization/projects/{path_param(project_id, 'project_id')}/api_keys",
-            page=AsyncConversationCursorPage[ProjectApiKey],
+            page=AsyncConversationCursorPage[ProjectAPIKey],
             query=query_,
             options=options,
         )

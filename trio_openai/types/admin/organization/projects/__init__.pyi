@@ -2,6 +2,7 @@
 from ....organization_project_certificate import (
     CertificateDeactivateResponse as CertificateDeactivateResponse,
 )
+from ....project_api_key import ProjectAPIKey as ProjectAPIKey
 from ....project_api_key_delete_response import APIKeyDeleteResponse as APIKeyDeleteResponse
 from ....project_data_retention import ProjectDataRetention as ProjectDataRetention
 from ....project_group import ProjectGroup as ProjectGroup

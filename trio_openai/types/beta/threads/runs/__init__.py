@@ -9,8 +9,19 @@ from typing import Any
 
 #: name=module:generated name, separated by spaces.
 _INDEX = (
+    "CodeInterpreterLogs=run_step_delta_step_details_tool_calls_code_output_logs_object:CodeInterpreterLogs "
     "CodeInterpreterOutputImage=code_interpreter_output_image:CodeInterpreterOutputImage "
+    "CodeInterpreterToolCall=run_step_details_tool_calls_code_object:RunStepDetailsToolCallsCodeObject "
+    "CodeInterpreterToolCallDelta=run_step_delta_step_details_tool_calls_code_object:CodeInterpreterToolCallDelta "
+    "FileSearchToolCall=run_step_details_tool_calls_file_search_object:RunStepDetailsToolCallsFileSearchObject "
+    "FileSearchToolCallDelta=run_step_delta_step_details_tool_calls_file_search_object:FileSearchToolCallDelta "
+    "FunctionToolCallDelta=run_step_delta_step_details_tool_calls_function_object:FunctionToolCallDelta "
     "RunStep=run_step_object:RunStep "
+    "RunStepDelta=run_step_delta_object:RunStepDelta "
+    "RunStepDeltaEvent=run_step_delta_object:RunStepDeltaEvent "
+    "RunStepDeltaMessageDelta=run_step_delta_step_details_message_creation_object:RunStepDeltaMessageDelta "
+    "ToolCallDelta=run_step_delta_step_details_tool_calls_object:ToolCallDelta "
+    "ToolCallDeltaObject=run_step_delta_step_details_tool_calls_object:ToolCallDeltaObject "
     ""
 )
 _modules: dict[str, str] = {}

@@ -124,6 +124,14 @@ timeout: float | Timeout | None = None
 max_retries: int | None = None
 default_headers: dict[str, str] | None = None
 default_query: dict[str, object] | None = None
+admin_api_key: str | None = None
+# Azure, as in the official SDK: ``api_type = "azure"`` (or Azure settings alone) builds an AzureOpenAI;
+# ``None`` here means OPENAI_API_TYPE, OPENAI_API_VERSION, AZURE_OPENAI_ENDPOINT ... from the environment.
+api_type: _typing.Literal["openai", "azure"] | None = None
+api_version: str | None = None
+azure_endpoint: str | None = None
+azure_ad_token: str | None = None
+azure_ad_token_provider: _typing.Callable[[], str] | None = None
 
 __all__ = [
     "responses_function_tool",

@@ -114,6 +114,7 @@ class AsyncOpenAI(ClientOptions, AsyncResourceTree):
         self,
         *,
         api_key: str | Callable[[], str | Awaitable[str]] | None = None,
+        admin_api_key: str | None = None,
         organization: str | None = None,
         project: str | None = None,
         webhook_secret: str | None = None,
@@ -136,11 +137,17 @@ class AsyncOpenAI(ClientOptions, AsyncResourceTree):
         setup_from_env()
         if api_key is None:
             api_key = os.environ.get("OPENAI_API_KEY")
+        if admin_api_key is None:
+            admin_api_key = os.environ.get("OPENAI_ADMIN_KEY") or None
+        if admin_api_key is not None and not isinstance(admin_api_key, str):  # pyright: ignore[reportUnnecessaryIsInstance]
+            raise TypeError("admin_api_key must be a str")
         if api_key is None or api_key == "":
-            raise OpenAIError(
-                "Missing credentials: pass api_key=... to the client or set the OPENAI_API_KEY "
-                "environment variable."
-            )
+            if admin_api_key is None:
+                raise OpenAIError(
+                    "Missing credentials: pass api_key=... (or admin_api_key=...) to the client or set "
+                    "the OPENAI_API_KEY (or OPENAI_ADMIN_KEY) environment variable."
+                )
+            api_key = ""  # admin endpoints only: the others fail before any I/O
         if not isinstance(api_key, str) and not callable(api_key):
             raise TypeError("api_key must be a str or a callable returning one")
         if organization is None:
@@ -176,6 +183,7 @@ class AsyncOpenAI(ClientOptions, AsyncResourceTree):
             )
         self._config = ClientConfig(
             api_key=api_key,
+            admin_api_key=admin_api_key,
             organization=organization,
             project=project,
             base=BaseURL(base_url),
@@ -200,6 +208,7 @@ class AsyncOpenAI(ClientOptions, AsyncResourceTree):
         self,
         *,
         api_key: ApiKey | None = None,
+        admin_api_key: str | None = None,
         organization: str | None = None,
         project: str | None = None,
         webhook_secret: str | None = None,
@@ -220,6 +229,7 @@ class AsyncOpenAI(ClientOptions, AsyncResourceTree):
         """
         config = self._config.with_options(
             api_key=api_key,
+            admin_api_key=admin_api_key,
             organization=organization,
             project=project,
             webhook_secret=webhook_secret,
@@ -447,6 +457,7 @@ class AsyncOpenAI(ClientOptions, AsyncResourceTree):
         post_parser: Callable[[Any], Any] | None = None,
         stream_cls: Callable[[AsyncAPIResponse[Any]], Any] | None = None,
         mode: ResponseMode = ResponseMode.PARSED,
+        admin: bool = False,
     ) -> Any:
         """Send one API call and return its result in ``mode`` (parsed, raw or streamed; the
         ``with_raw_response`` / ``with_streaming_response`` wrappers pass it). ``stream_cls`` builds
@@ -463,6 +474,7 @@ class AsyncOpenAI(ClientOptions, AsyncResourceTree):
             headers=headers,
             options=options,
             mode=mode,
+            admin=admin,
         )
         return await self._execute(call, post_parser=post_parser, stream_cls=stream_cls)
 
@@ -477,11 +489,20 @@ class AsyncOpenAI(ClientOptions, AsyncResourceTree):
         headers: Mapping[str, str | Omit] | None = None,
         options: RequestOptions | None = None,
         mode: ResponseMode = ResponseMode.PARSED,
+        admin: bool = False,
     ) -> AsyncPaginator[Any, PageT]:
         """A paginator of the listing; ``mode`` applies to awaiting it for the first page only (an
         iteration's pages are always parsed)."""
         call: Call[Any] = Call(
-            method, path, cast_to=page, query=query, body=body, headers=headers, options=options, mode=mode
+            method,
+            path,
+            cast_to=page,
+            query=query,
+            body=body,
+            headers=headers,
+            options=options,
+            mode=mode,
+            admin=admin,
         )
         return AsyncPaginator(call, self._execute, self._lifetime)
 

@@ -76,6 +76,7 @@ class OpenAI(ClientOptions, ResourceTree):
         self,
         *,
         api_key: SyncApiKey | None = None,
+        admin_api_key: str | None = None,
         organization: str | None = None,
         project: str | None = None,
         webhook_secret: str | None = None,
@@ -103,6 +104,7 @@ class OpenAI(ClientOptions, ResourceTree):
         # the portal's trio run, on the first request.
         inner = AsyncOpenAI(
             api_key=_async_api_key(api_key),
+            admin_api_key=admin_api_key,
             organization=organization,
             project=project,
             webhook_secret=webhook_secret,
@@ -144,6 +146,7 @@ class OpenAI(ClientOptions, ResourceTree):
         self,
         *,
         api_key: SyncApiKey | None = None,
+        admin_api_key: str | None = None,
         organization: str | None = None,
         project: str | None = None,
         webhook_secret: str | None = None,
@@ -164,6 +167,7 @@ class OpenAI(ClientOptions, ResourceTree):
         """
         inner = self._async.with_options(
             api_key=_async_api_key(api_key),
+            admin_api_key=admin_api_key,
             organization=organization,
             project=project,
             webhook_secret=webhook_secret,

@@ -42,6 +42,12 @@ ROOT_SETTINGS = {
     "max_retries",
     "default_headers",
     "default_query",
+    "admin_api_key",
+    "api_type",
+    "api_version",
+    "azure_endpoint",
+    "azure_ad_token",
+    "azure_ad_token_provider",
 }
 
 

@@ -221,6 +221,8 @@ def _method_code(m: Method, cls_name: str) -> str:
             expr = f"cast('dict[str, str]', strip_not_given({expr}))"
         call_kw.append(f"headers={expr}")
     call_kw.append("options=options")
+    if "AdminApiKeyAuth" in m.op.security:  # sent with the admin key (``admin_api_key``), as officially
+        call_kw.append("admin=True")
     if m.overloaded:
         assert m.stream_event is not None and m.stream_arg is not None
         call_kw.append(f"stream_cls={_stream_factory(m.stream_event)} if {m.stream_arg.ident} else None")

@@ -61,6 +61,7 @@ class Operation:
     binary: bool  # a non-JSON 2xx body
     stream_event: Schema | None  # the schema of SSE events, when the operation can stream
     meta: dict[str, Any] = field(default_factory=dict[str, Any])
+    security: tuple[str, ...] = ()  # the operation's own security schemes (``AdminApiKeyAuth``)
 
     @property
     def key(self) -> tuple[str, str]:
@@ -173,4 +174,5 @@ class Spec:
             binary=binary,
             stream_event=stream_event,
             meta=op.get("x-oaiMeta", {}) or {},
+            security=tuple(name for req in op.get("security") or () for name in req),
         )

@@ -24,6 +24,11 @@ class ClientOptions:
         return key if isinstance(key, str) else ""
 
     @property
+    def admin_api_key(self) -> str | None:
+        """The key of the admin endpoints (``client.admin ...``), ``OPENAI_ADMIN_KEY`` by default."""
+        return self._config.admin_api_key
+
+    @property
     def organization(self) -> str | None:
         return self._config.organization
 

@@ -47,6 +47,7 @@ class ResourceClient(Protocol):
         options: RequestOptions | None = ...,
         post_parser: Callable[[Any], Any] | None = ...,
         stream_cls: Callable[[AsyncAPIResponse[Any]], Any] | None = ...,
+        admin: bool = ...,
     ) -> Any:
         """Send one API call; the result is parsed, raw or streamed as the caller asked."""
         ...
@@ -61,6 +62,7 @@ class ResourceClient(Protocol):
         method: str = ...,
         headers: Mapping[str, str | Omit] | None = ...,
         options: RequestOptions | None = ...,
+        admin: bool = ...,
     ) -> AsyncPaginator[Any, PageT]:
         """A paginator over a list endpoint: awaited gives the first page, iterated every item."""
         ...

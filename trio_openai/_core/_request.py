@@ -120,6 +120,8 @@ class ClientConfig:
     built; `with_options` and `replace` give changed copies."""
 
     __slots__ = (
+        "admin_api_key",
+        "admin_wire",
         "api_key",
         "auth",
         "auth_wire",
@@ -163,10 +165,18 @@ class ClientConfig:
         route: RouteHook | None = None,
         webhook_secret: str | None = None,
         websocket_base_url: str | None = None,
+        admin_api_key: str | None = None,
     ) -> None:
         if isinstance(api_key, str):
             check_header_value(api_key, "the api_key")
+        if admin_api_key is not None:
+            check_header_value(admin_api_key, "the admin_api_key")
         self.api_key = api_key
+        #: The key of the admin endpoints (``client.admin.organization ...``), ``OPENAI_ADMIN_KEY``.
+        self.admin_api_key = admin_api_key
+        self.admin_wire: tuple[bytes, bytes] | None = (
+            None if not admin_api_key else (b"Authorization", f"Bearer {admin_api_key}".encode("latin-1"))
+        )
         self.organization = organization
         self.project = project
         self.base = base
@@ -213,6 +223,9 @@ class ClientConfig:
             (b"Authorization", f"Bearer {api_key}".encode("latin-1")) if isinstance(api_key, str) else None
         )
 
+    def __repr__(self) -> str:
+        return f"<ClientConfig {self.base.url}>"  # never a key
+
     def replace(self, **changes: Any) -> ClientConfig:
         """A copy with ``changes`` (any constructor argument)."""
         fields: dict[str, Any] = {name: getattr(self, name) for name in _REPLACEABLE}
@@ -223,6 +236,7 @@ class ClientConfig:
         self,
         *,
         api_key: ApiKey | None = None,
+        admin_api_key: str | None = None,
         organization: str | None = None,
         project: str | None = None,
         webhook_secret: str | None = None,
@@ -255,6 +269,7 @@ class ClientConfig:
         return self.replace(
             default_headers=headers,
             api_key=api_key if api_key is not None else self.api_key,
+            admin_api_key=admin_api_key if admin_api_key is not None else self.admin_api_key,
             organization=organization if organization is not None else self.organization,
             project=project if project is not None else self.project,
             webhook_secret=webhook_secret if webhook_secret is not None else self.webhook_secret,
@@ -270,6 +285,7 @@ _PER_CALL_HEADERS = frozenset({"content-type", "content-length", "transfer-encod
 
 _REPLACEABLE = (
     "api_key",
+    "admin_api_key",
     "default_headers",
     "webhook_secret",
     "websocket_base_url",
@@ -334,6 +350,7 @@ class Call(Generic[T]):
     mode its result is handed back in (parsed, raw or streamed)."""
 
     __slots__ = (
+        "admin",
         "body",
         "cast_to",
         "content",
@@ -361,6 +378,7 @@ class Call(Generic[T]):
         headers: Mapping[str, str | Omit] | None = None,
         options: RequestOptions | None = None,
         mode: ResponseMode = _PARSED,
+        admin: bool = False,
     ) -> None:
         self.method: str = method.upper()
         self.path: str = path
@@ -373,11 +391,13 @@ class Call(Generic[T]):
         self.headers: Mapping[str, str | Omit] | None = headers
         self.options: RequestOptions = options if options is not None else _NO_OPTIONS
         self.mode: ResponseMode = mode
+        self.admin: bool = admin  # an admin endpoint: sent with the admin key (``admin_api_key``)
 
     def _copy(self, query: Mapping[str, object] | None, mode: ResponseMode) -> Call[T]:
         new: Call[T] = Call(self.method, self.path, cast_to=self.cast_to, query=query, options=self.options)
         new.body, new.multipart, new.content = self.body, self.multipart, self.content
         new.content_type, new.headers, new.mode = self.content_type, self.headers, mode
+        new.admin = self.admin
         return new
 
     def with_query(self, query: Mapping[str, object]) -> Call[T]:
@@ -452,6 +472,7 @@ class Prepared:
     """One call ready to send: URL, headers and a body built once, replayed on every attempt."""
 
     __slots__ = (
+        "admin",
         "body",
         "config",
         "extensions",
@@ -479,8 +500,10 @@ class Prepared:
         timeout: Timeout,
         max_retries: int,
         wire: list[tuple[bytes, bytes]] | None = None,
+        admin: bool = False,
     ) -> None:
         self.config = config
+        self.admin = admin  # authenticated with the admin key
         self.method = method
         self.method_bytes = method.encode()
         self.url = url
@@ -512,6 +535,8 @@ class Prepared:
             if hook is not None:
                 name, value = await hook()
                 wire.append((name.encode("latin-1"), value.encode("latin-1")))
+            elif self.admin and self.config.admin_wire is not None:
+                wire.append(self.config.admin_wire)
             else:
                 auth = self.config.auth_wire
                 if auth is None:
@@ -612,7 +637,27 @@ async def prepare(config: ClientConfig, call: Call[Any]) -> Prepared:
         apply_headers(headers, extra_headers)
     elif config.wire_extends:  # the base headers encoded once per configuration, this call's added
         wire = config.base_wire + [(n.encode("latin-1"), v.encode("latin-1")) for n, v in added]
-    return Prepared(config, call.method, url, url_text, headers, body, timeout, max_retries, wire)
+    admin = call.admin
+    if config.auth is None and "authorization" not in headers:
+        _check_credentials(config, admin)
+    return Prepared(config, call.method, url, url_text, headers, body, timeout, max_retries, wire, admin)
+
+
+def _check_credentials(config: ClientConfig, admin: bool) -> None:
+    """Before any I/O, as the official SDK: an admin endpoint needs the admin key, the others the API
+    key (or an ``Authorization`` header of the caller's). Neither message shows a key."""
+    if admin:
+        if config.admin_wire is None:
+            raise TypeError(
+                "This is an admin endpoint: it needs an admin API key. Pass admin_api_key=... to the "
+                "client or set the OPENAI_ADMIN_KEY environment variable (or send an Authorization "
+                "header yourself)."
+            )
+    elif config.api_key == "":
+        raise TypeError(
+            "This endpoint needs an API key and the client has only an admin key: pass api_key=... "
+            "or set the OPENAI_API_KEY environment variable (or send an Authorization header yourself)."
+        )
 
 
 # --- path parameters ----------------------------------------------------------------------------------

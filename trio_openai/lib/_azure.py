@@ -374,6 +374,7 @@ class AsyncAzureOpenAI(AsyncOpenAI):
         set_default_headers: Mapping[str, str | Omit] | None = None,
         default_query: Mapping[str, object] | None = None,
         set_default_query: Mapping[str, object] | None = None,
+        admin_api_key: str | None = None,
     ) -> AsyncAzureOpenAI:
         """A client with some options changed that shares this one's connection pool, keeping the
         Azure settings (endpoint, deployment, API version, credential) not given again. A new
@@ -394,6 +395,7 @@ class AsyncAzureOpenAI(AsyncOpenAI):
             set_default_headers=set_default_headers,
             default_query=default_query,
             set_default_query=set_default_query,
+            admin_api_key=admin_api_key,
         )
         assert isinstance(copy, AsyncAzureOpenAI)
         query = dict(copy._config.default_query)
@@ -658,6 +660,7 @@ class AzureOpenAI(OpenAI):
         set_default_headers: Mapping[str, str | Omit] | None = None,
         default_query: Mapping[str, object] | None = None,
         set_default_query: Mapping[str, object] | None = None,
+        admin_api_key: str | None = None,
     ) -> AzureOpenAI:
         """As :meth:`AsyncAzureOpenAI.with_options`, sharing this client's connection pool."""
         inner = self._azure_async.with_options(
@@ -677,6 +680,7 @@ class AzureOpenAI(OpenAI):
             set_default_headers=set_default_headers,
             default_query=default_query,
             set_default_query=set_default_query,
+            admin_api_key=admin_api_key,
         )
         return self._copy_over(inner)
 

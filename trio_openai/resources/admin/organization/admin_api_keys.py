@@ -66,6 +66,7 @@ class AsyncAdminApiKeys(AsyncAPIResource):
             cast_to=AdminAPIKeyCreateResponse,
             body=body_,
             options=options,
+            admin=True,
         )
 
     async def retrieve(self, key_id: str, **options: Unpack[RequestOptions]) -> AdminAPIKey:
@@ -80,6 +81,7 @@ class AsyncAdminApiKeys(AsyncAPIResource):
             f"/organization/admin_api_keys/{path_param(key_id, 'key_id')}",
             cast_to=AdminAPIKey,
             options=options,
+            admin=True,
         )
 
     def list(
@@ -106,7 +108,11 @@ class AsyncAdminApiKeys(AsyncAPIResource):
         if limit is not omit and limit is not NOT_GIVEN:
             query_["limit"] = limit
         return self._client._get_api_list(
-            "/organization/admin_api_keys", page=AsyncCursorPage[AdminAPIKey], query=query_, options=options
+            "/organization/admin_api_keys",
+            page=AsyncCursorPage[AdminAPIKey],
+            query=query_,
+            options=options,
+            admin=True,
         )
 
     async def delete(self, key_id: str, **options: Unpack[RequestOptions]) -> AdminAPIKeyDeleteResponse:
@@ -121,6 +127,7 @@ class AsyncAdminApiKeys(AsyncAPIResource):
             f"/organization/admin_api_keys/{path_param(key_id, 'key_id')}",
             cast_to=AdminAPIKeyDeleteResponse,
             options=options,
+            admin=True,
         )
 
 

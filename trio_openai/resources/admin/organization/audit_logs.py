@@ -251,6 +251,7 @@ class AsyncAuditLogs(AsyncAPIResource):
             page=AsyncConversationCursorPage[AuditLogListResponse],
             query=query_,
             options=options,
+            admin=True,
         )
 
 

@@ -63,7 +63,7 @@ class AsyncCertificates(AsyncAPIResource):
         if name is not omit and name is not NOT_GIVEN:
             body_["name"] = name
         return await self._client._request(
-            "post", "/organization/certificates", cast_to=Certificate, body=body_, options=options
+            "post", "/organization/certificates", cast_to=Certificate, body=body_, options=options, admin=True
         )
 
     async def retrieve(
@@ -89,6 +89,7 @@ class AsyncCertificates(AsyncAPIResource):
             cast_to=Certificate,
             query=query_,
             options=options,
+            admin=True,
         )
 
     async def update(
@@ -110,6 +111,7 @@ class AsyncCertificates(AsyncAPIResource):
             cast_to=Certificate,
             body=body_,
             options=options,
+            admin=True,
         )
 
     def list(
@@ -142,6 +144,7 @@ class AsyncCertificates(AsyncAPIResource):
             page=AsyncConversationCursorPage[CertificateActivateResponse],
             query=query_,
             options=options,
+            admin=True,
         )
 
     async def delete(
@@ -158,6 +161,7 @@ class AsyncCertificates(AsyncAPIResource):
             f"/organization/certificates/{path_param(certificate_id, 'certificate_id')}",
             cast_to=CertificateDeleteResponse,
             options=options,
+            admin=True,
         )
 
     def activate(
@@ -175,6 +179,7 @@ class AsyncCertificates(AsyncAPIResource):
             method="post",
             body=body_,
             options=options,
+            admin=True,
         )
 
     def deactivate(
@@ -192,6 +197,7 @@ class AsyncCertificates(AsyncAPIResource):
             method="post",
             body=body_,
             options=options,
+            admin=True,
         )
 
 

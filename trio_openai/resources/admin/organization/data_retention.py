@@ -46,7 +46,11 @@ class AsyncDataRetention(AsyncAPIResource):
         if options:
             reject_unknown_options(options, "AsyncDataRetention.retrieve")
         return await self._client._request(
-            "get", "/organization/data_retention", cast_to=OrganizationDataRetention, options=options
+            "get",
+            "/organization/data_retention",
+            cast_to=OrganizationDataRetention,
+            options=options,
+            admin=True,
         )
 
     async def update(
@@ -75,6 +79,7 @@ class AsyncDataRetention(AsyncAPIResource):
             cast_to=OrganizationDataRetention,
             body=body_,
             options=options,
+            admin=True,
         )
 
 

@@ -74,7 +74,7 @@ class AsyncInvites(AsyncAPIResource):
         if projects is not omit and projects is not NOT_GIVEN:
             body_["projects"] = projects
         return await self._client._request(
-            "post", "/organization/invites", cast_to=Invite, body=body_, options=options
+            "post", "/organization/invites", cast_to=Invite, body=body_, options=options, admin=True
         )
 
     async def retrieve(self, invite_id: str, **options: Unpack[RequestOptions]) -> Invite:
@@ -89,6 +89,7 @@ class AsyncInvites(AsyncAPIResource):
             f"/organization/invites/{path_param(invite_id, 'invite_id')}",
             cast_to=Invite,
             options=options,
+            admin=True,
         )
 
     def list(
@@ -107,7 +108,11 @@ class AsyncInvites(AsyncAPIResource):
         if after is not omit and after is not NOT_GIVEN:
             query_["after"] = after
         return self._client._get_api_list(
-            "/organization/invites", page=AsyncConversationCursorPage[Invite], query=query_, options=options
+            "/organization/invites",
+            page=AsyncConversationCursorPage[Invite],
+            query=query_,
+            options=options,
+            admin=True,
         )
 
     async def delete(self, invite_id: str, **options: Unpack[RequestOptions]) -> InviteDeleteResponse:
@@ -122,6 +127,7 @@ class AsyncInvites(AsyncAPIResource):
             f"/organization/invites/{path_param(invite_id, 'invite_id')}",
             cast_to=InviteDeleteResponse,
             options=options,
+            admin=True,
         )
 
 

@@ -71,7 +71,7 @@ class AsyncRoles(AsyncAPIResource):
         if description is not omit and description is not NOT_GIVEN:
             body_["description"] = description
         return await self._client._request(
-            "post", "/organization/roles", cast_to=Role, body=body_, options=options
+            "post", "/organization/roles", cast_to=Role, body=body_, options=options, admin=True
         )
 
     async def retrieve(self, role_id: str, **options: Unpack[RequestOptions]) -> Role:
@@ -82,7 +82,11 @@ class AsyncRoles(AsyncAPIResource):
         if options:
             reject_unknown_options(options, "AsyncRoles.retrieve")
         return await self._client._request(
-            "get", f"/organization/roles/{path_param(role_id, 'role_id')}", cast_to=Role, options=options
+            "get",
+            f"/organization/roles/{path_param(role_id, 'role_id')}",
+            cast_to=Role,
+            options=options,
+            admin=True,
         )
 
     async def update(
@@ -116,6 +120,7 @@ class AsyncRoles(AsyncAPIResource):
             cast_to=Role,
             body=body_,
             options=options,
+            admin=True,
         )
 
     def list(
@@ -142,7 +147,7 @@ class AsyncRoles(AsyncAPIResource):
         if order is not omit and order is not NOT_GIVEN:
             query_["order"] = order
         return self._client._get_api_list(
-            "/organization/roles", page=AsyncNextCursorPage[Role], query=query_, options=options
+            "/organization/roles", page=AsyncNextCursorPage[Role], query=query_, options=options, admin=True
         )
 
     async def delete(self, role_id: str, **options: Unpack[RequestOptions]) -> RoleDeleteResponse:
@@ -157,6 +162,7 @@ class AsyncRoles(AsyncAPIResource):
             f"/organization/roles/{path_param(role_id, 'role_id')}",
             cast_to=RoleDeleteResponse,
             options=options,
+            admin=True,
         )
 
 

@@ -77,7 +77,12 @@ class AsyncSpendAlerts(AsyncAPIResource):
         if notification_channel is not omit and notification_channel is not NOT_GIVEN:
             body_["notification_channel"] = notification_channel
         return await self._client._request(
-            "post", "/organization/spend_alerts", cast_to=OrganizationSpendAlert, body=body_, options=options
+            "post",
+            "/organization/spend_alerts",
+            cast_to=OrganizationSpendAlert,
+            body=body_,
+            options=options,
+            admin=True,
         )
 
     async def retrieve(self, alert_id: str, **options: Unpack[RequestOptions]) -> OrganizationSpendAlert:
@@ -92,6 +97,7 @@ class AsyncSpendAlerts(AsyncAPIResource):
             f"/organization/spend_alerts/{path_param(alert_id, 'alert_id')}",
             cast_to=OrganizationSpendAlert,
             options=options,
+            admin=True,
         )
 
     async def update(
@@ -129,6 +135,7 @@ class AsyncSpendAlerts(AsyncAPIResource):
             cast_to=OrganizationSpendAlert,
             body=body_,
             options=options,
+            admin=True,
         )
 
     def list(
@@ -163,6 +170,7 @@ class AsyncSpendAlerts(AsyncAPIResource):
             page=AsyncConversationCursorPage[OrganizationSpendAlert],
             query=query_,
             options=options,
+            admin=True,
         )
 
     async def delete(self, alert_id: str, **options: Unpack[RequestOptions]) -> OrganizationSpendAlertDeleted:
@@ -177,6 +185,7 @@ class AsyncSpendAlerts(AsyncAPIResource):
             f"/organization/spend_alerts/{path_param(alert_id, 'alert_id')}",
             cast_to=OrganizationSpendAlertDeleted,
             options=options,
+            admin=True,
         )
 
 

@@ -46,7 +46,7 @@ class AsyncSpendLimit(AsyncAPIResource):
         if options:
             reject_unknown_options(options, "AsyncSpendLimit.retrieve")
         return await self._client._request(
-            "get", "/organization/spend_limit", cast_to=OrganizationSpendLimit, options=options
+            "get", "/organization/spend_limit", cast_to=OrganizationSpendLimit, options=options, admin=True
         )
 
     async def update(
@@ -73,7 +73,12 @@ class AsyncSpendLimit(AsyncAPIResource):
         if interval is not omit and interval is not NOT_GIVEN:
             body_["interval"] = interval
         return await self._client._request(
-            "post", "/organization/spend_limit", cast_to=OrganizationSpendLimit, body=body_, options=options
+            "post",
+            "/organization/spend_limit",
+            cast_to=OrganizationSpendLimit,
+            body=body_,
+            options=options,
+            admin=True,
         )
 
     async def delete(self, **options: Unpack[RequestOptions]) -> OrganizationSpendLimitDeleted:
@@ -81,7 +86,11 @@ class AsyncSpendLimit(AsyncAPIResource):
         if options:
             reject_unknown_options(options, "AsyncSpendLimit.delete")
         return await self._client._request(
-            "delete", "/organization/spend_limit", cast_to=OrganizationSpendLimitDeleted, options=options
+            "delete",
+            "/organization/spend_limit",
+            cast_to=OrganizationSpendLimitDeleted,
+            options=options,
+            admin=True,
         )
 
 

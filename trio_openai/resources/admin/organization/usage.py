@@ -89,7 +89,12 @@ class AsyncUsage(AsyncAPIResource):
         if line_items is not omit and line_items is not NOT_GIVEN:
             query_["line_items"] = line_items
         return await self._client._request(
-            "get", "/organization/costs", cast_to=UsageAudioSpeechesResponse, query=query_, options=options
+            "get",
+            "/organization/costs",
+            cast_to=UsageAudioSpeechesResponse,
+            query=query_,
+            options=options,
+            admin=True,
         )
 
     async def audio_speeches(
@@ -149,6 +154,7 @@ class AsyncUsage(AsyncAPIResource):
             cast_to=UsageAudioSpeechesResponse,
             query=query_,
             options=options,
+            admin=True,
         )
 
     async def audio_transcriptions(
@@ -208,6 +214,7 @@ class AsyncUsage(AsyncAPIResource):
             cast_to=UsageAudioSpeechesResponse,
             query=query_,
             options=options,
+            admin=True,
         )
 
     async def code_interpreter_sessions(
@@ -255,6 +262,7 @@ class AsyncUsage(AsyncAPIResource):
             cast_to=UsageAudioSpeechesResponse,
             query=query_,
             options=options,
+            admin=True,
         )
 
     async def completions(
@@ -319,6 +327,7 @@ class AsyncUsage(AsyncAPIResource):
             cast_to=UsageAudioSpeechesResponse,
             query=query_,
             options=options,
+            admin=True,
         )
 
     async def embeddings(
@@ -378,6 +387,7 @@ class AsyncUsage(AsyncAPIResource):
             cast_to=UsageAudioSpeechesResponse,
             query=query_,
             options=options,
+            admin=True,
         )
 
     async def file_search_calls(
@@ -437,6 +447,7 @@ class AsyncUsage(AsyncAPIResource):
             cast_to=UsageAudioSpeechesResponse,
             query=query_,
             options=options,
+            admin=True,
         )
 
     async def images(
@@ -505,6 +516,7 @@ class AsyncUsage(AsyncAPIResource):
             cast_to=UsageAudioSpeechesResponse,
             query=query_,
             options=options,
+            admin=True,
         )
 
     async def moderations(
@@ -564,6 +576,7 @@ class AsyncUsage(AsyncAPIResource):
             cast_to=UsageAudioSpeechesResponse,
             query=query_,
             options=options,
+            admin=True,
         )
 
     async def vector_stores(
@@ -611,6 +624,7 @@ class AsyncUsage(AsyncAPIResource):
             cast_to=UsageAudioSpeechesResponse,
             query=query_,
             options=options,
+            admin=True,
         )
 
     async def web_search_calls(
@@ -675,6 +689,7 @@ class AsyncUsage(AsyncAPIResource):
             cast_to=UsageAudioSpeechesResponse,
             query=query_,
             options=options,
+            admin=True,
         )
 
     async def decisions(

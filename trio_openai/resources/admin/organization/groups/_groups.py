@@ -87,7 +87,7 @@ class AsyncGroups(AsyncAPIResource):
         if name is not omit and name is not NOT_GIVEN:
             body_["name"] = name
         return await self._client._request(
-            "post", "/organization/groups", cast_to=GroupResponse, body=body_, options=options
+            "post", "/organization/groups", cast_to=GroupResponse, body=body_, options=options, admin=True
         )
 
     async def retrieve(self, group_id: str, **options: Unpack[RequestOptions]) -> GroupResponse:
@@ -102,6 +102,7 @@ class AsyncGroups(AsyncAPIResource):
             f"/organization/groups/{path_param(group_id, 'group_id')}",
             cast_to=GroupResponse,
             options=options,
+            admin=True,
         )
 
     async def update(
@@ -123,6 +124,7 @@ class AsyncGroups(AsyncAPIResource):
             cast_to=GroupUpdateResponse,
             body=body_,
             options=options,
+            admin=True,
         )
 
     def list(
@@ -149,7 +151,11 @@ class AsyncGroups(AsyncAPIResource):
         if order is not omit and order is not NOT_GIVEN:
             query_["order"] = order
         return self._client._get_api_list(
-            "/organization/groups", page=AsyncNextCursorPage[GroupResponse], query=query_, options=options
+            "/organization/groups",
+            page=AsyncNextCursorPage[GroupResponse],
+            query=query_,
+            options=options,
+            admin=True,
         )
 
     async def delete(self, group_id: str, **options: Unpack[RequestOptions]) -> GroupDeleteResponse:
@@ -164,6 +170,7 @@ class AsyncGroups(AsyncAPIResource):
             f"/organization/groups/{path_param(group_id, 'group_id')}",
             cast_to=GroupDeleteResponse,
             options=options,
+            admin=True,
         )
 
 

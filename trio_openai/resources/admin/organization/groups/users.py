@@ -70,6 +70,7 @@ class AsyncUsers(AsyncAPIResource):
             cast_to=UserCreateResponse,
             body=body_,
             options=options,
+            admin=True,
         )
 
     async def retrieve(
@@ -87,6 +88,7 @@ class AsyncUsers(AsyncAPIResource):
             f"/organization/groups/{path_param(group_id, 'group_id')}/users/{path_param(user_id, 'user_id')}",
             cast_to=UserRetrieveResponse,
             options=options,
+            admin=True,
         )
 
     def list(
@@ -119,6 +121,7 @@ class AsyncUsers(AsyncAPIResource):
             page=AsyncNextCursorPage[OrganizationGroupUser],
             query=query_,
             options=options,
+            admin=True,
         )
 
     async def delete(
@@ -136,6 +139,7 @@ class AsyncUsers(AsyncAPIResource):
             f"/organization/groups/{path_param(group_id, 'group_id')}/users/{path_param(user_id, 'user_id')}",
             cast_to=GroupUserDeletedResource,
             options=options,
+            admin=True,
         )
 
 

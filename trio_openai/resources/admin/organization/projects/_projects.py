@@ -272,7 +272,7 @@ class AsyncProjects(AsyncAPIResource):
         if geography is not omit and geography is not NOT_GIVEN:
             body_["geography"] = geography
         return await self._client._request(
-            "post", "/organization/projects", cast_to=Project, body=body_, options=options
+            "post", "/organization/projects", cast_to=Project, body=body_, options=options, admin=True
         )
 
     async def retrieve(self, project_id: str, **options: Unpack[RequestOptions]) -> Project:
@@ -287,6 +287,7 @@ class AsyncProjects(AsyncAPIResource):
             f"/organization/projects/{path_param(project_id, 'project_id')}",
             cast_to=Project,
             options=options,
+            admin=True,
         )
 
     async def update(
@@ -319,6 +320,7 @@ class AsyncProjects(AsyncAPIResource):
             cast_to=Project,
             body=body_,
             options=options,
+            admin=True,
         )
 
     def list(
@@ -345,7 +347,11 @@ class AsyncProjects(AsyncAPIResource):
         if include_archived is not omit and include_archived is not NOT_GIVEN:
             query_["include_archived"] = include_archived
         return self._client._get_api_list(
-            "/organization/projects", page=AsyncConversationCursorPage[Project], query=query_, options=options
+            "/organization/projects",
+            page=AsyncConversationCursorPage[Project],
+            query=query_,
+            options=options,
+            admin=True,
         )
 
     async def archive(self, project_id: str, **options: Unpack[RequestOptions]) -> Project:
@@ -360,6 +366,7 @@ class AsyncProjects(AsyncAPIResource):
             f"/organization/projects/{path_param(project_id, 'project_id')}/archive",
             cast_to=Project,
             options=options,
+            admin=True,
         )
 
 

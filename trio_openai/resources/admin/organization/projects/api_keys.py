@@ -62,6 +62,7 @@ class AsyncApiKeys(AsyncAPIResource):
             f"/organization/projects/{path_param(project_id, 'project_id')}/api_keys/{path_param(api_key_id, 'api_key_id')}",
             cast_to=ProjectAPIKey,
             options=options,
+            admin=True,
         )
 
     async def update(
@@ -119,6 +120,7 @@ class AsyncApiKeys(AsyncAPIResource):
             page=AsyncConversationCursorPage[ProjectAPIKey],
             query=query_,
             options=options,
+            admin=True,
         )
 
     async def delete(
@@ -136,6 +138,7 @@ class AsyncApiKeys(AsyncAPIResource):
             f"/organization/projects/{path_param(project_id, 'project_id')}/api_keys/{path_param(api_key_id, 'api_key_id')}",
             cast_to=APIKeyDeleteResponse,
             options=options,
+            admin=True,
         )
 
 

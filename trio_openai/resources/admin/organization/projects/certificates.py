@@ -76,6 +76,7 @@ class AsyncCertificates(AsyncAPIResource):
             page=AsyncConversationCursorPage[CertificateDeactivateResponse],
             query=query_,
             options=options,
+            admin=True,
         )
 
     def activate(
@@ -96,6 +97,7 @@ class AsyncCertificates(AsyncAPIResource):
             method="post",
             body=body_,
             options=options,
+            admin=True,
         )
 
     def deactivate(
@@ -116,6 +118,7 @@ class AsyncCertificates(AsyncAPIResource):
             method="post",
             body=body_,
             options=options,
+            admin=True,
         )
 
 

@@ -54,6 +54,7 @@ class AsyncDataRetention(AsyncAPIResource):
             f"/organization/projects/{path_param(project_id, 'project_id')}/data_retention",
             cast_to=ProjectDataRetention,
             options=options,
+            admin=True,
         )
 
     async def update(
@@ -86,6 +87,7 @@ class AsyncDataRetention(AsyncAPIResource):
             cast_to=ProjectDataRetention,
             body=body_,
             options=options,
+            admin=True,
         )
 
 

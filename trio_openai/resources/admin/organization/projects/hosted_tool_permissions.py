@@ -59,6 +59,7 @@ class AsyncHostedToolPermissions(AsyncAPIResource):
             f"/organization/projects/{path_param(project_id, 'project_id')}/hosted_tool_permissions",
             cast_to=ProjectHostedToolPermissions,
             options=options,
+            admin=True,
         )
 
     async def update(
@@ -100,6 +101,7 @@ class AsyncHostedToolPermissions(AsyncAPIResource):
             cast_to=ProjectHostedToolPermissions,
             body=body_,
             options=options,
+            admin=True,
         )
 
 

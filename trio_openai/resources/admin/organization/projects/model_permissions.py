@@ -55,6 +55,7 @@ class AsyncModelPermissions(AsyncAPIResource):
             f"/organization/projects/{path_param(project_id, 'project_id')}/model_permissions",
             cast_to=ProjectModelPermissions,
             options=options,
+            admin=True,
         )
 
     async def update(
@@ -84,6 +85,7 @@ class AsyncModelPermissions(AsyncAPIResource):
             cast_to=ProjectModelPermissions,
             body=body_,
             options=options,
+            admin=True,
         )
 
     async def delete(
@@ -100,6 +102,7 @@ class AsyncModelPermissions(AsyncAPIResource):
             f"/organization/projects/{path_param(project_id, 'project_id')}/model_permissions",
             cast_to=ProjectModelPermissionsDeleted,
             options=options,
+            admin=True,
         )
 
 

@@ -76,6 +76,7 @@ class AsyncRateLimits(AsyncAPIResource):
             page=AsyncConversationCursorPage[ProjectRateLimit],
             query=query_,
             options=options,
+            admin=True,
         )
 
     async def update_rate_limit(
@@ -123,6 +124,7 @@ class AsyncRateLimits(AsyncAPIResource):
             cast_to=ProjectRateLimit,
             body=body_,
             options=options,
+            admin=True,
         )
 
 

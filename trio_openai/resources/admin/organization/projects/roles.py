@@ -78,6 +78,7 @@ class AsyncRoles(AsyncAPIResource):
             cast_to=Role,
             body=body_,
             options=options,
+            admin=True,
         )
 
     async def retrieve(self, role_id: str, *, project_id: str, **options: Unpack[RequestOptions]) -> Role:
@@ -93,6 +94,7 @@ class AsyncRoles(AsyncAPIResource):
             f"/projects/{path_param(project_id, 'project_id')}/roles/{path_param(role_id, 'role_id')}",
             cast_to=Role,
             options=options,
+            admin=True,
         )
 
     async def update(
@@ -128,6 +130,7 @@ class AsyncRoles(AsyncAPIResource):
             cast_to=Role,
             body=body_,
             options=options,
+            admin=True,
         )
 
     def list(
@@ -160,6 +163,7 @@ class AsyncRoles(AsyncAPIResource):
             page=AsyncNextCursorPage[Role],
             query=query_,
             options=options,
+            admin=True,
         )
 
     async def delete(
@@ -177,6 +181,7 @@ class AsyncRoles(AsyncAPIResource):
             f"/projects/{path_param(project_id, 'project_id')}/roles/{path_param(role_id, 'role_id')}",
             cast_to=RoleDeleteResponse,
             options=options,
+            admin=True,
         )
 
 

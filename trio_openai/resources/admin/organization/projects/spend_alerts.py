@@ -84,6 +84,7 @@ class AsyncSpendAlerts(AsyncAPIResource):
             cast_to=ProjectSpendAlert,
             body=body_,
             options=options,
+            admin=True,
         )
 
     async def retrieve(
@@ -101,6 +102,7 @@ class AsyncSpendAlerts(AsyncAPIResource):
             f"/organization/projects/{path_param(project_id, 'project_id')}/spend_alerts/{path_param(alert_id, 'alert_id')}",
             cast_to=ProjectSpendAlert,
             options=options,
+            admin=True,
         )
 
     async def update(
@@ -140,6 +142,7 @@ class AsyncSpendAlerts(AsyncAPIResource):
             cast_to=ProjectSpendAlert,
             body=body_,
             options=options,
+            admin=True,
         )
 
     def list(
@@ -176,6 +179,7 @@ class AsyncSpendAlerts(AsyncAPIResource):
             page=AsyncConversationCursorPage[ProjectSpendAlert],
             query=query_,
             options=options,
+            admin=True,
         )
 
     async def delete(
@@ -193,6 +197,7 @@ class AsyncSpendAlerts(AsyncAPIResource):
             f"/organization/projects/{path_param(project_id, 'project_id')}/spend_alerts/{path_param(alert_id, 'alert_id')}",
             cast_to=ProjectSpendAlertDeleted,
             options=options,
+            admin=True,
         )
 
 

@@ -54,6 +54,7 @@ class AsyncSpendLimit(AsyncAPIResource):
             f"/organization/projects/{path_param(project_id, 'project_id')}/spend_limit",
             cast_to=ProjectSpendLimit,
             options=options,
+            admin=True,
         )
 
     async def update(
@@ -87,6 +88,7 @@ class AsyncSpendLimit(AsyncAPIResource):
             cast_to=ProjectSpendLimit,
             body=body_,
             options=options,
+            admin=True,
         )
 
     async def delete(self, project_id: str, **options: Unpack[RequestOptions]) -> ProjectSpendLimitDeleted:
@@ -101,6 +103,7 @@ class AsyncSpendLimit(AsyncAPIResource):
             f"/organization/projects/{path_param(project_id, 'project_id')}/spend_limit",
             cast_to=ProjectSpendLimitDeleted,
             options=options,
+            admin=True,
         )
 
 

@@ -75,6 +75,7 @@ class AsyncUsers(AsyncAPIResource):
             f"/organization/users/{path_param(user_id, 'user_id')}",
             cast_to=OrganizationUser,
             options=options,
+            admin=True,
         )
 
     async def update(
@@ -112,6 +113,7 @@ class AsyncUsers(AsyncAPIResource):
             cast_to=OrganizationUser,
             body=body_,
             options=options,
+            admin=True,
         )
 
     def list(
@@ -142,6 +144,7 @@ class AsyncUsers(AsyncAPIResource):
             page=AsyncConversationCursorPage[OrganizationUser],
             query=query_,
             options=options,
+            admin=True,
         )
 
     async def delete(self, user_id: str, **options: Unpack[RequestOptions]) -> UserDeleteResponse:
@@ -156,6 +159,7 @@ class AsyncUsers(AsyncAPIResource):
             f"/organization/users/{path_param(user_id, 'user_id')}",
             cast_to=UserDeleteResponse,
             options=options,
+            admin=True,
         )
 
 

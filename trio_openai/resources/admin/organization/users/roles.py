@@ -65,6 +65,7 @@ class AsyncRoles(AsyncAPIResource):
             cast_to=UserRoleAssignment,
             body=body_,
             options=options,
+            admin=True,
         )
 
     async def retrieve(
@@ -82,6 +83,7 @@ class AsyncRoles(AsyncAPIResource):
             f"/organization/users/{path_param(user_id, 'user_id')}/roles/{path_param(role_id, 'role_id')}",
             cast_to=RoleListResponse,
             options=options,
+            admin=True,
         )
 
     def list(
@@ -114,6 +116,7 @@ class AsyncRoles(AsyncAPIResource):
             page=AsyncNextCursorPage[RoleListResponse],
             query=query_,
             options=options,
+            admin=True,
         )
 
     async def delete(
@@ -131,6 +134,7 @@ class AsyncRoles(AsyncAPIResource):
             f"/organization/users/{path_param(user_id, 'user_id')}/roles/{path_param(role_id, 'role_id')}",
             cast_to=DeletedRoleAssignmentResource,
             options=options,
+            admin=True,
         )
 
 

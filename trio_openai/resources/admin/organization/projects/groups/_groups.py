@@ -84,6 +84,7 @@ class AsyncGroups(AsyncAPIResource):
             cast_to=ProjectGroup,
             body=body_,
             options=options,
+            admin=True,
         )
 
     async def retrieve(
@@ -111,6 +112,7 @@ class AsyncGroups(AsyncAPIResource):
             cast_to=ProjectGroup,
             query=query_,
             options=options,
+            admin=True,
         )
 
     def list(
@@ -143,6 +145,7 @@ class AsyncGroups(AsyncAPIResource):
             page=AsyncNextCursorPage[ProjectGroup],
             query=query_,
             options=options,
+            admin=True,
         )
 
     async def delete(
@@ -160,6 +163,7 @@ class AsyncGroups(AsyncAPIResource):
             f"/organization/projects/{path_param(project_id, 'project_id')}/groups/{path_param(group_id, 'group_id')}",
             cast_to=ProjectGroupDeletedResource,
             options=options,
+            admin=True,
         )
 
 

@@ -91,6 +91,7 @@ class AsyncServiceAccounts(AsyncAPIResource):
             cast_to=ServiceAccountCreateResponse,
             body=body_,
             options=options,
+            admin=True,
         )
 
     async def retrieve(
@@ -108,6 +109,7 @@ class AsyncServiceAccounts(AsyncAPIResource):
             f"/organization/projects/{path_param(project_id, 'project_id')}/service_accounts/{path_param(service_account_id, 'service_account_id')}",
             cast_to=ProjectServiceAccount,
             options=options,
+            admin=True,
         )
 
     async def update(
@@ -139,6 +141,7 @@ class AsyncServiceAccounts(AsyncAPIResource):
             cast_to=ProjectServiceAccount,
             body=body_,
             options=options,
+            admin=True,
         )
 
     def list(
@@ -167,6 +170,7 @@ class AsyncServiceAccounts(AsyncAPIResource):
             page=AsyncConversationCursorPage[ProjectServiceAccount],
             query=query_,
             options=options,
+            admin=True,
         )
 
     async def delete(
@@ -184,6 +188,7 @@ class AsyncServiceAccounts(AsyncAPIResource):
             f"/organization/projects/{path_param(project_id, 'project_id')}/service_accounts/{path_param(service_account_id, 'service_account_id')}",
             cast_to=ServiceAccountDeleteResponse,
             options=options,
+            admin=True,
         )
 
 

@@ -75,6 +75,7 @@ class AsyncApiKeys(AsyncAPIResource):
             cast_to=APIKeyCreateResponse,
             body=body_,
             options=options,
+            admin=True,
         )
 
 

@@ -93,6 +93,7 @@ class AsyncUsers(AsyncAPIResource):
             cast_to=ProjectUser,
             body=body_,
             options=options,
+            admin=True,
         )
 
     async def retrieve(
@@ -110,6 +111,7 @@ class AsyncUsers(AsyncAPIResource):
             f"/organization/projects/{path_param(project_id, 'project_id')}/users/{path_param(user_id, 'user_id')}",
             cast_to=ProjectUser,
             options=options,
+            admin=True,
         )
 
     async def update(
@@ -137,6 +139,7 @@ class AsyncUsers(AsyncAPIResource):
             cast_to=ProjectUser,
             body=body_,
             options=options,
+            admin=True,
         )
 
     def list(
@@ -165,6 +168,7 @@ class AsyncUsers(AsyncAPIResource):
             page=AsyncConversationCursorPage[ProjectUser],
             query=query_,
             options=options,
+            admin=True,
         )
 
     async def delete(
@@ -182,6 +186,7 @@ class AsyncUsers(AsyncAPIResource):
             f"/organization/projects/{path_param(project_id, 'project_id')}/users/{path_param(user_id, 'user_id')}",
             cast_to=ProjectUserDeleteResponse,
             options=options,
+            admin=True,
         )
 
 

@@ -66,6 +66,7 @@ class AsyncRoles(AsyncAPIResource):
             cast_to=UserRoleAssignment,
             body=body_,
             options=options,
+            admin=True,
         )
 
     async def retrieve(
@@ -84,6 +85,7 @@ class AsyncRoles(AsyncAPIResource):
             f"/projects/{path_param(project_id, 'project_id')}/users/{path_param(user_id, 'user_id')}/roles/{path_param(role_id, 'role_id')}",
             cast_to=RoleListResponse,
             options=options,
+            admin=True,
         )
 
     def list(
@@ -118,6 +120,7 @@ class AsyncRoles(AsyncAPIResource):
             page=AsyncNextCursorPage[RoleListResponse],
             query=query_,
             options=options,
+            admin=True,
         )
 
     async def delete(
@@ -136,6 +139,7 @@ class AsyncRoles(AsyncAPIResource):
             f"/projects/{path_param(project_id, 'project_id')}/users/{path_param(user_id, 'user_id')}/roles/{path_param(role_id, 'role_id')}",
             cast_to=DeletedRoleAssignmentResource,
             options=options,
+            admin=True,
         )
 
 

@@ -181,6 +181,8 @@ class AsyncOpenAI(ClientOptions, AsyncResourceTree):
                 proxy=proxy,
                 trust_env=trust_env,
             )
+            if base_url.startswith("https:"):
+                transport.warm_tls()  # the CA bundle loads while the first request is prepared
         self._config = ClientConfig(
             api_key=api_key,
             admin_api_key=admin_api_key,

@@ -4,12 +4,13 @@
 from __future__ import annotations
 
 import ssl
+import threading
 from pathlib import Path
 
 import pytest
 import trustme
 
-from trio_openai import HTTPTransport
+from trio_openai import AsyncOpenAI, HTTPTransport
 from trio_openai._core import _transport
 
 
@@ -20,6 +21,7 @@ def _ctx(transport: HTTPTransport) -> ssl.SSLContext:
 @pytest.fixture(autouse=True)
 def _fresh_cache(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(_transport, "_SHARED_TLS", {})
+    monkeypatch.setattr(_transport, "_WARMING", {})
     monkeypatch.delenv("SSL_CERT_FILE", raising=False)
     monkeypatch.delenv("SSL_CERT_DIR", raising=False)
 
@@ -71,3 +73,58 @@ def test_the_public_ssl_context_is_still_fresh() -> None:
     transport = HTTPTransport()
     assert transport.ssl_context() is not transport.ssl_context()
     assert transport.ssl_context() is not _ctx(transport)
+
+
+def _counting_builds(monkeypatch: pytest.MonkeyPatch, gate: threading.Event | None = None) -> list[str]:
+    built: list[str] = []
+    real = HTTPTransport.ssl_context
+
+    def counting(self: HTTPTransport) -> ssl.SSLContext:
+        built.append(threading.current_thread().name)
+        if gate is not None:
+            assert gate.wait(10)
+        return real(self)
+
+    monkeypatch.setattr(HTTPTransport, "ssl_context", counting)
+    return built
+
+
+def test_an_https_client_warms_the_shared_context_up_once_in_a_thread(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    gate = threading.Event()
+    built = _counting_builds(monkeypatch, gate)
+    AsyncOpenAI(api_key="sk-x", base_url="https://api.example.test/v1")
+    AsyncOpenAI(api_key="sk-x", base_url="https://api.example.test/v1")  # already warming: no second thread
+    transport = HTTPTransport()
+    assert transport.warm_tls() is False
+    gate.set()
+    ctx = _ctx(transport)  # waits for the warm-up instead of building its own
+    assert built == ["trio-openai-tls-warm-up"]
+    assert ctx is _ctx(HTTPTransport()) and ctx.verify_mode == ssl.CERT_REQUIRED
+    assert transport.warm_tls() is False  # built: nothing to do
+
+
+def test_no_warm_up_for_plain_http_a_given_transport_or_an_own_context(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    built = _counting_builds(monkeypatch)
+    AsyncOpenAI(api_key="sk-x", base_url="http://127.0.0.1:1/v1")
+    AsyncOpenAI(api_key="sk-x", base_url="https://api.example.test/v1", transport=HTTPTransport())
+    AsyncOpenAI(api_key="sk-x", base_url="https://api.example.test/v1", verify=ssl.create_default_context())
+    bundle = tmp_path / "ca.pem"
+    trustme.CA().cert_pem.write_to_path(str(bundle))
+    assert HTTPTransport(verify=str(bundle)).warm_tls() is False
+    assert built == []
+
+
+def test_a_failed_warm_up_leaves_the_error_to_the_request(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "missing.pem"))
+    transport = HTTPTransport()
+    assert transport.warm_tls() is True
+    with pytest.raises(OSError):  # the request path builds it again and raises what it raises
+        _ctx(transport)
+    monkeypatch.delenv("SSL_CERT_FILE")
+    assert _ctx(transport).verify_mode == ssl.CERT_REQUIRED

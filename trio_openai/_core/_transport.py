@@ -37,6 +37,7 @@ import httpcore2
 import msgspec
 
 from ._errors import APIConnectionError, APITimeoutError, RequestInfo
+from ._headers import CheckedHeaders, for_h11
 from ._transport_env import ProxyRoutes, proxy_routes
 from ._transport_pool import Pool
 
@@ -115,7 +116,19 @@ SocketOption = tuple[int, int, int] | tuple[int, int, bytes | bytearray] | tuple
 
 _PROXY_SCHEMES = ("http", "https", "socks5", "socks5h")
 _SHARED_TLS: dict[tuple[object, ...], ssl.SSLContext] = {}
-_SHARED_TLS_LOCK = threading.Lock()
+_shared_tls_lock = threading.Lock()
+_WARMING: dict[tuple[object, ...], threading.Event] = {}  # shared contexts a warm-up thread is building
+
+
+def _forget_warm_ups() -> None:
+    """In a forked child the warm-up threads do not exist: nobody would finish what they started."""
+    global _shared_tls_lock
+    _shared_tls_lock = threading.Lock()
+    _WARMING.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_warm_ups)
 
 
 @runtime_checkable
@@ -284,6 +297,14 @@ class HTTPTransport:
             ctx = self._tls = self._shared_ssl_context() or self.ssl_context()
         return ctx
 
+    def _shared_key(self) -> tuple[object, ...] | None:
+        """What the shared context of these settings depends on (``None``: this transport's is its own)."""
+        verify = self._verify
+        if self._cert is not None or not isinstance(verify, bool):
+            return None
+        env = (os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR")) if self._trust_env else None
+        return (verify, self._trust_env, env, self._http1, self._http2)
+
     def _shared_ssl_context(self) -> ssl.SSLContext | None:
         """The process-wide context for ``verify=True`` / ``False`` without a client certificate.
 
@@ -292,20 +313,58 @@ class HTTPTransport:
         depends on: the ``verify`` and ``trust_env`` settings, the ``SSL_CERT_FILE`` / ``SSL_CERT_DIR``
         values read now, and the HTTP versions (httpcore2 sets the ALPN protocols on the context per
         connection, always the same list for the same versions, so sharers never disagree). A CA path,
-        a client certificate or the caller's own context are never shared.
+        a client certificate or the caller's own context are never shared. If :meth:`warm_tls` is
+        building it, this waits for that (the rest of the build) instead of building a second one.
         """
-        verify = self._verify
-        if self._cert is not None or not isinstance(verify, bool):
+        key = self._shared_key()
+        if key is None:
             return None
-        env = (os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR")) if self._trust_env else None
-        key = (verify, self._trust_env, env, self._http1, self._http2)
         ctx = _SHARED_TLS.get(key)
         if ctx is None:
-            with _SHARED_TLS_LOCK:
+            warming = _WARMING.get(key)
+            if warming is not None:
+                warming.wait()
+            with _shared_tls_lock:
                 ctx = _SHARED_TLS.get(key)
                 if ctx is None:
                     ctx = _SHARED_TLS[key] = self.ssl_context()
         return ctx
+
+    def warm_tls(self) -> bool:
+        """Start building the shared TLS context in a background thread, so the first HTTPS request
+        finds it ready instead of loading the CA bundle on its own path (the client calls this when its
+        base URL is ``https``). Loading the bundle is mostly OpenSSL's C code, which overlaps with what
+        the caller does meanwhile (imports, the DNS lookup, connecting). Once per process and settings;
+        nothing for a transport whose context is its own (a CA path, a client certificate, a given
+        context). A failure is left to the request, which builds the context again and raises it.
+        Returns whether a thread was started."""
+        key = self._shared_key()
+        if key is None or key in _SHARED_TLS:
+            return False
+        with _shared_tls_lock:
+            if key in _SHARED_TLS or key in _WARMING:
+                return False
+            done = _WARMING[key] = threading.Event()
+
+        def build() -> None:
+            try:
+                ctx: ssl.SSLContext | None = self.ssl_context()
+            except BaseException:  # the request path builds it again and raises the error there
+                ctx = None
+            with _shared_tls_lock:
+                if ctx is not None:
+                    _SHARED_TLS.setdefault(key, ctx)
+                _WARMING.pop(key, None)
+            done.set()
+
+        try:
+            threading.Thread(target=build, name="trio-openai-tls-warm-up", daemon=True).start()
+        except RuntimeError:  # no threads to be had (interpreter shutting down): build on first use
+            with _shared_tls_lock:
+                _WARMING.pop(key, None)
+            done.set()
+            return False
+        return True
 
     # --- pools --------------------------------------------------------------------------------------
 
@@ -357,6 +416,9 @@ class HTTPTransport:
         pool = self._pool
         if pool is None:
             pool = self._route(request.url)
+        headers = request.headers
+        if type(headers) is CheckedHeaders:  # built and checked by the client: h11 need not re-check
+            request.headers = cast("list[tuple[bytes, bytes]]", for_h11(headers))
         return await pool.handle_async_request(request)
 
     async def aclose(self) -> None:

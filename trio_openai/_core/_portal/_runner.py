@@ -13,6 +13,7 @@ import logging
 import math
 import threading
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -52,6 +53,10 @@ class Runner:
         self._callbacks_closed = False
         self._keys = itertools.count()
         self._crash: BaseException | None = None
+        # Submitted jobs not yet spawned, and whether a `_drain` is queued in the run (or running and
+        # not yet past clearing the flag): callers that find one queued skip waking the portal.
+        self._pending: deque[Job[Any]] = deque()
+        self._drain_queued = False
 
     @property
     def thread_ident(self) -> int | None:
@@ -86,13 +91,37 @@ class Runner:
     # -- jobs (caller threads) --------------------------------------------------------------------------
 
     def submit(self, job: Job[Any]) -> None:
-        """Schedule `job` to run as a task in the portal; it reports back through itself."""
+        """Schedule `job` to run as a task in the portal; it reports back through itself.
+
+        Submissions are batched: a job joins `_pending`, and only a caller that finds no `_drain`
+        queued wakes the portal (one `run_sync_soon`, a socket write and a pass of trio's entry
+        queue). Calls from many threads arriving while the portal is busy share one wake-up.
+        Every job in `_pending` has a `_drain` queued after it was added, or one running that has
+        not yet emptied the queue (the flag is cleared before draining); `deque` operations and
+        the flag's reads and writes are atomic under the GIL. A spare `_drain` finds nothing.
+        """
         token = self._token
         assert token is not None
+        self._pending.append(job)
+        if self._drain_queued:
+            return
+        self._drain_queued = True
         try:
-            token.run_sync_soon(self._spawn, job)
+            token.run_sync_soon(self._drain)
         except trio.RunFinishedError:
+            # The run is over: no drain will come. Fail whatever is pending (ours included, and any
+            # job whose caller saw the flag set by us), so no caller waits for a drain forever.
+            self._drain_queued = False
+            self._fail_pending()
             raise PortalClosedError("the portal is closed") from None
+
+    def _fail_pending(self) -> None:
+        while True:
+            try:
+                job = self._pending.popleft()
+            except IndexError:
+                return
+            job.finish(outcome.Error(PortalClosedError("the portal is closed")))
 
     def cancel(self, job: Job[Any]) -> None:
         """Cancel `job` inside the portal (without waiting). Harmless if it already finished."""
@@ -155,10 +184,21 @@ class Runner:
         assert self._stop_requested is not None
         self._stop_requested.set()
 
+    def _drain(self) -> None:
+        # run_sync_soon callback: spawn every pending job. The flag is cleared first, so a job added
+        # after this point is either taken below or brings a drain of its own.
+        self._drain_queued = False
+        pending = self._pending
+        while pending:
+            self._spawn(pending.popleft())
+
     def _spawn(self, job: Job[Any]) -> None:
-        # Runs as a run_sync_soon callback: it must not raise, or trio would crash.
+        # Runs inside a run_sync_soon callback: it must not raise, or trio would crash.
         jobs, lane = self._jobs, self._lane
         assert jobs is not None
+        if job.cancel_requested:  # the caller gave up before the job started (its cancel came first)
+            job.finish(outcome.Error(job.interrupted_error()))
+            return
         try:
             if not job.cancellable:
                 jobs.start_soon(job.run)
@@ -171,7 +211,8 @@ class Runner:
             job.finish(outcome.Error(PortalClosedError("the portal is closed")))
 
     def _cancel(self, job: Job[Any]) -> None:
-        # run_sync_soon callback, queued after the job's _spawn.
+        # run_sync_soon callback, usually run after the job's _spawn; if it comes first, _spawn sees
+        # the request and finishes the job without running it.
         job.cancel()
         if job.lane is not None and job.lane is self._lane:
             self._lane = None

@@ -253,6 +253,45 @@ async def test_a_job_cancelled_before_it_starts_does_not_run(portal: Portal) -> 
     assert await blocking(portal.call, add, 2, 2) == 4  # the lane is still usable
 
 
+async def test_an_interrupted_hand_over_neither_runs_the_job_nor_stalls_the_portal(portal: Portal) -> None:
+    # A signal handler raising (Ctrl-C) inside the wake-up: the caller gives its job up, the job
+    # must never run, and the next calls must not wait for a drain that was never queued.
+    assert await blocking(portal.call, add, 0, 0) == 0
+    runner = portal._runner
+    assert runner is not None
+    token = runner._token
+    assert token is not None
+
+    class Interrupt(BaseException):
+        pass
+
+    class InterruptedOnce:
+        raised = False
+
+        def run_sync_soon(self, fn: Callable[..., object], *args: object, idempotent: bool = False) -> None:
+            if not self.raised:
+                self.raised = True
+                raise Interrupt
+            assert token is not None
+            token.run_sync_soon(fn, *args, idempotent=idempotent)
+
+    ran: list[str] = []
+
+    async def record(name: str) -> str:
+        ran.append(name)
+        return name
+
+    runner._token = InterruptedOnce()  # type: ignore[assignment]
+    try:
+        with pytest.raises(Interrupt):
+            await blocking(portal.call, record, "given up")
+        assert await blocking(portal.call, record, "next") == "next"
+    finally:
+        runner._token = token
+    assert ran == ["next"]
+    assert not runner._pending
+
+
 # -- misuse ---------------------------------------------------------------------------------------------
 
 

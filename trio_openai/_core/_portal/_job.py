@@ -106,8 +106,13 @@ class Job(Generic[T]):
         """The error of a job its caller gave up on."""
         return CallInterruptedError("the call was cancelled because the calling thread was interrupted")
 
+    def give_up(self) -> None:
+        """Note, from the caller's thread, that the caller gave up before the job was surely handed
+        over: a job not yet started then never starts (`Runner._spawn` checks)."""
+        self._cancel_requested = True
+
     def cancel(self) -> None:
-        """Note that the caller gave up, and cancel the job's own scope if it has one."""
+        """Note that the caller gave up, and cancel the job's own scope if it has one (portal thread)."""
         self._cancel_requested = True
         if self._scope is not None:
             self._scope.cancel()

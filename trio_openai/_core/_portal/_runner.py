@@ -35,6 +35,13 @@ _START_TIMEOUT = 10.0
 _EXIT_MARGIN = 0.1
 
 
+def _pop(jobs: deque[Job[Any]]) -> Job[Any] | None:
+    try:
+        return jobs.popleft()
+    except IndexError:
+        return None
+
+
 class Runner:
     """A daemon thread running one trio run that executes jobs submitted from other threads."""
 
@@ -100,27 +107,44 @@ class Runner:
         not yet emptied the queue (the flag is cleared before draining); `deque` operations and
         the flag's reads and writes are atomic under the GIL. A spare `_drain` finds nothing.
         """
+        try:
+            self._pending.append(job)
+            if not self._drain_queued:
+                self._wake()
+        except PortalClosedError:
+            raise
+        except BaseException:
+            # Interrupted (a signal handler raised: Ctrl-C) while handing the job over. The caller
+            # gives the job up, so it must not run should a drain still take it; and callers that saw
+            # the flag set must not wait for a drain that may never have been queued.
+            job.give_up()
+            self._drain_queued = False
+            if self._pending:
+                self._wake_quietly()
+            raise
+
+    def _wake(self) -> None:
+        """Queue a `_drain` in the run; if the run is over, fail every pending job (ours too)."""
         token = self._token
         assert token is not None
-        self._pending.append(job)
-        if self._drain_queued:
-            return
         self._drain_queued = True
         try:
             token.run_sync_soon(self._drain)
         except trio.RunFinishedError:
-            # The run is over: no drain will come. Fail whatever is pending (ours included, and any
-            # job whose caller saw the flag set by us), so no caller waits for a drain forever.
+            # No drain will come: fail whatever is pending (including the jobs of callers that saw
+            # the flag set by us), so no caller waits for a drain forever.
             self._drain_queued = False
             self._fail_pending()
             raise PortalClosedError("the portal is closed") from None
 
+    def _wake_quietly(self) -> None:
+        try:
+            self._wake()
+        except PortalClosedError:
+            pass
+
     def _fail_pending(self) -> None:
-        while True:
-            try:
-                job = self._pending.popleft()
-            except IndexError:
-                return
+        while (job := _pop(self._pending)) is not None:
             job.finish(outcome.Error(PortalClosedError("the portal is closed")))
 
     def cancel(self, job: Job[Any]) -> None:
@@ -189,8 +213,8 @@ class Runner:
         # after this point is either taken below or brings a drain of its own.
         self._drain_queued = False
         pending = self._pending
-        while pending:
-            self._spawn(pending.popleft())
+        while (job := _pop(pending)) is not None:  # a caller may be failing jobs at the same time
+            self._spawn(job)
 
     def _spawn(self, job: Job[Any]) -> None:
         # Runs inside a run_sync_soon callback: it must not raise, or trio would crash.

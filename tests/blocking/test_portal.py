@@ -7,6 +7,7 @@ so a bug can fail a test but never hang the run. Whatever needs the main thread 
 
 from __future__ import annotations
 
+import collections
 import functools
 import json
 import os
@@ -19,11 +20,13 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
+import outcome
 import pytest
 import trio
 
 from trio_openai._core._portal import Portal, get_portal
-from trio_openai._core._portal._errors import BlockingCallInTrioError, PortalClosedError
+from trio_openai._core._portal._errors import BlockingCallInTrioError, CallInterruptedError, PortalClosedError
+from trio_openai._core._portal._job import Job
 
 T = TypeVar("T")
 P = ParamSpec("P")
@@ -168,6 +171,125 @@ async def test_lazy_thread_safe_start() -> None:
 
 def test_default_portal_is_shared() -> None:
     assert get_portal() is get_portal()
+
+
+async def test_calls_arriving_while_the_portal_is_busy_share_one_wake_up(portal: Portal) -> None:
+    # While the portal's thread is held, 8 threads submit: the first queues one drain, the others only
+    # join the queue (no socket write, no extra pass of trio's entry queue each). Counted, not timed.
+    assert await blocking(portal.call, add, 0, 0) == 0
+    runner = portal._runner
+    assert runner is not None
+    token = runner._token
+    assert token is not None
+    wakes: list[object] = []
+
+    class CountingToken:
+        def run_sync_soon(self, fn: Callable[..., object], *args: object, idempotent: bool = False) -> None:
+            wakes.append(fn)
+            assert token is not None
+            token.run_sync_soon(fn, *args, idempotent=idempotent)
+
+    held, release, all_queued = threading.Event(), threading.Event(), threading.Event()
+
+    class Pending(collections.deque[Job[Any]]):
+        def append(self, job: Job[Any]) -> None:
+            super().append(job)
+            if len(self) == 8:
+                all_queued.set()
+
+    async def hold() -> None:
+        held.set()
+        release.wait(10)  # blocks the trio thread on purpose: nothing in the portal runs meanwhile
+
+    results: list[int] = []
+
+    async def run() -> None:
+        async with trio.open_nursery() as nursery:
+            nursery.start_soon(blocking, portal.call, hold)
+            await trio.to_thread.run_sync(held.wait, 10)
+            runner._token = CountingToken()  # type: ignore[assignment]
+            runner._pending = Pending()
+
+            async def one(i: int) -> None:
+                results.append(await blocking(portal.call, add, i, 1))
+
+            for i in range(8):
+                nursery.start_soon(one, i)
+            await trio.to_thread.run_sync(all_queued.wait, 10)
+            release.set()
+
+    try:
+        with trio.fail_after(10):
+            await run()
+    finally:
+        release.set()
+        runner._token = token
+    assert sorted(results) == list(range(1, 9))
+    assert wakes == [runner._drain]  # one wake-up for the 8 calls
+
+
+async def test_a_job_cancelled_before_it_starts_does_not_run(portal: Portal) -> None:
+    # The cancel of an interrupted call may reach the portal before its job was spawned: the job
+    # must then finish as interrupted without running (and without holding the caller for the grace).
+    ran: list[str] = []
+
+    async def body() -> None:
+        ran.append("ran")
+
+    async def spawn_cancelled() -> BaseException | None:
+        job = Job(body, (), {})
+        job.cancellable = True
+        runner = portal._runner
+        assert runner is not None
+        runner._cancel(job)
+        runner._spawn(job)
+        assert job.finished and job.result is not None
+        await trio.lowlevel.checkpoint()
+        return job.result.error if isinstance(job.result, outcome.Error) else None
+
+    error = await blocking(portal.call, spawn_cancelled)
+    assert isinstance(error, CallInterruptedError)
+    assert ran == []
+    assert await blocking(portal.call, add, 2, 2) == 4  # the lane is still usable
+
+
+async def test_an_interrupted_hand_over_neither_runs_the_job_nor_stalls_the_portal(portal: Portal) -> None:
+    # A signal handler raising (Ctrl-C) inside the wake-up: the caller gives its job up, the job
+    # must never run, and the next calls must not wait for a drain that was never queued.
+    assert await blocking(portal.call, add, 0, 0) == 0
+    runner = portal._runner
+    assert runner is not None
+    token = runner._token
+    assert token is not None
+
+    class Interrupt(BaseException):
+        pass
+
+    class InterruptedOnce:
+        raised = False
+
+        def run_sync_soon(self, fn: Callable[..., object], *args: object, idempotent: bool = False) -> None:
+            if not self.raised:
+                self.raised = True
+                raise Interrupt
+            assert token is not None
+            token.run_sync_soon(fn, *args, idempotent=idempotent)
+
+    ran: list[str] = []
+
+    async def record(name: str) -> str:
+        ran.append(name)
+        return name
+
+    runner._token = InterruptedOnce()  # type: ignore[assignment]
+    try:
+        with pytest.raises(Interrupt):
+            await blocking(portal.call, record, "given up")
+        assert await blocking(portal.call, record, "next") == "next"
+    finally:
+        runner._token = token
+    assert ran == ["next"]
+    assert not runner._pending
 
 
 # -- misuse ---------------------------------------------------------------------------------------------

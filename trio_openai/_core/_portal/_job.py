@@ -98,8 +98,21 @@ class Job(Generic[T]):
             result = await outcome.acapture(self._fn, *self._args, **self._kwargs)
         self._finish_with(result)
 
+    @property
+    def cancel_requested(self) -> bool:
+        return self._cancel_requested
+
+    def interrupted_error(self) -> PortalError:
+        """The error of a job its caller gave up on."""
+        return CallInterruptedError("the call was cancelled because the calling thread was interrupted")
+
+    def give_up(self) -> None:
+        """Note, from the caller's thread, that the caller gave up before the job was surely handed
+        over: a job not yet started then never starts (`Runner._spawn` checks)."""
+        self._cancel_requested = True
+
     def cancel(self) -> None:
-        """Note that the caller gave up, and cancel the job's own scope if it has one."""
+        """Note that the caller gave up, and cancel the job's own scope if it has one (portal thread)."""
         self._cancel_requested = True
         if self._scope is not None:
             self._scope.cancel()
@@ -118,7 +131,7 @@ class Job(Generic[T]):
 
     def _cancelled_error(self) -> PortalError:
         if self._cancel_requested:
-            return CallInterruptedError("the call was cancelled because the calling thread was interrupted")
+            return self.interrupted_error()
         return PortalClosedError("the portal closed while the call was running")
 
     # -- caller side --------------------------------------------------------------------------------

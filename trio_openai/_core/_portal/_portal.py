@@ -13,7 +13,8 @@ trio run that lives in a daemon thread, and nothing about what they do.
 Guarantees:
 
 * One daemon thread per portal runs `trio.run`; it starts on first use (thread-safe) and is
-  shared by every calling thread. Calls from many threads run concurrently as separate tasks.
+  shared by every calling thread. Calls from many threads run concurrently as separate tasks;
+  calls submitted while the portal is busy share one wake-up of its trio run (see `Runner.submit`).
 * Results and exceptions come back through `outcome`, so exceptions keep their type and their
   original traceback. A trio `Cancelled` never reaches the caller: if the portal closes under a
   call, the caller gets `PortalClosedError`.

@@ -13,6 +13,7 @@ import logging
 import math
 import threading
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -34,6 +35,13 @@ _START_TIMEOUT = 10.0
 _EXIT_MARGIN = 0.1
 
 
+def _pop(jobs: deque[Job[Any]]) -> Job[Any] | None:
+    try:
+        return jobs.popleft()
+    except IndexError:
+        return None
+
+
 class Runner:
     """A daemon thread running one trio run that executes jobs submitted from other threads."""
 
@@ -52,6 +60,10 @@ class Runner:
         self._callbacks_closed = False
         self._keys = itertools.count()
         self._crash: BaseException | None = None
+        # Submitted jobs not yet spawned, and whether a `_drain` is queued in the run (or running and
+        # not yet past clearing the flag): callers that find one queued skip waking the portal.
+        self._pending: deque[Job[Any]] = deque()
+        self._drain_queued = False
 
     @property
     def thread_ident(self) -> int | None:
@@ -86,13 +98,54 @@ class Runner:
     # -- jobs (caller threads) --------------------------------------------------------------------------
 
     def submit(self, job: Job[Any]) -> None:
-        """Schedule `job` to run as a task in the portal; it reports back through itself."""
+        """Schedule `job` to run as a task in the portal; it reports back through itself.
+
+        Submissions are batched: a job joins `_pending`, and only a caller that finds no `_drain`
+        queued wakes the portal (one `run_sync_soon`, a socket write and a pass of trio's entry
+        queue). Calls from many threads arriving while the portal is busy share one wake-up.
+        Every job in `_pending` has a `_drain` queued after it was added, or one running that has
+        not yet emptied the queue (the flag is cleared before draining); `deque` operations and
+        the flag's reads and writes are atomic under the GIL. A spare `_drain` finds nothing.
+        """
+        try:
+            self._pending.append(job)
+            if not self._drain_queued:
+                self._wake()
+        except PortalClosedError:
+            raise
+        except BaseException:
+            # Interrupted (a signal handler raised: Ctrl-C) while handing the job over. The caller
+            # gives the job up, so it must not run should a drain still take it; and callers that saw
+            # the flag set must not wait for a drain that may never have been queued.
+            job.give_up()
+            self._drain_queued = False
+            if self._pending:
+                self._wake_quietly()
+            raise
+
+    def _wake(self) -> None:
+        """Queue a `_drain` in the run; if the run is over, fail every pending job (ours too)."""
         token = self._token
         assert token is not None
+        self._drain_queued = True
         try:
-            token.run_sync_soon(self._spawn, job)
+            token.run_sync_soon(self._drain)
         except trio.RunFinishedError:
+            # No drain will come: fail whatever is pending (including the jobs of callers that saw
+            # the flag set by us), so no caller waits for a drain forever.
+            self._drain_queued = False
+            self._fail_pending()
             raise PortalClosedError("the portal is closed") from None
+
+    def _wake_quietly(self) -> None:
+        try:
+            self._wake()
+        except PortalClosedError:
+            pass
+
+    def _fail_pending(self) -> None:
+        while (job := _pop(self._pending)) is not None:
+            job.finish(outcome.Error(PortalClosedError("the portal is closed")))
 
     def cancel(self, job: Job[Any]) -> None:
         """Cancel `job` inside the portal (without waiting). Harmless if it already finished."""
@@ -155,10 +208,21 @@ class Runner:
         assert self._stop_requested is not None
         self._stop_requested.set()
 
+    def _drain(self) -> None:
+        # run_sync_soon callback: spawn every pending job. The flag is cleared first, so a job added
+        # after this point is either taken below or brings a drain of its own.
+        self._drain_queued = False
+        pending = self._pending
+        while (job := _pop(pending)) is not None:  # a caller may be failing jobs at the same time
+            self._spawn(job)
+
     def _spawn(self, job: Job[Any]) -> None:
-        # Runs as a run_sync_soon callback: it must not raise, or trio would crash.
+        # Runs inside a run_sync_soon callback: it must not raise, or trio would crash.
         jobs, lane = self._jobs, self._lane
         assert jobs is not None
+        if job.cancel_requested:  # the caller gave up before the job started (its cancel came first)
+            job.finish(outcome.Error(job.interrupted_error()))
+            return
         try:
             if not job.cancellable:
                 jobs.start_soon(job.run)
@@ -171,7 +235,8 @@ class Runner:
             job.finish(outcome.Error(PortalClosedError("the portal is closed")))
 
     def _cancel(self, job: Job[Any]) -> None:
-        # run_sync_soon callback, queued after the job's _spawn.
+        # run_sync_soon callback, usually run after the job's _spawn; if it comes first, _spawn sees
+        # the request and finishes the job without running it.
         job.cancel()
         if job.lane is not None and job.lane is self._lane:
             self._lane = None

@@ -70,6 +70,13 @@ class _ErrorProbe(msgspec.Struct):
 
 
 _probe = msgspec.json.Decoder(_ErrorProbe)
+
+
+class _TypeProbe(msgspec.Struct):
+    type: Any = None
+
+
+_type_probe = msgspec.json.Decoder(_TypeProbe)
 _SKIP: Any = object()
 _END: Any = object()
 
@@ -139,11 +146,8 @@ class _State(Generic[T]):
             return _END
         if not data.strip():
             return _SKIP
-        if self.error_events:
-            try:
-                return self.decode(data)
-            except msgspec.MsgspecError:
-                pass  # not an item: the error rules below
+        if self.error_events and self.typed_item(data):
+            return self.decode_checked(data)
         if name == "error":
             raise self.error_event(data, named=True)
         if _ERROR_KEY in data:
@@ -152,6 +156,14 @@ class _State(Generic[T]):
         if envelope or (envelope is None and name.startswith("thread.")):
             data = b'{"event":' + msgspec.json.encode(name) + b',"data":' + data + b"}"
         return self.decode_checked(data)
+
+    def typed_item(self, data: bytes) -> bool:
+        """Whether the payload names its event type (an item, even an error event), unlike a bare
+        ``{"error": ...}`` body."""
+        try:
+            return isinstance(_type_probe.decode(data).type, str)
+        except msgspec.MsgspecError:
+            return False
 
     def decode_checked(self, data: bytes) -> T:
         try:

@@ -14,11 +14,10 @@ methods, plain or ``async``) gets called for each event as it is read: pass ``ev
 
 from __future__ import annotations
 
-import functools
 import inspect
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Concatenate, Literal, ParamSpec, TypeAlias, Unpack
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias, Unpack
 
 from ..._core._deprecation import undeprecated
 from ..._core._errors import APITimeoutError
@@ -48,7 +47,6 @@ if TYPE_CHECKING:
         AssistantToolsCodeParam | AssistantToolsFileSearchParam | AssistantToolsFunctionParam
     )
 
-P = ParamSpec("P")
 
 __all__ = [
     "AssistantEventHandler",
@@ -581,25 +579,6 @@ def create_and_run_stream(
 # --- blocking ------------------------------------------------------------------------------------------
 
 
-def _blocking_twin(
-    helper: Callable[Concatenate[AsyncAPIResource, P], AssistantStreamManager],
-) -> Callable[
-    Concatenate[SyncAPIResource[Any], P], SyncHelperStreamManager[AssistantStream, SyncAssistantStream]
-]:
-    """The blocking face of ``helper``: the same parameters (``inspect.signature`` shows them), the
-    async manager driven through the portal."""
-
-    @functools.wraps(helper)
-    def blocking(
-        self: SyncAPIResource[Any], *args: P.args, **kwargs: P.kwargs
-    ) -> SyncHelperStreamManager[AssistantStream, SyncAssistantStream]:
-        return SyncHelperStreamManager(
-            helper(self._async, *args, **kwargs), self._client, SyncAssistantStream
-        )
-
-    return blocking
-
-
 from ._sync_base import SyncHelperStream, SyncHelperStreamManager  # noqa: E402  # light: the blocking bases
 
 
@@ -629,11 +608,114 @@ class SyncAssistantStream(SyncHelperStream["AssistantStreamEvent", AssistantStre
         return self._portal.call(self._async.get_final_text)
 
 
-sync_runs_stream = _blocking_twin(runs_stream)
-"""``with client.beta.threads.runs.stream(thread_id=..., assistant_id=...) as stream`` (blocking)."""
-sync_runs_create_and_stream = _blocking_twin(runs_create_and_stream)
-"""The older name of ``runs.stream`` (blocking)."""
-sync_runs_submit_tool_outputs_stream = _blocking_twin(runs_submit_tool_outputs_stream)
-"""``with client.beta.threads.runs.submit_tool_outputs_stream(...) as stream`` (blocking)."""
-sync_create_and_run_stream = _blocking_twin(create_and_run_stream)
-"""``with client.beta.threads.create_and_run_stream(assistant_id=...) as stream`` (blocking)."""
+SyncAssistantStreamManager: TypeAlias = "SyncHelperStreamManager[AssistantStream, SyncAssistantStream]"
+"""What the blocking helpers give: ``with`` sends the request and gives a :class:`SyncAssistantStream`."""
+
+
+def sync_runs_stream(
+    self: SyncAPIResource[Any],
+    *,
+    assistant_id: str,
+    include: Iterable[Literal["step_details.tool_calls[*].file_search.results[*].content"]] | Omit = omit,
+    additional_instructions: str | Omit | None = omit,
+    additional_messages: Iterable[CreateMessageRequestParam] | Omit | None = omit,
+    instructions: str | Omit | None = omit,
+    max_completion_tokens: int | Omit | None = omit,
+    max_prompt_tokens: int | Omit | None = omit,
+    metadata: dict[str, str] | Omit | None = omit,
+    model: str | Omit | None = omit,
+    parallel_tool_calls: bool | Omit = omit,
+    reasoning_effort: Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"]
+    | Omit
+    | None = omit,
+    response_format: AssistantsApiResponseFormatOptionParam | Omit = omit,
+    temperature: float | Omit | None = omit,
+    tool_choice: AssistantsApiToolChoiceOptionParam | Omit | None = omit,
+    tools: Iterable[AssistantToolParam] | Omit | None = omit,
+    top_p: float | Omit | None = omit,
+    truncation_strategy: TruncationObjectParam | Omit | None = omit,
+    thread_id: str,
+    event_handler: AssistantEventHandler | None = None,
+    **options: Unpack[RequestOptions],
+) -> SyncAssistantStreamManager:
+    """``with client.beta.threads.runs.stream(thread_id=..., assistant_id=...) as stream`` (blocking)."""
+    params = {k: v for k, v in locals().items() if k not in ("self", "options")}
+    return SyncHelperStreamManager(
+        runs_stream(self._async, **params, **options), self._client, SyncAssistantStream
+    )
+
+
+def sync_runs_create_and_stream(
+    self: SyncAPIResource[Any],
+    *,
+    assistant_id: str,
+    additional_instructions: str | Omit | None = omit,
+    additional_messages: Iterable[CreateMessageRequestParam] | Omit | None = omit,
+    instructions: str | Omit | None = omit,
+    max_completion_tokens: int | Omit | None = omit,
+    max_prompt_tokens: int | Omit | None = omit,
+    metadata: dict[str, str] | Omit | None = omit,
+    model: str | Omit | None = omit,
+    parallel_tool_calls: bool | Omit = omit,
+    reasoning_effort: Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"]
+    | Omit
+    | None = omit,
+    response_format: AssistantsApiResponseFormatOptionParam | Omit = omit,
+    temperature: float | Omit | None = omit,
+    tool_choice: AssistantsApiToolChoiceOptionParam | Omit | None = omit,
+    tools: Iterable[AssistantToolParam] | Omit | None = omit,
+    top_p: float | Omit | None = omit,
+    truncation_strategy: TruncationObjectParam | Omit | None = omit,
+    thread_id: str,
+    event_handler: AssistantEventHandler | None = None,
+    **options: Unpack[RequestOptions],
+) -> SyncAssistantStreamManager:
+    """The older name of ``runs.stream`` (blocking)."""
+    params = {k: v for k, v in locals().items() if k not in ("self", "options")}
+    return SyncHelperStreamManager(
+        runs_create_and_stream(self._async, **params, **options), self._client, SyncAssistantStream
+    )
+
+
+def sync_runs_submit_tool_outputs_stream(
+    self: SyncAPIResource[Any],
+    *,
+    tool_outputs: Iterable[SubmitToolOuputsToRunToolOutputsItemParam],
+    run_id: str,
+    thread_id: str,
+    event_handler: AssistantEventHandler | None = None,
+    **options: Unpack[RequestOptions],
+) -> SyncAssistantStreamManager:
+    """``with client.beta.threads.runs.submit_tool_outputs_stream(...) as stream`` (blocking)."""
+    params = {k: v for k, v in locals().items() if k not in ("self", "options")}
+    return SyncHelperStreamManager(
+        runs_submit_tool_outputs_stream(self._async, **params, **options), self._client, SyncAssistantStream
+    )
+
+
+def sync_create_and_run_stream(
+    self: SyncAPIResource[Any],
+    *,
+    assistant_id: str,
+    instructions: str | Omit | None = omit,
+    max_completion_tokens: int | Omit | None = omit,
+    max_prompt_tokens: int | Omit | None = omit,
+    metadata: dict[str, str] | Omit | None = omit,
+    model: str | Omit | None = omit,
+    parallel_tool_calls: bool | Omit = omit,
+    response_format: AssistantsApiResponseFormatOptionParam | Omit = omit,
+    temperature: float | Omit | None = omit,
+    thread: CreateThreadRequestParam | Omit = omit,
+    tool_choice: AssistantsApiToolChoiceOptionParam | Omit | None = omit,
+    tool_resources: CreateThreadAndRunToolResourcesParam | Omit | None = omit,
+    tools: Iterable[AssistantToolParam] | Omit | None = omit,
+    top_p: float | Omit | None = omit,
+    truncation_strategy: TruncationObjectParam | Omit | None = omit,
+    event_handler: AssistantEventHandler | None = None,
+    **options: Unpack[RequestOptions],
+) -> SyncAssistantStreamManager:
+    """``with client.beta.threads.create_and_run_stream(assistant_id=...) as stream`` (blocking)."""
+    params = {k: v for k, v in locals().items() if k not in ("self", "options")}
+    return SyncHelperStreamManager(
+        create_and_run_stream(self._async, **params, **options), self._client, SyncAssistantStream
+    )

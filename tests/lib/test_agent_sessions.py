@@ -425,9 +425,11 @@ async def test_move_on_after_while_waiting_for_events(client: AsyncOpenAI, serve
             chunk_delay=3600,
         ),
     )
-    with trio.move_on_after(0.5) as scope:
+    with trio.move_on_after(TIMEOUT) as scope:
         async with client.beta.agents.sessions.stream(sid, input="x") as turn:
-            await turn.until_done()
+            async for event in turn:
+                assert event.type == "agent.session.turn.created"
+                scope.cancel()  # lands in the next read, which waits an hour for its event
     assert scope.cancelled_caught
     with trio.fail_after(TIMEOUT):
         assert client.statistics().in_flight == 0
@@ -513,3 +515,16 @@ def test_blocking_with_a_fake_server_thread() -> None:
                 turn.get_final_result()
         assert client.statistics().in_flight == 0
     assert result.output_text == "You said: hi"
+
+
+async def test_leaving_early_closes_the_stream(client: AsyncOpenAI, server: FakeServer) -> None:
+    sid = await new_session(client)
+    with trio.fail_after(TIMEOUT):
+        async with client.beta.agents.sessions.stream(sid, input="hello") as turn:
+            async for event in turn:
+                assert event.type == "agent.session.turn.created"
+                break
+        with pytest.raises(RuntimeError, match="closed"):
+            await turn.get_final_result()
+        await server.wait_for_stats(lambda s: s.client_disconnects >= 1)
+    assert client.statistics().in_flight == 0

@@ -3,10 +3,12 @@ on both clients."""
 
 from __future__ import annotations
 
+import inspect
 import json
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -217,3 +219,42 @@ async def test_cancelled_run_stream_leaves_the_client_healthy() -> None:
                 ) as stream:
                     run = await stream.get_final_run()
     assert run.status == "completed"
+
+
+_OFFICIAL = json.loads(
+    (Path(__file__).resolve().parents[2] / "tools" / "codegen" / "official_surface.json").read_text()
+)["methods"]
+_REQUEST_OPTIONS = ("extra_headers", "extra_query", "extra_body", "timeout")
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "beta.threads.runs.stream",
+        "beta.threads.runs.create_and_stream",
+        "beta.threads.runs.submit_tool_outputs_stream",
+        "beta.threads.create_and_run_stream",
+    ],
+)
+def test_the_helpers_have_the_official_parameters(name: str) -> None:
+    """Typed parameters, not ``**kwargs: Any``: ``inspect.signature`` of the async and the blocking
+    helper lists the official SDK's parameters (keyword-only), then the request options."""
+    from trio_openai._core._options import RequestOptions
+
+    expected = _OFFICIAL[name]["params"]
+    async_client, sync_client = AsyncOpenAI(api_key="k"), OpenAI(api_key="k")
+    try:
+        for client in (async_client, sync_client):
+            method: Any = client
+            for part in name.split("."):
+                method = getattr(method, part)
+            parameters = inspect.signature(method).parameters
+            *named, options = parameters.values()
+            assert [p.name for p in named] == expected
+            assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in named)
+            assert all(p.annotation != "Any" for p in named)
+            assert options.kind is inspect.Parameter.VAR_KEYWORD
+            assert options.annotation == "Unpack[RequestOptions]"
+            assert set(_REQUEST_OPTIONS) <= RequestOptions.__optional_keys__
+    finally:
+        sync_client.close()

@@ -3,10 +3,13 @@ webhook endpoints), driven through the generated client methods."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
 import pytest
 import trio
 
 from trio_openai import AsyncOpenAI, NotFoundError
+from trio_openai.testing import Reply
 from trio_openai.testing._server import open_fake_server
 
 
@@ -61,3 +64,39 @@ async def test_uploaded_files_are_listed_ahead_of_the_catalogue() -> None:
                 assert oldest_first == [*reversed(ids), uploaded.id]
                 batch_only = [item.purpose async for item in client.files.list(purpose="batch")]
                 assert batch_only and set(batch_only) == {"batch"}
+
+
+async def test_session_events_are_live_and_end_when_the_client_leaves() -> None:
+    """``GET /agents/sessions/{id}/events`` waits for input posted afterwards (a live reply); a client
+    that goes away while it waits is noticed, and the server's task for it ends."""
+    with pytest.raises(ValueError, match="live="):
+        Reply(json={}, live=lambda: _never())
+    async with open_fake_server() as server:
+        async with AsyncOpenAI(api_key="sk", base_url=server.base_url, max_retries=0) as client:
+            with trio.fail_after(10):
+                session = await client.beta.agents.sessions.create(environment={"type": "none"})
+                stream = await client.beta.agents.sessions.events.stream(session.id)
+                await client.beta.agents.sessions.events.create(
+                    session.id,
+                    events=[
+                        {
+                            "type": "agent.session.input.message",
+                            "input": [{"role": "user", "content": [{"type": "input_text", "text": "hi"}]}],
+                        }
+                    ],
+                )
+                kinds: list[str] = []
+                async for event in stream:
+                    kinds.append(event.type)
+                    if event.type == "agent.session.idle":
+                        break
+                await stream.aclose()  # the reply is still open: the server must notice
+                await server.wait_for_stats(lambda s: s.client_disconnects >= 1)
+                listed = [a async for a in client.beta.agents.sessions.artifacts.list(session.id)]
+    assert kinds[0] == "agent.session.turn.created" and "agent.session.turn.completed" in kinds
+    assert [a.path for a in listed] == ["/workspace/answer.txt"]
+    assert server.errors == []
+
+
+async def _never() -> AsyncIterator[bytes]:
+    yield b""

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 from ._emit_types import HEADER
-from ._handwritten import HELPERS, REQUEST_HOOKS, ROOT_RESOURCES, RootResource
+from ._handwritten import ERROR_EVENT_STREAMS, HELPERS, REQUEST_HOOKS, ROOT_RESOURCES, RootResource
 from ._naming import snake
 from ._resources import Arg, Method, ResourceNode
 
@@ -565,7 +565,10 @@ def _resource_module(node: ResourceNode) -> str:
             children = [f"{b}{k}" for b in (child.class_name, _sync_name(child)) for k in _WRAPPER_KINDS]
             head.append(f"    from .{child.name} import {', '.join(children)}")
     head += ["", f'__all__ = ["{cls}", "{_sync_name(node)}"]', ""]
-    head += [f"{_stream_factory(e)} = AsyncStream.factory({e})" for e in events]
+    head += [
+        f"{_stream_factory(e)} = AsyncStream.factory({e}{', error_events=True' if e in ERROR_EVENT_STREAMS else ''})"
+        for e in events
+    ]
     head += ["", ""]
     return "\n".join(head) + text
 

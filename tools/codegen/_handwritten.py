@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 __all__ = [
+    "ERROR_EVENT_STREAMS",
     "EXTRA_REQUEST_TYPES",
     "EXTRA_RESPONSE_TYPES",
     "HELPERS",
@@ -279,3 +280,8 @@ HELPERS[("beta", "agents", "sessions", "artifacts")] = (
         sync_module="lib._agent_results",
     ),
 )
+
+#: Stream event types with error events of their own, handed out as items instead of raised
+#: (``AsyncStream.factory(X, error_events=True)``): an agent session's ``error`` event reports a failed
+#: turn inside a stream that goes on, as the official SDK yields it.
+ERROR_EVENT_STREAMS: frozenset[str] = frozenset({"AgentSessionEvent"})

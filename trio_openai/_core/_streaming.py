@@ -70,6 +70,13 @@ class _ErrorProbe(msgspec.Struct):
 
 
 _probe = msgspec.json.Decoder(_ErrorProbe)
+
+
+class _TypeProbe(msgspec.Struct):
+    type: Any = None
+
+
+_type_probe = msgspec.json.Decoder(_TypeProbe)
 _SKIP: Any = object()
 _END: Any = object()
 
@@ -104,7 +111,17 @@ class _State(Generic[T]):
     """What the iterating generator needs. Deliberately holds no reference to the AsyncStream, so a
     stream dropped without closing is freed at once (and its generator finalized by trio)."""
 
-    __slots__ = ("decode", "done", "envelope", "idle_timeout", "item_type", "response", "sse", "strict")
+    __slots__ = (
+        "decode",
+        "done",
+        "envelope",
+        "error_events",
+        "idle_timeout",
+        "item_type",
+        "response",
+        "sse",
+        "strict",
+    )
 
     def __init__(
         self, response: AsyncAPIResponse[Any], item_type: Any, envelope: bool | None, idle: float | None
@@ -117,6 +134,9 @@ class _State(Generic[T]):
         self.envelope = envelope
         self.idle_timeout = idle
         self.done = False
+        # The item type has error events of its own (``{"type": "error", "error": {...}}``): a payload
+        # that decodes as an item is one, even named ``error`` or holding an ``error`` key.
+        self.error_events = False
 
     def special(self, ev: ServerSentEvent) -> T:
         """Everything off the fast path: [DONE], empty data, errors, named events."""
@@ -126,6 +146,8 @@ class _State(Generic[T]):
             return _END
         if not data.strip():
             return _SKIP
+        if self.error_events and self.typed_item(data):
+            return self.decode_checked(data)
         if name == "error":
             raise self.error_event(data, named=True)
         if _ERROR_KEY in data:
@@ -134,6 +156,14 @@ class _State(Generic[T]):
         if envelope or (envelope is None and name.startswith("thread.")):
             data = b'{"event":' + msgspec.json.encode(name) + b',"data":' + data + b"}"
         return self.decode_checked(data)
+
+    def typed_item(self, data: bytes) -> bool:
+        """Whether the payload names its event type (an item, even an error event), unlike a bare
+        ``{"error": ...}`` body."""
+        try:
+            return isinstance(_type_probe.decode(data).type, str)
+        except msgspec.MsgspecError:
+            return False
 
     def decode_checked(self, data: bytes) -> T:
         try:
@@ -385,6 +415,7 @@ class AsyncStream(Generic[T]):
         *,
         idle_timeout: float | None = ...,
         envelope: bool | None = None,
+        error_events: bool = False,
     ) -> None: ...
 
     @overload
@@ -395,6 +426,7 @@ class AsyncStream(Generic[T]):
         *,
         idle_timeout: float | None = ...,
         envelope: bool | None = None,
+        error_events: bool = False,
     ) -> None: ...
 
     def __init__(
@@ -404,6 +436,7 @@ class AsyncStream(Generic[T]):
         *,
         idle_timeout: float | object | None = _SKIP,
         envelope: bool | None = None,
+        error_events: bool = False,
     ) -> None:
         if idle_timeout is _SKIP:
             call = response._call
@@ -415,31 +448,40 @@ class AsyncStream(Generic[T]):
                 f"idle_timeout must be a positive number of seconds or None, not {idle_timeout!r}"
             )
         self._state = _State[T](response, item_type, envelope, idle_timeout)
+        self._state.error_events = error_events
         self._iterator: AsyncIterator[T] | None = None
         self._closed = False
 
     @overload
     @classmethod
-    def factory(cls, item_type: type[U]) -> Callable[[AsyncAPIResponse[Any]], AsyncStream[U]]: ...
+    def factory(
+        cls, item_type: type[U], *, error_events: bool = False
+    ) -> Callable[[AsyncAPIResponse[Any]], AsyncStream[U]]: ...
 
     @overload
     @classmethod
-    def factory(cls, item_type: object) -> Callable[[AsyncAPIResponse[Any]], AsyncStream[Any]]: ...
+    def factory(
+        cls, item_type: object, *, error_events: bool = False
+    ) -> Callable[[AsyncAPIResponse[Any]], AsyncStream[Any]]: ...
 
     @classmethod
-    def factory(cls, item_type: object) -> Callable[[AsyncAPIResponse[Any]], AsyncStream[Any]]:
-        """A ``stream_cls`` for the client: ``response -> AsyncStream[item_type]``, one per type."""
+    def factory(
+        cls, item_type: object, *, error_events: bool = False
+    ) -> Callable[[AsyncAPIResponse[Any]], AsyncStream[Any]]:
+        """A ``stream_cls`` for the client: ``response -> AsyncStream[item_type]``, one per type.
+        ``error_events``: the type has error events of its own, handed out as items (agent sessions)."""
+        key = (item_type, error_events) if error_events else item_type
         try:
-            return _factories[item_type]
+            return _factories[key]
         except KeyError:
             pass
         except TypeError:  # an unhashable type expression
-            return lambda response: cls(response, item_type)
+            return lambda response: cls(response, item_type, error_events=error_events)
 
         def make(response: AsyncAPIResponse[Any]) -> AsyncStream[Any]:
-            return cls(response, item_type)
+            return cls(response, item_type, error_events=error_events)
 
-        _factories[item_type] = make
+        _factories[key] = make
         return make
 
     # --- facts ---------------------------------------------------------------------------------------

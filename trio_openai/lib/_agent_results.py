@@ -156,6 +156,9 @@ class AsyncAgentResultArtifacts:
 
     __slots__ = ("_resource", "result")
 
+    result: AgentTurnResult[Any]
+    """The turn whose artifacts these are."""
+
     def __init__(self, resource: AsyncAPIResource, result: AgentTurnResult[Any]) -> None:
         self._resource = resource
         self.result = result

@@ -1,4 +1,4 @@
-"""Streaming helpers: chat completion events and Responses API events, accumulated.
+"""Streaming helpers: chat completion events and Responses API events, accumulated; agent session turns.
 
 Names load on first use, so the chat helper does not pull in the Responses types (and back).
 """
@@ -9,6 +9,11 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from .._agent_results import AgentOutputParseError as AgentOutputParseError
+    from .._agent_results import AgentResultArtifacts as AgentResultArtifacts
+    from .._agent_results import AgentTurnResult as AgentTurnResult
+    from .._agent_results import AgentTurnResultError as AgentTurnResultError
+    from .._agent_results import AsyncAgentResultArtifacts as AsyncAgentResultArtifacts
     from ._chat_events import ChatCompletionStreamEvent as ChatCompletionStreamEvent
     from ._chat_events import ChunkEvent as ChunkEvent
     from ._chat_events import ContentDeltaEvent as ContentDeltaEvent
@@ -26,6 +31,9 @@ if TYPE_CHECKING:
     from ._chat_sync import SyncChatCompletionStreamManager as SyncChatCompletionStreamManager
     from ._responses_sync import SyncResponseStream as SyncResponseStream
     from ._responses_sync import SyncResponseStreamManager as SyncResponseStreamManager
+    from .agents import AgentSessionStream as AgentSessionStream
+    from .agents import AgentToolError as AgentToolError
+    from .agents import AsyncAgentSessionStream as AsyncAgentSessionStream
     from .chat import ChatCompletionStream as ChatCompletionStream
     from .chat import ChatCompletionStreamManager as ChatCompletionStreamManager
     from .responses import ResponseStream as ResponseStream
@@ -34,6 +42,14 @@ if TYPE_CHECKING:
     from .responses import open_response_stream as open_response_stream
 
 _MODULES = {
+    "AgentSessionStream": ".agents",
+    "AgentToolError": ".agents",
+    "AsyncAgentSessionStream": ".agents",
+    "AgentOutputParseError": ".._agent_results",
+    "AgentResultArtifacts": ".._agent_results",
+    "AgentTurnResult": ".._agent_results",
+    "AgentTurnResultError": ".._agent_results",
+    "AsyncAgentResultArtifacts": ".._agent_results",
     "ChatCompletionStreamEvent": "._chat_events",
     "ChunkEvent": "._chat_events",
     "ContentDeltaEvent": "._chat_events",
@@ -60,6 +76,14 @@ _MODULES = {
 }
 
 __all__ = [
+    "AgentOutputParseError",
+    "AgentResultArtifacts",
+    "AgentSessionStream",
+    "AgentToolError",
+    "AgentTurnResult",
+    "AgentTurnResultError",
+    "AsyncAgentResultArtifacts",
+    "AsyncAgentSessionStream",
     "ChatCompletionStream",
     "ChatCompletionStreamEvent",
     "ChatCompletionStreamManager",

@@ -267,6 +267,8 @@ class AsyncAgentSessionStream(Generic[OutputT]):
         return await self.__aiter__().__anext__()
 
     async def _iterate(self) -> AsyncIterator[AgentSessionEvent]:
+        if self._closed:
+            raise RuntimeError("this agent session stream is closed")
         await self._open()
         events = self._events
         assert events is not None

@@ -15,12 +15,13 @@ methods, plain or ``async``) gets called for each event as it is read: pass ``ev
 from __future__ import annotations
 
 import inspect
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias, Unpack
 
 from ..._core._deprecation import undeprecated
 from ..._core._errors import APITimeoutError
+from ..._core._options import Omit, RequestOptions, omit, reject_unknown_options
 from ._iteration import aclose_all, flatten, sliced
 
 if TYPE_CHECKING:
@@ -28,7 +29,24 @@ if TYPE_CHECKING:
     from ..._core._resource import AsyncAPIResource
     from ..._core._response import AsyncAPIResponse
     from ..._core._streaming import AsyncStream
-    from ...types import AssistantStreamEvent
+    from ...types import (
+        AssistantsApiResponseFormatOptionParam,
+        AssistantsApiToolChoiceOptionParam,
+        AssistantStreamEvent,
+        AssistantToolsCodeParam,
+        AssistantToolsFileSearchParam,
+        AssistantToolsFunctionParam,
+        CreateMessageRequestParam,
+        CreateThreadAndRunToolResourcesParam,
+        CreateThreadRequestParam,
+        SubmitToolOuputsToRunToolOutputsItemParam,
+        TruncationObjectParam,
+    )
+
+    AssistantToolParam: TypeAlias = (
+        AssistantToolsCodeParam | AssistantToolsFileSearchParam | AssistantToolsFunctionParam
+    )
+
 
 __all__ = [
     "AssistantEventHandler",
@@ -378,16 +396,29 @@ def _check_handler(handler: object) -> AssistantEventHandler | None:
     return handler
 
 
+def _given(**params: object) -> dict[str, object]:
+    return {name: value for name, value in params.items() if value is not omit}
+
+
 def _manager(
-    resource: AsyncAPIResource, method: str, args: tuple[Any, ...], params: dict[str, Any], handler: object
+    resource: AsyncAPIResource,
+    method: str,
+    args: tuple[Any, ...],
+    params: dict[str, object],
+    options: RequestOptions,
+    handler: object,
 ) -> AssistantStreamManager:
     checked = _check_handler(handler)
-    if "stream" in params:
-        raise TypeError("a *_stream helper always streams: leave out stream=")
+    if options:
+        if "stream" in options:
+            raise TypeError("a *_stream helper always streams: leave out stream=")
+        reject_unknown_options(options, f"{type(resource).__name__}.{method}_stream")
     call: Callable[..., Awaitable[Any]] = undeprecated(getattr(type(resource), method))
 
     async def open_stream() -> AsyncStream[AssistantStreamEvent]:
-        stream: AsyncStream[AssistantStreamEvent] = await call(resource, *args, stream=True, **params)
+        stream: AsyncStream[AssistantStreamEvent] = await call(
+            resource, *args, stream=True, **params, **options
+        )
         return stream
 
     return AssistantStreamManager(open_stream, checked)
@@ -396,89 +427,159 @@ def _manager(
 def runs_stream(
     self: AsyncAPIResource,
     *,
-    thread_id: str,
     assistant_id: str,
+    include: Iterable[Literal["step_details.tool_calls[*].file_search.results[*].content"]] | Omit = omit,
+    additional_instructions: str | Omit | None = omit,
+    additional_messages: Iterable[CreateMessageRequestParam] | Omit | None = omit,
+    instructions: str | Omit | None = omit,
+    max_completion_tokens: int | Omit | None = omit,
+    max_prompt_tokens: int | Omit | None = omit,
+    metadata: dict[str, str] | Omit | None = omit,
+    model: str | Omit | None = omit,
+    parallel_tool_calls: bool | Omit = omit,
+    reasoning_effort: Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"]
+    | Omit
+    | None = omit,
+    response_format: AssistantsApiResponseFormatOptionParam | Omit = omit,
+    temperature: float | Omit | None = omit,
+    tool_choice: AssistantsApiToolChoiceOptionParam | Omit | None = omit,
+    tools: Iterable[AssistantToolParam] | Omit | None = omit,
+    top_p: float | Omit | None = omit,
+    truncation_strategy: TruncationObjectParam | Omit | None = omit,
+    thread_id: str,
     event_handler: AssistantEventHandler | None = None,
-    **params: Any,
+    **options: Unpack[RequestOptions],
 ) -> AssistantStreamManager:
     """Create a run of ``thread_id`` and stream it (the ``runs.create`` parameters and request options)."""
-    return _manager(self, "create", (thread_id,), {"assistant_id": assistant_id, **params}, event_handler)
+    params = _given(
+        assistant_id=assistant_id,
+        include=include,
+        additional_instructions=additional_instructions,
+        additional_messages=additional_messages,
+        instructions=instructions,
+        max_completion_tokens=max_completion_tokens,
+        max_prompt_tokens=max_prompt_tokens,
+        metadata=metadata,
+        model=model,
+        parallel_tool_calls=parallel_tool_calls,
+        reasoning_effort=reasoning_effort,
+        response_format=response_format,
+        temperature=temperature,
+        tool_choice=tool_choice,
+        tools=tools,
+        top_p=top_p,
+        truncation_strategy=truncation_strategy,
+    )
+    return _manager(self, "create", (thread_id,), params, options, event_handler)
 
 
 def runs_create_and_stream(
     self: AsyncAPIResource,
     *,
-    thread_id: str,
     assistant_id: str,
+    additional_instructions: str | Omit | None = omit,
+    additional_messages: Iterable[CreateMessageRequestParam] | Omit | None = omit,
+    instructions: str | Omit | None = omit,
+    max_completion_tokens: int | Omit | None = omit,
+    max_prompt_tokens: int | Omit | None = omit,
+    metadata: dict[str, str] | Omit | None = omit,
+    model: str | Omit | None = omit,
+    parallel_tool_calls: bool | Omit = omit,
+    reasoning_effort: Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"]
+    | Omit
+    | None = omit,
+    response_format: AssistantsApiResponseFormatOptionParam | Omit = omit,
+    temperature: float | Omit | None = omit,
+    tool_choice: AssistantsApiToolChoiceOptionParam | Omit | None = omit,
+    tools: Iterable[AssistantToolParam] | Omit | None = omit,
+    top_p: float | Omit | None = omit,
+    truncation_strategy: TruncationObjectParam | Omit | None = omit,
+    thread_id: str,
     event_handler: AssistantEventHandler | None = None,
-    **params: Any,
+    **options: Unpack[RequestOptions],
 ) -> AssistantStreamManager:
-    """The older name of :func:`runs_stream` (same arguments)."""
-    return runs_stream(
-        self, thread_id=thread_id, assistant_id=assistant_id, event_handler=event_handler, **params
+    """The older name of :func:`runs_stream` (the same parameters, less ``include``)."""
+    params = _given(
+        assistant_id=assistant_id,
+        additional_instructions=additional_instructions,
+        additional_messages=additional_messages,
+        instructions=instructions,
+        max_completion_tokens=max_completion_tokens,
+        max_prompt_tokens=max_prompt_tokens,
+        metadata=metadata,
+        model=model,
+        parallel_tool_calls=parallel_tool_calls,
+        reasoning_effort=reasoning_effort,
+        response_format=response_format,
+        temperature=temperature,
+        tool_choice=tool_choice,
+        tools=tools,
+        top_p=top_p,
+        truncation_strategy=truncation_strategy,
     )
+    return _manager(self, "create", (thread_id,), params, options, event_handler)
 
 
 def runs_submit_tool_outputs_stream(
     self: AsyncAPIResource,
     *,
-    tool_outputs: Any,
+    tool_outputs: Iterable[SubmitToolOuputsToRunToolOutputsItemParam],
     run_id: str,
     thread_id: str,
     event_handler: AssistantEventHandler | None = None,
-    **params: Any,
+    **options: Unpack[RequestOptions],
 ) -> AssistantStreamManager:
     """Submit tool outputs to a run that requires action and stream the rest of the run."""
-    return _manager(
-        self,
-        "submit_tool_outputs",
-        (run_id,),
-        {"thread_id": thread_id, "tool_outputs": tool_outputs, **params},
-        event_handler,
-    )
+    params: dict[str, object] = {"thread_id": thread_id, "tool_outputs": tool_outputs}
+    return _manager(self, "submit_tool_outputs", (run_id,), params, options, event_handler)
 
 
 def create_and_run_stream(
     self: AsyncAPIResource,
     *,
     assistant_id: str,
+    instructions: str | Omit | None = omit,
+    max_completion_tokens: int | Omit | None = omit,
+    max_prompt_tokens: int | Omit | None = omit,
+    metadata: dict[str, str] | Omit | None = omit,
+    model: str | Omit | None = omit,
+    parallel_tool_calls: bool | Omit = omit,
+    response_format: AssistantsApiResponseFormatOptionParam | Omit = omit,
+    temperature: float | Omit | None = omit,
+    thread: CreateThreadRequestParam | Omit = omit,
+    tool_choice: AssistantsApiToolChoiceOptionParam | Omit | None = omit,
+    tool_resources: CreateThreadAndRunToolResourcesParam | Omit | None = omit,
+    tools: Iterable[AssistantToolParam] | Omit | None = omit,
+    top_p: float | Omit | None = omit,
+    truncation_strategy: TruncationObjectParam | Omit | None = omit,
     event_handler: AssistantEventHandler | None = None,
-    **params: Any,
+    **options: Unpack[RequestOptions],
 ) -> AssistantStreamManager:
     """Create a thread and a run of it, and stream the run (the ``threads.create_and_run`` parameters)."""
-    return _manager(self, "create_and_run", (), {"assistant_id": assistant_id, **params}, event_handler)
+    params = _given(
+        assistant_id=assistant_id,
+        instructions=instructions,
+        max_completion_tokens=max_completion_tokens,
+        max_prompt_tokens=max_prompt_tokens,
+        metadata=metadata,
+        model=model,
+        parallel_tool_calls=parallel_tool_calls,
+        response_format=response_format,
+        temperature=temperature,
+        thread=thread,
+        tool_choice=tool_choice,
+        tool_resources=tool_resources,
+        tools=tools,
+        top_p=top_p,
+        truncation_strategy=truncation_strategy,
+    )
+    return _manager(self, "create_and_run", (), params, options, event_handler)
 
 
 # --- blocking ------------------------------------------------------------------------------------------
 
 
-def _sync(resource: SyncAPIResource[Any], manager: AssistantStreamManager) -> Any:
-    from ._sync_base import SyncHelperStreamManager
-
-    return SyncHelperStreamManager(manager, resource._client, SyncAssistantStream)
-
-
-def sync_runs_stream(self: SyncAPIResource[Any], **params: Any) -> Any:
-    """``with client.beta.threads.runs.stream(thread_id=..., assistant_id=...) as stream`` (blocking)."""
-    return _sync(self, runs_stream(self._async, **params))
-
-
-def sync_runs_create_and_stream(self: SyncAPIResource[Any], **params: Any) -> Any:
-    """The older name of ``runs.stream`` (blocking)."""
-    return _sync(self, runs_stream(self._async, **params))
-
-
-def sync_runs_submit_tool_outputs_stream(self: SyncAPIResource[Any], **params: Any) -> Any:
-    """``with client.beta.threads.runs.submit_tool_outputs_stream(...) as stream`` (blocking)."""
-    return _sync(self, runs_submit_tool_outputs_stream(self._async, **params))
-
-
-def sync_create_and_run_stream(self: SyncAPIResource[Any], **params: Any) -> Any:
-    """``with client.beta.threads.create_and_run_stream(assistant_id=...) as stream`` (blocking)."""
-    return _sync(self, create_and_run_stream(self._async, **params))
-
-
-from ._sync_base import SyncHelperStream  # noqa: E402  # light: the blocking face's base
+from ._sync_base import SyncHelperStream, SyncHelperStreamManager  # noqa: E402  # light: the blocking bases
 
 
 class SyncAssistantStream(SyncHelperStream["AssistantStreamEvent", AssistantStream]):
@@ -505,3 +606,116 @@ class SyncAssistantStream(SyncHelperStream["AssistantStreamEvent", AssistantStre
 
     def get_final_text(self) -> str:
         return self._portal.call(self._async.get_final_text)
+
+
+SyncAssistantStreamManager: TypeAlias = "SyncHelperStreamManager[AssistantStream, SyncAssistantStream]"
+"""What the blocking helpers give: ``with`` sends the request and gives a :class:`SyncAssistantStream`."""
+
+
+def sync_runs_stream(
+    self: SyncAPIResource[Any],
+    *,
+    assistant_id: str,
+    include: Iterable[Literal["step_details.tool_calls[*].file_search.results[*].content"]] | Omit = omit,
+    additional_instructions: str | Omit | None = omit,
+    additional_messages: Iterable[CreateMessageRequestParam] | Omit | None = omit,
+    instructions: str | Omit | None = omit,
+    max_completion_tokens: int | Omit | None = omit,
+    max_prompt_tokens: int | Omit | None = omit,
+    metadata: dict[str, str] | Omit | None = omit,
+    model: str | Omit | None = omit,
+    parallel_tool_calls: bool | Omit = omit,
+    reasoning_effort: Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"]
+    | Omit
+    | None = omit,
+    response_format: AssistantsApiResponseFormatOptionParam | Omit = omit,
+    temperature: float | Omit | None = omit,
+    tool_choice: AssistantsApiToolChoiceOptionParam | Omit | None = omit,
+    tools: Iterable[AssistantToolParam] | Omit | None = omit,
+    top_p: float | Omit | None = omit,
+    truncation_strategy: TruncationObjectParam | Omit | None = omit,
+    thread_id: str,
+    event_handler: AssistantEventHandler | None = None,
+    **options: Unpack[RequestOptions],
+) -> SyncAssistantStreamManager:
+    """``with client.beta.threads.runs.stream(thread_id=..., assistant_id=...) as stream`` (blocking)."""
+    params = {k: v for k, v in locals().items() if k not in ("self", "options")}
+    return SyncHelperStreamManager(
+        runs_stream(self._async, **params, **options), self._client, SyncAssistantStream
+    )
+
+
+def sync_runs_create_and_stream(
+    self: SyncAPIResource[Any],
+    *,
+    assistant_id: str,
+    additional_instructions: str | Omit | None = omit,
+    additional_messages: Iterable[CreateMessageRequestParam] | Omit | None = omit,
+    instructions: str | Omit | None = omit,
+    max_completion_tokens: int | Omit | None = omit,
+    max_prompt_tokens: int | Omit | None = omit,
+    metadata: dict[str, str] | Omit | None = omit,
+    model: str | Omit | None = omit,
+    parallel_tool_calls: bool | Omit = omit,
+    reasoning_effort: Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"]
+    | Omit
+    | None = omit,
+    response_format: AssistantsApiResponseFormatOptionParam | Omit = omit,
+    temperature: float | Omit | None = omit,
+    tool_choice: AssistantsApiToolChoiceOptionParam | Omit | None = omit,
+    tools: Iterable[AssistantToolParam] | Omit | None = omit,
+    top_p: float | Omit | None = omit,
+    truncation_strategy: TruncationObjectParam | Omit | None = omit,
+    thread_id: str,
+    event_handler: AssistantEventHandler | None = None,
+    **options: Unpack[RequestOptions],
+) -> SyncAssistantStreamManager:
+    """The older name of ``runs.stream`` (blocking)."""
+    params = {k: v for k, v in locals().items() if k not in ("self", "options")}
+    return SyncHelperStreamManager(
+        runs_create_and_stream(self._async, **params, **options), self._client, SyncAssistantStream
+    )
+
+
+def sync_runs_submit_tool_outputs_stream(
+    self: SyncAPIResource[Any],
+    *,
+    tool_outputs: Iterable[SubmitToolOuputsToRunToolOutputsItemParam],
+    run_id: str,
+    thread_id: str,
+    event_handler: AssistantEventHandler | None = None,
+    **options: Unpack[RequestOptions],
+) -> SyncAssistantStreamManager:
+    """``with client.beta.threads.runs.submit_tool_outputs_stream(...) as stream`` (blocking)."""
+    params = {k: v for k, v in locals().items() if k not in ("self", "options")}
+    return SyncHelperStreamManager(
+        runs_submit_tool_outputs_stream(self._async, **params, **options), self._client, SyncAssistantStream
+    )
+
+
+def sync_create_and_run_stream(
+    self: SyncAPIResource[Any],
+    *,
+    assistant_id: str,
+    instructions: str | Omit | None = omit,
+    max_completion_tokens: int | Omit | None = omit,
+    max_prompt_tokens: int | Omit | None = omit,
+    metadata: dict[str, str] | Omit | None = omit,
+    model: str | Omit | None = omit,
+    parallel_tool_calls: bool | Omit = omit,
+    response_format: AssistantsApiResponseFormatOptionParam | Omit = omit,
+    temperature: float | Omit | None = omit,
+    thread: CreateThreadRequestParam | Omit = omit,
+    tool_choice: AssistantsApiToolChoiceOptionParam | Omit | None = omit,
+    tool_resources: CreateThreadAndRunToolResourcesParam | Omit | None = omit,
+    tools: Iterable[AssistantToolParam] | Omit | None = omit,
+    top_p: float | Omit | None = omit,
+    truncation_strategy: TruncationObjectParam | Omit | None = omit,
+    event_handler: AssistantEventHandler | None = None,
+    **options: Unpack[RequestOptions],
+) -> SyncAssistantStreamManager:
+    """``with client.beta.threads.create_and_run_stream(assistant_id=...) as stream`` (blocking)."""
+    params = {k: v for k, v in locals().items() if k not in ("self", "options")}
+    return SyncHelperStreamManager(
+        create_and_run_stream(self._async, **params, **options), self._client, SyncAssistantStream
+    )

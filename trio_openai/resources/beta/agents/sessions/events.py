@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 
 __all__ = ["AsyncEvents", "Events"]
 
-_AGENT_SESSION_EVENT_STREAM = AsyncStream.factory(AgentSessionEvent)
+_AGENT_SESSION_EVENT_STREAM = AsyncStream.factory(AgentSessionEvent, error_events=True)
 
 
 class AsyncEvents(AsyncAPIResource):

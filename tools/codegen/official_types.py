@@ -138,8 +138,11 @@ def _shape(cls: Any) -> dict[str, Any]:
         for name, info in typing.cast(dict[str, Any], model_fields).items():
             fields[info.alias or name] = info.annotation
     else:
-        for klass in reversed(cls.__mro__):
-            fields.update(getattr(klass, "__annotations__", {}))
+        try:  # a TypedDict's annotations are strings until resolved
+            fields = typing.get_type_hints(cls, include_extras=True)
+        except Exception:
+            for klass in reversed(cls.__mro__):
+                fields.update(getattr(klass, "__annotations__", {}))
     out: dict[str, Any] = {"fields": " ".join(sorted(fields))}
     for name in _TAG_FIELDS:
         ann = fields.get(name)

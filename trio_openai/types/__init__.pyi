@@ -902,7 +902,7 @@ from .beta_function_shell_call_output_content import (
     BetaFunctionShellCallOutputContentOutcome as BetaFunctionShellCallOutputContentOutcome,
 )
 from .beta_function_shell_call_output_content_input import (
-    BetaFunctionShellCallOutputContentInput as BetaFunctionShellCallOutputContentInput,
+    BetaResponseFunctionShellCallOutputContent as BetaResponseFunctionShellCallOutputContent,
 )
 from .beta_function_shell_call_output_content_param import (
     BetaFunctionShellCallOutputContentParam as BetaFunctionShellCallOutputContentParam,
@@ -2381,7 +2381,7 @@ from .function_shell_call_output_content import (
     FunctionShellCallOutputContentOutcome as FunctionShellCallOutputContentOutcome,
 )
 from .function_shell_call_output_content_input import (
-    FunctionShellCallOutputContentInput as FunctionShellCallOutputContentInput,
+    ResponseFunctionShellCallOutputContent as ResponseFunctionShellCallOutputContent,
 )
 from .function_shell_call_output_content_param import (
     FunctionShellCallOutputContentParam as FunctionShellCallOutputContentParam,
@@ -3313,7 +3313,9 @@ from .realtime_server_event_session_created import (
     RealtimeServerEventSessionCreatedSession as RealtimeServerEventSessionCreatedSession,
 )
 from .realtime_server_event_session_created import SessionCreatedEvent as SessionCreatedEvent
-from .realtime_server_event_session_updated import SessionResource as SessionResource
+from .realtime_server_event_session_updated import (
+    RealtimeServerEventSessionUpdatedSession as RealtimeServerEventSessionUpdatedSession,
+)
 from .realtime_server_event_session_updated import SessionUpdatedEvent as SessionUpdatedEvent
 from .realtime_session_create_request_ga_param import (
     RealtimeSessionCreateRequestGAAudioInputNoiseReductionParam as RealtimeSessionCreateRequestGAAudioInputNoiseReductionParam,
@@ -3395,13 +3397,13 @@ from .realtime_transcription_session_create_response_ga import (
     RealtimeTranscriptionSessionAudioInput as RealtimeTranscriptionSessionAudioInput,
 )
 from .realtime_transcription_session_create_response_ga import (
-    RealtimeTranscriptionSessionAudioInputTurnDetection as RealtimeTranscriptionSessionAudioInputTurnDetection,
-)
-from .realtime_transcription_session_create_response_ga import (
     RealtimeTranscriptionSessionCreateRequest as RealtimeTranscriptionSessionCreateRequest,
 )
 from .realtime_transcription_session_create_response_ga import (
     RealtimeTranscriptionSessionCreateResponseGAAudioInputNoiseReduction as RealtimeTranscriptionSessionCreateResponseGAAudioInputNoiseReduction,
+)
+from .realtime_transcription_session_create_response_ga import (
+    RealtimeTranscriptionSessionTurnDetection as RealtimeTranscriptionSessionTurnDetection,
 )
 from .realtime_translation_client_secret_create_response import (
     RealtimeTranslationClientSecretCreateResponse as RealtimeTranslationClientSecretCreateResponse,
@@ -4424,6 +4426,7 @@ BetaCustomToolCallResource = BetaResponseCustomToolCallItem
 BetaFileSearchToolCall = BetaResponseFileSearchToolCall
 BetaFunctionShellCall = BetaResponseFunctionShellToolCall
 BetaFunctionShellCallOutput = BetaResponseFunctionShellToolCallOutput
+BetaFunctionShellCallOutputContentInput = BetaResponseFunctionShellCallOutputContent
 BetaFunctionToolCall = BetaResponseFunctionToolCall
 BetaFunctionToolCallOutputResource = BetaResponseFunctionToolCallOutputItem
 BetaFunctionToolCallResource = BetaResponseFunctionToolCallItem
@@ -4546,6 +4549,7 @@ FineTuningIntegrationWandb = FineTuningJobWandbIntegration
 FunctionObject = FunctionDefinition
 FunctionShellCall = ResponseFunctionShellToolCall
 FunctionShellCallOutput = ResponseFunctionShellToolCallOutput
+FunctionShellCallOutputContentInput = ResponseFunctionShellCallOutputContent
 FunctionToolCall = ResponseFunctionToolCall
 FunctionToolCallOutputResource = ResponseFunctionToolCallOutputItem
 FunctionToolCallResource = ResponseFunctionToolCallItem
@@ -4661,7 +4665,6 @@ RealtimeServerEventResponseMCPCallFailed = ResponseMcpCallFailed
 RealtimeServerEventResponseMCPCallInProgress = ResponseMcpCallInProgress
 RealtimeServerEventSessionCreated = SessionCreatedEvent
 RealtimeServerEventSessionUpdated = SessionUpdatedEvent
-RealtimeServerEventSessionUpdatedSession = SessionResource
 RealtimeSessionCreateResponseGA = RealtimeSessionCreateRequest
 RealtimeSessionCreateResponseGAAudio = RealtimeAudioConfig
 RealtimeSessionCreateResponseGAAudioInput = RealtimeAudioConfigInput
@@ -4672,7 +4675,7 @@ RealtimeTranscriptionSessionCreateResponseGA = RealtimeTranscriptionSessionCreat
 RealtimeTranscriptionSessionCreateResponseGAAudio = RealtimeTranscriptionSessionAudio
 RealtimeTranscriptionSessionCreateResponseGAAudioInput = RealtimeTranscriptionSessionAudioInput
 RealtimeTranscriptionSessionCreateResponseGAAudioInputTurnDetection = (
-    RealtimeTranscriptionSessionAudioInputTurnDetection
+    RealtimeTranscriptionSessionTurnDetection
 )
 RealtimeTurnDetection = RealtimeAudioInputTurnDetection
 ReasoningItem = ResponseReasoningItem

@@ -203,6 +203,9 @@ from ..beta_function_shell_call import BetaResponseFunctionShellToolCall as Beta
 from ..beta_function_shell_call_output import (
     BetaResponseFunctionShellToolCallOutput as BetaResponseFunctionShellToolCallOutput,
 )
+from ..beta_function_shell_call_output_content_input import (
+    BetaResponseFunctionShellCallOutputContent as BetaResponseFunctionShellCallOutputContent,
+)
 from ..beta_function_shell_tool import BetaFunctionShellTool as BetaFunctionShellTool
 from ..beta_function_shell_tool_param import BetaFunctionShellToolParam as BetaFunctionShellToolParam
 from ..beta_function_tool import BetaFunctionTool as BetaFunctionTool
@@ -433,7 +436,6 @@ from ..delete_assistant_response import AssistantDeleted as AssistantDeleted
 from ..delete_thread_response import ThreadDeleted as ThreadDeleted
 from ..environment_info import HostedEnvironmentFile as HostedEnvironmentFile
 from ..environment_info import HostedSkill as HostedSkill
-from ..environment_param import EnvironmentParam as EnvironmentParam
 from ..file_search_tool import FileSearchTool as FileSearchTool
 from ..file_search_tool_param import FileSearchToolParam as FileSearchToolParam
 from ..function_tool import FunctionTool as FunctionTool

@@ -61,6 +61,9 @@ from ..function_shell_call import ResponseFunctionShellToolCall as ResponseFunct
 from ..function_shell_call_output import (
     ResponseFunctionShellToolCallOutput as ResponseFunctionShellToolCallOutput,
 )
+from ..function_shell_call_output_content_input import (
+    ResponseFunctionShellCallOutputContent as ResponseFunctionShellCallOutputContent,
+)
 from ..function_shell_tool import FunctionShellTool as FunctionShellTool
 from ..function_shell_tool_param import FunctionShellToolParam as FunctionShellToolParam
 from ..function_tool import FunctionTool as FunctionTool

@@ -82,7 +82,7 @@ def test_official_names_are_the_same_kind() -> None:
     wrong: list[str] = []
     for package, name, key, value in _resolved():
         official_class = key in SHAPES
-        request = key.partition(":")[0].endswith(("_param", "_params")) or key.startswith("shared_params.")
+        request = official_class and bool(SHAPES[key].get("request"))
         if official_class and not _is_class(value):
             wrong.append(f"{package}:{name} is a class officially, here {value!r}")
         elif official_class and is_typeddict(value) != request:

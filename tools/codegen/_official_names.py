@@ -119,14 +119,7 @@ _NEARLY = 0.75
 
 
 def _their_shape(key: str, shape: dict[str, Any]) -> tuple[bool, frozenset[str], str | None]:
-    return _is_request(key), frozenset(str(shape.get("fields", "")).split()), shape.get("tag")
-
-
-def _is_request(key: str) -> bool:
-    """Whether an official type (``responses.response_input_param:ResponseInputParam``) is a request
-    type (a TypedDict of a ``*_param`` / ``*_params`` module, or of ``shared_params``)."""
-    module = key.partition(":")[0]
-    return module.endswith(("_param", "_params")) or module.startswith("shared_params.")
+    return bool(shape.get("request")), frozenset(str(shape.get("fields", "")).split()), shape.get("tag")
 
 
 def _pairs(theirs: dict[str, list[str]], ours: dict[str, list[str]]) -> list[tuple[str, str]]:
@@ -163,7 +156,7 @@ def official_packages(
             and key in types
             and ours in decl_slots
             and (key in shapes) == (our_shapes[ours] is not None)  # a class for a class, a union for a union
-            and (key not in shapes or _is_request(key) == (ours in params))
+            and (key not in shapes or bool(shapes[key].get("request")) == (ours in params))
             and _alike(shapes.get(key), our_shapes[ours])
         ):
             matched[key] = ours

@@ -726,7 +726,7 @@ from .beta_code_interpreter_tool_call_param import (
 from .beta_code_interpreter_tool_param import BetaCodeInterpreterToolParam as BetaCodeInterpreterToolParam
 from .beta_compact_resource import BetaCompactedResponse as BetaCompactedResponse
 from .beta_compaction_body import BetaResponseCompactionItem as BetaResponseCompactionItem
-from .beta_compaction_summary_item import BetaCompactionSummaryItem as BetaCompactionSummaryItem
+from .beta_compaction_summary_item import BetaResponseCompactionItemParam as BetaResponseCompactionItemParam
 from .beta_compaction_summary_item_param import (
     BetaCompactionSummaryItemParam as BetaCompactionSummaryItemParam,
 )
@@ -1464,7 +1464,9 @@ from .beta_tool_search_call_item import BetaToolSearchCallItem as BetaToolSearch
 from .beta_tool_search_call_item_param import BetaToolSearchCallItemParam as BetaToolSearchCallItemParam
 from .beta_tool_search_execution_type import BetaToolSearchExecutionType as BetaToolSearchExecutionType
 from .beta_tool_search_output import BetaResponseToolSearchOutputItem as BetaResponseToolSearchOutputItem
-from .beta_tool_search_output_item import BetaToolSearchOutputItem as BetaToolSearchOutputItem
+from .beta_tool_search_output_item import (
+    BetaResponseToolSearchOutputItemParam as BetaResponseToolSearchOutputItemParam,
+)
 from .beta_tool_search_output_item_param import BetaToolSearchOutputItemParam as BetaToolSearchOutputItemParam
 from .beta_tool_search_tool import BetaToolSearchTool as BetaToolSearchTool
 from .beta_tool_search_tool_param import BetaToolSearchToolParam as BetaToolSearchToolParam
@@ -1746,7 +1748,7 @@ from .code_interpreter_tool_param import CodeInterpreterToolParam as CodeInterpr
 from .compact_resource import CompactedResponse as CompactedResponse
 from .compaction import Compaction as Compaction
 from .compaction_body import ResponseCompactionItem as ResponseCompactionItem
-from .compaction_summary_item import CompactionSummaryItem as CompactionSummaryItem
+from .compaction_summary_item import ResponseCompactionItemParam as ResponseCompactionItemParam
 from .compaction_summary_item_param import CompactionSummaryItemParam as CompactionSummaryItemParam
 from .compaction_trigger_item import CompactionTriggerItem as CompactionTriggerItem
 from .compaction_trigger_item_param import CompactionTriggerItemParam as CompactionTriggerItemParam
@@ -4090,7 +4092,7 @@ from .tool_search_call_item import ToolSearchCallItem as ToolSearchCallItem
 from .tool_search_call_item_param import ToolSearchCallItemParam as ToolSearchCallItemParam
 from .tool_search_execution_type import ToolSearchExecutionType as ToolSearchExecutionType
 from .tool_search_output import ResponseToolSearchOutputItem as ResponseToolSearchOutputItem
-from .tool_search_output_item import ToolSearchOutputItem as ToolSearchOutputItem
+from .tool_search_output_item import ResponseToolSearchOutputItemParam as ResponseToolSearchOutputItemParam
 from .tool_search_output_item_param import ToolSearchOutputItemParam as ToolSearchOutputItemParam
 from .tool_search_param import ToolSearchParam as ToolSearchParam
 from .tool_search_tool import ToolSearchTool as ToolSearchTool
@@ -4414,6 +4416,7 @@ BetaApplyPatchToolCallOutput = BetaResponseApplyPatchToolCallOutput
 BetaCodeInterpreterToolCall = BetaResponseCodeInterpreterToolCall
 BetaCompactResource = BetaCompactedResponse
 BetaCompactionBody = BetaResponseCompactionItem
+BetaCompactionSummaryItem = BetaResponseCompactionItemParam
 BetaComputerAction = BetaComputerActionList
 BetaComputerScreenshotImage = BetaResponseComputerToolCallOutputScreenshot
 BetaComputerToolCall = BetaResponseComputerToolCall
@@ -4467,6 +4470,7 @@ BetaTokenCountsResource = InputTokenCountResponse
 BetaToolChoiceMCP = BetaToolChoiceMcp
 BetaToolSearchCall = BetaResponseToolSearchCall
 BetaToolSearchOutput = BetaResponseToolSearchOutputItem
+BetaToolSearchOutputItem = BetaResponseToolSearchOutputItemParam
 BetaWebSearchToolCall = BetaResponseFunctionWebSearch
 ChatCompletionMessageToolCall = ChatCompletionMessageFunctionToolCall
 ChatCompletionMessageToolCallsItem = ChatCompletionMessageToolCallUnion
@@ -4482,6 +4486,7 @@ ChatkitWorkflow = ChatKitWorkflow
 CodeInterpreterToolCall = ResponseCodeInterpreterToolCall
 CompactResource = CompactedResponse
 CompactionBody = ResponseCompactionItem
+CompactionSummaryItem = ResponseCompactionItemParam
 ComputerAction = ComputerActionList
 ComputerScreenshotImage = ResponseComputerToolCallOutputScreenshot
 ComputerToolCall = ResponseComputerToolCall
@@ -4733,6 +4738,7 @@ ThreadResource = ChatKitThread
 ToolChoiceMCP = ToolChoiceMcp
 ToolSearchCall = ResponseToolSearchCall
 ToolSearchOutput = ResponseToolSearchOutputItem
+ToolSearchOutputItem = ResponseToolSearchOutputItemParam
 TranscriptTextDeltaEvent = TranscriptionTextDeltaEvent
 TranscriptTextDoneEvent = TranscriptionTextDoneEvent
 TranscriptionStreamEvent = CreateTranscriptionResponseStreamEvent

@@ -144,6 +144,7 @@ from ..beta_code_interpreter_tool_call import (
 )
 from ..beta_compact_resource import BetaCompactedResponse as BetaCompactedResponse
 from ..beta_compaction_body import BetaResponseCompactionItem as BetaResponseCompactionItem
+from ..beta_compaction_summary_item import BetaResponseCompactionItemParam as BetaResponseCompactionItemParam
 from ..beta_computer_action import BetaComputerActionList as BetaComputerActionList
 from ..beta_computer_action_param import BetaComputerActionParam as BetaComputerActionParam
 from ..beta_computer_screenshot_image import (
@@ -420,6 +421,9 @@ from ..beta_tool_choice_types_param import BetaToolChoiceTypesParam as BetaToolC
 from ..beta_tool_param import BetaToolParam as BetaToolParam
 from ..beta_tool_search_call import BetaResponseToolSearchCall as BetaResponseToolSearchCall
 from ..beta_tool_search_output import BetaResponseToolSearchOutputItem as BetaResponseToolSearchOutputItem
+from ..beta_tool_search_output_item import (
+    BetaResponseToolSearchOutputItemParam as BetaResponseToolSearchOutputItemParam,
+)
 from ..beta_tool_search_tool import BetaToolSearchTool as BetaToolSearchTool
 from ..beta_tool_search_tool_param import BetaToolSearchToolParam as BetaToolSearchToolParam
 from ..beta_web_search_preview_tool import BetaWebSearchPreviewTool as BetaWebSearchPreviewTool

@@ -55,7 +55,7 @@ def _our_slots(
                     if refs:
                         slots[m.group(1).rstrip("_")] = refs
         else:
-            _, _, rhs = code.partition("=")
+            rhs = code.partition("=")[2].split("\n", 1)[0]  # not the docstring below
             refs = [r for r in _names_in(rhs, ours) if r != name]
             if refs:
                 slots[""] = refs
@@ -119,14 +119,7 @@ _NEARLY = 0.75
 
 
 def _their_shape(key: str, shape: dict[str, Any]) -> tuple[bool, frozenset[str], str | None]:
-    return _is_request(key), frozenset(str(shape.get("fields", "")).split()), shape.get("tag")
-
-
-def _is_request(key: str) -> bool:
-    """Whether an official type (``responses.response_input_param:ResponseInputParam``) is a request
-    type (a TypedDict of a ``*_param`` / ``*_params`` module, or of ``shared_params``)."""
-    module = key.partition(":")[0]
-    return module.endswith(("_param", "_params")) or module.startswith("shared_params.")
+    return bool(shape.get("request")), frozenset(str(shape.get("fields", "")).split()), shape.get("tag")
 
 
 def _pairs(theirs: dict[str, list[str]], ours: dict[str, list[str]]) -> list[tuple[str, str]]:
@@ -162,7 +155,8 @@ def official_packages(
             key not in matched
             and key in types
             and ours in decl_slots
-            and (key not in shapes or _is_request(key) == (ours in params))
+            and (key in shapes) == (our_shapes[ours] is not None)  # a class for a class, a union for a union
+            and (key not in shapes or bool(shapes[key].get("request")) == (ours in params))
             and _alike(shapes.get(key), our_shapes[ours])
         ):
             matched[key] = ours
@@ -188,11 +182,11 @@ def official_packages(
     # tag is the same and whose field names are nearly the same; a shape many official classes share
     # (every ``list`` page) tells nothing.
     exported = {key: name for names in packages.values() for name, key in names.items()}
-    their_count: dict[tuple[bool, frozenset[str], str | None], int] = {}
-    for key in exported:
-        if key in shapes:
-            their_count[_their_shape(key, shapes[key])] = (
-                their_count.get(_their_shape(key, shapes[key]), 0) + 1
+    their_names: dict[tuple[bool, frozenset[str], str | None], set[str]] = {}
+    for key, name in exported.items():
+        if key in shapes:  # one type under several names (``BetaX``, ``XParam``, ``XParamParam``) counts once
+            their_names.setdefault(_their_shape(key, shapes[key]), set()).add(
+                name.replace("Param", "").removeprefix("Beta")
             )
     ours_by_tag: dict[tuple[bool, str | None], list[tuple[str, frozenset[str]]]] = {}
     for name, shape in our_shapes.items():
@@ -202,7 +196,7 @@ def official_packages(
         if key in matched or key not in shapes:
             continue
         request, fields, tag = _their_shape(key, shapes[key])
-        if their_count[(request, fields, tag)] > 1 or tag == "list" or (tag is None and len(fields) < 3):
+        if len(their_names[(request, fields, tag)]) > 1 or tag == "list" or (tag is None and len(fields) < 3):
             continue
         scored = sorted(
             ((len(fields & f) / len(fields | f), o) for o, f in ours_by_tag.get((request, tag), [])),

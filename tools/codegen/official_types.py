@@ -129,8 +129,14 @@ def _fields(index: _Index, cls: Any) -> dict[str, list[str]]:
 _TAG_FIELDS = ("type", "object", "event")
 
 
+def _is_typeddict(cls: Any) -> bool:
+    import typing_extensions  # the SDK's TypedDicts are typing_extensions' ones
+
+    return typing_extensions.is_typeddict(cls) or typing.is_typeddict(cls)
+
+
 def _shape(cls: Any) -> dict[str, Any]:
-    """A class's field names (as sent) and its tag (the one value of a ``type`` / ``object`` / ``event``
+    """A class's field names (as sent), whether it is a request type (a TypedDict) and its tag (the one value of a ``type`` / ``object`` / ``event``
     literal), which tell a pairing made by position that it paired two different things."""
     fields: dict[str, Any] = {}
     model_fields = getattr(cls, "model_fields", None)
@@ -138,9 +144,14 @@ def _shape(cls: Any) -> dict[str, Any]:
         for name, info in typing.cast(dict[str, Any], model_fields).items():
             fields[info.alias or name] = info.annotation
     else:
-        for klass in reversed(cls.__mro__):
-            fields.update(getattr(klass, "__annotations__", {}))
+        try:  # a TypedDict's annotations are strings until resolved
+            fields = typing.get_type_hints(cls, include_extras=True)
+        except Exception:
+            for klass in reversed(cls.__mro__):
+                fields.update(getattr(klass, "__annotations__", {}))
     out: dict[str, Any] = {"fields": " ".join(sorted(fields))}
+    if _is_typeddict(cls):
+        out["request"] = True
     for name in _TAG_FIELDS:
         ann = fields.get(name)
         while typing.get_origin(ann) in (typing.Required, typing.NotRequired, typing.Annotated):

@@ -726,7 +726,7 @@ from .beta_code_interpreter_tool_call_param import (
 from .beta_code_interpreter_tool_param import BetaCodeInterpreterToolParam as BetaCodeInterpreterToolParam
 from .beta_compact_resource import BetaCompactedResponse as BetaCompactedResponse
 from .beta_compaction_body import BetaResponseCompactionItem as BetaResponseCompactionItem
-from .beta_compaction_summary_item import BetaCompactionSummaryItem as BetaCompactionSummaryItem
+from .beta_compaction_summary_item import BetaResponseCompactionItemParam as BetaResponseCompactionItemParam
 from .beta_compaction_summary_item_param import (
     BetaCompactionSummaryItemParam as BetaCompactionSummaryItemParam,
 )
@@ -902,7 +902,7 @@ from .beta_function_shell_call_output_content import (
     BetaFunctionShellCallOutputContentOutcome as BetaFunctionShellCallOutputContentOutcome,
 )
 from .beta_function_shell_call_output_content_input import (
-    BetaFunctionShellCallOutputContentInput as BetaFunctionShellCallOutputContentInput,
+    BetaResponseFunctionShellCallOutputContent as BetaResponseFunctionShellCallOutputContent,
 )
 from .beta_function_shell_call_output_content_param import (
     BetaFunctionShellCallOutputContentParam as BetaFunctionShellCallOutputContentParam,
@@ -1464,7 +1464,9 @@ from .beta_tool_search_call_item import BetaToolSearchCallItem as BetaToolSearch
 from .beta_tool_search_call_item_param import BetaToolSearchCallItemParam as BetaToolSearchCallItemParam
 from .beta_tool_search_execution_type import BetaToolSearchExecutionType as BetaToolSearchExecutionType
 from .beta_tool_search_output import BetaResponseToolSearchOutputItem as BetaResponseToolSearchOutputItem
-from .beta_tool_search_output_item import BetaToolSearchOutputItem as BetaToolSearchOutputItem
+from .beta_tool_search_output_item import (
+    BetaResponseToolSearchOutputItemParam as BetaResponseToolSearchOutputItemParam,
+)
 from .beta_tool_search_output_item_param import BetaToolSearchOutputItemParam as BetaToolSearchOutputItemParam
 from .beta_tool_search_tool import BetaToolSearchTool as BetaToolSearchTool
 from .beta_tool_search_tool_param import BetaToolSearchToolParam as BetaToolSearchToolParam
@@ -1746,7 +1748,7 @@ from .code_interpreter_tool_param import CodeInterpreterToolParam as CodeInterpr
 from .compact_resource import CompactedResponse as CompactedResponse
 from .compaction import Compaction as Compaction
 from .compaction_body import ResponseCompactionItem as ResponseCompactionItem
-from .compaction_summary_item import CompactionSummaryItem as CompactionSummaryItem
+from .compaction_summary_item import ResponseCompactionItemParam as ResponseCompactionItemParam
 from .compaction_summary_item_param import CompactionSummaryItemParam as CompactionSummaryItemParam
 from .compaction_trigger_item import CompactionTriggerItem as CompactionTriggerItem
 from .compaction_trigger_item_param import CompactionTriggerItemParam as CompactionTriggerItemParam
@@ -2381,7 +2383,7 @@ from .function_shell_call_output_content import (
     FunctionShellCallOutputContentOutcome as FunctionShellCallOutputContentOutcome,
 )
 from .function_shell_call_output_content_input import (
-    FunctionShellCallOutputContentInput as FunctionShellCallOutputContentInput,
+    ResponseFunctionShellCallOutputContent as ResponseFunctionShellCallOutputContent,
 )
 from .function_shell_call_output_content_param import (
     FunctionShellCallOutputContentParam as FunctionShellCallOutputContentParam,
@@ -3316,7 +3318,9 @@ from .realtime_server_event_session_created import (
     RealtimeServerEventSessionCreatedSession as RealtimeServerEventSessionCreatedSession,
 )
 from .realtime_server_event_session_created import SessionCreatedEvent as SessionCreatedEvent
-from .realtime_server_event_session_updated import SessionResource as SessionResource
+from .realtime_server_event_session_updated import (
+    RealtimeServerEventSessionUpdatedSession as RealtimeServerEventSessionUpdatedSession,
+)
 from .realtime_server_event_session_updated import SessionUpdatedEvent as SessionUpdatedEvent
 from .realtime_session_create_request_ga_param import (
     RealtimeSessionCreateRequestGAAudioInputNoiseReductionParam as RealtimeSessionCreateRequestGAAudioInputNoiseReductionParam,
@@ -3398,13 +3402,13 @@ from .realtime_transcription_session_create_response_ga import (
     RealtimeTranscriptionSessionAudioInput as RealtimeTranscriptionSessionAudioInput,
 )
 from .realtime_transcription_session_create_response_ga import (
-    RealtimeTranscriptionSessionAudioInputTurnDetection as RealtimeTranscriptionSessionAudioInputTurnDetection,
-)
-from .realtime_transcription_session_create_response_ga import (
     RealtimeTranscriptionSessionCreateRequest as RealtimeTranscriptionSessionCreateRequest,
 )
 from .realtime_transcription_session_create_response_ga import (
     RealtimeTranscriptionSessionCreateResponseGAAudioInputNoiseReduction as RealtimeTranscriptionSessionCreateResponseGAAudioInputNoiseReduction,
+)
+from .realtime_transcription_session_create_response_ga import (
+    RealtimeTranscriptionSessionTurnDetection as RealtimeTranscriptionSessionTurnDetection,
 )
 from .realtime_translation_client_secret_create_response import (
     RealtimeTranslationClientSecretCreateResponse as RealtimeTranslationClientSecretCreateResponse,
@@ -4091,7 +4095,7 @@ from .tool_search_call_item import ToolSearchCallItem as ToolSearchCallItem
 from .tool_search_call_item_param import ToolSearchCallItemParam as ToolSearchCallItemParam
 from .tool_search_execution_type import ToolSearchExecutionType as ToolSearchExecutionType
 from .tool_search_output import ResponseToolSearchOutputItem as ResponseToolSearchOutputItem
-from .tool_search_output_item import ToolSearchOutputItem as ToolSearchOutputItem
+from .tool_search_output_item import ResponseToolSearchOutputItemParam as ResponseToolSearchOutputItemParam
 from .tool_search_output_item_param import ToolSearchOutputItemParam as ToolSearchOutputItemParam
 from .tool_search_param import ToolSearchParam as ToolSearchParam
 from .tool_search_tool import ToolSearchTool as ToolSearchTool
@@ -4415,6 +4419,7 @@ BetaApplyPatchToolCallOutput = BetaResponseApplyPatchToolCallOutput
 BetaCodeInterpreterToolCall = BetaResponseCodeInterpreterToolCall
 BetaCompactResource = BetaCompactedResponse
 BetaCompactionBody = BetaResponseCompactionItem
+BetaCompactionSummaryItem = BetaResponseCompactionItemParam
 BetaComputerAction = BetaComputerActionList
 BetaComputerScreenshotImage = BetaResponseComputerToolCallOutputScreenshot
 BetaComputerToolCall = BetaResponseComputerToolCall
@@ -4427,6 +4432,7 @@ BetaCustomToolCallResource = BetaResponseCustomToolCallItem
 BetaFileSearchToolCall = BetaResponseFileSearchToolCall
 BetaFunctionShellCall = BetaResponseFunctionShellToolCall
 BetaFunctionShellCallOutput = BetaResponseFunctionShellToolCallOutput
+BetaFunctionShellCallOutputContentInput = BetaResponseFunctionShellCallOutputContent
 BetaFunctionToolCall = BetaResponseFunctionToolCall
 BetaFunctionToolCallOutputResource = BetaResponseFunctionToolCallOutputItem
 BetaFunctionToolCallResource = BetaResponseFunctionToolCallItem
@@ -4467,6 +4473,7 @@ BetaTokenCountsResource = InputTokenCountResponse
 BetaToolChoiceMCP = BetaToolChoiceMcp
 BetaToolSearchCall = BetaResponseToolSearchCall
 BetaToolSearchOutput = BetaResponseToolSearchOutputItem
+BetaToolSearchOutputItem = BetaResponseToolSearchOutputItemParam
 BetaWebSearchToolCall = BetaResponseFunctionWebSearch
 ChatCompletionMessageToolCall = ChatCompletionMessageFunctionToolCall
 ChatCompletionMessageToolCallsItem = ChatCompletionMessageToolCallUnion
@@ -4482,6 +4489,7 @@ ChatkitWorkflow = ChatKitWorkflow
 CodeInterpreterToolCall = ResponseCodeInterpreterToolCall
 CompactResource = CompactedResponse
 CompactionBody = ResponseCompactionItem
+CompactionSummaryItem = ResponseCompactionItemParam
 ComputerAction = ComputerActionList
 ComputerScreenshotImage = ResponseComputerToolCallOutputScreenshot
 ComputerToolCall = ResponseComputerToolCall
@@ -4549,6 +4557,7 @@ FineTuningIntegrationWandb = FineTuningJobWandbIntegration
 FunctionObject = FunctionDefinition
 FunctionShellCall = ResponseFunctionShellToolCall
 FunctionShellCallOutput = ResponseFunctionShellToolCallOutput
+FunctionShellCallOutputContentInput = ResponseFunctionShellCallOutputContent
 FunctionToolCall = ResponseFunctionToolCall
 FunctionToolCallOutputResource = ResponseFunctionToolCallOutputItem
 FunctionToolCallResource = ResponseFunctionToolCallItem
@@ -4665,7 +4674,6 @@ RealtimeServerEventResponseMCPCallFailed = ResponseMcpCallFailed
 RealtimeServerEventResponseMCPCallInProgress = ResponseMcpCallInProgress
 RealtimeServerEventSessionCreated = SessionCreatedEvent
 RealtimeServerEventSessionUpdated = SessionUpdatedEvent
-RealtimeServerEventSessionUpdatedSession = SessionResource
 RealtimeSessionCreateResponseGA = RealtimeSessionCreateRequest
 RealtimeSessionCreateResponseGAAudio = RealtimeAudioConfig
 RealtimeSessionCreateResponseGAAudioInput = RealtimeAudioConfigInput
@@ -4676,7 +4684,7 @@ RealtimeTranscriptionSessionCreateResponseGA = RealtimeTranscriptionSessionCreat
 RealtimeTranscriptionSessionCreateResponseGAAudio = RealtimeTranscriptionSessionAudio
 RealtimeTranscriptionSessionCreateResponseGAAudioInput = RealtimeTranscriptionSessionAudioInput
 RealtimeTranscriptionSessionCreateResponseGAAudioInputTurnDetection = (
-    RealtimeTranscriptionSessionAudioInputTurnDetection
+    RealtimeTranscriptionSessionTurnDetection
 )
 RealtimeTurnDetection = RealtimeAudioInputTurnDetection
 ReasoningItem = ResponseReasoningItem
@@ -4734,6 +4742,7 @@ ThreadResource = ChatKitThread
 ToolChoiceMCP = ToolChoiceMcp
 ToolSearchCall = ResponseToolSearchCall
 ToolSearchOutput = ResponseToolSearchOutputItem
+ToolSearchOutputItem = ResponseToolSearchOutputItemParam
 TranscriptTextDeltaEvent = TranscriptionTextDeltaEvent
 TranscriptTextDoneEvent = TranscriptionTextDoneEvent
 TranscriptionStreamEvent = CreateTranscriptionResponseStreamEvent

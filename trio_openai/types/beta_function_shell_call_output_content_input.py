@@ -6,10 +6,10 @@ from ._base import BaseModel
 from ._union import REQUIRED
 from .beta_function_shell_call_output_outcome import BetaFunctionShellCallOutputOutcome
 
-__all__ = ["BetaFunctionShellCallOutputContentInput"]
+__all__ = ["BetaFunctionShellCallOutputContentInput", "BetaResponseFunctionShellCallOutputContent"]
 
 
-class BetaFunctionShellCallOutputContentInput(BaseModel, kw_only=True):
+class BetaResponseFunctionShellCallOutputContent(BaseModel, kw_only=True):
     """Captured stdout and stderr for a portion of a shell tool call output."""
 
     stdout: str = REQUIRED
@@ -20,3 +20,6 @@ class BetaFunctionShellCallOutputContentInput(BaseModel, kw_only=True):
 
     outcome: BetaFunctionShellCallOutputOutcome = REQUIRED
     """The exit or timeout outcome associated with this shell call."""
+
+
+BetaFunctionShellCallOutputContentInput = BetaResponseFunctionShellCallOutputContent

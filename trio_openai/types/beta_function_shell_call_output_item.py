@@ -8,7 +8,7 @@ from ._base import BaseModel
 from ._union import REQUIRED
 from .beta_agent_tag_input import BetaAgentTagInput
 from .beta_function_shell_call_item_status import BetaFunctionShellCallItemStatus
-from .beta_function_shell_call_output_content_input import BetaFunctionShellCallOutputContentInput
+from .beta_function_shell_call_output_content_input import BetaResponseFunctionShellCallOutputContent
 from .beta_tool_call_caller_input import BetaToolCallCallerInput
 
 __all__ = ["BetaFunctionShellCallOutputItem"]
@@ -26,7 +26,7 @@ class BetaFunctionShellCallOutputItem(BaseModel, kw_only=True):
     type: Literal["shell_call_output"] = REQUIRED
     """The type of the item. Always `shell_call_output`."""
 
-    output: list[BetaFunctionShellCallOutputContentInput] = REQUIRED
+    output: list[BetaResponseFunctionShellCallOutputContent] = REQUIRED
     """Captured chunks of stdout and stderr output, along with their associated outcomes."""
 
     status: BetaFunctionShellCallItemStatus | None = None

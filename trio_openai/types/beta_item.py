@@ -10,7 +10,7 @@ from .beta_agent_message_item import BetaAgentMessageItem
 from .beta_apply_patch_tool_call_item import BetaApplyPatchToolCallItem
 from .beta_apply_patch_tool_call_output_item import BetaApplyPatchToolCallOutputItem
 from .beta_code_interpreter_tool_call import BetaResponseCodeInterpreterToolCall
-from .beta_compaction_summary_item import BetaCompactionSummaryItem
+from .beta_compaction_summary_item import BetaResponseCompactionItemParam
 from .beta_computer_call_output_item import BetaComputerCallOutputItem
 from .beta_computer_tool_call import BetaResponseComputerToolCall
 from .beta_custom_tool_call import BetaResponseCustomToolCall
@@ -33,7 +33,7 @@ from .beta_multi_agent_call_output_item import BetaMultiAgentCallOutputItem
 from .beta_output_message import BetaResponseOutputMessage
 from .beta_reasoning_item import BetaResponseReasoningItem
 from .beta_tool_search_call_item import BetaToolSearchCallItem
-from .beta_tool_search_output_item import BetaToolSearchOutputItem
+from .beta_tool_search_output_item import BetaResponseToolSearchOutputItemParam
 from .beta_web_search_tool_call import BetaResponseFunctionWebSearch
 
 __all__ = ["BetaItem"]
@@ -51,10 +51,10 @@ if TYPE_CHECKING:
         | BetaMultiAgentCallItem
         | BetaMultiAgentCallOutputItem
         | BetaToolSearchCallItem
-        | BetaToolSearchOutputItem
+        | BetaResponseToolSearchOutputItemParam
         | BetaAdditionalToolsItem
         | BetaResponseReasoningItem
-        | BetaCompactionSummaryItem
+        | BetaResponseCompactionItemParam
         | BetaImageGenToolCall
         | BetaResponseCodeInterpreterToolCall
         | BetaLocalShellToolCall
@@ -88,10 +88,10 @@ else:
             "multi_agent_call": BetaMultiAgentCallItem,
             "multi_agent_call_output": BetaMultiAgentCallOutputItem,
             "tool_search_call": BetaToolSearchCallItem,
-            "tool_search_output": BetaToolSearchOutputItem,
+            "tool_search_output": BetaResponseToolSearchOutputItemParam,
             "additional_tools": BetaAdditionalToolsItem,
             "reasoning": BetaResponseReasoningItem,
-            "compaction": BetaCompactionSummaryItem,
+            "compaction": BetaResponseCompactionItemParam,
             "image_generation_call": BetaImageGenToolCall,
             "code_interpreter_call": BetaResponseCodeInterpreterToolCall,
             "local_shell_call": BetaLocalShellToolCall,

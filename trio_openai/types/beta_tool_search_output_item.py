@@ -11,10 +11,10 @@ from .beta_function_call_item_status import BetaFunctionCallItemStatus
 from .beta_tool import BetaTool
 from .beta_tool_search_execution_type import BetaToolSearchExecutionType
 
-__all__ = ["BetaToolSearchOutputItem"]
+__all__ = ["BetaResponseToolSearchOutputItemParam", "BetaToolSearchOutputItem"]
 
 
-class BetaToolSearchOutputItem(BaseModel, kw_only=True):
+class BetaResponseToolSearchOutputItemParam(BaseModel, kw_only=True):
     agent: BetaAgentTagInput | None = None
     id: str | None = None
     call_id: str | None = None
@@ -26,3 +26,6 @@ class BetaToolSearchOutputItem(BaseModel, kw_only=True):
     """The loaded tool definitions returned by the tool search output."""
 
     status: BetaFunctionCallItemStatus | None = None
+
+
+BetaToolSearchOutputItem = BetaResponseToolSearchOutputItemParam

@@ -6,10 +6,10 @@ from ._base import BaseModel
 from ._union import REQUIRED
 from .function_shell_call_output_outcome import FunctionShellCallOutputOutcome
 
-__all__ = ["FunctionShellCallOutputContentInput"]
+__all__ = ["FunctionShellCallOutputContentInput", "ResponseFunctionShellCallOutputContent"]
 
 
-class FunctionShellCallOutputContentInput(BaseModel, kw_only=True):
+class ResponseFunctionShellCallOutputContent(BaseModel, kw_only=True):
     """Captured stdout and stderr for a portion of a shell tool call output."""
 
     stdout: str = REQUIRED
@@ -20,3 +20,6 @@ class FunctionShellCallOutputContentInput(BaseModel, kw_only=True):
 
     outcome: FunctionShellCallOutputOutcome = REQUIRED
     """The exit or timeout outcome associated with this shell call."""
+
+
+FunctionShellCallOutputContentInput = ResponseFunctionShellCallOutputContent

@@ -7,7 +7,7 @@ from typing import Literal
 from ._base import BaseModel
 from ._union import REQUIRED
 from .function_shell_call_item_status import FunctionShellCallItemStatus
-from .function_shell_call_output_content_input import FunctionShellCallOutputContentInput
+from .function_shell_call_output_content_input import ResponseFunctionShellCallOutputContent
 from .tool_call_caller_input import ToolCallCallerInput
 
 __all__ = ["FunctionShellCallOutputItem"]
@@ -24,7 +24,7 @@ class FunctionShellCallOutputItem(BaseModel, kw_only=True):
     type: Literal["shell_call_output"] = REQUIRED
     """The type of the item. Always `shell_call_output`."""
 
-    output: list[FunctionShellCallOutputContentInput] = REQUIRED
+    output: list[ResponseFunctionShellCallOutputContent] = REQUIRED
     """Captured chunks of stdout and stderr output, along with their associated outcomes."""
 
     status: FunctionShellCallItemStatus | None = None

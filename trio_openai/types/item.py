@@ -9,7 +9,7 @@ from .additional_tools_item import AdditionalToolsItem
 from .apply_patch_tool_call_item import ApplyPatchToolCallItem
 from .apply_patch_tool_call_output_item import ApplyPatchToolCallOutputItem
 from .code_interpreter_tool_call import ResponseCodeInterpreterToolCall
-from .compaction_summary_item import CompactionSummaryItem
+from .compaction_summary_item import ResponseCompactionItemParam
 from .computer_call_output_item import ComputerCallOutputItem
 from .computer_tool_call import ResponseComputerToolCall
 from .custom_tool_call import ResponseCustomToolCall
@@ -30,7 +30,7 @@ from .mcp_tool_call import MCPToolCall
 from .output_message import ResponseOutputMessage
 from .reasoning_item import ResponseReasoningItem
 from .tool_search_call_item import ToolSearchCallItem
-from .tool_search_output_item import ToolSearchOutputItem
+from .tool_search_output_item import ResponseToolSearchOutputItemParam
 from .web_search_tool_call import ResponseFunctionWebSearch
 
 __all__ = ["Item"]
@@ -45,10 +45,10 @@ if TYPE_CHECKING:
         | ResponseFunctionToolCall
         | FunctionCallOutputItem
         | ToolSearchCallItem
-        | ToolSearchOutputItem
+        | ResponseToolSearchOutputItemParam
         | AdditionalToolsItem
         | ResponseReasoningItem
-        | CompactionSummaryItem
+        | ResponseCompactionItemParam
         | ImageGenToolCall
         | ResponseCodeInterpreterToolCall
         | LocalShellToolCall
@@ -79,10 +79,10 @@ else:
             "function_call": ResponseFunctionToolCall,
             "function_call_output": FunctionCallOutputItem,
             "tool_search_call": ToolSearchCallItem,
-            "tool_search_output": ToolSearchOutputItem,
+            "tool_search_output": ResponseToolSearchOutputItemParam,
             "additional_tools": AdditionalToolsItem,
             "reasoning": ResponseReasoningItem,
-            "compaction": CompactionSummaryItem,
+            "compaction": ResponseCompactionItemParam,
             "image_generation_call": ImageGenToolCall,
             "code_interpreter_call": ResponseCodeInterpreterToolCall,
             "local_shell_call": LocalShellToolCall,

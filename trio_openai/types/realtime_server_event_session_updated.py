@@ -12,7 +12,6 @@ from .realtime_transcription_session_create_response_ga import RealtimeTranscrip
 __all__ = [
     "RealtimeServerEventSessionUpdated",
     "RealtimeServerEventSessionUpdatedSession",
-    "SessionResource",
     "SessionUpdatedEvent",
 ]
 
@@ -26,16 +25,18 @@ class SessionUpdatedEvent(BaseModel, kw_only=True):
     type: Literal["session.updated"] = REQUIRED
     """The event type, must be `session.updated`."""
 
-    session: SessionResource = REQUIRED
+    session: RealtimeServerEventSessionUpdatedSession = REQUIRED
     """The session configuration."""
 
 
 if TYPE_CHECKING:
-    SessionResource: TypeAlias = RealtimeSessionCreateRequest | RealtimeTranscriptionSessionCreateRequest
+    RealtimeServerEventSessionUpdatedSession: TypeAlias = (
+        RealtimeSessionCreateRequest | RealtimeTranscriptionSessionCreateRequest
+    )
     """The session configuration."""
 else:
-    SessionResource = tagged_union(
-        "SessionResource",
+    RealtimeServerEventSessionUpdatedSession = tagged_union(
+        "RealtimeServerEventSessionUpdatedSession",
         "type",
         lambda: {
             "realtime": RealtimeSessionCreateRequest,
@@ -46,4 +47,3 @@ else:
 
 
 RealtimeServerEventSessionUpdated = SessionUpdatedEvent
-RealtimeServerEventSessionUpdatedSession = SessionResource

@@ -13,13 +13,13 @@ from .realtime_audio_formats import RealtimeAudioFormats
 __all__ = [
     "RealtimeTranscriptionSessionAudio",
     "RealtimeTranscriptionSessionAudioInput",
-    "RealtimeTranscriptionSessionAudioInputTurnDetection",
     "RealtimeTranscriptionSessionCreateRequest",
     "RealtimeTranscriptionSessionCreateResponseGA",
     "RealtimeTranscriptionSessionCreateResponseGAAudio",
     "RealtimeTranscriptionSessionCreateResponseGAAudioInput",
     "RealtimeTranscriptionSessionCreateResponseGAAudioInputNoiseReduction",
     "RealtimeTranscriptionSessionCreateResponseGAAudioInputTurnDetection",
+    "RealtimeTranscriptionSessionTurnDetection",
 ]
 
 
@@ -35,24 +35,8 @@ class RealtimeTranscriptionSessionAudioInput(BaseModel, kw_only=True):
     noise_reduction: RealtimeTranscriptionSessionCreateResponseGAAudioInputNoiseReduction | None = None
     """Configuration for input audio noise reduction."""
 
-    turn_detection: RealtimeTranscriptionSessionAudioInputTurnDetection | None = None
+    turn_detection: RealtimeTranscriptionSessionTurnDetection | None = None
     """Configuration for turn detection. For `gpt-realtime-whisper`, this must be `null`; VAD is not supported."""
-
-
-class RealtimeTranscriptionSessionAudioInputTurnDetection(BaseModel, kw_only=True):
-    """Configuration for turn detection. Can be set to `null` to turn off. Server VAD means that the model will detect the start and end of speech based on audio volume and respond at the end of user speech. For `gpt-realtime-whisper`, this must be `null`; VAD is not supported."""
-
-    type: str | None = None
-    """Type of turn detection, only `server_vad` is currently supported."""
-
-    threshold: float | None = None
-    """Activation threshold for VAD (0.0 to 1.0), this defaults to 0.5. A higher threshold will require louder audio to activate the model, and thus might perform better in noisy environments."""
-
-    prefix_padding_ms: int | None = None
-    """Amount of audio to include before the VAD detected speech (in milliseconds). Defaults to 300ms."""
-
-    silence_duration_ms: int | None = None
-    """Duration of silence to detect speech stop (in milliseconds). Defaults to 500ms. With shorter values the model will respond more quickly, but may jump in on short pauses from the user."""
 
 
 class RealtimeTranscriptionSessionCreateRequest(BaseModel, kw_only=True):
@@ -84,9 +68,25 @@ class RealtimeTranscriptionSessionCreateResponseGAAudioInputNoiseReduction(BaseM
     """Type of noise reduction. `near_field` is for close-talking microphones such as headphones, `far_field` is for far-field microphones such as laptop or conference room microphones."""
 
 
+class RealtimeTranscriptionSessionTurnDetection(BaseModel, kw_only=True):
+    """Configuration for turn detection. Can be set to `null` to turn off. Server VAD means that the model will detect the start and end of speech based on audio volume and respond at the end of user speech. For `gpt-realtime-whisper`, this must be `null`; VAD is not supported."""
+
+    type: str | None = None
+    """Type of turn detection, only `server_vad` is currently supported."""
+
+    threshold: float | None = None
+    """Activation threshold for VAD (0.0 to 1.0), this defaults to 0.5. A higher threshold will require louder audio to activate the model, and thus might perform better in noisy environments."""
+
+    prefix_padding_ms: int | None = None
+    """Amount of audio to include before the VAD detected speech (in milliseconds). Defaults to 300ms."""
+
+    silence_duration_ms: int | None = None
+    """Duration of silence to detect speech stop (in milliseconds). Defaults to 500ms. With shorter values the model will respond more quickly, but may jump in on short pauses from the user."""
+
+
 RealtimeTranscriptionSessionCreateResponseGA = RealtimeTranscriptionSessionCreateRequest
 RealtimeTranscriptionSessionCreateResponseGAAudio = RealtimeTranscriptionSessionAudio
 RealtimeTranscriptionSessionCreateResponseGAAudioInput = RealtimeTranscriptionSessionAudioInput
 RealtimeTranscriptionSessionCreateResponseGAAudioInputTurnDetection = (
-    RealtimeTranscriptionSessionAudioInputTurnDetection
+    RealtimeTranscriptionSessionTurnDetection
 )

@@ -10,10 +10,10 @@ from .function_call_item_status import FunctionCallItemStatus
 from .tool import Tool
 from .tool_search_execution_type import ToolSearchExecutionType
 
-__all__ = ["ToolSearchOutputItem"]
+__all__ = ["ResponseToolSearchOutputItemParam", "ToolSearchOutputItem"]
 
 
-class ToolSearchOutputItem(BaseModel, kw_only=True):
+class ResponseToolSearchOutputItemParam(BaseModel, kw_only=True):
     id: str | None = None
     call_id: str | None = None
     type: Literal["tool_search_output"] = REQUIRED
@@ -24,3 +24,6 @@ class ToolSearchOutputItem(BaseModel, kw_only=True):
     """The loaded tool definitions returned by the tool search output."""
 
     status: FunctionCallItemStatus | None = None
+
+
+ToolSearchOutputItem = ResponseToolSearchOutputItemParam

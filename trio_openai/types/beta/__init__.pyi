@@ -144,6 +144,7 @@ from ..beta_code_interpreter_tool_call import (
 )
 from ..beta_compact_resource import BetaCompactedResponse as BetaCompactedResponse
 from ..beta_compaction_body import BetaResponseCompactionItem as BetaResponseCompactionItem
+from ..beta_compaction_summary_item import BetaResponseCompactionItemParam as BetaResponseCompactionItemParam
 from ..beta_computer_action import BetaComputerActionList as BetaComputerActionList
 from ..beta_computer_action_param import BetaComputerActionParam as BetaComputerActionParam
 from ..beta_computer_screenshot_image import (
@@ -202,6 +203,9 @@ from ..beta_file_search_tool_param import BetaFileSearchToolParam as BetaFileSea
 from ..beta_function_shell_call import BetaResponseFunctionShellToolCall as BetaResponseFunctionShellToolCall
 from ..beta_function_shell_call_output import (
     BetaResponseFunctionShellToolCallOutput as BetaResponseFunctionShellToolCallOutput,
+)
+from ..beta_function_shell_call_output_content_input import (
+    BetaResponseFunctionShellCallOutputContent as BetaResponseFunctionShellCallOutputContent,
 )
 from ..beta_function_shell_tool import BetaFunctionShellTool as BetaFunctionShellTool
 from ..beta_function_shell_tool_param import BetaFunctionShellToolParam as BetaFunctionShellToolParam
@@ -417,6 +421,9 @@ from ..beta_tool_choice_types_param import BetaToolChoiceTypesParam as BetaToolC
 from ..beta_tool_param import BetaToolParam as BetaToolParam
 from ..beta_tool_search_call import BetaResponseToolSearchCall as BetaResponseToolSearchCall
 from ..beta_tool_search_output import BetaResponseToolSearchOutputItem as BetaResponseToolSearchOutputItem
+from ..beta_tool_search_output_item import (
+    BetaResponseToolSearchOutputItemParam as BetaResponseToolSearchOutputItemParam,
+)
 from ..beta_tool_search_tool import BetaToolSearchTool as BetaToolSearchTool
 from ..beta_tool_search_tool_param import BetaToolSearchToolParam as BetaToolSearchToolParam
 from ..beta_web_search_preview_tool import BetaWebSearchPreviewTool as BetaWebSearchPreviewTool
@@ -433,7 +440,6 @@ from ..delete_assistant_response import AssistantDeleted as AssistantDeleted
 from ..delete_thread_response import ThreadDeleted as ThreadDeleted
 from ..environment_info import HostedEnvironmentFile as HostedEnvironmentFile
 from ..environment_info import HostedSkill as HostedSkill
-from ..environment_param import EnvironmentParam as EnvironmentParam
 from ..file_search_tool import FileSearchTool as FileSearchTool
 from ..file_search_tool_param import FileSearchToolParam as FileSearchToolParam
 from ..function_tool import FunctionTool as FunctionTool

@@ -10,6 +10,7 @@ from typing import Any
 #: name=module:generated name, separated by spaces.
 _INDEX = (
     "ChatCompletion=create_chat_completion_response:ChatCompletion "
+    "ChatCompletionAllowedToolChoiceParam=chat_completion_allowed_tools_choice_param:ChatCompletionAllowedToolsChoiceParam "
     "ChatCompletionAllowedToolsParam=chat_completion_allowed_tools_param:ChatCompletionAllowedToolsParam "
     "ChatCompletionAssistantMessageParam=chat_completion_request_assistant_message_param:ChatCompletionRequestAssistantMessageParam "
     "ChatCompletionAudio=chat_completion_response_message:ChatCompletionAudio "
@@ -50,7 +51,6 @@ _INDEX = (
     "ChatCompletionUserMessageParam=chat_completion_request_user_message_param:ChatCompletionRequestUserMessageParam "
     "ParsedChatCompletionMessage=chat_completion_response_message:ChatCompletionMessage "
     "ParsedChoice=create_chat_completion_response:CreateChatCompletionResponseChoicesItem "
-    "ParsedFunctionToolCall=chat_completion_message_tool_calls:ChatCompletionMessageToolCallUnion "
     ""
 )
 _modules: dict[str, str] = {}

@@ -12,6 +12,7 @@ _INDEX = (
     "CreateEvalCompletionsRunDataSource=create_eval_completions_run_data_source:CreateEvalCompletionsRunDataSource "
     "CreateEvalCompletionsRunDataSourceParam=create_eval_completions_run_data_source_param:CreateEvalCompletionsRunDataSourceParam "
     "CreateEvalJSONLRunDataSource=create_eval_jsonl_run_data_source:CreateEvalJSONLRunDataSource "
+    "CreateEvalJSONLRunDataSourceParam=create_eval_jsonl_run_data_source_param:CreateEvalJsonlRunDataSourceParam "
     "EvalAPIError=eval_api_error:EvalAPIError "
     "RunCancelResponse=eval_run:RunCancelResponse "
     "RunCreateResponse=eval_run:RunCancelResponse "

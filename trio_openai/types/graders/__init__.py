@@ -11,10 +11,15 @@ from typing import Any
 _INDEX = (
     "LabelModelGrader=grader_label_model:LabelModelGrader "
     "MultiGrader=grader_multi:MultiGrader "
+    "MultiGraderParam=grader_multi_param:GraderMultiParam "
     "PythonGrader=grader_python:PythonGrader "
+    "PythonGraderParam=grader_python_param:GraderPythonParam "
     "ScoreModelGrader=grader_score_model:ScoreModelGrader "
+    "ScoreModelGraderParam=grader_score_model_param:GraderScoreModelParam "
     "StringCheckGrader=grader_string_check:StringCheckGrader "
+    "StringCheckGraderParam=grader_string_check_param:GraderStringCheckParam "
     "TextSimilarityGrader=grader_text_similarity:TextSimilarityGrader "
+    "TextSimilarityGraderParam=grader_text_similarity_param:GraderTextSimilarityParam "
     ""
 )
 _modules: dict[str, str] = {}

@@ -13,6 +13,7 @@ _INDEX = (
     "ClientDelegationParam=client_delegation_param:ClientDelegationParam "
     "CustomVoiceParam=custom_voice_param:CustomVoiceParam "
     "DataChannelConfigParam=data_channel_config_param:DataChannelConfigParam "
+    "DecisionAssistantMessageParam=output_message_param:OutputMessageParam "
     "DecisionChoiceOptionParam=decision_choice_option_param:DecisionChoiceOptionParam "
     "DecisionInputTextParam=decision_input_text_param:DecisionInputTextParam "
     "DecisionTriggerParam=decision_trigger_param:DecisionTriggerParam "
@@ -30,7 +31,6 @@ _INDEX = (
     "ServerEventSelectorParam=server_event_selector_param:ServerEventSelectorParam "
     "SessionConfigParam=media_session_config_param:MediaSessionConfigParam "
     "SessionForkResponse=session_fork_response:SessionForkResponse "
-    "SessionResource=realtime_server_event_session_updated:SessionResource "
     "SessionUpdatedEvent=realtime_server_event_session_updated:SessionUpdatedEvent "
     ""
 )

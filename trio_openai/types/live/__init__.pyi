@@ -15,7 +15,6 @@ from ..function_tool_param import FunctionToolParam as FunctionToolParam
 from ..live_create_response import LiveCreateResponse as LiveCreateResponse
 from ..media_session_config_param import MediaSessionConfigParam as MediaSessionConfigParam
 from ..media_session_fork_config_param import MediaSessionForkConfigParam as MediaSessionForkConfigParam
-from ..realtime_server_event_session_updated import SessionResource as SessionResource
 from ..realtime_server_event_session_updated import SessionUpdatedEvent as SessionUpdatedEvent
 from ..responses_delegation_config_param import (
     ResponsesDelegationConfigParam as ResponsesDelegationConfigParam,

@@ -123,10 +123,10 @@ from ..realtime_transcription_session_create_response_ga import (
     RealtimeTranscriptionSessionAudioInput as RealtimeTranscriptionSessionAudioInput,
 )
 from ..realtime_transcription_session_create_response_ga import (
-    RealtimeTranscriptionSessionAudioInputTurnDetection as RealtimeTranscriptionSessionAudioInputTurnDetection,
+    RealtimeTranscriptionSessionCreateRequest as RealtimeTranscriptionSessionCreateRequest,
 )
 from ..realtime_transcription_session_create_response_ga import (
-    RealtimeTranscriptionSessionCreateRequest as RealtimeTranscriptionSessionCreateRequest,
+    RealtimeTranscriptionSessionTurnDetection as RealtimeTranscriptionSessionTurnDetection,
 )
 from ..realtime_translation_client_secret_create_response import (
     RealtimeTranslationClientSecretCreateResponse as RealtimeTranslationClientSecretCreateResponse,

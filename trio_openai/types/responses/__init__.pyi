@@ -8,6 +8,7 @@ from ..apply_patch_tool_param import ApplyPatchToolParam as ApplyPatchToolParam
 from ..code_interpreter_tool_call import ResponseCodeInterpreterToolCall as ResponseCodeInterpreterToolCall
 from ..compact_resource import CompactedResponse as CompactedResponse
 from ..compaction_body import ResponseCompactionItem as ResponseCompactionItem
+from ..compaction_summary_item import ResponseCompactionItemParam as ResponseCompactionItemParam
 from ..computer_action import ComputerActionList as ComputerActionList
 from ..computer_action_param import ComputerActionParam as ComputerActionParam
 from ..computer_screenshot_image import (
@@ -60,6 +61,9 @@ from ..file_search_tool_param import FileSearchToolParam as FileSearchToolParam
 from ..function_shell_call import ResponseFunctionShellToolCall as ResponseFunctionShellToolCall
 from ..function_shell_call_output import (
     ResponseFunctionShellToolCallOutput as ResponseFunctionShellToolCallOutput,
+)
+from ..function_shell_call_output_content_input import (
+    ResponseFunctionShellCallOutputContent as ResponseFunctionShellCallOutputContent,
 )
 from ..function_shell_tool import FunctionShellTool as FunctionShellTool
 from ..function_shell_tool_param import FunctionShellToolParam as FunctionShellToolParam
@@ -260,6 +264,7 @@ from ..tool_choice_types_param import ToolChoiceTypesParam as ToolChoiceTypesPar
 from ..tool_param import ToolParam as ToolParam
 from ..tool_search_call import ResponseToolSearchCall as ResponseToolSearchCall
 from ..tool_search_output import ResponseToolSearchOutputItem as ResponseToolSearchOutputItem
+from ..tool_search_output_item import ResponseToolSearchOutputItemParam as ResponseToolSearchOutputItemParam
 from ..tool_search_tool import ToolSearchTool as ToolSearchTool
 from ..tool_search_tool_param import ToolSearchToolParam as ToolSearchToolParam
 from ..web_search_preview_tool import WebSearchPreviewTool as WebSearchPreviewTool

@@ -106,8 +106,6 @@ def for_h11(headers: CheckedHeaders) -> Sequence[tuple[bytes, bytes]]:
     return _H11Headers([(name, name.lower(), value) for name, value in headers])
 
 
-
-
 class Headers(Mapping[str, str]):
     """Response (or recorded request) headers. Lookups ignore case; repeated names join with ``", "``."""
 

@@ -43,10 +43,6 @@ if TYPE_CHECKING:
         TruncationObjectParam,
     )
 
-    AssistantToolParam: TypeAlias = (
-        AssistantToolsCodeParam | AssistantToolsFileSearchParam | AssistantToolsFunctionParam
-    )
-
 
 __all__ = [
     "AssistantEventHandler",
@@ -443,7 +439,9 @@ def runs_stream(
     response_format: AssistantsApiResponseFormatOptionParam | Omit = omit,
     temperature: float | Omit | None = omit,
     tool_choice: AssistantsApiToolChoiceOptionParam | Omit | None = omit,
-    tools: Iterable[AssistantToolParam] | Omit | None = omit,
+    tools: Iterable[AssistantToolsCodeParam | AssistantToolsFileSearchParam | AssistantToolsFunctionParam]
+    | Omit
+    | None = omit,
     top_p: float | Omit | None = omit,
     truncation_strategy: TruncationObjectParam | Omit | None = omit,
     thread_id: str,
@@ -491,7 +489,9 @@ def runs_create_and_stream(
     response_format: AssistantsApiResponseFormatOptionParam | Omit = omit,
     temperature: float | Omit | None = omit,
     tool_choice: AssistantsApiToolChoiceOptionParam | Omit | None = omit,
-    tools: Iterable[AssistantToolParam] | Omit | None = omit,
+    tools: Iterable[AssistantToolsCodeParam | AssistantToolsFileSearchParam | AssistantToolsFunctionParam]
+    | Omit
+    | None = omit,
     top_p: float | Omit | None = omit,
     truncation_strategy: TruncationObjectParam | Omit | None = omit,
     thread_id: str,
@@ -549,7 +549,9 @@ def create_and_run_stream(
     thread: CreateThreadRequestParam | Omit = omit,
     tool_choice: AssistantsApiToolChoiceOptionParam | Omit | None = omit,
     tool_resources: CreateThreadAndRunToolResourcesParam | Omit | None = omit,
-    tools: Iterable[AssistantToolParam] | Omit | None = omit,
+    tools: Iterable[AssistantToolsCodeParam | AssistantToolsFileSearchParam | AssistantToolsFunctionParam]
+    | Omit
+    | None = omit,
     top_p: float | Omit | None = omit,
     truncation_strategy: TruncationObjectParam | Omit | None = omit,
     event_handler: AssistantEventHandler | None = None,
@@ -631,7 +633,9 @@ def sync_runs_stream(
     response_format: AssistantsApiResponseFormatOptionParam | Omit = omit,
     temperature: float | Omit | None = omit,
     tool_choice: AssistantsApiToolChoiceOptionParam | Omit | None = omit,
-    tools: Iterable[AssistantToolParam] | Omit | None = omit,
+    tools: Iterable[AssistantToolsCodeParam | AssistantToolsFileSearchParam | AssistantToolsFunctionParam]
+    | Omit
+    | None = omit,
     top_p: float | Omit | None = omit,
     truncation_strategy: TruncationObjectParam | Omit | None = omit,
     thread_id: str,
@@ -663,7 +667,9 @@ def sync_runs_create_and_stream(
     response_format: AssistantsApiResponseFormatOptionParam | Omit = omit,
     temperature: float | Omit | None = omit,
     tool_choice: AssistantsApiToolChoiceOptionParam | Omit | None = omit,
-    tools: Iterable[AssistantToolParam] | Omit | None = omit,
+    tools: Iterable[AssistantToolsCodeParam | AssistantToolsFileSearchParam | AssistantToolsFunctionParam]
+    | Omit
+    | None = omit,
     top_p: float | Omit | None = omit,
     truncation_strategy: TruncationObjectParam | Omit | None = omit,
     thread_id: str,
@@ -708,7 +714,9 @@ def sync_create_and_run_stream(
     thread: CreateThreadRequestParam | Omit = omit,
     tool_choice: AssistantsApiToolChoiceOptionParam | Omit | None = omit,
     tool_resources: CreateThreadAndRunToolResourcesParam | Omit | None = omit,
-    tools: Iterable[AssistantToolParam] | Omit | None = omit,
+    tools: Iterable[AssistantToolsCodeParam | AssistantToolsFileSearchParam | AssistantToolsFunctionParam]
+    | Omit
+    | None = omit,
     top_p: float | Omit | None = omit,
     truncation_strategy: TruncationObjectParam | Omit | None = omit,
     event_handler: AssistantEventHandler | None = None,

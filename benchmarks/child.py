@@ -258,6 +258,27 @@ def _url(job: dict[str, Any], scen: Scenario) -> str:
     return base + (f"/{scen.prefix}" if scen.prefix else "") + "/v1"
 
 
+_collections = [0, 0, 0]  # garbage collections per generation during the timed rounds
+_counting = False
+
+
+def _on_gc(phase: str, info: dict[str, int]) -> None:
+    if _counting and phase == "start":
+        _collections[info["generation"]] += 1
+
+
+gc.callbacks.append(_on_gc)
+
+
+def _timed(rounds: Callable[[], list[tuple[float, float]]]) -> list[tuple[float, float]]:
+    global _counting
+    _counting = True
+    try:
+        return rounds()
+    finally:
+        _counting = False
+
+
 _BURST = Scenario("burst", "a 64-wide burst", "req/s", True, "loop", "chat64")
 
 
@@ -271,7 +292,7 @@ def run_loop(job: dict[str, Any], client: Client, scen: Scenario, check: Check) 
             if scen.op == "chat_after_burst":  # leaves 64 idle connections in the pool
                 _sync_round(adapter, _BURST, 64, check)
             _sync_round(adapter, scen, count, check)  # warm-up
-            secs = [_sync_round(adapter, scen, count, check) for _ in range(repeats)]
+            secs = _timed(lambda: [_sync_round(adapter, scen, count, check) for _ in range(repeats)])
     else:
         rt = _AsyncRuntime(client.kind)
 
@@ -281,14 +302,20 @@ def run_loop(job: dict[str, Any], client: Client, scen: Scenario, check: Check) 
                     await _async_round(adapter, _BURST, 64, rt, check)
                 if job.get("warmup", True):
                     await _async_round(adapter, scen, count, rt, check)
-                return [await _async_round(adapter, scen, count, rt, check) for _ in range(repeats)]
+                global _counting
+                _counting = True
+                try:
+                    return [await _async_round(adapter, scen, count, rt, check) for _ in range(repeats)]
+                finally:
+                    _counting = False
 
         secs = rt.run(main)
     values = [_value(scen, count, wall, meta) for wall, _ in secs]
     # Client CPU per request, chunk or operation (µs): this process only, so it does not count the server or other programs.
     per_round = count * (meta["streams"][scen.prefix] if scen.unit == "chunks/s" else 1)
     cpu_us = [cpu * 1e6 / per_round for _, cpu in secs]
-    return {"values": values, "median": statistics.median(values), "cpu_us": cpu_us}
+    # Garbage collections per generation (young, middle, full) over all timed rounds.
+    return {"values": values, "median": statistics.median(values), "cpu_us": cpu_us, "gc": _collections}
 
 
 def run_cold(job: dict[str, Any], client: Client, scen: Scenario, check: Check) -> dict[str, Any]:

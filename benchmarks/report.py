@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from scenarios import FLOOR, REFERENCE, floor_of
+from scenarios import FLOOR, PASSES, REFERENCE, floor_of
 
 _OFFICIAL = "openai_trio"
 
@@ -67,6 +67,17 @@ def headline(doc: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _plan_note(doc: dict[str, Any]) -> str:
+    """How many rounds this run used when `--repeats` / `--passes` changed them (older results lack both)."""
+    parts = []
+    if doc.get("repeats"):
+        parts.append(f"{doc['repeats']} repeat{'s' if doc['repeats'] > 1 else ''} per scenario")
+    passes = doc.get("passes")
+    if passes is not None and passes != (1 if doc["quick"] else PASSES):
+        parts.append(f"{passes} pass{'es' if passes > 1 else ''}")
+    return f" ({', '.join(parts)})" if parts else ""
+
+
 def markdown(doc: dict[str, Any], *, png_name: str) -> str:
     labels = {c["key"]: c["label"] for c in doc["clients"]}
     m, v = doc["machine"], doc["versions"]
@@ -74,7 +85,8 @@ def markdown(doc: dict[str, Any], *, png_name: str) -> str:
         "# Benchmarks: trio_openai beside the official SDK",
         "",
         f"Measured {doc['date']} on {m['cpu']} ({m['cores']} cores), {m['os']}"
-        f"{' (quick smoke run: few repeats, noisy)' if doc['quick'] else ''}; the run took {doc['elapsed_s']:.0f} s.",
+        f"{' (quick smoke run: few repeats, noisy)' if doc['quick'] else ''}"
+        f"{_plan_note(doc)}; the run took {doc['elapsed_s']:.0f} s.",
         f"Load average before / after: {m['load_before']} / {m['load_after']} (other work on the machine adds noise).",
         "",
         "Versions: " + ", ".join(f"{k} {val}" for k, val in v.items()) + ".",

@@ -1,6 +1,6 @@
 """Runs the whole side-by-side suite and writes docs/benchmarks.md and docs/benchmarks.png.
 
-    python benchmarks/run.py [--quick] [--clients a,b] [--scenarios x,y]
+    python benchmarks/run.py [--quick] [--repeats N] [--passes N] [--clients a,b] [--scenarios x,y]
 
 Use `bash benchmarks/run.sh`, which installs what is missing first. See benchmarks/README.md.
 """
@@ -124,14 +124,30 @@ def _machine() -> dict[str, str]:
     }
 
 
-def _loop_job(client: Client, scen: Scenario, quick: bool, common: dict[str, Any]) -> dict[str, Any]:
+class Plan:
+    """How much of each scenario to run: ``quick`` picks the smaller operation counts and repeats;
+    ``repeats`` (timed rounds per process for loop scenarios, fresh processes for cold and memory ones)
+    and ``passes`` (rounds over the clients for loop scenarios), when given, override the scenario's."""
+
+    def __init__(self, quick: bool = False, repeats: int | None = None, passes: int | None = None) -> None:
+        self.quick = quick
+        self.repeats_override = repeats
+        self.passes = passes if passes is not None else (1 if quick else PASSES)
+
+    def repeats(self, scen: Scenario) -> int:
+        if self.repeats_override is not None:
+            return self.repeats_override
+        return scen.quick_repeats if self.quick else scen.repeats
+
+
+def _loop_job(client: Client, scen: Scenario, plan: Plan, common: dict[str, Any]) -> dict[str, Any]:
     return {
         **common,
         "client": client.key,
         "scenario": scen.key,
-        "count": scen.quick_count if quick else scen.count,
-        "repeats": scen.quick_repeats if quick else scen.repeats,
-        "warmup": not (quick and scen.op == "files_work"),
+        "count": scen.quick_count if plan.quick else scen.count,
+        "repeats": plan.repeats(scen),
+        "warmup": not (plan.quick and scen.op == "files_work"),
     }
 
 
@@ -167,7 +183,7 @@ def _run_mem(client: Client, scen: Scenario, repeats: int, common: dict[str, Any
 def _measure(
     scen: Scenario,
     clients: list[Client],
-    quick: bool,
+    plan: Plan,
     common: dict[str, Any],
     results: dict[str, dict[str, dict[str, Any]]],
 ) -> None:
@@ -176,15 +192,15 @@ def _measure(
     Timed loops run in PASSES rounds over the clients (one fresh process each), so a burst of other
     work on the machine is spread over all clients instead of landing on one.
     """
-    repeats = scen.quick_repeats if quick else scen.repeats
+    repeats = plan.repeats(scen)
     if scen.mode == "loop":
         values: dict[str, list[float]] = {c.key: [] for c in clients}
         cpu: dict[str, list[float]] = {c.key: [] for c in clients}
-        for _ in range(1 if quick else PASSES):
+        for _ in range(plan.passes):
             for client in clients:
                 if "error" in results[scen.key].get(client.key, {}):
                     continue
-                raw = _run_child(_loop_job(client, scen, quick, common))
+                raw = _run_child(_loop_job(client, scen, plan, common))
                 if "error" in raw:
                     results[scen.key][client.key] = raw
                 else:
@@ -216,17 +232,36 @@ def _fmt(result: dict[str, Any], unit: str) -> str:
     return text
 
 
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--quick", action="store_true", help="fewer operations and repeats: a smoke run")
+    parser.add_argument(
+        "--repeats",
+        type=_positive,
+        help="timed rounds per process (loop scenarios) and fresh processes (cold and memory scenarios),"
+        " instead of each scenario's own; the operations per round stay as they are",
+    )
+    parser.add_argument(
+        "--passes",
+        type=_positive,
+        help=f"rounds over the clients for loop scenarios (default {PASSES}, 1 with --quick)",
+    )
     parser.add_argument("--clients", help="comma-separated client keys (default: all)")
     parser.add_argument("--scenarios", help="comma-separated scenario keys (default: all)")
     parser.add_argument("--out", default=str(_REPO / "docs" / "benchmarks.md"))
     parser.add_argument("--png", default=str(_REPO / "docs" / "benchmarks.png"))
     parser.add_argument("--json", default=str(_HERE / ".out" / "results.json"))
     args = parser.parse_args()
+    plan = Plan(args.quick, args.repeats, args.passes)
     # A SIGTERM (a CI time limit, say) unwinds like Ctrl-C, so the servers are stopped on the way out.
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
 
@@ -267,7 +302,7 @@ def main() -> None:
             for scen in scenarios:
                 if scen.key == "first" and "import" in results:
                     continue  # filled in with "import": the same processes give both
-                _measure(scen, clients, args.quick, common, results)
+                _measure(scen, clients, plan, common, results)
     finally:
         shutil.rmtree(data, ignore_errors=True)
 
@@ -276,6 +311,8 @@ def main() -> None:
     doc = {
         "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "quick": args.quick,
+        "repeats": args.repeats,
+        "passes": plan.passes,
         "command": " ".join(["python benchmarks/run.py", *sys.argv[1:]]),
         "elapsed_s": round(elapsed, 1),
         "machine": machine,

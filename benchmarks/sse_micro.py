@@ -75,7 +75,7 @@ def run_ours_payloads(chunks: list[bytes]) -> int:
     count = 0
     for chunk in chunks:
         payloads, events = decoder.feed_payloads(chunk)
-        count += len(payloads) if payloads is not None else len(events)
+        count += len(events) + (len(payloads) if payloads is not None else 0)
     return count + len(decoder.end())
 
 

@@ -13,7 +13,6 @@ import os
 import sys
 import textwrap
 import threading
-import time
 import traceback
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Generator, Iterator
 from contextlib import asynccontextmanager
@@ -38,22 +37,20 @@ async def blocking(fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         return await trio.to_thread.run_sync(functools.partial(fn, *args, **kwargs), abandon_on_cancel=True)
 
 
-async def run_script(tmp_path: Path, source: str) -> tuple[float, dict[str, Any]]:
-    """Run `source` in a fresh interpreter; return its run time and the JSON it printed last."""
+async def run_script(tmp_path: Path, source: str) -> dict[str, Any]:
+    """Run `source` in a fresh interpreter (failing, not hanging, after 20 s); return the JSON it printed last."""
     script = tmp_path / "script.py"
     script.write_text(textwrap.dedent(source))
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    start = time.monotonic()
     with trio.fail_after(20):
         proc = await trio.run_process(
             [sys.executable, str(script)], capture_stdout=True, capture_stderr=True, check=False, env=env
         )
-    elapsed = time.monotonic() - start
     stdout, stderr = proc.stdout.decode(), proc.stderr.decode()
     assert proc.returncode == 0, f"exit {proc.returncode}\nstdout:\n{stdout}\nstderr:\n{stderr}"
     lines = stdout.strip().splitlines()
     assert lines, f"no output\nstderr:\n{stderr}"
-    return elapsed, json.loads(lines[-1])
+    return json.loads(lines[-1])
 
 
 @pytest.fixture
@@ -274,8 +271,11 @@ async def test_close_callbacks_run_inside_the_run_in_reverse_order(
 
 async def test_close_is_bounded_when_cleanup_hangs(portal: Portal) -> None:
     reached: list[str] = []
+    budgets: list[float] = []
 
     async def stubborn() -> None:
+        # The deadline the callback runs under is the bound: no wall clock needed to see it.
+        budgets.append(trio.current_effective_deadline() - trio.current_time())
         try:
             await trio.sleep(30)
         except trio.Cancelled:
@@ -283,10 +283,9 @@ async def test_close_is_bounded_when_cleanup_hangs(portal: Portal) -> None:
             raise
 
     await blocking(portal.on_close, stubborn)
-    start = time.monotonic()
     assert await blocking(portal.close, 0.5)
-    assert time.monotonic() - start < 2
-    assert reached == ["cancelled by the deadline"]
+    assert reached == ["cancelled by the deadline"]  # not the 30 s sleep running out
+    assert len(budgets) == 1 and budgets[0] <= 0.5
 
 
 # -- iterate -------------------------------------------------------------------------------------------
@@ -471,7 +470,7 @@ async def test_wrap_async_cm_closed_portal_exits_the_cm(portal: Portal) -> None:
 # -- whole-process behaviour, in subprocesses -----------------------------------------------------------
 
 _KI_SCRIPT = """
-import json, os, signal, threading, time
+import json, os, signal, threading
 import trio
 from trio_openai._core._portal import get_portal
 
@@ -493,12 +492,7 @@ async def add(a, b):
 
 rounds = []
 for _ in range(2):  # twice: the portal must stay fully usable after an interrupt
-    sent = []
-    def interrupt():
-        sent.append(time.monotonic())
-        os.kill(os.getpid(), signal.SIGINT)
-    threading.Timer(0.3, interrupt).start()
-    start = time.monotonic()
+    threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT)).start()
     try:
         portal.call(slow)
         outcome = "returned"
@@ -506,8 +500,6 @@ for _ in range(2):  # twice: the portal must stay fully usable after an interrup
         outcome = "KeyboardInterrupt"
     rounds.append({
         "outcome": outcome,
-        "latency": time.monotonic() - sent[0],
-        "total": time.monotonic() - start,
         "log": list(log),
         "after": portal.call(add, 2, 3),
     })
@@ -522,14 +514,13 @@ async def slow_to_enter():
     yield
 
 threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT)).start()
-start = time.monotonic()
 try:
     with portal.wrap_async_cm(slow_to_enter()):
         pass
     cm_outcome = "entered"
 except KeyboardInterrupt:
     cm_outcome = "KeyboardInterrupt"
-cm = {"outcome": cm_outcome, "total": time.monotonic() - start, "log": list(log), "after": portal.call(add, 1, 1)}
+cm = {"outcome": cm_outcome, "log": list(log), "after": portal.call(add, 1, 1)}
 log.clear()
 
 # Interrupting a blocking iteration while it waits for the next item.
@@ -549,7 +540,6 @@ class Source:
         log.append(f"aclose cancelled={trio.current_effective_deadline() == float('-inf')}")
 
 threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT)).start()
-start = time.monotonic()
 items = []
 try:
     for item in portal.iterate(Source()):
@@ -557,26 +547,27 @@ try:
     it_outcome = "finished"
 except KeyboardInterrupt:
     it_outcome = "KeyboardInterrupt"
-iteration = {"outcome": it_outcome, "total": time.monotonic() - start, "items": items, "log": list(log)}
+iteration = {"outcome": it_outcome, "items": items, "log": list(log)}
 print(json.dumps({"rounds": rounds, "cm": cm, "iterate": iteration}))
 """
 
 
 async def test_ctrl_c_cancels_the_call_and_the_portal_survives(tmp_path: Path) -> None:
-    _, result = await run_script(tmp_path, _KI_SCRIPT)
+    result = await run_script(tmp_path, _KI_SCRIPT)
+    # No wall clock: "cancelled" in the log shows the interrupt cut the 30 s sleep short (an interrupt
+    # noticed only when the call returned would log no cancellation), and it is logged before the
+    # KeyboardInterrupt reached the caller, so the call had unwound in the portal by then.
+    assert len(result["rounds"]) == 2
     for round_ in result["rounds"]:
         assert round_["outcome"] == "KeyboardInterrupt"
-        assert round_["latency"] < 2.0
         assert round_["log"] == ["cancelled", "finally"]  # unwound before the interrupt went on
         assert round_["after"] == 5
     cm = result["cm"]
     assert cm["outcome"] == "KeyboardInterrupt"
-    assert cm["total"] < 2.3
     assert cm["log"] == ["cancelled", "finally"]
     assert cm["after"] == 2
     iteration = result["iterate"]
     assert iteration["outcome"] == "KeyboardInterrupt"
-    assert iteration["total"] < 2.3
     assert iteration["items"] == [1]
     assert iteration["log"] == ["generator finally", "aclose cancelled=True"]  # forceful close
 
@@ -626,7 +617,7 @@ print(json.dumps(out))
 
 
 async def test_main_thread_calls(tmp_path: Path) -> None:
-    _, result = await run_script(tmp_path, _MAIN_THREAD_SCRIPT)
+    result = await run_script(tmp_path, _MAIN_THREAD_SCRIPT)
     assert result == {
         "value": 3,
         "error": "Boom",
@@ -651,7 +642,11 @@ async def register():
     portal.on_close(cleanup)
 
 async def forever():
-    await trio.sleep(3600)
+    try:
+        await trio.sleep(3600)
+    except trio.Cancelled:
+        print("the in-flight call was cancelled at exit", flush=True)
+        raise
 
 portal.call(register)
 # A daemon thread stays blocked in a call while the interpreter exits.
@@ -663,8 +658,7 @@ print(json.dumps({"started": portal.running}), flush=True)
 async def test_unclosed_portal_does_not_delay_exit(tmp_path: Path) -> None:
     script = tmp_path / "script.py"
     script.write_text(textwrap.dedent(_EXIT_SCRIPT))
-    start = time.monotonic()
-    with trio.fail_after(20):
+    with trio.fail_after(20):  # the hang guard only
         proc = await trio.run_process(
             [sys.executable, str(script)],
             capture_stdout=True,
@@ -672,11 +666,10 @@ async def test_unclosed_portal_does_not_delay_exit(tmp_path: Path) -> None:
             check=False,
             env={**os.environ, "PYTHONPATH": str(ROOT)},
         )
-    elapsed = time.monotonic() - start
     stdout = proc.stdout.decode()
     assert proc.returncode == 0, proc.stderr.decode()
-    assert elapsed < 5
     assert '{"started": true}' in stdout
+    assert "the in-flight call was cancelled at exit" in stdout  # the exit hook cut the hour short
     assert "cleanup ran in the portal" in stdout  # the atexit close ran the close callbacks
 
 
@@ -726,7 +719,7 @@ print(json.dumps({
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="os.fork is POSIX-only")
 async def test_fork_child_gets_a_fresh_portal(tmp_path: Path) -> None:
-    _, result = await run_script(tmp_path, _FORK_SCRIPT)
+    result = await run_script(tmp_path, _FORK_SCRIPT)
     assert result["child"] == {"sum": 42, "thread_alive": True, "generation": 2}
     assert result["child_status"] == 0
     assert result["parent_sum"] == 2

@@ -18,15 +18,7 @@ from trio_openai import AsyncOpenAI, OpenAI
 CODEGEN = Path(__file__).resolve().parents[2] / "tools" / "codegen"
 
 #: official "resource.path.method" -> why trio_openai has no such method (yet).
-EXCEPTIONS: dict[str, str] = {
-    "beta.agents.sessions.stream": (
-        "client-side turn helper (subscribe to the session's events, submit input, run local tool handlers "
-        "and submit their results, parse the output); not written yet"
-    ),
-    "beta.agents.sessions.artifacts.for_result": (
-        "takes the AgentTurnResult that only beta.agents.sessions.stream produces; comes with it"
-    ),
-}
+EXCEPTIONS: dict[str, str] = {}
 
 
 def _official_methods() -> dict[str, dict[str, Any]]:

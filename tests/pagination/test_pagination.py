@@ -315,6 +315,38 @@ async def test_break_stops_after_at_most_depth_extra_pages(
     assert len(transport.requests) == 1 + depth  # nothing went on after the block
 
 
+@pytest.mark.parametrize("how", ["walk", "ahead", "open_items", "page"])
+async def test_a_deadline_stops_a_consumer_that_never_awaits_at_the_next_page(
+    how: str, autojump_clock: trio.testing.MockClock
+) -> None:
+    # Items of a page in memory come without a checkpoint; every page boundary is one, so a deadline
+    # stops even a loop body that never awaits, with whole pages delivered, and the client is healthy.
+    client, _ = make_client(endless_server(size=4, delay=1.0))
+    seen: list[str] = []
+    with trio.fail_after(100):
+        with trio.move_on_after(3.5) as scope:
+            if how == "walk":  # without `async with client`: page by page
+                async for item in listing(client, AsyncCursorPage[Item]):
+                    seen.append(item.id)
+            elif how == "page":
+                async for item in await listing(client, AsyncCursorPage[Item]):
+                    seen.append(item.id)
+            elif how == "open_items":
+                async with listing(client, AsyncCursorPage[Item]).open_items(prefetch=1) as items:
+                    async for item in items:
+                        seen.append(item.id)
+            else:
+                async with client:
+                    async for item in listing(client, AsyncCursorPage[Item]):
+                        seen.append(item.id)
+        assert scope.cancelled_caught
+        assert seen == [f"it_{i}" for i in range(len(seen))] and len(seen) % 4 == 0
+        assert 8 <= len(seen) <= 16
+        if how != "ahead":
+            page = await listing(client, AsyncCursorPage[Item], limit=4)
+            assert len(page.data) == 4
+
+
 async def test_break_out_of_plain_async_for_fetches_nothing_more(
     autojump_clock: trio.testing.MockClock,
 ) -> None:
@@ -438,7 +470,9 @@ async def test_cancelling_mid_iteration_leaves_the_client_healthy() -> None:
                             if seen == 25:
                                 await trio.sleep(0.01)  # page 4 is on the wire now
                                 scope.cancel()
-                assert scope.cancelled_caught and seen == 25
+                # Items of a page in memory come without a checkpoint (like a list's); the next
+                # checkpoint, waiting for page 4, raises: the rest of page 3, nothing of page 4.
+                assert scope.cancelled_caught and seen == 30
                 assert len(server.requests_to("GET", "/files")) == 4
                 await server.wait_for_stats(lambda s: s.client_disconnects >= 1)  # page 4 was abandoned
                 stats = client.statistics()

@@ -122,7 +122,7 @@ def work_to_decode(stream: bytes, *, fast: bool) -> tuple[int, list[bytes]]:
     for chunk in reads(b'data: {"first":1}\n\n' + stream):
         if fast:
             payloads, events = decoder.feed_payloads(chunk)
-            out += payloads if payloads is not None else [e.data_bytes for e in events]
+            out += [e.data_bytes for e in events] + (payloads or [])
         else:
             out += [e.data_bytes for e in decoder.feed(chunk)]
     assert not decoder.in_event
@@ -154,7 +154,7 @@ def test_the_read_size_does_not_change_the_work() -> None:
         out: list[bytes] = []
         for chunk in reads(stream, size):
             payloads, events = decoder.feed_payloads(chunk)
-            out += payloads if payloads is not None else [e.data_bytes for e in events]
+            out += [e.data_bytes for e in events] + (payloads or [])
         assert out == [payload]
         counts.append(Work.bytes)
     assert max(counts) < 2 * min(counts), counts

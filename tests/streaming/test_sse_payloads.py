@@ -24,12 +24,10 @@ def via_payloads(chunks: list[bytes]) -> tuple[list[Event], str, bool, int]:
     fast = 0
     for chunk in chunks:
         payloads, events = decoder.feed_payloads(chunk)
+        out += [(e.event, e.data_bytes, e.id) for e in events]  # the events come first
         if payloads is not None:
             fast += 1
-            assert events == []
             out += [("message", p, decoder.last_event_id) for p in payloads]
-        else:
-            out += [(e.event, e.data_bytes, e.id) for e in events]
     return out, decoder.last_event_id, decoder.in_event, fast
 
 
@@ -52,6 +50,28 @@ def test_plain_frames_take_the_fast_path_whatever_the_cuts() -> None:
             assert fast >= len(chunks) - 3
         elif size == 64:
             assert fast >= len(chunks) // 2
+
+
+def test_an_odd_start_sends_only_its_first_frame_the_general_way() -> None:
+    # The first read of a stream (the BOM check) and a read that starts inside a frame (cut between
+    # the two LFs of its end) used to go wholly through the general parser; now only up to their first
+    # blank line does, and the rest of the read is payloads.
+    stream = b"".join(b'data: {"n": %d}\n\n' % i for i in range(400))
+    lf = stream.index(b"\n\n", 3000) + 1  # between the two LFs
+    chunks = [stream[:lf], stream[lf:6000], stream[6000:]]
+    decoder = SSEDecoder()
+    general: list[int] = []
+    payload_counts: list[int] = []
+    data: list[bytes] = []
+    for chunk in chunks:
+        payloads, events = decoder.feed_payloads(chunk)
+        general.append(len(events))
+        payload_counts.append(len(payloads or []))
+        data += [e.data_bytes for e in events] + (payloads or [])
+    assert data == [b'{"n": %d}' % i for i in range(400)]
+    assert general == [1, 1, 0]
+    assert payload_counts[0] > 100 and payload_counts[1] > 100, payload_counts
+    assert not decoder.in_event
 
 
 def test_fast_path_keeps_ids_and_falls_back_for_other_shapes() -> None:

@@ -117,6 +117,26 @@ async def test_chunks_split_anywhere_decode_the_same(sizes: list[int]) -> None:
     assert sent["stream"] is True and sent["model"] == "gpt-test"
 
 
+async def test_every_cut_of_a_read_gives_every_item_once_and_stops_at_done() -> None:
+    # A read that does not start on a frame boundary (the first read, or one cut between the two LFs
+    # of a frame end) has its head parsed the general way and the rest as payloads: both parts, in
+    # order, and a [DONE] in either part ends the stream with nothing after it.
+    body = chat_body(4) + frame(chunk_json(99))
+    for first in range(1, len(body)):
+        for second in (first + 1, first + 53, len(body)):
+            chunks = [c for c in (body[:first], body[first:second], body[second:]) if c]
+            client, _ = mock_client(streaming(chunks))
+            async with client:
+                with trio.fail_after(5):
+                    stream = await create_stream(client)
+                    items = await collect(stream)
+            assert [c.choices[0].delta.content for c in items] == [f"tok{i} " for i in range(4)], (
+                first,
+                second,
+            )
+            assert stream.done
+
+
 async def test_stream_options_are_sent() -> None:
     client, transport = mock_client(streaming(chat_body(1)))
     async with client:

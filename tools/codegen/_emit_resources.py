@@ -240,6 +240,16 @@ def _method_code(m: Method, cls_name: str) -> str:
     return "\n".join(lines)
 
 
+#: The ``with_streaming_response`` adapters of binary endpoints: ``parse()`` of the unread response
+#: gives ``bytes`` (not a ``BinaryContent``), and their annotations say so.
+_BINARY_STREAMED = "to_streamed_binary_response"
+_SYNC_BINARY_STREAMED = "to_sync_streamed_binary"
+
+
+def _is_binary(m: Method) -> bool:
+    return m.returns == "BinaryContent" and m.page is None
+
+
 def _sync_name(node: ResourceNode) -> str:
     """The blocking twin of ``AsyncX``: ``X``."""
     return node.class_name.removeprefix("Async")
@@ -292,7 +302,8 @@ def _async_classes(node: ResourceNode) -> list[str]:
         if not methods and not node.children:
             body.append("    pass")
         for m in methods:
-            body.append(f"    {m.name}: Final = {wrap}({cls}.{m.name})")
+            adapter = _BINARY_STREAMED if wrap == "to_streamed_response" and _is_binary(m) else wrap
+            body.append(f"    {m.name}: Final = {adapter}({cls}.{m.name})")
         for name, _, _ in _aliases(node):
             body.append(f"    {name}: Final = {wrap}({cls}.{name})")
         for helper in HELPERS.get(node.path, ()):
@@ -408,7 +419,10 @@ def _sync_classes(node: ResourceNode) -> list[str]:
         if not node.methods and not node.children:
             body.append("    pass")
         for m in node.methods:
-            body.append(f"    {m.name}: Final = {listed if m.page is not None else raw}({acls}.{m.name})")
+            adapter = listed if m.page is not None else raw
+            if raw == "to_sync_streamed" and _is_binary(m):
+                adapter = _SYNC_BINARY_STREAMED
+            body.append(f"    {m.name}: Final = {adapter}({acls}.{m.name})")
         by_name = {m.name: m for m in node.methods}
         for name, target, _ in _aliases(node):
             adapter = listed if by_name[target].page is not None else raw
@@ -497,6 +511,10 @@ def _resource_module(node: ResourceNode) -> str:
         f"from {up}_core._resource import (AsyncAPIResource, RawResponseWrapper, StreamedResponseWrapper,"
         " to_raw_response, to_streamed_response)"
     )
+    if _BINARY_STREAMED in used:
+        head.append(f"from {up}_core._resource import {_BINARY_STREAMED}")
+    if _SYNC_BINARY_STREAMED in used:
+        head.append(f"from {up}_blocking._binary import {_SYNC_BINARY_STREAMED}")
     if "BinaryContent" in used:
         head.append(f"from {up}_core._response import BinaryContent")
     hand = _hand_written(node)

@@ -18,7 +18,7 @@ from ._models import ModelBuilder
 from ._naming import MethodPlace, OfficialSurface, pascal, place_operations, snake
 from ._official_names import official_packages
 from ._params import ParamBuilder
-from ._resources import Method, ResourceNode, build_methods, build_tree, sort_methods
+from ._resources import Method, ResourceNode, build_methods, build_tree, deprecated_variants, sort_methods
 from ._spec import Operation, Spec, load_spec
 from .supplement import extend_surface, load_supplement, merged_document
 
@@ -63,6 +63,7 @@ def _plan(spec: Spec, renames: dict[str, str], surface: OfficialSurface) -> Plan
     models = ModelBuilder(spec, renames)
     params = ParamBuilder(spec)
     methods = build_methods(spec, ops, places, models, params)
+    methods += deprecated_variants(methods, models, surface)
     _extra_types(models, params)
     root = build_tree(methods)
     sort_methods(root)

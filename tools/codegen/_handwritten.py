@@ -256,3 +256,26 @@ HELPERS[("beta", "agents", "environments", "files")] = (
     Attachment("prepare", "lib._agent_files", "environment_files_prepare"),
     Attachment("prepare_directory", "lib._agent_files", "environment_files_prepare_directory"),
 )
+
+# --- Agent session turns (trio_openai/lib/streaming/agents.py, trio_openai/lib/_agent_results.py) ------
+
+HELPERS[("beta", "agents", "sessions")] = (
+    *HELPERS.get(("beta", "agents", "sessions"), ()),
+    Attachment(
+        "stream",
+        "lib.streaming.agents",
+        "sessions_stream",
+        sync_name="sync_sessions_stream",
+        sync_module="lib.streaming.agents",
+    ),
+)
+HELPERS[("beta", "agents", "sessions", "artifacts")] = (
+    *HELPERS.get(("beta", "agents", "sessions", "artifacts"), ()),
+    Attachment(
+        "for_result",
+        "lib._agent_results",
+        "artifacts_for_result",
+        sync_name="sync_artifacts_for_result",
+        sync_module="lib._agent_results",
+    ),
+)

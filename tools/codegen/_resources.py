@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from keyword import iskeyword
 from pathlib import Path
 from typing import Any
 
 from ._models import ModelBuilder
-from ._naming import MethodPlace, pascal, safe_ident
+from ._naming import MethodPlace, OfficialSurface, pascal, safe_ident
 from ._params import ParamBuilder
 from ._schema import doc_text, merged_object, non_null_variants, schema_nullable
 from ._spec import Operation, Schema, Spec
@@ -20,7 +20,22 @@ _OFFICIALLY_OPTIONAL: dict[str, list[str]] = json.loads(
     Path(__file__).with_name("official_signatures.json").read_text()
 )["optional_body"]
 
-__all__ = ["Arg", "Method", "ResourceNode", "body_schema", "build_methods", "build_tree"]
+# Deprecated official methods that send the operation of a generated method but give another result
+# (``variant_of`` in ``official_deprecations.json``): ``files.retrieve_content`` (the body as ``str``),
+# ``fine_tuning.checkpoints.permissions.retrieve`` (one list object, not a page).
+_DEPRECATED: dict[str, dict[str, str]] = json.loads(
+    Path(__file__).with_name("official_deprecations.json").read_text()
+)["methods"]
+
+__all__ = [
+    "Arg",
+    "Method",
+    "ResourceNode",
+    "body_schema",
+    "build_methods",
+    "build_tree",
+    "deprecated_variants",
+]
 
 _OPTION_NAMES = frozenset(
     {"options", "extra_headers", "extra_query", "extra_body", "timeout", "max_retries", "idempotency_key"}
@@ -304,6 +319,37 @@ def _method(
         stream_arg=stream_arg,
         doc=doc,
     )
+
+
+def deprecated_variants(
+    methods: list[Method], models: ModelBuilder, surface: OfficialSurface
+) -> list[Method]:
+    """The methods of the ``variant_of`` entries: a copy of the method they name (same operation and
+    parameters) under the deprecated name, with the entry's result type (``returns``, a Python type, or
+    ``returns_schema``, a spec schema declared as a response type) and never a page."""
+    by_dotted = {m.place.dotted: m for m in methods}
+    out: list[Method] = []
+    for dotted, entry in sorted(_DEPRECATED.items()):
+        base_name = entry.get("variant_of")
+        if base_name is None:
+            continue
+        resource, _, name = dotted.rpartition(".")
+        base = by_dotted.get(f"{resource}.{base_name}")
+        if base is None or dotted in by_dotted:
+            continue
+        refs: set[str] = set()
+        if "returns_schema" in entry:
+            ann = models.named(entry["returns_schema"])
+            returns, refs = ann.expr, set(ann.refs)
+        else:
+            returns = entry["returns"]
+        place = MethodPlace(base.place.resource, name, surface.methods.get(dotted), "deprecated")
+        out.append(
+            replace(
+                base, place=place, returns=returns, cast_to=returns, page=None, item=None, model_refs=refs
+            )
+        )
+    return out
 
 
 def _param_doc(description: str, schema: Schema) -> str:

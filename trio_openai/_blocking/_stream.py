@@ -69,6 +69,9 @@ class StreamResponse:
         return repr(self._response)
 
 
+_UNSTARTED: list[Any] = []  # `Stream._batch` until the first batch is read (never appended to)
+
+
 class Stream(Generic[T]):
     """Events of a streamed response, one blocking step at a time.
 
@@ -78,17 +81,18 @@ class Stream(Generic[T]):
     idempotent. Not for use by several threads at once.
     """
 
-    __slots__ = ("_batch", "_index", "_iterator", "_source")
+    __slots__ = ("_batch", "_index", "_iterator", "_portal", "_source")
 
     def __init__(self, source: AsyncStreamLike[T], portal: Portal) -> None:
         self._source = source
+        self._portal = portal
         # Cross into the portal once per network read when the source can hand over whole batches
         # (AsyncStream.iter_batches), else once per item.
         iter_batches = getattr(source, "iter_batches", None)
         self._iterator: BlockingIterator[Any] = portal.iterate(
             iter_batches() if iter_batches is not None else _single(source)
         )
-        self._batch: list[T] = []
+        self._batch: list[T] = _UNSTARTED  # replaced by the first batch read
         self._index = 0
 
     @property
@@ -116,7 +120,15 @@ class Stream(Generic[T]):
 
     def close(self) -> None:
         """Close the async stream inside the portal, releasing the connection. Idempotent."""
+        unstarted = self._batch is _UNSTARTED and not self._iterator.closed
         self._iterator.close()
+        if unstarted:
+            self._close_unstarted()
+
+    def _close_unstarted(self) -> None:
+        # An iteration never begun has not reached the source (closing an unstarted async generator
+        # runs none of its code): close the source itself, or its connection stays checked out.
+        self._portal.call(self._source.aclose)
 
     def __enter__(self) -> Stream[T]:
         return self
@@ -124,7 +136,10 @@ class Stream(Generic[T]):
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
+        unstarted = self._batch is _UNSTARTED and not self._iterator.closed
         self._iterator.__exit__(exc_type, exc, tb)
+        if unstarted:
+            self._close_unstarted()
 
     def __repr__(self) -> str:
         return f"<Stream {'closed' if self.closed else 'open'} over {type(self._source).__name__}>"

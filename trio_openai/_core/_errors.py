@@ -56,7 +56,8 @@ class RequestInfo:
     """What an error needs to say about the request it came from: method and URL, never headers.
 
     ``headers`` (set by the pipeline once the request is built: name -> (Name, value), without the
-    Authorization it adds per attempt) backs a response's ``http_request``; errors never show it."""
+    Authorization it adds per attempt, and any credential the caller's headers carry redacted) backs a
+    response's ``http_request``; errors never show it."""
 
     __slots__ = ("headers", "method", "url")
 

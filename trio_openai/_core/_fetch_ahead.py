@@ -198,6 +198,7 @@ class AheadWalk(PageWalk[PageT]):
             page = await self._after(self._page)
         if page is None:
             self._done = True
+            await trio.lowlevel.checkpoint()  # the end is a checkpoint, like every page
             raise StopAsyncIteration
         self._page = page
         self._ahead(page)

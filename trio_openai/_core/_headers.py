@@ -57,7 +57,30 @@ def check_header(name: object, value: object) -> None:
     check_header_value(value, f"the {name} header")
 
 
-_SECRET = frozenset({"authorization", "api-key", "proxy-authorization", "cookie", "set-cookie"})
+#: Headers whose values are credentials: kept only on the wire, ``<redacted>`` in every description of a
+#: request (``RequestInfo.headers``, ``response.http_request``) and in ``Headers`` reprs.
+SECRET_HEADERS = frozenset(
+    {
+        "authorization",
+        "api-key",
+        "proxy-authorization",
+        "cookie",
+        "set-cookie",
+        "openai-admin-key",
+        "x-api-key",
+    }
+)
+_SECRET = SECRET_HEADERS
+REDACTED = "<redacted>"
+
+
+def redact_headers(headers: dict[str, tuple[str, str]]) -> dict[str, tuple[str, str]]:
+    """``headers`` (lower-case name -> (Name, value)) with the credentials' values replaced by
+    ``<redacted>``: the same dict when it carries none (the common case: the client adds the key to
+    each attempt on the wire only), else a copy."""
+    if SECRET_HEADERS.isdisjoint(headers):
+        return headers
+    return {k: (name, REDACTED) if k in SECRET_HEADERS else (name, v) for k, (name, v) in headers.items()}
 
 
 class Headers(Mapping[str, str]):

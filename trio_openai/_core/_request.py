@@ -26,7 +26,7 @@ import msgspec
 import trio
 
 from ._errors import RequestInfo
-from ._headers import check_header, check_header_value
+from ._headers import check_header, check_header_value, redact_headers
 from ._options import NOT_GIVEN as _NOT_GIVEN
 from ._options import NotGiven, Omit, RequestOptions, Timeout, to_timeout, validate_max_retries
 from ._options import omit as _OMIT
@@ -486,7 +486,9 @@ class Prepared:
         self.url = url
         self.url_text = url_text
         self.info = RequestInfo(method, url_text)
-        self.info.headers = headers  # for a response's http_request (redacted there); not copied
+        # For a response's http_request: the credentials the caller put in headers (an Authorization
+        # or api-key in default_headers / extra_headers) redacted; the real values go on the wire only.
+        self.info.headers = redact_headers(headers)
         self.headers = headers
         self.body = body
         self.timeout = timeout

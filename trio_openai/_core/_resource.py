@@ -17,13 +17,14 @@ from ._request import ResponseMode
 
 if TYPE_CHECKING:
     from ._interfaces import ResourceClient
-    from ._response import APIResponse, AsyncAPIResponse
+    from ._response import APIResponse, AsyncAPIResponse, BinaryContent
 
 __all__ = [
     "AsyncAPIResource",
     "ResponseMode",
     "in_mode",
     "to_raw_response",
+    "to_streamed_binary_response",
     "to_streamed_response",
 ]
 
@@ -112,6 +113,18 @@ def to_streamed_response(
             await result.aclose()
 
     return wrapper  # type: ignore[return-value]
+
+
+def to_streamed_binary_response(
+    method: Callable[Concatenate[Any, P], Awaitable[BinaryContent]],
+) -> Callable[Concatenate[Any, P], AbstractAsyncContextManager[AsyncAPIResponse[bytes]]]:
+    """`to_streamed_response` for a binary endpoint (``files.content``, ``audio.speech.create`` ...):
+    the unread response's ``parse()`` gives the body's ``bytes``, as the official SDK's does (the
+    client parses a streamed binary body to its bytes), and the annotation says so."""
+    return cast(
+        "Callable[Concatenate[Any, P], AbstractAsyncContextManager[AsyncAPIResponse[bytes]]]",
+        to_streamed_response(method),
+    )
 
 
 #: Base classes of the generated ``XWithRawResponse`` / ``XWithStreamingResponse`` classes.

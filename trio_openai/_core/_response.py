@@ -15,20 +15,25 @@ from ..types._base import note_extras
 from ._cleanup import shielded
 from ._decoding import decoder_for
 from ._errors import APIResponseValidationError, RequestInfo, StreamAlreadyConsumed
-from ._headers import Headers
+from ._headers import REDACTED, SECRET_HEADERS, Headers
 from ._ratelimits import RateLimits, parse_rate_limits
 from ._transport import map_transport_errors
 
 if TYPE_CHECKING:
     from ._request import Call
 
-__all__ = ["APIResponse", "AsyncAPIResponse", "BinaryContent", "ResponseMeta", "no_value", "parse_content"]
+__all__ = [
+    "APIResponse",
+    "AsyncAPIResponse",
+    "BinaryContent",
+    "ResponseMeta",
+    "no_value",
+    "parse_content",
+    "read_response",
+]
 
 T = TypeVar("T")
 R = TypeVar("R")
-
-
-_SECRET_HEADERS = frozenset({"authorization", "api-key", "openai-admin-key", "x-api-key"})
 
 
 class HTTPRequest:
@@ -46,11 +51,11 @@ class HTTPRequest:
         self.url = info.url
         sent = info.headers or {}
         raw: list[tuple[bytes, bytes]] = [
-            (name.encode("latin-1"), b"<redacted>" if key in _SECRET_HEADERS else value.encode("latin-1"))
+            (name.encode("latin-1"), (REDACTED if key in SECRET_HEADERS else value).encode("latin-1"))
             for key, (name, value) in sent.items()
         ]
         if "authorization" not in sent:
-            raw.append((b"Authorization", b"<redacted>"))
+            raw.append((b"Authorization", REDACTED.encode()))
         self.headers = Headers(raw)
 
     def __repr__(self) -> str:
@@ -145,14 +150,14 @@ def parse_content(meta: ResponseMeta, content: bytes, to: Any) -> Any:
         value = decoder_for(to).decode(content)
     except msgspec.ValidationError as exc:
         raise APIResponseValidationError(
-            cast("APIResponse[Any]", meta),
+            read_response(meta, content),
             _lenient_body(content),
             message=f"Data returned by the API does not match {_type_name(to)}: {exc}",
         ) from exc
     except msgspec.DecodeError as exc:
         kind = meta.content_type or "no content type"
         raise APIResponseValidationError(
-            cast("APIResponse[Any]", meta),
+            read_response(meta, content),
             _lenient_body(content),
             message=f"Expected JSON for {_type_name(to)} but received {kind}: {_excerpt(content)}",
         ) from exc
@@ -186,6 +191,21 @@ def look_for_extras(value: Any, content: bytes, *, always: bool = False) -> None
         return
     if note_extras(value, data):
         _looks[kind] = -1
+
+
+def read_response(meta: ResponseMeta, content: bytes) -> APIResponse[Any]:
+    """``meta`` as an `APIResponse` holding ``content`` (itself when it is one): what an
+    ``APIResponseValidationError`` carries as ``response``, so the body that did not match is there
+    (``content``, ``text``, ``json()``) whichever path parsed it."""
+    if isinstance(meta, APIResponse):
+        return cast("APIResponse[Any]", meta)
+    response = cast("APIResponse[Any]", object.__new__(APIResponse))
+    for name in ResponseMeta.__slots__:
+        setattr(response, name, getattr(meta, name))
+    response.content = content
+    response._parser = no_value
+    response._parsed = {}
+    return response
 
 
 def no_value(_meta: ResponseMeta, _content: bytes) -> None:

@@ -128,39 +128,66 @@ class SSEDecoder:
     def feed_payloads(self, chunk: bytes) -> tuple[list[bytes] | None, list[ServerSentEvent]]:
         """:meth:`feed`, with a faster answer for the commonest shape of stream.
 
-        When the chunk (after any unfinished line carried over) is a run of whole ``data: ...\\n\\n``
-        frames with no CR, and no block is in progress, returns ``(payloads, [])``: the data of each of
-        those events (type ``"message"``, id :attr:`last_event_id`) as bytes, found with a few C-level
-        passes instead of a loop per frame; a trailing unfinished frame is kept for the next call as
-        usual. Otherwise returns ``(None, feed(chunk))``. Mixing calls to both methods is allowed.
+        Returns ``(payloads, events)``: the events the chunk completed come in ``events`` first, then
+        those in ``payloads``. ``payloads`` is for a run of whole ``data: ...\\n\\n`` frames with no CR
+        and no block in progress: the data of each of those events (type ``"message"``, id
+        :attr:`last_event_id`) as bytes, found with a few C-level passes instead of a loop per frame; a
+        trailing unfinished frame is kept for the next call as usual. When the chunk does not start that
+        way (the first chunk of a stream, one that starts inside a frame, or after any other kind of
+        line), the part up to its first blank line goes through :meth:`feed` and the rest takes the fast
+        path if it can, so one odd start does not send a whole read the slow way. ``payloads`` is
+        ``None`` when the fast path took nothing, and then ``events == feed(chunk)``. Mixing calls to
+        both methods is allowed.
         """
-        if self._data or self._event is not None or self._block_retry is not None or self._pending_cr:
+        payloads = self._payloads(chunk)
+        if payloads is not None:
+            return payloads, []
+        if chunk.startswith(b"\n") and not self._partial and not self._pending_cr:
+            cut = 1  # the previous chunk ended a line: this LF is a blank line
+        else:
+            cut = chunk.find(b"\n\n") + 2
+            if cut < 2:
+                return None, self.feed(chunk)
+        if not chunk.startswith(b"data: ", cut):
             return None, self.feed(chunk)
+        # A blank line ends whatever was open (a line, a block, a pending CR), so the rest starts clean.
+        events = self.feed(chunk[:cut])
+        rest = chunk[cut:]
+        payloads = self._payloads(rest)
+        if payloads is None:
+            events += self.feed(rest)
+        return payloads, events
+
+    def _payloads(self, chunk: bytes) -> list[bytes] | None:
+        """The fast path of :meth:`feed_payloads`: the payloads of ``chunk``, or ``None`` (nothing
+        consumed) when it is not a run of plain ``data:`` frames continuing a clean state."""
+        if self._data or self._event is not None or self._block_retry is not None or self._pending_cr:
+            return None
         if self._partial:
             # The carried-over line holds no LF, so a frame can only end inside this chunk. Until one
             # does, append to the line without copying or rescanning it: an event that arrives in many
             # reads costs time linear in its size (copying it on every read made it quadratic). A long
             # line is finished by the general parser, which copies it fewer times than the fast path.
             if len(self._partial) > _FAST_PARTIAL or b"\n\n" not in chunk:
-                return None, self.feed(chunk)
+                return None
             buf = bytes(self._partial) + chunk
         else:
             buf = chunk
         if self._at_start or not buf.startswith(b"data: ") or b"\r" in buf:
-            return None, self.feed(chunk)
+            return None
         end = buf.rfind(b"\n\n") + 2
         if end < 8:
-            return None, self.feed(chunk)
+            return None
         region = buf[6 : end - 2]
         payloads = region.split(b"\n\ndata: ")
         # Each separator holds two LFs; any other LF means a frame of another shape.
         if region.count(b"\n") != 2 * len(payloads) - 2:
-            return None, self.feed(chunk)
+            return None
         self._partial.clear()
         self.last_event_id = self._id_buffer
         if end < len(buf):
             self._scan(buf[end:], 0, [])  # no blank line in there: it only carries state over
-        return payloads, []
+        return payloads
 
     @property
     def in_event(self) -> bool:

@@ -268,30 +268,30 @@ async def _reads(state: _State[Any]) -> AsyncIterator[list[Entry]]:
                 tail = chunk[-_KEY_SEAM:] if len(chunk) >= _KEY_SEAM else (tail + chunk)[-_KEY_SEAM:]
                 payloads, events = feed(chunk)
                 carry = suspicious and sse.in_event
-                entries: list[Entry]
+                entries: list[Entry] = cast("list[Entry]", events)
                 end = False
-                if payloads is not None:
-                    # The common case: whole `data: ...` frames, decoded by the consumer. A payload
-                    # that may hold an error goes to `special` as an event; [DONE] ends the stream.
-                    if not payloads:
-                        continue
-                    entries = cast("list[Entry]", payloads)
-                    if _DONE in payloads:
-                        at = payloads.index(_DONE)
-                        entries, end = entries[:at], True
-                    if suspicious:
-                        entries = [
-                            ServerSentEvent("message", data) if _ERROR_KEY in data else data
-                            for data in cast("list[bytes]", entries)
-                        ]
-                else:
-                    if not events:
-                        continue
-                    entries = cast("list[Entry]", events)
+                if events:
+                    # Events the general parser completed (they come before any payloads); each goes
+                    # to `special`, which also finds errors. [DONE] or an event named done ends there.
                     for at, ev in enumerate(events):
                         if ev.data_bytes == _DONE or ev.event == "done":
                             entries, end = entries[:at], True
                             break
+                if payloads and not end:
+                    # The common case: whole `data: ...` frames, decoded by the consumer. A payload
+                    # that may hold an error goes to `special` as an event; [DONE] ends the stream.
+                    more = cast("list[Entry]", payloads)
+                    if _DONE in payloads:
+                        at = payloads.index(_DONE)
+                        more, end = more[:at], True
+                    if suspicious:
+                        more = [
+                            ServerSentEvent("message", data) if _ERROR_KEY in data else data
+                            for data in cast("list[bytes]", more)
+                        ]
+                    entries = entries + more if entries else more
+                if not entries and not end:
+                    continue
                 if idle is not None:
                     deadline = trio.current_time() + idle
                 if entries:

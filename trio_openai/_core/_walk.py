@@ -54,8 +54,9 @@ class PageWalk(Generic[PageT]):
             await trio.lowlevel.checkpoint()
             raise StopAsyncIteration
         page = await self._first() if self._page is None else await self._after(self._page)
-        if page is None:
+        if page is None:  # the last page said so without a fetch: the end is still a checkpoint
             self._done = True
+            await trio.lowlevel.checkpoint()
             raise StopAsyncIteration
         self._page = page
         return page
@@ -66,7 +67,16 @@ class PageWalk(Generic[PageT]):
 
 
 class ItemStream(Generic[ItemT]):
-    """The items of a listing, page after page, from any :class:`PageSource`."""
+    """The items of a listing, page after page, from any :class:`PageSource`.
+
+    Checkpoints once per page, not per item: asking for the first item of a page (and for the end)
+    waits on the page source, which is a full checkpoint (a fetch, or waiting for the page fetched
+    ahead, or a channel receive). The other items of a page are already in memory and are handed out
+    like a list's, without a checkpoint. A deadline or a cancel from elsewhere can only take effect
+    while the task is suspended, so it is delivered at the next checkpoint either way (the caller's
+    own awaits, or the next page); only a ``cancel()`` the loop body calls itself and then keeps
+    iterating without awaiting runs on to the end of the page. Leave the loop with ``break``.
+    """
 
     __slots__ = ("_items", "_pages")
 
@@ -79,7 +89,6 @@ class ItemStream(Generic[ItemT]):
 
     async def __anext__(self) -> ItemT:
         for item in self._items:
-            await trio.lowlevel.checkpoint_if_cancelled()  # a cancelled caller stops at once
             return item
         while True:
             page = await self._pages.__anext__()

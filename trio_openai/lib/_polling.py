@@ -326,17 +326,16 @@ async def video_create_and_poll(
     seconds: Literal["4", "8", "12"] | Omit = omit,
     size: Literal["720x1280", "1280x720", "1024x1792", "1792x1024"] | Omit = omit,
     poll_interval_ms: int | None = None,
-    **params: Any,
+    **options: Unpack[RequestOptions],
 ) -> VideoResource:
-    """Start a video (the parameters of ``videos.create``) and :func:`video_poll` it."""
-    fields, options = _split(params)
+    """Start a video (the parameters of ``videos.create``) and :func:`video_poll` it; the request
+    options (``extra_headers``, ``extra_query``, ``extra_body``, ``timeout`` ...) go to every call."""
     video: VideoResource = await self.create(
         prompt=prompt,
         input_reference=input_reference,
         model=model,
         seconds=seconds,
         size=size,
-        **fields,
         **options,
     )
     return await video_poll(self, video.id, poll_interval_ms=poll_interval_ms, **options)

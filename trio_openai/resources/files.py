@@ -8,6 +8,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING, Final, Literal, Unpack
 
+from .._blocking._binary import to_sync_streamed_binary
 from .._blocking._bridge import (
     SyncAPIResource,
     SyncResponseWrapper,
@@ -18,7 +19,7 @@ from .._blocking._bridge import (
     to_sync_streamed,
     to_sync_streamed_list,
 )
-from .._core._deprecation import deprecated_method
+from .._core._deprecation import deprecated_method, undeprecated
 from .._core._options import NOT_GIVEN, Omit, RequestOptions, omit, reject_unknown_options
 from .._core._pagination import AsyncCursorPage, AsyncPaginator
 from .._core._request import path_param
@@ -27,6 +28,7 @@ from .._core._resource import (
     RawResponseWrapper,
     StreamedResponseWrapper,
     to_raw_response,
+    to_streamed_binary_response,
     to_streamed_response,
 )
 from .._core._response import BinaryContent
@@ -144,9 +146,17 @@ class AsyncFiles(AsyncAPIResource):
             "get", f"/files/{path_param(file_id, 'file_id')}/content", cast_to=BinaryContent, options=options
         )
 
-    retrieve_content: Final = deprecated_method(
-        "`files.retrieve_content` is deprecated: use `files.content` instead."
-    )(content)
+    @deprecated_method("`files.retrieve_content` is deprecated: use `files.content` instead.")
+    async def retrieve_content(self, file_id: str, **options: Unpack[RequestOptions]) -> str:
+        """Returns a response containing the contents of the specified file.
+
+        :param file_id: The ID of the file to use for this request.
+        """
+        if options:
+            reject_unknown_options(options, "AsyncFiles.retrieve_content")
+        return await self._client._request(
+            "get", f"/files/{path_param(file_id, 'file_id')}/content", cast_to=str, options=options
+        )
 
     wait_for_processing: Final = file_wait_for_processing  # hand-written: trio_openai/lib/_polling.py
 
@@ -165,7 +175,7 @@ class AsyncFilesWithStreamingResponse(StreamedResponseWrapper):
     retrieve: Final = to_streamed_response(AsyncFiles.retrieve)
     list: Final = to_streamed_response(AsyncFiles.list)
     delete: Final = to_streamed_response(AsyncFiles.delete)
-    content: Final = to_streamed_response(AsyncFiles.content)
+    content: Final = to_streamed_binary_response(AsyncFiles.content)
     retrieve_content: Final = to_streamed_response(AsyncFiles.retrieve_content)
 
 
@@ -191,7 +201,7 @@ class Files(SyncAPIResource[AsyncFiles]):
     content: Final = to_sync(AsyncFiles.content)
     retrieve_content: Final = deprecated_method(
         "`files.retrieve_content` is deprecated: use `files.content` instead."
-    )(content)
+    )(to_sync(undeprecated(AsyncFiles.retrieve_content)))
     wait_for_processing: Final = to_sync(AsyncFiles.wait_for_processing)  # hand-written helper
 
 
@@ -209,5 +219,5 @@ class FilesWithStreamingResponse(SyncResponseWrapper):
     retrieve: Final = to_sync_streamed(AsyncFiles.retrieve)
     list: Final = to_sync_streamed_list(AsyncFiles.list)
     delete: Final = to_sync_streamed(AsyncFiles.delete)
-    content: Final = to_sync_streamed(AsyncFiles.content)
+    content: Final = to_sync_streamed_binary(AsyncFiles.content)
     retrieve_content: Final = to_sync_streamed(AsyncFiles.retrieve_content)

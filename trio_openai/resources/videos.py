@@ -8,6 +8,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING, Final, Literal, Unpack
 
+from .._blocking._binary import to_sync_streamed_binary
 from .._blocking._bridge import (
     SyncAPIResource,
     SyncResponseWrapper,
@@ -27,6 +28,7 @@ from .._core._resource import (
     RawResponseWrapper,
     StreamedResponseWrapper,
     to_raw_response,
+    to_streamed_binary_response,
     to_streamed_response,
 )
 from .._core._response import BinaryContent
@@ -329,7 +331,7 @@ class AsyncVideosWithStreamingResponse(StreamedResponseWrapper):
     get_character: Final = to_streamed_response(AsyncVideos.get_character)
     edit: Final = to_streamed_response(AsyncVideos.edit)
     extend: Final = to_streamed_response(AsyncVideos.extend)
-    download_content: Final = to_streamed_response(AsyncVideos.download_content)
+    download_content: Final = to_streamed_binary_response(AsyncVideos.download_content)
     remix: Final = to_streamed_response(AsyncVideos.remix)
 
 
@@ -408,5 +410,5 @@ class VideosWithStreamingResponse(SyncResponseWrapper):
     get_character: Final = to_sync_streamed(AsyncVideos.get_character)
     edit: Final = to_sync_streamed(AsyncVideos.edit)
     extend: Final = to_sync_streamed(AsyncVideos.extend)
-    download_content: Final = to_sync_streamed(AsyncVideos.download_content)
+    download_content: Final = to_sync_streamed_binary(AsyncVideos.download_content)
     remix: Final = to_sync_streamed(AsyncVideos.remix)

@@ -6,8 +6,11 @@ all of it by the server's nursery, which closes the connection when the server s
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import http
+import math
+from collections.abc import AsyncGenerator, Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -99,8 +102,9 @@ async def _act_out(wire: _Wire, reply: Reply, headers: list[tuple[str, str]], *,
     if reply.drop == "before_headers":
         return _Outcome.DROPPED
     framed = [(name, value) for name, value in headers if name.lower() not in _FRAMING]
-    body = reply.payload() if reply.chunks is None else b""
-    if reply.chunks is not None:
+    streamed = reply.chunks is not None or reply.live is not None
+    body = b"" if streamed else reply.payload()
+    if streamed:
         framed.append(("transfer-encoding", "chunked"))
     elif reply.status not in (204, 304):
         framed.append(("content-length", str(len(body))))
@@ -117,6 +121,9 @@ async def _act_out(wire: _Wire, reply: Reply, headers: list[tuple[str, str]], *,
 
 async def _send_body(wire: _Wire, reply: Reply, body: bytes) -> None:
     """The body, piece by piece for ``chunks``; only the first half of it for a ``mid_body`` drop."""
+    if reply.live is not None:
+        await _send_live(wire, reply.live)
+        return
     if reply.chunks is not None:
         for index, piece in enumerate(reply.chunks):
             if index:
@@ -128,6 +135,33 @@ async def _send_body(wire: _Wire, reply: Reply, body: bytes) -> None:
         body = body[: len(body) // 2]
     if body:
         await wire.send(h11.Data(data=body))
+
+
+async def _send_live(wire: _Wire, live: Callable[[], AsyncGenerator[bytes]]) -> None:
+    """Send the pieces as the source gives them, watching the socket meanwhile: a client that goes
+    away while the source waits ends the source (``_ClientGone``) instead of leaving it waiting."""
+    left = False
+    async with trio.open_nursery() as nursery:
+
+        async def watch() -> None:
+            nonlocal left
+            try:
+                await wire.pause(math.inf)
+            except _ClientGone:
+                left = True
+                nursery.cancel_scope.cancel()
+
+        nursery.start_soon(watch)
+        try:
+            async with contextlib.aclosing(live()) as pieces:
+                async for piece in pieces:
+                    if piece:
+                        await wire.send(h11.Data(data=piece))
+        except _ClientGone:
+            left = True
+        nursery.cancel_scope.cancel()
+    if left:
+        raise _ClientGone
 
 
 def _reason(status: int) -> bytes:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import AsyncGenerator, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -31,6 +31,8 @@ class Reply:
       ``"before_headers"`` (nothing is sent), ``"after_headers"`` (status and headers only),
       ``"mid_body"`` (with ``body``/``json``: the first half of it; with ``chunks``: every chunk
       but not the chunked terminator, so list the pieces that should get through before the cut).
+    * ``live``: a function giving an async iterator of body pieces, sent as they come (chunked): a
+      stream whose content depends on what other requests do meanwhile (an agent session's events).
     """
 
     status: int = 200
@@ -41,8 +43,11 @@ class Reply:
     drop: DropPoint | None = None
     chunks: list[bytes] | None = None
     chunk_delay: float = 0.0
+    live: Callable[[], AsyncGenerator[bytes]] | None = None
 
     def __post_init__(self) -> None:
+        if self.live is not None and (self.json is not None or self.body or self.chunks is not None):
+            raise ValueError("Reply takes one of json=, body=, chunks= or live=")
         if self.json is not None and (self.body or self.chunks is not None):
             raise ValueError("Reply takes one of json=, body= or chunks=")
         if self.body and self.chunks is not None:

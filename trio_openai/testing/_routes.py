@@ -8,6 +8,13 @@ from collections import deque
 from collections.abc import Callable
 from urllib.parse import unquote
 
+from ._agent_sessions import (
+    list_artifacts,
+    post_session_events,
+    retrieve_artifact,
+    session_artifact_content,
+    subscribe_session_events,
+)
 from ._azure import azure_path, azure_refusal
 from ._batches import (
     cancel_batch,
@@ -69,6 +76,11 @@ _DEFAULT_ROUTES = (
         lambda r, p, s: retrieve_batch_or_synthetic(r, p, s, lambda: retrieve_batch(r, p, s)),
     ),
     _route("POST", "/batches/{id}/cancel", cancel_batch),
+    _route("GET", "/agents/sessions/{id}/events", subscribe_session_events),
+    _route("POST", "/agents/sessions/{id}/events", post_session_events),
+    _route("GET", "/agents/sessions/{id}/artifacts", list_artifacts),
+    _route("GET", "/agents/sessions/{id}/artifacts/{artifact_id}", retrieve_artifact),
+    _route("GET", "/agents/sessions/{id}/artifacts/{artifact_id}/content", session_artifact_content),
     *(
         route
         for c in COLLECTIONS

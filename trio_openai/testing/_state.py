@@ -64,6 +64,8 @@ class ServerState:
     collections: dict[str, dict[str, dict[str, Any]]] = field(
         default_factory=dict[str, dict[str, dict[str, Any]]]
     )
+    #: The fake agent's per-session inputs and artifacts (``_agent_sessions.py``): session id -> run.
+    agent_runs: dict[str, Any] = field(default_factory=dict[str, Any])
     _counters: dict[str, int] = field(default_factory=dict[str, int])
 
     def __post_init__(self) -> None:

@@ -2593,6 +2593,9 @@ from .item_reference_param import ItemReferenceParam as ItemReferenceParam
 from .item_resource import ResponseItem as ResponseItem
 from .key_press_action import KeyPressAction as KeyPressAction
 from .key_press_action_param import KeyPressActionParam as KeyPressActionParam
+from .list_fine_tuning_checkpoint_permission_response import (
+    PermissionRetrieveResponse as PermissionRetrieveResponse,
+)
 from .live_create_response import LiveCreateResponse as LiveCreateResponse
 from .live_decision_input_text_param_decision_input_text_param import (
     LiveDecisionInputTextParamDecisionInputTextParam as LiveDecisionInputTextParamDecisionInputTextParam,
@@ -4579,6 +4582,7 @@ InputItem = ResponseInput
 InputMessageResource = ResponseInputMessageItem
 InputTextContent = ResponseInputText
 ItemResource = ResponseItem
+ListFineTuningCheckpointPermissionResponse = PermissionRetrieveResponse
 LocalEnvironmentResource = ResponseLocalEnvironment
 MCPTool = RealtimeResponseCreateMcpTool
 MessageContentImageFileObject = ImageFileContentBlock

@@ -8,12 +8,12 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING, Final, Literal, Unpack
 
+from ..._blocking._binary import to_sync_streamed_binary
 from ..._blocking._bridge import (
     SyncAPIResource,
     SyncResponseWrapper,
     to_sync,
     to_sync_raw,
-    to_sync_streamed,
 )
 from ..._core._options import NOT_GIVEN, Omit, RequestOptions, omit, reject_unknown_options
 from ..._core._resource import (
@@ -21,7 +21,7 @@ from ..._core._resource import (
     RawResponseWrapper,
     StreamedResponseWrapper,
     to_raw_response,
-    to_streamed_response,
+    to_streamed_binary_response,
 )
 from ..._core._response import BinaryContent
 
@@ -93,7 +93,7 @@ class AsyncSpeechWithRawResponse(RawResponseWrapper):
 
 
 class AsyncSpeechWithStreamingResponse(StreamedResponseWrapper):
-    create: Final = to_streamed_response(AsyncSpeech.create)
+    create: Final = to_streamed_binary_response(AsyncSpeech.create)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -119,4 +119,4 @@ class SpeechWithRawResponse(SyncResponseWrapper):
 
 
 class SpeechWithStreamingResponse(SyncResponseWrapper):
-    create: Final = to_sync_streamed(AsyncSpeech.create)
+    create: Final = to_sync_streamed_binary(AsyncSpeech.create)

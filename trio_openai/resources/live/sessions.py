@@ -8,6 +8,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING, Final, Unpack
 
+from ..._blocking._binary import to_sync_streamed_binary
 from ..._blocking._bridge import (
     SyncAPIResource,
     SyncResponseWrapper,
@@ -22,6 +23,7 @@ from ..._core._resource import (
     RawResponseWrapper,
     StreamedResponseWrapper,
     to_raw_response,
+    to_streamed_binary_response,
     to_streamed_response,
 )
 from ..._core._response import BinaryContent
@@ -166,7 +168,7 @@ class AsyncSessionsWithRawResponse(RawResponseWrapper):
 
 class AsyncSessionsWithStreamingResponse(StreamedResponseWrapper):
     accept: Final = to_streamed_response(AsyncSessions.accept)
-    download_recording: Final = to_streamed_response(AsyncSessions.download_recording)
+    download_recording: Final = to_streamed_binary_response(AsyncSessions.download_recording)
     fork: Final = to_streamed_response(AsyncSessions.fork)
     hangup: Final = to_streamed_response(AsyncSessions.hangup)
     refer: Final = to_streamed_response(AsyncSessions.refer)
@@ -207,7 +209,7 @@ class SessionsWithRawResponse(SyncResponseWrapper):
 
 class SessionsWithStreamingResponse(SyncResponseWrapper):
     accept: Final = to_sync_streamed(AsyncSessions.accept)
-    download_recording: Final = to_sync_streamed(AsyncSessions.download_recording)
+    download_recording: Final = to_sync_streamed_binary(AsyncSessions.download_recording)
     fork: Final = to_sync_streamed(AsyncSessions.fork)
     hangup: Final = to_sync_streamed(AsyncSessions.hangup)
     refer: Final = to_sync_streamed(AsyncSessions.refer)

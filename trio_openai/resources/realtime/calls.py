@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from functools import cached_property
 from typing import TYPE_CHECKING, Final, Literal, Unpack
 
+from ..._blocking._binary import to_sync_streamed_binary
 from ..._blocking._bridge import (
     SyncAPIResource,
     SyncResponseWrapper,
@@ -23,6 +24,7 @@ from ..._core._resource import (
     RawResponseWrapper,
     StreamedResponseWrapper,
     to_raw_response,
+    to_streamed_binary_response,
     to_streamed_response,
 )
 from ..._core._response import BinaryContent
@@ -245,7 +247,7 @@ class AsyncCallsWithRawResponse(RawResponseWrapper):
 
 
 class AsyncCallsWithStreamingResponse(StreamedResponseWrapper):
-    create: Final = to_streamed_response(AsyncCalls.create)
+    create: Final = to_streamed_binary_response(AsyncCalls.create)
     accept: Final = to_streamed_response(AsyncCalls.accept)
     hangup: Final = to_streamed_response(AsyncCalls.hangup)
     refer: Final = to_streamed_response(AsyncCalls.refer)
@@ -283,7 +285,7 @@ class CallsWithRawResponse(SyncResponseWrapper):
 
 
 class CallsWithStreamingResponse(SyncResponseWrapper):
-    create: Final = to_sync_streamed(AsyncCalls.create)
+    create: Final = to_sync_streamed_binary(AsyncCalls.create)
     accept: Final = to_sync_streamed(AsyncCalls.accept)
     hangup: Final = to_sync_streamed(AsyncCalls.hangup)
     refer: Final = to_sync_streamed(AsyncCalls.refer)

@@ -19,7 +19,7 @@ from ...._blocking._bridge import (
     to_sync_streamed,
     to_sync_streamed_list,
 )
-from ...._core._deprecation import deprecated_method
+from ...._core._deprecation import deprecated_method, undeprecated
 from ...._core._options import NOT_GIVEN, Omit, RequestOptions, omit, reject_unknown_options
 from ...._core._pagination import AsyncConversationCursorPage, AsyncPage, AsyncPaginator
 from ...._core._request import path_param
@@ -30,7 +30,7 @@ from ...._core._resource import (
     to_raw_response,
     to_streamed_response,
 )
-from ....types import PermissionCreateResponse, PermissionDeleteResponse
+from ....types import PermissionCreateResponse, PermissionDeleteResponse, PermissionRetrieveResponse
 
 __all__ = ["AsyncPermissions", "Permissions"]
 
@@ -70,6 +70,46 @@ class AsyncPermissions(AsyncAPIResource):
             page=AsyncPage[PermissionCreateResponse],
             method="post",
             body=body_,
+            options=options,
+        )
+
+    @deprecated_method(
+        "`fine_tuning.checkpoints.permissions.retrieve` is deprecated: use the paginated `fine_tuning.checkpoints.permissions.list` instead."
+    )
+    async def retrieve(
+        self,
+        fine_tuned_model_checkpoint: str,
+        *,
+        project_id: str | Omit = omit,
+        after: str | Omit = omit,
+        limit: int | Omit = omit,
+        order: Literal["ascending", "descending"] | Omit = omit,
+        **options: Unpack[RequestOptions],
+    ) -> PermissionRetrieveResponse:
+        """**NOTE:** This endpoint requires an [admin API key](../admin-api-keys).
+
+        :param fine_tuned_model_checkpoint: The ID of the fine-tuned model checkpoint to get permissions for.
+        :param project_id: The ID of the project to get permissions for.
+        :param after: Identifier for the last permission ID from the previous pagination request.
+        :param limit: Number of permissions to retrieve.
+        :param order: The order in which to retrieve permissions.
+        """
+        if options:
+            reject_unknown_options(options, "AsyncPermissions.retrieve")
+        query_: dict[str, object] = {}
+        if project_id is not omit and project_id is not NOT_GIVEN:
+            query_["project_id"] = project_id
+        if after is not omit and after is not NOT_GIVEN:
+            query_["after"] = after
+        if limit is not omit and limit is not NOT_GIVEN:
+            query_["limit"] = limit
+        if order is not omit and order is not NOT_GIVEN:
+            query_["order"] = order
+        return await self._client._request(
+            "get",
+            f"/fine_tuning/checkpoints/{path_param(fine_tuned_model_checkpoint, 'fine_tuned_model_checkpoint')}/permissions",
+            cast_to=PermissionRetrieveResponse,
+            query=query_,
             options=options,
         )
 
@@ -126,23 +166,19 @@ class AsyncPermissions(AsyncAPIResource):
             options=options,
         )
 
-    retrieve: Final = deprecated_method(
-        "`fine_tuning.checkpoints.permissions.retrieve` is deprecated: use the paginated `fine_tuning.checkpoints.permissions.list` instead."
-    )(list)
-
 
 class AsyncPermissionsWithRawResponse(RawResponseWrapper):
     create: Final = to_raw_response(AsyncPermissions.create)
+    retrieve: Final = to_raw_response(AsyncPermissions.retrieve)
     list: Final = to_raw_response(AsyncPermissions.list)
     delete: Final = to_raw_response(AsyncPermissions.delete)
-    retrieve: Final = to_raw_response(AsyncPermissions.retrieve)
 
 
 class AsyncPermissionsWithStreamingResponse(StreamedResponseWrapper):
     create: Final = to_streamed_response(AsyncPermissions.create)
+    retrieve: Final = to_streamed_response(AsyncPermissions.retrieve)
     list: Final = to_streamed_response(AsyncPermissions.list)
     delete: Final = to_streamed_response(AsyncPermissions.delete)
-    retrieve: Final = to_streamed_response(AsyncPermissions.retrieve)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -161,22 +197,22 @@ class Permissions(SyncAPIResource[AsyncPermissions]):
         return PermissionsWithStreamingResponse(self)
 
     create: Final = to_sync_list(AsyncPermissions.create)
-    list: Final = to_sync_list(AsyncPermissions.list)
-    delete: Final = to_sync(AsyncPermissions.delete)
     retrieve: Final = deprecated_method(
         "`fine_tuning.checkpoints.permissions.retrieve` is deprecated: use the paginated `fine_tuning.checkpoints.permissions.list` instead."
-    )(list)
+    )(to_sync(undeprecated(AsyncPermissions.retrieve)))
+    list: Final = to_sync_list(AsyncPermissions.list)
+    delete: Final = to_sync(AsyncPermissions.delete)
 
 
 class PermissionsWithRawResponse(SyncResponseWrapper):
     create: Final = to_sync_raw_list(AsyncPermissions.create)
+    retrieve: Final = to_sync_raw(AsyncPermissions.retrieve)
     list: Final = to_sync_raw_list(AsyncPermissions.list)
     delete: Final = to_sync_raw(AsyncPermissions.delete)
-    retrieve: Final = to_sync_raw_list(AsyncPermissions.retrieve)
 
 
 class PermissionsWithStreamingResponse(SyncResponseWrapper):
     create: Final = to_sync_streamed_list(AsyncPermissions.create)
+    retrieve: Final = to_sync_streamed(AsyncPermissions.retrieve)
     list: Final = to_sync_streamed_list(AsyncPermissions.list)
     delete: Final = to_sync_streamed(AsyncPermissions.delete)
-    retrieve: Final = to_sync_streamed_list(AsyncPermissions.retrieve)

@@ -7,12 +7,12 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Final, Unpack
 
+from ...._blocking._binary import to_sync_streamed_binary
 from ...._blocking._bridge import (
     SyncAPIResource,
     SyncResponseWrapper,
     to_sync,
     to_sync_raw,
-    to_sync_streamed,
 )
 from ...._core._options import RequestOptions, reject_unknown_options
 from ...._core._request import path_param
@@ -21,7 +21,7 @@ from ...._core._resource import (
     RawResponseWrapper,
     StreamedResponseWrapper,
     to_raw_response,
-    to_streamed_response,
+    to_streamed_binary_response,
 )
 from ...._core._response import BinaryContent
 
@@ -64,7 +64,7 @@ class AsyncContentWithRawResponse(RawResponseWrapper):
 
 
 class AsyncContentWithStreamingResponse(StreamedResponseWrapper):
-    retrieve: Final = to_streamed_response(AsyncContent.retrieve)
+    retrieve: Final = to_streamed_binary_response(AsyncContent.retrieve)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -90,4 +90,4 @@ class ContentWithRawResponse(SyncResponseWrapper):
 
 
 class ContentWithStreamingResponse(SyncResponseWrapper):
-    retrieve: Final = to_sync_streamed(AsyncContent.retrieve)
+    retrieve: Final = to_sync_streamed_binary(AsyncContent.retrieve)

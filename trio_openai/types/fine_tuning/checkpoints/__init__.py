@@ -12,6 +12,7 @@ _INDEX = (
     "PermissionCreateResponse=fine_tuning_checkpoint_permission:PermissionCreateResponse "
     "PermissionDeleteResponse=delete_fine_tuning_checkpoint_permission_response:PermissionDeleteResponse "
     "PermissionListResponse=fine_tuning_checkpoint_permission:PermissionCreateResponse "
+    "PermissionRetrieveResponse=list_fine_tuning_checkpoint_permission_response:PermissionRetrieveResponse "
     ""
 )
 _modules: dict[str, str] = {}

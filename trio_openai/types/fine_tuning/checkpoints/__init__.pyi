@@ -3,3 +3,6 @@ from ...delete_fine_tuning_checkpoint_permission_response import (
     PermissionDeleteResponse as PermissionDeleteResponse,
 )
 from ...fine_tuning_checkpoint_permission import PermissionCreateResponse as PermissionCreateResponse
+from ...list_fine_tuning_checkpoint_permission_response import (
+    PermissionRetrieveResponse as PermissionRetrieveResponse,
+)

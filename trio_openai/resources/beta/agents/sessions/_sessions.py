@@ -32,6 +32,7 @@ from ....._core._resource import (
     to_streamed_response,
 )
 from ....._core._streaming import AsyncStream
+from .....lib.streaming.agents import sessions_stream, sync_sessions_stream
 from .....types import AgentSession, AgentSessionDeleted
 
 if TYPE_CHECKING:
@@ -363,6 +364,8 @@ class AsyncSessions(AsyncAPIResource):
             options=options,
         )
 
+    stream: Final = sessions_stream  # hand-written: trio_openai/lib/streaming/agents.py
+
 
 class AsyncSessionsWithRawResponse(RawResponseWrapper):
     create: Final = to_raw_response(AsyncSessions.create)
@@ -612,6 +615,7 @@ class Sessions(SyncAPIResource[AsyncSessions]):
     update: Final = to_sync(AsyncSessions.update)
     list: Final = to_sync_list(AsyncSessions.list)
     delete: Final = to_sync(AsyncSessions.delete)
+    stream: Final = sync_sessions_stream  # hand-written: trio_openai/lib/streaming/agents.py
 
 
 class SessionsWithRawResponse(SyncResponseWrapper):

@@ -8,6 +8,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Final, Literal, Unpack
 
+from ....._blocking._binary import to_sync_streamed_binary
 from ....._blocking._bridge import (
     SyncAPIResource,
     SyncResponseWrapper,
@@ -26,9 +27,11 @@ from ....._core._resource import (
     RawResponseWrapper,
     StreamedResponseWrapper,
     to_raw_response,
+    to_streamed_binary_response,
     to_streamed_response,
 )
 from ....._core._response import BinaryContent
+from .....lib._agent_results import artifacts_for_result, sync_artifacts_for_result
 from .....types import SessionArtifact, SessionArtifactDeleted
 
 __all__ = ["AsyncArtifacts", "Artifacts"]
@@ -119,6 +122,8 @@ class AsyncArtifacts(AsyncAPIResource):
             options=options,
         )
 
+    for_result: Final = artifacts_for_result  # hand-written: trio_openai/lib/_agent_results.py
+
 
 class AsyncArtifactsWithRawResponse(RawResponseWrapper):
     retrieve: Final = to_raw_response(AsyncArtifacts.retrieve)
@@ -131,7 +136,7 @@ class AsyncArtifactsWithStreamingResponse(StreamedResponseWrapper):
     retrieve: Final = to_streamed_response(AsyncArtifacts.retrieve)
     list: Final = to_streamed_response(AsyncArtifacts.list)
     delete: Final = to_streamed_response(AsyncArtifacts.delete)
-    content: Final = to_streamed_response(AsyncArtifacts.content)
+    content: Final = to_streamed_binary_response(AsyncArtifacts.content)
 
 
 # --- blocking client (trio_openai.OpenAI) -------------------------------------------------------------
@@ -153,6 +158,7 @@ class Artifacts(SyncAPIResource[AsyncArtifacts]):
     list: Final = to_sync_list(AsyncArtifacts.list)
     delete: Final = to_sync(AsyncArtifacts.delete)
     content: Final = to_sync(AsyncArtifacts.content)
+    for_result: Final = sync_artifacts_for_result  # hand-written: trio_openai/lib/_agent_results.py
 
 
 class ArtifactsWithRawResponse(SyncResponseWrapper):
@@ -166,4 +172,4 @@ class ArtifactsWithStreamingResponse(SyncResponseWrapper):
     retrieve: Final = to_sync_streamed(AsyncArtifacts.retrieve)
     list: Final = to_sync_streamed_list(AsyncArtifacts.list)
     delete: Final = to_sync_streamed(AsyncArtifacts.delete)
-    content: Final = to_sync_streamed(AsyncArtifacts.content)
+    content: Final = to_sync_streamed_binary(AsyncArtifacts.content)

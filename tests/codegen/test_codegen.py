@@ -303,7 +303,12 @@ def test_stream_overloads_and_blocking_twins() -> None:
     assert create.overloaded and create.stream_event == "ThingEvent"
     files = render_resources(root, methods)
     text = files["things.py"]
-    assert text.count("@overload") == 6  # three async, three blocking
+    # three async, three blocking, three for each blocking wrapper (raw, streaming): stream=True there
+    # gives a response whose parse() is a blocking Stream
+    assert text.count("@overload") == 12
+    assert "-> SyncAPIResponse[Stream[ThingEvent]]: ..." in text
+    assert "-> ResponseContextManager[Stream[ThingEvent]]: ..." in text
+    assert "        create = to_sync_raw(AsyncThings.create)" in text
     assert "stream: Literal[False] | Omit | None = omit" in text
     assert ") -> AsyncStream[ThingEvent]: ..." in text
     assert ") -> Thing | Stream[ThingEvent]: ..." in text

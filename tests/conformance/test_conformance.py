@@ -33,7 +33,9 @@ HOLES: dict[str, int] = {}
 
 @pytest.fixture
 async def client(steady_url: str) -> AsyncIterator[AsyncOpenAI]:
-    async with AsyncOpenAI(api_key="sk-conformance", base_url=steady_url, max_retries=0) as c:
+    async with AsyncOpenAI(
+        api_key="sk-conformance", admin_api_key="sk-admin-conformance", base_url=steady_url, max_retries=0
+    ) as c:
         yield c
 
 

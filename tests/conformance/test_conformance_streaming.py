@@ -108,7 +108,9 @@ def _stream_kwargs(method: Method) -> tuple[list[object], dict[str, object]]:
 async def test_stream_from_steady(steady_url: str, dotted: str) -> None:
     method = STREAMING[dotted]
     args, kwargs = _stream_kwargs(method)
-    async with AsyncOpenAI(api_key="sk-conformance", base_url=steady_url, max_retries=0) as client:
+    async with AsyncOpenAI(
+        api_key="sk-conformance", admin_api_key="sk-admin-conformance", base_url=steady_url, max_retries=0
+    ) as client:
         with trio.fail_after(15):
             create = getattr(_resource(client, method), method.name)
             with warns_if_deprecated(create):

@@ -57,7 +57,9 @@ HELLO = [{"role": "user", "content": "hi"}]
 
 @pytest.fixture
 async def client(steady_url: str) -> AsyncIterator[AsyncOpenAI]:
-    async with AsyncOpenAI(api_key="sk-conformance", base_url=steady_url, max_retries=0) as c:
+    async with AsyncOpenAI(
+        api_key="sk-conformance", admin_api_key="sk-admin-conformance", base_url=steady_url, max_retries=0
+    ) as c:
         yield c
 
 

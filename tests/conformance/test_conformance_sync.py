@@ -33,7 +33,13 @@ SAMPLE = sorted({d for i, d in enumerate(sorted(METHODS)) if i % 9 == 0} | _ALWA
 
 @pytest.fixture(scope="module")
 def client(steady_url: str) -> Iterator[OpenAI]:
-    with OpenAI(api_key="sk-conformance", base_url=steady_url, max_retries=0, timeout=15) as c:
+    with OpenAI(
+        api_key="sk-conformance",
+        admin_api_key="sk-admin-conformance",
+        base_url=steady_url,
+        max_retries=0,
+        timeout=15,
+    ) as c:
         yield c
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import assert_type
 
 from trio_openai import AsyncOpenAI, AsyncStream, BinaryContent, OpenAI, Stream
-from trio_openai.types import ChatCompletionChunk
+from trio_openai.types import ChatCompletion, ChatCompletionChunk
 
 
 async def async_side(client: AsyncOpenAI) -> None:
@@ -43,3 +43,14 @@ def blocking_side(client: OpenAI) -> None:
     stream = client.chat.completions.create(model="m", messages=[], stream=True)
     assert_type(stream, Stream[ChatCompletionChunk])
     stream.response.close()
+    raw = client.chat.completions.with_raw_response.create(model="m", messages=[], stream=True)
+    assert_type(raw.parse(), Stream[ChatCompletionChunk])  # a blocking stream, as at run time
+    assert_type(
+        client.chat.completions.with_raw_response.create(model="m", messages=[]).parse(), ChatCompletion
+    )
+    with client.chat.completions.with_streaming_response.create(
+        model="m", messages=[], stream=True
+    ) as streamed:
+        assert_type(streamed.parse(), Stream[ChatCompletionChunk])
+    with client.chat.completions.with_streaming_response.create(model="m", messages=[]) as plain:
+        assert_type(plain.parse(), ChatCompletion)

@@ -424,7 +424,10 @@ def _sync_classes(node: ResourceNode) -> list[str]:
             adapter = listed if m.page is not None else raw
             if raw == "to_sync_streamed" and _is_binary(m):
                 adapter = _SYNC_BINARY_STREAMED
-            body.append(f"    {m.name}: Final = {adapter}({acls}.{m.name})")
+            if m.overloaded:
+                body += _sync_wrapper_overloads(m, kind, f"{adapter}({acls}.{m.name})")
+            else:
+                body.append(f"    {m.name}: Final = {adapter}({acls}.{m.name})")
         by_name = {m.name: m for m in node.methods}
         for name, target, _ in _aliases(node):
             adapter = listed if by_name[target].page is not None else raw
@@ -445,6 +448,36 @@ def _sync_classes(node: ResourceNode) -> list[str]:
                 f"        return {sub}{kind}(self._resource.{child.name})",
             ]
     return body
+
+
+def _sync_wrapper_overloads(m: Method, kind: str, value: str) -> list[str]:
+    """A blocking raw / streaming wrapper of a method overloaded on ``stream``, typed per form as it
+    behaves: with ``stream=True`` the response parses to a blocking ``Stream`` (the adapter's own
+    annotation, from the async method, would say ``AsyncStream``)."""
+    assert m.stream_event is not None
+    events = f"Stream[{m.stream_event}]"
+    if kind == "WithRawResponse":
+        returns = {
+            "false": f"APIResponse[{m.returns}]",
+            "true": f"SyncAPIResponse[{events}]",
+            "bool": f"APIResponse[{m.returns}] | SyncAPIResponse[{events}]",
+        }
+    else:
+        returns = {
+            "false": f"ResponseContextManager[{m.returns}]",
+            "true": f"ResponseContextManager[{events}]",
+            "bool": f"ResponseContextManager[{m.returns}] | ResponseContextManager[{events}]",
+        }
+    lines = ["    if TYPE_CHECKING:"]
+    for form in ("false", "true", "bool"):
+        lines += [
+            "        @overload",
+            f"        def {m.name}({_signature(m, form)}) -> {returns[form]}: ...",
+            "",
+        ]
+    lines += [f"        def {m.name}({_signature(m, 'impl')}) -> {returns['bool']}: ...", "    else:"]
+    lines.append(f"        {m.name} = {value}")
+    return lines
 
 
 def _class_names(node: ResourceNode) -> list[str]:
@@ -545,6 +578,11 @@ def _resource_module(node: ResourceNode) -> str:
     head.append(f"from {up}_blocking._bridge import ({', '.join(bridge)},)")
     if "Stream" in used:
         head.append(f"from {up}_blocking._stream import Stream")
+    if "APIResponse" in used:
+        head.append(f"from {up}_core._response import APIResponse")
+    blocking_response = [n for n in ("ResponseContextManager", "SyncAPIResponse") if n in used]
+    if blocking_response:
+        head.append(f"from {up}_blocking._response import {', '.join(blocking_response)}")
     for hook in {REQUEST_HOOKS[m.place.dotted] for m in methods if m.place.dotted in REQUEST_HOOKS}:
         head.append(f"from {up}{hook.module} import {hook.name}")
     for helper in HELPERS.get(node.path, ()):

@@ -16,6 +16,7 @@ from .._blocking._bridge import (
     to_sync_raw,
     to_sync_streamed,
 )
+from .._blocking._response import ResponseContextManager, SyncAPIResponse
 from .._blocking._stream import Stream
 from .._core._options import NOT_GIVEN, Omit, RequestOptions, omit, reject_unknown_options
 from .._core._resource import (
@@ -25,6 +26,7 @@ from .._core._resource import (
     to_raw_response,
     to_streamed_response,
 )
+from .._core._response import APIResponse
 from .._core._streaming import AsyncStream
 from ..types import Completion
 
@@ -381,8 +383,216 @@ class Completions(SyncAPIResource[AsyncCompletions]):
 
 
 class CompletionsWithRawResponse(SyncResponseWrapper):
-    create: Final = to_sync_raw(AsyncCompletions.create)
+    if TYPE_CHECKING:
+
+        @overload
+        def create(
+            self,
+            *,
+            model: str | Literal["gpt-3.5-turbo-instruct", "davinci-002", "babbage-002"],
+            prompt: str | Iterable[str] | Iterable[int] | Iterable[Iterable[int]] | None,
+            best_of: int | Omit | None = omit,
+            echo: bool | Omit | None = omit,
+            frequency_penalty: float | Omit | None = omit,
+            logit_bias: dict[str, int] | Omit | None = omit,
+            logprobs: int | Omit | None = omit,
+            max_tokens: int | Omit | None = omit,
+            n: int | Omit | None = omit,
+            presence_penalty: float | Omit | None = omit,
+            seed: int | Omit | None = omit,
+            stop: StopConfigurationParam | Omit | None = omit,
+            stream: Literal[False] | Omit | None = omit,
+            stream_options: ChatCompletionStreamOptionsVariant1Param | Omit | None = omit,
+            suffix: str | Omit | None = omit,
+            temperature: float | Omit | None = omit,
+            top_p: float | Omit | None = omit,
+            user: str | Omit = omit,
+            **options: Unpack[RequestOptions],
+        ) -> APIResponse[CreateCompletionResponse]: ...
+
+        @overload
+        def create(
+            self,
+            *,
+            model: str | Literal["gpt-3.5-turbo-instruct", "davinci-002", "babbage-002"],
+            prompt: str | Iterable[str] | Iterable[int] | Iterable[Iterable[int]] | None,
+            best_of: int | Omit | None = omit,
+            echo: bool | Omit | None = omit,
+            frequency_penalty: float | Omit | None = omit,
+            logit_bias: dict[str, int] | Omit | None = omit,
+            logprobs: int | Omit | None = omit,
+            max_tokens: int | Omit | None = omit,
+            n: int | Omit | None = omit,
+            presence_penalty: float | Omit | None = omit,
+            seed: int | Omit | None = omit,
+            stop: StopConfigurationParam | Omit | None = omit,
+            stream: Literal[True],
+            stream_options: ChatCompletionStreamOptionsVariant1Param | Omit | None = omit,
+            suffix: str | Omit | None = omit,
+            temperature: float | Omit | None = omit,
+            top_p: float | Omit | None = omit,
+            user: str | Omit = omit,
+            **options: Unpack[RequestOptions],
+        ) -> SyncAPIResponse[Stream[CreateCompletionResponse]]: ...
+
+        @overload
+        def create(
+            self,
+            *,
+            model: str | Literal["gpt-3.5-turbo-instruct", "davinci-002", "babbage-002"],
+            prompt: str | Iterable[str] | Iterable[int] | Iterable[Iterable[int]] | None,
+            best_of: int | Omit | None = omit,
+            echo: bool | Omit | None = omit,
+            frequency_penalty: float | Omit | None = omit,
+            logit_bias: dict[str, int] | Omit | None = omit,
+            logprobs: int | Omit | None = omit,
+            max_tokens: int | Omit | None = omit,
+            n: int | Omit | None = omit,
+            presence_penalty: float | Omit | None = omit,
+            seed: int | Omit | None = omit,
+            stop: StopConfigurationParam | Omit | None = omit,
+            stream: bool,
+            stream_options: ChatCompletionStreamOptionsVariant1Param | Omit | None = omit,
+            suffix: str | Omit | None = omit,
+            temperature: float | Omit | None = omit,
+            top_p: float | Omit | None = omit,
+            user: str | Omit = omit,
+            **options: Unpack[RequestOptions],
+        ) -> APIResponse[CreateCompletionResponse] | SyncAPIResponse[Stream[CreateCompletionResponse]]: ...
+
+        def create(
+            self,
+            *,
+            model: str | Literal["gpt-3.5-turbo-instruct", "davinci-002", "babbage-002"],
+            prompt: str | Iterable[str] | Iterable[int] | Iterable[Iterable[int]] | None,
+            best_of: int | Omit | None = omit,
+            echo: bool | Omit | None = omit,
+            frequency_penalty: float | Omit | None = omit,
+            logit_bias: dict[str, int] | Omit | None = omit,
+            logprobs: int | Omit | None = omit,
+            max_tokens: int | Omit | None = omit,
+            n: int | Omit | None = omit,
+            presence_penalty: float | Omit | None = omit,
+            seed: int | Omit | None = omit,
+            stop: StopConfigurationParam | Omit | None = omit,
+            stream: bool | Omit | None = omit,
+            stream_options: ChatCompletionStreamOptionsVariant1Param | Omit | None = omit,
+            suffix: str | Omit | None = omit,
+            temperature: float | Omit | None = omit,
+            top_p: float | Omit | None = omit,
+            user: str | Omit = omit,
+            **options: Unpack[RequestOptions],
+        ) -> APIResponse[CreateCompletionResponse] | SyncAPIResponse[Stream[CreateCompletionResponse]]: ...
+    else:
+        create = to_sync_raw(AsyncCompletions.create)
 
 
 class CompletionsWithStreamingResponse(SyncResponseWrapper):
-    create: Final = to_sync_streamed(AsyncCompletions.create)
+    if TYPE_CHECKING:
+
+        @overload
+        def create(
+            self,
+            *,
+            model: str | Literal["gpt-3.5-turbo-instruct", "davinci-002", "babbage-002"],
+            prompt: str | Iterable[str] | Iterable[int] | Iterable[Iterable[int]] | None,
+            best_of: int | Omit | None = omit,
+            echo: bool | Omit | None = omit,
+            frequency_penalty: float | Omit | None = omit,
+            logit_bias: dict[str, int] | Omit | None = omit,
+            logprobs: int | Omit | None = omit,
+            max_tokens: int | Omit | None = omit,
+            n: int | Omit | None = omit,
+            presence_penalty: float | Omit | None = omit,
+            seed: int | Omit | None = omit,
+            stop: StopConfigurationParam | Omit | None = omit,
+            stream: Literal[False] | Omit | None = omit,
+            stream_options: ChatCompletionStreamOptionsVariant1Param | Omit | None = omit,
+            suffix: str | Omit | None = omit,
+            temperature: float | Omit | None = omit,
+            top_p: float | Omit | None = omit,
+            user: str | Omit = omit,
+            **options: Unpack[RequestOptions],
+        ) -> ResponseContextManager[CreateCompletionResponse]: ...
+
+        @overload
+        def create(
+            self,
+            *,
+            model: str | Literal["gpt-3.5-turbo-instruct", "davinci-002", "babbage-002"],
+            prompt: str | Iterable[str] | Iterable[int] | Iterable[Iterable[int]] | None,
+            best_of: int | Omit | None = omit,
+            echo: bool | Omit | None = omit,
+            frequency_penalty: float | Omit | None = omit,
+            logit_bias: dict[str, int] | Omit | None = omit,
+            logprobs: int | Omit | None = omit,
+            max_tokens: int | Omit | None = omit,
+            n: int | Omit | None = omit,
+            presence_penalty: float | Omit | None = omit,
+            seed: int | Omit | None = omit,
+            stop: StopConfigurationParam | Omit | None = omit,
+            stream: Literal[True],
+            stream_options: ChatCompletionStreamOptionsVariant1Param | Omit | None = omit,
+            suffix: str | Omit | None = omit,
+            temperature: float | Omit | None = omit,
+            top_p: float | Omit | None = omit,
+            user: str | Omit = omit,
+            **options: Unpack[RequestOptions],
+        ) -> ResponseContextManager[Stream[CreateCompletionResponse]]: ...
+
+        @overload
+        def create(
+            self,
+            *,
+            model: str | Literal["gpt-3.5-turbo-instruct", "davinci-002", "babbage-002"],
+            prompt: str | Iterable[str] | Iterable[int] | Iterable[Iterable[int]] | None,
+            best_of: int | Omit | None = omit,
+            echo: bool | Omit | None = omit,
+            frequency_penalty: float | Omit | None = omit,
+            logit_bias: dict[str, int] | Omit | None = omit,
+            logprobs: int | Omit | None = omit,
+            max_tokens: int | Omit | None = omit,
+            n: int | Omit | None = omit,
+            presence_penalty: float | Omit | None = omit,
+            seed: int | Omit | None = omit,
+            stop: StopConfigurationParam | Omit | None = omit,
+            stream: bool,
+            stream_options: ChatCompletionStreamOptionsVariant1Param | Omit | None = omit,
+            suffix: str | Omit | None = omit,
+            temperature: float | Omit | None = omit,
+            top_p: float | Omit | None = omit,
+            user: str | Omit = omit,
+            **options: Unpack[RequestOptions],
+        ) -> (
+            ResponseContextManager[CreateCompletionResponse]
+            | ResponseContextManager[Stream[CreateCompletionResponse]]
+        ): ...
+
+        def create(
+            self,
+            *,
+            model: str | Literal["gpt-3.5-turbo-instruct", "davinci-002", "babbage-002"],
+            prompt: str | Iterable[str] | Iterable[int] | Iterable[Iterable[int]] | None,
+            best_of: int | Omit | None = omit,
+            echo: bool | Omit | None = omit,
+            frequency_penalty: float | Omit | None = omit,
+            logit_bias: dict[str, int] | Omit | None = omit,
+            logprobs: int | Omit | None = omit,
+            max_tokens: int | Omit | None = omit,
+            n: int | Omit | None = omit,
+            presence_penalty: float | Omit | None = omit,
+            seed: int | Omit | None = omit,
+            stop: StopConfigurationParam | Omit | None = omit,
+            stream: bool | Omit | None = omit,
+            stream_options: ChatCompletionStreamOptionsVariant1Param | Omit | None = omit,
+            suffix: str | Omit | None = omit,
+            temperature: float | Omit | None = omit,
+            top_p: float | Omit | None = omit,
+            user: str | Omit = omit,
+            **options: Unpack[RequestOptions],
+        ) -> (
+            ResponseContextManager[CreateCompletionResponse]
+            | ResponseContextManager[Stream[CreateCompletionResponse]]
+        ): ...
+    else:
+        create = to_sync_streamed(AsyncCompletions.create)

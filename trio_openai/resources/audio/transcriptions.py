@@ -16,6 +16,7 @@ from ..._blocking._bridge import (
     to_sync_raw,
     to_sync_streamed,
 )
+from ..._blocking._response import ResponseContextManager, SyncAPIResponse
 from ..._blocking._stream import Stream
 from ..._core._options import NOT_GIVEN, Omit, RequestOptions, omit, reject_unknown_options
 from ..._core._resource import (
@@ -25,6 +26,7 @@ from ..._core._resource import (
     to_raw_response,
     to_streamed_response,
 )
+from ..._core._response import APIResponse
 from ..._core._streaming import AsyncStream
 from ...types import CreateTranscriptionResponse, CreateTranscriptionResponseStreamEvent
 
@@ -397,8 +399,262 @@ class Transcriptions(SyncAPIResource[AsyncTranscriptions]):
 
 
 class TranscriptionsWithRawResponse(SyncResponseWrapper):
-    create: Final = to_sync_raw(AsyncTranscriptions.create)
+    if TYPE_CHECKING:
+
+        @overload
+        def create(
+            self,
+            *,
+            file: FileTypes,
+            model: str
+            | Literal[
+                "whisper-1",
+                "gpt-transcribe",
+                "gpt-4o-transcribe",
+                "gpt-4o-mini-transcribe",
+                "gpt-4o-mini-transcribe-2025-12-15",
+                "gpt-4o-transcribe-diarize",
+            ],
+            language: str | Omit = omit,
+            languages: Iterable[str] | Omit = omit,
+            keywords: Iterable[str] | Omit = omit,
+            prompt: str | Omit = omit,
+            response_format: Literal["json", "text", "srt", "verbose_json", "vtt", "diarized_json"]
+            | Omit = omit,
+            temperature: float | Omit = omit,
+            include: Iterable[Literal["logprobs"]] | Omit = omit,
+            timestamp_granularities: Iterable[Literal["word", "segment"]] | Omit = omit,
+            stream: Literal[False] | Omit | None = omit,
+            chunking_strategy: Literal["auto"] | VadConfigParam | Omit | None = omit,
+            known_speaker_names: Iterable[str] | Omit = omit,
+            known_speaker_references: Iterable[str] | Omit = omit,
+            **options: Unpack[RequestOptions],
+        ) -> APIResponse[CreateTranscriptionResponse]: ...
+
+        @overload
+        def create(
+            self,
+            *,
+            file: FileTypes,
+            model: str
+            | Literal[
+                "whisper-1",
+                "gpt-transcribe",
+                "gpt-4o-transcribe",
+                "gpt-4o-mini-transcribe",
+                "gpt-4o-mini-transcribe-2025-12-15",
+                "gpt-4o-transcribe-diarize",
+            ],
+            language: str | Omit = omit,
+            languages: Iterable[str] | Omit = omit,
+            keywords: Iterable[str] | Omit = omit,
+            prompt: str | Omit = omit,
+            response_format: Literal["json", "text", "srt", "verbose_json", "vtt", "diarized_json"]
+            | Omit = omit,
+            temperature: float | Omit = omit,
+            include: Iterable[Literal["logprobs"]] | Omit = omit,
+            timestamp_granularities: Iterable[Literal["word", "segment"]] | Omit = omit,
+            stream: Literal[True],
+            chunking_strategy: Literal["auto"] | VadConfigParam | Omit | None = omit,
+            known_speaker_names: Iterable[str] | Omit = omit,
+            known_speaker_references: Iterable[str] | Omit = omit,
+            **options: Unpack[RequestOptions],
+        ) -> SyncAPIResponse[Stream[CreateTranscriptionResponseStreamEvent]]: ...
+
+        @overload
+        def create(
+            self,
+            *,
+            file: FileTypes,
+            model: str
+            | Literal[
+                "whisper-1",
+                "gpt-transcribe",
+                "gpt-4o-transcribe",
+                "gpt-4o-mini-transcribe",
+                "gpt-4o-mini-transcribe-2025-12-15",
+                "gpt-4o-transcribe-diarize",
+            ],
+            language: str | Omit = omit,
+            languages: Iterable[str] | Omit = omit,
+            keywords: Iterable[str] | Omit = omit,
+            prompt: str | Omit = omit,
+            response_format: Literal["json", "text", "srt", "verbose_json", "vtt", "diarized_json"]
+            | Omit = omit,
+            temperature: float | Omit = omit,
+            include: Iterable[Literal["logprobs"]] | Omit = omit,
+            timestamp_granularities: Iterable[Literal["word", "segment"]] | Omit = omit,
+            stream: bool,
+            chunking_strategy: Literal["auto"] | VadConfigParam | Omit | None = omit,
+            known_speaker_names: Iterable[str] | Omit = omit,
+            known_speaker_references: Iterable[str] | Omit = omit,
+            **options: Unpack[RequestOptions],
+        ) -> (
+            APIResponse[CreateTranscriptionResponse]
+            | SyncAPIResponse[Stream[CreateTranscriptionResponseStreamEvent]]
+        ): ...
+
+        def create(
+            self,
+            *,
+            file: FileTypes,
+            model: str
+            | Literal[
+                "whisper-1",
+                "gpt-transcribe",
+                "gpt-4o-transcribe",
+                "gpt-4o-mini-transcribe",
+                "gpt-4o-mini-transcribe-2025-12-15",
+                "gpt-4o-transcribe-diarize",
+            ],
+            language: str | Omit = omit,
+            languages: Iterable[str] | Omit = omit,
+            keywords: Iterable[str] | Omit = omit,
+            prompt: str | Omit = omit,
+            response_format: Literal["json", "text", "srt", "verbose_json", "vtt", "diarized_json"]
+            | Omit = omit,
+            temperature: float | Omit = omit,
+            include: Iterable[Literal["logprobs"]] | Omit = omit,
+            timestamp_granularities: Iterable[Literal["word", "segment"]] | Omit = omit,
+            stream: bool | Omit | None = omit,
+            chunking_strategy: Literal["auto"] | VadConfigParam | Omit | None = omit,
+            known_speaker_names: Iterable[str] | Omit = omit,
+            known_speaker_references: Iterable[str] | Omit = omit,
+            **options: Unpack[RequestOptions],
+        ) -> (
+            APIResponse[CreateTranscriptionResponse]
+            | SyncAPIResponse[Stream[CreateTranscriptionResponseStreamEvent]]
+        ): ...
+    else:
+        create = to_sync_raw(AsyncTranscriptions.create)
 
 
 class TranscriptionsWithStreamingResponse(SyncResponseWrapper):
-    create: Final = to_sync_streamed(AsyncTranscriptions.create)
+    if TYPE_CHECKING:
+
+        @overload
+        def create(
+            self,
+            *,
+            file: FileTypes,
+            model: str
+            | Literal[
+                "whisper-1",
+                "gpt-transcribe",
+                "gpt-4o-transcribe",
+                "gpt-4o-mini-transcribe",
+                "gpt-4o-mini-transcribe-2025-12-15",
+                "gpt-4o-transcribe-diarize",
+            ],
+            language: str | Omit = omit,
+            languages: Iterable[str] | Omit = omit,
+            keywords: Iterable[str] | Omit = omit,
+            prompt: str | Omit = omit,
+            response_format: Literal["json", "text", "srt", "verbose_json", "vtt", "diarized_json"]
+            | Omit = omit,
+            temperature: float | Omit = omit,
+            include: Iterable[Literal["logprobs"]] | Omit = omit,
+            timestamp_granularities: Iterable[Literal["word", "segment"]] | Omit = omit,
+            stream: Literal[False] | Omit | None = omit,
+            chunking_strategy: Literal["auto"] | VadConfigParam | Omit | None = omit,
+            known_speaker_names: Iterable[str] | Omit = omit,
+            known_speaker_references: Iterable[str] | Omit = omit,
+            **options: Unpack[RequestOptions],
+        ) -> ResponseContextManager[CreateTranscriptionResponse]: ...
+
+        @overload
+        def create(
+            self,
+            *,
+            file: FileTypes,
+            model: str
+            | Literal[
+                "whisper-1",
+                "gpt-transcribe",
+                "gpt-4o-transcribe",
+                "gpt-4o-mini-transcribe",
+                "gpt-4o-mini-transcribe-2025-12-15",
+                "gpt-4o-transcribe-diarize",
+            ],
+            language: str | Omit = omit,
+            languages: Iterable[str] | Omit = omit,
+            keywords: Iterable[str] | Omit = omit,
+            prompt: str | Omit = omit,
+            response_format: Literal["json", "text", "srt", "verbose_json", "vtt", "diarized_json"]
+            | Omit = omit,
+            temperature: float | Omit = omit,
+            include: Iterable[Literal["logprobs"]] | Omit = omit,
+            timestamp_granularities: Iterable[Literal["word", "segment"]] | Omit = omit,
+            stream: Literal[True],
+            chunking_strategy: Literal["auto"] | VadConfigParam | Omit | None = omit,
+            known_speaker_names: Iterable[str] | Omit = omit,
+            known_speaker_references: Iterable[str] | Omit = omit,
+            **options: Unpack[RequestOptions],
+        ) -> ResponseContextManager[Stream[CreateTranscriptionResponseStreamEvent]]: ...
+
+        @overload
+        def create(
+            self,
+            *,
+            file: FileTypes,
+            model: str
+            | Literal[
+                "whisper-1",
+                "gpt-transcribe",
+                "gpt-4o-transcribe",
+                "gpt-4o-mini-transcribe",
+                "gpt-4o-mini-transcribe-2025-12-15",
+                "gpt-4o-transcribe-diarize",
+            ],
+            language: str | Omit = omit,
+            languages: Iterable[str] | Omit = omit,
+            keywords: Iterable[str] | Omit = omit,
+            prompt: str | Omit = omit,
+            response_format: Literal["json", "text", "srt", "verbose_json", "vtt", "diarized_json"]
+            | Omit = omit,
+            temperature: float | Omit = omit,
+            include: Iterable[Literal["logprobs"]] | Omit = omit,
+            timestamp_granularities: Iterable[Literal["word", "segment"]] | Omit = omit,
+            stream: bool,
+            chunking_strategy: Literal["auto"] | VadConfigParam | Omit | None = omit,
+            known_speaker_names: Iterable[str] | Omit = omit,
+            known_speaker_references: Iterable[str] | Omit = omit,
+            **options: Unpack[RequestOptions],
+        ) -> (
+            ResponseContextManager[CreateTranscriptionResponse]
+            | ResponseContextManager[Stream[CreateTranscriptionResponseStreamEvent]]
+        ): ...
+
+        def create(
+            self,
+            *,
+            file: FileTypes,
+            model: str
+            | Literal[
+                "whisper-1",
+                "gpt-transcribe",
+                "gpt-4o-transcribe",
+                "gpt-4o-mini-transcribe",
+                "gpt-4o-mini-transcribe-2025-12-15",
+                "gpt-4o-transcribe-diarize",
+            ],
+            language: str | Omit = omit,
+            languages: Iterable[str] | Omit = omit,
+            keywords: Iterable[str] | Omit = omit,
+            prompt: str | Omit = omit,
+            response_format: Literal["json", "text", "srt", "verbose_json", "vtt", "diarized_json"]
+            | Omit = omit,
+            temperature: float | Omit = omit,
+            include: Iterable[Literal["logprobs"]] | Omit = omit,
+            timestamp_granularities: Iterable[Literal["word", "segment"]] | Omit = omit,
+            stream: bool | Omit | None = omit,
+            chunking_strategy: Literal["auto"] | VadConfigParam | Omit | None = omit,
+            known_speaker_names: Iterable[str] | Omit = omit,
+            known_speaker_references: Iterable[str] | Omit = omit,
+            **options: Unpack[RequestOptions],
+        ) -> (
+            ResponseContextManager[CreateTranscriptionResponse]
+            | ResponseContextManager[Stream[CreateTranscriptionResponseStreamEvent]]
+        ): ...
+    else:
+        create = to_sync_streamed(AsyncTranscriptions.create)

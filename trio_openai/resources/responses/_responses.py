@@ -17,6 +17,7 @@ from ..._blocking._bridge import (
     to_sync_raw,
     to_sync_streamed,
 )
+from ..._blocking._response import ResponseContextManager, SyncAPIResponse
 from ..._blocking._stream import Stream
 from ..._core._options import NOT_GIVEN, Omit, RequestOptions, omit, reject_unknown_options
 from ..._core._request import path_param
@@ -27,6 +28,7 @@ from ..._core._resource import (
     to_raw_response,
     to_streamed_response,
 )
+from ..._core._response import APIResponse
 from ..._core._streaming import AsyncStream
 from ...lib._parsing._hooks import reject_text_format_types
 from ...lib._parsing._responses import responses_parse
@@ -1076,8 +1078,330 @@ class Responses(SyncAPIResource[AsyncResponses]):
 
 
 class ResponsesWithRawResponse(SyncResponseWrapper):
-    create: Final = to_sync_raw(AsyncResponses.create)
-    retrieve: Final = to_sync_raw(AsyncResponses.retrieve)
+    if TYPE_CHECKING:
+
+        @overload
+        def create(
+            self,
+            *,
+            metadata: dict[str, str] | Omit | None = omit,
+            top_logprobs: int | Omit = omit,
+            temperature: float | Omit | None = omit,
+            top_p: float | Omit | None = omit,
+            user: str | Omit = omit,
+            safety_identifier: str | Omit | None = omit,
+            prompt_cache_key: str | Omit | None = omit,
+            prompt_cache_retention: Literal["in_memory", "24h"] | Omit | None = omit,
+            prompt_cache_options: PromptCacheOptionsParam | Omit = omit,
+            previous_response_id: str | Omit | None = omit,
+            model: ModelIdsResponsesParam | Omit = omit,
+            background: bool | Omit | None = omit,
+            max_tool_calls: int | Omit | None = omit,
+            text: ResponseTextParam | Omit = omit,
+            tools: Iterable[ToolParam] | Omit = omit,
+            tool_choice: ToolChoiceParam | Omit = omit,
+            prompt: PromptVariant1Param | Omit | None = omit,
+            service_tier: Literal["auto", "default", "flex", "scale", "priority", "fast", "ultrafast"]
+            | Omit
+            | None = omit,
+            truncation: Literal["auto", "disabled"] | Omit | None = omit,
+            reasoning: ReasoningParam | Omit | None = omit,
+            input: InputParam | Omit = omit,
+            include: Iterable[
+                Literal[
+                    "file_search_call.results",
+                    "web_search_call.results",
+                    "web_search_call.action.sources",
+                    "message.input_image.image_url",
+                    "computer_call_output.output.image_url",
+                    "code_interpreter_call.outputs",
+                    "reasoning.encrypted_content",
+                    "message.output_text.logprobs",
+                ]
+            ]
+            | Omit
+            | None = omit,
+            parallel_tool_calls: bool | Omit | None = omit,
+            store: bool | Omit | None = omit,
+            instructions: str | Omit | None = omit,
+            moderation: ModerationParam | Omit | None = omit,
+            stream: Literal[False] | Omit | None = omit,
+            stream_options: ResponseStreamOptionsVariant1Param | Omit | None = omit,
+            conversation: ConversationParam | Omit | None = omit,
+            context_management: Iterable[ContextManagementParam] | Omit | None = omit,
+            max_output_tokens: int | Omit | None = omit,
+            access_programs: AccessProgramsParam | Omit = omit,
+            background_options: BackgroundOptionsParam | Omit = omit,
+            image: OfficialImageParam | Omit = omit,
+            **options: Unpack[RequestOptions],
+        ) -> APIResponse[ResponseCustomToolCallOutput]: ...
+
+        @overload
+        def create(
+            self,
+            *,
+            metadata: dict[str, str] | Omit | None = omit,
+            top_logprobs: int | Omit = omit,
+            temperature: float | Omit | None = omit,
+            top_p: float | Omit | None = omit,
+            user: str | Omit = omit,
+            safety_identifier: str | Omit | None = omit,
+            prompt_cache_key: str | Omit | None = omit,
+            prompt_cache_retention: Literal["in_memory", "24h"] | Omit | None = omit,
+            prompt_cache_options: PromptCacheOptionsParam | Omit = omit,
+            previous_response_id: str | Omit | None = omit,
+            model: ModelIdsResponsesParam | Omit = omit,
+            background: bool | Omit | None = omit,
+            max_tool_calls: int | Omit | None = omit,
+            text: ResponseTextParam | Omit = omit,
+            tools: Iterable[ToolParam] | Omit = omit,
+            tool_choice: ToolChoiceParam | Omit = omit,
+            prompt: PromptVariant1Param | Omit | None = omit,
+            service_tier: Literal["auto", "default", "flex", "scale", "priority", "fast", "ultrafast"]
+            | Omit
+            | None = omit,
+            truncation: Literal["auto", "disabled"] | Omit | None = omit,
+            reasoning: ReasoningParam | Omit | None = omit,
+            input: InputParam | Omit = omit,
+            include: Iterable[
+                Literal[
+                    "file_search_call.results",
+                    "web_search_call.results",
+                    "web_search_call.action.sources",
+                    "message.input_image.image_url",
+                    "computer_call_output.output.image_url",
+                    "code_interpreter_call.outputs",
+                    "reasoning.encrypted_content",
+                    "message.output_text.logprobs",
+                ]
+            ]
+            | Omit
+            | None = omit,
+            parallel_tool_calls: bool | Omit | None = omit,
+            store: bool | Omit | None = omit,
+            instructions: str | Omit | None = omit,
+            moderation: ModerationParam | Omit | None = omit,
+            stream: Literal[True],
+            stream_options: ResponseStreamOptionsVariant1Param | Omit | None = omit,
+            conversation: ConversationParam | Omit | None = omit,
+            context_management: Iterable[ContextManagementParam] | Omit | None = omit,
+            max_output_tokens: int | Omit | None = omit,
+            access_programs: AccessProgramsParam | Omit = omit,
+            background_options: BackgroundOptionsParam | Omit = omit,
+            image: OfficialImageParam | Omit = omit,
+            **options: Unpack[RequestOptions],
+        ) -> SyncAPIResponse[Stream[ResponseStreamEvent]]: ...
+
+        @overload
+        def create(
+            self,
+            *,
+            metadata: dict[str, str] | Omit | None = omit,
+            top_logprobs: int | Omit = omit,
+            temperature: float | Omit | None = omit,
+            top_p: float | Omit | None = omit,
+            user: str | Omit = omit,
+            safety_identifier: str | Omit | None = omit,
+            prompt_cache_key: str | Omit | None = omit,
+            prompt_cache_retention: Literal["in_memory", "24h"] | Omit | None = omit,
+            prompt_cache_options: PromptCacheOptionsParam | Omit = omit,
+            previous_response_id: str | Omit | None = omit,
+            model: ModelIdsResponsesParam | Omit = omit,
+            background: bool | Omit | None = omit,
+            max_tool_calls: int | Omit | None = omit,
+            text: ResponseTextParam | Omit = omit,
+            tools: Iterable[ToolParam] | Omit = omit,
+            tool_choice: ToolChoiceParam | Omit = omit,
+            prompt: PromptVariant1Param | Omit | None = omit,
+            service_tier: Literal["auto", "default", "flex", "scale", "priority", "fast", "ultrafast"]
+            | Omit
+            | None = omit,
+            truncation: Literal["auto", "disabled"] | Omit | None = omit,
+            reasoning: ReasoningParam | Omit | None = omit,
+            input: InputParam | Omit = omit,
+            include: Iterable[
+                Literal[
+                    "file_search_call.results",
+                    "web_search_call.results",
+                    "web_search_call.action.sources",
+                    "message.input_image.image_url",
+                    "computer_call_output.output.image_url",
+                    "code_interpreter_call.outputs",
+                    "reasoning.encrypted_content",
+                    "message.output_text.logprobs",
+                ]
+            ]
+            | Omit
+            | None = omit,
+            parallel_tool_calls: bool | Omit | None = omit,
+            store: bool | Omit | None = omit,
+            instructions: str | Omit | None = omit,
+            moderation: ModerationParam | Omit | None = omit,
+            stream: bool,
+            stream_options: ResponseStreamOptionsVariant1Param | Omit | None = omit,
+            conversation: ConversationParam | Omit | None = omit,
+            context_management: Iterable[ContextManagementParam] | Omit | None = omit,
+            max_output_tokens: int | Omit | None = omit,
+            access_programs: AccessProgramsParam | Omit = omit,
+            background_options: BackgroundOptionsParam | Omit = omit,
+            image: OfficialImageParam | Omit = omit,
+            **options: Unpack[RequestOptions],
+        ) -> APIResponse[ResponseCustomToolCallOutput] | SyncAPIResponse[Stream[ResponseStreamEvent]]: ...
+
+        def create(
+            self,
+            *,
+            metadata: dict[str, str] | Omit | None = omit,
+            top_logprobs: int | Omit = omit,
+            temperature: float | Omit | None = omit,
+            top_p: float | Omit | None = omit,
+            user: str | Omit = omit,
+            safety_identifier: str | Omit | None = omit,
+            prompt_cache_key: str | Omit | None = omit,
+            prompt_cache_retention: Literal["in_memory", "24h"] | Omit | None = omit,
+            prompt_cache_options: PromptCacheOptionsParam | Omit = omit,
+            previous_response_id: str | Omit | None = omit,
+            model: ModelIdsResponsesParam | Omit = omit,
+            background: bool | Omit | None = omit,
+            max_tool_calls: int | Omit | None = omit,
+            text: ResponseTextParam | Omit = omit,
+            tools: Iterable[ToolParam] | Omit = omit,
+            tool_choice: ToolChoiceParam | Omit = omit,
+            prompt: PromptVariant1Param | Omit | None = omit,
+            service_tier: Literal["auto", "default", "flex", "scale", "priority", "fast", "ultrafast"]
+            | Omit
+            | None = omit,
+            truncation: Literal["auto", "disabled"] | Omit | None = omit,
+            reasoning: ReasoningParam | Omit | None = omit,
+            input: InputParam | Omit = omit,
+            include: Iterable[
+                Literal[
+                    "file_search_call.results",
+                    "web_search_call.results",
+                    "web_search_call.action.sources",
+                    "message.input_image.image_url",
+                    "computer_call_output.output.image_url",
+                    "code_interpreter_call.outputs",
+                    "reasoning.encrypted_content",
+                    "message.output_text.logprobs",
+                ]
+            ]
+            | Omit
+            | None = omit,
+            parallel_tool_calls: bool | Omit | None = omit,
+            store: bool | Omit | None = omit,
+            instructions: str | Omit | None = omit,
+            moderation: ModerationParam | Omit | None = omit,
+            stream: bool | Omit | None = omit,
+            stream_options: ResponseStreamOptionsVariant1Param | Omit | None = omit,
+            conversation: ConversationParam | Omit | None = omit,
+            context_management: Iterable[ContextManagementParam] | Omit | None = omit,
+            max_output_tokens: int | Omit | None = omit,
+            access_programs: AccessProgramsParam | Omit = omit,
+            background_options: BackgroundOptionsParam | Omit = omit,
+            image: OfficialImageParam | Omit = omit,
+            **options: Unpack[RequestOptions],
+        ) -> APIResponse[ResponseCustomToolCallOutput] | SyncAPIResponse[Stream[ResponseStreamEvent]]: ...
+    else:
+        create = to_sync_raw(AsyncResponses.create)
+    if TYPE_CHECKING:
+
+        @overload
+        def retrieve(
+            self,
+            response_id: str,
+            *,
+            include: Iterable[
+                Literal[
+                    "file_search_call.results",
+                    "web_search_call.results",
+                    "web_search_call.action.sources",
+                    "message.input_image.image_url",
+                    "computer_call_output.output.image_url",
+                    "code_interpreter_call.outputs",
+                    "reasoning.encrypted_content",
+                    "message.output_text.logprobs",
+                ]
+            ]
+            | Omit = omit,
+            stream: Literal[False] | Omit | None = omit,
+            starting_after: int | Omit = omit,
+            include_obfuscation: bool | Omit = omit,
+            **options: Unpack[RequestOptions],
+        ) -> APIResponse[ResponseCustomToolCallOutput]: ...
+
+        @overload
+        def retrieve(
+            self,
+            response_id: str,
+            *,
+            include: Iterable[
+                Literal[
+                    "file_search_call.results",
+                    "web_search_call.results",
+                    "web_search_call.action.sources",
+                    "message.input_image.image_url",
+                    "computer_call_output.output.image_url",
+                    "code_interpreter_call.outputs",
+                    "reasoning.encrypted_content",
+                    "message.output_text.logprobs",
+                ]
+            ]
+            | Omit = omit,
+            stream: Literal[True],
+            starting_after: int | Omit = omit,
+            include_obfuscation: bool | Omit = omit,
+            **options: Unpack[RequestOptions],
+        ) -> SyncAPIResponse[Stream[ResponseStreamEvent]]: ...
+
+        @overload
+        def retrieve(
+            self,
+            response_id: str,
+            *,
+            include: Iterable[
+                Literal[
+                    "file_search_call.results",
+                    "web_search_call.results",
+                    "web_search_call.action.sources",
+                    "message.input_image.image_url",
+                    "computer_call_output.output.image_url",
+                    "code_interpreter_call.outputs",
+                    "reasoning.encrypted_content",
+                    "message.output_text.logprobs",
+                ]
+            ]
+            | Omit = omit,
+            stream: bool,
+            starting_after: int | Omit = omit,
+            include_obfuscation: bool | Omit = omit,
+            **options: Unpack[RequestOptions],
+        ) -> APIResponse[ResponseCustomToolCallOutput] | SyncAPIResponse[Stream[ResponseStreamEvent]]: ...
+
+        def retrieve(
+            self,
+            response_id: str,
+            *,
+            include: Iterable[
+                Literal[
+                    "file_search_call.results",
+                    "web_search_call.results",
+                    "web_search_call.action.sources",
+                    "message.input_image.image_url",
+                    "computer_call_output.output.image_url",
+                    "code_interpreter_call.outputs",
+                    "reasoning.encrypted_content",
+                    "message.output_text.logprobs",
+                ]
+            ]
+            | Omit = omit,
+            stream: bool | Omit | None = omit,
+            starting_after: int | Omit = omit,
+            include_obfuscation: bool | Omit = omit,
+            **options: Unpack[RequestOptions],
+        ) -> APIResponse[ResponseCustomToolCallOutput] | SyncAPIResponse[Stream[ResponseStreamEvent]]: ...
+    else:
+        retrieve = to_sync_raw(AsyncResponses.retrieve)
     delete: Final = to_sync_raw(AsyncResponses.delete)
     cancel: Final = to_sync_raw(AsyncResponses.cancel)
     compact: Final = to_sync_raw(AsyncResponses.compact)
@@ -1097,8 +1421,342 @@ class ResponsesWithRawResponse(SyncResponseWrapper):
 
 
 class ResponsesWithStreamingResponse(SyncResponseWrapper):
-    create: Final = to_sync_streamed(AsyncResponses.create)
-    retrieve: Final = to_sync_streamed(AsyncResponses.retrieve)
+    if TYPE_CHECKING:
+
+        @overload
+        def create(
+            self,
+            *,
+            metadata: dict[str, str] | Omit | None = omit,
+            top_logprobs: int | Omit = omit,
+            temperature: float | Omit | None = omit,
+            top_p: float | Omit | None = omit,
+            user: str | Omit = omit,
+            safety_identifier: str | Omit | None = omit,
+            prompt_cache_key: str | Omit | None = omit,
+            prompt_cache_retention: Literal["in_memory", "24h"] | Omit | None = omit,
+            prompt_cache_options: PromptCacheOptionsParam | Omit = omit,
+            previous_response_id: str | Omit | None = omit,
+            model: ModelIdsResponsesParam | Omit = omit,
+            background: bool | Omit | None = omit,
+            max_tool_calls: int | Omit | None = omit,
+            text: ResponseTextParam | Omit = omit,
+            tools: Iterable[ToolParam] | Omit = omit,
+            tool_choice: ToolChoiceParam | Omit = omit,
+            prompt: PromptVariant1Param | Omit | None = omit,
+            service_tier: Literal["auto", "default", "flex", "scale", "priority", "fast", "ultrafast"]
+            | Omit
+            | None = omit,
+            truncation: Literal["auto", "disabled"] | Omit | None = omit,
+            reasoning: ReasoningParam | Omit | None = omit,
+            input: InputParam | Omit = omit,
+            include: Iterable[
+                Literal[
+                    "file_search_call.results",
+                    "web_search_call.results",
+                    "web_search_call.action.sources",
+                    "message.input_image.image_url",
+                    "computer_call_output.output.image_url",
+                    "code_interpreter_call.outputs",
+                    "reasoning.encrypted_content",
+                    "message.output_text.logprobs",
+                ]
+            ]
+            | Omit
+            | None = omit,
+            parallel_tool_calls: bool | Omit | None = omit,
+            store: bool | Omit | None = omit,
+            instructions: str | Omit | None = omit,
+            moderation: ModerationParam | Omit | None = omit,
+            stream: Literal[False] | Omit | None = omit,
+            stream_options: ResponseStreamOptionsVariant1Param | Omit | None = omit,
+            conversation: ConversationParam | Omit | None = omit,
+            context_management: Iterable[ContextManagementParam] | Omit | None = omit,
+            max_output_tokens: int | Omit | None = omit,
+            access_programs: AccessProgramsParam | Omit = omit,
+            background_options: BackgroundOptionsParam | Omit = omit,
+            image: OfficialImageParam | Omit = omit,
+            **options: Unpack[RequestOptions],
+        ) -> ResponseContextManager[ResponseCustomToolCallOutput]: ...
+
+        @overload
+        def create(
+            self,
+            *,
+            metadata: dict[str, str] | Omit | None = omit,
+            top_logprobs: int | Omit = omit,
+            temperature: float | Omit | None = omit,
+            top_p: float | Omit | None = omit,
+            user: str | Omit = omit,
+            safety_identifier: str | Omit | None = omit,
+            prompt_cache_key: str | Omit | None = omit,
+            prompt_cache_retention: Literal["in_memory", "24h"] | Omit | None = omit,
+            prompt_cache_options: PromptCacheOptionsParam | Omit = omit,
+            previous_response_id: str | Omit | None = omit,
+            model: ModelIdsResponsesParam | Omit = omit,
+            background: bool | Omit | None = omit,
+            max_tool_calls: int | Omit | None = omit,
+            text: ResponseTextParam | Omit = omit,
+            tools: Iterable[ToolParam] | Omit = omit,
+            tool_choice: ToolChoiceParam | Omit = omit,
+            prompt: PromptVariant1Param | Omit | None = omit,
+            service_tier: Literal["auto", "default", "flex", "scale", "priority", "fast", "ultrafast"]
+            | Omit
+            | None = omit,
+            truncation: Literal["auto", "disabled"] | Omit | None = omit,
+            reasoning: ReasoningParam | Omit | None = omit,
+            input: InputParam | Omit = omit,
+            include: Iterable[
+                Literal[
+                    "file_search_call.results",
+                    "web_search_call.results",
+                    "web_search_call.action.sources",
+                    "message.input_image.image_url",
+                    "computer_call_output.output.image_url",
+                    "code_interpreter_call.outputs",
+                    "reasoning.encrypted_content",
+                    "message.output_text.logprobs",
+                ]
+            ]
+            | Omit
+            | None = omit,
+            parallel_tool_calls: bool | Omit | None = omit,
+            store: bool | Omit | None = omit,
+            instructions: str | Omit | None = omit,
+            moderation: ModerationParam | Omit | None = omit,
+            stream: Literal[True],
+            stream_options: ResponseStreamOptionsVariant1Param | Omit | None = omit,
+            conversation: ConversationParam | Omit | None = omit,
+            context_management: Iterable[ContextManagementParam] | Omit | None = omit,
+            max_output_tokens: int | Omit | None = omit,
+            access_programs: AccessProgramsParam | Omit = omit,
+            background_options: BackgroundOptionsParam | Omit = omit,
+            image: OfficialImageParam | Omit = omit,
+            **options: Unpack[RequestOptions],
+        ) -> ResponseContextManager[Stream[ResponseStreamEvent]]: ...
+
+        @overload
+        def create(
+            self,
+            *,
+            metadata: dict[str, str] | Omit | None = omit,
+            top_logprobs: int | Omit = omit,
+            temperature: float | Omit | None = omit,
+            top_p: float | Omit | None = omit,
+            user: str | Omit = omit,
+            safety_identifier: str | Omit | None = omit,
+            prompt_cache_key: str | Omit | None = omit,
+            prompt_cache_retention: Literal["in_memory", "24h"] | Omit | None = omit,
+            prompt_cache_options: PromptCacheOptionsParam | Omit = omit,
+            previous_response_id: str | Omit | None = omit,
+            model: ModelIdsResponsesParam | Omit = omit,
+            background: bool | Omit | None = omit,
+            max_tool_calls: int | Omit | None = omit,
+            text: ResponseTextParam | Omit = omit,
+            tools: Iterable[ToolParam] | Omit = omit,
+            tool_choice: ToolChoiceParam | Omit = omit,
+            prompt: PromptVariant1Param | Omit | None = omit,
+            service_tier: Literal["auto", "default", "flex", "scale", "priority", "fast", "ultrafast"]
+            | Omit
+            | None = omit,
+            truncation: Literal["auto", "disabled"] | Omit | None = omit,
+            reasoning: ReasoningParam | Omit | None = omit,
+            input: InputParam | Omit = omit,
+            include: Iterable[
+                Literal[
+                    "file_search_call.results",
+                    "web_search_call.results",
+                    "web_search_call.action.sources",
+                    "message.input_image.image_url",
+                    "computer_call_output.output.image_url",
+                    "code_interpreter_call.outputs",
+                    "reasoning.encrypted_content",
+                    "message.output_text.logprobs",
+                ]
+            ]
+            | Omit
+            | None = omit,
+            parallel_tool_calls: bool | Omit | None = omit,
+            store: bool | Omit | None = omit,
+            instructions: str | Omit | None = omit,
+            moderation: ModerationParam | Omit | None = omit,
+            stream: bool,
+            stream_options: ResponseStreamOptionsVariant1Param | Omit | None = omit,
+            conversation: ConversationParam | Omit | None = omit,
+            context_management: Iterable[ContextManagementParam] | Omit | None = omit,
+            max_output_tokens: int | Omit | None = omit,
+            access_programs: AccessProgramsParam | Omit = omit,
+            background_options: BackgroundOptionsParam | Omit = omit,
+            image: OfficialImageParam | Omit = omit,
+            **options: Unpack[RequestOptions],
+        ) -> (
+            ResponseContextManager[ResponseCustomToolCallOutput]
+            | ResponseContextManager[Stream[ResponseStreamEvent]]
+        ): ...
+
+        def create(
+            self,
+            *,
+            metadata: dict[str, str] | Omit | None = omit,
+            top_logprobs: int | Omit = omit,
+            temperature: float | Omit | None = omit,
+            top_p: float | Omit | None = omit,
+            user: str | Omit = omit,
+            safety_identifier: str | Omit | None = omit,
+            prompt_cache_key: str | Omit | None = omit,
+            prompt_cache_retention: Literal["in_memory", "24h"] | Omit | None = omit,
+            prompt_cache_options: PromptCacheOptionsParam | Omit = omit,
+            previous_response_id: str | Omit | None = omit,
+            model: ModelIdsResponsesParam | Omit = omit,
+            background: bool | Omit | None = omit,
+            max_tool_calls: int | Omit | None = omit,
+            text: ResponseTextParam | Omit = omit,
+            tools: Iterable[ToolParam] | Omit = omit,
+            tool_choice: ToolChoiceParam | Omit = omit,
+            prompt: PromptVariant1Param | Omit | None = omit,
+            service_tier: Literal["auto", "default", "flex", "scale", "priority", "fast", "ultrafast"]
+            | Omit
+            | None = omit,
+            truncation: Literal["auto", "disabled"] | Omit | None = omit,
+            reasoning: ReasoningParam | Omit | None = omit,
+            input: InputParam | Omit = omit,
+            include: Iterable[
+                Literal[
+                    "file_search_call.results",
+                    "web_search_call.results",
+                    "web_search_call.action.sources",
+                    "message.input_image.image_url",
+                    "computer_call_output.output.image_url",
+                    "code_interpreter_call.outputs",
+                    "reasoning.encrypted_content",
+                    "message.output_text.logprobs",
+                ]
+            ]
+            | Omit
+            | None = omit,
+            parallel_tool_calls: bool | Omit | None = omit,
+            store: bool | Omit | None = omit,
+            instructions: str | Omit | None = omit,
+            moderation: ModerationParam | Omit | None = omit,
+            stream: bool | Omit | None = omit,
+            stream_options: ResponseStreamOptionsVariant1Param | Omit | None = omit,
+            conversation: ConversationParam | Omit | None = omit,
+            context_management: Iterable[ContextManagementParam] | Omit | None = omit,
+            max_output_tokens: int | Omit | None = omit,
+            access_programs: AccessProgramsParam | Omit = omit,
+            background_options: BackgroundOptionsParam | Omit = omit,
+            image: OfficialImageParam | Omit = omit,
+            **options: Unpack[RequestOptions],
+        ) -> (
+            ResponseContextManager[ResponseCustomToolCallOutput]
+            | ResponseContextManager[Stream[ResponseStreamEvent]]
+        ): ...
+    else:
+        create = to_sync_streamed(AsyncResponses.create)
+    if TYPE_CHECKING:
+
+        @overload
+        def retrieve(
+            self,
+            response_id: str,
+            *,
+            include: Iterable[
+                Literal[
+                    "file_search_call.results",
+                    "web_search_call.results",
+                    "web_search_call.action.sources",
+                    "message.input_image.image_url",
+                    "computer_call_output.output.image_url",
+                    "code_interpreter_call.outputs",
+                    "reasoning.encrypted_content",
+                    "message.output_text.logprobs",
+                ]
+            ]
+            | Omit = omit,
+            stream: Literal[False] | Omit | None = omit,
+            starting_after: int | Omit = omit,
+            include_obfuscation: bool | Omit = omit,
+            **options: Unpack[RequestOptions],
+        ) -> ResponseContextManager[ResponseCustomToolCallOutput]: ...
+
+        @overload
+        def retrieve(
+            self,
+            response_id: str,
+            *,
+            include: Iterable[
+                Literal[
+                    "file_search_call.results",
+                    "web_search_call.results",
+                    "web_search_call.action.sources",
+                    "message.input_image.image_url",
+                    "computer_call_output.output.image_url",
+                    "code_interpreter_call.outputs",
+                    "reasoning.encrypted_content",
+                    "message.output_text.logprobs",
+                ]
+            ]
+            | Omit = omit,
+            stream: Literal[True],
+            starting_after: int | Omit = omit,
+            include_obfuscation: bool | Omit = omit,
+            **options: Unpack[RequestOptions],
+        ) -> ResponseContextManager[Stream[ResponseStreamEvent]]: ...
+
+        @overload
+        def retrieve(
+            self,
+            response_id: str,
+            *,
+            include: Iterable[
+                Literal[
+                    "file_search_call.results",
+                    "web_search_call.results",
+                    "web_search_call.action.sources",
+                    "message.input_image.image_url",
+                    "computer_call_output.output.image_url",
+                    "code_interpreter_call.outputs",
+                    "reasoning.encrypted_content",
+                    "message.output_text.logprobs",
+                ]
+            ]
+            | Omit = omit,
+            stream: bool,
+            starting_after: int | Omit = omit,
+            include_obfuscation: bool | Omit = omit,
+            **options: Unpack[RequestOptions],
+        ) -> (
+            ResponseContextManager[ResponseCustomToolCallOutput]
+            | ResponseContextManager[Stream[ResponseStreamEvent]]
+        ): ...
+
+        def retrieve(
+            self,
+            response_id: str,
+            *,
+            include: Iterable[
+                Literal[
+                    "file_search_call.results",
+                    "web_search_call.results",
+                    "web_search_call.action.sources",
+                    "message.input_image.image_url",
+                    "computer_call_output.output.image_url",
+                    "code_interpreter_call.outputs",
+                    "reasoning.encrypted_content",
+                    "message.output_text.logprobs",
+                ]
+            ]
+            | Omit = omit,
+            stream: bool | Omit | None = omit,
+            starting_after: int | Omit = omit,
+            include_obfuscation: bool | Omit = omit,
+            **options: Unpack[RequestOptions],
+        ) -> (
+            ResponseContextManager[ResponseCustomToolCallOutput]
+            | ResponseContextManager[Stream[ResponseStreamEvent]]
+        ): ...
+    else:
+        retrieve = to_sync_streamed(AsyncResponses.retrieve)
     delete: Final = to_sync_streamed(AsyncResponses.delete)
     cancel: Final = to_sync_streamed(AsyncResponses.cancel)
     compact: Final = to_sync_streamed(AsyncResponses.compact)

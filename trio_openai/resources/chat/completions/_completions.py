@@ -20,6 +20,7 @@ from ...._blocking._bridge import (
     to_sync_streamed,
     to_sync_streamed_list,
 )
+from ...._blocking._response import ResponseContextManager, SyncAPIResponse
 from ...._blocking._stream import Stream
 from ...._core._options import NOT_GIVEN, Omit, RequestOptions, omit, reject_unknown_options
 from ...._core._pagination import AsyncCursorPage, AsyncPaginator
@@ -31,6 +32,7 @@ from ...._core._resource import (
     to_raw_response,
     to_streamed_response,
 )
+from ...._core._response import APIResponse
 from ...._core._streaming import AsyncStream
 from ....lib._parsing._chat import chat_completions_parse
 from ....lib._parsing._hooks import reject_chat_format_types
@@ -812,7 +814,212 @@ class Completions(SyncAPIResource[AsyncCompletions]):
 
 
 class CompletionsWithRawResponse(SyncResponseWrapper):
-    create: Final = to_sync_raw(AsyncCompletions.create)
+    if TYPE_CHECKING:
+
+        @overload
+        def create(
+            self,
+            *,
+            messages: Iterable[ChatCompletionRequestMessageParam],
+            model: ModelIdsSharedParam,
+            metadata: dict[str, str] | Omit | None = omit,
+            top_logprobs: int | Omit | None = omit,
+            temperature: float | Omit | None = omit,
+            top_p: float | Omit | None = omit,
+            user: str | Omit = omit,
+            safety_identifier: str | Omit | None = omit,
+            prompt_cache_key: str | Omit | None = omit,
+            prompt_cache_retention: Literal["in_memory", "24h"] | Omit | None = omit,
+            prompt_cache_options: PromptCacheOptionsParam | Omit = omit,
+            service_tier: Literal["auto", "default", "flex", "scale", "priority", "fast"]
+            | Omit
+            | None = omit,
+            modalities: Iterable[Literal["text", "audio"]] | Omit | None = omit,
+            verbosity: Literal["low", "medium", "high"] | Omit | None = omit,
+            reasoning_effort: Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"]
+            | Omit
+            | None = omit,
+            max_completion_tokens: int | Omit | None = omit,
+            frequency_penalty: float | Omit | None = omit,
+            presence_penalty: float | Omit | None = omit,
+            web_search_options: CreateChatCompletionWebSearchOptionsParam | Omit = omit,
+            response_format: ResponseFormatTextParam
+            | ResponseFormatJsonSchemaParam
+            | ResponseFormatJsonObjectParam
+            | Omit = omit,
+            audio: CreateChatCompletionAudioParam | Omit | None = omit,
+            store: bool | Omit | None = omit,
+            moderation: ModerationParam | Omit | None = omit,
+            stream: Literal[False] | Omit | None = omit,
+            stop: StopConfigurationParam | Omit | None = omit,
+            logit_bias: dict[str, int] | Omit | None = omit,
+            logprobs: bool | Omit | None = omit,
+            max_tokens: int | Omit | None = omit,
+            n: int | Omit | None = omit,
+            prediction: PredictionContentParam | Omit | None = omit,
+            seed: int | Omit | None = omit,
+            stream_options: ChatCompletionStreamOptionsVariant1Param | Omit | None = omit,
+            tools: Iterable[ChatCompletionToolParam | CustomToolChatCompletionsParam] | Omit = omit,
+            tool_choice: ChatCompletionToolChoiceOptionParam | Omit = omit,
+            parallel_tool_calls: bool | Omit = omit,
+            function_call: Literal["none", "auto"] | ChatCompletionFunctionCallOptionParam | Omit = omit,
+            functions: Iterable[ChatCompletionFunctionsParam] | Omit = omit,
+            **options: Unpack[RequestOptions],
+        ) -> APIResponse[ChatCompletion]: ...
+
+        @overload
+        def create(
+            self,
+            *,
+            messages: Iterable[ChatCompletionRequestMessageParam],
+            model: ModelIdsSharedParam,
+            metadata: dict[str, str] | Omit | None = omit,
+            top_logprobs: int | Omit | None = omit,
+            temperature: float | Omit | None = omit,
+            top_p: float | Omit | None = omit,
+            user: str | Omit = omit,
+            safety_identifier: str | Omit | None = omit,
+            prompt_cache_key: str | Omit | None = omit,
+            prompt_cache_retention: Literal["in_memory", "24h"] | Omit | None = omit,
+            prompt_cache_options: PromptCacheOptionsParam | Omit = omit,
+            service_tier: Literal["auto", "default", "flex", "scale", "priority", "fast"]
+            | Omit
+            | None = omit,
+            modalities: Iterable[Literal["text", "audio"]] | Omit | None = omit,
+            verbosity: Literal["low", "medium", "high"] | Omit | None = omit,
+            reasoning_effort: Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"]
+            | Omit
+            | None = omit,
+            max_completion_tokens: int | Omit | None = omit,
+            frequency_penalty: float | Omit | None = omit,
+            presence_penalty: float | Omit | None = omit,
+            web_search_options: CreateChatCompletionWebSearchOptionsParam | Omit = omit,
+            response_format: ResponseFormatTextParam
+            | ResponseFormatJsonSchemaParam
+            | ResponseFormatJsonObjectParam
+            | Omit = omit,
+            audio: CreateChatCompletionAudioParam | Omit | None = omit,
+            store: bool | Omit | None = omit,
+            moderation: ModerationParam | Omit | None = omit,
+            stream: Literal[True],
+            stop: StopConfigurationParam | Omit | None = omit,
+            logit_bias: dict[str, int] | Omit | None = omit,
+            logprobs: bool | Omit | None = omit,
+            max_tokens: int | Omit | None = omit,
+            n: int | Omit | None = omit,
+            prediction: PredictionContentParam | Omit | None = omit,
+            seed: int | Omit | None = omit,
+            stream_options: ChatCompletionStreamOptionsVariant1Param | Omit | None = omit,
+            tools: Iterable[ChatCompletionToolParam | CustomToolChatCompletionsParam] | Omit = omit,
+            tool_choice: ChatCompletionToolChoiceOptionParam | Omit = omit,
+            parallel_tool_calls: bool | Omit = omit,
+            function_call: Literal["none", "auto"] | ChatCompletionFunctionCallOptionParam | Omit = omit,
+            functions: Iterable[ChatCompletionFunctionsParam] | Omit = omit,
+            **options: Unpack[RequestOptions],
+        ) -> SyncAPIResponse[Stream[ChatCompletionChunk]]: ...
+
+        @overload
+        def create(
+            self,
+            *,
+            messages: Iterable[ChatCompletionRequestMessageParam],
+            model: ModelIdsSharedParam,
+            metadata: dict[str, str] | Omit | None = omit,
+            top_logprobs: int | Omit | None = omit,
+            temperature: float | Omit | None = omit,
+            top_p: float | Omit | None = omit,
+            user: str | Omit = omit,
+            safety_identifier: str | Omit | None = omit,
+            prompt_cache_key: str | Omit | None = omit,
+            prompt_cache_retention: Literal["in_memory", "24h"] | Omit | None = omit,
+            prompt_cache_options: PromptCacheOptionsParam | Omit = omit,
+            service_tier: Literal["auto", "default", "flex", "scale", "priority", "fast"]
+            | Omit
+            | None = omit,
+            modalities: Iterable[Literal["text", "audio"]] | Omit | None = omit,
+            verbosity: Literal["low", "medium", "high"] | Omit | None = omit,
+            reasoning_effort: Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"]
+            | Omit
+            | None = omit,
+            max_completion_tokens: int | Omit | None = omit,
+            frequency_penalty: float | Omit | None = omit,
+            presence_penalty: float | Omit | None = omit,
+            web_search_options: CreateChatCompletionWebSearchOptionsParam | Omit = omit,
+            response_format: ResponseFormatTextParam
+            | ResponseFormatJsonSchemaParam
+            | ResponseFormatJsonObjectParam
+            | Omit = omit,
+            audio: CreateChatCompletionAudioParam | Omit | None = omit,
+            store: bool | Omit | None = omit,
+            moderation: ModerationParam | Omit | None = omit,
+            stream: bool,
+            stop: StopConfigurationParam | Omit | None = omit,
+            logit_bias: dict[str, int] | Omit | None = omit,
+            logprobs: bool | Omit | None = omit,
+            max_tokens: int | Omit | None = omit,
+            n: int | Omit | None = omit,
+            prediction: PredictionContentParam | Omit | None = omit,
+            seed: int | Omit | None = omit,
+            stream_options: ChatCompletionStreamOptionsVariant1Param | Omit | None = omit,
+            tools: Iterable[ChatCompletionToolParam | CustomToolChatCompletionsParam] | Omit = omit,
+            tool_choice: ChatCompletionToolChoiceOptionParam | Omit = omit,
+            parallel_tool_calls: bool | Omit = omit,
+            function_call: Literal["none", "auto"] | ChatCompletionFunctionCallOptionParam | Omit = omit,
+            functions: Iterable[ChatCompletionFunctionsParam] | Omit = omit,
+            **options: Unpack[RequestOptions],
+        ) -> APIResponse[ChatCompletion] | SyncAPIResponse[Stream[ChatCompletionChunk]]: ...
+
+        def create(
+            self,
+            *,
+            messages: Iterable[ChatCompletionRequestMessageParam],
+            model: ModelIdsSharedParam,
+            metadata: dict[str, str] | Omit | None = omit,
+            top_logprobs: int | Omit | None = omit,
+            temperature: float | Omit | None = omit,
+            top_p: float | Omit | None = omit,
+            user: str | Omit = omit,
+            safety_identifier: str | Omit | None = omit,
+            prompt_cache_key: str | Omit | None = omit,
+            prompt_cache_retention: Literal["in_memory", "24h"] | Omit | None = omit,
+            prompt_cache_options: PromptCacheOptionsParam | Omit = omit,
+            service_tier: Literal["auto", "default", "flex", "scale", "priority", "fast"]
+            | Omit
+            | None = omit,
+            modalities: Iterable[Literal["text", "audio"]] | Omit | None = omit,
+            verbosity: Literal["low", "medium", "high"] | Omit | None = omit,
+            reasoning_effort: Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"]
+            | Omit
+            | None = omit,
+            max_completion_tokens: int | Omit | None = omit,
+            frequency_penalty: float | Omit | None = omit,
+            presence_penalty: float | Omit | None = omit,
+            web_search_options: CreateChatCompletionWebSearchOptionsParam | Omit = omit,
+            response_format: ResponseFormatTextParam
+            | ResponseFormatJsonSchemaParam
+            | ResponseFormatJsonObjectParam
+            | Omit = omit,
+            audio: CreateChatCompletionAudioParam | Omit | None = omit,
+            store: bool | Omit | None = omit,
+            moderation: ModerationParam | Omit | None = omit,
+            stream: bool | Omit | None = omit,
+            stop: StopConfigurationParam | Omit | None = omit,
+            logit_bias: dict[str, int] | Omit | None = omit,
+            logprobs: bool | Omit | None = omit,
+            max_tokens: int | Omit | None = omit,
+            n: int | Omit | None = omit,
+            prediction: PredictionContentParam | Omit | None = omit,
+            seed: int | Omit | None = omit,
+            stream_options: ChatCompletionStreamOptionsVariant1Param | Omit | None = omit,
+            tools: Iterable[ChatCompletionToolParam | CustomToolChatCompletionsParam] | Omit = omit,
+            tool_choice: ChatCompletionToolChoiceOptionParam | Omit = omit,
+            parallel_tool_calls: bool | Omit = omit,
+            function_call: Literal["none", "auto"] | ChatCompletionFunctionCallOptionParam | Omit = omit,
+            functions: Iterable[ChatCompletionFunctionsParam] | Omit = omit,
+            **options: Unpack[RequestOptions],
+        ) -> APIResponse[ChatCompletion] | SyncAPIResponse[Stream[ChatCompletionChunk]]: ...
+    else:
+        create = to_sync_raw(AsyncCompletions.create)
     retrieve: Final = to_sync_raw(AsyncCompletions.retrieve)
     update: Final = to_sync_raw(AsyncCompletions.update)
     list: Final = to_sync_raw_list(AsyncCompletions.list)
@@ -827,7 +1034,212 @@ class CompletionsWithRawResponse(SyncResponseWrapper):
 
 
 class CompletionsWithStreamingResponse(SyncResponseWrapper):
-    create: Final = to_sync_streamed(AsyncCompletions.create)
+    if TYPE_CHECKING:
+
+        @overload
+        def create(
+            self,
+            *,
+            messages: Iterable[ChatCompletionRequestMessageParam],
+            model: ModelIdsSharedParam,
+            metadata: dict[str, str] | Omit | None = omit,
+            top_logprobs: int | Omit | None = omit,
+            temperature: float | Omit | None = omit,
+            top_p: float | Omit | None = omit,
+            user: str | Omit = omit,
+            safety_identifier: str | Omit | None = omit,
+            prompt_cache_key: str | Omit | None = omit,
+            prompt_cache_retention: Literal["in_memory", "24h"] | Omit | None = omit,
+            prompt_cache_options: PromptCacheOptionsParam | Omit = omit,
+            service_tier: Literal["auto", "default", "flex", "scale", "priority", "fast"]
+            | Omit
+            | None = omit,
+            modalities: Iterable[Literal["text", "audio"]] | Omit | None = omit,
+            verbosity: Literal["low", "medium", "high"] | Omit | None = omit,
+            reasoning_effort: Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"]
+            | Omit
+            | None = omit,
+            max_completion_tokens: int | Omit | None = omit,
+            frequency_penalty: float | Omit | None = omit,
+            presence_penalty: float | Omit | None = omit,
+            web_search_options: CreateChatCompletionWebSearchOptionsParam | Omit = omit,
+            response_format: ResponseFormatTextParam
+            | ResponseFormatJsonSchemaParam
+            | ResponseFormatJsonObjectParam
+            | Omit = omit,
+            audio: CreateChatCompletionAudioParam | Omit | None = omit,
+            store: bool | Omit | None = omit,
+            moderation: ModerationParam | Omit | None = omit,
+            stream: Literal[False] | Omit | None = omit,
+            stop: StopConfigurationParam | Omit | None = omit,
+            logit_bias: dict[str, int] | Omit | None = omit,
+            logprobs: bool | Omit | None = omit,
+            max_tokens: int | Omit | None = omit,
+            n: int | Omit | None = omit,
+            prediction: PredictionContentParam | Omit | None = omit,
+            seed: int | Omit | None = omit,
+            stream_options: ChatCompletionStreamOptionsVariant1Param | Omit | None = omit,
+            tools: Iterable[ChatCompletionToolParam | CustomToolChatCompletionsParam] | Omit = omit,
+            tool_choice: ChatCompletionToolChoiceOptionParam | Omit = omit,
+            parallel_tool_calls: bool | Omit = omit,
+            function_call: Literal["none", "auto"] | ChatCompletionFunctionCallOptionParam | Omit = omit,
+            functions: Iterable[ChatCompletionFunctionsParam] | Omit = omit,
+            **options: Unpack[RequestOptions],
+        ) -> ResponseContextManager[ChatCompletion]: ...
+
+        @overload
+        def create(
+            self,
+            *,
+            messages: Iterable[ChatCompletionRequestMessageParam],
+            model: ModelIdsSharedParam,
+            metadata: dict[str, str] | Omit | None = omit,
+            top_logprobs: int | Omit | None = omit,
+            temperature: float | Omit | None = omit,
+            top_p: float | Omit | None = omit,
+            user: str | Omit = omit,
+            safety_identifier: str | Omit | None = omit,
+            prompt_cache_key: str | Omit | None = omit,
+            prompt_cache_retention: Literal["in_memory", "24h"] | Omit | None = omit,
+            prompt_cache_options: PromptCacheOptionsParam | Omit = omit,
+            service_tier: Literal["auto", "default", "flex", "scale", "priority", "fast"]
+            | Omit
+            | None = omit,
+            modalities: Iterable[Literal["text", "audio"]] | Omit | None = omit,
+            verbosity: Literal["low", "medium", "high"] | Omit | None = omit,
+            reasoning_effort: Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"]
+            | Omit
+            | None = omit,
+            max_completion_tokens: int | Omit | None = omit,
+            frequency_penalty: float | Omit | None = omit,
+            presence_penalty: float | Omit | None = omit,
+            web_search_options: CreateChatCompletionWebSearchOptionsParam | Omit = omit,
+            response_format: ResponseFormatTextParam
+            | ResponseFormatJsonSchemaParam
+            | ResponseFormatJsonObjectParam
+            | Omit = omit,
+            audio: CreateChatCompletionAudioParam | Omit | None = omit,
+            store: bool | Omit | None = omit,
+            moderation: ModerationParam | Omit | None = omit,
+            stream: Literal[True],
+            stop: StopConfigurationParam | Omit | None = omit,
+            logit_bias: dict[str, int] | Omit | None = omit,
+            logprobs: bool | Omit | None = omit,
+            max_tokens: int | Omit | None = omit,
+            n: int | Omit | None = omit,
+            prediction: PredictionContentParam | Omit | None = omit,
+            seed: int | Omit | None = omit,
+            stream_options: ChatCompletionStreamOptionsVariant1Param | Omit | None = omit,
+            tools: Iterable[ChatCompletionToolParam | CustomToolChatCompletionsParam] | Omit = omit,
+            tool_choice: ChatCompletionToolChoiceOptionParam | Omit = omit,
+            parallel_tool_calls: bool | Omit = omit,
+            function_call: Literal["none", "auto"] | ChatCompletionFunctionCallOptionParam | Omit = omit,
+            functions: Iterable[ChatCompletionFunctionsParam] | Omit = omit,
+            **options: Unpack[RequestOptions],
+        ) -> ResponseContextManager[Stream[ChatCompletionChunk]]: ...
+
+        @overload
+        def create(
+            self,
+            *,
+            messages: Iterable[ChatCompletionRequestMessageParam],
+            model: ModelIdsSharedParam,
+            metadata: dict[str, str] | Omit | None = omit,
+            top_logprobs: int | Omit | None = omit,
+            temperature: float | Omit | None = omit,
+            top_p: float | Omit | None = omit,
+            user: str | Omit = omit,
+            safety_identifier: str | Omit | None = omit,
+            prompt_cache_key: str | Omit | None = omit,
+            prompt_cache_retention: Literal["in_memory", "24h"] | Omit | None = omit,
+            prompt_cache_options: PromptCacheOptionsParam | Omit = omit,
+            service_tier: Literal["auto", "default", "flex", "scale", "priority", "fast"]
+            | Omit
+            | None = omit,
+            modalities: Iterable[Literal["text", "audio"]] | Omit | None = omit,
+            verbosity: Literal["low", "medium", "high"] | Omit | None = omit,
+            reasoning_effort: Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"]
+            | Omit
+            | None = omit,
+            max_completion_tokens: int | Omit | None = omit,
+            frequency_penalty: float | Omit | None = omit,
+            presence_penalty: float | Omit | None = omit,
+            web_search_options: CreateChatCompletionWebSearchOptionsParam | Omit = omit,
+            response_format: ResponseFormatTextParam
+            | ResponseFormatJsonSchemaParam
+            | ResponseFormatJsonObjectParam
+            | Omit = omit,
+            audio: CreateChatCompletionAudioParam | Omit | None = omit,
+            store: bool | Omit | None = omit,
+            moderation: ModerationParam | Omit | None = omit,
+            stream: bool,
+            stop: StopConfigurationParam | Omit | None = omit,
+            logit_bias: dict[str, int] | Omit | None = omit,
+            logprobs: bool | Omit | None = omit,
+            max_tokens: int | Omit | None = omit,
+            n: int | Omit | None = omit,
+            prediction: PredictionContentParam | Omit | None = omit,
+            seed: int | Omit | None = omit,
+            stream_options: ChatCompletionStreamOptionsVariant1Param | Omit | None = omit,
+            tools: Iterable[ChatCompletionToolParam | CustomToolChatCompletionsParam] | Omit = omit,
+            tool_choice: ChatCompletionToolChoiceOptionParam | Omit = omit,
+            parallel_tool_calls: bool | Omit = omit,
+            function_call: Literal["none", "auto"] | ChatCompletionFunctionCallOptionParam | Omit = omit,
+            functions: Iterable[ChatCompletionFunctionsParam] | Omit = omit,
+            **options: Unpack[RequestOptions],
+        ) -> ResponseContextManager[ChatCompletion] | ResponseContextManager[Stream[ChatCompletionChunk]]: ...
+
+        def create(
+            self,
+            *,
+            messages: Iterable[ChatCompletionRequestMessageParam],
+            model: ModelIdsSharedParam,
+            metadata: dict[str, str] | Omit | None = omit,
+            top_logprobs: int | Omit | None = omit,
+            temperature: float | Omit | None = omit,
+            top_p: float | Omit | None = omit,
+            user: str | Omit = omit,
+            safety_identifier: str | Omit | None = omit,
+            prompt_cache_key: str | Omit | None = omit,
+            prompt_cache_retention: Literal["in_memory", "24h"] | Omit | None = omit,
+            prompt_cache_options: PromptCacheOptionsParam | Omit = omit,
+            service_tier: Literal["auto", "default", "flex", "scale", "priority", "fast"]
+            | Omit
+            | None = omit,
+            modalities: Iterable[Literal["text", "audio"]] | Omit | None = omit,
+            verbosity: Literal["low", "medium", "high"] | Omit | None = omit,
+            reasoning_effort: Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"]
+            | Omit
+            | None = omit,
+            max_completion_tokens: int | Omit | None = omit,
+            frequency_penalty: float | Omit | None = omit,
+            presence_penalty: float | Omit | None = omit,
+            web_search_options: CreateChatCompletionWebSearchOptionsParam | Omit = omit,
+            response_format: ResponseFormatTextParam
+            | ResponseFormatJsonSchemaParam
+            | ResponseFormatJsonObjectParam
+            | Omit = omit,
+            audio: CreateChatCompletionAudioParam | Omit | None = omit,
+            store: bool | Omit | None = omit,
+            moderation: ModerationParam | Omit | None = omit,
+            stream: bool | Omit | None = omit,
+            stop: StopConfigurationParam | Omit | None = omit,
+            logit_bias: dict[str, int] | Omit | None = omit,
+            logprobs: bool | Omit | None = omit,
+            max_tokens: int | Omit | None = omit,
+            n: int | Omit | None = omit,
+            prediction: PredictionContentParam | Omit | None = omit,
+            seed: int | Omit | None = omit,
+            stream_options: ChatCompletionStreamOptionsVariant1Param | Omit | None = omit,
+            tools: Iterable[ChatCompletionToolParam | CustomToolChatCompletionsParam] | Omit = omit,
+            tool_choice: ChatCompletionToolChoiceOptionParam | Omit = omit,
+            parallel_tool_calls: bool | Omit = omit,
+            function_call: Literal["none", "auto"] | ChatCompletionFunctionCallOptionParam | Omit = omit,
+            functions: Iterable[ChatCompletionFunctionsParam] | Omit = omit,
+            **options: Unpack[RequestOptions],
+        ) -> ResponseContextManager[ChatCompletion] | ResponseContextManager[Stream[ChatCompletionChunk]]: ...
+    else:
+        create = to_sync_streamed(AsyncCompletions.create)
     retrieve: Final = to_sync_streamed(AsyncCompletions.retrieve)
     update: Final = to_sync_streamed(AsyncCompletions.update)
     list: Final = to_sync_streamed_list(AsyncCompletions.list)

@@ -20,6 +20,7 @@ from ....._blocking._bridge import (
     to_sync_streamed,
     to_sync_streamed_list,
 )
+from ....._blocking._response import ResponseContextManager, SyncAPIResponse
 from ....._blocking._stream import Stream
 from ....._core._options import NOT_GIVEN, Omit, RequestOptions, omit, reject_unknown_options
 from ....._core._pagination import AsyncCursorPage, AsyncPaginator
@@ -31,6 +32,7 @@ from ....._core._resource import (
     to_raw_response,
     to_streamed_response,
 )
+from ....._core._response import APIResponse
 from ....._core._streaming import AsyncStream
 from .....lib.streaming.agents import sessions_stream, sync_sessions_stream
 from .....types import AgentSession, AgentSessionDeleted
@@ -619,7 +621,92 @@ class Sessions(SyncAPIResource[AsyncSessions]):
 
 
 class SessionsWithRawResponse(SyncResponseWrapper):
-    create: Final = to_sync_raw(AsyncSessions.create)
+    if TYPE_CHECKING:
+
+        @overload
+        def create(
+            self,
+            *,
+            environment: EnvironmentParamNoneParam
+            | EnvironmentParamOpenAIHostedParam
+            | EnvironmentParamSelfHostedParam,
+            output_type: object | Omit = omit,
+            tool_handlers: object | Omit = omit,
+            agent: AgentsSessionCreateParamsAgentParam | Omit = omit,
+            agent_id: str | Omit = omit,
+            input: str | Iterable[AgentSessionInputMessageParam] | Omit | None = omit,
+            metadata: dict[str, str] | Omit | None = omit,
+            prompt_cache_options: AgentsSessionCreateParamsPromptCacheOptionsParam | Omit | None = omit,
+            review: Literal["none", "auto_review"] | Omit = omit,
+            stream: Literal[False] | Omit | None = omit,
+            stream_options: StreamOptionsParam | Omit = omit,
+            vault_ids: Iterable[str] | Omit | None = omit,
+            **options: Unpack[RequestOptions],
+        ) -> APIResponse[AgentSession]: ...
+
+        @overload
+        def create(
+            self,
+            *,
+            environment: EnvironmentParamNoneParam
+            | EnvironmentParamOpenAIHostedParam
+            | EnvironmentParamSelfHostedParam,
+            output_type: object | Omit = omit,
+            tool_handlers: object | Omit = omit,
+            agent: AgentsSessionCreateParamsAgentParam | Omit = omit,
+            agent_id: str | Omit = omit,
+            input: str | Iterable[AgentSessionInputMessageParam] | Omit | None = omit,
+            metadata: dict[str, str] | Omit | None = omit,
+            prompt_cache_options: AgentsSessionCreateParamsPromptCacheOptionsParam | Omit | None = omit,
+            review: Literal["none", "auto_review"] | Omit = omit,
+            stream: Literal[True],
+            stream_options: StreamOptionsParam | Omit = omit,
+            vault_ids: Iterable[str] | Omit | None = omit,
+            **options: Unpack[RequestOptions],
+        ) -> SyncAPIResponse[Stream[AgentSession]]: ...
+
+        @overload
+        def create(
+            self,
+            *,
+            environment: EnvironmentParamNoneParam
+            | EnvironmentParamOpenAIHostedParam
+            | EnvironmentParamSelfHostedParam,
+            output_type: object | Omit = omit,
+            tool_handlers: object | Omit = omit,
+            agent: AgentsSessionCreateParamsAgentParam | Omit = omit,
+            agent_id: str | Omit = omit,
+            input: str | Iterable[AgentSessionInputMessageParam] | Omit | None = omit,
+            metadata: dict[str, str] | Omit | None = omit,
+            prompt_cache_options: AgentsSessionCreateParamsPromptCacheOptionsParam | Omit | None = omit,
+            review: Literal["none", "auto_review"] | Omit = omit,
+            stream: bool,
+            stream_options: StreamOptionsParam | Omit = omit,
+            vault_ids: Iterable[str] | Omit | None = omit,
+            **options: Unpack[RequestOptions],
+        ) -> APIResponse[AgentSession] | SyncAPIResponse[Stream[AgentSession]]: ...
+
+        def create(
+            self,
+            *,
+            environment: EnvironmentParamNoneParam
+            | EnvironmentParamOpenAIHostedParam
+            | EnvironmentParamSelfHostedParam,
+            output_type: object | Omit = omit,
+            tool_handlers: object | Omit = omit,
+            agent: AgentsSessionCreateParamsAgentParam | Omit = omit,
+            agent_id: str | Omit = omit,
+            input: str | Iterable[AgentSessionInputMessageParam] | Omit | None = omit,
+            metadata: dict[str, str] | Omit | None = omit,
+            prompt_cache_options: AgentsSessionCreateParamsPromptCacheOptionsParam | Omit | None = omit,
+            review: Literal["none", "auto_review"] | Omit = omit,
+            stream: bool | Omit | None = omit,
+            stream_options: StreamOptionsParam | Omit = omit,
+            vault_ids: Iterable[str] | Omit | None = omit,
+            **options: Unpack[RequestOptions],
+        ) -> APIResponse[AgentSession] | SyncAPIResponse[Stream[AgentSession]]: ...
+    else:
+        create = to_sync_raw(AsyncSessions.create)
     retrieve: Final = to_sync_raw(AsyncSessions.retrieve)
     update: Final = to_sync_raw(AsyncSessions.update)
     list: Final = to_sync_raw_list(AsyncSessions.list)
@@ -663,7 +750,92 @@ class SessionsWithRawResponse(SyncResponseWrapper):
 
 
 class SessionsWithStreamingResponse(SyncResponseWrapper):
-    create: Final = to_sync_streamed(AsyncSessions.create)
+    if TYPE_CHECKING:
+
+        @overload
+        def create(
+            self,
+            *,
+            environment: EnvironmentParamNoneParam
+            | EnvironmentParamOpenAIHostedParam
+            | EnvironmentParamSelfHostedParam,
+            output_type: object | Omit = omit,
+            tool_handlers: object | Omit = omit,
+            agent: AgentsSessionCreateParamsAgentParam | Omit = omit,
+            agent_id: str | Omit = omit,
+            input: str | Iterable[AgentSessionInputMessageParam] | Omit | None = omit,
+            metadata: dict[str, str] | Omit | None = omit,
+            prompt_cache_options: AgentsSessionCreateParamsPromptCacheOptionsParam | Omit | None = omit,
+            review: Literal["none", "auto_review"] | Omit = omit,
+            stream: Literal[False] | Omit | None = omit,
+            stream_options: StreamOptionsParam | Omit = omit,
+            vault_ids: Iterable[str] | Omit | None = omit,
+            **options: Unpack[RequestOptions],
+        ) -> ResponseContextManager[AgentSession]: ...
+
+        @overload
+        def create(
+            self,
+            *,
+            environment: EnvironmentParamNoneParam
+            | EnvironmentParamOpenAIHostedParam
+            | EnvironmentParamSelfHostedParam,
+            output_type: object | Omit = omit,
+            tool_handlers: object | Omit = omit,
+            agent: AgentsSessionCreateParamsAgentParam | Omit = omit,
+            agent_id: str | Omit = omit,
+            input: str | Iterable[AgentSessionInputMessageParam] | Omit | None = omit,
+            metadata: dict[str, str] | Omit | None = omit,
+            prompt_cache_options: AgentsSessionCreateParamsPromptCacheOptionsParam | Omit | None = omit,
+            review: Literal["none", "auto_review"] | Omit = omit,
+            stream: Literal[True],
+            stream_options: StreamOptionsParam | Omit = omit,
+            vault_ids: Iterable[str] | Omit | None = omit,
+            **options: Unpack[RequestOptions],
+        ) -> ResponseContextManager[Stream[AgentSession]]: ...
+
+        @overload
+        def create(
+            self,
+            *,
+            environment: EnvironmentParamNoneParam
+            | EnvironmentParamOpenAIHostedParam
+            | EnvironmentParamSelfHostedParam,
+            output_type: object | Omit = omit,
+            tool_handlers: object | Omit = omit,
+            agent: AgentsSessionCreateParamsAgentParam | Omit = omit,
+            agent_id: str | Omit = omit,
+            input: str | Iterable[AgentSessionInputMessageParam] | Omit | None = omit,
+            metadata: dict[str, str] | Omit | None = omit,
+            prompt_cache_options: AgentsSessionCreateParamsPromptCacheOptionsParam | Omit | None = omit,
+            review: Literal["none", "auto_review"] | Omit = omit,
+            stream: bool,
+            stream_options: StreamOptionsParam | Omit = omit,
+            vault_ids: Iterable[str] | Omit | None = omit,
+            **options: Unpack[RequestOptions],
+        ) -> ResponseContextManager[AgentSession] | ResponseContextManager[Stream[AgentSession]]: ...
+
+        def create(
+            self,
+            *,
+            environment: EnvironmentParamNoneParam
+            | EnvironmentParamOpenAIHostedParam
+            | EnvironmentParamSelfHostedParam,
+            output_type: object | Omit = omit,
+            tool_handlers: object | Omit = omit,
+            agent: AgentsSessionCreateParamsAgentParam | Omit = omit,
+            agent_id: str | Omit = omit,
+            input: str | Iterable[AgentSessionInputMessageParam] | Omit | None = omit,
+            metadata: dict[str, str] | Omit | None = omit,
+            prompt_cache_options: AgentsSessionCreateParamsPromptCacheOptionsParam | Omit | None = omit,
+            review: Literal["none", "auto_review"] | Omit = omit,
+            stream: bool | Omit | None = omit,
+            stream_options: StreamOptionsParam | Omit = omit,
+            vault_ids: Iterable[str] | Omit | None = omit,
+            **options: Unpack[RequestOptions],
+        ) -> ResponseContextManager[AgentSession] | ResponseContextManager[Stream[AgentSession]]: ...
+    else:
+        create = to_sync_streamed(AsyncSessions.create)
     retrieve: Final = to_sync_streamed(AsyncSessions.retrieve)
     update: Final = to_sync_streamed(AsyncSessions.update)
     list: Final = to_sync_streamed_list(AsyncSessions.list)

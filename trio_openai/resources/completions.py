@@ -402,13 +402,13 @@ class CompletionsWithRawResponse(SyncResponseWrapper):
             seed: int | Omit | None = omit,
             stop: StopConfigurationParam | Omit | None = omit,
             stream: Literal[False] | Omit | None = omit,
-            stream_options: ChatCompletionStreamOptionsVariant1Param | Omit | None = omit,
+            stream_options: ChatCompletionStreamOptionsParam | Omit | None = omit,
             suffix: str | Omit | None = omit,
             temperature: float | Omit | None = omit,
             top_p: float | Omit | None = omit,
             user: str | Omit = omit,
             **options: Unpack[RequestOptions],
-        ) -> APIResponse[CreateCompletionResponse]: ...
+        ) -> APIResponse[Completion]: ...
 
         @overload
         def create(
@@ -427,13 +427,13 @@ class CompletionsWithRawResponse(SyncResponseWrapper):
             seed: int | Omit | None = omit,
             stop: StopConfigurationParam | Omit | None = omit,
             stream: Literal[True],
-            stream_options: ChatCompletionStreamOptionsVariant1Param | Omit | None = omit,
+            stream_options: ChatCompletionStreamOptionsParam | Omit | None = omit,
             suffix: str | Omit | None = omit,
             temperature: float | Omit | None = omit,
             top_p: float | Omit | None = omit,
             user: str | Omit = omit,
             **options: Unpack[RequestOptions],
-        ) -> SyncAPIResponse[Stream[CreateCompletionResponse]]: ...
+        ) -> SyncAPIResponse[Stream[Completion]]: ...
 
         @overload
         def create(
@@ -452,13 +452,13 @@ class CompletionsWithRawResponse(SyncResponseWrapper):
             seed: int | Omit | None = omit,
             stop: StopConfigurationParam | Omit | None = omit,
             stream: bool,
-            stream_options: ChatCompletionStreamOptionsVariant1Param | Omit | None = omit,
+            stream_options: ChatCompletionStreamOptionsParam | Omit | None = omit,
             suffix: str | Omit | None = omit,
             temperature: float | Omit | None = omit,
             top_p: float | Omit | None = omit,
             user: str | Omit = omit,
             **options: Unpack[RequestOptions],
-        ) -> APIResponse[CreateCompletionResponse] | SyncAPIResponse[Stream[CreateCompletionResponse]]: ...
+        ) -> APIResponse[Completion] | SyncAPIResponse[Stream[Completion]]: ...
 
         def create(
             self,
@@ -476,13 +476,13 @@ class CompletionsWithRawResponse(SyncResponseWrapper):
             seed: int | Omit | None = omit,
             stop: StopConfigurationParam | Omit | None = omit,
             stream: bool | Omit | None = omit,
-            stream_options: ChatCompletionStreamOptionsVariant1Param | Omit | None = omit,
+            stream_options: ChatCompletionStreamOptionsParam | Omit | None = omit,
             suffix: str | Omit | None = omit,
             temperature: float | Omit | None = omit,
             top_p: float | Omit | None = omit,
             user: str | Omit = omit,
             **options: Unpack[RequestOptions],
-        ) -> APIResponse[CreateCompletionResponse] | SyncAPIResponse[Stream[CreateCompletionResponse]]: ...
+        ) -> APIResponse[Completion] | SyncAPIResponse[Stream[Completion]]: ...
     else:
         create = to_sync_raw(AsyncCompletions.create)
 
@@ -507,13 +507,13 @@ class CompletionsWithStreamingResponse(SyncResponseWrapper):
             seed: int | Omit | None = omit,
             stop: StopConfigurationParam | Omit | None = omit,
             stream: Literal[False] | Omit | None = omit,
-            stream_options: ChatCompletionStreamOptionsVariant1Param | Omit | None = omit,
+            stream_options: ChatCompletionStreamOptionsParam | Omit | None = omit,
             suffix: str | Omit | None = omit,
             temperature: float | Omit | None = omit,
             top_p: float | Omit | None = omit,
             user: str | Omit = omit,
             **options: Unpack[RequestOptions],
-        ) -> ResponseContextManager[CreateCompletionResponse]: ...
+        ) -> ResponseContextManager[Completion]: ...
 
         @overload
         def create(
@@ -532,13 +532,13 @@ class CompletionsWithStreamingResponse(SyncResponseWrapper):
             seed: int | Omit | None = omit,
             stop: StopConfigurationParam | Omit | None = omit,
             stream: Literal[True],
-            stream_options: ChatCompletionStreamOptionsVariant1Param | Omit | None = omit,
+            stream_options: ChatCompletionStreamOptionsParam | Omit | None = omit,
             suffix: str | Omit | None = omit,
             temperature: float | Omit | None = omit,
             top_p: float | Omit | None = omit,
             user: str | Omit = omit,
             **options: Unpack[RequestOptions],
-        ) -> ResponseContextManager[Stream[CreateCompletionResponse]]: ...
+        ) -> ResponseContextManager[Stream[Completion]]: ...
 
         @overload
         def create(
@@ -557,16 +557,13 @@ class CompletionsWithStreamingResponse(SyncResponseWrapper):
             seed: int | Omit | None = omit,
             stop: StopConfigurationParam | Omit | None = omit,
             stream: bool,
-            stream_options: ChatCompletionStreamOptionsVariant1Param | Omit | None = omit,
+            stream_options: ChatCompletionStreamOptionsParam | Omit | None = omit,
             suffix: str | Omit | None = omit,
             temperature: float | Omit | None = omit,
             top_p: float | Omit | None = omit,
             user: str | Omit = omit,
             **options: Unpack[RequestOptions],
-        ) -> (
-            ResponseContextManager[CreateCompletionResponse]
-            | ResponseContextManager[Stream[CreateCompletionResponse]]
-        ): ...
+        ) -> ResponseContextManager[Completion] | ResponseContextManager[Stream[Completion]]: ...
 
         def create(
             self,
@@ -584,15 +581,12 @@ class CompletionsWithStreamingResponse(SyncResponseWrapper):
             seed: int | Omit | None = omit,
             stop: StopConfigurationParam | Omit | None = omit,
             stream: bool | Omit | None = omit,
-            stream_options: ChatCompletionStreamOptionsVariant1Param | Omit | None = omit,
+            stream_options: ChatCompletionStreamOptionsParam | Omit | None = omit,
             suffix: str | Omit | None = omit,
             temperature: float | Omit | None = omit,
             top_p: float | Omit | None = omit,
             user: str | Omit = omit,
             **options: Unpack[RequestOptions],
-        ) -> (
-            ResponseContextManager[CreateCompletionResponse]
-            | ResponseContextManager[Stream[CreateCompletionResponse]]
-        ): ...
+        ) -> ResponseContextManager[Completion] | ResponseContextManager[Stream[Completion]]: ...
     else:
         create = to_sync_streamed(AsyncCompletions.create)

@@ -1100,7 +1100,7 @@ class ResponsesWithRawResponse(SyncResponseWrapper):
             text: ResponseTextParam | Omit = omit,
             tools: Iterable[ToolParam] | Omit = omit,
             tool_choice: ToolChoiceParam | Omit = omit,
-            prompt: PromptVariant1Param | Omit | None = omit,
+            prompt: PromptParam | Omit | None = omit,
             service_tier: Literal["auto", "default", "flex", "scale", "priority", "fast", "ultrafast"]
             | Omit
             | None = omit,
@@ -1126,7 +1126,7 @@ class ResponsesWithRawResponse(SyncResponseWrapper):
             instructions: str | Omit | None = omit,
             moderation: ModerationParam | Omit | None = omit,
             stream: Literal[False] | Omit | None = omit,
-            stream_options: ResponseStreamOptionsVariant1Param | Omit | None = omit,
+            stream_options: ResponseStreamOptionsParam | Omit | None = omit,
             conversation: ConversationParam | Omit | None = omit,
             context_management: Iterable[ContextManagementParam] | Omit | None = omit,
             max_output_tokens: int | Omit | None = omit,
@@ -1134,7 +1134,7 @@ class ResponsesWithRawResponse(SyncResponseWrapper):
             background_options: BackgroundOptionsParam | Omit = omit,
             image: OfficialImageParam | Omit = omit,
             **options: Unpack[RequestOptions],
-        ) -> APIResponse[ResponseCustomToolCallOutput]: ...
+        ) -> APIResponse[Response]: ...
 
         @overload
         def create(
@@ -1156,7 +1156,7 @@ class ResponsesWithRawResponse(SyncResponseWrapper):
             text: ResponseTextParam | Omit = omit,
             tools: Iterable[ToolParam] | Omit = omit,
             tool_choice: ToolChoiceParam | Omit = omit,
-            prompt: PromptVariant1Param | Omit | None = omit,
+            prompt: PromptParam | Omit | None = omit,
             service_tier: Literal["auto", "default", "flex", "scale", "priority", "fast", "ultrafast"]
             | Omit
             | None = omit,
@@ -1182,7 +1182,7 @@ class ResponsesWithRawResponse(SyncResponseWrapper):
             instructions: str | Omit | None = omit,
             moderation: ModerationParam | Omit | None = omit,
             stream: Literal[True],
-            stream_options: ResponseStreamOptionsVariant1Param | Omit | None = omit,
+            stream_options: ResponseStreamOptionsParam | Omit | None = omit,
             conversation: ConversationParam | Omit | None = omit,
             context_management: Iterable[ContextManagementParam] | Omit | None = omit,
             max_output_tokens: int | Omit | None = omit,
@@ -1212,7 +1212,7 @@ class ResponsesWithRawResponse(SyncResponseWrapper):
             text: ResponseTextParam | Omit = omit,
             tools: Iterable[ToolParam] | Omit = omit,
             tool_choice: ToolChoiceParam | Omit = omit,
-            prompt: PromptVariant1Param | Omit | None = omit,
+            prompt: PromptParam | Omit | None = omit,
             service_tier: Literal["auto", "default", "flex", "scale", "priority", "fast", "ultrafast"]
             | Omit
             | None = omit,
@@ -1238,7 +1238,7 @@ class ResponsesWithRawResponse(SyncResponseWrapper):
             instructions: str | Omit | None = omit,
             moderation: ModerationParam | Omit | None = omit,
             stream: bool,
-            stream_options: ResponseStreamOptionsVariant1Param | Omit | None = omit,
+            stream_options: ResponseStreamOptionsParam | Omit | None = omit,
             conversation: ConversationParam | Omit | None = omit,
             context_management: Iterable[ContextManagementParam] | Omit | None = omit,
             max_output_tokens: int | Omit | None = omit,
@@ -1246,7 +1246,7 @@ class ResponsesWithRawResponse(SyncResponseWrapper):
             background_options: BackgroundOptionsParam | Omit = omit,
             image: OfficialImageParam | Omit = omit,
             **options: Unpack[RequestOptions],
-        ) -> APIResponse[ResponseCustomToolCallOutput] | SyncAPIResponse[Stream[ResponseStreamEvent]]: ...
+        ) -> APIResponse[Response] | SyncAPIResponse[Stream[ResponseStreamEvent]]: ...
 
         def create(
             self,
@@ -1267,7 +1267,7 @@ class ResponsesWithRawResponse(SyncResponseWrapper):
             text: ResponseTextParam | Omit = omit,
             tools: Iterable[ToolParam] | Omit = omit,
             tool_choice: ToolChoiceParam | Omit = omit,
-            prompt: PromptVariant1Param | Omit | None = omit,
+            prompt: PromptParam | Omit | None = omit,
             service_tier: Literal["auto", "default", "flex", "scale", "priority", "fast", "ultrafast"]
             | Omit
             | None = omit,
@@ -1293,7 +1293,7 @@ class ResponsesWithRawResponse(SyncResponseWrapper):
             instructions: str | Omit | None = omit,
             moderation: ModerationParam | Omit | None = omit,
             stream: bool | Omit | None = omit,
-            stream_options: ResponseStreamOptionsVariant1Param | Omit | None = omit,
+            stream_options: ResponseStreamOptionsParam | Omit | None = omit,
             conversation: ConversationParam | Omit | None = omit,
             context_management: Iterable[ContextManagementParam] | Omit | None = omit,
             max_output_tokens: int | Omit | None = omit,
@@ -1301,7 +1301,7 @@ class ResponsesWithRawResponse(SyncResponseWrapper):
             background_options: BackgroundOptionsParam | Omit = omit,
             image: OfficialImageParam | Omit = omit,
             **options: Unpack[RequestOptions],
-        ) -> APIResponse[ResponseCustomToolCallOutput] | SyncAPIResponse[Stream[ResponseStreamEvent]]: ...
+        ) -> APIResponse[Response] | SyncAPIResponse[Stream[ResponseStreamEvent]]: ...
     else:
         create = to_sync_raw(AsyncResponses.create)
     if TYPE_CHECKING:
@@ -1328,7 +1328,7 @@ class ResponsesWithRawResponse(SyncResponseWrapper):
             starting_after: int | Omit = omit,
             include_obfuscation: bool | Omit = omit,
             **options: Unpack[RequestOptions],
-        ) -> APIResponse[ResponseCustomToolCallOutput]: ...
+        ) -> APIResponse[Response]: ...
 
         @overload
         def retrieve(
@@ -1376,7 +1376,7 @@ class ResponsesWithRawResponse(SyncResponseWrapper):
             starting_after: int | Omit = omit,
             include_obfuscation: bool | Omit = omit,
             **options: Unpack[RequestOptions],
-        ) -> APIResponse[ResponseCustomToolCallOutput] | SyncAPIResponse[Stream[ResponseStreamEvent]]: ...
+        ) -> APIResponse[Response] | SyncAPIResponse[Stream[ResponseStreamEvent]]: ...
 
         def retrieve(
             self,
@@ -1399,7 +1399,7 @@ class ResponsesWithRawResponse(SyncResponseWrapper):
             starting_after: int | Omit = omit,
             include_obfuscation: bool | Omit = omit,
             **options: Unpack[RequestOptions],
-        ) -> APIResponse[ResponseCustomToolCallOutput] | SyncAPIResponse[Stream[ResponseStreamEvent]]: ...
+        ) -> APIResponse[Response] | SyncAPIResponse[Stream[ResponseStreamEvent]]: ...
     else:
         retrieve = to_sync_raw(AsyncResponses.retrieve)
     delete: Final = to_sync_raw(AsyncResponses.delete)
@@ -1443,7 +1443,7 @@ class ResponsesWithStreamingResponse(SyncResponseWrapper):
             text: ResponseTextParam | Omit = omit,
             tools: Iterable[ToolParam] | Omit = omit,
             tool_choice: ToolChoiceParam | Omit = omit,
-            prompt: PromptVariant1Param | Omit | None = omit,
+            prompt: PromptParam | Omit | None = omit,
             service_tier: Literal["auto", "default", "flex", "scale", "priority", "fast", "ultrafast"]
             | Omit
             | None = omit,
@@ -1469,7 +1469,7 @@ class ResponsesWithStreamingResponse(SyncResponseWrapper):
             instructions: str | Omit | None = omit,
             moderation: ModerationParam | Omit | None = omit,
             stream: Literal[False] | Omit | None = omit,
-            stream_options: ResponseStreamOptionsVariant1Param | Omit | None = omit,
+            stream_options: ResponseStreamOptionsParam | Omit | None = omit,
             conversation: ConversationParam | Omit | None = omit,
             context_management: Iterable[ContextManagementParam] | Omit | None = omit,
             max_output_tokens: int | Omit | None = omit,
@@ -1477,7 +1477,7 @@ class ResponsesWithStreamingResponse(SyncResponseWrapper):
             background_options: BackgroundOptionsParam | Omit = omit,
             image: OfficialImageParam | Omit = omit,
             **options: Unpack[RequestOptions],
-        ) -> ResponseContextManager[ResponseCustomToolCallOutput]: ...
+        ) -> ResponseContextManager[Response]: ...
 
         @overload
         def create(
@@ -1499,7 +1499,7 @@ class ResponsesWithStreamingResponse(SyncResponseWrapper):
             text: ResponseTextParam | Omit = omit,
             tools: Iterable[ToolParam] | Omit = omit,
             tool_choice: ToolChoiceParam | Omit = omit,
-            prompt: PromptVariant1Param | Omit | None = omit,
+            prompt: PromptParam | Omit | None = omit,
             service_tier: Literal["auto", "default", "flex", "scale", "priority", "fast", "ultrafast"]
             | Omit
             | None = omit,
@@ -1525,7 +1525,7 @@ class ResponsesWithStreamingResponse(SyncResponseWrapper):
             instructions: str | Omit | None = omit,
             moderation: ModerationParam | Omit | None = omit,
             stream: Literal[True],
-            stream_options: ResponseStreamOptionsVariant1Param | Omit | None = omit,
+            stream_options: ResponseStreamOptionsParam | Omit | None = omit,
             conversation: ConversationParam | Omit | None = omit,
             context_management: Iterable[ContextManagementParam] | Omit | None = omit,
             max_output_tokens: int | Omit | None = omit,
@@ -1555,7 +1555,7 @@ class ResponsesWithStreamingResponse(SyncResponseWrapper):
             text: ResponseTextParam | Omit = omit,
             tools: Iterable[ToolParam] | Omit = omit,
             tool_choice: ToolChoiceParam | Omit = omit,
-            prompt: PromptVariant1Param | Omit | None = omit,
+            prompt: PromptParam | Omit | None = omit,
             service_tier: Literal["auto", "default", "flex", "scale", "priority", "fast", "ultrafast"]
             | Omit
             | None = omit,
@@ -1581,7 +1581,7 @@ class ResponsesWithStreamingResponse(SyncResponseWrapper):
             instructions: str | Omit | None = omit,
             moderation: ModerationParam | Omit | None = omit,
             stream: bool,
-            stream_options: ResponseStreamOptionsVariant1Param | Omit | None = omit,
+            stream_options: ResponseStreamOptionsParam | Omit | None = omit,
             conversation: ConversationParam | Omit | None = omit,
             context_management: Iterable[ContextManagementParam] | Omit | None = omit,
             max_output_tokens: int | Omit | None = omit,
@@ -1589,10 +1589,7 @@ class ResponsesWithStreamingResponse(SyncResponseWrapper):
             background_options: BackgroundOptionsParam | Omit = omit,
             image: OfficialImageParam | Omit = omit,
             **options: Unpack[RequestOptions],
-        ) -> (
-            ResponseContextManager[ResponseCustomToolCallOutput]
-            | ResponseContextManager[Stream[ResponseStreamEvent]]
-        ): ...
+        ) -> ResponseContextManager[Response] | ResponseContextManager[Stream[ResponseStreamEvent]]: ...
 
         def create(
             self,
@@ -1613,7 +1610,7 @@ class ResponsesWithStreamingResponse(SyncResponseWrapper):
             text: ResponseTextParam | Omit = omit,
             tools: Iterable[ToolParam] | Omit = omit,
             tool_choice: ToolChoiceParam | Omit = omit,
-            prompt: PromptVariant1Param | Omit | None = omit,
+            prompt: PromptParam | Omit | None = omit,
             service_tier: Literal["auto", "default", "flex", "scale", "priority", "fast", "ultrafast"]
             | Omit
             | None = omit,
@@ -1639,7 +1636,7 @@ class ResponsesWithStreamingResponse(SyncResponseWrapper):
             instructions: str | Omit | None = omit,
             moderation: ModerationParam | Omit | None = omit,
             stream: bool | Omit | None = omit,
-            stream_options: ResponseStreamOptionsVariant1Param | Omit | None = omit,
+            stream_options: ResponseStreamOptionsParam | Omit | None = omit,
             conversation: ConversationParam | Omit | None = omit,
             context_management: Iterable[ContextManagementParam] | Omit | None = omit,
             max_output_tokens: int | Omit | None = omit,
@@ -1647,10 +1644,7 @@ class ResponsesWithStreamingResponse(SyncResponseWrapper):
             background_options: BackgroundOptionsParam | Omit = omit,
             image: OfficialImageParam | Omit = omit,
             **options: Unpack[RequestOptions],
-        ) -> (
-            ResponseContextManager[ResponseCustomToolCallOutput]
-            | ResponseContextManager[Stream[ResponseStreamEvent]]
-        ): ...
+        ) -> ResponseContextManager[Response] | ResponseContextManager[Stream[ResponseStreamEvent]]: ...
     else:
         create = to_sync_streamed(AsyncResponses.create)
     if TYPE_CHECKING:
@@ -1677,7 +1671,7 @@ class ResponsesWithStreamingResponse(SyncResponseWrapper):
             starting_after: int | Omit = omit,
             include_obfuscation: bool | Omit = omit,
             **options: Unpack[RequestOptions],
-        ) -> ResponseContextManager[ResponseCustomToolCallOutput]: ...
+        ) -> ResponseContextManager[Response]: ...
 
         @overload
         def retrieve(
@@ -1725,10 +1719,7 @@ class ResponsesWithStreamingResponse(SyncResponseWrapper):
             starting_after: int | Omit = omit,
             include_obfuscation: bool | Omit = omit,
             **options: Unpack[RequestOptions],
-        ) -> (
-            ResponseContextManager[ResponseCustomToolCallOutput]
-            | ResponseContextManager[Stream[ResponseStreamEvent]]
-        ): ...
+        ) -> ResponseContextManager[Response] | ResponseContextManager[Stream[ResponseStreamEvent]]: ...
 
         def retrieve(
             self,
@@ -1751,10 +1742,7 @@ class ResponsesWithStreamingResponse(SyncResponseWrapper):
             starting_after: int | Omit = omit,
             include_obfuscation: bool | Omit = omit,
             **options: Unpack[RequestOptions],
-        ) -> (
-            ResponseContextManager[ResponseCustomToolCallOutput]
-            | ResponseContextManager[Stream[ResponseStreamEvent]]
-        ): ...
+        ) -> ResponseContextManager[Response] | ResponseContextManager[Stream[ResponseStreamEvent]]: ...
     else:
         retrieve = to_sync_streamed(AsyncResponses.retrieve)
     delete: Final = to_sync_streamed(AsyncResponses.delete)

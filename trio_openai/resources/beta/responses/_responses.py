@@ -1168,7 +1168,7 @@ class ResponsesWithRawResponse(SyncResponseWrapper):
             text: BetaResponseTextParam | Omit = omit,
             tools: Iterable[BetaToolParam] | Omit = omit,
             tool_choice: BetaToolChoiceParam | Omit = omit,
-            prompt: BetaPromptVariant1Param | Omit | None = omit,
+            prompt: BetaPromptParam | Omit | None = omit,
             service_tier: Literal["auto", "default", "flex", "scale", "priority", "fast", "ultrafast"]
             | Omit
             | None = omit,
@@ -1194,7 +1194,7 @@ class ResponsesWithRawResponse(SyncResponseWrapper):
             instructions: str | Omit | None = omit,
             moderation: BetaModerationParam | Omit | None = omit,
             stream: Literal[False] | Omit | None = omit,
-            stream_options: BetaResponseStreamOptionsVariant1Param | Omit | None = omit,
+            stream_options: BetaResponseStreamOptionsParam | Omit | None = omit,
             conversation: BetaConversationParam | Omit | None = omit,
             context_management: Iterable[BetaContextManagementParam] | Omit | None = omit,
             max_output_tokens: int | Omit | None = omit,
@@ -1226,7 +1226,7 @@ class ResponsesWithRawResponse(SyncResponseWrapper):
             text: BetaResponseTextParam | Omit = omit,
             tools: Iterable[BetaToolParam] | Omit = omit,
             tool_choice: BetaToolChoiceParam | Omit = omit,
-            prompt: BetaPromptVariant1Param | Omit | None = omit,
+            prompt: BetaPromptParam | Omit | None = omit,
             service_tier: Literal["auto", "default", "flex", "scale", "priority", "fast", "ultrafast"]
             | Omit
             | None = omit,
@@ -1252,7 +1252,7 @@ class ResponsesWithRawResponse(SyncResponseWrapper):
             instructions: str | Omit | None = omit,
             moderation: BetaModerationParam | Omit | None = omit,
             stream: Literal[True],
-            stream_options: BetaResponseStreamOptionsVariant1Param | Omit | None = omit,
+            stream_options: BetaResponseStreamOptionsParam | Omit | None = omit,
             conversation: BetaConversationParam | Omit | None = omit,
             context_management: Iterable[BetaContextManagementParam] | Omit | None = omit,
             max_output_tokens: int | Omit | None = omit,
@@ -1284,7 +1284,7 @@ class ResponsesWithRawResponse(SyncResponseWrapper):
             text: BetaResponseTextParam | Omit = omit,
             tools: Iterable[BetaToolParam] | Omit = omit,
             tool_choice: BetaToolChoiceParam | Omit = omit,
-            prompt: BetaPromptVariant1Param | Omit | None = omit,
+            prompt: BetaPromptParam | Omit | None = omit,
             service_tier: Literal["auto", "default", "flex", "scale", "priority", "fast", "ultrafast"]
             | Omit
             | None = omit,
@@ -1310,7 +1310,7 @@ class ResponsesWithRawResponse(SyncResponseWrapper):
             instructions: str | Omit | None = omit,
             moderation: BetaModerationParam | Omit | None = omit,
             stream: bool,
-            stream_options: BetaResponseStreamOptionsVariant1Param | Omit | None = omit,
+            stream_options: BetaResponseStreamOptionsParam | Omit | None = omit,
             conversation: BetaConversationParam | Omit | None = omit,
             context_management: Iterable[BetaContextManagementParam] | Omit | None = omit,
             max_output_tokens: int | Omit | None = omit,
@@ -1341,7 +1341,7 @@ class ResponsesWithRawResponse(SyncResponseWrapper):
             text: BetaResponseTextParam | Omit = omit,
             tools: Iterable[BetaToolParam] | Omit = omit,
             tool_choice: BetaToolChoiceParam | Omit = omit,
-            prompt: BetaPromptVariant1Param | Omit | None = omit,
+            prompt: BetaPromptParam | Omit | None = omit,
             service_tier: Literal["auto", "default", "flex", "scale", "priority", "fast", "ultrafast"]
             | Omit
             | None = omit,
@@ -1367,7 +1367,7 @@ class ResponsesWithRawResponse(SyncResponseWrapper):
             instructions: str | Omit | None = omit,
             moderation: BetaModerationParam | Omit | None = omit,
             stream: bool | Omit | None = omit,
-            stream_options: BetaResponseStreamOptionsVariant1Param | Omit | None = omit,
+            stream_options: BetaResponseStreamOptionsParam | Omit | None = omit,
             conversation: BetaConversationParam | Omit | None = omit,
             context_management: Iterable[BetaContextManagementParam] | Omit | None = omit,
             max_output_tokens: int | Omit | None = omit,
@@ -1522,7 +1522,7 @@ class ResponsesWithStreamingResponse(SyncResponseWrapper):
             text: BetaResponseTextParam | Omit = omit,
             tools: Iterable[BetaToolParam] | Omit = omit,
             tool_choice: BetaToolChoiceParam | Omit = omit,
-            prompt: BetaPromptVariant1Param | Omit | None = omit,
+            prompt: BetaPromptParam | Omit | None = omit,
             service_tier: Literal["auto", "default", "flex", "scale", "priority", "fast", "ultrafast"]
             | Omit
             | None = omit,
@@ -1548,7 +1548,7 @@ class ResponsesWithStreamingResponse(SyncResponseWrapper):
             instructions: str | Omit | None = omit,
             moderation: BetaModerationParam | Omit | None = omit,
             stream: Literal[False] | Omit | None = omit,
-            stream_options: BetaResponseStreamOptionsVariant1Param | Omit | None = omit,
+            stream_options: BetaResponseStreamOptionsParam | Omit | None = omit,
             conversation: BetaConversationParam | Omit | None = omit,
             context_management: Iterable[BetaContextManagementParam] | Omit | None = omit,
             max_output_tokens: int | Omit | None = omit,
@@ -1580,7 +1580,7 @@ class ResponsesWithStreamingResponse(SyncResponseWrapper):
             text: BetaResponseTextParam | Omit = omit,
             tools: Iterable[BetaToolParam] | Omit = omit,
             tool_choice: BetaToolChoiceParam | Omit = omit,
-            prompt: BetaPromptVariant1Param | Omit | None = omit,
+            prompt: BetaPromptParam | Omit | None = omit,
             service_tier: Literal["auto", "default", "flex", "scale", "priority", "fast", "ultrafast"]
             | Omit
             | None = omit,
@@ -1606,7 +1606,7 @@ class ResponsesWithStreamingResponse(SyncResponseWrapper):
             instructions: str | Omit | None = omit,
             moderation: BetaModerationParam | Omit | None = omit,
             stream: Literal[True],
-            stream_options: BetaResponseStreamOptionsVariant1Param | Omit | None = omit,
+            stream_options: BetaResponseStreamOptionsParam | Omit | None = omit,
             conversation: BetaConversationParam | Omit | None = omit,
             context_management: Iterable[BetaContextManagementParam] | Omit | None = omit,
             max_output_tokens: int | Omit | None = omit,
@@ -1638,7 +1638,7 @@ class ResponsesWithStreamingResponse(SyncResponseWrapper):
             text: BetaResponseTextParam | Omit = omit,
             tools: Iterable[BetaToolParam] | Omit = omit,
             tool_choice: BetaToolChoiceParam | Omit = omit,
-            prompt: BetaPromptVariant1Param | Omit | None = omit,
+            prompt: BetaPromptParam | Omit | None = omit,
             service_tier: Literal["auto", "default", "flex", "scale", "priority", "fast", "ultrafast"]
             | Omit
             | None = omit,
@@ -1664,7 +1664,7 @@ class ResponsesWithStreamingResponse(SyncResponseWrapper):
             instructions: str | Omit | None = omit,
             moderation: BetaModerationParam | Omit | None = omit,
             stream: bool,
-            stream_options: BetaResponseStreamOptionsVariant1Param | Omit | None = omit,
+            stream_options: BetaResponseStreamOptionsParam | Omit | None = omit,
             conversation: BetaConversationParam | Omit | None = omit,
             context_management: Iterable[BetaContextManagementParam] | Omit | None = omit,
             max_output_tokens: int | Omit | None = omit,
@@ -1697,7 +1697,7 @@ class ResponsesWithStreamingResponse(SyncResponseWrapper):
             text: BetaResponseTextParam | Omit = omit,
             tools: Iterable[BetaToolParam] | Omit = omit,
             tool_choice: BetaToolChoiceParam | Omit = omit,
-            prompt: BetaPromptVariant1Param | Omit | None = omit,
+            prompt: BetaPromptParam | Omit | None = omit,
             service_tier: Literal["auto", "default", "flex", "scale", "priority", "fast", "ultrafast"]
             | Omit
             | None = omit,
@@ -1723,7 +1723,7 @@ class ResponsesWithStreamingResponse(SyncResponseWrapper):
             instructions: str | Omit | None = omit,
             moderation: BetaModerationParam | Omit | None = omit,
             stream: bool | Omit | None = omit,
-            stream_options: BetaResponseStreamOptionsVariant1Param | Omit | None = omit,
+            stream_options: BetaResponseStreamOptionsParam | Omit | None = omit,
             conversation: BetaConversationParam | Omit | None = omit,
             context_management: Iterable[BetaContextManagementParam] | Omit | None = omit,
             max_output_tokens: int | Omit | None = omit,

@@ -12,12 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping, Sequence
 
-__all__ = ["CheckedHeaders", "Headers", "check_header", "check_header_value", "for_h11"]
-
-try:  # h11 takes a Headers object of its own as already normalized (what its parser makes)
-    from h11._headers import Headers as _H11Headers  # pyright: ignore[reportPrivateImportUsage]
-except ImportError:  # pragma: no cover - another h11: it validates every header itself, as usual
-    _H11Headers = None
+__all__ = ["Headers", "check_header", "check_header_value"]
 
 _TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 _BAD_VALUE_CHAR = re.compile(r"[^\t\x20-\x7e\x80-\xff]")
@@ -86,24 +81,6 @@ def redact_headers(headers: dict[str, tuple[str, str]]) -> dict[str, tuple[str, 
     if SECRET_HEADERS.isdisjoint(headers):
         return headers
     return {k: (name, REDACTED) if k in SECRET_HEADERS else (name, v) for k, (name, v) in headers.items()}
-
-
-class CheckedHeaders(list[tuple[bytes, bytes]]):
-    """Request headers for the wire, every one encoded from text that `check_header` (or the client's
-    own construction: Host, Content-Length, the retry count) vouched for, with no Content-Length or
-    Transfer-Encoding but the client's own and no name twice. A plain list to anything that reads it;
-    :func:`for_h11` lets the client's own HTTP/1.1 path skip h11's second validation of them."""
-
-    __slots__ = ()
-
-
-def for_h11(headers: CheckedHeaders) -> Sequence[tuple[bytes, bytes]]:
-    """The same headers as h11's own normalized form (raw name, lower-case name, value): h11 then
-    takes them as they are instead of running two regular expressions per header on every request.
-    They are written to the wire exactly as before (names as given)."""
-    if _H11Headers is None:  # pragma: no cover
-        return headers
-    return _H11Headers([(name, name.lower(), value) for name, value in headers])
 
 
 class Headers(Mapping[str, str]):

@@ -26,7 +26,7 @@ import msgspec
 import trio
 
 from ._errors import RequestInfo
-from ._headers import CheckedHeaders, check_header, check_header_value, redact_headers
+from ._headers import check_header, check_header_value, redact_headers
 from ._options import NOT_GIVEN as _NOT_GIVEN
 from ._options import NotGiven, Omit, RequestOptions, Timeout, to_timeout, validate_max_retries
 from ._options import omit as _OMIT
@@ -474,7 +474,6 @@ class Prepared:
     __slots__ = (
         "admin",
         "body",
-        "checked",
         "config",
         "extensions",
         "headers",
@@ -523,10 +522,6 @@ class Prepared:
         self.send_auth = ("authorization" if auth is None else auth.header) not in headers
         self.user_retry_header = "x-stainless-retry-count" in headers
         # Encoded once, not on every attempt: only the bearer token and the retry count change.
-        # A wire given by `prepare` is the configuration's checked headers plus this call's own
-        # (Content-Type, Content-Length or Transfer-Encoding, Idempotency-Key): with the bearer key
-        # (not an auth hook's header) it is all checked text, which h11 need not check again.
-        self.checked = wire is not None and auth is None
         if wire is None:
             wire = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in headers.values()]
         self.wire = wire
@@ -557,7 +552,7 @@ class Prepared:
         )
         # Every name and value is bytes already (encoded from checked str above): skip httpcore2's
         # per-header type check, a pair of calls per header on every attempt.
-        request.headers = CheckedHeaders(wire) if self.checked else wire
+        request.headers = wire
         return request
 
 

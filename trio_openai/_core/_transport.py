@@ -37,7 +37,6 @@ import httpcore2
 import msgspec
 
 from ._errors import APIConnectionError, APITimeoutError, RequestInfo
-from ._headers import CheckedHeaders, for_h11
 from ._transport_env import ProxyRoutes, proxy_routes
 from ._transport_pool import Pool
 
@@ -416,9 +415,6 @@ class HTTPTransport:
         pool = self._pool
         if pool is None:
             pool = self._route(request.url)
-        headers = request.headers
-        if type(headers) is CheckedHeaders:  # built and checked by the client: h11 need not re-check
-            request.headers = cast("list[tuple[bytes, bytes]]", for_h11(headers))
         return await pool.handle_async_request(request)
 
     async def aclose(self) -> None:

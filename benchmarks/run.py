@@ -326,9 +326,15 @@ def main() -> None:
     Path(args.json).write_text(json.dumps(doc, indent=1))
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(report.markdown(doc, png_name=Path(args.png).name))
-    report.chart(doc, Path(args.png))
+    try:
+        report.chart(doc, Path(args.png))
+    except ImportError as exc:  # matplotlib comes with setup.sh; the tables stand without the chart
+        print(f"no chart ({exc}); install benchmarks/requirements.txt for it", flush=True)
+        wrote = f"{args.out} and {args.json}"
+    else:
+        wrote = f"{args.out}, {args.png} and {args.json}"
     print(report.headline(doc))
-    print(f"wrote {args.out}, {args.png} and {args.json} in {elapsed:.0f} s")
+    print(f"wrote {wrote} in {elapsed:.0f} s")
 
 
 if __name__ == "__main__":

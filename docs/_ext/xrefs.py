@@ -71,6 +71,21 @@ _by_name: dict[str, str | None] = {}
 def _index() -> None:
     if _by_path:
         return
+    # The resources load their hand-written helpers (lib/, realtime/) on first use: load them all here, so that a
+    # bare name in a helper's docstring is found in its module (see `_exists`).
+    import pkgutil
+
+    import trio_openai.lib
+    import trio_openai.realtime
+
+    for info in [
+        *pkgutil.walk_packages(trio_openai.lib.__path__, "trio_openai.lib."),
+        *pkgutil.walk_packages(trio_openai.realtime.__path__, "trio_openai.realtime."),
+    ]:
+        try:
+            importlib.import_module(info.name)
+        except ImportError:  # a module of an optional dependency that is not installed
+            continue
     for modname in PUBLIC_MODULES:
         try:
             module = importlib.import_module(modname)

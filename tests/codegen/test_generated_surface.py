@@ -53,6 +53,7 @@ def test_helper_attachments() -> None:
     with OpenAI(api_key="sk", base_url="http://api.test/v1") as sync_client:
         for path, attachments in HELPERS.items():
             for attachment in attachments:
+                getattr(_node(client, path), attachment.attribute)  # loaded: the class now holds the helper
                 if isinstance(inspect.getattr_static(_node(client, path), attachment.attribute), property):
                     continue  # an attribute (beta.chat), not a method
                 assert callable(getattr(_node(client, path), attachment.attribute))

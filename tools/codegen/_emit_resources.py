@@ -47,6 +47,24 @@ def _has_deprecations(node: ResourceNode) -> bool:
     )
 
 
+def _loaded(module: str, name: str) -> str:
+    """The expression that imports a hand-written helper when it runs (inside a :class:`LazyHelper`)."""
+    return f'import_module("trio_openai.{module}").{name}'
+
+
+def _helper_block(entries: list[tuple[str, str, str, str]]) -> list[str]:
+    """Class-body lines of the hand-written helpers ``(attribute, typed, at run time, comment)``: type
+    checkers see each helper itself; at run time each is a ``LazyHelper`` building it on first lookup,
+    so ``lib/`` is imported when a helper is first used, not with the resource (``_core/_lazy_helper``)."""
+    if not entries:
+        return []
+    lines = ["    if TYPE_CHECKING:"]
+    lines += [f"        {attribute}: Final = {typed}{comment}" for attribute, typed, _, comment in entries]
+    lines.append("    else:")
+    lines += [f"        {attribute} = LazyHelper(lambda: {runtime})" for attribute, _, runtime, _ in entries]
+    return lines
+
+
 def _deprecated_value(node: ResourceNode, attribute: str, value: str) -> str:
     """``value`` (a hand-written helper), wrapped to warn when the official helper is deprecated."""
     message = _deprecation(".".join((*node.path, attribute)))
@@ -290,12 +308,17 @@ def _async_classes(node: ResourceNode) -> list[str]:
         body += [_method_code(m, cls), ""]
     for name, target, message in _aliases(node):
         body += [f"    {name}: Final = deprecated_method({message!r})({target})", ""]
-    for helper in HELPERS.get(node.path, ()):
-        value = _deprecated_value(node, helper.attribute, helper.name)
-        body += [
-            f"    {helper.attribute}: Final = {value}  # hand-written: trio_openai/{helper.module.replace('.', '/')}.py",
-            "",
-        ]
+    entries = [
+        (
+            helper.attribute,
+            _deprecated_value(node, helper.attribute, helper.name),
+            _deprecated_value(node, helper.attribute, _loaded(helper.module, helper.name)),
+            f"  # hand-written: trio_openai/{helper.module.replace('.', '/')}.py",
+        )
+        for helper in HELPERS.get(node.path, ())
+    ]
+    if entries:
+        body += [*_helper_block(entries), ""]
     for kind, base, wrap in (
         ("WithRawResponse", "RawResponseWrapper", "to_raw_response"),
         ("WithStreamingResponse", "StreamedResponseWrapper", "to_streamed_response"),
@@ -308,11 +331,15 @@ def _async_classes(node: ResourceNode) -> list[str]:
             body.append(f"    {m.name}: Final = {adapter}({cls}.{m.name})")
         for name, _, _ in _aliases(node):
             body.append(f"    {name}: Final = {wrap}({cls}.{name})")
-        for helper in HELPERS.get(node.path, ()):
-            if helper.wrapped:
-                body.append(
-                    f"    {helper.attribute}: Final = {wrap}({cls}.{helper.attribute})  # hand-written helper"
+        wrapped = [f"{wrap}({cls}.{h.attribute})" for h in HELPERS.get(node.path, ()) if h.wrapped]
+        body += _helper_block(
+            [
+                (h.attribute, value, value, "  # hand-written helper")
+                for h, value in zip(
+                    [h for h in HELPERS.get(node.path, ()) if h.wrapped], wrapped, strict=True
                 )
+            ]
+        )
         for child in node.children.values():
             body += [
                 "",
@@ -402,17 +429,25 @@ def _sync_classes(node: ResourceNode) -> list[str]:
         body += _sync_method(m, acls)
     for name, target, message in _aliases(node):
         body.append(f"    {name}: Final = deprecated_method({message!r})({target})")
+    entries: list[tuple[str, str, str, str]] = []
     for helper in HELPERS.get(node.path, ()):
         if helper.sync_name is None:  # a coroutine function: run in the portal like the methods
             target = f"{acls}.{helper.attribute}"
             if _deprecation(".".join((*node.path, helper.attribute))):
                 target = f"undeprecated({target})"
             value = _deprecated_value(node, helper.attribute, f"to_sync({target})")
-            body.append(f"    {helper.attribute}: Final = {value}  # hand-written helper")
+            entries.append((helper.attribute, value, value, "  # hand-written helper"))
         else:
-            where = (helper.sync_module or helper.module).replace(".", "/")
-            value = _deprecated_value(node, helper.attribute, helper.sync_name)
-            body.append(f"    {helper.attribute}: Final = {value}  # hand-written: trio_openai/{where}.py")
+            module = helper.sync_module or helper.module
+            entries.append(
+                (
+                    helper.attribute,
+                    _deprecated_value(node, helper.attribute, helper.sync_name),
+                    _deprecated_value(node, helper.attribute, _loaded(module, helper.sync_name)),
+                    f"  # hand-written: trio_openai/{module.replace('.', '/')}.py",
+                )
+            )
+    body += _helper_block(entries)
     for kind, raw, listed in (
         ("WithRawResponse", "to_sync_raw", "to_sync_raw_list"),
         ("WithStreamingResponse", "to_sync_streamed", "to_sync_streamed_list"),
@@ -432,11 +467,18 @@ def _sync_classes(node: ResourceNode) -> list[str]:
         for name, target, _ in _aliases(node):
             adapter = listed if by_name[target].page is not None else raw
             body.append(f"    {name}: Final = {adapter}({acls}.{name})")
-        for helper in HELPERS.get(node.path, ()):
-            if helper.wrapped:
-                body.append(
-                    f"    {helper.attribute}: Final = {raw}({acls}.{helper.attribute})  # hand-written helper"
+        body += _helper_block(
+            [
+                (
+                    h.attribute,
+                    f"{raw}({acls}.{h.attribute})",
+                    f"{raw}({acls}.{h.attribute})",
+                    "  # hand-written helper",
                 )
+                for h in HELPERS.get(node.path, ())
+                if h.wrapped
+            ]
+        )
         for child in node.children.values():
             sub = _sync_name(child)
             body += [
@@ -520,10 +562,12 @@ def _resource_module(node: ResourceNode) -> str:
     if abc_names:
         head.append(f"from collections.abc import {', '.join(abc_names)}")
     head.append("from functools import cached_property")
+    if HELPERS.get(node.path):
+        head.append("from importlib import import_module")
     typing_names = [
         n for n in ("TYPE_CHECKING", "Any", "Final", "Literal", "Unpack", "cast", "overload") if n in used
     ]
-    if node.children or param_refs or "FileTypes" in used:
+    if node.children or param_refs or "FileTypes" in used or HELPERS.get(node.path):
         typing_names = sorted({*typing_names, "TYPE_CHECKING"}, key=str.lower)
     if typing_names:
         head.append(f"from typing import {', '.join(typing_names)}")
@@ -585,16 +629,19 @@ def _resource_module(node: ResourceNode) -> str:
         head.append(f"from {up}_blocking._response import {', '.join(blocking_response)}")
     for hook in {REQUEST_HOOKS[m.place.dotted] for m in methods if m.place.dotted in REQUEST_HOOKS}:
         head.append(f"from {up}{hook.module} import {hook.name}")
-    for helper in HELPERS.get(node.path, ()):
-        head.append(f"from {up}{helper.module} import {helper.name}")
-        if helper.sync_name is not None:
-            head.append(f"from {up}{helper.sync_module or helper.module} import {helper.sync_name}")
+    helpers = HELPERS.get(node.path, ())
+    if helpers:
+        head.append(f"from {up}_core._lazy_helper import LazyHelper")
     if "OpenEnum" in used:
         head.append(f"from {up}types._union import OpenEnum")
     for r in model_refs:
         head.append(f"from {up}types import {r}")
-    if node.children or param_refs or "FileTypes" in used:
+    if node.children or param_refs or "FileTypes" in used or helpers:
         head += ["", "if TYPE_CHECKING:"]
+        for helper in helpers:  # at run time a LazyHelper imports each on first use
+            head.append(f"    from {up}{helper.module} import {helper.name}")
+            if helper.sync_name is not None:
+                head.append(f"    from {up}{helper.sync_module or helper.module} import {helper.sync_name}")
         if "FileTypes" in used:
             head.append(f"    from {up}_core._request import FileTypes")
         for r in param_refs:

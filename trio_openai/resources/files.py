@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from functools import cached_property
+from importlib import import_module
 from typing import TYPE_CHECKING, Final, Literal, Unpack
 
 from .._blocking._binary import to_sync_streamed_binary
@@ -20,6 +21,7 @@ from .._blocking._bridge import (
     to_sync_streamed_list,
 )
 from .._core._deprecation import deprecated_method, undeprecated
+from .._core._lazy_helper import LazyHelper
 from .._core._options import NOT_GIVEN, Omit, RequestOptions, omit, reject_unknown_options
 from .._core._pagination import AsyncCursorPage, AsyncPaginator
 from .._core._request import path_param
@@ -32,11 +34,11 @@ from .._core._resource import (
     to_streamed_response,
 )
 from .._core._response import BinaryContent
-from ..lib._polling import file_wait_for_processing
 from ..types import FileDeleted, FileObject
 
 if TYPE_CHECKING:
     from .._core._request import FileTypes
+    from ..lib._polling import file_wait_for_processing
     from ..types import FileExpirationAfterParam
 
 __all__ = ["AsyncFiles", "Files"]
@@ -158,7 +160,12 @@ class AsyncFiles(AsyncAPIResource):
             "get", f"/files/{path_param(file_id, 'file_id')}/content", cast_to=str, options=options
         )
 
-    wait_for_processing: Final = file_wait_for_processing  # hand-written: trio_openai/lib/_polling.py
+    if TYPE_CHECKING:
+        wait_for_processing: Final = file_wait_for_processing  # hand-written: trio_openai/lib/_polling.py
+    else:
+        wait_for_processing = LazyHelper(
+            lambda: import_module("trio_openai.lib._polling").file_wait_for_processing
+        )
 
 
 class AsyncFilesWithRawResponse(RawResponseWrapper):
@@ -202,7 +209,10 @@ class Files(SyncAPIResource[AsyncFiles]):
     retrieve_content: Final = deprecated_method(
         "`files.retrieve_content` is deprecated: use `files.content` instead."
     )(to_sync(undeprecated(AsyncFiles.retrieve_content)))
-    wait_for_processing: Final = to_sync(AsyncFiles.wait_for_processing)  # hand-written helper
+    if TYPE_CHECKING:
+        wait_for_processing: Final = to_sync(AsyncFiles.wait_for_processing)  # hand-written helper
+    else:
+        wait_for_processing = LazyHelper(lambda: to_sync(AsyncFiles.wait_for_processing))
 
 
 class FilesWithRawResponse(SyncResponseWrapper):

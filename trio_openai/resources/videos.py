@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from functools import cached_property
+from importlib import import_module
 from typing import TYPE_CHECKING, Final, Literal, Unpack
 
 from .._blocking._binary import to_sync_streamed_binary
@@ -20,6 +21,7 @@ from .._blocking._bridge import (
     to_sync_streamed_list,
 )
 from .._core._deprecation import deprecated_method, undeprecated
+from .._core._lazy_helper import LazyHelper
 from .._core._options import NOT_GIVEN, Omit, RequestOptions, omit, reject_unknown_options
 from .._core._pagination import AsyncConversationCursorPage, AsyncPaginator
 from .._core._request import path_param
@@ -32,11 +34,11 @@ from .._core._resource import (
     to_streamed_response,
 )
 from .._core._response import BinaryContent
-from ..lib._polling import video_create_and_poll, video_poll
 from ..types import Video, VideoCreateCharacterResponse, VideoDeleteResponse
 
 if TYPE_CHECKING:
     from .._core._request import FileTypes
+    from ..lib._polling import video_create_and_poll, video_poll
     from ..types import ImageRefParam, VideoModelParam, VideoReferenceInputParam
 
 __all__ = ["AsyncVideos", "Videos"]
@@ -300,13 +302,24 @@ class AsyncVideos(AsyncAPIResource):
             options=options,
         )
 
-    poll: Final = deprecated_method(
-        "`videos.poll` is deprecated: the Sora video API is scheduled to shut down on 2026-09-24."
-    )(video_poll)  # hand-written: trio_openai/lib/_polling.py
-
-    create_and_poll: Final = deprecated_method(
-        "`videos.create_and_poll` is deprecated: the Sora video API is scheduled to shut down on 2026-09-24."
-    )(video_create_and_poll)  # hand-written: trio_openai/lib/_polling.py
+    if TYPE_CHECKING:
+        poll: Final = deprecated_method(
+            "`videos.poll` is deprecated: the Sora video API is scheduled to shut down on 2026-09-24."
+        )(video_poll)  # hand-written: trio_openai/lib/_polling.py
+        create_and_poll: Final = deprecated_method(
+            "`videos.create_and_poll` is deprecated: the Sora video API is scheduled to shut down on 2026-09-24."
+        )(video_create_and_poll)  # hand-written: trio_openai/lib/_polling.py
+    else:
+        poll = LazyHelper(
+            lambda: deprecated_method(
+                "`videos.poll` is deprecated: the Sora video API is scheduled to shut down on 2026-09-24."
+            )(import_module("trio_openai.lib._polling").video_poll)
+        )
+        create_and_poll = LazyHelper(
+            lambda: deprecated_method(
+                "`videos.create_and_poll` is deprecated: the Sora video API is scheduled to shut down on 2026-09-24."
+            )(import_module("trio_openai.lib._polling").video_create_and_poll)
+        )
 
 
 class AsyncVideosWithRawResponse(RawResponseWrapper):
@@ -380,12 +393,24 @@ class Videos(SyncAPIResource[AsyncVideos]):
     remix: Final = deprecated_method(
         "`videos.remix` is deprecated: the Sora video API is scheduled to shut down on 2026-09-24."
     )(to_sync(undeprecated(AsyncVideos.remix)))
-    poll: Final = deprecated_method(
-        "`videos.poll` is deprecated: the Sora video API is scheduled to shut down on 2026-09-24."
-    )(to_sync(undeprecated(AsyncVideos.poll)))  # hand-written helper
-    create_and_poll: Final = deprecated_method(
-        "`videos.create_and_poll` is deprecated: the Sora video API is scheduled to shut down on 2026-09-24."
-    )(to_sync(undeprecated(AsyncVideos.create_and_poll)))  # hand-written helper
+    if TYPE_CHECKING:
+        poll: Final = deprecated_method(
+            "`videos.poll` is deprecated: the Sora video API is scheduled to shut down on 2026-09-24."
+        )(to_sync(undeprecated(AsyncVideos.poll)))  # hand-written helper
+        create_and_poll: Final = deprecated_method(
+            "`videos.create_and_poll` is deprecated: the Sora video API is scheduled to shut down on 2026-09-24."
+        )(to_sync(undeprecated(AsyncVideos.create_and_poll)))  # hand-written helper
+    else:
+        poll = LazyHelper(
+            lambda: deprecated_method(
+                "`videos.poll` is deprecated: the Sora video API is scheduled to shut down on 2026-09-24."
+            )(to_sync(undeprecated(AsyncVideos.poll)))
+        )
+        create_and_poll = LazyHelper(
+            lambda: deprecated_method(
+                "`videos.create_and_poll` is deprecated: the Sora video API is scheduled to shut down on 2026-09-24."
+            )(to_sync(undeprecated(AsyncVideos.create_and_poll)))
+        )
 
 
 class VideosWithRawResponse(SyncResponseWrapper):

@@ -5,20 +5,22 @@
 from __future__ import annotations
 
 from functools import cached_property
+from importlib import import_module
 from typing import TYPE_CHECKING, Final
 
 from ..._blocking._bridge import (
     SyncAPIResource,
     SyncResponseWrapper,
 )
+from ..._core._lazy_helper import LazyHelper
 from ..._core._resource import (
     AsyncAPIResource,
     RawResponseWrapper,
     StreamedResponseWrapper,
 )
-from ...lib._parsing._beta import beta_chat, sync_beta_chat
 
 if TYPE_CHECKING:
+    from ...lib._parsing._beta import beta_chat, sync_beta_chat
     from .agents import (
         Agents,
         AgentsWithRawResponse,
@@ -120,7 +122,10 @@ class AsyncBeta(AsyncAPIResource):
     def with_streaming_response(self) -> AsyncBetaWithStreamingResponse:
         return AsyncBetaWithStreamingResponse(self)
 
-    chat: Final = beta_chat  # hand-written: trio_openai/lib/_parsing/_beta.py
+    if TYPE_CHECKING:
+        chat: Final = beta_chat  # hand-written: trio_openai/lib/_parsing/_beta.py
+    else:
+        chat = LazyHelper(lambda: import_module("trio_openai.lib._parsing._beta").beta_chat)
 
 
 class AsyncBetaWithRawResponse(RawResponseWrapper):
@@ -250,7 +255,10 @@ class Beta(SyncAPIResource[AsyncBeta]):
     def with_streaming_response(self) -> BetaWithStreamingResponse:
         return BetaWithStreamingResponse(self)
 
-    chat: Final = sync_beta_chat  # hand-written: trio_openai/lib/_parsing/_beta.py
+    if TYPE_CHECKING:
+        chat: Final = sync_beta_chat  # hand-written: trio_openai/lib/_parsing/_beta.py
+    else:
+        chat = LazyHelper(lambda: import_module("trio_openai.lib._parsing._beta").sync_beta_chat)
 
 
 class BetaWithRawResponse(SyncResponseWrapper):

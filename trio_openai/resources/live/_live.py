@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from functools import cached_property
+from importlib import import_module
 from typing import TYPE_CHECKING, Final, Unpack
 
 from ..._blocking._bridge import (
@@ -15,6 +16,7 @@ from ..._blocking._bridge import (
     to_sync_raw,
     to_sync_streamed,
 )
+from ..._core._lazy_helper import LazyHelper
 from ..._core._options import NOT_GIVEN, RequestOptions, omit, reject_unknown_options
 from ..._core._resource import (
     AsyncAPIResource,
@@ -23,10 +25,10 @@ from ..._core._resource import (
     to_raw_response,
     to_streamed_response,
 )
-from ...realtime._sessions import live_connect, live_connect_blocking
 from ...types import LiveCreateResponse
 
 if TYPE_CHECKING:
+    from ...realtime._sessions import live_connect, live_connect_blocking
     from ...types import MediaSessionConfigParam, TransportParam
     from .forks import (
         AsyncForks,
@@ -110,7 +112,10 @@ class AsyncLive(AsyncAPIResource):
             "post", "/live/sessions", cast_to=LiveCreateResponse, body=body_, options=options
         )
 
-    connect: Final = live_connect  # hand-written: trio_openai/realtime/_sessions.py
+    if TYPE_CHECKING:
+        connect: Final = live_connect  # hand-written: trio_openai/realtime/_sessions.py
+    else:
+        connect = LazyHelper(lambda: import_module("trio_openai.realtime._sessions").live_connect)
 
 
 class AsyncLiveWithRawResponse(RawResponseWrapper):
@@ -191,7 +196,10 @@ class Live(SyncAPIResource[AsyncLive]):
         return LiveWithStreamingResponse(self)
 
     create: Final = to_sync(AsyncLive.create)
-    connect: Final = live_connect_blocking  # hand-written: trio_openai/realtime/_sessions.py
+    if TYPE_CHECKING:
+        connect: Final = live_connect_blocking  # hand-written: trio_openai/realtime/_sessions.py
+    else:
+        connect = LazyHelper(lambda: import_module("trio_openai.realtime._sessions").live_connect_blocking)
 
 
 class LiveWithRawResponse(SyncResponseWrapper):

@@ -5,18 +5,22 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Final
+from importlib import import_module
+from typing import TYPE_CHECKING, Final
 
 from ..._blocking._bridge import (
     SyncAPIResource,
     SyncResponseWrapper,
 )
+from ..._core._lazy_helper import LazyHelper
 from ..._core._resource import (
     AsyncAPIResource,
     RawResponseWrapper,
     StreamedResponseWrapper,
 )
-from ...realtime._sessions import live_forks_connect, live_forks_connect_blocking
+
+if TYPE_CHECKING:
+    from ...realtime._sessions import live_forks_connect, live_forks_connect_blocking
 
 __all__ = ["AsyncForks", "Forks"]
 
@@ -34,7 +38,10 @@ class AsyncForks(AsyncAPIResource):
     def with_streaming_response(self) -> AsyncForksWithStreamingResponse:
         return AsyncForksWithStreamingResponse(self)
 
-    connect: Final = live_forks_connect  # hand-written: trio_openai/realtime/_sessions.py
+    if TYPE_CHECKING:
+        connect: Final = live_forks_connect  # hand-written: trio_openai/realtime/_sessions.py
+    else:
+        connect = LazyHelper(lambda: import_module("trio_openai.realtime._sessions").live_forks_connect)
 
 
 class AsyncForksWithRawResponse(RawResponseWrapper):
@@ -60,7 +67,12 @@ class Forks(SyncAPIResource[AsyncForks]):
     def with_streaming_response(self) -> ForksWithStreamingResponse:
         return ForksWithStreamingResponse(self)
 
-    connect: Final = live_forks_connect_blocking  # hand-written: trio_openai/realtime/_sessions.py
+    if TYPE_CHECKING:
+        connect: Final = live_forks_connect_blocking  # hand-written: trio_openai/realtime/_sessions.py
+    else:
+        connect = LazyHelper(
+            lambda: import_module("trio_openai.realtime._sessions").live_forks_connect_blocking
+        )
 
 
 class ForksWithRawResponse(SyncResponseWrapper):

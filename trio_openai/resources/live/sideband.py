@@ -5,18 +5,22 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Final
+from importlib import import_module
+from typing import TYPE_CHECKING, Final
 
 from ..._blocking._bridge import (
     SyncAPIResource,
     SyncResponseWrapper,
 )
+from ..._core._lazy_helper import LazyHelper
 from ..._core._resource import (
     AsyncAPIResource,
     RawResponseWrapper,
     StreamedResponseWrapper,
 )
-from ...realtime._sessions import live_sideband_connect, live_sideband_connect_blocking
+
+if TYPE_CHECKING:
+    from ...realtime._sessions import live_sideband_connect, live_sideband_connect_blocking
 
 __all__ = ["AsyncSideband", "Sideband"]
 
@@ -34,7 +38,10 @@ class AsyncSideband(AsyncAPIResource):
     def with_streaming_response(self) -> AsyncSidebandWithStreamingResponse:
         return AsyncSidebandWithStreamingResponse(self)
 
-    connect: Final = live_sideband_connect  # hand-written: trio_openai/realtime/_sessions.py
+    if TYPE_CHECKING:
+        connect: Final = live_sideband_connect  # hand-written: trio_openai/realtime/_sessions.py
+    else:
+        connect = LazyHelper(lambda: import_module("trio_openai.realtime._sessions").live_sideband_connect)
 
 
 class AsyncSidebandWithRawResponse(RawResponseWrapper):
@@ -60,7 +67,12 @@ class Sideband(SyncAPIResource[AsyncSideband]):
     def with_streaming_response(self) -> SidebandWithStreamingResponse:
         return SidebandWithStreamingResponse(self)
 
-    connect: Final = live_sideband_connect_blocking  # hand-written: trio_openai/realtime/_sessions.py
+    if TYPE_CHECKING:
+        connect: Final = live_sideband_connect_blocking  # hand-written: trio_openai/realtime/_sessions.py
+    else:
+        connect = LazyHelper(
+            lambda: import_module("trio_openai.realtime._sessions").live_sideband_connect_blocking
+        )
 
 
 class SidebandWithRawResponse(SyncResponseWrapper):

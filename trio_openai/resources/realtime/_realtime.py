@@ -5,21 +5,23 @@
 from __future__ import annotations
 
 from functools import cached_property
+from importlib import import_module
 from typing import TYPE_CHECKING, Final
 
 from ..._blocking._bridge import (
     SyncAPIResource,
     SyncResponseWrapper,
 )
+from ..._core._lazy_helper import LazyHelper
 from ..._core._resource import (
     AsyncAPIResource,
     RawResponseWrapper,
     StreamedResponseWrapper,
 )
-from ...realtime._connect import realtime_connect
-from ...realtime._sync import realtime_connect_blocking
 
 if TYPE_CHECKING:
+    from ...realtime._connect import realtime_connect
+    from ...realtime._sync import realtime_connect_blocking
     from .calls import (
         AsyncCalls,
         AsyncCallsWithRawResponse,
@@ -79,7 +81,10 @@ class AsyncRealtime(AsyncAPIResource):
     def with_streaming_response(self) -> AsyncRealtimeWithStreamingResponse:
         return AsyncRealtimeWithStreamingResponse(self)
 
-    connect: Final = realtime_connect  # hand-written: trio_openai/realtime/_connect.py
+    if TYPE_CHECKING:
+        connect: Final = realtime_connect  # hand-written: trio_openai/realtime/_connect.py
+    else:
+        connect = LazyHelper(lambda: import_module("trio_openai.realtime._connect").realtime_connect)
 
 
 class AsyncRealtimeWithRawResponse(RawResponseWrapper):
@@ -155,7 +160,10 @@ class Realtime(SyncAPIResource[AsyncRealtime]):
     def with_streaming_response(self) -> RealtimeWithStreamingResponse:
         return RealtimeWithStreamingResponse(self)
 
-    connect: Final = realtime_connect_blocking  # hand-written: trio_openai/realtime/_sync.py
+    if TYPE_CHECKING:
+        connect: Final = realtime_connect_blocking  # hand-written: trio_openai/realtime/_sync.py
+    else:
+        connect = LazyHelper(lambda: import_module("trio_openai.realtime._sync").realtime_connect_blocking)
 
 
 class RealtimeWithRawResponse(SyncResponseWrapper):

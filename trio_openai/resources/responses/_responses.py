@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
+from importlib import import_module
 from typing import TYPE_CHECKING, Final, Literal, Unpack, overload
 
 from ..._blocking._bridge import (
@@ -19,6 +20,7 @@ from ..._blocking._bridge import (
 )
 from ..._blocking._response import ResponseContextManager, SyncAPIResponse
 from ..._blocking._stream import Stream
+from ..._core._lazy_helper import LazyHelper
 from ..._core._options import NOT_GIVEN, Omit, RequestOptions, omit, reject_unknown_options
 from ..._core._request import path_param
 from ..._core._resource import (
@@ -31,13 +33,13 @@ from ..._core._resource import (
 from ..._core._response import APIResponse
 from ..._core._streaming import AsyncStream
 from ...lib._parsing._hooks import reject_text_format_types
-from ...lib._parsing._responses import responses_parse
-from ...lib.streaming._responses_sync import sync_response_stream_method
-from ...lib.streaming.responses import response_stream_method
-from ...realtime._sessions import responses_connect, responses_connect_blocking
 from ...types import CompactedResponse, Response, ResponseStreamEvent
 
 if TYPE_CHECKING:
+    from ...lib._parsing._responses import responses_parse
+    from ...lib.streaming._responses_sync import sync_response_stream_method
+    from ...lib.streaming.responses import response_stream_method
+    from ...realtime._sessions import responses_connect, responses_connect_blocking
     from ...types import (
         AccessProgramsParam,
         BackgroundOptionsParam,
@@ -608,11 +610,16 @@ class AsyncResponses(AsyncAPIResource):
             "post", "/responses/compact", cast_to=CompactedResponse, body=body_, options=options
         )
 
-    stream: Final = response_stream_method  # hand-written: trio_openai/lib/streaming/responses.py
-
-    parse: Final = responses_parse  # hand-written: trio_openai/lib/_parsing/_responses.py
-
-    connect: Final = responses_connect  # hand-written: trio_openai/realtime/_sessions.py
+    if TYPE_CHECKING:
+        stream: Final = response_stream_method  # hand-written: trio_openai/lib/streaming/responses.py
+        parse: Final = responses_parse  # hand-written: trio_openai/lib/_parsing/_responses.py
+        connect: Final = responses_connect  # hand-written: trio_openai/realtime/_sessions.py
+    else:
+        stream = LazyHelper(
+            lambda: import_module("trio_openai.lib.streaming.responses").response_stream_method
+        )
+        parse = LazyHelper(lambda: import_module("trio_openai.lib._parsing._responses").responses_parse)
+        connect = LazyHelper(lambda: import_module("trio_openai.realtime._sessions").responses_connect)
 
 
 class AsyncResponsesWithRawResponse(RawResponseWrapper):
@@ -621,7 +628,10 @@ class AsyncResponsesWithRawResponse(RawResponseWrapper):
     delete: Final = to_raw_response(AsyncResponses.delete)
     cancel: Final = to_raw_response(AsyncResponses.cancel)
     compact: Final = to_raw_response(AsyncResponses.compact)
-    parse: Final = to_raw_response(AsyncResponses.parse)  # hand-written helper
+    if TYPE_CHECKING:
+        parse: Final = to_raw_response(AsyncResponses.parse)  # hand-written helper
+    else:
+        parse = LazyHelper(lambda: to_raw_response(AsyncResponses.parse))
 
     @cached_property
     def input_items(self) -> AsyncInputItemsWithRawResponse:
@@ -642,7 +652,10 @@ class AsyncResponsesWithStreamingResponse(StreamedResponseWrapper):
     delete: Final = to_streamed_response(AsyncResponses.delete)
     cancel: Final = to_streamed_response(AsyncResponses.cancel)
     compact: Final = to_streamed_response(AsyncResponses.compact)
-    parse: Final = to_streamed_response(AsyncResponses.parse)  # hand-written helper
+    if TYPE_CHECKING:
+        parse: Final = to_streamed_response(AsyncResponses.parse)  # hand-written helper
+    else:
+        parse = LazyHelper(lambda: to_streamed_response(AsyncResponses.parse))
 
     @cached_property
     def input_items(self) -> AsyncInputItemsWithStreamingResponse:
@@ -1072,9 +1085,20 @@ class Responses(SyncAPIResource[AsyncResponses]):
     delete: Final = to_sync(AsyncResponses.delete)
     cancel: Final = to_sync(AsyncResponses.cancel)
     compact: Final = to_sync(AsyncResponses.compact)
-    stream: Final = sync_response_stream_method  # hand-written: trio_openai/lib/streaming/_responses_sync.py
-    parse: Final = to_sync(AsyncResponses.parse)  # hand-written helper
-    connect: Final = responses_connect_blocking  # hand-written: trio_openai/realtime/_sessions.py
+    if TYPE_CHECKING:
+        stream: Final = (
+            sync_response_stream_method  # hand-written: trio_openai/lib/streaming/_responses_sync.py
+        )
+        parse: Final = to_sync(AsyncResponses.parse)  # hand-written helper
+        connect: Final = responses_connect_blocking  # hand-written: trio_openai/realtime/_sessions.py
+    else:
+        stream = LazyHelper(
+            lambda: import_module("trio_openai.lib.streaming._responses_sync").sync_response_stream_method
+        )
+        parse = LazyHelper(lambda: to_sync(AsyncResponses.parse))
+        connect = LazyHelper(
+            lambda: import_module("trio_openai.realtime._sessions").responses_connect_blocking
+        )
 
 
 class ResponsesWithRawResponse(SyncResponseWrapper):
@@ -1405,7 +1429,10 @@ class ResponsesWithRawResponse(SyncResponseWrapper):
     delete: Final = to_sync_raw(AsyncResponses.delete)
     cancel: Final = to_sync_raw(AsyncResponses.cancel)
     compact: Final = to_sync_raw(AsyncResponses.compact)
-    parse: Final = to_sync_raw(AsyncResponses.parse)  # hand-written helper
+    if TYPE_CHECKING:
+        parse: Final = to_sync_raw(AsyncResponses.parse)  # hand-written helper
+    else:
+        parse = LazyHelper(lambda: to_sync_raw(AsyncResponses.parse))
 
     @cached_property
     def input_items(self) -> InputItemsWithRawResponse:
@@ -1748,7 +1775,10 @@ class ResponsesWithStreamingResponse(SyncResponseWrapper):
     delete: Final = to_sync_streamed(AsyncResponses.delete)
     cancel: Final = to_sync_streamed(AsyncResponses.cancel)
     compact: Final = to_sync_streamed(AsyncResponses.compact)
-    parse: Final = to_sync_streamed(AsyncResponses.parse)  # hand-written helper
+    if TYPE_CHECKING:
+        parse: Final = to_sync_streamed(AsyncResponses.parse)  # hand-written helper
+    else:
+        parse = LazyHelper(lambda: to_sync_streamed(AsyncResponses.parse))
 
     @cached_property
     def input_items(self) -> InputItemsWithStreamingResponse:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
+from importlib import import_module
 from typing import TYPE_CHECKING, Final, Literal, Unpack
 
 from ..._blocking._bridge import (
@@ -16,6 +17,7 @@ from ..._blocking._bridge import (
     to_sync_raw,
     to_sync_streamed,
 )
+from ..._core._lazy_helper import LazyHelper
 from ..._core._options import NOT_GIVEN, Omit, RequestOptions, omit, reject_unknown_options
 from ..._core._request import path_param
 from ..._core._resource import (
@@ -25,10 +27,10 @@ from ..._core._resource import (
     to_raw_response,
     to_streamed_response,
 )
-from ...lib._uploads import upload_file_chunked
 from ...types import Upload
 
 if TYPE_CHECKING:
+    from ...lib._uploads import upload_file_chunked
     from ...types import FileExpirationAfterParam
     from .parts import (
         AsyncParts,
@@ -134,7 +136,12 @@ class AsyncUploads(AsyncAPIResource):
             options=options,
         )
 
-    upload_file_chunked: Final = upload_file_chunked  # hand-written: trio_openai/lib/_uploads.py
+    if TYPE_CHECKING:
+        upload_file_chunked: Final = upload_file_chunked  # hand-written: trio_openai/lib/_uploads.py
+    else:
+        upload_file_chunked = LazyHelper(
+            lambda: import_module("trio_openai.lib._uploads").upload_file_chunked
+        )
 
 
 class AsyncUploadsWithRawResponse(RawResponseWrapper):
@@ -185,7 +192,10 @@ class Uploads(SyncAPIResource[AsyncUploads]):
     create: Final = to_sync(AsyncUploads.create)
     cancel: Final = to_sync(AsyncUploads.cancel)
     complete: Final = to_sync(AsyncUploads.complete)
-    upload_file_chunked: Final = to_sync(AsyncUploads.upload_file_chunked)  # hand-written helper
+    if TYPE_CHECKING:
+        upload_file_chunked: Final = to_sync(AsyncUploads.upload_file_chunked)  # hand-written helper
+    else:
+        upload_file_chunked = LazyHelper(lambda: to_sync(AsyncUploads.upload_file_chunked))
 
 
 class UploadsWithRawResponse(SyncResponseWrapper):

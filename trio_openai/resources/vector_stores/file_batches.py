@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
+from importlib import import_module
 from typing import TYPE_CHECKING, Final, Literal, Unpack
 
 from ..._blocking._bridge import (
@@ -19,6 +20,7 @@ from ..._blocking._bridge import (
     to_sync_streamed,
     to_sync_streamed_list,
 )
+from ..._core._lazy_helper import LazyHelper
 from ..._core._options import NOT_GIVEN, Omit, RequestOptions, omit, reject_unknown_options
 from ..._core._pagination import AsyncCursorPage, AsyncPaginator
 from ..._core._request import path_param
@@ -29,11 +31,11 @@ from ..._core._resource import (
     to_raw_response,
     to_streamed_response,
 )
-from ...lib._polling import file_batch_create_and_poll, file_batch_poll
-from ...lib._uploads import file_batch_upload_and_poll
 from ...types import VectorStoreFile, VectorStoreFileBatch
 
 if TYPE_CHECKING:
+    from ...lib._polling import file_batch_create_and_poll, file_batch_poll
+    from ...lib._uploads import file_batch_upload_and_poll
     from ...types import ChunkingStrategyRequestParam, CreateVectorStoreFileRequestParam
 
 __all__ = ["AsyncFileBatches", "FileBatches"]
@@ -168,11 +170,18 @@ class AsyncFileBatches(AsyncAPIResource):
             options=options,
         )
 
-    poll: Final = file_batch_poll  # hand-written: trio_openai/lib/_polling.py
-
-    create_and_poll: Final = file_batch_create_and_poll  # hand-written: trio_openai/lib/_polling.py
-
-    upload_and_poll: Final = file_batch_upload_and_poll  # hand-written: trio_openai/lib/_uploads.py
+    if TYPE_CHECKING:
+        poll: Final = file_batch_poll  # hand-written: trio_openai/lib/_polling.py
+        create_and_poll: Final = file_batch_create_and_poll  # hand-written: trio_openai/lib/_polling.py
+        upload_and_poll: Final = file_batch_upload_and_poll  # hand-written: trio_openai/lib/_uploads.py
+    else:
+        poll = LazyHelper(lambda: import_module("trio_openai.lib._polling").file_batch_poll)
+        create_and_poll = LazyHelper(
+            lambda: import_module("trio_openai.lib._polling").file_batch_create_and_poll
+        )
+        upload_and_poll = LazyHelper(
+            lambda: import_module("trio_openai.lib._uploads").file_batch_upload_and_poll
+        )
 
 
 class AsyncFileBatchesWithRawResponse(RawResponseWrapper):
@@ -208,9 +217,14 @@ class FileBatches(SyncAPIResource[AsyncFileBatches]):
     retrieve: Final = to_sync(AsyncFileBatches.retrieve)
     cancel: Final = to_sync(AsyncFileBatches.cancel)
     list_files: Final = to_sync_list(AsyncFileBatches.list_files)
-    poll: Final = to_sync(AsyncFileBatches.poll)  # hand-written helper
-    create_and_poll: Final = to_sync(AsyncFileBatches.create_and_poll)  # hand-written helper
-    upload_and_poll: Final = to_sync(AsyncFileBatches.upload_and_poll)  # hand-written helper
+    if TYPE_CHECKING:
+        poll: Final = to_sync(AsyncFileBatches.poll)  # hand-written helper
+        create_and_poll: Final = to_sync(AsyncFileBatches.create_and_poll)  # hand-written helper
+        upload_and_poll: Final = to_sync(AsyncFileBatches.upload_and_poll)  # hand-written helper
+    else:
+        poll = LazyHelper(lambda: to_sync(AsyncFileBatches.poll))
+        create_and_poll = LazyHelper(lambda: to_sync(AsyncFileBatches.create_and_poll))
+        upload_and_poll = LazyHelper(lambda: to_sync(AsyncFileBatches.upload_and_poll))
 
 
 class FileBatchesWithRawResponse(SyncResponseWrapper):

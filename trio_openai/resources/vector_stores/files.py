@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from functools import cached_property
+from importlib import import_module
 from typing import TYPE_CHECKING, Final, Literal, Unpack
 
 from ..._blocking._bridge import (
@@ -18,6 +19,7 @@ from ..._blocking._bridge import (
     to_sync_streamed,
     to_sync_streamed_list,
 )
+from ..._core._lazy_helper import LazyHelper
 from ..._core._options import NOT_GIVEN, Omit, RequestOptions, omit, reject_unknown_options
 from ..._core._pagination import AsyncCursorPage, AsyncPage, AsyncPaginator
 from ..._core._request import path_param
@@ -28,11 +30,11 @@ from ..._core._resource import (
     to_raw_response,
     to_streamed_response,
 )
-from ...lib._polling import vector_store_file_create_and_poll, vector_store_file_poll
-from ...lib._uploads import vector_store_file_upload, vector_store_file_upload_and_poll
 from ...types import FileContentResponse, VectorStoreFile, VectorStoreFileDeleted
 
 if TYPE_CHECKING:
+    from ...lib._polling import vector_store_file_create_and_poll, vector_store_file_poll
+    from ...lib._uploads import vector_store_file_upload, vector_store_file_upload_and_poll
     from ...types import ChunkingStrategyRequestParam
 
 __all__ = ["AsyncFiles", "Files"]
@@ -205,13 +207,24 @@ class AsyncFiles(AsyncAPIResource):
             options=options,
         )
 
-    poll: Final = vector_store_file_poll  # hand-written: trio_openai/lib/_polling.py
-
-    create_and_poll: Final = vector_store_file_create_and_poll  # hand-written: trio_openai/lib/_polling.py
-
-    upload: Final = vector_store_file_upload  # hand-written: trio_openai/lib/_uploads.py
-
-    upload_and_poll: Final = vector_store_file_upload_and_poll  # hand-written: trio_openai/lib/_uploads.py
+    if TYPE_CHECKING:
+        poll: Final = vector_store_file_poll  # hand-written: trio_openai/lib/_polling.py
+        create_and_poll: Final = (
+            vector_store_file_create_and_poll  # hand-written: trio_openai/lib/_polling.py
+        )
+        upload: Final = vector_store_file_upload  # hand-written: trio_openai/lib/_uploads.py
+        upload_and_poll: Final = (
+            vector_store_file_upload_and_poll  # hand-written: trio_openai/lib/_uploads.py
+        )
+    else:
+        poll = LazyHelper(lambda: import_module("trio_openai.lib._polling").vector_store_file_poll)
+        create_and_poll = LazyHelper(
+            lambda: import_module("trio_openai.lib._polling").vector_store_file_create_and_poll
+        )
+        upload = LazyHelper(lambda: import_module("trio_openai.lib._uploads").vector_store_file_upload)
+        upload_and_poll = LazyHelper(
+            lambda: import_module("trio_openai.lib._uploads").vector_store_file_upload_and_poll
+        )
 
 
 class AsyncFilesWithRawResponse(RawResponseWrapper):
@@ -253,10 +266,16 @@ class Files(SyncAPIResource[AsyncFiles]):
     list: Final = to_sync_list(AsyncFiles.list)
     delete: Final = to_sync(AsyncFiles.delete)
     content: Final = to_sync_list(AsyncFiles.content)
-    poll: Final = to_sync(AsyncFiles.poll)  # hand-written helper
-    create_and_poll: Final = to_sync(AsyncFiles.create_and_poll)  # hand-written helper
-    upload: Final = to_sync(AsyncFiles.upload)  # hand-written helper
-    upload_and_poll: Final = to_sync(AsyncFiles.upload_and_poll)  # hand-written helper
+    if TYPE_CHECKING:
+        poll: Final = to_sync(AsyncFiles.poll)  # hand-written helper
+        create_and_poll: Final = to_sync(AsyncFiles.create_and_poll)  # hand-written helper
+        upload: Final = to_sync(AsyncFiles.upload)  # hand-written helper
+        upload_and_poll: Final = to_sync(AsyncFiles.upload_and_poll)  # hand-written helper
+    else:
+        poll = LazyHelper(lambda: to_sync(AsyncFiles.poll))
+        create_and_poll = LazyHelper(lambda: to_sync(AsyncFiles.create_and_poll))
+        upload = LazyHelper(lambda: to_sync(AsyncFiles.upload))
+        upload_and_poll = LazyHelper(lambda: to_sync(AsyncFiles.upload_and_poll))
 
 
 class FilesWithRawResponse(SyncResponseWrapper):

@@ -5,20 +5,22 @@
 from __future__ import annotations
 
 from functools import cached_property
+from importlib import import_module
 from typing import TYPE_CHECKING, Final
 
 from ...._blocking._bridge import (
     SyncAPIResource,
     SyncResponseWrapper,
 )
+from ...._core._lazy_helper import LazyHelper
 from ...._core._resource import (
     AsyncAPIResource,
     RawResponseWrapper,
     StreamedResponseWrapper,
 )
-from ....realtime._sessions import beta_realtime_connect, beta_realtime_connect_blocking
 
 if TYPE_CHECKING:
+    from ....realtime._sessions import beta_realtime_connect, beta_realtime_connect_blocking
     from .sessions import (
         AsyncSessions,
         AsyncSessionsWithRawResponse,
@@ -64,7 +66,10 @@ class AsyncRealtime(AsyncAPIResource):
     def with_streaming_response(self) -> AsyncRealtimeWithStreamingResponse:
         return AsyncRealtimeWithStreamingResponse(self)
 
-    connect: Final = beta_realtime_connect  # hand-written: trio_openai/realtime/_sessions.py
+    if TYPE_CHECKING:
+        connect: Final = beta_realtime_connect  # hand-written: trio_openai/realtime/_sessions.py
+    else:
+        connect = LazyHelper(lambda: import_module("trio_openai.realtime._sessions").beta_realtime_connect)
 
 
 class AsyncRealtimeWithRawResponse(RawResponseWrapper):
@@ -122,7 +127,12 @@ class Realtime(SyncAPIResource[AsyncRealtime]):
     def with_streaming_response(self) -> RealtimeWithStreamingResponse:
         return RealtimeWithStreamingResponse(self)
 
-    connect: Final = beta_realtime_connect_blocking  # hand-written: trio_openai/realtime/_sessions.py
+    if TYPE_CHECKING:
+        connect: Final = beta_realtime_connect_blocking  # hand-written: trio_openai/realtime/_sessions.py
+    else:
+        connect = LazyHelper(
+            lambda: import_module("trio_openai.realtime._sessions").beta_realtime_connect_blocking
+        )
 
 
 class RealtimeWithRawResponse(SyncResponseWrapper):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
+from importlib import import_module
 from typing import TYPE_CHECKING, Final, Literal, Unpack, cast, overload
 
 from ...._blocking._bridge import (
@@ -19,6 +20,7 @@ from ...._blocking._bridge import (
 )
 from ...._blocking._response import ResponseContextManager, SyncAPIResponse
 from ...._blocking._stream import Stream
+from ...._core._lazy_helper import LazyHelper
 from ...._core._options import NOT_GIVEN, Omit, RequestOptions, omit, reject_unknown_options
 from ...._core._request import path_param, strip_not_given
 from ...._core._resource import (
@@ -30,10 +32,10 @@ from ...._core._resource import (
 )
 from ...._core._response import APIResponse
 from ...._core._streaming import AsyncStream
-from ....realtime._sessions import beta_responses_connect, beta_responses_connect_blocking
 from ....types import BetaCompactedResponse, BetaResponse, BetaResponseStreamEvent
 
 if TYPE_CHECKING:
+    from ....realtime._sessions import beta_responses_connect, beta_responses_connect_blocking
     from ....types import (
         AccessProgramsParam,
         BackgroundOptionsParam,
@@ -666,7 +668,10 @@ class AsyncResponses(AsyncAPIResource):
             options=options,
         )
 
-    connect: Final = beta_responses_connect  # hand-written: trio_openai/realtime/_sessions.py
+    if TYPE_CHECKING:
+        connect: Final = beta_responses_connect  # hand-written: trio_openai/realtime/_sessions.py
+    else:
+        connect = LazyHelper(lambda: import_module("trio_openai.realtime._sessions").beta_responses_connect)
 
 
 class AsyncResponsesWithRawResponse(RawResponseWrapper):
@@ -1141,7 +1146,12 @@ class Responses(SyncAPIResource[AsyncResponses]):
     delete: Final = to_sync(AsyncResponses.delete)
     cancel: Final = to_sync(AsyncResponses.cancel)
     compact: Final = to_sync(AsyncResponses.compact)
-    connect: Final = beta_responses_connect_blocking  # hand-written: trio_openai/realtime/_sessions.py
+    if TYPE_CHECKING:
+        connect: Final = beta_responses_connect_blocking  # hand-written: trio_openai/realtime/_sessions.py
+    else:
+        connect = LazyHelper(
+            lambda: import_module("trio_openai.realtime._sessions").beta_responses_connect_blocking
+        )
 
 
 class ResponsesWithRawResponse(SyncResponseWrapper):

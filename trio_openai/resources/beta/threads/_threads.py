@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
+from importlib import import_module
 from typing import TYPE_CHECKING, Final, Literal, Unpack, overload
 
 from ...._blocking._bridge import (
@@ -20,6 +21,7 @@ from ...._blocking._bridge import (
 from ...._blocking._response import ResponseContextManager, SyncAPIResponse
 from ...._blocking._stream import Stream
 from ...._core._deprecation import deprecated_method, undeprecated
+from ...._core._lazy_helper import LazyHelper
 from ...._core._options import NOT_GIVEN, Omit, RequestOptions, omit, reject_unknown_options
 from ...._core._request import path_param
 from ...._core._resource import (
@@ -31,11 +33,11 @@ from ...._core._resource import (
 )
 from ...._core._response import APIResponse
 from ...._core._streaming import AsyncStream
-from ....lib._uploads import threads_create_and_run_poll
-from ....lib.streaming.assistants import create_and_run_stream, sync_create_and_run_stream
 from ....types import AssistantStreamEvent, Run, Thread, ThreadDeleted
 
 if TYPE_CHECKING:
+    from ....lib._uploads import threads_create_and_run_poll
+    from ....lib.streaming.assistants import create_and_run_stream, sync_create_and_run_stream
     from ....types import (
         AssistantsApiResponseFormatOptionParam,
         AssistantsApiToolChoiceOptionParam,
@@ -525,13 +527,24 @@ class AsyncThreads(AsyncAPIResource):
             stream_cls=_ASSISTANT_STREAM_EVENT_STREAM if stream else None,
         )
 
-    create_and_run_poll: Final = deprecated_method(
-        "`beta.threads.create_and_run_poll` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
-    )(threads_create_and_run_poll)  # hand-written: trio_openai/lib/_uploads.py
-
-    create_and_run_stream: Final = deprecated_method(
-        "`beta.threads.create_and_run_stream` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
-    )(create_and_run_stream)  # hand-written: trio_openai/lib/streaming/assistants.py
+    if TYPE_CHECKING:
+        create_and_run_poll: Final = deprecated_method(
+            "`beta.threads.create_and_run_poll` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
+        )(threads_create_and_run_poll)  # hand-written: trio_openai/lib/_uploads.py
+        create_and_run_stream: Final = deprecated_method(
+            "`beta.threads.create_and_run_stream` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
+        )(create_and_run_stream)  # hand-written: trio_openai/lib/streaming/assistants.py
+    else:
+        create_and_run_poll = LazyHelper(
+            lambda: deprecated_method(
+                "`beta.threads.create_and_run_poll` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
+            )(import_module("trio_openai.lib._uploads").threads_create_and_run_poll)
+        )
+        create_and_run_stream = LazyHelper(
+            lambda: deprecated_method(
+                "`beta.threads.create_and_run_stream` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
+            )(import_module("trio_openai.lib.streaming.assistants").create_and_run_stream)
+        )
 
 
 class AsyncThreadsWithRawResponse(RawResponseWrapper):
@@ -920,12 +933,24 @@ class Threads(SyncAPIResource[AsyncThreads]):
             **options,
         )
 
-    create_and_run_poll: Final = deprecated_method(
-        "`beta.threads.create_and_run_poll` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
-    )(to_sync(undeprecated(AsyncThreads.create_and_run_poll)))  # hand-written helper
-    create_and_run_stream: Final = deprecated_method(
-        "`beta.threads.create_and_run_stream` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
-    )(sync_create_and_run_stream)  # hand-written: trio_openai/lib/streaming/assistants.py
+    if TYPE_CHECKING:
+        create_and_run_poll: Final = deprecated_method(
+            "`beta.threads.create_and_run_poll` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
+        )(to_sync(undeprecated(AsyncThreads.create_and_run_poll)))  # hand-written helper
+        create_and_run_stream: Final = deprecated_method(
+            "`beta.threads.create_and_run_stream` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
+        )(sync_create_and_run_stream)  # hand-written: trio_openai/lib/streaming/assistants.py
+    else:
+        create_and_run_poll = LazyHelper(
+            lambda: deprecated_method(
+                "`beta.threads.create_and_run_poll` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
+            )(to_sync(undeprecated(AsyncThreads.create_and_run_poll)))
+        )
+        create_and_run_stream = LazyHelper(
+            lambda: deprecated_method(
+                "`beta.threads.create_and_run_stream` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
+            )(import_module("trio_openai.lib.streaming.assistants").sync_create_and_run_stream)
+        )
 
 
 class ThreadsWithRawResponse(SyncResponseWrapper):

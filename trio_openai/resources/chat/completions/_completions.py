@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
+from importlib import import_module
 from typing import TYPE_CHECKING, Final, Literal, Unpack, overload
 
 from ...._blocking._bridge import (
@@ -22,6 +23,7 @@ from ...._blocking._bridge import (
 )
 from ...._blocking._response import ResponseContextManager, SyncAPIResponse
 from ...._blocking._stream import Stream
+from ...._core._lazy_helper import LazyHelper
 from ...._core._options import NOT_GIVEN, Omit, RequestOptions, omit, reject_unknown_options
 from ...._core._pagination import AsyncCursorPage, AsyncPaginator
 from ...._core._request import path_param
@@ -34,13 +36,13 @@ from ...._core._resource import (
 )
 from ...._core._response import APIResponse
 from ...._core._streaming import AsyncStream
-from ....lib._parsing._chat import chat_completions_parse
 from ....lib._parsing._hooks import reject_chat_format_types
-from ....lib.streaming._chat_sync import sync_chat_completion_stream
-from ....lib.streaming.chat import chat_completion_stream
 from ....types import ChatCompletion, ChatCompletionChunk, ChatCompletionDeleted
 
 if TYPE_CHECKING:
+    from ....lib._parsing._chat import chat_completions_parse
+    from ....lib.streaming._chat_sync import sync_chat_completion_stream
+    from ....lib.streaming.chat import chat_completion_stream
     from ....types import (
         ChatCompletionFunctionCallOptionParam,
         ChatCompletionFunctionsParam,
@@ -485,9 +487,12 @@ class AsyncCompletions(AsyncAPIResource):
             options=options,
         )
 
-    stream: Final = chat_completion_stream  # hand-written: trio_openai/lib/streaming/chat.py
-
-    parse: Final = chat_completions_parse  # hand-written: trio_openai/lib/_parsing/_chat.py
+    if TYPE_CHECKING:
+        stream: Final = chat_completion_stream  # hand-written: trio_openai/lib/streaming/chat.py
+        parse: Final = chat_completions_parse  # hand-written: trio_openai/lib/_parsing/_chat.py
+    else:
+        stream = LazyHelper(lambda: import_module("trio_openai.lib.streaming.chat").chat_completion_stream)
+        parse = LazyHelper(lambda: import_module("trio_openai.lib._parsing._chat").chat_completions_parse)
 
 
 class AsyncCompletionsWithRawResponse(RawResponseWrapper):
@@ -496,7 +501,10 @@ class AsyncCompletionsWithRawResponse(RawResponseWrapper):
     update: Final = to_raw_response(AsyncCompletions.update)
     list: Final = to_raw_response(AsyncCompletions.list)
     delete: Final = to_raw_response(AsyncCompletions.delete)
-    parse: Final = to_raw_response(AsyncCompletions.parse)  # hand-written helper
+    if TYPE_CHECKING:
+        parse: Final = to_raw_response(AsyncCompletions.parse)  # hand-written helper
+    else:
+        parse = LazyHelper(lambda: to_raw_response(AsyncCompletions.parse))
 
     @cached_property
     def messages(self) -> AsyncMessagesWithRawResponse:
@@ -511,7 +519,10 @@ class AsyncCompletionsWithStreamingResponse(StreamedResponseWrapper):
     update: Final = to_streamed_response(AsyncCompletions.update)
     list: Final = to_streamed_response(AsyncCompletions.list)
     delete: Final = to_streamed_response(AsyncCompletions.delete)
-    parse: Final = to_streamed_response(AsyncCompletions.parse)  # hand-written helper
+    if TYPE_CHECKING:
+        parse: Final = to_streamed_response(AsyncCompletions.parse)  # hand-written helper
+    else:
+        parse = LazyHelper(lambda: to_streamed_response(AsyncCompletions.parse))
 
     @cached_property
     def messages(self) -> AsyncMessagesWithStreamingResponse:
@@ -809,8 +820,14 @@ class Completions(SyncAPIResource[AsyncCompletions]):
     update: Final = to_sync(AsyncCompletions.update)
     list: Final = to_sync_list(AsyncCompletions.list)
     delete: Final = to_sync(AsyncCompletions.delete)
-    stream: Final = sync_chat_completion_stream  # hand-written: trio_openai/lib/streaming/_chat_sync.py
-    parse: Final = to_sync(AsyncCompletions.parse)  # hand-written helper
+    if TYPE_CHECKING:
+        stream: Final = sync_chat_completion_stream  # hand-written: trio_openai/lib/streaming/_chat_sync.py
+        parse: Final = to_sync(AsyncCompletions.parse)  # hand-written helper
+    else:
+        stream = LazyHelper(
+            lambda: import_module("trio_openai.lib.streaming._chat_sync").sync_chat_completion_stream
+        )
+        parse = LazyHelper(lambda: to_sync(AsyncCompletions.parse))
 
 
 class CompletionsWithRawResponse(SyncResponseWrapper):
@@ -1024,7 +1041,10 @@ class CompletionsWithRawResponse(SyncResponseWrapper):
     update: Final = to_sync_raw(AsyncCompletions.update)
     list: Final = to_sync_raw_list(AsyncCompletions.list)
     delete: Final = to_sync_raw(AsyncCompletions.delete)
-    parse: Final = to_sync_raw(AsyncCompletions.parse)  # hand-written helper
+    if TYPE_CHECKING:
+        parse: Final = to_sync_raw(AsyncCompletions.parse)  # hand-written helper
+    else:
+        parse = LazyHelper(lambda: to_sync_raw(AsyncCompletions.parse))
 
     @cached_property
     def messages(self) -> MessagesWithRawResponse:
@@ -1244,7 +1264,10 @@ class CompletionsWithStreamingResponse(SyncResponseWrapper):
     update: Final = to_sync_streamed(AsyncCompletions.update)
     list: Final = to_sync_streamed_list(AsyncCompletions.list)
     delete: Final = to_sync_streamed(AsyncCompletions.delete)
-    parse: Final = to_sync_streamed(AsyncCompletions.parse)  # hand-written helper
+    if TYPE_CHECKING:
+        parse: Final = to_sync_streamed(AsyncCompletions.parse)  # hand-written helper
+    else:
+        parse = LazyHelper(lambda: to_sync_streamed(AsyncCompletions.parse))
 
     @cached_property
     def messages(self) -> MessagesWithStreamingResponse:

@@ -5,20 +5,22 @@
 from __future__ import annotations
 
 from functools import cached_property
+from importlib import import_module
 from typing import TYPE_CHECKING, Final
 
 from ...._blocking._bridge import (
     SyncAPIResource,
     SyncResponseWrapper,
 )
+from ...._core._lazy_helper import LazyHelper
 from ...._core._resource import (
     AsyncAPIResource,
     RawResponseWrapper,
     StreamedResponseWrapper,
 )
-from ....realtime._sessions import translations_connect, translations_connect_blocking
 
 if TYPE_CHECKING:
+    from ....realtime._sessions import translations_connect, translations_connect_blocking
     from .client_secrets import (
         AsyncClientSecrets,
         AsyncClientSecretsWithRawResponse,
@@ -50,7 +52,10 @@ class AsyncTranslations(AsyncAPIResource):
     def with_streaming_response(self) -> AsyncTranslationsWithStreamingResponse:
         return AsyncTranslationsWithStreamingResponse(self)
 
-    connect: Final = translations_connect  # hand-written: trio_openai/realtime/_sessions.py
+    if TYPE_CHECKING:
+        connect: Final = translations_connect  # hand-written: trio_openai/realtime/_sessions.py
+    else:
+        connect = LazyHelper(lambda: import_module("trio_openai.realtime._sessions").translations_connect)
 
 
 class AsyncTranslationsWithRawResponse(RawResponseWrapper):
@@ -90,7 +95,12 @@ class Translations(SyncAPIResource[AsyncTranslations]):
     def with_streaming_response(self) -> TranslationsWithStreamingResponse:
         return TranslationsWithStreamingResponse(self)
 
-    connect: Final = translations_connect_blocking  # hand-written: trio_openai/realtime/_sessions.py
+    if TYPE_CHECKING:
+        connect: Final = translations_connect_blocking  # hand-written: trio_openai/realtime/_sessions.py
+    else:
+        connect = LazyHelper(
+            lambda: import_module("trio_openai.realtime._sessions").translations_connect_blocking
+        )
 
 
 class TranslationsWithRawResponse(SyncResponseWrapper):

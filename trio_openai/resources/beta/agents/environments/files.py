@@ -6,7 +6,8 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Final, Literal, Unpack
+from importlib import import_module
+from typing import TYPE_CHECKING, Final, Literal, Unpack
 
 from ....._blocking._bridge import (
     SyncAPIResource,
@@ -18,6 +19,7 @@ from ....._blocking._bridge import (
     to_sync_streamed,
     to_sync_streamed_list,
 )
+from ....._core._lazy_helper import LazyHelper
 from ....._core._options import NOT_GIVEN, Omit, RequestOptions, omit, reject_unknown_options
 from ....._core._pagination import AsyncPaginator, AsyncTokenPage
 from ....._core._request import path_param
@@ -28,12 +30,14 @@ from ....._core._resource import (
     to_raw_response,
     to_streamed_response,
 )
-from .....lib._agent_files import (
-    environment_files_prepare,
-    environment_files_prepare_directory,
-    environment_files_upload,
-)
 from .....types import EnvironmentFile
+
+if TYPE_CHECKING:
+    from .....lib._agent_files import (
+        environment_files_prepare,
+        environment_files_prepare_directory,
+        environment_files_upload,
+    )
 
 __all__ = ["AsyncFiles", "Files"]
 
@@ -112,13 +116,18 @@ class AsyncFiles(AsyncAPIResource):
             options=options,
         )
 
-    upload: Final = environment_files_upload  # hand-written: trio_openai/lib/_agent_files.py
-
-    prepare: Final = environment_files_prepare  # hand-written: trio_openai/lib/_agent_files.py
-
-    prepare_directory: Final = (
-        environment_files_prepare_directory  # hand-written: trio_openai/lib/_agent_files.py
-    )
+    if TYPE_CHECKING:
+        upload: Final = environment_files_upload  # hand-written: trio_openai/lib/_agent_files.py
+        prepare: Final = environment_files_prepare  # hand-written: trio_openai/lib/_agent_files.py
+        prepare_directory: Final = (
+            environment_files_prepare_directory  # hand-written: trio_openai/lib/_agent_files.py
+        )
+    else:
+        upload = LazyHelper(lambda: import_module("trio_openai.lib._agent_files").environment_files_upload)
+        prepare = LazyHelper(lambda: import_module("trio_openai.lib._agent_files").environment_files_prepare)
+        prepare_directory = LazyHelper(
+            lambda: import_module("trio_openai.lib._agent_files").environment_files_prepare_directory
+        )
 
 
 class AsyncFilesWithRawResponse(RawResponseWrapper):
@@ -148,9 +157,14 @@ class Files(SyncAPIResource[AsyncFiles]):
 
     create: Final = to_sync(AsyncFiles.create)
     list: Final = to_sync_list(AsyncFiles.list)
-    upload: Final = to_sync(AsyncFiles.upload)  # hand-written helper
-    prepare: Final = to_sync(AsyncFiles.prepare)  # hand-written helper
-    prepare_directory: Final = to_sync(AsyncFiles.prepare_directory)  # hand-written helper
+    if TYPE_CHECKING:
+        upload: Final = to_sync(AsyncFiles.upload)  # hand-written helper
+        prepare: Final = to_sync(AsyncFiles.prepare)  # hand-written helper
+        prepare_directory: Final = to_sync(AsyncFiles.prepare_directory)  # hand-written helper
+    else:
+        upload = LazyHelper(lambda: to_sync(AsyncFiles.upload))
+        prepare = LazyHelper(lambda: to_sync(AsyncFiles.prepare))
+        prepare_directory = LazyHelper(lambda: to_sync(AsyncFiles.prepare_directory))
 
 
 class FilesWithRawResponse(SyncResponseWrapper):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
+from importlib import import_module
 from typing import TYPE_CHECKING, Final, Literal, Unpack, overload
 
 from ....._blocking._bridge import (
@@ -22,6 +23,7 @@ from ....._blocking._bridge import (
 )
 from ....._blocking._response import ResponseContextManager, SyncAPIResponse
 from ....._blocking._stream import Stream
+from ....._core._lazy_helper import LazyHelper
 from ....._core._options import NOT_GIVEN, Omit, RequestOptions, omit, reject_unknown_options
 from ....._core._pagination import AsyncCursorPage, AsyncPaginator
 from ....._core._request import path_param
@@ -34,10 +36,10 @@ from ....._core._resource import (
 )
 from ....._core._response import APIResponse
 from ....._core._streaming import AsyncStream
-from .....lib.streaming.agents import sessions_stream, sync_sessions_stream
 from .....types import AgentSession, AgentSessionDeleted
 
 if TYPE_CHECKING:
+    from .....lib.streaming.agents import sessions_stream, sync_sessions_stream
     from .....types import (
         AgentSessionInputMessageParam,
         AgentsSessionCreateParamsAgentParam,
@@ -366,7 +368,10 @@ class AsyncSessions(AsyncAPIResource):
             options=options,
         )
 
-    stream: Final = sessions_stream  # hand-written: trio_openai/lib/streaming/agents.py
+    if TYPE_CHECKING:
+        stream: Final = sessions_stream  # hand-written: trio_openai/lib/streaming/agents.py
+    else:
+        stream = LazyHelper(lambda: import_module("trio_openai.lib.streaming.agents").sessions_stream)
 
 
 class AsyncSessionsWithRawResponse(RawResponseWrapper):
@@ -617,7 +622,10 @@ class Sessions(SyncAPIResource[AsyncSessions]):
     update: Final = to_sync(AsyncSessions.update)
     list: Final = to_sync_list(AsyncSessions.list)
     delete: Final = to_sync(AsyncSessions.delete)
-    stream: Final = sync_sessions_stream  # hand-written: trio_openai/lib/streaming/agents.py
+    if TYPE_CHECKING:
+        stream: Final = sync_sessions_stream  # hand-written: trio_openai/lib/streaming/agents.py
+    else:
+        stream = LazyHelper(lambda: import_module("trio_openai.lib.streaming.agents").sync_sessions_stream)
 
 
 class SessionsWithRawResponse(SyncResponseWrapper):

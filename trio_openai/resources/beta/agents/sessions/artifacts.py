@@ -6,7 +6,8 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Final, Literal, Unpack
+from importlib import import_module
+from typing import TYPE_CHECKING, Final, Literal, Unpack
 
 from ....._blocking._binary import to_sync_streamed_binary
 from ....._blocking._bridge import (
@@ -19,6 +20,7 @@ from ....._blocking._bridge import (
     to_sync_streamed,
     to_sync_streamed_list,
 )
+from ....._core._lazy_helper import LazyHelper
 from ....._core._options import NOT_GIVEN, Omit, RequestOptions, omit, reject_unknown_options
 from ....._core._pagination import AsyncCursorPage, AsyncPaginator
 from ....._core._request import path_param
@@ -31,8 +33,10 @@ from ....._core._resource import (
     to_streamed_response,
 )
 from ....._core._response import BinaryContent
-from .....lib._agent_results import artifacts_for_result, sync_artifacts_for_result
 from .....types import SessionArtifact, SessionArtifactDeleted
+
+if TYPE_CHECKING:
+    from .....lib._agent_results import artifacts_for_result, sync_artifacts_for_result
 
 __all__ = ["AsyncArtifacts", "Artifacts"]
 
@@ -122,7 +126,10 @@ class AsyncArtifacts(AsyncAPIResource):
             options=options,
         )
 
-    for_result: Final = artifacts_for_result  # hand-written: trio_openai/lib/_agent_results.py
+    if TYPE_CHECKING:
+        for_result: Final = artifacts_for_result  # hand-written: trio_openai/lib/_agent_results.py
+    else:
+        for_result = LazyHelper(lambda: import_module("trio_openai.lib._agent_results").artifacts_for_result)
 
 
 class AsyncArtifactsWithRawResponse(RawResponseWrapper):
@@ -158,7 +165,12 @@ class Artifacts(SyncAPIResource[AsyncArtifacts]):
     list: Final = to_sync_list(AsyncArtifacts.list)
     delete: Final = to_sync(AsyncArtifacts.delete)
     content: Final = to_sync(AsyncArtifacts.content)
-    for_result: Final = sync_artifacts_for_result  # hand-written: trio_openai/lib/_agent_results.py
+    if TYPE_CHECKING:
+        for_result: Final = sync_artifacts_for_result  # hand-written: trio_openai/lib/_agent_results.py
+    else:
+        for_result = LazyHelper(
+            lambda: import_module("trio_openai.lib._agent_results").sync_artifacts_for_result
+        )
 
 
 class ArtifactsWithRawResponse(SyncResponseWrapper):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
+from importlib import import_module
 from typing import TYPE_CHECKING, Final, Literal, Unpack, overload
 
 from ....._blocking._bridge import (
@@ -23,6 +24,7 @@ from ....._blocking._bridge import (
 from ....._blocking._response import ResponseContextManager, SyncAPIResponse
 from ....._blocking._stream import Stream
 from ....._core._deprecation import deprecated_method, undeprecated
+from ....._core._lazy_helper import LazyHelper
 from ....._core._options import NOT_GIVEN, Omit, RequestOptions, omit, reject_unknown_options
 from ....._core._pagination import AsyncCursorPage, AsyncPaginator
 from ....._core._request import path_param
@@ -35,18 +37,18 @@ from ....._core._resource import (
 )
 from ....._core._response import APIResponse
 from ....._core._streaming import AsyncStream
-from .....lib._polling import runs_create_and_poll, runs_poll, runs_submit_tool_outputs_and_poll
-from .....lib.streaming.assistants import (
-    runs_create_and_stream,
-    runs_stream,
-    runs_submit_tool_outputs_stream,
-    sync_runs_create_and_stream,
-    sync_runs_stream,
-    sync_runs_submit_tool_outputs_stream,
-)
 from .....types import AssistantStreamEvent, Run
 
 if TYPE_CHECKING:
+    from .....lib._polling import runs_create_and_poll, runs_poll, runs_submit_tool_outputs_and_poll
+    from .....lib.streaming.assistants import (
+        runs_create_and_stream,
+        runs_stream,
+        runs_submit_tool_outputs_stream,
+        sync_runs_create_and_stream,
+        sync_runs_stream,
+        sync_runs_submit_tool_outputs_stream,
+    )
     from .....types import (
         AssistantsApiResponseFormatOptionParam,
         AssistantsApiToolChoiceOptionParam,
@@ -639,29 +641,56 @@ class AsyncRuns(AsyncAPIResource):
             stream_cls=_ASSISTANT_STREAM_EVENT_STREAM if stream else None,
         )
 
-    poll: Final = deprecated_method(
-        "`beta.threads.runs.poll` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
-    )(runs_poll)  # hand-written: trio_openai/lib/_polling.py
-
-    create_and_poll: Final = deprecated_method(
-        "`beta.threads.runs.create_and_poll` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
-    )(runs_create_and_poll)  # hand-written: trio_openai/lib/_polling.py
-
-    submit_tool_outputs_and_poll: Final = deprecated_method(
-        "`beta.threads.runs.submit_tool_outputs_and_poll` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
-    )(runs_submit_tool_outputs_and_poll)  # hand-written: trio_openai/lib/_polling.py
-
-    stream: Final = deprecated_method(
-        "`beta.threads.runs.stream` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
-    )(runs_stream)  # hand-written: trio_openai/lib/streaming/assistants.py
-
-    create_and_stream: Final = deprecated_method(
-        "`beta.threads.runs.create_and_stream` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
-    )(runs_create_and_stream)  # hand-written: trio_openai/lib/streaming/assistants.py
-
-    submit_tool_outputs_stream: Final = deprecated_method(
-        "`beta.threads.runs.submit_tool_outputs_stream` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
-    )(runs_submit_tool_outputs_stream)  # hand-written: trio_openai/lib/streaming/assistants.py
+    if TYPE_CHECKING:
+        poll: Final = deprecated_method(
+            "`beta.threads.runs.poll` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
+        )(runs_poll)  # hand-written: trio_openai/lib/_polling.py
+        create_and_poll: Final = deprecated_method(
+            "`beta.threads.runs.create_and_poll` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
+        )(runs_create_and_poll)  # hand-written: trio_openai/lib/_polling.py
+        submit_tool_outputs_and_poll: Final = deprecated_method(
+            "`beta.threads.runs.submit_tool_outputs_and_poll` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
+        )(runs_submit_tool_outputs_and_poll)  # hand-written: trio_openai/lib/_polling.py
+        stream: Final = deprecated_method(
+            "`beta.threads.runs.stream` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
+        )(runs_stream)  # hand-written: trio_openai/lib/streaming/assistants.py
+        create_and_stream: Final = deprecated_method(
+            "`beta.threads.runs.create_and_stream` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
+        )(runs_create_and_stream)  # hand-written: trio_openai/lib/streaming/assistants.py
+        submit_tool_outputs_stream: Final = deprecated_method(
+            "`beta.threads.runs.submit_tool_outputs_stream` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
+        )(runs_submit_tool_outputs_stream)  # hand-written: trio_openai/lib/streaming/assistants.py
+    else:
+        poll = LazyHelper(
+            lambda: deprecated_method(
+                "`beta.threads.runs.poll` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
+            )(import_module("trio_openai.lib._polling").runs_poll)
+        )
+        create_and_poll = LazyHelper(
+            lambda: deprecated_method(
+                "`beta.threads.runs.create_and_poll` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
+            )(import_module("trio_openai.lib._polling").runs_create_and_poll)
+        )
+        submit_tool_outputs_and_poll = LazyHelper(
+            lambda: deprecated_method(
+                "`beta.threads.runs.submit_tool_outputs_and_poll` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
+            )(import_module("trio_openai.lib._polling").runs_submit_tool_outputs_and_poll)
+        )
+        stream = LazyHelper(
+            lambda: deprecated_method(
+                "`beta.threads.runs.stream` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
+            )(import_module("trio_openai.lib.streaming.assistants").runs_stream)
+        )
+        create_and_stream = LazyHelper(
+            lambda: deprecated_method(
+                "`beta.threads.runs.create_and_stream` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
+            )(import_module("trio_openai.lib.streaming.assistants").runs_create_and_stream)
+        )
+        submit_tool_outputs_stream = LazyHelper(
+            lambda: deprecated_method(
+                "`beta.threads.runs.submit_tool_outputs_stream` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
+            )(import_module("trio_openai.lib.streaming.assistants").runs_submit_tool_outputs_stream)
+        )
 
 
 class AsyncRunsWithRawResponse(RawResponseWrapper):
@@ -1136,24 +1165,56 @@ class Runs(SyncAPIResource[AsyncRuns]):
             **options,
         )
 
-    poll: Final = deprecated_method(
-        "`beta.threads.runs.poll` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
-    )(to_sync(undeprecated(AsyncRuns.poll)))  # hand-written helper
-    create_and_poll: Final = deprecated_method(
-        "`beta.threads.runs.create_and_poll` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
-    )(to_sync(undeprecated(AsyncRuns.create_and_poll)))  # hand-written helper
-    submit_tool_outputs_and_poll: Final = deprecated_method(
-        "`beta.threads.runs.submit_tool_outputs_and_poll` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
-    )(to_sync(undeprecated(AsyncRuns.submit_tool_outputs_and_poll)))  # hand-written helper
-    stream: Final = deprecated_method(
-        "`beta.threads.runs.stream` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
-    )(sync_runs_stream)  # hand-written: trio_openai/lib/streaming/assistants.py
-    create_and_stream: Final = deprecated_method(
-        "`beta.threads.runs.create_and_stream` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
-    )(sync_runs_create_and_stream)  # hand-written: trio_openai/lib/streaming/assistants.py
-    submit_tool_outputs_stream: Final = deprecated_method(
-        "`beta.threads.runs.submit_tool_outputs_stream` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
-    )(sync_runs_submit_tool_outputs_stream)  # hand-written: trio_openai/lib/streaming/assistants.py
+    if TYPE_CHECKING:
+        poll: Final = deprecated_method(
+            "`beta.threads.runs.poll` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
+        )(to_sync(undeprecated(AsyncRuns.poll)))  # hand-written helper
+        create_and_poll: Final = deprecated_method(
+            "`beta.threads.runs.create_and_poll` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
+        )(to_sync(undeprecated(AsyncRuns.create_and_poll)))  # hand-written helper
+        submit_tool_outputs_and_poll: Final = deprecated_method(
+            "`beta.threads.runs.submit_tool_outputs_and_poll` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
+        )(to_sync(undeprecated(AsyncRuns.submit_tool_outputs_and_poll)))  # hand-written helper
+        stream: Final = deprecated_method(
+            "`beta.threads.runs.stream` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
+        )(sync_runs_stream)  # hand-written: trio_openai/lib/streaming/assistants.py
+        create_and_stream: Final = deprecated_method(
+            "`beta.threads.runs.create_and_stream` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
+        )(sync_runs_create_and_stream)  # hand-written: trio_openai/lib/streaming/assistants.py
+        submit_tool_outputs_stream: Final = deprecated_method(
+            "`beta.threads.runs.submit_tool_outputs_stream` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
+        )(sync_runs_submit_tool_outputs_stream)  # hand-written: trio_openai/lib/streaming/assistants.py
+    else:
+        poll = LazyHelper(
+            lambda: deprecated_method(
+                "`beta.threads.runs.poll` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
+            )(to_sync(undeprecated(AsyncRuns.poll)))
+        )
+        create_and_poll = LazyHelper(
+            lambda: deprecated_method(
+                "`beta.threads.runs.create_and_poll` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
+            )(to_sync(undeprecated(AsyncRuns.create_and_poll)))
+        )
+        submit_tool_outputs_and_poll = LazyHelper(
+            lambda: deprecated_method(
+                "`beta.threads.runs.submit_tool_outputs_and_poll` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
+            )(to_sync(undeprecated(AsyncRuns.submit_tool_outputs_and_poll)))
+        )
+        stream = LazyHelper(
+            lambda: deprecated_method(
+                "`beta.threads.runs.stream` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
+            )(import_module("trio_openai.lib.streaming.assistants").sync_runs_stream)
+        )
+        create_and_stream = LazyHelper(
+            lambda: deprecated_method(
+                "`beta.threads.runs.create_and_stream` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
+            )(import_module("trio_openai.lib.streaming.assistants").sync_runs_create_and_stream)
+        )
+        submit_tool_outputs_stream = LazyHelper(
+            lambda: deprecated_method(
+                "`beta.threads.runs.submit_tool_outputs_stream` is deprecated: the Assistants API is superseded by the Responses API (`client.responses`)."
+            )(import_module("trio_openai.lib.streaming.assistants").sync_runs_submit_tool_outputs_stream)
+        )
 
 
 class RunsWithRawResponse(SyncResponseWrapper):

@@ -73,3 +73,18 @@ async def test_cached_urls_and_headers_do_not_leak_between_calls() -> None:
     for request in seen:  # every request its own headers: one Authorization, one retry count
         assert request.headers.get_list("authorization") == ["Bearer sk-test-key"]
         assert request.headers.get_list("x-stainless-retry-count") == ["0"]
+
+
+@pytest.mark.parametrize(
+    "value", ["plain", "file-abc_1.2~x", "a b", "x/y", "c&d=e", "é", "", "[]", "100", "%41", "+", "a\u2028b"]
+)
+@pytest.mark.parametrize("key", ["after", "a b", "t[x]", "é"])
+def test_query_fast_path_quotes_as_the_general_one(key: str, value: str) -> None:
+    from urllib.parse import quote
+
+    from trio_openai._core._request import encode_query
+
+    expected = f"{quote(key, safe='[]')}={quote(value, safe='')}"
+    assert encode_query({key: value}) == expected
+    assert encode_query({key: 7}) == f"{quote(key, safe='[]')}=7"
+    assert encode_query({key: True, "n": None}) == f"{quote(key, safe='[]')}=true"

@@ -16,6 +16,7 @@ import inspect
 import io
 import mimetypes
 import os
+import re
 import uuid
 from collections.abc import AsyncIterable, Awaitable, Callable, Iterable, Iterator, Mapping
 from typing import IO, Any, Generic, Protocol, TypeAlias, TypeVar, cast
@@ -739,9 +740,18 @@ def _flatten(key: str, value: object) -> Iterator[tuple[str, str]]:
         yield key, _scalar(value)
 
 
+_UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]*").fullmatch  # what `quote` leaves as it is
+
+
 def encode_query(params: Mapping[str, object]) -> str:
     parts: list[str] = []
     for key, value in params.items():
+        kind = type(value)
+        if kind is str or kind is int:  # the common case (limit, after, order): no flattening
+            text = cast(str, value) if kind is str else str(value)
+            name = key if _UNRESERVED(key) else quote(key, safe="[]")
+            parts.append(f"{name}={text if _UNRESERVED(text) else quote(text, safe='')}")
+            continue
         for name, text in _flatten(key, value):
             parts.append(f"{quote(name, safe='[]')}={quote(text, safe='')}")
     return "&".join(parts)

@@ -12,6 +12,12 @@ credentials both present without an ``api_type`` is an `AmbiguousModuleClientUsa
 takes effect on the next access: the client is rebuilt (the old one closed) when the settings it was
 built from differ. Nothing here runs at ``import trio_openai``: the package's ``__getattr__`` calls
 `resource` only for the name of a top-level resource.
+
+The environment is read when the client is built, as by the official module client: a change to an
+environment variable (``OPENAI_API_KEY``, ``OPENAI_BASE_URL``, ``OPENAI_ORG_ID`` ...) after first use is
+not noticed; set the module attribute instead (``trio_openai.api_key = ...``). One difference remains:
+the official client reads a changed attribute on its existing client, while here the client is
+rebuilt, and the rebuilt client reads the environment again.
 """
 
 from __future__ import annotations

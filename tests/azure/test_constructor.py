@@ -34,6 +34,7 @@ def test_the_official_constructor_parameters_and_overloads(cls: type) -> None:
         "azure_deployment",
         "api_version",
         "api_key",
+        "admin_api_key",
         "azure_ad_token",
         "azure_ad_token_provider",
         "organization",
@@ -57,6 +58,7 @@ def test_the_official_constructor_parameters_and_overloads(cls: type) -> None:
         for o in overloads
     ]
     assert required == [{"self", "azure_endpoint"}, {"self"}, {"self", "base_url"}]
+    assert all("admin_api_key" in inspect.signature(o).parameters for o in overloads)
 
 
 async def test_explicit_arguments() -> None:
@@ -224,3 +226,32 @@ def test_repr_names_the_class() -> None:
         assert "AsyncAzureOpenAI" in repr(client._async)
     finally:
         client.close()
+
+
+_ADMIN_USER = {"object": "organization.user", "id": "u", "name": "A", "email": "a@x"}
+_AZURE_KW: dict[str, str] = {"azure_endpoint": ENDPOINT, "api_version": VERSION, "api_key": "azure-key"}
+
+
+async def test_admin_api_key_argument_and_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    # As the official Azure client: the admin key is kept (``OPENAI_ADMIN_KEY`` by default), and
+    # every request, admin endpoints included, authenticates the Azure way (the api-key header).
+    rec = Recorder(default=_ADMIN_USER)
+    client = AsyncAzureOpenAI(admin_api_key="adm-explicit", transport=rec.transport, **_AZURE_KW)
+    assert client.admin_api_key == "adm-explicit"
+    monkeypatch.setenv("OPENAI_ADMIN_KEY", "adm-from-env")
+    assert AsyncAzureOpenAI(transport=rec.transport, **_AZURE_KW).admin_api_key == "adm-from-env"
+    with trio.fail_after(10):
+        await client.admin.organization.users.with_raw_response.retrieve("u")
+    assert [auth_headers(r) for r in rec.requests] == [{"api-key": "azure-key"}]
+    assert "adm-" not in repr(client)
+
+
+def test_blocking_admin_api_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    rec = Recorder(default=_ADMIN_USER)
+    monkeypatch.setenv("OPENAI_ADMIN_KEY", "adm-from-env")
+    assert AzureOpenAI(transport=rec.transport, **_AZURE_KW).admin_api_key == "adm-from-env"
+    with AzureOpenAI(admin_api_key="adm-blocking", transport=rec.transport, **_AZURE_KW) as blocking:
+        assert blocking.admin_api_key == "adm-blocking"
+        blocking.admin.organization.users.with_raw_response.retrieve("u")
+        assert "adm-" not in repr(blocking)
+    assert [auth_headers(r) for r in rec.requests] == [{"api-key": "azure-key"}]

@@ -378,3 +378,22 @@ def test_the_token_provider_is_not_asked_at_construction() -> None:
         azure_endpoint=ENDPOINT, api_version=VERSION, azure_ad_token_provider=lambda: asked.set() or "t"
     )  # type: ignore[func-returns-value]
     assert not asked.is_set()
+
+
+async def test_omitting_the_credential_header_sends_none() -> None:
+    # As the official Azure client: omitting ``api-key`` sends no credential; omitting
+    # ``Authorization`` does not touch the api-key; with a token, ``Authorization`` is the credential.
+    rec = Recorder()
+    client = _client(rec, azure_endpoint=ENDPOINT, api_version=VERSION)
+    tokens = _client(rec, azure_endpoint=ENDPOINT, api_version=VERSION, api_key=None, azure_ad_token="tok")
+    with trio.fail_after(5):
+        await client.models.with_raw_response.retrieve("m", extra_headers={"api-key": omit})
+        await client.models.with_raw_response.retrieve("m", extra_headers={"Authorization": omit})
+        await tokens.models.with_raw_response.retrieve("m", extra_headers={"Authorization": omit})
+        await tokens.models.with_raw_response.retrieve("m")
+    assert [auth_headers(r) for r in rec.requests] == [
+        {},
+        {"api-key": "azure-key"},
+        {},
+        {"authorization": "Bearer tok"},
+    ]

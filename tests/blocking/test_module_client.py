@@ -57,6 +57,44 @@ async def test_module_client_from_attributes_and_environment() -> None:
     assert done.stdout.decode().strip() == "ok"
 
 
+ENV_SCRIPT = textwrap.dedent(
+    """
+    import os
+    import trio_openai
+    from trio_openai.testing import FakeServerThread
+
+    with FakeServerThread() as server:
+        trio_openai.base_url = server.base_url
+        trio_openai.max_retries = 0
+        trio_openai.models.list()
+        first = trio_openai._module_client.load_client()
+        assert first.api_key == "sk-env-1"
+        # As the official module client: the environment is read when the client is built, and a
+        # change to it after first use is not noticed (the same client, the old key).
+        os.environ["OPENAI_API_KEY"] = "sk-env-2"
+        os.environ["OPENAI_ORG_ID"] = "org-later"
+        trio_openai.models.list()
+        assert trio_openai._module_client.load_client() is first
+        assert first.api_key == "sk-env-1" and first.organization is None
+        seen = [r.headers.get("authorization") for r in server.requests]
+        assert seen == ["Bearer sk-env-1"] * 2, seen
+    print("ok")
+    """
+)
+
+
+async def test_environment_changes_after_first_use_are_not_noticed() -> None:
+    env = {**os.environ, "OPENAI_API_KEY": "sk-env-1"}
+    for name in ("OPENAI_BASE_URL", "OPENAI_ORG_ID", "OPENAI_API_TYPE", "AZURE_OPENAI_ENDPOINT"):
+        env.pop(name, None)
+    with trio.fail_after(60):
+        done = await trio.run_process(
+            [sys.executable, "-c", ENV_SCRIPT], env=env, capture_stdout=True, capture_stderr=True, check=False
+        )
+    assert done.returncode == 0, done.stderr.decode()
+    assert done.stdout.decode().strip() == "ok"
+
+
 def test_unknown_module_attribute_is_an_attribute_error() -> None:
     import pytest
 

@@ -303,9 +303,12 @@ def test_stream_overloads_and_blocking_twins() -> None:
     assert create.overloaded and create.stream_event == "ThingEvent"
     files = render_resources(root, methods)
     text = files["things.py"]
-    # three async, three blocking, three for each blocking wrapper (raw, streaming): stream=True there
-    # gives a response whose parse() is a blocking Stream
-    assert text.count("@overload") == 12
+    # three async, three blocking, three for the async raw wrapper (stream=True gives a response still
+    # on the wire), three for each blocking wrapper (raw, streaming): stream=True there gives a
+    # response whose parse() is a blocking Stream
+    assert text.count("@overload") == 15
+    assert "-> AsyncAPIResponse[AsyncStream[ThingEvent]]: ..." in text
+    assert "        create = to_raw_response(AsyncThings.create)" in text
     assert "-> SyncAPIResponse[Stream[ThingEvent]]: ..." in text
     assert "-> ResponseContextManager[Stream[ThingEvent]]: ..." in text
     assert "        create = to_sync_raw(AsyncThings.create)" in text

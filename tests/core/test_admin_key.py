@@ -12,7 +12,7 @@ import pytest
 import trio
 
 from tests.core.test_secrets import reachable_secrets
-from trio_openai import APIStatusError, AsyncOpenAI, OpenAI, OpenAIError
+from trio_openai import APIStatusError, AsyncOpenAI, OpenAI, OpenAIError, omit
 from trio_openai.testing import MockRequest, MockResponse, MockTransport
 
 KEY = "sk-proj-plain-key-0001"
@@ -140,3 +140,25 @@ def test_blocking_client_takes_the_admin_key() -> None:
     with OpenAI(api_key=KEY, base_url="http://api.test/v1", transport=_transport(seen)) as plain:
         with pytest.raises(TypeError, match="admin_api_key"):
             plain.admin.organization.users.retrieve("user_1")
+
+
+async def test_omitting_authorization_sends_no_credentials_at_all() -> None:
+    # As the official SDK: an explicit ``{"Authorization": omit}`` sends the request bare, and lets an
+    # admin call through on a client with no admin key (the caller authenticates some other way).
+    seen: list[MockRequest] = []
+    no_auth: dict[str, Any] = {"Authorization": omit}
+    async with AsyncOpenAI(api_key=KEY, base_url="http://api.test/v1", transport=_transport(seen)) as client:
+        with trio.fail_after(10):
+            await client.models.retrieve("m", extra_headers=no_auth)
+            await client.admin.organization.users.retrieve("user_1", extra_headers={"authorization": omit})
+            await client.models.retrieve("m")
+    assert _auth(seen) == [None, None, f"Bearer {KEY}"]
+
+
+def test_blocking_omitting_authorization_sends_no_credentials() -> None:
+    seen: list[MockRequest] = []
+    no_auth: dict[str, Any] = {"Authorization": omit}
+    with OpenAI(admin_api_key=ADMIN, base_url="http://api.test/v1", transport=_transport(seen)) as blocking:
+        blocking.admin.organization.users.retrieve("user_1", extra_headers=no_auth)
+        blocking.models.retrieve("m", extra_headers=no_auth)  # no API key, but none is sent: allowed
+    assert _auth(seen) == [None, None]

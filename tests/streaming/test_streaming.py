@@ -218,6 +218,28 @@ async def test_payload_that_does_not_match_the_type_is_a_validation_error() -> N
     assert info.value.body == {"choices": "unexpected"}
 
 
+async def test_a_bad_event_after_good_ones_carries_its_own_data_and_no_key() -> None:
+    # As the official SDK: the error's body is the offending event's data (not the whole stream),
+    # the response is there, and the API key reaches neither.
+    from tests.core.test_secrets import reachable_secrets
+
+    key = "sk-stream-secret-key-0042"
+    bad = b'data: {"id": "c", "choices": [{"index": "zero"}]}\n\n'
+    transport = MockTransport(streaming(frame(chunk_json(0)) + bad + b"data: [DONE]\n\n"))
+    async with AsyncOpenAI(api_key=key, base_url="http://api.test/v1", transport=transport) as client:
+        stream = await create_stream(client)
+        seen: list[Any] = []
+        with trio.fail_after(5), pytest.raises(APIResponseValidationError) as info:
+            async with stream:
+                async for item in stream:
+                    seen.append(item)
+    assert len(seen) == 1
+    err = info.value
+    assert err.body == {"id": "c", "choices": [{"index": "zero"}]}
+    assert err.status_code == 200 and err.response is not None
+    assert reachable_secrets(err, (key,)) == [] and key not in str(err) + repr(err)
+
+
 # --- errors inside the stream -----------------------------------------------------------------------------
 
 

@@ -8,8 +8,17 @@ from __future__ import annotations
 
 from typing import assert_type
 
-from trio_openai import AsyncOpenAI, AsyncStream, BinaryContent, OpenAI, Stream
-from trio_openai.types import ChatCompletion, ChatCompletionChunk
+from trio_openai import (
+    APIResponse,
+    AsyncAPIResponse,
+    AsyncOpenAI,
+    AsyncStream,
+    BinaryContent,
+    OpenAI,
+    Stream,
+)
+from trio_openai.types import ChatCompletion, ChatCompletionChunk, Completion
+from trio_openai.types.responses import ResponseStreamEvent
 
 
 async def async_side(client: AsyncOpenAI) -> None:
@@ -25,9 +34,21 @@ async def async_side(client: AsyncOpenAI) -> None:
     async with client.files.with_streaming_response.retrieve_content("f") as text:
         assert_type(await text.parse(), str)
     chunks = await client.chat.completions.with_raw_response.create(model="m", messages=[], stream=True)
+    assert_type(chunks, AsyncAPIResponse[AsyncStream[ChatCompletionChunk]])  # as at run time
     stream = chunks.parse()
     assert_type(stream, AsyncStream[ChatCompletionChunk])
     await stream.close()
+    await chunks.aclose()
+    plain = await client.chat.completions.with_raw_response.create(model="m", messages=[])
+    assert_type(plain, APIResponse[ChatCompletion])
+    assert_type(plain.parse(), ChatCompletion)
+    flag: bool = bool(plain.status_code)
+    either = await client.chat.completions.with_raw_response.create(model="m", messages=[], stream=flag)
+    assert_type(either, APIResponse[ChatCompletion] | AsyncAPIResponse[AsyncStream[ChatCompletionChunk]])
+    events = await client.responses.with_raw_response.create(model="m", input="hi", stream=True)
+    assert_type(events.parse(), AsyncStream[ResponseStreamEvent])
+    text = await client.completions.with_raw_response.create(model="m", prompt="x", stream=True)
+    assert_type(text, AsyncAPIResponse[AsyncStream[Completion]])
 
 
 def blocking_side(client: OpenAI) -> None:

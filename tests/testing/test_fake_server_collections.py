@@ -4,6 +4,7 @@ webhook endpoints), driven through the generated client methods."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 import trio
@@ -100,3 +101,27 @@ async def test_session_events_are_live_and_end_when_the_client_leaves() -> None:
 
 async def _never() -> AsyncIterator[bytes]:
     yield b""
+
+
+async def test_default_objects_decode_as_their_declared_types() -> None:
+    """Every collection's object made from an empty request (the fake's defaults alone) decodes as
+    the type the client declares for it: the default agent session has an environment object."""
+    from trio_openai.types import Agent, AgentSession, EnvironmentInfo, Vault, WebhookEndpoint
+
+    declared: dict[str, type[Any]] = {
+        "/agents/sessions": AgentSession,
+        "/agents/environments": EnvironmentInfo,
+        "/agents": Agent,
+        "/vaults": Vault,
+        "/webhook_endpoints": WebhookEndpoint,
+    }
+    with trio.fail_after(10):
+        async with open_fake_server() as server, AsyncOpenAI(api_key="k", base_url=server.base_url) as client:
+            made = {path: await client.post(path, cast_to=cls, body={}) for path, cls in declared.items()}
+            session = made["/agents/sessions"]
+            assert isinstance(session, AgentSession)
+            assert session.environment.type == "none" and session.agent.id == "agent_fake"
+            again = await client.beta.agents.sessions.retrieve(session.id)
+            assert again.environment.type == "none"
+            assert all(isinstance(made[p], cls) for p, cls in declared.items())
+            assert server.errors == []

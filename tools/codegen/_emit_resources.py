@@ -328,7 +328,10 @@ def _async_classes(node: ResourceNode) -> list[str]:
             body.append("    pass")
         for m in methods:
             adapter = _BINARY_STREAMED if wrap == "to_streamed_response" and _is_binary(m) else wrap
-            body.append(f"    {m.name}: Final = {adapter}({cls}.{m.name})")
+            if m.overloaded and kind == "WithRawResponse":
+                body += _async_raw_overloads(m, f"{adapter}({cls}.{m.name})")
+            else:
+                body.append(f"    {m.name}: Final = {adapter}({cls}.{m.name})")
         for name, _, _ in _aliases(node):
             body.append(f"    {name}: Final = {wrap}({cls}.{name})")
         wrapped = [f"{wrap}({cls}.{h.attribute})" for h in HELPERS.get(node.path, ()) if h.wrapped]
@@ -492,6 +495,29 @@ def _sync_classes(node: ResourceNode) -> list[str]:
     return body
 
 
+def _async_raw_overloads(m: Method, value: str) -> list[str]:
+    """The async raw wrapper of a method overloaded on ``stream``, typed per form as it behaves: with
+    ``stream=True`` the response is an ``AsyncAPIResponse`` (its body still on the wire) whose
+    ``parse()`` gives the ``AsyncStream``; otherwise an ``APIResponse`` read already."""
+    assert m.stream_event is not None
+    events = f"AsyncAPIResponse[AsyncStream[{m.stream_event}]]"
+    returns = {
+        "false": f"APIResponse[{m.returns}]",
+        "true": events,
+        "bool": f"APIResponse[{m.returns}] | {events}",
+    }
+    lines = ["    if TYPE_CHECKING:"]
+    for form in ("false", "true", "bool"):
+        lines += [
+            "        @overload",
+            f"        async def {m.name}({_signature(m, form)}) -> {returns[form]}: ...",
+            "",
+        ]
+    lines += [f"        async def {m.name}({_signature(m, 'impl')}) -> {returns['bool']}: ...", "    else:"]
+    lines.append(f"        {m.name} = {value}")
+    return lines
+
+
 def _sync_wrapper_overloads(m: Method, kind: str, value: str) -> list[str]:
     """A blocking raw / streaming wrapper of a method overloaded on ``stream``, typed per form as it
     behaves: with ``stream=True`` the response parses to a blocking ``Stream`` (the adapter's own
@@ -622,8 +648,9 @@ def _resource_module(node: ResourceNode) -> str:
     head.append(f"from {up}_blocking._bridge import ({', '.join(bridge)},)")
     if "Stream" in used:
         head.append(f"from {up}_blocking._stream import Stream")
-    if "APIResponse" in used:
-        head.append(f"from {up}_core._response import APIResponse")
+    core_response = [n for n in ("APIResponse", "AsyncAPIResponse") if n in used]
+    if core_response:
+        head.append(f"from {up}_core._response import {', '.join(core_response)}")
     blocking_response = [n for n in ("ResponseContextManager", "SyncAPIResponse") if n in used]
     if blocking_response:
         head.append(f"from {up}_blocking._response import {', '.join(blocking_response)}")

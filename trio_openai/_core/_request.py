@@ -502,6 +502,7 @@ class Prepared:
         max_retries: int,
         wire: list[tuple[bytes, bytes]] | None = None,
         admin: bool = False,
+        no_auth: bool = False,
     ) -> None:
         self.config = config
         self.admin = admin  # authenticated with the admin key
@@ -520,7 +521,8 @@ class Prepared:
         self.extensions = {"timeout": ext}
         self.max_retries = max_retries
         auth = config.auth
-        self.send_auth = ("authorization" if auth is None else auth.header) not in headers
+        # No credential is added when the caller sent their own or omitted it explicitly.
+        self.send_auth = not no_auth and ("authorization" if auth is None else auth.header) not in headers
         self.user_retry_header = "x-stainless-retry-count" in headers
         # Encoded once, not on every attempt: only the bearer token and the retry count change.
         if wire is None:
@@ -639,9 +641,25 @@ async def prepare(config: ClientConfig, call: Call[Any]) -> Prepared:
     elif config.wire_extends:  # the base headers encoded once per configuration, this call's added
         wire = config.base_wire + [(n.encode("latin-1"), v.encode("latin-1")) for n, v in added]
     admin = call.admin
-    if config.auth is None and "authorization" not in headers:
+    # An explicitly omitted credential header (``extra_headers={"Authorization": omit}``, or
+    # ``"api-key"`` on Azure) sends the request with no credentials at all, as the official SDK does.
+    auth_name = "authorization" if config.auth is None else config.auth.header
+    no_auth = _omits(call.headers, auth_name) or _omits(extra_headers, auth_name)
+    if not no_auth and config.auth is None and "authorization" not in headers:
         _check_credentials(config, admin)
-    return Prepared(config, call.method, url, url_text, headers, body, timeout, max_retries, wire, admin)
+    return Prepared(
+        config, call.method, url, url_text, headers, body, timeout, max_retries, wire, admin, no_auth
+    )
+
+
+def _omits(headers: Mapping[str, str | Omit] | None, name: str) -> bool:
+    """Whether ``headers`` removes the header ``name`` (lower-case) with an ``omit`` value."""
+    if not headers:
+        return False
+    for key, value in headers.items():
+        if isinstance(value, Omit) and isinstance(key, str) and key.lower() == name:  # pyright: ignore[reportUnnecessaryIsInstance]
+            return True
+    return False
 
 
 def _check_credentials(config: ClientConfig, admin: bool) -> None:

@@ -21,6 +21,7 @@ from ._transport import map_transport_errors
 
 if TYPE_CHECKING:
     from ._request import Call
+    from ._streaming import AsyncStream
 
 __all__ = [
     "APIResponse",
@@ -34,6 +35,7 @@ __all__ = [
 
 T = TypeVar("T")
 R = TypeVar("R")
+E = TypeVar("E")
 
 
 class HTTPRequest:
@@ -404,10 +406,12 @@ class AsyncAPIResponse(ResponseMeta, Generic[T]):
         return msgspec.json.decode(await self.read())
 
     @overload
+    def parse(self: AsyncAPIResponse[AsyncStream[E]]) -> AsyncStream[E]: ...
+    @overload
     def parse(self) -> Awaitable[T]: ...
     @overload
     def parse(self, *, to: type[R]) -> Awaitable[R]: ...
-    def parse(self, *, to: type[R] | None = None) -> Awaitable[T | R]:
+    def parse(self, *, to: type[R] | None = None) -> Awaitable[T | R] | AsyncStream[Any]:
         """Read the body and decode it into the method's return type, or into ``to`` if given
         (``await response.parse()``); ``APIResponseValidationError`` when the body does not match. For a
         streaming operation, the ``AsyncStream`` of its events at once, as the official SDK gives it

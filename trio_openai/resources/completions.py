@@ -26,7 +26,7 @@ from .._core._resource import (
     to_raw_response,
     to_streamed_response,
 )
-from .._core._response import APIResponse
+from .._core._response import APIResponse, AsyncAPIResponse
 from .._core._streaming import AsyncStream
 from ..types import Completion
 
@@ -218,7 +218,108 @@ class AsyncCompletions(AsyncAPIResource):
 
 
 class AsyncCompletionsWithRawResponse(RawResponseWrapper):
-    create: Final = to_raw_response(AsyncCompletions.create)
+    if TYPE_CHECKING:
+
+        @overload
+        async def create(
+            self,
+            *,
+            model: str | Literal["gpt-3.5-turbo-instruct", "davinci-002", "babbage-002"],
+            prompt: str | Iterable[str] | Iterable[int] | Iterable[Iterable[int]] | None,
+            best_of: int | Omit | None = omit,
+            echo: bool | Omit | None = omit,
+            frequency_penalty: float | Omit | None = omit,
+            logit_bias: dict[str, int] | Omit | None = omit,
+            logprobs: int | Omit | None = omit,
+            max_tokens: int | Omit | None = omit,
+            n: int | Omit | None = omit,
+            presence_penalty: float | Omit | None = omit,
+            seed: int | Omit | None = omit,
+            stop: StopConfigurationParam | Omit | None = omit,
+            stream: Literal[False] | Omit | None = omit,
+            stream_options: ChatCompletionStreamOptionsParam | Omit | None = omit,
+            suffix: str | Omit | None = omit,
+            temperature: float | Omit | None = omit,
+            top_p: float | Omit | None = omit,
+            user: str | Omit = omit,
+            **options: Unpack[RequestOptions],
+        ) -> APIResponse[Completion]: ...
+
+        @overload
+        async def create(
+            self,
+            *,
+            model: str | Literal["gpt-3.5-turbo-instruct", "davinci-002", "babbage-002"],
+            prompt: str | Iterable[str] | Iterable[int] | Iterable[Iterable[int]] | None,
+            best_of: int | Omit | None = omit,
+            echo: bool | Omit | None = omit,
+            frequency_penalty: float | Omit | None = omit,
+            logit_bias: dict[str, int] | Omit | None = omit,
+            logprobs: int | Omit | None = omit,
+            max_tokens: int | Omit | None = omit,
+            n: int | Omit | None = omit,
+            presence_penalty: float | Omit | None = omit,
+            seed: int | Omit | None = omit,
+            stop: StopConfigurationParam | Omit | None = omit,
+            stream: Literal[True],
+            stream_options: ChatCompletionStreamOptionsParam | Omit | None = omit,
+            suffix: str | Omit | None = omit,
+            temperature: float | Omit | None = omit,
+            top_p: float | Omit | None = omit,
+            user: str | Omit = omit,
+            **options: Unpack[RequestOptions],
+        ) -> AsyncAPIResponse[AsyncStream[Completion]]: ...
+
+        @overload
+        async def create(
+            self,
+            *,
+            model: str | Literal["gpt-3.5-turbo-instruct", "davinci-002", "babbage-002"],
+            prompt: str | Iterable[str] | Iterable[int] | Iterable[Iterable[int]] | None,
+            best_of: int | Omit | None = omit,
+            echo: bool | Omit | None = omit,
+            frequency_penalty: float | Omit | None = omit,
+            logit_bias: dict[str, int] | Omit | None = omit,
+            logprobs: int | Omit | None = omit,
+            max_tokens: int | Omit | None = omit,
+            n: int | Omit | None = omit,
+            presence_penalty: float | Omit | None = omit,
+            seed: int | Omit | None = omit,
+            stop: StopConfigurationParam | Omit | None = omit,
+            stream: bool,
+            stream_options: ChatCompletionStreamOptionsParam | Omit | None = omit,
+            suffix: str | Omit | None = omit,
+            temperature: float | Omit | None = omit,
+            top_p: float | Omit | None = omit,
+            user: str | Omit = omit,
+            **options: Unpack[RequestOptions],
+        ) -> APIResponse[Completion] | AsyncAPIResponse[AsyncStream[Completion]]: ...
+
+        async def create(
+            self,
+            *,
+            model: str | Literal["gpt-3.5-turbo-instruct", "davinci-002", "babbage-002"],
+            prompt: str | Iterable[str] | Iterable[int] | Iterable[Iterable[int]] | None,
+            best_of: int | Omit | None = omit,
+            echo: bool | Omit | None = omit,
+            frequency_penalty: float | Omit | None = omit,
+            logit_bias: dict[str, int] | Omit | None = omit,
+            logprobs: int | Omit | None = omit,
+            max_tokens: int | Omit | None = omit,
+            n: int | Omit | None = omit,
+            presence_penalty: float | Omit | None = omit,
+            seed: int | Omit | None = omit,
+            stop: StopConfigurationParam | Omit | None = omit,
+            stream: bool | Omit | None = omit,
+            stream_options: ChatCompletionStreamOptionsParam | Omit | None = omit,
+            suffix: str | Omit | None = omit,
+            temperature: float | Omit | None = omit,
+            top_p: float | Omit | None = omit,
+            user: str | Omit = omit,
+            **options: Unpack[RequestOptions],
+        ) -> APIResponse[Completion] | AsyncAPIResponse[AsyncStream[Completion]]: ...
+    else:
+        create = to_raw_response(AsyncCompletions.create)
 
 
 class AsyncCompletionsWithStreamingResponse(StreamedResponseWrapper):

@@ -28,7 +28,7 @@ from .._core._resource import (
     to_raw_response,
     to_streamed_response,
 )
-from .._core._response import APIResponse
+from .._core._response import APIResponse, AsyncAPIResponse
 from .._core._streaming import AsyncStream
 from ..types import ImageEditStreamEvent, ImageGenStreamEvent, ImagesResponse
 
@@ -564,8 +564,346 @@ class AsyncImages(AsyncAPIResource):
 
 
 class AsyncImagesWithRawResponse(RawResponseWrapper):
-    edit: Final = to_raw_response(AsyncImages.edit)
-    generate: Final = to_raw_response(AsyncImages.generate)
+    if TYPE_CHECKING:
+
+        @overload
+        async def edit(
+            self,
+            *,
+            image: FileTypes | Iterable[FileTypes],
+            prompt: str,
+            mask: FileTypes | Omit = omit,
+            background: Literal["transparent", "opaque", "auto"] | Omit | None = omit,
+            model: str
+            | Literal[
+                "gpt-image-1.5",
+                "gpt-image-2",
+                "gpt-image-2-2026-04-21",
+                "dall-e-2",
+                "gpt-image-1",
+                "gpt-image-1-mini",
+                "chatgpt-image-latest",
+            ]
+            | Omit
+            | None = omit,
+            n: int | Omit | None = omit,
+            size: str
+            | Literal["256x256", "512x512", "1024x1024", "1536x1024", "1024x1536", "auto"]
+            | Omit
+            | None = omit,
+            response_format: Literal["url", "b64_json"] | Omit | None = omit,
+            output_format: Literal["png", "jpeg", "webp"] | Omit | None = omit,
+            output_compression: int | Omit | None = omit,
+            user: str | Omit = omit,
+            input_fidelity: Literal["high", "low"] | Omit | None = omit,
+            stream: Literal[False] | Omit | None = omit,
+            partial_images: int | Omit | None = omit,
+            quality: Literal["standard", "low", "medium", "high", "auto"] | Omit | None = omit,
+            complexity: Literal["low", "medium", "high"] | Omit | None = omit,
+            frame_count: int | Omit | None = omit,
+            frame_duration_ms: int | Omit | None = omit,
+            markup: object | Omit = omit,
+            safety_identifier: str | Omit | None = omit,
+            svg: SvgParam | Omit | None = omit,
+            **options: Unpack[RequestOptions],
+        ) -> APIResponse[ImagesResponse]: ...
+
+        @overload
+        async def edit(
+            self,
+            *,
+            image: FileTypes | Iterable[FileTypes],
+            prompt: str,
+            mask: FileTypes | Omit = omit,
+            background: Literal["transparent", "opaque", "auto"] | Omit | None = omit,
+            model: str
+            | Literal[
+                "gpt-image-1.5",
+                "gpt-image-2",
+                "gpt-image-2-2026-04-21",
+                "dall-e-2",
+                "gpt-image-1",
+                "gpt-image-1-mini",
+                "chatgpt-image-latest",
+            ]
+            | Omit
+            | None = omit,
+            n: int | Omit | None = omit,
+            size: str
+            | Literal["256x256", "512x512", "1024x1024", "1536x1024", "1024x1536", "auto"]
+            | Omit
+            | None = omit,
+            response_format: Literal["url", "b64_json"] | Omit | None = omit,
+            output_format: Literal["png", "jpeg", "webp"] | Omit | None = omit,
+            output_compression: int | Omit | None = omit,
+            user: str | Omit = omit,
+            input_fidelity: Literal["high", "low"] | Omit | None = omit,
+            stream: Literal[True],
+            partial_images: int | Omit | None = omit,
+            quality: Literal["standard", "low", "medium", "high", "auto"] | Omit | None = omit,
+            complexity: Literal["low", "medium", "high"] | Omit | None = omit,
+            frame_count: int | Omit | None = omit,
+            frame_duration_ms: int | Omit | None = omit,
+            markup: object | Omit = omit,
+            safety_identifier: str | Omit | None = omit,
+            svg: SvgParam | Omit | None = omit,
+            **options: Unpack[RequestOptions],
+        ) -> AsyncAPIResponse[AsyncStream[ImageEditStreamEvent]]: ...
+
+        @overload
+        async def edit(
+            self,
+            *,
+            image: FileTypes | Iterable[FileTypes],
+            prompt: str,
+            mask: FileTypes | Omit = omit,
+            background: Literal["transparent", "opaque", "auto"] | Omit | None = omit,
+            model: str
+            | Literal[
+                "gpt-image-1.5",
+                "gpt-image-2",
+                "gpt-image-2-2026-04-21",
+                "dall-e-2",
+                "gpt-image-1",
+                "gpt-image-1-mini",
+                "chatgpt-image-latest",
+            ]
+            | Omit
+            | None = omit,
+            n: int | Omit | None = omit,
+            size: str
+            | Literal["256x256", "512x512", "1024x1024", "1536x1024", "1024x1536", "auto"]
+            | Omit
+            | None = omit,
+            response_format: Literal["url", "b64_json"] | Omit | None = omit,
+            output_format: Literal["png", "jpeg", "webp"] | Omit | None = omit,
+            output_compression: int | Omit | None = omit,
+            user: str | Omit = omit,
+            input_fidelity: Literal["high", "low"] | Omit | None = omit,
+            stream: bool,
+            partial_images: int | Omit | None = omit,
+            quality: Literal["standard", "low", "medium", "high", "auto"] | Omit | None = omit,
+            complexity: Literal["low", "medium", "high"] | Omit | None = omit,
+            frame_count: int | Omit | None = omit,
+            frame_duration_ms: int | Omit | None = omit,
+            markup: object | Omit = omit,
+            safety_identifier: str | Omit | None = omit,
+            svg: SvgParam | Omit | None = omit,
+            **options: Unpack[RequestOptions],
+        ) -> APIResponse[ImagesResponse] | AsyncAPIResponse[AsyncStream[ImageEditStreamEvent]]: ...
+
+        async def edit(
+            self,
+            *,
+            image: FileTypes | Iterable[FileTypes],
+            prompt: str,
+            mask: FileTypes | Omit = omit,
+            background: Literal["transparent", "opaque", "auto"] | Omit | None = omit,
+            model: str
+            | Literal[
+                "gpt-image-1.5",
+                "gpt-image-2",
+                "gpt-image-2-2026-04-21",
+                "dall-e-2",
+                "gpt-image-1",
+                "gpt-image-1-mini",
+                "chatgpt-image-latest",
+            ]
+            | Omit
+            | None = omit,
+            n: int | Omit | None = omit,
+            size: str
+            | Literal["256x256", "512x512", "1024x1024", "1536x1024", "1024x1536", "auto"]
+            | Omit
+            | None = omit,
+            response_format: Literal["url", "b64_json"] | Omit | None = omit,
+            output_format: Literal["png", "jpeg", "webp"] | Omit | None = omit,
+            output_compression: int | Omit | None = omit,
+            user: str | Omit = omit,
+            input_fidelity: Literal["high", "low"] | Omit | None = omit,
+            stream: bool | Omit | None = omit,
+            partial_images: int | Omit | None = omit,
+            quality: Literal["standard", "low", "medium", "high", "auto"] | Omit | None = omit,
+            complexity: Literal["low", "medium", "high"] | Omit | None = omit,
+            frame_count: int | Omit | None = omit,
+            frame_duration_ms: int | Omit | None = omit,
+            markup: object | Omit = omit,
+            safety_identifier: str | Omit | None = omit,
+            svg: SvgParam | Omit | None = omit,
+            **options: Unpack[RequestOptions],
+        ) -> APIResponse[ImagesResponse] | AsyncAPIResponse[AsyncStream[ImageEditStreamEvent]]: ...
+    else:
+        edit = to_raw_response(AsyncImages.edit)
+    if TYPE_CHECKING:
+
+        @overload
+        async def generate(
+            self,
+            *,
+            prompt: str,
+            model: str
+            | Literal[
+                "gpt-image-1.5",
+                "gpt-image-2",
+                "gpt-image-2-2026-04-21",
+                "dall-e-2",
+                "dall-e-3",
+                "gpt-image-1",
+                "gpt-image-1-mini",
+            ]
+            | Omit
+            | None = omit,
+            n: int | Omit | None = omit,
+            quality: Literal["standard", "hd", "low", "medium", "high", "auto"] | Omit | None = omit,
+            response_format: Literal["url", "b64_json"] | Omit | None = omit,
+            output_format: Literal["png", "jpeg", "webp"] | Omit | None = omit,
+            output_compression: int | Omit | None = omit,
+            stream: Literal[False] | Omit | None = omit,
+            partial_images: int | Omit | None = omit,
+            size: str
+            | Literal[
+                "auto", "1024x1024", "1536x1024", "1024x1536", "256x256", "512x512", "1792x1024", "1024x1792"
+            ]
+            | Omit
+            | None = omit,
+            moderation: Literal["low", "auto"] | Omit | None = omit,
+            background: Literal["transparent", "opaque", "auto"] | Omit | None = omit,
+            style: Literal["vivid", "natural"] | Omit | None = omit,
+            user: str | Omit = omit,
+            complexity: Literal["low", "medium", "high"] | Omit | None = omit,
+            frame_count: int | Omit | None = omit,
+            frame_duration_ms: int | Omit | None = omit,
+            safety_identifier: str | Omit | None = omit,
+            svg: TypesImageGenerateParamsSvgParam | Omit | None = omit,
+            **options: Unpack[RequestOptions],
+        ) -> APIResponse[ImagesResponse]: ...
+
+        @overload
+        async def generate(
+            self,
+            *,
+            prompt: str,
+            model: str
+            | Literal[
+                "gpt-image-1.5",
+                "gpt-image-2",
+                "gpt-image-2-2026-04-21",
+                "dall-e-2",
+                "dall-e-3",
+                "gpt-image-1",
+                "gpt-image-1-mini",
+            ]
+            | Omit
+            | None = omit,
+            n: int | Omit | None = omit,
+            quality: Literal["standard", "hd", "low", "medium", "high", "auto"] | Omit | None = omit,
+            response_format: Literal["url", "b64_json"] | Omit | None = omit,
+            output_format: Literal["png", "jpeg", "webp"] | Omit | None = omit,
+            output_compression: int | Omit | None = omit,
+            stream: Literal[True],
+            partial_images: int | Omit | None = omit,
+            size: str
+            | Literal[
+                "auto", "1024x1024", "1536x1024", "1024x1536", "256x256", "512x512", "1792x1024", "1024x1792"
+            ]
+            | Omit
+            | None = omit,
+            moderation: Literal["low", "auto"] | Omit | None = omit,
+            background: Literal["transparent", "opaque", "auto"] | Omit | None = omit,
+            style: Literal["vivid", "natural"] | Omit | None = omit,
+            user: str | Omit = omit,
+            complexity: Literal["low", "medium", "high"] | Omit | None = omit,
+            frame_count: int | Omit | None = omit,
+            frame_duration_ms: int | Omit | None = omit,
+            safety_identifier: str | Omit | None = omit,
+            svg: TypesImageGenerateParamsSvgParam | Omit | None = omit,
+            **options: Unpack[RequestOptions],
+        ) -> AsyncAPIResponse[AsyncStream[ImageGenStreamEvent]]: ...
+
+        @overload
+        async def generate(
+            self,
+            *,
+            prompt: str,
+            model: str
+            | Literal[
+                "gpt-image-1.5",
+                "gpt-image-2",
+                "gpt-image-2-2026-04-21",
+                "dall-e-2",
+                "dall-e-3",
+                "gpt-image-1",
+                "gpt-image-1-mini",
+            ]
+            | Omit
+            | None = omit,
+            n: int | Omit | None = omit,
+            quality: Literal["standard", "hd", "low", "medium", "high", "auto"] | Omit | None = omit,
+            response_format: Literal["url", "b64_json"] | Omit | None = omit,
+            output_format: Literal["png", "jpeg", "webp"] | Omit | None = omit,
+            output_compression: int | Omit | None = omit,
+            stream: bool,
+            partial_images: int | Omit | None = omit,
+            size: str
+            | Literal[
+                "auto", "1024x1024", "1536x1024", "1024x1536", "256x256", "512x512", "1792x1024", "1024x1792"
+            ]
+            | Omit
+            | None = omit,
+            moderation: Literal["low", "auto"] | Omit | None = omit,
+            background: Literal["transparent", "opaque", "auto"] | Omit | None = omit,
+            style: Literal["vivid", "natural"] | Omit | None = omit,
+            user: str | Omit = omit,
+            complexity: Literal["low", "medium", "high"] | Omit | None = omit,
+            frame_count: int | Omit | None = omit,
+            frame_duration_ms: int | Omit | None = omit,
+            safety_identifier: str | Omit | None = omit,
+            svg: TypesImageGenerateParamsSvgParam | Omit | None = omit,
+            **options: Unpack[RequestOptions],
+        ) -> APIResponse[ImagesResponse] | AsyncAPIResponse[AsyncStream[ImageGenStreamEvent]]: ...
+
+        async def generate(
+            self,
+            *,
+            prompt: str,
+            model: str
+            | Literal[
+                "gpt-image-1.5",
+                "gpt-image-2",
+                "gpt-image-2-2026-04-21",
+                "dall-e-2",
+                "dall-e-3",
+                "gpt-image-1",
+                "gpt-image-1-mini",
+            ]
+            | Omit
+            | None = omit,
+            n: int | Omit | None = omit,
+            quality: Literal["standard", "hd", "low", "medium", "high", "auto"] | Omit | None = omit,
+            response_format: Literal["url", "b64_json"] | Omit | None = omit,
+            output_format: Literal["png", "jpeg", "webp"] | Omit | None = omit,
+            output_compression: int | Omit | None = omit,
+            stream: bool | Omit | None = omit,
+            partial_images: int | Omit | None = omit,
+            size: str
+            | Literal[
+                "auto", "1024x1024", "1536x1024", "1024x1536", "256x256", "512x512", "1792x1024", "1024x1792"
+            ]
+            | Omit
+            | None = omit,
+            moderation: Literal["low", "auto"] | Omit | None = omit,
+            background: Literal["transparent", "opaque", "auto"] | Omit | None = omit,
+            style: Literal["vivid", "natural"] | Omit | None = omit,
+            user: str | Omit = omit,
+            complexity: Literal["low", "medium", "high"] | Omit | None = omit,
+            frame_count: int | Omit | None = omit,
+            frame_duration_ms: int | Omit | None = omit,
+            safety_identifier: str | Omit | None = omit,
+            svg: TypesImageGenerateParamsSvgParam | Omit | None = omit,
+            **options: Unpack[RequestOptions],
+        ) -> APIResponse[ImagesResponse] | AsyncAPIResponse[AsyncStream[ImageGenStreamEvent]]: ...
+    else:
+        generate = to_raw_response(AsyncImages.generate)
     create_variation: Final = to_raw_response(AsyncImages.create_variation)
 
 

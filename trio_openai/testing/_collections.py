@@ -103,8 +103,10 @@ def _agent(body: dict[str, Any]) -> dict[str, Any]:
 
 def _session(body: dict[str, Any]) -> dict[str, Any]:
     return {
-        "agent": {"id": body.get("agent_id", "agent_fake"), "object": "agent"},
-        "environment": None,
+        # As the real service: the resolved agent, and an environment object (``{"type": "none"}``
+        # when the request chose none), so the session decodes as ``AgentSession``.
+        "agent": {"id": body.get("agent_id", "agent_fake"), "object": "agent", **_agent({})},
+        "environment": {"type": "none"},
         "last_active_at": 0,
         "required_actions": [],
         "status": "idle",
@@ -113,11 +115,11 @@ def _session(body: dict[str, Any]) -> dict[str, Any]:
 
 
 def _environment(body: dict[str, Any]) -> dict[str, Any]:
-    return {"files": [], "plugins": [], "skills": [], "status": "ready", "type": "container"}
+    return {"files": [], "plugins": [], "skills": [], "status": "ready", "type": "openai_hosted"}
 
 
 def _webhook_endpoint(body: dict[str, Any]) -> dict[str, Any]:
-    return {"event_types": [], "name": None, "url": "", "signing_secret": "whsec_ZmFrZQ=="}
+    return {"event_types": [], "name": "", "url": "", "signing_secret": "whsec_ZmFrZQ=="}
 
 
 #: More specific paths first: ``/agents/sessions`` before ``/agents/{id}``.

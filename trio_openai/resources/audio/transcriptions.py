@@ -26,7 +26,7 @@ from ..._core._resource import (
     to_raw_response,
     to_streamed_response,
 )
-from ..._core._response import APIResponse
+from ..._core._response import APIResponse, AsyncAPIResponse
 from ..._core._streaming import AsyncStream
 from ...types import CreateTranscriptionResponse, CreateTranscriptionResponseStreamEvent
 
@@ -226,7 +226,134 @@ class AsyncTranscriptions(AsyncAPIResource):
 
 
 class AsyncTranscriptionsWithRawResponse(RawResponseWrapper):
-    create: Final = to_raw_response(AsyncTranscriptions.create)
+    if TYPE_CHECKING:
+
+        @overload
+        async def create(
+            self,
+            *,
+            file: FileTypes,
+            model: str
+            | Literal[
+                "whisper-1",
+                "gpt-transcribe",
+                "gpt-4o-transcribe",
+                "gpt-4o-mini-transcribe",
+                "gpt-4o-mini-transcribe-2025-12-15",
+                "gpt-4o-transcribe-diarize",
+            ],
+            language: str | Omit = omit,
+            languages: Iterable[str] | Omit = omit,
+            keywords: Iterable[str] | Omit = omit,
+            prompt: str | Omit = omit,
+            response_format: Literal["json", "text", "srt", "verbose_json", "vtt", "diarized_json"]
+            | Omit = omit,
+            temperature: float | Omit = omit,
+            include: Iterable[Literal["logprobs"]] | Omit = omit,
+            timestamp_granularities: Iterable[Literal["word", "segment"]] | Omit = omit,
+            stream: Literal[False] | Omit | None = omit,
+            chunking_strategy: Literal["auto"] | VadConfigParam | Omit | None = omit,
+            known_speaker_names: Iterable[str] | Omit = omit,
+            known_speaker_references: Iterable[str] | Omit = omit,
+            **options: Unpack[RequestOptions],
+        ) -> APIResponse[CreateTranscriptionResponse]: ...
+
+        @overload
+        async def create(
+            self,
+            *,
+            file: FileTypes,
+            model: str
+            | Literal[
+                "whisper-1",
+                "gpt-transcribe",
+                "gpt-4o-transcribe",
+                "gpt-4o-mini-transcribe",
+                "gpt-4o-mini-transcribe-2025-12-15",
+                "gpt-4o-transcribe-diarize",
+            ],
+            language: str | Omit = omit,
+            languages: Iterable[str] | Omit = omit,
+            keywords: Iterable[str] | Omit = omit,
+            prompt: str | Omit = omit,
+            response_format: Literal["json", "text", "srt", "verbose_json", "vtt", "diarized_json"]
+            | Omit = omit,
+            temperature: float | Omit = omit,
+            include: Iterable[Literal["logprobs"]] | Omit = omit,
+            timestamp_granularities: Iterable[Literal["word", "segment"]] | Omit = omit,
+            stream: Literal[True],
+            chunking_strategy: Literal["auto"] | VadConfigParam | Omit | None = omit,
+            known_speaker_names: Iterable[str] | Omit = omit,
+            known_speaker_references: Iterable[str] | Omit = omit,
+            **options: Unpack[RequestOptions],
+        ) -> AsyncAPIResponse[AsyncStream[CreateTranscriptionResponseStreamEvent]]: ...
+
+        @overload
+        async def create(
+            self,
+            *,
+            file: FileTypes,
+            model: str
+            | Literal[
+                "whisper-1",
+                "gpt-transcribe",
+                "gpt-4o-transcribe",
+                "gpt-4o-mini-transcribe",
+                "gpt-4o-mini-transcribe-2025-12-15",
+                "gpt-4o-transcribe-diarize",
+            ],
+            language: str | Omit = omit,
+            languages: Iterable[str] | Omit = omit,
+            keywords: Iterable[str] | Omit = omit,
+            prompt: str | Omit = omit,
+            response_format: Literal["json", "text", "srt", "verbose_json", "vtt", "diarized_json"]
+            | Omit = omit,
+            temperature: float | Omit = omit,
+            include: Iterable[Literal["logprobs"]] | Omit = omit,
+            timestamp_granularities: Iterable[Literal["word", "segment"]] | Omit = omit,
+            stream: bool,
+            chunking_strategy: Literal["auto"] | VadConfigParam | Omit | None = omit,
+            known_speaker_names: Iterable[str] | Omit = omit,
+            known_speaker_references: Iterable[str] | Omit = omit,
+            **options: Unpack[RequestOptions],
+        ) -> (
+            APIResponse[CreateTranscriptionResponse]
+            | AsyncAPIResponse[AsyncStream[CreateTranscriptionResponseStreamEvent]]
+        ): ...
+
+        async def create(
+            self,
+            *,
+            file: FileTypes,
+            model: str
+            | Literal[
+                "whisper-1",
+                "gpt-transcribe",
+                "gpt-4o-transcribe",
+                "gpt-4o-mini-transcribe",
+                "gpt-4o-mini-transcribe-2025-12-15",
+                "gpt-4o-transcribe-diarize",
+            ],
+            language: str | Omit = omit,
+            languages: Iterable[str] | Omit = omit,
+            keywords: Iterable[str] | Omit = omit,
+            prompt: str | Omit = omit,
+            response_format: Literal["json", "text", "srt", "verbose_json", "vtt", "diarized_json"]
+            | Omit = omit,
+            temperature: float | Omit = omit,
+            include: Iterable[Literal["logprobs"]] | Omit = omit,
+            timestamp_granularities: Iterable[Literal["word", "segment"]] | Omit = omit,
+            stream: bool | Omit | None = omit,
+            chunking_strategy: Literal["auto"] | VadConfigParam | Omit | None = omit,
+            known_speaker_names: Iterable[str] | Omit = omit,
+            known_speaker_references: Iterable[str] | Omit = omit,
+            **options: Unpack[RequestOptions],
+        ) -> (
+            APIResponse[CreateTranscriptionResponse]
+            | AsyncAPIResponse[AsyncStream[CreateTranscriptionResponseStreamEvent]]
+        ): ...
+    else:
+        create = to_raw_response(AsyncTranscriptions.create)
 
 
 class AsyncTranscriptionsWithStreamingResponse(StreamedResponseWrapper):

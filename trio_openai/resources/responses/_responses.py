@@ -30,7 +30,7 @@ from ..._core._resource import (
     to_raw_response,
     to_streamed_response,
 )
-from ..._core._response import APIResponse
+from ..._core._response import APIResponse, AsyncAPIResponse
 from ..._core._streaming import AsyncStream
 from ...lib._parsing._hooks import reject_text_format_types
 from ...types import CompactedResponse, Response, ResponseStreamEvent
@@ -623,8 +623,330 @@ class AsyncResponses(AsyncAPIResource):
 
 
 class AsyncResponsesWithRawResponse(RawResponseWrapper):
-    create: Final = to_raw_response(AsyncResponses.create)
-    retrieve: Final = to_raw_response(AsyncResponses.retrieve)
+    if TYPE_CHECKING:
+
+        @overload
+        async def create(
+            self,
+            *,
+            metadata: dict[str, str] | Omit | None = omit,
+            top_logprobs: int | Omit = omit,
+            temperature: float | Omit | None = omit,
+            top_p: float | Omit | None = omit,
+            user: str | Omit = omit,
+            safety_identifier: str | Omit | None = omit,
+            prompt_cache_key: str | Omit | None = omit,
+            prompt_cache_retention: Literal["in_memory", "24h"] | Omit | None = omit,
+            prompt_cache_options: PromptCacheOptionsParam | Omit = omit,
+            previous_response_id: str | Omit | None = omit,
+            model: ModelIdsResponsesParam | Omit = omit,
+            background: bool | Omit | None = omit,
+            max_tool_calls: int | Omit | None = omit,
+            text: ResponseTextParam | Omit = omit,
+            tools: Iterable[ToolParam] | Omit = omit,
+            tool_choice: ToolChoiceParam | Omit = omit,
+            prompt: PromptParam | Omit | None = omit,
+            service_tier: Literal["auto", "default", "flex", "scale", "priority", "fast", "ultrafast"]
+            | Omit
+            | None = omit,
+            truncation: Literal["auto", "disabled"] | Omit | None = omit,
+            reasoning: ReasoningParam | Omit | None = omit,
+            input: InputParam | Omit = omit,
+            include: Iterable[
+                Literal[
+                    "file_search_call.results",
+                    "web_search_call.results",
+                    "web_search_call.action.sources",
+                    "message.input_image.image_url",
+                    "computer_call_output.output.image_url",
+                    "code_interpreter_call.outputs",
+                    "reasoning.encrypted_content",
+                    "message.output_text.logprobs",
+                ]
+            ]
+            | Omit
+            | None = omit,
+            parallel_tool_calls: bool | Omit | None = omit,
+            store: bool | Omit | None = omit,
+            instructions: str | Omit | None = omit,
+            moderation: ModerationParam | Omit | None = omit,
+            stream: Literal[False] | Omit | None = omit,
+            stream_options: ResponseStreamOptionsParam | Omit | None = omit,
+            conversation: ConversationParam | Omit | None = omit,
+            context_management: Iterable[ContextManagementParam] | Omit | None = omit,
+            max_output_tokens: int | Omit | None = omit,
+            access_programs: AccessProgramsParam | Omit = omit,
+            background_options: BackgroundOptionsParam | Omit = omit,
+            image: OfficialImageParam | Omit = omit,
+            **options: Unpack[RequestOptions],
+        ) -> APIResponse[Response]: ...
+
+        @overload
+        async def create(
+            self,
+            *,
+            metadata: dict[str, str] | Omit | None = omit,
+            top_logprobs: int | Omit = omit,
+            temperature: float | Omit | None = omit,
+            top_p: float | Omit | None = omit,
+            user: str | Omit = omit,
+            safety_identifier: str | Omit | None = omit,
+            prompt_cache_key: str | Omit | None = omit,
+            prompt_cache_retention: Literal["in_memory", "24h"] | Omit | None = omit,
+            prompt_cache_options: PromptCacheOptionsParam | Omit = omit,
+            previous_response_id: str | Omit | None = omit,
+            model: ModelIdsResponsesParam | Omit = omit,
+            background: bool | Omit | None = omit,
+            max_tool_calls: int | Omit | None = omit,
+            text: ResponseTextParam | Omit = omit,
+            tools: Iterable[ToolParam] | Omit = omit,
+            tool_choice: ToolChoiceParam | Omit = omit,
+            prompt: PromptParam | Omit | None = omit,
+            service_tier: Literal["auto", "default", "flex", "scale", "priority", "fast", "ultrafast"]
+            | Omit
+            | None = omit,
+            truncation: Literal["auto", "disabled"] | Omit | None = omit,
+            reasoning: ReasoningParam | Omit | None = omit,
+            input: InputParam | Omit = omit,
+            include: Iterable[
+                Literal[
+                    "file_search_call.results",
+                    "web_search_call.results",
+                    "web_search_call.action.sources",
+                    "message.input_image.image_url",
+                    "computer_call_output.output.image_url",
+                    "code_interpreter_call.outputs",
+                    "reasoning.encrypted_content",
+                    "message.output_text.logprobs",
+                ]
+            ]
+            | Omit
+            | None = omit,
+            parallel_tool_calls: bool | Omit | None = omit,
+            store: bool | Omit | None = omit,
+            instructions: str | Omit | None = omit,
+            moderation: ModerationParam | Omit | None = omit,
+            stream: Literal[True],
+            stream_options: ResponseStreamOptionsParam | Omit | None = omit,
+            conversation: ConversationParam | Omit | None = omit,
+            context_management: Iterable[ContextManagementParam] | Omit | None = omit,
+            max_output_tokens: int | Omit | None = omit,
+            access_programs: AccessProgramsParam | Omit = omit,
+            background_options: BackgroundOptionsParam | Omit = omit,
+            image: OfficialImageParam | Omit = omit,
+            **options: Unpack[RequestOptions],
+        ) -> AsyncAPIResponse[AsyncStream[ResponseStreamEvent]]: ...
+
+        @overload
+        async def create(
+            self,
+            *,
+            metadata: dict[str, str] | Omit | None = omit,
+            top_logprobs: int | Omit = omit,
+            temperature: float | Omit | None = omit,
+            top_p: float | Omit | None = omit,
+            user: str | Omit = omit,
+            safety_identifier: str | Omit | None = omit,
+            prompt_cache_key: str | Omit | None = omit,
+            prompt_cache_retention: Literal["in_memory", "24h"] | Omit | None = omit,
+            prompt_cache_options: PromptCacheOptionsParam | Omit = omit,
+            previous_response_id: str | Omit | None = omit,
+            model: ModelIdsResponsesParam | Omit = omit,
+            background: bool | Omit | None = omit,
+            max_tool_calls: int | Omit | None = omit,
+            text: ResponseTextParam | Omit = omit,
+            tools: Iterable[ToolParam] | Omit = omit,
+            tool_choice: ToolChoiceParam | Omit = omit,
+            prompt: PromptParam | Omit | None = omit,
+            service_tier: Literal["auto", "default", "flex", "scale", "priority", "fast", "ultrafast"]
+            | Omit
+            | None = omit,
+            truncation: Literal["auto", "disabled"] | Omit | None = omit,
+            reasoning: ReasoningParam | Omit | None = omit,
+            input: InputParam | Omit = omit,
+            include: Iterable[
+                Literal[
+                    "file_search_call.results",
+                    "web_search_call.results",
+                    "web_search_call.action.sources",
+                    "message.input_image.image_url",
+                    "computer_call_output.output.image_url",
+                    "code_interpreter_call.outputs",
+                    "reasoning.encrypted_content",
+                    "message.output_text.logprobs",
+                ]
+            ]
+            | Omit
+            | None = omit,
+            parallel_tool_calls: bool | Omit | None = omit,
+            store: bool | Omit | None = omit,
+            instructions: str | Omit | None = omit,
+            moderation: ModerationParam | Omit | None = omit,
+            stream: bool,
+            stream_options: ResponseStreamOptionsParam | Omit | None = omit,
+            conversation: ConversationParam | Omit | None = omit,
+            context_management: Iterable[ContextManagementParam] | Omit | None = omit,
+            max_output_tokens: int | Omit | None = omit,
+            access_programs: AccessProgramsParam | Omit = omit,
+            background_options: BackgroundOptionsParam | Omit = omit,
+            image: OfficialImageParam | Omit = omit,
+            **options: Unpack[RequestOptions],
+        ) -> APIResponse[Response] | AsyncAPIResponse[AsyncStream[ResponseStreamEvent]]: ...
+
+        async def create(
+            self,
+            *,
+            metadata: dict[str, str] | Omit | None = omit,
+            top_logprobs: int | Omit = omit,
+            temperature: float | Omit | None = omit,
+            top_p: float | Omit | None = omit,
+            user: str | Omit = omit,
+            safety_identifier: str | Omit | None = omit,
+            prompt_cache_key: str | Omit | None = omit,
+            prompt_cache_retention: Literal["in_memory", "24h"] | Omit | None = omit,
+            prompt_cache_options: PromptCacheOptionsParam | Omit = omit,
+            previous_response_id: str | Omit | None = omit,
+            model: ModelIdsResponsesParam | Omit = omit,
+            background: bool | Omit | None = omit,
+            max_tool_calls: int | Omit | None = omit,
+            text: ResponseTextParam | Omit = omit,
+            tools: Iterable[ToolParam] | Omit = omit,
+            tool_choice: ToolChoiceParam | Omit = omit,
+            prompt: PromptParam | Omit | None = omit,
+            service_tier: Literal["auto", "default", "flex", "scale", "priority", "fast", "ultrafast"]
+            | Omit
+            | None = omit,
+            truncation: Literal["auto", "disabled"] | Omit | None = omit,
+            reasoning: ReasoningParam | Omit | None = omit,
+            input: InputParam | Omit = omit,
+            include: Iterable[
+                Literal[
+                    "file_search_call.results",
+                    "web_search_call.results",
+                    "web_search_call.action.sources",
+                    "message.input_image.image_url",
+                    "computer_call_output.output.image_url",
+                    "code_interpreter_call.outputs",
+                    "reasoning.encrypted_content",
+                    "message.output_text.logprobs",
+                ]
+            ]
+            | Omit
+            | None = omit,
+            parallel_tool_calls: bool | Omit | None = omit,
+            store: bool | Omit | None = omit,
+            instructions: str | Omit | None = omit,
+            moderation: ModerationParam | Omit | None = omit,
+            stream: bool | Omit | None = omit,
+            stream_options: ResponseStreamOptionsParam | Omit | None = omit,
+            conversation: ConversationParam | Omit | None = omit,
+            context_management: Iterable[ContextManagementParam] | Omit | None = omit,
+            max_output_tokens: int | Omit | None = omit,
+            access_programs: AccessProgramsParam | Omit = omit,
+            background_options: BackgroundOptionsParam | Omit = omit,
+            image: OfficialImageParam | Omit = omit,
+            **options: Unpack[RequestOptions],
+        ) -> APIResponse[Response] | AsyncAPIResponse[AsyncStream[ResponseStreamEvent]]: ...
+    else:
+        create = to_raw_response(AsyncResponses.create)
+    if TYPE_CHECKING:
+
+        @overload
+        async def retrieve(
+            self,
+            response_id: str,
+            *,
+            include: Iterable[
+                Literal[
+                    "file_search_call.results",
+                    "web_search_call.results",
+                    "web_search_call.action.sources",
+                    "message.input_image.image_url",
+                    "computer_call_output.output.image_url",
+                    "code_interpreter_call.outputs",
+                    "reasoning.encrypted_content",
+                    "message.output_text.logprobs",
+                ]
+            ]
+            | Omit = omit,
+            stream: Literal[False] | Omit | None = omit,
+            starting_after: int | Omit = omit,
+            include_obfuscation: bool | Omit = omit,
+            **options: Unpack[RequestOptions],
+        ) -> APIResponse[Response]: ...
+
+        @overload
+        async def retrieve(
+            self,
+            response_id: str,
+            *,
+            include: Iterable[
+                Literal[
+                    "file_search_call.results",
+                    "web_search_call.results",
+                    "web_search_call.action.sources",
+                    "message.input_image.image_url",
+                    "computer_call_output.output.image_url",
+                    "code_interpreter_call.outputs",
+                    "reasoning.encrypted_content",
+                    "message.output_text.logprobs",
+                ]
+            ]
+            | Omit = omit,
+            stream: Literal[True],
+            starting_after: int | Omit = omit,
+            include_obfuscation: bool | Omit = omit,
+            **options: Unpack[RequestOptions],
+        ) -> AsyncAPIResponse[AsyncStream[ResponseStreamEvent]]: ...
+
+        @overload
+        async def retrieve(
+            self,
+            response_id: str,
+            *,
+            include: Iterable[
+                Literal[
+                    "file_search_call.results",
+                    "web_search_call.results",
+                    "web_search_call.action.sources",
+                    "message.input_image.image_url",
+                    "computer_call_output.output.image_url",
+                    "code_interpreter_call.outputs",
+                    "reasoning.encrypted_content",
+                    "message.output_text.logprobs",
+                ]
+            ]
+            | Omit = omit,
+            stream: bool,
+            starting_after: int | Omit = omit,
+            include_obfuscation: bool | Omit = omit,
+            **options: Unpack[RequestOptions],
+        ) -> APIResponse[Response] | AsyncAPIResponse[AsyncStream[ResponseStreamEvent]]: ...
+
+        async def retrieve(
+            self,
+            response_id: str,
+            *,
+            include: Iterable[
+                Literal[
+                    "file_search_call.results",
+                    "web_search_call.results",
+                    "web_search_call.action.sources",
+                    "message.input_image.image_url",
+                    "computer_call_output.output.image_url",
+                    "code_interpreter_call.outputs",
+                    "reasoning.encrypted_content",
+                    "message.output_text.logprobs",
+                ]
+            ]
+            | Omit = omit,
+            stream: bool | Omit | None = omit,
+            starting_after: int | Omit = omit,
+            include_obfuscation: bool | Omit = omit,
+            **options: Unpack[RequestOptions],
+        ) -> APIResponse[Response] | AsyncAPIResponse[AsyncStream[ResponseStreamEvent]]: ...
+    else:
+        retrieve = to_raw_response(AsyncResponses.retrieve)
     delete: Final = to_raw_response(AsyncResponses.delete)
     cancel: Final = to_raw_response(AsyncResponses.cancel)
     compact: Final = to_raw_response(AsyncResponses.compact)

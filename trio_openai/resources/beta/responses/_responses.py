@@ -30,7 +30,7 @@ from ...._core._resource import (
     to_raw_response,
     to_streamed_response,
 )
-from ...._core._response import APIResponse
+from ...._core._response import APIResponse, AsyncAPIResponse
 from ...._core._streaming import AsyncStream
 from ....types import BetaCompactedResponse, BetaResponse, BetaResponseStreamEvent
 
@@ -675,8 +675,342 @@ class AsyncResponses(AsyncAPIResource):
 
 
 class AsyncResponsesWithRawResponse(RawResponseWrapper):
-    create: Final = to_raw_response(AsyncResponses.create)
-    retrieve: Final = to_raw_response(AsyncResponses.retrieve)
+    if TYPE_CHECKING:
+
+        @overload
+        async def create(
+            self,
+            *,
+            betas: Iterable[Literal["responses_multi_agent=v1"]] | Omit = omit,
+            metadata: dict[str, str] | Omit | None = omit,
+            top_logprobs: int | Omit = omit,
+            temperature: float | Omit | None = omit,
+            top_p: float | Omit | None = omit,
+            user: str | Omit = omit,
+            safety_identifier: str | Omit | None = omit,
+            prompt_cache_key: str | Omit | None = omit,
+            prompt_cache_retention: Literal["in_memory", "24h"] | Omit | None = omit,
+            prompt_cache_options: BetaPromptCacheOptionsParam | Omit = omit,
+            previous_response_id: str | Omit | None = omit,
+            model: BetaModelIdsResponsesParam | Omit = omit,
+            background: bool | Omit | None = omit,
+            max_tool_calls: int | Omit | None = omit,
+            text: BetaResponseTextParam | Omit = omit,
+            tools: Iterable[BetaToolParam] | Omit = omit,
+            tool_choice: BetaToolChoiceParam | Omit = omit,
+            prompt: BetaPromptParam | Omit | None = omit,
+            service_tier: Literal["auto", "default", "flex", "scale", "priority", "fast", "ultrafast"]
+            | Omit
+            | None = omit,
+            truncation: Literal["auto", "disabled"] | Omit | None = omit,
+            reasoning: BetaReasoningParam | Omit | None = omit,
+            input: BetaInputParam | Omit = omit,
+            include: Iterable[
+                Literal[
+                    "file_search_call.results",
+                    "web_search_call.results",
+                    "web_search_call.action.sources",
+                    "message.input_image.image_url",
+                    "computer_call_output.output.image_url",
+                    "code_interpreter_call.outputs",
+                    "reasoning.encrypted_content",
+                    "message.output_text.logprobs",
+                ]
+            ]
+            | Omit
+            | None = omit,
+            parallel_tool_calls: bool | Omit | None = omit,
+            store: bool | Omit | None = omit,
+            instructions: str | Omit | None = omit,
+            moderation: BetaModerationParam | Omit | None = omit,
+            stream: Literal[False] | Omit | None = omit,
+            stream_options: BetaResponseStreamOptionsParam | Omit | None = omit,
+            conversation: BetaConversationParam | Omit | None = omit,
+            context_management: Iterable[BetaContextManagementParam] | Omit | None = omit,
+            max_output_tokens: int | Omit | None = omit,
+            multi_agent: BetaMultiAgentParam | Omit | None = omit,
+            access_programs: AccessProgramsParam | Omit = omit,
+            background_options: BackgroundOptionsParam | Omit = omit,
+            image: OfficialImageParam | Omit = omit,
+            **options: Unpack[RequestOptions],
+        ) -> APIResponse[BetaResponse]: ...
+
+        @overload
+        async def create(
+            self,
+            *,
+            betas: Iterable[Literal["responses_multi_agent=v1"]] | Omit = omit,
+            metadata: dict[str, str] | Omit | None = omit,
+            top_logprobs: int | Omit = omit,
+            temperature: float | Omit | None = omit,
+            top_p: float | Omit | None = omit,
+            user: str | Omit = omit,
+            safety_identifier: str | Omit | None = omit,
+            prompt_cache_key: str | Omit | None = omit,
+            prompt_cache_retention: Literal["in_memory", "24h"] | Omit | None = omit,
+            prompt_cache_options: BetaPromptCacheOptionsParam | Omit = omit,
+            previous_response_id: str | Omit | None = omit,
+            model: BetaModelIdsResponsesParam | Omit = omit,
+            background: bool | Omit | None = omit,
+            max_tool_calls: int | Omit | None = omit,
+            text: BetaResponseTextParam | Omit = omit,
+            tools: Iterable[BetaToolParam] | Omit = omit,
+            tool_choice: BetaToolChoiceParam | Omit = omit,
+            prompt: BetaPromptParam | Omit | None = omit,
+            service_tier: Literal["auto", "default", "flex", "scale", "priority", "fast", "ultrafast"]
+            | Omit
+            | None = omit,
+            truncation: Literal["auto", "disabled"] | Omit | None = omit,
+            reasoning: BetaReasoningParam | Omit | None = omit,
+            input: BetaInputParam | Omit = omit,
+            include: Iterable[
+                Literal[
+                    "file_search_call.results",
+                    "web_search_call.results",
+                    "web_search_call.action.sources",
+                    "message.input_image.image_url",
+                    "computer_call_output.output.image_url",
+                    "code_interpreter_call.outputs",
+                    "reasoning.encrypted_content",
+                    "message.output_text.logprobs",
+                ]
+            ]
+            | Omit
+            | None = omit,
+            parallel_tool_calls: bool | Omit | None = omit,
+            store: bool | Omit | None = omit,
+            instructions: str | Omit | None = omit,
+            moderation: BetaModerationParam | Omit | None = omit,
+            stream: Literal[True],
+            stream_options: BetaResponseStreamOptionsParam | Omit | None = omit,
+            conversation: BetaConversationParam | Omit | None = omit,
+            context_management: Iterable[BetaContextManagementParam] | Omit | None = omit,
+            max_output_tokens: int | Omit | None = omit,
+            multi_agent: BetaMultiAgentParam | Omit | None = omit,
+            access_programs: AccessProgramsParam | Omit = omit,
+            background_options: BackgroundOptionsParam | Omit = omit,
+            image: OfficialImageParam | Omit = omit,
+            **options: Unpack[RequestOptions],
+        ) -> AsyncAPIResponse[AsyncStream[BetaResponseStreamEvent]]: ...
+
+        @overload
+        async def create(
+            self,
+            *,
+            betas: Iterable[Literal["responses_multi_agent=v1"]] | Omit = omit,
+            metadata: dict[str, str] | Omit | None = omit,
+            top_logprobs: int | Omit = omit,
+            temperature: float | Omit | None = omit,
+            top_p: float | Omit | None = omit,
+            user: str | Omit = omit,
+            safety_identifier: str | Omit | None = omit,
+            prompt_cache_key: str | Omit | None = omit,
+            prompt_cache_retention: Literal["in_memory", "24h"] | Omit | None = omit,
+            prompt_cache_options: BetaPromptCacheOptionsParam | Omit = omit,
+            previous_response_id: str | Omit | None = omit,
+            model: BetaModelIdsResponsesParam | Omit = omit,
+            background: bool | Omit | None = omit,
+            max_tool_calls: int | Omit | None = omit,
+            text: BetaResponseTextParam | Omit = omit,
+            tools: Iterable[BetaToolParam] | Omit = omit,
+            tool_choice: BetaToolChoiceParam | Omit = omit,
+            prompt: BetaPromptParam | Omit | None = omit,
+            service_tier: Literal["auto", "default", "flex", "scale", "priority", "fast", "ultrafast"]
+            | Omit
+            | None = omit,
+            truncation: Literal["auto", "disabled"] | Omit | None = omit,
+            reasoning: BetaReasoningParam | Omit | None = omit,
+            input: BetaInputParam | Omit = omit,
+            include: Iterable[
+                Literal[
+                    "file_search_call.results",
+                    "web_search_call.results",
+                    "web_search_call.action.sources",
+                    "message.input_image.image_url",
+                    "computer_call_output.output.image_url",
+                    "code_interpreter_call.outputs",
+                    "reasoning.encrypted_content",
+                    "message.output_text.logprobs",
+                ]
+            ]
+            | Omit
+            | None = omit,
+            parallel_tool_calls: bool | Omit | None = omit,
+            store: bool | Omit | None = omit,
+            instructions: str | Omit | None = omit,
+            moderation: BetaModerationParam | Omit | None = omit,
+            stream: bool,
+            stream_options: BetaResponseStreamOptionsParam | Omit | None = omit,
+            conversation: BetaConversationParam | Omit | None = omit,
+            context_management: Iterable[BetaContextManagementParam] | Omit | None = omit,
+            max_output_tokens: int | Omit | None = omit,
+            multi_agent: BetaMultiAgentParam | Omit | None = omit,
+            access_programs: AccessProgramsParam | Omit = omit,
+            background_options: BackgroundOptionsParam | Omit = omit,
+            image: OfficialImageParam | Omit = omit,
+            **options: Unpack[RequestOptions],
+        ) -> APIResponse[BetaResponse] | AsyncAPIResponse[AsyncStream[BetaResponseStreamEvent]]: ...
+
+        async def create(
+            self,
+            *,
+            betas: Iterable[Literal["responses_multi_agent=v1"]] | Omit = omit,
+            metadata: dict[str, str] | Omit | None = omit,
+            top_logprobs: int | Omit = omit,
+            temperature: float | Omit | None = omit,
+            top_p: float | Omit | None = omit,
+            user: str | Omit = omit,
+            safety_identifier: str | Omit | None = omit,
+            prompt_cache_key: str | Omit | None = omit,
+            prompt_cache_retention: Literal["in_memory", "24h"] | Omit | None = omit,
+            prompt_cache_options: BetaPromptCacheOptionsParam | Omit = omit,
+            previous_response_id: str | Omit | None = omit,
+            model: BetaModelIdsResponsesParam | Omit = omit,
+            background: bool | Omit | None = omit,
+            max_tool_calls: int | Omit | None = omit,
+            text: BetaResponseTextParam | Omit = omit,
+            tools: Iterable[BetaToolParam] | Omit = omit,
+            tool_choice: BetaToolChoiceParam | Omit = omit,
+            prompt: BetaPromptParam | Omit | None = omit,
+            service_tier: Literal["auto", "default", "flex", "scale", "priority", "fast", "ultrafast"]
+            | Omit
+            | None = omit,
+            truncation: Literal["auto", "disabled"] | Omit | None = omit,
+            reasoning: BetaReasoningParam | Omit | None = omit,
+            input: BetaInputParam | Omit = omit,
+            include: Iterable[
+                Literal[
+                    "file_search_call.results",
+                    "web_search_call.results",
+                    "web_search_call.action.sources",
+                    "message.input_image.image_url",
+                    "computer_call_output.output.image_url",
+                    "code_interpreter_call.outputs",
+                    "reasoning.encrypted_content",
+                    "message.output_text.logprobs",
+                ]
+            ]
+            | Omit
+            | None = omit,
+            parallel_tool_calls: bool | Omit | None = omit,
+            store: bool | Omit | None = omit,
+            instructions: str | Omit | None = omit,
+            moderation: BetaModerationParam | Omit | None = omit,
+            stream: bool | Omit | None = omit,
+            stream_options: BetaResponseStreamOptionsParam | Omit | None = omit,
+            conversation: BetaConversationParam | Omit | None = omit,
+            context_management: Iterable[BetaContextManagementParam] | Omit | None = omit,
+            max_output_tokens: int | Omit | None = omit,
+            multi_agent: BetaMultiAgentParam | Omit | None = omit,
+            access_programs: AccessProgramsParam | Omit = omit,
+            background_options: BackgroundOptionsParam | Omit = omit,
+            image: OfficialImageParam | Omit = omit,
+            **options: Unpack[RequestOptions],
+        ) -> APIResponse[BetaResponse] | AsyncAPIResponse[AsyncStream[BetaResponseStreamEvent]]: ...
+    else:
+        create = to_raw_response(AsyncResponses.create)
+    if TYPE_CHECKING:
+
+        @overload
+        async def retrieve(
+            self,
+            response_id: str,
+            *,
+            include: Iterable[
+                Literal[
+                    "file_search_call.results",
+                    "web_search_call.results",
+                    "web_search_call.action.sources",
+                    "message.input_image.image_url",
+                    "computer_call_output.output.image_url",
+                    "code_interpreter_call.outputs",
+                    "reasoning.encrypted_content",
+                    "message.output_text.logprobs",
+                ]
+            ]
+            | Omit = omit,
+            stream: Literal[False] | Omit | None = omit,
+            starting_after: int | Omit = omit,
+            include_obfuscation: bool | Omit = omit,
+            betas: Iterable[Literal["responses_multi_agent=v1"]] | Omit = omit,
+            **options: Unpack[RequestOptions],
+        ) -> APIResponse[BetaResponse]: ...
+
+        @overload
+        async def retrieve(
+            self,
+            response_id: str,
+            *,
+            include: Iterable[
+                Literal[
+                    "file_search_call.results",
+                    "web_search_call.results",
+                    "web_search_call.action.sources",
+                    "message.input_image.image_url",
+                    "computer_call_output.output.image_url",
+                    "code_interpreter_call.outputs",
+                    "reasoning.encrypted_content",
+                    "message.output_text.logprobs",
+                ]
+            ]
+            | Omit = omit,
+            stream: Literal[True],
+            starting_after: int | Omit = omit,
+            include_obfuscation: bool | Omit = omit,
+            betas: Iterable[Literal["responses_multi_agent=v1"]] | Omit = omit,
+            **options: Unpack[RequestOptions],
+        ) -> AsyncAPIResponse[AsyncStream[BetaResponseStreamEvent]]: ...
+
+        @overload
+        async def retrieve(
+            self,
+            response_id: str,
+            *,
+            include: Iterable[
+                Literal[
+                    "file_search_call.results",
+                    "web_search_call.results",
+                    "web_search_call.action.sources",
+                    "message.input_image.image_url",
+                    "computer_call_output.output.image_url",
+                    "code_interpreter_call.outputs",
+                    "reasoning.encrypted_content",
+                    "message.output_text.logprobs",
+                ]
+            ]
+            | Omit = omit,
+            stream: bool,
+            starting_after: int | Omit = omit,
+            include_obfuscation: bool | Omit = omit,
+            betas: Iterable[Literal["responses_multi_agent=v1"]] | Omit = omit,
+            **options: Unpack[RequestOptions],
+        ) -> APIResponse[BetaResponse] | AsyncAPIResponse[AsyncStream[BetaResponseStreamEvent]]: ...
+
+        async def retrieve(
+            self,
+            response_id: str,
+            *,
+            include: Iterable[
+                Literal[
+                    "file_search_call.results",
+                    "web_search_call.results",
+                    "web_search_call.action.sources",
+                    "message.input_image.image_url",
+                    "computer_call_output.output.image_url",
+                    "code_interpreter_call.outputs",
+                    "reasoning.encrypted_content",
+                    "message.output_text.logprobs",
+                ]
+            ]
+            | Omit = omit,
+            stream: bool | Omit | None = omit,
+            starting_after: int | Omit = omit,
+            include_obfuscation: bool | Omit = omit,
+            betas: Iterable[Literal["responses_multi_agent=v1"]] | Omit = omit,
+            **options: Unpack[RequestOptions],
+        ) -> APIResponse[BetaResponse] | AsyncAPIResponse[AsyncStream[BetaResponseStreamEvent]]: ...
+    else:
+        retrieve = to_raw_response(AsyncResponses.retrieve)
     delete: Final = to_raw_response(AsyncResponses.delete)
     cancel: Final = to_raw_response(AsyncResponses.cancel)
     compact: Final = to_raw_response(AsyncResponses.compact)

@@ -31,7 +31,7 @@ from ...._core._resource import (
     to_raw_response,
     to_streamed_response,
 )
-from ...._core._response import APIResponse
+from ...._core._response import APIResponse, AsyncAPIResponse
 from ...._core._streaming import AsyncStream
 from ....types import AssistantStreamEvent, Run, Thread, ThreadDeleted
 
@@ -552,7 +552,284 @@ class AsyncThreadsWithRawResponse(RawResponseWrapper):
     retrieve: Final = to_raw_response(AsyncThreads.retrieve)
     update: Final = to_raw_response(AsyncThreads.update)
     delete: Final = to_raw_response(AsyncThreads.delete)
-    create_and_run: Final = to_raw_response(AsyncThreads.create_and_run)
+    if TYPE_CHECKING:
+
+        @overload
+        async def create_and_run(
+            self,
+            *,
+            assistant_id: str,
+            thread: CreateThreadRequestParam | Omit = omit,
+            model: str
+            | Literal[
+                "gpt-5",
+                "gpt-5-mini",
+                "gpt-5-nano",
+                "gpt-5-2025-08-07",
+                "gpt-5-mini-2025-08-07",
+                "gpt-5-nano-2025-08-07",
+                "gpt-4.1",
+                "gpt-4.1-mini",
+                "gpt-4.1-nano",
+                "gpt-4.1-2025-04-14",
+                "gpt-4.1-mini-2025-04-14",
+                "gpt-4.1-nano-2025-04-14",
+                "gpt-4o",
+                "gpt-4o-2024-11-20",
+                "gpt-4o-2024-08-06",
+                "gpt-4o-2024-05-13",
+                "gpt-4o-mini",
+                "gpt-4o-mini-2024-07-18",
+                "gpt-4.5-preview",
+                "gpt-4.5-preview-2025-02-27",
+                "gpt-4-turbo",
+                "gpt-4-turbo-2024-04-09",
+                "gpt-4-0125-preview",
+                "gpt-4-turbo-preview",
+                "gpt-4-1106-preview",
+                "gpt-4-vision-preview",
+                "gpt-4",
+                "gpt-4-0314",
+                "gpt-4-0613",
+                "gpt-4-32k",
+                "gpt-4-32k-0314",
+                "gpt-4-32k-0613",
+                "gpt-3.5-turbo",
+                "gpt-3.5-turbo-16k",
+                "gpt-3.5-turbo-0613",
+                "gpt-3.5-turbo-1106",
+                "gpt-3.5-turbo-0125",
+                "gpt-3.5-turbo-16k-0613",
+            ]
+            | Omit
+            | None = omit,
+            instructions: str | Omit | None = omit,
+            tools: Iterable[
+                AssistantToolsCodeParam | AssistantToolsFileSearchParam | AssistantToolsFunctionParam
+            ]
+            | Omit
+            | None = omit,
+            tool_resources: CreateThreadAndRunToolResourcesParam | Omit | None = omit,
+            metadata: dict[str, str] | Omit | None = omit,
+            temperature: float | Omit | None = omit,
+            top_p: float | Omit | None = omit,
+            stream: Literal[False] | Omit | None = omit,
+            max_prompt_tokens: int | Omit | None = omit,
+            max_completion_tokens: int | Omit | None = omit,
+            truncation_strategy: TruncationObjectParam | Omit | None = omit,
+            tool_choice: AssistantsApiToolChoiceOptionParam | Omit | None = omit,
+            parallel_tool_calls: bool | Omit = omit,
+            response_format: AssistantsApiResponseFormatOptionParam | Omit = omit,
+            **options: Unpack[RequestOptions],
+        ) -> APIResponse[Run]: ...
+
+        @overload
+        async def create_and_run(
+            self,
+            *,
+            assistant_id: str,
+            thread: CreateThreadRequestParam | Omit = omit,
+            model: str
+            | Literal[
+                "gpt-5",
+                "gpt-5-mini",
+                "gpt-5-nano",
+                "gpt-5-2025-08-07",
+                "gpt-5-mini-2025-08-07",
+                "gpt-5-nano-2025-08-07",
+                "gpt-4.1",
+                "gpt-4.1-mini",
+                "gpt-4.1-nano",
+                "gpt-4.1-2025-04-14",
+                "gpt-4.1-mini-2025-04-14",
+                "gpt-4.1-nano-2025-04-14",
+                "gpt-4o",
+                "gpt-4o-2024-11-20",
+                "gpt-4o-2024-08-06",
+                "gpt-4o-2024-05-13",
+                "gpt-4o-mini",
+                "gpt-4o-mini-2024-07-18",
+                "gpt-4.5-preview",
+                "gpt-4.5-preview-2025-02-27",
+                "gpt-4-turbo",
+                "gpt-4-turbo-2024-04-09",
+                "gpt-4-0125-preview",
+                "gpt-4-turbo-preview",
+                "gpt-4-1106-preview",
+                "gpt-4-vision-preview",
+                "gpt-4",
+                "gpt-4-0314",
+                "gpt-4-0613",
+                "gpt-4-32k",
+                "gpt-4-32k-0314",
+                "gpt-4-32k-0613",
+                "gpt-3.5-turbo",
+                "gpt-3.5-turbo-16k",
+                "gpt-3.5-turbo-0613",
+                "gpt-3.5-turbo-1106",
+                "gpt-3.5-turbo-0125",
+                "gpt-3.5-turbo-16k-0613",
+            ]
+            | Omit
+            | None = omit,
+            instructions: str | Omit | None = omit,
+            tools: Iterable[
+                AssistantToolsCodeParam | AssistantToolsFileSearchParam | AssistantToolsFunctionParam
+            ]
+            | Omit
+            | None = omit,
+            tool_resources: CreateThreadAndRunToolResourcesParam | Omit | None = omit,
+            metadata: dict[str, str] | Omit | None = omit,
+            temperature: float | Omit | None = omit,
+            top_p: float | Omit | None = omit,
+            stream: Literal[True],
+            max_prompt_tokens: int | Omit | None = omit,
+            max_completion_tokens: int | Omit | None = omit,
+            truncation_strategy: TruncationObjectParam | Omit | None = omit,
+            tool_choice: AssistantsApiToolChoiceOptionParam | Omit | None = omit,
+            parallel_tool_calls: bool | Omit = omit,
+            response_format: AssistantsApiResponseFormatOptionParam | Omit = omit,
+            **options: Unpack[RequestOptions],
+        ) -> AsyncAPIResponse[AsyncStream[AssistantStreamEvent]]: ...
+
+        @overload
+        async def create_and_run(
+            self,
+            *,
+            assistant_id: str,
+            thread: CreateThreadRequestParam | Omit = omit,
+            model: str
+            | Literal[
+                "gpt-5",
+                "gpt-5-mini",
+                "gpt-5-nano",
+                "gpt-5-2025-08-07",
+                "gpt-5-mini-2025-08-07",
+                "gpt-5-nano-2025-08-07",
+                "gpt-4.1",
+                "gpt-4.1-mini",
+                "gpt-4.1-nano",
+                "gpt-4.1-2025-04-14",
+                "gpt-4.1-mini-2025-04-14",
+                "gpt-4.1-nano-2025-04-14",
+                "gpt-4o",
+                "gpt-4o-2024-11-20",
+                "gpt-4o-2024-08-06",
+                "gpt-4o-2024-05-13",
+                "gpt-4o-mini",
+                "gpt-4o-mini-2024-07-18",
+                "gpt-4.5-preview",
+                "gpt-4.5-preview-2025-02-27",
+                "gpt-4-turbo",
+                "gpt-4-turbo-2024-04-09",
+                "gpt-4-0125-preview",
+                "gpt-4-turbo-preview",
+                "gpt-4-1106-preview",
+                "gpt-4-vision-preview",
+                "gpt-4",
+                "gpt-4-0314",
+                "gpt-4-0613",
+                "gpt-4-32k",
+                "gpt-4-32k-0314",
+                "gpt-4-32k-0613",
+                "gpt-3.5-turbo",
+                "gpt-3.5-turbo-16k",
+                "gpt-3.5-turbo-0613",
+                "gpt-3.5-turbo-1106",
+                "gpt-3.5-turbo-0125",
+                "gpt-3.5-turbo-16k-0613",
+            ]
+            | Omit
+            | None = omit,
+            instructions: str | Omit | None = omit,
+            tools: Iterable[
+                AssistantToolsCodeParam | AssistantToolsFileSearchParam | AssistantToolsFunctionParam
+            ]
+            | Omit
+            | None = omit,
+            tool_resources: CreateThreadAndRunToolResourcesParam | Omit | None = omit,
+            metadata: dict[str, str] | Omit | None = omit,
+            temperature: float | Omit | None = omit,
+            top_p: float | Omit | None = omit,
+            stream: bool,
+            max_prompt_tokens: int | Omit | None = omit,
+            max_completion_tokens: int | Omit | None = omit,
+            truncation_strategy: TruncationObjectParam | Omit | None = omit,
+            tool_choice: AssistantsApiToolChoiceOptionParam | Omit | None = omit,
+            parallel_tool_calls: bool | Omit = omit,
+            response_format: AssistantsApiResponseFormatOptionParam | Omit = omit,
+            **options: Unpack[RequestOptions],
+        ) -> APIResponse[Run] | AsyncAPIResponse[AsyncStream[AssistantStreamEvent]]: ...
+
+        async def create_and_run(
+            self,
+            *,
+            assistant_id: str,
+            thread: CreateThreadRequestParam | Omit = omit,
+            model: str
+            | Literal[
+                "gpt-5",
+                "gpt-5-mini",
+                "gpt-5-nano",
+                "gpt-5-2025-08-07",
+                "gpt-5-mini-2025-08-07",
+                "gpt-5-nano-2025-08-07",
+                "gpt-4.1",
+                "gpt-4.1-mini",
+                "gpt-4.1-nano",
+                "gpt-4.1-2025-04-14",
+                "gpt-4.1-mini-2025-04-14",
+                "gpt-4.1-nano-2025-04-14",
+                "gpt-4o",
+                "gpt-4o-2024-11-20",
+                "gpt-4o-2024-08-06",
+                "gpt-4o-2024-05-13",
+                "gpt-4o-mini",
+                "gpt-4o-mini-2024-07-18",
+                "gpt-4.5-preview",
+                "gpt-4.5-preview-2025-02-27",
+                "gpt-4-turbo",
+                "gpt-4-turbo-2024-04-09",
+                "gpt-4-0125-preview",
+                "gpt-4-turbo-preview",
+                "gpt-4-1106-preview",
+                "gpt-4-vision-preview",
+                "gpt-4",
+                "gpt-4-0314",
+                "gpt-4-0613",
+                "gpt-4-32k",
+                "gpt-4-32k-0314",
+                "gpt-4-32k-0613",
+                "gpt-3.5-turbo",
+                "gpt-3.5-turbo-16k",
+                "gpt-3.5-turbo-0613",
+                "gpt-3.5-turbo-1106",
+                "gpt-3.5-turbo-0125",
+                "gpt-3.5-turbo-16k-0613",
+            ]
+            | Omit
+            | None = omit,
+            instructions: str | Omit | None = omit,
+            tools: Iterable[
+                AssistantToolsCodeParam | AssistantToolsFileSearchParam | AssistantToolsFunctionParam
+            ]
+            | Omit
+            | None = omit,
+            tool_resources: CreateThreadAndRunToolResourcesParam | Omit | None = omit,
+            metadata: dict[str, str] | Omit | None = omit,
+            temperature: float | Omit | None = omit,
+            top_p: float | Omit | None = omit,
+            stream: bool | Omit | None = omit,
+            max_prompt_tokens: int | Omit | None = omit,
+            max_completion_tokens: int | Omit | None = omit,
+            truncation_strategy: TruncationObjectParam | Omit | None = omit,
+            tool_choice: AssistantsApiToolChoiceOptionParam | Omit | None = omit,
+            parallel_tool_calls: bool | Omit = omit,
+            response_format: AssistantsApiResponseFormatOptionParam | Omit = omit,
+            **options: Unpack[RequestOptions],
+        ) -> APIResponse[Run] | AsyncAPIResponse[AsyncStream[AssistantStreamEvent]]: ...
+    else:
+        create_and_run = to_raw_response(AsyncThreads.create_and_run)
 
     @cached_property
     def messages(self) -> AsyncMessagesWithRawResponse:

@@ -34,7 +34,7 @@ from ...._core._resource import (
     to_raw_response,
     to_streamed_response,
 )
-from ...._core._response import APIResponse
+from ...._core._response import APIResponse, AsyncAPIResponse
 from ...._core._streaming import AsyncStream
 from ....lib._parsing._hooks import reject_chat_format_types
 from ....types import ChatCompletion, ChatCompletionChunk, ChatCompletionDeleted
@@ -496,7 +496,212 @@ class AsyncCompletions(AsyncAPIResource):
 
 
 class AsyncCompletionsWithRawResponse(RawResponseWrapper):
-    create: Final = to_raw_response(AsyncCompletions.create)
+    if TYPE_CHECKING:
+
+        @overload
+        async def create(
+            self,
+            *,
+            messages: Iterable[ChatCompletionRequestMessageParam],
+            model: ModelIdsSharedParam,
+            metadata: dict[str, str] | Omit | None = omit,
+            top_logprobs: int | Omit | None = omit,
+            temperature: float | Omit | None = omit,
+            top_p: float | Omit | None = omit,
+            user: str | Omit = omit,
+            safety_identifier: str | Omit | None = omit,
+            prompt_cache_key: str | Omit | None = omit,
+            prompt_cache_retention: Literal["in_memory", "24h"] | Omit | None = omit,
+            prompt_cache_options: PromptCacheOptionsParam | Omit = omit,
+            service_tier: Literal["auto", "default", "flex", "scale", "priority", "fast"]
+            | Omit
+            | None = omit,
+            modalities: Iterable[Literal["text", "audio"]] | Omit | None = omit,
+            verbosity: Literal["low", "medium", "high"] | Omit | None = omit,
+            reasoning_effort: Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"]
+            | Omit
+            | None = omit,
+            max_completion_tokens: int | Omit | None = omit,
+            frequency_penalty: float | Omit | None = omit,
+            presence_penalty: float | Omit | None = omit,
+            web_search_options: CreateChatCompletionWebSearchOptionsParam | Omit = omit,
+            response_format: ResponseFormatTextParam
+            | ResponseFormatJsonSchemaParam
+            | ResponseFormatJsonObjectParam
+            | Omit = omit,
+            audio: CreateChatCompletionAudioParam | Omit | None = omit,
+            store: bool | Omit | None = omit,
+            moderation: ModerationParam | Omit | None = omit,
+            stream: Literal[False] | Omit | None = omit,
+            stop: StopConfigurationParam | Omit | None = omit,
+            logit_bias: dict[str, int] | Omit | None = omit,
+            logprobs: bool | Omit | None = omit,
+            max_tokens: int | Omit | None = omit,
+            n: int | Omit | None = omit,
+            prediction: PredictionContentParam | Omit | None = omit,
+            seed: int | Omit | None = omit,
+            stream_options: ChatCompletionStreamOptionsParam | Omit | None = omit,
+            tools: Iterable[ChatCompletionToolParam | CustomToolChatCompletionsParam] | Omit = omit,
+            tool_choice: ChatCompletionToolChoiceOptionParam | Omit = omit,
+            parallel_tool_calls: bool | Omit = omit,
+            function_call: Literal["none", "auto"] | ChatCompletionFunctionCallOptionParam | Omit = omit,
+            functions: Iterable[ChatCompletionFunctionsParam] | Omit = omit,
+            **options: Unpack[RequestOptions],
+        ) -> APIResponse[ChatCompletion]: ...
+
+        @overload
+        async def create(
+            self,
+            *,
+            messages: Iterable[ChatCompletionRequestMessageParam],
+            model: ModelIdsSharedParam,
+            metadata: dict[str, str] | Omit | None = omit,
+            top_logprobs: int | Omit | None = omit,
+            temperature: float | Omit | None = omit,
+            top_p: float | Omit | None = omit,
+            user: str | Omit = omit,
+            safety_identifier: str | Omit | None = omit,
+            prompt_cache_key: str | Omit | None = omit,
+            prompt_cache_retention: Literal["in_memory", "24h"] | Omit | None = omit,
+            prompt_cache_options: PromptCacheOptionsParam | Omit = omit,
+            service_tier: Literal["auto", "default", "flex", "scale", "priority", "fast"]
+            | Omit
+            | None = omit,
+            modalities: Iterable[Literal["text", "audio"]] | Omit | None = omit,
+            verbosity: Literal["low", "medium", "high"] | Omit | None = omit,
+            reasoning_effort: Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"]
+            | Omit
+            | None = omit,
+            max_completion_tokens: int | Omit | None = omit,
+            frequency_penalty: float | Omit | None = omit,
+            presence_penalty: float | Omit | None = omit,
+            web_search_options: CreateChatCompletionWebSearchOptionsParam | Omit = omit,
+            response_format: ResponseFormatTextParam
+            | ResponseFormatJsonSchemaParam
+            | ResponseFormatJsonObjectParam
+            | Omit = omit,
+            audio: CreateChatCompletionAudioParam | Omit | None = omit,
+            store: bool | Omit | None = omit,
+            moderation: ModerationParam | Omit | None = omit,
+            stream: Literal[True],
+            stop: StopConfigurationParam | Omit | None = omit,
+            logit_bias: dict[str, int] | Omit | None = omit,
+            logprobs: bool | Omit | None = omit,
+            max_tokens: int | Omit | None = omit,
+            n: int | Omit | None = omit,
+            prediction: PredictionContentParam | Omit | None = omit,
+            seed: int | Omit | None = omit,
+            stream_options: ChatCompletionStreamOptionsParam | Omit | None = omit,
+            tools: Iterable[ChatCompletionToolParam | CustomToolChatCompletionsParam] | Omit = omit,
+            tool_choice: ChatCompletionToolChoiceOptionParam | Omit = omit,
+            parallel_tool_calls: bool | Omit = omit,
+            function_call: Literal["none", "auto"] | ChatCompletionFunctionCallOptionParam | Omit = omit,
+            functions: Iterable[ChatCompletionFunctionsParam] | Omit = omit,
+            **options: Unpack[RequestOptions],
+        ) -> AsyncAPIResponse[AsyncStream[ChatCompletionChunk]]: ...
+
+        @overload
+        async def create(
+            self,
+            *,
+            messages: Iterable[ChatCompletionRequestMessageParam],
+            model: ModelIdsSharedParam,
+            metadata: dict[str, str] | Omit | None = omit,
+            top_logprobs: int | Omit | None = omit,
+            temperature: float | Omit | None = omit,
+            top_p: float | Omit | None = omit,
+            user: str | Omit = omit,
+            safety_identifier: str | Omit | None = omit,
+            prompt_cache_key: str | Omit | None = omit,
+            prompt_cache_retention: Literal["in_memory", "24h"] | Omit | None = omit,
+            prompt_cache_options: PromptCacheOptionsParam | Omit = omit,
+            service_tier: Literal["auto", "default", "flex", "scale", "priority", "fast"]
+            | Omit
+            | None = omit,
+            modalities: Iterable[Literal["text", "audio"]] | Omit | None = omit,
+            verbosity: Literal["low", "medium", "high"] | Omit | None = omit,
+            reasoning_effort: Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"]
+            | Omit
+            | None = omit,
+            max_completion_tokens: int | Omit | None = omit,
+            frequency_penalty: float | Omit | None = omit,
+            presence_penalty: float | Omit | None = omit,
+            web_search_options: CreateChatCompletionWebSearchOptionsParam | Omit = omit,
+            response_format: ResponseFormatTextParam
+            | ResponseFormatJsonSchemaParam
+            | ResponseFormatJsonObjectParam
+            | Omit = omit,
+            audio: CreateChatCompletionAudioParam | Omit | None = omit,
+            store: bool | Omit | None = omit,
+            moderation: ModerationParam | Omit | None = omit,
+            stream: bool,
+            stop: StopConfigurationParam | Omit | None = omit,
+            logit_bias: dict[str, int] | Omit | None = omit,
+            logprobs: bool | Omit | None = omit,
+            max_tokens: int | Omit | None = omit,
+            n: int | Omit | None = omit,
+            prediction: PredictionContentParam | Omit | None = omit,
+            seed: int | Omit | None = omit,
+            stream_options: ChatCompletionStreamOptionsParam | Omit | None = omit,
+            tools: Iterable[ChatCompletionToolParam | CustomToolChatCompletionsParam] | Omit = omit,
+            tool_choice: ChatCompletionToolChoiceOptionParam | Omit = omit,
+            parallel_tool_calls: bool | Omit = omit,
+            function_call: Literal["none", "auto"] | ChatCompletionFunctionCallOptionParam | Omit = omit,
+            functions: Iterable[ChatCompletionFunctionsParam] | Omit = omit,
+            **options: Unpack[RequestOptions],
+        ) -> APIResponse[ChatCompletion] | AsyncAPIResponse[AsyncStream[ChatCompletionChunk]]: ...
+
+        async def create(
+            self,
+            *,
+            messages: Iterable[ChatCompletionRequestMessageParam],
+            model: ModelIdsSharedParam,
+            metadata: dict[str, str] | Omit | None = omit,
+            top_logprobs: int | Omit | None = omit,
+            temperature: float | Omit | None = omit,
+            top_p: float | Omit | None = omit,
+            user: str | Omit = omit,
+            safety_identifier: str | Omit | None = omit,
+            prompt_cache_key: str | Omit | None = omit,
+            prompt_cache_retention: Literal["in_memory", "24h"] | Omit | None = omit,
+            prompt_cache_options: PromptCacheOptionsParam | Omit = omit,
+            service_tier: Literal["auto", "default", "flex", "scale", "priority", "fast"]
+            | Omit
+            | None = omit,
+            modalities: Iterable[Literal["text", "audio"]] | Omit | None = omit,
+            verbosity: Literal["low", "medium", "high"] | Omit | None = omit,
+            reasoning_effort: Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"]
+            | Omit
+            | None = omit,
+            max_completion_tokens: int | Omit | None = omit,
+            frequency_penalty: float | Omit | None = omit,
+            presence_penalty: float | Omit | None = omit,
+            web_search_options: CreateChatCompletionWebSearchOptionsParam | Omit = omit,
+            response_format: ResponseFormatTextParam
+            | ResponseFormatJsonSchemaParam
+            | ResponseFormatJsonObjectParam
+            | Omit = omit,
+            audio: CreateChatCompletionAudioParam | Omit | None = omit,
+            store: bool | Omit | None = omit,
+            moderation: ModerationParam | Omit | None = omit,
+            stream: bool | Omit | None = omit,
+            stop: StopConfigurationParam | Omit | None = omit,
+            logit_bias: dict[str, int] | Omit | None = omit,
+            logprobs: bool | Omit | None = omit,
+            max_tokens: int | Omit | None = omit,
+            n: int | Omit | None = omit,
+            prediction: PredictionContentParam | Omit | None = omit,
+            seed: int | Omit | None = omit,
+            stream_options: ChatCompletionStreamOptionsParam | Omit | None = omit,
+            tools: Iterable[ChatCompletionToolParam | CustomToolChatCompletionsParam] | Omit = omit,
+            tool_choice: ChatCompletionToolChoiceOptionParam | Omit = omit,
+            parallel_tool_calls: bool | Omit = omit,
+            function_call: Literal["none", "auto"] | ChatCompletionFunctionCallOptionParam | Omit = omit,
+            functions: Iterable[ChatCompletionFunctionsParam] | Omit = omit,
+            **options: Unpack[RequestOptions],
+        ) -> APIResponse[ChatCompletion] | AsyncAPIResponse[AsyncStream[ChatCompletionChunk]]: ...
+    else:
+        create = to_raw_response(AsyncCompletions.create)
     retrieve: Final = to_raw_response(AsyncCompletions.retrieve)
     update: Final = to_raw_response(AsyncCompletions.update)
     list: Final = to_raw_response(AsyncCompletions.list)

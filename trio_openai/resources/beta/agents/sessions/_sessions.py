@@ -34,7 +34,7 @@ from ....._core._resource import (
     to_raw_response,
     to_streamed_response,
 )
-from ....._core._response import APIResponse
+from ....._core._response import APIResponse, AsyncAPIResponse
 from ....._core._streaming import AsyncStream
 from .....types import AgentSession, AgentSessionDeleted
 
@@ -375,7 +375,92 @@ class AsyncSessions(AsyncAPIResource):
 
 
 class AsyncSessionsWithRawResponse(RawResponseWrapper):
-    create: Final = to_raw_response(AsyncSessions.create)
+    if TYPE_CHECKING:
+
+        @overload
+        async def create(
+            self,
+            *,
+            environment: EnvironmentParamNoneParam
+            | EnvironmentParamOpenAIHostedParam
+            | EnvironmentParamSelfHostedParam,
+            output_type: object | Omit = omit,
+            tool_handlers: object | Omit = omit,
+            agent: AgentsSessionCreateParamsAgentParam | Omit = omit,
+            agent_id: str | Omit = omit,
+            input: str | Iterable[AgentSessionInputMessageParam] | Omit | None = omit,
+            metadata: dict[str, str] | Omit | None = omit,
+            prompt_cache_options: AgentsSessionCreateParamsPromptCacheOptionsParam | Omit | None = omit,
+            review: Literal["none", "auto_review"] | Omit = omit,
+            stream: Literal[False] | Omit | None = omit,
+            stream_options: StreamOptionsParam | Omit = omit,
+            vault_ids: Iterable[str] | Omit | None = omit,
+            **options: Unpack[RequestOptions],
+        ) -> APIResponse[AgentSession]: ...
+
+        @overload
+        async def create(
+            self,
+            *,
+            environment: EnvironmentParamNoneParam
+            | EnvironmentParamOpenAIHostedParam
+            | EnvironmentParamSelfHostedParam,
+            output_type: object | Omit = omit,
+            tool_handlers: object | Omit = omit,
+            agent: AgentsSessionCreateParamsAgentParam | Omit = omit,
+            agent_id: str | Omit = omit,
+            input: str | Iterable[AgentSessionInputMessageParam] | Omit | None = omit,
+            metadata: dict[str, str] | Omit | None = omit,
+            prompt_cache_options: AgentsSessionCreateParamsPromptCacheOptionsParam | Omit | None = omit,
+            review: Literal["none", "auto_review"] | Omit = omit,
+            stream: Literal[True],
+            stream_options: StreamOptionsParam | Omit = omit,
+            vault_ids: Iterable[str] | Omit | None = omit,
+            **options: Unpack[RequestOptions],
+        ) -> AsyncAPIResponse[AsyncStream[AgentSession]]: ...
+
+        @overload
+        async def create(
+            self,
+            *,
+            environment: EnvironmentParamNoneParam
+            | EnvironmentParamOpenAIHostedParam
+            | EnvironmentParamSelfHostedParam,
+            output_type: object | Omit = omit,
+            tool_handlers: object | Omit = omit,
+            agent: AgentsSessionCreateParamsAgentParam | Omit = omit,
+            agent_id: str | Omit = omit,
+            input: str | Iterable[AgentSessionInputMessageParam] | Omit | None = omit,
+            metadata: dict[str, str] | Omit | None = omit,
+            prompt_cache_options: AgentsSessionCreateParamsPromptCacheOptionsParam | Omit | None = omit,
+            review: Literal["none", "auto_review"] | Omit = omit,
+            stream: bool,
+            stream_options: StreamOptionsParam | Omit = omit,
+            vault_ids: Iterable[str] | Omit | None = omit,
+            **options: Unpack[RequestOptions],
+        ) -> APIResponse[AgentSession] | AsyncAPIResponse[AsyncStream[AgentSession]]: ...
+
+        async def create(
+            self,
+            *,
+            environment: EnvironmentParamNoneParam
+            | EnvironmentParamOpenAIHostedParam
+            | EnvironmentParamSelfHostedParam,
+            output_type: object | Omit = omit,
+            tool_handlers: object | Omit = omit,
+            agent: AgentsSessionCreateParamsAgentParam | Omit = omit,
+            agent_id: str | Omit = omit,
+            input: str | Iterable[AgentSessionInputMessageParam] | Omit | None = omit,
+            metadata: dict[str, str] | Omit | None = omit,
+            prompt_cache_options: AgentsSessionCreateParamsPromptCacheOptionsParam | Omit | None = omit,
+            review: Literal["none", "auto_review"] | Omit = omit,
+            stream: bool | Omit | None = omit,
+            stream_options: StreamOptionsParam | Omit = omit,
+            vault_ids: Iterable[str] | Omit | None = omit,
+            **options: Unpack[RequestOptions],
+        ) -> APIResponse[AgentSession] | AsyncAPIResponse[AsyncStream[AgentSession]]: ...
+    else:
+        create = to_raw_response(AsyncSessions.create)
     retrieve: Final = to_raw_response(AsyncSessions.retrieve)
     update: Final = to_raw_response(AsyncSessions.update)
     list: Final = to_raw_response(AsyncSessions.list)

@@ -35,7 +35,7 @@ from ....._core._resource import (
     to_raw_response,
     to_streamed_response,
 )
-from ....._core._response import APIResponse
+from ....._core._response import APIResponse, AsyncAPIResponse
 from ....._core._streaming import AsyncStream
 from .....types import AssistantStreamEvent, Run
 
@@ -694,12 +694,374 @@ class AsyncRuns(AsyncAPIResource):
 
 
 class AsyncRunsWithRawResponse(RawResponseWrapper):
-    create: Final = to_raw_response(AsyncRuns.create)
+    if TYPE_CHECKING:
+
+        @overload
+        async def create(
+            self,
+            thread_id: str,
+            *,
+            assistant_id: str,
+            include: Iterable[Literal["step_details.tool_calls[*].file_search.results[*].content"]]
+            | Omit = omit,
+            model: str
+            | Literal[
+                "gpt-5",
+                "gpt-5-mini",
+                "gpt-5-nano",
+                "gpt-5-2025-08-07",
+                "gpt-5-mini-2025-08-07",
+                "gpt-5-nano-2025-08-07",
+                "gpt-4.1",
+                "gpt-4.1-mini",
+                "gpt-4.1-nano",
+                "gpt-4.1-2025-04-14",
+                "gpt-4.1-mini-2025-04-14",
+                "gpt-4.1-nano-2025-04-14",
+                "o3-mini",
+                "o3-mini-2025-01-31",
+                "o1",
+                "o1-2024-12-17",
+                "gpt-4o",
+                "gpt-4o-2024-11-20",
+                "gpt-4o-2024-08-06",
+                "gpt-4o-2024-05-13",
+                "gpt-4o-mini",
+                "gpt-4o-mini-2024-07-18",
+                "gpt-4.5-preview",
+                "gpt-4.5-preview-2025-02-27",
+                "gpt-4-turbo",
+                "gpt-4-turbo-2024-04-09",
+                "gpt-4-0125-preview",
+                "gpt-4-turbo-preview",
+                "gpt-4-1106-preview",
+                "gpt-4-vision-preview",
+                "gpt-4",
+                "gpt-4-0314",
+                "gpt-4-0613",
+                "gpt-4-32k",
+                "gpt-4-32k-0314",
+                "gpt-4-32k-0613",
+                "gpt-3.5-turbo",
+                "gpt-3.5-turbo-16k",
+                "gpt-3.5-turbo-0613",
+                "gpt-3.5-turbo-1106",
+                "gpt-3.5-turbo-0125",
+                "gpt-3.5-turbo-16k-0613",
+            ]
+            | Omit
+            | None = omit,
+            reasoning_effort: Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"]
+            | Omit
+            | None = omit,
+            instructions: str | Omit | None = omit,
+            additional_instructions: str | Omit | None = omit,
+            additional_messages: Iterable[CreateMessageRequestParam] | Omit | None = omit,
+            tools: Iterable[
+                AssistantToolsCodeParam | AssistantToolsFileSearchParam | AssistantToolsFunctionParam
+            ]
+            | Omit
+            | None = omit,
+            metadata: dict[str, str] | Omit | None = omit,
+            temperature: float | Omit | None = omit,
+            top_p: float | Omit | None = omit,
+            stream: Literal[False] | Omit | None = omit,
+            max_prompt_tokens: int | Omit | None = omit,
+            max_completion_tokens: int | Omit | None = omit,
+            truncation_strategy: TruncationObjectParam | Omit | None = omit,
+            tool_choice: AssistantsApiToolChoiceOptionParam | Omit | None = omit,
+            parallel_tool_calls: bool | Omit = omit,
+            response_format: AssistantsApiResponseFormatOptionParam | Omit = omit,
+            **options: Unpack[RequestOptions],
+        ) -> APIResponse[Run]: ...
+
+        @overload
+        async def create(
+            self,
+            thread_id: str,
+            *,
+            assistant_id: str,
+            include: Iterable[Literal["step_details.tool_calls[*].file_search.results[*].content"]]
+            | Omit = omit,
+            model: str
+            | Literal[
+                "gpt-5",
+                "gpt-5-mini",
+                "gpt-5-nano",
+                "gpt-5-2025-08-07",
+                "gpt-5-mini-2025-08-07",
+                "gpt-5-nano-2025-08-07",
+                "gpt-4.1",
+                "gpt-4.1-mini",
+                "gpt-4.1-nano",
+                "gpt-4.1-2025-04-14",
+                "gpt-4.1-mini-2025-04-14",
+                "gpt-4.1-nano-2025-04-14",
+                "o3-mini",
+                "o3-mini-2025-01-31",
+                "o1",
+                "o1-2024-12-17",
+                "gpt-4o",
+                "gpt-4o-2024-11-20",
+                "gpt-4o-2024-08-06",
+                "gpt-4o-2024-05-13",
+                "gpt-4o-mini",
+                "gpt-4o-mini-2024-07-18",
+                "gpt-4.5-preview",
+                "gpt-4.5-preview-2025-02-27",
+                "gpt-4-turbo",
+                "gpt-4-turbo-2024-04-09",
+                "gpt-4-0125-preview",
+                "gpt-4-turbo-preview",
+                "gpt-4-1106-preview",
+                "gpt-4-vision-preview",
+                "gpt-4",
+                "gpt-4-0314",
+                "gpt-4-0613",
+                "gpt-4-32k",
+                "gpt-4-32k-0314",
+                "gpt-4-32k-0613",
+                "gpt-3.5-turbo",
+                "gpt-3.5-turbo-16k",
+                "gpt-3.5-turbo-0613",
+                "gpt-3.5-turbo-1106",
+                "gpt-3.5-turbo-0125",
+                "gpt-3.5-turbo-16k-0613",
+            ]
+            | Omit
+            | None = omit,
+            reasoning_effort: Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"]
+            | Omit
+            | None = omit,
+            instructions: str | Omit | None = omit,
+            additional_instructions: str | Omit | None = omit,
+            additional_messages: Iterable[CreateMessageRequestParam] | Omit | None = omit,
+            tools: Iterable[
+                AssistantToolsCodeParam | AssistantToolsFileSearchParam | AssistantToolsFunctionParam
+            ]
+            | Omit
+            | None = omit,
+            metadata: dict[str, str] | Omit | None = omit,
+            temperature: float | Omit | None = omit,
+            top_p: float | Omit | None = omit,
+            stream: Literal[True],
+            max_prompt_tokens: int | Omit | None = omit,
+            max_completion_tokens: int | Omit | None = omit,
+            truncation_strategy: TruncationObjectParam | Omit | None = omit,
+            tool_choice: AssistantsApiToolChoiceOptionParam | Omit | None = omit,
+            parallel_tool_calls: bool | Omit = omit,
+            response_format: AssistantsApiResponseFormatOptionParam | Omit = omit,
+            **options: Unpack[RequestOptions],
+        ) -> AsyncAPIResponse[AsyncStream[AssistantStreamEvent]]: ...
+
+        @overload
+        async def create(
+            self,
+            thread_id: str,
+            *,
+            assistant_id: str,
+            include: Iterable[Literal["step_details.tool_calls[*].file_search.results[*].content"]]
+            | Omit = omit,
+            model: str
+            | Literal[
+                "gpt-5",
+                "gpt-5-mini",
+                "gpt-5-nano",
+                "gpt-5-2025-08-07",
+                "gpt-5-mini-2025-08-07",
+                "gpt-5-nano-2025-08-07",
+                "gpt-4.1",
+                "gpt-4.1-mini",
+                "gpt-4.1-nano",
+                "gpt-4.1-2025-04-14",
+                "gpt-4.1-mini-2025-04-14",
+                "gpt-4.1-nano-2025-04-14",
+                "o3-mini",
+                "o3-mini-2025-01-31",
+                "o1",
+                "o1-2024-12-17",
+                "gpt-4o",
+                "gpt-4o-2024-11-20",
+                "gpt-4o-2024-08-06",
+                "gpt-4o-2024-05-13",
+                "gpt-4o-mini",
+                "gpt-4o-mini-2024-07-18",
+                "gpt-4.5-preview",
+                "gpt-4.5-preview-2025-02-27",
+                "gpt-4-turbo",
+                "gpt-4-turbo-2024-04-09",
+                "gpt-4-0125-preview",
+                "gpt-4-turbo-preview",
+                "gpt-4-1106-preview",
+                "gpt-4-vision-preview",
+                "gpt-4",
+                "gpt-4-0314",
+                "gpt-4-0613",
+                "gpt-4-32k",
+                "gpt-4-32k-0314",
+                "gpt-4-32k-0613",
+                "gpt-3.5-turbo",
+                "gpt-3.5-turbo-16k",
+                "gpt-3.5-turbo-0613",
+                "gpt-3.5-turbo-1106",
+                "gpt-3.5-turbo-0125",
+                "gpt-3.5-turbo-16k-0613",
+            ]
+            | Omit
+            | None = omit,
+            reasoning_effort: Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"]
+            | Omit
+            | None = omit,
+            instructions: str | Omit | None = omit,
+            additional_instructions: str | Omit | None = omit,
+            additional_messages: Iterable[CreateMessageRequestParam] | Omit | None = omit,
+            tools: Iterable[
+                AssistantToolsCodeParam | AssistantToolsFileSearchParam | AssistantToolsFunctionParam
+            ]
+            | Omit
+            | None = omit,
+            metadata: dict[str, str] | Omit | None = omit,
+            temperature: float | Omit | None = omit,
+            top_p: float | Omit | None = omit,
+            stream: bool,
+            max_prompt_tokens: int | Omit | None = omit,
+            max_completion_tokens: int | Omit | None = omit,
+            truncation_strategy: TruncationObjectParam | Omit | None = omit,
+            tool_choice: AssistantsApiToolChoiceOptionParam | Omit | None = omit,
+            parallel_tool_calls: bool | Omit = omit,
+            response_format: AssistantsApiResponseFormatOptionParam | Omit = omit,
+            **options: Unpack[RequestOptions],
+        ) -> APIResponse[Run] | AsyncAPIResponse[AsyncStream[AssistantStreamEvent]]: ...
+
+        async def create(
+            self,
+            thread_id: str,
+            *,
+            assistant_id: str,
+            include: Iterable[Literal["step_details.tool_calls[*].file_search.results[*].content"]]
+            | Omit = omit,
+            model: str
+            | Literal[
+                "gpt-5",
+                "gpt-5-mini",
+                "gpt-5-nano",
+                "gpt-5-2025-08-07",
+                "gpt-5-mini-2025-08-07",
+                "gpt-5-nano-2025-08-07",
+                "gpt-4.1",
+                "gpt-4.1-mini",
+                "gpt-4.1-nano",
+                "gpt-4.1-2025-04-14",
+                "gpt-4.1-mini-2025-04-14",
+                "gpt-4.1-nano-2025-04-14",
+                "o3-mini",
+                "o3-mini-2025-01-31",
+                "o1",
+                "o1-2024-12-17",
+                "gpt-4o",
+                "gpt-4o-2024-11-20",
+                "gpt-4o-2024-08-06",
+                "gpt-4o-2024-05-13",
+                "gpt-4o-mini",
+                "gpt-4o-mini-2024-07-18",
+                "gpt-4.5-preview",
+                "gpt-4.5-preview-2025-02-27",
+                "gpt-4-turbo",
+                "gpt-4-turbo-2024-04-09",
+                "gpt-4-0125-preview",
+                "gpt-4-turbo-preview",
+                "gpt-4-1106-preview",
+                "gpt-4-vision-preview",
+                "gpt-4",
+                "gpt-4-0314",
+                "gpt-4-0613",
+                "gpt-4-32k",
+                "gpt-4-32k-0314",
+                "gpt-4-32k-0613",
+                "gpt-3.5-turbo",
+                "gpt-3.5-turbo-16k",
+                "gpt-3.5-turbo-0613",
+                "gpt-3.5-turbo-1106",
+                "gpt-3.5-turbo-0125",
+                "gpt-3.5-turbo-16k-0613",
+            ]
+            | Omit
+            | None = omit,
+            reasoning_effort: Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"]
+            | Omit
+            | None = omit,
+            instructions: str | Omit | None = omit,
+            additional_instructions: str | Omit | None = omit,
+            additional_messages: Iterable[CreateMessageRequestParam] | Omit | None = omit,
+            tools: Iterable[
+                AssistantToolsCodeParam | AssistantToolsFileSearchParam | AssistantToolsFunctionParam
+            ]
+            | Omit
+            | None = omit,
+            metadata: dict[str, str] | Omit | None = omit,
+            temperature: float | Omit | None = omit,
+            top_p: float | Omit | None = omit,
+            stream: bool | Omit | None = omit,
+            max_prompt_tokens: int | Omit | None = omit,
+            max_completion_tokens: int | Omit | None = omit,
+            truncation_strategy: TruncationObjectParam | Omit | None = omit,
+            tool_choice: AssistantsApiToolChoiceOptionParam | Omit | None = omit,
+            parallel_tool_calls: bool | Omit = omit,
+            response_format: AssistantsApiResponseFormatOptionParam | Omit = omit,
+            **options: Unpack[RequestOptions],
+        ) -> APIResponse[Run] | AsyncAPIResponse[AsyncStream[AssistantStreamEvent]]: ...
+    else:
+        create = to_raw_response(AsyncRuns.create)
     retrieve: Final = to_raw_response(AsyncRuns.retrieve)
     update: Final = to_raw_response(AsyncRuns.update)
     list: Final = to_raw_response(AsyncRuns.list)
     cancel: Final = to_raw_response(AsyncRuns.cancel)
-    submit_tool_outputs: Final = to_raw_response(AsyncRuns.submit_tool_outputs)
+    if TYPE_CHECKING:
+
+        @overload
+        async def submit_tool_outputs(
+            self,
+            run_id: str,
+            *,
+            thread_id: str,
+            tool_outputs: Iterable[SubmitToolOuputsToRunToolOutputsItemParam],
+            stream: Literal[False] | Omit | None = omit,
+            **options: Unpack[RequestOptions],
+        ) -> APIResponse[Run]: ...
+
+        @overload
+        async def submit_tool_outputs(
+            self,
+            run_id: str,
+            *,
+            thread_id: str,
+            tool_outputs: Iterable[SubmitToolOuputsToRunToolOutputsItemParam],
+            stream: Literal[True],
+            **options: Unpack[RequestOptions],
+        ) -> AsyncAPIResponse[AsyncStream[AssistantStreamEvent]]: ...
+
+        @overload
+        async def submit_tool_outputs(
+            self,
+            run_id: str,
+            *,
+            thread_id: str,
+            tool_outputs: Iterable[SubmitToolOuputsToRunToolOutputsItemParam],
+            stream: bool,
+            **options: Unpack[RequestOptions],
+        ) -> APIResponse[Run] | AsyncAPIResponse[AsyncStream[AssistantStreamEvent]]: ...
+
+        async def submit_tool_outputs(
+            self,
+            run_id: str,
+            *,
+            thread_id: str,
+            tool_outputs: Iterable[SubmitToolOuputsToRunToolOutputsItemParam],
+            stream: bool | Omit | None = omit,
+            **options: Unpack[RequestOptions],
+        ) -> APIResponse[Run] | AsyncAPIResponse[AsyncStream[AssistantStreamEvent]]: ...
+    else:
+        submit_tool_outputs = to_raw_response(AsyncRuns.submit_tool_outputs)
 
     @cached_property
     def steps(self) -> AsyncStepsWithRawResponse:

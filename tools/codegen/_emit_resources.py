@@ -506,16 +506,7 @@ def _async_raw_overloads(m: Method, value: str) -> list[str]:
         "true": events,
         "bool": f"APIResponse[{m.returns}] | {events}",
     }
-    lines = ["    if TYPE_CHECKING:"]
-    for form in ("false", "true", "bool"):
-        lines += [
-            "        @overload",
-            f"        async def {m.name}({_signature(m, form)}) -> {returns[form]}: ...",
-            "",
-        ]
-    lines += [f"        async def {m.name}({_signature(m, 'impl')}) -> {returns['bool']}: ...", "    else:"]
-    lines.append(f"        {m.name} = {value}")
-    return lines
+    return _wrapper_overload_block(m, returns, value, "async def")
 
 
 def _sync_wrapper_overloads(m: Method, kind: str, value: str) -> list[str]:
@@ -536,14 +527,20 @@ def _sync_wrapper_overloads(m: Method, kind: str, value: str) -> list[str]:
             "true": f"ResponseContextManager[{events}]",
             "bool": f"ResponseContextManager[{m.returns}] | ResponseContextManager[{events}]",
         }
+    return _wrapper_overload_block(m, returns, value, "def")
+
+
+def _wrapper_overload_block(m: Method, returns: dict[str, str], value: str, define: str) -> list[str]:
+    """A wrapper attribute typed per ``stream`` form (``returns``: ``false`` / ``true`` / ``bool``) for
+    type checkers, and ``value`` at run time."""
     lines = ["    if TYPE_CHECKING:"]
     for form in ("false", "true", "bool"):
         lines += [
             "        @overload",
-            f"        def {m.name}({_signature(m, form)}) -> {returns[form]}: ...",
+            f"        {define} {m.name}({_signature(m, form)}) -> {returns[form]}: ...",
             "",
         ]
-    lines += [f"        def {m.name}({_signature(m, 'impl')}) -> {returns['bool']}: ...", "    else:"]
+    lines += [f"        {define} {m.name}({_signature(m, 'impl')}) -> {returns['bool']}: ...", "    else:"]
     lines.append(f"        {m.name} = {value}")
     return lines
 
